@@ -1,0 +1,94 @@
+package kstack.arch;
+
+import java.util.Map;
+import kstack.cpu.RegisterSet;
+import kstack.exec.Abi;
+import kstack.exec.Exec;
+import kstack.kernel.Kernel;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.machine.Frame;
+import kstack.profile.Profile;
+
+/**
+ * What differs between architectures, behind one small interface: registers and calling convention,
+ * address-space constants, the arch structs, how {@code current} and the top of stack are found, and
+ * the arch's own routines (entry code, context switch, copy_thread). Generic kernel code never asks
+ * which architecture it runs on.
+ */
+public interface Arch {
+  String name();
+
+  RegisterSet registers();
+
+  Abi abi();
+
+  Types types();
+
+  /** First address above user space: the split between a process's mm and the shared kernel. */
+  long userTop();
+
+  /** Arch struct layouts for a profile: pt_regs, thread_info, thread_struct, switch frames, TSS... */
+  Map<String, StructLayout> layouts(Profile p);
+
+  /** Profile constants: THREAD_SIZE, PAGE_SIZE, TOP_OF_KERNEL_STACK_PADDING, PAGE_OFFSET, ... */
+  Map<String, Long> constants(Profile p);
+
+  /** System call numbers by name (the arch's syscall table). */
+  Map<String, Integer> syscallNumbers();
+
+  /** The symbol a system call's entry has in this profile (SyS_read, sys_getpid, __x64_sys_read). */
+  String syscallSymbol(Profile p, String name, int nargs);
+
+  /**
+   * A routine for a system call's entry, named as the profile names it, whose body can read the
+   * call's arguments as locals named after params.
+   */
+  kstack.exec.RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params);
+
+  /** Adds the arch's routines (entry, switch, boot, copy_thread, start_thread) to the kernel image. */
+  void buildRoutines(Kernel k);
+
+  /** Lays out the arch's objects in the kernel image's .data (head_64.S boot data and the like). */
+  void linkData(Kernel k, kstack.image.Linker l);
+
+  /** The per-CPU variables, in .data..percpu order. */
+  java.util.List<PerCpuVar> perCpuVars(Kernel k);
+
+  /** Whether .data..percpu is linked at 0 (x86_64 before 6.15: symbols are offsets). */
+  boolean perCpuZeroBased(Profile p);
+
+  /** The link address a per-CPU access uses for a name, including names that are macros. */
+  long perCpuAddress(Kernel k, String name);
+
+  /** Fills one CPU's per-CPU area with the variables' initial values. */
+  void initPerCpu(Kernel k, int cpu);
+
+  /** The arch part of INIT_TASK: init_task.thread. */
+  void initThread(Kernel k, long initTask);
+
+  /** Resets a CPU to its power-on state pointing at the boot entry; per-CPU areas exist already. */
+  void powerOn(Kernel k, int cpu);
+
+  /** {@code get_current()} as the profile finds it. */
+  long current(Kernel k, int cpu);
+
+  /** {@code task_pt_regs(task)} */
+  long taskPtRegs(Kernel k, long task);
+
+  /** {@code task_top_of_stack(task)}, the value entry code loads as the stack top. */
+  long taskTopOfStack(Kernel k, long task);
+
+  /** The user-mode instructions of a libc system-call wrapper (nr into the arch register, trap). */
+  void userSyscall(Exec x, int nr);
+
+  /** Whether the CPU is executing in user mode now. */
+  boolean inUserMode(Kernel k, int cpu);
+
+  /** Frames of a task, innermost first, found by reading the simulated stack bytes. */
+  java.util.List<Frame> unwind(Kernel k, long task, boolean running, int cpu);
+
+  /** Labels for each word of a task's kernel stack (pt_regs fields, frames, switch frame...). */
+  java.util.List<kstack.machine.StackWord> describeStack(Kernel k, long task, boolean running,
+      int cpu);
+}

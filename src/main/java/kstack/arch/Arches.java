@@ -1,0 +1,16 @@
+package kstack.arch;
+
+import kstack.arch.x86_64.X86_64;
+
+/** The architectures the simulator knows, by the name {@code --arch} takes. */
+public final class Arches {
+  private Arches() {}
+
+  public static Arch forName(String name) {
+    return switch (name) {
+      case "x86_64" -> new X86_64();
+      default -> throw new IllegalArgumentException("unknown architecture " + name
+          + " (known: x86_64)");
+    };
+  }
+}

@@ -1,0 +1,308 @@
+package kstack.arch.x86_64;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.arch.PerCpuVar;
+import kstack.exec.Exec;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.layout.CType;
+import kstack.layout.Types;
+import kstack.mem.Region;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * Boot on x86_64: head_64.S (startup_64 and the common tail that loads the boot stack and enters C),
+ * head64.c, trap_init → cpu_init → syscall_init, secondary CPU bring-up (smpboot.c), the per-CPU
+ * variables the stack mechanisms use and their initial values (cpu/common.c, process.c).
+ */
+final class X86Boot {
+  private X86Boot() {}
+
+  static final String HEAD = "arch/x86/kernel/head_64.S";
+
+  /**
+   * Per-CPU variables in .data..percpu order: 4.16 puts irq_stack_union first (DEFINE_PER_CPU_FIRST,
+   * cpu/common.c@4.16.13:1444), then the page-aligned TSS; 6.19 starts with the cache-hot variables
+   * (vmlinux.lds.S@6.19:333-334). Research §9.1, §10.
+   */
+  static List<PerCpuVar> perCpuVars(Kernel k) {
+    Types t = k.t;
+    boolean v6 = k.profile.has(Feature.TOP_OF_STACK_PERCPU);
+    CType task = t.ptrTo("task_struct");
+    List<PerCpuVar> v = new ArrayList<>();
+    CType tss = t.struct(k.struct("tss_struct"));
+    if (v6) {
+      v.add(new PerCpuVar("current_task", task, 8, "cache-hot; = &init_task (cpu/common.c@6.19:2218)"));
+      v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 8,
+          "cache-hot; = TOP_OF_INIT_STACK (cpu/common.c@6.19:2225)"));
+      v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cache-hot"));
+      v.add(new PerCpuVar("cpu_number", t.s32, 4, "cache-hot"));
+      v.add(new PerCpuVar("this_cpu_off", t.ulong, 8, "cache-hot"));
+      v.add(new PerCpuVar("hardirq_stack_ptr", t.voidp, 8, "irq.c@6.19:40"));
+      v.add(new PerCpuVar("hardirq_stack_inuse", t.u8, 1, "irq_64.c@6.19:29"));
+      v.add(new PerCpuVar("cpu_tss_rw", tss, 4096, "DEFINE_PER_CPU_PAGE_ALIGNED"));
+      v.add(new PerCpuVar("__stack_chk_guard", t.ulong, 8, "cpu/common.c@6.19:2301"));
+    } else {
+      CType irqUnion = t.array(t.u8, (int) k.constant("IRQ_STACK_SIZE"));
+      v.add(new PerCpuVar("irq_stack_union", irqUnion, 4096,
+          "DEFINE_PER_CPU_FIRST: the IRQ stack; gs_base[40] then the stack canary at %gs:40"));
+      v.add(new PerCpuVar("cpu_tss_rw", tss, 4096, "DEFINE_PER_CPU_PAGE_ALIGNED"));
+      v.add(new PerCpuVar("current_task", task, 64,
+          "____cacheline_aligned = &init_task (cpu/common.c@4.16.13:1451)"));
+      v.add(new PerCpuVar("irq_stack_ptr", t.voidp, 8, "cpu/common.c@4.16.13:1455"));
+      v.add(new PerCpuVar("irq_count", t.s32, 4, "= -1 (cpu/common.c@4.16.13:1458)"));
+      v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cpu/common.c@4.16.13:1460"));
+      v.add(new PerCpuVar("rsp_scratch", t.ulong, 8, "process_64.c@4.16.13:62"));
+      v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c@4.16.13:26"));
+      v.add(new PerCpuVar("this_cpu_off", t.ulong, 8, "setup_percpu.c@4.16.13:35"));
+    }
+    return v;
+  }
+
+  /**
+   * Per-CPU names that are macros in the profile: 4.16 {@code cpu_current_top_of_stack} is
+   * {@code cpu_tss_rw.x86_tss.sp1}; {@code cpu_tss_rw + TSS_sp2} is the 6.19 syscall scratch slot.
+   * Returns the link address (symbol + offset) the %gs-relative access uses.
+   */
+  static long perCpuMacro(Kernel k, String name) {
+    return switch (name) {
+      case "cpu_tss_rw + TSS_sp2" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp2");
+      case "cpu_tss_rw + TSS_sp0" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0");
+      case "cpu_current_top_of_stack" -> k.profile.has(Feature.TOP_OF_STACK_IN_TSS_SP1)
+          ? k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1")
+          : k.symbol("cpu_current_top_of_stack");
+      default -> k.symbol(name);
+    };
+  }
+
+  /** head_64.S's boot data: initial_stack (4.16 only), initial_code, initial_gs. */
+  static void linkData(Kernel k, Linker l) {
+    Types t = k.t;
+    if (k.profile.has(Feature.BOOT_RSP_FROM_INITIAL_STACK)) {
+      long at = l.object("initial_stack", t.ulong, 8);
+      k.deferInit(() -> k.mem.write64(at, k.symbol("init_thread_union") + k.threadSize - 168));
+      long gs = l.object("initial_gs", t.ulong, 8);
+      k.deferInit(() -> k.mem.write64(gs, k.perCpuOffset(0)));
+    }
+    long code = l.object("initial_code", t.ulong, 8);
+    k.deferInit(() -> k.mem.write64(code, k.symbol("x86_64_start_kernel")));
+  }
+
+  /** The values each CPU's per-CPU area starts with (the DEFINE_PER_CPU initialisers). */
+  static void initPerCpu(Kernel k, int cpu) {
+    boolean v6 = k.profile.has(Feature.TOP_OF_STACK_PERCPU);
+    long base = k.perCpuOffset(cpu);
+    long initTask = k.symbol("init_task");
+    long topOfInitStack = k.symbol("init_stack") + k.threadSize
+        - k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    k.mem.write64(base + k.symbol("current_task"), initTask);
+    long tss = base + k.symbol("cpu_tss_rw");
+    // .x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1: a poison until cpu_init loads the entry stack
+    k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
+    if (v6) {
+      k.mem.write64(base + k.symbol("cpu_current_top_of_stack"), topOfInitStack);
+      k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    } else {
+      k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
+      k.mem.write(base + k.symbol("irq_count"), 4, 0xffffffffL);
+      k.mem.write64(base + k.symbol("irq_stack_ptr"), base + k.symbol("irq_stack_union")
+          + k.constant("IRQ_STACK_SIZE"));
+    }
+    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
+    k.mem.write64(base + k.symbol("this_cpu_off"), base);
+    long entry = entryStackTop(k, cpu) - k.constant("ENTRY_STACK_SIZE");
+    k.mem.map(new Region("cpu_entry_area[" + cpu + "].entry_stack_page", entry & -4096L, 4096,
+        Region.Kind.ENTRY_AREA));
+  }
+
+  /** cpu_entry_stack(cpu) + 1: the top of the per-CPU entry (trampoline) stack. */
+  static long entryStackTop(Kernel k, int cpu) {
+    return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 4096 + k.constant("ENTRY_STACK_SIZE");
+  }
+
+  /** INIT_THREAD: 6.19 sets .sp = &__top_init_kernel_stack (processor.h@6.19:662-666); 4.16 none. */
+  static void initThread(Kernel k, long initTask) {
+    if (k.profile.has(Feature.BOOT_RSP_FROM_THREAD_SP)) {
+      k.taskWrite(initTask, "thread.sp", k.symbol("__top_init_kernel_stack"));
+    }
+  }
+
+  /** Power-on state: the BSP starts at startup_64 with no usable stack; APs wait for INIT/SIPI. */
+  static void powerOn(Kernel k, int cpu) {
+    var c = k.cpu(cpu);
+    c.set("cs", X86_64.KERNEL_CS);
+    c.set("ss", X86_64.KERNEL_DS);
+    c.set("eflags", 0x2);
+    c.set("cr3", k.symbol("init_mm"));
+    c.set("rip", cpu == 0 ? k.symbol("startup_64") : 0);
+  }
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.BOOT_RSP_FROM_THREAD_SP);
+    if (v6) {
+      k.add(k.asm("startup_64", HEAD)
+          .step("leaq __top_init_kernel_stack(%rip), %rsp: a stack for verify_cpu "
+              + "(= task_pt_regs(&init_task))", x -> x.setSp(k.symbol("__top_init_kernel_stack")))
+          .step("GS base = 0; early GDT/IDT; verify_cpu; __startup_64: early page tables "
+              + "(not modelled)", x -> x.set("gs_base", 0))
+          .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.symbol("common_startup_64"))).build());
+      k.add(k.asm("common_startup_64", HEAD)
+          .step("find this CPU's number; movq __per_cpu_offset(,%rcx,8), %rdx",
+              x -> x.set("rdx", k.perCpuOffset(x.cpu().id())))
+          .step("movq current_task(%rdx), %rax; movq TASK_threadsp(%rax), %rsp: "
+              + "the stack of this CPU's current task", x -> {
+                long task = x.read(x.reg("rdx") + k.symbol("current_task"));
+                x.set("rax", task);
+                x.setSp(k.threadSp(task));
+                k.timeline.emit(new Event.Note(x.cpu().id(), "common_startup_64",
+                    String.format("rsp = current_task->thread.sp = 0x%x", x.sp())));
+              })
+          .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
+              x -> x.set("gs_base", x.reg("rdx")))
+          .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
+          .callVia("callq *initial_code(%rip)", x -> x.read(k.symbol("initial_code")), null, null)
+          .step("ud2 (initial_code never returns)", x -> {
+            throw new IllegalStateException("initial_code returned");
+          }).build());
+    } else {
+      k.add(k.asm("startup_64", HEAD)
+          .step("leaq (__end_init_task - SIZEOF_PTREGS)(%rip), %rsp: a stack for verify_cpu",
+              x -> {
+                x.setSp(k.symbol("__end_init_task") - 168);
+                k.timeline.emit(new Event.Note(x.cpu().id(), "startup_64",
+                    String.format("rsp = __end_init_task - SIZEOF_PTREGS = 0x%x", x.sp())));
+              })
+          .step("call verify_cpu; call __startup_64: early page tables (not modelled)", x -> { })
+          .step("jmp 1f: into secondary_startup_64's common tail",
+              x -> x.jumpTo(k.symbol("secondary_startup_64") + 4)).build());
+      k.add(k.asm("secondary_startup_64", HEAD)
+          .step("(an AP arrives here from the real-mode trampoline)", x -> { })
+          .step("lgdt early_gdt_descr; reload the segment registers", x -> { })
+          .step("movl $MSR_GS_BASE, %ecx; initial_gs -> wrmsr: GS base = this CPU's per-CPU area",
+              x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.symbol("initial_gs"))
+                  : k.perCpuOffset(x.cpu().id())))
+          .step("movq initial_stack(%rip), %rsp", x -> {
+            x.setSp(x.read(k.symbol("initial_stack")));
+            k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
+                String.format("rsp = initial_stack = 0x%x", x.sp())));
+          })
+          .step("pushq $.Lafter_lret (a return address for the unwinder); xorl %ebp, %ebp", x -> {
+            x.push(k.symbol("secondary_startup_64") + 4L * 7);
+            x.setFp(0);
+          })
+          .step("pushq $__KERNEL_CS; pushq initial_code; lretq", x -> x.jumpTo(x.read(k.symbol("initial_code"))))
+          .step("(not reached)", x -> { })
+          .step(".Lafter_lret", x -> { }).build());
+    }
+    String head64 = "arch/x86/kernel/head64.c";
+    k.add(k.c("x86_64_start_kernel", head64).params("real_mode_data")
+        .step("early page tables, clear_bss(), idt_setup_early_handler(), copy_bootdata() "
+            + "(not modelled)", x -> { })
+        .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
+            x -> new long[] {x.local("real_mode_data")})
+        .retVoid().build());
+    k.add(k.c("x86_64_start_reservations", head64).params("real_mode_data")
+        .call("start_kernel()", "start_kernel", null)
+        .retVoid().build());
+    buildTrapInit(k, v6);
+    buildSmp(k, v6);
+  }
+
+  private static void buildTrapInit(Kernel k, boolean v6) {
+    String traps = "arch/x86/kernel/traps.c";
+    String common = "arch/x86/kernel/cpu/common.c";
+    var t = k.c("trap_init", traps).params()
+        .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { });
+    if (v6) {
+      t.call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", x -> new long[] {1});
+    } else {
+      t.step("idt_setup_traps()", x -> { });
+    }
+    k.add(t.call("cpu_init()", "cpu_init", null)
+        .step(v6 ? "(IST traps were set up by cpu_init_exception_handling)" : "idt_setup_ist_traps()",
+            x -> { })
+        .retVoid().build());
+    if (v6) {
+      k.add(k.c("cpu_init_exception_handling", common).params("boot_cpu")
+          .step("setup_getcpu(); tss_setup_ist(tss); tss_setup_io_bitmap(tss); set_tss_desc(); "
+              + "load_TR_desc(); load_current_idt()", x -> { })
+          .retVoid().build());
+    }
+    var c = k.c("cpu_init", common).params();
+    if (!v6) {
+      c.step("switch_to_new_gdt(cpu); load_current_idt()", x -> { });
+    }
+    c.call("syscall_init()", "syscall_init", null);
+    if (!v6) {
+      c.step("fill the TSS IST entries from cpu_entry_area; set_tss_desc(); load_TR_desc()",
+          x -> { });
+    }
+    k.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
+            + "entry stack", x -> {
+              long tss = X86Entry.gs(k, x, "cpu_tss_rw");
+              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), entryStackTop(k, x.cpu().id()));
+              k.timeline.emit(new Event.Note(x.cpu().id(), "cpu_init", String.format(
+                  "cpu_tss_rw.x86_tss.sp0 = 0x%x (entry stack)", entryStackTop(k, x.cpu().id()))));
+            })
+        .step("current->active_mm = &init_mm (mmgrab)", x -> { })
+        .retVoid().build());
+    k.add(k.c("syscall_init", common).params()
+        .step("wrmsr(MSR_STAR, ...); " + (v6 ? "idt_syscall_init() [inline]: " : "")
+            + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
+              x.set("lstar", k.symbol("entry_SYSCALL_64"));
+              k.timeline.emit(new Event.Note(x.cpu().id(), "syscall_init",
+                  String.format("MSR_LSTAR = entry_SYSCALL_64 (0x%x)", k.symbol("entry_SYSCALL_64"))));
+            })
+        .retVoid().build());
+  }
+
+  private static void buildSmp(Kernel k, boolean v6) {
+    String smp = "arch/x86/kernel/smpboot.c";
+    k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
+        .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
+            + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
+              int cpu = (int) x.local("cpu");
+              long idle = x.local("idle");
+              k.mem.write64(k.perCpu("current_task", cpu), idle);
+              k.mem.write64(perCpuMacro(k, "cpu_current_top_of_stack") + k.perCpuOffset(cpu),
+                  k.arch.taskTopOfStack(k, idle));
+            })
+        .step(v6 ? "do_boot_cpu(): initial_code = start_secondary; send INIT/SIPI: the AP starts "
+                + "in common_startup_64 on idle->thread.sp"
+                : "do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
+                + "send INIT/SIPI: the AP starts in secondary_startup_64", x -> {
+                  int cpu = (int) x.local("cpu");
+                  x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+                  if (!v6) {
+                    x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+                  }
+                  var ap = k.cpu(cpu);
+                  ap.set("gs_base", 0);
+                  ap.set("rip", k.symbol(v6 ? "common_startup_64" : "secondary_startup_64"));
+                })
+        .label("wait")
+        .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
+            x -> !online(k, (int) x.local("cpu")))
+        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
+            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("start_secondary", smp).params("unused")
+        .call("cpu_init()", "cpu_init", null)
+        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
+          long mask = k.symbol("__cpu_online_mask");
+          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
+        })
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+        .retVoid().build());
+  }
+
+  static boolean online(Kernel k, int cpu) {
+    return (k.mem.read64(k.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
+  }
+
+  static long gsVar(Kernel k, Exec x, String var) {
+    return X86Entry.gs(k, x, var);
+  }
+}

@@ -1,0 +1,379 @@
+package kstack.arch.x86_64;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * arch/x86/entry/entry_64.S and the C entry code (entry/common.c in 4.16, entry/syscall_64.c in
+ * 6.19): the SYSCALL entry that builds pt_regs at the top of the task stack, the two ways back to
+ * user mode (SYSRET and IRET through the per-CPU entry stack), the switch of stacks in
+ * __switch_to_asm, and ret_from_fork. Page-table isolation is off (the "nopti" path): its CR3
+ * switches change no stack byte. Sequences: docs/research/x86_64-call-chains.md §2, linux-facts §5.1.
+ */
+final class X86Entry {
+  private X86Entry() {}
+
+  static final String ENTRY = "arch/x86/entry/entry_64.S";
+  /** PUSH_AND_CLEAR_REGS push order after orig_ax (calling.h@4.16.13:100-143, @6.19:68-129). */
+  static final String[] PUSH_ORDER = {"di", "si", "dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx",
+      "bp", "r12", "r13", "r14", "r15"};
+
+  static String reg64(String ptRegsName) {
+    return switch (ptRegsName) {
+      case "di", "si", "dx", "cx", "ax", "bx", "bp" -> "r" + ptRegsName;
+      default -> ptRegsName;
+    };
+  }
+
+  /** A per-CPU variable as %gs-relative code reaches it: GS base plus the symbol. */
+  static long gs(Kernel k, Exec x, String var) {
+    return x.reg("gs_base") + k.symbol(var);
+  }
+
+  static long gsMacro(Kernel k, Exec x, String name) {
+    return x.reg("gs_base") + X86Boot.perCpuMacro(k, name);
+  }
+
+  static void build(Kernel k) {
+    buildSyscallEntry(k);
+    buildDoSyscall(k);
+    buildIretExit(k);
+    buildSwitchToAsm(k);
+    buildRetFromFork(k);
+  }
+
+  private static void buildSyscallEntry(Kernel k) {
+    boolean v6 = k.profile.has(Feature.SYSCALL_SCRATCH_TSS_SP2);
+    String scratch = v6 ? "cpu_tss_rw + TSS_sp2" : "rsp_scratch";
+    RoutineBuilder b = k.asm("entry_SYSCALL_64", ENTRY)
+        .step("swapgs: GS base <-> KERNEL_GS_BASE; %gs now reaches this CPU's per-CPU area", X86Entry::swapgs)
+        .step("movq %rsp, PER_CPU_VAR(" + scratch + "): park the user rsp",
+            x -> x.write(gsMacro(k, x, scratch), x.sp()))
+        .step(v6 ? "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp: the top of current's stack"
+                : "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp (= cpu_tss_rw.x86_tss.sp1): "
+                    + "the top of current's stack",
+            x -> x.setSp(x.read(gsMacro(k, x, "cpu_current_top_of_stack"))))
+        .step("pushq $__USER_DS: pt_regs->ss", x -> x.push(X86_64.USER_DS))
+        .step("pushq PER_CPU_VAR(" + scratch + "): pt_regs->sp, the user rsp",
+            x -> x.push(x.read(gsMacro(k, x, scratch))))
+        .step("pushq %r11: pt_regs->flags (the user rflags SYSCALL saved)", x -> x.push(x.reg("r11")))
+        .step("pushq $__USER_CS: pt_regs->cs", x -> x.push(X86_64.USER_CS))
+        .step("pushq %rcx: pt_regs->ip (the user rip SYSCALL saved)", x -> x.push(x.reg("rcx")))
+        .globalLabel("entry_SYSCALL_64_after_hwframe")
+        .step("pushq %rax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg("rax")));
+    for (String r : PUSH_ORDER) {
+      String reg = reg64(r);
+      boolean clears = !v6 && (r.startsWith("r") && !r.equals("r11") || r.equals("bx") || r.equals("bp"))
+          || !v6 && r.equals("r11");
+      if (r.equals("ax")) {
+        b.step("pushq $-ENOSYS: pt_regs->ax (the result until the call returns)",
+            x -> x.push(X86_64.ENOSYS));
+      } else {
+        String clr = clears ? "; xorl %" + reg + ", %" + reg : "";
+        b.step("pushq %" + reg + ": pt_regs->" + r + clr, x -> {
+          x.push(x.reg(reg));
+          if (clears) {
+            x.set(reg, 0);
+          }
+        });
+      }
+    }
+    if (v6) {
+      b.step("CLEAR_REGS: xor si, dx, cx, r8-r15, bx, bp (no user values linger)", x -> {
+        for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx", "rbp",
+            "r12", "r13", "r14", "r15"}) {
+          x.set(r, 0);
+        }
+      });
+      b.step("movq %rsp, %rdi; movslq %eax, %rsi: do_syscall_64(regs, nr)", x -> {
+        x.set("rdi", x.sp());
+        x.set("rsi", (long) (int) x.reg("rax"));
+        entered(k, x);
+      });
+    } else {
+      b.step("movq %rsp, %rdi: do_syscall_64(regs)", x -> {
+        x.set("rdi", x.sp());
+        entered(k, x);
+      });
+    }
+    b.call("call do_syscall_64", "do_syscall_64", x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    if (v6) {
+      b.branchIf("iret", "testb %al, %al; jz swapgs_restore_regs_and_return_to_usermode",
+          x -> (x.retval() & 0xff) == 0);
+    } else {
+      b.branchIf("iret", "SYSRET allowed? rcx == rip, canonical rip, cs == __USER_CS, "
+          + "r11 == flags, no RF/TF, ss == __USER_DS; otherwise IRET", x -> !sysretOk(k, x));
+    }
+    b.globalLabel("syscall_return_via_sysret");
+    String[] pops = {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax",
+        "rcx", "rdx", "rsi"};
+    for (String r : pops) {
+      boolean skip = !v6 && (r.equals("r11") || r.equals("rcx"));
+      if (skip) {
+        b.step("popq %rsi: skip pt_regs->" + r.substring(1) + " (SYSRET takes " + r
+            + " from the register already)", x -> x.set("rsi", x.pop()));
+      } else {
+        b.step("popq %" + r, x -> x.set(r, x.pop()));
+      }
+    }
+    b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry stack; "
+        + "the task stack is empty again", x -> toEntryStack(k, x))
+        .step("pushq RSP-RDI(%rdi): the user rsp; pushq (%rdi): the user rdi", x -> {
+          long rdi = x.reg("rdi");
+          x.push(x.read(rdi + 40));
+          x.push(x.read(rdi));
+        })
+        .step("SWITCH_TO_USER_CR3_STACK (no PTI: nothing); popq %rdi; popq %rsp", x -> {
+          x.set("rdi", x.pop());
+          x.setSp(x.pop());
+        })
+        .step("swapgs; sysretq: rip = rcx, rflags = r11, cs = __USER_CS, ss = __USER_DS", x -> {
+          swapgs(x);
+          x.set("eflags", x.reg("r11"));
+          x.set("cs", X86_64.USER_CS);
+          x.set("ss", X86_64.USER_DS);
+          exited(k, x);
+          x.jumpTo(x.reg("rcx"));
+        })
+        .label("iret")
+        .step("jmp swapgs_restore_regs_and_return_to_usermode",
+            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")));
+    k.add(b.build());
+  }
+
+  static void swapgs(Exec x) {
+    long gs = x.reg("gs_base");
+    x.set("gs_base", x.reg("k_gs_base"));
+    x.set("k_gs_base", gs);
+  }
+
+  private static void entered(Kernel k, Exec x) {
+    long regs = x.sp();
+    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+    long task = k.current(x.cpu().id());
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), syscallName(k, nr), nr,
+        x.read(regs + k.off("pt_regs", "sp")), regs));
+  }
+
+  static String syscallName(Kernel k, long nr) {
+    for (var e : k.arch.syscallNumbers().entrySet()) {
+      if (e.getValue() == nr) {
+        return e.getKey();
+      }
+    }
+    return "syscall " + nr;
+  }
+
+  private static void exited(Kernel k, Exec x) {
+    long task = k.current(x.cpu().id());
+    long regs = k.arch.taskPtRegs(k, task);
+    long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
+    if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
+          + k.comm(task) + ") starts in user mode at _start"));
+      return;
+    }
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), syscallName(k, nr),
+        x.reg("rax")));
+  }
+
+  /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
+  private static void toEntryStack(Kernel k, Exec x) {
+    long task = k.current(x.cpu().id());
+    long di = k.arch.taskPtRegs(k, task) + k.off("pt_regs", "di");
+    if (x.sp() != di) {
+      throw new IllegalStateException(String.format(
+          "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
+    }
+    x.set("rdi", x.sp());
+    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0")));
+  }
+
+  private static boolean sysretOk(Kernel k, Exec x) {
+    long regs = k.arch.taskPtRegs(k, k.current(x.cpu().id()));
+    long ip = x.read(regs + k.off("pt_regs", "ip"));
+    long cx = x.read(regs + k.off("pt_regs", "cx"));
+    long r11 = x.read(regs + k.off("pt_regs", "r11"));
+    long flags = x.read(regs + k.off("pt_regs", "flags"));
+    long cs = x.read(regs + k.off("pt_regs", "cs"));
+    long ss = x.read(regs + k.off("pt_regs", "ss"));
+    boolean canonical = (ip >> 47) == 0;
+    return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
+        && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;
+  }
+
+  private static void buildDoSyscall(Kernel k) {
+    boolean v6 = k.profile.has(Feature.SYSCALL_NR_ARG_AND_BOOL);
+    if (v6) {
+      String src = "arch/x86/entry/syscall_64.c";
+      k.add(k.c("do_syscall_64", src).params("regs", "nr")
+          .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
+              + "nr = syscall_enter_from_user_mode(regs, nr) [inline]", x -> { })
+          .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
+              + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
+          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+              x.retval()))
+          .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: work pending?",
+              x -> !k.needResched(k.current(x)))
+          .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
+              x -> new long[] {x.local("regs"), 0})
+          .label("nowork")
+          .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
+              x -> sysretOk(k, x) ? 1 : 0).build());
+      k.add(k.c("x64_sys_call", src).params("regs", "nr")
+          .callVia("switch (nr) { case N: return __x64_sys_NAME(regs); }",
+              x -> target(k, x.local("nr")), x -> new long[] {x.local("regs")}, null)
+          .ret("return ret", Exec::retval).build());
+      k.add(k.c("exit_to_user_mode_loop", "kernel/entry/common.c").params("regs", "ti_work")
+          .label("loop")
+          .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.needResched(k.current(x)))
+          .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
+          .jump("loop", "}")
+          .label("out")
+          .ret("return ti_work", x -> 0).build());
+      k.add(k.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+          .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
+    } else {
+      String src = "arch/x86/entry/common.c";
+      k.add(k.c("do_syscall_64", src).params("regs").locals("nr")
+          .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax",
+              x -> x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
+          .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
+              + "regs->r8, regs->r9)", x -> target(k, x.local("nr")), x -> {
+                long r = x.local("regs");
+                return new long[] {x.read(r + k.off("pt_regs", "di")), x.read(r + k.off("pt_regs", "si")),
+                    x.read(r + k.off("pt_regs", "dx")), x.read(r + k.off("pt_regs", "r10")),
+                    x.read(r + k.off("pt_regs", "r8")), x.read(r + k.off("pt_regs", "r9"))};
+              }, null)
+          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+              x.retval()))
+          .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
+              x -> new long[] {x.local("regs")})
+          .retVoid().build());
+      k.add(k.c("syscall_return_slowpath", src).params("regs")
+          .branchIf("nowork", "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
+              + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> !k.needResched(k.current(x)))
+          .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
+              x -> new long[] {x.local("regs"), 0})
+          .label("nowork")
+          .retVoid().build());
+      k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
+          .label("loop")
+          .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
+              x -> !k.needResched(k.current(x)))
+          .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
+          .jump("loop", "}")
+          .label("out")
+          .retVoid().build());
+      k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
+          .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
+    }
+  }
+
+  private static long target(Kernel k, long nr) {
+    String s = k.sysCallTable.get((int) nr);
+    if (s == null) {
+      s = k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS) ? "__x64_sys_ni_syscall" : "sys_ni_syscall";
+    }
+    return k.symbol(s);
+  }
+
+  private static void buildIretExit(Kernel k) {
+    RoutineBuilder b = k.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
+    for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
+        "r8", "rax", "rcx", "rdx", "rsi"}) {
+      b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(r, x.pop()));
+    }
+    k.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
+            + "stack; the task stack is empty again", x -> toEntryStack(k, x))
+        .step("pushq ss, rsp, eflags, cs, rip from 6*8(%rdi) .. 2*8(%rdi): the IRET frame", x -> {
+          long rdi = x.reg("rdi");
+          for (int i = 6; i >= 2; i--) {
+            x.push(x.read(rdi + 8L * i));
+          }
+        })
+        .step("pushq (%rdi): the user rdi; SWITCH_TO_USER_CR3_STACK (no PTI); popq %rdi", x -> {
+          x.push(x.read(x.reg("rdi")));
+          x.set("rdi", x.pop());
+        })
+        .step("swapgs", X86Entry::swapgs)
+        .step("iretq: pop rip, cs, rflags, rsp, ss: back in user mode", x -> {
+          long ip = x.pop();
+          x.set("cs", x.pop());
+          x.set("eflags", x.pop());
+          long sp = x.pop();
+          x.set("ss", x.pop());
+          x.setSp(sp);
+          exited(k, x);
+          x.jumpTo(ip);
+        }).build());
+  }
+
+  private static void buildSwitchToAsm(Kernel k) {
+    boolean v6 = k.profile.has(Feature.TSS_IO_BITMAP_STRUCT);
+    RoutineBuilder b = k.asm("__switch_to_asm", ENTRY);
+    for (String r : new String[] {"rbp", "rbx", "r12", "r13", "r14", "r15"}) {
+      b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
+    }
+    b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
+            x -> k.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
+        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.threadSp(x.reg("rsi"))))
+        .step(v6 ? "movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(__stack_chk_guard)"
+                : "movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(irq_stack_union + "
+                    + "stack_canary_offset)", x -> {
+              long canary = k.taskRead(x.reg("rsi"), "stack_canary");
+              x.set("rbx", canary);
+              x.write(v6 ? gs(k, x, "__stack_chk_guard") : gs(k, x, "irq_stack_union") + 40, canary);
+            });
+    for (String r : new String[] {"r15", "r14", "r13", "r12", "rbx", "rbp"}) {
+      b.step("popq %" + r, x -> x.set(r, x.pop()));
+    }
+    k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
+  }
+
+  private static void buildRetFromFork(Kernel k) {
+    if (k.profile.has(Feature.RET_FROM_FORK_ASM_AND_C)) {
+      k.add(k.asm("ret_from_fork_asm", ENTRY)
+          .step("UNWIND_HINT_END_OF_STACK; movq %rax, %rdi (prev); movq %rsp, %rsi (regs); "
+              + "movq %rbx, %rdx (fn); movq %r12, %rcx (fn_arg)", x -> {
+                x.set("rdi", x.reg("rax"));
+                x.set("rsi", x.sp());
+                x.set("rdx", x.reg("rbx"));
+                x.set("rcx", x.reg("r12"));
+              })
+          .call("call ret_from_fork", "ret_from_fork",
+              x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx")})
+          .step("jmp swapgs_restore_regs_and_return_to_usermode",
+              x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+          .build());
+      k.add(k.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
+          .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
+          .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
+          .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
+              x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
+          .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), 0))
+          .label("user")
+          .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
+          .retVoid().build());
+      return;
+    }
+    k.add(k.asm("ret_from_fork", ENTRY)
+        .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
+        .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
+        .label("user")
+        .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
+        .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
+        .step("jmp swapgs_restore_regs_and_return_to_usermode",
+            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+        .label("kthread")
+        .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
+        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
+        .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
+            x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+        .jump("user", "jmp 2b").build());
+  }
+}

@@ -1,0 +1,122 @@
+package kstack.arch.x86_64;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+
+/**
+ * x86_64 struct layouts, field order as in the cited headers. Offsets are computed with LP64 natural
+ * alignment; tests check them against the values in the facts sheet (pt_regs 168 bytes, fork_frame
+ * 224 bytes, x86_hw_tss 104 bytes packed).
+ */
+final class X86Layouts {
+  private X86Layouts() {}
+
+  static Map<String, StructLayout> build(Profile p, Types t) {
+    Map<String, StructLayout> m = new LinkedHashMap<>();
+    StructLayout ptRegs = ptRegs(t);
+    m.put("pt_regs", ptRegs);
+    m.put("thread_info", threadInfo(p, t));
+    m.put("thread_struct", threadStruct(t));
+    StructLayout frame = inactiveTaskFrame(t);
+    m.put("inactive_task_frame", frame);
+    m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
+        + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    StructLayout hwTss = hwTss(t);
+    m.put("x86_hw_tss", hwTss);
+    m.put("tss_struct", tss(p, t, hwTss));
+    return m;
+  }
+
+  /** arch/x86/include/asm/ptrace.h: 21 eight-byte slots, r15 lowest, ss highest (168 bytes). */
+  static StructLayout ptRegs(Types t) {
+    StructLayout.Builder b = StructLayout.builder("pt_regs", "arch/x86/include/asm/ptrace.h");
+    String[][] f = {
+        {"r15", "callee-saved; saved last on entry"}, {"r14", ""}, {"r13", ""}, {"r12", ""},
+        {"bp", "callee-saved"}, {"bx", "callee-saved"}, {"r11", "syscall: user rflags"},
+        {"r10", "syscall arg 4"}, {"r9", "arg 6"}, {"r8", "arg 5"},
+        {"ax", "return value (-ENOSYS until the call returns)"}, {"cx", "syscall: user rip"},
+        {"dx", "arg 3"}, {"si", "arg 2"}, {"di", "arg 1"},
+        {"orig_ax", "syscall number / error code / vector"},
+        {"ip", "hardware frame: return rip"}, {"cs", "hardware frame: code segment"},
+        {"flags", "hardware frame: rflags"}, {"sp", "hardware frame: user rsp"},
+        {"ss", "hardware frame: stack segment"}};
+    for (String[] x : f) {
+      b.add(x[0], t.ulong, x[1]);
+    }
+    return b.build();
+  }
+
+  /**
+   * With THREAD_INFO_IN_TASK, thread_info is the first member of task_struct.
+   * 4.16: {flags, status} (arch/x86/include/asm/thread_info.h@4.16.13:55-58);
+   * 6.19: {flags, syscall_work, status, cpu} (@6.19:62-69).
+   */
+  static StructLayout threadInfo(Profile p, Types t) {
+    StructLayout.Builder b = StructLayout.builder("thread_info",
+        "arch/x86/include/asm/thread_info.h@" + p.version());
+    b.add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED");
+    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+      b.add("syscall_work", t.ulong, "SYSCALL_WORK_* flags");
+    }
+    b.add("status", t.u32, "TS_* flags");
+    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+      b.add("cpu", t.u32, "CONFIG_SMP: task_cpu(p) reads this");
+    }
+    return b.build();
+  }
+
+  /**
+   * The head of x86_64 thread_struct: tls_array[GDT_ENTRY_TLS_ENTRIES = 3] of 8-byte descriptors, then
+   * sp (the saved kernel rsp of a switched-out task), then segment selectors and fs/gs bases. x86_64 has
+   * no thread.sp0 since 4.15 (arch/x86/include/asm/processor.h).
+   */
+  static StructLayout threadStruct(Types t) {
+    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h")
+        .add("tls_array", t.array(t.u64, 3), "TLS descriptors")
+        .add("sp", t.ulong, "kernel rsp saved by __switch_to_asm")
+        .add("es", t.u16).add("ds", t.u16).add("fsindex", t.u16).add("gsindex", t.u16)
+        .add("fsbase", t.ulong).add("gsbase", t.ulong)
+        .build();
+  }
+
+  /** arch/x86/include/asm/switch_to.h: what __switch_to_asm leaves on a switched-out stack (56 B). */
+  static StructLayout inactiveTaskFrame(Types t) {
+    return StructLayout.builder("inactive_task_frame", "arch/x86/include/asm/switch_to.h")
+        .add("r15", t.ulong).add("r14", t.ulong).add("r13", t.ulong).add("r12", t.ulong, "kthread: fn arg")
+        .add("bx", t.ulong, "kthread: fn").add("bp", t.ulong, "frame pointer of the switched-out context")
+        .add("ret_addr", t.ulong, "where __switch_to returns: __schedule or ret_from_fork")
+        .build();
+  }
+
+  /** arch/x86/include/asm/processor.h: the hardware TSS, packed, 104 bytes. */
+  static StructLayout hwTss(Types t) {
+    return StructLayout.builder("x86_hw_tss", "arch/x86/include/asm/processor.h").packed()
+        .add("reserved1", t.u32).add("sp0", t.u64, "ring-0 stack: the entry (trampoline) stack")
+        .add("sp1", t.u64).add("sp2", t.u64).add("reserved2", t.u64)
+        .add("ist", t.array(t.u64, 7), "interrupt stack table").add("reserved3", t.u32)
+        .add("reserved4", t.u32).add("reserved5", t.u16).add("io_bitmap_base", t.u16)
+        .build();
+  }
+
+  /**
+   * tss_struct: the hardware TSS followed by the I/O bitmap, page aligned. 4.16: io_bitmap is
+   * unsigned long[IO_BITMAP_LONGS + 1] (12288 bytes in all, processor.h@4.16.13:348-363); 6.19: a
+   * struct x86_io_bitmap (20480 bytes in all, processor.h@6.19:372-409).
+   */
+  static StructLayout tss(Profile p, Types t, StructLayout hw) {
+    StructLayout.Builder b = StructLayout.builder("tss_struct",
+        "arch/x86/include/asm/processor.h@" + p.version()).add("x86_tss", t.struct(hw));
+    if (p.has(Feature.TSS_IO_BITMAP_STRUCT)) {
+      b.add("io_bitmap", t.struct(StructLayout.builder("x86_io_bitmap", "processor.h@6.19:372-398")
+          .add("prev_sequence", t.u64).add("prev_max", t.u32)
+          .add("bitmap", t.array(t.ulong, 1025)).add("mapall", t.array(t.ulong, 1025)).build()));
+    } else {
+      b.add("io_bitmap", t.array(t.ulong, 1025), "IO_BITMAP_LONGS + 1");
+    }
+    return b.aligned(4096).build();
+  }
+}

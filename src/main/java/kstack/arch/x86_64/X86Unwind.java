@@ -1,0 +1,248 @@
+package kstack.arch.x86_64;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kstack.exec.Routine;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.layout.StructLayout;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+import kstack.mem.Memory;
+
+/**
+ * A frame-pointer unwinder that reads only simulated bytes, as arch/x86/kernel/unwind_frame.c does:
+ * a switched-out task starts from the inactive_task_frame at thread.sp (its ret_addr is the first
+ * frame, in __schedule), then follows saved rbp values; the chain ends at the frame record just
+ * below pt_regs (is_last_task_frame: bp == task_pt_regs - 2 words) or at an encoded frame pointer.
+ * If the pt_regs at the top hold a user-mode frame, the walk continues on the user stack.
+ */
+final class X86Unwind {
+  private final Kernel k;
+  private final X86_64 arch;
+
+  X86Unwind(Kernel k, X86_64 arch) {
+    this.k = k;
+    this.arch = arch;
+  }
+
+  private Routine routineAt(long pc) {
+    return k.host().routineAt(pc);
+  }
+
+  private String name(long pc) {
+    String s = k.symbols.describe(pc);
+    return s == null ? String.format("0x%x", pc) : s;
+  }
+
+  private long fnOffset(long pc) {
+    var s = k.symbols.containing(pc);
+    return s == null ? 0 : pc - s.address();
+  }
+
+  private String fn(long pc) {
+    String n = name(pc);
+    int plus = n.indexOf('+');
+    return plus < 0 ? n : n.substring(0, plus);
+  }
+
+  List<Frame> unwind(long task, boolean running, int cpu) {
+    List<Frame> out = new ArrayList<>();
+    long stack = k.stack(task);
+    if (stack == 0) {
+      return out;
+    }
+    long top = stack + k.threadSize;
+    long ptRegs = arch.taskPtRegs(k, task);
+    long pc;
+    long bp;
+    long sp;
+    if (running) {
+      var c = k.cpu(cpu);
+      pc = c.get("rip");
+      bp = c.get("rbp");
+      sp = c.get("rsp");
+      if (arch.inUserMode(k, cpu)) {
+        userFrames(task, pc, bp, sp, out, true);
+        return out;
+      }
+      if (!inRange(sp, stack, top)) {
+        out.add(new Frame(fn(pc), pc, fnOffset(pc), stackKind(sp, task), 0,
+            "running on another stack"));
+        return out;
+      }
+      // The innermost routine may be in its prologue or epilogue: find its return address.
+      Routine r = routineAt(pc);
+      out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
+      if (r != null && r.kind() != Routine.Kind.ASM) {
+        int i = r.indexOf(pc);
+        String text = r.insn(i).text();
+        if (i == 0 || text.equals("ret")) {
+          pc = k.mem.read64(sp);
+          out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
+        } else if (i == 1) {
+          pc = k.mem.read64(sp + 8);
+          out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
+        }
+      } else if (r != null) {
+        return out;
+      }
+    } else {
+      sp = k.threadSp(task);
+      long frameBp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
+      pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
+      bp = frameBp;
+      out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", sp, "switched out: inactive_task_frame at "
+          + String.format("0x%x", sp)));
+    }
+    long last = ptRegs - 16;
+    int guard = 0;
+    while (bp != 0 && (bp & 1) == 0 && inRange(bp, stack, top) && guard++ < 256) {
+      if (bp == last) {
+        pc = k.mem.read64(bp + 8);
+        out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", bp, ""));
+        break;
+      }
+      long ret = k.mem.read64(bp + 8);
+      long next = k.mem.read64(bp);
+      out.add(new Frame(fn(ret), ret, fnOffset(ret), "task", bp, ""));
+      if (next != 0 && Long.compareUnsigned(next, bp) <= 0) {
+        break;
+      }
+      bp = next;
+    }
+    long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
+    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
+      long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
+      long ubp = k.mem.read64(ptRegs + k.off("pt_regs", "bp"));
+      long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
+      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "entry", ptRegs,
+          String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
+      userFrames(task, uip, ubp, usp, out, false);
+    }
+    return out;
+  }
+
+  private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
+    Memory um = k.host().userMemoryOf(task);
+    if (um == null) {
+      return;
+    }
+    Routine r = routineAt(pc);
+    out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+    if (r != null && r.kind() == Routine.Kind.USER) {
+      int i = r.indexOf(pc);
+      if (r.bodyStart() > 0 && (i == 0 || r.insn(i).text().equals("ret"))) {
+        pc = read(um, sp);
+        out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+      } else if (r.bodyStart() > 0 && i == 1) {
+        pc = read(um, sp + 8);
+        out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+      }
+    }
+    int guard = 0;
+    while (bp != 0 && guard++ < 256) {
+      long ret = read(um, bp + 8);
+      long next = read(um, bp);
+      if (ret == 0) {
+        break;
+      }
+      out.add(new Frame(fn(ret), ret, fnOffset(ret), "user", bp, ""));
+      if (next != 0 && Long.compareUnsigned(next, bp) <= 0) {
+        break;
+      }
+      bp = next;
+    }
+  }
+
+  private static long read(Memory m, long a) {
+    return m.isMapped(a) ? m.read64(a) : 0;
+  }
+
+  private static boolean inRange(long a, long lo, long hi) {
+    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
+  }
+
+  private String stackKind(long sp, long task) {
+    var r = k.mem.regionAt(sp);
+    return r == null ? "unknown" : r.kind() == kstack.mem.Region.Kind.ENTRY_AREA ? "entry" : "task";
+  }
+
+  /**
+   * Every word of the task's kernel stack from its lowest live word to the top, labelled, plus the
+   * end-of-stack magic and a summary of the unused part.
+   */
+  List<StackWord> describe(long task, boolean running, int cpu) {
+    long stack = k.stack(task);
+    List<StackWord> out = new ArrayList<>();
+    if (stack == 0) {
+      return out;
+    }
+    long top = stack + k.threadSize;
+    long ptRegs = arch.taskPtRegs(k, task);
+    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    StructLayout regs = k.struct("pt_regs");
+    for (Field f : regs.fields()) {
+      labels.put(ptRegs + f.offset(), new String[] {"pt_regs", "pt_regs->" + f.name()
+          + (f.note().isEmpty() ? "" : " (" + f.note() + ")")});
+    }
+    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    for (long a = ptRegs + regs.size(); a < top; a += 8) {
+      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
+    }
+    long low;
+    if (running && !arch.inUserMode(k, cpu)) {
+      low = k.cpu(cpu).get("rsp");
+      if (!inRange(low, stack, top)) {
+        low = ptRegs;
+      }
+    } else if (running) {
+      low = ptRegs;
+    } else {
+      low = k.threadSp(task);
+      StructLayout f = k.struct("inactive_task_frame");
+      for (Field fl : f.fields()) {
+        labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
+            + (fl.name().equals("ret_addr") ? " -> " + name(k.mem.read64(low + fl.offset())) : "")});
+      }
+    }
+    for (Frame fr : unwind(task, running, cpu)) {
+      long fa = fr.frameAddr();
+      if (fa != 0 && inRange(fa, stack, ptRegs) && !fr.stack().equals("user")
+          && !fr.function().startsWith("---")) {
+        if (!labels.containsKey(fa) || !labels.get(fa)[0].equals("switch")) {
+          labels.put(fa, new String[] {"frame", "saved rbp (frame record)"});
+          labels.put(fa + 8, new String[] {"retaddr", "return address -> " + name(k.mem.read64(fa + 8))});
+        }
+      }
+    }
+    for (long a = low; Long.compareUnsigned(a, top) < 0; a += 8) {
+      long v = k.mem.read64(a);
+      String[] l = labels.get(a);
+      if (l == null) {
+        String sym = k.symbols.describe(v);
+        boolean code = sym != null && routineAt(v) != null;
+        l = code ? new String[] {"retaddr", "return address -> " + sym}
+            : new String[] {"local", "local / saved register"};
+      }
+      out.add(new StackWord(a, v, l[0], l[1]));
+    }
+    long unusedFrom = stack + 8;
+    long unused = low - unusedFrom;
+    if (unused > 0) {
+      out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
+          "%d bytes below the live stack (0x%x..0x%x)", unused, unusedFrom, low - 1)));
+    }
+    long magic = k.mem.read64(stack);
+    out.add(0, new StackWord(stack, magic, "magic", magic == Kernel.STACK_END_MAGIC
+        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    return out;
+  }
+
+  static Map<String, Long> empty() {
+    return new LinkedHashMap<>();
+  }
+}

@@ -1,0 +1,258 @@
+package kstack.arch.x86_64;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.arch.Arch;
+import kstack.cpu.RegisterSet;
+import kstack.exec.Abi;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+
+/**
+ * x86_64: registers, the SysV ABI, the 4-level address-space constants, and the arch half of the
+ * kernel (entry_64.S, head_64.S, process_64.c, cpu/common.c, smpboot.c) for 4.16 and 6.19.
+ */
+public final class X86_64 implements Arch {
+  static final long USER_CS = 0x33; // __USER_CS: GDT entry 6, RPL 3 (asm/segment.h)
+  static final long USER_DS = 0x2b; // __USER_DS: GDT entry 5, RPL 3
+  static final long KERNEL_CS = 0x10;
+  static final long KERNEL_DS = 0x18;
+  static final long EFLAGS_IF = 0x200;
+  static final long ENOSYS = -38;
+
+  private final RegisterSet regs = new RegisterSet(
+      List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11",
+          "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "fs_base", "gs_base",
+          "k_gs_base", "cr3", "lstar"),
+      "rsp", "rbp", "rip", "rax", List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9"),
+      List.of("rbx", "rbp", "r12", "r13", "r14", "r15"));
+  private final Abi abi = new X86Abi();
+  private final Types types = new Types(8);
+
+  @Override
+  public String name() {
+    return "x86_64";
+  }
+
+  @Override
+  public RegisterSet registers() {
+    return regs;
+  }
+
+  @Override
+  public Abi abi() {
+    return abi;
+  }
+
+  @Override
+  public Types types() {
+    return types;
+  }
+
+  /** TASK_SIZE_MAX + PAGE_SIZE: the first non-canonical address of the lower half (4-level). */
+  @Override
+  public long userTop() {
+    return 0x0000800000000000L;
+  }
+
+  @Override
+  public Map<String, StructLayout> layouts(Profile p) {
+    return X86Layouts.build(p, types);
+  }
+
+  /**
+   * arch/x86/include/asm/page_64_types.h (THREAD_SIZE_ORDER 2 + KASAN_STACK_ORDER), thread_info.h
+   * (TOP_OF_KERNEL_STACK_PADDING: 16 with CONFIG_X86_FRED on 6.19, else 0), pgtable_64_types.h.
+   */
+  @Override
+  public Map<String, Long> constants(Profile p) {
+    Map<String, Long> c = new LinkedHashMap<>();
+    boolean kasan = p.config("KASAN");
+    long threadSize = 4096L << (2 + (kasan ? 1 : 0));
+    c.put("PAGE_SIZE", 4096L);
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", threadSize);
+    c.put("TOP_OF_KERNEL_STACK_PADDING",
+        p.config().knows("X86_FRED") && p.config("X86_FRED") ? 16L : 0L);
+    c.put("SIZEOF_PTREGS", 168L);
+    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
+    c.put("__START_KERNEL_map", 0xffffffff80000000L);
+    c.put("__START_KERNEL", 0xffffffff81000000L);
+    c.put("PAGE_OFFSET", p.has(Feature.TSS_IO_BITMAP_STRUCT)
+        ? 0xffff888000000000L : 0xffff880000000000L);
+    c.put("VMALLOC_START", 0xffffc90000000000L);
+    c.put("MODULES_VADDR", 0xffffffffa0000000L);
+    c.put("CPU_ENTRY_AREA_PER_CPU", 0xfffffe0000001000L);
+    c.put("TASK_SIZE_MAX", 0x00007ffffffff000L);
+    c.put("STACK_TOP", 0x00007ffffffff000L);
+    c.put("IRQ_STACK_SIZE", threadSize);
+    c.put("__USER_CS", USER_CS);
+    c.put("__USER_DS", USER_DS);
+    c.put("__KERNEL_CS", KERNEL_CS);
+    c.put("__KERNEL_DS", KERNEL_DS);
+    c.put("ENTRY_STACK_SIZE", p.has(Feature.TSS_IO_BITMAP_STRUCT) ? 4096L : 512L);
+    return c;
+  }
+
+  /** arch/x86/entry/syscalls/syscall_64.tbl (same numbers in 4.16 and 6.19). */
+  @Override
+  public Map<String, Integer> syscallNumbers() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put("read", 0);
+    m.put("write", 1);
+    m.put("pipe", 22);
+    m.put("nanosleep", 35);
+    m.put("getpid", 39);
+    m.put("clone", 56);
+    m.put("fork", 57);
+    m.put("execve", 59);
+    m.put("exit", 60);
+    m.put("wait4", 61);
+    m.put("pipe2", 293);
+    m.put("finit_module", 313);
+    return m;
+  }
+
+  /**
+   * 4.16: SYSCALL_DEFINE0 defines {@code sys_NAME}; SYSCALL_DEFINEx defines {@code SyS_NAME} with
+   * {@code sys_NAME} as an alias (include/linux/syscalls.h@4.16.13:192-219). 6.19: the pt_regs
+   * wrapper {@code __x64_sys_NAME} (arch/x86/include/asm/syscall_wrapper.h@6.19).
+   */
+  @Override
+  public String syscallSymbol(Profile p, String name, int nargs) {
+    if (p.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
+      return "__x64_sys_" + name;
+    }
+    return nargs == 0 ? "sys_" + name : "SyS_" + name;
+  }
+
+  @Override
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+    String sym = syscallSymbol(k.profile, name, params.length);
+    if (!k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
+      RoutineBuilder b = k.c(sym, source).params(params);
+      if (params.length > 0) {
+        k.alias("sys_" + name, sym);
+      }
+      return b;
+    }
+    String[] regNames = {"di", "si", "dx", "r10", "r8", "r9"};
+    RoutineBuilder b = k.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params("regs")
+        .locals(params);
+    if (params.length > 0) {
+      StringBuilder t = new StringBuilder("__se_sys_" + name + "(");
+      for (int i = 0; i < params.length; i++) {
+        t.append(i == 0 ? "" : ", ").append("regs->").append(regNames[i]);
+      }
+      b.step(t + ") [folded in]: the arguments from pt_regs", x -> {
+        long r = x.local("regs");
+        for (int i = 0; i < params.length; i++) {
+          x.setLocal(params[i], x.read(r + k.off("pt_regs", regNames[i])));
+        }
+      });
+    }
+    return b;
+  }
+
+  @Override
+  public void buildRoutines(Kernel k) {
+    X86Entry.build(k);
+    X86Process.build(k);
+    X86Boot.build(k);
+  }
+
+  @Override
+  public void linkData(Kernel k, kstack.image.Linker l) {
+    X86Boot.linkData(k, l);
+  }
+
+  @Override
+  public List<kstack.arch.PerCpuVar> perCpuVars(Kernel k) {
+    return X86Boot.perCpuVars(k);
+  }
+
+  /** Zero-based in 4.16 (vmlinux.lds.S@4.16.13:210-217), not in 6.19 (research §9.1). */
+  @Override
+  public boolean perCpuZeroBased(Profile p) {
+    return !p.has(Feature.TOP_OF_STACK_PERCPU);
+  }
+
+  @Override
+  public long perCpuAddress(Kernel k, String name) {
+    return X86Boot.perCpuMacro(k, name);
+  }
+
+  @Override
+  public void initPerCpu(Kernel k, int cpu) {
+    X86Boot.initPerCpu(k, cpu);
+  }
+
+  @Override
+  public void initThread(Kernel k, long initTask) {
+    X86Boot.initThread(k, initTask);
+  }
+
+  @Override
+  public void powerOn(Kernel k, int cpu) {
+    X86Boot.powerOn(k, cpu);
+  }
+
+  /** get_current(): this_cpu_read_stable(current_task) in both 4.16 and 6.19 (asm/current.h). */
+  @Override
+  public long current(Kernel k, int cpu) {
+    return k.mem.read64(k.perCpu("current_task", cpu));
+  }
+
+  /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
+  @Override
+  public long taskPtRegs(Kernel k, long task) {
+    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.struct("pt_regs").size();
+  }
+
+  /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
+  @Override
+  public long taskTopOfStack(Kernel k, long task) {
+    return taskPtRegs(k, task) + k.struct("pt_regs").size();
+  }
+
+  /**
+   * The user half of a libc wrapper: nr into eax, the fourth argument from rcx to r10 (the syscall
+   * ABI uses r10 because SYSCALL overwrites rcx), then SYSCALL itself: rcx = return rip, r11 = rflags,
+   * rip = MSR_LSTAR, cs/ss = kernel selectors. The stack is not touched ([ARCH], Intel SDM SYSCALL).
+   */
+  @Override
+  public void userSyscall(Exec x, int nr) {
+    x.set("rax", nr);
+    x.set("r10", x.reg("rcx"));
+    x.set("rcx", x.nextPc());
+    x.set("r11", x.reg("eflags"));
+    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
+    x.set("cs", KERNEL_CS);
+    x.set("ss", KERNEL_DS);
+    x.jumpTo(x.reg("lstar"));
+  }
+
+  @Override
+  public boolean inUserMode(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("cs") & 3) == 3;
+  }
+
+  @Override
+  public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
+    return new X86Unwind(k, this).unwind(task, running, cpu);
+  }
+
+  @Override
+  public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
+    return new X86Unwind(k, this).describe(task, running, cpu);
+  }
+}

@@ -1,0 +1,72 @@
+package kstack.cpu;
+
+import kstack.trace.Timeline;
+
+/**
+ * One simulated CPU: its register file and the base of its per-CPU area. Register writes are recorded
+ * on the machine's timeline so that they can be undone like memory stores.
+ */
+public final class Cpu {
+  private final int id;
+  private final RegisterSet set;
+  private final long[] regs;
+  private Timeline timeline;
+
+  public Cpu(int id, RegisterSet set) {
+    this.id = id;
+    this.set = set;
+    this.regs = new long[set.count()];
+  }
+
+  public void attach(Timeline timeline) {
+    this.timeline = timeline;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public RegisterSet registers() {
+    return set;
+  }
+
+  public long get(int reg) {
+    return regs[reg];
+  }
+
+  public long get(String name) {
+    return regs[set.of(name)];
+  }
+
+  public void set(int reg, long value) {
+    long old = regs[reg];
+    if (old == value) {
+      return;
+    }
+    if (timeline != null) {
+      timeline.registerChanged(id, reg, old);
+    }
+    regs[reg] = value;
+  }
+
+  public void set(String name, long value) {
+    set(set.of(name), value);
+  }
+
+  /** Applies an undone value without recording (only the timeline calls this). */
+  public void restore(int reg, long value) {
+    regs[reg] = value;
+  }
+
+  public long sp() {
+    return regs[set.sp];
+  }
+
+  public long pc() {
+    return regs[set.pc];
+  }
+
+  public long[] snapshot() {
+    return regs.clone();
+  }
+}

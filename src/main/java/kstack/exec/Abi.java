@@ -1,0 +1,24 @@
+package kstack.exec;
+
+import java.util.List;
+
+/**
+ * An architecture's C calling convention as the simulator needs it: how a call leaves its return
+ * address, how a frame is built and torn down, where locals and arguments live. Generic kernel code
+ * is written once against this; x86_64 pushes the return address and saved rbp, arm64 stores x29/x30.
+ */
+public interface Abi {
+  int wordSize();
+
+  /** Steps that build the frame: save the caller's frame pointer, reserve locals, spill params. */
+  List<Insn> prologue(int params, int localSlots);
+
+  /** Steps that tear the frame down and return to the caller; the result is already in place. */
+  List<Insn> epilogue();
+
+  /** Transfers control to target, leaving the return address where the arch keeps it. */
+  void call(Exec x, long target);
+
+  /** Address of local slot i of the current frame (slot 0 holds the first parameter). */
+  long localAddress(Exec x, int slot);
+}

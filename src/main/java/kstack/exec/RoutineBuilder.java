@@ -1,0 +1,181 @@
+package kstack.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+/**
+ * Writes a routine step by step. For C functions the ABI's prologue (frame pointer, locals, spilled
+ * parameters) is put in front and every {@code ret} tears the frame down, so the stack holds the real
+ * frames an unwinder expects; assembly routines get exactly the steps written.
+ */
+public final class RoutineBuilder {
+  private final String name;
+  private final String source;
+  private final Routine.Kind kind;
+  private final Abi abi;
+  private final List<Insn> body = new ArrayList<>();
+  private final Map<String, Integer> labels = new HashMap<>();
+  private final java.util.Set<String> globals = new java.util.LinkedHashSet<>();
+  private final List<String> slots = new ArrayList<>();
+  private int params;
+
+  private RoutineBuilder(String name, String source, Routine.Kind kind, Abi abi) {
+    this.name = name;
+    this.source = source;
+    this.kind = kind;
+    this.abi = abi;
+  }
+
+  public static RoutineBuilder asm(String name, String source, Abi abi) {
+    return new RoutineBuilder(name, source, Routine.Kind.ASM, abi);
+  }
+
+  public static RoutineBuilder c(String name, String source, Abi abi) {
+    return new RoutineBuilder(name, source, Routine.Kind.C, abi);
+  }
+
+  public static RoutineBuilder user(String name, String source, Abi abi) {
+    return new RoutineBuilder(name, source, Routine.Kind.USER, abi);
+  }
+
+  /** User-space code written without a frame, like crt1's _start. */
+  public static RoutineBuilder userAsm(String name, String source, Abi abi) {
+    RoutineBuilder b = new RoutineBuilder(name, source, Routine.Kind.USER, abi);
+    b.frameless = true;
+    return b;
+  }
+
+  private boolean frameless;
+
+  /** Parameters, spilled to the first frame slots by the prologue (as gcc -O0 does). */
+  public RoutineBuilder params(String... names) {
+    if (!body.isEmpty() || !slots.isEmpty()) {
+      throw new IllegalStateException("params come first");
+    }
+    params = names.length;
+    slots.addAll(List.of(names));
+    return this;
+  }
+
+  public RoutineBuilder locals(String... names) {
+    slots.addAll(List.of(names));
+    return this;
+  }
+
+  /**
+   * Reserves a struct-sized area among the locals (e.g. an on-stack {@code struct completion} or
+   * {@code struct kernel_clone_args}); {@code name} addresses its lowest byte.
+   */
+  public RoutineBuilder localArea(String name, int bytes) {
+    int n = (bytes + 7) / 8;
+    for (int i = 0; i < n - 1; i++) {
+      slots.add(name + "#" + i);
+    }
+    slots.add(name);
+    return this;
+  }
+
+  public RoutineBuilder label(String label) {
+    labels.put(label, body.size());
+    return this;
+  }
+
+  /** A label that is also a global symbol, like entry_SYSCALL_64_after_hwframe. */
+  public RoutineBuilder globalLabel(String label) {
+    globals.add(label);
+    return label(label);
+  }
+
+  public RoutineBuilder step(String text, Op op) {
+    body.add(new Insn(text, op));
+    return this;
+  }
+
+  /** Calls a function with integer arguments; the result is left in the return register. */
+  public RoutineBuilder call(String text, String target, Function<Exec, long[]> args) {
+    return callVia(text, x -> x.symbol(target), args, null);
+  }
+
+  /** Calls a function and stores its result into a local. */
+  public RoutineBuilder callInto(String local, String text, String target,
+      Function<Exec, long[]> args) {
+    return callVia(text, x -> x.symbol(target), args, local);
+  }
+
+  /** An indirect call through a computed address (a function pointer). */
+  public RoutineBuilder callVia(String text, ToLongFunction<Exec> target,
+      Function<Exec, long[]> args, String resultLocal) {
+    body.add(new Insn(text, x -> {
+      long[] a = args == null ? new long[0] : args.apply(x);
+      int n = x.cpu().registers().argCount();
+      for (int i = a.length - 1; i >= n; i--) {
+        x.push(a[i]);
+      }
+      for (int i = 0; i < Math.min(n, a.length); i++) {
+        x.setArg(i, a[i]);
+      }
+      x.call(target.applyAsLong(x));
+    }));
+    if (resultLocal != null) {
+      body.add(new Insn(resultLocal + " = returned value", x -> x.setLocal(resultLocal, x.retval())));
+    }
+    return this;
+  }
+
+  /** A call with arguments beyond the argument registers: the caller pops them after the return. */
+  public RoutineBuilder callWithStackArgs(String text, String target, Function<Exec, long[]> args,
+      int stackArgs) {
+    callVia(text, x -> x.symbol(target), args, null);
+    body.add(new Insn("drop " + stackArgs + " stacked argument(s)",
+        x -> x.setSp(x.sp() + (long) stackArgs * x.word())));
+    return this;
+  }
+
+  public RoutineBuilder branchIf(String label, String text, Predicate<Exec> cond) {
+    body.add(new Insn(text, x -> {
+      if (cond.test(x)) {
+        x.jump(label);
+      }
+    }));
+    return this;
+  }
+
+  public RoutineBuilder jump(String label, String text) {
+    body.add(new Insn(text, x -> x.jump(label)));
+    return this;
+  }
+
+  /** Sets the return value and returns through the ABI's epilogue. */
+  public RoutineBuilder ret(String text, ToLongFunction<Exec> value) {
+    body.add(new Insn(text, x -> x.setRetval(value.applyAsLong(x))));
+    body.addAll(abi.epilogue());
+    return this;
+  }
+
+  public RoutineBuilder retVoid() {
+    body.addAll(abi.epilogue());
+    return this;
+  }
+
+  public Routine build() {
+    List<Insn> all = new ArrayList<>();
+    int shift = 0;
+    List<String> locals = new ArrayList<>();
+    if (kind != Routine.Kind.ASM && !frameless) {
+      all.addAll(abi.prologue(params, slots.size()));
+      shift = all.size();
+      locals.addAll(slots);
+    }
+    all.addAll(body);
+    Map<String, Integer> shifted = new HashMap<>();
+    for (Map.Entry<String, Integer> e : labels.entrySet()) {
+      shifted.put(e.getKey(), e.getValue() + shift);
+    }
+    return new Routine(name, source, kind, all, shifted, locals, shift, globals);
+  }
+}

@@ -1,0 +1,134 @@
+package kstack.kernel;
+
+import java.nio.charset.StandardCharsets;
+import kstack.exec.Exec;
+import kstack.mem.Memory;
+import kstack.mem.Region;
+import kstack.profile.Feature;
+
+/**
+ * execve down to load_elf_binary and start_thread (fs/exec.c, fs/binfmt_elf.c). Every path names the
+ * simulator's one user binary, kstack-box, which like busybox picks its behaviour from argv[0]; the
+ * new image gets a fresh mm with text at 0x400000, a data page and a stack below STACK_TOP.
+ */
+final class Execve {
+  private Execve() {}
+
+  static final long TEXT = 0x400000L;
+  static final long DATA = 0x600000L;
+  static final long STACK_SIZE = 132 * 1024;
+
+  static void build(Kernel k, boolean v6) {
+    String src = "fs/exec.c";
+    k.add(Syscalls.entry(k, "execve", src, "filename", "argv", "envp")
+        .locals("name")
+        .step("getname(filename): copy the path into a kernel struct filename",
+            x -> x.setLocal("name", getname(k, x, x.local("filename"))))
+        .call("return do_execve(getname(filename), argv, envp)", "do_execve",
+            x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("do_execve", src).params("filename", "argv", "envp")
+        .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
+            x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})
+        .ret("return ret", Exec::retval).build());
+    String next = v6 ? "bprm_execve" : "exec_binprm";
+    k.add(k.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
+        .locals("bprm")
+        .step("bprm = alloc_bprm(fd, filename); copy_strings(argv, envp)", x -> {
+          long bprm = k.kmalloc(256, "struct linux_binprm");
+          x.write(bprm, x.local("filename"));
+          x.setLocal("bprm", bprm);
+        })
+        .call("retval = " + next + "(bprm)", next, x -> new long[] {x.local("bprm")})
+        .ret("free_bprm(bprm); return retval", Exec::retval).build());
+    if (v6) {
+      k.add(k.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
+          .step("bprm = alloc_bprm(AT_FDCWD, getname_kernel(kernel_filename))", x -> {
+            long bprm = k.kmalloc(256, "struct linux_binprm");
+            x.write(bprm, x.local("kernel_filename"));
+            x.setLocal("bprm", bprm);
+          })
+          .call("retval = bprm_execve(bprm)", "bprm_execve", x -> new long[] {x.local("bprm")})
+          .ret("return retval", Exec::retval).build());
+      k.add(k.c("bprm_execve", src).params("bprm")
+          .call("retval = exec_binprm(bprm)", "exec_binprm", x -> new long[] {x.local("bprm")})
+          .ret("return retval", Exec::retval).build());
+    }
+    k.add(k.c("exec_binprm", src).params("bprm")
+        .call("ret = search_binary_handler(bprm)", "search_binary_handler",
+            x -> new long[] {x.local("bprm")})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("search_binary_handler", src).params("bprm")
+        .call("retval = fmt->load_binary(bprm): the ELF handler", "load_elf_binary",
+            x -> new long[] {x.local("bprm")})
+        .ret("return retval", Exec::retval).build());
+    k.add(k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm").locals("sp")
+        .step(v6 ? "begin_new_exec(bprm): exec_mmap() gives current a fresh mm; close-on-exec files go"
+                : "flush_old_exec(bprm): exec_mmap() gives current a fresh mm; close-on-exec files go",
+            x -> newMm(k, x))
+        .step("setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
+            x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
+        .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { })
+        .step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
+            x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))))
+        .call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
+            x -> new long[] {k.arch.taskPtRegs(k, k.current(x)), k.symbol("_start"), x.local("sp")})
+        .ret("return 0", x -> 0).build());
+  }
+
+  static String basename(String path) {
+    int i = path.lastIndexOf('/');
+    return i < 0 ? path : path.substring(i + 1);
+  }
+
+  private static long getname(Kernel k, Exec x, long user) {
+    byte[] name = new byte[256];
+    int n = 0;
+    for (; n < 255; n++) {
+      byte b = (byte) x.read(user + n, 1);
+      if (b == 0) {
+        break;
+      }
+      name[n] = b;
+    }
+    long f = k.kmalloc(256, "struct filename");
+    k.mem.writeBytes(f, java.util.Arrays.copyOf(name, n + 1));
+    return f;
+  }
+
+  /** exec_mmap: a new mm_struct and user address space, loaded into CR3 at once. */
+  private static void newMm(Kernel k, Exec x) {
+    long cur = k.current(x);
+    long mm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
+    long top = k.constant("STACK_TOP");
+    k.mem.write64(mm + k.off("mm_struct", "pgd"), mm);
+    k.mem.write(mm + k.off("mm_struct", "mm_users"), 4, 1);
+    k.mem.write64(mm + k.off("mm_struct", "task_size"), k.constant("TASK_SIZE_MAX"));
+    k.mem.write64(mm + k.off("mm_struct", "start_stack"), top);
+    Memory m = k.newUserSpace(mm, "mm of " + k.comm(cur));
+    long textSize = k.userTextEnd() - TEXT;
+    m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));
+    m.map(new Region("kstack-box .data", DATA, 4096, Region.Kind.USER));
+    m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
+    k.taskWrite(cur, "mm", mm);
+    k.taskWrite(cur, "active_mm", mm);
+    x.set("cr3", mm);
+    Files.closeOnExec(k, cur);
+  }
+
+  /** Lays out argc/argv/envp/auxv as create_elf_tables does; returns the new stack pointer. */
+  private static long elfTables(Kernel k, Exec x, String path) {
+    long top = k.constant("STACK_TOP");
+    byte[] s = (path + "\0").getBytes(StandardCharsets.US_ASCII);
+    long str = (top - 16 - s.length) & -16L;
+    x.space().writeBytes(str, s);
+    long sp = (str - 6 * 8) & -16L;
+    x.write(sp, 1); // argc
+    x.write(sp + 8, str); // argv[0]
+    x.write(sp + 16, 0); // argv[1] = NULL
+    x.write(sp + 24, 0); // envp[0] = NULL
+    x.write(sp + 32, 0); // auxv: AT_NULL
+    x.write(sp + 40, 0);
+    return sp;
+  }
+}

@@ -1,0 +1,164 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * exit, wait4 and execve: the end of a task (kernel/exit.c, whose stack is released by the next
+ * task's finish_task_switch) and the replacement of its user image (fs/exec.c, fs/binfmt_elf.c).
+ */
+final class Exit {
+  private Exit() {}
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    buildExit(k, v6);
+    buildWait(k, v6);
+    Execve.build(k, v6);
+  }
+
+  private static void buildExit(Kernel k, boolean v6) {
+    String src = "kernel/exit.c";
+    k.add(Syscalls.entry(k, "exit", src, "error_code")
+        .call("do_exit((error_code & 0xff) << 8)", "do_exit",
+            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+        .retVoid().build());
+    RoutineBuilder b = k.c("do_exit", src).params("code")
+        .step("tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
+          long t = k.current(x);
+          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.taskWrite(t, "exit_code", x.local("code"));
+        })
+        .step("exit_mm(): the task drops its user address space (mm = NULL)", x -> {
+          long t = k.current(x);
+          k.taskWrite(t, "mm", 0);
+        })
+        .step("exit_files(): close every descriptor", x -> k.setFds(k.current(x), java.util.Map.of()))
+        .step("exit_notify(): exit_state = EXIT_ZOMBIE; children go to init; "
+            + "do_notify_parent() -> __wake_up_parent() wakes a parent in wait4", x -> notify(k, x));
+    if (v6) {
+      b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
+    }
+    k.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
+    k.add(k.c("do_task_dead", "kernel/sched/core.c").params()
+        .step("set_special_state(TASK_DEAD)", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+        .call("__schedule(false): the last switch away; finish_task_switch() in the next task "
+            + "releases this stack", "__schedule", x -> new long[] {0})
+        .step("BUG(): a dead task never runs again", x -> {
+          throw new IllegalStateException("a dead task was scheduled");
+        })
+        .retVoid().build());
+  }
+
+  private static void notify(Kernel k, Exec x) {
+    long t = k.current(x);
+    k.taskWrite(t, "exit_state", Kernel.EXIT_ZOMBIE);
+    long init = k.findTask(1);
+    int children = k.off("task_struct", "children");
+    int sibling = k.off("task_struct", "sibling");
+    long head = t + children;
+    while (!k.listEmpty(head)) {
+      long node = k.mem.read64(head);
+      long child = node - sibling;
+      k.listDelInit(node);
+      k.taskWrite(child, "real_parent", init);
+      k.taskWrite(child, "parent", init);
+      k.listAddTail(node, init + children);
+    }
+    long parent = k.taskRead(t, "real_parent");
+    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
+    k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+        + " (do_notify_parent -> __wake_up_parent)");
+  }
+
+  /** signal->wait_chldexit, keyed by the parent task. */
+  static long waitQueue(Kernel k, long task) {
+    return task + k.off("task_struct", "children");
+  }
+
+  private static void buildWait(Kernel k, boolean v6) {
+    String src = "kernel/exit.c";
+    k.add(Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru")
+        .call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)", "kernel_wait4",
+            x -> new long[] {x.local("upid"), x.local("stat_addr"), x.local("options"), 0})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru")
+        .localArea("wo", 64)
+        .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
+            + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
+              long wo = x.localAddress("wo");
+              x.write(wo, x.local("upid"));
+              x.write(wo + 8, x.local("options"));
+              x.write(wo + 16, x.local("stat_addr"));
+            })
+        .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("do_wait", src).params("wo").locals("retval")
+        .step("add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
+            x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+        .label("repeat")
+        .step("set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() on "
+            + "each child; a zombie is reaped by wait_task_zombie() -> release_task()",
+            x -> x.setLocal("retval", reap(k, x)))
+        .branchIf("end", "if (retval != 0 || WNOHANG) goto end",
+            x -> x.local("retval") != 0 || (x.read(x.local("wo") + 8) & 1) != 0)
+        .step("(no child is ready yet)", x -> {
+          long cur = k.current(x);
+          k.addWaiter(waitQueue(k, cur), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+        })
+        .call("schedule()", "schedule", null)
+        .jump("repeat", "goto repeat")
+        .label("end")
+        .step("__set_current_state(TASK_RUNNING); remove_wait_queue()", x -> {
+          long cur = k.current(x);
+          k.setState(cur, Kernel.TASK_RUNNING);
+          k.removeWaiter(waitQueue(k, cur), cur);
+        })
+        .ret("return retval", x -> x.local("retval")).build());
+  }
+
+  /** do_wait_thread's result: a reaped zombie's pid, 0 to keep waiting, or -ECHILD. */
+  private static long reap(Kernel k, Exec x) {
+    long cur = k.current(x);
+    long wo = x.local("wo");
+    long upid = x.read(wo);
+    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    int children = k.off("task_struct", "children");
+    int sibling = k.off("task_struct", "sibling");
+    long head = cur + children;
+    boolean any = false;
+    for (long node = k.mem.read64(head); node != head; node = k.mem.read64(node)) {
+      long child = node - sibling;
+      int pid = k.pid(child);
+      if (upid != -1 && upid != pid) {
+        continue;
+      }
+      any = true;
+      if (k.taskRead(child, "exit_state") == Kernel.EXIT_ZOMBIE) {
+        long stat = x.read(wo + 16);
+        if (stat != 0) {
+          x.write(stat, 4, k.taskRead(child, "exit_code"));
+        }
+        releaseTask(k, child);
+        k.setState(cur, Kernel.TASK_RUNNING);
+        return pid;
+      }
+    }
+    if (!any) {
+      k.setState(cur, Kernel.TASK_RUNNING);
+      return Syscalls.ECHILD;
+    }
+    return 0;
+  }
+
+  /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
+  static void releaseTask(Kernel k, long p) {
+    k.taskWrite(p, "exit_state", 0x10); // EXIT_DEAD
+    k.listDelInit(p + k.off("task_struct", "tasks"));
+    k.listDelInit(p + k.off("task_struct", "sibling"));
+    k.unregisterTask(k.pid(p));
+  }
+}

@@ -1,0 +1,107 @@
+package kstack.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import kstack.trace.JMap;
+
+/**
+ * Open files as far as the stack stories need them: pipes (fs/pipe.c) and the console. A
+ * {@code struct file} and a {@code pipe_inode_info} are real allocations in kernel memory (so their
+ * addresses appear in registers and frames); their contents are kept here.
+ */
+final class Files {
+  private Files() {}
+
+  /** What a struct file refers to: a pipe end, or the console. */
+  record OpenFile(long pipe, boolean writeEnd, boolean console, boolean cloexec) {}
+
+  static JMap<Long, OpenFile> table(Kernel k) {
+    return k.files;
+  }
+
+  static OpenFile file(Kernel k, long file) {
+    return k.files.get(file);
+  }
+
+  static long newFile(Kernel k, OpenFile f, String what) {
+    long addr = k.kmalloc(256, "struct file (" + what + ")");
+    k.files.put(addr, f);
+    return addr;
+  }
+
+  /** A new pipe_inode_info with its buffer. */
+  static long newPipe(Kernel k) {
+    long pipe = k.kmalloc(256, "pipe_inode_info");
+    k.pipes.put(pipe, new Kernel.Pipe(k.timeline, pipe));
+    return pipe;
+  }
+
+  /** The queue readers sleep on: 4.16 has one pipe->wait, 6.19 a separate rd_wait. */
+  static long readQueue(long pipe) {
+    return pipe + 8;
+  }
+
+  static long fileOf(Kernel k, long task, long fd) {
+    Long f = k.fds(task).get((int) fd);
+    return f == null ? 0 : f;
+  }
+
+  /** get_unused_fd_flags + fd_install: the lowest free descriptor. */
+  static int install(Kernel k, long task, long file) {
+    Map<Integer, Long> t = new HashMap<>(k.fds(task));
+    int fd = 0;
+    while (t.containsKey(fd)) {
+      fd++;
+    }
+    t.put(fd, file);
+    k.setFds(task, t);
+    return fd;
+  }
+
+  static void closeOnExec(Kernel k, long task) {
+    Map<Integer, Long> t = new HashMap<>(k.fds(task));
+    t.entrySet().removeIf(e -> file(k, e.getValue()).cloexec());
+    k.setFds(task, t);
+  }
+
+  static boolean writersExist(Kernel k, long pipe) {
+    if (pipe == k.initctl()) {
+      return true; // the simulator itself holds the write end of init's control pipe
+    }
+    for (Map<Integer, Long> t : k.fdTables.values()) {
+      for (long f : t.values()) {
+        OpenFile of = file(k, f);
+        if (of != null && of.pipe() == pipe && of.writeEnd()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static byte[] take(Kernel k, long pipe, int max) {
+    Kernel.Pipe p = k.pipes.get(pipe);
+    byte[] d = p.data.get();
+    int n = Math.min(max, d.length);
+    p.data.set(Arrays.copyOfRange(d, n, d.length));
+    return Arrays.copyOf(d, n);
+  }
+
+  static void put(Kernel k, long pipe, byte[] bytes) {
+    Kernel.Pipe p = k.pipes.get(pipe);
+    byte[] d = p.data.get();
+    byte[] n = Arrays.copyOf(d, d.length + bytes.length);
+    System.arraycopy(bytes, 0, n, d.length, bytes.length);
+    p.data.set(n);
+  }
+
+  static int available(Kernel k, long pipe) {
+    return k.pipes.get(pipe).data.get().length;
+  }
+
+  static String text(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,134 @@
+package kstack.kernel;
+
+import java.util.List;
+import kstack.arch.PerCpuVar;
+import kstack.exec.CodeMap;
+import kstack.exec.Routine;
+import kstack.image.Linker;
+import kstack.image.Symbol;
+import kstack.layout.CType;
+import kstack.layout.Types;
+import kstack.mem.Region;
+import kstack.profile.Feature;
+
+/**
+ * The linker script: lays out the kernel image (arch/x86/kernel/vmlinux.lds.S order: .text, then
+ * .data starting with INIT_TASK_DATA(THREAD_SIZE)), the per-CPU section, the demo module at
+ * MODULES_VADDR, and the user binary at 0x400000; then allocates each CPU's per-CPU area.
+ */
+public final class Image {
+  private Image() {}
+
+  /** Places everything; returns the per-CPU offset of each CPU. */
+  public static long[] link(Kernel k, CodeMap code) {
+    Linker l = new Linker(k.mem, k.symbols);
+    l.section(".text", k.constant("__START_KERNEL"), Region.Kind.KERNEL_TEXT);
+    l.label("_text");
+    for (Routine r : k.routines()) {
+      if (r.kind() != Routine.Kind.USER && !r.name().startsWith("kstack_demo")) {
+        l.place(r);
+        code.add(r);
+      }
+    }
+    l.label("_etext");
+    long dataStart = (l.dot() + (2 << 20) - 1) & -(2L << 20);
+    l.section(".data", dataStart, Region.Kind.KERNEL_DATA);
+    l.label("_sdata");
+    initTaskData(k, l);
+    Types t = k.t;
+    l.object("init_task", t.struct(k.struct("task_struct")), 64);
+    l.object("init_mm", t.struct(k.struct("mm_struct")), 64);
+    l.object("kthread_create_list", t.struct(k.struct("list_head")), 8);
+    l.object("kthreadd_task", t.ptrTo("task_struct"), 8);
+    l.object("kthreadd_done", t.struct(k.struct("completion")), 8);
+    l.object("__cpu_online_mask", t.ulong, 8);
+    l.object("init_filename", t.array(t.charT, 16), 8);
+    k.arch.linkData(k, l);
+    perCpuTemplate(k, l);
+    l.label("_edata");
+    l.section("module kstack_demo", k.constant("MODULES_VADDR"), Region.Kind.KERNEL_TEXT);
+    for (Routine r : k.routines()) {
+      if (r.name().startsWith("kstack_demo")) {
+        l.place(r);
+        code.add(r);
+      }
+    }
+    l.object("kstack_demo_name", t.array(t.charT, 16), 8);
+    l.endSection();
+    for (var a : k.aliases().entrySet()) {
+      Symbol target = k.symbols.get(a.getValue());
+      k.symbols.add(new Symbol(a.getKey(), target.address(), 0, Symbol.Kind.LABEL, null));
+    }
+    linkUser(k, code);
+    return perCpuAreas(k);
+  }
+
+  /**
+   * INIT_TASK_DATA(THREAD_SIZE): aligned to THREAD_SIZE; init_thread_union and init_stack name its
+   * start; the end is __end_init_task (4.16) or __end_init_stack (6.19), where 6.19 also defines
+   * __top_init_kernel_stack = __end_init_stack - TOP_OF_KERNEL_STACK_PADDING - PTREGS_SIZE.
+   */
+  private static void initTaskData(Kernel k, Linker l) {
+    l.align(k.threadSize);
+    boolean v6 = k.profile.has(Feature.INIT_STACK_SYMBOLS);
+    l.label(v6 ? "__start_init_stack" : "__start_init_task");
+    CType union = k.t.array(k.t.ulong, (int) (k.threadSize / 8));
+    l.alias("init_thread_union", union, k.threadSize);
+    l.alias("init_stack", union, k.threadSize);
+    l.setDot(l.dot() + k.threadSize);
+    long end = l.label(v6 ? "__end_init_stack" : "__end_init_task");
+    if (v6) {
+      l.absolute("__top_init_kernel_stack", end - k.constant("TOP_OF_KERNEL_STACK_PADDING")
+          - k.struct("pt_regs").size());
+    }
+  }
+
+  private static void perCpuTemplate(Kernel k, Linker l) {
+    List<PerCpuVar> vars = k.arch.perCpuVars(k);
+    boolean zero = k.arch.perCpuZeroBased(k.profile);
+    long dot = 0;
+    long start = 0;
+    if (!zero) {
+      l.align(4096);
+      l.label("__per_cpu_start");
+      start = l.dot();
+      dot = start;
+    }
+    for (PerCpuVar v : vars) {
+      dot = (dot + v.align() - 1) & -(long) v.align();
+      k.symbols.add(new Symbol(v.name(), dot, v.type().size(), Symbol.Kind.PERCPU, v.type()));
+      dot += v.type().size();
+    }
+    dot = (dot + 4095) & -4096L;
+    k.perCpuTemplate(start, dot - start);
+    if (!zero) {
+      l.setDot(dot);
+      l.label("__per_cpu_end");
+    }
+  }
+
+  private static long[] perCpuAreas(Kernel k) {
+    long[] offsets = new long[k.cpus];
+    for (int c = 0; c < k.cpus; c++) {
+      long area = k.allocPages(k.perCpuTemplateSize(), "per-CPU area of CPU " + c);
+      k.mem.unmap(k.mem.regionAt(area));
+      k.mem.map(new Region("per-CPU area of CPU " + c, area, k.perCpuTemplateSize(),
+          Region.Kind.PERCPU));
+      offsets[c] = area - k.perCpuTemplateStart();
+    }
+    return offsets;
+  }
+
+  private static void linkUser(Kernel k, CodeMap code) {
+    Linker u = new Linker(new kstack.mem.Memory(-1, "user image (addresses only)"), k.symbols);
+    u.section("kstack-box .text", Execve.TEXT, Region.Kind.USER);
+    for (Routine r : k.routines()) {
+      if (r.kind() == Routine.Kind.USER) {
+        u.place(r);
+        code.add(r);
+      }
+    }
+    k.setUserTextEnd(u.dot());
+    u.endSection();
+  }
+}

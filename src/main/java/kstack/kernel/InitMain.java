@@ -1,0 +1,145 @@
+package kstack.kernel;
+
+import java.util.HashMap;
+import java.util.Map;
+import kstack.exec.Exec;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * init/main.c: start_kernel's stack-relevant calls in order (research §1.2), rest_init creating pid 1
+ * and pid 2, and kernel_init reaching user space through run_init_process. Secondary CPUs are
+ * brought up from kernel_init_freeable → smp_init, each with an idle task from fork_idle.
+ */
+final class InitMain {
+  private InitMain() {}
+
+  static final String SRC = "init/main.c";
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    k.add(k.c("start_kernel", SRC).params()
+        .call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
+            x -> new long[] {k.symbol("init_task")})
+        .step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()", x ->
+            k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
+                "per-CPU areas in place; current = &init_task (pid 0) on init_stack")))
+        .call("trap_init()", "trap_init", null)
+        .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
+        .call("sched_init()", "sched_init", null)
+        .step("early_irq_init(); init_IRQ(); time_init(); local_irq_enable()", x -> { })
+        .call("rest_init()", "rest_init", null)
+        .retVoid().build());
+    k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
+        .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
+            k.mem.write64(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+        .retVoid().build());
+    buildRestInit(k, v6);
+    buildKernelInit(k, v6);
+    buildSmp(k);
+  }
+
+  private static void buildRestInit(Kernel k, boolean v6) {
+    var b = k.c("rest_init", SRC).params().locals("pid");
+    if (v6) {
+      b.step("rcu_scheduler_starting()", x -> { })
+          .callInto("pid", "pid = user_mode_thread(kernel_init, NULL, CLONE_FS): pid 1",
+              "user_mode_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+          .callInto("pid", "pid = kernel_thread(kthreadd, NULL, NULL, CLONE_FS | CLONE_FILES): pid 2",
+              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0, 0,
+                  Kernel.CLONE_FS | Kernel.CLONE_FILES});
+    } else {
+      b.step("rcu_scheduler_starting()", x -> { })
+          .callInto("pid", "pid = kernel_thread(kernel_init, NULL, CLONE_FS): pid 1",
+              "kernel_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+          .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
+              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+                  Kernel.CLONE_FS | Kernel.CLONE_FILES});
+    }
+    k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
+            x -> k.mem.write64(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+        .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
+            x -> k.setNeedResched(k.current(x), true))
+        .call("schedule_preempt_disabled(): pid 1 and pid 2 run", "schedule_preempt_disabled", null)
+        .call("cpu_startup_entry(CPUHP_ONLINE): the boot task becomes the idle loop",
+            "cpu_startup_entry", x -> new long[] {0})
+        .retVoid().build());
+  }
+
+  private static void buildKernelInit(Kernel k, boolean v6) {
+    var b = k.c("kernel_init", SRC).params("unused").locals("ret");
+    if (v6) {
+      b.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
+          x -> new long[] {k.symbol("kthreadd_done")});
+    }
+    k.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
+        .step("async_synchronize_full(); free_initmem(); system_state = SYSTEM_RUNNING", x -> { })
+        .callInto("ret", "ret = run_init_process(\"/sbin/init\")", "run_init_process",
+            x -> new long[] {k.symbol("init_filename")})
+        .ret("return 0: ret_from_fork takes pid 1 to user mode with the regs exec set up",
+            x -> 0).build());
+    var f = k.c("kernel_init_freeable", SRC).params();
+    if (!v6) {
+      f.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
+          x -> new long[] {k.symbol("kthreadd_done")});
+    }
+    k.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
+        .step("sched_init_smp(); do_basic_setup(); console_on_rootfs(): fds 0, 1, 2 = /dev/console; "
+            + "the initctl pipe as fd 3 (the simulator's way to talk to init)", x -> openConsole(k, x))
+        .retVoid().build());
+    k.add(k.c("run_init_process", SRC).params("init_filename")
+        .step("argv_init[0] = init_filename", x -> { })
+        .call(v6 ? "return kernel_execve(init_filename, argv_init, envp_init)"
+                : "return do_execve(getname_kernel(init_filename), argv_init, envp_init)",
+            v6 ? "kernel_execve" : "do_execve",
+            x -> new long[] {x.local("init_filename"), 0, 0})
+        .ret("return ret", Exec::retval).build());
+  }
+
+  /** console_on_rootfs: stdin, stdout, stderr on the console; plus the initctl pipe (fd 3). */
+  private static void openConsole(Kernel k, Exec x) {
+    long cur = k.current(x);
+    long console = Files.newFile(k, new Files.OpenFile(0, true, true, false), "/dev/console");
+    Map<Integer, Long> fds = new HashMap<>();
+    fds.put(0, console);
+    fds.put(1, console);
+    fds.put(2, console);
+    long pipe = Files.newPipe(k);
+    long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "initctl read end");
+    fds.put(3, r);
+    k.setFds(cur, fds);
+    k.setInitctl(pipe);
+  }
+
+  private static void buildSmp(Kernel k) {
+    k.add(k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
+        .step("cpu = 1", x -> x.setLocal("cpu", 1))
+        .label("loop")
+        .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus)
+        .callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
+            x -> new long[] {x.local("cpu")})
+        .call("  cpu_up(cpu) -> native_cpu_up(cpu, idle): start the CPU on the idle task's stack",
+            "native_cpu_up", x -> new long[] {x.local("cpu"), x.local("idle")})
+        .step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
+        .jump("loop", "}")
+        .label("done")
+        .retVoid().build());
+    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
+    if (v6) {
+      fi.localArea("args", 8 * Fork.CLONE_ARGS.length)
+          .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x ->
+              Fork.setCloneArg(x, x.localAddress("args"), "flags", Kernel.CLONE_VM))
+          .callInto("task", "task = copy_process(&init_struct_pid, 0, cpu_to_node(cpu), &args)",
+              "copy_process", x -> new long[] {-1, 0, 0, x.localAddress("args")});
+    } else {
+      fi.callWithStackArgs("task = copy_process(CLONE_VM, 0, 0, NULL, &init_struct_pid, 0, 0, "
+              + "cpu_to_node(cpu))", "copy_process",
+              x -> new long[] {Kernel.CLONE_VM, 0, 0, 0, -1, 0, 0, 0}, 2)
+          .step("task = returned task", x -> x.setLocal("task", x.retval()));
+    }
+    k.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
+        .ret("return task", x -> x.local("task")).build());
+  }
+}

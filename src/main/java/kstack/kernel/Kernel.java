@@ -1,0 +1,732 @@
+package kstack.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.arch.Arch;
+import kstack.exec.Abi;
+import kstack.exec.Exec;
+import kstack.exec.Routine;
+import kstack.exec.RoutineBuilder;
+import kstack.image.Symbol;
+import kstack.image.SymbolTable;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.mem.Memory;
+import kstack.mem.Region;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+import kstack.trace.Event;
+import kstack.trace.JCell;
+import kstack.trace.JList;
+import kstack.trace.JMap;
+import kstack.trace.Timeline;
+
+/**
+ * The simulated kernel's state and the services its routines use: allocators, the task registry,
+ * run queues, wait queues, pipes, user address spaces and timers. The authoritative state of every
+ * task (pid, comm, state, stack, thread.sp, links) is in simulated memory; the Java-side bookkeeping
+ * here stands in for kernel structures whose bytes the simulator does not model (the pid hash, rq
+ * rb-trees, pipe buffers), and every change to it is recorded on the timeline.
+ */
+public final class Kernel {
+  public static final long STACK_END_MAGIC = 0x57AC6E9DL; // include/uapi/linux/magic.h
+  public static final int TASK_RUNNING = 0;
+  public static final int TASK_INTERRUPTIBLE = 1;
+  public static final int TASK_UNINTERRUPTIBLE = 2;
+  public static final int EXIT_ZOMBIE = 0x20;
+  public static final int TASK_DEAD = 0x80;
+  public static final long PF_IDLE = 0x2;
+  public static final long PF_EXITING = 0x4;
+  public static final long PF_KTHREAD = 0x00200000;
+  public static final int TIF_NEED_RESCHED = 3;
+  public static final long CLONE_VM = 0x100;
+  public static final long CLONE_FS = 0x200;
+  public static final long CLONE_FILES = 0x400;
+  public static final long CLONE_UNTRACED = 0x00800000;
+  public static final long SIGCHLD = 17;
+
+  public final Profile profile;
+  public final Arch arch;
+  public final Types t;
+  public final Abi abi;
+  public final Memory mem;
+  public final Timeline timeline;
+  public final SymbolTable symbols;
+  public final Map<String, StructLayout> structs;
+  public final Map<String, Long> consts;
+  public final long threadSize;
+  public final long pageSize;
+  public final int cpus;
+  private final Host host;
+  private final List<Routine> routines = new ArrayList<>();
+  private final Map<String, Long> symbolCache = new HashMap<>();
+
+  // --- bookkeeping (each change recorded) ---
+  final JMap<Integer, Long> pidMap;
+  final JCell<Integer> lastPid;
+  final List<JList<Long>> runQueues = new ArrayList<>();
+  final JMap<Long, JList<Long>> waitQueues;
+  final JMap<Long, Pipe> pipes;
+  final JMap<Long, Map<Integer, Long>> fdTables;
+  final JMap<Long, Files.OpenFile> files;
+  /** What was written to /dev/console, line by line. */
+  final JList<String> consoleLog;
+  /** The syscall table: number to the symbol do_syscall_64 reaches (sys_call_table / x64_sys_call). */
+  public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
+  final JMap<Long, Memory> userSpaces;
+  final JList<Timer> timers;
+  final JCell<Long> clockNs;
+  final JCell<Long> directMapNext;
+  final JCell<Long> vmallocNext;
+  final List<JList<Long>> cachedStacks = new ArrayList<>();
+
+  private int nextSpaceId = 1;
+
+  /** A pending hrtimer: wake task at expiry. */
+  public record Timer(long expiresNs, long task, long sleeper) {}
+
+  /** What the kernel needs of the machine it runs on. */
+  public interface Host {
+    long perCpuOffset(int cpu);
+
+    kstack.cpu.Cpu cpu(int cpu);
+
+    void attachSpace(Memory m);
+
+    /** Address of a symbol, for steps that name one. */
+    long symbol(String name);
+
+    /** Which routine holds an address (for unwinders). */
+    kstack.exec.Routine routineAt(long pc);
+
+    /** The user address space of a task, or null. */
+    Memory userMemoryOf(long task);
+  }
+
+  public Kernel(Profile profile, Arch arch, Memory mem, Timeline timeline, SymbolTable symbols,
+      int cpus, Host host) {
+    this.profile = profile;
+    this.arch = arch;
+    this.t = arch.types();
+    this.abi = arch.abi();
+    this.mem = mem;
+    this.timeline = timeline;
+    this.symbols = symbols;
+    this.cpus = cpus;
+    this.host = host;
+    this.structs = KernelLayouts.build(profile, t, arch.layouts(profile));
+    this.consts = arch.constants(profile);
+    this.threadSize = consts.get("THREAD_SIZE");
+    this.pageSize = consts.get("PAGE_SIZE");
+    this.pidMap = new JMap<>(timeline);
+    this.lastPid = new JCell<>(timeline, 0);
+    this.waitQueues = new JMap<>(timeline);
+    this.pipes = new JMap<>(timeline);
+    this.fdTables = new JMap<>(timeline);
+    this.files = new JMap<>(timeline);
+    this.consoleLog = new JList<>(timeline);
+    this.initctl = new JCell<>(timeline, 0L);
+    this.nextChildCpu = new JCell<>(timeline, -1);
+    this.userSpaces = new JMap<>(timeline);
+    this.timers = new JList<>(timeline);
+    this.clockNs = new JCell<>(timeline, 0L);
+    this.directMapNext = new JCell<>(timeline, consts.get("PAGE_OFFSET") + 0x10000000L);
+    this.vmallocNext = new JCell<>(timeline, consts.get("VMALLOC_START"));
+    for (int c = 0; c < cpus; c++) {
+      runQueues.add(new JList<>(timeline));
+      cachedStacks.add(new JList<>(timeline));
+    }
+    initIdleCells();
+  }
+
+  // ---- building the image ------------------------------------------------------------------
+
+  public RoutineBuilder c(String name, String source) {
+    return RoutineBuilder.c(name, source, abi);
+  }
+
+  public RoutineBuilder asm(String name, String source) {
+    return RoutineBuilder.asm(name, source, abi);
+  }
+
+  public RoutineBuilder user(String name) {
+    return RoutineBuilder.user(name, "kstack-box (the simulator's user program)", abi);
+  }
+
+  public void add(Routine r) {
+    routines.add(r);
+  }
+
+  private final Map<String, String> aliases = new java.util.LinkedHashMap<>();
+
+  /** Another name for the same address, as the linker's alias attribute makes. */
+  public void alias(String alias, String target) {
+    aliases.put(alias, target);
+  }
+
+  public Map<String, String> aliases() {
+    return aliases;
+  }
+
+  public List<Routine> routines() {
+    return routines;
+  }
+
+  public long symbol(String name) {
+    Long a = symbolCache.get(name);
+    if (a == null) {
+      Symbol s = symbols.get(name);
+      if (s == null) {
+        throw new IllegalStateException("no symbol " + name + " in the " + profile.label() + " image");
+      }
+      a = s.address();
+      symbolCache.put(name, a);
+    }
+    return a;
+  }
+
+  public StructLayout struct(String name) {
+    StructLayout s = structs.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("no struct " + name);
+    }
+    return s;
+  }
+
+  public int off(String struct, String field) {
+    return struct(struct).offset(field);
+  }
+
+  /** Offset of a dotted member path such as {@code thread.sp}. */
+  public int offPath(String struct, String path) {
+    StructLayout s = struct(struct);
+    int off = 0;
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      var f = s.field(parts[i]);
+      off += f.offset();
+      if (i + 1 < parts.length) {
+        s = ((kstack.layout.CType.Struct) f.type()).layout();
+      }
+    }
+    return off;
+  }
+
+  public kstack.cpu.Cpu cpu(int c) {
+    return host.cpu(c);
+  }
+
+  // ---- per-CPU ------------------------------------------------------------------------------
+
+  /** {@code per_cpu_ptr(&var, cpu)}: the symbol's link address plus the CPU's offset. */
+  public long perCpu(String var, int cpu) {
+    return arch.perCpuAddress(this, var) + host.perCpuOffset(cpu);
+  }
+
+  public long perCpuOffset(int cpu) {
+    return host.perCpuOffset(cpu);
+  }
+
+  // ---- task_struct access -------------------------------------------------------------------
+
+  public long taskRead(long task, String path) {
+    int o = offPath("task_struct", path);
+    return mem.read(task + o, fieldSize("task_struct", path));
+  }
+
+  public void taskWrite(long task, String path, long v) {
+    int o = offPath("task_struct", path);
+    mem.write(task + o, fieldSize("task_struct", path), v);
+  }
+
+  private int fieldSize(String struct, String path) {
+    StructLayout s = struct(struct);
+    String[] parts = path.split("\\.");
+    kstack.layout.Field f = null;
+    for (String p : parts) {
+      f = s.field(p);
+      if (f.type() instanceof kstack.layout.CType.Struct st) {
+        s = st.layout();
+      }
+    }
+    return f.size();
+  }
+
+  public String stateField() {
+    return profile.has(Feature.TASK_STATE_DUNDER) ? "__state" : "state";
+  }
+
+  public int pid(long task) {
+    return (int) taskRead(task, "pid");
+  }
+
+  public long state(long task) {
+    return taskRead(task, stateField());
+  }
+
+  public void setState(long task, long state) {
+    taskWrite(task, stateField(), state);
+  }
+
+  public String comm(long task) {
+    return mem.readCString(task + off("task_struct", "comm"), 16);
+  }
+
+  /** {@code set_task_comm}/{@code __set_task_comm}: at most TASK_COMM_LEN-1 bytes and a NUL. */
+  public void setComm(long task, String name) {
+    byte[] b = new byte[16];
+    byte[] s = name.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(s, 0, b, 0, Math.min(15, s.length));
+    mem.writeBytes(task + off("task_struct", "comm"), b);
+  }
+
+  public long stack(long task) {
+    return taskRead(task, "stack");
+  }
+
+  public int taskCpu(long task) {
+    return (int) (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)
+        ? taskRead(task, "thread_info.cpu") : taskRead(task, "cpu"));
+  }
+
+  public void setTaskCpu(long task, int cpu) {
+    if (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+      taskWrite(task, "thread_info.cpu", cpu);
+    } else {
+      taskWrite(task, "cpu", cpu);
+    }
+  }
+
+  public long threadSp(long task) {
+    return taskRead(task, "thread.sp");
+  }
+
+  /** {@code end_of_stack(task)}: with THREAD_INFO_IN_TASK the lowest word of the stack. */
+  public long endOfStack(long task) {
+    return stack(task);
+  }
+
+  /** {@code task_stack_page(task)} */
+  public long taskStackPage(long task) {
+    return stack(task);
+  }
+
+  public long current(int cpu) {
+    return arch.current(this, cpu);
+  }
+
+  public long current(Exec x) {
+    return arch.current(this, x.cpu().id());
+  }
+
+  public boolean isKthread(long task) {
+    return (taskRead(task, "flags") & PF_KTHREAD) != 0;
+  }
+
+  public long findTask(int pid) {
+    Long t = pidMap.get(pid);
+    return t == null ? 0 : t;
+  }
+
+  public Map<Integer, Long> tasks() {
+    return pidMap.view();
+  }
+
+  public int allocPid() {
+    int p = lastPid.get() + 1;
+    lastPid.set(p);
+    return p;
+  }
+
+  public void registerTask(int pid, long task) {
+    pidMap.put(pid, task);
+  }
+
+  public void unregisterTask(int pid) {
+    pidMap.remove(pid);
+  }
+
+  // ---- list_head helpers (the bytes of links live in memory) ---------------------------------
+
+  public void listInit(long head) {
+    mem.write64(head, head);
+    mem.write64(head + 8, head);
+  }
+
+  /** {@code list_add_tail(new, head)} */
+  public void listAddTail(long node, long head) {
+    long prev = mem.read64(head + 8);
+    mem.write64(node, head);
+    mem.write64(node + 8, prev);
+    mem.write64(prev, node);
+    mem.write64(head + 8, node);
+  }
+
+  /** {@code list_del_init(entry)} */
+  public void listDelInit(long node) {
+    long next = mem.read64(node);
+    long prev = mem.read64(node + 8);
+    mem.write64(prev, next);
+    mem.write64(next + 8, prev);
+    listInit(node);
+  }
+
+  public boolean listEmpty(long head) {
+    return mem.read64(head) == head;
+  }
+
+  // ---- allocators ---------------------------------------------------------------------------
+
+  /** Pages from the direct map (the buddy allocator's answer, as a linear address). */
+  public long allocPages(long bytes, String what) {
+    long size = (bytes + pageSize - 1) & -pageSize;
+    long at = directMapNext.get();
+    directMapNext.set(at + size);
+    Region r = new Region(what, at, size, Region.Kind.DIRECT_MAP);
+    mapRegion(r);
+    return at;
+  }
+
+  /** A small object (task_struct, kthread_create_info, mm_struct): kmalloc/kmem_cache. */
+  public long kmalloc(long bytes, String what) {
+    return allocPages(bytes, what);
+  }
+
+  /**
+   * {@code __vmalloc_node_range(size, align, ...)}: a THREAD_ALIGN-aligned area followed by one guard
+   * page (mm/vmalloc.c adds PAGE_SIZE unless VM_NO_GUARD), zeroed.
+   */
+  public long vmalloc(long size, long align, String what) {
+    long at = (vmallocNext.get() + align - 1) & -align;
+    vmallocNext.set(at + size + pageSize);
+    mapRegion(new Region(what, at, size, Region.Kind.STACK));
+    mapRegion(new Region("guard page after " + what, at + size, pageSize, Region.Kind.GUARD));
+    return at;
+  }
+
+  private void mapRegion(Region r) {
+    mem.map(r);
+    timeline.recordUndo(() -> mem.unmap(r));
+  }
+
+  /** Renames the region holding a stack (after it is reused from the cache). */
+  public void relabelStack(long stack, String what) {
+    Region old = mem.regionAt(stack);
+    if (old == null || old.start() != stack) {
+      return;
+    }
+    mem.unmap(old);
+    Region now = new Region(what, old.start(), old.size(), old.kind());
+    mem.map(now);
+    timeline.recordUndo(() -> {
+      mem.unmap(now);
+      mem.map(old);
+    });
+  }
+
+  // ---- scheduler bookkeeping ----------------------------------------------------------------
+
+  public JList<Long> runQueue(int cpu) {
+    return runQueues.get(cpu);
+  }
+
+  /** The idle task of a CPU (pid 0 on CPU 0, swapper/N elsewhere). */
+  public long idleTask(int cpu) {
+    return idleTasks.get(cpu).get();
+  }
+
+  final List<JCell<Long>> idleTasks = new ArrayList<>();
+
+  void initIdleCells() {
+    for (int c = 0; c < cpus; c++) {
+      idleTasks.add(new JCell<>(timeline, 0L));
+    }
+  }
+
+  public void setIdleTask(int cpu, long task) {
+    idleTasks.get(cpu).set(task);
+  }
+
+  public boolean needResched(long task) {
+    return (taskRead(task, "thread_info.flags") & (1L << TIF_NEED_RESCHED)) != 0;
+  }
+
+  public void setNeedResched(long task, boolean on) {
+    long f = taskRead(task, "thread_info.flags");
+    f = on ? f | (1L << TIF_NEED_RESCHED) : f & ~(1L << TIF_NEED_RESCHED);
+    taskWrite(task, "thread_info.flags", f);
+  }
+
+  /**
+   * {@code try_to_wake_up}: the task becomes TASK_RUNNING and joins its CPU's run queue; if that CPU
+   * is idle it gets TIF_NEED_RESCHED so that do_idle leaves its halt loop.
+   */
+  public boolean wakeUp(long task, int fromCpu, String by) {
+    long st = state(task);
+    if (st == TASK_RUNNING || st == TASK_DEAD || st == EXIT_ZOMBIE) {
+      return false;
+    }
+    setState(task, TASK_RUNNING);
+    int cpu = taskCpu(task);
+    enqueue(cpu, task);
+    timeline.emit(new Event.Woken(fromCpu, pid(task), by));
+    return true;
+  }
+
+  public void enqueue(int cpu, long task) {
+    JList<Long> rq = runQueue(cpu);
+    if (!rq.contains(task) && current(cpu) != task) {
+      rq.addLast(task);
+      taskWrite(task, "on_rq", 1);
+    }
+    long cur = current(cpu);
+    if (cur == idleTask(cpu)) {
+      setNeedResched(cur, true);
+    }
+  }
+
+  // ---- wait queues --------------------------------------------------------------------------
+
+  public void addWaiter(long queue, long task) {
+    JList<Long> q = waitQueues.get(queue);
+    if (q == null) {
+      q = new JList<>(timeline);
+      waitQueues.put(queue, q);
+    }
+    if (!q.contains(task)) {
+      q.addLast(task);
+    }
+  }
+
+  /** Wakes every waiter on a queue; returns how many were woken. */
+  public int wakeAll(long queue, int fromCpu, String by) {
+    JList<Long> q = waitQueues.get(queue);
+    if (q == null) {
+      return 0;
+    }
+    int n = 0;
+    while (!q.isEmpty()) {
+      if (wakeUp(q.removeFirst(), fromCpu, by)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public void removeWaiter(long queue, long task) {
+    JList<Long> q = waitQueues.get(queue);
+    if (q != null) {
+      q.remove(task);
+    }
+  }
+
+  // ---- files and pipes ----------------------------------------------------------------------
+
+  /** A pipe: its buffered bytes and how many ends are open. */
+  public static final class Pipe {
+    final JCell<byte[]> data;
+    final long id;
+
+    Pipe(Timeline tl, long id) {
+      this.data = new JCell<>(tl, new byte[0]);
+      this.id = id;
+    }
+  }
+
+  public Map<Integer, Long> fds(long task) {
+    Map<Integer, Long> f = fdTables.get(task);
+    return f == null ? Map.of() : f;
+  }
+
+  public void setFds(long task, Map<Integer, Long> table) {
+    fdTables.put(task, Map.copyOf(table));
+  }
+
+  // ---- user address spaces ------------------------------------------------------------------
+
+  public Memory newUserSpace(long mm, String label) {
+    Memory m = new Memory(nextSpaceId++, label);
+    host.attachSpace(m);
+    userSpaces.put(mm, m);
+    return m;
+  }
+
+  public Memory userSpace(long mm) {
+    return mm == 0 ? null : userSpaces.get(mm);
+  }
+
+  // ---- time ---------------------------------------------------------------------------------
+
+  public long now() {
+    return clockNs.get();
+  }
+
+  public void addTimer(long expires, long task, long sleeper) {
+    timers.addLast(new Timer(expires, task, sleeper));
+  }
+
+  public void removeTimer(Timer t) {
+    timers.remove(t);
+  }
+
+  public void setClock(long ns) {
+    clockNs.set(ns);
+  }
+
+  public List<String> consoleLines() {
+    return consoleLog.snapshot();
+  }
+
+  public List<Timer> pendingTimers() {
+    return timers.snapshot();
+  }
+
+  // ---- constants ----------------------------------------------------------------------------
+
+  /** A member of the struct kernel_clone_args at args (6.x process creation). */
+  public long cloneArg(Exec x, long args, String field) {
+    return Fork.cloneArg(x, args, field);
+  }
+
+  public long constant(String name) {
+    Long v = consts.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no constant " + name);
+    }
+    return v;
+  }
+
+  private final JCell<Long> initctl;
+
+  /** The pipe init reads its requests from (the simulator's console to pid 1). */
+  public long initctl() {
+    return initctl.get();
+  }
+
+  void setInitctl(long pipe) {
+    initctl.set(pipe);
+  }
+
+  /** Writes a request into init's control pipe and wakes init, as typing at a console would. */
+  public void requestInit(String line, int cpu) {
+    Files.put(this, initctl(), (line + "\n").getBytes(StandardCharsets.US_ASCII));
+    wakeAll(Files.readQueue(initctl()), cpu, "a request on init's control pipe");
+  }
+
+  private long userTextEnd;
+
+  /** First address after the user program's text (set when the user image is linked). */
+  public long userTextEnd() {
+    return userTextEnd;
+  }
+
+  public void setUserTextEnd(long end) {
+    userTextEnd = end;
+  }
+
+  private long perCpuStart;
+  private long perCpuSize;
+
+  void perCpuTemplate(long start, long size) {
+    perCpuStart = start;
+    perCpuSize = size;
+  }
+
+  public long perCpuTemplateStart() {
+    return perCpuStart;
+  }
+
+  public long perCpuTemplateSize() {
+    return perCpuSize;
+  }
+
+  private final List<Runnable> deferred = new ArrayList<>();
+
+  /** Runs after the image is linked: initialisers that need symbol addresses. */
+  public void deferInit(Runnable r) {
+    deferred.add(r);
+  }
+
+  public void runDeferred() {
+    deferred.forEach(Runnable::run);
+    deferred.clear();
+  }
+
+  /** Builds every routine of the image: generic kernel, arch, and the user program. */
+  public void buildAll() {
+    Sched.build(this);
+    Fork.build(this);
+    Syscalls.build(this);
+    Kthread.build(this);
+    InitMain.build(this);
+    arch.buildRoutines(this);
+    UserProgram.build(this);
+  }
+
+  /**
+   * INIT_TASK (init/init_task.c), init_mm, and the statically initialised data the mechanisms use
+   * (kthread_create_list, kthreadd_done, the boot CPU in cpu_online_mask).
+   */
+  public void initData() {
+    long it = symbol("init_task");
+    long initMm = symbol("init_mm");
+    taskWrite(it, stateField(), TASK_RUNNING);
+    taskWrite(it, "stack", symbol("init_stack"));
+    taskWrite(it, "usage", 2);
+    taskWrite(it, "flags", PF_KTHREAD);
+    taskWrite(it, "prio", 120);
+    listInit(it + off("task_struct", "tasks"));
+    listInit(it + off("task_struct", "children"));
+    listInit(it + off("task_struct", "sibling"));
+    taskWrite(it, "active_mm", initMm);
+    taskWrite(it, "real_parent", it);
+    taskWrite(it, "parent", it);
+    taskWrite(it, "group_leader", it);
+    taskWrite(it, "stack_refcount", 1);
+    taskWrite(it, "on_cpu", 1);
+    setComm(it, "swapper");
+    arch.initThread(this, it);
+    mem.write64(initMm + off("mm_struct", "pgd"), initMm);
+    mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
+    mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
+    listInit(symbol("kthread_create_list"));
+    listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
+    mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
+    mem.write64(symbol("__cpu_online_mask"), 1);
+    setIdleTask(0, it);
+  }
+
+  public int lastPid() {
+    return lastPid.get();
+  }
+
+  private final JCell<Integer> nextChildCpu;
+
+  /**
+   * Where init's next child starts: as if the request said {@code taskset -c N}. select_task_rq
+   * honours the child's allowed CPUs; the simulator sets them for the child of the next spawn.
+   */
+  public void setNextChildCpu(int cpu) {
+    nextChildCpu.set(cpu);
+  }
+
+  int takeNextChildCpu(long parent) {
+    Integer c = nextChildCpu.get();
+    if (c == null || c < 0 || pid(parent) != 1) {
+      return -1;
+    }
+    nextChildCpu.set(-1);
+    return c;
+  }
+
+  public void expireTimer(Timer t, int cpu) {
+    Syscalls.expire(this, t, cpu);
+  }
+
+  public Host host() {
+    return host;
+  }
+}

@@ -1,0 +1,236 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * kthreadd and kthread creation (kernel/kthread.c), completions (kernel/sched/completion.c), and a
+ * demo module whose init function creates a kthread, as drivers do. The requester's completion lives
+ * on its own stack (DECLARE_COMPLETION_ONSTACK), linked to kthreadd through kthread_create_list.
+ */
+final class Kthread {
+  private Kthread() {}
+
+  static final String SRC = "kernel/kthread.c";
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    buildCompletion(k);
+    buildKthreadd(k, v6);
+    buildKthread(k, v6);
+    buildCreate(k, v6);
+    buildModule(k);
+  }
+
+  static int ci(Kernel k, String f) {
+    return k.off("kthread_create_info", f);
+  }
+
+  private static void buildCompletion(Kernel k) {
+    String src = "kernel/sched/completion.c";
+    // wait_for_common is a static function; do_wait_for_common and __wait_for_common are static
+    // inline, so they have no frames of their own.
+    k.add(k.c("wait_for_completion_killable", src).params("x")
+        .call("wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_KILLABLE)", "wait_for_common",
+            x -> new long[] {x.local("x"), Long.MAX_VALUE, 0x102})
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("wait_for_completion", src).params("x")
+        .call("wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE)", "wait_for_common",
+            x -> new long[] {x.local("x"), Long.MAX_VALUE, Kernel.TASK_UNINTERRUPTIBLE})
+        .retVoid().build());
+    k.add(k.c("wait_for_common", src).params("x", "timeout", "state")
+        .label("again")
+        .branchIf("done", "do_wait_for_common() [inline]: if (x->done) take it",
+            x -> k.mem.read(x.local("x"), 4) != 0)
+        .step("__add_wait_queue_entry_tail_exclusive(&x->wait); __set_current_state(state)", x -> {
+          long cur = k.current(x);
+          k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
+          k.addWaiter(x.local("x"), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
+        })
+        .call("timeout = schedule_timeout(timeout)", "schedule_timeout",
+            x -> new long[] {x.local("timeout")})
+        .jump("again", "loop until x->done")
+        .label("done")
+        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
+        .ret("return timeout", x -> x.local("timeout")).build());
+    k.add(k.c("schedule_timeout", "kernel/time/timer.c").params("timeout")
+        .call("MAX_SCHEDULE_TIMEOUT: schedule()", "schedule", null)
+        .ret("return timeout", x -> x.local("timeout")).build());
+    k.add(k.c("complete", src).params("x")
+        .step("x->done++; __wake_up_locked(&x->wait, TASK_NORMAL, 1)", x -> {
+          k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
+          k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+        })
+        .retVoid().build());
+  }
+
+  private static void buildKthreadd(Kernel k, boolean v6) {
+    long listOff = ci(k, "list");
+    k.add(k.c("kthreadd", SRC).params("unused").locals("create")
+        .step("set_task_comm(current, \"kthreadd\"); ignore_signals(current); "
+            + "current->flags |= PF_NOFREEZE", x -> k.setComm(k.current(x), "kthreadd"))
+        .label("loop")
+        .step("set_current_state(TASK_INTERRUPTIBLE)",
+            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
+        .branchIf("work", "if (list_empty(&kthread_create_list))",
+            x -> !k.listEmpty(k.symbol("kthread_create_list")))
+        .step("  (nothing queued: sleep)", x -> k.timeline.emit(new Event.Blocked(x.cpu().id(),
+            k.pid(k.current(x)), "kthread_create_list is empty")))
+        .call("  schedule()", "schedule", null)
+        .label("work")
+        .step("__set_current_state(TASK_RUNNING); spin_lock(&kthread_create_lock)",
+            x -> k.setState(k.current(x), Kernel.TASK_RUNNING))
+        .label("drain")
+        .branchIf("loop", "while (!list_empty(&kthread_create_list)) {",
+            x -> k.listEmpty(k.symbol("kthread_create_list")))
+        .step("  create = list_entry(kthread_create_list.next, ...); list_del_init(&create->list)",
+            x -> {
+              long node = k.mem.read64(k.symbol("kthread_create_list"));
+              k.listDelInit(node);
+              x.setLocal("create", node - listOff);
+            })
+        .call("  create_kthread(create)", "create_kthread", x -> new long[] {x.local("create")})
+        .jump("drain", "}").build());
+    RoutineBuilder c = k.c("create_kthread", SRC).params("create");
+    long flags = Kernel.CLONE_FS | Kernel.CLONE_FILES | Kernel.SIGCHLD;
+    if (v6) {
+      c.call("pid = kernel_thread(kthread, create, create->full_name, CLONE_FS | CLONE_FILES | "
+          + "SIGCHLD)", "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"),
+              k.mem.read64(x.local("create") + ci(k, "full_name")), flags});
+    } else {
+      c.call("pid = kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD)",
+          "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"), flags});
+    }
+    k.add(c.retVoid().build());
+  }
+
+  private static void buildKthread(Kernel k, boolean v6) {
+    RoutineBuilder b = k.c("kthread", SRC).params("_create")
+        .locals("threadfn", "data", "done", "ret")
+        .step("threadfn = create->threadfn; data = create->data; "
+            + (v6 ? "self = to_kthread(current)" : "self = kzalloc(sizeof(*self)); set_kthread_struct(self)"),
+            x -> {
+              long c = x.local("_create");
+              x.setLocal("threadfn", k.mem.read64(c + ci(k, "threadfn")));
+              x.setLocal("data", k.mem.read64(c + ci(k, "data")));
+            })
+        .step("done = xchg(&create->done, NULL)", x -> {
+          long c = x.local("_create");
+          x.setLocal("done", k.mem.read64(c + ci(k, "done")));
+          k.mem.write64(c + ci(k, "done"), 0);
+        })
+        .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
+          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.mem.write64(x.local("_create") + ci(k, "result"), k.current(x));
+        })
+        .call(v6 ? "preempt_disable(); complete(done)" : "complete(done)", "complete",
+            x -> new long[] {x.local("done")});
+    if (v6) {
+      b.call("schedule_preempt_disabled(): sleep until the creator wakes us", "schedule_preempt_disabled",
+          null);
+    } else {
+      b.call("schedule(): sleep until the creator wakes us", "schedule", null);
+    }
+    k.add(b.step("cgroup_kthread_ready(); __kthread_parkme(self)", x -> { })
+        .callVia("ret = threadfn(data)", x -> x.local("threadfn"), x -> new long[] {x.local("data")},
+            "ret")
+        .call(v6 ? "kthread_exit(ret) -> do_exit(0)" : "do_exit(ret)", "do_exit",
+            x -> new long[] {v6 ? 0 : x.local("ret")})
+        .retVoid().build());
+  }
+
+  private static void buildCreate(Kernel k, boolean v6) {
+    k.add(k.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
+        .call("va_start(args, namefmt); task = __kthread_create_on_node(threadfn, data, node, "
+            + "namefmt, args)", "__kthread_create_on_node", x -> new long[] {x.local("threadfn"),
+                x.local("data"), x.local("node"), x.local("namefmt"), 0})
+        .ret("return task", Exec::retval).build());
+    int size = k.struct("kthread_create_info").size();
+    RoutineBuilder b = k.c("__kthread_create_on_node", SRC)
+        .params("threadfn", "data", "node", "namefmt", "args").locals("create", "task")
+        .localArea("done", k.struct("completion").size())
+        .step("DECLARE_COMPLETION_ONSTACK(done): done.done = 0, an empty wait list", x -> {
+          long d = x.localAddress("done");
+          k.mem.write(d, 4, 0);
+          k.listInit(d + k.offPath("completion", "wait.head"));
+        })
+        .step("create = kmalloc(sizeof(*create)); create->threadfn = threadfn; create->data = data; "
+            + "create->node = node; create->done = &done"
+            + (v6 ? "; create->full_name = kvasprintf(namefmt, args)" : ""), x -> {
+              long c = k.kmalloc(size, "kthread_create_info");
+              k.mem.write64(c + ci(k, "threadfn"), x.local("threadfn"));
+              k.mem.write64(c + ci(k, "data"), x.local("data"));
+              k.mem.write(c + ci(k, "node"), 4, x.local("node"));
+              k.mem.write64(c + ci(k, "done"), x.localAddress("done"));
+              if (v6) {
+                k.mem.write64(c + ci(k, "full_name"), x.local("namefmt"));
+              }
+              x.setLocal("create", c);
+            })
+        .step("spin_lock(&kthread_create_lock); list_add_tail(&create->list, &kthread_create_list)",
+            x -> k.listAddTail(x.local("create") + ci(k, "list"), k.symbol("kthread_create_list")))
+        .call("wake_up_process(kthreadd_task)", "wake_up_process",
+            x -> new long[] {k.mem.read64(k.symbol("kthreadd_task"))})
+        .call("wait_for_completion_killable(&done): sleep until kthread() has started",
+            "wait_for_completion_killable", x -> new long[] {x.localAddress("done")})
+        .step("task = create->result", x -> x.setLocal("task",
+            k.mem.read64(x.local("create") + ci(k, "result"))));
+    if (!v6) {
+      b.step("vsnprintf(name, namefmt, args); set_task_comm(task, name)",
+          x -> k.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));
+    }
+    k.add(b.ret("kfree(create); return task", x -> x.local("task")).build());
+  }
+
+  /**
+   * kstack_demo: a module (not part of Linux) whose init does what drivers do: create a kthread
+   * with kthread_create_on_node and wake it. Its thread sleeps in TASK_INTERRUPTIBLE, waiting for
+   * work that never comes.
+   */
+  private static void buildModule(Kernel k) {
+    String src = "kstack_demo module (the simulator's own)";
+    k.add(k.c("kstack_demo_init", src).params().locals("task")
+        .callInto("task", "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, "
+            + "\"%s\", name)", "kthread_create_on_node", x -> new long[] {
+                k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
+        .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("kstack_demo_thread", src).params("data")
+        .label("loop")
+        .step("set_current_state(TASK_INTERRUPTIBLE) (wait for work)", x -> {
+          k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(k.current(x)), "kthread idle"));
+        })
+        .call("schedule()", "schedule", null)
+        .jump("loop", "while (!kthread_should_stop())").build());
+    String mod = "kernel/module.c";
+    k.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
+        .call("load_module(&info, uargs, flags)", "load_module",
+            x -> new long[] {0, x.local("uargs"), x.local("flags")})
+        .ret("return err", Exec::retval).build());
+    k.add(k.c("load_module", mod).params("info", "uargs", "flags")
+        .step("layout and relocate the module; parse_args(uargs): name=...", x -> {
+          byte[] name = new byte[16];
+          for (int i = 0; i < 15; i++) {
+            byte b = (byte) x.read(x.local("uargs") + i, 1);
+            if (b == 0) {
+              break;
+            }
+            name[i] = b;
+          }
+          k.mem.writeBytes(k.symbol("kstack_demo_name"), name);
+        })
+        .call("return do_init_module(mod)", "do_init_module", x -> new long[] {0})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("do_init_module", mod).params("mod")
+        .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
+            x -> new long[] {k.symbol("kstack_demo_init")})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("do_one_initcall", "init/main.c").params("fn")
+        .callVia("ret = fn()", x -> x.local("fn"), null, null)
+        .ret("return ret", Exec::retval).build());
+  }
+}

@@ -1,0 +1,166 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * The scheduler's stack mechanics: kernel/sched/core.c and kernel/sched/idle.c. The run queue is a
+ * FIFO per CPU (CFS's rb-tree order is not what this simulator is about); what is modelled exactly
+ * is the call chain and what each step leaves on the stacks. context_switch is always-inline in both
+ * 4.16 (core.c@4.16.13:2822) and 6.19 (core.c@6.19:5201), so it is a step of __schedule, not a frame;
+ * switch_to is a macro around __switch_to_asm.
+ */
+final class Sched {
+  private Sched() {}
+
+  static final String SRC = "kernel/sched/core.c";
+  static final String IDLE_SRC = "kernel/sched/idle.c";
+  static final long TASK_NEW = 0x800;
+
+  static void build(Kernel k) {
+    // schedule(): 6.19 loops in the always-inline __schedule_loop (core.c@6.19:6945-6954).
+    k.add(k.c("schedule", SRC).params()
+        .step(k.profile.has(Feature.SCHEDULE_LOOP)
+            ? "sched_submit_work(current); __schedule_loop(SM_NONE) [inlined]"
+            : "sched_submit_work(current)", x -> { })
+        .label("again")
+        .call("preempt_disable(); __schedule(false)", "__schedule", x -> new long[] {0})
+        .branchIf("again", "sched_preempt_enable_no_resched(); loop while need_resched()",
+            x -> k.needResched(k.current(x)))
+        .retVoid().build());
+    k.add(k.c("schedule_preempt_disabled", SRC).params()
+        .call("sched_preempt_enable_no_resched(); schedule()", "schedule", null)
+        .step("preempt_disable()", x -> { }).retVoid().build());
+    k.add(k.c("schedule_idle", SRC).params()
+        .label("again")
+        .call("__schedule(false)", "__schedule", x -> new long[] {0})
+        .branchIf("again", "loop while need_resched()", x -> k.needResched(k.current(x)))
+        .retVoid().build());
+    k.add(k.c("__schedule", SRC).params("preempt").locals("prev", "next")
+        .step("prev = rq->curr (current)", x -> x.setLocal("prev", k.current(x)))
+        .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
+            x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
+        .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
+        .branchIf("same", "if (prev == next) no switch", x -> x.local("prev") == x.local("next"))
+        .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
+            x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
+        .call("switch_to(prev, next, prev) -> __switch_to_asm(prev, next)", "__switch_to_asm",
+            x -> new long[] {x.local("prev"), x.local("next")})
+        .call("finish_task_switch(prev) [prev = the task we switched away from, in rax]",
+            "finish_task_switch", x -> new long[] {x.retval()})
+        .label("same")
+        .retVoid().build());
+    k.add(k.c("finish_task_switch", SRC).params("prev")
+        .step("prev->on_cpu = 0; finish_lock_switch()", x -> k.taskWrite(x.local("prev"), "on_cpu", 0))
+        .branchIf("alive", "if (prev->state != TASK_DEAD) done",
+            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+        .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",
+            x -> new long[] {x.local("prev")})
+        .label("alive")
+        .ret("return this_rq()", x -> 0).build());
+    k.add(k.c("schedule_tail", SRC).params("prev")
+        .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
+        .retVoid().build());
+    k.add(k.c("wake_up_process", SRC).params("p")
+        .callInto("ret", "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+            x -> new long[] {x.local("p"), 3, 0})
+        .ret("return ret", x -> x.retval()).build());
+    k.add(k.c("try_to_wake_up", SRC).params("p", "state", "wake_flags")
+        .ret("if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
+            x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+        .build());
+    k.add(k.c("wake_up_new_task", SRC).params("p")
+        .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
+          long p = x.local("p");
+          k.setState(p, Kernel.TASK_RUNNING);
+          int cpu = k.takeNextChildCpu(k.current(x));
+          if (cpu >= 0) {
+            k.setTaskCpu(p, cpu);
+          }
+          k.enqueue(k.taskCpu(p), p);
+        })
+        .retVoid().build());
+    k.add(k.c("sched_init", SRC).params()
+        .step("init the per-CPU run queues", x -> { })
+        .call("init_idle(current, smp_processor_id())", "init_idle",
+            x -> new long[] {k.current(x), x.cpu().id()})
+        .retVoid().build());
+    k.add(k.c("init_idle", SRC).params("idle", "cpu")
+        .step("idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
+            + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
+              long idle = x.local("idle");
+              int cpu = (int) x.local("cpu");
+              k.setState(idle, Kernel.TASK_RUNNING);
+              k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
+              k.setTaskCpu(idle, cpu);
+              k.taskWrite(idle, "on_cpu", 1);
+              k.setComm(idle, "swapper/" + cpu);
+              k.setIdleTask(cpu, idle);
+            })
+        .retVoid().build());
+    buildIdle(k);
+  }
+
+  /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */
+  private static void buildIdle(Kernel k) {
+    k.add(k.c("cpu_startup_entry", IDLE_SRC).params("state")
+        .label("loop")
+        .call("while (1) do_idle()", "do_idle", null)
+        .jump("loop", "loop").build());
+    k.add(k.c("do_idle", IDLE_SRC).params()
+        .label("check")
+        .branchIf("resched", "while (!need_resched()) {", x -> k.needResched(k.current(x)))
+        .call("  cpuidle_idle_call()", "cpuidle_idle_call", null)
+        .jump("check", "}")
+        .label("resched")
+        .call("schedule_idle()", "schedule_idle", null)
+        .retVoid().build());
+    k.add(k.c("cpuidle_idle_call", IDLE_SRC).params()
+        .call("no cpuidle driver: default_idle_call()", "default_idle_call", null)
+        .retVoid().build());
+    k.add(k.c("default_idle_call", IDLE_SRC).params()
+        .call("arch_cpu_idle()", "arch_cpu_idle", null)
+        .retVoid().build());
+  }
+
+  /**
+   * The bookkeeping half of __schedule: a task that is no longer TASK_RUNNING leaves the run queue
+   * (deactivate_task); a running one that yields goes to the tail; the next task is the head of the
+   * queue, or the CPU's idle task.
+   */
+  private static long pickNext(Kernel k, Exec x, long prev) {
+    int cpu = x.cpu().id();
+    long idle = k.idleTask(cpu);
+    var rq = k.runQueue(cpu);
+    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
+      rq.addLast(prev);
+    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+      k.taskWrite(prev, "on_rq", 0);
+      if (k.state(prev) == Kernel.TASK_DEAD) {
+        k.timeline.emit(new Event.Note(cpu, "do_task_dead", "pid " + k.pid(prev)
+            + " leaves the CPU for the last time"));
+      }
+    }
+    if (rq.isEmpty()) {
+      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
+    }
+    long next = rq.removeFirst();
+    return next;
+  }
+
+  private static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
+    int cpu = x.cpu().id();
+    k.setTaskCpu(next, cpu);
+    k.taskWrite(next, "on_cpu", 1);
+    long mm = k.taskRead(next, "mm");
+    if (mm == 0) {
+      k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
+    } else {
+      k.taskWrite(next, "active_mm", mm);
+      x.set("cr3", mm);
+    }
+    k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
+        k.comm(next)));
+  }
+}

@@ -1,0 +1,371 @@
+package kstack.kernel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * The system calls the stories use, each as the chain of C functions a frame-pointer backtrace shows
+ * (docs/research/x86_64-call-chains.md §3): 4.16 enters {@code SyS_NAME} with the arguments in
+ * registers, 6.19 enters {@code __x64_sys_NAME(regs)} through x64_sys_call. The arch supplies the
+ * entry routine (name and argument unpacking); the bodies are generic.
+ */
+final class Syscalls {
+  private Syscalls() {}
+
+  static final long EBADF = -9;
+  static final long ECHILD = -10;
+  static final long EFAULT = -14;
+  static final long EPIPE = -32;
+  static final long ENOENT = -2;
+
+  static RoutineBuilder entry(Kernel k, String name, String source, String... params) {
+    Integer nr = k.arch.syscallNumbers().get(name);
+    RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
+    k.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
+    return b;
+  }
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    k.add(entry(k, "getpid", "kernel/sys.c")
+        .ret("return task_tgid_vnr(current)", x -> k.taskRead(k.current(x), "tgid")).build());
+    buildReadWrite(k, v6);
+    buildPipe(k, v6);
+    buildNanosleep(k, v6);
+    buildClone(k, v6);
+    Exit.build(k);
+  }
+
+  // ---- read / write -------------------------------------------------------------------------
+
+  private static void buildReadWrite(Kernel k, boolean v6) {
+    String rw = "fs/read_write.c";
+    for (String dir : new String[] {"read", "write"}) {
+      String body = v6 ? "ksys_" + dir : null;
+      RoutineBuilder e = entry(k, dir, rw, "fd", "buf", "count");
+      if (v6) {
+        k.add(e.call("return ksys_" + dir + "(fd, buf, count)", body,
+            x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")})
+            .ret("return ret", Exec::retval).build());
+        e = k.c(body, rw).params("fd", "buf", "count");
+      }
+      k.add(e.locals("file")
+          .step("struct fd f = fdget_pos(fd)", x -> x.setLocal("file",
+              Files.fileOf(k, k.current(x), x.local("fd"))))
+          .branchIf("ok", "if (f.file)", x -> x.local("file") != 0)
+          .ret("return -EBADF", x -> EBADF)
+          .label("ok")
+          .call("ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
+              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
+          .ret("fdput_pos(f); return ret", Exec::retval).build());
+      String inner = v6 ? "new_sync_" + dir : "__vfs_" + dir;
+      k.add(k.c("vfs_" + dir, rw).params("file", "buf", "count", "pos")
+          .step("rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)", x -> { })
+          .call(inner + "(file, buf, count, pos)", inner,
+              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
+          .ret("return ret", Exec::retval).build());
+      if (!v6) {
+        k.add(k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos")
+            .call("no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)", "new_sync_" + dir,
+                x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
+            .ret("return ret", Exec::retval).build());
+      }
+      String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
+      k.add(k.c("new_sync_" + dir, rw).params("filp", "buf", "len", "ppos")
+          .localArea("kiocb", 48).localArea("iov", 16)
+          .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
+              x -> {
+                x.write(x.localAddress("kiocb"), x.local("filp"));
+                x.write(x.localAddress("iov"), x.local("buf"));
+                x.write(x.localAddress("iov") + 8, x.local("len"));
+              })
+          .call("ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
+              x -> new long[] {x.localAddress("kiocb"), x.localAddress("iov")})
+          .ret("return ret", Exec::retval).build());
+    }
+    buildPipeRead(k, v6);
+    buildPipeWrite(k, v6);
+  }
+
+  private static long pipeOf(Kernel k, Exec x) {
+    long file = x.read(x.local("iocb"));
+    return Files.file(k, file).pipe();
+  }
+
+  private static void buildPipeRead(Kernel k, boolean v6) {
+    String src = "fs/pipe.c";
+    RoutineBuilder b = k.c(v6 ? "anon_pipe_read" : "pipe_read", src).params("iocb", "to")
+        .locals("pipe", "ret")
+        .step("pipe = filp->private_data; __pipe_lock(pipe)", x -> {
+          long file = x.read(x.local("iocb"));
+          Files.OpenFile f = Files.file(k, file);
+          x.setLocal("pipe", f.console() ? 0 : f.pipe());
+        })
+        .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
+        .label("retry")
+        .step("if the pipe holds data: copy_page_to_iter() into the user buffer", x -> {
+          long pipe = x.local("pipe");
+          if (Files.available(k, pipe) == 0) {
+            x.setLocal("ret", -1);
+            return;
+          }
+          long buf = x.read(x.local("to"));
+          int len = (int) x.read(x.local("to") + 8);
+          byte[] d = Files.take(k, pipe, len);
+          x.space().writeBytes(buf, d);
+          x.setLocal("ret", d.length);
+        })
+        .branchIf("done", "if (ret > 0) break", x -> x.local("ret") >= 0)
+        .step("if (!pipe->writers) ret = 0 (end of file)", x -> {
+          if (!Files.writersExist(k, x.local("pipe"))) {
+            x.setLocal("ret", 0);
+          }
+        })
+        .branchIf("done", "if (!pipe->writers) break", x -> x.local("ret") == 0);
+    if (v6) {
+      b.step("__pipe_unlock(pipe); wait_event_interruptible_exclusive(pipe->rd_wait, "
+              + "pipe_readable(pipe)) [macro]: prepare_to_wait_event(TASK_INTERRUPTIBLE)",
+              x -> sleepOn(k, x, Files.readQueue(x.local("pipe")), "pipe is empty"))
+          .call("schedule()", "schedule", null)
+          .step("finish_wait(&pipe->rd_wait); __pipe_lock(pipe)",
+              x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+          .jump("retry", "retry");
+    } else {
+      b.call("pipe_wait(pipe)", "pipe_wait", x -> new long[] {x.local("pipe")})
+          .jump("retry", "retry");
+    }
+    b.label("console").step("ret = 0", x -> x.setLocal("ret", 0))
+        .label("done")
+        .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret"));
+    k.add(b.build());
+    if (!v6) {
+      k.add(k.c("pipe_wait", src).params("pipe")
+          .step("DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
+              + "pipe_unlock(pipe)", x -> sleepOn(k, x, Files.readQueue(x.local("pipe")),
+                  "pipe is empty"))
+          .call("schedule()", "schedule", null)
+          .step("finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
+              x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+          .retVoid().build());
+    }
+  }
+
+  /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */
+  static void sleepOn(Kernel k, Exec x, long queue, String why) {
+    long cur = k.current(x);
+    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    k.addWaiter(queue, cur);
+    k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), why));
+  }
+
+  private static void buildPipeWrite(Kernel k, boolean v6) {
+    String src = "fs/pipe.c";
+    k.add(k.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from")
+        .locals("pipe", "ret")
+        .step("pipe = filp->private_data; __pipe_lock(pipe); copy the user bytes into the buffer",
+            x -> {
+              long file = x.read(x.local("iocb"));
+              Files.OpenFile f = Files.file(k, file);
+              long buf = x.read(x.local("from"));
+              int len = (int) x.read(x.local("from") + 8);
+              byte[] d = x.space().readBytes(buf, len);
+              if (f.console()) {
+                k.consoleLog.addLast(Files.text(d));
+                k.timeline.emit(new Event.Note(x.cpu().id(), "console", Files.text(d).strip()));
+                x.setLocal("pipe", 0);
+              } else {
+                Files.put(k, f.pipe(), d);
+                x.setLocal("pipe", f.pipe());
+              }
+              x.setLocal("ret", len);
+            })
+        .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
+        .call(v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
+                : "wake_up_interruptible_sync_poll(&pipe->wait, EPOLLIN | EPOLLRDNORM)",
+            "__wake_up_sync_key", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .label("out")
+        .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
+    k.add(k.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
+        .step("__wake_up_common_lock(): each waiter's autoremove_wake_function -> "
+            + "try_to_wake_up", x -> k.wakeAll(x.local("wq_head"), x.cpu().id(),
+                "a pipe write (__wake_up_sync_key)"))
+        .retVoid().build());
+  }
+
+  // ---- pipe / pipe2 -------------------------------------------------------------------------
+
+  private static void buildPipe(Kernel k, boolean v6) {
+    String src = "fs/pipe.c";
+    String doPipe2 = v6 ? "do_pipe2" : "SyS_pipe2";
+    if (v6) {
+      k.add(entry(k, "pipe2", src, "fildes", "flags")
+          .call("return do_pipe2(fildes, flags)", "do_pipe2",
+              x -> new long[] {x.local("fildes"), x.local("flags")})
+          .ret("return ret", Exec::retval).build());
+      k.add(entry(k, "pipe", src, "fildes")
+          .call("return do_pipe2(fildes, 0)", "do_pipe2", x -> new long[] {x.local("fildes"), 0})
+          .ret("return ret", Exec::retval).build());
+    } else {
+      k.add(entry(k, "pipe", src, "fildes")
+          .call("return sys_pipe2(fildes, 0)", "SyS_pipe2", x -> new long[] {x.local("fildes"), 0})
+          .ret("return ret", Exec::retval).build());
+    }
+    RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
+        : entry(k, "pipe2", src, "fildes", "flags");
+    k.add(p2.localArea("files", 16).localArea("fd", 8)
+        .call("error = __do_pipe_flags(fd, files, flags)", "__do_pipe_flags",
+            x -> new long[] {x.localAddress("fd"), x.localAddress("files"), x.local("flags")})
+        .step("copy_to_user(fildes, fd, sizeof(fd))", x -> {
+          long fd = x.localAddress("fd");
+          x.write(x.local("fildes"), 4, x.read(fd, 4));
+          x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
+        })
+        .step("fd_install(fd[0], files[0]); fd_install(fd[1], files[1])", x -> { })
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("__do_pipe_flags", src).params("fd", "files", "flags")
+        .step("create_pipe_files(files, flags): get_pipe_inode() -> alloc_pipe_info(); "
+            + "two struct file, read end and write end", x -> {
+              long pipe = Files.newPipe(k);
+              long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
+              long w = Files.newFile(k, new Files.OpenFile(pipe, true, false, false), "pipe write end");
+              x.write(x.local("files"), r);
+              x.write(x.local("files") + 8, w);
+            })
+        .step("fd[0] = get_unused_fd_flags(flags); fd[1] = get_unused_fd_flags(flags)", x -> {
+          long cur = k.current(x);
+          int r = Files.install(k, cur, x.read(x.local("files")));
+          int w = Files.install(k, cur, x.read(x.local("files") + 8));
+          x.write(x.local("fd"), 4, r);
+          x.write(x.local("fd") + 4, 4, w);
+        })
+        .ret("return 0", x -> 0).build());
+  }
+
+  // ---- nanosleep ----------------------------------------------------------------------------
+
+  /** struct hrtimer_sleeper: the hrtimer (node.expires at 24, function at 40) then task at 64. */
+  static final int SLEEPER_SIZE = 72;
+  static final int SLEEPER_EXPIRES = 24;
+  static final int SLEEPER_FUNCTION = 40;
+  static final int SLEEPER_TASK = 64;
+
+  private static void buildNanosleep(Kernel k, boolean v6) {
+    String src = "kernel/time/hrtimer.c";
+    RoutineBuilder e = entry(k, "nanosleep", src, "rqtp", "rmtp").locals("ns");
+    if (v6) {
+      e.step("get_timespec64(&tu, rqtp): the duration from user memory",
+          x -> x.setLocal("ns", timespecNs(x, x.local("rqtp"))))
+          .call("hrtimer_nanosleep(timespec64_to_ktime(tu), HRTIMER_MODE_REL, CLOCK_MONOTONIC)",
+              "hrtimer_nanosleep", x -> new long[] {x.local("ns"), 1, 1});
+    } else {
+      e.localArea("tu", 16)
+          .step("get_timespec64(&tu, rqtp): the duration from user memory", x -> {
+            x.write(x.localAddress("tu"), x.read(x.local("rqtp")));
+            x.write(x.localAddress("tu") + 8, x.read(x.local("rqtp") + 8));
+          })
+          .call("hrtimer_nanosleep(&tu, HRTIMER_MODE_REL, CLOCK_MONOTONIC)", "hrtimer_nanosleep",
+              x -> new long[] {x.localAddress("tu"), 1, 1});
+    }
+    k.add(e.ret("return ret", Exec::retval).build());
+    k.add(k.c("hrtimer_nanosleep", src).params("rqtp", "mode", "clockid").localArea("t", SLEEPER_SIZE)
+        .step(v6 ? "hrtimer_setup_sleeper_on_stack(&t, clockid, mode); set expiry"
+                : "hrtimer_init_on_stack(&t.timer, clockid, mode); hrtimer_set_expires_range_ns()",
+            x -> {
+              long ns = v6 ? x.local("rqtp") : timespecNs(x, x.local("rqtp"));
+              x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.now() + ns);
+              x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.symbol("hrtimer_wakeup"));
+            })
+        .call("ret = do_nanosleep(&t, mode)", "do_nanosleep",
+            x -> new long[] {x.localAddress("t"), x.local("mode")})
+        .ret("destroy_hrtimer_on_stack(&t.timer); return ret", Exec::retval).build());
+    RoutineBuilder d = k.c("do_nanosleep", src).params("t", "mode")
+        .step("hrtimer_init_sleeper(t, current): t->task = current",
+            x -> x.write(x.local("t") + SLEEPER_TASK, k.current(x)))
+        .label("again")
+        .step("set_current_state(TASK_INTERRUPTIBLE); hrtimer_start_expires(&t->timer, mode)",
+            x -> {
+              long t = x.local("t");
+              sleepOn(k, x, t, "nanosleep until t=" + x.read(t + SLEEPER_EXPIRES) + "ns");
+              k.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
+            });
+    d.call(v6 ? "schedule()" : "freezable_schedule() [inline]: schedule()", "schedule", null)
+        .step("hrtimer_cancel(&t->timer)", x -> {
+          for (Kernel.Timer tm : k.pendingTimers()) {
+            if (tm.sleeper() == x.local("t")) {
+              k.removeTimer(tm);
+            }
+          }
+        })
+        .branchIf("again", "while (t->task && !signal_pending(current))",
+            x -> x.read(x.local("t") + SLEEPER_TASK) != 0)
+        .step("__set_current_state(TASK_RUNNING)", x -> { })
+        .ret("return 0", x -> 0);
+    k.add(d.build());
+    k.add(k.c("hrtimer_wakeup", src).params("timer")
+        .step("t->task = NULL; wake_up_process(task)", x -> { })
+        .ret("return HRTIMER_NORESTART", x -> 0).build());
+  }
+
+  static long timespecNs(Exec x, long ts) {
+    return x.read(ts) * 1_000_000_000L + x.read(ts + 8);
+  }
+
+  /** The expiry of a sleeper, as hrtimer_interrupt → __run_hrtimer → hrtimer_wakeup does it. */
+  static void expire(Kernel k, Kernel.Timer t, int cpu) {
+    k.removeTimer(t);
+    k.mem.write64(t.sleeper() + SLEEPER_TASK, 0);
+    k.wakeUp(t.task(), cpu, "hrtimer_wakeup (timer expired at t=" + t.expiresNs() + "ns)");
+  }
+
+  // ---- clone / fork -------------------------------------------------------------------------
+
+  private static void buildClone(Kernel k, boolean v6) {
+    String src = "kernel/fork.c";
+    RoutineBuilder c = entry(k, "clone", src, "clone_flags", "newsp", "parent_tidptr",
+        "child_tidptr", "tls");
+    RoutineBuilder f = entry(k, "fork", src);
+    if (v6) {
+      k.add(c.localArea("args", 8 * Fork.CLONE_ARGS.length)
+          .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
+              + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
+                long a = x.localAddress("args");
+                Fork.setCloneArg(x, a, "flags", x.local("clone_flags") & 0xffffff00L);
+                Fork.setCloneArg(x, a, "exit_signal", x.local("clone_flags") & 0xff);
+                Fork.setCloneArg(x, a, "stack", x.local("newsp"));
+                Fork.setCloneArg(x, a, "tls", x.local("tls"));
+                Fork.setCloneArg(x, a, "child_tid", x.local("child_tidptr"));
+                Fork.setCloneArg(x, a, "parent_tid", x.local("parent_tidptr"));
+              })
+          .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
+          .ret("return pid", Exec::retval).build());
+      k.add(f.localArea("args", 8 * Fork.CLONE_ARGS.length)
+          .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }",
+              x -> Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD))
+          .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
+          .ret("return pid", Exec::retval).build());
+    } else {
+      k.add(c.call("return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)",
+              "_do_fork", x -> new long[] {x.local("clone_flags"), x.local("newsp"), 0,
+                  x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")})
+          .ret("return pid", Exec::retval).build());
+      k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
+              x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
+          .ret("return pid", Exec::retval).build());
+    }
+  }
+
+  static byte[] cstring(String s) {
+    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[b.length + 1];
+    System.arraycopy(b, 0, out, 0, b.length);
+    return out;
+  }
+
+  static Map<String, Integer> numbers(Kernel k) {
+    return k.arch.syscallNumbers();
+  }
+}

@@ -1,0 +1,131 @@
+package kstack.kernel;
+
+import java.nio.charset.StandardCharsets;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+
+/**
+ * kstack-box, the simulator's one user binary (not part of Linux). Like busybox it picks its role
+ * from argv[0]: as {@code init} it reads requests from its control pipe and forks and execs
+ * programs or loads the demo module; as anything else it waits in {@code main} for the debugger,
+ * which makes it call functions and system calls. Its libc wrappers build frames
+ * (-fno-omit-frame-pointer) and return the kernel's raw result (no errno translation), so $rax
+ * after a call is what the kernel returned. Demo functions show SysV argument passing.
+ */
+final class UserProgram {
+  private UserProgram() {}
+
+  /** The libc wrappers: name and parameter names. */
+  static final String[][] WRAPPERS = {
+      {"read", "fd", "buf", "count"}, {"write", "fd", "buf", "count"}, {"pipe", "fildes"},
+      {"pipe2", "fildes", "flags"}, {"nanosleep", "req", "rem"}, {"getpid"},
+      {"clone", "flags", "newsp", "parent_tid", "child_tid", "tls"}, {"fork"},
+      {"execve", "path", "argv", "envp"}, {"exit", "status"},
+      {"wait4", "pid", "wstatus", "options", "rusage"}, {"finit_module", "fd", "params", "flags"}};
+
+  static void build(Kernel k) {
+    k.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)
+        .step("xor %ebp, %ebp: the outermost frame", x -> x.setFp(0))
+        .step("argc = *(long *)rsp; argv = rsp + 8", x -> {
+          x.setArg(0, x.read(x.sp()));
+          x.setArg(1, x.sp() + 8);
+        })
+        .call("call main", "main", x -> new long[] {x.arg(0), x.arg(1)})
+        .call("exit(main's result)", "exit", x -> new long[] {x.retval()})
+        .step("hlt (not reached)", Exec::stay).build());
+    k.add(k.user("main").params("argc", "argv")
+        .branchIf("init", "if (strcmp(basename(argv[0]), \"init\") == 0)",
+            x -> Execve.basename(cstr(x, x.read(x.local("argv")))).equals("init"))
+        .label("wait")
+        .step("wait here: the debugger decides what this process does next", Exec::stay)
+        .label("init")
+        .call("return init_main()", "init_main", null)
+        .ret("return 0", x -> 0).build());
+    k.add(k.user("init_main").localArea("buf", 64).localArea("argv", 16).locals("n", "pid")
+        .label("loop")
+        .callInto("n", "n = read(3, buf, sizeof(buf) - 1): wait for a request on the control pipe",
+            "read", x -> new long[] {3, x.localAddress("buf"), 63})
+        .branchIf("loop", "if (n <= 0) continue", x -> x.local("n") <= 0)
+        .step("buf[n] = 0; strip the newline",
+            x -> x.write(x.localAddress("buf") + Math.max(0, x.local("n") - 1), 1, 0))
+        .branchIf("kmod", "if (strncmp(buf, \"kthread \", 8) == 0)",
+            x -> cstr(x, x.localAddress("buf")).startsWith("kthread "))
+        .callInto("pid", "pid = fork()", "fork", null)
+        .branchIf("child", "if (pid == 0)", x -> x.local("pid") == 0)
+        .jump("loop", "loop")
+        .label("child")
+        .step("argv[0] = buf + 5 (the name after \"exec \"); argv[1] = NULL", x -> {
+          x.write(x.localAddress("argv"), x.localAddress("buf") + 5);
+          x.write(x.localAddress("argv") + 8, 0);
+        })
+        .call("execve(argv[0], argv, NULL)", "execve",
+            x -> new long[] {x.localAddress("buf") + 5, x.localAddress("argv"), 0})
+        .call("exit(127)", "exit", x -> new long[] {127})
+        .label("kmod")
+        .call("finit_module(-1, buf + 8 (the thread's name), 0)", "finit_module",
+            x -> new long[] {-1, x.localAddress("buf") + 8, 0})
+        .jump("loop", "loop").build());
+    for (String[] w : WRAPPERS) {
+      String name = w[0];
+      String[] params = java.util.Arrays.copyOfRange(w, 1, w.length);
+      int nr = k.arch.syscallNumbers().get(name);
+      k.add(k.user(name).params(params)
+          .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
+          .ret("return the kernel's result", Exec::retval).build());
+    }
+    buildDemo(k);
+  }
+
+  /** Functions for watching user frames: nested calls, and arguments beyond the six registers. */
+  private static void buildDemo(Kernel k) {
+    k.add(k.user("inner").params("a", "b", "c").locals("r")
+        .step("r = a * b + c (a leaf: nothing below this frame)",
+            x -> x.setLocal("r", x.local("a") * x.local("b") + x.local("c")))
+        .ret("return r", x -> x.local("r")).build());
+    k.add(k.user("middle").params("a", "b").locals("r")
+        .callInto("r", "r = inner(a, b, a + b)", "inner",
+            x -> new long[] {x.local("a"), x.local("b"), x.local("a") + x.local("b")})
+        .ret("return r * 2", x -> x.local("r") * 2).build());
+    k.add(k.user("outer").params("x").locals("r")
+        .callInto("r", "r = middle(x, x + 1)", "middle",
+            x -> new long[] {x.local("x"), x.local("x") + 1})
+        .ret("return r + 1", x -> x.local("r") + 1).build());
+    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").locals("r")
+        .step("r = a + b + c + d + e + f + g + h (g at 16(%rbp), h at 24(%rbp): passed on the stack)",
+            x -> {
+              long r = 0;
+              for (String p : new String[] {"a", "b", "c", "d", "e", "f"}) {
+                r += x.local(p);
+              }
+              r += x.read(x.fp() + 16) + x.read(x.fp() + 24);
+              x.setLocal("r", r);
+            })
+        .ret("return r", x -> x.local("r")).build());
+    k.add(k.user("call8").params("base").locals("r")
+        .callWithStackArgs("sum8(base, base+1, ..., base+7): h then g pushed before the call", "sum8",
+            x -> {
+              long[] a = new long[8];
+              for (int i = 0; i < 8; i++) {
+                a[i] = x.local("base") + i;
+              }
+              return a;
+            }, 2)
+        .ret("return sum8's result", Exec::retval).build());
+  }
+
+  static String cstr(Exec x, long addr) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 256; i++) {
+      int b = (int) x.read(addr + i, 1);
+      if (b == 0) {
+        break;
+      }
+      sb.append((char) b);
+    }
+    return sb.toString();
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

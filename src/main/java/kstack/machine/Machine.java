@@ -1,0 +1,723 @@
+package kstack.machine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import kstack.arch.Arch;
+import kstack.arch.Arches;
+import kstack.cpu.Cpu;
+import kstack.exec.Abi;
+import kstack.exec.CodeMap;
+import kstack.exec.Exec;
+import kstack.exec.ExecHost;
+import kstack.exec.Routine;
+import kstack.image.Symbol;
+import kstack.image.SymbolTable;
+import kstack.kernel.Kernel;
+import kstack.layout.StructLayout;
+import kstack.mem.AddressSpace;
+import kstack.mem.Memory;
+import kstack.mem.MemoryFault;
+import kstack.profile.Profile;
+import kstack.trace.Event;
+import kstack.trace.Timeline;
+
+/**
+ * One simulated machine: a profile's kernel image in sparse memory, its CPUs, and the engine that
+ * executes routines step by step. The facade for everything outside the core (command language, CLI,
+ * tests): execution commands run toward a goal and stop at breakpoints; inspection reads memory.
+ * Several machines can exist in one JVM; nothing here is static state.
+ */
+public final class Machine implements ExecHost {
+  /** The most steps one command may take before it is stopped as runaway. */
+  public static final long STEP_LIMIT = 20_000_000L;
+
+  private final Profile profile;
+  private final Arch arch;
+  private final Memory kmem = new Memory(0, "kernel");
+  private final Timeline timeline;
+  private final Cpu[] cpus;
+  private final Exec[] execs;
+  private final SymbolTable symbols = new SymbolTable();
+  private final CodeMap code = new CodeMap();
+  private final Kernel kernel;
+  private final long[] perCpuOffsets;
+  private final long[] spaceCr3;
+  private final AddressSpace[] spaceCache;
+  private final TreeSet<Long> breakpoints = new TreeSet<>(Long::compareUnsigned);
+  private final long[] resumeFrom;
+  private final long idleHaltPc;
+  private final long userWaitPc;
+  private int selected;
+  private Goal pending;
+  private int eventMark;
+
+  /** What an execution command runs toward, and what it says when reached. */
+  private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {}
+
+  private Machine(Profile profile, int ncpu) {
+    this.profile = profile;
+    this.arch = Arches.forName(profile.arch());
+    this.cpus = new Cpu[ncpu];
+    this.execs = new Exec[ncpu];
+    this.spaceCr3 = new long[ncpu];
+    this.spaceCache = new AddressSpace[ncpu];
+    this.resumeFrom = new long[ncpu];
+    this.timeline = new Timeline((cpu, reg, value) -> cpus[cpu].restore(reg, value));
+    timeline.attach(kmem);
+    timeline.setRecording(false);
+    for (int c = 0; c < ncpu; c++) {
+      cpus[c] = new Cpu(c, arch.registers());
+      cpus[c].attach(timeline);
+    }
+    this.perCpuOffsets = new long[ncpu];
+    this.kernel = new Kernel(profile, arch, kmem, timeline, symbols, ncpu, new Host());
+    kernel.buildAll();
+    long[] offsets = kstack.kernel.Image.link(kernel, code);
+    System.arraycopy(offsets, 0, perCpuOffsets, 0, ncpu);
+    kernel.runDeferred();
+    for (int c = 0; c < ncpu; c++) {
+      execs[c] = new Exec(this, cpus[c]);
+      arch.initPerCpu(kernel, c);
+    }
+    kernel.initData();
+    for (int c = 0; c < ncpu; c++) {
+      arch.powerOn(kernel, c);
+    }
+    Routine idle = code.at(symbols.get("default_idle").address());
+    this.idleHaltPc = idle.address(idle.bodyStart());
+    Routine main = code.at(symbols.get("main").address());
+    this.userWaitPc = main.address(main.label("wait"));
+    timeline.setRecording(true);
+  }
+
+  /** Builds a machine for a profile with n CPUs, powered on at the boot entry. */
+  public static Machine create(Profile profile, int ncpu) {
+    if (ncpu < 1 || ncpu > 64) {
+      throw new IllegalArgumentException("--cpus must be between 1 and 64");
+    }
+    return new Machine(profile, ncpu);
+  }
+
+  /** The machine as the kernel sees it. */
+  private final class Host implements Kernel.Host {
+    public long perCpuOffset(int cpu) {
+      return perCpuOffsets[cpu];
+    }
+
+    public Cpu cpu(int cpu) {
+      return cpus[cpu];
+    }
+
+    public void attachSpace(Memory m) {
+      timeline.attach(m);
+    }
+
+    public long symbol(String name) {
+      return Machine.this.symbol(name);
+    }
+
+    public Routine routineAt(long pc) {
+      return code.at(pc);
+    }
+
+    public Memory userMemoryOf(long task) {
+      return kernel.userSpace(kernel.taskRead(task, "mm"));
+    }
+  }
+
+  // ---- ExecHost -------------------------------------------------------------------------------
+
+  @Override
+  public AddressSpace space(Cpu cpu) {
+    int c = cpu.id();
+    long cr3 = cpu.get("cr3");
+    AddressSpace s = spaceCache[c];
+    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpace(cr3) != null)) {
+      s = new AddressSpace(kmem, kernel.userSpace(cr3), arch.userTop());
+      spaceCache[c] = s;
+      spaceCr3[c] = cr3;
+    }
+    return s;
+  }
+
+  @Override
+  public Abi abi() {
+    return arch.abi();
+  }
+
+  @Override
+  public long symbol(String name) {
+    return kernel.symbol(name);
+  }
+
+  // ---- accessors ------------------------------------------------------------------------------
+
+  public Profile profile() {
+    return profile;
+  }
+
+  public Arch arch() {
+    return arch;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public SymbolTable symbols() {
+    return symbols;
+  }
+
+  public Timeline timeline() {
+    return timeline;
+  }
+
+  public Memory kernelMemory() {
+    return kmem;
+  }
+
+  public int cpuCount() {
+    return cpus.length;
+  }
+
+  public int selectedCpu() {
+    return selected;
+  }
+
+  public void selectCpu(int cpu) {
+    if (cpu < 0 || cpu >= cpus.length) {
+      throw new IllegalArgumentException("no CPU " + cpu + " (this machine has " + cpus.length + ")");
+    }
+    selected = cpu;
+  }
+
+  public Cpu cpu(int c) {
+    return cpus[c];
+  }
+
+  public Routine routineAt(long pc) {
+    return code.at(pc);
+  }
+
+  public StructLayout struct(String name) {
+    return kernel.structs.get(name);
+  }
+
+  public Map<String, StructLayout> structs() {
+    return Collections.unmodifiableMap(kernel.structs);
+  }
+
+  public Map<String, Long> constants() {
+    Map<String, Long> c = new TreeMap<>(kernel.consts);
+    return c;
+  }
+
+  /** The address space of the selected CPU (user addresses in its current mm). */
+  public AddressSpace space() {
+    return space(cpus[selected]);
+  }
+
+  public long read(long addr, int size) {
+    return space().read(addr, size);
+  }
+
+  public byte[] readBytes(long addr, int len) {
+    return space().readBytes(addr, len);
+  }
+
+  // ---- the kernel's own lookups, for expressions ----------------------------------------------
+
+  public long current() {
+    return kernel.current(selected);
+  }
+
+  /** find_task_by_vpid: 0 when no such task; pid 0 names the selected CPU's idle task. */
+  public long findTaskByVpid(int pid) {
+    if (pid == 0) {
+      long idle = kernel.idleTask(selected);
+      return idle != 0 ? idle : symbol("init_task");
+    }
+    return kernel.findTask(pid);
+  }
+
+  public long taskPtRegs(long task) {
+    return arch.taskPtRegs(kernel, task);
+  }
+
+  public long taskTopOfStack(long task) {
+    return arch.taskTopOfStack(kernel, task);
+  }
+
+  public long perCpuAddress(String var, int cpu) {
+    return kernel.perCpu(var, cpu);
+  }
+
+  public boolean isPerCpu(String name) {
+    Symbol s = symbols.get(name);
+    if (s != null) {
+      return s.kind() == Symbol.Kind.PERCPU;
+    }
+    try {
+      arch.perCpuAddress(kernel, name);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  // ---- execution ------------------------------------------------------------------------------
+
+  public void addBreakpoint(String symbol) {
+    Symbol s = symbols.get(symbol);
+    if (s == null || (s.kind() != Symbol.Kind.FUNC && s.kind() != Symbol.Kind.LABEL)
+        || code.at(s.address()) == null) {
+      throw new IllegalArgumentException("no function named " + symbol + " in the "
+          + profile.label() + " image");
+    }
+    breakpoints.add(s.address());
+  }
+
+  public void deleteBreakpoints() {
+    breakpoints.clear();
+  }
+
+  public List<String> breakpoints() {
+    List<String> out = new ArrayList<>();
+    for (long b : breakpoints) {
+      out.add(symbols.describe(b));
+    }
+    return out;
+  }
+
+  /** Runs until boot is complete: pid 1 and pid 2 exist and the boot CPU reached its idle loop. */
+  public Outcome boot() {
+    if (kernel.findTask(1) != 0) {
+      throw new IllegalStateException("already booted");
+    }
+    final boolean[] idle = {false};
+    long entry = symbol("cpu_startup_entry");
+    return start(new Goal("boot", () -> {
+      if (!idle[0] && cpus[0].pc() == entry) {
+        idle[0] = true;
+      }
+      return idle[0] && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
+    }, () -> "boot complete: pid 0 swapper/0, pid 1 " + kernel.comm(kernel.findTask(1))
+        + ", pid 2 " + kernel.comm(kernel.findTask(2))));
+  }
+
+  /** Asks init to fork and exec NAME; runs until NAME is in user mode on the selected CPU. */
+  public Outcome spawn(String name) {
+    requireBooted();
+    if (!name.matches("[A-Za-z0-9_.-]{1,15}")) {
+      throw new IllegalArgumentException("spawn: a program name is 1-15 letters, digits, '_', '.', '-'");
+    }
+    int cpu = selected;
+    int before = kernel.lastPid();
+    kernel.setNextChildCpu(cpu);
+    kernel.requestInit("exec " + name, cpu);
+    final int[] pid = {0};
+    return start(new Goal("spawn " + name, () -> {
+      long cur = kernel.current(cpu);
+      if (kernel.pid(cur) > before && kernel.comm(cur).equals(name) && cpus[cpu].pc() == userWaitPc) {
+        pid[0] = kernel.pid(cur);
+        return true;
+      }
+      return false;
+    }, () -> "spawned pid " + pid[0] + " (" + name + ") on cpu " + cpu));
+  }
+
+  /** Kernel code creates a kthread named NAME (via the demo module) and wakes it. */
+  public Outcome kthread(String name) {
+    requireBooted();
+    if (!name.matches("[A-Za-z0-9_.-]{1,15}")) {
+      throw new IllegalArgumentException("kthread: a name is 1-15 letters, digits, '_', '.', '-'");
+    }
+    kernel.requestInit("kthread " + name, selected);
+    long fn = symbol("kstack_demo_thread");
+    final long[] task = {0};
+    return start(new Goal("kthread " + name, () -> {
+      for (Cpu c : cpus) {
+        if (c.pc() == fn) {
+          task[0] = kernel.current(c.id());
+          return true;
+        }
+      }
+      return task[0] != 0;
+    }, () -> "kthread pid " + kernel.pid(task[0]) + " (" + kernel.comm(task[0])
+        + ") started kstack_demo_thread; parent pid "
+        + kernel.pid(kernel.taskRead(task[0], "real_parent"))));
+  }
+
+  /** A value for a system call or function argument: a number, or bytes to place in user memory. */
+  public record Arg(Long number, String text) {
+    public static Arg of(long v) {
+      return new Arg(v, null);
+    }
+
+    public static Arg of(String s) {
+      return new Arg(null, s);
+    }
+  }
+
+  /**
+   * The task current on the selected CPU issues a system call through its libc wrapper; pointer
+   * arguments to simple data are placed in the process's data page as the C library would.
+   */
+  public Outcome syscall(String name, List<Arg> args) {
+    long[] values = UserCalls.syscallArgs(this, name, args);
+    return userCall(name, values, true);
+  }
+
+  /** The current user task calls one of its program's functions with integer arguments. */
+  public Outcome call(String function, List<Long> args) {
+    long[] v = args.stream().mapToLong(Long::longValue).toArray();
+    if (UserCalls.isWrapper(function)) {
+      throw new IllegalArgumentException("use 'syscall " + function + "(...)' for system calls");
+    }
+    return userCall(function, v, false);
+  }
+
+  private Outcome userCall(String function, long[] args, boolean isSyscall) {
+    int cpu = selected;
+    Cpu c = cpus[cpu];
+    long task = kernel.current(cpu);
+    if (!arch.inUserMode(kernel, cpu) || c.pc() != userWaitPc) {
+      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
+          + ", " + kernel.comm(task) + ") is not a user process waiting for a command");
+    }
+    Symbol fn = symbols.get(function);
+    Routine r = fn == null ? null : code.at(fn.address());
+    if (r == null || r.kind() != Routine.Kind.USER || function.equals("main")
+        || function.equals("_start") || function.equals("init_main")) {
+      throw new IllegalArgumentException("no user function " + function
+          + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
+    }
+    timeline.setRecording(true);
+    Exec x = execs[cpu];
+    int n = arch.registers().argCount();
+    for (int i = args.length - 1; i >= n; i--) {
+      push(c, args[i]);
+    }
+    for (int i = 0; i < Math.min(n, args.length); i++) {
+      c.set(arch.registers().arg(i), args[i]);
+    }
+    push(c, userWaitPc);
+    c.set(arch.registers().pc, fn.address());
+    int pid = kernel.pid(task);
+    long stackArgs = Math.max(0, args.length - n);
+    String what = isSyscall ? "syscall " + function : "call " + function;
+    return start(new Goal(what, () -> {
+      if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
+        return true;
+      }
+      long st = kernel.state(task);
+      return st != Kernel.TASK_RUNNING && !isCurrentAnywhere(task);
+    }, () -> {
+      if (kernel.current(cpu) == task && c.pc() == userWaitPc) {
+        if (stackArgs > 0) {
+          c.set(arch.registers().sp, c.sp() + 8 * stackArgs);
+        }
+        long rax = c.get(arch.registers().ret);
+        return what + " returned " + rax + " (0x" + Long.toHexString(rax) + ")";
+      }
+      return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
+    }));
+  }
+
+  private void push(Cpu c, long v) {
+    long sp = c.sp() - 8;
+    space(c).write(sp, 8, v);
+    c.set(arch.registers().sp, sp);
+  }
+
+  private boolean isCurrentAnywhere(long task) {
+    for (Cpu c : cpus) {
+      if (kernel.current(c.id()) == task) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void requireBooted() {
+    if (kernel.findTask(1) == 0) {
+      throw new IllegalStateException("the machine has not booted (run 'boot' first)");
+    }
+    if (pending != null) {
+      throw new IllegalStateException("'" + pending.name + "' is stopped at a breakpoint: "
+          + "'continue' it first");
+    }
+  }
+
+  /** Resumes toward the goal of the command a breakpoint interrupted (or runs until idle). */
+  public Outcome continueRun() {
+    Goal g = pending == null ? new Goal("continue", () -> true, () -> "all CPUs idle or waiting")
+        : pending;
+    return start(g);
+  }
+
+  /** Runs until every CPU is idle or waiting for a command, or a breakpoint. */
+  public Outcome run() {
+    Goal g = pending != null ? pending : new Goal("run", () -> true, () -> "all CPUs idle or waiting");
+    return start(g);
+  }
+
+  /** Executes n steps on the selected CPU only. */
+  public Outcome stepi(int n) {
+    markEvents();
+    timeline.setRecording(true);
+    for (int i = 0; i < n; i++) {
+      try {
+        stepCpu(selected);
+      } catch (MemoryFault f) {
+        throw fault(selected, f);
+      }
+    }
+    resumeFrom[selected] = cpus[selected].pc();
+    return new Outcome(Outcome.Stop.STEPPED, where(selected), eventsSinceMark());
+  }
+
+  /** Runs until the selected CPU's current function returns to its caller. */
+  public Outcome finish() {
+    int cpu = selected;
+    Cpu c = cpus[cpu];
+    long pc = c.pc();
+    Routine r = code.at(pc);
+    if (r == null || r.kind() == Routine.Kind.ASM) {
+      throw new IllegalStateException("finish: " + describe(pc) + " has no frame to finish");
+    }
+    int i = r.indexOf(pc);
+    long sp = c.sp();
+    long fp = c.get(arch.registers().fp);
+    AddressSpace s = space(c);
+    long ret;
+    long retSp;
+    if (i == 0 || r.insn(i).text().equals("ret")) {
+      ret = s.read(sp, 8);
+      retSp = sp + 8;
+    } else if (i == 1) {
+      ret = s.read(sp + 8, 8);
+      retSp = sp + 16;
+    } else {
+      ret = s.read(fp + 8, 8);
+      retSp = fp + 16;
+    }
+    Goal outer = pending;
+    String fn = r.name();
+    Outcome o = start(new Goal("finish", () -> c.pc() == ret && c.sp() == retSp,
+        () -> "Run till exit from " + fn + ": back in " + describe(ret) + ", value "
+            + c.get(arch.registers().ret)), true);
+    if (o.stop() != Outcome.Stop.BREAKPOINT) {
+      pending = outer;
+    }
+    return new Outcome(o.stop() == Outcome.Stop.DONE ? Outcome.Stop.STEPPED : o.stop(), o.message(),
+        o.events());
+  }
+
+  private Outcome start(Goal g) {
+    return start(g, false);
+  }
+
+  private Outcome start(Goal g, boolean stopAtGoal) {
+    markEvents();
+    timeline.setRecording(true);
+    pending = g;
+    boolean reached = g.reached().getAsBoolean();
+    long steps = 0;
+    while (true) {
+      if (reached && (stopAtGoal || allSettled())) {
+        pending = null;
+        return new Outcome(Outcome.Stop.DONE, g.done().get(), eventsSinceMark());
+      }
+      if (allSettled()) {
+        if (!fireTimer()) {
+          pending = null;
+          return new Outcome(Outcome.Stop.IDLE, "machine idle before '" + g.name()
+              + "' completed: nothing left to run", eventsSinceMark());
+        }
+        continue;
+      }
+      for (int c = 0; c < cpus.length; c++) {
+        if (!active(c)) {
+          continue;
+        }
+        long pc = cpus[c].pc();
+        if (breakpoints.contains(pc) && resumeFrom[c] != pc) {
+          selected = c;
+          resumeFrom[c] = pc;
+          return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + describe(pc)
+              + " on cpu " + c + " (pid " + kernel.pid(kernel.current(c)) + ", "
+              + kernel.comm(kernel.current(c)) + ")", eventsSinceMark());
+        }
+        resumeFrom[c] = 0;
+        try {
+          stepCpu(c);
+        } catch (MemoryFault f) {
+          pending = null;
+          throw fault(c, f);
+        }
+        if (!reached && g.reached().getAsBoolean()) {
+          reached = true;
+          if (stopAtGoal) {
+            break;
+          }
+        }
+      }
+      if (++steps > STEP_LIMIT) {
+        pending = null;
+        throw new IllegalStateException("'" + g.name() + "' did not finish within " + STEP_LIMIT
+            + " steps");
+      }
+    }
+  }
+
+  private IllegalStateException fault(int cpu, MemoryFault f) {
+    return new IllegalStateException("cpu " + cpu + " faulted at " + describe(cpus[cpu].pc()) + ": "
+        + f.getMessage() + " (the simulated kernel would oops here)");
+  }
+
+  private void stepCpu(int c) {
+    Cpu cpu = cpus[c];
+    long pc = cpu.pc();
+    Routine r = code.at(pc);
+    if (r == null) {
+      throw new IllegalStateException(String.format("cpu %d jumped to 0x%x, which holds no code", c, pc));
+    }
+    execs[c].run(r, r.indexOf(pc));
+    timeline.step();
+  }
+
+  /** Online and with something to do: not halted in the idle loop, not waiting in user mode. */
+  private boolean active(int c) {
+    Cpu cpu = cpus[c];
+    long pc = cpu.pc();
+    if (pc == 0 || pc == userWaitPc) {
+      return false;
+    }
+    return !(pc == idleHaltPc && !kernel.needResched(kernel.current(c)));
+  }
+
+  private boolean allSettled() {
+    for (int c = 0; c < cpus.length; c++) {
+      if (active(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Time passes while every CPU is idle: the earliest hrtimer expires and wakes its sleeper. */
+  private boolean fireTimer() {
+    List<Kernel.Timer> timers = kernel.pendingTimers();
+    if (timers.isEmpty()) {
+      return false;
+    }
+    Kernel.Timer first = timers.get(0);
+    for (Kernel.Timer t : timers) {
+      if (t.expiresNs() < first.expiresNs()) {
+        first = t;
+      }
+    }
+    int cpu = kernel.taskCpu(first.task());
+    kernel.setClock(Math.max(kernel.now(), first.expiresNs()));
+    timeline.emit(new Event.Note(cpu, "hrtimer_interrupt", "t=" + first.expiresNs()
+        + "ns: the timer expires; hrtimer_wakeup runs (interrupt entry is modelled in issue 3)"));
+    kernel.expireTimer(first, cpu);
+    return true;
+  }
+
+  private void markEvents() {
+    eventMark = timeline.events().size();
+  }
+
+  private List<Event> eventsSinceMark() {
+    List<Event> all = timeline.events();
+    return List.copyOf(all.subList(Math.min(eventMark, all.size()), all.size()));
+  }
+
+  /** "where" for stepi: the step about to run on a CPU. */
+  public String where(int c) {
+    long pc = cpus[c].pc();
+    Routine r = code.at(pc);
+    String text = r == null ? "?" : r.insn(r.indexOf(pc)).text();
+    return String.format("0x%016x <%s>: %s", pc, describe(pc), text);
+  }
+
+  public String describe(long addr) {
+    String s = symbols.describe(addr);
+    return s == null ? String.format("0x%x", addr) : s;
+  }
+
+  public boolean isWaitingForCommand(int cpu) {
+    return cpus[cpu].pc() == userWaitPc;
+  }
+
+  public String pendingCommand() {
+    return pending == null ? null : pending.name;
+  }
+
+  // ---- inspection -----------------------------------------------------------------------------
+
+  /** Backtrace of a task (pid), or of the selected CPU's current task when pid is null. */
+  public List<Frame> backtrace(Integer pid) {
+    long task = pid == null ? current() : taskOrThrow(pid);
+    int cpu = cpuRunning(task);
+    return arch.unwind(kernel, task, cpu >= 0, cpu < 0 ? selected : cpu);
+  }
+
+  public List<StackWord> stack(Integer pid) {
+    long task = pid == null ? current() : taskOrThrow(pid);
+    int cpu = cpuRunning(task);
+    return arch.describeStack(kernel, task, cpu >= 0, cpu < 0 ? selected : cpu);
+  }
+
+  public long taskOrThrow(int pid) {
+    long t = findTaskByVpid(pid);
+    if (t == 0) {
+      throw new IllegalArgumentException("no task with pid " + pid);
+    }
+    return t;
+  }
+
+  /** The CPU on which task is current, or -1. */
+  public int cpuRunning(long task) {
+    for (Cpu c : cpus) {
+      if (kernel.current(c.id()) == task) {
+        return c.id();
+      }
+    }
+    return -1;
+  }
+
+  public List<TaskInfo> ps() {
+    return TaskView.ps(this);
+  }
+
+  public List<String> consoleLines() {
+    return kernel.consoleLines();
+  }
+
+  /** Bytes of a C string in the selected CPU's address space. */
+  public String readCString(long addr, int max) {
+    byte[] b = new byte[max];
+    int n = 0;
+    for (; n < max; n++) {
+      byte v = (byte) read(addr + n, 1);
+      if (v == 0) {
+        break;
+      }
+      b[n] = v;
+    }
+    return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+  }
+
+  long userWaitPc() {
+    return userWaitPc;
+  }
+}

@@ -1,0 +1,61 @@
+package kstack.machine;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.kernel.Kernel;
+
+/** ps, read from simulated memory: init_task, each CPU's idle task, then the init_task.tasks list. */
+final class TaskView {
+  private TaskView() {}
+
+  static List<TaskInfo> ps(Machine m) {
+    Kernel k = m.kernel();
+    List<TaskInfo> out = new ArrayList<>();
+    List<Long> seen = new ArrayList<>();
+    for (int c = 0; c < m.cpuCount(); c++) {
+      long idle = k.idleTask(c);
+      if (idle == 0 && c == 0) {
+        idle = k.symbol("init_task");
+      }
+      if (idle != 0 && !seen.contains(idle)) {
+        seen.add(idle);
+        out.add(info(m, k, idle));
+      }
+    }
+    long head = k.symbol("init_task") + k.off("task_struct", "tasks");
+    int tasksOff = k.off("task_struct", "tasks");
+    int guard = 0;
+    for (long node = k.mem.read64(head); node != head && guard++ < 1_000_000;
+        node = k.mem.read64(node)) {
+      out.add(info(m, k, node - tasksOff));
+    }
+    return out;
+  }
+
+  static TaskInfo info(Machine m, Kernel k, long t) {
+    long parent = k.taskRead(t, "real_parent");
+    int ppid = parent == t ? 0 : k.pid(parent);
+    return new TaskInfo(k.pid(t), k.comm(t), stateName(k, t), k.taskCpu(t), ppid, t, k.stack(t));
+  }
+
+  /** The letter ps prints: R running or runnable, S, D, Z zombie, X dead, N new. */
+  static String stateName(Kernel k, long t) {
+    if (k.taskRead(t, "exit_state") == Kernel.EXIT_ZOMBIE) {
+      return "Z";
+    }
+    long s = k.state(t);
+    if (s == Kernel.TASK_RUNNING) {
+      return "R";
+    }
+    if (s == Kernel.TASK_DEAD) {
+      return "X";
+    }
+    if ((s & Kernel.TASK_INTERRUPTIBLE) != 0) {
+      return "S";
+    }
+    if ((s & Kernel.TASK_UNINTERRUPTIBLE) != 0) {
+      return "D";
+    }
+    return (s & 0x800) != 0 ? "N" : "?";
+  }
+}

@@ -1,0 +1,265 @@
+package kstack.mem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The simulated address space: named regions over a sparse, little-endian byte store.
+ *
+ * <p>Bytes live in 256-byte chunks that exist only once something non-zero was written there, so an
+ * idle task's 16 KiB stack costs the few chunks its frames and its end-of-stack magic touch. Every
+ * store goes through {@link Recorder}, the one path that lets a timeline undo it.
+ */
+public final class Memory {
+  static final int CHUNK_SHIFT = 8;
+  static final int CHUNK = 1 << CHUNK_SHIFT;
+
+  /** Receives every change of a byte range, before it is applied. */
+  public interface Recorder {
+    void memoryChanged(Memory space, long addr, int size, long oldValue, long newValue);
+
+    void memoryChanged(Memory space, long addr, byte[] oldBytes, byte[] newBytes);
+  }
+
+  private final int id;
+  private final String label;
+
+  /**
+   * @param id    distinguishes this store in recorded history (0 is the kernel's)
+   * @param label what the store is, for messages: "kernel", "mm of pid 7"
+   */
+  public Memory(int id, String label) {
+    this.id = id;
+    this.label = label;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  private final LongObjectMap<byte[]> chunks = new LongObjectMap<>(1024);
+  /** Regions keyed by start address with the sign bit flipped, so that signed order is address order. */
+  private final TreeMap<Long, Region> regions = new TreeMap<>();
+  private Region lastHit;
+  private Recorder recorder;
+
+  public void setRecorder(Recorder recorder) {
+    this.recorder = recorder;
+  }
+
+  /** Copies every region and byte of this store into an empty one (fork's copy of a user space). */
+  public void copyInto(Memory dst) {
+    for (Region r : regions.values()) {
+      dst.map(r);
+    }
+    chunks.forEach((k, v) -> dst.chunks.put(k, v.clone()));
+  }
+
+  // ---- regions -------------------------------------------------------------------------------
+
+  /** Maps a region; it must not overlap one already mapped. */
+  public void map(Region r) {
+    Region below = regionAtOrBelow(r.end() - 1);
+    if (below != null && Long.compareUnsigned(below.end(), r.start()) > 0) {
+      throw new IllegalStateException("region " + r.name() + " overlaps " + below.name());
+    }
+    regions.put(key(r.start()), r);
+  }
+
+  public void unmap(Region r) {
+    regions.remove(key(r.start()));
+    lastHit = null;
+  }
+
+  private static long key(long addr) {
+    return addr ^ Long.MIN_VALUE;
+  }
+
+  private Region regionAtOrBelow(long addr) {
+    Map.Entry<Long, Region> e = regions.floorEntry(key(addr));
+    return e == null ? null : e.getValue();
+  }
+
+  /** The region holding addr, guard regions included, or null. */
+  public Region regionAt(long addr) {
+    Region hit = lastHit;
+    if (hit != null && hit.contains(addr)) {
+      return hit;
+    }
+    Region r = regionAtOrBelow(addr);
+    if (r != null && r.contains(addr)) {
+      lastHit = r;
+      return r;
+    }
+    return null;
+  }
+
+  public List<Region> regions() {
+    return new ArrayList<>(regions.values());
+  }
+
+  public boolean isMapped(long addr) {
+    Region r = regionAt(addr);
+    return r != null && !r.isGuard();
+  }
+
+  private void check(long addr, int size, boolean write) {
+    Region r = regionAt(addr);
+    if (r == null || r.isGuard()) {
+      throw new MemoryFault(addr, write, r);
+    }
+    long last = addr + size - 1;
+    if (!r.contains(last)) {
+      check(r.end(), (int) (last - r.end() + 1), write);
+    }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  /** Reads size (1, 2, 4 or 8) bytes at addr as an unsigned little-endian value. */
+  public long read(long addr, int size) {
+    check(addr, size, false);
+    return peek(addr, size);
+  }
+
+  public long read64(long addr) {
+    return read(addr, 8);
+  }
+
+  public byte[] readBytes(long addr, int len) {
+    if (len > 0) {
+      check(addr, len, false);
+    }
+    byte[] out = new byte[len];
+    for (int i = 0; i < len; i++) {
+      out[i] = peekByte(addr + i);
+    }
+    return out;
+  }
+
+  /** Reads a NUL-terminated string of at most max bytes. */
+  public String readCString(long addr, int max) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < max; i++) {
+      int b = (int) read(addr + i, 1);
+      if (b == 0) {
+        break;
+      }
+      sb.append((char) b);
+    }
+    return sb.toString();
+  }
+
+  private long peek(long addr, int size) {
+    long v = 0;
+    for (int i = size - 1; i >= 0; i--) {
+      v = (v << 8) | (peekByte(addr + i) & 0xFF);
+    }
+    return v;
+  }
+
+  private byte peekByte(long addr) {
+    byte[] c = chunks.get(addr >>> CHUNK_SHIFT);
+    return c == null ? 0 : c[(int) (addr & (CHUNK - 1))];
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  /** Writes the low size bytes of value at addr, little-endian. */
+  public void write(long addr, int size, long value) {
+    check(addr, size, true);
+    long masked = size == 8 ? value : value & ((1L << (size * 8)) - 1);
+    long old = peek(addr, size);
+    if (old == masked) {
+      return;
+    }
+    if (recorder != null) {
+      recorder.memoryChanged(this, addr, size, old, masked);
+    }
+    poke(addr, size, masked);
+  }
+
+  public void write64(long addr, long value) {
+    write(addr, 8, value);
+  }
+
+  public void writeBytes(long addr, byte[] bytes) {
+    if (bytes.length == 0) {
+      return;
+    }
+    check(addr, bytes.length, true);
+    byte[] old = new byte[bytes.length];
+    boolean same = true;
+    for (int i = 0; i < bytes.length; i++) {
+      old[i] = peekByte(addr + i);
+      same &= old[i] == bytes[i];
+    }
+    if (same) {
+      return;
+    }
+    if (recorder != null) {
+      recorder.memoryChanged(this, addr, old, bytes.clone());
+    }
+    pokeBytes(addr, bytes);
+  }
+
+  /** Sets len bytes to zero, as memset(p, 0, len) or __GFP_ZERO does. */
+  public void zero(long addr, long len) {
+    long end = addr + len;
+    long a = addr;
+    while (Long.compareUnsigned(a, end) < 0) {
+      long chunkEnd = ((a >>> CHUNK_SHIFT) + 1) << CHUNK_SHIFT;
+      int n = (int) (Long.compareUnsigned(chunkEnd, end) < 0 ? chunkEnd - a : end - a);
+      if (chunks.get(a >>> CHUNK_SHIFT) != null) {
+        writeBytes(a, new byte[n]);
+      } else {
+        check(a, n, true);
+      }
+      a += n;
+    }
+  }
+
+  /** Copies len bytes, as memcpy does (both ranges must be mapped). */
+  public void copy(long dst, long src, int len) {
+    writeBytes(dst, readBytes(src, len));
+  }
+
+  // ---- raw stores, used by the recorder's undo and redo ---------------------------------------
+
+  /** Stores without checks or recording: only a timeline replaying recorded changes calls this. */
+  public void poke(long addr, int size, long value) {
+    for (int i = 0; i < size; i++) {
+      pokeByte(addr + i, (byte) (value >>> (8 * i)));
+    }
+  }
+
+  public void pokeBytes(long addr, byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      pokeByte(addr + i, bytes[i]);
+    }
+  }
+
+  private void pokeByte(long addr, byte b) {
+    long idx = addr >>> CHUNK_SHIFT;
+    byte[] c = chunks.get(idx);
+    if (c == null) {
+      if (b == 0) {
+        return;
+      }
+      c = new byte[CHUNK];
+      chunks.put(idx, c);
+    }
+    c[(int) (addr & (CHUNK - 1))] = b;
+  }
+
+  /** How many 256-byte chunks hold data: the measure of what the simulated machine costs. */
+  public int chunkCount() {
+    return chunks.size();
+  }
+}

@@ -1,0 +1,40 @@
+package kstack.mem;
+
+/**
+ * A simulated access to an address that has no backing: unmapped, or a guard page. The model raises it
+ * where a real CPU would raise a page fault; callers turn it into a reported event or a user-facing
+ * message, never a leaked Java stack trace.
+ */
+public final class MemoryFault extends RuntimeException {
+  private final long address;
+  private final boolean write;
+  private final Region guard;
+
+  public MemoryFault(long address, boolean write, Region guard) {
+    super(describe(address, write, guard), null, false, false);
+    this.address = address;
+    this.write = write;
+    this.guard = guard;
+  }
+
+  private static String describe(long address, boolean write, Region guard) {
+    String what = write ? "write to" : "read of";
+    if (guard != null) {
+      return String.format("%s guard page 0x%x (%s)", what, address, guard.name());
+    }
+    return String.format("%s unmapped address 0x%x", what, address);
+  }
+
+  public long address() {
+    return address;
+  }
+
+  public boolean isWrite() {
+    return write;
+  }
+
+  /** The guard region that was hit, or null when the address is simply unmapped. */
+  public Region guard() {
+    return guard;
+  }
+}

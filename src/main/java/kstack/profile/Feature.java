@@ -1,0 +1,62 @@
+package kstack.profile;
+
+/**
+ * A named way in which kernel generations differ. Generic code asks a profile whether it has a feature
+ * and never compares version numbers; each feature cites where the kernel has (or stopped having) it.
+ * Paths are relative to the kernel tree; {@code @4.16.13} and {@code @6.19} name the snapshots listed
+ * in docs/sources.md.
+ */
+public enum Feature {
+  /** thread_info lives in task_struct, the stack holds only frames; end_of_stack is task->stack. */
+  THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK"),
+  /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
+  INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA"),
+  /** Linker names {@code __start_init_stack}/{@code __end_init_stack} and {@code __top_init_kernel_stack}. */
+  INIT_STACK_SYMBOLS("include/asm-generic/vmlinux.lds.h@6.19:425-432; arch/x86/kernel/vmlinux.lds.S@6.19:176-180"),
+  /** startup_64 loads rsp from the {@code initial_stack} quad. */
+  BOOT_RSP_FROM_INITIAL_STACK("arch/x86/kernel/head_64.S@4.16.13:74-75,164,265-270"),
+  /** startup_64 loads rsp from current_task->thread.sp (INIT_THREAD.sp = __top_init_kernel_stack). */
+  BOOT_RSP_FROM_THREAD_SP("arch/x86/kernel/head_64.S@6.19:61-62,325-326; processor.h@6.19:662-666"),
+  /** cpu_current_top_of_stack is an alias of cpu_tss_rw.x86_tss.sp1 on x86_64. */
+  TOP_OF_STACK_IN_TSS_SP1("arch/x86/include/asm/processor.h@4.16.13:377-381; process.c@4.16.13:50-73"),
+  /** cpu_current_top_of_stack is a per-CPU variable of its own. */
+  TOP_OF_STACK_PERCPU("arch/x86/kernel/cpu/common.c@6.19:2225"),
+  /** entry_SYSCALL_64 parks the user rsp in the per-CPU {@code rsp_scratch}. */
+  SYSCALL_SCRATCH_RSP_SCRATCH("arch/x86/entry/entry_64.S@4.16.13:206-237"),
+  /** entry_SYSCALL_64 parks the user rsp in {@code cpu_tss_rw.x86_tss.sp2}. */
+  SYSCALL_SCRATCH_TSS_SP2("arch/x86/entry/entry_64.S@5.10.89:95-120, @6.19:88-160"),
+  /** do_syscall_64(regs, nr) returns whether SYSRET may be used, and dispatches via x64_sys_call. */
+  SYSCALL_NR_ARG_AND_BOOL("arch/x86/entry/entry_64.S@6.19:88-160; arch/x86/entry/syscall_64.c@6.19"),
+  /** System calls are reached through pt_regs wrappers named {@code __x64_sys_NAME}. */
+  SYSCALL_PTREGS_WRAPPERS("arch/x86/include/asm/syscall_wrapper.h (since 4.17)"),
+  /** Process creation enters through {@code _do_fork}. */
+  DO_FORK("kernel/fork.c@4.16.13:2056"),
+  /** Process creation enters through {@code kernel_clone(struct kernel_clone_args *)}. */
+  KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610"),
+  /** rest_init starts pid 1 with user_mode_thread(kernel_init). */
+  INIT_USER_MODE_THREAD("init/main.c@6.19:711-757"),
+  /** A forked task's first switch returns into ret_from_fork_asm, which calls C ret_from_fork. */
+  RET_FROM_FORK_ASM_AND_C("arch/x86/entry/entry_64.S@6.19:229-259; arch/x86/kernel/process.c@6.19:151-168"),
+  /** task_struct's run state is named {@code __state} (renamed in 5.14). */
+  TASK_STATE_DUNDER("include/linux/sched.h@6.19"),
+  /** copy_thread sets the fork frame's bp to encode_frame_pointer(childregs). */
+  FORK_FRAME_ENCODED_BP("arch/x86/kernel/process.c@5.10.89:125-175, @6.19:170-270"),
+  /** A stack taken from the per-CPU cache is always cleared before reuse. */
+  STACK_CACHE_CLEARED("kernel/fork.c@6.19:192-392"),
+  /** The task's CPU number lives in thread_info.cpu, not in task_struct. */
+  TASK_CPU_IN_THREAD_INFO("include/linux/sched.h@6.19:2215-2218; asm/thread_info.h@6.19:62-69"),
+  /** tss_struct ends in a struct x86_io_bitmap (prev_sequence, prev_max, bitmap, mapall). */
+  TSS_IO_BITMAP_STRUCT("arch/x86/include/asm/processor.h@6.19:372-409"),
+  /** schedule() loops through the always-inline __schedule_loop. */
+  SCHEDULE_LOOP("kernel/sched/core.c@6.19");
+
+  private final String citation;
+
+  Feature(String citation) {
+    this.citation = citation;
+  }
+
+  public String citation() {
+    return citation;
+  }
+}

@@ -1,0 +1,78 @@
+package kstack.profile;
+
+import static kstack.profile.Feature.*;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The catalogue of profiles: the only place where version numbers meet features. Adding a generation
+ * means adding an entry here (and, at most, new cited features).
+ */
+public final class Profiles {
+  private Profiles() {}
+
+  /** x86_64 at the seeds' version: 4.16 (read from the 4.16.13 stable snapshot). */
+  public static Profile x86_64_4_16() {
+    return new Profile("x86_64", "4.16", "4.16.13", EnumSet.of(
+        THREAD_INFO_IN_TASK, INIT_TASK_SYMBOLS, BOOT_RSP_FROM_INITIAL_STACK,
+        TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK),
+        x86_64Config(false));
+  }
+
+  /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
+  public static Profile x86_64_6_19() {
+    return new Profile("x86_64", "6.x", "6.19", EnumSet.of(
+        THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS, BOOT_RSP_FROM_THREAD_SP, TOP_OF_STACK_PERCPU,
+        SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
+        INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
+        STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT),
+        x86_64Config(true));
+  }
+
+  private static KernelConfig x86_64Config(boolean hasFred) {
+    KernelConfig.Builder b = KernelConfig.builder()
+        .option("KASAN", false, "doubles THREAD_SIZE (KASAN_STACK_ORDER 1): page_64_types.h")
+        .option("VMAP_STACK", true, "task stacks come from vmalloc with guard pages: kernel/fork.c");
+    if (hasFred) {
+      b.option("X86_FRED", false,
+          "TOP_OF_KERNEL_STACK_PADDING becomes 16 on x86_64: asm/thread_info.h@6.19:35-51");
+    }
+    return b.build();
+  }
+
+  public static List<Profile> all() {
+    return List.of(x86_64_4_16(), x86_64_6_19());
+  }
+
+  /**
+   * Finds a profile by arch and {@code --kernel} name. {@code 6.x}, {@code 6} and the exact version
+   * {@code 6.19} all name the newest 6-series profile; {@code 4.16} and {@code 4.16.13} the 4.16 one.
+   */
+  public static Optional<Profile> find(String arch, String kernel) {
+    for (Profile p : all()) {
+      if (!p.arch().equals(arch)) {
+        continue;
+      }
+      String v = p.version();
+      if (kernel.equals(p.kernel()) || kernel.equals(v)
+          || (p.kernel().endsWith(".x") && kernel.equals(p.kernel().substring(0, p.kernel().length() - 2)))
+          || v.startsWith(kernel + ".") && kernel.chars().filter(c -> c == '.').count() >= 1) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The newest profile of an arch: the default for {@code --kernel}. */
+  public static Optional<Profile> newest(String arch) {
+    Profile best = null;
+    for (Profile p : all()) {
+      if (p.arch().equals(arch)) {
+        best = p;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+}

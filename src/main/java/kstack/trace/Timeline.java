@@ -1,0 +1,167 @@
+package kstack.trace;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import kstack.mem.Memory;
+
+/**
+ * The one narrow path through which machine state changes: every memory store, register write and
+ * change of kernel bookkeeping is appended here with its old value, so any earlier moment can be
+ * restored exactly by undoing changes newest first.
+ *
+ * <p>Small stores and register writes are kept in parallel primitive arrays (25 bytes a change), so a
+ * history of ten million changes fits in a few hundred MiB; larger changes and bookkeeping undos are
+ * kept as objects beside them.
+ */
+public final class Timeline implements Memory.Recorder {
+  private static final byte MEM = 0;
+  private static final byte REG = 1;
+  private static final byte OBJ = 2;
+
+  /** A change of state outside memory and registers, able to revert itself. */
+  public interface Undo {
+    void undo();
+  }
+
+  /** Applies a register change without recording it: how undo reaches a CPU. */
+  public interface RegisterSink {
+    void restore(int cpu, int reg, long value);
+  }
+
+  private final List<Memory> spaces = new ArrayList<>();
+  private final RegisterSink registers;
+  private byte[] kind = new byte[1024];
+  private long[] where = new long[1024];
+  private long[] oldValue = new long[1024];
+  private int[] extra = new int[1024];
+  private final List<Object> objects = new ArrayList<>();
+  private int size;
+  private final List<Event> events = new ArrayList<>();
+  private long steps;
+  private boolean recording = true;
+
+  public Timeline(RegisterSink registers) {
+    this.registers = registers;
+  }
+
+  /** Puts a memory store under this timeline; its id indexes it in recorded history. */
+  public void attach(Memory space) {
+    while (spaces.size() <= space.id()) {
+      spaces.add(null);
+    }
+    spaces.set(space.id(), space);
+    space.setRecorder(this);
+  }
+
+  /** Turns recording off (used only where history is not wanted, such as a benchmark baseline). */
+  public void setRecording(boolean on) {
+    recording = on;
+  }
+
+  public boolean isRecording() {
+    return recording;
+  }
+
+  private void ensure() {
+    if (size == kind.length) {
+      int n = size * 2;
+      kind = Arrays.copyOf(kind, n);
+      where = Arrays.copyOf(where, n);
+      oldValue = Arrays.copyOf(oldValue, n);
+      extra = Arrays.copyOf(extra, n);
+    }
+  }
+
+  @Override
+  public void memoryChanged(Memory space, long addr, int size, long old, long value) {
+    if (!recording) {
+      return;
+    }
+    ensure();
+    kind[this.size] = MEM;
+    where[this.size] = addr;
+    oldValue[this.size] = old;
+    extra[this.size] = size | (space.id() << 4);
+    this.size++;
+  }
+
+  @Override
+  public void memoryChanged(Memory space, long addr, byte[] oldBytes, byte[] newBytes) {
+    if (!recording) {
+      return;
+    }
+    Undo u = () -> space.pokeBytes(addr, oldBytes);
+    recordUndo(u);
+  }
+
+  public void registerChanged(int cpu, int reg, long old) {
+    if (!recording) {
+      return;
+    }
+    ensure();
+    kind[size] = REG;
+    where[size] = ((long) cpu << 16) | reg;
+    oldValue[size] = old;
+    size++;
+  }
+
+  /** Records a bookkeeping change (a list link, a run queue, a pid map) by the action that reverts it. */
+  public void recordUndo(Undo undo) {
+    if (!recording) {
+      return;
+    }
+    ensure();
+    kind[size] = OBJ;
+    extra[size] = objects.size();
+    objects.add(undo);
+    size++;
+  }
+
+  /** Appends a semantic event (the story the user reads); undo drops it again. */
+  public void emit(Event e) {
+    events.add(e);
+    int index = events.size() - 1;
+    recordUndo(() -> events.remove(index));
+  }
+
+  public List<Event> events() {
+    return events;
+  }
+
+  /** Counts one executed instruction or C-level step. */
+  public void step() {
+    steps++;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  /** The current position; {@link #undoTo} returns the machine to the state it had here. */
+  public int position() {
+    return size;
+  }
+
+  public void undoTo(int position, long stepsThen) {
+    while (size > position) {
+      size--;
+      switch (kind[size]) {
+        case MEM -> spaces.get(extra[size] >>> 4).poke(where[size], extra[size] & 0xF, oldValue[size]);
+        case REG -> registers.restore((int) (where[size] >>> 16), (int) (where[size] & 0xFFFF),
+            oldValue[size]);
+        default -> {
+          int idx = extra[size];
+          ((Undo) objects.get(idx)).undo();
+          objects.remove(idx);
+        }
+      }
+    }
+    steps = stepsThen;
+  }
+
+  /** Heap bytes the history holds in its primitive arrays. */
+  public long footprintBytes() {
+    return (long) kind.length * (1 + 8 + 8 + 4);
+  }
+}

@@ -51,6 +51,7 @@ public final class RoutineBuilder {
   }
 
   private boolean frameless;
+  private final java.util.Set<String> needed = new java.util.HashSet<>();
 
   /** Parameters, spilled to the first frame slots by the prologue (as gcc -O0 does). */
   public RoutineBuilder params(String... names) {
@@ -122,6 +123,7 @@ public final class RoutineBuilder {
       x.call(target.applyAsLong(x));
     }));
     if (resultLocal != null) {
+      needed.add(resultLocal);
       body.add(new Insn(resultLocal + " = returned value", x -> x.setLocal(resultLocal, x.retval())));
     }
     return this;
@@ -163,6 +165,11 @@ public final class RoutineBuilder {
   }
 
   public Routine build() {
+    for (String n : needed) {
+      if (!slots.contains(n)) {
+        throw new IllegalStateException(name + ": result local '" + n + "' is not declared");
+      }
+    }
     List<Insn> all = new ArrayList<>();
     int shift = 0;
     List<String> locals = new ArrayList<>();

@@ -63,8 +63,8 @@ final class Execve {
             x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
     k.add(k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm").locals("sp")
-        .step(v6 ? "begin_new_exec(bprm): exec_mmap() gives current a fresh mm; close-on-exec files go"
-                : "flush_old_exec(bprm): exec_mmap() gives current a fresh mm; close-on-exec files go",
+        .step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives current "
+                + "a fresh mm; current->flags &= ~(PF_KTHREAD | ...); close-on-exec files go",
             x -> newMm(k, x))
         .step("setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
             x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
@@ -112,6 +112,7 @@ final class Execve {
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
     k.taskWrite(cur, "mm", mm);
     k.taskWrite(cur, "active_mm", mm);
+    k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
     x.set("cr3", mm);
     Files.closeOnExec(k, cur);
   }

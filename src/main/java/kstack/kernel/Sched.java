@@ -62,7 +62,7 @@ final class Sched {
     k.add(k.c("schedule_tail", SRC).params("prev")
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .retVoid().build());
-    k.add(k.c("wake_up_process", SRC).params("p")
+    k.add(k.c("wake_up_process", SRC).params("p").locals("ret")
         .callInto("ret", "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
             x -> new long[] {x.local("p"), 3, 0})
         .ret("return ret", x -> x.retval()).build());

@@ -37,6 +37,7 @@ final class Syscalls {
     buildPipe(k, v6);
     buildNanosleep(k, v6);
     buildClone(k, v6);
+    buildYield(k, v6);
     Exit.build(k);
   }
 
@@ -63,7 +64,15 @@ final class Syscalls {
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
           .ret("fdput_pos(f); return ret", Exec::retval).build());
       String inner = v6 ? "new_sync_" + dir : "__vfs_" + dir;
+      boolean wantWrite = dir.equals("write");
       k.add(k.c("vfs_" + dir, rw).params("file", "buf", "count", "pos")
+          .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
+              x -> {
+                Files.OpenFile f = Files.file(k, x.local("file"));
+                return f.console() || f.writeEnd() == wantWrite;
+              })
+          .ret("return -EBADF", x -> EBADF)
+          .label("mode")
           .step("rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)", x -> { })
           .call(inner + "(file, buf, count, pos)", inner,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
@@ -355,6 +364,24 @@ final class Syscalls {
       k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
               x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
           .ret("return pid", Exec::retval).build());
+    }
+  }
+
+  /**
+   * sched_yield (kernel/sched/core.c): 4.16's SYSCALL_DEFINE0 body calls schedule() itself; later
+   * kernels move the body into do_sched_yield(). A running task goes to the tail of its run queue.
+   */
+  private static void buildYield(Kernel k, boolean v6) {
+    String src = "kernel/sched/core.c";
+    RoutineBuilder e = entry(k, "sched_yield", src);
+    if (v6) {
+      k.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
+      e = k.c("do_sched_yield", src).params();
+      k.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
+          .call("schedule()", "schedule", null).retVoid().build());
+    } else {
+      k.add(e.step("rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
+          .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
     }
   }
 

@@ -21,7 +21,8 @@ final class UserProgram {
       {"pipe2", "fildes", "flags"}, {"nanosleep", "req", "rem"}, {"getpid"},
       {"clone", "flags", "newsp", "parent_tid", "child_tid", "tls"}, {"fork"},
       {"execve", "path", "argv", "envp"}, {"exit", "status"},
-      {"wait4", "pid", "wstatus", "options", "rusage"}, {"finit_module", "fd", "params", "flags"}};
+      {"wait4", "pid", "wstatus", "options", "rusage"}, {"finit_module", "fd", "params", "flags"},
+      {"sched_yield"}};
 
   static void build(Kernel k) {
     k.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)

@@ -56,6 +56,8 @@ public final class Machine implements ExecHost {
   private int selected;
   private Goal pending;
   private int eventMark;
+  /** User processes that yielded from their wait point and will only return to it. */
+  private final kstack.trace.JList<Long> parked;
 
   /** What an execution command runs toward, and what it says when reached. */
   private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {}
@@ -69,6 +71,7 @@ public final class Machine implements ExecHost {
     this.spaceCache = new AddressSpace[ncpu];
     this.resumeFrom = new long[ncpu];
     this.timeline = new Timeline((cpu, reg, value) -> cpus[cpu].restore(reg, value));
+    this.parked = new kstack.trace.JList<>(timeline);
     timeline.attach(kmem);
     timeline.setRecording(false);
     for (int c = 0; c < ncpu; c++) {
@@ -319,8 +322,11 @@ public final class Machine implements ExecHost {
     }
     int cpu = selected;
     int before = kernel.lastPid();
+    markEvents();
+    timeline.setRecording(true);
     kernel.setNextChildCpu(cpu);
     kernel.requestInit("exec " + name, cpu);
+    keepMark = true;
     final int[] pid = {0};
     return start(new Goal("spawn " + name, () -> {
       long cur = kernel.current(cpu);
@@ -338,7 +344,10 @@ public final class Machine implements ExecHost {
     if (!name.matches("[A-Za-z0-9_.-]{1,15}")) {
       throw new IllegalArgumentException("kthread: a name is 1-15 letters, digits, '_', '.', '-'");
     }
+    markEvents();
+    timeline.setRecording(true);
     kernel.requestInit("kthread " + name, selected);
+    keepMark = true;
     long fn = symbol("kstack_demo_thread");
     final long[] task = {0};
     return start(new Goal("kthread " + name, () -> {
@@ -426,6 +435,9 @@ public final class Machine implements ExecHost {
         long rax = c.get(arch.registers().ret);
         return what + " returned " + rax + " (0x" + Long.toHexString(rax) + ")";
       }
+      if (kernel.taskRead(task, "exit_state") == Kernel.EXIT_ZOMBIE) {
+        return what + ": pid " + pid + " exited (a zombie until its parent waits)";
+      }
       return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
     }));
   }
@@ -457,14 +469,25 @@ public final class Machine implements ExecHost {
 
   /** Resumes toward the goal of the command a breakpoint interrupted (or runs until idle). */
   public Outcome continueRun() {
-    Goal g = pending == null ? new Goal("continue", () -> true, () -> "all CPUs idle or waiting")
-        : pending;
-    return start(g);
+    return run();
   }
 
-  /** Runs until every CPU is idle or waiting for a command, or a breakpoint. */
+  /**
+   * Runs until every CPU is idle or waiting for a command and no timer is pending (time advances
+   * over idle periods), or a breakpoint; resumes an interrupted command's goal if there is one.
+   */
   public Outcome run() {
-    Goal g = pending != null ? pending : new Goal("run", () -> true, () -> "all CPUs idle or waiting");
+    Goal g = pending != null ? pending : new Goal("run", () -> {
+      if (!kernel.pendingTimers().isEmpty()) {
+        return false;
+      }
+      for (int c = 0; c < cpus.length; c++) {
+        if (cpus[c].pc() == userWaitPc && hasUnparkedWork(c)) {
+          return false;
+        }
+      }
+      return true;
+    }, () -> "all CPUs idle or waiting for a command");
     return start(g);
   }
 
@@ -524,8 +547,13 @@ public final class Machine implements ExecHost {
     return start(g, false);
   }
 
+  private boolean keepMark;
+
   private Outcome start(Goal g, boolean stopAtGoal) {
-    markEvents();
+    if (!keepMark) {
+      markEvents();
+    }
+    keepMark = false;
     timeline.setRecording(true);
     pending = g;
     boolean reached = g.reached().getAsBoolean();
@@ -536,6 +564,9 @@ public final class Machine implements ExecHost {
         return new Outcome(Outcome.Stop.DONE, g.done().get(), eventsSinceMark());
       }
       if (allSettled()) {
+        if (!reached && yieldForWork()) {
+          continue;
+        }
         if (!fireTimer()) {
           pending = null;
           return new Outcome(Outcome.Stop.IDLE, "machine idle before '" + g.name()
@@ -591,6 +622,9 @@ public final class Machine implements ExecHost {
     }
     execs[c].run(r, r.indexOf(pc));
     timeline.step();
+    if (cpu.pc() == userWaitPc) {
+      parked.remove(kernel.current(c));
+    }
   }
 
   /** Online and with something to do: not halted in the idle loop, not waiting in user mode. */
@@ -610,6 +644,36 @@ public final class Machine implements ExecHost {
       }
     }
     return true;
+  }
+
+  /**
+   * A user process parked at its wait point still holds its CPU; when the goal needs work that is
+   * queued behind it, the parked process calls sched_yield() (a real system call, so the trace shows
+   * it), as a process spinning in user mode would be preempted at its next tick.
+   */
+  private boolean yieldForWork() {
+    for (int c = 0; c < cpus.length; c++) {
+      if (cpus[c].pc() == userWaitPc && hasUnparkedWork(c)) {
+        long task = kernel.current(c);
+        parked.addLast(task);
+        timeline.emit(new Event.Note(c, "sched_yield", "pid " + kernel.pid(task) + " ("
+            + kernel.comm(task) + ") waits for a command: it yields the CPU to queued work"));
+        Cpu cpu = cpus[c];
+        push(cpu, userWaitPc);
+        cpu.set(arch.registers().pc, symbol("sched_yield"));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean hasUnparkedWork(int c) {
+    for (long t : kernel.runQueue(c).snapshot()) {
+      if (!parked.contains(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Time passes while every CPU is idle: the earliest hrtimer expires and wakes its sleeper. */

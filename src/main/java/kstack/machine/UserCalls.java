@@ -24,7 +24,7 @@ final class UserCalls {
       Map.entry("pipe2", "pipe2(flags)"), Map.entry("nanosleep", "nanosleep(ns)"),
       Map.entry("clone", "clone(flags[, newsp])"), Map.entry("fork", "fork()"),
       Map.entry("execve", "execve(\"name\")"), Map.entry("exit", "exit(code)"),
-      Map.entry("wait4", "wait4(pid[, options])"));
+      Map.entry("wait4", "wait4(pid[, options])"), Map.entry("sched_yield", "sched_yield()"));
 
   static boolean isWrapper(String name) {
     return FORMS.containsKey(name) || name.equals("finit_module");
@@ -38,7 +38,7 @@ final class UserCalls {
     }
     var sp = m.space();
     switch (name) {
-      case "getpid", "fork", "pipe" -> {
+      case "getpid", "fork", "pipe", "sched_yield" -> {
         need(name, form, args, 0, 0);
         if (name.equals("pipe")) {
           return new long[] {DATA};

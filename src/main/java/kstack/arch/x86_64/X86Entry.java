@@ -104,8 +104,13 @@ final class X86Entry {
       b.branchIf("iret", "testb %al, %al; jz swapgs_restore_regs_and_return_to_usermode",
           x -> (x.retval() & 0xff) == 0);
     } else {
-      b.branchIf("iret", "SYSRET allowed? rcx == rip, canonical rip, cs == __USER_CS, "
-          + "r11 == flags, no RF/TF, ss == __USER_DS; otherwise IRET", x -> !sysretOk(k, x));
+      b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
+          + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
+          x -> {
+            x.set("rcx", x.read(x.sp() + k.off("pt_regs", "cx")));
+            x.set("r11", x.read(x.sp() + k.off("pt_regs", "r11")));
+            return !sysretOk(k, x);
+          });
     }
     b.globalLabel("syscall_return_via_sysret");
     String[] pops = {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax",

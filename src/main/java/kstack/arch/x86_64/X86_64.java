@@ -109,6 +109,7 @@ public final class X86_64 implements Arch {
     m.put("read", 0);
     m.put("write", 1);
     m.put("pipe", 22);
+    m.put("sched_yield", 24);
     m.put("nanosleep", 35);
     m.put("getpid", 39);
     m.put("clone", 56);

@@ -82,6 +82,12 @@ public interface Arch {
   /** The user-mode instructions of a libc system-call wrapper (nr into the arch register, trap). */
   void userSyscall(Exec x, int nr);
 
+  /** The system-call instruction alone (SYSCALL on x86_64): the registers are already set. */
+  void syscallInstruction(Exec x);
+
+  /** Puts a system call's number and arguments where the arch's syscall ABI wants them. */
+  void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args);
+
   /** Whether the CPU is executing in user mode now. */
   boolean inUserMode(Kernel k, int cpu);
 

@@ -27,6 +27,13 @@ final class Fork {
     return x.read(args + 8L * indexOf(field));
   }
 
+  /** A designated initializer: every member not named is zero. */
+  static void zeroCloneArgs(Exec x, long args) {
+    for (int i = 0; i < CLONE_ARGS.length; i++) {
+      x.write(args + 8L * i, 0);
+    }
+  }
+
   static void setCloneArg(Exec x, long args, String field, long v) {
     x.write(args + 8L * indexOf(field), v);
   }
@@ -100,6 +107,7 @@ final class Fork {
             + ".exit_signal = flags & CSIGNAL, .fn = fn, .fn_arg = arg"
             + (kthread ? ", .name = name, .kthread = 1 }" : " }"), x -> {
               long a = x.localAddress("args");
+              zeroCloneArgs(x, a);
               long flags = x.local("flags");
               setCloneArg(x, a, "flags", (flags | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED) & ~0xffL);
               setCloneArg(x, a, "exit_signal", flags & 0xff);
@@ -137,6 +145,12 @@ final class Fork {
                 }
               }
               k.taskWrite(p, "flags", f);
+            })
+        .step(clone ? "if (args->name) strscpy_pad(p->comm, args->name)" : "(the comm is the parent's)",
+            x -> {
+              if (clone && cloneArg(x, x.local("args"), "name") != 0) {
+                k.setComm(x.local("p"), k.mem.readCString(cloneArg(x, x.local("args"), "name"), 16));
+              }
             })
         .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)", x -> {
           long p = x.local("p");

@@ -129,8 +129,10 @@ final class InitMain {
     var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
     if (v6) {
       fi.localArea("args", 8 * Fork.CLONE_ARGS.length)
-          .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x ->
-              Fork.setCloneArg(x, x.localAddress("args"), "flags", Kernel.CLONE_VM))
+          .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x -> {
+            Fork.zeroCloneArgs(x, x.localAddress("args"));
+            Fork.setCloneArg(x, x.localAddress("args"), "flags", Kernel.CLONE_VM);
+          })
           .callInto("task", "task = copy_process(&init_struct_pid, 0, cpu_to_node(cpu), &args)",
               "copy_process", x -> new long[] {-1, 0, 0, x.localAddress("args")});
     } else {

@@ -342,6 +342,7 @@ final class Syscalls {
           .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
               + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
                 long a = x.localAddress("args");
+                Fork.zeroCloneArgs(x, a);
                 Fork.setCloneArg(x, a, "flags", x.local("clone_flags") & 0xffffff00L);
                 Fork.setCloneArg(x, a, "exit_signal", x.local("clone_flags") & 0xff);
                 Fork.setCloneArg(x, a, "stack", x.local("newsp"));
@@ -352,8 +353,10 @@ final class Syscalls {
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
       k.add(f.localArea("args", 8 * Fork.CLONE_ARGS.length)
-          .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }",
-              x -> Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD))
+          .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
+            Fork.zeroCloneArgs(x, x.localAddress("args"));
+            Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);
+          })
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
     } else {

@@ -39,6 +39,10 @@ final class UserProgram {
             x -> Execve.basename(cstr(x, x.read(x.local("argv")))).equals("init"))
         .label("wait")
         .step("wait here: the debugger decides what this process does next", Exec::stay)
+        .label("sys")
+        .step("syscall: the system call the debugger put in the registers (an inline syscall(2))",
+            x -> k.arch.syscallInstruction(x))
+        .jump("wait", "jmp wait")
         .label("init")
         .call("return init_main()", "init_main", null)
         .ret("return 0", x -> 0).build());

@@ -68,6 +68,24 @@ public final class StructLayout {
     return field(fieldName).offset();
   }
 
+  /** Offset of a dotted member path such as {@code thread.sp}. */
+  public int offsetOfPath(String path) {
+    StructLayout s = this;
+    int off = 0;
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      Field f = s.field(parts[i]);
+      off += f.offset();
+      if (i + 1 < parts.length) {
+        if (!(f.type() instanceof CType.Struct st)) {
+          throw new IllegalArgumentException(parts[i] + " is not a struct");
+        }
+        s = st.layout();
+      }
+    }
+    return off;
+  }
+
   /** The field covering byte offset off, or null in padding. */
   public Field fieldAt(int off) {
     for (Field f : fields) {

@@ -53,6 +53,7 @@ public final class Machine implements ExecHost {
   private final long[] resumeFrom;
   private final long idleHaltPc;
   private final long userWaitPc;
+  private final long userSyscallPc;
   private int selected;
   private Goal pending;
   private int eventMark;
@@ -96,6 +97,7 @@ public final class Machine implements ExecHost {
     this.idleHaltPc = idle.address(idle.bodyStart());
     Routine main = code.at(symbols.get("main").address());
     this.userWaitPc = main.address(main.label("wait"));
+    this.userSyscallPc = main.address(main.label("sys"));
     timeline.setRecording(true);
   }
 
@@ -379,12 +381,14 @@ public final class Machine implements ExecHost {
    * arguments to simple data are placed in the process's data page as the C library would.
    */
   public Outcome syscall(String name, List<Arg> args) {
+    requireWaiting();
     long[] values = UserCalls.syscallArgs(this, name, args);
     return userCall(name, values, true);
   }
 
   /** The current user task calls one of its program's functions with integer arguments. */
   public Outcome call(String function, List<Long> args) {
+    requireWaiting();
     long[] v = args.stream().mapToLong(Long::longValue).toArray();
     if (UserCalls.isWrapper(function)) {
       throw new IllegalArgumentException("use 'syscall " + function + "(...)' for system calls");
@@ -392,34 +396,54 @@ public final class Machine implements ExecHost {
     return userCall(function, v, false);
   }
 
+  private void requireWaiting() {
+    int cpu = selected;
+    long task = kernel.current(cpu);
+    if (pending != null) {
+      throw new IllegalStateException("'" + pending.name + "' is stopped at a breakpoint: "
+          + "'continue' it first");
+    }
+    if (!arch.inUserMode(kernel, cpu) || cpus[cpu].pc() != userWaitPc) {
+      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
+          + ", " + kernel.comm(task) + ") is not a user process waiting for a command"
+          + (kernel.findTask(1) == 0 ? " (boot first)" : " (spawn one first)"));
+    }
+  }
+
+  /**
+   * Starts a system call at the wait point of main (an inline SYSCALL, so the user stack pointer at
+   * the trap is the one the process had) or a call of a user function (which pushes its return
+   * address, as a call does).
+   */
   private Outcome userCall(String function, long[] args, boolean isSyscall) {
+    requireWaiting();
     int cpu = selected;
     Cpu c = cpus[cpu];
     long task = kernel.current(cpu);
-    if (!arch.inUserMode(kernel, cpu) || c.pc() != userWaitPc) {
-      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
-          + ", " + kernel.comm(task) + ") is not a user process waiting for a command");
-    }
-    Symbol fn = symbols.get(function);
-    Routine r = fn == null ? null : code.at(fn.address());
-    if (r == null || r.kind() != Routine.Kind.USER || function.equals("main")
-        || function.equals("_start") || function.equals("init_main")) {
-      throw new IllegalArgumentException("no user function " + function
-          + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
-    }
     timeline.setRecording(true);
-    Exec x = execs[cpu];
-    int n = arch.registers().argCount();
-    for (int i = args.length - 1; i >= n; i--) {
-      push(c, args[i]);
+    if (isSyscall) {
+      arch.setSyscallRegisters(c, kernel.arch.syscallNumbers().get(function), args);
+      c.set(arch.registers().pc, userSyscallPc);
+    } else {
+      Symbol fn = symbols.get(function);
+      Routine r = fn == null ? null : code.at(fn.address());
+      if (r == null || r.kind() != Routine.Kind.USER || UserCalls.isWrapper(function)
+          || function.equals("main") || function.equals("_start") || function.equals("init_main")) {
+        throw new IllegalArgumentException("no user function " + function
+            + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
+      }
+      int n = arch.registers().argCount();
+      for (int i = args.length - 1; i >= n; i--) {
+        push(c, args[i]);
+      }
+      for (int i = 0; i < Math.min(n, args.length); i++) {
+        c.set(arch.registers().arg(i), args[i]);
+      }
+      push(c, userWaitPc);
+      c.set(arch.registers().pc, fn.address());
     }
-    for (int i = 0; i < Math.min(n, args.length); i++) {
-      c.set(arch.registers().arg(i), args[i]);
-    }
-    push(c, userWaitPc);
-    c.set(arch.registers().pc, fn.address());
     int pid = kernel.pid(task);
-    long stackArgs = Math.max(0, args.length - n);
+    long stackArgs = isSyscall ? 0 : Math.max(0, args.length - arch.registers().argCount());
     String what = isSyscall ? "syscall " + function : "call " + function;
     return start(new Goal(what, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
@@ -659,8 +683,8 @@ public final class Machine implements ExecHost {
         timeline.emit(new Event.Note(c, "sched_yield", "pid " + kernel.pid(task) + " ("
             + kernel.comm(task) + ") waits for a command: it yields the CPU to queued work"));
         Cpu cpu = cpus[c];
-        push(cpu, userWaitPc);
-        cpu.set(arch.registers().pc, symbol("sched_yield"));
+        arch.setSyscallRegisters(cpu, kernel.arch.syscallNumbers().get("sched_yield"), new long[0]);
+        cpu.set(arch.registers().pc, userSyscallPc);
         return true;
       }
     }
@@ -707,7 +731,11 @@ public final class Machine implements ExecHost {
 
   /** "where" for stepi: the step about to run on a CPU. */
   public String where(int c) {
-    long pc = cpus[c].pc();
+    return describeStep(cpus[c].pc());
+  }
+
+  /** The step at an address, as x/i shows it: address, symbol+offset, what the step does. */
+  public String describeStep(long pc) {
     Routine r = code.at(pc);
     String text = r == null ? "?" : r.insn(r.indexOf(pc)).text();
     return String.format("0x%016x <%s>: %s", pc, describe(pc), text);

@@ -38,9 +38,11 @@ final class X86Unwind {
     return s == null ? String.format("0x%x", pc) : s;
   }
 
+  /** The offset from the symbol that {@link #fn} names (a global label counts, as in kallsyms). */
   private long fnOffset(long pc) {
-    var s = k.symbols.containing(pc);
-    return s == null ? 0 : pc - s.address();
+    String n = name(pc);
+    int plus = n.indexOf("+0x");
+    return plus < 0 ? 0 : Long.parseUnsignedLong(n.substring(plus + 3), 16);
   }
 
   private String fn(long pc) {

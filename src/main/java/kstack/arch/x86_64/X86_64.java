@@ -234,6 +234,21 @@ public final class X86_64 implements Arch {
   public void userSyscall(Exec x, int nr) {
     x.set("rax", nr);
     x.set("r10", x.reg("rcx"));
+    syscallInstruction(x);
+  }
+
+  /** x86_64 syscall ABI: nr in rax; arguments in rdi, rsi, rdx, r10, r8, r9. */
+  @Override
+  public void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args) {
+    String[] r = {"rdi", "rsi", "rdx", "r10", "r8", "r9"};
+    cpu.set("rax", nr);
+    for (int i = 0; i < args.length; i++) {
+      cpu.set(r[i], args[i]);
+    }
+  }
+
+  @Override
+  public void syscallInstruction(Exec x) {
     x.set("rcx", x.nextPc());
     x.set("r11", x.reg("eflags"));
     x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);

@@ -1,0 +1,134 @@
+package kstack.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import kstack.machine.Machine;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import kstack.trace.Event;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * kstack bench: syscall round trips, context switches and forks per second with the trace on, and
+ * what an idle task costs in simulated memory and Java heap. Figures vary with the machine; they are
+ * reported, never asserted.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure syscalls, context switches and forks per second, and memory per task.")
+final class Bench implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--kernel", description = "4.16 or 6.x (default: both)")
+  String kernel;
+
+  @Option(names = "-n", defaultValue = "20000", description = "operations per measurement")
+  int n;
+
+  @Option(names = "--tasks", defaultValue = "20000", description = "idle tasks for the memory figure")
+  int tasks;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (n < 1 || n > 10_000_000 || tasks < 1 || tasks > 2_000_000) {
+      spec.commandLine().getErr().println("kstack: -n must be 1..10000000, --tasks 1..2000000");
+      return 2;
+    }
+    List<Profile> ps = kernel == null ? Profiles.all()
+        : List.of(Profiles.find("x86_64", kernel).orElse(null));
+    if (ps.contains(null)) {
+      spec.commandLine().getErr().println("kstack: no profile x86_64 " + kernel);
+      return 2;
+    }
+    for (Profile p : ps) {
+      out.println("== " + p.label() + " (trace on, " + n + " operations each)");
+      out.printf("syscall round trips (getpid):  %,12.0f /s%n", syscalls(p));
+      out.printf("context switches (sched_yield): %,11.0f /s%n", switches(p));
+      out.printf("forks (fork, child left runnable): %,8.0f /s%n", forks(p));
+      memory(p, out);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private Machine booted(Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    m.spawn("bench");
+    return m;
+  }
+
+  private double syscalls(Profile p) {
+    Machine m = booted(p);
+    for (int i = 0; i < Math.min(n, 2000); i++) {
+      m.syscall("getpid", List.of());
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      m.syscall("getpid", List.of());
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private double switches(Profile p) {
+    Machine m = booted(p);
+    m.spawn("bench2");
+    int before = count(m);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      m.syscall("sched_yield", List.of());
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    return (count(m) - before) / secs;
+  }
+
+  private static int count(Machine m) {
+    int c = 0;
+    for (Event e : m.timeline().events()) {
+      if (e instanceof Event.ContextSwitch) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  private double forks(Profile p) {
+    Machine m = booted(p);
+    int k = Math.min(n, 5000);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < k; i++) {
+      m.syscall("fork", List.of());
+    }
+    return k / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Forks idle kernel threads' worth of tasks and divides the growth by their number. */
+  private void memory(Profile p, PrintWriter out) {
+    Machine m = booted(p);
+    m.timeline().setRecording(false);
+    int chunks0 = m.kernelMemory().chunkCount();
+    long heap0 = heap();
+    for (int i = 0; i < tasks; i++) {
+      m.syscall("fork", List.of());
+    }
+    int chunks = m.kernelMemory().chunkCount() - chunks0;
+    long heap = heap() - heap0;
+    out.printf("one idle task: %d bytes of simulated memory touched (%.1f chunks of 256 B), "
+        + "%d bytes of Java heap (measured over %d forked tasks, trace off)%n",
+        (long) chunks * 256 / tasks, (double) chunks / tasks, heap / tasks, tasks);
+    out.printf("=> 1,000,000 idle tasks: about %.1f GiB of heap%n", heap * 1e6 / tasks / (1L << 30));
+  }
+
+  private static long heap() {
+    Runtime r = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return r.totalMemory() - r.freeMemory();
+  }
+}

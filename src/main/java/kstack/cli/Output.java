@@ -1,0 +1,96 @@
+package kstack.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import kstack.lang.Result;
+
+/** Writes results as text for people or as one JSON object per line (the --json contract). */
+final class Output {
+  private final PrintWriter out;
+  private final boolean json;
+  private final JsonFactory factory = new JsonFactory();
+
+  Output(PrintWriter out, boolean json) {
+    this.out = out;
+    this.json = json;
+  }
+
+  void header(String line) {
+    if (!json) {
+      out.println(line);
+    }
+  }
+
+  void result(Result r) {
+    if (!json) {
+      out.println("(kstack) " + r.command());
+      for (String l : r.text()) {
+        out.println(l);
+      }
+      return;
+    }
+    out.println(object(r.command(), true, r.json(), null));
+  }
+
+  void failure(String command, String located) {
+    if (json) {
+      out.println(object(command, false, Map.of(), located));
+    } else if (command != null) {
+      out.println("(kstack) " + command);
+    }
+  }
+
+  private String object(String command, boolean ok, Map<String, Object> fields, String error) {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = factory.createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("command", command == null ? "" : command);
+      g.writeBooleanField("ok", ok);
+      if (error != null) {
+        g.writeStringField("error", error);
+      }
+      for (var e : fields.entrySet()) {
+        g.writeFieldName(e.getKey());
+        value(g, e.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return w.toString();
+  }
+
+  private static void value(JsonGenerator g, Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof String s) {
+      g.writeString(s);
+    } else if (v instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (v instanceof Long l) {
+      g.writeNumber(l);
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (var e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        value(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (v instanceof List<?> l) {
+      g.writeStartArray();
+      for (Object o : l) {
+        value(g, o);
+      }
+      g.writeEndArray();
+    } else {
+      g.writeString(String.valueOf(v));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package kstack.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kstack.lang.ScriptError;
+import kstack.lang.Source;
+
+/** Built-in scenarios (one per seed-article story) and scenario files. */
+public final class Scenarios {
+  private Scenarios() {}
+
+  /** Name → one-line description; the files live in src/main/resources/scenarios/NAME.ks. */
+  public static final Map<String, String> BUILTIN = new LinkedHashMap<>();
+
+  static {
+    BUILTIN.put("boot", "startup_64 on init_stack to pid 1 and pid 2; the final stacks (default)");
+    BUILTIN.put("syscall", "a system call's life: pt_regs at the top of the stack, back to user");
+    BUILTIN.put("fork", "clone(SIGCHLD): the child's forged fork_frame and its first return");
+    BUILTIN.put("kthread", "kthread_create_on_node, kthread_create_list and kthreadd");
+    BUILTIN.put("pipe", "a blocking read on an empty pipe: the switch away and back");
+    BUILTIN.put("sleep", "nanosleep: blocked in do_nanosleep until the timer expires");
+    BUILTIN.put("exit", "exit and wait4: the stack is released and the zombie reaped");
+    BUILTIN.put("calls", "user function calls under the SysV ABI: frames on the user stack");
+  }
+
+  public static String builtinText(String name) {
+    try (InputStream in = Scenarios.class.getResourceAsStream("/scenarios/" + name + ".ks")) {
+      if (in == null) {
+        throw new IllegalStateException("built-in scenario " + name + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read built-in scenario " + name + ": " + e);
+    }
+  }
+
+  /** A built-in by name, or a file; a missing file is a ScriptError at FILE:1:1. */
+  public static Source load(String nameOrFile) {
+    if (BUILTIN.containsKey(nameOrFile)) {
+      return Source.parse(nameOrFile + ".ks", builtinText(nameOrFile));
+    }
+    Path p = Path.of(nameOrFile);
+    try {
+      byte[] b = Files.readAllBytes(p);
+      return Source.parse(nameOrFile, new String(b, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "no such scenario file (built-in scenarios: "
+          + String.join(", ", BUILTIN.keySet()) + ")");
+    } catch (IOException | RuntimeException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "cannot read scenario: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package kstack.lang;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.lang.Session.Call;
+import kstack.lang.expr.Expressions;
+import kstack.lang.expr.Value;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.StackWord;
+import kstack.machine.TaskInfo;
+
+/** The commands, each a short method; names and meanings follow gdb where gdb has the command. */
+final class Commands {
+  private final Session s;
+  private final Machine m;
+
+  Commands(Session s) {
+    this.s = s;
+    this.m = s.machine();
+  }
+
+  Result run(Call c) {
+    String cmd = c.line.text();
+    return switch (c.word) {
+      case "boot" -> noArgs(c, () -> s.outcome(cmd, m.boot()));
+      case "spawn" -> s.outcome(cmd, m.spawn(name(c, "spawn NAME")));
+      case "kthread" -> s.outcome(cmd, m.kthread(name(c, "kthread NAME")));
+      case "syscall" -> syscall(c, cmd);
+      case "call" -> userCall(c, cmd);
+      case "break", "b" -> breakpoint(c, cmd);
+      case "delete" -> noArgs(c, () -> {
+        m.deleteBreakpoints();
+        return Result.of(cmd, List.of("Deleted all breakpoints."));
+      });
+      case "continue", "c" -> noArgs(c, () -> s.outcome(cmd, m.continueRun()));
+      case "run" -> noArgs(c, () -> s.outcome(cmd, m.run()));
+      case "stepi", "si" -> stepi(c, cmd);
+      case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
+      case "cpu" -> cpu(c, cmd);
+      case "p", "print" -> print(c, cmd);
+      case "bt", "backtrace" -> backtrace(c, cmd);
+      case "ps" -> noArgs(c, () -> ps(cmd));
+      case "x" -> Inspect.examine(s, c, cmd);
+      case "stack" -> stack(c, cmd);
+      case "struct" -> Inspect.struct(s, c, cmd);
+      case "info" -> Inspect.info(s, c, cmd);
+      case "console" -> noArgs(c, () -> Result.of(cmd, m.consoleLines()).with("lines",
+          m.consoleLines()));
+      case "help" -> Result.of(cmd, Help.lines());
+      default -> throw c.errorAtWord(c.word.isEmpty() ? "expected a command"
+          : "unknown command '" + c.word + "' (try 'help')");
+    };
+  }
+
+  private Result noArgs(Call c, java.util.function.Supplier<Result> body) {
+    if (!c.args().isEmpty()) {
+      throw c.errorAtArgs("'" + c.word + "' takes no arguments");
+    }
+    return body.get();
+  }
+
+  private String name(Call c, String usage) {
+    String a = c.args();
+    if (a.isEmpty()) {
+      throw c.errorAtWord("usage: " + usage);
+    }
+    if (a.contains(" ")) {
+      throw c.errorAtArgs("usage: " + usage);
+    }
+    return a;
+  }
+
+  private Result breakpoint(Call c, String cmd) {
+    String sym = name(c, "break SYMBOL");
+    try {
+      m.addBreakpoint(sym);
+    } catch (IllegalArgumentException e) {
+      throw c.errorAtArgs(e.getMessage());
+    }
+    long a = m.symbols().get(sym).address();
+    int n = m.breakpoints().size();
+    return Result.of(cmd, List.of(String.format("Breakpoint %d at 0x%x <%s>", n, a, sym)))
+        .with("address", hex(a));
+  }
+
+  private Result stepi(Call c, String cmd) {
+    int n = 1;
+    if (!c.args().isEmpty()) {
+      long v = c.eval(c.args(), c.argsCol()).asLong();
+      if (v < 1 || v > 10_000_000) {
+        throw c.errorAtArgs("stepi: the count must be 1 to 10000000");
+      }
+      n = (int) v;
+    }
+    Result r = s.outcome(cmd, m.stepi(n));
+    return r.with("pc", hex(m.cpu(m.selectedCpu()).pc()));
+  }
+
+  private Result cpu(Call c, String cmd) {
+    if (c.args().isEmpty()) {
+      return Result.of(cmd, List.of("cpu " + m.selectedCpu())).with("cpu", m.selectedCpu());
+    }
+    long v = c.eval(c.args(), c.argsCol()).asLong();
+    if (v < 0 || v >= m.cpuCount()) {
+      throw c.errorAtArgs("no CPU " + v + " (this machine has " + m.cpuCount() + ")");
+    }
+    m.selectCpu((int) v);
+    return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.where((int) v)))
+        .with("cpu", (int) v);
+  }
+
+  private Result print(Call c, String cmd) {
+    String rest = c.rest;
+    char fmt = 0;
+    int col = c.restCol;
+    if (rest.startsWith("/")) {
+      if (rest.length() < 2 || "xduca".indexOf(rest.charAt(1)) < 0) {
+        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /c or /a)");
+      }
+      fmt = rest.charAt(1);
+      rest = rest.substring(2);
+      col += 2;
+    }
+    int lead = 0;
+    while (lead < rest.length() && Character.isWhitespace(rest.charAt(lead))) {
+      lead++;
+    }
+    String expr = rest.substring(lead);
+    if (expr.isEmpty()) {
+      throw new ScriptError(c.line.file(), c.line.number(), col, "print: expected an expression");
+    }
+    Value v = c.eval(expr, col + lead);
+    String shown = Expressions.format(v, fmt, m);
+    int n = s.nextValueNumber();
+    return Result.of(cmd, List.of("$" + n + " = " + shown)).with("value", Expressions.toJson(v, m));
+  }
+
+  private Integer pidArg(Call c) {
+    if (c.args().isEmpty()) {
+      return null;
+    }
+    long v = c.eval(c.args(), c.argsCol()).asLong();
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw c.errorAtArgs("not a pid: " + v);
+    }
+    if (m.findTaskByVpid((int) v) == 0) {
+      throw c.errorAtArgs("no task with pid " + v);
+    }
+    return (int) v;
+  }
+
+  private Result backtrace(Call c, String cmd) {
+    Integer pid = pidArg(c);
+    List<Frame> frames = m.backtrace(pid);
+    List<String> text = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
+    int i = 0;
+    String lastStack = null;
+    for (Frame f : frames) {
+      if (f.function().startsWith("---")) {
+        text.add("    --- <" + f.stack() + ": pt_regs> --- " + f.note());
+        continue;
+      }
+      if (lastStack != null && !lastStack.equals(f.stack()) && !f.stack().equals("user")) {
+        text.add("    --- <" + f.stack() + " stack> ---");
+      }
+      lastStack = f.stack();
+      String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());
+      text.add(String.format("#%-2d 0x%016x in %s%s  [%s]%s", i++, f.address(), f.function(), off,
+          f.stack(), f.note().isEmpty() ? "" : "  (" + f.note() + ")"));
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("function", f.function());
+      o.put("address", hex(f.address()));
+      o.put("stack", f.stack());
+      json.add(o);
+    }
+    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    int tpid = m.kernel().pid(task);
+    text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
+    return Result.of(cmd, text).with("pid", tpid).with("frames", json);
+  }
+
+  private Result ps(String cmd) {
+    List<String> text = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
+    text.add(String.format("%5s %5s %3s %2s  %-18s  %-18s  %s", "PID", "PPID", "CPU", "ST",
+        "TASK", "STACK", "COMM"));
+    for (TaskInfo t : m.ps()) {
+      boolean running = m.cpuRunning(t.task()) >= 0;
+      text.add(String.format("%s%4d %5d %3d %2s  0x%016x  0x%016x  %s", running ? ">" : " ", t.pid(),
+          t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("pid", t.pid());
+      o.put("comm", t.comm());
+      o.put("state", t.state());
+      o.put("cpu", t.cpu());
+      o.put("ppid", t.ppid());
+      o.put("task", hex(t.task()));
+      o.put("stack", hex(t.stack()));
+      json.add(o);
+    }
+    return Result.of(cmd, text).with("tasks", json);
+  }
+
+  private Result stack(Call c, String cmd) {
+    Integer pid = pidArg(c);
+    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    List<StackWord> words = m.stack(pid);
+    List<String> text = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
+    long base = m.kernel().stack(task);
+    text.add(String.format("Kernel stack of pid %d (%s): 0x%x..0x%x (THREAD_SIZE %d), "
+        + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
+        base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
+    for (StackWord w : words) {
+      text.add(String.format("0x%016x: 0x%016x  %-7s %s", w.address(), w.value(), w.kind(),
+          w.label()));
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("address", hex(w.address()));
+      o.put("value", hex(w.value()));
+      o.put("kind", w.kind());
+      o.put("label", w.label());
+      json.add(o);
+    }
+    return Result.of(cmd, text).with("pid", m.kernel().pid(task)).with("words", json);
+  }
+
+  private Result syscall(Call c, String cmd) {
+    CallSyntax call = CallSyntax.parse(c);
+    List<Machine.Arg> args = new ArrayList<>();
+    for (CallSyntax.Arg a : call.args()) {
+      if (a.isString()) {
+        args.add(Machine.Arg.of(a.string()));
+      } else {
+        args.add(Machine.Arg.of(c.eval(a.text(), a.column()).asLong()));
+      }
+    }
+    Result r = s.outcome(cmd, m.syscall(call.name(), args));
+    return r.with("rax", hex(m.cpu(m.selectedCpu()).get("rax")));
+  }
+
+  private Result userCall(Call c, String cmd) {
+    CallSyntax call = CallSyntax.parse(c);
+    List<Long> args = new ArrayList<>();
+    for (CallSyntax.Arg a : call.args()) {
+      if (a.isString()) {
+        throw new ScriptError(c.line.file(), c.line.number(), a.column(),
+            "call: arguments are integers");
+      }
+      args.add(c.eval(a.text(), a.column()).asLong());
+    }
+    Result r = s.outcome(cmd, m.call(call.name(), args));
+    return r.with("rax", hex(m.cpu(m.selectedCpu()).get("rax")));
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+}

@@ -1,0 +1,129 @@
+package kstack.lang;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.lang.expr.ExprError;
+import kstack.lang.expr.Expressions;
+import kstack.lang.expr.Value;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.mem.MemoryFault;
+import kstack.trace.Event;
+
+/**
+ * The command language: one interpreter for scenario files, {@code -e} arguments, and later the
+ * REPL and web UI. Each command runs against one machine and yields a {@link Result}; a failure is a
+ * {@link ScriptError} that names the file, line and column. Command names keep gdb's meaning.
+ */
+public final class Session {
+  private final Machine m;
+  private final Commands commands;
+  private int valueNumber;
+
+  public Session(Machine m) {
+    this.m = m;
+    this.commands = new Commands(this);
+  }
+
+  public Machine machine() {
+    return m;
+  }
+
+  /** Executes one command line. */
+  public Result execute(Source.Line line) {
+    String text = line.text();
+    int wordEnd = 0;
+    while (wordEnd < text.length() && !Character.isWhitespace(text.charAt(wordEnd))
+        && text.charAt(wordEnd) != '/' && text.charAt(wordEnd) != '(') {
+      wordEnd++;
+    }
+    String word = text.substring(0, wordEnd);
+    String rest = text.substring(wordEnd);
+    int restCol = line.column() + wordEnd;
+    Call call = new Call(line, word, rest, restCol);
+    try {
+      return commands.run(call);
+    } catch (ScriptError e) {
+      throw e;
+    } catch (ExprError e) {
+      throw call.error(e.column(), e.getMessage());
+    } catch (MemoryFault e) {
+      throw call.errorAtArgs("cannot access memory: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw call.errorAtWord(e.getMessage());
+    } catch (RuntimeException e) {
+      throw call.errorAtWord("internal error: " + e);
+    }
+  }
+
+  /** A command being executed: its word, argument text and where that text starts. */
+  final class Call {
+    final Source.Line line;
+    final String word;
+    final String rest;
+    final int restCol;
+    /** Column of the expression being evaluated, for locating its errors. */
+    int exprCol;
+
+    Call(Source.Line line, String word, String rest, int restCol) {
+      this.line = line;
+      this.word = word;
+      this.rest = rest;
+      this.restCol = restCol;
+      this.exprCol = restCol;
+    }
+
+    String args() {
+      return rest.strip();
+    }
+
+    /** Column of the first non-blank character of the arguments. */
+    int argsCol() {
+      int i = 0;
+      while (i < rest.length() && Character.isWhitespace(rest.charAt(i))) {
+        i++;
+      }
+      return restCol + i;
+    }
+
+    ScriptError error(int exprColumn, String message) {
+      return new ScriptError(line.file(), line.number(), exprCol + exprColumn - 1, message);
+    }
+
+    ScriptError errorAtWord(String message) {
+      return new ScriptError(line.file(), line.number(), line.column(), message);
+    }
+
+    ScriptError errorAtArgs(String message) {
+      return new ScriptError(line.file(), line.number(), argsCol(), message);
+    }
+
+    /** Evaluates an expression that starts at column col of the line. */
+    Value eval(String expr, int col) {
+      exprCol = col;
+      return Expressions.eval(expr, m);
+    }
+  }
+
+  int nextValueNumber() {
+    return ++valueNumber;
+  }
+
+  /** The story lines of an execution command, plus its JSON fields. */
+  Result outcome(String command, Outcome o) {
+    List<String> text = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    for (Event e : o.events()) {
+      text.add(e.describe());
+      events.add(e.describe());
+    }
+    text.add(o.message());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("stop", o.stop().name().toLowerCase());
+    json.put("message", o.message());
+    json.put("events", events);
+    return new Result(command, text, json);
+  }
+}

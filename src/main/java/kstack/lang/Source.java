@@ -1,0 +1,56 @@
+package kstack.lang;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Commands with where they come from: a scenario file, a built-in scenario, or a {@code -e}
+ * argument. One command per line; {@code #} starts a comment outside string literals.
+ */
+public record Source(String file, List<Line> lines) {
+
+  /** One command: its text (comment removed, trailing blanks trimmed) and position. */
+  public record Line(String file, int number, int column, String text) {}
+
+  public static Source parse(String file, String text) {
+    List<Line> out = new ArrayList<>();
+    String[] raw = text.split("\r?\n", -1);
+    for (int i = 0; i < raw.length; i++) {
+      String s = stripComment(raw[i]);
+      int start = 0;
+      while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+        start++;
+      }
+      String body = s.substring(start).stripTrailing();
+      if (!body.isEmpty()) {
+        out.add(new Line(file, i + 1, start + 1, body));
+      }
+    }
+    return new Source(file, out);
+  }
+
+  /** A single command given on the command line: reported as {@code -e:N:COL}. */
+  public static Line commandLine(int index, String text) {
+    String s = stripComment(text);
+    int start = 0;
+    while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+      start++;
+    }
+    return new Line("-e", index, start + 1, s.substring(start).stripTrailing());
+  }
+
+  static String stripComment(String s) {
+    boolean quoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && quoted) {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '#' && !quoted) {
+        return s.substring(0, i);
+      }
+    }
+    return s;
+  }
+}

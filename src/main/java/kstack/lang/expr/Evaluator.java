@@ -1,0 +1,340 @@
+package kstack.lang.expr;
+
+import kstack.image.Symbol;
+import kstack.layout.CType;
+import kstack.layout.Field;
+import kstack.layout.StructLayout;
+import kstack.machine.Machine;
+
+/**
+ * Evaluates a parsed expression against a machine with C semantics: lvalues stay in memory until their
+ * value is needed (so {@code &init_task} and {@code init_task.comm} never copy the struct), arrays decay
+ * to pointers, pointer arithmetic scales by the target's size ({@code void *} by 1, as gcc does), and
+ * integer arithmetic is 64-bit two's complement (unsigned when an operand is an unsigned 64-bit value).
+ */
+final class Evaluator {
+  private final Machine m;
+  private final CTypes types;
+  private final Names names;
+  private final Helpers helpers;
+  private final Arithmetic arith;
+
+  Evaluator(Machine m) {
+    this.m = m;
+    this.types = new CTypes(m);
+    this.names = new Names(m, types);
+    this.helpers = new Helpers(m, types, this, names);
+    this.arith = new Arithmetic(types);
+  }
+
+  /** The value of n; an object in memory stays an lvalue. */
+  Value eval(Node n) {
+    if (n instanceof Node.Num x) {
+      CType.Int t = (CType.Int) types.resolve(x.type());
+      return new Value.Int(CTypes.normalize(x.value(), t), t);
+    }
+    if (n instanceof Node.Str x) {
+      return new Value.Str(x.text());
+    }
+    if (n instanceof Node.Reg x) {
+      return names.register(x.name(), x.col());
+    }
+    if (n instanceof Node.Ident x) {
+      return names.identifier(x.name(), x.col());
+    }
+    if (n instanceof Node.Unary x) {
+      return unary(x);
+    }
+    if (n instanceof Node.Cast x) {
+      return cast(types.resolve(x.type()), rvalue(x.operand()), x.col());
+    }
+    if (n instanceof Node.At x) {
+      return at(x);
+    }
+    if (n instanceof Node.SizeofType x) {
+      return sizeOf(types.resolve(x.type()), x.col());
+    }
+    if (n instanceof Node.SizeofExpr x) {
+      return sizeOf(eval(x.operand()).type(), x.col());
+    }
+    if (n instanceof Node.Offsetof x) {
+      return offsetof(x);
+    }
+    if (n instanceof Node.Binary x) {
+      return binary(x);
+    }
+    if (n instanceof Node.Cond x) {
+      return truth(rvalue(x.test()), x.test().col()) ? rvalue(x.then()) : rvalue(x.otherwise());
+    }
+    if (n instanceof Node.Member x) {
+      return member(x);
+    }
+    if (n instanceof Node.Index x) {
+      return index(x);
+    }
+    return helpers.call((Node.Call) n);
+  }
+
+  /**
+   * The value of n as an operand: a scalar lvalue is read, an array lvalue decays to a pointer to its
+   * first element; a struct lvalue stays as it is (only . & and sizeof accept it).
+   */
+  Value rvalue(Node n) {
+    return load(eval(n), readCol(n));
+  }
+
+  Value load(Value v, int col) {
+    if (!(v instanceof Value.LValue lv)) {
+      return v;
+    }
+    CType t = lv.type();
+    if (t instanceof CType.Array a) {
+      return new Value.Pointer(lv.address(), types.ptr(a.element()));
+    }
+    if (t instanceof CType.Int) {
+      return new Value.Int(Mem.scalar(m, lv.address(), t, col), t);
+    }
+    if (t instanceof CType.Ptr) {
+      return new Value.Pointer(Mem.scalar(m, lv.address(), t, col), t);
+    }
+    return v;
+  }
+
+  /** Where to point when reading the object n denotes fails: the member, the index, the name. */
+  static int readCol(Node n) {
+    if (n instanceof Node.Member x) {
+      return x.nameCol();
+    }
+    if (n instanceof Node.Index x) {
+      return x.opCol();
+    }
+    return n.col();
+  }
+
+  /** An operand that must be an integer or pointer; its numeric value. */
+  long number(Node n, String what) {
+    return number(rvalue(n), n.col(), what);
+  }
+
+  long number(Value v, int col, String what) {
+    if (v instanceof Value.Str) {
+      throw new ExprError(col, what + " cannot be a string literal");
+    }
+    if (v instanceof Value.LValue lv) {
+      throw new ExprError(col, what + " cannot be a " + CTypes.name(lv.type())
+          + " (it is not a scalar)");
+    }
+    return v.asLong();
+  }
+
+  boolean truth(Value v, int col) {
+    return number(v, col, "a condition") != 0;
+  }
+
+  // ---- unary operators -------------------------------------------------------------------------
+
+  private Value unary(Node.Unary x) {
+    switch (x.op()) {
+      case "&":
+        return addressOf(x.operand(), x.col());
+      case "*":
+        return deref(rvalue(x.operand()), x.col());
+      case "!":
+        return bool(!truth(rvalue(x.operand()), x.operand().col()));
+      default:
+        break;
+    }
+    Value v = rvalue(x.operand());
+    if (!(v instanceof Value.Int i)) {
+      throw new ExprError(x.col(), "unary '" + x.op() + "' needs an integer operand, not "
+          + describe(v));
+    }
+    CType t = arith.type(i, i);
+    long r = switch (x.op()) {
+      case "-" -> -i.value();
+      case "~" -> ~i.value();
+      default -> i.value();
+    };
+    return new Value.Int(r, t);
+  }
+
+  Value addressOf(Node operand, int col) {
+    if (operand instanceof Node.Ident id) {
+      Symbol s = m.symbols().get(id.name());
+      if (s != null && (s.kind() == Symbol.Kind.LABEL || s.type() == null)) {
+        return names.identifier(id.name(), id.col()); // a label already is its address
+      }
+    }
+    Value v = eval(operand);
+    if (v instanceof Value.LValue lv) {
+      return new Value.Pointer(lv.address(), types.ptr(lv.type()));
+    }
+    if (v instanceof Value.Code) {
+      return v;
+    }
+    throw new ExprError(col, "cannot take the address of " + describe(v)
+        + ": it is not an object in memory");
+  }
+
+  Value deref(Value v, int col) {
+    if (v instanceof Value.Pointer p) {
+      CType target = types.complete(p.target(), col);
+      if (target instanceof CType.Void) {
+        throw new ExprError(col, "cannot dereference a void * (cast it first, e.g. "
+            + "*(unsigned long *)p)");
+      }
+      return new Value.LValue(p.address(), target, m);
+    }
+    if (v instanceof Value.Code) {
+      throw new ExprError(col, "cannot dereference a function");
+    }
+    if (v instanceof Value.Int i) {
+      throw new ExprError(col, "cannot dereference an integer (cast it to a pointer first, e.g. "
+          + "*(unsigned long *)0x" + Long.toHexString(i.value()) + ")");
+    }
+    throw new ExprError(col, "cannot dereference " + describe(v));
+  }
+
+  // ---- casts, sizeof, offsetof, {type} addr --------------------------------------------------
+
+  private Value cast(CType to, Value v, int col) {
+    if (to instanceof CType.Struct || to instanceof CType.Array || to instanceof CType.Void) {
+      throw new ExprError(col, "cannot cast to " + CTypes.name(to)
+          + " (only to integer and pointer types)");
+    }
+    long n = number(v, col, "the operand of a cast");
+    if (to instanceof CType.Int i) {
+      return new Value.Int(CTypes.normalize(n, i), i);
+    }
+    return new Value.Pointer(n, to);
+  }
+
+  private Value at(Node.At x) {
+    CType t = types.resolve(x.type());
+    if (t instanceof CType.Void) {
+      throw new ExprError(x.col(), "{void} has no size to read");
+    }
+    return new Value.LValue(number(x.address(), "the address"), t, m);
+  }
+
+  private Value sizeOf(CType t, int col) {
+    CType c = types.complete(t, col);
+    return new Value.Int(c.size(), types.ulong());
+  }
+
+  private Value offsetof(Node.Offsetof x) {
+    CType t = types.resolve(x.type());
+    long off = 0;
+    for (int i = 0; i < x.path().size(); i++) {
+      String step = x.path().get(i);
+      int col = x.pathCols().get(i);
+      if (step.startsWith("[")) {
+        if (!(t instanceof CType.Array a)) {
+          throw new ExprError(col, CTypes.name(t) + " is not an array");
+        }
+        off += Long.parseLong(step.substring(1, step.length() - 1)) * a.element().size();
+        t = a.element();
+      } else {
+        Field f = field(t, step, col);
+        off += f.offset();
+        t = f.type();
+      }
+    }
+    return new Value.Int(off, types.ulong());
+  }
+
+  // ---- members and indexing ------------------------------------------------------------------
+
+  private Value member(Node.Member x) {
+    Value base;
+    if (x.arrow()) {
+      Value p = rvalue(x.base());
+      if (p instanceof Value.LValue lv && lv.type() instanceof CType.Struct) {
+        throw new ExprError(x.opCol(), CTypes.name(lv.type()) + " is not a pointer; use '.'");
+      }
+      if (!(p instanceof Value.Pointer)) {
+        throw new ExprError(x.opCol(), "'->' needs a pointer to a struct, not " + describe(p));
+      }
+      base = deref(p, x.opCol());
+    } else {
+      base = eval(x.base());
+      if (base instanceof Value.Pointer p
+          && types.complete(p.target(), x.col()) instanceof CType.Struct) {
+        throw new ExprError(x.opCol(), CTypes.name(p.type()) + " is a pointer; use '->'");
+      }
+    }
+    if (!(base instanceof Value.LValue lv) || !(lv.type() instanceof CType.Struct)) {
+      throw new ExprError(x.nameCol(), "cannot take member '" + x.name() + "' of "
+          + describe(base) + ": it is not a struct");
+    }
+    Field f = field(lv.type(), x.name(), x.nameCol());
+    return new Value.LValue(lv.address() + f.offset(), f.type(), m);
+  }
+
+  private Field field(CType t, String name, int col) {
+    if (!(t instanceof CType.Struct s)) {
+      throw new ExprError(col, CTypes.name(t) + " has no members (it is not a struct)");
+    }
+    StructLayout l = s.layout();
+    if (!l.has(name)) {
+      throw new ExprError(col, "struct " + l.name() + " has no member named '" + name + "'");
+    }
+    return l.field(name);
+  }
+
+  private Value index(Node.Index x) {
+    Value base = rvalue(x.base());
+    if (!(base instanceof Value.Pointer p)) {
+      throw new ExprError(x.opCol(), "cannot index " + describe(base)
+          + ": it is not an array or pointer");
+    }
+    long i = number(x.index(), "an index");
+    return deref(arith.offset(p, i, x.opCol()), x.opCol());
+  }
+
+  // ---- binary operators ----------------------------------------------------------------------
+
+  private Value binary(Node.Binary x) {
+    if (x.op().equals("&&")) {
+      return bool(truth(rvalue(x.left()), x.left().col()) && truth(rvalue(x.right()), x.right().col()));
+    }
+    if (x.op().equals("||")) {
+      return bool(truth(rvalue(x.left()), x.left().col()) || truth(rvalue(x.right()), x.right().col()));
+    }
+    Value a = operand(x.left(), x.op());
+    Value b = operand(x.right(), x.op());
+    return switch (x.op()) {
+      case "+" -> arith.add(a, b, x.opCol());
+      case "-" -> arith.subtract(a, b, x.opCol());
+      case "==", "!=", "<", "<=", ">", ">=" -> bool(arith.compare(x.op(), a, b));
+      default -> arith.integerOp(x.op(), a, b, x.opCol());
+    };
+  }
+
+  /** An operand of a binary operator: an integer, pointer or function, never a struct or string. */
+  private Value operand(Node n, String op) {
+    Value v = rvalue(n);
+    if (v instanceof Value.Str || v instanceof Value.LValue) {
+      throw new ExprError(n.col(), "invalid operand of '" + op + "': " + describe(v));
+    }
+    return v;
+  }
+
+  Value bool(boolean b) {
+    return new Value.Int(b ? 1 : 0, types.intT());
+  }
+
+  /** How a value reads in an error message: its C type. */
+  static String describe(Value v) {
+    if (v instanceof Value.Str) {
+      return "a string literal";
+    }
+    if (v instanceof Value.Code) {
+      return "a function";
+    }
+    if (v instanceof Value.LValue lv && lv.type() instanceof CType.Struct) {
+      return "a " + CTypes.name(lv.type());
+    }
+    return "a value of type " + CTypes.name(v.type());
+  }
+}

@@ -1,0 +1,60 @@
+package kstack.lang.expr;
+
+import java.util.List;
+
+/**
+ * The parsed form of an expression. Every node keeps the 1-based column where it starts, so an error
+ * found while evaluating it (a fault reading memory, an unknown member) can point at that part of the
+ * text; operators also keep the column of the operator itself.
+ */
+sealed interface Node {
+  int col();
+
+  /** An integer or character literal; {@code type} is the C type the literal has. */
+  record Num(int col, long value, TypeName type) implements Node {}
+
+  record Str(int col, String text) implements Node {}
+
+  /** {@code $name}: a register of the selected CPU. */
+  record Reg(int col, String name) implements Node {}
+
+  record Ident(int col, String name) implements Node {}
+
+  /** Prefix operators: - + ! ~ * &. */
+  record Unary(int col, String op, Node operand) implements Node {}
+
+  record Cast(int col, TypeName type, Node operand) implements Node {}
+
+  /** gdb's {@code {type} addr}: the object of that type at an address. */
+  record At(int col, TypeName type, Node address) implements Node {}
+
+  record SizeofType(int col, TypeName type) implements Node {}
+
+  record SizeofExpr(int col, Node operand) implements Node {}
+
+  /** {@code offsetof(struct s, a.b[2])}: path holds member names and "[n]" index steps. */
+  record Offsetof(int col, TypeName type, List<String> path, List<Integer> pathCols)
+      implements Node {}
+
+  record Binary(int col, int opCol, String op, Node left, Node right) implements Node {}
+
+  record Cond(int col, int opCol, Node test, Node then, Node otherwise) implements Node {}
+
+  /** {@code base.name} or {@code base->name}. */
+  record Member(int col, int opCol, int nameCol, Node base, String name, boolean arrow) implements Node {}
+
+  record Index(int col, int opCol, Node base, Node index) implements Node {}
+
+  /** A call of a kernel helper such as {@code task_pt_regs(current)}. */
+  record Call(int col, String name, List<Node> args) implements Node {}
+
+  /**
+   * A C type name as written, not yet resolved against the machine's layouts: a base ("unsigned long",
+   * "struct task_struct", "void") and a number of '*'.
+   */
+  record TypeName(int col, String base, int pointers) {
+    String spelling() {
+      return pointers == 0 ? base : base + " " + "*".repeat(pointers);
+    }
+  }
+}

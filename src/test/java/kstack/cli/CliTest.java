@@ -1,0 +1,184 @@
+package kstack.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CliTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static void noStackTrace(Run r) {
+    assertThat(r.err() + r.out()).doesNotContain("Exception").doesNotContain("\tat kstack");
+  }
+
+  @Test
+  void theDefaultScenarioPrintsTheBootStoryAndTheFinalStacks() {
+    Run r = run("run");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("boot complete: pid 0 swapper/0, pid 1 init, pid 2 kthreadd")
+        .contains("Backtrace of pid 1 (init)").contains("Kernel stack of pid 2 (kthreadd)")
+        .contains("STACK_END_MAGIC");
+  }
+
+  @Test
+  void anUnknownCommandIsOneLocatedLineAndExitCode1() {
+    Run r = run("run", "-e", "boot", "-e", "  frobnicate now");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("-e:2:3: unknown command 'frobnicate' (try 'help')");
+    noStackTrace(r);
+  }
+
+  @Test
+  void aSyntaxErrorNamesTheColumnInsideTheExpression() {
+    Run r = run("run", "-e", "p 1 + * 2");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("-e:1:");
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    noStackTrace(r);
+  }
+
+  @Test
+  void examiningAnUnmappedAddressFailsCleanly() {
+    Run r = run("run", "-e", "x/4gx 0x10");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("-e:1:").contains("0x10");
+    noStackTrace(r);
+  }
+
+  @Test
+  void printingAMissingPidFailsCleanly() {
+    Run r = run("run", "-e", "boot", "-e", "p find_task_by_vpid(99)->pid");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("-e:2:").contains("no task with pid 99");
+    noStackTrace(r);
+  }
+
+  @Test
+  void aMissingScenarioFileFailsAtItsFirstLine() {
+    Run r = run("run", "no/such/file.ks");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("no/such/file.ks:1:1: no such scenario file");
+    noStackTrace(r);
+  }
+
+  @Test
+  void anErrorInAScenarioFileNamesFileLineAndColumn(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("s.ks");
+    Files.writeString(f, "# comment\nboot\n   spawn\n");
+    Run r = run("run", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo(f + ":3:4: usage: spawn NAME");
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    assertThat(run("run", "--kernel", "9.9").code()).isEqualTo(2);
+    assertThat(run("run", "--config", "NOPE=y").code()).isEqualTo(2);
+    assertThat(run("run", "--config", "KASAN=maybe").code()).isEqualTo(2);
+    assertThat(run("run", "--cpus", "0").code()).isEqualTo(2);
+    assertThat(run("run", "--bogus").code()).isEqualTo(2);
+    assertThat(run("run", "--arch", "sparc").code()).isEqualTo(2);
+  }
+
+  @Test
+  void jsonModeWritesOneObjectPerCommand() throws Exception {
+    Run r = run("run", "--json", "--kernel", "4.16", "-e", "boot", "-e", "p/x $rsp",
+        "-e", "p init_task.comm", "-e", "bt 1", "-e", "ps", "-e", "p -1");
+    assertThat(r.code()).isZero();
+    List<JsonNode> objs = new ArrayList<>();
+    ObjectMapper om = new ObjectMapper();
+    for (String line : r.out().split("\n")) {
+      objs.add(om.readTree(line));
+    }
+    assertThat(objs).hasSize(6);
+    assertThat(objs).allMatch(o -> o.get("ok").asBoolean());
+    assertThat(objs.get(1).get("command").asText()).isEqualTo("p/x $rsp");
+    assertThat(objs.get(1).get("value").asText()).startsWith("0x");
+    assertThat(objs.get(2).get("value").asText()).as("init_idle renamed it").isEqualTo("swapper/0");
+    JsonNode frames = objs.get(3).get("frames");
+    assertThat(frames.get(0).get("function").asText()).isEqualTo("__schedule");
+    assertThat(frames.get(0).get("address").asText()).startsWith("0xffffffff81");
+    assertThat(frames.get(0).get("stack").asText()).isEqualTo("task");
+    assertThat(frames.get(frames.size() - 1).get("stack").asText()).isEqualTo("user");
+    JsonNode tasks = objs.get(4).get("tasks");
+    assertThat(tasks.get(1).get("pid").asInt()).isEqualTo(1);
+    assertThat(tasks.get(1).get("comm").asText()).isEqualTo("init");
+    assertThat(tasks.get(1).get("ppid").asInt()).isZero();
+    assertThat(tasks.get(2).get("state").asText()).isEqualTo("S");
+    assertThat(objs.get(5).get("value").asText()).isEqualTo("0xffffffffffffffff");
+  }
+
+  @Test
+  void aFailedCommandInJsonModeIsAnOkFalseObjectWithTheLocatedError() throws Exception {
+    Run r = run("run", "--json", "-e", "boot", "-e", "bt 42");
+    assertThat(r.code()).isEqualTo(1);
+    String[] lines = r.out().split("\n");
+    JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(last.get("ok").asBoolean()).isFalse();
+    assertThat(last.get("command").asText()).isEqualTo("bt 42");
+    assertThat(last.get("error").asText()).isEqualTo("-e:2:4: no task with pid 42");
+  }
+
+  @Test
+  void theSameScenarioTwiceGivesByteIdenticalOutput() {
+    Run a = run("run", "--json", "pipe");
+    Run b = run("run", "--json", "pipe");
+    assertThat(a.code()).isZero();
+    assertThat(a.out()).isEqualTo(b.out());
+    Run c = run("run", "--cpus", "2", "kthread");
+    Run d = run("run", "--cpus", "2", "kthread");
+    assertThat(c.out()).isEqualTo(d.out());
+  }
+
+  static List<String[]> scenarios() {
+    List<String[]> out = new ArrayList<>();
+    for (String s : Scenarios.BUILTIN.keySet()) {
+      out.add(new String[] {s, "4.16"});
+      out.add(new String[] {s, "6.x"});
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @MethodSource("scenarios")
+  void everyBuiltInScenarioRunsOnEveryProfile(String scenario, String kernel) {
+    Run r = run("run", "--kernel", kernel, scenario);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    String[] lines = r.out().split("\n");
+    for (int i = 0; i + 1 < lines.length; i++) {
+      if (lines[i].startsWith("(kstack) p ") && (lines[i].contains("==") || lines[i].contains("!="))) {
+        assertThat(lines[i + 1]).as(lines[i]).endsWith(" = 1");
+      }
+    }
+  }
+
+  @Test
+  void theSameScenarioDiffersBetween416And6xWhereTheFeaturesSay() {
+    Run a = run("run", "--kernel", "4.16", "kthread");
+    Run b = run("run", "--kernel", "6.x", "kthread");
+    assertThat(a.out()).contains("_do_fork").doesNotContain("kernel_clone");
+    assertThat(b.out()).contains("kernel_clone").doesNotContain("_do_fork")
+        .contains("ret_from_fork_asm");
+  }
+}

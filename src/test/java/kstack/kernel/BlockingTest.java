@@ -1,0 +1,102 @@
+package kstack.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.TaskInfo;
+import kstack.profile.Profiles;
+import org.junit.jupiter.api.Test;
+
+/** Blocked tasks: the backtrace read from the stack bytes, in each profile's names. */
+class BlockingTest {
+  private static List<String> kernelChain(Machine m, int pid) {
+    return m.backtrace(pid).stream().takeWhile(f -> !f.function().startsWith("---"))
+        .map(Frame::function).toList();
+  }
+
+  private static List<String> userChain(Machine m, int pid) {
+    return m.backtrace(pid).stream().filter(f -> f.stack().equals("user"))
+        .map(Frame::function).toList();
+  }
+
+  private static Machine blockedReader(kstack.profile.Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    m.spawn("sh");
+    m.syscall("pipe", List.of());
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long rfd = m.read(0x600000, 4);
+    m.syscall("read", List.of(Machine.Arg.of(rfd), Machine.Arg.of(16)));
+    return m;
+  }
+
+  @Test
+  void aReaderBlockedOnAnEmptyPipeOn416() {
+    Machine m = blockedReader(Profiles.x86_64_4_16());
+    assertThat(kernelChain(m, 3)).containsExactly("__schedule", "schedule", "pipe_wait",
+        "pipe_read", "new_sync_read", "__vfs_read", "vfs_read", "SyS_read", "do_syscall_64",
+        "entry_SYSCALL_64_after_hwframe");
+    assertThat(userChain(m, 3)).containsExactly("main", "_start");
+  }
+
+  @Test
+  void aReaderBlockedOnAnEmptyPipeOn619() {
+    Machine m = blockedReader(Profiles.x86_64_6_19());
+    assertThat(kernelChain(m, 3)).containsExactly("__schedule", "schedule", "anon_pipe_read",
+        "new_sync_read", "vfs_read", "ksys_read", "__x64_sys_read", "x64_sys_call",
+        "do_syscall_64", "entry_SYSCALL_64_after_hwframe");
+  }
+
+  @Test
+  void theWriterWakesTheReaderWhichReturnsTheBytes() {
+    Machine m = blockedReader(Profiles.x86_64_6_19());
+    assertThat(m.kernel().pid(m.current())).isEqualTo(4);
+    long wfd = m.read(0x600004, 4);
+    m.syscall("write", List.of(Machine.Arg.of(wfd), Machine.Arg.of("hello")));
+    assertThat(m.cpu(0).get("rax")).isEqualTo(5);
+    m.run();
+    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.cpu(0).get("rax")).isEqualTo(5);
+    assertThat(m.readCString(0x600100, 16)).isEqualTo("hello");
+    assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state).containsExactly("R");
+  }
+
+  @Test
+  void aSleeperWaitsInDoNanosleepUntilItsTimerExpires() {
+    for (var p : Profiles.all()) {
+      Machine m = Machine.create(p, 1);
+      m.boot();
+      m.spawn("sh");
+      m.syscall("nanosleep", List.of(Machine.Arg.of(2_000_000)));
+      List<String> chain = kernelChain(m, 3);
+      assertThat(chain).startsWith("__schedule", "schedule", "do_nanosleep", "hrtimer_nanosleep");
+      assertThat(chain).contains(p.has(kstack.profile.Feature.SYSCALL_PTREGS_WRAPPERS)
+          ? "__x64_sys_nanosleep" : "SyS_nanosleep");
+      m.run();
+      assertThat(m.kernel().now()).isEqualTo(2_000_000);
+      assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+      assertThat(m.cpu(0).get("rax")).isZero();
+    }
+  }
+
+  @Test
+  void exitReleasesTheStackAndWait4ReapsTheZombie() {
+    Machine m = Machine.create(Profiles.x86_64_4_16(), 1);
+    m.boot();
+    m.spawn("sh");
+    m.syscall("fork", List.of());
+    m.syscall("wait4", List.of(Machine.Arg.of(-1)));
+    long child = m.findTaskByVpid(4);
+    assertThat(m.current()).isEqualTo(child);
+    long stack = m.kernel().stack(child);
+    m.syscall("exit", List.of(Machine.Arg.of(7)));
+    assertThat(m.kernel().stack(child)).as("finish_task_switch released it").isZero();
+    assertThat(m.kernelMemory().regionAt(stack).name()).contains("cached_stacks");
+    assertThat(m.findTaskByVpid(4)).as("reaped by wait4").isZero();
+    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.cpu(0).get("rax")).isEqualTo(4);
+    assertThat(m.read(0x600020, 4)).isEqualTo(7 << 8);
+  }
+}

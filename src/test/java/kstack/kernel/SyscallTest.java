@@ -1,0 +1,105 @@
+package kstack.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A system call from a spawned task, checked byte by byte on the task's kernel stack. */
+class SyscallTest {
+  static List<Profile> profiles() {
+    return Profiles.all();
+  }
+
+  static Machine spawned(Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    m.spawn("sh");
+    return m;
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void atDoSyscall64PtRegsSitsAtTheTopAndHoldsTheUserFrame(Profile p) {
+    Machine m = spawned(p);
+    long userRsp = m.cpu(0).get("rsp");
+    long userRip = m.cpu(0).get("rip");
+    m.addBreakpoint("do_syscall_64");
+    assertThat(m.syscall("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long task = m.current();
+    long regs = m.taskPtRegs(task);
+    var k = m.kernel();
+    assertThat(regs).isEqualTo(k.taskStackPage(task) + k.threadSize - 168);
+    var mem = m.kernelMemory();
+    var r = m.struct("pt_regs");
+    assertThat(mem.read64(regs + r.offset("sp"))).isEqualTo(userRsp);
+    assertThat(mem.read64(regs + r.offset("ip"))).as("after the inline SYSCALL step")
+        .isEqualTo(userRip + 8);
+    assertThat(mem.read64(regs + r.offset("cs"))).isEqualTo(0x33);
+    assertThat(mem.read64(regs + r.offset("ss"))).isEqualTo(0x2b);
+    assertThat(mem.read64(regs + r.offset("orig_ax"))).isEqualTo(39);
+    assertThat(mem.read64(regs + r.offset("ax"))).isEqualTo(-38L);
+    assertThat(m.cpu(0).get("rsp")).as("the call's return address sits just below pt_regs")
+        .isEqualTo(regs - 8);
+    assertThat(m.cpu(0).get("rdi")).isEqualTo(regs);
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("rsp")).isEqualTo(userRsp);
+    assertThat(m.cpu(0).get("rax")).isEqualTo(3);
+    assertThat(mem.read64(regs + r.offset("ax"))).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void theSyscallEntryParksTheUserRspWhereTheProfileKeepsIt(Profile p) {
+    Machine m = spawned(p);
+    long userRsp = m.cpu(0).get("rsp");
+    m.addBreakpoint("do_syscall_64");
+    m.syscall("getpid", List.of());
+    String slot = p.has(kstack.profile.Feature.SYSCALL_SCRATCH_RSP_SCRATCH)
+        ? "rsp_scratch" : "cpu_tss_rw + TSS_sp2";
+    long addr = m.perCpuAddress(slot, 0);
+    assertThat(m.kernelMemory().read64(addr)).isEqualTo(userRsp);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void everyReturnToUserLeavesTheKernelStackEmpty(Profile p) {
+    Machine m = spawned(p);
+    for (String call : new String[] {"getpid", "pipe", "fork", "sched_yield"}) {
+      m.syscall(call, List.of());
+      // the entry code checks the invariant itself and faults the run if a frame is left below
+      // pt_regs; here we check what the unwinder reads
+      assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+      List<Frame> bt = m.backtrace(null);
+      assertThat(bt).allMatch(f -> f.stack().equals("user"));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void cloneReturnsTheChildsPidToTheParentAndZeroToTheChild(Profile p) {
+    Machine m = spawned(p);
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long child = m.cpu(0).get("rax");
+    assertThat(child).isEqualTo(4);
+    long t = m.findTaskByVpid(4);
+    long regs = m.taskPtRegs(t);
+    assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("ax"))).isZero();
+    long frame = m.kernel().threadSp(t);
+    assertThat(frame).isEqualTo(regs - 56);
+    var f = m.struct("inactive_task_frame");
+    long ret = m.kernelMemory().read64(frame + f.offset("ret_addr"));
+    boolean v6 = p.has(kstack.profile.Feature.RET_FROM_FORK_ASM_AND_C);
+    assertThat(m.symbols().describe(ret)).isEqualTo(v6 ? "ret_from_fork_asm" : "ret_from_fork");
+    assertThat(m.kernelMemory().read64(frame + f.offset("bp"))).isEqualTo(v6 ? regs + 1 : 0);
+    assertThat(m.kernelMemory().read64(frame + f.offset("bx"))).isZero();
+    assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(3));
+  }
+}

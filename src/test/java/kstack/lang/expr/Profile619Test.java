@@ -1,0 +1,44 @@
+package kstack.lang.expr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import kstack.machine.Machine;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Names follow the image: 6.19 links __end_init_stack where 4.16 had __end_init_task. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Profile619Test {
+  private Machine m;
+
+  @BeforeAll
+  void machine() {
+    m = Booted.x86_619();
+  }
+
+  @Test
+  void endOfInitStackLabelExists() {
+    assertThat(Booted.eval(m, "&__end_init_stack"))
+        .isEqualTo(m.symbols().get("__end_init_stack").address());
+  }
+
+  @Test
+  void oldLabelIsAnUnknownSymbol() {
+    assertThatThrownBy(() -> Expressions.eval("&__end_init_task", m))
+        .isInstanceOf(ExprError.class)
+        .hasMessage("no symbol \"__end_init_task\" in the x86_64 " + m.profile().kernel() + " image")
+        .satisfies(e -> assertThat(((ExprError) e).column()).isEqualTo(2));
+  }
+
+  @Test
+  void theSameStackRelationsHold() {
+    assertThat(Booted.eval(m, "init_task.stack == &init_stack")).isEqualTo(1);
+    assertThat(Booted.eval(m, "task_pt_regs(find_task_by_vpid(1)) == "
+        + "task_stack_page(find_task_by_vpid(1)) + THREAD_SIZE - sizeof(struct pt_regs)"))
+        .isEqualTo(1);
+    assertThat(Booted.eval(m, "per_cpu(current_task, 0) == current")).isEqualTo(1);
+    assertThat(Booted.print(m, "find_task_by_vpid(2)->comm")).isEqualTo("\"kthreadd\"");
+  }
+}

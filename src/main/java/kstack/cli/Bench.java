@@ -39,11 +39,14 @@ final class Bench implements Callable<Integer> {
       spec.commandLine().getErr().println("kstack: -n must be 1..10000000, --tasks 1..2000000");
       return 2;
     }
-    List<Profile> ps = kernel == null ? Profiles.all()
-        : List.of(Profiles.find("x86_64", kernel).orElse(null));
-    if (ps.contains(null)) {
-      spec.commandLine().getErr().println("kstack: no profile x86_64 " + kernel);
-      return 2;
+    List<Profile> ps = Profiles.all();
+    if (kernel != null) {
+      var p = Profiles.find("x86_64", kernel);
+      if (p.isEmpty()) {
+        spec.commandLine().getErr().println("kstack: no profile x86_64 " + kernel);
+        return 2;
+      }
+      ps = List.of(p.get());
     }
     for (Profile p : ps) {
       out.println("== " + p.label() + " (trace on, " + n + " operations each)");

@@ -197,22 +197,28 @@ public final class Kernel {
   }
 
   public int off(String struct, String field) {
-    return struct(struct).offset(field);
+    return member(struct, field)[0];
   }
 
-  /** Offset of a dotted member path such as {@code thread.sp}. */
+  /** Offset of a dotted member path such as {@code thread.sp} (cached: the hot path reads it). */
   public int offPath(String struct, String path) {
-    StructLayout s = struct(struct);
-    int off = 0;
-    String[] parts = path.split("\\.");
-    for (int i = 0; i < parts.length; i++) {
-      var f = s.field(parts[i]);
-      off += f.offset();
-      if (i + 1 < parts.length) {
-        s = ((kstack.layout.CType.Struct) f.type()).layout();
-      }
+    return member(struct, path)[0];
+  }
+
+  private final Map<String, int[]> memberCache = new HashMap<>();
+
+  /** {offset, size} of a member path. */
+  private int[] member(String struct, String path) {
+    String key = struct + ':' + path;
+    int[] m = memberCache.get(key);
+    if (m == null) {
+      StructLayout s = struct(struct);
+      int off = s.offsetOfPath(path);
+      int size = s.fieldAtPath(path).size();
+      m = new int[] {off, size};
+      memberCache.put(key, m);
     }
-    return off;
+    return m;
   }
 
   public kstack.cpu.Cpu cpu(int c) {
@@ -233,26 +239,13 @@ public final class Kernel {
   // ---- task_struct access -------------------------------------------------------------------
 
   public long taskRead(long task, String path) {
-    int o = offPath("task_struct", path);
-    return mem.read(task + o, fieldSize("task_struct", path));
+    int[] m = member("task_struct", path);
+    return mem.read(task + m[0], m[1]);
   }
 
   public void taskWrite(long task, String path, long v) {
-    int o = offPath("task_struct", path);
-    mem.write(task + o, fieldSize("task_struct", path), v);
-  }
-
-  private int fieldSize(String struct, String path) {
-    StructLayout s = struct(struct);
-    String[] parts = path.split("\\.");
-    kstack.layout.Field f = null;
-    for (String p : parts) {
-      f = s.field(p);
-      if (f.type() instanceof kstack.layout.CType.Struct st) {
-        s = st.layout();
-      }
-    }
-    return f.size();
+    int[] m = member("task_struct", path);
+    mem.write(task + m[0], m[1], v);
   }
 
   public String stateField() {

@@ -86,6 +86,22 @@ public final class StructLayout {
     return off;
   }
 
+  /** The member a dotted path names. */
+  public Field fieldAtPath(String path) {
+    StructLayout s = this;
+    Field f = null;
+    for (String part : path.split("\\.")) {
+      if (f != null) {
+        if (!(f.type() instanceof CType.Struct st)) {
+          throw new IllegalArgumentException(f.name() + " is not a struct");
+        }
+        s = st.layout();
+      }
+      f = s.field(part);
+    }
+    return f;
+  }
+
   /** The field covering byte offset off, or null in padding. */
   public Field fieldAt(int off) {
     for (Field f : fields) {

@@ -325,7 +325,6 @@ public final class Machine implements ExecHost {
     int cpu = selected;
     int before = kernel.lastPid();
     markEvents();
-    timeline.setRecording(true);
     kernel.setNextChildCpu(cpu);
     kernel.requestInit("exec " + name, cpu);
     keepMark = true;
@@ -347,7 +346,6 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("kthread: a name is 1-15 letters, digits, '_', '.', '-'");
     }
     markEvents();
-    timeline.setRecording(true);
     kernel.requestInit("kthread " + name, selected);
     keepMark = true;
     long fn = symbol("kstack_demo_thread");
@@ -420,7 +418,6 @@ public final class Machine implements ExecHost {
     int cpu = selected;
     Cpu c = cpus[cpu];
     long task = kernel.current(cpu);
-    timeline.setRecording(true);
     if (isSyscall) {
       arch.setSyscallRegisters(c, kernel.arch.syscallNumbers().get(function), args);
       c.set(arch.registers().pc, userSyscallPc);
@@ -518,7 +515,6 @@ public final class Machine implements ExecHost {
   /** Executes n steps on the selected CPU only. */
   public Outcome stepi(int n) {
     markEvents();
-    timeline.setRecording(true);
     for (int i = 0; i < n; i++) {
       try {
         stepCpu(selected);
@@ -578,7 +574,6 @@ public final class Machine implements ExecHost {
       markEvents();
     }
     keepMark = false;
-    timeline.setRecording(true);
     pending = g;
     boolean reached = g.reached().getAsBoolean();
     long steps = 0;

@@ -43,7 +43,7 @@ public final class Memory {
     return label;
   }
 
-  private final LongObjectMap<byte[]> chunks = new LongObjectMap<>(1024);
+  private final LongObjectMap<byte[]> chunks = new LongObjectMap<>(8);
   /** Regions keyed by start address with the sign bit flipped, so that signed order is address order. */
   private final TreeMap<Long, Region> regions = new TreeMap<>();
   private Region lastHit;
@@ -157,6 +157,18 @@ public final class Memory {
   }
 
   private long peek(long addr, int size) {
+    int off = (int) (addr & (CHUNK - 1));
+    if (off + size <= CHUNK) {
+      byte[] c = chunks.get(addr >>> CHUNK_SHIFT);
+      if (c == null) {
+        return 0;
+      }
+      long v = 0;
+      for (int i = size - 1; i >= 0; i--) {
+        v = (v << 8) | (c[off + i] & 0xFF);
+      }
+      return v;
+    }
     long v = 0;
     for (int i = size - 1; i >= 0; i--) {
       v = (v << 8) | (peekByte(addr + i) & 0xFF);
@@ -234,6 +246,22 @@ public final class Memory {
 
   /** Stores without checks or recording: only a timeline replaying recorded changes calls this. */
   public void poke(long addr, int size, long value) {
+    int off = (int) (addr & (CHUNK - 1));
+    if (off + size <= CHUNK) {
+      long idx = addr >>> CHUNK_SHIFT;
+      byte[] c = chunks.get(idx);
+      if (c == null) {
+        if (value == 0) {
+          return;
+        }
+        c = new byte[CHUNK];
+        chunks.put(idx, c);
+      }
+      for (int i = 0; i < size; i++) {
+        c[off + i] = (byte) (value >>> (8 * i));
+      }
+      return;
+    }
     for (int i = 0; i < size; i++) {
       pokeByte(addr + i, (byte) (value >>> (8 * i)));
     }

@@ -379,6 +379,7 @@ public final class Machine implements ExecHost {
    * arguments to simple data are placed in the process's data page as the C library would.
    */
   public Outcome syscall(String name, List<Arg> args) {
+    UserCalls.checkName(name);
     requireWaiting();
     long[] values = UserCalls.syscallArgs(this, name, args);
     return userCall(name, values, true);

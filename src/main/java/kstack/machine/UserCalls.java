@@ -30,12 +30,16 @@ final class UserCalls {
     return FORMS.containsKey(name) || name.equals("finit_module");
   }
 
-  static long[] syscallArgs(Machine m, String name, List<Machine.Arg> args) {
-    String form = FORMS.get(name);
-    if (form == null) {
+  static void checkName(String name) {
+    if (!FORMS.containsKey(name)) {
       throw new IllegalArgumentException("unknown system call " + name + " (known: "
           + String.join(", ", new java.util.TreeSet<>(FORMS.keySet())) + ")");
     }
+  }
+
+  static long[] syscallArgs(Machine m, String name, List<Machine.Arg> args) {
+    checkName(name);
+    String form = FORMS.get(name);
     var sp = m.space();
     switch (name) {
       case "getpid", "fork", "pipe", "sched_yield" -> {

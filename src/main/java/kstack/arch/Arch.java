@@ -88,6 +88,27 @@ public interface Arch {
   /** Puts a system call's number and arguments where the arch's syscall ABI wants them. */
   void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args);
 
+  /** local_irq_enable(): the CPU takes maskable interrupts again. */
+  void irqEnable(Exec x);
+
+  /** local_irq_disable() */
+  void irqDisable(Exec x);
+
+  /** Whether maskable interrupts are enabled on the CPU. */
+  boolean irqsEnabled(Kernel k, int cpu);
+
+  /**
+   * The hardware half of taking an interrupt or exception (vector): the stack the CPU switches to,
+   * the frame it pushes, and the handler it jumps to through the IDT. Returns the handler's name.
+   */
+  String deliverInterrupt(Kernel k, int cpu, int vector);
+
+  /** The vector a device interrupt line uses, or -1 if the line has none. */
+  int irqVector(int irq);
+
+  /** The vector of the local timer interrupt. */
+  int timerVector();
+
   /** Whether the CPU is executing in user mode now. */
   boolean inUserMode(Kernel k, int cpu);
 

@@ -52,6 +52,7 @@ public final class RoutineBuilder {
 
   private boolean frameless;
   private final java.util.Set<String> needed = new java.util.HashSet<>();
+  private final java.util.Set<String> targets = new java.util.HashSet<>();
 
   /** Parameters, spilled to the first frame slots by the prologue (as gcc -O0 does). */
   public RoutineBuilder params(String... names) {
@@ -139,6 +140,7 @@ public final class RoutineBuilder {
   }
 
   public RoutineBuilder branchIf(String label, String text, Predicate<Exec> cond) {
+    targets.add(label);
     body.add(new Insn(text, x -> {
       if (cond.test(x)) {
         x.jump(label);
@@ -148,6 +150,7 @@ public final class RoutineBuilder {
   }
 
   public RoutineBuilder jump(String label, String text) {
+    targets.add(label);
     body.add(new Insn(text, x -> x.jump(label)));
     return this;
   }
@@ -165,6 +168,11 @@ public final class RoutineBuilder {
   }
 
   public Routine build() {
+    for (String t : targets) {
+      if (!labels.containsKey(t)) {
+        throw new IllegalStateException(name + ": jump to undefined label '" + t + "'");
+      }
+    }
     for (String n : needed) {
       if (!slots.contains(n)) {
         throw new IllegalStateException(name + ": result local '" + n + "' is not declared");

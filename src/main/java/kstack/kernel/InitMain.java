@@ -27,7 +27,9 @@ final class InitMain {
         .call("trap_init()", "trap_init", null)
         .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
         .call("sched_init()", "sched_init", null)
-        .step("early_irq_init(); init_IRQ(); time_init(); local_irq_enable()", x -> { })
+        .step("early_irq_init()", x -> { })
+        .call("init_IRQ()", "init_IRQ", null)
+        .step("time_init(); local_irq_enable()", k.arch::irqEnable)
         .call("rest_init()", "rest_init", null)
         .retVoid().build());
     k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")

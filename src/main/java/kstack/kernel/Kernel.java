@@ -86,7 +86,11 @@ public final class Kernel {
   private int nextSpaceId = 1;
 
   /** A pending hrtimer: wake task at expiry. */
-  public record Timer(long expiresNs, long task, long sleeper) {}
+  /**
+   * A pending hrtimer on a CPU: at expiry the timer interrupt runs {@code function}
+   * (hrtimer_wakeup for a sleeper, tick_sched_timer for the scheduler tick).
+   */
+  public record Timer(long expiresNs, long task, long sleeper, int cpu, String function) {}
 
   /** What the kernel needs of the machine it runs on. */
   public interface Host {
@@ -140,6 +144,9 @@ public final class Kernel {
       cachedStacks.add(new JList<>(timeline));
     }
     initIdleCells();
+    for (int c = 0; c < cpus; c++) {
+      softirqPending(c);
+    }
   }
 
   // ---- building the image ------------------------------------------------------------------
@@ -558,7 +565,38 @@ public final class Kernel {
   }
 
   public void addTimer(long expires, long task, long sleeper) {
-    timers.addLast(new Timer(expires, task, sleeper));
+    timers.addLast(new Timer(expires, task, sleeper, taskCpu(task), "hrtimer_wakeup"));
+  }
+
+  /** The scheduler tick's hrtimer of a CPU, due now. */
+  public void addTickNow(int cpu) {
+    timers.addLast(new Timer(now(), 0, 0, cpu, "tick_sched_timer"));
+  }
+
+  /** The earliest timer of a CPU that has expired by now, or null. */
+  public Timer expiredTimer(int cpu) {
+    Timer best = null;
+    for (Timer t : timers.snapshot()) {
+      if (t.cpu() == cpu && t.expiresNs() <= now() && (best == null || t.expiresNs() < best.expiresNs())) {
+        best = t;
+      }
+    }
+    return best;
+  }
+
+  private final List<JCell<Integer>> softirqPending = new ArrayList<>();
+
+  /** local_softirq_pending() of a CPU (bit numbers as in include/linux/interrupt.h). */
+  public int softirqPending(int cpu) {
+    while (softirqPending.size() <= cpu) {
+      softirqPending.add(new JCell<>(timeline, 0));
+    }
+    return softirqPending.get(cpu).get();
+  }
+
+  public void setSoftirqPending(int cpu, int bits) {
+    softirqPending(cpu);
+    softirqPending.get(cpu).set(bits);
   }
 
   public void removeTimer(Timer t) {
@@ -654,6 +692,7 @@ public final class Kernel {
     Fork.build(this);
     Syscalls.build(this);
     Kthread.build(this);
+    Irq.build(this);
     InitMain.build(this);
     arch.buildRoutines(this);
     UserProgram.build(this);
@@ -713,10 +752,6 @@ public final class Kernel {
     }
     nextChildCpu.set(-1);
     return c;
-  }
-
-  public void expireTimer(Timer t, int cpu) {
-    Syscalls.expire(this, t, cpu);
   }
 
   public Host host() {

@@ -38,11 +38,20 @@ final class Sched {
         .branchIf("again", "loop while need_resched()", x -> k.needResched(k.current(x)))
         .retVoid().build());
     k.add(k.c("__schedule", SRC).params("preempt").locals("prev", "next")
-        .step("prev = rq->curr (current)", x -> x.setLocal("prev", k.current(x)))
+        .step("local_irq_disable(); rq_lock(rq); prev = rq->curr (current)", x -> {
+          k.arch.irqDisable(x);
+          x.setLocal("prev", k.current(x));
+        })
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
             x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
         .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
-        .branchIf("same", "if (prev == next) no switch", x -> x.local("prev") == x.local("next"))
+        .branchIf("same", "if (prev == next) no switch", x -> {
+          if (x.local("prev") == x.local("next")) {
+            k.arch.irqEnable(x);
+            return true;
+          }
+          return false;
+        })
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
         .call("switch_to(prev, next, prev) -> __switch_to_asm(prev, next)", "__switch_to_asm",
@@ -52,7 +61,10 @@ final class Sched {
         .label("same")
         .retVoid().build());
     k.add(k.c("finish_task_switch", SRC).params("prev")
-        .step("prev->on_cpu = 0; finish_lock_switch()", x -> k.taskWrite(x.local("prev"), "on_cpu", 0))
+        .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
+          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.arch.irqEnable(x);
+        })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
             x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
         .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",

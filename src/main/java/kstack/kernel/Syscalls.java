@@ -314,20 +314,10 @@ final class Syscalls {
         .step("__set_current_state(TASK_RUNNING)", x -> { })
         .ret("return 0", x -> 0);
     k.add(d.build());
-    k.add(k.c("hrtimer_wakeup", src).params("timer")
-        .step("t->task = NULL; wake_up_process(task)", x -> { })
-        .ret("return HRTIMER_NORESTART", x -> 0).build());
   }
 
   static long timespecNs(Exec x, long ts) {
     return x.read(ts) * 1_000_000_000L + x.read(ts + 8);
-  }
-
-  /** The expiry of a sleeper, as hrtimer_interrupt → __run_hrtimer → hrtimer_wakeup does it. */
-  static void expire(Kernel k, Kernel.Timer t, int cpu) {
-    k.removeTimer(t);
-    k.mem.write64(t.sleeper() + SLEEPER_TASK, 0);
-    k.wakeUp(t.task(), cpu, "hrtimer_wakeup (timer expired at t=" + t.expiresNs() + "ns)");
   }
 
   // ---- clone / fork -------------------------------------------------------------------------

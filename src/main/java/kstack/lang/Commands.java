@@ -39,6 +39,14 @@ final class Commands {
       case "run" -> noArgs(c, () -> s.outcome(cmd, m.run()));
       case "stepi", "si" -> stepi(c, cmd);
       case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
+      case "irq" -> {
+        if (c.args().isEmpty()) {
+          throw c.errorAtWord("usage: irq N (a device line, 0-15)");
+        }
+        long n = c.eval(c.args(), c.argsCol()).asLong();
+        yield s.outcome(cmd, m.irq((int) Math.max(-1, Math.min(n, 1000))));
+      }
+      case "tick" -> noArgs(c, () -> s.outcome(cmd, m.tick()));
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);

@@ -696,7 +696,10 @@ public final class Machine implements ExecHost {
     return false;
   }
 
-  /** Time passes while every CPU is idle: the earliest hrtimer expires and wakes its sleeper. */
+  /**
+   * Time passes while every CPU is idle: the clock jumps to the earliest pending hrtimer and that
+   * CPU takes its local timer interrupt, whose handler runs the expired timers.
+   */
   private boolean fireTimer() {
     List<Kernel.Timer> timers = kernel.pendingTimers();
     if (timers.isEmpty()) {
@@ -708,12 +711,60 @@ public final class Machine implements ExecHost {
         first = t;
       }
     }
-    int cpu = kernel.taskCpu(first.task());
     kernel.setClock(Math.max(kernel.now(), first.expiresNs()));
-    timeline.emit(new Event.Note(cpu, "hrtimer_interrupt", "t=" + first.expiresNs()
-        + "ns: the timer expires; hrtimer_wakeup runs (interrupt entry is modelled in issue 3)"));
-    kernel.expireTimer(first, cpu);
+    interrupt(first.cpu(), arch.timerVector(), "local timer (t=" + first.expiresNs() + "ns)");
     return true;
+  }
+
+  private void interrupt(int cpu, int vector, String what) {
+    long pc = cpus[cpu].pc();
+    String handler = arch.deliverInterrupt(kernel, cpu, vector);
+    timeline.emit(new Event.Note(cpu, handler, what + ": vector 0x" + Integer.toHexString(vector)
+        + " interrupts " + describe(pc) + " (pid " + kernel.pid(kernel.current(cpu)) + ")"));
+  }
+
+  /**
+   * {@code irq N}: the device line N raises its interrupt on the selected CPU, at whatever it is
+   * executing (a breakpoint may have stopped it inside the kernel); runs until the interrupted code
+   * resumes, then until the machine settles.
+   */
+  public Outcome irq(int line) {
+    int vector = arch.irqVector(line);
+    if (vector < 0) {
+      throw new IllegalArgumentException("irq: lines 0-15 are wired (to the kstack_demo device)");
+    }
+    return interruptGoal(vector, "irq " + line, "IRQ " + line);
+  }
+
+  /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
+  public Outcome tick() {
+    kernel.setClock(kernel.now());
+    kernel.addTickNow(selected);
+    return interruptGoal(arch.timerVector(), "tick", "local timer (scheduler tick)");
+  }
+
+  private Outcome interruptGoal(int vector, String name, String what) {
+    int cpu = selected;
+    Cpu c = cpus[cpu];
+    if (c.pc() == 0) {
+      throw new IllegalStateException("cpu " + cpu + " is not running");
+    }
+    if (!arch.irqsEnabled(kernel, cpu)) {
+      throw new IllegalStateException("cpu " + cpu + " has interrupts disabled at "
+          + describe(c.pc()) + ": step on until they are enabled");
+    }
+    markEvents();
+    keepMark = true;
+    long pc = c.pc();
+    long sp = c.sp();
+    interrupt(cpu, vector, what);
+    final boolean[] back = {false};
+    return start(new Goal(name, () -> {
+      if (!back[0] && c.pc() == pc && c.sp() == sp) {
+        back[0] = true;
+      }
+      return back[0];
+    }, () -> name + ": the interrupted code resumed at " + describe(pc)));
   }
 
   private void markEvents() {

@@ -47,6 +47,12 @@ public enum Feature {
   TASK_CPU_IN_THREAD_INFO("include/linux/sched.h@6.19:2215-2218; asm/thread_info.h@6.19:62-69"),
   /** tss_struct ends in a struct x86_io_bitmap (prev_sequence, prev_max, bitmap, mapall). */
   TSS_IO_BITMAP_STRUCT("arch/x86/include/asm/processor.h@6.19:372-409"),
+  /**
+   * Interrupts enter through the generic idtentry/irqentry code (x86 since 5.8): error_entry and
+   * sync_regs, irqentry_enter/exit, and call_on_irqstack_cond, which stays on the task stack when
+   * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19).
+   */
+  IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19"),
   /** schedule() loops through the always-inline __schedule_loop. */
   SCHEDULE_LOOP("kernel/sched/core.c@6.19");
 

@@ -27,14 +27,16 @@ public final class Profiles {
         THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS, BOOT_RSP_FROM_THREAD_SP, TOP_OF_STACK_PERCPU,
         SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
         INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
-        STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT),
+        STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY),
         x86_64Config(true));
   }
 
   private static KernelConfig x86_64Config(boolean hasFred) {
     KernelConfig.Builder b = KernelConfig.builder()
         .option("KASAN", false, "doubles THREAD_SIZE (KASAN_STACK_ORDER 1): page_64_types.h")
-        .option("VMAP_STACK", true, "task stacks come from vmalloc with guard pages: kernel/fork.c");
+        .option("VMAP_STACK", true, "task stacks come from vmalloc with guard pages: kernel/fork.c")
+        .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
+            + "(preempt_schedule_irq); off = PREEMPT_NONE");
     if (hasFred) {
       b.option("X86_FRED", false,
           "TOP_OF_KERNEL_STACK_PADDING becomes 16 on x86_64: asm/thread_info.h@6.19:35-51");

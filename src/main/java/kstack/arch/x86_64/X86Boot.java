@@ -208,6 +208,40 @@ final class X86Boot {
         .retVoid().build());
     buildTrapInit(k, v6);
     buildSmp(k, v6);
+    var irq = k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+        .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
+            + "(irq_entries_start) and the APIC vectors", x -> { });
+    if (k.profile.has(Feature.IRQENTRY)) {
+      irq.step("irq_init_percpu_irqstack(smp_processor_id()): map_irq_stack() vmaps the per-CPU "
+          + "backing store with guard pages; hardirq_stack_ptr = va + IRQ_STACK_SIZE - 8",
+          x -> mapIrqStack(k, x.cpu().id()));
+    } else {
+      irq.step("(the IRQ stack is the per-CPU irq_stack_union; irq_stack_ptr points at its top)",
+          x -> { });
+    }
+    k.add(irq.retVoid().build());
+  }
+
+  /**
+   * irq_64.c@6.19:29-71: the IRQ stack seen through a vmap alias with guard pages. The simulator
+   * models the alias (the backing store is not given separate bytes); the pointer is the top minus
+   * one word ("Store actual TOS").
+   */
+  static void mapIrqStack(Kernel k, int cpu) {
+    long size = k.constant("IRQ_STACK_SIZE");
+    long va = k.vmalloc(size, size, "IRQ stack of CPU " + cpu);
+    k.mem.write64(k.perCpu("hardirq_stack_ptr", cpu), va + size - 8);
+  }
+
+  /** The IRQ stack of a CPU as [low, high), for unwinders and the stack labels. */
+  static long[] irqStack(Kernel k, int cpu) {
+    long size = k.constant("IRQ_STACK_SIZE");
+    if (k.profile.has(Feature.IRQENTRY)) {
+      long ptr = k.mem.read64(k.perCpu("hardirq_stack_ptr", cpu));
+      return ptr == 0 ? null : new long[] {ptr + 8 - size, ptr + 8};
+    }
+    long base = k.perCpu("irq_stack_union", cpu);
+    return new long[] {base, base + size};
   }
 
   private static void buildTrapInit(Kernel k, boolean v6) {
@@ -277,6 +311,9 @@ final class X86Boot {
                   x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
                   if (!v6) {
                     x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+                  }
+                  if (v6) {
+                    mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
                   }
                   var ap = k.cpu(cpu);
                   ap.set("gs_base", 0);

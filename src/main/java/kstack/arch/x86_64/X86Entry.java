@@ -216,13 +216,17 @@ final class X86Entry {
       String src = "arch/x86/entry/syscall_64.c";
       k.add(k.c("do_syscall_64", src).params("regs", "nr")
           .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
-              + "nr = syscall_enter_from_user_mode(regs, nr) [inline]", x -> { })
+              + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",
+              x -> k.arch.irqEnable(x))
           .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
               + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
           .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
               x.retval()))
-          .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: work pending?",
-              x -> !k.needResched(k.current(x)))
+          .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
+              + "local_irq_disable_exit_to_user(); work pending?", x -> {
+                k.arch.irqDisable(x);
+                return !k.needResched(k.current(x));
+              })
           .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
               x -> new long[] {x.local("regs"), 0})
           .label("nowork")
@@ -244,8 +248,10 @@ final class X86Entry {
     } else {
       String src = "arch/x86/entry/common.c";
       k.add(k.c("do_syscall_64", src).params("regs").locals("nr")
-          .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax",
-              x -> x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
+          .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
+            k.arch.irqEnable(x);
+            x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
+          })
           .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
               + "regs->r8, regs->r9)", x -> target(k, x.local("nr")), x -> {
                 long r = x.local("regs");
@@ -260,7 +266,10 @@ final class X86Entry {
           .retVoid().build());
       k.add(k.c("syscall_return_slowpath", src).params("regs")
           .branchIf("nowork", "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
-              + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> !k.needResched(k.current(x)))
+              + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> {
+                k.arch.irqDisable(x);
+                return !k.needResched(k.current(x));
+              })
           .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
               x -> new long[] {x.local("regs"), 0})
           .label("nowork")

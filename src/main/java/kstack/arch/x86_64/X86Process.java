@@ -42,6 +42,7 @@ final class X86Process {
         .retVoid().build());
     k.add(k.c("default_idle", idleSrc).params()
         .step("safe_halt(): sti; hlt — the CPU sleeps until something needs it", x -> {
+          k.arch.irqEnable(x);
           if (!k.needResched(k.current(x))) {
             x.stay();
           }

@@ -51,81 +51,130 @@ final class X86Unwind {
     return plus < 0 ? n : n.substring(0, plus);
   }
 
+  /** The stacks a CPU's frames can be on, by address. */
+  private record Stacks(long[][] ranges, String[] kinds) {
+    String kindOf(long a) {
+      for (int i = 0; i < ranges.length; i++) {
+        if (ranges[i] != null && inRange(a, ranges[i][0], ranges[i][1])) {
+          return kinds[i];
+        }
+      }
+      return null;
+    }
+  }
+
+  private Stacks stacks(long task, int cpu, boolean running) {
+    long stack = k.stack(task);
+    long[] taskRange = {stack, stack + k.threadSize};
+    if (!running) {
+      return new Stacks(new long[][] {taskRange}, new String[] {"task"});
+    }
+    long entryTop = X86Boot.entryStackTop(k, cpu);
+    long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
+    return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu), entry},
+        new String[] {"task", "irq", "entry"});
+  }
+
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
     long stack = k.stack(task);
     if (stack == 0) {
       return out;
     }
-    long top = stack + k.threadSize;
+    Stacks st = stacks(task, cpu, running);
     long ptRegs = arch.taskPtRegs(k, task);
     long pc;
     long bp;
-    long sp;
     if (running) {
       var c = k.cpu(cpu);
       pc = c.get("rip");
       bp = c.get("rbp");
-      sp = c.get("rsp");
+      long sp = c.get("rsp");
       if (arch.inUserMode(k, cpu)) {
         userFrames(task, pc, bp, sp, out, true);
         return out;
       }
-      if (!inRange(sp, stack, top)) {
-        out.add(new Frame(fn(pc), pc, fnOffset(pc), stackKind(sp, task), 0,
-            "running on another stack"));
+      String kind = st.kindOf(sp);
+      if (kind == null) {
+        out.add(new Frame(fn(pc), pc, fnOffset(pc), "unknown", 0, "rsp is on no known stack"));
         return out;
       }
-      // The innermost routine may be in its prologue or epilogue: find its return address.
+      out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
         String text = r.insn(i).text();
         if (i == 0 || text.equals("ret")) {
           pc = k.mem.read64(sp);
-          out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
+          out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
         } else if (i == 1) {
           pc = k.mem.read64(sp + 8);
-          out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", 0, ""));
+          out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
         }
-      } else if (r != null) {
-        return out;
       }
     } else {
-      sp = k.threadSp(task);
-      long frameBp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
+      long sp = k.threadSp(task);
+      bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
       pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
-      bp = frameBp;
       out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
     }
+    walk(task, st, bp, ptRegs, out);
+    return out;
+  }
+
+  /**
+   * Follows saved rbp values across stacks. An odd rbp is an encoded pointer to pt_regs (an
+   * interrupt or exception frame, ENCODE_FRAME_POINTER): the walk resumes in the interrupted
+   * context. The record just below the task's own pt_regs ends the kernel part; if those pt_regs
+   * hold a user frame, the user stack follows.
+   */
+  private void walk(long task, Stacks st, long bp, long ptRegs, List<Frame> out) {
     long last = ptRegs - 16;
-    int guard = 0;
-    while (bp != 0 && (bp & 1) == 0 && inRange(bp, stack, top) && guard++ < 256) {
-      if (bp == last) {
-        pc = k.mem.read64(bp + 8);
-        out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", bp, ""));
+    for (int guard = 0; bp != 0 && guard < 512; guard++) {
+      if ((bp & 1) != 0) {
+        long regs = bp - 1;
+        long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
+        long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
+        long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+        String where = st.kindOf(regs);
+        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+            String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
+                (cs & 3) == 3 ? "user mode" : "kernel mode", name(ip), sp, regs)));
+        if ((cs & 3) == 3) {
+          userFrames(task, ip, k.mem.read64(regs + k.off("pt_regs", "bp")), sp, out, false);
+          return;
+        }
+        String kind = st.kindOf(sp);
+        out.add(new Frame(fn(ip), ip, fnOffset(ip), kind == null ? "unknown" : kind, 0, ""));
+        bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
+        continue;
+      }
+      String kind = st.kindOf(bp);
+      if (kind == null) {
         break;
       }
       long ret = k.mem.read64(bp + 8);
+      out.add(new Frame(fn(ret), ret, fnOffset(ret), kind, bp, ""));
+      if (bp == last) {
+        break;
+      }
       long next = k.mem.read64(bp);
-      out.add(new Frame(fn(ret), ret, fnOffset(ret), "task", bp, ""));
-      if (next != 0 && Long.compareUnsigned(next, bp) <= 0) {
+      if (next != 0 && (next & 1) == 0 && kind.equals(st.kindOf(next))
+          && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }
       bp = next;
     }
     long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
+    if (bp == last && (cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
       long ubp = k.mem.read64(ptRegs + k.off("pt_regs", "bp"));
       long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
-      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "entry", ptRegs,
+      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
       userFrames(task, uip, ubp, usp, out, false);
     }
-    return out;
   }
 
   private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {

@@ -166,6 +166,7 @@ public final class X86_64 implements Arch {
   @Override
   public void buildRoutines(Kernel k) {
     X86Entry.build(k);
+    X86Irq.build(k);
     X86Process.build(k);
     X86Boot.build(k);
   }
@@ -255,6 +256,60 @@ public final class X86_64 implements Arch {
     x.set("cs", KERNEL_CS);
     x.set("ss", KERNEL_DS);
     x.jumpTo(x.reg("lstar"));
+  }
+
+  @Override
+  public void irqEnable(Exec x) {
+    x.set("eflags", x.reg("eflags") | EFLAGS_IF);
+  }
+
+  @Override
+  public void irqDisable(Exec x) {
+    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
+  }
+
+  @Override
+  public boolean irqsEnabled(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
+  }
+
+  /**
+   * [ARCH] Intel SDM vol. 3, 6.14: in 64-bit mode the CPU aligns RSP to 16, switches to TSS.sp0 on a
+   * change from ring 3 (or to an IST stack), then pushes SS, RSP, RFLAGS, CS, RIP; an interrupt gate
+   * clears IF. From ring 3 the new SS is the null selector.
+   */
+  @Override
+  public String deliverInterrupt(Kernel k, int cpu, int vector) {
+    var c = k.cpu(cpu);
+    var mem = k.mem;
+    boolean user = (c.get("cs") & 3) == 3;
+    long rsp = user ? mem.read64(k.perCpu("cpu_tss_rw", cpu) + k.offPath("tss_struct", "x86_tss.sp0"))
+        : c.get("rsp");
+    rsp &= -16L;
+    long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
+    for (long v : frame) {
+      rsp -= 8;
+      mem.write64(rsp, v);
+    }
+    c.set("rsp", rsp);
+    c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
+    c.set("cs", KERNEL_CS);
+    if (user) {
+      c.set("ss", 0);
+    }
+    c.set("rip", X86Irq.handlerAddress(k, vector));
+    return X86Irq.handler(k, vector);
+  }
+
+  /** ISA_IRQ_VECTOR(irq): legacy lines 0-15 at vectors 0x30-0x3f (asm/irq_vectors.h). */
+  @Override
+  public int irqVector(int irq) {
+    return irq >= 0 && irq < 16 ? 0x30 + irq : -1;
+  }
+
+  @Override
+  public int timerVector() {
+    return X86Irq.LOCAL_TIMER_VECTOR;
   }
 
   @Override

@@ -1,0 +1,205 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+import kstack.trace.Event;
+
+/**
+ * The generic half of an interrupt: hardirq accounting (kernel/softirq.c), the flow handler and the
+ * device's handler (kernel/irq/chip.c, handle.c), hrtimer expiry (kernel/time/hrtimer.c), the
+ * scheduler tick, and softirqs run on the way out. The arch's entry code decides which stack all
+ * of this runs on. The device is the simulator's kstack_demo, whose handler schedules a tasklet.
+ */
+final class Irq {
+  private Irq() {}
+
+  static final int TIMER_SOFTIRQ = 1;
+  static final int TASKLET_SOFTIRQ = 6;
+  static final long HARDIRQ_OFFSET = 1 << 16;
+  static final long SOFTIRQ_OFFSET = 1 << 8;
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.IRQENTRY);
+    String softirq = "kernel/softirq.c";
+    String enter = v6 ? "irq_enter_rcu" : "irq_enter";
+    String exit = v6 ? "irq_exit_rcu" : "irq_exit";
+    k.add(k.c(enter, softirq).params()
+        .step((v6 ? "" : "rcu_irq_enter(); ") + "__irq_enter(): preempt_count_add(HARDIRQ_OFFSET)",
+            x -> preempt(k, x, HARDIRQ_OFFSET))
+        .retVoid().build());
+    k.add(k.c(exit, softirq).params()
+        .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
+        .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
+            x -> (preemptCount(k, x) & 0xffff00) != 0 || k.softirqPending(x.cpu().id()) == 0)
+        .call("  __do_softirq(): on the stack this interrupt runs on", "__do_softirq", null)
+        .label("out")
+        .retVoid().build());
+    RoutineBuilder d = k.c("__do_softirq", softirq).params().locals("pending");
+    if (v6) {
+      k.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
+      d = k.c("handle_softirqs", softirq).params("ksirqd").locals("pending");
+    }
+    k.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
+            + "set_softirq_pending(0); local_irq_enable()", x -> {
+              x.setLocal("pending", k.softirqPending(x.cpu().id()));
+              k.setSoftirqPending(x.cpu().id(), 0);
+              preempt(k, x, SOFTIRQ_OFFSET);
+              k.arch.irqEnable(x);
+            })
+        .branchIf("notimer", "TIMER_SOFTIRQ pending?", x -> (x.local("pending") & (1 << TIMER_SOFTIRQ)) == 0)
+        .call("  h->action(h) = run_timer_softirq()", "run_timer_softirq", null)
+        .label("notimer")
+        .branchIf("done", "TASKLET_SOFTIRQ pending?", x -> (x.local("pending") & (1 << TASKLET_SOFTIRQ)) == 0)
+        .call("  h->action(h) = tasklet_action()", "tasklet_action", null)
+        .label("done")
+        .step("local_irq_disable(); __local_bh_enable(SOFTIRQ_OFFSET)", x -> {
+          k.arch.irqDisable(x);
+          preempt(k, x, -SOFTIRQ_OFFSET);
+        })
+        .retVoid().build());
+    k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
+        .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
+        .retVoid().build());
+    k.add(k.c("tasklet_action", softirq).params()
+        .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
+            x -> new long[] {0})
+        .retVoid().build());
+    buildFlow(k);
+    buildHrtimer(k, v6);
+    k.add(k.c("preempt_schedule_irq", "kernel/sched/core.c").params()
+        .label("again")
+        .step("preempt_disable(); local_irq_enable()", k.arch::irqEnable)
+        .call("__schedule(true)", "__schedule", x -> new long[] {1})
+        .step("local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
+        .branchIf("again", "while (need_resched())", x -> k.needResched(k.current(x)))
+        .retVoid().build());
+  }
+
+  /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
+  private static void buildFlow(Kernel k) {
+    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
+        .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
+        .call("handle_irq_event(desc)", "handle_irq_event", x -> new long[] {x.local("desc")})
+        .retVoid().build());
+    k.add(k.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
+        .call("ret = handle_irq_event_percpu(desc)", "handle_irq_event_percpu",
+            x -> new long[] {x.local("desc")})
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+        .call("retval = __handle_irq_event_percpu(desc)", "__handle_irq_event_percpu",
+            x -> new long[] {x.local("desc")})
+        .ret("return retval", Exec::retval).build());
+    k.add(k.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+        .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
+            "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
+        .ret("return retval", Exec::retval).build());
+    String demo = "kstack_demo module (the simulator's own)";
+    k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
+        .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {
+          int cpu = x.cpu().id();
+          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << TASKLET_SOFTIRQ));
+        })
+        .ret("return IRQ_HANDLED", x -> 1).build());
+    k.add(k.c("kstack_demo_tasklet", demo).params("data")
+        .step("the deferred half of the demo device's interrupt (softirq context)", x ->
+            k.timeline.emit(new Event.Note(x.cpu().id(), "kstack_demo_tasklet",
+                "softirq work runs on " + k.arch.name() + " stack at 0x" + Long.toHexString(x.sp()))))
+        .retVoid().build());
+  }
+
+  /** hrtimer_interrupt → __hrtimer_run_queues → __run_hrtimer → the timer's function. */
+  private static void buildHrtimer(Kernel k, boolean v6) {
+    String src = "kernel/time/hrtimer.c";
+    k.add(k.c("hrtimer_interrupt", src).params("dev")
+        .step("now = hrtimer_update_base(cpu_base)", x -> { })
+        .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
+            "__hrtimer_run_queues", x -> new long[] {0, k.now(), 0, 0})
+        .step("tick_program_event(): program the next expiry", x -> { })
+        .retVoid().build());
+    k.add(k.c("__hrtimer_run_queues", src).params("cpu_base", "now", "flags", "active_mask")
+        .locals("timer")
+        .label("loop")
+        .step("timer = the earliest expired hrtimer of this CPU", x -> {
+          Kernel.Timer t = k.expiredTimer(x.cpu().id());
+          x.setLocal("timer", t == null ? 0 : timerId(k, t));
+        })
+        .branchIf("done", "if (!timer) break", x -> x.local("timer") == 0)
+        .call("__run_hrtimer(cpu_base, base, timer, &basenow, flags)", "__run_hrtimer",
+            x -> new long[] {0, 0, x.local("timer"), 0, 0})
+        .jump("loop", "continue")
+        .label("done")
+        .retVoid().build());
+    k.add(k.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
+        .locals("fn")
+        .step("fn = timer->function; __remove_hrtimer(timer, base, HRTIMER_STATE_INACTIVE, 0)",
+            x -> {
+              Kernel.Timer t = timerOf(k, x.local("timer"));
+              x.setLocal("fn", k.symbol(t.function()));
+              k.removeTimer(t);
+            })
+        .callVia("restart = fn(timer)", x -> x.local("fn"), x -> new long[] {x.local("timer")}, null)
+        .retVoid().build());
+    k.add(k.c("hrtimer_wakeup", src).params("timer").locals("task")
+        .step("t = container_of(timer, struct hrtimer_sleeper, timer); task = t->task; t->task = NULL",
+            x -> {
+              long t = x.local("timer");
+              x.setLocal("task", k.mem.read64(t + Syscalls.SLEEPER_TASK));
+              k.mem.write64(t + Syscalls.SLEEPER_TASK, 0);
+            })
+        .branchIf("none", "if (task)", x -> x.local("task") == 0)
+        .call("  wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
+        .label("none")
+        .ret("return HRTIMER_NORESTART", x -> 0).build());
+    String tick = "kernel/time/tick-sched.c";
+    k.add(k.c("tick_sched_timer", tick).params("timer")
+        .step("tick_sched_do_update_jiffies64(ts, now)", x -> { })
+        .call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0})
+        .ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on demand)",
+            x -> 1).build());
+    k.add(k.c("tick_sched_handle", tick).params("ts", "regs")
+        .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
+        .retVoid().build());
+    String sched = v6 ? "sched_tick" : "scheduler_tick";
+    k.add(k.c("update_process_times", "kernel/time/timer.c").params("user_tick")
+        .step("account_process_tick(); run_local_timers(): raise_softirq(TIMER_SOFTIRQ)", x -> {
+          int cpu = x.cpu().id();
+          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << TIMER_SOFTIRQ));
+        })
+        .call(sched + "()", sched, null)
+        .retVoid().build());
+    k.add(k.c(sched, "kernel/sched/core.c").params()
+        .step("curr->sched_class->task_tick(rq, curr, 0): when others wait on this run queue, "
+            + "the slice is over: resched_curr(rq)", x -> {
+              long cur = k.current(x);
+              int cpu = x.cpu().id();
+              if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
+                k.setNeedResched(cur, true);
+              }
+            })
+        .retVoid().build());
+  }
+
+  /** A timer's identity in registers: its sleeper's address, or a per-CPU tick cookie. */
+  static long timerId(Kernel k, Kernel.Timer t) {
+    return t.sleeper() != 0 ? t.sleeper() : 0x7100 + t.cpu();
+  }
+
+  static Kernel.Timer timerOf(Kernel k, long id) {
+    for (Kernel.Timer t : k.pendingTimers()) {
+      if (timerId(k, t) == id) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("no pending hrtimer " + Long.toHexString(id));
+  }
+
+  static long preemptCount(Kernel k, Exec x) {
+    return k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4);
+  }
+
+  static void preempt(Kernel k, Exec x, long delta) {
+    long a = k.perCpu("__preempt_count", x.cpu().id());
+    k.mem.write(a, 4, k.mem.read(a, 4) + delta);
+  }
+}

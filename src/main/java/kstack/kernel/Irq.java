@@ -104,7 +104,7 @@ final class Irq {
     k.add(k.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
             k.timeline.emit(new Event.Note(x.cpu().id(), "kstack_demo_tasklet",
-                "softirq work runs on " + k.arch.name() + " stack at 0x" + Long.toHexString(x.sp()))))
+                "softirq work runs with rsp 0x" + Long.toHexString(x.sp()))))
         .retVoid().build());
   }
 

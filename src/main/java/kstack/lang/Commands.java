@@ -172,8 +172,10 @@ final class Commands {
         text.add("    --- <" + f.stack() + ": pt_regs> --- " + f.note());
         continue;
       }
-      if (lastStack != null && !lastStack.equals(f.stack()) && !f.stack().equals("user")) {
-        text.add("    --- <" + f.stack() + " stack> ---");
+      boolean first = lastStack == null;
+      if ((first && !f.stack().equals("task") && !f.stack().equals("user"))
+          || (!first && !lastStack.equals(f.stack()) && !f.stack().equals("user"))) {
+        text.add("    --- <" + stackName(f.stack()) + "> ---");
       }
       lastStack = f.stack();
       String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());
@@ -262,6 +264,16 @@ final class Commands {
     }
     Result r = s.outcome(cmd, m.call(call.name(), args));
     return r.with("rax", hex(m.cpu(m.selectedCpu()).get("rax")));
+  }
+
+  static String stackName(String kind) {
+    return switch (kind) {
+      case "irq" -> "IRQ stack";
+      case "task" -> "task stack";
+      case "entry" -> "entry stack";
+      case "exception" -> "exception stack";
+      default -> kind + " stack";
+    };
   }
 
   static String hex(long v) {

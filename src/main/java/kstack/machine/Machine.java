@@ -51,6 +51,9 @@ public final class Machine implements ExecHost {
   private final AddressSpace[] spaceCache;
   private final TreeSet<Long> breakpoints = new TreeSet<>(Long::compareUnsigned);
   private final long[] resumeFrom;
+  /** An interrupt raised while the CPU had interrupts disabled (-1: none). */
+  private final int[] pendingVector;
+  private final String[] pendingWhat;
   private final long idleHaltPc;
   private final long userWaitPc;
   private final long userSyscallPc;
@@ -71,6 +74,9 @@ public final class Machine implements ExecHost {
     this.spaceCr3 = new long[ncpu];
     this.spaceCache = new AddressSpace[ncpu];
     this.resumeFrom = new long[ncpu];
+    this.pendingVector = new int[ncpu];
+    this.pendingWhat = new String[ncpu];
+    java.util.Arrays.fill(pendingVector, -1);
     this.timeline = new Timeline((cpu, reg, value) -> cpus[cpu].restore(reg, value));
     this.parked = new kstack.trace.JList<>(timeline);
     timeline.attach(kmem);
@@ -743,28 +749,45 @@ public final class Machine implements ExecHost {
     return interruptGoal(arch.timerVector(), "tick", "local timer (scheduler tick)");
   }
 
+  /**
+   * Raises an interrupt on the selected CPU. With interrupts disabled there (say, stopped at a
+   * breakpoint in entry code) it stays pending, as on real hardware, and is taken at the first step
+   * boundary where they are enabled again. The goal is reached when the interrupted code resumes.
+   */
   private Outcome interruptGoal(int vector, String name, String what) {
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {
       throw new IllegalStateException("cpu " + cpu + " is not running");
     }
-    if (!arch.irqsEnabled(kernel, cpu)) {
-      throw new IllegalStateException("cpu " + cpu + " has interrupts disabled at "
-          + describe(c.pc()) + ": step on until they are enabled");
-    }
     markEvents();
     keepMark = true;
-    long pc = c.pc();
-    long sp = c.sp();
-    interrupt(cpu, vector, what);
+    pendingVector[cpu] = vector;
+    pendingWhat[cpu] = what;
+    final long[] resume = {0, 0};
     final boolean[] back = {false};
+    if (!arch.irqsEnabled(kernel, cpu)) {
+      timeline.emit(new Event.Note(cpu, "irq", what + " is pending: interrupts are disabled at "
+          + describe(c.pc())));
+    }
     return start(new Goal(name, () -> {
-      if (!back[0] && c.pc() == pc && c.sp() == sp) {
+      if (pendingVector[cpu] >= 0 && arch.irqsEnabled(kernel, cpu)) {
+        resume[0] = c.pc();
+        resume[1] = c.sp();
+        takePending(cpu);
+      }
+      if (pendingVector[cpu] < 0 && !back[0] && resume[0] != 0 && c.pc() == resume[0]
+          && c.sp() == resume[1]) {
         back[0] = true;
       }
       return back[0];
-    }, () -> name + ": the interrupted code resumed at " + describe(pc)));
+    }, () -> name + ": the interrupted code resumed at " + describe(resume[0])));
+  }
+
+  private void takePending(int cpu) {
+    int v = pendingVector[cpu];
+    pendingVector[cpu] = -1;
+    interrupt(cpu, v, pendingWhat[cpu]);
   }
 
   private void markEvents() {

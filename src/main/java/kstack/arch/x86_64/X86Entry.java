@@ -176,6 +176,11 @@ final class X86Entry {
     long task = k.current(x.cpu().id());
     long regs = k.arch.taskPtRegs(k, task);
     long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
+    if (nr < 0) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
+          + " returns to user mode from an interrupt"));
+      return;
+    }
     if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
       k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
           + k.comm(task) + ") starts in user mode at _start"));

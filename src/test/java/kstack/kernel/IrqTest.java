@@ -1,0 +1,100 @@
+package kstack.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profiles;
+import org.junit.jupiter.api.Test;
+
+/** Which stack an interrupt handler runs on, per profile, read from the frames' addresses. */
+class IrqTest {
+  private static Machine spawned(kstack.profile.Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    m.spawn("sh");
+    return m;
+  }
+
+  private static List<String> stacksOf(Machine m) {
+    return m.backtrace(null).stream().filter(f -> !f.function().startsWith("---"))
+        .map(f -> f.function() + "@" + f.stack()).toList();
+  }
+
+  @Test
+  void on619AnInterruptFromUserModeRunsOnTheTaskStack() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long task = m.current();
+    long sp = m.cpu(0).get("rsp");
+    assertThat(sp).isBetween(m.kernel().stack(task), m.taskPtRegs(task));
+    assertThat(stacksOf(m)).contains("kstack_demo_interrupt@task", "common_interrupt@task",
+        "asm_common_interrupt@task", "main@user");
+    // sync_regs moved the frame to the top of the task stack: the user's rip and rsp are there
+    long regs = m.taskPtRegs(task);
+    assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("cs"))).isEqualTo(0x33);
+  }
+
+  @Test
+  void on619AnInterruptFromKernelModeMovesToTheIrqStack() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    m.addBreakpoint("do_syscall_64");
+    m.syscall("getpid", List.of());
+    m.deleteBreakpoints();
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long ptr = m.kernelMemory().read64(m.perCpuAddress("hardirq_stack_ptr", 0));
+    long sp = m.cpu(0).get("rsp");
+    assertThat(sp).isBetween(ptr - 16384 + 8, ptr);
+    assertThat(m.kernelMemory().read64(ptr)).as("the top word holds the task-stack rsp")
+        .isBetween(m.kernel().stack(m.current()), m.taskPtRegs(m.current()));
+    assertThat(stacksOf(m)).containsSubsequence("kstack_demo_interrupt@irq", "common_interrupt@irq",
+        "asm_common_interrupt@task", "do_syscall_64@task", "main@user");
+    m.deleteBreakpoints();
+    m.continueRun();
+    assertThat(m.kernelMemory().read(m.perCpuAddress("hardirq_stack_inuse", 0), 1)).isZero();
+    assertThat(m.cpu(0).get("rax")).as("getpid still returns").isEqualTo(3);
+  }
+
+  @Test
+  void on416EveryFirstLevelInterruptMovesToTheIrqStack() {
+    Machine m = spawned(Profiles.x86_64_4_16());
+    m.addBreakpoint("kstack_demo_interrupt");
+    m.irq(3);
+    long base = m.perCpuAddress("irq_stack_union", 0);
+    long sp = m.cpu(0).get("rsp");
+    assertThat(sp).isBetween(base, base + 16384);
+    assertThat(m.kernelMemory().read64(base + 16384 - 8)).as("ENTER_IRQ_STACK's link word")
+        .isEqualTo(m.taskPtRegs(m.current()));
+    assertThat(m.kernelMemory().read(m.perCpuAddress("irq_count", 0), 4)).isZero();
+    assertThat(stacksOf(m)).containsSubsequence("kstack_demo_interrupt@irq", "do_IRQ@irq",
+        "common_interrupt@irq", "main@user");
+    m.deleteBreakpoints();
+    m.continueRun();
+    assertThat(m.kernelMemory().read(m.perCpuAddress("irq_count", 0), 4)).isEqualTo(0xffffffffL);
+  }
+
+  @Test
+  void aSleepersTimerExpiresThroughTheLocalTimerInterrupt() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    m.syscall("nanosleep", List.of(Machine.Arg.of(5000)));
+    m.addBreakpoint("hrtimer_wakeup");
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.backtrace(0)).extracting(Frame::function).containsSubsequence("hrtimer_wakeup",
+        "__run_hrtimer", "__hrtimer_run_queues", "hrtimer_interrupt", "local_apic_timer_interrupt",
+        "__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
+        "asm_sysvec_apic_timer_interrupt", "default_idle");
+  }
+
+  @Test
+  void aTickPreemptsAUserTaskWhenOthersWait() {
+    Machine m = spawned(Profiles.x86_64_4_16());
+    m.syscall("fork", List.of());
+    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    m.tick();
+    assertThat(m.kernel().pid(m.current())).as("the child ran after the tick").isNotEqualTo(3);
+  }
+}

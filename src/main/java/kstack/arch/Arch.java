@@ -103,6 +103,18 @@ public interface Arch {
    */
   String deliverInterrupt(Kernel k, int cpu, int vector);
 
+  /**
+   * A memory fault in a step: returns true when the arch turns it into an exception the simulated
+   * kernel handles (x86_64: a stack overflow into the guard page becomes #DF), false to report it.
+   */
+  boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f);
+
+  /** Delivers a non-maskable interrupt to a CPU. */
+  void nmi(Kernel k, int cpu);
+
+  /** The NMI's vector. */
+  int nmiVector();
+
   /** The vector a device interrupt line uses, or -1 if the line has none. */
   int irqVector(int irq);
 

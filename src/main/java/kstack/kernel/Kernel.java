@@ -134,6 +134,7 @@ public final class Kernel {
     this.consoleLog = new JList<>(timeline);
     this.initctl = new JCell<>(timeline, 0L);
     this.nextChildCpu = new JCell<>(timeline, -1);
+    this.panic = new JCell<>(timeline, null);
     this.userSpaces = new JMap<>(timeline);
     this.timers = new JList<>(timeline);
     this.clockNs = new JCell<>(timeline, 0L);
@@ -312,6 +313,19 @@ public final class Kernel {
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);
+  }
+
+  /**
+   * stack_not_used(p) (CONFIG_DEBUG_STACK_USAGE, task_stack.h@4.16.13, exit.c@6.19:781-805): skip
+   * the magic word, count the zero words above it; the bytes below the first non-zero word.
+   */
+  public long stackNotUsed(long task) {
+    long n = endOfStack(task);
+    long top = stack(task) + threadSize;
+    do {
+      n += 8;
+    } while (n < top && mem.read64(n) == 0);
+    return n - endOfStack(task) - 8;
   }
 
   public long current(int cpu) {
@@ -752,6 +766,18 @@ public final class Kernel {
     }
     nextChildCpu.set(-1);
     return c;
+  }
+
+  private final JCell<String> panic;
+
+  /** panic(): the machine stops for good (every CPU halts). */
+  public void panic(String message) {
+    panic.set(message);
+  }
+
+  /** The panic message, or null while the kernel runs. */
+  public String panicked() {
+    return panic.get();
   }
 
   public Host host() {

@@ -190,14 +190,39 @@ final class Kthread {
    * with kthread_create_on_node and wake it. Its thread sleeps in TASK_INTERRUPTIBLE, waiting for
    * work that never comes.
    */
+  /** The module's recurse=N parameter, parsed by load_module into kstack_demo_name. */
+  static long recurseParam(Kernel k) {
+    String p = k.mem.readCString(k.symbol("kstack_demo_name"), 16);
+    return p.startsWith("recurse=") ? Long.parseLong(p.substring(8)) : 0;
+  }
+
   private static void buildModule(Kernel k) {
     String src = "kstack_demo module (the simulator's own)";
     k.add(k.c("kstack_demo_init", src).params().locals("task")
+        .branchIf("thread", "if (recurse == 0)  /* module parameter: recurse=N */",
+            x -> recurseParam(k) == 0)
+        .call("kstack_demo_recurse(recurse)", "kstack_demo_recurse",
+            x -> new long[] {recurseParam(k)})
+        .ret("return 0", x -> 0)
+        .label("thread")
         .callInto("task", "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, "
             + "\"%s\", name)", "kthread_create_on_node", x -> new long[] {
                 k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
         .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .ret("return 0", x -> 0).build());
+    k.add(k.c("kstack_demo_recurse", src).params("depth").localArea("buf", 240)
+        .step("memset(buf, depth, sizeof(buf)): a 256-byte frame that really uses its stack",
+            x -> {
+              long b = x.localAddress("buf");
+              for (int i = 0; i < 240; i += 8) {
+                x.write(b + i, 0x0101010101010101L * (x.local("depth") & 0xff | 1));
+              }
+            })
+        .branchIf("bottom", "if (depth == 0) return 0", x -> x.local("depth") == 0)
+        .call("return kstack_demo_recurse(depth - 1) + buf[0]", "kstack_demo_recurse",
+            x -> new long[] {x.local("depth") - 1})
+        .label("bottom")
+        .ret("return", x -> 0).build());
     k.add(k.c("kstack_demo_thread", src).params("data")
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE) (wait for work)", x -> {

@@ -47,6 +47,14 @@ final class Commands {
         yield s.outcome(cmd, m.irq((int) Math.max(-1, Math.min(n, 1000))));
       }
       case "tick" -> noArgs(c, () -> s.outcome(cmd, m.tick()));
+      case "nmi" -> noArgs(c, () -> s.outcome(cmd, m.nmi()));
+      case "recurse" -> {
+        if (c.args().isEmpty()) {
+          throw c.errorAtWord("usage: recurse N (frames of 256 bytes, in the kernel)");
+        }
+        long n = c.eval(c.args(), c.argsCol()).asLong();
+        yield s.outcome(cmd, m.recurse((int) Math.max(-1, Math.min(n, 1_000_000))));
+      }
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
@@ -161,6 +169,9 @@ final class Commands {
   }
 
   private Result backtrace(Call c, String cmd) {
+    if (c.args().equals("-v")) {
+      return checkStacks(cmd);
+    }
     Integer pid = pidArg(c);
     List<Frame> frames = m.backtrace(pid);
     List<String> text = new ArrayList<>();
@@ -191,6 +202,40 @@ final class Commands {
     int tpid = m.kernel().pid(task);
     text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
     return Result.of(cmd, text).with("pid", tpid).with("frames", json);
+  }
+
+  /**
+   * bt -v, as crash has it: every task's end-of-stack magic (task_stack_end_corrupted) and how much
+   * of each stack was ever used (CONFIG_DEBUG_STACK_USAGE's stack_not_used).
+   */
+  private Result checkStacks(String cmd) {
+    List<String> text = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
+    int bad = 0;
+    for (TaskInfo t : m.ps()) {
+      long stack = t.stack();
+      if (stack == 0) {
+        continue;
+      }
+      long magic = m.kernelMemory().read64(stack);
+      boolean ok = magic == kstack.kernel.Kernel.STACK_END_MAGIC;
+      long unused = m.kernel().stackNotUsed(t.task());
+      String line = String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d)",
+          t.pid(), t.comm(), ok ? "STACK_END_MAGIC intact" : String.format(
+              "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic), unused,
+          m.kernel().threadSize - 8 - unused, m.kernel().threadSize);
+      text.add(line);
+      if (!ok) {
+        bad++;
+      }
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("pid", t.pid());
+      o.put("magic_ok", ok);
+      o.put("unused", unused);
+      json.add(o);
+    }
+    text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
+    return Result.of(cmd, text).with("stacks", json);
   }
 
   private Result ps(String cmd) {

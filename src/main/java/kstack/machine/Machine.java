@@ -577,6 +577,11 @@ public final class Machine implements ExecHost {
   private boolean keepMark;
 
   private Outcome start(Goal g, boolean stopAtGoal) {
+    if (kernel.panicked() != null) {
+      keepMark = false;
+      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
+          + "): the machine is halted");
+    }
     if (!keepMark) {
       markEvents();
     }
@@ -616,8 +621,15 @@ public final class Machine implements ExecHost {
         try {
           stepCpu(c);
         } catch (MemoryFault f) {
+          if (!arch.takeFault(kernel, c, f)) {
+            pending = null;
+            throw fault(c, f);
+          }
+        }
+        if (kernel.panicked() != null) {
           pending = null;
-          throw fault(c, f);
+          return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
+              + " halted; the machine stops here)", eventsSinceMark());
         }
         if (!reached && g.reached().getAsBoolean()) {
           reached = true;
@@ -740,6 +752,40 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("irq: lines 0-15 are wired (to the kstack_demo device)");
     }
     return interruptGoal(vector, "irq " + line, "IRQ " + line);
+  }
+
+  /**
+   * {@code recurse N}: the current user task loads the demo module with recurse=N, whose init
+   * function recurses N frames of 256 bytes deep in the kernel; too deep runs off the stack.
+   */
+  public Outcome recurse(int depth) {
+    if (depth < 0 || depth > 100_000) {
+      throw new IllegalArgumentException("recurse: the depth must be 0 to 100000");
+    }
+    requireWaiting();
+    space().writeBytes(UserCalls.BUF, ("recurse=" + depth + "\0").getBytes(StandardCharsets.US_ASCII));
+    return userCall("finit_module", new long[] {-1, UserCalls.BUF, 0}, true);
+  }
+
+  /** {@code nmi}: a non-maskable interrupt on the selected CPU, taken at once. */
+  public Outcome nmi() {
+    int cpu = selected;
+    Cpu c = cpus[cpu];
+    if (c.pc() == 0) {
+      throw new IllegalStateException("cpu " + cpu + " is not running");
+    }
+    markEvents();
+    keepMark = true;
+    long pc = c.pc();
+    long sp = c.sp();
+    interrupt(cpu, arch.nmiVector(), "NMI");
+    final boolean[] back = {false};
+    return start(new Goal("nmi", () -> {
+      if (!back[0] && c.pc() == pc && c.sp() == sp) {
+        back[0] = true;
+      }
+      return back[0];
+    }, () -> "nmi: the interrupted code resumed at " + describe(pc)));
   }
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */

@@ -21,6 +21,8 @@ public record Outcome(Stop stop, String message, List<Event> events) {
     /** stepi or finish completed. */
     STEPPED,
     /** Nothing is left to run and the goal cannot be reached (every CPU idle). */
-    IDLE
+    IDLE,
+    /** The simulated kernel panicked; the machine is halted. */
+    PANIC
   }
 }

@@ -115,6 +115,7 @@ final class X86Boot {
     long entry = entryStackTop(k, cpu) - k.constant("ENTRY_STACK_SIZE");
     k.mem.map(new Region("cpu_entry_area[" + cpu + "].entry_stack_page", entry & -4096L, 4096,
         Region.Kind.ENTRY_AREA));
+    X86Exceptions.mapIstStacks(k, cpu);
   }
 
   /** cpu_entry_stack(cpu) + 1: the top of the per-CPU entry (trampoline) stack. */
@@ -260,8 +261,9 @@ final class X86Boot {
         .retVoid().build());
     if (v6) {
       k.add(k.c("cpu_init_exception_handling", common).params("boot_cpu")
-          .step("setup_getcpu(); tss_setup_ist(tss); tss_setup_io_bitmap(tss); set_tss_desc(); "
-              + "load_TR_desc(); load_current_idt()", x -> { })
+          .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
+              + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
+              + "load_current_idt()", x -> X86Exceptions.fillIst(k, x))
           .retVoid().build());
     }
     var c = k.c("cpu_init", common).params();
@@ -270,8 +272,8 @@ final class X86Boot {
     }
     c.call("syscall_init()", "syscall_init", null);
     if (!v6) {
-      c.step("fill the TSS IST entries from cpu_entry_area; set_tss_desc(); load_TR_desc()",
-          x -> { });
+      c.step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
+          + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(k, x));
     }
     k.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
             + "entry stack", x -> {
@@ -325,8 +327,11 @@ final class X86Boot {
         .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
             "CPU " + x.local("cpu") + " is online on its idle task's stack")))
         .ret("return 0", x -> 0).build());
-    k.add(k.c("start_secondary", smp).params("unused")
-        .call("cpu_init()", "cpu_init", null)
+    var ss = k.c("start_secondary", smp).params("unused");
+    if (v6) {
+      ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
+    }
+    k.add(ss.call("cpu_init()", "cpu_init", null)
         .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
           long mask = k.symbol("__cpu_online_mask");
           x.write(mask, x.read(mask) | (1L << x.cpu().id()));

@@ -71,8 +71,19 @@ final class X86Unwind {
     }
     long entryTop = X86Boot.entryStackTop(k, cpu);
     long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
-    return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu), entry},
-        new String[] {"task", "irq", "entry"});
+    long[][] r = new long[3 + X86Exceptions.IST.length][];
+    String[] kinds = new String[r.length];
+    r[0] = taskRange;
+    kinds[0] = "task";
+    r[1] = X86Boot.irqStack(k, cpu);
+    kinds[1] = "irq";
+    r[2] = entry;
+    kinds[2] = "entry";
+    for (int i = 0; i < X86Exceptions.IST.length; i++) {
+      r[3 + i] = X86Exceptions.istStack(k, cpu, i);
+      kinds[3 + i] = "exception";
+    }
+    return new Stacks(r, kinds);
   }
 
   List<Frame> unwind(long task, boolean running, int cpu) {
@@ -146,7 +157,12 @@ final class X86Unwind {
           return;
         }
         String kind = st.kindOf(sp);
-        out.add(new Frame(fn(ip), ip, fnOffset(ip), kind == null ? "unknown" : kind, 0, ""));
+        long base = k.stack(task);
+        if (kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096) {
+          kind = "task"; // the overflow: rsp has left the bottom of the task stack
+        }
+        out.add(new Frame(fn(ip), ip, fnOffset(ip), kind == null ? "unknown" : kind, 0,
+            kind != null && Long.compareUnsigned(sp, base) < 0 ? "rsp below the stack's base" : ""));
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
       }

@@ -31,7 +31,7 @@ public final class X86_64 implements Arch {
   private final RegisterSet regs = new RegisterSet(
       List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11",
           "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "fs_base", "gs_base",
-          "k_gs_base", "cr3", "lstar"),
+          "k_gs_base", "cr2", "cr3", "lstar"),
       "rsp", "rbp", "rip", "rax", List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9"),
       List.of("rbx", "rbp", "r12", "r13", "r14", "r15"));
   private final Abi abi = new X86Abi();
@@ -167,6 +167,7 @@ public final class X86_64 implements Arch {
   public void buildRoutines(Kernel k) {
     X86Entry.build(k);
     X86Irq.build(k);
+    X86Exceptions.build(k);
     X86Process.build(k);
     X86Boot.build(k);
   }
@@ -283,13 +284,19 @@ public final class X86_64 implements Arch {
     var c = k.cpu(cpu);
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
-    long rsp = user ? mem.read64(k.perCpu("cpu_tss_rw", cpu) + k.offPath("tss_struct", "x86_tss.sp0"))
-        : c.get("rsp");
+    int ist = X86Exceptions.istOf(vector);
+    long tss = k.perCpu("cpu_tss_rw", cpu);
+    long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
+        : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
     rsp &= -16L;
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {
       rsp -= 8;
       mem.write64(rsp, v);
+    }
+    if (vector == X86Exceptions.DF_VECTOR) {
+      rsp -= 8;
+      mem.write64(rsp, 0); // #DF pushes an error code of 0
     }
     c.set("rsp", rsp);
     c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
@@ -297,8 +304,60 @@ public final class X86_64 implements Arch {
     if (user) {
       c.set("ss", 0);
     }
-    c.set("rip", X86Irq.handlerAddress(k, vector));
-    return X86Irq.handler(k, vector);
+    String named = X86Exceptions.handlerName(k, vector);
+    c.set("rip", named != null ? k.symbol(named) : X86Irq.handlerAddress(k, vector));
+    return named != null ? named : X86Irq.handler(k, vector);
+  }
+
+  /**
+   * A kernel-mode write that faults on the page just below the current stack cannot be handled on
+   * that stack: delivering the #PF pushes onto the same unmapped page, so the CPU raises #DF, which
+   * has its own IST stack ([ARCH] SDM 6.15, "Interrupt 8"; traps.c handles the rest).
+   */
+  @Override
+  public boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f) {
+    var c = k.cpu(cpu);
+    if ((c.get("cs") & 3) == 3) {
+      return false;
+    }
+    if (!f.isWrite()) {
+      c.set("cr2", f.address());
+      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
+          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", f.address(),
+          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
+      k.panic("Kernel panic - not syncing: Fatal exception");
+      return true;
+    }
+    long stack = k.stack(k.current(cpu));
+    long addr = f.address();
+    if (stack == 0 || Long.compareUnsigned(addr, stack) >= 0 || stack - addr > 4096) {
+      // Any other kernel-mode fault: the #PF handler finds no fixup and oopses. The handler chain
+      // (exc_page_fault -> page_fault_oops) is summarized in one step here.
+      c.set("cr2", addr);
+      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
+          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", addr,
+          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
+      k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
+          "Kernel panic - not syncing: Fatal exception"));
+      k.panic("Kernel panic - not syncing: Fatal exception");
+      return true;
+    }
+    c.set("cr2", addr);
+    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page fault", String.format(
+        "a write to 0x%x, below the stack at 0x%x, faults; the #PF frame cannot be pushed there "
+            + "either: double fault", addr, stack)));
+    deliverInterrupt(k, cpu, X86Exceptions.DF_VECTOR);
+    return true;
+  }
+
+  @Override
+  public void nmi(Kernel k, int cpu) {
+    deliverInterrupt(k, cpu, X86Exceptions.NMI_VECTOR);
+  }
+
+  @Override
+  public int nmiVector() {
+    return X86Exceptions.NMI_VECTOR;
   }
 
   /** ISA_IRQ_VECTOR(irq): legacy lines 0-15 at vectors 0x30-0x3f (asm/irq_vectors.h). */

@@ -1,0 +1,82 @@
+package kstack.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import kstack.trace.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Kernel stack overflow: a guard page and a double fault, or silent corruption without one. */
+class OverflowTest {
+  static java.util.List<Profile> profiles() {
+    return Profiles.all();
+  }
+
+  private static Machine spawned(Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    m.spawn("sh");
+    return m;
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aShallowRecursionReturnsAndLeavesAHighWaterMark(Profile p) {
+    Machine m = spawned(p);
+    long before = m.kernel().stackNotUsed(m.current());
+    assertThat(m.recurse(20).stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.kernel().stackNotUsed(m.current())).isLessThan(before - 20 * 256);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aDeepRecursionHitsTheGuardPageAndDoubleFaultsOnTheIstStack(Profile p) {
+    Machine m = spawned(p);
+    long stack = m.kernel().stack(m.current());
+    Outcome o = m.recurse(100);
+    assertThat(o.stop()).isEqualTo(Outcome.Stop.PANIC);
+    assertThat(o.events()).extracting(Event::describe)
+        .anyMatch(s -> s.contains("stack guard page was hit at 0x")
+            && s.contains(String.format("stack is 0x%x..", stack)))
+        .anyMatch(s -> s.contains("kernel stack overflow (double-fault) in pid 3 (sh)"));
+    long cr2 = m.cpu(0).get("cr2");
+    assertThat(stack - cr2).isBetween(1L, 4096L);
+    var bt = m.backtrace(null);
+    assertThat(bt.get(0).stack()).isEqualTo("exception");
+    assertThat(bt).extracting(Frame::function).contains("handle_stack_overflow",
+        "kstack_demo_recurse", "kstack_demo_init");
+    long df = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+        + m.struct("tss_struct").offsetOfPath("x86_tss.ist"));
+    assertThat(m.cpu(0).get("rsp")).isBetween(df - 8192, df);
+  }
+
+  @Test
+  void withoutGuardPagesTheOverflowSilentlyBreaksTheEndOfStackMagic() {
+    Machine m = spawned(Profiles.x86_64_6_19().withConfig("VMAP_STACK", false));
+    assertThat(m.recurse(61).stop()).isEqualTo(Outcome.Stop.DONE);
+    long stack = m.kernel().stack(m.current());
+    assertThat(m.kernelMemory().read64(stack)).isNotEqualTo(Kernel.STACK_END_MAGIC);
+    assertThat(m.kernel().stackNotUsed(m.current())).isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anNmiRunsOnTheNmiIstStack(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("default_do_nmi");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long nmiTop = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+        + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 8);
+    assertThat(m.cpu(0).get("rsp")).isBetween(nmiTop - 4096, nmiTop);
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("exception");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+  }
+}

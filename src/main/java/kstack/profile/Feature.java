@@ -5,61 +5,124 @@ package kstack.profile;
  * and never compares version numbers; each feature cites where the kernel has (or stopped having) it.
  * Paths are relative to the kernel tree; {@code @4.16.13} and {@code @6.19} name the snapshots listed
  * in docs/sources.md.
+ * Version boundaries pinned by docs/research/x86_64-call-chains.md §13: rsp_scratch became TSS sp2
+ * in v4.20, task_struct.state became __state in v5.14, _do_fork became kernel_clone between 5.4
+ * and 5.10, user_mode_thread appeared between 5.15 and 5.19, __end_init_task became
+ * __end_init_stack between 6.9 and 6.11.
  */
 public enum Feature {
   /** thread_info lives in task_struct, the stack holds only frames; end_of_stack is task->stack. */
-  THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK"),
+  THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK",
+      "struct:thread_info,task_struct"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
-  INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA"),
+  INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
+      "sym:__start_init_task,__end_init_task"),
   /** Linker names {@code __start_init_stack}/{@code __end_init_stack} and {@code __top_init_kernel_stack}. */
-  INIT_STACK_SYMBOLS("include/asm-generic/vmlinux.lds.h@6.19:425-432; arch/x86/kernel/vmlinux.lds.S@6.19:176-180"),
+  INIT_STACK_SYMBOLS("include/asm-generic/vmlinux.lds.h@6.19:425-432; arch/x86/kernel/vmlinux.lds.S@6.19:176-180",
+      "sym:__start_init_stack,__end_init_stack,__top_init_kernel_stack"),
   /** startup_64 loads rsp from the {@code initial_stack} quad. */
-  BOOT_RSP_FROM_INITIAL_STACK("arch/x86/kernel/head_64.S@4.16.13:74-75,164,265-270"),
+  BOOT_RSP_FROM_INITIAL_STACK("arch/x86/kernel/head_64.S@4.16.13:74-75,164,265-270",
+      "sym:initial_stack,initial_gs,secondary_startup_64"),
   /** startup_64 loads rsp from current_task->thread.sp (INIT_THREAD.sp = __top_init_kernel_stack). */
-  BOOT_RSP_FROM_THREAD_SP("arch/x86/kernel/head_64.S@6.19:61-62,325-326; processor.h@6.19:662-666"),
+  BOOT_RSP_FROM_THREAD_SP("arch/x86/kernel/head_64.S@6.19:61-62,325-326; processor.h@6.19:662-666",
+      "sym:common_startup_64"),
   /** cpu_current_top_of_stack is an alias of cpu_tss_rw.x86_tss.sp1 on x86_64. */
-  TOP_OF_STACK_IN_TSS_SP1("arch/x86/include/asm/processor.h@4.16.13:377-381; process.c@4.16.13:50-73"),
+  TOP_OF_STACK_IN_TSS_SP1("arch/x86/include/asm/processor.h@4.16.13:377-381; process.c@4.16.13:50-73",
+      "sym:"),
   /** cpu_current_top_of_stack is a per-CPU variable of its own. */
-  TOP_OF_STACK_PERCPU("arch/x86/kernel/cpu/common.c@6.19:2225"),
+  TOP_OF_STACK_PERCPU("arch/x86/kernel/cpu/common.c@6.19:2225",
+      "sym:cpu_current_top_of_stack"),
   /** entry_SYSCALL_64 parks the user rsp in the per-CPU {@code rsp_scratch}. */
-  SYSCALL_SCRATCH_RSP_SCRATCH("arch/x86/entry/entry_64.S@4.16.13:206-237"),
+  SYSCALL_SCRATCH_RSP_SCRATCH("arch/x86/entry/entry_64.S@4.16.13:206-237",
+      "sym:rsp_scratch"),
   /** entry_SYSCALL_64 parks the user rsp in {@code cpu_tss_rw.x86_tss.sp2}. */
-  SYSCALL_SCRATCH_TSS_SP2("arch/x86/entry/entry_64.S@5.10.89:95-120, @6.19:88-160"),
+  SYSCALL_SCRATCH_TSS_SP2("arch/x86/entry/entry_64.S@5.10.89:95-120, @6.19:88-160",
+      "sym:"),
   /** do_syscall_64(regs, nr) returns whether SYSRET may be used, and dispatches via x64_sys_call. */
-  SYSCALL_NR_ARG_AND_BOOL("arch/x86/entry/entry_64.S@6.19:88-160; arch/x86/entry/syscall_64.c@6.19"),
+  SYSCALL_NR_ARG_AND_BOOL("arch/x86/entry/entry_64.S@6.19:88-160; arch/x86/entry/syscall_64.c@6.19",
+      "sym:x64_sys_call,exit_to_user_mode_loop,__x64_sys_ni_syscall"),
   /** System calls are reached through pt_regs wrappers named {@code __x64_sys_NAME}. */
-  SYSCALL_PTREGS_WRAPPERS("arch/x86/include/asm/syscall_wrapper.h (since 4.17)"),
+  SYSCALL_PTREGS_WRAPPERS("arch/x86/include/asm/syscall_wrapper.h (since 4.17)",
+      "sym:__x64_sys_*,ksys_*,do_pipe2,do_sched_yield"),
   /** Process creation enters through {@code _do_fork}. */
-  DO_FORK("kernel/fork.c@4.16.13:2056"),
+  DO_FORK("kernel/fork.c@4.16.13:2056",
+      "sym:_do_fork,SyS_*,sys_*,copy_thread_tls,__vfs_read,__vfs_write,pipe_wait,pipe_read,pipe_write,syscall_return_slowpath,exit_to_usermode_loop"),
   /** Process creation enters through {@code kernel_clone(struct kernel_clone_args *)}. */
-  KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610"),
+  KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610",
+      "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write;struct:kthread_create_info"),
   /** rest_init starts pid 1 with user_mode_thread(kernel_init). */
-  INIT_USER_MODE_THREAD("init/main.c@6.19:711-757"),
+  INIT_USER_MODE_THREAD("init/main.c@6.19:711-757",
+      "sym:user_mode_thread"),
   /** A forked task's first switch returns into ret_from_fork_asm, which calls C ret_from_fork. */
-  RET_FROM_FORK_ASM_AND_C("arch/x86/entry/entry_64.S@6.19:229-259; arch/x86/kernel/process.c@6.19:151-168"),
+  RET_FROM_FORK_ASM_AND_C("arch/x86/entry/entry_64.S@6.19:229-259; arch/x86/kernel/process.c@6.19:151-168",
+      "sym:ret_from_fork_asm"),
   /** task_struct's run state is named {@code __state} (renamed in 5.14). */
-  TASK_STATE_DUNDER("include/linux/sched.h@6.19"),
+  TASK_STATE_DUNDER("include/linux/sched.h@6.19",
+      "struct:task_struct"),
   /** copy_thread sets the fork frame's bp to encode_frame_pointer(childregs). */
-  FORK_FRAME_ENCODED_BP("arch/x86/kernel/process.c@5.10.89:125-175, @6.19:170-270"),
+  FORK_FRAME_ENCODED_BP("arch/x86/kernel/process.c@5.10.89:125-175, @6.19:170-270",
+      "sym:"),
   /** A stack taken from the per-CPU cache is always cleared before reuse. */
-  STACK_CACHE_CLEARED("kernel/fork.c@6.19:192-392"),
+  STACK_CACHE_CLEARED("kernel/fork.c@6.19:192-392",
+      "sym:"),
   /** The task's CPU number lives in thread_info.cpu, not in task_struct. */
-  TASK_CPU_IN_THREAD_INFO("include/linux/sched.h@6.19:2215-2218; asm/thread_info.h@6.19:62-69"),
+  TASK_CPU_IN_THREAD_INFO("include/linux/sched.h@6.19:2215-2218; asm/thread_info.h@6.19:62-69",
+      "struct:thread_info,task_struct"),
   /** tss_struct ends in a struct x86_io_bitmap (prev_sequence, prev_max, bitmap, mapall). */
-  TSS_IO_BITMAP_STRUCT("arch/x86/include/asm/processor.h@6.19:372-409"),
+  TSS_IO_BITMAP_STRUCT("arch/x86/include/asm/processor.h@6.19:372-409",
+      "struct:tss_struct"),
   /**
    * Interrupts enter through the generic idtentry/irqentry code (x86 since 5.8): error_entry and
    * sync_regs, irqentry_enter/exit, and call_on_irqstack_cond, which stays on the task stack when
    * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19).
    */
-  IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19"),
+  IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19",
+      "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start"),
   /** schedule() loops through the always-inline __schedule_loop. */
-  SCHEDULE_LOOP("kernel/sched/core.c@6.19");
+  SCHEDULE_LOOP("kernel/sched/core.c@6.19 (scheduler_tick is named sched_tick there too)",
+      "sym:sched_tick,scheduler_tick"),
+  /**
+   * .data..percpu is an ordinary section of the image (not linked at 0); per-CPU symbols are
+   * addresses and GS base is the CPU's offset (vmlinux.lds.S@6.19:333-334, research §9.1).
+   */
+  PERCPU_IN_IMAGE("arch/x86/kernel/vmlinux.lds.S@6.19:333-334; setup_percpu.c@6.19:32",
+      "sym:__per_cpu_start,__per_cpu_end");
 
   private final String citation;
+  private final String touches;
 
-  Feature(String citation) {
+  /**
+   * @param touches what the feature shows up as, for {@code kstack diff}: {@code sym:a,b*;struct:c}
+   *                (a trailing * matches a prefix)
+   */
+  Feature(String citation, String touches) {
     this.citation = citation;
+    this.touches = touches;
+  }
+
+  /** Whether this feature explains a symbol's presence (or absence) in an image. */
+  public boolean explainsSymbol(String symbol) {
+    return matches("sym:", symbol);
+  }
+
+  /** Whether this feature changes the layout of a struct. */
+  public boolean explainsStruct(String struct) {
+    return matches("struct:", struct);
+  }
+
+  private boolean matches(String kind, String name) {
+    for (String part : touches.split(";")) {
+      if (!part.startsWith(kind)) {
+        continue;
+      }
+      for (String n : part.substring(kind.length()).split(",")) {
+        if (!n.isEmpty() && (n.endsWith("*") ? name.startsWith(n.substring(0, n.length() - 1))
+            : n.equals(name))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   public String citation() {

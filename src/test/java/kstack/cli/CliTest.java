@@ -181,4 +181,21 @@ class CliTest {
     assertThat(b.out()).contains("kernel_clone").doesNotContain("_do_fork")
         .contains("ret_from_fork_asm");
   }
+
+  @Test
+  void diffTiesEveryLayoutAndSymbolDifferenceToAFeature() {
+    Run r = run("diff", "--a", "x86_64:4.16", "--b", "x86_64:6.x", "kthread");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("struct kthread_create_info").contains("because: KERNEL_CLONE")
+        .contains("_do_fork").contains("because: DO_FORK")
+        .doesNotContain("no cited feature");
+    assertThat(r.out()).contains("== steps").contains("commands differ.");
+  }
+
+  @Test
+  void diffRejectsAnUnknownProfile() {
+    Run r = run("diff", "--a", "x86_64:4.16", "--b", "sparc:1.0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no profile sparc:1.0");
+  }
 }

@@ -185,7 +185,7 @@ public final class X86_64 implements Arch {
   /** Zero-based in 4.16 (vmlinux.lds.S@4.16.13:210-217), not in 6.19 (research §9.1). */
   @Override
   public boolean perCpuZeroBased(Profile p) {
-    return !p.has(Feature.TOP_OF_STACK_PERCPU);
+    return !p.has(Feature.PERCPU_IN_IMAGE);
   }
 
   @Override

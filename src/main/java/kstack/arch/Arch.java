@@ -46,6 +46,32 @@ public interface Arch {
    */
   kstack.exec.RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params);
 
+  /** The register that names the loaded user address space (x86 CR3, arm64 TTBR0_EL1). */
+  String mmRegister();
+
+  /** What __schedule calls for switch_to (x86_64 __switch_to_asm, arm64 __switch_to), and how. */
+  String switchToSymbol();
+
+  String switchToText();
+
+  /** What copy_process calls to forge the child's registers and first frames. */
+  String copyThreadSymbol(Profile p);
+
+  /** What smp_init's cpu_up reaches to start a secondary CPU on its idle task. */
+  String cpuUpSymbol();
+
+  /** The routine whose first body step is the CPU's halt in the idle loop (hlt, wfi). */
+  String idleHaltSymbol();
+
+  /** Where this CPU's preempt_count lives (a per-CPU variable on x86, thread_info on arm64). */
+  long preemptCountAddress(Kernel k, int cpu);
+
+  /** Makes the CPU call a user function that returns to ret (push it, or set the link register). */
+  void setUserReturn(Kernel k, kstack.cpu.Cpu cpu, kstack.mem.AddressSpace space, long ret);
+
+  /** The order of clone's register arguments (CLONE_BACKWARDS swaps tls and child_tidptr). */
+  String[] cloneParams();
+
   /** Adds the arch's routines (entry, switch, boot, copy_thread, start_thread) to the kernel image. */
   void buildRoutines(Kernel k);
 

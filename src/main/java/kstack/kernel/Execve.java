@@ -113,7 +113,7 @@ final class Execve {
     k.taskWrite(cur, "mm", mm);
     k.taskWrite(cur, "active_mm", mm);
     k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
-    x.set("cr3", mm);
+    x.set(k.arch.mmRegister(), mm);
     Files.closeOnExec(k, cur);
   }
 

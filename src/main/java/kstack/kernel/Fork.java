@@ -171,7 +171,9 @@ final class Fork {
       b.call("copy_thread(p, args)", "copy_thread",
           x -> new long[] {x.local("p"), x.local("args")});
     } else {
-      b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)", "copy_thread_tls",
+      String ct = k.arch.copyThreadSymbol(k.profile);
+      b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)"
+          + (ct.equals("copy_thread_tls") ? "" : " [inline wrapper] -> " + ct + "(...)"), ct,
           x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
               x.local("p"), x.local("tls")});
     }

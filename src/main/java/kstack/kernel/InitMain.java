@@ -121,8 +121,8 @@ final class InitMain {
         .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus)
         .callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
             x -> new long[] {x.local("cpu")})
-        .call("  cpu_up(cpu) -> native_cpu_up(cpu, idle): start the CPU on the idle task's stack",
-            "native_cpu_up", x -> new long[] {x.local("cpu"), x.local("idle")})
+        .call("  cpu_up(cpu) -> " + k.arch.cpuUpSymbol() + "(cpu, idle): start the CPU on the idle "
+            + "task's stack", k.arch.cpuUpSymbol(), x -> new long[] {x.local("cpu"), x.local("idle")})
         .step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")
         .label("done")

@@ -195,11 +195,11 @@ final class Irq {
   }
 
   static long preemptCount(Kernel k, Exec x) {
-    return k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4);
+    return k.mem.read(k.arch.preemptCountAddress(k, x.cpu().id()), 4);
   }
 
   static void preempt(Kernel k, Exec x, long delta) {
-    long a = k.perCpu("__preempt_count", x.cpu().id());
+    long a = k.arch.preemptCountAddress(k, x.cpu().id());
     k.mem.write(a, 4, k.mem.read(a, 4) + delta);
   }
 }

@@ -9,7 +9,7 @@ import kstack.trace.Event;
  * FIFO per CPU (CFS's rb-tree order is not what this simulator is about); what is modelled exactly
  * is the call chain and what each step leaves on the stacks. context_switch is always-inline in both
  * 4.16 (core.c@4.16.13:2822) and 6.19 (core.c@6.19:5201), so it is a step of __schedule, not a frame;
- * switch_to is a macro around __switch_to_asm.
+ * switch_to is a macro around the arch's switch (x86_64 __switch_to_asm, arm64 __switch_to).
  */
 final class Sched {
   private Sched() {}
@@ -54,7 +54,7 @@ final class Sched {
         })
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
-        .call("switch_to(prev, next, prev) -> __switch_to_asm(prev, next)", "__switch_to_asm",
+        .call(k.arch.switchToText(), k.arch.switchToSymbol(),
             x -> new long[] {x.local("prev"), x.local("next")})
         .call("finish_task_switch(prev) [prev = the task we switched away from, in rax]",
             "finish_task_switch", x -> new long[] {x.retval()})
@@ -170,7 +170,7 @@ final class Sched {
       k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
     } else {
       k.taskWrite(next, "active_mm", mm);
-      x.set("cr3", mm);
+      x.set(k.arch.mmRegister(), mm);
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
         k.comm(next)));

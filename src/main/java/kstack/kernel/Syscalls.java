@@ -25,7 +25,9 @@ final class Syscalls {
   static RoutineBuilder entry(Kernel k, String name, String source, String... params) {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
-    k.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
+    if (nr != null) { // built but not in the table: e.g. pipe on arm64, which only has pipe2
+      k.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
+    }
     return b;
   }
 
@@ -324,9 +326,8 @@ final class Syscalls {
 
   private static void buildClone(Kernel k, boolean v6) {
     String src = "kernel/fork.c";
-    RoutineBuilder c = entry(k, "clone", src, "clone_flags", "newsp", "parent_tidptr",
-        "child_tidptr", "tls");
-    RoutineBuilder f = entry(k, "fork", src);
+    RoutineBuilder c = entry(k, "clone", src, k.arch.cloneParams());
+    RoutineBuilder f = k.arch.syscallNumbers().containsKey("fork") ? entry(k, "fork", src) : null;
     if (v6) {
       k.add(c.localArea("args", 8 * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
@@ -342,21 +343,25 @@ final class Syscalls {
               })
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
-      k.add(f.localArea("args", 8 * Fork.CLONE_ARGS.length)
+      if (f != null) {
+        k.add(f.localArea("args", 8 * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));
             Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);
           })
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
+      }
     } else {
       k.add(c.call("return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)",
               "_do_fork", x -> new long[] {x.local("clone_flags"), x.local("newsp"), 0,
                   x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")})
           .ret("return pid", Exec::retval).build());
-      k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
-              x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
-          .ret("return pid", Exec::retval).build());
+      if (f != null) {
+        k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
+                x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
+            .ret("return pid", Exec::retval).build());
+      }
     }
   }
 

@@ -73,12 +73,42 @@ final class UserProgram {
     for (String[] w : WRAPPERS) {
       String name = w[0];
       String[] params = java.util.Arrays.copyOfRange(w, 1, w.length);
-      int nr = k.arch.syscallNumbers().get(name);
+      Integer number = k.arch.syscallNumbers().get(name);
+      if (number == null) {
+        k.add(substitute(k, name, params));
+        continue;
+      }
+      int nr = number;
       k.add(k.user(name).params(params)
           .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
           .ret("return the kernel's result", Exec::retval).build());
     }
     buildDemo(k);
+  }
+
+  /**
+   * Where the arch has no such system call (arm64: no fork, no pipe), the C library uses the
+   * general one, as glibc does: fork() is clone(SIGCHLD, 0, ...), pipe(fds) is pipe2(fds, 0).
+   */
+  private static kstack.exec.Routine substitute(Kernel k, String name, String[] params) {
+    var n = k.arch.syscallNumbers();
+    return switch (name) {
+      case "fork" -> k.user(name).params(params)
+          .step("clone(SIGCHLD, 0, NULL, ...): this arch has no fork system call", x -> {
+            for (int i = 0; i < 5; i++) {
+              x.setArg(i, i == 0 ? Kernel.SIGCHLD : 0);
+            }
+            k.arch.userSyscall(x, n.get("clone"));
+          })
+          .ret("return the kernel's result", Exec::retval).build();
+      case "pipe" -> k.user(name).params(params)
+          .step("pipe2(fildes, 0): this arch has no pipe system call", x -> {
+            x.setArg(1, 0);
+            k.arch.userSyscall(x, n.get("pipe2"));
+          })
+          .ret("return the kernel's result", Exec::retval).build();
+      default -> throw new IllegalStateException(k.arch.name() + " has no system call " + name);
+    };
   }
 
   /** Functions for watching user frames: nested calls, and arguments beyond the six registers. */

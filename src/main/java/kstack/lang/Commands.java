@@ -294,7 +294,8 @@ final class Commands {
       }
     }
     Result r = s.outcome(cmd, m.syscall(call.name(), args));
-    return r.with("rax", hex(m.cpu(m.selectedCpu()).get("rax")));
+    var regs = m.arch().registers();
+    return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
   }
 
   private Result userCall(Call c, String cmd) {
@@ -308,7 +309,8 @@ final class Commands {
       args.add(c.eval(a.text(), a.column()).asLong());
     }
     Result r = s.outcome(cmd, m.call(call.name(), args));
-    return r.with("rax", hex(m.cpu(m.selectedCpu()).get("rax")));
+    var regs = m.arch().registers();
+    return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
   }
 
   static String stackName(String kind) {

@@ -99,7 +99,7 @@ public final class Machine implements ExecHost {
     for (int c = 0; c < ncpu; c++) {
       arch.powerOn(kernel, c);
     }
-    Routine idle = code.at(symbols.get("default_idle").address());
+    Routine idle = code.at(symbols.get(arch.idleHaltSymbol()).address());
     this.idleHaltPc = idle.address(idle.bodyStart());
     Routine main = code.at(symbols.get("main").address());
     this.userWaitPc = main.address(main.label("wait"));
@@ -147,7 +147,7 @@ public final class Machine implements ExecHost {
   @Override
   public AddressSpace space(Cpu cpu) {
     int c = cpu.id();
-    long cr3 = cpu.get("cr3");
+    long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
     if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpace(cr3) != null)) {
       s = new AddressSpace(kmem, kernel.userSpace(cr3), arch.userTop());
@@ -388,6 +388,16 @@ public final class Machine implements ExecHost {
     UserCalls.checkName(name);
     requireWaiting();
     long[] values = UserCalls.syscallArgs(this, name, args);
+    if (!arch.syscallNumbers().containsKey(name)) {
+      // as the C library does where the arch lacks the call: fork = clone(SIGCHLD), pipe = pipe2
+      if (name.equals("fork")) {
+        return userCall("clone", new long[] {Kernel.SIGCHLD, 0, 0, 0, 0}, true);
+      }
+      if (name.equals("pipe")) {
+        return userCall("pipe2", new long[] {values[0], 0}, true);
+      }
+      throw new IllegalArgumentException(arch.name() + " has no system call " + name);
+    }
     return userCall(name, values, true);
   }
 
@@ -443,7 +453,7 @@ public final class Machine implements ExecHost {
       for (int i = 0; i < Math.min(n, args.length); i++) {
         c.set(arch.registers().arg(i), args[i]);
       }
-      push(c, userWaitPc);
+      arch.setUserReturn(kernel, c, space(c), userWaitPc);
       c.set(arch.registers().pc, fn.address());
     }
     int pid = kernel.pid(task);

@@ -164,6 +164,56 @@ public final class X86_64 implements Arch {
   }
 
   @Override
+  public String mmRegister() {
+    return "cr3";
+  }
+
+  @Override
+  public String switchToSymbol() {
+    return "__switch_to_asm";
+  }
+
+  @Override
+  public String switchToText() {
+    return "switch_to(prev, next, prev) [macro]: last = __switch_to_asm(prev, next)";
+  }
+
+  /** 4.16 x86 selects HAVE_COPY_THREAD_TLS: copy_thread_tls; 5.10+ copy_thread(p, args). */
+  @Override
+  public String copyThreadSymbol(Profile p) {
+    return p.has(Feature.KERNEL_CLONE) ? "copy_thread" : "copy_thread_tls";
+  }
+
+  @Override
+  public String cpuUpSymbol() {
+    return "native_cpu_up";
+  }
+
+  @Override
+  public String idleHaltSymbol() {
+    return "default_idle";
+  }
+
+  /** DEFINE_PER_CPU(int, __preempt_count) (cpu/common.c@4.16.13:1460, @6.19:2222). */
+  @Override
+  public long preemptCountAddress(Kernel k, int cpu) {
+    return k.perCpu("__preempt_count", cpu);
+  }
+
+  @Override
+  public void setUserReturn(Kernel k, kstack.cpu.Cpu cpu, kstack.mem.AddressSpace space, long ret) {
+    long sp = cpu.sp() - 8;
+    space.write(sp, 8, ret);
+    cpu.set("rsp", sp);
+  }
+
+  /** kernel/fork.c: the non-CLONE_BACKWARDS order (x86 selects CLONE_BACKWARDS only on 32-bit). */
+  @Override
+  public String[] cloneParams() {
+    return new String[] {"clone_flags", "newsp", "parent_tidptr", "child_tidptr", "tls"};
+  }
+
+  @Override
   public void buildRoutines(Kernel k) {
     X86Entry.build(k);
     X86Irq.build(k);

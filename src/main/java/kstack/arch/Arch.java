@@ -135,8 +135,8 @@ public interface Arch {
    */
   boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f);
 
-  /** Delivers a non-maskable interrupt to a CPU. */
-  void nmi(Kernel k, int cpu);
+  /** Why the arch takes no {@code nmi} command, or null when it has a modelled NMI. */
+  String noNmiReason();
 
   /** The NMI's vector. */
   int nmiVector();
@@ -146,6 +146,9 @@ public interface Arch {
 
   /** The vector of the local timer interrupt. */
   int timerVector();
+
+  /** user_mode(regs): whether a saved frame returns to user mode. */
+  boolean userModeRegs(Kernel k, long regs);
 
   /** Whether the CPU is executing in user mode now. */
   boolean inUserMode(Kernel k, int cpu);

@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.arch.arm64.Arm64;
 import kstack.arch.x86_64.X86_64;
 
 /** The architectures the simulator knows, by the name {@code --arch} takes. */
@@ -9,8 +10,9 @@ public final class Arches {
   public static Arch forName(String name) {
     return switch (name) {
       case "x86_64" -> new X86_64();
+      case "arm64" -> new Arm64();
       default -> throw new IllegalArgumentException("unknown architecture " + name
-          + " (known: x86_64)");
+          + " (known: x86_64, arm64)");
     };
   }
 }

@@ -39,6 +39,12 @@ public final class Cpu {
   }
 
   public void set(int reg, long value) {
+    if (reg == set.sp) {
+      int bank = set.spBank(regs);
+      if (bank >= 0) {
+        set(bank, value);
+      }
+    }
     long old = regs[reg];
     if (old == value) {
       return;

@@ -17,6 +17,10 @@ public final class RegisterSet {
   public final int ret;
   private final int[] args;
   private final int[] calleeSaved;
+  private int bankMode = -1;
+  private long bankMask;
+  private long bankValue;
+  private int bankSp = -1;
 
   public RegisterSet(List<String> names, String sp, String fp, String pc, String ret,
       List<String> args, List<String> calleeSaved) {
@@ -30,6 +34,24 @@ public final class RegisterSet {
     this.ret = of(ret);
     this.args = args.stream().mapToInt(this::of).toArray();
     this.calleeSaved = calleeSaved.stream().mapToInt(this::of).toArray();
+  }
+
+  /**
+   * Declares a banked stack pointer: while {@code (modeReg & mask) == value} the SP in use is
+   * {@code userSp} (arm64: at EL0t the SP is SP_EL0), so a write of {@code sp} also lands there.
+   * Called once, by the arch, before any CPU exists.
+   */
+  public RegisterSet bankSp(String modeReg, long mask, long value, String userSp) {
+    bankMode = of(modeReg);
+    bankMask = mask;
+    bankValue = value;
+    bankSp = of(userSp);
+    return this;
+  }
+
+  /** The register that also holds sp in the current mode, or -1. */
+  int spBank(long[] regs) {
+    return bankSp >= 0 && (regs[bankMode] & bankMask) == bankValue ? bankSp : -1;
   }
 
   public int of(String name) {

@@ -19,6 +19,17 @@ public interface Abi {
   /** Transfers control to target, leaving the return address where the arch keeps it. */
   void call(Exec x, long target);
 
+  /** Where a function returns to: the caller's pc and the stack pointer once it is back. */
+  record ReturnSite(long pc, long sp) {}
+
+  /**
+   * The return site of the function whose step {@code index} is about to run, given the CPU's
+   * stack and frame pointers and its link register (0 where the arch has none); {@code isRet}
+   * says the step is the final return. Used by {@code finish}.
+   */
+  ReturnSite returnSite(int index, boolean isRet, long sp, long fp, long link,
+      java.util.function.LongUnaryOperator readWord);
+
   /** Address of local slot i of the current frame (slot 0 holds the first parameter). */
   long localAddress(Exec x, int slot);
 }

@@ -134,8 +134,10 @@ public final class RoutineBuilder {
   public RoutineBuilder callWithStackArgs(String text, String target, Function<Exec, long[]> args,
       int stackArgs) {
     callVia(text, x -> x.symbol(target), args, null);
-    body.add(new Insn("drop " + stackArgs + " stacked argument(s)",
-        x -> x.setSp(x.sp() + (long) stackArgs * x.word())));
+    body.add(new Insn("drop the argument(s) passed on the stack, if any", x -> {
+      int onStack = Math.max(0, args.apply(x).length - x.cpu().registers().argCount());
+      x.setSp(x.sp() + (long) onStack * x.word());
+    }));
     return this;
   }
 

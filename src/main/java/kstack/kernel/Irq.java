@@ -19,6 +19,11 @@ final class Irq {
   static final long HARDIRQ_OFFSET = 1 << 16;
   static final long SOFTIRQ_OFFSET = 1 << 8;
 
+  /** Where invoke_softirq() goes: the arch's own-stack hook, or __do_softirq in place. */
+  private static String softirqEntry(Kernel k) {
+    return k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK) ? "do_softirq_own_stack" : "__do_softirq";
+  }
+
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     String softirq = "kernel/softirq.c";
@@ -32,7 +37,9 @@ final class Irq {
         .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
             x -> (preemptCount(k, x) & 0xffff00) != 0 || k.softirqPending(x.cpu().id()) == 0)
-        .call("  __do_softirq(): on the stack this interrupt runs on", "__do_softirq", null)
+        .call(k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK)
+            ? "  do_softirq_own_stack(): the arch moves to its IRQ stack"
+            : "  __do_softirq(): on the stack irq_exit runs on", softirqEntry(k), null)
         .label("out")
         .retVoid().build());
     RoutineBuilder d = k.c("__do_softirq", softirq).params().locals("pending");
@@ -67,12 +74,42 @@ final class Irq {
         .retVoid().build());
     buildFlow(k);
     buildHrtimer(k, v6);
+    if (v6) {
+      buildGenericEntry(k);
+    }
     k.add(k.c("preempt_schedule_irq", "kernel/sched/core.c").params()
         .label("again")
         .step("preempt_disable(); local_irq_enable()", k.arch::irqEnable)
         .call("__schedule(true)", "__schedule", x -> new long[] {1})
         .step("local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
         .branchIf("again", "while (need_resched())", x -> k.needResched(k.current(x)))
+        .retVoid().build());
+  }
+
+  /** kernel/entry/common.c: the exit work shared by system calls and interrupts. */
+  private static void buildGenericEntry(Kernel k) {
+    String entry = "kernel/entry/common.c";
+    k.add(k.c("exit_to_user_mode_loop", entry).params("regs", "ti_work")
+        .label("loop")
+        .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.needResched(k.current(x)))
+        .step("  local_irq_enable_exit_to_user(ti_work)", k.arch::irqEnable)
+        .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
+        .step("  local_irq_disable_exit_to_user()", k.arch::irqDisable)
+        .jump("loop", "}")
+        .label("out")
+        .ret("return ti_work", x -> 0).build());
+    k.add(k.c("irqentry_exit", entry).params("regs", "state")
+        .branchIf("kernel", "if (user_mode(regs))", x -> !k.arch.userModeRegs(k, x.local("regs")))
+        .branchIf("done", "  irqentry_exit_to_user_mode(regs) [inline]: work pending?",
+            x -> !k.needResched(k.current(x)))
+        .call("  exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
+            x -> new long[] {x.local("regs"), 0})
+        .jump("done", "  return")
+        .label("kernel")
+        .branchIf("done", "else: irqentry_exit_cond_resched() if CONFIG_PREEMPTION and need_resched",
+            x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x)))
+        .call("  preempt_schedule_irq()", "preempt_schedule_irq", null)
+        .label("done")
         .retVoid().build());
   }
 
@@ -104,7 +141,7 @@ final class Irq {
     k.add(k.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
             k.timeline.emit(new Event.Note(x.cpu().id(), "kstack_demo_tasklet",
-                "softirq work runs with rsp 0x" + Long.toHexString(x.sp()))))
+                "softirq work runs with sp 0x" + Long.toHexString(x.sp()))))
         .retVoid().build());
   }
 

@@ -139,7 +139,8 @@ public final class Kernel {
     this.timers = new JList<>(timeline);
     this.clockNs = new JCell<>(timeline, 0L);
     this.directMapNext = new JCell<>(timeline, consts.get("PAGE_OFFSET") + 0x10000000L);
-    this.vmallocNext = new JCell<>(timeline, consts.get("VMALLOC_START"));
+    this.vmallocNext = new JCell<>(timeline, consts.getOrDefault("VMALLOC_ALLOC_START",
+        consts.get("VMALLOC_START")));
     for (int c = 0; c < cpus; c++) {
       runQueues.add(new JList<>(timeline));
       cachedStacks.add(new JList<>(timeline));

@@ -556,18 +556,11 @@ public final class Machine implements ExecHost {
     long sp = c.sp();
     long fp = c.get(arch.registers().fp);
     AddressSpace s = space(c);
-    long ret;
-    long retSp;
-    if (i == 0 || r.insn(i).text().equals("ret")) {
-      ret = s.read(sp, 8);
-      retSp = sp + 8;
-    } else if (i == 1) {
-      ret = s.read(sp + 8, 8);
-      retSp = sp + 16;
-    } else {
-      ret = s.read(fp + 8, 8);
-      retSp = fp + 16;
-    }
+    long link = arch.registers().has("x30") ? c.get("x30") : 0;
+    Abi.ReturnSite site = arch.abi().returnSite(i, r.insn(i).text().startsWith("ret"), sp, fp,
+        link, a -> s.read(a, 8));
+    long ret = site.pc();
+    long retSp = site.sp();
     Goal outer = pending;
     String fn = r.name();
     Outcome o = start(new Goal("finish", () -> c.pc() == ret && c.sp() == retSp,
@@ -781,6 +774,9 @@ public final class Machine implements ExecHost {
   public Outcome nmi() {
     int cpu = selected;
     Cpu c = cpus[cpu];
+    if (arch.noNmiReason() != null) {
+      throw new IllegalArgumentException("nmi: " + arch.noNmiReason());
+    }
     if (c.pc() == 0) {
       throw new IllegalStateException("cpu " + cpu + " is not running");
     }

@@ -42,8 +42,9 @@ public enum Feature {
   SYSCALL_NR_ARG_AND_BOOL("arch/x86/entry/entry_64.S@6.19:88-160; arch/x86/entry/syscall_64.c@6.19",
       "sym:x64_sys_call,exit_to_user_mode_loop,__x64_sys_ni_syscall"),
   /** System calls are reached through pt_regs wrappers named {@code __x64_sys_NAME}. */
-  SYSCALL_PTREGS_WRAPPERS("arch/x86/include/asm/syscall_wrapper.h (since 4.17)",
-      "sym:__x64_sys_*,ksys_*,do_pipe2,do_sched_yield"),
+  SYSCALL_PTREGS_WRAPPERS("arch/x86/include/asm/syscall_wrapper.h (since 4.17); "
+      + "arch/arm64/include/asm/syscall_wrapper.h (present in 4.19.1)",
+      "sym:__x64_sys_*,__arm64_sys_*,ksys_*,do_pipe2,do_sched_yield"),
   /** Process creation enters through {@code _do_fork}. */
   DO_FORK("kernel/fork.c@4.16.13:2056",
       "sym:_do_fork,SyS_*,sys_*,copy_thread_tls,__vfs_read,__vfs_write,pipe_wait,pipe_read,pipe_write,syscall_return_slowpath,exit_to_usermode_loop"),
@@ -86,7 +87,15 @@ public enum Feature {
    * addresses and GS base is the CPU's offset (vmlinux.lds.S@6.19:333-334, research §9.1).
    */
   PERCPU_IN_IMAGE("arch/x86/kernel/vmlinux.lds.S@6.19:333-334; setup_percpu.c@6.19:32",
-      "sym:__per_cpu_start,__per_cpu_end");
+      "sym:__per_cpu_start,__per_cpu_end"),
+  /**
+   * Hardirq-exit softirqs go through the arch's do_softirq_own_stack(), which moves to the IRQ stack
+   * (arm64: arch/arm64/Kconfig@6.19:283 selects HAVE_SOFTIRQ_ON_OWN_STACK; arch/arm64/kernel/irq.c@6.19:65-75;
+   * invoke_softirq in kernel/softirq.c@6.19:487-508). Without it (arm64 4.16, x86_64 with
+   * HAVE_IRQ_EXIT_ON_IRQ_STACK) __do_softirq runs on whatever stack irq_exit runs on.
+   */
+  SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75",
+      "sym:do_softirq_own_stack,____do_softirq");
 
   private final String citation;
   private final String touches;

@@ -31,6 +31,29 @@ public final class Profiles {
         x86_64Config(true));
   }
 
+  /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
+  public static Profile arm64_4_16() {
+    return new Profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
+        INIT_TASK_SYMBOLS, DO_FORK), arm64Config());
+  }
+
+  /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
+  public static Profile arm64_6_19() {
+    return new Profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
+        KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
+        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK,
+        SYSCALL_PTREGS_WRAPPERS), arm64Config());
+  }
+
+  private static KernelConfig arm64Config() {
+    return KernelConfig.builder()
+        .option("KASAN", false, "MIN_THREAD_SHIFT 15: THREAD_SIZE 32 KiB (asm/memory.h)")
+        .option("VMAP_STACK", true, "stacks from vmalloc, 2*THREAD_SIZE aligned, so kernel_ventry "
+            + "can test one SP bit for an overflow")
+        .option("PREEMPT", false, "el1_irq may preempt (4.16 defconfig has it on)")
+        .build();
+  }
+
   private static KernelConfig x86_64Config(boolean hasFred) {
     KernelConfig.Builder b = KernelConfig.builder()
         .option("KASAN", false, "doubles THREAD_SIZE (KASAN_STACK_ORDER 1): page_64_types.h")
@@ -45,7 +68,12 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_4_16(), x86_64_6_19());
+    return List.of(x86_64_4_16(), x86_64_6_19(), arm64_4_16(), arm64_6_19());
+  }
+
+  /** The profiles of one architecture, oldest first. */
+  public static List<Profile> of(String arch) {
+    return all().stream().filter(p -> p.arch().equals(arch)).toList();
   }
 
   /**

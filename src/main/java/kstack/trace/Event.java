@@ -35,7 +35,7 @@ public sealed interface Event {
   record SyscallEntry(int cpu, int pid, String name, long nr, long userSp, long ptRegs)
       implements Event {
     public String describe() {
-      return String.format("[cpu%d] pid %d enters %s (nr %d): user rsp 0x%x, pt_regs at 0x%x",
+      return String.format("[cpu%d] pid %d enters %s (nr %d): user sp 0x%x, pt_regs at 0x%x",
           cpu, pid, name, nr, userSp, ptRegs);
     }
   }

@@ -153,16 +153,19 @@ class CliTest {
   static List<String[]> scenarios() {
     List<String[]> out = new ArrayList<>();
     for (String s : Scenarios.BUILTIN.keySet()) {
-      out.add(new String[] {s, "4.16"});
-      out.add(new String[] {s, "6.x"});
+      for (String arch : new String[] {"x86_64", "arm64"}) {
+        out.add(new String[] {s, arch + ":4.16"});
+        out.add(new String[] {s, arch + ":6.x"});
+      }
     }
     return out;
   }
 
   @ParameterizedTest
   @MethodSource("scenarios")
-  void everyBuiltInScenarioRunsOnEveryProfile(String scenario, String kernel) {
-    Run r = run("run", "--kernel", kernel, scenario);
+  void everyBuiltInScenarioRunsOnEveryProfile(String scenario, String profile) {
+    String[] ak = profile.split(":");
+    Run r = run("run", "--arch", ak[0], "--kernel", ak[1], scenario);
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     String[] lines = r.out().split("\n");

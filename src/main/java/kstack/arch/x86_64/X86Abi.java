@@ -45,6 +45,19 @@ final class X86Abi implements Abi {
         new Insn("ret", x -> x.ret(x.pop())));
   }
 
+  /** Before push rbp and at ret the return address is at [rsp]; after it, at [rbp + 8]. */
+  @Override
+  public ReturnSite returnSite(int index, boolean isRet, long sp, long fp, long link,
+      java.util.function.LongUnaryOperator readWord) {
+    if (index == 0 || isRet) {
+      return new ReturnSite(readWord.applyAsLong(sp), sp + 8);
+    }
+    if (index == 1) {
+      return new ReturnSite(readWord.applyAsLong(sp + 8), sp + 16);
+    }
+    return new ReturnSite(readWord.applyAsLong(fp + 8), fp + 16);
+  }
+
   @Override
   public void call(Exec x, long target) {
     x.push(x.nextPc());

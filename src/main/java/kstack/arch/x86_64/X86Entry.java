@@ -241,13 +241,6 @@ final class X86Entry {
           .callVia("switch (nr) { case N: return __x64_sys_NAME(regs); }",
               x -> target(k, x.local("nr")), x -> new long[] {x.local("regs")}, null)
           .ret("return ret", Exec::retval).build());
-      k.add(k.c("exit_to_user_mode_loop", "kernel/entry/common.c").params("regs", "ti_work")
-          .label("loop")
-          .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.needResched(k.current(x)))
-          .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
-          .jump("loop", "}")
-          .label("out")
-          .ret("return ti_work", x -> 0).build());
       k.add(k.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     } else {

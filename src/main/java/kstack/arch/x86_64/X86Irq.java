@@ -286,21 +286,6 @@ final class X86Irq {
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("vector")})
         .retVoid().build());
-    String entry = "kernel/entry/common.c";
-    k.add(k.c("irqentry_exit", entry).params("regs", "state")
-        .branchIf("kernel", "if (user_mode(regs))", x -> (x.read(x.local("regs")
-            + k.off("pt_regs", "cs")) & 3) == 0)
-        .branchIf("done", "  irqentry_exit_to_user_mode(regs) [inline]: work pending?",
-            x -> !k.needResched(k.current(x)))
-        .call("  exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-            x -> new long[] {x.local("regs"), 0})
-        .jump("done", "  return")
-        .label("kernel")
-        .branchIf("done", "else: irqentry_exit_cond_resched() if CONFIG_PREEMPTION and need_resched",
-            x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x)))
-        .call("  preempt_schedule_irq()", "preempt_schedule_irq", null)
-        .label("done")
-        .retVoid().build());
   }
 
   /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */

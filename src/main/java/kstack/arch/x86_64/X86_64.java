@@ -129,38 +129,16 @@ public final class X86_64 implements Arch {
    */
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {
-    if (p.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
-      return "__x64_sys_" + name;
-    }
-    return nargs == 0 ? "sys_" + name : "SyS_" + name;
+    return kstack.arch.SyscallWrappers.symbol("__x64", p.has(Feature.SYSCALL_PTREGS_WRAPPERS), name,
+        nargs);
   }
 
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
-    String sym = syscallSymbol(k.profile, name, params.length);
-    if (!k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
-      RoutineBuilder b = k.c(sym, source).params(params);
-      if (params.length > 0) {
-        k.alias("sys_" + name, sym);
-      }
-      return b;
-    }
     String[] regNames = {"di", "si", "dx", "r10", "r8", "r9"};
-    RoutineBuilder b = k.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params("regs")
-        .locals(params);
-    if (params.length > 0) {
-      StringBuilder t = new StringBuilder("__se_sys_" + name + "(");
-      for (int i = 0; i < params.length; i++) {
-        t.append(i == 0 ? "" : ", ").append("regs->").append(regNames[i]);
-      }
-      b.step(t + ") [folded in]: the arguments from pt_regs", x -> {
-        long r = x.local("regs");
-        for (int i = 0; i < params.length; i++) {
-          x.setLocal(params[i], x.read(r + k.off("pt_regs", regNames[i])));
-        }
-      });
-    }
-    return b;
+    return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
+        k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params, i -> regNames[i],
+        i -> k.off("pt_regs", regNames[i]));
   }
 
   @Override
@@ -401,8 +379,8 @@ public final class X86_64 implements Arch {
   }
 
   @Override
-  public void nmi(Kernel k, int cpu) {
-    deliverInterrupt(k, cpu, X86Exceptions.NMI_VECTOR);
+  public String noNmiReason() {
+    return null;
   }
 
   @Override
@@ -419,6 +397,11 @@ public final class X86_64 implements Arch {
   @Override
   public int timerVector() {
     return X86Irq.LOCAL_TIMER_VECTOR;
+  }
+
+  @Override
+  public boolean userModeRegs(Kernel k, long regs) {
+    return (k.mem.read64(regs + k.off("pt_regs", "cs")) & 3) == 3;
   }
 
   @Override

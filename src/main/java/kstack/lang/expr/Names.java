@@ -94,6 +94,7 @@ final class Names {
       case "pc" -> regs.name(regs.pc);
       case "sp" -> regs.name(regs.sp);
       case "fp" -> regs.name(regs.fp);
+      case "retval" -> regs.name(regs.ret);
       default -> name;
     };
     if (!regs.has(real)) {

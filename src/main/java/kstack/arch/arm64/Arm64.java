@@ -1,0 +1,389 @@
+package kstack.arch.arm64;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.arch.Arch;
+import kstack.arch.PerCpuVar;
+import kstack.cpu.Cpu;
+import kstack.cpu.RegisterSet;
+import kstack.exec.Abi;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+import kstack.mem.AddressSpace;
+import kstack.mem.MemoryFault;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+
+/**
+ * arm64 (AArch64, 4 KiB pages, 48-bit VA, VMAP_STACK): SP_EL0 holds current in the kernel,
+ * exceptions push nothing and switch to SP_EL1, kernel_entry builds pt_regs at the top of the task
+ * stack, __switch_to calls cpu_switch_to, which saves x19..x28, fp, sp, pc in thread.cpu_context.
+ * Sources: research/arm64.md (4.16.13 and 6.19), linux-facts §1.2, §2.3, §3.6, §4.3, §5.3, §6.3, §7.3.
+ */
+public final class Arm64 implements Arch {
+  static final long PSR_MODE_EL0T = 0x0;
+  static final long PSR_MODE_EL1H = 0x5;
+  static final long PSR_I_BIT = 0x80;
+  static final long PSR_IL_BIT = 1L << 20;
+
+  private final RegisterSet regs;
+  private final Abi abi = new Arm64Abi();
+  private final Types types = new Types(8);
+
+  public Arm64() {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i <= 30; i++) {
+      names.add("x" + i);
+    }
+    names.addAll(List.of("sp", "pc", "pstate", "sp_el0", "sp_el1", "elr_el1", "spsr_el1",
+        "esr_el1", "far_el1", "ttbr0_el1", "tpidr_el1", "tpidr_el0", "tpidrro_el0", "vbar_el1",
+        "gic_iar"));
+    regs = new RegisterSet(names, "sp", "x29", "pc", "x0",
+        List.of("x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"),
+        List.of("x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29"))
+        .bankSp("pstate", 0xf, PSR_MODE_EL0T, "sp_el0");
+  }
+
+  @Override
+  public String name() {
+    return "arm64";
+  }
+
+  @Override
+  public RegisterSet registers() {
+    return regs;
+  }
+
+  @Override
+  public Abi abi() {
+    return abi;
+  }
+
+  @Override
+  public Types types() {
+    return types;
+  }
+
+  /** TASK_SIZE_64 = 1 << VA_BITS (processor.h@4.16.13:22, @6.19:56), 48-bit VA. */
+  @Override
+  public long userTop() {
+    return 1L << 48;
+  }
+
+  @Override
+  public Map<String, StructLayout> layouts(Profile p) {
+    return Arm64Layouts.build(p, types);
+  }
+
+  /**
+   * research arm64.md §1: THREAD_SIZE 16 KiB (32 KiB with KASAN), THREAD_ALIGN 2 * THREAD_SIZE under
+   * VMAP_STACK; the 48-bit layout flipped between 4.16 (linear map in the upper half) and 6.19.
+   */
+  @Override
+  public Map<String, Long> constants(Profile p) {
+    boolean v6 = p.has(Feature.KERNEL_CLONE);
+    boolean kasan = p.config("KASAN");
+    long threadSize = kasan ? 32768 : 16384;
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("PAGE_SIZE", 4096L);
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", p.config("VMAP_STACK") || v6 ? 2 * threadSize : threadSize);
+    c.put("THREAD_SHIFT", kasan ? 15L : 14L);
+    c.put("TOP_OF_KERNEL_STACK_PADDING", 0L);
+    c.put("SIZEOF_PTREGS", 320L);
+    c.put("IRQ_STACK_SIZE", threadSize);
+    c.put("OVERFLOW_STACK_SIZE", 4096L);
+    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
+    c.put("PAGE_OFFSET", v6 ? 0xffff000000000000L : 0xffff800000000000L);
+    c.put("MODULES_VADDR", v6 ? 0xffff800000000000L : 0xffff000000000000L);
+    c.put("KIMAGE_VADDR", v6 ? 0xffff800080000000L : 0xffff000008000000L);
+    c.put("__START_KERNEL", v6 ? 0xffff800080000000L : 0xffff000008080000L);
+    c.put("VMALLOC_START", v6 ? 0xffff800080000000L : 0xffff000008000000L);
+    c.put("VMALLOC_ALLOC_START", v6 ? 0xffff800090000000L : 0xffff000010000000L);
+    c.put("TASK_SIZE_MAX", 1L << 48);
+    c.put("STACK_TOP", 1L << 48);
+    return c;
+  }
+
+  /** include/uapi/asm-generic/unistd.h: no pipe, no fork on arm64 (research arm64.md §4.3). */
+  @Override
+  public Map<String, Integer> syscallNumbers() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put("pipe2", 59);
+    m.put("read", 63);
+    m.put("write", 64);
+    m.put("exit", 93);
+    m.put("nanosleep", 101);
+    m.put("sched_yield", 124);
+    m.put("getpid", 172);
+    m.put("clone", 220);
+    m.put("execve", 221);
+    m.put("wait4", 260);
+    m.put("finit_module", 273);
+    return m;
+  }
+
+  /** 4.16: SyS_NAME with the sys_NAME alias (no wrappers); 6.19: __arm64_sys_NAME(regs). */
+  @Override
+  public String syscallSymbol(Profile p, String name, int nargs) {
+    return kstack.arch.SyscallWrappers.symbol("__arm64", p.has(Feature.SYSCALL_PTREGS_WRAPPERS), name,
+        nargs);
+  }
+
+  @Override
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+    return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
+        k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params,
+        i -> "regs[" + i + "]",
+        i -> 8 * i);
+  }
+
+  @Override
+  public String mmRegister() {
+    return "ttbr0_el1";
+  }
+
+  @Override
+  public String switchToSymbol() {
+    return "__switch_to";
+  }
+
+  @Override
+  public String switchToText() {
+    return "switch_to(prev, next, prev) [generic macro]: last = __switch_to(prev, next)";
+  }
+
+  /** arm64 4.16 has no HAVE_COPY_THREAD_TLS: copy_thread_tls is an inline wrapper (§4.4). */
+  @Override
+  public String copyThreadSymbol(Profile p) {
+    return "copy_thread";
+  }
+
+  @Override
+  public String cpuUpSymbol() {
+    return "__cpu_up";
+  }
+
+  @Override
+  public String idleHaltSymbol() {
+    return "cpu_do_idle";
+  }
+
+  /** thread_info.preempt_count of current: arm64 keeps it in the task, not per CPU. */
+  @Override
+  public long preemptCountAddress(Kernel k, int cpu) {
+    return current(k, cpu) + k.offPath("task_struct", "thread_info.preempt_count");
+  }
+
+  @Override
+  public void setUserReturn(Kernel k, Cpu cpu, AddressSpace space, long ret) {
+    cpu.set("x30", ret);
+  }
+
+  /** CLONE_BACKWARDS (arch/arm64/Kconfig@4.16.13:59): tls in x3, child_tidptr in x4. */
+  @Override
+  public String[] cloneParams() {
+    return new String[] {"clone_flags", "newsp", "parent_tidptr", "tls", "child_tidptr"};
+  }
+
+  @Override
+  public void buildRoutines(Kernel k) {
+    Arm64Entry.build(k);
+    Arm64Process.build(k);
+    Arm64Boot.build(k);
+  }
+
+  @Override
+  public void linkData(Kernel k, Linker l) {
+    Arm64Boot.linkData(k, l);
+  }
+
+  @Override
+  public List<PerCpuVar> perCpuVars(Kernel k) {
+    return Arm64Boot.perCpuVars(k);
+  }
+
+  @Override
+  public boolean perCpuZeroBased(Profile p) {
+    return false;
+  }
+
+  @Override
+  public long perCpuAddress(Kernel k, String name) {
+    return k.symbol(name);
+  }
+
+  @Override
+  public void initPerCpu(Kernel k, int cpu) {
+    Arm64Boot.initPerCpu(k, cpu);
+  }
+
+  @Override
+  public void initThread(Kernel k, long initTask) {
+    // INIT_THREAD leaves cpu_context zero; init_task runs on the boot CPU without a switch.
+  }
+
+  @Override
+  public void powerOn(Kernel k, int cpu) {
+    Arm64Boot.powerOn(k, cpu);
+  }
+
+  /**
+   * get_current() reads SP_EL0 (asm/current.h). At EL0, SP_EL0 is the user SP, so the kernel's
+   * notion of current is the per-CPU __entry_task that kernel_entry will load; before the boot code
+   * sets SP_EL0, init_task.
+   */
+  @Override
+  public long current(Kernel k, int cpu) {
+    Cpu c = k.cpu(cpu);
+    long t = c.get("sp_el0");
+    if (inUserMode(k, cpu) || (t != 0 && Long.compareUnsigned(t, userTop()) < 0)) {
+      // at EL0, or in kernel_exit after SP_EL0 got the user SP back: the task is __entry_task
+      return k.mem.read64(k.perCpu("__entry_task", cpu));
+    }
+    return t == 0 ? k.symbol("init_task") : t;
+  }
+
+  /** task_pt_regs: (struct pt_regs *)(THREAD_SIZE + task_stack_page(p)) - 1 (no padding). */
+  @Override
+  public long taskPtRegs(Kernel k, long task) {
+    return k.taskStackPage(task) + k.threadSize - 320;
+  }
+
+  @Override
+  public long taskTopOfStack(Kernel k, long task) {
+    return k.taskStackPage(task) + k.threadSize;
+  }
+
+  @Override
+  public void userSyscall(Exec x, int nr) {
+    x.set("x8", nr);
+    syscallInstruction(x);
+  }
+
+  /**
+   * [ARCH] SVC from EL0: ELR_EL1 = the next instruction, SPSR_EL1 = PSTATE, DAIF masked, the stack
+   * pointer becomes SP_EL1 (SP_EL0 keeps the user SP), the vector at VBAR_EL1 + 0x400 runs.
+   */
+  @Override
+  public void syscallInstruction(Exec x) {
+    takeException(x.cpu(), x.nextPc(), 0x400, 0x15L << 26);
+    x.jumpTo(x.reg("pc"));
+  }
+
+  /** Exception entry: what the CPU does, shared by SVC, IRQs and aborts. */
+  static void takeException(Cpu c, long returnPc, int vectorOffset, long esr) {
+    boolean fromEl0 = (c.get("pstate") & 0xf) == PSR_MODE_EL0T;
+    c.set("elr_el1", returnPc);
+    c.set("spsr_el1", c.get("pstate"));
+    c.set("esr_el1", esr);
+    c.set("pstate", PSR_MODE_EL1H | PSR_I_BIT | 0x340);
+    if (fromEl0) {
+      c.set("sp", c.get("sp_el1")); // SPSel: EL1h uses SP_EL1; SP_EL0 keeps the user SP
+    }
+    c.set("pc", c.get("vbar_el1") + (fromEl0 ? vectorOffset : vectorOffset - 0x200));
+  }
+
+  @Override
+  public void setSyscallRegisters(Cpu cpu, int nr, long[] args) {
+    cpu.set("x8", nr);
+    for (int i = 0; i < args.length; i++) {
+      cpu.set("x" + i, args[i]);
+    }
+  }
+
+  @Override
+  public void irqEnable(Exec x) {
+    x.set("pstate", x.reg("pstate") & ~PSR_I_BIT);
+  }
+
+  @Override
+  public void irqDisable(Exec x) {
+    x.set("pstate", x.reg("pstate") | PSR_I_BIT);
+  }
+
+  @Override
+  public boolean irqsEnabled(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("pstate") & PSR_I_BIT) == 0;
+  }
+
+  /** [ARCH] An IRQ: vector +0x480 from EL0, +0x280 from EL1h; nothing is pushed. */
+  @Override
+  public String deliverInterrupt(Kernel k, int cpu, int vector) {
+    Cpu c = k.cpu(cpu);
+    boolean el0 = inUserMode(k, cpu);
+    c.set("gic_iar", vector); // what the GIC's acknowledge register will read
+    takeException(c, c.get("pc"), 0x480, 0);
+    return el0 ? (k.profile.has(Feature.KERNEL_CLONE) ? "el0t_64_irq" : "el0_irq")
+        : (k.profile.has(Feature.KERNEL_CLONE) ? "el1h_64_irq" : "el1_irq");
+  }
+
+  /** Every line is a GIC SPI wired to the demo device; the vector is the IRQ exception itself. */
+  @Override
+  public int irqVector(int irq) {
+    return irq >= 0 && irq < 16 ? 32 + irq : -1;
+  }
+
+  @Override
+  public int timerVector() {
+    return 27; // the virtual timer's PPI (arch_timer_handler_virt)
+  }
+
+  /**
+   * A kernel-mode store below the stack base is a data abort at EL1; the vector's SP test
+   * (kernel_ventry: bit THREAD_SHIFT of the new SP) sends it to the overflow stack.
+   */
+  @Override
+  public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
+    Cpu c = k.cpu(cpu);
+    if (inUserMode(k, cpu)) {
+      return false;
+    }
+    c.set("far_el1", f.address());
+    k.timeline.emit(new kstack.trace.Event.Note(cpu, "data abort", String.format(
+        "%s at %s: %s", f.isWrite() ? "write" : "read", k.symbols.describe(c.get("pc")),
+        f.getMessage())));
+    takeException(c, c.get("pc"), 0x400, 0x25L << 26);
+    return true;
+  }
+
+  @Override
+  public String noNmiReason() {
+    return "arm64 has no architectural NMI; the pseudo-NMI built on GIC interrupt priorities "
+        + "(CONFIG_ARM64_PSEUDO_NMI) is not modelled";
+  }
+
+  @Override
+  public int nmiVector() {
+    return -1;
+  }
+
+  @Override
+  public boolean userModeRegs(Kernel k, long regs) {
+    return (k.mem.read64(regs + Arm64Entry.S_PSTATE) & 0xf) == PSR_MODE_EL0T;
+  }
+
+  @Override
+  public boolean inUserMode(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("pstate") & 0xf) == PSR_MODE_EL0T && k.cpu(cpu).get("pc") != 0
+        && Long.compareUnsigned(k.cpu(cpu).get("pc"), userTop()) < 0;
+  }
+
+  @Override
+  public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
+    return new Arm64Unwind(k, this).unwind(task, running, cpu);
+  }
+
+  @Override
+  public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
+    return new Arm64Unwind(k, this).describe(task, running, cpu);
+  }
+}

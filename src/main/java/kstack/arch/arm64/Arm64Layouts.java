@@ -1,0 +1,63 @@
+package kstack.arch.arm64;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+
+/**
+ * arm64 struct layouts (linux-facts §2.3, research arm64.md §3.4, §6.2): pt_regs is 320 bytes in
+ * both generations, ending in the final frame record; cpu_context (x19..x28, fp, sp, pc) opens
+ * thread_struct. CONFIG_ARM64_SW_TTBR0_PAN and shadow call stacks are off (their members are absent).
+ */
+final class Arm64Layouts {
+  private Arm64Layouts() {}
+
+  static Map<String, StructLayout> build(Profile p, Types t) {
+    boolean v6 = p.has(Feature.KERNEL_CLONE);
+    Map<String, StructLayout> m = new LinkedHashMap<>();
+    StructLayout.Builder r = StructLayout.builder("pt_regs",
+        "arch/arm64/include/asm/ptrace.h@" + p.version())
+        .add("regs", t.array(t.u64, 31), "x0..x30 at the exception (x8: syscall number)")
+        .add("sp", t.u64, "the interrupted SP (SP_EL0 for EL0 entries)")
+        .add("pc", t.u64, "ELR_EL1: where the exception returns")
+        .add("pstate", t.u64, "SPSR_EL1 (mode EL0t 0x0, EL1h 0x5)")
+        .add("orig_x0", t.u64, "the first argument, kept for restarts")
+        .add("syscallno", t.s32, "NO_SYSCALL (-1) or the number");
+    if (v6) {
+      StructLayout meta = StructLayout.builder("frame_record_meta",
+          "arch/arm64/include/asm/stacktrace/frame.h@6.19")
+          .add("fp", t.u64).add("lr", t.u64).add("type", t.u64, "FINAL 1, PT_REGS 2").build();
+      m.put("frame_record_meta", meta);
+      r.add("pmr", t.u32, "pseudo-NMI only").add("sdei_ttbr1", t.u64)
+          .add("stackframe", t.struct(meta), "the metadata frame record");
+    } else {
+      r.add("unused2", t.u32).add("orig_addr_limit", t.u64).add("unused", t.u64)
+          .add("stackframe", t.array(t.u64, 2), "{0, 0} ends a user task's frame chain");
+    }
+    m.put("pt_regs", r.build());
+    StructLayout.Builder ti = StructLayout.builder("thread_info",
+        "arch/arm64/include/asm/thread_info.h@" + p.version()).add("flags", t.ulong, "TIF_* flags");
+    if (v6) {
+      ti.add("preempt_count", t.u64, "union { u64 preempt_count; struct { u32 count, need_resched } }")
+          .add("cpu", t.u32);
+    } else {
+      ti.add("addr_limit", t.ulong, "mm_segment_t").add("preempt_count", t.s32);
+    }
+    m.put("thread_info", ti.build());
+    StructLayout ctx = StructLayout.builder("cpu_context", "arch/arm64/include/asm/processor.h@"
+        + p.version())
+        .add("x19", t.ulong, "kernel thread: the function").add("x20", t.ulong, "kernel thread: its argument")
+        .add("x21", t.ulong).add("x22", t.ulong).add("x23", t.ulong).add("x24", t.ulong)
+        .add("x25", t.ulong).add("x26", t.ulong).add("x27", t.ulong).add("x28", t.ulong)
+        .add("fp", t.ulong, "x29 at the switch").add("sp", t.ulong, "SP at the switch")
+        .add("pc", t.ulong, "where cpu_switch_to returns: in __switch_to, or ret_from_fork").build();
+    m.put("cpu_context", ctx);
+    m.put("thread_struct", StructLayout.builder("thread_struct", "arch/arm64/include/asm/processor.h@"
+        + p.version()).add("cpu_context", t.struct(ctx), "first member")
+        .add("tp_value", t.ulong, "TPIDR_EL0").build());
+    return m;
+  }
+}

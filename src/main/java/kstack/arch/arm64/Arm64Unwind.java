@@ -1,0 +1,247 @@
+package kstack.arch.arm64;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kstack.exec.Routine;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.layout.StructLayout;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+import kstack.mem.Memory;
+import kstack.profile.Feature;
+
+/**
+ * The arm64 frame-record unwinder (stacktrace.c@4.16.13:43-87, @6.19:165-245): a blocked task
+ * starts at thread.cpu_context (pc in __switch_to, fp its record); each record is {fp, lr}. 4.16
+ * ends at a {0, 0} record (or fp 0 after ret_from_fork); 6.19 ends at the FINAL metadata record at
+ * task_pt_regs(task)->stackframe, and a PT_REGS record continues from regs->pc and regs->regs[29].
+ */
+final class Arm64Unwind {
+  private final Kernel k;
+  private final Arm64 arch;
+  private final boolean v6;
+
+  Arm64Unwind(Kernel k, Arm64 arch) {
+    this.k = k;
+    this.arch = arch;
+    this.v6 = k.profile.has(Feature.KERNEL_CLONE);
+  }
+
+  private String name(long pc) {
+    String s = k.symbols.describe(pc);
+    return s == null ? String.format("0x%x", pc) : s;
+  }
+
+  private String fn(long pc) {
+    String n = name(pc);
+    int plus = n.indexOf('+');
+    return plus < 0 ? n : n.substring(0, plus);
+  }
+
+  private long off(long pc) {
+    String n = name(pc);
+    int plus = n.indexOf("+0x");
+    return plus < 0 ? 0 : Long.parseUnsignedLong(n.substring(plus + 3), 16);
+  }
+
+  private String kindOf(long a, long task, int cpu, boolean running) {
+    long s = k.stack(task);
+    if (Long.compareUnsigned(a - s, k.threadSize) < 0) {
+      return "task";
+    }
+    if (!running) {
+      return null;
+    }
+    long irq = k.mem.read64(k.perCpu("irq_stack_ptr", cpu));
+    if (irq != 0 && Long.compareUnsigned(a - irq, k.threadSize) < 0) {
+      return "irq";
+    }
+    long ov = k.perCpu("overflow_stack", cpu);
+    if (Long.compareUnsigned(a - ov, 4096) < 0) {
+      return "overflow";
+    }
+    return null;
+  }
+
+  List<Frame> unwind(long task, boolean running, int cpu) {
+    List<Frame> out = new ArrayList<>();
+    if (k.stack(task) == 0) {
+      return out;
+    }
+    long pc;
+    long fp;
+    if (running) {
+      var c = k.cpu(cpu);
+      pc = c.get("pc");
+      fp = c.get("x29");
+      long sp = c.get("sp");
+      if (arch.inUserMode(k, cpu)) {
+        userFrames(task, pc, fp, sp, c.get("x30"), out);
+        return out;
+      }
+      String kind = kindOf(sp, task, cpu, true);
+      out.add(new Frame(fn(pc), pc, off(pc), kind == null ? "unknown" : kind, 0, ""));
+      Routine r = k.host().routineAt(pc);
+      long lr0 = c.get("x30");
+      if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
+          && k.host().routineAt(lr0) != r && (fp == 0 || k.mem.read64(fp + 8) != lr0)) {
+        // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
+        out.add(new Frame(fn(lr0), lr0, off(lr0), kind == null ? "unknown" : kind, 0, ""));
+      }
+      if (r != null && r.kind() != Routine.Kind.ASM) {
+        int i = r.indexOf(pc);
+        if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
+          long lr = c.get("x30");
+          out.add(new Frame(fn(lr), lr, off(lr), kind == null ? "unknown" : kind, 0, ""));
+        } else if (i == 1) {
+          long lr = k.mem.read64(sp + 8);
+          out.add(new Frame(fn(lr), lr, off(lr), kind == null ? "unknown" : kind, 0, ""));
+        }
+      }
+    } else {
+      pc = k.mem.read64(task + Arm64Process.ctx(k, "pc"));
+      fp = k.mem.read64(task + Arm64Process.ctx(k, "fp"));
+      out.add(new Frame(fn(pc), pc, off(pc), "task", 0, "blocked in __switch_to: "
+          + "thread.cpu_context"));
+    }
+    walk(task, fp, running, cpu, out);
+    return out;
+  }
+
+  private void walk(long task, long fp, boolean running, int cpu, List<Frame> out) {
+    long regsTop = arch.taskPtRegs(k, task);
+    long finalRecord = regsTop + Arm64Entry.stackframe(k);
+    for (int guard = 0; fp != 0 && guard < 512; guard++) {
+      String kind = kindOf(fp, task, cpu, running);
+      if (kind == null || (fp & 7) != 0) {
+        break;
+      }
+      long nfp = k.mem.read64(fp);
+      long lr = k.mem.read64(fp + 8);
+      if (nfp == 0 && lr == 0) {
+        long type = v6 ? k.mem.read64(fp + 16) : 0;
+        if (fp == finalRecord) {
+          userAfterRegs(task, regsTop, out);
+          return;
+        }
+        if (v6 && type == 2) {
+          long regs = fp - Arm64Entry.stackframe(k);
+          long ip = k.mem.read64(regs + Arm64Entry.S_PC);
+          out.add(new Frame("--- pt_regs ---", regs, 0, kind, regs,
+              "interrupted kernel code at " + name(ip)));
+          String k2 = kindOf(k.mem.read64(regs + Arm64Entry.S_SP), task, cpu, running);
+          out.add(new Frame(fn(ip), ip, off(ip), k2 == null ? kind : k2, 0, ""));
+          fp = k.mem.read64(regs + 8L * 29);
+          continue;
+        }
+        break;
+      }
+      out.add(new Frame(fn(lr), lr, off(lr), kind, fp, ""));
+      fp = nfp;
+    }
+  }
+
+  private void userAfterRegs(long task, long regs, List<Frame> out) {
+    long pstate = k.mem.read64(regs + Arm64Entry.S_PSTATE);
+    if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.taskRead(task, "mm") == 0) {
+      return;
+    }
+    long pc = k.mem.read64(regs + Arm64Entry.S_PC);
+    long sp = k.mem.read64(regs + Arm64Entry.S_SP);
+    out.add(new Frame("--- pt_regs ---", regs, 0, "task", regs,
+        String.format("user pc 0x%x, sp 0x%x at task_pt_regs 0x%x", pc, sp, regs)));
+    userFrames(task, pc, k.mem.read64(regs + 8L * 29), sp, k.mem.read64(regs + 8L * 30), out);
+  }
+
+  private void userFrames(long task, long pc, long fp, long sp, long lr, List<Frame> out) {
+    Memory um = k.host().userMemoryOf(task);
+    if (um == null) {
+      return;
+    }
+    out.add(new Frame(fn(pc), pc, off(pc), "user", 0, ""));
+    Routine r = k.host().routineAt(pc);
+    if (r != null && r.kind() == Routine.Kind.USER && r.bodyStart() > 0) {
+      int i = r.indexOf(pc);
+      if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
+        out.add(new Frame(fn(lr), lr, off(lr), "user", 0, ""));
+      } else if (i == 1) {
+        long l = um.isMapped(sp + 8) ? um.read64(sp + 8) : 0;
+        out.add(new Frame(fn(l), l, off(l), "user", 0, ""));
+      }
+    }
+    for (int guard = 0; fp != 0 && guard < 256; guard++) {
+      if (!um.isMapped(fp)) {
+        break;
+      }
+      long ret = um.read64(fp + 8);
+      long next = um.read64(fp);
+      if (ret == 0) {
+        break;
+      }
+      out.add(new Frame(fn(ret), ret, off(ret), "user", fp, ""));
+      if (next != 0 && Long.compareUnsigned(next, fp) <= 0) {
+        break;
+      }
+      fp = next;
+    }
+  }
+
+  List<StackWord> describe(long task, boolean running, int cpu) {
+    List<StackWord> out = new ArrayList<>();
+    long stack = k.stack(task);
+    if (stack == 0) {
+      return out;
+    }
+    long top = stack + k.threadSize;
+    long regs = arch.taskPtRegs(k, task);
+    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    StructLayout l = k.struct("pt_regs");
+    for (Field f : l.fields()) {
+      for (int w = 0; w < Math.max(1, f.size() / 8); w++) {
+        String n = f.name().equals("regs") ? "pt_regs->regs[" + w + "]"
+            : f.size() > 8 ? "pt_regs->" + f.name() + "[" + w + "]" : "pt_regs->" + f.name();
+        labels.put(regs + f.offset() + 8L * w, new String[] {"pt_regs", n
+            + (f.note().isEmpty() || w > 0 ? "" : " (" + f.note() + ")")});
+      }
+    }
+    long low;
+    if (running && !arch.inUserMode(k, cpu)) {
+      low = k.cpu(cpu).get("sp");
+      if (Long.compareUnsigned(low - stack, k.threadSize) >= 0) {
+        low = regs;
+      }
+    } else if (running) {
+      low = regs;
+    } else {
+      low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
+    }
+    for (Frame f : unwind(task, running, cpu)) {
+      long fa = f.frameAddr();
+      if (fa != 0 && Long.compareUnsigned(fa - stack, k.threadSize) < 0
+          && !f.function().startsWith("---") && !f.stack().equals("user")) {
+        labels.put(fa, new String[] {"frame", "frame record: saved x29"});
+        labels.put(fa + 8, new String[] {"retaddr", "frame record: x30 -> " + name(k.mem.read64(fa + 8))});
+      }
+    }
+    for (long a = low & -8L; Long.compareUnsigned(a, top) < 0; a += 8) {
+      long v = k.mem.read64(a);
+      String[] lab = labels.get(a);
+      if (lab == null) {
+        lab = new String[] {"local", "local / saved register"};
+      }
+      out.add(new StackWord(a, v, lab[0], lab[1]));
+    }
+    long unused = low - stack - 8;
+    if (unused > 0) {
+      out.add(0, new StackWord(stack + 8, 0, "unused", String.format(
+          "%d bytes below the live stack (0x%x..0x%x)", unused, stack + 8, low - 1)));
+    }
+    long magic = k.mem.read64(stack);
+    out.add(0, new StackWord(stack, magic, "magic", magic == Kernel.STACK_END_MAGIC
+        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    return out;
+  }
+}

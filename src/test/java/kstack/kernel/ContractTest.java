@@ -1,0 +1,131 @@
+package kstack.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.machine.TaskInfo;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract every architecture and generation passes: stack bounds and alignment, pt_regs at the
+ * top of the stack, an empty kernel stack on every return to user mode, current found the
+ * profile's way, and a blocked task resumed exactly where it stopped.
+ */
+class ContractTest {
+  static List<Profile> profiles() {
+    return Profiles.all();
+  }
+
+  private static Machine spawned(Profile p) {
+    Machine m = Machine.create(p, 1);
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.spawn("sh").stop()).isEqualTo(Outcome.Stop.DONE);
+    return m;
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void everyStackIsAlignedAndEndsInTheMagic(Profile p) {
+    Machine m = spawned(p);
+    long align = m.kernel().constant("THREAD_ALIGN");
+    for (TaskInfo t : m.ps()) {
+      assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
+      assertThat(m.kernelMemory().read64(t.stack())).as("pid %d", t.pid())
+          .isEqualTo(Kernel.STACK_END_MAGIC);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void inASystemCallPtRegsSitAtTheTopAndHoldTheUserStackPointer(Profile p) {
+    Machine m = spawned(p);
+    var regs = m.arch().registers();
+    long userSp = m.cpu(0).get(regs.sp);
+    m.addBreakpoint("vfs_write");
+    assertThat(m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    long task = m.current();
+    long pt = m.taskPtRegs(task);
+    assertThat(pt + m.struct("pt_regs").size()
+        + m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING"))
+        .isEqualTo(m.kernel().stack(task) + m.kernel().threadSize);
+    assertThat(m.kernelMemory().read64(pt + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
+    long sp = m.cpu(0).get(regs.sp);
+    assertThat(sp).isBetween(m.kernel().stack(task), pt);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void everyReturnToUserLeavesOnlyUserFrames(Profile p) {
+    Machine m = spawned(p);
+    var regs = m.arch().registers();
+    long sp = m.cpu(0).get(regs.sp);
+    long pc = m.cpu(0).get(regs.pc);
+    for (String call : new String[] {"getpid", "pipe", "sched_yield", "write"}) {
+      List<Machine.Arg> args = call.equals("write")
+          ? List.of(Machine.Arg.of(1), Machine.Arg.of("hi")) : List.of();
+      assertThat(m.syscall(call, args).stop()).isEqualTo(Outcome.Stop.DONE);
+      assertThat(m.arch().inUserMode(m.kernel(), 0)).isTrue();
+      assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("user"));
+      assertThat(m.cpu(0).get(regs.sp)).as(call).isEqualTo(sp);
+      assertThat(m.cpu(0).get(regs.pc)).as(call).isEqualTo(pc);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void currentIsFoundTheProfilesWay(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    long task = m.findTaskByVpid(3);
+    if (p.arch().equals("arm64")) {
+      assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
+    } else {
+      assertThat(m.kernelMemory().read64(m.perCpuAddress("current_task", 0))).isEqualTo(task);
+    }
+    assertThat(m.current()).isEqualTo(task);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aBlockedTaskResumesExactlyWhereItStopped(Profile p) {
+    Machine m = spawned(p);
+    var regs = m.arch().registers();
+    long sp = m.cpu(0).get(regs.sp);
+    m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
+    List<String> chain = m.backtrace(3).stream().map(Frame::function).toList();
+    assertThat(chain).contains("schedule", "do_nanosleep");
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.cpu(0).get(regs.sp)).isEqualTo(sp);
+    assertThat(m.cpu(0).get(regs.ret)).isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void kthreadsAreChildrenOfKthreadd(Profile p) {
+    Machine m = Machine.create(p, 1);
+    m.boot();
+    assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
+    long t = m.findTaskByVpid(3);
+    assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(2));
+    assertThat(m.kernel().comm(t)).isEqualTo("worker");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anInterruptReturnsToTheInterruptedCode(Profile p) {
+    Machine m = spawned(p);
+    var regs = m.arch().registers();
+    long pc = m.cpu(0).get(regs.pc);
+    assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get(regs.pc)).isEqualTo(pc);
+  }
+}

@@ -135,6 +135,15 @@ public interface Arch {
    */
   boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f);
 
+  /**
+   * The vector of a synchronous exception the {@code exception} command can raise by its short
+   * name ({@code db}, {@code mc} on x86_64), or -1.
+   */
+  int exceptionVector(String name);
+
+  /** The names {@link #exceptionVector} knows, for messages. */
+  java.util.List<String> exceptionNames();
+
   /** Why the arch takes no {@code nmi} command, or null when it has a modelled NMI. */
   String noNmiReason();
 

@@ -48,6 +48,16 @@ final class Commands {
       }
       case "tick" -> noArgs(c, () -> s.outcome(cmd, m.tick()));
       case "nmi" -> noArgs(c, () -> s.outcome(cmd, m.nmi()));
+      case "exception" -> {
+        if (c.args().isBlank()) {
+          throw c.errorAtWord("usage: exception db|mc");
+        }
+        try {
+          yield s.outcome(cmd, m.exception(c.args().trim()));
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtArgs(e.getMessage());
+        }
+      }
       case "recurse" -> {
         if (c.args().isEmpty()) {
           throw c.errorAtWord("usage: recurse N (frames of 256 bytes, in the kernel)");

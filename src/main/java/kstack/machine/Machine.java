@@ -772,11 +772,30 @@ public final class Machine implements ExecHost {
 
   /** {@code nmi}: a non-maskable interrupt on the selected CPU, taken at once. */
   public Outcome nmi() {
-    int cpu = selected;
-    Cpu c = cpus[cpu];
     if (arch.noNmiReason() != null) {
       throw new IllegalArgumentException("nmi: " + arch.noNmiReason());
     }
+    return immediate(arch.nmiVector(), "nmi", "NMI");
+  }
+
+  /**
+   * {@code exception db|mc}: the selected CPU takes a debug exception or a machine check where it
+   * is (neither can be masked); runs until the interrupted code resumes.
+   */
+  public Outcome exception(String name) {
+    int vector = arch.exceptionVector(name);
+    if (vector < 0) {
+      throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
+          ? "exception: " + arch.name() + " has no injectable exception in this model"
+          : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
+    }
+    return immediate(vector, "exception " + name, "#" + name.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /** Delivers a non-maskable event now and runs until the interrupted code resumes. */
+  private Outcome immediate(int vector, String name, String what) {
+    int cpu = selected;
+    Cpu c = cpus[cpu];
     if (c.pc() == 0) {
       throw new IllegalStateException("cpu " + cpu + " is not running");
     }
@@ -784,14 +803,14 @@ public final class Machine implements ExecHost {
     keepMark = true;
     long pc = c.pc();
     long sp = c.sp();
-    interrupt(cpu, arch.nmiVector(), "NMI");
+    interrupt(cpu, vector, what);
     final boolean[] back = {false};
-    return start(new Goal("nmi", () -> {
+    return start(new Goal(name, () -> {
       if (!back[0] && c.pc() == pc && c.sp() == sp) {
         back[0] = true;
       }
       return back[0];
-    }, () -> "nmi: the interrupted code resumed at " + describe(pc)));
+    }, () -> name + ": the interrupted code resumed at " + describe(pc)));
   }
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */

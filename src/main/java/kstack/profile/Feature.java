@@ -78,7 +78,7 @@ public enum Feature {
    * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19).
    */
   IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19",
-      "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start"),
+      "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start,debug,do_debug,machine_check,error_exit,noist_exc_*,exit_to_user_mode_loop,exit_to_usermode_loop"),
   /** schedule() loops through the always-inline __schedule_loop. */
   SCHEDULE_LOOP("kernel/sched/core.c@6.19 (scheduler_tick is named sched_tick there too)",
       "sym:sched_tick,scheduler_tick"),
@@ -94,6 +94,32 @@ public enum Feature {
    * invoke_softirq in kernel/softirq.c@6.19:487-508). Without it (arm64 4.16, x86_64 with
    * HAVE_IRQ_EXIT_ON_IRQ_STACK) __do_softirq runs on whatever stack irq_exit runs on.
    */
+  /**
+   * arm64 exception entry in C (entry-common.c): the vectors el0t_64_sync/el0t_64_irq/el1h_64_irq
+   * call *_handler functions; svc goes el0_svc → do_el0_svc → el0_svc_common → invoke_syscall;
+   * IRQs go el0_interrupt → do_interrupt_handler → call_on_irq_stack; head.S starts at primary_entry
+   * (arch/arm64/kernel/entry.S@6.19:335-463,560-620; entry-common.c@6.19; head.S@6.19). 4.16 does
+   * it all in entry.S: el0_sync → el0_svc → el0_svc_naked, el0_irq → irq_handler (entry.S@4.16.13).
+   */
+  ARM64_ENTRY_COMMON("arch/arm64/kernel/entry-common.c@6.19; arch/arm64/kernel/entry.S@6.19:335-463",
+      "sym:el0_*,el1_*,el0t_*,el1h_*,__handle_domain_irq,do_notify_resume,finish_ret_to_user,"
+      + "ret_fast_syscall,work_pending,__gic_handle_irq*,__invoke_syscall,invoke_syscall,"
+      + "call_on_irq_stack,do_el0_svc,do_interrupt_handler,stext,primary_entry,__primary_switch*,"
+      + "init_cpu_task,cpu_switch_to,__secondary_switched,secondary_start_kernel"),
+  /**
+   * arm64: task_pt_regs(tsk)->stackframe is every task's final frame record, and since 6.13 it is a
+   * typed struct frame_record_meta (FINAL, PT_REGS) that the entry code also writes for EL1
+   * exceptions (arch/arm64/include/asm/stacktrace/frame.h@6.19; ptrace.h@6.19:156-172;
+   * process.c@6.19 copy_thread sets cpu_context.fp to it). 4.16: stackframe[2] = {0, 0}.
+   */
+  ARM64_FINAL_FRAME_RECORD("arch/arm64/include/asm/stacktrace/frame.h@6.19; "
+      + "arch/arm64/include/asm/ptrace.h@6.19:156-172, @4.16.13:119-141",
+      "struct:pt_regs,frame_record_meta"),
+  /**
+   * arm64's kernel VA layout flipped (linear map in the lower half, vmalloc and the image in the
+   * upper): arch/arm64/include/asm/memory.h@6.19:44-66 against @4.16.13:66-72 (research arm64.md §1.2).
+   */
+  ARM64_FLIPPED_VA("arch/arm64/include/asm/memory.h@6.19:44-66; @4.16.13:66-72", "sym:"),
   SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75",
       "sym:do_softirq_own_stack,____do_softirq");
 

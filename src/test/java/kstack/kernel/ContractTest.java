@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -22,12 +23,6 @@ class ContractTest {
     return Profiles.all();
   }
 
-  private static Machine spawned(Profile p) {
-    Machine m = Machine.create(p, 1);
-    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.spawn("sh").stop()).isEqualTo(Outcome.Stop.DONE);
-    return m;
-  }
 
   @ParameterizedTest
   @MethodSource("profiles")

@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -11,12 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** Which stack an interrupt handler runs on, per profile, read from the frames' addresses. */
 class IrqTest {
-  private static Machine spawned(kstack.profile.Profile p) {
-    Machine m = Machine.create(p, 1);
-    m.boot();
-    m.spawn("sh");
-    return m;
-  }
 
   private static List<String> stacksOf(Machine m) {
     return m.backtrace(null).stream().filter(f -> !f.function().startsWith("---"))

@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import kstack.machine.Frame;
@@ -18,12 +19,6 @@ class OverflowTest {
     return Profiles.of("x86_64");
   }
 
-  private static Machine spawned(Profile p) {
-    Machine m = Machine.create(p, 1);
-    m.boot();
-    m.spawn("sh");
-    return m;
-  }
 
   @ParameterizedTest
   @MethodSource("profiles")

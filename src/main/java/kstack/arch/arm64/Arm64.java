@@ -89,7 +89,7 @@ public final class Arm64 implements Arch {
    */
   @Override
   public Map<String, Long> constants(Profile p) {
-    boolean v6 = p.has(Feature.KERNEL_CLONE);
+    boolean v6 = p.has(Feature.ARM64_FLIPPED_VA);
     boolean kasan = p.config("KASAN");
     long threadSize = kasan ? 32768 : 16384;
     Map<String, Long> c = new LinkedHashMap<>();
@@ -322,8 +322,8 @@ public final class Arm64 implements Arch {
     boolean el0 = inUserMode(k, cpu);
     c.set("gic_iar", vector); // what the GIC's acknowledge register will read
     takeException(c, c.get("pc"), 0x480, 0);
-    return el0 ? (k.profile.has(Feature.KERNEL_CLONE) ? "el0t_64_irq" : "el0_irq")
-        : (k.profile.has(Feature.KERNEL_CLONE) ? "el1h_64_irq" : "el1_irq");
+    return el0 ? (k.profile.has(Feature.ARM64_ENTRY_COMMON) ? "el0t_64_irq" : "el0_irq")
+        : (k.profile.has(Feature.ARM64_ENTRY_COMMON) ? "el1h_64_irq" : "el1_irq");
   }
 
   /** Every line is a GIC SPI wired to the demo device; the vector is the IRQ exception itself. */
@@ -353,6 +353,17 @@ public final class Arm64 implements Arch {
         f.getMessage())));
     takeException(c, c.get("pc"), 0x400, 0x25L << 26);
     return true;
+  }
+
+  /** Synchronous exceptions on arm64 come from instructions (svc, aborts); none is injectable here. */
+  @Override
+  public int exceptionVector(String name) {
+    return -1;
+  }
+
+  @Override
+  public List<String> exceptionNames() {
+    return List.of();
   }
 
   @Override

@@ -44,12 +44,12 @@ final class Arm64Boot {
     var c = k.cpu(cpu);
     c.set("pstate", Arm64.PSR_MODE_EL1H | 0x3c0);
     c.set("ttbr0_el1", k.symbol("init_mm"));
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     c.set("pc", cpu == 0 ? k.symbol(v6 ? "primary_entry" : "stext") : 0);
   }
 
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     if (v6) {
       k.add(k.asm("primary_entry", HEAD)
           .step("record_mmu_state; preserve_boot_args; SP = early_init_stack; x29 = 0 (early C "

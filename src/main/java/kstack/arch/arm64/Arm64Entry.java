@@ -25,11 +25,11 @@ final class Arm64Entry {
   static final int S_SYSCALLNO = 280;
 
   static int stackframe(Kernel k) {
-    return k.profile.has(Feature.KERNEL_CLONE) ? 296 : 304;
+    return k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD) ? 296 : 304;
   }
 
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     buildVectors(k, v6);
     if (v6) {
       buildSvc619(k);
@@ -99,7 +99,7 @@ final class Arm64Entry {
 
   /** kernel_entry el (entry.S@4.16.13:140-240, @6.19:197-333). */
   static RoutineBuilder kernelEntry(Kernel k, RoutineBuilder b, int el) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     int sf = stackframe(k);
     b.step("kernel_entry " + el + ": stp x0, x1, [sp, #16*0] .. stp x28, x29, [sp, #16*14]", x -> {
       for (int i = 0; i <= 29; i++) {
@@ -244,7 +244,7 @@ final class Arm64Entry {
 
   private static long target(Kernel k, long nr) {
     String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s != null ? s : k.profile.has(Feature.KERNEL_CLONE) ? "__arm64_sys_ni_syscall"
+    return k.symbol(s != null ? s : k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS) ? "__arm64_sys_ni_syscall"
         : "sys_ni_syscall");
   }
 

@@ -16,7 +16,7 @@ final class Arm64Layouts {
   private Arm64Layouts() {}
 
   static Map<String, StructLayout> build(Profile p, Types t) {
-    boolean v6 = p.has(Feature.KERNEL_CLONE);
+    boolean v6 = p.has(Feature.ARM64_FINAL_FRAME_RECORD);
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout.Builder r = StructLayout.builder("pt_regs",
         "arch/arm64/include/asm/ptrace.h@" + p.version())
@@ -40,7 +40,7 @@ final class Arm64Layouts {
     m.put("pt_regs", r.build());
     StructLayout.Builder ti = StructLayout.builder("thread_info",
         "arch/arm64/include/asm/thread_info.h@" + p.version()).add("flags", t.ulong, "TIF_* flags");
-    if (v6) {
+    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
       ti.add("preempt_count", t.u64, "union { u64 preempt_count; struct { u32 count, need_resched } }")
           .add("cpu", t.u32);
     } else {

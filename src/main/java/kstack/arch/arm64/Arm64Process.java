@@ -20,7 +20,8 @@ final class Arm64Process {
   }
 
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
+    boolean meta = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
     String proc = "arch/arm64/kernel/process.c";
     k.add(k.c("__switch_to", proc).params("prev", "next")
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
@@ -56,7 +57,7 @@ final class Arm64Process {
         .step("msr sp_el0, x1: current = next", x -> x.set("sp_el0", x.reg("x1")))
         .step("ret: into next's __switch_to, or ret_from_fork", x -> x.ret(x.reg("x30")));
     k.add(s.build());
-    buildCopyThread(k, v6);
+    buildCopyThread(k, k.profile.has(Feature.KERNEL_CLONE));
     RoutineBuilder rf = k.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
         .call("bl schedule_tail (x0 = prev)", "schedule_tail", x -> new long[] {x.reg("x0")})
         .branchIf("user", "cbz x19, 1f", x -> x.reg("x19") == 0)
@@ -73,12 +74,12 @@ final class Arm64Process {
     k.add(k.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
         .params("regs", "pc", "sp")
         .step("start_thread_common(regs, pc): memset(regs, 0, sizeof(*regs)); forget_syscall(regs); "
-            + "regs->pc = pc" + (v6 ? "; regs->stackframe.type = FRAME_META_TYPE_FINAL" : ""), x -> {
+            + "regs->pc = pc" + (meta ? "; regs->stackframe.type = FRAME_META_TYPE_FINAL" : ""), x -> {
               long r = x.local("regs");
               k.mem.zero(r, 320);
               k.mem.write(r + Arm64Entry.S_SYSCALLNO, 4, 0xffffffffL);
               k.mem.write64(r + Arm64Entry.S_PC, x.local("pc"));
-              if (v6) {
+              if (meta) {
                 k.mem.write64(r + Arm64Entry.stackframe(k) + 16, 1);
               }
             })

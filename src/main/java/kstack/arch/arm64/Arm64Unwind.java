@@ -27,7 +27,7 @@ final class Arm64Unwind {
   Arm64Unwind(Kernel k, Arm64 arch) {
     this.k = k;
     this.arch = arch;
-    this.v6 = k.profile.has(Feature.KERNEL_CLONE);
+    this.v6 = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
   }
 
   private String name(long pc) {

@@ -65,12 +65,18 @@ final class X86Exceptions {
     return switch (vector) {
       case DF_VECTOR -> v6 ? "asm_exc_double_fault" : "double_fault";
       case NMI_VECTOR -> v6 ? "asm_exc_nmi" : "nmi";
-      default -> null;
+      default -> X86Traps.handlerName(k, vector);
     };
   }
 
   static int istOf(int vector) {
-    return vector == DF_VECTOR ? 0 : vector == NMI_VECTOR ? 1 : -1;
+    return switch (vector) {
+      case DF_VECTOR -> 0;
+      case NMI_VECTOR -> 1;
+      case X86Traps.DB_VECTOR -> 2;
+      case X86Traps.MC_VECTOR -> 3;
+      default -> -1;
+    };
   }
 
   static void build(Kernel k) {
@@ -118,9 +124,10 @@ final class X86Exceptions {
             x -> panic(k, x, v6 ? "TASK stack guard hit" : "Guard page hit"))
         .retVoid().build());
     buildNmi(k, v6);
+    X86Traps.build(k);
   }
 
-  private static RoutineBuilder regsPush(Kernel k, RoutineBuilder b) {
+  static RoutineBuilder regsPush(Kernel k, RoutineBuilder b) {
     b.step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
         + "movq %rdi, 8(%rsp)", x -> {
           x.push(x.reg("rsi"));
@@ -161,26 +168,14 @@ final class X86Exceptions {
     RoutineBuilder b = k.asm(handlerName(k, NMI_VECTOR), entry)
         .step("pushq $-1: orig_ax (the nested-NMI bookkeeping words are not modelled)",
             x -> x.push(-1));
-    k.add(b.call("call paranoid_entry", "paranoid_entry", null)
+    b.call("call paranoid_entry", "paranoid_entry", null)
         .step("movq %rsp, %rdi; movq $-1, %rsi", x -> {
           x.set("rdi", x.sp());
           x.set("rsi", -1);
         })
         .call("call " + (v6 ? "exc_nmi" : "do_nmi"), v6 ? "exc_nmi" : "do_nmi",
-            x -> new long[] {x.reg("rdi"), -1})
-        .step("paranoid_exit: swapgs back if paranoid_entry swapped (ebx == 0)", x -> {
-          if (x.reg("rbx") == 0) {
-            X86Entry.swapgs(x);
-          }
-        })
-        .step("POP_REGS; addq $8, %rsp (skip orig_ax)", x -> {
-          for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10",
-              "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
-            x.set(r, x.pop());
-          }
-          x.setSp(x.sp() + 8);
-        })
-        .step("iretq", X86Irq::iret).build());
+            x -> new long[] {x.reg("rdi"), -1});
+    k.add(paranoidExit(b).build());
     k.add(k.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
         .step(v6 ? "irqentry_nmi_enter(regs); inc_irq_stat(__nmi_count)" : "nmi_enter(); "
             + "inc_irq_stat(__nmi_count)", x -> { })
@@ -193,6 +188,23 @@ final class X86Exceptions {
                 "Uhhuh. NMI received for unknown reason on CPU " + x.cpu().id()
                     + String.format(" (running on the NMI stack, rsp 0x%x)", x.sp()))))
         .retVoid().build());
+  }
+
+  /** paranoid_exit: swapgs back if paranoid_entry swapped, pop pt_regs, iretq. */
+  static RoutineBuilder paranoidExit(RoutineBuilder b) {
+    return b.step("paranoid_exit: swapgs back if paranoid_entry swapped (ebx == 0)", x -> {
+          if (x.reg("rbx") == 0) {
+            X86Entry.swapgs(x);
+          }
+        })
+        .step("POP_REGS; addq $8, %rsp (skip orig_ax)", x -> {
+          for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10",
+              "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
+            x.set(r, x.pop());
+          }
+          x.setSp(x.sp() + 8);
+        })
+        .step("iretq", X86Irq::iret);
   }
 
   private static boolean guardHit(Kernel k, Exec x) {

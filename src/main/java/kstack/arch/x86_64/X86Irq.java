@@ -246,16 +246,7 @@ final class X86Irq {
         .label("kernel")
         .step("leaq 8(%rsp), %rax: pt_regs stays where it is", x -> x.setRetval(x.sp() + 8))
         .step("ret", x -> x.ret(x.pop())).build());
-    k.add(k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
-        .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
-            x -> x.setLocal("regs", x.read(X86Entry.gs(k, x, "cpu_current_top_of_stack"))
-                - k.struct("pt_regs").size()))
-        .step("if (regs != eregs) *regs = *eregs: the frame moves from the entry stack", x -> {
-          if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
-          }
-        })
-        .ret("return regs", x -> x.local("regs")).build());
+    k.add(syncRegs(k));
     k.add(k.asm("error_return", ENTRY)
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
             x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
@@ -286,6 +277,23 @@ final class X86Irq {
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("vector")})
         .retVoid().build());
+  }
+
+  /**
+   * sync_regs (arch/x86/kernel/traps.c@4.16.13 and @6.19): pt_regs built on an entry or IST stack
+   * is copied to the top of the task stack, cpu_current_top_of_stack - sizeof(pt_regs).
+   */
+  static kstack.exec.Routine syncRegs(Kernel k) {
+    return k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+        .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
+            x -> x.setLocal("regs", x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
+                - k.struct("pt_regs").size()))
+        .step("if (regs != eregs) *regs = *eregs: the frame moves to the task stack", x -> {
+          if (x.local("regs") != x.local("eregs")) {
+            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
+          }
+        })
+        .ret("return regs", x -> x.local("regs")).build();
   }
 
   /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */

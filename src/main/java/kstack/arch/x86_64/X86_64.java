@@ -379,6 +379,20 @@ public final class X86_64 implements Arch {
   }
 
   @Override
+  public int exceptionVector(String name) {
+    return switch (name) {
+      case "db" -> X86Traps.DB_VECTOR;
+      case "mc" -> X86Traps.MC_VECTOR;
+      default -> -1;
+    };
+  }
+
+  @Override
+  public List<String> exceptionNames() {
+    return List.of("db", "mc");
+  }
+
+  @Override
   public String noNmiReason() {
     return null;
   }

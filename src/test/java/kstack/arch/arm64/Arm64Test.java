@@ -1,5 +1,6 @@
 package kstack.arch.arm64;
 
+import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,12 +21,6 @@ class Arm64Test {
     return Profiles.of("arm64");
   }
 
-  private static Machine spawned(Profile p) {
-    Machine m = Machine.create(p, 1);
-    m.boot();
-    m.spawn("sh");
-    return m;
-  }
 
   private static List<String> functions(Machine m) {
     return m.backtrace(null).stream().map(Frame::function).toList();

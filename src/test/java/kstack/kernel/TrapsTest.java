@@ -1,0 +1,112 @@
+package kstack.kernel;
+
+import static kstack.TestMachines.spawned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** #DB and #MC: their IST stack when they interrupt the kernel, the task stack from user mode. */
+class TrapsTest {
+  static List<Profile> profiles() {
+    return Profiles.of("x86_64");
+  }
+
+
+  private static long istTop(Machine m, int i) {
+    return m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+        + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 8L * i);
+  }
+
+  private static Machine inVfsWrite(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    return m;
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aDebugExceptionInKernelModeRunsOnTheDbIstStackAndReturns(Profile p) {
+    Machine m = inVfsWrite(p);
+    long dbTop = istTop(m, 2);
+    long pc = m.cpu(0).get("rip");
+    String handler = p.version().equals("6.19") ? "exc_debug" : "do_debug";
+    m.addBreakpoint(handler);
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long rsp = m.cpu(0).get("rsp");
+    assertThat(rsp).isBetween(dbTop - 8192, dbTop);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stack()).isEqualTo("exception");
+    assertThat(bt).extracting(Frame::function).contains("vfs_write");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(istTop(m, 2)).as("the IST entry is back where it was").isEqualTo(dbTop);
+    assertThat(pc).isNotZero();
+  }
+
+  @Test
+  void on416TheDbIstEntryIsLoweredWhileDoDebugRunsSoANestedDbGetsFreshStack() {
+    Machine m = inVfsWrite(Profiles.x86_64_4_16());
+    long dbTop = istTop(m, 2);
+    m.addBreakpoint("do_debug");
+    m.exception("db");
+    assertThat(istTop(m, 2)).isEqualTo(dbTop - 4096);
+    assertThat(m.cpu(0).get("rsp")).isBetween(dbTop - 4096, dbTop);
+  }
+
+  @Test
+  void on619TheDbIstEntryStaysPut() {
+    Machine m = inVfsWrite(Profiles.x86_64_6_19());
+    long dbTop = istTop(m, 2);
+    m.addBreakpoint("exc_debug");
+    m.exception("db");
+    assertThat(istTop(m, 2)).isEqualTo(dbTop);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aMachineCheckFromUserModeMovesItsPtRegsToTheTaskStack(Profile p) {
+    Machine m = spawned(p);
+    long task = m.current();
+    long userRsp = m.cpu(0).get("rsp");
+    m.addBreakpoint("do_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(task);
+    assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userRsp);
+    assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("orig_ax"))).isEqualTo(-1);
+    assertThat(m.backtrace(null)).filteredOn(f -> !f.function().startsWith("---"))
+        .extracting(Frame::stack).containsOnly("task", "user");
+    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stack(task), regs);
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("rsp")).isEqualTo(userRsp);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aMachineCheckInKernelModeRunsOnTheMceIstStack(Profile p) {
+    Machine m = inVfsWrite(p);
+    long mceTop = istTop(m, 3);
+    m.addBreakpoint("do_machine_check");
+    m.exception("mc");
+    assertThat(m.cpu(0).get("rsp")).isBetween(mceTop - 8192, mceTop);
+  }
+
+  @Test
+  void anUnknownExceptionNameIsRefusedWithTheKnownOnes() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    assertThatThrownBy(() -> m.exception("gp")).hasMessageContaining("db, mc");
+    Machine a = spawned(Profiles.arm64_6_19());
+    assertThatThrownBy(() -> a.exception("db")).hasMessageContaining("arm64");
+  }
+}

@@ -144,6 +144,9 @@ public interface Arch {
   /** The names {@link #exceptionVector} knows, for messages. */
   java.util.List<String> exceptionNames();
 
+  /** Whether the CPU holds back NMIs now (x86: from NMI delivery until the next IRET). */
+  boolean nmiBlocked(Kernel k, int cpu);
+
   /** Why the arch takes no {@code nmi} command, or null when it has a modelled NMI. */
   String noNmiReason();
 

@@ -17,6 +17,7 @@ public final class RegisterSet {
   public final int ret;
   private final int[] args;
   private final int[] calleeSaved;
+  private final java.util.Set<String> hidden = new java.util.HashSet<>();
   private int bankMode = -1;
   private long bankMask;
   private long bankValue;
@@ -47,6 +48,23 @@ public final class RegisterSet {
     bankValue = value;
     bankSp = of(userSp);
     return this;
+  }
+
+  /**
+   * Marks CPU state that has no architectural register (x86's NMI blocking) but must be journaled
+   * like one: it is kept in the register file, not listed by {@code info registers}.
+   */
+  public RegisterSet hide(String... names) {
+    for (String n : names) {
+      of(n);
+      hidden.add(n);
+    }
+    return this;
+  }
+
+  /** The registers {@code info registers} shows. */
+  public List<String> visibleNames() {
+    return names.stream().filter(n -> !hidden.contains(n)).toList();
   }
 
   /** The register that also holds sp in the current mode, or -1. */

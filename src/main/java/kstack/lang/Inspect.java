@@ -266,7 +266,7 @@ final class Inspect {
     var cpu = m.cpu(m.selectedCpu());
     List<String> text = new ArrayList<>();
     Map<String, Object> json = new LinkedHashMap<>();
-    for (String r : cpu.registers().names()) {
+    for (String r : cpu.registers().visibleNames()) {
       long v = cpu.get(r);
       String d = m.symbols().describe(v);
       text.add(String.format("%-10s 0x%-18x %s", r, v, d != null && m.routineAt(v) != null

@@ -754,7 +754,9 @@ public final class Machine implements ExecHost {
     if (vector < 0) {
       throw new IllegalArgumentException("irq: lines 0-15 are wired (to the kstack_demo device)");
     }
-    return interruptGoal(vector, "irq " + line, "IRQ " + line);
+    int cpu = selected;
+    return interruptGoal(vector, "irq " + line, "IRQ " + line, () -> arch.irqsEnabled(kernel, cpu),
+        "interrupts are disabled");
   }
 
   /**
@@ -774,6 +776,11 @@ public final class Machine implements ExecHost {
   public Outcome nmi() {
     if (arch.noNmiReason() != null) {
       throw new IllegalArgumentException("nmi: " + arch.noNmiReason());
+    }
+    int cpu = selected;
+    if (arch.nmiBlocked(kernel, cpu)) {
+      return interruptGoal(arch.nmiVector(), "nmi", "NMI", () -> !arch.nmiBlocked(kernel, cpu),
+          "NMIs are blocked until the running NMI handler's iretq");
     }
     return immediate(arch.nmiVector(), "nmi", "NMI");
   }
@@ -803,7 +810,12 @@ public final class Machine implements ExecHost {
     keepMark = true;
     long pc = c.pc();
     long sp = c.sp();
-    interrupt(cpu, vector, what);
+    try {
+      interrupt(cpu, vector, what);
+    } catch (RuntimeException e) {
+      keepMark = false;
+      throw e;
+    }
     final boolean[] back = {false};
     return start(new Goal(name, () -> {
       if (!back[0] && c.pc() == pc && c.sp() == sp) {
@@ -817,7 +829,9 @@ public final class Machine implements ExecHost {
   public Outcome tick() {
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
-    return interruptGoal(arch.timerVector(), "tick", "local timer (scheduler tick)");
+    int cpu = selected;
+    return interruptGoal(arch.timerVector(), "tick", "local timer (scheduler tick)",
+        () -> arch.irqsEnabled(kernel, cpu), "interrupts are disabled");
   }
 
   /**
@@ -825,7 +839,12 @@ public final class Machine implements ExecHost {
    * breakpoint in entry code) it stays pending, as on real hardware, and is taken at the first step
    * boundary where they are enabled again. The goal is reached when the interrupted code resumes.
    */
-  private Outcome interruptGoal(int vector, String name, String what) {
+  /**
+   * Raises an event that waits while {@code deliverable} is false (a masked IRQ, a blocked NMI),
+   * is taken as soon as it turns true, and runs until the interrupted code resumes.
+   */
+  private Outcome interruptGoal(int vector, String name, String what,
+      BooleanSupplier deliverable, String whyHeld) {
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {
@@ -837,12 +856,12 @@ public final class Machine implements ExecHost {
     pendingWhat[cpu] = what;
     final long[] resume = {0, 0};
     final boolean[] back = {false};
-    if (!arch.irqsEnabled(kernel, cpu)) {
-      timeline.emit(new Event.Note(cpu, "irq", what + " is pending: interrupts are disabled at "
+    if (!deliverable.getAsBoolean()) {
+      timeline.emit(new Event.Note(cpu, "pending", what + " is pending: " + whyHeld + " at "
           + describe(c.pc())));
     }
     return start(new Goal(name, () -> {
-      if (pendingVector[cpu] >= 0 && arch.irqsEnabled(kernel, cpu)) {
+      if (pendingVector[cpu] >= 0 && deliverable.getAsBoolean()) {
         resume[0] = c.pc();
         resume[1] = c.sp();
         takePending(cpu);

@@ -109,4 +109,38 @@ class TrapsTest {
     Machine a = spawned(Profiles.arm64_6_19());
     assertThatThrownBy(() -> a.exception("db")).hasMessageContaining("arm64");
   }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aSecondNmiIsHeldUntilTheFirstHandlersIretqThenTakenBackToBack(Profile p) {
+    Machine m = spawned(p);
+    String handler = "default_do_nmi";
+    m.addBreakpoint(handler);
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long firstFrame = m.cpu(0).get("rsp");
+    Outcome second = m.nmi();
+    assertThat(second.events()).extracting(kstack.trace.Event::describe)
+        .anyMatch(s -> s.contains("NMI is pending: NMIs are blocked"));
+    assertThat(second.stop()).as("the latched NMI is taken after the iretq").isEqualTo(
+        Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("rsp")).as("on the same, now free, NMI stack").isEqualTo(firstFrame);
+    assertThat(m.backtrace(null)).extracting(Frame::function).containsOnlyOnce(handler);
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
+
+  @Test
+  void anNmiAfterADebugExceptionsIretInsideTheNmiHandlerIsRefusedAsTheUnmodelledNestedCase() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    m.addBreakpoint("default_do_nmi");
+    m.nmi();
+    m.deleteBreakpoints();
+    m.addBreakpoint("exc_debug");
+    m.exception("db");
+    m.deleteBreakpoints();
+    m.addBreakpoint("default_do_nmi");
+    // the #DB handler's iretq back into the NMI handler unblocked NMIs
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThatThrownBy(m::nmi).hasMessageContaining("nested-NMI protocol");
+  }
 }

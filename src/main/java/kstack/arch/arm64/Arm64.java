@@ -367,6 +367,11 @@ public final class Arm64 implements Arch {
   }
 
   @Override
+  public boolean nmiBlocked(Kernel k, int cpu) {
+    return false;
+  }
+
+  @Override
   public String noNmiReason() {
     return "arm64 has no architectural NMI; the pseudo-NMI built on GIC interrupt priorities "
         + "(CONFIG_ARM64_PSEUDO_NMI) is not modelled";

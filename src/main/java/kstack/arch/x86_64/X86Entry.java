@@ -313,14 +313,8 @@ final class X86Entry {
         })
         .step("swapgs", X86Entry::swapgs)
         .step("iretq: pop rip, cs, rflags, rsp, ss: back in user mode", x -> {
-          long ip = x.pop();
-          x.set("cs", x.pop());
-          x.set("eflags", x.pop());
-          long sp = x.pop();
-          x.set("ss", x.pop());
-          x.setSp(sp);
+          X86Irq.iret(x);
           exited(k, x);
-          x.jumpTo(ip);
         }).build());
   }
 

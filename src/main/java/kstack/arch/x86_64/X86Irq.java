@@ -191,7 +191,9 @@ final class X86Irq {
         .build());
   }
 
+  /** iretq: pops the hardware frame; any IRET also ends NMI blocking ([ARCH] SDM 6.7.1). */
   static void iret(Exec x) {
+    x.set("nmi_blocked", 0);
     long ip = x.pop();
     x.set("cs", x.pop());
     x.set("eflags", x.pop());

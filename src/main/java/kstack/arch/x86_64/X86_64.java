@@ -31,9 +31,9 @@ public final class X86_64 implements Arch {
   private final RegisterSet regs = new RegisterSet(
       List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11",
           "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "fs_base", "gs_base",
-          "k_gs_base", "cr2", "cr3", "lstar"),
+          "k_gs_base", "cr2", "cr3", "lstar", "nmi_blocked"),
       "rsp", "rbp", "rip", "rax", List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9"),
-      List.of("rbx", "rbp", "r12", "r13", "r14", "r15"));
+      List.of("rbx", "rbp", "r12", "r13", "r14", "r15")).hide("nmi_blocked");
   private final Abi abi = new X86Abi();
   private final Types types = new Types(8);
 
@@ -313,6 +313,15 @@ public final class X86_64 implements Arch {
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
+    if (vector == X86Exceptions.NMI_VECTOR) {
+      long[] nmiStack = X86Exceptions.istStack(k, cpu, 1);
+      long sp = c.get("rsp");
+      if (Long.compareUnsigned(sp - nmiStack[0], nmiStack[1] - nmiStack[0]) < 0) {
+        throw new IllegalStateException("nmi: this CPU is still running an NMI handler on the NMI "
+            + "stack (an IRET unblocked NMIs); the nested-NMI protocol of entry_64.S that protects "
+            + "its frame is not modelled");
+      }
+    }
     long tss = k.perCpu("cpu_tss_rw", cpu);
     long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
         : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
@@ -321,6 +330,9 @@ public final class X86_64 implements Arch {
     for (long v : frame) {
       rsp -= 8;
       mem.write64(rsp, v);
+    }
+    if (vector == X86Exceptions.NMI_VECTOR) {
+      c.set("nmi_blocked", 1); // [ARCH] SDM 6.7.1: further NMIs wait for the next IRET
     }
     if (vector == X86Exceptions.DF_VECTOR) {
       rsp -= 8;
@@ -390,6 +402,11 @@ public final class X86_64 implements Arch {
   @Override
   public List<String> exceptionNames() {
     return List.of("db", "mc");
+  }
+
+  @Override
+  public boolean nmiBlocked(Kernel k, int cpu) {
+    return k.cpu(cpu).get("nmi_blocked") != 0;
   }
 
   @Override

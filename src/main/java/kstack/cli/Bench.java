@@ -23,6 +23,9 @@ final class Bench implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--arch", description = "x86_64 or arm64 (default: all)")
+  String arch;
+
   @Option(names = "--kernel", description = "4.16 or 6.x (default: both)")
   String kernel;
 
@@ -39,14 +42,15 @@ final class Bench implements Callable<Integer> {
       spec.commandLine().getErr().println("kstack: -n must be 1..10000000, --tasks 1..2000000");
       return 2;
     }
-    List<Profile> ps = Profiles.all();
+    List<Profile> ps = arch == null ? Profiles.all() : Profiles.of(arch);
     if (kernel != null) {
-      var p = Profiles.find("x86_64", kernel);
-      if (p.isEmpty()) {
-        spec.commandLine().getErr().println("kstack: no profile x86_64 " + kernel);
-        return 2;
-      }
-      ps = List.of(p.get());
+      ps = ps.stream().filter(p -> Profiles.find(p.arch(), kernel)
+          .map(q -> q.label().equals(p.label())).orElse(false)).toList();
+    }
+    if (ps.isEmpty()) {
+      spec.commandLine().getErr().println("kstack: no profile " + (arch == null ? "" : arch + " ")
+          + (kernel == null ? "" : kernel));
+      return 2;
     }
     for (Profile p : ps) {
       out.println("== " + p.label() + " (trace on, " + n + " operations each)");

@@ -57,6 +57,19 @@ class SyscallTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
+  void beforeDoSyscall64BuildsItsFrameTheBacktraceStillReachesTheUserFrames(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("do_syscall_64");
+    m.syscall("getpid", List.of());
+    for (int step = 0; step < 2; step++) {
+      assertThat(m.backtrace(null)).extracting(Frame::function).as("after %d steps", step)
+          .containsSubsequence("do_syscall_64", "entry_SYSCALL_64_after_hwframe", "main", "_start");
+      m.stepi(1);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
   void theSyscallEntryParksTheUserRspWhereTheProfileKeepsIt(Profile p) {
     Machine m = spawned(p);
     long userRsp = m.cpu(0).get("rsp");

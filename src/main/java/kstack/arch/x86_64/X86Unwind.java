@@ -115,12 +115,15 @@ final class X86Unwind {
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
         String text = r.insn(i).text();
-        if (i == 0 || text.equals("ret")) {
-          pc = k.mem.read64(sp);
+        long slot = i == 0 || text.equals("ret") ? sp : i == 1 ? sp + 8 : 0;
+        if (slot != 0) {
+          pc = k.mem.read64(slot);
           out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
-        } else if (i == 1) {
-          pc = k.mem.read64(sp + 8);
-          out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
+          if (slot == ptRegs - 8) {
+            // called straight from the entry code, whose rbp is not a frame: the kernel part ends
+            userPart(task, ptRegs, out);
+            return out;
+          }
         }
       }
     } else {
@@ -182,8 +185,15 @@ final class X86Unwind {
       }
       bp = next;
     }
+    if (bp == last) {
+      userPart(task, ptRegs, out);
+    }
+  }
+
+  /** The task's own pt_regs, if they hold a user frame, and the user stack behind them. */
+  private void userPart(long task, long ptRegs, List<Frame> out) {
     long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
-    if (bp == last && (cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
+    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
       long ubp = k.mem.read64(ptRegs + k.off("pt_regs", "bp"));
       long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));

@@ -137,7 +137,9 @@ public final class Main implements Callable<Integer> {
 
     private Profile profile() {
       Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
-          () -> new IllegalArgumentException("unknown --arch " + arch + " (known: x86_64)"))
+          () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
+              + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
+              + ")"))
           : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
               "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
                   + known() + ")"));

@@ -97,7 +97,9 @@ class CliTest {
     assertThat(run("run", "--config", "KASAN=maybe").code()).isEqualTo(2);
     assertThat(run("run", "--cpus", "0").code()).isEqualTo(2);
     assertThat(run("run", "--bogus").code()).isEqualTo(2);
-    assertThat(run("run", "--arch", "sparc").code()).isEqualTo(2);
+    Run sparc = run("run", "--arch", "sparc");
+    assertThat(sparc.code()).isEqualTo(2);
+    assertThat(sparc.err()).contains("unknown --arch sparc (known: x86_64, arm64)");
   }
 
   @Test

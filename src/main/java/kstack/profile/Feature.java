@@ -78,7 +78,7 @@ public enum Feature {
    * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19).
    */
   IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19",
-      "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start,debug,do_debug,machine_check,error_exit,noist_exc_*,exit_to_user_mode_loop,exit_to_usermode_loop"),
+      "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start,debug,do_debug,do_mce,machine_check,error_exit,noist_exc_*,exit_to_user_mode_loop,exit_to_usermode_loop"),
   /** schedule() loops through the always-inline __schedule_loop. */
   SCHEDULE_LOOP("kernel/sched/core.c@6.19 (scheduler_tick is named sched_tick there too)",
       "sym:sched_tick,scheduler_tick"),

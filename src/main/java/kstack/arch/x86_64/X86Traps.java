@@ -15,7 +15,7 @@ import kstack.trace.Event;
  * by EXCEPTION_STKSZ so a nested #DB gets fresh stack. 6.19: {@code idtentry_mce_db} for
  * asm_exc_debug and asm_exc_machine_check, with the user-mode C entries noist_exc_debug and
  * noist_exc_machine_check (entry_64.S@6.19; idtentry.h@6.19 DEFINE_IDTENTRY_DEBUG/_MCE and their
- * _USER forms). The injected events carry nothing to handle: DR6 reads 0 and no MCA bank is
+ * _USER forms). Facts checked in docs/research/x86_64-nmi-db-mc.md §B. The injected events carry nothing to handle: DR6 reads 0 and no MCA bank is
  * valid, so each handler finds no work and returns; what they show is the stacks.
  */
 final class X86Traps {
@@ -41,27 +41,37 @@ final class X86Traps {
       buildErrorEntry416(k);
     }
     entry(k, DB_VECTOR, v6 ? "exc_debug" : "do_debug", v6 ? "noist_exc_debug" : "do_debug");
-    entry(k, MC_VECTOR, v6 ? "exc_machine_check" : "do_machine_check",
-        v6 ? "noist_exc_machine_check" : "do_machine_check");
+    entry(k, MC_VECTOR, v6 ? "exc_machine_check" : "do_mce",
+        v6 ? "noist_exc_machine_check" : "do_mce");
     String traps = "arch/x86/kernel/traps.c";
     if (v6) {
+      // traps.c@6.19:1214-1376: exc_debug_kernel and exc_debug_user are static noinstr (noinline)
       k.add(k.c("exc_debug", traps).params("regs")
-          .step("exc_debug_kernel(regs, debug_read_clear_dr6()) [inline]: irqentry_nmi_enter; "
-              + "notify_debug()", x -> note(k, x, "#DB", "DR6 = 0: no breakpoint, single step or "
-                  + "task switch condition; nothing claims it"))
+          .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
+              x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
       k.add(k.c("noist_exc_debug", traps).params("regs")
-          .step("exc_debug_user(regs, debug_read_clear_dr6()) [inline]: irqentry_enter_from_user_mode; "
-              + "notify_debug()", x -> note(k, x, "#DB", "DR6 = 0: no condition to report to "
-                  + "the task (no SIGTRAP)"))
+          .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
+              x -> new long[] {x.local("regs"), 0})
+          .retVoid().build());
+      k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
+          .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
+              + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
+                  "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
+          .retVoid().build());
+      k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
+          .step("irqentry_enter_from_user_mode(regs); notify_debug(regs, &dr6); no SIGTRAP to "
+              + "send; irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB",
+                  "DR6 = 0: no condition to report to the task (no SIGTRAP)"))
           .retVoid().build());
       String mce = "arch/x86/kernel/cpu/mce/core.c";
       k.add(k.c("exc_machine_check", mce).params("regs")
-          .call("exc_machine_check_kernel(regs) [inline]: irqentry_nmi_enter; do_machine_check(regs)",
+          .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
+              + "do_machine_check(regs)",
               "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
       k.add(k.c("noist_exc_machine_check", mce).params("regs")
-          .call("exc_machine_check_user(regs) [inline]: irqentry_enter_from_user_mode; "
+          .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
               + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
     } else {
@@ -70,11 +80,18 @@ final class X86Traps {
               "#DB", "DR6 = 0: no breakpoint, single step or task switch condition; nothing "
                   + "claims it"))
           .retVoid().build());
+      // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
+      // mcheck_cpu_init points at do_machine_check
+      k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+          .callVia("machine_check_vector(regs, error_code) = do_machine_check",
+              x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+          .retVoid().build());
     }
     k.add(k.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
             : "arch/x86/kernel/cpu/mcheck/mce.c").params("regs")
-        .step("mce_gather_info(); machine_check_poll over the banks", x -> note(k, x, "#MC",
-            "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to log or recover"))
+        .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> note(k,
+            x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to "
+                + "recover; the handler returns"))
         .retVoid().build());
   }
 

@@ -3,6 +3,7 @@ package kstack.kernel;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import kstack.machine.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
@@ -62,8 +63,11 @@ class OverflowTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
-  void anNmiRunsOnTheNmiIstStack(Profile p) {
+  void anNmiInKernelModeRunsOnTheNmiIstStack(Profile p) {
     Machine m = spawned(p);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
     m.addBreakpoint("default_do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long nmiTop = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
@@ -72,6 +76,6 @@ class OverflowTest {
     assertThat(m.backtrace(null).get(0).stack()).isEqualTo("exception");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+    assertThat(m.cpu(0).get("cs") & 3).as("the write finished, back in user mode").isEqualTo(3);
   }
 }

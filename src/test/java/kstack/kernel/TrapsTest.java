@@ -123,24 +123,73 @@ class TrapsTest {
         .anyMatch(s -> s.contains("NMI is pending: NMIs are blocked"));
     assertThat(second.stop()).as("the latched NMI is taken after the iretq").isEqualTo(
         Outcome.Stop.BREAKPOINT);
-    assertThat(m.cpu(0).get("rsp")).as("on the same, now free, NMI stack").isEqualTo(firstFrame);
+    assertThat(m.cpu(0).get("rsp")).as("the same frame again, the first one gone")
+        .isEqualTo(firstFrame);
     assertThat(m.backtrace(null)).extracting(Frame::function).containsOnlyOnce(handler);
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
   }
 
-  @Test
-  void anNmiAfterADebugExceptionsIretInsideTheNmiHandlerIsRefusedAsTheUnmodelledNestedCase() {
-    Machine m = spawned(Profiles.x86_64_6_19());
+  private static long nmiTop(Machine m) {
+    return istTop(m, 1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anNmiFromUserModeRunsOnTheTaskStackWithPtRegsAtItsTop(Profile p) {
+    Machine m = spawned(p);
+    long task = m.current();
+    m.addBreakpoint("default_do_nmi");
+    m.nmi();
+    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stack(task), m.taskPtRegs(task));
+    assertThat(m.kernelMemory().read64(m.taskPtRegs(task) + m.struct("pt_regs").offset("orig_ax")))
+        .isEqualTo(-1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aFirstNmiInKernelModeKeepsTheOutermostFrameAsPtRegsBelowTheExecutingWord(Profile p) {
+    Machine m = inVfsWrite(p);
+    long rip = m.cpu(0).get("rip");
+    long rsp = m.cpu(0).get("rsp");
+    m.addBreakpoint("default_do_nmi");
+    m.nmi();
+    long t = nmiTop(m);
+    var mem = m.kernelMemory();
+    assertThat(mem.read64(t - 56)).as("NMI executing").isEqualTo(1);
+    long regs = t - 264;
+    assertThat(mem.read64(regs + m.struct("pt_regs").offset("ip"))).isEqualTo(rip);
+    assertThat(mem.read64(regs + m.struct("pt_regs").offset("sp"))).isEqualTo(rsp);
+    assertThat(mem.read64(t - 96)).as("iret frame RIP = outermost RIP").isEqualTo(rip);
+    assertThat(mem.read64(t - 40)).as("the CPU's original frame").isEqualTo(rip);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aNestedNmiRewritesTheOuterIretFrameToRepeatNmiAndTheHandlerRunsTwice(Profile p) {
+    Machine m = inVfsWrite(p);
+    long rip = m.cpu(0).get("rip");
     m.addBreakpoint("default_do_nmi");
     m.nmi();
     m.deleteBreakpoints();
-    m.addBreakpoint("exc_debug");
+    m.addBreakpoint(p.version().equals("6.19") ? "exc_debug" : "do_debug");
     m.exception("db");
     m.deleteBreakpoints();
+    // the #DB handler's iretq back into the NMI handler has unblocked NMIs
     m.addBreakpoint("default_do_nmi");
-    // the #DB handler's iretq back into the NMI handler unblocked NMIs
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThatThrownBy(m::nmi).hasMessageContaining("nested-NMI protocol");
+    Outcome nested = m.nmi();
+    long t = nmiTop(m);
+    var mem = m.kernelMemory();
+    assertThat(mem.read64(t - 96)).as("iret RIP").isEqualTo(m.symbol("repeat_nmi"));
+    assertThat(mem.read64(t - 72)).as("iret RSP: the outermost frame").isEqualTo(t - 136);
+    assertThat(mem.read64(t - 136)).as("outermost RIP, untouched").isEqualTo(rip);
+    assertThat(nested.events()).extracting(kstack.trace.Event::describe)
+        .noneMatch(s -> s.contains("Uhhuh"));
+    m.deleteBreakpoints();
+    Outcome rest = m.continueRun();
+    assertThat(rest.events()).extracting(kstack.trace.Event::describe)
+        .filteredOn(s -> s.contains("Uhhuh. NMI received")).hasSize(2);
+    assertThat(mem.read64(t - 56)).as("NMI executing cleared").isZero();
   }
 }

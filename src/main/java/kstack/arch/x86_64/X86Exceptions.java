@@ -158,24 +158,9 @@ final class X86Exceptions {
         .step("ret", x -> x.ret(x.pop())).build();
   }
 
-  /**
-   * The NMI on its IST stack. The entry's nested-NMI protocol (the "NMI executing" word and the
-   * copied iret frames, entry_64.S) is reduced to its outcome: a first-level NMI runs its handler
-   * on the NMI stack and returns with iretq.
-   */
+  /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, boolean v6) {
-    String entry = "arch/x86/entry/entry_64.S";
-    RoutineBuilder b = k.asm(handlerName(k, NMI_VECTOR), entry)
-        .step("pushq $-1: orig_ax (the nested-NMI bookkeeping words are not modelled)",
-            x -> x.push(-1));
-    b.call("call paranoid_entry", "paranoid_entry", null)
-        .step("movq %rsp, %rdi; movq $-1, %rsi", x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", -1);
-        })
-        .call("call " + (v6 ? "exc_nmi" : "do_nmi"), v6 ? "exc_nmi" : "do_nmi",
-            x -> new long[] {x.reg("rdi"), -1});
-    k.add(paranoidExit(b).build());
+    X86Nmi.build(k);
     k.add(k.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
         .step(v6 ? "irqentry_nmi_enter(regs); inc_irq_stat(__nmi_count)" : "nmi_enter(); "
             + "inc_irq_stat(__nmi_count)", x -> { })
@@ -186,7 +171,7 @@ final class X86Exceptions {
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
             k.timeline.emit(new Event.Note(x.cpu().id(), "unknown_nmi_error",
                 "Uhhuh. NMI received for unknown reason on CPU " + x.cpu().id()
-                    + String.format(" (running on the NMI stack, rsp 0x%x)", x.sp()))))
+                    + String.format(" (rsp 0x%x)", x.sp()))))
         .retVoid().build());
   }
 

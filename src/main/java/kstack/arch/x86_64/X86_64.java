@@ -313,15 +313,6 @@ public final class X86_64 implements Arch {
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
-    if (vector == X86Exceptions.NMI_VECTOR) {
-      long[] nmiStack = X86Exceptions.istStack(k, cpu, 1);
-      long sp = c.get("rsp");
-      if (Long.compareUnsigned(sp - nmiStack[0], nmiStack[1] - nmiStack[0]) < 0) {
-        throw new IllegalStateException("nmi: this CPU is still running an NMI handler on the NMI "
-            + "stack (an IRET unblocked NMIs); the nested-NMI protocol of entry_64.S that protects "
-            + "its frame is not modelled");
-      }
-    }
     long tss = k.perCpu("cpu_tss_rw", cpu);
     long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
         : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");

@@ -1,0 +1,159 @@
+package kstack.arch.x86_64;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.profile.Feature;
+
+/**
+ * The NMI entry with its nested-NMI protocol (entry_64.S@4.16.13:1330-1663 ENTRY(nmi),
+ * @6.19:1106-1469 asm_exc_nmi; research x86_64-nmi-db-mc.md §C). The CPU always delivers an NMI at
+ * the top T of the NMI IST stack, so a nested NMI overwrites the outer one's hardware frame. The
+ * entry therefore keeps, below that frame: the saved rdx (T-48), the "NMI executing" word (T-56), an
+ * "iret" frame (T-96..T-64) that the final iretq uses, and an "outermost" copy of the original frame
+ * (T-136..T-104, which is also pt_regs->ip..ss). A nested NMI only rewrites the iret frame to point
+ * at repeat_nmi and returns; the outer NMI then runs its handler once more. From user mode the NMI
+ * moves to the task stack and none of this is used.
+ */
+final class X86Nmi {
+  private X86Nmi() {}
+
+  private static final String ENTRY = "arch/x86/entry/entry_64.S";
+  private static final long EFLAGS_DF = 0x400;
+  private static final String[] PT_REGS_PUSH_ORDER = {"di", "si", "dx", "cx", "ax", "r8", "r9",
+      "r10", "r11", "bx", "bp", "r12", "r13", "r14", "r15"};
+
+  static void build(Kernel k) {
+    boolean v6 = k.profile.has(Feature.IRQENTRY);
+    String handler = v6 ? "exc_nmi" : "do_nmi";
+    // EXCEPTION_STKSZ: page_64_types.h@4.16.13 4 KiB, @6.19 8 KiB (the NMI stack's size)
+    long stackSize = v6 ? 8192 : 4096;
+    RoutineBuilder b = k.asm(X86Exceptions.handlerName(k, X86Exceptions.NMI_VECTOR), ENTRY)
+        .step((v6 ? "ENDBR; ASM_CLAC; cld; " : "ASM_CLAC; ") + "pushq %rdx: T-48",
+            x -> x.push(x.reg("rdx")))
+        .branchIf("nmi_from_kernel", "testb $3, CS-RIP+8(%rsp): from user mode?",
+            x -> (x.read(x.sp() + 16) & 3) == 0);
+    fromUser(k, b, v6, handler);
+    b.label("nmi_from_kernel")
+        .branchIf("nested_nmi_out", "movq $repeat_nmi, %rdx; cmpq 8(%rsp), %rdx; ...: the "
+            + "interrupted RIP in [repeat_nmi, end_repeat_nmi)? then leave everything as it is",
+            x -> inRepeatWindow(k, x.read(x.sp() + 8)))
+        .branchIf("nested_nmi", "cmpl $1, -8(%rsp): \"NMI executing\" set?",
+            x -> x.read(x.sp() - 8) == 1)
+        .branchIf("first_nmi", "lea 6*8(%rsp), %rdx; the interrupted RSP outside "
+            + "[T - EXCEPTION_STKSZ, T]? then this is a first NMI", x -> {
+              long top = x.sp() + 48;
+              long rsp = x.read(x.sp() + 32);
+              return Long.compareUnsigned(rsp, top) > 0
+                  || Long.compareUnsigned(rsp, top - stackSize) < 0;
+            })
+        .branchIf("first_nmi", "testb $(X86_EFLAGS_DF >> 8), (3*8+1)(%rsp): DF clear means "
+            + "that RSP was not ours (a first NMI)", x -> (x.read(x.sp() + 24) & EFLAGS_DF) == 0)
+        .label("nested_nmi")
+        .step("subq $8, %rsp; leaq -10*8(%rsp), %rdx; pushq $__KERNEL_DS; pushq %rdx; pushfq; "
+            + "pushq $__KERNEL_CS; pushq $repeat_nmi: the outer NMI's iret frame now leads to "
+            + "repeat_nmi", x -> {
+              x.setSp(x.sp() - 8);
+              long rdx = x.sp() - 80;
+              x.push(X86_64.KERNEL_DS);
+              x.push(rdx);
+              x.push(x.reg("eflags"));
+              x.push(X86_64.KERNEL_CS);
+              x.push(k.symbol("repeat_nmi"));
+            })
+        .step("addq $(6*8), %rsp", x -> x.setSp(x.sp() + 48))
+        .label("nested_nmi_out")
+        .step("popq %rdx", x -> x.set("rdx", x.pop()))
+        .step("iretq: back into the interrupted (outer) NMI code", X86Irq::iret)
+        .label("first_nmi")
+        .step("movq (%rsp), %rdx; pushq $0: \"NMI executing\" = 0 at T-56; subq $(5*8), %rsp: "
+            + "room for the iret frame", x -> {
+              x.set("rdx", x.read(x.sp()));
+              x.push(0);
+              x.setSp(x.sp() - 40);
+            })
+        .step(".rept 5; pushq 11*8(%rsp): the original frame copied to the outermost frame",
+            x -> {
+              for (int i = 0; i < 5; i++) {
+                x.push(x.read(x.sp() + 88));
+              }
+            })
+        .globalLabel("repeat_nmi")
+        .step("movq $1, 10*8(%rsp): \"NMI executing\" = 1", x -> x.write(x.sp() + 80, 1))
+        .step("addq $(10*8), %rsp; .rept 5; pushq -6*8(%rsp); subq $(5*8), %rsp: the outermost "
+            + "frame copied to the iret frame", x -> {
+              x.setSp(x.sp() + 80);
+              for (int i = 0; i < 5; i++) {
+                x.push(x.read(x.sp() - 48));
+              }
+              x.setSp(x.sp() - 40);
+            })
+        .globalLabel("end_repeat_nmi")
+        .step("pushq $-1: orig_ax", x -> x.push(-1))
+        .call("call paranoid_entry", "paranoid_entry", null)
+        .step("movq %rsp, %rdi" + (v6 ? "" : "; movq $-1, %rsi"), x -> {
+          x.set("rdi", x.sp());
+          x.set("rsi", -1);
+        })
+        .call("call " + handler, handler, x -> new long[] {x.reg("rdi"), -1})
+        .step((v6 ? "IBRS_EXIT; PARANOID_RESTORE_CR3; " : "RESTORE_CR3; ")
+            + "testl %ebx, %ebx; jnz nmi_restore; nmi_swapgs: swapgs", x -> {
+              if (x.reg("rbx") == 0) {
+                X86Entry.swapgs(x);
+              }
+            })
+        .label("nmi_restore")
+        .step("POP_REGS", X86Nmi::popRegs)
+        .step("addq $6*8, %rsp: skip orig_ax and the outermost frame", x -> x.setSp(x.sp() + 48))
+        .step("std; movq $0, 5*8(%rsp): \"NMI executing\" = 0 (DF marks the window until iretq)",
+            x -> {
+              x.set("eflags", x.reg("eflags") | EFLAGS_DF);
+              x.write(x.sp() + 40, 0);
+            })
+        .step("iretq: through the iret frame (to the interrupted code, or to repeat_nmi)",
+            X86Irq::iret);
+    k.add(b.build());
+  }
+
+  /** From user mode: the NMI runs on the task stack like any other entry. */
+  private static void fromUser(Kernel k, RoutineBuilder b, boolean v6, String handler) {
+    b.step("swapgs; SWITCH_TO_KERNEL_CR3; movq %rsp, %rdx; "
+            + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp", x -> {
+              X86Entry.swapgs(x);
+              x.set("rdx", x.sp());
+              x.setSp(x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack")));
+            })
+        .step("pushq 5*8(%rdx) ... 1*8(%rdx): SS, RSP, RFLAGS, CS, RIP onto the task stack; "
+            + "pushq $-1: orig_ax", x -> {
+              for (int off = 40; off >= 8; off -= 8) {
+                x.push(x.read(x.reg("rdx") + off));
+              }
+              x.push(-1);
+            })
+        .step("PUSH_AND_CLEAR_REGS rdx=(%rdx); ENCODE_FRAME_POINTER", x -> {
+          long savedRdx = x.read(x.reg("rdx"));
+          for (String r : PT_REGS_PUSH_ORDER) {
+            x.push(r.equals("dx") ? savedRdx : x.reg(X86Entry.reg64(r)));
+          }
+          x.setFp(x.sp() + 1);
+        })
+        .step("movq %rsp, %rdi" + (v6 ? "" : "; movq $-1, %rsi"), x -> {
+          x.set("rdi", x.sp());
+          x.set("rsi", -1);
+        })
+        .call("call " + handler, handler, x -> new long[] {x.reg("rdi"), -1})
+        .step("jmp swapgs_restore_regs_and_return_to_usermode",
+            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")));
+  }
+
+  private static boolean inRepeatWindow(Kernel k, long rip) {
+    return Long.compareUnsigned(rip, k.symbol("repeat_nmi")) >= 0
+        && Long.compareUnsigned(rip, k.symbol("end_repeat_nmi")) < 0;
+  }
+
+  private static void popRegs(Exec x) {
+    for (int i = PT_REGS_PUSH_ORDER.length - 1; i >= 0; i--) {
+      x.set(X86Entry.reg64(PT_REGS_PUSH_ORDER[i]), x.pop());
+    }
+  }
+}

@@ -190,13 +190,15 @@ final class Commands {
     String lastStack = null;
     for (Frame f : frames) {
       if (f.function().startsWith("---")) {
-        text.add("    --- <" + f.stack() + ": pt_regs> --- " + f.note());
+        text.add("    --- <" + (f.stackName().isEmpty() ? f.stack() : f.stackName())
+            + ": pt_regs> --- " + f.note());
         continue;
       }
       boolean first = lastStack == null;
       if ((first && !f.stack().equals("task") && !f.stack().equals("user"))
           || (!first && !lastStack.equals(f.stack()) && !f.stack().equals("user"))) {
-        text.add("    --- <" + stackName(f.stack()) + "> ---");
+        text.add("    --- <" + (f.stackName().isEmpty() ? stackName(f.stack()) : f.stackName())
+            + "> ---");
       }
       lastStack = f.stack();
       String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());

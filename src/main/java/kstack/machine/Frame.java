@@ -9,6 +9,18 @@ package kstack.machine;
  * @param stack     which stack the frame's record is on: task, irq, exception, entry, user
  * @param frameAddr where the frame record (saved frame pointer) sits, 0 if none
  * @param note      a remark such as "pt_regs at 0x..." for an entry frame, or empty
+ * @param stackName the stack's name as a backtrace separator shows it ("NMI stack"), or empty
+ *                  for the kind's usual name
  */
 public record Frame(String function, long address, long offset, String stack, long frameAddr,
-    String note) {}
+    String note, String stackName) {
+  public Frame(String function, long address, long offset, String stack, long frameAddr,
+      String note) {
+    this(function, address, offset, stack, frameAddr, note, "");
+  }
+
+  /** The same frame, its stack named. */
+  public Frame named(String name) {
+    return new Frame(function, address, offset, stack, frameAddr, note, name);
+  }
+}

@@ -86,6 +86,30 @@ final class X86Unwind {
     return new Stacks(r, kinds);
   }
 
+  /**
+   * Names each exception-stack frame's stack after its IST slot, as the kernel's stack dumps do
+   * (exception_stack_names in arch/x86/kernel/dumpstack_64.c: #DF, NMI, #DB, #MC). A frame without a
+   * record address is one of the innermost and lies at rsp.
+   */
+  List<Frame> named(List<Frame> frames, int cpu, long rsp) {
+    String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
+    List<Frame> out = new ArrayList<>(frames.size());
+    for (Frame f : frames) {
+      String name = "";
+      if (f.stack().equals("exception")) {
+        long at = f.frameAddr() != 0 ? f.frameAddr() : rsp;
+        for (int i = 0; i < names.length; i++) {
+          long[] r = X86Exceptions.istStack(k, cpu, i);
+          if (Long.compareUnsigned(at - r[0], r[1] - r[0]) < 0) {
+            name = names[i];
+          }
+        }
+      }
+      out.add(name.isEmpty() ? f : f.named(name));
+    }
+    return out;
+  }
+
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
     long stack = k.stack(task);

@@ -433,7 +433,8 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
-    return new X86Unwind(k, this).unwind(task, running, cpu);
+    return new X86Unwind(k, this).named(new X86Unwind(k, this).unwind(task, running, cpu), cpu,
+        k.cpu(cpu).get("rsp"));
   }
 
   @Override

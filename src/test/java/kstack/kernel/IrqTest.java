@@ -92,4 +92,24 @@ class IrqTest {
     m.tick();
     assertThat(m.kernel().pid(m.current())).as("the child ran after the tick").isNotEqualTo(3);
   }
+
+  @Test
+  void anInterruptDuringSoftirqWorkNestsOnTheIrqStackItIsAlreadyOn() {
+    for (var p : Profiles.of("x86_64")) {
+      Machine m = spawned(p);
+      m.addBreakpoint("vfs_write");
+      m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+      m.deleteBreakpoints();
+      m.addBreakpoint("tasklet_action");
+      m.irq(3);
+      m.deleteBreakpoints();
+      m.addBreakpoint("handle_irq_event");
+      assertThat(m.irq(4).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+      List<Frame> bt = m.backtrace(null).stream().filter(f -> !f.function().startsWith("---"))
+          .toList();
+      assertThat(bt).extracting(f -> f.function() + "@" + f.stack()).as(p.label())
+          .containsSubsequence("handle_irq_event@irq", "tasklet_action@irq", "vfs_write@task");
+      assertThat(bt).extracting(Frame::note).as(p.label()).allMatch(String::isEmpty);
+    }
+  }
 }

@@ -185,11 +185,12 @@ final class X86Unwind {
         }
         String kind = st.kindOf(sp);
         long base = k.stack(task);
-        if (kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096) {
+        boolean below = kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096;
+        if (below) {
           kind = "task"; // the overflow: rsp has left the bottom of the task stack
         }
         out.add(new Frame(fn(ip), ip, fnOffset(ip), kind == null ? "unknown" : kind, 0,
-            kind != null && Long.compareUnsigned(sp, base) < 0 ? "rsp below the stack's base" : ""));
+            below ? "rsp below the stack's base" : ""));
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
       }

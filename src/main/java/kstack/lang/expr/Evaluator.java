@@ -277,7 +277,9 @@ final class Evaluator {
     }
     StructLayout l = s.layout();
     if (!l.has(name)) {
-      throw new ExprError(col, "struct " + l.name() + " has no member named '" + name + "'");
+      throw new ExprError(col, "struct " + l.name() + " has no member named '" + name + "'"
+          + kstack.profile.MemberNotes.whyMissing(m.profile(), l.name(), name)
+              .map(why -> ": " + why).orElse(""));
     }
     return l.field(name);
   }

@@ -208,6 +208,9 @@ final class Commands {
       o.put("function", f.function());
       o.put("address", hex(f.address()));
       o.put("stack", f.stack());
+      if (!f.stackName().isEmpty()) {
+        o.put("stack_name", f.stackName());
+      }
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);

@@ -131,6 +131,18 @@ class CliTest {
   }
 
   @Test
+  void jsonFramesOnAnIstStackNameTheStack() throws Exception {
+    Run r = run("run", "--json", "-e", "boot", "-e", "spawn sh", "-e", "break vfs_write",
+        "-e", "syscall write(1, \"x\")", "-e", "delete", "-e", "break default_do_nmi", "-e", "nmi",
+        "-e", "bt");
+    String[] lines = r.out().split("\n");
+    JsonNode frames = new ObjectMapper().readTree(lines[lines.length - 1]).get("frames");
+    assertThat(frames.get(0).get("stack").asText()).isEqualTo("exception");
+    assertThat(frames.get(0).get("stack_name").asText()).isEqualTo("NMI stack");
+    assertThat(frames.get(frames.size() - 1).has("stack_name")).isFalse();
+  }
+
+  @Test
   void aFailedCommandInJsonModeIsAnOkFalseObjectWithTheLocatedError() throws Exception {
     Run r = run("run", "--json", "-e", "boot", "-e", "bt 42");
     assertThat(r.code()).isEqualTo(1);

@@ -32,10 +32,10 @@ public final class ProfileDiff {
     Set<Feature> onlyB = new TreeSet<>(b.features());
     onlyB.removeAll(a.features());
     for (Feature f : onlyA) {
-      out.add(new Item("features", f.name(), "yes", "no", f.citation()));
+      out.add(new Item("features", f.name(), "yes", "no", f.citation() + archOnly(f, a, b)));
     }
     for (Feature f : onlyB) {
-      out.add(new Item("features", f.name(), "no", "yes", f.citation()));
+      out.add(new Item("features", f.name(), "no", "yes", f.citation() + archOnly(f, b, a)));
     }
     Set<Feature> changed = new TreeSet<>(onlyA);
     changed.addAll(onlyB);
@@ -45,6 +45,15 @@ public final class ProfileDiff {
     structs(ma, mb, out, changed, arch);
     symbols(ma, mb, out, changed, arch);
     return out;
+  }
+
+  /** Across architectures, says when no profile of the other arch has the feature at all. */
+  private static String archOnly(Feature f, Profile has, Profile lacks) {
+    if (has.arch().equals(lacks.arch())) {
+      return "";
+    }
+    boolean other = kstack.profile.Profiles.of(lacks.arch()).stream().anyMatch(p -> p.has(f));
+    return other ? "" : " [an " + has.arch() + " feature: no " + lacks.arch() + " profile has it]";
   }
 
   private static void constants(Machine ma, Machine mb, List<Item> out, String arch) {

@@ -101,10 +101,10 @@ final class Execve {
     long cur = k.current(x);
     long mm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
     long top = k.constant("STACK_TOP");
-    k.mem.write64(mm + k.off("mm_struct", "pgd"), mm);
+    k.writePtr(mm + k.off("mm_struct", "pgd"), mm);
     k.mem.write(mm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.mem.write64(mm + k.off("mm_struct", "task_size"), k.constant("TASK_SIZE_MAX"));
-    k.mem.write64(mm + k.off("mm_struct", "start_stack"), top);
+    k.writePtr(mm + k.off("mm_struct", "task_size"), k.constant("TASK_SIZE_MAX"));
+    k.writePtr(mm + k.off("mm_struct", "start_stack"), top);
     Memory m = k.newUserSpace(mm, "mm of " + k.comm(cur));
     long textSize = k.userTextEnd() - TEXT;
     m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));

@@ -60,7 +60,7 @@ final class Exit {
     int sibling = k.off("task_struct", "sibling");
     long head = t + children;
     while (!k.listEmpty(head)) {
-      long node = k.mem.read64(head);
+      long node = k.readPtr(head);
       long child = node - sibling;
       k.listDelInit(node);
       k.taskWrite(child, "real_parent", init);
@@ -130,7 +130,7 @@ final class Exit {
     int sibling = k.off("task_struct", "sibling");
     long head = cur + children;
     boolean any = false;
-    for (long node = k.mem.read64(head); node != head; node = k.mem.read64(node)) {
+    for (long node = k.readPtr(head); node != head; node = k.readPtr(node)) {
       long child = node - sibling;
       int pid = k.pid(child);
       if (upid != -1 && upid != pid) {

@@ -209,7 +209,7 @@ final class Fork {
             x -> k.setNeedResched(x.local("tsk"), false))
         .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
           long tsk = x.local("tsk");
-          k.mem.write64(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
+          k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
         })
         .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
           long tsk = x.local("tsk");
@@ -312,7 +312,7 @@ final class Fork {
     long newMm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
     k.mem.copy(newMm, mm, k.struct("mm_struct").size());
     k.mem.write(newMm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.mem.write64(newMm + k.off("mm_struct", "pgd"), newMm);
+    k.writePtr(newMm + k.off("mm_struct", "pgd"), newMm);
     Memory child = k.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
     k.userSpace(mm).copyInto(child);
     k.taskWrite(p, "mm", newMm);

@@ -34,7 +34,7 @@ final class InitMain {
         .retVoid().build());
     k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
         .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
-            k.mem.write64(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
         .retVoid().build());
     buildRestInit(k, v6);
     buildKernelInit(k, v6);
@@ -59,7 +59,7 @@ final class InitMain {
                   Kernel.CLONE_FS | Kernel.CLONE_FILES});
     }
     k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.mem.write64(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
+            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
         .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
         .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
             x -> k.setNeedResched(k.current(x), true))

@@ -324,9 +324,19 @@ public final class Kernel {
     long n = endOfStack(task);
     long top = stack(task) + threadSize;
     do {
-      n += 8;
-    } while (n < top && mem.read64(n) == 0);
-    return n - endOfStack(task) - 8;
+      n += t.word;
+    } while (n < top && readPtr(n) == 0);
+    return n - endOfStack(task) - t.word;
+  }
+
+  /** Reads a pointer-sized word (unsigned long) of kernel memory. */
+  public long readPtr(long addr) {
+    return mem.read(addr, t.word);
+  }
+
+  /** Writes a pointer-sized word (unsigned long) of kernel memory. */
+  public void writePtr(long addr, long value) {
+    mem.write(addr, t.word, value);
   }
 
   public long current(int cpu) {
@@ -367,30 +377,30 @@ public final class Kernel {
   // ---- list_head helpers (the bytes of links live in memory) ---------------------------------
 
   public void listInit(long head) {
-    mem.write64(head, head);
-    mem.write64(head + 8, head);
+    writePtr(head, head);
+    writePtr(head + t.word, head);
   }
 
   /** {@code list_add_tail(new, head)} */
   public void listAddTail(long node, long head) {
-    long prev = mem.read64(head + 8);
-    mem.write64(node, head);
-    mem.write64(node + 8, prev);
-    mem.write64(prev, node);
-    mem.write64(head + 8, node);
+    long prev = readPtr(head + t.word);
+    writePtr(node, head);
+    writePtr(node + t.word, prev);
+    writePtr(prev, node);
+    writePtr(head + t.word, node);
   }
 
   /** {@code list_del_init(entry)} */
   public void listDelInit(long node) {
-    long next = mem.read64(node);
-    long prev = mem.read64(node + 8);
-    mem.write64(prev, next);
-    mem.write64(next + 8, prev);
+    long next = readPtr(node);
+    long prev = readPtr(node + t.word);
+    writePtr(prev, next);
+    writePtr(next + t.word, prev);
     listInit(node);
   }
 
   public boolean listEmpty(long head) {
-    return mem.read64(head) == head;
+    return readPtr(head) == head;
   }
 
   // ---- allocators ---------------------------------------------------------------------------
@@ -736,13 +746,13 @@ public final class Kernel {
     taskWrite(it, "on_cpu", 1);
     setComm(it, "swapper");
     arch.initThread(this, it);
-    mem.write64(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     listInit(symbol("kthread_create_list"));
     listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
     mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
-    mem.write64(symbol("__cpu_online_mask"), 1);
+    writePtr(symbol("__cpu_online_mask"), 1);
     setIdleTask(0, it);
   }
 

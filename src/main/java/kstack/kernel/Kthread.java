@@ -88,7 +88,7 @@ final class Kthread {
             x -> k.listEmpty(k.symbol("kthread_create_list")))
         .step("  create = list_entry(kthread_create_list.next, ...); list_del_init(&create->list)",
             x -> {
-              long node = k.mem.read64(k.symbol("kthread_create_list"));
+              long node = k.readPtr(k.symbol("kthread_create_list"));
               k.listDelInit(node);
               x.setLocal("create", node - listOff);
             })
@@ -99,7 +99,7 @@ final class Kthread {
     if (v6) {
       c.call("pid = kernel_thread(kthread, create, create->full_name, CLONE_FS | CLONE_FILES | "
           + "SIGCHLD)", "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"),
-              k.mem.read64(x.local("create") + ci(k, "full_name")), flags});
+              k.readPtr(x.local("create") + ci(k, "full_name")), flags});
     } else {
       c.call("pid = kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD)",
           "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"), flags});
@@ -114,17 +114,17 @@ final class Kthread {
             + (v6 ? "self = to_kthread(current)" : "self = kzalloc(sizeof(*self)); set_kthread_struct(self)"),
             x -> {
               long c = x.local("_create");
-              x.setLocal("threadfn", k.mem.read64(c + ci(k, "threadfn")));
-              x.setLocal("data", k.mem.read64(c + ci(k, "data")));
+              x.setLocal("threadfn", k.readPtr(c + ci(k, "threadfn")));
+              x.setLocal("data", k.readPtr(c + ci(k, "data")));
             })
         .step("done = xchg(&create->done, NULL)", x -> {
           long c = x.local("_create");
-          x.setLocal("done", k.mem.read64(c + ci(k, "done")));
-          k.mem.write64(c + ci(k, "done"), 0);
+          x.setLocal("done", k.readPtr(c + ci(k, "done")));
+          k.writePtr(c + ci(k, "done"), 0);
         })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
           k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
-          k.mem.write64(x.local("_create") + ci(k, "result"), k.current(x));
+          k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
         })
         .call(v6 ? "preempt_disable(); complete(done)" : "complete(done)", "complete",
             x -> new long[] {x.local("done")});
@@ -161,23 +161,23 @@ final class Kthread {
             + "create->node = node; create->done = &done"
             + (v6 ? "; create->full_name = kvasprintf(namefmt, args)" : ""), x -> {
               long c = k.kmalloc(size, "kthread_create_info");
-              k.mem.write64(c + ci(k, "threadfn"), x.local("threadfn"));
-              k.mem.write64(c + ci(k, "data"), x.local("data"));
+              k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
+              k.writePtr(c + ci(k, "data"), x.local("data"));
               k.mem.write(c + ci(k, "node"), 4, x.local("node"));
-              k.mem.write64(c + ci(k, "done"), x.localAddress("done"));
+              k.writePtr(c + ci(k, "done"), x.localAddress("done"));
               if (v6) {
-                k.mem.write64(c + ci(k, "full_name"), x.local("namefmt"));
+                k.writePtr(c + ci(k, "full_name"), x.local("namefmt"));
               }
               x.setLocal("create", c);
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create->list, &kthread_create_list)",
             x -> k.listAddTail(x.local("create") + ci(k, "list"), k.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
-            x -> new long[] {k.mem.read64(k.symbol("kthreadd_task"))})
+            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
         .call("wait_for_completion_killable(&done): sleep until kthread() has started",
             "wait_for_completion_killable", x -> new long[] {x.localAddress("done")})
         .step("task = create->result", x -> x.setLocal("task",
-            k.mem.read64(x.local("create") + ci(k, "result"))));
+            k.readPtr(x.local("create") + ci(k, "result"))));
     if (!v6) {
       b.step("vsnprintf(name, namefmt, args); set_task_comm(task, name)",
           x -> k.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));

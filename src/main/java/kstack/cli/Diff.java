@@ -33,7 +33,7 @@ final class Diff implements Callable<Integer> {
   @Option(names = "--a", required = true, description = "ARCH:VERSION, e.g. x86_64:4.16")
   String a;
 
-  @Option(names = "--b", required = true, description = "ARCH:VERSION, e.g. x86_64:6.x")
+  @Option(names = "--b", required = true, description = "ARCH:VERSION, e.g. arm64:6.x")
   String b;
 
   @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "default: boot")

@@ -66,7 +66,8 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "x86_64", description = "architecture (x86_64)")
+    @Option(names = "--arch", defaultValue = "x86_64",
+        description = "architecture: x86_64 or arm64 (default: x86_64)")
     String arch;
 
     @Option(names = "--kernel", description = "kernel generation: 4.16 or 6.x (default: newest)")

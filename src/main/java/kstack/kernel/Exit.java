@@ -90,8 +90,8 @@ final class Exit {
             + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
               long wo = x.localAddress("wo");
               x.write(wo, x.local("upid"));
-              x.write(wo + 8, x.local("options"));
-              x.write(wo + 16, x.local("stat_addr"));
+              x.write(wo + x.word(), x.local("options"));
+              x.write(wo + 2L * x.word(), x.local("stat_addr"));
             })
         .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
         .ret("return ret", Exec::retval).build());
@@ -103,7 +103,7 @@ final class Exit {
             + "each child; a zombie is reaped by wait_task_zombie() -> release_task()",
             x -> x.setLocal("retval", reap(k, x)))
         .branchIf("end", "if (retval != 0 || WNOHANG) goto end",
-            x -> x.local("retval") != 0 || (x.read(x.local("wo") + 8) & 1) != 0)
+            x -> x.local("retval") != 0 || (x.read(x.local("wo") + x.word()) & 1) != 0)
         .step("(no child is ready yet)", x -> {
           long cur = k.current(x);
           k.addWaiter(waitQueue(k, cur), cur);

@@ -24,18 +24,18 @@ final class Fork {
       "stack", "stack_size", "tls", "kthread", "name", "fn", "fn_arg"};
 
   static long cloneArg(Exec x, long args, String field) {
-    return x.read(args + 8L * indexOf(field));
+    return x.read(args + (long) x.word() * indexOf(field));
   }
 
   /** A designated initializer: every member not named is zero. */
   static void zeroCloneArgs(Exec x, long args) {
     for (int i = 0; i < CLONE_ARGS.length; i++) {
-      x.write(args + 8L * i, 0);
+      x.write(args + (long) x.word() * i, 0);
     }
   }
 
   static void setCloneArg(Exec x, long args, String field, long v) {
-    x.write(args + 8L * indexOf(field), v);
+    x.write(args + (long) x.word() * indexOf(field), v);
   }
 
   private static int indexOf(String f) {
@@ -102,7 +102,7 @@ final class Fork {
   private static RoutineBuilder cloneHelper(Kernel k, String name, boolean kthread) {
     RoutineBuilder b = k.c(name, SRC);
     b = kthread ? b.params("fn", "arg", "name", "flags") : b.params("fn", "arg", "flags");
-    return b.localArea("args", 8 * CLONE_ARGS.length)
+    return b.localArea("args", k.t.word * CLONE_ARGS.length)
         .step("struct kernel_clone_args args = { .flags = (flags|CLONE_VM|CLONE_UNTRACED) & ~CSIGNAL, "
             + ".exit_signal = flags & CSIGNAL, .fn = fn, .fn_arg = arg"
             + (kthread ? ", .name = name, .kthread = 1 }" : " }"), x -> {

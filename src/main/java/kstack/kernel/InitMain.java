@@ -130,7 +130,7 @@ final class InitMain {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
     if (v6) {
-      fi.localArea("args", 8 * Fork.CLONE_ARGS.length)
+      fi.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));
             Fork.setCloneArg(x, x.localAddress("args"), "flags", Kernel.CLONE_VM);

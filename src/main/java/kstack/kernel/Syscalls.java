@@ -92,7 +92,7 @@ final class Syscalls {
               x -> {
                 x.write(x.localAddress("kiocb"), x.local("filp"));
                 x.write(x.localAddress("iov"), x.local("buf"));
-                x.write(x.localAddress("iov") + 8, x.local("len"));
+                x.write(x.localAddress("iov") + x.word(), x.local("len"));
               })
           .call("ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
               x -> new long[] {x.localAddress("kiocb"), x.localAddress("iov")})
@@ -125,7 +125,7 @@ final class Syscalls {
             return;
           }
           long buf = x.read(x.local("to"));
-          int len = (int) x.read(x.local("to") + 8);
+          int len = (int) x.read(x.local("to") + x.word());
           byte[] d = Files.take(k, pipe, len);
           x.space().writeBytes(buf, d);
           x.setLocal("ret", d.length);
@@ -182,7 +182,7 @@ final class Syscalls {
               long file = x.read(x.local("iocb"));
               Files.OpenFile f = Files.file(k, file);
               long buf = x.read(x.local("from"));
-              int len = (int) x.read(x.local("from") + 8);
+              int len = (int) x.read(x.local("from") + x.word());
               byte[] d = x.space().readBytes(buf, len);
               if (f.console()) {
                 k.consoleLog.addLast(Files.text(d));
@@ -329,7 +329,7 @@ final class Syscalls {
     RoutineBuilder c = entry(k, "clone", src, k.arch.cloneParams());
     RoutineBuilder f = k.arch.syscallNumbers().containsKey("fork") ? entry(k, "fork", src) : null;
     if (v6) {
-      k.add(c.localArea("args", 8 * Fork.CLONE_ARGS.length)
+      k.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
               + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
                 long a = x.localAddress("args");
@@ -344,7 +344,7 @@ final class Syscalls {
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
       if (f != null) {
-        k.add(f.localArea("args", 8 * Fork.CLONE_ARGS.length)
+        k.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));
             Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);

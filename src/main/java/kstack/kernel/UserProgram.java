@@ -27,9 +27,9 @@ final class UserProgram {
   static void build(Kernel k) {
     k.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)
         .step("xor %ebp, %ebp: the outermost frame", x -> x.setFp(0))
-        .step("argc = *(long *)rsp; argv = rsp + 8", x -> {
+        .step("argc = *(long *)sp; argv = sp + sizeof(long)", x -> {
           x.setArg(0, x.read(x.sp()));
-          x.setArg(1, x.sp() + 8);
+          x.setArg(1, x.sp() + x.word());
         })
         .call("call main", "main", x -> new long[] {x.arg(0), x.arg(1)})
         .call("exit(main's result)", "exit", x -> new long[] {x.retval()})
@@ -61,7 +61,7 @@ final class UserProgram {
         .label("child")
         .step("argv[0] = buf + 5 (the name after \"exec \"); argv[1] = NULL", x -> {
           x.write(x.localAddress("argv"), x.localAddress("buf") + 5);
-          x.write(x.localAddress("argv") + 8, 0);
+          x.write(x.localAddress("argv") + x.word(), 0);
         })
         .call("execve(argv[0], argv, NULL)", "execve",
             x -> new long[] {x.localAddress("buf") + 5, x.localAddress("argv"), 0})

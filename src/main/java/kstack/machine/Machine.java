@@ -468,7 +468,7 @@ public final class Machine implements ExecHost {
     }, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc) {
         if (stackArgs > 0) {
-          c.set(arch.registers().sp, c.sp() + 8 * stackArgs);
+          c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
         }
         long rax = c.get(arch.registers().ret);
         return what + " returned " + rax + " (0x" + Long.toHexString(rax) + ")";
@@ -558,7 +558,7 @@ public final class Machine implements ExecHost {
     AddressSpace s = space(c);
     long link = arch.registers().has("x30") ? c.get("x30") : 0;
     Abi.ReturnSite site = arch.abi().returnSite(i, r.insn(i).text().startsWith("ret"), sp, fp,
-        link, a -> s.read(a, 8));
+        link, a -> s.read(a, arch.abi().wordSize()));
     long ret = site.pc();
     long retSp = site.sp();
     Goal outer = pending;

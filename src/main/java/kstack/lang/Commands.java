@@ -38,6 +38,17 @@ final class Commands {
       case "continue", "c" -> noArgs(c, () -> s.outcome(cmd, m.continueRun()));
       case "run" -> noArgs(c, () -> s.outcome(cmd, m.run()));
       case "stepi", "si" -> stepi(c, cmd);
+      case "reverse-stepi", "rsi" -> {
+        long n = c.args().isBlank() ? 1 : c.eval(c.args(), c.argsCol()).asLong();
+        if (n < 1 || n > Integer.MAX_VALUE) {
+          throw c.errorAtArgs("reverse-stepi: N must be 1 or more");
+        }
+        try {
+          yield s.outcome(cmd, m.reverseStepi((int) n));
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtArgs(e.getMessage());
+        }
+      }
       case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
       case "irq" -> {
         if (c.args().isEmpty()) {

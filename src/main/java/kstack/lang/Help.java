@@ -18,6 +18,7 @@ final class Help {
         "  break SYMBOL | delete   stop before the first step of SYMBOL | remove all breakpoints",
         "  continue | run          resume the interrupted command | run until every CPU is idle",
         "  stepi [N] | finish      N steps on the selected CPU | run until this function returns",
+        "  reverse-stepi [N]       take the machine's last N steps back (every byte and register)",
         "  cpu [N]                 select a CPU",
         "  irq N | tick | nmi      device line N (0-15), the scheduler tick or an NMI interrupts the",
         "                          selected CPU where it is; runs until the interrupted code resumes",

@@ -66,6 +66,9 @@ public final class Machine implements ExecHost {
   /** What an execution command runs toward, and what it says when reached. */
   private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {}
 
+  /** The machine step at which each goal began: reversing past it abandons the goal. */
+  private final Map<Goal, Long> goalStart = new java.util.WeakHashMap<>();
+
   private Machine(Profile profile, int ncpu) {
     this.profile = profile;
     this.arch = Arches.forName(profile.arch());
@@ -543,6 +546,30 @@ public final class Machine implements ExecHost {
     return new Outcome(Outcome.Stop.STEPPED, where(selected), eventsSinceMark());
   }
 
+  /**
+   * {@code reverse-stepi N}: takes the machine's last N steps back (on every CPU, newest first), so
+   * that every byte, register and piece of kernel bookkeeping is as it was; a following
+   * {@code continue} runs forward again toward the same goal, deterministically.
+   */
+  public Outcome reverseStepi(int n) {
+    int can = timeline.undoableSteps();
+    if (n > can) {
+      throw new IllegalArgumentException("reverse-stepi: only " + can + " step(s) of history"
+          + (can == 0 ? " (nothing has run yet)" : ""));
+    }
+    timeline.undoSteps(n);
+    markEvents();
+    for (int c = 0; c < cpus.length; c++) {
+      resumeFrom[c] = cpus[c].pc(); // a breakpoint here does not stop the next run at once
+    }
+    String note = "";
+    if (pending != null && timeline.steps() < goalStart.getOrDefault(pending, 0L)) {
+      note = " (back before '" + pending.name() + "' began: that command is abandoned)";
+      pending = null;
+    }
+    return new Outcome(Outcome.Stop.STEPPED, where(selected) + note, List.of());
+  }
+
   /** Runs until the selected CPU's current function returns to its caller. */
   public Outcome finish() {
     int cpu = selected;
@@ -590,6 +617,7 @@ public final class Machine implements ExecHost {
     }
     keepMark = false;
     pending = g;
+    goalStart.putIfAbsent(g, timeline.steps());
     boolean reached = g.reached().getAsBoolean();
     long steps = 0;
     while (true) {
@@ -661,8 +689,8 @@ public final class Machine implements ExecHost {
     if (r == null) {
       throw new IllegalStateException(String.format("cpu %d jumped to 0x%x, which holds no code", c, pc));
     }
+    timeline.beginStep();
     execs[c].run(r, r.indexOf(pc));
-    timeline.step();
     if (cpu.pc() == userWaitPc) {
       parked.remove(kernel.current(c));
     }
@@ -852,8 +880,7 @@ public final class Machine implements ExecHost {
     }
     markEvents();
     keepMark = true;
-    pendingVector[cpu] = vector;
-    pendingWhat[cpu] = what;
+    setPending(cpu, vector, what);
     final long[] resume = {0, 0};
     final boolean[] back = {false};
     if (!deliverable.getAsBoolean()) {
@@ -874,9 +901,21 @@ public final class Machine implements ExecHost {
     }, () -> name + ": the interrupted code resumed at " + describe(resume[0])));
   }
 
+  /** A held interrupt is machine state like any other: journaled, so reverse steps restore it. */
+  private void setPending(int cpu, int vector, String what) {
+    int oldVector = pendingVector[cpu];
+    String oldWhat = pendingWhat[cpu];
+    timeline.recordUndo(() -> {
+      pendingVector[cpu] = oldVector;
+      pendingWhat[cpu] = oldWhat;
+    });
+    pendingVector[cpu] = vector;
+    pendingWhat[cpu] = what;
+  }
+
   private void takePending(int cpu) {
     int v = pendingVector[cpu];
-    pendingVector[cpu] = -1;
+    setPending(cpu, -1, pendingWhat[cpu]);
     interrupt(cpu, v, pendingWhat[cpu]);
   }
 

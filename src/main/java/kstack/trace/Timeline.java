@@ -39,6 +39,8 @@ public final class Timeline implements Memory.Recorder {
   private int size;
   private final List<Event> events = new ArrayList<>();
   private long steps;
+  private int[] stepStart = new int[1024];
+  private int recordedSteps;
   private boolean recording = true;
 
   public Timeline(RegisterSink registers) {
@@ -129,9 +131,31 @@ public final class Timeline implements Memory.Recorder {
     return events;
   }
 
-  /** Counts one executed instruction or C-level step. */
-  public void step() {
+  /**
+   * Counts one instruction or C-level step, called as it begins; while recording, remembers where
+   * its changes start so that {@link #undoSteps} can take whole steps back.
+   */
+  public void beginStep() {
+    if (recording) {
+      if (recordedSteps == stepStart.length) {
+        stepStart = Arrays.copyOf(stepStart, recordedSteps * 2);
+      }
+      stepStart[recordedSteps++] = size;
+    }
     steps++;
+  }
+
+  /** How many of the latest steps can be undone (those taken while recording). */
+  public int undoableSteps() {
+    return recordedSteps;
+  }
+
+  /** Undoes the latest n steps (n at most {@link #undoableSteps}), newest first. */
+  public void undoSteps(int n) {
+    if (n < 0 || n > recordedSteps) {
+      throw new IllegalArgumentException("only " + recordedSteps + " steps can be undone");
+    }
+    undoTo(stepStart[recordedSteps - n], steps - n);
   }
 
   public long steps() {
@@ -158,6 +182,9 @@ public final class Timeline implements Memory.Recorder {
       }
     }
     steps = stepsThen;
+    while (recordedSteps > 0 && stepStart[recordedSteps - 1] >= position) {
+      recordedSteps--;
+    }
   }
 
   /** Heap bytes the history holds in its primitive arrays. */

@@ -131,6 +131,16 @@ class CliTest {
   }
 
   @Test
+  void reverseStepiTakesStepsBackAndRefusesToGoPastTheStartOfHistory() {
+    Run r = run("run", "-e", "boot", "-e", "spawn sh", "-e", "break do_syscall_64", "-e",
+        "syscall getpid()", "-e", "p/x $rsp", "-e", "stepi 3", "-e", "reverse-stepi 3", "-e",
+        "p/x $rsp", "-e", "rsi 99999999");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("$1 = 0xffffc9000001bf50").contains("$2 = 0xffffc9000001bf50");
+    assertThat(r.err().strip()).matches("-e:9:5: reverse-stepi: only \\d+ step\\(s\\) of history");
+  }
+
+  @Test
   void jsonFramesOnAnIstStackNameTheStack() throws Exception {
     Run r = run("run", "--json", "-e", "boot", "-e", "spawn sh", "-e", "break vfs_write",
         "-e", "syscall write(1, \"x\")", "-e", "delete", "-e", "break default_do_nmi", "-e", "nmi",

@@ -1,0 +1,83 @@
+package kstack.machine;
+
+import static kstack.TestMachines.spawned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import kstack.trace.Event;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** reverse-stepi: the machine's steps taken back, byte for byte, and replayed the same way. */
+class ReverseTest {
+  static List<Profile> profiles() {
+    return Profiles.all();
+  }
+
+  private static Machine atSyscallEntry(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    return m;
+  }
+
+  private static byte[] stackBytes(Machine m) {
+    long stack = m.kernel().stack(m.current());
+    return m.kernelMemory().readBytes(stack, (int) m.kernel().threadSize);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void reverseStepiRestoresEveryRegisterAndEveryStackByte(Profile p) {
+    Machine m = atSyscallEntry(p);
+    long[] regs = m.cpu(0).snapshot();
+    byte[] stack = stackBytes(m);
+    m.stepi(7);
+    assertThat(m.cpu(0).snapshot()).isNotEqualTo(regs);
+    m.reverseStepi(7);
+    assertThat(m.cpu(0).snapshot()).isEqualTo(regs);
+    assertThat(stackBytes(m)).isEqualTo(stack);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void afterReversingContinueReplaysTheSameStepsToTheSameEnd(Profile p) {
+    Machine m = atSyscallEntry(p);
+    m.deleteBreakpoints();
+    long[] atBreak = m.cpu(0).snapshot();
+    long stepsAtBreak = m.timeline().steps();
+    List<String> first = m.continueRun().events().stream().map(Event::describe).toList();
+    long[] end = m.cpu(0).snapshot();
+    m.reverseStepi((int) (m.timeline().steps() - stepsAtBreak));
+    assertThat(m.cpu(0).snapshot()).isEqualTo(atBreak);
+    List<String> again = m.continueRun().events().stream().map(Event::describe).toList();
+    assertThat(again).isEqualTo(first).isNotEmpty();
+    assertThat(m.cpu(0).snapshot()).isEqualTo(end);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void reversingBeforeACommandBeganAbandonsIt(Profile p) {
+    Machine m = spawned(p);
+    long before = m.timeline().steps();
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    Outcome o = m.reverseStepi((int) (m.timeline().steps() - before + 1));
+    assertThat(o.message()).contains("back before 'syscall write' began");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().message()).doesNotContain("syscall write returned");
+    assertThat(m.consoleLines()).doesNotContain("x");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void reverseStepiBeyondTheHistoryIsRefused(Profile p) {
+    Machine m = spawned(p);
+    int all = m.timeline().undoableSteps();
+    assertThatThrownBy(() -> m.reverseStepi(all + 1))
+        .hasMessageContaining("only " + all + " step(s) of history");
+  }
+}

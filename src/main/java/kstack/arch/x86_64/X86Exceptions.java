@@ -127,6 +127,11 @@ final class X86Exceptions {
     X86Traps.build(k);
   }
 
+  /**
+   * PUSH_AND_CLEAR_REGS save_ret=1 (arch/x86/entry/calling.h@4.16.13, @6.19), the start of
+   * paranoid_entry and error_entry: pt_regs below the hardware frame with the caller's return
+   * address kept on top, the general registers cleared, rbp encoding pt_regs for the unwinder.
+   */
   static RoutineBuilder regsPush(Kernel k, RoutineBuilder b) {
     b.step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
         + "movq %rdi, 8(%rsp)", x -> {
@@ -140,7 +145,13 @@ final class X86Exceptions {
       String reg = X86Entry.reg64(r);
       b.step("pushq %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(reg)));
     }
-    return b.step("pushq %rsi: the return address", x -> x.push(x.reg("rsi")))
+    return b.step("pushq %rsi: the return address; CLEAR_REGS", x -> {
+          x.push(x.reg("rsi"));
+          for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx", "rbp",
+              "r12", "r13", "r14", "r15"}) {
+            x.set(r, 0);
+          }
+        })
         .step("ENCODE_FRAME_POINTER 8: rbp = pt_regs + 1", x -> x.setFp(x.sp() + 8 + 1));
   }
 

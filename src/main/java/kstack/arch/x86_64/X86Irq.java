@@ -216,27 +216,7 @@ final class X86Irq {
     k.add(stubs.build());
     k.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
     k.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
-    RoutineBuilder e = k.asm("error_entry", ENTRY)
-        .step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
-            + "movq %rdi, 8(%rsp) (pt_regs->di)", x -> {
-              x.push(x.reg("rsi"));
-              long ret = x.read(x.sp() + 8);
-              x.write(x.sp() + 8, x.reg("rdi"));
-              x.set("rsi", ret);
-            });
-    for (String r : new String[] {"dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx", "bp", "r12",
-        "r13", "r14", "r15"}) {
-      String reg = X86Entry.reg64(r);
-      e.step("pushq %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(reg)));
-    }
-    k.add(e.step("pushq %rsi: the return address; CLEAR_REGS", x -> {
-          x.push(x.reg("rsi"));
-          for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx", "rbp",
-              "r12", "r13", "r14", "r15"}) {
-            x.set(r, 0);
-          }
-        })
-        .step("ENCODE_FRAME_POINTER 8: rbp = pt_regs + 1", x -> x.setFp(x.sp() + 8 + 1))
+    k.add(X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY))
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
             x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {

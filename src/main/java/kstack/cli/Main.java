@@ -34,7 +34,15 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI with the given streams; returns the exit code (used by tests). */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new Main());
+    return execute(args, System.in, out, err);
+  }
+
+  /** The same with the standard input that {@code run -i} reads. */
+  public static int execute(String[] args, java.io.InputStream in, PrintStream out,
+      PrintStream err) {
+    Main main = new Main();
+    main.stdin = in;
+    CommandLine cl = new CommandLine(main);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setExecutionStrategy(new CommandLine.RunLast());
@@ -53,6 +61,8 @@ public final class Main implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  private java.io.InputStream stdin = System.in;
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -65,6 +75,9 @@ public final class Main implements Callable<Integer> {
   static final class Run implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.ParentCommand
+    Main parent;
 
     @Option(names = "--arch", defaultValue = "x86_64",
         description = "architecture: x86_64 or arm64 (default: x86_64)")
@@ -84,6 +97,11 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-e", description = "a command to run after the scenario (repeatable)")
     List<String> commands = new ArrayList<>();
+
+    @Option(names = {"-i", "--interactive"},
+        description = "after the scenario and -e commands, read commands from standard input "
+            + "(a prompt; errors are reported and the session goes on; quit or end of input ends it)")
+    boolean interactive;
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
         description = "built-in scenario name or a file (default: boot when no -e is given)")
@@ -107,7 +125,8 @@ public final class Main implements Callable<Integer> {
       Output o = new Output(out, json);
       List<Source.Line> lines = new ArrayList<>();
       try {
-        String sc = scenario != null ? scenario : commands.isEmpty() ? "boot" : null;
+        String sc = scenario != null ? scenario
+            : commands.isEmpty() && !interactive ? "boot" : null;
         if (sc != null) {
           lines.addAll(Scenarios.load(sc).lines());
         }
@@ -133,7 +152,49 @@ public final class Main implements Callable<Integer> {
         }
         o.result(r);
       }
-      return 0;
+      return interactive ? interact(session, o, out, err) : 0;
+    }
+
+    /** The interactive loop: one command per line from standard input, as in a script. */
+    private int interact(Session session, Output o, PrintWriter out, PrintWriter err) {
+      java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(parent.stdin, java.nio.charset.StandardCharsets.UTF_8));
+      int number = 0;
+      boolean terminal = parent.stdin == System.in && System.console() != null;
+      while (true) {
+        if (terminal) {
+          o.prompt();
+        }
+        String text;
+        try {
+          text = in.readLine();
+        } catch (java.io.IOException e) {
+          err.println("kstack: reading standard input: " + e.getMessage());
+          return 1;
+        }
+        if (text == null) {
+          if (terminal) {
+            out.println();
+          }
+          return 0;
+        }
+        Source.Line line = Source.stdinLine(++number, text);
+        if (line.text().isEmpty()) {
+          continue;
+        }
+        if (line.text().equals("quit") || line.text().equals("q") || line.text().equals("exit")) {
+          return 0;
+        }
+        try {
+          o.answer(session.execute(line));
+        } catch (ScriptError e) {
+          if (json) {
+            o.failure(line.text(), e.located());
+          }
+          err.println(e.located());
+          err.flush();
+        }
+      }
     }
 
     private Profile profile() {

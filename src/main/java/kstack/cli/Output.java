@@ -37,6 +37,23 @@ final class Output {
     out.println(object(r.command(), true, r.json(), null));
   }
 
+  /** A result at the interactive prompt: the typed command is not echoed again. */
+  void answer(Result r) {
+    if (!json) {
+      r.text().forEach(out::println);
+    } else {
+      out.println(object(r.command(), true, r.json(), null));
+    }
+    out.flush();
+  }
+
+  void prompt() {
+    if (!json) {
+      out.print("(kstack) ");
+      out.flush();
+    }
+  }
+
   void failure(String command, String located) {
     if (json) {
       out.println(object(command, false, Map.of(), located));

@@ -31,12 +31,21 @@ public record Source(String file, List<Line> lines) {
 
   /** A single command given on the command line: reported as {@code -e:N:COL}. */
   public static Line commandLine(int index, String text) {
+    return single("-e", index, text);
+  }
+
+  /** One command typed (or piped) at the interactive prompt: {@code <stdin>:N:COL}. */
+  public static Line stdinLine(int number, String text) {
+    return single("<stdin>", number, text);
+  }
+
+  private static Line single(String file, int index, String text) {
     String s = stripComment(text);
     int start = 0;
     while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
       start++;
     }
-    return new Line("-e", index, start + 1, s.substring(start).stripTrailing());
+    return new Line(file, index, start + 1, s.substring(start).stripTrailing());
   }
 
   static String stripComment(String s) {

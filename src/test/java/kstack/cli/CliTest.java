@@ -131,6 +131,22 @@ class CliTest {
   }
 
   @Test
+  void interactiveModeReadsCommandsFromStdinReportsErrorsAndGoesOn() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String input = "boot\nbogus\n\np init_task.pid\nquit\np 1\n";
+    int code = Main.execute(new String[] {"run", "-i"},
+        new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isZero();
+    String o = out.toString(StandardCharsets.UTF_8);
+    assertThat(o).contains("boot complete").contains("$1 = 0").doesNotContain("$2");
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("<stdin>:2:1: unknown command 'bogus' (try 'help')");
+  }
+
+  @Test
   void reverseStepiTakesStepsBackAndRefusesToGoPastTheStartOfHistory() {
     Run r = run("run", "-e", "boot", "-e", "spawn sh", "-e", "break do_syscall_64", "-e",
         "syscall getpid()", "-e", "p/x $rsp", "-e", "stepi 3", "-e", "reverse-stepi 3", "-e",

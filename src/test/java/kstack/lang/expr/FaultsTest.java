@@ -3,30 +3,10 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Reads of unmapped memory become ExprErrors pointing at the part of the text that was read. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FaultsTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
-  private ExprError error(String text) {
-    try {
-      Expressions.eval(text, m);
-    } catch (ExprError e) {
-      return e;
-    }
-    throw new AssertionError("no error for " + text);
-  }
-
+class FaultsTest extends BootedTest {
   @Test
   void unmappedReadSaysWhichAddress() {
     ExprError e = error("*(long *)0x3f");

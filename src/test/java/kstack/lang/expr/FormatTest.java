@@ -3,21 +3,10 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** gdb-like rendering of values for the p command. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FormatTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
+class FormatTest extends BootedTest {
   private String p(String text) {
     return Booted.print(m, text);
   }

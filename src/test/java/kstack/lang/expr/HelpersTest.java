@@ -3,25 +3,10 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The kernel's helpers answer as the machine's own implementation of them. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HelpersTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
-  private long eval(String text) {
-    return Booted.eval(m, text);
-  }
-
+class HelpersTest extends BootedTest {
   @Test
   void currentIsTheSelectedCpusTask() {
     assertThat(eval("current")).isEqualTo(m.current());

@@ -4,21 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The JSON-ready form: hex strings, strings, ordered maps and lists. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JsonTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
+class JsonTest extends BootedTest {
   private Object json(String text) {
     return Expressions.toJson(Expressions.eval(text, m), m);
   }

@@ -3,25 +3,10 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Member access and indexing over the profile's struct layouts. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MembersTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
-  private long eval(String text) {
-    return Booted.eval(m, text);
-  }
-
+class MembersTest extends BootedTest {
   @Test
   void nestedMembersThroughPointersAndStructs() {
     long t = m.current();

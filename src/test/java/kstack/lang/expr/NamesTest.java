@@ -3,25 +3,10 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Symbols, labels, per-CPU variables, constants and registers on x86_64 4.16 after boot. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NamesTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
-  private long eval(String text) {
-    return Booted.eval(m, text);
-  }
-
+class NamesTest extends BootedTest {
   private long sym(String name) {
     return m.symbols().get(name).address();
   }

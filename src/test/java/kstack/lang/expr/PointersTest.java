@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** C pointer semantics: scaling, differences, comparisons, casts and dereference. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PointersTest {
-  private Machine m;
+class PointersTest extends BootedTest {
   private long initTask;
 
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-    initTask = m.symbols().get("init_task").address();
-  }
-
-  private long eval(String text) {
-    return Booted.eval(m, text);
+  @Override
+  Machine boot() {
+    Machine b = Booted.x86_416();
+    initTask = b.symbols().get("init_task").address();
+    return b;
   }
 
   @Test

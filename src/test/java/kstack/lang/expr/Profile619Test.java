@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Names follow the image: 6.19 links __end_init_stack where 4.16 had __end_init_task. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class Profile619Test {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_619();
+class Profile619Test extends BootedTest {
+  @Override
+  Machine boot() {
+    return Booted.x86_619();
   }
 
   @Test

@@ -3,33 +3,9 @@ package kstack.lang.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import kstack.machine.Machine;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SyntaxTest {
-  private Machine m;
-
-  @BeforeAll
-  void machine() {
-    m = Booted.x86_416();
-  }
-
-  private long eval(String text) {
-    return Booted.eval(m, text);
-  }
-
-  private ExprError error(String text) {
-    try {
-      Expressions.eval(text, m);
-    } catch (ExprError e) {
-      return e;
-    }
-    throw new AssertionError("no error for " + text);
-  }
-
+class SyntaxTest extends BootedTest {
   @Test
   void integerLiteralsInDecimalHexAndOctal() {
     assertThat(eval("42")).isEqualTo(42);

@@ -55,7 +55,11 @@ public final class SymbolTable {
    * {@code name+0xoff} for a code or data address, or null when nothing contains it. As kallsyms
    * does, a global label inside a function (entry_SYSCALL_64_after_hwframe) names what follows it.
    */
-  public String describe(long addr) {
+  /** Where an address lies: the symbol (or a later global label) and the offset from it. */
+  public record Place(String name, long offset) {}
+
+  /** The place of an address, as kallsyms would name it, or null outside every symbol. */
+  public Place place(long addr) {
     Symbol s = containing(addr);
     var e = byAddress.floorEntry(addr ^ Long.MIN_VALUE);
     if (s != null && e != null) {
@@ -65,10 +69,33 @@ public final class SymbolTable {
         }
       }
     }
-    if (s == null) {
+    return s == null ? null : new Place(s.name(), addr - s.address());
+  }
+
+  public String describe(long addr) {
+    Place p = place(addr);
+    if (p == null) {
       return null;
     }
-    long off = addr - s.address();
-    return off == 0 ? s.name() : s.name() + "+0x" + Long.toHexString(off);
+    return p.offset() == 0 ? p.name() : p.name() + "+0x" + Long.toHexString(p.offset());
   }
+
+  /** {@link #describe}, or the address in hex outside every symbol (as a backtrace prints it). */
+  public String describeOrHex(long addr) {
+    String s = describe(addr);
+    return s == null ? String.format("0x%x", addr) : s;
+  }
+
+  /** The function (or global label) an address is in, or the address in hex. */
+  public String functionName(long addr) {
+    Place p = place(addr);
+    return p == null ? String.format("0x%x", addr) : p.name();
+  }
+
+  /** The offset of an address from {@link #functionName}, 0 outside every symbol. */
+  public long functionOffset(long addr) {
+    Place p = place(addr);
+    return p == null ? 0 : p.offset();
+  }
+
 }

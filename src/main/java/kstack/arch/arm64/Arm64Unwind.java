@@ -30,23 +30,6 @@ final class Arm64Unwind {
     this.v6 = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
   }
 
-  private String name(long pc) {
-    String s = k.symbols.describe(pc);
-    return s == null ? String.format("0x%x", pc) : s;
-  }
-
-  private String fn(long pc) {
-    String n = name(pc);
-    int plus = n.indexOf('+');
-    return plus < 0 ? n : n.substring(0, plus);
-  }
-
-  private long off(long pc) {
-    String n = name(pc);
-    int plus = n.indexOf("+0x");
-    return plus < 0 ? 0 : Long.parseUnsignedLong(n.substring(plus + 3), 16);
-  }
-
   private String kindOf(long a, long task, int cpu, boolean running) {
     long s = k.stack(task);
     if (Long.compareUnsigned(a - s, k.threadSize) < 0) {
@@ -83,28 +66,28 @@ final class Arm64Unwind {
         return out;
       }
       String kind = kindOf(sp, task, cpu, true);
-      out.add(new Frame(fn(pc), pc, off(pc), kind == null ? "unknown" : kind, 0, ""));
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, ""));
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
           && k.host().routineAt(lr0) != r && (fp == 0 || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
-        out.add(new Frame(fn(lr0), lr0, off(lr0), kind == null ? "unknown" : kind, 0, ""));
+        out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
       }
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
         if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
           long lr = c.get("x30");
-          out.add(new Frame(fn(lr), lr, off(lr), kind == null ? "unknown" : kind, 0, ""));
+          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
         } else if (i == 1) {
           long lr = k.mem.read64(sp + 8);
-          out.add(new Frame(fn(lr), lr, off(lr), kind == null ? "unknown" : kind, 0, ""));
+          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
         }
       }
     } else {
       pc = k.mem.read64(task + Arm64Process.ctx(k, "pc"));
       fp = k.mem.read64(task + Arm64Process.ctx(k, "fp"));
-      out.add(new Frame(fn(pc), pc, off(pc), "task", 0, "blocked in __switch_to: "
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", 0, "blocked in __switch_to: "
           + "thread.cpu_context"));
     }
     walk(task, fp, running, cpu, out);
@@ -131,15 +114,15 @@ final class Arm64Unwind {
           long regs = fp - Arm64Entry.stackframe(k);
           long ip = k.mem.read64(regs + Arm64Entry.S_PC);
           out.add(new Frame("--- pt_regs ---", regs, 0, kind, regs,
-              "interrupted kernel code at " + name(ip)));
+              "interrupted kernel code at " + k.symbols.describeOrHex(ip)));
           String k2 = kindOf(k.mem.read64(regs + Arm64Entry.S_SP), task, cpu, running);
-          out.add(new Frame(fn(ip), ip, off(ip), k2 == null ? kind : k2, 0, ""));
+          out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), k2 == null ? kind : k2, 0, ""));
           fp = k.mem.read64(regs + 8L * 29);
           continue;
         }
         break;
       }
-      out.add(new Frame(fn(lr), lr, off(lr), kind, fp, ""));
+      out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind, fp, ""));
       fp = nfp;
     }
   }
@@ -161,15 +144,15 @@ final class Arm64Unwind {
     if (um == null) {
       return;
     }
-    out.add(new Frame(fn(pc), pc, off(pc), "user", 0, ""));
+    out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
     Routine r = k.host().routineAt(pc);
     if (r != null && r.kind() == Routine.Kind.USER && r.bodyStart() > 0) {
       int i = r.indexOf(pc);
       if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
-        out.add(new Frame(fn(lr), lr, off(lr), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), "user", 0, ""));
       } else if (i == 1) {
         long l = um.isMapped(sp + 8) ? um.read64(sp + 8) : 0;
-        out.add(new Frame(fn(l), l, off(l), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(l), l, k.symbols.functionOffset(l), "user", 0, ""));
       }
     }
     for (int guard = 0; fp != 0 && guard < 256; guard++) {
@@ -181,7 +164,7 @@ final class Arm64Unwind {
       if (ret == 0) {
         break;
       }
-      out.add(new Frame(fn(ret), ret, off(ret), "user", fp, ""));
+      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), "user", fp, ""));
       if (next != 0 && Long.compareUnsigned(next, fp) <= 0) {
         break;
       }
@@ -223,7 +206,7 @@ final class Arm64Unwind {
       if (fa != 0 && Long.compareUnsigned(fa - stack, k.threadSize) < 0
           && !f.function().startsWith("---") && !f.stack().equals("user")) {
         labels.put(fa, new String[] {"frame", "frame record: saved x29"});
-        labels.put(fa + 8, new String[] {"retaddr", "frame record: x30 -> " + name(k.mem.read64(fa + 8))});
+        labels.put(fa + 8, new String[] {"retaddr", "frame record: x30 -> " + k.symbols.describeOrHex(k.mem.read64(fa + 8))});
       }
     }
     for (long a = low & -8L; Long.compareUnsigned(a, top) < 0; a += 8) {

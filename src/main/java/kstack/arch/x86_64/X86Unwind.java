@@ -33,24 +33,6 @@ final class X86Unwind {
     return k.host().routineAt(pc);
   }
 
-  private String name(long pc) {
-    String s = k.symbols.describe(pc);
-    return s == null ? String.format("0x%x", pc) : s;
-  }
-
-  /** The offset from the symbol that {@link #fn} names (a global label counts, as in kallsyms). */
-  private long fnOffset(long pc) {
-    String n = name(pc);
-    int plus = n.indexOf("+0x");
-    return plus < 0 ? 0 : Long.parseUnsignedLong(n.substring(plus + 3), 16);
-  }
-
-  private String fn(long pc) {
-    String n = name(pc);
-    int plus = n.indexOf('+');
-    return plus < 0 ? n : n.substring(0, plus);
-  }
-
   /** The stacks a CPU's frames can be on, by address. */
   private record Stacks(long[][] ranges, String[] kinds) {
     String kindOf(long a) {
@@ -131,10 +113,10 @@ final class X86Unwind {
       }
       String kind = st.kindOf(sp);
       if (kind == null) {
-        out.add(new Frame(fn(pc), pc, fnOffset(pc), "unknown", 0, "rsp is on no known stack"));
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "unknown", 0, "rsp is on no known stack"));
         return out;
       }
-      out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
@@ -142,7 +124,7 @@ final class X86Unwind {
         long slot = i == 0 || text.equals("ret") ? sp : i == 1 ? sp + 8 : 0;
         if (slot != 0) {
           pc = k.mem.read64(slot);
-          out.add(new Frame(fn(pc), pc, fnOffset(pc), kind, 0, ""));
+          out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
           if (slot == ptRegs - 8) {
             // called straight from the entry code, whose rbp is not a frame: the kernel part ends
             userPart(task, ptRegs, out);
@@ -154,7 +136,7 @@ final class X86Unwind {
       long sp = k.threadSp(task);
       bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
       pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
-      out.add(new Frame(fn(pc), pc, fnOffset(pc), "task", sp, "switched out: inactive_task_frame at "
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
     }
     walk(task, st, bp, ptRegs, out);
@@ -178,7 +160,7 @@ final class X86Unwind {
         String where = st.kindOf(regs);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
             String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
-                (cs & 3) == 3 ? "user mode" : "kernel mode", name(ip), sp, regs)));
+                (cs & 3) == 3 ? "user mode" : "kernel mode", k.symbols.describeOrHex(ip), sp, regs)));
         if ((cs & 3) == 3) {
           userFrames(task, ip, k.mem.read64(regs + k.off("pt_regs", "bp")), sp, out, false);
           return;
@@ -189,7 +171,7 @@ final class X86Unwind {
         if (below) {
           kind = "task"; // the overflow: rsp has left the bottom of the task stack
         }
-        out.add(new Frame(fn(ip), ip, fnOffset(ip), kind == null ? "unknown" : kind, 0,
+        out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? "unknown" : kind, 0,
             below ? "rsp below the stack's base" : ""));
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
@@ -199,7 +181,7 @@ final class X86Unwind {
         break;
       }
       long ret = k.mem.read64(bp + 8);
-      out.add(new Frame(fn(ret), ret, fnOffset(ret), kind, bp, ""));
+      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), kind, bp, ""));
       if (bp == last) {
         break;
       }
@@ -234,15 +216,15 @@ final class X86Unwind {
       return;
     }
     Routine r = routineAt(pc);
-    out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+    out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
     if (r != null && r.kind() == Routine.Kind.USER) {
       int i = r.indexOf(pc);
       if (r.bodyStart() > 0 && (i == 0 || r.insn(i).text().equals("ret"))) {
         pc = read(um, sp);
-        out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
       } else if (r.bodyStart() > 0 && i == 1) {
         pc = read(um, sp + 8);
-        out.add(new Frame(fn(pc), pc, fnOffset(pc), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
       }
     }
     int guard = 0;
@@ -252,7 +234,7 @@ final class X86Unwind {
       if (ret == 0) {
         break;
       }
-      out.add(new Frame(fn(ret), ret, fnOffset(ret), "user", bp, ""));
+      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), "user", bp, ""));
       if (next != 0 && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }
@@ -308,7 +290,7 @@ final class X86Unwind {
       StructLayout f = k.struct("inactive_task_frame");
       for (Field fl : f.fields()) {
         labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
-            + (fl.name().equals("ret_addr") ? " -> " + name(k.mem.read64(low + fl.offset())) : "")});
+            + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
       }
     }
     for (Frame fr : unwind(task, running, cpu)) {
@@ -317,7 +299,7 @@ final class X86Unwind {
           && !fr.function().startsWith("---")) {
         if (!labels.containsKey(fa) || !labels.get(fa)[0].equals("switch")) {
           labels.put(fa, new String[] {"frame", "saved rbp (frame record)"});
-          labels.put(fa + 8, new String[] {"retaddr", "return address -> " + name(k.mem.read64(fa + 8))});
+          labels.put(fa + 8, new String[] {"retaddr", "return address -> " + k.symbols.describeOrHex(k.mem.read64(fa + 8))});
         }
       }
     }

@@ -129,12 +129,15 @@ final class X86Exceptions {
 
   /**
    * PUSH_AND_CLEAR_REGS save_ret=1 (arch/x86/entry/calling.h@4.16.13, @6.19), the start of
-   * paranoid_entry and error_entry: pt_regs below the hardware frame with the caller's return
-   * address kept on top, the general registers cleared, rbp encoding pt_regs for the unwinder.
+   * interrupt_entry, paranoid_entry and error_entry: pt_regs below the hardware frame with the
+   * caller's return address kept on top, and rbp encoding pt_regs for the unwinder. 4.16 clears
+   * r8..r15, rbx and rbp as it pushes them (xorl after each push); 6.19 pushes everything
+   * (PUSH_REGS) and then clears rsi, rdx, rcx, r8..r15, rbx and rbp (CLEAR_REGS).
    */
   static RoutineBuilder regsPush(Kernel k, RoutineBuilder b) {
+    boolean v6 = k.profile.has(Feature.IRQENTRY);
     b.step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
-        + "movq %rdi, 8(%rsp)", x -> {
+        + "movq %rdi, 8(%rsp) (pt_regs->di)", x -> {
           x.push(x.reg("rsi"));
           long ret = x.read(x.sp() + 8);
           x.write(x.sp() + 8, x.reg("rdi"));
@@ -143,17 +146,29 @@ final class X86Exceptions {
     for (String r : new String[] {"dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx", "bp", "r12",
         "r13", "r14", "r15"}) {
       String reg = X86Entry.reg64(r);
-      b.step("pushq %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(reg)));
+      boolean clear = !v6 && !r.equals("dx") && !r.equals("cx") && !r.equals("ax");
+      b.step("pushq %" + reg + ": pt_regs->" + r + (clear ? "; xorl %" + reg + ", %" + reg : ""),
+          x -> {
+            x.push(x.reg(reg));
+            if (clear) {
+              x.set(reg, 0);
+            }
+          });
     }
-    return b.step("pushq %rsi: the return address; CLEAR_REGS", x -> {
-          x.push(x.reg("rsi"));
-          for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx", "rbp",
-              "r12", "r13", "r14", "r15"}) {
-            x.set(r, 0);
-          }
-        })
-        .step("ENCODE_FRAME_POINTER 8: rbp = pt_regs + 1", x -> x.setFp(x.sp() + 8 + 1));
+    return b.step("pushq %rsi: the return address, below pt_regs" + (v6 ? "; CLEAR_REGS" : ""),
+            x -> {
+              x.push(x.reg("rsi"));
+              if (v6) {
+                for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx",
+                    "rbp", "r12", "r13", "r14", "r15"}) {
+                  x.set(r, 0);
+                }
+              }
+            })
+        .step("ENCODE_FRAME_POINTER 8: rbp = pt_regs + 1 (bit 0 marks pt_regs for the unwinder)",
+            x -> x.setFp(x.sp() + 8 + 1));
   }
+
 
   /** paranoid_entry: pt_regs where the CPU put the frame; swapgs only if GS is the user's. */
   private static kstack.exec.Routine paranoidEntry(Kernel k) {

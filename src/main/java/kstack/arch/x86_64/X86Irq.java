@@ -74,29 +74,8 @@ final class X86Irq {
               }
               x.set("rdi", x.read(rdi));
             })
-        .label("kernel")
-        .step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
-            + "movq %rdi, 8(%rsp) (pt_regs->di)", x -> {
-              x.push(x.reg("rsi"));
-              long ret = x.read(x.sp() + 8);
-              x.write(x.sp() + 8, x.reg("rdi"));
-              x.set("rsi", ret);
-            });
-    for (String r : new String[] {"dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx", "bp", "r12",
-        "r13", "r14", "r15"}) {
-      String reg = X86Entry.reg64(r);
-      boolean clear = r.startsWith("r") && !r.equals("r11") || r.equals("bx") || r.equals("bp")
-          || r.equals("r11");
-      e.step("pushq %" + reg + ": pt_regs->" + r + (clear ? "; xorl %" + reg + ", %" + reg : ""), x -> {
-        x.push(x.reg(reg));
-        if (clear) {
-          x.set(reg, 0);
-        }
-      });
-    }
-    k.add(e.step("pushq %rsi: the return address, below pt_regs", x -> x.push(x.reg("rsi")))
-        .step("ENCODE_FRAME_POINTER 8: rbp = pt_regs + 1 (bit 0 marks pt_regs for the unwinder)",
-            x -> x.setFp(x.sp() + 8 + 1))
+        .label("kernel");
+    k.add(X86Exceptions.regsPush(k, e)
         .step("ENTER_IRQ_STACK old_rsp=%rdi save_ret=1: leaq 8(%rsp), %rdi; incl irq_count; if it "
             + "was -1: the link word at the IRQ stack's top = old rsp; rsp = irq_stack_ptr; then "
             + "pushq %rdi; pushq -8(%rdi) (the return address)", x -> enterIrqStack(k, x))

@@ -49,8 +49,8 @@ final class Bench implements Callable<Integer> {
           .map(q -> q.label().equals(p.label())).orElse(false)).toList();
     }
     if (ps.isEmpty()) {
-      spec.commandLine().getErr().println("kstack: no profile " + (arch == null ? "" : arch + " ")
-          + (kernel == null ? "" : kernel));
+      spec.commandLine().getErr().println(("kstack: no profile " + (arch == null ? "" : arch + " ")
+          + (kernel == null ? "" : kernel)).strip() + " (known: x86_64 and arm64, 4.16 and 6.x)");
       return 2;
     }
     // memory first, on a heap that earlier measurements have not filled with garbage

@@ -13,6 +13,30 @@ public interface Abi {
   /** Steps that build the frame: save the caller's frame pointer, reserve locals, spill params. */
   List<Insn> prologue(int params, int localSlots);
 
+  /**
+   * The prologue of a function whose callers pass all arguments on the stack (see
+   * {@link #paramsOnStack}); ABIs without such functions never get asked.
+   */
+  default List<Insn> prologue(int params, int localSlots, boolean paramsOnStack) {
+    return prologue(params, localSlots);
+  }
+
+  /**
+   * Whether a function of this kind passes every parameter on the stack: on i386, user code (cdecl)
+   * and kernel functions marked asmlinkage; no function on x86_64 or arm64.
+   */
+  default boolean paramsOnStack(Routine.Kind kind, boolean asmlinkage) {
+    return false;
+  }
+
+  /**
+   * Whether every call site pops the arguments it pushed (cdecl's {@code addl $N, %esp} after the
+   * call) as a step of its own. x86_64 and arm64 pass their calls' arguments in registers.
+   */
+  default boolean callerPopsArgs() {
+    return false;
+  }
+
   /** Steps that tear the frame down and return to the caller; the result is already in place. */
   List<Insn> epilogue();
 

@@ -12,4 +12,7 @@ public interface ExecHost {
 
   /** The address of a symbol; fails loudly for a name the image does not define. */
   long symbol(String name);
+
+  /** The routine that holds an address, or null (a call site asks how its callee takes arguments). */
+  Routine routineAt(long pc);
 }

@@ -22,10 +22,12 @@ public final class Routine {
   private final List<String> locals;
   private final int bodyStart;
   private final java.util.Set<String> globalLabels;
+  private final boolean paramsOnStack;
   private long base;
 
   Routine(String name, String source, Kind kind, List<Insn> insns, Map<String, Integer> labels,
-      List<String> locals, int bodyStart, java.util.Set<String> globalLabels) {
+      List<String> locals, int bodyStart, java.util.Set<String> globalLabels,
+      boolean paramsOnStack) {
     this.name = name;
     this.source = source;
     this.kind = kind;
@@ -34,6 +36,15 @@ public final class Routine {
     this.locals = List.copyOf(locals);
     this.bodyStart = bodyStart;
     this.globalLabels = java.util.Set.copyOf(globalLabels);
+    this.paramsOnStack = paramsOnStack;
+  }
+
+  /**
+   * Whether callers pass every argument on the stack: i386 {@code asmlinkage} (regparm(0)) kernel
+   * functions and all i386 user code. Elsewhere the first arguments travel in registers.
+   */
+  public boolean paramsOnStack() {
+    return paramsOnStack;
   }
 
   /** Labels that the linker also exports as symbols. */

@@ -23,6 +23,7 @@ public final class RoutineBuilder {
   private final java.util.Set<String> globals = new java.util.LinkedHashSet<>();
   private final List<String> slots = new ArrayList<>();
   private int params;
+  private boolean asmlinkage;
 
   private RoutineBuilder(String name, String source, Routine.Kind kind, Abi abi) {
     this.name = name;
@@ -64,6 +65,15 @@ public final class RoutineBuilder {
     return this;
   }
 
+  /**
+   * Marks the function asmlinkage: on i386 (regparm(0)) its callers pass every argument on the stack
+   * (include/linux/linkage.h, arch/x86/include/asm/linkage.h); elsewhere this changes nothing.
+   */
+  public RoutineBuilder asmlinkage() {
+    asmlinkage = true;
+    return this;
+  }
+
   public RoutineBuilder locals(String... names) {
     slots.addAll(List.of(names));
     return this;
@@ -74,7 +84,8 @@ public final class RoutineBuilder {
    * {@code struct kernel_clone_args}); {@code name} addresses its lowest byte.
    */
   public RoutineBuilder localArea(String name, int bytes) {
-    int n = (bytes + 7) / 8;
+    int w = abi.wordSize();
+    int n = (bytes + w - 1) / w;
     for (int i = 0; i < n - 1; i++) {
       slots.add(name + "#" + i);
     }
@@ -114,15 +125,23 @@ public final class RoutineBuilder {
       Function<Exec, long[]> args, String resultLocal) {
     body.add(new Insn(text, x -> {
       long[] a = args == null ? new long[0] : args.apply(x);
-      int n = x.cpu().registers().argCount();
+      long to = target.applyAsLong(x);
+      int n = registerArgs(x, to);
       for (int i = a.length - 1; i >= n; i--) {
         x.push(a[i]);
       }
       for (int i = 0; i < Math.min(n, a.length); i++) {
         x.setArg(i, a[i]);
       }
-      x.call(target.applyAsLong(x));
+      x.call(to);
     }));
+    if (abi.callerPopsArgs()) {
+      body.add(new Insn("addl $4*N, %esp: drop the arguments pushed for the call", x -> {
+        long[] a = args == null ? new long[0] : args.apply(x);
+        int onStack = Math.max(0, a.length - registerArgs(x, target.applyAsLong(x)));
+        x.setSp(x.sp() + (long) onStack * x.word());
+      }));
+    }
     if (resultLocal != null) {
       needed.add(resultLocal);
       body.add(new Insn(resultLocal + " = returned value", x -> x.setLocal(resultLocal, x.retval())));
@@ -130,10 +149,22 @@ public final class RoutineBuilder {
     return this;
   }
 
+  /** How many leading arguments a call to target passes in registers. */
+  static int registerArgs(Exec x, long target) {
+    if (!x.host().abi().callerPopsArgs()) {
+      return x.cpu().registers().argCount(); // no function of this ABI takes stack parameters
+    }
+    Routine callee = x.host().routineAt(target);
+    return callee != null && callee.paramsOnStack() ? 0 : x.cpu().registers().argCount();
+  }
+
   /** A call with arguments beyond the argument registers: the caller pops them after the return. */
   public RoutineBuilder callWithStackArgs(String text, String target, Function<Exec, long[]> args,
       int stackArgs) {
     callVia(text, x -> x.symbol(target), args, null);
+    if (abi.callerPopsArgs()) {
+      return this; // callVia already pops
+    }
     body.add(new Insn("drop the argument(s) passed on the stack, if any", x -> {
       int onStack = Math.max(0, args.apply(x).length - x.cpu().registers().argCount());
       x.setSp(x.sp() + (long) onStack * x.word());
@@ -183,8 +214,10 @@ public final class RoutineBuilder {
     List<Insn> all = new ArrayList<>();
     int shift = 0;
     List<String> locals = new ArrayList<>();
+    boolean onStack = kind != Routine.Kind.ASM && abi.paramsOnStack(kind, asmlinkage);
     if (kind != Routine.Kind.ASM && !frameless) {
-      all.addAll(abi.prologue(params, slots.size()));
+      all.addAll(onStack ? abi.prologue(params, slots.size(), true)
+          : abi.prologue(params, slots.size()));
       shift = all.size();
       locals.addAll(slots);
     }
@@ -193,6 +226,6 @@ public final class RoutineBuilder {
     for (Map.Entry<String, Integer> e : labels.entrySet()) {
       shifted.put(e.getKey(), e.getValue() + shift);
     }
-    return new Routine(name, source, kind, all, shifted, locals, shift, globals);
+    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack);
   }
 }

@@ -123,13 +123,12 @@ final class Execve {
     byte[] s = (path + "\0").getBytes(StandardCharsets.US_ASCII);
     long str = (top - 16 - s.length) & -16L;
     x.space().writeBytes(str, s);
-    long sp = (str - 6 * 8) & -16L;
-    x.write(sp, 1); // argc
-    x.write(sp + 8, str); // argv[0]
-    x.write(sp + 16, 0); // argv[1] = NULL
-    x.write(sp + 24, 0); // envp[0] = NULL
-    x.write(sp + 32, 0); // auxv: AT_NULL
-    x.write(sp + 40, 0);
+    int w = x.word();
+    long sp = (str - 6L * w) & -16L;
+    long[] words = {1, str, 0, 0, 0, 0}; // argc, argv[0], argv[1] = NULL, envp[0] = NULL, AT_NULL
+    for (int i = 0; i < words.length; i++) {
+      x.write(sp + (long) i * w, words[i]);
+    }
     return sp;
   }
 }

@@ -138,7 +138,7 @@ final class Exit {
       }
       any = true;
       if (k.taskRead(child, "exit_state") == Kernel.EXIT_ZOMBIE) {
-        long stat = x.read(wo + 16);
+        long stat = x.read(wo + 2L * x.word());
         if (stat != 0) {
           x.write(stat, 4, k.taskRead(child, "exit_code"));
         }

@@ -40,7 +40,7 @@ final class Files {
 
   /** The queue readers sleep on: 4.16 has one pipe->wait, 6.19 a separate rd_wait. */
   static long readQueue(long pipe) {
-    return pipe + 8;
+    return pipe + 8; // an identity for the wait queue (the pipe_inode_info bytes are not modelled)
   }
 
   static long fileOf(Kernel k, long task, long fd) {

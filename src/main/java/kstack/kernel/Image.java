@@ -38,10 +38,10 @@ public final class Image {
     Types t = k.t;
     l.object("init_task", t.struct(k.struct("task_struct")), 64);
     l.object("init_mm", t.struct(k.struct("mm_struct")), 64);
-    l.object("kthread_create_list", t.struct(k.struct("list_head")), 8);
-    l.object("kthreadd_task", t.ptrTo("task_struct"), 8);
-    l.object("kthreadd_done", t.struct(k.struct("completion")), 8);
-    l.object("__cpu_online_mask", t.ulong, 8);
+    l.object("kthread_create_list", t.struct(k.struct("list_head")), t.word);
+    l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
+    l.object("kthreadd_done", t.struct(k.struct("completion")), t.word);
+    l.object("__cpu_online_mask", t.ulong, t.word);
     l.object("init_filename", t.array(t.charT, 16), 8);
     k.arch.linkData(k, l);
     perCpuTemplate(k, l);
@@ -72,7 +72,7 @@ public final class Image {
     l.align(k.threadSize);
     boolean v6 = k.profile.has(Feature.INIT_STACK_SYMBOLS);
     l.label(v6 ? "__start_init_stack" : "__start_init_task");
-    CType union = k.t.array(k.t.ulong, (int) (k.threadSize / 8));
+    CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
     l.alias("init_thread_union", union, k.threadSize);
     l.alias("init_stack", union, k.threadSize);
     l.setDot(l.dot() + k.threadSize);

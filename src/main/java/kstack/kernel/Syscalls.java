@@ -227,7 +227,7 @@ final class Syscalls {
     }
     RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
         : entry(k, "pipe2", src, "fildes", "flags");
-    k.add(p2.localArea("files", 16).localArea("fd", 8)
+    k.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
         .call("error = __do_pipe_flags(fd, files, flags)", "__do_pipe_flags",
             x -> new long[] {x.localAddress("fd"), x.localAddress("files"), x.local("flags")})
         .step("copy_to_user(fildes, fd, sizeof(fd))", x -> {
@@ -244,12 +244,12 @@ final class Syscalls {
               long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
               long w = Files.newFile(k, new Files.OpenFile(pipe, true, false, false), "pipe write end");
               x.write(x.local("files"), r);
-              x.write(x.local("files") + 8, w);
+              x.write(x.local("files") + x.word(), w);
             })
         .step("fd[0] = get_unused_fd_flags(flags); fd[1] = get_unused_fd_flags(flags)", x -> {
           long cur = k.current(x);
           int r = Files.install(k, cur, x.read(x.local("files")));
-          int w = Files.install(k, cur, x.read(x.local("files") + 8));
+          int w = Files.install(k, cur, x.read(x.local("files") + x.word()));
           x.write(x.local("fd"), 4, r);
           x.write(x.local("fd") + 4, 4, w);
         })
@@ -275,8 +275,8 @@ final class Syscalls {
     } else {
       e.localArea("tu", 16)
           .step("get_timespec64(&tu, rqtp): the duration from user memory", x -> {
-            x.write(x.localAddress("tu"), x.read(x.local("rqtp")));
-            x.write(x.localAddress("tu") + 8, x.read(x.local("rqtp") + 8));
+            x.write(x.localAddress("tu"), 8, x.read(x.local("rqtp"), x.word()));
+            x.write(x.localAddress("tu") + 8, 8, x.read(x.local("rqtp") + x.word(), x.word()));
           })
           .call("hrtimer_nanosleep(&tu, HRTIMER_MODE_REL, CLOCK_MONOTONIC)", "hrtimer_nanosleep",
               x -> new long[] {x.localAddress("tu"), 1, 1});
@@ -286,7 +286,7 @@ final class Syscalls {
         .step(v6 ? "hrtimer_setup_sleeper_on_stack(&t, clockid, mode); set expiry"
                 : "hrtimer_init_on_stack(&t.timer, clockid, mode); hrtimer_set_expires_range_ns()",
             x -> {
-              long ns = v6 ? x.local("rqtp") : timespecNs(x, x.local("rqtp"));
+              long ns = v6 ? x.local("rqtp") : timespec64Ns(x, x.local("rqtp"));
               x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.now() + ns);
               x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.symbol("hrtimer_wakeup"));
             })
@@ -318,8 +318,14 @@ final class Syscalls {
     k.add(d.build());
   }
 
+  /** A user struct timespec (two longs: 8 bytes each on 64-bit, 4 on i386). */
   static long timespecNs(Exec x, long ts) {
-    return x.read(ts) * 1_000_000_000L + x.read(ts + 8);
+    return x.read(ts) * 1_000_000_000L + x.read(ts + x.word());
+  }
+
+  /** A kernel struct timespec64 (two 64-bit members on every arch). */
+  static long timespec64Ns(Exec x, long ts) {
+    return x.read(ts, 8) * 1_000_000_000L + x.read(ts + 8, 8);
   }
 
   // ---- clone / fork -------------------------------------------------------------------------

@@ -243,13 +243,13 @@ final class Commands {
       if (stack == 0) {
         continue;
       }
-      long magic = m.kernelMemory().read64(stack);
+      long magic = m.kernel().readPtr(m.kernel().endOfStack(t.task()));
       boolean ok = magic == kstack.kernel.Kernel.STACK_END_MAGIC;
       long unused = m.kernel().stackNotUsed(t.task());
       String line = String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), ok ? "STACK_END_MAGIC intact" : String.format(
               "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic), unused,
-          m.kernel().threadSize - 8 - unused, m.kernel().threadSize);
+          m.kernel().threadSize - m.kernel().t.word - unused, m.kernel().threadSize);
       text.add(line);
       if (!ok) {
         bad++;

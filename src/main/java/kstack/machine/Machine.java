@@ -165,6 +165,7 @@ public final class Machine implements ExecHost {
     return arch.abi();
   }
 
+
   @Override
   public long symbol(String name) {
     return kernel.symbol(name);
@@ -449,7 +450,7 @@ public final class Machine implements ExecHost {
         throw new IllegalArgumentException("no user function " + function
             + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
       }
-      int n = arch.registers().argCount();
+      int n = r.paramsOnStack() ? 0 : arch.registers().argCount();
       for (int i = args.length - 1; i >= n; i--) {
         push(c, args[i]);
       }
@@ -460,7 +461,9 @@ public final class Machine implements ExecHost {
       c.set(arch.registers().pc, fn.address());
     }
     int pid = kernel.pid(task);
-    long stackArgs = isSyscall ? 0 : Math.max(0, args.length - arch.registers().argCount());
+    Symbol callee = isSyscall ? null : symbols.get(function);
+    long stackArgs = isSyscall ? 0 : Math.max(0, args.length
+        - (code.at(callee.address()).paramsOnStack() ? 0 : arch.registers().argCount()));
     String what = isSyscall ? "syscall " + function : "call " + function;
     return start(new Goal(what, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
@@ -484,8 +487,9 @@ public final class Machine implements ExecHost {
   }
 
   private void push(Cpu c, long v) {
-    long sp = c.sp() - 8;
-    space(c).write(sp, 8, v);
+    int w = arch.abi().wordSize();
+    long sp = c.sp() - w;
+    space(c).write(sp, w, v);
     c.set(arch.registers().sp, sp);
   }
 

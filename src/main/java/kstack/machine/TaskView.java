@@ -25,8 +25,8 @@ final class TaskView {
     long head = k.symbol("init_task") + k.off("task_struct", "tasks");
     int tasksOff = k.off("task_struct", "tasks");
     int guard = 0;
-    for (long node = k.mem.read64(head); node != head && guard++ < 1_000_000;
-        node = k.mem.read64(node)) {
+    for (long node = k.readPtr(head); node != head && guard++ < 1_000_000;
+        node = k.readPtr(node)) {
       out.add(info(m, k, node - tasksOff));
     }
     return out;

@@ -79,8 +79,9 @@ final class UserCalls {
         if (ns < 0) {
           throw new IllegalArgumentException("nanosleep: the duration must not be negative");
         }
-        sp.write(DATA, 8, ns / 1_000_000_000L);
-        sp.write(DATA + 8, 8, ns % 1_000_000_000L);
+        int w = m.arch().abi().wordSize(); // struct timespec: two longs
+        sp.write(DATA, w, ns / 1_000_000_000L);
+        sp.write(DATA + w, w, ns % 1_000_000_000L);
         return new long[] {DATA, 0};
       }
       case "clone" -> {
@@ -95,8 +96,9 @@ final class UserCalls {
           throw new IllegalArgumentException("execve: give the program name as a string");
         }
         sp.writeBytes(BUF, (s + "\0").getBytes(StandardCharsets.US_ASCII));
-        sp.write(DATA + 16, 8, BUF);
-        sp.write(DATA + 24, 8, 0);
+        int w = m.arch().abi().wordSize(); // argv: { path, NULL }
+        sp.write(DATA + 16, w, BUF);
+        sp.write(DATA + 16 + w, w, 0);
         return new long[] {BUF, DATA + 16, 0};
       }
       case "exit" -> {

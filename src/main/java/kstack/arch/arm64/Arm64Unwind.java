@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.layout.StructLayout;
@@ -201,30 +202,8 @@ final class Arm64Unwind {
     } else {
       low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
     }
-    for (Frame f : unwind(task, running, cpu)) {
-      long fa = f.frameAddr();
-      if (fa != 0 && Long.compareUnsigned(fa - stack, k.threadSize) < 0
-          && !f.function().startsWith("---") && !f.stack().equals("user")) {
-        labels.put(fa, new String[] {"frame", "frame record: saved x29"});
-        labels.put(fa + 8, new String[] {"retaddr", "frame record: x30 -> " + k.symbols.describeOrHex(k.mem.read64(fa + 8))});
-      }
-    }
-    for (long a = low & -8L; Long.compareUnsigned(a, top) < 0; a += 8) {
-      long v = k.mem.read64(a);
-      String[] lab = labels.get(a);
-      if (lab == null) {
-        lab = new String[] {"local", "local / saved register"};
-      }
-      out.add(new StackWord(a, v, lab[0], lab[1]));
-    }
-    long unused = low - stack - 8;
-    if (unused > 0) {
-      out.add(0, new StackWord(stack + 8, 0, "unused", String.format(
-          "%d bytes below the live stack (0x%x..0x%x)", unused, stack + 8, low - 1)));
-    }
-    long magic = k.mem.read64(stack);
-    out.add(0, new StackWord(stack, magic, "magic", magic == Kernel.STACK_END_MAGIC
-        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
-    return out;
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, top,
+        "frame record: saved x29", "frame record: x30 -> ");
+    return StackWords.list(k, task, low, labels, false);
   }
 }

@@ -1,8 +1,6 @@
 package kstack.arch.x86_64;
 
 import java.util.List;
-import kstack.exec.Abi;
-import kstack.exec.Exec;
 import kstack.exec.Insn;
 
 /**
@@ -10,10 +8,9 @@ import kstack.exec.Insn;
  * -fno-omit-frame-pointer for the simulator's user program): call pushes the return address, the
  * prologue pushes rbp and points rbp at it, locals live below rbp.
  */
-final class X86Abi implements Abi {
-  @Override
-  public int wordSize() {
-    return 8;
+final class X86Abi extends kstack.exec.PushedReturnAbi {
+  X86Abi() {
+    super(8);
   }
 
   @Override
@@ -33,39 +30,5 @@ final class X86Abi implements Abi {
       }
     });
     return List.of(push, mov, sub);
-  }
-
-  @Override
-  public List<Insn> epilogue() {
-    return List.of(
-        new Insn("leave", x -> {
-          x.setSp(x.fp());
-          x.setFp(x.pop());
-        }),
-        new Insn("ret", x -> x.ret(x.pop())));
-  }
-
-  /** Before push rbp and at ret the return address is at [rsp]; after it, at [rbp + 8]. */
-  @Override
-  public ReturnSite returnSite(int index, boolean isRet, long sp, long fp, long link,
-      java.util.function.LongUnaryOperator readWord) {
-    if (index == 0 || isRet) {
-      return new ReturnSite(readWord.applyAsLong(sp), sp + 8);
-    }
-    if (index == 1) {
-      return new ReturnSite(readWord.applyAsLong(sp + 8), sp + 16);
-    }
-    return new ReturnSite(readWord.applyAsLong(fp + 8), fp + 16);
-  }
-
-  @Override
-  public void call(Exec x, long target) {
-    x.push(x.nextPc());
-    x.jumpTo(target);
-  }
-
-  @Override
-  public long localAddress(Exec x, int slot) {
-    return x.fp() - 8L * (slot + 1);
   }
 }

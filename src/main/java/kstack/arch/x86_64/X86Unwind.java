@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.layout.StructLayout;
 import kstack.machine.Frame;
 import kstack.machine.StackWord;
-import kstack.mem.Memory;
 
 /**
  * A frame-pointer unwinder that reads only simulated bytes, as arch/x86/kernel/unwind_frame.c does:
@@ -211,39 +211,7 @@ final class X86Unwind {
   }
 
   private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
-    Memory um = k.host().userMemoryOf(task);
-    if (um == null) {
-      return;
-    }
-    Routine r = routineAt(pc);
-    out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
-    if (r != null && r.kind() == Routine.Kind.USER) {
-      int i = r.indexOf(pc);
-      if (r.bodyStart() > 0 && (i == 0 || r.insn(i).text().equals("ret"))) {
-        pc = read(um, sp);
-        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
-      } else if (r.bodyStart() > 0 && i == 1) {
-        pc = read(um, sp + 8);
-        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
-      }
-    }
-    int guard = 0;
-    while (bp != 0 && guard++ < 256) {
-      long ret = read(um, bp + 8);
-      long next = read(um, bp);
-      if (ret == 0) {
-        break;
-      }
-      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), "user", bp, ""));
-      if (next != 0 && Long.compareUnsigned(next, bp) <= 0) {
-        break;
-      }
-      bp = next;
-    }
-  }
-
-  private static long read(Memory m, long a) {
-    return m.isMapped(a) ? m.read64(a) : 0;
+    kstack.arch.UserFrames.walk(k, task, pc, bp, sp, out);
   }
 
   private static boolean inRange(long a, long lo, long hi) {
@@ -261,20 +229,15 @@ final class X86Unwind {
    */
   List<StackWord> describe(long task, boolean running, int cpu) {
     long stack = k.stack(task);
-    List<StackWord> out = new ArrayList<>();
     if (stack == 0) {
-      return out;
+      return new ArrayList<>();
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
     Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
-    StructLayout regs = k.struct("pt_regs");
-    for (Field f : regs.fields()) {
-      labels.put(ptRegs + f.offset(), new String[] {"pt_regs", "pt_regs->" + f.name()
-          + (f.note().isEmpty() ? "" : " (" + f.note() + ")")});
-    }
+    StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    for (long a = ptRegs + regs.size(); a < top; a += 8) {
+    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
       labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
     }
     long low;
@@ -287,43 +250,18 @@ final class X86Unwind {
       low = ptRegs;
     } else {
       low = k.threadSp(task);
-      StructLayout f = k.struct("inactive_task_frame");
-      for (Field fl : f.fields()) {
-        labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
-            + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
-      }
+      switchFrame(labels, low);
     }
-    for (Frame fr : unwind(task, running, cpu)) {
-      long fa = fr.frameAddr();
-      if (fa != 0 && inRange(fa, stack, ptRegs) && !fr.stack().equals("user")
-          && !fr.function().startsWith("---")) {
-        if (!labels.containsKey(fa) || !labels.get(fa)[0].equals("switch")) {
-          labels.put(fa, new String[] {"frame", "saved rbp (frame record)"});
-          labels.put(fa + 8, new String[] {"retaddr", "return address -> " + k.symbols.describeOrHex(k.mem.read64(fa + 8))});
-        }
-      }
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, ptRegs,
+        "saved rbp (frame record)", "return address -> ");
+    return StackWords.list(k, task, low, labels, true);
+  }
+
+  private void switchFrame(Map<Long, String[]> labels, long low) {
+    for (Field fl : k.struct("inactive_task_frame").fields()) {
+      labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
+          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
     }
-    for (long a = low; Long.compareUnsigned(a, top) < 0; a += 8) {
-      long v = k.mem.read64(a);
-      String[] l = labels.get(a);
-      if (l == null) {
-        String sym = k.symbols.describe(v);
-        boolean code = sym != null && routineAt(v) != null;
-        l = code ? new String[] {"retaddr", "return address -> " + sym}
-            : new String[] {"local", "local / saved register"};
-      }
-      out.add(new StackWord(a, v, l[0], l[1]));
-    }
-    long unusedFrom = stack + 8;
-    long unused = low - unusedFrom;
-    if (unused > 0) {
-      out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
-          "%d bytes below the live stack (0x%x..0x%x)", unused, unusedFrom, low - 1)));
-    }
-    long magic = k.mem.read64(stack);
-    out.add(0, new StackWord(stack, magic, "magic", magic == Kernel.STACK_END_MAGIC
-        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
-    return out;
   }
 
   static Map<String, Long> empty() {

@@ -1,0 +1,79 @@
+package kstack.arch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+
+/**
+ * The labelled listing of a task's kernel stack that every arch's {@code describeStack} ends with:
+ * the frame records its unwinder found, each live word from the lowest to the top, then, in front,
+ * the unused part and the end-of-stack magic. The arch supplies the labels only it knows (pt_regs,
+ * its switch frame).
+ */
+public final class StackWords {
+  private StackWords() {}
+
+  /** Labels each pt_regs member at regs (one word per member). */
+  public static void ptRegs(Kernel k, Map<Long, String[]> labels, long regs) {
+    for (Field f : k.struct("pt_regs").fields()) {
+      labels.put(regs + f.offset(), new String[] {"pt_regs", "pt_regs->" + f.name()
+          + (f.note().isEmpty() ? "" : " (" + f.note() + ")")});
+    }
+  }
+
+  /**
+   * Labels the frame records the unwinder found in [lo, hi) (saved frame pointer, then the return
+   * address a word above), leaving switch-frame labels alone.
+   */
+  public static void frames(Kernel k, Map<Long, String[]> labels, List<Frame> frames, long lo,
+      long hi, String saved, String ret) {
+    for (Frame f : frames) {
+      long fa = f.frameAddr();
+      String[] old = labels.get(fa);
+      if (fa != 0 && Long.compareUnsigned(fa - lo, hi - lo) < 0 && !f.stack().equals("user")
+          && !f.function().startsWith("---") && (old == null || !old[0].equals("switch"))) {
+        labels.put(fa, new String[] {"frame", saved});
+        labels.put(fa + k.t.word, new String[] {"retaddr", ret
+            + k.symbols.describeOrHex(k.readPtr(fa + k.t.word))});
+      }
+    }
+  }
+
+  /**
+   * Every word from low (rounded down to a word) to the top of the task's stack with its label; an
+   * unlabelled word that points into code is shown as a return address when guessCode. In front:
+   * the unused words above the end of the stack and the STACK_END_MAGIC word itself.
+   */
+  public static List<StackWord> list(Kernel k, long task, long low, Map<Long, String[]> labels,
+      boolean guessCode) {
+    int w = k.t.word;
+    long stack = k.stack(task);
+    long top = stack + k.threadSize;
+    List<StackWord> out = new ArrayList<>();
+    for (long a = low & -w; Long.compareUnsigned(a, top) < 0; a += w) {
+      long v = k.readPtr(a);
+      String[] l = labels.get(a);
+      if (l == null) {
+        String sym = guessCode ? k.symbols.describe(v) : null;
+        l = sym != null && k.host().routineAt(v) != null
+            ? new String[] {"retaddr", "return address -> " + sym}
+            : new String[] {"local", "local / saved register"};
+      }
+      out.add(new StackWord(a, v, l[0], l[1]));
+    }
+    long end = k.endOfStack(task);
+    long unusedFrom = end + w;
+    if (low - unusedFrom > 0) {
+      out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
+          "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
+    }
+    long magic = k.readPtr(end);
+    out.add(0, new StackWord(end, magic, "magic", magic == Kernel.STACK_END_MAGIC
+        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    return out;
+  }
+}

@@ -20,14 +20,14 @@ public final class Scenarios {
 
   static {
     BUILTIN.put("boot",
-        "from init_stack (startup_64 / __primary_switched) to pid 1 and pid 2 (default)");
+        "from init_stack (startup_64 / startup_32 / __primary_switched) to pid 1 and pid 2 (default)");
     BUILTIN.put("syscall", "a system call's life: pt_regs at the top of the stack, back to user");
     BUILTIN.put("fork", "clone(SIGCHLD): the child's forged first switch-in and its return of 0");
     BUILTIN.put("kthread", "kthread_create_on_node, kthread_create_list and kthreadd");
     BUILTIN.put("pipe", "a blocking read on an empty pipe: the switch away and back");
     BUILTIN.put("sleep", "nanosleep: blocked in do_nanosleep until the timer expires");
     BUILTIN.put("exit", "exit and wait4: the stack is released and the zombie reaped");
-    BUILTIN.put("calls", "user function calls (SysV ABI / AAPCS64): frames on the user stack");
+    BUILTIN.put("calls", "user function calls (SysV ABI / i386 cdecl / AAPCS64): frames on the user stack");
   }
 
   public static String builtinText(String name) {

@@ -141,6 +141,11 @@ public final class Exec {
     return word;
   }
 
+  /** A word as C's {@code long} sees it: sign-extended from 32 bits on i386. */
+  public long signed(long v) {
+    return word == 8 ? v : (int) v;
+  }
+
   // ---- frames --------------------------------------------------------------------------------
 
   public long local(String name) {

@@ -124,7 +124,7 @@ final class Exit {
   private static long reap(Kernel k, Exec x) {
     long cur = k.current(x);
     long wo = x.local("wo");
-    long upid = x.read(wo);
+    long upid = x.signed(x.read(wo));
     k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
     int children = k.off("task_struct", "children");
     int sibling = k.off("task_struct", "sibling");

@@ -233,7 +233,7 @@ final class Fork {
 
   private static void buildAllocStack(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    boolean vmap = k.profile.config("VMAP_STACK");
+    boolean vmap = k.profile.optional("VMAP_STACK");
     RoutineBuilder b = k.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
     if (vmap) {
       b.step(k.profile.has(Feature.STACK_CACHE_CLEARED)
@@ -247,7 +247,7 @@ final class Fork {
           .label("got");
     } else {
       b.step("stack = page_address(alloc_pages_node(node, THREADINFO_GFP, THREAD_SIZE_ORDER))",
-          x -> x.setLocal("stack", k.allocPages(k.threadSize, "kernel stack")));
+          x -> x.setLocal("stack", k.allocPagesAligned(k.threadSize, "kernel stack")));
     }
     b.step("name the stack's region after its task", x -> k.relabelStack(x.local("stack"),
         "kernel stack of task_struct 0x" + Long.toHexString(x.local("tsk"))));
@@ -283,7 +283,7 @@ final class Fork {
     }
     long stack = k.stack(tsk);
     var cache = k.cachedStacks.get(x.cpu().id());
-    if (k.profile.config("VMAP_STACK") && cache.size() < 2) {
+    if (k.profile.optional("VMAP_STACK") && cache.size() < 2) {
       cache.addLast(stack);
       k.relabelStack(stack, "kernel stack (free, in cached_stacks)");
     } else {
@@ -321,7 +321,7 @@ final class Fork {
 
   private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
     long cur = k.current(x);
-    boolean idle = pidArg == -1; // fork_idle passes &init_struct_pid: the task keeps pid 0
+    boolean idle = x.signed(pidArg) == -1; // fork_idle passes &init_struct_pid: the task keeps pid 0
     int pid = idle ? 0 : k.allocPid();
     k.taskWrite(p, "pid", pid);
     k.taskWrite(p, "tgid", pid);

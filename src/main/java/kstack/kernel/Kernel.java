@@ -415,6 +415,22 @@ public final class Kernel {
     return at;
   }
 
+  /**
+   * {@code alloc_pages(order)}: a block of 2^order pages, which the buddy allocator hands out
+   * naturally aligned to its own size (so masking a stack pointer finds the block's base).
+   */
+  public long allocPagesAligned(long bytes, String what) {
+    long size = Long.highestOneBit(Math.max(pageSize, bytes) * 2 - 1);
+    long from = directMapNext.get();
+    long at = (from + size - 1) & -size;
+    if (at != from) {
+      // the pages skipped for alignment stay free, but the direct map maps all of RAM
+      mapRegion(new Region("free pages", from, at - from, Region.Kind.DIRECT_MAP));
+      directMapNext.set(at);
+    }
+    return allocPages(size, what);
+  }
+
   /** A small object (task_struct, kthread_create_info, mm_struct): kmalloc/kmem_cache. */
   public long kmalloc(long bytes, String what) {
     return allocPages(bytes, what);

@@ -71,7 +71,8 @@ final class Sched {
             x -> new long[] {x.local("prev")})
         .label("alive")
         .ret("return this_rq()", x -> 0).build());
-    k.add(k.c("schedule_tail", SRC).params("prev")
+    // asmlinkage __visible (core.c@4.16.13): on i386 prev arrives on the stack
+    k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .retVoid().build());
     k.add(k.c("wake_up_process", SRC).params("p").locals("ret")

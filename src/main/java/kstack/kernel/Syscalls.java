@@ -130,7 +130,7 @@ final class Syscalls {
           x.space().writeBytes(buf, d);
           x.setLocal("ret", d.length);
         })
-        .branchIf("done", "if (ret > 0) break", x -> x.local("ret") >= 0)
+        .branchIf("done", "if (ret > 0) break", x -> x.signed(x.local("ret")) >= 0)
         .step("if (!pipe->writers) ret = 0 (end of file)", x -> {
           if (!Files.writersExist(k, x.local("pipe"))) {
             x.setLocal("ret", 0);

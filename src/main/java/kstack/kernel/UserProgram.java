@@ -50,7 +50,7 @@ final class UserProgram {
         .label("loop")
         .callInto("n", "n = read(3, buf, sizeof(buf) - 1): wait for a request on the control pipe",
             "read", x -> new long[] {3, x.localAddress("buf"), 63})
-        .branchIf("loop", "if (n <= 0) continue", x -> x.local("n") <= 0)
+        .branchIf("loop", "if (n <= 0) continue", x -> x.signed(x.local("n")) <= 0)
         .step("buf[n] = 0; strip the newline",
             x -> x.write(x.localAddress("buf") + Math.max(0, x.local("n") - 1), 1, 0))
         .branchIf("kmod", "if (strncmp(buf, \"kthread \", 8) == 0)",
@@ -126,13 +126,13 @@ final class UserProgram {
             x -> new long[] {x.local("x"), x.local("x") + 1})
         .ret("return r + 1", x -> x.local("r") + 1).build());
     k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").locals("r")
-        .step("r = a + b + c + d + e + f + g + h (g at 16(%rbp), h at 24(%rbp): passed on the stack)",
-            x -> {
+        .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
+            + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;
               for (String p : new String[] {"a", "b", "c", "d", "e", "f"}) {
                 r += x.local(p);
               }
-              r += x.read(x.fp() + 16) + x.read(x.fp() + 24);
+              r += argument(x, 6) + argument(x, 7);
               x.setLocal("r", r);
             })
         .ret("return r", x -> x.local("r")).build());
@@ -146,6 +146,16 @@ final class UserProgram {
               return a;
             }, 2)
         .ret("return sum8's result", Exec::retval).build());
+  }
+
+  /**
+   * Argument i of the running function, after its prologue: in the arch's argument register if the
+   * convention passes it there, else in the caller's outgoing area just above the saved frame
+   * pointer and return address (2 words above the frame pointer on x86_64, i386 and arm64 alike).
+   */
+  static long argument(Exec x, int i) {
+    int inRegs = x.routine().paramsOnStack() ? 0 : x.cpu().registers().argCount();
+    return i < inRegs ? x.arg(i) : x.read(x.fp() + 2L * x.word() + (long) x.word() * (i - inRegs));
   }
 
   static String cstr(Exec x, long addr) {

@@ -213,7 +213,7 @@ final class Commands {
       }
       lastStack = f.stack();
       String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());
-      text.add(String.format("#%-2d 0x%016x in %s%s  [%s]%s", i++, f.address(), f.function(), off,
+      text.add(String.format("#%-2d " + m.hexFormat() + " in %s%s  [%s]%s", i++, f.address(), f.function(), off,
           f.stack(), f.note().isEmpty() ? "" : "  (" + f.note() + ")"));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("function", f.function());
@@ -271,7 +271,7 @@ final class Commands {
         "TASK", "STACK", "COMM"));
     for (TaskInfo t : m.ps()) {
       boolean running = m.cpuRunning(t.task()) >= 0;
-      text.add(String.format("%s%4d %5d %3d %2s  0x%016x  0x%016x  %s", running ? ">" : " ", t.pid(),
+      text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),
           t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
@@ -297,7 +297,7 @@ final class Commands {
         + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
         base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
     for (StackWord w : words) {
-      text.add(String.format("0x%016x: 0x%016x  %-7s %s", w.address(), w.value(), w.kind(),
+      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind(),
           w.label()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("address", hex(w.address()));

@@ -173,6 +173,16 @@ public final class Machine implements ExecHost {
 
   // ---- accessors ------------------------------------------------------------------------------
 
+  /** {@code 0x%016x} on 64-bit machines, {@code 0x%08x} on i386: an address as gdb prints it. */
+  public String hexFormat() {
+    return arch.abi().wordSize() == 8 ? "0x%016x" : "0x%08x";
+  }
+
+  /** A register as C's long: sign-extended from 32 bits on i386. */
+  private long signedWord(long v) {
+    return arch.abi().wordSize() == 8 ? v : (int) v;
+  }
+
   public Profile profile() {
     return profile;
   }
@@ -477,7 +487,8 @@ public final class Machine implements ExecHost {
           c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
         }
         long rax = c.get(arch.registers().ret);
-        return what + " returned " + rax + " (0x" + Long.toHexString(rax) + ")";
+        long shown = signedWord(rax);
+        return what + " returned " + shown + " (0x" + Long.toHexString(rax) + ")";
       }
       if (kernel.taskRead(task, "exit_state") == Kernel.EXIT_ZOMBIE) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";
@@ -596,7 +607,7 @@ public final class Machine implements ExecHost {
     String fn = r.name();
     Outcome o = start(new Goal("finish", () -> c.pc() == ret && c.sp() == retSp,
         () -> "Run till exit from " + fn + ": back in " + describe(ret) + ", value "
-            + c.get(arch.registers().ret)), true);
+            + signedWord(c.get(arch.registers().ret))), true);
     if (o.stop() != Outcome.Stop.BREAKPOINT) {
       pending = outer;
     }
@@ -941,7 +952,7 @@ public final class Machine implements ExecHost {
   public String describeStep(long pc) {
     Routine r = code.at(pc);
     String text = r == null ? "?" : r.insn(r.indexOf(pc)).text();
-    return String.format("0x%016x <%s>: %s", pc, describe(pc), text);
+    return String.format(hexFormat() + " <%s>: %s", pc, describe(pc), text);
   }
 
   public String describe(long addr) {

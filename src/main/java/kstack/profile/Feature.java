@@ -89,12 +89,6 @@ public enum Feature {
   PERCPU_IN_IMAGE("arch/x86/kernel/vmlinux.lds.S@6.19:333-334; setup_percpu.c@6.19:32",
       "sym:__per_cpu_start,__per_cpu_end"),
   /**
-   * Hardirq-exit softirqs go through the arch's do_softirq_own_stack(), which moves to the IRQ stack
-   * (arm64: arch/arm64/Kconfig@6.19:283 selects HAVE_SOFTIRQ_ON_OWN_STACK; arch/arm64/kernel/irq.c@6.19:65-75;
-   * invoke_softirq in kernel/softirq.c@6.19:487-508). Without it (arm64 4.16, x86_64 with
-   * HAVE_IRQ_EXIT_ON_IRQ_STACK) __do_softirq runs on whatever stack irq_exit runs on.
-   */
-  /**
    * arm64 exception entry in C (entry-common.c): the vectors el0t_64_sync/el0t_64_irq/el1h_64_irq
    * call *_handler functions; svc goes el0_svc → do_el0_svc → el0_svc_common → invoke_syscall;
    * IRQs go el0_interrupt → do_interrupt_handler → call_on_irq_stack; head.S starts at primary_entry
@@ -120,7 +114,14 @@ public enum Feature {
    * upper): arch/arm64/include/asm/memory.h@6.19:44-66 against @4.16.13:66-72 (research arm64.md §1.2).
    */
   ARM64_FLIPPED_VA("arch/arm64/include/asm/memory.h@6.19:44-66; @4.16.13:66-72", "sym:"),
-  SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75",
+  /**
+   * Hardirq-exit softirqs go through the arch's do_softirq_own_stack(), which moves to the IRQ stack
+   * (i386: no HAVE_IRQ_EXIT_ON_IRQ_STACK, arch/x86/Kconfig@4.16.13:150, and irq_32.c@4.16.13:132-147; arm64: arch/arm64/Kconfig@6.19:283 selects HAVE_SOFTIRQ_ON_OWN_STACK; arch/arm64/kernel/irq.c@6.19:65-75;
+   * invoke_softirq in kernel/softirq.c@6.19:487-508). Without it (arm64 4.16, x86_64 with
+   * HAVE_IRQ_EXIT_ON_IRQ_STACK) __do_softirq runs on whatever stack irq_exit runs on.
+   */
+  SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75; "
+      + "arch/x86/Kconfig@4.16.13:150; arch/x86/kernel/irq_32.c@4.16.13:132-147",
       "sym:do_softirq_own_stack,____do_softirq");
 
   private final String citation;

@@ -56,6 +56,11 @@ public final class Profile {
     return config.enabled(option);
   }
 
+  /** An option that only some architectures have: off where the profile does not know it. */
+  public boolean optional(String option) {
+    return config.knows(option) && config.enabled(option);
+  }
+
   public Profile withConfig(String option, boolean value) {
     return new Profile(arch, kernel, version, features, config.with(option, value));
   }

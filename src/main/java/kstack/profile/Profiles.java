@@ -46,6 +46,24 @@ public final class Profiles {
         arm64Config());
   }
 
+  /**
+   * i386 at 4.16 (4.16.13): 8 KiB stacks from the page allocator (no VMAP_STACK on 32-bit), the
+   * 68-byte pt_regs below an 8-byte padding, int $0x80 (docs/research/i386-and-2.x.md §4).
+   */
+  public static Profile i386_4_16() {
+    return new Profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
+        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config());
+  }
+
+  private static KernelConfig i386Config() {
+    return KernelConfig.builder()
+        .option("VM86", false, "TOP_OF_KERNEL_STACK_PADDING becomes 16: room for the vm86 segment "
+            + "registers (asm/thread_info.h@4.16.13:38-43)")
+        .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
+            + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
+        .build();
+  }
+
   private static KernelConfig arm64Config() {
     return KernelConfig.builder()
         .option("KASAN", false, "MIN_THREAD_SHIFT 15: THREAD_SIZE 32 KiB (asm/memory.h)")
@@ -69,7 +87,7 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_4_16(), x86_64_6_19(), arm64_4_16(), arm64_6_19());
+    return List.of(x86_64_4_16(), x86_64_6_19(), i386_4_16(), arm64_4_16(), arm64_6_19());
   }
 
   /** The profiles of one architecture, oldest first. */

@@ -99,7 +99,7 @@ class CliTest {
     assertThat(run("run", "--bogus").code()).isEqualTo(2);
     Run sparc = run("run", "--arch", "sparc");
     assertThat(sparc.code()).isEqualTo(2);
-    assertThat(sparc.err()).contains("unknown --arch sparc (known: x86_64, arm64)");
+    assertThat(sparc.err()).contains("unknown --arch sparc (known: x86_64, i386, arm64)");
   }
 
   @Test

@@ -31,7 +31,7 @@ class ContractTest {
     long align = m.kernel().constant("THREAD_ALIGN");
     for (TaskInfo t : m.ps()) {
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
-      assertThat(m.kernelMemory().read64(t.stack())).as("pid %d", t.pid())
+      assertThat(m.kernel().readPtr(t.stack())).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
     }
   }
@@ -50,7 +50,7 @@ class ContractTest {
     assertThat(pt + m.struct("pt_regs").size()
         + m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING"))
         .isEqualTo(m.kernel().stack(task) + m.kernel().threadSize);
-    assertThat(m.kernelMemory().read64(pt + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
+    assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
     long sp = m.cpu(0).get(regs.sp);
     assertThat(sp).isBetween(m.kernel().stack(task), pt);
   }
@@ -83,7 +83,7 @@ class ContractTest {
     if (p.arch().equals("arm64")) {
       assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
     } else {
-      assertThat(m.kernelMemory().read64(m.perCpuAddress("current_task", 0))).isEqualTo(task);
+      assertThat(m.kernel().readPtr(m.perCpuAddress("current_task", 0))).isEqualTo(task);
     }
     assertThat(m.current()).isEqualTo(task);
   }

@@ -13,7 +13,7 @@ import kstack.trace.Event;
  * __switch_to_asm, and ret_from_fork. Page-table isolation is off (the "nopti" path): its CR3
  * switches change no stack byte. Sequences: docs/research/x86_64-call-chains.md §2, linux-facts §5.1.
  */
-final class X86Entry {
+public final class X86Entry {
   private X86Entry() {}
 
   static final String ENTRY = "arch/x86/entry/entry_64.S";
@@ -163,7 +163,7 @@ final class X86Entry {
         x.read(regs + k.off("pt_regs", "sp")), regs));
   }
 
-  static String syscallName(Kernel k, long nr) {
+  public static String syscallName(Kernel k, long nr) {
     for (var e : k.arch.syscallNumbers().entrySet()) {
       if (e.getValue() == nr) {
         return e.getKey();
@@ -262,27 +262,36 @@ final class X86Entry {
           .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
               x -> new long[] {x.local("regs")})
           .retVoid().build());
-      k.add(k.c("syscall_return_slowpath", src).params("regs")
-          .branchIf("nowork", "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
-              + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> {
-                k.arch.irqDisable(x);
-                return !k.needResched(k.current(x));
-              })
-          .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
-              x -> new long[] {x.local("regs"), 0})
-          .label("nowork")
-          .retVoid().build());
-      k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
-          .label("loop")
-          .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
-              x -> !k.needResched(k.current(x)))
-          .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
-          .jump("loop", "}")
-          .label("out")
-          .retVoid().build());
+      buildReturnSlowpath416(k);
       k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     }
+  }
+
+  /**
+   * syscall_return_slowpath and exit_to_usermode_loop (arch/x86/entry/common.c@4.16.13:138-196,
+   * 246-265), shared by the 64-bit and 32-bit entries.
+   */
+  public static void buildReturnSlowpath416(Kernel k) {
+    String src = "arch/x86/entry/common.c";
+    k.add(k.c("syscall_return_slowpath", src).params("regs")
+        .branchIf("nowork", "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
+            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> {
+              k.arch.irqDisable(x);
+              return !k.needResched(k.current(x));
+            })
+        .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
+            x -> new long[] {x.local("regs"), 0})
+        .label("nowork")
+        .retVoid().build());
+    k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
+        .label("loop")
+        .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
+            x -> !k.needResched(k.current(x)))
+        .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
+        .jump("loop", "}")
+        .label("out")
+        .retVoid().build());
   }
 
   private static long target(Kernel k, long nr) {

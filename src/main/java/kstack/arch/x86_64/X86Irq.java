@@ -15,7 +15,7 @@ import kstack.trace.Event;
  * stack for user-mode interrupts; the C handler then calls call_on_irqstack_cond, which stays on
  * the task stack when the interrupt came from user mode or the IRQ stack is in use.
  */
-final class X86Irq {
+public final class X86Irq {
   private X86Irq() {}
 
   static final String ENTRY = "arch/x86/entry/entry_64.S";
@@ -29,6 +29,11 @@ final class X86Irq {
     } else {
       build416(k);
     }
+    buildLocalApicTimer(k);
+  }
+
+  /** local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c), shared with i386. */
+  public static void buildLocalApicTimer(Kernel k) {
     k.add(k.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
         .step("evt = this_cpu_ptr(&lapic_events)", x -> { })
         .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", x -> new long[] {0})
@@ -101,6 +106,17 @@ final class X86Irq {
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
             x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
+    buildPrepareExit(k);
+    buildReturnToKernel(k);
+    buildDoIrq(k);
+    k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
+        .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
+            "handle_edge_irq", x -> new long[] {x.local("desc")})
+        .ret("return true", x -> 1).build());
+  }
+
+  /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), shared with i386. */
+  public static void buildPrepareExit(Kernel k) {
     k.add(k.c("prepare_exit_to_usermode", "arch/x86/entry/common.c").params("regs")
         .branchIf("nowork", "cached_flags = current_thread_info()->flags; EXIT_TO_USERMODE_LOOP_FLAGS?",
             x -> !k.needResched(k.current(x)))
@@ -108,7 +124,13 @@ final class X86Irq {
             x -> new long[] {x.local("regs"), 0})
         .label("nowork")
         .retVoid().build());
-    buildReturnToKernel(k);
+  }
+
+  /**
+   * smp_apic_timer_interrupt (apic/apic.c@4.16.13) and do_IRQ (irq.c@4.16.13:224-254), shared with
+   * i386; each arch supplies its own handle_irq.
+   */
+  public static void buildDoIrq(Kernel k) {
     String apic = "arch/x86/kernel/apic/apic.c";
     k.add(k.c("smp_apic_timer_interrupt", apic).params("regs")
         .step("old_regs = set_irq_regs(regs); entering_ack_irq(): ack_APIC_irq()", x -> { })
@@ -126,10 +148,6 @@ final class X86Irq {
             x -> new long[] {x.local("vector"), x.local("regs")})
         .call("exiting_irq(): irq_exit()", "irq_exit", null)
         .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-    k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
-        .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
-            "handle_edge_irq", x -> new long[] {x.local("desc")})
-        .ret("return true", x -> 1).build());
   }
 
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */

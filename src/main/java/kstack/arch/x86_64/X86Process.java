@@ -9,7 +9,7 @@ import kstack.profile.Feature;
  * arch/x86/kernel/process_64.c and process.c: __switch_to (which makes next current and publishes
  * its stack top), copy_thread forging a child's fork_frame, start_thread for exec, and the idle halt.
  */
-final class X86Process {
+public final class X86Process {
   private X86Process() {}
 
   static void build(Kernel k) {
@@ -35,6 +35,11 @@ final class X86Process {
               x.write(r + k.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
+    buildIdle(k);
+  }
+
+  /** arch_cpu_idle and default_idle (arch/x86/kernel/process.c), shared with i386. */
+  public static void buildIdle(Kernel k) {
     String idleSrc = "arch/x86/kernel/process.c";
     k.add(k.c("arch_cpu_idle", idleSrc).params()
         .call(k.profile.has(Feature.SCHEDULE_LOOP) ? "static_call(x86_idle)() = default_idle()"

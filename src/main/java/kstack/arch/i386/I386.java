@@ -1,0 +1,421 @@
+package kstack.arch.i386;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.arch.Arch;
+import kstack.arch.PerCpuVar;
+import kstack.arch.SyscallWrappers;
+import kstack.cpu.Cpu;
+import kstack.cpu.RegisterSet;
+import kstack.exec.Abi;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+import kstack.mem.AddressSpace;
+import kstack.mem.MemoryFault;
+import kstack.profile.Profile;
+import kstack.trace.Event;
+
+/**
+ * i386 (32-bit x86, 3G/1G split, no PAE): 8 KiB kernel stacks from the page allocator (i386 has no
+ * VMAP_STACK: arch/x86/Kconfig@4.16.13:125), the 68-byte pt_regs below TOP_OF_KERNEL_STACK_PADDING,
+ * {@code int $0x80} entry through the TSS's ring-0 stack, per-CPU data reached through %fs.
+ * Facts: docs/research/i386-and-2.x.md §0 and §4 (4.16.13), linux-facts §1.2, §2.2, §2.4.
+ */
+public final class I386 implements Arch {
+  static final long USER_CS = 0x73; // GDT entry 14, RPL 3 (asm/segment.h@4.16.13:94-125)
+  static final long USER_DS = 0x7b;
+  static final long KERNEL_CS = 0x60;
+  static final long KERNEL_DS = 0x68;
+  static final long KERNEL_PERCPU = 0xd8; // GDT_ENTRY_PERCPU 27
+  static final long EFLAGS_IF = 0x200;
+  static final long ENOSYS = -38;
+  static final int SYSCALL_VECTOR = 0x80; // IA32_SYSCALL_VECTOR
+
+  private final RegisterSet regs = new RegisterSet(
+      List.of("eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip", "eflags", "cs", "ss",
+          "ds", "es", "fs", "gs", "fs_base", "tr_base", "cr2", "cr3", "nmi_blocked"),
+      "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
+      .hide("nmi_blocked").hide("fs_base").hide("tr_base");
+  private final Abi abi = new I386Abi();
+  private final Types types = new Types(4);
+
+  @Override
+  public String name() {
+    return "i386";
+  }
+
+  @Override
+  public RegisterSet registers() {
+    return regs;
+  }
+
+  @Override
+  public Abi abi() {
+    return abi;
+  }
+
+  @Override
+  public Types types() {
+    return types;
+  }
+
+  /** TASK_SIZE = PAGE_OFFSET (asm/processor.h, CONFIG_VMSPLIT_3G). */
+  @Override
+  public long userTop() {
+    return 0xC0000000L;
+  }
+
+  @Override
+  public Map<String, StructLayout> layouts(Profile p) {
+    return I386Layouts.build(p, types);
+  }
+
+  /**
+   * page_32_types.h@4.16.13: THREAD_SIZE_ORDER 1; thread_info.h@4.16.13:38-43: padding 8, or 16 with
+   * CONFIG_VM86; page_32_types.h: __PAGE_OFFSET 0xC0000000; CONFIG_PHYSICAL_START 0x1000000.
+   */
+  @Override
+  public Map<String, Long> constants(Profile p) {
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("PAGE_SIZE", 4096L);
+    c.put("THREAD_SIZE", 8192L);
+    c.put("THREAD_ALIGN", 8192L);
+    c.put("TOP_OF_KERNEL_STACK_PADDING", p.config("VM86") ? 16L : 8L);
+    c.put("SIZEOF_PTREGS", 68L);
+    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
+    c.put("PAGE_OFFSET", 0xC0000000L);
+    c.put("__START_KERNEL", 0xC1000000L);
+    c.put("VMALLOC_START", 0xF8800000L);
+    c.put("VMALLOC_ALLOC_START", 0xF9000000L);
+    c.put("MODULES_VADDR", 0xF8800000L);
+    c.put("TASK_SIZE_MAX", 0xC0000000L);
+    c.put("STACK_TOP", 0xC0000000L);
+    c.put("IRQ_STACK_SIZE", 8192L);
+    c.put("__USER_CS", USER_CS);
+    c.put("__USER_DS", USER_DS);
+    c.put("__KERNEL_CS", KERNEL_CS);
+    c.put("__KERNEL_DS", KERNEL_DS);
+    c.put("__KERNEL_PERCPU", KERNEL_PERCPU);
+    return c;
+  }
+
+  /** arch/x86/entry/syscalls/syscall_32.tbl@4.16.13 (research §0.3). */
+  @Override
+  public Map<String, Integer> syscallNumbers() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put("exit", 1);
+    m.put("fork", 2);
+    m.put("read", 3);
+    m.put("write", 4);
+    m.put("execve", 11);
+    m.put("getpid", 20);
+    m.put("pipe", 42);
+    m.put("wait4", 114);
+    m.put("clone", 120);
+    m.put("sched_yield", 158);
+    m.put("nanosleep", 162);
+    m.put("pipe2", 331);
+    m.put("finit_module", 350);
+    return m;
+  }
+
+  /** 4.16 i386: the SyS_NAME / sys_NAME pairs of SYSCALL_DEFINEx (no __ia32_ wrappers yet). */
+  @Override
+  public String syscallSymbol(Profile p, String name, int nargs) {
+    return SyscallWrappers.symbol("__ia32", false, name, nargs);
+  }
+
+  /** The table functions are asmlinkage: do_int80_syscall_32 pushes the six arguments. */
+  @Override
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+    return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), false, name,
+        source, params, i -> "", i -> 0).asmlinkage();
+  }
+
+  @Override
+  public String mmRegister() {
+    return "cr3";
+  }
+
+  @Override
+  public String switchToSymbol() {
+    return "__switch_to_asm";
+  }
+
+  @Override
+  public String switchToText() {
+    return "switch_to(prev, next, prev) [macro]: last = __switch_to_asm(prev, next) (eax, edx)";
+  }
+
+  @Override
+  public String copyThreadSymbol(Profile p) {
+    return "copy_thread_tls";
+  }
+
+  @Override
+  public String cpuUpSymbol() {
+    return "native_cpu_up";
+  }
+
+  @Override
+  public String idleHaltSymbol() {
+    return "default_idle";
+  }
+
+  @Override
+  public long preemptCountAddress(Kernel k, int cpu) {
+    return k.perCpu("__preempt_count", cpu);
+  }
+
+  @Override
+  public void setUserReturn(Kernel k, Cpu cpu, AddressSpace space, long ret) {
+    long sp = cpu.sp() - 4;
+    space.write(sp, 4, ret);
+    cpu.set("esp", sp);
+  }
+
+  /** CONFIG_CLONE_BACKWARDS (arch/x86/Kconfig@4.16.13:10-16): tls before child_tidptr. */
+  @Override
+  public String[] cloneParams() {
+    return new String[] {"clone_flags", "newsp", "parent_tidptr", "tls", "child_tidptr"};
+  }
+
+  @Override
+  public void buildRoutines(Kernel k) {
+    I386Entry.build(k);
+    I386Irq.build(k);
+    I386Process.build(k);
+    I386Boot.build(k);
+  }
+
+  @Override
+  public void linkData(Kernel k, Linker l) {
+    I386Boot.linkData(k, l);
+  }
+
+  @Override
+  public List<PerCpuVar> perCpuVars(Kernel k) {
+    return I386Boot.perCpuVars(k);
+  }
+
+  /** 32-bit per-CPU data is never zero-based: %fs's segment base is the CPU's offset. */
+  @Override
+  public boolean perCpuZeroBased(Profile p) {
+    return false;
+  }
+
+  @Override
+  public long perCpuAddress(Kernel k, String name) {
+    return k.symbol(name);
+  }
+
+  @Override
+  public void initPerCpu(Kernel k, int cpu) {
+    I386Boot.initPerCpu(k, cpu);
+  }
+
+  @Override
+  public void initThread(Kernel k, long initTask) {
+    I386Boot.initThread(k, initTask);
+  }
+
+  @Override
+  public void powerOn(Kernel k, int cpu) {
+    I386Boot.powerOn(k, cpu);
+  }
+
+  /** get_current(): this_cpu_read_stable(current_task), a %fs-relative load (asm/current.h). */
+  @Override
+  public long current(Kernel k, int cpu) {
+    return k.readPtr(k.perCpu("current_task", cpu));
+  }
+
+  /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
+  @Override
+  public long taskPtRegs(Kernel k, long task) {
+    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING") - 68;
+  }
+
+  /** The top of the hardware frame: thread.sp0 = childregs + 1 (process_32.c@4.16.13:139). */
+  @Override
+  public long taskTopOfStack(Kernel k, long task) {
+    return taskPtRegs(k, task) + 68;
+  }
+
+  /** The libc wrapper: the stack arguments into ebx, ecx, edx, esi, edi; nr into eax; int $0x80. */
+  @Override
+  public void userSyscall(Exec x, int nr) {
+    String[] r = {"ebx", "ecx", "edx", "esi", "edi"};
+    int n = Math.min(r.length, x.routine().locals().size());
+    for (int i = 0; i < n; i++) {
+      x.set(r[i], x.read(x.host().abi().localAddress(x, i)));
+    }
+    x.set("eax", nr);
+    syscallInstruction(x);
+  }
+
+  /** int $0x80: a software interrupt through the IDT's DPL-3 gate for vector 0x80. */
+  @Override
+  public void syscallInstruction(Exec x) {
+    x.set("eip", x.nextPc());
+    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol);
+    x.jumpTo(x.reg("eip"));
+  }
+
+  /** i386 system-call ABI: nr in eax; arguments in ebx, ecx, edx, esi, edi, ebp. */
+  @Override
+  public void setSyscallRegisters(Cpu cpu, int nr, long[] args) {
+    String[] r = {"ebx", "ecx", "edx", "esi", "edi", "ebp"};
+    cpu.set("eax", nr);
+    for (int i = 0; i < args.length; i++) {
+      cpu.set(r[i], args[i]);
+    }
+  }
+
+  @Override
+  public void irqEnable(Exec x) {
+    x.set("eflags", x.reg("eflags") | EFLAGS_IF);
+  }
+
+  @Override
+  public void irqDisable(Exec x) {
+    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
+  }
+
+  @Override
+  public boolean irqsEnabled(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
+  }
+
+  @Override
+  public String deliverInterrupt(Kernel k, int cpu, int vector) {
+    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol);
+  }
+
+  /** Word access to kernel memory, from a step (Exec) or from outside one (Kernel). */
+  interface Words {
+    long read(long addr);
+  }
+
+  interface WordWrites {
+    void write(long addr, long value);
+  }
+
+  /**
+   * [ARCH] Intel SDM vol. 3, 6.12.1: through an interrupt gate from ring 3 the CPU loads SS:ESP from
+   * TSS.ss0:esp0 and pushes the old SS and ESP; from ring 0 it stays on the current stack and pushes
+   * only EFLAGS, CS, EIP. The gate clears IF; no alignment is done in 32-bit mode.
+   */
+  static String deliver(Cpu c, int vector, Words mem, WordWrites out,
+      java.util.function.ToLongFunction<String> symbol) {
+    boolean user = (c.get("cs") & 3) == 3;
+    long sp = c.get("esp");
+    java.util.List<Long> frame = new java.util.ArrayList<>();
+    if (user) {
+      sp = mem.read(c.get("tr_base") + 4); // TSS.sp0 (x86_hw_tss: back_link, __blh, then sp0)
+      frame.add(c.get("ss"));
+      frame.add(c.get("esp"));
+    }
+    frame.add(c.get("eflags"));
+    frame.add(c.get("cs"));
+    frame.add(c.get("eip"));
+    for (long v : frame) {
+      sp -= 4;
+      out.write(sp, v);
+    }
+    if (vector == I386Irq.NMI_VECTOR) {
+      c.set("nmi_blocked", 1);
+    }
+    c.set("esp", sp);
+    c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
+    c.set("cs", KERNEL_CS);
+    if (user) {
+      c.set("ss", KERNEL_DS);
+    }
+    c.set("eip", symbol.applyAsLong(I386Irq.handler(vector)) + I386Irq.stubOffset(vector));
+    return I386Irq.handler(vector);
+  }
+
+  /**
+   * A kernel-mode fault has no guard page to explain it on i386 (the stacks are plain pages of the
+   * direct map): the #PF handler finds no fixup and the kernel oopses. An overflow that stays on
+   * mapped memory never faults at all: it overwrites whatever sits below the stack.
+   */
+  @Override
+  public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
+    Cpu c = k.cpu(cpu);
+    if ((c.get("cs") & 3) == 3) {
+      return false;
+    }
+    c.set("cr2", f.address());
+    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
+        "BUG: unable to handle kernel paging request at %08x, at %s (pid %d)", f.address(),
+        k.symbols.describe(c.get("eip")), k.pid(k.current(cpu)))));
+    k.panic("Kernel panic - not syncing: Fatal exception");
+    return true;
+  }
+
+  @Override
+  public int exceptionVector(String name) {
+    return -1;
+  }
+
+  @Override
+  public List<String> exceptionNames() {
+    return List.of();
+  }
+
+  @Override
+  public boolean nmiBlocked(Kernel k, int cpu) {
+    return k.cpu(cpu).get("nmi_blocked") != 0;
+  }
+
+  @Override
+  public String noNmiReason() {
+    return null;
+  }
+
+  @Override
+  public int nmiVector() {
+    return I386Irq.NMI_VECTOR;
+  }
+
+  /** ISA_IRQ_VECTOR(irq): legacy lines 0-15 at vectors 0x30-0x3f (asm/irq_vectors.h). */
+  @Override
+  public int irqVector(int irq) {
+    return irq >= 0 && irq < 16 ? 0x30 + irq : -1;
+  }
+
+  @Override
+  public int timerVector() {
+    return I386Irq.LOCAL_TIMER_VECTOR;
+  }
+
+  /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */
+  @Override
+  public boolean userModeRegs(Kernel k, long regs) {
+    return (k.readPtr(regs + k.off("pt_regs", "cs")) & 3) == 3;
+  }
+
+  @Override
+  public boolean inUserMode(Kernel k, int cpu) {
+    return (k.cpu(cpu).get("cs") & 3) == 3;
+  }
+
+  @Override
+  public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
+    return new I386Unwind(k, this).unwind(task, running, cpu);
+  }
+
+  @Override
+  public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
+    return new I386Unwind(k, this).describe(task, running, cpu);
+  }
+}

@@ -1,0 +1,61 @@
+package kstack.arch.i386;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.exec.Insn;
+import kstack.exec.Routine;
+
+/**
+ * The i386 calling conventions with frame pointers. Kernel C code is built with -mregparm=3 from
+ * 2.6.20 on (arch/x86/Makefile@4.16.13:73): the first three arguments travel in eax, edx, ecx and the
+ * rest on the stack. asmlinkage functions (regparm(0), arch/x86/include/asm/linkage.h) and all user
+ * code (the cdecl ABI) take every argument on the stack. The caller pops what it pushed. The
+ * prologue is push %ebp; mov %esp, %ebp; the simulator then copies each parameter into a local slot
+ * below ebp (as gcc -O0 does), so a parameter's value is always at the same place in the frame.
+ */
+final class I386Abi extends kstack.exec.PushedReturnAbi {
+  I386Abi() {
+    super(4);
+  }
+
+  static final int REGPARM = 3;
+
+  @Override
+  public List<Insn> prologue(int params, int localSlots) {
+    return prologue(params, localSlots, false);
+  }
+
+  @Override
+  public List<Insn> prologue(int params, int localSlots, boolean onStack) {
+    List<Insn> out = new ArrayList<>();
+    out.add(new Insn("push %ebp", x -> x.push(x.fp())));
+    out.add(new Insn("mov %esp, %ebp", x -> x.setFp(x.sp())));
+    if (localSlots == 0) {
+      return out;
+    }
+    int bytes = localSlots * 4;
+    int inRegs = onStack ? 0 : Math.min(params, REGPARM);
+    String spill = params == 0 ? ""
+        : onStack ? "; copy the " + params + " stack argument(s) at 8(%ebp).. into the frame"
+        : inRegs == params ? "; spill the " + params + " register argument(s) (eax, edx, ecx)"
+        : "; spill eax, edx, ecx and copy the stack argument(s) at 8(%ebp).. into the frame";
+    out.add(new Insn("sub $" + bytes + ", %esp" + spill, x -> {
+      x.setSp(x.sp() - bytes);
+      for (int i = 0; i < params; i++) {
+        long v = i < inRegs ? x.arg(i) : x.read(x.fp() + 8 + 4L * (i - inRegs));
+        x.write(x.fp() - 4L * (i + 1), v);
+      }
+    }));
+    return out;
+  }
+
+  @Override
+  public boolean paramsOnStack(Routine.Kind kind, boolean asmlinkage) {
+    return kind == Routine.Kind.USER || asmlinkage;
+  }
+
+  @Override
+  public boolean callerPopsArgs() {
+    return true;
+  }
+}

@@ -1,0 +1,184 @@
+package kstack.arch.i386;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.arch.PerCpuVar;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.layout.CType;
+import kstack.layout.Types;
+import kstack.trace.Event;
+
+/**
+ * Boot on i386 at 4.16.13 (docs/research/i386-and-2.x.md §4.1): head_32.S loads esp from
+ * initial_stack (init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - TOP_OF_KERNEL_STACK_PADDING),
+ * points %fs at the per-CPU area and calls *initial_code = i386_start_kernel; trap_init → cpu_init
+ * loads the TSS; init_IRQ allocates the hardirq and softirq stacks; secondary CPUs start in
+ * startup_32_smp on their idle task's thread.sp.
+ */
+final class I386Boot {
+  private I386Boot() {}
+
+  static final String HEAD = "arch/x86/kernel/head_32.S";
+  /** cpu_tss_rw.x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1 (process.c@4.16.13:50-73). */
+  static final long SP0_POISON = 0x80000001L;
+
+  /** .data..percpu: the page-aligned TSS first, then the ordinary variables. */
+  static List<PerCpuVar> perCpuVars(Kernel k) {
+    Types t = k.t;
+    List<PerCpuVar> v = new ArrayList<>();
+    CType task = t.ptrTo("task_struct");
+    v.add(new PerCpuVar("cpu_tss_rw", t.struct(k.struct("tss_struct")), 4096,
+        "DEFINE_PER_CPU_PAGE_ALIGNED (process.c@4.16.13:50)"));
+    v.add(new PerCpuVar("current_task", task, 4, "= &init_task (cpu/common.c@4.16.13:1546)"));
+    v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4,
+        "= &init_thread_union + THREAD_SIZE (cpu/common.c@4.16.13:1551-1552)"));
+    v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cpu/common.c@4.16.13"));
+    v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
+        "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
+    v.add(new PerCpuVar("hardirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:55"));
+    v.add(new PerCpuVar("softirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:56"));
+    v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
+    v.add(new PerCpuVar("this_cpu_off", t.ulong, 4, "setup_percpu.c"));
+    return v;
+  }
+
+  /** head_32.S's initial_code and initial_stack (head_32.S@4.16.13:510-511,568-574). */
+  static void linkData(Kernel k, Linker l) {
+    Types t = k.t;
+    long code = l.object("initial_code", t.ulong, 4);
+    k.deferInit(() -> k.writePtr(code, k.symbol("i386_start_kernel")));
+    long stack = l.object("initial_stack", t.ulong, 4);
+    k.deferInit(() -> k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize - 68
+        - k.constant("TOP_OF_KERNEL_STACK_PADDING")));
+  }
+
+  static void initPerCpu(Kernel k, int cpu) {
+    long base = k.perCpuOffset(cpu);
+    k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+    k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union") + k.threadSize);
+    long tss = base + k.symbol("cpu_tss_rw");
+    k.writePtr(tss + k.offPath("tss_struct", "x86_tss.sp0"), SP0_POISON);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
+    k.writePtr(base + k.symbol("this_cpu_off"), base);
+  }
+
+  /** INIT_THREAD (processor.h@4.16.13:850-855): sp0 = TOP_OF_INIT_STACK, sysenter_cs = __KERNEL_CS. */
+  static void initThread(Kernel k, long initTask) {
+    k.taskWrite(initTask, "thread.sp0", k.symbol("init_stack") + k.threadSize
+        - k.constant("TOP_OF_KERNEL_STACK_PADDING"));
+    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+  }
+
+  /**
+   * Power-on: the boot CPU starts in startup_32; the others wait for INIT/SIPI. TR (the task
+   * register, whose hidden base the CPU reads TSS.sp0 through) is loaded by cpu_init; the simulator
+   * points it at the CPU's own TSS from the start.
+   */
+  static void powerOn(Kernel k, int cpu) {
+    var c = k.cpu(cpu);
+    c.set("cs", I386.KERNEL_CS);
+    c.set("ss", I386.KERNEL_DS);
+    c.set("eflags", 0x2);
+    c.set("cr3", k.symbol("init_mm"));
+    c.set("tr_base", k.perCpuOffset(cpu) + k.symbol("cpu_tss_rw"));
+    c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
+  }
+
+  static void build(Kernel k) {
+    k.add(k.asm("startup_32", HEAD)
+        .step("movl pa(initial_stack), %ecx; leal -__PAGE_OFFSET(%ecx), %esp: the boot stack "
+            + "(through its physical alias until paging is on)", x -> {
+              x.setSp(x.read(k.symbol("initial_stack")));
+              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
+                  "esp = initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
+                      + "TOP_OF_KERNEL_STACK_PADDING = 0x%x", x.sp())));
+            })
+        .step("clear BSS; copy boot parameters; build the early page tables (not modelled)", x -> { })
+        .step("jmp .Ldefault_entry", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());
+    k.add(k.asm("startup_32_smp", HEAD)
+        .step("(an AP arrives here from the trampoline) movl pa(initial_stack), %ecx; "
+            + "leal -__PAGE_OFFSET(%ecx), %esp", x -> x.setSp(x.read(k.symbol("initial_stack"))))
+        .step(".Ldefault_entry: pushl $0; popfl: clear EFLAGS", x -> {
+          x.push(0);
+          x.set("eflags", x.pop() | 0x2);
+        })
+        .step("enable paging; addl $__PAGE_OFFSET, %esp: the virtual address of the same stack",
+            x -> { })
+        .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs: %fs reaches "
+            + "this CPU's per-CPU area; %gs = __KERNEL_STACK_CANARY", x -> {
+              x.set("fs", I386.KERNEL_PERCPU);
+              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+              x.set("gs", 0xe0);
+              x.set("ds", I386.USER_DS);
+              x.set("es", I386.USER_DS);
+            })
+        .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null, null)
+        .step("1: jmp 1b (initial_code never returns)", x -> {
+          throw new IllegalStateException("initial_code returned");
+        }).build());
+    k.add(k.c("i386_start_kernel", "arch/x86/kernel/head32.c").params().asmlinkage()
+        .step("cr4_init_shadow(); sanitize_boot_params(); x86_early_init_platform_quirks() "
+            + "(not modelled)", x -> { })
+        .call("start_kernel()", "start_kernel", null)
+        .retVoid().build());
+    buildTrapInit(k);
+    buildSmp(k);
+  }
+
+  private static void buildTrapInit(Kernel k) {
+    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+        .step("setup_cpu_entry_areas(); idt_setup_traps(): vector 0x80 is a DPL-3 gate to "
+            + "entry_INT80_32", x -> { })
+        .call("cpu_init()", "cpu_init", null)
+        .retVoid().build());
+    k.add(k.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
+        .step("load_current_idt(); switch_to_new_gdt(cpu); current->active_mm = &init_mm; "
+            + "set_tss_desc(cpu, &get_cpu_entry_area(cpu)->tss.x86_tss); load_TR_desc(): TR = this "
+            + "CPU's TSS. TSS.sp0 keeps its poison: the idle task never goes to user mode",
+            x -> x.set("tr_base", I386Entry.fs(k, x, "cpu_tss_rw")))
+        .retVoid().build());
+    k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+        .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
+            + "(irq_entries_start) and the APIC vectors", x -> { })
+        .call("irq_ctx_init(smp_processor_id())", "irq_ctx_init", x -> new long[] {x.cpu().id()})
+        .retVoid().build());
+  }
+
+  private static void buildSmp(Kernel k) {
+    String smp = "arch/x86/kernel/smpboot.c";
+    k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
+        .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
+            + "per_cpu(cpu_current_top_of_stack, cpu) = task_stack_page(idle) + THREAD_SIZE", x -> {
+              int cpu = (int) x.local("cpu");
+              long idle = x.local("idle");
+              k.writePtr(k.perCpu("current_task", cpu), idle);
+              k.writePtr(k.perCpu("cpu_current_top_of_stack", cpu), k.taskStackPage(idle) + k.threadSize);
+            })
+        .call("do_boot_cpu(): irq_ctx_init(cpu)", "irq_ctx_init", x -> new long[] {x.local("cpu")})
+        .step("initial_code = start_secondary; initial_stack = idle->thread.sp; send INIT/SIPI: the "
+            + "AP starts in startup_32_smp", x -> {
+              int cpu = (int) x.local("cpu");
+              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+              x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+              k.cpu(cpu).set("eip", k.symbol("startup_32_smp"));
+            })
+        .label("wait")
+        .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
+            x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
+            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("start_secondary", smp).params("unused")
+        .call("cpu_init()", "cpu_init", null)
+        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
+          long mask = k.symbol("__cpu_online_mask");
+          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
+        })
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+        .retVoid().build());
+  }
+}

@@ -1,0 +1,218 @@
+package kstack.arch.i386;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.trace.Event;
+
+/**
+ * arch/x86/entry/entry_32.S and common.c (4.16.13) for i386: int $0x80 enters entry_INT80_32 on the
+ * task stack (the CPU took TSS.sp0 = thread.sp0 = top - padding), SAVE_ALL completes the 68-byte
+ * pt_regs, do_int80_syscall_32 calls the table function with six stack arguments, and restore_all
+ * pops everything back and irets. __switch_to_asm and ret_from_fork are the 32-bit versions.
+ * Sequences: docs/research/i386-and-2.x.md §4.3-4.5.
+ */
+final class I386Entry {
+  private I386Entry() {}
+
+  static final String ENTRY = "arch/x86/entry/entry_32.S";
+  /** SAVE_ALL's pushes after orig_ax, first to last (entry_32.S@4.16.13:157-176). */
+  static final String[] SAVE_ALL = {"gs", "fs", "es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"};
+
+  static void build(Kernel k) {
+    k.add(saveAll(k, k.asm("entry_INT80_32", ENTRY)
+            .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, the system call number",
+                x -> x.push(x.reg("eax"))), true)
+        .step("TRACE_IRQS_OFF; movl %esp, %eax: do_int80_syscall_32(regs)", x -> {
+          x.set("eax", x.sp());
+          entered(k, x);
+        })
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .globalLabel("restore_all")
+        .step("TRACE_IRQS_IRET; (ESPFIX: not an LDT stack segment)", x -> { })
+        .step("popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; popl %eax",
+            x -> {
+              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+                x.set(r, x.pop());
+              }
+            })
+        .step("popl %ds; popl %es; popl %fs; POP_GS; addl $4, %esp: skip orig_ax", x -> {
+          x.set("ds", x.pop());
+          x.set("es", x.pop());
+          x.set("fs", x.pop());
+          x.set("gs", x.pop());
+          x.setSp(x.sp() + 4);
+        })
+        .step("iret: pop eip, cs, eflags (and esp, ss when going back to user mode)", x -> iret(k, x))
+        .build());
+    String common = "arch/x86/entry/common.c";
+    k.add(k.c("do_int80_syscall_32", common).params("regs").locals("nr")
+        .step("enter_from_user_mode(); local_irq_enable(); do_syscall_32_irqs_on(regs) [inline]: "
+            + "nr = regs->orig_ax", x -> {
+              k.arch.irqEnable(x);
+              x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
+            })
+        .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
+            + "six copies pushed for the asmlinkage entry", x -> target(k, x.local("nr")), x -> {
+              long r = x.local("regs");
+              long[] a = new long[6];
+              String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
+              for (int i = 0; i < 6; i++) {
+                a[i] = x.read(r + k.off("pt_regs", f[i]));
+              }
+              return a;
+            }, null)
+        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+            x.retval()))
+        .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
+            x -> new long[] {x.local("regs")})
+        .retVoid().build());
+    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
+    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
+        .ret("return -ENOSYS", x -> I386.ENOSYS).build());
+    buildSwitchToAsm(k);
+    buildRetFromFork(k);
+  }
+
+  /**
+   * SAVE_ALL (entry_32.S@4.16.13:157-176, CONFIG_CC_STACKPROTECTOR so %gs is pushed, not 0): the
+   * pushes, then the kernel's data segments and %fs = __KERNEL_PERCPU, whose base is this CPU's
+   * per-CPU offset.
+   */
+  static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
+    for (String r : SAVE_ALL) {
+      if (r.equals("ax") && syscall) {
+        b.step("pushl $-ENOSYS: pt_regs->ax (SAVE_ALL pt_regs_ax=$-ENOSYS)", x -> x.push(I386.ENOSYS));
+      } else {
+        String reg = r.length() == 2 && r.charAt(1) == 's' ? r : "e" + r;
+        b.step((r.equals("gs") ? "cld; PUSH_GS: " : "") + "pushl %" + reg + ": pt_regs->" + r,
+            x -> x.push(x.reg(reg)));
+      }
+    }
+    return b.step("movl $__USER_DS, %ds/%es; movl $__KERNEL_PERCPU, %fs; SET_KERNEL_GS "
+        + "(__KERNEL_STACK_CANARY)", x -> {
+          x.set("ds", I386.USER_DS);
+          x.set("es", I386.USER_DS);
+          x.set("fs", I386.KERNEL_PERCPU);
+          x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+          x.set("gs", 0xe0);
+        });
+  }
+
+  /** A per-CPU variable as %fs-relative code reaches it. */
+  static long fs(Kernel k, Exec x, String var) {
+    return x.reg("fs_base") + k.symbol(var);
+  }
+
+  private static long target(Kernel k, long nr) {
+    String s = k.sysCallTable.get((int) nr);
+    return k.symbol(s == null ? "sys_ni_syscall" : s);
+  }
+
+  private static void entered(Kernel k, Exec x) {
+    long regs = x.sp();
+    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+    long task = k.current(x.cpu().id());
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
+        kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
+        regs));
+  }
+
+  /**
+   * [ARCH] iret in 32-bit mode: pops EIP, CS, EFLAGS, and ESP, SS too when the new CS is less
+   * privileged. Any IRET ends NMI blocking. Going back to user mode, the task stack must be empty.
+   */
+  static void iret(Kernel k, Exec x) {
+    x.set("nmi_blocked", 0);
+    long ip = x.pop();
+    long cs = x.pop();
+    x.set("eflags", x.pop());
+    x.set("cs", cs);
+    if ((cs & 3) == 3) {
+      long task = k.current(x.cpu().id());
+      long expect = k.arch.taskTopOfStack(k, task);
+      if (x.sp() + 8 != expect) {
+        throw new IllegalStateException(String.format(
+            "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
+      }
+      long sp = x.pop();
+      x.set("ss", x.pop());
+      x.setSp(sp);
+      exited(k, x, task);
+    }
+    x.jumpTo(ip);
+  }
+
+  private static void exited(Kernel k, Exec x, long task) {
+    long regs = k.arch.taskPtRegs(k, task);
+    long nr = (int) k.readPtr(regs + k.off("pt_regs", "orig_ax"));
+    long ip = k.readPtr(regs + k.off("pt_regs", "ip"));
+    if (nr < 0 || !afterSyscall(k, ip)) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "pid " + k.pid(task)
+          + " returns to user mode from an interrupt"));
+    } else if (k.readPtr(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
+          + k.comm(task) + ") starts in user mode at _start"));
+    } else {
+      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+          kstack.arch.x86_64.X86Entry.syscallName(k, nr), (int) x.reg("eax")));
+    }
+  }
+
+  /**
+   * Whether a user eip is the one after an int $0x80: an NMI saves eax as orig_ax
+   * (entry_32.S@4.16.13:1003), so orig_ax alone cannot tell a system call's return from an NMI's.
+   */
+  private static boolean afterSyscall(Kernel k, long ip) {
+    kstack.exec.Routine r = k.host().routineAt(ip - kstack.exec.Routine.INSN_SIZE);
+    return r != null && r.contains(ip - kstack.exec.Routine.INSN_SIZE)
+        && r.insn(r.indexOf(ip - kstack.exec.Routine.INSN_SIZE)).text().startsWith("syscall");
+  }
+
+  /** __switch_to_asm (entry_32.S@4.16.13:228-254): the 20-byte inactive_task_frame. */
+  private static void buildSwitchToAsm(Kernel k) {
+    RoutineBuilder b = k.asm("__switch_to_asm", ENTRY);
+    for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
+      b.step("pushl %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
+    }
+    b.step("movl %esp, TASK_threadsp(%eax): prev->thread.sp",
+            x -> k.taskWrite(x.reg("eax"), "thread.sp", x.sp()))
+        .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.threadSp(x.reg("edx"))))
+        .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(stack_canary)+20", x -> {
+          long canary = k.taskRead(x.reg("edx"), "stack_canary");
+          x.set("ebx", canary);
+          x.write(fs(k, x, "stack_canary") + 20, canary);
+        });
+    for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
+      b.step("popl %" + r, x -> x.set(r, x.pop()));
+    }
+    k.add(b.step("jmp __switch_to (eax = prev, edx = next)", x -> x.jumpTo(k.symbol("__switch_to")))
+        .build());
+  }
+
+  /** ret_from_fork and schedule_tail_wrapper (entry_32.S@4.16.13:256-313). */
+  private static void buildRetFromFork(Kernel k) {
+    k.add(k.asm("schedule_tail_wrapper", ENTRY)
+        .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
+          x.push(x.fp());
+          x.setFp(x.sp());
+        })
+        .call("pushl %eax; call schedule_tail (asmlinkage: prev on the stack)", "schedule_tail",
+            x -> new long[] {x.reg("eax")})
+        .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
+        .step("ret", x -> x.ret(x.pop())).build());
+    k.add(k.asm("ret_from_fork", ENTRY)
+        .call("call schedule_tail_wrapper", "schedule_tail_wrapper", null)
+        .branchIf("kthread", "testl %ebx, %ebx: a kernel thread's function?", x -> x.reg("ebx") != 0)
+        .label("user")
+        .call("movl %esp, %eax; call syscall_return_slowpath", "syscall_return_slowpath",
+            x -> new long[] {x.sp()})
+        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
+        .label("kthread")
+        .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg("ebx"),
+            x -> new long[] {x.reg("edi")}, null)
+        .step("movl $0, PT_EAX(%esp): a kernel thread that returns (after exec) returns 0 to user "
+            + "mode", x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+        .jump("user", "jmp 2b").build());
+  }
+}

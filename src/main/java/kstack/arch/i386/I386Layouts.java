@@ -1,0 +1,99 @@
+package kstack.arch.i386;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.profile.Profile;
+
+/**
+ * i386 struct layouts (ILP32: every long and pointer is 4 bytes), field order as in the cited
+ * headers of the profile's version: pt_regs is 17 words, 68 bytes (arch/x86/include/asm/ptrace.h);
+ * the switch frame is what __switch_to_asm pushes (asm/switch_to.h); the hardware TSS is the
+ * 104-byte 32-bit one (asm/processor.h).
+ */
+final class I386Layouts {
+  private I386Layouts() {}
+
+  static Map<String, StructLayout> build(Profile p, Types t) {
+    Map<String, StructLayout> m = new LinkedHashMap<>();
+    StructLayout ptRegs = ptRegs(p, t);
+    m.put("pt_regs", ptRegs);
+    m.put("thread_info", StructLayout.builder("thread_info",
+            "arch/x86/include/asm/thread_info.h@" + p.version() + ":55-58")
+        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
+        .add("status", t.u32, "TS_* flags").build());
+    m.put("thread_struct", threadStruct(p, t));
+    StructLayout frame = StructLayout.builder("inactive_task_frame",
+            "arch/x86/include/asm/switch_to.h@" + p.version() + ":45-63 (CONFIG_X86_32)")
+        .add("si", t.ulong).add("di", t.ulong, "kthread: fn arg")
+        .add("bx", t.ulong, "kthread: fn").add("bp", t.ulong, "frame pointer of the switched-out context")
+        .add("ret_addr", t.ulong, "where __switch_to returns: __schedule or ret_from_fork")
+        .build();
+    m.put("inactive_task_frame", frame);
+    m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
+        + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    StructLayout hw = hwTss(t);
+    m.put("x86_hw_tss", hw);
+    m.put("tss_struct", StructLayout.builder("tss_struct",
+            "arch/x86/include/asm/processor.h@" + p.version() + ":339-363")
+        .add("x86_tss", t.struct(hw))
+        .add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1")
+        .aligned(4096).build());
+    return m;
+  }
+
+  /**
+   * arch/x86/include/asm/ptrace.h@4.16.13:12-37 (CONFIG_X86_32): bx..ax, the four data segment
+   * registers, orig_ax, then the frame the CPU pushes: ip, cs, flags, and sp, ss only on a change of
+   * privilege level.
+   */
+  static StructLayout ptRegs(Profile p, Types t) {
+    StructLayout.Builder b = StructLayout.builder("pt_regs",
+        "arch/x86/include/asm/ptrace.h@" + p.version() + " (CONFIG_X86_32)");
+    String[][] f = {
+        {"bx", "syscall arg 1"}, {"cx", "arg 2"}, {"dx", "arg 3"}, {"si", "arg 4"},
+        {"di", "arg 5"}, {"bp", "arg 6"}, {"ax", "return value (-ENOSYS until the call returns)"},
+        {"ds", ""}, {"es", ""}, {"fs", "__KERNEL_PERCPU in the kernel"}, {"gs", ""},
+        {"orig_ax", "syscall number / ~vector"},
+        {"ip", "hardware frame: return eip"}, {"cs", "hardware frame: code segment"},
+        {"flags", "hardware frame: eflags"},
+        {"sp", "hardware frame: user esp (pushed only on a privilege change)"},
+        {"ss", "hardware frame: user ss (pushed only on a privilege change)"}};
+    for (String[] x : f) {
+      b.add(x[0], t.ulong, x[1]);
+    }
+    return b.build();
+  }
+
+  /**
+   * The head of the i386 thread_struct (processor.h@4.16.13:447-480): tls_array[3] of 8-byte
+   * descriptors, sp0 (the top TSS.sp0 gets), sp (saved by __switch_to_asm), sysenter_cs, fs, gs.
+   */
+  static StructLayout threadStruct(Profile p, Types t) {
+    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h@" + p.version())
+        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
+        .add("sp0", t.ulong, "ring-0 stack top: TSS.sp0 while this task runs")
+        .add("sp", t.ulong, "kernel esp saved by __switch_to_asm")
+        .add("sysenter_cs", t.ulong).add("fs", t.ulong).add("gs", t.ulong)
+        .build();
+  }
+
+  /** The 32-bit hardware TSS, 104 bytes (processor.h@4.16.13:281-312). */
+  static StructLayout hwTss(Types t) {
+    StructLayout.Builder b = StructLayout.builder("x86_hw_tss", "arch/x86/include/asm/processor.h")
+        .add("back_link", t.u16).add("__blh", t.u16)
+        .add("sp0", t.ulong, "ring-0 stack: where int $0x80 and interrupts from user mode land")
+        .add("ss0", t.u16).add("__ss0h", t.u16)
+        .add("sp1", t.ulong).add("ss1", t.u16, "MSR_IA32_SYSENTER_CS mirror").add("__ss1h", t.u16)
+        .add("sp2", t.ulong).add("ss2", t.u16).add("__ss2h", t.u16)
+        .add("__cr3", t.ulong).add("ip", t.ulong).add("flags", t.ulong);
+    for (String r : new String[] {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"}) {
+      b.add(r, t.ulong);
+    }
+    for (String s : new String[] {"es", "cs", "ss", "ds", "fs", "gs", "ldt"}) {
+      b.add(s, t.u16).add("__" + s + "h", t.u16);
+    }
+    return b.add("trace", t.u16).add("io_bitmap_base", t.u16).build();
+  }
+}

@@ -1,0 +1,103 @@
+package kstack.arch.i386;
+
+import kstack.arch.x86_64.X86Process;
+import kstack.exec.Exec;
+import kstack.kernel.Kernel;
+
+/**
+ * arch/x86/kernel/process_32.c (4.16.13): __switch_to makes next current and moves TSS.sp0 to its
+ * stack (on i386 interrupts from user mode land on the task stack itself), copy_thread_tls forges
+ * the child's fork_frame below its pt_regs, start_thread aims pt_regs at the new program.
+ * Research: docs/research/i386-and-2.x.md §4.4-4.5.
+ */
+final class I386Process {
+  private I386Process() {}
+
+  static final String SRC = "arch/x86/kernel/process_32.c";
+
+  static void build(Kernel k) {
+    k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
+        .step("switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
+            + "__switch_to_xtra() (not modelled)", x -> { })
+        .step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
+            + "where int $0x80 and interrupts from user mode will land", x -> {
+              long tss = I386Entry.fs(k, x, "cpu_tss_rw");
+              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
+                  k.taskRead(x.local("next_p"), "thread.sp0"));
+            })
+        .step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
+            + "THREAD_SIZE)", x -> x.write(I386Entry.fs(k, x, "cpu_current_top_of_stack"),
+                k.taskStackPage(x.local("next_p")) + k.threadSize))
+        .step("lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write(current_task, next_p)",
+            x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
+        .ret("return prev_p", x -> x.local("prev_p")).build());
+    buildCopyThread(k);
+    k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+        .step("set_user_gs(regs, 0); regs->fs = 0; regs->ds = regs->es = regs->ss = __USER_DS; "
+            + "regs->cs = __USER_CS; regs->ip = new_ip; regs->sp = new_sp; regs->flags = "
+            + "X86_EFLAGS_IF; force_iret()", x -> {
+              long r = x.local("regs");
+              put(k, x, r, "gs", 0);
+              put(k, x, r, "fs", 0);
+              put(k, x, r, "ds", I386.USER_DS);
+              put(k, x, r, "es", I386.USER_DS);
+              put(k, x, r, "ss", I386.USER_DS);
+              put(k, x, r, "cs", I386.USER_CS);
+              put(k, x, r, "ip", x.local("new_ip"));
+              put(k, x, r, "sp", x.local("new_sp"));
+              put(k, x, r, "flags", I386.EFLAGS_IF);
+            })
+        .retVoid().build());
+    X86Process.buildIdle(k);
+  }
+
+  private static void put(Kernel k, Exec x, long regs, String field, long v) {
+    x.write(regs + k.off("pt_regs", field), v);
+  }
+
+  /**
+   * copy_thread_tls (process_32.c@4.16.13:124-180): childregs = task_pt_regs(p), the 20-byte
+   * inactive_task_frame right below it, thread.sp at the frame, thread.sp0 = childregs + 1.
+   */
+  private static void buildCopyThread(Kernel k) {
+    int frameSize = k.struct("inactive_task_frame").size();
+    k.add(k.c("copy_thread_tls", SRC).params("clone_flags", "sp", "arg", "p", "tls")
+        .locals("childregs", "frame")
+        .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
+            + "regs); frame = &fork_frame->frame", x -> {
+              long regs = k.arch.taskPtRegs(k, x.local("p"));
+              x.setLocal("childregs", regs);
+              x.setLocal("frame", regs - frameSize);
+            })
+        .step("frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame; "
+            + "p->thread.sp0 = (unsigned long)(childregs + 1)", x -> {
+              long f = x.local("frame");
+              x.write(f + k.off("inactive_task_frame", "bp"), 0);
+              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol("ret_from_fork"));
+              k.taskWrite(x.local("p"), "thread.sp", f);
+              k.taskWrite(x.local("p"), "thread.sp0", x.local("childregs") + 68);
+            })
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.isKthread(x.local("p")))
+        .step("  memset(childregs, 0, sizeof(struct pt_regs)); frame->bx = sp (the function); "
+            + "frame->di = arg", x -> {
+              k.mem.zero(x.local("childregs"), 68);
+              long f = x.local("frame");
+              x.write(f + k.off("inactive_task_frame", "bx"), x.local("sp"));
+              x.write(f + k.off("inactive_task_frame", "di"), x.local("arg"));
+            })
+        .ret("  return 0", x -> 0)
+        .label("user")
+        .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
+            + "if (sp) childregs->sp = sp", x -> {
+              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              long r = x.local("childregs");
+              k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
+              x.write(r + k.off("pt_regs", "ax"), 0);
+              if (x.local("sp") != 0) {
+                x.write(r + k.off("pt_regs", "sp"), x.local("sp"));
+              }
+            })
+        .ret("task_user_gs(p) = get_user_gs(current_pt_regs()); return 0 (CLONE_SETTLS not "
+            + "modelled)", x -> 0).build());
+  }
+}

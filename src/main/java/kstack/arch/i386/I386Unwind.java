@@ -1,0 +1,215 @@
+package kstack.arch.i386;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kstack.exec.Routine;
+import kstack.arch.StackWords;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.machine.Frame;
+import kstack.machine.StackWord;
+
+/**
+ * The i386 frame-pointer unwinder over simulated bytes (arch/x86/kernel/unwind_frame.c, 32-bit):
+ * a switched-out task starts from the inactive_task_frame at thread.sp, then follows saved ebp
+ * values; a saved ebp with bit 31 clear is an encoded pointer to pt_regs (ENCODE_FRAME_POINTER),
+ * and the walk resumes in the interrupted context; the record two words below the task's pt_regs
+ * ends the kernel part. The ebp chain itself crosses from the hardirq and softirq stacks back to
+ * the task stack, since the handler's first frame saved the interrupted ebp.
+ */
+final class I386Unwind {
+  private final Kernel k;
+  private final I386 arch;
+
+  I386Unwind(Kernel k, I386 arch) {
+    this.k = k;
+    this.arch = arch;
+  }
+
+  private long word(long a) {
+    return k.readPtr(a);
+  }
+
+  private String kindOf(long a, long task, int cpu, boolean running) {
+    long stack = k.stack(task);
+    if (in(a, stack, stack + k.threadSize)) {
+      return "task";
+    }
+    if (running) {
+      long hard = k.readPtr(k.perCpu("hardirq_stack", cpu));
+      if (hard != 0 && in(a, hard, hard + k.threadSize)) {
+        return "irq";
+      }
+      long soft = k.readPtr(k.perCpu("softirq_stack", cpu));
+      if (soft != 0 && in(a, soft, soft + k.threadSize)) {
+        return "softirq";
+      }
+    }
+    return null;
+  }
+
+  private Frame frame(long pc, String kind, long at, String note) {
+    return new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, at, note);
+  }
+
+  List<Frame> unwind(long task, boolean running, int cpu) {
+    List<Frame> out = new ArrayList<>();
+    if (k.stack(task) == 0) {
+      return out;
+    }
+    long ptRegs = arch.taskPtRegs(k, task);
+    long bp;
+    if (running) {
+      var c = k.cpu(cpu);
+      long pc = c.get("eip");
+      bp = c.get("ebp");
+      long sp = c.get("esp");
+      if (arch.inUserMode(k, cpu)) {
+        userFrames(task, pc, bp, sp, out, true);
+        return out;
+      }
+      String kind = kindOf(sp, task, cpu, true);
+      if (kind == null) {
+        out.add(frame(pc, "unknown", 0, "esp is on no known stack"));
+        return out;
+      }
+      out.add(frame(pc, kind, 0, ""));
+      long slot = prologueSlot(pc, sp);
+      {
+        if (slot != 0) {
+          long ret = word(slot);
+          out.add(frame(ret, kind, 0, ""));
+          if (slot == ptRegs - 4) {
+            userPart(task, ptRegs, out);
+            return out;
+          }
+        }
+      }
+    } else {
+      long sp = k.threadSp(task);
+      bp = word(sp + k.off("inactive_task_frame", "bp"));
+      long pc = word(sp + k.off("inactive_task_frame", "ret_addr"));
+      out.add(frame(pc, "task", sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
+    }
+    walk(task, running, cpu, bp, ptRegs, out);
+    return out;
+  }
+
+  /**
+   * Where the return address of a C function stopped at its first step or last (before push %ebp,
+   * at ret) or its second (after push %ebp) lies: at esp or esp + 4; 0 once its frame is built.
+   */
+  private long prologueSlot(long pc, long sp) {
+    Routine r = k.host().routineAt(pc);
+    if (r == null || r.kind() == Routine.Kind.ASM) {
+      return 0;
+    }
+    int i = r.indexOf(pc);
+    return i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 4 : 0;
+  }
+
+  private void walk(long task, boolean running, int cpu, long bp, long ptRegs, List<Frame> out) {
+    long last = ptRegs - 8;
+    for (int guard = 0; bp != 0 && guard < 512; guard++) {
+      if ((bp & 0x80000000L) == 0) {
+        long regs = bp | 0x80000000L;
+        long cs = word(regs + k.off("pt_regs", "cs"));
+        long ip = word(regs + k.off("pt_regs", "ip"));
+        boolean user = (cs & 3) == 3;
+        String where = kindOf(regs, task, cpu, running);
+        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+            String.format("interrupted %s at %s; pt_regs at 0x%x", user ? "user mode" : "kernel mode",
+                k.symbols.describeOrHex(ip), regs)));
+        if (user) {
+          userFrames(task, ip, word(regs + k.off("pt_regs", "bp")), word(regs + k.off("pt_regs", "sp")),
+              out, false);
+          return;
+        }
+        // from kernel mode the CPU pushed no esp: the interrupted esp is where the frame began
+        long sp = regs + k.off("pt_regs", "sp");
+        String kind = kindOf(sp, task, cpu, running);
+        out.add(frame(ip, kind == null ? "unknown" : kind, 0, ""));
+        long slot = prologueSlot(ip, sp);
+        if (slot != 0) {
+          // interrupted before its push %ebp / mov %esp, %ebp: the caller is found through esp
+          out.add(frame(word(slot), kind == null ? "unknown" : kind, 0, ""));
+        }
+        bp = word(regs + k.off("pt_regs", "bp"));
+        continue;
+      }
+      String kind = kindOf(bp, task, cpu, running);
+      if (kind == null) {
+        break;
+      }
+      out.add(frame(word(bp + 4), kind, bp, ""));
+      if (bp == last) {
+        break;
+      }
+      long next = word(bp);
+      if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(kindOf(next, task, cpu, running))
+          && Long.compareUnsigned(next, bp) <= 0) {
+        break;
+      }
+      bp = next;
+    }
+    if (bp == last) {
+      userPart(task, ptRegs, out);
+    }
+  }
+
+  private void userPart(long task, long ptRegs, List<Frame> out) {
+    long cs = word(ptRegs + k.off("pt_regs", "cs"));
+    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
+      long uip = word(ptRegs + k.off("pt_regs", "ip"));
+      long usp = word(ptRegs + k.off("pt_regs", "sp"));
+      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
+          String.format("user eip 0x%x, esp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
+      userFrames(task, uip, word(ptRegs + k.off("pt_regs", "bp")), usp, out, false);
+    }
+  }
+
+  private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
+    kstack.arch.UserFrames.walk(k, task, pc, bp, sp, out);
+  }
+
+  private static boolean in(long a, long lo, long hi) {
+    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
+  }
+
+  /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
+  List<StackWord> describe(long task, boolean running, int cpu) {
+    long stack = k.stack(task);
+    if (stack == 0) {
+      return new ArrayList<>();
+    }
+    long top = stack + k.threadSize;
+    long ptRegs = arch.taskPtRegs(k, task);
+    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    StackWords.ptRegs(k, labels, ptRegs);
+    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
+      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad
+          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"});
+    }
+    long low;
+    if (running && !arch.inUserMode(k, cpu)) {
+      low = k.cpu(cpu).get("esp");
+      if (!in(low, stack, top)) {
+        low = ptRegs;
+      }
+    } else if (running) {
+      low = ptRegs;
+    } else {
+      low = k.threadSp(task);
+      for (Field f : k.struct("inactive_task_frame").fields()) {
+        labels.put(low + f.offset(), new String[] {"switch", "inactive_task_frame." + f.name()
+            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")});
+      }
+    }
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, ptRegs,
+        "saved ebp (frame record)", "return address -> ");
+    return StackWords.list(k, task, low, labels, true);
+  }
+}

@@ -54,6 +54,15 @@ public interface Arch {
 
   String switchToText();
 
+  /**
+   * The switch_to macro as inline asm inside schedule() (2.6.32, SCHEDULE_SWITCH_INLINE): the steps
+   * that save prev's resume point and stack, take next's, and go through __switch_to; afterwards
+   * the return register holds prev. Only generations that have it ask.
+   */
+  default void inlineSwitch(Kernel k, kstack.exec.RoutineBuilder b) {
+    throw new UnsupportedOperationException(name() + " has no inline switch_to");
+  }
+
   /** What copy_process calls to forge the child's registers and first frames. */
   String copyThreadSymbol(Profile p);
 

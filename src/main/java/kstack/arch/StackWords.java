@@ -74,6 +74,27 @@ public final class StackWords {
     long magic = k.readPtr(end);
     out.add(0, new StackWord(end, magic, "magic", magic == Kernel.STACK_END_MAGIC
         ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    if (end != stack) {
+      out.addAll(0, threadInfo(k, task, stack));
+    }
+    return out;
+  }
+
+  /** The words of a thread_info at the base of the stack (2.6), each named after its member. */
+  private static List<StackWord> threadInfo(Kernel k, long task, long stack) {
+    List<StackWord> out = new ArrayList<>();
+    int w = k.t.word;
+    for (Field f : k.struct("thread_info").fields()) {
+      for (int at = 0; at < Math.max(w, f.size()); at += w) {
+        long a = stack + f.offset() + at;
+        long v = k.readPtr(a);
+        String note = "thread_info->" + f.name() + (at > 0 ? " +" + at : "");
+        if (f.name().equals("task")) {
+          note += v == task ? " (-> this task)" : " (not this task: overwritten!)";
+        }
+        out.add(new StackWord(a, v, "thread_info", note));
+      }
+    }
     return out;
   }
 }

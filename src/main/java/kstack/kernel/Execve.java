@@ -19,6 +19,10 @@ final class Execve {
   static final long STACK_SIZE = 132 * 1024;
 
   static void build(Kernel k, boolean v6) {
+    if (Syscalls.v26(k)) {
+      build26(k);
+      return;
+    }
     String src = "fs/exec.c";
     k.add(Syscalls.entry(k, "execve", src, "filename", "argv", "envp")
         .locals("name")
@@ -62,7 +66,37 @@ final class Execve {
         .call("retval = fmt->load_binary(bprm): the ELF handler", "load_elf_binary",
             x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
-    k.add(k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm").locals("sp")
+    k.add(loadElf(k, v6, false));
+  }
+
+  /**
+   * 2.6.32 (fs/exec.c@2.6.32:1297-1446; fs/binfmt_elf.c@2.6.32): the arch's sys_execve hands its
+   * pt_regs down; do_execve → search_binary_handler → load_elf_binary → start_thread all take
+   * them, so exec rewrites exactly the frame the system call entered with.
+   */
+  private static void build26(Kernel k) {
+    String src = "fs/exec.c";
+    k.add(k.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
+        .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
+            + "copy_strings(argv, envp)", x -> {
+              long bprm = k.kmalloc(256, "struct linux_binprm");
+              x.write(bprm, x.local("filename"));
+              x.setLocal("bprm", bprm);
+            })
+        .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
+            x -> new long[] {x.local("bprm"), x.local("regs")})
+        .ret("free_bprm(bprm); return retval", Exec::retval).build());
+    k.add(k.c("search_binary_handler", src).params("bprm", "regs")
+        .call("retval = fn(bprm, regs): fmt->load_binary, the ELF handler", "load_elf_binary",
+            x -> new long[] {x.local("bprm"), x.local("regs")})
+        .ret("return retval", Exec::retval).build());
+    k.add(loadElf(k, false, true));
+  }
+
+  private static kstack.exec.Routine loadElf(Kernel k, boolean v6, boolean withRegs) {
+    var b = withRegs ? k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm", "regs")
+        : k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm");
+    return b.locals("sp")
         .step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives current "
                 + "a fresh mm; current->flags &= ~(PF_KTHREAD | ...); close-on-exec files go",
             x -> newMm(k, x))
@@ -72,8 +106,9 @@ final class Execve {
         .step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
             x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))))
         .call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
-            x -> new long[] {k.arch.taskPtRegs(k, k.current(x)), k.symbol("_start"), x.local("sp")})
-        .ret("return 0", x -> 0).build());
+            x -> new long[] {withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x)),
+                k.symbol("_start"), x.local("sp")})
+        .ret("return 0", x -> 0).build();
   }
 
   static String basename(String path) {
@@ -81,7 +116,7 @@ final class Execve {
     return i < 0 ? path : path.substring(i + 1);
   }
 
-  private static long getname(Kernel k, Exec x, long user) {
+  static long getname(Kernel k, Exec x, long user) {
     byte[] name = new byte[256];
     int n = 0;
     for (; n < 255; n++) {

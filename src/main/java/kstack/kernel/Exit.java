@@ -41,6 +41,17 @@ final class Exit {
     if (v6) {
       b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
     }
+    if (k.profile.has(Feature.SCHEDULE_SWITCH_INLINE)) {
+      // exit.c@2.6.32:1033-1034: no do_task_dead yet
+      k.add(b.step("tsk->state = TASK_DEAD", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+          .call("schedule(): the last switch away; finish_task_switch() in the next task drops "
+              + "the task's reference to itself", "schedule", null)
+          .step("BUG(): a dead task never runs again", x -> {
+            throw new IllegalStateException("a dead task was scheduled");
+          })
+          .retVoid().build());
+      return;
+    }
     k.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
     k.add(k.c("do_task_dead", "kernel/sched/core.c").params()
         .step("set_special_state(TASK_DEAD)", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
@@ -80,11 +91,14 @@ final class Exit {
 
   private static void buildWait(Kernel k, boolean v6) {
     String src = "kernel/exit.c";
-    k.add(Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru")
-        .call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)", "kernel_wait4",
-            x -> new long[] {x.local("upid"), x.local("stat_addr"), x.local("options"), 0})
-        .ret("return ret", Exec::retval).build());
-    k.add(k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru")
+    RoutineBuilder w = Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru");
+    if (!Syscalls.v26(k)) {
+      k.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)", "kernel_wait4",
+              x -> new long[] {x.local("upid"), x.local("stat_addr"), x.local("options"), 0})
+          .ret("return ret", Exec::retval).build());
+      w = k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
+    }
+    k.add(w
         .localArea("wo", 64)
         .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
             + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
@@ -160,5 +174,8 @@ final class Exit {
     k.listDelInit(p + k.off("task_struct", "tasks"));
     k.listDelInit(p + k.off("task_struct", "sibling"));
     k.unregisterTask(k.pid(p));
+    if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task
+    }
   }
 }

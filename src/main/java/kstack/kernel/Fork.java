@@ -48,6 +48,10 @@ final class Fork {
   }
 
   static void build(Kernel k) {
+    if (k.profile.has(Feature.FORK_PASSES_REGS)) {
+      Fork26.build(k);
+      return;
+    }
     boolean clone = k.profile.has(Feature.KERNEL_CLONE);
     if (clone) {
       buildKernelClone(k);
@@ -158,7 +162,7 @@ final class Fork {
           k.setTaskCpu(p, x.cpu().id());
           k.taskWrite(p, "on_cpu", 0);
           k.taskWrite(p, "on_rq", 0);
-          k.taskWrite(p, "thread_info.flags", 0);
+          k.tiWrite(p, "flags", 0);
         })
         .step("copy_files(); copy_mm(): CLONE_VM shares current's mm, otherwise dup_mm copies it",
             x -> copyMmAndFiles(k, x, x.local("p"), flags(k, x, clone)))
@@ -178,6 +182,36 @@ final class Fork {
               x.local("p"), x.local("tls")});
     }
     k.add(b.ret("return p", x -> x.local("p")).build());
+  }
+
+  /**
+   * put_task_struct (include/linux/sched.h@2.6.32, inline): the last reference frees the task
+   * through __put_task_struct → free_task → free_thread_info, which returns the stack's pages.
+   */
+  static void putTaskStruct(Kernel k, long tsk) {
+    long usage = k.taskRead(tsk, "usage") - 1;
+    k.taskWrite(tsk, "usage", usage);
+    if (usage != 0) {
+      return;
+    }
+    kstack.mem.Region r = k.mem.regionAt(k.stack(tsk));
+    if (r != null) {
+      k.mem.unmap(r);
+      k.timeline.recordUndo(() -> k.mem.map(r));
+    }
+    k.taskWrite(tsk, "stack", 0);
+  }
+
+  static void copyMmAndFilesOf(Kernel k, Exec x, long p, long cloneFlags) {
+    copyMmAndFiles(k, x, p, cloneFlags);
+  }
+
+  static void linkNew(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
+    linkNewTask(k, x, p, exitSignal, pidArg);
+  }
+
+  static long canaryOf(Kernel k, long tsk) {
+    return canary(k, tsk);
   }
 
   private static long flags(Kernel k, Exec x, boolean clone) {

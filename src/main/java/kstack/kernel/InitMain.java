@@ -36,8 +36,12 @@ final class InitMain {
         .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
             k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
         .retVoid().build());
-    buildRestInit(k, v6);
-    buildKernelInit(k, v6);
+    if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
+      buildInit26(k);
+    } else {
+      buildRestInit(k, v6);
+      buildKernelInit(k, v6);
+    }
     buildSmp(k);
   }
 
@@ -99,6 +103,52 @@ final class InitMain {
         .ret("return ret", Exec::retval).build());
   }
 
+  /**
+   * 2.6.32 (init/main.c@2.6.32:412-441, 804-914): rest_init starts pid 1 and pid 2 with the arch's
+   * kernel_thread, schedules, then becomes the idle loop (cpu_idle); kernel_init ends in init_post,
+   * whose run_init_process reaches user space through kernel_execve. There is no kthreadd_done yet.
+   */
+  private static void buildInit26(Kernel k) {
+    k.add(k.c("rest_init", SRC).params().locals("pid")
+        .step("rcu_scheduler_starting()", x -> { })
+        .call("kernel_thread(kernel_init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
+            x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
+        .step("numa_default_policy()", x -> { })
+        .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
+            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+                Kernel.CLONE_FS | Kernel.CLONE_FILES})
+        .step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns); unlock_kernel()",
+            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
+        .step("init_idle_bootup_task(current): current->sched_class = &idle_sched_class; "
+            + "preempt_enable_no_resched()", x -> { })
+        .call("schedule(): pid 1 and pid 2 run", "schedule", null)
+        .step("preempt_disable()", x -> { })
+        .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
+        .retVoid().build());
+    k.add(k.c("kernel_init", SRC).params("unused")
+        .step("lock_kernel(); set_cpus_allowed_ptr(current, cpu_all_mask); "
+            + "smp_prepare_cpus(setup_max_cpus); do_pre_smp_initcalls()", x -> { })
+        .call("smp_init(): bring up the secondary CPUs", "smp_init", null)
+        .step("sched_init_smp(); do_basic_setup(); sys_open(\"/dev/console\"); sys_dup(0) twice: "
+            + "fds 0, 1, 2; the initctl pipe as fd 3 (the simulator's way to talk to init)",
+            x -> openConsole(k, x))
+        .call("init_post()", "init_post", null)
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("init_post", SRC).params()
+        .step("async_synchronize_full(); free_initmem(); unlock_kernel(); "
+            + "system_state = SYSTEM_RUNNING", x -> { })
+        .call("run_init_process(\"/sbin/init\")", "run_init_process",
+            x -> new long[] {k.symbol("init_filename")})
+        .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
+            "Kernel panic - not syncing: No init found."))
+        .retVoid().build());
+    k.add(k.c("run_init_process", SRC).params("init_filename")
+        .step("argv_init[0] = init_filename", x -> { })
+        .call("return kernel_execve(init_filename, argv_init, envp_init)", "kernel_execve",
+            x -> new long[] {x.local("init_filename"), 0, 0})
+        .ret("return ret", Exec::retval).build());
+  }
+
   /** console_on_rootfs: stdin, stdout, stderr on the console; plus the initctl pipe (fd 3). */
   private static void openConsole(Kernel k, Exec x) {
     long cur = k.current(x);
@@ -129,7 +179,14 @@ final class InitMain {
         .retVoid().build());
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
-    if (v6) {
+    if (k.profile.has(Feature.FORK_PASSES_REGS)) {
+      fi.localArea("regs", k.struct("pt_regs").size())
+          .step("struct pt_regs regs; idle_regs(&regs): memset(&regs, 0, sizeof(regs))",
+              x -> k.mem.zero(x.localAddress("regs"), k.struct("pt_regs").size()))
+          .callInto("task", "task = copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, "
+              + "&init_struct_pid, 0)", "copy_process",
+              x -> Fork26.idleArgs(x, x.localAddress("regs")));
+    } else if (v6) {
       fi.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));

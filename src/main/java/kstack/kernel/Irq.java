@@ -21,6 +21,9 @@ final class Irq {
 
   /** Where invoke_softirq() goes: the arch's own-stack hook, or __do_softirq in place. */
   private static String softirqEntry(Kernel k) {
+    if (k.profile.has(Feature.SOFTIRQ_VIA_DO_SOFTIRQ)) {
+      return "do_softirq";
+    }
     return k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK) ? "do_softirq_own_stack" : "__do_softirq";
   }
 
@@ -37,7 +40,9 @@ final class Irq {
         .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
             x -> (preemptCount(k, x) & 0xffff00) != 0 || k.softirqPending(x.cpu().id()) == 0)
-        .call(k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK)
+        .call(k.profile.has(Feature.SOFTIRQ_VIA_DO_SOFTIRQ)
+            ? "  do_softirq(): x86 lacks __ARCH_IRQ_EXIT_IRQS_DISABLED"
+            : k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK)
             ? "  do_softirq_own_stack(): the arch moves to its IRQ stack"
             : "  __do_softirq(): on the stack irq_exit runs on", softirqEntry(k), null)
         .label("out")
@@ -80,7 +85,9 @@ final class Irq {
     k.add(k.c("preempt_schedule_irq", "kernel/sched/core.c").params()
         .label("again")
         .step("preempt_disable(); local_irq_enable()", k.arch::irqEnable)
-        .call("__schedule(true)", "__schedule", x -> new long[] {1})
+        .call(k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule()" : "__schedule(true)",
+            k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule" : "__schedule",
+            x -> new long[] {1})
         .step("local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
         .branchIf("again", "while (need_resched())", x -> k.needResched(k.current(x)))
         .retVoid().build());

@@ -290,25 +290,55 @@ public final class Kernel {
   }
 
   public int taskCpu(long task) {
+    if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      return (int) tiRead(task, "cpu");
+    }
     return (int) (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)
         ? taskRead(task, "thread_info.cpu") : taskRead(task, "cpu"));
   }
 
   public void setTaskCpu(long task, int cpu) {
-    if (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+    if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      tiWrite(task, "cpu", cpu);
+    } else if (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
       taskWrite(task, "thread_info.cpu", cpu);
     } else {
       taskWrite(task, "cpu", cpu);
     }
   }
 
+  /**
+   * {@code task_thread_info(task)}: inside task_struct with THREAD_INFO_IN_TASK, else the base of
+   * the task's stack (2.6: thread_info at the bottom of thread_union).
+   */
+  public long threadInfo(long task) {
+    return profile.has(Feature.THREAD_INFO_AT_BASE) ? stack(task)
+        : task + off("task_struct", "thread_info");
+  }
+
+  /** A member of the task's thread_info, wherever the generation keeps it. */
+  public long tiRead(long task, String field) {
+    int[] m = member("thread_info", field);
+    return mem.read(threadInfo(task) + m[0], m[1]);
+  }
+
+  public void tiWrite(long task, String field, long v) {
+    int[] m = member("thread_info", field);
+    mem.write(threadInfo(task) + m[0], m[1], v);
+  }
+
   public long threadSp(long task) {
     return taskRead(task, "thread.sp");
   }
 
-  /** {@code end_of_stack(task)}: with THREAD_INFO_IN_TASK the lowest word of the stack. */
+  /**
+   * {@code end_of_stack(task)}: with THREAD_INFO_IN_TASK the lowest word of the stack; with
+   * thread_info at the base, the word right after it ((unsigned long *)(task_thread_info(p) + 1),
+   * include/linux/sched.h@2.6.32).
+   */
   public long endOfStack(long task) {
-    return stack(task);
+    return profile.has(Feature.THREAD_INFO_AT_BASE) ? stack(task) + struct("thread_info").size()
+        : stack(task);
   }
 
   /** {@code task_stack_page(task)} */
@@ -321,12 +351,20 @@ public final class Kernel {
    * the magic word, count the zero words above it; the bytes below the first non-zero word.
    */
   public long stackNotUsed(long task) {
+    if (stack(task) == 0) {
+      return 0;
+    }
     long n = endOfStack(task);
     long top = stack(task) + threadSize;
     do {
       n += t.word;
     } while (n < top && readPtr(n) == 0);
     return n - endOfStack(task) - t.word;
+  }
+
+  /** getname(): copies a user path into a kernel struct filename; returns its address. */
+  public long getname(Exec x, long user) {
+    return Execve.getname(this, x, user);
   }
 
   /** Reads a pointer-sized word (unsigned long) of kernel memory. */
@@ -492,13 +530,13 @@ public final class Kernel {
   }
 
   public boolean needResched(long task) {
-    return (taskRead(task, "thread_info.flags") & (1L << TIF_NEED_RESCHED)) != 0;
+    return (tiRead(task, "flags") & (1L << TIF_NEED_RESCHED)) != 0;
   }
 
   public void setNeedResched(long task, boolean on) {
-    long f = taskRead(task, "thread_info.flags");
+    long f = tiRead(task, "flags");
     f = on ? f | (1L << TIF_NEED_RESCHED) : f & ~(1L << TIF_NEED_RESCHED);
-    taskWrite(task, "thread_info.flags", f);
+    tiWrite(task, "flags", f);
   }
 
   /**
@@ -758,7 +796,12 @@ public final class Kernel {
     taskWrite(it, "real_parent", it);
     taskWrite(it, "parent", it);
     taskWrite(it, "group_leader", it);
-    taskWrite(it, "stack_refcount", 1);
+    if (!profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      taskWrite(it, "stack_refcount", 1);
+    } else {
+      // INIT_THREAD_INFO(init_task) at the base of init_thread_union
+      tiWrite(it, "task", it);
+    }
     taskWrite(it, "on_cpu", 1);
     setComm(it, "swapper");
     arch.initThread(this, it);
@@ -770,6 +813,11 @@ public final class Kernel {
     mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
     writePtr(symbol("__cpu_online_mask"), 1);
     setIdleTask(0, it);
+  }
+
+  /** The function the boot task ends in as the idle loop: 2.6's arch cpu_idle, later cpu_startup_entry. */
+  public String idleLoop() {
+    return profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "cpu_idle" : "cpu_startup_entry";
   }
 
   public int lastPid() {

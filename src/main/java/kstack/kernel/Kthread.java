@@ -19,8 +19,13 @@ final class Kthread {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     buildCompletion(k);
     buildKthreadd(k, v6);
-    buildKthread(k, v6);
-    buildCreate(k, v6);
+    if (k.profile.has(Feature.FORK_PASSES_REGS)) {
+      buildKthread26(k);
+      buildCreate26(k);
+    } else {
+      buildKthread(k, v6);
+      buildCreate(k, v6);
+    }
     buildModule(k);
   }
 
@@ -142,6 +147,61 @@ final class Kthread {
         .retVoid().build());
   }
 
+  /** kthread() at 2.6.32: it completes create->done, sleeps, then runs threadfn and do_exit(ret). */
+  private static void buildKthread26(Kernel k) {
+    k.add(k.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
+        .localArea("self", 4 * k.t.word)
+        .step("threadfn = create->threadfn; data = create->data; struct kthread self (on this "
+            + "stack): self.should_stop = 0; init_completion(&self.exited); current->vfork_done = "
+            + "&self.exited", x -> {
+              long c = x.local("_create");
+              x.setLocal("threadfn", k.readPtr(c + ci(k, "threadfn")));
+              x.setLocal("data", k.readPtr(c + ci(k, "data")));
+            })
+        .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
+          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
+        })
+        .call("complete(&create->done)", "complete",
+            x -> new long[] {x.local("_create") + ci(k, "done")})
+        .call("schedule(): sleep until the creator wakes us", "schedule", null)
+        .callVia("ret = -EINTR; if (!self.should_stop) ret = threadfn(data)",
+            x -> x.local("threadfn"), x -> new long[] {x.local("data")}, "ret")
+        .call("do_exit(ret): \"we can't just return, we must preserve self on stack\"", "do_exit",
+            x -> new long[] {x.local("ret")})
+        .retVoid().build());
+  }
+
+  /**
+   * kthread_create (kernel/kthread.c@2.6.32): the kthread_create_info, with its completion, lives
+   * on the caller's stack, linked into kthread_create_list for kthreadd.
+   */
+  private static void buildCreate26(Kernel k) {
+    k.add(k.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
+        .localArea("create", k.struct("kthread_create_info").size())
+        .step("struct kthread_create_info create (on this stack); create.threadfn = threadfn; "
+            + "create.data = data; init_completion(&create.done)", x -> {
+              long c = x.localAddress("create");
+              k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
+              k.writePtr(c + ci(k, "data"), x.local("data"));
+              k.mem.write(c + ci(k, "done"), 4, 0);
+              k.listInit(c + ci(k, "done") + k.offPath("completion", "wait.head"));
+            })
+        .step("spin_lock(&kthread_create_lock); list_add_tail(&create.list, &kthread_create_list)",
+            x -> k.listAddTail(x.localAddress("create") + ci(k, "list"),
+                k.symbol("kthread_create_list")))
+        .call("wake_up_process(kthreadd_task)", "wake_up_process",
+            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+        .call("wait_for_completion(&create.done)", "wait_for_completion",
+            x -> new long[] {x.localAddress("create") + ci(k, "done")})
+        .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args); "
+            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.setComm(
+                k.readPtr(x.localAddress("create") + ci(k, "result")),
+                k.mem.readCString(x.local("namefmt"), 16)))
+        .ret("return create.result", x -> k.readPtr(x.localAddress("create") + ci(k, "result")))
+        .build());
+  }
+
   private static void buildCreate(Kernel k, boolean v6) {
     k.add(k.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
         .call("va_start(args, namefmt); task = __kthread_create_on_node(threadfn, data, node, "
@@ -205,16 +265,20 @@ final class Kthread {
             x -> new long[] {recurseParam(k)})
         .ret("return 0", x -> 0)
         .label("thread")
-        .callInto("task", "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, "
-            + "\"%s\", name)", "kthread_create_on_node", x -> new long[] {
-                k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
+        .callInto("task", k.profile.has(Feature.FORK_PASSES_REGS)
+            ? "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)"
+            : "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, \"%s\", name)",
+            k.profile.has(Feature.FORK_PASSES_REGS) ? "kthread_create" : "kthread_create_on_node",
+            x -> k.profile.has(Feature.FORK_PASSES_REGS)
+                ? new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol("kstack_demo_name")}
+                : new long[] {k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
         .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .ret("return 0", x -> 0).build());
     k.add(k.c("kstack_demo_recurse", src).params("depth").localArea("buf", 240)
         .step("memset(buf, depth, sizeof(buf)): a 256-byte frame that really uses its stack",
             x -> {
               long b = x.localAddress("buf");
-              for (int i = 0; i < 240; i += 8) {
+              for (int i = 0; i < 240; i += x.word()) {
                 x.write(b + i, 0x0101010101010101L * (x.local("depth") & 0xff | 1));
               }
             })

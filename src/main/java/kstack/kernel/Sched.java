@@ -1,6 +1,7 @@
 package kstack.kernel;
 
 import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
 
@@ -19,6 +20,10 @@ final class Sched {
   static final long TASK_NEW = 0x800;
 
   static void build(Kernel k) {
+    if (k.profile.has(Feature.SCHEDULE_SWITCH_INLINE)) {
+      build26(k);
+      return;
+    }
     // schedule(): 6.19 loops in the always-inline __schedule_loop (core.c@6.19:6945-6954).
     k.add(k.c("schedule", SRC).params()
         .step(k.profile.has(Feature.SCHEDULE_LOOP)
@@ -75,6 +80,66 @@ final class Sched {
     k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .retVoid().build());
+    buildWakeups(k);
+    buildIdle(k);
+  }
+
+  /**
+   * 2.6.32 (kernel/sched.c@2.6.32:5697-5766, 2897-2974, 2999-3047): schedule() picks the next task
+   * and runs context_switch inline, whose switch_to is the arch's inline asm; the switched-out task
+   * resumes inside schedule() at the address switch_to saved in its thread.ip.
+   */
+  private static void build26(Kernel k) {
+    String src = "kernel/sched.c";
+    RoutineBuilder b = k.c("schedule", src).params().asmlinkage().locals("prev", "next")
+        .label("need_resched")
+        .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
+            + "spin_lock_irq(&rq->lock)", x -> {
+              k.arch.irqDisable(x);
+              x.setLocal("prev", k.current(x));
+            })
+        .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
+            + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
+        .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
+        .branchIf("same", "if (likely(prev != next)) {", x -> {
+          if (x.local("prev") == x.local("next")) {
+            k.arch.irqEnable(x);
+            return true;
+          }
+          return false;
+        })
+        .step("  rq->curr = next; context_switch(rq, prev, next) [inline]: prepare_task_switch(); "
+            + "switch_mm() or enter_lazy_tlb()", x -> prepareSwitch(k, x, x.local("prev"), x.local("next")));
+    k.arch.inlineSwitch(k, b);
+    b.call("  barrier(); finish_task_switch(this_rq(), prev) [prev: the task switched away from, "
+            + "as switch_to returned it]", "finish_task_switch", x -> new long[] {0, x.retval()})
+        .label("same")
+        .step("post_schedule(rq); reacquire_kernel_lock(current); preempt_enable_no_resched()", x -> { })
+        .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.needResched(k.current(x)))
+        .retVoid();
+    k.add(b.build());
+    k.add(k.c("finish_task_switch", src).params("rq", "prev")
+        .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
+          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.arch.irqEnable(x);
+        })
+        .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
+            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+        .step("  put_task_struct(prev) [inline]: drop the reference the task held on itself",
+            x -> Fork.putTaskStruct(k, x.local("prev")))
+        .label("alive")
+        .retVoid().build());
+    k.add(k.c("schedule_tail", src).params("prev").asmlinkage()
+        .call("finish_task_switch(rq, prev)", "finish_task_switch",
+            x -> new long[] {0, x.local("prev")})
+        .step("post_schedule(rq); if (current->set_child_tid) put_user(task_pid_vnr(current), ...)",
+            x -> { })
+        .retVoid().build());
+    buildWakeups(k);
+  }
+
+  /** Wake-ups, new tasks and the idle task's setup: the same calls in every generation. */
+  private static void buildWakeups(Kernel k) {
     k.add(k.c("wake_up_process", SRC).params("p").locals("ret")
         .callInto("ret", "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
             x -> new long[] {x.local("p"), 3, 0})
@@ -110,9 +175,11 @@ final class Sched {
               k.taskWrite(idle, "on_cpu", 1);
               k.setComm(idle, "swapper/" + cpu);
               k.setIdleTask(cpu, idle);
+              if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+                k.tiWrite(idle, "preempt_count", 0); // sched.c@2.6.32: !CONFIG_PREEMPT
+              }
             })
         .retVoid().build());
-    buildIdle(k);
   }
 
   /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */

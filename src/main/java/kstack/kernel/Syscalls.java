@@ -22,6 +22,11 @@ final class Syscalls {
   static final long EPIPE = -32;
   static final long ENOENT = -2;
 
+  /** 2.6.32's VFS and process-creation paths (FORK_PASSES_REGS marks the generation). */
+  static boolean v26(Kernel k) {
+    return k.profile.has(Feature.FORK_PASSES_REGS);
+  }
+
   static RoutineBuilder entry(Kernel k, String name, String source, String... params) {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
@@ -38,7 +43,9 @@ final class Syscalls {
     buildReadWrite(k, v6);
     buildPipe(k, v6);
     buildNanosleep(k, v6);
-    buildClone(k, v6);
+    if (!v26(k)) {
+      buildClone(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
+    }
     buildYield(k, v6);
     Exit.build(k);
   }
@@ -65,7 +72,7 @@ final class Syscalls {
           .call("ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
           .ret("fdput_pos(f); return ret", Exec::retval).build());
-      String inner = v6 ? "new_sync_" + dir : "__vfs_" + dir;
+      String inner = v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
       boolean wantWrite = dir.equals("write");
       k.add(k.c("vfs_" + dir, rw).params("file", "buf", "count", "pos")
           .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
@@ -79,14 +86,15 @@ final class Syscalls {
           .call(inner + "(file, buf, count, pos)", inner,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
           .ret("return ret", Exec::retval).build());
-      if (!v6) {
+      if (!v6 && !v26(k)) {
         k.add(k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos")
             .call("no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)", "new_sync_" + dir,
                 x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
             .ret("return ret", Exec::retval).build());
       }
       String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
-      k.add(k.c("new_sync_" + dir, rw).params("filp", "buf", "len", "ppos")
+      String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
+      k.add(k.c(sync, rw).params("filp", "buf", "len", "ppos")
           .localArea("kiocb", 48).localArea("iov", 16)
           .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
               x -> {
@@ -94,7 +102,8 @@ final class Syscalls {
                 x.write(x.localAddress("iov"), x.local("buf"));
                 x.write(x.localAddress("iov") + x.word(), x.local("len"));
               })
-          .call("ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
+          .call(v26(k) ? "ret = filp->f_op->aio_" + dir + "(&kiocb, &iov, 1, kiocb.ki_pos) -> " + pipeFn
+              : "ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
               x -> new long[] {x.localAddress("kiocb"), x.localAddress("iov")})
           .ret("return ret", Exec::retval).build());
     }
@@ -222,13 +231,15 @@ final class Syscalls {
           .ret("return ret", Exec::retval).build());
     } else {
       k.add(entry(k, "pipe", src, "fildes")
-          .call("return sys_pipe2(fildes, 0)", "SyS_pipe2", x -> new long[] {x.local("fildes"), 0})
+          .call("return sys_pipe2(fildes, 0)", k.arch.syscallSymbol(k.profile, "pipe2", 2),
+              x -> new long[] {x.local("fildes"), 0})
           .ret("return ret", Exec::retval).build());
     }
     RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
         : entry(k, "pipe2", src, "fildes", "flags");
     k.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
-        .call("error = __do_pipe_flags(fd, files, flags)", "__do_pipe_flags",
+        .call(v26(k) ? "error = do_pipe_flags(fd, flags): create_write_pipe(), create_read_pipe()"
+                : "error = __do_pipe_flags(fd, files, flags)", v26(k) ? "do_pipe_flags" : "__do_pipe_flags",
             x -> new long[] {x.localAddress("fd"), x.localAddress("files"), x.local("flags")})
         .step("copy_to_user(fildes, fd, sizeof(fd))", x -> {
           long fd = x.localAddress("fd");
@@ -237,7 +248,7 @@ final class Syscalls {
         })
         .step("fd_install(fd[0], files[0]); fd_install(fd[1], files[1])", x -> { })
         .ret("return 0", x -> 0).build());
-    k.add(k.c("__do_pipe_flags", src).params("fd", "files", "flags")
+    k.add(k.c(v26(k) ? "do_pipe_flags" : "__do_pipe_flags", src).params("fd", "files", "flags")
         .step("create_pipe_files(files, flags): get_pipe_inode() -> alloc_pipe_info(); "
             + "two struct file, read end and write end", x -> {
               long pipe = Files.newPipe(k);

@@ -243,20 +243,31 @@ final class Commands {
       if (stack == 0) {
         continue;
       }
-      long magic = m.kernel().readPtr(m.kernel().endOfStack(t.task()));
+      var k = m.kernel();
+      long end = k.endOfStack(t.task());
+      long magic = k.readPtr(end);
       boolean ok = magic == kstack.kernel.Kernel.STACK_END_MAGIC;
-      long unused = m.kernel().stackNotUsed(t.task());
-      String line = String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d)",
+      long unused = k.stackNotUsed(t.task());
+      // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
+      boolean tiAtBase = m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+      long tiTask = tiAtBase ? k.tiRead(t.task(), "task") : t.task();
+      boolean tiOk = tiTask == t.task();
+      String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), ok ? "STACK_END_MAGIC intact" : String.format(
-              "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic), unused,
-          m.kernel().threadSize - m.kernel().t.word - unused, m.kernel().threadSize);
+              "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
+          tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
+              + "task 0x%x", tiTask, t.task()), unused,
+          stack + k.threadSize - end - k.t.word - unused, stack + k.threadSize - end - k.t.word);
       text.add(line);
-      if (!ok) {
+      if (!ok || !tiOk) {
         bad++;
       }
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
       o.put("magic_ok", ok);
+      if (tiAtBase) {
+        o.put("thread_info_ok", tiOk);
+      }
       o.put("unused", unused);
       json.add(o);
     }
@@ -267,8 +278,9 @@ final class Commands {
   private Result ps(String cmd) {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
-    text.add(String.format("%5s %5s %3s %2s  %-18s  %-18s  %s", "PID", "PPID", "CPU", "ST",
-        "TASK", "STACK", "COMM"));
+    String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
+    text.add(String.format("%5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "PPID", "CPU",
+        "ST", "TASK", "STACK", "COMM"));
     for (TaskInfo t : m.ps()) {
       boolean running = m.cpuRunning(t.task()) >= 0;
       text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),

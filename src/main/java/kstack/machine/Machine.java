@@ -71,7 +71,7 @@ public final class Machine implements ExecHost {
 
   private Machine(Profile profile, int ncpu) {
     this.profile = profile;
-    this.arch = Arches.forName(profile.arch());
+    this.arch = Arches.forProfile(profile);
     this.cpus = new Cpu[ncpu];
     this.execs = new Exec[ncpu];
     this.spaceCr3 = new long[ncpu];
@@ -178,9 +178,16 @@ public final class Machine implements ExecHost {
     return arch.abi().wordSize() == 8 ? "0x%016x" : "0x%08x";
   }
 
-  /** A register as C's long: sign-extended from 32 bits on i386. */
+  /**
+   * A returned register as the kernel reads it: on i386 a 32-bit word is shown negative only in
+   * the errno range (IS_ERR_VALUE: -4095..-1), so kernel pointers above 0x80000000 stay addresses.
+   */
   private long signedWord(long v) {
-    return arch.abi().wordSize() == 8 ? v : (int) v;
+    if (arch.abi().wordSize() == 8) {
+      return v;
+    }
+    long w = v & 0xffffffffL;
+    return w >= 0xfffff001L ? (int) w : w;
   }
 
   public Profile profile() {
@@ -326,7 +333,7 @@ public final class Machine implements ExecHost {
       throw new IllegalStateException("already booted");
     }
     final boolean[] idle = {false};
-    long entry = symbol("cpu_startup_entry");
+    long entry = symbol(kernel.idleLoop());
     return start(new Goal("boot", () -> {
       if (!idle[0] && cpus[0].pc() == entry) {
         idle[0] = true;

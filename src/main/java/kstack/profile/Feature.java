@@ -14,6 +14,50 @@ public enum Feature {
   /** thread_info lives in task_struct, the stack holds only frames; end_of_stack is task->stack. */
   THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK",
       "struct:thread_info,task_struct"),
+  /**
+   * 2.6: struct thread_info sits at the base of the kernel stack (union thread_union), task->stack
+   * points at it and thread_info->task points back; TIF flags, cpu and preempt_count live there;
+   * end_of_stack() is the word right after it, where STACK_END_MAGIC goes
+   * (include/linux/sched.h@2.6.32:2302-2330; arch/x86/include/asm/thread_info.h@2.6.32:24-57).
+   */
+  THREAD_INFO_AT_BASE("include/linux/sched.h@2.6.32:2302-2330; "
+      + "arch/x86/include/asm/thread_info.h@2.6.32:24-57", "struct:thread_info,task_struct"),
+  /**
+   * 2.6.32: schedule() is the whole scheduler, context_switch() is inline in it, and the switch_to
+   * macro is inline asm that saves prev's resume address in thread.ip and jumps to __switch_to
+   * (kernel/sched.c@2.6.32:5697-5766, 2999-3047; arch/x86/include/asm/system.h@2.6.32:47-93).
+   */
+  SCHEDULE_SWITCH_INLINE("kernel/sched.c@2.6.32:2999-3047,5697-5766; "
+      + "arch/x86/include/asm/system.h@2.6.32:47-93",
+      "sym:__schedule,__switch_to_asm,schedule_tail_wrapper,do_idle,cpu_startup_entry,cpuidle_idle_call,"
+      + "default_idle_call,arch_cpu_idle,schedule_idle,schedule_preempt_disabled,do_task_dead,cpu_idle;"
+      + "struct:inactive_task_frame,fork_frame,thread_struct"),
+  /**
+   * 2.6: process creation carries the parent's saved user registers down to copy_thread: do_fork(
+   * clone_flags, stack_start, regs, ...), sys_fork(struct pt_regs *) reached through ptregs_ stubs,
+   * sys_execve(struct pt_regs *) (kernel/fork.c@2.6.32:1368; arch/x86/kernel/process_32.c@2.6.32).
+   */
+  FORK_PASSES_REGS("kernel/fork.c@2.6.32:981,1368; arch/x86/kernel/process_32.c@2.6.32:242-294,"
+      + "432-470; arch/x86/kernel/entry_32.S@2.6.32:718-733",
+      "sym:do_fork,ptregs_*,sys_*,copy_thread,do_execve,do_sync_read,do_sync_write,do_pipe_flags,"
+      + "kthread_create,_do_fork,copy_thread_tls,kernel_wait4,exec_binprm,do_execveat_common,__vfs_read,"
+      + "__vfs_write,new_sync_read,new_sync_write,__do_pipe_flags,SyS_*,kthread_create_on_node,"
+      + "__kthread_create_on_node,alloc_thread_stack_node,put_task_stack,wait_for_completion_killable"),
+  /**
+   * 2.6: kernel_thread() is arch code that forges a pt_regs on the caller's stack and forks it;
+   * the child starts in kernel_thread_helper; pid 1 reaches user space by an int $0x80 execve from
+   * kernel mode (arch/x86/kernel/process_32.c@2.6.32:204-224; entry_32.S@2.6.32:994-1006;
+   * arch/x86/kernel/sys_i386_32.c@2.6.32:216-223).
+   */
+  ARCH_KERNEL_THREAD("arch/x86/kernel/process_32.c@2.6.32:204-224; "
+      + "arch/x86/kernel/entry_32.S@2.6.32:994-1006; arch/x86/kernel/sys_i386_32.c@2.6.32:216-223",
+      "sym:kernel_thread,kernel_thread_helper,kernel_execve,init_post,kernel_init_freeable"),
+  /**
+   * 2.6.32: irq_exit's invoke_softirq() is do_softirq(), since x86 does not define
+   * __ARCH_IRQ_EXIT_IRQS_DISABLED (kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188).
+   */
+  SOFTIRQ_VIA_DO_SOFTIRQ("kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188",
+      "sym:do_softirq"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -55,6 +55,23 @@ public final class Profiles {
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config());
   }
 
+  /**
+   * i386 at 2.6.32 (2.6.32.67, the issue's "2.6"): thread_info at the base of an 8 KiB stack (4 KiB
+   * with CONFIG_4KSTACKS, plus per-CPU hardirq and softirq irq_ctx stacks), the 68-byte pt_regs at
+   * top - 8 - 68, system_call through sys_call_table, switch_to inline in schedule()
+   * (docs/research/i386-and-2.x.md §3).
+   */
+  public static Profile i386_2_6_32() {
+    return new Profile("i386", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
+        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ),
+        KernelConfig.builder()
+            .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
+                + "per-CPU irq_ctx stacks (arch/x86/kernel/irq_32.c@2.6.32:60-152)")
+            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
+                + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
+            .build());
+  }
+
   private static KernelConfig i386Config() {
     return KernelConfig.builder()
         .option("VM86", false, "TOP_OF_KERNEL_STACK_PADDING becomes 16: room for the vm86 segment "
@@ -87,7 +104,8 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_4_16(), x86_64_6_19(), i386_4_16(), arm64_4_16(), arm64_6_19());
+    return List.of(x86_64_4_16(), x86_64_6_19(), i386_2_6_32(), i386_4_16(), arm64_4_16(),
+        arm64_6_19());
   }
 
   /** The profiles of one architecture, oldest first. */

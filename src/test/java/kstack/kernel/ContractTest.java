@@ -31,7 +31,7 @@ class ContractTest {
     long align = m.kernel().constant("THREAD_ALIGN");
     for (TaskInfo t : m.ps()) {
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
-      assertThat(m.kernel().readPtr(t.stack())).as("pid %d", t.pid())
+      assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
     }
   }

@@ -19,6 +19,7 @@ import kstack.machine.Frame;
 import kstack.machine.StackWord;
 import kstack.mem.AddressSpace;
 import kstack.mem.MemoryFault;
+import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.trace.Event;
 
@@ -45,6 +46,12 @@ public final class I386 implements Arch {
       .hide("nmi_blocked").hide("fs_base").hide("tr_base");
   private final Abi abi = new I386Abi();
   private final Types types = new Types(4);
+  /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */
+  private final boolean v26;
+
+  public I386(Profile p) {
+    this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+  }
 
   @Override
   public String name() {
@@ -85,9 +92,11 @@ public final class I386 implements Arch {
   public Map<String, Long> constants(Profile p) {
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("PAGE_SIZE", 4096L);
-    c.put("THREAD_SIZE", 8192L);
-    c.put("THREAD_ALIGN", 8192L);
-    c.put("TOP_OF_KERNEL_STACK_PADDING", p.config("VM86") ? 16L : 8L);
+    long threadSize = p.optional("4KSTACKS") ? 4096L : 8192L;
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", threadSize);
+    // the name dates from 4.2; 2.6.32 writes the same 8 into task_pt_regs (processor.h@2.6.32:949-964)
+    c.put("TOP_OF_KERNEL_STACK_PADDING", p.optional("VM86") ? 16L : 8L);
     c.put("SIZEOF_PTREGS", 68L);
     c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
     c.put("PAGE_OFFSET", 0xC0000000L);
@@ -97,7 +106,7 @@ public final class I386 implements Arch {
     c.put("MODULES_VADDR", 0xF8800000L);
     c.put("TASK_SIZE_MAX", 0xC0000000L);
     c.put("STACK_TOP", 0xC0000000L);
-    c.put("IRQ_STACK_SIZE", 8192L);
+    c.put("IRQ_STACK_SIZE", threadSize);
     c.put("__USER_CS", USER_CS);
     c.put("__USER_DS", USER_DS);
     c.put("__KERNEL_CS", KERNEL_CS);
@@ -126,15 +135,25 @@ public final class I386 implements Arch {
     return m;
   }
 
-  /** 4.16 i386: the SyS_NAME / sys_NAME pairs of SYSCALL_DEFINEx (no __ia32_ wrappers yet). */
+  /**
+   * 4.16 i386: the SyS_NAME / sys_NAME pairs of SYSCALL_DEFINEx (no __ia32_ wrappers yet). 2.6.32:
+   * plain sys_NAME (x86 does not select HAVE_SYSCALL_WRAPPERS, syscalls.h@2.6.32:297-318), with
+   * the ptregs_ stubs in the table for fork, clone and execve (syscall_table_32.S@2.6.32).
+   */
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {
+    if (p.has(Feature.FORK_PASSES_REGS)) {
+      return "sys_" + name;
+    }
     return SyscallWrappers.symbol("__ia32", false, name, nargs);
   }
 
-  /** The table functions are asmlinkage: do_int80_syscall_32 pushes the six arguments. */
+  /** The table functions are asmlinkage: their arguments are stack words (pt_regs on 2.6). */
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+    if (v26) {
+      return k.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
+    }
     return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), false, name,
         source, params, i -> "", i -> 0).asmlinkage();
   }
@@ -156,7 +175,12 @@ public final class I386 implements Arch {
 
   @Override
   public String copyThreadSymbol(Profile p) {
-    return "copy_thread_tls";
+    return v26 ? "copy_thread" : "copy_thread_tls";
+  }
+
+  @Override
+  public void inlineSwitch(Kernel k, RoutineBuilder b) {
+    I386Process26.inlineSwitch(k, b);
   }
 
   @Override
@@ -169,8 +193,12 @@ public final class I386 implements Arch {
     return "default_idle";
   }
 
+  /** 4.16: the per-CPU __preempt_count; 2.6.32: current_thread_info()->preempt_count (esp masked). */
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
+    if (v26) {
+      return (k.cpu(cpu).get("esp") & -k.threadSize) + k.off("thread_info", "preempt_count");
+    }
     return k.perCpu("__preempt_count", cpu);
   }
 
@@ -189,6 +217,14 @@ public final class I386 implements Arch {
 
   @Override
   public void buildRoutines(Kernel k) {
+    if (v26) {
+      I386Entry26.build(k);
+      I386Irq26.build(k);
+      I386Process26.build(k);
+      I386Process.buildStartThread(k);
+      I386Boot26.build(k);
+      return;
+    }
     I386Entry.build(k);
     I386Irq.build(k);
     I386Process.build(k);
@@ -197,12 +233,16 @@ public final class I386 implements Arch {
 
   @Override
   public void linkData(Kernel k, Linker l) {
-    I386Boot.linkData(k, l);
+    if (v26) {
+      I386Boot26.linkData(k, l);
+    } else {
+      I386Boot.linkData(k, l);
+    }
   }
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot.perCpuVars(k);
+    return v26 ? I386Boot26.perCpuVars(k) : I386Boot.perCpuVars(k);
   }
 
   /** 32-bit per-CPU data is never zero-based: %fs's segment base is the CPU's offset. */
@@ -218,17 +258,29 @@ public final class I386 implements Arch {
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot.initPerCpu(k, cpu);
+    if (v26) {
+      I386Boot26.initPerCpu(k, cpu);
+    } else {
+      I386Boot.initPerCpu(k, cpu);
+    }
   }
 
   @Override
   public void initThread(Kernel k, long initTask) {
-    I386Boot.initThread(k, initTask);
+    if (v26) {
+      I386Boot26.initThread(k, initTask);
+    } else {
+      I386Boot.initThread(k, initTask);
+    }
   }
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    I386Boot.powerOn(k, cpu);
+    if (v26) {
+      I386Boot26.powerOn(k, cpu);
+    } else {
+      I386Boot.powerOn(k, cpu);
+    }
   }
 
   /** get_current(): this_cpu_read_stable(current_task), a %fs-relative load (asm/current.h). */
@@ -265,7 +317,7 @@ public final class I386 implements Arch {
   @Override
   public void syscallInstruction(Exec x) {
     x.set("eip", x.nextPc());
-    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol);
+    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, v26);
     x.jumpTo(x.reg("eip"));
   }
 
@@ -296,7 +348,7 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol);
+    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, v26);
   }
 
   /** Word access to kernel memory, from a step (Exec) or from outside one (Kernel). */
@@ -314,7 +366,7 @@ public final class I386 implements Arch {
    * only EFLAGS, CS, EIP. The gate clears IF; no alignment is done in 32-bit mode.
    */
   static String deliver(Cpu c, int vector, Words mem, WordWrites out,
-      java.util.function.ToLongFunction<String> symbol) {
+      java.util.function.ToLongFunction<String> symbol, boolean v26) {
     boolean user = (c.get("cs") & 3) == 3;
     long sp = c.get("esp");
     java.util.List<Long> frame = new java.util.ArrayList<>();
@@ -339,8 +391,9 @@ public final class I386 implements Arch {
     if (user) {
       c.set("ss", KERNEL_DS);
     }
-    c.set("eip", symbol.applyAsLong(I386Irq.handler(vector)) + I386Irq.stubOffset(vector));
-    return I386Irq.handler(vector);
+    String handler = v26 && vector == SYSCALL_VECTOR ? "system_call" : I386Irq.handler(vector);
+    c.set("eip", symbol.applyAsLong(handler) + I386Irq.stubOffset(vector));
+    return handler;
   }
 
   /**
@@ -407,6 +460,10 @@ public final class I386 implements Arch {
   @Override
   public boolean inUserMode(Kernel k, int cpu) {
     return (k.cpu(cpu).get("cs") & 3) == 3;
+  }
+
+  boolean v26() {
+    return v26;
   }
 
   @Override

@@ -57,11 +57,7 @@ final class I386Boot {
     long base = k.perCpuOffset(cpu);
     k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
     k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union") + k.threadSize);
-    long tss = base + k.symbol("cpu_tss_rw");
-    k.writePtr(tss + k.offPath("tss_struct", "x86_tss.sp0"), SP0_POISON);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    initTss(k, base + k.symbol("cpu_tss_rw"), SP0_POISON);
     k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
     k.writePtr(base + k.symbol("this_cpu_off"), base);
   }
@@ -79,13 +75,57 @@ final class I386Boot {
    * points it at the CPU's own TSS from the start.
    */
   static void powerOn(Kernel k, int cpu) {
+    powerOn(k, cpu, "cpu_tss_rw");
+  }
+
+  /** The power-on state both generations share; tss names the per-CPU TSS variable. */
+  static void powerOn(Kernel k, int cpu, String tss) {
     var c = k.cpu(cpu);
     c.set("cs", I386.KERNEL_CS);
     c.set("ss", I386.KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", k.symbol("init_mm"));
-    c.set("tr_base", k.perCpuOffset(cpu) + k.symbol("cpu_tss_rw"));
+    c.set("tr_base", k.perCpuOffset(cpu) + k.symbol(tss));
     c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
+  }
+
+  /** INIT_TSS's ring-0 fields: sp0, ss0 = __KERNEL_DS, ss1 = __KERNEL_CS, no I/O bitmap. */
+  static void initTss(Kernel k, long tss, long sp0) {
+    k.writePtr(tss + k.offPath("tss_struct", "x86_tss.sp0"), sp0);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+  }
+
+  /** head_32.S's segment loads: %fs = __KERNEL_PERCPU (base: this CPU's offset), %gs = canary. */
+  static void perCpuSegments(Kernel k, kstack.exec.Exec x) {
+    x.set("fs", I386.KERNEL_PERCPU);
+    x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+    x.set("gs", 0xe0);
+    x.set("ds", I386.USER_DS);
+    x.set("es", I386.USER_DS);
+  }
+
+  /** The end of native_cpu_up: wait until the AP marks itself online. */
+  static kstack.exec.RoutineBuilder waitOnline(Kernel k, kstack.exec.RoutineBuilder b) {
+    return b.label("wait")
+        .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
+            x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
+            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .ret("return 0", x -> 0);
+  }
+
+  /** start_secondary: cpu_init, online, then the generation's idle loop. */
+  static void startSecondary(Kernel k, String idle, long[] args) {
+    k.add(k.c("start_secondary", "arch/x86/kernel/smpboot.c").params("unused")
+        .call("cpu_init()", "cpu_init", null)
+        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
+          long mask = k.symbol("__cpu_online_mask");
+          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
+        })
+        .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
+        .retVoid().build());
   }
 
   static void build(Kernel k) {
@@ -109,13 +149,7 @@ final class I386Boot {
         .step("enable paging; addl $__PAGE_OFFSET, %esp: the virtual address of the same stack",
             x -> { })
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs: %fs reaches "
-            + "this CPU's per-CPU area; %gs = __KERNEL_STACK_CANARY", x -> {
-              x.set("fs", I386.KERNEL_PERCPU);
-              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-              x.set("gs", 0xe0);
-              x.set("ds", I386.USER_DS);
-              x.set("es", I386.USER_DS);
-            })
+            + "this CPU's per-CPU area; %gs = __KERNEL_STACK_CANARY", x -> perCpuSegments(k, x))
         .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null, null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
@@ -150,7 +184,7 @@ final class I386Boot {
 
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
-    k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
+    var cpuUp = k.c("native_cpu_up", smp).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_stack_page(idle) + THREAD_SIZE", x -> {
               int cpu = (int) x.local("cpu");
@@ -165,20 +199,8 @@ final class I386Boot {
               x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
               x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
               k.cpu(cpu).set("eip", k.symbol("startup_32_smp"));
-            })
-        .label("wait")
-        .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
-        .ret("return 0", x -> 0).build());
-    k.add(k.c("start_secondary", smp).params("unused")
-        .call("cpu_init()", "cpu_init", null)
-        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-          long mask = k.symbol("__cpu_online_mask");
-          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-        })
-        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
-        .retVoid().build());
+            });
+    k.add(waitOnline(k, cpuUp).build());
+    startSecondary(k, "cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", new long[] {0});
   }
 }

@@ -109,10 +109,17 @@ final class I386Entry {
     return k.symbol(s == null ? "sys_ni_syscall" : s);
   }
 
-  private static void entered(Kernel k, Exec x) {
+  static void entered(Kernel k, Exec x) {
     long regs = x.sp();
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
+    if ((x.read(regs + k.off("pt_regs", "cs")) & 3) == 0) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "system_call", String.format(
+          "pid %d enters %s (nr %d) from kernel mode: the CPU pushed no ss/esp, so pt_regs at "
+              + "0x%x lie inside the kernel stack, not at its top", k.pid(task),
+          kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, regs)));
+      return;
+    }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
         kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
         regs));
@@ -124,35 +131,41 @@ final class I386Entry {
    */
   static void iret(Kernel k, Exec x) {
     x.set("nmi_blocked", 0);
+    long regs = x.sp() - k.off("pt_regs", "ip");
     long ip = x.pop();
     long cs = x.pop();
-    x.set("eflags", x.pop());
+    x.set("eflags", x.pop() | 0x2); // [ARCH] EFLAGS bit 1 is reserved and always reads as 1
     x.set("cs", cs);
     if ((cs & 3) == 3) {
       long task = k.current(x.cpu().id());
       long expect = k.arch.taskTopOfStack(k, task);
-      if (x.sp() + 8 != expect) {
+      if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
+        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
+            "pid %d leaves for user mode from the pt_regs that kernel_execve's int $0x80 built at "
+                + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
+                + "them. The rest of that stack is abandoned: the next entry starts at TSS.sp0 "
+                + "(0x%x) again", k.pid(task), regs, expect)));
+      } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
       }
       long sp = x.pop();
       x.set("ss", x.pop());
       x.setSp(sp);
-      exited(k, x, task);
+      exited(k, x, task, regs);
     }
     x.jumpTo(ip);
   }
 
-  private static void exited(Kernel k, Exec x, long task) {
-    long regs = k.arch.taskPtRegs(k, task);
+  private static void exited(Kernel k, Exec x, long task, long regs) {
     long nr = (int) k.readPtr(regs + k.off("pt_regs", "orig_ax"));
     long ip = k.readPtr(regs + k.off("pt_regs", "ip"));
-    if (nr < 0 || !afterSyscall(k, ip)) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "pid " + k.pid(task)
-          + " returns to user mode from an interrupt"));
-    } else if (k.readPtr(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
+    if (ip == k.symbol("_start")) {
       k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
           + k.comm(task) + ") starts in user mode at _start"));
+    } else if (nr < 0 || !afterSyscall(k, ip)) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "pid " + k.pid(task)
+          + " returns to user mode from an interrupt"));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
           kstack.arch.x86_64.X86Entry.syscallName(k, nr), (int) x.reg("eax")));

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
+import kstack.profile.Feature;
 import kstack.profile.Profile;
 
 /**
@@ -19,20 +20,23 @@ final class I386Layouts {
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout ptRegs = ptRegs(p, t);
     m.put("pt_regs", ptRegs);
-    m.put("thread_info", StructLayout.builder("thread_info",
+    boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    m.put("thread_info", v26 ? threadInfo26(t) : StructLayout.builder("thread_info",
             "arch/x86/include/asm/thread_info.h@" + p.version() + ":55-58")
         .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
         .add("status", t.u32, "TS_* flags").build());
-    m.put("thread_struct", threadStruct(p, t));
+    m.put("thread_struct", v26 ? threadStruct26(p, t) : threadStruct(p, t));
     StructLayout frame = StructLayout.builder("inactive_task_frame",
             "arch/x86/include/asm/switch_to.h@" + p.version() + ":45-63 (CONFIG_X86_32)")
         .add("si", t.ulong).add("di", t.ulong, "kthread: fn arg")
         .add("bx", t.ulong, "kthread: fn").add("bp", t.ulong, "frame pointer of the switched-out context")
         .add("ret_addr", t.ulong, "where __switch_to returns: __schedule or ret_from_fork")
         .build();
-    m.put("inactive_task_frame", frame);
-    m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
-        + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    if (!v26) {
+      m.put("inactive_task_frame", frame);
+      m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
+          + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    }
     StructLayout hw = hwTss(t);
     m.put("x86_hw_tss", hw);
     m.put("tss_struct", StructLayout.builder("tss_struct",
@@ -53,8 +57,11 @@ final class I386Layouts {
         "arch/x86/include/asm/ptrace.h@" + p.version() + " (CONFIG_X86_32)");
     String[][] f = {
         {"bx", "syscall arg 1"}, {"cx", "arg 2"}, {"dx", "arg 3"}, {"si", "arg 4"},
-        {"di", "arg 5"}, {"bp", "arg 6"}, {"ax", "return value (-ENOSYS until the call returns)"},
-        {"ds", ""}, {"es", ""}, {"fs", "__KERNEL_PERCPU in the kernel"}, {"gs", ""},
+        {"di", "arg 5"}, {"bp", "arg 6"}, {"ax", p.has(Feature.FORK_PASSES_REGS)
+            ? "return value (the syscall number until the call returns)"
+            : "return value (-ENOSYS until the call returns)"},
+        {"ds", ""}, {"es", ""}, {"fs", "the interrupted %fs (the kernel runs on __KERNEL_PERCPU)"},
+        {"gs", ""},
         {"orig_ax", "syscall number / ~vector"},
         {"ip", "hardware frame: return eip"}, {"cs", "hardware frame: code segment"},
         {"flags", "hardware frame: eflags"},
@@ -76,6 +83,41 @@ final class I386Layouts {
         .add("sp0", t.ulong, "ring-0 stack top: TSS.sp0 while this task runs")
         .add("sp", t.ulong, "kernel esp saved by __switch_to_asm")
         .add("sysenter_cs", t.ulong).add("fs", t.ulong).add("gs", t.ulong)
+        .build();
+  }
+
+  /**
+   * The 2.6.32 i386 thread_info, 72 bytes at the base of the stack
+   * (arch/x86/include/asm/thread_info.h@2.6.32:24-44; offsets re-computed with gcc -m32, research §3.1).
+   */
+  static StructLayout threadInfo26(Types t) {
+    return StructLayout.builder("thread_info", "arch/x86/include/asm/thread_info.h@2.6.32:24-44")
+        .add("task", t.ptrTo("task_struct"), "main task structure: current_thread_info()->task")
+        .add("exec_domain", t.voidp)
+        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
+        .add("status", t.ulong, "thread-synchronous flags")
+        .add("cpu", t.u32, "current CPU")
+        .add("preempt_count", t.s32, "0 => preemptable, <0 => BUG")
+        .add("addr_limit", t.ulong, "mm_segment_t: thread address space")
+        .add("restart_block", t.array(t.u32, 8), "struct restart_block")
+        .add("sysenter_return", t.voidp)
+        .add("previous_esp", t.ulong, "irq_ctx only: the esp of the interrupted context")
+        .add("uaccess_err", t.s32)
+        .build();
+  }
+
+  /**
+   * The 2.6.32 i386 thread_struct head (processor.h@2.6.32:425-470): tls_array, sp0, sp,
+   * sysenter_cs, then ip (the resume address switch_to saves), gs.
+   */
+  static StructLayout threadStruct26(Profile p, Types t) {
+    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h@2.6.32:425-470")
+        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
+        .add("sp0", t.ulong, "ring-0 stack top: TSS.sp0 while this task runs")
+        .add("sp", t.ulong, "kernel esp saved by switch_to")
+        .add("sysenter_cs", t.ulong)
+        .add("ip", t.ulong, "where switch_to resumes this task: label 1 in schedule, or ret_from_fork")
+        .add("gs", t.ulong)
         .build();
   }
 

@@ -32,6 +32,12 @@ final class I386Process {
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
         .ret("return prev_p", x -> x.local("prev_p")).build());
     buildCopyThread(k);
+    buildStartThread(k);
+    X86Process.buildIdle(k);
+  }
+
+  /** start_thread (process_32.c@4.16.13 and @2.6.32:296-312): pt_regs aimed at the new program. */
+  static void buildStartThread(Kernel k) {
     k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
         .step("set_user_gs(regs, 0); regs->fs = 0; regs->ds = regs->es = regs->ss = __USER_DS; "
             + "regs->cs = __USER_CS; regs->ip = new_ip; regs->sp = new_sp; regs->flags = "
@@ -48,7 +54,6 @@ final class I386Process {
               put(k, x, r, "flags", I386.EFLAGS_IF);
             })
         .retVoid().build());
-    X86Process.buildIdle(k);
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {

@@ -38,11 +38,11 @@ final class I386Unwind {
       return "task";
     }
     if (running) {
-      long hard = k.readPtr(k.perCpu("hardirq_stack", cpu));
+      long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx" : "hardirq_stack", cpu));
       if (hard != 0 && in(a, hard, hard + k.threadSize)) {
         return "irq";
       }
-      long soft = k.readPtr(k.perCpu("softirq_stack", cpu));
+      long soft = k.readPtr(k.perCpu(arch.v26() ? "softirq_ctx" : "softirq_stack", cpu));
       if (soft != 0 && in(a, soft, soft + k.threadSize)) {
         return "softirq";
       }
@@ -87,6 +87,18 @@ final class I386Unwind {
           }
         }
       }
+    } else if (arch.v26() && neverRun(task)) {
+      out.add(frame(k.symbol("ret_from_fork"), "task", 0, "not yet run: its first switch_to will "
+          + "push thread.ip = ret_from_fork above thread.sp = its pt_regs"));
+      userPart(task, ptRegs, out);
+      return out;
+    } else if (arch.v26()) {
+      // switch_to pushed eflags, then ebp, and saved esp in thread.sp and its resume point in thread.ip
+      long sp = k.threadSp(task);
+      bp = word(sp);
+      long pc = k.taskRead(task, "thread.ip");
+      out.add(frame(pc, "task", sp, String.format("switched out: thread.sp 0x%x (saved ebp, eflags), "
+          + "thread.ip", sp)));
     } else {
       long sp = k.threadSp(task);
       bp = word(sp + k.off("inactive_task_frame", "bp"));
@@ -111,9 +123,11 @@ final class I386Unwind {
   }
 
   private void walk(long task, boolean running, int cpu, long bp, long ptRegs, List<Frame> out) {
-    long last = ptRegs - 8;
+    // the record of the function system_call (or ret_from_fork's kthread branch) called; a 2.6
+    // kernel thread runs its function from inside its unused pt_regs instead (kernel_thread_helper)
+    long last = arch.v26() && k.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
-      if ((bp & 0x80000000L) == 0) {
+      if (!arch.v26() && (bp & 0x80000000L) == 0) {
         long regs = bp | 0x80000000L;
         long cs = word(regs + k.off("pt_regs", "cs"));
         long ip = word(regs + k.off("pt_regs", "ip"));
@@ -143,9 +157,16 @@ final class I386Unwind {
       if (kind == null) {
         break;
       }
-      out.add(frame(word(bp + 4), kind, bp, ""));
+      long ret = word(bp + 4);
+      if (ret == 0) {
+        break; // head_32.S's fake return address: the outermost frame
+      }
+      out.add(frame(ret, kind, bp, ""));
       if (bp == last) {
         break;
+      }
+      if (arch.v26() && ENTRIES.contains(k.symbols.functionName(ret))) {
+        interrupted(task, running, cpu, bp + 8, out);
       }
       long next = word(bp);
       if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(kindOf(next, task, cpu, running))
@@ -156,6 +177,39 @@ final class I386Unwind {
     }
     if (bp == last) {
       userPart(task, ptRegs, out);
+    }
+  }
+
+  /** A 2.6 task that copy_thread prepared and no switch_to has resumed yet. */
+  private boolean neverRun(long task) {
+    return k.taskRead(task, "thread.ip") == k.symbol("ret_from_fork");
+  }
+
+  /** Entries that build pt_regs and call their handler with esp at them (2.6.32 has no marker). */
+  private static final java.util.Set<String> ENTRIES = java.util.Set.of("common_interrupt",
+      "apic_timer_interrupt", "nmi");
+
+  /**
+   * 2.6.32: the handler's frame record sits two words below the pt_regs its entry built. For a
+   * kernel-mode interruption, name the interrupted function (the frame-pointer chain, which goes on
+   * through the saved ebp, would skip it); kstack finds these pt_regs from the entry's return
+   * address, which 2.6.32's own unwinder does not do.
+   */
+  private void interrupted(long task, boolean running, int cpu, long regs, List<Frame> out) {
+    long cs = word(regs + k.off("pt_regs", "cs"));
+    if ((cs & 3) == 3) {
+      return;
+    }
+    long ip = word(regs + k.off("pt_regs", "ip"));
+    String where = kindOf(regs, task, cpu, running);
+    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+        String.format("interrupted kernel mode at %s; pt_regs at 0x%x", k.symbols.describeOrHex(ip),
+            regs)));
+    long sp = regs + k.off("pt_regs", "sp");
+    out.add(frame(ip, where == null ? "unknown" : where, 0, ""));
+    long slot = prologueSlot(ip, sp);
+    if (slot != 0) {
+      out.add(frame(word(slot), where == null ? "unknown" : where, 0, ""));
     }
   }
 
@@ -201,6 +255,12 @@ final class I386Unwind {
       }
     } else if (running) {
       low = ptRegs;
+    } else if (arch.v26() && neverRun(task)) {
+      low = k.threadSp(task);
+    } else if (arch.v26()) {
+      low = k.threadSp(task);
+      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
+      labels.put(low + 4, new String[] {"switch", "switch_to: saved eflags"});
     } else {
       low = k.threadSp(task);
       for (Field f : k.struct("inactive_task_frame").fields()) {
@@ -208,7 +268,9 @@ final class I386Unwind {
             + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")});
       }
     }
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, ptRegs,
+    // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at
+    // the esp the iret to ring 0 left, pt_regs->sp's own address
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
         "saved ebp (frame record)", "return address -> ");
     return StackWords.list(k, task, low, labels, true);
   }

@@ -45,6 +45,12 @@ public final class X86Process {
         .call(k.profile.has(Feature.SCHEDULE_LOOP) ? "static_call(x86_idle)() = default_idle()"
             : "x86_idle() = default_idle()", "default_idle", null)
         .retVoid().build());
+    buildDefaultIdle(k);
+  }
+
+  /** default_idle: safe_halt() until something needs the CPU (arch/x86/kernel/process.c). */
+  public static void buildDefaultIdle(Kernel k) {
+    String idleSrc = "arch/x86/kernel/process.c";
     k.add(k.c("default_idle", idleSrc).params()
         .step("safe_halt(): sti; hlt — the CPU sleeps until something needs it", x -> {
           k.arch.irqEnable(x);

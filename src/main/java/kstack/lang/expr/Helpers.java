@@ -41,6 +41,12 @@ final class Helpers {
       }
       case "current_thread_info" -> {
         arity(c, 0);
+        if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
+          // thread_info.h@2.6.32:177-196: the stack pointer masked to THREAD_SIZE, as the kernel does
+          long sp = m.cpu(m.selectedCpu()).sp();
+          return new Value.Pointer(sp & -m.kernel().threadSize,
+              types.ptr(types.struct("thread_info", c.col())));
+        }
         return threadInfo(guard(c.col(), m::current), c.col());
       }
       case "task_thread_info" -> {
@@ -124,6 +130,10 @@ final class Helpers {
 
   /** A thread_info pointer: with THREAD_INFO_IN_TASK, the task's first member. */
   private Value threadInfo(long task, int col) {
+    if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
+      return new Value.Pointer(m.kernel().threadInfo(task),
+          types.ptr(types.struct("thread_info", col)));
+    }
     CType.Struct ts = types.struct("task_struct", col);
     if (!ts.layout().has("thread_info")) {
       throw new ExprError(col, "struct task_struct has no thread_info in the "

@@ -1,0 +1,158 @@
+package kstack.arch.i386;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.arch.PerCpuVar;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.layout.Types;
+import kstack.trace.Event;
+
+/**
+ * Boot on i386 at 2.6.32 (docs/research/i386-and-2.x.md §3.1; head_32.S@2.6.32:268-465,605,659):
+ * lss stack_start puts esp at the very top of init_thread_union, whose base holds init_task's
+ * thread_info; a fake 0 return address is pushed for the unwinder and initial_code
+ * (i386_start_kernel) is entered by a jmp. cpu_init loads TSS.sp0 from init_task's thread.sp0.
+ */
+final class I386Boot26 {
+  private I386Boot26() {}
+
+  static final String HEAD = "arch/x86/kernel/head_32.S";
+
+  static List<PerCpuVar> perCpuVars(Kernel k) {
+    Types t = k.t;
+    List<PerCpuVar> v = new ArrayList<>();
+    if (k.profile.config("4KSTACKS")) {
+      // DEFINE_PER_CPU_PAGE_ALIGNED(union irq_ctx, hardirq_stack / softirq_stack) (irq_32.c@2.6.32:64-65)
+      v.add(new PerCpuVar("hardirq_stack", t.array(t.u8, (int) k.threadSize), 4096,
+          "union irq_ctx: a thread_info at the base, the hardirq stack above it"));
+      v.add(new PerCpuVar("softirq_stack", t.array(t.u8, (int) k.threadSize), 4096,
+          "union irq_ctx for softirqs"));
+    }
+    v.add(new PerCpuVar("init_tss", t.struct(k.struct("tss_struct")), 64,
+        "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS (init_task.c@2.6.32:41)"));
+    v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
+        "= &init_task (cpu/common.c@2.6.32:1053)"));
+    v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
+        "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
+    v.add(new PerCpuVar("hardirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:61)"));
+    v.add(new PerCpuVar("softirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:62)"));
+    v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
+    v.add(new PerCpuVar("this_cpu_off", t.ulong, 4, "setup_percpu.c"));
+    return v;
+  }
+
+  /** stack_start = { init_thread_union + THREAD_SIZE, __BOOT_DS }; initial_code = i386_start_kernel. */
+  static void linkData(Kernel k, Linker l) {
+    Types t = k.t;
+    long code = l.object("initial_code", t.ulong, 4);
+    k.deferInit(() -> k.writePtr(code, k.symbol("i386_start_kernel")));
+    long stack = l.object("stack_start", t.array(t.ulong, 2), 4);
+    k.deferInit(() -> {
+      k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize);
+      k.writePtr(stack + 4, 0x18); // __BOOT_DS
+    });
+  }
+
+  static void initPerCpu(Kernel k, int cpu) {
+    long base = k.perCpuOffset(cpu);
+    k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+    // INIT_TSS (processor.h@2.6.32:928-938): sp0 = the top of init_stack, ss0, ss1, no io bitmap
+    I386Boot.initTss(k, base + k.symbol("init_tss"), k.symbol("init_stack") + k.threadSize);
+    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
+    k.writePtr(base + k.symbol("this_cpu_off"), base);
+  }
+
+  /**
+   * INIT_THREAD (processor.h@2.6.32:917-923): sp0 = the top of init_stack, with no 8-byte gap; and
+   * INIT_THREAD_INFO (thread_info.h@2.6.32:46-57) at the base of init_thread_union.
+   */
+  static void initThread(Kernel k, long initTask) {
+    k.taskWrite(initTask, "thread.sp0", k.symbol("init_stack") + k.threadSize);
+    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    long ti = k.symbol("init_thread_union");
+    k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+  }
+
+  static void powerOn(Kernel k, int cpu) {
+    I386Boot.powerOn(k, cpu, "init_tss");
+  }
+
+  static void build(Kernel k) {
+    k.add(k.asm("startup_32", HEAD)
+        .step("clear BSS; copy boot parameters; build the early page tables; enable paging "
+            + "(not modelled)", x -> { })
+        .step("jmp into the common tail", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());
+    k.add(k.asm("startup_32_smp", HEAD)
+        .step("(an AP arrives here from the trampoline; paging on)", x -> { })
+        .step("lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
+            + "boot CPU: the very top, no pt_regs gap)", x -> {
+              x.setSp(x.read(k.symbol("stack_start")));
+              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
+                  "esp = stack_start = 0x%x", x.sp())));
+            })
+        .step("pushl $0; popfl: clear EFLAGS", x -> {
+          x.push(0);
+          x.set("eflags", x.pop() | 0x2);
+        })
+        .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs; "
+            + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs", x -> I386Boot.perCpuSegments(k, x))
+        .step("xorl %eax, %eax; lldt %ax; cld; pushl $0: a fake return address for the unwinder",
+            x -> x.push(0))
+        .step("the first CPU keeps it; an AP reloads esp from stack_start (its idle task's "
+            + "thread.sp)", x -> {
+              if (x.cpu().id() != 0) {
+                x.setSp(x.read(k.symbol("stack_start")));
+              }
+            })
+        .step("jmp *(initial_code)", x -> x.jumpTo(x.read(k.symbol("initial_code")))).build());
+    k.add(k.c("i386_start_kernel", "arch/x86/kernel/head32.c").params()
+        .step("reserve_trampoline_memory(); reserve_early(kernel text and data); "
+            + "i386_default_early_setup() (not modelled)", x -> { })
+        .call("start_kernel()", "start_kernel", null)
+        .retVoid().build());
+    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+        .step("set_intr_gate()s for the exceptions; set_system_trap_gate(SYSCALL_VECTOR, "
+            + "&system_call): int $0x80 is allowed from ring 3", x -> { })
+        .call("cpu_init()", "cpu_init", null)
+        .retVoid().build());
+    k.add(k.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
+        .step("load_idt(&idt_descr); switch_to_new_gdt(cpu); curr->active_mm = &init_mm; "
+            + "enter_lazy_tlb()", x -> { })
+        .step("load_sp0(t, thread): TSS.sp0 = current->thread.sp0; set_tss_desc(cpu, t); "
+            + "load_TR_desc()", x -> {
+              long tss = I386Entry.fs(k, x, "init_tss");
+              x.set("tr_base", tss);
+              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
+                  k.taskRead(k.current(x), "thread.sp0"));
+            })
+        .retVoid().build());
+    k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+        .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "
+            + "vectors (interrupt[]) and the APIC vectors", x -> { })
+        .call("irq_ctx_init(smp_processor_id()) (irqinit.c@2.6.32:249)", "irq_ctx_init",
+            x -> new long[] {x.cpu().id()})
+        .retVoid().build());
+    buildSmp(k);
+  }
+
+  private static void buildSmp(Kernel k) {
+    String smp = "arch/x86/kernel/smpboot.c";
+    var cpuUp = k.c("native_cpu_up", smp).params("cpu", "idle")
+        .step("do_boot_cpu(apicid, cpu): per_cpu(current_task, cpu) = idle; "
+            + "stack_start.sp = (void *) idle->thread.sp; initial_code = start_secondary", x -> {
+              int cpu = (int) x.local("cpu");
+              long idle = x.local("idle");
+              k.writePtr(k.perCpu("current_task", cpu), idle);
+              x.write(k.symbol("stack_start"), k.threadSp(idle));
+              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+            })
+        .call("irq_ctx_init(cpu) (smpboot.c@2.6.32:755)", "irq_ctx_init",
+            x -> new long[] {x.local("cpu")})
+        .step("wakeup_secondary_cpu_via_init(): INIT/SIPI; the AP starts in startup_32_smp",
+            x -> k.cpu((int) x.local("cpu")).set("eip", k.symbol("startup_32_smp")));
+    k.add(I386Boot.waitOnline(k, cpuUp).build());
+    I386Boot.startSecondary(k, "cpu_idle()", new long[0]);
+  }
+}

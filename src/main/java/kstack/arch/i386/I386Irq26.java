@@ -1,0 +1,185 @@
+package kstack.arch.i386;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.trace.Event;
+
+/**
+ * i386 interrupts at 2.6.32 (docs/research/i386-and-2.x.md §3.8, §6): common_interrupt builds
+ * pt_regs where the CPU left it and calls do_IRQ, with no frame-pointer marker. Without
+ * CONFIG_4KSTACKS everything runs on the interrupted task's stack. With it, handle_irq's inline
+ * execute_on_irq_stack moves to this CPU's hardirq irq_ctx (unless already there), whatever mode
+ * was interrupted, copying the task pointer into the irq_ctx's own thread_info; do_softirq moves
+ * to the softirq irq_ctx (irq_32.c@2.6.32:78-213).
+ */
+final class I386Irq26 {
+  private I386Irq26() {}
+
+  static final String ENTRY = "arch/x86/kernel/entry_32.S";
+  static final String IRQ32 = "arch/x86/kernel/irq_32.c";
+
+  static void build(Kernel k) {
+    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
+      int vec = v;
+      stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
+          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+    }
+    k.add(stubs.build());
+    k.add(entry(k, k.asm("common_interrupt", ENTRY)
+        .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
+        "do_IRQ"));
+    k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~I386Irq.LOCAL_TIMER_VECTOR)),
+        "smp_apic_timer_interrupt"));
+    k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
+            .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",
+                x -> x.push(x.reg("eax"))), false)
+        .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
+        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
+        .step("jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
+    k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
+        .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
+        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .step("nmi_exit()", x -> { })
+        .retVoid().build());
+    k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
+        .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
+            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
+                x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
+                    + Long.toHexString(x.sp()))))
+        .retVoid().build());
+    k.add(k.asm("ret_from_intr", ENTRY)
+        .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
+        .branchIf("kernel", "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
+            + "andl $(X86_EFLAGS_VM | SEGMENT_RPL_MASK), %eax; cmpl $USER_RPL, %eax; jb resume_kernel",
+            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) != 3)
+        .globalLabel("resume_userspace")
+        .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
+            x -> k.arch.irqDisable(x))
+        .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending",
+            x -> k.needResched(k.current(x)))
+        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
+        .label("work")
+        .step("jmp work_pending", x -> x.jumpTo(k.symbol("work_pending")))
+        .label("kernel")
+        .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): preempt_count == 0, IF was on, "
+            + "need_resched?", x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x))
+                || (x.read(x.sp() + k.off("pt_regs", "flags")) & I386.EFLAGS_IF) == 0)
+        .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .label("norsch")
+        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
+    String irq = "arch/x86/kernel/irq.c";
+    k.add(k.c("do_IRQ", irq).params("regs").locals("vector")
+        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
+            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
+        .call("exit_idle(); irq_enter()", "irq_enter", null)
+        .call("irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "handle_irq",
+            x -> new long[] {x.local("vector"), x.local("regs")})
+        .call("irq_exit()", "irq_exit", null)
+        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
+    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+        .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
+        .call("irq_enter()", "irq_enter", null)
+        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .call("irq_exit()", "irq_exit", null)
+        .step("set_irq_regs(old_regs)", x -> { })
+        .retVoid().build());
+    kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    buildHandleIrq(k);
+    buildSoftirq(k);
+  }
+
+  private static kstack.exec.Routine entry(Kernel k, RoutineBuilder b, String handler) {
+    return I386Entry.saveAll(k, b, false)
+        .step("TRACE_IRQS_OFF; movl %esp, %eax: the pt_regs (no frame-pointer marker in 2.6.32)",
+            x -> x.set("eax", x.sp()))
+        .call("call " + handler, handler, x -> new long[] {x.reg("eax")})
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
+  }
+
+  private static boolean stacks4k(Kernel k) {
+    return k.profile.config("4KSTACKS");
+  }
+
+  private static void buildHandleIrq(Kernel k) {
+    RoutineBuilder b = k.c("handle_irq", IRQ32).params("irq", "regs")
+        .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off); "
+            + "desc = irq_to_desc(irq)", x -> { });
+    if (stacks4k(k)) {
+      b.branchIf("here", "if (!execute_on_irq_stack(overflow, desc, irq)) [inline]: curctx = "
+              + "current_thread_info(); irqctx = __get_cpu_var(hardirq_ctx); already on it?",
+              x -> (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, "hardirq_ctx")))
+          .step("isp = irqctx + sizeof(*irqctx); irqctx->tinfo.task = curctx->tinfo.task; "
+              + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
+              + "preempt_count; xchgl %ebx, %esp", x -> onCtx(k, x, "hardirq_ctx", "execute_on_irq_stack"))
+          .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
+              x -> k.symbol("handle_edge_irq"), x -> new long[] {x.local("irq")}, null)
+          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+          .ret("return true", x -> 1)
+          .label("here");
+    } else {
+      b.step("execute_on_irq_stack() is a stub without CONFIG_4KSTACKS (irq_32.c@2.6.32:190-193): "
+          + "stay on the task stack", x -> { });
+    }
+    k.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
+            "handle_edge_irq", x -> new long[] {x.local("irq")})
+        .ret("return true", x -> 1).build());
+    k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
+        .step(stacks4k(k) ? "hardirq_ctx = &per_cpu(hardirq_stack, cpu): tinfo.cpu = cpu, "
+                + "tinfo.preempt_count = HARDIRQ_OFFSET, tinfo.addr_limit = MAKE_MM_SEG(0); "
+                + "softirq_ctx = &per_cpu(softirq_stack, cpu) likewise, preempt_count 0"
+                : "(a no-op macro without CONFIG_4KSTACKS: asm/irq.h@2.6.32:27)",
+            x -> irqCtxInit(k, (int) x.local("cpu")))
+        .retVoid().build());
+  }
+
+  static void irqCtxInit(Kernel k, int cpu) {
+    if (!stacks4k(k)) {
+      return;
+    }
+    for (String n : new String[] {"hardirq", "softirq"}) {
+      long ctx = k.perCpu(n + "_stack", cpu);
+      k.writePtr(k.perCpu(n + "_ctx", cpu), ctx);
+      k.mem.write(ctx + k.off("thread_info", "cpu"), 4, cpu);
+      k.mem.write(ctx + k.off("thread_info", "preempt_count"), 4, n.equals("hardirq") ? 1 << 16 : 0);
+    }
+  }
+
+  /** The switch onto an irq_ctx: its thread_info gets the task and the old esp, esp its top. */
+  private static void onCtx(Kernel k, Exec x, String var, String who) {
+    long ctx = k.readPtr(I386Entry.fs(k, x, var));
+    long cur = x.sp() & -k.threadSize;
+    x.write(ctx + k.off("thread_info", "task"), x.read(cur + k.off("thread_info", "task")));
+    x.write(ctx + k.off("thread_info", "previous_esp"), x.sp());
+    x.set("ebx", x.sp());
+    x.setSp(ctx + k.threadSize);
+    k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
+        "onto the %s stack: esp = 0x%x; its thread_info's previous_esp = 0x%x",
+        var.substring(0, var.indexOf('_')), x.sp(), x.reg("ebx"))));
+  }
+
+  /**
+   * do_softirq: with 4KSTACKS the asmlinkage one of irq_32.c@2.6.32:159-188, which runs
+   * __do_softirq on the softirq irq_ctx; without, the generic one of kernel/softirq.c.
+   */
+  private static void buildSoftirq(Kernel k) {
+    RoutineBuilder b = k.c("do_softirq", stacks4k(k) ? IRQ32 : "kernel/softirq.c").params().asmlinkage()
+        .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
+            + "if (!local_softirq_pending()) goto out", x -> k.softirqPending(x.cpu().id()) == 0);
+    if (stacks4k(k)) {
+      b.step("curctx = current_thread_info(); irqctx = __get_cpu_var(softirq_ctx); "
+              + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
+              + "current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
+              x -> onCtx(k, x, "softirq_ctx", "do_softirq"))
+          .call("call *%edi = __do_softirq", "__do_softirq", null)
+          .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")));
+    } else {
+      b.call("__do_softirq() on the current stack", "__do_softirq", null);
+    }
+    k.add(b.label("out")
+        .step("local_irq_restore(flags)", x -> { })
+        .retVoid().build());
+  }
+}

@@ -1,0 +1,94 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+
+/**
+ * Process creation at 2.6.32 (kernel/fork.c@2.6.32; docs/research/i386-and-2.x.md §3.5): do_fork
+ * carries the parent's pt_regs down to copy_thread, dup_task_struct takes the stack with
+ * alloc_thread_info (a macro for __get_free_pages, so no frame) and copies the parent's
+ * thread_info into its base. The arch supplies sys_fork/sys_clone and kernel_thread.
+ */
+final class Fork26 {
+  private Fork26() {}
+
+  static final String SRC = "kernel/fork.c";
+
+  static void build(Kernel k) {
+    k.add(k.c("do_fork", SRC)
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
+        .locals("p", "nr")
+        .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, child_tidptr, "
+            + "NULL, trace)", "copy_process", x -> new long[] {x.local("clone_flags"),
+                x.local("stack_start"), x.local("regs"), x.local("stack_size"),
+                x.local("child_tidptr"), 0, 0})
+        .step("nr = task_pid_vnr(p)", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
+            x -> new long[] {x.local("p"), x.local("clone_flags")})
+        .ret("return nr", x -> x.local("nr")).build());
+    k.add(k.c("copy_process", SRC)
+        .params("clone_flags", "stack_start", "regs", "stack_size", "child_tidptr", "pid", "trace")
+        .locals("p")
+        .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
+            x -> new long[] {k.current(x)})
+        .step("p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER); p->flags |= PF_FORKNOEXEC", x -> {
+          long p = x.local("p");
+          k.taskWrite(p, "flags", k.taskRead(p, "flags") & ~Kernel.PF_IDLE & ~Kernel.PF_EXITING);
+        })
+        .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
+            + "nothing can wake it); set_task_cpu(p, smp_processor_id())", x -> {
+              long p = x.local("p");
+              k.setState(p, Kernel.TASK_RUNNING);
+              k.setTaskCpu(p, x.cpu().id());
+              k.taskWrite(p, "on_cpu", 0);
+              k.taskWrite(p, "on_rq", 0);
+              k.tiWrite(p, "flags", 0);
+            })
+        .step("copy_files(); copy_fs(); copy_sighand(); copy_signal(); copy_mm(): CLONE_VM shares "
+            + "current's mm, otherwise dup_mm copies it", x -> Fork.copyMmAndFilesOf(k, x,
+                x.local("p"), x.local("clone_flags")))
+        .call("copy_thread(clone_flags, stack_start, stack_size, p, regs)", "copy_thread",
+            x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
+                x.local("p"), x.local("regs")})
+        .step("pid = alloc_pid(); p->pid = pid_nr(pid); p->tgid = p->pid; p->real_parent = "
+            + "current; list_add_tail(&p->sibling, &p->real_parent->children); "
+            + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
+            x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff, x.local("pid")))
+        .ret("return p", x -> x.local("p")).build());
+    k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
+        .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",
+            x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")))
+        .step("ti = alloc_thread_info(tsk): __get_free_pages(THREAD_FLAGS, THREAD_ORDER), a "
+            + "THREAD_SIZE block aligned to its size", x -> x.setLocal("ti",
+                k.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x"
+                    + Long.toHexString(x.local("tsk")))))
+        .step("arch_dup_task_struct(tsk, orig): *tsk = *orig; tsk->stack = ti",
+            x -> {
+              k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
+              k.taskWrite(x.local("tsk"), "stack", x.local("ti"));
+            })
+        .step("setup_thread_stack(tsk, orig): *task_thread_info(tsk) = *task_thread_info(orig); "
+            + "task_thread_info(tsk)->task = tsk", x -> {
+              long tsk = x.local("tsk");
+              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
+                  k.struct("thread_info").size());
+              k.tiWrite(tsk, "task", tsk);
+            })
+        .step("clear_tsk_need_resched(tsk); stackend = end_of_stack(tsk); *stackend = "
+            + "STACK_END_MAGIC (just above thread_info)", x -> {
+              long tsk = x.local("tsk");
+              k.setNeedResched(tsk, false);
+              k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
+            })
+        .step("tsk->stack_canary = get_random_int(); atomic_set(&tsk->usage, 2)", x -> {
+          long tsk = x.local("tsk");
+          k.taskWrite(tsk, "stack_canary", Fork.canaryOf(k, tsk));
+          k.taskWrite(tsk, "usage", 2);
+        })
+        .ret("return tsk", x -> x.local("tsk")).build());
+  }
+
+  /** For fork_idle: copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, &init_struct_pid, 0). */
+  static long[] idleArgs(Exec x, long regs) {
+    return new long[] {Kernel.CLONE_VM, 0, regs, 0, 0, -1, 0};
+  }
+}

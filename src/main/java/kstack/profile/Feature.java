@@ -42,7 +42,8 @@ public enum Feature {
       "sym:do_fork,ptregs_*,sys_*,copy_thread,do_execve,do_sync_read,do_sync_write,do_pipe_flags,"
       + "kthread_create,_do_fork,copy_thread_tls,kernel_wait4,exec_binprm,do_execveat_common,__vfs_read,"
       + "__vfs_write,new_sync_read,new_sync_write,__do_pipe_flags,SyS_*,kthread_create_on_node,"
-      + "__kthread_create_on_node,alloc_thread_stack_node,put_task_stack,wait_for_completion_killable"),
+      + "__kthread_create_on_node,alloc_thread_stack_node,put_task_stack,wait_for_completion_killable;"
+      + "struct:kthread_create_info"),
   /**
    * 2.6: kernel_thread() is arch code that forges a pt_regs on the caller's stack and forks it;
    * the child starts in kernel_thread_helper; pid 1 reaches user space by an int $0x80 execve from

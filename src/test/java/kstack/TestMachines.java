@@ -10,6 +10,30 @@ import kstack.profile.Profile;
 public final class TestMachines {
   private TestMachines() {}
 
+  /**
+   * The x86_64 generations with thread_info inside task_struct (4.16, 6.x): the ones the x86_64
+   * mechanism tests are about; 2.6.32 has its own (X86Linux26Test).
+   */
+  public static java.util.List<Profile> x86_64ThreadInfoInTask() {
+    return kstack.profile.Profiles.of("x86_64").stream()
+        .filter(p -> p.has(kstack.profile.Feature.THREAD_INFO_IN_TASK)).toList();
+  }
+
+  /** A word of kernel memory. */
+  public static long word(Machine m, long addr) {
+    return m.kernel().readPtr(addr);
+  }
+
+  /** An expression's value, as {@code p} would compute it. */
+  public static long eval(Machine m, String e) {
+    return kstack.lang.expr.Expressions.eval(e, m).asLong();
+  }
+
+  /** The function names of a backtrace (pid null: the selected CPU's current task). */
+  public static java.util.List<String> functions(Machine m, Integer pid) {
+    return m.backtrace(pid).stream().map(kstack.machine.Frame::function).toList();
+  }
+
   /** One CPU, booted, with a user process sh (pid 3) current and waiting for a command. */
   public static Machine spawned(Profile p) {
     Machine m = Machine.create(p, 1);

@@ -10,12 +10,16 @@ public final class Arches {
 
   /** The architecture a profile runs on (i386 differs between its 2.6 and later generations). */
   public static Arch forProfile(kstack.profile.Profile p) {
-    return p.arch().equals("i386") ? new I386(p) : forName(p.arch());
+    return switch (p.arch()) {
+      case "i386" -> new I386(p);
+      case "x86_64" -> new X86_64(p);
+      default -> forName(p.arch());
+    };
   }
 
   public static Arch forName(String name) {
     return switch (name) {
-      case "x86_64" -> new X86_64();
+      case "x86_64" -> new X86_64(kstack.profile.Profiles.newest("x86_64").orElseThrow());
       case "arm64" -> new Arm64();
       case "i386" -> new I386(kstack.profile.Profiles.newest("i386").orElseThrow());
       default -> throw new IllegalArgumentException("unknown architecture " + name

@@ -85,9 +85,9 @@ public final class StackWords {
     List<StackWord> out = new ArrayList<>();
     int w = k.t.word;
     for (Field f : k.struct("thread_info").fields()) {
-      for (int at = 0; at < Math.max(w, f.size()); at += w) {
+      for (int at = 0; at < f.size(); at += w) {
         long a = stack + f.offset() + at;
-        long v = k.readPtr(a);
+        long v = k.mem.read(a, Math.min(w, f.size() - at));
         String note = "thread_info->" + f.name() + (at > 0 ? " +" + at : "");
         if (f.name().equals("task")) {
           note += v == task ? " (-> this task)" : " (not this task: overwritten!)";

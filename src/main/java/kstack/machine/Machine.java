@@ -179,15 +179,17 @@ public final class Machine implements ExecHost {
   }
 
   /**
-   * A returned register as the kernel reads it: on i386 a 32-bit word is shown negative only in
-   * the errno range (IS_ERR_VALUE: -4095..-1), so kernel pointers above 0x80000000 stay addresses.
+   * A returned register as the kernel reads it: negative only in the errno range (IS_ERR_VALUE:
+   * -4095..-1), so kernel pointers stay addresses (on i386 too, where they pass 0x80000000).
    */
-  private long signedWord(long v) {
-    if (arch.abi().wordSize() == 8) {
-      return v;
+  private String signedWord(long v) {
+    long w = arch.abi().wordSize() == 8 ? v : v & 0xffffffffL;
+    long err = arch.abi().wordSize() == 8 ? v : (int) w;
+    if (err >= -4095 && err < 0) {
+      return Long.toString(err);
     }
-    long w = v & 0xffffffffL;
-    return w >= 0xfffff001L ? (int) w : w;
+    // small results (counts, pids) in decimal; addresses, like gdb's pointers, in hex
+    return Long.compareUnsigned(w, 0x10000000L) < 0 ? Long.toString(w) : "0x" + Long.toHexString(w);
   }
 
   public Profile profile() {
@@ -494,8 +496,7 @@ public final class Machine implements ExecHost {
           c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
         }
         long rax = c.get(arch.registers().ret);
-        long shown = signedWord(rax);
-        return what + " returned " + shown + " (0x" + Long.toHexString(rax) + ")";
+        return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")";
       }
       if (kernel.taskRead(task, "exit_state") == Kernel.EXIT_ZOMBIE) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";

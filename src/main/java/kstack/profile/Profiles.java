@@ -21,6 +21,19 @@ public final class Profiles {
         x86_64Config(false));
   }
 
+  /**
+   * x86_64 at 2.6.32 (2.6.32.67): thread_info at the base of an 8 KiB stack, SYSCALL into
+   * system_call's partial frame, switch_to inline in schedule() (docs/research/i386-and-2.x.md §7).
+   */
+  public static Profile x86_64_2_6_32() {
+    return new Profile("x86_64", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
+        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ),
+        KernelConfig.builder()
+            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt; "
+                + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
+            .build());
+  }
+
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
   public static Profile x86_64_6_19() {
     return new Profile("x86_64", "6.x", "6.19", EnumSet.of(
@@ -104,7 +117,8 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_4_16(), x86_64_6_19(), i386_2_6_32(), i386_4_16(), arm64_4_16(),
+    return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_6_32(), i386_4_16(),
+        arm64_4_16(),
         arm64_6_19());
   }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The boot story of the seed articles, checked in simulated memory. */
 class BootTest {
   static List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
   private static long sym(Machine m, String name) {
@@ -110,7 +110,7 @@ class BootTest {
 
   @Test
   void onlyTheProfilesWithTheFeatureHaveTheOldNames() {
-    for (Profile p : Profiles.of("x86_64")) {
+    for (Profile p : kstack.TestMachines.x86_64ThreadInfoInTask()) {
       Machine m = Machine.create(p, 1);
       assertThat(m.symbols().has("_do_fork")).isEqualTo(p.has(Feature.DO_FORK));
       assertThat(m.symbols().has("kernel_clone")).isEqualTo(p.has(Feature.KERNEL_CLONE));

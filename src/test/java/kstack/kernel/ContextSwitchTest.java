@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** __switch_to_asm and __switch_to, checked in the bytes they leave behind. */
 class ContextSwitchTest {
   static List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
   @ParameterizedTest

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Kernel stack overflow: a guard page and a double fault, or silent corruption without one. */
 class OverflowTest {
   static java.util.List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
 

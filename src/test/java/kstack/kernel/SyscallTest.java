@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** A system call from a spawned task, checked byte by byte on the task's kernel stack. */
 class SyscallTest {
   static List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
   static Machine spawned(Profile p) {

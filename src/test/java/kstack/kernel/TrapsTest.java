@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** #DB and #MC: their IST stack when they interrupt the kernel, the task stack from user mode. */
 class TrapsTest {
   static List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
 

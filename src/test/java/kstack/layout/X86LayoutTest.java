@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Sizes and offsets from linux-facts.md §2, §6 and research §8 (computed there with gcc). */
 class X86LayoutTest {
   static List<Profile> profiles() {
-    return Profiles.of("x86_64");
+    return kstack.TestMachines.x86_64ThreadInfoInTask();
   }
 
   private static Map<String, StructLayout> structs(Profile p) {
@@ -89,7 +89,7 @@ class X86LayoutTest {
 
   @org.junit.jupiter.api.Test
   void taskStructKeepsThreadInfoFirstAndThreadLast() {
-    for (Profile p : Profiles.of("x86_64")) {
+    for (Profile p : kstack.TestMachines.x86_64ThreadInfoInTask()) {
       StructLayout t = structs(p).get("task_struct");
       assertThat(t.offset("thread_info")).isZero();
       assertThat(t.fields().get(t.fields().size() - 1).name()).isEqualTo("thread");

@@ -70,22 +70,7 @@ final class I386Irq26 {
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
-    String irq = "arch/x86/kernel/irq.c";
-    k.add(k.c("do_IRQ", irq).params("regs").locals("vector")
-        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
-        .call("exit_idle(); irq_enter()", "irq_enter", null)
-        .call("irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
-        .call("irq_exit()", "irq_exit", null)
-        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
-        .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
-        .call("irq_enter()", "irq_enter", null)
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
-        .call("irq_exit()", "irq_exit", null)
-        .step("set_irq_regs(old_regs)", x -> { })
-        .retVoid().build());
+    kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
     kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
     buildHandleIrq(k);
     buildSoftirq(k);

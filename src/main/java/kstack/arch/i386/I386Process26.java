@@ -129,21 +129,7 @@ final class I386Process26 {
             })
         .ret("if (error == 0) set_thread_flag(TIF_IRET) (never return through sysexit); "
             + "putname(filename); return error", x -> x.local("error")).build());
-    k.add(k.c("cpu_idle", SRC).params()
-        .step("boot_init_stack_canary(); current_thread_info()->status |= TS_POLLING", x -> { })
-        .label("loop")
-        .step("while (1) { tick_nohz_stop_sched_tick(1)", x -> { })
-        .label("check")
-        .branchIf("resched", "  while (!need_resched()) { check_pgt_cache(); local_irq_disable();",
-            x -> k.needResched(k.current(x)))
-        .call("    pm_idle() = default_idle()", "default_idle", null)
-        .jump("check", "  }")
-        .label("resched")
-        .step("  tick_nohz_restart_sched_tick(); preempt_enable_no_resched()", x -> { })
-        .call("  schedule()", "schedule", null)
-        .step("  preempt_disable()", x -> { })
-        .jump("loop", "}").build());
-    X86Process.buildDefaultIdle(k);
+    X86Process.buildCpuIdle26(k, SRC, "check_pgt_cache(); local_irq_disable();");
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {

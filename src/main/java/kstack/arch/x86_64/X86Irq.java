@@ -150,6 +150,28 @@ public final class X86Irq {
         .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
   }
 
+  /**
+   * do_IRQ and smp_apic_timer_interrupt at 2.6.32 (arch/x86/kernel/irq.c@2.6.32:226-251,
+   * apic/apic.c@2.6.32), shared by i386 and x86_64.
+   */
+  public static void buildDoIrq26(Kernel k) {
+    k.add(k.c("do_IRQ", "arch/x86/kernel/irq.c").params("regs").locals("vector")
+        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
+            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
+        .call("exit_idle(); irq_enter()", "irq_enter", null)
+        .call("irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "handle_irq",
+            x -> new long[] {x.local("vector"), x.local("regs")})
+        .call("irq_exit()", "irq_exit", null)
+        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
+    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+        .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
+        .call("irq_enter()", "irq_enter", null)
+        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .call("irq_exit()", "irq_exit", null)
+        .step("set_irq_regs(old_regs)", x -> { })
+        .retVoid().build());
+  }
+
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */
   private static void enterIrqStack(Kernel k, Exec x) {
     long oldRsp = x.sp() + 8;

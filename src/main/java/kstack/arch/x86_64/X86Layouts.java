@@ -19,12 +19,15 @@ final class X86Layouts {
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout ptRegs = ptRegs(t);
     m.put("pt_regs", ptRegs);
-    m.put("thread_info", threadInfo(p, t));
-    m.put("thread_struct", threadStruct(t));
-    StructLayout frame = inactiveTaskFrame(t);
-    m.put("inactive_task_frame", frame);
-    m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
-        + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    m.put("thread_info", v26 ? threadInfo26(t) : threadInfo(p, t));
+    m.put("thread_struct", v26 ? threadStruct26(t) : threadStruct(t));
+    if (!v26) {
+      StructLayout frame = inactiveTaskFrame(t);
+      m.put("inactive_task_frame", frame);
+      m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
+          + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
+    }
     StructLayout hwTss = hwTss(t);
     m.put("x86_hw_tss", hwTss);
     m.put("tss_struct", tss(p, t, hwTss));
@@ -80,6 +83,40 @@ final class X86Layouts {
         .add("sp", t.ulong, "kernel rsp saved by __switch_to_asm")
         .add("es", t.u16).add("ds", t.u16).add("fsindex", t.u16).add("gsindex", t.u16)
         .add("fsbase", t.ulong).add("gsbase", t.ulong)
+        .build();
+  }
+
+  /**
+   * The 2.6.32 thread_info at the base of the stack, 104 bytes on x86_64
+   * (arch/x86/include/asm/thread_info.h@2.6.32:26-43; linux-facts §3.4).
+   */
+  static StructLayout threadInfo26(Types t) {
+    return StructLayout.builder("thread_info", "arch/x86/include/asm/thread_info.h@2.6.32:26-43")
+        .add("task", t.ptrTo("task_struct"), "main task structure")
+        .add("exec_domain", t.voidp)
+        .add("flags", t.u32, "TIF_* flags: bit 3 TIF_NEED_RESCHED, bit 18 TIF_FORK")
+        .add("status", t.u32)
+        .add("cpu", t.u32)
+        .add("preempt_count", t.s32)
+        .add("addr_limit", t.ulong, "mm_segment_t")
+        .add("restart_block", t.array(t.u64, 6), "struct restart_block (48 bytes)")
+        .add("sysenter_return", t.voidp)
+        .add("uaccess_err", t.s32)
+        .build();
+  }
+
+  /**
+   * The 2.6.32 x86_64 thread_struct head (processor.h@2.6.32:425-470): tls_array, sp0 (the top),
+   * sp (saved by switch_to), usersp (the user rsp while switched out), selectors, fs and gs bases.
+   */
+  static StructLayout threadStruct26(Types t) {
+    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h@2.6.32:425-470")
+        .add("tls_array", t.array(t.u64, 3), "TLS descriptors")
+        .add("sp0", t.ulong, "the top of the stack: TSS.sp0 while this task runs")
+        .add("sp", t.ulong, "kernel rsp saved by switch_to: [rbp][rflags] above it")
+        .add("usersp", t.ulong, "old_rsp while switched out")
+        .add("es", t.u16).add("ds", t.u16).add("fsindex", t.u16).add("gsindex", t.u16)
+        .add("fs", t.ulong).add("gs", t.ulong)
         .build();
   }
 

@@ -48,6 +48,28 @@ public final class X86Process {
     buildDefaultIdle(k);
   }
 
+  /**
+   * cpu_idle, 2.6.32's idle loop, the same in process_32.c@2.6.32:85-122 and process_64.c@2.6.32:112:
+   * halt in pm_idle (= default_idle) until need_resched, then schedule().
+   */
+  public static void buildCpuIdle26(Kernel k, String src, String inner) {
+    k.add(k.c("cpu_idle", src).params()
+        .step("current_thread_info()->status |= TS_POLLING; boot_init_stack_canary()", x -> { })
+        .label("loop")
+        .step("while (1) { tick_nohz_stop_sched_tick(1)", x -> { })
+        .label("check")
+        .branchIf("resched", "  while (!need_resched()) { " + inner,
+            x -> k.needResched(k.current(x)))
+        .call("    pm_idle() = default_idle()", "default_idle", null)
+        .jump("check", "  }")
+        .label("resched")
+        .step("  tick_nohz_restart_sched_tick(); preempt_enable_no_resched()", x -> { })
+        .call("  schedule()", "schedule", null)
+        .step("  preempt_disable()", x -> { })
+        .jump("loop", "}").build());
+    buildDefaultIdle(k);
+  }
+
   /** default_idle: safe_halt() until something needs the CPU (arch/x86/kernel/process.c). */
   public static void buildDefaultIdle(Kernel k) {
     String idleSrc = "arch/x86/kernel/process.c";

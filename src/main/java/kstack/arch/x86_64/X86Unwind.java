@@ -51,6 +51,10 @@ final class X86Unwind {
     if (!running) {
       return new Stacks(new long[][] {taskRange}, new String[] {"task"});
     }
+    if (arch.v26()) {
+      return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu)},
+          new String[] {"task", "irq"});
+    }
     long entryTop = X86Boot.entryStackTop(k, cpu);
     long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
     long[][] r = new long[3 + X86Exceptions.IST.length][];
@@ -125,13 +129,25 @@ final class X86Unwind {
         if (slot != 0) {
           pc = k.mem.read64(slot);
           out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
-          if (slot == ptRegs - 8) {
+          if (slot == ptRegs - 8 && !arch.v26()) {
             // called straight from the entry code, whose rbp is not a frame: the kernel part ends
             userPart(task, ptRegs, out);
             return out;
           }
         }
       }
+    } else if (arch.v26() && (k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
+      out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, "task", 0, "not yet run: "
+          + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
+      userPart(task, ptRegs, out);
+      return out;
+    } else if (arch.v26()) {
+      // switch_to's SAVE_CONTEXT left [rbp][rflags] at thread.sp; it resumes at thread_return
+      long sp = k.threadSp(task);
+      bp = k.mem.read64(sp);
+      pc = k.symbol("thread_return");
+      out.add(new Frame("thread_return", pc, 0, "task", sp, String.format(
+          "switched out: thread.sp 0x%x (saved rbp, rflags); resumes at thread_return", sp)));
     } else {
       long sp = k.threadSp(task);
       bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
@@ -139,7 +155,7 @@ final class X86Unwind {
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
     }
-    walk(task, st, bp, ptRegs, out);
+    walk(task, st, bp, ptRegs, out, running, cpu);
     return out;
   }
 
@@ -149,8 +165,9 @@ final class X86Unwind {
    * context. The record just below the task's own pt_regs ends the kernel part; if those pt_regs
    * hold a user frame, the user stack follows.
    */
-  private void walk(long task, Stacks st, long bp, long ptRegs, List<Frame> out) {
-    long last = ptRegs - 16;
+  private void walk(long task, Stacks st, long bp, long ptRegs, List<Frame> out, boolean running,
+      int cpu) {
+    long last = arch.v26() ? -1 : ptRegs - 16; // 2.6.32: the walk ends at system_call or a stub
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if ((bp & 1) != 0) {
         long regs = bp - 1;
@@ -181,9 +198,28 @@ final class X86Unwind {
         break;
       }
       long ret = k.mem.read64(bp + 8);
+      if (arch.v26() && ret == 0) {
+        break; // head_64.S's and child_rip's fake return address
+      }
       out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), kind, bp, ""));
       if (bp == last) {
         break;
+      }
+      if (arch.v26()) {
+        String fn = k.symbols.functionName(ret);
+        if (SYSCALL_26.contains(fn)) {
+          userPart26(task, running, cpu, ptRegs, fn.startsWith("stub_"), out);
+          return;
+        }
+        if (fn.equals("common_interrupt") || fn.equals("apic_timer_interrupt")) {
+          // save_args linked rbp into pt_regs' rbx slot: the handler's saved rbp is regs + 40
+          long regs = k.mem.read64(bp) - 40;
+          if (interrupted26(regs, st, task, running, cpu, out)) {
+            return;
+          }
+          bp = k.mem.read64(regs + 40);
+          continue;
+        }
       }
       long next = k.mem.read64(bp);
       if (next != 0 && (next & 1) == 0 && kind.equals(st.kindOf(next))
@@ -195,6 +231,63 @@ final class X86Unwind {
     if (bp == last) {
       userPart(task, ptRegs, out);
     }
+  }
+
+  private static final java.util.Set<String> SYSCALL_26 = java.util.Set.of("system_call",
+      "system_call_fastpath", "stub_fork", "stub_clone", "stub_execve");
+
+  /**
+   * 2.6.32's interrupted context, found from the entry's return address (its unwinder has no
+   * marker); returns true when it was user mode and the walk is over.
+   */
+  private boolean interrupted26(long regs, Stacks st, long task, boolean running, int cpu,
+      List<Frame> out) {
+    long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
+    long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
+    String where = st.kindOf(regs);
+    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+        String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
+            : "kernel mode", k.symbols.describeOrHex(ip), regs)));
+    if ((cs & 3) == 3) {
+      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.off("pt_regs", "sp")),
+          out, false);
+      return true;
+    }
+    out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip),
+        where == null ? "task" : where, 0, ""));
+    Routine r = routineAt(ip);
+    long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+    if (r != null && r.kind() != Routine.Kind.ASM) {
+      int i = r.indexOf(ip);
+      long slot = i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 8 : 0;
+      if (slot != 0) {
+        // interrupted before its frame was built: its caller is found through rsp
+        long ret = k.mem.read64(slot);
+        out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret),
+            where == null ? "task" : where, 0, ""));
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The user part behind a 2.6.32 system call. The fast path saved only the argument registers:
+   * the user rsp is in old_rsp (thread.usersp while switched out), the user rbp in the first C
+   * frame's record; the stub paths completed pt_regs.
+   */
+  private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
+      List<Frame> out) {
+    if (k.taskRead(task, "mm") == 0) {
+      return;
+    }
+    long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
+    long usp = full ? k.mem.read64(ptRegs + k.off("pt_regs", "sp"))
+        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
+    long ubp = k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
+    out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs, String.format(
+        "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
+        full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
+    userFrames(task, uip, ubp, usp, out, false);
   }
 
   /** The task's own pt_regs, if they hold a user frame, and the user stack behind them. */
@@ -248,11 +341,17 @@ final class X86Unwind {
       }
     } else if (running) {
       low = ptRegs;
+    } else if (arch.v26()) {
+      low = k.threadSp(task);
+      if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
+        labels.put(low, new String[] {"switch", "switch_to: saved rbp"});
+        labels.put(low + 8, new String[] {"switch", "switch_to: saved rflags"});
+      }
     } else {
       low = k.threadSp(task);
       switchFrame(labels, low);
     }
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, ptRegs,
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
         "saved rbp (frame record)", "return address -> ");
     return StackWords.list(k, task, low, labels, true);
   }

@@ -36,6 +36,16 @@ public final class X86_64 implements Arch {
       List.of("rbx", "rbp", "r12", "r13", "r14", "r15")).hide("nmi_blocked");
   private final Abi abi = new X86Abi();
   private final Types types = new Types(8);
+  /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
+  private final boolean v26;
+
+  public X86_64(Profile p) {
+    this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+  }
+
+  boolean v26() {
+    return v26;
+  }
 
   @Override
   public String name() {
@@ -75,8 +85,9 @@ public final class X86_64 implements Arch {
   @Override
   public Map<String, Long> constants(Profile p) {
     Map<String, Long> c = new LinkedHashMap<>();
-    boolean kasan = p.config("KASAN");
-    long threadSize = 4096L << (2 + (kasan ? 1 : 0));
+    boolean kasan = p.optional("KASAN");
+    // 2.6.32: THREAD_ORDER 1 (page_64_types.h@2.6.32), IRQ_STACK_ORDER 2
+    long threadSize = p.has(Feature.THREAD_INFO_AT_BASE) ? 8192L : 4096L << (2 + (kasan ? 1 : 0));
     c.put("PAGE_SIZE", 4096L);
     c.put("THREAD_SIZE", threadSize);
     c.put("THREAD_ALIGN", threadSize);
@@ -88,12 +99,16 @@ public final class X86_64 implements Arch {
     c.put("__START_KERNEL", 0xffffffff81000000L);
     c.put("PAGE_OFFSET", p.has(Feature.TSS_IO_BITMAP_STRUCT)
         ? 0xffff888000000000L : 0xffff880000000000L);
-    c.put("VMALLOC_START", 0xffffc90000000000L);
+    c.put("VMALLOC_START", p.has(Feature.THREAD_INFO_AT_BASE) ? 0xffffc20000000000L
+        : 0xffffc90000000000L);
     c.put("MODULES_VADDR", 0xffffffffa0000000L);
     c.put("CPU_ENTRY_AREA_PER_CPU", 0xfffffe0000001000L);
     c.put("TASK_SIZE_MAX", 0x00007ffffffff000L);
     c.put("STACK_TOP", 0x00007ffffffff000L);
-    c.put("IRQ_STACK_SIZE", threadSize);
+    c.put("IRQ_STACK_SIZE", p.has(Feature.THREAD_INFO_AT_BASE) ? 16384L : threadSize);
+    if (p.has(Feature.THREAD_INFO_AT_BASE)) {
+      c.put("KERNEL_STACK_OFFSET", 40L); // 5*8: thread_info.h@2.6.32:200-229
+    }
     c.put("__USER_CS", USER_CS);
     c.put("__USER_DS", USER_DS);
     c.put("__KERNEL_CS", KERNEL_CS);
@@ -129,12 +144,18 @@ public final class X86_64 implements Arch {
    */
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {
+    if (p.has(Feature.FORK_PASSES_REGS)) {
+      return "sys_" + name; // no HAVE_SYSCALL_WRAPPERS on x86 2.6.32 (syscalls.h@2.6.32:297-318)
+    }
     return kstack.arch.SyscallWrappers.symbol("__x64", p.has(Feature.SYSCALL_PTREGS_WRAPPERS), name,
         nargs);
   }
 
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+    if (v26) {
+      return k.c(syscallSymbol(k.profile, name, params.length), source).params(params);
+    }
     String[] regNames = {"di", "si", "dx", "r10", "r8", "r9"};
     return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
         k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params, i -> regNames[i],
@@ -159,7 +180,12 @@ public final class X86_64 implements Arch {
   /** 4.16 x86 selects HAVE_COPY_THREAD_TLS: copy_thread_tls; 5.10+ copy_thread(p, args). */
   @Override
   public String copyThreadSymbol(Profile p) {
-    return p.has(Feature.KERNEL_CLONE) ? "copy_thread" : "copy_thread_tls";
+    return p.has(Feature.KERNEL_CLONE) || v26 ? "copy_thread" : "copy_thread_tls";
+  }
+
+  @Override
+  public void inlineSwitch(Kernel k, RoutineBuilder b) {
+    X86Process26.inlineSwitch(k, b);
   }
 
   @Override
@@ -175,6 +201,11 @@ public final class X86_64 implements Arch {
   /** DEFINE_PER_CPU(int, __preempt_count) (cpu/common.c@4.16.13:1460, @6.19:2222). */
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
+    if (v26) {
+      // current_thread_info() = kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE (even on the IRQ stack)
+      return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize
+          + k.off("thread_info", "preempt_count");
+    }
     return k.perCpu("__preempt_count", cpu);
   }
 
@@ -193,6 +224,18 @@ public final class X86_64 implements Arch {
 
   @Override
   public void buildRoutines(Kernel k) {
+    if (v26) {
+      X86Entry26.build(k);
+      X86Irq26.build(k);
+      X86Process26.build(k);
+      X86Boot26.build(k);
+      k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().ret("return -ENOSYS", x -> ENOSYS)
+          .build());
+      for (String n : new String[] {"fork", "clone", "execve"}) {
+        k.sysCallTable.put(syscallNumbers().get(n), "stub_" + n);
+      }
+      return;
+    }
     X86Entry.build(k);
     X86Irq.build(k);
     X86Exceptions.build(k);
@@ -202,12 +245,16 @@ public final class X86_64 implements Arch {
 
   @Override
   public void linkData(Kernel k, kstack.image.Linker l) {
+    if (v26) {
+      X86Boot26.linkData(k, l);
+      return;
+    }
     X86Boot.linkData(k, l);
   }
 
   @Override
   public List<kstack.arch.PerCpuVar> perCpuVars(Kernel k) {
-    return X86Boot.perCpuVars(k);
+    return v26 ? X86Boot26.perCpuVars(k) : X86Boot.perCpuVars(k);
   }
 
   /** Zero-based in 4.16 (vmlinux.lds.S@4.16.13:210-217), not in 6.19 (research §9.1). */
@@ -218,21 +265,33 @@ public final class X86_64 implements Arch {
 
   @Override
   public long perCpuAddress(Kernel k, String name) {
-    return X86Boot.perCpuMacro(k, name);
+    return v26 ? k.symbol(name) : X86Boot.perCpuMacro(k, name);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
+    if (v26) {
+      X86Boot26.initPerCpu(k, cpu);
+      return;
+    }
     X86Boot.initPerCpu(k, cpu);
   }
 
   @Override
   public void initThread(Kernel k, long initTask) {
+    if (v26) {
+      X86Boot26.initThread(k, initTask);
+      return;
+    }
     X86Boot.initThread(k, initTask);
   }
 
   @Override
   public void powerOn(Kernel k, int cpu) {
+    if (v26) {
+      X86Boot26.powerOn(k, cpu);
+      return;
+    }
     X86Boot.powerOn(k, cpu);
   }
 
@@ -312,8 +371,8 @@ public final class X86_64 implements Arch {
     var c = k.cpu(cpu);
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
-    int ist = X86Exceptions.istOf(vector);
-    long tss = k.perCpu("cpu_tss_rw", cpu);
+    int ist = v26 ? -1 : X86Exceptions.istOf(vector);
+    long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
     long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
         : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
     rsp &= -16L;
@@ -335,7 +394,7 @@ public final class X86_64 implements Arch {
     if (user) {
       c.set("ss", 0);
     }
-    String named = X86Exceptions.handlerName(k, vector);
+    String named = v26 ? null : X86Exceptions.handlerName(k, vector);
     c.set("rip", named != null ? k.symbol(named) : X86Irq.handlerAddress(k, vector));
     return named != null ? named : X86Irq.handler(k, vector);
   }
@@ -383,6 +442,9 @@ public final class X86_64 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
+    if (v26) {
+      return -1;
+    }
     return switch (name) {
       case "db" -> X86Traps.DB_VECTOR;
       case "mc" -> X86Traps.MC_VECTOR;
@@ -392,7 +454,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return List.of("db", "mc");
+    return v26 ? List.of() : List.of("db", "mc");
   }
 
   @Override
@@ -402,7 +464,8 @@ public final class X86_64 implements Arch {
 
   @Override
   public String noNmiReason() {
-    return null;
+    return v26 ? "the 2.6.32 x86_64 NMI entry (paranoid_entry on its IST stack) is not modelled "
+        + "yet; the 4.16 and 6.x profiles have it" : null;
   }
 
   @Override

@@ -42,10 +42,13 @@ final class Helpers {
       case "current_thread_info" -> {
         arity(c, 0);
         if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
-          // thread_info.h@2.6.32:177-196: the stack pointer masked to THREAD_SIZE, as the kernel does
-          long sp = m.cpu(m.selectedCpu()).sp();
-          return new Value.Pointer(sp & -m.kernel().threadSize,
-              types.ptr(types.struct("thread_info", c.col())));
+          // thread_info.h@2.6.32:168-229: i386 masks the stack pointer; x86_64 derives it from the
+          // per-CPU kernel_stack (+ KERNEL_STACK_OFFSET - THREAD_SIZE), right even on the IRQ stack
+          long ti = m.arch().name().equals("x86_64")
+              ? m.kernel().readPtr(m.perCpuAddress("kernel_stack", m.selectedCpu())) + 40
+                  - m.kernel().threadSize
+              : m.cpu(m.selectedCpu()).sp() & -m.kernel().threadSize;
+          return new Value.Pointer(ti, types.ptr(types.struct("thread_info", c.col())));
         }
         return threadInfo(guard(c.col(), m::current), c.col());
       }

@@ -1,11 +1,13 @@
 package kstack.arch.i386;
 
+import static kstack.TestMachines.eval;
+import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.kernel.Kernel;
-import kstack.lang.expr.Expressions;
 import kstack.machine.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
@@ -17,18 +19,6 @@ import org.junit.jupiter.api.Test;
 /** i386 at 2.6.32: thread_info at the stack base (docs/research/i386-and-2.x.md §3, §6, §8.2). */
 class I386Linux26Test {
   private static final Profile P = Profiles.i386_2_6_32();
-
-  private static long word(Machine m, long addr) {
-    return m.kernel().readPtr(addr);
-  }
-
-  private static long eval(Machine m, String e) {
-    return Expressions.eval(e, m).asLong();
-  }
-
-  private static List<String> functions(Machine m, Integer pid) {
-    return m.backtrace(pid).stream().map(Frame::function).toList();
-  }
 
   @Test
   void threadInfoSitsAtTheStackBaseAndPointsBackAtItsTask() {

@@ -1,0 +1,148 @@
+package kstack.arch.x86_64;
+
+import static kstack.TestMachines.eval;
+import static kstack.TestMachines.functions;
+import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.kernel.Kernel;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import kstack.trace.Event;
+import org.junit.jupiter.api.Test;
+
+/** x86_64 at 2.6.32: thread_info at the base of 8 KiB stacks (docs/research/i386-and-2.x.md §7). */
+class X86Linux26Test {
+  private static final Profile P = Profiles.x86_64_2_6_32();
+
+  private static Machine inWrite() {
+    Machine m = spawned(P);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    return m;
+  }
+
+  @Test
+  void threadInfoIs104BytesAtTheBaseOfAnEightKiBStack() {
+    Machine m = spawned(P);
+    long task = m.current();
+    long stack = m.kernel().stack(task);
+    assertThat(m.kernel().threadSize).isEqualTo(8192);
+    assertThat(m.struct("thread_info").size()).isEqualTo(104);
+    assertThat(word(m, stack)).isEqualTo(task);
+    assertThat(word(m, stack + 104)).isEqualTo(Kernel.STACK_END_MAGIC);
+    assertThat(m.taskPtRegs(task)).isEqualTo(stack + 8192 - 168);
+  }
+
+  @Test
+  void currentThreadInfoComesFromKernelStackAndPointsAtCurrent() {
+    Machine m = inWrite();
+    long task = m.current();
+    assertThat(word(m, m.perCpuAddress("kernel_stack", 0)))
+        .isEqualTo(m.kernel().stack(task) + 8192 - 40);
+    assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
+  }
+
+  @Test
+  void theSyscallFastPathSavesOnlyTheArgumentsAndKeepsTheUserRspInOldRsp() {
+    Machine m = spawned(P);
+    long userSp = m.cpu(0).get("rsp");
+    long regs = m.taskPtRegs(m.current());
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("y")));
+    assertThat(word(m, m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
+    assertThat(word(m, regs + m.struct("pt_regs").offset("bx")))
+        .as("call *sys_call_table's return address sits in the rbx slot")
+        .isEqualTo(m.symbol("system_call_fastpath") + 8);
+    assertThat(functions(m, null)).containsSubsequence("vfs_write", "sys_write",
+        "system_call_fastpath", "--- pt_regs ---", "main");
+  }
+
+  @Test
+  void cloneGoesThroughStubCloneWhichCompletesPtRegs() {
+    Machine m = spawned(P);
+    long userSp = m.cpu(0).get("rsp");
+    m.addBreakpoint("copy_thread");
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
+        "sys_clone", "stub_clone");
+    long regs = m.taskPtRegs(m.current());
+    assertThat(word(m, regs + m.struct("pt_regs").offset("sp"))).as("FIXUP_TOP_OF_STACK")
+        .isEqualTo(userSp);
+    assertThat(word(m, regs + m.struct("pt_regs").offset("cs"))).isEqualTo(X86_64.USER_CS);
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    long child = m.findTaskByVpid(4);
+    assertThat(m.kernel().threadSp(child)).isEqualTo(m.taskPtRegs(child));
+    assertThat(m.kernel().tiRead(child, "flags") & (1L << 18)).as("TIF_FORK").isNotZero();
+    assertThat(functions(m, 4)).startsWith("ret_from_fork");
+  }
+
+  @Test
+  void aSleepingTaskResumesAtThreadReturnWithRbpAndRflagsAtThreadSp() {
+    Machine m = spawned(P);
+    m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
+    assertThat(functions(m, 3)).containsSubsequence("thread_return", "do_nanosleep",
+        "sys_nanosleep", "system_call_fastpath");
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("rax")).isZero();
+  }
+
+  @Test
+  void kernelThreadsStartInChildRipRightBelowTheirPtRegs() {
+    Machine m = Machine.create(P, 1);
+    m.boot();
+    long t = m.findTaskByVpid(2);
+    long top = m.kernel().stack(t) + 8192;
+    assertThat(word(m, top - 176)).as("child_rip's fake return address").isZero();
+    assertThat(word(m, top - 184)).isEqualTo(m.symbol("child_rip") + 0xc);
+    assertThat(functions(m, 2)).containsSubsequence("thread_return", "kthreadd", "child_rip");
+  }
+
+  @Test
+  void pid1ExecsThroughKernelExecveFromPtRegsInsideItsStack() {
+    Machine m = Machine.create(P, 1);
+    Outcome o = m.boot();
+    assertThat(o.events()).extracting(Event::describe)
+        .anyMatch(s -> s.contains("kernel_execve built"));
+  }
+
+  @Test
+  void anInterruptFromUserModeRunsDoIrqOnTheIrqStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt).extracting(Frame::function).containsSubsequence("do_IRQ", "common_interrupt",
+        "--- pt_regs ---", "main");
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(word(m, m.perCpuAddress("irq_count", 0)) & 0xffffffffL).isEqualTo(0xffffffffL);
+  }
+
+  @Test
+  void anInterruptInKernelModeNamesTheInterruptedFunction() {
+    Machine m = inWrite();
+    m.deleteBreakpoints();
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("do_IRQ", "common_interrupt",
+        "--- pt_regs ---", "vfs_write", "sys_write");
+  }
+
+  @Test
+  void withoutGuardPagesARecursionOverwritesThreadInfo() {
+    Machine m = spawned(P);
+    long task = m.current();
+    assertThat(m.recurse(31).stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(word(m, m.kernel().stack(task))).isNotEqualTo(task);
+    assertThat(m.kernel().panicked()).isNull();
+  }
+}

@@ -85,6 +85,19 @@ public final class Profiles {
             .build());
   }
 
+  /**
+   * i386 at 6.19, the newest the sources allow: the per-CPU entry stack under TSS.sp0, __ia32_sys_
+   * pt_regs wrappers reached through ia32_sys_call, the generic entry code, kernel_clone
+   * (docs/research/i386-and-2.x.md §5).
+   */
+  public static Profile i386_6_19() {
+    return new Profile("i386", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
+        KERNEL_CLONE, INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER,
+        FORK_FRAME_ENCODED_BP, STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO,
+        TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS),
+        i386Config());
+  }
+
   private static KernelConfig i386Config() {
     return KernelConfig.builder()
         .option("VM86", false, "TOP_OF_KERNEL_STACK_PADDING becomes 16: room for the vm86 segment "
@@ -118,7 +131,7 @@ public final class Profiles {
 
   public static List<Profile> all() {
     return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_6_32(), i386_4_16(),
-        arm64_4_16(),
+        i386_6_19(), arm64_4_16(),
         arm64_6_19());
   }
 

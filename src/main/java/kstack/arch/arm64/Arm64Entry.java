@@ -315,21 +315,16 @@ final class Arm64Entry {
         .call("  el0_svc(regs)", "el0_svc", x -> new long[] {x.local("regs")})
         .label("abort")
         .retVoid().build());
-    k.add(k.c("el0_svc", ec).params("regs")
+    var svc = k.c("el0_svc", ec).params("regs")
         .step("arm64_enter_from_user_mode(regs) [inline]; fpsimd_syscall_enter() [inline]; "
             + "local_daif_restore(DAIF_PROCCTX)", x -> {
               entered(k, x, x.local("regs"));
               k.arch.irqEnable(x);
             })
-        .call("do_el0_svc(regs)", "do_el0_svc", x -> new long[] {x.local("regs")})
-        .branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: local_irq_disable(); "
-            + "work pending?", x -> {
-              k.arch.irqDisable(x);
-              return !k.needResched(k.current(x));
-            })
-        .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-            x -> new long[] {x.local("regs"), 0})
-        .label("nowork")
+        .call("do_el0_svc(regs)", "do_el0_svc", x -> new long[] {x.local("regs")});
+    k.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
+            + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
+            "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
     String sc = "arch/arm64/kernel/syscall.c";
     k.add(k.c("do_el0_svc", sc).params("regs")

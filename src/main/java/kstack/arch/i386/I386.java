@@ -48,9 +48,16 @@ public final class I386 implements Arch {
   private final Types types = new Types(4);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */
   private final boolean v26;
+  /** 6.19's entry stack, pt_regs wrappers, generic entry code and ret_from_fork_asm. */
+  private final boolean v6;
 
   public I386(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    this.v6 = p.has(Feature.IRQENTRY);
+  }
+
+  boolean v6() {
+    return v6;
   }
 
   @Override
@@ -112,6 +119,10 @@ public final class I386 implements Arch {
     c.put("__KERNEL_CS", KERNEL_CS);
     c.put("__KERNEL_DS", KERNEL_DS);
     c.put("__KERNEL_PERCPU", KERNEL_PERCPU);
+    if (p.has(Feature.IRQENTRY)) {
+      c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
+      c.put("ENTRY_STACK_SIZE", 4096L);
+    }
     return c;
   }
 
@@ -145,6 +156,9 @@ public final class I386 implements Arch {
     if (p.has(Feature.FORK_PASSES_REGS)) {
       return "sys_" + name;
     }
+    if (p.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
+      return I386Entry6.wrapperSymbol(name, nargs); // syscall_wrapper.h@6.19; nanosleep_time32
+    }
     return SyscallWrappers.symbol("__ia32", false, name, nargs);
   }
 
@@ -153,6 +167,11 @@ public final class I386 implements Arch {
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
     if (v26) {
       return k.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
+    }
+    if (v6) {
+      String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
+      return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), true, name,
+          source, params, i -> f[i], i -> k.off("pt_regs", f[i]));
     }
     return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), false, name,
         source, params, i -> "", i -> 0).asmlinkage();
@@ -175,7 +194,7 @@ public final class I386 implements Arch {
 
   @Override
   public String copyThreadSymbol(Profile p) {
-    return v26 ? "copy_thread" : "copy_thread_tls";
+    return v26 || v6 ? "copy_thread" : "copy_thread_tls";
   }
 
   @Override
@@ -225,8 +244,13 @@ public final class I386 implements Arch {
       I386Boot26.build(k);
       return;
     }
-    I386Entry.build(k);
-    I386Irq.build(k);
+    if (v6) {
+      I386Entry6.build(k);
+      I386Irq6.build(k);
+    } else {
+      I386Entry.build(k);
+      I386Irq.build(k);
+    }
     I386Process.build(k);
     I386Boot.build(k);
   }
@@ -317,7 +341,7 @@ public final class I386 implements Arch {
   @Override
   public void syscallInstruction(Exec x) {
     x.set("eip", x.nextPc());
-    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, v26);
+    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, handlerName(SYSCALL_VECTOR));
     x.jumpTo(x.reg("eip"));
   }
 
@@ -348,7 +372,7 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, v26);
+    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector));
   }
 
   /** Word access to kernel memory, from a step (Exec) or from outside one (Kernel). */
@@ -366,7 +390,7 @@ public final class I386 implements Arch {
    * only EFLAGS, CS, EIP. The gate clears IF; no alignment is done in 32-bit mode.
    */
   static String deliver(Cpu c, int vector, Words mem, WordWrites out,
-      java.util.function.ToLongFunction<String> symbol, boolean v26) {
+      java.util.function.ToLongFunction<String> symbol, String handler) {
     boolean user = (c.get("cs") & 3) == 3;
     long sp = c.get("esp");
     java.util.List<Long> frame = new java.util.ArrayList<>();
@@ -391,7 +415,6 @@ public final class I386 implements Arch {
     if (user) {
       c.set("ss", KERNEL_DS);
     }
-    String handler = v26 && vector == SYSCALL_VECTOR ? "system_call" : I386Irq.handler(vector);
     c.set("eip", symbol.applyAsLong(handler) + I386Irq.stubOffset(vector));
     return handler;
   }
@@ -449,6 +472,18 @@ public final class I386 implements Arch {
   @Override
   public int timerVector() {
     return I386Irq.LOCAL_TIMER_VECTOR;
+  }
+
+  /** The IDT entry of a vector in this generation. */
+  String handlerName(int vector) {
+    if (v6) {
+      return switch (vector) {
+        case I386Irq.NMI_VECTOR -> "asm_exc_nmi";
+        case I386Irq.LOCAL_TIMER_VECTOR -> "asm_sysvec_apic_timer_interrupt";
+        default -> I386Irq.handler(vector);
+      };
+    }
+    return v26 && vector == SYSCALL_VECTOR ? "system_call" : I386Irq.handler(vector);
   }
 
   /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */

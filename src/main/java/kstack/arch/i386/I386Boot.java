@@ -26,18 +26,26 @@ final class I386Boot {
   /** .data..percpu: the page-aligned TSS first, then the ordinary variables. */
   static List<PerCpuVar> perCpuVars(Kernel k) {
     Types t = k.t;
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     List<PerCpuVar> v = new ArrayList<>();
     CType task = t.ptrTo("task_struct");
     v.add(new PerCpuVar("cpu_tss_rw", t.struct(k.struct("tss_struct")), 4096,
-        "DEFINE_PER_CPU_PAGE_ALIGNED (process.c@4.16.13:50)"));
-    v.add(new PerCpuVar("current_task", task, 4, "= &init_task (cpu/common.c@4.16.13:1546)"));
-    v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4,
-        "= &init_thread_union + THREAD_SIZE (cpu/common.c@4.16.13:1551-1552)"));
-    v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cpu/common.c@4.16.13"));
-    v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
-        "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
-    v.add(new PerCpuVar("hardirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:55"));
-    v.add(new PerCpuVar("softirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:56"));
+        "DEFINE_PER_CPU_PAGE_ALIGNED (process.c@" + k.profile.version() + ")"));
+    v.add(new PerCpuVar("current_task", task, 4, "= &init_task"));
+    v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4, v6
+        ? "= TOP_OF_INIT_STACK (cpu/common.c@6.19:2225)"
+        : "= &init_thread_union + THREAD_SIZE (cpu/common.c@4.16.13:1551-1552)"));
+    v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cpu/common.c"));
+    if (v6) {
+      v.add(new PerCpuVar("__stack_chk_guard", t.ulong, 4, "cpu/common.c@6.19"));
+      v.add(new PerCpuVar("hardirq_stack_ptr", t.ptrTo("irq_stack"), 4, "irq_32.c@6.19"));
+      v.add(new PerCpuVar("softirq_stack_ptr", t.ptrTo("irq_stack"), 4, "irq_32.c@6.19"));
+    } else {
+      v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
+          "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
+      v.add(new PerCpuVar("hardirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:55"));
+      v.add(new PerCpuVar("softirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:56"));
+    }
     v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
     v.add(new PerCpuVar("this_cpu_off", t.ulong, 4, "setup_percpu.c"));
     return v;
@@ -49,6 +57,8 @@ final class I386Boot {
     long code = l.object("initial_code", t.ulong, 4);
     k.deferInit(() -> k.writePtr(code, k.symbol("i386_start_kernel")));
     long stack = l.object("initial_stack", t.ulong, 4);
+    // 4.16: init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - TOP_OF_KERNEL_STACK_PADDING;
+    // 6.19: __top_init_kernel_stack, the same address (head_32.S@6.19:489)
     k.deferInit(() -> k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize - 68
         - k.constant("TOP_OF_KERNEL_STACK_PADDING")));
   }
@@ -56,7 +66,14 @@ final class I386Boot {
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
     k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
-    k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union") + k.threadSize);
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+    k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union")
+        + k.threadSize - (v6 ? k.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
+    if (v6) {
+      long top = I386Entry6.entryStackTop(k, cpu);
+      k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", top - 4096,
+          4096, kstack.mem.Region.Kind.ENTRY_AREA));
+    }
     initTss(k, base + k.symbol("cpu_tss_rw"), SP0_POISON);
     k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
     k.writePtr(base + k.symbol("this_cpu_off"), base);
@@ -164,9 +181,11 @@ final class I386Boot {
   }
 
   private static void buildTrapInit(Kernel k) {
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(); idt_setup_traps(): vector 0x80 is a DPL-3 gate to "
-            + "entry_INT80_32", x -> { })
+            + "entry_INT80_32" + (v6 ? "; cpu_init_exception_handling(true): set_tss_desc(); "
+                + "load_TR_desc()" : ""), x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
     k.add(k.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
@@ -174,11 +193,20 @@ final class I386Boot {
             + "set_tss_desc(cpu, &get_cpu_entry_area(cpu)->tss.x86_tss); load_TR_desc(): TR = this "
             + "CPU's TSS. TSS.sp0 keeps its poison: the idle task never goes to user mode",
             x -> x.set("tr_base", I386Entry.fs(k, x, "cpu_tss_rw")))
+        .step(v6 ? "load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = the top of this "
+                + "CPU's entry stack, for good" : "(TSS.sp0 follows the running task from now on)",
+            x -> {
+              if (v6) {
+                x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"),
+                    I386Entry6.entryStackTop(k, x.cpu().id()));
+              }
+            })
         .retVoid().build());
     k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { })
-        .call("irq_ctx_init(smp_processor_id())", "irq_ctx_init", x -> new long[] {x.cpu().id()})
+        .call(v6 ? "irq_init_percpu_irqstack(smp_processor_id())" : "irq_ctx_init(smp_processor_id())",
+            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.cpu().id()})
         .retVoid().build());
   }
 
@@ -192,7 +220,10 @@ final class I386Boot {
               k.writePtr(k.perCpu("current_task", cpu), idle);
               k.writePtr(k.perCpu("cpu_current_top_of_stack", cpu), k.taskStackPage(idle) + k.threadSize);
             })
-        .call("do_boot_cpu(): irq_ctx_init(cpu)", "irq_ctx_init", x -> new long[] {x.local("cpu")})
+        .call(k.profile.has(kstack.profile.Feature.IRQENTRY)
+            ? "irq_init_percpu_irqstack(cpu) (the call site is not verified)"
+            : "do_boot_cpu(): irq_ctx_init(cpu)", k.profile.has(kstack.profile.Feature.IRQENTRY)
+            ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.local("cpu")})
         .step("initial_code = start_secondary; initial_stack = idle->thread.sp; send INIT/SIPI: the "
             + "AP starts in startup_32_smp", x -> {
               int cpu = (int) x.local("cpu");

@@ -130,6 +130,14 @@ final class I386Entry {
    * privileged. Any IRET ends NMI blocking. Going back to user mode, the task stack must be empty.
    */
   static void iret(Kernel k, Exec x) {
+    iret(k, x, false);
+  }
+
+  /**
+   * iret; onEntryStack: 6.19 returns to user mode from the per-CPU entry stack (TSS.sp0), whose
+   * top the frame must then end at, instead of the task stack's.
+   */
+  static void iret(Kernel k, Exec x, boolean onEntryStack) {
     x.set("nmi_blocked", 0);
     long regs = x.sp() - k.off("pt_regs", "ip");
     long ip = x.pop();
@@ -138,7 +146,9 @@ final class I386Entry {
     x.set("cs", cs);
     if ((cs & 3) == 3) {
       long task = k.current(x.cpu().id());
-      long expect = k.arch.taskTopOfStack(k, task);
+      long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
+          : k.arch.taskTopOfStack(k, task);
+      regs = onEntryStack ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
         k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
             "pid %d leaves for user mode from the pt_regs that kernel_execve's int $0x80 built at "

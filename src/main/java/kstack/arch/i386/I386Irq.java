@@ -76,12 +76,12 @@ final class I386Irq {
     X86Irq.buildPrepareExit(k);
     X86Irq.buildDoIrq(k);
     X86Irq.buildLocalApicTimer(k);
-    buildHandleIrq(k);
-    buildSoftirqStack(k);
+    buildHandleIrq(k, "handle_irq", "hardirq_stack");
+    buildSoftirqStack(k, "softirq_stack");
     k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
         .step("per_cpu(hardirq_stack, cpu) = page_address(alloc_pages_node(cpu_to_node(cpu), "
             + "THREADINFO_GFP, THREAD_SIZE_ORDER)); the same for softirq_stack",
-            x -> irqCtxInit(k, (int) x.local("cpu")))
+            x -> irqCtxInit(k, (int) x.local("cpu"), "hardirq_stack", "softirq_stack"))
         .retVoid().build());
   }
 
@@ -101,27 +101,26 @@ final class I386Irq {
   }
 
   /** irqctx stacks: alloc_pages of THREAD_SIZE, aligned to it (irq_32.c@4.16.13:111-130). */
-  static void irqCtxInit(Kernel k, int cpu) {
-    if (k.readPtr(k.perCpu("hardirq_stack", cpu)) != 0) {
+  static void irqCtxInit(Kernel k, int cpu, String hard, String soft) {
+    if (k.readPtr(k.perCpu(hard, cpu)) != 0) {
       return;
     }
-    k.writePtr(k.perCpu("hardirq_stack", cpu),
-        k.allocPagesAligned(k.threadSize, "hardirq stack of CPU " + cpu));
-    k.writePtr(k.perCpu("softirq_stack", cpu),
-        k.allocPagesAligned(k.threadSize, "softirq stack of CPU " + cpu));
+    k.writePtr(k.perCpu(hard, cpu), k.allocPagesAligned(k.threadSize, "hardirq stack of CPU " + cpu));
+    k.writePtr(k.perCpu(soft, cpu), k.allocPagesAligned(k.threadSize, "softirq stack of CPU " + cpu));
   }
 
   /** handle_irq with execute_on_irq_stack inlined (irq_32.c@4.16.13:72-106,149-163). */
-  private static void buildHandleIrq(Kernel k) {
-    k.add(k.c("handle_irq", IRQ32).params("desc", "regs")
+  /** handle_irq (4.16) / __handle_irq (6.19): execute_on_irq_stack inlined; var holds the stack. */
+  static void buildHandleIrq(Kernel k, String name, String var) {
+    k.add(k.c(name, IRQ32).params("desc", "regs")
         .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off)", x -> { })
         .branchIf("here", "if (user_mode(regs) || !execute_on_irq_stack(overflow, desc)): "
             + "from user mode, or already on this CPU's hardirq stack (curstk == irqstk)?", x ->
             k.arch.userModeRegs(k, x.local("regs"))
-                || (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, "hardirq_stack")))
+                || (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, var)))
         .step("execute_on_irq_stack [inline]: isp = irqstk + sizeof(*irqstk); prev_esp = "
             + "(u32 *)irqstk; *prev_esp = current_stack_pointer; xchgl %ebx, %esp",
-            x -> onStack(k, x, "hardirq_stack", "execute_on_irq_stack"))
+            x -> onStack(k, x, var, "execute_on_irq_stack"))
         .callVia("CALL_NOSPEC: desc->handle_irq(desc) = handle_edge_irq", x -> k.symbol("handle_edge_irq"),
             x -> new long[] {x.local("desc")}, null)
         .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
@@ -132,11 +131,11 @@ final class I386Irq {
         .ret("return true", x -> 1).build());
   }
 
-  private static void buildSoftirqStack(Kernel k) {
+  static void buildSoftirqStack(Kernel k, String var) {
     k.add(k.c("do_softirq_own_stack", IRQ32).params()
         .step("irqstk = __this_cpu_read(softirq_stack); isp = irqstk + sizeof(*irqstk); "
             + "*(u32 *)irqstk = current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
-            x -> onStack(k, x, "softirq_stack", "do_softirq_own_stack"))
+            x -> onStack(k, x, var, "do_softirq_own_stack"))
         .call("CALL_NOSPEC %edi = __do_softirq", "__do_softirq", null)
         .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")))
         .retVoid().build());
@@ -152,7 +151,8 @@ final class I386Irq {
     x.set("ebx", x.sp());
     x.setSp(irqstk + k.threadSize);
     k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
-        "onto the %s: esp = 0x%x, its lowest word links back to 0x%x", var.replace('_', ' '),
+        "onto the %s: esp = 0x%x, its lowest word links back to 0x%x",
+        var.replace("_ptr", "").replace('_', ' '),
         x.sp(), x.reg("ebx"))));
   }
 

@@ -21,13 +21,24 @@ final class I386Layouts {
     StructLayout ptRegs = ptRegs(p, t);
     m.put("pt_regs", ptRegs);
     boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
-    m.put("thread_info", v26 ? threadInfo26(t) : StructLayout.builder("thread_info",
-            "arch/x86/include/asm/thread_info.h@" + p.version() + ":55-58")
-        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
-        .add("status", t.u32, "TS_* flags").build());
+    StructLayout.Builder ti = StructLayout.builder("thread_info",
+        "arch/x86/include/asm/thread_info.h@" + p.version())
+        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED");
+    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+      ti.add("syscall_work", t.ulong, "SYSCALL_WORK_* flags");
+    }
+    ti.add("status", t.u32, "TS_* flags");
+    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+      ti.add("cpu", t.u32, "CONFIG_SMP: task_cpu(p) reads this");
+    }
+    m.put("thread_info", v26 ? threadInfo26(t) : ti.build());
     m.put("thread_struct", v26 ? threadStruct26(p, t) : threadStruct(p, t));
-    StructLayout frame = StructLayout.builder("inactive_task_frame",
-            "arch/x86/include/asm/switch_to.h@" + p.version() + ":45-63 (CONFIG_X86_32)")
+    StructLayout.Builder fb = StructLayout.builder("inactive_task_frame",
+        "arch/x86/include/asm/switch_to.h@" + p.version() + " (CONFIG_X86_32)");
+    if (p.has(Feature.IRQENTRY)) {
+      fb.add("flags", t.ulong, "6.19 saves eflags too (against AC leakage); X86_EFLAGS_FIXED when forked");
+    }
+    StructLayout frame = fb
         .add("si", t.ulong).add("di", t.ulong, "kthread: fn arg")
         .add("bx", t.ulong, "kthread: fn").add("bp", t.ulong, "frame pointer of the switched-out context")
         .add("ret_addr", t.ulong, "where __switch_to returns: __schedule or ret_from_fork")
@@ -39,11 +50,16 @@ final class I386Layouts {
     }
     StructLayout hw = hwTss(t);
     m.put("x86_hw_tss", hw);
-    m.put("tss_struct", StructLayout.builder("tss_struct",
-            "arch/x86/include/asm/processor.h@" + p.version() + ":339-363")
-        .add("x86_tss", t.struct(hw))
-        .add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1")
-        .aligned(4096).build());
+    StructLayout.Builder tss = StructLayout.builder("tss_struct",
+        "arch/x86/include/asm/processor.h@" + p.version()).add("x86_tss", t.struct(hw));
+    if (p.has(Feature.TSS_IO_BITMAP_STRUCT)) {
+      tss.add("io_bitmap", t.struct(StructLayout.builder("x86_io_bitmap", "processor.h@6.19:372-398")
+          .add("prev_sequence", t.u64).add("prev_max", t.u32)
+          .add("bitmap", t.array(t.ulong, 2049)).add("mapall", t.array(t.ulong, 2049)).build()));
+    } else {
+      tss.add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1");
+    }
+    m.put("tss_struct", tss.aligned(4096).build());
     return m;
   }
 

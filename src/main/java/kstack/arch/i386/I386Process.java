@@ -2,6 +2,7 @@ package kstack.arch.i386;
 
 import kstack.arch.x86_64.X86Process;
 import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
 /**
@@ -16,22 +17,36 @@ final class I386Process {
   static final String SRC = "arch/x86/kernel/process_32.c";
 
   static void build(Kernel k) {
-    k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
-        .step("switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
-            + "__switch_to_xtra() (not modelled)", x -> { })
-        .step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
-            + "where int $0x80 and interrupts from user mode will land", x -> {
-              long tss = I386Entry.fs(k, x, "cpu_tss_rw");
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
-                  k.taskRead(x.local("next_p"), "thread.sp0"));
-            })
-        .step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+    RoutineBuilder st = k.c("__switch_to", SRC).params("prev_p", "next_p")
+        .step(v6 ? "switch_fpu(prev_p, cpu); load_TLS(next, cpu) (not modelled)"
+            : "switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
+            + "__switch_to_xtra() (not modelled)", x -> { });
+    if (v6) {
+      st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
+          + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
+          x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"),
+              k.taskRead(x.local("next_p"), "thread.sp0")));
+    } else {
+      st.step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
+          + "where int $0x80 and interrupts from user mode will land", x -> {
+            long tss = I386Entry.fs(k, x, "cpu_tss_rw");
+            x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
+                k.taskRead(x.local("next_p"), "thread.sp0"));
+          });
+    }
+    k.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
             + "THREAD_SIZE)", x -> x.write(I386Entry.fs(k, x, "cpu_current_top_of_stack"),
                 k.taskStackPage(x.local("next_p")) + k.threadSize))
-        .step("lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write(current_task, next_p)",
+        .step((v6 ? "raw_cpu_write" : "lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write")
+            + "(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
         .ret("return prev_p", x -> x.local("prev_p")).build());
-    buildCopyThread(k);
+    if (v6) {
+      buildCopyThread6(k);
+    } else {
+      buildCopyThread(k);
+    }
     buildStartThread(k);
     X86Process.buildIdle(k);
   }
@@ -58,6 +73,72 @@ final class I386Process {
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {
     x.write(regs + k.off("pt_regs", field), v);
+  }
+
+  /**
+   * copy_thread (arch/x86/kernel/process.c@6.19:170-270) on X86_32: frame->bp = the encoded
+   * childregs (bit 31 clear), ret_addr = ret_from_fork_asm, flags = X86_EFLAGS_FIXED, thread.sp0 =
+   * childregs + 1; a kernel thread gets bx = fn, di = arg (kthread_frame_init).
+   */
+  private static void buildCopyThread6(Kernel k) {
+    int frameSize = k.struct("inactive_task_frame").size();
+    k.add(k.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
+        .locals("childregs", "frame")
+        .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, ...); frame = "
+            + "&fork_frame->frame", x -> {
+              long regs = k.arch.taskPtRegs(k, x.local("p"));
+              x.setLocal("childregs", regs);
+              x.setLocal("frame", regs - frameSize);
+            })
+        .step("frame->bp = encode_frame_pointer(childregs); frame->ret_addr = ret_from_fork_asm; "
+            + "p->thread.sp = fork_frame; p->thread.sp0 = childregs + 1; frame->flags = "
+            + "X86_EFLAGS_FIXED", x -> {
+              long f = x.local("frame");
+              long r = x.local("childregs");
+              x.write(f + k.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
+              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol("ret_from_fork_asm"));
+              x.write(f + k.off("inactive_task_frame", "flags"), 0x2);
+              k.taskWrite(x.local("p"), "thread.sp", f);
+              k.taskWrite(x.local("p"), "thread.sp0", r + 68);
+            })
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.isKthread(x.local("p")))
+        .step("  memset(childregs, 0, sizeof(struct pt_regs)); kthread_frame_init(frame, args->fn, "
+            + "args->fn_arg): frame->bx = fn, frame->di = arg", x -> kthreadFrame(k, x))
+        .ret("  return 0", x -> 0)
+        .label("user")
+        .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
+            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
+        .step("  *childregs = *current_pt_regs(); childregs->sp = 0; childregs->ip = 0; "
+            + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
+              long r = x.local("childregs");
+              k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
+              x.write(r + k.off("pt_regs", "sp"), 0);
+              x.write(r + k.off("pt_regs", "ip"), 0);
+              long f = x.local("frame");
+              x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
+              x.write(f + k.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
+            })
+        .ret("  return 0", x -> 0)
+        .label("plain")
+        .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
+            + "if (sp) childregs->sp = sp", x -> {
+              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              long r = x.local("childregs");
+              k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
+              x.write(r + k.off("pt_regs", "ax"), 0);
+              long sp = k.cloneArg(x, x.local("args"), "stack");
+              if (sp != 0) {
+                x.write(r + k.off("pt_regs", "sp"), sp);
+              }
+            })
+        .ret("return 0 (CLONE_SETTLS not modelled)", x -> 0).build());
+  }
+
+  private static void kthreadFrame(Kernel k, Exec x) {
+    k.mem.zero(x.local("childregs"), 68);
+    long f = x.local("frame");
+    x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
+    x.write(f + k.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
   }
 
   /**

@@ -38,11 +38,13 @@ final class I386Unwind {
       return "task";
     }
     if (running) {
-      long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx" : "hardirq_stack", cpu));
+      long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx"
+          : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack", cpu));
       if (hard != 0 && in(a, hard, hard + k.threadSize)) {
         return "irq";
       }
-      long soft = k.readPtr(k.perCpu(arch.v26() ? "softirq_ctx" : "softirq_stack", cpu));
+      long soft = k.readPtr(k.perCpu(arch.v26() ? "softirq_ctx"
+          : arch.v6() ? "softirq_stack_ptr" : "softirq_stack", cpu));
       if (soft != 0 && in(a, soft, soft + k.threadSize)) {
         return "softirq";
       }

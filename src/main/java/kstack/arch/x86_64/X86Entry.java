@@ -274,15 +274,10 @@ public final class X86Entry {
    */
   public static void buildReturnSlowpath416(Kernel k) {
     String src = "arch/x86/entry/common.c";
-    k.add(k.c("syscall_return_slowpath", src).params("regs")
-        .branchIf("nowork", "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
-            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", x -> {
-              k.arch.irqDisable(x);
-              return !k.needResched(k.current(x));
-            })
-        .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
-            x -> new long[] {x.local("regs"), 0})
-        .label("nowork")
+    k.add(kstack.arch.ExitWork.append(k, k.c("syscall_return_slowpath", src).params("regs"),
+            "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
+            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", "exit_to_usermode_loop",
+            "exit_to_usermode_loop(regs, cached_flags)")
         .retVoid().build());
     k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
         .label("loop")

@@ -1,0 +1,190 @@
+package kstack.arch.i386;
+
+import kstack.arch.SyscallWrappers;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+import kstack.trace.Event;
+
+/**
+ * i386 entry at 6.19 (docs/research/i386-and-2.x.md §5.3-5.5; entry_32.S@6.19): TSS.sp0 is the
+ * per-CPU entry stack, where the CPU leaves its frame; SAVE_ALL's SWITCH_TO_KERNEL_STACK copies the
+ * 68-byte pt_regs to the task stack (TSS.sp1 = thread.sp0, so again at top - 8 - 68) and
+ * SWITCH_TO_ENTRY_STACK copies it back before the iret. The system call goes do_int80_syscall_32 →
+ * ia32_sys_call → __ia32_sys_NAME(regs); __switch_to_asm saves eflags too (a 24-byte frame); a new
+ * task starts in ret_from_fork_asm and the C ret_from_fork.
+ */
+final class I386Entry6 {
+  private I386Entry6() {}
+
+  static final String ENTRY = "arch/x86/entry/entry_32.S";
+
+  /** The top of a CPU's entry stack (the simulator's own cpu_entry_area placement). */
+  static long entryStackTop(Kernel k, int cpu) {
+    return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x2000;
+  }
+
+  static void build(Kernel k) {
+    RoutineBuilder b = k.asm("entry_INT80_32", ENTRY)
+        .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, on the entry stack",
+            x -> x.push(x.reg("eax")));
+    saveAll(k, b, true)
+        .step("movl %esp, %eax: do_int80_syscall_32(regs)", x -> {
+          x.set("eax", x.sp());
+          I386Entry.entered(k, x);
+        })
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .globalLabel("restore_all_switch_stack")
+        .step(".Lsyscall_32_done: STACKLEAK_ERASE; restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: "
+            + "rep movsl the pt_regs to TSS.sp0 - PTREGS_SIZE, then esp there", x -> {
+              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"))
+                  - 68;
+              k.mem.copy(to, x.sp(), 68);
+              x.setSp(to);
+            })
+        .step("CHECK_AND_APPLY_ESPFIX; SWITCH_TO_USER_CR3 (no PTI); RESTORE_REGS pop=4: popl %ebx .. "
+            + "%eax, %ds, %es, %fs; the gs slot; addl $4, %esp", x -> {
+              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds",
+                  "es", "fs"}) {
+                x.set(r, x.pop());
+              }
+              x.setSp(x.sp() + 8);
+            })
+        .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
+    k.add(b.build());
+    String src = "arch/x86/entry/syscall_32.c";
+    RoutineBuilder d = k.c("do_int80_syscall_32", src).params("regs").locals("nr")
+        .step("nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
+            + "nr = syscall_enter_from_user_mode(regs, nr): local_irq_enable()", x -> {
+              k.arch.irqEnable(x);
+              x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
+            })
+        .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
+            "ia32_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
+        .step("regs->ax = returned value",
+            x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), x.retval()));
+    k.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
+        + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
+        "exit_to_user_mode_loop(regs, ti_work)")
+        .retVoid().build());
+    k.add(k.c("ia32_sys_call", src).params("regs", "nr")
+        .callVia("switch (nr) { case N: return __ia32_sys_NAME(regs); }", x -> target(k, x.local("nr")),
+            x -> new long[] {x.local("regs")}, null)
+        .ret("return ret", Exec::retval).build());
+    k.add(k.c("__ia32_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+        .ret("return -ENOSYS", x -> I386.ENOSYS).build());
+    buildSwitchToAsm(k);
+    buildRetFromFork(k);
+  }
+
+  /**
+   * 6.19's SAVE_ALL (entry_32.S@6.19:205-237): a 0 in the gs slot, fs (then __KERNEL_PERCPU), es,
+   * ds, ax, bp..bx; with switch_stacks, SWITCH_TO_KERNEL_STACK: from the entry stack, rep movsl the
+   * frame to TSS.sp1 - PTREGS_SIZE (TSS_entry2task_stack) and continue there.
+   */
+  static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
+    return saveAll(k, b, syscall, true);
+  }
+
+  static boolean onEntryStack(Kernel k, Exec x) {
+    return Long.compareUnsigned(entryStackTop(k, x.cpu().id()) - 1 - x.sp(), 4096) < 0;
+  }
+
+  static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall, boolean switchStacks) {
+    b.step("cld; pushl $0: the gs slot", x -> x.push(0))
+        .step("pushl %fs; movl $__KERNEL_PERCPU, %fs", x -> {
+          x.push(x.reg("fs"));
+          x.set("fs", I386.KERNEL_PERCPU);
+          x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+        });
+    for (String r : new String[] {"es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"}) {
+      if (r.equals("ax") && syscall) {
+        b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
+      } else {
+        String reg = r.length() == 2 && r.charAt(1) == 's' ? r : "e" + r;
+        b.step("pushl %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(reg)));
+      }
+    }
+    if (!switchStacks) {
+      return b.step("movl $__USER_DS, %ds/%es (no stack switch: SAVE_ALL_NMI)", x -> {
+        x.set("ds", I386.USER_DS);
+        x.set("es", I386.USER_DS);
+      });
+    }
+    return b.step("movl $__USER_DS, %ds/%es; SWITCH_TO_KERNEL_STACK: on the entry stack? copy the "
+        + "pt_regs to TSS.sp1 - PTREGS_SIZE, the task stack, and move there", x -> {
+          x.set("ds", I386.USER_DS);
+          x.set("es", I386.USER_DS);
+          if (onEntryStack(k, x)) {
+            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"));
+            k.mem.copy(sp1 - 68, x.sp(), 68);
+            x.setSp(sp1 - 68);
+          }
+        });
+  }
+
+  private static long target(Kernel k, long nr) {
+    String s = k.sysCallTable.get((int) nr);
+    return k.symbol(s == null ? "__ia32_sys_ni_syscall" : s);
+  }
+
+  /** __switch_to_asm (entry_32.S@6.19:672-715): eflags saved too, against AC leakage. */
+  private static void buildSwitchToAsm(Kernel k) {
+    RoutineBuilder b = k.asm("__switch_to_asm", ENTRY);
+    for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
+      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+    }
+    b.step("pushfl", x -> x.push(x.reg("eflags")))
+        .step("movl %esp, TASK_threadsp(%eax); movl TASK_threadsp(%edx), %esp", x -> {
+          k.taskWrite(x.reg("eax"), "thread.sp", x.sp());
+          x.setSp(k.threadSp(x.reg("edx")));
+        })
+        .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(__stack_chk_guard); "
+            + "FILL_RETURN_BUFFER", x -> {
+              long canary = k.taskRead(x.reg("edx"), "stack_canary");
+              x.set("ebx", canary);
+              x.write(I386Entry.fs(k, x, "__stack_chk_guard"), canary);
+            })
+        .step("popfl", x -> x.set("eflags", x.pop() | 0x2));
+    for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
+      b.step("popl %" + r, x -> x.set(r, x.pop()));
+    }
+    k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
+  }
+
+  /** ret_from_fork_asm (entry_32.S@6.19:726-741) and the C ret_from_fork (process.c@6.19:151-168). */
+  private static void buildRetFromFork(Kernel k) {
+    k.add(k.asm("ret_from_fork_asm", ENTRY)
+        .step("movl %esp, %edx (regs); pushl $.Lsyscall_32_done: a return address for the unwinder",
+            x -> {
+              x.set("edx", x.sp());
+              x.push(k.symbol("restore_all_switch_stack"));
+            })
+        .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
+          x.push(x.fp());
+          x.setFp(x.sp());
+        })
+        .call("movl %ebx, %ecx (fn); pushl %edi (fn_arg); call ret_from_fork; addl $4, %esp",
+            "ret_from_fork", x -> new long[] {x.reg("eax"), x.reg("edx"), x.reg("ebx"), x.reg("edi")})
+        .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
+        .step("RET: into .Lsyscall_32_done", x -> x.ret(x.pop())).build());
+    k.add(k.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
+        .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
+        .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
+        .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
+            x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
+        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), 0))
+        .label("user")
+        .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
+        .retVoid().build());
+  }
+
+  static void note(Kernel k, Exec x, String what) {
+    k.timeline.emit(new Event.Note(x.cpu().id(), "entry", what));
+  }
+
+  static String wrapperSymbol(String name, int nargs) {
+    return SyscallWrappers.symbol("__ia32", true, name.equals("nanosleep") ? "nanosleep_time32" : name,
+        nargs);
+  }
+}

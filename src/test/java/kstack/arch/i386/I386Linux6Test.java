@@ -1,0 +1,101 @@
+package kstack.arch.i386;
+
+import static kstack.TestMachines.functions;
+import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.api.Test;
+
+/** i386 at 6.19, the newest i386 (docs/research/i386-and-2.x.md §5). */
+class I386Linux6Test {
+  private static final Profile P = Profiles.i386_6_19();
+
+  private static long tss(Machine m, String field) {
+    return word(m, m.perCpuAddress("cpu_tss_rw", 0) + m.struct("tss_struct").offsetOfPath(field));
+  }
+
+  @Test
+  void tssSp0IsTheEntryStackAndSp1TheRunningTasksStackTop() {
+    Machine m = spawned(P);
+    long task = m.current();
+    assertThat(tss(m, "x86_tss.sp0")).isEqualTo(I386Entry6.entryStackTop(m.kernel(), 0));
+    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().taskRead(task, "thread.sp0"));
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + 8192 - 76);
+  }
+
+  @Test
+  void int80CopiesPtRegsFromTheEntryStackAndCallsThePtRegsWrapper() {
+    Machine m = spawned(P);
+    long userSp = m.cpu(0).get("esp");
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    long regs = m.taskPtRegs(m.current());
+    assertThat(word(m, regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
+    assertThat(functions(m, null)).containsSubsequence("vfs_write", "ksys_write",
+        "__ia32_sys_write", "ia32_sys_call", "do_int80_syscall_32", "entry_INT80_32", "main");
+    long entryTop = I386Entry6.entryStackTop(m.kernel(), 0);
+    assertThat(word(m, entryTop - 8)).as("the CPU's frame stays behind on the entry stack: esp")
+        .isEqualTo(userSp);
+  }
+
+  @Test
+  void nanosleepIsTheTime32Entry() {
+    Machine m = spawned(P);
+    m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
+    assertThat(functions(m, 3)).contains("__ia32_sys_nanosleep_time32", "do_nanosleep");
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
+
+  @Test
+  void theSwitchFrameIs24BytesWithEflagsFirst() {
+    Machine m = spawned(P);
+    assertThat(m.struct("inactive_task_frame").size()).isEqualTo(24);
+    assertThat(m.struct("inactive_task_frame").offset("flags")).isZero();
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long child = m.findTaskByVpid(4);
+    long frame = m.kernel().threadSp(child);
+    assertThat(word(m, frame)).as("X86_EFLAGS_FIXED").isEqualTo(2);
+    assertThat(word(m, frame + m.struct("inactive_task_frame").offset("ret_addr")))
+        .isEqualTo(m.symbol("ret_from_fork_asm"));
+    assertThat(word(m, frame + m.struct("inactive_task_frame").offset("bp")))
+        .as("encode_frame_pointer: pt_regs with bit 31 clear")
+        .isEqualTo(m.taskPtRegs(child) & 0x7fffffffL);
+  }
+
+  @Test
+  void deviceInterruptsMoveToTheHardirqStackOnlyFromKernelMode() {
+    Machine m = spawned(P);
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.backtrace(null)).noneMatch(f -> f.stack().equals("irq"));
+    m.deleteBreakpoints();
+    m.run();
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt).extracting(Frame::function).containsSubsequence("__handle_irq",
+        "__common_interrupt", "common_interrupt", "asm_common_interrupt", "--- pt_regs ---",
+        "vfs_write");
+  }
+
+  @Test
+  void theApicTimerRunsOnTheInterruptedStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("local_apic_timer_interrupt");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("task") || f.stack().equals("user"));
+    assertThat(functions(m, null)).containsSubsequence("__sysvec_apic_timer_interrupt",
+        "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt");
+  }
+}

@@ -18,7 +18,7 @@ public final class MemberNotes {
               ? "arch/arm64/Kconfig@" + p.version() + " selects THREAD_INFO_IN_TASK"
               : Feature.THREAD_INFO_IN_TASK.citation()) + "), so it has no "
           + "task pointer; current comes from " + current + ". The thread_info->task route is the "
-          + "2.6-era one");
+          + "2.6-era one (--kernel 2.6 keeps thread_info at the stack base)");
     }
     if (struct.equals("task_struct") && member.equals("state") && p.has(Feature.TASK_STATE_DUNDER)) {
       return Optional.of("renamed __state in 5.14 (" + Feature.TASK_STATE_DUNDER.citation() + ")");

@@ -236,6 +236,16 @@ class CliTest {
   }
 
   @Test
+  void diffBetweenI386TwoSixAndX8664SixListsTheStackShapeWithItsCauses() {
+    Run r = run("diff", "--a", "i386:2.6", "--b", "x86_64:6.x", "boot");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("THREAD_INFO_AT_BASE").contains("THREAD_INFO_IN_TASK")
+        .contains("struct pt_regs").contains("SIZEOF_PTREGS")
+        .contains("because: the architecture (i386 vs x86_64)")
+        .doesNotContain("no cited feature");
+  }
+
+  @Test
   void diffRejectsAnUnknownProfile() {
     Run r = run("diff", "--a", "x86_64:4.16", "--b", "sparc:1.0");
     assertThat(r.code()).isEqualTo(2);

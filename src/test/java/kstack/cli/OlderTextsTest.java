@@ -15,6 +15,17 @@ class OlderTextsTest {
   }
 
   @Test
+  void onTwoSixTheThreadInfoAtTheStackBasePointsAtCurrent() {
+    for (String arch : new String[] {"i386", "x86_64"}) {
+      CliTest.Run r = CliTest.run("run", "--arch", arch, "--kernel", "2.6", "-e", "boot", "-e",
+          "spawn sh", "-e", "p current_thread_info()->task == current", "-e",
+          "p (unsigned long)current_thread_info() == (unsigned long)current->stack");
+      assertThat(r.code()).as(arch).isZero();
+      assertThat(r.out()).contains("$1 = 1").contains("$2 = 1");
+    }
+  }
+
+  @Test
   void onArm64TheExplanationNamesSpEl0() {
     CliTest.Run r = CliTest.run("run", "--arch", "arm64", "-e", "boot", "-e",
         "p current_thread_info()->task");

@@ -44,10 +44,14 @@ final class Helpers {
         if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
           // thread_info.h@2.6.32:168-229: i386 masks the stack pointer; x86_64 derives it from the
           // per-CPU kernel_stack (+ KERNEL_STACK_OFFSET - THREAD_SIZE), right even on the IRQ stack
+          // in user mode: the thread_info the next entry will find (the stack below thread.sp0)
+          long sp = m.arch().inUserMode(m.kernel(), m.selectedCpu())
+              ? m.kernel().taskRead(guard(c.col(), m::current), "thread.sp0") - 1
+              : m.cpu(m.selectedCpu()).sp();
           long ti = m.arch().name().equals("x86_64")
               ? m.kernel().readPtr(m.perCpuAddress("kernel_stack", m.selectedCpu())) + 40
                   - m.kernel().threadSize
-              : m.cpu(m.selectedCpu()).sp() & -m.kernel().threadSize;
+              : sp & -m.kernel().threadSize;
           return new Value.Pointer(ti, types.ptr(types.struct("thread_info", c.col())));
         }
         return threadInfo(guard(c.col(), m::current), c.col());

@@ -60,7 +60,7 @@ public interface Arch {
    * the return register holds prev. Only generations that have it ask.
    */
   default void inlineSwitch(Kernel k, kstack.exec.RoutineBuilder b) {
-    throw new UnsupportedOperationException(name() + " has no inline switch_to");
+    throw new IllegalStateException(name() + " has no 2.6-era profile, so no inline switch_to");
   }
 
   /** What copy_process calls to forge the child's registers and first frames. */

@@ -22,6 +22,9 @@ final class X86Boot26 {
   static List<PerCpuVar> perCpuVars(Kernel k) {
     Types t = k.t;
     List<PerCpuVar> v = new ArrayList<>();
+    v.add(new PerCpuVar("exception_stacks", t.array(t.u8, 20480), 4096,
+        "DEFINE_PER_CPU_PAGE_ALIGNED: the IST stacks DF, NMI, DEBUG (8 KiB), MCE "
+            + "(cpu/common.c@2.6.32:1014-1020)"));
     v.add(new PerCpuVar("irq_stack_union", t.array(t.u8, (int) k.constant("IRQ_STACK_SIZE")), 4096,
         "DEFINE_PER_CPU_FIRST: the IRQ stack; gs_base[40] then the stack canary at %gs:40"));
     v.add(new PerCpuVar("init_tss", t.struct(k.struct("tss_struct")), 64,
@@ -122,9 +125,14 @@ final class X86Boot26 {
         .step("load the GDT and IDT; wrmsrl(MSR_GS_BASE, per_cpu offset); syscall_init(): "
             + "MSR_LSTAR = system_call", x -> x.set("lstar", k.symbol("system_call")))
         .step("t->x86_tss.ist[] = the tops of the exception stacks; load_sp0(t, &current->thread): "
-            + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> x.write(
-                X86Entry.gs(k, x, "init_tss") + k.offPath("tss_struct", "x86_tss.sp0"),
-                k.taskRead(k.current(x), "thread.sp0")))
+            + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
+              long tss = X86Entry.gs(k, x, "init_tss");
+              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), k.taskRead(k.current(x), "thread.sp0"));
+              for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
+                x.write(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * i,
+                    X86Nmi26.istTop(k, x.cpu().id(), i));
+              }
+            })
         .retVoid().build());
     k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "

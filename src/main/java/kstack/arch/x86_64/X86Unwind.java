@@ -52,8 +52,9 @@ final class X86Unwind {
       return new Stacks(new long[][] {taskRange}, new String[] {"task"});
     }
     if (arch.v26()) {
-      return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu)},
-          new String[] {"task", "irq"});
+      long nmiTop = X86Nmi26.istTop(k, cpu, 1);
+      return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu),
+          {nmiTop - X86Nmi26.SIZES[1], nmiTop}}, new String[] {"task", "irq", "exception"});
     }
     long entryTop = X86Boot.entryStackTop(k, cpu);
     long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
@@ -85,7 +86,9 @@ final class X86Unwind {
       if (f.stack().equals("exception")) {
         long at = f.frameAddr() != 0 ? f.frameAddr() : rsp;
         for (int i = 0; i < names.length; i++) {
-          long[] r = X86Exceptions.istStack(k, cpu, i);
+          long[] r = arch.v26()
+              ? new long[] {X86Nmi26.istTop(k, cpu, i) - X86Nmi26.SIZES[i], X86Nmi26.istTop(k, cpu, i)}
+              : X86Exceptions.istStack(k, cpu, i);
           if (Long.compareUnsigned(at - r[0], r[1] - r[0]) < 0) {
             name = names[i];
           }
@@ -211,6 +214,14 @@ final class X86Unwind {
           userPart26(task, running, cpu, ptRegs, fn.startsWith("stub_"), out);
           return;
         }
+        if (fn.equals("nmi")) {
+          // the NMI entry called do_nmi with rsp at its pt_regs: do_nmi's record is 16 below them
+          if (interrupted26(bp + 16, st, task, running, cpu, out)) {
+            return;
+          }
+          bp = k.mem.read64(bp);
+          continue;
+        }
         if (fn.equals("common_interrupt") || fn.equals("apic_timer_interrupt")) {
           // save_args linked rbp into pt_regs' rbx slot: the handler's saved rbp is regs + 40
           long regs = k.mem.read64(bp) - 40;
@@ -253,10 +264,11 @@ final class X86Unwind {
           out, false);
       return true;
     }
-    out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip),
-        where == null ? "task" : where, 0, ""));
-    Routine r = routineAt(ip);
     long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+    String on = st.kindOf(sp);
+    where = on == null ? "task" : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
+    out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
+    Routine r = routineAt(ip);
     if (r != null && r.kind() != Routine.Kind.ASM) {
       int i = r.indexOf(ip);
       long slot = i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 8 : 0;

@@ -229,6 +229,7 @@ public final class X86_64 implements Arch {
       X86Irq26.build(k);
       X86Process26.build(k);
       X86Boot26.build(k);
+      X86Nmi26.build(k);
       k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().ret("return -ENOSYS", x -> ENOSYS)
           .build());
       for (String n : new String[] {"fork", "clone", "execve"}) {
@@ -371,7 +372,7 @@ public final class X86_64 implements Arch {
     var c = k.cpu(cpu);
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
-    int ist = v26 ? -1 : X86Exceptions.istOf(vector);
+    int ist = v26 ? (vector == X86Exceptions.NMI_VECTOR ? 1 : -1) : X86Exceptions.istOf(vector);
     long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
     long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
         : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
@@ -394,7 +395,8 @@ public final class X86_64 implements Arch {
     if (user) {
       c.set("ss", 0);
     }
-    String named = v26 ? null : X86Exceptions.handlerName(k, vector);
+    String named = v26 ? (vector == X86Exceptions.NMI_VECTOR ? "nmi" : null)
+        : X86Exceptions.handlerName(k, vector);
     c.set("rip", named != null ? k.symbol(named) : X86Irq.handlerAddress(k, vector));
     return named != null ? named : X86Irq.handler(k, vector);
   }
@@ -464,8 +466,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public String noNmiReason() {
-    return v26 ? "the 2.6.32 x86_64 NMI entry (paranoid_entry on its IST stack) is not modelled "
-        + "yet; the 4.16 and 6.x profiles have it" : null;
+    return null;
   }
 
   @Override

@@ -138,6 +138,23 @@ class X86Linux26Test {
   }
 
   @Test
+  void anNmiRunsOnTheNmiIstStackWithItsPtRegsThereAndNoNestingProtocol() {
+    Machine m = inWrite();
+    m.deleteBreakpoints();
+    m.addBreakpoint("default_do_nmi");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long top = X86Nmi26.istTop(m.kernel(), 0, 1);
+    assertThat(m.cpu(0).get("rsp")).isBetween(top - 4096, top);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stackName()).isEqualTo("NMI stack");
+    assertThat(bt).extracting(Frame::function).containsSubsequence("do_nmi", "nmi",
+        "--- pt_regs ---", "vfs_write", "sys_write", "system_call_fastpath");
+    assertThat(m.kernel().symbols.get("repeat_nmi")).as("the nested-NMI protocol came in 3.3").isNull();
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
+
+  @Test
   void withoutGuardPagesARecursionOverwritesThreadInfo() {
     Machine m = spawned(P);
     long task = m.current();

@@ -142,9 +142,13 @@ final class X86Boot26 {
     k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
         .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; per_cpu(kernel_stack, cpu) = "
             + "task_stack_page(idle) + THREAD_SIZE - KERNEL_STACK_OFFSET; stack_start.sp = "
-            + "idle->thread.sp; initial_code = start_secondary; INIT/SIPI", x -> {
+            + "idle->thread.sp; initial_code = start_secondary; INIT/SIPI; "
+            + "clear_tsk_thread_flag(idle, TIF_FORK)", x -> {
               int cpu = (int) x.local("cpu");
               long idle = x.local("idle");
+              // smpboot.c@2.6.32:758: the idle task never returns through ret_from_fork, so its
+              // first thread_return must not take the TIF_FORK branch.
+              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
               k.writePtr(k.perCpu("current_task", cpu), idle);
               k.writePtr(k.perCpu("kernel_stack", cpu), k.taskStackPage(idle) + k.threadSize - 40);
               x.write(k.symbol("stack_start"), k.threadSp(idle));

@@ -162,4 +162,16 @@ class X86Linux26Test {
     assertThat(word(m, m.kernel().stack(task))).isNotEqualTo(task);
     assertThat(m.kernel().panicked()).isNull();
   }
+
+  @Test
+  void aSecondaryCpusIdleTaskResumesInItsIdleLoopBecauseDoBootCpuClearedTifFork() {
+    Machine m = Machine.create(P, 2);
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
+    m.selectCpu(1);
+    assertThat(m.spawn("sh").stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.syscall("exit", List.of(Machine.Arg.of(0))).stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(functions(m, null)).containsSubsequence("default_idle", "cpu_idle",
+        "start_secondary");
+  }
 }

@@ -212,23 +212,25 @@ final class I386Boot {
 
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+    // common_cpu_up and do_boot_cpu: smpboot.c@4.16.13:890-926, smpboot.c@6.19:881-924.
     var cpuUp = k.c("native_cpu_up", smp).params("cpu", "idle")
-        .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
-            + "per_cpu(cpu_current_top_of_stack, cpu) = task_stack_page(idle) + THREAD_SIZE", x -> {
+        .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle", x ->
+            k.writePtr(k.perCpu("current_task", (int) x.local("cpu")), x.local("idle")))
+        .call(v6 ? "irq_init_percpu_irqstack(cpu)" : "irq_ctx_init(cpu)",
+            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.local("cpu")})
+        .step("per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle): the end of its "
+            + "pt_regs, below the padding", x -> k.writePtr(
+                k.perCpu("cpu_current_top_of_stack", (int) x.local("cpu")),
+                k.arch.taskTopOfStack(k, x.local("idle"))))
+        .step("do_boot_cpu(): idle->thread.sp = task_pt_regs(idle); initial_code = "
+            + "start_secondary; initial_stack = idle->thread.sp; send INIT/SIPI: the AP starts in "
+            + "startup_32_smp on the idle task's stack, below where its pt_regs would be", x -> {
               int cpu = (int) x.local("cpu");
               long idle = x.local("idle");
-              k.writePtr(k.perCpu("current_task", cpu), idle);
-              k.writePtr(k.perCpu("cpu_current_top_of_stack", cpu), k.taskStackPage(idle) + k.threadSize);
-            })
-        .call(k.profile.has(kstack.profile.Feature.IRQENTRY)
-            ? "irq_init_percpu_irqstack(cpu) (the call site is not verified)"
-            : "do_boot_cpu(): irq_ctx_init(cpu)", k.profile.has(kstack.profile.Feature.IRQENTRY)
-            ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.local("cpu")})
-        .step("initial_code = start_secondary; initial_stack = idle->thread.sp; send INIT/SIPI: the "
-            + "AP starts in startup_32_smp", x -> {
-              int cpu = (int) x.local("cpu");
+              k.taskWrite(idle, "thread.sp", k.arch.taskPtRegs(k, idle));
               x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
-              x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+              x.write(k.symbol("initial_stack"), k.threadSp(idle));
               k.cpu(cpu).set("eip", k.symbol("startup_32_smp"));
             });
     k.add(waitOnline(k, cpuUp).build());

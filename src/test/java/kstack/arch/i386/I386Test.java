@@ -171,4 +171,20 @@ class I386Test {
     assertThat(o.events()).extracting(Event::describe)
         .anyMatch(s -> s.contains("onto the hardirq stack"));
   }
+
+  @Test
+  void anApStartsOnItsIdleTasksPtRegsAddressAndItsTopOfStackSkipsThePadding() {
+    for (var p : List.of(Profiles.i386_4_16(), Profiles.i386_6_19())) {
+      Machine m = Machine.create(p, 2);
+      m.addBreakpoint("start_secondary");
+      assertThat(m.boot().stop()).as(p.toString()).isEqualTo(Outcome.Stop.BREAKPOINT);
+      m.selectCpu(1);
+      long idle = m.current();
+      long top = m.kernel().stack(idle) + 8192;
+      assertThat(m.cpu(1).get("esp")).as("initial_stack = task_pt_regs(idle), less the call")
+          .isEqualTo(top - 8 - 68 - 4);
+      assertThat(word(m, m.perCpuAddress("cpu_current_top_of_stack", 1)))
+          .as("task_top_of_stack(idle)").isEqualTo(top - 8);
+    }
+  }
 }

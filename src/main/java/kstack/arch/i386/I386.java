@@ -50,10 +50,12 @@ public final class I386 implements Arch {
   private final boolean v26;
   /** 6.19's entry stack, pt_regs wrappers, generic entry code and ret_from_fork_asm. */
   private final boolean v6;
+  private final int timerVector;
 
   public I386(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.v6 = p.has(Feature.IRQENTRY);
+    this.timerVector = kstack.arch.x86_64.X86Irq.localTimerVector(p);
   }
 
   boolean v6() {
@@ -471,17 +473,16 @@ public final class I386 implements Arch {
 
   @Override
   public int timerVector() {
-    return I386Irq.LOCAL_TIMER_VECTOR;
+    return timerVector;
   }
 
   /** The IDT entry of a vector in this generation. */
   String handlerName(int vector) {
-    if (v6) {
-      return switch (vector) {
-        case I386Irq.NMI_VECTOR -> "asm_exc_nmi";
-        case I386Irq.LOCAL_TIMER_VECTOR -> "asm_sysvec_apic_timer_interrupt";
-        default -> I386Irq.handler(vector);
-      };
+    if (vector == timerVector) {
+      return v6 ? "asm_sysvec_apic_timer_interrupt" : "apic_timer_interrupt";
+    }
+    if (v6 && vector == I386Irq.NMI_VECTOR) {
+      return "asm_exc_nmi";
     }
     return v26 && vector == SYSCALL_VECTOR ? "system_call" : I386Irq.handler(vector);
   }

@@ -22,7 +22,6 @@ final class I386Irq {
   static final int NMI_VECTOR = 2;
   static final int FIRST_EXTERNAL_VECTOR = 0x20;
   static final int STUBS = 32;
-  static final int LOCAL_TIMER_VECTOR = 0xec;
 
   static void build(Kernel k) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
@@ -36,7 +35,7 @@ final class I386Irq {
         .step("ASM_CLAC; addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~LOCAL_TIMER_VECTOR)),
+        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
             .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),
@@ -173,9 +172,6 @@ final class I386Irq {
     if (vector == I386.SYSCALL_VECTOR) {
       return "entry_INT80_32";
     }
-    if (vector == LOCAL_TIMER_VECTOR) {
-      return "apic_timer_interrupt";
-    }
     if (vector >= FIRST_EXTERNAL_VECTOR && vector < FIRST_EXTERNAL_VECTOR + STUBS) {
       return "irq_entries_start";
     }
@@ -184,6 +180,7 @@ final class I386Irq {
 
   /** Where a vector's stub starts inside its entry (8 bytes per irq_entries_start stub). */
   static long stubOffset(int vector) {
-    return handler(vector).equals("irq_entries_start") ? 8L * (vector - FIRST_EXTERNAL_VECTOR) : 0;
+    return vector >= FIRST_EXTERNAL_VECTOR && vector < FIRST_EXTERNAL_VECTOR + STUBS
+        ? 8L * (vector - FIRST_EXTERNAL_VECTOR) : 0;
   }
 }

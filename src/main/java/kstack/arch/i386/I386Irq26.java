@@ -31,7 +31,7 @@ final class I386Irq26 {
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~I386Irq.LOCAL_TIMER_VECTOR)),
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86_64.X86Irq.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
             .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",

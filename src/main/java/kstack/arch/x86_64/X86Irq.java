@@ -21,7 +21,18 @@ public final class X86Irq {
   static final String ENTRY = "arch/x86/entry/entry_64.S";
   static final int FIRST_EXTERNAL_VECTOR = 0x20;
   static final int STUBS = 32;
-  static final int LOCAL_TIMER_VECTOR = 0xec;
+
+  /**
+   * LOCAL_TIMER_VECTOR, which moved down as vectors were added above it:
+   * arch/x86/include/asm/irq_vectors.h@2.6.32.67:104 (0xef), @4.16.13:111 (0xed), @6.19:98 (0xec).
+   */
+  public static int localTimerVector(kstack.profile.Profile p) {
+    return switch (p.kernel()) {
+      case "2.6" -> 0xef;
+      case "4.16" -> 0xed;
+      default -> 0xec;
+    };
+  }
 
   static void build(Kernel k) {
     if (k.profile.has(Feature.IRQENTRY)) {
@@ -56,7 +67,7 @@ public final class X86Irq {
         .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
         .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
     k.add(k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~LOCAL_TIMER_VECTOR))
+        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector(k.profile)))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
             x -> new long[] {x.reg("rdi")})
@@ -357,7 +368,7 @@ public final class X86Irq {
 
   /** The IDT: which entry a vector reaches. */
   static String handler(Kernel k, int vector) {
-    if (vector == LOCAL_TIMER_VECTOR) {
+    if (vector == localTimerVector(k.profile)) {
       return k.profile.has(Feature.IRQENTRY) ? "asm_sysvec_apic_timer_interrupt"
           : "apic_timer_interrupt";
     }
@@ -369,7 +380,7 @@ public final class X86Irq {
 
   static long handlerAddress(Kernel k, int vector) {
     long a = k.symbol(handler(k, vector));
-    if (vector != LOCAL_TIMER_VECTOR) {
+    if (vector != localTimerVector(k.profile)) {
       a += 8L * (vector - FIRST_EXTERNAL_VECTOR);
     }
     return a;

@@ -29,7 +29,7 @@ final class X86Irq26 {
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(interrupt(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.LOCAL_TIMER_VECTOR)),
+        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     k.add(k.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "

@@ -38,9 +38,11 @@ public final class X86_64 implements Arch {
   private final Types types = new Types(8);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
   private final boolean v26;
+  private final int timerVector;
 
   public X86_64(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    this.timerVector = X86Irq.localTimerVector(p);
   }
 
   boolean v26() {
@@ -482,7 +484,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public int timerVector() {
-    return X86Irq.LOCAL_TIMER_VECTOR;
+    return timerVector;
   }
 
   @Override

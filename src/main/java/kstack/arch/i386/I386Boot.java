@@ -114,11 +114,15 @@ final class I386Boot {
     k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
   }
 
-  /** head_32.S's segment loads: %fs = __KERNEL_PERCPU (base: this CPU's offset), %gs = canary. */
+  /**
+   * head_32.S's segment loads: %fs = __KERNEL_PERCPU (base: this CPU's offset); %gs =
+   * __KERNEL_STACK_CANARY up to 4.16, cleared on 6.19, whose stack protector no longer uses a
+   * segment (head_32.S@6.19:286-287).
+   */
   static void perCpuSegments(Kernel k, kstack.exec.Exec x) {
     x.set("fs", I386.KERNEL_PERCPU);
     x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-    x.set("gs", 0xe0);
+    x.set("gs", k.profile.has(kstack.profile.Feature.IRQENTRY) ? 0 : 0xe0);
     x.set("ds", I386.USER_DS);
     x.set("es", I386.USER_DS);
   }
@@ -166,7 +170,9 @@ final class I386Boot {
         .step("enable paging; addl $__PAGE_OFFSET, %esp: the virtual address of the same stack",
             x -> { })
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs: %fs reaches "
-            + "this CPU's per-CPU area; %gs = __KERNEL_STACK_CANARY", x -> perCpuSegments(k, x))
+            + "this CPU's per-CPU area; " + (k.profile.has(kstack.profile.Feature.IRQENTRY)
+            ? "xorl %eax, %eax; movl %eax, %gs" : "%gs = __KERNEL_STACK_CANARY"),
+            x -> perCpuSegments(k, x))
         .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null, null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");

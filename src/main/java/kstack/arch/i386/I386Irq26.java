@@ -64,10 +64,21 @@ final class I386Irq26 {
         .label("work")
         .step("jmp work_pending", x -> x.jumpTo(k.symbol("work_pending")))
         .label("kernel")
-        .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): preempt_count == 0, IF was on, "
-            + "need_resched?", x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x))
+        // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel
+        // is restore_nocheck).
+        .branchIf("norsch", "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); "
+            + "jnz restore_all", x -> {
+              k.arch.irqDisable(x);
+              return !k.profile.config("PREEMPT")
+                  || x.read(x.fp() + k.off("thread_info", "preempt_count"), 4) != 0;
+            })
+        .label("need_resched")
+        .branchIf("norsch", "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
+            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all",
+            x -> !k.needResched(k.current(x))
                 || (x.read(x.sp() + k.off("pt_regs", "flags")) & I386.EFLAGS_IF) == 0)
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .jump("need_resched", "jmp need_resched")
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
     kstack.arch.x86_64.X86Irq.buildDoIrq26(k);

@@ -51,14 +51,26 @@ final class I386Process {
     X86Process.buildIdle(k);
   }
 
-  /** start_thread (process_32.c@4.16.13 and @2.6.32:296-312): pt_regs aimed at the new program. */
+  /**
+   * start_thread: pt_regs aimed at the new program. 2.6.32 leaves regs->flags as the exec caller's
+   * (process_32.c@2.6.32.67:296-311); 4.16 sets it to X86_EFLAGS_IF and forces the IRET return
+   * (process_32.c@4.16.13:186-198); 6.19 clears the live %gs instead of regs->gs, since with no
+   * lazy-gs scheme the kernel never uses %gs (process_32.c@6.19:112-123).
+   */
   static void buildStartThread(Kernel k) {
+    boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
-        .step("set_user_gs(regs, 0); regs->fs = 0; regs->ds = regs->es = regs->ss = __USER_DS; "
-            + "regs->cs = __USER_CS; regs->ip = new_ip; regs->sp = new_sp; regs->flags = "
-            + "X86_EFLAGS_IF; force_iret()", x -> {
+        .step((v6 ? "loadsegment(gs, 0)" : "set_user_gs(regs, 0)") + "; regs->fs = 0; "
+            + "regs->ds = regs->es = regs->ss = __USER_DS; regs->cs = __USER_CS; regs->ip = "
+            + "new_ip; regs->sp = new_sp" + (v26 ? "; free_thread_xstate(current)"
+                : "; regs->flags = X86_EFLAGS_IF" + (v6 ? "" : "; force_iret()")), x -> {
               long r = x.local("regs");
-              put(k, x, r, "gs", 0);
+              if (v6) {
+                x.set("gs", 0);
+              } else {
+                put(k, x, r, "gs", 0);
+              }
               put(k, x, r, "fs", 0);
               put(k, x, r, "ds", I386.USER_DS);
               put(k, x, r, "es", I386.USER_DS);
@@ -66,7 +78,9 @@ final class I386Process {
               put(k, x, r, "cs", I386.USER_CS);
               put(k, x, r, "ip", x.local("new_ip"));
               put(k, x, r, "sp", x.local("new_sp"));
-              put(k, x, r, "flags", I386.EFLAGS_IF);
+              if (!v26) {
+                put(k, x, r, "flags", I386.EFLAGS_IF);
+              }
             })
         .retVoid().build());
   }

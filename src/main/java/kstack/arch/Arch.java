@@ -117,6 +117,20 @@ public interface Arch {
   /** The user-mode instructions of a libc system-call wrapper (nr into the arch register, trap). */
   void userSyscall(Exec x, int nr);
 
+  /**
+   * The user function of the vDSO that enters the kernel by the CPU's fast system-call
+   * instruction (i386: __kernel_vsyscall, through SYSENTER), or null where the model has none.
+   */
+  default String vdsoSyscallEntry() {
+    return null;
+  }
+
+  /**
+   * arch_setup_additional_pages() during exec: map the vDSO. Per-task effects (i386 2.6.32:
+   * thread_info->sysenter_return) happen here; the vDSO's code is part of the user image.
+   */
+  default void setupAdditionalPages(Kernel k, Exec x) {}
+
   /** The system-call instruction alone (SYSCALL on x86_64): the registers are already set. */
   void syscallInstruction(Exec x);
 

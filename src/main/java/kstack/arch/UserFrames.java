@@ -23,7 +23,11 @@ public final class UserFrames {
     int w = k.t.word;
     out.add(frame(k, pc, 0));
     Routine r = k.host().routineAt(pc);
-    if (r != null && r.kind() == Routine.Kind.USER && r.bodyStart() > 0) {
+    if (r != null && r.name().equals(k.arch.vdsoSyscallEntry())) {
+      // the vDSO's frameless entry: its return address sits above the words it has pushed so far,
+      // as its .eh_frame describes (vdso32/sysenter.S, vdso32/system_call.S)
+      out.add(frame(k, read(um, sp + (long) w * pushedBefore(r, r.indexOf(pc)), w), 0));
+    } else if (r != null && r.kind() == Routine.Kind.USER && r.bodyStart() > 0) {
       int i = r.indexOf(pc);
       long slot = i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + w : 0;
       if (slot != 0) {
@@ -42,6 +46,15 @@ public final class UserFrames {
       }
       bp = next;
     }
+  }
+
+  private static int pushedBefore(Routine r, int i) {
+    int n = 0;
+    for (int j = 0; j < i; j++) {
+      String t = r.insn(j).text();
+      n += t.startsWith("push") ? 1 : t.startsWith("pop") ? -1 : 0;
+    }
+    return n;
   }
 
   private static Frame frame(Kernel k, long pc, long at) {

@@ -103,6 +103,8 @@ final class Execve {
         .step("setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
             x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
         .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { })
+        .step("arch_setup_additional_pages(bprm, ...): map the vDSO", x ->
+            k.arch.setupAdditionalPages(k, x))
         .step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
             x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))))
         .call("start_thread(regs, elf_entry, bprm->p)", "start_thread",

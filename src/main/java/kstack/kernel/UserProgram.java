@@ -25,6 +25,7 @@ final class UserProgram {
       {"sched_yield"}};
 
   static void build(Kernel k) {
+    String vsys = k.arch.vdsoSyscallEntry();
     k.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)
         .step("xor %ebp, %ebp: the outermost frame", x -> x.setFp(0))
         .step("argc = *(long *)sp; argv = sp + sizeof(long)", x -> {
@@ -34,7 +35,7 @@ final class UserProgram {
         .call("call main", "main", x -> new long[] {x.arg(0), x.arg(1)})
         .call("exit(main's result)", "exit", x -> new long[] {x.retval()})
         .step("hlt (not reached)", Exec::stay).build());
-    k.add(k.user("main").params("argc", "argv")
+    var main = k.user("main").params("argc", "argv")
         .branchIf("init", "if (strcmp(basename(argv[0]), \"init\") == 0)",
             x -> Execve.basename(cstr(x, x.read(x.local("argv")))).equals("init"))
         .label("wait")
@@ -42,8 +43,14 @@ final class UserProgram {
         .label("sys")
         .step("syscall: the system call the debugger put in the registers (an inline syscall(2))",
             x -> k.arch.syscallInstruction(x))
-        .jump("wait", "jmp wait")
-        .label("init")
+        .jump("wait", "jmp wait");
+    if (vsys != null) {
+      main.label("vsys")
+          .callVia("call *%gs:SYSINFO: the C library's way in, " + vsys + " in the vDSO (the "
+              + "debugger put the system call in the registers)", x -> k.symbol(vsys), null, null)
+          .jump("wait", "jmp wait");
+    }
+    k.add(main.label("init")
         .call("return init_main()", "init_main", null)
         .ret("return 0", x -> 0).build());
     k.add(k.user("init_main").localArea("buf", 64).localArea("argv", 16).locals("n", "pid")

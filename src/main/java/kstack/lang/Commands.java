@@ -28,7 +28,8 @@ final class Commands {
       case "boot" -> noArgs(c, () -> s.outcome(cmd, m.boot()));
       case "spawn" -> s.outcome(cmd, m.spawn(name(c, "spawn NAME")));
       case "kthread" -> s.outcome(cmd, m.kthread(name(c, "kthread NAME")));
-      case "syscall" -> syscall(c, cmd);
+      case "syscall" -> syscall(c, cmd, false);
+      case "sysenter" -> syscall(c, cmd, true);
       case "call" -> userCall(c, cmd);
       case "break", "b" -> breakpoint(c, cmd);
       case "delete" -> noArgs(c, () -> {
@@ -321,7 +322,7 @@ final class Commands {
     return Result.of(cmd, text).with("pid", m.kernel().pid(task)).with("words", json);
   }
 
-  private Result syscall(Call c, String cmd) {
+  private Result syscall(Call c, String cmd, boolean viaVdso) {
     CallSyntax call = CallSyntax.parse(c);
     List<Machine.Arg> args = new ArrayList<>();
     for (CallSyntax.Arg a : call.args()) {
@@ -331,7 +332,8 @@ final class Commands {
         args.add(Machine.Arg.of(c.eval(a.text(), a.column()).asLong()));
       }
     }
-    Result r = s.outcome(cmd, m.syscall(call.name(), args));
+    Result r = s.outcome(cmd, viaVdso ? m.sysenter(call.name(), args)
+        : m.syscall(call.name(), args));
     var regs = m.arch().registers();
     return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
   }

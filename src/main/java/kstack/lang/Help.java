@@ -13,6 +13,7 @@ final class Help {
         "  spawn NAME              init forks and execs NAME; runs until it is in user mode",
         "  syscall NAME(ARGS)      the current user task makes a system call (getpid, read, write,",
         "                          pipe, pipe2, nanosleep, clone, fork, execve, exit, wait4, sched_yield)",
+        "  sysenter NAME(ARGS)     i386: the same through the vDSO's __kernel_vsyscall and SYSENTER",
         "  call FUNC(ARGS)         the current user task calls inner, middle, outer, sum8 or call8",
         "  kthread NAME            kernel code creates a kthread through kthreadd and wakes it",
         "  break SYMBOL | delete   stop before the first step of SYMBOL | remove all breakpoints",

@@ -57,6 +57,8 @@ public final class Machine implements ExecHost {
   private final long idleHaltPc;
   private final long userWaitPc;
   private final long userSyscallPc;
+  /** main's call of the vDSO's fast system-call entry; -1 where the arch has none. */
+  private final long userVsyscallPc;
   private int selected;
   private Goal pending;
   private int eventMark;
@@ -107,6 +109,7 @@ public final class Machine implements ExecHost {
     Routine main = code.at(symbols.get("main").address());
     this.userWaitPc = main.address(main.label("wait"));
     this.userSyscallPc = main.address(main.label("sys"));
+    this.userVsyscallPc = arch.vdsoSyscallEntry() == null ? -1 : main.address(main.label("vsys"));
     timeline.setRecording(true);
   }
 
@@ -408,20 +411,36 @@ public final class Machine implements ExecHost {
    * arguments to simple data are placed in the process's data page as the C library would.
    */
   public Outcome syscall(String name, List<Arg> args) {
+    return syscall(name, args, false);
+  }
+
+  /**
+   * A system call through the vDSO's fast entry (i386: __kernel_vsyscall and SYSENTER) instead of
+   * the inline trap instruction.
+   */
+  public Outcome sysenter(String name, List<Arg> args) {
+    if (userVsyscallPc < 0) {
+      throw new IllegalArgumentException(arch.name() + " has no SYSENTER entry in this model (its "
+          + "system calls use " + (arch.name().equals("x86_64") ? "SYSCALL" : "svc") + ": 'syscall')");
+    }
+    return syscall(name, args, true);
+  }
+
+  private Outcome syscall(String name, List<Arg> args, boolean viaVdso) {
     UserCalls.checkName(name);
     requireWaiting();
     long[] values = UserCalls.syscallArgs(this, name, args);
     if (!arch.syscallNumbers().containsKey(name)) {
       // as the C library does where the arch lacks the call: fork = clone(SIGCHLD), pipe = pipe2
       if (name.equals("fork")) {
-        return userCall("clone", new long[] {Kernel.SIGCHLD, 0, 0, 0, 0}, true);
+        return userCall("clone", new long[] {Kernel.SIGCHLD, 0, 0, 0, 0}, true, viaVdso);
       }
       if (name.equals("pipe")) {
-        return userCall("pipe2", new long[] {values[0], 0}, true);
+        return userCall("pipe2", new long[] {values[0], 0}, true, viaVdso);
       }
       throw new IllegalArgumentException(arch.name() + " has no system call " + name);
     }
-    return userCall(name, values, true);
+    return userCall(name, values, true, viaVdso);
   }
 
   /** The current user task calls one of its program's functions with integer arguments. */
@@ -431,7 +450,7 @@ public final class Machine implements ExecHost {
     if (UserCalls.isWrapper(function)) {
       throw new IllegalArgumentException("use 'syscall " + function + "(...)' for system calls");
     }
-    return userCall(function, v, false);
+    return userCall(function, v, false, false);
   }
 
   private void requireWaiting() {
@@ -453,14 +472,14 @@ public final class Machine implements ExecHost {
    * the trap is the one the process had) or a call of a user function (which pushes its return
    * address, as a call does).
    */
-  private Outcome userCall(String function, long[] args, boolean isSyscall) {
+  private Outcome userCall(String function, long[] args, boolean isSyscall, boolean viaVdso) {
     requireWaiting();
     int cpu = selected;
     Cpu c = cpus[cpu];
     long task = kernel.current(cpu);
     if (isSyscall) {
       arch.setSyscallRegisters(c, kernel.arch.syscallNumbers().get(function), args);
-      c.set(arch.registers().pc, userSyscallPc);
+      c.set(arch.registers().pc, viaVdso ? userVsyscallPc : userSyscallPc);
     } else {
       Symbol fn = symbols.get(function);
       Routine r = fn == null ? null : code.at(fn.address());
@@ -820,7 +839,7 @@ public final class Machine implements ExecHost {
     }
     requireWaiting();
     space().writeBytes(UserCalls.BUF, ("recurse=" + depth + "\0").getBytes(StandardCharsets.US_ASCII));
-    return userCall("finit_module", new long[] {-1, UserCalls.BUF, 0}, true);
+    return userCall("finit_module", new long[] {-1, UserCalls.BUF, 0}, true, false);
   }
 
   /** {@code nmi}: a non-maskable interrupt on the selected CPU, taken at once. */

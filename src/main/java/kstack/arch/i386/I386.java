@@ -41,9 +41,11 @@ public final class I386 implements Arch {
 
   private final RegisterSet regs = new RegisterSet(
       List.of("eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip", "eflags", "cs", "ss",
-          "ds", "es", "fs", "gs", "fs_base", "tr_base", "cr2", "cr3", "nmi_blocked"),
+          "ds", "es", "fs", "gs", "fs_base", "tr_base", "cr2", "cr3", "nmi_blocked",
+          "sysenter_cs", "sysenter_esp", "sysenter_eip"),
       "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
-      .hide("nmi_blocked").hide("fs_base").hide("tr_base");
+      .hide("nmi_blocked").hide("fs_base").hide("tr_base").hide("sysenter_cs")
+      .hide("sysenter_esp").hide("sysenter_eip");
   private final Abi abi = new I386Abi();
   private final Types types = new Types(4);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */
@@ -121,7 +123,7 @@ public final class I386 implements Arch {
     c.put("__KERNEL_CS", KERNEL_CS);
     c.put("__KERNEL_DS", KERNEL_DS);
     c.put("__KERNEL_PERCPU", KERNEL_PERCPU);
-    if (p.has(Feature.IRQENTRY)) {
+    if (!p.has(Feature.THREAD_INFO_AT_BASE)) {
       c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
       c.put("ENTRY_STACK_SIZE", 4096L);
     }
@@ -244,6 +246,7 @@ public final class I386 implements Arch {
       I386Process26.build(k);
       I386Process.buildStartThread(k);
       I386Boot26.build(k);
+      I386Sysenter.build(k);
       return;
     }
     if (v6) {
@@ -337,6 +340,32 @@ public final class I386 implements Arch {
     }
     x.set("eax", nr);
     syscallInstruction(x);
+  }
+
+  @Override
+  public String vdsoSyscallEntry() {
+    return I386Sysenter.VSYSCALL;
+  }
+
+  /** 2.6.32: thread_info->sysenter_return = the vDSO's SYSENTER_RETURN (vdso32-setup.c@2.6.32.67:363). */
+  @Override
+  public void setupAdditionalPages(Kernel k, Exec x) {
+    if (v26) {
+      k.tiWrite(k.current(x), "sysenter_return", k.symbol(I386Sysenter.landingPad(k)));
+    }
+  }
+
+  /**
+   * [ARCH] SYSENTER: CPL 0 with CS = IA32_SYSENTER_CS, SS = CS + 8, ESP = IA32_SYSENTER_ESP,
+   * EIP = IA32_SYSENTER_EIP; IF and VM cleared; nothing is pushed.
+   */
+  void sysenter(Exec x) {
+    long cs = x.reg("sysenter_cs");
+    x.set("cs", cs);
+    x.set("ss", cs + 8);
+    x.set("eflags", x.reg("eflags") & ~(EFLAGS_IF | (1L << 17)));
+    x.setSp(x.reg("sysenter_esp"));
+    x.jumpTo(x.reg("sysenter_eip"));
   }
 
   /** int $0x80: a software interrupt through the IDT's DPL-3 gate for vector 0x80. */

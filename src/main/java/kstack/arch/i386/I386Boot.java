@@ -63,13 +63,18 @@ final class I386Boot {
         - k.constant("TOP_OF_KERNEL_STACK_PADDING")));
   }
 
+  /** Where the model calls enable_sep_cpu, and where the kernel does. */
+  static final String SEP_TEXT = "enable_sep_cpu(): the SYSENTER MSRs (the kernel reaches it from "
+      + "identify_boot_cpu() and identify_secondary_cpu(); the model calls it here, once per CPU)";
+
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
     k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union")
         + k.threadSize - (v6 ? k.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
-    if (v6) {
+    {
+      // cpu_entry_area's entry stack: SYSENTER_ESP on 4.16, also TSS.sp0 on 6.19
       long top = I386Entry6.entryStackTop(k, cpu);
       k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", top - 4096,
           4096, kstack.mem.Region.Kind.ENTRY_AREA));
@@ -207,6 +212,7 @@ final class I386Boot {
                     I386Entry6.entryStackTop(k, x.cpu().id()));
               }
             })
+        .call(SEP_TEXT, "enable_sep_cpu", null)
         .retVoid().build());
     k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "

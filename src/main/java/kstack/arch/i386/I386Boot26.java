@@ -127,6 +127,7 @@ final class I386Boot26 {
               x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
                   k.taskRead(k.current(x), "thread.sp0"));
             })
+        .call(I386Boot.SEP_TEXT, "enable_sep_cpu", null)
         .retVoid().build());
     k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "

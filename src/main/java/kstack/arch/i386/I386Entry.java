@@ -46,12 +46,24 @@ final class I386Entry {
         .step("iret: pop eip, cs, eflags (and esp, ss when going back to user mode)", x -> iret(k, x))
         .build());
     String common = "arch/x86/entry/common.c";
-    k.add(k.c("do_int80_syscall_32", common).params("regs").locals("nr")
-        .step("enter_from_user_mode(); local_irq_enable(); do_syscall_32_irqs_on(regs) [inline]: "
-            + "nr = regs->orig_ax", x -> {
-              k.arch.irqEnable(x);
-              x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
-            })
+    k.add(syscallIrqsOn(k, k.c("do_int80_syscall_32", common).params("regs").locals("nr")
+        .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
+        .retVoid().build());
+    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
+    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
+        .ret("return -ENOSYS", x -> I386.ENOSYS).build());
+    buildSwitchToAsm(k);
+    buildRetFromFork(k);
+    I386Sysenter.build(k);
+  }
+
+  /**
+   * do_syscall_32_irqs_on (common.c@4.16.13:303-337, static __always_inline): the table function
+   * with six stack arguments copied from pt_regs, its result into regs->ax, then the exit work.
+   */
+  static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
+    return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
+            x -> x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
             + "six copies pushed for the asmlinkage entry", x -> target(k, x.local("nr")), x -> {
               long r = x.local("regs");
@@ -65,13 +77,7 @@ final class I386Entry {
         .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
-            x -> new long[] {x.local("regs")})
-        .retVoid().build());
-    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
-        .ret("return -ENOSYS", x -> I386.ENOSYS).build());
-    buildSwitchToAsm(k);
-    buildRetFromFork(k);
+            x -> new long[] {x.local("regs")});
   }
 
   /**
@@ -110,7 +116,10 @@ final class I386Entry {
   }
 
   static void entered(Kernel k, Exec x) {
-    long regs = x.sp();
+    entered(k, x, x.sp());
+  }
+
+  static void entered(Kernel k, Exec x, long regs) {
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
     if ((x.read(regs + k.off("pt_regs", "cs")) & 3) == 0) {
@@ -167,7 +176,7 @@ final class I386Entry {
     x.jumpTo(ip);
   }
 
-  private static void exited(Kernel k, Exec x, long task, long regs) {
+  static void exited(Kernel k, Exec x, long task, long regs) {
     long nr = (int) k.readPtr(regs + k.off("pt_regs", "orig_ax"));
     long ip = k.readPtr(regs + k.off("pt_regs", "ip"));
     if (ip == k.symbol("_start")) {
@@ -187,6 +196,9 @@ final class I386Entry {
    * (entry_32.S@4.16.13:1003), so orig_ax alone cannot tell a system call's return from an NMI's.
    */
   private static boolean afterSyscall(Kernel k, long ip) {
+    if (I386Sysenter.isLandingPad(k, ip)) {
+      return true;
+    }
     kstack.exec.Routine r = k.host().routineAt(ip - kstack.exec.Routine.INSN_SIZE);
     return r != null && r.contains(ip - kstack.exec.Routine.INSN_SIZE)
         && r.insn(r.indexOf(ip - kstack.exec.Routine.INSN_SIZE)).text().startsWith("syscall");

@@ -53,16 +53,10 @@ final class I386Entry6 {
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
     k.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    RoutineBuilder d = k.c("do_int80_syscall_32", src).params("regs").locals("nr")
+    RoutineBuilder d = syscallIrqsOn(k, k.c("do_int80_syscall_32", src).params("regs").locals("nr")
         .step("nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
-            + "nr = syscall_enter_from_user_mode(regs, nr): local_irq_enable()", x -> {
-              k.arch.irqEnable(x);
-              x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
-            })
-        .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
-            "ia32_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
-        .step("regs->ax = returned value",
-            x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), x.retval()));
+            + "nr = syscall_enter_from_user_mode(regs, nr): local_irq_enable()", x ->
+                k.arch.irqEnable(x)));
     k.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
         + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
         "exit_to_user_mode_loop(regs, ti_work)")
@@ -75,6 +69,20 @@ final class I386Entry6 {
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
     buildRetFromFork(k);
+    I386Sysenter.build(k);
+  }
+
+  /**
+   * do_syscall_32_irqs_on (syscall_32.c@6.19:73-87, static __always_inline): nr from orig_ax,
+   * regs->ax = ia32_sys_call(regs, nr).
+   */
+  static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
+    return b.step("nr = regs->orig_ax", x -> x.setLocal("nr",
+            x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
+        .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
+            "ia32_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
+        .step("regs->ax = returned value",
+            x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), x.retval()));
   }
 
   /**
@@ -106,7 +114,7 @@ final class I386Entry6 {
       }
     }
     if (!switchStacks) {
-      return b.step("movl $__USER_DS, %ds/%es (no stack switch: SAVE_ALL_NMI)", x -> {
+      return b.step("movl $__USER_DS, %ds/%es (switch_stacks=0: no SWITCH_TO_KERNEL_STACK)", x -> {
         x.set("ds", I386.USER_DS);
         x.set("es", I386.USER_DS);
       });

@@ -59,7 +59,12 @@ final class I386Layouts {
     } else {
       tss.add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1");
     }
-    m.put("tss_struct", tss.aligned(4096).build());
+    if (v26) {
+      // processor.h@2.6.32.67:254-272: 0x100 more bytes of emergency stack, cacheline aligned;
+      // SYSENTER_ESP points just past them
+      tss.add("stack", t.array(t.ulong, 64), "the emergency kernel stack");
+    }
+    m.put("tss_struct", tss.aligned(v26 ? 64 : 4096).build());
     return m;
   }
 

@@ -70,7 +70,7 @@ class I386Test {
     m.addBreakpoint("SyS_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("xy")));
     long sp = m.cpu(0).get("esp");
-    assertThat(word(m, sp)).as("return address").isEqualTo(m.symbol("do_int80_syscall_32") + 0x14);
+    assertThat(word(m, sp)).as("return address").isEqualTo(m.symbol("do_int80_syscall_32") + 0x18);
     assertThat(word(m, sp + 4)).as("fd").isEqualTo(1);
     assertThat(word(m, sp + 12)).as("count").isEqualTo(2);
   }

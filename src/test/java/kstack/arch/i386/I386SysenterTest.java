@@ -1,0 +1,130 @@
+package kstack.arch.i386;
+
+import static kstack.TestMachines.eval;
+import static kstack.TestMachines.functions;
+import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import kstack.trace.Event;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SYSENTER through the vDSO's __kernel_vsyscall on every i386 profile (linux-facts §5.2): the CPU
+ * pushes nothing, the entry code builds the same pt_regs an int $0x80 leaves, and SYSEXIT returns
+ * to the vDSO's landing pad without popping the kernel stack.
+ */
+class I386SysenterTest {
+  static List<Profile> i386() {
+    return Profiles.of("i386");
+  }
+
+  private static String syscallFn(Profile p) {
+    return p.has(kstack.profile.Feature.SYSCALL_PTREGS_WRAPPERS) ? "__ia32_sys_getpid" : "sys_getpid";
+  }
+
+  private static String entry(Profile p) {
+    return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "ia32_sysenter_target"
+        : "entry_SYSENTER_32";
+  }
+
+  private static String landing(Profile p) {
+    return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "SYSENTER_RETURN" : "int80_landing_pad";
+  }
+
+  private static long reg(Machine m, long regs, String f) {
+    return word(m, regs + m.struct("pt_regs").offset(f));
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void theMsrsPointAtTheEntryAndAtAStackThatLeadsToTheTaskStack(Profile p) {
+    Machine m = spawned(p);
+    assertThat(m.cpu(0).get("sysenter_eip")).isEqualTo(m.symbol(entry(p)));
+    assertThat(m.cpu(0).get("sysenter_cs")).isEqualTo(I386.KERNEL_CS);
+    long esp = m.cpu(0).get("sysenter_esp");
+    if (p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
+      long tss = m.perCpuAddress("init_tss", 0);
+      assertThat(esp).as("just past init_tss").isEqualTo(tss + m.struct("tss_struct").size());
+      assertThat(word(m, tss + m.struct("tss_struct").offsetOfPath("x86_tss.sp1"))).as("tss.sp1")
+          .isEqualTo(esp);
+    } else {
+      assertThat(esp).as("the entry stack's top").isEqualTo(I386Entry6.entryStackTop(m.kernel(), 0));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void sysenterBuildsTheSamePtRegsAtTheStackTopThatInt80Does(Profile p) {
+    Machine m = spawned(p);
+    long userSp = m.cpu(0).get("esp");
+    long userBp = m.cpu(0).get("ebp");
+    long regs = m.taskPtRegs(m.current());
+    m.addBreakpoint(syscallFn(p));
+    assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(reg(m, regs, "ss")).isEqualTo(I386.USER_DS);
+    assertThat(reg(m, regs, "cs")).isEqualTo(I386.USER_CS);
+    assertThat(reg(m, regs, "sp")).as("the user esp after call + push ecx, edx, ebp")
+        .isEqualTo(userSp - 16);
+    assertThat(reg(m, regs, "bp")).as("the 6th argument slot, re-read from the user stack")
+        .isEqualTo(userBp);
+    assertThat(reg(m, regs, "ip")).isEqualTo(m.symbol(landing(p)));
+    assertThat(reg(m, regs, "orig_ax")).isEqualTo(20);
+    assertThat(functions(m, null)).containsSubsequence(syscallFn(p), "--- pt_regs ---",
+        landing(p), "main", "_start");
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void sysexitReturnsThroughTheVdsoWithTheResult(Profile p) {
+    Machine m = spawned(p);
+    long userSp = m.cpu(0).get("esp");
+    long pc = m.cpu(0).pc();
+    assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("eax")).isEqualTo(3);
+    assertThat(m.cpu(0).get("esp")).isEqualTo(userSp);
+    assertThat(m.cpu(0).pc()).isEqualTo(pc);
+    assertThat(m.timeline().events()).anyMatch(e -> e instanceof Event.Note n
+        && n.routine().equals("sysexit"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void anExecThroughSysenterStartsTheNewProgramAtStart(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("_start");
+    assertThat(m.sysenter("execve", List.of(Machine.Arg.of("ls"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void aForkedChildLeavesItsFirstReturnThroughTheVdsoLandingPad(Profile p) {
+    Machine m = spawned(p);
+    assertThat(m.sysenter("fork", List.of()).stop()).isEqualTo(Outcome.Stop.DONE);
+    long child = m.findTaskByVpid(4);
+    assertThat(reg(m, m.taskPtRegs(child), "ip")).isEqualTo(m.symbol(landing(p)));
+    assertThat(reg(m, m.taskPtRegs(child), "ax")).isZero();
+  }
+
+  @org.junit.jupiter.api.Test
+  void onTwoSixThreadInfoHoldsTheReturnAddressExecSetUp() {
+    Machine m = spawned(Profiles.i386_2_6_32());
+    assertThat(eval(m, "current_thread_info()->sysenter_return")).isEqualTo(m.symbol("SYSENTER_RETURN"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void x86_64HasNoSysenterEntry() {
+    Machine m = spawned(Profiles.x86_64_6_19());
+    assertThatThrownBy(() -> m.sysenter("getpid", List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SYSCALL");
+  }
+}

@@ -95,7 +95,65 @@ class I386Linux6Test {
     m.addBreakpoint("local_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("task") || f.stack().equals("user"));
-    assertThat(functions(m, null)).containsSubsequence("__sysvec_apic_timer_interrupt",
-        "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt");
+    assertThat(functions(m, null)).as("the stub jumps to handle_exception, which calls the handler")
+        .containsSubsequence("__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
+            "handle_exception", "--- pt_regs ---", "main")
+        .doesNotContain("asm_sysvec_apic_timer_interrupt");
+  }
+
+  /** idtentry (entry_32.S@6.19:622-636) and handle_exception (:1032-1044) from user mode. */
+  @Test
+  void theTimersStubLeavesItsHandlerInTheGsSlotAndAZeroErrorCode() {
+    Machine m = spawned(P);
+    m.addBreakpoint("__sysvec_apic_timer_interrupt");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    var pt = m.struct("pt_regs");
+    assertThat(word(m, regs + pt.offset("gs"))).as("gs / function")
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+    assertThat(word(m, regs + pt.offset("orig_ax"))).as("handle_exception: no syscall to restart")
+        .isEqualTo(0xffffffffL);
+    long onEntryStack = I386Entry6.entryStackTop(m.kernel(), 0) - 68;
+    assertThat(word(m, onEntryStack + pt.offset("orig_ax")))
+        .as("the copy SWITCH_TO_KERNEL_STACK took still holds the stub's pushl $0").isZero();
+    assertThat(word(m, onEntryStack + pt.offset("gs")))
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+  }
+
+  /** The same frame when the tick lands in kernel mode: it stays on the interrupted task stack. */
+  @Test
+  void aKernelModeTickBuildsTheSameFrameOnTheTaskStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    m.addBreakpoint("__sysvec_apic_timer_interrupt");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    Frame f = m.backtrace(null).stream().filter(b -> b.function().equals("--- pt_regs ---"))
+        .findFirst().orElseThrow();
+    var pt = m.struct("pt_regs");
+    assertThat(f.stack()).isEqualTo("task");
+    assertThat(word(m, f.frameAddr() + pt.offset("gs")))
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+    assertThat(word(m, f.frameAddr() + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
+    assertThat(functions(m, null)).containsSubsequence("sysvec_apic_timer_interrupt",
+        "handle_exception", "--- pt_regs ---", "vfs_write");
+  }
+
+  /** idtentry_irq (entry_32.S@6.19:638-650): its own SAVE_ALL, a 0 in the gs slot. */
+  @Test
+  void deviceInterruptsKeepAZeroGsSlotAndPassTheVector() {
+    Machine m = spawned(P);
+    m.addBreakpoint("__common_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    var pt = m.struct("pt_regs");
+    assertThat(word(m, regs + pt.offset("gs"))).isZero();
+    assertThat(word(m, regs + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
+    assertThat(word(m, I386Entry6.entryStackTop(m.kernel(), 0) - 68 + pt.offset("orig_ax")))
+        .as("the stub's vector (IRQ 1 at 0x31 here), before -1 replaced it").isEqualTo(0x31);
+    assertThat(m.cpu(0).get("edx")).as("__common_interrupt(regs, vector)").isEqualTo(0x31);
+    assertThat(functions(m, null)).containsSubsequence("__common_interrupt", "common_interrupt",
+        "asm_common_interrupt", "--- pt_regs ---", "main");
   }
 }

@@ -19,6 +19,9 @@ final class I386Entry6 {
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
+  /** entry_INT80_32's local label after the call (entry_32.S@6.19:941), ret_from_fork_asm's RET. */
+  private static final String SYSCALL_32_DONE = ".Lsyscall_32_done";
+
   /** The top of a CPU's entry stack (the simulator's own cpu_entry_area placement). */
   static long entryStackTop(Kernel k, int cpu) {
     return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x2000;
@@ -34,9 +37,11 @@ final class I386Entry6 {
           I386Entry.entered(k, x);
         })
         .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .label(SYSCALL_32_DONE)
+        .step(".Lsyscall_32_done: STACKLEAK_ERASE (no CONFIG_KSTACK_ERASE: nothing)", x -> { })
         .globalLabel("restore_all_switch_stack")
-        .step(".Lsyscall_32_done: STACKLEAK_ERASE; restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: "
-            + "rep movsl the pt_regs to TSS.sp0 - PTREGS_SIZE, then esp there", x -> {
+        .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
+            + "PTREGS_SIZE, then esp there", x -> {
               long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"))
                   - 68;
               k.mem.copy(to, x.sp(), 68);
@@ -167,13 +172,18 @@ final class I386Entry6 {
     k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
   }
 
-  /** ret_from_fork_asm (entry_32.S@6.19:726-741) and the C ret_from_fork (process.c@6.19:151-168). */
+  /**
+   * ret_from_fork_asm (entry_32.S@6.19:726-741) and the C ret_from_fork (process.c@6.19:151-168):
+   * the pushed return address is entry_INT80_32's .Lsyscall_32_done (:941), so the final RET runs
+   * STACKLEAK_ERASE and restore_all_switch_stack with esp at the child's pt_regs.
+   */
   private static void buildRetFromFork(Kernel k) {
     k.add(k.asm("ret_from_fork_asm", ENTRY)
         .step("movl %esp, %edx (regs); pushl $.Lsyscall_32_done: a return address for the unwinder",
             x -> {
               x.set("edx", x.sp());
-              x.push(k.symbol("restore_all_switch_stack"));
+              kstack.exec.Routine int80 = x.host().routineAt(k.symbol("entry_INT80_32"));
+              x.push(int80.address(int80.label(SYSCALL_32_DONE)));
             })
         .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
           x.push(x.fp());

@@ -156,4 +156,38 @@ class I386Linux6Test {
     assertThat(functions(m, null)).containsSubsequence("__common_interrupt", "common_interrupt",
         "asm_common_interrupt", "--- pt_regs ---", "main");
   }
+
+  /** copy_thread (process.c@6.19:242-262): childregs->ax = 0 comes before the args->fn test. */
+  @Test
+  void aUserModeThreadsCopiedRegsHaveAxCleared() {
+    Machine m = Machine.create(P, 1);
+    m.addBreakpoint("copy_thread");
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long child = m.cpu(0).get("eax");
+    long ax = m.struct("pt_regs").offset("ax");
+    m.kernel().writePtr(m.taskPtRegs(m.current()) + ax, 0x1234);
+    m.deleteBreakpoints();
+    m.finish();
+    long regs = m.taskPtRegs(child);
+    assertThat(word(m, regs + ax)).as("pid 1, user_mode_thread(kernel_init)").isZero();
+    assertThat(word(m, regs + m.struct("pt_regs").offset("ip"))).isZero();
+  }
+
+  /** ret_from_fork_asm (entry_32.S@6.19:726-741) returns into .Lsyscall_32_done (:941). */
+  @Test
+  void aForkedChildsFirstReturnAddressIsSyscall32Done() {
+    Machine m = spawned(P);
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long child = m.findTaskByVpid(4);
+    m.addBreakpoint("schedule_tail");
+    while (m.current() != child) {
+      assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    }
+    long done = word(m, m.taskPtRegs(child) - 4);
+    assertThat(m.kernel().symbols.describeOrHex(done)).startsWith("entry_INT80_32+");
+    assertThat(done).as("STACKLEAK_ERASE, just before restore_all_switch_stack")
+        .isEqualTo(m.symbol("restore_all_switch_stack") - 4);
+    assertThat(functions(m, null)).containsSubsequence("schedule_tail", "ret_from_fork",
+        "ret_from_fork_asm");
+  }
 }

@@ -19,6 +19,9 @@ final class I386Entry6 {
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
+  /** entry_INT80_32's local label after the call (entry_32.S@6.19:941), ret_from_fork_asm's RET. */
+  private static final String SYSCALL_32_DONE = ".Lsyscall_32_done";
+
   /** The top of a CPU's entry stack (the simulator's own cpu_entry_area placement). */
   static long entryStackTop(Kernel k, int cpu) {
     return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x2000;
@@ -34,22 +37,19 @@ final class I386Entry6 {
           I386Entry.entered(k, x);
         })
         .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .label(SYSCALL_32_DONE)
+        .step(".Lsyscall_32_done: STACKLEAK_ERASE (no CONFIG_KSTACK_ERASE: nothing)", x -> { })
         .globalLabel("restore_all_switch_stack")
-        .step(".Lsyscall_32_done: STACKLEAK_ERASE; restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: "
-            + "rep movsl the pt_regs to TSS.sp0 - PTREGS_SIZE, then esp there", x -> {
+        .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
+            + "PTREGS_SIZE, then esp there", x -> {
               long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"))
                   - 68;
               k.mem.copy(to, x.sp(), 68);
               x.setSp(to);
             })
         .step("CHECK_AND_APPLY_ESPFIX; SWITCH_TO_USER_CR3 (no PTI); RESTORE_REGS pop=4: popl %ebx .. "
-            + "%eax, %ds, %es, %fs; the gs slot; addl $4, %esp", x -> {
-              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds",
-                  "es", "fs"}) {
-                x.set(r, x.pop());
-              }
-              x.setSp(x.sp() + 8);
-            })
+            + "%eax, %ds, %es, %fs; addl $(4 + 4), %esp: the gs and orig_ax slots",
+            I386Entry6::restoreRegs4)
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
     k.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
@@ -86,25 +86,33 @@ final class I386Entry6 {
   }
 
   /**
-   * 6.19's SAVE_ALL (entry_32.S@6.19:205-237): a 0 in the gs slot, fs (then __KERNEL_PERCPU), es,
-   * ds, ax, bp..bx; with switch_stacks, SWITCH_TO_KERNEL_STACK: from the entry stack, rep movsl the
-   * frame to TSS.sp1 - PTREGS_SIZE (TSS_entry2task_stack) and continue there.
+   * 6.19's SAVE_ALL (entry_32.S@6.19:205-237): a 0 in the gs slot (unless skip_gs: handle_exception
+   * finds the handler's address there), fs (then __KERNEL_PERCPU), es, ds, ax, bp..bx; %edx is
+   * clobbered loading __USER_DS into %ds/%es; with switch_stacks, SWITCH_TO_KERNEL_STACK: from the
+   * entry stack, rep movsl the frame to TSS.sp1 - PTREGS_SIZE (TSS_entry2task_stack) and continue
+   * there. FIXUP_FRAME (:106-164), which completes a kernel-mode frame with ss/sp, is not modelled:
+   * kstack keeps the CPU's 3-word frame, as its unwinder expects.
    */
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
-    return saveAll(k, b, syscall, true);
+    return saveAll(k, b, syscall, true, false);
   }
 
   static boolean onEntryStack(Kernel k, Exec x) {
     return Long.compareUnsigned(entryStackTop(k, x.cpu().id()) - 1 - x.sp(), 4096) < 0;
   }
 
-  static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall, boolean switchStacks) {
-    b.step("cld; pushl $0: the gs slot", x -> x.push(0))
-        .step("pushl %fs; movl $__KERNEL_PERCPU, %fs", x -> {
-          x.push(x.reg("fs"));
-          x.set("fs", I386.KERNEL_PERCPU);
-          x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-        });
+  static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall, boolean switchStacks,
+      boolean skipGs) {
+    if (skipGs) {
+      b.step("cld (skip_gs: the gs slot already holds the handler's address)", x -> { });
+    } else {
+      b.step("cld; pushl $0: the gs slot, unused", x -> x.push(0));
+    }
+    b.step("pushl %fs; pushl %eax; movl $__KERNEL_PERCPU, %eax; movl %eax, %fs; popl %eax", x -> {
+      x.push(x.reg("fs"));
+      x.set("fs", I386.KERNEL_PERCPU);
+      x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+    });
     for (String r : new String[] {"es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"}) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
@@ -114,21 +122,33 @@ final class I386Entry6 {
       }
     }
     if (!switchStacks) {
-      return b.step("movl $__USER_DS, %ds/%es (switch_stacks=0: no SWITCH_TO_KERNEL_STACK)", x -> {
-        x.set("ds", I386.USER_DS);
-        x.set("es", I386.USER_DS);
-      });
+      return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es (switch_stacks=0: no "
+          + "SWITCH_TO_KERNEL_STACK)", I386Entry6::userDataSegments);
     }
-    return b.step("movl $__USER_DS, %ds/%es; SWITCH_TO_KERNEL_STACK: on the entry stack? copy the "
-        + "pt_regs to TSS.sp1 - PTREGS_SIZE, the task stack, and move there", x -> {
-          x.set("ds", I386.USER_DS);
-          x.set("es", I386.USER_DS);
+    return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
+        + "the entry stack? copy the pt_regs to TSS.sp1 - PTREGS_SIZE, the task stack, and move there",
+        x -> {
+          userDataSegments(x);
           if (onEntryStack(k, x)) {
             long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"));
             k.mem.copy(sp1 - 68, x.sp(), 68);
             x.setSp(sp1 - 68);
           }
         });
+  }
+
+  /** RESTORE_REGS pop=4 (entry_32.S@6.19:256-272; IRET_FRAME has nothing to do, see saveAll). */
+  static void restoreRegs4(Exec x) {
+    for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds", "es", "fs"}) {
+      x.set(r, x.pop());
+    }
+    x.setSp(x.sp() + 8);
+  }
+
+  private static void userDataSegments(Exec x) {
+    x.set("edx", I386.USER_DS);
+    x.set("ds", I386.USER_DS);
+    x.set("es", I386.USER_DS);
   }
 
   private static long target(Kernel k, long nr) {
@@ -160,13 +180,18 @@ final class I386Entry6 {
     k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
   }
 
-  /** ret_from_fork_asm (entry_32.S@6.19:726-741) and the C ret_from_fork (process.c@6.19:151-168). */
+  /**
+   * ret_from_fork_asm (entry_32.S@6.19:726-741) and the C ret_from_fork (process.c@6.19:151-168):
+   * the pushed return address is entry_INT80_32's .Lsyscall_32_done (:941), so the final RET runs
+   * STACKLEAK_ERASE and restore_all_switch_stack with esp at the child's pt_regs.
+   */
   private static void buildRetFromFork(Kernel k) {
     k.add(k.asm("ret_from_fork_asm", ENTRY)
         .step("movl %esp, %edx (regs); pushl $.Lsyscall_32_done: a return address for the unwinder",
             x -> {
               x.set("edx", x.sp());
-              x.push(k.symbol("restore_all_switch_stack"));
+              kstack.exec.Routine int80 = x.host().routineAt(k.symbol("entry_INT80_32"));
+              x.push(int80.address(int80.label(SYSCALL_32_DONE)));
             })
         .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
           x.push(x.fp());

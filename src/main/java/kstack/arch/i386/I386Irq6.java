@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Exec;
+import kstack.exec.Routine;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -19,34 +21,22 @@ final class I386Irq6 {
   static void build(Kernel k) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
-      int vec = v;
-      stubs.step("pushl $0x" + Integer.toHexString(vec) + ": the vector, in the error-code slot",
-              x -> x.push(vec))
+      long pushed = (byte) v & 0xffffffffL; // push imm8 sign-extends: vectors >= 0x80 go negative
+      stubs.step("pushl $0x" + Integer.toHexString(v) + " (.byte 0x6a, vector): the vector, "
+              + "sign-extended, in the error-code slot", x -> x.push(pushed))
           .step("jmp asm_common_interrupt", x -> x.jumpTo(k.symbol("asm_common_interrupt")));
     }
     k.add(stubs.build());
-    k.add(idtentry(k, k.asm("asm_common_interrupt", ENTRY), "common_interrupt"));
-    k.add(idtentry(k, k.asm("asm_sysvec_apic_timer_interrupt", ENTRY)
-        .step("pushl $-1: orig_ax, no system call to restart", x -> x.push(-1)),
-        "sysvec_apic_timer_interrupt"));
-    k.add(k.asm("handle_exception_return", ENTRY)
-        .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
-            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
-        .step("RESTORE_REGS 4", x -> {
-          for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds",
-              "es", "fs"}) {
-            x.set(r, x.pop());
-          }
-          x.setSp(x.sp() + 8);
-        })
-        .step(".Lirq_return: iret", x -> I386Entry.iret(k, x))
-        .label("user")
-        .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
-            x -> x.jumpTo(k.symbol("restore_all_switch_stack"))).build());
+    k.add(idtentryIrq(k, "common_interrupt"));
+    k.add(idtentry(k, "sysvec_apic_timer_interrupt", false));
+    buildHandleException(k);
+    // DEFINE_IDTENTRY_IRQ / DEFINE_IDTENTRY_SYSVEC (idtentry.h@6.19:206-222, 248-272) with the
+    // 32-bit run_*_on_irqstack_cond (irq_stack.h@6.19:222-239)
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_IRQ / _SYSVEC)";
-    k.add(k.c("common_interrupt", idt).params("regs", "vector")
-        .step("state = irqentry_enter(regs); run_irq_on_irqstack_cond() [32-bit: the switch is "
-            + "__handle_irq's]", x -> { })
+    k.add(k.c("common_interrupt", idt).params("regs", "error_code").locals("vector")
+        .step("state = irqentry_enter(regs); vector = (u32)(u8)error_code; "
+            + "kvm_set_cpu_l1tf_flush_l1d(); run_irq_on_irqstack_cond() [32-bit: no switch here, "
+            + "__handle_irq's]", x -> x.setLocal("vector", x.local("error_code") & 0xff))
         .call("irq_enter_rcu()", "irq_enter_rcu", null)
         .call("__common_interrupt(regs, vector)", "__common_interrupt",
             x -> new long[] {x.local("regs"), x.local("vector")})
@@ -54,13 +44,15 @@ final class I386Irq6 {
         .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
     k.add(k.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
-        .call("desc = __this_cpu_read(vector_irq[vector]); call_irq_handler() -> handle_irq() "
-            + "[both inline] -> __handle_irq(desc, regs)", "__handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
+        .call("old_regs = set_irq_regs(regs); call_irq_handler(vector, regs) [inline]: desc = "
+            + "__this_cpu_read(vector_irq[vector]); handle_irq() [inline] -> __handle_irq(desc, "
+            + "regs)", "__handle_irq", x -> new long[] {x.local("vector"), x.local("regs")})
+        .step("set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
     k.add(k.c("sysvec_apic_timer_interrupt", idt).params("regs")
-        .step("state = irqentry_enter(regs); run_sysvec_on_irqstack_cond() [32-bit: system vectors "
-            + "always run on the stack they interrupted]", x -> { })
+        .step("state = irqentry_enter(regs); kvm_set_cpu_l1tf_flush_l1d(); "
+            + "run_sysvec_on_irqstack_cond() [32-bit: system vectors always run on the stack they "
+            + "interrupted]", x -> { })
         .call("irq_enter_rcu()", "irq_enter_rcu", null)
         .call("__sysvec_apic_timer_interrupt(regs)", "__sysvec_apic_timer_interrupt",
             x -> new long[] {x.local("regs")})
@@ -68,8 +60,9 @@ final class I386Irq6 {
         .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
     k.add(k.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
-        .step("apic_eoi(); trace_local_timer_entry(); inc_irq_stat(apic_timer_irqs)", x -> { })
+        .step("old_regs = set_irq_regs(regs); apic_eoi(); trace_local_timer_entry()", x -> { })
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .step("trace_local_timer_exit(); set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
     kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
     I386Irq.buildHandleIrq(k, "__handle_irq", "hardirq_stack_ptr");
@@ -82,19 +75,81 @@ final class I386Irq6 {
     buildNmi(k);
   }
 
-  /** An idtentry stub (entry_32.S@6.19 idtentry / idtentry_irq): SAVE_ALL, then the C handler. */
-  private static kstack.exec.Routine idtentry(Kernel k, RoutineBuilder b, String handler) {
-    return I386Entry6.saveAll(k, b.step("ASM_CLAC", x -> { }), false)
-        .step("ENCODE_FRAME_POINTER; movl %esp, %eax; movl PT_ORIG_EAX(%esp), %edx (the vector or "
-            + "error code); movl $-1, PT_ORIG_EAX(%esp)", x -> {
+  /**
+   * The idtentry_irq stub asm_FUNC (entry_32.S@6.19:638-650; idtentry.h@6.19:493-494), used for
+   * common_interrupt: a full SAVE_ALL of its own, the vector from the orig_ax slot as the second
+   * argument, -1 left there, then handle_exception_return.
+   */
+  private static Routine idtentryIrq(Kernel k, String cfunc) {
+    return I386Entry6.saveAll(k, k.asm("asm_" + cfunc, ENTRY).step("ASM_CLAC", x -> { }), false)
+        .step("ENCODE_FRAME_POINTER; movl %esp, %eax; movl PT_ORIG_EAX(%esp), %edx (the vector); "
+            + "movl $-1, PT_ORIG_EAX(%esp): no system call to restart", x -> {
               x.setFp(x.sp() & 0x7fffffffL);
+              takeErrorCode(k, x);
               x.set("eax", x.sp());
-              x.set("edx", x.read(x.sp() + k.off("pt_regs", "orig_ax")));
-              x.write(x.sp() + k.off("pt_regs", "orig_ax"), -1);
             })
-        .call("call " + handler, handler, x -> new long[] {x.reg("eax"), x.reg("edx")})
+        .call("call " + cfunc, cfunc, x -> new long[] {x.reg("eax"), x.reg("edx")})
         .step("jmp handle_exception_return", x -> x.jumpTo(k.symbol("handle_exception_return")))
         .build();
+  }
+
+  /**
+   * The idtentry stub asm_FUNC (entry_32.S@6.19:622-636), which DECLARE_IDTENTRY and so
+   * DECLARE_IDTENTRY_SYSVEC emit on 32-bit (idtentry.h@6.19:477-478, 497-498): a 0 for the error
+   * code the CPU did not push, the C handler's address in the slot SAVE_ALL leaves as pt_regs->gs,
+   * and the common handle_exception.
+   */
+  private static Routine idtentry(Kernel k, String cfunc, boolean hasErrorCode) {
+    RoutineBuilder b = k.asm("asm_" + cfunc, ENTRY);
+    if (hasErrorCode) {
+      b.step("ASM_CLAC; cld (the CPU pushed the error code)", x -> { });
+    } else {
+      b.step("ASM_CLAC; cld; pushl $0: no error code from the CPU, so a zero in its slot "
+          + "(pt_regs->orig_ax)", x -> x.push(0));
+    }
+    return b.step("pushl $" + cfunc + ": the C handler's address, in what becomes pt_regs->gs",
+            x -> x.push(k.symbol(cfunc)))
+        .step("jmp handle_exception", x -> x.jumpTo(k.symbol("handle_exception")))
+        .build();
+  }
+
+  /** movl PT_ORIG_EAX(%esp), %edx; movl $-1, PT_ORIG_EAX(%esp): the error code out, -1 in. */
+  private static void takeErrorCode(Kernel k, Exec x) {
+    long orig = x.sp() + k.off("pt_regs", "orig_ax");
+    x.set("edx", x.read(orig));
+    x.write(orig, -1);
+  }
+
+  /**
+   * handle_exception (entry_32.S@6.19:1032-1069): SAVE_ALL switch_stacks=1 skip_gs=1
+   * unwind_espfix=1 below the stub's two words, the handler's address from PT_GS into %edi, the
+   * error code from PT_ORIG_EAX into %edx (-1 stored there), %eax = pt_regs, CALL_NOSPEC %edi; then
+   * handle_exception_return: iret to kernel mode here, or to user mode through
+   * restore_all_switch_stack.
+   */
+  private static void buildHandleException(Kernel k) {
+    k.add(I386Entry6.saveAll(k, k.asm("handle_exception", ENTRY), false, true, true)
+        .step("ENCODE_FRAME_POINTER; movl PT_GS(%esp), %edi: the handler's address", x -> {
+          x.setFp(x.sp() & 0x7fffffffL);
+          x.set("edi", x.read(x.sp() + k.off("pt_regs", "gs")));
+        })
+        .step("movl PT_ORIG_EAX(%esp), %edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system "
+            + "call to restart; movl %esp, %eax: the pt_regs", x -> {
+              takeErrorCode(k, x);
+              x.set("eax", x.sp());
+            })
+        .callVia("CALL_NOSPEC edi", x -> x.reg("edi"), x -> new long[] {x.reg("eax"), x.reg("edx")},
+            null)
+        .globalLabel("handle_exception_return")
+        .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
+            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
+        .step("PARANOID_EXIT_TO_KERNEL_MODE (not entered on the entry stack: nothing to copy back); "
+            + "RESTORE_REGS 4: popl %ebx .. %eax, %ds, %es, %fs; skip the gs and orig_ax slots",
+            I386Entry6::restoreRegs4)
+        .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
+        .label("user")
+        .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
+            x -> x.jumpTo(k.symbol("restore_all_switch_stack"))).build());
   }
 
   /**
@@ -104,7 +159,7 @@ final class I386Irq6 {
   private static void buildNmi(Kernel k) {
     k.add(I386Entry6.saveAll(k, k.asm("asm_exc_nmi", ENTRY)
             .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax (SAVE_ALL_NMI)", x -> x.push(x.reg("eax"))),
-            false, false)
+            false, false, false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx; movl %esp, %eax; on the entry stack "
             + "(.Lnmi_from_sysenter_stack)? movl %esp, %ebx; movl PER_CPU_VAR("
             + "cpu_current_top_of_stack), %esp: run the handler on the task stack's top", x -> {
@@ -117,13 +172,8 @@ final class I386Irq6 {
             })
         .call("call exc_nmi", "exc_nmi", x -> new long[] {x.reg("eax")})
         .step("movl %ebx, %esp: back where the pt_regs are", x -> x.setSp(x.reg("ebx")))
-        .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4", x -> {
-          for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds",
-              "es", "fs"}) {
-            x.set(r, x.pop());
-          }
-          x.setSp(x.sp() + 8);
-        })
+        .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4",
+            I386Entry6::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x, true)).build());
     k.add(k.c("exc_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("this_cpu_write(nmi_state, NMI_EXECUTING); irqentry_nmi_enter(regs)", x -> { })

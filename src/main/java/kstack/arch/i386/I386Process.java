@@ -90,7 +90,7 @@ final class I386Process {
   }
 
   /**
-   * copy_thread (arch/x86/kernel/process.c@6.19:170-270) on X86_32: frame->bp = the encoded
+   * copy_thread (arch/x86/kernel/process.c@6.19:170-273) on X86_32: frame->bp = the encoded
    * childregs (bit 31 clear), ret_addr = ret_from_fork_asm, flags = X86_EFLAGS_FIXED, thread.sp0 =
    * childregs + 1; a kernel thread gets bx = fn, di = arg (kthread_frame_init).
    */
@@ -117,23 +117,12 @@ final class I386Process {
             })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.isKthread(x.local("p")))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); kthread_frame_init(frame, args->fn, "
-            + "args->fn_arg): frame->bx = fn, frame->di = arg", x -> kthreadFrame(k, x))
-        .ret("  return 0", x -> 0)
-        .label("user")
-        .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
-            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
-        .step("  *childregs = *current_pt_regs(); childregs->sp = 0; childregs->ip = 0; "
-            + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
-              long r = x.local("childregs");
-              k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
-              x.write(r + k.off("pt_regs", "sp"), 0);
-              x.write(r + k.off("pt_regs", "ip"), 0);
-              long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
-              x.write(f + k.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
+            + "args->fn_arg): frame->bx = fn, frame->di = arg", x -> {
+              k.mem.zero(x.local("childregs"), 68);
+              kthreadFrameInit(k, x);
             })
         .ret("  return 0", x -> 0)
-        .label("plain")
+        .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
               x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
@@ -145,11 +134,22 @@ final class I386Process {
                 x.write(r + k.off("pt_regs", "sp"), sp);
               }
             })
+        .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
+            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
+        .step("  childregs->sp = 0; childregs->ip = 0; kthread_frame_init(frame, args->fn, "
+            + "args->fn_arg)", x -> {
+              long r = x.local("childregs");
+              x.write(r + k.off("pt_regs", "sp"), 0);
+              x.write(r + k.off("pt_regs", "ip"), 0);
+              kthreadFrameInit(k, x);
+            })
+        .ret("  return 0", x -> 0)
+        .label("plain")
         .ret("return 0 (CLONE_SETTLS not modelled)", x -> 0).build());
   }
 
-  private static void kthreadFrame(Kernel k, Exec x) {
-    k.mem.zero(x.local("childregs"), 68);
+  /** kthread_frame_init (switch_to.h@6.19:81-90) on X86_32: frame->bx = fn, frame->di = fn_arg. */
+  private static void kthreadFrameInit(Kernel k, Exec x) {
     long f = x.local("frame");
     x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
     x.write(f + k.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));

@@ -231,7 +231,7 @@ final class I386Sysenter {
         .globalLabel(".Lsysenter_past_esp");
     frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0));
-    I386Entry6.saveAll(k, b, true, false)
+    I386Entry6.saveAll(k, b, true, false, false)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
             + "movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_SYSENTER_32", "do_SYSENTER_32", x -> new long[] {x.reg("eax")})

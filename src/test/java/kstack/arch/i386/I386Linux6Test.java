@@ -95,7 +95,99 @@ class I386Linux6Test {
     m.addBreakpoint("local_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("task") || f.stack().equals("user"));
-    assertThat(functions(m, null)).containsSubsequence("__sysvec_apic_timer_interrupt",
-        "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt");
+    assertThat(functions(m, null)).as("the stub jumps to handle_exception, which calls the handler")
+        .containsSubsequence("__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
+            "handle_exception", "--- pt_regs ---", "main")
+        .doesNotContain("asm_sysvec_apic_timer_interrupt");
+  }
+
+  /** idtentry (entry_32.S@6.19:622-636) and handle_exception (:1032-1044) from user mode. */
+  @Test
+  void theTimersStubLeavesItsHandlerInTheGsSlotAndAZeroErrorCode() {
+    Machine m = spawned(P);
+    m.addBreakpoint("__sysvec_apic_timer_interrupt");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    var pt = m.struct("pt_regs");
+    assertThat(word(m, regs + pt.offset("gs"))).as("gs / function")
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+    assertThat(word(m, regs + pt.offset("orig_ax"))).as("handle_exception: no syscall to restart")
+        .isEqualTo(0xffffffffL);
+    long onEntryStack = I386Entry6.entryStackTop(m.kernel(), 0) - 68;
+    assertThat(word(m, onEntryStack + pt.offset("orig_ax")))
+        .as("the copy SWITCH_TO_KERNEL_STACK took still holds the stub's pushl $0").isZero();
+    assertThat(word(m, onEntryStack + pt.offset("gs")))
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+  }
+
+  /** The same frame when the tick lands in kernel mode: it stays on the interrupted task stack. */
+  @Test
+  void aKernelModeTickBuildsTheSameFrameOnTheTaskStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    m.addBreakpoint("__sysvec_apic_timer_interrupt");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    Frame f = m.backtrace(null).stream().filter(b -> b.function().equals("--- pt_regs ---"))
+        .findFirst().orElseThrow();
+    var pt = m.struct("pt_regs");
+    assertThat(f.stack()).isEqualTo("task");
+    assertThat(word(m, f.frameAddr() + pt.offset("gs")))
+        .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
+    assertThat(word(m, f.frameAddr() + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
+    assertThat(functions(m, null)).containsSubsequence("sysvec_apic_timer_interrupt",
+        "handle_exception", "--- pt_regs ---", "vfs_write");
+  }
+
+  /** idtentry_irq (entry_32.S@6.19:638-650): its own SAVE_ALL, a 0 in the gs slot. */
+  @Test
+  void deviceInterruptsKeepAZeroGsSlotAndPassTheVector() {
+    Machine m = spawned(P);
+    m.addBreakpoint("__common_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    var pt = m.struct("pt_regs");
+    assertThat(word(m, regs + pt.offset("gs"))).isZero();
+    assertThat(word(m, regs + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
+    assertThat(word(m, I386Entry6.entryStackTop(m.kernel(), 0) - 68 + pt.offset("orig_ax")))
+        .as("the stub's vector (IRQ 1 at 0x31 here), before -1 replaced it").isEqualTo(0x31);
+    assertThat(m.cpu(0).get("edx")).as("__common_interrupt(regs, vector)").isEqualTo(0x31);
+    assertThat(functions(m, null)).containsSubsequence("__common_interrupt", "common_interrupt",
+        "asm_common_interrupt", "--- pt_regs ---", "main");
+  }
+
+  /** copy_thread (process.c@6.19:242-262): childregs->ax = 0 comes before the args->fn test. */
+  @Test
+  void aUserModeThreadsCopiedRegsHaveAxCleared() {
+    Machine m = Machine.create(P, 1);
+    m.addBreakpoint("copy_thread");
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long child = m.cpu(0).get("eax");
+    long ax = m.struct("pt_regs").offset("ax");
+    m.kernel().writePtr(m.taskPtRegs(m.current()) + ax, 0x1234);
+    m.deleteBreakpoints();
+    m.finish();
+    long regs = m.taskPtRegs(child);
+    assertThat(word(m, regs + ax)).as("pid 1, user_mode_thread(kernel_init)").isZero();
+    assertThat(word(m, regs + m.struct("pt_regs").offset("ip"))).isZero();
+  }
+
+  /** ret_from_fork_asm (entry_32.S@6.19:726-741) returns into .Lsyscall_32_done (:941). */
+  @Test
+  void aForkedChildsFirstReturnAddressIsSyscall32Done() {
+    Machine m = spawned(P);
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long child = m.findTaskByVpid(4);
+    m.addBreakpoint("schedule_tail");
+    while (m.current() != child) {
+      assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    }
+    long done = word(m, m.taskPtRegs(child) - 4);
+    assertThat(m.kernel().symbols.describeOrHex(done)).startsWith("entry_INT80_32+");
+    assertThat(done).as("STACKLEAK_ERASE, just before restore_all_switch_stack")
+        .isEqualTo(m.symbol("restore_all_switch_stack") - 4);
+    assertThat(functions(m, null)).containsSubsequence("schedule_tail", "ret_from_fork",
+        "ret_from_fork_asm");
   }
 }

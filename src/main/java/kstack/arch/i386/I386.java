@@ -247,6 +247,7 @@ public final class I386 implements Arch {
       I386Process.buildStartThread(k);
       I386Boot26.build(k);
       I386Sysenter.build(k);
+      I386Traps.build(k);
       return;
     }
     if (v6) {
@@ -258,6 +259,7 @@ public final class I386 implements Arch {
     }
     I386Process.build(k);
     I386Boot.build(k);
+    I386Traps.build(k);
   }
 
   @Override
@@ -471,12 +473,16 @@ public final class I386 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
-    return -1;
+    return switch (name) {
+      case "db" -> I386Traps.DB_VECTOR;
+      case "mc" -> I386Traps.MC_VECTOR;
+      default -> -1;
+    };
   }
 
   @Override
   public List<String> exceptionNames() {
-    return List.of();
+    return List.of("db", "mc");
   }
 
   @Override
@@ -512,6 +518,9 @@ public final class I386 implements Arch {
     }
     if (v6 && vector == I386Irq.NMI_VECTOR) {
       return "asm_exc_nmi";
+    }
+    if (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR) {
+      return I386Traps.handlerName(v6, vector);
     }
     return v26 && vector == SYSCALL_VECTOR ? "system_call" : I386Irq.handler(vector);
   }

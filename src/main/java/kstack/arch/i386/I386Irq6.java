@@ -99,7 +99,7 @@ final class I386Irq6 {
    * code the CPU did not push, the C handler's address in the slot SAVE_ALL leaves as pt_regs->gs,
    * and the common handle_exception.
    */
-  private static Routine idtentry(Kernel k, String cfunc, boolean hasErrorCode) {
+  static Routine idtentry(Kernel k, String cfunc, boolean hasErrorCode) {
     RoutineBuilder b = k.asm("asm_" + cfunc, ENTRY);
     if (hasErrorCode) {
       b.step("ASM_CLAC; cld (the CPU pushed the error code)", x -> { });

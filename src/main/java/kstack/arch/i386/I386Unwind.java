@@ -87,6 +87,10 @@ final class I386Unwind {
             userPart(task, ptRegs, out);
             return out;
           }
+          if (arch.v26() && ENTRIES.contains(k.symbols.functionName(ret))) {
+            // stopped at the handler's first steps: its entry's pt_regs sit right above the return
+            interrupted(task, true, cpu, slot + 4, out);
+          }
         }
       }
     } else if (arch.v26() && neverRun(task)) {
@@ -189,7 +193,7 @@ final class I386Unwind {
 
   /** Entries that build pt_regs and call their handler with esp at them (2.6.32 has no marker). */
   private static final java.util.Set<String> ENTRIES = java.util.Set.of("common_interrupt",
-      "apic_timer_interrupt", "nmi");
+      "apic_timer_interrupt", "nmi", "debug", "error_code");
 
   /**
    * 2.6.32: the handler's frame record sits two words below the pt_regs its entry built. For a

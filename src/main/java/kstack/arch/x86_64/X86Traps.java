@@ -18,7 +18,7 @@ import kstack.trace.Event;
  * _USER forms). Facts checked in docs/research/x86_64-nmi-db-mc.md §B. The injected events carry nothing to handle: DR6 reads 0 and no MCA bank is
  * valid, so each handler finds no work and returns; what they show is the stacks.
  */
-final class X86Traps {
+public final class X86Traps {
   private X86Traps() {}
 
   static final int DB_VECTOR = 1;
@@ -54,16 +54,7 @@ final class X86Traps {
           .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
-      k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
-          .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
-              + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
-                  "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
-          .retVoid().build());
-      k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
-          .step("irqentry_enter_from_user_mode(regs); notify_debug(regs, &dr6); no SIGTRAP to "
-              + "send; irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB",
-                  "DR6 = 0: no condition to report to the task (no SIGTRAP)"))
-          .retVoid().build());
+      buildDebugLeaves619(k);
       String mce = "arch/x86/kernel/cpu/mce/core.c";
       k.add(k.c("exc_machine_check", mce).params("regs")
           .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
@@ -75,11 +66,7 @@ final class X86Traps {
               + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
     } else {
-      k.add(k.c("do_debug", traps).params("regs", "error_code")
-          .step("ist_enter(regs); get_debugreg(dr6, 6); notify_die(DIE_DEBUG)", x -> note(k, x,
-              "#DB", "DR6 = 0: no breakpoint, single step or task switch condition; nothing "
-                  + "claims it"))
-          .retVoid().build());
+      buildDoDebug416(k);
       // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
       // mcheck_cpu_init points at do_machine_check
       k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
@@ -87,6 +74,52 @@ final class X86Traps {
               x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
           .retVoid().build());
     }
+    buildDoMachineCheck(k);
+  }
+
+  /**
+   * 6.19's exc_debug_kernel and exc_debug_user (traps.c@6.19:1214-1362), shared by x86_64 and i386.
+   * DR6 reads 0: from kernel mode nothing claims the trap; from user mode the kernel takes it for
+   * an icebp (int1) and sends SIGTRAP (icebp = !dr6, :1336-1356). Signals are not delivered in this
+   * model; the note records it.
+   */
+  public static void buildDebugLeaves619(Kernel k) {
+    String traps = "arch/x86/kernel/traps.c";
+    k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
+        .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
+            + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
+                "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
+        .retVoid().build());
+    k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
+        .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
+            + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
+            + "irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB", sigtrap(k, x)))
+        .retVoid().build());
+  }
+
+  /**
+   * 4.16's do_debug (traps.c@4.16.13:688-780), shared by x86_64 and i386: DR6 = 0 from kernel mode
+   * is claimed by nobody; from user mode it counts as an icebp and SIGTRAP is sent.
+   */
+  public static void buildDoDebug416(Kernel k) {
+    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
+        .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
+            + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
+            + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
+            x -> note(k, x, "#DB", k.arch.userModeRegs(k, x.local("regs")) ? sigtrap(k, x)
+                : "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
+        .retVoid().build());
+  }
+
+  /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
+  public static String sigtrap(Kernel k, kstack.exec.Exec x) {
+    return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
+        + k.pid(k.current(x)) + " (signal delivery is not modelled)";
+  }
+
+  /** do_machine_check: no MCA bank holds a valid error, so there is nothing to recover. */
+  public static void buildDoMachineCheck(Kernel k) {
+    boolean v6 = k.profile.has(Feature.IRQENTRY);
     k.add(k.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
             : "arch/x86/kernel/cpu/mcheck/mce.c").params("regs")
         .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> note(k,
@@ -95,9 +128,9 @@ final class X86Traps {
         .retVoid().build());
   }
 
-  private static void note(Kernel k, kstack.exec.Exec x, String what, String msg) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), what, String.format("%s (running on rsp 0x%x)",
-        msg, x.sp())));
+  public static void note(Kernel k, kstack.exec.Exec x, String what, String msg) {
+    k.timeline.emit(new Event.Note(x.cpu().id(), what, String.format("%s (running on %s 0x%x)",
+        msg, k.arch.registers().name(k.arch.registers().sp), x.sp())));
   }
 
   /** The entry stub of an IST exception with no error code. */

@@ -1,0 +1,161 @@
+package kstack.arch.i386;
+
+import kstack.arch.x86_64.X86Traps;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+
+/**
+ * #DB and #MC on i386. The 32-bit TSS has no IST, so both are plain interrupt gates: from user mode
+ * the CPU switches to TSS.sp0 like any interrupt, from kernel mode the handler runs on the stack it
+ * interrupted (set_intr_gate_ist ignores the IST index on 32-bit, desc.h@2.6.32.67:391-395).
+ *
+ * <ul>
+ *   <li>2.6.32 (entry_32.S@2.6.32.67:1226-1275, 1307-1320, 973-980): {@code debug} pushes -1 and
+ *       SAVE_ALL and calls do_debug(regs, 0); {@code machine_check} pushes 0 and the value of
+ *       machine_check_vector (do_machine_check) and jumps to {@code error_code}, which finishes the
+ *       frame below the address, takes it from the gs slot, puts %gs back there and calls it.
+ *       do_debug (traps.c@2.6.32.67) sends SIGTRAP whatever DR6 says.
+ *   <li>4.16 (entry_32.S@4.16.13:914-944, 1001-1050): the same shapes, with common_exception and
+ *       the entry-stack check in {@code debug}; do_debug as on x86_64.
+ *   <li>6.19: DECLARE_IDTENTRY_DEBUG/_MCE are plain DECLARE_IDTENTRY on 32-bit (idtentry.h@6.19),
+ *       so asm_exc_debug and asm_exc_machine_check go through handle_exception; the C entries
+ *       choose the user or kernel variant (traps.c@6.19:1405-1420, mce/core.c@6.19).
+ * </ul>
+ * The injected events carry nothing to handle (DR6 = 0, no valid MCA bank).
+ */
+final class I386Traps {
+  private I386Traps() {}
+
+  static final int DB_VECTOR = 1;
+  static final int MC_VECTOR = 18;
+
+  static String handlerName(boolean v6, int vector) {
+    return switch (vector) {
+      case DB_VECTOR -> v6 ? "asm_exc_debug" : "debug";
+      case MC_VECTOR -> v6 ? "asm_exc_machine_check" : "machine_check";
+      default -> null;
+    };
+  }
+
+  static void build(Kernel k) {
+    boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+    if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {
+      build619(k);
+      return;
+    }
+    String entry = v26 ? I386Entry26.ENTRY : I386Entry.ENTRY;
+    RoutineBuilder db = k.asm("debug", entry);
+    if (v26) {
+      db.step("RING0_INT_FRAME; cmpl $ia32_sysenter_target, (%esp); jne debug_stack_correct: "
+          + "not at SYSENTER's first instruction (FIX_STACK not needed)", x -> { });
+    } else {
+      db.step("ASM_CLAC", x -> { });
+    }
+    db.step("pushl $-1: orig_ax, not a system call", x -> x.push(-1));
+    I386Entry.saveAll(k, db, false)
+        .step((v26 ? "" : "ENCODE_FRAME_POINTER; ") + "xorl %edx, %edx (error code 0); movl %esp, "
+            + "%eax" + (v26 ? "" : "; not on the SYSENTER entry stack: stay here"), x -> {
+              if (!v26) {
+                x.setFp(x.sp() & 0x7fffffffL);
+              }
+              x.set("edx", 0);
+              x.set("eax", x.sp());
+            })
+        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
+    k.add(db.build());
+    k.add(k.asm("machine_check", entry)
+        .step((v26 ? "RING0_INT_FRAME; " : "ASM_CLAC; ") + "pushl $0: no error code from the CPU",
+            x -> x.push(0))
+        .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
+            x -> x.push(k.symbol("do_machine_check")))
+        .step("jmp " + (v26 ? "error_code" : "common_exception"),
+            x -> x.jumpTo(k.symbol(v26 ? "error_code" : "common_exception"))).build());
+    buildCommonException(k, v26 ? "error_code" : "common_exception", entry, !v26);
+    k.add(k.asm("ret_from_exception", entry)
+        .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
+            + "which follows it", x -> {
+              if (k.profile.config("PREEMPT")) {
+                k.arch.irqDisable(x);
+              }
+              x.jumpTo(k.symbol("ret_from_intr"));
+            }).build());
+    if (v26) {
+      k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
+          .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
+              + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
+              + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7)", x ->
+                  X86Traps.note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP to pid "
+                      + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
+                      + "modelled)"))
+          .retVoid().build());
+    } else {
+      X86Traps.buildDoDebug416(k);
+    }
+    X86Traps.buildDoMachineCheck(k);
+  }
+
+  /**
+   * error_code (2.6.32) / common_exception (4.16): the rest of pt_regs below the two words the stub
+   * pushed (fs .. bx), then the handler's address out of the gs slot and the error code out of
+   * orig_ax (-1 left there), %gs back into its slot, and call *%edi with the pt_regs in eax.
+   */
+  private static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
+    RoutineBuilder b = k.asm(name, entry);
+    for (String r : new String[] {"fs", "es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
+      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+    }
+    k.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
+            + "movl %ecx, %fs; UNWIND_ESPFIX_STACK", x -> {
+              if (encode) {
+                x.setFp(x.sp() & 0x7fffffffL);
+              }
+              x.set("fs", I386.KERNEL_PERCPU);
+              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+            })
+        .step("GS_TO_REG %ecx; movl PT_GS(%esp), %edi: the function address; movl PT_ORIG_EAX(%esp), "
+            + "%edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system call to restart; "
+            + "REG_TO_PTGS %ecx: %gs into its slot; SET_KERNEL_GS", x -> {
+              long regs = x.sp();
+              x.set("edi", x.read(regs + k.off("pt_regs", "gs")));
+              x.set("edx", x.read(regs + k.off("pt_regs", "orig_ax")));
+              x.write(regs + k.off("pt_regs", "orig_ax"), -1);
+              x.write(regs + k.off("pt_regs", "gs"), x.reg("gs"));
+              x.set("gs", 0xe0);
+            })
+        .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; TRACE_IRQS_OFF; "
+            + "movl %esp, %eax: the pt_regs", x -> {
+              x.set("ds", I386.USER_DS);
+              x.set("es", I386.USER_DS);
+              x.set("eax", x.sp());
+            })
+        .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
+            x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception"))).build());
+  }
+
+  /** 6.19: idtentry stubs into handle_exception, and the 32-bit C entries. */
+  private static void build619(Kernel k) {
+    k.add(I386Irq6.idtentry(k, "exc_debug", false));
+    k.add(I386Irq6.idtentry(k, "exc_machine_check", false));
+    String traps = "arch/x86/kernel/traps.c";
+    k.add(k.c("exc_debug", traps).params("regs").locals("user")
+        .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.setLocal("user",
+            k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0))
+        .branchIf("user", "if (user_mode(regs))", x -> x.local("user") != 0)
+        .call("exc_debug_kernel(regs, dr6)", "exc_debug_kernel", x -> new long[] {x.local("regs"), 0})
+        .ret("return", x -> 0)
+        .label("user")
+        .call("exc_debug_user(regs, dr6)", "exc_debug_user", x -> new long[] {x.local("regs"), 0})
+        .retVoid().build());
+    X86Traps.buildDebugLeaves619(k);
+    k.add(k.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
+        .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
+            + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
+            "do_machine_check", x -> new long[] {x.local("regs")})
+        .step("local_db_restore(dr7)", x -> { })
+        .retVoid().build());
+    X86Traps.buildDoMachineCheck(k);
+  }
+
+}

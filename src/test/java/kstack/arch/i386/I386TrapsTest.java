@@ -1,0 +1,81 @@
+package kstack.arch.i386;
+
+import static kstack.TestMachines.functions;
+import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Feature;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** #DB and #MC on i386: interrupt gates without IST, so no stack of their own. */
+class I386TrapsTest {
+  static List<Profile> i386() {
+    return Profiles.of("i386");
+  }
+
+  private static long reg(Machine m, long regs, String f) {
+    return word(m, regs + m.struct("pt_regs").offset(f));
+  }
+
+  private static String debugFn(Profile p) {
+    return p.has(Feature.IRQENTRY) ? "exc_debug_user" : "do_debug";
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void aKernelModeMachineCheckRunsOnTheStackItInterrupted(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    long sp = m.cpu(0).get("esp");
+    long stack = m.kernel().stack(m.current());
+    m.addBreakpoint("do_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long esp = m.cpu(0).get("esp");
+    assertThat(esp).isBetween(stack, sp);
+    assertThat(functions(m, null)).containsSubsequence("do_machine_check", "--- pt_regs ---",
+        "vfs_write", "--- pt_regs ---", "main");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void aUserModeDebugTrapBuildsPtRegsAtTheTopOfTheTaskStack(Profile p) {
+    Machine m = spawned(p);
+    long userSp = m.cpu(0).get("esp");
+    long regs = m.taskPtRegs(m.current());
+    m.addBreakpoint(debugFn(p));
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(reg(m, regs, "cs")).isEqualTo(I386.USER_CS);
+    assertThat(reg(m, regs, "sp")).isEqualTo(userSp);
+    assertThat(reg(m, regs, "orig_ax")).as("not a system call").isEqualTo(0xffffffffL);
+    assertThat(m.cpu(0).get("eflags") & I386.EFLAGS_IF).as("an interrupt gate").isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386")
+  void theMachineCheckStubPassesItsHandlerInTheGsSlot(Profile p) {
+    Machine m = spawned(p);
+    long regs = m.taskPtRegs(m.current());
+    long gs = m.cpu(0).get("gs");
+    m.addBreakpoint("do_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    if (p.has(Feature.IRQENTRY)) {
+      assertThat(reg(m, regs, "gs")).as("6.19: skip_gs leaves the address there")
+          .isEqualTo(m.symbol("exc_machine_check"));
+    } else {
+      assertThat(reg(m, regs, "gs")).as("REG_TO_PTGS put %gs back").isEqualTo(gs);
+      assertThat(m.cpu(0).get("edi")).as("the handler, taken from the slot")
+          .isEqualTo(m.symbol("do_machine_check"));
+    }
+    assertThat(reg(m, regs, "orig_ax")).isEqualTo(0xffffffffL);
+  }
+}

@@ -85,11 +85,13 @@ final class X86Boot26 {
 
   static void build(Kernel k) {
     k.add(k.asm("startup_64", HEAD)
-        .step("early page tables; jmp into secondary_startup_64's common tail (not modelled)", x -> { })
-        .step("jmp secondary_startup_64 + 1", x -> x.jumpTo(k.symbol("secondary_startup_64") + 4))
+        .step("fix up the early page tables for phys_base (not modelled)", x -> { })
+        .step("jmp secondary_startup_64", x -> x.jumpTo(k.symbol("secondary_startup_64")))
         .build());
+    // secondary_startup_64 (head_64.S@2.6.32:149-256), also an AP's way in from the trampoline
     k.add(k.asm("secondary_startup_64", HEAD)
-        .step("(an AP arrives here from the trampoline)", x -> { })
+        .step("CR4 = PAE | PGE; cr3 = init_level4_pgt; jump to the kernel's virtual address "
+            + "(not modelled)", x -> { })
         .step("movq stack_start(%rip), %rsp: the top of init_thread_union less 8 (an AP: its idle "
             + "task's thread.sp); pushq $0; popfq", x -> {
               x.setSp(x.read(k.symbol("stack_start")));
@@ -97,9 +99,9 @@ final class X86Boot26 {
               k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
                   String.format("rsp = stack_start = 0x%x", x.sp())));
             })
-        .step("load the data segments; movl $MSR_GS_BASE, %ecx; initial_gs -> wrmsr: GS base = "
-            + "this CPU's per-CPU area; movl %esi, %edi (the real-mode data pointer)",
-            x -> x.set("gs_base", k.perCpuOffset(x.cpu().id())))
+        .step("lgdt early_gdt_descr; load the data segments; movl $MSR_GS_BASE, %ecx; movq "
+            + "initial_gs(%rip), %rax; wrmsr: GS base = this CPU's per-CPU area; movl %esi, %edi "
+            + "(the real-mode data pointer)", x -> x.set("gs_base", x.read(k.symbol("initial_gs"))))
         .step("movq initial_code(%rip), %rax; pushq $0: a fake return address to stop the unwinder",
             x -> {
               x.set("rax", x.read(k.symbol("initial_code")));
@@ -140,19 +142,20 @@ final class X86Boot26 {
         .retVoid().build());
     String smp = "arch/x86/kernel/smpboot.c";
     k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
-        .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; per_cpu(kernel_stack, cpu) = "
-            + "task_stack_page(idle) + THREAD_SIZE - KERNEL_STACK_OFFSET; stack_start.sp = "
-            + "idle->thread.sp; initial_code = start_secondary; INIT/SIPI; "
-            + "clear_tsk_thread_flag(idle, TIF_FORK)", x -> {
+        .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; clear_tsk_thread_flag(idle, "
+            + "TIF_FORK); initial_gs = per_cpu_offset(cpu); per_cpu(kernel_stack, cpu) = "
+            + "task_stack_page(idle) - KERNEL_STACK_OFFSET + THREAD_SIZE; initial_code = "
+            + "start_secondary; stack_start.sp = idle->thread.sp; INIT/SIPI", x -> {
               int cpu = (int) x.local("cpu");
               long idle = x.local("idle");
-              // smpboot.c@2.6.32:758: the idle task never returns through ret_from_fork, so its
-              // first thread_return must not take the TIF_FORK branch.
-              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
+              // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
+              // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
+              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
+              x.write(k.symbol("initial_gs"), k.perCpuOffset(cpu));
               k.writePtr(k.perCpu("kernel_stack", cpu), k.taskStackPage(idle) + k.threadSize - 40);
-              x.write(k.symbol("stack_start"), k.threadSp(idle));
               x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+              x.write(k.symbol("stack_start"), k.threadSp(idle));
               k.cpu(cpu).set("rip", k.symbol("secondary_startup_64"));
             })
         .label("wait")

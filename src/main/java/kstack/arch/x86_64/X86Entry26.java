@@ -137,13 +137,40 @@ final class X86Entry26 {
     }
   }
 
-  /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:188-200): the words the fast path left undefined. */
+  /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:197-205): the words the fast path left undefined. */
   private static void fixupTopOfStack(Kernel k, Exec x, long regs) {
     x.write(regs + k.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
     x.write(regs + k.off("pt_regs", "ss"), X86_64.USER_DS);
     x.write(regs + k.off("pt_regs", "cs"), X86_64.USER_CS);
     x.write(regs + k.off("pt_regs", "cx"), -1);
     x.write(regs + k.off("pt_regs", "flags"), x.read(regs + k.off("pt_regs", "r11")));
+  }
+
+  /**
+   * RESTORE_TOP_OF_STACK %r11 (entry_64.S@2.6.32:207-212): old_rsp = regs->sp; regs->r11 =
+   * regs->flags, through %r11, which is left holding the flags.
+   */
+  private static void restoreTopOfStack(Kernel k, Exec x, long regs) {
+    x.write(gs(k, x, "old_rsp"), x.read(regs + k.off("pt_regs", "sp")));
+    x.set("r11", x.read(regs + k.off("pt_regs", "flags")));
+    x.write(regs + k.off("pt_regs", "r11"), x.reg("r11"));
+  }
+
+  /**
+   * FAKE_STACK_FRAME (entry_64.S@2.6.32:214-234): xorl %eax, %eax, then an iret frame with rsp 0,
+   * and orig_ax 0, both pushed from the cleared %rax.
+   */
+  private static RoutineBuilder fakeStackFrame(Kernel k, RoutineBuilder b, String rip,
+      java.util.function.ToLongFunction<Exec> ripValue) {
+    return b.step("FAKE_STACK_FRAME " + rip + ": xorl %eax, %eax; pushq $__KERNEL_DS (ss); pushq "
+        + "%rax (rsp); pushq $X86_EFLAGS_IF; pushq $__KERNEL_CS; pushq " + rip + " (rip); pushq %rax "
+        + "(orig_ax)", x -> {
+          x.set("rax", 0);
+          for (long v : new long[] {X86_64.KERNEL_DS, 0, X86_64.EFLAGS_IF, X86_64.KERNEL_CS,
+              ripValue.applyAsLong(x), 0}) {
+            x.push(v);
+          }
+        });
   }
 
   private static long target(Kernel k, long nr) {
@@ -157,9 +184,10 @@ final class X86Entry26 {
         .step("DISABLE_INTERRUPTS", x -> k.arch.irqDisable(x))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_restore_args",
             x -> (x.read(x.sp() - ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
+        .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .label("check")
-        .step("movl $_TIF_ALLWORK_MASK, %edi; int_with_check: GET_THREAD_INFO(%rcx); "
-            + "movl TI_flags(%rcx), %edx", x -> x.set("rcx", threadInfo(k, x)))
+        .step("int_with_check: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %edx",
+            x -> x.set("rcx", threadInfo(k, x)))
         .branchIf("swapgs", "andl %edi, %edx; jnz int_careful", x -> !k.needResched(k.current(x)))
         .step("int_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
           k.arch.irqEnable(x);
@@ -182,13 +210,15 @@ final class X86Entry26 {
     k.add(k.asm("retint_restore_args", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ", x -> k.arch.irqDisable(x))
         .globalLabel("restore_args")
-        .step("RESTORE_ARGS 0,8,0: r11..rdi back; addq $8, %rsp over orig_ax", x -> {
+        .step("RESTORE_ARGS 0,8,0: r11..rdi back; addq $ARG_SKIP+8, %rsp: past them and orig_ax",
+            x -> {
           long regs = x.sp() - ARGOFFSET;
           restoreArgs(k, x, regs, false);
           x.setSp(regs + k.off("pt_regs", "ip"));
         })
         .globalLabel("irq_return")
-        .step("INTERRUPT_RETURN: iretq", x -> iret(k, x)).build());
+        .step("INTERRUPT_RETURN: jmp native_iret: (SS is not from the LDT: no espfix) "
+            + "native_irq_return_iret: iretq", x -> iret(k, x)).build());
   }
 
   /** iretq; going back to user mode, note what is left behind on the kernel stack. */
@@ -244,15 +274,14 @@ final class X86Entry26 {
           .step("jmp ptregscall_common", x -> x.jumpTo(k.symbol("ptregscall_common"))).build());
     }
     k.add(k.asm("ptregscall_common", ENTRY)
-        .step("popq %r11 (the return address save_rest moved); RESTORE_TOP_OF_STACK %r11, 8; "
-            + "reload r15..rbx from the frame", x -> {
-              x.set("r11", x.pop());
-              long regs = x.sp();
-              x.write(gs(k, x, "old_rsp"), x.read(regs + k.off("pt_regs", "sp")));
+        .step("RESTORE_TOP_OF_STACK %r11, 8 (the pt_regs lie above the return address save_rest "
+            + "moved); reload r15..rbx from R15+8(%rsp)..RBX+8(%rsp)", x -> {
+              long regs = x.sp() + 8;
+              restoreTopOfStack(k, x, regs);
               restoreRest(k, x, regs);
             })
-        .step("pushq %r11; ret $REST_SKIP: back into system_call, over the rest part", x -> {
-          long ret = x.reg("r11");
+        .step("ret $REST_SKIP: back into system_call, over the rest part", x -> {
+          long ret = x.pop();
           x.setSp(x.sp() + 48);
           x.ret(ret);
         }).build());
@@ -268,7 +297,7 @@ final class X86Entry26 {
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
-          x.write(gs(k, x, "old_rsp"), x.read(regs + k.off("pt_regs", "sp")));
+          restoreTopOfStack(k, x, regs);
           x.write(regs + k.off("pt_regs", "ax"), x.reg("rax"));
           restoreRest(k, x, regs);
           x.setSp(regs + 48);
@@ -292,16 +321,11 @@ final class X86Entry26 {
         .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
             + "(either way: it cannot know which entry built these pt_regs)",
             x -> x.jumpTo(k.symbol("int_ret_from_sys_call"))).build());
-    RoutineBuilder kt = k.asm("kernel_thread", ENTRY)
-        .step("FAKE_STACK_FRAME $child_rip: pushq $__KERNEL_DS, 0, $X86_EFLAGS_IF, $__KERNEL_CS, "
-            + "$child_rip, 0 (ss, rsp, eflags, cs, rip, orig_ax)", x -> {
-              for (long v : new long[] {X86_64.KERNEL_DS, 0, X86_64.EFLAGS_IF, X86_64.KERNEL_CS,
-                  k.symbol("child_rip"), 0}) {
-                x.push(v);
-              }
-            });
+    // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
+    RoutineBuilder kt = fakeStackFrame(k, k.asm("kernel_thread", ENTRY), "$child_rip",
+        x -> k.symbol("child_rip"));
     kt.step("SAVE_ALL: the argument and callee-saved registers; a full pt_regs on this stack "
-            + "(fn in its rdi slot, arg in rsi)", x -> {
+            + "(fn in its rdi slot, arg in rsi, 0 in ax)", x -> {
               x.setSp(x.sp() - 120);
               saveArgs(k, x, x.sp(), true);
               saveRest(k, x, x.sp());
@@ -339,12 +363,7 @@ final class X86Entry26 {
         .step("ud2", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
-    k.add(k.asm("kernel_execve", ENTRY)
-        .step("FAKE_STACK_FRAME $0", x -> {
-          for (long v : new long[] {X86_64.KERNEL_DS, 0, X86_64.EFLAGS_IF, X86_64.KERNEL_CS, 0, 0}) {
-            x.push(v);
-          }
-        })
+    k.add(fakeStackFrame(k, k.asm("kernel_execve", ENTRY), "$0", x -> 0)
         .step("SAVE_ALL: a full pt_regs in the middle of this kernel stack", x -> {
           x.setSp(x.sp() - 120);
           saveArgs(k, x, x.sp(), true);
@@ -364,7 +383,11 @@ final class X86Entry26 {
         .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
             x -> x.jumpTo(k.symbol("int_ret_from_sys_call")))
         .label("failed")
-        .step("RESTORE_ARGS; UNFAKE_STACK_FRAME", x -> x.setSp(x.sp() + 120))
+        .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
+            + "%rsp", x -> {
+              restoreArgs(k, x, x.sp(), false);
+              x.setSp(x.sp() + 120);
+            })
         .step("ret", x -> x.ret(x.pop())).build());
   }
 }

@@ -27,10 +27,10 @@ final class X86Irq26 {
     k.add(stubs.build());
     k.add(interrupt(k, k.asm("common_interrupt", ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
-        "do_IRQ"));
+        "do_IRQ", "(ret_from_intr follows)"));
     k.add(interrupt(k, k.asm("apic_timer_interrupt", ENTRY)
         .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
-        "smp_apic_timer_interrupt"));
+        "smp_apic_timer_interrupt", "jmp ret_from_intr"));
     k.add(k.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "
             + "-ARGOFFSET+16(%rsp), %rdi: pt_regs, the handler's argument", x -> {
@@ -54,6 +54,7 @@ final class X86Irq26 {
               x.write(cnt, 4, n);
               if (n == 0) {
                 long ret = x.pop();
+                x.set("rax", ret);
                 x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
                 x.push(x.fp());
                 x.push(ret);
@@ -87,6 +88,7 @@ final class X86Irq26 {
         .call("call schedule", "schedule", null)
         .step("popq %rdi; GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
+          x.set("rcx", X86Entry26.threadInfo(k, x));
           k.arch.irqDisable(x);
         })
         .jump("recheck", "jmp retint_check")
@@ -98,16 +100,18 @@ final class X86Irq26 {
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
             x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
     X86Irq.buildDoIrq26(k);
+    // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
-        .step("desc = irq_to_desc(irq); stack_overflow_check(regs)", x -> { })
+        .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
             + "handle_edge_irq", "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
     X86Irq.buildLocalApicTimer(k);
     k.add(k.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
-            + "if (!local_softirq_pending()) goto out", x -> k.softirqPending(x.cpu().id()) == 0)
-        .call("call_softirq()", "call_softirq", null)
+            + "pending = local_softirq_pending(); if (pending) {", x -> k.softirqPending(x.cpu().id()) == 0)
+        .call("  call_softirq(): onto the interrupt stack; WARN_ON_ONCE(softirq_count())",
+            "call_softirq", null)
         .label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
@@ -134,11 +138,15 @@ final class X86Irq26 {
         .step("ret", x -> x.ret(x.pop())).build());
   }
 
-  /** The interrupt macro: subq $10*8, %rsp; call save_args; call the handler; jmp ret_from_intr. */
-  private static kstack.exec.Routine interrupt(Kernel k, RoutineBuilder b, String handler) {
+  /**
+   * The interrupt macro (entry_64.S@2.6.32:802-808): subq $10*8, %rsp; call save_args; call the
+   * handler; then ret_from_intr: apicinterrupt jumps there, common_interrupt runs into it.
+   */
+  private static kstack.exec.Routine interrupt(Kernel k, RoutineBuilder b, String handler,
+      String then) {
     return b.step("interrupt: subq $10*8, %rsp", x -> x.setSp(x.sp() - 80))
         .call("call save_args", "save_args", null)
         .call("call " + handler + " (rdi = pt_regs)", handler, x -> new long[] {x.reg("rdi")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
+        .step(then, x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
   }
 }

@@ -5,7 +5,7 @@ import kstack.kernel.Kernel;
 import kstack.trace.Event;
 
 /**
- * The x86_64 NMI at 2.6.32 (entry_64.S@2.6.32:362-385,1419-1440,1553-1604; traps.c@2.6.32): the
+ * The x86_64 NMI at 2.6.32 (entry_64.S@2.6.32:362-389,1419-1463,1553-1605; traps.c@2.6.32:400-458): the
  * CPU switches to the NMI IST stack (ist[1], the second of the per-CPU exception_stacks); the entry
  * pushes -1, makes room for pt_regs and calls save_paranoid, which saves every register and swaps
  * GS only when GS base is not the kernel's yet (ebx = 1: no swap needed); do_nmi runs there and
@@ -59,7 +59,8 @@ final class X86Nmi26 {
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step("jmp paranoid_exit", x -> x.jumpTo(k.symbol("paranoid_exit"))).build());
     k.add(k.asm("paranoid_exit", ENTRY)
-        .step("DISABLE_INTERRUPTS; testl %ebx, %ebx: swapgs needed?", x -> k.arch.irqDisable(x))
+        .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; testl %ebx, %ebx: swapgs needed?",
+            x -> k.arch.irqDisable(x))
         .step("paranoid_swapgs / paranoid_restore: SWAPGS_UNSAFE_STACK if ebx == 0 (no user work "
             + "is modelled); RESTORE_ALL 8", x -> {
               if (x.reg("rbx") == 0) {
@@ -80,8 +81,9 @@ final class X86Nmi26 {
         .step("nmi_exit()", x -> { })
         .retVoid().build());
     k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
-        .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
-            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
+        .step("reason = cpu 0 ? get_nmi_reason() : 0; no 0xc0 bits: notify_die(DIE_NMI_IPI), "
+            + "nmi_watchdog_tick(), do_nmi_callback(): none claims it (unknown_nmi_error is not "
+            + "modelled)", x -> k.timeline.emit(new Event.Note(
                 x.cpu().id(), "do_nmi", "NMI handled on the NMI IST stack, rsp 0x"
                     + Long.toHexString(x.sp()))))
         .retVoid().build());

@@ -56,11 +56,15 @@ final class X86Process26 {
   }
 
   static void build(Kernel k) {
+    // __switch_to (process_64.c@2.6.32:376-497)
     k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
-        .step("__unlazy_fpu(prev_p); load_sp0(tss, next): tss->x86_tss.sp0 = next->thread.sp0",
+        .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
+            + "tss->x86_tss.sp0 = next->thread.sp0",
             x -> x.write(X86Entry.gs(k, x, "init_tss") + k.offPath("tss_struct", "x86_tss.sp0"),
                 k.taskRead(x.local("next_p"), "thread.sp0")))
-        .step("switch es, ds, TLS, fs and gs selectors and bases (not modelled)", x -> { })
+        .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
+            + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
+            + "(not modelled)", x -> { })
         .step("prev->usersp = percpu_read(old_rsp); percpu_write(old_rsp, next->usersp)", x -> {
           k.taskWrite(x.local("prev_p"), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
           x.write(X86Entry.gs(k, x, "old_rsp"), k.taskRead(x.local("next_p"), "thread.usersp"));
@@ -71,7 +75,9 @@ final class X86Process26 {
               x.write(X86Entry.gs(k, x, "kernel_stack"),
                   k.taskStackPage(x.local("next_p")) + k.threadSize - 40);
             })
-        .ret("return prev_p", x -> x.local("prev_p")).build());
+        .ret("__switch_to_xtra() only for debug registers or an I/O bitmap; if (preload_fpu) "
+            + "__math_state_restore(); return prev_p", x -> x.local("prev_p")).build());
+    // copy_thread (process_64.c@2.6.32:275-344)
     k.add(k.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
         .locals("childregs")
         .step("childregs = ((struct pt_regs *)(THREAD_SIZE + task_stack_page(p))) - 1",
@@ -92,7 +98,9 @@ final class X86Process26 {
               k.taskWrite(p, "thread.usersp", k.taskRead(k.current(x), "thread.usersp"));
               k.tiWrite(p, "flags", k.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
             })
-        .ret("savesegment(gs/fs/es/ds); return 0 (no io bitmap, no CLONE_SETTLS)", x -> 0).build());
+        .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
+            + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
+            x -> 0).build());
     k.add(k.c("sys_fork", "arch/x86/kernel/process.c").params("regs")
         .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
             Kernel.SIGCHLD, x.read(x.local("regs") + k.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
@@ -112,10 +120,11 @@ final class X86Process26 {
         .callInto("error", "error = do_execve(filename, argv, envp, regs)", "do_execve",
             x -> new long[] {x.local("filename"), x.local("argv"), x.local("envp"), x.local("regs")})
         .ret("putname(filename); return error", x -> x.local("error")).build());
+    // start_thread (process_64.c@2.6.32:346-363)
     k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
         .step("loadsegment(fs/es/ds, 0); load_gs_index(0); regs->ip = new_ip; regs->sp = new_sp; "
             + "percpu_write(old_rsp, new_sp); regs->cs = __USER_CS; regs->ss = __USER_DS; "
-            + "regs->flags = 0x200; set_fs(USER_DS)", x -> {
+            + "regs->flags = 0x200; free_thread_xstate(current)", x -> {
               long r = x.local("regs");
               x.write(r + k.off("pt_regs", "ip"), x.local("new_ip"));
               x.write(r + k.off("pt_regs", "sp"), x.local("new_sp"));

@@ -174,4 +174,44 @@ class X86Linux26Test {
     assertThat(functions(m, null)).containsSubsequence("default_idle", "cpu_idle",
         "start_secondary");
   }
+
+  /** FAKE_STACK_FRAME (entry_64.S@2.6.32:214-234) clears %eax first: SAVE_ALL then stores 0. */
+  @Test
+  void kernelThreadsForgedPtRegsHoldZeroInAxAndOrigAx() {
+    Machine m = Machine.create(P, 1);
+    m.addBreakpoint("do_fork");
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("do_fork", "kernel_thread");
+    long regs = m.cpu(0).get("rdx");
+    var pt = m.struct("pt_regs");
+    assertThat(word(m, regs + pt.offset("ip"))).isEqualTo(m.symbol("child_rip"));
+    assertThat(word(m, regs + pt.offset("ax"))).isZero();
+    assertThat(word(m, regs + pt.offset("orig_ax"))).isZero();
+    assertThat(word(m, regs + pt.offset("sp"))).isZero();
+  }
+
+  /** ptregscall_common (entry_64.S@2.6.32:706-717): RESTORE_TOP_OF_STACK copies flags to r11. */
+  @Test
+  void aPtregsCallLeavesTheFlagsInR11ForSysret() {
+    Machine m = spawned(P);
+    m.addBreakpoint("ptregscall_common");
+    m.syscall("clone", List.of(Machine.Arg.of(17)));
+    long regs = m.taskPtRegs(m.current());
+    var pt = m.struct("pt_regs");
+    long flags = word(m, regs + pt.offset("flags"));
+    m.deleteBreakpoints();
+    m.stepi(1);
+    assertThat(word(m, regs + pt.offset("r11"))).isEqualTo(flags);
+    assertThat(m.cpu(0).get("r11")).isEqualTo(flags);
+    assertThat(word(m, m.perCpuAddress("old_rsp", 0))).isEqualTo(word(m, regs + pt.offset("sp")));
+  }
+
+  /** do_boot_cpu (smpboot.c@2.6.32:759) hands the AP its per-CPU base through initial_gs. */
+  @Test
+  void anApTakesItsGsBaseFromInitialGs() {
+    Machine m = Machine.create(P, 2);
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(word(m, m.symbol("initial_gs"))).isEqualTo(m.kernel().perCpuOffset(1));
+    assertThat(m.cpu(1).get("gs_base")).isEqualTo(m.kernel().perCpuOffset(1));
+  }
 }

@@ -81,14 +81,7 @@ final class I386Traps {
               x.jumpTo(k.symbol("ret_from_intr"));
             }).build());
     if (v26) {
-      k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
-          .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
-              + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
-              + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7)", x ->
-                  X86Traps.note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP to pid "
-                      + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
-                      + "modelled)"))
-          .retVoid().build());
+      X86Traps.buildDoDebug26(k);
     } else {
       X86Traps.buildDoDebug416(k);
     }

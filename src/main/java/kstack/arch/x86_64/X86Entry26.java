@@ -230,7 +230,7 @@ final class X86Entry26 {
     }
     long task = k.current(x);
     long top = k.arch.taskTopOfStack(k, task);
-    if (regs + 168 != top) {
+    if (regs + 168 != top && Long.compareUnsigned(regs - k.stack(task), k.threadSize) < 0) {
       k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", String.format(
           "pid %d leaves for user mode from the pt_regs that kernel_execve built at 0x%x, inside "
               + "its kernel stack; the rest of that stack is abandoned: the next entry starts at "

@@ -58,22 +58,11 @@ final class X86Nmi26 {
         })
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step("jmp paranoid_exit", x -> x.jumpTo(k.symbol("paranoid_exit"))).build());
-    k.add(k.asm("paranoid_exit", ENTRY)
-        .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; testl %ebx, %ebx: swapgs needed?",
-            x -> k.arch.irqDisable(x))
-        .step("paranoid_swapgs / paranoid_restore: SWAPGS_UNSAFE_STACK if ebx == 0 (no user work "
-            + "is modelled); RESTORE_ALL 8", x -> {
-              if (x.reg("rbx") == 0) {
-                X86Entry.swapgs(x);
-              }
-              long regs = x.sp();
-              X86Entry26.restoreArgs(k, x, regs, false);
-              for (String r : X86Entry26.REST) {
-                x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
-              }
-              x.setSp(regs + k.off("pt_regs", "ip"));
-            })
-        .step("jmp irq_return: iretq", x -> X86Entry26.iret(k, x)).build());
+    buildParanoidExit(k);
+    paranoidEntry(k, "debug", "do_debug", 2);
+    paranoidEntry(k, "machine_check", null, -1);
+    X86Traps.buildDoDebug26(k);
+    X86Traps.buildDoMachineCheck(k);
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("if (!ignore_nmis) default_do_nmi(regs)", "default_do_nmi",
@@ -87,5 +76,93 @@ final class X86Nmi26 {
                 x.cpu().id(), "do_nmi", "NMI handled on the NMI IST stack, rsp 0x"
                     + Long.toHexString(x.sp()))))
         .retVoid().build());
+  }
+
+  /**
+   * paranoidzeroentry_ist debug do_debug DEBUG_STACK and paranoidzeroentry machine_check
+   * *machine_check_vector(%rip) (entry_64.S@2.6.32.67:1060-1094, 1391, 1402): pt_regs on the IST
+   * stack the gate chose, from user mode too; #DB lowers its IST entry around the call.
+   */
+  private static void paranoidEntry(Kernel k, String name, String cfn, int ist) {
+    RoutineBuilder b = k.asm(name, ENTRY)
+        .step("INTR_FRAME; pushq $-1: orig_ax, no system call to restart; subq $15*8, %rsp", x -> {
+          x.push(-1);
+          x.setSp(x.sp() - 120);
+        })
+        .call("call save_paranoid", "save_paranoid", null)
+        .step("TRACE_IRQS_OFF; movq %rsp, %rdi: the pt_regs; xorl %esi, %esi: no error code", x -> {
+          x.set("rdi", x.sp());
+          x.set("rsi", 0);
+        });
+    if (ist >= 0) {
+      b.step("PER_CPU(init_tss, %rbp); subq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp): "
+          + "a nested #DB lands lower", x -> {
+            x.set("rbp", k.perCpu("init_tss", x.cpu().id()));
+            shiftIst(k, x, ist, -4096);
+          });
+      b.call("call " + cfn, cfn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+      b.step("addq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp)",
+          x -> shiftIst(k, x, ist, 4096));
+    } else {
+      b.callVia("call *machine_check_vector(%rip) = do_machine_check",
+          x -> k.symbol("do_machine_check"), x -> new long[] {x.reg("rdi"), x.reg("rsi")}, null);
+    }
+    k.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
+        x -> x.jumpTo(k.symbol("paranoid_exit"))).build());
+  }
+
+  private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
+    long slot = k.perCpu("init_tss", x.cpu().id()) + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    x.write(slot, x.read(slot) + delta);
+  }
+
+  /**
+   * paranoid_exit (entry_64.S@2.6.32.67:1419-1463): back to kernel mode without SWAPGS when ebx says
+   * so; to user mode through paranoid_userspace, which moves to the task stack with sync_regs
+   * before it schedules (signals are not modelled, so need_resched is the only work).
+   */
+  private static void buildParanoidExit(Kernel k) {
+    k.add(k.asm("paranoid_exit", ENTRY)
+        .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
+        .branchIf("restore", "testl %ebx, %ebx: swapgs needed? jnz paranoid_restore",
+            x -> x.reg("rbx") != 0)
+        .branchIf("userspace", "testl $3, CS(%rsp); jnz paranoid_userspace",
+            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
+        .label("swapgs")
+        .step("paranoid_swapgs: TRACE_IRQS_IRETQ 0; SWAPGS_UNSAFE_STACK", X86Entry::swapgs)
+        .label("restore")
+        .step("paranoid_restore: RESTORE_ALL 8", x -> {
+          long regs = x.sp();
+          X86Entry26.restoreArgs(k, x, regs, false);
+          for (String r : X86Entry26.REST) {
+            x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+          }
+          x.setSp(regs + k.off("pt_regs", "ip"));
+        })
+        .step("jmp irq_return: iretq", x -> X86Entry26.iret(k, x))
+        .label("userspace")
+        .branchIf("swapgs", "paranoid_userspace: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %ebx; "
+            + "andl $_TIF_WORK_MASK, %ebx; jz paranoid_swapgs", x -> {
+              boolean work = k.needResched(k.current(x));
+              x.set("rbx", work ? 1L << kstack.kernel.Kernel.TIF_NEED_RESCHED : 0);
+              return !work;
+            })
+        .call("movq %rsp, %rdi; call sync_regs", "sync_regs", x -> new long[] {x.sp()})
+        .step("movq %rax, %rsp: switch stack for scheduling", x -> x.setSp(x.retval()))
+        .step("testl $_TIF_NEED_RESCHED, %ebx; jnz paranoid_schedule: TRACE_IRQS_ON; "
+            + "ENABLE_INTERRUPTS", x -> k.arch.irqEnable(x))
+        .call("call schedule", "schedule", null)
+        .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
+        .jump("userspace", "jmp paranoid_userspace").build());
+    k.add(k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+        .step("regs = eregs; if (eregs->sp is not itself) and user_mode_vm(eregs): regs = "
+            + "task_pt_regs(current)", x -> x.setLocal("regs", k.arch.userModeRegs(k, x.local("eregs"))
+                ? k.arch.taskPtRegs(k, k.current(x)) : x.local("eregs")))
+        .step("if (eregs != regs) *regs = *eregs: the frame moves to the task stack", x -> {
+          if (x.local("regs") != x.local("eregs")) {
+            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
+          }
+        })
+        .ret("return regs", x -> x.local("regs")).build());
   }
 }

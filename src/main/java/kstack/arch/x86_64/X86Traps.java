@@ -111,6 +111,21 @@ public final class X86Traps {
         .retVoid().build());
   }
 
+  /**
+   * 2.6.32's do_debug (arch/x86/kernel/traps.c@2.6.32.67, shared by i386 and x86_64): with no
+   * DR_STEP and no DR_TRAPn condition it still sends SIGTRAP to the current task, whatever the mode.
+   */
+  public static void buildDoDebug26(Kernel k) {
+    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
+        .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
+            + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
+            + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "
+            + "preempt_conditional_cli(regs)", x -> note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP "
+                + "to pid " + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
+                + "modelled)"))
+        .retVoid().build());
+  }
+
   /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
   public static String sigtrap(Kernel k, kstack.exec.Exec x) {
     return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "

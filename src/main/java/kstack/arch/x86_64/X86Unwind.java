@@ -52,9 +52,19 @@ final class X86Unwind {
       return new Stacks(new long[][] {taskRange}, new String[] {"task"});
     }
     if (arch.v26()) {
-      long nmiTop = X86Nmi26.istTop(k, cpu, 1);
-      return new Stacks(new long[][] {taskRange, X86Boot.irqStack(k, cpu),
-          {nmiTop - X86Nmi26.SIZES[1], nmiTop}}, new String[] {"task", "irq", "exception"});
+      // the four exception_stacks (#DF, NMI, #DB with its two EXCEPTION_STKSZ halves, #MC)
+      long[][] r = new long[2 + X86Nmi26.SIZES.length][];
+      String[] kinds = new String[r.length];
+      r[0] = taskRange;
+      kinds[0] = "task";
+      r[1] = X86Boot.irqStack(k, cpu);
+      kinds[1] = "irq";
+      for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
+        long top = X86Nmi26.istTop(k, cpu, i);
+        r[2 + i] = new long[] {top - X86Nmi26.SIZES[i], top};
+        kinds[2 + i] = "exception";
+      }
+      return new Stacks(r, kinds);
     }
     long entryTop = X86Boot.entryStackTop(k, cpu);
     long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
@@ -99,6 +109,10 @@ final class X86Unwind {
     return out;
   }
 
+  /** 2.6.32's paranoid entries: pt_regs on an IST stack, the handler called with rsp at them. */
+  private static final java.util.Set<String> PARANOID_26 = java.util.Set.of("nmi", "debug",
+      "machine_check");
+
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
     long stack = k.stack(task);
@@ -135,6 +149,11 @@ final class X86Unwind {
           if (slot == ptRegs - 8 && !arch.v26()) {
             // called straight from the entry code, whose rbp is not a frame: the kernel part ends
             userPart(task, ptRegs, out);
+            return out;
+          }
+          if (arch.v26() && PARANOID_26.contains(k.symbols.functionName(pc))
+              && interrupted26(slot + 8, st, task, running, cpu, out)) {
+            // stopped at the handler's first step: the entry's pt_regs sit right above the return
             return out;
           }
         }
@@ -214,8 +233,8 @@ final class X86Unwind {
           userPart26(task, running, cpu, ptRegs, fn.startsWith("stub_"), out);
           return;
         }
-        if (fn.equals("nmi")) {
-          // the NMI entry called do_nmi with rsp at its pt_regs: do_nmi's record is 16 below them
+        if (PARANOID_26.contains(fn)) {
+          // a paranoid entry called its handler with rsp at its pt_regs: the record is 16 below
           if (interrupted26(bp + 16, st, task, running, cpu, out)) {
             return;
           }

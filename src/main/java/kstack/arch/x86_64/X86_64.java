@@ -374,7 +374,7 @@ public final class X86_64 implements Arch {
     var c = k.cpu(cpu);
     var mem = k.mem;
     boolean user = (c.get("cs") & 3) == 3;
-    int ist = v26 ? (vector == X86Exceptions.NMI_VECTOR ? 1 : -1) : X86Exceptions.istOf(vector);
+    int ist = X86Exceptions.istOf(vector);
     long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
     long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
         : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
@@ -397,8 +397,7 @@ public final class X86_64 implements Arch {
     if (user) {
       c.set("ss", 0);
     }
-    String named = v26 ? (vector == X86Exceptions.NMI_VECTOR ? "nmi" : null)
-        : X86Exceptions.handlerName(k, vector);
+    String named = X86Exceptions.handlerName(k, vector);
     c.set("rip", named != null ? k.symbol(named) : X86Irq.handlerAddress(k, vector));
     return named != null ? named : X86Irq.handler(k, vector);
   }
@@ -446,9 +445,6 @@ public final class X86_64 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
-    if (v26) {
-      return -1;
-    }
     return switch (name) {
       case "db" -> X86Traps.DB_VECTOR;
       case "mc" -> X86Traps.MC_VECTOR;
@@ -458,7 +454,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return v26 ? List.of() : List.of("db", "mc");
+    return List.of("db", "mc");
   }
 
   @Override

@@ -214,4 +214,34 @@ class X86Linux26Test {
     assertThat(word(m, m.symbol("initial_gs"))).isEqualTo(m.kernel().perCpuOffset(1));
     assertThat(m.cpu(1).get("gs_base")).isEqualTo(m.kernel().perCpuOffset(1));
   }
+
+  @Test
+  void aDebugTrapFromUserModeStaysOnTheDebugIstStackWithItsEntryLowered() {
+    Machine m = spawned(P);
+    long tss = m.perCpuAddress("init_tss", 0);
+    long istSlot = tss + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 16;
+    long top = word(m, istSlot);
+    m.addBreakpoint("do_debug");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stackName()).isEqualTo("#DB stack");
+    assertThat(m.cpu(0).get("rsp")).isBetween(top - 8192, top);
+    assertThat(word(m, istSlot)).as("paranoidzeroentry_ist lowers DEBUG_STACK around the call")
+        .isEqualTo(top - 4096);
+    assertThat(functions(m, null)).containsSubsequence("do_debug", "debug", "--- pt_regs ---",
+        "main");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(word(m, istSlot)).isEqualTo(top);
+  }
+
+  @Test
+  void aMachineCheckInTheKernelRunsOnTheMceIstStackAndBtCrossesToTheTaskStack() {
+    Machine m = inWrite();
+    m.addBreakpoint("do_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.backtrace(null).get(0).stackName()).isEqualTo("#MC stack");
+    assertThat(functions(m, null)).containsSubsequence("do_machine_check", "machine_check",
+        "--- pt_regs ---", "vfs_write", "sys_write", "system_call_fastpath");
+  }
 }

@@ -46,21 +46,10 @@ final class X86Nmi26 {
             })
         .step("1: ret", x -> x.ret(x.pop()));
     k.add(sp.build());
-    k.add(k.asm("nmi", ENTRY)
-        .step("INTR_FRAME; pushq $-1: orig_ax; subq $15*8, %rsp: room for pt_regs", x -> {
-          x.push(-1);
-          x.setSp(x.sp() - 120);
-        })
-        .call("call save_paranoid", "save_paranoid", null)
-        .step("movq %rsp, %rdi; movq $-1, %rsi", x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", -1);
-        })
-        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
-        .step("jmp paranoid_exit", x -> x.jumpTo(k.symbol("paranoid_exit"))).build());
+    paranoidEntry(k, "nmi", "do_nmi", -1, -1);
     buildParanoidExit(k);
-    paranoidEntry(k, "debug", "do_debug", 2);
-    paranoidEntry(k, "machine_check", null, -1);
+    paranoidEntry(k, "debug", "do_debug", 2, 0);
+    paranoidEntry(k, "machine_check", null, -1, 0);
     X86Traps.buildDoDebug26(k);
     X86Traps.buildDoMachineCheck(k);
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
@@ -81,20 +70,24 @@ final class X86Nmi26 {
   /**
    * paranoidzeroentry_ist debug do_debug DEBUG_STACK and paranoidzeroentry machine_check
    * *machine_check_vector(%rip) (entry_64.S@2.6.32.67:1060-1094, 1391, 1402): pt_regs on the IST
-   * stack the gate chose, from user mode too; #DB lowers its IST entry around the call.
+   * stack the gate chose, from user mode too; #DB lowers its IST entry around the call. The NMI
+   * entry has the same shape with -1 as the error code (entry_64.S@2.6.32.67:1553-1570).
    */
-  private static void paranoidEntry(Kernel k, String name, String cfn, int ist) {
+  private static void paranoidEntry(Kernel k, String name, String cfn, int ist, long errorCode) {
     RoutineBuilder b = k.asm(name, ENTRY)
         .step("INTR_FRAME; pushq $-1: orig_ax, no system call to restart; subq $15*8, %rsp", x -> {
           x.push(-1);
           x.setSp(x.sp() - 120);
         })
         .call("call save_paranoid", "save_paranoid", null)
-        .step("TRACE_IRQS_OFF; movq %rsp, %rdi: the pt_regs; xorl %esi, %esi: no error code", x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", 0);
-        });
-    if (ist >= 0) {
+        .step("TRACE_IRQS_OFF; movq %rsp, %rdi: the pt_regs; " + (errorCode == 0
+            ? "xorl %esi, %esi: no error code" : "movq $-1, %rsi"), x -> {
+              x.set("rdi", x.sp());
+              x.set("rsi", errorCode);
+            });
+    if (cfn != null && ist < 0) {
+      b.call("call " + cfn, cfn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    } else if (ist >= 0) {
       b.step("PER_CPU(init_tss, %rbp); subq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp): "
           + "a nested #DB lands lower", x -> {
             x.set("rbp", k.perCpu("init_tss", x.cpu().id()));

@@ -503,6 +503,7 @@ public final class Machine implements ExecHost {
     long stackArgs = isSyscall ? 0 : Math.max(0, args.length
         - (code.at(callee.address()).paramsOnStack() ? 0 : arch.registers().argCount()));
     String what = isSyscall ? "syscall " + function : "call " + function;
+    long mmBefore = kernel.taskRead(task, "mm");
     return start(new Goal(what, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
         return true;
@@ -515,6 +516,10 @@ public final class Machine implements ExecHost {
           c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
         }
         long rax = c.get(arch.registers().ret);
+        if (function.equals("execve") && kernel.taskRead(task, "mm") != mmBefore) {
+          return what + ": pid " + pid + " now runs " + kernel.comm(task) + " (a successful exec "
+              + "does not return: the new program started at _start and waits in main)";
+        }
         return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")";
       }
       if (kernel.taskRead(task, "exit_state") == Kernel.EXIT_ZOMBIE) {

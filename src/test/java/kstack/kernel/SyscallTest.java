@@ -115,4 +115,12 @@ class SyscallTest {
     assertThat(m.kernelMemory().read64(frame + f.offset("bx"))).isZero();
     assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(3));
   }
+
+  @ParameterizedTest
+  @MethodSource("kstack.profile.Profiles#all")
+  void aSuccessfulExecIsReportedAsTheNewProgramNotAsAReturnValue(Profile p) {
+    Machine m = spawned(p);
+    Outcome o = m.syscall("execve", List.of(Machine.Arg.of("ls")));
+    assertThat(o.message()).contains("pid 3 now runs ls").doesNotContain("returned");
+  }
 }

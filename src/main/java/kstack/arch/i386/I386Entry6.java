@@ -113,6 +113,9 @@ final class I386Entry6 {
       x.set("fs", I386.KERNEL_PERCPU);
       x.set("fs_base", k.perCpuOffset(x.cpu().id()));
     });
+    b.step("FIXUP_FRAME: andl $0xffff, 4*4(%esp); from kernel mode: orl $CS_FROM_KERNEL there, "
+        + "pushl %ss; pushl %esp; addl $7*4, (%esp) (the interrupted esp); pushl 7*4(%esp) six "
+        + "times: a full iret frame below the short one, which stays as a gap", I386Entry6::fixupFrame);
     for (String r : new String[] {"es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"}) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
@@ -137,12 +140,46 @@ final class I386Entry6 {
         });
   }
 
-  /** RESTORE_REGS pop=4 (entry_32.S@6.19:256-272; IRET_FRAME has nothing to do, see saveAll). */
+  /** CS_FROM_KERNEL (entry_32.S@6.19:103): FIXUP_FRAME's mark in the high bits of the cs word. */
+  static final long CS_FROM_KERNEL = 1L << 29;
+
+  /**
+   * FIXUP_FRAME (entry_32.S@6.19:106-164): from kernel mode the CPU pushed no ss/esp, so the entry
+   * builds a complete frame 8 words lower (ss, the interrupted esp, then copies of flags, cs, ip,
+   * orig_ax, the gs slot, fs) and marks its cs CS_FROM_KERNEL; regs->sp is then a real value.
+   */
+  static void fixupFrame(Exec x) {
+    long sp = x.sp();
+    long cs = x.read(sp + 16) & 0xffff;
+    x.write(sp + 16, cs);
+    if ((cs & 3) != 0 || (x.read(sp + 20) & (1L << 17)) != 0) {
+      return;
+    }
+    x.write(sp + 16, cs | CS_FROM_KERNEL);
+    x.push(x.reg("ss"));
+    x.push(x.sp() + 7 * 4); // pushl %esp pushes the value before the push; then addl $7*4
+    for (int i = 0; i < 6; i++) {
+      x.push(x.read(x.sp() + 7 * 4));
+    }
+  }
+
+  /**
+   * RESTORE_REGS pop=4 (entry_32.S@6.19:256-272) with IRET_FRAME (:166-203): a frame FIXUP_FRAME
+   * built goes back to the 3-word iret frame right below the interrupted esp.
+   */
   static void restoreRegs4(Exec x) {
     for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds", "es", "fs"}) {
       x.set(r, x.pop());
     }
     x.setSp(x.sp() + 8);
+    long cs = x.read(x.sp() + 4);
+    if ((cs & CS_FROM_KERNEL) != 0) {
+      long to = x.read(x.sp() + 12);
+      x.write(to - 4, x.read(x.sp() + 8));
+      x.write(to - 8, cs & 0xffff);
+      x.write(to - 12, x.read(x.sp()));
+      x.setSp(to - 12);
+    }
   }
 
   private static void userDataSegments(Exec x) {

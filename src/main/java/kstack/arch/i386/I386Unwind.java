@@ -148,7 +148,8 @@ final class I386Unwind {
           return;
         }
         // from kernel mode the CPU pushed no esp: the interrupted esp is where the frame began
-        long sp = regs + k.off("pt_regs", "sp");
+        // (6.19's FIXUP_FRAME stores it in regs->sp)
+        long sp = interruptedSp(regs);
         String kind = kindOf(sp, task, cpu, running);
         out.add(frame(ip, kind == null ? "unknown" : kind, 0, ""));
         long slot = prologueSlot(ip, sp);
@@ -211,12 +212,18 @@ final class I386Unwind {
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
         String.format("interrupted kernel mode at %s; pt_regs at 0x%x", k.symbols.describeOrHex(ip),
             regs)));
-    long sp = regs + k.off("pt_regs", "sp");
+    long sp = interruptedSp(regs);
     out.add(frame(ip, where == null ? "unknown" : where, 0, ""));
     long slot = prologueSlot(ip, sp);
     if (slot != 0) {
       out.add(frame(word(slot), where == null ? "unknown" : where, 0, ""));
     }
+  }
+
+  /** The esp a kernel-mode interruption left: regs->sp after FIXUP_FRAME, else &regs->sp. */
+  private long interruptedSp(long regs) {
+    return (word(regs + k.off("pt_regs", "cs")) & I386Entry6.CS_FROM_KERNEL) != 0
+        ? word(regs + k.off("pt_regs", "sp")) : regs + k.off("pt_regs", "sp");
   }
 
   private void userPart(long task, long ptRegs, List<Frame> out) {

@@ -190,4 +190,31 @@ class I386Linux6Test {
     assertThat(functions(m, null)).containsSubsequence("schedule_tail", "ret_from_fork",
         "ret_from_fork_asm");
   }
+
+  @Test
+  void fixupFrameCompletesAKernelModeInterruptsPtRegsAndIretFrameUndoesIt() {
+    Machine m = spawned(P);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    long esp = m.cpu(0).get("esp");
+    long eip = m.cpu(0).pc();
+    m.addBreakpoint("do_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    Frame regsFrame = m.backtrace(null).stream()
+        .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
+    long regs = regsFrame.frameAddr();
+    var pt = m.struct("pt_regs");
+    assertThat(m.kernel().readPtr(regs + pt.offset("sp"))).as("the interrupted esp").isEqualTo(esp);
+    assertThat(m.kernel().readPtr(regs + pt.offset("ss"))).isEqualTo(I386.KERNEL_DS);
+    assertThat(m.kernel().readPtr(regs + pt.offset("cs"))).as("CS_FROM_KERNEL | __KERNEL_CS")
+        .isEqualTo(I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+    assertThat(regs + pt.size()).as("the short frame's six words stay above as a gap")
+        .isEqualTo(esp - 6 * 4);
+    m.deleteBreakpoints();
+    m.addBreakpoint("vfs_write");
+    assertThat(m.continueRun().stop()).as("back in vfs_write").isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp")).isEqualTo(esp);
+    assertThat(m.cpu(0).pc()).isEqualTo(eip);
+  }
 }

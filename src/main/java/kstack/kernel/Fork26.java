@@ -13,6 +13,11 @@ final class Fork26 {
 
   static final String SRC = "kernel/fork.c";
 
+  /** include/linux/sched.h@2.6.32.67:1737-1743 (0x2 is PF_IDLE from 4.10 on). */
+  static final long PF_STARTING = 0x2;
+  static final long PF_FORKNOEXEC = 0x40;
+  static final long PF_SUPERPRIV = 0x100;
+
   static void build(Kernel k) {
     k.add(k.c("do_fork", SRC)
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
@@ -21,7 +26,12 @@ final class Fork26 {
             + "NULL, trace)", "copy_process", x -> new long[] {x.local("clone_flags"),
                 x.local("stack_start"), x.local("regs"), x.local("stack_size"),
                 x.local("child_tidptr"), 0, 0})
-        .step("nr = task_pid_vnr(p)", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .step("nr = task_pid_vnr(p); tracehook_report_clone(); p->flags &= ~PF_STARTING: the task "
+            + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
+              long p = x.local("p");
+              x.setLocal("nr", k.pid(p));
+              k.taskWrite(p, "flags", k.taskRead(p, "flags") & ~PF_STARTING);
+            })
         .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
             x -> new long[] {x.local("p"), x.local("clone_flags")})
         .ret("return nr", x -> x.local("nr")).build());
@@ -30,9 +40,11 @@ final class Fork26 {
         .locals("p")
         .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
             x -> new long[] {k.current(x)})
-        .step("p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER); p->flags |= PF_FORKNOEXEC", x -> {
+        .step("copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags |= PF_FORKNOEXEC | "
+            + "PF_STARTING (fork.c@2.6.32.67:926-935)", x -> {
           long p = x.local("p");
-          k.taskWrite(p, "flags", k.taskRead(p, "flags") & ~Kernel.PF_IDLE & ~Kernel.PF_EXITING);
+          k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC
+              | PF_STARTING);
         })
         .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
             + "nothing can wake it); set_task_cpu(p, smp_processor_id())", x -> {
@@ -73,12 +85,9 @@ final class Fork26 {
                   k.struct("thread_info").size());
               k.tiWrite(tsk, "task", tsk);
             })
-        .step("clear_tsk_need_resched(tsk); stackend = end_of_stack(tsk); *stackend = "
-            + "STACK_END_MAGIC (just above thread_info)", x -> {
-              long tsk = x.local("tsk");
-              k.setNeedResched(tsk, false);
-              k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
-            })
+        .step("stackend = end_of_stack(tsk); *stackend = STACK_END_MAGIC (just above thread_info; "
+            + "2.6.32 leaves the copied TIF flags as they are)", x ->
+                k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
         .step("tsk->stack_canary = get_random_int(); atomic_set(&tsk->usage, 2)", x -> {
           long tsk = x.local("tsk");
           k.taskWrite(tsk, "stack_canary", Fork.canaryOf(k, tsk));

@@ -94,13 +94,13 @@ final class Sched {
     RoutineBuilder b = k.c("schedule", src).params().asmlinkage().locals("prev", "next")
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
-            + "spin_lock_irq(&rq->lock)", x -> {
+            + "spin_lock_irq(&rq->lock); update_rq_clock(rq); clear_tsk_need_resched(prev)", x -> {
               k.arch.irqDisable(x);
               x.setLocal("prev", k.current(x));
+              k.setNeedResched(x.local("prev"), false);
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
             + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
         .branchIf("same", "if (likely(prev != next)) {", x -> {
           if (x.local("prev") == x.local("next")) {
             k.arch.irqEnable(x);
@@ -164,16 +164,23 @@ final class Sched {
         .call("init_idle(current, smp_processor_id())", "init_idle",
             x -> new long[] {k.current(x), x.cpu().id()})
         .retVoid().build());
-    k.add(k.c("init_idle", SRC).params("idle", "cpu")
-        .step("idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
-            + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
+    // 2.6.32's init_idle (sched.c@2.6.32.67) sets no PF_IDLE (4.10) and keeps the comm the idle
+    // task was forked with ("swapper"); the swapper/N names came later
+    boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
+    k.add(k.c("init_idle", v26 ? "kernel/sched.c" : SRC).params("idle", "cpu")
+        .step(v26 ? "__sched_fork(idle); idle->state = TASK_RUNNING; __set_task_cpu(idle, cpu); "
+                + "rq->curr = rq->idle = idle; task_thread_info(idle)->preempt_count = 0"
+                : "idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
+                + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
               long idle = x.local("idle");
               int cpu = (int) x.local("cpu");
               k.setState(idle, Kernel.TASK_RUNNING);
-              k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
+              if (!v26) {
+                k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
+                k.setComm(idle, "swapper/" + cpu);
+              }
               k.setTaskCpu(idle, cpu);
               k.taskWrite(idle, "on_cpu", 1);
-              k.setComm(idle, "swapper/" + cpu);
               k.setIdleTask(cpu, idle);
               if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
                 k.tiWrite(idle, "preempt_count", 0); // sched.c@2.6.32: !CONFIG_PREEMPT

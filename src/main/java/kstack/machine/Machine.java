@@ -344,7 +344,8 @@ public final class Machine implements ExecHost {
         idle[0] = true;
       }
       return idle[0] && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
-    }, () -> "boot complete: pid 0 swapper/0, pid 1 " + kernel.comm(kernel.findTask(1))
+    }, () -> "boot complete: pid 0 " + kernel.comm(kernel.idleTask(0)) + ", pid 1 "
+        + kernel.comm(kernel.findTask(1))
         + ", pid 2 " + kernel.comm(kernel.findTask(2))));
   }
 

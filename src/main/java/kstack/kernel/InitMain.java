@@ -171,15 +171,23 @@ final class InitMain {
   }
 
   private static void buildSmp(Kernel k) {
-    k.add(k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
+    var b = k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
         .step("cpu = 1", x -> x.setLocal("cpu", 1))
         .label("loop")
-        .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus)
-        .callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
-            x -> new long[] {x.local("cpu")})
-        .call("  cpu_up(cpu) -> " + k.arch.cpuUpSymbol() + "(cpu, idle): start the CPU on the idle "
-            + "task's stack", k.arch.cpuUpSymbol(), x -> new long[] {x.local("cpu"), x.local("idle")})
-        .step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
+        .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus);
+    if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      // 2.6.32: no idle_threads_init yet; do_boot_cpu forks the idle task (kernel/smp.c, cpu.c)
+      b.call("  cpu_up(cpu) -> _cpu_up() -> __cpu_up() -> " + k.arch.cpuUpSymbol() + "(cpu): "
+          + "forks the idle task and starts the CPU on its stack", k.arch.cpuUpSymbol(),
+          x -> new long[] {x.local("cpu"), 0});
+    } else {
+      b.callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
+              x -> new long[] {x.local("cpu")})
+          .call("  cpu_up(cpu) -> " + k.arch.cpuUpSymbol() + "(cpu, idle): start the CPU on the "
+              + "idle task's stack", k.arch.cpuUpSymbol(),
+              x -> new long[] {x.local("cpu"), x.local("idle")});
+    }
+    k.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")
         .label("done")
         .retVoid().build());

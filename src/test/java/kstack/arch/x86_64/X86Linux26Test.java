@@ -244,4 +244,16 @@ class X86Linux26Test {
     assertThat(functions(m, null)).containsSubsequence("do_machine_check", "machine_check",
         "--- pt_regs ---", "vfs_write", "sys_write", "system_call_fastpath");
   }
+
+  @Test
+  void theSecondaryCpusIdleTaskIsForkedInsideDoBootCpuAndKeepsTheNameSwapper() {
+    Machine m = Machine.create(P, 2);
+    m.addBreakpoint("fork_idle");
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("fork_idle", "do_fork_idle",
+        "native_cpu_up", "smp_init", "kernel_init");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.kernel().comm(m.kernel().idleTask(1))).isEqualTo("swapper");
+  }
 }

@@ -178,7 +178,7 @@ final class I386Sysenter {
             + "TSS follows it in cpu_entry_area, so this reads tss.x86_tss.sp0, the task's stack top",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
                 + k.offPath("tss_struct", "x86_tss.sp0"))))
-        .globalLabel(".Lsysenter_past_esp");
+        .label(".Lsysenter_past_esp");
     frame(k, b, "pushl %ebp: pt_regs->sp (stashed in ebp by the vDSO)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0));
     I386Entry.saveAll(k, b, true)
@@ -228,7 +228,7 @@ final class I386Sysenter {
         .step("movl TSS_entry2task_stack(%esp), %esp: TSS.sp1, the copy of the task's thread.sp0",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
                 + k.offPath("tss_struct", "x86_tss.sp1"))))
-        .globalLabel(".Lsysenter_past_esp");
+        .label(".Lsysenter_past_esp");
     frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0));
     I386Entry6.saveAll(k, b, true, false, false)

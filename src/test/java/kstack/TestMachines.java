@@ -34,6 +34,14 @@ public final class TestMachines {
     return m.backtrace(pid).stream().map(kstack.machine.Frame::function).toList();
   }
 
+  /**
+   * A function write(2) always passes through below the system call's own entry: vfs_write, or on
+   * 2.4, which has no vfs_ layer (sys_write calls file->f_op->write), pipe_write.
+   */
+  public static String insideWrite(Profile p) {
+    return p.has(kstack.profile.Feature.TASK_UNION) ? "pipe_write" : "vfs_write";
+  }
+
   /** One CPU, booted, with a user process sh (pid 3) current and waiting for a command. */
   public static Machine spawned(Profile p) {
     Machine m = Machine.create(p, 1);

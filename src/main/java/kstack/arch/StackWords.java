@@ -66,10 +66,15 @@ public final class StackWords {
       out.add(new StackWord(a, v, l[0], l[1]));
     }
     long end = k.endOfStack(task);
-    long unusedFrom = end + w;
+    boolean taskUnion = k.profile.has(kstack.profile.Feature.TASK_UNION);
+    long unusedFrom = taskUnion ? end : end + w; // 2.4 has no magic word to skip
     if (low - unusedFrom > 0) {
       out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
           "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
+    }
+    if (taskUnion) {
+      out.addAll(0, baseStruct(k, "task_struct", stack, task));
+      return out;
     }
     long magic = k.readPtr(end);
     out.add(0, new StackWord(end, magic, "magic", magic == Kernel.STACK_END_MAGIC
@@ -82,17 +87,25 @@ public final class StackWords {
 
   /** The words of a thread_info at the base of the stack (2.6), each named after its member. */
   private static List<StackWord> threadInfo(Kernel k, long task, long stack) {
+    return baseStruct(k, "thread_info", stack, task);
+  }
+
+  /**
+   * The words of the struct at the base of the stack, each named after its member: 2.6's
+   * thread_info, or 2.4's task_struct itself (the task_union).
+   */
+  private static List<StackWord> baseStruct(Kernel k, String struct, long stack, long task) {
     List<StackWord> out = new ArrayList<>();
     int w = k.t.word;
-    for (Field f : k.struct("thread_info").fields()) {
+    for (Field f : k.struct(struct).fields()) {
       for (int at = 0; at < f.size(); at += w) {
         long a = stack + f.offset() + at;
         long v = k.mem.read(a, Math.min(w, f.size() - at));
-        String note = "thread_info->" + f.name() + (at > 0 ? " +" + at : "");
-        if (f.name().equals("task")) {
+        String note = struct + "->" + f.name() + (at > 0 ? " +" + at : "");
+        if (struct.equals("thread_info") && f.name().equals("task")) {
           note += v == task ? " (-> this task)" : " (not this task: overwritten!)";
         }
-        out.add(new StackWord(a, v, "thread_info", note));
+        out.add(new StackWord(a, v, struct, note));
       }
     }
     return out;

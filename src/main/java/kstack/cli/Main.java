@@ -128,7 +128,7 @@ public final class Main implements Callable<Integer> {
         String sc = scenario != null ? scenario
             : commands.isEmpty() && !interactive ? "boot" : null;
         if (sc != null) {
-          lines.addAll(Scenarios.load(sc).lines());
+          lines.addAll(Scenarios.load(sc, p).lines());
         }
       } catch (ScriptError e) {
         o.failure(null, e.located());

@@ -41,6 +41,26 @@ public final class Scenarios {
     }
   }
 
+  /**
+   * A built-in as a profile tells it: a generation whose kernel lacks the functions or members a
+   * story names (2.4 has no dup_task_struct, vfs_write or task->stack) has its own telling in
+   * scenarios/KERNEL/NAME.ks; every other profile runs the common one. Files load as they are.
+   */
+  public static Source load(String nameOrFile, kstack.profile.Profile p) {
+    if (BUILTIN.containsKey(nameOrFile)) {
+      try (InputStream in = Scenarios.class.getResourceAsStream(
+          "/scenarios/" + p.kernel() + "/" + nameOrFile + ".ks")) {
+        if (in != null) {
+          return Source.parse(nameOrFile + ".ks",
+              new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read built-in scenario " + nameOrFile + ": " + e);
+      }
+    }
+    return load(nameOrFile);
+  }
+
   /** A built-in by name, or a file; a missing file is a ScriptError at FILE:1:1. */
   public static Source load(String nameOrFile) {
     if (BUILTIN.containsKey(nameOrFile)) {

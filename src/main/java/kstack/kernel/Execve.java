@@ -74,7 +74,7 @@ final class Execve {
    * pt_regs down; do_execve → search_binary_handler → load_elf_binary → start_thread all take
    * them, so exec rewrites exactly the frame the system call entered with.
    */
-  private static void build26(Kernel k) {
+  static void build26(Kernel k) {
     String src = "fs/exec.c";
     k.add(k.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
         .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
@@ -96,21 +96,40 @@ final class Execve {
   private static kstack.exec.Routine loadElf(Kernel k, boolean v6, boolean withRegs) {
     var b = withRegs ? k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm", "regs")
         : k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm");
-    return b.locals("sp")
+    boolean v24 = k.profile.has(Feature.TASK_UNION);
+    b.locals("sp")
         .step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives current "
-                + "a fresh mm; current->flags &= ~(PF_KTHREAD | ...); close-on-exec files go",
-            x -> newMm(k, x))
-        .step("setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
+                + "a fresh mm; " + (v24 ? "" : "current->flags &= ~(PF_KTHREAD | ...); ")
+                + "close-on-exec files go", x -> newMm(k, x))
+        .step(v24 ? "strcpy(current->comm, the file's base name)"
+                : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
             x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
-        .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { })
-        .step("arch_setup_additional_pages(bprm, ...): map the vDSO", x ->
-            k.arch.setupAdditionalPages(k, x))
-        .step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
-            x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))))
-        .call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
-            x -> new long[] {withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x)),
-                k.symbol("_start"), x.local("sp")})
-        .ret("return 0", x -> 0).build();
+        .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { });
+    if (!v24) { // 2.4.22 maps no vDSO
+      b.step("arch_setup_additional_pages(bprm, ...): map the vDSO", x ->
+          k.arch.setupAdditionalPages(k, x));
+    }
+    b.step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
+            x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))));
+    if (v24) {
+      // a macro in 2.4 (include/asm-i386/processor.h@2.4.22:407-416): no frame of its own
+      b.step("start_thread(regs, elf_entry, bprm->p) [macro]: set_fs(USER_DS); regs->xds = "
+          + "regs->xes = regs->xss = __USER_DS; regs->xcs = __USER_CS; regs->eip = elf_entry; "
+          + "regs->esp = bprm->p", x -> {
+            long r = x.local("regs");
+            x.write(r + k.off("pt_regs", "xds"), k.constant("__USER_DS"));
+            x.write(r + k.off("pt_regs", "xes"), k.constant("__USER_DS"));
+            x.write(r + k.off("pt_regs", "xss"), k.constant("__USER_DS"));
+            x.write(r + k.off("pt_regs", "xcs"), k.constant("__USER_CS"));
+            x.write(r + k.off("pt_regs", "eip"), k.symbol("_start"));
+            x.write(r + k.off("pt_regs", "esp"), x.local("sp"));
+          });
+    } else {
+      b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
+          x -> new long[] {withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x)),
+              k.symbol("_start"), x.local("sp")});
+    }
+    return b.ret("return 0", x -> 0).build();
   }
 
   static String basename(String path) {
@@ -149,7 +168,9 @@ final class Execve {
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
     k.taskWrite(cur, "mm", mm);
     k.taskWrite(cur, "active_mm", mm);
-    k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
+    if (!k.profile.has(Feature.TASK_UNION)) {
+      k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD); // none in 2.4
+    }
     x.set(k.arch.mmRegister(), mm);
     Files.closeOnExec(k, cur);
   }

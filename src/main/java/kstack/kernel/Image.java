@@ -36,11 +36,19 @@ public final class Image {
     l.label("_sdata");
     initTaskData(k, l);
     Types t = k.t;
-    l.object("init_task", t.struct(k.struct("task_struct")), 64);
+    if (!k.profile.has(Feature.TASK_UNION)) {
+      l.object("init_task", t.struct(k.struct("task_struct")), 64);
+    }
     l.object("init_mm", t.struct(k.struct("mm_struct")), 64);
-    l.object("kthread_create_list", t.struct(k.struct("list_head")), t.word);
-    l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
-    l.object("kthreadd_done", t.struct(k.struct("completion")), t.word);
+    if (k.profile.has(Feature.NO_KTHREADD)) {
+      // kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup
+      l.object("runqueue_head", t.struct(k.struct("list_head")), t.word);
+      l.object("startup", t.struct(k.struct("completion")), t.word);
+    } else {
+      l.object("kthread_create_list", t.struct(k.struct("list_head")), t.word);
+      l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
+      l.object("kthreadd_done", t.struct(k.struct("completion")), t.word);
+    }
     l.object("__cpu_online_mask", t.ulong, t.word);
     l.object("init_filename", t.array(t.charT, 16), 8);
     k.arch.linkData(k, l);
@@ -70,6 +78,16 @@ public final class Image {
    */
   private static void initTaskData(Kernel k, Linker l) {
     l.align(k.threadSize);
+    if (k.profile.has(Feature.TASK_UNION)) {
+      // 2.4: .data.init_task, 8 KiB aligned, holds init_task_union; init_task and init_stack are
+      // macros for its .task and .stack (arch/i386/vmlinux.lds@2.4.22:38-39; processor.h@2.4.22:450-451)
+      CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
+      l.alias("init_task_union", union, k.threadSize);
+      l.alias("init_stack", union, k.threadSize);
+      l.alias("init_task", k.t.struct(k.struct("task_struct")), k.struct("task_struct").size());
+      l.setDot(l.dot() + k.threadSize);
+      return;
+    }
     boolean v6 = k.profile.has(Feature.INIT_STACK_SYMBOLS);
     l.label(v6 ? "__start_init_stack" : "__start_init_task");
     CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
@@ -109,6 +127,9 @@ public final class Image {
 
   private static long[] perCpuAreas(Kernel k) {
     long[] offsets = new long[k.cpus];
+    if (k.perCpuTemplateSize() == 0) {
+      return offsets; // no per-CPU variables (2.4 keeps NR_CPUS arrays instead)
+    }
     for (int c = 0; c < k.cpus; c++) {
       long area = k.allocPages(k.perCpuTemplateSize(), "per-CPU area of CPU " + c);
       k.mem.unmap(k.mem.regionAt(area));

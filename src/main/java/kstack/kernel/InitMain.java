@@ -156,7 +156,7 @@ final class InitMain {
   }
 
   /** console_on_rootfs: stdin, stdout, stderr on the console; plus the initctl pipe (fd 3). */
-  private static void openConsole(Kernel k, Exec x) {
+  static void openConsole(Kernel k, Exec x) {
     long cur = k.current(x);
     long console = Files.newFile(k, new Files.OpenFile(0, true, true, false), "/dev/console");
     Map<Integer, Long> fds = new HashMap<>();

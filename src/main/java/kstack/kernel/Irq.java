@@ -138,6 +138,11 @@ final class Irq {
         .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
             "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
         .ret("return retval", Exec::retval).build());
+    buildDemoDevice(k);
+  }
+
+  /** The demo device's handler and its tasklet: the simulator's own module, every generation. */
+  static void buildDemoDevice(Kernel k) {
     String demo = "kstack_demo module (the simulator's own)";
     k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {

@@ -216,10 +216,33 @@ public final class Kernel {
 
   private final Map<String, int[]> memberCache = new HashMap<>();
 
+  /**
+   * The pre-2.6.25 names (2.4) of the members the code asks for by their current names: pt_regs'
+   * e-prefixed registers and x-prefixed segments, and thread.esp/eip/esp0: the same words under
+   * the names the i386 code of every generation shares. Task relations have their own accessors
+   * (realParent, taskCpu), since 2.4's p_opptr family is a different structure, not a rename.
+   */
+  private static final Map<String, String> OLD_NAMES = Map.ofEntries(
+      Map.entry("pt_regs:sp", "esp"), Map.entry("pt_regs:ip", "eip"),
+      Map.entry("pt_regs:cs", "xcs"), Map.entry("pt_regs:ss", "xss"),
+      Map.entry("pt_regs:ds", "xds"), Map.entry("pt_regs:es", "xes"),
+      Map.entry("pt_regs:ax", "eax"), Map.entry("pt_regs:bx", "ebx"),
+      Map.entry("pt_regs:cx", "ecx"), Map.entry("pt_regs:dx", "edx"),
+      Map.entry("pt_regs:si", "esi"), Map.entry("pt_regs:di", "edi"),
+      Map.entry("pt_regs:bp", "ebp"), Map.entry("pt_regs:orig_ax", "orig_eax"),
+      Map.entry("pt_regs:flags", "eflags"), Map.entry("task_struct:thread.sp", "thread.esp"),
+      Map.entry("task_struct:thread.ip", "thread.eip"),
+      Map.entry("task_struct:thread.sp0", "thread.esp0"));
+
   /** {offset, size} of a member path. */
   private int[] member(String struct, String path) {
     String key = struct + ':' + path;
     int[] m = memberCache.get(key);
+    if (m == null && profile.has(Feature.TASK_UNION) && OLD_NAMES.containsKey(key)
+        && !struct(struct).hasPath(path)) {
+      m = member(struct, OLD_NAMES.get(key));
+      memberCache.put(key, m);
+    }
     if (m == null) {
       StructLayout s = struct(struct);
       int off = s.offsetOfPath(path);
@@ -257,6 +280,74 @@ public final class Kernel {
     mem.write(task + m[0], m[1], v);
   }
 
+  /** 2.4's zombie state (include/linux/sched.h@2.4.22:88-92); later kernels use exit_state. */
+  public static final int TASK_ZOMBIE_24 = 4;
+
+  /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
+  public boolean isZombie(long task) {
+    return profile.has(Feature.TASK_UNION) ? state(task) == TASK_ZOMBIE_24
+        : taskRead(task, "exit_state") == EXIT_ZOMBIE;
+  }
+
+  /** The parent a task was forked by: real_parent, 2.4's p_opptr. */
+  public long realParent(long task) {
+    return taskRead(task, profile.has(Feature.TASK_UNION) ? "p_opptr" : "real_parent");
+  }
+
+  /**
+   * Marks a task on or off its run queue: on_rq, or on 2.4 the run_list link into runqueue_head
+   * (add_to_runqueue / del_from_runqueue, whose NULL run_list.next means "not queued").
+   */
+  public void setOnRunqueue(long task, boolean on) {
+    if (!profile.has(Feature.TASK_UNION)) {
+      taskWrite(task, "on_rq", on ? 1 : 0);
+      return;
+    }
+    long node = task + off("task_struct", "run_list");
+    boolean queued = readPtr(node) != 0;
+    if (on && !queued) {
+      listAddTail(node, symbol("runqueue_head"));
+    } else if (!on && queued) {
+      long next = readPtr(node);
+      long prev = readPtr(node + t.word);
+      writePtr(prev, next);
+      writePtr(next + t.word, prev);
+      writePtr(node, 0);
+      writePtr(node + t.word, 0);
+    }
+  }
+
+  /** The system call that loads the demo module: finit_module, or init_module where it is absent. */
+  public String moduleLoadCall() {
+    return arch.syscallNumbers().containsKey("finit_module") ? "finit_module" : "init_module";
+  }
+
+  /** Its arguments for a parameter string at params. */
+  public long[] moduleLoadArgs(long params) {
+    return moduleLoadCall().equals("finit_module") ? new long[] {-1, params, 0}
+        : new long[] {params, 0};
+  }
+
+  /** Every task on the kernel's task list, in list order (init_task itself excluded). */
+  public List<Long> taskList() {
+    List<Long> out = new ArrayList<>();
+    long init = symbol("init_task");
+    if (profile.has(Feature.TASK_UNION)) {
+      // 2.4: next_task/prev_task point at task_structs, not at list_heads (SET_LINKS)
+      for (long t = taskRead(init, "next_task"); t != init && t != 0 && out.size() < 1_000_000;
+          t = taskRead(t, "next_task")) {
+        out.add(t);
+      }
+      return out;
+    }
+    long head = init + off("task_struct", "tasks");
+    int tasksOff = off("task_struct", "tasks");
+    for (long node = readPtr(head); node != head && out.size() < 1_000_000; node = readPtr(node)) {
+      out.add(node - tasksOff);
+    }
+    return out;
+  }
+
   public String stateField() {
     return profile.has(Feature.TASK_STATE_DUNDER) ? "__state" : "state";
   }
@@ -286,10 +377,13 @@ public final class Kernel {
   }
 
   public long stack(long task) {
-    return taskRead(task, "stack");
+    return profile.has(Feature.TASK_UNION) ? task : taskRead(task, "stack");
   }
 
   public int taskCpu(long task) {
+    if (profile.has(Feature.TASK_UNION)) {
+      return (int) taskRead(task, "processor");
+    }
     if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
       return (int) tiRead(task, "cpu");
     }
@@ -298,7 +392,9 @@ public final class Kernel {
   }
 
   public void setTaskCpu(long task, int cpu) {
-    if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
+    if (profile.has(Feature.TASK_UNION)) {
+      taskWrite(task, "processor", cpu);
+    } else if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
       tiWrite(task, "cpu", cpu);
     } else if (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
       taskWrite(task, "thread_info.cpu", cpu);
@@ -337,6 +433,10 @@ public final class Kernel {
    * include/linux/sched.h@2.6.32).
    */
   public long endOfStack(long task) {
+    if (profile.has(Feature.TASK_UNION)) {
+      // 2.4 has no end-of-stack word: the lowest stack word is the one above task_struct
+      return stack(task) + ((struct("task_struct").size() + t.word - 1) & -t.word);
+    }
     return profile.has(Feature.THREAD_INFO_AT_BASE) ? stack(task) + struct("thread_info").size()
         : stack(task);
   }
@@ -386,6 +486,9 @@ public final class Kernel {
   }
 
   public boolean isKthread(long task) {
+    if (profile.has(Feature.TASK_UNION)) {
+      return taskRead(task, "mm") == 0; // 2.4 has no PF_KTHREAD: a kernel thread has no mm
+    }
     return (taskRead(task, "flags") & PF_KTHREAD) != 0;
   }
 
@@ -530,10 +633,17 @@ public final class Kernel {
   }
 
   public boolean needResched(long task) {
+    if (profile.has(Feature.TASK_UNION)) {
+      return taskRead(task, "need_resched") != 0;
+    }
     return (tiRead(task, "flags") & (1L << TIF_NEED_RESCHED)) != 0;
   }
 
   public void setNeedResched(long task, boolean on) {
+    if (profile.has(Feature.TASK_UNION)) {
+      taskWrite(task, "need_resched", on ? 1 : 0);
+      return;
+    }
     long f = tiRead(task, "flags");
     f = on ? f | (1L << TIF_NEED_RESCHED) : f & ~(1L << TIF_NEED_RESCHED);
     tiWrite(task, "flags", f);
@@ -545,7 +655,7 @@ public final class Kernel {
    */
   public boolean wakeUp(long task, int fromCpu, String by) {
     long st = state(task);
-    if (st == TASK_RUNNING || st == TASK_DEAD || st == EXIT_ZOMBIE) {
+    if (st == TASK_RUNNING || st == TASK_DEAD || st == EXIT_ZOMBIE || isZombie(task)) {
       return false;
     }
     setState(task, TASK_RUNNING);
@@ -559,7 +669,7 @@ public final class Kernel {
     JList<Long> rq = runQueue(cpu);
     if (!rq.contains(task) && current(cpu) != task) {
       rq.addLast(task);
-      taskWrite(task, "on_rq", 1);
+      setOnRunqueue(task, true);
     }
     long cur = current(cpu);
     if (cur == idleTask(cpu)) {
@@ -644,7 +754,12 @@ public final class Kernel {
   }
 
   public void addTimer(long expires, long task, long sleeper) {
-    timers.addLast(new Timer(expires, task, sleeper, taskCpu(task), "hrtimer_wakeup"));
+    addTimer(expires, task, sleeper, "hrtimer_wakeup");
+  }
+
+  /** A timer whose expiry runs function (hrtimer_wakeup, or 2.4's process_timeout). */
+  public void addTimer(long expires, long task, long sleeper, String function) {
+    timers.addLast(new Timer(expires, task, sleeper, taskCpu(task), function));
   }
 
   /** The scheduler tick's hrtimer of a CPU, due now. */
@@ -767,6 +882,12 @@ public final class Kernel {
 
   /** Builds every routine of the image: generic kernel, arch, and the user program. */
   public void buildAll() {
+    if (profile.has(Feature.TASK_UNION)) {
+      Linux24.build(this);
+      arch.buildRoutines(this);
+      UserProgram.build(this);
+      return;
+    }
     Sched.build(this);
     Fork.build(this);
     Syscalls.build(this);
@@ -784,6 +905,10 @@ public final class Kernel {
   public void initData() {
     long it = symbol("init_task");
     long initMm = symbol("init_mm");
+    if (profile.has(Feature.TASK_UNION)) {
+      initData24(it, initMm);
+      return;
+    }
     taskWrite(it, stateField(), TASK_RUNNING);
     taskWrite(it, "stack", symbol("init_stack"));
     taskWrite(it, "usage", 2);
@@ -817,7 +942,37 @@ public final class Kernel {
 
   /** The function the boot task ends in as the idle loop: 2.6's arch cpu_idle, later cpu_startup_entry. */
   public String idleLoop() {
+    if (profile.has(Feature.TASK_UNION)) {
+      return "cpu_idle";
+    }
     return profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "cpu_idle" : "cpu_startup_entry";
+  }
+
+  /** INIT_TASK (include/linux/sched.h@2.4.22:471-512) at the base of init_task_union. */
+  private void initData24(long it, long initMm) {
+    taskWrite(it, "state", TASK_RUNNING);
+    taskWrite(it, "addr_limit", 0xffffffffL);
+    taskWrite(it, "lock_depth", -1);
+    taskWrite(it, "counter", 10);
+    taskWrite(it, "cpus_runnable", -1);
+    taskWrite(it, "cpus_allowed", -1);
+    listInit(it + off("task_struct", "run_list"));
+    taskWrite(it, "next_task", it);
+    taskWrite(it, "prev_task", it);
+    taskWrite(it, "active_mm", initMm);
+    taskWrite(it, "p_opptr", it);
+    taskWrite(it, "p_pptr", it);
+    listInit(it + offPath("task_struct", "wait_chldexit.task_list"));
+    setComm(it, "swapper");
+    arch.initThread(this, it);
+    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
+    mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
+    listInit(symbol("runqueue_head"));
+    listInit(symbol("startup") + offPath("completion", "wait.head")); // COMPLETION_INITIALIZER
+    mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
+    writePtr(symbol("__cpu_online_mask"), 1);
+    setIdleTask(0, it);
   }
 
   public int lastPid() {

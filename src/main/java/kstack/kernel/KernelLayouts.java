@@ -37,8 +37,48 @@ final class KernelLayouts {
     return m;
   }
 
+  /**
+   * The 2.4.22 task_struct at the base of the task_union (include/linux/sched.h@2.4.22:283-418):
+   * the members up to active_mm in full with their real offsets (docs/research/i386-and-2.x.md
+   * §1.2: processor at 48), then the ones the mechanisms use, in order.
+   */
+  private static StructLayout taskStruct24(Profile p, Types t, Map<String, StructLayout> arch,
+      StructLayout listHead) {
+    StructLayout waitQueue = StructLayout.builder("wait_queue_head_t", "include/linux/wait.h@2.4.22")
+        .add("lock", t.u32).add("task_list", t.struct(listHead)).build();
+    return StructLayout.builder("task_struct", "include/linux/sched.h@2.4.22:283-418 (modelled "
+            + "members, kernel order; offsets exact up to active_mm)")
+        .add("state", t.slong, "-1 unrunnable, 0 runnable, >0 stopped; TASK_ZOMBIE 4")
+        .add("flags", t.ulong).add("sigpending", t.s32).add("addr_limit", t.ulong)
+        .add("exec_domain", t.voidp)
+        .add("need_resched", t.slong, "set by the tick or a wake-up; checked on the way out")
+        .add("ptrace", t.ulong).add("lock_depth", t.s32)
+        .add("counter", t.slong, "the time slice left (ticks)").add("nice", t.slong)
+        .add("policy", t.ulong).add("mm", t.ptrTo("mm_struct"))
+        .add("processor", t.s32, "the CPU it runs or last ran on")
+        .add("cpus_runnable", t.ulong).add("cpus_allowed", t.ulong)
+        .add("run_list", t.struct(listHead)).add("sleep_time", t.ulong)
+        .add("next_task", t.ptrTo("task_struct"), "the task list: init_task.next_task...")
+        .add("prev_task", t.ptrTo("task_struct"))
+        .add("active_mm", t.ptrTo("mm_struct"))
+        .add("exit_code", t.s32).add("exit_signal", t.s32)
+        .add("pid", t.s32).add("pgrp", t.s32).add("tgid", t.s32)
+        .add("p_opptr", t.ptrTo("task_struct"), "original parent")
+        .add("p_pptr", t.ptrTo("task_struct"), "parent")
+        .add("p_cptr", t.ptrTo("task_struct"), "youngest child")
+        .add("p_ysptr", t.ptrTo("task_struct"), "younger sibling")
+        .add("p_osptr", t.ptrTo("task_struct"), "older sibling")
+        .add("wait_chldexit", t.struct(waitQueue), "wait4 sleeps here")
+        .add("comm", t.array(t.charT, 16), "TASK_COMM_LEN")
+        .add("thread", t.struct(arch.get("thread_struct")), "esp0, eip, esp, fs, gs")
+        .build();
+  }
+
   private static StructLayout taskStruct(Profile p, Types t, Map<String, StructLayout> arch,
       StructLayout listHead) {
+    if (p.has(Feature.TASK_UNION)) {
+      return taskStruct24(p, t, arch, listHead);
+    }
     boolean dunder = p.has(Feature.TASK_STATE_DUNDER);
     StructLayout.Builder b = StructLayout.builder("task_struct",
         "include/linux/sched.h@" + p.version() + " (modelled members, kernel order)");

@@ -274,6 +274,13 @@ final class Kthread {
                 : new long[] {k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
         .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .ret("return 0", x -> 0).build());
+    buildRecurse(k);
+    buildThreadAndLoader(k, src);
+  }
+
+  /** The module's recursion: 256-byte frames, depth deep (every generation). */
+  static void buildRecurse(Kernel k) {
+    String src = "kstack_demo module (the simulator's own)";
     k.add(k.c("kstack_demo_recurse", src).params("depth").localArea("buf", 240)
         .step("memset(buf, depth, sizeof(buf)): a 256-byte frame that really uses its stack",
             x -> {
@@ -287,6 +294,22 @@ final class Kthread {
             x -> new long[] {x.local("depth") - 1})
         .label("bottom")
         .ret("return", x -> 0).build());
+  }
+
+  /** Copies the module's parameter text (the thread's name or recurse=N) into kstack_demo_name. */
+  static void copyParam(Kernel k, Exec x, long user) {
+    byte[] name = new byte[16];
+    for (int i = 0; i < 15; i++) {
+      byte b = (byte) x.read(user + i, 1);
+      if (b == 0) {
+        break;
+      }
+      name[i] = b;
+    }
+    k.mem.writeBytes(k.symbol("kstack_demo_name"), name);
+  }
+
+  private static void buildThreadAndLoader(Kernel k, String src) {
     k.add(k.c("kstack_demo_thread", src).params("data")
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE) (wait for work)", x -> {
@@ -301,17 +324,8 @@ final class Kthread {
             x -> new long[] {0, x.local("uargs"), x.local("flags")})
         .ret("return err", Exec::retval).build());
     k.add(k.c("load_module", mod).params("info", "uargs", "flags")
-        .step("layout and relocate the module; parse_args(uargs): name=...", x -> {
-          byte[] name = new byte[16];
-          for (int i = 0; i < 15; i++) {
-            byte b = (byte) x.read(x.local("uargs") + i, 1);
-            if (b == 0) {
-              break;
-            }
-            name[i] = b;
-          }
-          k.mem.writeBytes(k.symbol("kstack_demo_name"), name);
-        })
+        .step("layout and relocate the module; parse_args(uargs): name=...",
+            x -> copyParam(k, x, x.local("uargs")))
         .call("return do_init_module(mod)", "do_init_module", x -> new long[] {0})
         .ret("return ret", Exec::retval).build());
     k.add(k.c("do_init_module", mod).params("mod")

@@ -22,7 +22,7 @@ final class UserProgram {
       {"clone", "flags", "newsp", "parent_tid", "child_tid", "tls"}, {"fork"},
       {"execve", "path", "argv", "envp"}, {"exit", "status"},
       {"wait4", "pid", "wstatus", "options", "rusage"}, {"finit_module", "fd", "params", "flags"},
-      {"sched_yield"}};
+      {"init_module", "name", "image"}, {"sched_yield"}};
 
   static void build(Kernel k) {
     String vsys = k.arch.vdsoSyscallEntry();
@@ -74,16 +74,20 @@ final class UserProgram {
             x -> new long[] {x.localAddress("buf") + 5, x.localAddress("argv"), 0})
         .call("exit(127)", "exit", x -> new long[] {127})
         .label("kmod")
-        .call("finit_module(-1, buf + 8 (the thread's name), 0)", "finit_module",
-            x -> new long[] {-1, x.localAddress("buf") + 8, 0})
+        .call(k.moduleLoadCall().equals("finit_module")
+                ? "finit_module(-1, buf + 8 (the thread's name), 0)"
+                : "init_module(buf + 8 (the thread's name, as the module's parameter), NULL)",
+            k.moduleLoadCall(), x -> k.moduleLoadArgs(x.localAddress("buf") + 8))
         .jump("loop", "loop").build());
     for (String[] w : WRAPPERS) {
       String name = w[0];
       String[] params = java.util.Arrays.copyOfRange(w, 1, w.length);
       Integer number = k.arch.syscallNumbers().get(name);
       if (number == null) {
-        k.add(substitute(k, name, params));
-        continue;
+        if (name.equals("fork") || name.equals("pipe")) {
+          k.add(substitute(k, name, params));
+        }
+        continue; // no such call in this kernel (pipe2 and finit_module on 2.4, init_module later)
       }
       int nr = number;
       k.add(k.user(name).params(params)

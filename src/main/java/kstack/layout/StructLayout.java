@@ -86,6 +86,24 @@ public final class StructLayout {
     return off;
   }
 
+  /** Whether a dotted member path exists. */
+  public boolean hasPath(String path) {
+    StructLayout s = this;
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length; i++) {
+      if (!s.has(parts[i])) {
+        return false;
+      }
+      if (i + 1 < parts.length) {
+        if (!(s.field(parts[i]).type() instanceof CType.Struct st)) {
+          return false;
+        }
+        s = st.layout();
+      }
+    }
+    return true;
+  }
+
   /** The member a dotted path names. */
   public Field fieldAtPath(String path) {
     StructLayout s = this;

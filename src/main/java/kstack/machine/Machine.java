@@ -393,7 +393,9 @@ public final class Machine implements ExecHost {
       return task[0] != 0;
     }, () -> "kthread pid " + kernel.pid(task[0]) + " (" + kernel.comm(task[0])
         + ") started kstack_demo_thread; parent pid "
-        + kernel.pid(kernel.taskRead(task[0], "real_parent"))));
+        + kernel.pid(kernel.realParent(task[0]))
+        + (kernel.profile.has(kstack.profile.Feature.NO_KTHREADD) ? " (2.4 has no kthreadd: the "
+            + "module's init called kernel_thread and the thread daemonize()d itself)" : "")));
   }
 
   /** A value for a system call or function argument: a number, or bytes to place in user memory. */
@@ -421,8 +423,11 @@ public final class Machine implements ExecHost {
    */
   public Outcome sysenter(String name, List<Arg> args) {
     if (userVsyscallPc < 0) {
-      throw new IllegalArgumentException(arch.name() + " has no SYSENTER entry in this model (its "
-          + "system calls use " + (arch.name().equals("x86_64") ? "SYSCALL" : "svc") + ": 'syscall')");
+      throw new IllegalArgumentException(arch.name() + (arch.name().equals("i386")
+          ? " " + profile.version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 has only "
+              + "int $0x80: 'syscall')"
+          : " has no SYSENTER entry in this model (its system calls use "
+              + (arch.name().equals("x86_64") ? "SYSCALL" : "svc") + ": 'syscall')"));
     }
     return syscall(name, args, true);
   }
@@ -509,6 +514,9 @@ public final class Machine implements ExecHost {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
         return true;
       }
+      if (kernel.mem.regionAt(task) == null) {
+        return true; // exited and already reaped: 2.4 frees the task_struct with its stack
+      }
       long st = kernel.state(task);
       return st != Kernel.TASK_RUNNING && !isCurrentAnywhere(task);
     }, () -> {
@@ -523,7 +531,11 @@ public final class Machine implements ExecHost {
         }
         return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")";
       }
-      if (kernel.taskRead(task, "exit_state") == Kernel.EXIT_ZOMBIE) {
+      if (kernel.mem.regionAt(task) == null) {
+        return what + ": pid " + pid + " exited and its parent has reaped it already (its "
+            + "task_union, task_struct included, is freed)";
+      }
+      if (kernel.isZombie(task)) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";
       }
       return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
@@ -845,7 +857,7 @@ public final class Machine implements ExecHost {
     }
     requireWaiting();
     space().writeBytes(UserCalls.BUF, ("recurse=" + depth + "\0").getBytes(StandardCharsets.US_ASCII));
-    return userCall("finit_module", new long[] {-1, UserCalls.BUF, 0}, true, false);
+    return userCall(kernel.moduleLoadCall(), kernel.moduleLoadArgs(UserCalls.BUF), true, false);
   }
 
   /** {@code nmi}: a non-maskable interrupt on the selected CPU, taken at once. */
@@ -869,7 +881,9 @@ public final class Machine implements ExecHost {
     int vector = arch.exceptionVector(name);
     if (vector < 0) {
       throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
-          ? "exception: " + arch.name() + " has no injectable exception in this model"
+          ? "exception: " + (profile.has(kstack.profile.Feature.TASK_UNION) ? profile.label()
+              + ": the 2.4.22 exception entries (entry.S's error_code path) are not modelled"
+              : arch.name() + " has no injectable exception in this model")
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
     }
     return immediate(vector, "exception " + name, "#" + name.toUpperCase(java.util.Locale.ROOT));

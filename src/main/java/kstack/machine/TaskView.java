@@ -22,25 +22,21 @@ final class TaskView {
         out.add(info(m, k, idle));
       }
     }
-    long head = k.symbol("init_task") + k.off("task_struct", "tasks");
-    int tasksOff = k.off("task_struct", "tasks");
-    int guard = 0;
-    for (long node = k.readPtr(head); node != head && guard++ < 1_000_000;
-        node = k.readPtr(node)) {
-      out.add(info(m, k, node - tasksOff));
+    for (long t : k.taskList()) {
+      out.add(info(m, k, t));
     }
     return out;
   }
 
   static TaskInfo info(Machine m, Kernel k, long t) {
-    long parent = k.taskRead(t, "real_parent");
+    long parent = k.realParent(t);
     int ppid = parent == t ? 0 : k.pid(parent);
     return new TaskInfo(k.pid(t), k.comm(t), stateName(k, t), k.taskCpu(t), ppid, t, k.stack(t));
   }
 
   /** The letter ps prints: R running or runnable, S, D, Z zombie, X dead, N new. */
   static String stateName(Kernel k, long t) {
-    if (k.taskRead(t, "exit_state") == Kernel.EXIT_ZOMBIE) {
+    if (k.isZombie(t)) {
       return "Z";
     }
     long s = k.state(t);

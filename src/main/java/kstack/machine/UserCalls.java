@@ -27,7 +27,7 @@ final class UserCalls {
       Map.entry("wait4", "wait4(pid[, options])"), Map.entry("sched_yield", "sched_yield()"));
 
   static boolean isWrapper(String name) {
-    return FORMS.containsKey(name) || name.equals("finit_module");
+    return FORMS.containsKey(name) || name.equals("finit_module") || name.equals("init_module");
   }
 
   static void checkName(String name) {

@@ -15,6 +15,31 @@ public enum Feature {
   THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK",
       "struct:thread_info,task_struct"),
   /**
+   * 2.4: the task_struct itself sits at the base of the 8 KiB union task_union and the stack grows
+   * down towards it; current is esp & ~8191; there is no thread_info and no STACK_END_MAGIC
+   * (include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13).
+   */
+  TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13",
+      "struct:task_struct,thread_info,pt_regs,thread_struct;sym:init_task_union,do_IRQ,"
+      + "handle_IRQ_event,ret_from_sys_call,reschedule,ret_from_intr,arch_kernel_thread,"
+      + "init,do_basic_setup,start_context_thread,context_thread,IRQ*,common_interrupt"),
+  /**
+   * 2.4: no kthreadd and no kthread API; kernel threads come straight from kernel_thread(), pid 2 is
+   * keventd (init/main.c@2.4.22:340-346; kernel/context.c@2.4.22).
+   */
+  NO_KTHREADD("init/main.c@2.4.22:340-346; kernel/context.c@2.4.22; kernel/fork.c@2.4.22:601-624",
+      "sym:kthreadd,kthread,kthread_create*,create_kthread,__kthread_create_on_node,"
+      + "wait_for_completion*,complete,wait_for_common,kthreadd_done,daemonize,init_module,sys_init_module"),
+  /**
+   * 2.4: no hrtimers; nanosleep sleeps in schedule_timeout on a timer_list that the timer bottom
+   * half runs (kernel/timer.c@2.4.22:836-875; kernel/sched.c@2.4.22:408-458).
+   */
+  TIMER_BH("kernel/timer.c@2.4.22:292,693-696,836-875; kernel/sched.c@2.4.22:375-380,408-458",
+      "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
+      + "update_process_times,scheduler_tick,timer_bh,run_timer_list,process_timeout,"
+      + "schedule_timeout,timer_interrupt,do_timer_interrupt,do_timer,bh_action,tasklet_hi_action,"
+      + "local_apic_timer_interrupt,smp_apic_timer_interrupt,apic_timer_interrupt"),
+  /**
    * 2.6: struct thread_info sits at the base of the kernel stack (union thread_union), task->stack
    * points at it and thread_info->task points back; TIF flags, cpu and preempt_count live there;
    * end_of_stack() is the word right after it, where STACK_END_MAGIC goes

@@ -69,6 +69,17 @@ public final class Profiles {
   }
 
   /**
+   * i386 at 2.4 (2.4.22): the 8 KiB task_union with task_struct at its base, current = esp &
+   * ~8191, the 60-byte pt_regs at the very top, system_call, switch_to inline in schedule()
+   * pushing esi, edi, ebp (docs/research/i386-and-2.x.md §1).
+   */
+  public static Profile i386_2_4() {
+    return new Profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, SCHEDULE_SWITCH_INLINE,
+        FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
+        KernelConfig.builder().build());
+  }
+
+  /**
    * i386 at 2.6.32 (2.6.32.67, the issue's "2.6"): thread_info at the base of an 8 KiB stack (4 KiB
    * with CONFIG_4KSTACKS, plus per-CPU hardirq and softirq irq_ctx stacks), the 68-byte pt_regs at
    * top - 8 - 68, system_call through sys_call_table, switch_to inline in schedule()
@@ -130,7 +141,8 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_6_32(), i386_4_16(),
+    return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_4(), i386_2_6_32(),
+        i386_4_16(),
         i386_6_19(), arm64_4_16(),
         arm64_6_19());
   }

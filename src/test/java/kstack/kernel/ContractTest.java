@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import static kstack.TestMachines.insideWrite;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +9,7 @@ import kstack.machine.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.machine.TaskInfo;
+import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +32,12 @@ class ContractTest {
     Machine m = spawned(p);
     long align = m.kernel().constant("THREAD_ALIGN");
     for (TaskInfo t : m.ps()) {
+      if (p.has(Feature.TASK_UNION)) {
+        // 2.4 has no end-of-stack magic: the stack ends at the task_struct it shares the union with
+        assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
+        assertThat(t.stack()).as("pid %d", t.pid()).isEqualTo(t.task());
+        continue;
+      }
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
       assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
@@ -42,7 +50,7 @@ class ContractTest {
     Machine m = spawned(p);
     var regs = m.arch().registers();
     long userSp = m.cpu(0).get(regs.sp);
-    m.addBreakpoint("vfs_write");
+    m.addBreakpoint(insideWrite(p));
     assertThat(m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x"))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
     long task = m.current();
@@ -54,7 +62,8 @@ class ContractTest {
       // 2.6.32's SYSCALL fast path leaves pt_regs->sp unwritten: the user rsp waits in old_rsp
       assertThat(m.kernel().readPtr(m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
     } else {
-      assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
+      String sp = p.has(Feature.TASK_UNION) ? "esp" : "sp"; // 2.4's pt_regs names
+      assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset(sp))).isEqualTo(userSp);
     }
     long sp = m.cpu(0).get(regs.sp);
     assertThat(sp).isBetween(m.kernel().stack(task), pt);
@@ -82,10 +91,12 @@ class ContractTest {
   @MethodSource("profiles")
   void currentIsFoundTheProfilesWay(Profile p) {
     Machine m = spawned(p);
-    m.addBreakpoint("vfs_write");
+    m.addBreakpoint(insideWrite(p));
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     long task = m.findTaskByVpid(3);
-    if (p.arch().equals("arm64")) {
+    if (p.has(Feature.TASK_UNION)) {
+      assertThat(m.cpu(0).get("esp") & -m.kernel().threadSize).as("esp & ~8191").isEqualTo(task);
+    } else if (p.arch().equals("arm64")) {
       assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
     } else {
       assertThat(m.kernel().readPtr(m.perCpuAddress("current_task", 0))).isEqualTo(task);
@@ -102,7 +113,8 @@ class ContractTest {
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     List<String> chain = m.backtrace(3).stream().map(Frame::function).toList();
     // 2.6.32 x86_64's switch_to resumes at thread_return, a label inside schedule()
-    assertThat(chain).containsAnyOf("schedule", "thread_return").contains("do_nanosleep");
+    assertThat(chain).containsAnyOf("schedule", "thread_return")
+        .containsAnyOf("do_nanosleep", "schedule_timeout"); // 2.4 sleeps on a timer_list
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.kernel().pid(m.current())).isEqualTo(3);
     assertThat(m.cpu(0).get(regs.sp)).isEqualTo(sp);
@@ -116,7 +128,9 @@ class ContractTest {
     m.boot();
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
     long t = m.findTaskByVpid(3);
-    assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(2));
+    // 2.4 has no kthreadd: the thread is the child of the module's loader, init
+    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(
+        p.has(Feature.NO_KTHREADD) ? 1 : 2));
     assertThat(m.kernel().comm(t)).isEqualTo("worker");
   }
 

@@ -19,7 +19,7 @@ class ReverseTest {
 
   private static Machine atSyscallEntry(Profile p) {
     Machine m = spawned(p);
-    m.addBreakpoint("vfs_write");
+    m.addBreakpoint(kstack.TestMachines.insideWrite(p));
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     return m;
   }
@@ -63,7 +63,7 @@ class ReverseTest {
   void reversingBeforeACommandBeganAbandonsIt(Profile p) {
     Machine m = spawned(p);
     long before = m.timeline().steps();
-    m.addBreakpoint("vfs_write");
+    m.addBreakpoint(kstack.TestMachines.insideWrite(p));
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     Outcome o = m.reverseStepi((int) (m.timeline().steps() - before + 1));
     assertThat(o.message()).contains("back before 'syscall write' began");

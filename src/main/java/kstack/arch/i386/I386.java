@@ -46,18 +46,36 @@ public final class I386 implements Arch {
       "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
       .hide("nmi_blocked").hide("fs_base").hide("tr_base").hide("sysenter_cs")
       .hide("sysenter_esp").hide("sysenter_eip");
-  private final Abi abi = new I386Abi();
+  private final Abi abi;
   private final Types types = new Types(4);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */
   private final boolean v26;
   /** 6.19's entry stack, pt_regs wrappers, generic entry code and ret_from_fork_asm. */
   private final boolean v6;
+  /** 2.4.22: the task_union, system_call with GET_CURRENT, IRQn_interrupt stubs (I386*24). */
+  private final boolean v24;
   private final int timerVector;
+  /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
+  final long kernelCs;
+  final long kernelDs;
+  final long userCs;
+  final long userDs;
 
   public I386(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.v6 = p.has(Feature.IRQENTRY);
-    this.timerVector = kstack.arch.x86_64.X86Irq.localTimerVector(p);
+    this.v24 = p.has(Feature.TASK_UNION);
+    this.abi = new I386Abi(v24 ? 0 : 3);
+    // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
+    this.timerVector = v24 ? I386Irq.FIRST_EXTERNAL_VECTOR : kstack.arch.x86_64.X86Irq.localTimerVector(p);
+    this.kernelCs = v24 ? I386Process24.KERNEL_CS : KERNEL_CS;
+    this.kernelDs = v24 ? I386Process24.KERNEL_DS : KERNEL_DS;
+    this.userCs = v24 ? I386Process24.USER_CS : USER_CS;
+    this.userDs = v24 ? I386Process24.USER_DS : USER_DS;
+  }
+
+  boolean v24() {
+    return v24;
   }
 
   boolean v6() {
@@ -107,9 +125,12 @@ public final class I386 implements Arch {
     c.put("THREAD_SIZE", threadSize);
     c.put("THREAD_ALIGN", threadSize);
     // the name dates from 4.2; 2.6.32 writes the same 8 into task_pt_regs (processor.h@2.6.32:949-964)
-    c.put("TOP_OF_KERNEL_STACK_PADDING", p.optional("VM86") ? 16L : 8L);
-    c.put("SIZEOF_PTREGS", 68L);
-    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
+    // 2.4 leaves no gap above pt_regs: copy_thread puts them at the very top (process.c@2.4.22:589)
+    c.put("TOP_OF_KERNEL_STACK_PADDING", v24 ? 0L : p.optional("VM86") ? 16L : 8L);
+    c.put("SIZEOF_PTREGS", v24 ? 60L : 68L);
+    if (!v24) {
+      c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC); // 2.4 has no end-of-stack magic
+    }
     c.put("PAGE_OFFSET", 0xC0000000L);
     c.put("__START_KERNEL", 0xC1000000L);
     c.put("VMALLOC_START", 0xF8800000L);
@@ -118,12 +139,14 @@ public final class I386 implements Arch {
     c.put("TASK_SIZE_MAX", 0xC0000000L);
     c.put("STACK_TOP", 0xC0000000L);
     c.put("IRQ_STACK_SIZE", threadSize);
-    c.put("__USER_CS", USER_CS);
-    c.put("__USER_DS", USER_DS);
-    c.put("__KERNEL_CS", KERNEL_CS);
-    c.put("__KERNEL_DS", KERNEL_DS);
-    c.put("__KERNEL_PERCPU", KERNEL_PERCPU);
-    if (!p.has(Feature.THREAD_INFO_AT_BASE)) {
+    c.put("__USER_CS", userCs);
+    c.put("__USER_DS", userDs);
+    c.put("__KERNEL_CS", kernelCs);
+    c.put("__KERNEL_DS", kernelDs);
+    if (!v24) {
+      c.put("__KERNEL_PERCPU", KERNEL_PERCPU); // 2.4 has no per-CPU segment
+    }
+    if (!p.has(Feature.THREAD_INFO_AT_BASE) && !v24) {
       c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
       c.put("ENTRY_STACK_SIZE", 4096L);
     }
@@ -143,10 +166,17 @@ public final class I386 implements Arch {
     m.put("pipe", 42);
     m.put("wait4", 114);
     m.put("clone", 120);
+    if (v24) {
+      // 2.4.22's table ends long before pipe2 and finit_module; modules load with init_module
+      // (include/asm-i386/unistd.h@2.4.22:136; entry.S@2.4.22:535)
+      m.put("init_module", 128);
+    }
     m.put("sched_yield", 158);
     m.put("nanosleep", 162);
-    m.put("pipe2", 331);
-    m.put("finit_module", 350);
+    if (!v24) {
+      m.put("pipe2", 331);
+      m.put("finit_module", 350);
+    }
     return m;
   }
 
@@ -157,7 +187,7 @@ public final class I386 implements Arch {
    */
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {
-    if (p.has(Feature.FORK_PASSES_REGS)) {
+    if (p.has(Feature.FORK_PASSES_REGS) || p.has(Feature.TASK_UNION)) {
       return "sys_" + name;
     }
     if (p.has(Feature.SYSCALL_PTREGS_WRAPPERS)) {
@@ -169,7 +199,7 @@ public final class I386 implements Arch {
   /** The table functions are asmlinkage: their arguments are stack words (pt_regs on 2.6). */
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
-    if (v26) {
+    if (v26 || v24) {
       return k.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
     }
     if (v6) {
@@ -203,7 +233,11 @@ public final class I386 implements Arch {
 
   @Override
   public void inlineSwitch(Kernel k, RoutineBuilder b) {
-    I386Process26.inlineSwitch(k, b);
+    if (v24) {
+      I386Process24.inlineSwitch(k, b);
+    } else {
+      I386Process26.inlineSwitch(k, b);
+    }
   }
 
   @Override
@@ -219,6 +253,9 @@ public final class I386 implements Arch {
   /** 4.16: the per-CPU __preempt_count; 2.6.32: current_thread_info()->preempt_count (esp masked). */
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
+    if (v24) {
+      throw new IllegalStateException("2.4 has no preempt_count: in_interrupt() reads local_irq_count");
+    }
     if (v26) {
       return (k.cpu(cpu).get("esp") & -k.threadSize) + k.off("thread_info", "preempt_count");
     }
@@ -240,6 +277,12 @@ public final class I386 implements Arch {
 
   @Override
   public void buildRoutines(Kernel k) {
+    if (v24) {
+      I386Entry24.build(k);
+      I386Process24.build(k);
+      I386Boot24.build(k);
+      return;
+    }
     if (v26) {
       I386Entry26.build(k);
       I386Irq26.build(k);
@@ -264,7 +307,9 @@ public final class I386 implements Arch {
 
   @Override
   public void linkData(Kernel k, Linker l) {
-    if (v26) {
+    if (v24) {
+      I386Boot24.linkData(k, l);
+    } else if (v26) {
       I386Boot26.linkData(k, l);
     } else {
       I386Boot.linkData(k, l);
@@ -273,7 +318,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return v26 ? I386Boot26.perCpuVars(k) : I386Boot.perCpuVars(k);
+    return v24 ? I386Boot24.perCpuVars(k) : v26 ? I386Boot26.perCpuVars(k) : I386Boot.perCpuVars(k);
   }
 
   /** 32-bit per-CPU data is never zero-based: %fs's segment base is the CPU's offset. */
@@ -289,7 +334,9 @@ public final class I386 implements Arch {
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    if (v26) {
+    if (v24) {
+      I386Boot24.initPerCpu(k, cpu);
+    } else if (v26) {
       I386Boot26.initPerCpu(k, cpu);
     } else {
       I386Boot.initPerCpu(k, cpu);
@@ -298,6 +345,9 @@ public final class I386 implements Arch {
 
   @Override
   public void initThread(Kernel k, long initTask) {
+    if (v24) {
+      return; // INIT_THREAD is all zero, esp0 included (processor.h@2.4.22:381-389)
+    }
     if (v26) {
       I386Boot26.initThread(k, initTask);
     } else {
@@ -307,29 +357,41 @@ public final class I386 implements Arch {
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    if (v26) {
+    if (v24) {
+      I386Boot24.powerOn(k, cpu);
+    } else if (v26) {
       I386Boot26.powerOn(k, cpu);
     } else {
       I386Boot.powerOn(k, cpu);
     }
   }
 
-  /** get_current(): this_cpu_read_stable(current_task), a %fs-relative load (asm/current.h). */
+  /**
+   * get_current(): this_cpu_read_stable(current_task), a %fs-relative load (asm/current.h); on 2.4
+   * esp & ~8191 (I386Process24.current).
+   */
   @Override
   public long current(Kernel k, int cpu) {
+    if (v24) {
+      return I386Process24.current(k, k.cpu(cpu), inUserMode(k, cpu));
+    }
     return k.readPtr(k.perCpu("current_task", cpu));
   }
 
-  /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
+  /**
+   * task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs); on
+   * 2.4 the 60-byte pt_regs end at the very top of the task_union (process.c@2.4.22:589).
+   */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING") - 68;
+    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.constant("SIZEOF_PTREGS");
   }
 
   /** The top of the hardware frame: thread.sp0 = childregs + 1 (process_32.c@4.16.13:139). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + 68;
+    return taskPtRegs(k, task) + k.constant("SIZEOF_PTREGS");
   }
 
   /** The libc wrapper: the stack arguments into ebx, ecx, edx, esi, edi; nr into eax; int $0x80. */
@@ -346,7 +408,7 @@ public final class I386 implements Arch {
 
   @Override
   public String vdsoSyscallEntry() {
-    return I386Sysenter.VSYSCALL;
+    return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
   }
 
   /** 2.6.32: thread_info->sysenter_return = the vDSO's SYSENTER_RETURN (vdso32-setup.c@2.6.32.67:363). */
@@ -374,7 +436,8 @@ public final class I386 implements Arch {
   @Override
   public void syscallInstruction(Exec x) {
     x.set("eip", x.nextPc());
-    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, handlerName(SYSCALL_VECTOR));
+    deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, handlerName(SYSCALL_VECTOR),
+        kernelCs, kernelDs);
     x.jumpTo(x.reg("eip"));
   }
 
@@ -405,7 +468,8 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector));
+    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
+        kernelCs, kernelDs);
   }
 
   /** Word access to kernel memory, from a step (Exec) or from outside one (Kernel). */
@@ -423,7 +487,8 @@ public final class I386 implements Arch {
    * only EFLAGS, CS, EIP. The gate clears IF; no alignment is done in 32-bit mode.
    */
   static String deliver(Cpu c, int vector, Words mem, WordWrites out,
-      java.util.function.ToLongFunction<String> symbol, String handler) {
+      java.util.function.ToLongFunction<String> symbol, String handler, long kernelCs,
+      long kernelDs) {
     boolean user = (c.get("cs") & 3) == 3;
     long sp = c.get("esp");
     java.util.List<Long> frame = new java.util.ArrayList<>();
@@ -444,11 +509,12 @@ public final class I386 implements Arch {
     }
     c.set("esp", sp);
     c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
-    c.set("cs", KERNEL_CS);
+    c.set("cs", kernelCs);
     if (user) {
-      c.set("ss", KERNEL_DS);
+      c.set("ss", kernelDs);
     }
-    c.set("eip", symbol.applyAsLong(handler) + I386Irq.stubOffset(vector));
+    c.set("eip", symbol.applyAsLong(handler)
+        + (handler.equals("irq_entries_start") ? I386Irq.stubOffset(vector) : 0));
     return handler;
   }
 
@@ -473,6 +539,9 @@ public final class I386 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
+    if (v24) {
+      return -1; // the 2.4.22 exception entries (entry.S's error_code path) are not modelled
+    }
     return switch (name) {
       case "db" -> I386Traps.DB_VECTOR;
       case "mc" -> I386Traps.MC_VECTOR;
@@ -482,7 +551,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return List.of("db", "mc");
+    return v24 ? List.of() : List.of("db", "mc");
   }
 
   @Override
@@ -492,7 +561,8 @@ public final class I386 implements Arch {
 
   @Override
   public String noNmiReason() {
-    return null;
+    return v24 ? "the 2.4.22 nmi entry (entry.S@2.4.22:332) is not modelled in this profile"
+        : null;
   }
 
   @Override
@@ -503,7 +573,8 @@ public final class I386 implements Arch {
   /** ISA_IRQ_VECTOR(irq): legacy lines 0-15 at vectors 0x30-0x3f (asm/irq_vectors.h). */
   @Override
   public int irqVector(int irq) {
-    return irq >= 0 && irq < 16 ? 0x30 + irq : -1;
+    // 2.4: the 8259 lines at FIRST_EXTERNAL_VECTOR + irq (arch/i386/kernel/i8259.c@2.4.22:443-460)
+    return irq >= 0 && irq < 16 ? (v24 ? I386Irq.FIRST_EXTERNAL_VECTOR : 0x30) + irq : -1;
   }
 
   @Override
@@ -513,6 +584,9 @@ public final class I386 implements Arch {
 
   /** The IDT entry of a vector in this generation. */
   String handlerName(int vector) {
+    if (v24) {
+      return I386Entry24.handler(vector);
+    }
     if (vector == timerVector) {
       return v6 ? "asm_sysvec_apic_timer_interrupt" : "apic_timer_interrupt";
     }

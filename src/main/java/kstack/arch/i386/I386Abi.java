@@ -14,11 +14,18 @@ import kstack.exec.Routine;
  * below ebp (as gcc -O0 does), so a parameter's value is always at the same place in the frame.
  */
 final class I386Abi extends kstack.exec.PushedReturnAbi {
-  I386Abi() {
-    super(4);
-  }
+  /**
+   * How many leading arguments ordinary kernel C functions take in registers: 3 with -mregparm=3
+   * (2.6.20 on), 0 on 2.4.22, whose arch/i386/Makefile passes no regparm (research §0.1); there
+   * only FASTCALL functions use registers, and the simulator writes those few with no stack
+   * parameters, reading eax/edx themselves.
+   */
+  private final int regparm;
 
-  static final int REGPARM = 3;
+  I386Abi(int regparm) {
+    super(4);
+    this.regparm = regparm;
+  }
 
   @Override
   public List<Insn> prologue(int params, int localSlots) {
@@ -34,7 +41,7 @@ final class I386Abi extends kstack.exec.PushedReturnAbi {
       return out;
     }
     int bytes = localSlots * 4;
-    int inRegs = onStack ? 0 : Math.min(params, REGPARM);
+    int inRegs = onStack ? 0 : Math.min(params, regparm);
     String spill = params == 0 ? ""
         : onStack ? "; copy the " + params + " stack argument(s) at 8(%ebp).. into the frame"
         : inRegs == params ? "; spill the " + params + " register argument(s) (eax, edx, ecx)"
@@ -51,7 +58,7 @@ final class I386Abi extends kstack.exec.PushedReturnAbi {
 
   @Override
   public boolean paramsOnStack(Routine.Kind kind, boolean asmlinkage) {
-    return kind == Routine.Kind.USER || asmlinkage;
+    return kind == Routine.Kind.USER || asmlinkage || regparm == 0;
   }
 
   @Override

@@ -160,10 +160,12 @@ final class I386Entry {
       regs = onEntryStack ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
         k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
-            "pid %d leaves for user mode from the pt_regs that kernel_execve's int $0x80 built at "
+            "pid %d leaves for user mode from the pt_regs that %s int $0x80 built at "
                 + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
-                + "them. The rest of that stack is abandoned: the next entry starts at TSS.sp0 "
-                + "(0x%x) again", k.pid(task), regs, expect)));
+                + "them. The rest of that stack is abandoned: the next entry starts at TSS.%s "
+                + "(0x%x) again", k.pid(task), k.profile.has(kstack.profile.Feature.TASK_UNION)
+                    ? "init()'s execve stub" : "kernel_execve's",
+                regs, k.profile.has(kstack.profile.Feature.TASK_UNION) ? "esp0" : "sp0", expect)));
       } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
@@ -196,8 +198,8 @@ final class I386Entry {
    * (entry_32.S@4.16.13:1003), so orig_ax alone cannot tell a system call's return from an NMI's.
    */
   private static boolean afterSyscall(Kernel k, long ip) {
-    if (I386Sysenter.isLandingPad(k, ip)) {
-      return true;
+    if (k.arch.vdsoSyscallEntry() != null && I386Sysenter.isLandingPad(k, ip)) {
+      return true; // 2.4 has no vDSO and no landing pad
     }
     kstack.exec.Routine r = k.host().routineAt(ip - kstack.exec.Routine.INSN_SIZE);
     return r != null && r.contains(ip - kstack.exec.Routine.INSN_SIZE)

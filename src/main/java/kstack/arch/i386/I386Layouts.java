@@ -17,6 +17,9 @@ final class I386Layouts {
   private I386Layouts() {}
 
   static Map<String, StructLayout> build(Profile p, Types t) {
+    if (p.has(Feature.TASK_UNION)) {
+      return build24(p, t);
+    }
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout ptRegs = ptRegs(p, t);
     m.put("pt_regs", ptRegs);
@@ -105,6 +108,60 @@ final class I386Layouts {
         .add("sp", t.ulong, "kernel esp saved by __switch_to_asm")
         .add("sysenter_cs", t.ulong).add("fs", t.ulong).add("gs", t.ulong)
         .build();
+  }
+
+  /**
+   * 2.4.22 (docs/research/i386-and-2.x.md §1.2-1.3): pt_regs is 15 words with the old names
+   * (entry.S@2.4.22:24-63), thread_struct starts esp0, eip, esp, fs, gs (processor.h@2.4.22:
+   * 360-379); there is no thread_info.
+   */
+  static Map<String, StructLayout> build24(Profile p, Types t) {
+    Map<String, StructLayout> m = new LinkedHashMap<>();
+    StructLayout.Builder b = StructLayout.builder("pt_regs", "include/asm-i386/ptrace.h@2.4.22");
+    String[][] f = {
+        {"ebx", "syscall arg 1"}, {"ecx", "arg 2"}, {"edx", "arg 3"}, {"esi", "arg 4"},
+        {"edi", "arg 5"}, {"ebp", "arg 6"}, {"eax", "the syscall number, then the result"},
+        {"xds", ""}, {"xes", ""}, {"orig_eax", "syscall number / irq - 256"},
+        {"eip", "hardware frame: return eip"}, {"xcs", "hardware frame: code segment"},
+        {"eflags", "hardware frame: eflags"},
+        {"esp", "hardware frame: user esp (pushed only on a privilege change)"},
+        {"xss", "hardware frame: user ss (pushed only on a privilege change)"}};
+    for (String[] x : f) {
+      b.add(x[0], t.ulong, x[1]);
+    }
+    m.put("pt_regs", b.build());
+    m.put("thread_struct", StructLayout.builder("thread_struct",
+            "include/asm-i386/processor.h@2.4.22:360-379")
+        .add("esp0", t.ulong, "the top of the task_union: TSS.esp0 while this task runs")
+        .add("eip", t.ulong, "where switch_to resumes it: label 1 in schedule, or ret_from_fork")
+        .add("esp", t.ulong, "kernel esp saved by switch_to ([ebp][edi][esi] above it)")
+        .add("fs", t.ulong).add("gs", t.ulong).build());
+    m.put("tss_struct", tss24(t));
+    return m;
+  }
+
+  /**
+   * The 2.4.22 tss_struct (include/asm-i386/processor.h@2.4.22:329-358): the hardware TSS fields
+   * with their old names, then bitmap, io_bitmap[IO_BITMAP_SIZE+1] and a cacheline filler.
+   */
+  static StructLayout tss24(Types t) {
+    StructLayout.Builder b = StructLayout.builder("tss_struct",
+            "include/asm-i386/processor.h@2.4.22:329-358")
+        .add("back_link", t.u16).add("__blh", t.u16)
+        .add("esp0", t.ulong, "ring-0 stack: __switch_to writes next->thread.esp0 here")
+        .add("ss0", t.u16).add("__ss0h", t.u16)
+        .add("esp1", t.ulong).add("ss1", t.u16).add("__ss1h", t.u16)
+        .add("esp2", t.ulong).add("ss2", t.u16).add("__ss2h", t.u16)
+        .add("__cr3", t.ulong).add("eip", t.ulong).add("eflags", t.ulong);
+    for (String r : new String[] {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"}) {
+      b.add(r, t.ulong);
+    }
+    for (String s : new String[] {"es", "cs", "ss", "ds", "fs", "gs", "ldt"}) {
+      b.add(s, t.u16).add("__" + s + "h", t.u16);
+    }
+    return b.add("trace", t.u16).add("bitmap", t.u16, "IO_BITMAP_OFFSET or INVALID_IO_BITMAP_OFFSET")
+        .add("io_bitmap", t.array(t.ulong, 33), "IO_BITMAP_SIZE + 1")
+        .add("__cacheline_filler", t.array(t.ulong, 5)).build();
   }
 
   /**

@@ -37,7 +37,7 @@ final class I386Unwind {
     if (in(a, stack, stack + k.threadSize)) {
       return "task";
     }
-    if (running) {
+    if (running && !arch.v24()) { // 2.4 has no IRQ stacks
       long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx"
           : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack", cpu));
       if (hard != 0 && in(a, hard, hard + k.threadSize)) {
@@ -93,18 +93,20 @@ final class I386Unwind {
           }
         }
       }
-    } else if (arch.v26() && neverRun(task)) {
+    } else if (oldSwitch() && neverRun(task)) {
       out.add(frame(k.symbol("ret_from_fork"), "task", 0, "not yet run: its first switch_to will "
           + "push thread.ip = ret_from_fork above thread.sp = its pt_regs"));
       userPart(task, ptRegs, out);
       return out;
-    } else if (arch.v26()) {
-      // switch_to pushed eflags, then ebp, and saved esp in thread.sp and its resume point in thread.ip
+    } else if (oldSwitch()) {
+      // 2.6.32's switch_to pushed eflags, then ebp; 2.4's esi, edi, then ebp. Both saved esp in
+      // thread.sp (esp) and the resume point in thread.ip (eip)
       long sp = k.threadSp(task);
       bp = word(sp);
       long pc = k.taskRead(task, "thread.ip");
-      out.add(frame(pc, "task", sp, String.format("switched out: thread.sp 0x%x (saved ebp, eflags), "
-          + "thread.ip", sp)));
+      out.add(frame(pc, "task", sp, String.format(arch.v24()
+          ? "switched out: thread.esp 0x%x (saved ebp, edi, esi), thread.eip"
+          : "switched out: thread.sp 0x%x (saved ebp, eflags), thread.ip", sp)));
     } else {
       long sp = k.threadSp(task);
       bp = word(sp + k.off("inactive_task_frame", "bp"));
@@ -131,9 +133,9 @@ final class I386Unwind {
   private void walk(long task, boolean running, int cpu, long bp, long ptRegs, List<Frame> out) {
     // the record of the function system_call (or ret_from_fork's kthread branch) called; a 2.6
     // kernel thread runs its function from inside its unused pt_regs instead (kernel_thread_helper)
-    long last = arch.v26() && k.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
+    long last = oldSwitch() && k.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
-      if (!arch.v26() && (bp & 0x80000000L) == 0) {
+      if (!oldSwitch() && (bp & 0x80000000L) == 0) {
         long regs = bp | 0x80000000L;
         long cs = word(regs + k.off("pt_regs", "cs"));
         long ip = word(regs + k.off("pt_regs", "ip"));
@@ -172,7 +174,7 @@ final class I386Unwind {
       if (bp == last) {
         break;
       }
-      if (arch.v26() && ENTRIES.contains(k.symbols.functionName(ret))) {
+      if (oldSwitch() && ENTRIES.contains(k.symbols.functionName(ret))) {
         interrupted(task, running, cpu, bp + 8, out);
       }
       long next = word(bp);
@@ -187,14 +189,24 @@ final class I386Unwind {
     }
   }
 
-  /** A 2.6 task that copy_thread prepared and no switch_to has resumed yet. */
+  /** 2.4 and 2.6.32: switch_to inline in schedule(), no frame-pointer encoding of pt_regs. */
+  private boolean oldSwitch() {
+    return arch.v26() || arch.v24();
+  }
+
+  /** A 2.4/2.6 task that copy_thread prepared and no switch_to has resumed yet. */
   private boolean neverRun(long task) {
     return k.taskRead(task, "thread.ip") == k.symbol("ret_from_fork");
   }
 
-  /** Entries that build pt_regs and call their handler with esp at them (2.6.32 has no marker). */
+  /**
+   * Entries that build pt_regs and call their handler with esp at them (2.6.32 has no marker): on
+   * 2.4 also system_call itself, which arch_kernel_thread and init()'s execve stub enter from
+   * kernel mode, and common_interrupt's call_do_IRQ label (2.6.32's system_call calls from its
+   * syscall_call label, so this names nothing there).
+   */
   private static final java.util.Set<String> ENTRIES = java.util.Set.of("common_interrupt",
-      "apic_timer_interrupt", "nmi", "debug", "error_code");
+      "apic_timer_interrupt", "nmi", "debug", "error_code", "call_do_IRQ", "system_call");
 
   /**
    * 2.6.32: the handler's frame record sits two words below the pt_regs its entry built. For a
@@ -268,8 +280,13 @@ final class I386Unwind {
       }
     } else if (running) {
       low = ptRegs;
-    } else if (arch.v26() && neverRun(task)) {
+    } else if (oldSwitch() && neverRun(task)) {
       low = k.threadSp(task);
+    } else if (arch.v24()) {
+      low = k.threadSp(task);
+      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
+      labels.put(low + 4, new String[] {"switch", "switch_to: saved edi"});
+      labels.put(low + 8, new String[] {"switch", "switch_to: saved esi"});
     } else if (arch.v26()) {
       low = k.threadSp(task);
       labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
@@ -283,7 +300,7 @@ final class I386Unwind {
     }
     // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at
     // the esp the iret to ring 0 left, pt_regs->sp's own address
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
+    StackWords.frames(k, labels, unwind(task, running, cpu), stack, oldSwitch() ? top : ptRegs,
         "saved ebp (frame record)", "return address -> ");
     return StackWords.list(k, task, low, labels, true);
   }

@@ -14,10 +14,13 @@ import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** #DB and #MC on i386: interrupt gates without IST, so no stack of their own. */
+/**
+ * #DB and #MC on i386: interrupt gates without IST, so no stack of their own. The 2.4.22 exception
+ * entries are not modelled (I386Linux24Test checks that {@code exception} says so).
+ */
 class I386TrapsTest {
   static List<Profile> i386() {
-    return Profiles.of("i386");
+    return Profiles.of("i386").stream().filter(p -> !p.has(Feature.TASK_UNION)).toList();
   }
 
   private static long reg(Machine m, long regs, String f) {

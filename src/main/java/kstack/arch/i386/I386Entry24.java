@@ -1,0 +1,134 @@
+package kstack.arch.i386;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+
+/**
+ * arch/i386/kernel/entry.S and the IRQ stubs of include/asm-i386/hw_irq.h at 2.4.22
+ * (docs/research/i386-and-2.x.md §1.3, §1.5, §1.8): system_call saves pt_regs with SAVE_ALL, keeps
+ * current in %ebx (GET_CURRENT: esp & -8192) and calls through sys_call_table with pt_regs as the
+ * stack arguments; ret_from_sys_call tests current->need_resched and reschedules there; IRQn
+ * stubs push irq - 256 and share common_interrupt, which calls do_IRQ on whatever stack the CPU
+ * is on: 2.4 has no IRQ stacks.
+ */
+final class I386Entry24 {
+  private I386Entry24() {}
+
+  static final String ENTRY = "arch/i386/kernel/entry.S";
+  static final String HW_IRQ = "include/asm-i386/hw_irq.h";
+  /** SAVE_ALL's pushes after orig_eax, first to last (entry.S@2.4.22:87-100). */
+  static final String[] SAVE_ALL = {"es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"};
+
+  /** The IDT entry of a vector: system_call, or IRQ0x0N_interrupt (i8259.c@2.4.22:443-460). */
+  static String handler(int vector) {
+    if (vector == I386.SYSCALL_VECTOR) {
+      return "system_call";
+    }
+    int irq = vector - I386Irq.FIRST_EXTERNAL_VECTOR;
+    if (irq >= 0 && irq < 16) {
+      return irqStub(irq);
+    }
+    throw new IllegalArgumentException("no IDT entry is modelled for vector " + vector + " on 2.4");
+  }
+
+  static String irqStub(int irq) {
+    return String.format("IRQ0x%02x_interrupt", irq);
+  }
+
+  /** SAVE_ALL (entry.S@2.4.22:87-100): cld, the pushes, then __KERNEL_DS into ds and es. */
+  static RoutineBuilder saveAll(RoutineBuilder b) {
+    for (String r : SAVE_ALL) {
+      b.step((r.equals("es") ? "SAVE_ALL: cld; " : "") + "pushl %" + r, x -> x.push(x.reg(r)));
+    }
+    return b.step("movl $(__KERNEL_DS), %edx; movl %edx, %ds; movl %edx, %es", x -> {
+      x.set("edx", I386Process24.KERNEL_DS);
+      x.set("ds", I386Process24.KERNEL_DS);
+      x.set("es", I386Process24.KERNEL_DS);
+    });
+  }
+
+  /** GET_CURRENT(reg) (entry.S@2.4.22:133-135): movl $-8192, reg; andl %esp, reg. */
+  private static void getCurrent(Kernel k, Exec x) {
+    x.set("ebx", x.sp() & -k.threadSize);
+  }
+
+  static void build(Kernel k) {
+    RoutineBuilder b = k.asm("system_call", ENTRY)
+        .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
+    saveAll(b)
+        .step("GET_CURRENT(%ebx): ebx = esp & -8192, the task_struct at the base of this stack",
+            x -> {
+              getCurrent(k, x);
+              I386Entry.entered(k, x);
+            })
+        .step("testb $0x02, tsk_ptrace(%ebx) (not traced); cmpl $(NR_syscalls), %eax; jae badsys",
+            x -> { })
+        .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
+            + "arguments", x -> target(k, x.reg("eax")), null, null)
+        .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
+            x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+        .globalLabel("ret_from_sys_call")
+        .step("cli", x -> k.arch.irqDisable(x))
+        .branchIf("reschedule", "cmpl $0, need_resched(%ebx); jne reschedule",
+            x -> k.needResched(x.reg("ebx")))
+        .step("cmpl $0, sigpending(%ebx); jne signal_return (no signals are modelled)", x -> { })
+        .globalLabel("restore_all")
+        .step("RESTORE_ALL: popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; "
+            + "popl %eax", x -> {
+              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+                x.set(r, x.pop());
+              }
+            })
+        .step("popl %ds; popl %es; addl $4, %esp (orig_eax)", x -> {
+          x.set("ds", x.pop());
+          x.set("es", x.pop());
+          x.setSp(x.sp() + 4);
+        })
+        .step("iret", x -> I386Entry.iret(k, x))
+        .globalLabel("reschedule")
+        .call("call schedule", "schedule", null)
+        .jump("ret_from_sys_call", "jmp ret_from_sys_call");
+    k.add(b.build());
+    k.add(k.c("sys_ni_syscall", "kernel/sys.c").params().asmlinkage()
+        .ret("return -ENOSYS", x -> I386.ENOSYS).build());
+    // entry.S@2.4.22:186-193
+    k.add(k.asm("ret_from_fork", ENTRY)
+        .call("pushl %ebx (prev, left there by switch_to); call schedule_tail", "schedule_tail",
+            x -> new long[] {x.reg("ebx")})
+        .step("GET_CURRENT(%ebx); testb $0x02, tsk_ptrace(%ebx) (not traced)",
+            x -> getCurrent(k, x))
+        .step("jmp ret_from_sys_call", x -> x.jumpTo(k.symbol("ret_from_sys_call"))).build());
+    buildInterrupts(k);
+  }
+
+  private static long target(Kernel k, long nr) {
+    String s = k.sysCallTable.get((int) nr);
+    return k.symbol(s == null ? "sys_ni_syscall" : s);
+  }
+
+  /**
+   * BUILD_IRQ and BUILD_COMMON_IRQ (hw_irq.h@2.4.22:155-181), ret_from_intr (entry.S@2.4.22:256-263):
+   * back to user mode through ret_from_sys_call's checks, to kernel mode straight to restore_all
+   * (2.4 does not preempt the kernel).
+   */
+  private static void buildInterrupts(Kernel k) {
+    for (int irq = 0; irq < 16; irq++) {
+      int n = irq;
+      k.add(k.asm(irqStub(irq), "arch/i386/kernel/i8259.c (BUILD_16_IRQS(0x0))")
+          .step(String.format("pushl $0x%02x-256: orig_eax = irq - 256", n), x -> x.push(n - 256))
+          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt"))).build());
+    }
+    k.add(saveAll(k.asm("common_interrupt", HW_IRQ))
+        .globalLabel("call_do_IRQ")
+        .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", null)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
+    k.add(k.asm("ret_from_intr", ENTRY)
+        .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))
+        .step("ret_from_exception: movl EFLAGS(%esp), %eax; movb CS(%esp), %al; "
+            + "testl $(VM_MASK | 3), %eax; jne ret_from_sys_call; jmp restore_all", x -> {
+              boolean user = (x.read(x.sp() + k.off("pt_regs", "xcs")) & 3) != 0;
+              x.jumpTo(k.symbol(user ? "ret_from_sys_call" : "restore_all"));
+            }).build());
+  }
+}

@@ -1,0 +1,212 @@
+package kstack.arch.i386;
+
+import kstack.cpu.Cpu;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+
+/**
+ * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.4.22 (docs/research/i386-and-2.x.md
+ * §1.4-1.6): current is esp & ~8191; switch_to inline in schedule() pushes esi, edi, ebp and saves
+ * thread.esp and thread.eip; __switch_to (FASTCALL) loads TSS.esp0; copy_thread puts the child's
+ * pt_regs at the very top of its task_union; sys_fork, sys_clone and sys_execve take pt_regs by
+ * value; arch_kernel_thread is a clone through int $0x80 from kernel mode; cpu_idle.
+ */
+final class I386Process24 {
+  private I386Process24() {}
+
+  static final String SRC = "arch/i386/kernel/process.c";
+  static final String RESUME = "switch_to_1";
+  /** include/asm-i386/segment.h@2.4.22:4-8. */
+  static final long KERNEL_CS = 0x10;
+  static final long KERNEL_DS = 0x18;
+  static final long USER_CS = 0x23;
+  static final long USER_DS = 0x2b;
+  static final long PTREGS = 60;
+
+  /**
+   * get_current() (include/asm-i386/current.h@2.4.22:6-13): esp & ~8191. In user mode the block
+   * the next entry will use, the one under TSS.esp0. Before head.S's first lss there is no stack
+   * at all; the simulator then names init_task, whose union that lss is about to load.
+   */
+  static long current(Kernel k, Cpu c, boolean user) {
+    long sp = user ? k.readPtr(c.get("tr_base") + 4) - 1 : c.get("esp");
+    if (sp == 0 || sp == -1) {
+      return k.symbol("init_task");
+    }
+    return sp & -k.threadSize;
+  }
+
+  /** The switch_to macro (include/asm-i386/system.h@2.4.22:16-34) as steps of schedule(). */
+  static void inlineSwitch(Kernel k, RoutineBuilder b) {
+    b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next, ebx = prev; "
+            + "pushl %esi; pushl %edi; pushl %ebp", x -> {
+              x.set("eax", x.local("prev"));
+              x.set("edx", x.local("next"));
+              x.set("ebx", x.local("prev"));
+              x.push(x.reg("esi"));
+              x.push(x.reg("edi"));
+              x.push(x.fp());
+            })
+        .step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
+            + "with it the next current", x -> {
+              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
+              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
+            })
+        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
+          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(RESUME)));
+          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
+          x.jumpTo(k.symbol("__switch_to"));
+        })
+        .label(RESUME)
+        .step("  1: popl %ebp; popl %edi; popl %esi: this task again; last = prev from ebx", x -> {
+          x.setFp(x.pop());
+          x.set("edi", x.pop());
+          x.set("esi", x.pop());
+          x.set("eax", x.reg("ebx"));
+        });
+  }
+
+  static void build(Kernel k) {
+    // FASTCALL void (system.h@2.4.22:13): prev_p in eax, next_p in edx, no stack parameters
+    k.add(k.c("__switch_to", SRC).params()
+        .step("FASTCALL: prev_p = eax, next_p = edx; unlazy_fpu(prev_p)", x -> { })
+        .step("tss = init_tss + smp_processor_id(); tss->esp0 = next->thread.esp0: where "
+            + "int $0x80 and interrupts from user mode will land", x -> x.write(
+                k.symbol("init_tss") + 4, k.taskRead(x.reg("edx"), "thread.esp0")))
+        .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
+            + "debug registers, no io bitmap", x -> { })
+        .retVoid().build());
+    k.add(k.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p", "regs")
+        .locals("childregs")
+        .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p)) - 1: the very "
+            + "top of p's task_union", x -> x.setLocal("childregs",
+                x.local("p") + k.threadSize - PTREGS))
+        .step("struct_cpy(childregs, regs); childregs->eax = 0; childregs->esp = esp", x -> {
+          long r = x.local("childregs");
+          k.mem.copy(r, x.local("regs"), (int) PTREGS);
+          x.write(r + k.off("pt_regs", "eax"), 0);
+          x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
+        })
+        .step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
+            + "p->thread.eip = ret_from_fork", x -> {
+              long p = x.local("p");
+              k.taskWrite(p, "thread.esp", x.local("childregs"));
+              k.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
+              k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
+            })
+        .ret("savesegment(fs/gs, p->thread); unlazy_fpu(current); copy the FPU state; return 0",
+            x -> 0).build());
+    buildSyscalls(k);
+    buildKernelThread(k);
+    buildIdle(k);
+  }
+
+  /** The pt_regs a by-value parameter names: the syscall's first stack word, 8(%ebp). */
+  static long byValueRegs(Exec x) {
+    return x.fp() + 8;
+  }
+
+  private static long reg(Kernel k, Exec x, String field) {
+    return x.read(byValueRegs(x) + k.off("pt_regs", field));
+  }
+
+  /** sys_fork, sys_clone, sys_execve (process.c@2.4.22:743-793): pt_regs by value. */
+  private static void buildSyscalls(Kernel k) {
+    k.add(k.c("sys_fork", SRC).params().asmlinkage()
+        .call("return do_fork(SIGCHLD, regs.esp, &regs, 0): regs is the frame system_call saved",
+            "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"), byValueRegs(x), 0})
+        .ret("return pid", Exec::retval).build());
+    k.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
+    k.add(k.c("sys_clone", SRC).params().asmlinkage().locals("newsp")
+        .step("clone_flags = regs.ebx; newsp = regs.ecx; if (!newsp) newsp = regs.esp", x -> {
+          long sp = reg(k, x, "ecx");
+          x.setLocal("newsp", sp != 0 ? sp : reg(k, x, "esp"));
+        })
+        .call("return do_fork(clone_flags, newsp, &regs, 0)", "do_fork",
+            x -> new long[] {reg(k, x, "ebx"), x.local("newsp"), byValueRegs(x), 0})
+        .ret("return pid", Exec::retval).build());
+    k.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
+    k.add(k.c("sys_execve", SRC).params().asmlinkage().locals("filename", "error")
+        .step("filename = getname((char *) regs.ebx)",
+            x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
+        .callInto("error", "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
+            + "&regs)", "do_execve", x -> new long[] {x.local("filename"), reg(k, x, "ecx"),
+                reg(k, x, "edx"), byValueRegs(x)})
+        .ret("if (error == 0) current->ptrace &= ~PT_DTRACE; putname(filename); return error",
+            x -> x.local("error")).build());
+    k.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");
+  }
+
+  /**
+   * arch_kernel_thread (process.c@2.4.22:488-513): clone from kernel mode. The CPU stays on this
+   * stack and pushes only eflags, cs, eip, so system_call builds the parent's pt_regs in the middle
+   * of it; the child's copy sits at the top of its own union and its iret to __KERNEL_CS leaves esp
+   * at top - 8. The "r" operands arg and fn travel in registers the pt_regs copy carries across
+   * (the simulator gives them edx and edi); parent and child tell themselves apart by esp.
+   */
+  private static void buildKernelThread(Kernel k) {
+    int clone = k.arch.syscallNumbers().get("clone");
+    int exit = k.arch.syscallNumbers().get("exit");
+    k.add(k.c("arch_kernel_thread", SRC).params("fn", "arg", "flags")
+        .step("pushl %edi; pushl %esi; pushl %ebx: the callee-saved registers the asm takes", x -> {
+          x.push(x.reg("edi"));
+          x.push(x.reg("esi"));
+          x.push(x.reg("ebx"));
+        })
+        .step("eax = __NR_clone; ebx = flags | CLONE_VM; edx = arg; edi = fn; "
+            + "movl %esp, %esi", x -> {
+              x.set("eax", clone);
+              x.set("ebx", x.local("flags") | Kernel.CLONE_VM);
+              x.set("edx", x.local("arg"));
+              x.set("edi", x.local("fn"));
+              x.set("esi", x.sp());
+            })
+        .step("int $0x80: sys_clone from kernel mode", x -> k.arch.syscallInstruction(x))
+        .branchIf("parent", "cmpl %esp, %esi; je 1f: the same esp is the parent",
+            x -> x.sp() == x.reg("esi"))
+        .step("the child: movl arg, %eax; pushl %eax", x -> {
+          x.set("eax", x.reg("edx"));
+          x.push(x.reg("eax"));
+        })
+        .callVia("call *fn", x -> x.reg("edi"), null, null)
+        .step("movl $__NR_exit, %eax; int $0x80: exit(ebx, whatever fn left there)", x -> {
+          x.set("eax", exit);
+          k.arch.syscallInstruction(x);
+        })
+        .label("parent")
+        .step("1: popl %ebx; popl %esi; popl %edi", x -> {
+          x.set("ebx", x.pop());
+          x.set("esi", x.pop());
+          x.set("edi", x.pop());
+        })
+        .ret("return retval (eax: the child's pid)", Exec::retval).build());
+  }
+
+  /** cpu_idle and default_idle (process.c@2.4.22:81-140). */
+  private static void buildIdle(Kernel k) {
+    k.add(k.c("cpu_idle", SRC).params()
+        .step("init_idle(); current->nice = 20; current->counter = -100", x -> {
+          long cur = k.current(x);
+          k.taskWrite(cur, "nice", 20);
+          k.taskWrite(cur, "counter", -100);
+        })
+        .label("loop")
+        .branchIf("resched", "while (1) { while (!current->need_resched)",
+            x -> k.needResched(k.current(x)))
+        .call("    idle() = default_idle()", "default_idle", null)
+        .jump("loop", "")
+        .label("resched")
+        .call("  schedule()", "schedule", null)
+        .step("  check_pgt_cache()", x -> { })
+        .jump("loop", "}").build());
+    k.add(k.c("default_idle", SRC).params()
+        .step("__cli(); if (!current->need_resched) safe_halt(): sti; hlt", x -> {
+          k.arch.irqEnable(x);
+          if (!k.needResched(k.current(x))) {
+            x.stay();
+          }
+        })
+        .retVoid().build());
+  }
+}

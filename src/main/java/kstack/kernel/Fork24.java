@@ -1,0 +1,249 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.trace.Event;
+
+/**
+ * Process creation and death at 2.4.22 (kernel/fork.c, kernel/exit.c; docs/research/i386-and-2.x.md
+ * §1.5-1.7): do_fork takes the whole 8 KiB task_union with alloc_task_struct, copies the parent's
+ * task_struct into its base, links it with SET_LINKS (next_task/prev_task and the p_pptr/p_cptr/
+ * p_ysptr/p_osptr family tree) and wakes it; do_exit makes a TASK_ZOMBIE that keeps its union
+ * until the parent's sys_wait4 reaps it with release_task.
+ */
+final class Fork24 {
+  private Fork24() {}
+
+  static final String FORK = "kernel/fork.c";
+  static final String EXIT = "kernel/exit.c";
+  static final int TASK_ZOMBIE = 4;
+  static final long CSIGNAL = 0xff;
+
+  static void build(Kernel k) {
+    k.add(k.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
+        .locals("p")
+        .step("p = alloc_task_struct(): __get_free_pages(GFP_KERNEL, 1), the whole 8 KiB "
+            + "task_union, aligned to its size", x -> x.setLocal("p",
+                k.allocPagesAligned(k.threadSize, "task_union")))
+        .step("*p = *current: the task_struct only, not the stack above it", x ->
+            k.mem.copy(x.local("p"), k.current(x), k.struct("task_struct").size()))
+        .step("p->state = TASK_UNINTERRUPTIBLE; copy_flags(); p->pid = get_pid(clone_flags); "
+            + "p->run_list.next = NULL; p->p_cptr = NULL; init_waitqueue_head(&p->wait_chldexit); "
+            + "p->processor = current->processor", x -> initChild(k, x, x.local("p")))
+        .step("copy_files(); copy_fs(); copy_sighand(); copy_mm(): CLONE_VM shares current's mm",
+            x -> Fork.copyMmAndFilesOf(k, x, x.local("p"), x.local("clone_flags")))
+        .call("copy_thread(0, clone_flags, stack_start, stack_size, p, regs)", "copy_thread",
+            x -> new long[] {0, x.local("clone_flags"), x.local("stack_start"),
+                x.local("stack_size"), x.local("p"), x.local("regs")})
+        .step("p->exit_signal = clone_flags & CSIGNAL; p->counter = (current->counter + 1) >> 1; "
+            + "current->counter >>= 1", x -> {
+              long p = x.local("p");
+              long cur = k.current(x);
+              k.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
+              long c = k.taskRead(cur, "counter");
+              k.taskWrite(p, "counter", (c + 1) >> 1);
+              k.taskWrite(cur, "counter", c >> 1);
+            })
+        .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
+            x -> setLinks(k, x, x.local("p")))
+        .call("wake_up_process(p): do this last", "wake_up_process", x -> new long[] {x.local("p")})
+        .ret("return p->pid", x -> k.pid(x.local("p"))).build());
+    k.add(k.c("kernel_thread", FORK).params("fn", "arg", "flags")
+        .step("task_lock(current); refuse if ptraced; old = current->task_dumpable; "
+            + "current->task_dumpable = 0", x -> { })
+        .call("ret = arch_kernel_thread(fn, arg, flags)", "arch_kernel_thread",
+            x -> new long[] {x.local("fn"), x.local("arg"), x.local("flags")})
+        .ret("current->task_dumpable = old (only the parent gets here); return ret",
+            Exec::retval).build());
+    buildExit(k);
+    buildWait(k);
+  }
+
+  private static void initChild(Kernel k, Exec x, long p) {
+    k.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
+    int pid = k.allocPid();
+    k.taskWrite(p, "pid", pid);
+    k.taskWrite(p, "tgid", pid);
+    k.writePtr(p + k.off("task_struct", "run_list"), 0);
+    k.writePtr(p + k.off("task_struct", "run_list") + k.t.word, 0);
+    k.taskWrite(p, "p_cptr", 0);
+    k.taskWrite(p, "need_resched", 0);
+    k.taskWrite(p, "exit_code", 0);
+    k.listInit(p + k.offPath("task_struct", "wait_chldexit.task_list"));
+    k.setTaskCpu(p, x.cpu().id());
+    k.relabelStack(p, "task_union of pid " + pid);
+  }
+
+  /** SET_LINKS (include/linux/sched.h@2.4.22:870-879) and hash_pid. */
+  static void setLinks(Kernel k, Exec x, long p) {
+    long cur = k.current(x);
+    k.taskWrite(p, "p_opptr", cur);
+    k.taskWrite(p, "p_pptr", cur);
+    linkTask(k, p);
+    k.registerTask(k.pid(p), p);
+    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.pid(p), k.comm(p), k.pid(cur), p, p));
+  }
+
+  /** The list half of SET_LINKS: at the tail of init_task's list, the youngest of p_pptr's. */
+  static void linkTask(Kernel k, long p) {
+    long init = k.symbol("init_task");
+    long last = k.taskRead(init, "prev_task");
+    k.taskWrite(p, "next_task", init);
+    k.taskWrite(p, "prev_task", last);
+    k.taskWrite(last, "next_task", p);
+    k.taskWrite(init, "prev_task", p);
+    long parent = k.taskRead(p, "p_pptr");
+    long older = k.taskRead(parent, "p_cptr");
+    k.taskWrite(p, "p_ysptr", 0);
+    k.taskWrite(p, "p_osptr", older);
+    if (older != 0) {
+      k.taskWrite(older, "p_ysptr", p);
+    }
+    k.taskWrite(parent, "p_cptr", p);
+  }
+
+  /** REMOVE_LINKS (include/linux/sched.h@2.4.22:857-868). */
+  static void unlinkTask(Kernel k, long p) {
+    long next = k.taskRead(p, "next_task");
+    long prev = k.taskRead(p, "prev_task");
+    k.taskWrite(next, "prev_task", prev);
+    k.taskWrite(prev, "next_task", next);
+    long os = k.taskRead(p, "p_osptr");
+    long ys = k.taskRead(p, "p_ysptr");
+    if (os != 0) {
+      k.taskWrite(os, "p_ysptr", ys);
+    }
+    if (ys != 0) {
+      k.taskWrite(ys, "p_osptr", os);
+    } else {
+      k.taskWrite(k.taskRead(p, "p_pptr"), "p_cptr", os);
+    }
+  }
+
+  /** sys_exit, do_exit and exit_notify (exit.c@2.4.22:331-490). */
+  private static void buildExit(Kernel k) {
+    k.add(Syscalls.entry(k, "exit", EXIT, "error_code")
+        .call("do_exit((error_code & 0xff) << 8)", "do_exit",
+            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+        .retVoid().build());
+    k.add(k.c("do_exit", EXIT).params("code")
+        .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
+          long t = k.current(x);
+          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+        })
+        .step("__exit_mm(tsk): mm = NULL (a kernel thread now); sem_exit(); __exit_files(tsk); "
+            + "__exit_fs(tsk); exit_sighand(tsk); exit_thread()", x -> {
+              long t = k.current(x);
+              k.taskWrite(t, "mm", 0);
+              k.setFds(t, java.util.Map.of());
+            })
+        .step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")))
+        .call("exit_notify()", "exit_notify", null)
+        .call("schedule(): never to return; the parent's wait4 frees the task_union",
+            "schedule", null)
+        .step("BUG(): a zombie is never scheduled", x -> {
+          throw new IllegalStateException("a zombie was scheduled");
+        })
+        .retVoid().build());
+    k.add(k.c("exit_notify", EXIT).params()
+        .step("forget_original_parent(current): the children go to child_reaper (init)",
+            x -> reparentChildren(k, x))
+        .step("current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
+            x -> k.setState(k.current(x), TASK_ZOMBIE))
+        .step("do_notify_parent(current, current->exit_signal) -> wake_up_parent(p_pptr): "
+            + "wake_up_interruptible(&p_pptr->wait_chldexit)", x -> {
+              long t = k.current(x);
+              long parent = k.taskRead(t, "p_pptr");
+              k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t),
+                  k.taskRead(t, "exit_code") >> 8));
+              k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+                  + " (do_notify_parent -> wake_up_parent)");
+            })
+        .retVoid().build());
+  }
+
+  private static void reparentChildren(Kernel k, Exec x) {
+    long t = k.current(x);
+    long reaper = k.findTask(1);
+    for (long c = k.taskRead(t, "p_cptr"); c != 0; c = k.taskRead(t, "p_cptr")) {
+      unlinkTask(k, c);
+      k.taskWrite(c, "p_opptr", reaper);
+      k.taskWrite(c, "p_pptr", reaper);
+      linkTask(k, c);
+    }
+  }
+
+  /** A task's wait_chldexit queue. */
+  static long waitQueue(Kernel k, long task) {
+    return task + k.off("task_struct", "wait_chldexit");
+  }
+
+  /** sys_wait4 (exit.c@2.4.22:492-588) and release_task (:29-75). */
+  private static void buildWait(Kernel k) {
+    RoutineBuilder w = Syscalls.entry(k, "wait4", EXIT, "pid", "stat_addr", "options", "ru")
+        .locals("retval")
+        .step("DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->wait_chldexit, &wait)",
+            x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+        .label("repeat")
+        .step("current->state = TASK_INTERRUPTIBLE; for (p = current->p_cptr; p; p = p->p_osptr): "
+            + "a TASK_ZOMBIE child is reaped: put_user(p->exit_code, stat_addr); release_task(p)",
+            x -> x.setLocal("retval", reap(k, x)))
+        .branchIf("end", "if (retval) goto end_wait4; if (options & WNOHANG) goto end_wait4",
+            x -> x.local("retval") != 0 || (x.local("options") & 1) != 0)
+        .step("(children, none ready yet)", x -> {
+          long cur = k.current(x);
+          k.addWaiter(waitQueue(k, cur), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+        })
+        .call("schedule()", "schedule", null)
+        .jump("repeat", "goto repeat")
+        .label("end")
+        .step("end_wait4: current->state = TASK_RUNNING; remove_wait_queue(&current->wait_chldexit)",
+            x -> {
+              long cur = k.current(x);
+              k.setState(cur, Kernel.TASK_RUNNING);
+              k.removeWaiter(waitQueue(k, cur), cur);
+            })
+        .ret("return retval", x -> x.local("retval"));
+    k.add(w.build());
+  }
+
+  private static long reap(Kernel k, Exec x) {
+    long cur = k.current(x);
+    long want = x.signed(x.local("pid"));
+    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    boolean any = false;
+    for (long p = k.taskRead(cur, "p_cptr"); p != 0; p = k.taskRead(p, "p_osptr")) {
+      int pid = k.pid(p);
+      if (want > 0 && want != pid) {
+        continue;
+      }
+      any = true;
+      if (k.isZombie(p)) {
+        long stat = x.local("stat_addr");
+        if (stat != 0) {
+          x.write(stat, 4, k.taskRead(p, "exit_code"));
+        }
+        releaseTask(k, p);
+        k.setState(cur, Kernel.TASK_RUNNING);
+        return pid;
+      }
+    }
+    if (!any) {
+      k.setState(cur, Kernel.TASK_RUNNING);
+      return Syscalls.ECHILD;
+    }
+    return 0;
+  }
+
+  /** release_task: unhash_process (REMOVE_LINKS, unhash_pid), then free_task_struct(p). */
+  static void releaseTask(Kernel k, long p) {
+    unlinkTask(k, p);
+    k.unregisterTask(k.pid(p));
+    kstack.mem.Region r = k.mem.regionAt(p);
+    if (r != null) {
+      k.mem.unmap(r);
+      k.timeline.recordUndo(() -> k.mem.map(r));
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.trace.Event;
+
+/**
+ * The 2.4.22 scheduler's stack mechanics (kernel/sched.c@2.4.22; docs/research/i386-and-2.x.md
+ * §1.4, §1.7): schedule() does the mm switch and the inline switch_to itself (no context_switch),
+ * a task that slept resumes at switch_to's label 1 inside schedule(), a new one in ret_from_fork;
+ * sched_yield only asks for a reschedule, which ret_from_sys_call performs. The goodness() loop
+ * over the run queue is replaced by FIFO order, as the other profiles replace CFS: what is
+ * modelled exactly is the call chain and what each step leaves on the stacks.
+ */
+final class Sched24 {
+  private Sched24() {}
+
+  static final String SRC = "kernel/sched.c";
+  /** NICE_TO_TICKS(0) at HZ 100: (20 >> 2) + 1 (kernel/sched.c@2.4.22:62-71). */
+  static final long NICE_TO_TICKS_0 = 6;
+
+  static void build(Kernel k) {
+    RoutineBuilder b = k.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+        .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
+            + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
+        .label("need_resched_back")
+        .step("prev = current; this_cpu = prev->processor; release_kernel_lock(); "
+            + "spin_lock_irq(&runqueue_lock)", x -> {
+              k.arch.irqDisable(x);
+              x.setLocal("prev", k.current(x));
+            })
+        .step("switch (prev->state): a sleeping prev leaves the run queue (del_from_runqueue); "
+            + "prev->need_resched = 0", x -> k.setNeedResched(x.local("prev"), false))
+        .step("repeat_schedule: next = the task goodness() prefers (here: the run queue's head, "
+            + "else idle_task(this_cpu)); counters all spent: recalculate", x ->
+            x.setLocal("next", pickNext(k, x, x.local("prev"))))
+        .step("sched_data->curr = next; task_set_cpu(next, this_cpu); spin_unlock_irq()", x -> {
+          k.setTaskCpu(x.local("next"), x.cpu().id());
+          k.arch.irqEnable(x);
+        })
+        .branchIf("same", "if (prev == next) { prev->policy &= ~SCHED_YIELD; goto same_process; }",
+            x -> x.local("prev") == x.local("next"))
+        .step("kstat.context_swtch++; prepare_to_switch(); next->mm ? switch_mm(oldmm, mm) : "
+            + "(next->active_mm = oldmm; enter_lazy_tlb()); if (!prev->mm) prev->active_mm = NULL",
+            x -> switchMm(k, x, x.local("prev"), x.local("next")));
+    k.arch.inlineSwitch(k, b);
+    k.add(b.step("__schedule_tail(prev) [static inline]: prev->policy &= ~SCHED_YIELD", x -> { })
+        .label("same")
+        .step("same_process: reacquire_kernel_lock(current)", x -> { })
+        .branchIf("need_resched_back", "if (current->need_resched) goto need_resched_back",
+            x -> k.needResched(k.current(x)))
+        .step("popl %ebx", x -> x.set("ebx", x.pop()))
+        .retVoid().build());
+    k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
+        .step("__schedule_tail(prev) [inline]: prev->policy &= ~SCHED_YIELD", x -> { })
+        .retVoid().build());
+    buildWakeups(k);
+  }
+
+  /** FIFO in place of goodness(); prev stays queued while runnable (2.4 keeps current on it). */
+  private static long pickNext(Kernel k, Exec x, long prev) {
+    int cpu = x.cpu().id();
+    long idle = k.idleTask(cpu);
+    var rq = k.runQueue(cpu);
+    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
+      rq.addLast(prev);
+    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+      k.setOnRunqueue(prev, false);
+    }
+    if (rq.isEmpty()) {
+      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
+    }
+    long next = rq.removeFirst();
+    if (k.taskRead(next, "counter") <= 0) {
+      // the recalculate pass of schedule() (sched.c@2.4.22:628-634): every counter refilled
+      for (long t : k.taskList()) {
+        k.taskWrite(t, "counter", (k.taskRead(t, "counter") >> 1) + NICE_TO_TICKS_0);
+      }
+    }
+    return next;
+  }
+
+  private static void switchMm(Kernel k, Exec x, long prev, long next) {
+    long mm = k.taskRead(next, "mm");
+    long oldmm = k.taskRead(prev, "active_mm");
+    if (mm == 0) {
+      k.taskWrite(next, "active_mm", oldmm);
+    } else {
+      x.set(k.arch.mmRegister(), mm);
+    }
+    if (k.taskRead(prev, "mm") == 0) {
+      k.taskWrite(prev, "active_mm", 0);
+    }
+    k.timeline.emit(new Event.ContextSwitch(x.cpu().id(), k.pid(prev), k.comm(prev), k.pid(next),
+        k.comm(next)));
+  }
+
+  /** Wake-ups, completions, schedule_timeout and sched_yield (kernel/sched.c@2.4.22). */
+  private static void buildWakeups(Kernel k) {
+    // try_to_wake_up is static inline (sched.c@2.4.22:349-373): no frame of its own
+    k.add(k.c("wake_up_process", SRC).params("p")
+        .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
+            + "reschedule_idle(p)", x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
+                ? 1 : 0).build());
+    k.add(k.c("__wake_up_sync", SRC).params("q", "mode", "nr")
+        .step("__wake_up_common(q, mode, nr, 1) [inline]: each waiter -> try_to_wake_up",
+            x -> k.wakeAll(x.local("q"), x.cpu().id(), "a pipe write (__wake_up_sync)"))
+        .retVoid().build());
+    k.add(k.c("complete", SRC).params("x")
+        .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
+            + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
+              k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
+              k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+            })
+        .retVoid().build());
+    k.add(k.c("wait_for_completion", SRC).params("x")
+        .label("again")
+        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
+        .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
+            + "TASK_UNINTERRUPTIBLE)", x -> {
+              long cur = k.current(x);
+              k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
+              k.addWaiter(x.local("x"), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
+            })
+        .call("  schedule()", "schedule", null)
+        .jump("again", "} while (!x->done)")
+        .label("done")
+        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
+        .retVoid().build());
+    buildTimeout(k);
+    k.add(Syscalls.entry(k, "sched_yield", SRC)
+        .step("nr_pending = nr_running - 1 (UP: current is on the run queue too); if (nr_pending) "
+            + "{ current->policy |= SCHED_YIELD; current->need_resched = 1; move_last_runqueue(current) }",
+            x -> {
+              long cur = k.current(x);
+              if (!k.runQueue(x.cpu().id()).isEmpty()) {
+                k.setNeedResched(cur, true);
+              }
+            })
+        .ret("return 0: ret_from_sys_call sees need_resched and calls schedule()", x -> 0).build());
+  }
+
+  /** timer_list members (include/linux/timer.h@2.4.22:16-21): list, expires, data, function. */
+  static final int TIMER_SIZE = 20;
+  static final int TIMER_EXPIRES = 8;
+  static final int TIMER_DATA = 12;
+  static final int TIMER_FUNCTION = 16;
+  /** HZ 100: one jiffy is 10 ms (include/asm-i386/param.h@2.4.22:5). */
+  static final long JIFFY_NS = 10_000_000L;
+
+  /** schedule_timeout with its on-stack timer_list; process_timeout (sched.c@2.4.22:375-458). */
+  private static void buildTimeout(Kernel k) {
+    k.add(k.c("schedule_timeout", SRC).params("timeout").locals("expire")
+        .localArea("timer", TIMER_SIZE)
+        .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
+            + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
+              long t = x.localAddress("timer");
+              long expire = jiffies(k) + x.local("timeout");
+              x.setLocal("expire", expire);
+              x.write(t, 0);
+              x.write(t + 4, 0);
+              x.write(t + TIMER_EXPIRES, expire);
+              x.write(t + TIMER_DATA, k.current(x));
+              x.write(t + TIMER_FUNCTION, k.symbol("process_timeout"));
+            })
+        .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
+          long t = x.localAddress("timer");
+          k.addTimer(x.read(t + TIMER_EXPIRES) * JIFFY_NS, k.current(x), t, "process_timeout");
+        })
+        .call("schedule()", "schedule", null)
+        .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
+          for (Kernel.Timer tm : k.pendingTimers()) {
+            if (tm.sleeper() == x.localAddress("timer")) {
+              k.removeTimer(tm);
+            }
+          }
+          x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k)));
+        })
+        .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
+    k.add(k.c("process_timeout", SRC).params("__data")
+        .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
+            x -> new long[] {x.local("__data")})
+        .retVoid().build());
+  }
+
+  /** jiffies, as the simulated clock gives it. */
+  static long jiffies(Kernel k) {
+    return k.now() / JIFFY_NS;
+  }
+}

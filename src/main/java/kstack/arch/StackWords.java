@@ -73,7 +73,7 @@ public final class StackWords {
           "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
     }
     if (taskUnion) {
-      out.addAll(0, baseStruct(k, "task_struct", stack, task));
+      out.addAll(0, members(k, k.struct("task_struct"), stack, "task_struct->"));
       return out;
     }
     long magic = k.readPtr(end);
@@ -85,15 +85,32 @@ public final class StackWords {
     return out;
   }
 
+  /**
+   * 2.4's task_struct at the base of the union, one line a member (a nested struct's members one
+   * by one, an array as one line with its size): the first word of each, named.
+   */
+  private static List<StackWord> members(Kernel k, kstack.layout.StructLayout s, long base,
+      String prefix) {
+    List<StackWord> out = new ArrayList<>();
+    for (Field f : s.fields()) {
+      long a = base + f.offset();
+      if (f.type() instanceof kstack.layout.CType.Struct st && f.size() > 2 * k.t.word) {
+        out.addAll(members(k, st.layout(), a, prefix + f.name() + "."));
+        continue;
+      }
+      long v = k.mem.read(a, Math.min(k.t.word, f.size()));
+      out.add(new StackWord(a, v, "task_struct", prefix + f.name()
+          + (f.size() > k.t.word ? " (" + f.size() + " bytes)" : "")));
+    }
+    return out;
+  }
+
   /** The words of a thread_info at the base of the stack (2.6), each named after its member. */
   private static List<StackWord> threadInfo(Kernel k, long task, long stack) {
     return baseStruct(k, "thread_info", stack, task);
   }
 
-  /**
-   * The words of the struct at the base of the stack, each named after its member: 2.6's
-   * thread_info, or 2.4's task_struct itself (the task_union).
-   */
+  /** The words of the struct at the base of the stack (2.6's thread_info), named. */
   private static List<StackWord> baseStruct(Kernel k, String struct, long stack, long task) {
     List<StackWord> out = new ArrayList<>();
     int w = k.t.word;

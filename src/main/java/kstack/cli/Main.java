@@ -122,6 +122,12 @@ public final class Main implements Callable<Integer> {
         err.println("kstack: --cpus must be between 1 and 64");
         return 2;
       }
+      try {
+        Machine.checkCpus(p, cpus);
+      } catch (IllegalArgumentException e) {
+        err.println("kstack: " + e.getMessage());
+        return 2;
+      }
       Output o = new Output(out, json);
       List<Source.Line> lines = new ArrayList<>();
       try {

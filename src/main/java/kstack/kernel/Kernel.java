@@ -454,12 +454,55 @@ public final class Kernel {
     if (stack(task) == 0) {
       return 0;
     }
-    long n = endOfStack(task);
+    // the first word that may hold stack data: past the magic, or on 2.4 right above task_struct
+    long first = endOfStack(task) + (profile.has(Feature.TASK_UNION) ? 0 : t.word);
     long top = stack(task) + threadSize;
-    do {
+    long n = first;
+    while (n < top && readPtr(n) == 0) {
       n += t.word;
-    } while (n < top && readPtr(n) == 0);
-    return n - endOfStack(task) - t.word;
+    }
+    return n - first;
+  }
+
+  /**
+   * What is wrong with a 2.4 task_struct, which an overflowing stack reaches first from its last
+   * member down (2.4 keeps no magic word between them): thread.esp0, which copy_thread set to the
+   * top of the union (0 in init_task, INIT_THREAD); the pid hash, which must still find the task
+   * under its pid; and the task list, whose neighbours must point back. Empty when all hold.
+   */
+  public List<String> taskUnionDamage(long task) {
+    List<String> out = new ArrayList<>();
+    // the last member, reached first: without sys_ioperm (ioperm 0) io_bitmap stays INIT_THREAD's
+    // {~0, 0, ...} (processor.h@2.4.22:381-389; only ioport.c@2.4.22:70-84 changes it, ioperm = 1)
+    long ioperm = taskRead(task, "thread.ioperm");
+    int bitmap = offPath("task_struct", "thread.io_bitmap");
+    boolean initial = readPtr(task + bitmap) == 0xffffffffL;
+    for (int i = 1; i < 33 && initial; i++) {
+      initial = readPtr(task + bitmap + 4L * i) == 0;
+    }
+    if (ioperm != 0 && ioperm != 1 || ioperm == 0 && !initial) {
+      out.add(String.format("thread.ioperm = %d with thread.io_bitmap no longer INIT_THREAD's "
+          + "{~0, 0, ...} (last word 0x%x)", ioperm, readPtr(task + bitmap + 4L * 32)));
+    }
+    long esp0 = taskRead(task, "thread.esp0");
+    if (esp0 != task + threadSize && !(esp0 == 0 && task == symbol("init_task"))) {
+      out.add(String.format("thread.esp0 = 0x%x, not the union's top 0x%x", esp0, task + threadSize));
+    }
+    int pid = pid(task);
+    if (task != symbol("init_task") && findTask(pid) != task) {
+      out.add(String.format("pid = %d, which the pid hash does not map to this task", pid));
+    }
+    long next = taskRead(task, "next_task");
+    long prev = taskRead(task, "prev_task");
+    if (!readableTask(next) || taskRead(next, "prev_task") != task
+        || !readableTask(prev) || taskRead(prev, "next_task") != task) {
+      out.add(String.format("next_task 0x%x / prev_task 0x%x do not point back", next, prev));
+    }
+    return out;
+  }
+
+  private boolean readableTask(long t) {
+    return mem.regionAt(t) != null;
   }
 
   /** getname(): copies a user path into a kernel struct filename; returns its address. */

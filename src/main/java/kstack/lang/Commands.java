@@ -245,6 +245,10 @@ final class Commands {
         continue;
       }
       var k = m.kernel();
+      if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
+        bad += checkTaskUnion(k, t, text, json);
+        continue;
+      }
       long end = k.endOfStack(t.task());
       long magic = k.readPtr(end);
       boolean ok = magic == kstack.kernel.Kernel.STACK_END_MAGIC;
@@ -274,6 +278,29 @@ final class Commands {
     }
     text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
     return Result.of(cmd, text).with("stacks", json);
+  }
+
+  /**
+   * bt -v on 2.4: no magic word separates the stack from the task_struct below it, so the check is
+   * the task_struct's own consistency (Kernel.taskUnionDamage). Returns 1 if it is damaged.
+   */
+  private static int checkTaskUnion(kstack.kernel.Kernel k, TaskInfo t, List<String> text,
+      List<Object> json) {
+    List<String> damage = k.taskUnionDamage(t.task());
+    long unused = k.stackNotUsed(t.task());
+    long usable = t.stack() + k.threadSize - k.endOfStack(t.task());
+    text.add(String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d above "
+            + "the %d-byte task_struct)", t.pid(), t.comm(), damage.isEmpty()
+            ? "task_struct at the stack base intact"
+            : "possible stack overflow: the task_struct at the stack base is overwritten: "
+                + String.join("; ", damage), unused, usable - unused, usable,
+        k.struct("task_struct").size()));
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("pid", t.pid());
+    o.put("task_struct_ok", damage.isEmpty());
+    o.put("unused", unused);
+    json.add(o);
+    return damage.isEmpty() ? 0 : 1;
   }
 
   private Result ps(String cmd) {

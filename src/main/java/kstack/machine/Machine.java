@@ -115,10 +115,21 @@ public final class Machine implements ExecHost {
 
   /** Builds a machine for a profile with n CPUs, powered on at the boot entry. */
   public static Machine create(Profile profile, int ncpu) {
+    checkCpus(profile, ncpu);
+    return new Machine(profile, ncpu);
+  }
+
+  /** Whether a profile can run ncpu CPUs; the reason it cannot, as an IllegalArgumentException. */
+  public static void checkCpus(Profile profile, int ncpu) {
     if (ncpu < 1 || ncpu > 64) {
       throw new IllegalArgumentException("--cpus must be between 1 and 64");
     }
-    return new Machine(profile, ncpu);
+    if (ncpu > 1 && profile.has(kstack.profile.Feature.TASK_UNION)) {
+      throw new IllegalArgumentException("--cpus " + ncpu + ": the " + profile.label()
+          + " profile runs one CPU; 2.4's SMP bring-up (smp_boot_cpus, do_boot_cpu's trampoline, "
+          + "initialize_secondary, the per-CPU idle tasks from fork_by_hand) is not modelled "
+          + "(arch/i386/kernel/smpboot.c@2.4.22:483-911)");
+    }
   }
 
   /** The machine as the kernel sees it. */

@@ -346,7 +346,9 @@ public final class I386 implements Arch {
   @Override
   public void initThread(Kernel k, long initTask) {
     if (v24) {
-      return; // INIT_THREAD is all zero, esp0 included (processor.h@2.4.22:381-389)
+      // INIT_THREAD (processor.h@2.4.22:381-389): all zero, esp0 included, but io_bitmap {~0,}
+      k.writePtr(initTask + k.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
+      return;
     }
     if (v26) {
       I386Boot26.initThread(k, initTask);

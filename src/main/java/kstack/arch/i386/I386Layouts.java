@@ -112,7 +112,7 @@ final class I386Layouts {
 
   /**
    * 2.4.22 (docs/research/i386-and-2.x.md §1.2-1.3): pt_regs is 15 words with the old names
-   * (entry.S@2.4.22:24-63), thread_struct starts esp0, eip, esp, fs, gs (processor.h@2.4.22:
+   * (entry.S@2.4.22:24-63), thread_struct is esp0, eip, esp, fs, gs ... io_bitmap (processor.h@2.4.22:
    * 360-379); there is no thread_info.
    */
   static Map<String, StructLayout> build24(Profile p, Types t) {
@@ -135,7 +135,15 @@ final class I386Layouts {
         .add("esp0", t.ulong, "the top of the task_union: TSS.esp0 while this task runs")
         .add("eip", t.ulong, "where switch_to resumes it: label 1 in schedule, or ret_from_fork")
         .add("esp", t.ulong, "kernel esp saved by switch_to ([ebp][edi][esi] above it)")
-        .add("fs", t.ulong).add("gs", t.ulong).build());
+        .add("fs", t.ulong).add("gs", t.ulong)
+        .add("debugreg", t.array(t.ulong, 8), "%db0-7")
+        .add("cr2", t.ulong).add("trap_no", t.ulong).add("error_code", t.ulong)
+        .add("i387", t.array(t.u8, 512), "union i387_union: the 512-byte fxsave image")
+        .add("vm86_info", t.voidp).add("screen_bitmap", t.ulong)
+        .add("v86flags", t.ulong).add("v86mask", t.ulong).add("saved_esp0", t.ulong)
+        .add("ioperm", t.s32)
+        .add("io_bitmap", t.array(t.ulong, 33), "IO_BITMAP_SIZE + 1: the task's I/O permissions")
+        .build());
     m.put("tss_struct", tss24(t));
     return m;
   }

@@ -182,6 +182,11 @@ public interface Arch {
   /** The vector of the local timer interrupt. */
   int timerVector();
 
+  /** What the timer interrupt is called in messages. */
+  default String timerName() {
+    return "local timer";
+  }
+
   /** user_mode(regs): whether a saved frame returns to user mode. */
   boolean userModeRegs(Kernel k, long regs);
 

@@ -14,7 +14,7 @@ final class Irq24 {
   private Irq24() {}
 
   static final int HI_SOFTIRQ = 0;
-  static final int TASKLET_SOFTIRQ = 3; // include/linux/interrupt.h@2.4.22:56-62
+  static final int TASKLET_SOFTIRQ = 3; // include/linux/interrupt.h@2.4.22:58-63
 
   static void build(Kernel k) {
     buildDoIrq(k);
@@ -53,7 +53,7 @@ final class Irq24 {
         .step("write_lock(&xtime_lock); read the TSC offset", x -> tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline]: do_timer(regs)", "do_timer",
             x -> new long[] {x.local("regs")})
-        .step("write_unlock(&xtime_lock) (time.c@2.4.22:569-675)", x -> { })
+        .step("write_unlock(&xtime_lock) (time.c@2.4.22:569-713)", x -> { })
         .retVoid().build());
     k.add(k.c("do_timer", "kernel/timer.c").params("regs")
         .step("(*(unsigned long *)&jiffies)++", x -> { })

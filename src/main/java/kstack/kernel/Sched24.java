@@ -16,8 +16,10 @@ final class Sched24 {
   private Sched24() {}
 
   static final String SRC = "kernel/sched.c";
-  /** NICE_TO_TICKS(0) at HZ 100: (20 >> 2) + 1 (kernel/sched.c@2.4.22:62-71). */
-  static final long NICE_TO_TICKS_0 = 6;
+  /** NICE_TO_TICKS(nice) at HZ 100: ((20 - nice) >> 2) + 1 (kernel/sched.c@2.4.22:58-71). */
+  static long niceToTicks(long nice) {
+    return ((20 - nice) >> 2) + 1;
+  }
 
   static void build(Kernel k) {
     RoutineBuilder b = k.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
@@ -72,9 +74,10 @@ final class Sched24 {
     }
     long next = rq.removeFirst();
     if (k.taskRead(next, "counter") <= 0) {
-      // the recalculate pass of schedule() (sched.c@2.4.22:628-634): every counter refilled
+      // the recalculate pass of schedule() (sched.c@2.4.22:617-626): every counter refilled
       for (long t : k.taskList()) {
-        k.taskWrite(t, "counter", (k.taskRead(t, "counter") >> 1) + NICE_TO_TICKS_0);
+        long nice = (int) k.taskRead(t, "nice");
+        k.taskWrite(t, "counter", (k.taskRead(t, "counter") >> 1) + niceToTicks(nice));
       }
     }
     return next;

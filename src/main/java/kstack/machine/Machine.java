@@ -832,7 +832,7 @@ public final class Machine implements ExecHost {
       }
     }
     kernel.setClock(Math.max(kernel.now(), first.expiresNs()));
-    interrupt(first.cpu(), arch.timerVector(), "local timer (t=" + first.expiresNs() + "ns)");
+    interrupt(first.cpu(), arch.timerVector(), arch.timerName() + " (t=" + first.expiresNs() + "ns)");
     return true;
   }
 
@@ -892,9 +892,7 @@ public final class Machine implements ExecHost {
     int vector = arch.exceptionVector(name);
     if (vector < 0) {
       throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
-          ? "exception: " + (profile.has(kstack.profile.Feature.TASK_UNION) ? profile.label()
-              + ": the 2.4.22 exception entries (entry.S's error_code path) are not modelled"
-              : arch.name() + " has no injectable exception in this model")
+          ? "exception: " + arch.name() + " has no injectable exception in this model"
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
     }
     return immediate(vector, "exception " + name, "#" + name.toUpperCase(java.util.Locale.ROOT));
@@ -931,7 +929,7 @@ public final class Machine implements ExecHost {
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
     int cpu = selected;
-    return interruptGoal(arch.timerVector(), "tick", "local timer (scheduler tick)",
+    return interruptGoal(arch.timerVector(), "tick", arch.timerName() + " (scheduler tick)",
         () -> arch.irqsEnabled(kernel, cpu), "interrupts are disabled");
   }
 

@@ -41,7 +41,7 @@ public final class ProfileDiff {
     changed.addAll(onlyB);
     String arch = a.arch().equals(b.arch()) ? null : "the architecture (" + a.arch() + " vs "
         + b.arch() + ")";
-    constants(ma, mb, out, arch);
+    constants(ma, mb, out, changed, arch);
     structs(ma, mb, out, changed, arch);
     symbols(ma, mb, out, changed, arch);
     return out;
@@ -56,14 +56,17 @@ public final class ProfileDiff {
     return other ? "" : " [an " + has.arch() + " feature: no " + lacks.arch() + " profile has it]";
   }
 
-  private static void constants(Machine ma, Machine mb, List<Item> out, String arch) {
+  private static void constants(Machine ma, Machine mb, List<Item> out, Set<Feature> changed,
+      String arch) {
     Set<String> names = new TreeSet<>(ma.constants().keySet());
     names.addAll(mb.constants().keySet());
     for (String n : names) {
       Long va = ma.constants().get(n);
       Long vb = mb.constants().get(n);
       if (va == null || !va.equals(vb)) {
-        out.add(new Item("constants", n, hex(va), hex(vb), arch != null ? arch
+        boolean cited = changed.stream().anyMatch(f -> f.explainsConstant(n));
+        out.add(new Item("constants", n, hex(va), hex(vb), cited
+            ? because(changed, f -> f.explainsConstant(n), arch) : arch != null ? arch
             : "the profile's cited values (" + ma.profile().version() + " vs "
                 + mb.profile().version() + ")"));
       }

@@ -16,29 +16,85 @@ public enum Feature {
       "struct:thread_info,task_struct"),
   /**
    * 2.4: the task_struct itself sits at the base of the 8 KiB union task_union and the stack grows
-   * down towards it; current is esp & ~8191; there is no thread_info and no STACK_END_MAGIC
-   * (include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13).
+   * down towards it; current is esp & ~8191; there is no thread_info and no STACK_END_MAGIC, and
+   * copy_thread puts pt_regs at the very top (include/linux/sched.h@2.4.22:515-522;
+   * include/asm-i386/current.h@2.4.22:6-13; arch/i386/kernel/process.c@2.4.22:582-605).
    */
-  TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13",
-      "struct:task_struct,thread_info,pt_regs,thread_struct;sym:init_task_union,do_IRQ,"
-      + "handle_IRQ_event,ret_from_sys_call,reschedule,ret_from_intr,arch_kernel_thread,"
-      + "init,do_basic_setup,start_context_thread,context_thread,IRQ*,common_interrupt"),
+  TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13; "
+      + "arch/i386/kernel/process.c@2.4.22:582-605",
+      "struct:task_struct,thread_info,thread_struct;sym:init_task_union,init_thread_union,"
+      + "__start_init_task,__end_init_task,set_task_stack_end_magic,current_task;"
+      + "const:STACK_END_MAGIC,TOP_OF_KERNEL_STACK_PADDING"),
   /**
-   * 2.4: no kthreadd and no kthread API; kernel threads come straight from kernel_thread(), pid 2 is
-   * keventd (init/main.c@2.4.22:340-346; kernel/context.c@2.4.22).
+   * 2.4's i386 entry: system_call keeps current in %ebx (GET_CURRENT) and reschedules in
+   * ret_from_sys_call; SAVE_ALL saves no fs/gs (pt_regs is 60 bytes); IRQ0x0N_interrupt stubs push
+   * irq - 256 into common_interrupt, whose do_IRQ runs handle_IRQ_event on the interrupted stack;
+   * no ptregs_ stubs, SYSENTER, vDSO, IRQ stacks, per-CPU areas or genirq flow handlers; the
+   * selectors are GDT entries 2-5 (arch/i386/kernel/entry.S@2.4.22:186-268;
+   * include/asm-i386/hw_irq.h@2.4.22:155-181; arch/i386/kernel/irq.c@2.4.22:437-460,563-657;
+   * include/asm-i386/segment.h@2.4.22:4-8).
    */
-  NO_KTHREADD("init/main.c@2.4.22:340-346; kernel/context.c@2.4.22; kernel/fork.c@2.4.22:601-624",
-      "sym:kthreadd,kthread,kthread_create*,create_kthread,__kthread_create_on_node,"
-      + "wait_for_completion*,complete,wait_for_common,kthreadd_done,daemonize,init_module,sys_init_module"),
+  I386_ENTRY_24("arch/i386/kernel/entry.S@2.4.22:186-268; include/asm-i386/hw_irq.h@2.4.22:155-181; "
+      + "arch/i386/kernel/irq.c@2.4.22:437-460,563-657; include/asm-i386/segment.h@2.4.22:4-8",
+      "struct:pt_regs,tss_struct,x86_hw_tss;sym:IRQ*,call_do_IRQ,ret_from_sys_call,reschedule,"
+      + "handle_IRQ_event,syscall_call,syscall_exit,work_pending,work_resched,resume_userspace,"
+      + "irq_entries_start,ptregs_*,SYSENTER_RETURN,__kernel_vsyscall,ia32_sysenter_target,"
+      + "sysenter_*,enable_sep_cpu,handle_irq,irq_ctx_init,hardirq_ctx,softirq_ctx,nmi,do_nmi,"
+      + "default_do_nmi,initial_code,i386_start_kernel,startup_32_smp,cpu_number,this_cpu_off,"
+      + "stack_canary,native_cpu_up,start_secondary,smp_init,kernel_execve,kernel_thread_helper,"
+      + "start_thread,irq_enter,irq_exit,handle_edge_irq,handle_irq_event*,intel_machine_check,"
+      + "unknown_nmi_error,"
+      + "__handle_irq_event_percpu,__do_softirq,preempt_schedule_irq;"
+      + "const:__KERNEL_CS,__KERNEL_DS,__USER_CS,__USER_DS,__KERNEL_PERCPU,SIZEOF_PTREGS"),
   /**
-   * 2.4: no hrtimers; nanosleep sleeps in schedule_timeout on a timer_list that the timer bottom
-   * half runs (kernel/timer.c@2.4.22:836-875; kernel/sched.c@2.4.22:408-458).
+   * 2.4's scheduler and task lifetime: one runqueue_head list that goodness() scans, wake-ups
+   * inline in __wake_up_sync/wake_up_process; do_fork copies the task itself (no copy_process or
+   * dup_task_struct) and links it with SET_LINKS; exit_notify makes a TASK_ZOMBIE that sys_wait4
+   * finds on the p_cptr/p_osptr tree; an AP's idle task comes from smpboot.c's fork_by_hand, a
+   * do_fork with CLONE_PID, not from fork_idle (kernel/sched.c@2.4.22:95,349-380,547-705;
+   * kernel/fork.c@2.4.22:635-830; kernel/exit.c@2.4.22:331-588;
+   * arch/i386/kernel/smpboot.c@2.4.22:502-515).
    */
-  TIMER_BH("kernel/timer.c@2.4.22:292,693-696,836-875; kernel/sched.c@2.4.22:375-380,408-458",
+  SCHED_24("kernel/sched.c@2.4.22:95,349-380,547-705; kernel/fork.c@2.4.22:635-830; "
+      + "kernel/exit.c@2.4.22:331-588; arch/i386/kernel/smpboot.c@2.4.22:502-515",
+      "sym:runqueue_head,__wake_up_sync,exit_notify,copy_process,dup_task_struct,wake_up_new_task,"
+      + "fork_idle,do_fork_idle,finish_task_switch,try_to_wake_up,init_idle,do_wait,"
+      + "__wake_up_sync_key"),
+  /**
+   * 2.4's VFS: sys_read and sys_write call file->f_op->read/write themselves (no vfs_read,
+   * vfs_write or do_sync_*), sys_pipe calls do_pipe, and there is no pipe2
+   * (fs/read_write.c@2.4.22:162-211; fs/pipe.c@2.4.22:504; arch/i386/kernel/sys_i386.c@2.4.22:29-40).
+   */
+  VFS_24("fs/read_write.c@2.4.22:162-211; fs/pipe.c@2.4.22:504; "
+      + "arch/i386/kernel/sys_i386.c@2.4.22:29-40",
+      "sym:vfs_read,vfs_write,do_sync_read,do_sync_write,do_pipe,do_pipe_flags,pipe2,sys_pipe2"),
+  /**
+   * 2.4: no kthreadd and no kthread API; kernel threads come straight from kernel_thread(), a
+   * driver's thread daemonize()s itself, pid 1 is init() and pid 2 keventd, which init starts
+   * from do_basic_setup; modules load through init_module, whose sys_init_module calls mod->init
+   * itself (init/main.c@2.4.22:340-346,465-584; kernel/context.c@2.4.22:67-159;
+   * kernel/fork.c@2.4.22:601-624; arch/i386/kernel/process.c@2.4.22:488-513, the int $0x80 clone;
+   * kernel/module.c@2.4.22:346).
+   */
+  NO_KTHREADD("init/main.c@2.4.22:340-346,465-584; kernel/context.c@2.4.22:67-159; "
+      + "kernel/fork.c@2.4.22:601-624; arch/i386/kernel/process.c@2.4.22:488-513; "
+      + "kernel/module.c@2.4.22:346",
+      "sym:arch_kernel_thread,kthreadd,kthreadd_task,kthread,kthread_create*,create_kthread,__kthread_create_on_node,"
+      + "wait_for_completion*,complete,wait_for_common,kthreadd_done,daemonize,init_module,"
+      + "sys_init_module,init,do_basic_setup,start_context_thread,context_thread,startup,"
+      + "kernel_init,init_post,run_init_process,load_module,do_init_module,do_one_initcall,"
+      + "finit_module,sys_finit_module"),
+  /**
+   * 2.4: no hrtimers; the tick is IRQ 0's timer_interrupt, nanosleep sleeps in schedule_timeout on
+   * a timer_list that the timer bottom half runs (kernel/timer.c@2.4.22:292,595-711,836-875;
+   * kernel/sched.c@2.4.22:375-380,408-458; arch/i386/kernel/time.c@2.4.22:569-713).
+   */
+  TIMER_BH("kernel/timer.c@2.4.22:292,595-711,836-875; kernel/sched.c@2.4.22:375-380,408-458; "
+      + "arch/i386/kernel/time.c@2.4.22:569-713",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
       + "update_process_times,scheduler_tick,timer_bh,run_timer_list,process_timeout,"
       + "schedule_timeout,timer_interrupt,do_timer_interrupt,do_timer,bh_action,tasklet_hi_action,"
-      + "local_apic_timer_interrupt,smp_apic_timer_interrupt,apic_timer_interrupt"),
+      + "local_apic_timer_interrupt,smp_apic_timer_interrupt,apic_timer_interrupt,run_timer_softirq"),
   /**
    * 2.6: struct thread_info sits at the base of the kernel stack (union thread_union), task->stack
    * points at it and thread_info->task points back; TIF flags, cpu and preempt_count live there;
@@ -53,7 +109,8 @@ public enum Feature {
    * (kernel/sched.c@2.6.32:5697-5766, 2999-3047; arch/x86/include/asm/system.h@2.6.32:47-93).
    */
   SCHEDULE_SWITCH_INLINE("kernel/sched.c@2.6.32:2999-3047,5697-5766; "
-      + "arch/x86/include/asm/system.h@2.6.32:47-93",
+      + "arch/x86/include/asm/system.h@2.6.32:47-93; 2.4: kernel/sched.c@2.4.22:547-705, "
+      + "include/asm-i386/system.h@2.4.22:16-34",
       "sym:__schedule,__switch_to_asm,schedule_tail_wrapper,do_idle,cpu_startup_entry,cpuidle_idle_call,"
       + "default_idle_call,arch_cpu_idle,schedule_idle,schedule_preempt_disabled,do_task_dead,cpu_idle;"
       + "struct:inactive_task_frame,fork_frame,thread_struct"),
@@ -63,7 +120,8 @@ public enum Feature {
    * sys_execve(struct pt_regs *) (kernel/fork.c@2.6.32:1368; arch/x86/kernel/process_32.c@2.6.32).
    */
   FORK_PASSES_REGS("kernel/fork.c@2.6.32:981,1368; arch/x86/kernel/process_32.c@2.6.32:242-294,"
-      + "432-470; arch/x86/kernel/entry_32.S@2.6.32:718-733",
+      + "432-470; arch/x86/kernel/entry_32.S@2.6.32:718-733; 2.4: kernel/fork.c@2.4.22:635-636, "
+      + "arch/i386/kernel/process.c@2.4.22:743-793 (pt_regs by value)",
       "sym:do_fork,ptregs_*,sys_*,copy_thread,do_execve,do_sync_read,do_sync_write,do_pipe_flags,"
       + "kthread_create,_do_fork,copy_thread_tls,kernel_wait4,exec_binprm,do_execveat_common,__vfs_read,"
       + "__vfs_write,new_sync_read,new_sync_write,__do_pipe_flags,SyS_*,kthread_create_on_node,"
@@ -76,7 +134,8 @@ public enum Feature {
    * arch/x86/kernel/sys_i386_32.c@2.6.32:216-223).
    */
   ARCH_KERNEL_THREAD("arch/x86/kernel/process_32.c@2.6.32:204-224; "
-      + "arch/x86/kernel/entry_32.S@2.6.32:994-1006; arch/x86/kernel/sys_i386_32.c@2.6.32:216-223",
+      + "arch/x86/kernel/entry_32.S@2.6.32:994-1006; arch/x86/kernel/sys_i386_32.c@2.6.32:216-223; "
+      + "2.4: arch/i386/kernel/process.c@2.4.22:488-513 (a clone through int $0x80)",
       "sym:kernel_thread,kernel_thread_helper,kernel_execve,init_post,kernel_init_freeable"),
   /**
    * 2.6.32: irq_exit's invoke_softirq() is do_softirq(), since x86 does not define
@@ -198,7 +257,8 @@ public enum Feature {
   private final String touches;
 
   /**
-   * @param touches what the feature shows up as, for {@code kstack diff}: {@code sym:a,b*;struct:c}
+   * @param touches what the feature shows up as, for {@code kstack diff}:
+   *                {@code sym:a,b*;struct:c;const:D}
    *                (a trailing * matches a prefix)
    */
   Feature(String citation, String touches) {
@@ -209,6 +269,11 @@ public enum Feature {
   /** Whether this feature explains a symbol's presence (or absence) in an image. */
   public boolean explainsSymbol(String symbol) {
     return matches("sym:", symbol);
+  }
+
+  /** Whether this feature explains a profile constant's value (or absence). */
+  public boolean explainsConstant(String name) {
+    return matches("const:", name);
   }
 
   /** Whether this feature changes the layout of a struct. */

@@ -20,6 +20,12 @@ public final class MemberNotes {
           + "task pointer; current comes from " + current + ". The thread_info->task route is the "
           + "2.6-era one (--kernel 2.6 keeps thread_info at the stack base)");
     }
+    if (p.has(Feature.TASK_UNION)) {
+      Optional<String> old = whyMissing24(struct, member);
+      if (old.isPresent()) {
+        return old;
+      }
+    }
     if (struct.equals("task_struct") && member.equals("state") && p.has(Feature.TASK_STATE_DUNDER)) {
       return Optional.of("renamed __state in 5.14 (" + Feature.TASK_STATE_DUNDER.citation() + ")");
     }
@@ -27,6 +33,33 @@ public final class MemberNotes {
         && member.charAt(0) == 'r' && !member.matches("r\\d+")) {
       return Optional.of("x86 pt_regs members dropped their r/e prefixes in 2.6.25 (one struct for "
           + "32 and 64 bit): try '" + member.substring(1) + "'");
+    }
+    return Optional.empty();
+  }
+
+  /** 2.4.22's names for what later texts call by later names (TASK_UNION). */
+  private static Optional<String> whyMissing24(String struct, String member) {
+    java.util.Map<String, String> regs = java.util.Map.ofEntries(
+        java.util.Map.entry("sp", "esp"), java.util.Map.entry("ip", "eip"),
+        java.util.Map.entry("ax", "eax"), java.util.Map.entry("bx", "ebx"),
+        java.util.Map.entry("cx", "ecx"), java.util.Map.entry("dx", "edx"),
+        java.util.Map.entry("si", "esi"), java.util.Map.entry("di", "edi"),
+        java.util.Map.entry("bp", "ebp"), java.util.Map.entry("orig_ax", "orig_eax"),
+        java.util.Map.entry("flags", "eflags"), java.util.Map.entry("cs", "xcs"),
+        java.util.Map.entry("ss", "xss"), java.util.Map.entry("ds", "xds"),
+        java.util.Map.entry("es", "xes"));
+    if (struct.equals("pt_regs") && regs.containsKey(member)) {
+      return Optional.of("2.4's pt_regs has the e-prefixed registers and x-prefixed segments "
+          + "(include/asm-i386/ptrace.h@2.4.22:26-42): try '" + regs.get(member) + "'");
+    }
+    if (struct.equals("task_struct") && member.equals("stack")) {
+      return Optional.of("2.4 has no task->stack: the task_struct is the base of its own 8 KiB "
+          + "task_union, whose top is the stack (" + Feature.TASK_UNION.citation() + ")");
+    }
+    if (struct.equals("task_struct") && (member.equals("real_parent") || member.equals("parent"))) {
+      return Optional.of("2.4 links tasks with p_opptr (the original parent), p_pptr, p_cptr, "
+          + "p_ysptr and p_osptr (include/linux/sched.h@2.4.22:283-418): try '"
+          + (member.equals("real_parent") ? "p_opptr" : "p_pptr") + "'");
     }
     return Optional.empty();
   }

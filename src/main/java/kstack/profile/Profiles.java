@@ -74,8 +74,8 @@ public final class Profiles {
    * pushing esi, edi, ebp (docs/research/i386-and-2.x.md §1).
    */
   public static Profile i386_2_4() {
-    return new Profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, SCHEDULE_SWITCH_INLINE,
-        FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
+    return new Profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, I386_ENTRY_24, SCHED_24,
+        VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build());
   }
 

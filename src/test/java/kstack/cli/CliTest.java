@@ -246,6 +246,24 @@ class CliTest {
   }
 
   @Test
+  void diffBetweenI386TwoFourAndTwoSixTiesEveryDifferenceToACitedFeature() {
+    Run r = run("diff", "--a", "i386:2.4", "--b", "i386:2.6", "boot");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("TASK_UNION").contains("THREAD_INFO_AT_BASE")
+        .contains("because: I386_ENTRY_24").contains("because: TASK_UNION")
+        .contains("because: NO_KTHREADD").contains("because: TIMER_BH")
+        .doesNotContain("no cited feature").doesNotContain("the profile's cited values");
+  }
+
+  @Test
+  void theTwoFourProfileRefusesASecondCpuWithItsReason() {
+    Run r = run("run", "--arch", "i386", "--kernel", "2.4", "--cpus", "2", "-e", "boot");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("kstack: --cpus 2: the i386 2.4 (2.4.22) profile runs one CPU")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void diffRejectsAnUnknownProfile() {
     Run r = run("diff", "--a", "x86_64:4.16", "--b", "sparc:1.0");
     assertThat(r.code()).isEqualTo(2);

@@ -279,6 +279,7 @@ public final class I386 implements Arch {
   public void buildRoutines(Kernel k) {
     if (v24) {
       I386Entry24.build(k);
+      I386Traps24.build(k);
       I386Process24.build(k);
       I386Boot24.build(k);
       return;
@@ -439,7 +440,7 @@ public final class I386 implements Arch {
   public void syscallInstruction(Exec x) {
     x.set("eip", x.nextPc());
     deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, handlerName(SYSCALL_VECTOR),
-        kernelCs, kernelDs);
+        kernelCs, kernelDs, v24);
     x.jumpTo(x.reg("eip"));
   }
 
@@ -470,8 +471,10 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
+    // 2.4's set_trap_gate for #DB and #MC (traps.c@2.4.22:967,984) leaves IF as it was
+    boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR);
     return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
-        kernelCs, kernelDs);
+        kernelCs, kernelDs, trap);
   }
 
   /** Word access to kernel memory, from a step (Exec) or from outside one (Kernel). */
@@ -486,11 +489,13 @@ public final class I386 implements Arch {
   /**
    * [ARCH] Intel SDM vol. 3, 6.12.1: through an interrupt gate from ring 3 the CPU loads SS:ESP from
    * TSS.ss0:esp0 and pushes the old SS and ESP; from ring 0 it stays on the current stack and pushes
-   * only EFLAGS, CS, EIP. The gate clears IF; no alignment is done in 32-bit mode.
+   * only EFLAGS, CS, EIP. An interrupt gate clears IF, a trap gate leaves it (trapGate: 2.4's
+   * int $0x80, which set_system_gate makes a type-15 trap gate, traps.c@2.4.22:824-827,987, so
+   * system calls run with interrupts on); no alignment is done in 32-bit mode.
    */
   static String deliver(Cpu c, int vector, Words mem, WordWrites out,
       java.util.function.ToLongFunction<String> symbol, String handler, long kernelCs,
-      long kernelDs) {
+      long kernelDs, boolean trapGate) {
     boolean user = (c.get("cs") & 3) == 3;
     long sp = c.get("esp");
     java.util.List<Long> frame = new java.util.ArrayList<>();
@@ -510,7 +515,9 @@ public final class I386 implements Arch {
       c.set("nmi_blocked", 1);
     }
     c.set("esp", sp);
-    c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
+    if (!trapGate) {
+      c.set("eflags", c.get("eflags") & ~EFLAGS_IF);
+    }
     c.set("cs", kernelCs);
     if (user) {
       c.set("ss", kernelDs);
@@ -541,9 +548,6 @@ public final class I386 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
-    if (v24) {
-      return -1; // the 2.4.22 exception entries (entry.S's error_code path) are not modelled
-    }
     return switch (name) {
       case "db" -> I386Traps.DB_VECTOR;
       case "mc" -> I386Traps.MC_VECTOR;
@@ -553,7 +557,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return v24 ? List.of() : List.of("db", "mc");
+    return List.of("db", "mc");
   }
 
   @Override
@@ -563,8 +567,7 @@ public final class I386 implements Arch {
 
   @Override
   public String noNmiReason() {
-    return v24 ? "the 2.4.22 nmi entry (entry.S@2.4.22:332) is not modelled in this profile"
-        : null;
+    return null;
   }
 
   @Override
@@ -582,6 +585,12 @@ public final class I386 implements Arch {
   @Override
   public int timerVector() {
     return timerVector;
+  }
+
+  /** 2.4 (UP): the 8253 PIT on IRQ 0, not a local APIC timer. */
+  @Override
+  public String timerName() {
+    return v24 ? "IRQ 0 timer (8253 PIT)" : "local timer";
   }
 
   /** The IDT entry of a vector in this generation. */

@@ -25,6 +25,12 @@ final class I386Entry24 {
     if (vector == I386.SYSCALL_VECTOR) {
       return "system_call";
     }
+    if (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR) {
+      return I386Traps.handlerName(false, vector); // debug, machine_check (traps.c@2.4.22:967,984)
+    }
+    if (vector == I386Irq.NMI_VECTOR) {
+      return "nmi"; // set_intr_gate(2, &nmi) (traps.c@2.4.22:968)
+    }
     int irq = vector - I386Irq.FIRST_EXTERNAL_VECTOR;
     if (irq >= 0 && irq < 16) {
       return irqStub(irq);
@@ -125,6 +131,7 @@ final class I386Entry24 {
         .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
     k.add(k.asm("ret_from_intr", ENTRY)
         .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))
+        .globalLabel("ret_from_exception")
         .step("ret_from_exception: movl EFLAGS(%esp), %eax; movb CS(%esp), %al; "
             + "testl $(VM_MASK | 3), %eax; jne ret_from_sys_call; jmp restore_all", x -> {
               boolean user = (x.read(x.sp() + k.off("pt_regs", "xcs")) & 3) != 0;

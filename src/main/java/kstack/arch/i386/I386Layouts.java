@@ -117,7 +117,7 @@ final class I386Layouts {
    */
   static Map<String, StructLayout> build24(Profile p, Types t) {
     Map<String, StructLayout> m = new LinkedHashMap<>();
-    StructLayout.Builder b = StructLayout.builder("pt_regs", "include/asm-i386/ptrace.h@2.4.22");
+    StructLayout.Builder b = StructLayout.builder("pt_regs", "include/asm-i386/ptrace.h@2.4.22:26-42");
     String[][] f = {
         {"ebx", "syscall arg 1"}, {"ecx", "arg 2"}, {"edx", "arg 3"}, {"esi", "arg 4"},
         {"edi", "arg 5"}, {"ebp", "arg 6"}, {"eax", "the syscall number, then the result"},

@@ -87,9 +87,15 @@ final class I386Unwind {
             userPart(task, ptRegs, out);
             return out;
           }
-          if (arch.v26() && ENTRIES.contains(k.symbols.functionName(ret))) {
+          if (oldSwitch() && ENTRIES.contains(k.symbols.functionName(ret))) {
             // stopped at the handler's first steps: its entry's pt_regs sit right above the return
-            interrupted(task, true, cpu, slot + 4, out);
+            // (and above the two words 2.4's error_code and nmi push for their handler)
+            long regs = slot + 4 + argWords(k.symbols.functionName(ret));
+            if (regs == ptRegs && arch.userModeRegs(k, regs)) {
+              userPart(task, ptRegs, out);
+              return out;
+            }
+            interrupted(task, true, cpu, regs, out);
           }
         }
       }
@@ -175,7 +181,12 @@ final class I386Unwind {
         break;
       }
       if (oldSwitch() && ENTRIES.contains(k.symbols.functionName(ret))) {
-        interrupted(task, running, cpu, bp + 8, out);
+        long regs = bp + 8 + argWords(k.symbols.functionName(ret));
+        if (regs == ptRegs && arch.userModeRegs(k, regs)) {
+          userPart(task, ptRegs, out);
+          return;
+        }
+        interrupted(task, running, cpu, regs, out);
       }
       long next = word(bp);
       if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(kindOf(next, task, cpu, running))
@@ -187,6 +198,15 @@ final class I386Unwind {
     if (bp == last) {
       userPart(task, ptRegs, out);
     }
+  }
+
+  /**
+   * The bytes between an entry's call and its pt_regs: 2.4's error_code and nmi push the pt_regs
+   * pointer and the error code for a handler that takes them on the stack (entry.S@2.4.22:274-303,
+   * 332-340); everywhere else the handler's pt_regs start right above the return address.
+   */
+  private long argWords(String entry) {
+    return arch.v24() && (entry.equals("error_code") || entry.equals("nmi")) ? 8 : 0;
   }
 
   /** 2.4 and 2.6.32: switch_to inline in schedule(), no frame-pointer encoding of pt_regs. */

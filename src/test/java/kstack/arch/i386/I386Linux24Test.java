@@ -184,10 +184,65 @@ class I386Linux24Test {
   }
 
   @Test
+  void aSystemCallRunsWithInterruptsOnAndAnIrqNestsOnTheSameStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("pipe_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    assertThat(m.cpu(0).get("eflags") & 0x200).as("int $0x80 is a trap gate: IF stays on").isNotZero();
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp") & ~8191L).isEqualTo(m.current());
+    assertThat(functions(m, null)).containsSubsequence("kstack_demo_interrupt", "do_IRQ",
+        "call_do_IRQ", "--- pt_regs ---", "pipe_write", "sys_write", "system_call",
+        "--- pt_regs ---", "main");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
+
+  @Test
+  void debugAndMachineCheckGoThroughErrorCodeAndTheNmiCallsDoNmiOnTheSameStack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("do_debug");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    assertThat(functions(m, null)).containsExactly("do_debug", "error_code", "--- pt_regs ---",
+        "main", "_start");
+    assertThat(word(m, regs + m.struct("pt_regs").offset("orig_eax"))).as("error_code leaves -1")
+        .isEqualTo(0xffffffffL);
+    assertThat(word(m, m.cpu(0).get("esp") + 4)).as("do_debug's first stack argument: &regs")
+        .isEqualTo(regs);
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    m.addBreakpoint("pipe_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.addBreakpoint("unknown_nmi_error");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp") & ~8191L).as("no NMI stack on 2.4").isEqualTo(m.current());
+    assertThat(functions(m, null)).containsSubsequence("unknown_nmi_error", "do_nmi", "nmi",
+        "--- pt_regs ---", "pipe_write", "sys_write", "system_call", "--- pt_regs ---", "main");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    m.addBreakpoint("intel_machine_check");
+    assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).startsWith("intel_machine_check", "do_machine_check",
+        "error_code", "--- pt_regs ---");
+  }
+
+  @Test
+  void laterNamesAreAnsweredWithTheTwoFourOnes() {
+    Machine m = spawned(P);
+    assertThatThrownBy(() -> run(m, "p task_pt_regs(current)->sp")).hasMessageContaining("try 'esp'");
+    assertThatThrownBy(() -> run(m, "p init_task.stack")).hasMessageContaining("no task->stack");
+    assertThatThrownBy(() -> run(m, "p current->real_parent")).hasMessageContaining("try 'p_opptr'");
+    assertThat(eval(m, "task_pt_regs(current)->xcs")).as("__USER_CS").isEqualTo(0x23);
+  }
+
+  @Test
   void smpAndSysenterAreRefusedWithTheirReason() {
     assertThatThrownBy(() -> Machine.create(P, 2)).hasMessageContaining("SMP bring-up");
     Machine m = spawned(P);
     assertThatThrownBy(() -> m.sysenter("getpid", List.of()))
         .hasMessageContaining("no SYSENTER path");
+
   }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * #DB and #MC on i386: interrupt gates without IST, so no stack of their own. The 2.4.22 exception
- * entries are not modelled (I386Linux24Test checks that {@code exception} says so).
+ * #DB and #MC on i386: interrupt gates without IST, so no stack of their own. 2.4.22's entries
+ * (trap gates into error_code, whose handlers take their arguments on the stack) have their own
+ * test in I386Linux24Test.
  */
 class I386TrapsTest {
   static List<Profile> i386() {

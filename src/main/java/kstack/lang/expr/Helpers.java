@@ -41,6 +41,8 @@ final class Helpers {
       }
       case "current_thread_info" -> {
         arity(c, 0);
+        noTaskUnion(c, "2.4 has no thread_info: current is esp & ~8191, the task_struct at the "
+            + "base of the task_union");
         if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
           // thread_info.h@2.6.32:168-229: i386 masks the stack pointer; x86_64 derives it from the
           // per-CPU kernel_stack (+ KERNEL_STACK_OFFSET - THREAD_SIZE), right even on the IRQ stack
@@ -106,6 +108,8 @@ final class Helpers {
       }
       case "end_of_stack" -> {
         arity(c, 1);
+        noTaskUnion(c, "2.4 has no end_of_stack() and no end-of-stack magic: the stack ends at the "
+            + "task_struct it shares the task_union with");
         long t = task(c, 0);
         return new Value.Pointer(guard(c.col(), () -> m.kernel().endOfStack(t)),
             types.ptr(types.ulong()));
@@ -122,6 +126,14 @@ final class Helpers {
     }
     return new ExprError(c.col(), "no helper or function named " + c.name() + " (helpers: "
         + String.join(", ", NAMES) + ")");
+  }
+
+  /** Helpers that name what the 2.4 generation (TASK_UNION) does not have. */
+  private void noTaskUnion(Node.Call c, String why) {
+    if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
+      throw new ExprError(c.col(), c.name() + "(): " + why + " ("
+          + kstack.profile.Feature.TASK_UNION.citation() + ")");
+    }
   }
 
   private void arity(Node.Call c, int n) {

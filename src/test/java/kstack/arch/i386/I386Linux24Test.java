@@ -235,6 +235,8 @@ class I386Linux24Test {
     assertThatThrownBy(() -> run(m, "p init_task.stack")).hasMessageContaining("no task->stack");
     assertThatThrownBy(() -> run(m, "p current->real_parent")).hasMessageContaining("try 'p_opptr'");
     assertThat(eval(m, "task_pt_regs(current)->xcs")).as("__USER_CS").isEqualTo(0x23);
+    assertThatThrownBy(() -> run(m, "p current_thread_info()")).hasMessageContaining("no thread_info");
+    assertThatThrownBy(() -> run(m, "p end_of_stack(current)")).hasMessageContaining("no end_of_stack");
   }
 
   @Test

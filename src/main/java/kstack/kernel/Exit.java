@@ -136,27 +136,31 @@ final class Exit {
 
   /** do_wait_thread's result: a reaped zombie's pid, 0 to keep waiting, or -ECHILD. */
   private static long reap(Kernel k, Exec x) {
-    long cur = k.current(x);
     long wo = x.local("wo");
-    long upid = x.signed(x.read(wo));
+    return reapChild(k, x, x.signed(x.read(wo)), x.read(wo + 2L * x.word()), p -> releaseTask(k, p));
+  }
+
+  /**
+   * The child loop of wait4 in every generation (2.6+ do_wait_thread over children, 2.4 sys_wait4
+   * over p_cptr/p_osptr): a zombie child matching upid (-1: any) is reaped; returns its pid, 0 to
+   * keep waiting, or -ECHILD when no child matches.
+   */
+  static long reapChild(Kernel k, Exec x, long upid, long stat,
+      java.util.function.LongConsumer release) {
+    long cur = k.current(x);
     k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-    int children = k.off("task_struct", "children");
-    int sibling = k.off("task_struct", "sibling");
-    long head = cur + children;
     boolean any = false;
-    for (long node = k.readPtr(head); node != head; node = k.readPtr(node)) {
-      long child = node - sibling;
+    for (long child : k.children(cur)) {
       int pid = k.pid(child);
       if (upid != -1 && upid != pid) {
         continue;
       }
       any = true;
-      if (k.taskRead(child, "exit_state") == Kernel.EXIT_ZOMBIE) {
-        long stat = x.read(wo + 2L * x.word());
+      if (k.isZombie(child)) {
         if (stat != 0) {
           x.write(stat, 4, k.taskRead(child, "exit_code"));
         }
-        releaseTask(k, child);
+        release.accept(child);
         k.setState(cur, Kernel.TASK_RUNNING);
         return pid;
       }

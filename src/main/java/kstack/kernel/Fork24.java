@@ -209,31 +209,8 @@ final class Fork24 {
   }
 
   private static long reap(Kernel k, Exec x) {
-    long cur = k.current(x);
-    long want = x.signed(x.local("pid"));
-    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-    boolean any = false;
-    for (long p = k.taskRead(cur, "p_cptr"); p != 0; p = k.taskRead(p, "p_osptr")) {
-      int pid = k.pid(p);
-      if (want > 0 && want != pid) {
-        continue;
-      }
-      any = true;
-      if (k.isZombie(p)) {
-        long stat = x.local("stat_addr");
-        if (stat != 0) {
-          x.write(stat, 4, k.taskRead(p, "exit_code"));
-        }
-        releaseTask(k, p);
-        k.setState(cur, Kernel.TASK_RUNNING);
-        return pid;
-      }
-    }
-    if (!any) {
-      k.setState(cur, Kernel.TASK_RUNNING);
-      return Syscalls.ECHILD;
-    }
-    return 0;
+    return Exit.reapChild(k, x, x.signed(x.local("pid")), x.local("stat_addr"),
+        p -> releaseTask(k, p));
   }
 
   /** release_task: unhash_process (REMOVE_LINKS, unhash_pid), then free_task_struct(p). */

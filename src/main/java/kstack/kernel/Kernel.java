@@ -289,6 +289,23 @@ public final class Kernel {
         : taskRead(task, "exit_state") == EXIT_ZOMBIE;
   }
 
+  /** A task's children, youngest first on 2.4 (p_cptr, then p_osptr), else in children order. */
+  public List<Long> children(long task) {
+    List<Long> out = new ArrayList<>();
+    if (profile.has(Feature.TASK_UNION)) {
+      for (long c = taskRead(task, "p_cptr"); c != 0; c = taskRead(c, "p_osptr")) {
+        out.add(c);
+      }
+      return out;
+    }
+    long head = task + off("task_struct", "children");
+    int sibling = off("task_struct", "sibling");
+    for (long node = readPtr(head); node != head; node = readPtr(node)) {
+      out.add(node - sibling);
+    }
+    return out;
+  }
+
   /** The parent a task was forked by: real_parent, 2.4's p_opptr. */
   public long realParent(long task) {
     return taskRead(task, profile.has(Feature.TASK_UNION) ? "p_opptr" : "real_parent");

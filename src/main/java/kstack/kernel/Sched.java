@@ -216,14 +216,14 @@ final class Sched {
    * (deactivate_task); a running one that yields goes to the tail; the next task is the head of the
    * queue, or the CPU's idle task.
    */
-  private static long pickNext(Kernel k, Exec x, long prev) {
+  static long pickNext(Kernel k, Exec x, long prev) {
     int cpu = x.cpu().id();
     long idle = k.idleTask(cpu);
     var rq = k.runQueue(cpu);
     if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
       rq.addLast(prev);
     } else if (k.state(prev) != Kernel.TASK_RUNNING) {
-      k.taskWrite(prev, "on_rq", 0);
+      k.setOnRunqueue(prev, false);
       if (k.state(prev) == Kernel.TASK_DEAD) {
         k.timeline.emit(new Event.Note(cpu, "do_task_dead", "pid " + k.pid(prev)
             + " leaves the CPU for the last time"));

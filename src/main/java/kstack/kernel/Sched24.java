@@ -59,21 +59,13 @@ final class Sched24 {
     buildWakeups(k);
   }
 
-  /** FIFO in place of goodness(); prev stays queued while runnable (2.4 keeps current on it). */
+  /**
+   * FIFO in place of goodness() (Sched.pickNext, the other profiles' choice), then 2.4's
+   * recalculation when the task it picks has spent its whole slice.
+   */
   private static long pickNext(Kernel k, Exec x, long prev) {
-    int cpu = x.cpu().id();
-    long idle = k.idleTask(cpu);
-    var rq = k.runQueue(cpu);
-    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
-      rq.addLast(prev);
-    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
-      k.setOnRunqueue(prev, false);
-    }
-    if (rq.isEmpty()) {
-      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
-    }
-    long next = rq.removeFirst();
-    if (k.taskRead(next, "counter") <= 0) {
+    long next = Sched.pickNext(k, x, prev);
+    if (next != k.idleTask(x.cpu().id()) && k.taskRead(next, "counter") <= 0) {
       // the recalculate pass of schedule() (sched.c@2.4.22:617-626): every counter refilled
       for (long t : k.taskList()) {
         long nice = (int) k.taskRead(t, "nice");

@@ -38,7 +38,7 @@ public enum Feature {
       + "arch/i386/kernel/irq.c@2.4.22:437-460,563-657; include/asm-i386/segment.h@2.4.22:4-8",
       "struct:pt_regs,tss_struct,x86_hw_tss;sym:IRQ*,call_do_IRQ,ret_from_sys_call,reschedule,"
       + "handle_IRQ_event,syscall_call,syscall_exit,work_pending,work_resched,resume_userspace,"
-      + "irq_entries_start,ptregs_*,SYSENTER_RETURN,__kernel_vsyscall,ia32_sysenter_target,"
+      + "irq_entries_start,ptregs_*,VDSO32_SYSENTER_RETURN,__kernel_vsyscall,ia32_sysenter_target,"
       + "sysenter_*,enable_sep_cpu,handle_irq,irq_ctx_init,hardirq_ctx,softirq_ctx,nmi,do_nmi,"
       + "default_do_nmi,initial_code,i386_start_kernel,startup_32_smp,cpu_number,this_cpu_off,"
       + "stack_canary,native_cpu_up,start_secondary,smp_init,kernel_execve,kernel_thread_helper,"

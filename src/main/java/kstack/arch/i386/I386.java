@@ -414,7 +414,7 @@ public final class I386 implements Arch {
     return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
   }
 
-  /** 2.6.32: thread_info->sysenter_return = the vDSO's SYSENTER_RETURN (vdso32-setup.c@2.6.32.67:363). */
+  /** 2.6.32: thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */
   @Override
   public void setupAdditionalPages(Kernel k, Exec x) {
     if (v26) {

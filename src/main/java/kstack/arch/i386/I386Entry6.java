@@ -90,8 +90,7 @@ final class I386Entry6 {
    * finds the handler's address there), fs (then __KERNEL_PERCPU), es, ds, ax, bp..bx; %edx is
    * clobbered loading __USER_DS into %ds/%es; with switch_stacks, SWITCH_TO_KERNEL_STACK: from the
    * entry stack, rep movsl the frame to TSS.sp1 - PTREGS_SIZE (TSS_entry2task_stack) and continue
-   * there. FIXUP_FRAME (:106-164), which completes a kernel-mode frame with ss/sp, is not modelled:
-   * kstack keeps the CPU's 3-word frame, as its unwinder expects.
+   * there. From kernel mode FIXUP_FRAME (:106-164) first completes the frame with ss and sp.
    */
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
     return saveAll(k, b, syscall, true, false);
@@ -178,6 +177,7 @@ final class I386Entry6 {
       x.write(to - 4, x.read(x.sp() + 8));
       x.write(to - 8, cs & 0xffff);
       x.write(to - 12, x.read(x.sp()));
+      x.write(to - 16, x.reg("eax")); // pushl %eax ... lea -4*4(%eax), %esp; popl %eax
       x.setSp(to - 12);
     }
   }

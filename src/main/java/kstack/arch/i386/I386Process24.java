@@ -170,7 +170,8 @@ final class I386Process24 {
           x.push(x.reg("eax"));
         })
         .callVia("call *fn", x -> x.reg("edi"), null, null)
-        .step("movl $__NR_exit, %eax; int $0x80: exit(ebx, whatever fn left there)", x -> {
+        .step("movl $__NR_exit, %eax; int $0x80: exit(ebx), still flags | CLONE_VM (ebx is "
+            + "callee-saved, so fn left it alone)", x -> {
           x.set("eax", exit);
           k.arch.syscallInstruction(x);
         })

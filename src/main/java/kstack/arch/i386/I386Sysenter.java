@@ -18,7 +18,7 @@ import kstack.trace.Event;
  * <ul>
  *   <li>2.6.32: SYSENTER_ESP points just past the per-CPU init_tss; {@code ia32_sysenter_target}
  *       reads tss.sp0 through it and takes pt_regs->ip from thread_info->sysenter_return
- *       (entry_32.S@2.6.32.67:391-466; vdso32-setup.c@2.6.32.67:222-239, 363).
+ *       (entry_32.S@2.6.32.67:391-466; vdso32-setup.c@2.6.32.67:226-242, 363).
  *   <li>4.16: SYSENTER_ESP is the top of the cpu_entry_area entry stack; {@code entry_SYSENTER_32}
  *       reads tss.sp0 through it; {@code do_fast_syscall_32} points regs->ip at the vDSO's
  *       int80_landing_pad and picks SYSEXIT or IRET (entry_32.S@4.16.13:414-500,
@@ -38,7 +38,7 @@ final class I386Sysenter {
 
   /** Where SYSEXIT, or an IRET after a SYSENTER, lands in the vDSO. */
   static String landingPad(Kernel k) {
-    return k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "SYSENTER_RETURN"
+    return k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "VDSO32_SYSENTER_RETURN"
         : "int80_landing_pad";
   }
 
@@ -57,7 +57,7 @@ final class I386Sysenter {
 
   /**
    * __kernel_vsyscall: vdso32/sysenter.S@2.6.32.67:30-52 (sysenter, 7 nops, the int $0x80 restart
-   * point, SYSENTER_RETURN) or entry/vdso/vdso32/system_call.S@4.16.13 and @6.19 (the SEP
+   * point, VDSO32_SYSENTER_RETURN) or entry/vdso/vdso32/system_call.S@4.16.13 and @6.19 (the SEP
    * alternative, int $0x80, int80_landing_pad).
    */
   private static void buildVdso(Kernel k) {
@@ -72,7 +72,7 @@ final class I386Sysenter {
             + "movl %esp, %ebp: the user stack, for the kernel", x -> x.setFp(x.sp()))
         .step("sysenter", x -> ((I386) k.arch).sysenter(x))
         .step("int $0x80 (the way in when the CPU has no SEP; "
-            + (v26 ? "the restart point, SYSENTER_RETURN - 2)" : "regs->ip - 2 from the landing pad)"),
+            + (v26 ? "the restart point, VDSO32_SYSENTER_RETURN - 2)" : "regs->ip - 2 from the landing pad)"),
             x -> k.arch.syscallInstruction(x))
         .globalLabel(landingPad(k));
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
@@ -116,10 +116,12 @@ final class I386Sysenter {
   /** The part of every generation's entry that builds the hardware-like frame by hand. */
   private static RoutineBuilder frame(Kernel k, RoutineBuilder b, String sp, String ip,
       kstack.exec.Op pushIp) {
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY); // entry_32.S@6.19:805: no orl
     return b.step("pushl $__USER_DS: pt_regs->ss", x -> x.push(I386.USER_DS))
         .step(sp, x -> x.push(sp.startsWith("pushl %ebp") ? x.reg("ebp") : 0))
-        .step("pushfl; orl $X86_EFLAGS_IF, (%esp): pt_regs->flags (SYSENTER cleared IF)",
-            x -> x.push(x.reg("eflags") | I386.EFLAGS_IF))
+        .step(v6 ? "pushfl: pt_regs->flags, IF still clear (do_SYSENTER_32 sets it)"
+                : "pushfl; orl $X86_EFLAGS_IF, (%esp): pt_regs->flags (SYSENTER cleared IF)",
+            x -> x.push(v6 ? x.reg("eflags") : x.reg("eflags") | I386.EFLAGS_IF))
         .step("pushl $__USER_CS: pt_regs->cs", x -> x.push(I386.USER_CS))
         .step(ip, pushIp)
         .step("pushl %eax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg("eax")));

@@ -15,7 +15,7 @@ import kstack.kernel.Kernel;
  *       machine_check_vector (do_machine_check) and jumps to {@code error_code}, which finishes the
  *       frame below the address, takes it from the gs slot, puts %gs back there and calls it.
  *       do_debug (traps.c@2.6.32.67) sends SIGTRAP whatever DR6 says.
- *   <li>4.16 (entry_32.S@4.16.13:914-944, 1001-1050): the same shapes, with common_exception and
+ *   <li>4.16 (entry_32.S@4.16.13:795-800, 914-944, 946-982): the same shapes, with common_exception and
  *       the entry-stack check in {@code debug}; do_debug as on x86_64.
  *   <li>6.19: DECLARE_IDTENTRY_DEBUG/_MCE are plain DECLARE_IDTENTRY on 32-bit (idtentry.h@6.19),
  *       so asm_exc_debug and asm_exc_machine_check go through handle_exception; the C entries

@@ -88,8 +88,9 @@ final class I386Traps24 {
             x -> new long[] {x.local("regs"), x.local("error_code")}, null)
         .retVoid().build());
     k.add(k.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
-        .step("rdmsr MCG_STATUS; for each bank: rdmsr MCi_STATUS: none valid, nothing to log; "
-            + "wrmsr MCG_STATUS = 0 (bluesmoke.c@2.4.22:20-96)", x -> note(k, x,
+        .step("rdmsr MCG_STATUS (the injected one has RIPV set, so recover stays possible); "
+            + "printk(\"Machine Check Exception\"); for each bank: rdmsr MCi_STATUS: none valid; "
+            + "wrmsr MCG_STATUS &= ~MCIP (bluesmoke.c@2.4.22:20-69)", x -> note(k, x,
                 "intel_machine_check", "#MC handled on esp 0x" + Long.toHexString(x.sp())))
         .retVoid().build());
     k.add(k.c("do_nmi", TRAPS).params("regs", "error_code")

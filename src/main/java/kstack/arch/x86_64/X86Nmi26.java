@@ -80,7 +80,7 @@ final class X86Nmi26 {
           x.setSp(x.sp() - 120);
         })
         .call("call save_paranoid", "save_paranoid", null)
-        .step("TRACE_IRQS_OFF; movq %rsp, %rdi: the pt_regs; " + (errorCode == 0
+        .step((errorCode == 0 ? "TRACE_IRQS_OFF; " : "") + "movq %rsp, %rdi: the pt_regs; " + (errorCode == 0
             ? "xorl %esi, %esi: no error code" : "movq $-1, %rsi"), x -> {
               x.set("rdi", x.sp());
               x.set("rsi", errorCode);
@@ -148,7 +148,7 @@ final class X86Nmi26 {
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
         .jump("userspace", "jmp paranoid_userspace").build());
     k.add(k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
-        .step("regs = eregs; if (eregs->sp is not itself) and user_mode_vm(eregs): regs = "
+        .step("regs = eregs; if (eregs->sp is not itself) and user_mode(eregs): regs = "
             + "task_pt_regs(current)", x -> x.setLocal("regs", k.arch.userModeRegs(k, x.local("eregs"))
                 ? k.arch.taskPtRegs(k, k.current(x)) : x.local("eregs")))
         .step("if (eregs != regs) *regs = *eregs: the frame moves to the task stack", x -> {

@@ -39,7 +39,7 @@ class I386SysenterTest {
   }
 
   private static String landing(Profile p) {
-    return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "SYSENTER_RETURN" : "int80_landing_pad";
+    return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "VDSO32_SYSENTER_RETURN" : "int80_landing_pad";
   }
 
   private static long reg(Machine m, long regs, String f) {
@@ -121,7 +121,7 @@ class I386SysenterTest {
   @org.junit.jupiter.api.Test
   void onTwoSixThreadInfoHoldsTheReturnAddressExecSetUp() {
     Machine m = spawned(Profiles.i386_2_6_32());
-    assertThat(eval(m, "current_thread_info()->sysenter_return")).isEqualTo(m.symbol("SYSENTER_RETURN"));
+    assertThat(eval(m, "current_thread_info()->sysenter_return")).isEqualTo(m.symbol("VDSO32_SYSENTER_RETURN"));
   }
 
   @org.junit.jupiter.api.Test

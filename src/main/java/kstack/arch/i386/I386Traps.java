@@ -46,23 +46,43 @@ final class I386Traps {
     String entry = v26 ? I386Entry26.ENTRY : I386Entry.ENTRY;
     RoutineBuilder db = k.asm("debug", entry);
     if (v26) {
-      db.step("RING0_INT_FRAME; cmpl $ia32_sysenter_target, (%esp); jne debug_stack_correct: "
-          + "not at SYSENTER's first instruction (FIX_STACK not needed)", x -> { });
+      fixStack(k, db);
     } else {
       db.step("ASM_CLAC", x -> { });
     }
     db.step("pushl $-1: orig_ax, not a system call", x -> x.push(-1));
     I386Entry.saveAll(k, db, false)
         .step((v26 ? "" : "ENCODE_FRAME_POINTER; ") + "xorl %edx, %edx (error code 0); movl %esp, "
-            + "%eax" + (v26 ? "" : "; not on the SYSENTER entry stack: stay here"), x -> {
+            + "%eax", x -> {
               if (!v26) {
                 x.setFp(x.sp() & 0x7fffffffL);
               }
               x.set("edx", 0);
               x.set("eax", x.sp());
-            })
-        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+            });
+    if (!v26) {
+      // entry_32.S@4.16.13:963-981: a #DB at entry_SYSENTER_32's first instruction lands on the
+      // 256-byte entry stack; do_debug must not run there
+      db.branchIf("sysenter_stack", "movl PER_CPU_VAR(cpu_entry_area), %ecx; addl "
+          + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
+          + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
+              I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"), ENTRY_STACK_416) < 0);
+    }
+    db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
         .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
+    if (!v26) {
+      db.label("sysenter_stack")
+          .step(".Ldebug_from_sysenter_stack: movl %esp, %ebx; movl "
+              + "PER_CPU_VAR(cpu_current_top_of_stack), %esp: onto the task stack", x -> {
+                x.set("ebx", x.sp());
+                x.setSp(x.read(k.perCpu("cpu_current_top_of_stack", x.cpu().id())));
+              })
+          .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+          .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
+            x.setSp(x.reg("ebx"));
+            x.jumpTo(k.symbol("ret_from_exception"));
+          });
+    }
     k.add(db.build());
     k.add(k.asm("machine_check", entry)
         .step((v26 ? "RING0_INT_FRAME; " : "ASM_CLAC; ") + "pushl $0: no error code from the CPU",
@@ -86,6 +106,32 @@ final class I386Traps {
       X86Traps.buildDoDebug416(k);
     }
     X86Traps.buildDoMachineCheck(k);
+  }
+
+  /** sizeof(struct entry_stack) on 4.16 i386: 64 words (processor.h@4.16.13:340-346). */
+  private static final long ENTRY_STACK_416 = 64 * 4;
+
+  /**
+   * 2.6.32's debug prologue (entry_32.S@2.6.32.67:1291-1311): a #DB at ia32_sysenter_target's
+   * first instruction arrives on the SYSENTER stack (the tss_struct's emergency words) with a
+   * kernel CS; FIX_STACK moves to tss.sp0 and forges the frame of a #DB taken at
+   * sysenter_past_esp, the point where the entry has its stack.
+   */
+  private static void fixStack(Kernel k, RoutineBuilder db) {
+    db.branchIf("correct", "RING0_INT_FRAME; cmpl $ia32_sysenter_target, (%esp); jne "
+            + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol("ia32_sysenter_target"))
+        .branchIf("correct", "FIX_STACK 12: cmpw $__KERNEL_CS, 4(%esp); jne debug_stack_correct",
+            x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
+        .step("debug_esp_fix_insn: movl TSS_sysenter_sp0 + 12(%esp), %esp: tss.sp0, the task's "
+            + "stack top", x -> x.setSp(x.read(x.sp() + 12
+                + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+        .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: the frame of a #DB after the "
+            + "stack switch", x -> {
+              x.push(x.reg("eflags"));
+              x.push(I386.KERNEL_CS);
+              x.push(k.symbol("sysenter_past_esp"));
+            })
+        .label("correct");
   }
 
   /**

@@ -48,6 +48,12 @@ final class I386Unwind {
       if (soft != 0 && in(a, soft, soft + k.threadSize)) {
         return "softirq";
       }
+      if (!arch.v26()) {
+        long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
+        if (in(a, top - 4096, top + 1)) { // an empty entry stack's esp is its top
+          return "entry";
+        }
+      }
     }
     return null;
   }

@@ -82,4 +82,24 @@ class I386TrapsTest {
     }
     assertThat(reg(m, regs, "orig_ax")).isEqualTo(0xffffffffL);
   }
+
+  @org.junit.jupiter.api.Test
+  void aDebugTrapAtSysentersFirstInstructionIsHandledOnTheTaskStack() {
+    for (Profile p : List.of(Profiles.i386_2_6_32(), Profiles.i386_4_16())) {
+      Machine m = spawned(p);
+      long stack = m.kernel().stack(m.current());
+      boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+      m.addBreakpoint(v26 ? "ia32_sysenter_target" : "entry_SYSENTER_32");
+      assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+      m.deleteBreakpoints();
+      m.addBreakpoint("do_debug");
+      assertThat(m.exception("db").stop()).as(p.toString()).isEqualTo(Outcome.Stop.BREAKPOINT);
+      assertThat(m.cpu(0).get("esp")).as(p + ": do_debug runs on the task stack")
+          .isBetween(stack, stack + 8192);
+      if (v26) {
+        assertThat(functions(m, null)).as("FIX_STACK forged a #DB at sysenter_past_esp")
+            .containsSubsequence("do_debug", "debug", "--- pt_regs ---", "sysenter_past_esp");
+      }
+    }
+  }
 }

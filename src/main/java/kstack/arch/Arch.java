@@ -131,6 +131,14 @@ public interface Arch {
    */
   default void setupAdditionalPages(Kernel k, Exec x) {}
 
+  /**
+   * The pt_regs members ELF_PLAT_INIT clears before start_thread (asm/elf.h): the new program
+   * starts with no register values left from the old one.
+   */
+  default java.util.List<String> elfPlatInitRegs(Kernel k) {
+    return java.util.List.of();
+  }
+
   /** The system-call instruction alone (SYSCALL on x86_64): the registers are already set. */
   void syscallInstruction(Exec x);
 

@@ -111,12 +111,24 @@ final class Execve {
     }
     b.step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
             x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))));
+    java.util.List<String> clear = k.arch.elfPlatInitRegs(k);
+    if (!clear.isEmpty()) {
+      b.step("ELF_PLAT_INIT(regs" + (v24 ? "" : ", load_addr") + "): regs->" + String.join(" = regs->",
+          clear) + " = 0", x -> {
+            long r = withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x));
+            for (String f : clear) {
+              k.mem.write(r + k.off("pt_regs", f), k.t.word, 0);
+            }
+          });
+    }
     if (v24) {
       // a macro in 2.4 (include/asm-i386/processor.h@2.4.22:407-416): no frame of its own
       b.step("start_thread(regs, elf_entry, bprm->p) [macro]: set_fs(USER_DS); regs->xds = "
           + "regs->xes = regs->xss = __USER_DS; regs->xcs = __USER_CS; regs->eip = elf_entry; "
-          + "regs->esp = bprm->p", x -> {
+          + "regs->esp = bprm->p; %fs = %gs = 0", x -> {
             long r = x.local("regs");
+            x.set("fs", 0);
+            x.set("gs", 0);
             x.write(r + k.off("pt_regs", "xds"), k.constant("__USER_DS"));
             x.write(r + k.off("pt_regs", "xes"), k.constant("__USER_DS"));
             x.write(r + k.off("pt_regs", "xss"), k.constant("__USER_DS"));

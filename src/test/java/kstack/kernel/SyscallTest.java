@@ -123,4 +123,21 @@ class SyscallTest {
     Outcome o = m.syscall("execve", List.of(Machine.Arg.of("ls")));
     assertThat(o.message()).contains("pid 3 now runs ls").doesNotContain("returned");
   }
+
+  @ParameterizedTest
+  @MethodSource("kstack.profile.Profiles#all")
+  void elfPlatInitClearsTheOldProgramsRegistersBeforeTheNewOneStarts(Profile p) {
+    Machine m = spawned(p);
+    m.addBreakpoint("_start");
+    assertThat(m.syscall("execve", List.of(Machine.Arg.of("ls"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    List<String> regs = switch (p.arch()) {
+      case "x86_64" -> List.of("rbx", "rsi", "rdi", "rbp", "r12", "r13", "r14", "r15");
+      case "i386" -> List.of("ebx", "esi", "edi", "ebp");
+      default -> List.of("x0");
+    };
+    for (String r : regs) {
+      assertThat(m.cpu(0).get(r)).as(p + " " + r).isZero();
+    }
+  }
 }

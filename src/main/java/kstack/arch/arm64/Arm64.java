@@ -356,6 +356,12 @@ public final class Arm64 implements Arch {
   }
 
   /** Synchronous exceptions on arm64 come from instructions (svc, aborts); none is injectable here. */
+  /** ELF_PLAT_INIT: (_r)->regs[0] = 0 (asm/elf.h@4.16.13:138); "regs" is regs[0]'s offset. */
+  @Override
+  public java.util.List<String> elfPlatInitRegs(Kernel k) {
+    return java.util.List.of("regs");
+  }
+
   @Override
   public int exceptionVector(String name) {
     return -1;

@@ -409,6 +409,12 @@ public final class I386 implements Arch {
     syscallInstruction(x);
   }
 
+  /** ELF_PLAT_INIT on X86_32 (asm/elf.h@2.6.32.67:103-108, @4.16.13:109-114, @6.19:105-110; asm-i386/elf.h@2.4.22:44-48). */
+  @Override
+  public List<String> elfPlatInitRegs(Kernel k) {
+    return List.of("bx", "cx", "dx", "si", "di", "bp", "ax");
+  }
+
   @Override
   public String vdsoSyscallEntry() {
     return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)

@@ -443,6 +443,19 @@ public final class X86_64 implements Arch {
     return true;
   }
 
+  /**
+   * ELF_PLAT_INIT = elf_common_init (asm/elf.h@2.6.32.67:173-189, @4.16.13:172-186, @6.19:153-167):
+   * the general registers (ax only on 2.6.32: later it keeps execve's return value); it also
+   * clears the thread's fs/gs bases and selectors, which the model does not hold.
+   */
+  @Override
+  public List<String> elfPlatInitRegs(Kernel k) {
+    List<String> r = new java.util.ArrayList<>(v26 ? List.of("ax") : List.of());
+    r.addAll(List.of("bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12", "r13",
+        "r14", "r15"));
+    return r;
+  }
+
   @Override
   public int exceptionVector(String name) {
     return switch (name) {

@@ -36,13 +36,17 @@ final class Fork24 {
             x -> new long[] {0, x.local("clone_flags"), x.local("stack_start"),
                 x.local("stack_size"), x.local("p"), x.local("regs")})
         .step("p->exit_signal = clone_flags & CSIGNAL; p->counter = (current->counter + 1) >> 1; "
-            + "current->counter >>= 1", x -> {
+            + "current->counter >>= 1; if (!current->counter) current->need_resched = 1 "
+            + "(fork.c@2.4.22:770-775)", x -> {
               long p = x.local("p");
               long cur = k.current(x);
               k.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
               long c = k.taskRead(cur, "counter");
               k.taskWrite(p, "counter", (c + 1) >> 1);
               k.taskWrite(cur, "counter", c >> 1);
+              if ((c >> 1) == 0) {
+                k.setNeedResched(cur, true);
+              }
             })
         .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
             x -> setLinks(k, x, x.local("p")))

@@ -97,9 +97,11 @@ final class Sched24 {
         .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
             + "reschedule_idle(p)", x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
                 ? 1 : 0).build());
-    k.add(k.c("__wake_up_sync", SRC).params("q", "mode", "nr")
-        .step("__wake_up_common(q, mode, nr, 1) [inline]: each waiter -> try_to_wake_up",
-            x -> k.wakeAll(x.local("q"), x.cpu().id(), "a pipe write (__wake_up_sync)"))
+    // wake_up_interruptible(q) = __wake_up(q, TASK_INTERRUPTIBLE, 1) (sched.h@2.4.22:608)
+    k.add(k.c("__wake_up", SRC).params("q", "mode", "nr")
+        .step("__wake_up_common(q, mode, nr, 0) [inline]: each waiter -> try_to_wake_up(p, 0), "
+            + "which may reschedule_idle", x -> k.wakeAll(x.local("q"), x.cpu().id(),
+                "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
     k.add(k.c("complete", SRC).params("x")
         .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "

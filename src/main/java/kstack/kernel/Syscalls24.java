@@ -98,8 +98,9 @@ final class Syscalls24 {
           x.setLocal("ret", d.length);
         })
         .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
-        .call("wake_up_interruptible_sync(PIPE_WAIT(*inode)) (fs/pipe.c@2.4.22:218)",
-            "__wake_up_sync", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .call("wake_up_interruptible(PIPE_WAIT(*inode)): readers, asynchronously "
+            + "(fs/pipe.c@2.4.22:230-231)", "__wake_up",
+            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("up(PIPE_SEM(*inode)); return written", x -> x.local("ret")).build());
   }

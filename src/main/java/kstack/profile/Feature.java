@@ -48,7 +48,7 @@ public enum Feature {
       + "const:__KERNEL_CS,__KERNEL_DS,__USER_CS,__USER_DS,__KERNEL_PERCPU,SIZEOF_PTREGS"),
   /**
    * 2.4's scheduler and task lifetime: one runqueue_head list that goodness() scans, wake-ups
-   * inline in __wake_up_sync/wake_up_process; do_fork copies the task itself (no copy_process or
+   * inline in __wake_up/wake_up_process; do_fork copies the task itself (no copy_process or
    * dup_task_struct) and links it with SET_LINKS; exit_notify makes a TASK_ZOMBIE that sys_wait4
    * finds on the p_cptr/p_osptr tree; an AP's idle task comes from smpboot.c's fork_by_hand, a
    * do_fork with CLONE_PID, not from fork_idle (kernel/sched.c@2.4.22:95,349-380,547-705;
@@ -57,7 +57,7 @@ public enum Feature {
    */
   SCHED_24("kernel/sched.c@2.4.22:95,349-380,547-705; kernel/fork.c@2.4.22:635-830; "
       + "kernel/exit.c@2.4.22:331-588; arch/i386/kernel/smpboot.c@2.4.22:502-515",
-      "sym:runqueue_head,__wake_up_sync,exit_notify,copy_process,dup_task_struct,wake_up_new_task,"
+      "sym:runqueue_head,__wake_up,exit_notify,copy_process,dup_task_struct,wake_up_new_task,"
       + "fork_idle,do_fork_idle,finish_task_switch,try_to_wake_up,init_idle,do_wait,"
       + "__wake_up_sync_key"),
   /**

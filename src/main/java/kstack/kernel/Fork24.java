@@ -149,10 +149,17 @@ final class Fork24 {
           throw new IllegalStateException("a zombie was scheduled");
         })
         .retVoid().build());
+    // exit.c@2.4.22:330-405: the original parent of each child becomes child_reaper first; the
+    // zombie is made and its parent told; only then do the children move over, by their
+    // p_*ptr links alone (the next_task/prev_task list stays as it is)
     k.add(k.c("exit_notify", EXIT).params()
-        .step("forget_original_parent(current): the children go to child_reaper (init)",
-            x -> reparentChildren(k, x))
-        .step("current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
+        .step("forget_original_parent(current): each child's p_opptr = child_reaper (init)", x -> {
+          long reaper = k.findTask(1);
+          for (long c : k.children(k.current(x))) {
+            k.taskWrite(c, "p_opptr", reaper);
+          }
+        })
+        .step("write_lock_irq(&tasklist_lock); current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
             x -> k.setState(k.current(x), TASK_ZOMBIE))
         .step("do_notify_parent(current, current->exit_signal) -> wake_up_parent(p_pptr): "
             + "wake_up_interruptible(&p_pptr->wait_chldexit)", x -> {
@@ -163,17 +170,29 @@ final class Fork24 {
               k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
                   + " (do_notify_parent -> wake_up_parent)");
             })
+        .step("while (current->p_cptr): p = current->p_cptr; current->p_cptr = p->p_osptr; "
+            + "p->p_pptr = p->p_opptr; link p as its youngest child; if (p->state == TASK_ZOMBIE) "
+            + "do_notify_parent(p, p->exit_signal)", x -> reparentChildren(k, x))
         .retVoid().build());
   }
 
   private static void reparentChildren(Kernel k, Exec x) {
     long t = k.current(x);
-    long reaper = k.findTask(1);
-    for (long c = k.taskRead(t, "p_cptr"); c != 0; c = k.taskRead(t, "p_cptr")) {
-      unlinkTask(k, c);
-      k.taskWrite(c, "p_opptr", reaper);
-      k.taskWrite(c, "p_pptr", reaper);
-      linkTask(k, c);
+    for (long p = k.taskRead(t, "p_cptr"); p != 0; p = k.taskRead(t, "p_cptr")) {
+      k.taskWrite(t, "p_cptr", k.taskRead(p, "p_osptr"));
+      k.taskWrite(p, "p_ysptr", 0);
+      long parent = k.taskRead(p, "p_opptr");
+      k.taskWrite(p, "p_pptr", parent);
+      long older = k.taskRead(parent, "p_cptr");
+      k.taskWrite(p, "p_osptr", older);
+      if (older != 0) {
+        k.taskWrite(older, "p_ysptr", p);
+      }
+      k.taskWrite(parent, "p_cptr", p);
+      if (k.state(p) == TASK_ZOMBIE) {
+        k.wakeAll(waitQueue(k, parent), x.cpu().id(), "the orphaned zombie pid " + k.pid(p)
+            + " (do_notify_parent)");
+      }
     }
   }
 

@@ -128,19 +128,46 @@ final class I386Entry6 {
           + "SWITCH_TO_KERNEL_STACK)", I386Entry6::userDataSegments);
     }
     return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
-        + "the entry stack? copy the pt_regs to TSS.sp1 - PTREGS_SIZE, the task stack, and move there",
-        x -> {
+        + "the entry stack? from user mode copy the pt_regs to TSS.sp1 - PTREGS_SIZE; from kernel "
+        + "mode mark cs CS_FROM_ENTRY_STACK and copy the whole entry stack (top - esp bytes); move "
+        + "there", x -> {
           userDataSegments(x);
           if (onEntryStack(k, x)) {
             long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"));
-            k.mem.copy(sp1 - 68, x.sp(), 68);
-            x.setSp(sp1 - 68);
+            long cs = x.sp() + k.off("pt_regs", "cs");
+            long n = 68;
+            if ((x.read(cs) & 3) != 3) {
+              x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
+              n = entryStackTop(k, x.cpu().id()) - x.sp();
+            }
+            k.mem.copy(sp1 - n, x.sp(), (int) n);
+            x.setSp(sp1 - n);
           }
         });
   }
 
   /** CS_FROM_KERNEL (entry_32.S@6.19:103): FIXUP_FRAME's mark in the high bits of the cs word. */
   static final long CS_FROM_KERNEL = 1L << 29;
+  /** CS_FROM_ENTRY_STACK (entry_32.S@6.19:101): SWITCH_TO_KERNEL_STACK moved a kernel-mode frame. */
+  static final long CS_FROM_ENTRY_STACK = 1L << 31;
+
+  /**
+   * PARANOID_EXIT_TO_KERNEL_MODE (entry_32.S@6.19:553-606): a frame SWITCH_TO_KERNEL_STACK copied
+   * off the entry stack goes back there, TSS.sp1 - esp bytes below TSS.sp0, so the interrupted
+   * code resumes on the stack it was using.
+   */
+  static void paranoidExitToKernelMode(Kernel k, Exec x) {
+    long cs = x.sp() + k.off("pt_regs", "cs");
+    if ((x.read(cs) & CS_FROM_ENTRY_STACK) == 0) {
+      return;
+    }
+    x.write(cs, x.read(cs) & ~CS_FROM_ENTRY_STACK);
+    long tss = I386Entry.fs(k, x, "cpu_tss_rw");
+    long n = x.read(tss + k.offPath("tss_struct", "x86_tss.sp1")) - x.sp();
+    long to = x.read(tss + k.offPath("tss_struct", "x86_tss.sp0")) - n;
+    k.mem.copy(to, x.sp(), (int) n);
+    x.setSp(to);
+  }
 
   /**
    * FIXUP_FRAME (entry_32.S@6.19:106-164): from kernel mode the CPU pushed no ss/esp, so the entry

@@ -143,8 +143,10 @@ final class I386Irq6 {
         .globalLabel("handle_exception_return")
         .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
             + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
-        .step("PARANOID_EXIT_TO_KERNEL_MODE (not entered on the entry stack: nothing to copy back); "
-            + "RESTORE_REGS 4: popl %ebx .. %eax, %ds, %es, %fs; skip the gs and orig_ax slots",
+        .step("PARANOID_EXIT_TO_KERNEL_MODE: CS_FROM_ENTRY_STACK? clear it and copy TSS.sp1 - esp "
+            + "bytes back below TSS.sp0, the entry stack, and move there", x ->
+                I386Entry6.paranoidExitToKernelMode(k, x))
+        .step("RESTORE_REGS 4: popl %ebx .. %eax, %ds, %es, %fs; skip the gs and orig_ax slots",
             I386Entry6::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
         .label("user")

@@ -217,4 +217,27 @@ class I386Linux6Test {
     assertThat(m.cpu(0).get("esp")).isEqualTo(esp);
     assertThat(m.cpu(0).pc()).isEqualTo(eip);
   }
+
+  @Test
+  void anExceptionOnTheEntryStackCopiesItWholeToTheTaskStackAndBack() {
+    Machine m = spawned(P);
+    m.addBreakpoint("entry_SYSENTER_32");
+    assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long entryTop = I386Entry6.entryStackTop(m.kernel(), 0);
+    assertThat(m.cpu(0).get("esp")).isEqualTo(entryTop);
+    m.deleteBreakpoints();
+    m.addBreakpoint("exc_debug_kernel");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    Frame regsFrame = m.backtrace(null).stream()
+        .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
+    long sp1 = m.kernel().taskRead(m.current(), "thread.sp0");
+    assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "
+        + "FIXUP_FRAME's full frame: 92 bytes below TSS.sp1").isEqualTo(sp1 - 92);
+    assertThat(m.kernel().readPtr(regsFrame.frameAddr() + m.struct("pt_regs").offset("cs")))
+        .isEqualTo(I386Entry6.CS_FROM_ENTRY_STACK | I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+    m.deleteBreakpoints();
+    m.addBreakpoint("entry_SYSENTER_32");
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp")).as("back on the entry stack").isEqualTo(entryTop);
+  }
 }

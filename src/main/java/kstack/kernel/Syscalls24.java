@@ -72,6 +72,11 @@ final class Syscalls24 {
         .jump("retry", "goto retry (fs/pipe.c@2.4.22:61-80)")
         .label("console").step("ret = 0", x -> x.setLocal("ret", 0))
         .label("done")
+        .branchIf("out", "(nothing read: straight to out)", x -> x.signed(x.local("ret")) <= 0)
+        .call("wake_up_interruptible(PIPE_WAIT(*inode)): writers, asynchronously, that there is "
+            + "room (fs/pipe.c@2.4.22:122-123)", "__wake_up",
+            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .label("out")
         .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
     k.add(k.c("pipe_wait", src).params("inode")
         .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "

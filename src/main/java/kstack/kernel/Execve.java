@@ -105,15 +105,19 @@ final class Execve {
                 : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
             x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
         .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { });
-    if (!v24) { // 2.4.22 maps no vDSO
+    // 2.4.22 maps no vDSO; 2.6.11's vsyscall page is a fixmap shared by all, nothing per exec
+    boolean startThreadMacro = v24 || k.profile.has(Feature.PT_REGS_60);
+    if (!startThreadMacro) {
       b.step("arch_setup_additional_pages(bprm, ...): map the vDSO", x ->
           k.arch.setupAdditionalPages(k, x));
     }
     b.step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
             x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))));
-    if (v24) {
-      // a macro in 2.4 (include/asm-i386/processor.h@2.4.22:407-416): no frame of its own
-      b.step("start_thread(regs, elf_entry, bprm->p) [macro]: set_fs(USER_DS); regs->xds = "
+    if (startThreadMacro) {
+      // a macro in 2.4 and 2.6.11 (include/asm-i386/processor.h@2.4.22:407-416, @2.6.11:480-489):
+      // no frame of its own; 2.6.11 first zeroes %fs and %gs (the kernel runs with them)
+      b.step("start_thread(regs, elf_entry, bprm->p) [macro]: " + (v24 ? ""
+          : "movl $0, %fs; movl $0, %gs; ") + "set_fs(USER_DS); regs->xds = "
           + "regs->xes = regs->xss = __USER_DS; regs->xcs = __USER_CS; regs->eip = elf_entry; "
           + "regs->esp = bprm->p", x -> {
             long r = x.local("regs");
@@ -123,6 +127,10 @@ final class Execve {
             x.write(r + k.off("pt_regs", "xcs"), k.constant("__USER_CS"));
             x.write(r + k.off("pt_regs", "eip"), k.symbol("_start"));
             x.write(r + k.off("pt_regs", "esp"), x.local("sp"));
+            if (!v24) {
+              x.set("fs", 0);
+              x.set("gs", 0);
+            }
           });
     } else {
       b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",

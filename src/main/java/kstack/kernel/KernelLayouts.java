@@ -91,8 +91,15 @@ final class KernelLayouts {
     } else {
       b.add("state", t.slong, "-1 unrunnable, 0 runnable, >0 stopped");
     }
-    b.add("stack", t.voidp, tiAtBase ? "the thread_info at the base of the kernel stack"
-            : "the kernel stack: THREAD_SIZE bytes, lowest address")
+    if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      // 2.6.11 calls the stack pointer by what sits at its base (include/linux/sched.h@2.6.11:530)
+      b.add("thread_info", t.ptrTo("thread_info"), "the thread_info at the base of the kernel "
+          + "stack (later kernels: task->stack)");
+    } else {
+      b.add("stack", t.voidp, tiAtBase ? "the thread_info at the base of the kernel stack"
+          : "the kernel stack: THREAD_SIZE bytes, lowest address");
+    }
+    b
         .add("usage", t.s32, "reference count")
         .add("flags", t.u32, "PF_* flags: PF_KTHREAD 0x00200000, PF_IDLE 0x2")
         .add("on_cpu", t.s32);

@@ -143,6 +143,29 @@ public enum Feature {
    */
   SOFTIRQ_VIA_DO_SOFTIRQ("kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188",
       "sym:do_softirq"),
+  /**
+   * 2.6.11: current is current_thread_info()->task, two loads (esp & ~(THREAD_SIZE-1), then the
+   * thread_info's task word); there is no per-CPU current_task, task_struct points at its stack
+   * through a member named thread_info (not stack), thread_info is 52 bytes and nothing marks the
+   * end of the stack (include/asm-i386/current.h@2.6.11:8-13; include/asm-i386/thread_info.h@2.6.11:
+   * 28-47,88-93; include/linux/sched.h@2.6.11:528-530; arch/i386/kernel/process.c@2.6.11:574-627,
+   * a __switch_to with no current to update).
+   */
+  CURRENT_FROM_THREAD_INFO("include/asm-i386/current.h@2.6.11:8-13; "
+      + "include/asm-i386/thread_info.h@2.6.11:28-47,88-93; include/linux/sched.h@2.6.11:528-530; "
+      + "arch/i386/kernel/process.c@2.6.11:574-627",
+      "struct:thread_info,task_struct;sym:current_task,set_task_stack_end_magic;const:STACK_END_MAGIC"),
+  /**
+   * 2.6.11 i386: pt_regs is 2.4's 15 words with the e-prefixed names (no fs, gs: the kernel does
+   * not use %fs for per-CPU data yet), at the very top of the stack with no padding; SAVE_ALL loads
+   * __USER_DS into ds/es and RESTORE_ALL pops ds, es; thread_struct is tls_array, esp0,
+   * sysenter_cs, eip, esp, fs, gs (include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@
+   * 2.6.11:84-140; include/asm-i386/processor.h@2.6.11:423-447,511-526).
+   */
+  PT_REGS_60("include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@2.6.11:84-140; "
+      + "include/asm-i386/processor.h@2.6.11:423-447,511-526",
+      "struct:pt_regs,thread_struct;const:TOP_OF_KERNEL_STACK_PADDING,"
+      + "SIZEOF_PTREGS,__KERNEL_PERCPU"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

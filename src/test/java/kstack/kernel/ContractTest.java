@@ -39,6 +39,11 @@ class ContractTest {
         continue;
       }
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
+      if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+        // 2.6.11 has no magic either: its check is thread_info->task pointing back at the task
+        assertThat(m.kernel().tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
+        continue;
+      }
       assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
     }
@@ -62,7 +67,8 @@ class ContractTest {
       // 2.6.32's SYSCALL fast path leaves pt_regs->sp unwritten: the user rsp waits in old_rsp
       assertThat(m.kernel().readPtr(m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
     } else {
-      String sp = p.has(Feature.TASK_UNION) ? "esp" : "sp"; // 2.4's pt_regs names
+      // 2.4's and 2.6.11's pt_regs names
+      String sp = p.has(Feature.TASK_UNION) || p.has(Feature.PT_REGS_60) ? "esp" : "sp";
       assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset(sp))).isEqualTo(userSp);
     }
     long sp = m.cpu(0).get(regs.sp);
@@ -96,6 +102,10 @@ class ContractTest {
     long task = m.findTaskByVpid(3);
     if (p.has(Feature.TASK_UNION)) {
       assertThat(m.cpu(0).get("esp") & -m.kernel().threadSize).as("esp & ~8191").isEqualTo(task);
+    } else if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      // 2.6.11 has no current_task: current is the task word of the thread_info at esp & ~8191
+      long ti = m.cpu(0).get("esp") & -m.kernel().threadSize;
+      assertThat(m.kernel().readPtr(ti)).as("(esp & ~8191)->task").isEqualTo(task);
     } else if (p.arch().equals("arm64")) {
       assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
     } else {

@@ -41,7 +41,9 @@ final class InitMain {
               k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
           .retVoid().build());
     }
-    if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
+    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      Init2611.build(k);
+    } else if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
       buildInit26(k);
     } else {
       buildRestInit(k, v6);

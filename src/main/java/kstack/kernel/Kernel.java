@@ -343,6 +343,9 @@ public final class Kernel {
 
   /** Its arguments for a parameter string at params. */
   public long[] moduleLoadArgs(long params) {
+    if (profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      return new long[] {0, 0, params}; // 2.6.11's init_module(umod, len, uargs)
+    }
     return moduleLoadCall().equals("finit_module") ? new long[] {-1, params, 0}
         : new long[] {params, 0};
   }
@@ -1004,8 +1007,10 @@ public final class Kernel {
     writePtr(initMm + off("mm_struct", "pgd"), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
-    listInit(symbol("kthread_create_list"));
-    listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
+    if (!profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      listInit(symbol("kthread_create_list"));
+      listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
+    }
     mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
     writePtr(symbol("__cpu_online_mask"), 1);
     setIdleTask(0, it);

@@ -166,6 +166,26 @@ public enum Feature {
       + "include/asm-i386/processor.h@2.6.11:423-447,511-526",
       "struct:pt_regs,thread_struct;const:TOP_OF_KERNEL_STACK_PADDING,"
       + "SIZEOF_PTREGS,__KERNEL_PERCPU"),
+  /**
+   * 2.6.11: no kthreadd. kthread_create puts a work item (keventd_create_kthread) on the kthread
+   * helper workqueue and waits; that queue's worker thread forks the new thread with
+   * kernel_thread(kthread, ...). Until helper_init has made the queue, kthread_create runs
+   * keventd_create_kthread itself, so the boot's first kernel threads (ksoftirqd/0, then the
+   * events/0, khelper and kthread workers) are forked by init. completions are kernel/sched.c's
+   * (kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,145-215,279-330,
+   * 515-519; kernel/softirq.c@2.6.11:350-392,444-490; init/main.c@2.6.11:371-379,572-599,625-693;
+   * kernel/sched.c@2.6.11:3010-3053).
+   */
+  KTHREAD_HELPER_WQ("kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,"
+      + "145-215,279-330,515-519; kernel/softirq.c@2.6.11:350-392,444-490; "
+      + "init/main.c@2.6.11:371-379,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
+      "sym:kthreadd,kthreadd_task,kthreadd_done,create_kthread,kthread_create_list,"
+      + "kernel_init,init_post,wait_for_common,helper_wq,keventd_wq,khelper_wq,ksoftirqd,"
+      + "keventd_create_kthread,queue_work,__queue_work,worker_thread,run_workqueue,"
+      + "create_workqueue_thread,__create_workqueue,init_workqueues,helper_init,"
+      + "usermodehelper_init,spawn_ksoftirqd,cpu_callback,kthread_bind,init,"
+      + "do_pre_smp_initcalls,do_basic_setup,do_initcalls,per_cpu__ksoftirqd,workqueues,.LC*;"
+      + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -171,14 +171,14 @@ public final class I386 implements Arch {
     m.put("pipe", 42);
     m.put("wait4", 114);
     m.put("clone", 120);
-    if (v24) {
-      // 2.4.22's table ends long before pipe2 and finit_module; modules load with init_module
-      // (include/asm-i386/unistd.h@2.4.22:136; entry.S@2.4.22:535)
+    if (v24 || regs60) {
+      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module; modules load with
+      // init_module (include/asm-i386/unistd.h@2.4.22:136, @2.6.11:136; entry.S@2.4.22:535)
       m.put("init_module", 128);
     }
     m.put("sched_yield", 158);
     m.put("nanosleep", 162);
-    if (!v24) {
+    if (!v24 && !regs60) {
       m.put("pipe2", 331);
       m.put("finit_module", 350);
     }

@@ -167,6 +167,7 @@ final class I386Entry {
                 + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
                 + "them. The rest of that stack is abandoned: the next entry starts at TSS.%s "
                 + "(0x%x) again", k.pid(task), k.profile.has(kstack.profile.Feature.TASK_UNION)
+                    || k.profile.has(kstack.profile.Feature.PT_REGS_60)
                     ? "init()'s execve stub" : "kernel_execve's",
                 regs, k.profile.has(kstack.profile.Feature.TASK_UNION)
                     || k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "esp0" : "sp0", expect)));

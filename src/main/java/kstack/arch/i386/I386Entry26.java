@@ -84,16 +84,14 @@ final class I386Entry26 {
         .step("ud2 (do_exit never returns)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
-    buildKernelExecve(k, "arch/x86/kernel/sys_i386_32.c");
+    buildKernelExecve(k);
   }
 
   /**
-   * kernel_execve (sys_i386_32.c@2.6.32:216-223). 2.6.11 has the same int $0x80 from kernel mode
-   * as the _syscall3 execve stub init/main.c inlines (unistd.h@2.6.11:416,435), modelled here
-   * under the later function's name.
+   * kernel_execve (sys_i386_32.c@2.6.32:216-223).
    */
-  static void buildKernelExecve(Kernel k, String source) {
-    k.add(k.c("kernel_execve", source).params("filename", "argv", "envp")
+  private static void buildKernelExecve(Kernel k) {
+    k.add(k.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params("filename", "argv", "envp")
         .step("asm: push %ebx; movl filename, %ebx; eax = __NR_execve; ecx = argv; edx = envp", x -> {
           x.push(x.reg("ebx"));
           x.set("ebx", x.local("filename"));

@@ -52,7 +52,6 @@ final class I386Entry2611 {
             "schedule_tail", x -> new long[] {x.reg("eax")})
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> getThreadInfo(k, x))
         .step("jmp syscall_exit", x -> x.jumpTo(k.symbol("syscall_exit"))).build());
-    I386Entry26.buildKernelExecve(k, "include/asm-i386/unistd.h@2.6.11:416,435 (_syscall3 execve)");
   }
 
   private static long target(Kernel k, long nr) {

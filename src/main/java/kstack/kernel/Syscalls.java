@@ -42,7 +42,9 @@ final class Syscalls {
         .ret("return task_tgid_vnr(current)", x -> k.taskRead(k.current(x), "tgid")).build());
     buildReadWrite(k, v6);
     buildPipe(k, v6);
-    buildNanosleep(k, v6);
+    if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611
+      buildNanosleep(k, v6);
+    }
     if (!v26(k)) {
       buildClone(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
     }

@@ -163,9 +163,28 @@ public enum Feature {
    * 2.6.11:84-140; include/asm-i386/processor.h@2.6.11:423-447,511-526).
    */
   PT_REGS_60("include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@2.6.11:84-140; "
-      + "include/asm-i386/processor.h@2.6.11:423-447,511-526",
-      "struct:pt_regs,thread_struct;const:TOP_OF_KERNEL_STACK_PADDING,"
-      + "SIZEOF_PTREGS,__KERNEL_PERCPU"),
+      + "include/asm-i386/processor.h@2.6.11:423-447,480-489,511-526; "
+      + "arch/i386/kernel/process.c@2.6.11:629-690 (pt_regs by value: no ptregs_ stubs); "
+      + "include/asm-i386/unistd.h@2.6.11:416,435 (init's execve stub, not kernel_execve); "
+      + "no stack protector (no stack_canary)",
+      "struct:pt_regs,thread_struct;sym:ptregs_*,start_thread,kernel_execve,stack_canary;"
+      + "const:TOP_OF_KERNEL_STACK_PADDING,SIZEOF_PTREGS,__KERNEL_PERCPU"),
+  /**
+   * 2.6.11's boot: head.S's startup_32 loads the stack and calls start_kernel itself (no
+   * initial_code, no i386_start_kernel, no startup_32_smp entry), and the model runs it on one
+   * CPU, so there is no AP bring-up (arch/i386/kernel/head.S@2.6.11:57-327,425-427).
+   */
+  HEAD_CALLS_START_KERNEL("arch/i386/kernel/head.S@2.6.11:57-327,425-427",
+      "sym:i386_start_kernel,initial_code,startup_32_smp,start_secondary,native_cpu_up,"
+      + "do_fork_idle"),
+  /**
+   * 2.6.11's system-call table ends at 288 (include/asm-i386/unistd.h@2.6.11:298): no pipe2
+   * (2.6.27), no finit_module (3.8); modules load with init_module(umod, len, uargs), whose
+   * sys_init_module calls mod->init itself (kernel/module.c@2.6.11:1736-1790).
+   */
+  SYSCALL_TABLE_2611("include/asm-i386/unistd.h@2.6.11:136,298; kernel/module.c@2.6.11:1736-1790",
+      "sym:init_module,sys_init_module,finit_module,sys_finit_module,pipe2,sys_pipe2,"
+      + "do_init_module,do_one_initcall"),
   /**
    * 2.6.11: no kthreadd. kthread_create puts a work item (keventd_create_kthread) on the kthread
    * helper workqueue and waits; that queue's worker thread forks the new thread with
@@ -184,8 +203,19 @@ public enum Feature {
       + "keventd_create_kthread,queue_work,__queue_work,worker_thread,run_workqueue,"
       + "create_workqueue_thread,__create_workqueue,init_workqueues,helper_init,"
       + "usermodehelper_init,spawn_ksoftirqd,cpu_callback,kthread_bind,init,"
-      + "do_pre_smp_initcalls,do_basic_setup,do_initcalls,per_cpu__ksoftirqd,workqueues,.LC*;"
+      + "do_pre_smp_initcalls,do_basic_setup,do_initcalls,per_cpu__ksoftirqd,workqueues,.LC*,"
+      + "wait_for_completion_killable;"
       + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
+  /**
+   * 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
+   * on-stack timer_list and process_timeout wakes it from the timer softirq; the local APIC
+   * tick calls update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,1042-1113,
+   * 1159-1190; arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
+   */
+  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,1042-1113,1159-1190; "
+      + "arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5",
+      "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
+      + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

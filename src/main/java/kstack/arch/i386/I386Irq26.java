@@ -84,7 +84,9 @@ final class I386Irq26 {
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
     kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
-    kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
+      kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    }
     buildHandleIrq(k);
     buildSoftirq(k);
   }

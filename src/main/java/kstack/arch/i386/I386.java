@@ -566,10 +566,23 @@ public final class I386 implements Arch {
     }
     c.set("cr2", f.address());
     k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at %08x, at %s (pid %d)", f.address(),
-        k.symbols.describe(c.get("eip")), k.pid(k.current(cpu)))));
+        "BUG: unable to handle kernel paging request at %08x, at %s (%s)", f.address(),
+        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu))));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
+  }
+
+  /**
+   * "pid N" for the oops line; on 2.6.11, where current is read through the thread_info at the
+   * stack base, an overflow that clobbered it leaves no task to name.
+   */
+  private static String whoIsCurrent(Kernel k, int cpu) {
+    try {
+      return "pid " + k.pid(k.current(cpu));
+    } catch (MemoryFault e) {
+      return String.format("current unreadable: current_thread_info()->task is 0x%x, overwritten",
+          k.readPtr(k.cpu(cpu).get("esp") & -k.threadSize));
+    }
   }
 
   @Override

@@ -47,6 +47,9 @@ final class I386Boot2611 {
               x.set("es", I386.USER_DS);
               x.set("fs", 0);
               x.set("gs", 0);
+              // 2.6.11 reaches per-CPU data through __per_cpu_offset[smp_processor_id()], not a
+              // segment; the simulator keeps that offset in its hidden fs_base register
+              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
             })
         .call("call start_kernel (the boot CPU; head.S@2.6.11:327)", "start_kernel", null)
         .label("L6")

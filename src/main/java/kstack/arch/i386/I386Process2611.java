@@ -82,7 +82,10 @@ final class I386Process2611 {
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
     buildKernelThread(k);
     buildSyscalls(k);
-    kstack.arch.x86_64.X86Process.buildCpuIdle26(k, SRC + "@2.6.11:146-168", "");
+    kstack.arch.x86_64.X86Process.buildCpuIdle(k, SRC + "@2.6.11:146-168",
+        "cpu = _smp_processor_id()", "while (1) {", "cpu_clear(cpu, cpu_idle_map); rmb(); idle = "
+            + "pm_idle, or default_idle; irq_stat[cpu].idle_timestamp = jiffies",
+        "  (need_resched: out of the inner loop)", "  (back from schedule: loop again)");
   }
 
   /** kernel_thread and kernel_thread_helper (process.c@2.6.11:280-315). */

@@ -899,7 +899,10 @@ public final class Machine implements ExecHost {
   public Outcome exception(String name) {
     int vector = arch.exceptionVector(name);
     if (vector < 0) {
-      throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
+      throw new IllegalArgumentException(profile.has(kstack.profile.Feature.PT_REGS_60)
+          ? "exception: i386 2.6.11's debug and machine_check entries (entry.S@2.6.11, traps.c) "
+              + "are not modelled yet"
+          : arch.exceptionNames().isEmpty()
           ? "exception: " + arch.name() + " has no injectable exception in this model"
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
     }

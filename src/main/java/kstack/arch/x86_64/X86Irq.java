@@ -28,7 +28,7 @@ public final class X86Irq {
    */
   public static int localTimerVector(kstack.profile.Profile p) {
     return switch (p.kernel()) {
-      case "2.6" -> 0xef;
+      case "2.6", "2.6.11" -> 0xef; // 2.6.11: include/asm-i386/mach-default/irq_vectors.h@2.6.11:58
       case "4.16" -> 0xed;
       default -> 0xec;
     };

@@ -216,6 +216,14 @@ public enum Feature {
       + "arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
       + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
+  /**
+   * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
+   * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
+   * pipe_wait(inode) and wake readers with __wake_up_sync (no do_sync_read on this path)
+   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353).
+   */
+  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353",
+      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up_sync,__wake_up_sync_key"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -186,13 +186,18 @@ final class Syscalls {
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret"));
     k.add(b.build());
     if (!v6) {
-      k.add(k.c("pipe_wait", src).params("pipe")
-          .step("DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
-              + "pipe_unlock(pipe)", x -> sleepOn(k, x, Files.readQueue(x.local("pipe")),
+      // 2.6.11's pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
+      String param = v2611 ? "inode" : "pipe";
+      k.add(k.c("pipe_wait", v2611 ? src + "@2.6.11:38-47" : src).params(param)
+          .step(v2611 ? "DEFINE_WAIT(wait); prepare_to_wait(PIPE_WAIT(*inode), &wait, "
+                  + "TASK_INTERRUPTIBLE); up(PIPE_SEM(*inode))"
+              : "DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
+              + "pipe_unlock(pipe)", x -> sleepOn(k, x, Files.readQueue(x.local(param)),
                   "pipe is empty"))
           .call("schedule()", "schedule", null)
-          .step("finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
-              x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+          .step(v2611 ? "finish_wait(PIPE_WAIT(*inode), &wait); down(PIPE_SEM(*inode))"
+              : "finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
+              x -> k.removeWaiter(Files.readQueue(x.local(param)), k.current(x)))
           .retVoid().build());
     }
   }

@@ -8,7 +8,11 @@ import kstack.exec.RoutineBuilder;
  * Sched24.buildTimeout and Syscalls24.buildNanosleep, with 2.6.11's timer_list and HZ 1000); the
  * local APIC tick's smp_apic_timer_interrupt calls update_process_times, whose run_local_timers
  * raises TIMER_SOFTIRQ, and irq_exit's do_softirq runs run_timer_softirq → __run_timers →
- * process_timeout → wake_up_process.
+ * process_timeout → wake_up_process. The tick is the CONFIG_SMP one: smp_local_timer_interrupt
+ * calls update_process_times only under CONFIG_SMP (apic.c@2.6.11:1111-1140); a UP 2.6.11 kernel
+ * calls it from IRQ 0's timer_interrupt, in do_timer_interrupt_hook after do_timer
+ * (include/asm-i386/mach-default/do_timer.h@2.6.11:16-20), which this one-CPU profile does not
+ * model.
  */
 final class Timer2611 {
   private Timer2611() {}
@@ -48,7 +52,7 @@ final class Timer2611 {
         .params("regs")
         .step("irq_stat[cpu].apic_timer_irqs++; ack_APIC_irq()", x -> Irq24.tickConsumed(k, x))
         .call("irq_enter()", "irq_enter", null)
-        .call("smp_local_timer_interrupt(regs) [inline]: profile_tick(); "
+        .call("smp_local_timer_interrupt(regs) [inline]: profile_tick(); (CONFIG_SMP) "
             + "update_process_times(user_mode(regs))", "update_process_times",
             x -> new long[] {k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0})
         .call("irq_exit(): do_softirq() when one is pending", "irq_exit", null)

@@ -67,13 +67,17 @@ public final class StackWords {
     }
     long end = k.endOfStack(task);
     boolean taskUnion = k.profile.has(kstack.profile.Feature.TASK_UNION);
-    long unusedFrom = taskUnion ? end : end + w; // 2.4 has no magic word to skip
+    long unusedFrom = k.hasStackEndMagic() ? end + w : end; // 2.4 and 2.6.11 have no magic word
     if (low - unusedFrom > 0) {
       out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
           "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
     }
     if (taskUnion) {
       out.addAll(0, members(k, k.struct("task_struct"), stack, "task_struct->"));
+      return out;
+    }
+    if (!k.hasStackEndMagic()) {
+      out.addAll(0, threadInfo(k, task, stack)); // 2.6.11: the stack runs straight into it
       return out;
     }
     long magic = k.readPtr(end);

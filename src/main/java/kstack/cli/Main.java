@@ -83,7 +83,7 @@ public final class Main implements Callable<Integer> {
         description = "architecture: x86_64 or arm64 (default: x86_64)")
     String arch;
 
-    @Option(names = "--kernel", description = "kernel generation: 4.16 or 6.x (default: newest)")
+    @Option(names = "--kernel", description = "kernel generation: 2.4, 2.6.11, 2.6, 4.16 or 6.x (default: newest)")
     String kernel;
 
     @Option(names = "--config", description = "NAME=y|n, e.g. KASAN=y (see 'info config')")

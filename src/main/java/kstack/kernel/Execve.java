@@ -105,7 +105,9 @@ final class Execve {
                 : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
             x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
         .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { });
-    if (!v24) { // 2.4.22 maps no vDSO
+    // 2.4.22 maps no vDSO; 2.6.11's vsyscall page is a fixmap shared by all, nothing per exec
+    boolean startThreadMacro = v24 || k.profile.has(Feature.PT_REGS_60);
+    if (!startThreadMacro) {
       b.step("arch_setup_additional_pages(bprm, ...): map the vDSO", x ->
           k.arch.setupAdditionalPages(k, x));
     }
@@ -121,11 +123,13 @@ final class Execve {
             }
           });
     }
-    if (v24) {
-      // a macro in 2.4 (include/asm-i386/processor.h@2.4.22:407-416): no frame of its own
-      b.step("start_thread(regs, elf_entry, bprm->p) [macro]: set_fs(USER_DS); regs->xds = "
+    if (startThreadMacro) {
+      // a macro in 2.4 and 2.6.11 (include/asm-i386/processor.h@2.4.22:407-416, @2.6.11:480-489):
+      // no frame of its own; both zero %fs and %gs (2.6.11 first, 2.4 last)
+      b.step("start_thread(regs, elf_entry, bprm->p) [macro]: " + (v24 ? ""
+          : "movl $0, %fs; movl $0, %gs; ") + "set_fs(USER_DS); regs->xds = "
           + "regs->xes = regs->xss = __USER_DS; regs->xcs = __USER_CS; regs->eip = elf_entry; "
-          + "regs->esp = bprm->p; %fs = %gs = 0", x -> {
+          + "regs->esp = bprm->p" + (v24 ? "; %fs = %gs = 0" : ""), x -> {
             long r = x.local("regs");
             x.set("fs", 0);
             x.set("gs", 0);

@@ -1,6 +1,7 @@
 package kstack.kernel;
 
 import kstack.exec.Exec;
+import kstack.profile.Feature;
 
 /**
  * Process creation at 2.6.32 (kernel/fork.c@2.6.32; docs/research/i386-and-2.x.md §3.5): do_fork
@@ -66,6 +67,10 @@ final class Fork26 {
             + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff, x.local("pid")))
         .ret("return p", x -> x.local("p")).build());
+    if (k.profile.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      buildDupTaskStruct2611(k);
+      return;
+    }
     k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",
             x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")))
@@ -93,6 +98,33 @@ final class Fork26 {
           k.taskWrite(tsk, "stack_canary", Fork.canaryOf(k, tsk));
           k.taskWrite(tsk, "usage", 2);
         })
+        .ret("return tsk", x -> x.local("tsk")).build());
+  }
+
+  /**
+   * 2.6.11's dup_task_struct (kernel/fork.c@2.6.11:134-157): the thread_info block comes from
+   * kmalloc (alloc_thread_info, include/asm-i386/thread_info.h@2.6.11:99-113; the size-8192 cache
+   * is assumed THREAD_SIZE aligned, which the esp mask needs), both structs are copied whole and
+   * linked both ways; nothing marks the end of the stack.
+   */
+  private static void buildDupTaskStruct2611(Kernel k) {
+    k.add(k.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
+        .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache_alloc of "
+            + "task_struct_cachep)", x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(),
+                "task_struct")))
+        .step("ti = alloc_thread_info(tsk): kmalloc(THREAD_SIZE, GFP_KERNEL)", x -> x.setLocal("ti",
+            k.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
+                + Long.toHexString(x.local("tsk")))))
+        .step("*ti = *orig->thread_info; *tsk = *orig; tsk->thread_info = ti; ti->task = tsk",
+            x -> {
+              long tsk = x.local("tsk");
+              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
+                  k.struct("thread_info").size());
+              k.mem.copy(tsk, x.local("orig"), k.struct("task_struct").size());
+              k.taskWrite(tsk, "stack", x.local("ti"));
+              k.tiWrite(tsk, "task", tsk);
+            })
+        .step("atomic_set(&tsk->usage, 2)", x -> k.taskWrite(x.local("tsk"), "usage", 2))
         .ret("return tsk", x -> x.local("tsk")).build());
   }
 

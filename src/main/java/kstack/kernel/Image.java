@@ -44,6 +44,19 @@ public final class Image {
       // kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup
       l.object("runqueue_head", t.struct(k.struct("list_head")), t.word);
       l.object("startup", t.struct(k.struct("completion")), t.word);
+    } else if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      // kthread.c@2.6.11:17 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq;
+      // kmod.c@2.6.11:44 khelper_wq; softirq.c@2.6.11:49 per_cpu ksoftirqd (one CPU here)
+      for (String v : new String[] {"helper_wq", "keventd_wq", "khelper_wq"}) {
+        l.object(v, t.ptrTo("workqueue_struct"), t.word);
+      }
+      long wqs = l.object("workqueues", t.struct(k.struct("list_head")), t.word);
+      k.deferInit(() -> k.listInit(wqs));
+      l.object("per_cpu__ksoftirqd", t.ptrTo("task_struct"), t.word); // DEFINE_PER_CPU's name
+      for (String[] s : Kthread2611.LITERALS) {
+        long a = l.object(s[0], t.array(t.charT, s[1].length() + 1), 1);
+        k.deferInit(() -> k.mem.writeBytes(a, Syscalls.cstring(s[1])));
+      }
     } else {
       l.object("kthread_create_list", t.struct(k.struct("list_head")), t.word);
       l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);

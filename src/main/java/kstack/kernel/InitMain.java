@@ -3,6 +3,7 @@ package kstack.kernel;
 import java.util.HashMap;
 import java.util.Map;
 import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
 
@@ -18,10 +19,12 @@ final class InitMain {
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    k.add(k.c("start_kernel", SRC).params()
-        .call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
-            x -> new long[] {k.symbol("init_task")})
-        .step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()", x ->
+    RoutineBuilder sk = k.c("start_kernel", SRC).params();
+    if (k.hasStackEndMagic()) {
+      sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
+          x -> new long[] {k.symbol("init_task")});
+    }
+    k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()", x ->
             k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
                 "per-CPU areas in place; current = &init_task (pid 0) on init_stack")))
         .call("trap_init()", "trap_init", null)
@@ -32,11 +35,15 @@ final class InitMain {
         .step("time_init(); local_irq_enable()", k.arch::irqEnable)
         .call("rest_init()", "rest_init", null)
         .retVoid().build());
-    k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
-        .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
-            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
-        .retVoid().build());
-    if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
+    if (k.hasStackEndMagic()) {
+      k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
+          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
+              k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+          .retVoid().build());
+    }
+    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      Init2611.build(k);
+    } else if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
       buildInit26(k);
     } else {
       buildRestInit(k, v6);

@@ -70,15 +70,21 @@ final class Irq {
           preempt(k, x, -SOFTIRQ_OFFSET);
         })
         .retVoid().build());
-    k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
-        .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
-        .retVoid().build());
+    if (k.profile.has(Feature.NO_HRTIMERS)) {
+      Timer2611.build(k);
+    } else {
+      k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
+          .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
+          .retVoid().build());
+    }
     k.add(k.c("tasklet_action", softirq).params()
         .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
             x -> new long[] {0})
         .retVoid().build());
     buildFlow(k);
-    buildHrtimer(k, v6);
+    if (!k.profile.has(Feature.NO_HRTIMERS)) {
+      buildHrtimer(k, v6);
+    }
     if (v6) {
       buildGenericEntry(k);
     }

@@ -1,6 +1,7 @@
 package kstack.kernel;
 
 import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.trace.Event;
 
 /**
@@ -78,10 +79,21 @@ final class Irq24 {
               }
             })
         .retVoid().build());
-    k.add(k.c("timer_bh", "kernel/timer.c").params().locals("timer")
+    RoutineBuilder b = k.c("timer_bh", "kernel/timer.c").params().locals("timer")
         .step("update_times()", x -> { })
-        .label("loop")
-        .step("run_timer_list() [static inline]: the next expired timer_list in tv1", x -> {
+        .label("loop");
+    k.add(runExpired(k, b, "run_timer_list() [static inline]: the next expired timer_list in tv1")
+        .label("done")
+        .retVoid().build());
+  }
+
+  /**
+   * The loop that runs expired timer_lists: 2.4's run_timer_list, 2.6.11's __run_timers
+   * (kernel/timer.c@2.4.22:289-326, @2.6.11:434-470); the caller's loop label is "loop", its exit
+   * "done".
+   */
+  static RoutineBuilder runExpired(Kernel k, RoutineBuilder b, String text) {
+    return b.step(text, x -> {
           Kernel.Timer t = k.expiredTimer(x.cpu().id());
           while (t != null && t.sleeper() == 0) { // a bare tick: nothing to run
             k.removeTimer(t);
@@ -94,15 +106,13 @@ final class Irq24 {
         })
         .branchIf("done", "if none: done", x -> x.local("timer") == 0)
         .callVia("  detach_timer(timer); fn = timer->function; fn(timer->data)",
-            x -> x.read(x.local("timer") + Sched24.TIMER_FUNCTION),
-            x -> new long[] {x.read(x.local("timer") + Sched24.TIMER_DATA)}, null)
-        .jump("loop", "  goto repeat")
-        .label("done")
-        .retVoid().build());
+            x -> x.read(x.local("timer") + Sched24.timerFunction(k)),
+            x -> new long[] {x.read(x.local("timer") + Sched24.timerData(k))}, null)
+        .jump("loop", "  goto repeat");
   }
 
   /** The machine's tick request is this interrupt: it is consumed here. */
-  private static void tickConsumed(Kernel k, Exec x) {
+  static void tickConsumed(Kernel k, Exec x) {
     for (Kernel.Timer t : k.pendingTimers()) {
       if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.now()) {
         k.removeTimer(t);

@@ -217,7 +217,7 @@ public final class Kernel {
   private final Map<String, int[]> memberCache = new HashMap<>();
 
   /**
-   * The pre-2.6.25 names (2.4) of the members the code asks for by their current names: pt_regs'
+   * The pre-2.6.25 names (2.4, 2.6.11; and 2.6.11's task->thread_info for task->stack) of the members the code asks for by their current names: pt_regs'
    * e-prefixed registers and x-prefixed segments, and thread.esp/eip/esp0: the same words under
    * the names the i386 code of every generation shares. Task relations have their own accessors
    * (realParent, taskCpu), since 2.4's p_opptr family is a different structure, not a rename.
@@ -232,13 +232,15 @@ public final class Kernel {
       Map.entry("pt_regs:bp", "ebp"), Map.entry("pt_regs:orig_ax", "orig_eax"),
       Map.entry("pt_regs:flags", "eflags"), Map.entry("task_struct:thread.sp", "thread.esp"),
       Map.entry("task_struct:thread.ip", "thread.eip"),
-      Map.entry("task_struct:thread.sp0", "thread.esp0"));
+      Map.entry("task_struct:thread.sp0", "thread.esp0"),
+      Map.entry("task_struct:stack", "thread_info"));
 
   /** {offset, size} of a member path. */
   private int[] member(String struct, String path) {
     String key = struct + ':' + path;
     int[] m = memberCache.get(key);
-    if (m == null && profile.has(Feature.TASK_UNION) && OLD_NAMES.containsKey(key)
+    if (m == null && (profile.has(Feature.TASK_UNION) || profile.has(Feature.PT_REGS_60)
+        || profile.has(Feature.CURRENT_FROM_THREAD_INFO)) && OLD_NAMES.containsKey(key)
         && !struct(struct).hasPath(path)) {
       m = member(struct, OLD_NAMES.get(key));
       memberCache.put(key, m);
@@ -341,6 +343,9 @@ public final class Kernel {
 
   /** Its arguments for a parameter string at params. */
   public long[] moduleLoadArgs(long params) {
+    if (profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      return new long[] {0, 0, params}; // 2.6.11's init_module(umod, len, uargs)
+    }
     return moduleLoadCall().equals("finit_module") ? new long[] {-1, params, 0}
         : new long[] {params, 0};
   }
@@ -458,6 +463,14 @@ public final class Kernel {
         : stack(task);
   }
 
+  /**
+   * Whether a STACK_END_MAGIC word marks the end of the stack: not on 2.4 (TASK_UNION) nor on
+   * 2.6.11 (CURRENT_FROM_THREAD_INFO), which have neither the magic nor end_of_stack().
+   */
+  public boolean hasStackEndMagic() {
+    return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
+  }
+
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);
@@ -471,8 +484,9 @@ public final class Kernel {
     if (stack(task) == 0) {
       return 0;
     }
-    // the first word that may hold stack data: past the magic, or on 2.4 right above task_struct
-    long first = endOfStack(task) + (profile.has(Feature.TASK_UNION) ? 0 : t.word);
+    // the first word that may hold stack data: past the magic, or right above task_struct (2.4) or
+    // thread_info (2.6.11)
+    long first = endOfStack(task) + (hasStackEndMagic() ? t.word : 0);
     long top = stack(task) + threadSize;
     long n = first;
     while (n < top && readPtr(n) == 0) {
@@ -993,8 +1007,10 @@ public final class Kernel {
     writePtr(initMm + off("mm_struct", "pgd"), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
-    listInit(symbol("kthread_create_list"));
-    listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
+    if (!profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      listInit(symbol("kthread_create_list"));
+      listInit(symbol("kthreadd_done") + offPath("completion", "wait.head"));
+    }
     mem.writeBytes(symbol("init_filename"), "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));
     writePtr(symbol("__cpu_online_mask"), 1);
     setIdleTask(0, it);

@@ -30,6 +30,9 @@ final class KernelLayouts {
         .build();
     m.put("completion", completion);
     m.put("kthread_create_info", kthreadCreateInfo(p, t, listHead, completion));
+    if (p.has(Feature.KTHREAD_HELPER_WQ)) {
+      workqueue2611(m, t, listHead);
+    }
     m.put("mm_struct", StructLayout.builder("mm_struct", "include/linux/mm_types.h")
         .add("mmap_base", t.ulong).add("task_size", t.ulong).add("pgd", t.voidp,
             "page-table root; CR3 names this mm")
@@ -91,8 +94,15 @@ final class KernelLayouts {
     } else {
       b.add("state", t.slong, "-1 unrunnable, 0 runnable, >0 stopped");
     }
-    b.add("stack", t.voidp, tiAtBase ? "the thread_info at the base of the kernel stack"
-            : "the kernel stack: THREAD_SIZE bytes, lowest address")
+    if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      // 2.6.11 calls the stack pointer by what sits at its base (include/linux/sched.h@2.6.11:530)
+      b.add("thread_info", t.ptrTo("thread_info"), "the thread_info at the base of the kernel "
+          + "stack (later kernels: task->stack)");
+    } else {
+      b.add("stack", t.voidp, tiAtBase ? "the thread_info at the base of the kernel stack"
+          : "the kernel stack: THREAD_SIZE bytes, lowest address");
+    }
+    b
         .add("usage", t.s32, "reference count")
         .add("flags", t.u32, "PF_* flags: PF_KTHREAD 0x00200000, PF_IDLE 0x2")
         .add("on_cpu", t.s32);
@@ -121,11 +131,43 @@ final class KernelLayouts {
     return b.build();
   }
 
+  /**
+   * 2.6.11's work items and queues (include/linux/workqueue.h@2.6.11:14-21; kernel/workqueue.c@
+   * 2.6.11:38-63). work_struct's trailing timer_list (delayed work only) is not modelled, nor the
+   * cacheline alignment of cpu_workqueue_struct; NR_CPUS is 1 (one CPU in this profile).
+   */
+  private static void workqueue2611(Map<String, StructLayout> m, Types t, StructLayout listHead) {
+    StructLayout waitQueue = StructLayout.builder("wait_queue_head_t", "include/linux/wait.h@2.6.11")
+        .add("lock", t.u32).add("task_list", t.struct(listHead)).build();
+    m.put("work_struct", StructLayout.builder("work_struct", "include/linux/workqueue.h@2.6.11:14-21 "
+            + "(without the delayed-work timer)")
+        .add("pending", t.ulong, "bit 0: queued").add("entry", t.struct(listHead), "on cwq->worklist")
+        .add("func", t.voidp, "void (*)(void *)").add("data", t.voidp)
+        .add("wq_data", t.voidp, "the cpu_workqueue_struct it was queued on").build());
+    StructLayout cwq = StructLayout.builder("cpu_workqueue_struct", "kernel/workqueue.c@2.6.11:38-51")
+        .add("lock", t.u32).add("remove_sequence", t.slong).add("insert_sequence", t.slong)
+        .add("worklist", t.struct(listHead), "queued work_structs")
+        .add("more_work", t.struct(waitQueue), "the worker thread sleeps here")
+        .add("work_done", t.struct(waitQueue)).add("wq", t.ptrTo("workqueue_struct"))
+        .add("thread", t.ptrTo("task_struct"), "the worker thread").add("run_depth", t.s32).build();
+    m.put("cpu_workqueue_struct", cwq);
+    m.put("workqueue_struct", StructLayout.builder("workqueue_struct",
+            "kernel/workqueue.c@2.6.11:59-63 (NR_CPUS 1)")
+        .add("cpu_wq", t.array(t.struct(cwq), 1)).add("name", t.ptr(t.charT))
+        .add("list", t.struct(listHead), "on workqueues; empty if single-threaded").build());
+  }
+
   /** kernel/kthread.c: 4.16 has no full_name; 6.19 puts it first. */
   private static StructLayout kthreadCreateInfo(Profile p, Types t, StructLayout listHead,
       StructLayout completion) {
     StructLayout.Builder b = StructLayout.builder("kthread_create_info",
         "kernel/kthread.c@" + p.version());
+    if (p.has(Feature.KTHREAD_HELPER_WQ)) {
+      // 2.6.11 (kernel/kthread.c@2.6.11:19-27): on kthread_create's stack, two completions
+      return b.add("threadfn", t.voidp, "int (*)(void *)").add("data", t.voidp)
+          .add("started", t.struct(completion), "kthread() has run and sleeps")
+          .add("result", t.ptrTo("task_struct")).add("done", t.struct(completion)).build();
+    }
     if (p.has(Feature.FORK_PASSES_REGS)) {
       // 2.6.32: on kthread_create's stack, with the completion inside it
       return b.add("threadfn", t.voidp, "int (*)(void *)").add("data", t.voidp)

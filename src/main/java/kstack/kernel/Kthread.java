@@ -17,6 +17,11 @@ final class Kthread {
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
+    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      Kthread2611.build(k);
+      buildModule(k);
+      return;
+    }
     buildCompletion(k);
     buildKthreadd(k, v6);
     if (k.profile.has(Feature.FORK_PASSES_REGS)) {
@@ -269,7 +274,11 @@ final class Kthread {
             ? "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)"
             : "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, \"%s\", name)",
             k.profile.has(Feature.FORK_PASSES_REGS) ? "kthread_create" : "kthread_create_on_node",
-            x -> k.profile.has(Feature.FORK_PASSES_REGS)
+            x -> k.profile.has(Feature.KTHREAD_HELPER_WQ)
+                // 2.6.11's kthread_create formats the name itself: "%s" and the name
+                ? new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol(".LC_s"),
+                    k.symbol("kstack_demo_name")}
+                : k.profile.has(Feature.FORK_PASSES_REGS)
                 ? new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol("kstack_demo_name")}
                 : new long[] {k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
         .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
@@ -318,6 +327,10 @@ final class Kthread {
         })
         .call("schedule()", "schedule", null)
         .jump("loop", "while (!kthread_should_stop())").build());
+    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      Kthread2611.buildLoader(k);
+      return;
+    }
     String mod = "kernel/module.c";
     k.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
         .call("load_module(&info, uargs, flags)", "load_module",

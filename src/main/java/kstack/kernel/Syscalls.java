@@ -42,7 +42,9 @@ final class Syscalls {
         .ret("return task_tgid_vnr(current)", x -> k.taskRead(k.current(x), "tgid")).build());
     buildReadWrite(k, v6);
     buildPipe(k, v6);
-    buildNanosleep(k, v6);
+    if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611
+      buildNanosleep(k, v6);
+    }
     if (!v26(k)) {
       buildClone(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
     }
@@ -72,7 +74,9 @@ final class Syscalls {
           .call("ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
           .ret("fdput_pos(f); return ret", Exec::retval).build());
-      String inner = v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
+      boolean vfs2611 = k.profile.has(Feature.VFS_2611);
+      String inner = vfs2611 ? "pipe_" + dir
+          : v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
       boolean wantWrite = dir.equals("write");
       k.add(k.c("vfs_" + dir, rw).params("file", "buf", "count", "pos")
           .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
@@ -83,9 +87,23 @@ final class Syscalls {
           .ret("return -EBADF", x -> EBADF)
           .label("mode")
           .step("rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)", x -> { })
-          .call(inner + "(file, buf, count, pos)", inner,
+          .call(vfs2611 ? "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner
+                  : inner + "(file, buf, count, pos)", inner,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
           .ret("return ret", Exec::retval).build());
+      if (vfs2611) {
+        // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
+        k.add(k.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
+            .localArea("iov", 2 * k.t.word)
+            .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
+              x.write(x.localAddress("iov"), x.local("buf"));
+              x.write(x.localAddress("iov") + x.word(), x.local("count"));
+            })
+            .call("return pipe_" + dir + "v(filp, &iov, 1, ppos)", "pipe_" + dir + "v",
+                x -> new long[] {x.local("filp"), x.localAddress("iov"), 1, x.local("ppos")})
+            .ret("return ret", Exec::retval).build());
+        continue;
+      }
       if (!v6 && !v26(k)) {
         k.add(k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos")
             .call("no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)", "new_sync_" + dir,
@@ -118,10 +136,14 @@ final class Syscalls {
 
   private static void buildPipeRead(Kernel k, boolean v6) {
     String src = "fs/pipe.c";
-    RoutineBuilder b = k.c(v6 ? "anon_pipe_read" : "pipe_read", src).params("iocb", "to")
+    boolean v2611 = k.profile.has(Feature.VFS_2611);
+    RoutineBuilder b = (v2611
+        ? k.c("pipe_readv", src + "@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
+        : k.c(v6 ? "anon_pipe_read" : "pipe_read", src).params("iocb", "to"))
         .locals("pipe", "ret")
-        .step("pipe = filp->private_data; __pipe_lock(pipe)", x -> {
-          long file = x.read(x.local("iocb"));
+        .step(v2611 ? "inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))"
+            : "pipe = filp->private_data; __pipe_lock(pipe)", x -> {
+          long file = v2611 ? x.local("filp") : x.read(x.local("iocb"));
           Files.OpenFile f = Files.file(k, file);
           x.setLocal("pipe", f.console() ? 0 : f.pipe());
         })
@@ -155,7 +177,8 @@ final class Syscalls {
               x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
           .jump("retry", "retry");
     } else {
-      b.call("pipe_wait(pipe)", "pipe_wait", x -> new long[] {x.local("pipe")})
+      b.call(v2611 ? "pipe_wait(inode)" : "pipe_wait(pipe)", "pipe_wait",
+              x -> new long[] {x.local("pipe")})
           .jump("retry", "retry");
     }
     b.label("console").step("ret = 0", x -> x.setLocal("ret", 0))
@@ -163,13 +186,18 @@ final class Syscalls {
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret"));
     k.add(b.build());
     if (!v6) {
-      k.add(k.c("pipe_wait", src).params("pipe")
-          .step("DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
-              + "pipe_unlock(pipe)", x -> sleepOn(k, x, Files.readQueue(x.local("pipe")),
+      // 2.6.11's pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
+      String param = v2611 ? "inode" : "pipe";
+      k.add(k.c("pipe_wait", v2611 ? src + "@2.6.11:38-47" : src).params(param)
+          .step(v2611 ? "DEFINE_WAIT(wait); prepare_to_wait(PIPE_WAIT(*inode), &wait, "
+                  + "TASK_INTERRUPTIBLE); up(PIPE_SEM(*inode))"
+              : "DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
+              + "pipe_unlock(pipe)", x -> sleepOn(k, x, Files.readQueue(x.local(param)),
                   "pipe is empty"))
           .call("schedule()", "schedule", null)
-          .step("finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
-              x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+          .step(v2611 ? "finish_wait(PIPE_WAIT(*inode), &wait); down(PIPE_SEM(*inode))"
+              : "finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
+              x -> k.removeWaiter(Files.readQueue(x.local(param)), k.current(x)))
           .retVoid().build());
     }
   }
@@ -184,11 +212,14 @@ final class Syscalls {
 
   private static void buildPipeWrite(Kernel k, boolean v6) {
     String src = "fs/pipe.c";
-    k.add(k.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from")
+    boolean v2611 = k.profile.has(Feature.VFS_2611);
+    k.add((v2611
+        ? k.c("pipe_writev", src + "@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
+        : k.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from"))
         .locals("pipe", "ret")
-        .step("pipe = filp->private_data; __pipe_lock(pipe); copy the user bytes into the buffer",
-            x -> {
-              long file = x.read(x.local("iocb"));
+        .step((v2611 ? "down(PIPE_SEM(*inode))" : "pipe = filp->private_data; __pipe_lock(pipe)")
+            + "; copy the user bytes into the buffer", x -> {
+              long file = v2611 ? x.local("filp") : x.read(x.local("iocb"));
               Files.OpenFile f = Files.file(k, file);
               long buf = x.read(x.local("from"));
               int len = (int) x.read(x.local("from") + x.word());
@@ -204,11 +235,22 @@ final class Syscalls {
               x.setLocal("ret", len);
             })
         .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
-        .call(v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
+        .call(v2611 ? "wake_up_interruptible_sync(PIPE_WAIT(*inode)) = __wake_up_sync(q, "
+                + "TASK_INTERRUPTIBLE, 1)"
+                : v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
                 : "wake_up_interruptible_sync_poll(&pipe->wait, EPOLLIN | EPOLLRDNORM)",
-            "__wake_up_sync_key", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+            v2611 ? "__wake_up_sync" : "__wake_up_sync_key",
+            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
+    if (v2611) {
+      k.add(k.c("__wake_up_sync", "kernel/sched.c@2.6.11").params("q", "mode", "nr_exclusive")
+          .step("__wake_up_common(q, mode, nr_exclusive, 1) [static]: each waiter's "
+              + "autoremove_wake_function -> try_to_wake_up", x -> k.wakeAll(x.local("q"),
+                  x.cpu().id(), "a pipe write (__wake_up_sync)"))
+          .retVoid().build());
+      return;
+    }
     k.add(k.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
         .step("__wake_up_common_lock(): each waiter's autoremove_wake_function -> "
             + "try_to_wake_up", x -> k.wakeAll(x.local("wq_head"), x.cpu().id(),

@@ -134,9 +134,13 @@ final class Syscalls24 {
         .ret("fd[0] = i; fd[1] = j; return 0", x -> 0).build());
   }
 
-  /** sys_nanosleep (kernel/timer.c@2.4.22:836-875). */
   private static void buildNanosleep(Kernel k) {
-    k.add(Syscalls.entry(k, "nanosleep", "kernel/timer.c", "rqtp", "rmtp").locals("expire")
+    buildNanosleep(k, "kernel/timer.c");
+  }
+
+  /** sys_nanosleep (kernel/timer.c@2.4.22:836-875, @2.6.11:1159-1190: the same path). */
+  static void buildNanosleep(Kernel k, String src) {
+    k.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
         .localArea("t", 8)
         .step("copy_from_user(&t, rqtp, sizeof(struct timespec)); (a SCHED_OTHER task never "
             + "busy-waits); expire = timespec_to_jiffies(&t) + (t.tv_sec || t.tv_nsec)", x -> {
@@ -144,7 +148,7 @@ final class Syscalls24 {
               x.write(t, x.read(x.local("rqtp")));
               x.write(t + 4, x.read(x.local("rqtp") + 4));
               long ns = x.read(t) * 1_000_000_000L + x.read(t + 4);
-              long jif = (ns + Sched24.JIFFY_NS - 1) / Sched24.JIFFY_NS;
+              long jif = (ns + Sched24.jiffyNs(k) - 1) / Sched24.jiffyNs(k);
               x.setLocal("expire", jif + (ns != 0 ? 1 : 0));
             })
         .step("current->state = TASK_INTERRUPTIBLE", x -> {

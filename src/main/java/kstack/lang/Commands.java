@@ -251,25 +251,32 @@ final class Commands {
       }
       long end = k.endOfStack(t.task());
       long magic = k.readPtr(end);
-      boolean ok = magic == kstack.kernel.Kernel.STACK_END_MAGIC;
+      // 2.6.11 has no magic: its stack runs straight into thread_info, which is the whole check
+      boolean hasMagic = k.hasStackEndMagic();
+      boolean ok = !hasMagic || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
+      long magicWord = hasMagic ? k.t.word : 0;
       long unused = k.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
       boolean tiAtBase = m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
       long tiTask = tiAtBase ? k.tiRead(t.task(), "task") : t.task();
       boolean tiOk = tiTask == t.task();
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
-          t.pid(), t.comm(), ok ? "STACK_END_MAGIC intact" : String.format(
+          t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
+              + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
+              : ok ? "STACK_END_MAGIC intact" : String.format(
               "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
           tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
               + "task 0x%x", tiTask, t.task()), unused,
-          stack + k.threadSize - end - k.t.word - unused, stack + k.threadSize - end - k.t.word);
+          stack + k.threadSize - end - magicWord - unused, stack + k.threadSize - end - magicWord);
       text.add(line);
       if (!ok || !tiOk) {
         bad++;
       }
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
-      o.put("magic_ok", ok);
+      if (hasMagic) {
+        o.put("magic_ok", ok);
+      }
       if (tiAtBase) {
         o.put("thread_info_ok", tiOk);
       }

@@ -130,6 +130,12 @@ public final class Machine implements ExecHost {
           + "initialize_secondary, the per-CPU idle tasks from fork_by_hand) is not modelled "
           + "(arch/i386/kernel/smpboot.c@2.4.22:483-911)");
     }
+    if (ncpu > 1 && profile.has(kstack.profile.Feature.PT_REGS_60)) {
+      throw new IllegalArgumentException("--cpus " + ncpu + ": the " + profile.label()
+          + " profile runs one CPU; 2.6.11's SMP bring-up (smp_boot_cpus, do_boot_cpu with "
+          + "fork_idle, head.S's initialize_secondary) is not modelled "
+          + "(arch/i386/kernel/smpboot.c@2.6.11; head.S@2.6.11:316-323)");
+    }
   }
 
   /** The machine as the kernel sees it. */
@@ -434,7 +440,9 @@ public final class Machine implements ExecHost {
    */
   public Outcome sysenter(String name, List<Arg> args) {
     if (userVsyscallPc < 0) {
-      throw new IllegalArgumentException(arch.name() + (arch.name().equals("i386")
+      throw new IllegalArgumentException(arch.name() + (profile.has(
+          kstack.profile.Feature.PT_REGS_60) ? " 2.6.11: its sysenter_entry (entry.S@2.6.11:"
+              + "196-237) is not modelled yet; use 'syscall' (int $0x80)" : arch.name().equals("i386")
           ? " " + profile.version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 has only "
               + "int $0x80: 'syscall')"
           : " has no SYSENTER entry in this model (its system calls use "
@@ -891,7 +899,10 @@ public final class Machine implements ExecHost {
   public Outcome exception(String name) {
     int vector = arch.exceptionVector(name);
     if (vector < 0) {
-      throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
+      throw new IllegalArgumentException(profile.has(kstack.profile.Feature.PT_REGS_60)
+          ? "exception: i386 2.6.11's debug and machine_check entries (entry.S@2.6.11, traps.c) "
+              + "are not modelled yet"
+          : arch.exceptionNames().isEmpty()
           ? "exception: " + arch.name() + " has no injectable exception in this model"
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
     }

@@ -143,6 +143,87 @@ public enum Feature {
    */
   SOFTIRQ_VIA_DO_SOFTIRQ("kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188",
       "sym:do_softirq"),
+  /**
+   * 2.6.11: current is current_thread_info()->task, two loads (esp & ~(THREAD_SIZE-1), then the
+   * thread_info's task word); there is no per-CPU current_task, task_struct points at its stack
+   * through a member named thread_info (not stack), thread_info is 52 bytes and nothing marks the
+   * end of the stack (include/asm-i386/current.h@2.6.11:8-13; include/asm-i386/thread_info.h@2.6.11:
+   * 28-47,88-93; include/linux/sched.h@2.6.11:528-530; arch/i386/kernel/process.c@2.6.11:574-627,
+   * a __switch_to with no current to update).
+   */
+  CURRENT_FROM_THREAD_INFO("include/asm-i386/current.h@2.6.11:8-13; "
+      + "include/asm-i386/thread_info.h@2.6.11:28-47,88-93; include/linux/sched.h@2.6.11:528-530; "
+      + "arch/i386/kernel/process.c@2.6.11:574-627",
+      "struct:thread_info,task_struct;sym:current_task,set_task_stack_end_magic;const:STACK_END_MAGIC"),
+  /**
+   * 2.6.11 i386: pt_regs is 2.4's 15 words with the e-prefixed names (no fs, gs: the kernel does
+   * not use %fs for per-CPU data yet), at the very top of the stack with no padding; SAVE_ALL loads
+   * __USER_DS into ds/es and RESTORE_ALL pops ds, es; thread_struct is tls_array, esp0,
+   * sysenter_cs, eip, esp, fs, gs (include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@
+   * 2.6.11:84-140; include/asm-i386/processor.h@2.6.11:423-447,511-526).
+   */
+  PT_REGS_60("include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@2.6.11:84-140; "
+      + "include/asm-i386/processor.h@2.6.11:423-447,480-489,511-526; "
+      + "arch/i386/kernel/process.c@2.6.11:629-690 (pt_regs by value: no ptregs_ stubs); "
+      + "include/asm-i386/unistd.h@2.6.11:416,435 (init's execve stub, not kernel_execve); "
+      + "no stack protector (no stack_canary)",
+      "struct:pt_regs,thread_struct;sym:ptregs_*,start_thread,kernel_execve,stack_canary;"
+      + "const:TOP_OF_KERNEL_STACK_PADDING,SIZEOF_PTREGS,__KERNEL_PERCPU"),
+  /**
+   * 2.6.11's boot: head.S's startup_32 loads the stack and calls start_kernel itself (no
+   * initial_code, no i386_start_kernel, no startup_32_smp entry), and the model runs it on one
+   * CPU, so there is no AP bring-up (arch/i386/kernel/head.S@2.6.11:57-327,425-427).
+   */
+  HEAD_CALLS_START_KERNEL("arch/i386/kernel/head.S@2.6.11:57-327,425-427",
+      "sym:i386_start_kernel,initial_code,startup_32_smp,start_secondary,native_cpu_up,"
+      + "do_fork_idle"),
+  /**
+   * 2.6.11's system-call table ends at 288 (include/asm-i386/unistd.h@2.6.11:298): no pipe2
+   * (2.6.27), no finit_module (3.8); modules load with init_module(umod, len, uargs), whose
+   * sys_init_module calls mod->init itself (kernel/module.c@2.6.11:1736-1790).
+   */
+  SYSCALL_TABLE_2611("include/asm-i386/unistd.h@2.6.11:136,298; kernel/module.c@2.6.11:1736-1790",
+      "sym:init_module,sys_init_module,finit_module,sys_finit_module,pipe2,sys_pipe2,"
+      + "do_init_module,do_one_initcall"),
+  /**
+   * 2.6.11: no kthreadd. kthread_create puts a work item (keventd_create_kthread) on the kthread
+   * helper workqueue and waits; that queue's worker thread forks the new thread with
+   * kernel_thread(kthread, ...). Until helper_init has made the queue, kthread_create runs
+   * keventd_create_kthread itself, so the boot's first kernel threads (ksoftirqd/0, then the
+   * events/0, khelper and kthread workers) are forked by init. completions are kernel/sched.c's
+   * (kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,145-215,279-330,
+   * 515-519; kernel/softirq.c@2.6.11:350-392,444-490; init/main.c@2.6.11:371-379,572-599,625-693;
+   * kernel/sched.c@2.6.11:3010-3053).
+   */
+  KTHREAD_HELPER_WQ("kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,"
+      + "145-215,279-330,515-519; kernel/softirq.c@2.6.11:350-392,444-490; "
+      + "init/main.c@2.6.11:371-379,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
+      "sym:kthreadd,kthreadd_task,kthreadd_done,create_kthread,kthread_create_list,"
+      + "kernel_init,init_post,wait_for_common,helper_wq,keventd_wq,khelper_wq,ksoftirqd,"
+      + "keventd_create_kthread,queue_work,__queue_work,worker_thread,run_workqueue,"
+      + "create_workqueue_thread,__create_workqueue,init_workqueues,helper_init,"
+      + "usermodehelper_init,spawn_ksoftirqd,cpu_callback,kthread_bind,init,"
+      + "do_pre_smp_initcalls,do_basic_setup,do_initcalls,per_cpu__ksoftirqd,workqueues,.LC*,"
+      + "wait_for_completion_killable;"
+      + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
+  /**
+   * 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
+   * on-stack timer_list and process_timeout wakes it from the timer softirq; the local APIC
+   * tick calls update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,1042-1113,
+   * 1159-1190; arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
+   */
+  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,1042-1113,1159-1190; "
+      + "arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5",
+      "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
+      + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
+  /**
+   * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
+   * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
+   * pipe_wait(inode) and wake readers with __wake_up_sync (no do_sync_read on this path)
+   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353).
+   */
+  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353",
+      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up_sync,__wake_up_sync_key"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -18,7 +18,14 @@ public final class MemberNotes {
               ? "arch/arm64/Kconfig@" + p.version() + " selects THREAD_INFO_IN_TASK"
               : Feature.THREAD_INFO_IN_TASK.citation()) + "), so it has no "
           + "task pointer; current comes from " + current + ". The thread_info->task route is the "
-          + "2.6-era one (--kernel 2.6 keeps thread_info at the stack base)");
+          + "2.6-era one (--kernel 2.6.11 finds current that way; --kernel 2.6 keeps thread_info "
+          + "at the stack base but reads the per-CPU current_task)");
+    }
+    if (p.has(Feature.PT_REGS_60) || p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      Optional<String> old = whyMissing2611(struct, member);
+      if (old.isPresent()) {
+        return old;
+      }
     }
     if (p.has(Feature.TASK_UNION)) {
       Optional<String> old = whyMissing24(struct, member);
@@ -33,6 +40,19 @@ public final class MemberNotes {
         && member.charAt(0) == 'r' && !member.matches("r\\d+")) {
       return Optional.of("x86 pt_regs members dropped their r/e prefixes in 2.6.25 (one struct for "
           + "32 and 64 bit): try '" + member.substring(1) + "'");
+    }
+    return Optional.empty();
+  }
+
+  /** 2.6.11's names: the 2.4 register names, and task->thread_info for the later task->stack. */
+  private static Optional<String> whyMissing2611(String struct, String member) {
+    if (struct.equals("task_struct") && member.equals("stack")) {
+      return Optional.of("2.6.11 calls it thread_info: task->thread_info points at the thread_info "
+          + "at the stack base (include/linux/sched.h@2.6.11:530); task->stack is the later name");
+    }
+    if (struct.equals("pt_regs")) {
+      return whyMissing24(struct, member).map(s -> s.replace("2.4's pt_regs",
+          "2.6.11's pt_regs, like 2.4's,").replace("ptrace.h@2.4.22:26-42", "ptrace.h@2.6.11:26-42"));
     }
     return Optional.empty();
   }

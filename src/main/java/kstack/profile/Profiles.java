@@ -80,6 +80,26 @@ public final class Profiles {
   }
 
   /**
+   * i386 at 2.6.11, the generation the seed articles describe: thread_info at the base of an 8 KiB
+   * stack and current = current_thread_info()->task (no per-CPU current_task), the 60-byte pt_regs
+   * at the very top, system_call and the switch_to of 2.6.32's shape with 2.6.11's names
+   * (docs/research/i386-and-2.x.md §2).
+   */
+  public static Profile i386_2_6_11() {
+    return new Profile("i386", "2.6.11", "2.6.11", EnumSet.of(THREAD_INFO_AT_BASE,
+        CURRENT_FROM_THREAD_INFO, PT_REGS_60, KTHREAD_HELPER_WQ, HEAD_CALLS_START_KERNEL,
+        SYSCALL_TABLE_2611, NO_HRTIMERS, VFS_2611, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS,
+        ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ),
+        KernelConfig.builder()
+            .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
+                + "per-CPU irq_ctx stacks (arch/i386/kernel/irq.c@2.6.11:34-40,48-107)")
+            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
+                + "(resume_kernel → preempt_schedule_irq, entry.S@2.6.11:177-190); off = "
+                + "resume_kernel is restore_all")
+            .build());
+  }
+
+  /**
    * i386 at 2.6.32 (2.6.32.67, the issue's "2.6"): thread_info at the base of an 8 KiB stack (4 KiB
    * with CONFIG_4KSTACKS, plus per-CPU hardirq and softirq irq_ctx stacks), the 68-byte pt_regs at
    * top - 8 - 68, system_call through sys_call_table, switch_to inline in schedule()
@@ -141,7 +161,7 @@ public final class Profiles {
   }
 
   public static List<Profile> all() {
-    return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_4(), i386_2_6_32(),
+    return List.of(x86_64_2_6_32(), x86_64_4_16(), x86_64_6_19(), i386_2_4(), i386_2_6_11(), i386_2_6_32(),
         i386_4_16(),
         i386_6_19(), arm64_4_16(),
         arm64_6_19());
@@ -157,6 +177,11 @@ public final class Profiles {
    * {@code 6.19} all name the newest 6-series profile; {@code 4.16} and {@code 4.16.13} the 4.16 one.
    */
   public static Optional<Profile> find(String arch, String kernel) {
+    for (Profile p : all()) {
+      if (p.arch().equals(arch) && kernel.equals(p.kernel())) {
+        return Optional.of(p); // an exact name first: "2.6" is 2.6.32, not the older 2.6.11
+      }
+    }
     for (Profile p : all()) {
       if (!p.arch().equals(arch)) {
         continue;

@@ -39,6 +39,11 @@ class ContractTest {
         continue;
       }
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
+      if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+        // 2.6.11 has no magic either: its check is thread_info->task pointing back at the task
+        assertThat(m.kernel().tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
+        continue;
+      }
       assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
     }
@@ -62,7 +67,8 @@ class ContractTest {
       // 2.6.32's SYSCALL fast path leaves pt_regs->sp unwritten: the user rsp waits in old_rsp
       assertThat(m.kernel().readPtr(m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
     } else {
-      String sp = p.has(Feature.TASK_UNION) ? "esp" : "sp"; // 2.4's pt_regs names
+      // 2.4's and 2.6.11's pt_regs names
+      String sp = p.has(Feature.TASK_UNION) || p.has(Feature.PT_REGS_60) ? "esp" : "sp";
       assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset(sp))).isEqualTo(userSp);
     }
     long sp = m.cpu(0).get(regs.sp);
@@ -92,10 +98,14 @@ class ContractTest {
   void currentIsFoundTheProfilesWay(Profile p) {
     Machine m = spawned(p);
     m.addBreakpoint(insideWrite(p));
+    long task = m.current(); // sh: pid 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
-    long task = m.findTaskByVpid(3);
     if (p.has(Feature.TASK_UNION)) {
       assertThat(m.cpu(0).get("esp") & -m.kernel().threadSize).as("esp & ~8191").isEqualTo(task);
+    } else if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      // 2.6.11 has no current_task: current is the task word of the thread_info at esp & ~8191
+      long ti = m.cpu(0).get("esp") & -m.kernel().threadSize;
+      assertThat(m.kernel().readPtr(ti)).as("(esp & ~8191)->task").isEqualTo(task);
     } else if (p.arch().equals("arm64")) {
       assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
     } else {
@@ -110,13 +120,14 @@ class ContractTest {
     Machine m = spawned(p);
     var regs = m.arch().registers();
     long sp = m.cpu(0).get(regs.sp);
+    int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
-    List<String> chain = m.backtrace(3).stream().map(Frame::function).toList();
+    List<String> chain = m.backtrace(sh).stream().map(Frame::function).toList();
     // 2.6.32 x86_64's switch_to resumes at thread_return, a label inside schedule()
     assertThat(chain).containsAnyOf("schedule", "thread_return")
         .containsAnyOf("do_nanosleep", "schedule_timeout"); // 2.4 sleeps on a timer_list
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
     assertThat(m.cpu(0).get(regs.sp)).isEqualTo(sp);
     assertThat(m.cpu(0).get(regs.ret)).isZero();
   }
@@ -127,10 +138,12 @@ class ContractTest {
     Machine m = Machine.create(p, 1);
     m.boot();
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
-    long t = m.findTaskByVpid(3);
-    // 2.4 has no kthreadd: the thread is the child of the module's loader, init
+    var ps = m.ps();
+    long t = ps.get(ps.size() - 1).task(); // pid 3; 2.6.11's boot starts more threads
+    // 2.4 has no kthreadd: the thread is the child of the module's loader, init; nor has 2.6.11,
+    // where the kthread helper workqueue's worker (pid 5) forks it
     assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(
-        p.has(Feature.NO_KTHREADD) ? 1 : 2));
+        p.has(Feature.NO_KTHREADD) ? 1 : p.has(Feature.KTHREAD_HELPER_WQ) ? 5 : 2));
     assertThat(m.kernel().comm(t)).isEqualTo("worker");
   }
 

@@ -54,6 +54,8 @@ public final class I386 implements Arch {
   private final boolean v6;
   /** 2.4.22: the task_union, system_call with GET_CURRENT, IRQn_interrupt stubs (I386*24). */
   private final boolean v24;
+  /** 2.6.11: the 60-byte pt_regs of 2.4 with 2.6's thread_info (I386Entry2611, I386Process2611). */
+  private final boolean regs60;
   private final int timerVector;
   /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
   final long kernelCs;
@@ -65,6 +67,7 @@ public final class I386 implements Arch {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.v6 = p.has(Feature.IRQENTRY);
     this.v24 = p.has(Feature.TASK_UNION);
+    this.regs60 = p.has(Feature.PT_REGS_60);
     this.abi = new I386Abi(v24 ? 0 : 3);
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     this.timerVector = v24 ? I386Irq.FIRST_EXTERNAL_VECTOR : kstack.arch.x86_64.X86Irq.localTimerVector(p);
@@ -126,9 +129,11 @@ public final class I386 implements Arch {
     c.put("THREAD_ALIGN", threadSize);
     // the name dates from 4.2; 2.6.32 writes the same 8 into task_pt_regs (processor.h@2.6.32:949-964)
     // 2.4 leaves no gap above pt_regs: copy_thread puts them at the very top (process.c@2.4.22:589)
-    c.put("TOP_OF_KERNEL_STACK_PADDING", v24 ? 0L : p.optional("VM86") ? 16L : 8L);
-    c.put("SIZEOF_PTREGS", v24 ? 60L : 68L);
-    if (!v24) {
+    // 2.6.11 as 2.4: task_pt_regs is KSTK_TOP - 1 (processor.h@2.6.11:511-526)
+    boolean pt60 = v24 || p.has(Feature.PT_REGS_60);
+    c.put("TOP_OF_KERNEL_STACK_PADDING", pt60 ? 0L : p.optional("VM86") ? 16L : 8L);
+    c.put("SIZEOF_PTREGS", pt60 ? 60L : 68L);
+    if (!v24 && !p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
       c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC); // 2.4 has no end-of-stack magic
     }
     c.put("PAGE_OFFSET", 0xC0000000L);
@@ -143,8 +148,8 @@ public final class I386 implements Arch {
     c.put("__USER_DS", userDs);
     c.put("__KERNEL_CS", kernelCs);
     c.put("__KERNEL_DS", kernelDs);
-    if (!v24) {
-      c.put("__KERNEL_PERCPU", KERNEL_PERCPU); // 2.4 has no per-CPU segment
+    if (!pt60) {
+      c.put("__KERNEL_PERCPU", KERNEL_PERCPU); // 2.4 and 2.6.11 have no per-CPU segment
     }
     if (!p.has(Feature.THREAD_INFO_AT_BASE) && !v24) {
       c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
@@ -166,14 +171,14 @@ public final class I386 implements Arch {
     m.put("pipe", 42);
     m.put("wait4", 114);
     m.put("clone", 120);
-    if (v24) {
-      // 2.4.22's table ends long before pipe2 and finit_module; modules load with init_module
-      // (include/asm-i386/unistd.h@2.4.22:136; entry.S@2.4.22:535)
+    if (v24 || regs60) {
+      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module; modules load with
+      // init_module (include/asm-i386/unistd.h@2.4.22:136, @2.6.11:136; entry.S@2.4.22:535)
       m.put("init_module", 128);
     }
     m.put("sched_yield", 158);
     m.put("nanosleep", 162);
-    if (!v24) {
+    if (!v24 && !regs60) {
       m.put("pipe2", 331);
       m.put("finit_module", 350);
     }
@@ -235,6 +240,8 @@ public final class I386 implements Arch {
   public void inlineSwitch(Kernel k, RoutineBuilder b) {
     if (v24) {
       I386Process24.inlineSwitch(k, b);
+    } else if (regs60) {
+      I386Process2611.inlineSwitch(k, b);
     } else {
       I386Process26.inlineSwitch(k, b);
     }
@@ -284,6 +291,14 @@ public final class I386 implements Arch {
       I386Boot24.build(k);
       return;
     }
+    if (regs60) {
+      // 2.6.11: its own entry and process code; the 2.6.32 interrupt and boot paths
+      I386Entry2611.build(k);
+      I386Irq26.build(k);
+      I386Process2611.build(k);
+      I386Boot2611.build(k);
+      return;
+    }
     if (v26) {
       I386Entry26.build(k);
       I386Irq26.build(k);
@@ -310,6 +325,8 @@ public final class I386 implements Arch {
   public void linkData(Kernel k, Linker l) {
     if (v24) {
       I386Boot24.linkData(k, l);
+    } else if (regs60) {
+      I386Boot2611.linkData(k, l);
     } else if (v26) {
       I386Boot26.linkData(k, l);
     } else {
@@ -351,7 +368,9 @@ public final class I386 implements Arch {
       k.writePtr(initTask + k.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
       return;
     }
-    if (v26) {
+    if (regs60) {
+      I386Boot2611.initThread(k, initTask);
+    } else if (v26) {
       I386Boot26.initThread(k, initTask);
     } else {
       I386Boot.initThread(k, initTask);
@@ -371,12 +390,18 @@ public final class I386 implements Arch {
 
   /**
    * get_current(): this_cpu_read_stable(current_task), a %fs-relative load (asm/current.h); on 2.4
-   * esp & ~8191 (I386Process24.current).
+   * esp & ~8191 (I386Process24.current); on 2.6.11 the task word of the thread_info found that way.
    */
   @Override
   public long current(Kernel k, int cpu) {
     if (v24) {
       return I386Process24.current(k, k.cpu(cpu), inUserMode(k, cpu));
+    }
+    if (k.profile.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+      // get_current() = current_thread_info()->task (current.h@2.6.11:8-13): the masked esp, then
+      // a load; in user mode the stack the next entry will use, TSS.esp0's
+      long ti = I386Process24.current(k, k.cpu(cpu), inUserMode(k, cpu));
+      return ti == k.symbol("init_task") ? ti : k.readPtr(ti + k.off("thread_info", "task"));
     }
     return k.readPtr(k.perCpu("current_task", cpu));
   }
@@ -417,13 +442,14 @@ public final class I386 implements Arch {
 
   @Override
   public String vdsoSyscallEntry() {
-    return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
+    // 2.6.11's sysenter_entry is not modelled yet (docs/design/i386-and-2.x-port.md)
+    return v24 || regs60 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
   }
 
   /** 2.6.32: thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */
   @Override
   public void setupAdditionalPages(Kernel k, Exec x) {
-    if (v26) {
+    if (v26 && !regs60) {
       k.tiWrite(k.current(x), "sysenter_return", k.symbol(I386Sysenter.landingPad(k)));
     }
   }
@@ -546,14 +572,30 @@ public final class I386 implements Arch {
     }
     c.set("cr2", f.address());
     k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at %08x, at %s (pid %d)", f.address(),
-        k.symbols.describe(c.get("eip")), k.pid(k.current(cpu)))));
+        "BUG: unable to handle kernel paging request at %08x, at %s (%s)", f.address(),
+        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu))));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
   }
 
+  /**
+   * "pid N" for the oops line; on 2.6.11, where current is read through the thread_info at the
+   * stack base, an overflow that clobbered it leaves no task to name.
+   */
+  private static String whoIsCurrent(Kernel k, int cpu) {
+    try {
+      return "pid " + k.pid(k.current(cpu));
+    } catch (MemoryFault e) {
+      return String.format("current unreadable: current_thread_info()->task is 0x%x, overwritten",
+          k.readPtr(k.cpu(cpu).get("esp") & -k.threadSize));
+    }
+  }
+
   @Override
   public int exceptionVector(String name) {
+    if (regs60) {
+      return -1; // 2.6.11's debug/machine_check entries are not modelled yet (port plan)
+    }
     return switch (name) {
       case "db" -> I386Traps.DB_VECTOR;
       case "mc" -> I386Traps.MC_VECTOR;
@@ -563,7 +605,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return List.of("db", "mc");
+    return regs60 ? List.of() : List.of("db", "mc");
   }
 
   @Override
@@ -629,6 +671,11 @@ public final class I386 implements Arch {
 
   boolean v26() {
     return v26;
+  }
+
+  /** 2.6.11: thread_info at the base with 2.4's pt_regs and names. */
+  boolean v2611() {
+    return regs60;
   }
 
   @Override

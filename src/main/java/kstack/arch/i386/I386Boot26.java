@@ -31,10 +31,15 @@ final class I386Boot26 {
     }
     v.add(new PerCpuVar("init_tss", t.struct(k.struct("tss_struct")), 64,
         "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS (init_task.c@2.6.32:41)"));
-    v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
-        "= &init_task (cpu/common.c@2.6.32:1053)"));
-    v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
-        "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
+    if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
+      v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
+          "= &init_task (cpu/common.c@2.6.32:1053)"));
+    }
+    if (!k.profile.has(kstack.profile.Feature.PT_REGS_60)) {
+      // 2.6.11 has neither a stack protector nor a kernel %gs
+      v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
+          "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
+    }
     v.add(new PerCpuVar("hardirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:61)"));
     v.add(new PerCpuVar("softirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:62)"));
     v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
@@ -56,7 +61,9 @@ final class I386Boot26 {
 
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
-    k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+    if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
+      k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+    }
     // INIT_TSS (processor.h@2.6.32:928-938): sp0 = the top of init_stack, ss0, ss1, no io bitmap
     I386Boot.initTss(k, base + k.symbol("init_tss"), k.symbol("init_stack") + k.threadSize);
     k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
@@ -84,18 +91,10 @@ final class I386Boot26 {
         .step("clear BSS; copy boot parameters; build the early page tables; enable paging "
             + "(not modelled)", x -> { })
         .step("jmp into the common tail", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());
-    k.add(k.asm("startup_32_smp", HEAD)
-        .step("(an AP arrives here from the trampoline; paging on)", x -> { })
-        .step("lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
-            + "boot CPU: the very top, no pt_regs gap)", x -> {
-              x.setSp(x.read(k.symbol("stack_start")));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
-                  "esp = stack_start = 0x%x", x.sp())));
-            })
-        .step("pushl $0; popfl: clear EFLAGS", x -> {
-          x.push(0);
-          x.set("eflags", x.pop() | 0x2);
-        })
+    k.add(lssStackStart(k, k.asm("startup_32_smp", HEAD)
+        .step("(an AP arrives here from the trampoline; paging on)", x -> { }),
+        "lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
+            + "boot CPU: the very top, no pt_regs gap)")
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs; "
             + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs", x -> I386Boot.perCpuSegments(k, x))
         .step("xorl %eax, %eax; lldt %ax; cld; pushl $0: a fake return address for the unwinder",
@@ -136,6 +135,20 @@ final class I386Boot26 {
             x -> new long[] {x.cpu().id()})
         .retVoid().build());
     buildSmp(k);
+  }
+
+  /** head.S's lss stack_start, %esp then pushl $0; popfl (2.6.11 and 2.6.32 alike). */
+  static kstack.exec.RoutineBuilder lssStackStart(Kernel k, kstack.exec.RoutineBuilder b,
+      String text) {
+    return b.step(text, x -> {
+      x.setSp(x.read(k.symbol("stack_start")));
+      k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
+          "esp = stack_start = 0x%x", x.sp())));
+    })
+        .step("pushl $0; popfl: clear EFLAGS", x -> {
+          x.push(0);
+          x.set("eflags", x.pop() | 0x2);
+        });
   }
 
   private static void buildSmp(Kernel k) {

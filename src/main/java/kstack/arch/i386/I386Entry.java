@@ -86,6 +86,9 @@ final class I386Entry {
    * per-CPU offset.
    */
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
+    if (k.profile.has(kstack.profile.Feature.PT_REGS_60)) {
+      return I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS); // entry.S@2.6.11:84-97
+    }
     for (String r : SAVE_ALL) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax (SAVE_ALL pt_regs_ax=$-ENOSYS)", x -> x.push(I386.ENOSYS));
@@ -164,8 +167,10 @@ final class I386Entry {
                 + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
                 + "them. The rest of that stack is abandoned: the next entry starts at TSS.%s "
                 + "(0x%x) again", k.pid(task), k.profile.has(kstack.profile.Feature.TASK_UNION)
+                    || k.profile.has(kstack.profile.Feature.PT_REGS_60)
                     ? "init()'s execve stub" : "kernel_execve's",
-                regs, k.profile.has(kstack.profile.Feature.TASK_UNION) ? "esp0" : "sp0", expect)));
+                regs, k.profile.has(kstack.profile.Feature.TASK_UNION)
+                    || k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "esp0" : "sp0", expect)));
       } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));

@@ -53,17 +53,8 @@ final class I386Entry26 {
           x.set("gs", x.pop());
           x.setSp(x.sp() + 4);
         })
-        .step("irq_return: INTERRUPT_RETURN (iret)", x -> I386Entry.iret(k, x))
-        .globalLabel("work_pending")
-        .branchIf("restore_all", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig (no signals "
-            + "are modelled)", x -> !k.needResched(k.current(x)))
-        .globalLabel("work_resched")
-        .call("call schedule", "schedule", null)
-        .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
-            x -> k.arch.irqDisable(x))
-        .branchIf("work_resched", "andl $_TIF_WORK_MASK, %ecx; jz restore_all; "
-            + "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched", x -> k.needResched(k.current(x)))
-        .jump("restore_all", "jmp restore_all");
+        .step("irq_return: INTERRUPT_RETURN (iret)", x -> I386Entry.iret(k, x));
+    workPending(k, b, "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx");
     k.add(b.build());
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
@@ -93,6 +84,13 @@ final class I386Entry26 {
         .step("ud2 (do_exit never returns)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
+    buildKernelExecve(k);
+  }
+
+  /**
+   * kernel_execve (sys_i386_32.c@2.6.32:216-223).
+   */
+  private static void buildKernelExecve(Kernel k) {
     k.add(k.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params("filename", "argv", "envp")
         .step("asm: push %ebx; movl filename, %ebx; eax = __NR_execve; ecx = argv; edx = envp", x -> {
           x.push(x.reg("ebx"));
@@ -106,6 +104,23 @@ final class I386Entry26 {
             x -> k.arch.syscallInstruction(x))
         .step("pop %ebx (reached only if the exec failed)", x -> x.set("ebx", x.pop()))
         .ret("return __res", x -> x.retval()).build());
+  }
+
+  /**
+   * work_pending and work_resched, the same loop in 2.6.11 and 2.6.32 (entry.S@2.6.11:265-283;
+   * entry_32.S@2.6.32): schedule while TIF_NEED_RESCHED, then restore_all; reload names the
+   * generation's interrupts-off-and-reread step.
+   */
+  static RoutineBuilder workPending(Kernel k, RoutineBuilder b, String reload) {
+    return b.globalLabel("work_pending")
+        .branchIf("restore_all", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig (no signals "
+            + "are modelled)", x -> !k.needResched(k.current(x)))
+        .globalLabel("work_resched")
+        .call("call schedule", "schedule", null)
+        .step(reload, x -> k.arch.irqDisable(x))
+        .branchIf("work_resched", "andl $_TIF_WORK_MASK, %ecx; jz restore_all; "
+            + "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched", x -> k.needResched(k.current(x)))
+        .jump("restore_all", "jmp restore_all");
   }
 
   private static long target(Kernel k, long nr) {

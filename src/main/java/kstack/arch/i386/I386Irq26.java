@@ -38,7 +38,9 @@ final class I386Irq26 {
                 x -> x.push(x.reg("eax"))), false)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
-        .step("jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
+        .step(k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "RESTORE_ALL"
+            : "jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all")
+                + (k.profile.has(kstack.profile.Feature.PT_REGS_60) ? 0 : 4))).build());
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
@@ -82,7 +84,9 @@ final class I386Irq26 {
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
     kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
-    kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
+      kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    }
     buildHandleIrq(k);
     buildSoftirq(k);
   }

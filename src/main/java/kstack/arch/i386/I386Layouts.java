@@ -21,7 +21,8 @@ final class I386Layouts {
       return build24(p, t);
     }
     Map<String, StructLayout> m = new LinkedHashMap<>();
-    StructLayout ptRegs = ptRegs(p, t);
+    boolean regs60 = p.has(Feature.PT_REGS_60);
+    StructLayout ptRegs = regs60 ? ptRegs60(t, "include/asm-i386/ptrace.h@2.6.11:26-42") : ptRegs(p, t);
     m.put("pt_regs", ptRegs);
     boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     StructLayout.Builder ti = StructLayout.builder("thread_info",
@@ -34,8 +35,10 @@ final class I386Layouts {
     if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
       ti.add("cpu", t.u32, "CONFIG_SMP: task_cpu(p) reads this");
     }
-    m.put("thread_info", v26 ? threadInfo26(t) : ti.build());
-    m.put("thread_struct", v26 ? threadStruct26(p, t) : threadStruct(p, t));
+    m.put("thread_info", p.has(Feature.CURRENT_FROM_THREAD_INFO) ? threadInfo2611(t)
+        : v26 ? threadInfo26(t) : ti.build());
+    m.put("thread_struct", regs60 ? threadStruct2611(t)
+        : v26 ? threadStruct26(p, t) : threadStruct(p, t));
     StructLayout.Builder fb = StructLayout.builder("inactive_task_frame",
         "arch/x86/include/asm/switch_to.h@" + p.version() + " (CONFIG_X86_32)");
     if (p.has(Feature.IRQENTRY)) {
@@ -117,19 +120,7 @@ final class I386Layouts {
    */
   static Map<String, StructLayout> build24(Profile p, Types t) {
     Map<String, StructLayout> m = new LinkedHashMap<>();
-    StructLayout.Builder b = StructLayout.builder("pt_regs", "include/asm-i386/ptrace.h@2.4.22:26-42");
-    String[][] f = {
-        {"ebx", "syscall arg 1"}, {"ecx", "arg 2"}, {"edx", "arg 3"}, {"esi", "arg 4"},
-        {"edi", "arg 5"}, {"ebp", "arg 6"}, {"eax", "the syscall number, then the result"},
-        {"xds", ""}, {"xes", ""}, {"orig_eax", "syscall number / irq - 256"},
-        {"eip", "hardware frame: return eip"}, {"xcs", "hardware frame: code segment"},
-        {"eflags", "hardware frame: eflags"},
-        {"esp", "hardware frame: user esp (pushed only on a privilege change)"},
-        {"xss", "hardware frame: user ss (pushed only on a privilege change)"}};
-    for (String[] x : f) {
-      b.add(x[0], t.ulong, x[1]);
-    }
-    m.put("pt_regs", b.build());
+    m.put("pt_regs", ptRegs60(t, "include/asm-i386/ptrace.h@2.4.22:26-42"));
     m.put("thread_struct", StructLayout.builder("thread_struct",
             "include/asm-i386/processor.h@2.4.22:360-379")
         .add("esp0", t.ulong, "the top of the task_union: TSS.esp0 while this task runs")
@@ -146,6 +137,65 @@ final class I386Layouts {
         .build());
     m.put("tss_struct", tss24(t));
     return m;
+  }
+
+  /**
+   * The 15-word pt_regs of 2.4 and 2.6.11 with the e-prefixed registers and x-prefixed segments
+   * (entry.S@2.4.22:24-63; entry.S@2.6.11:54-68): no fs, no gs.
+   */
+  static StructLayout ptRegs60(Types t, String source) {
+    StructLayout.Builder b = StructLayout.builder("pt_regs", source);
+    String[][] f = {
+        {"ebx", "syscall arg 1"}, {"ecx", "arg 2"}, {"edx", "arg 3"}, {"esi", "arg 4"},
+        {"edi", "arg 5"}, {"ebp", "arg 6"}, {"eax", "the syscall number, then the result"},
+        {"xds", ""}, {"xes", ""}, {"orig_eax", "syscall number / irq - 256"},
+        {"eip", "hardware frame: return eip"}, {"xcs", "hardware frame: code segment"},
+        {"eflags", "hardware frame: eflags"},
+        {"esp", "hardware frame: user esp (pushed only on a privilege change)"},
+        {"xss", "hardware frame: user ss (pushed only on a privilege change)"}};
+    for (String[] x : f) {
+      b.add(x[0], t.ulong, x[1]);
+    }
+    return b.build();
+  }
+
+  /**
+   * The 2.6.11 i386 thread_info, 52 bytes at the base of the stack: 2.6.32's without
+   * sysenter_return and uaccess_err (include/asm-i386/thread_info.h@2.6.11:28-47; research §2.1).
+   */
+  static StructLayout threadInfo2611(Types t) {
+    return threadInfoHead(StructLayout.builder("thread_info",
+            "include/asm-i386/thread_info.h@2.6.11:28-47"), t)
+        .add("restart_block", t.array(t.u32, 5), "struct restart_block: fn, arg0..arg3")
+        .add("previous_esp", t.ulong, "irq_ctx only: the esp of the interrupted context")
+        .build();
+  }
+
+  /** task .. addr_limit: the first seven members, the same in 2.6.11 and 2.6.32. */
+  private static StructLayout.Builder threadInfoHead(StructLayout.Builder b, Types t) {
+    return b.add("task", t.ptrTo("task_struct"), "main task structure: current_thread_info()->task")
+        .add("exec_domain", t.voidp)
+        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
+        .add("status", t.ulong, "thread-synchronous flags")
+        .add("cpu", t.u32, "current CPU")
+        .add("preempt_count", t.s32, "0 => preemptable, <0 => BUG")
+        .add("addr_limit", t.ulong, "mm_segment_t: thread address space");
+  }
+
+  /**
+   * The 2.6.11 thread_struct head (include/asm-i386/processor.h@2.6.11:423-447): tls_array, esp0,
+   * sysenter_cs, eip (where switch_to resumes), esp (saved by switch_to), fs, gs, debugreg.
+   */
+  static StructLayout threadStruct2611(Types t) {
+    return StructLayout.builder("thread_struct", "include/asm-i386/processor.h@2.6.11:423-447")
+        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
+        .add("esp0", t.ulong, "ring-0 stack top: load_esp0 puts it in TSS.esp0")
+        .add("sysenter_cs", t.ulong)
+        .add("eip", t.ulong, "where switch_to resumes this task: label 1 in schedule, or ret_from_fork")
+        .add("esp", t.ulong, "kernel esp saved by switch_to ([ebp][eflags] above it)")
+        .add("fs", t.ulong).add("gs", t.ulong)
+        .add("debugreg", t.array(t.ulong, 8), "%db0-7")
+        .build();
   }
 
   /**
@@ -177,14 +227,8 @@ final class I386Layouts {
    * (arch/x86/include/asm/thread_info.h@2.6.32:24-44; offsets re-computed with gcc -m32, research §3.1).
    */
   static StructLayout threadInfo26(Types t) {
-    return StructLayout.builder("thread_info", "arch/x86/include/asm/thread_info.h@2.6.32:24-44")
-        .add("task", t.ptrTo("task_struct"), "main task structure: current_thread_info()->task")
-        .add("exec_domain", t.voidp)
-        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
-        .add("status", t.ulong, "thread-synchronous flags")
-        .add("cpu", t.u32, "current CPU")
-        .add("preempt_count", t.s32, "0 => preemptable, <0 => BUG")
-        .add("addr_limit", t.ulong, "mm_segment_t: thread address space")
+    return threadInfoHead(StructLayout.builder("thread_info",
+            "arch/x86/include/asm/thread_info.h@2.6.32:24-44"), t)
         .add("restart_block", t.array(t.u32, 8), "struct restart_block")
         .add("sysenter_return", t.voidp)
         .add("previous_esp", t.ulong, "irq_ctx only: the esp of the interrupted context")

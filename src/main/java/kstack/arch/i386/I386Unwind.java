@@ -106,7 +106,10 @@ final class I386Unwind {
         }
       }
     } else if (oldSwitch() && neverRun(task)) {
-      out.add(frame(k.symbol("ret_from_fork"), "task", 0, "not yet run: its first switch_to will "
+      out.add(frame(k.symbol("ret_from_fork"), "task", 0, arch.v24() || arch.v2611()
+          ? "not yet run: its first switch_to will push thread.eip = ret_from_fork above "
+              + "thread.esp = its pt_regs"
+          : "not yet run: its first switch_to will "
           + "push thread.ip = ret_from_fork above thread.sp = its pt_regs"));
       userPart(task, ptRegs, out);
       return out;
@@ -118,6 +121,7 @@ final class I386Unwind {
       long pc = k.taskRead(task, "thread.ip");
       out.add(frame(pc, "task", sp, String.format(arch.v24()
           ? "switched out: thread.esp 0x%x (saved ebp, edi, esi), thread.eip"
+          : arch.v2611() ? "switched out: thread.esp 0x%x (saved ebp, eflags), thread.eip"
           : "switched out: thread.sp 0x%x (saved ebp, eflags), thread.ip", sp)));
     } else {
       long sp = k.threadSp(task);

@@ -28,7 +28,7 @@ public final class X86Irq {
    */
   public static int localTimerVector(kstack.profile.Profile p) {
     return switch (p.kernel()) {
-      case "2.6" -> 0xef;
+      case "2.6", "2.6.11" -> 0xef; // 2.6.11: include/asm-i386/mach-default/irq_vectors.h@2.6.11:58
       case "4.16" -> 0xed;
       default -> 0xec;
     };
@@ -174,6 +174,9 @@ public final class X86Irq {
             x -> new long[] {x.local("vector"), x.local("regs")})
         .call("irq_exit()", "irq_exit", null)
         .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
+    if (k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
+      return; // 2.6.11's is kstack.kernel.Timer2611's
+    }
     k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
         .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
         .call("irq_enter()", "irq_enter", null)

@@ -53,19 +53,31 @@ public final class X86Process {
    * halt in pm_idle (= default_idle) until need_resched, then schedule().
    */
   public static void buildCpuIdle26(Kernel k, String src, String inner) {
+    buildCpuIdle(k, src, "current_thread_info()->status |= TS_POLLING; boot_init_stack_canary()",
+        "while (1) { tick_nohz_stop_sched_tick(1)", inner,
+        "  tick_nohz_restart_sched_tick(); preempt_enable_no_resched()", "  preempt_disable()");
+  }
+
+  /**
+   * The 2.6 cpu_idle loop in a generation's words: prologue, the loop head, the inner loop's work
+   * before pm_idle, and what comes around schedule() (2.6.11 has no tick_nohz and no preemption
+   * bookkeeping there: process.c@2.6.11:146-168).
+   */
+  public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
+      String inner, String beforeSchedule, String afterSchedule) {
     k.add(k.c("cpu_idle", src).params()
-        .step("current_thread_info()->status |= TS_POLLING; boot_init_stack_canary()", x -> { })
+        .step(prologue, x -> { })
         .label("loop")
-        .step("while (1) { tick_nohz_stop_sched_tick(1)", x -> { })
+        .step(loopHead, x -> { })
         .label("check")
         .branchIf("resched", "  while (!need_resched()) { " + inner,
             x -> k.needResched(k.current(x)))
         .call("    pm_idle() = default_idle()", "default_idle", null)
         .jump("check", "  }")
         .label("resched")
-        .step("  tick_nohz_restart_sched_tick(); preempt_enable_no_resched()", x -> { })
+        .step(beforeSchedule, x -> { })
         .call("  schedule()", "schedule", null)
-        .step("  preempt_disable()", x -> { })
+        .step(afterSchedule, x -> { })
         .jump("loop", "}").build());
     buildDefaultIdle(k);
   }

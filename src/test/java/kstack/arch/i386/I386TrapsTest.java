@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class I386TrapsTest {
   static List<Profile> i386() {
-    return Profiles.of("i386").stream().filter(p -> !p.has(Feature.TASK_UNION)).toList();
+    return Profiles.of("i386").stream().filter(p -> !p.has(Feature.TASK_UNION))
+        .filter(p -> !p.has(Feature.PT_REGS_60)).toList(); // 2.6.11's debug/machine_check: not yet
   }
 
   private static long reg(Machine m, long regs, String f) {

@@ -1,0 +1,79 @@
+package kstack.arch.i386;
+
+import kstack.kernel.Kernel;
+
+/**
+ * Boot on i386 at 2.6.11 (docs/research/i386-and-2.x.md §2.1): head.S's startup_32 loads esp from
+ * stack_start (the top of init_thread_union), clears EFLAGS, reloads the segments (ds/es =
+ * __USER_DS, fs = gs = 0: no per-CPU segment yet) and calls start_kernel itself, so the return
+ * address L6 is the first word on the stack; trap_init's cpu_init loads TSS.esp0 from
+ * init_task's thread.esp0, which INIT_THREAD leaves 0. One CPU (Machine.checkCpus says why).
+ */
+final class I386Boot2611 {
+  private I386Boot2611() {}
+
+  static final String HEAD = "arch/i386/kernel/head.S";
+
+  /**
+   * INIT_THREAD (processor.h@2.6.11:449-453): only sysenter_cs among the modelled members, esp0
+   * stays 0; INIT_THREAD_INFO (thread_info.h@2.6.11:70-81): preempt_count 1, addr_limit KERNEL_DS.
+   */
+  static void initThread(Kernel k, long initTask) {
+    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    long ti = k.symbol("init_thread_union");
+    k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 1);
+  }
+
+  /** ENTRY(stack_start): .long init_thread_union + THREAD_SIZE; .long __BOOT_DS (head.S@2.6.11:425-427). */
+  static void linkData(Kernel k, kstack.image.Linker l) {
+    long stack = l.object("stack_start", k.t.array(k.t.ulong, 2), 4);
+    k.deferInit(() -> {
+      k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize);
+      k.writePtr(stack + 4, 0x18); // __BOOT_DS
+    });
+  }
+
+  static void build(Kernel k) {
+    k.add(I386Boot26.lssStackStart(k, k.asm("startup_32", HEAD + "@2.6.11:57-327")
+        .step("cld; lgdt boot_gdt_descr; clear BSS; build the early page tables; enable paging "
+            + "(not modelled)", x -> { }),
+        "lss stack_start, %esp: esp = init_thread_union + THREAD_SIZE, the very top "
+            + "(head.S@2.6.11:194,425-427)")
+        .step("setup_idt; checkCPUtype; lgdt cpu_gdt_descr; lidt idt_descr; ss = __KERNEL_DS; "
+            + "ds = es = __USER_DS; xorl %eax, %eax; fs = gs = 0; lldt %ax; cld", x -> {
+              x.set("ss", I386.KERNEL_DS);
+              x.set("ds", I386.USER_DS);
+              x.set("es", I386.USER_DS);
+              x.set("fs", 0);
+              x.set("gs", 0);
+              // 2.6.11 reaches per-CPU data through __per_cpu_offset[smp_processor_id()], not a
+              // segment; the simulator keeps that offset in its hidden fs_base register
+              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+            })
+        .call("call start_kernel (the boot CPU; head.S@2.6.11:327)", "start_kernel", null)
+        .label("L6")
+        .step("L6: jmp L6 (start_kernel never returns)", x -> x.jumpTo(
+            x.routine().address(x.routine().label("L6")))).build());
+    k.add(k.c("trap_init", "arch/i386/kernel/traps.c@2.6.11:995-1037").params()
+        .step("set_trap_gate()s for the exceptions; set_system_gate(SYSCALL_VECTOR, &system_call): "
+            + "int $0x80 is allowed from ring 3", x -> { })
+        .call("cpu_init()", "cpu_init", null)
+        .retVoid().build());
+    k.add(k.c("cpu_init", "arch/i386/kernel/cpu/common.c@2.6.11:609").params()
+        .step("load_idt(&idt_descr); current->active_mm = &init_mm; enter_lazy_tlb()", x -> { })
+        .step("load_esp0(t, thread): TSS.esp0 = current->thread.esp0 (0 for init_task: INIT_THREAD "
+            + "does not set it); set_tss_desc(cpu, t); load_TR_desc()", x -> {
+              long tss = I386Entry.fs(k, x, "init_tss");
+              x.set("tr_base", tss);
+              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
+                  k.taskRead(k.current(x), "thread.esp0"));
+            })
+        .retVoid().build());
+    k.add(k.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()
+        .step("init_ISA_irqs(); set_intr_gate(vector, interrupt[i]) for the external vectors",
+            x -> { })
+        .call("irq_ctx_init(smp_processor_id())", "irq_ctx_init", x -> new long[] {x.cpu().id()})
+        .retVoid().build());
+  }
+}

@@ -1,0 +1,171 @@
+package kstack.arch.i386;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+
+/**
+ * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.6.11 (docs/research/i386-and-2.x.md
+ * §2.4-2.6): the same switch and fork mechanisms as 2.6.32 (I386Process26) under 2.6.11's names and
+ * effects: thread.esp/eip/esp0, __switch_to with load_esp0 and no current to update (current is
+ * current_thread_info()->task), copy_thread at top - 60, kernel_thread's pt_regs without fs/gs,
+ * kernel_thread_helper, and sys_fork/sys_clone/sys_execve taking pt_regs by value.
+ *
+ * <p>The model builds 2.6.11 with CONFIG_REGPARM=y (arch/i386/Makefile@2.6.11:58; Kconfig:878-881,
+ * an experimental option, off by default): C functions take three arguments in eax, edx, ecx, as
+ * on 2.6.32, so FASTCALL and the rest share one convention here.
+ */
+final class I386Process2611 {
+  private I386Process2611() {}
+
+  static final String SRC = "arch/i386/kernel/process.c";
+  static final int PT_REGS = 60;
+
+  /** The switch_to macro (include/asm-i386/system.h@2.6.11:15-31) as steps of schedule(). */
+  static void inlineSwitch(Kernel k, RoutineBuilder b) {
+    b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next; pushfl; pushl %ebp",
+            x -> {
+              x.set("eax", x.local("prev"));
+              x.set("edx", x.local("next"));
+              x.push(x.reg("eflags"));
+              x.push(x.fp());
+            })
+        .step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
+            + "with it the next current_thread_info()->task", x -> {
+              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
+              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
+            })
+        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
+          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(
+              I386Process26.RESUME)));
+          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
+          x.jumpTo(k.symbol("__switch_to"));
+        })
+        .label(I386Process26.RESUME)
+        .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
+          x.setFp(x.pop());
+          x.set("eflags", x.pop());
+        });
+  }
+
+  static void build(Kernel k) {
+    k.add(k.c("__switch_to", SRC + "@2.6.11:574-627").params("prev_p", "next_p")
+        .step("tss = &per_cpu(init_tss, smp_processor_id()); __unlazy_fpu(prev_p)", x -> { })
+        .step("load_esp0(tss, next): tss->esp0 = next->esp0 (ss1 and MSR_IA32_SYSENTER_CS only "
+            + "if next->sysenter_cs differs), where int $0x80 and interrupts from user mode will "
+            + "land", x -> x.write(I386Entry.fs(k, x, "init_tss")
+                + k.offPath("tss_struct", "x86_tss.sp0"), k.taskRead(x.local("next_p"), "thread.esp0")))
+        .step("load_TLS(next, cpu); savesegment(fs, prev->fs), (gs, prev->gs); reload next's fs "
+            + "and gs only if one of the four is non-zero (none is here)", x -> { })
+        .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
+            + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.local("prev_p"))
+        .build());
+    k.add(k.c("copy_thread", SRC + "@2.6.11:382-398").params("clone_flags", "esp", "unused", "p",
+            "regs").locals("childregs")
+        .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
+            + "the very top of p's stack, no padding",
+            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
+        .step("*childregs = *regs; childregs->eax = 0; childregs->esp = esp", x -> {
+          long r = x.local("childregs");
+          k.mem.copy(r, x.local("regs"), PT_REGS);
+          x.write(r + k.off("pt_regs", "eax"), 0);
+          x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
+        })
+        .step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
+            + "p->thread.eip = ret_from_fork", x -> {
+              long p = x.local("p");
+              k.taskWrite(p, "thread.esp", x.local("childregs"));
+              k.taskWrite(p, "thread.esp0", x.local("childregs") + PT_REGS);
+              k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
+            })
+        .ret("savesegment(fs, p->thread.fs); savesegment(gs, p->thread.gs); return 0 (no io "
+            + "bitmap, no CLONE_SETTLS)", x -> 0).build());
+    buildKernelThread(k);
+    buildSyscalls(k);
+    kstack.arch.x86_64.X86Process.buildCpuIdle(k, SRC + "@2.6.11:146-168",
+        "cpu = _smp_processor_id()", "while (1) {", "cpu_clear(cpu, cpu_idle_map); rmb(); idle = "
+            + "pm_idle, or default_idle; irq_stat[cpu].idle_timestamp = jiffies",
+        "  (need_resched: out of the inner loop)", "  (back from schedule: loop again)");
+  }
+
+  /** kernel_thread and kernel_thread_helper (process.c@2.6.11:280-315). */
+  private static void buildKernelThread(Kernel k) {
+    k.add(k.c("kernel_thread", SRC + "@2.6.11:297-315").params("fn", "arg", "flags")
+        .localArea("regs", PT_REGS)
+        .step("struct pt_regs regs (on this stack); memset(&regs, 0, sizeof(regs)); regs.ebx = fn; "
+            + "regs.edx = arg; regs.xds = regs.xes = __USER_DS; regs.orig_eax = -1; regs.eip = "
+            + "kernel_thread_helper; regs.xcs = __KERNEL_CS; regs.eflags = X86_EFLAGS_IF | "
+            + "X86_EFLAGS_SF | X86_EFLAGS_PF | 0x2", x -> {
+              long r = x.localAddress("regs");
+              k.mem.zero(r, PT_REGS);
+              put(k, x, r, "ebx", x.local("fn"));
+              put(k, x, r, "edx", x.local("arg"));
+              put(k, x, r, "xds", I386.USER_DS);
+              put(k, x, r, "xes", I386.USER_DS);
+              put(k, x, r, "orig_eax", -1);
+              put(k, x, r, "eip", k.symbol("kernel_thread_helper"));
+              put(k, x, r, "xcs", I386.KERNEL_CS);
+              put(k, x, r, "eflags", 0x286);
+            })
+        .call("return do_fork(flags | CLONE_VM | CLONE_UNTRACED, 0, &regs, 0, NULL, NULL)", "do_fork",
+            x -> new long[] {x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, 0,
+                x.localAddress("regs"), 0, 0, 0})
+        .ret("return pid", Exec::retval).build());
+    k.add(k.asm("kernel_thread_helper", SRC + "@2.6.11:284-292")
+        .step("movl %edx, %eax; pushl %edx: arg in eax and on the stack", x -> {
+          x.set("eax", x.reg("edx"));
+          x.push(x.reg("edx"));
+        })
+        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), x -> new long[] {x.reg("edx")}, null)
+        .step("pushl %eax", x -> x.push(x.reg("eax")))
+        .call("call do_exit(the function's result)", "do_exit", x -> new long[] {x.reg("eax")})
+        .step("(do_exit never returns; 2.6.11 has no ud2 here)", x -> {
+          throw new IllegalStateException("do_exit returned");
+        }).build());
+  }
+
+  private static long reg(Kernel k, Exec x, String field) {
+    return x.read(I386Process24.byValueRegs(x) + k.off("pt_regs", field));
+  }
+
+  /**
+   * sys_fork, sys_clone, sys_execve (process.c@2.6.11:629-690): asmlinkage, pt_regs by value, so
+   * system_call's frame is their argument and sys_call_table points at them directly (no ptregs_
+   * stubs before 2.6.26).
+   */
+  private static void buildSyscalls(Kernel k) {
+    k.add(k.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
+        .call("return do_fork(SIGCHLD, regs.esp, &regs, 0, NULL, NULL): regs is the frame "
+            + "system_call saved", "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"),
+                I386Process24.byValueRegs(x), 0, 0, 0})
+        .ret("return pid", Exec::retval).build());
+    k.add(k.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals("newsp")
+        .step("clone_flags = regs.ebx; newsp = regs.ecx; parent_tidptr = regs.edx; child_tidptr = "
+            + "regs.edi; if (!newsp) newsp = regs.esp", x -> {
+              long sp = reg(k, x, "ecx");
+              x.setLocal("newsp", sp != 0 ? sp : reg(k, x, "esp"));
+            })
+        .call("return do_fork(clone_flags, newsp, &regs, 0, parent_tidptr, child_tidptr)",
+            "do_fork", x -> new long[] {reg(k, x, "ebx"), x.local("newsp"),
+                I386Process24.byValueRegs(x), 0, reg(k, x, "edx"), reg(k, x, "edi")})
+        .ret("return pid", Exec::retval).build());
+    k.add(k.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
+        .locals("filename", "error")
+        .step("filename = getname((char __user *) regs.ebx)",
+            x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
+        .callInto("error", "error = do_execve(filename, (char __user * __user *) regs.ecx, "
+            + "(char __user * __user *) regs.edx, &regs)", "do_execve", x -> new long[] {
+                x.local("filename"), reg(k, x, "ecx"), reg(k, x, "edx"),
+                I386Process24.byValueRegs(x)})
+        .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET) (never "
+            + "return through sysexit) }; putname(filename); return error", x -> x.local("error"))
+        .build());
+    for (String n : new String[] {"fork", "clone", "execve"}) {
+      k.sysCallTable.put(k.arch.syscallNumbers().get(n), "sys_" + n);
+    }
+  }
+
+  private static void put(Kernel k, Exec x, long regs, String field, long v) {
+    x.write(regs + k.off("pt_regs", field), v);
+  }
+}

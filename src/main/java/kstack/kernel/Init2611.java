@@ -1,0 +1,71 @@
+package kstack.kernel;
+
+/**
+ * init/main.c at 2.6.11 (Feature.KTHREAD_HELPER_WQ; research §2.6): rest_init forks pid 1 with
+ * the arch's kernel_thread and becomes the idle loop; there is no kthreadd. init() runs
+ * do_pre_smp_initcalls, whose spawn_ksoftirqd makes pid 2 (ksoftirqd/0) through kthread_create
+ * before any workqueue exists, then do_basic_setup makes the events, khelper and kthread
+ * workqueues, each with its worker thread (pids 3-5), and init reaches user space through the
+ * execve stub's int $0x80. Of do_basic_setup's work and the initcalls only these are modelled:
+ * a real boot goes on to start pdflush, kswapd0, aio/0, kblockd/0 and more at later initcall
+ * levels.
+ */
+final class Init2611 {
+  private Init2611() {}
+
+  static final String SRC = "init/main.c@2.6.11";
+
+  static void build(Kernel k) {
+    k.add(k.c("rest_init", SRC + ":371-379").params()
+        .call("kernel_thread(init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
+            x -> new long[] {k.symbol("init"), 0, Kernel.CLONE_FS | 0x800})
+        .step("numa_default_policy(); unlock_kernel(); preempt_enable_no_resched()", x -> { })
+        .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
+        .retVoid().build());
+    k.add(k.c("init", SRC + ":625-693").params("unused")
+        .step("lock_kernel(); set_cpus_allowed(current, CPU_MASK_ALL); child_reaper = current; "
+            + "smp_prepare_cpus(max_cpus)", x -> { })
+        .call("do_pre_smp_initcalls()", "do_pre_smp_initcalls", null)
+        .step("fixup_cpu_present_map(); smp_init() (one CPU: nothing); sched_init_smp(); "
+            + "populate_rootfs()", x -> { })
+        .call("do_basic_setup()", "do_basic_setup", null)
+        .step("prepare_namespace(); free_initmem(); unlock_kernel(); system_state = "
+            + "SYSTEM_RUNNING; numa_default_policy()", x -> { })
+        .step("sys_open(\"/dev/console\", O_RDWR, 0); sys_dup(0) twice: fds 0, 1, 2; "
+            + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
+            x -> InitMain.openConsole(k, x))
+        .call("run_init_process(\"/sbin/init\")", "run_init_process",
+            x -> new long[] {k.symbol("init_filename")})
+        .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
+            "Kernel panic - not syncing: No init found."))
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("do_pre_smp_initcalls", SRC + ":590-599").params()
+        .step("migration_init() (CONFIG_SMP only: not in this one-CPU profile)", x -> { })
+        .call("spawn_ksoftirqd()", "spawn_ksoftirqd", null)
+        .retVoid().build());
+    k.add(k.c("do_basic_setup", SRC + ":572-588").params()
+        .call("init_workqueues(): events/0", "init_workqueues", null)
+        .call("usermodehelper_init(): khelper", "usermodehelper_init", null)
+        .step("key_init(); driver_init(); sysctl_init(); sock_init()", x -> { })
+        .call("do_initcalls()", "do_initcalls", null)
+        .retVoid().build());
+    k.add(k.c("do_initcalls", SRC + ":536-570").params()
+        .call("for each initcall: ... core_initcall(helper_init) (kthread.c@2.6.11:201): the "
+            + "kthread helper workqueue; the other initcalls are not modelled", "helper_init", null)
+        .step("flush_scheduled_work()", x -> { })
+        .retVoid().build());
+    k.add(k.c("run_init_process", SRC + ":601-605").params("init_filename")
+        .step("argv_init[0] = init_filename; execve(init_filename, argv_init, envp_init): the "
+            + "static inline _syscall3 stub (include/asm-i386/unistd.h@2.6.11:416,435), inlined: "
+            + "eax = __NR_execve; ebx = init_filename; ecx = argv_init; edx = envp_init", x -> {
+              x.set("ebx", x.local("init_filename"));
+              x.set("eax", k.arch.syscallNumbers().get("execve"));
+              x.set("ecx", 0);
+              x.set("edx", 0);
+            })
+        .step("int $0x80: a system call from kernel mode. The CPU stays on this stack and pushes "
+            + "only eflags, cs, eip, so system_call builds a pt_regs in the middle of it",
+            x -> k.arch.syscallInstruction(x))
+        .retVoid().build());
+  }
+}

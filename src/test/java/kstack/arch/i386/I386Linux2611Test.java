@@ -1,0 +1,157 @@
+package kstack.arch.i386;
+
+import static kstack.TestMachines.eval;
+import static kstack.TestMachines.functions;
+import static kstack.TestMachines.spawned;
+import static kstack.TestMachines.word;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kstack.machine.Frame;
+import kstack.machine.Machine;
+import kstack.machine.Outcome;
+import kstack.profile.Profile;
+import kstack.profile.Profiles;
+import org.junit.jupiter.api.Test;
+
+/**
+ * i386 at 2.6.11, the seed articles' generation: thread_info at the stack base and current =
+ * current_thread_info()->task (docs/research/i386-and-2.x.md §2).
+ */
+class I386Linux2611Test {
+  private static final Profile P = Profiles.i386_2_6_11();
+
+  @Test
+  void kernel2611SelectsThisProfileAndKernel26StillThe2632One() {
+    assertThat(Profiles.find("i386", "2.6.11").orElseThrow().version()).isEqualTo("2.6.11");
+    assertThat(Profiles.find("i386", "2.6").orElseThrow().version()).isEqualTo("2.6.32");
+  }
+
+  @Test
+  void ptRegsAre60BytesAtTheVeryTopOfAn8KStack() {
+    Machine m = spawned(P);
+    long task = m.current();
+    assertThat(m.struct("pt_regs").size()).isEqualTo(60);
+    assertThat(m.kernel().threadSize).isEqualTo(8192);
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + 8192 - 60);
+    assertThat(m.kernel().taskRead(task, "thread.esp0")).isEqualTo(m.kernel().stack(task) + 8192);
+    assertThat(m.struct("pt_regs").has("fs")).as("no fs/gs in 2.6.11's pt_regs").isFalse();
+  }
+
+  @Test
+  void currentIsTheTaskOfTheThreadInfoAtTheMaskedStackPointer() {
+    Machine m = spawned(P);
+    long task = m.current();
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    long ti = m.cpu(0).get("esp") & -8192L;
+    assertThat(eval(m, "(unsigned long)current_thread_info()")).isEqualTo(ti);
+    assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
+    assertThat(word(m, ti)).as("(esp & ~8191)->task").isEqualTo(task);
+    assertThat(m.symbols().get("current_task")).as("no per-CPU current_task").isNull();
+  }
+
+  @Test
+  void threadInfoIs52BytesWithNoMagicAfterIt() {
+    Machine m = spawned(P);
+    long task = m.current();
+    assertThat(m.struct("thread_info").size()).isEqualTo(52);
+    assertThat(m.struct("task_struct").has("thread_info")).as("task->thread_info").isTrue();
+    assertThat(m.struct("task_struct").has("stack")).isFalse();
+    assertThat(m.kernel().taskRead(task, "thread_info")).isEqualTo(m.kernel().stack(task));
+    assertThat(m.arch().constants(P)).doesNotContainKey("STACK_END_MAGIC");
+    assertThat(word(m, m.kernel().stack(task) + 52)).as("no magic above thread_info")
+        .isNotEqualTo(kstack.kernel.Kernel.STACK_END_MAGIC);
+  }
+
+  @Test
+  void aForkedChildGetsACopyOfThePtRegsWithEaxZero() {
+    Machine m = spawned(P);
+    int parent = m.kernel().pid(m.current());
+    m.addBreakpoint("copy_thread");
+    m.syscall("fork", List.of());
+    assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
+        "sys_fork", "syscall_call", "main");
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    var ps = m.ps();
+    long child = ps.get(ps.size() - 1).task();
+    assertThat(m.kernel().pid(child)).isGreaterThan(parent);
+    long regs = m.taskPtRegs(child);
+    assertThat(regs).isEqualTo(m.kernel().stack(child) + 8192 - 60);
+    assertThat(word(m, regs + m.struct("pt_regs").offset("eax"))).as("childregs->eax").isZero();
+    assertThat(word(m, regs + m.struct("pt_regs").offset("eip")))
+        .isEqualTo(word(m, m.taskPtRegs(m.findTaskByVpid(parent)) + m.struct("pt_regs").offset("eip")));
+  }
+
+  @Test
+  void aSystemCallRunsBelowSystemCallWithPtRegsAsItsArguments() {
+    Machine m = spawned(P);
+    m.addBreakpoint("sys_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("xy")));
+    long regs = m.taskPtRegs(m.current());
+    assertThat(m.cpu(0).get("esp")).as("return address right below pt_regs->ebx").isEqualTo(regs - 4);
+    assertThat(functions(m, null)).containsSubsequence("sys_write", "syscall_call", "main");
+  }
+
+  @Test
+  void thereIsNoKthreaddAndKthreadCreateGoesThroughTheHelperWorkqueue() {
+    Machine m = Machine.create(P, 1);
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.symbols().get("kthreadd")).isNull();
+    assertThat(m.kernel().comm(m.findTaskByVpid(2))).isEqualTo("ksoftirqd/0");
+    assertThat(m.kernel().comm(m.findTaskByVpid(5))).isEqualTo("kthread");
+    m.addBreakpoint("dup_task_struct");
+    assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.kernel().pid(m.current())).as("the helper workqueue's thread forks it").isEqualTo(5);
+    assertThat(functions(m, null)).containsSubsequence("dup_task_struct", "do_fork",
+        "kernel_thread", "keventd_create_kthread", "run_workqueue", "worker_thread", "kthread",
+        "kernel_thread_helper");
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    long t = m.findTaskByVpid(6);
+    assertThat(m.kernel().comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(5));
+  }
+
+  @Test
+  void nanosleepIsWokenByProcessTimeoutFromTheTimerSoftirq() {
+    Machine m = spawned(P);
+    int sh = m.kernel().pid(m.current());
+    m.syscall("nanosleep", List.of(Machine.Arg.of(1000000)));
+    assertThat(functions(m, sh)).containsSubsequence("schedule", "schedule_timeout",
+        "sys_nanosleep", "syscall_call");
+    m.addBreakpoint("process_timeout");
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("process_timeout", "run_timer_softirq",
+        "do_softirq", "irq_exit", "smp_apic_timer_interrupt", "apic_timer_interrupt");
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
+    assertThat(m.symbols().get("hrtimer_interrupt")).isNull();
+  }
+
+  @Test
+  void aDeepRecursionClobbersThreadInfoSoCurrentIsLostAndBtVReportsIt() {
+    Machine m = spawned(P);
+    long task = m.current();
+    assertThat(m.recurse(32).stop()).isEqualTo(Outcome.Stop.PANIC);
+    assertThat(word(m, m.kernel().stack(task))).as("thread_info->task").isNotEqualTo(task);
+    var r = new kstack.lang.Session(m).execute(kstack.lang.Source.commandLine(1, "bt -v"));
+    assertThat(String.join("\n", r.text())).contains("thread_info overwritten")
+        .doesNotContain("STACK_END_MAGIC overwritten");
+  }
+
+  @Test
+  void with4kStacksAnInterruptCopiesTheTaskIntoTheHardirqThreadInfo() {
+    Machine m = spawned(P.withConfig("4KSTACKS", true));
+    assertThat(m.kernel().threadSize).isEqualTo(4096);
+    m.addBreakpoint("kstack_demo_interrupt");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    List<Frame> bt = m.backtrace(null);
+    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
+    assertThat(word(m, ctx)).as("irqctx->tinfo.task").isEqualTo(m.current());
+    assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
+  }
+}

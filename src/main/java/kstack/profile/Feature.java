@@ -208,14 +208,32 @@ public enum Feature {
       + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
   /**
    * 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
-   * on-stack timer_list and process_timeout wakes it from the timer softirq; the local APIC
-   * tick calls update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,1042-1113,
-   * 1159-1190; arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
+   * on-stack timer_list and process_timeout wakes it from the timer softirq; the tick calls
+   * update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,
+   * 1159-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
    */
-  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,1042-1113,1159-1190; "
-      + "arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5",
+  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,1159-1190; "
+      + "include/asm-i386/param.h@2.6.11:5",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
       + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
+  /**
+   * 2.6.11's interrupts: interrupt[i] is the stub for IRQ i at vector FIRST_EXTERNAL_VECTOR + i
+   * (0x20 + i), pushing i - 256; common_interrupt calls the fastcall do_IRQ(regs), which does the
+   * CONFIG_4KSTACKS irq_ctx switch inline and calls __do_IRQ → handle_IRQ_event → the action
+   * (no handle_irq, no flow handlers). The tick is the uniprocessor one: IRQ 0's timer_interrupt
+   * → do_timer_interrupt_hook → do_timer, update_process_times (no local APIC timer entry)
+   * (arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107;
+   * arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29;
+   * kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300;
+   * include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/mach-default/setup.c@2.6.11:74).
+   */
+  IRQ_2611("arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107; "
+      + "arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29; "
+      + "kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300; "
+      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32",
+      "sym:handle_irq,handle_edge_irq,handle_irq_event,handle_irq_event_percpu,"
+      + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
+      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack"),
   /**
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in

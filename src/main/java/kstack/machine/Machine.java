@@ -440,9 +440,7 @@ public final class Machine implements ExecHost {
    */
   public Outcome sysenter(String name, List<Arg> args) {
     if (userVsyscallPc < 0) {
-      throw new IllegalArgumentException(arch.name() + (profile.has(
-          kstack.profile.Feature.PT_REGS_60) ? " 2.6.11: its sysenter_entry (entry.S@2.6.11:"
-              + "196-237) is not modelled yet; use 'syscall' (int $0x80)" : arch.name().equals("i386")
+      throw new IllegalArgumentException(arch.name() + (arch.name().equals("i386")
           ? " " + profile.version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 has only "
               + "int $0x80: 'syscall')"
           : " has no SYSENTER entry in this model (its system calls use "

@@ -235,6 +235,18 @@ public enum Feature {
       + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
       + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack"),
   /**
+   * 2.6.11's SYSENTER: sysenter_entry reads tss->esp0 through SYSENTER_ESP = tss->esp1 (just past
+   * init_tss), does sti before pushing the frame, pushes the constant $SYSENTER_RETURN as eip (no
+   * thread_info->sysenter_return: the vsyscall page is at a fixed address), and leaves by sysexit
+   * straight after the work check; the vsyscall page comes from the sysenter_setup initcall, which
+   * runs enable_sep_cpu (arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@
+   * 2.6.11:24-65; arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41).
+   */
+  SYSENTER_2611("arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@2.6.11:24-65; "
+      + "arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41",
+      "sym:SYSENTER_RETURN,sysenter_entry,sysenter_setup,VDSO32_SYSENTER_RETURN,ia32_sysenter_target,"
+      + "sysenter_after_call,sysenter_exit"),
+  /**
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
    * pipe_wait(inode) and wake readers with __wake_up_sync (no do_sync_read on this path)

@@ -299,6 +299,7 @@ public final class I386 implements Arch {
       I386Irq26.build(k);
       I386Process2611.build(k);
       I386Boot2611.build(k);
+      I386Sysenter.build(k);
       return;
     }
     if (v26) {
@@ -444,8 +445,7 @@ public final class I386 implements Arch {
 
   @Override
   public String vdsoSyscallEntry() {
-    // 2.6.11's sysenter_entry is not modelled yet (docs/design/i386-and-2.x-port.md)
-    return v24 || regs60 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
+    return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
   }
 
   /** 2.6.32: thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */

@@ -300,6 +300,7 @@ public final class I386 implements Arch {
       I386Process2611.build(k);
       I386Boot2611.build(k);
       I386Sysenter.build(k);
+      I386Traps2611.build(k);
       return;
     }
     if (v26) {
@@ -505,8 +506,10 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    // 2.4's set_trap_gate for #DB and #MC (traps.c@2.4.22:967,984) leaves IF as it was
-    boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR);
+    // 2.4's set_trap_gate for #DB and #MC (traps.c@2.4.22:967,984) leaves IF as it was; 2.6.11
+    // makes #DB an interrupt gate and keeps #MC a trap gate (traps.c@2.6.11:1010,1028)
+    boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR)
+        || regs60 && vector == I386Traps.MC_VECTOR;
     return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
         kernelCs, kernelDs, trap);
   }
@@ -595,9 +598,6 @@ public final class I386 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
-    if (regs60) {
-      return -1; // 2.6.11's debug/machine_check entries are not modelled yet (port plan)
-    }
     return switch (name) {
       case "db" -> I386Traps.DB_VECTOR;
       case "mc" -> I386Traps.MC_VECTOR;
@@ -607,7 +607,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return regs60 ? List.of() : List.of("db", "mc");
+    return List.of("db", "mc");
   }
 
   @Override

@@ -69,7 +69,8 @@ final class I386Sysenter {
   }
 
   /**
-   * __kernel_vsyscall: vdso32/sysenter.S@2.6.32.67:30-52 (sysenter, 7 nops, the int $0x80 restart
+   * __kernel_vsyscall: vsyscall-sysenter.S@2.6.11:14-41 (sysenter, the jmp .Lenter_kernel restart
+   * point, SYSENTER_RETURN), vdso32/sysenter.S@2.6.32.67:30-52 (sysenter, 7 nops, the int $0x80 restart
    * point, VDSO32_SYSENTER_RETURN) or entry/vdso/vdso32/system_call.S@4.16.13 and @6.19 (the SEP
    * alternative, int $0x80, int80_landing_pad).
    */
@@ -82,13 +83,22 @@ final class I386Sysenter {
     for (String r : new String[] {"ecx", "edx", "ebp"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
+    if (v2611(k)) {
+      b.label(".Lenter_kernel");
+    }
     b.step(v26 ? "movl %esp, %ebp: the user stack, for the kernel" : "ALTERNATIVE(X86_FEATURE_SEP): "
             + "movl %esp, %ebp: the user stack, for the kernel", x -> x.setFp(x.sp()))
-        .step("sysenter", x -> ((I386) k.arch).sysenter(x))
-        .step("int $0x80 (the way in when the CPU has no SEP; "
-            + (v26 ? "the restart point, " + landingPad(k) + " - 2)" : "regs->ip - 2 from the landing pad)"),
-            x -> k.arch.syscallInstruction(x))
-        .globalLabel(landingPad(k));
+        .step("sysenter", x -> ((I386) k.arch).sysenter(x));
+    if (v2611(k)) {
+      // 2.6.11's restart point re-enters through sysenter; this page exists only on a SEP CPU
+      // (a CPU without SEP gets vsyscall-int80.S instead).  vsyscall-sysenter.S@2.6.11:27-28
+      b.jump(".Lenter_kernel", "jmp .Lenter_kernel (the restart point, SYSENTER_RETURN - 2)");
+    } else {
+      b.step("int $0x80 (the way in when the CPU has no SEP; "
+          + (v26 ? "the restart point, " + landingPad(k) + " - 2)" : "regs->ip - 2 from the landing pad)"),
+          x -> k.arch.syscallInstruction(x));
+    }
+    b.globalLabel(landingPad(k));
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }

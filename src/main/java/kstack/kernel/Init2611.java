@@ -51,7 +51,9 @@ final class Init2611 {
         .retVoid().build());
     k.add(k.c("do_initcalls", SRC + ":536-570").params()
         .call("for each initcall: ... core_initcall(helper_init) (kthread.c@2.6.11:201): the "
-            + "kthread helper workqueue; the other initcalls are not modelled", "helper_init", null)
+            + "kthread helper workqueue", "helper_init", null)
+        .call("  __initcall(sysenter_setup) (arch/i386/kernel/sysenter.c@2.6.11:65): the vsyscall "
+            + "page and the SYSENTER MSRs; the other initcalls are not modelled", "sysenter_setup", null)
         .step("flush_scheduled_work()", x -> { })
         .retVoid().build());
     k.add(k.c("run_init_process", SRC + ":601-605").params("init_filename")

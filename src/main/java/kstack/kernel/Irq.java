@@ -81,7 +81,11 @@ final class Irq {
         .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
             x -> new long[] {0})
         .retVoid().build());
-    buildFlow(k);
+    if (k.profile.has(Feature.IRQ_2611)) {
+      buildDemoDevice(k); // 2.6.11's __do_IRQ → handle_IRQ_event calls it (I386Irq2611)
+    } else {
+      buildFlow(k);
+    }
     if (!k.profile.has(Feature.NO_HRTIMERS)) {
       buildHrtimer(k, v6);
     }

@@ -6,13 +6,11 @@ import kstack.exec.RoutineBuilder;
  * Timers at 2.6.11, before hrtimers (Feature.NO_HRTIMERS; research §2.7): nanosleep sleeps in
  * schedule_timeout on an on-stack timer_list whose function is process_timeout (2.4's mechanism,
  * Sched24.buildTimeout and Syscalls24.buildNanosleep, with 2.6.11's timer_list and HZ 1000); the
- * local APIC tick's smp_apic_timer_interrupt calls update_process_times, whose run_local_timers
- * raises TIMER_SOFTIRQ, and irq_exit's do_softirq runs run_timer_softirq → __run_timers →
- * process_timeout → wake_up_process. The tick is the CONFIG_SMP one: smp_local_timer_interrupt
- * calls update_process_times only under CONFIG_SMP (apic.c@2.6.11:1111-1140); a UP 2.6.11 kernel
- * calls it from IRQ 0's timer_interrupt, in do_timer_interrupt_hook after do_timer
- * (include/asm-i386/mach-default/do_timer.h@2.6.11:16-20), which this one-CPU profile does not
- * model.
+ * tick is the uniprocessor one (Feature.IRQ_2611): IRQ 0's timer_interrupt, whose inline
+ * do_timer_interrupt_hook calls do_timer and then, without CONFIG_SMP, update_process_times
+ * (include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/kernel/time.c@2.6.11:221-300);
+ * its run_local_timers raises TIMER_SOFTIRQ, and irq_exit's do_softirq runs run_timer_softirq →
+ * __run_timers → process_timeout → wake_up_process.
  */
 final class Timer2611 {
   private Timer2611() {}
@@ -48,14 +46,20 @@ final class Timer2611 {
               }
             })
         .retVoid().build());
-    k.add(k.c("smp_apic_timer_interrupt", "arch/i386/kernel/apic.c@2.6.11:1161-1190")
-        .params("regs")
-        .step("irq_stat[cpu].apic_timer_irqs++; ack_APIC_irq()", x -> Irq24.tickConsumed(k, x))
-        .call("irq_enter()", "irq_enter", null)
-        .call("smp_local_timer_interrupt(regs) [inline]: profile_tick(); (CONFIG_SMP) "
-            + "update_process_times(user_mode(regs))", "update_process_times",
+    String time = "arch/i386/kernel/time.c@2.6.11";
+    k.add(k.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
+        .step("write_seqlock(&xtime_lock); cur_timer->mark_offset()", x -> Irq24.tickConsumed(k, x))
+        .call("do_timer_interrupt(irq, NULL, regs) [static inline, time.c@2.6.11:221-240]: "
+            + "do_timer_interrupt_hook(regs) [static inline, do_timer.h@2.6.11:16-20]: do_timer(regs)",
+            "do_timer", x -> new long[] {x.local("regs")})
+        .call("  (!CONFIG_SMP) update_process_times(user_mode(regs))", "update_process_times",
             x -> new long[] {k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0})
-        .call("irq_exit(): do_softirq() when one is pending", "irq_exit", null)
+        .step("  using_apic_timer is 0 (no local APIC timer here): smp_local_timer_interrupt(regs) "
+            + "[inline] only profile_tick()s on UP; no RTC update due; write_sequnlock(&xtime_lock)",
+            x -> { })
+        .ret("return IRQ_HANDLED", x -> 1).build());
+    k.add(k.c("do_timer", TIMER + ":920-924").params("regs")
+        .step("jiffies_64++; update_times(): wall time and load average", x -> { })
         .retVoid().build());
   }
 }

@@ -438,11 +438,23 @@ public final class Machine implements ExecHost {
    * A system call through the vDSO's fast entry (i386: __kernel_vsyscall and SYSENTER) instead of
    * the inline trap instruction.
    */
+  /**
+   * "pid N, comm" of a CPU's current task; where current is found through the stack pointer
+   * (2.6.11's current_thread_info()) and esp is not on a task stack yet, as at sysenter_entry's
+   * first instruction on the SYSENTER stack, there is no task to name.
+   */
+  private String whoIsCurrent(int c, boolean comm) {
+    try {
+      long t = kernel.current(c);
+      return "pid " + kernel.pid(t) + (comm ? ", " + kernel.comm(t) : "");
+    } catch (MemoryFault f) {
+      return "current unreadable: esp is not on a task stack";
+    }
+  }
+
   public Outcome sysenter(String name, List<Arg> args) {
     if (userVsyscallPc < 0) {
-      throw new IllegalArgumentException(arch.name() + (profile.has(
-          kstack.profile.Feature.PT_REGS_60) ? " 2.6.11: its sysenter_entry (entry.S@2.6.11:"
-              + "196-237) is not modelled yet; use 'syscall' (int $0x80)" : arch.name().equals("i386")
+      throw new IllegalArgumentException(arch.name() + (arch.name().equals("i386")
           ? " " + profile.version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 has only "
               + "int $0x80: 'syscall')"
           : " has no SYSENTER entry in this model (its system calls use "
@@ -724,8 +736,7 @@ public final class Machine implements ExecHost {
           selected = c;
           resumeFrom[c] = pc;
           return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + describe(pc)
-              + " on cpu " + c + " (pid " + kernel.pid(kernel.current(c)) + ", "
-              + kernel.comm(kernel.current(c)) + ")", eventsSinceMark());
+              + " on cpu " + c + " (" + whoIsCurrent(c, true) + ")", eventsSinceMark());
         }
         resumeFrom[c] = 0;
         try {
@@ -848,7 +859,7 @@ public final class Machine implements ExecHost {
     long pc = cpus[cpu].pc();
     String handler = arch.deliverInterrupt(kernel, cpu, vector);
     timeline.emit(new Event.Note(cpu, handler, what + ": vector 0x" + Integer.toHexString(vector)
-        + " interrupts " + describe(pc) + " (pid " + kernel.pid(kernel.current(cpu)) + ")"));
+        + " interrupts " + describe(pc) + " (" + whoIsCurrent(cpu, false) + ")"));
   }
 
   /**
@@ -899,10 +910,7 @@ public final class Machine implements ExecHost {
   public Outcome exception(String name) {
     int vector = arch.exceptionVector(name);
     if (vector < 0) {
-      throw new IllegalArgumentException(profile.has(kstack.profile.Feature.PT_REGS_60)
-          ? "exception: i386 2.6.11's debug and machine_check entries (entry.S@2.6.11, traps.c) "
-              + "are not modelled yet"
-          : arch.exceptionNames().isEmpty()
+      throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
           ? "exception: " + arch.name() + " has no injectable exception in this model"
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
     }

@@ -208,14 +208,55 @@ public enum Feature {
       + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
   /**
    * 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
-   * on-stack timer_list and process_timeout wakes it from the timer softirq; the local APIC
-   * tick calls update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,1042-1113,
-   * 1159-1190; arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
+   * on-stack timer_list and process_timeout wakes it from the timer softirq; the tick calls
+   * update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,
+   * 1159-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
    */
-  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,1042-1113,1159-1190; "
-      + "arch/i386/kernel/apic.c@2.6.11:1111-1190; include/asm-i386/param.h@2.6.11:5",
+  NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,1159-1190; "
+      + "include/asm-i386/param.h@2.6.11:5",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
       + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
+  /**
+   * 2.6.11's interrupts: interrupt[i] is the stub for IRQ i at vector FIRST_EXTERNAL_VECTOR + i
+   * (0x20 + i), pushing i - 256; common_interrupt calls the fastcall do_IRQ(regs), which does the
+   * CONFIG_4KSTACKS irq_ctx switch inline and calls __do_IRQ → handle_IRQ_event → the action
+   * (no handle_irq, no flow handlers). The tick is the uniprocessor one: IRQ 0's timer_interrupt
+   * → do_timer_interrupt_hook → do_timer, update_process_times (no local APIC timer entry)
+   * (arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107;
+   * arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29;
+   * kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300;
+   * include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/mach-default/setup.c@2.6.11:74).
+   */
+  IRQ_2611("arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107; "
+      + "arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29; "
+      + "kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300; "
+      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32",
+      "sym:handle_irq,handle_edge_irq,handle_irq_event,handle_irq_event_percpu,"
+      + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
+      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack"),
+  /**
+   * 2.6.11's SYSENTER: sysenter_entry reads tss->esp0 through SYSENTER_ESP = tss->esp1 (just past
+   * init_tss), does sti before pushing the frame, pushes the constant $SYSENTER_RETURN as eip (no
+   * thread_info->sysenter_return: the vsyscall page is at a fixed address), and leaves by sysexit
+   * straight after the work check; the vsyscall page comes from the sysenter_setup initcall, which
+   * runs enable_sep_cpu (arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@
+   * 2.6.11:24-65; arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41).
+   */
+  SYSENTER_2611("arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@2.6.11:24-65; "
+      + "arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41",
+      "sym:SYSENTER_RETURN,sysenter_entry,sysenter_setup,VDSO32_SYSENTER_RETURN,ia32_sysenter_target,"
+      + "sysenter_after_call,sysenter_exit"),
+  /**
+   * 2.6.11's #DB and #MC: debug (an interrupt gate) with its FIX_STACK check against
+   * sysenter_entry, -1 and SAVE_ALL, the fastcall do_debug; machine_check (a trap gate) pushes 0 and
+   * machine_check_vector (intel_machine_check) into error_code, which calls it with regs in %eax
+   * and the error code in %edx; ret_from_exception falls into ret_from_intr
+   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,563-567;
+   * arch/i386/kernel/traps.c@2.6.11:681-748,1010,1028; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97).
+   */
+  TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,563-567; "
+      + "arch/i386/kernel/traps.c@2.6.11:681-748,1010,1028; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
+      "sym:intel_machine_check,do_machine_check"),
   /**
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in

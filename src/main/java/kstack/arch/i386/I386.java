@@ -70,7 +70,9 @@ public final class I386 implements Arch {
     this.regs60 = p.has(Feature.PT_REGS_60);
     this.abi = new I386Abi(v24 ? 0 : 3);
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
-    this.timerVector = v24 ? I386Irq.FIRST_EXTERNAL_VECTOR : kstack.arch.x86_64.X86Irq.localTimerVector(p);
+    // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
+    this.timerVector = v24 || regs60 ? I386Irq.FIRST_EXTERNAL_VECTOR
+        : kstack.arch.x86_64.X86Irq.localTimerVector(p);
     this.kernelCs = v24 ? I386Process24.KERNEL_CS : KERNEL_CS;
     this.kernelDs = v24 ? I386Process24.KERNEL_DS : KERNEL_DS;
     this.userCs = v24 ? I386Process24.USER_CS : USER_CS;
@@ -292,11 +294,13 @@ public final class I386 implements Arch {
       return;
     }
     if (regs60) {
-      // 2.6.11: its own entry and process code; the 2.6.32 interrupt and boot paths
+      // 2.6.11: its own entry, interrupt (I386Irq2611, from I386Irq26.build) and process code
       I386Entry2611.build(k);
       I386Irq26.build(k);
       I386Process2611.build(k);
       I386Boot2611.build(k);
+      I386Sysenter.build(k);
+      I386Traps2611.build(k);
       return;
     }
     if (v26) {
@@ -442,8 +446,7 @@ public final class I386 implements Arch {
 
   @Override
   public String vdsoSyscallEntry() {
-    // 2.6.11's sysenter_entry is not modelled yet (docs/design/i386-and-2.x-port.md)
-    return v24 || regs60 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
+    return v24 ? null : I386Sysenter.VSYSCALL; // 2.4.22 has no sysenter path and no vDSO (§1.3)
   }
 
   /** 2.6.32: thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */
@@ -503,8 +506,10 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    // 2.4's set_trap_gate for #DB and #MC (traps.c@2.4.22:967,984) leaves IF as it was
-    boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR);
+    // 2.4's set_trap_gate for #DB and #MC (traps.c@2.4.22:967,984) leaves IF as it was; 2.6.11
+    // makes #DB an interrupt gate and keeps #MC a trap gate (traps.c@2.6.11:1010,1028)
+    boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR)
+        || regs60 && vector == I386Traps.MC_VECTOR;
     return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
         kernelCs, kernelDs, trap);
   }
@@ -593,9 +598,6 @@ public final class I386 implements Arch {
 
   @Override
   public int exceptionVector(String name) {
-    if (regs60) {
-      return -1; // 2.6.11's debug/machine_check entries are not modelled yet (port plan)
-    }
     return switch (name) {
       case "db" -> I386Traps.DB_VECTOR;
       case "mc" -> I386Traps.MC_VECTOR;
@@ -605,7 +607,7 @@ public final class I386 implements Arch {
 
   @Override
   public List<String> exceptionNames() {
-    return regs60 ? List.of() : List.of("db", "mc");
+    return List.of("db", "mc");
   }
 
   @Override
@@ -626,8 +628,9 @@ public final class I386 implements Arch {
   /** ISA_IRQ_VECTOR(irq): legacy lines 0-15 at vectors 0x30-0x3f (asm/irq_vectors.h). */
   @Override
   public int irqVector(int irq) {
-    // 2.4: the 8259 lines at FIRST_EXTERNAL_VECTOR + irq (arch/i386/kernel/i8259.c@2.4.22:443-460)
-    return irq >= 0 && irq < 16 ? (v24 ? I386Irq.FIRST_EXTERNAL_VECTOR : 0x30) + irq : -1;
+    // 2.4 and 2.6.11: the 8259 lines at FIRST_EXTERNAL_VECTOR + irq (arch/i386/kernel/i8259.c@
+    // 2.4.22:443-460, @2.6.11:363-410)
+    return irq >= 0 && irq < 16 ? (v24 || regs60 ? I386Irq.FIRST_EXTERNAL_VECTOR : 0x30) + irq : -1;
   }
 
   @Override
@@ -635,10 +638,10 @@ public final class I386 implements Arch {
     return timerVector;
   }
 
-  /** 2.4 (UP): the 8253 PIT on IRQ 0, not a local APIC timer. */
+  /** 2.4 and 2.6.11 (UP): the 8253 PIT on IRQ 0, not a local APIC timer. */
   @Override
   public String timerName() {
-    return v24 ? "IRQ 0 timer (8253 PIT)" : "local timer";
+    return v24 || regs60 ? "IRQ 0 timer (8253 PIT)" : "local timer";
   }
 
   /** The IDT entry of a vector in this generation. */
@@ -646,7 +649,7 @@ public final class I386 implements Arch {
     if (v24) {
       return I386Entry24.handler(vector);
     }
-    if (vector == timerVector) {
+    if (vector == timerVector && !regs60) { // 2.6.11's tick is IRQ 0's stub
       return v6 ? "asm_sysvec_apic_timer_interrupt" : "apic_timer_interrupt";
     }
     if (v6 && vector == I386Irq.NMI_VECTOR) {

@@ -20,6 +20,25 @@ final class I386Irq26 {
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";
 
   static void build(Kernel k) {
+    boolean v2611 = k.profile.has(kstack.profile.Feature.IRQ_2611);
+    if (v2611) {
+      I386Irq2611.build(k); // its own stubs, common_interrupt, ret_from_intr and do_IRQ
+    } else {
+      buildEntries(k);
+    }
+    buildNmi(k);
+    if (!v2611) {
+      kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
+      if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
+        kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+      }
+      buildHandleIrq(k);
+    }
+    buildIrqCtxInit(k);
+    buildSoftirq(k);
+  }
+
+  private static void buildEntries(Kernel k) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
       int vec = v;
@@ -33,6 +52,10 @@ final class I386Irq26 {
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
         .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86_64.X86Irq.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
+    buildRetFromIntr(k);
+  }
+
+  private static void buildNmi(Kernel k) {
     k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
             .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",
                 x -> x.push(x.reg("eax"))), false)
@@ -52,43 +75,49 @@ final class I386Irq26 {
                 x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
                     + Long.toHexString(x.sp()))))
         .retVoid().build());
-    k.add(k.asm("ret_from_intr", ENTRY)
-        .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
-        .branchIf("kernel", "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
+  }
+
+  private static void buildRetFromIntr(Kernel k) {
+    // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel is
+    // restore_nocheck)
+    k.add(retFromIntr(k, k.asm("ret_from_intr", ENTRY), "cs", "flags",
+        "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
             + "andl $(X86_EFLAGS_VM | SEGMENT_RPL_MASK), %eax; cmpl $USER_RPL, %eax; jb resume_kernel",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) != 3)
+        "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
+        "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
+        "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
+            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all").build());
+  }
+
+  /**
+   * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words and the pt_regs member names
+   * differ): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
+   * CONFIG_PREEMPT calls preempt_schedule_irq while need_resched is set and the frame had IF.
+   */
+  static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
+      String check, String userspace, String resumeKernel, String needResched) {
+    return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
+        .branchIf("kernel", check, x -> (x.read(x.sp() + k.off("pt_regs", cs)) & 3) != 3)
         .globalLabel("resume_userspace")
-        .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
-            x -> k.arch.irqDisable(x))
+        .step(userspace, x -> k.arch.irqDisable(x))
         .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending",
             x -> k.needResched(k.current(x)))
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
         .label("work")
         .step("jmp work_pending", x -> x.jumpTo(k.symbol("work_pending")))
         .label("kernel")
-        // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel
-        // is restore_nocheck).
-        .branchIf("norsch", "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); "
-            + "jnz restore_all", x -> {
-              k.arch.irqDisable(x);
-              return !k.profile.config("PREEMPT")
-                  || x.read(x.fp() + k.off("thread_info", "preempt_count"), 4) != 0;
-            })
+        .branchIf("norsch", resumeKernel, x -> {
+          k.arch.irqDisable(x);
+          return !k.profile.config("PREEMPT")
+              || x.read(x.fp() + k.off("thread_info", "preempt_count"), 4) != 0;
+        })
         .label("need_resched")
-        .branchIf("norsch", "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
-            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all",
-            x -> !k.needResched(k.current(x))
-                || (x.read(x.sp() + k.off("pt_regs", "flags")) & I386.EFLAGS_IF) == 0)
+        .branchIf("norsch", needResched, x -> !k.needResched(k.current(x))
+            || (x.read(x.sp() + k.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .jump("need_resched", "jmp need_resched")
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
-    kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
-    if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-      kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
-    }
-    buildHandleIrq(k);
-    buildSoftirq(k);
+        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")));
   }
 
   private static kstack.exec.Routine entry(Kernel k, RoutineBuilder b, String handler) {
@@ -126,6 +155,9 @@ final class I386Irq26 {
     k.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
             "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
+  }
+
+  private static void buildIrqCtxInit(Kernel k) {
     k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
         .step(stacks4k(k) ? "hardirq_ctx = &per_cpu(hardirq_stack, cpu): tinfo.cpu = cpu, "
                 + "tinfo.preempt_count = HARDIRQ_OFFSET, tinfo.addr_limit = MAKE_MM_SEG(0); "
@@ -148,7 +180,7 @@ final class I386Irq26 {
   }
 
   /** The switch onto an irq_ctx: its thread_info gets the task and the old esp, esp its top. */
-  private static void onCtx(Kernel k, Exec x, String var, String who) {
+  static void onCtx(Kernel k, Exec x, String var, String who) {
     long ctx = k.readPtr(I386Entry.fs(k, x, var));
     long cur = x.sp() & -k.threadSize;
     x.write(ctx + k.off("thread_info", "task"), x.read(cur + k.off("thread_info", "task")));

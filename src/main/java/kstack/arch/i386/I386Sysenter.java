@@ -16,6 +16,10 @@ import kstack.trace.Event;
  * SYSEXIT returns to EIP = edx, ESP = ecx at CPL 3.
  *
  * <ul>
+ *   <li>2.6.11 (Feature.SYSENTER_2611): SYSENTER_ESP = tss->esp1, just past init_tss;
+ *       {@code sysenter_entry} reads tss->esp0 through it, does sti first, pushes the constant
+ *       $SYSENTER_RETURN as eip and leaves by sysexit (entry.S@2.6.11:196-237,
+ *       sysenter.c@2.6.11:24-65, vsyscall-sysenter.S@2.6.11:14-41).
  *   <li>2.6.32: SYSENTER_ESP points just past the per-CPU init_tss; {@code ia32_sysenter_target}
  *       reads tss.sp0 through it and takes pt_regs->ip from thread_info->sysenter_return
  *       (entry_32.S@2.6.32.67:391-466; vdso32-setup.c@2.6.32.67:226-242, 363).
@@ -38,14 +42,23 @@ final class I386Sysenter {
 
   /** Where SYSEXIT, or an IRET after a SYSENTER, lands in the vDSO. */
   static String landingPad(Kernel k) {
+    if (v2611(k)) {
+      return "SYSENTER_RETURN"; // vsyscall-sysenter.S@2.6.11:32-34
+    }
     return k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "VDSO32_SYSENTER_RETURN"
         : "int80_landing_pad";
+  }
+
+  private static boolean v2611(Kernel k) {
+    return k.profile.has(kstack.profile.Feature.PT_REGS_60);
   }
 
   static void build(Kernel k) {
     buildVdso(k);
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    if (k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
+    if (v2611(k)) {
+      build2611(k);
+    } else if (k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
       build26(k);
     } else if (v6) {
       build619(k);
@@ -56,38 +69,54 @@ final class I386Sysenter {
   }
 
   /**
-   * __kernel_vsyscall: vdso32/sysenter.S@2.6.32.67:30-52 (sysenter, 7 nops, the int $0x80 restart
+   * __kernel_vsyscall: vsyscall-sysenter.S@2.6.11:14-41 (sysenter, the jmp .Lenter_kernel restart
+   * point, SYSENTER_RETURN), vdso32/sysenter.S@2.6.32.67:30-52 (sysenter, 7 nops, the int $0x80 restart
    * point, VDSO32_SYSENTER_RETURN) or entry/vdso/vdso32/system_call.S@4.16.13 and @6.19 (the SEP
    * alternative, int $0x80, int80_landing_pad).
    */
   private static void buildVdso(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-    String src = v26 ? "arch/x86/vdso/vdso32/sysenter.S@2.6.32 (vDSO)"
+    String src = v2611(k) ? "arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41 (vsyscall page)"
+        : v26 ? "arch/x86/vdso/vdso32/sysenter.S@2.6.32 (vDSO)"
         : "arch/x86/entry/vdso/vdso32/system_call.S (vDSO)";
     RoutineBuilder b = RoutineBuilder.userAsm(VSYSCALL, src, k.abi);
     for (String r : new String[] {"ecx", "edx", "ebp"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
+    if (v2611(k)) {
+      b.label(".Lenter_kernel");
+    }
     b.step(v26 ? "movl %esp, %ebp: the user stack, for the kernel" : "ALTERNATIVE(X86_FEATURE_SEP): "
             + "movl %esp, %ebp: the user stack, for the kernel", x -> x.setFp(x.sp()))
-        .step("sysenter", x -> ((I386) k.arch).sysenter(x))
-        .step("int $0x80 (the way in when the CPU has no SEP; "
-            + (v26 ? "the restart point, VDSO32_SYSENTER_RETURN - 2)" : "regs->ip - 2 from the landing pad)"),
-            x -> k.arch.syscallInstruction(x))
-        .globalLabel(landingPad(k));
+        .step("sysenter", x -> ((I386) k.arch).sysenter(x));
+    if (v2611(k)) {
+      // 2.6.11's restart point re-enters through sysenter; this page exists only on a SEP CPU
+      // (a CPU without SEP gets vsyscall-int80.S instead).  vsyscall-sysenter.S@2.6.11:27-28
+      b.jump(".Lenter_kernel", "jmp .Lenter_kernel (the restart point, SYSENTER_RETURN - 2)");
+    } else {
+      b.step("int $0x80 (the way in when the CPU has no SEP; "
+          + (v26 ? "the restart point, " + landingPad(k) + " - 2)" : "regs->ip - 2 from the landing pad)"),
+          x -> k.arch.syscallInstruction(x));
+    }
+    b.globalLabel(landingPad(k));
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }
     k.add(b.step("ret", x -> x.ret(x.pop())).build());
   }
 
-  /** enable_sep_cpu(): the three MSRs (and, on 2.6.32, tss.sp1 and ss1). */
+  /** enable_sep_cpu(): the three MSRs (and, on 2.6.11 and 2.6.32, tss.sp1 and ss1). */
   private static void buildEnableSep(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     String tssVar = v26 ? "init_tss" : "cpu_tss_rw";
-    k.add(k.c("enable_sep_cpu", v26 ? "arch/x86/vdso/vdso32-setup.c" : "arch/x86/kernel/cpu/common.c")
+    k.add(k.c("enable_sep_cpu", v2611(k) ? "arch/i386/kernel/sysenter.c@2.6.11:24-35"
+            : v26 ? "arch/x86/vdso/vdso32-setup.c" : "arch/x86/kernel/cpu/common.c")
         .params()
-        .step(v26 ? "tss->x86_tss.ss1 = __KERNEL_CS; tss->x86_tss.sp1 = sizeof(struct tss_struct) + "
+        .step(v2611(k) ? "cpu = get_cpu(); tss = &per_cpu(init_tss, cpu); tss->ss1 = __KERNEL_CS; "
+                + "tss->esp1 = sizeof(struct tss_struct) + (unsigned long)tss; "
+                + "wrmsr(MSR_IA32_SYSENTER_CS, __KERNEL_CS); wrmsr(MSR_IA32_SYSENTER_ESP, tss->esp1): "
+                + "just past this CPU's TSS"
+                : v26 ? "tss->x86_tss.ss1 = __KERNEL_CS; tss->x86_tss.sp1 = sizeof(struct tss_struct) + "
                 + "(unsigned long)tss; wrmsr(MSR_IA32_SYSENTER_CS, __KERNEL_CS); "
                 + "wrmsr(MSR_IA32_SYSENTER_ESP, tss->x86_tss.sp1): just past this CPU's TSS"
                 : "tss->x86_tss.ss1 = __KERNEL_CS; wrmsr(MSR_IA32_SYSENTER_CS, tss->x86_tss.ss1); "
@@ -103,12 +132,15 @@ final class I386Sysenter {
               }
               x.set("sysenter_esp", esp);
             })
-        .step("wrmsr(MSR_IA32_SYSENTER_EIP, " + entrySymbol(k) + ")",
+        .step("wrmsr(MSR_IA32_SYSENTER_EIP, " + entrySymbol(k) + ")" + (v2611(k) ? "; put_cpu()" : ""),
             x -> x.set("sysenter_eip", k.symbol(entrySymbol(k))))
         .retVoid().build());
   }
 
   static String entrySymbol(Kernel k) {
+    if (v2611(k)) {
+      return "sysenter_entry";
+    }
     return k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "ia32_sysenter_target"
         : "entry_SYSENTER_32";
   }
@@ -172,6 +204,58 @@ final class I386Sysenter {
         .step("sysexit_audit = syscall_exit_work (no audit): jmp work_pending",
             x -> x.jumpTo(k.symbol("work_pending")));
     k.add(b.build());
+  }
+
+  /**
+   * sysenter_entry (entry.S@2.6.11:196-237): sti comes before the pushes, so pushfl saves IF set;
+   * pt_regs->eip is the constant $SYSENTER_RETURN (the vsyscall page sits at a fixed address);
+   * the 6th argument is loaded into %ebp before pushl %eax and SAVE_ALL, so SAVE_ALL saves it.
+   */
+  private static void build2611(Kernel k) {
+    RoutineBuilder b = k.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
+        .step("movl TSS_sysenter_esp0(%esp), %esp: SYSENTER_ESP = tss->esp1 is just past init_tss, "
+            + "so this reads tss->esp0, the task's stack top", x -> x.setSp(
+                x.read(x.sp() + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+        .globalLabel("sysenter_past_esp")
+        .step("sti", x -> k.arch.irqEnable(x))
+        .step("pushl $(__USER_DS): pt_regs->xss", x -> x.push(I386.USER_DS))
+        .step("pushl %ebp: pt_regs->esp, the user esp the vsyscall page left in ebp",
+            x -> x.push(x.reg("ebp")))
+        .step("pushfl: pt_regs->eflags, IF already set by the sti", x -> x.push(x.reg("eflags")))
+        .step("pushl $(__USER_CS): pt_regs->xcs", x -> x.push(I386.USER_CS))
+        .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.symbol(landingPad(k))))
+        .step("cmpl $__PAGE_OFFSET-3, %ebp; jae syscall_fault (a user address); movl (%ebp), %ebp: "
+            + "the 6th argument, the user ebp the vsyscall page pushed",
+            x -> x.set("ebp", x.read(x.reg("ebp"))))
+        .step("pushl %eax: pt_regs->orig_eax, the system call number", x -> x.push(x.reg("eax")));
+    I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
+        .step("GET_THREAD_INFO(%ebp); testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT), TI_flags(%ebp) "
+            + "(no tracing); cmpl $(nr_syscalls), %eax", x -> {
+              I386Entry2611.getThreadInfo(k, x);
+              I386Entry.entered(k, x);
+            })
+        .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
+            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            null, null)
+        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+        .step("cli; movl TI_flags(%ebp), %ecx", x -> k.arch.irqDisable(x))
+        .branchIf("work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
+            x -> k.needResched(k.current(x)))
+        .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
+          x.set("edx", x.read(x.sp() + k.off("pt_regs", "eip")));
+          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "esp")));
+          x.setFp(0);
+        })
+        .step("sti; sysexit", x -> sysexit(k, x))
+        .label("work")
+        .step("syscall_exit_work (no tracing): jmp work_pending",
+            x -> x.jumpTo(k.symbol("work_pending")));
+    k.add(b.build());
+    k.add(k.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
+        .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "
+            + "vsyscall_sysenter_start..end into the page", x -> { })
+        .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", null)
+        .ret("return 0", x -> 0).build());
   }
 
   private static void build416(Kernel k) {

@@ -117,13 +117,16 @@ final class I386Traps {
    * kernel CS; FIX_STACK moves to tss.sp0 and forges the frame of a #DB taken at
    * sysenter_past_esp, the point where the entry has its stack.
    */
-  private static void fixStack(Kernel k, RoutineBuilder db) {
-    db.branchIf("correct", "RING0_INT_FRAME; cmpl $ia32_sysenter_target, (%esp); jne "
-            + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol("ia32_sysenter_target"))
+  static void fixStack(Kernel k, RoutineBuilder db) {
+    // 2.6.11 (entry.S@2.6.11:441-453): the same check against sysenter_entry, TSS_sysenter_esp0
+    boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
+    String entry = I386Sysenter.entrySymbol(k);
+    db.branchIf("correct", (v2611 ? "" : "RING0_INT_FRAME; ") + "cmpl $" + entry + ", (%esp); jne "
+            + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry))
         .branchIf("correct", "FIX_STACK 12: cmpw $__KERNEL_CS, 4(%esp); jne debug_stack_correct",
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
-        .step("debug_esp_fix_insn: movl TSS_sysenter_sp0 + 12(%esp), %esp: tss.sp0, the task's "
-            + "stack top", x -> x.setSp(x.read(x.sp() + 12
+        .step("debug_esp_fix_insn: movl TSS_sysenter_" + (v2611 ? "esp0" : "sp0") + " + 12(%esp), "
+            + "%esp: tss." + (v2611 ? "esp0" : "sp0") + ", the task's stack top", x -> x.setSp(x.read(x.sp() + 12
                 + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
         .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: the frame of a #DB after the "
             + "stack switch", x -> {

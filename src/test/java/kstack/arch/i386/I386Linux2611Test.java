@@ -124,11 +124,27 @@ class I386Linux2611Test {
     m.addBreakpoint("process_timeout");
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(functions(m, null)).containsSubsequence("process_timeout", "run_timer_softirq",
-        "do_softirq", "irq_exit", "smp_apic_timer_interrupt", "apic_timer_interrupt");
+        "do_softirq", "irq_exit", "do_IRQ", "common_interrupt");
+    assertThat(m.symbols().get("smp_apic_timer_interrupt")).isNull();
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
     assertThat(m.symbols().get("hrtimer_interrupt")).isNull();
+  }
+
+  @Test
+  void theUniprocessorTickIsIrq0sTimerInterruptThroughFastcallDoIrq() {
+    Machine m = spawned(P);
+    assertThat(m.arch().timerVector()).as("FIRST_EXTERNAL_VECTOR + TIMER_IRQ").isEqualTo(0x20);
+    assertThat(m.arch().irqVector(1)).as("init_ISA_irqs: 0x20 + irq").isEqualTo(0x21);
+    m.addBreakpoint("update_process_times");
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("update_process_times", "timer_interrupt",
+        "handle_IRQ_event", "__do_IRQ", "do_IRQ", "common_interrupt");
+    assertThat(functions(m, null)).doesNotContain("do_timer");
+    for (String s : new String[] {"handle_irq", "handle_edge_irq", "apic_timer_interrupt"}) {
+      assertThat(m.symbols().get(s)).as(s).isNull();
+    }
   }
 
   @Test
@@ -153,5 +169,8 @@ class I386Linux2611Test {
     long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
     assertThat(word(m, ctx)).as("irqctx->tinfo.task").isEqualTo(m.current());
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
+    assertThat(functions(m, null)).as("do_IRQ switches inline, __do_IRQ runs on the irq_ctx")
+        .containsSubsequence("kstack_demo_interrupt", "handle_IRQ_event", "__do_IRQ", "do_IRQ",
+            "common_interrupt");
   }
 }

@@ -26,8 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class I386SysenterTest {
   static List<Profile> i386() {
     return Profiles.of("i386").stream()
-        .filter(p -> !p.has(kstack.profile.Feature.TASK_UNION))
-        .filter(p -> !p.has(kstack.profile.Feature.PT_REGS_60)).toList(); // 2.6.11: not modelled
+        .filter(p -> !p.has(kstack.profile.Feature.TASK_UNION)).toList();
   }
 
   private static String syscallFn(Profile p) {
@@ -35,15 +34,29 @@ class I386SysenterTest {
   }
 
   private static String entry(Profile p) {
+    if (p.has(kstack.profile.Feature.PT_REGS_60)) {
+      return "sysenter_entry"; // entry.S@2.6.11:196
+    }
     return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "ia32_sysenter_target"
         : "entry_SYSENTER_32";
   }
 
   private static String landing(Profile p) {
+    if (p.has(kstack.profile.Feature.PT_REGS_60)) {
+      return "SYSENTER_RETURN"; // vsyscall-sysenter.S@2.6.11:32-34
+    }
     return p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? "VDSO32_SYSENTER_RETURN" : "int80_landing_pad";
   }
 
+  /** A pt_regs member by its 2.6.32 name; 2.6.11's 60-byte pt_regs spells them xss, esp, eip... */
   private static long reg(Machine m, long regs, String f) {
+    if (m.profile().has(kstack.profile.Feature.PT_REGS_60)) {
+      f = switch (f) {
+        case "ss", "cs" -> "x" + f;
+        case "orig_ax" -> "orig_eax";
+        default -> "e" + f;
+      };
+    }
     return word(m, regs + m.struct("pt_regs").offset(f));
   }
 
@@ -92,7 +105,7 @@ class I386SysenterTest {
     long userSp = m.cpu(0).get("esp");
     long pc = m.cpu(0).pc();
     assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.cpu(0).get("eax")).isEqualTo(3);
+    assertThat(m.cpu(0).get("eax")).isEqualTo(m.kernel().pid(m.current()));
     assertThat(m.cpu(0).get("esp")).isEqualTo(userSp);
     assertThat(m.cpu(0).pc()).isEqualTo(pc);
     assertThat(m.timeline().events()).anyMatch(e -> e instanceof Event.Note n
@@ -114,7 +127,7 @@ class I386SysenterTest {
   void aForkedChildLeavesItsFirstReturnThroughTheVdsoLandingPad(Profile p) {
     Machine m = spawned(p);
     assertThat(m.sysenter("fork", List.of()).stop()).isEqualTo(Outcome.Stop.DONE);
-    long child = m.findTaskByVpid(4);
+    long child = m.findTaskByVpid((int) m.cpu(0).get("eax"));
     assertThat(reg(m, m.taskPtRegs(child), "ip")).isEqualTo(m.symbol(landing(p)));
     assertThat(reg(m, m.taskPtRegs(child), "ax")).isZero();
   }
@@ -123,6 +136,18 @@ class I386SysenterTest {
   void onTwoSixThreadInfoHoldsTheReturnAddressExecSetUp() {
     Machine m = spawned(Profiles.i386_2_6_32());
     assertThat(eval(m, "current_thread_info()->sysenter_return")).isEqualTo(m.symbol("VDSO32_SYSENTER_RETURN"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void onTwoSixElevenStiComesBeforeThePushesAndTheSixthArgumentIsSavedBySaveAll() {
+    Machine m = spawned(Profiles.i386_2_6_11());
+    assertThat(m.symbols().get("ia32_sysenter_target")).isNull();
+    m.addBreakpoint("sys_getpid");
+    assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long regs = m.taskPtRegs(m.current());
+    assertThat(reg(m, regs, "flags") & I386.EFLAGS_IF).as("pushfl after sti").isNotZero();
+    assertThat(m.struct("thread_info").has("sysenter_return")).as("pt_regs->eip is the constant "
+        + "$SYSENTER_RETURN").isFalse();
   }
 
   @org.junit.jupiter.api.Test

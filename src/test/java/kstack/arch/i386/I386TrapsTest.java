@@ -21,12 +21,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class I386TrapsTest {
   static List<Profile> i386() {
-    return Profiles.of("i386").stream().filter(p -> !p.has(Feature.TASK_UNION))
-        .filter(p -> !p.has(Feature.PT_REGS_60)).toList(); // 2.6.11's debug/machine_check: not yet
+    return Profiles.of("i386").stream().filter(p -> !p.has(Feature.TASK_UNION)).toList();
   }
 
+  /** A pt_regs member by its 2.6.32 name; 2.6.11's 60-byte pt_regs spells them xcs, esp, orig_eax. */
   private static long reg(Machine m, long regs, String f) {
+    if (m.profile().has(Feature.PT_REGS_60)) {
+      f = switch (f) {
+        case "cs", "es", "ss" -> "x" + f;
+        case "orig_ax" -> "orig_eax";
+        default -> "e" + f;
+      };
+    }
     return word(m, regs + m.struct("pt_regs").offset(f));
+  }
+
+  /** machine_check_vector's value: 2.6.11's intel_machine_check (p6.c@2.6.11:83-97). */
+  private static String mcFn(Profile p) {
+    return p.has(Feature.PT_REGS_60) ? "intel_machine_check" : "do_machine_check";
   }
 
   private static String debugFn(Profile p) {
@@ -41,11 +53,11 @@ class I386TrapsTest {
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     long sp = m.cpu(0).get("esp");
     long stack = m.kernel().stack(m.current());
-    m.addBreakpoint("do_machine_check");
+    m.addBreakpoint(mcFn(p));
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long esp = m.cpu(0).get("esp");
     assertThat(esp).isBetween(stack, sp);
-    assertThat(functions(m, null)).containsSubsequence("do_machine_check", "--- pt_regs ---",
+    assertThat(functions(m, null)).containsSubsequence(mcFn(p), "--- pt_regs ---",
         "vfs_write", "--- pt_regs ---", "main");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
@@ -71,9 +83,16 @@ class I386TrapsTest {
     Machine m = spawned(p);
     long regs = m.taskPtRegs(m.current());
     long gs = m.cpu(0).get("gs");
-    m.addBreakpoint("do_machine_check");
+    long es = m.cpu(0).get("es");
+    m.addBreakpoint(mcFn(p));
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    if (p.has(Feature.IRQENTRY)) {
+    if (p.has(Feature.PT_REGS_60)) {
+      assertThat(reg(m, regs, "es")).as("2.6.11: the es slot carried it; %es put back").isEqualTo(es);
+      assertThat(m.cpu(0).get("edi")).as("the handler, taken from the slot")
+          .isEqualTo(m.symbol("intel_machine_check"));
+      assertThat(m.cpu(0).get("eflags") & I386.EFLAGS_IF).as("a trap gate from user mode")
+          .isNotZero();
+    } else if (p.has(Feature.IRQENTRY)) {
       assertThat(reg(m, regs, "gs")).as("6.19: skip_gs leaves the address there")
           .isEqualTo(m.symbol("exc_machine_check"));
     } else {
@@ -86,11 +105,12 @@ class I386TrapsTest {
 
   @org.junit.jupiter.api.Test
   void aDebugTrapAtSysentersFirstInstructionIsHandledOnTheTaskStack() {
-    for (Profile p : List.of(Profiles.i386_2_6_32(), Profiles.i386_4_16())) {
+    for (Profile p : List.of(Profiles.i386_2_6_11(), Profiles.i386_2_6_32(), Profiles.i386_4_16())) {
       Machine m = spawned(p);
       long stack = m.kernel().stack(m.current());
       boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
-      m.addBreakpoint(v26 ? "ia32_sysenter_target" : "entry_SYSENTER_32");
+      m.addBreakpoint(p.has(Feature.PT_REGS_60) ? "sysenter_entry" : v26 ? "ia32_sysenter_target"
+          : "entry_SYSENTER_32");
       assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
       m.deleteBreakpoints();
       m.addBreakpoint("do_debug");

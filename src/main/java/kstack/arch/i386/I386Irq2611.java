@@ -1,0 +1,95 @@
+package kstack.arch.i386;
+
+import kstack.exec.RoutineBuilder;
+import kstack.kernel.Kernel;
+
+/**
+ * i386 interrupts at 2.6.11 (Feature.IRQ_2611). interrupt[i] is the stub for IRQ i and sits in the
+ * IDT at FIRST_EXTERNAL_VECTOR + i = 0x20 + i (i8259.c@2.6.11:363-410, irq_vectors.h@2.6.11:29);
+ * it pushes i - 256 and jumps to common_interrupt, which SAVE_ALLs, passes the frame in %eax and
+ * calls the fastcall do_IRQ (entry.S@2.6.11:342-362). do_IRQ takes irq from orig_eax's low byte,
+ * brackets the work with irq_enter/irq_exit and, with CONFIG_4KSTACKS, moves onto this CPU's
+ * hardirq irq_ctx inline before calling __do_IRQ (irq.c@2.6.11:48-107). __do_IRQ acks the line and
+ * runs its actions through handle_IRQ_event (kernel/irq/handle.c@2.6.11:78-190). IRQ 0's action is
+ * timer_interrupt, the uniprocessor tick (kstack.kernel.Timer2611).
+ */
+final class I386Irq2611 {
+  private I386Irq2611() {}
+
+  static final String ENTRY = "arch/i386/kernel/entry.S@2.6.11";
+  static final String IRQ = "arch/i386/kernel/irq.c@2.6.11";
+  static final String HANDLE = "kernel/irq/handle.c@2.6.11";
+  static final String TIME = "arch/i386/kernel/time.c@2.6.11";
+
+  static void build(Kernel k) {
+    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY + ":346-355");
+    for (int irq = 0; irq < I386Irq.STUBS; irq++) {
+      int n = irq;
+      stubs.step(String.format("pushl $%d-256: orig_eax = irq - 256 (this stub is interrupt[%d], "
+              + "vector 0x%x)", n, n, I386Irq.FIRST_EXTERNAL_VECTOR + n), x -> x.push(n - 256))
+          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+    }
+    k.add(stubs.build());
+    RoutineBuilder ci = k.asm("common_interrupt", ENTRY + ":357-362");
+    k.add(I386Entry24.saveAll(ci, "__USER_DS", I386.USER_DS)
+        .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
+        .call("call do_IRQ", "do_IRQ", x -> new long[] {x.reg("eax")})
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
+    // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
+    k.add(I386Irq26.retFromIntr(k, k.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
+        "movl EFLAGS(%esp), %eax; movb CS(%esp), %al; testl $(VM_MASK | 3), %eax; jz resume_kernel",
+        "cli; movl TI_flags(%ebp), %ecx",
+        "resume_kernel: cli; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
+        "need_resched: movl TI_flags(%ebp), %ecx; testb $_TIF_NEED_RESCHED, %cl; jz restore_all; "
+            + "testl $IF_MASK, EFLAGS(%esp); jz restore_all").build());
+    buildDoIrq(k);
+    buildHandlers(k);
+  }
+
+  private static void buildDoIrq(Kernel k) {
+    RoutineBuilder b = k.c("do_IRQ", IRQ + ":48-107").params("regs").locals("irq")
+        .step("fastcall: regs arrives in %eax; irq = regs->orig_eax & 0xff",
+            x -> x.setLocal("irq", x.read(x.local("regs") + k.off("pt_regs", "orig_eax")) & 0xff))
+        .call("irq_enter()", "irq_enter", null)
+        .step("(CONFIG_DEBUG_STACKOVERFLOW off: no free-space check)", x -> { });
+    if (k.profile.config("4KSTACKS")) {
+      b.branchIf("here", "curctx = current_thread_info(); irqctx = hardirq_ctx[smp_processor_id()]; "
+              + "if (curctx != irqctx): not already on the hardirq stack?",
+              x -> (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, "hardirq_ctx")))
+          .step("isp = irqctx + sizeof(*irqctx); irqctx->tinfo.task = curctx->tinfo.task; "
+              + "irqctx->tinfo.previous_esp = current_stack_pointer; xchgl %ebx, %esp",
+              x -> I386Irq26.onCtx(k, x, "hardirq_ctx", "do_IRQ"))
+          .call("call __do_IRQ (irq in %eax, regs in %edx)", "__do_IRQ",
+              x -> new long[] {x.local("irq"), x.local("regs")})
+          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+          .jump("out", "(skip the else branch)")
+          .label("here");
+    }
+    k.add(b.call("__do_IRQ(irq, regs) on the current stack", "__do_IRQ",
+            x -> new long[] {x.local("irq"), x.local("regs")})
+        .label("out")
+        .call("irq_exit()", "irq_exit", null)
+        .ret("return 1", x -> 1).build());
+  }
+
+  private static void buildHandlers(Kernel k) {
+    k.add(k.c("__do_IRQ", HANDLE + ":106-190").params("irq", "regs")
+        .step("desc = irq_desc + irq; kstat_this_cpu.irqs[irq]++; spin_lock(&desc->lock); "
+            + "desc->handler->ack(irq); status |= IRQ_INPROGRESS; action = desc->action", x -> { })
+        .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, regs, action)",
+            "handle_IRQ_event", x -> new long[] {x.local("irq"), x.local("regs")})
+        .step("spin_lock; note_interrupt(); no IRQ_PENDING: break; desc->status &= "
+            + "~IRQ_INPROGRESS; desc->handler->end(irq); spin_unlock(&desc->lock)", x -> { })
+        .ret("return 1", x -> 1).build());
+    k.add(k.c("handle_IRQ_event", HANDLE + ":78-100").params("irq", "regs")
+        .step("action->flags has SA_INTERRUPT (IRQ 0's irq0 action, mach-default/setup.c@2.6.11:74; "
+            + "the demo device asks for it too): interrupts stay off", x -> { })
+        .callVia("ret = action->handler(irq, action->dev_id, regs): timer_interrupt on IRQ 0, "
+            + "the kstack_demo device elsewhere", x -> k.symbol(x.local("irq") == 0
+                ? "timer_interrupt" : "kstack_demo_interrupt"),
+            x -> x.local("irq") == 0 ? new long[] {0, 0, x.local("regs")}
+                : new long[] {x.local("irq"), 0}, null)
+        .step("action = action->next: none; local_irq_disable()", k.arch::irqDisable)
+        .ret("return retval", x -> 1).build());
+  }
+}

@@ -23,10 +23,10 @@ final class Bench implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--arch", description = "x86_64 or arm64 (default: all)")
+  @Option(names = "--arch", description = "x86_64, i386 or arm64 (default: all)")
   String arch;
 
-  @Option(names = "--kernel", description = "4.16 or 6.x (default: both)")
+  @Option(names = "--kernel", description = "2.4, 2.6.11, 2.6, 4.16 or 6.x, where the arch has it (default: all)")
   String kernel;
 
   @Option(names = "-n", defaultValue = "20000", description = "operations per measurement")
@@ -50,7 +50,7 @@ final class Bench implements Callable<Integer> {
     }
     if (ps.isEmpty()) {
       spec.commandLine().getErr().println(("kstack: no profile " + (arch == null ? "" : arch + " ")
-          + (kernel == null ? "" : kernel)).strip() + " (known: x86_64 and arm64, 4.16 and 6.x)");
+          + (kernel == null ? "" : kernel)).strip() + " (known: " + Profiles.names() + ")");
       return 2;
     }
     // memory first, on a heap that earlier measurements have not filled with garbage
@@ -65,7 +65,8 @@ final class Bench implements Callable<Integer> {
       out.println("== " + p.label() + " (trace on, " + n + " operations each)");
       out.printf("syscall round trips (getpid):  %,12.0f /s%n", syscalls(p));
       out.printf("context switches (sched_yield): %,11.0f /s%n", switches(p));
-      out.printf("forks (fork, child left runnable): %,8.0f /s%n", forks(p));
+      out.printf("forks (fork, child left runnable): %,8.0f /s (over %d forks)%n", forks(p),
+          Math.min(n, forkCap(p)));
       out.print(memory.get(i));
       out.flush();
     }
@@ -113,9 +114,19 @@ final class Bench implements Callable<Integer> {
     return c;
   }
 
+  /**
+   * How many forks a measurement makes. 2.4's do_fork gives the child half the parent's counter and
+   * reschedules the parent when its own half reaches 0 (fork.c@2.4.22:772-775), so every runnable
+   * child takes a turn before the parent forks again: the cost of a fork grows with the children
+   * already made, and 200 keeps that run short.
+   */
+  private static int forkCap(Profile p) {
+    return p.has(kstack.profile.Feature.SCHED_24) ? 200 : 5000;
+  }
+
   private double forks(Profile p) {
     Machine m = booted(p);
-    int k = Math.min(n, 5000);
+    int k = Math.min(n, forkCap(p));
     long t0 = System.nanoTime();
     for (int i = 0; i < k; i++) {
       m.syscall("fork", List.of());
@@ -131,15 +142,18 @@ final class Bench implements Callable<Integer> {
   private void memory(Profile p, PrintWriter out) {
     Machine m = booted(p);
     m.timeline().setRecording(false);
+    int tasks = Math.min(this.tasks, 2 * forkCap(p));
     int first = tasks / 2;
     for (int i = 0; i < first; i++) {
       m.syscall("fork", List.of());
+      m.timeline().dropEvents();
     }
     int chunks0 = m.kernelMemory().chunkCount();
     long heap0 = heap();
     int measured = tasks - first;
     for (int i = 0; i < measured; i++) {
       m.syscall("fork", List.of());
+      m.timeline().dropEvents();
     }
     int chunks = m.kernelMemory().chunkCount() - chunks0;
     long heap = heap() - heap0;

@@ -80,7 +80,7 @@ public final class Main implements Callable<Integer> {
     Main parent;
 
     @Option(names = "--arch", defaultValue = "x86_64",
-        description = "architecture: x86_64 or arm64 (default: x86_64)")
+        description = "architecture: x86_64, i386 or arm64 (default: x86_64)")
     String arch;
 
     @Option(names = "--kernel", description = "kernel generation: 2.4, 2.6.11, 2.6, 4.16 or 6.x (default: newest)")
@@ -210,7 +210,7 @@ public final class Main implements Callable<Integer> {
               + ")"))
           : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
               "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
-                  + known() + ")"));
+                  + Profiles.names() + ")"));
       for (String c : config) {
         int eq = c.indexOf('=');
         String name = eq < 0 ? c : c.substring(0, eq);
@@ -226,13 +226,6 @@ public final class Main implements Callable<Integer> {
       return p;
     }
 
-    private static String known() {
-      List<String> k = new ArrayList<>();
-      for (Profile p : Profiles.all()) {
-        k.add(p.arch() + ":" + p.kernel());
-      }
-      return String.join(", ", k);
-    }
   }
 
   /** kstack scenarios: the built-in scenarios. */

@@ -168,6 +168,11 @@ public final class Profiles {
         arm64_6_19());
   }
 
+  /** Every profile as ARCH:KERNEL, the form --a/--b of diff take; for error messages and help. */
+  public static String names() {
+    return String.join(", ", all().stream().map(p -> p.arch() + ":" + p.kernel()).toList());
+  }
+
   /** The profiles of one architecture, oldest first. */
   public static List<Profile> of(String arch) {
     return all().stream().filter(p -> p.arch().equals(arch)).toList();

@@ -127,6 +127,17 @@ public final class Timeline implements Memory.Recorder {
     recordUndo(() -> events.remove(index));
   }
 
+  /**
+   * Forgets the events emitted so far, so that a benchmark's memory figure counts tasks, not their
+   * trace. Only while not recording: a recorded history's undo entries index into the list.
+   */
+  public void dropEvents() {
+    if (recording) {
+      throw new IllegalStateException("events are part of the recorded history");
+    }
+    events.clear();
+  }
+
   public List<Event> events() {
     return events;
   }

@@ -353,21 +353,30 @@ public final class Kernel {
   /** Every task on the kernel's task list, in list order (init_task itself excluded). */
   public List<Long> taskList() {
     List<Long> out = new ArrayList<>();
+    forEachTask(out::add);
+    return out;
+  }
+
+  /**
+   * Walks init_task's list, handing each task to each as it is reached, so that a walker that
+   * meets a corrupt link (a MemoryFault) keeps the tasks before it.
+   */
+  public void forEachTask(java.util.function.LongConsumer each) {
     long init = symbol("init_task");
+    int n = 0;
     if (profile.has(Feature.TASK_UNION)) {
       // 2.4: next_task/prev_task point at task_structs, not at list_heads (SET_LINKS)
-      for (long t = taskRead(init, "next_task"); t != init && t != 0 && out.size() < 1_000_000;
+      for (long t = taskRead(init, "next_task"); t != init && t != 0 && n++ < 1_000_000;
           t = taskRead(t, "next_task")) {
-        out.add(t);
+        each.accept(t);
       }
-      return out;
+      return;
     }
     long head = init + off("task_struct", "tasks");
     int tasksOff = off("task_struct", "tasks");
-    for (long node = readPtr(head); node != head && out.size() < 1_000_000; node = readPtr(node)) {
-      out.add(node - tasksOff);
+    for (long node = readPtr(head); node != head && n++ < 1_000_000; node = readPtr(node)) {
+      each.accept(node - tasksOff);
     }
-    return out;
   }
 
   public String stateField() {

@@ -200,7 +200,13 @@ final class Commands {
     List<Object> json = new ArrayList<>();
     int i = 0;
     String lastStack = null;
+    String stopped = null;
     for (Frame f : frames) {
+      if (f.function().equals(Frame.STOPPED)) {
+        stopped = f.note();
+        text.add("Backtrace stopped: " + f.note() + " (the stack or a task pointer is corrupt)");
+        continue;
+      }
       if (f.function().startsWith("---")) {
         text.add("    --- <" + (f.stackName().isEmpty() ? f.stack() : f.stackName())
             + ": pt_regs> --- " + f.note());
@@ -226,9 +232,18 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
-    int tpid = m.kernel().pid(task);
-    text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
-    return Result.of(cmd, text).with("pid", tpid).with("frames", json);
+    Result r;
+    try {
+      int tpid = m.kernel().pid(task);
+      text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
+      r = Result.of(cmd, text).with("pid", tpid);
+    } catch (kstack.mem.MemoryFault f) {
+      text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
+          + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
+      r = Result.of(cmd, text);
+    }
+    r = r.with("frames", json);
+    return stopped == null ? r : r.with("stopped", stopped);
   }
 
   /**
@@ -239,7 +254,9 @@ final class Commands {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     int bad = 0;
-    for (TaskInfo t : m.ps()) {
+    List<TaskInfo> tasks = new ArrayList<>();
+    String broken = m.psUntilCorrupt(tasks);
+    for (TaskInfo t : tasks) {
       long stack = t.stack();
       if (stack == 0) {
         continue;
@@ -283,8 +300,12 @@ final class Commands {
       o.put("unused", unused);
       json.add(o);
     }
+    if (broken != null) {
+      text.add(broken + "; the tasks after it are not checked.");
+    }
     text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
-    return Result.of(cmd, text).with("stacks", json);
+    Result r = Result.of(cmd, text).with("stacks", json);
+    return broken == null ? r : r.with("task_list_corrupt", broken);
   }
 
   /**
@@ -316,7 +337,9 @@ final class Commands {
     String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
     text.add(String.format("%5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "PPID", "CPU",
         "ST", "TASK", "STACK", "COMM"));
-    for (TaskInfo t : m.ps()) {
+    List<TaskInfo> tasks = new ArrayList<>();
+    String broken = m.psUntilCorrupt(tasks);
+    for (TaskInfo t : tasks) {
       boolean running = m.cpuRunning(t.task()) >= 0;
       text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),
           t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
@@ -330,7 +353,11 @@ final class Commands {
       o.put("stack", hex(t.stack()));
       json.add(o);
     }
-    return Result.of(cmd, text).with("tasks", json);
+    if (broken != null) {
+      text.add(broken);
+    }
+    Result r = Result.of(cmd, text).with("tasks", json);
+    return broken == null ? r : r.with("task_list_corrupt", broken);
   }
 
   private Result stack(Call c, String cmd) {

@@ -23,4 +23,23 @@ public record Frame(String function, long address, long offset, String stack, lo
   public Frame named(String name) {
     return new Frame(function, address, offset, stack, frameAddr, note, name);
   }
+
+  /** The function name of the last frame when a walk met memory it cannot read. */
+  public static final String STOPPED = "<backtrace stopped>";
+
+  /**
+   * Runs a stack walk that appends to out; when the walk reads memory the machine does not hold (a
+   * corrupt frame pointer, a task pointer an overflow overwrote), it ends with a STOPPED frame that
+   * names the address, as gdb says "Backtrace stopped: Cannot access memory", and keeps the frames
+   * found before it.
+   */
+  public static java.util.List<Frame> walk(java.util.List<Frame> out, Runnable walk) {
+    try {
+      walk.run();
+    } catch (kstack.mem.MemoryFault f) {
+      out.add(new Frame(STOPPED, f.address(), 0, "unknown", 0,
+          String.format("cannot access memory at address 0x%x", f.address())));
+    }
+    return out;
+  }
 }

@@ -1079,8 +1079,32 @@ public final class Machine implements ExecHost {
     return -1;
   }
 
+  /**
+   * Every task, from init_task's list. A list an overflow has overwritten (a task_struct below a
+   * stack, on the profiles without guard pages) cannot be walked: that is said, as crash says it.
+   */
   public List<TaskInfo> ps() {
-    return TaskView.ps(this);
+    List<TaskInfo> out = new ArrayList<>();
+    String broken = psUntilCorrupt(out);
+    if (broken != null) {
+      throw new IllegalStateException(broken);
+    }
+    return out;
+  }
+
+  /**
+   * The tasks as far as init_task's list can be walked, into out; null when the whole list was
+   * walked, else what stopped the walk.
+   */
+  public String psUntilCorrupt(List<TaskInfo> out) {
+    try {
+      TaskView.ps(this, out);
+      return null;
+    } catch (kstack.mem.MemoryFault f) {
+      return String.format("the task list is corrupt%s: walking it reads unmapped address 0x%x "
+          + "(a stack overflow overwrote a task_struct?)",
+          out.isEmpty() ? "" : " after pid " + out.get(out.size() - 1).pid(), f.address());
+    }
   }
 
   public List<String> consoleLines() {

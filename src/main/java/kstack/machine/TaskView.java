@@ -9,8 +9,12 @@ final class TaskView {
   private TaskView() {}
 
   static List<TaskInfo> ps(Machine m) {
+    return ps(m, new ArrayList<>());
+  }
+
+  /** Fills out as far as the list can be walked; a MemoryFault leaves the tasks before it there. */
+  static List<TaskInfo> ps(Machine m, List<TaskInfo> out) {
     Kernel k = m.kernel();
-    List<TaskInfo> out = new ArrayList<>();
     List<Long> seen = new ArrayList<>();
     for (int c = 0; c < m.cpuCount(); c++) {
       long idle = k.idleTask(c);
@@ -22,9 +26,7 @@ final class TaskView {
         out.add(info(m, k, idle));
       }
     }
-    for (long t : k.taskList()) {
-      out.add(info(m, k, t));
-    }
+    k.forEachTask(t -> out.add(info(m, k, t)));
     return out;
   }
 

@@ -78,4 +78,43 @@ class OverflowTest {
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.cpu(0).get("cs") & 3).as("the write finished, back in user mode").isEqualTo(3);
   }
+
+  private static List<String> run(Machine m, String command) {
+    return new kstack.lang.Session(m).execute(kstack.lang.Source.commandLine(1, command)).text();
+  }
+
+  static List<Profile> i386WithoutGuardPages() {
+    return List.of(Profiles.i386_2_4(), Profiles.i386_2_6_11(), Profiles.i386_2_6_32());
+  }
+
+  @ParameterizedTest
+  @MethodSource("i386WithoutGuardPages")
+  void aRecursionThatRunsPastTheStackOopsAndTheChecksStillReportWhatTheyCanRead(Profile p) {
+    Machine m = spawned(p);
+    assertThat(m.recurse(200).stop()).isEqualTo(Outcome.Stop.PANIC);
+    List<String> check = run(m, "bt -v");
+    assertThat(check).anyMatch(s -> s.contains("possible stack overflow"))
+        .anyMatch(s -> s.startsWith("the task list is corrupt after pid ")
+            && s.endsWith("the tasks after it are not checked."));
+    assertThat(run(m, "ps")).last().asString().startsWith("the task list is corrupt after pid ");
+  }
+
+  @Test
+  void btOfATaskWhoseCurrentPointerWasOverwrittenStopsAtTheUnreadableAddress() {
+    Machine m = spawned(Profiles.i386_2_6_11());
+    m.recurse(200);
+    List<String> bt = run(m, "bt");
+    assertThat(bt.get(0)).startsWith("Backtrace of the current task of cpu 0: its task_struct pointer 0x")
+        .endsWith("is unreadable (overwritten?)");
+    assertThat(bt).last().asString().startsWith("Backtrace stopped: cannot access memory at address 0x");
+  }
+
+  @Test
+  void onI386AFaultInLowmemThatTheModelDoesNotHoldSaysARealKernelWouldNotFaultThere() {
+    Machine m = spawned(Profiles.i386_2_4());
+    Outcome o = m.recurse(200);
+    assertThat(o.events()).extracting(Event::describe).anyMatch(s -> s.contains(
+        "unable to handle kernel paging request at cfff") && s.contains("esp 0xcfff")
+        && s.contains("has left every stack") && s.contains("a real i386 maps all of lowmem"));
+  }
 }

@@ -50,8 +50,13 @@ final class Arm64Unwind {
     return null;
   }
 
+  /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
+    return Frame.walk(out, () -> walk(task, running, cpu, out));
+  }
+
+  private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
     if (k.stack(task) == 0) {
       return out;
     }

@@ -577,10 +577,24 @@ public final class I386 implements Arch {
     }
     c.set("cr2", f.address());
     k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at %08x, at %s (%s)", f.address(),
-        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu))));
+        "BUG: unable to handle kernel paging request at %08x, at %s (%s)%s", f.address(),
+        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmemNote(f.address()))));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
+  }
+
+  /**
+   * A fault at a kernel address in the direct map is the simulator's limit, not the kernel's: the
+   * model holds only the memory it allocated, where a real i386 maps all of lowmem, so a real
+   * overflow would go on overwriting some other allocation there without faulting.
+   */
+  private String lowmemNote(long addr) {
+    // lowmem: PAGE_OFFSET up to the 896 MiB the direct map covers (VMALLOC_RESERVE 128 MiB)
+    if (addr < userTop() || addr >= userTop() + (896L << 20)) {
+      return "";
+    }
+    return "; the model holds no memory there, where a real i386 maps all of lowmem: a real "
+        + "overflow would go on silently overwriting another allocation";
   }
 
   /**
@@ -591,8 +605,14 @@ public final class I386 implements Arch {
     try {
       return "pid " + k.pid(k.current(cpu));
     } catch (MemoryFault e) {
-      return String.format("current unreadable: current_thread_info()->task is 0x%x, overwritten",
-          k.readPtr(k.cpu(cpu).get("esp") & -k.threadSize));
+      long base = k.cpu(cpu).get("esp") & -k.threadSize;
+      try {
+        return String.format("current unreadable: current_thread_info()->task is 0x%x, overwritten",
+            k.readPtr(base));
+      } catch (MemoryFault below) {
+        return String.format("current unreadable: esp 0x%x has left every stack",
+            k.cpu(cpu).get("esp"));
+      }
     }
   }
 

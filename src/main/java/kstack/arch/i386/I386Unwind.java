@@ -62,8 +62,13 @@ final class I386Unwind {
     return new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, at, note);
   }
 
+  /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
+    return Frame.walk(out, () -> walk(task, running, cpu, out));
+  }
+
+  private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
     if (k.stack(task) == 0) {
       return out;
     }

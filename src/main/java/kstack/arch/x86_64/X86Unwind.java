@@ -113,8 +113,13 @@ final class X86Unwind {
   private static final java.util.Set<String> PARANOID_26 = java.util.Set.of("nmi", "debug",
       "machine_check");
 
+  /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
+    return Frame.walk(out, () -> walk(task, running, cpu, out));
+  }
+
+  private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
     long stack = k.stack(task);
     if (stack == 0) {
       return out;

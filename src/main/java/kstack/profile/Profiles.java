@@ -47,7 +47,7 @@ public final class Profiles {
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
   public static Profile arm64_4_16() {
     return new Profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK), arm64Config());
+        INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -56,7 +56,7 @@ public final class Profiles {
         KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
         TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK,
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
-        arm64Config());
+        arm64Config(true));
   }
 
   /**
@@ -139,13 +139,22 @@ public final class Profiles {
         .build();
   }
 
-  private static KernelConfig arm64Config() {
-    return KernelConfig.builder()
-        .option("KASAN", false, "MIN_THREAD_SHIFT 15: THREAD_SIZE 32 KiB (asm/memory.h)")
-        .option("VMAP_STACK", true, "stacks from vmalloc, 2*THREAD_SIZE aligned, so kernel_ventry "
-            + "can test one SP bit for an overflow")
-        .option("PREEMPT", false, "el1_irq may preempt (4.16 defconfig has it on)")
-        .build();
+  /**
+   * arm64's options. VMAP_STACK is a choice at 4.16 (HAVE_ARCH_VMAP_STACK, Kconfig@4.16.13:98;
+   * off: page-allocator stacks, static per-CPU IRQ stacks, no overflow check) and selected by the
+   * architecture at 6.19 (Kconfig@6.19:286).
+   */
+  private static KernelConfig arm64Config(boolean v6) {
+    String vmap = "stacks from vmalloc, 2*THREAD_SIZE aligned, so kernel_ventry can test one SP "
+        + "bit for an overflow";
+    KernelConfig.Builder b = KernelConfig.builder()
+        .option("KASAN", false, "MIN_THREAD_SHIFT 15: THREAD_SIZE 32 KiB (asm/memory.h)");
+    if (v6) {
+      b.fixed("VMAP_STACK", true, vmap, "ARM64 selects VMAP_STACK (arch/arm64/Kconfig@6.19:286)");
+    } else {
+      b.option("VMAP_STACK", true, vmap);
+    }
+    return b.option("PREEMPT", false, "el1_irq may preempt (4.16 defconfig has it on)").build();
   }
 
   private static KernelConfig x86_64Config(boolean hasFred) {

@@ -26,8 +26,15 @@ final class Arm64Boot {
         "process.c: the task kernel_entry 0 loads into SP_EL0"));
     v.add(new PerCpuVar("irq_stack_ptr", t.voidp, 8, "irq.c: the base (low end) of the IRQ stack"));
     v.add(new PerCpuVar("cpu_number", t.s32, 4, "smp.c"));
-    v.add(new PerCpuVar("overflow_stack", t.array(t.ulong, 512), 16,
-        "traps.c: 4 KiB, for kernel_ventry's overflow path"));
+    if (k.profile.config("VMAP_STACK")) {
+      v.add(new PerCpuVar("overflow_stack", t.array(t.ulong, 512), 16,
+          "traps.c: 4 KiB, for kernel_ventry's overflow path"));
+    } else {
+      // 4.16 without VMAP_STACK: the IRQ stacks are static, cache-line aligned per-CPU arrays
+      // (irq.c@4.16.13:65-77; L1_CACHE_BYTES 128, cache.h@4.16.13:32)
+      v.add(new PerCpuVar("irq_stack", t.array(t.ulong, (int) (k.threadSize / 8)), 128,
+          "irq.c: IRQ_STACK_SIZE (= THREAD_SIZE) bytes, the IRQ stack without VMAP_STACK"));
+    }
     return v;
   }
 
@@ -96,10 +103,15 @@ final class Arm64Boot {
         .step("register_kernel_break_hook(...) (no stack effect)", x -> { })
         .retVoid().build());
     k.add(k.c("init_IRQ", "arch/arm64/kernel/irq.c").params()
-        .step("init_irq_stacks(): for_each_possible_cpu: per_cpu(irq_stack_ptr, cpu) = "
-            + "arch_alloc_vmap_stack(IRQ_STACK_SIZE, node) (THREAD_ALIGN-aligned, guard page)", x -> {
+        .step(k.profile.config("VMAP_STACK")
+            ? "init_irq_stacks(): for_each_possible_cpu: per_cpu(irq_stack_ptr, cpu) = "
+                + "arch_alloc_vmap_stack(IRQ_STACK_SIZE, node) (THREAD_ALIGN-aligned, guard page)"
+            : "init_irq_stacks(): for_each_possible_cpu: per_cpu(irq_stack_ptr, cpu) = "
+                + "per_cpu(irq_stack, cpu) (the static array; no guard page)", x -> {
               for (int c = 0; c < k.cpus; c++) {
-                long s = k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c);
+                long s = k.profile.config("VMAP_STACK")
+                    ? k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c)
+                    : k.perCpu("irq_stack", c);
                 k.mem.write64(k.perCpu("irq_stack_ptr", c), s);
               }
             })

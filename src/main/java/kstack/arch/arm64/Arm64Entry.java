@@ -39,7 +39,9 @@ final class Arm64Entry {
     buildRetToUser(k, v6);
     buildIrq(k, v6);
     buildTimer(k);
-    buildBadStack(k, v6);
+    if (k.profile.config("VMAP_STACK")) { // __bad_stack and overflow_stack need it
+      buildBadStack(k, v6);
+    }
   }
 
   /**
@@ -58,6 +60,7 @@ final class Arm64Entry {
             "el0_sync", "el0_irq", "el0_fiq_invalid", "el0_error_invalid",
             "el0_sync_compat", "el0_irq_compat", "el0_fiq_invalid_compat", "el0_error_compat"};
     long shift = k.constant("THREAD_SHIFT");
+    boolean vmap = k.profile.config("VMAP_STACK");
     for (int slot = 0; slot < 16; slot++) {
       String target = names[slot];
       boolean used = slot == 4 || slot == 5 || slot == 8 || slot == 9;
@@ -65,14 +68,17 @@ final class Arm64Entry {
       if (used) {
         b.step("kernel_ventry: sub sp, sp, #" + (v6 ? "PT_REGS_SIZE" : "S_FRAME_SIZE"),
             x -> x.setSp(x.sp() - S_FRAME_SIZE));
-        b.step("add sp, sp, x0; sub x0, sp, x0; tbnz x0, #THREAD_SHIFT: has SP left its stack?",
-            x -> {
-              if ((x.sp() >>> shift & 1) != 0) {
-                overflow(k, x);
-              }
-            });
+        steps = 2;
+        if (vmap) { // the check is CONFIG_VMAP_STACK only (entry.S@4.16.13:89-131)
+          b.step("add sp, sp, x0; sub x0, sp, x0; tbnz x0, #THREAD_SHIFT: has SP left its stack?",
+              x -> {
+                if ((x.sp() >>> shift & 1) != 0) {
+                  overflow(k, x);
+                }
+              });
+          steps = 3;
+        }
         b.step("b " + target, x -> x.jumpTo(k.symbol(target)));
-        steps = 3;
       } else {
         b.step("(" + target + ": not modelled) b " + target + " -> panic",
             x -> k.panic("Kernel panic - not syncing: unhandled exception vector " + target));

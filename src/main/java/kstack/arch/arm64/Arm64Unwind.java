@@ -43,6 +43,9 @@ final class Arm64Unwind {
     if (irq != 0 && Long.compareUnsigned(a - irq, k.threadSize) < 0) {
       return "irq";
     }
+    if (!k.profile.config("VMAP_STACK")) {
+      return null;
+    }
     long ov = k.perCpu("overflow_stack", cpu);
     if (Long.compareUnsigned(a - ov, 4096) < 0) {
       return "overflow";

@@ -164,4 +164,26 @@ class Arm64Test {
     m.continueRun();
     assertThat(m.cpu(0).get("sp_el0")).as("back in user mode").isEqualTo(userSp);
   }
+
+  @Test
+  void arm64At619CannotTurnVmapStackOffBecauseTheArchitectureSelectsIt() {
+    assertThatThrownBy(() -> Profiles.arm64_6_19().withConfig("VMAP_STACK", false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("CONFIG_VMAP_STACK cannot be disabled on this profile: ARM64 selects "
+            + "VMAP_STACK (arch/arm64/Kconfig@6.19:286)");
+  }
+
+  @Test
+  void arm64At416WithoutVmapStackUsesTheStaticIrqStackAndADeepRecursionSilentlyBreaksTheMagic() {
+    Machine m = spawned(Profiles.arm64_4_16().withConfig("VMAP_STACK", false));
+    long irqStack = m.perCpuAddress("irq_stack", 0);
+    assertThat(m.kernelMemory().read64(m.perCpuAddress("irq_stack_ptr", 0))).isEqualTo(irqStack);
+    assertThat(m.irq(5).events()).extracting(Event::describe)
+        .anyMatch(s -> s.equals(String.format("[cpu0] irq_stack_entry: onto the IRQ stack: sp = 0x%x",
+            irqStack + 16384)));
+    assertThat(m.recurse(70).stop()).as("no kernel_ventry check, no overflow stack")
+        .isEqualTo(Outcome.Stop.DONE);
+    long stack = m.kernel().stack(m.current());
+    assertThat(m.kernelMemory().read64(stack)).isNotEqualTo(kstack.kernel.Kernel.STACK_END_MAGIC);
+  }
 }

@@ -50,13 +50,7 @@ final class Sched {
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
             x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
         .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
-        .branchIf("same", "if (prev == next) no switch", x -> {
-          if (x.local("prev") == x.local("next")) {
-            k.arch.irqEnable(x);
-            return true;
-          }
-          return false;
-        })
+        .branchIf("same", "if (prev == next) no switch", x -> noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
         .call(k.arch.switchToText(), k.arch.switchToSymbol(),
@@ -90,6 +84,11 @@ final class Sched {
    * resumes inside schedule() at the address switch_to saved in its thread.ip.
    */
   private static void build26(Kernel k) {
+    if (Sched2611.on(k)) {
+      Sched2611.build(k);
+      buildWakeups(k);
+      return;
+    }
     String src = "kernel/sched.c";
     RoutineBuilder b = k.c("schedule", src).params().asmlinkage().locals("prev", "next")
         .label("need_resched")
@@ -101,13 +100,7 @@ final class Sched {
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
             + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .branchIf("same", "if (likely(prev != next)) {", x -> {
-          if (x.local("prev") == x.local("next")) {
-            k.arch.irqEnable(x);
-            return true;
-          }
-          return false;
-        })
+        .branchIf("same", "if (likely(prev != next)) {", x -> noSwitch(k, x))
         .step("  rq->curr = next; context_switch(rq, prev, next) [inline]: prepare_task_switch(); "
             + "switch_mm() or enter_lazy_tlb()", x -> prepareSwitch(k, x, x.local("prev"), x.local("next")));
     k.arch.inlineSwitch(k, b);
@@ -224,9 +217,10 @@ final class Sched {
       rq.addLast(prev);
     } else if (k.state(prev) != Kernel.TASK_RUNNING) {
       k.setOnRunqueue(prev, false);
-      if (k.state(prev) == Kernel.TASK_DEAD) {
-        k.timeline.emit(new Event.Note(cpu, "do_task_dead", "pid " + k.pid(prev)
-            + " leaves the CPU for the last time"));
+      if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.state(prev) == Kernel.TASK_DEAD) {
+        k.timeline.emit(new Event.Note(cpu, Sched2611.on(k) ? "schedule" : "do_task_dead", "pid "
+            + k.pid(prev) + " leaves the CPU for the last time"
+            + (Sched2611.on(k) ? " (PF_DEAD)" : "")));
       }
     }
     if (rq.isEmpty()) {
@@ -236,7 +230,16 @@ final class Sched {
     return next;
   }
 
-  private static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
+  /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */
+  static boolean noSwitch(Kernel k, Exec x) {
+    if (x.local("prev") == x.local("next")) {
+      k.arch.irqEnable(x);
+      return true;
+    }
+    return false;
+  }
+
+  static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
     k.setTaskCpu(next, cpu);
     k.taskWrite(next, "on_cpu", 1);

@@ -265,6 +265,15 @@ public enum Feature {
    */
   VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353",
       "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up_sync,__wake_up_sync_key"),
+  /**
+   * 2.6.11's O(1) scheduler and task death: schedule() takes next from the first list of
+   * rq->active's priority bitmap and calls the one-argument finish_task_switch(prev), which drops a
+   * task whose flags carry PF_DEAD (set at the end of exit_notify: no TASK_DEAD state, no
+   * do_task_dead) (kernel/sched.c@2.6.11:1326-1391,2662-2828; kernel/exit.c@2.6.11:775-777,780-840;
+   * include/linux/sched.h@2.6.11:112,721).
+   */
+  SCHED_O1_2611("kernel/sched.c@2.6.11:1326-1391,2662-2828; kernel/exit.c@2.6.11:775-777,780-840; "
+      + "include/linux/sched.h@2.6.11:112,721", "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -23,7 +23,8 @@ final class I386Process2611 {
 
   /** The switch_to macro (include/asm-i386/system.h@2.6.11:15-31) as steps of schedule(). */
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
-    b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next; pushfl; pushl %ebp",
+    b.step("  switch_to(prev, next, prev) [inline asm, system.h@2.6.11:15-31]: eax = prev, "
+            + "edx = next; pushfl; pushl %ebp",
             x -> {
               x.set("eax", x.local("prev"));
               x.set("edx", x.local("next"));

@@ -133,16 +133,28 @@ final class Sched {
 
   /** Wake-ups, new tasks and the idle task's setup: the same calls in every generation. */
   private static void buildWakeups(Kernel k) {
-    k.add(k.c("wake_up_process", SRC).params("p").locals("ret")
-        .callInto("ret", "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-            x -> new long[] {x.local("p"), 3, 0})
+    boolean o1 = Sched2611.on(k);
+    String o1Src = Sched2611.SRC;
+    k.add(k.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
+        .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | TASK_INTERRUPTIBLE | "
+                + "TASK_UNINTERRUPTIBLE, 0)" : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+            x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
         .ret("return ret", x -> x.retval()).build());
-    k.add(k.c("try_to_wake_up", SRC).params("p", "state", "wake_flags")
-        .ret("if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
+    k.add(k.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
+            o1 ? "sync" : "wake_flags")
+        .ret(o1 ? "rq = task_rq_lock(p); if (p->state & state) { activate_task(p, rq): onto its "
+                + "priority list of rq->active; p->state = TASK_RUNNING } (equal priorities in the "
+                + "model: TASK_PREEMPTS_CURR never holds)"
+                : "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
             x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
-    k.add(k.c("wake_up_new_task", SRC).params("p")
-        .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
+    RoutineBuilder wunt = o1 ? k.c("wake_up_new_task", o1Src + ":1205-1279").params("p",
+        "clone_flags") : k.c("wake_up_new_task", SRC).params("p");
+    k.add(wunt
+        .step(o1 ? "rq = task_rq_lock(p); p->prio = effective_prio(p); __activate_task(p, rq) (the "
+                + "model queues p at the tail even without CLONE_VM, where 2.6.11 puts it ahead of "
+                + "current and does set_need_resched(): child-runs-first is not modelled)"
+                : "p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
           long p = x.local("p");
           k.setState(p, Kernel.TASK_RUNNING);
           int cpu = k.takeNextChildCpu(k.current(x));
@@ -152,16 +164,22 @@ final class Sched {
           k.enqueue(k.taskCpu(p), p);
         })
         .retVoid().build());
-    k.add(k.c("sched_init", SRC).params()
-        .step("init the per-CPU run queues", x -> { })
+    k.add(k.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()
+        .step(o1 ? "for each CPU's runqueue: rq->active = rq->arrays, rq->expired = rq->arrays + "
+                + "1, every priority list empty; enter_lazy_tlb(&init_mm, current)"
+                : "init the per-CPU run queues", x -> { })
         .call("init_idle(current, smp_processor_id())", "init_idle",
             x -> new long[] {k.current(x), x.cpu().id()})
         .retVoid().build());
     // 2.6.32's init_idle (sched.c@2.6.32.67) sets no PF_IDLE (4.10) and keeps the comm the idle
     // task was forked with ("swapper"); the swapper/N names came later
     boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
-    k.add(k.c("init_idle", v26 ? "kernel/sched.c" : SRC).params("idle", "cpu")
-        .step(v26 ? "__sched_fork(idle); idle->state = TASK_RUNNING; __set_task_cpu(idle, cpu); "
+    k.add(k.c("init_idle", o1 ? o1Src + ":4052-4074" : v26 ? "kernel/sched.c" : SRC)
+        .params("idle", "cpu")
+        .step(o1 ? "idle->array = NULL; idle->prio = MAX_PRIO; idle->state = TASK_RUNNING; "
+                + "set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; set_tsk_need_resched(idle) "
+                + "(not modelled); idle->thread_info->preempt_count = 0"
+                : v26 ? "__sched_fork(idle); idle->state = TASK_RUNNING; __set_task_cpu(idle, cpu); "
                 + "rq->curr = rq->idle = idle; task_thread_info(idle)->preempt_count = 0"
                 : "idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
                 + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {

@@ -205,4 +205,31 @@ class I386Linux2611Test {
     assertThat(m.kernel().taskRead(child, "usage")).as("put_task_struct(prev)")
         .isEqualTo(usage - 1);
   }
+
+  @Test
+  void doForkAllocatesThePidFirstAndCopyThreadTakesALeadingNrOfZero() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("do_fork")).insn(m.routineAt(m.symbol("do_fork")).bodyStart())
+        .text()).startsWith("pid = alloc_pidmap()");
+    for (String fn : List.of("do_fork", "copy_process", "wake_up_new_task", "dup_task_struct")) {
+      assertThat(m.routineAt(m.symbol(fn)).source()).as(fn).contains("@2.6.11:");
+    }
+    m.addBreakpoint("copy_thread");
+    m.syscall("fork", List.of());
+    assertThat(m.cpu(0).get("eax")).as("copy_thread(0, ...): nr").isZero();
+    assertThat(m.cpu(0).get("edx")).as("clone_flags = SIGCHLD").isEqualTo(17);
+  }
+
+  @Test
+  void theIdleLoopIsProcessC2611sWithNoTickNohz() {
+    Machine m = spawned(P);
+    for (String fn : List.of("cpu_idle", "default_idle")) {
+      var r = m.routineAt(m.symbol(fn));
+      assertThat(r.source()).as(fn).startsWith("arch/i386/kernel/process.c@2.6.11:");
+      assertThat(String.join(" ", r.insns().stream().map(kstack.exec.Insn::text).toList()))
+          .as(fn).doesNotContain("tick_nohz");
+    }
+    assertThat(m.routineAt(m.symbol("default_idle")).insns().get(m.routineAt(
+        m.symbol("default_idle")).bodyStart()).text()).contains("hlt_counter");
+  }
 }

@@ -21,11 +21,12 @@ final class Exit {
 
   private static void buildExit(Kernel k, boolean v6) {
     String src = "kernel/exit.c";
-    k.add(Syscalls.entry(k, "exit", src, "error_code")
+    boolean o1 = Sched2611.on(k);
+    k.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, "error_code")
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
-    RoutineBuilder b = k.c("do_exit", src).params("code")
+    RoutineBuilder b = k.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params("code")
         .step("tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
           long t = k.current(x);
           k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
@@ -40,6 +41,13 @@ final class Exit {
             + "do_notify_parent() -> __wake_up_parent() wakes a parent in wait4", x -> notify(k, x));
     if (v6) {
       b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
+    }
+    if (o1) {
+      Sched2611.exitTail(k, b);
+      k.add(b.step("BUG(): a dead task never runs again", x -> {
+        throw new IllegalStateException("a dead task was scheduled");
+      }).retVoid().build());
+      return;
     }
     if (k.profile.has(Feature.SCHEDULE_SWITCH_INLINE)) {
       // exit.c@2.6.32:1033-1034: no do_task_dead yet

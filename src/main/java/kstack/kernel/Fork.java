@@ -156,14 +156,8 @@ final class Fork {
                 k.setComm(x.local("p"), k.mem.readCString(cloneArg(x, x.local("args"), "name"), 16));
               }
             })
-        .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)", x -> {
-          long p = x.local("p");
-          k.setState(p, Sched.TASK_NEW);
-          k.setTaskCpu(p, x.cpu().id());
-          k.taskWrite(p, "on_cpu", 0);
-          k.taskWrite(p, "on_rq", 0);
-          k.tiWrite(p, "flags", 0);
-        })
+        .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)",
+            x -> schedFork(k, x, Sched.TASK_NEW))
         .step("copy_files(); copy_mm(): CLONE_VM shares current's mm, otherwise dup_mm copies it",
             x -> copyMmAndFiles(k, x, x.local("p"), flags(k, x, clone)))
         .step("pid = alloc_pid(); p->pid = p->tgid = pid_nr(pid); p->real_parent = p->parent = "
@@ -208,6 +202,21 @@ final class Fork {
 
   static void linkNew(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
     linkNewTask(k, x, p, exitSignal, pidArg);
+  }
+
+  /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
+  static void linkNewWithPid(Kernel k, Exec x, long p, long exitSignal, int pid) {
+    linkNewTask(k, x, p, exitSignal, pid, pid);
+  }
+
+  /** The model's half of sched_fork: the given state, on no run queue, on this CPU, no TIF flags. */
+  static void schedFork(Kernel k, Exec x, long state) {
+    long p = x.local("p");
+    k.setState(p, state);
+    k.setTaskCpu(p, x.cpu().id());
+    k.taskWrite(p, "on_cpu", 0);
+    k.taskWrite(p, "on_rq", 0);
+    k.tiWrite(p, "flags", 0);
   }
 
   static long canaryOf(Kernel k, long tsk) {
@@ -354,9 +363,13 @@ final class Fork {
   }
 
   private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
-    long cur = k.current(x);
     boolean idle = x.signed(pidArg) == -1; // fork_idle passes &init_struct_pid: the task keeps pid 0
-    int pid = idle ? 0 : k.allocPid();
+    linkNewTask(k, x, p, exitSignal, pidArg, idle ? 0 : k.allocPid());
+  }
+
+  private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long pidArg, int pid) {
+    long cur = k.current(x);
+    boolean idle = x.signed(pidArg) == -1;
     k.taskWrite(p, "pid", pid);
     k.taskWrite(p, "tgid", pid);
     k.taskWrite(p, "real_parent", cur);

@@ -1,7 +1,6 @@
 package kstack.kernel;
 
 import kstack.exec.Exec;
-import kstack.profile.Feature;
 
 /**
  * Process creation at 2.6.32 (kernel/fork.c@2.6.32; docs/research/i386-and-2.x.md §3.5): do_fork
@@ -20,6 +19,11 @@ final class Fork26 {
   static final long PF_SUPERPRIV = 0x100;
 
   static void build(Kernel k) {
+    if (Sched2611.on(k)) {
+      buildFork2611(k);
+      buildDupTaskStruct2611(k);
+      return;
+    }
     k.add(k.c("do_fork", SRC)
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
         .locals("p", "nr")
@@ -48,14 +52,8 @@ final class Fork26 {
               | PF_STARTING);
         })
         .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
-            + "nothing can wake it); set_task_cpu(p, smp_processor_id())", x -> {
-              long p = x.local("p");
-              k.setState(p, Kernel.TASK_RUNNING);
-              k.setTaskCpu(p, x.cpu().id());
-              k.taskWrite(p, "on_cpu", 0);
-              k.taskWrite(p, "on_rq", 0);
-              k.tiWrite(p, "flags", 0);
-            })
+            + "nothing can wake it); set_task_cpu(p, smp_processor_id())",
+            x -> Fork.schedFork(k, x, Kernel.TASK_RUNNING))
         .step("copy_files(); copy_fs(); copy_sighand(); copy_signal(); copy_mm(): CLONE_VM shares "
             + "current's mm, otherwise dup_mm copies it", x -> Fork.copyMmAndFilesOf(k, x,
                 x.local("p"), x.local("clone_flags")))
@@ -67,10 +65,6 @@ final class Fork26 {
             + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff, x.local("pid")))
         .ret("return p", x -> x.local("p")).build());
-    if (k.profile.has(Feature.CURRENT_FROM_THREAD_INFO)) {
-      buildDupTaskStruct2611(k);
-      return;
-    }
     k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",
             x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")))
@@ -99,6 +93,57 @@ final class Fork26 {
           k.taskWrite(tsk, "usage", 2);
         })
         .ret("return tsk", x -> x.local("tsk")).build());
+  }
+
+  /**
+   * 2.6.11's do_fork and copy_process (kernel/fork.c@2.6.11:786-1075,1124-1180): do_fork takes
+   * the pid from alloc_pidmap before copy_process and passes it down; copy_flags sets no
+   * PF_STARTING; sched_fork(p) comes after copy_thread, which takes a leading nr of 0; the task is
+   * linked with SET_LINKS and attach_pid under tasklist_lock.
+   */
+  private static void buildFork2611(Kernel k) {
+    String src = SRC + "@2.6.11";
+    k.add(k.c("do_fork", src + ":1124-1180")
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
+        .locals("p", "nr")
+        .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "
+            + "ptraced)", x -> x.setLocal("nr", k.allocPid()))
+        .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, "
+            + "parent_tidptr, child_tidptr, pid)", "copy_process", x -> new long[] {
+                x.local("clone_flags"), x.local("stack_start"), x.local("regs"),
+                x.local("stack_size"), x.local("parent_tidptr"), x.local("child_tidptr"),
+                x.local("nr")})
+        .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
+            "wake_up_new_task", x -> new long[] {x.local("p"), x.local("clone_flags")})
+        .ret("return pid", x -> x.local("nr")).build());
+    k.add(k.c("copy_process", src + ":786-1075")
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr",
+            "child_tidptr", "pid")
+        .locals("p")
+        .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
+            x -> new long[] {k.current(x)})
+        .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
+            + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
+              long p = x.local("p");
+              k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.taskWrite(p, "pid", x.local("pid"));
+            })
+        .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
+            + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
+            + "and dup_mmap()", x -> Fork.copyMmAndFilesOf(k, x, x.local("p"),
+                x.local("clone_flags")))
+        .call("retval = copy_thread(0, clone_flags, stack_start, stack_size, p, regs)",
+            "copy_thread", x -> new long[] {0, x.local("clone_flags"), x.local("stack_start"),
+                x.local("stack_size"), x.local("p"), x.local("regs")})
+        .step("p->exit_signal = clone_flags & CSIGNAL; p->exit_state = 0; sched_fork(p): "
+            + "p->state = TASK_RUNNING (on no run queue yet, so nothing can wake it), half of "
+            + "current's time_slice", x -> Fork.schedFork(k, x, Kernel.TASK_RUNNING))
+        .step("write_lock_irq(&tasklist_lock); set_task_cpu(p, smp_processor_id()); "
+            + "p->real_parent = p->parent = current; SET_LINKS(p): onto init_task.tasks and "
+            + "current->children; attach_pid(p, PIDTYPE_PID, p->pid) and the TGID, PGID, SID",
+            x -> Fork.linkNewWithPid(k, x, x.local("p"), x.local("clone_flags") & 0xff,
+                (int) x.local("pid")))
+        .ret("return p", x -> x.local("p")).build());
   }
 
   /**

@@ -391,6 +391,14 @@ public final class Kernel {
     return taskRead(task, stateField());
   }
 
+  /**
+   * Whether the task is in the state of one that has switched away for the last time: TASK_DEAD,
+   * or on 2.6.11 the EXIT_DEAD that schedule() writes for a PF_DEAD task (sched.c@2.6.11:2719-2720).
+   */
+  public boolean stateIsDead(long task) {
+    return state(task) == (profile.has(Feature.SCHED_O1_2611) ? Sched2611.EXIT_DEAD : TASK_DEAD);
+  }
+
   public void setState(long task, long state) {
     taskWrite(task, stateField(), state);
   }

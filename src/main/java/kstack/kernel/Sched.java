@@ -50,13 +50,7 @@ final class Sched {
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
             x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
         .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
-        .branchIf("same", "if (prev == next) no switch", x -> {
-          if (x.local("prev") == x.local("next")) {
-            k.arch.irqEnable(x);
-            return true;
-          }
-          return false;
-        })
+        .branchIf("same", "if (prev == next) no switch", x -> noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
         .call(k.arch.switchToText(), k.arch.switchToSymbol(),
@@ -90,6 +84,11 @@ final class Sched {
    * resumes inside schedule() at the address switch_to saved in its thread.ip.
    */
   private static void build26(Kernel k) {
+    if (Sched2611.on(k)) {
+      Sched2611.build(k);
+      buildWakeups(k);
+      return;
+    }
     String src = "kernel/sched.c";
     RoutineBuilder b = k.c("schedule", src).params().asmlinkage().locals("prev", "next")
         .label("need_resched")
@@ -101,13 +100,7 @@ final class Sched {
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
             + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .branchIf("same", "if (likely(prev != next)) {", x -> {
-          if (x.local("prev") == x.local("next")) {
-            k.arch.irqEnable(x);
-            return true;
-          }
-          return false;
-        })
+        .branchIf("same", "if (likely(prev != next)) {", x -> noSwitch(k, x))
         .step("  rq->curr = next; context_switch(rq, prev, next) [inline]: prepare_task_switch(); "
             + "switch_mm() or enter_lazy_tlb()", x -> prepareSwitch(k, x, x.local("prev"), x.local("next")));
     k.arch.inlineSwitch(k, b);
@@ -140,16 +133,28 @@ final class Sched {
 
   /** Wake-ups, new tasks and the idle task's setup: the same calls in every generation. */
   private static void buildWakeups(Kernel k) {
-    k.add(k.c("wake_up_process", SRC).params("p").locals("ret")
-        .callInto("ret", "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-            x -> new long[] {x.local("p"), 3, 0})
+    boolean o1 = Sched2611.on(k);
+    String o1Src = Sched2611.SRC;
+    k.add(k.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
+        .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | TASK_INTERRUPTIBLE | "
+                + "TASK_UNINTERRUPTIBLE, 0)" : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+            x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
         .ret("return ret", x -> x.retval()).build());
-    k.add(k.c("try_to_wake_up", SRC).params("p", "state", "wake_flags")
-        .ret("if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
+    k.add(k.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
+            o1 ? "sync" : "wake_flags")
+        .ret(o1 ? "rq = task_rq_lock(p); if (p->state & state) { activate_task(p, rq): onto its "
+                + "priority list of rq->active; p->state = TASK_RUNNING } (equal priorities in the "
+                + "model: TASK_PREEMPTS_CURR never holds)"
+                : "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
             x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
-    k.add(k.c("wake_up_new_task", SRC).params("p")
-        .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
+    RoutineBuilder wunt = o1 ? k.c("wake_up_new_task", o1Src + ":1205-1279").params("p",
+        "clone_flags") : k.c("wake_up_new_task", SRC).params("p");
+    k.add(wunt
+        .step(o1 ? "rq = task_rq_lock(p); p->prio = effective_prio(p); __activate_task(p, rq) (the "
+                + "model queues p at the tail even without CLONE_VM, where 2.6.11 puts it ahead of "
+                + "current and does set_need_resched(): child-runs-first is not modelled)"
+                : "p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
           long p = x.local("p");
           k.setState(p, Kernel.TASK_RUNNING);
           int cpu = k.takeNextChildCpu(k.current(x));
@@ -159,16 +164,22 @@ final class Sched {
           k.enqueue(k.taskCpu(p), p);
         })
         .retVoid().build());
-    k.add(k.c("sched_init", SRC).params()
-        .step("init the per-CPU run queues", x -> { })
+    k.add(k.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()
+        .step(o1 ? "for each CPU's runqueue: rq->active = rq->arrays, rq->expired = rq->arrays + "
+                + "1, every priority list empty; enter_lazy_tlb(&init_mm, current)"
+                : "init the per-CPU run queues", x -> { })
         .call("init_idle(current, smp_processor_id())", "init_idle",
             x -> new long[] {k.current(x), x.cpu().id()})
         .retVoid().build());
     // 2.6.32's init_idle (sched.c@2.6.32.67) sets no PF_IDLE (4.10) and keeps the comm the idle
     // task was forked with ("swapper"); the swapper/N names came later
     boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
-    k.add(k.c("init_idle", v26 ? "kernel/sched.c" : SRC).params("idle", "cpu")
-        .step(v26 ? "__sched_fork(idle); idle->state = TASK_RUNNING; __set_task_cpu(idle, cpu); "
+    k.add(k.c("init_idle", o1 ? o1Src + ":4052-4074" : v26 ? "kernel/sched.c" : SRC)
+        .params("idle", "cpu")
+        .step(o1 ? "idle->array = NULL; idle->prio = MAX_PRIO; idle->state = TASK_RUNNING; "
+                + "set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; set_tsk_need_resched(idle) "
+                + "(not modelled); idle->thread_info->preempt_count = 0"
+                : v26 ? "__sched_fork(idle); idle->state = TASK_RUNNING; __set_task_cpu(idle, cpu); "
                 + "rq->curr = rq->idle = idle; task_thread_info(idle)->preempt_count = 0"
                 : "idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
                 + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
@@ -224,9 +235,10 @@ final class Sched {
       rq.addLast(prev);
     } else if (k.state(prev) != Kernel.TASK_RUNNING) {
       k.setOnRunqueue(prev, false);
-      if (k.state(prev) == Kernel.TASK_DEAD) {
-        k.timeline.emit(new Event.Note(cpu, "do_task_dead", "pid " + k.pid(prev)
-            + " leaves the CPU for the last time"));
+      if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.state(prev) == Kernel.TASK_DEAD) {
+        k.timeline.emit(new Event.Note(cpu, Sched2611.on(k) ? "schedule" : "do_task_dead", "pid "
+            + k.pid(prev) + " leaves the CPU for the last time"
+            + (Sched2611.on(k) ? " (PF_DEAD)" : "")));
       }
     }
     if (rq.isEmpty()) {
@@ -236,7 +248,16 @@ final class Sched {
     return next;
   }
 
-  private static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
+  /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */
+  static boolean noSwitch(Kernel k, Exec x) {
+    if (x.local("prev") == x.local("next")) {
+      k.arch.irqEnable(x);
+      return true;
+    }
+    return false;
+  }
+
+  static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
     k.setTaskCpu(next, cpu);
     k.taskWrite(next, "on_cpu", 1);

@@ -149,7 +149,9 @@ final class Syscalls {
         })
         .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
         .label("retry")
-        .step("if the pipe holds data: copy_page_to_iter() into the user buffer", x -> {
+        .step(v2611 ? "info = inode->i_pipe; if (info->nrbufs): ops->map(), pipe_iov_copy_to_user(iov, "
+                + "addr + buf->offset, chars); an emptied buffer is released (do_wakeup = 1)"
+            : "if the pipe holds data: copy_page_to_iter() into the user buffer", x -> {
           long pipe = x.local("pipe");
           if (Files.available(k, pipe) == 0) {
             x.setLocal("ret", -1);
@@ -161,13 +163,16 @@ final class Syscalls {
           x.space().writeBytes(buf, d);
           x.setLocal("ret", d.length);
         })
-        .branchIf("done", "if (ret > 0) break", x -> x.signed(x.local("ret")) >= 0)
-        .step("if (!pipe->writers) ret = 0 (end of file)", x -> {
+        .branchIf("done", v2611 ? "if (!total_len) break; if (ret) break (no writer is waiting)"
+            : "if (ret > 0) break", x -> x.signed(x.local("ret")) >= 0)
+        .step(v2611 ? "if (!PIPE_WRITERS(*inode)) (end of file: ret stays 0)"
+            : "if (!pipe->writers) ret = 0 (end of file)", x -> {
           if (!Files.writersExist(k, x.local("pipe"))) {
             x.setLocal("ret", 0);
           }
         })
-        .branchIf("done", "if (!pipe->writers) break", x -> x.local("ret") == 0);
+        .branchIf("done", v2611 ? "  break" : "if (!pipe->writers) break",
+            x -> x.local("ret") == 0);
     if (v6) {
       b.step("__pipe_unlock(pipe); wait_event_interruptible_exclusive(pipe->rd_wait, "
               + "pipe_readable(pipe)) [macro]: prepare_to_wait_event(TASK_INTERRUPTIBLE)",
@@ -183,7 +188,9 @@ final class Syscalls {
     }
     b.label("console").step("ret = 0", x -> x.setLocal("ret", 0))
         .label("done")
-        .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret"));
+        .ret(v2611 ? "up(PIPE_SEM(*inode)); if (do_wakeup) wake_up_interruptible(PIPE_WAIT(*inode)) "
+                + "(no writer sleeps in the model); if (ret > 0) file_accessed(filp); return ret"
+            : "__pipe_unlock(pipe); return ret", x -> x.local("ret"));
     k.add(b.build());
     if (!v6) {
       // 2.6.11's pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
@@ -213,12 +220,14 @@ final class Syscalls {
   private static void buildPipeWrite(Kernel k, boolean v6) {
     String src = "fs/pipe.c";
     boolean v2611 = k.profile.has(Feature.VFS_2611);
-    k.add((v2611
+    RoutineBuilder w = (v2611
         ? k.c("pipe_writev", src + "@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
         : k.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from"))
         .locals("pipe", "ret")
-        .step((v2611 ? "down(PIPE_SEM(*inode))" : "pipe = filp->private_data; __pipe_lock(pipe)")
-            + "; copy the user bytes into the buffer", x -> {
+        .step((v2611 ? "down(PIPE_SEM(*inode)); merge into the last buffer if it has room, else "
+                + "pipe_iov_copy_from_user() into a new page: do_wakeup = 1"
+                : "pipe = filp->private_data; __pipe_lock(pipe); copy the user bytes into the buffer"),
+            x -> {
               long file = v2611 ? x.local("filp") : x.read(x.local("iocb"));
               Files.OpenFile f = Files.file(k, file);
               long buf = x.read(x.local("from"));
@@ -233,24 +242,32 @@ final class Syscalls {
                 x.setLocal("pipe", f.pipe());
               }
               x.setLocal("ret", len);
-            })
-        .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
-        .call(v2611 ? "wake_up_interruptible_sync(PIPE_WAIT(*inode)) = __wake_up_sync(q, "
-                + "TASK_INTERRUPTIBLE, 1)"
-                : v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
-                : "wake_up_interruptible_sync_poll(&pipe->wait, EPOLLIN | EPOLLRDNORM)",
-            v2611 ? "__wake_up_sync" : "__wake_up_sync_key",
-            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
-        .label("out")
-        .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
+            });
     if (v2611) {
-      k.add(k.c("__wake_up_sync", "kernel/sched.c@2.6.11").params("q", "mode", "nr_exclusive")
-          .step("__wake_up_common(q, mode, nr_exclusive, 1) [static]: each waiter's "
-              + "autoremove_wake_function -> try_to_wake_up", x -> k.wakeAll(x.local("q"),
-                  x.cpu().id(), "a pipe write (__wake_up_sync)"))
+      // fs/pipe.c@2.6.11:337-345: up() first; the _sync wake-up is only for a writer about to sleep
+      k.add(w.label("out")
+          .step("out: up(PIPE_SEM(*inode))", x -> { })
+          .branchIf("done", "if (do_wakeup) (the console: no readers to wake)",
+              x -> x.local("pipe") == 0)
+          .call("  wake_up_interruptible(PIPE_WAIT(*inode)) = __wake_up(q, TASK_INTERRUPTIBLE, 1, "
+              + "NULL)", "__wake_up", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1, 0})
+          .label("done")
+          .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.local("ret"))
+          .build());
+      k.add(k.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive",
+              "key")
+          .step("spin_lock_irqsave(&q->lock); __wake_up_common(q, mode, nr_exclusive, 0, key) "
+              + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.wakeAll(
+                  x.local("q"), x.cpu().id(), "a pipe write (wake_up_interruptible)"))
           .retVoid().build());
       return;
     }
+    k.add(w.branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
+        .call(v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
+                : "wake_up_interruptible_sync_poll(&pipe->wait, EPOLLIN | EPOLLRDNORM)",
+            "__wake_up_sync_key", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .label("out")
+        .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
     k.add(k.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
         .step("__wake_up_common_lock(): each waiter's autoremove_wake_function -> "
             + "try_to_wake_up", x -> k.wakeAll(x.local("wq_head"), x.cpu().id(),
@@ -429,7 +446,8 @@ final class Syscalls {
    * kernels move the body into do_sched_yield(). A running task goes to the tail of its run queue.
    */
   private static void buildYield(Kernel k, boolean v6) {
-    String src = "kernel/sched/core.c";
+    boolean o1 = Sched2611.on(k);
+    String src = o1 ? Sched2611.SRC + ":3715-3759" : "kernel/sched/core.c";
     RoutineBuilder e = entry(k, "sched_yield", src);
     if (v6) {
       k.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
@@ -437,7 +455,10 @@ final class Syscalls {
       k.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
           .call("schedule()", "schedule", null).retVoid().build());
     } else {
-      k.add(e.step("rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
+      k.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
+              + "enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
+              + "preempt_enable_no_resched()"
+              : "rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
           .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
     }
   }

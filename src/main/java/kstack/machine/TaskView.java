@@ -45,7 +45,7 @@ final class TaskView {
     if (s == Kernel.TASK_RUNNING) {
       return "R";
     }
-    if (s == Kernel.TASK_DEAD) {
+    if (k.stateIsDead(t)) {
       return "X";
     }
     if ((s & Kernel.TASK_INTERRUPTIBLE) != 0) {

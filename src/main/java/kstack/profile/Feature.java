@@ -260,11 +260,29 @@ public enum Feature {
   /**
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
-   * pipe_wait(inode) and wake readers with __wake_up_sync (no do_sync_read on this path)
-   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353).
+   * pipe_wait(inode) under PIPE_SEM; a write that need not sleep does up(PIPE_SEM) and then wakes
+   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path)
+   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353;
+   * include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968).
    */
-  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353",
-      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up_sync,__wake_up_sync_key"),
+  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353; "
+      + "include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968",
+      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key"),
+  /**
+   * 2.6.11's O(1) scheduler and task death: schedule() takes next from the first list of
+   * rq->active's priority bitmap and calls the one-argument finish_task_switch(prev), which drops a
+   * task whose flags carry PF_DEAD (set at the end of exit_notify: no TASK_DEAD state, no
+   * do_task_dead); do_fork takes the pid from alloc_pidmap before copy_process, which calls
+   * sched_fork(p) after copy_thread(0, ...), and wake_up_new_task(p, clone_flags); the idle loop
+   * has no tick_nohz and default_idle checks hlt_counter (kernel/sched.c@2.6.11:985-1279,
+   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840;
+   * kernel/fork.c@2.6.11:786-1180; include/linux/sched.h@2.6.11:112,721;
+   * arch/i386/kernel/process.c@2.6.11:95-106,146-168,382-384).
+   */
+  SCHED_O1_2611("kernel/sched.c@2.6.11:985-1279,1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; "
+      + "kernel/exit.c@2.6.11:775-777,780-840; kernel/fork.c@2.6.11:786-1180; "
+      + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
+      + "382-384", "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

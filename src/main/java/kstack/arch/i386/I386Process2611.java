@@ -23,7 +23,8 @@ final class I386Process2611 {
 
   /** The switch_to macro (include/asm-i386/system.h@2.6.11:15-31) as steps of schedule(). */
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
-    b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next; pushfl; pushl %ebp",
+    b.step("  switch_to(prev, next, prev) [inline asm, system.h@2.6.11:15-31]: eax = prev, "
+            + "edx = next; pushfl; pushl %ebp",
             x -> {
               x.set("eax", x.local("prev"));
               x.set("edx", x.local("next"));
@@ -60,8 +61,8 @@ final class I386Process2611 {
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
             + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.local("prev_p"))
         .build());
-    k.add(k.c("copy_thread", SRC + "@2.6.11:382-398").params("clone_flags", "esp", "unused", "p",
-            "regs").locals("childregs")
+    k.add(k.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags", "esp", "unused",
+            "p", "regs").locals("childregs")
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
             + "the very top of p's stack, no padding",
             x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
@@ -85,7 +86,12 @@ final class I386Process2611 {
     kstack.arch.x86_64.X86Process.buildCpuIdle(k, SRC + "@2.6.11:146-168",
         "cpu = _smp_processor_id()", "while (1) {", "cpu_clear(cpu, cpu_idle_map); rmb(); idle = "
             + "pm_idle, or default_idle; irq_stat[cpu].idle_timestamp = jiffies",
-        "  (need_resched: out of the inner loop)", "  (back from schedule: loop again)");
+        "    idle() = default_idle()", "  (need_resched: out of the inner loop)",
+        "  (back from schedule: loop again)");
+    // no tick_nohz, no TS_POLLING: hlt only if hlt_counter is 0 and the CPU's hlt works
+    kstack.arch.x86_64.X86Process.buildDefaultIdle(k, SRC + "@2.6.11:95-106",
+        "if (!hlt_counter && boot_cpu_data.hlt_works_ok) { local_irq_disable(); if "
+            + "(!need_resched()) safe_halt(): sti; hlt — the CPU sleeps until something needs it }");
   }
 
   /** kernel_thread and kernel_thread_helper (process.c@2.6.11:280-315). */

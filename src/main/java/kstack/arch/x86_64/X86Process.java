@@ -65,6 +65,14 @@ public final class X86Process {
    */
   public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
       String inner, String beforeSchedule, String afterSchedule) {
+    buildCpuIdle(k, src, prologue, loopHead, inner, "    pm_idle() = default_idle()",
+        beforeSchedule, afterSchedule);
+    buildDefaultIdle(k);
+  }
+
+  /** The same loop with the generation's own call of the idle routine; default_idle is the caller's. */
+  public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
+      String inner, String idleCall, String beforeSchedule, String afterSchedule) {
     k.add(k.c("cpu_idle", src).params()
         .step(prologue, x -> { })
         .label("loop")
@@ -72,21 +80,25 @@ public final class X86Process {
         .label("check")
         .branchIf("resched", "  while (!need_resched()) { " + inner,
             x -> k.needResched(k.current(x)))
-        .call("    pm_idle() = default_idle()", "default_idle", null)
+        .call(idleCall, "default_idle", null)
         .jump("check", "  }")
         .label("resched")
         .step(beforeSchedule, x -> { })
         .call("  schedule()", "schedule", null)
         .step(afterSchedule, x -> { })
         .jump("loop", "}").build());
-    buildDefaultIdle(k);
   }
 
   /** default_idle: safe_halt() until something needs the CPU (arch/x86/kernel/process.c). */
   public static void buildDefaultIdle(Kernel k) {
-    String idleSrc = "arch/x86/kernel/process.c";
+    buildDefaultIdle(k, "arch/x86/kernel/process.c",
+        "safe_halt(): sti; hlt — the CPU sleeps until something needs it");
+  }
+
+  /** default_idle as one step, the halt, in a generation's file and words. */
+  public static void buildDefaultIdle(Kernel k, String idleSrc, String halt) {
     k.add(k.c("default_idle", idleSrc).params()
-        .step("safe_halt(): sti; hlt — the CPU sleeps until something needs it", x -> {
+        .step(halt, x -> {
           k.arch.irqEnable(x);
           if (!k.needResched(k.current(x))) {
             x.stay();

@@ -173,4 +173,63 @@ class I386Linux2611Test {
         .containsSubsequence("kstack_demo_interrupt", "handle_IRQ_event", "__do_IRQ", "do_IRQ",
             "common_interrupt");
   }
+
+  @Test
+  void scheduleFinishTaskSwitchAndScheduleTailCiteSchedC2611AndPickFromTheActiveArray() {
+    Machine m = spawned(P);
+    for (String fn : List.of("schedule", "finish_task_switch", "schedule_tail")) {
+      assertThat(m.routineAt(m.symbol(fn)).source()).as(fn).startsWith("kernel/sched.c@2.6.11:");
+    }
+    String schedule = String.join("\n", m.routineAt(m.symbol("schedule")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(schedule).contains("sched_find_first_bit(array->bitmap)", "finish_task_switch(prev)",
+        "PF_DEAD").doesNotContain("finish_task_switch(this_rq(), prev)", "update_rq_clock");
+  }
+
+  @Test
+  void anExitingTaskCarriesPfDeadAndOneArgumentFinishTaskSwitchDropsIt() {
+    Machine m = spawned(P);
+    m.syscall("fork", List.of());
+    m.syscall("wait4", List.of(Machine.Arg.of(-1)));
+    long child = m.current();
+    long usage = m.kernel().taskRead(child, "usage");
+    m.addBreakpoint("finish_task_switch");
+    assertThat(m.syscall("exit", List.of(Machine.Arg.of(7))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("eax")).as("prev, the one (regparm) argument").isEqualTo(child);
+    assertThat(m.kernel().taskRead(child, "flags") & 0x8).as("PF_DEAD").isEqualTo(0x8);
+    assertThat(m.kernel().state(child)).as("EXIT_DEAD, written by schedule()").isEqualTo(32);
+    assertThat(m.kernel().stateIsDead(child)).isTrue();
+    m.deleteBreakpoints();
+    m.finish();
+    assertThat(m.kernel().taskRead(child, "usage")).as("put_task_struct(prev)")
+        .isEqualTo(usage - 1);
+  }
+
+  @Test
+  void doForkAllocatesThePidFirstAndCopyThreadTakesALeadingNrOfZero() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("do_fork")).insn(m.routineAt(m.symbol("do_fork")).bodyStart())
+        .text()).startsWith("pid = alloc_pidmap()");
+    for (String fn : List.of("do_fork", "copy_process", "wake_up_new_task", "dup_task_struct")) {
+      assertThat(m.routineAt(m.symbol(fn)).source()).as(fn).contains("@2.6.11:");
+    }
+    m.addBreakpoint("copy_thread");
+    m.syscall("fork", List.of());
+    assertThat(m.cpu(0).get("eax")).as("copy_thread(0, ...): nr").isZero();
+    assertThat(m.cpu(0).get("edx")).as("clone_flags = SIGCHLD").isEqualTo(17);
+  }
+
+  @Test
+  void theIdleLoopIsProcessC2611sWithNoTickNohz() {
+    Machine m = spawned(P);
+    for (String fn : List.of("cpu_idle", "default_idle")) {
+      var r = m.routineAt(m.symbol(fn));
+      assertThat(r.source()).as(fn).startsWith("arch/i386/kernel/process.c@2.6.11:");
+      assertThat(String.join(" ", r.insns().stream().map(kstack.exec.Insn::text).toList()))
+          .as(fn).doesNotContain("tick_nohz");
+    }
+    assertThat(m.routineAt(m.symbol("default_idle")).insns().get(m.routineAt(
+        m.symbol("default_idle")).bodyStart()).text()).contains("hlt_counter");
+  }
 }

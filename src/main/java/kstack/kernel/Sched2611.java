@@ -1,0 +1,98 @@
+package kstack.kernel;
+
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+
+/**
+ * The O(1) scheduler of 2.6.11 (Feature.SCHED_O1_2611; kernel/sched.c@2.6.11): schedule() takes
+ * the first task on the list of the lowest set bit of rq->active's priority bitmap, runs
+ * context_switch inline (switch_to is the arch's inline asm) and calls the one-argument
+ * finish_task_switch(prev), which drops the last reference of a task whose flags carry PF_DEAD
+ * (there is no TASK_DEAD state yet: exit_notify sets the flag, exit.c@2.6.11:775-777). The model
+ * keeps one FIFO per CPU in place of the two priority arrays (Sched.pickNext), as 2.4's keeps it in
+ * place of goodness(): the call chain and what each step leaves on the stacks are exact.
+ */
+final class Sched2611 {
+  private Sched2611() {}
+
+  static final String SRC = "kernel/sched.c@2.6.11";
+  /** include/linux/sched.h@2.6.11:721. */
+  static final long PF_DEAD = 0x8;
+  /** include/linux/sched.h@2.6.11:112: what schedule() writes into a PF_DEAD task's state. */
+  static final long EXIT_DEAD = 32;
+
+  /** Whether the task has made its last switch away (exit_notify set PF_DEAD). */
+  static boolean dead(Kernel k, long task) {
+    return (k.taskRead(task, "flags") & PF_DEAD) != 0;
+  }
+
+  static void build(Kernel k) {
+    RoutineBuilder b = k.c("schedule", SRC + ":2662-2828").params().asmlinkage()
+        .locals("prev", "next")
+        .label("need_resched")
+        .step("preempt_disable(); prev = current; release_kernel_lock(prev); rq = this_rq(); "
+            + "schedstat_inc(rq, sched_cnt); run_time from sched_clock()",
+            x -> x.setLocal("prev", k.current(x)))
+        .step("spin_lock_irq(&rq->lock); if (unlikely(prev->flags & PF_DEAD)) prev->state = "
+            + "EXIT_DEAD", x -> {
+              k.arch.irqDisable(x);
+              if (dead(k, x.local("prev"))) {
+                k.setState(x.local("prev"), EXIT_DEAD);
+              }
+            })
+        .step("if (prev->state) deactivate_task(prev, rq); if (!rq->nr_running) next = rq->idle; "
+            + "else { array = rq->active; idx = sched_find_first_bit(array->bitmap); queue = "
+            + "array->queue + idx; next = list_entry(queue->next, task_t, run_list) } (FIFO in "
+            + "place of the priority arrays)", x -> x.setLocal("next",
+                Sched.pickNext(k, x, x.local("prev"))))
+        .step("clear_tsk_need_resched(prev); prev->timestamp = prev->last_ran = now",
+            x -> k.setNeedResched(x.local("prev"), false))
+        .branchIf("same", "if (likely(prev != next)) { ... } else spin_unlock_irq(&rq->lock)",
+            x -> Sched.noSwitch(k, x))
+        .step("  rq->curr = next; ++*switch_count; prev = context_switch(rq, prev, next) [inline]: "
+            + "switch_mm(oldmm, mm, next), or enter_lazy_tlb(oldmm, next) for a task with no mm",
+            x -> Sched.prepareSwitch(k, x, x.local("prev"), x.local("next")));
+    k.arch.inlineSwitch(k, b);
+    b.call("  barrier(); finish_task_switch(prev) [prev: the task switched away from, as "
+            + "switch_to returned it]", "finish_task_switch", x -> new long[] {x.retval()})
+        .label("same")
+        .step("prev = current; reacquire_kernel_lock(prev); preempt_enable_no_resched()", x -> { })
+        .branchIf("need_resched", "if (unlikely(test_thread_flag(TIF_NEED_RESCHED))) goto "
+            + "need_resched", x -> k.needResched(k.current(x)))
+        .retVoid();
+    k.add(b.build());
+    k.add(k.c("finish_task_switch", SRC + ":1326-1351").params("prev")
+        .step("rq = this_rq(); mm = rq->prev_mm; rq->prev_mm = NULL; prev_task_flags = "
+            + "prev->flags; finish_arch_switch(rq, prev): spin_unlock_irq(&rq->lock)", x -> {
+              k.taskWrite(x.local("prev"), "on_cpu", 0);
+              k.arch.irqEnable(x);
+            })
+        .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
+            x -> !dead(k, x.local("prev")))
+        .step("  put_task_struct(prev): drop the reference the task held on itself",
+            x -> Fork.putTaskStruct(k, x.local("prev")))
+        .label("alive")
+        .retVoid().build());
+    k.add(k.c("schedule_tail", SRC + ":1358-1365").params("prev").asmlinkage()
+        .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
+        .step("if (current->set_child_tid) put_user(current->pid, current->set_child_tid)",
+            x -> { })
+        .retVoid().build());
+  }
+
+  /** Whether this profile runs the O(1) scheduler's routines. */
+  static boolean on(Kernel k) {
+    return k.profile.has(Feature.SCHED_O1_2611);
+  }
+
+  /** For Exit: the end of 2.6.11's exit_notify and do_exit (exit.c@2.6.11:775-777,837-839). */
+  static void exitTail(Kernel k, RoutineBuilder b) {
+    b.step("(exit_notify, continued) preempt_disable(); tsk->flags |= PF_DEAD: the final "
+            + "put_task_struct happens after the last schedule()", x -> {
+              long t = k.current(x);
+              k.taskWrite(t, "flags", k.taskRead(t, "flags") | PF_DEAD);
+            })
+        .call("BUG_ON(!(current->flags & PF_DEAD)); schedule(): the last switch away; "
+            + "finish_task_switch() in the next task sees PF_DEAD", "schedule", null);
+  }
+}

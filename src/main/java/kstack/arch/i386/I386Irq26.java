@@ -26,7 +26,9 @@ final class I386Irq26 {
     } else {
       buildEntries(k);
     }
-    buildNmi(k);
+    if (!k.profile.has(kstack.profile.Feature.TRAPS_2611)) {
+      buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
+    }
     if (!v2611) {
       kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
       if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
@@ -61,9 +63,7 @@ final class I386Irq26 {
                 x -> x.push(x.reg("eax"))), false)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
-        .step(k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "RESTORE_ALL"
-            : "jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all")
-                + (k.profile.has(kstack.profile.Feature.PT_REGS_60) ? 0 : 4))).build());
+        .step("jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})

@@ -243,4 +243,25 @@ class I386Linux2611Test {
     assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
     assertThat(m.cpu(0).get("eax")).isEqualTo(pid);
   }
+
+  @Test
+  void aDebugTrapTestsTheZeroThatVoidDoDebugLeftInEaxAndTakesRetFromException() {
+    Machine m = spawned(P);
+    m.addBreakpoint("ret_from_exception");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("eax")).as("force_sig_info's 0, left by do_debug").isZero();
+  }
+
+  @Test
+  void afterAnOverflowClobbersThreadInfoSyscallExitReadsItsGarbageFlagsThroughEbpAndOopsInDoSyscallTrace() {
+    Machine m = spawned(P);
+    long ti = m.kernel().stack(m.current());
+    Outcome o = m.recurse(32);
+    assertThat(o.stop()).isEqualTo(Outcome.Stop.PANIC);
+    long flags = word(m, ti + m.struct("thread_info").offset("flags"));
+    assertThat(flags & 1).as("the overflow's bytes have TIF_SYSCALL_TRACE set").isOne();
+    assertThat(o.events()).extracting(kstack.trace.Event::describe)
+        .filteredOn(d -> d.contains("BUG: unable to handle kernel paging request")).singleElement()
+        .asString().contains("at do_syscall_trace+", "current unreadable");
+  }
 }

@@ -264,4 +264,23 @@ class I386Linux2611Test {
         .filteredOn(d -> d.contains("BUG: unable to handle kernel paging request")).singleElement()
         .asString().contains("at do_syscall_trace+", "current unreadable");
   }
+
+  @Test
+  void anExecveEnteredBySysenterSetsTifIretSoItLeavesByIretNotSysexit() {
+    Machine m = spawned(P);
+    long flagsAt = m.kernel().stack(m.current()) + m.struct("thread_info").offset("flags");
+    m.addBreakpoint("do_notify_resume");
+    assertThat(m.sysenter("execve", List.of(Machine.Arg.of("sh"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(word(m, flagsAt) & 1 << 5).as("sys_execve set TIF_IRET").isNotZero();
+    assertThat(functions(m, null)).containsSubsequence("do_notify_resume", "work_notifysig");
+    m.deleteBreakpoints();
+    Outcome o = m.continueRun();
+    assertThat(word(m, flagsAt) & 1 << 5).as("do_notify_resume cleared it").isZero();
+    assertThat(o.events()).extracting(kstack.trace.Event::describe)
+        .noneMatch(d -> d.contains("SYSEXIT"));
+    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+    assertThat(m.sysenter("getpid", List.of()).events()).extracting(kstack.trace.Event::describe)
+        .as("without TIF_IRET SYSEXIT it is").anyMatch(d -> d.contains("SYSEXIT"));
+  }
 }

@@ -104,8 +104,12 @@ final class KernelLayouts {
     }
     b
         .add("usage", t.s32, "reference count")
-        .add("flags", t.u32, "PF_* flags: PF_KTHREAD 0x00200000, PF_IDLE 0x2")
-        .add("on_cpu", t.s32);
+        .add("flags", t.u32, "PF_* flags: PF_KTHREAD 0x00200000, PF_IDLE 0x2");
+    boolean work2611 = p.has(Feature.TIF_WORK_2611);
+    if (work2611) {
+      b.add("ptrace", t.ulong, "PT_PTRACED 0x1: read by do_syscall_trace");
+    }
+    b.add("on_cpu", t.s32);
     if (!p.has(Feature.TASK_CPU_IN_THREAD_INFO) && !tiAtBase) {
       b.add("cpu", t.u32, "CPU the task last ran on");
     }
@@ -127,7 +131,11 @@ final class KernelLayouts {
       b.add("stack_vm_area", t.voidp, "CONFIG_VMAP_STACK: the vm area of the stack")
           .add("stack_refcount", t.s32, "THREAD_INFO_IN_TASK: the stack's own reference count");
     }
-    b.add("thread", t.struct(arch.get("thread_struct")), "arch state; last member");
+    b.add("thread", t.struct(arch.get("thread_struct")), work2611 ? "arch state"
+        : "arch state; last member");
+    if (work2611) {
+      b.add("audit_context", t.voidp, "NULL: no syscall audit; read by do_syscall_trace");
+    }
     return b.build();
   }
 

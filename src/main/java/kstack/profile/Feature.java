@@ -247,16 +247,38 @@ public enum Feature {
       "sym:SYSENTER_RETURN,sysenter_entry,sysenter_setup,VDSO32_SYSENTER_RETURN,ia32_sysenter_target,"
       + "sysenter_after_call,sysenter_exit"),
   /**
-   * 2.6.11's #DB and #MC: debug (an interrupt gate) with its FIX_STACK check against
-   * sysenter_entry, -1 and SAVE_ALL, the fastcall do_debug; machine_check (a trap gate) pushes 0 and
+   * 2.6.11's #DB, #MC and NMI: debug (an interrupt gate) with its FIX_STACK check against
+   * sysenter_entry, -1 and SAVE_ALL, the fastcall do_debug, then testl %eax (what the void do_debug
+   * left) between restore_all and ret_from_exception; machine_check (a trap gate) pushes 0 and
    * machine_check_vector (intel_machine_check) into error_code, which calls it with regs in %eax
-   * and the error code in %edx; ret_from_exception falls into ret_from_intr
-   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,563-567;
-   * arch/i386/kernel/traps.c@2.6.11:681-748,1010,1028; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97).
+   * and the error code in %edx; ret_from_exception falls into ret_from_intr; nmi's two FIX_STACK
+   * checks (an NMI at sysenter_entry, or at debug's start after a #DB there), then the fastcall
+   * do_nmi between nmi_enter and nmi_exit, default_do_nmi → unknown_nmi_error, and RESTORE_ALL
+   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,472-506,563-567;
+   * arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028;
+   * include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97).
    */
-  TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,563-567; "
-      + "arch/i386/kernel/traps.c@2.6.11:681-748,1010,1028; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
-      "sym:intel_machine_check,do_machine_check"),
+  TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,472-506,563-567; "
+      + "arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028; "
+      + "include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
+      "sym:intel_machine_check,do_machine_check,unknown_nmi_error"),
+  /**
+   * 2.6.11's return work: syscall_exit, sysenter_entry's exit, resume_userspace and resume_kernel
+   * test the TI_flags they load into %ecx through %ebp, the thread_info GET_THREAD_INFO found (not
+   * current's); syscall_exit_work calls do_syscall_trace for the trace bits, work_notifysig calls
+   * do_notify_resume, which clears TIF_IRET; sys_execve sets TIF_IRET so that an exec entered by
+   * SYSENTER returns by iret. task_struct gains ptrace and audit_context, which do_syscall_trace
+   * reads (arch/i386/kernel/entry.S@2.6.11:159-190,228-237,253-322;
+   * include/asm-i386/thread_info.h@2.6.11:136-158; arch/i386/kernel/ptrace.c@2.6.11:679-713;
+   * arch/i386/kernel/signal.c@2.6.11:580-655; arch/i386/kernel/process.c@2.6.11:680-686;
+   * include/linux/sched.h@2.6.11:532,645).
+   */
+  TIF_WORK_2611("arch/i386/kernel/entry.S@2.6.11:159-190,228-237,253-322; "
+      + "include/asm-i386/thread_info.h@2.6.11:136-158; arch/i386/kernel/ptrace.c@2.6.11:679-713; "
+      + "arch/i386/kernel/signal.c@2.6.11:580-655; arch/i386/kernel/process.c@2.6.11:680-686; "
+      + "include/linux/sched.h@2.6.11:532,645",
+      "struct:task_struct;sym:syscall_exit_work,work_notifysig,do_syscall_trace,do_notify_resume,"
+      + "do_signal"),
   /**
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in

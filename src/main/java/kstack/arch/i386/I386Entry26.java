@@ -107,9 +107,9 @@ final class I386Entry26 {
   }
 
   /**
-   * work_pending and work_resched, the same loop in 2.6.11 and 2.6.32 (entry.S@2.6.11:265-283;
-   * entry_32.S@2.6.32): schedule while TIF_NEED_RESCHED, then restore_all; reload names the
-   * generation's interrupts-off-and-reread step.
+   * work_pending and work_resched (entry_32.S@2.6.32): schedule while TIF_NEED_RESCHED, then
+   * restore_all; reload names the interrupts-off-and-reread step. 2.6.11 has its own
+   * (I386Entry2611).
    */
   static RoutineBuilder workPending(Kernel k, RoutineBuilder b, String reload) {
     return b.globalLabel("work_pending")

@@ -8,8 +8,9 @@ import kstack.kernel.Kernel;
  * arch/i386/kernel/entry.S at 2.6.11 (docs/research/i386-and-2.x.md §2.3, §2.5): system_call saves
  * the 60-byte pt_regs with 2.4's SAVE_ALL (no fs, gs; ds and es get __USER_DS), points %ebp at
  * thread_info, calls through sys_call_table (fork, clone and execve included: they take pt_regs by
- * value), and leaves through syscall_exit, work_pending/work_resched and RESTORE_ALL's iret;
- * ret_from_fork hands prev to schedule_tail and joins syscall_exit.
+ * value), and leaves through syscall_exit, which tests the TI_flags it reads through %ebp
+ * (Feature.TIF_WORK_2611): syscall_exit_work, work_pending/work_resched/work_notifysig and
+ * RESTORE_ALL's iret; ret_from_fork hands prev to schedule_tail and joins syscall_exit.
  */
 final class I386Entry2611 {
   private I386Entry2611() {}
@@ -38,13 +39,15 @@ final class I386Entry2611 {
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
         .globalLabel("syscall_exit")
-        .step("cli; movl TI_flags(%ebp), %ecx", x -> k.arch.irqDisable(x))
-        .branchIf("work_pending", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
-            x -> k.needResched(k.current(x)))
+        .step("cli; movl TI_flags(%ebp), %ecx: the flags of the thread_info GET_THREAD_INFO found "
+            + "at entry", x -> loadFlags(k, x))
+        .branchIf("syscall_exit_work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
+            x -> (x.reg("ecx") & ALLWORK_MASK) != 0)
         .globalLabel("restore_all");
-    I386Entry26.workPending(k, I386Entry24.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS"),
-        "cli; movl TI_flags(%ebp), %ecx");
+    I386Entry24.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS");
+    workPending(k, b);
     k.add(b.build());
+    buildWork(k);
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     k.add(k.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
@@ -52,6 +55,116 @@ final class I386Entry2611 {
             "schedule_tail", x -> new long[] {x.reg("eax")})
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> getThreadInfo(k, x))
         .step("jmp syscall_exit", x -> x.jumpTo(k.symbol("syscall_exit"))).build());
+  }
+
+  /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (thread_info.h@2.6.11:136-158). */
+  static final long ALLWORK_MASK = 0xffff;
+  private static final long TIF_NEED_RESCHED = 1 << 3;
+  private static final long TIF_SIGPENDING = 1 << 2;
+  private static final long TIF_SINGLESTEP = 1 << 4;
+  static final long TIF_IRET = 1 << 5;
+  /** _TIF_SYSCALL_TRACE | _TIF_SYSCALL_AUDIT | _TIF_SINGLESTEP: what syscall_exit_work traces. */
+  private static final long TRACE_MASK = 1 | 1 << 7 | TIF_SINGLESTEP;
+  static final long WORK_MASK = ALLWORK_MASK & ~TRACE_MASK;
+  private static final long TF_MASK = 0x100;
+
+  /**
+   * TI_flags(%ebp): the flags word of the thread_info %ebp points at, the one GET_THREAD_INFO
+   * found at entry. After an overflow that clobbered thread_info this is whatever the overflow
+   * wrote there; the source reads it all the same.
+   */
+  static long tiFlags(Kernel k, Exec x) {
+    return x.read(x.fp() + k.off("thread_info", "flags"));
+  }
+
+  /** cli; movl TI_flags(%ebp), %ecx. */
+  static void loadFlags(Kernel k, Exec x) {
+    k.arch.irqDisable(x);
+    x.set("ecx", tiFlags(k, x));
+  }
+
+  /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
+  static void threadFlag(Kernel k, Exec x, long bit, boolean on) {
+    long a = (x.sp() & -k.threadSize) + k.off("thread_info", "flags");
+    x.write(a, on ? x.read(a) | bit : x.read(a) & ~bit);
+  }
+
+  /**
+   * work_pending, work_resched and work_notifysig (entry.S@2.6.11:265-288): schedule while
+   * TIF_NEED_RESCHED, reloading the flags through %ebp; any other work bit (TIF_IRET, or
+   * whatever an overflow left) goes to do_notify_resume. work_notifysig_v86 is never taken: no
+   * task runs in vm86 mode here.
+   */
+  private static void workPending(Kernel k, RoutineBuilder b) {
+    b.globalLabel("work_pending")
+        .branchIf("work_notifysig", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig",
+            x -> (x.reg("ecx") & TIF_NEED_RESCHED) == 0)
+        .globalLabel("work_resched")
+        .call("call schedule", "schedule", null)
+        .step("cli; movl TI_flags(%ebp), %ecx", x -> loadFlags(k, x))
+        .branchIf("restore_all", "andl $_TIF_WORK_MASK, %ecx; jz restore_all", x -> {
+          x.set("ecx", x.reg("ecx") & WORK_MASK);
+          return x.reg("ecx") == 0;
+        })
+        .branchIf("work_resched", "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched",
+            x -> (x.reg("ecx") & TIF_NEED_RESCHED) != 0)
+        .globalLabel("work_notifysig")
+        .step("testl $VM_MASK, EFLAGS(%esp) (not vm86); movl %esp, %eax; xorl %edx, %edx", x -> {
+          x.set("eax", x.sp());
+          x.set("edx", 0);
+        })
+        .call("call do_notify_resume: regs in %eax, oldset NULL in %edx, the flags in %ecx",
+            "do_notify_resume", x -> new long[] {x.reg("eax"), 0, x.reg("ecx")})
+        .jump("restore_all", "jmp restore_all")
+        .globalLabel("syscall_exit_work")
+        .branchIf("work_pending", "testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT|_TIF_SINGLESTEP), "
+            + "%cl; jz work_pending", x -> (x.reg("ecx") & TRACE_MASK) == 0)
+        .step("sti; movl %esp, %eax; movl $1, %edx: the exit side", x -> {
+          k.arch.irqEnable(x);
+          x.set("eax", x.sp());
+          x.set("edx", 1);
+        })
+        .call("call do_syscall_trace", "do_syscall_trace", x -> new long[] {x.reg("eax"), 1})
+        .step("jmp resume_userspace", x -> x.jumpTo(k.symbol("resume_userspace")));
+  }
+
+  /** do_syscall_trace, do_notify_resume and the part of do_signal that runs here. */
+  private static void buildWork(Kernel k) {
+    k.add(k.c("do_syscall_trace", "arch/i386/kernel/ptrace.c@2.6.11:679-713")
+        .params("regs", "entryexit")
+        .step("regparm(3); if (unlikely(current->audit_context)): NULL; if (!(current->ptrace & "
+            + "PT_PTRACED)) return: nothing traces a task in this model", x -> {
+              long cur = k.current(x);
+              k.taskRead(cur, "audit_context");
+              k.taskRead(cur, "ptrace");
+            })
+        .retVoid().build());
+    k.add(k.c("do_notify_resume", "arch/i386/kernel/signal.c@2.6.11:641-655")
+        .params("regs", "oldset", "thread_info_flags")
+        .step("regparm(3); if (thread_info_flags & _TIF_SINGLESTEP) { regs->eflags |= TF_MASK; "
+            + "clear_thread_flag(TIF_SINGLESTEP) }", x -> {
+              if ((x.local("thread_info_flags") & TIF_SINGLESTEP) != 0) {
+                long f = x.local("regs") + k.off("pt_regs", "eflags");
+                x.write(f, x.read(f) | TF_MASK);
+                threadFlag(k, x, TIF_SINGLESTEP, false);
+              }
+            })
+        .branchIf("nosig", "if (thread_info_flags & _TIF_SIGPENDING)",
+            x -> (x.local("thread_info_flags") & TIF_SIGPENDING) == 0)
+        .call("  do_signal(regs, oldset)", "do_signal",
+            x -> new long[] {x.local("regs"), x.local("oldset")})
+        .label("nosig")
+        .step("clear_thread_flag(TIF_IRET)", x -> threadFlag(k, x, TIF_IRET, false))
+        .retVoid().build());
+    k.add(k.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params("regs", "oldset")
+        .branchIf("kernel", "fastcall; if ((regs->xcs & 3) != 3) return 1",
+            x -> (x.read(x.local("regs") + k.off("pt_regs", "xcs")) & 3) != 3)
+        .step("if (current->flags & PF_FREEZE): no; get_signal_to_deliver(): nothing is queued (no "
+            + "signal is ever sent in this model); no_signal: regs->eax is no -ERESTART* code",
+            x -> k.taskRead(k.current(x), "flags"))
+        .ret("return 0", x -> 0)
+        .label("kernel")
+        .ret("return 1", x -> 1).build());
   }
 
   private static long target(Kernel k, long nr) {

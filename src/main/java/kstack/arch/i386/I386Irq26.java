@@ -26,7 +26,9 @@ final class I386Irq26 {
     } else {
       buildEntries(k);
     }
-    buildNmi(k);
+    if (!k.profile.has(kstack.profile.Feature.TRAPS_2611)) {
+      buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
+    }
     if (!v2611) {
       kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
       if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
@@ -61,9 +63,7 @@ final class I386Irq26 {
                 x -> x.push(x.reg("eax"))), false)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
-        .step(k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "RESTORE_ALL"
-            : "jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all")
-                + (k.profile.has(kstack.profile.Feature.PT_REGS_60) ? 0 : 4))).build());
+        .step("jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
@@ -96,12 +96,26 @@ final class I386Irq26 {
    */
   static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
       String check, String userspace, String resumeKernel, String needResched) {
+    // 2.6.11 tests the flags it loads through %ebp (Feature.TIF_WORK_2611); 2.6.32's model asks
+    // current's thread_info
+    boolean ebp = k.profile.has(kstack.profile.Feature.TIF_WORK_2611);
     return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
         .branchIf("kernel", check, x -> (x.read(x.sp() + k.off("pt_regs", cs)) & 3) != 3)
         .globalLabel("resume_userspace")
-        .step(userspace, x -> k.arch.irqDisable(x))
-        .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending",
-            x -> k.needResched(k.current(x)))
+        .step(userspace, x -> {
+          if (ebp) {
+            I386Entry2611.loadFlags(k, x);
+          } else {
+            k.arch.irqDisable(x);
+          }
+        })
+        .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> {
+          if (!ebp) {
+            return k.needResched(k.current(x));
+          }
+          x.set("ecx", x.reg("ecx") & I386Entry2611.WORK_MASK);
+          return x.reg("ecx") != 0;
+        })
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
         .label("work")
         .step("jmp work_pending", x -> x.jumpTo(k.symbol("work_pending")))
@@ -112,7 +126,9 @@ final class I386Irq26 {
               || x.read(x.fp() + k.off("thread_info", "preempt_count"), 4) != 0;
         })
         .label("need_resched")
-        .branchIf("norsch", needResched, x -> !k.needResched(k.current(x))
+        .branchIf("norsch", needResched, x -> !(ebp
+            ? (I386Entry2611.tiFlags(k, x) & 1 << Kernel.TIF_NEED_RESCHED) != 0
+            : k.needResched(k.current(x)))
             || (x.read(x.sp() + k.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .jump("need_resched", "jmp need_resched")

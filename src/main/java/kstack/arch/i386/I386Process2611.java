@@ -163,8 +163,13 @@ final class I386Process2611 {
             + "(char __user * __user *) regs.edx, &regs)", "do_execve", x -> new long[] {
                 x.local("filename"), reg(k, x, "ecx"), reg(k, x, "edx"),
                 I386Process24.byValueRegs(x)})
-        .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET) (never "
-            + "return through sysexit) }; putname(filename); return error", x -> x.local("error"))
+        .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET): never "
+            + "return through sysexit }; putname(filename); return error", x -> {
+              if (x.local("error") == 0) {
+                I386Entry2611.threadFlag(k, x, I386Entry2611.TIF_IRET, true);
+              }
+              return x.local("error");
+            })
         .build());
     for (String n : new String[] {"fork", "clone", "execve"}) {
       k.sysCallTable.put(k.arch.syscallNumbers().get(n), "sys_" + n);

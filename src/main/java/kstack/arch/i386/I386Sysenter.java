@@ -238,18 +238,19 @@ final class I386Sysenter {
             x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             null, null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
-        .step("cli; movl TI_flags(%ebp), %ecx", x -> k.arch.irqDisable(x))
-        .branchIf("work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
-            x -> k.needResched(k.current(x)))
+        .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
+        .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
+            + "by iret (TIF_IRET asks for exactly that)", x -> {
+              if ((x.reg("ecx") & I386Entry2611.ALLWORK_MASK) != 0) {
+                x.jumpTo(k.symbol("syscall_exit_work"));
+              }
+            })
         .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
           x.set("edx", x.read(x.sp() + k.off("pt_regs", "eip")));
           x.set("ecx", x.read(x.sp() + k.off("pt_regs", "esp")));
           x.setFp(0);
         })
-        .step("sti; sysexit", x -> sysexit(k, x))
-        .label("work")
-        .step("syscall_exit_work (no tracing): jmp work_pending",
-            x -> x.jumpTo(k.symbol("work_pending")));
+        .step("sti; sysexit", x -> sysexit(k, x));
     k.add(b.build());
     k.add(k.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
         .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "

@@ -122,19 +122,32 @@ final class I386Traps {
     boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
     String entry = I386Sysenter.entrySymbol(k);
     db.branchIf("correct", (v2611 ? "" : "RING0_INT_FRAME; ") + "cmpl $" + entry + ", (%esp); jne "
-            + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry))
-        .branchIf("correct", "FIX_STACK 12: cmpw $__KERNEL_CS, 4(%esp); jne debug_stack_correct",
+        + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry));
+    fixStackMacro(k, db, 12, "correct", "FIX_STACK 12: ", "debug_stack_correct",
+        "debug_esp_fix_insn: ", "the frame of a #DB after the stack switch");
+    db.label("correct");
+  }
+
+  /**
+   * FIX_STACK(offset, ok, label) of 2.6.11 and 2.6.32 (entry.S@2.6.11:441-448): unless the frame's
+   * CS is not the kernel's, leave the SYSENTER stack for tss.esp0 (offset: the bytes the CPU has
+   * pushed there since sysenter_entry was interrupted) and push the three words of an event taken
+   * at sysenter_past_esp.
+   */
+  static void fixStackMacro(Kernel k, RoutineBuilder b, int offset, String ok, String macro,
+      String okName, String fixLabel, String frame) {
+    boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
+    String sp0 = v2611 ? "esp0" : "sp0";
+    b.branchIf(ok, macro + "cmpw $__KERNEL_CS, 4(%esp); jne " + okName,
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
-        .step("debug_esp_fix_insn: movl TSS_sysenter_" + (v2611 ? "esp0" : "sp0") + " + 12(%esp), "
-            + "%esp: tss." + (v2611 ? "esp0" : "sp0") + ", the task's stack top", x -> x.setSp(x.read(x.sp() + 12
+        .step(fixLabel + "movl TSS_sysenter_" + sp0 + " + " + offset + "(%esp), %esp: tss." + sp0
+            + ", the task's stack top", x -> x.setSp(x.read(x.sp() + offset
                 + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
-        .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: the frame of a #DB after the "
-            + "stack switch", x -> {
-              x.push(x.reg("eflags"));
-              x.push(I386.KERNEL_CS);
-              x.push(k.symbol("sysenter_past_esp"));
-            })
-        .label("correct");
+        .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: " + frame, x -> {
+          x.push(x.reg("eflags"));
+          x.push(I386.KERNEL_CS);
+          x.push(k.symbol("sysenter_past_esp"));
+        });
   }
 
   /**

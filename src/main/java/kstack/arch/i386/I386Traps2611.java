@@ -5,10 +5,11 @@ import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
 /**
- * #DB and #MC at 2.6.11 (Feature.TRAPS_2611). {@code debug} is an interrupt gate
+ * #DB, #MC and NMI at 2.6.11 (Feature.TRAPS_2611). {@code debug} is an interrupt gate
  * (traps.c@2.6.11:1010): a #DB at sysenter_entry's first instruction is moved off the SYSENTER
- * stack by FIX_STACK, then it pushes -1 and 2.6.11's SAVE_ALL and calls the fastcall do_debug(regs,
- * 0) (entry.S@2.6.11:441-462). {@code machine_check} is a trap gate (traps.c@2.6.11:1028): it pushes
+ * stack by FIX_STACK, then it pushes -1 and 2.6.11's SAVE_ALL, calls the fastcall do_debug(regs,
+ * 0) and tests the %eax the void do_debug left: non-zero goes straight to restore_all
+ * (entry.S@2.6.11:441-462). {@code nmi} has two FIX_STACK checks of its own (see buildNmi). {@code machine_check} is a trap gate (traps.c@2.6.11:1028): it pushes
  * 0 and the value of machine_check_vector and jumps to {@code error_code}, which saves the rest of
  * pt_regs, takes the handler from the es slot and the error code from orig_eax (-1 left there), and
  * calls handler(regs in %eax, error code in %edx) (entry.S@2.6.11:379-403, 563-567). The injected
@@ -30,9 +31,15 @@ final class I386Traps2611 {
           x.set("eax", x.sp());
         })
         .call("call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
-        .step("testl %eax, %eax; jnz restore_all; jmp ret_from_exception (do_debug is void in "
-            + "2.6.11, so %eax is whatever it left; the model takes ret_from_exception)",
-            x -> x.jumpTo(k.symbol("ret_from_exception")));
+        // do_debug is void in 2.6.11, yet debug tests %eax after it: the test reads whatever
+        // do_debug left there, which on the path modelled is force_sig_info's 0 (see do_debug)
+        .step("testl %eax, %eax; jnz restore_all: do_debug is void, so this tests what it left in "
+            + "%eax", x -> {
+              if (x.reg("eax") != 0) {
+                x.jumpTo(k.symbol("restore_all"));
+              }
+            })
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
     k.add(db.build());
     k.add(k.asm("machine_check", ENTRY + ":563-567")
         .step("pushl $0: no error code from the CPU", x -> x.push(0))
@@ -49,6 +56,84 @@ final class I386Traps2611 {
           x.jumpTo(k.symbol("ret_from_intr"));
         }).build());
     buildHandlers(k);
+    buildNmi(k);
+  }
+
+  /**
+   * nmi (entry.S@2.6.11:472-506): an NMI at sysenter_entry's first instruction, or one at the start
+   * of debug whose #DB hit sysenter_entry's first instruction, still sits on the SYSENTER stack;
+   * FIX_STACK moves it to tss->esp0 with a forged frame at sysenter_past_esp (the second case
+   * abandons the #DB's frame too: it never runs). Then pushl %eax, SAVE_ALL, the fastcall
+   * do_nmi(regs, 0) and RESTORE_ALL.
+   */
+  private static void buildNmi(Kernel k) {
+    long t = k.threadSize;
+    RoutineBuilder b = k.asm("nmi", ENTRY + ":472-506")
+        .branchIf("fixup", "cmpl $sysenter_entry, (%esp); je nmi_stack_fixup",
+            x -> x.read(x.sp()) == k.symbol("sysenter_entry"))
+        .branchIf("correct", "pushl %eax; movl %esp, %eax; andl $(THREAD_SIZE-1), %eax; cmpl "
+            + "$(THREAD_SIZE-20), %eax; popl %eax; jae nmi_stack_correct: too near the top of the "
+            + "stack page to read 12(%esp)", x -> {
+              x.push(x.reg("eax"));
+              long off = x.sp() & (t - 1);
+              x.set("eax", x.pop());
+              return off >= t - 20;
+            })
+        .branchIf("debug_check", "cmpl $sysenter_entry, 12(%esp); je nmi_debug_stack_check: a "
+            + "#DB frame from sysenter_entry above this one?",
+            x -> x.read(x.sp() + 12) == k.symbol("sysenter_entry"))
+        .label("correct")
+        .step("nmi_stack_correct: pushl %eax: orig_eax", x -> x.push(x.reg("eax")));
+    I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
+        .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
+          x.set("edx", 0);
+          x.set("eax", x.sp());
+        })
+        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0});
+    I386Entry24.restoreAll(k, b, "RESTORE_ALL").label("fixup");
+    I386Traps.fixStackMacro(k, b, 12, "correct", "nmi_stack_fixup: FIX_STACK(12, "
+        + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the frame of an NMI after the "
+        + "stack switch");
+    b.jump("correct", "jmp nmi_stack_correct")
+        .label("debug_check")
+        .branchIf("correct", "nmi_debug_stack_check: cmpw $__KERNEL_CS, 16(%esp); jne "
+            + "nmi_stack_correct", x -> (x.read(x.sp() + 16) & 0xffff) != I386.KERNEL_CS)
+        .branchIf("correct", "cmpl $debug - 1, (%esp); jle nmi_stack_correct: it came before "
+            + "debug", x -> (int) x.read(x.sp()) <= (int) (k.symbol("debug") - 1))
+        .step("cmpl $debug_esp_fix_insn, (%esp); jle nmi_debug_stack_fixup: the label that "
+            + "follows, taken or not", x -> { });
+    I386Traps.fixStackMacro(k, b, 24, "correct", "nmi_debug_stack_fixup: FIX_STACK(24, "
+        + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the debug and NMI frames on the "
+        + "SYSENTER stack are left behind");
+    k.add(b.jump("correct", "jmp nmi_stack_correct").build());
+    k.add(k.c("do_nmi", TRAPS + ":620-633").params("regs", "error_code")
+        .step("fastcall; nmi_enter(): irq_enter(), add_preempt_count(HARDIRQ_OFFSET) "
+            + "(hardirq.h@2.6.11:85)", x -> preempt(k, x, HARDIRQ_OFFSET))
+        .step("cpu = smp_processor_id(); ++nmi_count(cpu); nmi_callback(regs, cpu) is "
+            + "dummy_nmi_callback: 0", x -> { })
+        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .step("nmi_exit(): sub_preempt_count(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
+        .retVoid().build());
+    k.add(k.c("default_do_nmi", TRAPS + ":575-611").params("regs")
+        .step("reason = get_nmi_reason(): inb(0x61) on the boot CPU, 0: no parity or I/O check "
+            + "bit; notify_die(DIE_NMI_IPI) does not stop it; nmi_watchdog is NMI_NONE "
+            + "(nmi.c@2.6.11:37)", x -> { })
+        .call("unknown_nmi_error(reason, regs)", "unknown_nmi_error",
+            x -> new long[] {0, x.local("regs")})
+        .retVoid().build());
+    k.add(k.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
+        .step("no MCA bus; printk: an NMI for unknown reason 00 on CPU 0, trying to continue",
+            x -> X86Traps.note(k, x, "do_nmi", "an NMI for unknown reason 00 on CPU "
+                + x.cpu().id() + ", handled on the stack it interrupted"))
+        .retVoid().build());
+  }
+
+  private static final long HARDIRQ_OFFSET = 1 << 16;
+
+  /** add_preempt_count/sub_preempt_count on current_thread_info() (the esp's stack). */
+  private static void preempt(Kernel k, kstack.exec.Exec x, long delta) {
+    long a = k.arch.preemptCountAddress(k, x.cpu().id());
+    x.write(a, x.read(a) + delta);
   }
 
   /** error_code (entry.S@2.6.11:379-403). */
@@ -93,10 +178,17 @@ final class I386Traps2611 {
                 k.arch.irqEnable(x);
               }
             })
+        // %eax at the return is what debug's testl reads: send_sigtrap's last act is
+        // force_sig_info(), whose int result (0: sent, signal.c@2.6.11) stays in %eax, and
+        // clear_dr7's movl to %db7 stores a constant 0; only notify_die's NOTIFY_STOP (no die
+        // notifier is registered here) would return with %eax non-zero
         .step("no DR_TRAPn, not vm86: tsk->thread.debugreg[6] = condition; no DR_STEP; "
-            + "send_sigtrap(tsk, regs, error_code); clear_dr7: %db7 = 0", x -> X86Traps.note(k, x,
-                "#DB", "DR6 = 0: 2.6.11 sends SIGTRAP to pid " + k.pid(k.current(x))
-                    + " whatever the mode (signal delivery is not modelled)"))
+            + "send_sigtrap(tsk, regs, error_code): force_sig_info leaves 0 in %eax; clear_dr7: "
+            + "%db7 = 0", x -> {
+              X86Traps.note(k, x, "#DB", "DR6 = 0: 2.6.11 sends SIGTRAP to pid "
+                  + k.pid(k.current(x)) + " whatever the mode (signal delivery is not modelled)");
+              x.set("eax", 0);
+            })
         .retVoid().build());
     k.add(k.c("intel_machine_check", "arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-80")
         .params("regs", "error_code")

@@ -232,4 +232,114 @@ class I386Linux2611Test {
     assertThat(m.routineAt(m.symbol("default_idle")).insns().get(m.routineAt(
         m.symbol("default_idle")).bodyStart()).text()).contains("hlt_counter");
   }
+
+  private static long preemptCount(Machine m) {
+    return word(m, m.kernel().stack(m.current()) + m.struct("thread_info").offset("preempt_count"));
+  }
+
+  @Test
+  void anNmiRunsNmiThenDoNmiWhichRaisesPreemptCountAroundDefaultDoNmi() {
+    Machine m = spawned(P);
+    m.addBreakpoint("vfs_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    m.deleteBreakpoints();
+    long before = preemptCount(m);
+    m.addBreakpoint("unknown_nmi_error");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("unknown_nmi_error", "default_do_nmi",
+        "do_nmi", "nmi", "vfs_write", "sys_write", "syscall_call", "main");
+    assertThat(preemptCount(m)).as("nmi_enter: HARDIRQ_OFFSET").isEqualTo(before + (1 << 16));
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("cs") & 3).as("the write finished").isEqualTo(3);
+    assertThat(preemptCount(m)).as("nmi_exit").isEqualTo(before);
+  }
+
+  /** sh stopped at sysenter_entry's first instruction, still on the SYSENTER stack, in getpid. */
+  private static void stopAtSysenterEntry(Machine m) {
+    m.addBreakpoint("sysenter_entry");
+    assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    m.deleteBreakpoints();
+  }
+
+  @Test
+  void anNmiAtSysenterEntrysFirstInstructionIsMovedToTheTaskStackByFixStack() {
+    Machine m = spawned(P);
+    long stack = m.kernel().stack(m.current());
+    int pid = m.kernel().pid(m.current());
+    stopAtSysenterEntry(m);
+    m.addBreakpoint("do_nmi");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp")).as("do_nmi runs on the task stack").isBetween(stack, stack + 8192);
+    assertThat(functions(m, null)).as("a forged NMI frame at sysenter_past_esp")
+        .containsSubsequence("do_nmi", "nmi", "sysenter_past_esp");
+    m.deleteBreakpoints();
+    m.continueRun();
+    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+    assertThat(m.cpu(0).get("eax")).as("the system call went on after the NMI").isEqualTo(pid);
+  }
+
+  @Test
+  void anNmiAtDebugsFirstInstructionAfterADebugTrapAtSysenterEntryAbandonsTheDebugTrap() {
+    Machine m = spawned(P);
+    long stack = m.kernel().stack(m.current());
+    int pid = m.kernel().pid(m.current());
+    stopAtSysenterEntry(m);
+    m.addBreakpoint("debug");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    long sysenterStack = m.cpu(0).get("esp");
+    assertThat(sysenterStack >= stack && sysenterStack < stack + 8192)
+        .as("the #DB frame is on the SYSENTER stack").isFalse();
+    m.deleteBreakpoints();
+    m.addBreakpoint("do_nmi");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).as("nmi_debug_stack_fixup: FIX_STACK(24)")
+        .containsSubsequence("do_nmi", "nmi", "sysenter_past_esp").doesNotContain("debug");
+    assertThat(m.cpu(0).get("esp")).isBetween(stack, stack + 8192);
+    m.deleteBreakpoints();
+    m.addBreakpoint("do_debug");
+    assertThat(m.continueRun().stop()).as("do_debug never runs").isNotEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+    assertThat(m.cpu(0).get("eax")).isEqualTo(pid);
+  }
+
+  @Test
+  void aDebugTrapTestsTheZeroThatVoidDoDebugLeftInEaxAndTakesRetFromException() {
+    Machine m = spawned(P);
+    m.addBreakpoint("ret_from_exception");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("eax")).as("force_sig_info's 0, left by do_debug").isZero();
+  }
+
+  @Test
+  void afterAnOverflowClobbersThreadInfoSyscallExitReadsItsGarbageFlagsThroughEbpAndOopsInDoSyscallTrace() {
+    Machine m = spawned(P);
+    long ti = m.kernel().stack(m.current());
+    Outcome o = m.recurse(32);
+    assertThat(o.stop()).isEqualTo(Outcome.Stop.PANIC);
+    long flags = word(m, ti + m.struct("thread_info").offset("flags"));
+    assertThat(flags & 1).as("the overflow's bytes have TIF_SYSCALL_TRACE set").isOne();
+    assertThat(o.events()).extracting(kstack.trace.Event::describe)
+        .filteredOn(d -> d.contains("BUG: unable to handle kernel paging request")).singleElement()
+        .asString().contains("at do_syscall_trace+", "current unreadable");
+  }
+
+  @Test
+  void anExecveEnteredBySysenterSetsTifIretSoItLeavesByIretNotSysexit() {
+    Machine m = spawned(P);
+    long flagsAt = m.kernel().stack(m.current()) + m.struct("thread_info").offset("flags");
+    m.addBreakpoint("do_notify_resume");
+    assertThat(m.sysenter("execve", List.of(Machine.Arg.of("sh"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(word(m, flagsAt) & 1 << 5).as("sys_execve set TIF_IRET").isNotZero();
+    assertThat(functions(m, null)).containsSubsequence("do_notify_resume", "work_notifysig");
+    m.deleteBreakpoints();
+    Outcome o = m.continueRun();
+    assertThat(word(m, flagsAt) & 1 << 5).as("do_notify_resume cleared it").isZero();
+    assertThat(o.events()).extracting(kstack.trace.Event::describe)
+        .noneMatch(d -> d.contains("SYSEXIT"));
+    assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
+    assertThat(m.sysenter("getpid", List.of()).events()).extracting(kstack.trace.Event::describe)
+        .as("without TIF_IRET SYSEXIT it is").anyMatch(d -> d.contains("SYSEXIT"));
+  }
 }

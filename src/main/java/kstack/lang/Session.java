@@ -50,7 +50,9 @@ public final class Session {
     } catch (ExprError e) {
       throw call.error(e.column(), e.getMessage());
     } catch (MemoryFault e) {
-      throw call.errorAtArgs("cannot access memory: " + e.getMessage());
+      String why = m.kernel().panicked() == null ? ""
+          : " (after the panic, '" + m.kernel().panicked() + "': what it overwrote may be unreadable)";
+      throw call.errorAtArgs("cannot access memory: " + e.getMessage() + why);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw call.errorAtWord(e.getMessage());
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package kstack.kernel;
 
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import kstack.machine.Frame;
@@ -97,6 +98,15 @@ class OverflowTest {
         .anyMatch(s -> s.startsWith("the task list is corrupt after pid ")
             && s.endsWith("the tasks after it are not checked."));
     assertThat(run(m, "ps")).last().asString().startsWith("the task list is corrupt after pid ");
+  }
+
+  @Test
+  void aCommandThatReadsOverwrittenMemoryAfterThePanicSaysSo() {
+    Machine m = spawned(Profiles.i386_2_6_32());
+    m.recurse(200);
+    assertThatThrownBy(() -> run(m, "stack")).hasMessageContaining("cannot access memory: read of "
+        + "unmapped address 0x").hasMessageContaining("(after the panic, 'Kernel panic - not syncing: "
+        + "Fatal exception': what it overwrote may be unreadable)");
   }
 
   @Test

@@ -702,7 +702,15 @@ public final class Kernel {
 
   // ---- scheduler bookkeeping ----------------------------------------------------------------
 
+  /**
+   * The run queue of cpu. A cpu number out of range can only come from a task whose cpu field an
+   * overflow overwrote (2.4 keeps the task_struct at the stack base): that is said, not indexed.
+   */
   public JList<Long> runQueue(int cpu) {
+    if (cpu < 0 || cpu >= runQueues.size()) {
+      throw new IllegalStateException("a task's cpu field reads " + cpu + " on a " + runQueues.size()
+          + "-CPU machine: the task_struct is corrupt (a stack overflow overwrote it?)");
+    }
     return runQueues.get(cpu);
   }
 

@@ -590,6 +590,10 @@ public final class Machine implements ExecHost {
   }
 
   private void requireBooted() {
+    if (kernel.panicked() != null) {
+      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
+          + "): the machine is halted");
+    }
     if (kernel.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }

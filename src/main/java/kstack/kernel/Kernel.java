@@ -430,6 +430,20 @@ public final class Kernel {
         ? taskRead(task, "thread_info.cpu") : taskRead(task, "cpu"));
   }
 
+  /**
+   * taskCpu where it picks a run queue or a CPU: a number out of range can only come from a
+   * task_struct or thread_info an overflow overwrote, and that is said rather than indexed.
+   */
+  public int taskCpuChecked(long task) {
+    int cpu = taskCpu(task);
+    if (cpu < 0 || cpu >= runQueues.size()) {
+      throw new IllegalStateException(String.format("pid %d's cpu field reads %d on a %d-CPU "
+          + "machine: its %s is corrupt (a stack overflow overwrote it?)", pid(task), cpu,
+          runQueues.size(), profile.has(Feature.THREAD_INFO_AT_BASE) ? "thread_info" : "task_struct"));
+    }
+    return cpu;
+  }
+
   public void setTaskCpu(long task, int cpu) {
     if (profile.has(Feature.TASK_UNION)) {
       taskWrite(task, "processor", cpu);
@@ -758,7 +772,7 @@ public final class Kernel {
       return false;
     }
     setState(task, TASK_RUNNING);
-    int cpu = taskCpu(task);
+    int cpu = taskCpuChecked(task);
     enqueue(cpu, task);
     timeline.emit(new Event.Woken(fromCpu, pid(task), by));
     return true;
@@ -858,7 +872,7 @@ public final class Kernel {
 
   /** A timer whose expiry runs function (hrtimer_wakeup, or 2.4's process_timeout). */
   public void addTimer(long expires, long task, long sleeper, String function) {
-    timers.addLast(new Timer(expires, task, sleeper, taskCpu(task), function));
+    timers.addLast(new Timer(expires, task, sleeper, taskCpuChecked(task), function));
   }
 
   /** The scheduler tick's hrtimer of a CPU, due now. */

@@ -161,7 +161,7 @@ final class Sched {
           if (cpu >= 0) {
             k.setTaskCpu(p, cpu);
           }
-          k.enqueue(k.taskCpu(p), p);
+          k.enqueue(k.taskCpuChecked(p), p);
         })
         .retVoid().build());
     k.add(k.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()

@@ -101,6 +101,15 @@ class OverflowTest {
   }
 
   @Test
+  void aSleepAfterAnOverflowOverwroteThreadInfoSaysTheCpuFieldIsCorrupt() {
+    Machine m = spawned(Profiles.x86_64_2_6_32());
+    assertThat(m.recurse(40).stop()).as("silent: no guard page on 2.6.32").isEqualTo(Outcome.Stop.DONE);
+    assertThatThrownBy(() -> run(m, "syscall nanosleep(1000000)")).hasMessageEndingWith(
+        "its thread_info is corrupt (a stack overflow overwrote it?)").hasMessageContaining(
+        "pid 3's cpu field reads ");
+  }
+
+  @Test
   void aCommandThatReadsOverwrittenMemoryAfterThePanicSaysSo() {
     Machine m = spawned(Profiles.i386_2_6_32());
     m.recurse(200);

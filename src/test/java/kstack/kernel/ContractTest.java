@@ -156,4 +156,17 @@ class ContractTest {
     assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.cpu(0).get(regs.pc)).isEqualTo(pc);
   }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anIdleSecondaryCpuTakesADeviceInterruptAndATick(Profile p) {
+    org.junit.jupiter.api.Assumptions.assumeFalse(p.kernel().equals("2.4") || p.kernel().equals("2.6.11"),
+        "one CPU only");
+    Machine m = Machine.create(p, 2);
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
+    m.selectCpu(1);
+    assertThat(m.irq(3).stop()).as("start_secondary enabled interrupts before the idle loop")
+        .isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.DONE);
+  }
 }

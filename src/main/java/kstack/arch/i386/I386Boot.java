@@ -144,12 +144,8 @@ final class I386Boot {
 
   /** start_secondary: cpu_init, online, then the generation's idle loop. */
   static void startSecondary(Kernel k, String idle, long[] args) {
-    k.add(k.c("start_secondary", "arch/x86/kernel/smpboot.c").params("unused")
-        .call("cpu_init()", "cpu_init", null)
-        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-          long mask = k.symbol("__cpu_online_mask");
-          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-        })
+    k.add(kstack.arch.x86_64.X86Boot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
+        .params("unused").call("cpu_init()", "cpu_init", null))
         .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
         .retVoid().build());
   }

@@ -164,12 +164,8 @@ public final class X86Boot26 {
         .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
             "CPU " + x.local("cpu") + " is online on its idle task's stack")))
         .ret("return 0", x -> 0).build());
-    k.add(k.c("start_secondary", smp).params("unused")
-        .call("cpu_init()", "cpu_init", null)
-        .step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-          long mask = k.symbol("__cpu_online_mask");
-          x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-        })
+    k.add(X86Boot.online(k, k.c("start_secondary", smp).params("unused")
+        .call("cpu_init()", "cpu_init", null))
         .call("cpu_idle()", "cpu_idle", null)
         .retVoid().build());
   }

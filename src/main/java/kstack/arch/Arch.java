@@ -178,6 +178,15 @@ public interface Arch {
   /** Whether the CPU holds back NMIs now (x86: from NMI delivery until the next IRET). */
   boolean nmiBlocked(Kernel k, int cpu);
 
+  /**
+   * Why an {@code exception} on vector cannot be injected where the CPU is now, or null. x86_64:
+   * the CPU is already below the top of that vector's IST stack, so the new frame would overwrite
+   * the one the running handler returns through (the kernel keeps breakpoints out of entry code).
+   */
+  default String exceptionRefusal(Kernel k, int cpu, int vector) {
+    return null;
+  }
+
   /** Why the arch takes no {@code nmi} command, or null when it has a modelled NMI. */
   String noNmiReason();
 

@@ -34,8 +34,13 @@ import kstack.trace.Timeline;
  * Several machines can exist in one JVM; nothing here is static state.
  */
 public final class Machine implements ExecHost {
-  /** The most steps one command may take before it is stopped as runaway. */
-  public static final long STEP_LIMIT = 20_000_000L;
+  /**
+   * The most steps one command may take before it is stopped as runaway. The longest real command
+   * (a boot, a deep recursion) takes well under a million; each recorded step keeps its undo
+   * history, so a runaway is stopped before that history fills a small heap (about 150 bytes a
+   * step).
+   */
+  public static final long STEP_LIMIT = 5_000_000L;
 
   private final Profile profile;
   private final Arch arch;
@@ -920,6 +925,10 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException(arch.exceptionNames().isEmpty()
           ? "exception: " + arch.name() + " has no injectable exception in this model"
           : "exception: unknown '" + name + "' (" + String.join(", ", arch.exceptionNames()) + ")");
+    }
+    String refused = arch.exceptionRefusal(kernel, selected, vector);
+    if (refused != null) {
+      throw new IllegalStateException("exception " + name + ": " + refused);
     }
     return immediate(vector, "exception " + name, "#" + name.toUpperCase(java.util.Locale.ROOT));
   }

@@ -192,4 +192,16 @@ class TrapsTest {
         .filteredOn(s -> s.contains("Uhhuh. NMI received")).hasSize(2);
     assertThat(mem.read64(t - 56)).as("NMI executing cleared").isZero();
   }
+
+  @org.junit.jupiter.api.Test
+  void aDebugExceptionInjectedWhileTheDbHandlerStillStandsOnItsIstStackIsRefusedWithTheReason() {
+    Machine m = inVfsWrite(Profiles.x86_64_2_6_32());
+    m.addBreakpoint("paranoid_exit");
+    assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    m.deleteBreakpoints();
+    assertThatThrownBy(() -> m.exception("db")).hasMessageStartingWith(
+        "exception db: cpu 0 is still on this exception's IST stack (rsp 0x")
+        .hasMessageContaining("would return into each other forever");
+    assertThat(m.continueRun().stop()).as("the first #DB still finishes").isEqualTo(Outcome.Stop.DONE);
+  }
 }

@@ -83,6 +83,13 @@ final class X86Unwind {
     return new Stacks(r, kinds);
   }
 
+  /** IST slot i's whole stack on cpu, [low, high): 2.6.32's exception_stacks or the newer estacks. */
+  static long[] istStack(Kernel k, X86_64 arch, int cpu, int i) {
+    return arch.v26()
+        ? new long[] {X86Nmi26.istTop(k, cpu, i) - X86Nmi26.SIZES[i], X86Nmi26.istTop(k, cpu, i)}
+        : X86Exceptions.istStack(k, cpu, i);
+  }
+
   /**
    * Names each exception-stack frame's stack after its IST slot, as the kernel's stack dumps do
    * (exception_stack_names in arch/x86/kernel/dumpstack_64.c: #DF, NMI, #DB, #MC). A frame without a
@@ -96,9 +103,7 @@ final class X86Unwind {
       if (f.stack().equals("exception")) {
         long at = f.frameAddr() != 0 ? f.frameAddr() : rsp;
         for (int i = 0; i < names.length; i++) {
-          long[] r = arch.v26()
-              ? new long[] {X86Nmi26.istTop(k, cpu, i) - X86Nmi26.SIZES[i], X86Nmi26.istTop(k, cpu, i)}
-              : X86Exceptions.istStack(k, cpu, i);
+          long[] r = istStack(k, arch, cpu, i);
           if (Long.compareUnsigned(at - r[0], r[1] - r[0]) < 0) {
             name = names[i];
           }

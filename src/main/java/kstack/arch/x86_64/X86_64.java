@@ -364,6 +364,26 @@ public final class X86_64 implements Arch {
     return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
   }
 
+  @Override
+  public String exceptionRefusal(Kernel k, int cpu, int vector) {
+    int ist = X86Exceptions.istOf(vector);
+    if (ist < 0) {
+      return null;
+    }
+    long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
+    long top = k.mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
+    long rsp = k.cpu(cpu).get("rsp");
+    long[] stack = X86Unwind.istStack(k, this, cpu, ist);
+    if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
+        || Long.compareUnsigned(rsp, top) >= 0) {
+      return null;
+    }
+    return String.format("cpu %d is still on this exception's IST stack (rsp 0x%x, below the IST "
+        + "entry's top 0x%x): the CPU would push the new frame over the one the running handler "
+        + "returns through, and the two would return into each other forever; the kernel keeps "
+        + "breakpoints out of its entry code, so this cannot happen there", cpu, rsp, top);
+  }
+
   /**
    * [ARCH] Intel SDM vol. 3, 6.14: in 64-bit mode the CPU aligns RSP to 16, switches to TSS.sp0 on a
    * change from ring 3 (or to an IST stack), then pushes SS, RSP, RFLAGS, CS, RIP; an interrupt gate

@@ -261,13 +261,17 @@ public enum Feature {
    * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
    * pipe_wait(inode) under PIPE_SEM; a write that need not sleep does up(PIPE_SEM) and then wakes
-   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path)
-   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353;
-   * include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968).
+   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path); sys_pipe calls
+   * do_pipe(fd), which makes both files and both descriptors (no do_pipe_flags, no pipe2)
+   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792;
+   * arch/i386/kernel/sys_i386.c@2.6.11:30-40; include/linux/wait.h@2.6.11:153;
+   * kernel/sched.c@2.6.11:2960-2968).
    */
-  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353; "
-      + "include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968",
-      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key"),
+  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353,"
+      + "713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40; include/linux/wait.h@2.6.11:153; "
+      + "kernel/sched.c@2.6.11:2960-2968",
+      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key,do_pipe,"
+      + "do_pipe_flags"),
   /**
    * 2.6.11's O(1) scheduler and task death: schedule() takes next from the first list of
    * rq->active's priority bitmap and calls the one-argument finish_task_switch(prev), which drops a

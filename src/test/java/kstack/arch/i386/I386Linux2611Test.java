@@ -232,4 +232,19 @@ class I386Linux2611Test {
     assertThat(m.routineAt(m.symbol("default_idle")).insns().get(m.routineAt(
         m.symbol("default_idle")).bodyStart()).text()).contains("hlt_counter");
   }
+
+  @Test
+  void sysPipeCallsDoPipeAndTheImageHasNoPipe2On2611() {
+    Machine m = spawned(P);
+    for (String sym : List.of("pipe2", "sys_pipe2", "do_pipe_flags")) {
+      assertThat(m.symbols().get(sym)).as(sym).isNull();
+    }
+    assertThat(m.routineAt(m.symbol("sys_pipe")).source())
+        .isEqualTo("arch/i386/kernel/sys_i386.c@2.6.11:30-40");
+    assertThat(m.routineAt(m.symbol("do_pipe")).source()).isEqualTo("fs/pipe.c@2.6.11:713-792");
+    m.addBreakpoint("do_pipe");
+    m.syscall("pipe", List.of());
+    assertThat(functions(m, null)).containsSubsequence("do_pipe", "sys_pipe", "syscall_call",
+        "main");
+  }
 }

@@ -73,9 +73,9 @@ class I386Linux2611Test {
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
         "sys_fork", "syscall_call", "main");
     m.deleteBreakpoints();
-    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    var ps = m.ps();
-    long child = ps.get(ps.size() - 1).task();
+    m.addBreakpoint("ret_from_fork"); // the child runs first, then parks in sched_yield
+    m.run();
+    long child = m.current();
     assertThat(m.kernel().pid(child)).isGreaterThan(parent);
     long regs = m.taskPtRegs(child);
     assertThat(regs).isEqualTo(m.kernel().stack(child) + 8192 - 60);
@@ -246,5 +246,52 @@ class I386Linux2611Test {
     m.syscall("pipe", List.of());
     assertThat(functions(m, null)).containsSubsequence("do_pipe", "sys_pipe", "syscall_call",
         "main");
+  }
+
+  @Test
+  void aForkedChildRunsBeforeItsParentOn2611() {
+    Machine m = spawned(P);
+    int parent = m.kernel().pid(m.current());
+    int before = m.timeline().events().size();
+    m.syscall("fork", List.of());
+    List<kstack.trace.Event> after = m.timeline().events().subList(before,
+        m.timeline().events().size());
+    List<String> returns = after.stream()
+        .filter(e -> e instanceof kstack.trace.Event.SyscallExit x && x.name().equals("fork"))
+        .map(e -> ((kstack.trace.Event.SyscallExit) e).pid() + "=" + ((kstack.trace.Event.SyscallExit) e)
+            .result()).toList();
+    assertThat(returns).as("the child's 0 before the parent's pid")
+        .containsExactly((parent + 1) + "=0", parent + "=" + (parent + 1));
+  }
+
+  @Test
+  void wakeUpNewTaskSetsTheParentsNeedReschedOnlyForAChildWithoutCloneVm() {
+    Machine m = spawned(P);
+    long parent = m.current();
+    m.addBreakpoint("wake_up_new_task");
+    m.syscall("fork", List.of());
+    m.finish();
+    assertThat(m.kernel().needResched(parent)).as("set_need_resched() for fork").isTrue();
+    long child = m.kernel().runQueue(0).snapshot().get(0);
+    assertThat(m.kernel().taskRead(child, "real_parent")).as("the child heads the queue")
+        .isEqualTo(parent);
+    assertThat(m.kernel().runQueue(0).snapshot().get(1)).as("current right behind it")
+        .isEqualTo(parent);
+    assertThat(m.routineAt(m.symbol("wake_up_new_task")).source())
+        .isEqualTo("kernel/sched.c@2.6.11:1205-1279");
+  }
+
+  @Test
+  void aCloneVmChildStillRunsLastOn2611() {
+    Machine m = spawned(P);
+    long parent = m.current();
+    m.addBreakpoint("wake_up_new_task");
+    m.syscall("clone", List.of(Machine.Arg.of(0x100 | 17)));
+    m.finish();
+    assertThat(m.kernel().needResched(parent)).as("no set_need_resched() for CLONE_VM").isFalse();
+    List<Long> rq = m.kernel().runQueue(0).snapshot();
+    assertThat(rq).doesNotContain(parent);
+    assertThat(m.kernel().taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
+        .isEqualTo(parent);
   }
 }

@@ -280,7 +280,8 @@ final class Syscalls {
   private static void buildPipe(Kernel k, boolean v6) {
     if (k.profile.has(Feature.VFS_2611)) {
       // 2.6.11's table has no pipe2 (2.6.27): asmlinkage sys_pipe calls do_pipe(fd) itself
-      Syscalls24.buildPipe(k, "arch/i386/kernel/sys_i386.c@2.6.11:30-40", "fs/pipe.c@2.6.11:713-792",
+      Syscalls24.buildPipe(k, "arch/i386/kernel/sys_i386.c@2.6.11:30-40",
+          "fs/pipe.c@2.6.11:713-792",
           "error = -ENFILE; f1 = get_empty_filp(); f2 = get_empty_filp(); inode = "
               + "get_pipe_inode(); i = get_unused_fd(); j = get_unused_fd(); dentry \"[ino]\" in "
               + "pipefs; f1: O_RDONLY, read_pipe_fops; f2: O_WRONLY, write_pipe_fops; "

@@ -278,14 +278,17 @@ public enum Feature {
    * task whose flags carry PF_DEAD (set at the end of exit_notify: no TASK_DEAD state, no
    * do_task_dead); do_fork takes the pid from alloc_pidmap before copy_process, which calls
    * sched_fork(p) after copy_thread(0, ...), and wake_up_new_task(p, clone_flags), which runs a
-   * child without CLONE_VM first: ahead of current, with current's need_resched set; the idle loop
+   * child without CLONE_VM first: ahead of current, with current's need_resched set; do_exit
+   * stores exit_code just before exit_notify; sys_wait4 calls do_wait(pid, options | WEXITED, NULL,
+   * stat_addr, ru), five values and no struct wait_opts; the idle loop
    * has no tick_nohz and default_idle checks hlt_counter (kernel/sched.c@2.6.11:985-1279,
-   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840;
+   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840,
+   * 1314-1460,1497-1510;
    * kernel/fork.c@2.6.11:786-1180; include/linux/sched.h@2.6.11:112,721;
    * arch/i386/kernel/process.c@2.6.11:95-106,146-168,382-384).
    */
   SCHED_O1_2611("kernel/sched.c@2.6.11:985-1279,1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; "
-      + "kernel/exit.c@2.6.11:775-777,780-840; kernel/fork.c@2.6.11:786-1180; "
+      + "kernel/exit.c@2.6.11:775-777,780-840,1314-1460,1497-1510; kernel/fork.c@2.6.11:786-1180; "
       + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
       + "382-384", "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */

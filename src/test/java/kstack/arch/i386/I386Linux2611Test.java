@@ -258,8 +258,8 @@ class I386Linux2611Test {
         m.timeline().events().size());
     List<String> returns = after.stream()
         .filter(e -> e instanceof kstack.trace.Event.SyscallExit x && x.name().equals("fork"))
-        .map(e -> ((kstack.trace.Event.SyscallExit) e).pid() + "=" + ((kstack.trace.Event.SyscallExit) e)
-            .result()).toList();
+        .map(e -> (kstack.trace.Event.SyscallExit) e).map(x -> x.pid() + "=" + x.result())
+        .toList();
     assertThat(returns).as("the child's 0 before the parent's pid")
         .containsExactly((parent + 1) + "=0", parent + "=" + (parent + 1));
   }
@@ -293,5 +293,35 @@ class I386Linux2611Test {
     assertThat(rq).doesNotContain(parent);
     assertThat(m.kernel().taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
         .isEqualTo(parent);
+  }
+
+  @Test
+  void wait4PassesFiveValuesToDoWaitWithNoWaitOptsOn2611() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("sys_wait4")).source())
+        .isEqualTo("kernel/exit.c@2.6.11:1497-1510");
+    var doWait = m.routineAt(m.symbol("do_wait"));
+    assertThat(doWait.source()).isEqualTo("kernel/exit.c@2.6.11:1314-1460");
+    assertThat(doWait.insns().stream().map(kstack.exec.Insn::text).toList())
+        .noneMatch(t -> t.contains("wait_opts") || t.contains("wo->"));
+    assertThat(m.symbols().get("kernel_wait4")).isNull();
+    int parent = m.kernel().pid(m.current());
+    m.syscall("fork", List.of());
+    m.syscall("wait4", List.of(Machine.Arg.of(-1)));
+    m.syscall("exit", List.of(Machine.Arg.of(3)));
+    m.run();
+    assertThat(m.kernel().pid(m.current())).isEqualTo(parent);
+    assertThat(m.cpu(0).get("eax")).as("wait4 reaped the child").isEqualTo(parent + 1);
+  }
+
+  @Test
+  void doExitStoresExitCodeJustBeforeExitNotifyOn2611() {
+    Machine m = spawned(P);
+    List<String> steps = m.routineAt(m.symbol("do_exit")).insns().stream()
+        .map(kstack.exec.Insn::text).toList();
+    int code = steps.indexOf("tsk->exit_code = code");
+    assertThat(code).as("its own step, exit.c@2.6.11:830").isPositive();
+    assertThat(steps.get(code + 1)).startsWith("exit_notify(");
+    assertThat(steps.subList(0, code)).noneMatch(t -> t.contains("exit_code"));
   }
 }

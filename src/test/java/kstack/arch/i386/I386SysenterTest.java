@@ -127,7 +127,7 @@ class I386SysenterTest {
   void aForkedChildLeavesItsFirstReturnThroughTheVdsoLandingPad(Profile p) {
     Machine m = spawned(p);
     m.addBreakpoint("ret_from_fork");
-    // 2.6.11 runs the child first (kernel/sched.c@2.6.11:1229-1245): it stops at its first switch-in
+    // 2.6.11 runs the child first (kernel/sched.c@2.6.11:1229-1245): it stops at its switch-in
     boolean first = m.sysenter("fork", List.of()).stop() == Outcome.Stop.BREAKPOINT;
     long child = first ? m.current() : m.findTaskByVpid((int) m.cpu(0).get("eax"));
     assertThat(first).isEqualTo(p.has(kstack.profile.Feature.SCHED_O1_2611));

@@ -258,18 +258,19 @@ public enum Feature {
       + "arch/i386/kernel/traps.c@2.6.11:681-748,1010,1028; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
       "sym:intel_machine_check,do_machine_check"),
   /**
-   * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
+   * 2.6.11's VFS: sys_read/sys_write take the file with fget_light and pass a local copy of f_pos
+   * (file_pos_read); vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
    * pipe_wait(inode) under PIPE_SEM; a write that need not sleep does up(PIPE_SEM) and then wakes
    * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path); sys_pipe calls
    * do_pipe(fd), which makes both files and both descriptors (no do_pipe_flags, no pipe2)
-   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792;
-   * arch/i386/kernel/sys_i386.c@2.6.11:30-40; include/linux/wait.h@2.6.11:153;
-   * kernel/sched.c@2.6.11:2960-2968).
+   * (fs/read_write.c@2.6.11:222-250,270-298,312-345;
+   * fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40;
+   * include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968).
    */
-  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353,"
-      + "713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40; include/linux/wait.h@2.6.11:153; "
-      + "kernel/sched.c@2.6.11:2960-2968",
+  VFS_2611("fs/read_write.c@2.6.11:222-250,270-298,312-345; "
+      + "fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40; "
+      + "include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968",
       "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key,do_pipe,"
       + "do_pipe_flags"),
   /**

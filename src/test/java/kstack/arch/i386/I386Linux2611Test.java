@@ -324,4 +324,18 @@ class I386Linux2611Test {
     assertThat(steps.get(code + 1)).startsWith("exit_notify(");
     assertThat(steps.subList(0, code)).noneMatch(t -> t.contains("exit_code"));
   }
+
+  @Test
+  void sysReadAndSysWriteUseFgetLightAndALocalPosOn2611() {
+    Machine m = spawned(P);
+    for (String fn : List.of("sys_read", "sys_write", "vfs_read", "vfs_write")) {
+      var r = m.routineAt(m.symbol(fn));
+      assertThat(r.source()).as(fn).startsWith("fs/read_write.c@2.6.11:");
+      String text = String.join(" ", r.insns().stream().map(kstack.exec.Insn::text).toList());
+      assertThat(text).as(fn).doesNotContain("fdget_pos").doesNotContain("f.file");
+      if (fn.startsWith("sys_")) {
+        assertThat(text).as(fn).contains("fget_light").contains("file_pos_read");
+      }
+    }
+  }
 }

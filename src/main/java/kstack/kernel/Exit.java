@@ -26,18 +26,28 @@ final class Exit {
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
+    // 2.6.11 stores exit_code only just before exit_notify (exit.c@2.6.11:801,830)
     RoutineBuilder b = k.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params("code")
-        .step("tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
-          long t = k.current(x);
-          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
-          k.taskWrite(t, "exit_code", x.local("code"));
-        })
-        .step("exit_mm(): the task drops its user address space (mm = NULL)", x -> {
-          long t = k.current(x);
-          k.taskWrite(t, "mm", 0);
-        })
-        .step("exit_files(): close every descriptor", x -> k.setFds(k.current(x), java.util.Map.of()))
-        .step("exit_notify(): exit_state = EXIT_ZOMBIE; children go to init; "
+        .step(o1 ? "tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)"
+            : "tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
+              long t = k.current(x);
+              k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+              if (!o1) {
+                k.taskWrite(t, "exit_code", x.local("code"));
+              }
+            })
+        .step(o1 ? "exit_mm(tsk): the task drops its user address space (mm = NULL)"
+            : "exit_mm(): the task drops its user address space (mm = NULL)", x -> {
+              long t = k.current(x);
+              k.taskWrite(t, "mm", 0);
+            })
+        .step(o1 ? "exit_sem(tsk); __exit_files(tsk): close every descriptor; __exit_fs(tsk); "
+            + "exit_namespace(tsk); exit_thread()" : "exit_files(): close every descriptor",
+            x -> k.setFds(k.current(x), java.util.Map.of()));
+    if (o1) {
+      b.step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
+    }
+    b.step("exit_notify(): exit_state = EXIT_ZOMBIE; children go to init; "
             + "do_notify_parent() -> __wake_up_parent() wakes a parent in wait4", x -> notify(k, x));
     if (v6) {
       b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
@@ -99,51 +109,90 @@ final class Exit {
 
   private static void buildWait(Kernel k, boolean v6) {
     String src = "kernel/exit.c";
-    RoutineBuilder w = Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru");
-    if (!Syscalls.v26(k)) {
-      k.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)", "kernel_wait4",
-              x -> new long[] {x.local("upid"), x.local("stat_addr"), x.local("options"), 0})
+    boolean o1 = Sched2611.on(k);
+    if (o1) {
+      // 2.6.11: no struct wait_opts; do_wait takes the five values (exit.c@2.6.11:1314,1497-1510)
+      k.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", "pid", "stat_addr", "options",
+              "ru")
+          .step("if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WCLONE|__WALL)) "
+              + "return -EINVAL", x -> { })
+          .call("ret = do_wait(pid, options | WEXITED, NULL, stat_addr, ru)", "do_wait",
+              x -> new long[] {x.local("pid"), x.local("options") | WEXITED, 0,
+                  x.local("stat_addr"), x.local("ru")})
+          .ret("prevent_tail_call(ret); return ret", Exec::retval).build());
+    } else {
+      RoutineBuilder w = Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru");
+      if (!Syscalls.v26(k)) {
+        k.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
+                "kernel_wait4", x -> new long[] {x.local("upid"), x.local("stat_addr"),
+                    x.local("options"), 0})
+            .ret("return ret", Exec::retval).build());
+        w = k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
+      }
+      k.add(w
+          .localArea("wo", 64)
+          .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
+              + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
+                long wo = x.localAddress("wo");
+                x.write(wo, x.local("upid"));
+                x.write(wo + x.word(), x.local("options"));
+                x.write(wo + 2L * x.word(), x.local("stat_addr"));
+              })
+          .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
           .ret("return ret", Exec::retval).build());
-      w = k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
     }
-    k.add(w
-        .localArea("wo", 64)
-        .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
-            + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
-              long wo = x.localAddress("wo");
-              x.write(wo, x.local("upid"));
-              x.write(wo + x.word(), x.local("options"));
-              x.write(wo + 2L * x.word(), x.local("stat_addr"));
-            })
-        .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
-        .ret("return ret", Exec::retval).build());
-    k.add(k.c("do_wait", src).params("wo").locals("retval")
-        .step("add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
+    RoutineBuilder d = o1
+        ? k.c("do_wait", src + "@2.6.11:1314-1460").params("pid", "options", "infop", "stat_addr",
+            "ru")
+        : k.c("do_wait", src).params("wo");
+    k.add(d.locals("retval")
+        .step(o1 ? "DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->signal->"
+                + "wait_chldexit, &wait)"
+                : "add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
             x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
-        .step("set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() on "
-            + "each child; a zombie is reaped by wait_task_zombie() -> release_task()",
-            x -> x.setLocal("retval", reap(k, x)))
-        .branchIf("end", "if (retval != 0 || WNOHANG) goto end",
-            x -> x.local("retval") != 0 || (x.read(x.local("wo") + x.word()) & 1) != 0)
-        .step("(no child is ready yet)", x -> {
-          long cur = k.current(x);
-          k.addWaiter(waitQueue(k, cur), cur);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
-        })
+        .step(o1 ? "repeat: flag = 0; current->state = TASK_INTERRUPTIBLE; for each child: "
+                + "eligible_child(pid, options, p); an EXIT_ZOMBIE one is reaped by "
+                + "wait_task_zombie() -> release_task(); any other sets flag"
+                : "set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() "
+                + "on each child; a zombie is reaped by wait_task_zombie() -> release_task()",
+            x -> x.setLocal("retval", reap(k, x, o1)))
+        .branchIf("end", o1 ? "if (retval) goto end (reaped; or !flag: retval = -ECHILD); if "
+                + "(options & WNOHANG) goto end" : "if (retval != 0 || WNOHANG) goto end",
+            x -> x.local("retval") != 0 || (waitOptions(x, o1) & 1) != 0)
+        .step(o1 ? "(flag: a child may still exit) retval = -ERESTARTSYS; no signal is pending"
+            : "(no child is ready yet)", x -> {
+              long cur = k.current(x);
+              k.addWaiter(waitQueue(k, cur), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+            })
         .call("schedule()", "schedule", null)
         .jump("repeat", "goto repeat")
         .label("end")
-        .step("__set_current_state(TASK_RUNNING); remove_wait_queue()", x -> {
-          long cur = k.current(x);
-          k.setState(cur, Kernel.TASK_RUNNING);
-          k.removeWaiter(waitQueue(k, cur), cur);
-        })
+        .step(o1 ? "end: current->state = TASK_RUNNING; remove_wait_queue(&current->signal->"
+                + "wait_chldexit, &wait)"
+                : "__set_current_state(TASK_RUNNING); remove_wait_queue()", x -> {
+              long cur = k.current(x);
+              k.setState(cur, Kernel.TASK_RUNNING);
+              k.removeWaiter(waitQueue(k, cur), cur);
+            })
         .ret("return retval", x -> x.local("retval")).build());
   }
 
+  /** include/linux/wait.h@2.6.11:7: sys_wait4 adds it to the caller's options. */
+  private static final long WEXITED = 4;
+
+  /** do_wait's options: 2.6.11's argument, or wo->wo_flags. */
+  private static long waitOptions(Exec x, boolean o1) {
+    return o1 ? x.local("options") : x.read(x.local("wo") + x.word());
+  }
+
   /** do_wait_thread's result: a reaped zombie's pid, 0 to keep waiting, or -ECHILD. */
-  private static long reap(Kernel k, Exec x) {
+  private static long reap(Kernel k, Exec x, boolean o1) {
+    if (o1) {
+      return reapChild(k, x, x.signed(x.local("pid")), x.local("stat_addr"),
+          p -> releaseTask(k, p));
+    }
     long wo = x.local("wo");
     return reapChild(k, x, x.signed(x.read(wo)), x.read(wo + 2L * x.word()), p -> releaseTask(k, p));
   }

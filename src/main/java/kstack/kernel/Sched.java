@@ -148,22 +148,17 @@ final class Sched {
                 : "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
             x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
-    RoutineBuilder wunt = o1 ? k.c("wake_up_new_task", o1Src + ":1205-1279").params("p",
-        "clone_flags") : k.c("wake_up_new_task", SRC).params("p");
-    k.add(wunt
-        .step(o1 ? "rq = task_rq_lock(p); p->prio = effective_prio(p); __activate_task(p, rq) (the "
-                + "model queues p at the tail even without CLONE_VM, where 2.6.11 puts it ahead of "
-                + "current and does set_need_resched(): child-runs-first is not modelled)"
-                : "p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
-          long p = x.local("p");
-          k.setState(p, Kernel.TASK_RUNNING);
-          int cpu = k.takeNextChildCpu(k.current(x));
-          if (cpu >= 0) {
-            k.setTaskCpu(p, cpu);
-          }
-          k.enqueue(k.taskCpuChecked(p), p);
-        })
-        .retVoid().build());
+    if (o1) {
+      Sched2611.buildWakeUpNewTask(k);
+    } else {
+      k.add(k.c("wake_up_new_task", SRC).params("p")
+          .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
+            long p = x.local("p");
+            newTaskRunning(k, x, p);
+            k.enqueue(k.taskCpuChecked(p), p);
+          })
+          .retVoid().build());
+    }
     k.add(k.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()
         .step(o1 ? "for each CPU's runqueue: rq->active = rq->arrays, rq->expired = rq->arrays + "
                 + "1, every priority list empty; enter_lazy_tlb(&init_mm, current)"
@@ -231,9 +226,16 @@ final class Sched {
     int cpu = x.cpu().id();
     long idle = k.idleTask(cpu);
     var rq = k.runQueue(cpu);
+    // 2.6.11's child-runs-first queues a running parent behind its child (Sched2611)
+    boolean queued = Sched2611.on(k) && rq.contains(prev);
     if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
-      rq.addLast(prev);
+      if (!queued) {
+        rq.addLast(prev);
+      }
     } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+      if (queued) {
+        rq.remove(prev);
+      }
       k.setOnRunqueue(prev, false);
       if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.state(prev) == Kernel.TASK_DEAD) {
         k.timeline.emit(new Event.Note(cpu, Sched2611.on(k) ? "schedule" : "do_task_dead", "pid "
@@ -246,6 +248,15 @@ final class Sched {
     }
     long next = rq.removeFirst();
     return next;
+  }
+
+  /** The new task is TASK_RUNNING, on the CPU the caller picked for it if it picked one. */
+  static void newTaskRunning(Kernel k, Exec x, long p) {
+    k.setState(p, Kernel.TASK_RUNNING);
+    int cpu = k.takeNextChildCpu(k.current(x));
+    if (cpu >= 0) {
+      k.setTaskCpu(p, cpu);
+    }
   }
 
   /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */

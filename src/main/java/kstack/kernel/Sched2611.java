@@ -95,4 +95,47 @@ final class Sched2611 {
         .call("BUG_ON(!(current->flags & PF_DEAD)); schedule(): the last switch away; "
             + "finish_task_switch() in the next task sees PF_DEAD", "schedule", null);
   }
+
+  /**
+   * wake_up_new_task(p, clone_flags) (sched.c@2.6.11:1205-1279): a child that does not share the
+   * parent's mm runs first (1229-1245), ahead of current on current's priority list, and current
+   * gets need_resched, so it leaves the CPU at its next preemption check (for fork, the return to
+   * user mode); a CLONE_VM child, every kernel thread, goes to the tail. An O(1) task stays on its
+   * list while it runs; the model's queue holds no running task, so here it gets p, then current,
+   * at its head, and schedule() leaves current there, next in line behind the child.
+   */
+  static void buildWakeUpNewTask(Kernel k) {
+    k.add(k.c("wake_up_new_task", SRC + ":1205-1279").params("p", "clone_flags")
+        .step("rq = task_rq_lock(p); cpu = task_cpu(p); this_cpu = smp_processor_id(); "
+            + "p->sleep_avg lowered by CHILD_PENALTY; p->prio = effective_prio(p)",
+            x -> Sched.newTaskRunning(k, x, x.local("p")))
+        .branchIf("last", "if (likely(cpu == this_cpu)) { if (!(clone_flags & CLONE_VM)) {",
+            x -> (x.local("clone_flags") & Kernel.CLONE_VM) != 0
+                || k.taskCpu(x.local("p")) != x.cpu().id())
+        .branchIf("noArray", "  if (unlikely(!current->array)) (the idle task is on no list)",
+            x -> k.current(x) == k.idleTask(x.cpu().id()))
+        .step("  else { p->prio = current->prio; list_add_tail(&p->run_list, &current->run_list): "
+            + "p just ahead of current; p->array = current->array; nr_active++; nr_running++ }",
+            x -> {
+              long p = x.local("p");
+              var rq = k.runQueue(k.taskCpuChecked(p));
+              rq.addFirst(k.current(x));
+              rq.addFirst(p);
+              k.setOnRunqueue(p, true);
+            })
+        .jump("resched", "  }")
+        .label("noArray")
+        .step("    __activate_task(p, rq)", x -> k.enqueue(k.taskCpuChecked(x.local("p")), x.local("p")))
+        .label("resched")
+        .step("  set_need_resched(): current's TIF_NEED_RESCHED, the child runs first",
+            x -> k.setNeedResched(k.current(x), true))
+        .jump("out", "}")
+        .label("last")
+        .step("else __activate_task(p, rq): run child last, at the tail",
+            x -> k.enqueue(k.taskCpuChecked(x.local("p")), x.local("p")))
+        .label("out")
+        .step("current->sleep_avg lowered by PARENT_PENALTY; task_rq_unlock(this_rq, &flags)",
+            x -> { })
+        .retVoid().build());
+  }
 }

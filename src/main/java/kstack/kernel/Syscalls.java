@@ -56,9 +56,13 @@ final class Syscalls {
 
   private static void buildReadWrite(Kernel k, boolean v6) {
     String rw = "fs/read_write.c";
+    // 2.6.11: fget_light and a local copy of f_pos (fs/read_write.c@2.6.11:222-250,270-345)
+    boolean vfs2611 = k.profile.has(Feature.VFS_2611);
+    boolean read = true;
     for (String dir : new String[] {"read", "write"}) {
       String body = v6 ? "ksys_" + dir : null;
-      RoutineBuilder e = entry(k, dir, rw, "fd", "buf", "count");
+      RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
+          : rw, "fd", "buf", "count");
       if (v6) {
         k.add(e.call("return ksys_" + dir + "(fd, buf, count)", body,
             x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")})
@@ -66,19 +70,22 @@ final class Syscalls {
         e = k.c(body, rw).params("fd", "buf", "count");
       }
       k.add(e.locals("file")
-          .step("struct fd f = fdget_pos(fd)", x -> x.setLocal("file",
-              Files.fileOf(k, k.current(x), x.local("fd"))))
-          .branchIf("ok", "if (f.file)", x -> x.local("file") != 0)
+          .step(vfs2611 ? "file = fget_light(fd, &fput_needed)" : "struct fd f = fdget_pos(fd)",
+              x -> x.setLocal("file", Files.fileOf(k, k.current(x), x.local("fd"))))
+          .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.local("file") != 0)
           .ret("return -EBADF", x -> EBADF)
           .label("ok")
-          .call("ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
+          .call(vfs2611 ? "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)"
+              : "ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
-          .ret("fdput_pos(f); return ret", Exec::retval).build());
-      boolean vfs2611 = k.profile.has(Feature.VFS_2611);
+          .ret(vfs2611 ? "file_pos_write(file, pos); fput_light(file, fput_needed); return ret"
+              : "fdput_pos(f); return ret", Exec::retval).build());
       String inner = vfs2611 ? "pipe_" + dir
           : v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
       boolean wantWrite = dir.equals("write");
-      k.add(k.c("vfs_" + dir, rw).params("file", "buf", "count", "pos")
+      String verify = "rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)";
+      k.add(k.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
+          .params("file", "buf", "count", "pos")
           .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
               x -> {
                 Files.OpenFile f = Files.file(k, x.local("file"));
@@ -86,11 +93,16 @@ final class Syscalls {
               })
           .ret("return -EBADF", x -> EBADF)
           .label("mode")
-          .step("rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)", x -> { })
+          .step(vfs2611 ? "access_ok(" + (read ? "VERIFY_WRITE" : "VERIFY_READ") + ", buf, count); "
+              + "ret = " + verify + "; security_file_permission(file, MAY_" + dir.toUpperCase()
+              + ")" : verify, x -> { })
           .call(vfs2611 ? "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner
                   : inner + "(file, buf, count, pos)", inner,
               x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
-          .ret("return ret", Exec::retval).build());
+          .ret(vfs2611 ? "if (ret > 0) { dnotify_parent(file->f_dentry, " + (read ? "DN_ACCESS"
+              : "DN_MODIFY") + "); current->" + dir.charAt(0) + "char += ret } current->sysc"
+              + dir.charAt(0) + "++; return ret" : "return ret", Exec::retval).build());
+      read = false;
       if (vfs2611) {
         // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
         k.add(k.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
@@ -278,6 +290,16 @@ final class Syscalls {
   // ---- pipe / pipe2 -------------------------------------------------------------------------
 
   private static void buildPipe(Kernel k, boolean v6) {
+    if (k.profile.has(Feature.VFS_2611)) {
+      // 2.6.11's table has no pipe2 (2.6.27): asmlinkage sys_pipe calls do_pipe(fd) itself
+      Syscalls24.buildPipe(k, "arch/i386/kernel/sys_i386.c@2.6.11:30-40",
+          "fs/pipe.c@2.6.11:713-792",
+          "error = -ENFILE; f1 = get_empty_filp(); f2 = get_empty_filp(); inode = "
+              + "get_pipe_inode(); i = get_unused_fd(); j = get_unused_fd(); dentry \"[ino]\" in "
+              + "pipefs; f1: O_RDONLY, read_pipe_fops; f2: O_WRONLY, write_pipe_fops; "
+              + "fd_install(i, f1); fd_install(j, f2)");
+      return;
+    }
     String src = "fs/pipe.c";
     String doPipe2 = v6 ? "do_pipe2" : "SyS_pipe2";
     if (v6) {

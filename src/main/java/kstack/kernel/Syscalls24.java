@@ -112,7 +112,17 @@ final class Syscalls24 {
 
   /** sys_pipe (arch/i386/kernel/sys_i386.c@2.4.22:29-40) -> do_pipe (fs/pipe.c@2.4.22:504). */
   private static void buildPipe(Kernel k) {
-    k.add(Syscalls.entry(k, "pipe", "arch/i386/kernel/sys_i386.c", "fildes").localArea("fd", 8)
+    buildPipe(k, "arch/i386/kernel/sys_i386.c", "fs/pipe.c", "inode = get_pipe_inode(); "
+        + "f1 = get_empty_filp(); f2 = get_empty_filp(); i = get_unused_fd(); j = get_unused_fd(); "
+        + "fd_install(i, f1); fd_install(j, f2)");
+  }
+
+  /**
+   * sys_pipe -> do_pipe(fd), the pair 2.4 and 2.6.11 share (there is no pipe2 before 2.6.27):
+   * do_pipe makes both files and both descriptors, sys_pipe copies fd[] out to user space.
+   */
+  static void buildPipe(Kernel k, String sysSrc, String pipeSrc, String create) {
+    k.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
         .call("error = do_pipe(fd)", "do_pipe", x -> new long[] {x.localAddress("fd")})
         .step("if (!error) copy_to_user(fildes, fd, 2 * sizeof(int))", x -> {
           long fd = x.localAddress("fd");
@@ -120,17 +130,15 @@ final class Syscalls24 {
           x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
         })
         .ret("return error", x -> 0).build());
-    k.add(k.c("do_pipe", "fs/pipe.c").params("fd")
-        .step("inode = get_pipe_inode(); f1 = get_empty_filp(); f2 = get_empty_filp(); "
-            + "i = get_unused_fd(); j = get_unused_fd(); fd_install(i, f1); fd_install(j, f2)",
-            x -> {
-              long pipe = Files.newPipe(k);
-              long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
-              long w = Files.newFile(k, new Files.OpenFile(pipe, true, false, false), "pipe write end");
-              long cur = k.current(x);
-              x.write(x.local("fd"), 4, Files.install(k, cur, r));
-              x.write(x.local("fd") + 4, 4, Files.install(k, cur, w));
-            })
+    k.add(k.c("do_pipe", pipeSrc).params("fd")
+        .step(create, x -> {
+          long pipe = Files.newPipe(k);
+          long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
+          long w = Files.newFile(k, new Files.OpenFile(pipe, true, false, false), "pipe write end");
+          long cur = k.current(x);
+          x.write(x.local("fd"), 4, Files.install(k, cur, r));
+          x.write(x.local("fd") + 4, 4, Files.install(k, cur, w));
+        })
         .ret("fd[0] = i; fd[1] = j; return 0", x -> 0).build());
   }
 

@@ -280,29 +280,38 @@ public enum Feature {
       "struct:task_struct;sym:syscall_exit_work,work_notifysig,do_syscall_trace,do_notify_resume,"
       + "do_signal"),
   /**
-   * 2.6.11's VFS: vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
+   * 2.6.11's VFS: sys_read/sys_write take the file with fget_light and pass a local copy of f_pos
+   * (file_pos_read); vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
    * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
    * pipe_wait(inode) under PIPE_SEM; a write that need not sleep does up(PIPE_SEM) and then wakes
-   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path)
-   * (fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353;
+   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path); sys_pipe calls
+   * do_pipe(fd), which makes both files and both descriptors (no do_pipe_flags, no pipe2)
+   * (fs/read_write.c@2.6.11:222-250,270-298,312-345;
+   * fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40;
    * include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968).
    */
-  VFS_2611("fs/read_write.c@2.6.11:222-240,270-286; fs/pipe.c@2.6.11:38-47,117-215,217-353; "
+  VFS_2611("fs/read_write.c@2.6.11:222-250,270-298,312-345; "
+      + "fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40; "
       + "include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968",
-      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key"),
+      "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key,do_pipe,"
+      + "do_pipe_flags"),
   /**
    * 2.6.11's O(1) scheduler and task death: schedule() takes next from the first list of
    * rq->active's priority bitmap and calls the one-argument finish_task_switch(prev), which drops a
    * task whose flags carry PF_DEAD (set at the end of exit_notify: no TASK_DEAD state, no
    * do_task_dead); do_fork takes the pid from alloc_pidmap before copy_process, which calls
-   * sched_fork(p) after copy_thread(0, ...), and wake_up_new_task(p, clone_flags); the idle loop
+   * sched_fork(p) after copy_thread(0, ...), and wake_up_new_task(p, clone_flags), which runs a
+   * child without CLONE_VM first: ahead of current, with current's need_resched set; do_exit
+   * stores exit_code just before exit_notify; sys_wait4 calls do_wait(pid, options | WEXITED, NULL,
+   * stat_addr, ru), five values and no struct wait_opts; the idle loop
    * has no tick_nohz and default_idle checks hlt_counter (kernel/sched.c@2.6.11:985-1279,
-   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840;
+   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840,
+   * 1314-1460,1497-1510;
    * kernel/fork.c@2.6.11:786-1180; include/linux/sched.h@2.6.11:112,721;
    * arch/i386/kernel/process.c@2.6.11:95-106,146-168,382-384).
    */
   SCHED_O1_2611("kernel/sched.c@2.6.11:985-1279,1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; "
-      + "kernel/exit.c@2.6.11:775-777,780-840; kernel/fork.c@2.6.11:786-1180; "
+      + "kernel/exit.c@2.6.11:775-777,780-840,1314-1460,1497-1510; kernel/fork.c@2.6.11:786-1180; "
       + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
       + "382-384", "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */

@@ -17,6 +17,11 @@ public final class JList<T> {
     timeline.recordUndo(() -> list.remove(list.size() - 1));
   }
 
+  public void addFirst(T v) {
+    list.add(0, v);
+    timeline.recordUndo(() -> list.remove(0));
+  }
+
   public T removeFirst() {
     T v = list.remove(0);
     timeline.recordUndo(() -> list.add(0, v));

@@ -73,9 +73,9 @@ class I386Linux2611Test {
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
         "sys_fork", "syscall_call", "main");
     m.deleteBreakpoints();
-    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    var ps = m.ps();
-    long child = ps.get(ps.size() - 1).task();
+    m.addBreakpoint("ret_from_fork"); // the child runs first, then parks in sched_yield
+    m.run();
+    long child = m.current();
     assertThat(m.kernel().pid(child)).isGreaterThan(parent);
     long regs = m.taskPtRegs(child);
     assertThat(regs).isEqualTo(m.kernel().stack(child) + 8192 - 60);
@@ -274,9 +274,12 @@ class I386Linux2611Test {
     assertThat(functions(m, null)).as("a forged NMI frame at sysenter_past_esp")
         .containsSubsequence("do_nmi", "nmi", "sysenter_past_esp");
     m.deleteBreakpoints();
-    m.continueRun();
+    // the outcome, not eax: init, still finishing the fork that made sh (child-runs-first), runs
+    // after the call, and sh's sched_yield while it waits leaves its own 0 in eax
+    assertThat(m.continueRun().events()).extracting(kstack.trace.Event::describe)
+        .as("the system call went on after the NMI")
+        .anyMatch(d -> d.endsWith("pid " + pid + " returns to user from getpid = " + pid));
     assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
-    assertThat(m.cpu(0).get("eax")).as("the system call went on after the NMI").isEqualTo(pid);
   }
 
   @Test
@@ -298,9 +301,11 @@ class I386Linux2611Test {
     assertThat(m.cpu(0).get("esp")).isBetween(stack, stack + 8192);
     m.deleteBreakpoints();
     m.addBreakpoint("do_debug");
-    assertThat(m.continueRun().stop()).as("do_debug never runs").isNotEqualTo(Outcome.Stop.BREAKPOINT);
+    Outcome o = m.continueRun();
+    assertThat(o.stop()).as("do_debug never runs").isNotEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(o.events()).extracting(kstack.trace.Event::describe)
+        .anyMatch(d -> d.endsWith("pid " + pid + " returns to user from getpid = " + pid));
     assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
-    assertThat(m.cpu(0).get("eax")).isEqualTo(pid);
   }
 
   @Test
@@ -341,5 +346,111 @@ class I386Linux2611Test {
     assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
     assertThat(m.sysenter("getpid", List.of()).events()).extracting(kstack.trace.Event::describe)
         .as("without TIF_IRET SYSEXIT it is").anyMatch(d -> d.contains("SYSEXIT"));
+  }
+
+  @Test
+  void sysPipeCallsDoPipeAndTheImageHasNoPipe2On2611() {
+    Machine m = spawned(P);
+    for (String sym : List.of("pipe2", "sys_pipe2", "do_pipe_flags")) {
+      assertThat(m.symbols().get(sym)).as(sym).isNull();
+    }
+    assertThat(m.routineAt(m.symbol("sys_pipe")).source())
+        .isEqualTo("arch/i386/kernel/sys_i386.c@2.6.11:30-40");
+    assertThat(m.routineAt(m.symbol("do_pipe")).source()).isEqualTo("fs/pipe.c@2.6.11:713-792");
+    m.addBreakpoint("do_pipe");
+    m.syscall("pipe", List.of());
+    assertThat(functions(m, null)).containsSubsequence("do_pipe", "sys_pipe", "syscall_call",
+        "main");
+  }
+
+  @Test
+  void aForkedChildRunsBeforeItsParentOn2611() {
+    Machine m = spawned(P);
+    int parent = m.kernel().pid(m.current());
+    int before = m.timeline().events().size();
+    m.syscall("fork", List.of());
+    List<kstack.trace.Event> after = m.timeline().events().subList(before,
+        m.timeline().events().size());
+    List<String> returns = after.stream()
+        .filter(e -> e instanceof kstack.trace.Event.SyscallExit x && x.name().equals("fork"))
+        .map(e -> (kstack.trace.Event.SyscallExit) e).map(x -> x.pid() + "=" + x.result())
+        .toList();
+    assertThat(returns).as("the child's 0 before the parent's pid")
+        .containsExactly((parent + 1) + "=0", parent + "=" + (parent + 1));
+  }
+
+  @Test
+  void wakeUpNewTaskSetsTheParentsNeedReschedOnlyForAChildWithoutCloneVm() {
+    Machine m = spawned(P);
+    long parent = m.current();
+    m.addBreakpoint("wake_up_new_task");
+    m.syscall("fork", List.of());
+    m.finish();
+    assertThat(m.kernel().needResched(parent)).as("set_need_resched() for fork").isTrue();
+    long child = m.kernel().runQueue(0).snapshot().get(0);
+    assertThat(m.kernel().taskRead(child, "real_parent")).as("the child heads the queue")
+        .isEqualTo(parent);
+    assertThat(m.kernel().runQueue(0).snapshot().get(1)).as("current right behind it")
+        .isEqualTo(parent);
+    assertThat(m.routineAt(m.symbol("wake_up_new_task")).source())
+        .isEqualTo("kernel/sched.c@2.6.11:1205-1279");
+  }
+
+  @Test
+  void aCloneVmChildStillRunsLastOn2611() {
+    Machine m = spawned(P);
+    long parent = m.current();
+    m.addBreakpoint("wake_up_new_task");
+    m.syscall("clone", List.of(Machine.Arg.of(0x100 | 17)));
+    m.finish();
+    assertThat(m.kernel().needResched(parent)).as("no set_need_resched() for CLONE_VM").isFalse();
+    List<Long> rq = m.kernel().runQueue(0).snapshot();
+    assertThat(rq).doesNotContain(parent);
+    assertThat(m.kernel().taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
+        .isEqualTo(parent);
+  }
+
+  @Test
+  void wait4PassesFiveValuesToDoWaitWithNoWaitOptsOn2611() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("sys_wait4")).source())
+        .isEqualTo("kernel/exit.c@2.6.11:1497-1510");
+    var doWait = m.routineAt(m.symbol("do_wait"));
+    assertThat(doWait.source()).isEqualTo("kernel/exit.c@2.6.11:1314-1460");
+    assertThat(doWait.insns().stream().map(kstack.exec.Insn::text).toList())
+        .noneMatch(t -> t.contains("wait_opts") || t.contains("wo->"));
+    assertThat(m.symbols().get("kernel_wait4")).isNull();
+    int parent = m.kernel().pid(m.current());
+    m.syscall("fork", List.of());
+    m.syscall("wait4", List.of(Machine.Arg.of(-1)));
+    m.syscall("exit", List.of(Machine.Arg.of(3)));
+    m.run();
+    assertThat(m.kernel().pid(m.current())).isEqualTo(parent);
+    assertThat(m.cpu(0).get("eax")).as("wait4 reaped the child").isEqualTo(parent + 1);
+  }
+
+  @Test
+  void doExitStoresExitCodeJustBeforeExitNotifyOn2611() {
+    Machine m = spawned(P);
+    List<String> steps = m.routineAt(m.symbol("do_exit")).insns().stream()
+        .map(kstack.exec.Insn::text).toList();
+    int code = steps.indexOf("tsk->exit_code = code");
+    assertThat(code).as("its own step, exit.c@2.6.11:830").isPositive();
+    assertThat(steps.get(code + 1)).startsWith("exit_notify(");
+    assertThat(steps.subList(0, code)).noneMatch(t -> t.contains("exit_code"));
+  }
+
+  @Test
+  void sysReadAndSysWriteUseFgetLightAndALocalPosOn2611() {
+    Machine m = spawned(P);
+    for (String fn : List.of("sys_read", "sys_write", "vfs_read", "vfs_write")) {
+      var r = m.routineAt(m.symbol(fn));
+      assertThat(r.source()).as(fn).startsWith("fs/read_write.c@2.6.11:");
+      String text = String.join(" ", r.insns().stream().map(kstack.exec.Insn::text).toList());
+      assertThat(text).as(fn).doesNotContain("fdget_pos").doesNotContain("f.file");
+      if (fn.startsWith("sys_")) {
+        assertThat(text).as(fn).contains("fget_light").contains("file_pos_read");
+      }
+    }
   }
 }

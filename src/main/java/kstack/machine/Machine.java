@@ -71,7 +71,28 @@ public final class Machine implements ExecHost {
   private final kstack.trace.JList<Long> parked;
 
   /** What an execution command runs toward, and what it says when reached. */
-  private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {}
+  /**
+   * What a command runs toward. idle, when not null, says what happened if the machine settles
+   * before the goal is reached (null: the generic "machine idle before ..." line).
+   */
+  private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done,
+      java.util.function.Supplier<String> idle) {
+    Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {
+      this(name, reached, done, null);
+    }
+  }
+
+  /**
+   * An event whose handler ran but whose interrupted code never came back at the same pc and stack
+   * pointer: entry code moved the frame (FIX_STACK for an event at a SYSENTER entry's first
+   * instruction) and the machine ran on.
+   */
+  private java.util.function.Supplier<String> movedFrame(String name, long[] at) {
+    return () -> String.format(name + ": handled, but the interrupted code never resumed at %s with "
+        + "its stack pointer 0x%x: the entry code moved the frame (as FIX_STACK does for an event "
+        + "at a SYSENTER entry's first instruction) and the machine ran on until idle",
+        describe(at[0]), at[1]);
+  }
 
   /** The machine step at which each goal began: reversing past it abandons the goal. */
   private final Map<Goal, Long> goalStart = new java.util.WeakHashMap<>();
@@ -731,8 +752,9 @@ public final class Machine implements ExecHost {
         }
         if (!fireTimer()) {
           pending = null;
-          return new Outcome(Outcome.Stop.IDLE, "machine idle before '" + g.name()
-              + "' completed: nothing left to run", eventsSinceMark());
+          return new Outcome(Outcome.Stop.IDLE, g.idle() != null && g.idle().get() != null
+              ? g.idle().get() : "machine idle before '" + g.name() + "' completed: nothing left "
+              + "to run", eventsSinceMark());
         }
         continue;
       }
@@ -956,7 +978,8 @@ public final class Machine implements ExecHost {
         back[0] = true;
       }
       return back[0];
-    }, () -> name + ": the interrupted code resumed at " + describe(pc)));
+    }, () -> name + ": the interrupted code resumed at " + describe(pc),
+        movedFrame(name, new long[] {pc, sp})));
   }
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
@@ -1004,7 +1027,8 @@ public final class Machine implements ExecHost {
         back[0] = true;
       }
       return back[0];
-    }, () -> name + ": the interrupted code resumed at " + describe(resume[0])));
+    }, () -> name + ": the interrupted code resumed at " + describe(resume[0]),
+        () -> resume[0] == 0 ? null : movedFrame(name, resume).get()));
   }
 
   /** A held interrupt is machine state like any other: journaled, so reverse steps restore it. */

@@ -120,6 +120,11 @@ class I386TrapsTest {
       if (v26) {
         assertThat(functions(m, null)).as("FIX_STACK forged a #DB at sysenter_past_esp")
             .containsSubsequence("do_debug", "debug", "--- pt_regs ---", "sysenter_past_esp");
+        m.deleteBreakpoints();
+        assertThat(m.continueRun().message()).as(p + ": the outcome says why the goal moved")
+            .startsWith("exception db: handled, but the interrupted code never resumed at "
+                + (p.has(Feature.PT_REGS_60) ? "sysenter_entry" : "ia32_sysenter_target"))
+            .contains("the entry code moved the frame (as FIX_STACK does");
       }
     }
   }

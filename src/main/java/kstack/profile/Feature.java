@@ -226,14 +226,23 @@ public enum Feature {
    * arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29;
    * kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300;
    * include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/mach-default/setup.c@2.6.11:74).
+   * irq_enter is a macro, so do_IRQ raises HARDIRQ_OFFSET itself; irq_exit calls do_softirq and
+   * then preempt_enable_no_resched; __do_softirq restarts up to MAX_SOFTIRQ_RESTART times; with
+   * CONFIG_4KSTACKS do_softirq is the arch's, moving onto the softirq irq_ctx by an inline xchgl,
+   * and irq_ctx_init gives that irq_ctx preempt_count SOFTIRQ_OFFSET; without it irq_ctx_init is
+   * an empty macro (include/linux/hardirq.h@2.6.11:98-102; kernel/softirq.c@2.6.11:72-132,155-171,
+   * 249-280; include/asm-i386/irq.h@2.6.11:30-35; arch/i386/kernel/irq.c@2.6.11:124-151,155-187).
    */
   IRQ_2611("arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107; "
       + "arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29; "
       + "kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300; "
-      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32",
+      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; include/linux/hardirq.h@2.6.11:98-102; "
+      + "kernel/softirq.c@2.6.11:72-132,155-171,249-280; include/asm-i386/irq.h@2.6.11:30-35; "
+      + "arch/i386/kernel/irq.c@2.6.11:124-151,155-187",
       "sym:handle_irq,handle_edge_irq,handle_irq_event,handle_irq_event_percpu,"
       + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
-      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack"),
+      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack,irq_enter,"
+      + "irq_ctx_init"),
   /**
    * 2.6.11's SYSENTER: sysenter_entry reads tss->esp0 through SYSENTER_ESP = tss->esp1 (just past
    * init_tss), does sti before pushing the frame, pushes the constant $SYSENTER_RETURN as eip (no

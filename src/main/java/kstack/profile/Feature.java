@@ -323,6 +323,16 @@ public enum Feature {
       + "kernel/exit.c@2.6.11:775-777,780-840,1314-1460,1497-1510; kernel/fork.c@2.6.11:786-1180; "
       + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
       + "382-384", "sym:"),
+  /**
+   * 2.6.11's execve: do_execve allocates the new mm (mm_alloc, init_new_context) and counts and
+   * copies the strings itself, search_binary_handler loops over the formats calling
+   * load_binary(bprm, regs) and sets current->did_exec, load_elf_binary's flush_old_exec installs
+   * that mm and names the task (no setup_new_exec, 2.6.33) and its ELF_PLAT_INIT follows
+   * create_elf_tables (fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:
+   * 504-983).
+   */
+  EXEC_2611("fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:504-983",
+      "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

@@ -501,4 +501,29 @@ class I386Linux2611Test {
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(word(m, ti + m.struct("thread_info").offset("preempt_count"))).isEqualTo(before);
   }
+
+  @Test
+  void execveGoesThroughDoExecveAndFlushOldExecInTheWordsOfExecC2611() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("do_execve")).source()).isEqualTo("fs/exec.c@2.6.11:1122-1226");
+    assertThat(m.routineAt(m.symbol("search_binary_handler")).source())
+        .isEqualTo("fs/exec.c@2.6.11:1024-1115");
+    assertThat(m.routineAt(m.symbol("load_elf_binary")).source())
+        .isEqualTo("fs/binfmt_elf.c@2.6.11:504-983");
+    String doExecve = String.join("\n", m.routineAt(m.symbol("do_execve")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(doExecve).contains("mm_alloc()", "search_binary_handler(bprm, regs)");
+    String elf = String.join("\n", m.routineAt(m.symbol("load_elf_binary")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(elf).contains("flush_old_exec", "set_task_comm", "ELF_PLAT_INIT(regs, reloc_func_desc)")
+        .doesNotContain("setup_new_exec");
+    m.addBreakpoint("load_elf_binary");
+    assertThat(m.syscall("execve", List.of(Machine.Arg.of("/bin/ls"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("load_elf_binary", "search_binary_handler",
+        "do_execve", "sys_execve", "syscall_call");
+    m.deleteBreakpoints();
+    m.run();
+    assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
+  }
 }

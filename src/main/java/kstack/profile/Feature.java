@@ -197,7 +197,7 @@ public enum Feature {
    */
   KTHREAD_HELPER_WQ("kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,"
       + "145-215,279-330,515-519; kernel/softirq.c@2.6.11:350-392,444-490; "
-      + "init/main.c@2.6.11:371-379,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
+      + "init/main.c@2.6.11:371-379,416-515,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
       "sym:kthreadd,kthreadd_task,kthreadd_done,create_kthread,kthread_create_list,"
       + "kernel_init,init_post,wait_for_common,helper_wq,keventd_wq,khelper_wq,ksoftirqd,"
       + "keventd_create_kthread,queue_work,__queue_work,worker_thread,run_workqueue,"

@@ -526,4 +526,16 @@ class I386Linux2611Test {
     m.run();
     assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
   }
+
+  @Test
+  void startKernelCitesMainC2611AndRunsSchedInitBeforeTrapInitWithNoBootCpuInit() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("start_kernel")).source()).isEqualTo("init/main.c@2.6.11:416-515");
+    String text = String.join("\n", m.routineAt(m.symbol("start_kernel")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(text.indexOf("sched_init()")).isNotNegative().isLessThan(text.indexOf("trap_init()"));
+    assertThat(text.indexOf("trap_init()")).isLessThan(text.indexOf("rcu_init()"));
+    assertThat(text.indexOf("rcu_init()")).isLessThan(text.indexOf("init_IRQ()"));
+    assertThat(text).doesNotContain("boot_cpu_init", "early_irq_init", "mm_init");
+  }
 }

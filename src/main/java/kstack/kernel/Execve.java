@@ -75,6 +75,10 @@ final class Execve {
    * them, so exec rewrites exactly the frame the system call entered with.
    */
   static void build26(Kernel k) {
+    if (k.profile.has(Feature.EXEC_2611)) {
+      build2611(k);
+      return;
+    }
     String src = "fs/exec.c";
     k.add(k.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
         .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
@@ -93,18 +97,74 @@ final class Execve {
     k.add(loadElf(k, false, true));
   }
 
+  /**
+   * 2.6.11 (Feature.EXEC_2611): do_execve allocates the new mm itself (mm_alloc, init_new_context)
+   * before counting and copying the strings, search_binary_handler tries each binfmt's
+   * load_binary(bprm, regs) and marks current->did_exec, and load_elf_binary's flush_old_exec both
+   * installs that mm and names the task (fs/exec.c@2.6.11:828-905,1024-1115,1122-1226;
+   * fs/binfmt_elf.c@2.6.11:504-983).
+   */
+  private static void build2611(Kernel k) {
+    String src = "fs/exec.c@2.6.11";
+    k.add(k.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
+        .locals("bprm")
+        .step("bprm = kmalloc(sizeof(*bprm)); memset(bprm, 0); file = open_exec(filename); "
+            + "sched_exec(); bprm->p = PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *); bprm->file = "
+            + "file; bprm->filename = bprm->interp = filename; bprm->mm = mm_alloc(); "
+            + "init_new_context(current, bprm->mm); bprm->argc = count(argv); bprm->envc = "
+            + "count(envp); security_bprm_alloc(bprm); prepare_binprm(bprm); "
+            + "copy_strings_kernel(1, &bprm->filename); copy_strings(envc, envp); "
+            + "copy_strings(argc, argv)", x -> x.setLocal("bprm", newBprm(k, x.local("filename"))))
+        .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
+            x -> new long[] {x.local("bprm"), x.local("regs")})
+        .ret("if (retval >= 0) { free_arg_pages(bprm); security_bprm_free(bprm); "
+            + "acct_update_integrals(); update_mem_hiwater(); kfree(bprm); return retval }",
+            Exec::retval).build());
+    k.add(k.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
+        .step("security_bprm_check(bprm); set_fs(USER_DS); retval = -ENOENT; for (try = 0; "
+            + "try < 2; try++) { read_lock(&binfmt_lock); for (fmt = formats; fmt; fmt = "
+            + "fmt->next) { fn = fmt->load_binary; try_module_get(fmt->module); "
+            + "read_unlock(&binfmt_lock)", x -> { })
+        .call("  retval = fn(bprm, regs): elf_format's load_elf_binary", "load_elf_binary",
+            x -> new long[] {x.local("bprm"), x.local("regs")})
+        .ret("  retval >= 0: put_binfmt(fmt); allow_write_access(bprm->file); fput(bprm->file); "
+            + "bprm->file = NULL; current->did_exec = 1; return retval", Exec::retval).build());
+    k.add(loadElf(k, false, true));
+  }
+
+  private static long newBprm(Kernel k, long filename) {
+    long bprm = k.kmalloc(256, "struct linux_binprm");
+    k.mem.write(bprm, k.t.word, filename);
+    return bprm;
+  }
+
   private static kstack.exec.Routine loadElf(Kernel k, boolean v6, boolean withRegs) {
-    var b = withRegs ? k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm", "regs")
-        : k.c("load_elf_binary", "fs/binfmt_elf.c").params("bprm");
+    String elf = k.profile.has(Feature.EXEC_2611) ? "fs/binfmt_elf.c@2.6.11:504-983" : "fs/binfmt_elf.c";
+    var b = withRegs ? k.c("load_elf_binary", elf).params("bprm", "regs")
+        : k.c("load_elf_binary", elf).params("bprm");
     boolean v24 = k.profile.has(Feature.TASK_UNION);
-    b.locals("sp")
-        .step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives current "
-                + "a fresh mm; " + (v24 ? "" : "current->flags &= ~(PF_KTHREAD | ...); ")
-                + "close-on-exec files go", x -> newMm(k, x))
-        .step(v24 ? "strcpy(current->comm, the file's base name)"
-                : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
-            x -> k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256))))
-        .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { });
+    boolean v2611 = k.profile.has(Feature.EXEC_2611);
+    b.locals("sp");
+    if (v2611) {
+      // flush_old_exec installs the mm do_execve allocated and names the task itself
+      b.step("retval = flush_old_exec(bprm) (fs/exec.c@2.6.11:828-904): exec_mmap(bprm->mm) makes "
+              + "it current's mm; set_task_comm(current, the file's base name); flush_thread(); "
+              + "close-on-exec files go", x -> {
+                newMm(k, x);
+                comm(k, x);
+              })
+          .step("SET_PERSONALITY(); setup_arg_pages(bprm, STACK_TOP, executable_stack): the stack "
+              + "VMA below STACK_TOP; map the segments; set_binfmt(&elf_format); "
+              + "compute_creds(bprm)", x -> { });
+    } else {
+      b.step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives "
+              + "current a fresh mm; " + (v24 ? "" : "current->flags &= ~(PF_KTHREAD | ...); ")
+              + "close-on-exec files go", x -> newMm(k, x))
+          .step(v24 ? "strcpy(current->comm, the file's base name)"
+              : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
+              x -> comm(k, x))
+          .step("setup_arg_pages(bprm, STACK_TOP): the stack VMA below STACK_TOP", x -> { });
+    }
     // 2.4.22 maps no vDSO; 2.6.11's vsyscall page is a fixmap shared by all, nothing per exec
     boolean startThreadMacro = v24 || k.profile.has(Feature.PT_REGS_60);
     if (!startThreadMacro) {
@@ -115,7 +175,8 @@ final class Execve {
             x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))));
     java.util.List<String> clear = k.arch.elfPlatInitRegs(k);
     if (!clear.isEmpty()) {
-      b.step("ELF_PLAT_INIT(regs" + (v24 ? "" : ", load_addr") + "): regs->" + String.join(" = regs->",
+      b.step("ELF_PLAT_INIT(regs" + (v24 ? "" : v2611 ? ", reloc_func_desc" : ", load_addr")
+          + "): regs->" + String.join(" = regs->",
           clear) + " = 0", x -> {
             long r = withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x));
             for (String f : clear) {
@@ -146,6 +207,10 @@ final class Execve {
               k.symbol("_start"), x.local("sp")});
     }
     return b.ret("return 0", x -> 0).build();
+  }
+
+  private static void comm(Kernel k, Exec x) {
+    k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
   }
 
   static String basename(String path) {

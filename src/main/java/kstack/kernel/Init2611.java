@@ -15,6 +15,29 @@ final class Init2611 {
 
   static final String SRC = "init/main.c@2.6.11";
 
+  /**
+   * start_kernel at 2.6.11 (init/main.c@2.6.11:416-515): no boot_cpu_init or early_irq_init;
+   * sched_init comes before trap_init, and rcu_init between trap_init and init_IRQ.
+   */
+  static void buildStartKernel(Kernel k) {
+    k.add(k.c("start_kernel", SRC + ":416-515").params().asmlinkage()
+        .step("lock_kernel(); page_address_init(); printk(linux_banner); setup_arch(&command_line); "
+            + "setup_per_cpu_areas(); smp_prepare_boot_cpu()", x -> InitMain.perCpuReady(k, x))
+        .call("sched_init()", "sched_init", null)
+        .step("preempt_disable() (undone by rest_init's preempt_enable_no_resched); "
+            + "build_all_zonelists(); page_alloc_init(); parse_args(); sort_main_extable()",
+            x -> { })
+        .call("trap_init()", "trap_init", null)
+        .step("rcu_init()", x -> { })
+        .call("init_IRQ()", "init_IRQ", null)
+        .step("pidhash_init(); init_timers(); softirq_init(); time_init(); console_init(); "
+            + "profile_init(); local_irq_enable()", k.arch::irqEnable)
+        .step("mem_init(); kmem_cache_init(); calibrate_delay(); pidmap_init(); fork_init(); "
+            + "vfs_caches_init(); signals_init(); proc_root_init(); check_bugs()", x -> { })
+        .call("rest_init()", "rest_init", null)
+        .retVoid().build());
+  }
+
   static void build(Kernel k) {
     k.add(k.c("rest_init", SRC + ":371-379").params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",

@@ -19,22 +19,11 @@ final class InitMain {
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    RoutineBuilder sk = k.c("start_kernel", SRC).params();
-    if (k.hasStackEndMagic()) {
-      sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
-          x -> new long[] {k.symbol("init_task")});
+    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
+      Init2611.buildStartKernel(k);
+    } else {
+      buildStartKernel(k, v6);
     }
-    k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()", x ->
-            k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
-                "per-CPU areas in place; current = &init_task (pid 0) on init_stack")))
-        .call("trap_init()", "trap_init", null)
-        .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
-        .call("sched_init()", "sched_init", null)
-        .step("early_irq_init()", x -> { })
-        .call("init_IRQ()", "init_IRQ", null)
-        .step("time_init(); local_irq_enable()", k.arch::irqEnable)
-        .call("rest_init()", "rest_init", null)
-        .retVoid().build());
     if (k.hasStackEndMagic()) {
       k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
           .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
@@ -50,6 +39,29 @@ final class InitMain {
       buildKernelInit(k, v6);
     }
     buildSmp(k);
+  }
+
+  static void perCpuReady(Kernel k, kstack.exec.Exec x) {
+    k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
+        "per-CPU areas in place; current = &init_task (pid 0) on init_stack"));
+  }
+
+  private static void buildStartKernel(Kernel k, boolean v6) {
+    RoutineBuilder sk = k.c("start_kernel", SRC).params();
+    if (k.hasStackEndMagic()) {
+      sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
+          x -> new long[] {k.symbol("init_task")});
+    }
+    k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
+            x -> perCpuReady(k, x))
+        .call("trap_init()", "trap_init", null)
+        .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
+        .call("sched_init()", "sched_init", null)
+        .step("early_irq_init()", x -> { })
+        .call("init_IRQ()", "init_IRQ", null)
+        .step("time_init(); local_irq_enable()", k.arch::irqEnable)
+        .call("rest_init()", "rest_init", null)
+        .retVoid().build());
   }
 
   private static void buildRestInit(Kernel k, boolean v6) {

@@ -30,6 +30,48 @@ final class Irq {
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     String softirq = "kernel/softirq.c";
+    if (k.profile.has(Feature.IRQ_2611)) {
+      Softirq2611.build(k); // irq_exit, do_softirq, __do_softirq and tasklet_action in 2.6.11's words
+    } else {
+      buildSoftirq(k, v6, softirq);
+    }
+    if (k.profile.has(Feature.NO_HRTIMERS)) {
+      Timer2611.build(k);
+    } else {
+      k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
+          .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
+          .retVoid().build());
+    }
+    if (!k.profile.has(Feature.IRQ_2611)) {
+      k.add(k.c("tasklet_action", softirq).params()
+          .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
+              x -> new long[] {0})
+          .retVoid().build());
+    }
+    if (k.profile.has(Feature.IRQ_2611)) {
+      buildDemoDevice(k); // 2.6.11's __do_IRQ → handle_IRQ_event calls it (I386Irq2611)
+    } else {
+      buildFlow(k);
+    }
+    if (!k.profile.has(Feature.NO_HRTIMERS)) {
+      buildHrtimer(k, v6);
+    }
+    if (v6) {
+      buildGenericEntry(k);
+    }
+    k.add(k.c("preempt_schedule_irq", "kernel/sched/core.c").params()
+        .label("again")
+        .step("preempt_disable(); local_irq_enable()", k.arch::irqEnable)
+        .call(k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule()" : "__schedule(true)",
+            k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule" : "__schedule",
+            x -> new long[] {1})
+        .step("local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
+        .branchIf("again", "while (need_resched())", x -> k.needResched(k.current(x)))
+        .retVoid().build());
+  }
+
+  /** irq_enter/irq_exit and __do_softirq from 2.6.32 on (kernel/softirq.c). */
+  private static void buildSoftirq(Kernel k, boolean v6, String softirq) {
     String enter = v6 ? "irq_enter_rcu" : "irq_enter";
     String exit = v6 ? "irq_exit_rcu" : "irq_exit";
     k.add(k.c(enter, softirq).params()
@@ -69,37 +111,6 @@ final class Irq {
           k.arch.irqDisable(x);
           preempt(k, x, -SOFTIRQ_OFFSET);
         })
-        .retVoid().build());
-    if (k.profile.has(Feature.NO_HRTIMERS)) {
-      Timer2611.build(k);
-    } else {
-      k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
-          .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
-          .retVoid().build());
-    }
-    k.add(k.c("tasklet_action", softirq).params()
-        .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
-            x -> new long[] {0})
-        .retVoid().build());
-    if (k.profile.has(Feature.IRQ_2611)) {
-      buildDemoDevice(k); // 2.6.11's __do_IRQ → handle_IRQ_event calls it (I386Irq2611)
-    } else {
-      buildFlow(k);
-    }
-    if (!k.profile.has(Feature.NO_HRTIMERS)) {
-      buildHrtimer(k, v6);
-    }
-    if (v6) {
-      buildGenericEntry(k);
-    }
-    k.add(k.c("preempt_schedule_irq", "kernel/sched/core.c").params()
-        .label("again")
-        .step("preempt_disable(); local_irq_enable()", k.arch::irqEnable)
-        .call(k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule()" : "__schedule(true)",
-            k.profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "schedule" : "__schedule",
-            x -> new long[] {1})
-        .step("local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
-        .branchIf("again", "while (need_resched())", x -> k.needResched(k.current(x)))
         .retVoid().build());
   }
 
@@ -157,7 +168,8 @@ final class Irq {
     k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {
           int cpu = x.cpu().id();
-          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << TASKLET_SOFTIRQ));
+          int nr = k.profile.has(Feature.IRQ_2611) ? Softirq2611.TASKLET_SOFTIRQ : TASKLET_SOFTIRQ;
+          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << nr));
         })
         .ret("return IRQ_HANDLED", x -> 1).build());
     k.add(k.c("kstack_demo_tasklet", demo).params("data")

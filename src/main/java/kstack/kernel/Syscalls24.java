@@ -112,9 +112,9 @@ final class Syscalls24 {
 
   /** sys_pipe (arch/i386/kernel/sys_i386.c@2.4.22:29-40) -> do_pipe (fs/pipe.c@2.4.22:504). */
   private static void buildPipe(Kernel k) {
-    buildPipe(k, "arch/i386/kernel/sys_i386.c", "fs/pipe.c", "inode = get_pipe_inode(); "
-        + "f1 = get_empty_filp(); f2 = get_empty_filp(); i = get_unused_fd(); j = get_unused_fd(); "
-        + "fd_install(i, f1); fd_install(j, f2)");
+    buildPipe(k, "arch/i386/kernel/sys_i386.c", "fs/pipe.c", "f1 = get_empty_filp(); "
+        + "f2 = get_empty_filp(); inode = get_pipe_inode(); i = get_unused_fd(); j = get_unused_fd(); "
+        + "fd_install(i, f1); fd_install(j, f2)"); // fs/pipe.c@2.4.22:514-564
   }
 
   /**

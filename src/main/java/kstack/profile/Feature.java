@@ -197,7 +197,7 @@ public enum Feature {
    */
   KTHREAD_HELPER_WQ("kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,"
       + "145-215,279-330,515-519; kernel/softirq.c@2.6.11:350-392,444-490; "
-      + "init/main.c@2.6.11:371-379,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
+      + "init/main.c@2.6.11:371-379,416-515,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
       "sym:kthreadd,kthreadd_task,kthreadd_done,create_kthread,kthread_create_list,"
       + "kernel_init,init_post,wait_for_common,helper_wq,keventd_wq,khelper_wq,ksoftirqd,"
       + "keventd_create_kthread,queue_work,__queue_work,worker_thread,run_workqueue,"
@@ -226,14 +226,23 @@ public enum Feature {
    * arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29;
    * kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300;
    * include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/mach-default/setup.c@2.6.11:74).
+   * irq_enter is a macro, so do_IRQ raises HARDIRQ_OFFSET itself; irq_exit calls do_softirq and
+   * then preempt_enable_no_resched; __do_softirq restarts up to MAX_SOFTIRQ_RESTART times; with
+   * CONFIG_4KSTACKS do_softirq is the arch's, moving onto the softirq irq_ctx by an inline xchgl,
+   * and irq_ctx_init gives that irq_ctx preempt_count SOFTIRQ_OFFSET; without it irq_ctx_init is
+   * an empty macro (include/linux/hardirq.h@2.6.11:98-102; kernel/softirq.c@2.6.11:72-132,155-171,
+   * 249-280; include/asm-i386/irq.h@2.6.11:30-35; arch/i386/kernel/irq.c@2.6.11:124-151,155-187).
    */
   IRQ_2611("arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107; "
       + "arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29; "
       + "kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300; "
-      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32",
+      + "include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; include/linux/hardirq.h@2.6.11:98-102; "
+      + "kernel/softirq.c@2.6.11:72-132,155-171,249-280; include/asm-i386/irq.h@2.6.11:30-35; "
+      + "arch/i386/kernel/irq.c@2.6.11:124-151,155-187",
       "sym:handle_irq,handle_edge_irq,handle_irq_event,handle_irq_event_percpu,"
       + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
-      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack"),
+      + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack,irq_enter,"
+      + "irq_ctx_init"),
   /**
    * 2.6.11's SYSENTER: sysenter_entry reads tss->esp0 through SYSENTER_ESP = tss->esp1 (just past
    * init_tss), does sti before pushing the frame, pushes the constant $SYSENTER_RETURN as eip (no
@@ -314,6 +323,16 @@ public enum Feature {
       + "kernel/exit.c@2.6.11:775-777,780-840,1314-1460,1497-1510; kernel/fork.c@2.6.11:786-1180; "
       + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
       + "382-384", "sym:"),
+  /**
+   * 2.6.11's execve: do_execve allocates the new mm (mm_alloc, init_new_context) and counts and
+   * copies the strings itself, search_binary_handler loops over the formats calling
+   * load_binary(bprm, regs) and sets current->did_exec, load_elf_binary's flush_old_exec installs
+   * that mm and names the task (no setup_new_exec, 2.6.33) and its ELF_PLAT_INIT follows
+   * create_elf_tables (fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:
+   * 504-983).
+   */
+  EXEC_2611("fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:504-983",
+      "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
   INIT_TASK_SYMBOLS("include/asm-generic/vmlinux.lds.h@4.16.13:277-285 INIT_TASK_DATA",
       "sym:__start_init_task,__end_init_task"),

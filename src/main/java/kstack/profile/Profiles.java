@@ -90,7 +90,7 @@ public final class Profiles {
         CURRENT_FROM_THREAD_INFO, PT_REGS_60, KTHREAD_HELPER_WQ, HEAD_CALLS_START_KERNEL,
         SYSCALL_TABLE_2611, NO_HRTIMERS, VFS_2611, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS,
         ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ, IRQ_2611,
-        SYSENTER_2611, TRAPS_2611, SCHED_O1_2611, TIF_WORK_2611),
+        SYSENTER_2611, TRAPS_2611, SCHED_O1_2611, TIF_WORK_2611, EXEC_2611),
         KernelConfig.builder()
             .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
                 + "per-CPU irq_ctx stacks (arch/i386/kernel/irq.c@2.6.11:34-40,48-107)")

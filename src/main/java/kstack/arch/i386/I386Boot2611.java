@@ -70,10 +70,16 @@ final class I386Boot2611 {
                   k.taskRead(k.current(x), "thread.esp0"));
             })
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()
+    var initIrq = k.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()
         .step("init_ISA_irqs(); set_intr_gate(vector, interrupt[i]) for the external vectors",
-            x -> { })
-        .call("irq_ctx_init(smp_processor_id())", "irq_ctx_init", x -> new long[] {x.cpu().id()})
-        .retVoid().build());
+            x -> { });
+    if (k.profile.config("4KSTACKS")) {
+      initIrq.call("irq_ctx_init(smp_processor_id())", "irq_ctx_init",
+          x -> new long[] {x.cpu().id()});
+    } else {
+      initIrq.step("irq_ctx_init(smp_processor_id()): an empty macro without CONFIG_4KSTACKS "
+          + "(include/asm-i386/irq.h@2.6.11:34)", x -> { });
+    }
+    k.add(initIrq.retVoid().build());
   }
 }

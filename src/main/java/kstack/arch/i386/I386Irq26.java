@@ -36,8 +36,10 @@ final class I386Irq26 {
       }
       buildHandleIrq(k);
     }
-    buildIrqCtxInit(k);
-    buildSoftirq(k);
+    if (!v2611) {
+      buildIrqCtxInit(k);
+      buildSoftirq(k); // 2.6.11's are I386Irq2611's and kstack.kernel.Softirq2611's
+    }
   }
 
   private static void buildEntries(Kernel k) {
@@ -184,14 +186,19 @@ final class I386Irq26 {
   }
 
   static void irqCtxInit(Kernel k, int cpu) {
-    if (!stacks4k(k)) {
-      return;
+    if (stacks4k(k)) {
+      irqCtxInit(k, cpu, 0);
     }
+  }
+
+  /** Both irq_ctx of cpu: hardirq's preempt_count HARDIRQ_OFFSET, softirq's softirqCount. */
+  static void irqCtxInit(Kernel k, int cpu, long softirqCount) {
     for (String n : new String[] {"hardirq", "softirq"}) {
       long ctx = k.perCpu(n + "_stack", cpu);
       k.writePtr(k.perCpu(n + "_ctx", cpu), ctx);
       k.mem.write(ctx + k.off("thread_info", "cpu"), 4, cpu);
-      k.mem.write(ctx + k.off("thread_info", "preempt_count"), 4, n.equals("hardirq") ? 1 << 16 : 0);
+      k.mem.write(ctx + k.off("thread_info", "preempt_count"), 4,
+          n.equals("hardirq") ? 1 << 16 : softirqCount);
     }
   }
 

@@ -2,6 +2,7 @@ package kstack.arch.i386;
 
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.Softirq2611;
 
 /**
  * i386 interrupts at 2.6.11 (Feature.IRQ_2611). interrupt[i] is the stub for IRQ i and sits in the
@@ -44,13 +45,50 @@ final class I386Irq2611 {
             + "testl $IF_MASK, EFLAGS(%esp); jz restore_all").build());
     buildDoIrq(k);
     buildHandlers(k);
+    if (k.profile.config("4KSTACKS")) {
+      buildIrqCtx(k); // without it irq_ctx_init is an empty macro (irq.h@2.6.11:30-35)
+    }
+  }
+
+  /**
+   * irq_ctx_init fills this CPU's two irq_ctx thread_infos once, the softirq one with
+   * preempt_count SOFTIRQ_OFFSET (irq.c@2.6.11:124-151); do_softirq, the arch's own under
+   * __ARCH_HAS_DO_SOFTIRQ, calls __do_softirq on the softirq irq_ctx with an inline xchgl, whatever
+   * stack it is called on (irq.c@2.6.11:155-187).
+   */
+  private static void buildIrqCtx(Kernel k) {
+    k.add(k.c("irq_ctx_init", IRQ + ":124-151").params("cpu")
+        .branchIf("done", "if (hardirq_ctx[cpu]) return", x -> k.readPtr(
+            k.perCpu("hardirq_ctx", (int) x.local("cpu"))) != 0)
+        .step("irqctx = &hardirq_stack[cpu * THREAD_SIZE]: tinfo.task = NULL, exec_domain = NULL, "
+            + "cpu = cpu, preempt_count = HARDIRQ_OFFSET, addr_limit = MAKE_MM_SEG(0); "
+            + "hardirq_ctx[cpu] = irqctx; softirq_stack likewise with preempt_count = SOFTIRQ_OFFSET; "
+            + "printk(\"CPU %u irqstacks, ...\")",
+            x -> I386Irq26.irqCtxInit(k, (int) x.local("cpu"), Softirq2611.SOFTIRQ_OFFSET))
+        .label("done")
+        .retVoid().build());
+    k.add(k.c("do_softirq", IRQ + ":155-187").params().asmlinkage()
+        .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
+            + "if (local_softirq_pending())", x -> Softirq2611.inInterrupt(k, x)
+                || k.softirqPending(x.cpu().id()) == 0)
+        .step("  curctx = current_thread_info(); irqctx = softirq_ctx[smp_processor_id()]; "
+            + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
+            + "current_stack_pointer; isp = irqctx + sizeof(*irqctx); xchgl %ebx, %esp",
+            x -> I386Irq26.onCtx(k, x, "softirq_ctx", "do_softirq"))
+        .call("  call __do_softirq", "__do_softirq", null)
+        .step("  movl %ebx, %esp: back on the stack do_softirq was called on",
+            x -> x.setSp(x.reg("ebx")))
+        .label("out")
+        .step("local_irq_restore(flags)", x -> { })
+        .retVoid().build());
   }
 
   private static void buildDoIrq(Kernel k) {
     RoutineBuilder b = k.c("do_IRQ", IRQ + ":48-107").params("regs").locals("irq")
         .step("fastcall: regs arrives in %eax; irq = regs->orig_eax & 0xff",
             x -> x.setLocal("irq", x.read(x.local("regs") + k.off("pt_regs", "orig_eax")) & 0xff))
-        .call("irq_enter()", "irq_enter", null)
+        .step("irq_enter() [a macro, hardirq.h@2.6.11:98-102]: account_system_vtime(current); "
+            + "add_preempt_count(HARDIRQ_OFFSET)", x -> Softirq2611.addPreemptCount(k, x, Softirq2611.HARDIRQ_OFFSET))
         .step("(CONFIG_DEBUG_STACKOVERFLOW off: no free-space check)", x -> { });
     if (k.profile.config("4KSTACKS")) {
       b.branchIf("here", "curctx = current_thread_info(); irqctx = hardirq_ctx[smp_processor_id()]; "

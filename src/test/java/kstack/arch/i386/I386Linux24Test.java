@@ -247,4 +247,14 @@ class I386Linux24Test {
         .hasMessageContaining("no SYSENTER path");
 
   }
+
+  @Test
+  void doPipeTakesBothFilesBeforeThePipeInodeAsPipeC2422Does() {
+    Machine m = spawned(P);
+    String text = String.join("\n", m.routineAt(m.symbol("do_pipe")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    int f2 = text.indexOf("f2 = get_empty_filp()");
+    assertThat(text.indexOf("f1 = get_empty_filp()")).isNotNegative().isLessThan(f2);
+    assertThat(text.indexOf("get_pipe_inode()")).as("fs/pipe.c@2.4.22:515-523").isGreaterThan(f2);
+  }
 }

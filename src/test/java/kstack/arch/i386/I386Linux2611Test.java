@@ -453,4 +453,89 @@ class I386Linux2611Test {
       }
     }
   }
+
+  @Test
+  void with4kStacksDoSoftirqRunsDoSoftirqOnTheSoftirqCtxAndCitesIrqC2611() {
+    Machine m = spawned(P.withConfig("4KSTACKS", true));
+    assertThat(m.routineAt(m.symbol("do_softirq")).source())
+        .isEqualTo("arch/i386/kernel/irq.c@2.6.11:155-187");
+    long softCtx = word(m, m.perCpuAddress("softirq_ctx", 0));
+    assertThat(word(m, softCtx + m.struct("thread_info").offset("preempt_count")))
+        .as("irq_ctx_init: softirq tinfo.preempt_count = SOFTIRQ_OFFSET").isEqualTo(0x100);
+    long task = m.current();
+    m.addBreakpoint("kstack_demo_tasklet");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(m.cpu(0).get("esp") & -4096L).as("on the softirq irq_ctx").isEqualTo(softCtx);
+    assertThat(word(m, softCtx)).as("irqctx->tinfo.task").isEqualTo(task);
+    assertThat(functions(m, null)).containsSubsequence("kstack_demo_tasklet", "tasklet_action",
+        "__do_softirq", "do_softirq", "irq_exit", "do_IRQ", "common_interrupt");
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(m.cpu(0).get("esp") & -4096L).as("movl %ebx, %esp: off the softirq irq_ctx")
+        .isNotEqualTo(softCtx);
+  }
+
+  @Test
+  void irqEnterIsAMacroInDoIrqAndIrqExitCallsTheGenericDoSoftirqOfSoftirqC2611() {
+    Machine m = spawned(P);
+    assertThat(m.symbols().get("irq_enter")).as("hardirq.h@2.6.11:98-102, a macro").isNull();
+    assertThat(m.symbols().get("irq_ctx_init")).as("an empty macro without 4KSTACKS").isNull();
+    for (String fn : List.of("irq_exit", "do_softirq", "__do_softirq", "tasklet_action")) {
+      assertThat(m.routineAt(m.symbol(fn)).source()).as(fn).startsWith("kernel/softirq.c@2.6.11:");
+    }
+    String doIrq = String.join("\n", m.routineAt(m.symbol("do_IRQ")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(doIrq).contains("add_preempt_count(HARDIRQ_OFFSET)");
+    String doSoftirq = String.join("\n", m.routineAt(m.symbol("__do_softirq")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(doSoftirq).contains("goto restart", "wakeup_softirqd").doesNotContain("handle_softirqs");
+    long ti = m.kernel().stack(m.current());
+    long before = word(m, ti + m.struct("thread_info").offset("preempt_count"));
+    m.addBreakpoint("kstack_demo_tasklet");
+    assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("kstack_demo_tasklet", "tasklet_action",
+        "__do_softirq", "do_softirq", "irq_exit", "do_IRQ", "common_interrupt");
+    assertThat(word(m, ti + m.struct("thread_info").offset("preempt_count")))
+        .as("local_bh_disable's SOFTIRQ_OFFSET, the hardirq count gone").isEqualTo(before + 0x100);
+    m.deleteBreakpoints();
+    assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(word(m, ti + m.struct("thread_info").offset("preempt_count"))).isEqualTo(before);
+  }
+
+  @Test
+  void execveGoesThroughDoExecveAndFlushOldExecInTheWordsOfExecC2611() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("do_execve")).source()).isEqualTo("fs/exec.c@2.6.11:1122-1226");
+    assertThat(m.routineAt(m.symbol("search_binary_handler")).source())
+        .isEqualTo("fs/exec.c@2.6.11:1024-1115");
+    assertThat(m.routineAt(m.symbol("load_elf_binary")).source())
+        .isEqualTo("fs/binfmt_elf.c@2.6.11:504-983");
+    String doExecve = String.join("\n", m.routineAt(m.symbol("do_execve")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(doExecve).contains("mm_alloc()", "search_binary_handler(bprm, regs)");
+    String elf = String.join("\n", m.routineAt(m.symbol("load_elf_binary")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(elf).contains("flush_old_exec", "set_task_comm", "ELF_PLAT_INIT(regs, reloc_func_desc)")
+        .doesNotContain("setup_new_exec");
+    m.addBreakpoint("load_elf_binary");
+    assertThat(m.syscall("execve", List.of(Machine.Arg.of("/bin/ls"))).stop())
+        .isEqualTo(Outcome.Stop.BREAKPOINT);
+    assertThat(functions(m, null)).containsSubsequence("load_elf_binary", "search_binary_handler",
+        "do_execve", "sys_execve", "syscall_call");
+    m.deleteBreakpoints();
+    m.run();
+    assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
+  }
+
+  @Test
+  void startKernelCitesMainC2611AndRunsSchedInitBeforeTrapInitWithNoBootCpuInit() {
+    Machine m = spawned(P);
+    assertThat(m.routineAt(m.symbol("start_kernel")).source()).isEqualTo("init/main.c@2.6.11:416-515");
+    String text = String.join("\n", m.routineAt(m.symbol("start_kernel")).insns().stream()
+        .map(kstack.exec.Insn::text).toList());
+    assertThat(text.indexOf("sched_init()")).isNotNegative().isLessThan(text.indexOf("trap_init()"));
+    assertThat(text.indexOf("trap_init()")).isLessThan(text.indexOf("rcu_init()"));
+    assertThat(text.indexOf("rcu_init()")).isLessThan(text.indexOf("init_IRQ()"));
+    assertThat(text).doesNotContain("boot_cpu_init", "early_irq_init", "mm_init");
+  }
 }

@@ -38,8 +38,12 @@ final class Syscalls {
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    k.add(entry(k, "getpid", "kernel/sys.c")
-        .ret("return task_tgid_vnr(current)", x -> k.taskRead(k.current(x), "tgid")).build());
+    // sys_getpid sat in kernel/timer.c until it moved to kernel/sys.c in the 3.x series
+    boolean v2611 = k.profile.has(Feature.PT_REGS_60);
+    k.add(entry(k, "getpid", v2611 ? "kernel/timer.c@2.6.11:967-970"
+            : v26(k) ? "kernel/timer.c@2.6.32.67:1293-1296" : "kernel/sys.c")
+        .ret(v2611 ? "return current->tgid" : "return task_tgid_vnr(current)",
+            x -> k.taskRead(k.current(x), "tgid")).build());
     buildReadWrite(k, v6);
     buildPipe(k, v6);
     if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611

@@ -47,23 +47,32 @@ final class I386Process24 {
               x.push(x.reg("esi"));
               x.push(x.reg("edi"));
               x.push(x.fp());
-            })
-        .step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
-            + "with it the next current", x -> {
-              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
-              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
-            })
-        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(RESUME)));
-          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
-          x.jumpTo(k.symbol("__switch_to"));
-        })
+            });
+    swapStacks(k, b, "current", RESUME)
         .label(RESUME)
         .step("  1: popl %ebp; popl %edi; popl %esi: this task again; last = prev from ebx", x -> {
           x.setFp(x.pop());
           x.set("edi", x.pop());
           x.set("esi", x.pop());
           x.set("eax", x.reg("ebx"));
+        });
+  }
+
+  /**
+   * The middle of i386's switch_to, the same from 2.4.22 to 2.6.11 (system.h@2.4.22:16-34,
+   * @2.6.11:15-31): prev's esp into prev->thread.esp, next's loaded, prev->thread.eip = the resume
+   * label, next->thread.eip pushed, and the jump to __switch_to. eax = prev, edx = next.
+   */
+  static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent, String resume) {
+    return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
+            + "with it the next " + nextCurrent, x -> {
+              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
+              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
+            })
+        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
+          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(resume)));
+          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
+          x.jumpTo(k.symbol("__switch_to"));
         });
   }
 

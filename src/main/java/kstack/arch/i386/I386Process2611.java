@@ -30,18 +30,8 @@ final class I386Process2611 {
               x.set("edx", x.local("next"));
               x.push(x.reg("eflags"));
               x.push(x.fp());
-            })
-        .step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
-            + "with it the next current_thread_info()->task", x -> {
-              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
-              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
-            })
-        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(
-              I386Process26.RESUME)));
-          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
-          x.jumpTo(k.symbol("__switch_to"));
-        })
+            });
+    I386Process24.swapStacks(k, b, "current_thread_info()->task", I386Process26.RESUME)
         .label(I386Process26.RESUME)
         .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
           x.setFp(x.pop());

@@ -411,7 +411,7 @@ class I386Linux2611Test {
   }
 
   @Test
-  void wait4PassesFiveValuesToDoWaitWithNoWaitOptsOn2611() {
+  void wait4HandsDoWaitFiveValuesAndNoWaitOptsOn2611() {
     Machine m = spawned(P);
     assertThat(m.routineAt(m.symbol("sys_wait4")).source())
         .isEqualTo("kernel/exit.c@2.6.11:1497-1510");

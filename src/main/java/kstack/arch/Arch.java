@@ -28,6 +28,15 @@ public interface Arch {
   /** First address above user space: the split between a process's mm and the shared kernel. */
   long userTop();
 
+  /**
+   * USER_DS, the addr_limit set_fs(USER_DS) gives a task that execs, on the generations that have
+   * one: i386 PAGE_OFFSET (asm-i386/uaccess.h@2.6.11:29), x86_64 TASK_SIZE_MAX
+   * (asm/uaccess.h@2.6.32.67:28), arm64 TASK_SIZE_64 - 1 (asm/uaccess.h@4.16.13:25).
+   */
+  default long userDs() {
+    return userTop();
+  }
+
   /** Arch struct layouts for a profile: pt_regs, thread_info, thread_struct, switch frames, TSS... */
   Map<String, StructLayout> layouts(Profile p);
 

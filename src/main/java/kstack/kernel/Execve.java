@@ -124,7 +124,7 @@ final class Execve {
         .step("security_bprm_check(bprm); set_fs(USER_DS); retval = -ENOENT; for (try = 0; "
             + "try < 2; try++) { read_lock(&binfmt_lock); for (fmt = formats; fmt; fmt = "
             + "fmt->next) { fn = fmt->load_binary; try_module_get(fmt->module); "
-            + "read_unlock(&binfmt_lock)", x -> { })
+            + "read_unlock(&binfmt_lock)", x -> k.setFsUserDs(k.current(x)))
         .call("  retval = fn(bprm, regs): elf_format's load_elf_binary", "load_elf_binary",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("  retval >= 0: put_binfmt(fmt); allow_write_access(bprm->file); fput(bprm->file); "
@@ -158,8 +158,14 @@ final class Execve {
               + "compute_creds(bprm)", x -> { });
     } else {
       b.step((v6 ? "begin_new_exec(bprm)" : "flush_old_exec(bprm)") + ": exec_mmap() gives "
-              + "current a fresh mm; " + (v24 ? "" : "current->flags &= ~(PF_KTHREAD | ...); ")
-              + "close-on-exec files go", x -> newMm(k, x))
+              + "current a fresh mm; " + (v24 || v6 ? "" : "set_fs(USER_DS); ")
+              + (v24 ? "" : "current->flags &= ~(PF_KTHREAD | ...); ")
+              + "close-on-exec files go", x -> {
+                newMm(k, x);
+                if (!v24 && !v6) { // fs/exec.c@2.6.32.67:1012, @4.16.13:1283; 6.x has no set_fs
+                  k.setFsUserDs(k.current(x));
+                }
+              })
           .step(v24 ? "strcpy(current->comm, the file's base name)"
               : "setup_new_exec(bprm): __set_task_comm(current, kbasename(filename))",
               x -> comm(k, x))
@@ -194,6 +200,7 @@ final class Execve {
             long r = x.local("regs");
             x.set("fs", 0);
             x.set("gs", 0);
+            k.setFsUserDs(k.current(x));
             x.write(r + k.off("pt_regs", "xds"), k.constant("__USER_DS"));
             x.write(r + k.off("pt_regs", "xes"), k.constant("__USER_DS"));
             x.write(r + k.off("pt_regs", "xss"), k.constant("__USER_DS"));

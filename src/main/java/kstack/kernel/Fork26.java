@@ -147,7 +147,7 @@ final class Fork26 {
   }
 
   /**
-   * 2.6.11's dup_task_struct (kernel/fork.c@2.6.11:134-157): the thread_info block comes from
+   * 2.6.11's dup_task_struct (kernel/fork.c@2.6.11:134-159): the thread_info block comes from
    * kmalloc (alloc_thread_info, include/asm-i386/thread_info.h@2.6.11:99-113; the size-8192 cache
    * is assumed THREAD_SIZE aligned, which the esp mask needs), both structs are copied whole and
    * linked both ways; nothing marks the end of the stack.

@@ -45,8 +45,8 @@ public final class Image {
       l.object("runqueue_head", t.struct(k.struct("list_head")), t.word);
       l.object("startup", t.struct(k.struct("completion")), t.word);
     } else if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
-      // kthread.c@2.6.11:17 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq;
-      // kmod.c@2.6.11:44 khelper_wq; softirq.c@2.6.11:49 per_cpu ksoftirqd (one CPU here)
+      // kthread.c@2.6.11:21 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq;
+      // kmod.c@2.6.11:43 khelper_wq; softirq.c@2.6.11:46 per_cpu ksoftirqd (one CPU here)
       for (String v : new String[] {"helper_wq", "keventd_wq", "khelper_wq"}) {
         l.object(v, t.ptrTo("workqueue_struct"), t.word);
       }

@@ -444,6 +444,22 @@ public final class Kernel {
     return cpu;
   }
 
+  /**
+   * set_fs(USER_DS) for task: its addr_limit, kept in the task_struct on 2.4, in thread_info on
+   * 2.6 and arm64 4.16; a no-op where the model keeps none (x86 4.16 keeps it in thread_struct,
+   * unmodelled; 6.x has no set_fs).
+   */
+  public void setFsUserDs(long task) {
+    long ds = arch.userDs();
+    if (profile.has(Feature.TASK_UNION)) {
+      taskWrite(task, "addr_limit", ds);
+    } else if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
+      tiWrite(task, "addr_limit", ds);
+    } else if (struct("thread_info").has("addr_limit")) {
+      taskWrite(task, "thread_info.addr_limit", ds);
+    }
+  }
+
   public void setTaskCpu(long task, int cpu) {
     if (profile.has(Feature.TASK_UNION)) {
       taskWrite(task, "processor", cpu);
@@ -1025,7 +1041,8 @@ public final class Kernel {
     taskWrite(it, stateField(), TASK_RUNNING);
     taskWrite(it, "stack", symbol("init_stack"));
     taskWrite(it, "usage", 2);
-    taskWrite(it, "flags", PF_KTHREAD);
+    // 2.6.11's INIT_TASK has flags 0 (init_task.h@2.6.11:73): PF_KTHREAD came in 2.6.27
+    taskWrite(it, "flags", profile.has(Feature.SCHED_O1_2611) ? 0 : PF_KTHREAD);
     taskWrite(it, "prio", 120);
     listInit(it + off("task_struct", "tasks"));
     listInit(it + off("task_struct", "children"));
@@ -1036,6 +1053,10 @@ public final class Kernel {
     taskWrite(it, "group_leader", it);
     if (!profile.has(Feature.THREAD_INFO_AT_BASE)) {
       taskWrite(it, "stack_refcount", 1);
+      if (struct("thread_info").has("addr_limit")) {
+        // arm64 4.16's INIT_THREAD_INFO: .addr_limit = KERNEL_DS (thread_info.h@4.16.13:51)
+        taskWrite(it, "thread_info.addr_limit", -1L);
+      }
     } else {
       // INIT_THREAD_INFO(init_task) at the base of init_thread_union
       tiWrite(it, "task", it);

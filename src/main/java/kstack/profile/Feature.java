@@ -263,11 +263,11 @@ public enum Feature {
    * and the error code in %edx; ret_from_exception falls into ret_from_intr; nmi's two FIX_STACK
    * checks (an NMI at sysenter_entry, or at debug's start after a #DB there), then the fastcall
    * do_nmi between nmi_enter and nmi_exit, default_do_nmi → unknown_nmi_error, and RESTORE_ALL
-   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,472-506,563-567;
+   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-401,441-462,472-506,563-567;
    * arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028;
    * include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97).
    */
-  TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-403,441-462,472-506,563-567; "
+  TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-401,441-462,472-506,563-567; "
       + "arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028; "
       + "include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
       "sym:intel_machine_check,do_machine_check,unknown_nmi_error"),

@@ -169,4 +169,21 @@ class ContractTest {
         .isEqualTo(Outcome.Stop.DONE);
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.DONE);
   }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aProcessThatExecedRunsWithUserDsAndTheIdleTaskKeepsKernelDs(Profile p) {
+    String where = p.has(kstack.profile.Feature.TASK_UNION) ? "addr_limit"
+        : p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) ? null : "thread_info.addr_limit";
+    Machine m = spawned(p);
+    var k = m.kernel();
+    long sh = m.current();
+    long idle = m.symbol("init_task");
+    java.util.function.LongUnaryOperator limit = t -> where != null ? k.taskRead(t, where)
+        : k.tiRead(t, "addr_limit");
+    org.junit.jupiter.api.Assumptions.assumeTrue(where == null || p.has(kstack.profile.Feature.TASK_UNION)
+        || m.struct("thread_info").has("addr_limit"), "no addr_limit in this generation's model");
+    assertThat(limit.applyAsLong(sh)).as("set_fs(USER_DS) at exec").isEqualTo(m.arch().userDs());
+    assertThat(limit.applyAsLong(idle) & 0xffffffffL).as("KERNEL_DS").isEqualTo(0xffffffffL);
+  }
 }

@@ -79,6 +79,11 @@ public final class Arm64 implements Arch {
   }
 
   @Override
+  public long userDs() {
+    return userTop() - 1;
+  }
+
+  @Override
   public Map<String, StructLayout> layouts(Profile p) {
     return Arm64Layouts.build(p, types);
   }

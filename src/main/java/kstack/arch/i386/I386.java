@@ -441,7 +441,9 @@ public final class I386 implements Arch {
   /** ELF_PLAT_INIT on X86_32 (asm/elf.h@2.6.32.67:103-108, @4.16.13:109-114, @6.19:105-110; asm-i386/elf.h@2.4.22:44-48). */
   @Override
   public List<String> elfPlatInitRegs(Kernel k) {
-    return List.of("bx", "cx", "dx", "si", "di", "bp", "ax");
+    // 2.4 and 2.6.11 name the 60-byte pt_regs' members ebx... (asm-i386/elf.h@2.6.11:59-62)
+    return regs60 || v24 ? List.of("ebx", "ecx", "edx", "esi", "edi", "ebp", "eax")
+        : List.of("bx", "cx", "dx", "si", "di", "bp", "ax");
   }
 
   @Override

@@ -12,7 +12,7 @@ import kstack.kernel.Kernel;
  * (entry.S@2.6.11:441-462). {@code nmi} has two FIX_STACK checks of its own (see buildNmi). {@code machine_check} is a trap gate (traps.c@2.6.11:1028): it pushes
  * 0 and the value of machine_check_vector and jumps to {@code error_code}, which saves the rest of
  * pt_regs, takes the handler from the es slot and the error code from orig_eax (-1 left there), and
- * calls handler(regs in %eax, error code in %edx) (entry.S@2.6.11:379-403, 563-567). The injected
+ * calls handler(regs in %eax, error code in %edx) (entry.S@2.6.11:379-401, 563-567). The injected
  * events carry nothing to handle (DR6 = 0, no valid MCA bank).
  */
 final class I386Traps2611 {
@@ -136,9 +136,9 @@ final class I386Traps2611 {
     x.write(a, x.read(a) + delta);
   }
 
-  /** error_code (entry.S@2.6.11:379-403). */
+  /** error_code (entry.S@2.6.11:379-401). */
   private static void buildErrorCode(Kernel k) {
-    RoutineBuilder b = k.asm("error_code", ENTRY + ":379-403")
+    RoutineBuilder b = k.asm("error_code", ENTRY + ":379-401")
         .step("pushl %ds", x -> x.push(x.reg("ds")))
         .step("pushl %eax; xorl %eax, %eax", x -> {
           x.push(x.reg("eax"));

@@ -71,6 +71,11 @@ public final class X86_64 implements Arch {
 
   /** TASK_SIZE_MAX + PAGE_SIZE: the first non-canonical address of the lower half (4-level). */
   @Override
+  public long userDs() {
+    return userTop() - 4096; // TASK_SIZE_MAX
+  }
+
+  @Override
   public long userTop() {
     return 0x0000800000000000L;
   }

@@ -62,6 +62,11 @@ public final class Image {
       l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
       l.object("kthreadd_done", t.struct(k.struct("completion")), t.word);
     }
+    if (k.profile.has(Feature.THREAD_INFO_AT_BASE) || k.profile.has(Feature.TASK_UNION)) {
+      // struct exec_domain (include/linux/personality.h): twelve pointer-sized members, not
+      // modelled one by one; 2.6's INIT_THREAD_INFO and 2.4's INIT_TASK point at it
+      l.object("default_exec_domain", t.array(t.ulong, 12), t.word);
+    }
     l.object("__cpu_online_mask", t.ulong, t.word);
     l.object("init_filename", t.array(t.charT, 16), 8);
     k.arch.linkData(k, l);

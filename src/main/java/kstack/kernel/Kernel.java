@@ -445,6 +445,16 @@ public final class Kernel {
   }
 
   /**
+   * INIT_THREAD_INFO's two pointers on 2.6 (asm-i386/thread_info.h@2.6.11:70-81,
+   * asm/thread_info.h@2.6.32:46-57): exec_domain = &default_exec_domain and restart_block.fn =
+   * do_no_restart_syscall; every task inherits them with the copied thread_info.
+   */
+  public void initThreadInfoLinks(long ti) {
+    writePtr(ti + off("thread_info", "exec_domain"), symbol("default_exec_domain"));
+    writePtr(ti + off("thread_info", "restart_block"), symbol("do_no_restart_syscall"));
+  }
+
+  /**
    * set_fs(USER_DS) for task: its addr_limit, kept in the task_struct on 2.4, in thread_info on
    * 2.6 and arm64 4.16; a no-op where the model keeps none (x86 4.16 keeps it in thread_struct,
    * unmodelled; 6.x has no set_fs).
@@ -1088,6 +1098,7 @@ public final class Kernel {
   private void initData24(long it, long initMm) {
     taskWrite(it, "state", TASK_RUNNING);
     taskWrite(it, "addr_limit", 0xffffffffL);
+    taskWrite(it, "exec_domain", symbol("default_exec_domain"));
     taskWrite(it, "lock_depth", -1);
     taskWrite(it, "counter", 10);
     taskWrite(it, "cpus_runnable", -1);

@@ -44,6 +44,12 @@ final class Syscalls {
             : v26(k) ? "kernel/timer.c@2.6.32.67:1293-1296" : "kernel/sys.c")
         .ret(v2611 ? "return current->tgid" : "return task_tgid_vnr(current)",
             x -> k.taskRead(k.current(x), "tgid")).build());
+    if (v26(k)) {
+      k.add(k.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
+              : "kernel/signal.c@2.6.32.67:2006-2009").params("param")
+          .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
+              x -> -4).build());
+    }
     buildReadWrite(k, v6);
     buildPipe(k, v6);
     if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611

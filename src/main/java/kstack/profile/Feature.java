@@ -23,7 +23,8 @@ public enum Feature {
   TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13; "
       + "arch/i386/kernel/process.c@2.4.22:582-605",
       "struct:task_struct,thread_info,thread_struct;sym:init_task_union,init_thread_union,"
-      + "__start_init_task,__end_init_task,set_task_stack_end_magic,current_task;"
+      + "__start_init_task,__end_init_task,set_task_stack_end_magic,current_task,"
+      + "do_no_restart_syscall;"
       + "const:STACK_END_MAGIC,TOP_OF_KERNEL_STACK_PADDING"),
   /**
    * 2.4's i386 entry: system_call keeps current in %ebx (GET_CURRENT) and reschedules in

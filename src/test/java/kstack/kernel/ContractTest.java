@@ -186,4 +186,16 @@ class ContractTest {
     assertThat(limit.applyAsLong(sh)).as("set_fs(USER_DS) at exec").isEqualTo(m.arch().userDs());
     assertThat(limit.applyAsLong(idle) & 0xffffffffL).as("KERNEL_DS").isEqualTo(0xffffffffL);
   }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void onTwoSixEveryThreadInfoCarriesInitThreadInfosExecDomainAndRestartFn(Profile p) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE));
+    Machine m = spawned(p);
+    for (long t : List.of(m.symbol("init_task"), m.current())) {
+      assertThat(m.kernel().tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
+      assertThat(m.kernel().tiRead(t, "restart_block")).as("restart_block.fn")
+          .isEqualTo(m.symbol("do_no_restart_syscall"));
+    }
+  }
 }

@@ -80,6 +80,7 @@ final class I386Boot26 {
     long ti = k.symbol("init_thread_union");
     k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
     k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.initThreadInfoLinks(ti);
   }
 
   static void powerOn(Kernel k, int cpu) {

@@ -23,6 +23,7 @@ final class I386Boot2611 {
     long ti = k.symbol("init_thread_union");
     k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
     k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 1);
+    k.initThreadInfoLinks(ti);
   }
 
   /** ENTRY(stack_start): .long init_thread_union + THREAD_SIZE; .long __BOOT_DS (head.S@2.6.11:425-427). */

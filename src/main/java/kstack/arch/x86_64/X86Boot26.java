@@ -72,6 +72,7 @@ public final class X86Boot26 {
     long ti = k.symbol("init_thread_union");
     k.writePtr(ti + k.off("thread_info", "addr_limit"), -1L); // KERNEL_DS
     k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.initThreadInfoLinks(ti);
   }
 
   static void powerOn(Kernel k, int cpu) {

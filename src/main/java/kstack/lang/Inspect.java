@@ -77,6 +77,11 @@ final class Inspect {
     if (fmt == 'i') {
       for (int k = 0; k < count; k++) {
         Routine r = m.routineAt(addr);
+        if (r == null && k > 0) {
+          // past the last routine, or in the gap before the next one: say where the listing ends
+          text.add(String.format("0x%x:\t(no modelled code here: the listing stops)", addr));
+          break;
+        }
         if (r == null) {
           throw c.errorAtArgs(String.format("x/i: no code at 0x%x", addr));
         }

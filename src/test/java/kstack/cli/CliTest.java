@@ -269,4 +269,14 @@ class CliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no profile sparc:1.0");
   }
+
+  @Test
+  void xiPastTheLastModelledStepEndsTheListingInsteadOfFailing() {
+    Run r = run("run", "--arch", "i386", "--kernel", "2.6.11", "-e", "x/400i sysenter_entry");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("sysenter_entry").contains("(no modelled code here: the listing stops)");
+    Run none = run("run", "-e", "x/4i 0");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err()).contains("-e:1:2: x/i: no code at 0x0");
+  }
 }

@@ -76,6 +76,26 @@ final class I386Process24 {
         });
   }
 
+  /**
+   * copy_thread's middle on the 60-byte pt_regs (process.c@2.4.22:582-605, @2.6.11:382-398): the
+   * parent's registers copied to childregs with eax 0 (the child's fork result) and the given esp,
+   * then thread.esp = childregs, thread.esp0 = the top, thread.eip = ret_from_fork.
+   */
+  static RoutineBuilder childFrame(Kernel k, RoutineBuilder b, String copy) {
+    return b.step(copy + "; childregs->eax = 0; childregs->esp = esp", x -> {
+      long r = x.local("childregs");
+      k.mem.copy(r, x.local("regs"), (int) PTREGS);
+      x.write(r + k.off("pt_regs", "eax"), 0);
+      x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
+    }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
+        + "p->thread.eip = ret_from_fork", x -> {
+          long p = x.local("p");
+          k.taskWrite(p, "thread.esp", x.local("childregs"));
+          k.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
+          k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
+        });
+  }
+
   static void build(Kernel k) {
     // FASTCALL void (system.h@2.4.22:13): prev_p in eax, next_p in edx, no stack parameters
     k.add(k.c("__switch_to", SRC).params()
@@ -86,24 +106,12 @@ final class I386Process24 {
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
-    k.add(k.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p", "regs")
-        .locals("childregs")
+    RoutineBuilder ct = k.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p",
+            "regs").locals("childregs")
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p)) - 1: the very "
             + "top of p's task_union", x -> x.setLocal("childregs",
-                x.local("p") + k.threadSize - PTREGS))
-        .step("struct_cpy(childregs, regs); childregs->eax = 0; childregs->esp = esp", x -> {
-          long r = x.local("childregs");
-          k.mem.copy(r, x.local("regs"), (int) PTREGS);
-          x.write(r + k.off("pt_regs", "eax"), 0);
-          x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
-        })
-        .step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
-            + "p->thread.eip = ret_from_fork", x -> {
-              long p = x.local("p");
-              k.taskWrite(p, "thread.esp", x.local("childregs"));
-              k.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
-              k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
-            })
+                x.local("p") + k.threadSize - PTREGS));
+    k.add(childFrame(k, ct, "struct_cpy(childregs, regs)")
         .ret("savesegment(fs/gs, p->thread); unlazy_fpu(current); copy the FPU state; return 0",
             x -> 0).build());
     buildSyscalls(k);

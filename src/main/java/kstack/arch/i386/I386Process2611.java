@@ -51,24 +51,12 @@ final class I386Process2611 {
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
             + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.local("prev_p"))
         .build());
-    k.add(k.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags", "esp", "unused",
-            "p", "regs").locals("childregs")
+    RoutineBuilder ct = k.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags",
+            "esp", "unused", "p", "regs").locals("childregs")
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
             + "the very top of p's stack, no padding",
-            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
-        .step("*childregs = *regs; childregs->eax = 0; childregs->esp = esp", x -> {
-          long r = x.local("childregs");
-          k.mem.copy(r, x.local("regs"), PT_REGS);
-          x.write(r + k.off("pt_regs", "eax"), 0);
-          x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
-        })
-        .step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
-            + "p->thread.eip = ret_from_fork", x -> {
-              long p = x.local("p");
-              k.taskWrite(p, "thread.esp", x.local("childregs"));
-              k.taskWrite(p, "thread.esp0", x.local("childregs") + PT_REGS);
-              k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
-            })
+            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))));
+    k.add(I386Process24.childFrame(k, ct, "*childregs = *regs")
         .ret("savesegment(fs, p->thread.fs); savesegment(gs, p->thread.gs); return 0 (no io "
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
     buildKernelThread(k);

@@ -13,6 +13,7 @@ import kstack.trace.Timeline;
  * ran the first time it passed that point.
  */
 final class ControlState {
+  private final Timeline timeline;
   private final JCell<Goal> pending;
   private final JCell<Integer> nextCpu;
   private final List<JCell<Long>> resumeFrom = new ArrayList<>();
@@ -21,6 +22,7 @@ final class ControlState {
   private final kstack.trace.JList<Goal> begun;
 
   ControlState(Timeline timeline, int ncpu) {
+    this.timeline = timeline;
     this.pending = new JCell<>(timeline, null);
     this.nextCpu = new JCell<>(timeline, 0);
     this.reports = new JCell<>(timeline, 0);
@@ -50,7 +52,9 @@ final class ControlState {
   void begin(Goal g) {
     if (!reportsAtBegin.containsKey(g)) {
       reportsAtBegin.put(g, reports());
-      begun.addLast(g);
+      if (timeline.isRecording()) { // with no history to reverse into, nothing to name
+        begun.addLast(g);
+      }
     }
   }
 

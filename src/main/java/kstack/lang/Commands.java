@@ -81,7 +81,7 @@ final class Commands {
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> ps(cmd));
-      case "x" -> Inspect.examine(s, c, cmd);
+      case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
@@ -191,7 +191,7 @@ final class Commands {
   }
 
   private Result backtrace(Call c, String cmd) {
-    if (c.args().equals("-v")) {
+    if (BtArgs.check(c)) {
       return checkStacks(cmd);
     }
     Integer pid = pidArg(c);

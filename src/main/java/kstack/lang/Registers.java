@@ -47,12 +47,28 @@ final class Registers {
       long v = cpu.get(w[1]);
       String d = m.symbols().describe(v);
       int r = set.of(w[1]);
-      String natural = d != null && m.routineAt(v) != null ? "<" + d + ">"
+      String natural = w[1].equals(m.arch().mmRegister()) ? pageTable(m, v)
+          : d != null && m.routineAt(v) != null ? "<" + d + ">"
           : r == set.sp || r == set.fp ? "0x" + Long.toHexString(v) // gdb types them data pointers
           : Long.toString(word == 4 ? (int) v : v); // the others as signed integers of their width
       text.add(String.format("%-10s 0x%-18x %s", w[0], v, natural));
       json.put(w[0], "0x" + Long.toHexString(v));
     }
     return Result.of(cmd, text).with("cpu", m.selectedCpu()).with("registers", json);
+  }
+
+  /**
+   * CR3 / TTBR0_EL1 hold a physical address (PageTableRoot); beside it, the virtual address of the
+   * page-table root it names and whose mm that is.
+   */
+  private static String pageTable(Machine m, long root) {
+    long mm = m.kernel().mmOfRoot(root);
+    if (mm == 0) {
+      return "(no mm's page tables)";
+    }
+    long pgd = m.kernel().readPtr(mm + m.kernel().off("mm_struct", "pgd"));
+    String d = m.symbols().describe(mm);
+    return String.format("= __pa(0x%x), the pgd of %s", pgd, d != null ? d : String.format(
+        "mm 0x%x", mm));
   }
 }

@@ -355,7 +355,7 @@ final class Evaluator {
     CType other;
     try {
       other = eval(test ? x.otherwise() : x.then()).type();
-    } catch (ExprError e) {
+    } catch (ExprError | kstack.mem.MemoryFault e) {
       return chosen;
     }
     return other instanceof CType.Int o

@@ -203,6 +203,14 @@ class SyntaxTest extends BootedTest {
   }
 
   @Test
+  void theArmOfAConditionalNotChosenIsNeverRead() {
+    assertThat(eval("1 ? 5 : *(int *)8")).isEqualTo(5);
+    assertThat(eval("1 ? 5 : find_task_by_vpid(99999)->pid")).isEqualTo(5);
+    assertThat(eval("0 ? find_task_by_vpid(99999)->pid : 6")).isEqualTo(6);
+    assertThat(Expressions.eval("1 ? (char)5 : 6L", m).type().name()).isEqualTo("long");
+  }
+
+  @Test
   void argumentListsSplitOnlyOnTopLevelCommas() {
     var values = Expressions.evalList("4, \"a,b\", per_cpu(current_task, 0)->pid", m);
     assertThat(values).hasSize(3);

@@ -155,8 +155,8 @@ final class Commands {
     char fmt = 0;
     int col = c.restCol;
     if (rest.startsWith("/")) {
-      if (rest.length() < 2 || "xduca".indexOf(rest.charAt(1)) < 0) {
-        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /c or /a)");
+      if (rest.length() < 2 || "xduotca".indexOf(rest.charAt(1)) < 0) {
+        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /o, /t, /c or /a)");
       }
       fmt = rest.charAt(1);
       rest = rest.substring(2);

@@ -28,7 +28,7 @@ final class Help {
         "                          2.6: always the IST stack; i386: the interrupted stack)",
         "  recurse N               the current task recurses N frames of 256 bytes in the kernel",
         "Inspection:",
-        "  p[/x|/d|/u|/a] EXPR     evaluate: $rsp, current->pid, task_pt_regs(current)->sp, ...",
+        "  p[/FMT] EXPR            evaluate (FMT: x d u o t c a): $rsp, current->pid, ...",
         "  bt [PID] | stack [PID]  backtrace | every word of the kernel stack, labelled",
         "  bt -v                   every task's STACK_END_MAGIC and stack high-water mark",
         "  ps | console            tasks | what was written to /dev/console",

@@ -113,6 +113,16 @@ class InspectCommandsTest {
   }
 
   @Test
+  void printTakesEveryFormatLetterItsFormatterKnows() {
+    Session s = new Session(Machine.create(Profiles.i386_2_6_32(), 1));
+    assertThat(run(s, "p/o 8")).containsExactly("$1 = 010");
+    assertThat(run(s, "p/t 5")).containsExactly("$2 = 101");
+    assertThat(run(s, "p/x -1")).containsExactly("$3 = 0xffffffff");
+    assertThat(run(s, "p/a -1")).containsExactly("$4 = 0xffffffff");
+    assertThat(fails(s, "p/q 1").getMessage()).contains("/o, /t");
+  }
+
+  @Test
   void aHashInACharacterLiteralIsNotAComment() {
     Session s = new Session(TestMachines.spawned(Profiles.x86_64_4_16()));
     assertThat(run(s, "p '#'  # the character")).containsExactly("$1 = 35 '#'");

@@ -5,7 +5,8 @@ import kstack.layout.CType;
 /**
  * C's binary arithmetic over integers and pointers on the profile's data model (ILP32 on i386, LP64
  * elsewhere): integer operands go through the usual arithmetic conversions and the result wraps at
- * the width of its type (the kernel builds with -fno-strict-overflow, so signed overflow wraps too);
+ * the width of its type (signed overflow too: the kernel builds with -fno-strict-overflow,
+ * Makefile@2.6.32.67:575, @4.16.13:827, @6.19:1090; 2.4 and 2.6.11 predate the flag);
  * shifts take the promoted type of their left operand; pointer +/- integer scales by the target's
  * size, pointer - pointer counts elements, and pointers compare as unsigned addresses of pointer width.
  */

@@ -3,7 +3,6 @@ package kstack.lang.expr;
 import kstack.image.Symbol;
 import kstack.layout.CType;
 import kstack.layout.Field;
-import kstack.layout.StructLayout;
 import kstack.machine.Machine;
 
 /**
@@ -18,6 +17,7 @@ final class Evaluator {
   private final Names names;
   private final Helpers helpers;
   private final Arithmetic arith;
+  private final Members members;
 
   Evaluator(Machine m) {
     this.m = m;
@@ -25,6 +25,7 @@ final class Evaluator {
     this.names = new Names(m, types);
     this.helpers = new Helpers(m, types, this, names);
     this.arith = new Arithmetic(types);
+    this.members = new Members(m, types, this, arith);
   }
 
   /** The value of n; an object in memory stays an lvalue. */
@@ -69,11 +70,8 @@ final class Evaluator {
     if (n instanceof Node.Cond x) {
       return conditional(x);
     }
-    if (n instanceof Node.Member x) {
-      return member(x);
-    }
-    if (n instanceof Node.Index x) {
-      return index(x);
+    if (n instanceof Node.Member || n instanceof Node.Index) {
+      return members.chain(n);
     }
     return helpers.call((Node.Call) n);
   }
@@ -238,63 +236,12 @@ final class Evaluator {
         off += Long.parseLong(step.substring(1, step.length() - 1)) * a.element().size();
         t = a.element();
       } else {
-        Field f = field(t, step, col);
+        Field f = members.field(t, step, col);
         off += f.offset();
         t = f.type();
       }
     }
     return new Value.Int(off, types.ulong());
-  }
-
-  // ---- members and indexing ------------------------------------------------------------------
-
-  private Value member(Node.Member x) {
-    Value base;
-    if (x.arrow()) {
-      Value p = rvalue(x.base());
-      if (p instanceof Value.LValue lv && lv.type() instanceof CType.Struct) {
-        throw new ExprError(x.opCol(), CTypes.name(lv.type()) + " is not a pointer; use '.'");
-      }
-      if (!(p instanceof Value.Pointer)) {
-        throw new ExprError(x.opCol(), "'->' needs a pointer to a struct, not " + describe(p));
-      }
-      base = deref(p, x.opCol());
-    } else {
-      base = eval(x.base());
-      if (base instanceof Value.Pointer p
-          && types.complete(p.target(), x.col()) instanceof CType.Struct) {
-        throw new ExprError(x.opCol(), CTypes.name(p.type()) + " is a pointer; use '->'");
-      }
-    }
-    if (!(base instanceof Value.LValue lv) || !(lv.type() instanceof CType.Struct)) {
-      throw new ExprError(x.nameCol(), "cannot take member '" + x.name() + "' of "
-          + describe(base) + ": it is not a struct");
-    }
-    Field f = field(lv.type(), x.name(), x.nameCol());
-    return new Value.LValue(lv.address() + f.offset(), f.type(), m);
-  }
-
-  private Field field(CType t, String name, int col) {
-    if (!(t instanceof CType.Struct s)) {
-      throw new ExprError(col, CTypes.name(t) + " has no members (it is not a struct)");
-    }
-    StructLayout l = s.layout();
-    if (!l.has(name)) {
-      throw new ExprError(col, "struct " + l.name() + " has no member named '" + name + "'"
-          + kstack.profile.MemberNotes.whyMissing(m.profile(), l.name(), name)
-              .map(why -> ": " + why).orElse(""));
-    }
-    return l.field(name);
-  }
-
-  private Value index(Node.Index x) {
-    Value base = rvalue(x.base());
-    if (!(base instanceof Value.Pointer p)) {
-      throw new ExprError(x.opCol(), "cannot index " + describe(base)
-          + ": it is not an array or pointer");
-    }
-    long i = number(x.index(), "an index");
-    return deref(arith.offset(p, i, x.opCol()), x.opCol());
   }
 
   // ---- binary operators ----------------------------------------------------------------------

@@ -203,6 +203,16 @@ class SyntaxTest extends BootedTest {
   }
 
   @Test
+  void aListWalkedThroughFiftyThousandNextsEvaluates() {
+    long expected = eval("init_task.tasks.next");
+    for (int i = 0; i < 49_999; i++) {
+      expected = m.kernel().readPtr(expected); // list_head.next is its first member
+    }
+    assertThat(eval("init_task.tasks.next" + "->next".repeat(49_999))).isEqualTo(expected);
+    assertThat(eval("(&init_task)[0].pid" + " + (&init_task)[0].pid".repeat(10_000))).isZero();
+  }
+
+  @Test
   void theArmOfAConditionalNotChosenIsNeverRead() {
     assertThat(eval("1 ? 5 : *(int *)8")).isEqualTo(5);
     assertThat(eval("1 ? 5 : find_task_by_vpid(99999)->pid")).isEqualTo(5);

@@ -658,7 +658,8 @@ public final class Machine implements ExecHost {
   /**
    * Executes n steps on the selected CPU only. A CPU with nothing to execute (a process waiting for
    * a command, an idle CPU halted with nothing to schedule, a CPU not brought up) is refused with
-   * the reason: stepping it would change nothing.
+   * the reason: stepping it would change nothing. A stopped command whose goal a step reaches is
+   * completed there and says so, as continue would have said it.
    */
   public Outcome stepi(int n) {
     String still = Stepping.whyNothingToStep(this, selected);
@@ -671,6 +672,12 @@ public final class Machine implements ExecHost {
         break; // reached a wait point: the rest would be steps that change nothing
       }
       stepHandlingFaults(selected);
+      Goal g = control.pending(); // checked after every step, as the run loop does
+      if (g != null && kernel.panicked() == null && g.reached().getAsBoolean()
+          && (g.stopAtGoal() || allSettled())) {
+        control.setResumeFrom(selected, cpus[selected].pc());
+        return complete(g);
+      }
     }
     control.setResumeFrom(selected, cpus[selected].pc());
     if (kernel.panicked() != null) {
@@ -758,10 +765,7 @@ public final class Machine implements ExecHost {
     long steps = 0;
     while (true) {
       if (reached && (g.stopAtGoal() || allSettled())) {
-        control.setPending(g.outer());
-        Stepping.resumeOuter(this, g);
-        return new Outcome(Outcome.Stop.DONE, g.done().get() + Stepping.unreached(this, g),
-            eventsSinceMark());
+        return complete(g);
       }
       if (allSettled()) {
         if (!reached && yieldForWork()) {
@@ -806,6 +810,14 @@ public final class Machine implements ExecHost {
             + " steps");
       }
     }
+  }
+
+  /** g is reached: the goal it nests in (if any) is pending again; what the command says. */
+  private Outcome complete(Goal g) {
+    control.setPending(g.outer());
+    Stepping.resumeOuter(this, g);
+    return new Outcome(Outcome.Stop.DONE, g.done().get() + Stepping.unreached(this, g),
+        eventsSinceMark());
   }
 
   /** The first active CPU from the round-robin's next one on (there is one: not all settled). */

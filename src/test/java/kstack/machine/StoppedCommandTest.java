@@ -101,4 +101,31 @@ class StoppedCommandTest {
     assertThat(o.message()).contains("no context switch: no other task was runnable on cpu 0")
         .endsWith("(the breakpoint at __switch_to was not reached)");
   }
+
+  @ParameterizedTest
+  @MethodSource("kstack.machine.ReverseTest#profiles")
+  void steppingAStoppedCommandToItsGoalCompletesIt(Profile p) {
+    Machine m = stoppedInWrite(p);
+    m.deleteBreakpoints();
+    Outcome o = m.stepi(100_000);
+    assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
+    assertThat(o.message()).isEqualTo("syscall write returned 1 (0x1)");
+    assertThat(m.pendingCommand()).isNull();
+  }
+
+  @ParameterizedTest
+  @MethodSource("kstack.machine.ReverseTest#profiles")
+  void steppingANestedInterruptBackToWhereItInterruptedEndsItThere(Profile p) {
+    Machine m = stoppedInWrite(p);
+    if (m.arch().noNmiReason() != null) {
+      return; // arm64: no NMI to inject
+    }
+    m.addBreakpoint(m.symbols().get("default_do_nmi") != null ? "default_do_nmi" : "do_nmi");
+    assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    m.deleteBreakpoints();
+    Outcome o = m.stepi(100_000);
+    assertThat(o.message()).contains("nmi: the interrupted code resumed at",
+        "'syscall write' is still stopped there");
+    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+  }
 }

@@ -36,10 +36,7 @@ final class StackCheck {
       // 2.6.11 has no magic: its stack runs straight into thread_info, which is the whole check
       boolean hasMagic = k.hasStackEndMagic();
       boolean ok = !hasMagic || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
-      // init_task's magic is written by start_kernel (set_task_stack_end_magic(&init_task),
-      // init/main.c@4.16.13:520, @6.19:1010); until then the word is 0, not an overflow.
-      boolean notYet = hasMagic && magic == 0 && t.task() == k.symbol("init_task")
-          && k.findTask(1) == 0;
+      boolean notYet = k.stackEndMagicNotYetWritten(t.task());
       long magicWord = hasMagic ? k.t.word : 0;
       long unused = k.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first

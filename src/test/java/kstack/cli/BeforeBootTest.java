@@ -43,6 +43,8 @@ class BeforeBootTest {
     JsonNode stack = new ObjectMapper().readTree(j.out().strip()).get("stacks").get(0);
     assertThat(stack.get("magic_written").asBoolean(true)).isFalse();
     assertThat(stack.has("magic_ok")).isFalse();
+    assertThat(run("run", "-e", "stack").out())
+        .contains("end_of_stack: STACK_END_MAGIC not written yet").doesNotContain("overwritten");
     Run after = run("run", "-e", "boot", "-e", "bt -v");
     assertThat(after.out()).doesNotContain("not written yet").contains("No stack overflow found.");
   }

@@ -66,6 +66,14 @@ class CliUsageTest {
   }
 
   @Test
+  void runningOutOfHeapOrJavaStackSaysWhichAndWhatToDoOnOneLine() {
+    assertThat(kstack.lang.Session.exhausted(new OutOfMemoryError("Java heap space")))
+        .startsWith("out of memory (the Java heap, at most ").contains("-Xmx").doesNotContain("\n");
+    assertThat(kstack.lang.Session.exhausted(new StackOverflowError()))
+        .startsWith("out of Java stack").contains("-Xss");
+  }
+
+  @Test
   void aCommentOrBlankDashEIsSkippedAsSuchALineInAFileIs() {
     Run r = run("run", "-e", "#", "-e", "  ", "-e", "p 3 # three", "-e", "# the end");
     assertThat(r.code()).as(r.err()).isZero();

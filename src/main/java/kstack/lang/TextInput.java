@@ -1,5 +1,6 @@
 package kstack.lang;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,9 @@ public final class TextInput {
   /** Lines of {@code in}, reported as {@code file}; at most maxTotal bytes in all. */
   public TextInput(String file, InputStream in, long maxTotal) {
     this.file = file;
-    this.in = in;
+    // read byte by byte below: buffered, or every byte of a file would be a system call
+    this.in = in instanceof ByteArrayInputStream || in instanceof BufferedInputStream ? in
+        : new BufferedInputStream(in);
     this.maxTotal = maxTotal;
   }
 

@@ -99,11 +99,12 @@ class HostileInputTest {
 
   @Test
   void aFileOverTheLimitIsRefusedAndNoCommandOfItRuns(@TempDir Path dir) throws Exception {
-    byte[] text = "p 1\n".repeat((TextInput.MAX_FILE_BYTES / 4) + 1)
+    String line = "p 1 # " + "x".repeat(1017) + "\n"; // 1 KiB
+    byte[] text = line.repeat((TextInput.MAX_FILE_BYTES >> 10) + 1)
         .getBytes(StandardCharsets.UTF_8);
     Path f = Files.write(dir.resolve("big.ks"), text);
     Run r = run(null, "run", f.toString());
-    oneLocatedLine(r, f + ":1048577:1: the file is larger than 4 MiB, the limit for a scenario file");
+    oneLocatedLine(r, f + ":4097:1: the file is larger than 4 MiB, the limit for a scenario file");
     assertThat(r.out()).doesNotContain("$1");
   }
 

@@ -124,7 +124,13 @@ public final class TextInput {
 
   /** The column of the character that starts at byte n of the current line. */
   private int column(int n) {
-    return new String(buf, 0, n, StandardCharsets.UTF_8).length() + 1;
+    return new String(buf, 0, n, StandardCharsets.UTF_8).length() + 1 - bom(n);
+  }
+
+  /** 1 if the first n bytes of the first line start with a byte order mark, which has no column. */
+  private int bom(int n) {
+    return lineNumber == 1 && n >= 3 && (buf[0] & 0xff) == 0xef && (buf[1] & 0xff) == 0xbb
+        && (buf[2] & 0xff) == 0xbf ? 1 : 0;
   }
 
   /**
@@ -138,7 +144,7 @@ public final class TextInput {
     CharBuffer chars = CharBuffer.allocate(n);
     CoderResult r = d.decode(bytes, chars, complete);
     if (r.isError()) {
-      throw new ScriptError(file, lineNumber, chars.position() + 1, String.format(
+      throw new ScriptError(file, lineNumber, chars.position() + 1 - bom(n), String.format(
           "binary input: invalid UTF-8 (byte 0x%02x; kstack reads UTF-8 text)",
           buf[bytes.position()] & 0xff));
     }

@@ -114,6 +114,8 @@ class HostileInputTest {
     Run r = run(null, "run", f.toString());
     assertThat(r.out()).contains("(kstack) p 1\n$1 = 1");
     assertThat(r.err().strip()).isEqualTo(f + ":2:3: unknown command 'bogus' (try 'help')");
+    Run nul = run("\uFEFFp\0".getBytes(StandardCharsets.UTF_8), "run", "-i");
+    oneLocatedLine(nul, "<stdin>:1:2: binary input: a NUL byte");
     Run i = run("\uFEFFp 7\n".getBytes(StandardCharsets.UTF_8), "run", "-i");
     assertThat(i.code()).isZero();
     assertThat(i.out()).contains("$1 = 7");

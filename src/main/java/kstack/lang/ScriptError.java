@@ -11,7 +11,7 @@ public final class ScriptError extends RuntimeException {
 
   public ScriptError(String file, int line, int column, String message) {
     super(oneLine(message), null, false, false);
-    this.file = oneLine(file);
+    this.file = file;
     this.line = line;
     this.column = column;
   }
@@ -28,38 +28,45 @@ public final class ScriptError extends RuntimeException {
     return column;
   }
 
+  /** {@code FILE:LINE:COL: message}, one line whatever the file name holds. */
+  public String located() {
+    return oneLine(file) + ":" + line + ":" + column + ": " + getMessage();
+  }
+
   /**
-   * The text with every control character written as an escape (\\n, \\r, \\t, \\xNN), so that
-   * an error stays one line whatever bytes a name in it holds (a comm read from memory, a command
-   * argument with a newline in it).
+   * The text with every control character escaped ({@code \n}, {@code \r}, {@code \t},
+   * {@code \xNN} and a four-digit u escape above 0xff), so a message stays one line whatever bytes a name, a file name
+   * or an input held.
    */
   public static String oneLine(String s) {
     if (s == null) {
-      return null;
+      return "";
     }
-    StringBuilder b = new StringBuilder(s.length());
+    StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c == '\u2028' || c == '\u2029') {
-            b.append(String.format("\\u%04x", (int) c));
-          } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-            b.append(String.format("\\x%02x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
+      boolean control = Character.getType(c) == Character.CONTROL
+          || c == 0x2028 || c == 0x2029;
+      if (control && b == null) {
+        b = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (b == null) {
+        continue;
+      }
+      if (!control) {
+        b.append(c);
+      } else if (c == '\n') {
+        b.append("\\n");
+      } else if (c == '\r') {
+        b.append("\\r");
+      } else if (c == '\t') {
+        b.append("\\t");
+      } else if (c < 0x100) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else {
+        b.append(String.format("\\u%04x", (int) c));
       }
     }
-    return b.toString();
-  }
-
-  /** {@code FILE:LINE:COL: message} */
-  public String located() {
-    return file + ":" + line + ":" + column + ": " + getMessage();
+    return b == null ? s : b.toString();
   }
 }

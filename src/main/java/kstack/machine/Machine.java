@@ -1049,6 +1049,9 @@ public final class Machine implements ExecHost {
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
   public Outcome tick() {
+    if (cpus[selected].pc() == 0) { // refused before its set-up: a refusal changes nothing
+      throw new IllegalStateException("cpu " + selected + " is not running");
+    }
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
     int cpu = selected;

@@ -128,4 +128,14 @@ class StoppedCommandTest {
         "'syscall write' is still stopped there");
     assertThat(m.pendingCommand()).isEqualTo("syscall write");
   }
+
+  @org.junit.jupiter.api.Test
+  void aTickRefusedOnACpuNotYetRunningQueuesNoTimer() {
+    Machine m = Machine.create(kstack.profile.Profiles.all().get(2), 2);
+    m.addBreakpoint("start_kernel");
+    assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
+    m.selectCpu(1);
+    assertThatThrownBy(m::tick).hasMessage("cpu 1 is not running");
+    assertThat(m.kernel().pendingTimers()).isEmpty();
+  }
 }

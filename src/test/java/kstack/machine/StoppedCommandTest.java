@@ -138,4 +138,14 @@ class StoppedCommandTest {
     assertThatThrownBy(m::tick).hasMessage("cpu 1 is not running");
     assertThat(m.kernel().pendingTimers()).isEmpty();
   }
+
+  @ParameterizedTest
+  @MethodSource("kstack.machine.ReverseTest#profiles")
+  void aRefusedWriteLeavesTheProcessMemoryAsItWas(Profile p) {
+    Machine m = spawned(p);
+    byte[] before = m.readBytes(UserCalls.BUF, 8);
+    assertThatThrownBy(() -> m.syscall("write", List.of(Machine.Arg.of("one"),
+        Machine.Arg.of("hi")))).hasMessageContaining("expected a number");
+    assertThat(m.readBytes(UserCalls.BUF, 8)).isEqualTo(before);
+  }
 }

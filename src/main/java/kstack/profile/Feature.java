@@ -370,7 +370,8 @@ public enum Feature {
       "sym:_do_fork,SyS_*,sys_*,copy_thread_tls,__vfs_read,__vfs_write,pipe_wait,pipe_read,pipe_write,syscall_return_slowpath,exit_to_usermode_loop"),
   /** Process creation enters through {@code kernel_clone(struct kernel_clone_args *)}. */
   KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610",
-      "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write;struct:kthread_create_info"),
+      "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write,"
+      + "do_execve;struct:kthread_create_info"),
   /** rest_init starts pid 1 with user_mode_thread(kernel_init). */
   INIT_USER_MODE_THREAD("init/main.c@6.19:711-757",
       "sym:user_mode_thread"),
@@ -442,7 +443,18 @@ public enum Feature {
    */
   SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75; "
       + "arch/x86/Kconfig@4.16.13:150; arch/x86/kernel/irq_32.c@4.16.13:132-147",
-      "sym:do_softirq_own_stack,____do_softirq");
+      "sym:do_softirq_own_stack,____do_softirq"),
+  /**
+   * The build makes sibling calls: x86_64 defaults to the ORC unwinder (arch/x86/Kconfig.debug@6.19:
+   * 225-227, @4.16.13:354), so CONFIG_FRAME_POINTER is off and the top Makefile does not add
+   * -fno-optimize-sibling-calls (Makefile@6.19:923-937): gcc -O2 compiles {@code return f(args)} as
+   * a jump unless f does not return (x64_sys_call declares the table's noreturn entries __noreturn,
+   * arch/x86/entry/syscall_64.c@6.19:12-13 and syscall_64.tbl@6.19 for exit and exit_group) or the
+   * caller has a local whose address escaped (f could still reach it). i386 (UNWINDER_FRAME_POINTER
+   * by default) and arm64 (selects FRAME_POINTER, arch/arm64/Kconfig@6.19:145) keep every frame.
+   */
+  SIBLING_CALLS("arch/x86/Kconfig.debug@6.19:225-227; Makefile@6.19:923-937; "
+      + "arch/x86/entry/syscall_64.c@6.19:12-13,31-38", "sym:__do_sys_clone");
 
   private final String citation;
   private final String touches;

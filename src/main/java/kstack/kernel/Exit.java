@@ -81,6 +81,40 @@ final class Exit {
         .retVoid().build());
   }
 
+  /**
+   * exit_group(2), what the C library's exit() calls (since 2.5.35: 2.4 has none). The system call
+   * is do_group_exit((error_code & 0xff) << 8); do_group_exit finds no SIGNAL_GROUP_EXIT and, in a
+   * group of one, no other thread for zap_other_threads, and calls do_exit. Every function on the
+   * way is __noreturn (do_exit, do_group_exit) or inferred so by gcc (the syscall wrapper), so no
+   * frame is ever given up to a sibling call: the whole chain stays on the stack down to the last
+   * __schedule. kernel/exit.c@2.6.11:871-906, @2.6.32.67:1063-1098, @4.16.13:945-981,
+   * @6.19:1086-1126.
+   */
+  static void buildExitGroup(Kernel k) {
+    String v = k.profile.version();
+    String src = "kernel/exit.c@" + switch (v) {
+      case "2.6.11" -> "2.6.11:";
+      case "2.6.32" -> "2.6.32.67:";
+      case "4.16.13" -> "4.16.13:";
+      default -> v + ":";
+    };
+    String[] lines = switch (v) {
+      case "2.6.11" -> new String[] {"903-906", "871-901"};
+      case "2.6.32" -> new String[] {"1094-1098", "1063-1091"};
+      case "4.16.13" -> new String[] {"977-981", "945-975"};
+      default -> new String[] {"1121-1126", "1086-1115"};
+    };
+    k.add(Syscalls.entry(k, "exit_group", src + lines[0], "error_code")
+        .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
+            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+        .retVoid().build());
+    k.add(k.c("do_group_exit", src + lines[1]).params("exit_code")
+        .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
+            + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
+        .call("do_exit(exit_code) (NOTREACHED)", "do_exit", x -> new long[] {x.local("exit_code")})
+        .retVoid().build());
+  }
+
   private static void notify(Kernel k, Exec x) {
     long t = k.current(x);
     k.taskWrite(t, "exit_state", Kernel.EXIT_ZOMBIE);

@@ -1034,6 +1034,11 @@ public final class Kernel {
     Irq.build(this);
     InitMain.build(this);
     arch.buildRoutines(this);
+    // the system calls added for threads and the C library's exit() and nanosleep(), linked
+    // after the rest so that the routines before them keep their addresses
+    Exit.buildExitGroup(this);
+    PosixTimers.build(this);
+    Clone.buildClone3(this);
     UserProgram.build(this);
   }
 

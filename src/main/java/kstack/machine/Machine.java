@@ -501,7 +501,7 @@ public final class Machine implements ExecHost {
       if (name.equals("pipe")) {
         return userCall("pipe2", new long[] {values[0], 0}, true, viaVdso);
       }
-      throw new IllegalArgumentException(arch.name() + " has no system call " + name);
+      throw new IllegalArgumentException(UserCalls.missing(this, name));
     }
     return userCall(name, values, true, viaVdso);
   }

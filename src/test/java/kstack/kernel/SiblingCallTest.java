@@ -33,6 +33,14 @@ class SiblingCallTest {
   }
 
   @Test
+  void exitGroupKeepsX64SysCallAndItsWrapperBecauseItsCalleeNeverReturns() {
+    assertThat(chainAt(Profiles.x86_64_6_19(), "do_exit", "exit_group",
+        List.of(Machine.Arg.of(0)))).containsExactly("do_exit", "do_group_exit",
+            "__x64_sys_exit_group", "x64_sys_call", "do_syscall_64",
+            "entry_SYSCALL_64_after_hwframe");
+  }
+
+  @Test
   void readJumpsToKsysReadAndExecveInlinesDoExecve() {
     assertThat(chainAt(Profiles.x86_64_6_19(), "vfs_read", "read",
         List.of(Machine.Arg.of(0), Machine.Arg.of(4)))).containsExactly("vfs_read", "ksys_read",

@@ -47,8 +47,10 @@ final class Exit {
     if (o1) {
       b.step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
     }
-    b.step("exit_notify(): exit_state = EXIT_ZOMBIE; children go to init; "
-            + "do_notify_parent() -> __wake_up_parent() wakes a parent in wait4", x -> notify(k, x));
+    b.step("exit_notify(): children go to init; a group leader becomes EXIT_ZOMBIE and, once "
+            + "thread_group_empty(), do_notify_parent() -> __wake_up_parent() wakes a parent in "
+            + "wait4; a sub-thread (exit_signal -1) is autoreaped: exit_state = EXIT_DEAD, "
+            + "release_task(tsk) unhashes it now", x -> notify(k, x));
     if (v6) {
       b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
     }
@@ -130,8 +132,26 @@ final class Exit {
       k.taskWrite(child, "parent", init);
       k.listAddTail(node, init + children);
     }
-    long parent = k.taskRead(t, "real_parent");
     k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
+    // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
+    if (!Threads.leader(k, t)) {
+      k.taskWrite(t, "exit_state", Threads.EXIT_DEAD);
+      long leader = k.taskRead(t, "group_leader");
+      releaseTask(k, t);
+      k.timeline.emit(new Event.Note(x.cpu().id(), "exit_notify", "pid " + k.pid(t) + " (a thread "
+          + "of " + k.pid(leader) + ") is autoreaped: release_task, no zombie"));
+      if (k.isZombie(leader) && Threads.groupEmpty(k, leader)) {
+        notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
+      }
+      return;
+    }
+    if (Threads.groupEmpty(k, t)) {
+      notifyParent(k, x, t);
+    }
+  }
+
+  private static void notifyParent(Kernel k, Exec x, long t) {
+    long parent = k.taskRead(t, "real_parent");
     k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
         + " (do_notify_parent -> __wake_up_parent)");
   }
@@ -246,8 +266,11 @@ final class Exit {
       if (upid != -1 && upid != pid) {
         continue;
       }
+      if (k.taskRead(child, "exit_signal") == -1 || k.taskRead(child, "exit_signal") == 0xffffffffL) {
+        continue; // 2.6.32 keeps threads on children: eligible_child wants __WCLONE for them
+      }
       any = true;
-      if (k.isZombie(child)) {
+      if (k.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
         if (stat != 0) {
           x.write(stat, 4, k.taskRead(child, "exit_code"));
         }
@@ -265,9 +288,10 @@ final class Exit {
 
   /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
   static void releaseTask(Kernel k, long p) {
-    k.taskWrite(p, "exit_state", 0x10); // EXIT_DEAD
+    k.taskWrite(p, "exit_state", Threads.EXIT_DEAD);
     k.listDelInit(p + k.off("task_struct", "tasks"));
     k.listDelInit(p + k.off("task_struct", "sibling"));
+    Threads.unhash(k, p);
     k.unregisterTask(k.pid(p));
     if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task

@@ -350,7 +350,10 @@ public final class Kernel {
         : new long[] {params, 0};
   }
 
-  /** Every task on the kernel's task list, in list order (init_task itself excluded). */
+  /**
+   * Every task on the kernel's task list, in list order (init_task itself excluded), each group
+   * leader followed by its other threads.
+   */
   public List<Long> taskList() {
     List<Long> out = new ArrayList<>();
     forEachTask(out::add);
@@ -376,6 +379,7 @@ public final class Kernel {
     int tasksOff = off("task_struct", "tasks");
     for (long node = readPtr(head); node != head && n++ < 1_000_000; node = readPtr(node)) {
       each.accept(node - tasksOff);
+      Threads.forEachOther(this, node - tasksOff, each); // for_each_process_thread
     }
   }
 
@@ -1062,6 +1066,7 @@ public final class Kernel {
     listInit(it + off("task_struct", "tasks"));
     listInit(it + off("task_struct", "children"));
     listInit(it + off("task_struct", "sibling"));
+    Threads.initTask(this, it);
     taskWrite(it, "active_mm", initMm);
     taskWrite(it, "real_parent", it);
     taskWrite(it, "parent", it);

@@ -97,7 +97,9 @@ final class UserCalls {
       case "clone" -> {
         need(name, form, args, 1, 2);
         long newsp = args.size() == 2 ? num(name, args.get(1)) : 0;
-        return new long[] {num(name, args.get(0)), newsp, 0, 0, 0};
+        long flags = num(name, args.get(0));
+        threadsModelled(m, name, flags);
+        return new long[] {flags, newsp, 0, 0, 0};
       }
       case "clone3" -> {
         need(name, form, args, 1, 4);
@@ -111,6 +113,7 @@ final class UserCalls {
           v[Clone3Args.STACK] = num(name, args.get(2));
           v[Clone3Args.STACK_SIZE] = num(name, args.get(3));
         }
+        threadsModelled(m, name, v[Clone3Args.FLAGS]);
         for (int i = 0; i < v.length; i++) { // struct clone_args: eleven __aligned_u64
           sp.write(CLONE_ARGS + 8L * i, 8, v[i]);
         }
@@ -127,6 +130,13 @@ final class UserCalls {
       }
       case "exit_group" -> {
         need(name, form, args, 1, 1);
+        int others = kstack.kernel.Threads.otherThreads(m.kernel(), m.current());
+        if (others > 0) {
+          throw new IllegalArgumentException("exit_group: the thread group of pid "
+              + m.kernel().pid(m.current()) + " has " + others + " other thread(s); do_group_exit "
+              + "would kill them with SIGKILL (zap_other_threads), and signals are not modelled: "
+              + "make each of them exit(code) first");
+        }
         return new long[] {num(name, args.get(0))};
       }
       case "execve" -> {
@@ -164,6 +174,15 @@ final class UserCalls {
     m.space().write(DATA, w, ns / 1_000_000_000L);
     m.space().write(DATA + w, w, ns % 1_000_000_000L);
     return DATA;
+  }
+
+  /** CLONE_THREAD where the model has no thread groups: refused with the reason. */
+  private static void threadsModelled(Machine m, String name, long flags) {
+    String why = kstack.kernel.Threads.unsupported(m.kernel());
+    if ((flags & 0x10000) != 0 && why != null) {
+      throw new IllegalArgumentException(name + ": CLONE_THREAD (0x10000) on " + m.arch().name()
+          + " " + m.profile().version() + ": " + why);
+    }
   }
 
   /** struct clone_args members (include/uapi/linux/sched.h@6.19:92-104). */

@@ -21,8 +21,9 @@ import kstack.profile.Feature;
  *
  * <p>Where it applies in the model: x64_sys_call's dispatch (every case but exit and exit_group),
  * __x64_sys_read/write → ksys_read/write, __x64_sys_pipe/pipe2 → do_pipe2, __x64_sys_clone →
- * __do_sys_clone, __x64_sys_clone3 → __do_sys_clone3, common_nsleep → hrtimer_nanosleep. The
- * elided function keeps its routine and its steps (x/i and stepi show the jmp), so the source's
+ * __do_sys_clone, __x64_sys_clone3 → __do_sys_clone3, common_nsleep → hrtimer_nanosleep,
+ * wake_up_process → try_to_wake_up; do_execve is inlined into the execve system call on every
+ * 6.x profile (fs/exec.c@6.19:1927-1934, static and called once). The elided function keeps its routine and its steps (x/i and stepi show the jmp), so the source's
  * structure stays visible; only its frame is gone. The model still builds frame records in every
  * function (its unwinder follows frame pointers), so it shows the ORC build's call shape with
  * frame-pointer frames: every frame it shows is one the real build has.

@@ -60,6 +60,17 @@ class SiblingCallTest {
   }
 
   @Test
+  void wakeUpProcessJumpsToTryToWakeUp() {
+    Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
+    m.boot();
+    m.spawn("sh");
+    m.addBreakpoint("try_to_wake_up");
+    m.kthread("demo");
+    List<String> c = m.backtrace(null).stream().map(Frame::function).toList();
+    assertThat(c).startsWith("try_to_wake_up", "__kthread_create_on_node");
+  }
+
+  @Test
   void framePointerBuildsKeepEveryFrame() {
     assertThat(chainAt(Profiles.arm64_6_19(), "copy_process", "clone",
         List.of(Machine.Arg.of(17)))).startsWith("copy_process", "kernel_clone",

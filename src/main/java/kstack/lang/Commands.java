@@ -81,7 +81,7 @@ final class Commands {
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> ps(cmd));
-      case "x" -> Inspect.examine(s, c, cmd);
+      case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
@@ -155,8 +155,8 @@ final class Commands {
     char fmt = 0;
     int col = c.restCol;
     if (rest.startsWith("/")) {
-      if (rest.length() < 2 || "xduca".indexOf(rest.charAt(1)) < 0) {
-        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /c or /a)");
+      if (rest.length() < 2 || "xduotca".indexOf(rest.charAt(1)) < 0) {
+        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /o, /t, /c or /a)");
       }
       fmt = rest.charAt(1);
       rest = rest.substring(2);
@@ -191,7 +191,7 @@ final class Commands {
   }
 
   private Result backtrace(Call c, String cmd) {
-    if (c.args().equals("-v")) {
+    if (BtArgs.check(c)) {
       return checkStacks(cmd);
     }
     Integer pid = pidArg(c);

@@ -48,15 +48,20 @@ public record Source(String file, List<Line> lines) {
     return new Line(file, index, start + 1, s.substring(start).stripTrailing());
   }
 
+  /**
+   * The line up to its comment: a {@code #} outside string and character literals (so
+   * {@code p '#'} and {@code syscall write(1, "#")} keep theirs); a backslash inside a literal
+   * escapes the next character.
+   */
   static String stripComment(String s) {
-    boolean quoted = false;
+    char quote = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\' && quoted) {
+      if (quote != 0 && c == '\\') {
         i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '#' && !quoted) {
+      } else if (c == '"' || c == '\'') {
+        quote = quote == 0 ? c : quote == c ? 0 : quote;
+      } else if (c == '#' && quote == 0) {
         return s.substring(0, i);
       }
     }

@@ -198,8 +198,8 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpace(cr3) != null)) {
-      s = new AddressSpace(kmem, kernel.userSpace(cr3), arch.userTop());
+    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpaceOfRoot(cr3) != null)) {
+      s = new AddressSpace(kmem, kernel.userSpaceOfRoot(cr3), arch.userTop());
       spaceCache[c] = s;
       spaceCr3[c] = cr3;
     }

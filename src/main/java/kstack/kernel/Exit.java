@@ -119,7 +119,7 @@ final class Exit {
 
   private static void notify(Kernel k, Exec x) {
     long t = k.current(x);
-    k.taskWrite(t, "exit_state", Kernel.EXIT_ZOMBIE);
+    k.taskWrite(t, "exit_state", Threads.exitZombie(k));
     long init = k.findTask(1);
     int children = k.off("task_struct", "children");
     int sibling = k.off("task_struct", "sibling");
@@ -135,7 +135,7 @@ final class Exit {
     k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
     // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
     if (!Threads.leader(k, t)) {
-      k.taskWrite(t, "exit_state", Threads.EXIT_DEAD);
+      k.taskWrite(t, "exit_state", Threads.exitDead(k));
       long leader = k.taskRead(t, "group_leader");
       releaseTask(k, t);
       k.timeline.emit(new Event.Note(x.cpu().id(), "exit_notify", "pid " + k.pid(t) + " (a thread "
@@ -288,7 +288,7 @@ final class Exit {
 
   /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
   static void releaseTask(Kernel k, long p) {
-    k.taskWrite(p, "exit_state", Threads.EXIT_DEAD);
+    k.taskWrite(p, "exit_state", Threads.exitDead(k));
     k.listDelInit(p + k.off("task_struct", "tasks"));
     k.listDelInit(p + k.off("task_struct", "sibling"));
     Threads.unhash(k, p);

@@ -291,7 +291,7 @@ public final class Kernel {
   /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
   public boolean isZombie(long task) {
     return profile.has(Feature.TASK_UNION) ? state(task) == TASK_ZOMBIE_24
-        : taskRead(task, "exit_state") == EXIT_ZOMBIE;
+        : taskRead(task, "exit_state") == Threads.exitZombie(this);
   }
 
   /** A task's children, youngest first on 2.4 (p_cptr, then p_osptr), else in children order. */

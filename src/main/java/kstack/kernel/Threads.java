@@ -22,7 +22,18 @@ public final class Threads {
 
   /** include/uapi/linux/sched.h@6.19 (the same values since 2.6). */
   static final long CLONE_SIGHAND = 0x800;
-  static final long EXIT_DEAD = 0x10;
+  /**
+   * exit_state's values: EXIT_ZOMBIE 16 and EXIT_DEAD 32 on 2.6 (include/linux/sched.h@2.6.11:
+   * 111-112, @2.6.32.67:191-192), swapped to EXIT_DEAD 0x10 and EXIT_ZOMBIE 0x20 by 4.16
+   * (sched.h@4.16.13:75-76, @6.19:111-112).
+   */
+  public static long exitZombie(Kernel k) {
+    return k.profile.has(Feature.THREAD_INFO_AT_BASE) ? 16 : 0x20;
+  }
+
+  public static long exitDead(Kernel k) {
+    return k.profile.has(Feature.THREAD_INFO_AT_BASE) ? 32 : 0x10;
+  }
 
   /** The task_struct member that links a thread group, or null where the model has none. */
   public static String member(Kernel k) {
@@ -143,12 +154,12 @@ public final class Threads {
 
   /** A task that exit_notify reaped itself (EXIT_DEAD, a sub-thread) and has left its CPU. */
   public static boolean autoreaped(Kernel k, long task) {
-    return member(k) != null && k.taskRead(task, "exit_state") == EXIT_DEAD && !leader(k, task);
+    return member(k) != null && k.taskRead(task, "exit_state") == exitDead(k) && !leader(k, task);
   }
 
   /** A task release_task has unhashed (EXIT_DEAD): reaped by its parent, or autoreaped. */
   public static boolean reaped(Kernel k, long task) {
-    return !k.profile.has(Feature.TASK_UNION) && k.taskRead(task, "exit_state") == EXIT_DEAD;
+    return !k.profile.has(Feature.TASK_UNION) && k.taskRead(task, "exit_state") == exitDead(k);
   }
 
   /** thread_group_leader(p). */

@@ -88,6 +88,21 @@ class ThreadsTest {
   }
 
   @Test
+  void exitStateHoldsEachGenerationsValues() {
+    for (Profile p : List.of(Profiles.x86_64_2_6_32(), Profiles.i386_2_6_11(),
+        Profiles.x86_64_4_16(), Profiles.x86_64_6_19())) {
+      Machine m = Machine.create(p, 1);
+      m.boot();
+      m.spawn("sh");
+      int sh = m.kernel().pid(m.current());
+      m.syscall("exit", List.of(Machine.Arg.of(0)));
+      boolean v26 = p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+      assertThat(m.kernel().taskRead(m.findTaskByVpid(sh), "exit_state")).as(p.label())
+          .isEqualTo(v26 ? 16 : 0x20); // EXIT_ZOMBIE
+    }
+  }
+
+  @Test
   void cloneRefusesAThreadWithoutSharedSignalHandlers() {
     Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
     m.boot();

@@ -161,4 +161,25 @@ final class Clone {
     }
     return true;
   }
+
+  /** copy_process's first checks (fork.c@6.19:1993-2002, @4.16.13:1598-1607, @2.6.32.67:1000-1009). */
+  static boolean flagsValid(long f) {
+    return ((f & CLONE_THREAD) == 0 || (f & Threads.CLONE_SIGHAND) != 0)
+        && ((f & Threads.CLONE_SIGHAND) == 0 || (f & Kernel.CLONE_VM) != 0);
+  }
+
+  /**
+   * Parameter i of the running function: its spilled register copy, or, beyond the argument
+   * registers (4.16's copy_process takes eight, x86_64 passes six in registers), the caller's
+   * stack word above the return address and saved frame pointer.
+   */
+  static long stackParam(Exec x, String name, int i) {
+    int inRegs = x.routine().paramsOnStack() ? 0 : x.cpu().registers().argCount();
+    return i < inRegs ? x.local(name) : x.read(x.fp() + 2L * x.word() + (long) x.word() * (i - inRegs));
+  }
+
+  /** IS_ERR(): the top 4095 values of the address space. */
+  static boolean isErr(Exec x, long p) {
+    return x.signed(p) < 0 && x.signed(p) >= -4095;
+  }
 }

@@ -67,17 +67,6 @@ final class Fork {
         .retVoid().build());
   }
 
-  /** copy_process's first checks (fork.c@6.19:1993-2002, @4.16.13:1598-1607, @2.6.32.67:1000-1009). */
-  static boolean flagsValid(long f) {
-    return ((f & Clone.CLONE_THREAD) == 0 || (f & Threads.CLONE_SIGHAND) != 0)
-        && ((f & Threads.CLONE_SIGHAND) == 0 || (f & Kernel.CLONE_VM) != 0);
-  }
-
-  /** IS_ERR(): the top 4095 values of the address space. */
-  static boolean isErr(Exec x, long p) {
-    return x.signed(p) < 0 && x.signed(p) >= -4095;
-  }
-
   /** 4.16: _do_fork(clone_flags, stack_start, stack_size, parent_tidptr, child_tidptr, tls). */
   private static void buildDoFork(Kernel k) {
     k.add(k.c("_do_fork", SRC)
@@ -88,7 +77,7 @@ final class Fork {
             x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
                 x.local("child_tidptr"), 0, 0, x.local("tls"), NUMA_NO_NODE}, 2)
         .step("p = returned task", x -> x.setLocal("p", x.retval()))
-        .branchIf("created", "if (IS_ERR(p))", x -> !isErr(x, x.local("p")))
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
         .ret("  return PTR_ERR(p)", x -> x.local("p"))
         .label("created")
         .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
@@ -107,7 +96,7 @@ final class Fork {
     k.add(k.c("kernel_clone", SRC).params("args").locals("p", "nr")
         .callInto("p", "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
             x -> new long[] {0, 0, NUMA_NO_NODE, x.local("args")})
-        .branchIf("created", "if (IS_ERR(p))", x -> !isErr(x, x.local("p")))
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
         .ret("  return PTR_ERR(p)", x -> x.local("p"))
         .label("created")
         .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
@@ -153,7 +142,8 @@ final class Fork {
     b.locals("p")
         .branchIf("flags_ok", "if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND)) "
             + "|| ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM)): a thread shares the "
-            + "signal handlers, and those need the shared mm", x -> flagsValid(flags(k, x, clone)))
+            + "signal handlers, and those need the shared mm",
+            x -> Clone.flagsValid(flags(k, x, clone)))
         .ret("return ERR_PTR(-EINVAL)", x -> Clone.EINVAL)
         .label("flags_ok")
         .callInto("p", "p = dup_task_struct(current, node)", "dup_task_struct",
@@ -196,7 +186,7 @@ final class Fork {
       b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)"
           + (ct.equals("copy_thread_tls") ? "" : " [inline wrapper] -> " + ct + "(...)"), ct,
           x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
-              x.local("p"), x.local("tls")});
+              x.local("p"), Clone.stackParam(x, "tls", 6)});
     }
     k.add(b.ret("return p", x -> x.local("p")).build());
   }

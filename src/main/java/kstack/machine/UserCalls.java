@@ -3,6 +3,7 @@ package kstack.machine;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import kstack.profile.Feature;
 
 /**
  * How {@code syscall NAME(ARGS)} becomes the wrapper's arguments. Values are integers; where the real
@@ -22,7 +23,7 @@ final class UserCalls {
       Map.entry("getpid", "getpid()"), Map.entry("read", "read(fd, count)"),
       Map.entry("write", "write(fd, \"text\")"), Map.entry("pipe", "pipe()"),
       Map.entry("pipe2", "pipe2(flags)"), Map.entry("nanosleep", "nanosleep(ns)"),
-      Map.entry("clone", "clone(flags[, newsp])"), Map.entry("fork", "fork()"),
+      Map.entry("clone", "clone(flags[, newsp[, tls]])"), Map.entry("fork", "fork()"),
       Map.entry("execve", "execve(\"name\")"), Map.entry("exit", "exit(code)"),
       Map.entry("wait4", "wait4(pid[, options])"), Map.entry("sched_yield", "sched_yield()"),
       Map.entry("exit_group", "exit_group(code)"),
@@ -95,11 +96,15 @@ final class UserCalls {
         return new long[] {timespec(m, name, args.get(0)), 0};
       }
       case "clone" -> {
-        need(name, form, args, 1, 2);
-        long newsp = args.size() == 2 ? num(name, args.get(1)) : 0;
+        need(name, form, args, 1, 3);
+        long newsp = args.size() >= 2 ? num(name, args.get(1)) : 0;
         long flags = num(name, args.get(0));
         threadsModelled(m, name, flags);
-        return new long[] {flags, newsp, 0, 0, 0};
+        long[] v = {flags, newsp, 0, 0, 0};
+        // the arch's order: tls is 5th on x86_64, 4th with CLONE_BACKWARDS (i386, arm64)
+        v[java.util.Arrays.asList(m.arch().cloneParams()).indexOf("tls")] =
+            args.size() == 3 ? num(name, args.get(2)) : 0;
+        return v;
       }
       case "clone3" -> {
         need(name, form, args, 1, 4);
@@ -176,8 +181,16 @@ final class UserCalls {
     return DATA;
   }
 
-  /** CLONE_THREAD where the model has no thread groups: refused with the reason. */
+  /** CLONE_THREAD where the model has no thread groups, CLONE_SETTLS where it sets no TLS. */
   private static void threadsModelled(Machine m, String name, long flags) {
+    boolean i386 = m.arch().name().equals("i386");
+    if ((flags & 0x80000) != 0 && (i386 || m.profile().has(Feature.THREAD_INFO_AT_BASE))) {
+      throw new IllegalArgumentException(name + ": CLONE_SETTLS (0x80000) on " + m.arch().name()
+          + " " + m.profile().version() + ": " + (i386 ? "copy_thread would install a GDT TLS "
+          + "descriptor from a struct user_desc (do_set_thread_area), which the model does not"
+          : "copy_thread would set the fs base with do_arch_prctl(p, ARCH_SET_FS, "
+          + "childregs->r8), which the model does not"));
+    }
     String why = kstack.kernel.Threads.unsupported(m.kernel());
     if ((flags & 0x10000) != 0 && why != null) {
       throw new IllegalArgumentException(name + ": CLONE_THREAD (0x10000) on " + m.arch().name()

@@ -103,6 +103,27 @@ class ThreadsTest {
   }
 
   @Test
+  void cloneSettlsGivesTheThreadItsOwnTlsBase() {
+    for (Profile p : List.of(Profiles.x86_64_4_16(), Profiles.x86_64_6_19(),
+        Profiles.arm64_4_16(), Profiles.arm64_6_19())) {
+      Machine m = Machine.create(p, 1);
+      m.boot();
+      m.spawn("sh");
+      long stack = m.cpu(0).sp() - 0x8000 & -4096L;
+      m.syscall("clone", List.of(Machine.Arg.of(THREAD_FLAGS | 0x80000), Machine.Arg.of(stack),
+          Machine.Arg.of(0x7000_1000L)));
+      long t = m.findTaskByVpid(4);
+      String base = p.arch().equals("arm64") ? "thread.tp_value" : "thread.fsbase";
+      assertThat(m.kernel().taskRead(t, base)).as(p.label()).isEqualTo(0x7000_1000L);
+    }
+    Machine m = Machine.create(Profiles.i386_6_19(), 1);
+    m.boot();
+    m.spawn("sh");
+    assertThatThrownBy(() -> m.syscall("clone", List.of(Machine.Arg.of(THREAD_FLAGS | 0x80000))))
+        .hasMessageContaining("CLONE_SETTLS").hasMessageContaining("user_desc");
+  }
+
+  @Test
   void cloneRefusesAThreadWithoutSharedSignalHandlers() {
     Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
     m.boot();

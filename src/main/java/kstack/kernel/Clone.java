@@ -57,14 +57,19 @@ final class Clone {
           .ret("return pid", Exec::retval).build());
       }
     } else {
-      k.add(c.call("return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)",
-              "_do_fork", x -> new long[] {x.local("clone_flags"), x.local("newsp"), 0,
-                  x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")})
-          .ret("return pid", Exec::retval).build());
+      // fork.c@4.16.13:2151-2155,2188-2195: SYSC_clone and sys_fork are `return _do_fork(...)`,
+      // six register arguments: a sibling call on the ORC build
+      java.util.function.Function<Exec, long[]> ca = x -> new long[] {x.local("clone_flags"),
+          x.local("newsp"), 0, x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")};
+      String ct = "return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)";
+      k.add(SiblingCall.on(k) ? SiblingCall.ret(k, c, ct, "_do_fork", ca).build()
+          : c.call(ct, "_do_fork", ca).ret("return pid", Exec::retval).build());
       if (f != null) {
-        k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
-                x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
-            .ret("return pid", Exec::retval).build());
+        java.util.function.Function<Exec, long[]> fa = x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0,
+            0};
+        String ft = "return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)";
+        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, f, ft, "_do_fork", fa).build()
+            : f.call(ft, "_do_fork", fa).ret("return pid", Exec::retval).build());
       }
     }
   }

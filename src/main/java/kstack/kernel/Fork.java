@@ -83,12 +83,14 @@ final class Fork {
         .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr")).build());
-    k.add(k.c("kernel_thread", SRC).params("fn", "arg", "flags")
-        .call("_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
-            + "NULL, NULL, 0)", "_do_fork", x -> new long[] {
-                x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"),
-                x.local("arg"), 0, 0, 0})
-        .ret("return pid", Exec::retval).build());
+    RoutineBuilder kt = k.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
+    java.util.function.Function<Exec, long[]> ktArgs = x -> new long[] {
+        x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"), x.local("arg"),
+        0, 0, 0};
+    String ktText = "_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
+        + "NULL, NULL, 0)";
+    k.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
+        : kt.call(ktText, "_do_fork", ktArgs).ret("return pid", Exec::retval).build());
   }
 
   /** 5.10+/6.19: kernel_clone(struct kernel_clone_args *args), fork.c@6.19:2610. */

@@ -19,7 +19,10 @@ import kstack.profile.Feature;
  * kernel_clone(&args) or get_timespec64(&t, ...)), nor when the callee needs stack arguments.
  * Separately, static helpers with one caller are inlined (-finline-functions-called-once).
  *
- * <p>Where it applies in the model: x64_sys_call's dispatch (every case but exit and exit_group),
+ * <p>Where it applies in the model, on x86_64 4.16 and 6.x: 4.16's SyS_clone, sys_fork and
+ * kernel_thread → _do_fork, __vfs_read/write → new_sync_read/write, SyS_pipe → SyS_pipe2
+ * (fork.c@4.16.13:2144-2155,2188-2195; fs/read_write.c@4.16.13:407-416); 6.x's
+ * x64_sys_call dispatch (every case but exit and exit_group),
  * __x64_sys_read/write → ksys_read/write, __x64_sys_pipe/pipe2 → do_pipe2, __x64_sys_clone →
  * __do_sys_clone, __x64_sys_clone3 → __do_sys_clone3, common_nsleep → hrtimer_nanosleep,
  * wake_up_process → try_to_wake_up; do_execve is inlined into the execve system call on every

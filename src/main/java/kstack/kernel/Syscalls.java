@@ -126,10 +126,13 @@ final class Syscalls {
         continue;
       }
       if (!v6 && !v26(k)) {
-        k.add(k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos")
-            .call("no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)", "new_sync_" + dir,
-                x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
-            .ret("return ret", Exec::retval).build());
+        RoutineBuilder vfs = k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
+        String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
+        java.util.function.Function<Exec, long[]> a =
+            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
+        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
+                .substring(text.indexOf("new_sync")), "new_sync_" + dir, a).build()
+            : vfs.call(text, "new_sync_" + dir, a).ret("return ret", Exec::retval).build());
       }
       String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
       String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
@@ -318,10 +321,9 @@ final class Syscalls {
       k.add(SiblingCall.ret(k, entry(k, "pipe", src, "fildes"), "return do_pipe2(fildes, 0)",
           "do_pipe2", x -> new long[] {x.local("fildes"), 0}).build());
     } else {
-      k.add(entry(k, "pipe", src, "fildes")
-          .call("return sys_pipe2(fildes, 0)", k.arch.syscallSymbol(k.profile, "pipe2", 2),
-              x -> new long[] {x.local("fildes"), 0})
-          .ret("return ret", Exec::retval).build());
+      k.add(SiblingCall.ret(k, entry(k, "pipe", src, "fildes"), "return sys_pipe2(fildes, 0)",
+          k.arch.syscallSymbol(k.profile, "pipe2", 2), x -> new long[] {x.local("fildes"), 0})
+          .build());
     }
     RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
         : entry(k, "pipe2", src, "fildes", "flags");

@@ -374,7 +374,8 @@ public enum Feature {
   /** Process creation enters through {@code kernel_clone(struct kernel_clone_args *)}. */
   KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610",
       "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write,"
-      + "do_execve,clone3,common_nsleep_timens,copy_clone_args_from_user;struct:kthread_create_info"),
+      + "do_execve,clone3,common_nsleep_timens,copy_clone_args_from_user,__do_sys_clone,"
+      + "__do_sys_clone3;struct:kthread_create_info"),
   /** rest_init starts pid 1 with user_mode_thread(kernel_init). */
   INIT_USER_MODE_THREAD("init/main.c@6.19:711-757",
       "sym:user_mode_thread"),
@@ -456,7 +457,8 @@ public enum Feature {
    * caller has a local whose address escaped (f could still reach it). i386 (UNWINDER_FRAME_POINTER
    * by default) and arm64 (selects FRAME_POINTER, arch/arm64/Kconfig@6.19:145) keep every frame.
    */
-  SIBLING_CALLS("arch/x86/Kconfig.debug@6.19:225-227; Makefile@6.19:923-937; "
+  SIBLING_CALLS("arch/x86/Kconfig.debug@6.19:225-227, @4.16.13:354; Makefile@6.19:923-937, "
+      + "@4.16.13:757; "
       + "arch/x86/entry/syscall_64.c@6.19:12-13,31-38", "sym:__do_sys_clone,__do_sys_clone3");
 
   private final String citation;

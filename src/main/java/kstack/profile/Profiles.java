@@ -17,7 +17,7 @@ public final class Profiles {
   public static Profile x86_64_4_16() {
     return new Profile("x86_64", "4.16", "4.16.13", EnumSet.of(
         THREAD_INFO_IN_TASK, INIT_TASK_SYMBOLS, BOOT_RSP_FROM_INITIAL_STACK,
-        TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK),
+        TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false));
   }
 

@@ -51,6 +51,13 @@ class SiblingCallTest {
   }
 
   @Test
+  void theCloneChainOnX8664FourSixteenEndsInDoForkUnderDoSyscall64() {
+    assertThat(chainAt(Profiles.x86_64_4_16(), "copy_process", "clone",
+        List.of(Machine.Arg.of(17)))).containsExactly("copy_process", "_do_fork",
+            "do_syscall_64", "entry_SYSCALL_64_after_hwframe");
+  }
+
+  @Test
   void theJumpedFunctionStaysVisibleInItsSteps() {
     Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
     String text = m.routineAt(m.symbols().get("x64_sys_call").address()).insns().stream()

@@ -535,6 +535,16 @@ public final class Kernel {
     return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
   }
 
+  /**
+   * Whether the task's end-of-stack magic is still to be written rather than overwritten: init_task's
+   * word is 0 until start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
+   * @6.19:1010), and boot has not finished while pid 1 does not exist.
+   */
+  public boolean stackEndMagicNotYetWritten(long task) {
+    return hasStackEndMagic() && task == symbol("init_task") && findTask(1) == 0
+        && readPtr(endOfStack(task)) == 0;
+  }
+
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);

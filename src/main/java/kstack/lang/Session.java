@@ -58,7 +58,23 @@ public final class Session {
       throw call.errorAtWord(e.getMessage());
     } catch (RuntimeException e) {
       throw call.errorAtWord("internal error: " + e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      throw call.errorAtWord(exhausted(e));
     }
+  }
+
+  /** What ran out (or broke) inside the JVM, and what to do about it; one line. */
+  public static String exhausted(Throwable ex) {
+    if (ex instanceof OutOfMemoryError) {
+      return "out of memory (the Java heap, at most " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB): run fewer or smaller commands, or give Java more heap "
+          + "(JAVA_TOOL_OPTIONS=-Xmx4g)";
+    }
+    if (ex instanceof StackOverflowError) {
+      return "out of Java stack (the simulator's own, not the simulated kernel's): the command"
+          + " nests too deeply; give Java a larger thread stack (JAVA_TOOL_OPTIONS=-Xss64m)";
+    }
+    return "internal error: " + ScriptError.oneLine(String.valueOf(ex));
   }
 
   /** A command being executed: its word, argument text and where that text starts. */

@@ -551,6 +551,10 @@ public final class Machine implements ExecHost {
         throw new IllegalArgumentException("no user function " + function
             + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
       }
+      if (args.length != r.arity()) {
+        throw new IllegalArgumentException(function + " takes " + r.arity() + " argument"
+            + (r.arity() == 1 ? "" : "s") + ", not " + args.length);
+      }
       int n = r.paramsOnStack() ? 0 : arch.registers().argCount();
       for (int i = args.length - 1; i >= n; i--) {
         push(c, args[i]);

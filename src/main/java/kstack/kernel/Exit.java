@@ -47,7 +47,8 @@ final class Exit {
     if (o1) {
       b.step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
     }
-    b.step("exit_notify(): children go to init; a group leader becomes EXIT_ZOMBIE and, once "
+    b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
+            + "init; a group leader becomes EXIT_ZOMBIE and, once "
             + "thread_group_empty(), do_notify_parent() -> __wake_up_parent() wakes a parent in "
             + "wait4; a sub-thread (exit_signal -1) is autoreaped: exit_state = EXIT_DEAD, "
             + "release_task(tsk) unhashes it now", x -> notify(k, x));
@@ -120,7 +121,10 @@ final class Exit {
   private static void notify(Kernel k, Exec x) {
     long t = k.current(x);
     k.taskWrite(t, "exit_state", Threads.exitZombie(k));
-    long init = k.findTask(1);
+    long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
+    if (init == 0) {
+      init = k.findTask(1);
+    }
     int children = k.off("task_struct", "children");
     int sibling = k.off("task_struct", "sibling");
     long head = t + children;

@@ -141,6 +141,24 @@ public final class Threads {
     return n[0];
   }
 
+  /**
+   * find_alive_thread(father): the first thread of father's group not PF_EXITING, the new parent
+   * of father's children (exit.c@6.19:586-596,635-642; @4.16.13 and @2.6.32.67 find_new_reaper
+   * likewise); 0 if none.
+   */
+  static long aliveThread(Kernel k, long father) {
+    long[] found = {0};
+    long leader = k.taskRead(father, "group_leader");
+    LongConsumer pick = t -> {
+      if (found[0] == 0 && t != father && (k.taskRead(t, "flags") & Kernel.PF_EXITING) == 0) {
+        found[0] = t;
+      }
+    };
+    pick.accept(leader);
+    forEachOther(k, leader, pick);
+    return found[0];
+  }
+
   /** thread_group_empty(p): no other thread in p's group. */
   static boolean groupEmpty(Kernel k, long p) {
     String m = member(k);

@@ -124,6 +124,17 @@ class ThreadsTest {
   }
 
   @Test
+  void theChildrenOfAnExitingThreadGoToALiveThreadOfItsGroup() {
+    Machine m = threadRunning(Profiles.x86_64_6_19(), new long[1]);
+    long thread = m.current();
+    m.syscall("fork", List.of()); // the thread forks pid 5
+    long child = m.findTaskByVpid(5);
+    assertThat(m.kernel().realParent(child)).isEqualTo(thread);
+    m.syscall("exit", List.of(Machine.Arg.of(0)));
+    assertThat(m.kernel().realParent(child)).isEqualTo(m.findTaskByVpid(3));
+  }
+
+  @Test
   void cloneRefusesAThreadWithoutSharedSignalHandlers() {
     Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
     m.boot();

@@ -268,16 +268,19 @@ final class Commands {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
-    text.add(String.format("%5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "PPID", "CPU",
-        "ST", "TASK", "STACK", "COMM"));
+    // as ps -eLf: PID is the thread group (tgid), LWP the task's own pid
+    text.add(String.format("%5s %5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "LWP", "PPID",
+        "CPU", "ST", "TASK", "STACK", "COMM"));
     List<TaskInfo> tasks = new ArrayList<>();
     String broken = m.psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
       boolean running = m.cpuRunning(t.task()) >= 0;
-      text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),
-          t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
+      text.add(String.format("%s%4d %5d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat()
+              + "  %s", running ? ">" : " ", t.tgid(), t.pid(), t.ppid(), t.cpu(), t.state(),
+          t.task(), t.stack(), t.comm()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
+      o.put("tgid", t.tgid());
       o.put("comm", t.comm());
       o.put("state", t.state());
       o.put("cpu", t.cpu());

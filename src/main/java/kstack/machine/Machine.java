@@ -501,7 +501,7 @@ public final class Machine implements ExecHost {
       if (name.equals("pipe")) {
         return userCall("pipe2", new long[] {values[0], 0}, true, viaVdso);
       }
-      throw new IllegalArgumentException(arch.name() + " has no system call " + name);
+      throw new IllegalArgumentException(UserCalls.missing(this, name));
     }
     return userCall(name, values, true, viaVdso);
   }
@@ -598,6 +598,14 @@ public final class Machine implements ExecHost {
       }
       if (kernel.isZombie(task)) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";
+      }
+      if (kstack.kernel.Threads.autoreaped(kernel, task)) {
+        return what + ": pid " + pid + " exited; a thread (exit_signal -1) is reaped at once "
+            + "(exit_notify -> release_task): no zombie, and finish_task_switch released its stack";
+      }
+      if (kstack.kernel.Threads.reaped(kernel, task)) {
+        return what + ": pid " + pid + " exited, and its parent, already waiting in wait4, has "
+            + "reaped it (release_task)";
       }
       return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
     }));

@@ -38,10 +38,12 @@ public final class X86_64 implements Arch {
   private final Types types = new Types(8);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
   private final boolean v26;
+  private final boolean clone3;
   private final int timerVector;
 
   public X86_64(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    this.clone3 = p.has(Feature.KERNEL_CLONE);
     this.timerVector = X86Irq.localTimerVector(p);
   }
 
@@ -124,7 +126,10 @@ public final class X86_64 implements Arch {
     return c;
   }
 
-  /** arch/x86/entry/syscalls/syscall_64.tbl (same numbers in 4.16 and 6.19). */
+  /**
+   * arch/x86/entry/syscalls/syscall_64.tbl (same numbers in 4.16 and 6.19;
+   * include/asm/unistd_64.h@2.6.32.67 too); clone3 from 5.3.
+   */
   @Override
   public Map<String, Integer> syscallNumbers() {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -140,7 +145,12 @@ public final class X86_64 implements Arch {
     m.put("exit", 60);
     m.put("wait4", 61);
     m.put("pipe2", 293);
+    m.put("clock_nanosleep", 230);
+    m.put("exit_group", 231);
     m.put("finit_module", 313);
+    if (clone3) {
+      m.put("clone3", 435); // 5.3+
+    }
     return m;
   }
 

@@ -232,14 +232,19 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
     Result r;
-    try {
+    if (overwritten == null) {
       int tpid = m.kernel().pid(task);
       text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
       r = Result.of(cmd, text).with("pid", tpid);
-    } catch (kstack.mem.MemoryFault f) {
+    } else if (overwritten.contains("unreadable")) {
       text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
           + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
+      r = Result.of(cmd, text);
+    } else {
+      text.add(0, String.format("Backtrace of %s: its %s (by a stack overflow?)", pid == null
+          ? "the current task of cpu " + m.selectedCpu() : "pid " + pid, overwritten));
       r = Result.of(cmd, text);
     }
     r = r.with("frames", json);
@@ -262,6 +267,13 @@ final class Commands {
         continue;
       }
       var k = m.kernel();
+      String overwritten = k.overwritten(t.task());
+      if (overwritten != null) {
+        text.add(String.format("PID %d (%s): possible stack overflow: its %s", t.pid(), t.comm(),
+            overwritten));
+        bad++;
+        continue;
+      }
       if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
         bad += checkTaskUnion(k, t, text, json);
         continue;
@@ -303,7 +315,15 @@ final class Commands {
     if (broken != null) {
       text.add(broken + "; the tasks after it are not checked.");
     }
-    text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
+    String cur = m.kernel().overwritten(m.current());
+    if (cur != null) {
+      bad++;
+      text.add("The current task of cpu " + m.selectedCpu() + ": its " + cur
+          + " (a stack overflow ran off the bottom of a stack and over it?)");
+    }
+    text.add(bad == 0 && broken == null ? "No stack overflow found."
+        : bad == 0 ? "No overflowed stack among the tasks checked; the broken task list suggests "
+            + "an overflow that overwrote a task_struct." : bad + " stack(s) overflowed.");
     Result r = Result.of(cmd, text).with("stacks", json);
     return broken == null ? r : r.with("task_list_corrupt", broken);
   }
@@ -363,6 +383,12 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
+    if (overwritten != null) {
+      throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
+          + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
+          + "found; 'x' still reads memory by address");
+    }
     List<StackWord> words = m.stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();

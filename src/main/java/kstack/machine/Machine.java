@@ -417,7 +417,9 @@ public final class Machine implements ExecHost {
     int before = kernel.lastPid();
     markEvents();
     kernel.setNextChildCpu(cpu);
-    kernel.requestInit("exec " + name, cpu);
+    if (!requestInit("exec " + name, cpu)) {
+      return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
+    }
     keepMark = true;
     final int[] pid = {0};
     return start(new Goal("spawn " + name, () -> {
@@ -430,6 +432,21 @@ public final class Machine implements ExecHost {
     }, () -> "spawned pid " + pid[0] + " (" + name + ") on cpu " + cpu));
   }
 
+  /**
+   * Writes a request to init's control pipe, which wakes init. Where an overflow overwrote init's
+   * task_struct or the pipe's wait queue, the wake-up faults: the kernel oopses there. Returns
+   * false then.
+   */
+  private boolean requestInit(String line, int cpu) {
+    try {
+      kernel.requestInit(line, cpu);
+      return true;
+    } catch (MemoryFault f) {
+      Oops.wakeFault(kernel, cpu, f);
+      return false;
+    }
+  }
+
   /** Kernel code creates a kthread named NAME (via the demo module) and wakes it. */
   public Outcome kthread(String name) {
     requireBooted();
@@ -437,7 +454,9 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("kthread: a name is 1-15 letters, digits, '_', '.', '-'");
     }
     markEvents();
-    kernel.requestInit("kthread " + name, selected);
+    if (!requestInit("kthread " + name, selected)) {
+      return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
+    }
     keepMark = true;
     long fn = symbol("kstack_demo_thread");
     final long[] task = {0};
@@ -531,7 +550,16 @@ public final class Machine implements ExecHost {
     return userCall(function, v, false, false);
   }
 
+  /** After a panic every CPU is halted: nothing more runs, whatever the command. */
+  private void refuseIfPanicked() {
+    if (kernel.panicked() != null) {
+      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
+          + "): the machine is halted");
+    }
+  }
+
   private void requireWaiting() {
+    refuseIfPanicked();
     int cpu = selected;
     long task = kernel.current(cpu);
     if (pending != null) {
@@ -631,10 +659,7 @@ public final class Machine implements ExecHost {
   }
 
   private void requireBooted() {
-    if (kernel.panicked() != null) {
-      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
-          + "): the machine is halted");
-    }
+    refuseIfPanicked();
     if (kernel.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }
@@ -671,11 +696,12 @@ public final class Machine implements ExecHost {
   /** Executes n steps on the selected CPU only. */
   public Outcome stepi(int n) {
     markEvents();
+    refuseIfPanicked();
     for (int i = 0; i < n; i++) {
-      try {
-        stepCpu(selected);
-      } catch (MemoryFault f) {
-        throw fault(selected, f);
+      step(selected);
+      if (kernel.panicked() != null) {
+        return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + selected
+            + " halted; the machine stops here)", eventsSinceMark());
       }
     }
     resumeFrom[selected] = cpus[selected].pc();
@@ -745,8 +771,7 @@ public final class Machine implements ExecHost {
   private Outcome start(Goal g, boolean stopAtGoal) {
     if (kernel.panicked() != null) {
       keepMark = false;
-      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
-          + "): the machine is halted");
+      refuseIfPanicked();
     }
     if (!keepMark) {
       markEvents();
@@ -754,7 +779,16 @@ public final class Machine implements ExecHost {
     keepMark = false;
     pending = g;
     goalStart.putIfAbsent(g, timeline.steps());
-    boolean reached = g.reached().getAsBoolean();
+    try {
+      return runToward(g, stopAtGoal);
+    } catch (RuntimeException e) {
+      pending = null; // the command ends here: no later command may report it as stopped
+      throw e;
+    }
+  }
+
+  private Outcome runToward(Goal g, boolean stopAtGoal) {
+    boolean reached = reached(g);
     long steps = 0;
     while (true) {
       if (reached && (stopAtGoal || allSettled())) {
@@ -785,20 +819,13 @@ public final class Machine implements ExecHost {
               + " on cpu " + c + " (" + whoIsCurrent(c, true) + ")", eventsSinceMark());
         }
         resumeFrom[c] = 0;
-        try {
-          stepCpu(c);
-        } catch (MemoryFault f) {
-          if (!arch.takeFault(kernel, c, f)) {
-            pending = null;
-            throw fault(c, f);
-          }
-        }
+        step(c);
         if (kernel.panicked() != null) {
           pending = null;
           return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
               + " halted; the machine stops here)", eventsSinceMark());
         }
-        if (!reached && g.reached().getAsBoolean()) {
+        if (!reached && reached(g)) {
           reached = true;
           if (stopAtGoal) {
             break;
@@ -813,9 +840,41 @@ public final class Machine implements ExecHost {
     }
   }
 
-  private IllegalStateException fault(int cpu, MemoryFault f) {
-    return new IllegalStateException("cpu " + cpu + " faulted at " + describe(cpus[cpu].pc()) + ": "
-        + f.getMessage() + " (the simulated kernel would oops here)");
+  /**
+   * Whether a goal is reached. Its test reads kernel memory (current, the task's state); where an
+   * overflow has overwritten what it reads, the goal is not reached yet and the machine runs on
+   * until the kernel itself trips over the same words.
+   */
+  private static boolean reached(Goal g) {
+    try {
+      return g.reached().getAsBoolean();
+    } catch (MemoryFault f) {
+      return false;
+    }
+  }
+
+  /**
+   * One step of CPU c. A kernel-mode fault, or a kernel step that leaves the CPU where no code is,
+   * is what the kernel would oops on ({@link Oops}); a user-mode fault is reported.
+   */
+  private void step(int c) {
+    long from = cpus[c].pc();
+    if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+      Oops.userFault(kernel, arch, c, new MemoryFault(from, false, null));
+      return;
+    }
+    try {
+      stepCpu(c);
+    } catch (MemoryFault f) {
+      if (!Oops.fault(kernel, arch, c, f)) {
+        Oops.userFault(kernel, arch, c, f);
+      }
+      return;
+    }
+    long to = cpus[c].pc();
+    if (code.at(to) == null && !arch.inUserMode(kernel, c)) {
+      Oops.badJump(kernel, arch, c, describe(from), to);
+    }
   }
 
   private void stepCpu(int c) {
@@ -972,6 +1031,7 @@ public final class Machine implements ExecHost {
 
   /** Delivers a non-maskable event now and runs until the interrupted code resumes. */
   private Outcome immediate(int vector, String name, String what) {
+    refuseIfPanicked();
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {
@@ -999,6 +1059,7 @@ public final class Machine implements ExecHost {
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
   public Outcome tick() {
+    refuseIfPanicked();
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
     int cpu = selected;
@@ -1017,6 +1078,7 @@ public final class Machine implements ExecHost {
    */
   private Outcome interruptGoal(int vector, String name, String what,
       BooleanSupplier deliverable, String whyHeld) {
+    refuseIfPanicked();
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {

@@ -61,8 +61,18 @@ final class OverflowSweep {
    * line each, empty when every command behaved).
    */
   static List<String> sweep(Profile p, int depth, List<String> later) {
+    return sweep(p, 1, depth, later);
+  }
+
+  /** The same on ncpu CPUs (a profile that runs one CPU only is swept on one). */
+  static List<String> sweep(Profile p, int ncpu, int depth, List<String> later) {
     List<String> problems = new ArrayList<>();
-    Machine m = Machine.create(p, 1);
+    Machine m;
+    try {
+      m = Machine.create(p, ncpu);
+    } catch (IllegalArgumentException oneCpuOnly) {
+      m = Machine.create(p, 1);
+    }
     Session s = new Session(m);
     List<String> cmds = new ArrayList<>(List.of("boot", "spawn sh", "recurse " + depth));
     cmds.addAll(later);
@@ -116,9 +126,13 @@ final class OverflowSweep {
     return List.of(frames - 2, frames + 1, 2 * frames - 1, 1000);
   }
 
-  /** The wide sweep (not in the suite): every variant, depths 1..1200 in steps, and 25..70. */
+  /**
+   * The wide sweep (not in the suite): every variant, depths 1..1200 in steps, and 25..70.
+   * Arguments: the step (default 7) and the number of CPUs (default 1).
+   */
   public static void main(String[] args) {
     int step = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    int ncpu = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int total = 0;
     for (Profile p : variants()) {
       java.util.TreeSet<Integer> depths = new java.util.TreeSet<>();
@@ -129,7 +143,7 @@ final class OverflowSweep {
         depths.add(d);
       }
       for (int d : depths) {
-        List<String> pr = sweep(p, d, LATER);
+        List<String> pr = sweep(p, ncpu, d, LATER);
         total += pr.size();
         pr.forEach(System.out::println);
       }

@@ -898,7 +898,14 @@ public final class Machine implements ExecHost {
     if (pc == 0 || pc == userWaitPc) {
       return false;
     }
-    return !(pc == idleHaltPc && !kernel.needResched(kernel.current(c)));
+    if (pc != idleHaltPc) {
+      return true;
+    }
+    try {
+      return kernel.needResched(kernel.current(c));
+    } catch (MemoryFault overwritten) {
+      return false; // hlt reads nothing: the CPU sleeps on until an interrupt makes it look
+    }
   }
 
   private boolean allSettled() {

@@ -40,6 +40,28 @@ class OverflowSweepTest {
     assertThat(OverflowSweep.sweep(p, depth, OverflowSweep.LATER)).isEmpty();
   }
 
+  static List<Object[]> twoCpuCases() {
+    List<Object[]> out = new ArrayList<>();
+    for (Profile p : Profiles.all()) {
+      List<Integer> depths = OverflowSweep.boundaryDepths(p);
+      for (int d : depths.subList(2, depths.size())) {
+        out.add(new Object[] {p, d});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * With a second CPU halted in its idle loop, an overflow that overwrites that CPU's idle task
+   * leaves it asleep (hlt reads nothing) instead of failing the machine's own scheduling check.
+   */
+  @ParameterizedTest(name = "{0} recurse {1}")
+  @MethodSource("twoCpuCases")
+  void onTwoCpusEveryLaterCommandEndsInAResultOrOneMessageAboutWhatTheKernelDid(Profile p,
+      int depth) {
+    assertThat(OverflowSweep.sweep(p, 2, depth, OverflowSweep.LATER)).isEmpty();
+  }
+
   private static List<String> run(Machine m, String command) {
     return new Session(m).execute(Source.commandLine(1, command)).text();
   }

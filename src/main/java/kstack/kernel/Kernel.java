@@ -77,6 +77,8 @@ public final class Kernel {
   /** The syscall table: number to the symbol do_syscall_64 reaches (sys_call_table / x64_sys_call). */
   public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
   final JMap<Long, Memory> userSpaces;
+  /** The mm each page-table root (the value CR3/TTBR0 holds for it) belongs to. */
+  private final JMap<Long, Long> mmByRoot;
   final JList<Timer> timers;
   final JCell<Long> clockNs;
   final JCell<Long> directMapNext;
@@ -136,6 +138,7 @@ public final class Kernel {
     this.nextChildCpu = new JCell<>(timeline, -1);
     this.panic = new JCell<>(timeline, null);
     this.userSpaces = new JMap<>(timeline);
+    this.mmByRoot = new JMap<>(timeline);
     this.timers = new JList<>(timeline);
     this.clockNs = new JCell<>(timeline, 0L);
     this.directMapNext = new JCell<>(timeline, consts.get("PAGE_OFFSET") + 0x10000000L);
@@ -551,6 +554,16 @@ public final class Kernel {
     return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
   }
 
+  /**
+   * Whether the task's end-of-stack magic is still to be written rather than overwritten: init_task's
+   * word is 0 until start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
+   * @6.19:1010), and boot has not finished while pid 1 does not exist.
+   */
+  public boolean stackEndMagicNotYetWritten(long task) {
+    return hasStackEndMagic() && task == symbol("init_task") && findTask(1) == 0
+        && readPtr(endOfStack(task)) == 0;
+  }
+
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);
@@ -902,11 +915,23 @@ public final class Kernel {
     Memory m = new Memory(nextSpaceId++, label);
     host.attachSpace(m);
     userSpaces.put(mm, m);
+    mmByRoot.put(PageTableRoot.of(this, mm), mm);
     return m;
   }
 
   public Memory userSpace(long mm) {
     return mm == 0 ? null : userSpaces.get(mm);
+  }
+
+  /** The mm whose page-table root a CR3/TTBR0 value names, or 0. */
+  public long mmOfRoot(long root) {
+    Long mm = mmByRoot.get(root);
+    return mm == null ? 0 : mm;
+  }
+
+  /** The user address space the MMU register's value selects (none for init_mm). */
+  public Memory userSpaceOfRoot(long root) {
+    return userSpace(mmOfRoot(root));
   }
 
   // ---- time ---------------------------------------------------------------------------------
@@ -1097,7 +1122,8 @@ public final class Kernel {
     taskWrite(it, "on_cpu", 1);
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     if (!profile.has(Feature.KTHREAD_HELPER_WQ)) {
@@ -1135,7 +1161,8 @@ public final class Kernel {
     listInit(it + offPath("task_struct", "wait_chldexit.task_list"));
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     listInit(symbol("runqueue_head"));

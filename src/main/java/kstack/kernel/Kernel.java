@@ -426,6 +426,29 @@ public final class Kernel {
     return profile.has(Feature.TASK_UNION) ? task : taskRead(task, "stack");
   }
 
+  /**
+   * Why a task_struct no longer describes its task, or null while it does: the pid hash does not
+   * find it under its own pid, or its stack pointer is not a THREAD_SIZE-aligned stack. A stack
+   * overflow that runs off the bottom of a page-allocator stack writes over whatever lies below,
+   * in this model the task_struct allocated just before it.
+   */
+  public String overwritten(long task) {
+    try {
+      int pid = pid(task);
+      long stack = stack(task);
+      if (pid != 0 && findTask(pid) != task) { // the idle tasks (pid 0) are not hashed
+        return String.format("task_struct 0x%x is overwritten (its pid field reads %d)", task, pid);
+      }
+      if ((stack & (threadSize - 1)) != 0 || mem.regionAt(stack) == null) {
+        return String.format("task_struct 0x%x is overwritten (its stack field reads 0x%x)", task,
+            stack);
+      }
+      return null;
+    } catch (kstack.mem.MemoryFault f) {
+      return String.format("task_struct 0x%x is unreadable (%s)", task, f.getMessage());
+    }
+  }
+
   public int taskCpu(long task) {
     if (profile.has(Feature.TASK_UNION)) {
       return (int) taskRead(task, "processor");

@@ -250,14 +250,19 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
     Result r;
-    try {
+    if (overwritten == null) {
       int tpid = m.kernel().pid(task);
       text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
       r = Result.of(cmd, text).with("pid", tpid);
-    } catch (kstack.mem.MemoryFault f) {
+    } else if (overwritten.contains("unreadable")) {
       text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
           + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
+      r = Result.of(cmd, text);
+    } else {
+      text.add(0, String.format("Backtrace of %s: its %s (by a stack overflow?)", pid == null
+          ? "the current task of cpu " + m.selectedCpu() : "pid " + pid, overwritten));
       r = Result.of(cmd, text);
     }
     r = r.with("frames", json);
@@ -299,6 +304,12 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
+    if (overwritten != null) {
+      throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
+          + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
+          + "found; 'x' still reads memory by address");
+    }
     List<StackWord> words = m.stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();

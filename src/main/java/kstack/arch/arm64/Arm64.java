@@ -359,22 +359,10 @@ public final class Arm64 implements Arch {
     return 27; // the virtual timer's PPI (arch_timer_handler_virt)
   }
 
-  /**
-   * A kernel-mode store below the stack base is a data abort at EL1; the vector's SP test
-   * (kernel_ventry: bit THREAD_SHIFT of the new SP) sends it to the overflow stack.
-   */
+  /** A kernel-mode data abort: the overflow stack, or an oops (Arm64Faults). */
   @Override
   public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
-    Cpu c = k.cpu(cpu);
-    if (inUserMode(k, cpu)) {
-      return false;
-    }
-    c.set("far_el1", f.address());
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "data abort", String.format(
-        "%s at %s: %s", f.isWrite() ? "write" : "read", k.symbols.describe(c.get("pc")),
-        f.getMessage())));
-    takeException(c, c.get("pc"), 0x400, 0x25L << 26);
-    return true;
+    return Arm64Faults.takeFault(this, k, cpu, f);
   }
 
   /** Synchronous exceptions on arm64 come from instructions (svc, aborts); none is injectable here. */

@@ -555,7 +555,11 @@ public final class I386 implements Arch {
     frame.add(c.get("eip"));
     for (long v : frame) {
       sp -= 4;
-      out.write(sp, v);
+      try {
+        out.write(sp, v);
+      } catch (kstack.mem.MemoryFault f) {
+        throw f.duringDelivery(); // TSS.sp0 names no stack: the CPU cannot push the frame
+      }
     }
     if (vector == I386Irq.NMI_VECTOR) {
       c.set("nmi_blocked", 1);

@@ -417,7 +417,11 @@ public final class X86_64 implements Arch {
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {
       rsp -= 8;
-      mem.write64(rsp, v);
+      try {
+        mem.write64(rsp, v);
+      } catch (kstack.mem.MemoryFault f) {
+        throw f.duringDelivery(); // TSS.sp0 (2.6.32: from thread.sp0) names no stack
+      }
     }
     if (vector == X86Exceptions.NMI_VECTOR) {
       c.set("nmi_blocked", 1); // [ARCH] SDM 6.7.1: further NMIs wait for the next IRET
@@ -437,45 +441,10 @@ public final class X86_64 implements Arch {
     return named != null ? named : X86Irq.handler(k, vector);
   }
 
-  /**
-   * A kernel-mode write that faults on the page just below the current stack cannot be handled on
-   * that stack: delivering the #PF pushes onto the same unmapped page, so the CPU raises #DF, which
-   * has its own IST stack ([ARCH] SDM 6.15, "Interrupt 8"; traps.c handles the rest).
-   */
+  /** A kernel-mode fault: a double fault on the guard page, or an oops (X86Faults). */
   @Override
   public boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f) {
-    var c = k.cpu(cpu);
-    if ((c.get("cs") & 3) == 3) {
-      return false;
-    }
-    if (!f.isWrite()) {
-      c.set("cr2", f.address());
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", f.address(),
-          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
-      k.panic("Kernel panic - not syncing: Fatal exception");
-      return true;
-    }
-    long stack = k.stack(k.current(cpu));
-    long addr = f.address();
-    if (stack == 0 || Long.compareUnsigned(addr, stack) >= 0 || stack - addr > 4096) {
-      // Any other kernel-mode fault: the #PF handler finds no fixup and oopses. The handler chain
-      // (exc_page_fault -> page_fault_oops) is summarized in one step here.
-      c.set("cr2", addr);
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", addr,
-          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
-          "Kernel panic - not syncing: Fatal exception"));
-      k.panic("Kernel panic - not syncing: Fatal exception");
-      return true;
-    }
-    c.set("cr2", addr);
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page fault", String.format(
-        "a write to 0x%x, below the stack at 0x%x, faults; the #PF frame cannot be pushed there "
-            + "either: double fault", addr, stack)));
-    deliverInterrupt(k, cpu, X86Exceptions.DF_VECTOR);
-    return true;
+    return X86Faults.takeFault(this, k, cpu, f);
   }
 
   /**

@@ -25,12 +25,17 @@ final class Stepping {
       return "cpu " + c + " is not running (it has not been brought up: 'boot' first)";
     }
     if (pc == m.userWaitPc()) {
-      long t = m.kernel().current(c);
-      return "pid " + m.kernel().pid(t) + " (" + m.kernel().comm(t)
-          + "), current on cpu " + c + ", waits for a command at " + m.describe(pc)
+      String who;
+      try {
+        long t = m.kernel().current(c);
+        who = "pid " + m.kernel().pid(t) + " (" + m.kernel().comm(t) + ")";
+      } catch (kstack.mem.MemoryFault overwritten) {
+        who = "the process"; // an overflow overwrote what names it
+      }
+      return who + ", current on cpu " + c + ", waits for a command at " + m.describe(pc)
           + ": it executes nothing until a command gives it work (syscall, call, recurse)";
     }
-    if (pc == m.idleHaltPc() && !m.kernel().needResched(m.kernel().current(c))) {
+    if (pc == m.idleHaltPc() && !m.active(c)) {
       return "cpu " + c + " is idle, halted at " + m.describe(pc) + " with nothing to schedule: "
           + "it executes nothing until an interrupt or a command gives it work (tick, irq, "
           + "continue lets time pass to the next timer)";

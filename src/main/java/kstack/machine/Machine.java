@@ -199,8 +199,11 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpaceOfRoot(cr3) != null)) {
-      s = new AddressSpace(kmem, kernel.userSpaceOfRoot(cr3), arch.userTop());
+    Memory user = kernel.userSpaceOfRoot(cr3);
+    // the same root can name another store after a reverse step and a replayed exec: compare the
+    // store itself, or the replay would write into the undone exec's memory
+    if (s == null || spaceCr3[c] != cr3 || s.user() != user) {
+      s = new AddressSpace(kmem, user, arch.userTop());
       spaceCache[c] = s;
       spaceCr3[c] = cr3;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -32,25 +33,31 @@ final class Arm64Unwind {
   }
 
   private String kindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.kindOf(ranges(task, cpu, running), a);
+  }
+
+  /**
+   * The task's stack and, while it runs, its CPU's IRQ stack and (VMAP_STACK) overflow stack. 4.16
+   * takes each as [low, high) (on_task_stack, on_irq_stack, on_overflow_stack,
+   * stacktrace.h@4.16.13:42-70); 6.19's stackinfo_on_stack(info, sp, 0) also takes sp == high, the
+   * empty stack call_on_irq_stack leaves the handler on (stacktrace/common.h@6.19:46-56).
+   */
+  List<StackRange> ranges(long task, int cpu, boolean running) {
     long s = k.stack(task);
-    if (Long.compareUnsigned(a - s, k.threadSize) < 0) {
-      return "task";
-    }
+    List<StackRange> r = new ArrayList<>();
+    r.add(new StackRange("task", "", s, s + k.threadSize, true, v6));
     if (!running) {
-      return null;
+      return r;
     }
     long irq = k.mem.read64(k.perCpu("irq_stack_ptr", cpu));
-    if (irq != 0 && Long.compareUnsigned(a - irq, k.threadSize) < 0) {
-      return "irq";
+    if (irq != 0) {
+      r.add(new StackRange("irq", "", irq, irq + k.threadSize, true, v6));
     }
-    if (!k.profile.config("VMAP_STACK")) {
-      return null;
+    if (k.profile.config("VMAP_STACK")) {
+      long ov = k.perCpu("overflow_stack", cpu);
+      r.add(new StackRange("overflow", "", ov, ov + 4096, true, v6));
     }
-    long ov = k.perCpu("overflow_stack", cpu);
-    if (Long.compareUnsigned(a - ov, 4096) < 0) {
-      return "overflow";
-    }
-    return null;
+    return r;
   }
 
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */

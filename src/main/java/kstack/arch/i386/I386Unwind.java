@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -33,29 +34,37 @@ final class I386Unwind {
   }
 
   private String kindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.kindOf(ranges(task, cpu, running), a);
+  }
+
+  /**
+   * The task's stack and, while it runs, its CPU's hardirq, softirq and entry stacks, with the edge
+   * rules of this generation's dumpstack (see StackRange): 2.6's valid_stack_ptr leaves out the
+   * thread_info address itself, for the task stack and the irq_ctx stacks alike; 4.16 takes the
+   * IRQ stacks as (begin, end], 6.19 as [begin, end], the entry stack as [begin, end).
+   */
+  List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stack(task);
-    if (in(a, stack, stack + k.threadSize)) {
-      return "task";
+    boolean old = arch.v26(); // 2.6.11 and 2.6.32
+    List<StackRange> r = new ArrayList<>();
+    r.add(new StackRange("task", "", stack, stack + k.threadSize, !old, false));
+    if (!running || arch.v24()) { // 2.4 has no IRQ stacks
+      return r;
     }
-    if (running && !arch.v24()) { // 2.4 has no IRQ stacks
-      long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx"
-          : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack", cpu));
-      if (hard != 0 && in(a, hard, hard + k.threadSize)) {
-        return "irq";
-      }
-      long soft = k.readPtr(k.perCpu(arch.v26() ? "softirq_ctx"
-          : arch.v6() ? "softirq_stack_ptr" : "softirq_stack", cpu));
-      if (soft != 0 && in(a, soft, soft + k.threadSize)) {
-        return "softirq";
-      }
-      if (!arch.v26()) {
-        long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
-        if (in(a, top - 4096, top + 1)) { // an empty entry stack's esp is its top
-          return "entry";
-        }
+    String[][] vars = {{"irq", old ? "hardirq_ctx" : arch.v6() ? "hardirq_stack_ptr"
+        : "hardirq_stack"}, {"softirq", old ? "softirq_ctx" : arch.v6() ? "softirq_stack_ptr"
+        : "softirq_stack"}};
+    for (String[] v : vars) {
+      long base = k.readPtr(k.perCpu(v[1], cpu));
+      if (base != 0) {
+        r.add(new StackRange(v[0], "", base, base + k.threadSize, arch.v6(), !old));
       }
     }
-    return null;
+    if (!old) {
+      long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
+      r.add(StackRange.of("entry", top - k.constant("ENTRY_STACK_SIZE"), top));
+    }
+    return r;
   }
 
   private Frame frame(long pc, String kind, long at, String note) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -33,54 +34,57 @@ final class X86Unwind {
     return k.host().routineAt(pc);
   }
 
-  /** The stacks a CPU's frames can be on, by address. */
-  private record Stacks(long[][] ranges, String[] kinds) {
+  /** The stacks a CPU's frames can be on, by address, with the kernel's edge rules. */
+  private record Stacks(List<StackRange> ranges) {
     String kindOf(long a) {
-      for (int i = 0; i < ranges.length; i++) {
-        if (ranges[i] != null && inRange(a, ranges[i][0], ranges[i][1])) {
-          return kinds[i];
-        }
-      }
-      return null;
+      return StackRange.kindOf(ranges, a);
     }
   }
 
   private Stacks stacks(long task, int cpu, boolean running) {
+    return new Stacks(ranges(task, cpu, running));
+  }
+
+  /**
+   * The task's stack and, while it runs, its CPU's IRQ, entry and IST stacks, each with the edge
+   * rule of this generation's get_stack_info (see StackRange).
+   */
+  List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stack(task);
-    long[] taskRange = {stack, stack + k.threadSize};
+    List<StackRange> r = new ArrayList<>();
+    r.add(new StackRange("task", "", stack, stack + k.threadSize, !arch.v26(), false));
     if (!running) {
-      return new Stacks(new long[][] {taskRange}, new String[] {"task"});
+      return r;
     }
-    if (arch.v26()) {
-      // the four exception_stacks (#DF, NMI, #DB with its two EXCEPTION_STKSZ halves, #MC)
-      long[][] r = new long[2 + X86Nmi26.SIZES.length][];
-      String[] kinds = new String[r.length];
-      r[0] = taskRange;
-      kinds[0] = "task";
-      r[1] = X86Boot.irqStack(k, cpu);
-      kinds[1] = "irq";
-      for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
-        long top = X86Nmi26.istTop(k, cpu, i);
-        r[2 + i] = new long[] {top - X86Nmi26.SIZES[i], top};
-        kinds[2 + i] = "exception";
-      }
-      return new Stacks(r, kinds);
+    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+    long[] irq = X86Boot.irqStack(k, cpu);
+    if (irq != null) {
+      // 4.16: (begin, end], end = irq_stack_ptr; 2.6.32 and 6.19: [begin, end)
+      boolean v416 = !arch.v26() && !v6;
+      r.add(new StackRange("irq", "", irq[0], irq[1], !v416, v416));
     }
-    long entryTop = X86Boot.entryStackTop(k, cpu);
-    long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
-    long[][] r = new long[3 + X86Exceptions.IST.length][];
-    String[] kinds = new String[r.length];
-    r[0] = taskRange;
-    kinds[0] = "task";
-    r[1] = X86Boot.irqStack(k, cpu);
-    kinds[1] = "irq";
-    r[2] = entry;
-    kinds[2] = "entry";
-    for (int i = 0; i < X86Exceptions.IST.length; i++) {
-      r[3 + i] = X86Exceptions.istStack(k, cpu, i);
-      kinds[3 + i] = "exception";
+    if (!arch.v26()) {
+      long entryTop = X86Boot.entryStackTop(k, cpu);
+      r.add(StackRange.of("entry", entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop));
     }
-    return new Stacks(r, kinds);
+    r.addAll(istRanges(cpu));
+    return r;
+  }
+
+  /**
+   * The IST stacks of cpu, named as exception_stack_names in dumpstack_64.c names them; 4.16's
+   * in_exception_stack leaves out both edges, (begin, end); 2.6.32 and 6.19 take [begin, end).
+   */
+  private List<StackRange> istRanges(int cpu) {
+    String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
+    boolean open = !arch.v26() && !k.profile.has(kstack.profile.Feature.IRQENTRY);
+    int n = arch.v26() ? X86Nmi26.SIZES.length : X86Exceptions.IST.length;
+    List<StackRange> r = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long[] ist = istStack(k, arch, cpu, i);
+      r.add(new StackRange("exception", names[i], ist[0], ist[1], !open, false));
+    }
+    return r;
   }
 
   /** IST slot i's whole stack on cpu, [low, high): 2.6.32's exception_stacks or the newer estacks. */
@@ -96,20 +100,12 @@ final class X86Unwind {
    * record address is one of the innermost and lies at rsp.
    */
   List<Frame> named(List<Frame> frames, int cpu, long rsp) {
-    String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
+    List<StackRange> ists = istRanges(cpu);
     List<Frame> out = new ArrayList<>(frames.size());
     for (Frame f : frames) {
-      String name = "";
-      if (f.stack().equals("exception")) {
-        long at = f.frameAddr() != 0 ? f.frameAddr() : rsp;
-        for (int i = 0; i < names.length; i++) {
-          long[] r = istStack(k, arch, cpu, i);
-          if (Long.compareUnsigned(at - r[0], r[1] - r[0]) < 0) {
-            name = names[i];
-          }
-        }
-      }
-      out.add(name.isEmpty() ? f : f.named(name));
+      StackRange on = f.stack().equals("exception")
+          ? StackRange.find(ists, f.frameAddr() != 0 ? f.frameAddr() : rsp) : null;
+      out.add(on == null ? f : f.named(on.name()));
     }
     return out;
   }
@@ -350,11 +346,6 @@ final class X86Unwind {
 
   private static boolean inRange(long a, long lo, long hi) {
     return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
-
-  private String stackKind(long sp, long task) {
-    var r = k.mem.regionAt(sp);
-    return r == null ? "unknown" : r.kind() == kstack.mem.Region.Kind.ENTRY_AREA ? "entry" : "task";
   }
 
   /**

@@ -538,6 +538,11 @@ public final class X86_64 implements Arch {
   }
 
   @Override
+  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+    return new X86Unwind(k, this).ranges(task, cpu, running);
+  }
+
+  @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
     return new X86Unwind(k, this).describe(task, running, cpu);
   }

@@ -63,7 +63,12 @@ final class Arm64Unwind {
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userAfterRegs(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -82,13 +87,27 @@ final class Arm64Unwind {
         return out;
       }
       String kind = kindOf(sp, task, cpu, true);
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, ""));
+      long on = kind == null ? kstack.arch.SwitchWindow.stackOwner(k, sp) : 0;
+      String note = "";
+      if (on != 0 && on != task) {
+        // cpu_switch_to between mov sp, x9 and msr sp_el0, x1: next's stack, prev still current
+        note = kstack.arch.SwitchWindow.note(k, "sp", on, task);
+        task = on;
+        kind = "task";
+      }
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, note));
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
           && k.host().routineAt(lr0) != r && (fp == 0 || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
         out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
+      }
+      if (r != null && r.kind() == Routine.Kind.ASM && sp == arch.taskPtRegs(k, task)) {
+        // on the child's pt_regs: ret_from_fork's first step, or cpu_switch_to about to return
+        // there; the user part follows
+        userAfterRegs(task, sp, out);
+        return out;
       }
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);

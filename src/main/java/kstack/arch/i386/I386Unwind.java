@@ -74,7 +74,12 @@ final class I386Unwind {
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userPart(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -92,12 +97,22 @@ final class I386Unwind {
         userFrames(task, pc, bp, sp, out, true);
         return out;
       }
+      if (kstack.arch.SwitchWindow.frames(k, task, pc, sp, bp, "esp", out,
+          next -> unwind(next, false, cpu))) {
+        return out;
+      }
       String kind = kindOf(sp, task, cpu, true);
       if (kind == null) {
         out.add(frame(pc, "unknown", 0, "esp is on no known stack"));
         return out;
       }
       out.add(frame(pc, kind, 0, ""));
+      Routine r = k.host().routineAt(pc);
+      if (r != null && r.kind() == Routine.Kind.ASM && sp == ptRegs && arch.userModeRegs(k, ptRegs)) {
+        // entry code on top of the task's own pt_regs (ret_from_fork's first step): the user part
+        userPart(task, ptRegs, out);
+        return out;
+      }
       long slot = prologueSlot(pc, sp);
       {
         if (slot != 0) {
@@ -142,6 +157,11 @@ final class I386Unwind {
       bp = word(sp + k.off("inactive_task_frame", "bp"));
       long pc = word(sp + k.off("inactive_task_frame", "ret_addr"));
       out.add(frame(pc, "task", sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
+      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+        // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
+        userPart(task, ptRegs, out);
+        return out;
+      }
     }
     walk(task, running, cpu, bp, ptRegs, out);
     return out;
@@ -149,14 +169,20 @@ final class I386Unwind {
 
   /**
    * Where the return address of a C function stopped at its first step or last (before push %ebp,
-   * at ret) or its second (after push %ebp) lies: at esp or esp + 4; 0 once its frame is built.
+   * at ret) or its second (after push %ebp) lies: at esp or esp + 4; 0 once its frame is built;
+   * in __switch_to_asm, above the words it has pushed so far.
    */
   private long prologueSlot(long pc, long sp) {
     Routine r = k.host().routineAt(pc);
-    if (r == null || r.kind() == Routine.Kind.ASM) {
+    if (r == null) {
       return 0;
     }
     int i = r.indexOf(pc);
+    if (r.kind() == Routine.Kind.ASM) {
+      // __switch_to_asm: the return address lies above the words pushed so far
+      return r.name().equals("__switch_to_asm")
+          ? sp + 4L * kstack.arch.SwitchWindow.pushedWords(r, i) : 0;
+    }
     return i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 4 : 0;
   }
 

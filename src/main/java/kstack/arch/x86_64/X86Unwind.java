@@ -117,7 +117,12 @@ final class X86Unwind {
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userPart(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -138,6 +143,16 @@ final class X86Unwind {
         userFrames(task, pc, bp, sp, out, true);
         return out;
       }
+      if (kstack.arch.SwitchWindow.frames(k, task, pc, sp, bp, "rsp", out,
+          next -> unwind(next, false, cpu))) {
+        return out;
+      }
+      if (arch.v26() && st.kindOf(bp) == null && k.symbols.functionName(pc).equals("schedule")
+          && st.kindOf(sp) != null) {
+        // switch_to's SAVE_CONTEXT pushed rflags and rbp, then loaded next into rbp: schedule's
+        // frame pointer is the word at rsp until the stack switch (system.h@2.6.32.67:104)
+        bp = k.mem.read64(sp);
+      }
       String kind = st.kindOf(sp);
       if (kind == null) {
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "unknown", 0, "rsp is on no known stack"));
@@ -145,10 +160,14 @@ final class X86Unwind {
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      if (r != null && r.kind() != Routine.Kind.ASM) {
-        int i = r.indexOf(pc);
-        String text = r.insn(i).text();
-        long slot = i == 0 || text.equals("ret") ? sp : i == 1 ? sp + 8 : 0;
+      if (r != null && r.kind() == Routine.Kind.ASM && sp == ptRegs) {
+        // entry code (ret_from_fork's first steps, an entry before its call) on top of the task's
+        // own pt_regs: the kernel part is this one frame, the user part follows
+        userPart(task, ptRegs, out);
+        return out;
+      }
+      if (r != null) {
+        long slot = returnSlot(r, pc, sp);
         if (slot != 0) {
           pc = k.mem.read64(slot);
           out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
@@ -182,9 +201,28 @@ final class X86Unwind {
       pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
+      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+        // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
+        userPart(task, ptRegs, out);
+        return out;
+      }
     }
     walk(task, st, bp, ptRegs, out, running, cpu);
     return out;
+  }
+
+  /**
+   * Where the return address of the function at pc lies while its frame record is not (or no
+   * longer) built: a C function's first step or its ret (at rsp) or its second (rsp + 8);
+   * __switch_to_asm's above the words it has pushed so far; 0 otherwise.
+   */
+  private long returnSlot(Routine r, long pc, long sp) {
+    int i = r.indexOf(pc);
+    if (r.kind() == Routine.Kind.ASM) {
+      return r.name().equals("__switch_to_asm")
+          ? sp + 8L * kstack.arch.SwitchWindow.pushedWords(r, i) : 0;
+    }
+    return i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 8 : 0;
   }
 
   /**
@@ -346,53 +384,6 @@ final class X86Unwind {
 
   private static boolean inRange(long a, long lo, long hi) {
     return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
-
-  /**
-   * Every word of the task's kernel stack from its lowest live word to the top, labelled, plus the
-   * end-of-stack magic and a summary of the unused part.
-   */
-  List<StackWord> describe(long task, boolean running, int cpu) {
-    long stack = k.stack(task);
-    if (stack == 0) {
-      return new ArrayList<>();
-    }
-    long top = stack + k.threadSize;
-    long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
-    StackWords.ptRegs(k, labels, ptRegs);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
-      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
-    }
-    long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("rsp");
-      if (!inRange(low, stack, top)) {
-        low = ptRegs;
-      }
-    } else if (running) {
-      low = ptRegs;
-    } else if (arch.v26()) {
-      low = k.threadSp(task);
-      if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
-        labels.put(low, new String[] {"switch", "switch_to: saved rbp"});
-        labels.put(low + 8, new String[] {"switch", "switch_to: saved rflags"});
-      }
-    } else {
-      low = k.threadSp(task);
-      switchFrame(labels, low);
-    }
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
-        "saved rbp (frame record)", "return address -> ");
-    return StackWords.list(k, task, low, labels, true);
-  }
-
-  private void switchFrame(Map<Long, String[]> labels, long low) {
-    for (Field fl : k.struct("inactive_task_frame").fields()) {
-      labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
-          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
-    }
   }
 
   static Map<String, Long> empty() {

@@ -544,6 +544,6 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
-    return new X86Unwind(k, this).describe(task, running, cpu);
+    return X86StackWords.describe(k, this, task, running, cpu);
   }
 }

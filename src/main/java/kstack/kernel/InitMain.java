@@ -26,8 +26,12 @@ final class InitMain {
     }
     if (k.hasStackEndMagic()) {
       k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
-          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
-              k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
+            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
+            if (x.local("tsk") == k.symbol("init_task")) {
+              k.initStackEndMagicSet.set(true);
+            }
+          })
           .retVoid().build());
     }
     if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {

@@ -67,6 +67,8 @@ public final class Kernel {
   // --- bookkeeping (each change recorded) ---
   final JMap<Integer, Long> pidMap;
   final JCell<Integer> lastPid;
+  /** Whether set_task_stack_end_magic(&init_task) has run (start_kernel's first call). */
+  final JCell<Boolean> initStackEndMagicSet;
   final List<JList<Long>> runQueues = new ArrayList<>();
   final JMap<Long, JList<Long>> waitQueues;
   final JMap<Long, Pipe> pipes;
@@ -127,6 +129,7 @@ public final class Kernel {
     this.pageSize = consts.get("PAGE_SIZE");
     this.pidMap = new JMap<>(timeline);
     this.lastPid = new JCell<>(timeline, 0);
+    this.initStackEndMagicSet = new JCell<>(timeline, false);
     this.waitQueues = new JMap<>(timeline);
     this.pipes = new JMap<>(timeline);
     this.fdTables = new JMap<>(timeline);
@@ -526,6 +529,15 @@ public final class Kernel {
    */
   public boolean hasStackEndMagic() {
     return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
+  }
+
+  /**
+   * Whether the task's STACK_END_MAGIC has been written: at fork by dup_task_struct, for
+   * init_task by start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
+   * @6.19:1010). Before that the word is not a magic at all, and no check can read it as one.
+   */
+  public boolean stackEndMagicSet(long task) {
+    return task != symbol("init_task") || initStackEndMagicSet.get();
   }
 
   /** {@code task_stack_page(task)} */

@@ -270,7 +270,8 @@ final class Commands {
       long magic = k.readPtr(end);
       // 2.6.11 has no magic: its stack runs straight into thread_info, which is the whole check
       boolean hasMagic = k.hasStackEndMagic();
-      boolean ok = !hasMagic || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
+      boolean set = k.stackEndMagicSet(t.task()); // init_task's, before start_kernel sets it
+      boolean ok = !hasMagic || !set || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
       long magicWord = hasMagic ? k.t.word : 0;
       long unused = k.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
@@ -280,7 +281,8 @@ final class Commands {
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
               + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
-              : ok ? "STACK_END_MAGIC intact" : String.format(
+              : !set ? "STACK_END_MAGIC not set yet (set_task_stack_end_magic(&init_task) has not "
+              + "run)" : ok ? "STACK_END_MAGIC intact" : String.format(
               "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
           tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
               + "task 0x%x", tiTask, t.task()), unused,
@@ -293,6 +295,9 @@ final class Commands {
       o.put("pid", t.pid());
       if (hasMagic) {
         o.put("magic_ok", ok);
+        if (!set) {
+          o.put("magic_set", false);
+        }
       }
       if (tiAtBase) {
         o.put("thread_info_ok", tiOk);

@@ -233,6 +233,7 @@ final class Arm64Unwind {
       }
     } else if (running) {
       low = regs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
     } else {
       low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
     }

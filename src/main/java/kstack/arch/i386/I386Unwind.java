@@ -350,6 +350,7 @@ final class I386Unwind {
       }
     } else if (running) {
       low = ptRegs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
     } else if (oldSwitch() && neverRun(task)) {
       low = k.threadSp(task);
     } else if (arch.v24()) {

@@ -46,6 +46,7 @@ final class X86StackWords {
       }
     } else if (running) {
       low = ptRegs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
     } else if (arch.v26()) {
       low = k.threadSp(task);
       if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {

@@ -540,6 +540,15 @@ public final class Kernel {
     return task != symbol("init_task") || initStackEndMagicSet.get();
   }
 
+  /**
+   * Whether start_kernel writes init_task's magic: from 3.18 (init/main.c@4.16.13:520). 2.6.32
+   * writes it only in dup_task_struct (kernel/fork.c@2.6.32.67:254), so init_task's word is never
+   * set there (its start_kernel, init/main.c@2.6.32.67:520, has no such call).
+   */
+  public boolean initSetsStackEndMagic() {
+    return hasStackEndMagic() && !profile.has(Feature.THREAD_INFO_AT_BASE);
+  }
+
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);

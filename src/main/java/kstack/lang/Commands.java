@@ -281,8 +281,10 @@ final class Commands {
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
               + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
-              : !set ? "STACK_END_MAGIC not set yet (set_task_stack_end_magic(&init_task) has not "
-              + "run)" : ok ? "STACK_END_MAGIC intact" : String.format(
+              : !set ? (k.initSetsStackEndMagic() ? "STACK_END_MAGIC not set yet "
+              + "(set_task_stack_end_magic(&init_task) has not run)" : "no STACK_END_MAGIC: "
+              + "this generation writes it only at fork (dup_task_struct), never for init_task")
+              : ok ? "STACK_END_MAGIC intact" : String.format(
               "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
           tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
               + "task 0x%x", tiTask, t.task()), unused,

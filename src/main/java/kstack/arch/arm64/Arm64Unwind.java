@@ -37,25 +37,24 @@ final class Arm64Unwind {
   }
 
   /**
-   * The task's stack and, while it runs, its CPU's IRQ stack and (VMAP_STACK) overflow stack. 4.16
-   * takes each as [low, high) (on_task_stack, on_irq_stack, on_overflow_stack,
-   * stacktrace.h@4.16.13:42-70); 6.19's stackinfo_on_stack(info, sp, 0) also takes sp == high, the
-   * empty stack call_on_irq_stack leaves the handler on (stacktrace/common.h@6.19:46-56).
+   * The task's stack and, while it runs, its CPU's IRQ stack and (VMAP_STACK) the per-CPU
+   * overflow stack (stacktrace.h@4.16.13:42-70, @6.19:25-77); which addresses are on them:
+   * StackRange.
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
     long s = k.stack(task);
     List<StackRange> r = new ArrayList<>();
-    r.add(new StackRange("task", "", s, s + k.threadSize, true, v6));
+    r.add(StackRange.of("task", s, s + k.threadSize));
     if (!running) {
       return r;
     }
     long irq = k.mem.read64(k.perCpu("irq_stack_ptr", cpu));
     if (irq != 0) {
-      r.add(new StackRange("irq", "", irq, irq + k.threadSize, true, v6));
+      r.add(StackRange.of("irq", irq, irq + k.threadSize));
     }
     if (k.profile.config("VMAP_STACK")) {
       long ov = k.perCpu("overflow_stack", cpu);
-      r.add(new StackRange("overflow", "", ov, ov + 4096, true, v6));
+      r.add(StackRange.of("overflow", ov, ov + 4096));
     }
     return r;
   }
@@ -111,7 +110,8 @@ final class Arm64Unwind {
       }
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
-        if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
+        if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get("x30") != 0) {
+          // (lr 0: head.S enters start_kernel by b with x29 = x30 = 0, head.S@4.16.13:449-451)
           long lr = c.get("x30");
           out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
         } else if (i == 1) {
@@ -133,7 +133,7 @@ final class Arm64Unwind {
     long regsTop = arch.taskPtRegs(k, task);
     long finalRecord = regsTop + Arm64Entry.stackframe(k);
     for (int guard = 0; fp != 0 && guard < 512; guard++) {
-      String kind = kindOf(fp, task, cpu, running);
+      String kind = StackRange.recordKindOf(ranges(task, cpu, running), fp, 16);
       if (kind == null || (fp & 7) != 0) {
         break;
       }

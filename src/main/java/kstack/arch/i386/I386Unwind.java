@@ -37,17 +37,21 @@ final class I386Unwind {
     return StackRange.kindOf(ranges(task, cpu, running), a);
   }
 
+  /** The kind of the stack a frame record (saved ebp, return address) at a lies on. */
+  private String recordKindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.recordKindOf(ranges(task, cpu, running), a, 8);
+  }
+
   /**
-   * The task's stack and, while it runs, its CPU's hardirq, softirq and entry stacks, with the edge
-   * rules of this generation's dumpstack (see StackRange): 2.6's valid_stack_ptr leaves out the
-   * thread_info address itself, for the task stack and the irq_ctx stacks alike; 4.16 takes the
-   * IRQ stacks as (begin, end], 6.19 as [begin, end], the entry stack as [begin, end).
+   * The task's stack and, while it runs, its CPU's hardirq and softirq stacks (2.6's irq_ctx with
+   * 4KSTACKS, irq_32.c@2.6.32.67:52-140) and entry stack (4.16, 6.19); which addresses are on
+   * them: StackRange.
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stack(task);
     boolean old = arch.v26(); // 2.6.11 and 2.6.32
     List<StackRange> r = new ArrayList<>();
-    r.add(new StackRange("task", "", stack, stack + k.threadSize, !old, false));
+    r.add(StackRange.of("task", stack, stack + k.threadSize));
     if (!running || arch.v24()) { // 2.4 has no IRQ stacks
       return r;
     }
@@ -57,7 +61,7 @@ final class I386Unwind {
     for (String[] v : vars) {
       long base = k.readPtr(k.perCpu(v[1], cpu));
       if (base != 0) {
-        r.add(new StackRange(v[0], "", base, base + k.threadSize, arch.v6(), !old));
+        r.add(StackRange.of(v[0], base, base + k.threadSize));
       }
     }
     if (!old) {
@@ -218,7 +222,7 @@ final class I386Unwind {
         bp = word(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = kindOf(bp, task, cpu, running);
+      String kind = recordKindOf(bp, task, cpu, running);
       if (kind == null) {
         break;
       }
@@ -239,7 +243,7 @@ final class I386Unwind {
         interrupted(task, running, cpu, regs, out);
       }
       long next = word(bp);
-      if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(kindOf(next, task, cpu, running))
+      if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(recordKindOf(next, task, cpu, running))
           && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }

@@ -39,6 +39,11 @@ final class X86Unwind {
     String kindOf(long a) {
       return StackRange.kindOf(ranges, a);
     }
+
+    /** The kind of the stack a frame record (saved rbp, return address) at a lies on. */
+    String recordKindOf(long a) {
+      return StackRange.recordKindOf(ranges, a, 16);
+    }
   }
 
   private Stacks stacks(long task, int cpu, boolean running) {
@@ -46,22 +51,19 @@ final class X86Unwind {
   }
 
   /**
-   * The task's stack and, while it runs, its CPU's IRQ, entry and IST stacks, each with the edge
-   * rule of this generation's get_stack_info (see StackRange).
+   * The task's stack and, while it runs, its CPU's IRQ, entry and IST stacks, the ones
+   * get_stack_info knows (dumpstack_64.c@4.16.13:107-151); which addresses are on them: StackRange.
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stack(task);
     List<StackRange> r = new ArrayList<>();
-    r.add(new StackRange("task", "", stack, stack + k.threadSize, !arch.v26(), false));
+    r.add(StackRange.of("task", stack, stack + k.threadSize));
     if (!running) {
       return r;
     }
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     long[] irq = X86Boot.irqStack(k, cpu);
     if (irq != null) {
-      // 4.16: (begin, end], end = irq_stack_ptr; 2.6.32 and 6.19: [begin, end)
-      boolean v416 = !arch.v26() && !v6;
-      r.add(new StackRange("irq", "", irq[0], irq[1], !v416, v416));
+      r.add(StackRange.of("irq", irq[0], irq[1]));
     }
     if (!arch.v26()) {
       long entryTop = X86Boot.entryStackTop(k, cpu);
@@ -72,17 +74,15 @@ final class X86Unwind {
   }
 
   /**
-   * The IST stacks of cpu, named as exception_stack_names in dumpstack_64.c names them; 4.16's
-   * in_exception_stack leaves out both edges, (begin, end); 2.6.32 and 6.19 take [begin, end).
+   * The IST stacks of cpu, named as exception_stack_names in dumpstack_64.c names them.
    */
   private List<StackRange> istRanges(int cpu) {
     String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
-    boolean open = !arch.v26() && !k.profile.has(kstack.profile.Feature.IRQENTRY);
     int n = arch.v26() ? X86Nmi26.SIZES.length : X86Exceptions.IST.length;
     List<StackRange> r = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long[] ist = istStack(k, arch, cpu, i);
-      r.add(new StackRange("exception", names[i], ist[0], ist[1], !open, false));
+      r.add(new StackRange("exception", names[i], ist[0], ist[1]));
     }
     return r;
   }
@@ -259,7 +259,7 @@ final class X86Unwind {
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = st.kindOf(bp);
+      String kind = st.recordKindOf(bp);
       if (kind == null) {
         break;
       }
@@ -296,7 +296,7 @@ final class X86Unwind {
         }
       }
       long next = k.mem.read64(bp);
-      if (next != 0 && (next & 1) == 0 && kind.equals(st.kindOf(next))
+      if (next != 0 && (next & 1) == 0 && kind.equals(st.recordKindOf(next))
           && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }

@@ -98,7 +98,9 @@ final class Arm64Unwind {
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
-          && k.host().routineAt(lr0) != r && (fp == 0 || k.mem.read64(fp + 8) != lr0)) {
+          && k.host().routineAt(lr0) != r && (fp == 0
+          || StackRange.recordKindOf(ranges(task, cpu, true), fp, 16) == null // a user fp
+          || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
         out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
       }

@@ -112,8 +112,11 @@ final class I386Unwind {
       }
       out.add(frame(pc, kind, 0, ""));
       Routine r = k.host().routineAt(pc);
-      if (r != null && r.kind() == Routine.Kind.ASM && sp == ptRegs && arch.userModeRegs(k, ptRegs)) {
-        // entry code on top of the task's own pt_regs (ret_from_fork's first step): the user part
+      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task")
+          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0
+          && arch.userModeRegs(k, ptRegs)) {
+        // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
+        // ret_from_fork's first step, SAVE_ALL's pushes, RESTORE_ALL's pops; the user part follows
         userPart(task, ptRegs, out);
         return out;
       }

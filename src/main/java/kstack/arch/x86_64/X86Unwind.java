@@ -154,15 +154,26 @@ final class X86Unwind {
         bp = k.mem.read64(sp);
       }
       String kind = st.kindOf(sp);
+      if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
+          && k.taskRead(task, "mm") != 0) {
+        // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
+        // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0,
+            "rsp is still the user stack pointer: SYSCALL does not switch stacks; user rip in rcx"));
+        userFrames(task, k.cpu(cpu).get("rcx"), bp, sp, out, true);
+        return out;
+      }
       if (kind == null) {
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "unknown", 0, "rsp is on no known stack"));
         return out;
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      if (r != null && r.kind() == Routine.Kind.ASM && sp == ptRegs) {
-        // entry code (ret_from_fork's first steps, an entry before its call) on top of the task's
-        // own pt_regs: the kernel part is this one frame, the user part follows
+      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task") && !arch.v26()
+          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0) {
+        // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
+        // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
+        // kernel part is this one frame, the user part follows
         userPart(task, ptRegs, out);
         return out;
       }
@@ -174,6 +185,12 @@ final class X86Unwind {
           if (slot == ptRegs - 8 && !arch.v26()) {
             // called straight from the entry code, whose rbp is not a frame: the kernel part ends
             userPart(task, ptRegs, out);
+            return out;
+          }
+          if (arch.v26() && SYSCALL_26.contains(k.symbols.functionName(pc))) {
+            // a system call's first C step: the entry's (partial) pt_regs hold the user part
+            userPart26(task, running, cpu, ptRegs, k.symbols.functionName(pc).startsWith("stub_"),
+                out);
             return out;
           }
           if (arch.v26() && PARANOID_26.contains(k.symbols.functionName(pc))

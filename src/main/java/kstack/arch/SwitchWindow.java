@@ -74,6 +74,23 @@ public final class SwitchWindow {
         || last.equals("schedule_tail_wrapper");
   }
 
+  /**
+   * For the `stack` listing: whether a task current on cpu is to be read as running. In the
+   * window, prev is still current while the stack pointer is on next's stack; prev has already
+   * saved its switch frame at thread.sp, so its stack reads as a switched-out one's.
+   */
+  public static boolean runsOnItsStack(Kernel k, long task, boolean running, int cpu) {
+    if (!running) {
+      return false;
+    }
+    String fn = k.symbols.functionName(k.cpu(cpu).pc());
+    if (!X86_SWITCH_CODE.contains(fn) && !fn.equals("cpu_switch_to")) {
+      return true; // (an overflow past the base is not the window)
+    }
+    long on = stackOwner(k, k.cpu(cpu).get(k.arch.registers().sp));
+    return on == 0 || on == task;
+  }
+
   /** The task whose kernel stack [base, base + THREAD_SIZE) holds a, or 0 when none does. */
   public static long stackOwner(Kernel k, long a) {
     for (long t : k.tasks().values()) {

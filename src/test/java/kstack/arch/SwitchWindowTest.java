@@ -8,6 +8,7 @@ import kstack.TestMachines;
 import kstack.machine.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
+import kstack.machine.StackWord;
 import kstack.profile.Profile;
 import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +68,7 @@ class SwitchWindowTest {
   /** Steps from the switch code's first step until next runs its own code again, bt at each. */
   private static void sweepTheSwitch(Machine m) {
     m.deleteBreakpoints();
+    boolean inactiveTaskFrame = m.symbols().get("__switch_to_asm") != null;
     boolean window = false;
     boolean switched = false;
     for (int i = 0; i < 200; i++) {
@@ -91,6 +93,11 @@ class SwitchWindowTest {
             .isEqualTo("user");
       }
       window |= bt.get(0).note().contains("stack of pid") || bt.get(0).note().contains("'s stack");
+      if (bt.get(0).note().contains("current is still") && inactiveTaskFrame) {
+        // prev's own stack, read by `stack`, shows the inactive_task_frame it saved at thread.sp
+        assertThat(m.stack(null)).as("stack of prev " + at).extracting(StackWord::kind)
+            .contains("switch");
+      }
       m.stepi(1);
     }
     assertThat(switched).isTrue();

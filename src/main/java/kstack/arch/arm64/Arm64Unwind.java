@@ -210,6 +210,7 @@ final class Arm64Unwind {
   }
 
   List<StackWord> describe(long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     List<StackWord> out = new ArrayList<>();
     long stack = k.stack(task);
     if (stack == 0) {

@@ -336,6 +336,7 @@ final class I386Unwind {
 
   /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
   List<StackWord> describe(long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     long stack = k.stack(task);
     if (stack == 0) {
       return new ArrayList<>();

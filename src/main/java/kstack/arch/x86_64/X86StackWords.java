@@ -25,6 +25,7 @@ final class X86StackWords {
    * end-of-stack magic and a summary of the unused part.
    */
   static List<StackWord> describe(Kernel k, X86_64 arch, long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     X86Unwind u = new X86Unwind(k, arch);
     long stack = k.stack(task);
     if (stack == 0) {

@@ -97,12 +97,13 @@ public final class StackWords {
       return out;
     }
     long magic = k.readPtr(end);
-    out.add(0, new StackWord(end, magic, "magic", !k.stackEndMagicSet(task)
-        ? k.initSetsStackEndMagic()
-            ? "end_of_stack: STACK_END_MAGIC not set yet (set_task_stack_end_magic(&init_task) has "
-            + "not run)" : "end_of_stack: STACK_END_MAGIC never set for init_task in this "
-            + "generation (only dup_task_struct writes it)" : magic == Kernel.STACK_END_MAGIC
-        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    out.add(0, new StackWord(end, magic, "magic", !k.stackEndMagicNotYetWritten(task)
+        ? magic == Kernel.STACK_END_MAGIC ? "STACK_END_MAGIC (end_of_stack)"
+            : "end_of_stack: STACK_END_MAGIC overwritten!"
+        : k.initSetsStackEndMagic() ? "end_of_stack: STACK_END_MAGIC not written yet "
+            + "(set_task_stack_end_magic(&init_task) has not run)"
+        : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
+            + "dup_task_struct writes it)"));
     if (end != stack) {
       out.addAll(0, threadInfo(k, task, stack));
     }

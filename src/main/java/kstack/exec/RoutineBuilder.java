@@ -23,6 +23,7 @@ public final class RoutineBuilder {
   private final java.util.Set<String> globals = new java.util.LinkedHashSet<>();
   private final List<String> slots = new ArrayList<>();
   private int params;
+  private int unspilled;
   private boolean asmlinkage;
 
   private RoutineBuilder(String name, String source, Routine.Kind kind, Abi abi) {
@@ -62,6 +63,15 @@ public final class RoutineBuilder {
     }
     params = names.length;
     slots.addAll(List.of(names));
+    return this;
+  }
+
+  /**
+   * Parameters of the C prototype beyond those {@link #params} spills: the body reads them where
+   * the calling convention put them (sum8's g and h). They count in the function's arity.
+   */
+  public RoutineBuilder unspilledParams(String... names) {
+    unspilled = names.length;
     return this;
   }
 
@@ -226,6 +236,7 @@ public final class RoutineBuilder {
     for (Map.Entry<String, Integer> e : labels.entrySet()) {
       shifted.put(e.getKey(), e.getValue() + shift);
     }
-    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack);
+    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack,
+        params + unspilled);
   }
 }

@@ -259,7 +259,7 @@ final class Execve {
     if (!k.profile.has(Feature.TASK_UNION)) {
       k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD); // none in 2.4
     }
-    x.set(k.arch.mmRegister(), mm);
+    x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);
   }
 

@@ -79,6 +79,8 @@ public final class Kernel {
   /** The syscall table: number to the symbol do_syscall_64 reaches (sys_call_table / x64_sys_call). */
   public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
   final JMap<Long, Memory> userSpaces;
+  /** The mm each page-table root (the value CR3/TTBR0 holds for it) belongs to. */
+  private final JMap<Long, Long> mmByRoot;
   final JList<Timer> timers;
   final JCell<Long> clockNs;
   final JCell<Long> directMapNext;
@@ -139,6 +141,7 @@ public final class Kernel {
     this.nextChildCpu = new JCell<>(timeline, -1);
     this.panic = new JCell<>(timeline, null);
     this.userSpaces = new JMap<>(timeline);
+    this.mmByRoot = new JMap<>(timeline);
     this.timers = new JList<>(timeline);
     this.clockNs = new JCell<>(timeline, 0L);
     this.directMapNext = new JCell<>(timeline, consts.get("PAGE_OFFSET") + 0x10000000L);
@@ -549,6 +552,14 @@ public final class Kernel {
     return hasStackEndMagic() && !profile.has(Feature.THREAD_INFO_AT_BASE);
   }
 
+  /**
+   * Whether the task's end-of-stack magic is still to be written rather than overwritten: only
+   * init_task's, before start_kernel's set_task_stack_end_magic(&init_task) (on 2.6.32: ever).
+   */
+  public boolean stackEndMagicNotYetWritten(long task) {
+    return hasStackEndMagic() && !stackEndMagicSet(task);
+  }
+
   /** {@code task_stack_page(task)} */
   public long taskStackPage(long task) {
     return stack(task);
@@ -900,11 +911,23 @@ public final class Kernel {
     Memory m = new Memory(nextSpaceId++, label);
     host.attachSpace(m);
     userSpaces.put(mm, m);
+    mmByRoot.put(PageTableRoot.of(this, mm), mm);
     return m;
   }
 
   public Memory userSpace(long mm) {
     return mm == 0 ? null : userSpaces.get(mm);
+  }
+
+  /** The mm whose page-table root a CR3/TTBR0 value names, or 0. */
+  public long mmOfRoot(long root) {
+    Long mm = mmByRoot.get(root);
+    return mm == null ? 0 : mm;
+  }
+
+  /** The user address space the MMU register's value selects (none for init_mm). */
+  public Memory userSpaceOfRoot(long root) {
+    return userSpace(mmOfRoot(root));
   }
 
   // ---- time ---------------------------------------------------------------------------------
@@ -1095,7 +1118,8 @@ public final class Kernel {
     taskWrite(it, "on_cpu", 1);
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     if (!profile.has(Feature.KTHREAD_HELPER_WQ)) {
@@ -1133,7 +1157,8 @@ public final class Kernel {
     listInit(it + offPath("task_struct", "wait_chldexit.task_list"));
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     listInit(symbol("runqueue_head"));

@@ -277,7 +277,7 @@ final class Sched {
       k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
     } else {
       k.taskWrite(next, "active_mm", mm);
-      x.set(k.arch.mmRegister(), mm);
+      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
         k.comm(next)));

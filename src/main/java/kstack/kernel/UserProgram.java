@@ -141,7 +141,7 @@ final class UserProgram {
         .callInto("r", "r = middle(x, x + 1)", "middle",
             x -> new long[] {x.local("x"), x.local("x") + 1})
         .ret("return r + 1", x -> x.local("r") + 1).build());
-    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").locals("r")
+    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").unspilledParams("g", "h").locals("r")
         .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
             + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;

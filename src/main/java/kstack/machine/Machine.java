@@ -198,8 +198,8 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpace(cr3) != null)) {
-      s = new AddressSpace(kmem, kernel.userSpace(cr3), arch.userTop());
+    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpaceOfRoot(cr3) != null)) {
+      s = new AddressSpace(kmem, kernel.userSpaceOfRoot(cr3), arch.userTop());
       spaceCache[c] = s;
       spaceCr3[c] = cr3;
     }
@@ -550,6 +550,10 @@ public final class Machine implements ExecHost {
           || function.equals("main") || function.equals("_start") || function.equals("init_main")) {
         throw new IllegalArgumentException("no user function " + function
             + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
+      }
+      if (args.length != r.arity()) {
+        throw new IllegalArgumentException(function + " takes " + r.arity() + " argument"
+            + (r.arity() == 1 ? "" : "s") + ", not " + args.length);
       }
       int n = r.paramsOnStack() ? 0 : arch.registers().argCount();
       for (int i = args.length - 1; i >= n; i--) {

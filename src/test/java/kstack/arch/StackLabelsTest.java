@@ -37,13 +37,13 @@ class StackLabelsTest {
         .orElseThrow();
     // 2.6.32's start_kernel never writes it: only dup_task_struct does (fork.c@2.6.32.67:254)
     boolean sets = m.kernel().initSetsStackEndMagic();
-    assertThat(magic.label()).contains(sets ? "not set yet" : "never set")
+    assertThat(magic.label()).contains(sets ? "not written yet" : "never written")
         .doesNotContain("overwritten");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
     magic = m.stack(0).stream().filter(w -> w.kind().equals("magic")).findFirst().orElseThrow();
     assertThat(magic.label()).isEqualTo(sets ? "STACK_END_MAGIC (end_of_stack)"
-        : "end_of_stack: STACK_END_MAGIC never set for init_task in this generation (only "
+        : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
             + "dup_task_struct writes it)");
     assertThat(m.stack(1).stream().filter(w -> w.kind().equals("magic")).findFirst()
         .orElseThrow().label()).as("a forked task's").isEqualTo("STACK_END_MAGIC (end_of_stack)");

@@ -45,7 +45,7 @@ public final class I386 implements Arch {
           "sysenter_cs", "sysenter_esp", "sysenter_eip"),
       "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
       .hide("nmi_blocked").hide("fs_base").hide("tr_base").hide("sysenter_cs")
-      .hide("sysenter_esp").hide("sysenter_eip");
+      .hide("sysenter_esp").hide("sysenter_eip").width(4);
   private final Abi abi;
   private final Types types = new Types(4);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bt at every step of a system call, from the entry's first instruction until the task is back in
  * user mode: every frame is on a stack kstack can name, and no walk reads memory that is not there.
  * The entry's first steps are the hard ones: x86_64's SYSCALL leaves rsp on the user stack, then
- * the entry's first push starts on the empty task stack; arm64's frame pointer is still the user's.
+ * the entry's first push starts on the empty task stack; arm64's frame pointer and link register
+ * are still the user's.
  */
 class SyscallStepsTest {
   static List<Profile> profiles() {
@@ -38,6 +39,10 @@ class SyscallStepsTest {
       String at = "at " + m.describe(m.cpu(0).pc()) + ": " + bt;
       assertThat(bt).as(at).extracting(Frame::stack).doesNotContain("unknown");
       assertThat(bt).as(at).extracting(Frame::function).doesNotContain(Frame.STOPPED);
+      long userTop = m.arch().userTop();
+      assertThat(bt).as("a user address is never a kernel frame: " + at)
+          .filteredOn(f -> !f.stack().equals("user") && !f.function().startsWith("---"))
+          .allSatisfy(f -> assertThat(Long.compareUnsigned(f.address(), userTop)).isPositive());
       m.stepi(1);
     }
     assertThat(steps).isGreaterThan(5).isLessThan(400);

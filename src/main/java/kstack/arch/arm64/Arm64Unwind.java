@@ -98,15 +98,18 @@ final class Arm64Unwind {
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
+          && k.host().routineAt(lr0).kind() != Routine.Kind.USER // at entry lr is the user's
           && k.host().routineAt(lr0) != r && (fp == 0
           || StackRange.recordKindOf(ranges(task, cpu, true), fp, 16) == null // a user fp
           || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
         out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
       }
-      if (r != null && r.kind() == Routine.Kind.ASM && sp == arch.taskPtRegs(k, task)) {
-        // on the child's pt_regs: ret_from_fork's first step, or cpu_switch_to about to return
-        // there; the user part follows
+      if (r != null && (r.name().equals("ret_from_fork") || r.name().equals("cpu_switch_to"))
+          && sp == arch.taskPtRegs(k, task)) {
+        // on the child's pt_regs (complete: copy_thread copied them): ret_from_fork's first
+        // step, or cpu_switch_to about to return there; the user part follows. (An entry's
+        // kernel_entry is on its pt_regs too, but fills them only step by step.)
         userAfterRegs(task, sp, out);
         return out;
       }

@@ -33,6 +33,7 @@ class SyscallStepsTest {
     m.addBreakpoint(entry);
     assertThat(m.syscall("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     m.deleteBreakpoints();
+    java.util.Set<List<String>> userParts = new java.util.HashSet<>();
     int steps = 0;
     for (; steps < 400 && !m.isWaitingForCommand(0); steps++) {
       List<Frame> bt = m.backtrace(null);
@@ -43,8 +44,14 @@ class SyscallStepsTest {
       assertThat(bt).as("a user address is never a kernel frame: " + at)
           .filteredOn(f -> !f.stack().equals("user") && !f.function().startsWith("---"))
           .allSatisfy(f -> assertThat(Long.compareUnsigned(f.address(), userTop)).isPositive());
+      List<String> user = bt.stream().filter(f -> f.stack().equals("user"))
+          .map(f -> f.function() + "@" + f.address()).toList();
+      if (!user.isEmpty() && !bt.get(0).stack().equals("user")) {
+        userParts.add(user);
+      }
       m.stepi(1);
     }
+    assertThat(userParts).as("the same user frames at every step that shows them").hasSizeLessThan(2);
     assertThat(steps).isGreaterThan(5).isLessThan(400);
   }
 }

@@ -25,6 +25,11 @@ final class Arm64Unwind {
   private final Kernel k;
   private final Arm64 arch;
   private final boolean v6;
+  /** The EL0 vectors that begin with kernel_entry 0 (entry.S@4.16.13, @6.19). */
+  private static final java.util.Set<String> KERNEL_ENTRY = java.util.Set.of("el0_sync",
+      "el0_irq", "el0t_64_sync", "el0t_64_irq");
+  /** The running task is in an entry's kernel_entry, which fills its pt_regs step by step. */
+  private boolean regsFilling;
 
   Arm64Unwind(Kernel k, Arm64 arch) {
     this.k = k;
@@ -113,6 +118,10 @@ final class Arm64Unwind {
         userAfterRegs(task, sp, out);
         return out;
       }
+      // kernel_entry (entry.S) on the pt_regs: pc, pstate and sp are stored only at its later
+      // steps, so until the entry calls on, they may still be the previous entry's
+      regsFilling = r != null && KERNEL_ENTRY.contains(r.name())
+          && sp == arch.taskPtRegs(k, task);
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
         if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get("x30") != 0) {
@@ -168,6 +177,9 @@ final class Arm64Unwind {
   }
 
   private void userAfterRegs(long task, long regs, List<Frame> out) {
+    if (regsFilling) {
+      return;
+    }
     long pstate = k.mem.read64(regs + Arm64Entry.S_PSTATE);
     if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.taskRead(task, "mm") == 0) {
       return;

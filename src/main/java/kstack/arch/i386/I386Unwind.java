@@ -117,7 +117,7 @@ final class I386Unwind {
           && arch.userModeRegs(k, ptRegs)) {
         // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
         // ret_from_fork's first step, SAVE_ALL's pushes, RESTORE_ALL's pops; the user part follows
-        userPart(task, ptRegs, out);
+        userPart(task, ptRegs, out, sp, bp);
         return out;
       }
       long slot = prologueSlot(pc, sp);
@@ -316,13 +316,24 @@ final class I386Unwind {
   }
 
   private void userPart(long task, long ptRegs, List<Frame> out) {
+    userPart(task, ptRegs, out, 0, 0);
+  }
+
+  /**
+   * The same while entry or exit code runs with sp at liveSp inside the pt_regs: a bp slot below
+   * sp is not written yet (or already popped), and the user's frame pointer is still (again) in
+   * the register, liveBp.
+   */
+  private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = word(ptRegs + k.off("pt_regs", "cs"));
     if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = word(ptRegs + k.off("pt_regs", "ip"));
       long usp = word(ptRegs + k.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
           String.format("user eip 0x%x, esp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
-      userFrames(task, uip, word(ptRegs + k.off("pt_regs", "bp")), usp, out, false);
+      long slot = ptRegs + k.off("pt_regs", "bp");
+      userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
+          out, false);
     }
   }
 

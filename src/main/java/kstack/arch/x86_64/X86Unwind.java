@@ -114,7 +114,7 @@ final class X86Unwind {
         // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
         // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
         // kernel part is this one frame, the user part follows
-        userPart(task, ptRegs, out);
+        userPart(task, ptRegs, out, sp, bp);
         return out;
       }
       if (r != null) {
@@ -128,9 +128,10 @@ final class X86Unwind {
             return out;
           }
           if (arch.v26() && SYSCALL_26.contains(k.symbols.functionName(pc))) {
-            // a system call's first C step: the entry's (partial) pt_regs hold the user part
+            // a system call's first C step: the entry's (partial) pt_regs hold the user part;
+            // the user rbp is still in the register, or (after push %rbp) at rsp
             userPart26(task, running, cpu, ptRegs, k.symbols.functionName(pc).startsWith("stub_"),
-                out);
+                out, slot == sp ? bp : k.mem.read64(sp));
             return out;
           }
           if (arch.v26() && PARANOID_26.contains(k.symbols.functionName(pc))
@@ -309,13 +310,20 @@ final class X86Unwind {
    */
   private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
       List<Frame> out) {
+    userPart26(task, running, cpu, ptRegs, full, out, null);
+  }
+
+  /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
+  private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
+      List<Frame> out, Long userBp) {
     if (k.taskRead(task, "mm") == 0) {
       return;
     }
     long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
     long usp = full ? k.mem.read64(ptRegs + k.off("pt_regs", "sp"))
         : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
-    long ubp = k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
+    long ubp = userBp != null ? userBp
+        : k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
@@ -324,10 +332,20 @@ final class X86Unwind {
 
   /** The task's own pt_regs, if they hold a user frame, and the user stack behind them. */
   private void userPart(long task, long ptRegs, List<Frame> out) {
+    userPart(task, ptRegs, out, 0, 0);
+  }
+
+  /**
+   * The same while entry or exit code runs with sp at liveSp inside the pt_regs: a bp slot below
+   * sp is not written yet (or already popped), and the user's frame pointer is still (again) in
+   * the register, liveBp.
+   */
+  private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
     if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-      long ubp = k.mem.read64(ptRegs + k.off("pt_regs", "bp"));
+      long slot = ptRegs + k.off("pt_regs", "bp");
+      long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
       long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));

@@ -159,6 +159,40 @@ public final class RoutineBuilder {
     return this;
   }
 
+  /**
+   * A sibling call: {@code return f(args)} compiled, as gcc -O2 does with -foptimize-sibling-calls,
+   * into the epilogue's frame teardown and a jump. f then returns straight to this function's
+   * caller, and no frame of this function is on the stack while f runs. Only register arguments
+   * can travel this way (gcc gives up the sibling call when the callee needs more stack argument
+   * space than the caller got); the step keeps the source's {@code return f(args)} in its text.
+   */
+  public RoutineBuilder tailCall(String text, String target, Function<Exec, long[]> args) {
+    return tailCallVia(text, x -> x.symbol(target), args);
+  }
+
+  /** A sibling call through a computed address (a switch's case, a function pointer). */
+  public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target,
+      Function<Exec, long[]> args) {
+    List<Insn> teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1);
+    boolean framed = kind != Routine.Kind.ASM && !frameless;
+    body.add(new Insn(text, x -> {
+      long[] a = args == null ? new long[0] : args.apply(x);
+      if (a.length > x.cpu().registers().argCount() || abi.callerPopsArgs()) {
+        throw new IllegalStateException(name + ": a sibling call passes its arguments in registers");
+      }
+      for (int i = 0; i < a.length; i++) {
+        x.setArg(i, a[i]);
+      }
+      if (framed) {
+        for (Insn t : teardown) {
+          t.op().exec(x);
+        }
+      }
+      x.jumpTo(target.applyAsLong(x));
+    }));
+    return this;
+  }
+
   /** How many leading arguments a call to target passes in registers. */
   static int registerArgs(Exec x, long target) {
     if (!x.host().abi().callerPopsArgs()) {

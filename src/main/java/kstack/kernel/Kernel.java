@@ -294,7 +294,7 @@ public final class Kernel {
   /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
   public boolean isZombie(long task) {
     return profile.has(Feature.TASK_UNION) ? state(task) == TASK_ZOMBIE_24
-        : taskRead(task, "exit_state") == EXIT_ZOMBIE;
+        : taskRead(task, "exit_state") == Threads.exitZombie(this);
   }
 
   /** A task's children, youngest first on 2.4 (p_cptr, then p_osptr), else in children order. */
@@ -356,7 +356,10 @@ public final class Kernel {
         : new long[] {params, 0};
   }
 
-  /** Every task on the kernel's task list, in list order (init_task itself excluded). */
+  /**
+   * Every task on the kernel's task list, in list order (init_task itself excluded), each group
+   * leader followed by its other threads.
+   */
   public List<Long> taskList() {
     List<Long> out = new ArrayList<>();
     forEachTask(out::add);
@@ -382,6 +385,7 @@ public final class Kernel {
     int tasksOff = off("task_struct", "tasks");
     for (long node = readPtr(head); node != head && n++ < 1_000_000; node = readPtr(node)) {
       each.accept(node - tasksOff);
+      Threads.forEachOther(this, node - tasksOff, each); // for_each_process_thread
     }
   }
 
@@ -423,6 +427,29 @@ public final class Kernel {
 
   public long stack(long task) {
     return profile.has(Feature.TASK_UNION) ? task : taskRead(task, "stack");
+  }
+
+  /**
+   * Why a task_struct no longer describes its task, or null while it does: the pid hash does not
+   * find it under its own pid, or its stack pointer is not a THREAD_SIZE-aligned stack. A stack
+   * overflow that runs off the bottom of a page-allocator stack writes over whatever lies below,
+   * in this model the task_struct allocated just before it.
+   */
+  public String overwritten(long task) {
+    try {
+      int pid = pid(task);
+      long stack = stack(task);
+      if (pid != 0 && findTask(pid) != task) { // the idle tasks (pid 0) are not hashed
+        return String.format("task_struct 0x%x is overwritten (its pid field reads %d)", task, pid);
+      }
+      if ((stack & (threadSize - 1)) != 0 || mem.regionAt(stack) == null) {
+        return String.format("task_struct 0x%x is overwritten (its stack field reads 0x%x)", task,
+            stack);
+      }
+      return null;
+    } catch (kstack.mem.MemoryFault f) {
+      return String.format("task_struct 0x%x is unreadable (%s)", task, f.getMessage());
+    }
   }
 
   public int taskCpu(long task) {
@@ -1078,6 +1105,11 @@ public final class Kernel {
     Irq.build(this);
     InitMain.build(this);
     arch.buildRoutines(this);
+    // the system calls added for threads and the C library's exit() and nanosleep(), linked
+    // after the rest so that the routines before them keep their addresses
+    Exit.buildExitGroup(this);
+    PosixTimers.build(this);
+    Clone.buildClone3(this);
     UserProgram.build(this);
   }
 
@@ -1101,6 +1133,7 @@ public final class Kernel {
     listInit(it + off("task_struct", "tasks"));
     listInit(it + off("task_struct", "children"));
     listInit(it + off("task_struct", "sibling"));
+    Threads.initTask(this, it);
     taskWrite(it, "active_mm", initMm);
     taskWrite(it, "real_parent", it);
     taskWrite(it, "parent", it);

@@ -250,14 +250,19 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
     Result r;
-    try {
+    if (overwritten == null) {
       int tpid = m.kernel().pid(task);
       text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
       r = Result.of(cmd, text).with("pid", tpid);
-    } catch (kstack.mem.MemoryFault f) {
+    } else if (overwritten.contains("unreadable")) {
       text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
           + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
+      r = Result.of(cmd, text);
+    } else {
+      text.add(0, String.format("Backtrace of %s: its %s (by a stack overflow?)", pid == null
+          ? "the current task of cpu " + m.selectedCpu() : "pid " + pid, overwritten));
       r = Result.of(cmd, text);
     }
     r = r.with("frames", json);
@@ -268,16 +273,19 @@ final class Commands {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
-    text.add(String.format("%5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "PPID", "CPU",
-        "ST", "TASK", "STACK", "COMM"));
+    // as ps -eLf: PID is the thread group (tgid), LWP the task's own pid
+    text.add(String.format("%5s %5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "LWP", "PPID",
+        "CPU", "ST", "TASK", "STACK", "COMM"));
     List<TaskInfo> tasks = new ArrayList<>();
     String broken = m.psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
       boolean running = m.cpuRunning(t.task()) >= 0;
-      text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),
-          t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
+      text.add(String.format("%s%4d %5d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat()
+              + "  %s", running ? ">" : " ", t.tgid(), t.pid(), t.ppid(), t.cpu(), t.state(),
+          t.task(), t.stack(), t.comm()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
+      o.put("tgid", t.tgid());
       o.put("comm", t.comm());
       o.put("state", t.state());
       o.put("cpu", t.cpu());
@@ -296,6 +304,12 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
+    if (overwritten != null) {
+      throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
+          + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
+          + "found; 'x' still reads memory by address");
+    }
     List<StackWord> words = m.stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();

@@ -27,6 +27,13 @@ final class StackCheck {
         continue;
       }
       var k = m.kernel();
+      String overwritten = k.overwritten(t.task());
+      if (overwritten != null) {
+        text.add(String.format("PID %d (%s): possible stack overflow: its %s", t.pid(), t.comm(),
+            overwritten));
+        bad++;
+        continue;
+      }
       if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
         bad += checkTaskUnion(k, t, text, json);
         continue;
@@ -74,7 +81,15 @@ final class StackCheck {
     if (broken != null) {
       text.add(broken + "; the tasks after it are not checked.");
     }
-    text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
+    String cur = m.kernel().overwritten(m.current());
+    if (cur != null) {
+      bad++;
+      text.add("The current task of cpu " + m.selectedCpu() + ": its " + cur
+          + " (a stack overflow ran off the bottom of a stack and over it?)");
+    }
+    text.add(bad == 0 && broken == null ? "No stack overflow found."
+        : bad == 0 ? "No overflowed stack among the tasks checked; the broken task list suggests "
+            + "an overflow that overwrote a task_struct." : bad + " stack(s) overflowed.");
     Result r = Result.of(cmd, text).with("stacks", json);
     return broken == null ? r : r.with("task_list_corrupt", broken);
   }

@@ -49,4 +49,20 @@ public final class TestMachines {
     assertThat(m.spawn("sh").stop()).isEqualTo(Outcome.Stop.DONE);
     return m;
   }
+
+  /**
+   * Continues until no command is pending: an interrupt given while a command was stopped nests in
+   * it, so finishing both takes one continue for the interrupt (back where it interrupted) and one
+   * for the stopped command. Each must complete.
+   */
+  public static Outcome continueAll(Machine m) {
+    Outcome o;
+    int n = 0;
+    do {
+      o = m.continueRun();
+      assertThat(o.stop()).as(o.message()).isEqualTo(Outcome.Stop.DONE);
+      assertThat(++n).as("nested commands").isLessThan(8);
+    } while (m.pendingCommand() != null);
+    return o;
+  }
 }

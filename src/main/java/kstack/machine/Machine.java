@@ -25,6 +25,7 @@ import kstack.mem.Memory;
 import kstack.mem.MemoryFault;
 import kstack.profile.Profile;
 import kstack.trace.Event;
+import kstack.trace.JCell;
 import kstack.trace.Timeline;
 
 /**
@@ -55,7 +56,8 @@ public final class Machine implements ExecHost {
   private final long[] spaceCr3;
   private final AddressSpace[] spaceCache;
   private final TreeSet<Long> breakpoints = new TreeSet<>(Long::compareUnsigned);
-  private final long[] resumeFrom;
+  /** The pending goal, the round-robin's next CPU, breakpoints already reported: journaled. */
+  private final ControlState control;
   /** An interrupt raised while the CPU had interrupts disabled (-1: none). */
   private final int[] pendingVector;
   private final String[] pendingWhat;
@@ -65,22 +67,9 @@ public final class Machine implements ExecHost {
   /** main's call of the vDSO's fast system-call entry; -1 where the arch has none. */
   private final long userVsyscallPc;
   private int selected;
-  private Goal pending;
   private int eventMark;
   /** User processes that yielded from their wait point and will only return to it. */
   private final kstack.trace.JList<Long> parked;
-
-  /** What an execution command runs toward, and what it says when reached. */
-  /**
-   * What a command runs toward. idle, when not null, says what happened if the machine settles
-   * before the goal is reached (null: the generic "machine idle before ..." line).
-   */
-  private record Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done,
-      java.util.function.Supplier<String> idle) {
-    Goal(String name, BooleanSupplier reached, java.util.function.Supplier<String> done) {
-      this(name, reached, done, null);
-    }
-  }
 
   /**
    * An event whose handler ran but whose interrupted code never came back at the same pc and stack
@@ -94,9 +83,6 @@ public final class Machine implements ExecHost {
         describe(at[0]), at[1]);
   }
 
-  /** The machine step at which each goal began: reversing past it abandons the goal. */
-  private final Map<Goal, Long> goalStart = new java.util.WeakHashMap<>();
-
   private Machine(Profile profile, int ncpu) {
     this.profile = profile;
     this.arch = Arches.forProfile(profile);
@@ -104,12 +90,12 @@ public final class Machine implements ExecHost {
     this.execs = new Exec[ncpu];
     this.spaceCr3 = new long[ncpu];
     this.spaceCache = new AddressSpace[ncpu];
-    this.resumeFrom = new long[ncpu];
     this.pendingVector = new int[ncpu];
     this.pendingWhat = new String[ncpu];
     java.util.Arrays.fill(pendingVector, -1);
     this.timeline = new Timeline((cpu, reg, value) -> cpus[cpu].restore(reg, value));
     this.parked = new kstack.trace.JList<>(timeline);
+    this.control = new ControlState(timeline, ncpu);
     timeline.attach(kmem);
     timeline.setRecording(false);
     for (int c = 0; c < ncpu; c++) {
@@ -213,8 +199,11 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpaceOfRoot(cr3) != null)) {
-      s = new AddressSpace(kmem, kernel.userSpaceOfRoot(cr3), arch.userTop());
+    Memory user = kernel.userSpaceOfRoot(cr3);
+    // the same root can name another store after a reverse step and a replayed exec: compare the
+    // store itself, or the replay would write into the undone exec's memory
+    if (s == null || spaceCr3[c] != cr3 || s.user() != user) {
+      s = new AddressSpace(kmem, user, arch.userTop());
       spaceCache[c] = s;
       spaceCr3[c] = cr3;
     }
@@ -392,16 +381,20 @@ public final class Machine implements ExecHost {
 
   /** Runs until boot is complete: pid 1 and pid 2 exist and the boot CPU reached its idle loop. */
   public Outcome boot() {
+    Goal stopped = control.pending();
+    if (stopped != null && stopped.within("boot")) {
+      return run(); // a breakpoint stopped the boot: resume toward its goal, as continue does
+    }
     if (kernel.findTask(1) != 0) {
       throw new IllegalStateException("already booted");
     }
-    final boolean[] idle = {false};
+    JCell<Boolean> idle = new JCell<>(timeline, false); // the boot CPU has reached its idle loop
     long entry = symbol(kernel.idleLoop());
     return start(new Goal("boot", () -> {
-      if (!idle[0] && cpus[0].pc() == entry) {
-        idle[0] = true;
+      if (!idle.get() && cpus[0].pc() == entry) {
+        idle.set(true);
       }
-      return idle[0] && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
+      return idle.get() && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
     }, () -> "boot complete: pid 0 " + kernel.comm(kernel.idleTask(0)) + ", pid 1 "
         + kernel.comm(kernel.findTask(1))
         + ", pid 2 " + kernel.comm(kernel.findTask(2))));
@@ -421,15 +414,11 @@ public final class Machine implements ExecHost {
       return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
     }
     keepMark = true;
-    final int[] pid = {0};
     return start(new Goal("spawn " + name, () -> {
       long cur = kernel.current(cpu);
-      if (kernel.pid(cur) > before && kernel.comm(cur).equals(name) && cpus[cpu].pc() == userWaitPc) {
-        pid[0] = kernel.pid(cur);
-        return true;
-      }
-      return false;
-    }, () -> "spawned pid " + pid[0] + " (" + name + ") on cpu " + cpu));
+      return kernel.pid(cur) > before && kernel.comm(cur).equals(name)
+          && cpus[cpu].pc() == userWaitPc;
+    }, () -> "spawned pid " + kernel.pid(kernel.current(cpu)) + " (" + name + ") on cpu " + cpu));
   }
 
   /**
@@ -459,18 +448,17 @@ public final class Machine implements ExecHost {
     }
     keepMark = true;
     long fn = symbol("kstack_demo_thread");
-    final long[] task = {0};
+    JCell<Long> task = new JCell<>(timeline, 0L); // the thread, once it started its function
     return start(new Goal("kthread " + name, () -> {
       for (Cpu c : cpus) {
-        if (c.pc() == fn) {
-          task[0] = kernel.current(c.id());
-          return true;
+        if (task.get() == 0 && c.pc() == fn) {
+          task.set(kernel.current(c.id()));
         }
       }
-      return task[0] != 0;
-    }, () -> "kthread pid " + kernel.pid(task[0]) + " (" + kernel.comm(task[0])
+      return task.get() != 0;
+    }, () -> "kthread pid " + kernel.pid(task.get()) + " (" + kernel.comm(task.get())
         + ") started kstack_demo_thread; parent pid "
-        + kernel.pid(kernel.realParent(task[0]))
+        + kernel.pid(kernel.realParent(task.get()))
         + (kernel.profile.has(kstack.profile.Feature.NO_KTHREADD) ? " (2.4 has no kthreadd: the "
             + "module's init called kernel_thread and the thread daemonize()d itself)" : "")));
   }
@@ -562,10 +550,7 @@ public final class Machine implements ExecHost {
     refuseIfPanicked();
     int cpu = selected;
     long task = kernel.current(cpu);
-    if (pending != null) {
-      throw new IllegalStateException("'" + pending.name + "' is stopped at a breakpoint: "
-          + "'continue' it first");
-    }
+    refuseWhileStopped();
     if (!arch.inUserMode(kernel, cpu) || cpus[cpu].pc() != userWaitPc) {
       throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
           + ", " + kernel.comm(task) + ") is not a user process waiting for a command"
@@ -614,6 +599,7 @@ public final class Machine implements ExecHost {
         - (code.at(callee.address()).paramsOnStack() ? 0 : arch.registers().argCount()));
     String what = isSyscall ? "syscall " + function : "call " + function;
     long mmBefore = kernel.taskRead(task, "mm");
+    int firstEvent = timeline.events().size();
     return start(new Goal(what, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
         return true;
@@ -633,7 +619,8 @@ public final class Machine implements ExecHost {
           return what + ": pid " + pid + " now runs " + kernel.comm(task) + " (a successful exec "
               + "does not return: the new program started at _start and waits in main)";
         }
-        return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")";
+        return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")"
+            + (function.equals("sched_yield") ? Stepping.yieldNote(this, cpu, task, firstEvent) : "");
       }
       if (kernel.mem.regionAt(task) == null) {
         return what + ": pid " + pid + " exited and its parent has reaped it already (its "
@@ -670,15 +657,33 @@ public final class Machine implements ExecHost {
     return false;
   }
 
+  /**
+   * A command that starts new work in a process (a system call, a call, a spawn) while another
+   * command is stopped at a breakpoint is refused: the stopped command's process is in the middle of
+   * its work, and its goal stays pending for 'continue'. Interrupts and finish nest instead.
+   */
+  private void refuseWhileStopped() {
+    Goal g = control.pending();
+    if (g != null) {
+      throw new IllegalStateException("'" + g.name() + "' is stopped at a breakpoint: "
+          + "'continue' it first");
+    }
+  }
+
+  ControlState control() {
+    return control;
+  }
+
+  long idleHaltPc() {
+    return idleHaltPc;
+  }
+
   private void requireBooted() {
     refuseIfPanicked();
     if (kernel.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }
-    if (pending != null) {
-      throw new IllegalStateException("'" + pending.name + "' is stopped at a breakpoint: "
-          + "'continue' it first");
-    }
+    refuseWhileStopped();
   }
 
   /** Resumes toward the goal of the command a breakpoint interrupted (or runs until idle). */
@@ -691,7 +696,7 @@ public final class Machine implements ExecHost {
    * over idle periods), or a breakpoint; resumes an interrupted command's goal if there is one.
    */
   public Outcome run() {
-    Goal g = pending != null ? pending : new Goal("run", () -> {
+    Goal g = control.pending() != null ? control.pending() : new Goal("run", () -> {
       if (!kernel.pendingTimers().isEmpty()) {
         return false;
       }
@@ -705,25 +710,48 @@ public final class Machine implements ExecHost {
     return start(g);
   }
 
-  /** Executes n steps on the selected CPU only. */
+  /**
+   * Executes n steps on the selected CPU only. A CPU with nothing to execute (a process waiting for
+   * a command, an idle CPU halted with nothing to schedule, a CPU not brought up) is refused with
+   * the reason: stepping it would change nothing. A stopped command whose goal a step reaches is
+   * completed there and says so, as continue would have said it.
+   */
   public Outcome stepi(int n) {
-    markEvents();
     refuseIfPanicked();
-    for (int i = 0; i < n; i++) {
-      step(selected);
-      if (kernel.panicked() != null) {
-        return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + selected
-            + " halted; the machine stops here)", eventsSinceMark());
+    String still = Stepping.whyNothingToStep(this, selected);
+    if (still != null) {
+      throw new IllegalStateException("stepi: " + still);
+    }
+    markEvents();
+    for (int i = 0; i < n && kernel.panicked() == null; i++) {
+      if (i > 0 && Stepping.whyNothingToStep(this, selected) != null) {
+        break; // reached a wait point: the rest would be steps that change nothing
+      }
+      stepHandlingFaults(selected);
+      Goal g = control.pending(); // checked after every step, as the run loop does
+      if (g != null && kernel.panicked() == null && reached(g)
+          && (g.stopAtGoal() || allSettled())) {
+        control.setResumeFrom(selected, cpus[selected].pc());
+        return complete(g);
       }
     }
-    resumeFrom[selected] = cpus[selected].pc();
+    control.setResumeFrom(selected, cpus[selected].pc());
+    if (kernel.panicked() != null) {
+      control.setPending(null);
+      return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + selected
+          + " halted; the machine stops here)", eventsSinceMark());
+    }
     return new Outcome(Outcome.Stop.STEPPED, where(selected), eventsSinceMark());
   }
 
   /**
-   * {@code reverse-stepi N}: takes the machine's last N steps back (on every CPU, newest first), so
-   * that every byte, register and piece of kernel bookkeeping is as it was; a following
-   * {@code continue} runs forward again toward the same goal, deterministically.
+   * {@code reverse-stepi N}: takes the machine's last N steps back (on every CPU, newest first). The
+   * machine is then exactly as it was the moment step (steps - N) finished, the first time: every
+   * byte, register and piece of kernel bookkeeping, and the debugger's own state (the pending goal
+   * and its progress, pending interrupts, the round-robin's next CPU), since all of it is on the
+   * timeline. What the debugger did after that moment (a command's set-up, a breakpoint report) is
+   * undone with the steps. A following {@code continue} runs forward again toward the goal pending
+   * there, deterministically.
    */
   public Outcome reverseStepi(int n) {
     int can = timeline.undoableSteps();
@@ -731,17 +759,16 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("reverse-stepi: only " + can + " step(s) of history"
           + (can == 0 ? " (nothing has run yet)" : ""));
     }
+    Goal before = control.pending();
+    List<Goal> begun = control.begun();
     timeline.undoSteps(n);
+    int kept = control.begun().size();
+    Goal undone = kept < begun.size() ? begun.get(kept) : null;
     markEvents();
-    for (int c = 0; c < cpus.length; c++) {
-      resumeFrom[c] = cpus[c].pc(); // a breakpoint here does not stop the next run at once
-    }
-    String note = "";
-    if (pending != null && timeline.steps() < goalStart.getOrDefault(pending, 0L)) {
-      note = " (back before '" + pending.name() + "' began: that command is abandoned)";
-      pending = null;
-    }
-    return new Outcome(Outcome.Stop.STEPPED, where(selected) + note, List.of());
+    // a stop, as after stepi: the breakpoint at this pc is not reported again when resuming
+    control.setResumeFrom(selected, cpus[selected].pc());
+    return new Outcome(Outcome.Stop.STEPPED, where(selected)
+        + Stepping.pendingNote(undone, before, control.pending()), List.of());
   }
 
   /** Runs until the selected CPU's current function returns to its caller. */
@@ -762,25 +789,23 @@ public final class Machine implements ExecHost {
         link, a -> s.read(a, arch.abi().wordSize()));
     long ret = site.pc();
     long retSp = site.sp();
-    Goal outer = pending;
     String fn = r.name();
     Outcome o = start(new Goal("finish", () -> c.pc() == ret && c.sp() == retSp,
         () -> "Run till exit from " + fn + ": back in " + describe(ret) + ", value "
-            + signedWord(c.get(arch.registers().ret))), true);
-    if (o.stop() != Outcome.Stop.BREAKPOINT) {
-      pending = outer;
-    }
+            + signedWord(c.get(arch.registers().ret)), null, control.pending(), control.stops(),
+        true));
     return new Outcome(o.stop() == Outcome.Stop.DONE ? Outcome.Stop.STEPPED : o.stop(), o.message(),
         o.events());
   }
 
-  private Outcome start(Goal g) {
-    return start(g, false);
-  }
-
   private boolean keepMark;
 
-  private Outcome start(Goal g, boolean stopAtGoal) {
+  /**
+   * Runs toward g: the CPUs step in turn, one step each (the next CPU is part of the journaled
+   * state, so a run stopped anywhere and continued steps them exactly as an uninterrupted run).
+   * Reaching g makes its outer goal (if it nests in one) pending again.
+   */
+  private Outcome start(Goal g) {
     if (kernel.panicked() != null) {
       keepMark = false;
       refuseIfPanicked();
@@ -789,68 +814,103 @@ public final class Machine implements ExecHost {
       markEvents();
     }
     keepMark = false;
-    pending = g;
-    goalStart.putIfAbsent(g, timeline.steps());
+    control.begin(g);
+    control.setPending(g);
     try {
-      return runToward(g, stopAtGoal);
+      return runToward(g);
     } catch (RuntimeException e) {
-      pending = null; // the command ends here: no later command may report it as stopped
+      control.setPending(null); // the command ends here: no later command may report it as stopped
       throw e;
     }
   }
 
-  private Outcome runToward(Goal g, boolean stopAtGoal) {
+  private Outcome runToward(Goal g) {
     boolean reached = reached(g);
     long steps = 0;
     while (true) {
-      if (reached && (stopAtGoal || allSettled())) {
-        pending = null;
-        return new Outcome(Outcome.Stop.DONE, g.done().get(), eventsSinceMark());
+      if (reached && (g.stopAtGoal() || allSettled())) {
+        return complete(g);
       }
       if (allSettled()) {
         if (!reached && yieldForWork()) {
           continue;
         }
         if (!fireTimer()) {
-          pending = null;
+          control.setPending(g.outer());
           return new Outcome(Outcome.Stop.IDLE, g.idle() != null && g.idle().get() != null
               ? g.idle().get() : "machine idle before '" + g.name() + "' completed: nothing left "
               + "to run", eventsSinceMark());
         }
         continue;
       }
-      for (int c = 0; c < cpus.length; c++) {
-        if (!active(c)) {
-          continue;
-        }
-        long pc = cpus[c].pc();
-        if (breakpoints.contains(pc) && resumeFrom[c] != pc) {
-          selected = c;
-          resumeFrom[c] = pc;
-          return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + describe(pc)
-              + " on cpu " + c + " (" + whoIsCurrent(c, true) + ")", eventsSinceMark());
-        }
-        resumeFrom[c] = 0;
-        step(c);
-        if (kernel.panicked() != null) {
-          pending = null;
-          return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
-              + " halted; the machine stops here)", eventsSinceMark());
-        }
-        if (!reached && reached(g)) {
-          reached = true;
-          if (stopAtGoal) {
-            break;
-          }
-        }
+      int c = nextActiveCpu();
+      long pc = cpus[c].pc();
+      if (breakpoints.contains(pc) && control.resumeFrom(c) != pc) {
+        selected = c;
+        control.setResumeFrom(c, pc);
+        control.countReport();
+        return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + describe(pc)
+            + " on cpu " + c + " (" + whoIsCurrent(c, true) + ")", eventsSinceMark());
+      }
+      control.setResumeFrom(c, 0);
+      control.setNextCpu((c + 1) % cpus.length);
+      stepHandlingFaults(c);
+      if (kernel.panicked() != null) {
+        control.setPending(null);
+        return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
+            + " halted; the machine stops here)", eventsSinceMark());
+      }
+      if (!reached && reached(g)) {
+        reached = true;
       }
       if (++steps > STEP_LIMIT) {
-        pending = null;
+        control.setPending(null);
         throw new IllegalStateException("'" + g.name() + "' did not finish within " + STEP_LIMIT
             + " steps");
       }
     }
   }
+
+  /** g is reached: the goal it nests in (if any) is pending again; what the command says. */
+  private Outcome complete(Goal g) {
+    control.setPending(g.outer());
+    Stepping.resumeOuter(this, g);
+    return new Outcome(Outcome.Stop.DONE, g.done().get() + Stepping.unreached(this, g),
+        eventsSinceMark());
+  }
+
+  /** The first active CPU from the round-robin's next one on (there is one: not all settled). */
+  private int nextActiveCpu() {
+    int from = control.nextCpu();
+    for (int i = 0; i < cpus.length; i++) {
+      int c = (from + i) % cpus.length;
+      if (active(c)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("no CPU is active");
+  }
+
+  /**
+   * One step of cpu c with whatever the kernel does about a fault it raises ({@link #step}): the
+   * step and its fault handling are one step on the timeline.
+   */
+  private void stepHandlingFaults(int c) {
+    try {
+      step(c);
+    } finally {
+      timeline.endStep();
+    }
+    if (afterStep != null) {
+      afterStep.run();
+    }
+  }
+
+  /**
+   * Called the moment each step has finished, before anything the debugger does after it: where
+   * the reverse-execution sweep takes its fingerprints of the machine (package-private, tests only).
+   */
+  Runnable afterStep;
 
   /**
    * Whether a goal is reached. Its test reads kernel memory (current, the task's state); where an
@@ -872,6 +932,7 @@ public final class Machine implements ExecHost {
   private void step(int c) {
     long from = cpus[c].pc();
     if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+      timeline.beginStep(); // the fault is this step: reversing it undoes the oops too
       Oops.userFault(kernel, arch, c, new MemoryFault(from, false, null));
       return;
     }
@@ -904,7 +965,7 @@ public final class Machine implements ExecHost {
   }
 
   /** Online and with something to do: not halted in the idle loop, not waiting in user mode. */
-  private boolean active(int c) {
+  boolean active(int c) {
     Cpu cpu = cpus[c];
     long pc = cpu.pc();
     if (pc == 0 || pc == userWaitPc) {
@@ -1066,19 +1127,24 @@ public final class Machine implements ExecHost {
       keepMark = false;
       throw e;
     }
-    final boolean[] back = {false};
+    JCell<Boolean> back = new JCell<>(timeline, false);
+    long[] outerStops = control.stops();
     return start(new Goal(name, () -> {
-      if (!back[0] && c.pc() == pc && c.sp() == sp) {
-        back[0] = true;
+      if (!back.get() && c.pc() == pc && c.sp() == sp) {
+        back.set(true);
       }
-      return back[0];
-    }, () -> name + ": the interrupted code resumed at " + describe(pc),
-        movedFrame(name, new long[] {pc, sp})));
+      return back.get();
+    }, () -> name + ": the interrupted code resumed at " + describe(pc)
+        + Stepping.stillStopped(this, outerStops),
+        movedFrame(name, new long[] {pc, sp})).nestedIn(control.pending(), outerStops));
   }
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
   public Outcome tick() {
     refuseIfPanicked();
+    if (cpus[selected].pc() == 0) { // refused before its set-up: a refusal changes nothing
+      throw new IllegalStateException("cpu " + selected + " is not running");
+    }
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
     int cpu = selected;
@@ -1106,25 +1172,29 @@ public final class Machine implements ExecHost {
     markEvents();
     keepMark = true;
     setPending(cpu, vector, what);
-    final long[] resume = {0, 0};
-    final boolean[] back = {false};
+    // where the interrupt was taken (pc, sp), and whether that code has resumed: journaled
+    JCell<long[]> resume = new JCell<>(timeline, new long[] {0, 0});
+    JCell<Boolean> back = new JCell<>(timeline, false);
+    long[] outerStops = control.stops();
     if (!deliverable.getAsBoolean()) {
       timeline.emit(new Event.Note(cpu, "pending", what + " is pending: " + whyHeld + " at "
           + describe(c.pc())));
     }
     return start(new Goal(name, () -> {
       if (pendingVector[cpu] >= 0 && deliverable.getAsBoolean()) {
-        resume[0] = c.pc();
-        resume[1] = c.sp();
+        resume.set(new long[] {c.pc(), c.sp()});
         takePending(cpu);
       }
-      if (pendingVector[cpu] < 0 && !back[0] && resume[0] != 0 && c.pc() == resume[0]
-          && c.sp() == resume[1]) {
-        back[0] = true;
+      long[] at = resume.get();
+      if (pendingVector[cpu] < 0 && !back.get() && at[0] != 0 && c.pc() == at[0]
+          && c.sp() == at[1]) {
+        back.set(true);
       }
-      return back[0];
-    }, () -> name + ": the interrupted code resumed at " + describe(resume[0]),
-        () -> resume[0] == 0 ? null : movedFrame(name, resume).get()));
+      return back.get();
+    }, () -> name + ": the interrupted code resumed at " + describe(resume.get()[0])
+        + Stepping.stillStopped(this, outerStops),
+        () -> resume.get()[0] == 0 ? null : movedFrame(name, resume.get()).get())
+        .nestedIn(control.pending(), outerStops));
   }
 
   /** A held interrupt is machine state like any other: journaled, so reverse steps restore it. */
@@ -1176,7 +1246,7 @@ public final class Machine implements ExecHost {
   }
 
   public String pendingCommand() {
-    return pending == null ? null : pending.name;
+    return control.pending() == null ? null : control.pending().name();
   }
 
   // ---- inspection -----------------------------------------------------------------------------

@@ -87,9 +87,10 @@ final class UserCalls {
         if (b.length > 3000) {
           throw new IllegalArgumentException("write: at most 3000 bytes");
         }
-        sp.writeBytes(BUF, b);
+        long fd = num(name, args.get(0)); // every check before the store: a refusal writes nothing
         long count = args.size() == 3 ? num(name, args.get(2)) : b.length;
-        return new long[] {num(name, args.get(0)), BUF, count};
+        sp.writeBytes(BUF, b);
+        return new long[] {fd, BUF, count};
       }
       case "nanosleep" -> {
         need(name, form, args, 1, 1);

@@ -290,4 +290,23 @@ public final class Memory {
   public int chunkCount() {
     return chunks.size();
   }
+
+  /**
+   * A hash of everything the store holds: its regions and every non-zero byte (a chunk of zeros is
+   * the same as no chunk). Two stores with the same contents hash the same whatever the order in
+   * which their chunks were made; the reverse-execution tests compare machine states with it.
+   */
+  public long contentHash() {
+    long[] h = {new ArrayList<>(regions.values()).hashCode()};
+    chunks.forEach((k, v) -> {
+      for (byte b : v) {
+        if (b != 0) {
+          long x = (k * 0x9E3779B97F4A7C15L) ^ java.util.Arrays.hashCode(v);
+          h[0] += x ^ (x >>> 29);
+          return;
+        }
+      }
+    });
+    return h[0];
+  }
 }

@@ -39,8 +39,16 @@ public final class Timeline implements Memory.Recorder {
   private int size;
   private final List<Event> events = new ArrayList<>();
   private long steps;
-  private int[] stepStart = new int[1024];
+  /**
+   * Where each recorded step's changes end: the moment the step finished, before anything the
+   * debugger did after it (a command's set-up, a breakpoint report, a goal's bookkeeping).
+   */
+  private int[] stepEnd = new int[1024];
   private int recordedSteps;
+  /** A step has begun and not yet ended. */
+  private boolean inStep;
+  /** Where the recorded history begins: undoing every recorded step returns here. */
+  private int origin;
   private boolean recording = true;
 
   public Timeline(RegisterSink registers) {
@@ -58,6 +66,9 @@ public final class Timeline implements Memory.Recorder {
 
   /** Turns recording off (used only where history is not wanted, such as a benchmark baseline). */
   public void setRecording(boolean on) {
+    if (on && !recording && recordedSteps == 0) {
+      origin = size;
+    }
     recording = on;
   }
 
@@ -143,17 +154,30 @@ public final class Timeline implements Memory.Recorder {
   }
 
   /**
-   * Counts one instruction or C-level step, called as it begins; while recording, remembers where
-   * its changes start so that {@link #undoSteps} can take whole steps back.
+   * Counts one instruction or C-level step, called as it begins; {@link #endStep} closes it. While
+   * recording, every step is one entry of the undoable history, whether or not it changed anything.
    */
   public void beginStep() {
-    if (recording) {
-      if (recordedSteps == stepStart.length) {
-        stepStart = Arrays.copyOf(stepStart, recordedSteps * 2);
-      }
-      stepStart[recordedSteps++] = size;
-    }
+    inStep = true;
     steps++;
+  }
+
+  /**
+   * Closes the step that {@link #beginStep} opened: everything recorded from here on until the next
+   * step (a command's set-up, a goal's bookkeeping) lies between steps, and taking this step's
+   * successor back undoes it too.
+   */
+  public void endStep() {
+    if (!inStep) {
+      return;
+    }
+    inStep = false;
+    if (recording) {
+      if (recordedSteps == stepEnd.length) {
+        stepEnd = Arrays.copyOf(stepEnd, recordedSteps * 2);
+      }
+      stepEnd[recordedSteps++] = size;
+    }
   }
 
   /** How many of the latest steps can be undone (those taken while recording). */
@@ -161,12 +185,19 @@ public final class Timeline implements Memory.Recorder {
     return recordedSteps;
   }
 
-  /** Undoes the latest n steps (n at most {@link #undoableSteps}), newest first. */
+  /**
+   * Undoes the latest n steps (n at most {@link #undoableSteps}), newest first, and everything
+   * recorded after them: the machine is exactly as it was the moment step (steps - n) finished.
+   */
   public void undoSteps(int n) {
     if (n < 0 || n > recordedSteps) {
       throw new IllegalArgumentException("only " + recordedSteps + " steps can be undone");
     }
-    undoTo(stepStart[recordedSteps - n], steps - n);
+    int target = recordedSteps - n;
+    int position = target == 0 ? origin : stepEnd[target - 1];
+    undo(position);
+    recordedSteps = target;
+    steps -= n;
   }
 
   public long steps() {
@@ -178,7 +209,20 @@ public final class Timeline implements Memory.Recorder {
     return size;
   }
 
+  /**
+   * Returns the machine to the state it had at {@link #position} {@code position}, when it had
+   * taken stepsThen steps.
+   */
   public void undoTo(int position, long stepsThen) {
+    undo(position);
+    steps = stepsThen;
+    while (recordedSteps > 0 && stepEnd[recordedSteps - 1] > position) {
+      recordedSteps--;
+    }
+  }
+
+  private void undo(int position) {
+    inStep = false;
     while (size > position) {
       size--;
       switch (kind[size]) {
@@ -191,10 +235,6 @@ public final class Timeline implements Memory.Recorder {
           objects.remove(idx);
         }
       }
-    }
-    steps = stepsThen;
-    while (recordedSteps > 0 && stepStart[recordedSteps - 1] >= position) {
-      recordedSteps--;
     }
   }
 

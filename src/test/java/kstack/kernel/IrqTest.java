@@ -49,7 +49,7 @@ class IrqTest {
     assertThat(stacksOf(m)).containsSubsequence("kstack_demo_interrupt@irq", "common_interrupt@irq",
         "asm_common_interrupt@task", "do_syscall_64@task", "main@user");
     m.deleteBreakpoints();
-    m.continueRun();
+    kstack.TestMachines.continueAll(m);
     assertThat(m.kernelMemory().read(m.perCpuAddress("hardirq_stack_inuse", 0), 1)).isZero();
     assertThat(m.cpu(0).get("rax")).as("getpid still returns").isEqualTo(3);
   }

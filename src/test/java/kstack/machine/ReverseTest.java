@@ -17,7 +17,7 @@ class ReverseTest {
     return Profiles.all();
   }
 
-  private static Machine atSyscallEntry(Profile p) {
+  static Machine atSyscallEntry(Profile p) {
     Machine m = spawned(p);
     m.addBreakpoint(kstack.TestMachines.insideWrite(p));
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
@@ -79,5 +79,65 @@ class ReverseTest {
     int all = m.timeline().undoableSteps();
     assertThatThrownBy(() -> m.reverseStepi(all + 1))
         .hasMessageContaining("only " + all + " step(s) of history");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void reversingToACommandsStartUndoesItsSetUpAndContinueDoesNotRunItAgain(Profile p) {
+    Machine m = spawned(p);
+    long[] regs = m.cpu(0).snapshot();
+    long before = m.timeline().steps();
+    m.syscall("getpid", List.of());
+    Outcome o = m.reverseStepi((int) (m.timeline().steps() - before));
+    assertThat(m.cpu(0).snapshot()).as("the syscall's register set-up is undone").isEqualTo(regs);
+    assertThat(o.message()).contains("back before 'syscall getpid' began: its set-up is undone");
+    List<String> again = m.continueRun().events().stream().map(Event::describe).toList();
+    assertThat(again).noneMatch(e -> e.contains("getpid"));
+    assertThat(m.cpu(0).snapshot()).isEqualTo(regs);
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void aCommandReversedIntoIsPendingAgainAndContinueFinishesIt(Profile p) {
+    Machine m = atSyscallEntry(p);
+    assertThat(m.continueRun().message()).isEqualTo("syscall write returned 1 (0x1)");
+    assertThat(m.pendingCommand()).isNull();
+    Outcome o = m.reverseStepi(3);
+    assertThat(o.message()).contains("'syscall write' is pending again");
+    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+    m.deleteBreakpoints();
+    assertThat(m.continueRun().message()).isEqualTo("syscall write returned 1 (0x1)");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anInterruptTakenBackStepByStepLeavesNoFrameBehind(Profile p) {
+    Machine m = spawned(p);
+    long[] regs = m.cpu(0).snapshot();
+    byte[] stack = stackBytes(m);
+    long before = m.timeline().steps();
+    m.tick();
+    m.reverseStepi((int) (m.timeline().steps() - before));
+    assertThat(m.cpu(0).snapshot()).isEqualTo(regs);
+    assertThat(stackBytes(m)).isEqualTo(stack);
+    assertThat(m.pendingCommand()).isEqualTo("spawn sh");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void everyStepIsCountedOnceWhetherOrNotItChangedAnything(Profile p) {
+    Machine m = atSyscallEntry(p);
+    long steps = m.timeline().steps();
+    int undoable = m.timeline().undoableSteps();
+    m.timeline().beginStep(); // a step that changes nothing (a hlt that stays halted)
+    m.timeline().endStep();
+    m.timeline().beginStep();
+    m.timeline().endStep();
+    m.reverseStepi(1);
+    assertThat(m.timeline().steps()).isEqualTo(steps + 1);
+    assertThat(m.timeline().undoableSteps()).isEqualTo(undoable + 1);
+    long pc = m.cpu(0).pc();
+    m.reverseStepi(1);
+    assertThat(m.cpu(0).pc()).as("the empty step undone, not the one before it").isEqualTo(pc);
   }
 }

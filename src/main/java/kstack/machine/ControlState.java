@@ -1,0 +1,113 @@
+package kstack.machine;
+
+import java.util.ArrayList;
+import java.util.List;
+import kstack.trace.JCell;
+import kstack.trace.Timeline;
+
+/**
+ * What the debugger's control of the machine holds besides the machine itself, journaled on the
+ * same timeline as every byte and register: the pending goal, which CPU steps next in the
+ * round-robin, and where each CPU resumes past a breakpoint it has already reported. Reversing to any
+ * point therefore restores these too, and a {@code continue} from there runs exactly as the machine
+ * ran the first time it passed that point.
+ */
+final class ControlState {
+  private final Timeline timeline;
+  private final JCell<Goal> pending;
+  private final JCell<Integer> nextCpu;
+  private final List<JCell<Long>> resumeFrom = new ArrayList<>();
+  private final JCell<Integer> reports;
+  /** Every command given so far, in order: reversing past a command's set-up drops it. */
+  private final kstack.trace.JList<Goal> begun;
+
+  ControlState(Timeline timeline, int ncpu) {
+    this.timeline = timeline;
+    this.pending = new JCell<>(timeline, null);
+    this.nextCpu = new JCell<>(timeline, 0);
+    this.reports = new JCell<>(timeline, 0);
+    this.begun = new kstack.trace.JList<>(timeline);
+    for (int c = 0; c < ncpu; c++) {
+      resumeFrom.add(new JCell<>(timeline, 0L));
+    }
+  }
+
+  Goal pending() {
+    return pending.get();
+  }
+
+  void setPending(Goal g) {
+    if (pending.get() != g) {
+      pending.set(g);
+    }
+  }
+
+  /** How many breakpoint reports there had been when each goal was first given (fixed). */
+  private final java.util.Map<Goal, Integer> reportsAtBegin = new java.util.WeakHashMap<>();
+
+  /**
+   * A goal is run toward: the first time, its command is given (journaled, so reversing before its
+   * set-up drops it); a continue of a pending goal is no new command.
+   */
+  void begin(Goal g) {
+    if (!reportsAtBegin.containsKey(g)) {
+      reportsAtBegin.put(g, reports());
+      if (timeline.isRecording()) { // with no history to reverse into, nothing to name
+        begun.addLast(g);
+      }
+    }
+  }
+
+  /** Whether a breakpoint has been reported since g's command was given. */
+  boolean reportedSince(Goal g) {
+    Integer before = reportsAtBegin.get(g);
+    return before == null || reports() != before;
+  }
+
+  List<Goal> begun() {
+    return begun.snapshot();
+  }
+
+  /** How many breakpoint stops have been reported along this timeline. */
+  int reports() {
+    return reports.get();
+  }
+
+  void countReport() {
+    reports.set(reports.get() + 1);
+  }
+
+  /** The CPU the round-robin steps next (the run loop steps CPUs in turn, one step each). */
+  int nextCpu() {
+    return nextCpu.get();
+  }
+
+  void setNextCpu(int c) {
+    if (nextCpu.get() != c) {
+      nextCpu.set(c);
+    }
+  }
+
+  /**
+   * The pc at which cpu c stopped (a breakpoint reported, a step, a reverse step): a breakpoint
+   * there does not stop the next run at once, as gdb steps over the breakpoint it resumes from.
+   */
+  long resumeFrom(int c) {
+    return resumeFrom.get(c).get();
+  }
+
+  /** Each CPU's stop pc (0: none), which a nested goal keeps for the command it nests in. */
+  long[] stops() {
+    long[] at = new long[resumeFrom.size()];
+    for (int c = 0; c < at.length; c++) {
+      at[c] = resumeFrom(c);
+    }
+    return at;
+  }
+
+  void setResumeFrom(int c, long pc) {
+    if (resumeFrom.get(c).get() != pc) {
+      resumeFrom.get(c).set(pc);
+    }
+  }
+}

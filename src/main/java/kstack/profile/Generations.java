@@ -101,6 +101,27 @@ public final class Generations {
     add("kthread_create_list", on(ALL, "2.6.32", "4.16.13", "6.19"),
         "kernel/kthread.c@2.6.32.67:20, @4.16.13:26, @6.19:35",
         "2.6.11 queues work on the kthread helper workqueue (kernel/kthread.c@2.6.11)");
+    add("__cpu_online_mask", on(ALL, "4.16.13", "6.19"), "kernel/cpu.c@4.16.13:1980, @6.19:3103",
+        "2.6.32 has cpu_online_mask, a pointer to cpu_online_bits (kernel/cpu.c@2.6.32.67:579-580); "
+            + "2.4 and 2.6.11 have cpu_online_map (include/asm-i386/smp.h@2.4.22:34, "
+            + "include/linux/cpumask.h@2.6.11:345)");
+    add("cpu_number", join(on(X86, "2.6.32", "4.16.13", "6.19"), on(new String[] {"arm64"},
+            "4.16.13", "6.19")),
+        "arch/x86/kernel/setup_percpu.c@2.6.32.67:28, @4.16.13:26, @6.19:26; "
+            + "arch/arm64/kernel/smp.c@4.16.13:66", "2.6.11 keeps the CPU in thread_info->cpu");
+    add("this_cpu_off", on(X86, "2.6.32", "4.16.13", "6.19"),
+        "arch/x86/kernel/setup_percpu.c@2.6.32.67:37, @4.16.13:35, @6.19:29",
+        "2.6.11 uses __per_cpu_offset[smp_processor_id()]");
+    add("_sdata", join(on(X86, "2.6.32", "4.16.13", "6.19"), on(new String[] {"arm64"}, "4.16.13",
+            "6.19")),
+        "arch/x86/kernel/vmlinux.lds.S@2.6.32.67:98, @4.16.13:152, @6.19:174; "
+            + "arch/arm64/kernel/vmlinux.lds.S@4.16.13:191, @6.19:305",
+        "the i386 linker scripts of 2.4 and 2.6.11 name only _etext and _edata");
+    add("MODULES_VADDR", join(on(X86, "2.6.32", "4.16.13", "6.19"), on(new String[] {"arm64"},
+            "4.16.13", "6.19")),
+        "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49, pgtable_64_types.h@2.6.32.67:59; "
+            + "arch/arm64/include/asm/memory.h@4.16.13:72, @6.19:48",
+        "i386 2.4 and 2.6.11 vmalloc modules without a name for the start of that area");
     add("struct kthread_create_info", on(ALL, "2.6.11", "2.6.32", "4.16.13", "6.19"),
         "kernel/kthread.c@2.6.11:23, @2.6.32.67:23, @4.16.13:29, @6.19:41",
         "2.4 has no kernel/kthread.c: drivers start threads with kernel_thread and daemonize");
@@ -114,10 +135,11 @@ public final class Generations {
   /**
    * Why profile p has no such name ({@code struct X} for a struct), or empty when it has it or the
    * name is not generation-sensitive. Names the simulator uses only for its own placement
-   * (ENTRY_STACK_SIZE, VMALLOC_ALLOC_START) are no Linux names at all.
+   * (ENTRY_STACK_SIZE, VMALLOC_ALLOC_START, the init_filename buffer) are no Linux names at all.
    */
   public static Optional<String> whyMissing(Profile p, String name) {
-    if (name.equals("ENTRY_STACK_SIZE") || name.equals("VMALLOC_ALLOC_START")) {
+    if (name.equals("ENTRY_STACK_SIZE") || name.equals("VMALLOC_ALLOC_START")
+        || name.equals("init_filename")) {
       return Optional.of("it is the simulator's own placement, not a Linux name");
     }
     Name n = NAMES.get(name);

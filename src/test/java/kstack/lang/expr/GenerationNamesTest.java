@@ -74,6 +74,15 @@ class GenerationNamesTest {
           "kernel/kthread.c@2.6.32.67:20, @4.16.13:26, @6.19:35"),
       new Row("sizeof(struct kthread_create_info)", minus(ALL, "i386 2.4"),
           "kernel/kthread.c@2.6.11:23, @2.6.32.67:23, @4.16.13:29, @6.19:41; 2.4.22 has no kthread.c"),
+      new Row("&__cpu_online_mask", ALL_4_6, "kernel/cpu.c@4.16.13:1980, @6.19:3103; 2.6.32 has "
+          + "cpu_online_bits, 2.x cpu_online_map"),
+      new Row("&this_cpu_off", X86_26_ON,
+          "arch/x86/kernel/setup_percpu.c@2.6.32.67:37, @4.16.13:35, @6.19:29"),
+      new Row("&_sdata", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "arch/x86/kernel/vmlinux.lds.S@2.6.32.67:98; arch/arm64/kernel/vmlinux.lds.S@4.16.13:191"),
+      new Row("MODULES_VADDR", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49; arm64 memory.h@4.16.13:72"),
+      new Row("&init_filename", Set.of(), "not a Linux name: run_init_process's parameter"),
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 

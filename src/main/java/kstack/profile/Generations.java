@@ -122,6 +122,21 @@ public final class Generations {
         "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49, pgtable_64_types.h@2.6.32.67:59; "
             + "arch/arm64/include/asm/memory.h@4.16.13:72, @6.19:48",
         "i386 2.4 and 2.6.11 vmalloc modules without a name for the start of that area");
+    // the expression language's kernel helpers, as name(): the macros and inlines they stand for
+    add("end_of_stack()", on(ALL, "2.6.32", "4.16.13", "6.19"),
+        "include/linux/sched.h@2.6.32.67:2284; include/linux/sched/task_stack.h@4.16.13:50",
+        "2.4 and 2.6.11 have no end_of_stack() and no end-of-stack magic: on 2.4 the stack ends at "
+            + "the task_struct it shares the task_union with");
+    add("task_thread_info()", on(ALL, "2.6.32", "4.16.13", "6.19"),
+        "include/linux/sched.h@2.6.32.67:2275, @4.16.13:1491",
+        "2.6.11 writes task->thread_info; current_thread_info() works");
+    add("task_top_of_stack()", on(X86, "4.16.13", "6.19"),
+        "arch/x86/include/asm/processor.h@4.16.13:829, @6.19:646",
+        "task_pt_regs(T) + 1 is the same address");
+    add("this_cpu_read()", on(ALL, "4.16.13", "6.19"),
+        "include/linux/percpu-defs.h@4.16.13:509, @6.19:499", "per_cpu(NAME, CPU) works");
+    add("this_cpu_ptr()", on(ALL, "4.16.13", "6.19"),
+        "include/linux/percpu-defs.h@4.16.13:248-267, @6.19:250-269", "per_cpu_ptr(&NAME, CPU) works");
     add("struct kthread_create_info", on(ALL, "2.6.11", "2.6.32", "4.16.13", "6.19"),
         "kernel/kthread.c@2.6.11:23, @2.6.32.67:23, @4.16.13:29, @6.19:41",
         "2.4 has no kernel/kthread.c: drivers start threads with kernel_thread and daemonize");

@@ -83,6 +83,15 @@ class GenerationNamesTest {
       new Row("MODULES_VADDR", minus(ALL, "i386 2.4", "i386 2.6.11"),
           "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49; arm64 memory.h@4.16.13:72"),
       new Row("&init_filename", Set.of(), "not a Linux name: run_init_process's parameter"),
+      new Row("end_of_stack(&init_task)", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "include/linux/sched.h@2.6.32.67:2284; include/linux/sched/task_stack.h@4.16.13:50"),
+      new Row("task_thread_info(&init_task)", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "include/linux/sched.h@2.6.32.67:2275, @4.16.13:1491"),
+      new Row("task_top_of_stack(&init_task)", X86_4_6,
+          "arch/x86/include/asm/processor.h@4.16.13:829, @6.19:646"),
+      new Row("this_cpu_read(cpu_number)", ALL_4_6, "include/linux/percpu-defs.h@4.16.13:509"),
+      new Row("per_cpu(cpu_number, 0)", union(X86_26_ON, Set.of("arm64 4.16", "arm64 6.x")),
+          "arch/x86/kernel/setup_percpu.c@2.6.32.67:28; arch/arm64/kernel/smp.c@4.16.13:66"),
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 

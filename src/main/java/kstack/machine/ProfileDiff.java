@@ -116,14 +116,12 @@ public final class ProfileDiff {
     Map<String, List<String>> byReason = new LinkedHashMap<>();
     for (String n : new TreeSet<>(sa)) {
       if (!sb.contains(n)) {
-        byReason.computeIfAbsent("A|" + because(changed, f -> f.explainsSymbol(n), arch),
-            k -> new ArrayList<>()).add(n);
+        byReason.computeIfAbsent("A|" + symbolWhy(changed, n, arch), k -> new ArrayList<>()).add(n);
       }
     }
     for (String n : new TreeSet<>(sb)) {
       if (!sa.contains(n)) {
-        byReason.computeIfAbsent("B|" + because(changed, f -> f.explainsSymbol(n), arch),
-            k -> new ArrayList<>()).add(n);
+        byReason.computeIfAbsent("B|" + symbolWhy(changed, n, arch), k -> new ArrayList<>()).add(n);
       }
     }
     for (var e : byReason.entrySet()) {
@@ -154,6 +152,13 @@ public final class ProfileDiff {
       return String.join("; ", why);
     }
     return arch != null ? arch : "no cited feature (a difference of the simulator's own layout)";
+  }
+
+  /** A feature that explains a symbol, else the Generations row, else the arch or nothing. */
+  private static String symbolWhy(Set<Feature> changed, String n, String arch) {
+    boolean cited = changed.stream().anyMatch(f -> f.explainsSymbol(n));
+    String gen = generation(n);
+    return cited || gen == null ? because(changed, f -> f.explainsSymbol(n), arch) : gen;
   }
 
   /** Where the source defines a name only some generations have (kstack.profile.Generations). */

@@ -122,6 +122,17 @@ public final class Generations {
         "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49, pgtable_64_types.h@2.6.32.67:59; "
             + "arch/arm64/include/asm/memory.h@4.16.13:72, @6.19:48",
         "i386 2.4 and 2.6.11 vmalloc modules without a name for the start of that area");
+    // the tick's hrtimer path (kstack.kernel.Irq)
+    add("tick_sched_timer", on(ALL, "2.6.32", "4.16.13"),
+        "kernel/time/tick-sched.c@2.6.32.67:669", "6.19 calls it tick_nohz_handler "
+            + "(kernel/time/tick-sched.c@6.19:306)");
+    add("tick_nohz_handler", on(ALL, "6.19"), "kernel/time/tick-sched.c@6.19:306",
+        "earlier generations call it tick_sched_timer (kernel/time/tick-sched.c@2.6.32.67:669)");
+    add("tick_sched_handle", on(ALL, "4.16.13", "6.19"), "kernel/time/tick-sched.c@6.19:275",
+        "2.6.32's tick_sched_timer calls update_process_times itself (@2.6.32.67:710)");
+    add("__hrtimer_run_queues", on(ALL, "4.16.13", "6.19"),
+        "kernel/time/hrtimer.c@4.16.13:1379", "2.6.32's hrtimer_interrupt runs the expired timers "
+            + "itself (kernel/hrtimer.c@2.6.32.67:1249-1309)");
     // the expression language's kernel helpers, as name(): the macros and inlines they stand for
     add("end_of_stack()", on(ALL, "2.6.32", "4.16.13", "6.19"),
         "include/linux/sched.h@2.6.32.67:2284; include/linux/sched/task_stack.h@4.16.13:50",

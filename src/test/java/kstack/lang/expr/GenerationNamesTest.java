@@ -92,6 +92,11 @@ class GenerationNamesTest {
       new Row("this_cpu_read(cpu_number)", ALL_4_6, "include/linux/percpu-defs.h@4.16.13:509"),
       new Row("per_cpu(cpu_number, 0)", union(X86_26_ON, Set.of("arm64 4.16", "arm64 6.x")),
           "arch/x86/kernel/setup_percpu.c@2.6.32.67:28; arch/arm64/kernel/smp.c@4.16.13:66"),
+      new Row("&tick_sched_timer", minus(union(X86_26_ON, Set.of("arm64 4.16")), "x86_64 6.x",
+          "i386 6.x"), "kernel/time/tick-sched.c@2.6.32.67:669 (2.4 and 2.6.11 have no hrtimers)"),
+      new Row("&tick_nohz_handler", ALL_6, "kernel/time/tick-sched.c@6.19:306"),
+      new Row("&tick_sched_handle", ALL_4_6, "kernel/time/tick-sched.c@6.19:275"),
+      new Row("&__hrtimer_run_queues", ALL_4_6, "kernel/time/hrtimer.c@4.16.13:1379"),
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 

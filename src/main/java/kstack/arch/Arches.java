@@ -13,6 +13,7 @@ public final class Arches {
     return switch (p.arch()) {
       case "i386" -> new I386(p);
       case "x86_64" -> new X86_64(p);
+      case "arm64" -> new kstack.arch.arm64.Arm64(p);
       default -> forName(p.arch());
     };
   }

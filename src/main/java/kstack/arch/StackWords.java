@@ -82,7 +82,9 @@ public final class StackWords {
     }
     long magic = k.readPtr(end);
     out.add(0, new StackWord(end, magic, "magic", magic == Kernel.STACK_END_MAGIC
-        ? "STACK_END_MAGIC (end_of_stack)" : "end_of_stack: STACK_END_MAGIC overwritten!"));
+        ? "STACK_END_MAGIC (end_of_stack)" : k.stackEndMagicNotYetWritten(task)
+        ? "end_of_stack: STACK_END_MAGIC not written yet (start_kernel writes it)"
+        : "end_of_stack: STACK_END_MAGIC overwritten!"));
     if (end != stack) {
       out.addAll(0, threadInfo(k, task, stack));
     }

@@ -49,8 +49,9 @@ final class Bench implements Callable<Integer> {
           .map(q -> q.label().equals(p.label())).orElse(false)).toList();
     }
     if (ps.isEmpty()) {
-      spec.commandLine().getErr().println(("kstack: no profile " + (arch == null ? "" : arch + " ")
-          + (kernel == null ? "" : kernel)).strip() + " (known: " + Profiles.names() + ")");
+      spec.commandLine().getErr().println(kstack.lang.ScriptError.oneLine(("kstack: no profile "
+          + (arch == null ? "" : arch + " ") + (kernel == null ? "" : kernel)).strip())
+          + " (known: " + Profiles.names() + ")");
       return 2;
     }
     // memory first, on a heap that earlier measurements have not filled with garbage

@@ -49,12 +49,15 @@ final class Diff implements Callable<Integer> {
       pa = profile(a);
       pb = profile(b);
     } catch (IllegalArgumentException e) {
-      err.println("kstack: " + e.getMessage());
+      err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
       return 2;
     }
     Source src;
     try {
       src = Scenarios.load(scenario == null ? "boot" : scenario);
+    } catch (IllegalArgumentException e) {
+      err.println("kstack: diff: " + ScriptError.oneLine(e.getMessage()));
+      return 2;
     } catch (ScriptError e) {
       err.println(e.located());
       return 1;

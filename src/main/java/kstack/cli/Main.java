@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.out, System.err));
+    System.exit(execute(args, Interactive.stdinClosed() ? null : System.in, System.out, System.err));
   }
 
   /** Runs the CLI with the given streams; returns the exit code (used by tests). */
@@ -37,25 +37,42 @@ public final class Main implements Callable<Integer> {
     return execute(args, System.in, out, err);
   }
 
-  /** The same with the standard input that {@code run -i} reads. */
+  /**
+   * The same with the standard input that {@code run -i} reads (null: it is closed). Nothing a
+   * command does reaches the user as a Java trace: an exception is one "internal error" line, and
+   * running out of heap or Java stack says which and what to do, with exit code 1.
+   */
   public static int execute(String[] args, java.io.InputStream in, PrintStream out,
       PrintStream err) {
     Main main = new Main();
     main.stdin = in;
     CommandLine cl = new CommandLine(main);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    cl.setOut(o);
+    cl.setErr(e);
     cl.setExecutionStrategy(new CommandLine.RunLast());
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("kstack: " + ex.getMessage());
-      err.println("Try 'kstack --help' or 'kstack run --help'.");
+      e.println("kstack: " + ScriptError.oneLine(ex.getMessage()));
+      e.println("Try 'kstack " + (ex.getCommandLine() == cl ? ""
+          : ex.getCommandLine().getCommandName() + " ") + "--help'.");
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, c, p) -> {
-      err.println("kstack: internal error: " + ex);
+      e.println("kstack: internal error: " + ScriptError.oneLine(String.valueOf(ex)));
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (VirtualMachineError | LinkageError | AssertionError ex) {
+      e.println("kstack: " + Session.exhausted(ex));
+      return 1;
+    } finally {
+      // A PrintWriter flushes by itself only on println/printf; whatever a subcommand wrote with
+      // print (scenarios --show, bench's memory lines) must reach the stream before exit.
+      o.flush();
+      e.flush();
+    }
   }
 
   @Spec
@@ -63,9 +80,10 @@ public final class Main implements Callable<Integer> {
 
   private java.io.InputStream stdin = System.in;
 
+  /** kstack without a subcommand is a usage error: the usage goes to stderr (--help: stdout, 0). */
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().usage(spec.commandLine().getErr());
     return 2;
   }
 
@@ -89,7 +107,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config", description = "NAME=y|n, e.g. KASAN=y (see 'info config')")
     List<String> config = new ArrayList<>();
 
-    @Option(names = "--cpus", defaultValue = "1", description = "number of CPUs (1-64)")
+    @Option(names = "--cpus", defaultValue = "1", description = "number of CPUs (1 to the profile's NR_CPUS: 8 on i386, 64 elsewhere)")
     int cpus;
 
     @Option(names = "--json", description = "one JSON object per executed command")
@@ -115,17 +133,18 @@ public final class Main implements Callable<Integer> {
       try {
         p = profile();
       } catch (IllegalArgumentException e) {
-        err.println("kstack: " + e.getMessage());
-        return 2;
-      }
-      if (cpus < 1 || cpus > 64) {
-        err.println("kstack: --cpus must be between 1 and 64");
+        err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;
       }
       try {
         Machine.checkCpus(p, cpus);
       } catch (IllegalArgumentException e) {
-        err.println("kstack: " + e.getMessage());
+        err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
+        return 2;
+      }
+      if (interactive && parent.stdin == null) {
+        err.println("kstack: run -i: standard input is closed, so there are no commands to read"
+            + " (give it a terminal, a file or a pipe)");
         return 2;
       }
       Output o = new Output(out, json);
@@ -136,13 +155,20 @@ public final class Main implements Callable<Integer> {
         if (sc != null) {
           lines.addAll(Scenarios.load(sc, p).lines());
         }
+        for (int i = 0; i < commands.size(); i++) {
+          Source.Line line = Source.commandLine(i + 1, commands.get(i));
+          // A -e that is blank or only a comment is skipped, as such a line in a file is.
+          if (!line.text().isEmpty()) {
+            lines.add(line);
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("kstack: run: " + ScriptError.oneLine(e.getMessage()));
+        return 2;
       } catch (ScriptError e) {
         o.failure(null, e.located());
         err.println(e.located());
         return 1;
-      }
-      for (int i = 0; i < commands.size(); i++) {
-        lines.add(Source.commandLine(i + 1, commands.get(i)));
       }
       Machine m = Machine.create(p, cpus);
       o.header("kstack: " + p.label() + ", " + cpus + " CPU" + (cpus > 1 ? "s" : ""));
@@ -158,49 +184,7 @@ public final class Main implements Callable<Integer> {
         }
         o.result(r);
       }
-      return interactive ? interact(session, o, out, err) : 0;
-    }
-
-    /** The interactive loop: one command per line from standard input, as in a script. */
-    private int interact(Session session, Output o, PrintWriter out, PrintWriter err) {
-      java.io.BufferedReader in = new java.io.BufferedReader(
-          new java.io.InputStreamReader(parent.stdin, java.nio.charset.StandardCharsets.UTF_8));
-      int number = 0;
-      boolean terminal = parent.stdin == System.in && System.console() != null;
-      while (true) {
-        if (terminal) {
-          o.prompt();
-        }
-        String text;
-        try {
-          text = in.readLine();
-        } catch (java.io.IOException e) {
-          err.println("kstack: reading standard input: " + e.getMessage());
-          return 1;
-        }
-        if (text == null) {
-          if (terminal) {
-            out.println();
-          }
-          return 0;
-        }
-        Source.Line line = Source.stdinLine(++number, text);
-        if (line.text().isEmpty()) {
-          continue;
-        }
-        if (line.text().equals("quit") || line.text().equals("q") || line.text().equals("exit")) {
-          return 0;
-        }
-        try {
-          o.answer(session.execute(line));
-        } catch (ScriptError e) {
-          if (json) {
-            o.failure(line.text(), e.located());
-          }
-          err.println(e.located());
-          err.flush();
-        }
-      }
+      return interactive ? new Interactive(session, o, out, err, json).run(parent.stdin) : 0;
     }
 
     private Profile profile() {
@@ -243,7 +227,8 @@ public final class Main implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (show != null) {
         if (!Scenarios.BUILTIN.containsKey(show)) {
-          spec.commandLine().getErr().println("kstack: no built-in scenario " + show);
+          spec.commandLine().getErr().println("kstack: no built-in scenario "
+              + ScriptError.oneLine(show));
           return 2;
         }
         out.print(Scenarios.builtinText(show));

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.lang.ScriptError;
 import kstack.lang.Source;
+import kstack.lang.TextInput;
 
 /** Built-in scenarios (one per seed-article story) and scenario files. */
 public final class Scenarios {
@@ -65,20 +69,42 @@ public final class Scenarios {
     return load(nameOrFile);
   }
 
-  /** A built-in by name, or a file; a missing file is a ScriptError at FILE:1:1. */
+  /**
+   * A built-in by name, or a file read within {@link TextInput}'s limits; a file that cannot be
+   * read is a ScriptError at FILE:1:1 with the reason (not found, permission denied, a directory).
+   * An empty name is a usage error (IllegalArgumentException): as a path it would name the current
+   * directory.
+   */
   public static Source load(String nameOrFile) {
     if (BUILTIN.containsKey(nameOrFile)) {
       return Source.parse(nameOrFile + ".ks", builtinText(nameOrFile));
     }
-    Path p = Path.of(nameOrFile);
+    if (nameOrFile.isBlank()) {
+      throw new IllegalArgumentException("the scenario name is empty (a built-in scenario: "
+          + String.join(", ", BUILTIN.keySet()) + ", or a file)");
+    }
+    Path p;
     try {
-      byte[] b = Files.readAllBytes(p);
-      return Source.parse(nameOrFile, new String(b, StandardCharsets.UTF_8));
+      p = Path.of(nameOrFile);
+    } catch (InvalidPathException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "not a file name: " + e.getReason());
+    }
+    if (Files.isDirectory(p)) {
+      throw new ScriptError(nameOrFile, 1, 1, "is a directory, not a scenario file");
+    }
+    try (InputStream in = Files.newInputStream(p)) {
+      return Source.read(new TextInput(nameOrFile, in, TextInput.MAX_FILE_BYTES), nameOrFile);
     } catch (NoSuchFileException e) {
       throw new ScriptError(nameOrFile, 1, 1, "no such scenario file (built-in scenarios: "
           + String.join(", ", BUILTIN.keySet()) + ")");
-    } catch (IOException | RuntimeException e) {
-      throw new ScriptError(nameOrFile, 1, 1, "cannot read scenario: " + e.getMessage());
+    } catch (AccessDeniedException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "cannot read scenario: permission denied");
+    } catch (FileSystemException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "cannot read scenario: "
+          + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+    } catch (IOException e) {
+      throw new ScriptError(nameOrFile, 1, 1, "cannot read scenario: "
+          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
   }
 }

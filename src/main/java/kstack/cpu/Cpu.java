@@ -39,6 +39,7 @@ public final class Cpu {
   }
 
   public void set(int reg, long value) {
+    value = set.fit(value);
     if (reg == set.sp) {
       int bank = set.spBank(regs);
       if (bank >= 0) {

@@ -22,6 +22,7 @@ public final class RegisterSet {
   private long bankMask;
   private long bankValue;
   private int bankSp = -1;
+  private long widthMask = -1L;
 
   public RegisterSet(List<String> names, String sp, String fp, String pc, String ret,
       List<String> args, List<String> calleeSaved) {
@@ -62,6 +63,20 @@ public final class RegisterSet {
     return this;
   }
 
+  /**
+   * Declares the width of the general and control registers (i386: 32 bits). A register holds only
+   * that many bits: what is written is truncated, as a 32-bit CPU's mov of -1 leaves 0xffffffff.
+   */
+  public RegisterSet width(int bytes) {
+    widthMask = bytes >= 8 ? -1L : (1L << (8 * bytes)) - 1;
+    return this;
+  }
+
+  /** value as a register of this set holds it. */
+  public long fit(long value) {
+    return value & widthMask;
+  }
+
   /** The registers {@code info registers} shows. */
   public List<String> visibleNames() {
     return names.stream().filter(n -> !hidden.contains(n)).toList();
@@ -78,6 +93,20 @@ public final class RegisterSet {
       throw new IllegalArgumentException("no register named " + name);
     }
     return i;
+  }
+
+  /**
+   * The register a name means: gdb's arch-neutral $pc, $sp and $fp (and kstack's $retval, the
+   * return-value register) stand for this arch's own; any other name is itself.
+   */
+  public String resolve(String name) {
+    return switch (name) {
+      case "pc" -> name(pc);
+      case "sp" -> name(sp);
+      case "fp" -> name(fp);
+      case "retval" -> name(ret);
+      default -> name;
+    };
   }
 
   public boolean has(String name) {

@@ -23,11 +23,12 @@ public final class Routine {
   private final int bodyStart;
   private final java.util.Set<String> globalLabels;
   private final boolean paramsOnStack;
+  private final int arity;
   private long base;
 
   Routine(String name, String source, Kind kind, List<Insn> insns, Map<String, Integer> labels,
       List<String> locals, int bodyStart, java.util.Set<String> globalLabels,
-      boolean paramsOnStack) {
+      boolean paramsOnStack, int arity) {
     this.name = name;
     this.source = source;
     this.kind = kind;
@@ -37,6 +38,12 @@ public final class Routine {
     this.bodyStart = bodyStart;
     this.globalLabels = java.util.Set.copyOf(globalLabels);
     this.paramsOnStack = paramsOnStack;
+    this.arity = arity;
+  }
+
+  /** The number of parameters of the function's prototype. */
+  public int arity() {
+    return arity;
   }
 
   /**

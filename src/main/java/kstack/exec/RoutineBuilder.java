@@ -23,6 +23,7 @@ public final class RoutineBuilder {
   private final java.util.Set<String> globals = new java.util.LinkedHashSet<>();
   private final List<String> slots = new ArrayList<>();
   private int params;
+  private int unspilled;
   private boolean asmlinkage;
 
   private RoutineBuilder(String name, String source, Routine.Kind kind, Abi abi) {
@@ -62,6 +63,15 @@ public final class RoutineBuilder {
     }
     params = names.length;
     slots.addAll(List.of(names));
+    return this;
+  }
+
+  /**
+   * Parameters of the C prototype beyond those {@link #params} spills: the body reads them where
+   * the calling convention put them (sum8's g and h). They count in the function's arity.
+   */
+  public RoutineBuilder unspilledParams(String... names) {
+    unspilled = names.length;
     return this;
   }
 
@@ -149,6 +159,40 @@ public final class RoutineBuilder {
     return this;
   }
 
+  /**
+   * A sibling call: {@code return f(args)} compiled, as gcc -O2 does with -foptimize-sibling-calls,
+   * into the epilogue's frame teardown and a jump. f then returns straight to this function's
+   * caller, and no frame of this function is on the stack while f runs. Only register arguments
+   * can travel this way (gcc gives up the sibling call when the callee needs more stack argument
+   * space than the caller got); the step keeps the source's {@code return f(args)} in its text.
+   */
+  public RoutineBuilder tailCall(String text, String target, Function<Exec, long[]> args) {
+    return tailCallVia(text, x -> x.symbol(target), args);
+  }
+
+  /** A sibling call through a computed address (a switch's case, a function pointer). */
+  public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target,
+      Function<Exec, long[]> args) {
+    List<Insn> teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1);
+    boolean framed = kind != Routine.Kind.ASM && !frameless;
+    body.add(new Insn(text, x -> {
+      long[] a = args == null ? new long[0] : args.apply(x);
+      if (a.length > x.cpu().registers().argCount() || abi.callerPopsArgs()) {
+        throw new IllegalStateException(name + ": a sibling call passes its arguments in registers");
+      }
+      for (int i = 0; i < a.length; i++) {
+        x.setArg(i, a[i]);
+      }
+      if (framed) {
+        for (Insn t : teardown) {
+          t.op().exec(x);
+        }
+      }
+      x.jumpTo(target.applyAsLong(x));
+    }));
+    return this;
+  }
+
   /** How many leading arguments a call to target passes in registers. */
   static int registerArgs(Exec x, long target) {
     if (!x.host().abi().callerPopsArgs()) {
@@ -226,6 +270,7 @@ public final class RoutineBuilder {
     for (Map.Entry<String, Integer> e : labels.entrySet()) {
       shifted.put(e.getKey(), e.getValue() + shift);
     }
-    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack);
+    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack,
+        params + unspilled);
   }
 }

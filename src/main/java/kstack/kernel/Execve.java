@@ -2,6 +2,7 @@ package kstack.kernel;
 
 import java.nio.charset.StandardCharsets;
 import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.mem.Memory;
 import kstack.mem.Region;
 import kstack.profile.Feature;
@@ -24,17 +25,28 @@ final class Execve {
       return;
     }
     String src = "fs/exec.c";
-    k.add(Syscalls.entry(k, "execve", src, "filename", "argv", "envp")
+    RoutineBuilder sys = Syscalls.entry(k, "execve", src, "filename", "argv", "envp")
         .locals("name")
         .step("getname(filename): copy the path into a kernel struct filename",
-            x -> x.setLocal("name", getname(k, x, x.local("filename"))))
-        .call("return do_execve(getname(filename), argv, envp)", "do_execve",
-            x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
-        .ret("return ret", Exec::retval).build());
-    k.add(k.c("do_execve", src).params("filename", "argv", "envp")
-        .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
-            x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})
-        .ret("return ret", Exec::retval).build());
+            x -> x.setLocal("name", getname(k, x, x.local("filename"))));
+    if (v6) {
+      // fs/exec.c@6.19:1927-1934: do_execve is static and called once, so gcc -O2 inlines it
+      // (-finline-functions-called-once); the call to do_execveat_common (seven argument words:
+      // one goes on the stack) is a real call, not a sibling call
+      k.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
+              + "do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
+              x -> new long[] {-100, x.local("name"), x.local("argv"), x.local("envp"), 0})
+          .ret("return ret", Exec::retval).build());
+    } else {
+      k.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
+              x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
+          .ret("return ret", Exec::retval).build());
+      k.add(k.c("do_execve", src).params("filename", "argv", "envp")
+          .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)",
+              "do_execveat_common",
+              x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})
+          .ret("return ret", Exec::retval).build());
+    }
     String next = v6 ? "bprm_execve" : "exec_binprm";
     k.add(k.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
         .locals("bprm")
@@ -259,7 +271,7 @@ final class Execve {
     if (!k.profile.has(Feature.TASK_UNION)) {
       k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD); // none in 2.4
     }
-    x.set(k.arch.mmRegister(), mm);
+    x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);
   }
 

@@ -47,8 +47,11 @@ final class Exit {
     if (o1) {
       b.step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
     }
-    b.step("exit_notify(): exit_state = EXIT_ZOMBIE; children go to init; "
-            + "do_notify_parent() -> __wake_up_parent() wakes a parent in wait4", x -> notify(k, x));
+    b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
+            + "init; a group leader becomes EXIT_ZOMBIE and, once "
+            + "thread_group_empty(), do_notify_parent() -> __wake_up_parent() wakes a parent in "
+            + "wait4; a sub-thread (exit_signal -1) is autoreaped: exit_state = EXIT_DEAD, "
+            + "release_task(tsk) unhashes it now", x -> notify(k, x));
     if (v6) {
       b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
     }
@@ -81,10 +84,47 @@ final class Exit {
         .retVoid().build());
   }
 
+  /**
+   * exit_group(2), what the C library's exit() calls (since 2.5.35: 2.4 has none). The system call
+   * is do_group_exit((error_code & 0xff) << 8); do_group_exit finds no SIGNAL_GROUP_EXIT and, in a
+   * group of one, no other thread for zap_other_threads, and calls do_exit. Every function on the
+   * way is __noreturn (do_exit, do_group_exit) or inferred so by gcc (the syscall wrapper), so no
+   * frame is ever given up to a sibling call: the whole chain stays on the stack down to the last
+   * __schedule. kernel/exit.c@2.6.11:871-906, @2.6.32.67:1063-1098, @4.16.13:945-981,
+   * @6.19:1086-1126.
+   */
+  static void buildExitGroup(Kernel k) {
+    String v = k.profile.version();
+    String src = "kernel/exit.c@" + switch (v) {
+      case "2.6.11" -> "2.6.11:";
+      case "2.6.32" -> "2.6.32.67:";
+      case "4.16.13" -> "4.16.13:";
+      default -> v + ":";
+    };
+    String[] lines = switch (v) {
+      case "2.6.11" -> new String[] {"903-906", "871-901"};
+      case "2.6.32" -> new String[] {"1094-1098", "1063-1091"};
+      case "4.16.13" -> new String[] {"977-981", "945-975"};
+      default -> new String[] {"1121-1126", "1086-1115"};
+    };
+    k.add(Syscalls.entry(k, "exit_group", src + lines[0], "error_code")
+        .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
+            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+        .retVoid().build());
+    k.add(k.c("do_group_exit", src + lines[1]).params("exit_code")
+        .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
+            + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
+        .call("do_exit(exit_code) (NOTREACHED)", "do_exit", x -> new long[] {x.local("exit_code")})
+        .retVoid().build());
+  }
+
   private static void notify(Kernel k, Exec x) {
     long t = k.current(x);
-    k.taskWrite(t, "exit_state", Kernel.EXIT_ZOMBIE);
-    long init = k.findTask(1);
+    k.taskWrite(t, "exit_state", Threads.exitZombie(k));
+    long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
+    if (init == 0) {
+      init = k.findTask(1);
+    }
     int children = k.off("task_struct", "children");
     int sibling = k.off("task_struct", "sibling");
     long head = t + children;
@@ -96,8 +136,26 @@ final class Exit {
       k.taskWrite(child, "parent", init);
       k.listAddTail(node, init + children);
     }
-    long parent = k.taskRead(t, "real_parent");
     k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
+    // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
+    if (!Threads.leader(k, t)) {
+      k.taskWrite(t, "exit_state", Threads.exitDead(k));
+      long leader = k.taskRead(t, "group_leader");
+      releaseTask(k, t);
+      k.timeline.emit(new Event.Note(x.cpu().id(), "exit_notify", "pid " + k.pid(t) + " (a thread "
+          + "of " + k.pid(leader) + ") is autoreaped: release_task, no zombie"));
+      if (k.isZombie(leader) && Threads.groupEmpty(k, leader)) {
+        notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
+      }
+      return;
+    }
+    if (Threads.groupEmpty(k, t)) {
+      notifyParent(k, x, t);
+    }
+  }
+
+  private static void notifyParent(Kernel k, Exec x, long t) {
+    long parent = k.taskRead(t, "real_parent");
     k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
         + " (do_notify_parent -> __wake_up_parent)");
   }
@@ -212,8 +270,11 @@ final class Exit {
       if (upid != -1 && upid != pid) {
         continue;
       }
+      if (k.taskRead(child, "exit_signal") == -1 || k.taskRead(child, "exit_signal") == 0xffffffffL) {
+        continue; // 2.6.32 keeps threads on children: eligible_child wants __WCLONE for them
+      }
       any = true;
-      if (k.isZombie(child)) {
+      if (k.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
         if (stat != 0) {
           x.write(stat, 4, k.taskRead(child, "exit_code"));
         }
@@ -231,9 +292,10 @@ final class Exit {
 
   /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
   static void releaseTask(Kernel k, long p) {
-    k.taskWrite(p, "exit_state", 0x10); // EXIT_DEAD
+    k.taskWrite(p, "exit_state", Threads.exitDead(k));
     k.listDelInit(p + k.off("task_struct", "tasks"));
     k.listDelInit(p + k.off("task_struct", "sibling"));
+    Threads.unhash(k, p);
     k.unregisterTask(k.pid(p));
     if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task

@@ -6,7 +6,6 @@ import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.mem.Memory;
 import kstack.profile.Feature;
-import kstack.trace.Event;
 
 /**
  * Process creation, kernel/fork.c: the entry (4.16 {@code _do_fork}, 6.19 {@code kernel_clone}),
@@ -78,15 +77,20 @@ final class Fork {
             x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
                 x.local("child_tidptr"), 0, 0, x.local("tls"), NUMA_NO_NODE}, 2)
         .step("p = returned task", x -> x.setLocal("p", x.retval()))
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
+        .ret("  return PTR_ERR(p)", x -> x.local("p"))
+        .label("created")
         .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr")).build());
-    k.add(k.c("kernel_thread", SRC).params("fn", "arg", "flags")
-        .call("_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
-            + "NULL, NULL, 0)", "_do_fork", x -> new long[] {
-                x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"),
-                x.local("arg"), 0, 0, 0})
-        .ret("return pid", Exec::retval).build());
+    RoutineBuilder kt = k.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
+    java.util.function.Function<Exec, long[]> ktArgs = x -> new long[] {
+        x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"), x.local("arg"),
+        0, 0, 0};
+    String ktText = "_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
+        + "NULL, NULL, 0)";
+    k.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
+        : kt.call(ktText, "_do_fork", ktArgs).ret("return pid", Exec::retval).build());
   }
 
   /** 5.10+/6.19: kernel_clone(struct kernel_clone_args *args), fork.c@6.19:2610. */
@@ -94,6 +98,9 @@ final class Fork {
     k.add(k.c("kernel_clone", SRC).params("args").locals("p", "nr")
         .callInto("p", "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
             x -> new long[] {0, 0, NUMA_NO_NODE, x.local("args")})
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
+        .ret("  return PTR_ERR(p)", x -> x.local("p"))
+        .label("created")
         .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr")).build());
@@ -135,6 +142,12 @@ final class Fork {
           "node");
     }
     b.locals("p")
+        .branchIf("flags_ok", "if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND)) "
+            + "|| ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM)): a thread shares the "
+            + "signal handlers, and those need the shared mm",
+            x -> Clone.flagsValid(flags(k, x, clone)))
+        .ret("return ERR_PTR(-EINVAL)", x -> Clone.EINVAL)
+        .label("flags_ok")
         .callInto("p", "p = dup_task_struct(current, node)", "dup_task_struct",
             x -> new long[] {k.current(x), x.local("node")})
         .step(clone ? "p->flags &= ~(PF_IDLE|PF_KTHREAD...); if (args->kthread) p->flags |= PF_KTHREAD"
@@ -160,11 +173,13 @@ final class Fork {
             x -> schedFork(k, x, Sched.TASK_NEW))
         .step("copy_files(); copy_mm(): CLONE_VM shares current's mm, otherwise dup_mm copies it",
             x -> copyMmAndFiles(k, x, x.local("p"), flags(k, x, clone)))
-        .step("pid = alloc_pid(); p->pid = p->tgid = pid_nr(pid); p->real_parent = p->parent = "
-            + "current; list_add_tail(&p->sibling, &current->children); "
-            + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
+        .step("pid = alloc_pid(); p->pid = pid_nr(pid); CLONE_THREAD: p->tgid = current->tgid, "
+            + "p->group_leader = current->group_leader, p->real_parent = current->real_parent, "
+            + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k) + ", ...) [the "
+            + "group]; else p->tgid = p->pid, p->real_parent = current, list_add_tail(&p->sibling, "
+            + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> linkNewTask(k, x, x.local("p"), clone ? cloneArg(x, x.local("args"), "exit_signal")
-                : x.local("clone_flags") & 0xff, x.local("pid")));
+                : x.local("clone_flags") & 0xff, flags(k, x, clone), x.local("pid")));
     if (clone) {
       b.call("copy_thread(p, args)", "copy_thread",
           x -> new long[] {x.local("p"), x.local("args")});
@@ -173,7 +188,7 @@ final class Fork {
       b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)"
           + (ct.equals("copy_thread_tls") ? "" : " [inline wrapper] -> " + ct + "(...)"), ct,
           x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
-              x.local("p"), x.local("tls")});
+              x.local("p"), Clone.stackParam(x, "tls", 6)});
     }
     k.add(b.ret("return p", x -> x.local("p")).build());
   }
@@ -200,13 +215,13 @@ final class Fork {
     copyMmAndFiles(k, x, p, cloneFlags);
   }
 
-  static void linkNew(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
-    linkNewTask(k, x, p, exitSignal, pidArg);
+  static void linkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
+    linkNewTask(k, x, p, exitSignal, flags, pidArg);
   }
 
   /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
   static void linkNewWithPid(Kernel k, Exec x, long p, long exitSignal, int pid) {
-    linkNewTask(k, x, p, exitSignal, pid, pid);
+    Threads.link(k, x, p, exitSignal, 0, pid, false);
   }
 
   /** The model's half of sched_fork: the given state, on no run queue, on this CPU, no TIF flags. */
@@ -362,34 +377,9 @@ final class Fork {
     k.taskWrite(p, "active_mm", newMm);
   }
 
-  private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long pidArg) {
+  private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long flags,
+      long pidArg) {
     boolean idle = x.signed(pidArg) == -1; // fork_idle passes &init_struct_pid: the task keeps pid 0
-    linkNewTask(k, x, p, exitSignal, pidArg, idle ? 0 : k.allocPid());
-  }
-
-  private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long pidArg, int pid) {
-    long cur = k.current(x);
-    boolean idle = x.signed(pidArg) == -1;
-    k.taskWrite(p, "pid", pid);
-    k.taskWrite(p, "tgid", pid);
-    k.taskWrite(p, "real_parent", cur);
-    k.taskWrite(p, "parent", cur);
-    k.taskWrite(p, "group_leader", p);
-    k.taskWrite(p, "exit_signal", exitSignal);
-    k.taskWrite(p, "exit_state", 0);
-    k.taskWrite(p, "exit_code", 0);
-    int children = k.off("task_struct", "children");
-    int sibling = k.off("task_struct", "sibling");
-    k.listInit(p + children);
-    if (!idle) {
-      k.listAddTail(p + sibling, cur + children);
-      long initTask = k.symbol("init_task");
-      k.listAddTail(p + k.off("task_struct", "tasks"), initTask + k.off("task_struct", "tasks"));
-      k.registerTask(pid, p);
-    } else {
-      k.listInit(p + sibling);
-      k.listInit(p + k.off("task_struct", "tasks"));
-    }
-    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), pid, k.comm(p), k.pid(cur), p, k.stack(p)));
+    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.allocPid(), idle);
   }
 }

@@ -60,10 +60,15 @@ final class Fork26 {
         .call("copy_thread(clone_flags, stack_start, stack_size, p, regs)", "copy_thread",
             x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
                 x.local("p"), x.local("regs")})
-        .step("pid = alloc_pid(); p->pid = pid_nr(pid); p->tgid = p->pid; p->real_parent = "
-            + "current; list_add_tail(&p->sibling, &p->real_parent->children); "
-            + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
-            x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff, x.local("pid")))
+        .step("pid = alloc_pid(); p->pid = pid_nr(pid); p->tgid = p->pid, CLONE_THREAD: "
+            + "current->tgid; p->exit_signal = CLONE_THREAD ? -1 : clone_flags & CSIGNAL; "
+            + "p->real_parent = CLONE_THREAD ? current->real_parent : current; CLONE_THREAD: "
+            + "list_add_tail_rcu(&p->thread_group, &p->group_leader->thread_group); "
+            + "list_add_tail(&p->sibling, &p->real_parent->children); leader: "
+            + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid() "
+            + "(fork.c@2.6.32.67:1179-1181,1219,1240-1292)",
+            x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff,
+                x.local("clone_flags"), x.local("pid")))
         .ret("return p", x -> x.local("p")).build());
     k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",

@@ -77,6 +77,8 @@ public final class Kernel {
   /** The syscall table: number to the symbol do_syscall_64 reaches (sys_call_table / x64_sys_call). */
   public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
   final JMap<Long, Memory> userSpaces;
+  /** The mm each page-table root (the value CR3/TTBR0 holds for it) belongs to. */
+  private final JMap<Long, Long> mmByRoot;
   final JList<Timer> timers;
   final JCell<Long> clockNs;
   final JCell<Long> directMapNext;
@@ -136,6 +138,7 @@ public final class Kernel {
     this.nextChildCpu = new JCell<>(timeline, -1);
     this.panic = new JCell<>(timeline, null);
     this.userSpaces = new JMap<>(timeline);
+    this.mmByRoot = new JMap<>(timeline);
     this.timers = new JList<>(timeline);
     this.clockNs = new JCell<>(timeline, 0L);
     this.directMapNext = new JCell<>(timeline, consts.get("PAGE_OFFSET") + 0x10000000L);
@@ -288,7 +291,7 @@ public final class Kernel {
   /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
   public boolean isZombie(long task) {
     return profile.has(Feature.TASK_UNION) ? state(task) == TASK_ZOMBIE_24
-        : taskRead(task, "exit_state") == EXIT_ZOMBIE;
+        : taskRead(task, "exit_state") == Threads.exitZombie(this);
   }
 
   /** A task's children, youngest first on 2.4 (p_cptr, then p_osptr), else in children order. */
@@ -350,7 +353,10 @@ public final class Kernel {
         : new long[] {params, 0};
   }
 
-  /** Every task on the kernel's task list, in list order (init_task itself excluded). */
+  /**
+   * Every task on the kernel's task list, in list order (init_task itself excluded), each group
+   * leader followed by its other threads.
+   */
   public List<Long> taskList() {
     List<Long> out = new ArrayList<>();
     forEachTask(out::add);
@@ -376,6 +382,7 @@ public final class Kernel {
     int tasksOff = off("task_struct", "tasks");
     for (long node = readPtr(head); node != head && n++ < 1_000_000; node = readPtr(node)) {
       each.accept(node - tasksOff);
+      Threads.forEachOther(this, node - tasksOff, each); // for_each_process_thread
     }
   }
 
@@ -417,6 +424,29 @@ public final class Kernel {
 
   public long stack(long task) {
     return profile.has(Feature.TASK_UNION) ? task : taskRead(task, "stack");
+  }
+
+  /**
+   * Why a task_struct no longer describes its task, or null while it does: the pid hash does not
+   * find it under its own pid, or its stack pointer is not a THREAD_SIZE-aligned stack. A stack
+   * overflow that runs off the bottom of a page-allocator stack writes over whatever lies below,
+   * in this model the task_struct allocated just before it.
+   */
+  public String overwritten(long task) {
+    try {
+      int pid = pid(task);
+      long stack = stack(task);
+      if (pid != 0 && findTask(pid) != task) { // the idle tasks (pid 0) are not hashed
+        return String.format("task_struct 0x%x is overwritten (its pid field reads %d)", task, pid);
+      }
+      if ((stack & (threadSize - 1)) != 0 || mem.regionAt(stack) == null) {
+        return String.format("task_struct 0x%x is overwritten (its stack field reads 0x%x)", task,
+            stack);
+      }
+      return null;
+    } catch (kstack.mem.MemoryFault f) {
+      return String.format("task_struct 0x%x is unreadable (%s)", task, f.getMessage());
+    }
   }
 
   public int taskCpu(long task) {
@@ -526,6 +556,16 @@ public final class Kernel {
    */
   public boolean hasStackEndMagic() {
     return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
+  }
+
+  /**
+   * Whether the task's end-of-stack magic is still to be written rather than overwritten: init_task's
+   * word is 0 until start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
+   * @6.19:1010), and boot has not finished while pid 1 does not exist.
+   */
+  public boolean stackEndMagicNotYetWritten(long task) {
+    return hasStackEndMagic() && task == symbol("init_task") && findTask(1) == 0
+        && readPtr(endOfStack(task)) == 0;
   }
 
   /** {@code task_stack_page(task)} */
@@ -879,11 +919,23 @@ public final class Kernel {
     Memory m = new Memory(nextSpaceId++, label);
     host.attachSpace(m);
     userSpaces.put(mm, m);
+    mmByRoot.put(PageTableRoot.of(this, mm), mm);
     return m;
   }
 
   public Memory userSpace(long mm) {
     return mm == 0 ? null : userSpaces.get(mm);
+  }
+
+  /** The mm whose page-table root a CR3/TTBR0 value names, or 0. */
+  public long mmOfRoot(long root) {
+    Long mm = mmByRoot.get(root);
+    return mm == null ? 0 : mm;
+  }
+
+  /** The user address space the MMU register's value selects (none for init_mm). */
+  public Memory userSpaceOfRoot(long root) {
+    return userSpace(mmOfRoot(root));
   }
 
   // ---- time ---------------------------------------------------------------------------------
@@ -1034,6 +1086,11 @@ public final class Kernel {
     Irq.build(this);
     InitMain.build(this);
     arch.buildRoutines(this);
+    // the system calls added for threads and the C library's exit() and nanosleep(), linked
+    // after the rest so that the routines before them keep their addresses
+    Exit.buildExitGroup(this);
+    PosixTimers.build(this);
+    Clone.buildClone3(this);
     UserProgram.build(this);
   }
 
@@ -1057,6 +1114,7 @@ public final class Kernel {
     listInit(it + off("task_struct", "tasks"));
     listInit(it + off("task_struct", "children"));
     listInit(it + off("task_struct", "sibling"));
+    Threads.initTask(this, it);
     taskWrite(it, "active_mm", initMm);
     taskWrite(it, "real_parent", it);
     taskWrite(it, "parent", it);
@@ -1074,7 +1132,8 @@ public final class Kernel {
     taskWrite(it, "on_cpu", 1);
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     if (!profile.has(Feature.KTHREAD_HELPER_WQ)) {
@@ -1112,7 +1171,8 @@ public final class Kernel {
     listInit(it + offPath("task_struct", "wait_chldexit.task_list"));
     setComm(it, "swapper");
     arch.initThread(this, it);
-    writePtr(initMm + off("mm_struct", "pgd"), initMm);
+    writePtr(initMm + off("mm_struct", "pgd"), PageTableRoot.initMmPgd(this));
+    mmByRoot.put(PageTableRoot.ofInitMm(this), initMm);
     mem.write(initMm + off("mm_struct", "mm_users"), 4, 2);
     mem.write(initMm + off("mm_struct", "mm_count"), 4, 1);
     listInit(symbol("runqueue_head"));

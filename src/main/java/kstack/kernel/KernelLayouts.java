@@ -128,8 +128,14 @@ final class KernelLayouts {
         .add("parent", t.ptrTo("task_struct"))
         .add("children", t.struct(listHead))
         .add("sibling", t.struct(listHead))
-        .add("group_leader", t.ptrTo("task_struct"))
-        .add("comm", t.array(t.charT, 16), "TASK_COMM_LEN");
+        .add("group_leader", t.ptrTo("task_struct"));
+    if (p.has(Feature.KERNEL_CLONE)) {
+      b.add("thread_node", t.struct(listHead), "on signal->thread_head: the thread group (the "
+          + "model has no signal_struct: a ring walked from the group leader)");
+    } else if (!p.has(Feature.PT_REGS_60)) {
+      b.add("thread_group", t.struct(listHead), "the thread group: a ring with no head");
+    }
+    b.add("comm", t.array(t.charT, 16), "TASK_COMM_LEN");
     if (!tiAtBase) {
       b.add("stack_vm_area", t.voidp, "CONFIG_VMAP_STACK: the vm area of the stack")
           .add("stack_refcount", t.s32, "THREAD_INFO_IN_TASK: the stack's own reference count");

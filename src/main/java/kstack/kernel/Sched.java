@@ -135,11 +135,18 @@ final class Sched {
   private static void buildWakeups(Kernel k) {
     boolean o1 = Sched2611.on(k);
     String o1Src = Sched2611.SRC;
-    k.add(k.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
-        .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | TASK_INTERRUPTIBLE | "
-                + "TASK_UNINTERRUPTIBLE, 0)" : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-            x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
-        .ret("return ret", x -> x.retval()).build());
+    if (SiblingCall.on(k)) { // kernel/sched/core.c@6.19:4347-4350: return try_to_wake_up(...)
+      k.add(SiblingCall.ret(k, k.c("wake_up_process", SRC).params("p"),
+          "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+          x -> new long[] {x.local("p"), 3, 0}).build());
+    } else {
+      k.add(k.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
+          .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | "
+                  + "TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)"
+                  : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+              x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
+          .ret("return ret", x -> x.retval()).build());
+    }
     k.add(k.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
             o1 ? "sync" : "wake_flags")
         .ret(o1 ? "rq = task_rq_lock(p); if (p->state & state) { activate_task(p, rq): onto its "
@@ -277,7 +284,7 @@ final class Sched {
       k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
     } else {
       k.taskWrite(next, "active_mm", mm);
-      x.set(k.arch.mmRegister(), mm);
+      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
         k.comm(next)));

@@ -110,7 +110,7 @@ final class Sched24 {
     if (mm == 0) {
       k.taskWrite(next, "active_mm", oldmm);
     } else {
-      x.set(k.arch.mmRegister(), mm);
+      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     if (k.taskRead(prev, "mm") == 0) {
       k.taskWrite(prev, "active_mm", 0);

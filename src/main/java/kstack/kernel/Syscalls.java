@@ -56,7 +56,7 @@ final class Syscalls {
       buildNanosleep(k, v6);
     }
     if (!v26(k)) {
-      buildClone(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
+      Clone.build(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
     }
     buildYield(k, v6);
     Exit.build(k);
@@ -74,9 +74,8 @@ final class Syscalls {
       RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
           : rw, "fd", "buf", "count");
       if (v6) {
-        k.add(e.call("return ksys_" + dir + "(fd, buf, count)", body,
-            x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")})
-            .ret("return ret", Exec::retval).build());
+        k.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
+            x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
         e = k.c(body, rw).params("fd", "buf", "count");
       }
       k.add(e.locals("file")
@@ -127,10 +126,13 @@ final class Syscalls {
         continue;
       }
       if (!v6 && !v26(k)) {
-        k.add(k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos")
-            .call("no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)", "new_sync_" + dir,
-                x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
-            .ret("return ret", Exec::retval).build());
+        RoutineBuilder vfs = k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
+        String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
+        java.util.function.Function<Exec, long[]> a =
+            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
+        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
+                .substring(text.indexOf("new_sync")), "new_sync_" + dir, a).build()
+            : vfs.call(text, "new_sync_" + dir, a).ret("return ret", Exec::retval).build());
       }
       String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
       String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
@@ -313,18 +315,15 @@ final class Syscalls {
     String src = "fs/pipe.c";
     String doPipe2 = v6 ? "do_pipe2" : "SyS_pipe2";
     if (v6) {
-      k.add(entry(k, "pipe2", src, "fildes", "flags")
-          .call("return do_pipe2(fildes, flags)", "do_pipe2",
-              x -> new long[] {x.local("fildes"), x.local("flags")})
-          .ret("return ret", Exec::retval).build());
-      k.add(entry(k, "pipe", src, "fildes")
-          .call("return do_pipe2(fildes, 0)", "do_pipe2", x -> new long[] {x.local("fildes"), 0})
-          .ret("return ret", Exec::retval).build());
+      k.add(SiblingCall.ret(k, entry(k, "pipe2", src, "fildes", "flags"),
+          "return do_pipe2(fildes, flags)", "do_pipe2",
+          x -> new long[] {x.local("fildes"), x.local("flags")}).build());
+      k.add(SiblingCall.ret(k, entry(k, "pipe", src, "fildes"), "return do_pipe2(fildes, 0)",
+          "do_pipe2", x -> new long[] {x.local("fildes"), 0}).build());
     } else {
-      k.add(entry(k, "pipe", src, "fildes")
-          .call("return sys_pipe2(fildes, 0)", k.arch.syscallSymbol(k.profile, "pipe2", 2),
-              x -> new long[] {x.local("fildes"), 0})
-          .ret("return ret", Exec::retval).build());
+      k.add(SiblingCall.ret(k, entry(k, "pipe", src, "fildes"), "return sys_pipe2(fildes, 0)",
+          k.arch.syscallSymbol(k.profile, "pipe2", 2), x -> new long[] {x.local("fildes"), 0})
+          .build());
     }
     RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
         : entry(k, "pipe2", src, "fildes", "flags");
@@ -428,49 +427,6 @@ final class Syscalls {
   /** A kernel struct timespec64 (two 64-bit members on every arch). */
   static long timespec64Ns(Exec x, long ts) {
     return x.read(ts, 8) * 1_000_000_000L + x.read(ts + 8, 8);
-  }
-
-  // ---- clone / fork -------------------------------------------------------------------------
-
-  private static void buildClone(Kernel k, boolean v6) {
-    String src = "kernel/fork.c";
-    RoutineBuilder c = entry(k, "clone", src, k.arch.cloneParams());
-    RoutineBuilder f = k.arch.syscallNumbers().containsKey("fork") ? entry(k, "fork", src) : null;
-    if (v6) {
-      k.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
-          .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
-              + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
-                long a = x.localAddress("args");
-                Fork.zeroCloneArgs(x, a);
-                Fork.setCloneArg(x, a, "flags", x.local("clone_flags") & 0xffffff00L);
-                Fork.setCloneArg(x, a, "exit_signal", x.local("clone_flags") & 0xff);
-                Fork.setCloneArg(x, a, "stack", x.local("newsp"));
-                Fork.setCloneArg(x, a, "tls", x.local("tls"));
-                Fork.setCloneArg(x, a, "child_tid", x.local("child_tidptr"));
-                Fork.setCloneArg(x, a, "parent_tid", x.local("parent_tidptr"));
-              })
-          .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
-          .ret("return pid", Exec::retval).build());
-      if (f != null) {
-        k.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
-          .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
-            Fork.zeroCloneArgs(x, x.localAddress("args"));
-            Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);
-          })
-          .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
-          .ret("return pid", Exec::retval).build());
-      }
-    } else {
-      k.add(c.call("return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)",
-              "_do_fork", x -> new long[] {x.local("clone_flags"), x.local("newsp"), 0,
-                  x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")})
-          .ret("return pid", Exec::retval).build());
-      if (f != null) {
-        k.add(f.call("return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)", "_do_fork",
-                x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0})
-            .ret("return pid", Exec::retval).build());
-      }
-    }
   }
 
   /**

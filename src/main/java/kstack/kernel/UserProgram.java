@@ -94,12 +94,25 @@ final class UserProgram {
         }
         continue; // no such call in this kernel (pipe2 and finit_module on 2.4, init_module later)
       }
-      int nr = number;
-      k.add(k.user(name).params(params)
-          .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
-          .ret("return the kernel's result", Exec::retval).build());
+      k.add(wrapper(k, name, params, number));
     }
     buildDemo(k);
+    for (String[] w : LATER_WRAPPERS) { // linked after the demo functions, which keep their places
+      Integer number = k.arch.syscallNumbers().get(w[0]);
+      if (number != null) {
+        k.add(wrapper(k, w[0], java.util.Arrays.copyOfRange(w, 1, w.length), number));
+      }
+    }
+  }
+
+  /** Wrappers added later: exit_group (2.5.35), clock_nanosleep (2.5.63), clone3 (5.3). */
+  static final String[][] LATER_WRAPPERS = {{"exit_group", "status"},
+      {"clock_nanosleep", "clockid", "flags", "request", "remain"}, {"clone3", "cl_args", "size"}};
+
+  private static kstack.exec.Routine wrapper(Kernel k, String name, String[] params, int nr) {
+    return k.user(name).params(params)
+        .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
+        .ret("return the kernel's result", Exec::retval).build();
   }
 
   /**
@@ -141,7 +154,7 @@ final class UserProgram {
         .callInto("r", "r = middle(x, x + 1)", "middle",
             x -> new long[] {x.local("x"), x.local("x") + 1})
         .ret("return r + 1", x -> x.local("r") + 1).build());
-    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").locals("r")
+    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").unspilledParams("g", "h").locals("r")
         .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
             + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * {@code NAME(ARG, ARG, ...)} as {@code syscall} and {@code call} take it: arguments split at
- * top-level commas (not inside parentheses or string literals), each remembered with its column.
+ * top-level commas (not inside parentheses, string or character literals), each remembered with its column.
  */
 record CallSyntax(String name, List<Arg> args) {
 
@@ -44,19 +44,19 @@ record CallSyntax(String name, List<Arg> args) {
     List<Arg> args = new ArrayList<>();
     int start = i + 1;
     int depth = 0;
-    boolean quoted = false;
+    char quote = 0; // inside a string or character literal: commas and parentheses are text
     for (int j = i + 1; j <= close; j++) {
       char ch = s.charAt(j);
-      if (quoted) {
+      if (quote != 0) {
         if (ch == '\\') {
           j++;
-        } else if (ch == '"') {
-          quoted = false;
+        } else if (ch == quote) {
+          quote = 0;
         }
         continue;
       }
-      if (ch == '"') {
-        quoted = true;
+      if (ch == '"' || ch == '\'') {
+        quote = ch;
       } else if (ch == '(') {
         depth++;
       } else if ((ch == ')' && depth == 0 && j == close) || (ch == ',' && depth == 0)) {
@@ -78,8 +78,8 @@ record CallSyntax(String name, List<Arg> args) {
         depth--;
       }
     }
-    if (quoted) {
-      throw err(c, col0 + close, "unterminated string");
+    if (quote != 0) {
+      throw err(c, col0 + close, "unterminated " + (quote == '"' ? "string" : "character literal"));
     }
     return new CallSyntax(name, args);
   }

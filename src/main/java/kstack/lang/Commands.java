@@ -36,8 +36,8 @@ final class Commands {
         m.deleteBreakpoints();
         return Result.of(cmd, List.of("Deleted all breakpoints."));
       });
-      case "continue", "c" -> noArgs(c, () -> s.outcome(cmd, m.continueRun()));
-      case "run" -> noArgs(c, () -> s.outcome(cmd, m.run()));
+      case "continue", "c" -> noArgs(c, () -> s.outcome(cmd, started(c, RESUME).continueRun()));
+      case "run" -> noArgs(c, () -> s.outcome(cmd, started(c, RESUME).run()));
       case "stepi", "si" -> stepi(c, cmd);
       case "reverse-stepi", "rsi" -> {
         long n = c.args().isBlank() ? 1 : c.eval(c.args(), c.argsCol()).asLong();
@@ -56,16 +56,16 @@ final class Commands {
           throw c.errorAtWord("usage: irq N (a device line, 0-15)");
         }
         long n = c.eval(c.args(), c.argsCol()).asLong();
-        yield s.outcome(cmd, m.irq((int) Math.max(-1, Math.min(n, 1000))));
+        yield s.outcome(cmd, started(c, VECTORS).irq((int) Math.max(-1, Math.min(n, 1000))));
       }
-      case "tick" -> noArgs(c, () -> s.outcome(cmd, m.tick()));
-      case "nmi" -> noArgs(c, () -> s.outcome(cmd, m.nmi()));
+      case "tick" -> noArgs(c, () -> s.outcome(cmd, started(c, VECTORS).tick()));
+      case "nmi" -> noArgs(c, () -> s.outcome(cmd, started(c, VECTORS).nmi()));
       case "exception" -> {
         if (c.args().isBlank()) {
           throw c.errorAtWord("usage: exception db|mc");
         }
         try {
-          yield s.outcome(cmd, m.exception(c.args().trim()));
+          yield s.outcome(cmd, started(c, VECTORS).exception(c.args().trim()));
         } catch (IllegalArgumentException e) {
           throw c.errorAtArgs(e.getMessage());
         }
@@ -81,7 +81,7 @@ final class Commands {
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> ps(cmd));
-      case "x" -> Inspect.examine(s, c, cmd);
+      case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
@@ -91,6 +91,24 @@ final class Commands {
       default -> throw c.errorAtWord(c.word.isEmpty() ? "expected a command"
           : "unknown command '" + c.word + "' (try 'help')");
     };
+  }
+
+  /** Why continue and run refuse on a machine that has not started. */
+  private static final String RESUME = "there is nothing to resume ('stepi' steps through boot "
+      + "from its first instruction)";
+  /** Why irq, tick, nmi and exception refuse on a machine that has not started. */
+  private static final String VECTORS = "no interrupt or exception can be taken before the boot "
+      + "code has installed the vectors (the IDT on x86, VBAR_EL1 on arm64)";
+
+  /**
+   * The machine, if it has taken a step; at power-on (no step yet, or every step taken back) the
+   * command refuses with the reason instead of silently running the whole boot as its side effect.
+   */
+  private Machine started(Call c, String why) {
+    if (m.timeline().steps() == 0) {
+      throw c.errorAtWord("the machine has not booted: run 'boot' first; " + why);
+    }
+    return m;
   }
 
   private Result noArgs(Call c, java.util.function.Supplier<Result> body) {
@@ -155,8 +173,8 @@ final class Commands {
     char fmt = 0;
     int col = c.restCol;
     if (rest.startsWith("/")) {
-      if (rest.length() < 2 || "xduca".indexOf(rest.charAt(1)) < 0) {
-        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /c or /a)");
+      if (rest.length() < 2 || "xduotca".indexOf(rest.charAt(1)) < 0) {
+        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /o, /t, /c or /a)");
       }
       fmt = rest.charAt(1);
       rest = rest.substring(2);
@@ -191,8 +209,8 @@ final class Commands {
   }
 
   private Result backtrace(Call c, String cmd) {
-    if (c.args().equals("-v")) {
-      return checkStacks(cmd);
+    if (BtArgs.check(c)) {
+      return StackCheck.checkStacks(m, cmd);
     }
     Integer pid = pidArg(c);
     List<Frame> frames = m.backtrace(pid);
@@ -232,119 +250,42 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
     Result r;
-    try {
+    if (overwritten == null) {
       int tpid = m.kernel().pid(task);
       text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
       r = Result.of(cmd, text).with("pid", tpid);
-    } catch (kstack.mem.MemoryFault f) {
+    } else if (overwritten.contains("unreadable")) {
       text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
           + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
+      r = Result.of(cmd, text);
+    } else {
+      text.add(0, String.format("Backtrace of %s: its %s (by a stack overflow?)", pid == null
+          ? "the current task of cpu " + m.selectedCpu() : "pid " + pid, overwritten));
       r = Result.of(cmd, text);
     }
     r = r.with("frames", json);
     return stopped == null ? r : r.with("stopped", stopped);
   }
 
-  /**
-   * bt -v, as crash has it: every task's end-of-stack magic (task_stack_end_corrupted) and how much
-   * of each stack was ever used (CONFIG_DEBUG_STACK_USAGE's stack_not_used).
-   */
-  private Result checkStacks(String cmd) {
-    List<String> text = new ArrayList<>();
-    List<Object> json = new ArrayList<>();
-    int bad = 0;
-    List<TaskInfo> tasks = new ArrayList<>();
-    String broken = m.psUntilCorrupt(tasks);
-    for (TaskInfo t : tasks) {
-      long stack = t.stack();
-      if (stack == 0) {
-        continue;
-      }
-      var k = m.kernel();
-      if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
-        bad += checkTaskUnion(k, t, text, json);
-        continue;
-      }
-      long end = k.endOfStack(t.task());
-      long magic = k.readPtr(end);
-      // 2.6.11 has no magic: its stack runs straight into thread_info, which is the whole check
-      boolean hasMagic = k.hasStackEndMagic();
-      boolean ok = !hasMagic || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
-      long magicWord = hasMagic ? k.t.word : 0;
-      long unused = k.stackNotUsed(t.task());
-      // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
-      boolean tiAtBase = m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-      long tiTask = tiAtBase ? k.tiRead(t.task(), "task") : t.task();
-      boolean tiOk = tiTask == t.task();
-      String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
-          t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
-              + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
-              : ok ? "STACK_END_MAGIC intact" : String.format(
-              "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
-          tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
-              + "task 0x%x", tiTask, t.task()), unused,
-          stack + k.threadSize - end - magicWord - unused, stack + k.threadSize - end - magicWord);
-      text.add(line);
-      if (!ok || !tiOk) {
-        bad++;
-      }
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("pid", t.pid());
-      if (hasMagic) {
-        o.put("magic_ok", ok);
-      }
-      if (tiAtBase) {
-        o.put("thread_info_ok", tiOk);
-      }
-      o.put("unused", unused);
-      json.add(o);
-    }
-    if (broken != null) {
-      text.add(broken + "; the tasks after it are not checked.");
-    }
-    text.add(bad == 0 ? "No stack overflow found." : bad + " stack(s) overflowed.");
-    Result r = Result.of(cmd, text).with("stacks", json);
-    return broken == null ? r : r.with("task_list_corrupt", broken);
-  }
-
-  /**
-   * bt -v on 2.4: no magic word separates the stack from the task_struct below it, so the check is
-   * the task_struct's own consistency (Kernel.taskUnionDamage). Returns 1 if it is damaged.
-   */
-  private static int checkTaskUnion(kstack.kernel.Kernel k, TaskInfo t, List<String> text,
-      List<Object> json) {
-    List<String> damage = k.taskUnionDamage(t.task());
-    long unused = k.stackNotUsed(t.task());
-    long usable = t.stack() + k.threadSize - k.endOfStack(t.task());
-    text.add(String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d above "
-            + "the %d-byte task_struct)", t.pid(), t.comm(), damage.isEmpty()
-            ? "task_struct at the stack base intact"
-            : "possible stack overflow: the task_struct at the stack base is overwritten: "
-                + String.join("; ", damage), unused, usable - unused, usable,
-        k.struct("task_struct").size()));
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("pid", t.pid());
-    o.put("task_struct_ok", damage.isEmpty());
-    o.put("unused", unused);
-    json.add(o);
-    return damage.isEmpty() ? 0 : 1;
-  }
-
   private Result ps(String cmd) {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
-    text.add(String.format("%5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "PPID", "CPU",
-        "ST", "TASK", "STACK", "COMM"));
+    // as ps -eLf: PID is the thread group (tgid), LWP the task's own pid
+    text.add(String.format("%5s %5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "LWP", "PPID",
+        "CPU", "ST", "TASK", "STACK", "COMM"));
     List<TaskInfo> tasks = new ArrayList<>();
     String broken = m.psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
       boolean running = m.cpuRunning(t.task()) >= 0;
-      text.add(String.format("%s%4d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat() + "  %s", running ? ">" : " ", t.pid(),
-          t.ppid(), t.cpu(), t.state(), t.task(), t.stack(), t.comm()));
+      text.add(String.format("%s%4d %5d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat()
+              + "  %s", running ? ">" : " ", t.tgid(), t.pid(), t.ppid(), t.cpu(), t.state(),
+          t.task(), t.stack(), t.comm()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("pid", t.pid());
+      o.put("tgid", t.tgid());
       o.put("comm", t.comm());
       o.put("state", t.state());
       o.put("cpu", t.cpu());
@@ -363,6 +304,12 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    String overwritten = m.kernel().overwritten(task);
+    if (overwritten != null) {
+      throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
+          + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
+          + "found; 'x' still reads memory by address");
+    }
     List<StackWord> words = m.stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
@@ -409,7 +356,12 @@ final class Commands {
       }
       args.add(c.eval(a.text(), a.column()).asLong());
     }
-    Result r = s.outcome(cmd, m.call(call.name(), args));
+    Result r;
+    try {
+      r = s.outcome(cmd, m.call(call.name(), args));
+    } catch (IllegalArgumentException e) {
+      throw c.errorAtArgs(e.getMessage());
+    }
     var regs = m.arch().registers();
     return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
   }

@@ -28,13 +28,15 @@ final class Help {
         "                          2.6: always the IST stack; i386: the interrupted stack)",
         "  recurse N               the current task recurses N frames of 256 bytes in the kernel",
         "Inspection:",
-        "  p[/x|/d|/u|/a] EXPR     evaluate: $rsp, current->pid, task_pt_regs(current)->sp, ...",
+        "  p[/FMT] EXPR            evaluate (FMT: x d u o t c a): $rsp, current->pid, ...",
         "  bt [PID] | stack [PID]  backtrace | every word of the kernel stack, labelled",
         "  bt -v                   every task's STACK_END_MAGIC and stack high-water mark",
         "  ps | console            tasks | what was written to /dev/console",
-        "  x/FMT ADDR              examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR)",
+        "  x/FMT ADDR              examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR;",
+        "                          x/a reads pointer-sized units, x/c bytes)",
         "  struct NAME [ADDR]      layout of a struct (with values at ADDR)",
-        "  info registers | info config | info breakpoints | info symbol ADDR",
+        "  info registers [NAME]...  all registers, or the named ones (info registers pc sp)",
+        "  info config | info breakpoints | info symbol ADDR",
         "Comments start with #. One command per line.");
   }
 }

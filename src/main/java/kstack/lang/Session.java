@@ -21,6 +21,7 @@ public final class Session {
   private final Machine m;
   private final Commands commands;
   private int valueNumber;
+  private final Examine.Defaults examine = new Examine.Defaults();
 
   public Session(Machine m) {
     this.m = m;
@@ -57,7 +58,23 @@ public final class Session {
       throw call.errorAtWord(e.getMessage());
     } catch (RuntimeException e) {
       throw call.errorAtWord("internal error: " + e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      throw call.errorAtWord(exhausted(e));
     }
+  }
+
+  /** What ran out (or broke) inside the JVM, and what to do about it; one line. */
+  public static String exhausted(Throwable ex) {
+    if (ex instanceof OutOfMemoryError) {
+      return "out of memory (the Java heap, at most " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB): run fewer or smaller commands, or give Java more heap "
+          + "(JAVA_TOOL_OPTIONS=-Xmx4g)";
+    }
+    if (ex instanceof StackOverflowError) {
+      return "out of Java stack (the simulator's own, not the simulated kernel's): the command"
+          + " nests too deeply; give Java a larger thread stack (JAVA_TOOL_OPTIONS=-Xss64m)";
+    }
+    return "internal error: " + ScriptError.oneLine(String.valueOf(ex));
   }
 
   /** A command being executed: its word, argument text and where that text starts. */
@@ -90,6 +107,26 @@ public final class Session {
       return restCol + i;
     }
 
+    /** One blank-separated word of the arguments and the column where it starts. */
+    record Word(String text, int column) {}
+
+    /** The arguments split at blanks, each with its column (for commands whose words are options). */
+    List<Word> words() {
+      List<Word> out = new ArrayList<>();
+      int i = 0;
+      while (i < rest.length()) {
+        int start = i;
+        while (i < rest.length() && !Character.isWhitespace(rest.charAt(i))) {
+          i++;
+        }
+        if (i > start) {
+          out.add(new Word(rest.substring(start, i), restCol + start));
+        }
+        i = Math.max(i, start + 1);
+      }
+      return out;
+    }
+
     ScriptError error(int exprColumn, String message) {
       return new ScriptError(line.file(), line.number(), exprCol + exprColumn - 1, message);
     }
@@ -107,6 +144,11 @@ public final class Session {
       exprCol = col;
       return Expressions.eval(expr, m);
     }
+  }
+
+  /** The format and size the last {@code x} used (gdb remembers them for the next x). */
+  Examine.Defaults examineDefaults() {
+    return examine;
   }
 
   int nextValueNumber() {

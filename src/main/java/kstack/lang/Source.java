@@ -12,18 +12,22 @@ public record Source(String file, List<Line> lines) {
   /** One command: its text (comment removed, trailing blanks trimmed) and position. */
   public record Line(String file, int number, int column, String text) {}
 
+  /** The commands of a text in memory (a built-in scenario). */
   public static Source parse(String file, String text) {
+    try {
+      return read(TextInput.of(file, text), file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The commands of a text read line by line within {@link TextInput}'s limits. */
+  public static Source read(TextInput in, String file) throws java.io.IOException {
     List<Line> out = new ArrayList<>();
-    String[] raw = text.split("\r?\n", -1);
-    for (int i = 0; i < raw.length; i++) {
-      String s = stripComment(raw[i]);
-      int start = 0;
-      while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
-        start++;
-      }
-      String body = s.substring(start).stripTrailing();
-      if (!body.isEmpty()) {
-        out.add(new Line(file, i + 1, start + 1, body));
+    for (String raw = in.next(); raw != null; raw = in.next()) {
+      Line l = single(file, in.lineNumber(), raw);
+      if (!l.text().isEmpty()) {
+        out.add(l);
       }
     }
     return new Source(file, out);
@@ -40,6 +44,7 @@ public record Source(String file, List<Line> lines) {
   }
 
   private static Line single(String file, int index, String text) {
+    TextInput.checkText(file, index, 1, text);
     String s = stripComment(text);
     int start = 0;
     while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
@@ -48,15 +53,20 @@ public record Source(String file, List<Line> lines) {
     return new Line(file, index, start + 1, s.substring(start).stripTrailing());
   }
 
+  /**
+   * The line up to its comment: a {@code #} outside string and character literals (so
+   * {@code p '#'} and {@code syscall write(1, "#")} keep theirs); a backslash inside a literal
+   * escapes the next character.
+   */
   static String stripComment(String s) {
-    boolean quoted = false;
+    char quote = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\' && quoted) {
+      if (quote != 0 && c == '\\') {
         i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '#' && !quoted) {
+      } else if (c == '"' || c == '\'') {
+        quote = quote == 0 ? c : quote == c ? 0 : quote;
+      } else if (c == '#' && quote == 0) {
         return s.substring(0, i);
       }
     }

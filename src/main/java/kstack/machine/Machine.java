@@ -147,8 +147,13 @@ public final class Machine implements ExecHost {
 
   /** Whether a profile can run ncpu CPUs; the reason it cannot, as an IllegalArgumentException. */
   public static void checkCpus(Profile profile, int ncpu) {
-    if (ncpu < 1 || ncpu > 64) {
-      throw new IllegalArgumentException("--cpus must be between 1 and 64");
+    int nrCpus = nrCpus(profile);
+    if (ncpu < 1 || ncpu > nrCpus) {
+      throw new IllegalArgumentException("--cpus must be between 1 and " + nrCpus + " on the "
+          + profile.label() + " profile" + (profile.arch().equals("i386") && nrCpus == 8
+          ? " (NR_CPUS: arch/x86/Kconfig's default and limit for X86_32 without X86_BIGSMP is 8, "
+              + "@2.6.32.67, @4.16.13 and @6.19 alike)" : " (the most this model boots; x86_64's "
+              + "NR_CPUS defaults to 64, arch/x86/Kconfig: default \"64\" if SMP)"));
     }
     if (ncpu > 1 && profile.has(kstack.profile.Feature.TASK_UNION)) {
       throw new IllegalArgumentException("--cpus " + ncpu + ": the " + profile.label()
@@ -162,6 +167,16 @@ public final class Machine implements ExecHost {
           + "fork_idle, head.S's initialize_secondary) is not modelled "
           + "(arch/i386/kernel/smpboot.c@2.6.11; head.S@2.6.11:316-323)");
     }
+  }
+
+  /**
+   * The most CPUs a profile runs: i386's CONFIG_NR_CPUS, 8 (arch/x86/Kconfig: range 2 8 and
+   * default "8" if SMP && X86_32 && !X86_BIGSMP, @2.6.32.67 and @4.16.13; 6.19 dropped BIGSMP);
+   * elsewhere 64, x86_64's default (default "64" if SMP), which the model boots on every 64-bit
+   * profile.
+   */
+  public static int nrCpus(Profile profile) {
+    return profile.arch().equals("i386") ? 8 : 64;
   }
 
   /** The machine as the kernel sees it. */
@@ -198,8 +213,8 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpace(cr3) != null)) {
-      s = new AddressSpace(kmem, kernel.userSpace(cr3), arch.userTop());
+    if (s == null || spaceCr3[c] != cr3 || (s.user() == null && kernel.userSpaceOfRoot(cr3) != null)) {
+      s = new AddressSpace(kmem, kernel.userSpaceOfRoot(cr3), arch.userTop());
       spaceCache[c] = s;
       spaceCr3[c] = cr3;
     }
@@ -408,7 +423,9 @@ public final class Machine implements ExecHost {
     int before = kernel.lastPid();
     markEvents();
     kernel.setNextChildCpu(cpu);
-    kernel.requestInit("exec " + name, cpu);
+    if (!requestInit("exec " + name, cpu)) {
+      return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
+    }
     keepMark = true;
     final int[] pid = {0};
     return start(new Goal("spawn " + name, () -> {
@@ -421,6 +438,21 @@ public final class Machine implements ExecHost {
     }, () -> "spawned pid " + pid[0] + " (" + name + ") on cpu " + cpu));
   }
 
+  /**
+   * Writes a request to init's control pipe, which wakes init. Where an overflow overwrote init's
+   * task_struct or the pipe's wait queue, the wake-up faults: the kernel oopses there. Returns
+   * false then.
+   */
+  private boolean requestInit(String line, int cpu) {
+    try {
+      kernel.requestInit(line, cpu);
+      return true;
+    } catch (MemoryFault f) {
+      Oops.wakeFault(kernel, cpu, f);
+      return false;
+    }
+  }
+
   /** Kernel code creates a kthread named NAME (via the demo module) and wakes it. */
   public Outcome kthread(String name) {
     requireBooted();
@@ -428,7 +460,9 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("kthread: a name is 1-15 letters, digits, '_', '.', '-'");
     }
     markEvents();
-    kernel.requestInit("kthread " + name, selected);
+    if (!requestInit("kthread " + name, selected)) {
+      return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
+    }
     keepMark = true;
     long fn = symbol("kstack_demo_thread");
     final long[] task = {0};
@@ -507,7 +541,7 @@ public final class Machine implements ExecHost {
       if (name.equals("pipe")) {
         return userCall("pipe2", new long[] {values[0], 0}, true, viaVdso);
       }
-      throw new IllegalArgumentException(arch.name() + " has no system call " + name);
+      throw new IllegalArgumentException(UserCalls.missing(this, name));
     }
     return userCall(name, values, true, viaVdso);
   }
@@ -522,7 +556,16 @@ public final class Machine implements ExecHost {
     return userCall(function, v, false, false);
   }
 
+  /** After a panic every CPU is halted: nothing more runs, whatever the command. */
+  private void refuseIfPanicked() {
+    if (kernel.panicked() != null) {
+      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
+          + "): the machine is halted");
+    }
+  }
+
   private void requireWaiting() {
+    refuseIfPanicked();
     int cpu = selected;
     long task = kernel.current(cpu);
     if (pending != null) {
@@ -556,6 +599,10 @@ public final class Machine implements ExecHost {
           || function.equals("main") || function.equals("_start") || function.equals("init_main")) {
         throw new IllegalArgumentException("no user function " + function
             + " (try inner, middle, outer, sum8, call8, or a system call with 'syscall')");
+      }
+      if (args.length != r.arity()) {
+        throw new IllegalArgumentException(function + " takes " + r.arity() + " argument"
+            + (r.arity() == 1 ? "" : "s") + ", not " + args.length);
       }
       int n = r.paramsOnStack() ? 0 : arch.registers().argCount();
       for (int i = args.length - 1; i >= n; i--) {
@@ -601,6 +648,14 @@ public final class Machine implements ExecHost {
       if (kernel.isZombie(task)) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";
       }
+      if (kstack.kernel.Threads.autoreaped(kernel, task)) {
+        return what + ": pid " + pid + " exited; a thread (exit_signal -1) is reaped at once "
+            + "(exit_notify -> release_task): no zombie, and finish_task_switch released its stack";
+      }
+      if (kstack.kernel.Threads.reaped(kernel, task)) {
+        return what + ": pid " + pid + " exited, and its parent, already waiting in wait4, has "
+            + "reaped it (release_task)";
+      }
       return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
     }));
   }
@@ -622,10 +677,7 @@ public final class Machine implements ExecHost {
   }
 
   private void requireBooted() {
-    if (kernel.panicked() != null) {
-      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
-          + "): the machine is halted");
-    }
+    refuseIfPanicked();
     if (kernel.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }
@@ -662,11 +714,12 @@ public final class Machine implements ExecHost {
   /** Executes n steps on the selected CPU only. */
   public Outcome stepi(int n) {
     markEvents();
+    refuseIfPanicked();
     for (int i = 0; i < n; i++) {
-      try {
-        stepCpu(selected);
-      } catch (MemoryFault f) {
-        throw fault(selected, f);
+      step(selected);
+      if (kernel.panicked() != null) {
+        return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + selected
+            + " halted; the machine stops here)", eventsSinceMark());
       }
     }
     resumeFrom[selected] = cpus[selected].pc();
@@ -736,8 +789,7 @@ public final class Machine implements ExecHost {
   private Outcome start(Goal g, boolean stopAtGoal) {
     if (kernel.panicked() != null) {
       keepMark = false;
-      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
-          + "): the machine is halted");
+      refuseIfPanicked();
     }
     if (!keepMark) {
       markEvents();
@@ -745,7 +797,16 @@ public final class Machine implements ExecHost {
     keepMark = false;
     pending = g;
     goalStart.putIfAbsent(g, timeline.steps());
-    boolean reached = g.reached().getAsBoolean();
+    try {
+      return runToward(g, stopAtGoal);
+    } catch (RuntimeException e) {
+      pending = null; // the command ends here: no later command may report it as stopped
+      throw e;
+    }
+  }
+
+  private Outcome runToward(Goal g, boolean stopAtGoal) {
+    boolean reached = reached(g);
     long steps = 0;
     while (true) {
       if (reached && (stopAtGoal || allSettled())) {
@@ -776,20 +837,13 @@ public final class Machine implements ExecHost {
               + " on cpu " + c + " (" + whoIsCurrent(c, true) + ")", eventsSinceMark());
         }
         resumeFrom[c] = 0;
-        try {
-          stepCpu(c);
-        } catch (MemoryFault f) {
-          if (!arch.takeFault(kernel, c, f)) {
-            pending = null;
-            throw fault(c, f);
-          }
-        }
+        step(c);
         if (kernel.panicked() != null) {
           pending = null;
           return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
               + " halted; the machine stops here)", eventsSinceMark());
         }
-        if (!reached && g.reached().getAsBoolean()) {
+        if (!reached && reached(g)) {
           reached = true;
           if (stopAtGoal) {
             break;
@@ -804,9 +858,41 @@ public final class Machine implements ExecHost {
     }
   }
 
-  private IllegalStateException fault(int cpu, MemoryFault f) {
-    return new IllegalStateException("cpu " + cpu + " faulted at " + describe(cpus[cpu].pc()) + ": "
-        + f.getMessage() + " (the simulated kernel would oops here)");
+  /**
+   * Whether a goal is reached. Its test reads kernel memory (current, the task's state); where an
+   * overflow has overwritten what it reads, the goal is not reached yet and the machine runs on
+   * until the kernel itself trips over the same words.
+   */
+  private static boolean reached(Goal g) {
+    try {
+      return g.reached().getAsBoolean();
+    } catch (MemoryFault f) {
+      return false;
+    }
+  }
+
+  /**
+   * One step of CPU c. A kernel-mode fault, or a kernel step that leaves the CPU where no code is,
+   * is what the kernel would oops on ({@link Oops}); a user-mode fault is reported.
+   */
+  private void step(int c) {
+    long from = cpus[c].pc();
+    if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+      Oops.userFault(kernel, arch, c, new MemoryFault(from, false, null));
+      return;
+    }
+    try {
+      stepCpu(c);
+    } catch (MemoryFault f) {
+      if (!Oops.fault(kernel, arch, c, f)) {
+        Oops.userFault(kernel, arch, c, f);
+      }
+      return;
+    }
+    long to = cpus[c].pc();
+    if (code.at(to) == null && !arch.inUserMode(kernel, c)) {
+      Oops.badJump(kernel, arch, c, describe(from), to);
+    }
   }
 
   private void stepCpu(int c) {
@@ -830,7 +916,14 @@ public final class Machine implements ExecHost {
     if (pc == 0 || pc == userWaitPc) {
       return false;
     }
-    return !(pc == idleHaltPc && !kernel.needResched(kernel.current(c)));
+    if (pc != idleHaltPc) {
+      return true;
+    }
+    try {
+      return kernel.needResched(kernel.current(c));
+    } catch (MemoryFault overwritten) {
+      return false; // hlt reads nothing: the CPU sleeps on until an interrupt makes it look
+    }
   }
 
   private boolean allSettled() {
@@ -963,6 +1056,7 @@ public final class Machine implements ExecHost {
 
   /** Delivers a non-maskable event now and runs until the interrupted code resumes. */
   private Outcome immediate(int vector, String name, String what) {
+    refuseIfPanicked();
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {
@@ -990,6 +1084,7 @@ public final class Machine implements ExecHost {
 
   /** {@code tick}: the scheduler tick's hrtimer expires now on the selected CPU. */
   public Outcome tick() {
+    refuseIfPanicked();
     kernel.setClock(kernel.now());
     kernel.addTickNow(selected);
     int cpu = selected;
@@ -1008,6 +1103,7 @@ public final class Machine implements ExecHost {
    */
   private Outcome interruptGoal(int vector, String name, String what,
       BooleanSupplier deliverable, String whyHeld) {
+    refuseIfPanicked();
     int cpu = selected;
     Cpu c = cpus[cpu];
     if (c.pc() == 0) {

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.Kernel;
 
-/** ps, read from simulated memory: init_task, each CPU's idle task, then the init_task.tasks list. */
+/**
+ * ps, read from simulated memory: init_task, each CPU's idle task, then the init_task.tasks list,
+ * each process followed by its other threads (as {@code ps -eL} lists them).
+ */
 final class TaskView {
   private TaskView() {}
 
@@ -33,7 +36,8 @@ final class TaskView {
   static TaskInfo info(Machine m, Kernel k, long t) {
     long parent = k.realParent(t);
     int ppid = parent == t ? 0 : k.pid(parent);
-    return new TaskInfo(k.pid(t), k.comm(t), stateName(k, t), k.taskCpu(t), ppid, t, k.stack(t));
+    return new TaskInfo(k.pid(t), (int) k.taskRead(t, "tgid"), k.comm(t), stateName(k, t),
+        k.taskCpu(t), ppid, t, k.stack(t));
   }
 
   /** The letter ps prints: R running or runnable, S, D, Z zombie, X dead, N new. */

@@ -10,11 +10,28 @@ public final class MemoryFault extends RuntimeException {
   private final boolean write;
   private final Region guard;
 
+  /** True when the CPU itself faulted pushing an exception frame (delivering a trap). */
+  private final boolean delivery;
+
   public MemoryFault(long address, boolean write, Region guard) {
+    this(address, write, guard, false);
+  }
+
+  private MemoryFault(long address, boolean write, Region guard, boolean delivery) {
     super(describe(address, write, guard), null, false, false);
     this.address = address;
     this.write = write;
     this.guard = guard;
+    this.delivery = delivery;
+  }
+
+  /** The same fault, raised by the CPU while it pushed the frame of an interrupt or trap. */
+  public MemoryFault duringDelivery() {
+    return new MemoryFault(address, write, guard, true);
+  }
+
+  public boolean isDelivery() {
+    return delivery;
   }
 
   private static String describe(long address, boolean write, Region guard) {

@@ -23,6 +23,7 @@ public enum Feature {
   TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13; "
       + "arch/i386/kernel/process.c@2.4.22:582-605",
       "struct:task_struct,thread_info,thread_struct;sym:init_task_union,init_thread_union,"
+      + "exit_group,sys_exit_group,do_group_exit,clock_nanosleep,sys_clock_nanosleep,common_nsleep,"
       + "__start_init_task,__end_init_task,set_task_stack_end_magic,current_task,"
       + "do_no_restart_syscall;"
       + "const:STACK_END_MAGIC,TOP_OF_KERNEL_STACK_PADDING"),
@@ -93,6 +94,7 @@ public enum Feature {
   TIMER_BH("kernel/timer.c@2.4.22:292,595-711,836-875; kernel/sched.c@2.4.22:375-380,408-458; "
       + "arch/i386/kernel/time.c@2.4.22:569-713",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
+      + "do_clock_nanosleep,nanosleep_wake_up,common_nsleep,"
       + "update_process_times,scheduler_tick,timer_bh,run_timer_list,process_timeout,"
       + "schedule_timeout,timer_interrupt,do_timer_interrupt,do_timer,bh_action,tasklet_hi_action,"
       + "local_apic_timer_interrupt,smp_apic_timer_interrupt,apic_timer_interrupt,run_timer_softirq"),
@@ -216,6 +218,7 @@ public enum Feature {
   NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,1159-1190; "
       + "include/asm-i386/param.h@2.6.11:5",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
+      + "do_clock_nanosleep,nanosleep_wake_up,common_nsleep,"
       + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
   /**
    * 2.6.11's interrupts: interrupt[i] is the stub for IRQ i at vector FIRST_EXTERNAL_VECTOR + i
@@ -370,7 +373,9 @@ public enum Feature {
       "sym:_do_fork,SyS_*,sys_*,copy_thread_tls,__vfs_read,__vfs_write,pipe_wait,pipe_read,pipe_write,syscall_return_slowpath,exit_to_usermode_loop"),
   /** Process creation enters through {@code kernel_clone(struct kernel_clone_args *)}. */
   KERNEL_CLONE("kernel/fork.c@5.10.89:2426, @6.19:2610",
-      "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write;struct:kthread_create_info"),
+      "sym:kernel_clone,copy_thread,kernel_execve,bprm_execve,anon_pipe_read,anon_pipe_write,"
+      + "do_execve,clone3,common_nsleep_timens,copy_clone_args_from_user,__do_sys_clone,"
+      + "__do_sys_clone3;struct:kthread_create_info"),
   /** rest_init starts pid 1 with user_mode_thread(kernel_init). */
   INIT_USER_MODE_THREAD("init/main.c@6.19:711-757",
       "sym:user_mode_thread"),
@@ -442,7 +447,19 @@ public enum Feature {
    */
   SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75; "
       + "arch/x86/Kconfig@4.16.13:150; arch/x86/kernel/irq_32.c@4.16.13:132-147",
-      "sym:do_softirq_own_stack,____do_softirq");
+      "sym:do_softirq_own_stack,____do_softirq"),
+  /**
+   * The build makes sibling calls: x86_64 defaults to the ORC unwinder (arch/x86/Kconfig.debug@6.19:
+   * 225-227, @4.16.13:354), so CONFIG_FRAME_POINTER is off and the top Makefile does not add
+   * -fno-optimize-sibling-calls (Makefile@6.19:923-937): gcc -O2 compiles {@code return f(args)} as
+   * a jump unless f does not return (x64_sys_call declares the table's noreturn entries __noreturn,
+   * arch/x86/entry/syscall_64.c@6.19:12-13 and syscall_64.tbl@6.19 for exit and exit_group) or the
+   * caller has a local whose address escaped (f could still reach it). i386 (UNWINDER_FRAME_POINTER
+   * by default) and arm64 (selects FRAME_POINTER, arch/arm64/Kconfig@6.19:145) keep every frame.
+   */
+  SIBLING_CALLS("arch/x86/Kconfig.debug@6.19:225-227, @4.16.13:354; Makefile@6.19:923-937, "
+      + "@4.16.13:757; "
+      + "arch/x86/entry/syscall_64.c@6.19:12-13,31-38", "sym:__do_sys_clone,__do_sys_clone3");
 
   private final String citation;
   private final String touches;

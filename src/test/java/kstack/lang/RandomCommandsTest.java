@@ -30,6 +30,10 @@ class RandomCommandsTest {
       "p/x $sp", "p sizeof(struct pt_regs)", "p THREAD_SIZE", "struct task_struct",
       "info registers", "info config", "info breakpoints", "info symbol $pc", "console", "cpu 0",
       "cpu 1", "help",
+      // inspection forms: default x sizes, named registers, bt options, C on the data model
+      "x/4a $sp", "x/8c $sp", "x/x $sp", "info registers pc sp", "info registers nope", "bt -f",
+      "bt full", "p/t 5", "p 4294967296 / 3", "p 1uu", "p (long long long)1", "p '#'",
+      "p $pc == __pa(current)",
       // malformed
       "", "bogus", "irq", "irq x", "irq 99", "recurse", "recurse -5", "x/4zz 0", "x/4wx 0",
       "p (", "p 1 +", "p *(int *)0", "p nosuch", "syscall nosuch()", "syscall getpid(",

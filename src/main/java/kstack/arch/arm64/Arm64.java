@@ -38,7 +38,15 @@ public final class Arm64 implements Arch {
   private final Abi abi = new Arm64Abi();
   private final Types types = new Types(8);
 
+  /** clone3 (5.3) is in the table: the 6.x profile. */
+  private final boolean clone3;
+
   public Arm64() {
+    this(kstack.profile.Profiles.newest("arm64").orElseThrow());
+  }
+
+  public Arm64(kstack.profile.Profile p) {
+    clone3 = p.has(Feature.KERNEL_CLONE);
     List<String> names = new ArrayList<>();
     for (int i = 0; i <= 30; i++) {
       names.add("x" + i);
@@ -120,7 +128,11 @@ public final class Arm64 implements Arch {
     return c;
   }
 
-  /** include/uapi/asm-generic/unistd.h: no pipe, no fork on arm64 (research arm64.md §4.3). */
+  /**
+   * include/uapi/asm-generic/unistd.h: no pipe, no fork on arm64 (research arm64.md §4.3);
+   * exit_group 94 and clock_nanosleep 115 (unistd.h@4.16.13, scripts/syscall.tbl@6.19), clone3 435
+   * from 5.3.
+   */
   @Override
   public Map<String, Integer> syscallNumbers() {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -128,13 +140,18 @@ public final class Arm64 implements Arch {
     m.put("read", 63);
     m.put("write", 64);
     m.put("exit", 93);
+    m.put("exit_group", 94);
     m.put("nanosleep", 101);
+    m.put("clock_nanosleep", 115);
     m.put("sched_yield", 124);
     m.put("getpid", 172);
     m.put("clone", 220);
     m.put("execve", 221);
     m.put("wait4", 260);
     m.put("finit_module", 273);
+    if (clone3) {
+      m.put("clone3", 435);
+    }
     return m;
   }
 
@@ -344,22 +361,10 @@ public final class Arm64 implements Arch {
     return 27; // the virtual timer's PPI (arch_timer_handler_virt)
   }
 
-  /**
-   * A kernel-mode store below the stack base is a data abort at EL1; the vector's SP test
-   * (kernel_ventry: bit THREAD_SHIFT of the new SP) sends it to the overflow stack.
-   */
+  /** A kernel-mode data abort: the overflow stack, or an oops (Arm64Faults). */
   @Override
   public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
-    Cpu c = k.cpu(cpu);
-    if (inUserMode(k, cpu)) {
-      return false;
-    }
-    c.set("far_el1", f.address());
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "data abort", String.format(
-        "%s at %s: %s", f.isWrite() ? "write" : "read", k.symbols.describe(c.get("pc")),
-        f.getMessage())));
-    takeException(c, c.get("pc"), 0x400, 0x25L << 26);
-    return true;
+    return Arm64Faults.takeFault(this, k, cpu, f);
   }
 
   /** Synchronous exceptions on arm64 come from instructions (svc, aborts); none is injectable here. */

@@ -50,7 +50,7 @@ final class Arm64Boot {
   static void powerOn(Kernel k, int cpu) {
     var c = k.cpu(cpu);
     c.set("pstate", Arm64.PSR_MODE_EL1H | 0x3c0);
-    c.set("ttbr0_el1", k.symbol("init_mm"));
+    c.set("ttbr0_el1", kstack.kernel.PageTableRoot.ofInitMm(k));
     boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     c.set("pc", cpu == 0 ? k.symbol(v6 ? "primary_entry" : "stext") : 0);
   }

@@ -196,7 +196,14 @@ final class Arm64Entry {
         .step("add sp, sp, #S_FRAME_SIZE" + (el == 0 ? ": SP_EL1 is the top of the task stack again"
             : ""), x -> {
               if (el == 0) {
-                long top = k.arch.taskTopOfStack(k, entryTask(k, x));
+                long task = entryTask(k, x);
+                String broken = k.overwritten(task);
+                if (broken != null) {
+                  k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_exit", "the return to user "
+                      + "mode goes on although current's " + broken + ": nothing on this path "
+                      + "reads it"));
+                }
+                long top = broken != null ? x.sp() + S_FRAME_SIZE : k.arch.taskTopOfStack(k, task);
                 if (x.sp() + S_FRAME_SIZE != top) {
                   throw new IllegalStateException(String.format(
                       "kernel stack not empty on return to user: sp 0x%x, top 0x%x",

@@ -103,6 +103,9 @@ final class Arm64Process {
         .step("ret", x -> x.ret(x.reg("x30"))).build());
   }
 
+  /** CLONE_SETTLS (include/uapi/linux/sched.h): process.c@4.16.13:353-354, @6.19:484-485. */
+  static final long CLONE_SETTLS = 0x00080000;
+
   /** copy_thread (process.c@4.16.13:309-370, @6.19:411-515). */
   private static void buildCopyThread(Kernel k, boolean v6) {
     RoutineBuilder b = v6 ? k.c("copy_thread", "arch/arm64/kernel/process.c").params("p", "args")
@@ -117,8 +120,12 @@ final class Arm64Process {
     if (v6) {
       b.branchIf("kthread", "if (likely(!args->fn)) {", x -> k.cloneArg(x, x.local("args"), "fn") != 0)
           .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "
-              + "if (stack_start) childregs->sp = stack_start", x -> {
+              + "if (stack_start) childregs->sp = stack_start; if (clone_flags & CLONE_SETTLS) "
+              + "p->thread.uw.tp_value = tls", x -> {
                 userChild(k, x, k.cloneArg(x, x.local("args"), "stack"));
+                if ((k.cloneArg(x, x.local("args"), "flags") & CLONE_SETTLS) != 0) {
+                  k.taskWrite(x.local("p"), "thread.tp_value", k.cloneArg(x, x.local("args"), "tls"));
+                }
               })
           .jump("both", "} else {")
           .label("kthread")
@@ -145,8 +152,14 @@ final class Arm64Process {
       b.branchIf("kthread", "if (likely(!(p->flags & PF_KTHREAD))) {",
               x -> k.isKthread(x.local("p")))
           .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "
-              + "if (stack_start) childregs->sp = stack_start",
-              x -> userChild(k, x, x.local("stack_start")))
+              + "if (stack_start) childregs->sp = stack_start; if (clone_flags & CLONE_SETTLS) "
+              + "p->thread.tp_value = childregs->regs[3] (tls)", x -> {
+                userChild(k, x, x.local("stack_start"));
+                if ((x.local("clone_flags") & CLONE_SETTLS) != 0) {
+                  k.taskWrite(x.local("p"), "thread.tp_value",
+                      k.mem.read64(x.local("childregs") + 3 * 8));
+                }
+              })
           .jump("both", "} else {")
           .label("kthread")
           .step("  memset(childregs, 0); childregs->pstate = PSR_MODE_EL1h; "

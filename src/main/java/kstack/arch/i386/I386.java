@@ -45,7 +45,7 @@ public final class I386 implements Arch {
           "sysenter_cs", "sysenter_esp", "sysenter_eip"),
       "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
       .hide("nmi_blocked").hide("fs_base").hide("tr_base").hide("sysenter_cs")
-      .hide("sysenter_esp").hide("sysenter_eip");
+      .hide("sysenter_esp").hide("sysenter_eip").width(4);
   private final Abi abi;
   private final Types types = new Types(4);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base) or 4.16's. */
@@ -181,6 +181,13 @@ public final class I386 implements Arch {
     }
     m.put("sched_yield", 158);
     m.put("nanosleep", 162);
+    if (!v24) { // 2.5.35 and 2.5.63 (include/asm-i386/unistd.h@2.6.11: 252, 267)
+      m.put("exit_group", 252);
+      m.put("clock_nanosleep", 267);
+    }
+    if (v6) {
+      m.put("clone3", 435);
+    }
     if (!v24 && !regs60) {
       m.put("pipe2", 331);
       m.put("finit_module", 350);
@@ -549,7 +556,11 @@ public final class I386 implements Arch {
     frame.add(c.get("eip"));
     for (long v : frame) {
       sp -= 4;
-      out.write(sp, v);
+      try {
+        out.write(sp, v);
+      } catch (kstack.mem.MemoryFault f) {
+        throw f.duringDelivery(); // TSS.sp0 names no stack: the CPU cannot push the frame
+      }
     }
     if (vector == I386Irq.NMI_VECTOR) {
       c.set("nmi_blocked", 1);

@@ -106,7 +106,7 @@ final class I386Boot {
     c.set("cs", I386.KERNEL_CS);
     c.set("ss", I386.KERNEL_DS);
     c.set("eflags", 0x2);
-    c.set("cr3", k.symbol("init_mm"));
+    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
     c.set("tr_base", k.perCpuOffset(cpu) + k.symbol(tss));
     c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
   }

@@ -55,7 +55,7 @@ final class I386Boot24 {
     c.set("cs", I386Process24.KERNEL_CS);
     c.set("ss", I386Process24.KERNEL_DS);
     c.set("eflags", 0x2);
-    c.set("cr3", k.symbol("init_mm"));
+    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
     c.set("tr_base", k.symbol("init_tss") + (long) cpu * k.struct("tss_struct").size());
     c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
   }

@@ -158,9 +158,14 @@ final class I386Entry {
     x.set("cs", cs);
     if ((cs & 3) == 3) {
       long task = k.current(x.cpu().id());
+      String broken = k.overwritten(task);
+      if (broken != null) {
+        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "the return to user mode goes on "
+            + "although current's " + broken + ": the iret pops only what the stack holds"));
+      }
       long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
-          : k.arch.taskTopOfStack(k, task);
-      regs = onEntryStack ? k.arch.taskPtRegs(k, task) : regs;
+          : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
+      regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
         k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
             "pid %d leaves for user mode from the pt_regs that %s int $0x80 built at "
@@ -178,7 +183,9 @@ final class I386Entry {
       long sp = x.pop();
       x.set("ss", x.pop());
       x.setSp(sp);
-      exited(k, x, task, regs);
+      if (broken == null) {
+        exited(k, x, task, regs);
+      }
     }
     x.jumpTo(ip);
   }

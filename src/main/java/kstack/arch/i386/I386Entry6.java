@@ -281,7 +281,8 @@ final class I386Entry6 {
   }
 
   static String wrapperSymbol(String name, int nargs) {
-    return SyscallWrappers.symbol("__ia32", true, name.equals("nanosleep") ? "nanosleep_time32" : name,
-        nargs);
+    // syscall_32.tbl@6.19: 162 and 267 are the 32-bit-time nanosleep_time32, clock_nanosleep_time32
+    boolean time32 = name.equals("nanosleep") || name.equals("clock_nanosleep");
+    return SyscallWrappers.symbol("__ia32", true, time32 ? name + "_time32" : name, nargs);
   }
 }

@@ -136,7 +136,7 @@ public final class X86Boot {
     c.set("cs", X86_64.KERNEL_CS);
     c.set("ss", X86_64.KERNEL_DS);
     c.set("eflags", 0x2);
-    c.set("cr3", k.symbol("init_mm"));
+    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
     c.set("rip", cpu == 0 ? k.symbol("startup_64") : 0);
   }
 

@@ -237,10 +237,27 @@ public final class X86Entry {
           .label("nowork")
           .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
               x -> sysretOk(k, x) ? 1 : 0).build());
-      k.add(k.c("x64_sys_call", src).params("regs", "nr")
-          .callVia("switch (nr) { case N: return __x64_sys_NAME(regs); }",
-              x -> target(k, x.local("nr")), x -> new long[] {x.local("regs")}, null)
-          .ret("return ret", Exec::retval).build());
+      // syscall_64.c@6.19:12-13,31-38: the table's noreturn entries (syscall_64.tbl: exit,
+      // exit_group) are declared __noreturn, so gcc calls them; every other case is
+      // "return __x64_sys_NAME(regs)" with nothing left to do: a sibling call (Feature.SIBLING_CALLS)
+      RoutineBuilder sc = k.c("x64_sys_call", src).params("regs", "nr")
+          .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
+              x -> NORETURN.contains(syscallName(k, x.local("nr"))));
+      if (k.profile.has(Feature.SIBLING_CALLS)) {
+        sc.tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
+                + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
+                + "do_syscall_64", x -> target(k, x.local("nr")), x -> new long[] {x.local("regs")});
+      } else {
+        sc.callVia("case N: return __x64_sys_NAME(regs)", x -> target(k, x.local("nr")),
+            x -> new long[] {x.local("regs")}, null).ret("return ret", Exec::retval);
+      }
+      k.add(sc.label("noreturn")
+          .callVia("case N: __x64_sys_NAME(regs) is __noreturn: call (never a sibling call), the "
+              + "frame of x64_sys_call stays", x -> target(k, x.local("nr")),
+              x -> new long[] {x.local("regs")}, null)
+          .step("__builtin_unreachable()", x -> {
+            throw new IllegalStateException("a __noreturn system call returned");
+          }).build());
       k.add(k.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     } else {
@@ -288,6 +305,9 @@ public final class X86Entry {
         .label("out")
         .retVoid().build());
   }
+
+  /** The system calls syscall_64.tbl@6.19 marks noreturn. */
+  private static final java.util.Set<String> NORETURN = java.util.Set.of("exit", "exit_group");
 
   private static long target(Kernel k, long nr) {
     String s = k.sysCallTable.get((int) nr);

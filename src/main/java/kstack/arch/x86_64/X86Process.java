@@ -128,6 +128,9 @@ public final class X86Process {
    * copy_thread_tls (process_64.c@4.16.13:267-304) / copy_thread (process.c@6.19:170-270): the
    * child's pt_regs at task_pt_regs(p), the inactive_task_frame just below it, thread.sp at the frame.
    */
+  /** include/uapi/linux/sched.h: set the TLS (fs base on x86_64, TPIDR_EL0 on arm64). */
+  static final long CLONE_SETTLS = 0x00080000;
+
   private static void buildCopyThread(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     RoutineBuilder b = v6
@@ -186,7 +189,18 @@ public final class X86Process {
                 x.write(r + k.off("pt_regs", "sp"), sp);
               }
             })
-        .ret("return 0 (CLONE_SETTLS not modelled)", x -> 0);
+        .ret(v6 ? "if (clone_flags & CLONE_SETTLS) ret = set_new_tls(p, tls): do_arch_prctl_64(p, "
+                + "ARCH_SET_FS, tls): p->thread.fsbase = tls; return ret"
+                : "if (clone_flags & CLONE_SETTLS) err = do_arch_prctl_64(p, ARCH_SET_FS, tls): "
+                + "p->thread.fsbase = tls; return err", x -> {
+              // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
+              long flags = v6 ? k.cloneArg(x, x.local("args"), "flags") : x.local("clone_flags");
+              if ((flags & CLONE_SETTLS) != 0) {
+                k.taskWrite(x.local("p"), "thread.fsbase",
+                    v6 ? k.cloneArg(x, x.local("args"), "tls") : x.local("tls"));
+              }
+              return 0;
+            });
     k.add(b.build());
   }
 

@@ -38,10 +38,12 @@ public final class X86_64 implements Arch {
   private final Types types = new Types(8);
   /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
   private final boolean v26;
+  private final boolean clone3;
   private final int timerVector;
 
   public X86_64(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
+    this.clone3 = p.has(Feature.KERNEL_CLONE);
     this.timerVector = X86Irq.localTimerVector(p);
   }
 
@@ -125,7 +127,10 @@ public final class X86_64 implements Arch {
     return c;
   }
 
-  /** arch/x86/entry/syscalls/syscall_64.tbl (same numbers in 4.16 and 6.19). */
+  /**
+   * arch/x86/entry/syscalls/syscall_64.tbl (same numbers in 4.16 and 6.19;
+   * include/asm/unistd_64.h@2.6.32.67 too); clone3 from 5.3.
+   */
   @Override
   public Map<String, Integer> syscallNumbers() {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -141,7 +146,12 @@ public final class X86_64 implements Arch {
     m.put("exit", 60);
     m.put("wait4", 61);
     m.put("pipe2", 293);
+    m.put("clock_nanosleep", 230);
+    m.put("exit_group", 231);
     m.put("finit_module", 313);
+    if (clone3) {
+      m.put("clone3", 435); // 5.3+
+    }
     return m;
   }
 
@@ -408,7 +418,11 @@ public final class X86_64 implements Arch {
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {
       rsp -= 8;
-      mem.write64(rsp, v);
+      try {
+        mem.write64(rsp, v);
+      } catch (kstack.mem.MemoryFault f) {
+        throw f.duringDelivery(); // TSS.sp0 (2.6.32: from thread.sp0) names no stack
+      }
     }
     if (vector == X86Exceptions.NMI_VECTOR) {
       c.set("nmi_blocked", 1); // [ARCH] SDM 6.7.1: further NMIs wait for the next IRET
@@ -428,45 +442,10 @@ public final class X86_64 implements Arch {
     return named != null ? named : X86Irq.handler(k, vector);
   }
 
-  /**
-   * A kernel-mode write that faults on the page just below the current stack cannot be handled on
-   * that stack: delivering the #PF pushes onto the same unmapped page, so the CPU raises #DF, which
-   * has its own IST stack ([ARCH] SDM 6.15, "Interrupt 8"; traps.c handles the rest).
-   */
+  /** A kernel-mode fault: a double fault on the guard page, or an oops (X86Faults). */
   @Override
   public boolean takeFault(Kernel k, int cpu, kstack.mem.MemoryFault f) {
-    var c = k.cpu(cpu);
-    if ((c.get("cs") & 3) == 3) {
-      return false;
-    }
-    if (!f.isWrite()) {
-      c.set("cr2", f.address());
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", f.address(),
-          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
-      k.panic("Kernel panic - not syncing: Fatal exception");
-      return true;
-    }
-    long stack = k.stack(k.current(cpu));
-    long addr = f.address();
-    if (stack == 0 || Long.compareUnsigned(addr, stack) >= 0 || stack - addr > 4096) {
-      // Any other kernel-mode fault: the #PF handler finds no fixup and oopses. The handler chain
-      // (exc_page_fault -> page_fault_oops) is summarized in one step here.
-      c.set("cr2", addr);
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle page fault for address: 0x%x, at %s (pid %d)", addr,
-          k.symbols.describe(c.get("rip")), k.pid(k.current(cpu)))));
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
-          "Kernel panic - not syncing: Fatal exception"));
-      k.panic("Kernel panic - not syncing: Fatal exception");
-      return true;
-    }
-    c.set("cr2", addr);
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page fault", String.format(
-        "a write to 0x%x, below the stack at 0x%x, faults; the #PF frame cannot be pushed there "
-            + "either: double fault", addr, stack)));
-    deliverInterrupt(k, cpu, X86Exceptions.DF_VECTOR);
-    return true;
+    return X86Faults.takeFault(this, k, cpu, f);
   }
 
   /**

@@ -13,6 +13,9 @@ import kstack.machine.Machine;
  * typedefs, and the structs the profile lays out. Also gdb-style type spelling and value normalising.
  */
 final class CTypes {
+  /** The name _Bool (and the kernel's bool) resolve to; a conversion to it gives 0 or 1. */
+  static final String BOOL = "bool";
+
   private static final Set<String> TYPEDEFS = Set.of("u8", "u16", "u32", "u64", "s8", "s16", "s32",
       "s64", "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "size_t",
       "ssize_t", "uintptr_t", "pid_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "int8_t",
@@ -23,7 +26,7 @@ final class CTypes {
       Map.entry("signed char", new int[] {1, 1}), Map.entry("unsigned char", new int[] {1, 0}),
       Map.entry("short", new int[] {2, 1}), Map.entry("unsigned short", new int[] {2, 0}),
       Map.entry("unsigned int", new int[] {4, 0}), Map.entry("long long", new int[] {8, 1}),
-      Map.entry("unsigned long long", new int[] {8, 0}), Map.entry("bool", new int[] {1, 0}),
+      Map.entry("unsigned long long", new int[] {8, 0}), Map.entry(BOOL, new int[] {1, 0}),
       Map.entry("s8", new int[] {1, 1}), Map.entry("s16", new int[] {2, 1}),
       Map.entry("s32", new int[] {4, 1}), Map.entry("s64", new int[] {8, 1}),
       Map.entry("uint8_t", new int[] {1, 0}), Map.entry("uint16_t", new int[] {2, 0}),
@@ -53,6 +56,78 @@ final class CTypes {
 
   CType intT() {
     return t.s32;
+  }
+
+  // ---- the data model: ILP32 on i386 (int, long and pointers 32-bit), LP64 elsewhere --------------
+
+  private static final CType.Int UINT = new CType.Int("unsigned int", 4, false);
+  private static final CType.Int LLONG = new CType.Int("long long", 8, true);
+  private static final CType.Int ULLONG = new CType.Int("unsigned long long", 8, false);
+
+  /**
+   * The type of an integer constant (C11 6.4.4.1): the first of the suffix's list that holds the
+   * value. A decimal constant without u stays signed (int, long, long long); an octal or hex one may
+   * also take each unsigned type in turn. One too large for every type is unsigned long long, as gcc
+   * makes it ("integer constant is so large that it is unsigned").
+   */
+  CType.Int literal(long v, boolean unsigned, int longs, boolean decimal) {
+    CType.Int[] ladder = {(CType.Int) t.s32, UINT, (CType.Int) t.slong, (CType.Int) t.ulong, LLONG,
+        ULLONG};
+    for (int rank = longs; rank < 3; rank++) {
+      CType.Int signed = ladder[2 * rank];
+      CType.Int uns = ladder[2 * rank + 1];
+      if (!unsigned && fits(v, signed)) {
+        return signed;
+      }
+      if ((unsigned || !decimal) && fits(v, uns)) {
+        return uns;
+      }
+    }
+    return ULLONG;
+  }
+
+  /** Whether the 64 bits v, read as an unsigned number, are a value of type. */
+  private static boolean fits(long v, CType.Int type) {
+    int bits = type.size() * 8 - (type.signed() ? 1 : 0);
+    return bits >= 64 || (v >>> bits) == 0;
+  }
+
+  /** The integer promotions (C11 6.3.1.1): every type narrower than int becomes int. */
+  CType.Int promote(CType.Int type) {
+    return type.size() < 4 ? (CType.Int) t.s32 : type;
+  }
+
+  /**
+   * The usual arithmetic conversions (C11 6.3.1.8) of two integer types: after promotion the wider
+   * type wins; of two as wide, the higher rank, made unsigned when either is unsigned (a signed type
+   * cannot hold every value of an unsigned one of its width).
+   */
+  CType.Int common(CType.Int a, CType.Int b) {
+    CType.Int x = promote(a);
+    CType.Int y = promote(b);
+    if (x.equals(y)) {
+      return x;
+    }
+    if (x.size() != y.size()) {
+      return x.size() > y.size() ? x : y;
+    }
+    CType.Int hi = rank(x) >= rank(y) ? x : y;
+    if (hi.signed() && (!x.signed() || !y.signed())) {
+      return rank(hi) == 3 ? ULLONG : rank(hi) == 2 ? (CType.Int) t.ulong : UINT;
+    }
+    return hi;
+  }
+
+  /** C's integer conversion rank among the types of one width: int 1, long 2, long long 3. */
+  private static int rank(CType.Int type) {
+    String n = type.name();
+    if (n.endsWith("long long")) {
+      return 3;
+    }
+    if (n.endsWith("long") || n.equals("size_t") || n.equals("ssize_t") || n.equals("uintptr_t")) {
+      return 2;
+    }
+    return type.size() == 8 ? 3 : 1; // the kernel's u64/s64 are (unsigned) long long (int-ll64.h)
   }
 
   CType voidPtr() {
@@ -163,6 +238,14 @@ final class CTypes {
       return type.name();
     }
     return type.name() + " " + inner;
+  }
+
+  /**
+   * A conversion to an integer type (C11 6.3.1.2-3): to _Bool, 1 for every non-zero value; to any
+   * other type, the value modulo its width (gcc's rule for signed types too).
+   */
+  static long convert(long v, CType.Int type) {
+    return type.name().equals(BOOL) ? (v != 0 ? 1 : 0) : normalize(v, type);
   }
 
   /** The 64-bit value an integer of this type holds after truncation to its size. */

@@ -3,14 +3,13 @@ package kstack.lang.expr;
 import kstack.image.Symbol;
 import kstack.layout.CType;
 import kstack.layout.Field;
-import kstack.layout.StructLayout;
 import kstack.machine.Machine;
 
 /**
  * Evaluates a parsed expression against a machine with C semantics: lvalues stay in memory until their
  * value is needed (so {@code &init_task} and {@code init_task.comm} never copy the struct), arrays decay
  * to pointers, pointer arithmetic scales by the target's size ({@code void *} by 1, as gcc does), and
- * integer arithmetic is 64-bit two's complement (unsigned when an operand is an unsigned 64-bit value).
+ * integer arithmetic follows C on the profile's data model ({@link Arithmetic}).
  */
 final class Evaluator {
   private final Machine m;
@@ -18,6 +17,7 @@ final class Evaluator {
   private final Names names;
   private final Helpers helpers;
   private final Arithmetic arith;
+  private final Members members;
 
   Evaluator(Machine m) {
     this.m = m;
@@ -25,10 +25,14 @@ final class Evaluator {
     this.names = new Names(m, types);
     this.helpers = new Helpers(m, types, this, names);
     this.arith = new Arithmetic(types);
+    this.members = new Members(m, types, this, arith);
   }
 
   /** The value of n; an object in memory stays an lvalue. */
   Value eval(Node n) {
+    if (n instanceof Node.Literal x) {
+      return new Value.Int(x.value(), types.literal(x.value(), x.unsigned(), x.longs(), x.decimal()));
+    }
     if (n instanceof Node.Num x) {
       CType.Int t = (CType.Int) types.resolve(x.type());
       return new Value.Int(CTypes.normalize(x.value(), t), t);
@@ -64,13 +68,10 @@ final class Evaluator {
       return binary(x);
     }
     if (n instanceof Node.Cond x) {
-      return truth(rvalue(x.test()), x.test().col()) ? rvalue(x.then()) : rvalue(x.otherwise());
+      return conditional(x);
     }
-    if (n instanceof Node.Member x) {
-      return member(x);
-    }
-    if (n instanceof Node.Index x) {
-      return index(x);
+    if (n instanceof Node.Member || n instanceof Node.Index) {
+      return members.chain(n);
     }
     return helpers.call((Node.Call) n);
   }
@@ -149,7 +150,7 @@ final class Evaluator {
       throw new ExprError(x.col(), "unary '" + x.op() + "' needs an integer operand, not "
           + describe(v));
     }
-    CType t = arith.type(i, i);
+    CType t = arith.arithmeticType(i);
     long r = switch (x.op()) {
       case "-" -> -i.value();
       case "~" -> ~i.value();
@@ -204,7 +205,7 @@ final class Evaluator {
     }
     long n = number(v, col, "the operand of a cast");
     if (to instanceof CType.Int i) {
-      return new Value.Int(CTypes.normalize(n, i), i);
+      return new Value.Int(CTypes.convert(n, i), i);
     }
     return new Value.Pointer(n, to);
   }
@@ -235,7 +236,7 @@ final class Evaluator {
         off += Long.parseLong(step.substring(1, step.length() - 1)) * a.element().size();
         t = a.element();
       } else {
-        Field f = field(t, step, col);
+        Field f = members.field(t, step, col);
         off += f.offset();
         t = f.type();
       }
@@ -243,68 +244,42 @@ final class Evaluator {
     return new Value.Int(off, types.ulong());
   }
 
-  // ---- members and indexing ------------------------------------------------------------------
-
-  private Value member(Node.Member x) {
-    Value base;
-    if (x.arrow()) {
-      Value p = rvalue(x.base());
-      if (p instanceof Value.LValue lv && lv.type() instanceof CType.Struct) {
-        throw new ExprError(x.opCol(), CTypes.name(lv.type()) + " is not a pointer; use '.'");
-      }
-      if (!(p instanceof Value.Pointer)) {
-        throw new ExprError(x.opCol(), "'->' needs a pointer to a struct, not " + describe(p));
-      }
-      base = deref(p, x.opCol());
-    } else {
-      base = eval(x.base());
-      if (base instanceof Value.Pointer p
-          && types.complete(p.target(), x.col()) instanceof CType.Struct) {
-        throw new ExprError(x.opCol(), CTypes.name(p.type()) + " is a pointer; use '->'");
-      }
-    }
-    if (!(base instanceof Value.LValue lv) || !(lv.type() instanceof CType.Struct)) {
-      throw new ExprError(x.nameCol(), "cannot take member '" + x.name() + "' of "
-          + describe(base) + ": it is not a struct");
-    }
-    Field f = field(lv.type(), x.name(), x.nameCol());
-    return new Value.LValue(lv.address() + f.offset(), f.type(), m);
-  }
-
-  private Field field(CType t, String name, int col) {
-    if (!(t instanceof CType.Struct s)) {
-      throw new ExprError(col, CTypes.name(t) + " has no members (it is not a struct)");
-    }
-    StructLayout l = s.layout();
-    if (!l.has(name)) {
-      throw new ExprError(col, "struct " + l.name() + " has no member named '" + name + "'"
-          + kstack.profile.MemberNotes.whyMissing(m.profile(), l.name(), name)
-              .map(why -> ": " + why).orElse(""));
-    }
-    return l.field(name);
-  }
-
-  private Value index(Node.Index x) {
-    Value base = rvalue(x.base());
-    if (!(base instanceof Value.Pointer p)) {
-      throw new ExprError(x.opCol(), "cannot index " + describe(base)
-          + ": it is not an array or pointer");
-    }
-    long i = number(x.index(), "an index");
-    return deref(arith.offset(p, i, x.opCol()), x.opCol());
-  }
-
   // ---- binary operators ----------------------------------------------------------------------
 
+  /**
+   * A binary operator. A chain of left-associative operators (a + b + c ...) is a left-leaning tree
+   * as deep as the chain is long; it is walked down its left spine and folded back up in a loop, so a
+   * flat sum of any length evaluates (only true nesting is limited, by the parser).
+   */
   private Value binary(Node.Binary x) {
-    if (x.op().equals("&&")) {
-      return bool(truth(rvalue(x.left()), x.left().col()) && truth(rvalue(x.right()), x.right().col()));
+    java.util.ArrayDeque<Node.Binary> spine = new java.util.ArrayDeque<>();
+    Node n = x;
+    while (n instanceof Node.Binary b) {
+      spine.push(b);
+      n = b.left();
     }
-    if (x.op().equals("||")) {
-      return bool(truth(rvalue(x.left()), x.left().col()) || truth(rvalue(x.right()), x.right().col()));
+    Value acc = null;
+    Node left = n;
+    while (!spine.isEmpty()) {
+      Node.Binary b = spine.pop();
+      acc = apply(b, left, acc);
+      left = b;
     }
-    Value a = operand(x.left(), x.op());
-    Value b = operand(x.right(), x.op());
+    return acc;
+  }
+
+  /** One operator of a chain: its left operand is node left, already evaluated as acc (or null). */
+  private Value apply(Node.Binary x, Node left, Value acc) {
+    if (x.op().equals("&&") || x.op().equals("||")) {
+      boolean l = truth(acc != null ? acc : rvalue(left), left.col());
+      boolean and = x.op().equals("&&");
+      if (l != and) {
+        return bool(l);
+      }
+      return bool(truth(rvalue(x.right()), x.right().col()));
+    }
+    Value a = operand(left, acc, x.op());
+    Value b = operand(x.right(), null, x.op());
     return switch (x.op()) {
       case "+" -> arith.add(a, b, x.opCol());
       case "-" -> arith.subtract(a, b, x.opCol());
@@ -313,9 +288,30 @@ final class Evaluator {
     };
   }
 
+  /**
+   * ?: (C11 6.5.15): two integer arms are brought to their common type, whichever is chosen. The
+   * other arm is looked at only for its type: its object is not read (so {@code p ? p->pid : 0} with
+   * p NULL is fine), and an arm that cannot even be located leaves the chosen value as it is.
+   */
+  private Value conditional(Node.Cond x) {
+    boolean test = truth(rvalue(x.test()), x.test().col());
+    Value chosen = rvalue(test ? x.then() : x.otherwise());
+    if (!(chosen instanceof Value.Int i)) {
+      return chosen;
+    }
+    CType other;
+    try {
+      other = eval(test ? x.otherwise() : x.then()).type();
+    } catch (ExprError | kstack.mem.MemoryFault e) {
+      return chosen;
+    }
+    return other instanceof CType.Int o
+        ? new Value.Int(i.value(), types.common((CType.Int) i.type(), o)) : chosen;
+  }
+
   /** An operand of a binary operator: an integer, pointer or function, never a struct or string. */
-  private Value operand(Node n, String op) {
-    Value v = rvalue(n);
+  private Value operand(Node n, Value evaluated, String op) {
+    Value v = evaluated != null ? evaluated : rvalue(n);
     if (v instanceof Value.Str || v instanceof Value.LValue) {
       throw new ExprError(n.col(), "invalid operand of '" + op + "': " + describe(v));
     }

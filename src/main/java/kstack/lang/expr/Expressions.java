@@ -47,6 +47,15 @@ public final class Expressions {
   }
 
   /**
+   * A value used as an address ({@code x ADDR}, {@code struct NAME ADDR}, {@code info symbol}): its
+   * bits at the width of a pointer of the profile, so {@code x/wx -1} on i386 reads 0xffffffff and
+   * a signed int never sign-extends into a 64-bit address.
+   */
+  public static long address(Value v, Machine m) {
+    return guard(() -> CTypes.truncate(v.asLong(), m.arch().types().word));
+  }
+
+  /**
    * gdb-like rendering for {@code p}: fmt 0 natural, 'x' hex, 'd' signed decimal, 'u' unsigned,
    * 'o' octal, 't' binary, 'c' character, 'a' address and symbol.
    */

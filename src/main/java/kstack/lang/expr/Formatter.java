@@ -115,7 +115,8 @@ final class Formatter {
       case 'c':
         return charValue(CTypes.normalize(v, new CType.Int("char", 1, true)));
       case 'a':
-        return hex(v) + symbol(v);
+        long addr = CTypes.truncate(v, m.arch().types().word); // an address is pointer-wide
+        return hex(addr) + symbol(addr);
       default:
         break;
     }

@@ -18,7 +18,7 @@ final class Helpers {
   private static final List<String> NAMES = List.of("current", "get_current", "per_cpu",
       "per_cpu_ptr", "this_cpu_read", "this_cpu_ptr", "find_task_by_vpid", "task_stack_page",
       "task_pt_regs", "task_top_of_stack", "end_of_stack", "current_thread_info",
-      "task_thread_info", "sizeof", "offsetof");
+      "task_thread_info", "__pa", "virt_to_phys", "sizeof", "offsetof");
 
   private final Machine m;
   private final CTypes types;
@@ -115,6 +115,12 @@ final class Helpers {
         long t = task(c, 0);
         return new Value.Pointer(guard(c.col(), () -> m.kernel().endOfStack(t)),
             types.ptr(types.ulong()));
+      }
+      case "__pa", "virt_to_phys" -> {
+        // the physical address of a kernel virtual one, as switch_mm computes CR3 (PageTableRoot)
+        arity(c, 1);
+        long va = ev.number(a.get(0), "an address");
+        return new Value.Int(kstack.kernel.PageTableRoot.pa(m.kernel(), va), types.ulong());
       }
       default -> throw unknown(c);
     }

@@ -33,7 +33,7 @@ final class Lexer {
         i++;
       }
       if (i >= s.length()) {
-        out.add(new Token(Token.Kind.END, "", 0, false, false, s.length() + 1));
+        out.add(new Token(Token.Kind.END, "", 0, false, 0, s.length() + 1));
         return out;
       }
       out.add(next());
@@ -52,15 +52,15 @@ final class Lexer {
       if (name.isEmpty()) {
         throw new ExprError(start + 1, "expected a register name after '$'");
       }
-      return new Token(Token.Kind.REGISTER, name, 0, false, false, start + 1);
+      return new Token(Token.Kind.REGISTER, name, 0, false, 0, start + 1);
     }
     if (Character.isLetter(c) || c == '_') {
-      return new Token(Token.Kind.IDENT, word(), 0, false, false, start + 1);
+      return new Token(Token.Kind.IDENT, word(), 0, false, 0, start + 1);
     }
     if (c == '"') {
       i++;
       String text = quoted('"', start);
-      return new Token(Token.Kind.STRING, text, 0, false, false, start + 1);
+      return new Token(Token.Kind.STRING, text, 0, false, 0, start + 1);
     }
     if (c == '\'') {
       i++;
@@ -68,12 +68,12 @@ final class Lexer {
       if (text.length() != 1) {
         throw new ExprError(start + 1, "a character literal holds exactly one character");
       }
-      return new Token(Token.Kind.CHAR, text, text.charAt(0), false, false, start + 1);
+      return new Token(Token.Kind.CHAR, text, text.charAt(0), false, 0, start + 1);
     }
     for (String p : PUNCT) {
       if (s.startsWith(p, i)) {
         i += p.length();
-        return new Token(Token.Kind.PUNCT, p, 0, false, false, start + 1);
+        return new Token(Token.Kind.PUNCT, p, 0, false, 0, start + 1);
       }
     }
     throw new ExprError(start + 1, "unexpected character '" + c + "'");
@@ -103,21 +103,18 @@ final class Lexer {
       i++;
     }
     String digits = s.substring(digitsFrom, i);
-    boolean unsigned = false;
-    boolean isLong = false;
-    while (i < s.length() && "uUlL".indexOf(s.charAt(i)) >= 0) {
-      if (Character.toLowerCase(s.charAt(i)) == 'u') {
-        unsigned = true;
-      } else {
-        isLong = true;
-      }
+    int suffixFrom = i;
+    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
       i++;
     }
-    if (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
-      throw new ExprError(start + 1, "invalid number \"" + s.substring(start, i + 1) + "\"");
-    }
+    String suffix = s.substring(suffixFrom, i);
     if (digits.isEmpty()) {
       throw new ExprError(start + 1, "invalid number \"" + s.substring(start, i) + "\"");
+    }
+    int longs = longs(suffix);
+    if (longs < 0) {
+      throw new ExprError(start + 1, "invalid suffix \"" + suffix + "\" on integer constant \""
+          + s.substring(start, i) + "\"");
     }
     long v;
     try {
@@ -125,8 +122,32 @@ final class Lexer {
     } catch (NumberFormatException e) {
       throw new ExprError(start + 1, "number " + s.substring(start, i) + " does not fit in 64 bits");
     }
-    // Decimal literals that need the 64th bit can only be unsigned long, as in C.
-    return new Token(Token.Kind.NUMBER, s.substring(start, i), v, unsigned, isLong, start + 1);
+    boolean unsigned = suffix.indexOf('u') >= 0 || suffix.indexOf('U') >= 0;
+    return new Token(Token.Kind.NUMBER, s.substring(start, i), v, unsigned, longs, start + 1);
+  }
+
+  /**
+   * The number of 'l's in a C integer suffix (C11 6.4.4.1): at most one u or U and at most one of
+   * l, L, ll, LL, in either order; -1 for anything else ("uu", "lul", "lL", "lll").
+   */
+  private static int longs(String suffix) {
+    String rest = suffix;
+    boolean unsigned = false;
+    if (!rest.isEmpty() && (rest.charAt(0) == 'u' || rest.charAt(0) == 'U')) {
+      unsigned = true;
+      rest = rest.substring(1);
+    }
+    int longs = 0;
+    if (rest.startsWith("ll") || rest.startsWith("LL")) {
+      longs = 2;
+    } else if (rest.startsWith("l") || rest.startsWith("L")) {
+      longs = 1;
+    }
+    rest = rest.substring(longs);
+    if (!unsigned && (rest.equals("u") || rest.equals("U"))) {
+      rest = "";
+    }
+    return rest.isEmpty() ? longs : -1;
   }
 
   /** Reads up to the closing quote, decoding \n \t \r \0 \\ \" \' \xHH and octal escapes. */

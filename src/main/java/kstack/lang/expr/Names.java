@@ -98,13 +98,7 @@ final class Names {
   /** {@code $rax} ...: $rip is code, $rsp and $rbp are data pointers (as gdb types them), the rest long. */
   Value register(String name, int col) {
     RegisterSet regs = m.arch().registers();
-    String real = switch (name) {
-      case "pc" -> regs.name(regs.pc);
-      case "sp" -> regs.name(regs.sp);
-      case "fp" -> regs.name(regs.fp);
-      case "retval" -> regs.name(regs.ret);
-      default -> name;
-    };
+    String real = regs.resolve(name);
     if (!regs.has(real)) {
       throw new ExprError(col, "no register $" + name + " on " + m.arch().name()
           + " (registers: $" + String.join(", $", regs.names()) + ")");
@@ -117,6 +111,6 @@ final class Names {
     if (index == regs.sp || index == regs.fp) {
       return new Value.Pointer(v, types.voidPtr());
     }
-    return new Value.Int(v, types.slong());
+    return new Value.Int(v, types.slong()); // gdb: rax is long, i386's eax an int: the word
   }
 }

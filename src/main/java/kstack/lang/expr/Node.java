@@ -10,8 +10,14 @@ import java.util.List;
 sealed interface Node {
   int col();
 
-  /** An integer or character literal; {@code type} is the C type the literal has. */
+  /** A character literal (or a constant of a known type); {@code type} is its C type. */
   record Num(int col, long value, TypeName type) implements Node {}
+
+  /**
+   * An integer constant as written: its value, its suffix (u, and 0, 1 or 2 l's) and whether it is
+   * decimal; its type depends on the data model, so the evaluator decides it (C11 6.4.4.1).
+   */
+  record Literal(int col, long value, boolean unsigned, int longs, boolean decimal) implements Node {}
 
   record Str(int col, String text) implements Node {}
 

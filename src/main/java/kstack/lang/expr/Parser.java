@@ -3,7 +3,6 @@ package kstack.lang.expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Recursive-descent parser for C expressions with C's precedence (ternary, || && | ^ &, equality,
@@ -11,7 +10,7 @@ import java.util.Set;
  * plus gdb's {@code {type} addr}. Type names are recognised by their words (int, unsigned, struct ...,
  * and the kernel's u8..u64 typedefs); what they mean is decided later against the machine.
  */
-final class Parser {
+final class Parser extends Cursor {
   private static final int MAX_DEPTH = 200;
 
   private static final Map<String, Integer> PRECEDENCE = Map.ofEntries(
@@ -21,16 +20,10 @@ final class Parser {
       Map.entry(">>", 8), Map.entry("+", 9), Map.entry("-", 9), Map.entry("*", 10),
       Map.entry("/", 10), Map.entry("%", 10));
 
-  /** Words of C's built-in type names. */
-  private static final Set<String> TYPE_WORDS = Set.of("unsigned", "signed", "char", "short", "int",
-      "long", "void", "_Bool", "bool", "const", "volatile", "struct", "union", "enum");
-
-  private final List<Token> tokens;
-  private int pos;
   private int depth;
 
   private Parser(List<Token> tokens) {
-    this.tokens = tokens;
+    super(tokens);
   }
 
   static Node parse(String text) {
@@ -65,48 +58,6 @@ final class Parser {
           + t.describe());
     }
     return out;
-  }
-
-  // ---- token helpers ----------------------------------------------------------------------------
-
-  private Token peek() {
-    return tokens.get(pos);
-  }
-
-  private Token peek(int ahead) {
-    return tokens.get(Math.min(pos + ahead, tokens.size() - 1));
-  }
-
-  private Token take() {
-    Token t = tokens.get(pos);
-    if (t.kind() != Token.Kind.END) {
-      pos++;
-    }
-    return t;
-  }
-
-  private boolean accept(String punct) {
-    if (peek().is(punct)) {
-      pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private Token expect(String punct) {
-    Token t = peek();
-    if (!t.is(punct)) {
-      throw new ExprError(t.column(), "expected '" + punct + "' but found " + t.describe());
-    }
-    return take();
-  }
-
-  private String expectIdent(String what) {
-    Token t = peek();
-    if (t.kind() != Token.Kind.IDENT) {
-      throw new ExprError(t.column(), "expected " + what + " but found " + t.describe());
-    }
-    return take().text();
   }
 
   private void enter() {
@@ -166,16 +117,16 @@ final class Parser {
           case "++", "--" -> throw new ExprError(t.column(),
               "'" + t.text() + "' is not supported: expressions only read the machine");
           case "(" -> {
-            if (startsType(peek(1))) {
+            if (TypeNames.startsType(peek(1))) {
               take();
-              Node.TypeName type = typeName();
+              Node.TypeName type = TypeNames.typeName(this);
               expect(")");
               return new Node.Cast(t.column(), type, unary());
             }
           }
           case "{" -> {
             take();
-            Node.TypeName type = typeName();
+            Node.TypeName type = TypeNames.typeName(this);
             expect("}");
             return new Node.At(t.column(), type, unary());
           }
@@ -184,9 +135,9 @@ final class Parser {
       }
       if (t.isIdent("sizeof")) {
         take();
-        if (peek().is("(") && startsType(peek(1))) {
+        if (peek().is("(") && TypeNames.startsType(peek(1))) {
           take();
-          Node.TypeName type = typeName();
+          Node.TypeName type = TypeNames.typeName(this);
           expect(")");
           return new Node.SizeofType(t.column(), type);
         }
@@ -235,7 +186,9 @@ final class Parser {
     switch (t.kind()) {
       case NUMBER -> {
         take();
-        return new Node.Num(t.column(), t.value(), literalType(t));
+        // C11 6.4.4.1: a constant starting with 0 is octal or hex, and may take unsigned types
+        boolean decimal = !t.text().startsWith("0");
+        return new Node.Literal(t.column(), t.value(), t.unsigned(), t.longs(), decimal);
       }
       case CHAR -> {
         take();
@@ -257,7 +210,7 @@ final class Parser {
         if (t.text().equals("offsetof") && peek(1).is("(")) {
           return offsetof();
         }
-        if (startsType(t)) {
+        if (TypeNames.startsType(t)) {
           throw new ExprError(t.column(), "a type name (" + t.text() + ") is not a value here");
         }
         take();
@@ -276,29 +229,10 @@ final class Parser {
     }
   }
 
-  /** C's rule: the first of int, (unsigned int), long, unsigned long that holds the literal. */
-  private static Node.TypeName literalType(Token t) {
-    long v = t.value();
-    boolean decimal = !t.text().startsWith("0") || t.text().equals("0");
-    String base;
-    if (t.unsigned()) {
-      base = !t.isLong() && (v >>> 32) == 0 ? "unsigned int" : "unsigned long";
-    } else if (!t.isLong() && v >= 0 && v <= Integer.MAX_VALUE) {
-      base = "int";
-    } else if (!t.isLong() && !decimal && (v >>> 32) == 0) {
-      base = "unsigned int";
-    } else if (v >= 0) {
-      base = "long";
-    } else {
-      base = "unsigned long";
-    }
-    return new Node.TypeName(t.column(), base, 0);
-  }
-
   private Node offsetof() {
     Token name = take();
     expect("(");
-    Node.TypeName type = typeName();
+    Node.TypeName type = TypeNames.typeName(this);
     expect(",");
     List<String> path = new ArrayList<>();
     List<Integer> cols = new ArrayList<>();
@@ -325,107 +259,5 @@ final class Parser {
     }
     expect(")");
     return new Node.Offsetof(name.column(), type, path, cols);
-  }
-
-  // ---- type names -------------------------------------------------------------------------------
-
-  /** Whether a token begins a type name (a built-in type word, struct, or a kernel typedef). */
-  private static boolean startsType(Token t) {
-    return t.kind() == Token.Kind.IDENT
-        && (TYPE_WORDS.contains(t.text()) || CTypes.isTypedef(t.text()));
-  }
-
-  private Node.TypeName typeName() {
-    Token first = peek();
-    if (!startsType(first)) {
-      throw new ExprError(first.column(), "expected a type name but found " + first.describe());
-    }
-    while (peek().isIdent("const") || peek().isIdent("volatile")) {
-      take();
-    }
-    String base;
-    if (peek().isIdent("struct")) {
-      take();
-      base = "struct " + expectIdent("a struct name after 'struct'");
-    } else if (peek().isIdent("union") || peek().isIdent("enum")) {
-      throw new ExprError(peek().column(), peek().text() + " types are not modelled; "
-          + "only structs and integer types are");
-    } else {
-      base = builtinBase();
-    }
-    while (peek().isIdent("const") || peek().isIdent("volatile")) {
-      take();
-    }
-    int pointers = 0;
-    while (peek().is("*")) {
-      take();
-      pointers++;
-      while (peek().isIdent("const") || peek().isIdent("volatile")) {
-        take();
-      }
-    }
-    return new Node.TypeName(first.column(), base, pointers);
-  }
-
-  /** Reads words such as "unsigned long int" or "u64" and gives the canonical name. */
-  private String builtinBase() {
-    Token first = peek();
-    boolean unsigned = false;
-    boolean signed = false;
-    int longs = 0;
-    String core = null;
-    int words = 0;
-    while (peek().kind() == Token.Kind.IDENT) {
-      String w = peek().text();
-      if (w.equals("const") || w.equals("volatile")) {
-        take();
-        continue;
-      }
-      if (CTypes.isTypedef(w) || w.equals("void") || w.equals("_Bool") || w.equals("bool")) {
-        if (words > 0 || core != null) {
-          break;
-        }
-        take();
-        return w.equals("_Bool") ? "bool" : w;
-      }
-      switch (w) {
-        case "unsigned" -> unsigned = true;
-        case "signed" -> signed = true;
-        case "long" -> longs++;
-        case "char", "short", "int" -> {
-          if (core != null) {
-            throw new ExprError(peek().column(), "invalid type name");
-          }
-          core = w;
-        }
-        default -> {
-          return canonical(first, unsigned, signed, longs, core);
-        }
-      }
-      take();
-      words++;
-    }
-    return canonical(first, unsigned, signed, longs, core);
-  }
-
-  private static String canonical(Token at, boolean unsigned, boolean signed, int longs,
-      String core) {
-    if (unsigned && signed) {
-      throw new ExprError(at.column(), "a type cannot be both signed and unsigned");
-    }
-    String u = unsigned ? "unsigned " : "";
-    if ("char".equals(core)) {
-      return unsigned ? "unsigned char" : signed ? "signed char" : "char";
-    }
-    if ("short".equals(core)) {
-      return u + "short";
-    }
-    if (longs >= 2) {
-      return u + "long long";
-    }
-    if (longs == 1) {
-      return u + "long";
-    }
-    return u + "int";
   }
 }

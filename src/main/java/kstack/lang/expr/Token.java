@@ -2,10 +2,10 @@ package kstack.lang.expr;
 
 /**
  * One lexical token of an expression. For numbers {@code value} holds the literal's bits and
- * {@code text} its suffix-free spelling; for strings and character literals {@code text} is the decoded
+ * {@code text} its spelling, {@code unsigned} and {@code longs} its suffix (u, l or ll); for strings and character literals {@code text} is the decoded
  * contents; for everything else {@code text} is the spelling (without the {@code $} of a register).
  */
-record Token(Kind kind, String text, long value, boolean unsigned, boolean isLong, int column) {
+record Token(Kind kind, String text, long value, boolean unsigned, int longs, int column) {
 
   enum Kind { NUMBER, CHAR, STRING, IDENT, REGISTER, PUNCT, END }
 

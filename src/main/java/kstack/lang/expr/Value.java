@@ -16,15 +16,28 @@ public sealed interface Value {
   /** The scalar value: an integer, a pointer's address, or (for an lvalue) what memory holds now. */
   long asLong();
 
-  /** An integer rvalue; {@code value} is already truncated and extended to the type's width. */
+  /** An integer rvalue; {@code value} is truncated to the type's width and extended per its sign. */
   record Int(long value, CType type) implements Value {
+    public Int {
+      if (type instanceof CType.Int i) {
+        value = CTypes.normalize(value, i);
+      }
+    }
+
     public long asLong() {
       return value;
     }
   }
 
-  /** A pointer rvalue; {@code type} is a {@link CType.Ptr}. */
+  /**
+   * A pointer rvalue; {@code type} is a {@link CType.Ptr}. An address is as wide as a pointer of the
+   * profile and never sign-extends past it (0xc1000000 on i386 is not 0xffffffffc1000000).
+   */
   record Pointer(long address, CType type) implements Value {
+    public Pointer {
+      address = CTypes.truncate(address, type.size());
+    }
+
     public long asLong() {
       return address;
     }
@@ -36,6 +49,10 @@ public sealed interface Value {
 
   /** A function of the image (a FUNC symbol, or $rip): prints as {@code 0x... <name+off>}. */
   record Code(long address, CType type) implements Value {
+    public Code {
+      address = CTypes.truncate(address, type.size());
+    }
+
     public long asLong() {
       return address;
     }
@@ -43,6 +60,11 @@ public sealed interface Value {
 
   /** An object of {@code type} at {@code address} in the selected CPU's view of memory. */
   record LValue(long address, CType type, Machine machine) implements Value {
+    /** The address wraps at the pointer width, as the CPU's address arithmetic does. */
+    public LValue {
+      address = CTypes.truncate(address, machine.arch().types().word);
+    }
+
     /** Reads a scalar; an array gives its address (it decays), a struct has no scalar value. */
     public long asLong() {
       if (type instanceof CType.Array) {

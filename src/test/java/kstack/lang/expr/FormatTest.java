@@ -33,7 +33,8 @@ class FormatTest extends BootedTest {
   @Test
   void formatLettersApplyToTheValueAtItsWidth() {
     assertThat(p('x', "255")).isEqualTo("0xff");
-    assertThat(p('x', "-1")).isEqualTo("0xffffffffffffffff");
+    assertThat(p('x', "-1")).isEqualTo("0xffffffff"); // -1 is an int, as in gdb
+    assertThat(p('x', "-1L")).isEqualTo("0xffffffffffffffff");
     assertThat(p('x', "(int)-1")).isEqualTo("0xffffffff");
     assertThat(p('d', "-1UL")).isEqualTo("-1");
     assertThat(p('u', "(int)-1")).isEqualTo("4294967295");

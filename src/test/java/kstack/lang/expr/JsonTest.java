@@ -17,7 +17,8 @@ class JsonTest extends BootedTest {
     assertThat(json("255")).isEqualTo("0xff");
     assertThat(json("init_task.pid")).isEqualTo("0x0");
     assertThat(json("(int)-1")).isEqualTo("0xffffffff");
-    assertThat(json("-1")).isEqualTo("0xffffffffffffffff");
+    assertThat(json("-1")).isEqualTo("0xffffffff"); // an int
+    assertThat(json("-1L")).isEqualTo("0xffffffffffffffff");
     assertThat(json("&init_task"))
         .isEqualTo("0x" + Long.toHexString(m.symbols().get("init_task").address()));
     assertThat(json("entry_SYSCALL_64"))

@@ -49,9 +49,11 @@ class SyntaxTest extends BootedTest {
   }
 
   @Test
-  void integerArithmeticIsSixtyFourBit() {
-    assertThat(eval("1 << 40")).isEqualTo(1L << 40);
-    assertThat(eval("2147483647 + 1")).isEqualTo(2147483648L);
+  void integerArithmeticWrapsAtTheWidthOfItsCType() {
+    assertThat(eval("1L << 40")).isEqualTo(1L << 40);
+    assertThat(error("1 << 40").getMessage()).contains("out of range for int (0 to 31)");
+    assertThat(eval("2147483647 + 1")).isEqualTo(Integer.MIN_VALUE);
+    assertThat(eval("2147483647L + 1")).isEqualTo(2147483648L);
     assertThat(eval("0x7fffffffffffffff + 1")).isEqualTo(Long.MIN_VALUE);
   }
 
@@ -165,6 +167,57 @@ class SyntaxTest extends BootedTest {
     String deep = "(".repeat(5000) + "1" + ")".repeat(5000);
     assertThatThrownBy(() -> Expressions.eval(deep, m)).isInstanceOf(ExprError.class)
         .hasMessageContaining("nested too deeply");
+  }
+
+  @Test
+  void integerSuffixesFollowCsGrammarAndABadOneIsNamedAtItsColumn() {
+    assertThat(eval("1u + 1U + 1l + 1L + 1ul + 1lu + 1LLU + 1uLL + 1ll")).isEqualTo(9);
+    for (String bad : new String[] {"1uu", "1lul", "1lL", "1lll", "0x1uU", "1u_"}) {
+      ExprError e = error("2 + " + bad);
+      assertThat(e.column()).as(bad).isEqualTo(5);
+      assertThat(e.getMessage()).as(bad).contains("invalid suffix").contains("\"" + bad + "\"");
+    }
+  }
+
+  @Test
+  void impossibleTypeNamesAreErrorsAtTheWordThatBreaksThem() {
+    ExprError e = error("(long long long)1");
+    assertThat(e.column()).isEqualTo(12);
+    assertThat(e.getMessage()).contains("'long long' cannot be followed by 'long'");
+    assertThat(error("sizeof(short long)").column()).isEqualTo(14);
+    assertThat(error("(long char)1").column()).isEqualTo(7);
+    assertThat(error("(unsigned signed)1").column()).isEqualTo(11);
+    assertThat(error("(unsigned unsigned)1").getMessage()).contains("a second 'unsigned'");
+    assertThat(eval("sizeof(long unsigned long int)")).isEqualTo(8);
+    assertThat(eval("sizeof(short int)")).isEqualTo(2);
+  }
+
+  @Test
+  void aFlatChainOfFiftyThousandTermsEvaluatesOnlyTrueNestingIsLimited() {
+    assertThat(eval("1" + " + 1".repeat(49_999))).isEqualTo(50_000);
+    assertThat(eval("100000" + " - 1".repeat(49_999))).isEqualTo(50_001);
+    assertThat(eval("1" + " && 1".repeat(49_999))).isEqualTo(1);
+    assertThat(eval("0" + " || 0".repeat(49_999))).isEqualTo(0);
+    assertThat(eval("1" + " * 1 + 1".repeat(20_000))).isEqualTo(20_001);
+    assertThat(error("~".repeat(50_000) + "1").getMessage()).contains("nested too deeply");
+  }
+
+  @Test
+  void aListWalkedThroughFiftyThousandNextsEvaluates() {
+    long expected = eval("init_task.tasks.next");
+    for (int i = 0; i < 49_999; i++) {
+      expected = m.kernel().readPtr(expected); // list_head.next is its first member
+    }
+    assertThat(eval("init_task.tasks.next" + "->next".repeat(49_999))).isEqualTo(expected);
+    assertThat(eval("(&init_task)[0].pid" + " + (&init_task)[0].pid".repeat(10_000))).isZero();
+  }
+
+  @Test
+  void theArmOfAConditionalNotChosenIsNeverRead() {
+    assertThat(eval("1 ? 5 : *(int *)8")).isEqualTo(5);
+    assertThat(eval("1 ? 5 : find_task_by_vpid(99999)->pid")).isEqualTo(5);
+    assertThat(eval("0 ? find_task_by_vpid(99999)->pid : 6")).isEqualTo(6);
+    assertThat(Expressions.eval("1 ? (char)5 : 6L", m).type().name()).isEqualTo("long");
   }
 
   @Test

@@ -1,0 +1,81 @@
+package kstack.arch.x86_64;
+
+import kstack.kernel.Kernel;
+
+/**
+ * x86_64's kernel-mode page faults: the guard-page hit that becomes a double fault, and the oops
+ * every other kernel fault ends in.
+ */
+final class X86Faults {
+  private X86Faults() {}
+
+  /**
+   * A kernel-mode write that faults where the stack pointer is (the page just below the current
+   * stack) cannot be handled on that stack: delivering the #PF pushes onto the same unmapped page,
+   * so the CPU raises #DF, which has its own IST stack ([ARCH] SDM 6.15, "Interrupt 8"; traps.c
+   * handles the rest). Any other kernel-mode fault: the #PF handler finds no fixup and oopses; the
+   * handler chain (do_page_fault/exc_page_fault -> no_context/page_fault_oops) is summarized in one
+   * step here.
+   */
+  static boolean takeFault(X86_64 arch, Kernel k, int cpu, kstack.mem.MemoryFault f) {
+    var c = k.cpu(cpu);
+    if ((c.get("cs") & 3) == 3) {
+      return false;
+    }
+    long addr = f.address();
+    c.set("cr2", addr);
+    String realKernelMaps = directMapNote(k, addr);
+    if (f.isWrite() && !mapped(k, c.get("rsp") - 8) && realKernelMaps.isEmpty()) {
+      String below;
+      try {
+        below = String.format(", below the stack at 0x%x,", k.stack(k.current(cpu)));
+      } catch (kstack.mem.MemoryFault overwritten) {
+        below = " (current's task_struct is overwritten: its stack cannot be named)";
+      }
+      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page fault", String.format(
+          "a write to 0x%x%s faults; the #PF frame cannot be pushed there either: double fault",
+          addr, below)));
+      arch.deliverInterrupt(k, cpu, X86Exceptions.DF_VECTOR);
+      return true;
+    }
+    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
+        "BUG: unable to handle page fault for address: 0x%x, at %s (%s)%s", addr,
+        k.symbols.describe(c.get("rip")), who(k, cpu), realKernelMaps)));
+    k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
+        "Kernel panic - not syncing: Fatal exception"));
+    k.panic("Kernel panic - not syncing: Fatal exception");
+    return true;
+  }
+
+  private static boolean mapped(Kernel k, long addr) {
+    try {
+      k.mem.read(addr, 8);
+      return true;
+    } catch (kstack.mem.MemoryFault f) {
+      return false;
+    }
+  }
+
+  /** "pid N", or why current cannot be named (an overflow overwrote current_task or the task). */
+  private static String who(Kernel k, int cpu) {
+    try {
+      return "pid " + k.pid(k.current(cpu));
+    } catch (kstack.mem.MemoryFault f) {
+      return "current unreadable: overwritten";
+    }
+  }
+
+  /**
+   * The direct map covers all of RAM (64 TiB of it: Documentation/x86/x86_64/mm.txt@4.16.13):
+   * a page-allocator stack without VMAP_STACK has mapped neighbours, so a real overflow goes on
+   * overwriting them without a fault. The model holds only what it allocated, and says so.
+   */
+  private static String directMapNote(Kernel k, long addr) {
+    long start = k.constant("PAGE_OFFSET");
+    if (Long.compareUnsigned(addr, start) < 0 || Long.compareUnsigned(addr, start + (64L << 40)) >= 0) {
+      return "";
+    }
+    return "; the model holds no memory there, where a real x86_64 maps all of RAM in the direct "
+        + "map: a real overflow would go on silently overwriting another allocation";
+  }
+}

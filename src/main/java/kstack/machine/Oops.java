@@ -1,0 +1,149 @@
+package kstack.machine;
+
+import kstack.arch.Arch;
+import kstack.kernel.Kernel;
+import kstack.mem.MemoryFault;
+import kstack.trace.Event;
+
+/**
+ * What the kernel does when a step of its code touches memory nobody mapped or jumps where no code
+ * is: the CPU raises a page fault (an instruction abort on arm64), the fault handler finds no
+ * exception-table fixup for a kernel address, and the kernel oopses. The model then panics, as
+ * every kernel fault does here (die() followed by panic("Fatal exception"): arch/x86/kernel/
+ * dumpstack.c@4.16.13:303-325 oops_end, arch/arm64/kernel/traps.c@4.16.13:284-300 die). After a
+ * stack overflow this is how the corruption finally shows: a return address, a saved frame
+ * pointer or a task pointer that the recursion overwrote is followed, and the kernel faults.
+ */
+final class Oops {
+  private Oops() {}
+
+  /**
+   * A fault in kernel mode: the arch's exception path (a guard-page hit becomes #DF on x86_64, an
+   * overflowing SP goes to arm64's overflow stack) or the oops. Returns false for a user-mode fault.
+   * When the handler itself reads memory the overflow has overwritten (current's task_struct, say),
+   * the kernel faults again inside its fault handler: that is an oops too.
+   */
+  static boolean fault(Kernel k, Arch arch, int cpu, MemoryFault f) {
+    if (arch.inUserMode(k, cpu)) {
+      return false;
+    }
+    String where = k.symbols.describeOrHex(k.cpu(cpu).pc());
+    try {
+      return arch.takeFault(k, cpu, f);
+    } catch (MemoryFault again) {
+      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
+          "BUG: unable to handle kernel paging request at 0x%x (%s at %s); handling it faults "
+              + "in its turn at 0x%x (the overflow overwrote what the handler needs: current's "
+              + "task_struct, the per-CPU data)", f.address(), f.isWrite() ? "write" : "read",
+          where, again.address())));
+      panic(k, cpu);
+      return true;
+    }
+  }
+
+  /**
+   * A kernel-mode step left the CPU at an address that holds no code: a return through a return
+   * address the overflow overwrote, or a jump through a clobbered pointer. The instruction fetch
+   * faults at that address.
+   */
+  static void badJump(Kernel k, Arch arch, int cpu, String from, long to) {
+    k.timeline.emit(new Event.Note(cpu, "oops", String.format(
+        "%s sent the CPU to 0x%x, where there is no code: the address it took was overwritten "
+            + "(by a stack overflow?); the instruction fetch faults", from, to)));
+    if (!fault(k, arch, cpu, new MemoryFault(to, false, null)) || k.panicked() == null) {
+      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
+          "BUG: unable to handle kernel paging request at 0x%x (instruction fetch)", to)));
+      panic(k, cpu);
+    }
+  }
+
+  /**
+   * A fault in a user-mode step. At a kernel address it is the CPU itself failing to push the
+   * trap frame of an int $0x80 or an interrupt onto the kernel stack that TSS.esp0 names, which a
+   * context switch loaded from a task_struct the overflow had overwritten. The page fault that
+   * follows needs the same stack, so the CPU raises a double fault; on i386 that is a task gate
+   * into doublefault_fn, which prints "PANIC: double fault" and spins forever (for (;;)
+   * cpu_relax(): arch/x86/kernel/doublefault_32.c, read in a 2.6.39 snapshot; i386 kept that
+   * task-gate handler until doublefault_shim replaced it, which 6.19 has): the machine is wedged. At a user address the kernel would send the process SIGSEGV, which this model does
+   * not deliver: the command says so.
+   */
+  static void userFault(Kernel k, Arch arch, int cpu, MemoryFault f) {
+    if (!f.isDelivery()) {
+      segv(k, cpu, f);
+      return;
+    }
+    k.timeline.emit(new Event.Note(cpu, "double fault", String.format(
+        "the trap from user mode at %s cannot push its frame at 0x%x: the kernel stack pointer "
+            + "in the TSS came from an overwritten task_struct; the page fault needs the same "
+            + "stack: double fault", k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address())));
+    if (!arch.name().equals("i386")) {
+      // x86_64: #DF has its own IST stack, so do_double_fault runs and dies (traps.c)
+      k.timeline.emit(new Event.Note(cpu, "do_double_fault", "double fault on its IST stack: "
+          + "die(\"double fault\")"));
+      panic(k, cpu);
+      return;
+    }
+    if (k.profile.has(kstack.profile.Feature.TASK_UNION)) {
+      // 2.4 has no double-fault task: vector 8 is a trap gate (traps.c@2.4.22 trap_init)
+      k.timeline.emit(new Event.Note(cpu, "triple fault", "vector 8 is a plain trap gate on 2.4, "
+          + "whose frame needs the same stack: triple fault, the CPU shuts down"));
+      k.panic("triple fault: the CPU shut down (the machine resets)");
+      return;
+    }
+    if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {
+      // doublefault_32.c@6.19: doublefault_shim -> exc_double_fault -> die(), panic
+      k.timeline.emit(new Event.Note(cpu, "exc_double_fault", "double fault: doublefault_shim "
+          + "builds pt_regs from the TSS and calls exc_double_fault, which dies"));
+      k.panic("Kernel panic - not syncing: Machine halted.");
+      return;
+    }
+    k.timeline.emit(new Event.Note(cpu, "doublefault_fn",
+        "PANIC: double fault (the double-fault task's handler prints this and spins forever)"));
+    k.panic("PANIC: double fault: doublefault_fn spins forever, the CPU is wedged");
+  }
+
+  /**
+   * A user-mode fault (the return to user mode took an ip or sp the overflow had overwritten, in
+   * the task's saved pt_regs): the kernel forces SIGSEGV on the task. For init that is fatal to the
+   * kernel: do_exit panics "Attempted to kill init!" (kernel/exit.c@2.6.32.67 do_exit,
+   * @4.16.13 find_child_reaper/do_exit with the exit code, SIGSEGV = 11). For any other task the
+   * model, which delivers no signals, says what the kernel would do and stops the command.
+   */
+  private static void segv(Kernel k, int cpu, MemoryFault f) {
+    long task = k.current(cpu);
+    String at = String.format("%s (%s 0x%x)", k.symbols.describeOrHex(k.cpu(cpu).pc()),
+        f.isWrite() ? "write to" : f.address() == k.cpu(cpu).pc() ? "instruction fetch at"
+            : "read of", f.address());
+    int pid = k.pid(task);
+    if (pid == 1) {
+      String why = "Attempted to kill init!" + (k.profile.version().startsWith("2.") ? ""
+          : " exitcode=0x0000000b");
+      k.timeline.emit(new Event.Note(cpu, "do_exit", "init faults in user mode at " + at
+          + ": SIGSEGV kills it, and the kernel cannot go on without init"));
+      k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: " + why));
+      k.panic("Kernel panic - not syncing: " + why);
+      return;
+    }
+    throw new IllegalStateException(String.format("pid %d faults in user mode at %s (its saved "
+        + "registers were overwritten?): the kernel would kill it with SIGSEGV, which this model "
+        + "does not deliver", pid, at));
+  }
+
+  /**
+   * The console's write to init's control pipe wakes init (pipe_write -> wake_up_interruptible ->
+   * try_to_wake_up), which reads the sleeper's task_struct and thread_info; when an overflow has
+   * overwritten them, that read faults and the kernel oopses.
+   */
+  static void wakeFault(Kernel k, int cpu, MemoryFault f) {
+    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
+        "BUG: unable to handle kernel paging request at 0x%x, in try_to_wake_up: waking init for "
+            + "the request reads a task_struct or wait queue the overflow overwrote",
+        f.address())));
+    panic(k, cpu);
+  }
+
+  private static void panic(Kernel k, int cpu) {
+    k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: Fatal exception"));
+    k.panic("Kernel panic - not syncing: Fatal exception");
+  }
+}

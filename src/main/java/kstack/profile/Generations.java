@@ -148,6 +148,10 @@ public final class Generations {
         "include/linux/percpu-defs.h@4.16.13:509, @6.19:499", "per_cpu(NAME, CPU) works");
     add("this_cpu_ptr()", on(ALL, "4.16.13", "6.19"),
         "include/linux/percpu-defs.h@4.16.13:248-267, @6.19:250-269", "per_cpu_ptr(&NAME, CPU) works");
+    add("struct x86_hw_tss", on(X86, "2.6.32", "4.16.13", "6.19"),
+        "arch/x86/include/asm/processor.h@2.6.32.67:198,230, @4.16.13:263,310, @6.19:261,308",
+        "2.4 and 2.6.11 keep the hardware fields in struct tss_struct itself "
+            + "(include/asm-i386/processor.h@2.6.11:375)");
     add("struct kthread_create_info", on(ALL, "2.6.11", "2.6.32", "4.16.13", "6.19"),
         "kernel/kthread.c@2.6.11:23, @2.6.32.67:23, @4.16.13:29, @6.19:41",
         "2.4 has no kernel/kthread.c: drivers start threads with kernel_thread and daemonize");

@@ -97,6 +97,8 @@ class GenerationNamesTest {
       new Row("&tick_nohz_handler", ALL_6, "kernel/time/tick-sched.c@6.19:306"),
       new Row("&tick_sched_handle", ALL_4_6, "kernel/time/tick-sched.c@6.19:275"),
       new Row("&__hrtimer_run_queues", ALL_4_6, "kernel/time/hrtimer.c@4.16.13:1379"),
+      new Row("sizeof(struct x86_hw_tss)", X86_26_ON,
+          "arch/x86/include/asm/processor.h@2.6.32.67:198,230; 2.6.11 has only tss_struct"),
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 

@@ -222,6 +222,12 @@ public interface Arch {
   /** Frames of a task, innermost first, found by reading the simulated stack bytes. */
   java.util.List<Frame> unwind(Kernel k, long task, boolean running, int cpu);
 
+  /**
+   * The stacks a task's frames can be on (its own; while it runs, its CPU's IRQ, exception, entry
+   * and overflow stacks), each with this generation's rule for its edges (StackRange).
+   */
+  java.util.List<StackRange> stackRanges(Kernel k, long task, boolean running, int cpu);
+
   /** Labels for each word of a task's kernel stack (pt_regs fields, frames, switch frame...). */
   java.util.List<kstack.machine.StackWord> describeStack(Kernel k, long task, boolean running,
       int cpu);

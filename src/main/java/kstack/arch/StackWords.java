@@ -26,6 +26,22 @@ public final class StackWords {
   }
 
   /**
+   * A task in user mode has an empty kernel stack: the pt_regs (and anything else) still in its
+   * top words are what the last kernel entry left there when it returned, not live state. Relabels
+   * the pt_regs and unlabelled words in [from, top) so.
+   */
+  public static void stale(Map<Long, String[]> labels, long from, long top, int word) {
+    for (long a = from; Long.compareUnsigned(a, top) < 0; a += word) {
+      String[] l = labels.get(a);
+      if (l != null && !l[0].equals("pt_regs")) {
+        continue; // padding no entry writes
+      }
+      labels.put(a, new String[] {"stale", "stale, from the last kernel entry"
+          + (l == null ? "" : ": " + l[1])});
+    }
+  }
+
+  /**
    * Labels the frame records the unwinder found in [lo, hi) (saved frame pointer, then the return
    * address a word above), leaving switch-frame labels alone.
    */
@@ -81,10 +97,13 @@ public final class StackWords {
       return out;
     }
     long magic = k.readPtr(end);
-    out.add(0, new StackWord(end, magic, "magic", magic == Kernel.STACK_END_MAGIC
-        ? "STACK_END_MAGIC (end_of_stack)" : k.stackEndMagicNotYetWritten(task)
-        ? "end_of_stack: STACK_END_MAGIC not written yet (start_kernel writes it)"
-        : "end_of_stack: STACK_END_MAGIC overwritten!"));
+    out.add(0, new StackWord(end, magic, "magic", !k.stackEndMagicNotYetWritten(task)
+        ? magic == Kernel.STACK_END_MAGIC ? "STACK_END_MAGIC (end_of_stack)"
+            : "end_of_stack: STACK_END_MAGIC overwritten!"
+        : k.initSetsStackEndMagic() ? "end_of_stack: STACK_END_MAGIC not written yet "
+            + "(set_task_stack_end_magic(&init_task) has not run)"
+        : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
+            + "dup_task_struct writes it)"));
     if (end != stack) {
       out.addAll(0, threadInfo(k, task, stack));
     }

@@ -24,10 +24,14 @@ final class InitMain {
     } else {
       buildStartKernel(k, v6);
     }
-    if (k.hasStackEndMagic()) {
+    if (k.initSetsStackEndMagic()) { // 3.18+: 2.6.32 has no such function
       k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
-          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x ->
-              k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
+            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
+            if (x.local("tsk") == k.symbol("init_task")) {
+              k.initStackEndMagicSet.set(true);
+            }
+          })
           .retVoid().build());
     }
     if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
@@ -48,7 +52,7 @@ final class InitMain {
 
   private static void buildStartKernel(Kernel k, boolean v6) {
     RoutineBuilder sk = k.c("start_kernel", SRC).params();
-    if (k.hasStackEndMagic()) {
+    if (k.initSetsStackEndMagic()) {
       sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
           x -> new long[] {k.symbol("init_task")});
     }

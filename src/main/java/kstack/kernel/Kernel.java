@@ -67,6 +67,8 @@ public final class Kernel {
   // --- bookkeeping (each change recorded) ---
   final JMap<Integer, Long> pidMap;
   final JCell<Integer> lastPid;
+  /** Whether set_task_stack_end_magic(&init_task) has run (start_kernel's first call). */
+  final JCell<Boolean> initStackEndMagicSet;
   final List<JList<Long>> runQueues = new ArrayList<>();
   final JMap<Long, JList<Long>> waitQueues;
   final JMap<Long, Pipe> pipes;
@@ -129,6 +131,7 @@ public final class Kernel {
     this.pageSize = consts.get("PAGE_SIZE");
     this.pidMap = new JMap<>(timeline);
     this.lastPid = new JCell<>(timeline, 0);
+    this.initStackEndMagicSet = new JCell<>(timeline, false);
     this.waitQueues = new JMap<>(timeline);
     this.pipes = new JMap<>(timeline);
     this.fdTables = new JMap<>(timeline);
@@ -559,13 +562,29 @@ public final class Kernel {
   }
 
   /**
-   * Whether the task's end-of-stack magic is still to be written rather than overwritten: init_task's
-   * word is 0 until start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
-   * @6.19:1010), and boot has not finished while pid 1 does not exist.
+   * Whether the task's STACK_END_MAGIC has been written: at fork by dup_task_struct, for
+   * init_task by start_kernel's set_task_stack_end_magic(&init_task) (init/main.c@4.16.13:520,
+   * @6.19:1010). Before that the word is not a magic at all, and no check can read it as one.
+   */
+  public boolean stackEndMagicSet(long task) {
+    return task != symbol("init_task") || initStackEndMagicSet.get();
+  }
+
+  /**
+   * Whether start_kernel writes init_task's magic: from 3.18 (init/main.c@4.16.13:520). 2.6.32
+   * writes it only in dup_task_struct (kernel/fork.c@2.6.32.67:254), so init_task's word is never
+   * set there (its start_kernel, init/main.c@2.6.32.67:520, has no such call).
+   */
+  public boolean initSetsStackEndMagic() {
+    return hasStackEndMagic() && !profile.has(Feature.THREAD_INFO_AT_BASE);
+  }
+
+  /**
+   * Whether the task's end-of-stack magic is still to be written rather than overwritten: only
+   * init_task's, before start_kernel's set_task_stack_end_magic(&init_task) (on 2.6.32: ever).
    */
   public boolean stackEndMagicNotYetWritten(long task) {
-    return hasStackEndMagic() && task == symbol("init_task") && findTask(1) == 0
-        && readPtr(endOfStack(task)) == 0;
+    return hasStackEndMagic() && !stackEndMagicSet(task);
   }
 
   /** {@code task_stack_page(task)} */

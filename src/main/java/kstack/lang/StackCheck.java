@@ -53,8 +53,10 @@ final class StackCheck {
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
               + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
-              : ok ? "STACK_END_MAGIC intact" : notYet ? "STACK_END_MAGIC not written yet "
-              + "(start_kernel's set_task_stack_end_magic(&init_task) has not run)" : String.format(
+              : notYet ? (k.initSetsStackEndMagic() ? "STACK_END_MAGIC not written yet "
+              + "(start_kernel's set_task_stack_end_magic(&init_task) has not run)"
+              : "STACK_END_MAGIC never written for init_task in this generation (only "
+              + "dup_task_struct writes it)") : ok ? "STACK_END_MAGIC intact" : String.format(
               "possible stack overflow: STACK_END_MAGIC overwritten (0x%x)", magic),
           tiOk ? "" : String.format("; thread_info overwritten: thread_info->task = 0x%x, not the "
               + "task 0x%x", tiTask, t.task()), unused,

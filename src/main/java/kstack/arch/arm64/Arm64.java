@@ -417,6 +417,11 @@ public final class Arm64 implements Arch {
   }
 
   @Override
+  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+    return new Arm64Unwind(k, this).ranges(task, cpu, running);
+  }
+
+  @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
     return new Arm64Unwind(k, this).describe(task, running, cpu);
   }

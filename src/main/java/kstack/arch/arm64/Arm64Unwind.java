@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -24,6 +25,11 @@ final class Arm64Unwind {
   private final Kernel k;
   private final Arm64 arch;
   private final boolean v6;
+  /** The EL0 vectors that begin with kernel_entry 0 (entry.S@4.16.13, @6.19). */
+  private static final java.util.Set<String> KERNEL_ENTRY = java.util.Set.of("el0_sync",
+      "el0_irq", "el0t_64_sync", "el0t_64_irq");
+  /** The running task is in an entry's kernel_entry, which fills its pt_regs step by step. */
+  private boolean regsFilling;
 
   Arm64Unwind(Kernel k, Arm64 arch) {
     this.k = k;
@@ -32,31 +38,41 @@ final class Arm64Unwind {
   }
 
   private String kindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.kindOf(ranges(task, cpu, running), a);
+  }
+
+  /**
+   * The task's stack and, while it runs, its CPU's IRQ stack and (VMAP_STACK) the per-CPU
+   * overflow stack (stacktrace.h@4.16.13:42-70, @6.19:25-77); which addresses are on them:
+   * StackRange.
+   */
+  List<StackRange> ranges(long task, int cpu, boolean running) {
     long s = k.stack(task);
-    if (Long.compareUnsigned(a - s, k.threadSize) < 0) {
-      return "task";
-    }
+    List<StackRange> r = new ArrayList<>();
+    r.add(StackRange.of("task", s, s + k.threadSize));
     if (!running) {
-      return null;
+      return r;
     }
     long irq = k.mem.read64(k.perCpu("irq_stack_ptr", cpu));
-    if (irq != 0 && Long.compareUnsigned(a - irq, k.threadSize) < 0) {
-      return "irq";
+    if (irq != 0) {
+      r.add(StackRange.of("irq", irq, irq + k.threadSize));
     }
-    if (!k.profile.config("VMAP_STACK")) {
-      return null;
+    if (k.profile.config("VMAP_STACK")) {
+      long ov = k.perCpu("overflow_stack", cpu);
+      r.add(StackRange.of("overflow", ov, ov + 4096));
     }
-    long ov = k.perCpu("overflow_stack", cpu);
-    if (Long.compareUnsigned(a - ov, 4096) < 0) {
-      return "overflow";
-    }
-    return null;
+    return r;
   }
 
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userAfterRegs(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -75,17 +91,41 @@ final class Arm64Unwind {
         return out;
       }
       String kind = kindOf(sp, task, cpu, true);
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, ""));
+      long on = kind == null ? kstack.arch.SwitchWindow.stackOwner(k, sp) : 0;
+      String note = "";
+      if (on != 0 && on != task) {
+        // cpu_switch_to between mov sp, x9 and msr sp_el0, x1: next's stack, prev still current
+        note = kstack.arch.SwitchWindow.note(k, "sp", on, task);
+        task = on;
+        kind = "task";
+      }
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, note));
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
-          && k.host().routineAt(lr0) != r && (fp == 0 || k.mem.read64(fp + 8) != lr0)) {
+          && k.host().routineAt(lr0).kind() != Routine.Kind.USER // at entry lr is the user's
+          && k.host().routineAt(lr0) != r && (fp == 0
+          || StackRange.recordKindOf(ranges(task, cpu, true), fp, 16) == null // a user fp
+          || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
         out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
       }
+      if (r != null && (r.name().equals("ret_from_fork") || r.name().equals("cpu_switch_to"))
+          && sp == arch.taskPtRegs(k, task)) {
+        // on the child's pt_regs (complete: copy_thread copied them): ret_from_fork's first
+        // step, or cpu_switch_to about to return there; the user part follows. (An entry's
+        // kernel_entry is on its pt_regs too, but fills them only step by step.)
+        userAfterRegs(task, sp, out);
+        return out;
+      }
+      // kernel_entry (entry.S) on the pt_regs: pc, pstate and sp are stored only at its later
+      // steps, so until the entry calls on, they may still be the previous entry's
+      regsFilling = r != null && KERNEL_ENTRY.contains(r.name())
+          && sp == arch.taskPtRegs(k, task);
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
-        if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
+        if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get("x30") != 0) {
+          // (lr 0: head.S enters start_kernel by b with x29 = x30 = 0, head.S@4.16.13:449-451)
           long lr = c.get("x30");
           out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
         } else if (i == 1) {
@@ -107,7 +147,7 @@ final class Arm64Unwind {
     long regsTop = arch.taskPtRegs(k, task);
     long finalRecord = regsTop + Arm64Entry.stackframe(k);
     for (int guard = 0; fp != 0 && guard < 512; guard++) {
-      String kind = kindOf(fp, task, cpu, running);
+      String kind = StackRange.recordKindOf(ranges(task, cpu, running), fp, 16);
       if (kind == null || (fp & 7) != 0) {
         break;
       }
@@ -137,6 +177,9 @@ final class Arm64Unwind {
   }
 
   private void userAfterRegs(long task, long regs, List<Frame> out) {
+    if (regsFilling) {
+      return;
+    }
     long pstate = k.mem.read64(regs + Arm64Entry.S_PSTATE);
     if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.taskRead(task, "mm") == 0) {
       return;
@@ -182,6 +225,7 @@ final class Arm64Unwind {
   }
 
   List<StackWord> describe(long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     List<StackWord> out = new ArrayList<>();
     long stack = k.stack(task);
     if (stack == 0) {
@@ -207,6 +251,7 @@ final class Arm64Unwind {
       }
     } else if (running) {
       low = regs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
     } else {
       low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
     }

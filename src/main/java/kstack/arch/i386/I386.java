@@ -721,6 +721,11 @@ public final class I386 implements Arch {
   }
 
   @Override
+  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+    return new I386Unwind(k, this).ranges(task, cpu, running);
+  }
+
+  @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
     return new I386Unwind(k, this).describe(task, running, cpu);
   }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -33,29 +34,41 @@ final class I386Unwind {
   }
 
   private String kindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.kindOf(ranges(task, cpu, running), a);
+  }
+
+  /** The kind of the stack a frame record (saved ebp, return address) at a lies on. */
+  private String recordKindOf(long a, long task, int cpu, boolean running) {
+    return StackRange.recordKindOf(ranges(task, cpu, running), a, 8);
+  }
+
+  /**
+   * The task's stack and, while it runs, its CPU's hardirq and softirq stacks (2.6's irq_ctx with
+   * 4KSTACKS, irq_32.c@2.6.32.67:52-140) and entry stack (4.16, 6.19); which addresses are on
+   * them: StackRange.
+   */
+  List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stack(task);
-    if (in(a, stack, stack + k.threadSize)) {
-      return "task";
+    boolean old = arch.v26(); // 2.6.11 and 2.6.32
+    List<StackRange> r = new ArrayList<>();
+    r.add(StackRange.of("task", stack, stack + k.threadSize));
+    if (!running || arch.v24()) { // 2.4 has no IRQ stacks
+      return r;
     }
-    if (running && !arch.v24()) { // 2.4 has no IRQ stacks
-      long hard = k.readPtr(k.perCpu(arch.v26() ? "hardirq_ctx"
-          : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack", cpu));
-      if (hard != 0 && in(a, hard, hard + k.threadSize)) {
-        return "irq";
-      }
-      long soft = k.readPtr(k.perCpu(arch.v26() ? "softirq_ctx"
-          : arch.v6() ? "softirq_stack_ptr" : "softirq_stack", cpu));
-      if (soft != 0 && in(a, soft, soft + k.threadSize)) {
-        return "softirq";
-      }
-      if (!arch.v26()) {
-        long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
-        if (in(a, top - 4096, top + 1)) { // an empty entry stack's esp is its top
-          return "entry";
-        }
+    String[][] vars = {{"irq", old ? "hardirq_ctx" : arch.v6() ? "hardirq_stack_ptr"
+        : "hardirq_stack"}, {"softirq", old ? "softirq_ctx" : arch.v6() ? "softirq_stack_ptr"
+        : "softirq_stack"}};
+    for (String[] v : vars) {
+      long base = k.readPtr(k.perCpu(v[1], cpu));
+      if (base != 0) {
+        r.add(StackRange.of(v[0], base, base + k.threadSize));
       }
     }
-    return null;
+    if (!old) {
+      long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
+      r.add(StackRange.of("entry", top - k.constant("ENTRY_STACK_SIZE"), top));
+    }
+    return r;
   }
 
   private Frame frame(long pc, String kind, long at, String note) {
@@ -65,7 +78,12 @@ final class I386Unwind {
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userPart(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -83,12 +101,25 @@ final class I386Unwind {
         userFrames(task, pc, bp, sp, out, true);
         return out;
       }
+      if (kstack.arch.SwitchWindow.frames(k, task, pc, sp, bp, "esp", out,
+          next -> unwind(next, false, cpu))) {
+        return out;
+      }
       String kind = kindOf(sp, task, cpu, true);
       if (kind == null) {
         out.add(frame(pc, "unknown", 0, "esp is on no known stack"));
         return out;
       }
       out.add(frame(pc, kind, 0, ""));
+      Routine r = k.host().routineAt(pc);
+      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task")
+          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0
+          && arch.userModeRegs(k, ptRegs)) {
+        // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
+        // ret_from_fork's first step, SAVE_ALL's pushes, RESTORE_ALL's pops; the user part follows
+        userPart(task, ptRegs, out, sp, bp);
+        return out;
+      }
       long slot = prologueSlot(pc, sp);
       {
         if (slot != 0) {
@@ -133,6 +164,11 @@ final class I386Unwind {
       bp = word(sp + k.off("inactive_task_frame", "bp"));
       long pc = word(sp + k.off("inactive_task_frame", "ret_addr"));
       out.add(frame(pc, "task", sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
+      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+        // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
+        userPart(task, ptRegs, out);
+        return out;
+      }
     }
     walk(task, running, cpu, bp, ptRegs, out);
     return out;
@@ -140,14 +176,20 @@ final class I386Unwind {
 
   /**
    * Where the return address of a C function stopped at its first step or last (before push %ebp,
-   * at ret) or its second (after push %ebp) lies: at esp or esp + 4; 0 once its frame is built.
+   * at ret) or its second (after push %ebp) lies: at esp or esp + 4; 0 once its frame is built;
+   * in __switch_to_asm, above the words it has pushed so far.
    */
   private long prologueSlot(long pc, long sp) {
     Routine r = k.host().routineAt(pc);
-    if (r == null || r.kind() == Routine.Kind.ASM) {
+    if (r == null) {
       return 0;
     }
     int i = r.indexOf(pc);
+    if (r.kind() == Routine.Kind.ASM) {
+      // __switch_to_asm: the return address lies above the words pushed so far
+      return r.name().equals("__switch_to_asm")
+          ? sp + 4L * kstack.arch.SwitchWindow.pushedWords(r, i) : 0;
+    }
     return i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 4 : 0;
   }
 
@@ -183,7 +225,7 @@ final class I386Unwind {
         bp = word(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = kindOf(bp, task, cpu, running);
+      String kind = recordKindOf(bp, task, cpu, running);
       if (kind == null) {
         break;
       }
@@ -204,7 +246,7 @@ final class I386Unwind {
         interrupted(task, running, cpu, regs, out);
       }
       long next = word(bp);
-      if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(kindOf(next, task, cpu, running))
+      if (next != 0 && (next & 0x80000000L) != 0 && kind.equals(recordKindOf(next, task, cpu, running))
           && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }
@@ -274,13 +316,24 @@ final class I386Unwind {
   }
 
   private void userPart(long task, long ptRegs, List<Frame> out) {
+    userPart(task, ptRegs, out, 0, 0);
+  }
+
+  /**
+   * The same while entry or exit code runs with sp at liveSp inside the pt_regs: a bp slot below
+   * sp is not written yet (or already popped), and the user's frame pointer is still (again) in
+   * the register, liveBp.
+   */
+  private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = word(ptRegs + k.off("pt_regs", "cs"));
     if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = word(ptRegs + k.off("pt_regs", "ip"));
       long usp = word(ptRegs + k.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
           String.format("user eip 0x%x, esp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
-      userFrames(task, uip, word(ptRegs + k.off("pt_regs", "bp")), usp, out, false);
+      long slot = ptRegs + k.off("pt_regs", "bp");
+      userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
+          out, false);
     }
   }
 
@@ -294,6 +347,7 @@ final class I386Unwind {
 
   /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
   List<StackWord> describe(long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     long stack = k.stack(task);
     if (stack == 0) {
       return new ArrayList<>();
@@ -319,6 +373,7 @@ final class I386Unwind {
       }
     } else if (running) {
       low = ptRegs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
     } else if (oldSwitch() && neverRun(task)) {
       low = k.threadSp(task);
     } else if (arch.v24()) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
+import kstack.arch.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -33,85 +34,20 @@ final class X86Unwind {
     return k.host().routineAt(pc);
   }
 
-  /** The stacks a CPU's frames can be on, by address. */
-  private record Stacks(long[][] ranges, String[] kinds) {
+  /** The stacks a CPU's frames can be on, by address, with the kernel's edge rules. */
+  private record Stacks(List<StackRange> ranges) {
     String kindOf(long a) {
-      for (int i = 0; i < ranges.length; i++) {
-        if (ranges[i] != null && inRange(a, ranges[i][0], ranges[i][1])) {
-          return kinds[i];
-        }
-      }
-      return null;
+      return StackRange.kindOf(ranges, a);
+    }
+
+    /** The kind of the stack a frame record (saved rbp, return address) at a lies on. */
+    String recordKindOf(long a) {
+      return StackRange.recordKindOf(ranges, a, 16);
     }
   }
 
   private Stacks stacks(long task, int cpu, boolean running) {
-    long stack = k.stack(task);
-    long[] taskRange = {stack, stack + k.threadSize};
-    if (!running) {
-      return new Stacks(new long[][] {taskRange}, new String[] {"task"});
-    }
-    if (arch.v26()) {
-      // the four exception_stacks (#DF, NMI, #DB with its two EXCEPTION_STKSZ halves, #MC)
-      long[][] r = new long[2 + X86Nmi26.SIZES.length][];
-      String[] kinds = new String[r.length];
-      r[0] = taskRange;
-      kinds[0] = "task";
-      r[1] = X86Boot.irqStack(k, cpu);
-      kinds[1] = "irq";
-      for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
-        long top = X86Nmi26.istTop(k, cpu, i);
-        r[2 + i] = new long[] {top - X86Nmi26.SIZES[i], top};
-        kinds[2 + i] = "exception";
-      }
-      return new Stacks(r, kinds);
-    }
-    long entryTop = X86Boot.entryStackTop(k, cpu);
-    long[] entry = {entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop};
-    long[][] r = new long[3 + X86Exceptions.IST.length][];
-    String[] kinds = new String[r.length];
-    r[0] = taskRange;
-    kinds[0] = "task";
-    r[1] = X86Boot.irqStack(k, cpu);
-    kinds[1] = "irq";
-    r[2] = entry;
-    kinds[2] = "entry";
-    for (int i = 0; i < X86Exceptions.IST.length; i++) {
-      r[3 + i] = X86Exceptions.istStack(k, cpu, i);
-      kinds[3 + i] = "exception";
-    }
-    return new Stacks(r, kinds);
-  }
-
-  /** IST slot i's whole stack on cpu, [low, high): 2.6.32's exception_stacks or the newer estacks. */
-  static long[] istStack(Kernel k, X86_64 arch, int cpu, int i) {
-    return arch.v26()
-        ? new long[] {X86Nmi26.istTop(k, cpu, i) - X86Nmi26.SIZES[i], X86Nmi26.istTop(k, cpu, i)}
-        : X86Exceptions.istStack(k, cpu, i);
-  }
-
-  /**
-   * Names each exception-stack frame's stack after its IST slot, as the kernel's stack dumps do
-   * (exception_stack_names in arch/x86/kernel/dumpstack_64.c: #DF, NMI, #DB, #MC). A frame without a
-   * record address is one of the innermost and lies at rsp.
-   */
-  List<Frame> named(List<Frame> frames, int cpu, long rsp) {
-    String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
-    List<Frame> out = new ArrayList<>(frames.size());
-    for (Frame f : frames) {
-      String name = "";
-      if (f.stack().equals("exception")) {
-        long at = f.frameAddr() != 0 ? f.frameAddr() : rsp;
-        for (int i = 0; i < names.length; i++) {
-          long[] r = istStack(k, arch, cpu, i);
-          if (Long.compareUnsigned(at - r[0], r[1] - r[0]) < 0) {
-            name = names[i];
-          }
-        }
-      }
-      out.add(name.isEmpty() ? f : f.named(name));
-    }
-    return out;
+    return new Stacks(X86Stacks.ranges(k, arch, task, cpu, running));
   }
 
   /** 2.6.32's paranoid entries: pt_regs on an IST stack, the handler called with rsp at them. */
@@ -121,7 +57,12 @@ final class X86Unwind {
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
     List<Frame> out = new ArrayList<>();
-    return Frame.walk(out, () -> walk(task, running, cpu, out));
+    return Frame.walk(out, () -> {
+      walk(task, running, cpu, out);
+      if (kstack.arch.SwitchWindow.endsAtRetFromFork(out)) {
+        userPart(task, arch.taskPtRegs(k, task), out);
+      }
+    });
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
@@ -142,23 +83,55 @@ final class X86Unwind {
         userFrames(task, pc, bp, sp, out, true);
         return out;
       }
+      if (kstack.arch.SwitchWindow.frames(k, task, pc, sp, bp, "rsp", out,
+          next -> unwind(next, false, cpu))) {
+        return out;
+      }
+      if (arch.v26() && st.kindOf(bp) == null && k.symbols.functionName(pc).equals("schedule")
+          && st.kindOf(sp) != null) {
+        // switch_to's SAVE_CONTEXT pushed rflags and rbp, then loaded next into rbp: schedule's
+        // frame pointer is the word at rsp until the stack switch (system.h@2.6.32.67:104)
+        bp = k.mem.read64(sp);
+      }
       String kind = st.kindOf(sp);
+      if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
+          && k.taskRead(task, "mm") != 0) {
+        // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
+        // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0,
+            "rsp is still the user stack pointer: SYSCALL does not switch stacks; user rip in rcx"));
+        userFrames(task, k.cpu(cpu).get("rcx"), bp, sp, out, true);
+        return out;
+      }
       if (kind == null) {
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "unknown", 0, "rsp is on no known stack"));
         return out;
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      if (r != null && r.kind() != Routine.Kind.ASM) {
-        int i = r.indexOf(pc);
-        String text = r.insn(i).text();
-        long slot = i == 0 || text.equals("ret") ? sp : i == 1 ? sp + 8 : 0;
+      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task") && !arch.v26()
+          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0) {
+        // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
+        // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
+        // kernel part is this one frame, the user part follows
+        userPart(task, ptRegs, out, sp, bp);
+        return out;
+      }
+      if (r != null) {
+        long slot = returnSlot(r, pc, sp);
         if (slot != 0) {
           pc = k.mem.read64(slot);
           out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
           if (slot == ptRegs - 8 && !arch.v26()) {
             // called straight from the entry code, whose rbp is not a frame: the kernel part ends
             userPart(task, ptRegs, out);
+            return out;
+          }
+          if (arch.v26() && SYSCALL_26.contains(k.symbols.functionName(pc))) {
+            // a system call's first C step: the entry's (partial) pt_regs hold the user part;
+            // the user rbp is still in the register, or (after push %rbp) at rsp
+            userPart26(task, running, cpu, ptRegs, k.symbols.functionName(pc).startsWith("stub_"),
+                out, slot == sp ? bp : k.mem.read64(sp));
             return out;
           }
           if (arch.v26() && PARANOID_26.contains(k.symbols.functionName(pc))
@@ -186,9 +159,28 @@ final class X86Unwind {
       pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
+      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+        // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
+        userPart(task, ptRegs, out);
+        return out;
+      }
     }
     walk(task, st, bp, ptRegs, out, running, cpu);
     return out;
+  }
+
+  /**
+   * Where the return address of the function at pc lies while its frame record is not (or no
+   * longer) built: a C function's first step or its ret (at rsp) or its second (rsp + 8);
+   * __switch_to_asm's above the words it has pushed so far; 0 otherwise.
+   */
+  private long returnSlot(Routine r, long pc, long sp) {
+    int i = r.indexOf(pc);
+    if (r.kind() == Routine.Kind.ASM) {
+      return r.name().equals("__switch_to_asm")
+          ? sp + 8L * kstack.arch.SwitchWindow.pushedWords(r, i) : 0;
+    }
+    return i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 8 : 0;
   }
 
   /**
@@ -225,7 +217,7 @@ final class X86Unwind {
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = st.kindOf(bp);
+      String kind = st.recordKindOf(bp);
       if (kind == null) {
         break;
       }
@@ -262,7 +254,7 @@ final class X86Unwind {
         }
       }
       long next = k.mem.read64(bp);
-      if (next != 0 && (next & 1) == 0 && kind.equals(st.kindOf(next))
+      if (next != 0 && (next & 1) == 0 && kind.equals(st.recordKindOf(next))
           && Long.compareUnsigned(next, bp) <= 0) {
         break;
       }
@@ -318,13 +310,20 @@ final class X86Unwind {
    */
   private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
       List<Frame> out) {
+    userPart26(task, running, cpu, ptRegs, full, out, null);
+  }
+
+  /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
+  private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
+      List<Frame> out, Long userBp) {
     if (k.taskRead(task, "mm") == 0) {
       return;
     }
     long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
     long usp = full ? k.mem.read64(ptRegs + k.off("pt_regs", "sp"))
         : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
-    long ubp = k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
+    long ubp = userBp != null ? userBp
+        : k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
@@ -333,10 +332,20 @@ final class X86Unwind {
 
   /** The task's own pt_regs, if they hold a user frame, and the user stack behind them. */
   private void userPart(long task, long ptRegs, List<Frame> out) {
+    userPart(task, ptRegs, out, 0, 0);
+  }
+
+  /**
+   * The same while entry or exit code runs with sp at liveSp inside the pt_regs: a bp slot below
+   * sp is not written yet (or already popped), and the user's frame pointer is still (again) in
+   * the register, liveBp.
+   */
+  private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
     if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-      long ubp = k.mem.read64(ptRegs + k.off("pt_regs", "bp"));
+      long slot = ptRegs + k.off("pt_regs", "bp");
+      long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
       long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
@@ -350,58 +359,6 @@ final class X86Unwind {
 
   private static boolean inRange(long a, long lo, long hi) {
     return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
-
-  private String stackKind(long sp, long task) {
-    var r = k.mem.regionAt(sp);
-    return r == null ? "unknown" : r.kind() == kstack.mem.Region.Kind.ENTRY_AREA ? "entry" : "task";
-  }
-
-  /**
-   * Every word of the task's kernel stack from its lowest live word to the top, labelled, plus the
-   * end-of-stack magic and a summary of the unused part.
-   */
-  List<StackWord> describe(long task, boolean running, int cpu) {
-    long stack = k.stack(task);
-    if (stack == 0) {
-      return new ArrayList<>();
-    }
-    long top = stack + k.threadSize;
-    long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
-    StackWords.ptRegs(k, labels, ptRegs);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
-      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
-    }
-    long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("rsp");
-      if (!inRange(low, stack, top)) {
-        low = ptRegs;
-      }
-    } else if (running) {
-      low = ptRegs;
-    } else if (arch.v26()) {
-      low = k.threadSp(task);
-      if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
-        labels.put(low, new String[] {"switch", "switch_to: saved rbp"});
-        labels.put(low + 8, new String[] {"switch", "switch_to: saved rflags"});
-      }
-    } else {
-      low = k.threadSp(task);
-      switchFrame(labels, low);
-    }
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
-        "saved rbp (frame record)", "return address -> ");
-    return StackWords.list(k, task, low, labels, true);
-  }
-
-  private void switchFrame(Map<Long, String[]> labels, long low) {
-    for (Field fl : k.struct("inactive_task_frame").fields()) {
-      labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
-          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
-    }
   }
 
   static Map<String, Long> empty() {

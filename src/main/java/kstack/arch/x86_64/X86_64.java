@@ -389,7 +389,7 @@ public final class X86_64 implements Arch {
     long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
     long top = k.mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
     long rsp = k.cpu(cpu).get("rsp");
-    long[] stack = X86Unwind.istStack(k, this, cpu, ist);
+    long[] stack = X86Stacks.istStack(k, this, cpu, ist);
     if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
         || Long.compareUnsigned(rsp, top) >= 0) {
       return null;
@@ -513,12 +513,17 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
-    return new X86Unwind(k, this).named(new X86Unwind(k, this).unwind(task, running, cpu), cpu,
+    return X86Stacks.named(k, this, new X86Unwind(k, this).unwind(task, running, cpu), cpu,
         k.cpu(cpu).get("rsp"));
   }
 
   @Override
+  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+    return X86Stacks.ranges(k, this, task, cpu, running);
+  }
+
+  @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
-    return new X86Unwind(k, this).describe(task, running, cpu);
+    return X86StackWords.describe(k, this, task, running, cpu);
   }
 }

@@ -1,0 +1,73 @@
+package kstack.arch.x86_64;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kstack.arch.StackWords;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.machine.StackWord;
+
+/**
+ * The labelled words of an x86_64 task stack (the `stack` command): pt_regs at the top, the
+ * padding above them, the switch frame at thread.sp, and the frame records X86Unwind finds.
+ */
+final class X86StackWords {
+  private X86StackWords() {}
+
+  private static boolean inRange(long a, long lo, long hi) {
+    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
+  }
+
+  /**
+   * Every word of the task's kernel stack from its lowest live word to the top, labelled, plus the
+   * end-of-stack magic and a summary of the unused part.
+   */
+  static List<StackWord> describe(Kernel k, X86_64 arch, long task, boolean running, int cpu) {
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
+    X86Unwind u = new X86Unwind(k, arch);
+    long stack = k.stack(task);
+    if (stack == 0) {
+      return new ArrayList<>();
+    }
+    long top = stack + k.threadSize;
+    long ptRegs = arch.taskPtRegs(k, task);
+    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    StackWords.ptRegs(k, labels, ptRegs);
+    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
+      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
+    }
+    long low;
+    if (running && !arch.inUserMode(k, cpu)) {
+      low = k.cpu(cpu).get("rsp");
+      if (!inRange(low, stack, top)) {
+        low = ptRegs;
+      }
+    } else if (running) {
+      low = ptRegs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
+    } else if (arch.v26()) {
+      low = k.threadSp(task);
+      if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
+        labels.put(low, new String[] {"switch", "switch_to: saved rbp"});
+        labels.put(low + 8, new String[] {"switch", "switch_to: saved rflags"});
+      }
+    } else {
+      low = k.threadSp(task);
+      switchFrame(k, labels, low);
+    }
+    StackWords.frames(k, labels, u.unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
+        "saved rbp (frame record)", "return address -> ");
+    return StackWords.list(k, task, low, labels, true);
+  }
+
+  private static void switchFrame(Kernel k, Map<Long, String[]> labels, long low) {
+    for (Field fl : k.struct("inactive_task_frame").fields()) {
+      labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
+          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
+    }
+  }
+
+}

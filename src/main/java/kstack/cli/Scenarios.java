@@ -48,18 +48,22 @@ public final class Scenarios {
   /**
    * A built-in as a profile tells it: a generation whose kernel lacks the functions or members a
    * story names (2.4 has no dup_task_struct, vfs_write or task->stack) has its own telling in
-   * scenarios/KERNEL/NAME.ks; every other profile runs the common one. Files load as they are.
+   * scenarios/KERNEL/NAME.ks; an architecture whose registers or calling convention the story
+   * shows (i386 cdecl passes every argument on the stack, arm64 passes eight in x0-x7) has its own
+   * in scenarios/ARCH/NAME.ks; every other profile runs the common one. Files load as they are.
    */
   public static Source load(String nameOrFile, kstack.profile.Profile p) {
     if (BUILTIN.containsKey(nameOrFile)) {
-      try (InputStream in = Scenarios.class.getResourceAsStream(
-          "/scenarios/" + p.kernel() + "/" + nameOrFile + ".ks")) {
-        if (in != null) {
-          return Source.parse(nameOrFile + ".ks",
-              new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      for (String dir : new String[] {p.kernel(), p.arch()}) {
+        try (InputStream in = Scenarios.class.getResourceAsStream(
+            "/scenarios/" + dir + "/" + nameOrFile + ".ks")) {
+          if (in != null) {
+            return Source.parse(nameOrFile + ".ks",
+                new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot read built-in scenario " + nameOrFile + ": " + e);
         }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot read built-in scenario " + nameOrFile + ": " + e);
       }
     }
     return load(nameOrFile);

@@ -91,8 +91,15 @@ public final class Image {
 
   /**
    * INIT_TASK_DATA(THREAD_SIZE): aligned to THREAD_SIZE; init_thread_union and init_stack name its
-   * start; the end is __end_init_task (4.16) or __end_init_stack (6.19), where 6.19 also defines
-   * __top_init_kernel_stack = __end_init_stack - TOP_OF_KERNEL_STACK_PADDING - PTREGS_SIZE.
+   * start. Only from 4.x on does the generic macro also name the start and the end: 4.16 with
+   * __start_init_task/__end_init_task (include/asm-generic/vmlinux.lds.h@4.16.13:277-285), 6.19
+   * with __start_init_stack/__end_init_stack (@6.19:425-432); 2.6.32's macro is just the aligned
+   * input section (@2.6.32.67:190-192) and 2.6.11's linker script names neither. x86 6.19 also
+   * defines __top_init_kernel_stack = __end_init_stack - TOP_OF_KERNEL_STACK_PADDING - PTREGS_SIZE
+   * (arch/x86/kernel/vmlinux.lds.S@6.19:176-180); arm64's script has no such name.
+   * TOP_OF_INIT_STACK, x86's macro for &init_stack + sizeof(init_stack) -
+   * TOP_OF_KERNEL_STACK_PADDING (arch/x86/include/asm/processor.h@4.16.13:826-827, @6.19:643), is
+   * a profile constant on the generations that define it.
    */
   private static void initTaskData(Kernel k, Linker l) {
     l.align(k.threadSize);
@@ -107,15 +114,25 @@ public final class Image {
       return;
     }
     boolean v6 = k.profile.has(Feature.INIT_STACK_SYMBOLS);
-    l.label(v6 ? "__start_init_stack" : "__start_init_task");
+    boolean v4 = k.profile.has(Feature.INIT_TASK_SYMBOLS);
+    if (v4 || v6) {
+      l.label(v6 ? "__start_init_stack" : "__start_init_task");
+    }
     CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
-    l.alias("init_thread_union", union, k.threadSize);
+    long start = l.alias("init_thread_union", union, k.threadSize);
     l.alias("init_stack", union, k.threadSize);
     l.setDot(l.dot() + k.threadSize);
-    long end = l.label(v6 ? "__end_init_stack" : "__end_init_task");
-    if (v6) {
-      l.absolute("__top_init_kernel_stack", end - k.constant("TOP_OF_KERNEL_STACK_PADDING")
-          - k.struct("pt_regs").size());
+    long end = start + k.threadSize;
+    if (v4 || v6) {
+      l.label(v6 ? "__end_init_stack" : "__end_init_task");
+    }
+    boolean x86 = !k.arch.name().equals("arm64");
+    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    if (v6 && x86) {
+      l.absolute("__top_init_kernel_stack", end - pad - k.struct("pt_regs").size());
+    }
+    if ((v4 || v6) && x86) {
+      k.consts.put("TOP_OF_INIT_STACK", end - pad);
     }
   }
 

@@ -186,17 +186,39 @@ final class Irq {
         .retVoid().build());
   }
 
-  /** hrtimer_interrupt → __hrtimer_run_queues → __run_hrtimer → the timer's function. */
+  /**
+   * hrtimer_interrupt → __hrtimer_run_queues → __run_hrtimer → the timer's function. 2.6.32's
+   * hrtimer_interrupt runs the expired timers in its own loop (kernel/hrtimer.c@2.6.32.67:1249-1309;
+   * __hrtimer_run_queues is 4.x: kernel/time/hrtimer.c@4.16.13:1379,1469).
+   */
   private static void buildHrtimer(Kernel k, boolean v6) {
-    String src = "kernel/time/hrtimer.c";
-    k.add(k.c("hrtimer_interrupt", src).params("dev")
-        .step("now = hrtimer_update_base(cpu_base)", x -> { })
-        .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
-            "__hrtimer_run_queues", x -> new long[] {0, k.now(), 0, 0})
-        .step("tick_program_event(): program the next expiry", x -> { })
-        .retVoid().build());
-    k.add(k.c("__hrtimer_run_queues", src).params("cpu_base", "now", "flags", "active_mask")
-        .locals("timer")
+    boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
+    String src = v26 ? "kernel/hrtimer.c" : "kernel/time/hrtimer.c";
+    var irq = k.c("hrtimer_interrupt", src).params("dev");
+    if (v26) {
+      runExpired(k, irq.locals("timer").step("now = ktime_get(); for each clock base:", x -> { }))
+          .step("tick_program_event(): program the next expiry", x -> { });
+      k.add(irq.retVoid().build());
+    } else {
+      k.add(irq.step("now = hrtimer_update_base(cpu_base)", x -> { })
+          .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
+              "__hrtimer_run_queues", x -> new long[] {0, k.now(), 0, 0})
+          .step("tick_program_event(): program the next expiry", x -> { })
+          .retVoid().build());
+      k.add(runExpired(k, k.c("__hrtimer_run_queues", src)
+          .params("cpu_base", "now", "flags", "active_mask").locals("timer")).retVoid().build());
+    }
+    buildRunHrtimer(k, src, v6, v26);
+  }
+
+  /** The tick's hrtimer callback in this generation (kernel/time/tick-sched.c@6.19:306). */
+  static String tickHandler(Kernel k) {
+    return k.profile.has(Feature.IRQENTRY) ? "tick_nohz_handler" : "tick_sched_timer";
+  }
+
+  /** The loop over the expired timers: __hrtimer_run_queues's, or 2.6.32 hrtimer_interrupt's. */
+  private static kstack.exec.RoutineBuilder runExpired(Kernel k, kstack.exec.RoutineBuilder b) {
+    return b
         .label("loop")
         .step("timer = the earliest expired hrtimer of this CPU", x -> {
           Kernel.Timer t = k.expiredTimer(x.cpu().id());
@@ -206,8 +228,10 @@ final class Irq {
         .call("__run_hrtimer(cpu_base, base, timer, &basenow, flags)", "__run_hrtimer",
             x -> new long[] {0, 0, x.local("timer"), 0, 0})
         .jump("loop", "continue")
-        .label("done")
-        .retVoid().build());
+        .label("done");
+  }
+
+  private static void buildRunHrtimer(Kernel k, String src, boolean v6, boolean v26) {
     k.add(k.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
         .locals("fn")
         .step("fn = timer->function; __remove_hrtimer(timer, base, HRTIMER_STATE_INACTIVE, 0)",
@@ -229,15 +253,23 @@ final class Irq {
         .call("  wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .label("none")
         .ret("return HRTIMER_NORESTART", x -> 0).build());
+    // the tick's hrtimer callback: tick_sched_timer until 6.x renamed it tick_nohz_handler
+    // (kernel/time/tick-sched.c@2.6.32.67:669, @4.16.13; @6.19:306); tick_sched_handle is 4.x on
+    // (@6.19:275); 2.6.32's tick_sched_timer calls update_process_times itself (@2.6.32.67:710)
     String tick = "kernel/time/tick-sched.c";
-    k.add(k.c("tick_sched_timer", tick).params("timer")
-        .step("tick_sched_do_update_jiffies64(ts, now)", x -> { })
-        .call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0})
-        .ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on demand)",
-            x -> 1).build());
-    k.add(k.c("tick_sched_handle", tick).params("ts", "regs")
-        .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
-        .retVoid().build());
+    var handler = k.c(tickHandler(k), tick).params("timer")
+        .step("tick_sched_do_update_jiffies64(ts, now)", x -> { });
+    if (v26) {
+      handler.call("update_process_times(user_mode(regs))", "update_process_times",
+          x -> new long[] {0});
+    } else {
+      handler.call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0});
+      k.add(k.c("tick_sched_handle", tick).params("ts", "regs")
+          .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
+          .retVoid().build());
+    }
+    k.add(handler.ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on "
+        + "demand)", x -> 1).build());
     String sched = v6 ? "sched_tick" : "scheduler_tick";
     k.add(k.c("update_process_times", "kernel/time/timer.c").params("user_tick")
         .step("account_process_tick(); run_local_timers(): raise_softirq(TIMER_SOFTIRQ)", x -> {

@@ -974,7 +974,7 @@ public final class Kernel {
 
   /** The scheduler tick's hrtimer of a CPU, due now. */
   public void addTickNow(int cpu) {
-    timers.addLast(new Timer(now(), 0, 0, cpu, "tick_sched_timer"));
+    timers.addLast(new Timer(now(), 0, 0, cpu, Irq.tickHandler(this)));
   }
 
   /** The earliest timer of a CPU that has expired by now, or null. */

@@ -29,7 +29,10 @@ final class KernelLayouts {
             .add("lock", t.u32).add("head", t.struct(listHead)).build()))
         .build();
     m.put("completion", completion);
-    m.put("kthread_create_info", kthreadCreateInfo(p, t, listHead, completion));
+    if (!p.has(Feature.NO_KTHREADD)) {
+      // 2.4.22 has no kernel/kthread.c (nor any kthread API); 2.6.11 has it (kthread.c@2.6.11:23)
+      m.put("kthread_create_info", kthreadCreateInfo(p, t, listHead, completion));
+    }
     if (p.has(Feature.KTHREAD_HELPER_WQ)) {
       workqueue2611(m, t, listHead);
     }

@@ -166,7 +166,7 @@ final class UserProgram {
             })
         .ret("return r", x -> x.local("r")).build());
     k.add(k.user("call8").params("base").locals("r")
-        .callWithStackArgs("sum8(base, base+1, ..., base+7): h then g pushed before the call", "sum8",
+        .callWithStackArgs("sum8(base, base+1, ..., base+7): " + eightArguments(k), "sum8",
             x -> {
               long[] a = new long[8];
               for (int i = 0; i < 8; i++) {
@@ -175,6 +175,25 @@ final class UserProgram {
               return a;
             }, 2)
         .ret("return sum8's result", Exec::retval).build());
+  }
+
+  /**
+   * Where call8's eight arguments travel: i386 cdecl pushes every one (the last first, so the
+   * first lies lowest); SysV AMD64 puts six in registers and pushes the 7th and 8th; AAPCS64 has
+   * eight argument registers, so none goes on the stack.
+   */
+  private static String eightArguments(Kernel k) {
+    if (k.abi.paramsOnStack(kstack.exec.Routine.Kind.USER, false)) {
+      return "all eight pushed, h first, so that a lies lowest";
+    }
+    var regs = k.arch.registers();
+    int n = Math.min(8, regs.argCount());
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      names.append(i == 0 ? "" : ", ").append(regs.name(regs.arg(i)));
+    }
+    return n == 8 ? "all eight in " + names + ", none on the stack"
+        : "the first " + n + " in " + names + "; h then g pushed before the call";
   }
 
   /**

@@ -297,8 +297,14 @@ public final class Machine implements ExecHost {
     return Collections.unmodifiableMap(kernel.structs);
   }
 
+  /**
+   * The profile's constants under their Linux names: the values the simulator keeps for its own
+   * use under a name this generation does not define (2.6.32's unnamed pt_regs padding) are left
+   * out (kstack.profile.Generations).
+   */
   public Map<String, Long> constants() {
     Map<String, Long> c = new TreeMap<>(kernel.consts);
+    c.keySet().removeIf(n -> kstack.profile.Generations.whyMissing(profile(), n).isPresent());
     return c;
   }
 

@@ -65,8 +65,10 @@ public final class ProfileDiff {
       Long vb = mb.constants().get(n);
       if (va == null || !va.equals(vb)) {
         boolean cited = changed.stream().anyMatch(f -> f.explainsConstant(n));
+        String gen = va == null || vb == null ? generation(n) : null;
         out.add(new Item("constants", n, hex(va), hex(vb), cited
-            ? because(changed, f -> f.explainsConstant(n), arch) : arch != null ? arch
+            ? because(changed, f -> f.explainsConstant(n), arch) : gen != null ? gen
+            : arch != null ? arch
             : "the profile's cited values (" + ma.profile().version() + " vs "
                 + mb.profile().version() + ")"));
       }
@@ -81,6 +83,10 @@ public final class ProfileDiff {
       StructLayout la = ma.struct(n);
       StructLayout lb = mb.struct(n);
       String why = because(changed, f -> f.explainsStruct(n), arch);
+      if ((la == null || lb == null) && generation("struct " + n) != null
+          && changed.stream().noneMatch(f -> f.explainsStruct(n))) {
+        why = generation("struct " + n);
+      }
       if (la == null || lb == null) {
         out.add(new Item("layouts", "struct " + n, la == null ? "-" : la.size() + " bytes",
             lb == null ? "-" : lb.size() + " bytes", why));
@@ -110,14 +116,12 @@ public final class ProfileDiff {
     Map<String, List<String>> byReason = new LinkedHashMap<>();
     for (String n : new TreeSet<>(sa)) {
       if (!sb.contains(n)) {
-        byReason.computeIfAbsent("A|" + because(changed, f -> f.explainsSymbol(n), arch),
-            k -> new ArrayList<>()).add(n);
+        byReason.computeIfAbsent("A|" + symbolWhy(changed, n, arch), k -> new ArrayList<>()).add(n);
       }
     }
     for (String n : new TreeSet<>(sb)) {
       if (!sa.contains(n)) {
-        byReason.computeIfAbsent("B|" + because(changed, f -> f.explainsSymbol(n), arch),
-            k -> new ArrayList<>()).add(n);
+        byReason.computeIfAbsent("B|" + symbolWhy(changed, n, arch), k -> new ArrayList<>()).add(n);
       }
     }
     for (var e : byReason.entrySet()) {
@@ -148,6 +152,19 @@ public final class ProfileDiff {
       return String.join("; ", why);
     }
     return arch != null ? arch : "no cited feature (a difference of the simulator's own layout)";
+  }
+
+  /** A feature that explains a symbol, else the Generations row, else the arch or nothing. */
+  private static String symbolWhy(Set<Feature> changed, String n, String arch) {
+    boolean cited = changed.stream().anyMatch(f -> f.explainsSymbol(n));
+    String gen = generation(n);
+    return cited || gen == null ? because(changed, f -> f.explainsSymbol(n), arch) : gen;
+  }
+
+  /** Where the source defines a name only some generations have (kstack.profile.Generations). */
+  private static String generation(String name) {
+    return kstack.profile.Generations.names().stream().filter(g -> g.name().equals(name))
+        .findFirst().map(g -> "a name of some generations only: " + g.citation()).orElse(null);
   }
 
   private static String hex(Long v) {

@@ -240,7 +240,7 @@ class CliTest {
     Run r = run("diff", "--a", "i386:2.6", "--b", "x86_64:6.x", "boot");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("THREAD_INFO_AT_BASE").contains("THREAD_INFO_IN_TASK")
-        .contains("struct pt_regs").contains("SIZEOF_PTREGS")
+        .contains("struct pt_regs").contains("PTREGS_SIZE")
         .contains("because: the architecture (i386 vs x86_64)")
         .doesNotContain("no cited feature");
   }

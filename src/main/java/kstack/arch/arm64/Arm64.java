@@ -112,6 +112,8 @@ public final class Arm64 implements Arch {
     c.put("THREAD_SHIFT", kasan ? 15L : 14L);
     c.put("TOP_OF_KERNEL_STACK_PADDING", 0L);
     c.put("SIZEOF_PTREGS", 320L);
+    // DEFINE(S_FRAME_SIZE / PT_REGS_SIZE, sizeof(struct pt_regs)): asm-offsets.c@4.16.13:81, @6.19:81
+    c.put(v6 ? "PT_REGS_SIZE" : "S_FRAME_SIZE", 320L);
     c.put("IRQ_STACK_SIZE", threadSize);
     c.put("OVERFLOW_STACK_SIZE", 4096L);
     c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);

@@ -135,6 +135,7 @@ public final class I386 implements Arch {
     boolean pt60 = v24 || p.has(Feature.PT_REGS_60);
     c.put("TOP_OF_KERNEL_STACK_PADDING", pt60 ? 0L : p.optional("VM86") ? 16L : 8L);
     c.put("SIZEOF_PTREGS", pt60 ? 60L : 68L);
+    c.put("PTREGS_SIZE", pt60 ? 60L : 68L); // asm-offsets.c@4.16.13:96, @6.19:104 (4.x on)
     if (!v24 && !p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
       c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC); // 2.4 has no end-of-stack magic
     }

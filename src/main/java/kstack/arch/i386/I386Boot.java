@@ -155,9 +155,13 @@ final class I386Boot {
         .step("movl pa(initial_stack), %ecx; leal -__PAGE_OFFSET(%ecx), %esp: the boot stack "
             + "(through its physical alias until paging is on)", x -> {
               x.setSp(x.read(k.symbol("initial_stack")));
+              // head_32.S@4.16.13:568-574 spells the value out; 6.19 points at the linker's
+              // __top_init_kernel_stack (head_32.S@6.19:489), and has no SIZEOF_PTREGS
               k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
-                  "esp = initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
-                      + "TOP_OF_KERNEL_STACK_PADDING = 0x%x", x.sp())));
+                  k.profile.has(kstack.profile.Feature.INIT_STACK_SYMBOLS)
+                      ? "esp = initial_stack = __top_init_kernel_stack = 0x%x"
+                      : "esp = initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
+                          + "TOP_OF_KERNEL_STACK_PADDING = 0x%x", x.sp())));
             })
         .step("clear BSS; copy boot parameters; build the early page tables (not modelled)", x -> { })
         .step("jmp .Ldefault_entry", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());

@@ -357,8 +357,12 @@ final class I386Unwind {
     Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
     StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
+    // (processor.h@2.6.32.67:959-964; thread_info.h@4.16.13:38-43)
+    String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
+        .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
     for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
-      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad
+      labels.put(a, new String[] {"padding", name + " (" + pad
           + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"});
     }
     long low;

@@ -103,6 +103,7 @@ public final class X86_64 implements Arch {
     c.put("TOP_OF_KERNEL_STACK_PADDING",
         p.config().knows("X86_FRED") && p.config("X86_FRED") ? 16L : 0L);
     c.put("SIZEOF_PTREGS", 168L);
+    c.put("PTREGS_SIZE", 168L); // asm-offsets.c@4.16.13:96, @6.19:104 (Generations hides it on 2.6)
     c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
     c.put("__START_KERNEL_map", 0xffffffff80000000L);
     c.put("__START_KERNEL", 0xffffffff81000000L);

@@ -141,6 +141,10 @@ final class CTypes {
   /** The struct type named structName, or an error at col. */
   CType.Struct struct(String structName, int col) {
     StructLayout s = m.struct(structName);
+    var lacks = kstack.profile.Generations.whyMissing(m.profile(), "struct " + structName);
+    if (lacks.isPresent()) {
+      throw new ExprError(col, "no struct " + structName + " in this profile: " + lacks.get());
+    }
     if (s == null) {
       throw new ExprError(col, "no struct " + structName + " in the " + Expressions.imageName(m)
           + " image (known: " + String.join(", ", m.structs().keySet()) + ")");

@@ -34,6 +34,10 @@ final class Helpers {
 
   Value call(Node.Call c) {
     List<Node> a = c.args();
+    var lacks = kstack.profile.Generations.whyMissing(m.profile(), c.name() + "()");
+    if (lacks.isPresent()) {
+      throw new ExprError(c.col(), c.name() + "(): not in this profile: " + lacks.get());
+    }
     switch (c.name()) {
       case "current", "get_current" -> {
         arity(c, 0);
@@ -107,9 +111,7 @@ final class Helpers {
         return new Value.Int(guard(c.col(), () -> m.taskTopOfStack(t)), types.ulong());
       }
       case "end_of_stack" -> {
-        arity(c, 1);
-        noTaskUnion(c, "2.4 has no end_of_stack() and no end-of-stack magic: the stack ends at the "
-            + "task_struct it shares the task_union with");
+        arity(c, 1); // 2.4 and 2.6.11 are refused above (Generations)
         long t = task(c, 0);
         return new Value.Pointer(guard(c.col(), () -> m.kernel().endOfStack(t)),
             types.ptr(types.ulong()));

@@ -25,6 +25,10 @@ final class Names {
     if (name.equals("current")) {
       return task(Helpers.guard(col, m::current));
     }
+    var lacks = kstack.profile.Generations.whyMissing(m.profile(), name);
+    if (lacks.isPresent()) {
+      throw new ExprError(col, "no symbol \"" + name + "\" in this profile: " + lacks.get());
+    }
     Symbol s = m.symbols().get(name);
     if (s != null) {
       return symbol(s, col);
@@ -69,6 +73,10 @@ final class Names {
    * arch resolves as a macro over another variable's field.
    */
   Value.LValue perCpu(String name, int cpu, int col) {
+    var lacks = kstack.profile.Generations.whyMissing(m.profile(), name);
+    if (lacks.isPresent()) {
+      throw new ExprError(col, "no per-CPU " + name + " in this profile: " + lacks.get());
+    }
     Symbol s = m.symbols().get(name);
     boolean known = s != null ? s.kind() == Symbol.Kind.PERCPU : isPerCpu(name);
     if (!known) {

@@ -174,9 +174,11 @@ public final class I386 implements Arch {
     m.put("pipe", 42);
     m.put("wait4", 114);
     m.put("clone", 120);
-    if (v24 || regs60) {
-      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module; modules load with
-      // init_module (include/asm-i386/unistd.h@2.4.22:136, @2.6.11:136; entry.S@2.4.22:535)
+    boolean v2632 = v26 && !regs60;
+    if (v24 || regs60 || v2632) {
+      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module, and 2.6.32's has no
+      // finit_module (3.8); modules load with init_module (include/asm-i386/unistd.h@2.4.22:136,
+      // @2.6.11:136; entry.S@2.4.22:535; arch/x86/include/asm/unistd_32.h@2.6.32.67:136)
       m.put("init_module", 128);
     }
     m.put("sched_yield", 158);
@@ -190,6 +192,8 @@ public final class I386 implements Arch {
     }
     if (!v24 && !regs60) {
       m.put("pipe2", 331);
+    }
+    if (!v24 && !regs60 && !v2632) {
       m.put("finit_module", 350);
     }
     return m;

@@ -148,7 +148,11 @@ public final class X86_64 implements Arch {
     m.put("pipe2", 293);
     m.put("clock_nanosleep", 230);
     m.put("exit_group", 231);
-    m.put("finit_module", 313);
+    if (v26) {
+      m.put("init_module", 175); // 2.6.32 has no finit_module (3.8): unistd_64.h@2.6.32.67:404-405
+    } else {
+      m.put("finit_module", 313);
+    }
     if (clone3) {
       m.put("clone3", 435); // 5.3+
     }

@@ -261,9 +261,10 @@ public final class I386 implements Arch {
     }
   }
 
+  /** native_kick_ap on 6.19: see X86_64#cpuUpSymbol. */
   @Override
   public String cpuUpSymbol() {
-    return "native_cpu_up";
+    return v6 ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

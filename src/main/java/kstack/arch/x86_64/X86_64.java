@@ -210,9 +210,15 @@ public final class X86_64 implements Arch {
     X86Process26.inlineSwitch(k, b);
   }
 
+  /**
+   * 6.19 x86 selects HOTPLUG_SPLIT_STARTUP (via HOTPLUG_PARALLEL on x86_64; arch/x86/Kconfig@6.19:
+   * 307-309): the CPUHP_BP_KICK_AP step's cpuhp_kick_ap_alive → arch_cpuhp_kick_ap_alive →
+   * smp_ops.kick_ap_alive = native_kick_ap (kernel/cpu.c@6.19:818-825; arch/x86/kernel/smp.c@6.19:294;
+   * smpboot.c@6.19:975-1017) only starts the AP; there is no native_cpu_up any more.
+   */
   @Override
   public String cpuUpSymbol() {
-    return "native_cpu_up";
+    return clone3 ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

@@ -151,7 +151,7 @@ final class Irq {
   /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
   private static void buildFlow(Kernel k) {
     buildDemoDevice(k);
-    if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+    if (k.profile.has(Feature.GENIRQ_MODULE_2632)) {
       buildFlow26(k);
       return;
     }

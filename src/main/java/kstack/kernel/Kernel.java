@@ -352,7 +352,7 @@ public final class Kernel {
    * to 2.4's init_module(name, image) and the finit_module of 3.8 on.
    */
   public boolean initModuleTakesUargs() {
-    return moduleLoadCall().equals("init_module") && profile.has(Feature.THREAD_INFO_AT_BASE);
+    return profile.has(Feature.KTHREAD_HELPER_WQ) || profile.has(Feature.GENIRQ_MODULE_2632);
   }
 
   /** Its arguments for a parameter string at params. */

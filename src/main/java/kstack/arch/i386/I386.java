@@ -56,6 +56,7 @@ public final class I386 implements Arch {
   private final boolean v24;
   /** 2.6.11: the 60-byte pt_regs of 2.4 with 2.6's thread_info (I386Entry2611, I386Process2611). */
   private final boolean regs60;
+  private final boolean kickAp;
   private final int timerVector;
   /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
   final long kernelCs;
@@ -68,6 +69,7 @@ public final class I386 implements Arch {
     this.v6 = p.has(Feature.IRQENTRY);
     this.v24 = p.has(Feature.TASK_UNION);
     this.regs60 = p.has(Feature.PT_REGS_60);
+    this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
     this.abi = new I386Abi(v24 ? 0 : 3);
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
@@ -264,7 +266,7 @@ public final class I386 implements Arch {
   /** native_kick_ap on 6.19: see X86_64#cpuUpSymbol. */
   @Override
   public String cpuUpSymbol() {
-    return v6 ? "native_kick_ap" : "native_cpu_up";
+    return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

@@ -39,11 +39,13 @@ public final class X86_64 implements Arch {
   /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
   private final boolean v26;
   private final boolean clone3;
+  private final boolean kickAp;
   private final int timerVector;
 
   public X86_64(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.clone3 = p.has(Feature.KERNEL_CLONE);
+    this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
     this.timerVector = X86Irq.localTimerVector(p);
   }
 
@@ -218,7 +220,7 @@ public final class X86_64 implements Arch {
    */
   @Override
   public String cpuUpSymbol() {
-    return clone3 ? "native_kick_ap" : "native_cpu_up";
+    return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

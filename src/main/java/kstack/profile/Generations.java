@@ -166,6 +166,18 @@ public final class Generations {
     add("task_top_of_stack()", on(X86, "4.16.13", "6.19"),
         "arch/x86/include/asm/processor.h@4.16.13:829, @6.19:646",
         "task_pt_regs(T) + 1 is the same address");
+    add("per_cpu()", join(on(X86, "2.6.11", "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "include/asm-generic/percpu.h@2.6.11:15,32, @2.6.32.67:52,66; "
+            + "include/linux/percpu-defs.h@4.16.13:271, @6.19:273",
+        "2.4 has no per-CPU section: per-CPU data are NR_CPUS arrays indexed by the CPU, such as "
+            + "aligned_data[cpu] (kernel/sched.c@2.4.22:107-110)");
+    add("per_cpu_ptr()", join(on(X86, "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "include/linux/percpu.h@2.6.32.67:130,147,164; include/linux/percpu-defs.h@4.16.13:235,"
+            + "265, @6.19:237,261",
+        "2.6.11's per_cpu_ptr takes only alloc_percpu pointers (include/linux/percpu.h@2.6.11:"
+            + "30-34): write &per_cpu(NAME, CPU) there; 2.4 has no per-CPU section");
     add("this_cpu_read()", on(ALL, "4.16.13", "6.19"),
         "include/linux/percpu-defs.h@4.16.13:509, @6.19:499", "per_cpu(NAME, CPU) works");
     add("this_cpu_ptr()", on(ALL, "4.16.13", "6.19"),

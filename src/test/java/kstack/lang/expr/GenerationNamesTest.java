@@ -136,6 +136,37 @@ class GenerationNamesTest {
     assertThat(wrong).isEmpty();
   }
 
+  /**
+   * per_cpu() exists from 2.6 (include/asm-generic/percpu.h@2.6.11:15,32; 2.4.22 keeps NR_CPUS
+   * arrays); per_cpu_ptr() takes a static variable's address from 2.6.32
+   * (include/linux/percpu.h@2.6.32.67:130), 2.6.11's only alloc_percpu pointers (@2.6.11:30-34).
+   * The macro itself is refused where the generation lacks it, whatever the variable.
+   */
+  @Test
+  void perCpuMacrosAreRefusedOnTheGenerationsThatLackThem() {
+    List<String> wrong = new ArrayList<>();
+    for (Profile p : Profiles.all()) {
+      Machine m = Machine.create(p, 1);
+      String key = p.arch() + " " + p.kernel();
+      String[][] calls = {{"per_cpu(no_such_var, 0)", "i386 2.4"},
+          {"per_cpu_ptr(&no_such_var, 0)", "i386 2.4 i386 2.6.11"}};
+      for (String[] c : calls) {
+        String name = c[0].substring(0, c[0].indexOf('(') + 1) + "): not in this profile";
+        String msg = "";
+        try {
+          Expressions.eval(c[0], m);
+        } catch (ExprError e) {
+          msg = e.getMessage();
+        }
+        boolean lacks = (c[1] + " ").contains(key + " ");
+        if (msg.contains(name) != lacks) {
+          wrong.add(key + ": " + c[0] + " -> " + msg);
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
   @Test
   void topOfInitStackIsTheTopOfInitStackLessThePadding() {
     for (Profile p : List.of(Profiles.x86_64_4_16(), Profiles.i386_4_16(), Profiles.i386_6_19())) {

@@ -110,12 +110,19 @@ class GenerationNamesTest {
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 
+  /** Each profile's machine with its "ARCH KERNEL" key; returns what check reported wrong. */
+  private static List<String> onEveryProfile(
+      java.util.function.BiConsumer<String, Machine> check, List<String> wrong) {
+    for (Profile p : Profiles.all()) {
+      check.accept(p.arch() + " " + p.kernel(), Machine.create(p, 1));
+    }
+    return wrong;
+  }
+
   @Test
   void eachProfileResolvesExactlyTheGenerationSensitiveNamesItsSourceDefines() {
     List<String> wrong = new ArrayList<>();
-    for (Profile p : Profiles.all()) {
-      Machine m = Machine.create(p, 1);
-      String key = p.arch() + " " + p.kernel();
+    assertThat(onEveryProfile((key, m) -> {
       for (Row r : TABLE) {
         boolean has = r.has().contains(key);
         try {
@@ -132,8 +139,7 @@ class GenerationNamesTest {
           }
         }
       }
-    }
-    assertThat(wrong).isEmpty();
+    }, wrong)).isEmpty();
   }
 
   /**
@@ -145,9 +151,7 @@ class GenerationNamesTest {
   @Test
   void perCpuMacrosAreRefusedOnTheGenerationsThatLackThem() {
     List<String> wrong = new ArrayList<>();
-    for (Profile p : Profiles.all()) {
-      Machine m = Machine.create(p, 1);
-      String key = p.arch() + " " + p.kernel();
+    assertThat(onEveryProfile((key, m) -> {
       String[][] calls = {{"per_cpu(no_such_var, 0)", "i386 2.4"},
           {"per_cpu_ptr(&no_such_var, 0)", "i386 2.4 i386 2.6.11"}};
       for (String[] c : calls) {
@@ -163,8 +167,7 @@ class GenerationNamesTest {
           wrong.add(key + ": " + c[0] + " -> " + msg);
         }
       }
-    }
-    assertThat(wrong).isEmpty();
+    }, wrong)).isEmpty();
   }
 
   @Test

@@ -257,6 +257,16 @@ class I386Linux24Test {
         "((struct pt_regs *)(THREAD_SIZE + (unsigned long)T)) - 1");
   }
 
+  /** bt names the user's pt_regs without task_pt_regs, which 2.4 does not have. */
+  @Test
+  void btNamesTheUsersPtRegsWithoutAHelperTwoFourLacks() {
+    Machine m = spawned(P);
+    m.addBreakpoint("pipe_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    String bt = String.join("\n", run(m, "bt"));
+    assertThat(bt).contains("at the task_union's top pt_regs 0x").doesNotContain("task_pt_regs");
+  }
+
   @Test
   void smpAndSysenterAreRefusedWithTheirReason() {
     assertThatThrownBy(() -> Machine.create(P, 2)).hasMessageContaining("SMP bring-up");

@@ -151,9 +151,43 @@ public final class Generations {
     add("task_thread_info()", on(ALL, "2.6.32", "4.16.13", "6.19"),
         "include/linux/sched.h@2.6.32.67:2275, @4.16.13:1491",
         "2.6.11 writes task->thread_info; current_thread_info() works");
+    add("find_task_by_vpid()", on(ALL, "2.6.32", "4.16.13", "6.19"),
+        "include/linux/sched.h@2.6.32.67:2017, @4.16.13:1505, @6.19:1939",
+        "2.4 and 2.6.11 look a pid up with find_task_by_pid(PID) "
+            + "(include/linux/sched.h@2.4.22:552, @2.6.11:826)");
+    add("find_task_by_pid()", on(X86, "2.4.22", "2.6.11"),
+        "include/linux/sched.h@2.4.22:552 (a walk of the pidhash chain), @2.6.11:826 "
+            + "(find_task_by_pid_type(PIDTYPE_PID, nr))",
+        "later generations write find_task_by_vpid(PID) (include/linux/sched.h@2.6.32.67:2017)");
+    add("task_stack_page()", on(ALL, "2.6.32", "4.16.13", "6.19"),
+        "include/linux/sched.h@2.6.32.67:2276; include/linux/sched/task_stack.h@4.16.13:19,33, "
+            + "@6.19:21,39",
+        "2.6.11 writes (void *)T->thread_info, the thread_info at the base of the stack "
+            + "(include/linux/sched.h@2.6.11:530); 2.4 uses the task pointer itself, (unsigned long)T: "
+            + "the task_struct is the base of its 8 KiB task_union (include/linux/sched.h@2.4.22:"
+            + "518-521; copy_thread adds THREAD_SIZE to it, arch/i386/kernel/process.c@2.4.22:588)");
+    add("task_pt_regs()", join(on(X86, "2.6.11", "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "include/asm-i386/processor.h@2.6.11:518-523; arch/x86/include/asm/processor.h@2.6.32.67:"
+            + "959,1002, @4.16.13:831, @6.19:648; arch/arm64/include/asm/processor.h@4.16.13:197, "
+            + "@6.19:383",
+        "2.4's copy_thread writes ((struct pt_regs *)(THREAD_SIZE + (unsigned long)T)) - 1 "
+            + "(arch/i386/kernel/process.c@2.4.22:588)");
     add("task_top_of_stack()", on(X86, "4.16.13", "6.19"),
         "arch/x86/include/asm/processor.h@4.16.13:829, @6.19:646",
         "task_pt_regs(T) + 1 is the same address");
+    add("per_cpu()", join(on(X86, "2.6.11", "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "include/asm-generic/percpu.h@2.6.11:15,32, @2.6.32.67:52,66; "
+            + "include/linux/percpu-defs.h@4.16.13:271, @6.19:273",
+        "2.4 has no per-CPU section: per-CPU data are NR_CPUS arrays indexed by the CPU, such as "
+            + "aligned_data[cpu] (kernel/sched.c@2.4.22:107-110)");
+    add("per_cpu_ptr()", join(on(X86, "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "include/linux/percpu.h@2.6.32.67:130,147,164; include/linux/percpu-defs.h@4.16.13:235,"
+            + "265, @6.19:237,261",
+        "2.6.11's per_cpu_ptr takes only alloc_percpu pointers (include/linux/percpu.h@2.6.11:"
+            + "30-34): write &per_cpu(NAME, CPU) there; 2.4 has no per-CPU section");
     add("this_cpu_read()", on(ALL, "4.16.13", "6.19"),
         "include/linux/percpu-defs.h@4.16.13:509, @6.19:499", "per_cpu(NAME, CPU) works");
     add("this_cpu_ptr()", on(ALL, "4.16.13", "6.19"),

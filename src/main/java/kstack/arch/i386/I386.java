@@ -158,7 +158,9 @@ public final class I386 implements Arch {
     }
     if (!p.has(Feature.THREAD_INFO_AT_BASE) && !v24) {
       c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
-      c.put("ENTRY_STACK_SIZE", 4096L);
+      // SIZEOF_entry_stack (asm-offsets.c@4.16.13:105, @6.19:112): words[64] of 4-byte longs on
+      // 4.16, one page on 6.19 (processor.h@4.16.13:340-342, @6.19:361-363)
+      c.put("ENTRY_STACK_SIZE", v6 ? 4096L : 64L * 4);
     }
     return c;
   }

@@ -75,8 +75,8 @@ final class I386Boot {
         + k.threadSize - (v6 ? k.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
     {
       // cpu_entry_area's entry stack: SYSENTER_ESP on 4.16, also TSS.sp0 on 6.19
-      long top = I386Entry6.entryStackTop(k, cpu);
-      k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", top - 4096,
+      long page = I386Entry6.entryStackPage(k, cpu);
+      k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", page,
           4096, kstack.mem.Region.Kind.ENTRY_AREA));
     }
     initTss(k, base + k.symbol("cpu_tss_rw"), SP0_POISON);

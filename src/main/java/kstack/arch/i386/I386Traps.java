@@ -66,7 +66,8 @@ final class I386Traps {
       db.branchIf("sysenter_stack", "movl PER_CPU_VAR(cpu_entry_area), %ecx; addl "
           + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
           + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
-              I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"), ENTRY_STACK_416) < 0);
+              I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
+              k.constant("ENTRY_STACK_SIZE")) < 0);
     }
     db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
         .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
@@ -107,9 +108,6 @@ final class I386Traps {
     }
     X86Traps.buildDoMachineCheck(k);
   }
-
-  /** sizeof(struct entry_stack) on 4.16 i386: 64 words (processor.h@4.16.13:340-346). */
-  private static final long ENTRY_STACK_416 = 64 * 4;
 
   /**
    * 2.6.32's debug prologue (entry_32.S@2.6.32.67:1291-1311): a #DB at ia32_sysenter_target's

@@ -330,7 +330,9 @@ final class I386Unwind {
       long uip = word(ptRegs + k.off("pt_regs", "ip"));
       long usp = word(ptRegs + k.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
-          String.format("user eip 0x%x, esp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
+          // 2.4 has no task_pt_regs: copy_thread's (THREAD_SIZE + p) - 1 (process.c@2.4.22:588)
+          String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp, arch.v24()
+              ? "the task_union's top pt_regs" : "task_pt_regs", ptRegs)));
       long slot = ptRegs + k.off("pt_regs", "bp");
       userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
           out, false);

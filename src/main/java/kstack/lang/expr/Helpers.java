@@ -9,15 +9,16 @@ import kstack.mem.MemoryFault;
 
 /**
  * The kernel's own accessor functions and macros, callable with C syntax: {@code current},
- * {@code per_cpu()}, {@code find_task_by_vpid()}, {@code task_stack_page()}, {@code task_pt_regs()},
+ * {@code per_cpu()}, {@code find_task_by_vpid()} (2.x: {@code find_task_by_pid()}),
+ * {@code task_stack_page()}, {@code task_pt_regs()},
  * {@code task_top_of_stack()}, {@code end_of_stack()}, {@code current_thread_info()}. Each is answered
  * by the machine's implementation of the same kernel function, so the expression language and the
  * simulated kernel agree by construction. Nothing else is callable: expressions never run kernel code.
  */
 final class Helpers {
   private static final List<String> NAMES = List.of("current", "get_current", "per_cpu",
-      "per_cpu_ptr", "this_cpu_read", "this_cpu_ptr", "find_task_by_vpid", "task_stack_page",
-      "task_pt_regs", "task_top_of_stack", "end_of_stack", "current_thread_info",
+      "per_cpu_ptr", "this_cpu_read", "this_cpu_ptr", "find_task_by_vpid", "find_task_by_pid",
+      "task_stack_page", "task_pt_regs", "task_top_of_stack", "end_of_stack", "current_thread_info",
       "task_thread_info", "__pa", "virt_to_phys", "sizeof", "offsetof");
 
   private final Machine m;
@@ -83,7 +84,9 @@ final class Helpers {
         arity(c, 1);
         return addressOf(names.perCpu(varName(a.get(0), true), m.selectedCpu(), a.get(0).col()));
       }
-      case "find_task_by_vpid" -> {
+      case "find_task_by_vpid", "find_task_by_pid" -> {
+        // 2.4 and 2.6.11 name the lookup find_task_by_pid; Generations refuses each name where the
+        // generation has the other
         arity(c, 1);
         long pid = ev.number(a.get(0), "a pid");
         long t = pid < 0 || pid > Integer.MAX_VALUE ? 0

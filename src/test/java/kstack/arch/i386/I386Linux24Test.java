@@ -231,12 +231,40 @@ class I386Linux24Test {
   @Test
   void laterNamesAreAnsweredWithTheTwoFourOnes() {
     Machine m = spawned(P);
-    assertThatThrownBy(() -> run(m, "p task_pt_regs(current)->sp")).hasMessageContaining("try 'esp'");
+    String regs = "(((struct pt_regs *)(THREAD_SIZE + (unsigned long)current)) - 1)";
+    assertThatThrownBy(() -> run(m, "p " + regs + "->sp")).hasMessageContaining("try 'esp'");
     assertThatThrownBy(() -> run(m, "p init_task.stack")).hasMessageContaining("no task->stack");
     assertThatThrownBy(() -> run(m, "p current->real_parent")).hasMessageContaining("try 'p_opptr'");
-    assertThat(eval(m, "task_pt_regs(current)->xcs")).as("__USER_CS").isEqualTo(0x23);
+    assertThat(eval(m, regs + "->xcs")).as("__USER_CS").isEqualTo(0x23);
     assertThatThrownBy(() -> run(m, "p current_thread_info()")).hasMessageContaining("no thread_info");
     assertThatThrownBy(() -> run(m, "p end_of_stack(current)")).hasMessageContaining("no end_of_stack");
+  }
+
+  /**
+   * 2.4 has find_task_by_pid (include/linux/sched.h@2.4.22:552) and neither find_task_by_vpid,
+   * task_stack_page nor task_pt_regs: each is refused with what a 2.4 text writes instead.
+   */
+  @Test
+  void helpersTwoFourLacksAreRefusedWithItsOwnSpelling() {
+    Machine m = spawned(P);
+    assertThat(eval(m, "find_task_by_pid(1)->pid")).isEqualTo(1);
+    assertThat(eval(m, "find_task_by_pid(1)->p_opptr->pid")).as("init's parent, swapper").isEqualTo(0);
+    assertThatThrownBy(() -> run(m, "p find_task_by_vpid(1)"))
+        .hasMessageContaining("not in this profile").hasMessageContaining("find_task_by_pid(PID)");
+    assertThatThrownBy(() -> run(m, "p task_stack_page(current)"))
+        .hasMessageContaining("not in this profile").hasMessageContaining("(unsigned long)T");
+    assertThatThrownBy(() -> run(m, "p task_pt_regs(current)")).hasMessageContaining(
+        "((struct pt_regs *)(THREAD_SIZE + (unsigned long)T)) - 1");
+  }
+
+  /** bt names the user's pt_regs without task_pt_regs, which 2.4 does not have. */
+  @Test
+  void btNamesTheUsersPtRegsWithoutAHelperTwoFourLacks() {
+    Machine m = spawned(P);
+    m.addBreakpoint("pipe_write");
+    m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
+    String bt = String.join("\n", run(m, "bt"));
+    assertThat(bt).contains("at the task_union's top pt_regs 0x").doesNotContain("task_pt_regs");
   }
 
   @Test

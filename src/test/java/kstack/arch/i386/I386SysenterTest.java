@@ -77,6 +77,25 @@ class I386SysenterTest {
     }
   }
 
+  /**
+   * SYSENTER_ESP = cpu_entry_stack(cpu) + 1: the end of struct entry_stack, which starts its page.
+   * 4.16: the page follows the gdt page and the stack is words[64], 256 bytes on i386
+   * (cpu_entry_area.h@4.16.13:18-25, processor.h@4.16.13:340-346); 6.19: a guard page follows the
+   * gdt and the stack fills its page (cpu_entry_area.h@6.19:90-101, processor.h@6.19:361-367).
+   */
+  @ParameterizedTest
+  @MethodSource("i386")
+  void sysenterEspIsTheEndOfTheEntryStackAtTheStartOfItsCpuEntryAreaPage(Profile p) {
+    if (p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE) || p.has(kstack.profile.Feature.PT_REGS_60)) {
+      return; // 2.6.x: SYSENTER_ESP is just past the TSS (the test above)
+    }
+    Machine m = spawned(p);
+    long area = m.kernel().constant("CPU_ENTRY_AREA_PER_CPU");
+    boolean v6 = p.has(kstack.profile.Feature.IRQENTRY);
+    long want = v6 ? area + 0x2000 + 4096 : area + 0x1000 + 256;
+    assertThat(m.cpu(0).get("sysenter_esp")).isEqualTo(want);
+  }
+
   @ParameterizedTest
   @MethodSource("i386")
   void sysenterBuildsTheSamePtRegsAtTheStackTopThatInt80Does(Profile p) {

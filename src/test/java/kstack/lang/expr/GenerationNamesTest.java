@@ -87,6 +87,14 @@ class GenerationNamesTest {
           "include/linux/sched.h@2.6.32.67:2284; include/linux/sched/task_stack.h@4.16.13:50"),
       new Row("task_thread_info(&init_task)", minus(ALL, "i386 2.4", "i386 2.6.11"),
           "include/linux/sched.h@2.6.32.67:2275, @4.16.13:1491"),
+      new Row("find_task_by_vpid(0)", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "include/linux/sched.h@2.6.32.67:2017, @4.16.13:1505, @6.19:1939"),
+      new Row("find_task_by_pid(0)", Set.of("i386 2.4", "i386 2.6.11"),
+          "include/linux/sched.h@2.4.22:552, @2.6.11:826"),
+      new Row("task_stack_page(&init_task)", minus(ALL, "i386 2.4", "i386 2.6.11"),
+          "include/linux/sched.h@2.6.32.67:2276; include/linux/sched/task_stack.h@4.16.13:19"),
+      new Row("task_pt_regs(&init_task)", minus(ALL, "i386 2.4"),
+          "include/asm-i386/processor.h@2.6.11:518-523; 2.4.22 has none"),
       new Row("task_top_of_stack(&init_task)", X86_4_6,
           "arch/x86/include/asm/processor.h@4.16.13:829, @6.19:646"),
       new Row("this_cpu_read(cpu_number)", ALL_4_6, "include/linux/percpu-defs.h@4.16.13:509"),
@@ -102,12 +110,19 @@ class GenerationNamesTest {
       new Row("ENTRY_STACK_SIZE", Set.of(), "not a Linux name: the simulator's own"),
       new Row("VMALLOC_ALLOC_START", Set.of(), "not a Linux name: the simulator's own"));
 
+  /** Each profile's machine with its "ARCH KERNEL" key; returns what check reported wrong. */
+  private static List<String> onEveryProfile(
+      java.util.function.BiConsumer<String, Machine> check, List<String> wrong) {
+    for (Profile p : Profiles.all()) {
+      check.accept(p.arch() + " " + p.kernel(), Machine.create(p, 1));
+    }
+    return wrong;
+  }
+
   @Test
   void eachProfileResolvesExactlyTheGenerationSensitiveNamesItsSourceDefines() {
     List<String> wrong = new ArrayList<>();
-    for (Profile p : Profiles.all()) {
-      Machine m = Machine.create(p, 1);
-      String key = p.arch() + " " + p.kernel();
+    assertThat(onEveryProfile((key, m) -> {
       for (Row r : TABLE) {
         boolean has = r.has().contains(key);
         try {
@@ -124,8 +139,35 @@ class GenerationNamesTest {
           }
         }
       }
-    }
-    assertThat(wrong).isEmpty();
+    }, wrong)).isEmpty();
+  }
+
+  /**
+   * per_cpu() exists from 2.6 (include/asm-generic/percpu.h@2.6.11:15,32; 2.4.22 keeps NR_CPUS
+   * arrays); per_cpu_ptr() takes a static variable's address from 2.6.32
+   * (include/linux/percpu.h@2.6.32.67:130), 2.6.11's only alloc_percpu pointers (@2.6.11:30-34).
+   * The macro itself is refused where the generation lacks it, whatever the variable.
+   */
+  @Test
+  void perCpuMacrosAreRefusedOnTheGenerationsThatLackThem() {
+    List<String> wrong = new ArrayList<>();
+    assertThat(onEveryProfile((key, m) -> {
+      String[][] calls = {{"per_cpu(no_such_var, 0)", "i386 2.4"},
+          {"per_cpu_ptr(&no_such_var, 0)", "i386 2.4 i386 2.6.11"}};
+      for (String[] c : calls) {
+        String name = c[0].substring(0, c[0].indexOf('(') + 1) + "): not in this profile";
+        String msg = "";
+        try {
+          Expressions.eval(c[0], m);
+        } catch (ExprError e) {
+          msg = e.getMessage();
+        }
+        boolean lacks = (c[1] + " ").contains(key + " ");
+        if (msg.contains(name) != lacks) {
+          wrong.add(key + ": " + c[0] + " -> " + msg);
+        }
+      }
+    }, wrong)).isEmpty();
   }
 
   @Test

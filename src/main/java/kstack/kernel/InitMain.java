@@ -206,9 +206,21 @@ final class InitMain {
     } else {
       b.callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
               x -> new long[] {x.local("cpu")})
-          .call("  cpu_up(cpu) -> " + k.arch.cpuUpSymbol() + "(cpu, idle): start the CPU on the "
+          .call(k.arch.cpuUpSymbol().equals("native_kick_ap")
+              ? "  cpu_up(cpu) -> _cpu_up() -> cpuhp_up_callbacks(): CPUHP_BP_KICK_AP: "
+              + "cpuhp_kick_ap_alive() -> native_kick_ap(cpu, idle): start the CPU on the idle task's stack"
+              : "  cpu_up(cpu) -> " + k.arch.cpuUpSymbol() + "(cpu, idle): start the CPU on the "
               + "idle task's stack", k.arch.cpuUpSymbol(),
               x -> new long[] {x.local("cpu"), x.local("idle")});
+    }
+    if (k.arch.cpuUpSymbol().equals("native_kick_ap")) {
+      // CPUHP_BRINGUP_CPU: cpuhp_bringup_ap → bringup_wait_for_ap_online (kernel/cpu.c@6.19:827-849)
+      b.label("wait")
+          .branchIf("wait", "  cpuhp_bringup_ap(cpu): cpuhp_bp_sync_alive(); "
+              + "bringup_wait_for_ap_online(cpu): the AP is booting",
+              x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+          .step("  the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(),
+              "smp_init", "CPU " + x.local("cpu") + " is online on its idle task's stack")));
     }
     k.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")

@@ -150,6 +150,11 @@ final class Irq {
 
   /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
   private static void buildFlow(Kernel k) {
+    buildDemoDevice(k);
+    if (k.profile.has(Feature.GENIRQ_MODULE_2632)) {
+      buildFlow26(k);
+      return;
+    }
     k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
         .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
         .call("handle_irq_event(desc)", "handle_irq_event", x -> new long[] {x.local("desc")})
@@ -166,7 +171,28 @@ final class Irq {
         .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
             "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
         .ret("return retval", Exec::retval).build());
-    buildDemoDevice(k);
+  }
+
+  /**
+   * 2.6.32's flow handler calls handle_IRQ_event itself (kernel/irq/chip.c@2.6.32.67:565-623), which
+   * runs the action chain (kernel/irq/handle.c@2.6.32.67:370-420); handle_irq_event and its percpu
+   * halves arrived later (kernel/irq/handle.c@4.16.13). The demo device asks for IRQF_DISABLED, so
+   * handle_IRQ_event leaves interrupts off as every later generation does.
+   */
+  private static void buildFlow26(Kernel k) {
+    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
+        .step("spin_lock(&desc->lock); kstat_incr_irqs_this_cpu(); desc->chip->ack(irq); "
+            + "desc->status |= IRQ_INPROGRESS; action = desc->action", x -> { })
+        .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, action)",
+            "handle_IRQ_event", x -> new long[] {x.local("irq"), 0})
+        .step("note_interrupt(); spin_lock; no IRQ_PENDING: leave the loop; "
+            + "desc->status &= ~IRQ_INPROGRESS; spin_unlock(&desc->lock)", x -> { })
+        .retVoid().build());
+    k.add(k.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
+        .step("action->flags has IRQF_DISABLED: interrupts stay off", x -> { })
+        .call("ret = action->handler(irq, action->dev_id)", "kstack_demo_interrupt",
+            x -> new long[] {x.local("irq"), 0})
+        .ret("action = action->next: none; return retval", Exec::retval).build());
   }
 
   /** The demo device's handler and its tasklet: the simulator's own module, every generation. */

@@ -347,10 +347,18 @@ public final class Kernel {
     return arch.syscallNumbers().containsKey("finit_module") ? "finit_module" : "init_module";
   }
 
+  /**
+   * 2.6's init_module(umod, len, uargs) (kernel/module.c@2.6.11:1737, @2.6.32.67:2603), as opposed
+   * to 2.4's init_module(name, image) and the finit_module of 3.8 on.
+   */
+  public boolean initModuleTakesUargs() {
+    return profile.has(Feature.KTHREAD_HELPER_WQ) || profile.has(Feature.GENIRQ_MODULE_2632);
+  }
+
   /** Its arguments for a parameter string at params. */
   public long[] moduleLoadArgs(long params) {
-    if (profile.has(Feature.KTHREAD_HELPER_WQ)) {
-      return new long[] {0, 0, params}; // 2.6.11's init_module(umod, len, uargs)
+    if (initModuleTakesUargs()) {
+      return new long[] {0, 0, params}; // 2.6's init_module(umod, len, uargs)
     }
     return moduleLoadCall().equals("finit_module") ? new long[] {-1, params, 0}
         : new long[] {params, 0};

@@ -332,6 +332,10 @@ final class Kthread {
       return;
     }
     String mod = "kernel/module.c";
+    if (k.initModuleTakesUargs()) {
+      buildLoader26(k, mod);
+      return;
+    }
     k.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
         .call("load_module(&info, uargs, flags)", "load_module",
             x -> new long[] {0, x.local("uargs"), x.local("flags")})
@@ -345,8 +349,35 @@ final class Kthread {
         .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
             x -> new long[] {k.symbol("kstack_demo_init")})
         .ret("return ret", Exec::retval).build());
+    buildDoOneInitcall(k);
+  }
+
+  private static void buildDoOneInitcall(Kernel k) {
     k.add(k.c("do_one_initcall", "init/main.c").params("fn")
         .callVia("ret = fn()", x -> x.local("fn"), null, null)
         .ret("return ret", Exec::retval).build());
+  }
+
+  /**
+   * 2.6.32 has no finit_module (3.8) and no do_init_module (3.7): sys_init_module runs load_module,
+   * then starts the module with do_one_initcall(mod->init) itself (kernel/module.c@2.6.32.67:
+   * 2099,2603-2663).
+   */
+  private static void buildLoader26(Kernel k, String mod) {
+    k.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
+        .step("capable(CAP_SYS_MODULE); mutex_lock_interruptible(&module_mutex)", x -> { })
+        .call("mod = load_module(umod, len, uargs)", "load_module",
+            x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
+        .step("mutex_unlock(&module_mutex); blocking_notifier_call_chain(MODULE_STATE_COMING); "
+            + "do_mod_ctors(mod)", x -> { })
+        .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
+            x -> new long[] {k.symbol("kstack_demo_init")})
+        .ret("mod->state = MODULE_STATE_LIVE; wake_up(&module_wq); return 0", Exec::retval).build());
+    k.add(k.c("load_module", mod).params("umod", "len", "uargs")
+        .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "
+            + "strndup_user(uargs): name=... (the simulator passes the parameter text in uargs)",
+            x -> copyParam(k, x, x.local("uargs")))
+        .ret("return mod", x -> 0).build());
+    buildDoOneInitcall(k);
   }
 }

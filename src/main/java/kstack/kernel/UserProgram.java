@@ -76,7 +76,7 @@ final class UserProgram {
         .label("kmod")
         .call(k.moduleLoadCall().equals("finit_module")
                 ? "finit_module(-1, buf + 8 (the thread's name), 0)"
-                : k.profile.has(kstack.profile.Feature.KTHREAD_HELPER_WQ)
+                : k.initModuleTakesUargs()
                 ? "init_module(NULL, 0, buf + 8 (the thread's name, as the module's parameters))"
                 : "init_module(buf + 8 (the thread's name, as the module's parameter), NULL)",
             k.moduleLoadCall(), x -> k.moduleLoadArgs(x.localAddress("buf") + 8))
@@ -84,7 +84,7 @@ final class UserProgram {
     for (String[] w : WRAPPERS) {
       String name = w[0];
       String[] params = java.util.Arrays.copyOfRange(w, 1, w.length);
-      if (name.equals("init_module") && k.profile.has(kstack.profile.Feature.KTHREAD_HELPER_WQ)) {
+      if (name.equals("init_module") && k.initModuleTakesUargs()) {
         params = new String[] {"umod", "len", "uargs"}; // 2.6's (kernel/module.c@2.6.11:1737)
       }
       Integer number = k.arch.syscallNumbers().get(name);

@@ -147,6 +147,22 @@ public enum Feature {
   SOFTIRQ_VIA_DO_SOFTIRQ("kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188",
       "sym:do_softirq"),
   /**
+   * 2.6.32: the flow handler runs the actions through handle_IRQ_event (kernel/irq/chip.c@2.6.32.67:
+   * 565-623); modules load through sys_init_module, which calls do_one_initcall itself
+   * (kernel/module.c@2.6.32.67:2603-2663): no handle_irq_event* (later), no finit_module (3.8).
+   */
+  GENIRQ_MODULE_2632("kernel/irq/chip.c@2.6.32.67:565-623; kernel/irq/handle.c@2.6.32.67:370-420; "
+      + "kernel/module.c@2.6.32.67:2603-2663",
+      "sym:handle_IRQ_event,handle_irq_event,handle_irq_event_percpu,__handle_irq_event_percpu,"
+      + "init_module,sys_init_module,finit_module,sys_finit_module,do_init_module"),
+  /**
+   * 6.19 x86: HOTPLUG_SPLIT_STARTUP; the AP is kicked by native_kick_ap and waited for by the
+   * hotplug core, there is no native_cpu_up (arch/x86/Kconfig@6.19:307-309; kernel/cpu.c@6.19:
+   * 818-849; arch/x86/kernel/smpboot.c@6.19:975-1017).
+   */
+  HOTPLUG_SPLIT_STARTUP("arch/x86/Kconfig@6.19:307-309; kernel/cpu.c@6.19:818-849; "
+      + "arch/x86/kernel/smpboot.c@6.19:975-1017", "sym:native_kick_ap,native_cpu_up"),
+  /**
    * 2.6.11: current is current_thread_info()->task, two loads (esp & ~(THREAD_SIZE-1), then the
    * thread_info's task word); there is no per-CPU current_task, task_struct points at its stack
    * through a member named thread_info (not stack), thread_info is 52 bytes and nothing marks the

@@ -117,6 +117,16 @@ public final class Generations {
         "arch/x86/kernel/vmlinux.lds.S@2.6.32.67:98, @4.16.13:152, @6.19:174; "
             + "arch/arm64/kernel/vmlinux.lds.S@4.16.13:191, @6.19:305",
         "the i386 linker scripts of 2.4 and 2.6.11 name only _etext and _edata");
+    add("__per_cpu_start", join(on(X86, "2.6.11", "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "arch/i386/kernel/vmlinux.lds.S@2.6.11:100; include/asm-generic/vmlinux.lds.h@2.6.32.67:"
+            + "667, @4.16.13:845, @6.19:1088",
+        "2.4.22 has no .data.percpu section: its per-CPU data are NR_CPUS arrays");
+    add("__per_cpu_end", join(on(X86, "2.6.11", "2.6.32", "4.16.13", "6.19"),
+            on(new String[] {"arm64"}, "4.16.13", "6.19")),
+        "arch/i386/kernel/vmlinux.lds.S@2.6.11:102; include/asm-generic/vmlinux.lds.h@2.6.32.67:"
+            + "672, @4.16.13:855, @6.19:1101",
+        "2.4.22 has no .data.percpu section: its per-CPU data are NR_CPUS arrays");
     add("MODULES_VADDR", join(on(X86, "2.6.32", "4.16.13", "6.19"), on(new String[] {"arm64"},
             "4.16.13", "6.19")),
         "arch/x86/include/asm/pgtable_32_types.h@2.6.32.67:49, pgtable_64_types.h@2.6.32.67:59; "

@@ -27,7 +27,8 @@ public final class Profiles {
    */
   public static Profile x86_64_2_6_32() {
     return new Profile("x86_64", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
-        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ),
+        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
+        GENIRQ_MODULE_2632),
         KernelConfig.builder()
             .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt; "
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
@@ -41,7 +42,7 @@ public final class Profiles {
         SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
         INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
-        SIBLING_CALLS), x86_64Config(true));
+        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -108,7 +109,8 @@ public final class Profiles {
    */
   public static Profile i386_2_6_32() {
     return new Profile("i386", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
-        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ),
+        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
+        GENIRQ_MODULE_2632),
         KernelConfig.builder()
             .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
                 + "per-CPU irq_ctx stacks (arch/x86/kernel/irq_32.c@2.6.32:60-152)")
@@ -126,7 +128,8 @@ public final class Profiles {
     return new Profile("i386", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER,
         FORK_FRAME_ENCODED_BP, STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO,
-        TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS),
+        TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS,
+        HOTPLUG_SPLIT_STARTUP),
         i386Config());
   }
 

@@ -103,12 +103,14 @@ class IrqTest {
       m.addBreakpoint("tasklet_action");
       m.irq(3);
       m.deleteBreakpoints();
-      m.addBreakpoint("handle_irq_event");
+      // 2.6.32's flow handler calls handle_IRQ_event (kernel/irq/chip.c@2.6.32.67:614)
+      String actions = p.version().equals("2.6.32") ? "handle_IRQ_event" : "handle_irq_event";
+      m.addBreakpoint(actions);
       assertThat(m.irq(4).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
       List<Frame> bt = m.backtrace(null).stream().filter(f -> !f.function().startsWith("---"))
           .toList();
       assertThat(bt).extracting(f -> f.function() + "@" + f.stack()).as(p.label())
-          .containsSubsequence("handle_irq_event@irq", "tasklet_action@irq", "vfs_write@task");
+          .containsSubsequence(actions + "@irq", "tasklet_action@irq", "vfs_write@task");
       assertThat(bt).extracting(Frame::note).as(p.label()).allMatch(String::isEmpty);
     }
   }

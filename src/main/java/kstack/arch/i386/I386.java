@@ -56,6 +56,7 @@ public final class I386 implements Arch {
   private final boolean v24;
   /** 2.6.11: the 60-byte pt_regs of 2.4 with 2.6's thread_info (I386Entry2611, I386Process2611). */
   private final boolean regs60;
+  private final boolean kickAp;
   private final int timerVector;
   /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
   final long kernelCs;
@@ -68,6 +69,7 @@ public final class I386 implements Arch {
     this.v6 = p.has(Feature.IRQENTRY);
     this.v24 = p.has(Feature.TASK_UNION);
     this.regs60 = p.has(Feature.PT_REGS_60);
+    this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
     this.abi = new I386Abi(v24 ? 0 : 3);
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
@@ -176,9 +178,11 @@ public final class I386 implements Arch {
     m.put("pipe", 42);
     m.put("wait4", 114);
     m.put("clone", 120);
-    if (v24 || regs60) {
-      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module; modules load with
-      // init_module (include/asm-i386/unistd.h@2.4.22:136, @2.6.11:136; entry.S@2.4.22:535)
+    boolean v2632 = v26 && !regs60;
+    if (v24 || regs60 || v2632) {
+      // 2.4.22's and 2.6.11's tables end long before pipe2 and finit_module, and 2.6.32's has no
+      // finit_module (3.8); modules load with init_module (include/asm-i386/unistd.h@2.4.22:136,
+      // @2.6.11:136; entry.S@2.4.22:535; arch/x86/include/asm/unistd_32.h@2.6.32.67:136)
       m.put("init_module", 128);
     }
     m.put("sched_yield", 158);
@@ -192,6 +196,8 @@ public final class I386 implements Arch {
     }
     if (!v24 && !regs60) {
       m.put("pipe2", 331);
+    }
+    if (!v24 && !regs60 && !v2632) {
       m.put("finit_module", 350);
     }
     return m;
@@ -259,9 +265,10 @@ public final class I386 implements Arch {
     }
   }
 
+  /** native_kick_ap on 6.19: see X86_64#cpuUpSymbol. */
   @Override
   public String cpuUpSymbol() {
-    return "native_cpu_up";
+    return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

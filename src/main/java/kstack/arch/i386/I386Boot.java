@@ -226,7 +226,7 @@ final class I386Boot {
     String smp = "arch/x86/kernel/smpboot.c";
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     // common_cpu_up and do_boot_cpu: smpboot.c@4.16.13:890-926, smpboot.c@6.19:881-924.
-    var cpuUp = k.c("native_cpu_up", smp).params("cpu", "idle")
+    var cpuUp = k.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle", x ->
             k.writePtr(k.perCpu("current_task", (int) x.local("cpu")), x.local("idle")))
         .call(v6 ? "irq_init_percpu_irqstack(cpu)" : "irq_ctx_init(cpu)",
@@ -245,7 +245,8 @@ final class I386Boot {
               x.write(k.symbol("initial_stack"), k.threadSp(idle));
               k.cpu(cpu).set("eip", k.symbol("startup_32_smp"));
             });
-    k.add(waitOnline(k, cpuUp).build());
+    // 6.19's native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
+    k.add((v6 ? cpuUp.ret("return err", x -> 0) : waitOnline(k, cpuUp)).build());
     startSecondary(k, "cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", new long[] {0});
   }
 }

@@ -296,7 +296,7 @@ public final class X86Boot {
 
   private static void buildSmp(Kernel k, boolean v6) {
     String smp = "arch/x86/kernel/smpboot.c";
-    k.add(k.c("native_cpu_up", smp).params("cpu", "idle")
+    var up = k.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
               int cpu = (int) x.local("cpu");
@@ -320,13 +320,17 @@ public final class X86Boot {
                   var ap = k.cpu(cpu);
                   ap.set("gs_base", 0);
                   ap.set("rip", k.symbol(v6 ? "common_startup_64" : "secondary_startup_64"));
-                })
-        .label("wait")
-        .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> !online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
-        .ret("return 0", x -> 0).build());
+                });
+    if (v6) { // native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
+      k.add(up.ret("return err", x -> 0).build());
+    } else {
+      k.add(up.label("wait")
+          .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
+              x -> !online(k, (int) x.local("cpu")))
+          .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
+              "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+          .ret("return 0", x -> 0).build());
+    }
     var ss = k.c("start_secondary", smp).params("unused");
     if (v6) {
       ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});

@@ -39,11 +39,13 @@ public final class X86_64 implements Arch {
   /** 2.6.32's entry, switch and process code (thread_info at the stack base), or 4.16's / 6.19's. */
   private final boolean v26;
   private final boolean clone3;
+  private final boolean kickAp;
   private final int timerVector;
 
   public X86_64(Profile p) {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.clone3 = p.has(Feature.KERNEL_CLONE);
+    this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
     this.timerVector = X86Irq.localTimerVector(p);
   }
 
@@ -148,7 +150,11 @@ public final class X86_64 implements Arch {
     m.put("pipe2", 293);
     m.put("clock_nanosleep", 230);
     m.put("exit_group", 231);
-    m.put("finit_module", 313);
+    if (v26) {
+      m.put("init_module", 175); // 2.6.32 has no finit_module (3.8): unistd_64.h@2.6.32.67:404-405
+    } else {
+      m.put("finit_module", 313);
+    }
     if (clone3) {
       m.put("clone3", 435); // 5.3+
     }
@@ -206,9 +212,15 @@ public final class X86_64 implements Arch {
     X86Process26.inlineSwitch(k, b);
   }
 
+  /**
+   * 6.19 x86 selects HOTPLUG_SPLIT_STARTUP (via HOTPLUG_PARALLEL on x86_64; arch/x86/Kconfig@6.19:
+   * 307-309): the CPUHP_BP_KICK_AP step's cpuhp_kick_ap_alive → arch_cpuhp_kick_ap_alive →
+   * smp_ops.kick_ap_alive = native_kick_ap (kernel/cpu.c@6.19:818-825; arch/x86/kernel/smp.c@6.19:294;
+   * smpboot.c@6.19:975-1017) only starts the AP; there is no native_cpu_up any more.
+   */
   @Override
   public String cpuUpSymbol() {
-    return "native_cpu_up";
+    return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * The labelled listing of a task's kernel stack that every arch's {@code describeStack} ends with:

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.function.LongFunction;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 
 /**
  * The context-switch window, which every unwinder meets: between the switch code's load of next's

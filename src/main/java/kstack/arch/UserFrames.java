@@ -3,7 +3,7 @@ package kstack.arch;
 import java.util.List;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.mem.Memory;
 
 /**

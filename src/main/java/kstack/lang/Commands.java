@@ -7,9 +7,9 @@ import java.util.Map;
 import kstack.lang.Session.Call;
 import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Value;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 import kstack.machine.TaskInfo;
 
 /** The commands, each a short method; names and meanings follow gdb where gdb has the command. */

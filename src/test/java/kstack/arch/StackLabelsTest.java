@@ -6,7 +6,7 @@ import java.util.List;
 import kstack.TestMachines;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 import kstack.profile.Profile;
 import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * The i386 frame-pointer unwinder over simulated bytes (arch/x86/kernel/unwind_frame.c, 32-bit):

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 
 /**
  * The labelled words of an x86_64 task stack (the `stack` command): pt_regs at the top, the

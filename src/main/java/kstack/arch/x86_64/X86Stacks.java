@@ -2,9 +2,9 @@ package kstack.arch.x86_64;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 
 /**
  * The stacks an x86_64 CPU's frames can be on: the task's, and while it runs its CPU's IRQ

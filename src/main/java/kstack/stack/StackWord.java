@@ -1,4 +1,4 @@
-package kstack.machine;
+package kstack.stack;
 
 /**
  * One word of a stack as {@code stack} shows it: address, value, and what the word is.

@@ -1,4 +1,4 @@
-package kstack.arch;
+package kstack.stack;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package kstack.machine;
+package kstack.stack;
 
 /**
  * One frame of a backtrace, innermost first.

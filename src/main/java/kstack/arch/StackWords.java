@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class StackWords {
     for (Frame f : frames) {
       long fa = f.frameAddr();
       String[] old = labels.get(fa);
-      if (fa != 0 && Long.compareUnsigned(fa - lo, hi - lo) < 0 && !f.stack().equals("user")
+      if (fa != 0 && Long.compareUnsigned(fa - lo, hi - lo) < 0 && f.stack() != StackKind.USER
           && !f.function().startsWith("---") && (old == null || !old[0].equals("switch"))) {
         labels.put(fa, new String[] {"frame", saved});
         labels.put(fa + k.t.word, new String[] {"retaddr", ret

@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
@@ -46,7 +47,7 @@ public final class SwitchWindow {
     if (on == current && !fn.equals("__switch_to") && (fpOn == 0 || fpOn == on)) {
       return false;
     }
-    out.add(new Frame(fn, pc, k.symbols.functionOffset(pc), "task", 0,
+    out.add(new Frame(fn, pc, k.symbols.functionOffset(pc), StackKind.TASK, 0,
         note(k, spName, on, current)));
     List<Frame> next = switchedOut.apply(on);
     for (int i = 0; i < next.size(); i++) {

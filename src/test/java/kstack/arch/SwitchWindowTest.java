@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -81,7 +82,7 @@ class SwitchWindowTest {
       List<Frame> bt = m.backtrace(null);
       String at = "step " + i + " at " + m.describe(pc) + ": " + bt;
       assertThat(bt.get(0).function()).as(at).isEqualTo(fn);
-      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain("unknown");
+      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
       assertThat(bt).as(at).extracting(Frame::function).doesNotContain(Frame.STOPPED);
       List<String> fns = bt.stream().map(Frame::function).toList();
       assertThat(fns).as("a frame in the scheduler or the child's ret_from_fork: " + at)
@@ -90,7 +91,7 @@ class SwitchWindowTest {
       if (fns.contains("ret_from_fork") || fns.contains("ret_from_fork_asm")
           || fns.contains("main")) {
         assertThat(bt.get(bt.size() - 1).stack()).as("ends in user frames: " + at)
-            .isEqualTo("user");
+            .isEqualTo(StackKind.USER);
       }
       window |= bt.get(0).note().contains("stack of pid") || bt.get(0).note().contains("'s stack");
       if (bt.get(0).note().contains("current is still") && inactiveTaskFrame) {
@@ -122,7 +123,7 @@ class SwitchWindowTest {
       List<Frame> bt = m.backtrace(null);
       String at = "step " + i + " at " + m.describe(m.cpu(0).pc()) + ": " + bt;
       assertThat(bt).as(at).extracting(Frame::function).contains("--- pt_regs ---", "main");
-      assertThat(bt.get(bt.size() - 1).stack()).as(at).isEqualTo("user");
+      assertThat(bt.get(bt.size() - 1).stack()).as(at).isEqualTo(StackKind.USER);
       m.stepi(1);
       if (m.current() != child) {
         break;

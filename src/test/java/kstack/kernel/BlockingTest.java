@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -17,7 +18,7 @@ class BlockingTest {
   }
 
   private static List<String> userChain(Machine m, int pid) {
-    return m.backtrace(pid).stream().filter(f -> f.stack().equals("user"))
+    return m.backtrace(pid).stream().filter(f -> f.stack() == StackKind.USER)
         .map(Frame::function).toList();
   }
 

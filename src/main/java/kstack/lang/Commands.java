@@ -319,12 +319,12 @@ final class Commands {
         + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
         base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
     for (StackWord w : words) {
-      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind(),
+      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind().label(),
           w.label()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("address", hex(w.address()));
       o.put("value", hex(w.value()));
-      o.put("kind", w.kind());
+      o.put("kind", w.kind().label());
       o.put("label", w.label());
       json.add(o);
     }

@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.stack.WordKind;
 import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,7 +98,7 @@ class SwitchWindowTest {
       if (bt.get(0).note().contains("current is still") && inactiveTaskFrame) {
         // prev's own stack, read by `stack`, shows the inactive_task_frame it saved at thread.sp
         assertThat(m.stack(null)).as("stack of prev " + at).extracting(StackWord::kind)
-            .contains("switch");
+            .contains(WordKind.SWITCH);
       }
       m.stepi(1);
     }

@@ -1,5 +1,6 @@
 package kstack.arch.arm64;
 
+import kstack.stack.WordKind;
 import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -234,14 +235,14 @@ final class Arm64Unwind {
     }
     long top = stack + k.threadSize;
     long regs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     StructLayout l = k.struct("pt_regs");
     for (Field f : l.fields()) {
       for (int w = 0; w < Math.max(1, f.size() / 8); w++) {
         String n = f.name().equals("regs") ? "pt_regs->regs[" + w + "]"
             : f.size() > 8 ? "pt_regs->" + f.name() + "[" + w + "]" : "pt_regs->" + f.name();
-        labels.put(regs + f.offset() + 8L * w, new String[] {"pt_regs", n
-            + (f.note().isEmpty() || w > 0 ? "" : " (" + f.note() + ")")});
+        labels.put(regs + f.offset() + 8L * w, new StackWord.Label(WordKind.PT_REGS, n
+            + (f.note().isEmpty() || w > 0 ? "" : " (" + f.note() + ")")));
       }
     }
     long low;

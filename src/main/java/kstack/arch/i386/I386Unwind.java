@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.stack.WordKind;
 import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -357,7 +358,7 @@ final class I386Unwind {
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
     // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
@@ -365,8 +366,8 @@ final class I386Unwind {
     String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
         .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
     for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
-      labels.put(a, new String[] {"padding", name + " (" + pad
-          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"});
+      labels.put(a, new StackWord.Label(WordKind.PADDING, name + " (" + pad
+          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"));
     }
     long low;
     if (running && !arch.inUserMode(k, cpu)) {
@@ -381,18 +382,18 @@ final class I386Unwind {
       low = k.threadSp(task);
     } else if (arch.v24()) {
       low = k.threadSp(task);
-      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
-      labels.put(low + 4, new String[] {"switch", "switch_to: saved edi"});
-      labels.put(low + 8, new String[] {"switch", "switch_to: saved esi"});
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
+      labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
     } else if (arch.v26()) {
       low = k.threadSp(task);
-      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
-      labels.put(low + 4, new String[] {"switch", "switch_to: saved eflags"});
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
     } else {
       low = k.threadSp(task);
       for (Field f : k.struct("inactive_task_frame").fields()) {
-        labels.put(low + f.offset(), new String[] {"switch", "inactive_task_frame." + f.name()
-            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")});
+        labels.put(low + f.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + f.name()
+            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")));
       }
     }
     // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at

@@ -8,29 +8,25 @@ package kstack.stack;
  * user space, or none the machine knows.
  */
 public enum StackKind {
-  TASK("task"),
-  IRQ("irq"),
-  SOFTIRQ("softirq"),
-  EXCEPTION("exception"),
-  ENTRY("entry"),
-  OVERFLOW("overflow"),
-  USER("user"),
-  UNKNOWN("unknown");
+  TASK,
+  IRQ,
+  SOFTIRQ,
+  EXCEPTION,
+  ENTRY,
+  OVERFLOW,
+  USER,
+  UNKNOWN;
 
-  private final String label;
-
-  StackKind(String label) {
-    this.label = label;
-  }
-
-  /** The kind as text and JSON show it ("task", "irq", ...). */
+  /**
+   * The kind as text and JSON show it: its name in lower case ("task", "irq", "softirq", ...).
+   */
   public String label() {
-    return label;
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The same text as {@link #label()}, so a kind formats as it always has. */
   @Override
   public String toString() {
-    return label;
+    return label();
   }
 }

@@ -9,32 +9,28 @@ package kstack.stack;
  * earlier kernel entry.
  */
 public enum WordKind {
-  PT_REGS("pt_regs"),
-  FRAME("frame"),
-  RETADDR("retaddr"),
-  SWITCH("switch"),
-  PADDING("padding"),
-  LOCAL("local"),
-  MAGIC("magic"),
-  UNUSED("unused"),
-  THREAD_INFO("thread_info"),
-  TASK_STRUCT("task_struct"),
-  STALE("stale");
+  PT_REGS,
+  FRAME,
+  RETADDR,
+  SWITCH,
+  PADDING,
+  LOCAL,
+  MAGIC,
+  UNUSED,
+  THREAD_INFO,
+  TASK_STRUCT,
+  STALE;
 
-  private final String label;
-
-  WordKind(String label) {
-    this.label = label;
-  }
-
-  /** The kind as text and JSON show it ("pt_regs", "retaddr", ...). */
+  /**
+   * The kind as text and JSON show it: its name in lower case ("pt_regs", "frame", "retaddr", ...).
+   */
   public String label() {
-    return label;
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The same text as {@link #label()}, so a kind formats as it always has. */
   @Override
   public String toString() {
-    return label;
+    return label();
   }
 }

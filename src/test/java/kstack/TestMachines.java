@@ -31,7 +31,7 @@ public final class TestMachines {
 
   /** The function names of a backtrace (pid null: the selected CPU's current task). */
   public static java.util.List<String> functions(Machine m, Integer pid) {
-    return m.backtrace(pid).stream().map(kstack.machine.Frame::function).toList();
+    return m.backtrace(pid).stream().map(kstack.stack.Frame::function).toList();
   }
 
   /**

@@ -1,5 +1,6 @@
 package kstack.arch;
 
+import kstack.stack.StackRange;
 import java.util.Map;
 import kstack.cpu.RegisterSet;
 import kstack.exec.Abi;
@@ -7,7 +8,7 @@ import kstack.exec.Exec;
 import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.profile.Profile;
 
 /**
@@ -229,6 +230,6 @@ public interface Arch {
   java.util.List<StackRange> stackRanges(Kernel k, long task, boolean running, int cpu);
 
   /** Labels for each word of a task's kernel stack (pt_regs fields, frames, switch frame...). */
-  java.util.List<kstack.machine.StackWord> describeStack(Kernel k, long task, boolean running,
+  java.util.List<kstack.stack.StackWord> describeStack(Kernel k, long task, boolean running,
       int cpu);
 }

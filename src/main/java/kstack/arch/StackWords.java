@@ -1,12 +1,14 @@
 package kstack.arch;
 
+import kstack.stack.WordKind;
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * The labelled listing of a task's kernel stack that every arch's {@code describeStack} ends with:
@@ -18,10 +20,10 @@ public final class StackWords {
   private StackWords() {}
 
   /** Labels each pt_regs member at regs (one word per member). */
-  public static void ptRegs(Kernel k, Map<Long, String[]> labels, long regs) {
+  public static void ptRegs(Kernel k, Map<Long, StackWord.Label> labels, long regs) {
     for (Field f : k.struct("pt_regs").fields()) {
-      labels.put(regs + f.offset(), new String[] {"pt_regs", "pt_regs->" + f.name()
-          + (f.note().isEmpty() ? "" : " (" + f.note() + ")")});
+      labels.put(regs + f.offset(), new StackWord.Label(WordKind.PT_REGS, "pt_regs->" + f.name()
+          + (f.note().isEmpty() ? "" : " (" + f.note() + ")")));
     }
   }
 
@@ -30,14 +32,14 @@ public final class StackWords {
    * top words are what the last kernel entry left there when it returned, not live state. Relabels
    * the pt_regs and unlabelled words in [from, top) so.
    */
-  public static void stale(Map<Long, String[]> labels, long from, long top, int word) {
+  public static void stale(Map<Long, StackWord.Label> labels, long from, long top, int word) {
     for (long a = from; Long.compareUnsigned(a, top) < 0; a += word) {
-      String[] l = labels.get(a);
-      if (l != null && !l[0].equals("pt_regs")) {
+      StackWord.Label l = labels.get(a);
+      if (l != null && l.kind() != WordKind.PT_REGS) {
         continue; // padding no entry writes
       }
-      labels.put(a, new String[] {"stale", "stale, from the last kernel entry"
-          + (l == null ? "" : ": " + l[1])});
+      labels.put(a, new StackWord.Label(WordKind.STALE, "stale, from the last kernel entry"
+          + (l == null ? "" : ": " + l.text())));
     }
   }
 
@@ -45,16 +47,16 @@ public final class StackWords {
    * Labels the frame records the unwinder found in [lo, hi) (saved frame pointer, then the return
    * address a word above), leaving switch-frame labels alone.
    */
-  public static void frames(Kernel k, Map<Long, String[]> labels, List<Frame> frames, long lo,
+  public static void frames(Kernel k, Map<Long, StackWord.Label> labels, List<Frame> frames, long lo,
       long hi, String saved, String ret) {
     for (Frame f : frames) {
       long fa = f.frameAddr();
-      String[] old = labels.get(fa);
-      if (fa != 0 && Long.compareUnsigned(fa - lo, hi - lo) < 0 && !f.stack().equals("user")
-          && !f.function().startsWith("---") && (old == null || !old[0].equals("switch"))) {
-        labels.put(fa, new String[] {"frame", saved});
-        labels.put(fa + k.t.word, new String[] {"retaddr", ret
-            + k.symbols.describeOrHex(k.readPtr(fa + k.t.word))});
+      StackWord.Label old = labels.get(fa);
+      if (fa != 0 && Long.compareUnsigned(fa - lo, hi - lo) < 0 && f.stack() != StackKind.USER
+          && !f.function().startsWith("---") && (old == null || old.kind() != WordKind.SWITCH)) {
+        labels.put(fa, new StackWord.Label(WordKind.FRAME, saved));
+        labels.put(fa + k.t.word, new StackWord.Label(WordKind.RETADDR, ret
+            + k.symbols.describeOrHex(k.readPtr(fa + k.t.word))));
       }
     }
   }
@@ -64,7 +66,7 @@ public final class StackWords {
    * unlabelled word that points into code is shown as a return address when guessCode. In front:
    * the unused words above the end of the stack and the STACK_END_MAGIC word itself.
    */
-  public static List<StackWord> list(Kernel k, long task, long low, Map<Long, String[]> labels,
+  public static List<StackWord> list(Kernel k, long task, long low, Map<Long, StackWord.Label> labels,
       boolean guessCode) {
     int w = k.t.word;
     long stack = k.stack(task);
@@ -72,20 +74,20 @@ public final class StackWords {
     List<StackWord> out = new ArrayList<>();
     for (long a = low & -w; Long.compareUnsigned(a, top) < 0; a += w) {
       long v = k.readPtr(a);
-      String[] l = labels.get(a);
+      StackWord.Label l = labels.get(a);
       if (l == null) {
         String sym = guessCode ? k.symbols.describe(v) : null;
         l = sym != null && k.host().routineAt(v) != null
-            ? new String[] {"retaddr", "return address -> " + sym}
-            : new String[] {"local", "local / saved register"};
+            ? new StackWord.Label(WordKind.RETADDR, "return address -> " + sym)
+            : new StackWord.Label(WordKind.LOCAL, "local / saved register");
       }
-      out.add(new StackWord(a, v, l[0], l[1]));
+      out.add(new StackWord(a, v, l.kind(), l.text()));
     }
     long end = k.endOfStack(task);
     boolean taskUnion = k.profile.has(kstack.profile.Feature.TASK_UNION);
     long unusedFrom = k.hasStackEndMagic() ? end + w : end; // 2.4 and 2.6.11 have no magic word
     if (low - unusedFrom > 0) {
-      out.add(0, new StackWord(unusedFrom, 0, "unused", String.format(
+      out.add(0, new StackWord(unusedFrom, 0, WordKind.UNUSED, String.format(
           "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
     }
     if (taskUnion) {
@@ -97,7 +99,7 @@ public final class StackWords {
       return out;
     }
     long magic = k.readPtr(end);
-    out.add(0, new StackWord(end, magic, "magic", !k.stackEndMagicNotYetWritten(task)
+    out.add(0, new StackWord(end, magic, WordKind.MAGIC, !k.stackEndMagicNotYetWritten(task)
         ? magic == Kernel.STACK_END_MAGIC ? "STACK_END_MAGIC (end_of_stack)"
             : "end_of_stack: STACK_END_MAGIC overwritten!"
         : k.initSetsStackEndMagic() ? "end_of_stack: STACK_END_MAGIC not written yet "
@@ -124,7 +126,7 @@ public final class StackWords {
         continue;
       }
       long v = k.mem.read(a, Math.min(k.t.word, f.size()));
-      out.add(new StackWord(a, v, "task_struct", prefix + f.name()
+      out.add(new StackWord(a, v, WordKind.TASK_STRUCT, prefix + f.name()
           + (f.size() > k.t.word ? " (" + f.size() + " bytes)" : "")));
     }
     return out;
@@ -132,11 +134,12 @@ public final class StackWords {
 
   /** The words of a thread_info at the base of the stack (2.6), each named after its member. */
   private static List<StackWord> threadInfo(Kernel k, long task, long stack) {
-    return baseStruct(k, "thread_info", stack, task);
+    return baseStruct(k, "thread_info", WordKind.THREAD_INFO, stack, task);
   }
 
   /** The words of the struct at the base of the stack (2.6's thread_info), named. */
-  private static List<StackWord> baseStruct(Kernel k, String struct, long stack, long task) {
+  private static List<StackWord> baseStruct(Kernel k, String struct, WordKind kind, long stack,
+      long task) {
     List<StackWord> out = new ArrayList<>();
     int w = k.t.word;
     for (Field f : k.struct(struct).fields()) {
@@ -147,7 +150,7 @@ public final class StackWords {
         if (struct.equals("thread_info") && f.name().equals("task")) {
           note += v == task ? " (-> this task)" : " (not this task: overwritten!)";
         }
-        out.add(new StackWord(a, v, struct, note));
+        out.add(new StackWord(a, v, kind, note));
       }
     }
     return out;

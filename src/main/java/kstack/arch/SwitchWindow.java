@@ -1,11 +1,12 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 
 /**
  * The context-switch window, which every unwinder meets: between the switch code's load of next's
@@ -46,7 +47,7 @@ public final class SwitchWindow {
     if (on == current && !fn.equals("__switch_to") && (fpOn == 0 || fpOn == on)) {
       return false;
     }
-    out.add(new Frame(fn, pc, k.symbols.functionOffset(pc), "task", 0,
+    out.add(new Frame(fn, pc, k.symbols.functionOffset(pc), StackKind.TASK, 0,
         note(k, spName, on, current)));
     List<Frame> next = switchedOut.apply(on);
     for (int i = 0; i < next.size(); i++) {

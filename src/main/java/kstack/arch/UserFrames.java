@@ -1,9 +1,10 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import java.util.List;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.mem.Memory;
 
 /**
@@ -58,7 +59,7 @@ public final class UserFrames {
   }
 
   private static Frame frame(Kernel k, long pc, long at) {
-    return new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", at, "");
+    return new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, at, "");
   }
 
   private static long read(Memory m, long a, int w) {

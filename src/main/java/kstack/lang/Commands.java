@@ -7,9 +7,10 @@ import java.util.Map;
 import kstack.lang.Session.Call;
 import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Value;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
+import kstack.stack.StackKind;
 import kstack.machine.Machine;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 import kstack.machine.TaskInfo;
 
 /** The commands, each a short method; names and meanings follow gdb where gdb has the command. */
@@ -217,7 +218,7 @@ final class Commands {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     int i = 0;
-    String lastStack = null;
+    StackKind lastStack = null;
     String stopped = null;
     for (Frame f : frames) {
       if (f.function().equals(Frame.STOPPED)) {
@@ -226,24 +227,24 @@ final class Commands {
         continue;
       }
       if (f.function().startsWith("---")) {
-        text.add("    --- <" + (f.stackName().isEmpty() ? f.stack() : f.stackName())
+        text.add("    --- <" + (f.stackName().isEmpty() ? f.stack().label() : f.stackName())
             + ": pt_regs> --- " + f.note());
         continue;
       }
       boolean first = lastStack == null;
-      if ((first && !f.stack().equals("task") && !f.stack().equals("user"))
-          || (!first && !lastStack.equals(f.stack()) && !f.stack().equals("user"))) {
+      if ((first && f.stack() != StackKind.TASK && f.stack() != StackKind.USER)
+          || (!first && lastStack != f.stack() && f.stack() != StackKind.USER)) {
         text.add("    --- <" + (f.stackName().isEmpty() ? stackName(f.stack()) : f.stackName())
             + "> ---");
       }
       lastStack = f.stack();
       String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());
       text.add(String.format("#%-2d " + m.hexFormat() + " in %s%s  [%s]%s", i++, f.address(), f.function(), off,
-          f.stack(), f.note().isEmpty() ? "" : "  (" + f.note() + ")"));
+          f.stack().label(), f.note().isEmpty() ? "" : "  (" + f.note() + ")"));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("function", f.function());
       o.put("address", hex(f.address()));
-      o.put("stack", f.stack());
+      o.put("stack", f.stack().label());
       if (!f.stackName().isEmpty()) {
         o.put("stack_name", f.stackName());
       }
@@ -318,12 +319,12 @@ final class Commands {
         + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
         base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
     for (StackWord w : words) {
-      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind(),
+      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind().label(),
           w.label()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("address", hex(w.address()));
       o.put("value", hex(w.value()));
-      o.put("kind", w.kind());
+      o.put("kind", w.kind().label());
       o.put("label", w.label());
       json.add(o);
     }
@@ -366,13 +367,10 @@ final class Commands {
     return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
   }
 
-  static String stackName(String kind) {
+  static String stackName(StackKind kind) {
     return switch (kind) {
-      case "irq" -> "IRQ stack";
-      case "task" -> "task stack";
-      case "entry" -> "entry stack";
-      case "exception" -> "exception stack";
-      default -> kind + " stack";
+      case IRQ -> "IRQ stack";
+      default -> kind.label() + " stack";
     };
   }
 

@@ -1,5 +1,7 @@
 package kstack.machine;
 
+import kstack.stack.StackWord;
+import kstack.stack.Frame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,7 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
+import kstack.stack.StackRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -8,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import kstack.TestMachines;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -103,7 +105,7 @@ class StackBoundariesTest {
     Map<String, String> got = new LinkedHashMap<>();
     int w = m.kernel().t.word;
     for (StackRange r : ranges) {
-      String key = r.name().isEmpty() ? r.kind() : r.name();
+      String key = r.name().isEmpty() ? r.kind().label() : r.name();
       got.put(key, "" + (r.high() - r.low()));
       boolean touchesNext = ranges.stream().anyMatch(o -> o != r && o.low() == r.high());
       assertThat(StackRange.find(ranges, r.low())).as(key + ": sp at its bottom, full").isSameAs(r);
@@ -147,7 +149,7 @@ class StackBoundariesTest {
     while (m.cpu(0).get("rsp") != top) {
       m.stepi(1);
     }
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("task");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.TASK);
   }
 
   static List<Profile> x86_64WithThreadInfoInTask() {
@@ -168,7 +170,7 @@ class StackBoundariesTest {
     long irq = m.kernel().readPtr(m.perCpuAddress("irq_stack_ptr", 0));
     assertThat(sp).as("sp at the top of the IRQ stack").isEqualTo(irq + m.kernel().threadSize);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
-    assertThat(bt).extracting(Frame::stack).doesNotContain("unknown");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
+    assertThat(bt).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
   }
 }

@@ -1,12 +1,13 @@
 package kstack.arch;
 
+import kstack.stack.WordKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.TestMachines;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 import kstack.profile.Profile;
 import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class StackLabelsTest {
     Machine m = Machine.create(p, 1);
     m.addBreakpoint("start_kernel");
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    StackWord magic = m.stack(0).stream().filter(w -> w.kind().equals("magic")).findFirst()
+    StackWord magic = m.stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
         .orElseThrow();
     // 2.6.32's start_kernel never writes it: only dup_task_struct does (fork.c@2.6.32.67:254)
     boolean sets = m.kernel().initSetsStackEndMagic();
@@ -41,11 +42,11 @@ class StackLabelsTest {
         .doesNotContain("overwritten");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
-    magic = m.stack(0).stream().filter(w -> w.kind().equals("magic")).findFirst().orElseThrow();
+    magic = m.stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst().orElseThrow();
     assertThat(magic.label()).isEqualTo(sets ? "STACK_END_MAGIC (end_of_stack)"
         : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
             + "dup_task_struct writes it)");
-    assertThat(m.stack(1).stream().filter(w -> w.kind().equals("magic")).findFirst()
+    assertThat(m.stack(1).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
         .orElseThrow().label()).as("a forked task's").isEqualTo("STACK_END_MAGIC (end_of_stack)");
   }
 
@@ -58,9 +59,9 @@ class StackLabelsTest {
     List<StackWord> words = m.stack(m.kernel().pid(sh));
     long regs = m.taskPtRegs(sh);
     assertThat(words).filteredOn(w -> w.address() >= regs).isNotEmpty()
-        .allSatisfy(w -> assertThat(w.kind()).isIn("stale", "padding"))
+        .allSatisfy(w -> assertThat(w.kind()).isIn(WordKind.STALE, WordKind.PADDING))
         .anySatisfy(w -> assertThat(w.label()).startsWith("stale, from the last kernel entry: "
             + "pt_regs->"));
-    assertThat(words).extracting(StackWord::kind).doesNotContain("pt_regs");
+    assertThat(words).extracting(StackWord::kind).doesNotContain(WordKind.PT_REGS);
   }
 }

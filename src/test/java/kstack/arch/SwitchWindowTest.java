@@ -1,14 +1,16 @@
 package kstack.arch;
 
+import kstack.stack.WordKind;
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
 import kstack.TestMachines;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 import kstack.profile.Profile;
 import kstack.profile.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +83,7 @@ class SwitchWindowTest {
       List<Frame> bt = m.backtrace(null);
       String at = "step " + i + " at " + m.describe(pc) + ": " + bt;
       assertThat(bt.get(0).function()).as(at).isEqualTo(fn);
-      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain("unknown");
+      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
       assertThat(bt).as(at).extracting(Frame::function).doesNotContain(Frame.STOPPED);
       List<String> fns = bt.stream().map(Frame::function).toList();
       assertThat(fns).as("a frame in the scheduler or the child's ret_from_fork: " + at)
@@ -90,13 +92,13 @@ class SwitchWindowTest {
       if (fns.contains("ret_from_fork") || fns.contains("ret_from_fork_asm")
           || fns.contains("main")) {
         assertThat(bt.get(bt.size() - 1).stack()).as("ends in user frames: " + at)
-            .isEqualTo("user");
+            .isEqualTo(StackKind.USER);
       }
       window |= bt.get(0).note().contains("stack of pid") || bt.get(0).note().contains("'s stack");
       if (bt.get(0).note().contains("current is still") && inactiveTaskFrame) {
         // prev's own stack, read by `stack`, shows the inactive_task_frame it saved at thread.sp
         assertThat(m.stack(null)).as("stack of prev " + at).extracting(StackWord::kind)
-            .contains("switch");
+            .contains(WordKind.SWITCH);
       }
       m.stepi(1);
     }
@@ -122,7 +124,7 @@ class SwitchWindowTest {
       List<Frame> bt = m.backtrace(null);
       String at = "step " + i + " at " + m.describe(m.cpu(0).pc()) + ": " + bt;
       assertThat(bt).as(at).extracting(Frame::function).contains("--- pt_regs ---", "main");
-      assertThat(bt.get(bt.size() - 1).stack()).as(at).isEqualTo("user");
+      assertThat(bt.get(bt.size() - 1).stack()).as(at).isEqualTo(StackKind.USER);
       m.stepi(1);
       if (m.current() != child) {
         break;

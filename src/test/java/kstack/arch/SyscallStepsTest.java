@@ -1,10 +1,11 @@
 package kstack.arch;
 
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.TestMachines;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -38,15 +39,15 @@ class SyscallStepsTest {
     for (; steps < 400 && !m.isWaitingForCommand(0); steps++) {
       List<Frame> bt = m.backtrace(null);
       String at = "at " + m.describe(m.cpu(0).pc()) + ": " + bt;
-      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain("unknown");
+      assertThat(bt).as(at).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
       assertThat(bt).as(at).extracting(Frame::function).doesNotContain(Frame.STOPPED);
       long userTop = m.arch().userTop();
       assertThat(bt).as("a user address is never a kernel frame: " + at)
-          .filteredOn(f -> !f.stack().equals("user") && !f.function().startsWith("---"))
+          .filteredOn(f -> f.stack() != StackKind.USER && !f.function().startsWith("---"))
           .allSatisfy(f -> assertThat(Long.compareUnsigned(f.address(), userTop)).isPositive());
-      List<String> user = bt.stream().filter(f -> f.stack().equals("user"))
+      List<String> user = bt.stream().filter(f -> f.stack() == StackKind.USER)
           .map(f -> f.function() + "@" + f.address()).toList();
-      if (!user.isEmpty() && !bt.get(0).stack().equals("user")) {
+      if (!user.isEmpty() && bt.get(0).stack() != StackKind.USER) {
         userParts.add(user);
       }
       m.stepi(1);

@@ -1,9 +1,10 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.TaskInfo;
 import kstack.profile.Profiles;
@@ -17,7 +18,7 @@ class BlockingTest {
   }
 
   private static List<String> userChain(Machine m, int pid) {
-    return m.backtrace(pid).stream().filter(f -> f.stack().equals("user"))
+    return m.backtrace(pid).stream().filter(f -> f.stack() == StackKind.USER)
         .map(Frame::function).toList();
   }
 

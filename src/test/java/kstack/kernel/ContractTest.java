@@ -1,11 +1,12 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.insideWrite;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.machine.TaskInfo;
@@ -89,7 +90,7 @@ class ContractTest {
           ? List.of(Machine.Arg.of(1), Machine.Arg.of("hi")) : List.of();
       assertThat(m.syscall(call, args).stop()).isEqualTo(Outcome.Stop.DONE);
       assertThat(m.arch().inUserMode(m.kernel(), 0)).isTrue();
-      assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("user"));
+      assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.USER);
       assertThat(m.cpu(0).get(regs.sp)).as(call).isEqualTo(sp);
       assertThat(m.cpu(0).get(regs.pc)).as(call).isEqualTo(pc);
     }

@@ -1,11 +1,12 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -45,7 +46,7 @@ class OverflowTest {
     long cr2 = m.cpu(0).get("cr2");
     assertThat(stack - cr2).isBetween(1L, 4096L);
     var bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("exception");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     assertThat(bt).extracting(Frame::function).contains("handle_stack_overflow",
         "kstack_demo_recurse", "kstack_demo_init");
     long df = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
@@ -74,7 +75,7 @@ class OverflowTest {
     long nmiTop = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
         + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 8);
     assertThat(m.cpu(0).get("rsp")).isBetween(nmiTop - 4096, nmiTop);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("exception");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).as("the nmi nests in the stopped write")
         .contains("'syscall write' is still stopped there");

@@ -1,9 +1,10 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -91,7 +92,7 @@ class SyscallTest {
       // pt_regs; here we check what the unwinder reads
       assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
       List<Frame> bt = m.backtrace(null);
-      assertThat(bt).allMatch(f -> f.stack().equals("user"));
+      assertThat(bt).allMatch(f -> f.stack() == StackKind.USER);
     }
   }
 

@@ -1,11 +1,12 @@
 package kstack.kernel;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -46,7 +47,7 @@ class TrapsTest {
     long rsp = m.cpu(0).get("rsp");
     assertThat(rsp).isBetween(dbTop - 8192, dbTop);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("exception");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     assertThat(bt).extracting(Frame::function).contains("vfs_write");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
@@ -85,7 +86,7 @@ class TrapsTest {
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userRsp);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("orig_ax"))).isEqualTo(-1);
     assertThat(m.backtrace(null)).filteredOn(f -> !f.function().startsWith("---"))
-        .extracting(Frame::stack).containsOnly("task", "user");
+        .extracting(Frame::stack).containsOnly(StackKind.TASK, StackKind.USER);
     assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stack(task), regs);
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);

@@ -1,17 +1,19 @@
 package kstack.arch.arm64;
 
+import kstack.stack.WordKind;
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.layout.StructLayout;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 import kstack.mem.Memory;
 import kstack.profile.Feature;
 
@@ -37,7 +39,7 @@ final class Arm64Unwind {
     this.v6 = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
   }
 
-  private String kindOf(long a, long task, int cpu, boolean running) {
+  private StackKind kindOf(long a, long task, int cpu, boolean running) {
     return StackRange.kindOf(ranges(task, cpu, running), a);
   }
 
@@ -49,17 +51,17 @@ final class Arm64Unwind {
   List<StackRange> ranges(long task, int cpu, boolean running) {
     long s = k.stack(task);
     List<StackRange> r = new ArrayList<>();
-    r.add(StackRange.of("task", s, s + k.threadSize));
+    r.add(StackRange.of(StackKind.TASK, s, s + k.threadSize));
     if (!running) {
       return r;
     }
     long irq = k.mem.read64(k.perCpu("irq_stack_ptr", cpu));
     if (irq != 0) {
-      r.add(StackRange.of("irq", irq, irq + k.threadSize));
+      r.add(StackRange.of(StackKind.IRQ, irq, irq + k.threadSize));
     }
     if (k.profile.config("VMAP_STACK")) {
       long ov = k.perCpu("overflow_stack", cpu);
-      r.add(StackRange.of("overflow", ov, ov + 4096));
+      r.add(StackRange.of(StackKind.OVERFLOW, ov, ov + 4096));
     }
     return r;
   }
@@ -90,16 +92,16 @@ final class Arm64Unwind {
         userFrames(task, pc, fp, sp, c.get("x30"), out);
         return out;
       }
-      String kind = kindOf(sp, task, cpu, true);
+      StackKind kind = kindOf(sp, task, cpu, true);
       long on = kind == null ? kstack.arch.SwitchWindow.stackOwner(k, sp) : 0;
       String note = "";
       if (on != 0 && on != task) {
         // cpu_switch_to between mov sp, x9 and msr sp_el0, x1: next's stack, prev still current
         note = kstack.arch.SwitchWindow.note(k, "sp", on, task);
         task = on;
-        kind = "task";
+        kind = StackKind.TASK;
       }
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? "unknown" : kind, 0, note));
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? StackKind.UNKNOWN : kind, 0, note));
       Routine r = k.host().routineAt(pc);
       long lr0 = c.get("x30");
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
@@ -108,7 +110,7 @@ final class Arm64Unwind {
           || StackRange.recordKindOf(ranges(task, cpu, true), fp, 16) == null // a user fp
           || k.mem.read64(fp + 8) != lr0)) {
         // a leaf assembly routine (cpu_do_idle): its caller is only in the link register
-        out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? "unknown" : kind, 0, ""));
+        out.add(new Frame(k.symbols.functionName(lr0), lr0, k.symbols.functionOffset(lr0), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
       }
       if (r != null && (r.name().equals("ret_from_fork") || r.name().equals("cpu_switch_to"))
           && sp == arch.taskPtRegs(k, task)) {
@@ -127,16 +129,16 @@ final class Arm64Unwind {
         if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get("x30") != 0) {
           // (lr 0: head.S enters start_kernel by b with x29 = x30 = 0, head.S@4.16.13:449-451)
           long lr = c.get("x30");
-          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
+          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         } else if (i == 1) {
           long lr = k.mem.read64(sp + 8);
-          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? "unknown" : kind, 0, ""));
+          out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         }
       }
     } else {
       pc = k.mem.read64(task + Arm64Process.ctx(k, "pc"));
       fp = k.mem.read64(task + Arm64Process.ctx(k, "fp"));
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", 0, "blocked in __switch_to: "
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, 0, "blocked in __switch_to: "
           + "thread.cpu_context"));
     }
     walk(task, fp, running, cpu, out);
@@ -147,7 +149,7 @@ final class Arm64Unwind {
     long regsTop = arch.taskPtRegs(k, task);
     long finalRecord = regsTop + Arm64Entry.stackframe(k);
     for (int guard = 0; fp != 0 && guard < 512; guard++) {
-      String kind = StackRange.recordKindOf(ranges(task, cpu, running), fp, 16);
+      StackKind kind = StackRange.recordKindOf(ranges(task, cpu, running), fp, 16);
       if (kind == null || (fp & 7) != 0) {
         break;
       }
@@ -164,7 +166,7 @@ final class Arm64Unwind {
           long ip = k.mem.read64(regs + Arm64Entry.S_PC);
           out.add(new Frame("--- pt_regs ---", regs, 0, kind, regs,
               "interrupted kernel code at " + k.symbols.describeOrHex(ip)));
-          String k2 = kindOf(k.mem.read64(regs + Arm64Entry.S_SP), task, cpu, running);
+          StackKind k2 = kindOf(k.mem.read64(regs + Arm64Entry.S_SP), task, cpu, running);
           out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), k2 == null ? kind : k2, 0, ""));
           fp = k.mem.read64(regs + 8L * 29);
           continue;
@@ -186,7 +188,7 @@ final class Arm64Unwind {
     }
     long pc = k.mem.read64(regs + Arm64Entry.S_PC);
     long sp = k.mem.read64(regs + Arm64Entry.S_SP);
-    out.add(new Frame("--- pt_regs ---", regs, 0, "task", regs,
+    out.add(new Frame("--- pt_regs ---", regs, 0, StackKind.TASK, regs,
         String.format("user pc 0x%x, sp 0x%x at task_pt_regs 0x%x", pc, sp, regs)));
     userFrames(task, pc, k.mem.read64(regs + 8L * 29), sp, k.mem.read64(regs + 8L * 30), out);
   }
@@ -196,15 +198,15 @@ final class Arm64Unwind {
     if (um == null) {
       return;
     }
-    out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0, ""));
+    out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0, ""));
     Routine r = k.host().routineAt(pc);
     if (r != null && r.kind() == Routine.Kind.USER && r.bodyStart() > 0) {
       int i = r.indexOf(pc);
       if (i == 0 || r.insn(i).text().startsWith("ret: pc")) {
-        out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), StackKind.USER, 0, ""));
       } else if (i == 1) {
         long l = um.isMapped(sp + 8) ? um.read64(sp + 8) : 0;
-        out.add(new Frame(k.symbols.functionName(l), l, k.symbols.functionOffset(l), "user", 0, ""));
+        out.add(new Frame(k.symbols.functionName(l), l, k.symbols.functionOffset(l), StackKind.USER, 0, ""));
       }
     }
     for (int guard = 0; fp != 0 && guard < 256; guard++) {
@@ -216,7 +218,7 @@ final class Arm64Unwind {
       if (ret == 0) {
         break;
       }
-      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), "user", fp, ""));
+      out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), StackKind.USER, fp, ""));
       if (next != 0 && Long.compareUnsigned(next, fp) <= 0) {
         break;
       }
@@ -233,14 +235,14 @@ final class Arm64Unwind {
     }
     long top = stack + k.threadSize;
     long regs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     StructLayout l = k.struct("pt_regs");
     for (Field f : l.fields()) {
       for (int w = 0; w < Math.max(1, f.size() / 8); w++) {
         String n = f.name().equals("regs") ? "pt_regs->regs[" + w + "]"
             : f.size() > 8 ? "pt_regs->" + f.name() + "[" + w + "]" : "pt_regs->" + f.name();
-        labels.put(regs + f.offset() + 8L * w, new String[] {"pt_regs", n
-            + (f.note().isEmpty() || w > 0 ? "" : " (" + f.note() + ")")});
+        labels.put(regs + f.offset() + 8L * w, new StackWord.Label(WordKind.PT_REGS, n
+            + (f.note().isEmpty() || w > 0 ? "" : " (" + f.note() + ")")));
       }
     }
     long low;

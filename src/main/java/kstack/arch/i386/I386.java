@@ -15,8 +15,8 @@ import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 import kstack.mem.AddressSpace;
 import kstack.mem.MemoryFault;
 import kstack.profile.Feature;
@@ -730,7 +730,7 @@ public final class I386 implements Arch {
   }
 
   @Override
-  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+  public List<kstack.stack.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
     return new I386Unwind(k, this).ranges(task, cpu, running);
   }
 

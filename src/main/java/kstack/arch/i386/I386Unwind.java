@@ -1,16 +1,18 @@
 package kstack.arch.i386;
 
+import kstack.stack.WordKind;
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * The i386 frame-pointer unwinder over simulated bytes (arch/x86/kernel/unwind_frame.c, 32-bit):
@@ -33,12 +35,12 @@ final class I386Unwind {
     return k.readPtr(a);
   }
 
-  private String kindOf(long a, long task, int cpu, boolean running) {
+  private StackKind kindOf(long a, long task, int cpu, boolean running) {
     return StackRange.kindOf(ranges(task, cpu, running), a);
   }
 
   /** The kind of the stack a frame record (saved ebp, return address) at a lies on. */
-  private String recordKindOf(long a, long task, int cpu, boolean running) {
+  private StackKind recordKindOf(long a, long task, int cpu, boolean running) {
     return StackRange.recordKindOf(ranges(task, cpu, running), a, 8);
   }
 
@@ -51,27 +53,27 @@ final class I386Unwind {
     long stack = k.stack(task);
     boolean old = arch.v26(); // 2.6.11 and 2.6.32
     List<StackRange> r = new ArrayList<>();
-    r.add(StackRange.of("task", stack, stack + k.threadSize));
+    r.add(StackRange.of(StackKind.TASK, stack, stack + k.threadSize));
     if (!running || arch.v24()) { // 2.4 has no IRQ stacks
       return r;
     }
-    String[][] vars = {{"irq", old ? "hardirq_ctx" : arch.v6() ? "hardirq_stack_ptr"
-        : "hardirq_stack"}, {"softirq", old ? "softirq_ctx" : arch.v6() ? "softirq_stack_ptr"
-        : "softirq_stack"}};
-    for (String[] v : vars) {
-      long base = k.readPtr(k.perCpu(v[1], cpu));
+    StackKind[] kinds = {StackKind.IRQ, StackKind.SOFTIRQ};
+    String[] vars = {old ? "hardirq_ctx" : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack",
+        old ? "softirq_ctx" : arch.v6() ? "softirq_stack_ptr" : "softirq_stack"};
+    for (int i = 0; i < kinds.length; i++) {
+      long base = k.readPtr(k.perCpu(vars[i], cpu));
       if (base != 0) {
-        r.add(StackRange.of(v[0], base, base + k.threadSize));
+        r.add(StackRange.of(kinds[i], base, base + k.threadSize));
       }
     }
     if (!old) {
       long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
-      r.add(StackRange.of("entry", top - k.constant("ENTRY_STACK_SIZE"), top));
+      r.add(StackRange.of(StackKind.ENTRY, top - k.constant("ENTRY_STACK_SIZE"), top));
     }
     return r;
   }
 
-  private Frame frame(long pc, String kind, long at, String note) {
+  private Frame frame(long pc, StackKind kind, long at, String note) {
     return new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, at, note);
   }
 
@@ -105,14 +107,14 @@ final class I386Unwind {
           next -> unwind(next, false, cpu))) {
         return out;
       }
-      String kind = kindOf(sp, task, cpu, true);
+      StackKind kind = kindOf(sp, task, cpu, true);
       if (kind == null) {
-        out.add(frame(pc, "unknown", 0, "esp is on no known stack"));
+        out.add(frame(pc, StackKind.UNKNOWN, 0, "esp is on no known stack"));
         return out;
       }
       out.add(frame(pc, kind, 0, ""));
       Routine r = k.host().routineAt(pc);
-      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task")
+      if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK
           && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0
           && arch.userModeRegs(k, ptRegs)) {
         // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
@@ -142,7 +144,7 @@ final class I386Unwind {
         }
       }
     } else if (oldSwitch() && neverRun(task)) {
-      out.add(frame(k.symbol("ret_from_fork"), "task", 0, arch.v24() || arch.v2611()
+      out.add(frame(k.symbol("ret_from_fork"), StackKind.TASK, 0, arch.v24() || arch.v2611()
           ? "not yet run: its first switch_to will push thread.eip = ret_from_fork above "
               + "thread.esp = its pt_regs"
           : "not yet run: its first switch_to will "
@@ -155,7 +157,7 @@ final class I386Unwind {
       long sp = k.threadSp(task);
       bp = word(sp);
       long pc = k.taskRead(task, "thread.ip");
-      out.add(frame(pc, "task", sp, String.format(arch.v24()
+      out.add(frame(pc, StackKind.TASK, sp, String.format(arch.v24()
           ? "switched out: thread.esp 0x%x (saved ebp, edi, esi), thread.eip"
           : arch.v2611() ? "switched out: thread.esp 0x%x (saved ebp, eflags), thread.eip"
           : "switched out: thread.sp 0x%x (saved ebp, eflags), thread.ip", sp)));
@@ -163,7 +165,7 @@ final class I386Unwind {
       long sp = k.threadSp(task);
       bp = word(sp + k.off("inactive_task_frame", "bp"));
       long pc = word(sp + k.off("inactive_task_frame", "ret_addr"));
-      out.add(frame(pc, "task", sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
+      out.add(frame(pc, StackKind.TASK, sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
       if (pc == k.symbol("ret_from_fork") && bp == 0) {
         // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
         userPart(task, ptRegs, out);
@@ -203,8 +205,8 @@ final class I386Unwind {
         long cs = word(regs + k.off("pt_regs", "cs"));
         long ip = word(regs + k.off("pt_regs", "ip"));
         boolean user = (cs & 3) == 3;
-        String where = kindOf(regs, task, cpu, running);
-        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+        StackKind where = kindOf(regs, task, cpu, running);
+        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s; pt_regs at 0x%x", user ? "user mode" : "kernel mode",
                 k.symbols.describeOrHex(ip), regs)));
         if (user) {
@@ -215,17 +217,17 @@ final class I386Unwind {
         // from kernel mode the CPU pushed no esp: the interrupted esp is where the frame began
         // (6.19's FIXUP_FRAME stores it in regs->sp)
         long sp = interruptedSp(regs);
-        String kind = kindOf(sp, task, cpu, running);
-        out.add(frame(ip, kind == null ? "unknown" : kind, 0, ""));
+        StackKind kind = kindOf(sp, task, cpu, running);
+        out.add(frame(ip, kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         long slot = prologueSlot(ip, sp);
         if (slot != 0) {
           // interrupted before its push %ebp / mov %esp, %ebp: the caller is found through esp
-          out.add(frame(word(slot), kind == null ? "unknown" : kind, 0, ""));
+          out.add(frame(word(slot), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         }
         bp = word(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = recordKindOf(bp, task, cpu, running);
+      StackKind kind = recordKindOf(bp, task, cpu, running);
       if (kind == null) {
         break;
       }
@@ -297,15 +299,15 @@ final class I386Unwind {
       return;
     }
     long ip = word(regs + k.off("pt_regs", "ip"));
-    String where = kindOf(regs, task, cpu, running);
-    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+    StackKind where = kindOf(regs, task, cpu, running);
+    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted kernel mode at %s; pt_regs at 0x%x", k.symbols.describeOrHex(ip),
             regs)));
     long sp = interruptedSp(regs);
-    out.add(frame(ip, where == null ? "unknown" : where, 0, ""));
+    out.add(frame(ip, where == null ? StackKind.UNKNOWN : where, 0, ""));
     long slot = prologueSlot(ip, sp);
     if (slot != 0) {
-      out.add(frame(word(slot), where == null ? "unknown" : where, 0, ""));
+      out.add(frame(word(slot), where == null ? StackKind.UNKNOWN : where, 0, ""));
     }
   }
 
@@ -329,7 +331,7 @@ final class I386Unwind {
     if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
       long uip = word(ptRegs + k.off("pt_regs", "ip"));
       long usp = word(ptRegs + k.off("pt_regs", "sp"));
-      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
+      out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           // 2.4 has no task_pt_regs: copy_thread's (THREAD_SIZE + p) - 1 (process.c@2.4.22:588)
           String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp, arch.v24()
               ? "the task_union's top pt_regs" : "task_pt_regs", ptRegs)));
@@ -356,7 +358,7 @@ final class I386Unwind {
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
     // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
@@ -364,8 +366,8 @@ final class I386Unwind {
     String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
         .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
     for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
-      labels.put(a, new String[] {"padding", name + " (" + pad
-          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"});
+      labels.put(a, new StackWord.Label(WordKind.PADDING, name + " (" + pad
+          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"));
     }
     long low;
     if (running && !arch.inUserMode(k, cpu)) {
@@ -380,18 +382,18 @@ final class I386Unwind {
       low = k.threadSp(task);
     } else if (arch.v24()) {
       low = k.threadSp(task);
-      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
-      labels.put(low + 4, new String[] {"switch", "switch_to: saved edi"});
-      labels.put(low + 8, new String[] {"switch", "switch_to: saved esi"});
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
+      labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
     } else if (arch.v26()) {
       low = k.threadSp(task);
-      labels.put(low, new String[] {"switch", "switch_to: saved ebp"});
-      labels.put(low + 4, new String[] {"switch", "switch_to: saved eflags"});
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
     } else {
       low = k.threadSp(task);
       for (Field f : k.struct("inactive_task_frame").fields()) {
-        labels.put(low + f.offset(), new String[] {"switch", "inactive_task_frame." + f.name()
-            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")});
+        labels.put(low + f.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + f.name()
+            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")));
       }
     }
     // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at

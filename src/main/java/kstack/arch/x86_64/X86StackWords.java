@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.WordKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.TreeMap;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
-import kstack.machine.StackWord;
+import kstack.stack.StackWord;
 
 /**
  * The labelled words of an x86_64 task stack (the `stack` command): pt_regs at the top, the
@@ -33,11 +34,11 @@ final class X86StackWords {
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, String[]> labels = new TreeMap<>(Long::compareUnsigned);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
     for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
-      labels.put(a, new String[] {"padding", "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"});
+      labels.put(a, new StackWord.Label(WordKind.PADDING, "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"));
     }
     long low;
     if (running && !arch.inUserMode(k, cpu)) {
@@ -51,8 +52,8 @@ final class X86StackWords {
     } else if (arch.v26()) {
       low = k.threadSp(task);
       if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
-        labels.put(low, new String[] {"switch", "switch_to: saved rbp"});
-        labels.put(low + 8, new String[] {"switch", "switch_to: saved rflags"});
+        labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rbp"));
+        labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rflags"));
       }
     } else {
       low = k.threadSp(task);
@@ -63,10 +64,10 @@ final class X86StackWords {
     return StackWords.list(k, task, low, labels, true);
   }
 
-  private static void switchFrame(Kernel k, Map<Long, String[]> labels, long low) {
+  private static void switchFrame(Kernel k, Map<Long, StackWord.Label> labels, long low) {
     for (Field fl : k.struct("inactive_task_frame").fields()) {
-      labels.put(low + fl.offset(), new String[] {"switch", "inactive_task_frame." + fl.name()
-          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")});
+      labels.put(low + fl.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + fl.name()
+          + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")));
     }
   }
 

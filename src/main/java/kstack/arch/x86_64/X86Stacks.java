@@ -1,10 +1,11 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 
 /**
  * The stacks an x86_64 CPU's frames can be on: the task's, and while it runs its CPU's IRQ
@@ -20,17 +21,17 @@ final class X86Stacks {
   static List<StackRange> ranges(Kernel k, X86_64 arch, long task, int cpu, boolean running) {
     long stack = k.stack(task);
     List<StackRange> r = new ArrayList<>();
-    r.add(StackRange.of("task", stack, stack + k.threadSize));
+    r.add(StackRange.of(StackKind.TASK, stack, stack + k.threadSize));
     if (!running) {
       return r;
     }
     long[] irq = X86Boot.irqStack(k, cpu);
     if (irq != null) {
-      r.add(StackRange.of("irq", irq[0], irq[1]));
+      r.add(StackRange.of(StackKind.IRQ, irq[0], irq[1]));
     }
     if (!arch.v26()) {
       long entryTop = X86Boot.entryStackTop(k, cpu);
-      r.add(StackRange.of("entry", entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop));
+      r.add(StackRange.of(StackKind.ENTRY, entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop));
     }
     r.addAll(istRanges(k, arch, cpu));
     return r;
@@ -45,7 +46,7 @@ final class X86Stacks {
     List<StackRange> r = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long[] ist = istStack(k, arch, cpu, i);
-      r.add(new StackRange("exception", names[i], ist[0], ist[1]));
+      r.add(new StackRange(StackKind.EXCEPTION, names[i], ist[0], ist[1]));
     }
     return r;
   }
@@ -66,7 +67,7 @@ final class X86Stacks {
     List<StackRange> ists = istRanges(k, arch, cpu);
     List<Frame> out = new ArrayList<>(frames.size());
     for (Frame f : frames) {
-      StackRange on = f.stack().equals("exception")
+      StackRange on = f.stack() == StackKind.EXCEPTION
           ? StackRange.find(ists, f.frameAddr() != 0 ? f.frameAddr() : rsp) : null;
       out.add(on == null ? f : f.named(on.name()));
     }

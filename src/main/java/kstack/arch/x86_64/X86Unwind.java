@@ -1,18 +1,19 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import kstack.exec.Routine;
-import kstack.arch.StackRange;
+import kstack.stack.StackRange;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.layout.StructLayout;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * A frame-pointer unwinder that reads only simulated bytes, as arch/x86/kernel/unwind_frame.c does:
@@ -36,12 +37,12 @@ final class X86Unwind {
 
   /** The stacks a CPU's frames can be on, by address, with the kernel's edge rules. */
   private record Stacks(List<StackRange> ranges) {
-    String kindOf(long a) {
+    StackKind kindOf(long a) {
       return StackRange.kindOf(ranges, a);
     }
 
     /** The kind of the stack a frame record (saved rbp, return address) at a lies on. */
-    String recordKindOf(long a) {
+    StackKind recordKindOf(long a) {
       return StackRange.recordKindOf(ranges, a, 16);
     }
   }
@@ -93,23 +94,23 @@ final class X86Unwind {
         // frame pointer is the word at rsp until the stack switch (system.h@2.6.32.67:104)
         bp = k.mem.read64(sp);
       }
-      String kind = st.kindOf(sp);
+      StackKind kind = st.kindOf(sp);
       if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
           && k.taskRead(task, "mm") != 0) {
         // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
         // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
-        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "user", 0,
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0,
             "rsp is still the user stack pointer: SYSCALL does not switch stacks; user rip in rcx"));
         userFrames(task, k.cpu(cpu).get("rcx"), bp, sp, out, true);
         return out;
       }
       if (kind == null) {
-        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "unknown", 0, "rsp is on no known stack"));
+        out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.UNKNOWN, 0, "rsp is on no known stack"));
         return out;
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      if (r != null && r.kind() == Routine.Kind.ASM && kind.equals("task") && !arch.v26()
+      if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK && !arch.v26()
           && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0) {
         // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
         // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
@@ -142,7 +143,7 @@ final class X86Unwind {
         }
       }
     } else if (arch.v26() && (k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
-      out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, "task", 0, "not yet run: "
+      out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
           + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
       userPart(task, ptRegs, out);
       return out;
@@ -151,13 +152,13 @@ final class X86Unwind {
       long sp = k.threadSp(task);
       bp = k.mem.read64(sp);
       pc = k.symbol("thread_return");
-      out.add(new Frame("thread_return", pc, 0, "task", sp, String.format(
+      out.add(new Frame("thread_return", pc, 0, StackKind.TASK, sp, String.format(
           "switched out: thread.sp 0x%x (saved rbp, rflags); resumes at thread_return", sp)));
     } else {
       long sp = k.threadSp(task);
       bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
       pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), "task", sp, "switched out: inactive_task_frame at "
+      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
       if (pc == k.symbol("ret_from_fork") && bp == 0) {
         // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
@@ -198,26 +199,26 @@ final class X86Unwind {
         long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
         long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
         long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
-        String where = st.kindOf(regs);
-        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+        StackKind where = st.kindOf(regs);
+        out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
                 (cs & 3) == 3 ? "user mode" : "kernel mode", k.symbols.describeOrHex(ip), sp, regs)));
         if ((cs & 3) == 3) {
           userFrames(task, ip, k.mem.read64(regs + k.off("pt_regs", "bp")), sp, out, false);
           return;
         }
-        String kind = st.kindOf(sp);
+        StackKind kind = st.kindOf(sp);
         long base = k.stack(task);
         boolean below = kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096;
         if (below) {
-          kind = "task"; // the overflow: rsp has left the bottom of the task stack
+          kind = StackKind.TASK; // the overflow: rsp has left the bottom of the task stack
         }
-        out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? "unknown" : kind, 0,
+        out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? StackKind.UNKNOWN : kind, 0,
             below ? "rsp below the stack's base" : ""));
         bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
         continue;
       }
-      String kind = st.recordKindOf(bp);
+      StackKind kind = st.recordKindOf(bp);
       if (kind == null) {
         break;
       }
@@ -276,8 +277,8 @@ final class X86Unwind {
       List<Frame> out) {
     long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
     long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
-    String where = st.kindOf(regs);
-    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? "task" : where, regs,
+    StackKind where = st.kindOf(regs);
+    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
             : "kernel mode", k.symbols.describeOrHex(ip), regs)));
     if ((cs & 3) == 3) {
@@ -286,8 +287,8 @@ final class X86Unwind {
       return true;
     }
     long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
-    String on = st.kindOf(sp);
-    where = on == null ? "task" : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
+    StackKind on = st.kindOf(sp);
+    where = on == null ? StackKind.TASK : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
     out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
     Routine r = routineAt(ip);
     if (r != null && r.kind() != Routine.Kind.ASM) {
@@ -297,7 +298,7 @@ final class X86Unwind {
         // interrupted before its frame was built: its caller is found through rsp
         long ret = k.mem.read64(slot);
         out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret),
-            where == null ? "task" : where, 0, ""));
+            where == null ? StackKind.TASK : where, 0, ""));
       }
     }
     return false;
@@ -324,7 +325,7 @@ final class X86Unwind {
         : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
     long ubp = userBp != null ? userBp
         : k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
-    out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs, String.format(
+    out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
     userFrames(task, uip, ubp, usp, out, false);
@@ -347,7 +348,7 @@ final class X86Unwind {
       long slot = ptRegs + k.off("pt_regs", "bp");
       long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
       long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
-      out.add(new Frame("--- pt_regs ---", ptRegs, 0, "task", ptRegs,
+      out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
       userFrames(task, uip, ubp, usp, out, false);
     }

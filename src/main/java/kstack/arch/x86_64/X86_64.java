@@ -11,8 +11,8 @@ import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.machine.Frame;
-import kstack.machine.StackWord;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
 
@@ -530,7 +530,7 @@ public final class X86_64 implements Arch {
   }
 
   @Override
-  public List<kstack.arch.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
+  public List<kstack.stack.StackRange> stackRanges(Kernel k, long task, boolean running, int cpu) {
     return X86Stacks.ranges(k, this, task, cpu, running);
   }
 

@@ -1,11 +1,12 @@
 package kstack.arch.arm64;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -72,7 +73,7 @@ class Arm64Test {
     long irqStack = m.kernelMemory().read64(m.perCpuAddress("irq_stack_ptr", 0));
     long sp = m.cpu(0).get("sp");
     assertThat(sp).isBetween(irqStack, irqStack + m.kernel().threadSize);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("irq");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @Test
@@ -82,7 +83,7 @@ class Arm64Test {
     m.irq(5);
     assertThat(functions(m)).containsSubsequence("tasklet_action", "__do_softirq", "irq_exit",
         "__handle_domain_irq", "gic_handle_irq", "el0_irq_naked");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("irq");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @Test
@@ -93,7 +94,7 @@ class Arm64Test {
     assertThat(functions(m)).containsSubsequence("tasklet_action", "__do_softirq",
         "____do_softirq", "call_on_irq_stack", "do_softirq_own_stack", "irq_exit_rcu",
         "el0_interrupt");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("irq");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @ParameterizedTest
@@ -120,7 +121,7 @@ class Arm64Test {
         .anyMatch(s -> s.contains("Insufficient stack space to handle exception!"));
     assertThat(functions(m)).containsSubsequence("handle_bad_stack", "__bad_stack",
         "kstack_demo_recurse");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("overflow");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.OVERFLOW);
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
@@ -7,7 +8,7 @@ import static kstack.TestMachines.word;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -165,7 +166,7 @@ class I386Linux2611Test {
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
     assertThat(word(m, ctx)).as("irqctx->tinfo.task").isEqualTo(m.current());
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
@@ -8,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -142,7 +143,7 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("task") || f.stack().equals("user"));
+    assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
   }
 
   @Test
@@ -152,7 +153,7 @@ class I386Linux26Test {
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
     assertThat(word(m, ctx)).as("irqctx->tinfo.task = the interrupted task").isEqualTo(m.current());
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
@@ -160,7 +161,7 @@ class I386Linux26Test {
     m.deleteBreakpoints();
     m.addBreakpoint("kstack_demo_tasklet");
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo("softirq");
+    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.SOFTIRQ);
   }
 
   @Test

@@ -1,12 +1,13 @@
 package kstack.arch.i386;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
 import static kstack.TestMachines.word;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -74,7 +75,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).noneMatch(f -> f.stack().equals("irq"));
+    assertThat(m.backtrace(null)).noneMatch(f -> f.stack() == StackKind.IRQ);
     m.deleteBreakpoints();
     m.run();
     m.addBreakpoint("vfs_write");
@@ -83,7 +84,7 @@ class I386Linux6Test {
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("__handle_irq",
         "__common_interrupt", "common_interrupt", "asm_common_interrupt", "--- pt_regs ---",
         "vfs_write");
@@ -94,7 +95,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("local_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack().equals("task") || f.stack().equals("user"));
+    assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
     assertThat(functions(m, null)).as("the stub jumps to handle_exception, which calls the handler")
         .containsSubsequence("__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
             "handle_exception", "--- pt_regs ---", "main")
@@ -132,7 +133,7 @@ class I386Linux6Test {
     Frame f = m.backtrace(null).stream().filter(b -> b.function().equals("--- pt_regs ---"))
         .findFirst().orElseThrow();
     var pt = m.struct("pt_regs");
-    assertThat(f.stack()).isEqualTo("task");
+    assertThat(f.stack()).isEqualTo(StackKind.TASK);
     assertThat(word(m, f.frameAddr() + pt.offset("gs")))
         .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
     assertThat(word(m, f.frameAddr() + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);

@@ -1,12 +1,13 @@
 package kstack.arch.i386;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.kernel.Kernel;
 import kstack.lang.expr.Expressions;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profiles;
@@ -82,7 +83,7 @@ class I386Test {
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("kstack_demo_interrupt",
         "handle_irq", "do_IRQ", "common_interrupt", "--- pt_regs ---", "vfs_write", "SyS_write");
     Frame regsFrame = bt.stream().filter(f -> f.function().equals("--- pt_regs ---")).findFirst()
@@ -99,12 +100,12 @@ class I386Test {
     Machine m = spawned(Profiles.i386_4_16());
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> !f.stack().equals("irq"));
+    assertThat(m.backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
     m.deleteBreakpoints();
     m.addBreakpoint("kstack_demo_tasklet");
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("softirq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.SOFTIRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("__do_softirq",
         "do_softirq_own_stack", "irq_exit", "do_IRQ");
   }
@@ -115,7 +116,7 @@ class I386Test {
     m.deleteBreakpoints();
     m.addBreakpoint("default_do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> !f.stack().equals("irq"));
+    assertThat(m.backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
     assertThat(functions(m)).containsSubsequence("default_do_nmi", "do_nmi", "nmi",
         "--- pt_regs ---", "vfs_write");
   }

@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
@@ -8,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import kstack.kernel.Kernel;
-import kstack.machine.Frame;
+import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
@@ -119,7 +120,7 @@ class X86Linux26Test {
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     List<Frame> bt = m.backtrace(null);
-    assertThat(bt.get(0).stack()).isEqualTo("irq");
+    assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("do_IRQ", "common_interrupt",
         "--- pt_regs ---", "main");
     m.deleteBreakpoints();

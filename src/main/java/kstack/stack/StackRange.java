@@ -1,4 +1,4 @@
-package kstack.arch;
+package kstack.stack;
 
 import java.util.List;
 
@@ -29,9 +29,9 @@ import java.util.List;
  * @param kind the kind a backtrace shows (task, irq, softirq, exception, entry, overflow)
  * @param name the stack's own name ("NMI stack"), or empty for the kind's usual one
  */
-public record StackRange(String kind, String name, long low, long high) {
+public record StackRange(StackKind kind, String name, long low, long high) {
 
-  public static StackRange of(String kind, long low, long high) {
+  public static StackRange of(StackKind kind, long low, long high) {
     return new StackRange(kind, "", low, high);
   }
 
@@ -65,13 +65,13 @@ public record StackRange(String kind, String name, long low, long high) {
   }
 
   /** The kind of the stack sp is on, or null. */
-  public static String kindOf(List<StackRange> stacks, long sp) {
+  public static StackKind kindOf(List<StackRange> stacks, long sp) {
     StackRange r = find(stacks, sp);
     return r == null ? null : r.kind();
   }
 
   /** The kind of the stack that holds the frame record [a, a + len), or null. */
-  public static String recordKindOf(List<StackRange> stacks, long a, long len) {
+  public static StackKind recordKindOf(List<StackRange> stacks, long a, long len) {
     for (StackRange r : stacks) {
       if (r.holds(a, len)) {
         return r.kind();

@@ -1,4 +1,4 @@
-package kstack.machine;
+package kstack.stack;
 
 /**
  * One frame of a backtrace, innermost first.
@@ -12,9 +12,9 @@ package kstack.machine;
  * @param stackName the stack's name as a backtrace separator shows it ("NMI stack"), or empty
  *                  for the kind's usual name
  */
-public record Frame(String function, long address, long offset, String stack, long frameAddr,
+public record Frame(String function, long address, long offset, StackKind stack, long frameAddr,
     String note, String stackName) {
-  public Frame(String function, long address, long offset, String stack, long frameAddr,
+  public Frame(String function, long address, long offset, StackKind stack, long frameAddr,
       String note) {
     this(function, address, offset, stack, frameAddr, note, "");
   }
@@ -37,7 +37,7 @@ public record Frame(String function, long address, long offset, String stack, lo
     try {
       walk.run();
     } catch (kstack.mem.MemoryFault f) {
-      out.add(new Frame(STOPPED, f.address(), 0, "unknown", 0,
+      out.add(new Frame(STOPPED, f.address(), 0, StackKind.UNKNOWN, 0,
           String.format("cannot access memory at address 0x%x", f.address())));
     }
     return out;

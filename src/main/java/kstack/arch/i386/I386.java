@@ -736,6 +736,6 @@ public final class I386 implements Arch {
 
   @Override
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
-    return new I386Unwind(k, this).describe(task, running, cpu);
+    return I386StackWords.describe(k, this, task, running, cpu);
   }
 }

@@ -1,18 +1,12 @@
 package kstack.arch.i386;
 
-import kstack.stack.WordKind;
 import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import kstack.exec.Routine;
 import kstack.stack.StackRange;
-import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
-import kstack.layout.Field;
 import kstack.stack.Frame;
-import kstack.stack.StackWord;
 
 /**
  * The i386 frame-pointer unwinder over simulated bytes (arch/x86/kernel/unwind_frame.c, 32-bit):
@@ -269,12 +263,12 @@ final class I386Unwind {
   }
 
   /** 2.4 and 2.6.32: switch_to inline in schedule(), no frame-pointer encoding of pt_regs. */
-  private boolean oldSwitch() {
+  boolean oldSwitch() {
     return arch.v26() || arch.v24();
   }
 
   /** A 2.4/2.6 task that copy_thread prepared and no switch_to has resumed yet. */
-  private boolean neverRun(long task) {
+  boolean neverRun(long task) {
     return k.taskRead(task, "thread.ip") == k.symbol("ret_from_fork");
   }
 
@@ -343,63 +337,5 @@ final class I386Unwind {
 
   private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
     kstack.arch.UserFrames.walk(k, task, pc, bp, sp, out);
-  }
-
-  private static boolean in(long a, long lo, long hi) {
-    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
-
-  /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
-  List<StackWord> describe(long task, boolean running, int cpu) {
-    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
-    long stack = k.stack(task);
-    if (stack == 0) {
-      return new ArrayList<>();
-    }
-    long top = stack + k.threadSize;
-    long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
-    StackWords.ptRegs(k, labels, ptRegs);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
-    // (processor.h@2.6.32.67:959-964; thread_info.h@4.16.13:38-43)
-    String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
-        .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
-      labels.put(a, new StackWord.Label(WordKind.PADDING, name + " (" + pad
-          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"));
-    }
-    long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("esp");
-      if (!in(low, stack, top)) {
-        low = ptRegs;
-      }
-    } else if (running) {
-      low = ptRegs;
-      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
-    } else if (oldSwitch() && neverRun(task)) {
-      low = k.threadSp(task);
-    } else if (arch.v24()) {
-      low = k.threadSp(task);
-      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
-      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
-      labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
-    } else if (arch.v26()) {
-      low = k.threadSp(task);
-      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
-      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
-    } else {
-      low = k.threadSp(task);
-      for (Field f : k.struct("inactive_task_frame").fields()) {
-        labels.put(low + f.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + f.name()
-            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(word(low + f.offset())) : "")));
-      }
-    }
-    // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at
-    // the esp the iret to ring 0 left, pt_regs->sp's own address
-    StackWords.frames(k, labels, unwind(task, running, cpu), stack, oldSwitch() ? top : ptRegs,
-        "saved ebp (frame record)", "return address -> ");
-    return StackWords.list(k, task, low, labels, true);
   }
 }

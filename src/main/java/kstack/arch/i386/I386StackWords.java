@@ -1,0 +1,79 @@
+package kstack.arch.i386;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kstack.arch.StackWords;
+import kstack.kernel.Kernel;
+import kstack.layout.Field;
+import kstack.stack.StackWord;
+import kstack.stack.WordKind;
+
+/**
+ * The labelled words of an i386 task stack (the `stack` command): pt_regs at the top, the padding
+ * above them, the generation's switch frame at thread.sp (2.4's and 2.6's switch_to pushes, or
+ * inactive_task_frame), and the frame records I386Unwind finds.
+ */
+final class I386StackWords {
+  private I386StackWords() {}
+
+  private static boolean inRange(long a, long lo, long hi) {
+    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
+  }
+
+  /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
+  static List<StackWord> describe(Kernel k, I386 arch, long task, boolean running, int cpu) {
+    I386Unwind u = new I386Unwind(k, arch);
+    running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
+    long stack = k.stack(task);
+    if (stack == 0) {
+      return new ArrayList<>();
+    }
+    long top = stack + k.threadSize;
+    long ptRegs = arch.taskPtRegs(k, task);
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
+    StackWords.ptRegs(k, labels, ptRegs);
+    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
+    // (processor.h@2.6.32.67:959-964; thread_info.h@4.16.13:38-43)
+    String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
+        .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
+    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
+      labels.put(a, new StackWord.Label(WordKind.PADDING, name + " (" + pad
+          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"));
+    }
+    long low;
+    if (running && !arch.inUserMode(k, cpu)) {
+      low = k.cpu(cpu).get("esp");
+      if (!inRange(low, stack, top)) {
+        low = ptRegs;
+      }
+    } else if (running) {
+      low = ptRegs;
+      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
+    } else if (u.oldSwitch() && u.neverRun(task)) {
+      low = k.threadSp(task);
+    } else if (arch.v24()) {
+      low = k.threadSp(task);
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
+      labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
+    } else if (arch.v26()) {
+      low = k.threadSp(task);
+      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
+      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
+    } else {
+      low = k.threadSp(task);
+      for (Field f : k.struct("inactive_task_frame").fields()) {
+        labels.put(low + f.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + f.name()
+            + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.readPtr(low + f.offset())) : "")));
+      }
+    }
+    // a 2.6 kernel thread's frames start inside its (unused) pt_regs: kernel_thread_helper runs at
+    // the esp the iret to ring 0 left, pt_regs->sp's own address
+    StackWords.frames(k, labels, u.unwind(task, running, cpu), stack, u.oldSwitch() ? top : ptRegs,
+        "saved ebp (frame record)", "return address -> ");
+    return StackWords.list(k, task, low, labels, true);
+  }
+}

@@ -66,7 +66,7 @@ class CliUsageTest {
   }
 
   @Test
-  void runningOutOfHeapOrJavaStackSaysWhichAndWhatToDoOnOneLine() {
+  void runningOutOfHeapOrJavaStackNamesWhichAndTheJvmOptionOnOneLine() {
     assertThat(kstack.lang.Session.exhausted(new OutOfMemoryError("Java heap space")))
         .startsWith("out of memory (the Java heap, at most ").contains("-Xmx").doesNotContain("\n");
     assertThat(kstack.lang.Session.exhausted(new StackOverflowError()))

@@ -91,9 +91,9 @@ final class Helpers {
         long pid = ev.number(a.get(0), "a pid");
         long t = pid < 0 || pid > Integer.MAX_VALUE ? 0
             : guard(c.col(), () -> m.findTaskByVpid((int) pid));
-        if (t == 0) {
-          throw new ExprError(c.col(), "no task with pid " + pid);
-        }
+        // no such pid: the kernel's lookup returns NULL (kernel/pid.c: pid_task() of the NULL that
+        // find_pid_ns() gives; 2.4's find_task_by_pid in include/linux/sched.h ends its hash walk
+        // on NULL), and so does this; dereferencing it is then a NULL-pointer access, as in C
         return names.task(t);
       }
       case "task_stack_page" -> {

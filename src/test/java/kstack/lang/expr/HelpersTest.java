@@ -23,9 +23,10 @@ class HelpersTest extends BootedTest {
   }
 
   @Test
-  void findTaskByVpidOfAMissingPidIsAnError() {
-    assertThatThrownBy(() -> Expressions.eval("find_task_by_vpid(99)", m))
-        .isInstanceOf(ExprError.class).hasMessage("no task with pid 99");
+  void findTaskByVpidOfAMissingPidIsNullAsInTheKernel() {
+    assertThat(Booted.print(m, "find_task_by_vpid(99) == 0")).isEqualTo("1");
+    assertThatThrownBy(() -> Expressions.eval("find_task_by_vpid(99)->pid", m))
+        .isInstanceOf(ExprError.class).hasMessageContaining("cannot access memory at address 0x");
   }
 
   @Test

@@ -5,6 +5,7 @@ import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.stack.Frame;
@@ -18,6 +19,35 @@ import kstack.stack.StackWord;
  */
 public final class StackWords {
   private StackWords() {}
+
+  /**
+   * The labels every task stack starts from: each pt_regs member at ptRegs, and each word between
+   * the end of pt_regs and the top labelled as padding with the given text.
+   */
+  public static Map<Long, StackWord.Label> topOfStack(Kernel k, long ptRegs, long top,
+      String padding) {
+    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
+    ptRegs(k, labels, ptRegs);
+    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += k.t.word) {
+      labels.put(a, new StackWord.Label(WordKind.PADDING, padding));
+    }
+    return labels;
+  }
+
+  /**
+   * The lowest live word of a task that is running: in the kernel, its stack pointer sp when that
+   * lies on [stack, top), else its pt_regs; in user mode its kernel stack is empty, so pt_regs and
+   * the words above them are relabelled stale.
+   */
+  public static long runningLow(Kernel k, Map<Long, StackWord.Label> labels, boolean userMode,
+      long sp, long stack, long top, long ptRegs) {
+    if (userMode) {
+      stale(labels, ptRegs, top, k.t.word);
+      return ptRegs;
+    }
+    boolean on = Long.compareUnsigned(sp, stack) >= 0 && Long.compareUnsigned(sp, top) < 0;
+    return on ? sp : ptRegs;
+  }
 
   /** Labels each pt_regs member at regs (one word per member). */
   public static void ptRegs(Kernel k, Map<Long, StackWord.Label> labels, long regs) {

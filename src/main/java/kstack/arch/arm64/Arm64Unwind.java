@@ -246,14 +246,9 @@ final class Arm64Unwind {
       }
     }
     long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("sp");
-      if (Long.compareUnsigned(low - stack, k.threadSize) >= 0) {
-        low = regs;
-      }
-    } else if (running) {
-      low = regs;
-      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
+    if (running) {
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("sp"), stack,
+          top, regs);
     } else {
       low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
     }

@@ -3,7 +3,6 @@ package kstack.arch.i386;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -18,10 +17,6 @@ import kstack.stack.WordKind;
 final class I386StackWords {
   private I386StackWords() {}
 
-  private static boolean inRange(long a, long lo, long hi) {
-    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
-
   /** Every word of the task's kernel stack from its lowest live word to the top, labelled. */
   static List<StackWord> describe(Kernel k, I386 arch, long task, boolean running, int cpu) {
     I386Unwind u = new I386Unwind(k, arch);
@@ -32,26 +27,17 @@ final class I386StackWords {
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
-    StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
     // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
     // (processor.h@2.6.32.67:959-964; thread_info.h@4.16.13:38-43)
     String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
         .isPresent() ? "the -8 of task_pt_regs" : "TOP_OF_KERNEL_STACK_PADDING";
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 4) {
-      labels.put(a, new StackWord.Label(WordKind.PADDING, name + " (" + pad
-          + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)"));
-    }
+    Map<Long, StackWord.Label> labels = StackWords.topOfStack(k, ptRegs, top, name + " (" + pad
+        + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)");
     long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("esp");
-      if (!inRange(low, stack, top)) {
-        low = ptRegs;
-      }
-    } else if (running) {
-      low = ptRegs;
-      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
+    if (running) {
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("esp"), stack,
+          top, ptRegs);
     } else if (u.oldSwitch() && u.neverRun(task)) {
       low = k.threadSp(task);
     } else if (arch.v24()) {

@@ -4,7 +4,6 @@ import kstack.stack.WordKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
@@ -16,10 +15,6 @@ import kstack.stack.StackWord;
  */
 final class X86StackWords {
   private X86StackWords() {}
-
-  private static boolean inRange(long a, long lo, long hi) {
-    return Long.compareUnsigned(a, lo) >= 0 && Long.compareUnsigned(a, hi) < 0;
-  }
 
   /**
    * Every word of the task's kernel stack from its lowest live word to the top, labelled, plus the
@@ -34,21 +29,13 @@ final class X86StackWords {
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
-    StackWords.ptRegs(k, labels, ptRegs);
     long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += 8) {
-      labels.put(a, new StackWord.Label(WordKind.PADDING, "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)"));
-    }
+    Map<Long, StackWord.Label> labels = StackWords.topOfStack(k, ptRegs, top,
+        "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)");
     long low;
-    if (running && !arch.inUserMode(k, cpu)) {
-      low = k.cpu(cpu).get("rsp");
-      if (!inRange(low, stack, top)) {
-        low = ptRegs;
-      }
-    } else if (running) {
-      low = ptRegs;
-      StackWords.stale(labels, low, top, k.t.word); // in user mode: the stack is empty
+    if (running) {
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("rsp"), stack,
+          top, ptRegs);
     } else if (arch.v26()) {
       low = k.threadSp(task);
       if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {

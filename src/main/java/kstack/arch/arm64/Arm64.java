@@ -1,7 +1,6 @@
 package kstack.arch.arm64;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kstack.arch.Arch;
@@ -102,57 +101,13 @@ public final class Arm64 implements Arch {
    */
   @Override
   public Map<String, Long> constants(Profile p) {
-    boolean v6 = p.has(Feature.ARM64_FLIPPED_VA);
-    boolean kasan = p.config("KASAN");
-    long threadSize = kasan ? 32768 : 16384;
-    Map<String, Long> c = new LinkedHashMap<>();
-    c.put("PAGE_SIZE", 4096L);
-    c.put("THREAD_SIZE", threadSize);
-    c.put("THREAD_ALIGN", p.config("VMAP_STACK") || v6 ? 2 * threadSize : threadSize);
-    c.put("THREAD_SHIFT", kasan ? 15L : 14L);
-    c.put("TOP_OF_KERNEL_STACK_PADDING", 0L);
-    c.put("SIZEOF_PTREGS", 320L);
-    // DEFINE(S_FRAME_SIZE / PT_REGS_SIZE, sizeof(struct pt_regs)): asm-offsets.c@4.16.13:81, @6.19:81
-    c.put(v6 ? "PT_REGS_SIZE" : "S_FRAME_SIZE", 320L);
-    c.put("IRQ_STACK_SIZE", threadSize);
-    c.put("OVERFLOW_STACK_SIZE", 4096L);
-    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
-    c.put("PAGE_OFFSET", v6 ? 0xffff000000000000L : 0xffff800000000000L);
-    c.put("MODULES_VADDR", v6 ? 0xffff800000000000L : 0xffff000000000000L);
-    c.put("KIMAGE_VADDR", v6 ? 0xffff800080000000L : 0xffff000008000000L);
-    c.put("__START_KERNEL", v6 ? 0xffff800080000000L : 0xffff000008080000L);
-    c.put("VMALLOC_START", v6 ? 0xffff800080000000L : 0xffff000008000000L);
-    c.put("VMALLOC_ALLOC_START", v6 ? 0xffff800090000000L : 0xffff000010000000L);
-    c.put("TASK_SIZE_MAX", 1L << 48);
-    c.put("STACK_TOP", 1L << 48);
-    return c;
+    return Arm64Layouts.constants(p);
   }
 
-  /**
-   * include/uapi/asm-generic/unistd.h: no pipe, no fork on arm64 (research arm64.md §4.3);
-   * exit_group 94 and clock_nanosleep 115 (unistd.h@4.16.13, scripts/syscall.tbl@6.19), clone3 435
-   * from 5.3.
-   */
+  /** The syscall table: {@link Arm64Unistd}. */
   @Override
   public Map<String, Integer> syscallNumbers() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    m.put("pipe2", 59);
-    m.put("read", 63);
-    m.put("write", 64);
-    m.put("exit", 93);
-    m.put("exit_group", 94);
-    m.put("nanosleep", 101);
-    m.put("clock_nanosleep", 115);
-    m.put("sched_yield", 124);
-    m.put("getpid", 172);
-    m.put("clone", 220);
-    m.put("execve", 221);
-    m.put("wait4", 260);
-    m.put("finit_module", 273);
-    if (clone3) {
-      m.put("clone3", 435);
-    }
-    return m;
+    return Arm64Unistd.numbers(clone3);
   }
 
   /** 4.16: SyS_NAME with the sys_NAME alias (no wrappers); 6.19: __arm64_sys_NAME(regs). */

@@ -60,4 +60,32 @@ final class Arm64Layouts {
         .add("tp_value", t.ulong, "TPIDR_EL0").build());
     return m;
   }
+
+  /** The profile constants Arm64.constants answers with (see there for the sources). */
+  static Map<String, Long> constants(Profile p) {
+    boolean v6 = p.has(Feature.ARM64_FLIPPED_VA);
+    boolean kasan = p.config("KASAN");
+    long threadSize = kasan ? 32768 : 16384;
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("PAGE_SIZE", 4096L);
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", p.config("VMAP_STACK") || v6 ? 2 * threadSize : threadSize);
+    c.put("THREAD_SHIFT", kasan ? 15L : 14L);
+    c.put("TOP_OF_KERNEL_STACK_PADDING", 0L);
+    c.put("SIZEOF_PTREGS", 320L);
+    // DEFINE(S_FRAME_SIZE / PT_REGS_SIZE, sizeof(struct pt_regs)): asm-offsets.c@4.16.13:81, @6.19:81
+    c.put(v6 ? "PT_REGS_SIZE" : "S_FRAME_SIZE", 320L);
+    c.put("IRQ_STACK_SIZE", threadSize);
+    c.put("OVERFLOW_STACK_SIZE", 4096L);
+    c.put("STACK_END_MAGIC", kstack.kernel.Kernel.STACK_END_MAGIC);
+    c.put("PAGE_OFFSET", v6 ? 0xffff000000000000L : 0xffff800000000000L);
+    c.put("MODULES_VADDR", v6 ? 0xffff800000000000L : 0xffff000000000000L);
+    c.put("KIMAGE_VADDR", v6 ? 0xffff800080000000L : 0xffff000008000000L);
+    c.put("__START_KERNEL", v6 ? 0xffff800080000000L : 0xffff000008080000L);
+    c.put("VMALLOC_START", v6 ? 0xffff800080000000L : 0xffff000008000000L);
+    c.put("VMALLOC_ALLOC_START", v6 ? 0xffff800090000000L : 0xffff000010000000L);
+    c.put("TASK_SIZE_MAX", 1L << 48);
+    c.put("STACK_TOP", 1L << 48);
+    return c;
+  }
 }

@@ -4,6 +4,7 @@ import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 import kstack.trace.Event;
+import kstack.trace.Event.TrapOutcome;
 
 /**
  * #DB and #MC: IST exceptions whose entry depends on where they came from. From kernel mode they
@@ -87,13 +88,14 @@ public final class X86Traps {
     String traps = "arch/x86/kernel/traps.c";
     k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
         .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
-            + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
-                "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
+            + "irqentry_nmi_exit(); local_db_restore()",
+            x -> note(k, x, TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
     k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
         .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
             + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
-            + "irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB", sigtrap(k, x)))
+            + "irqentry_exit_to_user_mode(regs)",
+            x -> note(k, x, TrapOutcome.DB_USER_ICEBP, ""))
         .retVoid().build());
   }
 
@@ -106,8 +108,8 @@ public final class X86Traps {
         .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
             + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
             + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
-            x -> note(k, x, "#DB", k.arch.userModeRegs(k, x.local("regs")) ? sigtrap(k, x)
-                : "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
+            x -> note(k, x, k.arch.userModeRegs(k, x.local("regs")) ? TrapOutcome.DB_USER_ICEBP
+                : TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
   }
 
@@ -120,16 +122,9 @@ public final class X86Traps {
         .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
             + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
             + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "
-            + "preempt_conditional_cli(regs)", x -> note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP "
-                + "to pid " + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
-                + "modelled)"))
+            + "preempt_conditional_cli(regs)",
+            x -> note(k, x, TrapOutcome.DB_SIGTRAP_ANY_MODE, "2.6.32"))
         .retVoid().build());
-  }
-
-  /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
-  public static String sigtrap(Kernel k, kstack.exec.Exec x) {
-    return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
-        + k.pid(k.current(x)) + " (signal delivery is not modelled)";
   }
 
   /** do_machine_check: no MCA bank holds a valid error, so there is nothing to recover. */
@@ -138,14 +133,29 @@ public final class X86Traps {
     k.add(k.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
             : "arch/x86/kernel/cpu/mcheck/mce.c").params("regs")
         .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> note(k,
-            x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to "
-                + "recover; the handler returns"))
+            x, TrapOutcome.MC_NOTHING_TO_RECOVER, ""))
         .retVoid().build());
   }
 
-  public static void note(Kernel k, kstack.exec.Exec x, String what, String msg) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), what, String.format("%s (running on %s 0x%x)",
-        msg, k.arch.registers().name(k.arch.registers().sp), x.sp())));
+  /**
+   * The handler's conclusion, on the stack it runs on; a SIGTRAP outcome names current's pid (the
+   * signal's target; -1 for the others, which read no task), release the kernel whose do_debug
+   * sends SIGTRAP whatever the mode.
+   */
+  public static void note(Kernel k, kstack.exec.Exec x, TrapOutcome outcome, String release) {
+    boolean sigtrap = outcome == TrapOutcome.DB_USER_ICEBP
+        || outcome == TrapOutcome.DB_SIGTRAP_ANY_MODE;
+    k.timeline.emit(new Event.TrapHandled(x.cpu().id(), outcome,
+        sigtrap ? k.pid(k.current(x)) : -1, release, spName(k), x.sp()));
+  }
+
+  /** An NMI handled on the stack the handler runs on. */
+  public static void nmi(Kernel k, kstack.exec.Exec x, Event.NmiPath path) {
+    k.timeline.emit(new Event.NmiHandled(x.cpu().id(), path, spName(k), x.sp()));
+  }
+
+  private static String spName(Kernel k) {
+    return k.arch.registers().name(k.arch.registers().sp);
   }
 
   /** The entry stub of an IST exception with no error code. */

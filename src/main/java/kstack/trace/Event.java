@@ -13,11 +13,6 @@ public sealed interface Event {
   /** The CPU the event happened on. */
   int cpu();
 
-  /** A kernel routine's free-text line: being replaced by the typed events below. */
-  record Note(int cpu, String routine, String text) implements Event {
-    public String describe() { return EventText.line(this); }
-  }
-
   // ---- tasks and the scheduler --------------------------------------------------------------
 
   /** A task came into existence with its stack. */

@@ -20,10 +20,6 @@ public final class EventText {
     return "0x" + Long.toHexString(v);
   }
 
-  static String line(Note e) {
-    return at(e.cpu(), e.routine(), e.text());
-  }
-
   // ---- tasks and the scheduler --------------------------------------------------------------
 
   static String line(TaskCreated e) {

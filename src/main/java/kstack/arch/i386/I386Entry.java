@@ -49,7 +49,7 @@ final class I386Entry {
     k.add(syscallIrqsOn(k, k.c("do_int80_syscall_32", common).params("regs").locals("nr")
         .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
         .retVoid().build());
-    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
+    kstack.arch.x86.EntryCommon.buildSyscallReturnSlowpath(k);
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
@@ -127,11 +127,11 @@ final class I386Entry {
     long task = k.current(x.cpu().id());
     if ((x.read(regs + k.off("pt_regs", "cs")) & 3) == 0) {
       k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, regs));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
-        kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
+        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
         regs));
   }
 
@@ -191,7 +191,7 @@ final class I386Entry {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRET));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), (int) x.reg("eax")));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));
     }
   }
 

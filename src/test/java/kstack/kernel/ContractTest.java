@@ -31,7 +31,7 @@ class ContractTest {
   @MethodSource("profiles")
   void everyStackIsAlignedAndEndsInTheMagic(Profile p) {
     Machine m = spawned(p);
-    long align = m.kernel().constant("THREAD_ALIGN");
+    long align = m.kernel().image.constant("THREAD_ALIGN");
     for (TaskInfo t : m.ps()) {
       if (p.has(Feature.TASK_UNION)) {
         // 2.4 has no end-of-stack magic: the stack ends at the task_struct it shares the union with
@@ -42,12 +42,12 @@ class ContractTest {
       assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
       if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
         // 2.6.11 has no magic either: its check is thread_info->task pointing back at the task
-        assertThat(m.kernel().tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
+        assertThat(m.kernel().tasks.tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
         continue;
       }
       // 2.6.32 writes the magic only in dup_task_struct (fork.c@2.6.32.67:254): never init_task's
-      boolean never = t.pid() == 0 && !m.kernel().initSetsStackEndMagic();
-      assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
+      boolean never = t.pid() == 0 && !m.kernel().stacks.initSetsStackEndMagic();
+      assertThat(m.kernel().readPtr(m.kernel().stacks.endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(never ? 0 : Kernel.STACK_END_MAGIC);
     }
   }
@@ -64,8 +64,8 @@ class ContractTest {
     long task = m.current();
     long pt = m.taskPtRegs(task);
     assertThat(pt + m.struct("pt_regs").size()
-        + m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING"))
-        .isEqualTo(m.kernel().stack(task) + m.kernel().threadSize);
+        + m.kernel().image.constant("TOP_OF_KERNEL_STACK_PADDING"))
+        .isEqualTo(m.kernel().stacks.stack(task) + m.kernel().threadSize);
     if (p.arch().equals("x86_64") && p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
       // 2.6.32's SYSCALL fast path leaves pt_regs->sp unwritten: the user rsp waits in old_rsp
       assertThat(m.kernel().readPtr(m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
@@ -75,7 +75,7 @@ class ContractTest {
       assertThat(m.kernel().readPtr(pt + m.struct("pt_regs").offset(sp))).isEqualTo(userSp);
     }
     long sp = m.cpu(0).get(regs.sp);
-    assertThat(sp).isBetween(m.kernel().stack(task), pt);
+    assertThat(sp).isBetween(m.kernel().stacks.stack(task), pt);
   }
 
   @ParameterizedTest
@@ -123,14 +123,14 @@ class ContractTest {
     Machine m = spawned(p);
     var regs = m.arch().registers();
     long sp = m.cpu(0).get(regs.sp);
-    int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
+    int sh = m.kernel().tasks.pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     List<String> chain = m.backtrace(sh).stream().map(Frame::function).toList();
     // 2.6.32 x86_64's switch_to resumes at thread_return, a label inside schedule()
     assertThat(chain).containsAnyOf("schedule", "thread_return")
         .containsAnyOf("do_nanosleep", "schedule_timeout"); // 2.4 sleeps on a timer_list
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(sh);
     assertThat(m.cpu(0).get(regs.sp)).isEqualTo(sp);
     assertThat(m.cpu(0).get(regs.ret)).isZero();
   }
@@ -145,9 +145,9 @@ class ContractTest {
     long t = ps.get(ps.size() - 1).task(); // pid 3; 2.6.11's boot starts more threads
     // 2.4 has no kthreadd: the thread is the child of the module's loader, init; nor has 2.6.11,
     // where the kthread helper workqueue's worker (pid 5) forks it
-    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(
+    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.findTaskByVpid(
         p.has(Feature.NO_KTHREADD) ? 1 : p.has(Feature.KTHREAD_HELPER_WQ) ? 5 : 2));
-    assertThat(m.kernel().comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
   }
 
   @ParameterizedTest
@@ -182,8 +182,8 @@ class ContractTest {
     var k = m.kernel();
     long sh = m.current();
     long idle = m.symbol("init_task");
-    java.util.function.LongUnaryOperator limit = t -> where != null ? k.taskRead(t, where)
-        : k.tiRead(t, "addr_limit");
+    java.util.function.LongUnaryOperator limit = t -> where != null ? k.tasks.taskRead(t, where)
+        : k.tasks.tiRead(t, "addr_limit");
     org.junit.jupiter.api.Assumptions.assumeTrue(where == null || p.has(kstack.profile.Feature.TASK_UNION)
         || m.struct("thread_info").has("addr_limit"), "no addr_limit in this generation's model");
     assertThat(limit.applyAsLong(sh)).as("set_fs(USER_DS) at exec").isEqualTo(m.arch().userDs());
@@ -196,8 +196,8 @@ class ContractTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE));
     Machine m = spawned(p);
     for (long t : List.of(m.symbol("init_task"), m.current())) {
-      assertThat(m.kernel().tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
-      assertThat(m.kernel().tiRead(t, "restart_block")).as("restart_block.fn")
+      assertThat(m.kernel().tasks.tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
+      assertThat(m.kernel().tasks.tiRead(t, "restart_block")).as("restart_block.fn")
           .isEqualTo(m.symbol("do_no_restart_syscall"));
     }
   }

@@ -46,22 +46,22 @@ public final class X86Traps {
     String traps = "arch/x86/kernel/traps.c";
     if (v6) {
       // traps.c@6.19:1214-1376: exc_debug_kernel and exc_debug_user are static noinstr (noinline)
-      k.add(k.c("exc_debug", traps).params("regs")
+      k.image.add(k.image.c("exc_debug", traps).params("regs")
           .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
-      k.add(k.c("noist_exc_debug", traps).params("regs")
+      k.image.add(k.image.c("noist_exc_debug", traps).params("regs")
           .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
       buildDebugLeaves619(k);
       String mce = "arch/x86/kernel/cpu/mce/core.c";
-      k.add(k.c("exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("exc_machine_check", mce).params("regs")
           .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
               + "do_machine_check(regs)",
               "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
-      k.add(k.c("noist_exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("noist_exc_machine_check", mce).params("regs")
           .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
               + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
@@ -69,9 +69,9 @@ public final class X86Traps {
       buildDoDebug416(k);
       // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
       // mcheck_cpu_init points at do_machine_check
-      k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+      k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
           .callVia("machine_check_vector(regs, error_code) = do_machine_check",
-              x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+              x -> k.image.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
           .retVoid().build());
     }
     buildDoMachineCheck(k);
@@ -85,12 +85,12 @@ public final class X86Traps {
    */
   public static void buildDebugLeaves619(Kernel k) {
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_kernel", traps).params("regs", "dr6")
         .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
             + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
                 "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
         .retVoid().build());
-    k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_user", traps).params("regs", "dr6")
         .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
             + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
             + "irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB", sigtrap(k, x)))
@@ -102,7 +102,7 @@ public final class X86Traps {
    * is claimed by nobody; from user mode it counts as an icebp and SIGTRAP is sent.
    */
   public static void buildDoDebug416(Kernel k) {
-    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
             + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
             + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
@@ -116,12 +116,12 @@ public final class X86Traps {
    * DR_STEP and no DR_TRAPn condition it still sends SIGTRAP to the current task, whatever the mode.
    */
   public static void buildDoDebug26(Kernel k) {
-    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
             + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
             + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "
             + "preempt_conditional_cli(regs)", x -> note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP "
-                + "to pid " + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
+                + "to pid " + k.tasks.pid(k.current(x)) + " whatever the mode (signal delivery is not "
                 + "modelled)"))
         .retVoid().build());
   }
@@ -129,13 +129,13 @@ public final class X86Traps {
   /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
   public static String sigtrap(Kernel k, kstack.exec.Exec x) {
     return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
-        + k.pid(k.current(x)) + " (signal delivery is not modelled)";
+        + k.tasks.pid(k.current(x)) + " (signal delivery is not modelled)";
   }
 
   /** do_machine_check: no MCA bank holds a valid error, so there is nothing to recover. */
   public static void buildDoMachineCheck(Kernel k) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
-    k.add(k.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
+    k.image.add(k.image.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
             : "arch/x86/kernel/cpu/mcheck/mce.c").params("regs")
         .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> note(k,
             x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to "
@@ -153,7 +153,7 @@ public final class X86Traps {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     boolean shift = !v6 && vector == DB_VECTOR;
     int ist = X86Exceptions.istOf(vector);
-    RoutineBuilder b = k.asm(handlerName(k, vector), ENTRY)
+    RoutineBuilder b = k.image.asm(handlerName(k, vector), ENTRY)
         .step("ASM_CLAC; pushq $-1: orig_ax (no error code)", x -> x.push(-1))
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
@@ -184,12 +184,12 @@ public final class X86Traps {
     })
         .call("call " + userFn, userFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step(v6 ? "jmp error_return" : "jmp error_exit",
-            x -> x.jumpTo(k.symbol(v6 ? "error_return" : "error_exit")));
-    k.add(b.build());
+            x -> x.jumpTo(k.image.symbol(v6 ? "error_return" : "error_exit")));
+    k.image.add(b.build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 
@@ -200,9 +200,9 @@ public final class X86Traps {
    * retint_user or retint_kernel.
    */
   private static void buildErrorEntry416(Kernel k) {
-    RoutineBuilder e = X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY))
+    RoutineBuilder e = X86Exceptions.regsPush(k, k.image.asm("error_entry", ENTRY))
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("SWAPGS; SWITCH_TO_KERNEL_CR3 (no PTI)", X86Entry::swapgs)
         .step("popq %r12: the return address; movq %rsp, %rdi", x -> {
           x.set("r12", x.pop());
@@ -215,14 +215,14 @@ public final class X86Traps {
         })
         .label("kernel")
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop()));
-    k.add(e.build());
-    k.add(X86Irq.syncRegs(k));
-    k.add(k.asm("error_exit", ENTRY)
+    k.image.add(e.build());
+    k.image.add(X86Irq.syncRegs(k));
+    k.image.add(k.image.asm("error_exit", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
-        .step("jmp retint_user", x -> x.jumpTo(k.symbol("retint_user")))
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+        .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
         .label("kernel")
-        .step("jmp retint_kernel", x -> x.jumpTo(k.symbol("retint_kernel"))).build());
+        .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());
   }
 }

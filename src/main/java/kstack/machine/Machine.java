@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import kstack.arch.Arch;
-import kstack.arch.Arches;
+import kstack.catalog.Arches;
 import kstack.cpu.Cpu;
 import kstack.exec.Abi;
 import kstack.exec.CodeMap;

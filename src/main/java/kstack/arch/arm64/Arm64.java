@@ -40,10 +40,6 @@ public final class Arm64 implements Arch {
   /** clone3 (5.3) is in the table: the 6.x profile. */
   private final boolean clone3;
 
-  public Arm64() {
-    this(kstack.profile.Profiles.newest("arm64").orElseThrow());
-  }
-
   public Arm64(kstack.profile.Profile p) {
     clone3 = p.has(Feature.KERNEL_CLONE);
     List<String> names = new ArrayList<>();

@@ -7,7 +7,6 @@ import kstack.exec.Exec;
 import kstack.image.SymbolTable;
 import kstack.layout.Types;
 import kstack.mem.Memory;
-import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.trace.JCell;
 import kstack.trace.Timeline;
@@ -58,6 +57,8 @@ public final class Kernel {
   public final int cpus;
   private final Host host;
   private final JCell<String> panic;
+  private final TaskModel taskModel;
+  private final KernelRoutines routines;
 
   public final ImageBuilder image;
   public final TaskAccess tasks;
@@ -98,16 +99,18 @@ public final class Kernel {
     this.symbols = symbols;
     this.cpus = cpus;
     this.host = host;
+    this.taskModel = profile.module(TaskModel.class);
+    this.routines = profile.module(KernelRoutines.class);
     Map<String, Long> consts = arch.constants(profile);
     this.image = new ImageBuilder(profile, abi, symbols,
-        KernelLayouts.build(profile, t, arch.layouts(profile)), consts);
+        KernelLayouts.build(taskModel, profile.version(), t, arch.layouts(profile)), consts);
     this.threadSize = consts.get("THREAD_SIZE");
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);
-    this.tasks = new TaskAccess(this);
+    this.tasks = new TaskAccess(this, taskModel);
     this.pids = new PidTable(timeline);
-    this.stacks = new TaskStacks(this);
-    this.rq = new RunQueues(this);
+    this.stacks = new TaskStacks(this, taskModel);
+    this.rq = new RunQueues(this, taskModel);
     this.pages = new PageAllocator(mem, timeline, pageSize, consts.get("PAGE_OFFSET") + 0x10000000L,
         consts.getOrDefault("VMALLOC_ALLOC_START", consts.get("VMALLOC_START")), cpus);
     this.timers = new Timers(this);
@@ -203,7 +206,7 @@ public final class Kernel {
    * to 2.4's init_module(name, image) and the finit_module of 3.8 on.
    */
   public boolean initModuleTakesUargs() {
-    return profile.has(Feature.KTHREAD_HELPER_WQ) || profile.has(Feature.GENIRQ_MODULE_2632);
+    return taskModel.initModuleTakesUargs();
   }
 
   /** Its arguments for a parameter string at params. */
@@ -217,38 +220,17 @@ public final class Kernel {
 
   /** The function the boot task ends in as the idle loop: 2.6's arch cpu_idle, later cpu_startup_entry. */
   public String idleLoop() {
-    if (profile.has(Feature.TASK_UNION)) {
-      return "cpu_idle";
-    }
-    return profile.has(Feature.SCHEDULE_SWITCH_INLINE) ? "cpu_idle" : "cpu_startup_entry";
+    return taskModel.idleLoop();
   }
 
   /** Builds every routine of the image: generic kernel, arch, and the user program. */
   public void buildAll() {
-    if (profile.has(Feature.TASK_UNION)) {
-      Linux24.build(this);
-      arch.buildRoutines(this);
-      UserProgram.build(this);
-      return;
-    }
-    Sched.build(this);
-    Fork.build(this);
-    Syscalls.build(this);
-    Kthread.build(this);
-    Irq.build(this);
-    InitMain.build(this);
-    arch.buildRoutines(this);
-    // the system calls added for threads and the C library's exit() and nanosleep(), linked
-    // after the rest so that the routines before them keep their addresses
-    Exit.buildExitGroup(this);
-    PosixTimers.build(this);
-    Clone.buildClone3(this);
-    UserProgram.build(this);
+    routines.build(this);
   }
 
   /** INIT_TASK, init_mm and the statically initialised data (see {@link InitTask}). */
   public void initData() {
-    InitTask.initData(this);
+    InitTask.initData(this, taskModel);
   }
 
   /** panic(): the machine stops for good (every CPU halts). */

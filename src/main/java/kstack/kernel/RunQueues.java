@@ -2,8 +2,6 @@ package kstack.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.profile.Feature;
-import kstack.profile.Profile;
 import kstack.trace.Event;
 import kstack.trace.JCell;
 import kstack.trace.JList;
@@ -17,15 +15,15 @@ import kstack.trace.JMap;
  */
 public final class RunQueues {
   private final Kernel k;
-  private final Profile profile;
+  private final TaskModel model;
   private final List<JList<Long>> runQueues = new ArrayList<>();
   private final List<JCell<Long>> idleTasks = new ArrayList<>();
   private final JMap<Long, JList<Long>> waitQueues;
   private final JCell<Integer> nextChildCpu;
 
-  RunQueues(Kernel k) {
+  RunQueues(Kernel k, TaskModel model) {
     this.k = k;
-    this.profile = k.profile;
+    this.model = model;
     for (int c = 0; c < k.cpus; c++) {
       runQueues.add(new JList<>(k.timeline));
     }
@@ -58,20 +56,11 @@ public final class RunQueues {
   }
 
   public boolean needResched(long task) {
-    if (profile.has(Feature.TASK_UNION)) {
-      return k.tasks.taskRead(task, "need_resched") != 0;
-    }
-    return (k.tasks.tiRead(task, "flags") & (1L << Kernel.TIF_NEED_RESCHED)) != 0;
+    return model.needResched(k, task);
   }
 
   public void setNeedResched(long task, boolean on) {
-    if (profile.has(Feature.TASK_UNION)) {
-      k.tasks.taskWrite(task, "need_resched", on ? 1 : 0);
-      return;
-    }
-    long f = k.tasks.tiRead(task, "flags");
-    f = on ? f | (1L << Kernel.TIF_NEED_RESCHED) : f & ~(1L << Kernel.TIF_NEED_RESCHED);
-    k.tasks.tiWrite(task, "flags", f);
+    model.setNeedResched(k, task, on);
   }
 
   /**
@@ -79,22 +68,7 @@ public final class RunQueues {
    * (add_to_runqueue / del_from_runqueue, whose NULL run_list.next means "not queued").
    */
   public void setOnRunqueue(long task, boolean on) {
-    if (!profile.has(Feature.TASK_UNION)) {
-      k.tasks.taskWrite(task, "on_rq", on ? 1 : 0);
-      return;
-    }
-    long node = task + k.image.off("task_struct", "run_list");
-    boolean queued = k.readPtr(node) != 0;
-    if (on && !queued) {
-      k.listAddTail(node, k.image.symbol("runqueue_head"));
-    } else if (!on && queued) {
-      long next = k.readPtr(node);
-      long prev = k.readPtr(node + k.t.word);
-      k.writePtr(prev, next);
-      k.writePtr(next + k.t.word, prev);
-      k.writePtr(node, 0);
-      k.writePtr(node + k.t.word, 0);
-    }
+    model.setOnRunqueue(k, task, on);
   }
 
   /**

@@ -3,8 +3,6 @@ package kstack.kernel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import kstack.profile.Feature;
-import kstack.profile.Profile;
 
 /**
  * The members of task_struct and thread_info the mechanisms read and write (include/linux/sched.h,
@@ -13,11 +11,11 @@ import kstack.profile.Profile;
  */
 public final class TaskAccess {
   private final Kernel k;
-  private final Profile profile;
+  private final TaskModel model;
 
-  TaskAccess(Kernel k) {
+  TaskAccess(Kernel k, TaskModel model) {
     this.k = k;
-    this.profile = k.profile;
+    this.model = model;
   }
 
   public long taskRead(long task, String path) {
@@ -32,30 +30,19 @@ public final class TaskAccess {
 
   /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
   public boolean isZombie(long task) {
-    return profile.has(Feature.TASK_UNION) ? state(task) == Kernel.TASK_ZOMBIE_24
-        : taskRead(task, "exit_state") == Threads.exitZombie(k);
+    return model.isZombie(k, task);
   }
 
   /** A task's children, youngest first on 2.4 (p_cptr, then p_osptr), else in children order. */
   public List<Long> children(long task) {
     List<Long> out = new ArrayList<>();
-    if (profile.has(Feature.TASK_UNION)) {
-      for (long c = taskRead(task, "p_cptr"); c != 0; c = taskRead(c, "p_osptr")) {
-        out.add(c);
-      }
-      return out;
-    }
-    long head = task + k.image.off("task_struct", "children");
-    int sibling = k.image.off("task_struct", "sibling");
-    for (long node = k.readPtr(head); node != head; node = k.readPtr(node)) {
-      out.add(node - sibling);
-    }
+    model.forEachChild(k, task, out::add);
     return out;
   }
 
   /** The parent a task was forked by: real_parent, 2.4's p_opptr. */
   public long realParent(long task) {
-    return taskRead(task, profile.has(Feature.TASK_UNION) ? "p_opptr" : "real_parent");
+    return model.realParent(k, task);
   }
 
   /**
@@ -73,26 +60,11 @@ public final class TaskAccess {
    * meets a corrupt link (a MemoryFault) keeps the tasks before it.
    */
   public void forEachTask(java.util.function.LongConsumer each) {
-    long init = k.image.symbol("init_task");
-    int n = 0;
-    if (profile.has(Feature.TASK_UNION)) {
-      // 2.4: next_task/prev_task point at task_structs, not at list_heads (SET_LINKS)
-      for (long t = taskRead(init, "next_task"); t != init && t != 0 && n++ < 1_000_000;
-          t = taskRead(t, "next_task")) {
-        each.accept(t);
-      }
-      return;
-    }
-    long head = init + k.image.off("task_struct", "tasks");
-    int tasksOff = k.image.off("task_struct", "tasks");
-    for (long node = k.readPtr(head); node != head && n++ < 1_000_000; node = k.readPtr(node)) {
-      each.accept(node - tasksOff);
-      Threads.forEachOther(k, node - tasksOff, each); // for_each_process_thread
-    }
+    model.forEachTask(k, each);
   }
 
   public String stateField() {
-    return profile.has(Feature.TASK_STATE_DUNDER) ? "__state" : "state";
+    return model.stateField();
   }
 
   public int pid(long task) {
@@ -108,8 +80,7 @@ public final class TaskAccess {
    * or on 2.6.11 the EXIT_DEAD that schedule() writes for a PF_DEAD task (sched.c@2.6.11:2719-2720).
    */
   public boolean stateIsDead(long task) {
-    return state(task) == (profile.has(Feature.SCHED_O1_2611) ? Sched2611.EXIT_DEAD
-        : Kernel.TASK_DEAD);
+    return state(task) == model.deadState();
   }
 
   public void setState(long task, long state) {
@@ -129,14 +100,7 @@ public final class TaskAccess {
   }
 
   public int taskCpu(long task) {
-    if (profile.has(Feature.TASK_UNION)) {
-      return (int) taskRead(task, "processor");
-    }
-    if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
-      return (int) tiRead(task, "cpu");
-    }
-    return (int) (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)
-        ? taskRead(task, "thread_info.cpu") : taskRead(task, "cpu"));
+    return model.taskCpu(k, task);
   }
 
   /**
@@ -148,21 +112,13 @@ public final class TaskAccess {
     if (cpu < 0 || cpu >= k.cpus) {
       throw new IllegalStateException(String.format("pid %d's cpu field reads %d on a %d-CPU "
           + "machine: its %s is corrupt (a stack overflow overwrote it?)", pid(task), cpu,
-          k.cpus, profile.has(Feature.THREAD_INFO_AT_BASE) ? "thread_info" : "task_struct"));
+          k.cpus, model.cpuHolder()));
     }
     return cpu;
   }
 
   public void setTaskCpu(long task, int cpu) {
-    if (profile.has(Feature.TASK_UNION)) {
-      taskWrite(task, "processor", cpu);
-    } else if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
-      tiWrite(task, "cpu", cpu);
-    } else if (profile.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
-      taskWrite(task, "thread_info.cpu", cpu);
-    } else {
-      taskWrite(task, "cpu", cpu);
-    }
+    model.setTaskCpu(k, task, cpu);
   }
 
   /**
@@ -182,14 +138,7 @@ public final class TaskAccess {
    * unmodelled; 6.x has no set_fs).
    */
   public void setFsUserDs(long task) {
-    long ds = k.arch.userDs();
-    if (profile.has(Feature.TASK_UNION)) {
-      taskWrite(task, "addr_limit", ds);
-    } else if (profile.has(Feature.THREAD_INFO_AT_BASE)) {
-      tiWrite(task, "addr_limit", ds);
-    } else if (k.image.struct("thread_info").has("addr_limit")) {
-      taskWrite(task, "thread_info.addr_limit", ds);
-    }
+    model.setFsUserDs(k, task, k.arch.userDs());
   }
 
   /**
@@ -197,8 +146,7 @@ public final class TaskAccess {
    * the task's stack (2.6: thread_info at the bottom of thread_union).
    */
   public long threadInfo(long task) {
-    return profile.has(Feature.THREAD_INFO_AT_BASE) ? k.stacks.stack(task)
-        : task + k.image.off("task_struct", "thread_info");
+    return model.threadInfo(k, task);
   }
 
   /** A member of the task's thread_info, wherever the generation keeps it. */
@@ -217,9 +165,6 @@ public final class TaskAccess {
   }
 
   public boolean isKthread(long task) {
-    if (profile.has(Feature.TASK_UNION)) {
-      return taskRead(task, "mm") == 0; // 2.4 has no PF_KTHREAD: a kernel thread has no mm
-    }
-    return (taskRead(task, "flags") & Kernel.PF_KTHREAD) != 0;
+    return model.isKthread(k, task);
   }
 }

@@ -2,8 +2,6 @@ package kstack.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.profile.Feature;
-import kstack.profile.Profile;
 import kstack.trace.JCell;
 
 /**
@@ -13,18 +11,18 @@ import kstack.trace.JCell;
  */
 public final class TaskStacks {
   private final Kernel k;
-  private final Profile profile;
+  private final TaskModel model;
   /** Whether set_task_stack_end_magic(&init_task) has run (start_kernel's first call). */
   private final JCell<Boolean> initStackEndMagicSet;
 
-  TaskStacks(Kernel k) {
+  TaskStacks(Kernel k, TaskModel model) {
     this.k = k;
-    this.profile = k.profile;
+    this.model = model;
     this.initStackEndMagicSet = new JCell<>(k.timeline, false);
   }
 
   public long stack(long task) {
-    return profile.has(Feature.TASK_UNION) ? task : k.tasks.taskRead(task, "stack");
+    return model.stack(k, task);
   }
 
   /**
@@ -56,12 +54,7 @@ public final class TaskStacks {
    * include/linux/sched.h@2.6.32).
    */
   public long endOfStack(long task) {
-    if (profile.has(Feature.TASK_UNION)) {
-      // 2.4 has no end-of-stack word: the lowest stack word is the one above task_struct
-      return stack(task) + ((k.image.struct("task_struct").size() + k.t.word - 1) & -k.t.word);
-    }
-    return profile.has(Feature.THREAD_INFO_AT_BASE)
-        ? stack(task) + k.image.struct("thread_info").size() : stack(task);
+    return model.endOfStack(k, task);
   }
 
   /**
@@ -69,7 +62,7 @@ public final class TaskStacks {
    * 2.6.11 (CURRENT_FROM_THREAD_INFO), which have neither the magic nor end_of_stack().
    */
   public boolean hasStackEndMagic() {
-    return !profile.has(Feature.TASK_UNION) && !profile.has(Feature.CURRENT_FROM_THREAD_INFO);
+    return model.hasStackEndMagic();
   }
 
   /**
@@ -92,7 +85,7 @@ public final class TaskStacks {
    * set there (its start_kernel, init/main.c@2.6.32.67:520, has no such call).
    */
   public boolean initSetsStackEndMagic() {
-    return hasStackEndMagic() && !profile.has(Feature.THREAD_INFO_AT_BASE);
+    return model.initSetsStackEndMagic();
   }
 
   /**

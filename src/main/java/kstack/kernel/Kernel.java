@@ -1,7 +1,6 @@
 package kstack.kernel;
 
 import java.util.Map;
-import kstack.arch.Arch;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
 import kstack.image.SymbolTable;

@@ -10,6 +10,7 @@ import kstack.exec.Routine;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Symbol;
 import kstack.image.SymbolTable;
+import kstack.layout.Member;
 import kstack.layout.StructLayout;
 import kstack.profile.Profile;
 
@@ -31,15 +32,17 @@ public final class ImageBuilder {
   private final List<Routine> routines = new ArrayList<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, Long> symbolCache = new HashMap<>();
-  private final Map<String, int[]> memberCache = new HashMap<>();
+  private final Map<String, Member> memberCache = new HashMap<>();
+  private final TaskModel model;
   private final List<Runnable> deferred = new ArrayList<>();
   private long userTextEnd;
   private long perCpuStart;
   private long perCpuSize;
 
-  ImageBuilder(Profile profile, Abi abi, SymbolTable symbols, Map<String, StructLayout> structs,
-      Map<String, Long> consts) {
+  ImageBuilder(Profile profile, TaskModel model, Abi abi, SymbolTable symbols,
+      Map<String, StructLayout> structs, Map<String, Long> consts) {
     this.profile = profile;
+    this.model = model;
     this.abi = abi;
     this.symbols = symbols;
     this.structs = structs;
@@ -97,23 +100,43 @@ public final class ImageBuilder {
   }
 
   public int off(String struct, String field) {
-    return member(struct, field)[0];
+    return member(struct, field).offset();
   }
 
-  /** Offset of a dotted member path such as {@code thread.sp} (cached: the hot path reads it). */
+  /** Offset of a dotted member path such as {@code thread.sp}. */
   public int offPath(String struct, String path) {
-    return member(struct, path)[0];
+    return member(struct, path).offset();
   }
 
-  /** {offset, size} of a member path. */
-  int[] member(String struct, String path) {
+  /**
+   * A member by the path the code names it, in the generation's own name where its module says the
+   * generation names it differently ({@link TaskModel#memberName}); resolved once, then cached.
+   */
+  public Member member(String struct, String path) {
     String key = struct + ':' + path;
-    int[] m = memberCache.get(key);
+    Member m = memberCache.get(key);
     if (m == null) {
-      m = KernelLayouts.member(profile, struct(struct), struct, path);
+      StructLayout s = struct(struct);
+      m = s.member(s.hasPath(path) ? path : model.memberName(struct, path));
       memberCache.put(key, m);
     }
     return m;
+  }
+
+  /**
+   * Resolves every member name the task model gives for its generation, so that a name its layouts
+   * lack fails when the profile's kernel is built, naming the struct and the member.
+   */
+  void checkOwnNames() {
+    model.ownNames().forEach((key, path) -> {
+      String struct = key.substring(0, key.indexOf(':'));
+      try {
+        struct(struct).member(path);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("the " + profile.label() + " task model names a member "
+            + "its layout lacks: " + e.getMessage());
+      }
+    });
   }
 
   public long constant(String name) {

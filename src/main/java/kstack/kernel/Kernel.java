@@ -101,8 +101,9 @@ public final class Kernel {
     this.taskModel = profile.module(TaskModel.class);
     this.routines = profile.module(KernelRoutines.class);
     Map<String, Long> consts = arch.constants(profile);
-    this.image = new ImageBuilder(profile, abi, symbols,
+    this.image = new ImageBuilder(profile, taskModel, abi, symbols,
         KernelLayouts.build(taskModel, profile.version(), t, arch.layouts(profile)), consts);
+    image.checkOwnNames();
     this.threadSize = consts.get("THREAD_SIZE");
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);

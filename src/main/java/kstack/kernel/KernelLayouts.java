@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.profile.Feature;
-import kstack.profile.Profile;
 
 /**
  * Generic struct layouts. task_struct is modelled as the subset of members the stack mechanisms use,
@@ -15,35 +13,6 @@ import kstack.profile.Profile;
  */
 final class KernelLayouts {
   private KernelLayouts() {}
-
-  /**
-   * The pre-2.6.25 names (2.4, 2.6.11; and 2.6.11's task->thread_info for task->stack) of the members the code asks for by their current names: pt_regs'
-   * e-prefixed registers and x-prefixed segments, and thread.esp/eip/esp0: the same words under
-   * the names the i386 code of every generation shares. Task relations have their own accessors
-   * (realParent, taskCpu), since 2.4's p_opptr family is a different structure, not a rename.
-   */
-  private static final Map<String, String> OLD_NAMES = Map.ofEntries(
-      Map.entry("pt_regs:sp", "esp"), Map.entry("pt_regs:ip", "eip"),
-      Map.entry("pt_regs:cs", "xcs"), Map.entry("pt_regs:ss", "xss"),
-      Map.entry("pt_regs:ds", "xds"), Map.entry("pt_regs:es", "xes"),
-      Map.entry("pt_regs:ax", "eax"), Map.entry("pt_regs:bx", "ebx"),
-      Map.entry("pt_regs:cx", "ecx"), Map.entry("pt_regs:dx", "edx"),
-      Map.entry("pt_regs:si", "esi"), Map.entry("pt_regs:di", "edi"),
-      Map.entry("pt_regs:bp", "ebp"), Map.entry("pt_regs:orig_ax", "orig_eax"),
-      Map.entry("pt_regs:flags", "eflags"), Map.entry("task_struct:thread.sp", "thread.esp"),
-      Map.entry("task_struct:thread.ip", "thread.eip"),
-      Map.entry("task_struct:thread.sp0", "thread.esp0"),
-      Map.entry("task_struct:stack", "thread_info"));
-
-  /** {offset, size} of a member path of the struct s (named struct). */
-  static int[] member(Profile p, StructLayout s, String struct, String path) {
-    String old = OLD_NAMES.get(struct + ':' + path);
-    if (old != null && (p.has(Feature.TASK_UNION) || p.has(Feature.PT_REGS_60)
-        || p.has(Feature.CURRENT_FROM_THREAD_INFO)) && !s.hasPath(path)) {
-      path = old;
-    }
-    return new int[] {s.offsetOfPath(path), s.fieldAtPath(path).size()};
-  }
 
   /** The generic kernel's layouts beside the arch's, as the profile's task model shapes them. */
   static Map<String, StructLayout> build(TaskModel model, String version, Types t,

@@ -3,6 +3,7 @@ package kstack.kernel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import kstack.layout.Member;
 
 /**
  * The members of task_struct and thread_info the mechanisms read and write (include/linux/sched.h,
@@ -12,20 +13,51 @@ import java.util.List;
 public final class TaskAccess {
   private final Kernel k;
   private final TaskModel model;
+  // the members read on every step, resolved once when the kernel is built
+  private final Member pid;
+  private final Member state;
+  private final Member comm;
+  private final Member stack;
+  /** thread.sp where the arch's thread_struct has it (x86; arm64 keeps cpu_context.sp): on first use. */
+  private Member threadSp;
 
+  /**
+   * Resolves the hot members in the generation's names: a name the task model gives that its
+   * task_struct lacks fails here, when the profile's kernel is built, not on some later step.
+   */
   TaskAccess(Kernel k, TaskModel model) {
     this.k = k;
     this.model = model;
+    this.pid = resolve(k, "pid");
+    this.state = resolve(k, model.stateField());
+    this.comm = resolve(k, "comm");
+    this.stack = model.stackMember() == null ? null : resolve(k, model.stackMember());
+  }
+
+  private static Member resolve(Kernel k, String path) {
+    try {
+      return k.image.struct("task_struct").member(path);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("the " + k.profile.label() + " task model names a member "
+          + "its layout lacks: " + e.getMessage());
+    }
   }
 
   public long taskRead(long task, String path) {
-    int[] m = k.image.member("task_struct", path);
-    return k.mem.read(task + m[0], m[1]);
+    return k.image.member("task_struct", path).read(k.mem, task);
   }
 
   public void taskWrite(long task, String path, long v) {
-    int[] m = k.image.member("task_struct", path);
-    k.mem.write(task + m[0], m[1], v);
+    k.image.member("task_struct", path).write(k.mem, task, v);
+  }
+
+  /** The member pointing at the task's kernel stack (task->stack; 2.6.11's task->thread_info). */
+  long stackMember(long task) {
+    return stack.read(k.mem, task);
+  }
+
+  void setStackMember(long task, long v) {
+    stack.write(k.mem, task, v);
   }
 
   /** A zombie: exit_state EXIT_ZOMBIE, or on 2.4 state TASK_ZOMBIE (4). */
@@ -68,11 +100,11 @@ public final class TaskAccess {
   }
 
   public int pid(long task) {
-    return (int) taskRead(task, "pid");
+    return (int) pid.read(k.mem, task);
   }
 
   public long state(long task) {
-    return taskRead(task, stateField());
+    return state.read(k.mem, task);
   }
 
   /**
@@ -83,12 +115,12 @@ public final class TaskAccess {
     return state(task) == model.deadState();
   }
 
-  public void setState(long task, long state) {
-    taskWrite(task, stateField(), state);
+  public void setState(long task, long value) {
+    state.write(k.mem, task, value);
   }
 
   public String comm(long task) {
-    return k.mem.readCString(task + k.image.off("task_struct", "comm"), 16);
+    return k.mem.readCString(task + comm.offset(), 16);
   }
 
   /** {@code set_task_comm}/{@code __set_task_comm}: at most TASK_COMM_LEN-1 bytes and a NUL. */
@@ -96,7 +128,7 @@ public final class TaskAccess {
     byte[] b = new byte[16];
     byte[] s = name.getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(s, 0, b, 0, Math.min(15, s.length));
-    k.mem.writeBytes(task + k.image.off("task_struct", "comm"), b);
+    k.mem.writeBytes(task + comm.offset(), b);
   }
 
   public int taskCpu(long task) {
@@ -151,17 +183,19 @@ public final class TaskAccess {
 
   /** A member of the task's thread_info, wherever the generation keeps it. */
   public long tiRead(long task, String field) {
-    int[] m = k.image.member("thread_info", field);
-    return k.mem.read(threadInfo(task) + m[0], m[1]);
+    return k.image.member("thread_info", field).read(k.mem, threadInfo(task));
   }
 
   public void tiWrite(long task, String field, long v) {
-    int[] m = k.image.member("thread_info", field);
-    k.mem.write(threadInfo(task) + m[0], m[1], v);
+    k.image.member("thread_info", field).write(k.mem, threadInfo(task), v);
   }
 
+  /** The saved kernel stack pointer of a task switched away from (thread.sp, i386's thread.esp). */
   public long threadSp(long task) {
-    return taskRead(task, "thread.sp");
+    if (threadSp == null) {
+      threadSp = resolve(k, model.threadSpMember());
+    }
+    return threadSp.read(k.mem, task);
   }
 
   public boolean isKthread(long task) {

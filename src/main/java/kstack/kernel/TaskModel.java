@@ -25,6 +25,24 @@ public interface TaskModel extends Module {
   /** The member pointing at the kernel stack: stack, 2.6.11's thread_info; null where it is the task. */
   String stackMember();
 
+  /** The thread_struct member holding the saved kernel stack pointer: thread.sp, i386's thread.esp. */
+  default String threadSpMember() {
+    return memberName("task_struct", "thread.sp");
+  }
+
+  /**
+   * The generation's own name for a member the code names by its current one, where the two differ
+   * (i386 before 2.6.25: pt_regs' esp for sp, thread.eip for thread.ip); the path itself elsewhere.
+   */
+  default String memberName(String struct, String path) {
+    return ownNames().getOrDefault(struct + ':' + path, path);
+  }
+
+  /** Those names, "struct:current path" to the generation's path; each must exist in its layout. */
+  default Map<String, String> ownNames() {
+    return Map.of();
+  }
+
   /** Whether thread_info sits at the base of the kernel stack (2.6) rather than in task_struct. */
   boolean threadInfoAtBase();
 
@@ -131,7 +149,7 @@ public interface TaskModel extends Module {
 
   /** task->stack (2.6.11: task->thread_info). */
   default long stack(Kernel k, long task) {
-    return k.tasks.taskRead(task, stackMember());
+    return k.tasks.stackMember(task);
   }
 
   /** The state of a task that has switched away for the last time: TASK_DEAD. */
@@ -143,7 +161,7 @@ public interface TaskModel extends Module {
   default void initTask(Kernel k, long it, long initMm) {
     TaskAccess ts = k.tasks;
     ts.taskWrite(it, stateField(), Kernel.TASK_RUNNING);
-    ts.taskWrite(it, stackMember(), k.image.symbol("init_stack"));
+    ts.setStackMember(it, k.image.symbol("init_stack"));
     ts.taskWrite(it, "usage", 2);
     ts.taskWrite(it, "flags", initTaskFlags());
     ts.taskWrite(it, "prio", 120);

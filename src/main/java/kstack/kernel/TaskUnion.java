@@ -18,6 +18,22 @@ public final class TaskUnion implements TaskModel {
   /** 2.4's zombie state (include/linux/sched.h@2.4.22:88-92); later kernels use exit_state. */
   static final int TASK_ZOMBIE = Kernel.TASK_ZOMBIE_24;
 
+  private final Map<String, String> ownNames;
+
+  /**
+   * @param ownNames the generation's names of members the code names by their current ones
+   *     ("struct:path" to the path in this layout), e.g. pt_regs:sp to esp
+   */
+  public TaskUnion(Map<String, String> ownNames) {
+    this.ownNames = Map.copyOf(ownNames);
+  }
+
+  @Override
+  public Map<String, String> ownNames() {
+    return ownNames;
+  }
+
+
   @Override
   public Set<Feature> features() {
     return EnumSet.of(Feature.TASK_UNION);

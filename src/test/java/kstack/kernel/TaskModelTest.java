@@ -2,10 +2,14 @@ package kstack.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.List;
+import java.util.Map;
 import kstack.catalog.Profiles;
 import kstack.layout.StructLayout;
 import kstack.machine.Machine;
+import kstack.profile.Module;
 import kstack.profile.Profile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,5 +88,37 @@ class TaskModelTest {
         assertThat(task.has(model.stackMember())).isTrue();
       }
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void theSavedStackPointerIsReadUnderTheGenerationsOwnName(Profile p) {
+    if (p.arch().equals("arm64")) {
+      return; // arm64 saves it in thread.cpu_context.sp, which its own code reads
+    }
+    Machine m = Machine.create(p, 1);
+    Kernel k = m.kernel();
+    TaskModel model = p.module(TaskModel.class);
+    long it = k.image.symbol("init_task");
+    String expected = p.version().equals("2.4.22") || p.version().equals("2.6.11") ? "thread.esp"
+        : "thread.sp";
+    assertThat(model.threadSpMember()).isEqualTo(expected);
+    assertThat(k.tasks.threadSp(it)).isEqualTo(k.tasks.taskRead(it, expected));
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMemberTheGenerationLacksFailsWhenTheKernelIsBuiltNamingStructAndMember() {
+    Profile base = Profiles.x86_64_2_6_32();
+    // x86_64's thread_struct has sp, not i386's old esp: a model that names esp is wrong
+    TaskModel wrong = new ThreadInfoAtBase("stack", true, Kernel.PF_KTHREAD, Kernel.TASK_DEAD,
+        false, "thread_group", KthreadCreateInfo.COMPLETION_INSIDE,
+        Map.of("task_struct:thread.sp", "thread.esp"));
+    List<Module> modules = base.modules().stream()
+        .map(mod -> mod instanceof TaskModel ? wrong : mod).toList();
+    Profile p = new Profile(base.arch(), base.kernel(), base.version(), base.features(),
+        base.config(), modules);
+    assertThatThrownBy(() -> Machine.create(p, 1))
+        .hasMessageContaining("x86_64 2.6 (2.6.32)")
+        .hasMessageContaining("struct task_struct has no member 'thread.esp'");
   }
 }

@@ -142,8 +142,7 @@ final class Exit {
       k.tasks.taskWrite(t, "exit_state", Threads.exitDead(k));
       long leader = k.tasks.taskRead(t, "group_leader");
       releaseTask(k, t);
-      k.timeline.emit(new Event.Note(x.cpu().id(), "exit_notify", "pid " + k.tasks.pid(t) + " (a thread "
-          + "of " + k.tasks.pid(leader) + ") is autoreaped: release_task, no zombie"));
+      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.tasks.pid(t), k.tasks.pid(leader)));
       if (k.tasks.isZombie(leader) && Threads.groupEmpty(k, leader)) {
         notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
       }

@@ -245,9 +245,7 @@ final class Sched {
       }
       k.rq.setOnRunqueue(prev, false);
       if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.tasks.state(prev) == Kernel.TASK_DEAD) {
-        k.timeline.emit(new Event.Note(cpu, Sched2611.on(k) ? "schedule" : "do_task_dead", "pid "
-            + k.tasks.pid(prev) + " leaves the CPU for the last time"
-            + (Sched2611.on(k) ? " (PF_DEAD)" : "")));
+        k.timeline.emit(new Event.LastSwitchOut(cpu, k.tasks.pid(prev), Sched2611.on(k)));
       }
     }
     if (rq.isEmpty()) {

@@ -34,15 +34,17 @@ final class InitMain {
           })
           .retVoid().build());
     }
+    boolean cpuUpBuilt = true;
     if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
       Init2611.build(k);
+      cpuUpBuilt = false; // one CPU: the arch builds no cpu-up path, init never calls smp_init
     } else if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
       buildInit26(k);
     } else {
       buildRestInit(k, v6);
       buildKernelInit(k, v6);
     }
-    buildSmp(k);
+    buildSmp(k, cpuUpBuilt);
   }
 
   static void perCpuReady(Kernel k, kstack.exec.Exec x) {
@@ -193,16 +195,26 @@ final class InitMain {
     k.setInitctl(pipe);
   }
 
-  private static void buildSmp(Kernel k) {
+  /**
+   * smp_init. Where the arch builds no cpu-up routine (2.6.11 here, one CPU, whose init never calls
+   * smp_init) the routine keeps its place in .text but names its callee through a run-time lookup,
+   * which the link step does not check; reaching it would fail loudly.
+   */
+  private static void buildSmp(Kernel k, boolean cpuUpBuilt) {
     var b = k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
         .step("cpu = 1", x -> x.setLocal("cpu", 1))
         .label("loop")
         .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus);
     if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
       // 2.6.32: no idle_threads_init yet; do_boot_cpu forks the idle task (kernel/smp.c, cpu.c)
-      b.call("  cpu_up(cpu) -> _cpu_up() -> __cpu_up() -> " + k.arch.cpuUpSymbol() + "(cpu): "
-          + "forks the idle task and starts the CPU on its stack", k.arch.cpuUpSymbol(),
-          x -> new long[] {x.local("cpu"), 0});
+      String text = "  cpu_up(cpu) -> _cpu_up() -> __cpu_up() -> " + k.arch.cpuUpSymbol()
+          + "(cpu): forks the idle task and starts the CPU on its stack";
+      if (cpuUpBuilt) {
+        b.call(text, k.arch.cpuUpSymbol(), x -> new long[] {x.local("cpu"), 0});
+      } else {
+        b.callVia(text, x -> k.symbol(k.arch.cpuUpSymbol()), x -> new long[] {x.local("cpu"), 0},
+            null);
+      }
     } else {
       b.callInto("idle", "  idle = fork_idle(cpu) (idle_threads_init)", "fork_idle",
               x -> new long[] {x.local("cpu")})

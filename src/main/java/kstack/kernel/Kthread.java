@@ -354,7 +354,7 @@ final class Kthread {
 
   private static void buildDoOneInitcall(Kernel k) {
     k.add(k.c("do_one_initcall", "init/main.c").params("fn")
-        .callVia("ret = fn()", x -> x.local("fn"), null, null)
+        .callVia("ret = fn()", x -> x.local("fn"), null)
         .ret("return ret", Exec::retval).build());
   }
 

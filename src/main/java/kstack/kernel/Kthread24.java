@@ -21,7 +21,7 @@ final class Kthread24 {
             + "in name_user: it lands in kstack_demo_name",
             x -> Kthread.copyParam(k, x, x.local("name_user")))
         .callVia("if (mod->init && (error = mod->init()) != 0) goto err",
-            x -> k.symbol("kstack_demo_init"), null, null)
+            x -> k.symbol("kstack_demo_init"), null)
         .ret("mod->flags |= MOD_RUNNING; unlock_kernel(); return error", Exec::retval).build());
     k.add(k.c("kstack_demo_init", DEMO).params()
         .branchIf("thread", "if (recurse == 0)  /* module parameter: recurse=N */",

@@ -288,7 +288,7 @@ final class Kthread2611 {
             x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
         .step("up(&module_mutex); notifier_call_chain(&module_notify_list, MODULE_STATE_COMING)",
             x -> { })
-        .callVia("ret = mod->init()", x -> k.symbol("kstack_demo_init"), null, null)
+        .callVia("ret = mod->init()", x -> k.symbol("kstack_demo_init"), null)
         .ret("mod->state = MODULE_STATE_LIVE; return 0", Exec::retval).build());
     k.add(k.c("load_module", mod + ":1393-1720").params("umod", "len", "uargs")
         .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "

@@ -47,7 +47,7 @@ final class UserProgram {
     if (vsys != null) {
       main.label("vsys")
           .callVia("call *%gs:SYSINFO: the C library's way in, " + vsys + " in the vDSO (the "
-              + "debugger put the system call in the registers)", x -> k.symbol(vsys), null, null)
+              + "debugger put the system call in the registers)", x -> k.symbol(vsys), null)
           .jump("wait", "jmp wait");
     }
     k.add(main.label("init")

@@ -178,7 +178,7 @@ final class I386Boot {
             + "this CPU's per-CPU area; " + (k.profile.has(kstack.profile.Feature.IRQENTRY)
             ? "xorl %eax, %eax; movl %eax, %gs" : "%gs = __KERNEL_STACK_CANARY"),
             x -> perCpuSegments(k, x))
-        .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null, null)
+        .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
         }).build());

@@ -98,7 +98,7 @@ final class I386Entry24 {
         .step("testb $0x02, tsk_ptrace(%ebx) (not traced); cmpl $(NR_syscalls), %eax; jae badsys",
             x -> { })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), null, null)
+            + "arguments", x -> target(k, x.reg("eax")), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
         .globalLabel("ret_from_sys_call")

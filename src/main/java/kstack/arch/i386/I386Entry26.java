@@ -30,7 +30,7 @@ final class I386Entry26 {
             + "%eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> target(k, x.reg("eax")), null, null)
+            x -> target(k, x.reg("eax")), null)
         .step("movl %eax, PT_EAX(%esp): the result into pt_regs->ax",
             x -> x.write(x.sp() + k.off("pt_regs", "ax"), x.retval()))
         .globalLabel("syscall_exit")

@@ -35,7 +35,7 @@ final class I386Entry2611 {
             + "cmpl $(nr_syscalls), %eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), null, null)
+            + "arguments", x -> target(k, x.reg("eax")), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
         .globalLabel("syscall_exit")

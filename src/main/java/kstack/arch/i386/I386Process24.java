@@ -186,7 +186,7 @@ final class I386Process24 {
           x.set("eax", x.reg("edx"));
           x.push(x.reg("eax"));
         })
-        .callVia("call *fn", x -> x.reg("edi"), null, null)
+        .callVia("call *fn", x -> x.reg("edi"), null)
         .step("movl $__NR_exit, %eax; int $0x80: exit(ebx), still flags | CLONE_VM (ebx is "
             + "callee-saved, so fn left it alone)", x -> {
           x.set("eax", exit);

@@ -184,8 +184,7 @@ final class I386Sysenter {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")), null)
         .globalLabel("sysenter_after_call")
         .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "ax"), x.retval()))
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
@@ -235,8 +234,7 @@ final class I386Sysenter {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
-            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "

@@ -163,7 +163,7 @@ public final class X86Boot {
           .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
               x -> x.set("gs_base", x.reg("rdx")))
           .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
-          .callVia("callq *initial_code(%rip)", x -> x.read(k.symbol("initial_code")), null, null)
+          .callVia("callq *initial_code(%rip)", x -> x.read(k.symbol("initial_code")), null)
           .step("ud2 (initial_code never returns)", x -> {
             throw new IllegalStateException("initial_code returned");
           }).build());

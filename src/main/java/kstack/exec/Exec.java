@@ -163,19 +163,6 @@ public final class Exec {
     return host.abi().localAddress(this, routine.slot(local));
   }
 
-  /** By name: for callers not yet converted to {@link Local} handles. */
-  public long local(String name) {
-    return read(localAddress(name));
-  }
-
-  public void setLocal(String name, long value) {
-    write(localAddress(name), value);
-  }
-
-  public long localAddress(String name) {
-    return host.abi().localAddress(this, routine.localSlot(name));
-  }
-
   // ---- control -------------------------------------------------------------------------------
 
   public long symbol(String name) {

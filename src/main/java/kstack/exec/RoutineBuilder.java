@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -75,18 +74,10 @@ public final class RoutineBuilder {
   private final java.util.Set<String> needed = new java.util.LinkedHashSet<>();
 
   /** Parameters, spilled to the first frame slots by the prologue (as gcc -O0 does). */
-  public RoutineBuilder params(Local first, Local... rest) {
-    Local[] names = concat(first, rest);
+  public RoutineBuilder params(Local... names) {
     params(names(names));
     handles.addAll(List.of(names));
     return this;
-  }
-
-  private static Local[] concat(Local first, Local... rest) {
-    Local[] all = new Local[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
   }
 
   private static String[] names(Local... handles) {
@@ -97,8 +88,7 @@ public final class RoutineBuilder {
     return n;
   }
 
-  /** Parameters by name: for callers not yet converted to {@link Local} handles. */
-  public RoutineBuilder params(String... names) {
+  private RoutineBuilder params(String... names) {
     if (!body.isEmpty() || !slots.isEmpty()) {
       throw new IllegalStateException("params come first");
     }
@@ -111,13 +101,11 @@ public final class RoutineBuilder {
    * Parameters of the C prototype beyond those {@link #params} spills: the body reads them where
    * the calling convention put them (sum8's g and h). They count in the function's arity.
    */
-  public RoutineBuilder unspilledParams(Local first, Local... rest) {
-    Local[] names = concat(first, rest);
+  public RoutineBuilder unspilledParams(Local... names) {
     return unspilledParams(names(names));
   }
 
-  /** {@link #unspilledParams(Local...)} by name. */
-  public RoutineBuilder unspilledParams(String... names) {
+  private RoutineBuilder unspilledParams(String... names) {
     unspilled = names.length;
     return this;
   }
@@ -132,15 +120,13 @@ public final class RoutineBuilder {
   }
 
   /** Locals, in the frame slots after the parameters (the order gcc -O0 would give them). */
-  public RoutineBuilder locals(Local first, Local... rest) {
-    Local[] names = concat(first, rest);
+  public RoutineBuilder locals(Local... names) {
     locals(names(names));
     handles.addAll(List.of(names));
     return this;
   }
 
-  /** Locals by name: for callers not yet converted to {@link Local} handles. */
-  public RoutineBuilder locals(String... names) {
+  private RoutineBuilder locals(String... names) {
     slots.addAll(List.of(names));
     return this;
   }
@@ -155,8 +141,7 @@ public final class RoutineBuilder {
     return this;
   }
 
-  /** {@link #localArea(Local, int)} by name. */
-  public RoutineBuilder localArea(String name, int bytes) {
+  private RoutineBuilder localArea(String name, int bytes) {
     int w = abi.wordSize();
     int n = (bytes + w - 1) / w;
     for (int i = 0; i < n - 1; i++) {
@@ -217,29 +202,6 @@ public final class RoutineBuilder {
     return x -> s.address();
   }
 
-  /** Calls a function with integer arguments (an argument vector not yet declared as {@link Args}). */
-  public RoutineBuilder call(String text, String target, Function<Exec, long[]> args) {
-    return call(text, target, args == null ? Args.inPlace() : Args.computed(args));
-  }
-
-  /** {@link #callInto(Local, String, String, Args)} by name. */
-  public RoutineBuilder callInto(String local, String text, String target,
-      Function<Exec, long[]> args) {
-    needed.add(local);
-    Args a = args == null ? Args.inPlace() : Args.computed(args);
-    return emitCall(text, site(target, a), a, local, x -> x.setLocal(local, x.retval()));
-  }
-
-  /** {@link #callVia(String, ToLongFunction, Args, Local)} by name. */
-  public RoutineBuilder callVia(String text, ToLongFunction<Exec> target,
-      Function<Exec, long[]> args, String resultLocal) {
-    if (resultLocal != null) {
-      needed.add(resultLocal);
-    }
-    return emitCall(text, target, args == null ? Args.inPlace() : Args.computed(args), resultLocal,
-        resultLocal == null ? null : x -> x.setLocal(resultLocal, x.retval()));
-  }
-
   private RoutineBuilder emitCall(String text, ToLongFunction<Exec> target, Args args,
       String resultName, Op storeResult) {
     body.add(new Insn(text, x -> {
@@ -277,17 +239,6 @@ public final class RoutineBuilder {
   public RoutineBuilder tailCall(String text, String target, Args args) {
     args = args == null ? Args.inPlace() : args;
     return tailCallVia(text, site(target, args), args);
-  }
-
-  /** {@link #tailCall(String, String, Args)} with an argument vector not declared as {@link Args}. */
-  public RoutineBuilder tailCall(String text, String target, Function<Exec, long[]> args) {
-    return tailCall(text, target, args == null ? Args.inPlace() : Args.computed(args));
-  }
-
-  /** {@link #tailCallVia(String, ToLongFunction, Args)} with an undeclared argument vector. */
-  public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target,
-      Function<Exec, long[]> args) {
-    return tailCallVia(text, target, args == null ? Args.inPlace() : Args.computed(args));
   }
 
   /** A sibling call through a computed address (a switch's case, a function pointer). */
@@ -333,12 +284,6 @@ public final class RoutineBuilder {
       x.setSp(x.sp() + (long) onStack * x.word());
     }));
     return this;
-  }
-
-  /** {@link #callWithStackArgs(String, String, Args, int)} with an undeclared argument vector. */
-  public RoutineBuilder callWithStackArgs(String text, String target, Function<Exec, long[]> args,
-      int stackArgs) {
-    return callWithStackArgs(text, target, Args.computed(args), stackArgs);
   }
 
   public RoutineBuilder branchIf(String label, String text, Predicate<Exec> cond) {

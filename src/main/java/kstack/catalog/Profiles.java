@@ -5,6 +5,21 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.kernel.Fork24;
+import kstack.kernel.Fork2611;
+import kstack.kernel.Fork2632;
+import kstack.kernel.ForkDoFork416;
+import kstack.kernel.ForkKernelClone;
+import kstack.kernel.Init24;
+import kstack.kernel.Init2611;
+import kstack.kernel.Init2632;
+import kstack.kernel.InitKernelThread416;
+import kstack.kernel.InitUserModeThread619;
+import kstack.kernel.Kthread24;
+import kstack.kernel.Kthread2611;
+import kstack.kernel.Kthreadd2632;
+import kstack.kernel.Kthreadd416;
+import kstack.kernel.Kthreadd619;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -26,6 +41,9 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416()
             ));
   }
 
@@ -42,6 +60,9 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632()
             ));
   }
 
@@ -54,6 +75,9 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619()
             ));
   }
 
@@ -62,6 +86,9 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416()
             ));
   }
 
@@ -73,6 +100,9 @@ public final class Profiles {
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
         arm64Config(true),
         modules(
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619()
             ));
   }
 
@@ -84,6 +114,9 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416()
             ));
   }
 
@@ -97,6 +130,9 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            new Fork24(),
+            new Kthread24(),
+            new Init24()
             ));
   }
 
@@ -120,6 +156,9 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            new Fork2611(),
+            new Kthread2611(),
+            new Init2611()
             ));
   }
 
@@ -140,6 +179,9 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632()
             ));
   }
 
@@ -156,6 +198,9 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619()
             ));
   }
 

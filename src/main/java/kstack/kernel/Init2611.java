@@ -1,5 +1,8 @@
 package kstack.kernel;
 
+import java.util.Set;
+import kstack.profile.Feature;
+
 /**
  * init/main.c at 2.6.11 (Feature.KTHREAD_HELPER_WQ; research §2.6): rest_init forks pid 1 with
  * the arch's kernel_thread and becomes the idle loop; there is no kthreadd. init() runs
@@ -10,8 +13,7 @@ package kstack.kernel;
  * a real boot goes on to start pdflush, kswapd0, aio/0, kblockd/0 and more at later initcall
  * levels.
  */
-final class Init2611 {
-  private Init2611() {}
+public final class Init2611 implements InitPath {
 
   static final String SRC = "init/main.c@2.6.11";
 
@@ -19,7 +21,7 @@ final class Init2611 {
    * start_kernel at 2.6.11 (init/main.c@2.6.11:416-515): no boot_cpu_init or early_irq_init;
    * sched_init comes before trap_init, and rcu_init between trap_init and init_IRQ.
    */
-  static void buildStartKernel(Kernel k) {
+  private static void buildStartKernel(Kernel k) {
     k.add(k.c("start_kernel", SRC + ":416-515").params().asmlinkage()
         .step("lock_kernel(); page_address_init(); printk(linux_banner); setup_arch(&command_line); "
             + "setup_per_cpu_areas(); smp_prepare_boot_cpu()", x -> InitMain.perCpuReady(k, x))
@@ -38,7 +40,20 @@ final class Init2611 {
         .retVoid().build());
   }
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.KTHREAD_HELPER_WQ);
+  }
+
+  /** start_kernel, rest_init and init() with its setup calls, then smp_init. */
+  @Override
+  public void build(Kernel k) {
+    buildStartKernel(k);
+    buildInit(k);
+    InitMain.buildSmp(k, false);
+  }
+
+  private static void buildInit(Kernel k) {
     k.add(k.c("rest_init", SRC + ":371-379").params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
             x -> new long[] {k.symbol("init"), 0, Kernel.CLONE_FS | 0x800})

@@ -4,177 +4,48 @@ import java.util.HashMap;
 import java.util.Map;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
- * init/main.c: start_kernel's stack-relevant calls in order (research §1.2), rest_init creating pid 1
- * and pid 2, and kernel_init reaching user space through run_init_process. Secondary CPUs are
- * brought up from kernel_init_freeable → smp_init, each with an idle task from fork_idle.
+ * init/main.c in what the generations share: start_kernel's stack-relevant calls in order
+ * (research §1.2), the console pid 1 opens, and smp_init bringing up the secondary CPUs, each on
+ * an idle task's stack. Each generation's path from rest_init to user space is its
+ * {@link InitPath} module.
  */
 final class InitMain {
   private InitMain() {}
 
   static final String SRC = "init/main.c";
 
+  /** Builds the profile's init path (its {@link InitPath} module). */
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
-      Init2611.buildStartKernel(k);
-    } else {
-      buildStartKernel(k, v6);
-    }
-    if (k.initSetsStackEndMagic()) { // 3.18+: 2.6.32 has no such function
-      k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
-          .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
-            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
-            if (x.local("tsk") == k.symbol("init_task")) {
-              k.initStackEndMagicSet.set(true);
-            }
-          })
-          .retVoid().build());
-    }
-    if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
-      Init2611.build(k);
-    } else if (k.profile.has(Feature.ARCH_KERNEL_THREAD)) {
-      buildInit26(k);
-    } else {
-      buildRestInit(k, v6);
-      buildKernelInit(k, v6);
-    }
-    buildSmp(k);
+    k.profile.module(InitPath.class).build(k);
   }
 
-  static void perCpuReady(Kernel k, kstack.exec.Exec x) {
+  static void perCpuReady(Kernel k, Exec x) {
     k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
         "per-CPU areas in place; current = &init_task (pid 0) on init_stack"));
   }
 
-  private static void buildStartKernel(Kernel k, boolean v6) {
+  /**
+   * start_kernel (2.6.32 on): set_task_stack_end_magic(&init_task) first where start_kernel writes
+   * it (3.18+), and mmInit, the memory setup's name (mm_init, mm_core_init from 6.6).
+   */
+  static void buildStartKernel(Kernel k, String mmInit, boolean setsStackEndMagic) {
     RoutineBuilder sk = k.c("start_kernel", SRC).params();
-    if (k.initSetsStackEndMagic()) {
+    if (setsStackEndMagic) {
       sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
           x -> new long[] {k.symbol("init_task")});
     }
     k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
             x -> perCpuReady(k, x))
         .call("trap_init()", "trap_init", null)
-        .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
+        .step(mmInit, x -> { })
         .call("sched_init()", "sched_init", null)
         .step("early_irq_init()", x -> { })
         .call("init_IRQ()", "init_IRQ", null)
         .step("time_init(); local_irq_enable()", k.arch::irqEnable)
         .call("rest_init()", "rest_init", null)
-        .retVoid().build());
-  }
-
-  private static void buildRestInit(Kernel k, boolean v6) {
-    var b = k.c("rest_init", SRC).params().locals("pid");
-    if (v6) {
-      b.step("rcu_scheduler_starting()", x -> { })
-          .callInto("pid", "pid = user_mode_thread(kernel_init, NULL, CLONE_FS): pid 1",
-              "user_mode_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
-          .callInto("pid", "pid = kernel_thread(kthreadd, NULL, NULL, CLONE_FS | CLONE_FILES): pid 2",
-              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0, 0,
-                  Kernel.CLONE_FS | Kernel.CLONE_FILES});
-    } else {
-      b.step("rcu_scheduler_starting()", x -> { })
-          .callInto("pid", "pid = kernel_thread(kernel_init, NULL, CLONE_FS): pid 1",
-              "kernel_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
-          .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
-                  Kernel.CLONE_FS | Kernel.CLONE_FILES});
-    }
-    k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
-        .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
-            x -> k.setNeedResched(k.current(x), true))
-        .call("schedule_preempt_disabled(): pid 1 and pid 2 run", "schedule_preempt_disabled", null)
-        .call("cpu_startup_entry(CPUHP_ONLINE): the boot task becomes the idle loop",
-            "cpu_startup_entry", x -> new long[] {0})
-        .retVoid().build());
-  }
-
-  private static void buildKernelInit(Kernel k, boolean v6) {
-    var b = k.c("kernel_init", SRC).params("unused").locals("ret");
-    if (v6) {
-      b.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
-    }
-    k.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
-        .step("async_synchronize_full(); free_initmem(); system_state = SYSTEM_RUNNING", x -> { })
-        .callInto("ret", "ret = run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
-        .ret("return 0: ret_from_fork takes pid 1 to user mode with the regs exec set up",
-            x -> 0).build());
-    var f = k.c("kernel_init_freeable", SRC).params();
-    if (!v6) {
-      f.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
-    }
-    k.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
-        .step("sched_init_smp(); do_basic_setup(); console_on_rootfs(): fds 0, 1, 2 = /dev/console; "
-            + "the initctl pipe as fd 3 (the simulator's way to talk to init)", x -> openConsole(k, x))
-        .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
-        .step("argv_init[0] = init_filename", x -> { })
-        .call(v6 ? "return kernel_execve(init_filename, argv_init, envp_init)"
-                : "return do_execve(getname_kernel(init_filename), argv_init, envp_init)",
-            v6 ? "kernel_execve" : "do_execve",
-            x -> new long[] {x.local("init_filename"), 0, 0})
-        .ret("return ret", Exec::retval).build());
-  }
-
-  /**
-   * 2.6.32.67 (init/main.c@2.6.32.67:402-441, 799-914): rest_init starts pid 1 and pid 2 with the
-   * arch's kernel_thread, completes kthreadd_done (a stable-series backport: kernel_init waits for
-   * it before anything else), schedules, then becomes the idle loop (cpu_idle). kernel_init ends in
-   * init_post, which opens the console and reaches user space through run_init_process (void) and
-   * kernel_execve.
-   */
-  private static void buildInit26(Kernel k) {
-    k.add(k.c("rest_init", SRC).params().locals("pid")
-        .step("rcu_scheduler_starting()", x -> { })
-        .call("kernel_thread(kernel_init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
-            x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
-        .step("numa_default_policy()", x -> { })
-        .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
-                Kernel.CLONE_FS | Kernel.CLONE_FILES})
-        .step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
-        .step("unlock_kernel(); init_idle_bootup_task(current): current->sched_class = "
-            + "&idle_sched_class; preempt_enable_no_resched()", x -> { })
-        .call("schedule(): pid 1 and pid 2 run", "schedule", null)
-        .step("preempt_disable()", x -> { })
-        .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
-        .retVoid().build());
-    k.add(k.c("kernel_init", SRC).params("unused")
-        .call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-            x -> new long[] {k.symbol("kthreadd_done")})
-        .step("lock_kernel(); set_cpus_allowed_ptr(current, cpu_all_mask); "
-            + "smp_prepare_cpus(setup_max_cpus); do_pre_smp_initcalls()", x -> { })
-        .call("smp_init(): bring up the secondary CPUs", "smp_init", null)
-        .step("sched_init_smp(); do_basic_setup(); prepare_namespace()", x -> { })
-        .call("init_post()", "init_post", null)
-        .ret("return 0", x -> 0).build());
-    k.add(k.c("init_post", SRC).params()
-        .step("async_synchronize_full(); free_initmem(); unlock_kernel(); "
-            + "system_state = SYSTEM_RUNNING", x -> { })
-        .step("sys_open(\"/dev/console\", O_RDWR, 0); sys_dup(0) twice: fds 0, 1, 2; "
-            + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
-            x -> openConsole(k, x))
-        .call("run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
-        .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
-            "Kernel panic - not syncing: No init found."))
-        .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
-        .step("argv_init[0] = init_filename", x -> { })
-        .call("kernel_execve(init_filename, argv_init, envp_init)", "kernel_execve",
-            x -> new long[] {x.local("init_filename"), 0, 0})
         .retVoid().build());
   }
 
@@ -193,12 +64,16 @@ final class InitMain {
     k.setInitctl(pipe);
   }
 
-  private static void buildSmp(Kernel k) {
+  /**
+   * smp_init (kernel/smp.c) and fork_idle. forksIdle: smp_init takes each idle task from fork_idle
+   * (idle_threads_init, 3.x+); otherwise the arch's cpu-up path forks it (2.6's do_boot_cpu).
+   */
+  static void buildSmp(Kernel k, boolean forksIdle) {
     var b = k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
         .step("cpu = 1", x -> x.setLocal("cpu", 1))
         .label("loop")
         .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus);
-    if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+    if (!forksIdle) {
       // 2.6.32: no idle_threads_init yet; do_boot_cpu forks the idle task (kernel/smp.c, cpu.c)
       b.call("  cpu_up(cpu) -> _cpu_up() -> __cpu_up() -> " + k.arch.cpuUpSymbol() + "(cpu): "
           + "forks the idle task and starts the CPU on its stack", k.arch.cpuUpSymbol(),
@@ -226,30 +101,6 @@ final class InitMain {
         .jump("loop", "}")
         .label("done")
         .retVoid().build());
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
-    if (k.profile.has(Feature.FORK_PASSES_REGS)) {
-      fi.localArea("regs", k.struct("pt_regs").size())
-          .step("struct pt_regs regs; idle_regs(&regs): memset(&regs, 0, sizeof(regs))",
-              x -> k.mem.zero(x.localAddress("regs"), k.struct("pt_regs").size()))
-          .callInto("task", "task = copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, "
-              + "&init_struct_pid, 0)", "copy_process",
-              x -> Fork26.idleArgs(x, x.localAddress("regs")));
-    } else if (v6) {
-      fi.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
-          .step("struct kernel_clone_args args = { .flags = CLONE_VM }", x -> {
-            Fork.zeroCloneArgs(x, x.localAddress("args"));
-            Fork.setCloneArg(x, x.localAddress("args"), "flags", Kernel.CLONE_VM);
-          })
-          .callInto("task", "task = copy_process(&init_struct_pid, 0, cpu_to_node(cpu), &args)",
-              "copy_process", x -> new long[] {-1, 0, 0, x.localAddress("args")});
-    } else {
-      fi.callWithStackArgs("task = copy_process(CLONE_VM, 0, 0, NULL, &init_struct_pid, 0, 0, "
-              + "cpu_to_node(cpu))", "copy_process",
-              x -> new long[] {Kernel.CLONE_VM, 0, 0, 0, -1, 0, 0, 0}, 2)
-          .step("task = returned task", x -> x.setLocal("task", x.retval()));
-    }
-    k.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
-        .ret("return task", x -> x.local("task")).build());
+    k.profile.module(ProcessCreation.class).buildForkIdle(k);
   }
 }

@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Exec;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -9,12 +11,17 @@ import kstack.trace.Event;
  * kthreadd): kernel_thread(fn) from the loading process's context, and the thread calls
  * daemonize() and names itself. With recurse=N the init function recurses N deep instead.
  */
-final class Kthread24 {
-  private Kthread24() {}
+public final class Kthread24 implements KthreadModel {
 
   static final String DEMO = "kstack_demo module (the simulator's own)";
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.NO_KTHREADD);
+  }
+
+  @Override
+  public void build(Kernel k) {
     k.add(Syscalls.entry(k, "init_module", "kernel/module.c", "name_user", "mod_user")
         .step("lock_kernel(); find the module; copy_from_user(mod, mod_user, ...) and check it; "
             + "the simulator's insmod passes the parameter text (the thread's name or recurse=N) "

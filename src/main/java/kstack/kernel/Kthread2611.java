@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -12,20 +14,33 @@ import kstack.trace.Event;
  * keventd_create_kthread itself, so the boot's first kernel threads are children of the caller.
  * Also the completions of kernel/sched.c@2.6.11 and the workqueue machinery those threads run.
  */
-final class Kthread2611 {
-  private Kthread2611() {}
+public final class Kthread2611 implements KthreadModel {
 
   static final String KTHREAD = "kernel/kthread.c@2.6.11";
   static final String WQ = "kernel/workqueue.c@2.6.11";
   static final String SCHED = "kernel/sched.c@2.6.11";
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.KTHREAD_HELPER_WQ);
+  }
+
+  /**
+   * The completions, kthread and kthread_create, the workqueues and ksoftirqd, then the demo
+   * module, whose kthread_create formats the name itself: "%s" and the name.
+   */
+  @Override
+  public void build(Kernel k) {
     Sched24.buildCompletion(k, SCHED + ":3010-3020", SCHED + ":3034-3053");
     buildKthread(k);
     buildCreate(k);
     buildWorkqueue(k);
     buildQueues(k);
     buildKsoftirqd(k);
+    Kthread.buildDemoInit(k, "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)",
+        "kthread_create", x -> new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol(".LC_s"),
+            k.symbol("kstack_demo_name")});
+    buildLoader(k);
   }
 
   private static int ci(Kernel k, String f) {
@@ -280,7 +295,7 @@ final class Kthread2611 {
    * 2.6.11 has no finit_module: init_module(umod, len, uargs) copies the image and the parameters
    * in load_module, then calls mod->init itself (kernel/module.c@2.6.11:1393,1736-1790).
    */
-  static void buildLoader(Kernel k) {
+  private static void buildLoader(Kernel k) {
     String mod = "kernel/module.c@2.6.11";
     k.add(Syscalls.entry(k, "init_module", mod + ":1736-1790", "umod", "len", "uargs")
         .step("if (!capable(CAP_SYS_MODULE)) return -EPERM; down(&module_mutex)", x -> { })

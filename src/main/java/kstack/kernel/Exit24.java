@@ -1,0 +1,163 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.trace.Event;
+
+/**
+ * The end of a task at 2.4.22 (kernel/exit.c; docs/research/i386-and-2.x.md §1.7): do_exit makes a
+ * TASK_ZOMBIE that keeps its task_union until the parent's sys_wait4 reaps it with release_task.
+ */
+final class Exit24 {
+  private Exit24() {}
+
+  static final String EXIT = "kernel/exit.c";
+  static final int TASK_ZOMBIE = 4;
+
+  /** sys_exit, do_exit, exit_notify and sys_wait4, in the image's order. */
+  static void build(Kernel k) {
+    buildExit(k);
+    buildWait(k);
+  }
+
+  /** REMOVE_LINKS (include/linux/sched.h@2.4.22:857-868). */
+  static void unlinkTask(Kernel k, long p) {
+    long next = k.taskRead(p, "next_task");
+    long prev = k.taskRead(p, "prev_task");
+    k.taskWrite(next, "prev_task", prev);
+    k.taskWrite(prev, "next_task", next);
+    long os = k.taskRead(p, "p_osptr");
+    long ys = k.taskRead(p, "p_ysptr");
+    if (os != 0) {
+      k.taskWrite(os, "p_ysptr", ys);
+    }
+    if (ys != 0) {
+      k.taskWrite(ys, "p_osptr", os);
+    } else {
+      k.taskWrite(k.taskRead(p, "p_pptr"), "p_cptr", os);
+    }
+  }
+
+  /** sys_exit, do_exit and exit_notify (exit.c@2.4.22:331-490). */
+  private static void buildExit(Kernel k) {
+    k.add(Syscalls.entry(k, "exit", EXIT, "error_code")
+        .call("do_exit((error_code & 0xff) << 8)", "do_exit",
+            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+        .retVoid().build());
+    k.add(k.c("do_exit", EXIT).params("code")
+        .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
+          long t = k.current(x);
+          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+        })
+        .step("__exit_mm(tsk): mm = NULL (a kernel thread now); sem_exit(); __exit_files(tsk); "
+            + "__exit_fs(tsk); exit_sighand(tsk); exit_thread()", x -> {
+              long t = k.current(x);
+              k.taskWrite(t, "mm", 0);
+              k.setFds(t, java.util.Map.of());
+            })
+        .step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")))
+        .call("exit_notify()", "exit_notify", null)
+        .call("schedule(): never to return; the parent's wait4 frees the task_union",
+            "schedule", null)
+        .step("BUG(): a zombie is never scheduled", x -> {
+          throw new IllegalStateException("a zombie was scheduled");
+        })
+        .retVoid().build());
+    // exit.c@2.4.22:330-405: the original parent of each child becomes child_reaper first; the
+    // zombie is made and its parent told; only then do the children move over, by their
+    // p_*ptr links alone (the next_task/prev_task list stays as it is)
+    k.add(k.c("exit_notify", EXIT).params()
+        .step("forget_original_parent(current): each child's p_opptr = child_reaper (init)", x -> {
+          long reaper = k.findTask(1);
+          for (long c : k.children(k.current(x))) {
+            k.taskWrite(c, "p_opptr", reaper);
+          }
+        })
+        .step("write_lock_irq(&tasklist_lock); current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
+            x -> k.setState(k.current(x), TASK_ZOMBIE))
+        .step("do_notify_parent(current, current->exit_signal) -> wake_up_parent(p_pptr): "
+            + "wake_up_interruptible(&p_pptr->wait_chldexit)", x -> {
+              long t = k.current(x);
+              long parent = k.taskRead(t, "p_pptr");
+              k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t),
+                  k.taskRead(t, "exit_code") >> 8));
+              k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+                  + " (do_notify_parent -> wake_up_parent)");
+            })
+        .step("while (current->p_cptr): p = current->p_cptr; current->p_cptr = p->p_osptr; "
+            + "p->p_pptr = p->p_opptr; link p as its youngest child; if (p->state == TASK_ZOMBIE) "
+            + "do_notify_parent(p, p->exit_signal)", x -> reparentChildren(k, x))
+        .retVoid().build());
+  }
+
+  private static void reparentChildren(Kernel k, Exec x) {
+    long t = k.current(x);
+    for (long p = k.taskRead(t, "p_cptr"); p != 0; p = k.taskRead(t, "p_cptr")) {
+      k.taskWrite(t, "p_cptr", k.taskRead(p, "p_osptr"));
+      k.taskWrite(p, "p_ysptr", 0);
+      long parent = k.taskRead(p, "p_opptr");
+      k.taskWrite(p, "p_pptr", parent);
+      long older = k.taskRead(parent, "p_cptr");
+      k.taskWrite(p, "p_osptr", older);
+      if (older != 0) {
+        k.taskWrite(older, "p_ysptr", p);
+      }
+      k.taskWrite(parent, "p_cptr", p);
+      if (k.state(p) == TASK_ZOMBIE) {
+        k.wakeAll(waitQueue(k, parent), x.cpu().id(), "the orphaned zombie pid " + k.pid(p)
+            + " (do_notify_parent)");
+      }
+    }
+  }
+
+  /** A task's wait_chldexit queue. */
+  static long waitQueue(Kernel k, long task) {
+    return task + k.off("task_struct", "wait_chldexit");
+  }
+
+  /** sys_wait4 (exit.c@2.4.22:492-588) and release_task (:29-75). */
+  private static void buildWait(Kernel k) {
+    RoutineBuilder w = Syscalls.entry(k, "wait4", EXIT, "pid", "stat_addr", "options", "ru")
+        .locals("retval")
+        .step("DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->wait_chldexit, &wait)",
+            x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+        .label("repeat")
+        .step("current->state = TASK_INTERRUPTIBLE; for (p = current->p_cptr; p; p = p->p_osptr): "
+            + "a TASK_ZOMBIE child is reaped: put_user(p->exit_code, stat_addr); release_task(p)",
+            x -> x.setLocal("retval", reap(k, x)))
+        .branchIf("end", "if (retval) goto end_wait4; if (options & WNOHANG) goto end_wait4",
+            x -> x.local("retval") != 0 || (x.local("options") & 1) != 0)
+        .step("(children, none ready yet)", x -> {
+          long cur = k.current(x);
+          k.addWaiter(waitQueue(k, cur), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+        })
+        .call("schedule()", "schedule", null)
+        .jump("repeat", "goto repeat")
+        .label("end")
+        .step("end_wait4: current->state = TASK_RUNNING; remove_wait_queue(&current->wait_chldexit)",
+            x -> {
+              long cur = k.current(x);
+              k.setState(cur, Kernel.TASK_RUNNING);
+              k.removeWaiter(waitQueue(k, cur), cur);
+            })
+        .ret("return retval", x -> x.local("retval"));
+    k.add(w.build());
+  }
+
+  private static long reap(Kernel k, Exec x) {
+    return Exit.reapChild(k, x, x.signed(x.local("pid")), x.local("stat_addr"),
+        p -> releaseTask(k, p));
+  }
+
+  /** release_task: unhash_process (REMOVE_LINKS, unhash_pid), then free_task_struct(p). */
+  static void releaseTask(Kernel k, long p) {
+    unlinkTask(k, p);
+    k.unregisterTask(k.pid(p));
+    kstack.mem.Region r = k.mem.regionAt(p);
+    if (r != null) {
+      k.mem.unmap(r);
+      k.timeline.recordUndo(() -> k.mem.map(r));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package kstack.kernel;
+
+/**
+ * Process creation at 2.6.11 (kernel/fork.c@2.6.11:134-159,786-1075,1124-1180): do_fork takes the
+ * pid before copy_process, and dup_task_struct's thread_info block comes from kmalloc.
+ */
+public final class Fork2611 extends ForkPassesRegs {
+  @Override
+  public void build(Kernel k) {
+    buildFork(k);
+    buildDupTaskStruct(k);
+  }
+
+  /**
+   * 2.6.11's do_fork and copy_process (kernel/fork.c@2.6.11:786-1075,1124-1180): do_fork takes
+   * the pid from alloc_pidmap before copy_process and passes it down; copy_flags sets no
+   * PF_STARTING; sched_fork(p) comes after copy_thread, which takes a leading nr of 0; the task is
+   * linked with SET_LINKS and attach_pid under tasklist_lock.
+   */
+  private static void buildFork(Kernel k) {
+    String src = SRC + "@2.6.11";
+    k.add(k.c("do_fork", src + ":1124-1180")
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
+        .locals("p", "nr")
+        .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "
+            + "ptraced)", x -> x.setLocal("nr", k.allocPid()))
+        .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, "
+            + "parent_tidptr, child_tidptr, pid)", "copy_process", x -> new long[] {
+                x.local("clone_flags"), x.local("stack_start"), x.local("regs"),
+                x.local("stack_size"), x.local("parent_tidptr"), x.local("child_tidptr"),
+                x.local("nr")})
+        .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
+            "wake_up_new_task", x -> new long[] {x.local("p"), x.local("clone_flags")})
+        .ret("return pid", x -> x.local("nr")).build());
+    k.add(k.c("copy_process", src + ":786-1075")
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr",
+            "child_tidptr", "pid")
+        .locals("p")
+        .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
+            x -> new long[] {k.current(x)})
+        .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
+            + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
+              long p = x.local("p");
+              k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.taskWrite(p, "pid", x.local("pid"));
+            })
+        .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
+            + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
+            + "and dup_mmap()", x -> Fork.copyMmAndFiles(k, x, x.local("p"),
+                x.local("clone_flags")))
+        .call("retval = copy_thread(0, clone_flags, stack_start, stack_size, p, regs)",
+            "copy_thread", x -> new long[] {0, x.local("clone_flags"), x.local("stack_start"),
+                x.local("stack_size"), x.local("p"), x.local("regs")})
+        .step("p->exit_signal = clone_flags & CSIGNAL; p->exit_state = 0; sched_fork(p): "
+            + "p->state = TASK_RUNNING (on no run queue yet, so nothing can wake it), half of "
+            + "current's time_slice", x -> Fork.schedFork(k, x, Kernel.TASK_RUNNING))
+        .step("write_lock_irq(&tasklist_lock); set_task_cpu(p, smp_processor_id()); "
+            + "p->real_parent = p->parent = current; SET_LINKS(p): onto init_task.tasks and "
+            + "current->children; attach_pid(p, PIDTYPE_PID, p->pid) and the TGID, PGID, SID",
+            x -> Fork.linkNewWithPid(k, x, x.local("p"), x.local("clone_flags") & 0xff,
+                (int) x.local("pid")))
+        .ret("return p", x -> x.local("p")).build());
+  }
+
+  /**
+   * 2.6.11's dup_task_struct (kernel/fork.c@2.6.11:134-159): the thread_info block comes from
+   * kmalloc (alloc_thread_info, include/asm-i386/thread_info.h@2.6.11:99-113; the size-8192 cache
+   * is assumed THREAD_SIZE aligned, which the esp mask needs), both structs are copied whole and
+   * linked both ways; nothing marks the end of the stack.
+   */
+  private static void buildDupTaskStruct(Kernel k) {
+    k.add(k.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
+        .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache_alloc of "
+            + "task_struct_cachep)", x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(),
+                "task_struct")))
+        .step("ti = alloc_thread_info(tsk): kmalloc(THREAD_SIZE, GFP_KERNEL)", x -> x.setLocal("ti",
+            k.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
+                + Long.toHexString(x.local("tsk")))))
+        .step("*ti = *orig->thread_info; *tsk = *orig; tsk->thread_info = ti; ti->task = tsk",
+            x -> {
+              long tsk = x.local("tsk");
+              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
+                  k.struct("thread_info").size());
+              k.mem.copy(tsk, x.local("orig"), k.struct("task_struct").size());
+              k.taskWrite(tsk, "stack", x.local("ti"));
+              k.tiWrite(tsk, "task", tsk);
+            })
+        .step("atomic_set(&tsk->usage, 2)", x -> k.taskWrite(x.local("tsk"), "usage", 2))
+        .ret("return tsk", x -> x.local("tsk")).build());
+  }
+}

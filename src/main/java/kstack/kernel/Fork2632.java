@@ -1,0 +1,99 @@
+package kstack.kernel;
+
+/**
+ * Process creation at 2.6.32 (kernel/fork.c@2.6.32; docs/research/i386-and-2.x.md §3.5): do_fork
+ * carries the parent's pt_regs down to copy_thread, dup_task_struct takes the stack with
+ * alloc_thread_info (a macro for __get_free_pages, so no frame) and copies the parent's
+ * thread_info into its base.
+ */
+public final class Fork2632 extends ForkPassesRegs {
+  @Override
+  public void build(Kernel k) {
+    buildDoFork(k);
+    buildCopyProcess(k);
+    buildDupTaskStruct(k);
+  }
+
+  private static void buildDoFork(Kernel k) {
+    k.add(k.c("do_fork", SRC)
+        .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
+        .locals("p", "nr")
+        .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, child_tidptr, "
+            + "NULL, trace)", "copy_process", x -> new long[] {x.local("clone_flags"),
+                x.local("stack_start"), x.local("regs"), x.local("stack_size"),
+                x.local("child_tidptr"), 0, 0})
+        .step("nr = task_pid_vnr(p); tracehook_report_clone(); p->flags &= ~PF_STARTING: the task "
+            + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
+              long p = x.local("p");
+              x.setLocal("nr", k.pid(p));
+              k.taskWrite(p, "flags", k.taskRead(p, "flags") & ~PF_STARTING);
+            })
+        .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
+            x -> new long[] {x.local("p"), x.local("clone_flags")})
+        .ret("return nr", x -> x.local("nr")).build());
+  }
+
+  private static void buildCopyProcess(Kernel k) {
+    k.add(k.c("copy_process", SRC)
+        .params("clone_flags", "stack_start", "regs", "stack_size", "child_tidptr", "pid", "trace")
+        .locals("p")
+        .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
+            x -> new long[] {k.current(x)})
+        .step("copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags |= PF_FORKNOEXEC | "
+            + "PF_STARTING (fork.c@2.6.32.67:926-935)", x -> {
+          long p = x.local("p");
+          k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC
+              | PF_STARTING);
+        })
+        .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
+            + "nothing can wake it); set_task_cpu(p, smp_processor_id())",
+            x -> Fork.schedFork(k, x, Kernel.TASK_RUNNING))
+        .step("copy_files(); copy_fs(); copy_sighand(); copy_signal(); copy_mm(): CLONE_VM shares "
+            + "current's mm, otherwise dup_mm copies it", x -> Fork.copyMmAndFiles(k, x,
+                x.local("p"), x.local("clone_flags")))
+        .call("copy_thread(clone_flags, stack_start, stack_size, p, regs)", "copy_thread",
+            x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
+                x.local("p"), x.local("regs")})
+        .step("pid = alloc_pid(); p->pid = pid_nr(pid); p->tgid = p->pid, CLONE_THREAD: "
+            + "current->tgid; p->exit_signal = CLONE_THREAD ? -1 : clone_flags & CSIGNAL; "
+            + "p->real_parent = CLONE_THREAD ? current->real_parent : current; CLONE_THREAD: "
+            + "list_add_tail_rcu(&p->thread_group, &p->group_leader->thread_group); "
+            + "list_add_tail(&p->sibling, &p->real_parent->children); leader: "
+            + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid() "
+            + "(fork.c@2.6.32.67:1179-1181,1219,1240-1292)",
+            x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff,
+                x.local("clone_flags"), x.local("pid")))
+        .ret("return p", x -> x.local("p")).build());
+  }
+
+  private static void buildDupTaskStruct(Kernel k) {
+    k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
+        .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",
+            x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")))
+        .step("ti = alloc_thread_info(tsk): __get_free_pages(THREAD_FLAGS, THREAD_ORDER), a "
+            + "THREAD_SIZE block aligned to its size", x -> x.setLocal("ti",
+                k.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x"
+                    + Long.toHexString(x.local("tsk")))))
+        .step("arch_dup_task_struct(tsk, orig): *tsk = *orig; tsk->stack = ti",
+            x -> {
+              k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
+              k.taskWrite(x.local("tsk"), "stack", x.local("ti"));
+            })
+        .step("setup_thread_stack(tsk, orig): *task_thread_info(tsk) = *task_thread_info(orig); "
+            + "task_thread_info(tsk)->task = tsk", x -> {
+              long tsk = x.local("tsk");
+              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
+                  k.struct("thread_info").size());
+              k.tiWrite(tsk, "task", tsk);
+            })
+        .step("stackend = end_of_stack(tsk); *stackend = STACK_END_MAGIC (just above thread_info; "
+            + "2.6.32 leaves the copied TIF flags as they are)", x ->
+                k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+        .step("tsk->stack_canary = get_random_int(); atomic_set(&tsk->usage, 2)", x -> {
+          long tsk = x.local("tsk");
+          k.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
+          k.taskWrite(tsk, "usage", 2);
+        })
+        .ret("return tsk", x -> x.local("tsk")).build());
+  }
+}

@@ -1,0 +1,216 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+
+/**
+ * Process creation where the kernel stack is the task's own, refcounted object (4.9+, with
+ * THREAD_INFO_IN_TASK): copy_process, dup_task_struct, alloc_thread_stack_node with its per-CPU
+ * cache of two VMAP stacks, and put_task_stack (kernel/fork.c@4.16.13:215-360,761-829,1581-1957;
+ * @6.19:192-392,908-949,1970-2460). A generation supplies its entry and copy_process's arguments:
+ * register parameters (_do_fork) or a struct kernel_clone_args (kernel_clone).
+ */
+abstract class ForkRefcountedStack implements ProcessCreation {
+  static final String SRC = Fork.SRC;
+
+  /**
+   * Whether alloc_thread_stack_node sets tsk->stack itself and dup_task_struct calls it after
+   * arch_dup_task_struct (5.x+), rather than taking its return value before the copy.
+   */
+  private final boolean allocSetsStack;
+  /** Whether a stack taken from the per-CPU cache is memset to 0 first (STACK_CACHE_CLEARED). */
+  private final boolean cacheCleared;
+
+  ForkRefcountedStack(boolean allocSetsStack, boolean cacheCleared) {
+    this.allocSetsStack = allocSetsStack;
+    this.cacheCleared = cacheCleared;
+  }
+
+  /** The entry (_do_fork or kernel_clone) and the kernel_thread helpers, built before copy_process. */
+  abstract void buildEntry(Kernel k);
+
+  /** copy_process's parameters. */
+  abstract void copyProcessParams(RoutineBuilder b);
+
+  /** clone_flags, wherever copy_process finds them. */
+  abstract long cloneFlags(Exec x);
+
+  /** The child's exit_signal. */
+  abstract long exitSignal(Exec x);
+
+  /** copy_process's PF_ flags step: its text and what it does to the new task p. */
+  abstract String pfText();
+
+  abstract long pfFlags(Exec x, long inherited);
+
+  /** copy_process's naming step. */
+  abstract String commText();
+
+  abstract void comm(Kernel k, Exec x);
+
+  /** copy_process's call of the arch's copy_thread. */
+  abstract void copyThread(Kernel k, RoutineBuilder b);
+
+  @Override
+  public void build(Kernel k) {
+    buildEntry(k);
+    buildCopyProcess(k);
+    buildDupTaskStruct(k);
+    buildAllocStack(k);
+    k.add(k.c("put_task_stack", SRC).params("tsk")
+        .step("if (refcount_dec_and_test(&tsk->stack_refcount)) release_task_stack(tsk): "
+            + "free_thread_stack parks it in cached_stacks[] or vfree()s it; tsk->stack = NULL",
+            x -> releaseStack(k, x, x.local("tsk")))
+        .retVoid().build());
+  }
+
+  /**
+   * The entry's end once copy_process has returned p: an error pointer is returned as it is,
+   * otherwise the child's pid is taken and the child woken (fork.c@4.16.13:2085-2127,
+   * @6.19:2636-2691).
+   */
+  static RoutineBuilder wakeNewTask(Kernel k, RoutineBuilder b) {
+    return b.branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
+        .ret("  return PTR_ERR(p)", x -> x.local("p"))
+        .label("created")
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
+        .ret("return nr", x -> x.local("nr"));
+  }
+
+  private void buildCopyProcess(Kernel k) {
+    RoutineBuilder b = k.c("copy_process", SRC);
+    copyProcessParams(b);
+    b.locals("p")
+        .branchIf("flags_ok", "if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND)) "
+            + "|| ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM)): a thread shares the "
+            + "signal handlers, and those need the shared mm",
+            x -> Clone.flagsValid(cloneFlags(x)))
+        .ret("return ERR_PTR(-EINVAL)", x -> Clone.EINVAL)
+        .label("flags_ok")
+        .callInto("p", "p = dup_task_struct(current, node)", "dup_task_struct",
+            x -> new long[] {k.current(x), x.local("node")})
+        .step(pfText(), x -> {
+          long p = x.local("p");
+          k.taskWrite(p, "flags", pfFlags(x, k.taskRead(p, "flags") & ~Kernel.PF_IDLE
+              & ~Kernel.PF_EXITING));
+        })
+        .step(commText(), x -> comm(k, x))
+        .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)",
+            x -> Fork.schedFork(k, x, Sched.TASK_NEW))
+        .step("copy_files(); copy_mm(): CLONE_VM shares current's mm, otherwise dup_mm copies it",
+            x -> Fork.copyMmAndFiles(k, x, x.local("p"), cloneFlags(x)))
+        .step("pid = alloc_pid(); p->pid = pid_nr(pid); CLONE_THREAD: p->tgid = current->tgid, "
+            + "p->group_leader = current->group_leader, p->real_parent = current->real_parent, "
+            + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k) + ", ...) [the "
+            + "group]; else p->tgid = p->pid, p->real_parent = current, list_add_tail(&p->sibling, "
+            + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
+            x -> Fork.linkNew(k, x, x.local("p"), exitSignal(x), cloneFlags(x), x.local("pid")));
+    copyThread(k, b);
+    k.add(b.ret("return p", x -> x.local("p")).build());
+  }
+
+  private void buildDupTaskStruct(Kernel k) {
+    RoutineBuilder b = k.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
+    b.step("tsk = alloc_task_struct_node(node) (kmem_cache task_struct)",
+        x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")));
+    if (allocSetsStack) {
+      // fork.c@6.19:908-949: arch_dup_task_struct first, then the stack.
+      b.step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
+          .call("alloc_thread_stack_node(tsk, node): sets tsk->stack", "alloc_thread_stack_node",
+              x -> new long[] {x.local("tsk"), x.local("node")});
+    } else {
+      // fork.c@4.16.13:761-829: the stack first, then the copy, then tsk->stack = stack.
+      b.callInto("stack", "stack = alloc_thread_stack_node(tsk, node)", "alloc_thread_stack_node",
+              x -> new long[] {x.local("tsk"), x.local("node")})
+          .step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
+          .step("tsk->stack = stack; tsk->stack_vm_area = find_vm_area(stack)", x -> {
+            k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+            k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+          });
+    }
+    b.step("stack_refcount = 1", x -> k.taskWrite(x.local("tsk"), "stack_refcount", 1))
+        .step("setup_thread_stack() (nothing with THREAD_INFO_IN_TASK); clear_tsk_need_resched()",
+            x -> k.setNeedResched(x.local("tsk"), false))
+        .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
+          long tsk = x.local("tsk");
+          k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
+        })
+        .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
+          long tsk = x.local("tsk");
+          k.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
+          k.taskWrite(tsk, "usage", 2);
+        })
+        .ret("return tsk", x -> x.local("tsk"));
+    k.add(b.build());
+  }
+
+  private static void copyTask(Kernel k, Exec x) {
+    k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
+  }
+
+  private void buildAllocStack(Kernel k) {
+    boolean vmap = k.profile.optional("VMAP_STACK");
+    RoutineBuilder b = k.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
+    if (vmap) {
+      b.step(cacheCleared
+              ? "try this CPU's cached_stacks[0..1]: a reused stack is memset to 0"
+              : "try this CPU's cached_stacks[0..1] (reused as it was left)",
+              x -> x.setLocal("stack", fromCache(k, x)))
+          .branchIf("got", "if (stack) use it", x -> x.local("stack") != 0)
+          .step("stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN, VMALLOC_START, VMALLOC_END, "
+              + "THREADINFO_GFP, ...): a vmalloc area with a guard page after it", x -> x.setLocal(
+                  "stack", k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "kernel stack")))
+          .label("got");
+    } else {
+      b.step("stack = page_address(alloc_pages_node(node, THREADINFO_GFP, THREAD_SIZE_ORDER))",
+          x -> x.setLocal("stack", k.allocPagesAligned(k.threadSize, "kernel stack")));
+    }
+    b.step("name the stack's region after its task", x -> k.relabelStack(x.local("stack"),
+        "kernel stack of task_struct 0x" + Long.toHexString(x.local("tsk"))));
+    if (allocSetsStack) {
+      b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
+        k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+        k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+      }).ret("return 0", x -> 0);
+    } else {
+      b.ret("return stack", x -> x.local("stack"));
+    }
+    k.add(b.build());
+  }
+
+  private long fromCache(Kernel k, Exec x) {
+    var cache = k.cachedStacks.get(x.cpu().id());
+    if (cache.isEmpty()) {
+      return 0;
+    }
+    long s = cache.removeFirst();
+    if (cacheCleared) {
+      k.mem.zero(s, k.threadSize);
+    }
+    return s;
+  }
+
+  /** release_task_stack → free_thread_stack (fork.c@4.16.13:249-360, @6.19:376-392). */
+  private static void releaseStack(Kernel k, Exec x, long tsk) {
+    long ref = k.taskRead(tsk, "stack_refcount") - 1;
+    k.taskWrite(tsk, "stack_refcount", ref);
+    if (ref != 0) {
+      return;
+    }
+    long stack = k.stack(tsk);
+    var cache = k.cachedStacks.get(x.cpu().id());
+    if (k.profile.optional("VMAP_STACK") && cache.size() < 2) {
+      cache.addLast(stack);
+      k.relabelStack(stack, "kernel stack (free, in cached_stacks)");
+    } else {
+      kstack.mem.Region r = k.mem.regionAt(stack);
+      if (r != null) {
+        k.mem.unmap(r);
+        k.timeline.recordUndo(() -> k.mem.map(r));
+      }
+    }
+    k.taskWrite(tsk, "stack", 0);
+    k.taskWrite(tsk, "stack_vm_area", 0);
+  }
+}

@@ -1,0 +1,91 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+
+/**
+ * The init path of 3.x on (init/main.c@4.16.13, @6.19): start_kernel writes init_task's
+ * end-of-stack magic first; rest_init starts kernel_init (pid 1) and kthreadd (pid 2), completes
+ * kthreadd_done and becomes the idle loop; kernel_init waits for kthreadd, runs
+ * kernel_init_freeable (smp_init, the console) and execs /sbin/init. A generation's differences
+ * are the fields and how pid 1 and pid 2 are started.
+ */
+abstract class InitRestInit implements InitPath {
+  static final String SRC = InitMain.SRC;
+
+  /** start_kernel's memory setup step (mm_init, mm_core_init from 6.6). */
+  private final String mmInit;
+  /** Whether kernel_init itself waits for kthreadd_done (6.x) rather than kernel_init_freeable. */
+  private final boolean waitsInKernelInit;
+  /** run_init_process's call of the exec path: its text and symbol. */
+  private final String execText;
+  private final String exec;
+
+  InitRestInit(String mmInit, boolean waitsInKernelInit, String execText, String exec) {
+    this.mmInit = mmInit;
+    this.waitsInKernelInit = waitsInKernelInit;
+    this.execText = execText;
+    this.exec = exec;
+  }
+
+  /** rest_init's creation of pid 1 (kernel_init) and pid 2 (kthreadd), into the local pid. */
+  abstract void spawn(Kernel k, RoutineBuilder b);
+
+  @Override
+  public void build(Kernel k) {
+    InitMain.buildStartKernel(k, mmInit, true);
+    k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
+        .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
+          k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
+          if (x.local("tsk") == k.symbol("init_task")) {
+            k.initStackEndMagicSet.set(true);
+          }
+        })
+        .retVoid().build());
+    buildRestInit(k);
+    buildKernelInit(k);
+    InitMain.buildSmp(k, true);
+  }
+
+  private void buildRestInit(Kernel k) {
+    var b = k.c("rest_init", SRC).params().locals("pid");
+    b.step("rcu_scheduler_starting()", x -> { });
+    spawn(k, b);
+    k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
+            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+        .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
+            x -> k.setNeedResched(k.current(x), true))
+        .call("schedule_preempt_disabled(): pid 1 and pid 2 run", "schedule_preempt_disabled", null)
+        .call("cpu_startup_entry(CPUHP_ONLINE): the boot task becomes the idle loop",
+            "cpu_startup_entry", x -> new long[] {0})
+        .retVoid().build());
+  }
+
+  private void buildKernelInit(Kernel k) {
+    var b = k.c("kernel_init", SRC).params("unused").locals("ret");
+    if (waitsInKernelInit) {
+      b.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
+          x -> new long[] {k.symbol("kthreadd_done")});
+    }
+    k.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
+        .step("async_synchronize_full(); free_initmem(); system_state = SYSTEM_RUNNING", x -> { })
+        .callInto("ret", "ret = run_init_process(\"/sbin/init\")", "run_init_process",
+            x -> new long[] {k.symbol("init_filename")})
+        .ret("return 0: ret_from_fork takes pid 1 to user mode with the regs exec set up",
+            x -> 0).build());
+    var f = k.c("kernel_init_freeable", SRC).params();
+    if (!waitsInKernelInit) {
+      f.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
+          x -> new long[] {k.symbol("kthreadd_done")});
+    }
+    k.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
+        .step("sched_init_smp(); do_basic_setup(); console_on_rootfs(): fds 0, 1, 2 = /dev/console; "
+            + "the initctl pipe as fd 3 (the simulator's way to talk to init)", x -> InitMain.openConsole(k, x))
+        .retVoid().build());
+    k.add(k.c("run_init_process", SRC).params("init_filename")
+        .step("argv_init[0] = init_filename", x -> { })
+        .call(execText, exec, x -> new long[] {x.local("init_filename"), 0, 0})
+        .ret("return ret", Exec::retval).build());
+  }
+}

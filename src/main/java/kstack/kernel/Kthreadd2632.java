@@ -1,0 +1,109 @@
+package kstack.kernel;
+
+import java.util.Set;
+import kstack.exec.Exec;
+import kstack.profile.Feature;
+
+/**
+ * Kernel threads at 2.6.32 (kernel/kthread.c@2.6.32): kthread_create keeps its kthread_create_info,
+ * completion included, on the caller's stack; kthread() keeps its struct kthread on its own and
+ * ends in do_exit. The demo module loads through init_module(umod, len, uargs).
+ */
+public final class Kthreadd2632 extends Kthreadd {
+  public Kthreadd2632() {
+    super(false);
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.FORK_PASSES_REGS);
+  }
+
+  /** kthread() at 2.6.32: it completes create->done, sleeps, then runs threadfn and do_exit(ret). */
+  @Override
+  void buildKthread(Kernel k) {
+    k.add(k.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
+        .localArea("self", 4 * k.t.word)
+        .step("threadfn = create->threadfn; data = create->data; struct kthread self (on this "
+            + "stack): self.should_stop = 0; init_completion(&self.exited); current->vfork_done = "
+            + "&self.exited", x -> {
+              long c = x.local("_create");
+              x.setLocal("threadfn", k.readPtr(c + ci(k, "threadfn")));
+              x.setLocal("data", k.readPtr(c + ci(k, "data")));
+            })
+        .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
+          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
+        })
+        .call("complete(&create->done)", "complete",
+            x -> new long[] {x.local("_create") + ci(k, "done")})
+        .call("schedule(): sleep until the creator wakes us", "schedule", null)
+        .callVia("ret = -EINTR; if (!self.should_stop) ret = threadfn(data)",
+            x -> x.local("threadfn"), x -> new long[] {x.local("data")}, "ret")
+        .call("do_exit(ret): \"we can't just return, we must preserve self on stack\"", "do_exit",
+            x -> new long[] {x.local("ret")})
+        .retVoid().build());
+  }
+
+  /**
+   * kthread_create (kernel/kthread.c@2.6.32): the kthread_create_info, with its completion, lives
+   * on the caller's stack, linked into kthread_create_list for kthreadd.
+   */
+  @Override
+  void buildCreate(Kernel k) {
+    k.add(k.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
+        .localArea("create", k.struct("kthread_create_info").size())
+        .step("struct kthread_create_info create (on this stack); create.threadfn = threadfn; "
+            + "create.data = data; init_completion(&create.done)", x -> {
+              long c = x.localAddress("create");
+              k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
+              k.writePtr(c + ci(k, "data"), x.local("data"));
+              k.mem.write(c + ci(k, "done"), 4, 0);
+              k.listInit(c + ci(k, "done") + k.offPath("completion", "wait.head"));
+            })
+        .step("spin_lock(&kthread_create_lock); list_add_tail(&create.list, &kthread_create_list)",
+            x -> k.listAddTail(x.localAddress("create") + ci(k, "list"),
+                k.symbol("kthread_create_list")))
+        .call("wake_up_process(kthreadd_task)", "wake_up_process",
+            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+        .call("wait_for_completion(&create.done)", "wait_for_completion",
+            x -> new long[] {x.localAddress("create") + ci(k, "done")})
+        .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args); "
+            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.setComm(
+                k.readPtr(x.localAddress("create") + ci(k, "result")),
+                k.mem.readCString(x.local("namefmt"), 16)))
+        .ret("return create.result", x -> k.readPtr(x.localAddress("create") + ci(k, "result")))
+        .build());
+  }
+
+  @Override
+  void buildModule(Kernel k) {
+    Kthread.buildDemoInit(k, "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)",
+        "kthread_create", x -> new long[] {k.symbol("kstack_demo_thread"), 0,
+            k.symbol("kstack_demo_name")});
+    buildLoader(k, "kernel/module.c");
+  }
+
+  /**
+   * 2.6.32 has no finit_module (3.8) and no do_init_module (3.7): sys_init_module runs load_module,
+   * then starts the module with do_one_initcall(mod->init) itself (kernel/module.c@2.6.32.67:
+   * 2099,2603-2663).
+   */
+  private static void buildLoader(Kernel k, String mod) {
+    k.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
+        .step("capable(CAP_SYS_MODULE); mutex_lock_interruptible(&module_mutex)", x -> { })
+        .call("mod = load_module(umod, len, uargs)", "load_module",
+            x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
+        .step("mutex_unlock(&module_mutex); blocking_notifier_call_chain(MODULE_STATE_COMING); "
+            + "do_mod_ctors(mod)", x -> { })
+        .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
+            x -> new long[] {k.symbol("kstack_demo_init")})
+        .ret("mod->state = MODULE_STATE_LIVE; wake_up(&module_wq); return 0", Exec::retval).build());
+    k.add(k.c("load_module", mod).params("umod", "len", "uargs")
+        .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "
+            + "strndup_user(uargs): name=... (the simulator passes the parameter text in uargs)",
+            x -> Kthread.copyParam(k, x, x.local("uargs")))
+        .ret("return mod", x -> 0).build());
+    Kthread.buildDoOneInitcall(k);
+  }
+}

@@ -5,6 +5,11 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.kernel.Exec24;
+import kstack.kernel.Exec2611;
+import kstack.kernel.Exec2632;
+import kstack.kernel.Exec416;
+import kstack.kernel.Exec619;
 import kstack.kernel.Fork24;
 import kstack.kernel.Fork2611;
 import kstack.kernel.Fork2632;
@@ -43,7 +48,8 @@ public final class Profiles {
         modules(
             new ForkDoFork416(),
             new Kthreadd416(),
-            new InitKernelThread416()
+            new InitKernelThread416(),
+            new Exec416()
             ));
   }
 
@@ -62,7 +68,8 @@ public final class Profiles {
         modules(
             new Fork2632(),
             new Kthreadd2632(),
-            new Init2632()
+            new Init2632(),
+            new Exec2632()
             ));
   }
 
@@ -77,7 +84,8 @@ public final class Profiles {
         modules(
             new ForkKernelClone(),
             new Kthreadd619(),
-            new InitUserModeThread619()
+            new InitUserModeThread619(),
+            new Exec619()
             ));
   }
 
@@ -88,7 +96,8 @@ public final class Profiles {
         modules(
             new ForkDoFork416(),
             new Kthreadd416(),
-            new InitKernelThread416()
+            new InitKernelThread416(),
+            new Exec416()
             ));
   }
 
@@ -102,7 +111,8 @@ public final class Profiles {
         modules(
             new ForkKernelClone(),
             new Kthreadd619(),
-            new InitUserModeThread619()
+            new InitUserModeThread619(),
+            new Exec619()
             ));
   }
 
@@ -116,7 +126,8 @@ public final class Profiles {
         modules(
             new ForkDoFork416(),
             new Kthreadd416(),
-            new InitKernelThread416()
+            new InitKernelThread416(),
+            new Exec416()
             ));
   }
 
@@ -132,7 +143,8 @@ public final class Profiles {
         modules(
             new Fork24(),
             new Kthread24(),
-            new Init24()
+            new Init24(),
+            new Exec24()
             ));
   }
 
@@ -158,7 +170,8 @@ public final class Profiles {
         modules(
             new Fork2611(),
             new Kthread2611(),
-            new Init2611()
+            new Init2611(),
+            new Exec2611()
             ));
   }
 
@@ -181,7 +194,8 @@ public final class Profiles {
         modules(
             new Fork2632(),
             new Kthreadd2632(),
-            new Init2632()
+            new Init2632(),
+            new Exec2632()
             ));
   }
 
@@ -200,7 +214,8 @@ public final class Profiles {
         modules(
             new ForkKernelClone(),
             new Kthreadd619(),
-            new InitUserModeThread619()
+            new InitUserModeThread619(),
+            new Exec619()
             ));
   }
 

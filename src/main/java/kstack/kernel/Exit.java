@@ -16,7 +16,7 @@ final class Exit {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     buildExit(k, v6);
     buildWait(k, v6);
-    Execve.build(k, v6);
+    Execve.build(k);
   }
 
   private static void buildExit(Kernel k, boolean v6) {

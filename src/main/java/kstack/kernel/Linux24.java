@@ -13,7 +13,7 @@ final class Linux24 {
     Fork.build(k);
     Exit24.build(k);
     Syscalls24.build(k);
-    Execve.build26(k);
+    Execve.build(k);
     InitMain.build(k);
     Irq24.build(k);
     Kthread.build(k);

@@ -10,6 +10,11 @@ import kstack.kernel.Exec2611;
 import kstack.kernel.Exec2632;
 import kstack.kernel.Exec416;
 import kstack.kernel.Exec619;
+import kstack.kernel.Exit24;
+import kstack.kernel.Exit2611;
+import kstack.kernel.Exit2632;
+import kstack.kernel.Exit416;
+import kstack.kernel.Exit619;
 import kstack.kernel.Fork24;
 import kstack.kernel.Fork2611;
 import kstack.kernel.Fork2632;
@@ -49,7 +54,8 @@ public final class Profiles {
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
-            new Exec416()
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -69,7 +75,8 @@ public final class Profiles {
             new Fork2632(),
             new Kthreadd2632(),
             new Init2632(),
-            new Exec2632()
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -85,7 +92,8 @@ public final class Profiles {
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),
-            new Exec619()
+            new Exec619(),
+            new Exit619()
             ));
   }
 
@@ -97,7 +105,8 @@ public final class Profiles {
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
-            new Exec416()
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -112,7 +121,8 @@ public final class Profiles {
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),
-            new Exec619()
+            new Exec619(),
+            new Exit619()
             ));
   }
 
@@ -127,7 +137,8 @@ public final class Profiles {
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
-            new Exec416()
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -144,7 +155,8 @@ public final class Profiles {
             new Fork24(),
             new Kthread24(),
             new Init24(),
-            new Exec24()
+            new Exec24(),
+            new Exit24()
             ));
   }
 
@@ -171,7 +183,8 @@ public final class Profiles {
             new Fork2611(),
             new Kthread2611(),
             new Init2611(),
-            new Exec2611()
+            new Exec2611(),
+            new Exit2611()
             ));
   }
 
@@ -195,7 +208,8 @@ public final class Profiles {
             new Fork2632(),
             new Kthreadd2632(),
             new Init2632(),
-            new Exec2632()
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -215,7 +229,8 @@ public final class Profiles {
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),
-            new Exec619()
+            new Exec619(),
+            new Exit619()
             ));
   }
 

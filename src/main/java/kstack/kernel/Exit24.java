@@ -1,23 +1,35 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
  * The end of a task at 2.4.22 (kernel/exit.c; docs/research/i386-and-2.x.md §1.7): do_exit makes a
  * TASK_ZOMBIE that keeps its task_union until the parent's sys_wait4 reaps it with release_task.
  */
-final class Exit24 {
-  private Exit24() {}
+public final class Exit24 implements TaskExit {
 
   static final String EXIT = "kernel/exit.c";
   static final int TASK_ZOMBIE = 4;
 
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.TASK_UNION);
+  }
+
   /** sys_exit, do_exit, exit_notify and sys_wait4, in the image's order. */
-  static void build(Kernel k) {
+  @Override
+  public void build(Kernel k) {
     buildExit(k);
     buildWait(k);
+  }
+
+  /** exit_group came in 2.5.35: 2.4 has none. */
+  @Override
+  public void buildExitGroup(Kernel k) {
   }
 
   /** REMOVE_LINKS (include/linux/sched.h@2.4.22:857-868). */

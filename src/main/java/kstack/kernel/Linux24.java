@@ -11,7 +11,7 @@ final class Linux24 {
   static void build(Kernel k) {
     Sched24.build(k);
     Fork.build(k);
-    Exit24.build(k);
+    k.profile.module(TaskExit.class).build(k);
     Syscalls24.build(k);
     Execve.build(k);
     InitMain.build(k);

@@ -3,7 +3,7 @@ package kstack.arch.x86_64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.cpu.RegisterSet;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
@@ -11,10 +11,10 @@ import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.stack.Frame;
-import kstack.stack.StackWord;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * x86_64: registers, the SysV ABI, the 4-level address-space constants, and the arch half of the
@@ -46,7 +46,7 @@ public final class X86_64 implements Arch {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.clone3 = p.has(Feature.KERNEL_CLONE);
     this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
-    this.timerVector = X86Irq.localTimerVector(p);
+    this.timerVector = kstack.arch.x86.ApicTimer.localTimerVector(p);
   }
 
   boolean v26() {
@@ -284,7 +284,7 @@ public final class X86_64 implements Arch {
   }
 
   @Override
-  public List<kstack.arch.PerCpuVar> perCpuVars(Kernel k) {
+  public List<kstack.kernel.PerCpuVar> perCpuVars(Kernel k) {
     return v26 ? X86Boot26.perCpuVars(k) : X86Boot.perCpuVars(k);
   }
 

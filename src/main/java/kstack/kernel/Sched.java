@@ -245,9 +245,7 @@ final class Sched {
       }
       k.setOnRunqueue(prev, false);
       if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.state(prev) == Kernel.TASK_DEAD) {
-        k.timeline.emit(new Event.Note(cpu, Sched2611.on(k) ? "schedule" : "do_task_dead", "pid "
-            + k.pid(prev) + " leaves the CPU for the last time"
-            + (Sched2611.on(k) ? " (PF_DEAD)" : "")));
+        k.timeline.emit(new Event.LastSwitchOut(cpu, k.pid(prev), Sched2611.on(k)));
       }
     }
     if (rq.isEmpty()) {

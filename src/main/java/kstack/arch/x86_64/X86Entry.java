@@ -169,13 +169,11 @@ public final class X86Entry {
     long regs = k.arch.taskPtRegs(k, task);
     long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
     if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRETQ));
       return;
     }
     if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
       return;
     }
     k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr),

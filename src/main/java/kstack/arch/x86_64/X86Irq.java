@@ -120,8 +120,8 @@ public final class X86Irq {
       long top = X86Entry.gs(k, x, "irq_stack_union") + k.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
-      k.timeline.emit(new Event.Note(x.cpu().id(), "interrupt_entry", String.format(
-          "onto the IRQ stack: rsp = 0x%x, the top word links back to 0x%x", x.sp(), oldRsp)));
+      k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry", "IRQ stack",
+          "rsp", x.sp(), Event.BackLink.TOP_WORD, oldRsp));
     }
     x.push(oldRsp);
     x.push(x.read(oldRsp - 8));
@@ -272,8 +272,8 @@ public final class X86Irq {
               long tos = x.read(X86Entry.gs(k, x, "hardirq_stack_ptr"));
               x.write(tos, x.sp());
               x.setSp(tos);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "call_on_irqstack",
-                  String.format("onto the IRQ stack: rsp = 0x%x", tos)));
+              k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
+                  "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
         .call("call irq_enter_rcu", "irq_enter_rcu", null)
         .call("call " + fn, fn, args)

@@ -5,7 +5,6 @@ import kstack.arch.x86.DoMachineCheck;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
-import kstack.trace.Event;
 
 /**
  * #DB and #MC: IST exceptions whose entry depends on where they came from. From kernel mode they

@@ -17,7 +17,6 @@ import kstack.trace.Event;
 public final class Kthread2611 implements KthreadModel {
 
   static final String KTHREAD = "kernel/kthread.c@2.6.11";
-  static final String WQ = "kernel/workqueue.c@2.6.11";
   static final String SCHED = "kernel/sched.c@2.6.11";
 
   @Override
@@ -34,8 +33,7 @@ public final class Kthread2611 implements KthreadModel {
     Sched24.buildCompletion(k, SCHED + ":3010-3020", SCHED + ":3034-3053");
     buildKthread(k);
     buildCreate(k);
-    buildWorkqueue(k);
-    buildQueues(k);
+    HelperWorkqueue.build(k);
     buildKsoftirqd(k);
     Kthread.buildDemoInit(k, "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)",
         "kthread_create", x -> new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol(".LC_s"),
@@ -45,10 +43,6 @@ public final class Kthread2611 implements KthreadModel {
 
   private static int ci(Kernel k, String f) {
     return k.off("kthread_create_info", f);
-  }
-
-  private static int cwq(Kernel k, String f) {
-    return k.off("cpu_workqueue_struct", f);
   }
 
   /** kthread() and keventd_create_kthread (kthread.c@2.6.11:67-120). */
@@ -129,131 +123,6 @@ public final class Kthread2611 implements KthreadModel {
   static String format(Kernel k, String fmt, long arg) {
     String s = fmt.contains("%s") ? fmt.replace("%s", k.mem.readCString(arg, 16)) : fmt;
     return s.replace("%d", Long.toString(fmt.contains("%s") ? 0 : arg));
-  }
-
-  /** queue_work, worker_thread and run_workqueue (workqueue.c@2.6.11:77-110,145-215). */
-  private static void buildWorkqueue(Kernel k) {
-    k.add(k.c("queue_work", WQ + ":77-110").params("wq", "work").locals("cwq")
-        .step("cpu = get_cpu(); test_and_set_bit(0, &work->pending); cwq = wq->cpu_wq + cpu "
-            + "(0 for a single-threaded queue)", x -> {
-              k.writePtr(x.local("work") + k.off("work_struct", "pending"), 1);
-              x.setLocal("cwq", x.local("wq") + k.off("workqueue_struct", "cpu_wq"));
-            })
-        .step("__queue_work(cwq, work) [static, inline here]: work->wq_data = cwq; "
-            + "list_add_tail(&work->entry, &cwq->worklist); cwq->insert_sequence++", x -> {
-              long w = x.local("work");
-              long c = x.local("cwq");
-              k.writePtr(w + k.off("work_struct", "wq_data"), c);
-              k.listAddTail(w + k.off("work_struct", "entry"), c + cwq(k, "worklist"));
-              k.writePtr(c + cwq(k, "insert_sequence"), k.readPtr(c + cwq(k, "insert_sequence")) + 1);
-            })
-        .step("wake_up(&cwq->more_work): the worker thread", x -> k.wakeAll(x.local("cwq")
-            + cwq(k, "more_work"), x.cpu().id(), "queue_work()"))
-        .ret("put_cpu(); return 1", x -> 1).build());
-    k.add(k.c("worker_thread", WQ + ":182-215").params("__cwq")
-        .step("current->flags |= PF_NOFREEZE; set_user_nice(current, -5); block and flush all "
-            + "signals; SIGCHLD ignored (children autoreap)", x -> { })
-        .step("set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
-        .label("loop")
-        .branchIf("busy", "while (!kthread_should_stop()) { add_wait_queue(&cwq->more_work, "
-            + "&wait); if (list_empty(&cwq->worklist))", x -> !k.listEmpty(x.local("__cwq")
-                + cwq(k, "worklist")))
-        .step("    (no work: sleep on more_work)", x -> {
-          long cur = k.current(x);
-          k.addWaiter(x.local("__cwq") + cwq(k, "more_work"), cur);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "its workqueue is empty"));
-        })
-        .call("    schedule()", "schedule", null)
-        .label("busy")
-        .step("  __set_current_state(TASK_RUNNING); remove_wait_queue(&cwq->more_work, &wait)",
-            x -> k.setState(k.current(x), Kernel.TASK_RUNNING))
-        .branchIf("idle", "  if (!list_empty(&cwq->worklist))",
-            x -> k.listEmpty(x.local("__cwq") + cwq(k, "worklist")))
-        .call("    run_workqueue(cwq) [static inline: its loop is this frame's]", "run_workqueue",
-            x -> new long[] {x.local("__cwq")})
-        .label("idle")
-        .step("  set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
-        .jump("loop", "}").build());
-    // run_workqueue is static inline (workqueue.c@2.6.11:145-180); gcc may keep it out of line, as
-    // the model does to show f(data) under it
-    k.add(k.c("run_workqueue", WQ + ":145-180").params("cwq").locals("work")
-        .label("loop")
-        .branchIf("done", "while (!list_empty(&cwq->worklist)) {",
-            x -> k.listEmpty(x.local("cwq") + cwq(k, "worklist")))
-        .step("  work = list_entry(cwq->worklist.next, struct work_struct, entry); f = work->func; "
-            + "data = work->data; list_del_init(cwq->worklist.next); clear_bit(0, &work->pending)",
-            x -> {
-              long node = k.readPtr(x.local("cwq") + cwq(k, "worklist"));
-              k.listDelInit(node);
-              long w = node - k.off("work_struct", "entry");
-              k.writePtr(w + k.off("work_struct", "pending"), 0);
-              x.setLocal("work", w);
-            })
-        .callVia("  f(data)", x -> k.readPtr(x.local("work") + k.off("work_struct", "func")),
-            x -> new long[] {k.readPtr(x.local("work") + k.off("work_struct", "data"))}, null)
-        .step("  cwq->remove_sequence++; wake_up(&cwq->work_done)", x -> { })
-        .jump("loop", "}")
-        .label("done")
-        .retVoid().build());
-  }
-
-  /**
-   * create_workqueue_thread and __create_workqueue (workqueue.c@2.6.11:279-330), and the three
-   * queues the boot makes: events (init_workqueues, :515-519), khelper (usermodehelper_init,
-   * kernel/kmod.c@2.6.11:252-256) and kthread (helper_init, kthread.c@2.6.11:194-201).
-   */
-  private static void buildQueues(Kernel k) {
-    k.add(k.c("create_workqueue_thread", WQ + ":279-302").params("wq", "cpu").locals("cwq", "p")
-        .step("cwq = wq->cpu_wq + cpu; cwq->wq = wq; cwq->thread = NULL; INIT_LIST_HEAD("
-            + "&cwq->worklist); init_waitqueue_head(&cwq->more_work), (&cwq->work_done)", x -> {
-              long c = x.local("wq") + k.off("workqueue_struct", "cpu_wq");
-              x.setLocal("cwq", c);
-              k.writePtr(c + cwq(k, "wq"), x.local("wq"));
-              k.listInit(c + cwq(k, "worklist"));
-            })
-        .callInto("p", "p = kthread_create(worker_thread, cwq, \"%s\", wq->name) (single-threaded) "
-            + "or (worker_thread, cwq, \"%s/%d\", wq->name, cpu)", "kthread_create", x -> {
-              long wq = x.local("wq");
-              boolean single = k.listEmpty(wq + k.off("workqueue_struct", "list"));
-              return new long[] {k.symbol("worker_thread"), x.local("cwq"),
-                  k.symbol(single ? ".LC_s" : ".LC_s_d"), k.readPtr(wq + k.off("workqueue_struct",
-                      "name"))};
-            })
-        .step("cwq->thread = p", x -> k.writePtr(x.local("cwq") + cwq(k, "thread"), x.local("p")))
-        .ret("return p", x -> x.local("p")).build());
-    k.add(k.c("__create_workqueue", WQ + ":304-330").params("name", "singlethread").locals("wq", "p")
-        .step("wq = kmalloc(sizeof(*wq), GFP_KERNEL); memset(wq, 0, sizeof(*wq)); wq->name = name; "
-            + "a single-threaded queue: INIT_LIST_HEAD(&wq->list); otherwise list_add(&wq->list, "
-            + "&workqueues) (one CPU: the queue's one thread is cpu 0's)", x -> {
-              int size = k.struct("workqueue_struct").size();
-              long wq = k.kmalloc(size, "workqueue_struct");
-              k.mem.zero(wq, size);
-              k.writePtr(wq + k.off("workqueue_struct", "name"), x.local("name"));
-              long list = wq + k.off("workqueue_struct", "list");
-              k.listInit(list);
-              if (x.local("singlethread") == 0) {
-                k.listAddTail(list, k.symbol("workqueues"));
-              }
-              x.setLocal("wq", wq);
-            })
-        .callInto("p", "p = create_workqueue_thread(wq, 0)", "create_workqueue_thread",
-            x -> new long[] {x.local("wq"), 0})
-        .call("wake_up_process(p)", "wake_up_process", x -> new long[] {x.local("p")})
-        .ret("return wq", x -> x.local("wq")).build());
-    queue(k, "init_workqueues", WQ + ":515-519", "keventd_wq", ".LC_events", 0);
-    queue(k, "usermodehelper_init", "kernel/kmod.c@2.6.11:252-256", "khelper_wq", ".LC_khelper", 1);
-    queue(k, "helper_init", KTHREAD + ":194-201", "helper_wq", ".LC_kthread", 1);
-  }
-
-  private static void queue(Kernel k, String fn, String src, String var, String name, int single) {
-    k.add(k.c(fn, src).params()
-        .call(var + " = " + (single == 1 ? "create_singlethread_workqueue" : "create_workqueue")
-            + "(\"" + literal(name) + "\") = __create_workqueue(name, "
-            + single + ")", "__create_workqueue", x -> new long[] {k.symbol(name), single})
-        .step(var + " = the new queue", x -> k.writePtr(k.symbol(var), x.retval()))
-        .ret("return 0", x -> 0).build());
   }
 
   /** spawn_ksoftirqd, cpu_callback and ksoftirqd (kernel/softirq.c@2.6.11:350-392,444-490). */

@@ -21,12 +21,12 @@ final class Clone3 {
   static void build(Kernel k) {
     RoutineBuilder e = Syscalls.entry(k, "clone3", Fork.SRC + "@6.19:2932-2955", "uargs", "size");
     if (SiblingCall.on(k)) {
-      k.add(SiblingCall.ret(k, e, "return __do_sys_clone3(uargs, size) [__se_sys_clone3 folded in]",
+      k.image.add(SiblingCall.ret(k, e, "return __do_sys_clone3(uargs, size) [__se_sys_clone3 folded in]",
           "__do_sys_clone3", x -> new long[] {x.local("uargs"), x.local("size")}).build());
-      e = k.c("__do_sys_clone3", Fork.SRC + "@6.19:2932-2955").params("uargs", "size");
+      e = k.image.c("__do_sys_clone3", Fork.SRC + "@6.19:2932-2955").params("uargs", "size");
     }
     int w = k.t.word;
-    k.add(e.locals("err").localArea("kargs", w * Fork.CLONE_ARGS.length)
+    k.image.add(e.locals("err").localArea("kargs", w * Fork.CLONE_ARGS.length)
         .localArea("set_tid", 4 * 32)
         .callInto("err", "kargs.set_tid = set_tid; err = copy_clone_args_from_user(&kargs, uargs, "
             + "size)", "copy_clone_args_from_user", x -> new long[] {x.localAddress("kargs"),
@@ -43,7 +43,7 @@ final class Clone3 {
         .call("return kernel_clone(&kargs)", "kernel_clone",
             x -> new long[] {x.localAddress("kargs")})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("copy_clone_args_from_user", Fork.SRC + "@6.19:2796-2864").params("kargs", "uargs",
+    k.image.add(k.image.c("copy_clone_args_from_user", Fork.SRC + "@6.19:2796-2864").params("kargs", "uargs",
             "usize").locals("err").localArea("args", 8 * CLONE3_ARGS.length)
         .step("if (unlikely(usize > PAGE_SIZE)) err = -E2BIG; if (unlikely(usize < "
             + "CLONE_ARGS_SIZE_VER0)) err = -EINVAL", x -> x.setLocal("err",

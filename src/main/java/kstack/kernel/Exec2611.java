@@ -29,7 +29,7 @@ public final class Exec2611 implements ExecPath {
   @Override
   public void build(Kernel k) {
     String src = "fs/exec.c@2.6.11";
-    k.add(k.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
+    k.image.add(k.image.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
         .locals("bprm")
         .step("bprm = kmalloc(sizeof(*bprm)); memset(bprm, 0); file = open_exec(filename); "
             + "sched_exec(); bprm->p = PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *); bprm->file = "
@@ -43,15 +43,15 @@ public final class Exec2611 implements ExecPath {
         .ret("if (retval >= 0) { free_arg_pages(bprm); security_bprm_free(bprm); "
             + "acct_update_integrals(); update_mem_hiwater(); kfree(bprm); return retval }",
             Exec::retval).build());
-    k.add(k.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
         .step("security_bprm_check(bprm); set_fs(USER_DS); retval = -ENOENT; for (try = 0; "
             + "try < 2; try++) { read_lock(&binfmt_lock); for (fmt = formats; fmt; fmt = "
             + "fmt->next) { fn = fmt->load_binary; try_module_get(fmt->module); "
-            + "read_unlock(&binfmt_lock)", x -> k.setFsUserDs(k.current(x)))
+            + "read_unlock(&binfmt_lock)", x -> k.tasks.setFsUserDs(k.current(x)))
         .call("  retval = fn(bprm, regs): elf_format's load_elf_binary", "load_elf_binary",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("  retval >= 0: put_binfmt(fmt); allow_write_access(bprm->file); fput(bprm->file); "
             + "bprm->file = NULL; current->did_exec = 1; return retval", Exec::retval).build());
-    k.add(ELF.build(k));
+    k.image.add(ELF.build(k));
   }
 }

@@ -25,10 +25,10 @@ public final class Exec416 extends ExecveAt {
 
   @Override
   void buildSysExecve(Kernel k, RoutineBuilder sys) {
-    k.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
+    k.image.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
             x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("do_execve", SRC).params("filename", "argv", "envp")
+    k.image.add(k.image.c("do_execve", SRC).params("filename", "argv", "envp")
         .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)",
             "do_execveat_common",
             x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})

@@ -27,7 +27,7 @@ public final class Exec619 extends ExecveAt {
     // fs/exec.c@6.19:1927-1934: do_execve is static and called once, so gcc -O2 inlines it
     // (-finline-functions-called-once); the call to do_execveat_common (seven argument words:
     // one goes on the stack) is a real call, not a sibling call
-    k.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
+    k.image.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
             + "do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
             x -> new long[] {-100, x.local("name"), x.local("argv"), x.local("envp"), 0})
         .ret("return ret", Exec::retval).build());
@@ -37,15 +37,15 @@ public final class Exec619 extends ExecveAt {
   @Override
   void buildBprmExecve(Kernel k) {
     String src = SRC;
-    k.add(k.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
+    k.image.add(k.image.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
         .step("bprm = alloc_bprm(AT_FDCWD, getname_kernel(kernel_filename))", x -> {
-          long bprm = k.kmalloc(256, "struct linux_binprm");
+          long bprm = k.pages.kmalloc(256, "struct linux_binprm");
           x.write(bprm, x.local("kernel_filename"));
           x.setLocal("bprm", bprm);
         })
         .call("retval = bprm_execve(bprm)", "bprm_execve", x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
-    k.add(k.c("bprm_execve", src).params("bprm")
+    k.image.add(k.image.c("bprm_execve", src).params("bprm")
         .call("retval = exec_binprm(bprm)", "exec_binprm", x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
   }

@@ -25,13 +25,13 @@ final class Execve {
   }
 
   static long newBprm(Kernel k, long filename) {
-    long bprm = k.kmalloc(256, "struct linux_binprm");
+    long bprm = k.pages.kmalloc(256, "struct linux_binprm");
     k.mem.write(bprm, k.t.word, filename);
     return bprm;
   }
 
   static void comm(Kernel k, Exec x) {
-    k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
+    k.tasks.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
   }
 
   static String basename(String path) {
@@ -49,7 +49,7 @@ final class Execve {
       }
       name[n] = b;
     }
-    long f = k.kmalloc(256, "struct filename");
+    long f = k.pages.kmalloc(256, "struct filename");
     k.mem.writeBytes(f, java.util.Arrays.copyOf(name, n + 1));
     return f;
   }
@@ -60,21 +60,21 @@ final class Execve {
    */
   static void newMm(Kernel k, Exec x, boolean clearsKthread) {
     long cur = k.current(x);
-    long mm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
-    long top = k.constant("STACK_TOP");
-    k.writePtr(mm + k.off("mm_struct", "pgd"), mm);
-    k.mem.write(mm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(mm + k.off("mm_struct", "task_size"), k.constant("TASK_SIZE_MAX"));
-    k.writePtr(mm + k.off("mm_struct", "start_stack"), top);
-    Memory m = k.newUserSpace(mm, "mm of " + k.comm(cur));
-    long textSize = k.userTextEnd() - TEXT;
+    long mm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
+    long top = k.image.constant("STACK_TOP");
+    k.writePtr(mm + k.image.off("mm_struct", "pgd"), mm);
+    k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4, 1);
+    k.writePtr(mm + k.image.off("mm_struct", "task_size"), k.image.constant("TASK_SIZE_MAX"));
+    k.writePtr(mm + k.image.off("mm_struct", "start_stack"), top);
+    Memory m = k.mm.newUserSpace(mm, "mm of " + k.tasks.comm(cur));
+    long textSize = k.image.userTextEnd() - TEXT;
     m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));
     m.map(new Region("kstack-box .data", DATA, 4096, Region.Kind.USER));
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
-    k.taskWrite(cur, "mm", mm);
-    k.taskWrite(cur, "active_mm", mm);
+    k.tasks.taskWrite(cur, "mm", mm);
+    k.tasks.taskWrite(cur, "active_mm", mm);
     if (clearsKthread) {
-      k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
+      k.tasks.taskWrite(cur, "flags", k.tasks.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
     }
     x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);
@@ -82,7 +82,7 @@ final class Execve {
 
   /** Lays out argc/argv/envp/auxv as create_elf_tables does; returns the new stack pointer. */
   static long elfTables(Kernel k, Exec x, String path) {
-    long top = k.constant("STACK_TOP");
+    long top = k.image.constant("STACK_TOP");
     byte[] s = (path + "\0").getBytes(StandardCharsets.US_ASCII);
     long str = (top - 16 - s.length) & -16L;
     x.space().writeBytes(str, s);

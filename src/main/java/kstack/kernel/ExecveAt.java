@@ -36,24 +36,24 @@ abstract class ExecveAt implements ExecPath {
         .step("getname(filename): copy the path into a kernel struct filename",
             x -> x.setLocal("name", Execve.getname(k, x, x.local("filename"))));
     buildSysExecve(k, sys);
-    k.add(k.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
+    k.image.add(k.image.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
         .locals("bprm")
         .step("bprm = alloc_bprm(fd, filename); copy_strings(argv, envp)", x -> {
-          long bprm = k.kmalloc(256, "struct linux_binprm");
+          long bprm = k.pages.kmalloc(256, "struct linux_binprm");
           x.write(bprm, x.local("filename"));
           x.setLocal("bprm", bprm);
         })
         .call("retval = " + next + "(bprm)", next, x -> new long[] {x.local("bprm")})
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
     buildBprmExecve(k);
-    k.add(k.c("exec_binprm", src).params("bprm")
+    k.image.add(k.image.c("exec_binprm", src).params("bprm")
         .call("ret = search_binary_handler(bprm)", "search_binary_handler",
             x -> new long[] {x.local("bprm")})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("search_binary_handler", src).params("bprm")
+    k.image.add(k.image.c("search_binary_handler", src).params("bprm")
         .call("retval = fmt->load_binary(bprm): the ELF handler", "load_elf_binary",
             x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
-    k.add(elf.build(k));
+    k.image.add(elf.build(k));
   }
 }

@@ -28,20 +28,20 @@ abstract class ExecveWithRegs implements ExecPath {
   @Override
   public void build(Kernel k) {
     String src = Execve.SRC;
-    k.add(k.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
+    k.image.add(k.image.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
         .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
             + "copy_strings(argv, envp)", x -> {
-              long bprm = k.kmalloc(256, "struct linux_binprm");
+              long bprm = k.pages.kmalloc(256, "struct linux_binprm");
               x.write(bprm, x.local("filename"));
               x.setLocal("bprm", bprm);
             })
         .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
-    k.add(k.c("search_binary_handler", src).params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src).params("bprm", "regs")
         .call("retval = fn(bprm, regs): fmt->load_binary, the ELF handler", "load_elf_binary",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("return retval", Exec::retval).build());
-    k.add(elf.build(k));
+    k.image.add(elf.build(k));
   }
 }

@@ -30,7 +30,7 @@ final class Exit {
 
   /** sys_exit(error_code): do_exit((error_code & 0xff) << 8). */
   static void buildSysExit(Kernel k, String src) {
-    k.add(Syscalls.entry(k, "exit", src, "error_code")
+    k.image.add(Syscalls.entry(k, "exit", src, "error_code")
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
@@ -54,11 +54,11 @@ final class Exit {
    * @6.19:1121-1126,1086-1115).
    */
   static void buildExitGroup(Kernel k, String src, String sysLines, String groupLines) {
-    k.add(Syscalls.entry(k, "exit_group", src + sysLines, "error_code")
+    k.image.add(Syscalls.entry(k, "exit_group", src + sysLines, "error_code")
         .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
-    k.add(k.c("do_group_exit", src + groupLines).params("exit_code")
+    k.image.add(k.image.c("do_group_exit", src + groupLines).params("exit_code")
         .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
             + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
         .call("do_exit(exit_code) (NOTREACHED)", "do_exit", x -> new long[] {x.local("exit_code")})
@@ -76,30 +76,30 @@ final class Exit {
 
   private static void notify(Kernel k, Exec x, boolean freesStack) {
     long t = k.current(x);
-    k.taskWrite(t, "exit_state", Threads.exitZombie(k));
+    k.tasks.taskWrite(t, "exit_state", Threads.exitZombie(k));
     long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
     if (init == 0) {
-      init = k.findTask(1);
+      init = k.pids.findTask(1);
     }
-    int children = k.off("task_struct", "children");
-    int sibling = k.off("task_struct", "sibling");
+    int children = k.image.off("task_struct", "children");
+    int sibling = k.image.off("task_struct", "sibling");
     long head = t + children;
     while (!k.listEmpty(head)) {
       long node = k.readPtr(head);
       long child = node - sibling;
       k.listDelInit(node);
-      k.taskWrite(child, "real_parent", init);
-      k.taskWrite(child, "parent", init);
+      k.tasks.taskWrite(child, "real_parent", init);
+      k.tasks.taskWrite(child, "parent", init);
       k.listAddTail(node, init + children);
     }
-    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
+    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t), k.tasks.taskRead(t, "exit_code") >> 8));
     // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
     if (!Threads.leader(k, t)) {
-      k.taskWrite(t, "exit_state", Threads.exitDead(k));
-      long leader = k.taskRead(t, "group_leader");
+      k.tasks.taskWrite(t, "exit_state", Threads.exitDead(k));
+      long leader = k.tasks.taskRead(t, "group_leader");
       releaseTask(k, t, freesStack);
-      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.pid(t), k.pid(leader)));
-      if (k.isZombie(leader) && Threads.groupEmpty(k, leader)) {
+      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.tasks.pid(t), k.tasks.pid(leader)));
+      if (k.tasks.isZombie(leader) && Threads.groupEmpty(k, leader)) {
         notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
       }
       return;
@@ -110,14 +110,14 @@ final class Exit {
   }
 
   private static void notifyParent(Kernel k, Exec x, long t) {
-    long parent = k.taskRead(t, "real_parent");
-    k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+    long parent = k.tasks.taskRead(t, "real_parent");
+    k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.tasks.pid(t)
         + " (do_notify_parent -> __wake_up_parent)");
   }
 
   /** signal->wait_chldexit, keyed by the parent task. */
   static long waitQueue(Kernel k, long task) {
-    return task + k.off("task_struct", "children");
+    return task + k.image.off("task_struct", "children");
   }
 
   /**
@@ -127,24 +127,24 @@ final class Exit {
    */
   static void buildDoWait(Kernel k, RoutineBuilder d, DoWaitTexts t, ToLongFunction<Exec> reap,
       ToLongFunction<Exec> options) {
-    k.add(d.locals("retval")
-        .step(t.enqueue(), x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+    k.image.add(d.locals("retval")
+        .step(t.enqueue(), x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
         .step(t.scan(), x -> x.setLocal("retval", reap.applyAsLong(x)))
         .branchIf("end", t.done(),
             x -> x.local("retval") != 0 || (options.applyAsLong(x) & 1) != 0)
         .step(t.sleep(), x -> {
               long cur = k.current(x);
-              k.addWaiter(waitQueue(k, cur), cur);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+              k.rq.addWaiter(waitQueue(k, cur), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
             })
         .call("schedule()", "schedule", null)
         .jump("repeat", "goto repeat")
         .label("end")
         .step(t.end(), x -> {
               long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_RUNNING);
-              k.removeWaiter(waitQueue(k, cur), cur);
+              k.tasks.setState(cur, Kernel.TASK_RUNNING);
+              k.rq.removeWaiter(waitQueue(k, cur), cur);
             })
         .ret("return retval", x -> x.local("retval")).build());
   }
@@ -160,28 +160,28 @@ final class Exit {
   static long reapChild(Kernel k, Exec x, long upid, long stat,
       LongConsumer release) {
     long cur = k.current(x);
-    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
     boolean any = false;
-    for (long child : k.children(cur)) {
-      int pid = k.pid(child);
+    for (long child : k.tasks.children(cur)) {
+      int pid = k.tasks.pid(child);
       if (upid != -1 && upid != pid) {
         continue;
       }
-      if (k.taskRead(child, "exit_signal") == -1 || k.taskRead(child, "exit_signal") == 0xffffffffL) {
+      if (k.tasks.taskRead(child, "exit_signal") == -1 || k.tasks.taskRead(child, "exit_signal") == 0xffffffffL) {
         continue; // 2.6.32 keeps threads on children: eligible_child wants __WCLONE for them
       }
       any = true;
-      if (k.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
+      if (k.tasks.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
         if (stat != 0) {
-          x.write(stat, 4, k.taskRead(child, "exit_code"));
+          x.write(stat, 4, k.tasks.taskRead(child, "exit_code"));
         }
         release.accept(child);
-        k.setState(cur, Kernel.TASK_RUNNING);
+        k.tasks.setState(cur, Kernel.TASK_RUNNING);
         return pid;
       }
     }
     if (!any) {
-      k.setState(cur, Kernel.TASK_RUNNING);
+      k.tasks.setState(cur, Kernel.TASK_RUNNING);
       return Syscalls.ECHILD;
     }
     return 0;
@@ -193,11 +193,11 @@ final class Exit {
    * 2.6, whose stack holds the thread_info); later the stack has gone at the last switch.
    */
   static void releaseTask(Kernel k, long p, boolean freesStack) {
-    k.taskWrite(p, "exit_state", Threads.exitDead(k));
-    k.listDelInit(p + k.off("task_struct", "tasks"));
-    k.listDelInit(p + k.off("task_struct", "sibling"));
+    k.tasks.taskWrite(p, "exit_state", Threads.exitDead(k));
+    k.listDelInit(p + k.image.off("task_struct", "tasks"));
+    k.listDelInit(p + k.image.off("task_struct", "sibling"));
     Threads.unhash(k, p);
-    k.unregisterTask(k.pid(p));
+    k.pids.unregisterTask(k.tasks.pid(p));
     if (freesStack) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task
     }

@@ -24,32 +24,32 @@ public final class Exit2611 implements TaskExit {
   @Override
   public void build(Kernel k) {
     Exit.buildSysExit(k, SRC + ":854-857");
-    RoutineBuilder b = k.c("do_exit", SRC + ":780-840").params("code")
+    RoutineBuilder b = k.image.c("do_exit", SRC + ":780-840").params("code")
         .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
           long t = k.current(x);
-          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
         })
         .step("exit_mm(tsk): the task drops its user address space (mm = NULL)",
-            x -> k.taskWrite(k.current(x), "mm", 0))
+            x -> k.tasks.taskWrite(k.current(x), "mm", 0))
         .step("exit_sem(tsk); __exit_files(tsk): close every descriptor; __exit_fs(tsk); "
-            + "exit_namespace(tsk); exit_thread()", x -> k.setFds(k.current(x), java.util.Map.of()))
-        .step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
+            + "exit_namespace(tsk); exit_thread()", x -> k.files.setFds(k.current(x), java.util.Map.of()))
+        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.local("code")));
     Exit.exitNotify(k, b, true);
     Sched2611.exitTail(k, b);
-    k.add(Exit.neverAgain(b).retVoid().build());
+    k.image.add(Exit.neverAgain(b).retVoid().build());
     buildWait(k);
   }
 
   /** sys_wait4 and do_wait (exit.c@2.6.11:1314-1460,1497-1510). */
   private static void buildWait(Kernel k) {
-    k.add(Syscalls.entry(k, "wait4", SRC + ":1497-1510", "pid", "stat_addr", "options", "ru")
+    k.image.add(Syscalls.entry(k, "wait4", SRC + ":1497-1510", "pid", "stat_addr", "options", "ru")
         .step("if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WCLONE|__WALL)) "
             + "return -EINVAL", x -> { })
         .call("ret = do_wait(pid, options | WEXITED, NULL, stat_addr, ru)", "do_wait",
             x -> new long[] {x.local("pid"), x.local("options") | WEXITED, 0,
                 x.local("stat_addr"), x.local("ru")})
         .ret("prevent_tail_call(ret); return ret", Exec::retval).build());
-    Exit.buildDoWait(k, k.c("do_wait", SRC + ":1314-1460").params("pid", "options", "infop",
+    Exit.buildDoWait(k, k.image.c("do_wait", SRC + ":1314-1460").params("pid", "options", "infop",
         "stat_addr", "ru"), new Exit.DoWaitTexts("DECLARE_WAITQUEUE(wait, current); "
             + "add_wait_queue(&current->signal->wait_chldexit, &wait)",
         "repeat: flag = 0; current->state = TASK_INTERRUPTIBLE; for each child: "

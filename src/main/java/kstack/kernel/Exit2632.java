@@ -21,7 +21,7 @@ public final class Exit2632 extends ExitWaitOpts {
 
   @Override
   void buildDeadTail(Kernel k, RoutineBuilder b) {
-    k.add(Exit.neverAgain(b.step("tsk->state = TASK_DEAD", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+    k.image.add(Exit.neverAgain(b.step("tsk->state = TASK_DEAD", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
         .call("schedule(): the last switch away; finish_task_switch() in the next task drops "
             + "the task's reference to itself", "schedule", null))
         .retVoid().build());

@@ -35,24 +35,24 @@ abstract class ExitWaitOpts implements TaskExit {
   @Override
   public void build(Kernel k) {
     Exit.buildSysExit(k, SRC);
-    RoutineBuilder b = k.c("do_exit", SRC).params("code")
+    RoutineBuilder b = k.image.c("do_exit", SRC).params("code")
         .step("tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
           long t = k.current(x);
-          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
-          k.taskWrite(t, "exit_code", x.local("code"));
+          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, "exit_code", x.local("code"));
         })
         .step("exit_mm(): the task drops its user address space (mm = NULL)",
-            x -> k.taskWrite(k.current(x), "mm", 0))
-        .step("exit_files(): close every descriptor", x -> k.setFds(k.current(x), java.util.Map.of()));
+            x -> k.tasks.taskWrite(k.current(x), "mm", 0))
+        .step("exit_files(): close every descriptor", x -> k.files.setFds(k.current(x), java.util.Map.of()));
     buildDeadTail(k, Exit.exitNotify(k, b, freesStack));
     buildWait(k);
   }
 
   /** do_task_dead (kernel/sched/core.c, 4.11+): TASK_DEAD and the last __schedule. */
   static void buildDoTaskDead(Kernel k, RoutineBuilder b) {
-    k.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
-    k.add(Exit.neverAgain(k.c("do_task_dead", "kernel/sched/core.c").params()
-        .step("set_special_state(TASK_DEAD)", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+    k.image.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
+    k.image.add(Exit.neverAgain(k.image.c("do_task_dead", "kernel/sched/core.c").params()
+        .step("set_special_state(TASK_DEAD)", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
         .call("__schedule(false): the last switch away; finish_task_switch() in the next task "
             + "releases this stack", "__schedule", x -> new long[] {0}))
         .retVoid().build());
@@ -61,13 +61,13 @@ abstract class ExitWaitOpts implements TaskExit {
   private void buildWait(Kernel k) {
     RoutineBuilder w = Syscalls.entry(k, "wait4", SRC, "upid", "stat_addr", "options", "ru");
     if (kernelWait4) {
-      k.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
+      k.image.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
               "kernel_wait4", x -> new long[] {x.local("upid"), x.local("stat_addr"),
                   x.local("options"), 0})
           .ret("return ret", Exec::retval).build());
-      w = k.c("kernel_wait4", SRC).params("upid", "stat_addr", "options", "ru");
+      w = k.image.c("kernel_wait4", SRC).params("upid", "stat_addr", "options", "ru");
     }
-    k.add(w
+    k.image.add(w
         .localArea("wo", 64)
         .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
             + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
@@ -78,7 +78,7 @@ abstract class ExitWaitOpts implements TaskExit {
             })
         .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
         .ret("return ret", Exec::retval).build());
-    Exit.buildDoWait(k, k.c("do_wait", SRC).params("wo"), new Exit.DoWaitTexts(
+    Exit.buildDoWait(k, k.image.c("do_wait", SRC).params("wo"), new Exit.DoWaitTexts(
         "add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
         "set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() "
             + "on each child; a zombie is reaped by wait_task_zombie() -> release_task()",

@@ -58,17 +58,17 @@ final class Fork {
    * through __put_task_struct → free_task → free_thread_info, which returns the stack's pages.
    */
   static void putTaskStruct(Kernel k, long tsk) {
-    long usage = k.taskRead(tsk, "usage") - 1;
-    k.taskWrite(tsk, "usage", usage);
+    long usage = k.tasks.taskRead(tsk, "usage") - 1;
+    k.tasks.taskWrite(tsk, "usage", usage);
     if (usage != 0) {
       return;
     }
-    kstack.mem.Region r = k.mem.regionAt(k.stack(tsk));
+    kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
     if (r != null) {
       k.mem.unmap(r);
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
-    k.taskWrite(tsk, "stack", 0);
+    k.tasks.taskWrite(tsk, "stack", 0);
   }
 
   /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
@@ -79,11 +79,11 @@ final class Fork {
   /** The model's half of sched_fork: the given state, on no run queue, on this CPU, no TIF flags. */
   static void schedFork(Kernel k, Exec x, long state) {
     long p = x.local("p");
-    k.setState(p, state);
-    k.setTaskCpu(p, x.cpu().id());
-    k.taskWrite(p, "on_cpu", 0);
-    k.taskWrite(p, "on_rq", 0);
-    k.tiWrite(p, "flags", 0);
+    k.tasks.setState(p, state);
+    k.tasks.setTaskCpu(p, x.cpu().id());
+    k.tasks.taskWrite(p, "on_cpu", 0);
+    k.tasks.taskWrite(p, "on_rq", 0);
+    k.tasks.tiWrite(p, "flags", 0);
   }
 
   /** Deterministic "random" canary: the simulator must replay byte for byte. */
@@ -98,38 +98,38 @@ final class Fork {
    * as {@code copy}, then init_idle(task, cpu).
    */
   static void buildForkIdle(Kernel k, Consumer<RoutineBuilder> copy) {
-    RoutineBuilder fi = k.c("fork_idle", SRC).params("cpu").locals("task");
+    RoutineBuilder fi = k.image.c("fork_idle", SRC).params("cpu").locals("task");
     copy.accept(fi);
-    k.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
+    k.image.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
         .ret("return task", x -> x.local("task")).build());
   }
 
   /** copy_files and copy_mm: CLONE_VM shares current's mm, otherwise dup_mm copies it. */
   static void copyMmAndFiles(Kernel k, Exec x, long p, long cloneFlags) {
     long cur = k.current(x);
-    long mm = k.taskRead(cur, "mm");
-    Map<Integer, Long> files = k.fds(cur);
-    k.setFds(p, new HashMap<>(files));
+    long mm = k.tasks.taskRead(cur, "mm");
+    Map<Integer, Long> files = k.files.fds(cur);
+    k.files.setFds(p, new HashMap<>(files));
     if (mm == 0 || (cloneFlags & Kernel.CLONE_VM) != 0) {
       if (mm != 0) {
-        k.mem.write(mm + k.off("mm_struct", "mm_users"), 4,
-            k.mem.read(mm + k.off("mm_struct", "mm_users"), 4) + 1);
+        k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4,
+            k.mem.read(mm + k.image.off("mm_struct", "mm_users"), 4) + 1);
       }
       return;
     }
-    long newMm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
-    k.mem.copy(newMm, mm, k.struct("mm_struct").size());
-    k.mem.write(newMm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(newMm + k.off("mm_struct", "pgd"), newMm);
-    Memory child = k.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
-    k.userSpace(mm).copyInto(child);
-    k.taskWrite(p, "mm", newMm);
-    k.taskWrite(p, "active_mm", newMm);
+    long newMm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
+    k.mem.copy(newMm, mm, k.image.struct("mm_struct").size());
+    k.mem.write(newMm + k.image.off("mm_struct", "mm_users"), 4, 1);
+    k.writePtr(newMm + k.image.off("mm_struct", "pgd"), newMm);
+    Memory child = k.mm.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
+    k.mm.userSpace(mm).copyInto(child);
+    k.tasks.taskWrite(p, "mm", newMm);
+    k.tasks.taskWrite(p, "active_mm", newMm);
   }
 
   /** copy_process's links; pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0. */
   static void linkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
     boolean idle = x.signed(pidArg) == -1;
-    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.allocPid(), idle);
+    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.pids.allocPid(), idle);
   }
 }

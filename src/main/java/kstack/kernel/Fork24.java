@@ -16,13 +16,13 @@ public final class Fork24 extends ForkPassesRegs {
   /** do_fork and kernel_thread. */
   @Override
   public void build(Kernel k) {
-    k.add(k.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
+    k.image.add(k.image.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
         .locals("p")
         .step("p = alloc_task_struct(): __get_free_pages(GFP_KERNEL, 1), the whole 8 KiB "
             + "task_union, aligned to its size", x -> x.setLocal("p",
-                k.allocPagesAligned(k.threadSize, "task_union")))
+                k.pages.allocPagesAligned(k.threadSize, "task_union")))
         .step("*p = *current: the task_struct only, not the stack above it", x ->
-            k.mem.copy(x.local("p"), k.current(x), k.struct("task_struct").size()))
+            k.mem.copy(x.local("p"), k.current(x), k.image.struct("task_struct").size()))
         .step("p->state = TASK_UNINTERRUPTIBLE; copy_flags(); p->pid = get_pid(clone_flags); "
             + "p->run_list.next = NULL; p->p_cptr = NULL; init_waitqueue_head(&p->wait_chldexit); "
             + "p->processor = current->processor", x -> initChild(k, x, x.local("p")))
@@ -36,24 +36,24 @@ public final class Fork24 extends ForkPassesRegs {
             + "(fork.c@2.4.22:770-775)", x -> {
               long p = x.local("p");
               long cur = k.current(x);
-              k.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
-              long c = k.taskRead(cur, "counter");
-              k.taskWrite(p, "counter", (c + 1) >> 1);
-              k.taskWrite(cur, "counter", c >> 1);
+              k.tasks.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
+              long c = k.tasks.taskRead(cur, "counter");
+              k.tasks.taskWrite(p, "counter", (c + 1) >> 1);
+              k.tasks.taskWrite(cur, "counter", c >> 1);
               if ((c >> 1) == 0) {
-                k.setNeedResched(cur, true);
+                k.rq.setNeedResched(cur, true);
               }
             })
         .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
             x -> setLinks(k, x, x.local("p")))
         .call("wake_up_process(p): do this last", "wake_up_process", x -> new long[] {x.local("p")})
-        .ret("return p->pid", x -> k.pid(x.local("p"))).build());
+        .ret("return p->pid", x -> k.tasks.pid(x.local("p"))).build());
     buildKernelThread(k);
   }
 
   /** kernel_thread (kernel/fork.c@2.4.22:601-624): the arch does the clone. */
   private static void buildKernelThread(Kernel k) {
-    k.add(k.c("kernel_thread", FORK).params("fn", "arg", "flags")
+    k.image.add(k.image.c("kernel_thread", FORK).params("fn", "arg", "flags")
         .step("task_lock(current); refuse if ptraced; old = current->task_dumpable; "
             + "current->task_dumpable = 0", x -> { })
         .call("ret = arch_kernel_thread(fn, arg, flags)", "arch_kernel_thread",
@@ -68,46 +68,46 @@ public final class Fork24 extends ForkPassesRegs {
   }
 
   private static void initChild(Kernel k, Exec x, long p) {
-    k.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
-    int pid = k.allocPid();
-    k.taskWrite(p, "pid", pid);
-    k.taskWrite(p, "tgid", pid);
-    k.writePtr(p + k.off("task_struct", "run_list"), 0);
-    k.writePtr(p + k.off("task_struct", "run_list") + k.t.word, 0);
-    k.taskWrite(p, "p_cptr", 0);
-    k.taskWrite(p, "need_resched", 0);
-    k.taskWrite(p, "exit_code", 0);
-    k.listInit(p + k.offPath("task_struct", "wait_chldexit.task_list"));
-    k.setTaskCpu(p, x.cpu().id());
-    k.relabelStack(p, "task_union of pid " + pid);
+    k.tasks.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
+    int pid = k.pids.allocPid();
+    k.tasks.taskWrite(p, "pid", pid);
+    k.tasks.taskWrite(p, "tgid", pid);
+    k.writePtr(p + k.image.off("task_struct", "run_list"), 0);
+    k.writePtr(p + k.image.off("task_struct", "run_list") + k.t.word, 0);
+    k.tasks.taskWrite(p, "p_cptr", 0);
+    k.tasks.taskWrite(p, "need_resched", 0);
+    k.tasks.taskWrite(p, "exit_code", 0);
+    k.listInit(p + k.image.offPath("task_struct", "wait_chldexit.task_list"));
+    k.tasks.setTaskCpu(p, x.cpu().id());
+    k.pages.relabelStack(p, "task_union of pid " + pid);
   }
 
   /** SET_LINKS (include/linux/sched.h@2.4.22:870-879) and hash_pid. */
   static void setLinks(Kernel k, Exec x, long p) {
     long cur = k.current(x);
-    k.taskWrite(p, "p_opptr", cur);
-    k.taskWrite(p, "p_pptr", cur);
+    k.tasks.taskWrite(p, "p_opptr", cur);
+    k.tasks.taskWrite(p, "p_pptr", cur);
     linkTask(k, p);
-    k.registerTask(k.pid(p), p);
-    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.pid(p), k.comm(p), k.pid(cur), p, p));
+    k.pids.registerTask(k.tasks.pid(p), p);
+    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.tasks.pid(p), k.tasks.comm(p), k.tasks.pid(cur), p, p));
   }
 
   /** The list half of SET_LINKS: at the tail of init_task's list, the youngest of p_pptr's. */
   static void linkTask(Kernel k, long p) {
-    long init = k.symbol("init_task");
-    long last = k.taskRead(init, "prev_task");
-    k.taskWrite(p, "next_task", init);
-    k.taskWrite(p, "prev_task", last);
-    k.taskWrite(last, "next_task", p);
-    k.taskWrite(init, "prev_task", p);
-    long parent = k.taskRead(p, "p_pptr");
-    long older = k.taskRead(parent, "p_cptr");
-    k.taskWrite(p, "p_ysptr", 0);
-    k.taskWrite(p, "p_osptr", older);
+    long init = k.image.symbol("init_task");
+    long last = k.tasks.taskRead(init, "prev_task");
+    k.tasks.taskWrite(p, "next_task", init);
+    k.tasks.taskWrite(p, "prev_task", last);
+    k.tasks.taskWrite(last, "next_task", p);
+    k.tasks.taskWrite(init, "prev_task", p);
+    long parent = k.tasks.taskRead(p, "p_pptr");
+    long older = k.tasks.taskRead(parent, "p_cptr");
+    k.tasks.taskWrite(p, "p_ysptr", 0);
+    k.tasks.taskWrite(p, "p_osptr", older);
     if (older != 0) {
-      k.taskWrite(older, "p_ysptr", p);
+      k.tasks.taskWrite(older, "p_ysptr", p);
     }
-    k.taskWrite(parent, "p_cptr", p);
+    k.tasks.taskWrite(parent, "p_cptr", p);
   }
 
 }

@@ -19,11 +19,11 @@ public final class Fork2611 extends ForkPassesRegs {
    */
   private static void buildFork(Kernel k) {
     String src = SRC + "@2.6.11";
-    k.add(k.c("do_fork", src + ":1124-1180")
+    k.image.add(k.image.c("do_fork", src + ":1124-1180")
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
         .locals("p", "nr")
         .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "
-            + "ptraced)", x -> x.setLocal("nr", k.allocPid()))
+            + "ptraced)", x -> x.setLocal("nr", k.pids.allocPid()))
         .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, "
             + "parent_tidptr, child_tidptr, pid)", "copy_process", x -> new long[] {
                 x.local("clone_flags"), x.local("stack_start"), x.local("regs"),
@@ -32,7 +32,7 @@ public final class Fork2611 extends ForkPassesRegs {
         .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
             "wake_up_new_task", x -> new long[] {x.local("p"), x.local("clone_flags")})
         .ret("return pid", x -> x.local("nr")).build());
-    k.add(k.c("copy_process", src + ":786-1075")
+    k.image.add(k.image.c("copy_process", src + ":786-1075")
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr",
             "child_tidptr", "pid")
         .locals("p")
@@ -41,8 +41,8 @@ public final class Fork2611 extends ForkPassesRegs {
         .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
             + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
               long p = x.local("p");
-              k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
-              k.taskWrite(p, "pid", x.local("pid"));
+              k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.tasks.taskWrite(p, "pid", x.local("pid"));
             })
         .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
             + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
@@ -69,23 +69,23 @@ public final class Fork2611 extends ForkPassesRegs {
    * linked both ways; nothing marks the end of the stack.
    */
   private static void buildDupTaskStruct(Kernel k) {
-    k.add(k.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
+    k.image.add(k.image.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache_alloc of "
-            + "task_struct_cachep)", x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(),
+            + "task_struct_cachep)", x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(),
                 "task_struct")))
         .step("ti = alloc_thread_info(tsk): kmalloc(THREAD_SIZE, GFP_KERNEL)", x -> x.setLocal("ti",
-            k.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
+            k.pages.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
                 + Long.toHexString(x.local("tsk")))))
         .step("*ti = *orig->thread_info; *tsk = *orig; tsk->thread_info = ti; ti->task = tsk",
             x -> {
               long tsk = x.local("tsk");
-              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
-                  k.struct("thread_info").size());
-              k.mem.copy(tsk, x.local("orig"), k.struct("task_struct").size());
-              k.taskWrite(tsk, "stack", x.local("ti"));
-              k.tiWrite(tsk, "task", tsk);
+              k.mem.copy(x.local("ti"), k.tasks.threadInfo(x.local("orig")),
+                  k.image.struct("thread_info").size());
+              k.mem.copy(tsk, x.local("orig"), k.image.struct("task_struct").size());
+              k.tasks.taskWrite(tsk, "stack", x.local("ti"));
+              k.tasks.tiWrite(tsk, "task", tsk);
             })
-        .step("atomic_set(&tsk->usage, 2)", x -> k.taskWrite(x.local("tsk"), "usage", 2))
+        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.local("tsk"), "usage", 2))
         .ret("return tsk", x -> x.local("tsk")).build());
   }
 }

@@ -25,7 +25,7 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
   /** _do_fork and kernel_thread (fork.c@4.16.13:2056-2148). */
   @Override
   void buildEntry(Kernel k) {
-    k.add(wakeNewTask(k, k.c("_do_fork", SRC)
+    k.image.add(wakeNewTask(k, k.image.c("_do_fork", SRC)
         .params("clone_flags", "stack_start", "stack_size", "parent_tidptr", "child_tidptr", "tls")
         .locals("p", "nr")
         .callWithStackArgs("p = copy_process(clone_flags, stack_start, stack_size, child_tidptr, "
@@ -33,13 +33,13 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
             x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
                 x.local("child_tidptr"), 0, 0, x.local("tls"), Fork.NUMA_NO_NODE}, 2)
         .step("p = returned task", x -> x.setLocal("p", x.retval()))).build());
-    RoutineBuilder kt = k.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
+    RoutineBuilder kt = k.image.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
     Function<Exec, long[]> ktArgs = x -> new long[] {
         x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"), x.local("arg"),
         0, 0, 0};
     String ktText = "_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
         + "NULL, NULL, 0)";
-    k.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
+    k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
         : kt.call(ktText, "_do_fork", ktArgs).ret("return pid", Exec::retval).build());
   }
 
@@ -99,12 +99,12 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
     Function<Exec, long[]> ca = x -> new long[] {x.local("clone_flags"),
         x.local("newsp"), 0, x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")};
     String ct = "return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)";
-    k.add(SiblingCall.on(k) ? SiblingCall.ret(k, c, ct, "_do_fork", ca).build()
+    k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, c, ct, "_do_fork", ca).build()
         : c.call(ct, "_do_fork", ca).ret("return pid", Exec::retval).build());
     if (f != null) {
       Function<Exec, long[]> fa = x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0, 0};
       String ft = "return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)";
-      k.add(SiblingCall.on(k) ? SiblingCall.ret(k, f, ft, "_do_fork", fa).build()
+      k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, f, ft, "_do_fork", fa).build()
           : f.call(ft, "_do_fork", fa).ret("return pid", Exec::retval).build());
     }
   }

@@ -25,15 +25,15 @@ public final class ForkKernelClone extends ForkRefcountedStack {
   /** kernel_clone, fork.c@6.19:2610; kernel_thread, :2700; user_mode_thread, :2718. */
   @Override
   void buildEntry(Kernel k) {
-    k.add(wakeNewTask(k, k.c("kernel_clone", SRC).params("args").locals("p", "nr")
+    k.image.add(wakeNewTask(k, k.image.c("kernel_clone", SRC).params("args").locals("p", "nr")
         .callInto("p", "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
             x -> new long[] {0, 0, Fork.NUMA_NO_NODE, x.local("args")})).build());
-    k.add(cloneHelper(k, "kernel_thread", true).build());
-    k.add(cloneHelper(k, "user_mode_thread", false).build());
+    k.image.add(cloneHelper(k, "kernel_thread", true).build());
+    k.image.add(cloneHelper(k, "user_mode_thread", false).build());
   }
 
   private static RoutineBuilder cloneHelper(Kernel k, String name, boolean kthread) {
-    RoutineBuilder b = k.c(name, SRC);
+    RoutineBuilder b = k.image.c(name, SRC);
     b = kthread ? b.params("fn", "arg", "name", "flags") : b.params("fn", "arg", "flags");
     return b.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
         .step("struct kernel_clone_args args = { .flags = (flags|CLONE_VM|CLONE_UNTRACED) & ~CSIGNAL, "
@@ -91,7 +91,7 @@ public final class ForkKernelClone extends ForkRefcountedStack {
   void comm(Kernel k, Exec x) {
     long name = Fork.cloneArg(x, x.local("args"), "name");
     if (name != 0) {
-      k.setComm(x.local("p"), k.mem.readCString(name, 16));
+      k.tasks.setComm(x.local("p"), k.mem.readCString(name, 16));
     }
   }
 
@@ -111,13 +111,13 @@ public final class ForkKernelClone extends ForkRefcountedStack {
       // reached by one from x64_sys_call: copy_process <- kernel_clone <- __do_sys_clone <-
       // do_syscall_64 on a 6.18 kernel (issue 8, item 18)
       String[] p = k.arch.cloneParams();
-      k.add(SiblingCall.ret(k, c, "return __do_sys_clone(clone_flags, newsp, parent_tidptr, "
+      k.image.add(SiblingCall.ret(k, c, "return __do_sys_clone(clone_flags, newsp, parent_tidptr, "
               + "child_tidptr, tls) [__se_sys_clone folded in]", "__do_sys_clone",
           x -> new long[] {x.local(p[0]), x.local(p[1]), x.local(p[2]), x.local(p[3]),
               x.local(p[4])}).build());
-      c = k.c("__do_sys_clone", SRC + "@6.19:2776-2793").params(p);
+      c = k.image.c("__do_sys_clone", SRC + "@6.19:2776-2793").params(p);
     }
-    k.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
+    k.image.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
         .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
             + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
               long a = x.localAddress("args");
@@ -132,7 +132,7 @@ public final class ForkKernelClone extends ForkRefcountedStack {
         .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
         .ret("return pid", Exec::retval).build());
     if (f != null) {
-      k.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
+      k.image.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));
             Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);

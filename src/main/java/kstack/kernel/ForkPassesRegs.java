@@ -35,9 +35,9 @@ abstract class ForkPassesRegs implements ProcessCreation {
   /** fork_idle: copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, &init_struct_pid, 0). */
   @Override
   public void buildForkIdle(Kernel k) {
-    Fork.buildForkIdle(k, fi -> fi.localArea("regs", k.struct("pt_regs").size())
+    Fork.buildForkIdle(k, fi -> fi.localArea("regs", k.image.struct("pt_regs").size())
         .step("struct pt_regs regs; idle_regs(&regs): memset(&regs, 0, sizeof(regs))",
-            x -> k.mem.zero(x.localAddress("regs"), k.struct("pt_regs").size()))
+            x -> k.mem.zero(x.localAddress("regs"), k.image.struct("pt_regs").size()))
         .callInto("task", "task = copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, "
             + "&init_struct_pid, 0)", "copy_process",
             x -> new long[] {Kernel.CLONE_VM, 0, x.localAddress("regs"), 0, 0, -1, 0}));

@@ -57,7 +57,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
     buildCopyProcess(k);
     buildDupTaskStruct(k);
     buildAllocStack(k);
-    k.add(k.c("put_task_stack", SRC).params("tsk")
+    k.image.add(k.image.c("put_task_stack", SRC).params("tsk")
         .step("if (refcount_dec_and_test(&tsk->stack_refcount)) release_task_stack(tsk): "
             + "free_thread_stack parks it in cached_stacks[] or vfree()s it; tsk->stack = NULL",
             x -> releaseStack(k, x, x.local("tsk")))
@@ -73,13 +73,13 @@ abstract class ForkRefcountedStack implements ProcessCreation {
     return b.branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
         .ret("  return PTR_ERR(p)", x -> x.local("p"))
         .label("created")
-        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.tasks.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr"));
   }
 
   private void buildCopyProcess(Kernel k) {
-    RoutineBuilder b = k.c("copy_process", SRC);
+    RoutineBuilder b = k.image.c("copy_process", SRC);
     copyProcessParams(b);
     b.locals("p")
         .branchIf("flags_ok", "if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND)) "
@@ -92,7 +92,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             x -> new long[] {k.current(x), x.local("node")})
         .step(pfText(), x -> {
           long p = x.local("p");
-          k.taskWrite(p, "flags", pfFlags(x, k.taskRead(p, "flags") & ~Kernel.PF_IDLE
+          k.tasks.taskWrite(p, "flags", pfFlags(x, k.tasks.taskRead(p, "flags") & ~Kernel.PF_IDLE
               & ~Kernel.PF_EXITING));
         })
         .step(commText(), x -> comm(k, x))
@@ -107,13 +107,13 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> Fork.linkNew(k, x, x.local("p"), exitSignal(x), cloneFlags(x), x.local("pid")));
     copyThread(k, b);
-    k.add(b.ret("return p", x -> x.local("p")).build());
+    k.image.add(b.ret("return p", x -> x.local("p")).build());
   }
 
   private void buildDupTaskStruct(Kernel k) {
-    RoutineBuilder b = k.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
+    RoutineBuilder b = k.image.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
     b.step("tsk = alloc_task_struct_node(node) (kmem_cache task_struct)",
-        x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")));
+        x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")));
     if (allocSetsStack) {
       // fork.c@6.19:908-949: arch_dup_task_struct first, then the stack.
       b.step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
@@ -125,33 +125,33 @@ abstract class ForkRefcountedStack implements ProcessCreation {
               x -> new long[] {x.local("tsk"), x.local("node")})
           .step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
           .step("tsk->stack = stack; tsk->stack_vm_area = find_vm_area(stack)", x -> {
-            k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-            k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+            k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+            k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
           });
     }
-    b.step("stack_refcount = 1", x -> k.taskWrite(x.local("tsk"), "stack_refcount", 1))
+    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.local("tsk"), "stack_refcount", 1))
         .step("setup_thread_stack() (nothing with THREAD_INFO_IN_TASK); clear_tsk_need_resched()",
-            x -> k.setNeedResched(x.local("tsk"), false))
+            x -> k.rq.setNeedResched(x.local("tsk"), false))
         .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
           long tsk = x.local("tsk");
-          k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
+          k.writePtr(k.stacks.endOfStack(tsk), Kernel.STACK_END_MAGIC);
         })
         .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
           long tsk = x.local("tsk");
-          k.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
-          k.taskWrite(tsk, "usage", 2);
+          k.tasks.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
+          k.tasks.taskWrite(tsk, "usage", 2);
         })
         .ret("return tsk", x -> x.local("tsk"));
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   private static void copyTask(Kernel k, Exec x) {
-    k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
+    k.mem.copy(x.local("tsk"), x.local("orig"), k.image.struct("task_struct").size());
   }
 
   private void buildAllocStack(Kernel k) {
     boolean vmap = k.profile.optional("VMAP_STACK");
-    RoutineBuilder b = k.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
+    RoutineBuilder b = k.image.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
     if (vmap) {
       b.step(cacheCleared
               ? "try this CPU's cached_stacks[0..1]: a reused stack is memset to 0"
@@ -160,27 +160,27 @@ abstract class ForkRefcountedStack implements ProcessCreation {
           .branchIf("got", "if (stack) use it", x -> x.local("stack") != 0)
           .step("stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN, VMALLOC_START, VMALLOC_END, "
               + "THREADINFO_GFP, ...): a vmalloc area with a guard page after it", x -> x.setLocal(
-                  "stack", k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "kernel stack")))
+                  "stack", k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "kernel stack")))
           .label("got");
     } else {
       b.step("stack = page_address(alloc_pages_node(node, THREADINFO_GFP, THREAD_SIZE_ORDER))",
-          x -> x.setLocal("stack", k.allocPagesAligned(k.threadSize, "kernel stack")));
+          x -> x.setLocal("stack", k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
     }
-    b.step("name the stack's region after its task", x -> k.relabelStack(x.local("stack"),
+    b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.local("stack"),
         "kernel stack of task_struct 0x" + Long.toHexString(x.local("tsk"))));
     if (allocSetsStack) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
-        k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-        k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+        k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+        k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
       }).ret("return 0", x -> 0);
     } else {
       b.ret("return stack", x -> x.local("stack"));
     }
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   private long fromCache(Kernel k, Exec x) {
-    var cache = k.cachedStacks.get(x.cpu().id());
+    var cache = k.pages.cachedStacks.get(x.cpu().id());
     if (cache.isEmpty()) {
       return 0;
     }
@@ -193,16 +193,16 @@ abstract class ForkRefcountedStack implements ProcessCreation {
 
   /** release_task_stack → free_thread_stack (fork.c@4.16.13:249-360, @6.19:376-392). */
   private static void releaseStack(Kernel k, Exec x, long tsk) {
-    long ref = k.taskRead(tsk, "stack_refcount") - 1;
-    k.taskWrite(tsk, "stack_refcount", ref);
+    long ref = k.tasks.taskRead(tsk, "stack_refcount") - 1;
+    k.tasks.taskWrite(tsk, "stack_refcount", ref);
     if (ref != 0) {
       return;
     }
-    long stack = k.stack(tsk);
-    var cache = k.cachedStacks.get(x.cpu().id());
+    long stack = k.stacks.stack(tsk);
+    var cache = k.pages.cachedStacks.get(x.cpu().id());
     if (k.profile.optional("VMAP_STACK") && cache.size() < 2) {
       cache.addLast(stack);
-      k.relabelStack(stack, "kernel stack (free, in cached_stacks)");
+      k.pages.relabelStack(stack, "kernel stack (free, in cached_stacks)");
     } else {
       kstack.mem.Region r = k.mem.regionAt(stack);
       if (r != null) {
@@ -210,7 +210,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
         k.timeline.recordUndo(() -> k.mem.map(r));
       }
     }
-    k.taskWrite(tsk, "stack", 0);
-    k.taskWrite(tsk, "stack_vm_area", 0);
+    k.tasks.taskWrite(tsk, "stack", 0);
+    k.tasks.taskWrite(tsk, "stack_vm_area", 0);
   }
 }

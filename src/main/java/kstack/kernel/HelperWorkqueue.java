@@ -18,58 +18,58 @@ final class HelperWorkqueue {
   }
 
   private static int cwq(Kernel k, String f) {
-    return k.off("cpu_workqueue_struct", f);
+    return k.image.off("cpu_workqueue_struct", f);
   }
 
 
   /** queue_work, worker_thread and run_workqueue (workqueue.c@2.6.11:77-110,145-215). */
   private static void buildWorkqueue(Kernel k) {
-    k.add(k.c("queue_work", WQ + ":77-110").params("wq", "work").locals("cwq")
+    k.image.add(k.image.c("queue_work", WQ + ":77-110").params("wq", "work").locals("cwq")
         .step("cpu = get_cpu(); test_and_set_bit(0, &work->pending); cwq = wq->cpu_wq + cpu "
             + "(0 for a single-threaded queue)", x -> {
-              k.writePtr(x.local("work") + k.off("work_struct", "pending"), 1);
-              x.setLocal("cwq", x.local("wq") + k.off("workqueue_struct", "cpu_wq"));
+              k.writePtr(x.local("work") + k.image.off("work_struct", "pending"), 1);
+              x.setLocal("cwq", x.local("wq") + k.image.off("workqueue_struct", "cpu_wq"));
             })
         .step("__queue_work(cwq, work) [static, inline here]: work->wq_data = cwq; "
             + "list_add_tail(&work->entry, &cwq->worklist); cwq->insert_sequence++", x -> {
               long w = x.local("work");
               long c = x.local("cwq");
-              k.writePtr(w + k.off("work_struct", "wq_data"), c);
-              k.listAddTail(w + k.off("work_struct", "entry"), c + cwq(k, "worklist"));
+              k.writePtr(w + k.image.off("work_struct", "wq_data"), c);
+              k.listAddTail(w + k.image.off("work_struct", "entry"), c + cwq(k, "worklist"));
               k.writePtr(c + cwq(k, "insert_sequence"), k.readPtr(c + cwq(k, "insert_sequence")) + 1);
             })
-        .step("wake_up(&cwq->more_work): the worker thread", x -> k.wakeAll(x.local("cwq")
+        .step("wake_up(&cwq->more_work): the worker thread", x -> k.rq.wakeAll(x.local("cwq")
             + cwq(k, "more_work"), x.cpu().id(), "queue_work()"))
         .ret("put_cpu(); return 1", x -> 1).build());
-    k.add(k.c("worker_thread", WQ + ":182-215").params("__cwq")
+    k.image.add(k.image.c("worker_thread", WQ + ":182-215").params("__cwq")
         .step("current->flags |= PF_NOFREEZE; set_user_nice(current, -5); block and flush all "
             + "signals; SIGCHLD ignored (children autoreap)", x -> { })
         .step("set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
         .label("loop")
         .branchIf("busy", "while (!kthread_should_stop()) { add_wait_queue(&cwq->more_work, "
             + "&wait); if (list_empty(&cwq->worklist))", x -> !k.listEmpty(x.local("__cwq")
                 + cwq(k, "worklist")))
         .step("    (no work: sleep on more_work)", x -> {
           long cur = k.current(x);
-          k.addWaiter(x.local("__cwq") + cwq(k, "more_work"), cur);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "its workqueue is empty"));
+          k.rq.addWaiter(x.local("__cwq") + cwq(k, "more_work"), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "its workqueue is empty"));
         })
         .call("    schedule()", "schedule", null)
         .label("busy")
         .step("  __set_current_state(TASK_RUNNING); remove_wait_queue(&cwq->more_work, &wait)",
-            x -> k.setState(k.current(x), Kernel.TASK_RUNNING))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_RUNNING))
         .branchIf("idle", "  if (!list_empty(&cwq->worklist))",
             x -> k.listEmpty(x.local("__cwq") + cwq(k, "worklist")))
         .call("    run_workqueue(cwq) [static inline: its loop is this frame's]", "run_workqueue",
             x -> new long[] {x.local("__cwq")})
         .label("idle")
         .step("  set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
         .jump("loop", "}").build());
     // run_workqueue is static inline (workqueue.c@2.6.11:145-180); gcc may keep it out of line, as
     // the model does to show f(data) under it
-    k.add(k.c("run_workqueue", WQ + ":145-180").params("cwq").locals("work")
+    k.image.add(k.image.c("run_workqueue", WQ + ":145-180").params("cwq").locals("work")
         .label("loop")
         .branchIf("done", "while (!list_empty(&cwq->worklist)) {",
             x -> k.listEmpty(x.local("cwq") + cwq(k, "worklist")))
@@ -78,12 +78,12 @@ final class HelperWorkqueue {
             x -> {
               long node = k.readPtr(x.local("cwq") + cwq(k, "worklist"));
               k.listDelInit(node);
-              long w = node - k.off("work_struct", "entry");
-              k.writePtr(w + k.off("work_struct", "pending"), 0);
+              long w = node - k.image.off("work_struct", "entry");
+              k.writePtr(w + k.image.off("work_struct", "pending"), 0);
               x.setLocal("work", w);
             })
-        .callVia("  f(data)", x -> k.readPtr(x.local("work") + k.off("work_struct", "func")),
-            x -> new long[] {k.readPtr(x.local("work") + k.off("work_struct", "data"))}, null)
+        .callVia("  f(data)", x -> k.readPtr(x.local("work") + k.image.off("work_struct", "func")),
+            x -> new long[] {k.readPtr(x.local("work") + k.image.off("work_struct", "data"))}, null)
         .step("  cwq->remove_sequence++; wake_up(&cwq->work_done)", x -> { })
         .jump("loop", "}")
         .label("done")
@@ -96,10 +96,10 @@ final class HelperWorkqueue {
    * kernel/kmod.c@2.6.11:252-256) and kthread (helper_init, kthread.c@2.6.11:194-201).
    */
   private static void buildQueues(Kernel k) {
-    k.add(k.c("create_workqueue_thread", WQ + ":279-302").params("wq", "cpu").locals("cwq", "p")
+    k.image.add(k.image.c("create_workqueue_thread", WQ + ":279-302").params("wq", "cpu").locals("cwq", "p")
         .step("cwq = wq->cpu_wq + cpu; cwq->wq = wq; cwq->thread = NULL; INIT_LIST_HEAD("
             + "&cwq->worklist); init_waitqueue_head(&cwq->more_work), (&cwq->work_done)", x -> {
-              long c = x.local("wq") + k.off("workqueue_struct", "cpu_wq");
+              long c = x.local("wq") + k.image.off("workqueue_struct", "cpu_wq");
               x.setLocal("cwq", c);
               k.writePtr(c + cwq(k, "wq"), x.local("wq"));
               k.listInit(c + cwq(k, "worklist"));
@@ -107,25 +107,25 @@ final class HelperWorkqueue {
         .callInto("p", "p = kthread_create(worker_thread, cwq, \"%s\", wq->name) (single-threaded) "
             + "or (worker_thread, cwq, \"%s/%d\", wq->name, cpu)", "kthread_create", x -> {
               long wq = x.local("wq");
-              boolean single = k.listEmpty(wq + k.off("workqueue_struct", "list"));
-              return new long[] {k.symbol("worker_thread"), x.local("cwq"),
-                  k.symbol(single ? ".LC_s" : ".LC_s_d"), k.readPtr(wq + k.off("workqueue_struct",
+              boolean single = k.listEmpty(wq + k.image.off("workqueue_struct", "list"));
+              return new long[] {k.image.symbol("worker_thread"), x.local("cwq"),
+                  k.image.symbol(single ? ".LC_s" : ".LC_s_d"), k.readPtr(wq + k.image.off("workqueue_struct",
                       "name"))};
             })
         .step("cwq->thread = p", x -> k.writePtr(x.local("cwq") + cwq(k, "thread"), x.local("p")))
         .ret("return p", x -> x.local("p")).build());
-    k.add(k.c("__create_workqueue", WQ + ":304-330").params("name", "singlethread").locals("wq", "p")
+    k.image.add(k.image.c("__create_workqueue", WQ + ":304-330").params("name", "singlethread").locals("wq", "p")
         .step("wq = kmalloc(sizeof(*wq), GFP_KERNEL); memset(wq, 0, sizeof(*wq)); wq->name = name; "
             + "a single-threaded queue: INIT_LIST_HEAD(&wq->list); otherwise list_add(&wq->list, "
             + "&workqueues) (one CPU: the queue's one thread is cpu 0's)", x -> {
-              int size = k.struct("workqueue_struct").size();
-              long wq = k.kmalloc(size, "workqueue_struct");
+              int size = k.image.struct("workqueue_struct").size();
+              long wq = k.pages.kmalloc(size, "workqueue_struct");
               k.mem.zero(wq, size);
-              k.writePtr(wq + k.off("workqueue_struct", "name"), x.local("name"));
-              long list = wq + k.off("workqueue_struct", "list");
+              k.writePtr(wq + k.image.off("workqueue_struct", "name"), x.local("name"));
+              long list = wq + k.image.off("workqueue_struct", "list");
               k.listInit(list);
               if (x.local("singlethread") == 0) {
-                k.listAddTail(list, k.symbol("workqueues"));
+                k.listAddTail(list, k.image.symbol("workqueues"));
               }
               x.setLocal("wq", wq);
             })
@@ -139,11 +139,11 @@ final class HelperWorkqueue {
   }
 
   private static void queue(Kernel k, String fn, String src, String var, String name, int single) {
-    k.add(k.c(fn, src).params()
+    k.image.add(k.image.c(fn, src).params()
         .call(var + " = " + (single == 1 ? "create_singlethread_workqueue" : "create_workqueue")
             + "(\"" + Kthread2611.literal(name) + "\") = __create_workqueue(name, "
-            + single + ")", "__create_workqueue", x -> new long[] {k.symbol(name), single})
-        .step(var + " = the new queue", x -> k.writePtr(k.symbol(var), x.retval()))
+            + single + ")", "__create_workqueue", x -> new long[] {k.image.symbol(name), single})
+        .step(var + " = the new queue", x -> k.writePtr(k.image.symbol(var), x.retval()))
         .ret("return 0", x -> 0).build());
   }
 

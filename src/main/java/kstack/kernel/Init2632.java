@@ -31,44 +31,44 @@ public final class Init2632 implements InitPath {
    * kernel_execve.
    */
   private static void buildInit(Kernel k) {
-    k.add(k.c("rest_init", SRC).params().locals("pid")
+    k.image.add(k.image.c("rest_init", SRC).params().locals("pid")
         .step("rcu_scheduler_starting()", x -> { })
         .call("kernel_thread(kernel_init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
-            x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
+            x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
         .step("numa_default_policy()", x -> { })
         .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+            "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0,
                 Kernel.CLONE_FS | Kernel.CLONE_FILES})
         .step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+            x -> k.writePtr(k.image.symbol("kthreadd_task"), k.pids.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("unlock_kernel(); init_idle_bootup_task(current): current->sched_class = "
             + "&idle_sched_class; preempt_enable_no_resched()", x -> { })
         .call("schedule(): pid 1 and pid 2 run", "schedule", null)
         .step("preempt_disable()", x -> { })
         .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
         .retVoid().build());
-    k.add(k.c("kernel_init", SRC).params("unused")
+    k.image.add(k.image.c("kernel_init", SRC).params("unused")
         .call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-            x -> new long[] {k.symbol("kthreadd_done")})
+            x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("lock_kernel(); set_cpus_allowed_ptr(current, cpu_all_mask); "
             + "smp_prepare_cpus(setup_max_cpus); do_pre_smp_initcalls()", x -> { })
         .call("smp_init(): bring up the secondary CPUs", "smp_init", null)
         .step("sched_init_smp(); do_basic_setup(); prepare_namespace()", x -> { })
         .call("init_post()", "init_post", null)
         .ret("return 0", x -> 0).build());
-    k.add(k.c("init_post", SRC).params()
+    k.image.add(k.image.c("init_post", SRC).params()
         .step("async_synchronize_full(); free_initmem(); unlock_kernel(); "
             + "system_state = SYSTEM_RUNNING", x -> { })
         .step("sys_open(\"/dev/console\", O_RDWR, 0); sys_dup(0) twice: fds 0, 1, 2; "
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
             x -> InitMain.openConsole(k, x))
         .call("run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
+            x -> new long[] {k.image.symbol("init_filename")})
         .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
             "Kernel panic - not syncing: No init found."))
         .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
+    k.image.add(k.image.c("run_init_process", SRC).params("init_filename")
         .step("argv_init[0] = init_filename", x -> { })
         .call("kernel_execve(init_filename, argv_init, envp_init)", "kernel_execve",
             x -> new long[] {x.local("init_filename"), 0, 0})

@@ -23,9 +23,9 @@ public final class InitKernelThread416 extends InitRestInit {
   @Override
   void spawn(Kernel k, RoutineBuilder b) {
     b.callInto("pid", "pid = kernel_thread(kernel_init, NULL, CLONE_FS): pid 1",
-            "kernel_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+            "kernel_thread", x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS})
         .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+            "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0,
                 Kernel.CLONE_FS | Kernel.CLONE_FILES});
   }
 }

@@ -31,12 +31,12 @@ final class InitMain {
    * it (3.18+), and mmInit, the memory setup's name (mm_init, mm_core_init from 6.6).
    */
   static void buildStartKernel(Kernel k, String mmInit, boolean setsStackEndMagic) {
-    RoutineBuilder sk = k.c("start_kernel", SRC).params();
+    RoutineBuilder sk = k.image.c("start_kernel", SRC).params();
     if (setsStackEndMagic) {
       sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
-          x -> new long[] {k.symbol("init_task")});
+          x -> new long[] {k.image.symbol("init_task")});
     }
-    k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
+    k.image.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
             x -> perCpuReady(k, x))
         .call("trap_init()", "trap_init", null)
         .step(mmInit, x -> { })
@@ -59,8 +59,8 @@ final class InitMain {
     long pipe = Files.newPipe(k);
     long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "initctl read end");
     fds.put(3, r);
-    k.setFds(cur, fds);
-    k.setInitctl(pipe);
+    k.files.setFds(cur, fds);
+    k.files.setInitctl(pipe);
   }
 
   /**
@@ -68,7 +68,7 @@ final class InitMain {
    * (idle_threads_init, 3.x+); otherwise the arch's cpu-up path forks it (2.6's do_boot_cpu).
    */
   static void buildSmp(Kernel k, boolean forksIdle) {
-    var b = k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
+    var b = k.image.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
         .step("cpu = 1", x -> x.setLocal("cpu", 1))
         .label("loop")
         .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus);
@@ -92,11 +92,11 @@ final class InitMain {
       b.label("wait")
           .branchIf("wait", "  cpuhp_bringup_ap(cpu): cpuhp_bp_sync_alive(); "
               + "bringup_wait_for_ap_online(cpu): the AP is booting",
-              x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+              x -> (k.readPtr(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
           .step("  the AP is online",
               x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))));
     }
-    k.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
+    k.image.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")
         .label("done")
         .retVoid().build());

@@ -34,11 +34,11 @@ abstract class InitRestInit implements InitPath {
   @Override
   public void build(Kernel k) {
     InitMain.buildStartKernel(k, mmInit, true);
-    k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
+    k.image.add(k.image.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
         .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
-          k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
-          if (x.local("tsk") == k.symbol("init_task")) {
-            k.initStackEndMagicSet.set(true);
+          k.writePtr(k.stacks.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
+          if (x.local("tsk") == k.image.symbol("init_task")) {
+            k.stacks.setInitStackEndMagic();
           }
         })
         .retVoid().build());
@@ -48,14 +48,14 @@ abstract class InitRestInit implements InitPath {
   }
 
   private void buildRestInit(Kernel k) {
-    var b = k.c("rest_init", SRC).params().locals("pid");
+    var b = k.image.c("rest_init", SRC).params().locals("pid");
     b.step("rcu_scheduler_starting()", x -> { });
     spawn(k, b);
-    k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+    k.image.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
+            x -> k.writePtr(k.image.symbol("kthreadd_task"), k.pids.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
-            x -> k.setNeedResched(k.current(x), true))
+            x -> k.rq.setNeedResched(k.current(x), true))
         .call("schedule_preempt_disabled(): pid 1 and pid 2 run", "schedule_preempt_disabled", null)
         .call("cpu_startup_entry(CPUHP_ONLINE): the boot task becomes the idle loop",
             "cpu_startup_entry", x -> new long[] {0})
@@ -63,27 +63,27 @@ abstract class InitRestInit implements InitPath {
   }
 
   private void buildKernelInit(Kernel k) {
-    var b = k.c("kernel_init", SRC).params("unused").locals("ret");
+    var b = k.image.c("kernel_init", SRC).params("unused").locals("ret");
     if (waitsInKernelInit) {
       b.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
+          x -> new long[] {k.image.symbol("kthreadd_done")});
     }
-    k.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
+    k.image.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
         .step("async_synchronize_full(); free_initmem(); system_state = SYSTEM_RUNNING", x -> { })
         .callInto("ret", "ret = run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
+            x -> new long[] {k.image.symbol("init_filename")})
         .ret("return 0: ret_from_fork takes pid 1 to user mode with the regs exec set up",
             x -> 0).build());
-    var f = k.c("kernel_init_freeable", SRC).params();
+    var f = k.image.c("kernel_init_freeable", SRC).params();
     if (!waitsInKernelInit) {
       f.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
+          x -> new long[] {k.image.symbol("kthreadd_done")});
     }
-    k.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
+    k.image.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
         .step("sched_init_smp(); do_basic_setup(); console_on_rootfs(): fds 0, 1, 2 = /dev/console; "
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)", x -> InitMain.openConsole(k, x))
         .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
+    k.image.add(k.image.c("run_init_process", SRC).params("init_filename")
         .step("argv_init[0] = init_filename", x -> { })
         .call(execText, exec, x -> new long[] {x.local("init_filename"), 0, 0})
         .ret("return ret", Exec::retval).build());

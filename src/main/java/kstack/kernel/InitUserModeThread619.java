@@ -24,9 +24,9 @@ public final class InitUserModeThread619 extends InitRestInit {
   @Override
   void spawn(Kernel k, RoutineBuilder b) {
     b.callInto("pid", "pid = user_mode_thread(kernel_init, NULL, CLONE_FS): pid 1",
-            "user_mode_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+            "user_mode_thread", x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS})
         .callInto("pid", "pid = kernel_thread(kthreadd, NULL, NULL, CLONE_FS | CLONE_FILES): pid 2",
-            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0, 0,
+            "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0, 0,
                 Kernel.CLONE_FS | Kernel.CLONE_FILES});
   }
 }

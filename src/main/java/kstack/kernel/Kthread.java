@@ -22,12 +22,12 @@ final class Kthread {
   }
 
   static int ci(Kernel k, String f) {
-    return k.off("kthread_create_info", f);
+    return k.image.off("kthread_create_info", f);
   }
 
   /** The module's recurse=N parameter, parsed by load_module into kstack_demo_name. */
   static long recurseParam(Kernel k) {
-    String p = k.mem.readCString(k.symbol("kstack_demo_name"), 16);
+    String p = k.mem.readCString(k.image.symbol("kstack_demo_name"), 16);
     return p.startsWith("recurse=") ? Long.parseLong(p.substring(8)) : 0;
   }
 
@@ -37,7 +37,7 @@ final class Kthread {
    */
   static void buildDemoInit(Kernel k, String createText, String create,
       Function<Exec, long[]> createArgs) {
-    k.add(k.c("kstack_demo_init", DEMO).params().locals("task")
+    k.image.add(k.image.c("kstack_demo_init", DEMO).params().locals("task")
         .branchIf("thread", "if (recurse == 0)  /* module parameter: recurse=N */",
             x -> recurseParam(k) == 0)
         .call("kstack_demo_recurse(recurse)", "kstack_demo_recurse",
@@ -53,7 +53,7 @@ final class Kthread {
 
   /** The module's recursion: 256-byte frames, depth deep (every generation). */
   static void buildRecurse(Kernel k) {
-    k.add(k.c("kstack_demo_recurse", DEMO).params("depth").localArea("buf", 240)
+    k.image.add(k.image.c("kstack_demo_recurse", DEMO).params("depth").localArea("buf", 240)
         .step("memset(buf, depth, sizeof(buf)): a 256-byte frame that really uses its stack",
             x -> {
               long b = x.localAddress("buf");
@@ -78,23 +78,23 @@ final class Kthread {
       }
       name[i] = b;
     }
-    k.mem.writeBytes(k.symbol("kstack_demo_name"), name);
+    k.mem.writeBytes(k.image.symbol("kstack_demo_name"), name);
   }
 
   /** The module's thread: sleep until kthread_should_stop(), which never comes. */
   private static void buildDemoThread(Kernel k) {
-    k.add(k.c("kstack_demo_thread", DEMO).params("data")
+    k.image.add(k.image.c("kstack_demo_thread", DEMO).params("data")
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE) (wait for work)", x -> {
-          k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(k.current(x)), "kthread idle"));
+          k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(k.current(x)), "kthread idle"));
         })
         .call("schedule()", "schedule", null)
         .jump("loop", "while (!kthread_should_stop())").build());
   }
 
   static void buildDoOneInitcall(Kernel k) {
-    k.add(k.c("do_one_initcall", "init/main.c").params("fn")
+    k.image.add(k.image.c("do_one_initcall", "init/main.c").params("fn")
         .callVia("ret = fn()", x -> x.local("fn"), null, null)
         .ret("return ret", Exec::retval).build());
   }

@@ -36,18 +36,18 @@ public final class Kthread2611 implements KthreadModel {
     HelperWorkqueue.build(k);
     buildKsoftirqd(k);
     Kthread.buildDemoInit(k, "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)",
-        "kthread_create", x -> new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol(".LC_s"),
-            k.symbol("kstack_demo_name")});
+        "kthread_create", x -> new long[] {k.image.symbol("kstack_demo_thread"), 0, k.image.symbol(".LC_s"),
+            k.image.symbol("kstack_demo_name")});
     buildLoader(k);
   }
 
   private static int ci(Kernel k, String f) {
-    return k.off("kthread_create_info", f);
+    return k.image.off("kthread_create_info", f);
   }
 
   /** kthread() and keventd_create_kthread (kthread.c@2.6.11:67-120). */
   private static void buildKthread(Kernel k) {
-    k.add(k.c("kthread", KTHREAD + ":67-103").params("_create").locals("threadfn", "data", "ret")
+    k.image.add(k.image.c("kthread", KTHREAD + ":67-103").params("_create").locals("threadfn", "data", "ret")
         .step("kthread_exit_files(); threadfn = create->threadfn; data = create->data (copied: "
             + "create is on the creator's stack); block and flush all signals; "
             + "set_cpus_allowed(current, CPU_MASK_ALL)", x -> {
@@ -56,21 +56,21 @@ public final class Kthread2611 implements KthreadModel {
               x.setLocal("data", k.readPtr(c + ci(k, "data")));
             })
         .step("__set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
         .call("complete(&create->started)", "complete",
             x -> new long[] {x.local("_create") + ci(k, "started")})
         .call("schedule(): sleep until kthread_create's caller wakes us", "schedule", null)
         .callVia("if (!kthread_should_stop()) ret = threadfn(data)", x -> x.local("threadfn"),
             x -> new long[] {x.local("data")}, "ret")
         .ret("return 0: into kernel_thread_helper, which calls do_exit", x -> 0).build());
-    k.add(k.c("keventd_create_kthread", KTHREAD + ":106-120").params("_create").locals("pid")
+    k.image.add(k.image.c("keventd_create_kthread", KTHREAD + ":106-120").params("_create").locals("pid")
         .callInto("pid", "pid = kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD)",
-            "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("_create"),
+            "kernel_thread", x -> new long[] {k.image.symbol("kthread"), x.local("_create"),
                 Kernel.CLONE_FS | Kernel.CLONE_FILES | Kernel.SIGCHLD})
         .call("wait_for_completion(&create->started)", "wait_for_completion",
             x -> new long[] {x.local("_create") + ci(k, "started")})
         .step("create->result = find_task_by_pid(pid)", x -> k.writePtr(x.local("_create")
-            + ci(k, "result"), k.findTask((int) x.local("pid"))))
+            + ci(k, "result"), k.pids.findTask((int) x.local("pid"))))
         .call("complete(&create->done)", "complete",
             x -> new long[] {x.local("_create") + ci(k, "done")})
         .retVoid().build());
@@ -81,10 +81,10 @@ public final class Kthread2611 implements KthreadModel {
    * stack; arg is the one argument the callers here give the name format.
    */
   private static void buildCreate(Kernel k) {
-    int create = k.struct("kthread_create_info").size();
-    int ws = k.off("work_struct", "func");
-    k.add(k.c("kthread_create", KTHREAD + ":122-143").params("threadfn", "data", "namefmt", "arg")
-        .localArea("create", create).localArea("work", k.struct("work_struct").size())
+    int create = k.image.struct("kthread_create_info").size();
+    int ws = k.image.off("work_struct", "func");
+    k.image.add(k.image.c("kthread_create", KTHREAD + ":122-143").params("threadfn", "data", "namefmt", "arg")
+        .localArea("create", create).localArea("work", k.image.struct("work_struct").size())
         .step("struct kthread_create_info create; DECLARE_WORK(work, keventd_create_kthread, "
             + "&create) (both on this stack); create.threadfn = threadfn; create.data = data; "
             + "init_completion(&create.started); init_completion(&create.done)", x -> {
@@ -93,24 +93,24 @@ public final class Kthread2611 implements KthreadModel {
               k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
               k.writePtr(c + ci(k, "data"), x.local("data"));
               long w = x.localAddress("work");
-              k.mem.zero(w, k.struct("work_struct").size());
-              k.listInit(w + k.off("work_struct", "entry"));
-              k.writePtr(w + ws, k.symbol("keventd_create_kthread"));
-              k.writePtr(w + k.off("work_struct", "data"), c);
+              k.mem.zero(w, k.image.struct("work_struct").size());
+              k.listInit(w + k.image.off("work_struct", "entry"));
+              k.writePtr(w + ws, k.image.symbol("keventd_create_kthread"));
+              k.writePtr(w + k.image.off("work_struct", "data"), c);
             })
-        .branchIf("queue", "if (!helper_wq)", x -> k.readPtr(k.symbol("helper_wq")) != 0)
+        .branchIf("queue", "if (!helper_wq)", x -> k.readPtr(k.image.symbol("helper_wq")) != 0)
         .call("  work.func(work.data): keventd_create_kthread(&create), here, before the "
             + "helper workqueue exists", "keventd_create_kthread",
             x -> new long[] {x.localAddress("create")})
         .jump("named", "else")
         .label("queue")
         .call("  queue_work(helper_wq, &work)", "queue_work",
-            x -> new long[] {k.readPtr(k.symbol("helper_wq")), x.localAddress("work")})
+            x -> new long[] {k.readPtr(k.image.symbol("helper_wq")), x.localAddress("work")})
         .call("  wait_for_completion(&create.done)", "wait_for_completion",
             x -> new long[] {x.localAddress("create") + ci(k, "done")})
         .label("named")
         .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args)",
-            x -> k.setComm(k.readPtr(x.localAddress("create") + ci(k, "result")),
+            x -> k.tasks.setComm(k.readPtr(x.localAddress("create") + ci(k, "result")),
                 format(k, k.mem.readCString(x.local("namefmt"), 32), x.local("arg"))))
         .ret("return create.result", x -> k.readPtr(x.localAddress("create") + ci(k, "result")))
         .build());
@@ -127,36 +127,36 @@ public final class Kthread2611 implements KthreadModel {
 
   /** spawn_ksoftirqd, cpu_callback and ksoftirqd (kernel/softirq.c@2.6.11:350-392,444-490). */
   private static void buildKsoftirqd(Kernel k) {
-    k.add(k.c("spawn_ksoftirqd", "kernel/softirq.c@2.6.11:485-490").params()
+    k.image.add(k.image.c("spawn_ksoftirqd", "kernel/softirq.c@2.6.11:485-490").params()
         .call("cpu_callback(&cpu_nfb, CPU_UP_PREPARE, cpu)", "cpu_callback",
             x -> new long[] {0, 3, 0})
         .call("cpu_callback(&cpu_nfb, CPU_ONLINE, cpu)", "cpu_callback", x -> new long[] {0, 2, 0})
         .ret("register_cpu_notifier(&cpu_nfb); return 0", x -> 0).build());
-    k.add(k.c("cpu_callback", "kernel/softirq.c@2.6.11:444-479").params("nfb", "action", "hcpu")
+    k.image.add(k.image.c("cpu_callback", "kernel/softirq.c@2.6.11:444-479").params("nfb", "action", "hcpu")
         .locals("p")
         .branchIf("online", "switch (action) { case CPU_UP_PREPARE:", x -> x.local("action") != 3)
         .callInto("p", "  p = kthread_create(ksoftirqd, hcpu, \"ksoftirqd/%d\", hotcpu)",
-            "kthread_create", x -> new long[] {k.symbol("ksoftirqd"), x.local("hcpu"),
-                k.symbol(".LC_ksoftirqd"), x.local("hcpu")})
+            "kthread_create", x -> new long[] {k.image.symbol("ksoftirqd"), x.local("hcpu"),
+                k.image.symbol(".LC_ksoftirqd"), x.local("hcpu")})
         .step("  kthread_bind(p, hotcpu); per_cpu(ksoftirqd, hotcpu) = p; break",
-            x -> k.writePtr(k.symbol("per_cpu__ksoftirqd"), x.local("p")))
+            x -> k.writePtr(k.image.symbol("per_cpu__ksoftirqd"), x.local("p")))
         .ret("return NOTIFY_OK", x -> 1)
         .label("online")
         .call("case CPU_ONLINE: wake_up_process(per_cpu(ksoftirqd, hotcpu))", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("per_cpu__ksoftirqd"))})
+            x -> new long[] {k.readPtr(k.image.symbol("per_cpu__ksoftirqd"))})
         .ret("return NOTIFY_OK", x -> 1).build());
-    k.add(k.c("ksoftirqd", "kernel/softirq.c@2.6.11:350-392").params("__bind_cpu")
+    k.image.add(k.image.c("ksoftirqd", "kernel/softirq.c@2.6.11:350-392").params("__bind_cpu")
         .step("set_user_nice(current, 19); current->flags |= PF_NOFREEZE", x -> { })
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE); while (!kthread_should_stop()) { if "
             + "(!local_softirq_pending()) (none is pending when it runs here)", x -> {
-              k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(k.current(x)),
+              k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(k.current(x)),
                   "no softirq pending"));
             })
         .call("  schedule()", "schedule", null)
         .step("  __set_current_state(TASK_RUNNING); while (local_softirq_pending()) do_softirq()",
-            x -> k.setState(k.current(x), Kernel.TASK_RUNNING))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_RUNNING))
         .jump("loop", "}").build());
   }
 
@@ -166,15 +166,15 @@ public final class Kthread2611 implements KthreadModel {
    */
   private static void buildLoader(Kernel k) {
     String mod = "kernel/module.c@2.6.11";
-    k.add(Syscalls.entry(k, "init_module", mod + ":1736-1790", "umod", "len", "uargs")
+    k.image.add(Syscalls.entry(k, "init_module", mod + ":1736-1790", "umod", "len", "uargs")
         .step("if (!capable(CAP_SYS_MODULE)) return -EPERM; down(&module_mutex)", x -> { })
         .call("mod = load_module(umod, len, uargs)", "load_module",
             x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
         .step("up(&module_mutex); notifier_call_chain(&module_notify_list, MODULE_STATE_COMING)",
             x -> { })
-        .callVia("ret = mod->init()", x -> k.symbol("kstack_demo_init"), null, null)
+        .callVia("ret = mod->init()", x -> k.image.symbol("kstack_demo_init"), null, null)
         .ret("mod->state = MODULE_STATE_LIVE; return 0", Exec::retval).build());
-    k.add(k.c("load_module", mod + ":1393-1720").params("umod", "len", "uargs")
+    k.image.add(k.image.c("load_module", mod + ":1393-1720").params("umod", "len", "uargs")
         .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "
             + "strndup_user(uargs): name=... (the simulator passes the parameter text in uargs)",
             x -> Kthread.copyParam(k, x, x.local("uargs")))

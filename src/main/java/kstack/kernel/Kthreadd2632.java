@@ -22,7 +22,7 @@ public final class Kthreadd2632 extends Kthreadd {
   /** kthread() at 2.6.32: it completes create->done, sleeps, then runs threadfn and do_exit(ret). */
   @Override
   void buildKthread(Kernel k) {
-    k.add(k.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
+    k.image.add(k.image.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
         .localArea("self", 4 * k.t.word)
         .step("threadfn = create->threadfn; data = create->data; struct kthread self (on this "
             + "stack): self.should_stop = 0; init_completion(&self.exited); current->vfork_done = "
@@ -32,7 +32,7 @@ public final class Kthreadd2632 extends Kthreadd {
               x.setLocal("data", k.readPtr(c + ci(k, "data")));
             })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
-          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
           k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
         })
         .call("complete(&create->done)", "complete",
@@ -51,25 +51,25 @@ public final class Kthreadd2632 extends Kthreadd {
    */
   @Override
   void buildCreate(Kernel k) {
-    k.add(k.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
-        .localArea("create", k.struct("kthread_create_info").size())
+    k.image.add(k.image.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
+        .localArea("create", k.image.struct("kthread_create_info").size())
         .step("struct kthread_create_info create (on this stack); create.threadfn = threadfn; "
             + "create.data = data; init_completion(&create.done)", x -> {
               long c = x.localAddress("create");
               k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
               k.writePtr(c + ci(k, "data"), x.local("data"));
               k.mem.write(c + ci(k, "done"), 4, 0);
-              k.listInit(c + ci(k, "done") + k.offPath("completion", "wait.head"));
+              k.listInit(c + ci(k, "done") + k.image.offPath("completion", "wait.head"));
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create.list, &kthread_create_list)",
             x -> k.listAddTail(x.localAddress("create") + ci(k, "list"),
-                k.symbol("kthread_create_list")))
+                k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+            x -> new long[] {k.readPtr(k.image.symbol("kthreadd_task"))})
         .call("wait_for_completion(&create.done)", "wait_for_completion",
             x -> new long[] {x.localAddress("create") + ci(k, "done")})
         .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args); "
-            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.setComm(
+            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.tasks.setComm(
                 k.readPtr(x.localAddress("create") + ci(k, "result")),
                 k.mem.readCString(x.local("namefmt"), 16)))
         .ret("return create.result", x -> k.readPtr(x.localAddress("create") + ci(k, "result")))
@@ -79,8 +79,8 @@ public final class Kthreadd2632 extends Kthreadd {
   @Override
   void buildModule(Kernel k) {
     Kthread.buildDemoInit(k, "task = kthread_create(kstack_demo_thread, NULL, \"%s\", name)",
-        "kthread_create", x -> new long[] {k.symbol("kstack_demo_thread"), 0,
-            k.symbol("kstack_demo_name")});
+        "kthread_create", x -> new long[] {k.image.symbol("kstack_demo_thread"), 0,
+            k.image.symbol("kstack_demo_name")});
     buildLoader(k, "kernel/module.c");
   }
 
@@ -90,16 +90,16 @@ public final class Kthreadd2632 extends Kthreadd {
    * 2099,2603-2663).
    */
   private static void buildLoader(Kernel k, String mod) {
-    k.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
+    k.image.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
         .step("capable(CAP_SYS_MODULE); mutex_lock_interruptible(&module_mutex)", x -> { })
         .call("mod = load_module(umod, len, uargs)", "load_module",
             x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
         .step("mutex_unlock(&module_mutex); blocking_notifier_call_chain(MODULE_STATE_COMING); "
             + "do_mod_ctors(mod)", x -> { })
         .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
-            x -> new long[] {k.symbol("kstack_demo_init")})
+            x -> new long[] {k.image.symbol("kstack_demo_init")})
         .ret("mod->state = MODULE_STATE_LIVE; wake_up(&module_wq); return 0", Exec::retval).build());
-    k.add(k.c("load_module", mod).params("umod", "len", "uargs")
+    k.image.add(k.image.c("load_module", mod).params("umod", "len", "uargs")
         .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "
             + "strndup_user(uargs): name=... (the simulator passes the parameter text in uargs)",
             x -> Kthread.copyParam(k, x, x.local("uargs")))

@@ -33,7 +33,7 @@ abstract class KthreaddOnNode extends Kthreadd {
 
   @Override
   void buildKthread(Kernel k) {
-    RoutineBuilder b = k.c("kthread", SRC).params("_create")
+    RoutineBuilder b = k.image.c("kthread", SRC).params("_create")
         .locals("threadfn", "data", "done", "ret")
         .step("threadfn = create->threadfn; data = create->data; " + self,
             x -> {
@@ -47,7 +47,7 @@ abstract class KthreaddOnNode extends Kthreadd {
           k.writePtr(c + ci(k, "done"), 0);
         })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
-          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
           k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
         })
         .call(preemptDisabled ? "preempt_disable(); complete(done)" : "complete(done)", "complete",
@@ -58,7 +58,7 @@ abstract class KthreaddOnNode extends Kthreadd {
     } else {
       b.call("schedule(): sleep until the creator wakes us", "schedule", null);
     }
-    k.add(b.step("cgroup_kthread_ready(); __kthread_parkme(self)", x -> { })
+    k.image.add(b.step("cgroup_kthread_ready(); __kthread_parkme(self)", x -> { })
         .callVia("ret = threadfn(data)", x -> x.local("threadfn"), x -> new long[] {x.local("data")},
             "ret")
         .call(viaKthreadExit ? "kthread_exit(ret) -> do_exit(0)" : "do_exit(ret)", "do_exit",
@@ -68,24 +68,24 @@ abstract class KthreaddOnNode extends Kthreadd {
 
   @Override
   void buildCreate(Kernel k) {
-    k.add(k.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
+    k.image.add(k.image.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
         .call("va_start(args, namefmt); task = __kthread_create_on_node(threadfn, data, node, "
             + "namefmt, args)", "__kthread_create_on_node", x -> new long[] {x.local("threadfn"),
                 x.local("data"), x.local("node"), x.local("namefmt"), 0})
         .ret("return task", Exec::retval).build());
-    int size = k.struct("kthread_create_info").size();
-    RoutineBuilder b = k.c("__kthread_create_on_node", SRC)
+    int size = k.image.struct("kthread_create_info").size();
+    RoutineBuilder b = k.image.c("__kthread_create_on_node", SRC)
         .params("threadfn", "data", "node", "namefmt", "args").locals("create", "task")
-        .localArea("done", k.struct("completion").size())
+        .localArea("done", k.image.struct("completion").size())
         .step("DECLARE_COMPLETION_ONSTACK(done): done.done = 0, an empty wait list", x -> {
           long d = x.localAddress("done");
           k.mem.write(d, 4, 0);
-          k.listInit(d + k.offPath("completion", "wait.head"));
+          k.listInit(d + k.image.offPath("completion", "wait.head"));
         })
         .step("create = kmalloc(sizeof(*create)); create->threadfn = threadfn; create->data = data; "
             + "create->node = node; create->done = &done"
             + (namedAtCreation ? "; create->full_name = kvasprintf(namefmt, args)" : ""), x -> {
-              long c = k.kmalloc(size, "kthread_create_info");
+              long c = k.pages.kmalloc(size, "kthread_create_info");
               k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
               k.writePtr(c + ci(k, "data"), x.local("data"));
               k.mem.write(c + ci(k, "node"), 4, x.local("node"));
@@ -96,18 +96,18 @@ abstract class KthreaddOnNode extends Kthreadd {
               x.setLocal("create", c);
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create->list, &kthread_create_list)",
-            x -> k.listAddTail(x.local("create") + ci(k, "list"), k.symbol("kthread_create_list")))
+            x -> k.listAddTail(x.local("create") + ci(k, "list"), k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+            x -> new long[] {k.readPtr(k.image.symbol("kthreadd_task"))})
         .call("wait_for_completion_killable(&done): sleep until kthread() has started",
             "wait_for_completion_killable", x -> new long[] {x.localAddress("done")})
         .step("task = create->result", x -> x.setLocal("task",
             k.readPtr(x.local("create") + ci(k, "result"))));
     if (!namedAtCreation) {
       b.step("vsnprintf(name, namefmt, args); set_task_comm(task, name)",
-          x -> k.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));
+          x -> k.tasks.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));
     }
-    k.add(b.ret("kfree(create); return task", x -> x.local("task")).build());
+    k.image.add(b.ret("kfree(create); return task", x -> x.local("task")).build());
   }
 
   /** The demo module, created on NUMA_NO_NODE, loaded by finit_module → load_module → do_init_module. */
@@ -115,20 +115,20 @@ abstract class KthreaddOnNode extends Kthreadd {
   void buildModule(Kernel k) {
     Kthread.buildDemoInit(k, "task = kthread_create_on_node(kstack_demo_thread, NULL, NUMA_NO_NODE, "
         + "\"%s\", name)", "kthread_create_on_node", x -> new long[] {
-            k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")});
+            k.image.symbol("kstack_demo_thread"), 0, -1, k.image.symbol("kstack_demo_name")});
     String mod = "kernel/module.c";
-    k.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
+    k.image.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
         .call("load_module(&info, uargs, flags)", "load_module",
             x -> new long[] {0, x.local("uargs"), x.local("flags")})
         .ret("return err", Exec::retval).build());
-    k.add(k.c("load_module", mod).params("info", "uargs", "flags")
+    k.image.add(k.image.c("load_module", mod).params("info", "uargs", "flags")
         .step("layout and relocate the module; parse_args(uargs): name=...",
             x -> Kthread.copyParam(k, x, x.local("uargs")))
         .call("return do_init_module(mod)", "do_init_module", x -> new long[] {0})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("do_init_module", mod).params("mod")
+    k.image.add(k.image.c("do_init_module", mod).params("mod")
         .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
-            x -> new long[] {k.symbol("kstack_demo_init")})
+            x -> new long[] {k.image.symbol("kstack_demo_init")})
         .ret("return ret", Exec::retval).build());
     Kthread.buildDoOneInitcall(k);
   }

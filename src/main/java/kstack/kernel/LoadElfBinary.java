@@ -38,13 +38,13 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
   }
 
   Routine build(Kernel k) {
-    RoutineBuilder b = withRegs ? k.c("load_elf_binary", source).params("bprm", "regs")
-        : k.c("load_elf_binary", source).params("bprm");
+    RoutineBuilder b = withRegs ? k.image.c("load_elf_binary", source).params("bprm", "regs")
+        : k.image.c("load_elf_binary", source).params("bprm");
     b.locals("sp")
         .step(flush, x -> {
           Execve.newMm(k, x, clearsKthread);
           if (setsFs) {
-            k.setFsUserDs(k.current(x));
+            k.tasks.setFsUserDs(k.current(x));
           }
           if (commInFlush) {
             Execve.comm(k, x);
@@ -70,7 +70,7 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
           + " = 0", x -> {
             long r = regs(k, x);
             for (String f : clear) {
-              k.mem.write(r + k.off("pt_regs", f), k.t.word, 0);
+              k.mem.write(r + k.image.off("pt_regs", f), k.t.word, 0);
             }
           });
     }
@@ -78,7 +78,7 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
       b.step(startThreadMacro, x -> startThread(k, x));
     } else {
       b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
-          x -> new long[] {regs(k, x), k.symbol("_start"), x.local("sp")});
+          x -> new long[] {regs(k, x), k.image.symbol("_start"), x.local("sp")});
     }
     return b.ret("return 0", x -> 0).build();
   }
@@ -92,12 +92,12 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
     long r = x.local("regs");
     x.set("fs", 0);
     x.set("gs", 0);
-    k.setFsUserDs(k.current(x));
-    x.write(r + k.off("pt_regs", "xds"), k.constant("__USER_DS"));
-    x.write(r + k.off("pt_regs", "xes"), k.constant("__USER_DS"));
-    x.write(r + k.off("pt_regs", "xss"), k.constant("__USER_DS"));
-    x.write(r + k.off("pt_regs", "xcs"), k.constant("__USER_CS"));
-    x.write(r + k.off("pt_regs", "eip"), k.symbol("_start"));
-    x.write(r + k.off("pt_regs", "esp"), x.local("sp"));
+    k.tasks.setFsUserDs(k.current(x));
+    x.write(r + k.image.off("pt_regs", "xds"), k.image.constant("__USER_DS"));
+    x.write(r + k.image.off("pt_regs", "xes"), k.image.constant("__USER_DS"));
+    x.write(r + k.image.off("pt_regs", "xss"), k.image.constant("__USER_DS"));
+    x.write(r + k.image.off("pt_regs", "xcs"), k.image.constant("__USER_CS"));
+    x.write(r + k.image.off("pt_regs", "eip"), k.image.symbol("_start"));
+    x.write(r + k.image.off("pt_regs", "esp"), x.local("sp"));
   }
 }

@@ -51,6 +51,8 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
@@ -72,6 +74,8 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON,
             new Fork2632(),
             new Kthreadd2632(),
             new Init2632(),
@@ -89,6 +93,8 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),
@@ -102,6 +108,8 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
@@ -118,6 +126,8 @@ public final class Profiles {
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
         arm64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),
@@ -134,6 +144,8 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
             new Kthreadd416(),
             new InitKernelThread416(),
@@ -152,6 +164,8 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            KernelModules.TASK_2_4,
+            KernelModules.ROUTINES_2_4,
             new Fork24(),
             new Kthread24(),
             new Init24(),
@@ -180,6 +194,8 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            KernelModules.TASK_2_6_11,
+            KernelModules.ROUTINES_2_6_ON,
             new Fork2611(),
             new Kthread2611(),
             new Init2611(),
@@ -205,6 +221,8 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON,
             new Fork2632(),
             new Kthreadd2632(),
             new Init2632(),
@@ -226,6 +244,8 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),
             new Kthreadd619(),
             new InitUserModeThread619(),

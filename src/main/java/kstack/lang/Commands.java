@@ -86,8 +86,8 @@ final class Commands {
       case "stack" -> stack(c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
-      case "console" -> noArgs(c, () -> Result.of(cmd, m.consoleLines()).with("lines",
-          m.consoleLines()));
+      case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
+          m.inspector().consoleLines()));
       case "help" -> Result.of(cmd, Help.lines());
       default -> throw c.errorAtWord(c.word.isEmpty() ? "expected a command"
           : "unknown command '" + c.word + "' (try 'help')");
@@ -165,7 +165,7 @@ final class Commands {
       throw c.errorAtArgs("no CPU " + v + " (this machine has " + m.cpuCount() + ")");
     }
     m.selectCpu((int) v);
-    return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.where((int) v)))
+    return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.inspector().where((int) v)))
         .with("cpu", (int) v);
   }
 
@@ -203,7 +203,7 @@ final class Commands {
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw c.errorAtArgs("not a pid: " + v);
     }
-    if (m.findTaskByVpid((int) v) == 0) {
+    if (m.inspector().findTaskByVpid((int) v) == 0) {
       throw c.errorAtArgs("no task with pid " + v);
     }
     return (int) v;
@@ -214,7 +214,7 @@ final class Commands {
       return StackCheck.checkStacks(m, cmd);
     }
     Integer pid = pidArg(c);
-    List<Frame> frames = m.backtrace(pid);
+    List<Frame> frames = m.inspector().backtrace(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     int i = 0;
@@ -250,7 +250,7 @@ final class Commands {
       }
       json.add(o);
     }
-    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
     String overwritten = m.kernel().overwritten(task);
     Result r;
     if (overwritten == null) {
@@ -278,9 +278,9 @@ final class Commands {
     text.add(String.format("%5s %5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "LWP", "PPID",
         "CPU", "ST", "TASK", "STACK", "COMM"));
     List<TaskInfo> tasks = new ArrayList<>();
-    String broken = m.psUntilCorrupt(tasks);
+    String broken = m.inspector().psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
-      boolean running = m.cpuRunning(t.task()) >= 0;
+      boolean running = m.inspector().cpuRunning(t.task()) >= 0;
       text.add(String.format("%s%4d %5d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat()
               + "  %s", running ? ">" : " ", t.tgid(), t.pid(), t.ppid(), t.cpu(), t.state(),
           t.task(), t.stack(), t.comm()));
@@ -304,20 +304,20 @@ final class Commands {
 
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
-    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
     String overwritten = m.kernel().overwritten(task);
     if (overwritten != null) {
       throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
           + "found; 'x' still reads memory by address");
     }
-    List<StackWord> words = m.stack(pid);
+    List<StackWord> words = m.inspector().stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     long base = m.kernel().stack(task);
     text.add(String.format("Kernel stack of pid %d (%s): 0x%x..0x%x (THREAD_SIZE %d), "
         + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
-        base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
+        base + m.kernel().threadSize, m.kernel().threadSize, m.inspector().taskPtRegs(task)));
     for (StackWord w : words) {
       text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind().label(),
           w.label()));

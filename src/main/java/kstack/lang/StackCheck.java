@@ -20,7 +20,7 @@ final class StackCheck {
     List<Object> json = new ArrayList<>();
     int bad = 0;
     List<TaskInfo> tasks = new ArrayList<>();
-    String broken = m.psUntilCorrupt(tasks);
+    String broken = m.inspector().psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
       long stack = t.stack();
       if (stack == 0) {

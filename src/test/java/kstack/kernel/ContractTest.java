@@ -32,7 +32,7 @@ class ContractTest {
   void everyStackIsAlignedAndEndsInTheMagic(Profile p) {
     Machine m = spawned(p);
     long align = m.kernel().constant("THREAD_ALIGN");
-    for (TaskInfo t : m.ps()) {
+    for (TaskInfo t : m.inspector().ps()) {
       if (p.has(Feature.TASK_UNION)) {
         // 2.4 has no end-of-stack magic: the stack ends at the task_struct it shares the union with
         assertThat(t.stack() % align).as("pid %d", t.pid()).isZero();
@@ -62,13 +62,13 @@ class ContractTest {
     assertThat(m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x"))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
     long task = m.current();
-    long pt = m.taskPtRegs(task);
+    long pt = m.inspector().taskPtRegs(task);
     assertThat(pt + m.struct("pt_regs").size()
         + m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING"))
         .isEqualTo(m.kernel().stack(task) + m.kernel().threadSize);
     if (p.arch().equals("x86_64") && p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
       // 2.6.32's SYSCALL fast path leaves pt_regs->sp unwritten: the user rsp waits in old_rsp
-      assertThat(m.kernel().readPtr(m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
+      assertThat(m.kernel().readPtr(m.inspector().perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
     } else {
       // 2.4's and 2.6.11's pt_regs names
       String sp = p.has(Feature.TASK_UNION) || p.has(Feature.PT_REGS_60) ? "esp" : "sp";
@@ -90,7 +90,7 @@ class ContractTest {
           ? List.of(Machine.Arg.of(1), Machine.Arg.of("hi")) : List.of();
       assertThat(m.syscall(call, args).stop()).isEqualTo(Outcome.Stop.DONE);
       assertThat(m.arch().inUserMode(m.kernel(), 0)).isTrue();
-      assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.USER);
+      assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() == StackKind.USER);
       assertThat(m.cpu(0).get(regs.sp)).as(call).isEqualTo(sp);
       assertThat(m.cpu(0).get(regs.pc)).as(call).isEqualTo(pc);
     }
@@ -112,7 +112,7 @@ class ContractTest {
     } else if (p.arch().equals("arm64")) {
       assertThat(m.cpu(0).get("sp_el0")).as("SP_EL0 holds current in the kernel").isEqualTo(task);
     } else {
-      assertThat(m.kernel().readPtr(m.perCpuAddress("current_task", 0))).isEqualTo(task);
+      assertThat(m.kernel().readPtr(m.inspector().perCpuAddress("current_task", 0))).isEqualTo(task);
     }
     assertThat(m.current()).isEqualTo(task);
   }
@@ -125,7 +125,7 @@ class ContractTest {
     long sp = m.cpu(0).get(regs.sp);
     int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
-    List<String> chain = m.backtrace(sh).stream().map(Frame::function).toList();
+    List<String> chain = m.inspector().backtrace(sh).stream().map(Frame::function).toList();
     // 2.6.32 x86_64's switch_to resumes at thread_return, a label inside schedule()
     assertThat(chain).containsAnyOf("schedule", "thread_return")
         .containsAnyOf("do_nanosleep", "schedule_timeout"); // 2.4 sleeps on a timer_list
@@ -141,11 +141,11 @@ class ContractTest {
     Machine m = Machine.create(p, 1);
     m.boot();
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
-    var ps = m.ps();
+    var ps = m.inspector().ps();
     long t = ps.get(ps.size() - 1).task(); // pid 3; 2.6.11's boot starts more threads
     // 2.4 has no kthreadd: the thread is the child of the module's loader, init; nor has 2.6.11,
     // where the kthread helper workqueue's worker (pid 5) forks it
-    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(
+    assertThat(m.kernel().realParent(t)).isEqualTo(m.inspector().findTaskByVpid(
         p.has(Feature.NO_KTHREADD) ? 1 : p.has(Feature.KTHREAD_HELPER_WQ) ? 5 : 2));
     assertThat(m.kernel().comm(t)).isEqualTo("worker");
   }

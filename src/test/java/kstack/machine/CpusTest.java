@@ -17,10 +17,10 @@ class CpusTest {
 
   /** The largest count a profile accepts. */
   private static int max(Profile p) {
-    int n = Machine.nrCpus(p);
+    int n = CpuLimits.nrCpus(p);
     while (n > 1) {
       try {
-        Machine.checkCpus(p, n);
+        CpuLimits.check(p, n);
         return n;
       } catch (IllegalArgumentException refused) {
         n--;
@@ -39,15 +39,15 @@ class CpusTest {
   @ParameterizedTest
   @MethodSource("profiles")
   void zeroNegativeAndHugeCountsAreRefusedWithTheBound(Profile p) {
-    for (int n : new int[] {0, -1, Integer.MIN_VALUE, Machine.nrCpus(p) + 1, Integer.MAX_VALUE}) {
-      assertThatThrownBy(() -> Machine.checkCpus(p, n)).isInstanceOf(IllegalArgumentException.class)
+    for (int n : new int[] {0, -1, Integer.MIN_VALUE, CpuLimits.nrCpus(p) + 1, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> CpuLimits.check(p, n)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("--cpus");
     }
   }
 
   @Test
   void i386RefusesMoreCpusThanItsNrCpusInsteadOfRunningIntoTheStepLimit() {
-    assertThatThrownBy(() -> Machine.checkCpus(Profiles.i386_4_16(), 33))
+    assertThatThrownBy(() -> CpuLimits.check(Profiles.i386_4_16(), 33))
         .hasMessageContaining("between 1 and 8").hasMessageContaining("X86_BIGSMP");
     assertThat(Machine.create(Profiles.i386_4_16(), 8).boot().stop()).isEqualTo(Outcome.Stop.DONE);
   }

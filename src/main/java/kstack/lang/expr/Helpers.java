@@ -56,7 +56,7 @@ final class Helpers {
               ? m.kernel().taskRead(guard(c.col(), m::current), "thread.sp0") - 1
               : m.cpu(m.selectedCpu()).sp();
           long ti = m.arch().name().equals("x86_64")
-              ? m.kernel().readPtr(m.perCpuAddress("kernel_stack", m.selectedCpu())) + 40
+              ? m.kernel().readPtr(m.inspector().perCpuAddress("kernel_stack", m.selectedCpu())) + 40
                   - m.kernel().threadSize
               : sp & -m.kernel().threadSize;
           return new Value.Pointer(ti, types.ptr(types.struct("thread_info", c.col())));
@@ -90,7 +90,7 @@ final class Helpers {
         arity(c, 1);
         long pid = ev.number(a.get(0), "a pid");
         long t = pid < 0 || pid > Integer.MAX_VALUE ? 0
-            : guard(c.col(), () -> m.findTaskByVpid((int) pid));
+            : guard(c.col(), () -> m.inspector().findTaskByVpid((int) pid));
         // no such pid: the kernel's lookup returns NULL (kernel/pid.c: pid_task() of the NULL that
         // find_pid_ns() gives; 2.4's find_task_by_pid in include/linux/sched.h ends its hash walk
         // on NULL), and so does this; dereferencing it is then a NULL-pointer access, as in C
@@ -105,13 +105,13 @@ final class Helpers {
       case "task_pt_regs" -> {
         arity(c, 1);
         long t = task(c, 0);
-        return new Value.Pointer(guard(c.col(), () -> m.taskPtRegs(t)),
+        return new Value.Pointer(guard(c.col(), () -> m.inspector().taskPtRegs(t)),
             types.ptr(types.struct("pt_regs", c.col())));
       }
       case "task_top_of_stack" -> {
         arity(c, 1);
         long t = task(c, 0);
-        return new Value.Int(guard(c.col(), () -> m.taskTopOfStack(t)), types.ulong());
+        return new Value.Int(guard(c.col(), () -> m.inspector().taskTopOfStack(t)), types.ulong());
       }
       case "end_of_stack" -> {
         arity(c, 1); // 2.4 and 2.6.11 are refused above (Generations)

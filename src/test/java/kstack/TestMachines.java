@@ -15,7 +15,7 @@ public final class TestMachines {
    * mechanism tests are about; 2.6.32 has its own (X86Linux26Test).
    */
   public static java.util.List<Profile> x86_64ThreadInfoInTask() {
-    return kstack.profile.Profiles.of("x86_64").stream()
+    return kstack.catalog.Profiles.of("x86_64").stream()
         .filter(p -> p.has(kstack.profile.Feature.THREAD_INFO_IN_TASK)).toList();
   }
 

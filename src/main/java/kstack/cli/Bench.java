@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import kstack.trace.Event;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

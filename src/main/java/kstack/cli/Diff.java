@@ -11,7 +11,7 @@ import kstack.lang.Source;
 import kstack.machine.Machine;
 import kstack.machine.ProfileDiff;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package kstack.machine;
 
 import java.util.List;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.exec.Abi;
 import kstack.exec.Routine;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.exec.Routine;
 import kstack.image.Symbol;
 import kstack.kernel.Kernel;

@@ -2,7 +2,7 @@ package kstack.machine;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;

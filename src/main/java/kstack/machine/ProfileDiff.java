@@ -52,7 +52,7 @@ public final class ProfileDiff {
     if (has.arch().equals(lacks.arch())) {
       return "";
     }
-    boolean other = kstack.profile.Profiles.of(lacks.arch()).stream().anyMatch(p -> p.has(f));
+    boolean other = kstack.catalog.Profiles.of(lacks.arch()).stream().anyMatch(p -> p.has(f));
     return other ? "" : " [an " + has.arch() + " feature: no " + lacks.arch() + " profile has it]";
   }
 

@@ -2,7 +2,7 @@ package kstack.machine;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.exec.CodeMap;
 import kstack.exec.Routine;

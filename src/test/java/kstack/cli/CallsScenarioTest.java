@@ -3,7 +3,7 @@ package kstack.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -7,7 +7,7 @@ import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** exit_group and clock_nanosleep (issue 8, items 15 and 16) on every profile that has them. */

@@ -7,7 +7,7 @@ import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.TaskInfo;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** Blocked tasks: the backtrace read from the stack bytes, in each profile's names. */

@@ -12,7 +12,7 @@ import kstack.machine.Outcome;
 import kstack.machine.TaskInfo;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

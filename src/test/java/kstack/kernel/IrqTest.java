@@ -7,7 +7,7 @@ import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** Which stack an interrupt handler runs on, per profile, read from the frames' addresses. */

@@ -9,7 +9,7 @@ import kstack.lang.Session;
 import kstack.lang.Source;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 
 /**
  * The overflow sweep: a recursion of a given depth on a spawned task, then the commands a person

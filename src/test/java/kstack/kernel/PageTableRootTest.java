@@ -8,7 +8,7 @@ import kstack.lang.Session;
 import kstack.lang.Source;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

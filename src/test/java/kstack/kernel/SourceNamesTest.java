@@ -15,7 +15,7 @@ import kstack.image.Symbol;
 import kstack.machine.Machine;
 import kstack.profile.Generations;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /**

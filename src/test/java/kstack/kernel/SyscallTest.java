@@ -8,7 +8,7 @@ import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -118,7 +118,7 @@ class SyscallTest {
   }
 
   @ParameterizedTest
-  @MethodSource("kstack.profile.Profiles#all")
+  @MethodSource("kstack.catalog.Profiles#all")
   void aSuccessfulExecIsReportedAsTheNewProgramNotAsAReturnValue(Profile p) {
     Machine m = spawned(p);
     int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
@@ -127,7 +127,7 @@ class SyscallTest {
   }
 
   @ParameterizedTest
-  @MethodSource("kstack.profile.Profiles#all")
+  @MethodSource("kstack.catalog.Profiles#all")
   void elfPlatInitClearsTheOldProgramsRegistersBeforeTheNewOneStarts(Profile p) {
     Machine m = spawned(p);
     m.addBreakpoint("_start");

@@ -7,7 +7,7 @@ import java.util.List;
 import kstack.machine.Machine;
 import kstack.machine.TaskInfo;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** Threads (issue 8, item 17): CLONE_THREAD shares tgid and mm, and a thread leaves no zombie. */

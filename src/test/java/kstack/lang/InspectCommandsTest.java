@@ -7,7 +7,7 @@ import java.util.List;
 import kstack.TestMachines;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -131,7 +131,7 @@ class StoppedCommandTest {
 
   @org.junit.jupiter.api.Test
   void aTickRefusedOnACpuNotYetRunningQueuesNoTimer() {
-    Machine m = Machine.create(kstack.profile.Profiles.all().get(2), 2);
+    Machine m = Machine.create(kstack.catalog.Profiles.all().get(2), 2);
     m.addBreakpoint("start_kernel");
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     m.selectCpu(1);

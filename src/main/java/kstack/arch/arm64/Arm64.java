@@ -3,8 +3,8 @@ package kstack.arch.arm64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import kstack.arch.Arch;
-import kstack.arch.PerCpuVar;
+import kstack.kernel.Arch;
+import kstack.kernel.PerCpuVar;
 import kstack.cpu.Cpu;
 import kstack.cpu.RegisterSet;
 import kstack.exec.Abi;
@@ -39,10 +39,6 @@ public final class Arm64 implements Arch {
 
   /** clone3 (5.3) is in the table: the 6.x profile. */
   private final boolean clone3;
-
-  public Arm64() {
-    this(kstack.profile.Profiles.newest("arm64").orElseThrow());
-  }
 
   public Arm64(kstack.profile.Profile p) {
     clone3 = p.has(Feature.KERNEL_CLONE);

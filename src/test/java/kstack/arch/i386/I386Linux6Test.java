@@ -11,7 +11,7 @@ import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** i386 at 6.19, the newest i386 (docs/research/i386-and-2.x.md §5). */

@@ -10,7 +10,7 @@ import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,7 +1,7 @@
 package kstack.lang.expr;
 
 import kstack.machine.Machine;
-import kstack.profile.Profiles;
+import kstack.catalog.Profiles;
 
 /** Machines for the expression tests: a 4.16 machine after boot (pid 1 and 2 exist). */
 final class Booted {

@@ -1,24 +1,32 @@
-package kstack.profile;
+package kstack.catalog;
 
 import static kstack.profile.Feature.*;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.profile.Feature;
+import kstack.profile.KernelConfig;
+import kstack.profile.Module;
+import kstack.profile.Profile;
 
 /**
- * The catalogue of profiles: the only place where version numbers meet features. Adding a generation
- * means adding an entry here (and, at most, new cited features).
+ * The profile table: the only place where version numbers meet modules and features. Each entry names
+ * its version and picks one generation module per mechanism ({@link Module}), once; the features it
+ * still lists directly are those no module declares yet. Adding a generation means adding an entry
+ * here plus the modules that differ from its neighbour's.
  */
 public final class Profiles {
   private Profiles() {}
 
   /** x86_64 at the seeds' version: 4.16 (read from the 4.16.13 stable snapshot). */
   public static Profile x86_64_4_16() {
-    return new Profile("x86_64", "4.16", "4.16.13", EnumSet.of(
+    return profile("x86_64", "4.16", "4.16.13", EnumSet.of(
         THREAD_INFO_IN_TASK, INIT_TASK_SYMBOLS, BOOT_RSP_FROM_INITIAL_STACK,
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
-        x86_64Config(false));
+        x86_64Config(false),
+        modules(
+            ));
   }
 
   /**
@@ -26,38 +34,46 @@ public final class Profiles {
    * system_call's partial frame, switch_to inline in schedule() (docs/research/i386-and-2.x.md §7).
    */
   public static Profile x86_64_2_6_32() {
-    return new Profile("x86_64", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
+    return profile("x86_64", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
         SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
         GENIRQ_MODULE_2632),
         KernelConfig.builder()
             .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt; "
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
-            .build());
+            .build(),
+        modules(
+            ));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
   public static Profile x86_64_6_19() {
-    return new Profile("x86_64", "6.x", "6.19", EnumSet.of(
+    return profile("x86_64", "6.x", "6.19", EnumSet.of(
         THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS, BOOT_RSP_FROM_THREAD_SP, TOP_OF_STACK_PERCPU,
         SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
         INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
-        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true));
+        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
+        modules(
+            ));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
   public static Profile arm64_4_16() {
-    return new Profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false));
+    return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
+        INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
+        modules(
+            ));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
   public static Profile arm64_6_19() {
-    return new Profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
+    return profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
         TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK,
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
-        arm64Config(true));
+        arm64Config(true),
+        modules(
+            ));
   }
 
   /**
@@ -65,8 +81,10 @@ public final class Profiles {
    * 68-byte pt_regs below an 8-byte padding, int $0x80 (docs/research/i386-and-2.x.md §4).
    */
   public static Profile i386_4_16() {
-    return new Profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config());
+    return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
+        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
+        modules(
+            ));
   }
 
   /**
@@ -75,9 +93,11 @@ public final class Profiles {
    * pushing esi, edi, ebp (docs/research/i386-and-2.x.md §1).
    */
   public static Profile i386_2_4() {
-    return new Profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, I386_ENTRY_24, SCHED_24,
+    return profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, I386_ENTRY_24, SCHED_24,
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
-        KernelConfig.builder().build());
+        KernelConfig.builder().build(),
+        modules(
+            ));
   }
 
   /**
@@ -87,7 +107,7 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §2).
    */
   public static Profile i386_2_6_11() {
-    return new Profile("i386", "2.6.11", "2.6.11", EnumSet.of(THREAD_INFO_AT_BASE,
+    return profile("i386", "2.6.11", "2.6.11", EnumSet.of(THREAD_INFO_AT_BASE,
         CURRENT_FROM_THREAD_INFO, PT_REGS_60, KTHREAD_HELPER_WQ, HEAD_CALLS_START_KERNEL,
         SYSCALL_TABLE_2611, NO_HRTIMERS, VFS_2611, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS,
         ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ, IRQ_2611,
@@ -98,7 +118,9 @@ public final class Profiles {
             .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
                 + "(resume_kernel → preempt_schedule_irq, entry.S@2.6.11:177-190); off = "
                 + "resume_kernel is restore_all")
-            .build());
+            .build(),
+        modules(
+            ));
   }
 
   /**
@@ -108,7 +130,7 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §3).
    */
   public static Profile i386_2_6_32() {
-    return new Profile("i386", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
+    return profile("i386", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
         SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
         GENIRQ_MODULE_2632),
         KernelConfig.builder()
@@ -116,7 +138,9 @@ public final class Profiles {
                 + "per-CPU irq_ctx stacks (arch/x86/kernel/irq_32.c@2.6.32:60-152)")
             .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
-            .build());
+            .build(),
+        modules(
+            ));
   }
 
   /**
@@ -125,12 +149,14 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §5).
    */
   public static Profile i386_6_19() {
-    return new Profile("i386", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
+    return profile("i386", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER,
         FORK_FRAME_ENCODED_BP, STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO,
         TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS,
         HOTPLUG_SPLIT_STARTUP),
-        i386Config());
+        i386Config(),
+        modules(
+            ));
   }
 
   private static KernelConfig i386Config() {
@@ -171,6 +197,16 @@ public final class Profiles {
           "TOP_OF_KERNEL_STACK_PADDING becomes 16 on x86_64: asm/thread_info.h@6.19:35-51");
     }
     return b.build();
+  }
+
+  private static Profile profile(String arch, String kernel, String version, EnumSet<Feature> features,
+      KernelConfig config, List<Module> modules) {
+    return new Profile(arch, kernel, version, features, config, modules);
+  }
+
+  /** A profile's modules, one per mechanism: one per line so that each mechanism's pick reads alone. */
+  private static List<Module> modules(Module... picked) {
+    return List.of(picked);
   }
 
   public static List<Profile> all() {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 
 /** {@code bt -v}: the end-of-stack checks of every task, as crash and the kernel's debug code make them. */
 final class StackCheck {

@@ -11,7 +11,10 @@ import kstack.image.Symbol;
 import kstack.kernel.Kernel;
 import kstack.mem.MemoryFault;
 import kstack.stack.Frame;
+import kstack.stack.Snapshot;
 import kstack.stack.StackWord;
+import kstack.stack.TaskInfo;
+import kstack.stack.TaskStack;
 
 /**
  * Inspection of the machine as it stands, read from simulated memory: the task list ({@code ps}),
@@ -23,17 +26,31 @@ public final class Inspector {
   private final Kernel kernel;
   private final Arch arch;
 
+  private final Snapshots snapshots;
+
   Inspector(Machine m) {
     this.m = m;
+    this.snapshots = new Snapshots(m);
     this.kernel = m.kernel();
     this.arch = m.arch();
   }
 
+  /** Every stack of the machine now, as data ({@link Snapshots}). */
+  public Snapshot snapshot() {
+    return snapshots.take();
+  }
+
+  /**
+   * One task's stacks (pid, or the selected CPU's current task when pid is null): its backtrace
+   * and its own stack's region, with its labelled words when words is true.
+   */
+  public TaskStack taskStack(Integer pid, boolean words) {
+    return snapshots.task(pid == null ? m.current() : taskOrThrow(pid), words);
+  }
+
   /** Backtrace of a task (pid), or of the selected CPU's current task when pid is null. */
   public List<Frame> backtrace(Integer pid) {
-    long task = pid == null ? m.current() : taskOrThrow(pid);
-    int cpu = cpuRunning(task);
-    return arch.unwind(kernel, task, cpu >= 0, cpu < 0 ? m.selectedCpu() : cpu);
+    return taskStack(pid, false).backtrace();
   }
 
   /** The labelled words of a task's kernel stack (pid), or the selected CPU's current task's. */

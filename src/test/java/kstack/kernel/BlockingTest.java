@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;

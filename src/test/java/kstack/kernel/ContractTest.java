@@ -9,7 +9,7 @@ import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;

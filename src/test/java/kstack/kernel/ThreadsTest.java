@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package kstack.arch.x86_64;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.PerCpuVar;
+import kstack.arch.x86.SmpBoot;
 import kstack.exec.Exec;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -335,21 +336,9 @@ public final class X86Boot {
     if (v6) {
       ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
     }
-    k.add(online(k, ss.call("cpu_init()", "cpu_init", null))
+    k.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", null))
         .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
         .retVoid().build());
-  }
-
-  /**
-   * start_secondary's middle, the same on x86_64 and i386 from 2.6.32 to 6.19: the AP marks itself
-   * online, then enables interrupts before it enters the idle loop, so a device interrupt or a tick
-   * can reach an idle AP (smpboot.c@2.6.32.67:350-356, @4.16.13:255-262, @6.19:301-307).
-   */
-  public static kstack.exec.RoutineBuilder online(Kernel k, kstack.exec.RoutineBuilder b) {
-    return b.step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-      long mask = k.symbol("__cpu_online_mask");
-      x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-    }).step("local_irq_enable()", k.arch::irqEnable);
   }
 
   static boolean online(Kernel k, int cpu) {

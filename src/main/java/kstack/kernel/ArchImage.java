@@ -69,6 +69,20 @@ public interface ArchImage {
   /** What smp_init's cpu_up reaches to start a secondary CPU on its idle task. */
   String cpuUpSymbol();
 
+  /** The most CPUs this model boots (CONFIG_NR_CPUS as the arch's Kconfig limits it). */
+  int nrCpus();
+
+  /** Where {@link #nrCpus} comes from, said when {@code --cpus} asks for more. */
+  String nrCpusWhy();
+
+  /**
+   * Why this generation's machine runs one CPU (its SMP bring-up is not modelled, with where the
+   * bring-up lives in Linux), or null where secondary CPUs boot.
+   */
+  default String smpBringUpMissing() {
+    return null;
+  }
+
   /** The routine whose first body step is the CPU's halt in the idle loop (hlt, wfi). */
   String idleHaltSymbol();
 

@@ -38,6 +38,19 @@ public interface ArchInterrupts {
   /** The names {@link #exceptionVector} knows, for messages. */
   java.util.List<String> exceptionNames();
 
+  /**
+   * What a double fault does when the CPU cannot push a trap frame from user mode (TSS.sp0 names
+   * no stack): the handler that runs, what it says, and the panic it ends in (null: it dies
+   * through die(), "Fatal exception"). Null where the hardware pushes no frame on exception entry,
+   * so no fault happens during delivery (arm64).
+   */
+  default DoubleFault userDoubleFault() {
+    return null;
+  }
+
+  /** A double fault's handler, what it says, and its panic message (null: die()). */
+  record DoubleFault(String handler, String says, String panic) {}
+
   /** Whether the CPU holds back NMIs now (x86: from NMI delivery until the next IRET). */
   boolean nmiBlocked(Kernel k, int cpu);
 

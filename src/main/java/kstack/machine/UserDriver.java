@@ -139,11 +139,7 @@ final class UserDriver {
    */
   Outcome sysenter(String name, List<Machine.Arg> args) {
     if (userVsyscallPc < 0) {
-      throw new IllegalArgumentException(arch.name() + (arch.name().equals("i386")
-          ? " " + m.profile().version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 has "
-              + "only int $0x80: 'syscall')"
-          : " has no SYSENTER entry in this model (its system calls use "
-              + (arch.name().equals("x86_64") ? "SYSCALL" : "svc") + ": 'syscall')"));
+      throw new IllegalArgumentException(arch.noFastSyscallEntry());
     }
     return syscall(name, args, true);
   }

@@ -146,6 +146,18 @@ public final class Arm64 implements Arch {
   public String cpuUpSymbol() {
     return "__cpu_up";
   }
+  /** The most this model boots, the same 64 as on x86_64 (the --cpus limit says so in its words). */
+  @Override
+  public int nrCpus() {
+    return 64;
+  }
+
+  @Override
+  public String nrCpusWhy() {
+    return "the most this model boots; x86_64's NR_CPUS defaults to 64, arch/x86/Kconfig: default "
+        + "\"64\" if SMP";
+  }
+
 
   @Override
   public String idleHaltSymbol() {
@@ -168,6 +180,11 @@ public final class Arm64 implements Arch {
   public String[] cloneParams() {
     return new String[] {"clone_flags", "newsp", "parent_tidptr", "tls", "child_tidptr"};
   }
+  @Override
+  public String noFastSyscallEntry() {
+    return "arm64 has no SYSENTER entry in this model (its system calls use svc: 'syscall')";
+  }
+
 
   @Override
   public void buildRoutines(Kernel k) {

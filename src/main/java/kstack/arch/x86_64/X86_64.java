@@ -222,6 +222,20 @@ public final class X86_64 implements Arch {
   public String cpuUpSymbol() {
     return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
+  /**
+   * The most this model boots: x86_64's NR_CPUS default (arch/x86/Kconfig: default "64" if SMP).
+   */
+  @Override
+  public int nrCpus() {
+    return 64;
+  }
+
+  @Override
+  public String nrCpusWhy() {
+    return "the most this model boots; x86_64's NR_CPUS defaults to 64, arch/x86/Kconfig: default "
+        + "\"64\" if SMP";
+  }
+
 
   @Override
   public String idleHaltSymbol() {
@@ -251,6 +265,18 @@ public final class X86_64 implements Arch {
   public String[] cloneParams() {
     return new String[] {"clone_flags", "newsp", "parent_tidptr", "child_tidptr", "tls"};
   }
+  /** 2.6.32: copy_thread would take the TLS from r8 (process_64.c@2.6.32.67 copy_thread). */
+  @Override
+  public String copyThreadTlsMissing() {
+    return v26 ? "copy_thread would set the fs base with do_arch_prctl(p, ARCH_SET_FS, "
+        + "childregs->r8), which the model does not" : null;
+  }
+
+  @Override
+  public String noFastSyscallEntry() {
+    return "x86_64 has no SYSENTER entry in this model (its system calls use SYSCALL: 'syscall')";
+  }
+
 
   @Override
   public void buildRoutines(Kernel k) {
@@ -496,6 +522,13 @@ public final class X86_64 implements Arch {
   public String noNmiReason() {
     return null;
   }
+  /** #DF has its own IST stack, so do_double_fault runs and dies (traps.c). */
+  @Override
+  public DoubleFault userDoubleFault() {
+    return new DoubleFault("do_double_fault", "double fault on its IST stack: die(\"double fault\")",
+        null);
+  }
+
 
   @Override
   public int nmiVector() {

@@ -146,18 +146,6 @@ public final class Arm64 implements Arch {
   public String cpuUpSymbol() {
     return "__cpu_up";
   }
-  /** The most this model boots, the same 64 as on x86_64 (the --cpus limit says so in its words). */
-  @Override
-  public int nrCpus() {
-    return 64;
-  }
-
-  @Override
-  public String nrCpusWhy() {
-    return "the most this model boots; x86_64's NR_CPUS defaults to 64, arch/x86/Kconfig: default "
-        + "\"64\" if SMP";
-  }
-
 
   @Override
   public String idleHaltSymbol() {

@@ -222,20 +222,6 @@ public final class X86_64 implements Arch {
   public String cpuUpSymbol() {
     return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
-  /**
-   * The most this model boots: x86_64's NR_CPUS default (arch/x86/Kconfig: default "64" if SMP).
-   */
-  @Override
-  public int nrCpus() {
-    return 64;
-  }
-
-  @Override
-  public String nrCpusWhy() {
-    return "the most this model boots; x86_64's NR_CPUS defaults to 64, arch/x86/Kconfig: default "
-        + "\"64\" if SMP";
-  }
-
 
   @Override
   public String idleHaltSymbol() {

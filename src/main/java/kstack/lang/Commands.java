@@ -214,7 +214,7 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
-    String overwritten = m.kernel().overwritten(task);
+    String overwritten = m.kernel().stacks.overwritten(task);
     if (overwritten != null) {
       throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "

@@ -35,7 +35,7 @@ final class Execution {
     if (stopped != null && stopped.within("boot")) {
       return run(); // a breakpoint stopped the boot: resume toward its goal, as continue does
     }
-    if (kernel.findTask(1) != 0) {
+    if (kernel.pids.findTask(1) != 0) {
       throw new IllegalStateException("already booted");
     }
     JCell<Boolean> idle = new JCell<>(timeline, false); // the boot CPU has reached its idle loop
@@ -44,10 +44,10 @@ final class Execution {
       if (!idle.get() && m.cpu(0).pc() == entry) {
         idle.set(true);
       }
-      return idle.get() && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
-    }, () -> "boot complete: pid 0 " + kernel.comm(kernel.idleTask(0)) + ", pid 1 "
-        + kernel.comm(kernel.findTask(1))
-        + ", pid 2 " + kernel.comm(kernel.findTask(2))));
+      return idle.get() && kernel.pids.findTask(1) != 0 && kernel.pids.findTask(2) != 0;
+    }, () -> "boot complete: pid 0 " + kernel.tasks.comm(kernel.rq.idleTask(0)) + ", pid 1 "
+        + kernel.tasks.comm(kernel.pids.findTask(1))
+        + ", pid 2 " + kernel.tasks.comm(kernel.pids.findTask(2))));
   }
 
   /**
@@ -57,7 +57,7 @@ final class Execution {
   Outcome run() {
     Goal pending = loop.control().pending();
     Goal g = pending != null ? pending : new Goal("run", () -> {
-      if (!kernel.pendingTimers().isEmpty()) {
+      if (!kernel.timers.pendingTimers().isEmpty()) {
         return false;
       }
       for (int c = 0; c < m.cpuCount(); c++) {

@@ -114,7 +114,7 @@ public final class Inspector {
   String whoIsCurrent(int c, boolean comm) {
     try {
       long t = kernel.current(c);
-      return "pid " + kernel.pid(t) + (comm ? ", " + kernel.comm(t) : "");
+      return "pid " + kernel.tasks.pid(t) + (comm ? ", " + kernel.tasks.comm(t) : "");
     } catch (MemoryFault f) {
       return "current unreadable: esp is not on a task stack";
     }
@@ -125,10 +125,10 @@ public final class Inspector {
   /** find_task_by_vpid: 0 when no such task; pid 0 names the selected CPU's idle task. */
   public long findTaskByVpid(int pid) {
     if (pid == 0) {
-      long idle = kernel.idleTask(m.selectedCpu());
+      long idle = kernel.rq.idleTask(m.selectedCpu());
       return idle != 0 ? idle : m.symbol("init_task");
     }
-    return kernel.findTask(pid);
+    return kernel.pids.findTask(pid);
   }
 
   public long taskPtRegs(long task) {
@@ -162,7 +162,7 @@ public final class Inspector {
    * out (kstack.profile.Generations).
    */
   public Map<String, Long> constants() {
-    Map<String, Long> c = new TreeMap<>(kernel.consts);
+    Map<String, Long> c = new TreeMap<>(kernel.image.consts);
     c.keySet().removeIf(n -> kstack.profile.Generations.whyMissing(m.profile(), n).isPresent());
     return c;
   }
@@ -192,7 +192,7 @@ public final class Inspector {
   }
 
   public List<String> consoleLines() {
-    return kernel.consoleLines();
+    return kernel.files.consoleLines();
   }
 
   /** "where" for stepi: the step about to run on a CPU. */

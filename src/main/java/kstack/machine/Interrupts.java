@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.kernel.Kernel;
+import kstack.kernel.Timers;
 import kstack.trace.Event;
 import kstack.trace.JCell;
 import kstack.trace.Timeline;
@@ -42,17 +43,17 @@ final class Interrupts {
    * CPU takes its local timer interrupt, whose handler runs the expired timers.
    */
   boolean fireTimer() {
-    List<Kernel.Timer> timers = kernel.pendingTimers();
+    List<Timers.Timer> timers = kernel.timers.pendingTimers();
     if (timers.isEmpty()) {
       return false;
     }
-    Kernel.Timer first = timers.get(0);
-    for (Kernel.Timer t : timers) {
+    Timers.Timer first = timers.get(0);
+    for (Timers.Timer t : timers) {
       if (t.expiresNs() < first.expiresNs()) {
         first = t;
       }
     }
-    kernel.setClock(Math.max(kernel.now(), first.expiresNs()));
+    kernel.timers.setClock(Math.max(kernel.timers.now(), first.expiresNs()));
     interrupt(first.cpu(), arch.timerVector(), arch.timerName() + " (t=" + first.expiresNs() + "ns)");
     return true;
   }
@@ -117,8 +118,8 @@ final class Interrupts {
     if (m.cpu(cpu).pc() == 0) { // refused before its set-up: a refusal changes nothing
       throw new IllegalStateException("cpu " + cpu + " is not running");
     }
-    kernel.setClock(kernel.now());
-    kernel.addTickNow(cpu);
+    kernel.timers.setClock(kernel.timers.now());
+    kernel.timers.addTickNow(cpu);
     return interruptGoal(arch.timerVector(), "tick", arch.timerName() + " (scheduler tick)",
         () -> arch.irqsEnabled(kernel, cpu), "interrupts are disabled");
   }

@@ -49,6 +49,6 @@ final class KernelHost implements Kernel.Host {
   @Override
   public Memory userMemoryOf(long task) {
     Kernel k = m.kernel();
-    return k.userSpace(k.taskRead(task, "mm"));
+    return k.mm.userSpace(k.tasks.taskRead(task, "mm"));
   }
 }

@@ -66,7 +66,7 @@ public final class Machine implements ExecHost {
     kernel.buildAll();
     long[] offsets = kstack.kernel.Image.link(kernel, code);
     System.arraycopy(offsets, 0, perCpuOffsets, 0, ncpu);
-    kernel.runDeferred();
+    kernel.image.runDeferred();
     for (int c = 0; c < ncpu; c++) {
       execs[c] = new Exec(this, cpus[c]);
       arch.initPerCpu(kernel, c);
@@ -128,7 +128,7 @@ public final class Machine implements ExecHost {
 
   @Override
   public long symbol(String name) {
-    return kernel.symbol(name);
+    return kernel.image.symbol(name);
   }
 
   // ---- accessors ------------------------------------------------------------------------------
@@ -186,11 +186,11 @@ public final class Machine implements ExecHost {
   }
 
   public StructLayout struct(String name) {
-    return kernel.structs.get(name);
+    return kernel.image.structs.get(name);
   }
 
   public Map<String, StructLayout> structs() {
-    return Collections.unmodifiableMap(kernel.structs);
+    return Collections.unmodifiableMap(kernel.image.structs);
   }
 
   /** The address space of the selected CPU (user addresses in its current mm). */

@@ -36,8 +36,8 @@ final class Parking {
       if (m.user().isWaitPoint(cpus[c].pc()) && hasUnparkedWork(c)) {
         long task = kernel.current(c);
         parked.addLast(task);
-        m.timeline().emit(new Event.Note(c, "sched_yield", "pid " + kernel.pid(task) + " ("
-            + kernel.comm(task) + ") waits for a command: it yields the CPU to queued work"));
+        m.timeline().emit(new Event.Note(c, "sched_yield", "pid " + kernel.tasks.pid(task) + " ("
+            + kernel.tasks.comm(task) + ") waits for a command: it yields the CPU to queued work"));
         m.user().enterSyscall(cpus[c], "sched_yield", new long[0], false);
         return true;
       }
@@ -50,7 +50,7 @@ final class Parking {
     // a set, not parked.contains: with thousands of parked tasks (bench on 2.4, whose fork
     // reschedules the parent) the list scan made every yield quadratic
     java.util.Set<Long> waiting = new java.util.HashSet<>(parked.snapshot());
-    for (long t : kernel.runQueue(c).snapshot()) {
+    for (long t : kernel.rq.runQueue(c).snapshot()) {
       if (!waiting.contains(t)) {
         return true;
       }

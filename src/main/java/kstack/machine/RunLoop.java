@@ -100,7 +100,7 @@ final class RunLoop {
 
   void requireBooted() {
     refuseIfPanicked();
-    if (kernel.findTask(1) == 0) {
+    if (kernel.pids.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }
     refuseWhileStopped();
@@ -279,7 +279,7 @@ final class RunLoop {
       return true;
     }
     try {
-      return kernel.needResched(kernel.current(c));
+      return kernel.rq.needResched(kernel.current(c));
     } catch (MemoryFault overwritten) {
       return false; // hlt reads nothing: the CPU sleeps on until an interrupt makes it look
     }

@@ -62,12 +62,12 @@ final class Snapshots {
     boolean running = cpu >= 0;
     int on = running ? cpu : m.selectedCpu();
     List<Frame> frames = arch.unwind(kernel, task, running, on);
-    String damage = kernel.overwritten(task);
+    String damage = kernel.stacks.overwritten(task);
     if (damage != null) {
       return new TaskStack(new StackOwner(task, -1, "", cpu), damage, frames, null, 0);
     }
-    StackOwner owner = StackOwner.ofTask(task, kernel.pid(task), kernel.comm(task), cpu);
-    long base = kernel.stack(task);
+    StackOwner owner = StackOwner.ofTask(task, kernel.tasks.pid(task), kernel.tasks.comm(task), cpu);
+    long base = kernel.stacks.stack(task);
     List<StackWord> labelled = words ? arch.describeStack(kernel, task, running, on) : List.of();
     StackRegion region = new StackRegion(owner, StackKind.TASK, "", base, base + kernel.threadSize,
         labelled, on(frames, StackKind.TASK, ""));

@@ -30,7 +30,7 @@ final class Spaces {
     int c = cpu.id();
     long root = cpu.get(arch.mmRegister());
     AddressSpace s = cache[c];
-    Memory user = kernel.userSpaceOfRoot(root);
+    Memory user = kernel.mm.userSpaceOfRoot(root);
     // the same root can name another store after a reverse step and a replayed exec: compare the
     // store itself, or the replay would write into the undone exec's memory
     if (s == null || cr3[c] != root || s.user() != user) {

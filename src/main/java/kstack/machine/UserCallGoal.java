@@ -32,8 +32,8 @@ final class UserCallGoal {
     this.what = what;
     this.function = function;
     this.stackArgs = stackArgs;
-    this.pid = kernel.pid(task);
-    this.mmBefore = kernel.taskRead(task, "mm");
+    this.pid = kernel.tasks.pid(task);
+    this.mmBefore = kernel.tasks.taskRead(task, "mm");
     this.firstEvent = m.timeline().events().size();
   }
 
@@ -52,7 +52,7 @@ final class UserCallGoal {
     if (kernel.mem.regionAt(task) == null) {
       return true; // exited and already reaped: 2.4 frees the task_struct with its stack
     }
-    long st = kernel.state(task);
+    long st = kernel.tasks.state(task);
     return st != Kernel.TASK_RUNNING && m.inspector().cpuRunning(task) < 0;
   }
 
@@ -64,7 +64,7 @@ final class UserCallGoal {
       return what + ": pid " + pid + " exited and its parent has reaped it already (its "
           + "task_union, task_struct included, is freed)";
     }
-    if (kernel.isZombie(task)) {
+    if (kernel.tasks.isZombie(task)) {
       return what + ": pid " + pid + " exited (a zombie until its parent waits)";
     }
     if (kstack.kernel.Threads.autoreaped(kernel, task)) {
@@ -85,8 +85,8 @@ final class UserCallGoal {
       c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
     }
     long rax = c.get(arch.registers().ret);
-    if (function.equals("execve") && kernel.taskRead(task, "mm") != mmBefore) {
-      return what + ": pid " + pid + " now runs " + kernel.comm(task) + " (a successful exec "
+    if (function.equals("execve") && kernel.tasks.taskRead(task, "mm") != mmBefore) {
+      return what + ": pid " + pid + " now runs " + kernel.tasks.comm(task) + " (a successful exec "
           + "does not return: the new program started at _start and waits in main)";
     }
     return what + " returned " + Stepping.signedWord(m, rax) + " (0x" + Long.toHexString(rax) + ")"

@@ -64,18 +64,18 @@ final class UserDriver {
       throw new IllegalArgumentException("spawn: a program name is 1-15 letters, digits, '_', '.', '-'");
     }
     int cpu = m.selectedCpu();
-    int before = kernel.lastPid();
+    int before = kernel.pids.lastPid();
     loop.markEvents();
-    kernel.setNextChildCpu(cpu);
+    kernel.rq.setNextChildCpu(cpu);
     if (!requestInit("exec " + name, cpu)) {
       return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), loop.eventsSinceMark());
     }
     loop.keepMark(true);
     return loop.start(new Goal("spawn " + name, () -> {
       long cur = kernel.current(cpu);
-      return kernel.pid(cur) > before && kernel.comm(cur).equals(name)
+      return kernel.tasks.pid(cur) > before && kernel.tasks.comm(cur).equals(name)
           && m.cpu(cpu).pc() == userWaitPc;
-    }, () -> "spawned pid " + kernel.pid(kernel.current(cpu)) + " (" + name + ") on cpu " + cpu));
+    }, () -> "spawned pid " + kernel.tasks.pid(kernel.current(cpu)) + " (" + name + ") on cpu " + cpu));
   }
 
   /**
@@ -85,7 +85,7 @@ final class UserDriver {
    */
   private boolean requestInit(String line, int cpu) {
     try {
-      kernel.requestInit(line, cpu);
+      kernel.files.requestInit(line, cpu);
       return true;
     } catch (MemoryFault f) {
       Oops.wakeFault(kernel, cpu, f);
@@ -113,9 +113,9 @@ final class UserDriver {
         }
       }
       return task.get() != 0;
-    }, () -> "kthread pid " + kernel.pid(task.get()) + " (" + kernel.comm(task.get())
+    }, () -> "kthread pid " + kernel.tasks.pid(task.get()) + " (" + kernel.tasks.comm(task.get())
         + ") started kstack_demo_thread; parent pid "
-        + kernel.pid(kernel.realParent(task.get()))
+        + kernel.tasks.pid(kernel.tasks.realParent(task.get()))
         + (kernel.profile.has(kstack.profile.Feature.NO_KTHREADD) ? " (2.4 has no kthreadd: the "
             + "module's init called kernel_thread and the thread daemonize()d itself)" : "")));
   }
@@ -181,9 +181,9 @@ final class UserDriver {
     long task = kernel.current(cpu);
     loop.refuseWhileStopped();
     if (!arch.inUserMode(kernel, cpu) || m.cpu(cpu).pc() != userWaitPc) {
-      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
-          + ", " + kernel.comm(task) + ") is not a user process waiting for a command"
-          + (kernel.findTask(1) == 0 ? " (boot first)" : " (spawn one first)"));
+      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.tasks.pid(task)
+          + ", " + kernel.tasks.comm(task) + ") is not a user process waiting for a command"
+          + (kernel.pids.findTask(1) == 0 ? " (boot first)" : " (spawn one first)"));
     }
   }
 

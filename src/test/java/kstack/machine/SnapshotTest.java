@@ -156,7 +156,7 @@ class SnapshotTest {
     m.addBreakpoint("schedule");
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     Snapshot s = m.inspector().snapshot();
-    int pid = m.kernel().pid(m.current());
+    int pid = m.kernel().tasks.pid(m.current());
     TaskStack fromSnapshot = s.taskStacks().stream().filter(t -> t.owner().pid() == pid)
         .findFirst().orElseThrow();
     TaskStack asked = m.inspector().taskStack(pid, true);

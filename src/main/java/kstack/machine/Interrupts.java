@@ -61,8 +61,8 @@ final class Interrupts {
   private void interrupt(int cpu, int vector, String what) {
     long pc = m.cpu(cpu).pc();
     String handler = arch.deliverInterrupt(kernel, cpu, vector);
-    timeline.emit(new Event.Note(cpu, handler, what + ": vector 0x" + Integer.toHexString(vector)
-        + " interrupts " + m.describe(pc) + " (" + m.inspector().whoIsCurrent(cpu, false) + ")"));
+    timeline.emit(new Event.InterruptDelivered(cpu, handler, what, vector, m.describe(pc),
+        m.inspector().whoIsCurrent(cpu, false)));
   }
 
   /**
@@ -77,7 +77,7 @@ final class Interrupts {
     }
     int cpu = m.selectedCpu();
     return interruptGoal(vector, "irq " + line, "IRQ " + line, () -> arch.irqsEnabled(kernel, cpu),
-        "interrupts are disabled");
+        Event.Held.IRQS_DISABLED);
   }
 
   /** {@code nmi}: a non-maskable interrupt on the selected CPU, taken at once. */
@@ -88,7 +88,7 @@ final class Interrupts {
     int cpu = m.selectedCpu();
     if (arch.nmiBlocked(kernel, cpu)) {
       return interruptGoal(arch.nmiVector(), "nmi", "NMI", () -> !arch.nmiBlocked(kernel, cpu),
-          "NMIs are blocked until the running NMI handler's iretq");
+          Event.Held.NMI_BLOCKED);
     }
     return immediate(arch.nmiVector(), "nmi", "NMI");
   }
@@ -121,7 +121,7 @@ final class Interrupts {
     kernel.timers.setClock(kernel.timers.now());
     kernel.timers.addTickNow(cpu);
     return interruptGoal(arch.timerVector(), "tick", arch.timerName() + " (scheduler tick)",
-        () -> arch.irqsEnabled(kernel, cpu), "interrupts are disabled");
+        () -> arch.irqsEnabled(kernel, cpu), Event.Held.IRQS_DISABLED);
   }
 
   /** The selected CPU, running: an event is taken there. */
@@ -166,7 +166,7 @@ final class Interrupts {
    * is taken as soon as it turns true, and runs until the interrupted code resumes.
    */
   private Outcome interruptGoal(int vector, String name, String what,
-      BooleanSupplier deliverable, String whyHeld) {
+      BooleanSupplier deliverable, Event.Held held) {
     int cpu = m.selectedCpu();
     Cpu c = running(cpu);
     loop.markEvents();
@@ -178,8 +178,7 @@ final class Interrupts {
     ControlState control = loop.control();
     long[] outerStops = control.stops();
     if (!deliverable.getAsBoolean()) {
-      timeline.emit(new Event.Note(cpu, "pending", what + " is pending: " + whyHeld + " at "
-          + m.describe(c.pc())));
+      timeline.emit(new Event.InterruptPending(cpu, what, held, m.describe(c.pc())));
     }
     return loop.start(new Goal(name, () -> {
       if (pendingVector[cpu] >= 0 && deliverable.getAsBoolean()) {

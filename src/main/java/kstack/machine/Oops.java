@@ -31,11 +31,8 @@ final class Oops {
     try {
       return arch.takeFault(k, cpu, f);
     } catch (MemoryFault again) {
-      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle kernel paging request at 0x%x (%s at %s); handling it faults "
-              + "in its turn at 0x%x (the overflow overwrote what the handler needs: current's "
-              + "task_struct, the per-CPU data)", f.address(), f.isWrite() ? "write" : "read",
-          where, again.address())));
+      k.timeline.emit(new Event.RecursiveFault(cpu, f.address(), f.isWrite(), where,
+          again.address()));
       panic(k, cpu);
       return true;
     }
@@ -47,12 +44,9 @@ final class Oops {
    * faults at that address.
    */
   static void badJump(Kernel k, Arch arch, int cpu, String from, long to) {
-    k.timeline.emit(new Event.Note(cpu, "oops", String.format(
-        "%s sent the CPU to 0x%x, where there is no code: the address it took was overwritten "
-            + "(by a stack overflow?); the instruction fetch faults", from, to)));
+    k.timeline.emit(new Event.WildJump(cpu, from, to));
     if (!fault(k, arch, cpu, new MemoryFault(to, false, null)) || k.panicked() == null) {
-      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle kernel paging request at 0x%x (instruction fetch)", to)));
+      k.timeline.emit(new Event.FetchOops(cpu, to));
       panic(k, cpu);
     }
   }
@@ -73,11 +67,9 @@ final class Oops {
       segv(k, cpu, f);
       return;
     }
-    k.timeline.emit(new Event.Note(cpu, "double fault", String.format(
-        "the trap from user mode at %s cannot push its frame at 0x%x: the kernel stack pointer "
-            + "in the TSS came from an overwritten task_struct; the page fault needs the same "
-            + "stack: double fault", k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address())));
-    k.timeline.emit(new Event.Note(cpu, df.handler(), df.says()));
+    k.timeline.emit(new Event.UserTrapDoubleFault(cpu,
+        k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address()));
+    k.timeline.emit(new Event.DoubleFault(cpu, df.end()));
     if (df.panic() == null) {
       panic(k, cpu); // die()
     } else {
@@ -94,6 +86,9 @@ final class Oops {
    */
   private static void segv(Kernel k, int cpu, MemoryFault f) {
     long task = k.current(cpu);
+    String where = k.symbols.describeOrHex(k.cpu(cpu).pc());
+    Event.Access access = f.isWrite() ? Event.Access.WRITE
+        : f.address() == k.cpu(cpu).pc() ? Event.Access.FETCH : Event.Access.READ;
     String at = String.format("%s (%s 0x%x)", k.symbols.describeOrHex(k.cpu(cpu).pc()),
         f.isWrite() ? "write to" : f.address() == k.cpu(cpu).pc() ? "instruction fetch at"
             : "read of", f.address());
@@ -101,9 +96,8 @@ final class Oops {
     if (pid == 1) {
       String why = "Attempted to kill init!" + (k.profile.version().startsWith("2.") ? ""
           : " exitcode=0x0000000b");
-      k.timeline.emit(new Event.Note(cpu, "do_exit", "init faults in user mode at " + at
-          + ": SIGSEGV kills it, and the kernel cannot go on without init"));
-      k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: " + why));
+      k.timeline.emit(new Event.InitKilled(cpu, where, access, f.address()));
+      k.timeline.emit(new Event.Panic(cpu, "Kernel panic - not syncing: " + why));
       k.panic("Kernel panic - not syncing: " + why);
       return;
     }
@@ -118,15 +112,12 @@ final class Oops {
    * overwritten them, that read faults and the kernel oopses.
    */
   static void wakeFault(Kernel k, int cpu, MemoryFault f) {
-    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at 0x%x, in try_to_wake_up: waking init for "
-            + "the request reads a task_struct or wait queue the overflow overwrote",
-        f.address())));
+    k.timeline.emit(new Event.WakeupOops(cpu, f.address()));
     panic(k, cpu);
   }
 
   private static void panic(Kernel k, int cpu) {
-    k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: Fatal exception"));
+    k.timeline.emit(new Event.Panic(cpu, "Kernel panic - not syncing: Fatal exception"));
     k.panic("Kernel panic - not syncing: Fatal exception");
   }
 }

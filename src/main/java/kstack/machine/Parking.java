@@ -36,8 +36,8 @@ final class Parking {
       if (m.user().isWaitPoint(cpus[c].pc()) && hasUnparkedWork(c)) {
         long task = kernel.current(c);
         parked.addLast(task);
-        m.timeline().emit(new Event.Note(c, "sched_yield", "pid " + kernel.tasks.pid(task) + " ("
-            + kernel.tasks.comm(task) + ") waits for a command: it yields the CPU to queued work"));
+        m.timeline().emit(new Event.YieldForCommand(c, kernel.tasks.pid(task),
+            kernel.tasks.comm(task)));
         m.user().enterSyscall(cpus[c], "sched_yield", new long[0], false);
         return true;
       }

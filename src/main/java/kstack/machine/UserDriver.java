@@ -8,6 +8,8 @@ import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.image.Symbol;
 import kstack.kernel.Kernel;
+import kstack.kernel.KthreadCreateInfo;
+import kstack.kernel.TaskModel;
 import kstack.mem.MemoryFault;
 import kstack.trace.JCell;
 
@@ -29,6 +31,8 @@ final class UserDriver {
   private final long userSyscallPc;
   /** main's call of the vDSO's fast system-call entry; -1 where the arch has none. */
   private final long userVsyscallPc;
+  /** No kernel/kthread.c (2.4): a kthread is kernel_thread() and daemonize(), with no kthreadd. */
+  private final boolean noKthreadApi;
 
   UserDriver(Machine m, CodeMap code, RunLoop loop) {
     this.m = m;
@@ -40,6 +44,8 @@ final class UserDriver {
     this.userWaitPc = main.address(main.label("wait"));
     this.userSyscallPc = main.address(main.label("sys"));
     this.userVsyscallPc = arch.vdsoSyscallEntry() == null ? -1 : main.address(main.label("vsys"));
+    this.noKthreadApi = m.profile().module(TaskModel.class).kthreadCreateInfo()
+        == KthreadCreateInfo.NONE;
   }
 
   /** Whether pc is main's wait point, where a user process waits for a command. */
@@ -116,7 +122,7 @@ final class UserDriver {
     }, () -> "kthread pid " + kernel.tasks.pid(task.get()) + " (" + kernel.tasks.comm(task.get())
         + ") started kstack_demo_thread; parent pid "
         + kernel.tasks.pid(kernel.tasks.realParent(task.get()))
-        + (kernel.profile.has(kstack.profile.Feature.NO_KTHREADD) ? " (2.4 has no kthreadd: the "
+        + (noKthreadApi ? " (2.4 has no kthreadd: the "
             + "module's init called kernel_thread and the thread daemonize()d itself)" : "")));
   }
 

@@ -351,6 +351,16 @@ public final class X86_64 implements Arch {
         - k.image.struct("pt_regs").size();
   }
 
+  /**
+   * 2.6.32's current_thread_info(): the per-CPU kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE
+   * (arch/x86/include/asm/thread_info.h@2.6.32.67:209-229), right even on the IRQ stack and in user
+   * mode (the thread_info the next entry will find); sp is not used.
+   */
+  @Override
+  public long currentThreadInfo(Kernel k, int cpu, long sp) {
+    return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize;
+  }
+
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {

@@ -5,6 +5,7 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.arch.x86_64.*;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -26,6 +27,12 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            new LayoutsTaskInfo416(),
+            new EntrySyscall64RspScratch416(),
+            new InterruptEntry416(),
+            new IstEntryArea416(),
+            new SwitchToAsm416(),
+            new BootInitialStack416()
             ));
   }
 
@@ -42,6 +49,12 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            new LayoutsThreadInfoAtBase2632(),
+            new SystemCall2632(),
+            new IrqStackSaveArgs2632(),
+            new SwitchToInline2632(),
+            new BootStackStart2632(),
+            new ParanoidIst2632()
             ));
   }
 
@@ -54,6 +67,12 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            new LayoutsTaskInfo619(),
+            new EntrySyscall64TssSp2619(),
+            new IdtentryIrqentry619(),
+            new IstGuardedIdtentry619(),
+            new SwitchToAsmForkAsm619(),
+            new BootThreadSp619()
             ));
   }
 

@@ -234,15 +234,17 @@ public final class X86Boot {
     k.mem.write64(k.perCpu("hardirq_stack_ptr", cpu), va + size - 8);
   }
 
-  /** The IRQ stack of a CPU as [low, high), for unwinders and the stack labels. */
-  static long[] irqStack(Kernel k, int cpu) {
+  /** The vmapped IRQ stack of a CPU as [low, high), once hardirq_stack_ptr is set. */
+  static long[] hardirqStack(Kernel k, int cpu) {
     long size = k.constant("IRQ_STACK_SIZE");
-    if (k.profile.has(Feature.IRQENTRY)) {
-      long ptr = k.mem.read64(k.perCpu("hardirq_stack_ptr", cpu));
-      return ptr == 0 ? null : new long[] {ptr + 8 - size, ptr + 8};
-    }
+    long ptr = k.mem.read64(k.perCpu("hardirq_stack_ptr", cpu));
+    return ptr == 0 ? null : new long[] {ptr + 8 - size, ptr + 8};
+  }
+
+  /** The per-CPU irq_stack_union of a CPU as [low, high) (DEFINE_PER_CPU_FIRST). */
+  static long[] irqStackUnion(Kernel k, int cpu) {
     long base = k.perCpu("irq_stack_union", cpu);
-    return new long[] {base, base + size};
+    return new long[] {base, base + k.constant("IRQ_STACK_SIZE")};
   }
 
   private static void buildTrapInit(Kernel k, boolean v6) {

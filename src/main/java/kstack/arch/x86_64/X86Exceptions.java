@@ -60,6 +60,17 @@ final class X86Exceptions {
     }
   }
 
+  /** The entry of an IST exception vector, the generation's prefix on the entry_64.S name. */
+  static String handlerName(String prefix, int vector) {
+    return switch (vector) {
+      case DF_VECTOR -> prefix + "double_fault";
+      case NMI_VECTOR -> prefix + "nmi";
+      case X86Traps.DB_VECTOR -> prefix + "debug";
+      case X86Traps.MC_VECTOR -> prefix + "machine_check";
+      default -> null;
+    };
+  }
+
   static String handlerName(Kernel k, int vector) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     return switch (vector) {

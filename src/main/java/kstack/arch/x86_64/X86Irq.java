@@ -34,15 +34,6 @@ public final class X86Irq {
     };
   }
 
-  static void build(Kernel k) {
-    if (k.profile.has(Feature.IRQENTRY)) {
-      build619(k);
-    } else {
-      build416(k);
-    }
-    buildLocalApicTimer(k);
-  }
-
   /** local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c), shared with i386. */
   public static void buildLocalApicTimer(Kernel k) {
     k.add(k.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
@@ -53,7 +44,7 @@ public final class X86Irq {
 
   // ---- 4.16 ---------------------------------------------------------------------------------
 
-  private static void build416(Kernel k) {
+  static void buildInterruptEntry(Kernel k, IrqEntry64 irq) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
@@ -67,7 +58,7 @@ public final class X86Irq {
         .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
         .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
     k.add(k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector(k.profile)))
+        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~irq.localTimerVector()))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
             x -> new long[] {x.reg("rdi")})
@@ -238,7 +229,7 @@ public final class X86Irq {
 
   // ---- 6.19 ---------------------------------------------------------------------------------
 
-  private static void build619(Kernel k) {
+  static void buildIdtentry(Kernel k) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
@@ -367,25 +358,5 @@ public final class X86Irq {
         .label("exit")
         .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
         .retVoid();
-  }
-
-  /** The IDT: which entry a vector reaches. */
-  static String handler(Kernel k, int vector) {
-    if (vector == localTimerVector(k.profile)) {
-      return k.profile.has(Feature.IRQENTRY) ? "asm_sysvec_apic_timer_interrupt"
-          : "apic_timer_interrupt";
-    }
-    if (vector >= FIRST_EXTERNAL_VECTOR && vector < FIRST_EXTERNAL_VECTOR + STUBS) {
-      return "irq_entries_start";
-    }
-    throw new IllegalArgumentException("no IDT entry is modelled for vector " + vector);
-  }
-
-  static long handlerAddress(Kernel k, int vector) {
-    long a = k.symbol(handler(k, vector));
-    if (vector != localTimerVector(k.profile)) {
-      a += 8L * (vector - FIRST_EXTERNAL_VECTOR);
-    }
-    return a;
   }
 }

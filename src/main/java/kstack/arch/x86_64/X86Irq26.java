@@ -17,7 +17,7 @@ final class X86Irq26 {
 
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
 
-  static void build(Kernel k) {
+  static void build(Kernel k, IrqEntry64 irq) {
     RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
@@ -29,7 +29,7 @@ final class X86Irq26 {
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ", "(ret_from_intr follows)"));
     k.add(interrupt(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
+        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~irq.localTimerVector())),
         "smp_apic_timer_interrupt", "jmp ret_from_intr"));
     k.add(k.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "

@@ -1,11 +1,10 @@
-package kstack.arch;
+package kstack.kernel;
 
 import kstack.stack.StackRange;
 import java.util.Map;
 import kstack.cpu.RegisterSet;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
-import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
 import kstack.stack.Frame;

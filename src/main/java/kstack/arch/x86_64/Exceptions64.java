@@ -15,4 +15,7 @@ public interface Exceptions64 extends Module, X86Routines {
 
   /** [low, high) of IST stack i (0 DF, 1 NMI, 2 DB, 3 MCE) of a CPU. */
   long[] istStack(Kernel k, int cpu, int i);
+
+  /** Maps a CPU's IST stacks where they are not part of its per-CPU area. */
+  default void mapIstStacks(Kernel k, int cpu) {}
 }

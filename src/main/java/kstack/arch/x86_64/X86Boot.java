@@ -115,7 +115,6 @@ public final class X86Boot {
     long entry = entryStackTop(k, cpu) - k.constant("ENTRY_STACK_SIZE");
     k.mem.map(new Region("cpu_entry_area[" + cpu + "].entry_stack_page", entry & -4096L, 4096,
         Region.Kind.ENTRY_AREA));
-    X86Exceptions.mapIstStacks(k, cpu);
   }
 
   /** cpu_entry_stack(cpu) + 1: the top of the per-CPU entry (trampoline) stack. */
@@ -248,6 +247,7 @@ public final class X86Boot {
   }
 
   private static void buildTrapInit(Kernel k, boolean v6) {
+    Exceptions64 ist = k.profile.module(Exceptions64.class);
     String traps = "arch/x86/kernel/traps.c";
     String common = "arch/x86/kernel/cpu/common.c";
     var t = k.c("trap_init", traps).params()
@@ -265,7 +265,7 @@ public final class X86Boot {
       k.add(k.c("cpu_init_exception_handling", common).params("boot_cpu")
           .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
               + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
-              + "load_current_idt()", x -> X86Exceptions.fillIst(k, x))
+              + "load_current_idt()", x -> X86Exceptions.fillIst(ist, k, x))
           .retVoid().build());
     }
     var c = k.c("cpu_init", common).params();
@@ -275,7 +275,7 @@ public final class X86Boot {
     c.call("syscall_init()", "syscall_init", null);
     if (!v6) {
       c.step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
-          + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(k, x));
+          + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(ist, k, x));
     }
     k.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
             + "entry stack", x -> {

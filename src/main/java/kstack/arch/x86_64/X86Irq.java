@@ -82,7 +82,7 @@ public final class X86Irq {
               x.set("rdi", x.read(rdi));
             })
         .label("kernel");
-    k.add(X86Exceptions.regsPush(k, e)
+    k.add(X86Exceptions.regsPush(k, e, true)
         .step("ENTER_IRQ_STACK old_rsp=%rdi save_ret=1: leaq 8(%rsp), %rdi; incl irq_count; if it "
             + "was -1: the link word at the IRQ stack's top = old rsp; rsp = irq_stack_ptr; then "
             + "pushq %rdi; pushq -8(%rdi) (the return address)", x -> enterIrqStack(k, x))
@@ -240,7 +240,7 @@ public final class X86Irq {
     k.add(stubs.build());
     k.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
     k.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
-    k.add(X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY))
+    k.add(X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY), false)
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
             x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {

@@ -222,6 +222,7 @@ public final class X86_64 implements Arch {
   @Override
   public void initPerCpu(Kernel k, int cpu) {
     boot.initPerCpu(k, cpu);
+    exceptions.mapIstStacks(k, cpu);
   }
 
   @Override

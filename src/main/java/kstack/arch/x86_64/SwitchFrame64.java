@@ -13,6 +13,9 @@ import kstack.profile.Module;
  * with the entry code.
  */
 public interface SwitchFrame64 extends Module, X86Routines {
+  /** The entry_64.S half (__switch_to_asm, ret_from_fork), linked with the entry code. */
+  default void buildEntryHalf(Kernel k) {}
+
   /** switch_to's steps inside schedule(), where the generation inlines it. */
   void inlineSwitch(Kernel k, RoutineBuilder b);
 

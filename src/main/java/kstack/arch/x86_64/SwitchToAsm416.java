@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
@@ -17,5 +18,40 @@ public final class SwitchToAsm416 extends SwitchToAsm {
   @Override
   public String copyThreadSymbol() {
     return "copy_thread_tls";
+  }
+
+  @Override
+  String canaryWord() {
+    return "irq_stack_union + stack_canary_offset";
+  }
+
+  @Override
+  String canarySymbol() {
+    return "irq_stack_union";
+  }
+
+  @Override
+  long canaryOffset() {
+    return 40;
+  }
+
+  /** ret_from_fork (entry_64.S@4.16.13): schedule_tail, then a kthread's fn or the exit to user. */
+  @Override
+  void buildRetFromFork(Kernel k) {
+    k.add(k.asm("ret_from_fork", X86Entry.ENTRY)
+        .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
+        .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
+        .label("user")
+        .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
+        .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
+        .step("jmp swapgs_restore_regs_and_return_to_usermode",
+            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+        .label("kthread")
+        .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
+        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
+        .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
+            x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+        .jump("user", "jmp 2b").build());
   }
 }

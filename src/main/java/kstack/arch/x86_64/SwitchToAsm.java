@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.List;
+import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -52,9 +53,131 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
     k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
   }
 
+  /** How __switch_to writes the per-CPU words (this_cpu_write, raw_cpu_write). */
+  abstract String cpuWrite();
+
+  /** Where cpu_current_top_of_stack lives, as __switch_to's step notes it ("" if itself). */
+  abstract String topOfStackNote();
+
+  /** __switch_to's words on TSS.sp0, which stays on the entry stack. */
+  abstract String sp0Step();
+
+  /** copy_thread's routine with its parameters (copy_thread_tls or copy_thread(p, args)). */
+  abstract RoutineBuilder copyThreadHead(Kernel k);
+
+  /** The fork_frame's frame pointer and return address step, and its bp value. */
+  abstract String forkFrameStep();
+
+  abstract long forkFrameBp(long childregs);
+
+  /** Where the new task's first switch lands. */
+  abstract String retFromFork();
+
+  /** A kernel thread's frame: the words, and where fn and its argument come from. */
+  abstract String kthreadFrameStep();
+
+  abstract long kthreadFn(Kernel k, Exec x);
+
+  abstract long kthreadArg(Kernel k, Exec x);
+
+  /** The steps between the kthread case and the plain fork (6.x's user_mode_thread case). */
+  void userModeThread(Kernel k, RoutineBuilder b) {}
+
+  /** The clone's stack, flags and TLS as copy_thread receives them. */
+  abstract long childSp(Kernel k, Exec x);
+
+  abstract long cloneFlags(Kernel k, Exec x);
+
+  abstract long tls(Kernel k, Exec x);
+
+  /** copy_thread's last step: CLONE_SETTLS and the return. */
+  abstract String settlsStep();
+
+  /** include/uapi/linux/sched.h: set the TLS (fs base on x86_64). */
+  static final long CLONE_SETTLS = 0x00080000;
+
   @Override
   public void build(Kernel k) {
-    X86Process.build(k);
+    buildSwitchTo(k);
+    buildCopyThread(k);
+    X86Process.buildStartThread(k);
+  }
+
+  /**
+   * __switch_to (process_64.c): next becomes current and publishes its stack top; TSS.sp0 stays
+   * on the entry stack.
+   */
+  private void buildSwitchTo(Kernel k) {
+    k.add(k.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
+        .step("save prev's segments and FS/GS bases; load next's TLS (not modelled)", x -> { })
+        .step(cpuWrite() + "(current_task, next_p)",
+            x -> x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p")))
+        .step(cpuWrite() + "(cpu_current_top_of_stack, task_top_of_stack(next_p))"
+                + topOfStackNote(),
+            x -> x.write(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"),
+                k.arch.taskTopOfStack(k, x.local("next_p"))))
+        .step(sp0Step(), x -> { })
+        .ret("return prev_p", x -> x.local("prev_p")).build());
+  }
+
+  /**
+   * copy_thread_tls (process_64.c@4.16.13:267-304) / copy_thread (process.c@6.19:170-270): the
+   * child's pt_regs at task_pt_regs(p), the inactive_task_frame just below it, thread.sp at the
+   * frame.
+   */
+  private void buildCopyThread(Kernel k) {
+    int frameSize = k.struct("inactive_task_frame").size();
+    RoutineBuilder b = copyThreadHead(k);
+    b.locals("childregs", "frame")
+        .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
+            + "regs); frame = &fork_frame->frame", x -> {
+              long regs = k.arch.taskPtRegs(k, x.local("p"));
+              x.setLocal("childregs", regs);
+              x.setLocal("frame", regs - frameSize);
+            })
+        .step(forkFrameStep(), x -> {
+              long f = x.local("frame");
+              x.write(f + k.off("inactive_task_frame", "bp"), forkFrameBp(x.local("childregs")));
+              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol(retFromFork()));
+              k.taskWrite(x.local("p"), "thread.sp", f);
+            })
+        .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {",
+            x -> !k.isKthread(x.local("p")))
+        .step("  memset(childregs, 0, sizeof(struct pt_regs)); " + kthreadFrameStep(), x -> {
+          k.mem.zero(x.local("childregs"), k.struct("pt_regs").size());
+          long f = x.local("frame");
+          x.write(f + k.off("inactive_task_frame", "bx"), kthreadFn(k, x));
+          x.write(f + k.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+        })
+        .ret("  return 0", x -> 0)
+        .label("user");
+    userModeThread(k, b);
+    b.step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
+            + "if (sp) childregs->sp = sp", x -> {
+              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              copyRegs(k, x);
+              long r = x.local("childregs");
+              x.write(r + k.off("pt_regs", "ax"), 0);
+              long sp = childSp(k, x);
+              if (sp != 0) {
+                x.write(r + k.off("pt_regs", "sp"), sp);
+              }
+            })
+        .ret(settlsStep(), x -> {
+          // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
+          if ((cloneFlags(k, x) & CLONE_SETTLS) != 0) {
+            k.taskWrite(x.local("p"), "thread.fsbase", tls(k, x));
+          }
+          return 0;
+        });
+    k.add(b.build());
+  }
+
+  /** *childregs = *current_pt_regs(). */
+  static void copyRegs(Kernel k, Exec x) {
+    long cur = k.current(x);
+    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.struct("pt_regs").size());
   }
 
   /** schedule() calls context_switch → switch_to, the macro: nothing is inlined. */

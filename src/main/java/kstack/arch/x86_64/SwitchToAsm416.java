@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -53,5 +55,77 @@ public final class SwitchToAsm416 extends SwitchToAsm {
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
             x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());
+  }
+
+  @Override
+  String cpuWrite() {
+    return "this_cpu_write";
+  }
+
+  @Override
+  String topOfStackNote() {
+    return " (cpu_tss_rw.x86_tss.sp1)";
+  }
+
+  @Override
+  String sp0Step() {
+    return "update_sp0(next_p): sp0 stays on the entry trampoline stack (only Xen PV reloads it)";
+  }
+
+  @Override
+  RoutineBuilder copyThreadHead(Kernel k) {
+    return k.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
+        .params("clone_flags", "sp", "arg", "p", "tls");
+  }
+
+  @Override
+  String forkFrameStep() {
+    return "frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame";
+  }
+
+  @Override
+  long forkFrameBp(long childregs) {
+    return 0;
+  }
+
+  @Override
+  String retFromFork() {
+    return "ret_from_fork";
+  }
+
+  @Override
+  String kthreadFrameStep() {
+    return "frame->bx = sp (the function); frame->r12 = arg";
+  }
+
+  @Override
+  long kthreadFn(Kernel k, Exec x) {
+    return x.local("sp");
+  }
+
+  @Override
+  long kthreadArg(Kernel k, Exec x) {
+    return x.local("arg");
+  }
+
+  @Override
+  long childSp(Kernel k, Exec x) {
+    return x.local("sp");
+  }
+
+  @Override
+  long cloneFlags(Kernel k, Exec x) {
+    return x.local("clone_flags");
+  }
+
+  @Override
+  long tls(Kernel k, Exec x) {
+    return x.local("tls");
+  }
+
+  @Override
+  String settlsStep() {
+    return "if (clone_flags & CLONE_SETTLS) err = do_arch_prctl_64(p, ARCH_SET_FS, tls): "
+        + "p->thread.fsbase = tls; return err";
   }
 }

@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -61,5 +63,96 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());
+  }
+
+  @Override
+  String cpuWrite() {
+    return "raw_cpu_write";
+  }
+
+  @Override
+  String topOfStackNote() {
+    return "";
+  }
+
+  @Override
+  String sp0Step() {
+    return "update_task_stack(next_p): sp0 stays on the entry stack (only Xen PV reloads it)";
+  }
+
+  @Override
+  RoutineBuilder copyThreadHead(Kernel k) {
+    return k.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args");
+  }
+
+  @Override
+  String forkFrameStep() {
+    return "frame->bp = encode_frame_pointer(childregs) (childregs + 1: bit 0 marks pt_regs); "
+        + "frame->ret_addr = ret_from_fork_asm; p->thread.sp = fork_frame";
+  }
+
+  @Override
+  long forkFrameBp(long childregs) {
+    return childregs + 1;
+  }
+
+  @Override
+  String retFromFork() {
+    return "ret_from_fork_asm";
+  }
+
+  @Override
+  String kthreadFrameStep() {
+    return "kthread_frame_init(frame, args->fn, args->fn_arg): frame->bx = fn, frame->r12 = arg";
+  }
+
+  @Override
+  long kthreadFn(Kernel k, Exec x) {
+    return k.cloneArg(x, x.local("args"), "fn");
+  }
+
+  @Override
+  long kthreadArg(Kernel k, Exec x) {
+    return k.cloneArg(x, x.local("args"), "fn_arg");
+  }
+
+  /** user_mode_thread (init/main.c@6.19:711-757): pid 1 starts as a kernel function. */
+  @Override
+  void userModeThread(Kernel k, RoutineBuilder b) {
+    b.branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
+            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
+        .step("  *childregs = *current_pt_regs(); childregs->sp = 0; childregs->ip = 0; "
+            + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
+              copyRegs(k, x);
+              long r = x.local("childregs");
+              x.write(r + k.off("pt_regs", "sp"), 0);
+              x.write(r + k.off("pt_regs", "ip"), 0);
+              long f = x.local("frame");
+              x.write(f + k.off("inactive_task_frame", "bx"), kthreadFn(k, x));
+              x.write(f + k.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+            })
+        .ret("  return 0", x -> 0)
+        .label("plain");
+  }
+
+  @Override
+  long childSp(Kernel k, Exec x) {
+    return k.cloneArg(x, x.local("args"), "stack");
+  }
+
+  @Override
+  long cloneFlags(Kernel k, Exec x) {
+    return k.cloneArg(x, x.local("args"), "flags");
+  }
+
+  @Override
+  long tls(Kernel k, Exec x) {
+    return k.cloneArg(x, x.local("args"), "tls");
+  }
+
+  @Override
+  String settlsStep() {
+    return "if (clone_flags & CLONE_SETTLS) ret = set_new_tls(p, tls): do_arch_prctl_64(p, "
+        + "ARCH_SET_FS, tls): p->thread.fsbase = tls; return ret";
   }
 }

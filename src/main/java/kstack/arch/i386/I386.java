@@ -74,7 +74,7 @@ public final class I386 implements Arch {
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
     this.timerVector = v24 || regs60 ? I386Irq.FIRST_EXTERNAL_VECTOR
-        : kstack.arch.x86_64.X86Irq.localTimerVector(p);
+        : kstack.arch.x86.ApicTimer.localTimerVector(p);
     this.kernelCs = v24 ? I386Process24.KERNEL_CS : KERNEL_CS;
     this.kernelDs = v24 ? I386Process24.KERNEL_DS : KERNEL_DS;
     this.userCs = v24 ? I386Process24.USER_CS : USER_CS;

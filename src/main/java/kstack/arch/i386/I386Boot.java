@@ -144,7 +144,7 @@ final class I386Boot {
 
   /** start_secondary: cpu_init, online, then the generation's idle loop. */
   static void startSecondary(Kernel k, String idle, long[] args) {
-    k.add(kstack.arch.x86_64.X86Boot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
+    k.add(kstack.arch.x86.SmpBoot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
         .params("unused").call("cpu_init()", "cpu_init", null))
         .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
         .retVoid().build());

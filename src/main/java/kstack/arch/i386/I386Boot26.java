@@ -154,7 +154,7 @@ final class I386Boot26 {
 
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
-    var cpuUp = kstack.arch.x86_64.X86Boot26.forkIdle(k, k.c("native_cpu_up", smp)
+    var cpuUp = kstack.arch.x86.SmpBoot.forkIdle(k, k.c("native_cpu_up", smp)
             .params("cpu", "idle"))
         .step("do_boot_cpu(apicid, cpu): per_cpu(current_task, cpu) = idle; "
             + "stack_start.sp = (void *) idle->thread.sp; initial_code = start_secondary", x -> {

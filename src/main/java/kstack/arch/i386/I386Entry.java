@@ -49,7 +49,7 @@ final class I386Entry {
     k.add(syscallIrqsOn(k, k.c("do_int80_syscall_32", common).params("regs").locals("nr")
         .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
         .retVoid().build());
-    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
+    kstack.arch.x86.EntryCommon.buildSyscallReturnSlowpath(k);
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
@@ -129,11 +129,11 @@ final class I386Entry {
       k.timeline.emit(new Event.Note(x.cpu().id(), "system_call", String.format(
           "pid %d enters %s (nr %d) from kernel mode: the CPU pushed no ss/esp, so pt_regs at "
               + "0x%x lie inside the kernel stack, not at its top", k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, regs)));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs)));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
-        kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
+        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
         regs));
   }
 
@@ -201,7 +201,7 @@ final class I386Entry {
           + " returns to user mode from an interrupt"));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), (int) x.reg("eax")));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));
     }
   }
 

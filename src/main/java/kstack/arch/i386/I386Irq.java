@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Irq;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -35,7 +34,7 @@ final class I386Irq {
         .step("ASM_CLAC; addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
+        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
             .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),
@@ -72,9 +71,9 @@ final class I386Irq {
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
-    X86Irq.buildPrepareExit(k);
-    X86Irq.buildDoIrq(k);
-    X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
+    kstack.arch.x86.DoIrq.buildEnteringIrq(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     buildHandleIrq(k, "handle_irq", "hardirq_stack");
     buildSoftirqStack(k, "softirq_stack");
     k.add(k.c("irq_ctx_init", IRQ32).params("cpu")

@@ -30,9 +30,9 @@ final class I386Irq26 {
       buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
     }
     if (!v2611) {
-      kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
+      kstack.arch.x86.DoIrq.buildExitIdle(k);
       if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-        kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+        kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
       }
       buildHandleIrq(k);
     }
@@ -54,7 +54,7 @@ final class I386Irq26 {
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86_64.X86Irq.localTimerVector(k.profile))),
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     buildRetFromIntr(k);
   }

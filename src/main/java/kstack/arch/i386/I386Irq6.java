@@ -64,7 +64,7 @@ final class I386Irq6 {
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
         .step("trace_local_timer_exit(); set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
-    kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     I386Irq.buildHandleIrq(k, "__handle_irq", "hardirq_stack_ptr");
     I386Irq.buildSoftirqStack(k, "softirq_stack_ptr");
     k.add(k.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params("cpu")

@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Traps;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -123,7 +122,7 @@ final class I386Traps2611 {
         .retVoid().build());
     k.add(k.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
         .step("no MCA bus; printk: an NMI for unknown reason 00 on CPU 0, trying to continue",
-            x -> X86Traps.note(k, x, "do_nmi", "an NMI for unknown reason 00 on CPU "
+            x -> kstack.arch.x86.TrapNotes.note(k, x, "do_nmi", "an NMI for unknown reason 00 on CPU "
                 + x.cpu().id() + ", handled on the stack it interrupted"))
         .retVoid().build());
   }
@@ -185,7 +184,7 @@ final class I386Traps2611 {
         .step("no DR_TRAPn, not vm86: tsk->thread.debugreg[6] = condition; no DR_STEP; "
             + "send_sigtrap(tsk, regs, error_code): force_sig_info leaves 0 in %eax; clear_dr7: "
             + "%db7 = 0", x -> {
-              X86Traps.note(k, x, "#DB", "DR6 = 0: 2.6.11 sends SIGTRAP to pid "
+              kstack.arch.x86.TrapNotes.note(k, x, "#DB", "DR6 = 0: 2.6.11 sends SIGTRAP to pid "
                   + k.pid(k.current(x)) + " whatever the mode (signal delivery is not modelled)");
               x.set("eax", 0);
             })
@@ -194,7 +193,7 @@ final class I386Traps2611 {
         .params("regs", "error_code")
         .step("rdmsr MCG_STATUS (RIPV set: recover stays possible); printk(\"CPU %d: Machine Check "
             + "Exception\"); for each bank: rdmsr MCi_STATUS: none valid; wrmsr MCG_STATUS &= ~MCIP",
-            x -> X86Traps.note(k, x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid "
+            x -> kstack.arch.x86.TrapNotes.note(k, x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid "
                 + "error: nothing to recover; the handler returns"))
         .retVoid().build());
   }

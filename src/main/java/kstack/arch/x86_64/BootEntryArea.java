@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.SmpBoot;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -98,7 +99,7 @@ public abstract class BootEntryArea implements Boot64 {
                   k.arch.taskTopOfStack(k, idle));
             });
     finishCpuUp(k, up);
-    k.add(X86Boot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", null))
+    k.add(SmpBoot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", null))
         .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
         .retVoid().build());
   }

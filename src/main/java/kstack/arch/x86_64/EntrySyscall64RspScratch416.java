@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -83,7 +84,7 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             x -> new long[] {x.local("regs")})
         .retVoid().build());
-    X86Entry.buildReturnSlowpath416(k);
+    EntryCommon.buildSyscallReturnSlowpath(k);
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
         .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
   }

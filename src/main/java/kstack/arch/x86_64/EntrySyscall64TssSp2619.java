@@ -2,6 +2,7 @@ package kstack.arch.x86_64;
 
 import java.util.Map;
 import java.util.Set;
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -98,7 +99,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
             x -> X86Entry.sysretOk(k, x) ? 1 : 0).build());
     k.add(k.c("x64_sys_call", src).params("regs", "nr")
         .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-            x -> NORETURN.contains(X86Entry.syscallName(k, x.local("nr"))))
+            x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))))
         .tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
                 + "do_syscall_64", x -> target(k, x), x -> new long[] {x.local("regs")})

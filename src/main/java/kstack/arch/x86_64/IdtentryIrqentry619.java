@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.arch.x86.ApicTimer;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -18,7 +19,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
   @Override
   public void build(Kernel k) {
     X86Irq.buildIdtentry(k);
-    X86Irq.buildLocalApicTimer(k);
+    ApicTimer.buildLocalApicTimerInterrupt(k);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.arch.x86.DoDebug;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -179,10 +180,15 @@ public final class IstEntryArea416 extends IstExceptions {
    */
   @Override
   void buildTrapHandlers(Kernel k) {
-    X86Traps.buildDoDebug416(k);
+    DoDebug.buildDoDebugUserIcebp(k);
     k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
         .callVia("machine_check_vector(regs, error_code) = do_machine_check",
             x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
         .retVoid().build());
+  }
+
+  @Override
+  String machineCheckSource() {
+    return kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C;
   }
 }

@@ -72,6 +72,9 @@ public abstract class IstExceptions implements Exceptions64 {
   /** Where an error_entry exception leaves (error_exit, error_return). */
   abstract String errorExit();
 
+  /** The file do_machine_check lives in (DoMachineCheck.MCHECK_MCE_C, MCE_CORE_C). */
+  abstract String machineCheckSource();
+
   /** Routines linked before the #DB and #MC entries (4.16's error_entry, error_exit). */
   void buildBeforeTrapEntries(Kernel k) {}
 

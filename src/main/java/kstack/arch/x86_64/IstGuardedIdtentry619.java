@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.arch.x86.DoDebug;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -150,7 +151,7 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
         .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
             x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
-    X86Traps.buildDebugLeaves619(k);
+    DoDebug.buildExcDebugLeaves(k);
     String mce = "arch/x86/kernel/cpu/mce/core.c";
     k.add(k.c("exc_machine_check", mce).params("regs")
         .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
@@ -161,5 +162,10 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
         .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
             + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
         .retVoid().build());
+  }
+
+  @Override
+  String machineCheckSource() {
+    return kstack.arch.x86.DoMachineCheck.MCE_CORE_C;
   }
 }

@@ -93,6 +93,9 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
   /** copy_thread's last step: CLONE_SETTLS and the return. */
   abstract String settlsStep();
 
+  /** How arch_cpu_idle reaches default_idle (Idle.X86_IDLE, Idle.STATIC_CALL_X86_IDLE). */
+  abstract String idleCall();
+
   /** include/uapi/linux/sched.h: set the TLS (fs base on x86_64). */
   static final long CLONE_SETTLS = 0x00080000;
 
@@ -100,7 +103,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
   public void build(Kernel k) {
     buildSwitchTo(k);
     buildCopyThread(k);
-    X86Process.buildStartThread(k);
+    X86Process.buildStartThread(k, idleCall());
   }
 
   /**

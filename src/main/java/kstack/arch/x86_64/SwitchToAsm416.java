@@ -128,4 +128,9 @@ public final class SwitchToAsm416 extends SwitchToAsm {
     return "if (clone_flags & CLONE_SETTLS) err = do_arch_prctl_64(p, ARCH_SET_FS, tls): "
         + "p->thread.fsbase = tls; return err";
   }
+
+  @Override
+  String idleCall() {
+    return kstack.arch.x86.Idle.X86_IDLE;
+  }
 }

@@ -155,4 +155,9 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
     return "if (clone_flags & CLONE_SETTLS) ret = set_new_tls(p, tls): do_arch_prctl_64(p, "
         + "ARCH_SET_FS, tls): p->thread.fsbase = tls; return ret";
   }
+
+  @Override
+  String idleCall() {
+    return kstack.arch.x86.Idle.STATIC_CALL_X86_IDLE;
+  }
 }

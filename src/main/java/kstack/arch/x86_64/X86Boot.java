@@ -3,9 +3,9 @@ package kstack.arch.x86_64;
 import kstack.kernel.Kernel;
 
 /**
- * What boot on x86_64 shares across generations (and with i386): the per-CPU stacks' bounds
- * (the IRQ stack, the cpu_entry_area's entry stack), the vmapped IRQ stack, and
- * start_secondary's way online. The generations' boot paths are their Boot64 modules.
+ * What boot on x86_64 shares across generations: the per-CPU stacks' bounds (the IRQ stack, the
+ * cpu_entry_area's entry stack), the vmapped IRQ stack, and whether a CPU is online. The
+ * generations' boot paths are their Boot64 modules.
  */
 public final class X86Boot {
   private X86Boot() {}
@@ -41,18 +41,7 @@ public final class X86Boot {
     return new long[] {base, base + k.constant("IRQ_STACK_SIZE")};
   }
 
-  /**
-   * start_secondary's middle, the same on x86_64 and i386 from 2.6.32 to 6.19: the AP marks itself
-   * online, then enables interrupts before it enters the idle loop, so a device interrupt or a tick
-   * can reach an idle AP (smpboot.c@2.6.32.67:350-356, @4.16.13:255-262, @6.19:301-307).
-   */
-  public static kstack.exec.RoutineBuilder online(Kernel k, kstack.exec.RoutineBuilder b) {
-    return b.step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-      long mask = k.symbol("__cpu_online_mask");
-      x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-    }).step("local_irq_enable()", k.arch::irqEnable);
-  }
-
+  /** Whether a CPU has marked itself online (cpu_online(cpu)). */
   static boolean online(Kernel k, int cpu) {
     return (k.mem.read64(k.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
   }

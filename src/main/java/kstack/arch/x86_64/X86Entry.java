@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -51,17 +52,8 @@ public final class X86Entry {
     long regs = x.sp();
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), syscallName(k, nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr), nr,
         x.read(regs + k.off("pt_regs", "sp")), regs));
-  }
-
-  public static String syscallName(Kernel k, long nr) {
-    for (var e : k.arch.syscallNumbers().entrySet()) {
-      if (e.getValue() == nr) {
-        return e.getKey();
-      }
-    }
-    return "syscall " + nr;
   }
 
   static void exited(Kernel k, Exec x) {
@@ -78,7 +70,7 @@ public final class X86Entry {
           + k.comm(task) + ") starts in user mode at _start"));
       return;
     }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), syscallName(k, nr),
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr),
         x.reg("rax")));
   }
 
@@ -105,27 +97,6 @@ public final class X86Entry {
     boolean canonical = (ip >> 47) == 0;
     return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
         && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;
-  }
-
-  /**
-   * syscall_return_slowpath and exit_to_usermode_loop (arch/x86/entry/common.c@4.16.13:138-196,
-   * 246-265), shared by the 64-bit and 32-bit entries.
-   */
-  public static void buildReturnSlowpath416(Kernel k) {
-    String src = "arch/x86/entry/common.c";
-    k.add(kstack.arch.ExitWork.append(k, k.c("syscall_return_slowpath", src).params("regs"),
-            "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
-            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", "exit_to_usermode_loop",
-            "exit_to_usermode_loop(regs, cached_flags)")
-        .retVoid().build());
-    k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
-        .label("loop")
-        .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
-            x -> !k.needResched(k.current(x)))
-        .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
-        .jump("loop", "}")
-        .label("out")
-        .retVoid().build());
   }
 
   /** The address sys_call_table[nr] holds: the handler, or the table's sys_ni_syscall. */

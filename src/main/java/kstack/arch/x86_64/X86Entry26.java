@@ -46,7 +46,7 @@ final class X86Entry26 {
               x.write(regs + k.off("pt_regs", "orig_ax"), x.reg("rax"));
               x.write(regs + k.off("pt_regs", "ip"), x.reg("rcx"));
               k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(k.current(x)),
-                  X86Entry.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
+                  kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
                   regs));
             })
         .step("GET_THREAD_INFO(%rcx); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%rcx) (no tracing)",
@@ -83,7 +83,7 @@ final class X86Entry26 {
               long task = k.current(x);
               long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
               k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-                  X86Entry.syscallName(k, nr), x.reg("rax")));
+                  kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
               x.jumpTo(x.reg("rcx"));
             })
         .label("careful")
@@ -246,7 +246,7 @@ final class X86Entry26 {
           + " returns to user mode from an interrupt"));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-          X86Entry.syscallName(k, nr), x.reg("rax")));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
     }
   }
 

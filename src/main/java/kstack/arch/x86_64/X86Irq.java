@@ -1,5 +1,7 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.DoIrq;
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -21,26 +23,6 @@ public final class X86Irq {
   static final String ENTRY = "arch/x86/entry/entry_64.S";
   static final int FIRST_EXTERNAL_VECTOR = 0x20;
   static final int STUBS = 32;
-
-  /**
-   * LOCAL_TIMER_VECTOR, which moved down as vectors were added above it:
-   * arch/x86/include/asm/irq_vectors.h@2.6.32.67:104 (0xef), @4.16.13:111 (0xed), @6.19:98 (0xec).
-   */
-  public static int localTimerVector(kstack.profile.Profile p) {
-    return switch (p.kernel()) {
-      case "2.6", "2.6.11" -> 0xef; // 2.6.11: include/asm-i386/mach-default/irq_vectors.h@2.6.11:58
-      case "4.16" -> 0xed;
-      default -> 0xec;
-    };
-  }
-
-  /** local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c), shared with i386. */
-  public static void buildLocalApicTimer(Kernel k) {
-    k.add(k.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
-        .step("evt = this_cpu_ptr(&lapic_events)", x -> { })
-        .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", x -> new long[] {0})
-        .retVoid().build());
-  }
 
   // ---- 4.16 ---------------------------------------------------------------------------------
 
@@ -108,73 +90,13 @@ public final class X86Irq {
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
             x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
-    buildPrepareExit(k);
+    EntryCommon.buildPrepareExitToUsermode(k);
     buildReturnToKernel(k);
-    buildDoIrq(k);
+    DoIrq.buildEnteringIrq(k);
     k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("desc")})
         .ret("return true", x -> 1).build());
-  }
-
-  /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), shared with i386. */
-  public static void buildPrepareExit(Kernel k) {
-    k.add(k.c("prepare_exit_to_usermode", "arch/x86/entry/common.c").params("regs")
-        .branchIf("nowork", "cached_flags = current_thread_info()->flags; EXIT_TO_USERMODE_LOOP_FLAGS?",
-            x -> !k.needResched(k.current(x)))
-        .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
-            x -> new long[] {x.local("regs"), 0})
-        .label("nowork")
-        .retVoid().build());
-  }
-
-  /**
-   * smp_apic_timer_interrupt (apic/apic.c@4.16.13) and do_IRQ (irq.c@4.16.13:224-254), shared with
-   * i386; each arch supplies its own handle_irq.
-   */
-  public static void buildDoIrq(Kernel k) {
-    String apic = "arch/x86/kernel/apic/apic.c";
-    k.add(k.c("smp_apic_timer_interrupt", apic).params("regs")
-        .step("old_regs = set_irq_regs(regs); entering_ack_irq(): ack_APIC_irq()", x -> { })
-        .call("irq_enter()", "irq_enter", null)
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
-        .call("exiting_irq(): irq_exit()", "irq_exit", null)
-        .step("set_irq_regs(old_regs)", x -> { })
-        .retVoid().build());
-    String irq = "arch/x86/kernel/irq.c";
-    k.add(k.c("do_IRQ", irq).params("regs").locals("vector")
-        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
-        .call("entering_irq(): irq_enter()", "irq_enter", null)
-        .call("desc = __this_cpu_read(vector_irq[vector]); handle_irq(desc, regs)", "handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
-        .call("exiting_irq(): irq_exit()", "irq_exit", null)
-        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-  }
-
-  /**
-   * do_IRQ and smp_apic_timer_interrupt at 2.6.32 (arch/x86/kernel/irq.c@2.6.32:226-251,
-   * apic/apic.c@2.6.32), shared by i386 and x86_64.
-   */
-  public static void buildDoIrq26(Kernel k) {
-    k.add(k.c("do_IRQ", "arch/x86/kernel/irq.c").params("regs").locals("vector")
-        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
-        .call("exit_idle(); irq_enter()", "irq_enter", null)
-        .call("irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
-        .call("irq_exit()", "irq_exit", null)
-        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-    if (k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-      return; // 2.6.11's is kstack.kernel.Timer2611's
-    }
-    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
-        .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
-        .call("irq_enter()", "irq_enter", null)
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
-        .call("irq_exit()", "irq_exit", null)
-        .step("set_irq_regs(old_regs)", x -> { })
-        .retVoid().build());
   }
 
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */

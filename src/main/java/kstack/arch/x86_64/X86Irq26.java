@@ -99,14 +99,14 @@ final class X86Irq26 {
         .label("kernel")
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
             x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
-    X86Irq.buildDoIrq26(k);
+    kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
         .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
             + "handle_edge_irq", "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
-    X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     k.add(k.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
             + "pending = local_softirq_pending(); if (pending) {", x -> k.softirqPending(x.cpu().id()) == 0)

@@ -50,8 +50,8 @@ final class X86Nmi26 {
     buildParanoidExit(k);
     paranoidEntry(k, "debug", "do_debug", 2, 0);
     paranoidEntry(k, "machine_check", null, -1, 0);
-    X86Traps.buildDoDebug26(k);
-    X86Traps.buildDoMachineCheck(k);
+    kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
+    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("if (!ignore_nmis) default_do_nmi(regs)", "default_do_nmi",

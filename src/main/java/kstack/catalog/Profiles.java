@@ -32,7 +32,8 @@ public final class Profiles {
             new InterruptEntry416(),
             new IstEntryArea416(),
             new SwitchToAsm416(),
-            new BootInitialStack416()
+            new BootInitialStack416(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 
@@ -54,7 +55,8 @@ public final class Profiles {
             new IrqStackSaveArgs2632(),
             new SwitchToInline2632(),
             new BootStackStart2632(),
-            new ParanoidIst2632()
+            new ParanoidIst2632(),
+            new ThreadReturnUnwinder2632()
             ));
   }
 
@@ -72,7 +74,8 @@ public final class Profiles {
             new IdtentryIrqentry619(),
             new IstGuardedIdtentry619(),
             new SwitchToAsmForkAsm619(),
-            new BootThreadSp619()
+            new BootThreadSp619(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 

@@ -5,7 +5,6 @@ import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**

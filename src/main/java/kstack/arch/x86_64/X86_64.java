@@ -41,6 +41,7 @@ public final class X86_64 implements Arch {
   final IrqEntry64 irq;
   final Exceptions64 exceptions;
   final Boot64 boot;
+  private final Unwinder64 unwinder;
   /** The routine-building mechanisms in the profile table's order: the image's link order. */
   private final List<X86Routines> linkOrder;
 
@@ -52,12 +53,14 @@ public final class X86_64 implements Arch {
     this.irq = p.module(IrqEntry64.class);
     this.exceptions = p.module(Exceptions64.class);
     this.boot = p.module(Boot64.class);
+    this.unwinder = p.module(Unwinder64.class);
     this.linkOrder = p.modules().stream().filter(X86Routines.class::isInstance)
         .map(X86Routines.class::cast).toList();
   }
 
-  boolean v26() {
-    return layouts.features().contains(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+  /** The frame-pointer unwinder with this generation's rules, over k's memory. */
+  X86Unwind unwinder(Kernel k) {
+    return unwinder.unwinder(k, this);
   }
 
   @Override
@@ -384,7 +387,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
-    return X86Stacks.named(k, this, new X86Unwind(k, this).unwind(task, running, cpu), cpu,
+    return X86Stacks.named(k, this, unwinder(k).unwind(task, running, cpu), cpu,
         k.cpu(cpu).get("rsp"));
   }
 

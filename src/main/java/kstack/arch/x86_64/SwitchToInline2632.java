@@ -2,29 +2,148 @@ package kstack.arch.x86_64;
 
 import java.util.List;
 import java.util.Set;
+import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
- * 2.6.32's switch (asm/system.h@2.6.32:100-149, process_64.c@2.6.32; X86Process26): switch_to
- * inline in schedule() saving rflags and rbp, thread_return's TIF_FORK test, copy_thread setting
- * thread.sp = childregs.
+ * arch/x86/kernel/process_64.c, process.c and asm/system.h at 2.6.32 (docs/research/i386-and-2.x.md
+ * §7.3-7.5): switch_to inline in schedule() (SAVE_CONTEXT, call __switch_to, thread_return with its
+ * TIF_FORK test), __switch_to moving TSS.sp0, old_rsp, current_task and kernel_stack, copy_thread
+ * (thread.sp = childregs, TIF_FORK), sys_fork/sys_clone/sys_execve taking pt_regs, start_thread and
+ * cpu_idle.
  */
 public final class SwitchToInline2632 implements SwitchFrame64 {
+
+  static final String SRC = "arch/x86/kernel/process_64.c";
+
+  /** switch_to (arch/x86/include/asm/system.h@2.6.32:100-149) as steps of schedule(). */
   @Override
-  public Set<Feature> features() {
-    return Set.of(Feature.SCHEDULE_SWITCH_INLINE);
+  public void inlineSwitch(Kernel k, RoutineBuilder b) {
+    b.step("  switch_to(prev, next, last) [inline asm]: rdi = prev, rsi = next; SAVE_CONTEXT: pushf; "
+            + "pushq %rbp; movq %rsi, %rbp", x -> {
+              x.set("rdi", x.local("prev"));
+              x.set("rsi", x.local("next"));
+              x.push(x.reg("eflags"));
+              x.push(x.fp());
+              x.setFp(x.reg("rsi"));
+            })
+        .step("  movq %rsp, prev->thread.sp; movq next->thread.sp, %rsp: next's stack", x -> {
+          k.taskWrite(x.reg("rdi"), "thread.sp", x.sp());
+          x.setSp(k.taskRead(x.reg("rsi"), "thread.sp"));
+        })
+        .call("  call __switch_to: its return address, thread_return, goes on next's stack",
+            "__switch_to", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+        .globalLabel("thread_return")
+        .step("  thread_return: movq %gs:current_task, %rsi; __switch_canary; movq task->stack, %r8; "
+            + "movq %rax, %rdi", x -> {
+              long next = x.read(X86Entry.gs(k, x, "current_task"));
+              x.set("rsi", next);
+              x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.taskRead(next, "stack_canary"));
+              x.set("r8", k.stack(next));
+              x.set("rdi", x.reg("rax"));
+            })
+        .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
+            x -> (x.read(x.reg("r8") + k.off("thread_info", "flags"), 4)
+                & (1L << X86Entry26.TIF_FORK)) != 0)
+        .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
+          x.set("rsi", x.fp());
+          x.setFp(x.pop());
+          x.set("eflags", x.pop() | 0x2);
+        })
+        .jump("switched", "  (on with last = prev in rax)")
+        .label("forked")
+        .step("  jnz ret_from_fork: a new task's first run", x -> x.jumpTo(k.symbol("ret_from_fork")))
+        .label("switched");
   }
 
   @Override
   public void build(Kernel k) {
-    X86Process26.build(k);
+    // __switch_to (process_64.c@2.6.32:376-497)
+    k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
+        .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
+            + "tss->x86_tss.sp0 = next->thread.sp0",
+            x -> x.write(X86Entry.gs(k, x, "init_tss") + k.offPath("tss_struct", "x86_tss.sp0"),
+                k.taskRead(x.local("next_p"), "thread.sp0")))
+        .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
+            + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
+            + "(not modelled)", x -> { })
+        .step("prev->usersp = percpu_read(old_rsp); percpu_write(old_rsp, next->usersp)", x -> {
+          k.taskWrite(x.local("prev_p"), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
+          x.write(X86Entry.gs(k, x, "old_rsp"), k.taskRead(x.local("next_p"), "thread.usersp"));
+        })
+        .step("percpu_write(current_task, next_p); percpu_write(kernel_stack, "
+            + "task_stack_page(next_p) + THREAD_SIZE - KERNEL_STACK_OFFSET)", x -> {
+              x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p"));
+              x.write(X86Entry.gs(k, x, "kernel_stack"),
+                  k.taskStackPage(x.local("next_p")) + k.threadSize - 40);
+            })
+        .ret("__switch_to_xtra() only for debug registers or an I/O bitmap; if (preload_fpu) "
+            + "__math_state_restore(); return prev_p", x -> x.local("prev_p")).build());
+    // copy_thread (process_64.c@2.6.32:275-344)
+    k.add(k.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
+        .locals("childregs")
+        .step("childregs = ((struct pt_regs *)(THREAD_SIZE + task_stack_page(p))) - 1",
+            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
+        .step("*childregs = *regs; childregs->ax = 0; childregs->sp = sp; if (sp == ~0UL) "
+            + "childregs->sp = (unsigned long)childregs", x -> {
+              long r = x.local("childregs");
+              k.mem.copy(r, x.local("regs"), 168);
+              x.write(r + k.off("pt_regs", "ax"), 0);
+              x.write(r + k.off("pt_regs", "sp"), x.local("sp") == -1 ? r : x.local("sp"));
+            })
+        .step("p->thread.sp = childregs; p->thread.sp0 = childregs + 1; p->thread.usersp = "
+            + "me->thread.usersp; set_tsk_thread_flag(p, TIF_FORK)", x -> {
+              long p = x.local("p");
+              long r = x.local("childregs");
+              k.taskWrite(p, "thread.sp", r);
+              k.taskWrite(p, "thread.sp0", r + 168);
+              k.taskWrite(p, "thread.usersp", k.taskRead(k.current(x), "thread.usersp"));
+              k.tiWrite(p, "flags", k.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
+            })
+        .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
+            + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
+            x -> 0).build());
+    k.add(k.c("sys_fork", "arch/x86/kernel/process.c").params("regs")
+        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
+            Kernel.SIGCHLD, x.read(x.local("regs") + k.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
+        .ret("return pid", Exec::retval).build());
+    k.add(k.c("sys_clone", SRC).params("clone_flags", "newsp", "parent_tid", "child_tid", "regs")
+        .step("if (!newsp) newsp = regs->sp", x -> {
+          if (x.local("newsp") == 0) {
+            x.setLocal("newsp", x.read(x.local("regs") + k.off("pt_regs", "sp")));
+          }
+        })
+        .call("return do_fork(clone_flags, newsp, regs, 0, parent_tid, child_tid)", "do_fork",
+            x -> new long[] {x.local("clone_flags"), x.local("newsp"), x.local("regs"), 0,
+                x.local("parent_tid"), x.local("child_tid")})
+        .ret("return pid", Exec::retval).build());
+    k.add(k.c("sys_execve", SRC).params("name", "argv", "envp", "regs").locals("filename", "error")
+        .step("filename = getname(name)", x -> x.setLocal("filename", k.getname(x, x.local("name"))))
+        .callInto("error", "error = do_execve(filename, argv, envp, regs)", "do_execve",
+            x -> new long[] {x.local("filename"), x.local("argv"), x.local("envp"), x.local("regs")})
+        .ret("putname(filename); return error", x -> x.local("error")).build());
+    // start_thread (process_64.c@2.6.32:346-363)
+    k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+        .step("loadsegment(fs/es/ds, 0); load_gs_index(0); regs->ip = new_ip; regs->sp = new_sp; "
+            + "percpu_write(old_rsp, new_sp); regs->cs = __USER_CS; regs->ss = __USER_DS; "
+            + "regs->flags = 0x200; free_thread_xstate(current)", x -> {
+              long r = x.local("regs");
+              x.write(r + k.off("pt_regs", "ip"), x.local("new_ip"));
+              x.write(r + k.off("pt_regs", "sp"), x.local("new_sp"));
+              x.write(X86Entry.gs(k, x, "old_rsp"), x.local("new_sp"));
+              x.write(r + k.off("pt_regs", "cs"), X86_64.USER_CS);
+              x.write(r + k.off("pt_regs", "ss"), X86_64.USER_DS);
+              x.write(r + k.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
+            })
+        .retVoid().build());
+    kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "rmb(); local_irq_disable(); enter_idle();");
   }
 
   @Override
-  public void inlineSwitch(Kernel k, RoutineBuilder b) {
-    X86Process26.inlineSwitch(k, b);
+  public Set<Feature> features() {
+    return Set.of(Feature.SCHEDULE_SWITCH_INLINE);
   }
 
   @Override

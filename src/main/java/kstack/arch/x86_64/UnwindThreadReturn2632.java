@@ -11,7 +11,7 @@ import kstack.stack.StackWord;
 import kstack.stack.WordKind;
 
 /**
- * The frame-pointer walk where switch_to is inline in schedule() (2.6.32, X86Process26): a
+ * The frame-pointer walk where switch_to is inline in schedule() (2.6.32, SwitchToInline2632): a
  * switched-out task resumes at thread_return with [rbp][rflags] at thread.sp, a new one goes
  * through TIF_FORK to ret_from_fork; system_call's partial pt_regs and the paranoid and
  * interrupt entries, found by their return addresses (this generation's frames carry no

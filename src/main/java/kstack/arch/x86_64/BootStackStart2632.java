@@ -150,7 +150,7 @@ public final class BootStackStart2632 implements Boot64 {
               // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
               // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
-              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
+              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << PartialFrame2632.TIF_FORK));
               x.write(k.symbol("initial_gs"), k.perCpuOffset(cpu));
               k.writePtr(k.perCpu("kernel_stack", cpu), k.taskStackPage(idle) + k.threadSize - 40);
               x.write(k.symbol("initial_code"), k.symbol("start_secondary"));

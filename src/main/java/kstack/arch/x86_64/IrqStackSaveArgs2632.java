@@ -36,7 +36,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "
             + "-ARGOFFSET+16(%rsp), %rdi: pt_regs, the handler's argument", x -> {
               long regs = x.sp() - 32;
-              X86Entry26.saveArgs(k, x, regs, true);
+              PartialFrame2632.saveArgs(k, x, regs, true);
               x.set("rdi", regs);
             })
         .step("movq %rbp, 8(%rsp); leaq 8(%rsp), %rbp: a frame record inside pt_regs", x -> {
@@ -75,9 +75,9 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
               x.setFp(x.pop());
             })
         .globalLabel("exit_intr")
-        .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", X86Entry26.threadInfo(k, x)))
+        .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", PartialFrame2632.threadInfo(k, x)))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_kernel",
-            x -> (x.read(x.sp() - X86Entry26.ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - PartialFrame2632.ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_check")
         .branchIf("swapgs", "retint_with_reschedule: movl $_TIF_WORK_MASK, %edi; retint_check: "
             + "movl TI_flags(%rcx), %edx; andl %edi, %edx; jnz retint_careful",
@@ -89,7 +89,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
         .call("call schedule", "schedule", null)
         .step("popq %rdi; GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
-          x.set("rcx", X86Entry26.threadInfo(k, x));
+          x.set("rcx", PartialFrame2632.threadInfo(k, x));
           k.arch.irqDisable(x);
         })
         .jump("recheck", "jmp retint_check")

@@ -33,8 +33,8 @@ public final class ParanoidIst2632 implements Exceptions64 {
     RoutineBuilder sp = k.asm("save_paranoid", ENTRY)
         .step("cld; save rdi..r11, rbx, rbp, r12-r15 into pt_regs at 8(%rsp)", x -> {
           long regs = x.sp() + 8;
-          X86Entry26.saveArgs(k, x, regs, true);
-          for (String r : X86Entry26.REST) {
+          PartialFrame2632.saveArgs(k, x, regs, true);
+          for (String r : PartialFrame2632.REST) {
             x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
           }
         })
@@ -128,13 +128,13 @@ public final class ParanoidIst2632 implements Exceptions64 {
         .label("restore")
         .step("paranoid_restore: RESTORE_ALL 8", x -> {
           long regs = x.sp();
-          X86Entry26.restoreArgs(k, x, regs, false);
-          for (String r : X86Entry26.REST) {
+          PartialFrame2632.restoreArgs(k, x, regs, false);
+          for (String r : PartialFrame2632.REST) {
             x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
           }
           x.setSp(regs + k.off("pt_regs", "ip"));
         })
-        .step("jmp irq_return: iretq", x -> X86Entry26.iret(k, x))
+        .step("jmp irq_return: iretq", x -> PartialFrame2632.iret(k, x))
         .label("userspace")
         .branchIf("swapgs", "paranoid_userspace: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %ebx; "
             + "andl $_TIF_WORK_MASK, %ebx; jz paranoid_swapgs", x -> {

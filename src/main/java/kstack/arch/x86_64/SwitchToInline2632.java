@@ -46,7 +46,7 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             })
         .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
             x -> (x.read(x.reg("r8") + k.off("thread_info", "flags"), 4)
-                & (1L << X86Entry26.TIF_FORK)) != 0)
+                & (1L << PartialFrame2632.TIF_FORK)) != 0)
         .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
           x.set("rsi", x.fp());
           x.setFp(x.pop());
@@ -100,7 +100,7 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
               k.taskWrite(p, "thread.sp", r);
               k.taskWrite(p, "thread.sp0", r + 168);
               k.taskWrite(p, "thread.usersp", k.taskRead(k.current(x), "thread.usersp"));
-              k.tiWrite(p, "flags", k.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
+              k.tiWrite(p, "flags", k.tiRead(p, "flags") | (1L << PartialFrame2632.TIF_FORK));
             })
         .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",

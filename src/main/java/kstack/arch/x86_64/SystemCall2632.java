@@ -1,25 +1,25 @@
 package kstack.arch.x86_64;
 
+import static kstack.arch.x86_64.PartialFrame2632.*;
+
 import java.util.Map;
 import java.util.Set;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
+import kstack.trace.Event;
 
 /**
- * 2.6.32's system_call (arch/x86/kernel/entry_64.S@2.6.32, X86Entry26): the partial frame below
- * kernel_stack, sys_call_table called with the C arguments, and the stub_ paths for the calls
- * that take pt_regs (fork, clone, execve: FORK_PASSES_REGS).
+ * arch/x86/kernel/entry_64.S at 2.6.32 (docs/research/i386-and-2.x.md §7.2-7.5): system_call saves
+ * only the argument registers (SAVE_ARGS) below kernel_stack = top - 40, so the first C frame
+ * overlaps the unsaved part of pt_regs; the stub_ paths complete the frame (save_rest,
+ * FIXUP_TOP_OF_STACK); ret_from_fork leaves through int_ret_from_sys_call's IRET; kernel_thread
+ * forges a full pt_regs on the caller's stack for child_rip; kernel_execve does the same for pid 1.
  */
 public final class SystemCall2632 implements SyscallEntry64 {
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.FORK_PASSES_REGS);
-  }
-
-  @Override
-  public void build(Kernel k) {
-    X86Entry26.build(k);
   }
 
   /** sys_ni_syscall links after the arch code; the pt_regs calls enter through their stubs. */
@@ -48,5 +48,274 @@ public final class SystemCall2632 implements SyscallEntry64 {
   @Override
   public void addNumbers(Map<String, Integer> numbers) {
     numbers.put("init_module", 175);
+  }
+
+  @Override
+  public void build(Kernel k) {
+    RoutineBuilder b = k.asm("system_call", ENTRY)
+        .step("SWAPGS_UNSAFE_STACK: GS base <-> KERNEL_GS_BASE", X86Entry::swapgs)
+        .globalLabel("system_call_after_swapgs")
+        .step("movq %rsp, PER_CPU_VAR(old_rsp); movq PER_CPU_VAR(kernel_stack), %rsp: top - 40, "
+            + "the address of pt_regs->ip", x -> {
+              x.write(gs(k, x, "old_rsp"), x.sp());
+              x.setSp(x.read(gs(k, x, "kernel_stack")));
+            })
+        .step("ENABLE_INTERRUPTS; SAVE_ARGS 8,1: subq $80, %rsp; store rdi, rsi, rdx, rax, r8-r11 "
+            + "(not rcx; and not rbx, rbp, r12-r15: C code saves those)", x -> {
+              k.arch.irqEnable(x);
+              x.setSp(x.sp() - 80);
+              saveArgs(k, x, x.sp() - ARGOFFSET, false);
+            })
+        .step("movq %rax, ORIG_RAX-ARGOFFSET(%rsp); movq %rcx, RIP-ARGOFFSET(%rsp): the number and "
+            + "the user rip (cs, flags, sp, ss and cx stay unwritten)", x -> {
+              long regs = x.sp() - ARGOFFSET;
+              x.write(regs + k.off("pt_regs", "orig_ax"), x.reg("rax"));
+              x.write(regs + k.off("pt_regs", "ip"), x.reg("rcx"));
+              k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(k.current(x)),
+                  kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
+                  regs));
+            })
+        .step("GET_THREAD_INFO(%rcx); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%rcx) (no tracing)",
+            x -> x.set("rcx", threadInfo(k, x)))
+        .globalLabel("system_call_fastpath")
+        .step("cmpq $__NR_syscall_max, %rax; ja badsys; movq %r10, %rcx", x -> x.set("rcx", x.reg("r10")))
+        .callVia("call *sys_call_table(,%rax,8): its return address lands in the pt_regs->bx slot",
+            x -> target(k, x.reg("rax")),
+            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8"),
+                x.reg("r9")}, null)
+        .step("movq %rax, RAX-ARGOFFSET(%rsp)",
+            x -> x.write(x.sp() - ARGOFFSET + k.off("pt_regs", "ax"), x.reg("rax")))
+        .globalLabel("ret_from_sys_call")
+        .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
+        .globalLabel("sysret_check")
+        .step("GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS; movl TI_flags(%rcx), %edx", x -> {
+          x.set("rcx", threadInfo(k, x));
+          k.arch.irqDisable(x);
+        })
+        .branchIf("careful", "andl %edi, %edx; jnz sysret_careful", x -> k.needResched(k.current(x)))
+        .step("movq RIP-ARGOFFSET(%rsp), %rcx; RESTORE_ARGS 0,-ARG_SKIP,1 (all but rcx)", x -> {
+          long regs = x.sp() - ARGOFFSET;
+          x.set("rcx", x.read(regs + k.off("pt_regs", "ip")));
+          restoreArgs(k, x, regs, true);
+        })
+        .step("movq PER_CPU_VAR(old_rsp), %rsp; USERGS_SYSRET64: swapgs; sysretq (rip = rcx, "
+            + "rflags = r11)", x -> {
+              long regs = x.sp() - ARGOFFSET;
+              x.setSp(x.read(gs(k, x, "old_rsp")));
+              X86Entry.swapgs(x);
+              x.set("eflags", x.reg("r11") | 0x2);
+              x.set("cs", X86_64.USER_CS);
+              x.set("ss", X86_64.USER_DS);
+              long task = k.current(x);
+              long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+              k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+                  kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
+              x.jumpTo(x.reg("rcx"));
+            })
+        .label("careful")
+        .globalLabel("sysret_careful")
+        .step("bt $TIF_NEED_RESCHED, %edx (no signals modelled); ENABLE_INTERRUPTS; pushq %rdi",
+            x -> {
+              k.arch.irqEnable(x);
+              x.push(x.reg("rdi"));
+            })
+        .call("call schedule", "schedule", null)
+        .step("popq %rdi", x -> x.set("rdi", x.pop()))
+        .jump("sysret_check_again", "jmp sysret_check")
+        .label("sysret_check_again")
+        .step("(sysret_check)", x -> x.jumpTo(k.symbol("sysret_check")));
+    k.add(b.build());
+    buildIretPath(k);
+    buildStubs(k);
+    buildForkAndThreads(k);
+  }
+
+  private static long target(Kernel k, long nr) {
+    String s = k.sysCallTable.get((int) nr);
+    return k.symbol(s == null ? "sys_ni_syscall" : s);
+  }
+
+  /** int_ret_from_sys_call and the interrupt return tail (entry_64.S@2.6.32:617-681, 846-865). */
+  private static void buildIretPath(Kernel k) {
+    k.add(k.asm("int_ret_from_sys_call", ENTRY)
+        .step("DISABLE_INTERRUPTS", x -> k.arch.irqDisable(x))
+        .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_restore_args",
+            x -> (x.read(x.sp() - ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
+        .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
+        .label("check")
+        .step("int_with_check: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %edx",
+            x -> x.set("rcx", threadInfo(k, x)))
+        .branchIf("swapgs", "andl %edi, %edx; jnz int_careful", x -> !k.needResched(k.current(x)))
+        .step("int_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
+          k.arch.irqEnable(x);
+          x.push(x.reg("rdi"));
+        })
+        .call("call schedule", "schedule", null)
+        .step("popq %rdi; DISABLE_INTERRUPTS", x -> {
+          x.set("rdi", x.pop());
+          k.arch.irqDisable(x);
+        })
+        .jump("check", "jmp int_with_check")
+        .label("swapgs")
+        .step("andl $~TS_COMPAT, TI_status(%rcx); jmp retint_swapgs",
+            x -> x.jumpTo(k.symbol("retint_swapgs")))
+        .label("kernel")
+        .step("jmp retint_restore_args", x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
+    k.add(k.asm("retint_swapgs", ENTRY)
+        .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ; SWAPGS", X86Entry::swapgs)
+        .step("jmp restore_args", x -> x.jumpTo(k.symbol("restore_args"))).build());
+    k.add(k.asm("retint_restore_args", ENTRY)
+        .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ", x -> k.arch.irqDisable(x))
+        .globalLabel("restore_args")
+        .step("RESTORE_ARGS 0,8,0: r11..rdi back; addq $ARG_SKIP+8, %rsp: past them and orig_ax",
+            x -> {
+          long regs = x.sp() - ARGOFFSET;
+          restoreArgs(k, x, regs, false);
+          x.setSp(regs + k.off("pt_regs", "ip"));
+        })
+        .globalLabel("irq_return")
+        .step("INTERRUPT_RETURN: jmp native_iret: (SS is not from the LDT: no espfix) "
+            + "native_irq_return_iret: iretq", x -> iret(k, x)).build());
+  }
+
+  /** stub_fork, stub_clone, save_rest, ptregscall_common, stub_execve (entry_64.S@2.6.32:345-733). */
+  private static void buildStubs(Kernel k) {
+    k.add(k.asm("save_rest", ENTRY)
+        .step("movq 5*8+16(%rsp), %r11: system_call's return address (in the rbx slot); store rbx, "
+            + "rbp, r12-r15 into pt_regs; movq %r11, 8(%rsp): the return address just below "
+            + "pt_regs; FIXUP_TOP_OF_STACK %r11, 16", x -> {
+              long regs = x.sp() + 16;
+              x.set("r11", x.read(x.sp() + 56));
+              saveRest(k, x, regs);
+              x.write(x.sp() + 8, x.reg("r11"));
+              fixupTopOfStack(k, x, regs);
+            })
+        .step("ret", x -> x.ret(x.pop())).build());
+    String[][] calls = {{"stub_fork", "sys_fork", "rdi"}, {"stub_clone", "sys_clone", "r8"}};
+    for (String[] c : calls) {
+      k.add(k.asm(c[0], ENTRY)
+          .step("PTREGSCALL: subq $REST_SKIP, %rsp", x -> x.setSp(x.sp() - 48))
+          .call("call save_rest", "save_rest", null)
+          .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(c[2], x.sp() + 8))
+          .callVia("call " + c[1], x -> k.symbol(c[1]), x -> new long[] {x.reg("rdi"),
+              x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8")}, null)
+          .step("jmp ptregscall_common", x -> x.jumpTo(k.symbol("ptregscall_common"))).build());
+    }
+    k.add(k.asm("ptregscall_common", ENTRY)
+        .step("RESTORE_TOP_OF_STACK %r11, 8 (the pt_regs lie above the return address save_rest "
+            + "moved); reload r15..rbx from R15+8(%rsp)..RBX+8(%rsp)", x -> {
+              long regs = x.sp() + 8;
+              restoreTopOfStack(k, x, regs);
+              restoreRest(k, x, regs);
+            })
+        .step("ret $REST_SKIP: back into system_call, over the rest part", x -> {
+          long ret = x.pop();
+          x.setSp(x.sp() + 48);
+          x.ret(ret);
+        }).build());
+    k.add(k.asm("stub_execve", ENTRY)
+        .step("popq %r11 (our return address: sys_execve goes back through the IRET path); "
+            + "SAVE_REST; FIXUP_TOP_OF_STACK %r11", x -> {
+              x.set("r11", x.pop());
+              x.setSp(x.sp() - 48);
+              saveRest(k, x, x.sp());
+              fixupTopOfStack(k, x, x.sp());
+            })
+        .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
+            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+        .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
+          long regs = x.sp();
+          restoreTopOfStack(k, x, regs);
+          x.write(regs + k.off("pt_regs", "ax"), x.reg("rax"));
+          restoreRest(k, x, regs);
+          x.setSp(regs + 48);
+        })
+        .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.symbol("int_ret_from_sys_call"))).build());
+  }
+
+  private static void buildForkAndThreads(Kernel k) {
+    k.add(k.asm("ret_from_fork", ENTRY)
+        .step("LOCK; btr $TIF_FORK, TI_flags(%r8); push kernel_eflags(%rip); popf", x -> {
+          long ti = x.reg("r8");
+          x.write(ti + k.off("thread_info", "flags"), 4,
+              x.read(ti + k.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
+          x.set("eflags", 0x2);
+        })
+        .call("call schedule_tail (rdi = prev)", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .step("GET_THREAD_INFO(%rcx); RESTORE_REST: r15..rbx from pt_regs; rsp += 48", x -> {
+          restoreRest(k, x, x.sp());
+          x.setSp(x.sp() + 48);
+        })
+        .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
+            + "(either way: it cannot know which entry built these pt_regs)",
+            x -> x.jumpTo(k.symbol("int_ret_from_sys_call"))).build());
+    // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
+    RoutineBuilder kt = fakeStackFrame(k, k.asm("kernel_thread", ENTRY), "$child_rip",
+        x -> k.symbol("child_rip"));
+    kt.step("SAVE_ALL: the argument and callee-saved registers; a full pt_regs on this stack "
+            + "(fn in its rdi slot, arg in rsi, 0 in ax)", x -> {
+              x.setSp(x.sp() - 120);
+              saveArgs(k, x, x.sp(), true);
+              saveRest(k, x, x.sp());
+            })
+        .step("movq %rdx, %rdi; orq kernel_thread_flags(%rip), %rdi (CLONE_VM | CLONE_UNTRACED); "
+            + "movq $-1, %rsi; movq %rsp, %rdx; xorl %r8d, %r8d; xorl %r9d, %r9d", x -> {
+              x.set("rdi", x.reg("rdx") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED);
+              x.set("rsi", -1);
+              x.set("rdx", x.sp());
+              x.set("r8", 0);
+              x.set("r9", 0);
+            })
+        .call("call do_fork", "do_fork", x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"),
+            0, 0, 0})
+        .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
+          long regs = x.sp();
+          x.write(regs + k.off("pt_regs", "ax"), x.reg("rax"));
+          long rax = x.reg("rax");
+          restoreArgs(k, x, regs, false);
+          restoreRest(k, x, regs);
+          x.set("rax", rax);
+          x.setSp(regs + 168);
+        })
+        .step("ret", x -> x.ret(x.pop()));
+    k.add(kt.build());
+    k.add(k.asm("child_rip", ENTRY)
+        .step("pushq $0: a fake return address", x -> x.push(0))
+        .step("movq %rdi, %rax; movq %rsi, %rdi", x -> {
+          x.set("rax", x.reg("rdi"));
+          x.set("rdi", x.reg("rsi"));
+        })
+        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), x -> new long[] {x.reg("rdi")}, null)
+        .step("mov %eax, %edi", x -> x.set("rdi", x.reg("rax")))
+        .call("call do_exit", "do_exit", x -> new long[] {x.reg("rdi")})
+        .step("ud2", x -> {
+          throw new IllegalStateException("do_exit returned");
+        }).build());
+    k.add(fakeStackFrame(k, k.asm("kernel_execve", ENTRY), "$0", x -> 0)
+        .step("SAVE_ALL: a full pt_regs in the middle of this kernel stack", x -> {
+          x.setSp(x.sp() - 120);
+          saveArgs(k, x, x.sp(), true);
+          saveRest(k, x, x.sp());
+          k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_execve", String.format(
+              "pid %d builds pt_regs at 0x%x, inside its kernel stack, for sys_execve to rewrite",
+              k.pid(k.current(x)), x.sp())));
+        })
+        .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
+            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+        .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
+          x.write(x.sp() + k.off("pt_regs", "ax"), x.reg("rax"));
+          restoreRest(k, x, x.sp());
+          x.setSp(x.sp() + 48);
+        })
+        .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg("rax") != 0)
+        .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
+            x -> x.jumpTo(k.symbol("int_ret_from_sys_call")))
+        .label("failed")
+        .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
+            + "%rsp", x -> {
+              restoreArgs(k, x, x.sp(), false);
+              x.setSp(x.sp() + 120);
+            })
+        .step("ret", x -> x.ret(x.pop())).build());
   }
 }

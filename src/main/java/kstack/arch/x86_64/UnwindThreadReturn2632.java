@@ -60,7 +60,7 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   long[] switchedOut(long task, long ptRegs, List<Frame> out) {
-    if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
+    if ((k.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) != 0) {
       out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
           + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
       userPart(task, ptRegs, out);
@@ -173,7 +173,7 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   void labelSwitchFrame(Map<Long, StackWord.Label> labels, long task, long low) {
-    if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
+    if ((k.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) == 0) {
       labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rbp"));
       labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rflags"));
     }

@@ -45,30 +45,30 @@ public abstract class BootEntryArea implements Boot64 {
   public void build(Kernel k) {
     buildStartup(k);
     String head64 = "arch/x86/kernel/head64.c";
-    k.add(k.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
         .step("early page tables, clear_bss(), idt_setup_early_handler(), copy_bootdata() "
             + "(not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
             x -> new long[] {x.local("real_mode_data")})
         .retVoid().build());
-    k.add(k.c("x86_64_start_reservations", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
         .call("start_kernel()", "start_kernel", null)
         .retVoid().build());
     buildTrapInit(k, k.profile.module(Exceptions64.class));
     buildSmp(k);
-    var irq = k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+    var irq = k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { });
     irqStackStep(k, irq);
-    k.add(irq.retVoid().build());
+    k.image.add(irq.retVoid().build());
   }
 
   /** cpu_init's end: TSS.sp0 = the top of the entry stack; syscall_init's MSR_LSTAR. */
   static void finishCpuInit(Kernel k, RoutineBuilder c) {
-    k.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
+    k.image.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
             + "entry stack", x -> {
               long tss = X86Entry.gs(k, x, "cpu_tss_rw");
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), X86Boot.entryStackTop(k, x.cpu().id()));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), X86Boot.entryStackTop(k, x.cpu().id()));
               k.timeline.emit(new Event.Note(x.cpu().id(), "cpu_init", String.format(
                   "cpu_tss_rw.x86_tss.sp0 = 0x%x (entry stack)", X86Boot.entryStackTop(k, x.cpu().id()))));
             })
@@ -78,18 +78,18 @@ public abstract class BootEntryArea implements Boot64 {
 
   /** syscall_init: MSR_LSTAR = entry_SYSCALL_64, with the generation's inline step named. */
   static void buildSyscallInit(Kernel k, String inlined) {
-    k.add(k.c("syscall_init", COMMON).params()
+    k.image.add(k.image.c("syscall_init", COMMON).params()
         .step("wrmsr(MSR_STAR, ...); " + inlined
             + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
-              x.set("lstar", k.symbol("entry_SYSCALL_64"));
+              x.set("lstar", k.image.symbol("entry_SYSCALL_64"));
               k.timeline.emit(new Event.Note(x.cpu().id(), "syscall_init",
-                  String.format("MSR_LSTAR = entry_SYSCALL_64 (0x%x)", k.symbol("entry_SYSCALL_64"))));
+                  String.format("MSR_LSTAR = entry_SYSCALL_64 (0x%x)", k.image.symbol("entry_SYSCALL_64"))));
             })
         .retVoid().build());
   }
 
   private void buildSmp(Kernel k) {
-    var up = k.c(cpuUpSymbol(), SMP).params("cpu", "idle")
+    var up = k.image.c(cpuUpSymbol(), SMP).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
               int cpu = (int) x.local("cpu");
@@ -99,7 +99,7 @@ public abstract class BootEntryArea implements Boot64 {
                   k.arch.taskTopOfStack(k, idle));
             });
     finishCpuUp(k, up);
-    k.add(SmpBoot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", null))
+    k.image.add(SmpBoot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", null))
         .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
         .retVoid().build());
   }
@@ -109,24 +109,24 @@ public abstract class BootEntryArea implements Boot64 {
   public void linkData(Kernel k, Linker l) {
     linkBootStack(k, l);
     long code = l.object("initial_code", k.t.ulong, 8);
-    k.deferInit(() -> k.mem.write64(code, k.symbol("x86_64_start_kernel")));
+    k.image.deferInit(() -> k.mem.write64(code, k.image.symbol("x86_64_start_kernel")));
   }
 
   /** The values each CPU's per-CPU area starts with (the DEFINE_PER_CPU initialisers). */
   @Override
   public void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
-    long initTask = k.symbol("init_task");
-    long topOfInitStack = k.symbol("init_stack") + k.threadSize
-        - k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    k.mem.write64(base + k.symbol("current_task"), initTask);
-    long tss = base + k.symbol("cpu_tss_rw");
+    long initTask = k.image.symbol("init_task");
+    long topOfInitStack = k.image.symbol("init_stack") + k.threadSize
+        - k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
+    k.mem.write64(base + k.image.symbol("current_task"), initTask);
+    long tss = base + k.image.symbol("cpu_tss_rw");
     // .x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1: a poison until cpu_init loads the entry stack
-    k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
+    k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
     initStackWords(k, cpu, base, tss, topOfInitStack);
-    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
-    k.mem.write64(base + k.symbol("this_cpu_off"), base);
-    long entry = X86Boot.entryStackTop(k, cpu) - k.constant("ENTRY_STACK_SIZE");
+    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
+    k.mem.write64(base + k.image.symbol("this_cpu_off"), base);
+    long entry = X86Boot.entryStackTop(k, cpu) - k.image.constant("ENTRY_STACK_SIZE");
     k.mem.map(new Region("cpu_entry_area[" + cpu + "].entry_stack_page", entry & -4096L, 4096,
         Region.Kind.ENTRY_AREA));
   }
@@ -139,12 +139,12 @@ public abstract class BootEntryArea implements Boot64 {
   @Override
   public long perCpuAddress(Kernel k, String name) {
     return switch (name) {
-      case "cpu_tss_rw + TSS_sp2" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp2");
-      case "cpu_tss_rw + TSS_sp0" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0");
+      case "cpu_tss_rw + TSS_sp2" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp2");
+      case "cpu_tss_rw + TSS_sp0" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0");
       case "cpu_current_top_of_stack" -> topOfStackInTssSp1()
-          ? k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1")
-          : k.symbol("cpu_current_top_of_stack");
-      default -> k.symbol(name);
+          ? k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1")
+          : k.image.symbol("cpu_current_top_of_stack");
+      default -> k.image.symbol(name);
     };
   }
 
@@ -162,6 +162,6 @@ public abstract class BootEntryArea implements Boot64 {
   @Override
   public long[] entryStack(Kernel k, int cpu) {
     long top = X86Boot.entryStackTop(k, cpu);
-    return new long[] {top - k.constant("ENTRY_STACK_SIZE"), top};
+    return new long[] {top - k.image.constant("ENTRY_STACK_SIZE"), top};
   }
 }

@@ -53,8 +53,8 @@ public final class BootInitialStack416 extends BootEntryArea {
     Types t = k.t;
     CType task = t.ptrTo("task_struct");
     List<PerCpuVar> v = new ArrayList<>();
-    CType tss = t.struct(k.struct("tss_struct"));
-    CType irqUnion = t.array(t.u8, (int) k.constant("IRQ_STACK_SIZE"));
+    CType tss = t.struct(k.image.struct("tss_struct"));
+    CType irqUnion = t.array(t.u8, (int) k.image.constant("IRQ_STACK_SIZE"));
     v.add(new PerCpuVar("irq_stack_union", irqUnion, 4096,
         "DEFINE_PER_CPU_FIRST: the IRQ stack; gs_base[40] then the stack canary at %gs:40"));
     v.add(new PerCpuVar("cpu_tss_rw", tss, 4096, "DEFINE_PER_CPU_PAGE_ALIGNED"));
@@ -73,17 +73,17 @@ public final class BootInitialStack416 extends BootEntryArea {
   @Override
   void linkBootStack(Kernel k, Linker l) {
     long at = l.object("initial_stack", k.t.ulong, 8);
-    k.deferInit(() -> k.mem.write64(at, k.symbol("init_thread_union") + k.threadSize - 168));
+    k.image.deferInit(() -> k.mem.write64(at, k.image.symbol("init_thread_union") + k.threadSize - 168));
     long gs = l.object("initial_gs", k.t.ulong, 8);
-    k.deferInit(() -> k.mem.write64(gs, k.perCpuOffset(0)));
+    k.image.deferInit(() -> k.mem.write64(gs, k.perCpuOffset(0)));
   }
 
   @Override
   void initStackWords(Kernel k, int cpu, long base, long tss, long topOfInitStack) {
-    k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
-    k.mem.write(base + k.symbol("irq_count"), 4, 0xffffffffL);
-    k.mem.write64(base + k.symbol("irq_stack_ptr"), base + k.symbol("irq_stack_union")
-        + k.constant("IRQ_STACK_SIZE"));
+    k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
+    k.mem.write(base + k.image.symbol("irq_count"), 4, 0xffffffffL);
+    k.mem.write64(base + k.image.symbol("irq_stack_ptr"), base + k.image.symbol("irq_stack_union")
+        + k.image.constant("IRQ_STACK_SIZE"));
   }
 
   /** INIT_THREAD sets no stack pointer on 4.16. */
@@ -92,45 +92,45 @@ public final class BootInitialStack416 extends BootEntryArea {
 
   @Override
   void buildStartup(Kernel k) {
-    k.add(k.asm("startup_64", HEAD)
+    k.image.add(k.image.asm("startup_64", HEAD)
         .step("leaq (__end_init_task - SIZEOF_PTREGS)(%rip), %rsp: a stack for verify_cpu",
             x -> {
-              x.setSp(k.symbol("__end_init_task") - 168);
+              x.setSp(k.image.symbol("__end_init_task") - 168);
               k.timeline.emit(new Event.Note(x.cpu().id(), "startup_64",
                   String.format("rsp = __end_init_task - SIZEOF_PTREGS = 0x%x", x.sp())));
             })
         .step("call verify_cpu; call __startup_64: early page tables (not modelled)", x -> { })
         .step("jmp 1f: into secondary_startup_64's common tail",
-            x -> x.jumpTo(k.symbol("secondary_startup_64") + 4)).build());
-    k.add(k.asm("secondary_startup_64", HEAD)
+            x -> x.jumpTo(k.image.symbol("secondary_startup_64") + 4)).build());
+    k.image.add(k.image.asm("secondary_startup_64", HEAD)
         .step("(an AP arrives here from the real-mode trampoline)", x -> { })
         .step("lgdt early_gdt_descr; reload the segment registers", x -> { })
         .step("movl $MSR_GS_BASE, %ecx; initial_gs -> wrmsr: GS base = this CPU's per-CPU area",
-            x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.symbol("initial_gs"))
+            x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.image.symbol("initial_gs"))
                 : k.perCpuOffset(x.cpu().id())))
         .step("movq initial_stack(%rip), %rsp", x -> {
-          x.setSp(x.read(k.symbol("initial_stack")));
+          x.setSp(x.read(k.image.symbol("initial_stack")));
           k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
               String.format("rsp = initial_stack = 0x%x", x.sp())));
         })
         .step("pushq $.Lafter_lret (a return address for the unwinder); xorl %ebp, %ebp", x -> {
-          x.push(k.symbol("secondary_startup_64") + 4L * 7);
+          x.push(k.image.symbol("secondary_startup_64") + 4L * 7);
           x.setFp(0);
         })
-        .step("pushq $__KERNEL_CS; pushq initial_code; lretq", x -> x.jumpTo(x.read(k.symbol("initial_code"))))
+        .step("pushq $__KERNEL_CS; pushq initial_code; lretq", x -> x.jumpTo(x.read(k.image.symbol("initial_code"))))
         .step("(not reached)", x -> { })
         .step(".Lafter_lret", x -> { }).build());
   }
 
   @Override
   void buildTrapInit(Kernel k, Exceptions64 ist) {
-    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { })
         .step("idt_setup_traps()", x -> { })
         .call("cpu_init()", "cpu_init", null)
         .step("idt_setup_ist_traps()", x -> { })
         .retVoid().build());
-    finishCpuInit(k, k.c("cpu_init", COMMON).params()
+    finishCpuInit(k, k.image.c("cpu_init", COMMON).params()
         .step("switch_to_new_gdt(cpu); load_current_idt()", x -> { })
         .call("syscall_init()", "syscall_init", null)
         .step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
@@ -140,14 +140,14 @@ public final class BootInitialStack416 extends BootEntryArea {
 
   @Override
   void finishCpuUp(Kernel k, RoutineBuilder up) {
-    k.add(up.step("do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
+    k.image.add(up.step("do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
             + "send INIT/SIPI: the AP starts in secondary_startup_64", x -> {
               int cpu = (int) x.local("cpu");
-              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
-              x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+              x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
+              x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.local("idle")));
               var ap = k.cpu(cpu);
               ap.set("gs_base", 0);
-              ap.set("rip", k.symbol("secondary_startup_64"));
+              ap.set("rip", k.image.symbol("secondary_startup_64"));
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
@@ -159,7 +159,7 @@ public final class BootInitialStack416 extends BootEntryArea {
 
   @Override
   RoutineBuilder startSecondary(Kernel k) {
-    return k.c("start_secondary", SMP).params("unused");
+    return k.image.c("start_secondary", SMP).params("unused");
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class BootThreadSp619 extends BootEntryArea {
     Types t = k.t;
     CType task = t.ptrTo("task_struct");
     List<PerCpuVar> v = new ArrayList<>();
-    CType tss = t.struct(k.struct("tss_struct"));
+    CType tss = t.struct(k.image.struct("tss_struct"));
     v.add(new PerCpuVar("current_task", task, 8, "cache-hot; = &init_task (cpu/common.c@6.19:2218)"));
     v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 8,
         "cache-hot; = TOP_OF_INIT_STACK (cpu/common.c@6.19:2225)"));
@@ -68,39 +68,39 @@ public final class BootThreadSp619 extends BootEntryArea {
 
   @Override
   void initStackWords(Kernel k, int cpu, long base, long tss, long topOfInitStack) {
-    k.mem.write64(base + k.symbol("cpu_current_top_of_stack"), topOfInitStack);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    k.mem.write64(base + k.image.symbol("cpu_current_top_of_stack"), topOfInitStack);
+    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
   }
 
   /** INIT_THREAD: .sp = &__top_init_kernel_stack (processor.h@6.19:662-666). */
   @Override
   public void initThread(Kernel k, long initTask) {
-    k.taskWrite(initTask, "thread.sp", k.symbol("__top_init_kernel_stack"));
+    k.tasks.taskWrite(initTask, "thread.sp", k.image.symbol("__top_init_kernel_stack"));
   }
 
   @Override
   void buildStartup(Kernel k) {
-    k.add(k.asm("startup_64", HEAD)
+    k.image.add(k.image.asm("startup_64", HEAD)
         .step("leaq __top_init_kernel_stack(%rip), %rsp: a stack for verify_cpu "
-            + "(= task_pt_regs(&init_task))", x -> x.setSp(k.symbol("__top_init_kernel_stack")))
+            + "(= task_pt_regs(&init_task))", x -> x.setSp(k.image.symbol("__top_init_kernel_stack")))
         .step("GS base = 0; early GDT/IDT; verify_cpu; __startup_64: early page tables "
             + "(not modelled)", x -> x.set("gs_base", 0))
-        .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.symbol("common_startup_64"))).build());
-    k.add(k.asm("common_startup_64", HEAD)
+        .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.image.symbol("common_startup_64"))).build());
+    k.image.add(k.image.asm("common_startup_64", HEAD)
         .step("find this CPU's number; movq __per_cpu_offset(,%rcx,8), %rdx",
             x -> x.set("rdx", k.perCpuOffset(x.cpu().id())))
         .step("movq current_task(%rdx), %rax; movq TASK_threadsp(%rax), %rsp: "
             + "the stack of this CPU's current task", x -> {
-              long task = x.read(x.reg("rdx") + k.symbol("current_task"));
+              long task = x.read(x.reg("rdx") + k.image.symbol("current_task"));
               x.set("rax", task);
-              x.setSp(k.threadSp(task));
+              x.setSp(k.tasks.threadSp(task));
               k.timeline.emit(new Event.Note(x.cpu().id(), "common_startup_64",
                   String.format("rsp = current_task->thread.sp = 0x%x", x.sp())));
             })
         .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
             x -> x.set("gs_base", x.reg("rdx")))
         .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
-        .callVia("callq *initial_code(%rip)", x -> x.read(k.symbol("initial_code")), null, null)
+        .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), null, null)
         .step("ud2 (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
         }).build());
@@ -108,18 +108,18 @@ public final class BootThreadSp619 extends BootEntryArea {
 
   @Override
   void buildTrapInit(Kernel k, Exceptions64 ist) {
-    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { })
         .call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", x -> new long[] {1})
         .call("cpu_init()", "cpu_init", null)
         .step("(IST traps were set up by cpu_init_exception_handling)", x -> { })
         .retVoid().build());
-    k.add(k.c("cpu_init_exception_handling", COMMON).params("boot_cpu")
+    k.image.add(k.image.c("cpu_init_exception_handling", COMMON).params("boot_cpu")
         .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
             + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
             + "load_current_idt()", x -> X86Exceptions.fillIst(ist, k, x))
         .retVoid().build());
-    finishCpuInit(k, k.c("cpu_init", COMMON).params()
+    finishCpuInit(k, k.image.c("cpu_init", COMMON).params()
         .call("syscall_init()", "syscall_init", null));
     buildSyscallInit(k, "idt_syscall_init() [inline]: ");
   }
@@ -127,21 +127,21 @@ public final class BootThreadSp619 extends BootEntryArea {
   /** native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp). */
   @Override
   void finishCpuUp(Kernel k, RoutineBuilder up) {
-    k.add(up.step("do_boot_cpu(): initial_code = start_secondary; send INIT/SIPI: the AP starts "
+    k.image.add(up.step("do_boot_cpu(): initial_code = start_secondary; send INIT/SIPI: the AP starts "
             + "in common_startup_64 on idle->thread.sp", x -> {
               int cpu = (int) x.local("cpu");
-              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+              x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               X86Boot.mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
               var ap = k.cpu(cpu);
               ap.set("gs_base", 0);
-              ap.set("rip", k.symbol("common_startup_64"));
+              ap.set("rip", k.image.symbol("common_startup_64"));
             })
         .ret("return err", x -> 0).build());
   }
 
   @Override
   RoutineBuilder startSecondary(Kernel k) {
-    return k.c("start_secondary", SMP).params("unused")
+    return k.image.c("start_secondary", SMP).params("unused")
         .call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
   }
 

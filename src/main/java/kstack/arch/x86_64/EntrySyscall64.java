@@ -50,7 +50,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
 
   private void buildEntry(Kernel k) {
     String scratch = scratch();
-    RoutineBuilder b = k.asm("entry_SYSCALL_64", ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSCALL_64", ENTRY)
         .step("swapgs: GS base <-> KERNEL_GS_BASE; %gs now reaches this CPU's per-CPU area", X86Entry::swapgs)
         .step("movq %rsp, PER_CPU_VAR(" + scratch + "): park the user rsp",
             x -> x.write(X86Entry.gsMacro(k, x, scratch), x.sp()))
@@ -115,8 +115,8 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
         })
         .label("iret")
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")));
-    k.add(b.build());
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
+    k.image.add(b.build());
   }
 
   /**
@@ -132,7 +132,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), ptregsWrappers(), name,
-        source, params, i -> ARG_REGS[i], i -> k.off("pt_regs", ARG_REGS[i]));
+        source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
   }
 
   @Override

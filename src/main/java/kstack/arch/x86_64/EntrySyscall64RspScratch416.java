@@ -52,8 +52,8 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
         + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
         x -> {
-          x.set("rcx", x.read(x.sp() + k.off("pt_regs", "cx")));
-          x.set("r11", x.read(x.sp() + k.off("pt_regs", "r11")));
+          x.set("rcx", x.read(x.sp() + k.image.off("pt_regs", "cx")));
+          x.set("r11", x.read(x.sp() + k.image.off("pt_regs", "r11")));
           return !X86Entry.sysretOk(k, x);
         });
   }
@@ -67,25 +67,25 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/common.c";
-    k.add(k.c("do_syscall_64", src).params("regs").locals("nr")
+    k.image.add(k.image.c("do_syscall_64", src).params("regs").locals("nr")
         .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
           k.arch.irqEnable(x);
-          x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
+          x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax")));
         })
         .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
             + "regs->r8, regs->r9)", x -> X86Entry.target(k, x.local("nr"), "sys_ni_syscall"), x -> {
               long r = x.local("regs");
-              return new long[] {x.read(r + k.off("pt_regs", "di")), x.read(r + k.off("pt_regs", "si")),
-                  x.read(r + k.off("pt_regs", "dx")), x.read(r + k.off("pt_regs", "r10")),
-                  x.read(r + k.off("pt_regs", "r8")), x.read(r + k.off("pt_regs", "r9"))};
+              return new long[] {x.read(r + k.image.off("pt_regs", "di")), x.read(r + k.image.off("pt_regs", "si")),
+                  x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "r10")),
+                  x.read(r + k.image.off("pt_regs", "r8")), x.read(r + k.image.off("pt_regs", "r9"))};
             }, null)
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             x -> new long[] {x.local("regs")})
         .retVoid().build());
     EntryCommon.buildSyscallReturnSlowpath(k);
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()
         .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
   }
 }

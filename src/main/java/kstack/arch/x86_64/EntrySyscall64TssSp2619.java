@@ -79,25 +79,25 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/syscall_64.c";
-    k.add(k.c("do_syscall_64", src).params("regs", "nr")
+    k.image.add(k.image.c("do_syscall_64", src).params("regs", "nr")
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
             + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",
             x -> k.arch.irqEnable(x))
         .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
             + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
             x.retval()))
         .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable_exit_to_user(); work pending?", x -> {
               k.arch.irqDisable(x);
-              return !k.needResched(k.current(x));
+              return !k.rq.needResched(k.current(x));
             })
         .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
             x -> new long[] {x.local("regs"), 0})
         .label("nowork")
         .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
             x -> X86Entry.sysretOk(k, x) ? 1 : 0).build());
-    k.add(k.c("x64_sys_call", src).params("regs", "nr")
+    k.image.add(k.image.c("x64_sys_call", src).params("regs", "nr")
         .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
             x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))))
         .tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
@@ -110,7 +110,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
         .step("__builtin_unreachable()", x -> {
           throw new IllegalStateException("a __noreturn system call returned");
         }).build());
-    k.add(k.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
         .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
   }
 

@@ -36,55 +36,55 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
   }
 
   private static void buildIdtentry(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", X86Irq.ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", X86Irq.ENTRY);
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $0x" + Integer.toHexString(vec) + ": the vector, in the error-code slot",
               x -> x.push(vec))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
-    k.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
-    k.add(X86Exceptions.regsPush(k, k.asm("error_entry", X86Irq.ENTRY), false)
+    k.image.add(stubs.build());
+    k.image.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
+    k.image.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
+    k.image.add(X86Exceptions.regsPush(k, k.image.asm("error_entry", X86Irq.ENTRY), false)
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {
           X86Entry.swapgs(x);
           x.set("rdi", x.sp() + 8);
         })
         .step("jmp sync_regs (a tail call: it returns to our caller)",
-            x -> x.jumpTo(k.symbol("sync_regs")))
+            x -> x.jumpTo(k.image.symbol("sync_regs")))
         .label("kernel")
         .step("leaq 8(%rsp), %rax: pt_regs stays where it is", x -> x.setRetval(x.sp() + 8))
         .step("ret", x -> x.ret(x.pop())).build());
-    k.add(X86Irq.syncRegs(k));
-    k.add(k.asm("error_return", X86Irq.ENTRY)
+    k.image.add(X86Irq.syncRegs(k));
+    k.image.add(k.image.asm("error_return", X86Irq.ENTRY)
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kernel")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
+            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     X86Irq.buildReturnToKernel(k);
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_SYSVEC / _IRQ)";
-    k.add(onIrqStack(k, k.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
+    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
             .step("state = irqentry_enter(regs)", x -> { }),
         "run_sysvec_on_irqstack_cond(__sysvec_apic_timer_interrupt, regs)",
         "__sysvec_apic_timer_interrupt", x -> new long[] {x.local("regs")})
         .build());
-    k.add(k.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
         .step("apic_eoi(); trace_local_timer_entry(); inc_irq_stat(apic_timer_irqs)", x -> { })
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
         .retVoid().build());
-    k.add(onIrqStack(k, k.c("common_interrupt", idt).params("regs", "error_code")
+    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params("regs", "error_code")
             .locals("state")
             .step("state = irqentry_enter(regs); vector = (u8)error_code", x -> { }),
         "run_irq_on_irqstack_cond(__common_interrupt, regs, vector)", "__common_interrupt",
         x -> new long[] {x.local("regs"), x.local("error_code") & 0xff})
         .build());
-    k.add(k.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
         .call("desc = __this_cpu_read(vector_irq[vector]); call_irq_handler() -> handle_irq() -> "
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("vector")})
@@ -93,7 +93,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
 
   /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */
   private static kstack.exec.Routine idtentry(Kernel k, String asm, String cfunc, boolean errorCode) {
-    RoutineBuilder b = k.asm(asm, X86Irq.ENTRY);
+    RoutineBuilder b = k.image.asm(asm, X86Irq.ENTRY);
     if (!errorCode) {
       b.step("ENDBR; ASM_CLAC; cld; pushq $-1: orig_ax, no syscall to restart", x -> x.push(-1));
     }
@@ -105,12 +105,12 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         });
     if (errorCode) {
       b.step("movq ORIG_RAX(%rsp), %rsi: the error code; movq $-1, ORIG_RAX(%rsp)", x -> {
-        x.set("rsi", x.read(x.sp() + k.off("pt_regs", "orig_ax")));
-        x.write(x.sp() + k.off("pt_regs", "orig_ax"), -1);
+        x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
+        x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
       });
     }
     return b.call("call " + cfunc, cfunc, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
-        .step("jmp error_return", x -> x.jumpTo(k.symbol("error_return"))).build();
+        .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }
 
   /**
@@ -121,7 +121,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
   private static RoutineBuilder onIrqStack(Kernel k, RoutineBuilder b, String text, String fn,
       java.util.function.Function<Exec, long[]> args) {
     return b.branchIf("here", text + ": from user mode or hardirq_stack_inuse? stay on this stack",
-            x -> (x.read(x.local("regs") + k.off("pt_regs", "cs")) & 3) != 0
+            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "cs")) & 3) != 0
                 || x.read(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1) != 0)
         .step("hardirq_stack_inuse = true; call_on_stack(): movq %rsp, (tos); movq tos, %rsp "
             + "(tos = hardirq_stack_ptr)", x -> {

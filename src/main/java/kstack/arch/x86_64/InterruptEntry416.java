@@ -38,25 +38,25 @@ public final class InterruptEntry416 implements IrqEntry64 {
   }
 
   private void buildInterruptEntry(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", X86Irq.ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", X86Irq.ENTRY);
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(k.asm("common_interrupt", X86Irq.ENTRY)
+    k.image.add(stubs.build());
+    k.image.add(k.image.asm("common_interrupt", X86Irq.ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
-    k.add(k.asm("apic_timer_interrupt", X86Irq.ENTRY)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+    k.image.add(k.image.asm("apic_timer_interrupt", X86Irq.ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector()))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
             x -> new long[] {x.reg("rdi")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
-    RoutineBuilder e = k.asm("interrupt_entry", X86Irq.ENTRY)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+    RoutineBuilder e = k.image.asm("interrupt_entry", X86Irq.ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
             x -> (x.read(x.sp() + 8 + 8 * 2) & 3) == 0)
         .step("SWAPGS; pushq %rdi; movq %rsp, %rdi; SWITCH_TO_KERNEL_CR3 (no PTI); "
@@ -75,12 +75,12 @@ public final class InterruptEntry416 implements IrqEntry64 {
               x.set("rdi", x.read(rdi));
             })
         .label("kernel");
-    k.add(X86Exceptions.regsPush(k, e, true)
+    k.image.add(X86Exceptions.regsPush(k, e, true)
         .step("ENTER_IRQ_STACK old_rsp=%rdi save_ret=1: leaq 8(%rsp), %rdi; incl irq_count; if it "
             + "was -1: the link word at the IRQ stack's top = old rsp; rsp = irq_stack_ptr; then "
             + "pushq %rdi; pushq -8(%rdi) (the return address)", x -> enterIrqStack(k, x))
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop())).build());
-    k.add(k.asm("ret_from_intr", X86Irq.ENTRY)
+    k.image.add(k.image.asm("ret_from_intr", X86Irq.ENTRY)
         .step("DISABLE_INTERRUPTS; LEAVE_IRQ_STACK: popq %rsp (back to pt_regs); decl irq_count",
             x -> {
               x.setSp(x.pop());
@@ -88,23 +88,23 @@ public final class InterruptEntry416 implements IrqEntry64 {
               x.write(cnt, 4, x.read(cnt, 4) - 1);
             })
         .branchIf("retint_kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_user")
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
             x -> new long[] {x.sp()})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .globalLabel("retint_kernel")
         .branchIf("noresched", "CONFIG_PREEMPT: preempt_count == 0, IF was set, need_resched?",
             x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
+            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     EntryCommon.buildPrepareExitToUsermode(k);
     X86Irq.buildReturnToKernel(k);
     DoIrq.buildEnteringIrq(k);
-    k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("desc")})
         .ret("return true", x -> 1).build());
@@ -118,7 +118,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
     long n = (x.read(cnt, 4) + 1) & 0xffffffffL;
     x.write(cnt, 4, n);
     if (n == 0) {
-      long top = X86Entry.gs(k, x, "irq_stack_union") + k.constant("IRQ_STACK_SIZE");
+      long top = X86Entry.gs(k, x, "irq_stack_union") + k.image.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
       k.timeline.emit(new Event.Note(x.cpu().id(), "interrupt_entry", String.format(
@@ -133,7 +133,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
       return false;
     }
     long count = k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4) & 0x7fffffffL;
-    long flags = x.read(x.sp() + k.off("pt_regs", "flags"));
-    return count == 0 && (flags & X86_64.EFLAGS_IF) != 0 && k.needResched(k.current(x));
+    long flags = x.read(x.sp() + k.image.off("pt_regs", "flags"));
+    return count == 0 && (flags & X86_64.EFLAGS_IF) != 0 && k.rq.needResched(k.current(x));
   }
 }

@@ -22,7 +22,7 @@ public final class IstEntryArea416 extends IstExceptions {
 
   @Override
   public long[] istStack(Kernel k, int cpu, int i) {
-    long lo = k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
+    long lo = k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
     for (int j = 0; j < i; j++) {
       lo += SIZES[j];
     }
@@ -148,9 +148,9 @@ public final class IstEntryArea416 extends IstExceptions {
    */
   @Override
   void buildBeforeTrapEntries(Kernel k) {
-    RoutineBuilder e = X86Exceptions.regsPush(k, k.asm("error_entry", X86Entry.ENTRY), true)
+    RoutineBuilder e = X86Exceptions.regsPush(k, k.image.asm("error_entry", X86Entry.ENTRY), true)
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("SWAPGS; SWITCH_TO_KERNEL_CR3 (no PTI)", X86Entry::swapgs)
         .step("popq %r12: the return address; movq %rsp, %rdi", x -> {
           x.set("r12", x.pop());
@@ -163,15 +163,15 @@ public final class IstEntryArea416 extends IstExceptions {
         })
         .label("kernel")
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop()));
-    k.add(e.build());
-    k.add(X86Irq.syncRegs(k));
-    k.add(k.asm("error_exit", X86Entry.ENTRY)
+    k.image.add(e.build());
+    k.image.add(X86Irq.syncRegs(k));
+    k.image.add(k.image.asm("error_exit", X86Entry.ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
-        .step("jmp retint_user", x -> x.jumpTo(k.symbol("retint_user")))
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+        .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
         .label("kernel")
-        .step("jmp retint_kernel", x -> x.jumpTo(k.symbol("retint_kernel"))).build());
+        .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());
   }
 
   /**
@@ -181,9 +181,9 @@ public final class IstEntryArea416 extends IstExceptions {
   @Override
   void buildTrapHandlers(Kernel k) {
     DoDebug.buildDoDebugUserIcebp(k);
-    k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
         .callVia("machine_check_vector(regs, error_code) = do_machine_check",
-            x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+            x -> k.image.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
         .retVoid().build());
   }
 

@@ -19,7 +19,7 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
 
   @Override
   public long[] istStack(Kernel k, int cpu, int i) {
-    long base = k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
+    long base = k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
     long size = exceptionStackSize();
     long lo = base + (4096 + size) * i + 4096;
     return new long[] {lo, lo + size};
@@ -143,22 +143,22 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
   @Override
   void buildTrapHandlers(Kernel k) {
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c("exc_debug", traps).params("regs")
+    k.image.add(k.image.c("exc_debug", traps).params("regs")
         .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
             x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
-    k.add(k.c("noist_exc_debug", traps).params("regs")
+    k.image.add(k.image.c("noist_exc_debug", traps).params("regs")
         .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
             x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
     DoDebug.buildExcDebugLeaves(k);
     String mce = "arch/x86/kernel/cpu/mce/core.c";
-    k.add(k.c("exc_machine_check", mce).params("regs")
+    k.image.add(k.image.c("exc_machine_check", mce).params("regs")
         .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
             + "do_machine_check(regs)",
             "do_machine_check", x -> new long[] {x.local("regs")})
         .retVoid().build());
-    k.add(k.c("noist_exc_machine_check", mce).params("regs")
+    k.image.add(k.image.c("noist_exc_machine_check", mce).params("regs")
         .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
             + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
         .retVoid().build());

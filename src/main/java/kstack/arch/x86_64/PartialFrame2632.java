@@ -32,7 +32,7 @@ final class PartialFrame2632 {
   static void saveArgs(Kernel k, Exec x, long regs, boolean withCx) {
     for (String r : ARGS) {
       if (!r.equals("cx") || withCx) {
-        x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+        x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
       }
     }
   }
@@ -40,30 +40,30 @@ final class PartialFrame2632 {
   static void restoreArgs(Kernel k, Exec x, long regs, boolean skipCx) {
     for (String r : ARGS) {
       if (!r.equals("cx") || !skipCx) {
-        x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+        x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
       }
     }
   }
 
   static void saveRest(Kernel k, Exec x, long regs) {
     for (String r : REST) {
-      x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+      x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
     }
   }
 
   static void restoreRest(Kernel k, Exec x, long regs) {
     for (String r : REST) {
-      x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+      x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
     }
   }
 
   /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:197-205): the words the fast path left undefined. */
   static void fixupTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(regs + k.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
-    x.write(regs + k.off("pt_regs", "ss"), X86_64.USER_DS);
-    x.write(regs + k.off("pt_regs", "cs"), X86_64.USER_CS);
-    x.write(regs + k.off("pt_regs", "cx"), -1);
-    x.write(regs + k.off("pt_regs", "flags"), x.read(regs + k.off("pt_regs", "r11")));
+    x.write(regs + k.image.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
+    x.write(regs + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
+    x.write(regs + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
+    x.write(regs + k.image.off("pt_regs", "cx"), -1);
+    x.write(regs + k.image.off("pt_regs", "flags"), x.read(regs + k.image.off("pt_regs", "r11")));
   }
 
   /**
@@ -71,9 +71,9 @@ final class PartialFrame2632 {
    * regs->flags, through %r11, which is left holding the flags.
    */
   static void restoreTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(gs(k, x, "old_rsp"), x.read(regs + k.off("pt_regs", "sp")));
-    x.set("r11", x.read(regs + k.off("pt_regs", "flags")));
-    x.write(regs + k.off("pt_regs", "r11"), x.reg("r11"));
+    x.write(gs(k, x, "old_rsp"), x.read(regs + k.image.off("pt_regs", "sp")));
+    x.set("r11", x.read(regs + k.image.off("pt_regs", "flags")));
+    x.write(regs + k.image.off("pt_regs", "r11"), x.reg("r11"));
   }
 
   /**
@@ -95,29 +95,29 @@ final class PartialFrame2632 {
 
   /** iretq; going back to user mode, note what is left behind on the kernel stack. */
   static void iret(Kernel k, Exec x) {
-    long regs = x.sp() - k.off("pt_regs", "ip");
+    long regs = x.sp() - k.image.off("pt_regs", "ip");
     X86Irq.iret(x);
     if ((x.reg("cs") & 3) != 3) {
       return;
     }
     long task = k.current(x);
     long top = k.arch.taskTopOfStack(k, task);
-    if (regs + 168 != top && Long.compareUnsigned(regs - k.stack(task), k.threadSize) < 0) {
+    if (regs + 168 != top && Long.compareUnsigned(regs - k.stacks.stack(task), k.threadSize) < 0) {
       k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", String.format(
           "pid %d leaves for user mode from the pt_regs that kernel_execve built at 0x%x, inside "
               + "its kernel stack; the rest of that stack is abandoned: the next entry starts at "
-              + "kernel_stack again", k.pid(task), regs)));
+              + "kernel_stack again", k.tasks.pid(task), regs)));
     }
     long ip = x.reg("rip");
-    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
-    if (ip == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+    if (ip == k.image.symbol("_start")) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.tasks.pid(task) + " ("
+          + k.tasks.comm(task) + ") starts in user mode at _start"));
     } else if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
+      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.tasks.pid(task)
           + " returns to user mode from an interrupt"));
     } else {
-      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
     }
   }

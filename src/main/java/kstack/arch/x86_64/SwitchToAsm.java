@@ -34,23 +34,23 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    * reads it from, then jmp __switch_to.
    */
   private void buildSwitchToAsm(Kernel k) {
-    RoutineBuilder b = k.asm("__switch_to_asm", X86Entry.ENTRY);
+    RoutineBuilder b = k.image.asm("__switch_to_asm", X86Entry.ENTRY);
     for (String r : new String[] {"rbp", "rbx", "r12", "r13", "r14", "r15"}) {
       b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
     }
     b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
-            x -> k.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
-        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.threadSp(x.reg("rsi"))))
+            x -> k.tasks.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
+        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("rsi"))))
         .step("movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(" + canaryWord() + ")",
             x -> {
-              long canary = k.taskRead(x.reg("rsi"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("rsi"), "stack_canary");
               x.set("rbx", canary);
               x.write(X86Entry.gs(k, x, canarySymbol()) + canaryOffset(), canary);
             });
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbx", "rbp"}) {
       b.step("popq %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
   }
 
   /** How __switch_to writes the per-CPU words (this_cpu_write, raw_cpu_write). */
@@ -111,7 +111,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    * on the entry stack.
    */
   private void buildSwitchTo(Kernel k) {
-    k.add(k.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
         .step("save prev's segments and FS/GS bases; load next's TLS (not modelled)", x -> { })
         .step(cpuWrite() + "(current_task, next_p)",
             x -> x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p")))
@@ -129,7 +129,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    * frame.
    */
   private void buildCopyThread(Kernel k) {
-    int frameSize = k.struct("inactive_task_frame").size();
+    int frameSize = k.image.struct("inactive_task_frame").size();
     RoutineBuilder b = copyThreadHead(k);
     b.locals("childregs", "frame")
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
@@ -140,47 +140,47 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
             })
         .step(forkFrameStep(), x -> {
               long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bp"), forkFrameBp(x.local("childregs")));
-              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol(retFromFork()));
-              k.taskWrite(x.local("p"), "thread.sp", f);
+              x.write(f + k.image.off("inactive_task_frame", "bp"), forkFrameBp(x.local("childregs")));
+              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol(retFromFork()));
+              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
             })
         .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {",
-            x -> !k.isKthread(x.local("p")))
+            x -> !k.tasks.isKthread(x.local("p")))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); " + kthreadFrameStep(), x -> {
-          k.mem.zero(x.local("childregs"), k.struct("pt_regs").size());
+          k.mem.zero(x.local("childregs"), k.image.struct("pt_regs").size());
           long f = x.local("frame");
-          x.write(f + k.off("inactive_task_frame", "bx"), kthreadFn(k, x));
-          x.write(f + k.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+          x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
+          x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
         })
         .ret("  return 0", x -> 0)
         .label("user");
     userModeThread(k, b);
     b.step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
               copyRegs(k, x);
               long r = x.local("childregs");
-              x.write(r + k.off("pt_regs", "ax"), 0);
+              x.write(r + k.image.off("pt_regs", "ax"), 0);
               long sp = childSp(k, x);
               if (sp != 0) {
-                x.write(r + k.off("pt_regs", "sp"), sp);
+                x.write(r + k.image.off("pt_regs", "sp"), sp);
               }
             })
         .ret(settlsStep(), x -> {
           // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
           if ((cloneFlags(k, x) & CLONE_SETTLS) != 0) {
-            k.taskWrite(x.local("p"), "thread.fsbase", tls(k, x));
+            k.tasks.taskWrite(x.local("p"), "thread.fsbase", tls(k, x));
           }
           return 0;
         });
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   /** *childregs = *current_pt_regs(). */
   static void copyRegs(Kernel k, Exec x) {
     long cur = k.current(x);
-    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.struct("pt_regs").size());
+    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.image.struct("pt_regs").size());
   }
 
   /** schedule() calls context_switch → switch_to, the macro: nothing is inlined. */

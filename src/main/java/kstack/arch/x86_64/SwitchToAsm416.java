@@ -40,7 +40,7 @@ public final class SwitchToAsm416 extends SwitchToAsm {
   /** ret_from_fork (entry_64.S@4.16.13): schedule_tail, then a kthread's fn or the exit to user. */
   @Override
   void buildRetFromFork(Kernel k) {
-    k.add(k.asm("ret_from_fork", X86Entry.ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", X86Entry.ENTRY)
         .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
         .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
         .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
@@ -48,12 +48,12 @@ public final class SwitchToAsm416 extends SwitchToAsm {
         .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
         .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kthread")
         .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
         .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
-            x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+            x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());
   }
 
@@ -74,7 +74,7 @@ public final class SwitchToAsm416 extends SwitchToAsm {
 
   @Override
   RoutineBuilder copyThreadHead(Kernel k) {
-    return k.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
+    return k.image.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
         .params("clone_flags", "sp", "arg", "p", "tls");
   }
 

@@ -41,7 +41,7 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
   /** ret_from_fork_asm and the C ret_from_fork (entry_64.S@6.19:229-259, process.c@6.19:151-168). */
   @Override
   void buildRetFromFork(Kernel k) {
-    k.add(k.asm("ret_from_fork_asm", X86Entry.ENTRY)
+    k.image.add(k.image.asm("ret_from_fork_asm", X86Entry.ENTRY)
         .step("UNWIND_HINT_END_OF_STACK; movq %rax, %rdi (prev); movq %rsp, %rsi (regs); "
             + "movq %rbx, %rdx (fn); movq %r12, %rcx (fn_arg)", x -> {
               x.set("rdi", x.reg("rax"));
@@ -52,14 +52,14 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
         .call("call ret_from_fork", "ret_from_fork",
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx")})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .build());
-    k.add(k.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
+    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
         .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
         .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
             x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), 0))
+        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());
@@ -82,7 +82,7 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
 
   @Override
   RoutineBuilder copyThreadHead(Kernel k) {
-    return k.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args");
+    return k.image.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args");
   }
 
   @Override
@@ -125,11 +125,11 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
             + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
               copyRegs(k, x);
               long r = x.local("childregs");
-              x.write(r + k.off("pt_regs", "sp"), 0);
-              x.write(r + k.off("pt_regs", "ip"), 0);
+              x.write(r + k.image.off("pt_regs", "sp"), 0);
+              x.write(r + k.image.off("pt_regs", "ip"), 0);
               long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bx"), kthreadFn(k, x));
-              x.write(f + k.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+              x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
+              x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
             })
         .ret("  return 0", x -> 0)
         .label("plain");

@@ -29,7 +29,7 @@ final class UnwindInactiveTaskFrame extends X86Unwind {
   @Override
   boolean entryCodeOnPtRegs(Routine r, StackKind kind, long sp, long ptRegs) {
     return r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK
-        && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0;
+        && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0;
   }
 
   /** Called straight from the entry code, whose rbp is not a frame: the kernel part ends. */
@@ -45,12 +45,12 @@ final class UnwindInactiveTaskFrame extends X86Unwind {
 
   @Override
   long[] switchedOut(long task, long ptRegs, List<Frame> out) {
-    long sp = k.threadSp(task);
-    long bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
-    long pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
+    long sp = k.tasks.threadSp(task);
+    long bp = k.mem.read64(sp + k.image.off("inactive_task_frame", "bp"));
+    long pc = k.mem.read64(sp + k.image.off("inactive_task_frame", "ret_addr"));
     out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, sp, "switched out: inactive_task_frame at "
         + String.format("0x%x", sp)));
-    if (pc == k.symbol("ret_from_fork") && bp == 0) {
+    if (pc == k.image.symbol("ret_from_fork") && bp == 0) {
       // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
       userPart(task, ptRegs, out);
       return null;
@@ -66,7 +66,7 @@ final class UnwindInactiveTaskFrame extends X86Unwind {
 
   @Override
   void labelSwitchFrame(Map<Long, StackWord.Label> labels, long task, long low) {
-    for (Field fl : k.struct("inactive_task_frame").fields()) {
+    for (Field fl : k.image.struct("inactive_task_frame").fields()) {
       labels.put(low + fl.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + fl.name()
           + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")));
     }

@@ -60,15 +60,15 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   long[] switchedOut(long task, long ptRegs, List<Frame> out) {
-    if ((k.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) != 0) {
-      out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
+    if ((k.tasks.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) != 0) {
+      out.add(new Frame("ret_from_fork", k.image.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
           + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
       userPart(task, ptRegs, out);
       return null;
     }
     // switch_to's SAVE_CONTEXT left [rbp][rflags] at thread.sp; it resumes at thread_return
-    long sp = k.threadSp(task);
-    long pc = k.symbol("thread_return");
+    long sp = k.tasks.threadSp(task);
+    long pc = k.image.symbol("thread_return");
     out.add(new Frame("thread_return", pc, 0, StackKind.TASK, sp, String.format(
         "switched out: thread.sp 0x%x (saved rbp, rflags); resumes at thread_return", sp)));
     return new long[] {pc, k.mem.read64(sp)};
@@ -115,18 +115,18 @@ final class UnwindThreadReturn2632 extends X86Unwind {
    */
   private boolean interrupted(long regs, Stacks st, long task, boolean running, int cpu,
       List<Frame> out) {
-    long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
-    long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
+    long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
+    long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
     StackKind where = st.kindOf(regs);
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
             : "kernel mode", k.symbols.describeOrHex(ip), regs)));
     if ((cs & 3) == 3) {
-      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.off("pt_regs", "sp")),
+      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.image.off("pt_regs", "sp")),
           out, false);
       return true;
     }
-    long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+    long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
     StackKind on = st.kindOf(sp);
     where = on == null ? StackKind.TASK : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
     out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
@@ -157,14 +157,14 @@ final class UnwindThreadReturn2632 extends X86Unwind {
   /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
   private void userPartOfSyscall(long task, boolean running, int cpu, long ptRegs, boolean full,
       List<Frame> out, Long userBp) {
-    if (k.taskRead(task, "mm") == 0) {
+    if (k.tasks.taskRead(task, "mm") == 0) {
       return;
     }
-    long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-    long usp = full ? k.mem.read64(ptRegs + k.off("pt_regs", "sp"))
-        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
+    long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
+    long usp = full ? k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"))
+        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, "thread.usersp");
     long ubp = userBp != null ? userBp
-        : k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
+        : k.mem.read64(ptRegs + (full ? k.image.off("pt_regs", "bp") : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
@@ -173,7 +173,7 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   void labelSwitchFrame(Map<Long, StackWord.Label> labels, long task, long low) {
-    if ((k.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) == 0) {
+    if ((k.tasks.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) == 0) {
       labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rbp"));
       labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rflags"));
     }

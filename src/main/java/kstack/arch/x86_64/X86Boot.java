@@ -14,7 +14,7 @@ public final class X86Boot {
 
   /** cpu_entry_stack(cpu) + 1: the top of the per-CPU entry (trampoline) stack. */
   static long entryStackTop(Kernel k, int cpu) {
-    return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 4096 + k.constant("ENTRY_STACK_SIZE");
+    return k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 4096 + k.image.constant("ENTRY_STACK_SIZE");
   }
 
   /**
@@ -23,14 +23,14 @@ public final class X86Boot {
    * one word ("Store actual TOS").
    */
   static void mapIrqStack(Kernel k, int cpu) {
-    long size = k.constant("IRQ_STACK_SIZE");
-    long va = k.vmalloc(size, size, "IRQ stack of CPU " + cpu);
+    long size = k.image.constant("IRQ_STACK_SIZE");
+    long va = k.pages.vmalloc(size, size, "IRQ stack of CPU " + cpu);
     k.mem.write64(k.perCpu("hardirq_stack_ptr", cpu), va + size - 8);
   }
 
   /** The vmapped IRQ stack of a CPU as [low, high), once hardirq_stack_ptr is set. */
   static long[] hardirqStack(Kernel k, int cpu) {
-    long size = k.constant("IRQ_STACK_SIZE");
+    long size = k.image.constant("IRQ_STACK_SIZE");
     long ptr = k.mem.read64(k.perCpu("hardirq_stack_ptr", cpu));
     return ptr == 0 ? null : new long[] {ptr + 8 - size, ptr + 8};
   }
@@ -38,11 +38,11 @@ public final class X86Boot {
   /** The per-CPU irq_stack_union of a CPU as [low, high) (DEFINE_PER_CPU_FIRST). */
   static long[] irqStackUnion(Kernel k, int cpu) {
     long base = k.perCpu("irq_stack_union", cpu);
-    return new long[] {base, base + k.constant("IRQ_STACK_SIZE")};
+    return new long[] {base, base + k.image.constant("IRQ_STACK_SIZE")};
   }
 
   /** Whether a CPU has marked itself online (cpu_online(cpu)). */
   static boolean online(Kernel k, int cpu) {
-    return (k.mem.read64(k.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
+    return (k.mem.read64(k.image.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
   }
 }

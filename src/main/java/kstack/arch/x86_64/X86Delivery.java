@@ -16,7 +16,7 @@ final class X86Delivery {
       return null;
     }
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
-    long top = k.mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
+    long top = k.mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
     long rsp = k.cpu(cpu).get("rsp");
     long[] stack = arch.exceptions.istStack(k, cpu, ist);
     if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
@@ -40,8 +40,8 @@ final class X86Delivery {
     boolean user = (c.get("cs") & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
-    long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
-        : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
+    long rsp = ist >= 0 ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
+        : user ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
     rsp &= -16L;
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {
@@ -66,7 +66,7 @@ final class X86Delivery {
       c.set("ss", 0);
     }
     String named = arch.exceptions.handlerName(vector);
-    c.set("rip", named != null ? k.symbol(named) : handlerAddress(arch, k, vector));
+    c.set("rip", named != null ? k.image.symbol(named) : handlerAddress(arch, k, vector));
     return named != null ? named : handler(arch, vector);
   }
 
@@ -82,7 +82,7 @@ final class X86Delivery {
   }
 
   static long handlerAddress(X86_64 arch, Kernel k, int vector) {
-    long a = k.symbol(handler(arch, vector));
+    long a = k.image.symbol(handler(arch, vector));
     if (vector != arch.irq.localTimerVector()) {
       a += 8L * (vector - X86Irq.FIRST_EXTERNAL_VECTOR);
     }

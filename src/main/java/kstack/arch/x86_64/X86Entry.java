@@ -30,7 +30,7 @@ public final class X86Entry {
 
   /** A per-CPU variable as %gs-relative code reaches it: GS base plus the symbol. */
   static long gs(Kernel k, Exec x, String var) {
-    return x.reg("gs_base") + k.symbol(var);
+    return x.reg("gs_base") + k.image.symbol(var);
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
@@ -50,50 +50,50 @@ public final class X86Entry {
 
   static void entered(Kernel k, Exec x) {
     long regs = x.sp();
-    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr), nr,
-        x.read(regs + k.off("pt_regs", "sp")), regs));
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr), nr,
+        x.read(regs + k.image.off("pt_regs", "sp")), regs));
   }
 
   static void exited(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
     long regs = k.arch.taskPtRegs(k, task);
-    long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
+    long nr = k.mem.read64(regs + k.image.off("pt_regs", "orig_ax"));
     if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
+      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.tasks.pid(task)
           + " returns to user mode from an interrupt"));
       return;
     }
-    if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+    if (k.mem.read64(regs + k.image.off("pt_regs", "ip")) == k.image.symbol("_start")) {
+      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.tasks.pid(task) + " ("
+          + k.tasks.comm(task) + ") starts in user mode at _start"));
       return;
     }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr),
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr),
         x.reg("rax")));
   }
 
   /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
   static void toEntryStack(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
-    long di = k.arch.taskPtRegs(k, task) + k.off("pt_regs", "di");
+    long di = k.arch.taskPtRegs(k, task) + k.image.off("pt_regs", "di");
     if (x.sp() != di) {
       throw new IllegalStateException(String.format(
           "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
     }
     x.set("rdi", x.sp());
-    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0")));
+    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")));
   }
 
   static boolean sysretOk(Kernel k, Exec x) {
     long regs = k.arch.taskPtRegs(k, k.current(x.cpu().id()));
-    long ip = x.read(regs + k.off("pt_regs", "ip"));
-    long cx = x.read(regs + k.off("pt_regs", "cx"));
-    long r11 = x.read(regs + k.off("pt_regs", "r11"));
-    long flags = x.read(regs + k.off("pt_regs", "flags"));
-    long cs = x.read(regs + k.off("pt_regs", "cs"));
-    long ss = x.read(regs + k.off("pt_regs", "ss"));
+    long ip = x.read(regs + k.image.off("pt_regs", "ip"));
+    long cx = x.read(regs + k.image.off("pt_regs", "cx"));
+    long r11 = x.read(regs + k.image.off("pt_regs", "r11"));
+    long flags = x.read(regs + k.image.off("pt_regs", "flags"));
+    long cs = x.read(regs + k.image.off("pt_regs", "cs"));
+    long ss = x.read(regs + k.image.off("pt_regs", "ss"));
     boolean canonical = (ip >> 47) == 0;
     return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
         && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;
@@ -101,17 +101,17 @@ public final class X86Entry {
 
   /** The address sys_call_table[nr] holds: the handler, or the table's sys_ni_syscall. */
   static long target(Kernel k, long nr, String niSyscall) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? niSyscall : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? niSyscall : s);
   }
 
   private static void buildIretExit(Kernel k) {
-    RoutineBuilder b = k.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
+    RoutineBuilder b = k.image.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
       b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(r, x.pop()));
     }
-    k.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
+    k.image.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
             + "stack; the task stack is empty again", x -> toEntryStack(k, x))
         .step("pushq ss, rsp, eflags, cs, rip from 6*8(%rdi) .. 2*8(%rdi): the IRET frame", x -> {
           long rdi = x.reg("rdi");

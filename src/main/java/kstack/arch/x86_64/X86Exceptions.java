@@ -20,7 +20,7 @@ final class X86Exceptions {
 
   /** tss->x86_tss.ist[i] = the top of IST stack i. */
   static void fillIst(Exceptions64 e, Kernel k, Exec x) {
-    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.ist");
+    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist");
     for (int i = 0; i < IST.length; i++) {
       x.write(tss + 8L * i, e.istStack(k, x.cpu().id(), i)[1]);
     }
@@ -50,19 +50,19 @@ final class X86Exceptions {
   static void build(Kernel k, IstExceptions e) {
     String entry = "arch/x86/entry/entry_64.S";
     String doubleFault = e.handlerPrefix() + "double_fault";
-    k.add(paranoidEntry(k, e));
-    k.add(k.asm(e.handlerName(DF_VECTOR), entry)
+    k.image.add(paranoidEntry(k, e));
+    k.image.add(k.image.asm(e.handlerName(DF_VECTOR), entry)
         .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", null)
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
               x.set("rdi", x.sp());
-              x.set("rsi", x.read(x.sp() + k.off("pt_regs", "orig_ax")));
-              x.write(x.sp() + k.off("pt_regs", "orig_ax"), -1);
+              x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
+              x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
             })
         .call("call " + doubleFault, doubleFault, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c(doubleFault, traps).params("regs", "error_code")
+    k.image.add(k.image.c(doubleFault, traps).params("regs", "error_code")
         .step(e.doubleFaultEnter(), x -> { })
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
@@ -72,13 +72,13 @@ final class X86Exceptions {
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
         .retVoid().build());
-    k.add(k.c("handle_stack_overflow", traps).params("regs", "fault_address")
+    k.image.add(k.image.c("handle_stack_overflow", traps).params("regs", "fault_address")
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
-          String msg = e.guardHitMessage(x.local("fault_address"), k.stack(task), k.threadSize);
+          String msg = e.guardHitMessage(x.local("fault_address"), k.stacks.stack(task), k.threadSize);
           k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", msg));
           k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", String.format(
-              "kernel stack overflow (double-fault) in pid %d (%s)", k.pid(task), k.comm(task))));
+              "kernel stack overflow (double-fault) in pid %d (%s)", k.tasks.pid(task), k.tasks.comm(task))));
         })
         .step(e.overflowDie(), x -> panic(k, x, e.overflowPanic()))
         .retVoid().build());
@@ -130,7 +130,7 @@ final class X86Exceptions {
 
   /** paranoid_entry: pt_regs where the CPU put the frame; swapgs only if GS is the user's. */
   private static kstack.exec.Routine paranoidEntry(Kernel k, IstExceptions e) {
-    RoutineBuilder b = regsPush(k, k.asm("paranoid_entry", "arch/x86/entry/entry_64.S"),
+    RoutineBuilder b = regsPush(k, k.image.asm("paranoid_entry", "arch/x86/entry/entry_64.S"),
         e.clearsAsPushed());
     return b.step("rdmsr MSR_GS_BASE: negative means kernel GS already; else SWAPGS (ebx says "
             + "which for paranoid_exit)", x -> {
@@ -146,12 +146,12 @@ final class X86Exceptions {
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, IstExceptions e) {
     X86Nmi.build(k, e);
-    k.add(k.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+    k.image.add(k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
         .step(e.nmiEnter() + "; inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step(e.nmiExit(), x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
             k.timeline.emit(new Event.Note(x.cpu().id(), "unknown_nmi_error",
                 "Uhhuh. NMI received for unknown reason on CPU " + x.cpu().id()
@@ -177,7 +177,7 @@ final class X86Exceptions {
   }
 
   private static boolean guardHit(Kernel k, Exec x) {
-    long stack = k.stack(k.current(x));
+    long stack = k.stacks.stack(k.current(x));
     long cr2 = x.reg("cr2");
     return stack - 1 - cr2 < 4096 && Long.compareUnsigned(cr2, stack) < 0;
   }

@@ -28,7 +28,7 @@ final class X86Faults {
     if (f.isWrite() && !mapped(k, c.get("rsp") - 8) && realKernelMaps.isEmpty()) {
       String below;
       try {
-        below = String.format(", below the stack at 0x%x,", k.stack(k.current(cpu)));
+        below = String.format(", below the stack at 0x%x,", k.stacks.stack(k.current(cpu)));
       } catch (kstack.mem.MemoryFault overwritten) {
         below = " (current's task_struct is overwritten: its stack cannot be named)";
       }
@@ -59,7 +59,7 @@ final class X86Faults {
   /** "pid N", or why current cannot be named (an overflow overwrote current_task or the task). */
   private static String who(Kernel k, int cpu) {
     try {
-      return "pid " + k.pid(k.current(cpu));
+      return "pid " + k.tasks.pid(k.current(cpu));
     } catch (kstack.mem.MemoryFault f) {
       return "current unreadable: overwritten";
     }
@@ -71,7 +71,7 @@ final class X86Faults {
    * overwriting them without a fault. The model holds only what it allocated, and says so.
    */
   private static String directMapNote(Kernel k, long addr) {
-    long start = k.constant("PAGE_OFFSET");
+    long start = k.image.constant("PAGE_OFFSET");
     if (Long.compareUnsigned(addr, start) < 0 || Long.compareUnsigned(addr, start + (64L << 40)) >= 0) {
       return "";
     }

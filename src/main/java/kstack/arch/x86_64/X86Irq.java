@@ -19,12 +19,12 @@ final class X86Irq {
 
   /** restore_regs_and_return_to_kernel: POP_REGS, skip orig_ax, iretq. */
   static void buildReturnToKernel(Kernel k) {
-    RoutineBuilder b = k.asm("restore_regs_and_return_to_kernel", ENTRY);
+    RoutineBuilder b = k.image.asm("restore_regs_and_return_to_kernel", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
       b.step("popq %" + r + " (POP_REGS)", x -> x.set(r, x.pop()));
     }
-    k.add(b.step("addq $8, %rsp: skip orig_ax", x -> x.setSp(x.sp() + 8))
+    k.image.add(b.step("addq $8, %rsp: skip orig_ax", x -> x.setSp(x.sp() + 8))
         .step("iretq: pop rip, cs, rflags, rsp, ss: back to the interrupted kernel code", X86Irq::iret)
         .build());
   }
@@ -46,13 +46,13 @@ final class X86Irq {
    * is copied to the top of the task stack, cpu_current_top_of_stack - sizeof(pt_regs).
    */
   static kstack.exec.Routine syncRegs(Kernel k) {
-    return k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
         .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
             x -> x.setLocal("regs", x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
-                - k.struct("pt_regs").size()))
+                - k.image.struct("pt_regs").size()))
         .step("if (regs != eregs) *regs = *eregs: the frame moves to the task stack", x -> {
           if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
+            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
           }
         })
         .ret("return regs", x -> x.local("regs")).build();

@@ -133,7 +133,7 @@ abstract class X86Isa64 implements Arch {
     c.set("ss", KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("rip", cpu == 0 ? k.symbol("startup_64") : 0);
+    c.set("rip", cpu == 0 ? k.image.symbol("startup_64") : 0);
   }
 
   /** get_current(): this_cpu_read_stable(current_task) in both 4.16 and 6.19 (asm/current.h). */
@@ -145,14 +145,14 @@ abstract class X86Isa64 implements Arch {
   /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
-        - k.struct("pt_regs").size();
+    return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.image.struct("pt_regs").size();
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.struct("pt_regs").size();
+    return taskPtRegs(k, task) + k.image.struct("pt_regs").size();
   }
 
   /**
@@ -239,7 +239,7 @@ abstract class X86Isa64 implements Arch {
 
   @Override
   public boolean userModeRegs(Kernel k, long regs) {
-    return (k.mem.read64(regs + k.off("pt_regs", "cs")) & 3) == 3;
+    return (k.mem.read64(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
   }
 
   @Override

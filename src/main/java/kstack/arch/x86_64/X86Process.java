@@ -12,24 +12,24 @@ public final class X86Process {
 
   /** start_thread (process_64.c@4.16.13, @6.19) and the idle routines, linked after copy_thread. */
   static void buildStartThread(Kernel k, String idleCall) {
-    k.add(k.c("start_thread", "arch/x86/kernel/process_64.c").params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", "arch/x86/kernel/process_64.c").params("regs", "new_ip", "new_sp")
         .call("start_thread_common(regs, new_ip, new_sp, __USER_CS, __USER_DS, 0)",
             "start_thread_common", x -> new long[] {x.local("regs"), x.local("new_ip"),
                 x.local("new_sp"), X86_64.USER_CS, X86_64.USER_DS, 0})
         .retVoid().build());
-    k.add(k.c("start_thread_common", "arch/x86/kernel/process_64.c")
+    k.image.add(k.image.c("start_thread_common", "arch/x86/kernel/process_64.c")
         .params("regs", "new_ip", "new_sp", "_cs", "_ss", "_ds")
         .step("loadsegment(fs/es/ds, _ds); load_gs_index(_ds)", x -> { })
         .step("regs->ip = new_ip; regs->sp = new_sp; regs->cs = _cs; regs->ss = _ss; "
             + "regs->flags = X86_EFLAGS_IF", x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "ip"), x.local("new_ip"));
-              x.write(r + k.off("pt_regs", "sp"), x.local("new_sp"));
-              x.write(r + k.off("pt_regs", "cs"), x.local("_cs"));
-              x.write(r + k.off("pt_regs", "ss"), x.local("_ss"));
-              x.write(r + k.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
-              x.write(r + k.off("pt_regs", "cx"), x.local("new_ip"));
-              x.write(r + k.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
+              x.write(r + k.image.off("pt_regs", "ip"), x.local("new_ip"));
+              x.write(r + k.image.off("pt_regs", "sp"), x.local("new_sp"));
+              x.write(r + k.image.off("pt_regs", "cs"), x.local("_cs"));
+              x.write(r + k.image.off("pt_regs", "ss"), x.local("_ss"));
+              x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
+              x.write(r + k.image.off("pt_regs", "cx"), x.local("new_ip"));
+              x.write(r + k.image.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
     Idle.buildArchCpuIdle(k, idleCall);

@@ -21,13 +21,13 @@ final class X86StackWords {
   static List<StackWord> describe(Kernel k, X86_64 arch, long task, boolean running, int cpu) {
     running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     X86Unwind u = arch.unwinder(k);
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return new ArrayList<>();
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    long pad = k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
     Map<Long, StackWord.Label> labels = StackWords.topOfStack(k, ptRegs, top,
         "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)");
     long low;
@@ -35,7 +35,7 @@ final class X86StackWords {
       low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("rsp"), stack,
           top, ptRegs);
     } else {
-      low = k.threadSp(task);
+      low = k.tasks.threadSp(task);
       u.labelSwitchFrame(labels, task, low);
     }
     StackWords.frames(k, labels, u.unwind(task, running, cpu), stack, u.framesTop(top, ptRegs),

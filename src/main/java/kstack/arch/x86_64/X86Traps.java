@@ -38,7 +38,7 @@ public final class X86Traps {
     boolean shift = e.shiftsDebugIst() && vector == DB_VECTOR;
     int ist = X86Exceptions.istOf(vector);
     String noErrorCode = e.handlersTakeErrorCode() ? "; xorl %esi, %esi" : "";
-    RoutineBuilder b = k.asm(e.handlerName(vector), ENTRY)
+    RoutineBuilder b = k.image.asm(e.handlerName(vector), ENTRY)
         .step("ASM_CLAC; pushq $-1: orig_ax (no error code)", x -> x.push(-1))
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
@@ -68,12 +68,12 @@ public final class X86Traps {
       x.set("rsi", 0);
     })
         .call("call " + userFn, userFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
-        .step("jmp " + e.errorExit(), x -> x.jumpTo(k.symbol(e.errorExit())));
-    k.add(b.build());
+        .step("jmp " + e.errorExit(), x -> x.jumpTo(k.image.symbol(e.errorExit())));
+    k.image.add(b.build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 }

@@ -106,7 +106,7 @@ abstract class X86Unwind {
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return out;
     }
@@ -130,7 +130,7 @@ abstract class X86Unwind {
       bp = runningBp(st, pc, sp, bp);
       StackKind kind = st.kindOf(sp);
       if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
-          && k.taskRead(task, "mm") != 0) {
+          && k.tasks.taskRead(task, "mm") != 0) {
         // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
         // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0,
@@ -196,26 +196,26 @@ abstract class X86Unwind {
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if ((bp & 1) != 0) {
         long regs = bp - 1;
-        long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
-        long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
-        long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+        long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
+        long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
+        long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
         StackKind where = st.kindOf(regs);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
                 (cs & 3) == 3 ? "user mode" : "kernel mode", k.symbols.describeOrHex(ip), sp, regs)));
         if ((cs & 3) == 3) {
-          userFrames(task, ip, k.mem.read64(regs + k.off("pt_regs", "bp")), sp, out, false);
+          userFrames(task, ip, k.mem.read64(regs + k.image.off("pt_regs", "bp")), sp, out, false);
           return;
         }
         StackKind kind = st.kindOf(sp);
-        long base = k.stack(task);
+        long base = k.stacks.stack(task);
         boolean below = kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096;
         if (below) {
           kind = StackKind.TASK; // the overflow: rsp has left the bottom of the task stack
         }
         out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? StackKind.UNKNOWN : kind, 0,
             below ? "rsp below the stack's base" : ""));
-        bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
+        bp = k.mem.read64(regs + k.image.off("pt_regs", "bp"));
         continue;
       }
       StackKind kind = st.recordKindOf(bp);
@@ -258,12 +258,12 @@ abstract class X86Unwind {
    * the register, liveBp.
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
-    long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
-      long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-      long slot = ptRegs + k.off("pt_regs", "bp");
+    long cs = k.mem.read64(ptRegs + k.image.off("pt_regs", "cs"));
+    if ((cs & 3) == 3 && k.tasks.taskRead(task, "mm") != 0) {
+      long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
+      long slot = ptRegs + k.image.off("pt_regs", "bp");
       long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
-      long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
+      long usp = k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
       userFrames(task, uip, ubp, usp, out, false);

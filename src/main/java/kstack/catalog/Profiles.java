@@ -27,6 +27,8 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new LayoutsTaskInfo416(),
             new EntrySyscall64RspScratch416(),
             new InterruptEntry416(),
@@ -50,6 +52,8 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON,
             new LayoutsThreadInfoAtBase2632(),
             new SystemCall2632(),
             new IrqStackSaveArgs2632(),
@@ -69,6 +73,8 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new LayoutsTaskInfo619(),
             new EntrySyscall64TssSp2619(),
             new IdtentryIrqentry619(),
@@ -84,6 +90,8 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -95,6 +103,8 @@ public final class Profiles {
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
         arm64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -106,6 +116,8 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -119,6 +131,8 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            KernelModules.TASK_2_4,
+            KernelModules.ROUTINES_2_4
             ));
   }
 
@@ -142,6 +156,8 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            KernelModules.TASK_2_6_11,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -162,6 +178,8 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -178,6 +196,8 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 

@@ -69,8 +69,7 @@ public abstract class BootEntryArea implements Boot64 {
             + "entry stack", x -> {
               long tss = X86Entry.gs(k, x, "cpu_tss_rw");
               x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), X86Boot.entryStackTop(k, x.cpu().id()));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "cpu_init", String.format(
-                  "cpu_tss_rw.x86_tss.sp0 = 0x%x (entry stack)", X86Boot.entryStackTop(k, x.cpu().id()))));
+              k.timeline.emit(new Event.EntryStackSet(x.cpu().id(), X86Boot.entryStackTop(k, x.cpu().id())));
             })
         .step("current->active_mm = &init_mm (mmgrab)", x -> { })
         .retVoid().build());
@@ -82,8 +81,7 @@ public abstract class BootEntryArea implements Boot64 {
         .step("wrmsr(MSR_STAR, ...); " + inlined
             + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
               x.set("lstar", k.image.symbol("entry_SYSCALL_64"));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "syscall_init",
-                  String.format("MSR_LSTAR = entry_SYSCALL_64 (0x%x)", k.image.symbol("entry_SYSCALL_64"))));
+              k.timeline.emit(new Event.SyscallEntrySet(x.cpu().id(), k.image.symbol("entry_SYSCALL_64")));
             })
         .retVoid().build());
   }

@@ -96,8 +96,8 @@ public final class BootInitialStack416 extends BootEntryArea {
         .step("leaq (__end_init_task - SIZEOF_PTREGS)(%rip), %rsp: a stack for verify_cpu",
             x -> {
               x.setSp(k.image.symbol("__end_init_task") - 168);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_64",
-                  String.format("rsp = __end_init_task - SIZEOF_PTREGS = 0x%x", x.sp())));
+              k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_64", "rsp",
+                  "__end_init_task - SIZEOF_PTREGS", x.sp()));
             })
         .step("call verify_cpu; call __startup_64: early page tables (not modelled)", x -> { })
         .step("jmp 1f: into secondary_startup_64's common tail",
@@ -110,8 +110,8 @@ public final class BootInitialStack416 extends BootEntryArea {
                 : k.perCpuOffset(x.cpu().id())))
         .step("movq initial_stack(%rip), %rsp", x -> {
           x.setSp(x.read(k.image.symbol("initial_stack")));
-          k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
-              String.format("rsp = initial_stack = 0x%x", x.sp())));
+          k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
+              "initial_stack", x.sp()));
         })
         .step("pushq $.Lafter_lret (a return address for the unwinder); xorl %ebp, %ebp", x -> {
           x.push(k.image.symbol("secondary_startup_64") + 4L * 7);
@@ -152,8 +152,7 @@ public final class BootInitialStack416 extends BootEntryArea {
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
             x -> !X86Boot.online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0).build());
   }
 

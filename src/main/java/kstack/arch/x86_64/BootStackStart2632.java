@@ -95,8 +95,8 @@ public final class BootStackStart2632 implements Boot64 {
             + "task's thread.sp); pushq $0; popfq", x -> {
               x.setSp(x.read(k.image.symbol("stack_start")));
               x.set("eflags", 0x2);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
-                  String.format("rsp = stack_start = 0x%x", x.sp())));
+              k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
+                  "stack_start", x.sp()));
             })
         .step("lgdt early_gdt_descr; load the data segments; movl $MSR_GS_BASE, %ecx; movq "
             + "initial_gs(%rip), %rax; wrmsr: GS base = this CPU's per-CPU area; movl %esi, %edi "
@@ -160,8 +160,7 @@ public final class BootStackStart2632 implements Boot64 {
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
             x -> !X86Boot.online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0).build());
     k.image.add(SmpBoot.online(k, k.image.c("start_secondary", smp).params("unused")
         .call("cpu_init()", "cpu_init", null))

@@ -94,8 +94,8 @@ public final class BootThreadSp619 extends BootEntryArea {
               long task = x.read(x.reg("rdx") + k.image.symbol("current_task"));
               x.set("rax", task);
               x.setSp(k.tasks.threadSp(task));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "common_startup_64",
-                  String.format("rsp = current_task->thread.sp = 0x%x", x.sp())));
+              k.timeline.emit(new Event.BootStack(x.cpu().id(), "common_startup_64", "rsp",
+                  "current_task->thread.sp", x.sp()));
             })
         .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
             x -> x.set("gs_base", x.reg("rdx")))

@@ -129,8 +129,8 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
               long tos = x.read(X86Entry.gs(k, x, "hardirq_stack_ptr"));
               x.write(tos, x.sp());
               x.setSp(tos);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "call_on_irqstack",
-                  String.format("onto the IRQ stack: rsp = 0x%x", tos)));
+              k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
+                  "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
         .call("call irq_enter_rcu", "irq_enter_rcu", null)
         .call("call " + fn, fn, args)

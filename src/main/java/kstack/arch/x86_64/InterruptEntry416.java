@@ -121,8 +121,8 @@ public final class InterruptEntry416 implements IrqEntry64 {
       long top = X86Entry.gs(k, x, "irq_stack_union") + k.image.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
-      k.timeline.emit(new Event.Note(x.cpu().id(), "interrupt_entry", String.format(
-          "onto the IRQ stack: rsp = 0x%x, the top word links back to 0x%x", x.sp(), oldRsp)));
+      k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry", "IRQ stack",
+          "rsp", x.sp(), Event.BackLink.TOP_WORD, oldRsp));
     }
     x.push(oldRsp);
     x.push(x.read(oldRsp - 8));

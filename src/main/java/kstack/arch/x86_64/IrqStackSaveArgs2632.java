@@ -59,9 +59,8 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
                 x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
                 x.push(x.fp());
                 x.push(ret);
-                k.timeline.emit(new Event.Note(x.cpu().id(), "save_args", String.format(
-                    "onto the IRQ stack: rsp = 0x%x, its first word links back to 0x%x",
-                    x.sp() + 8, x.fp())));
+                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "save_args", "IRQ stack", "rsp",
+                    x.sp() + 8, Event.BackLink.FIRST_WORD, x.fp()));
               }
             })
         .step("2: TRACE_IRQS_OFF; ret", x -> x.ret(x.pop())).build());

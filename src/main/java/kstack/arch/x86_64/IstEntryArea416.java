@@ -90,9 +90,14 @@ public final class IstEntryArea416 extends IstExceptions {
   }
 
   @Override
-  String guardHitMessage(long address, long stack, long threadSize) {
-    return String.format("BUG: stack guard page was hit at 0x%x (stack is 0x%x..0x%x)", address,
-        stack, stack + threadSize - 1);
+  String guardPageStackKind() {
+    return "";
+  }
+
+  /** The last byte of the stack (traps.c@4.16.13 handle_stack_overflow). */
+  @Override
+  long guardHitStackEnd(long stack, long threadSize) {
+    return stack + threadSize - 1;
   }
 
   @Override

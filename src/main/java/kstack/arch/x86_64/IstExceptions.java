@@ -48,7 +48,10 @@ public abstract class IstExceptions implements Exceptions64 {
   /** handle_stack_overflow's call, message, die and panic words. */
   abstract String overflowCall();
 
-  abstract String guardHitMessage(long address, long stack, long threadSize);
+  /** The guard-page message's name for the stack ("TASK" or none) and the end it prints. */
+  abstract String guardPageStackKind();
+
+  abstract long guardHitStackEnd(long stack, long threadSize);
 
   abstract String overflowDie();
 

@@ -86,9 +86,14 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
   }
 
   @Override
-  String guardHitMessage(long address, long stack, long threadSize) {
-    return String.format("BUG: TASK stack guard page was hit at 0x%x (stack is 0x%x..0x%x)",
-        address, stack, stack + threadSize);
+  String guardPageStackKind() {
+    return "TASK";
+  }
+
+  /** The stack's end (traps.c@6.19 handle_stack_overflow prints info->end). */
+  @Override
+  long guardHitStackEnd(long stack, long threadSize) {
+    return stack + threadSize;
   }
 
   @Override

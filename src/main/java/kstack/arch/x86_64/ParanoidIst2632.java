@@ -63,9 +63,8 @@ public final class ParanoidIst2632 implements Exceptions64 {
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = cpu 0 ? get_nmi_reason() : 0; no 0xc0 bits: notify_die(DIE_NMI_IPI), "
             + "nmi_watchdog_tick(), do_nmi_callback(): none claims it (unknown_nmi_error is not "
-            + "modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the NMI IST stack, rsp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.IST_STACK, "rsp", x.sp())))
         .retVoid().build());
   }
 

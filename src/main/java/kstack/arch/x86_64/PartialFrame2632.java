@@ -103,19 +103,15 @@ final class PartialFrame2632 {
     long task = k.current(x);
     long top = k.arch.taskTopOfStack(k, task);
     if (regs + 168 != top && Long.compareUnsigned(regs - k.stacks.stack(task), k.threadSize) < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", String.format(
-          "pid %d leaves for user mode from the pt_regs that kernel_execve built at 0x%x, inside "
-              + "its kernel stack; the rest of that stack is abandoned: the next entry starts at "
-              + "kernel_stack again", k.tasks.pid(task), regs)));
+      k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRETQ,
+          k.tasks.pid(task), regs, false, "", 0));
     }
     long ip = x.reg("rip");
     long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
     if (ip == k.image.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.tasks.pid(task) + " ("
-          + k.tasks.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.tasks.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));

@@ -296,9 +296,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
           x.setSp(x.sp() - 120);
           saveArgs(k, x, x.sp(), true);
           saveRest(k, x, x.sp());
-          k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_execve", String.format(
-              "pid %d builds pt_regs at 0x%x, inside its kernel stack, for sys_execve to rewrite",
-              k.tasks.pid(k.current(x)), x.sp())));
+          k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})

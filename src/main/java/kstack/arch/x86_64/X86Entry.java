@@ -61,13 +61,11 @@ public final class X86Entry {
     long regs = k.arch.taskPtRegs(k, task);
     long nr = k.mem.read64(regs + k.image.off("pt_regs", "orig_ax"));
     if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.tasks.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
       return;
     }
     if (k.mem.read64(regs + k.image.off("pt_regs", "ip")) == k.image.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.tasks.pid(task) + " ("
-          + k.tasks.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
       return;
     }
     k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr),

@@ -75,10 +75,10 @@ final class X86Exceptions {
     k.image.add(k.image.c("handle_stack_overflow", traps).params("regs", "fault_address")
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
-          String msg = e.guardHitMessage(x.local("fault_address"), k.stacks.stack(task), k.threadSize);
-          k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", msg));
-          k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", String.format(
-              "kernel stack overflow (double-fault) in pid %d (%s)", k.tasks.pid(task), k.tasks.comm(task))));
+          long stack = k.stacks.stack(task);
+          k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), e.guardPageStackKind(),
+              x.local("fault_address"), stack, e.guardHitStackEnd(stack, k.threadSize)));
+          k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
         })
         .step(e.overflowDie(), x -> panic(k, x, e.overflowPanic()))
         .retVoid().build());
@@ -153,9 +153,8 @@ final class X86Exceptions {
         .retVoid().build());
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
-            k.timeline.emit(new Event.Note(x.cpu().id(), "unknown_nmi_error",
-                "Uhhuh. NMI received for unknown reason on CPU " + x.cpu().id()
-                    + String.format(" (rsp 0x%x)", x.sp()))))
+            k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
+                Event.NmiPath.UNKNOWN_REASON, "rsp", x.sp())))
         .retVoid().build());
   }
 
@@ -183,7 +182,7 @@ final class X86Exceptions {
   }
 
   private static void panic(Kernel k, Exec x, String why) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), "panic", "Kernel panic - not syncing: " + why));
+    k.timeline.emit(new Event.Panic(x.cpu().id(), "Kernel panic - not syncing: " + why));
     k.panic("Kernel panic - not syncing: " + why);
     x.stay();
   }

@@ -15,7 +15,9 @@ import kstack.profile.Profile;
  * The profile table: the only place where version numbers meet modules and features. Each entry names
  * its version and picks one generation module per mechanism ({@link Module}), once; the features it
  * still lists directly are those no module declares yet. Adding a generation means adding an entry
- * here plus the modules that differ from its neighbour's.
+ * here plus the modules that differ from its neighbour's. The x86_64 modules that build routines
+ * (kstack.arch.x86_64.X86Routines) build them in the order listed here: that is the image's link
+ * order, so every later address depends on it.
  */
 public final class Profiles {
   private Profiles() {}

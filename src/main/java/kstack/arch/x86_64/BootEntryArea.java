@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
 import kstack.arch.x86.SmpBoot;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -14,6 +16,8 @@ import kstack.trace.Event;
  * with it share; each module gives its startup path, per-CPU variables and bring-up.
  */
 public abstract class BootEntryArea implements Boot64 {
+  enum L implements Local { cpu, idle, real_mode_data }
+
   static final String HEAD = X86Boot.HEAD;
   static final String COMMON = "arch/x86/kernel/cpu/common.c";
   static final String SMP = "arch/x86/kernel/smpboot.c";
@@ -45,14 +49,14 @@ public abstract class BootEntryArea implements Boot64 {
   public void build(Kernel k) {
     buildStartup(k);
     String head64 = "arch/x86/kernel/head64.c";
-    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params(L.real_mode_data)
         .step("early page tables, clear_bss(), idt_setup_early_handler(), copy_bootdata() "
             + "(not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
-            x -> new long[] {x.local("real_mode_data")})
+            Args.of(x -> x.get(L.real_mode_data)))
         .retVoid().build());
-    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
-        .call("start_kernel()", "start_kernel", null)
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params(L.real_mode_data)
+        .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
     buildTrapInit(k, k.profile.module(Exceptions64.class));
     buildSmp(k);
@@ -87,18 +91,18 @@ public abstract class BootEntryArea implements Boot64 {
   }
 
   private void buildSmp(Kernel k) {
-    var up = k.image.c(cpuUpSymbol(), SMP).params("cpu", "idle")
+    var up = k.image.c(cpuUpSymbol(), SMP).params(L.cpu, L.idle)
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
-              int cpu = (int) x.local("cpu");
-              long idle = x.local("idle");
+              int cpu = (int) x.get(L.cpu);
+              long idle = x.get(L.idle);
               k.mem.write64(k.perCpu("current_task", cpu), idle);
               k.mem.write64(perCpuAddress(k, "cpu_current_top_of_stack") + k.perCpuOffset(cpu),
                   k.arch.taskTopOfStack(k, idle));
             });
     finishCpuUp(k, up);
-    k.image.add(SmpBoot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", null))
-        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+    k.image.add(SmpBoot.online(k, startSecondary(k).call("cpu_init()", "cpu_init", Args.inPlace()))
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", Args.of(x -> 0))
         .retVoid().build());
   }
 

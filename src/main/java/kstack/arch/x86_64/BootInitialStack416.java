@@ -3,6 +3,8 @@ package kstack.arch.x86_64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -19,6 +21,8 @@ import kstack.trace.Event;
  * cpu_tss_rw.x86_tss.sp1, native_cpu_up waiting for the AP.
  */
 public final class BootInitialStack416 extends BootEntryArea {
+  enum L implements Local { cpu, idle, unused }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.BOOT_RSP_FROM_INITIAL_STACK, Feature.TOP_OF_STACK_IN_TSS_SP1);
@@ -127,12 +131,12 @@ public final class BootInitialStack416 extends BootEntryArea {
     k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { })
         .step("idt_setup_traps()", x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .step("idt_setup_ist_traps()", x -> { })
         .retVoid().build());
     finishCpuInit(k, k.image.c("cpu_init", COMMON).params()
         .step("switch_to_new_gdt(cpu); load_current_idt()", x -> { })
-        .call("syscall_init()", "syscall_init", null)
+        .call("syscall_init()", "syscall_init", Args.inPlace())
         .step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
             + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(ist, k, x)));
     buildSyscallInit(k, "");
@@ -142,23 +146,23 @@ public final class BootInitialStack416 extends BootEntryArea {
   void finishCpuUp(Kernel k, RoutineBuilder up) {
     k.image.add(up.step("do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
             + "send INIT/SIPI: the AP starts in secondary_startup_64", x -> {
-              int cpu = (int) x.local("cpu");
+              int cpu = (int) x.get(L.cpu);
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
-              x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.local("idle")));
+              x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.get(L.idle)));
               var ap = k.cpu(cpu);
               ap.set("gs_base", 0);
               ap.set("rip", k.image.symbol("secondary_startup_64"));
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> !X86Boot.online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
+            x -> !X86Boot.online(k, (int) x.get(L.cpu)))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.get(L.cpu))))
         .ret("return 0", x -> 0).build());
   }
 
   @Override
   RoutineBuilder startSecondary(Kernel k) {
-    return k.image.c("start_secondary", SMP).params("unused");
+    return k.image.c("start_secondary", SMP).params(L.unused);
   }
 
   @Override

@@ -3,6 +3,8 @@ package kstack.arch.x86_64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.kernel.PerCpuVar;
@@ -20,6 +22,8 @@ import kstack.trace.Event;
  * smp.c@6.19:294; smpboot.c@6.19:975-1017), which only starts the AP: there is no native_cpu_up.
  */
 public final class BootThreadSp619 extends BootEntryArea {
+  enum L implements Local { boot_cpu, cpu, unused }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.BOOT_RSP_FROM_THREAD_SP, Feature.TOP_OF_STACK_PERCPU,
@@ -100,7 +104,7 @@ public final class BootThreadSp619 extends BootEntryArea {
         .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
             x -> x.set("gs_base", x.reg("rdx")))
         .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
-        .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), null, null)
+        .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), Args.inPlace(), null)
         .step("ud2 (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
         }).build());
@@ -110,17 +114,17 @@ public final class BootThreadSp619 extends BootEntryArea {
   void buildTrapInit(Kernel k, Exceptions64 ist) {
     k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { })
-        .call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", x -> new long[] {1})
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", Args.of(x -> 1))
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .step("(IST traps were set up by cpu_init_exception_handling)", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("cpu_init_exception_handling", COMMON).params("boot_cpu")
+    k.image.add(k.image.c("cpu_init_exception_handling", COMMON).params(L.boot_cpu)
         .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
             + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
             + "load_current_idt()", x -> X86Exceptions.fillIst(ist, k, x))
         .retVoid().build());
     finishCpuInit(k, k.image.c("cpu_init", COMMON).params()
-        .call("syscall_init()", "syscall_init", null));
+        .call("syscall_init()", "syscall_init", Args.inPlace()));
     buildSyscallInit(k, "idt_syscall_init() [inline]: ");
   }
 
@@ -129,7 +133,7 @@ public final class BootThreadSp619 extends BootEntryArea {
   void finishCpuUp(Kernel k, RoutineBuilder up) {
     k.image.add(up.step("do_boot_cpu(): initial_code = start_secondary; send INIT/SIPI: the AP starts "
             + "in common_startup_64 on idle->thread.sp", x -> {
-              int cpu = (int) x.local("cpu");
+              int cpu = (int) x.get(L.cpu);
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               X86Boot.mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
               var ap = k.cpu(cpu);
@@ -141,8 +145,8 @@ public final class BootThreadSp619 extends BootEntryArea {
 
   @Override
   RoutineBuilder startSecondary(Kernel k) {
-    return k.image.c("start_secondary", SMP).params("unused")
-        .call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
+    return k.image.c("start_secondary", SMP).params(L.unused)
+        .call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", Args.of(x -> 0));
   }
 
   @Override

@@ -2,6 +2,7 @@ package kstack.arch.x86_64;
 
 import java.util.Map;
 import kstack.arch.SyscallWrappers;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -82,7 +83,8 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
       }
     }
     callSetup(k, b);
-    b.call("call do_syscall_64", "do_syscall_64", x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    b.call("call do_syscall_64", "do_syscall_64",
+        Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
     sysretOrIret(k, b);
     b.globalLabel("syscall_return_via_sysret");
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
@@ -130,7 +132,8 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), ptregsWrappers(), name,
         source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
   }

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import java.util.Set;
 import kstack.arch.x86.EntryCommon;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -13,6 +15,8 @@ import kstack.profile.Feature;
  * sys_call_table[nr] with the C arguments.
  */
 public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
+  enum L implements Local { nr, regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.SYSCALL_SCRATCH_RSP_SCRATCH);
@@ -67,22 +71,22 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/common.c";
-    k.image.add(k.image.c("do_syscall_64", src).params("regs").locals("nr")
+    k.image.add(k.image.c("do_syscall_64", src).params(L.regs).locals(L.nr)
         .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
           k.arch.irqEnable(x);
-          x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax")));
+          x.set(L.nr, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax")));
         })
         .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
-            + "regs->r8, regs->r9)", x -> X86Entry.target(k, x.local("nr"), "sys_ni_syscall"), x -> {
-              long r = x.local("regs");
+            + "regs->r8, regs->r9)", x -> X86Entry.target(k, x.get(L.nr), "sys_ni_syscall"), Args.computed(x -> {
+              long r = x.get(L.regs);
               return new long[] {x.read(r + k.image.off("pt_regs", "di")), x.read(r + k.image.off("pt_regs", "si")),
                   x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "r10")),
                   x.read(r + k.image.off("pt_regs", "r8")), x.read(r + k.image.off("pt_regs", "r9"))};
-            }, null)
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
+            }), null)
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
-            x -> new long[] {x.local("regs")})
+            Args.of(x -> x.get(L.regs)))
         .retVoid().build());
     EntryCommon.buildSyscallReturnSlowpath(k);
     k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()

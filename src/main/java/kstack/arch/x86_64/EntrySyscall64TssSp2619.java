@@ -3,7 +3,9 @@ package kstack.arch.x86_64;
 import java.util.Map;
 import java.util.Set;
 import kstack.arch.x86.EntryCommon;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -15,6 +17,8 @@ import kstack.profile.Feature;
  * sibling call, Feature.SIBLING_CALLS); clone3 in the table (5.3+).
  */
 public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
+  enum L implements Local { nr, regs }
+
   /** The system calls syscall_64.tbl@6.19 marks noreturn. */
   private static final Set<String> NORETURN = Set.of("exit", "exit_group");
 
@@ -79,13 +83,13 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/syscall_64.c";
-    k.image.add(k.image.c("do_syscall_64", src).params("regs", "nr")
+    k.image.add(k.image.c("do_syscall_64", src).params(L.regs, L.nr)
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
             + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",
             x -> k.arch.irqEnable(x))
         .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
-            + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
+            + "array_index_nospec(nr))", "x64_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
             x.retval()))
         .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable_exit_to_user(); work pending?", x -> {
@@ -93,29 +97,29 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
               return !k.rq.needResched(k.current(x));
             })
         .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-            x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs), x -> 0))
         .label("nowork")
         .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
             x -> X86Entry.sysretOk(k, x) ? 1 : 0).build());
-    k.image.add(k.image.c("x64_sys_call", src).params("regs", "nr")
+    k.image.add(k.image.c("x64_sys_call", src).params(L.regs, L.nr)
         .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-            x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))))
+            x -> NORETURN.contains(EntryCommon.syscallName(k, x.get(L.nr))))
         .tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
-                + "do_syscall_64", x -> target(k, x), x -> new long[] {x.local("regs")})
+                + "do_syscall_64", x -> target(k, x), Args.of(x -> x.get(L.regs)))
         .label("noreturn")
         .callVia("case N: __x64_sys_NAME(regs) is __noreturn: call (never a sibling call), the "
             + "frame of x64_sys_call stays", x -> target(k, x),
-            x -> new long[] {x.local("regs")}, null)
+            Args.of(x -> x.get(L.regs)), null)
         .step("__builtin_unreachable()", x -> {
           throw new IllegalStateException("a __noreturn system call returned");
         }).build());
-    k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params(L.regs)
         .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
   }
 
   private static long target(Kernel k, Exec x) {
-    return X86Entry.target(k, x.local("nr"), "__x64_sys_ni_syscall");
+    return X86Entry.target(k, x.get(L.nr), "__x64_sys_ni_syscall");
   }
 
   @Override

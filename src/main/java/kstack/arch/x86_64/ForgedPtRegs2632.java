@@ -2,6 +2,7 @@ package kstack.arch.x86_64;
 
 import static kstack.arch.x86_64.PartialFrame2632.*;
 
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -23,7 +24,7 @@ final class ForgedPtRegs2632 {
               x.read(ti + k.image.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
           x.set("eflags", 0x2);
         })
-        .call("call schedule_tail (rdi = prev)", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg("rdi")))
         .step("GET_THREAD_INFO(%rcx); RESTORE_REST: r15..rbx from pt_regs; rsp += 48", x -> {
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
@@ -48,8 +49,8 @@ final class ForgedPtRegs2632 {
               x.set("r8", 0);
               x.set("r9", 0);
             })
-        .call("call do_fork", "do_fork", x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"),
-            0, 0, 0})
+        .call("call do_fork", "do_fork", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"),
+            x -> 0, x -> 0, x -> 0))
         .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
           long regs = x.sp();
           x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
@@ -67,9 +68,9 @@ final class ForgedPtRegs2632 {
           x.set("rax", x.reg("rdi"));
           x.set("rdi", x.reg("rsi"));
         })
-        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), x -> new long[] {x.reg("rdi")}, null)
+        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), Args.of(x -> x.reg("rdi")), null)
         .step("mov %eax, %edi", x -> x.set("rdi", x.reg("rax")))
-        .call("call do_exit", "do_exit", x -> new long[] {x.reg("rdi")})
+        .call("call do_exit", "do_exit", Args.of(x -> x.reg("rdi")))
         .step("ud2", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -81,7 +82,7 @@ final class ForgedPtRegs2632 {
           k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
         .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           x.write(x.sp() + k.image.off("pt_regs", "ax"), x.reg("rax"));
           restoreRest(k, x, x.sp());

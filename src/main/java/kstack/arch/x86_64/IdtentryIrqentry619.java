@@ -1,7 +1,9 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.trace.Event;
 import kstack.arch.x86.ApicTimer;
@@ -14,6 +16,8 @@ import kstack.profile.Feature;
  * stack for a user-mode interrupt.
  */
 public final class IdtentryIrqentry619 implements IrqEntry64 {
+  enum L implements Local { error_code, regs, state, vector }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.IRQENTRY);
@@ -69,25 +73,25 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
             x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     X86Irq.buildReturnToKernel(k);
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_SYSVEC / _IRQ)";
-    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
+    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params(L.regs).locals(L.state)
             .step("state = irqentry_enter(regs)", x -> { }),
         "run_sysvec_on_irqstack_cond(__sysvec_apic_timer_interrupt, regs)",
-        "__sysvec_apic_timer_interrupt", x -> new long[] {x.local("regs")})
+        "__sysvec_apic_timer_interrupt", x -> new long[] {x.get(L.regs)})
         .build());
-    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params(L.regs)
         .step("apic_eoi(); trace_local_timer_entry(); inc_irq_stat(apic_timer_irqs)", x -> { })
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", Args.inPlace())
         .retVoid().build());
-    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params("regs", "error_code")
-            .locals("state")
+    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params(L.regs, L.error_code)
+            .locals(L.state)
             .step("state = irqentry_enter(regs); vector = (u8)error_code", x -> { }),
         "run_irq_on_irqstack_cond(__common_interrupt, regs, vector)", "__common_interrupt",
-        x -> new long[] {x.local("regs"), x.local("error_code") & 0xff})
+        x -> new long[] {x.get(L.regs), x.get(L.error_code) & 0xff})
         .build());
-    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params(L.regs, L.vector)
         .call("desc = __this_cpu_read(vector_irq[vector]); call_irq_handler() -> handle_irq() -> "
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
-            "handle_edge_irq", x -> new long[] {x.local("vector")})
+            "handle_edge_irq", Args.of(x -> x.get(L.vector)))
         .retVoid().build());
   }
 
@@ -97,7 +101,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
     if (!errorCode) {
       b.step("ENDBR; ASM_CLAC; cld; pushq $-1: orig_ax, no syscall to restart", x -> x.push(-1));
     }
-    b.call("call error_entry", "error_entry", null)
+    b.call("call error_entry", "error_entry", Args.inPlace())
         .step("movq %rax, %rsp: onto the task stack if it came from user space", x -> x.setSp(x.retval()))
         .step("ENCODE_FRAME_POINTER: rbp = pt_regs + 1; movq %rsp, %rdi", x -> {
           x.setFp(x.sp() + 1);
@@ -109,7 +113,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
       });
     }
-    return b.call("call " + cfunc, cfunc, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+    return b.call("call " + cfunc, cfunc, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
         .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }
 
@@ -121,7 +125,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
   private static RoutineBuilder onIrqStack(Kernel k, RoutineBuilder b, String text, String fn,
       java.util.function.Function<Exec, long[]> args) {
     return b.branchIf("here", text + ": from user mode or hardirq_stack_inuse? stay on this stack",
-            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "cs")) & 3) != 0
+            x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "cs")) & 3) != 0
                 || x.read(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1) != 0)
         .step("hardirq_stack_inuse = true; call_on_stack(): movq %rsp, (tos); movq tos, %rsp "
             + "(tos = hardirq_stack_ptr)", x -> {
@@ -132,20 +136,20 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
               k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
                   "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
-        .call("call irq_enter_rcu", "irq_enter_rcu", null)
-        .call("call " + fn, fn, args)
-        .call("call irq_exit_rcu", "irq_exit_rcu", null)
+        .call("call irq_enter_rcu", "irq_enter_rcu", Args.inPlace())
+        .call("call " + fn, fn, Args.computed(args))
+        .call("call irq_exit_rcu", "irq_exit_rcu", Args.inPlace())
         .step("popq %rsp: back on the task stack; hardirq_stack_inuse = false", x -> {
           x.setSp(x.pop());
           x.write(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1, 0);
         })
         .jump("exit", "jmp 1f")
         .label("here")
-        .call("irq_enter_rcu()", "irq_enter_rcu", null)
-        .call(fn + "(...) on the current stack", fn, args)
-        .call("irq_exit_rcu()", "irq_exit_rcu", null)
+        .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
+        .call(fn + "(...) on the current stack", fn, Args.computed(args))
+        .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace())
         .label("exit")
-        .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
+        .call("irqentry_exit(regs, state)", "irqentry_exit", Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid();
   }
 }

@@ -3,7 +3,9 @@ package kstack.arch.x86_64;
 import java.util.Set;
 import kstack.arch.x86.DoIrq;
 import kstack.arch.x86.EntryCommon;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.trace.Event;
 import kstack.arch.x86.ApicTimer;
@@ -16,6 +18,8 @@ import kstack.profile.Feature;
  * IRQ stack by irq_count, ret_from_intr.
  */
 public final class InterruptEntry416 implements IrqEntry64 {
+  enum L implements Local { desc, regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of();
@@ -47,14 +51,14 @@ public final class InterruptEntry416 implements IrqEntry64 {
     k.image.add(stubs.build());
     k.image.add(k.image.asm("common_interrupt", X86Irq.ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
-        .call("call interrupt_entry", "interrupt_entry", null)
-        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
+        .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
+        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg("rdi")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     k.image.add(k.image.asm("apic_timer_interrupt", X86Irq.ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector()))
-        .call("call interrupt_entry", "interrupt_entry", null)
+        .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
-            x -> new long[] {x.reg("rdi")})
+            Args.of(x -> x.reg("rdi")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     RoutineBuilder e = k.image.asm("interrupt_entry", X86Irq.ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
@@ -91,22 +95,22 @@ public final class InterruptEntry416 implements IrqEntry64 {
             x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_user")
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
-            x -> new long[] {x.sp()})
+            Args.of(x -> x.sp()))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .globalLabel("retint_kernel")
         .branchIf("noresched", "CONFIG_PREEMPT: preempt_count == 0, IF was set, need_resched?",
             x -> !preemptHere(k, x))
-        .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
             x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     EntryCommon.buildPrepareExitToUsermode(k);
     X86Irq.buildReturnToKernel(k);
     DoIrq.buildEnteringIrq(k);
-    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.desc, L.regs)
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
-            "handle_edge_irq", x -> new long[] {x.local("desc")})
+            "handle_edge_irq", Args.of(x -> x.get(L.desc)))
         .ret("return true", x -> 1).build());
   }
 

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import java.util.Set;
 import kstack.arch.x86.DoDebug;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -13,6 +15,8 @@ import kstack.profile.Feature;
  * EXCEPTION_STKSZ around it, do_mce through machine_check_vector.
  */
 public final class IstEntryArea416 extends IstExceptions {
+  enum L implements Local { error_code, regs }
+
   private static final long[] SIZES = {4096, 4096, 8192, 4096};
 
   @Override
@@ -161,7 +165,7 @@ public final class IstEntryArea416 extends IstExceptions {
           x.set("r12", x.pop());
           x.set("rdi", x.sp());
         })
-        .call("call sync_regs", "sync_regs", x -> new long[] {x.reg("rdi")})
+        .call("call sync_regs", "sync_regs", Args.of(x -> x.reg("rdi")))
         .step("movq %rax, %rsp: onto the task stack; pushq %r12", x -> {
           x.setSp(x.retval());
           x.push(x.reg("r12"));
@@ -186,9 +190,9 @@ public final class IstEntryArea416 extends IstExceptions {
   @Override
   void buildTrapHandlers(Kernel k) {
     DoDebug.buildDoDebugUserIcebp(k);
-    k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params(L.regs, L.error_code)
         .callVia("machine_check_vector(regs, error_code) = do_machine_check",
-            x -> k.image.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+            x -> k.image.symbol("do_machine_check"), Args.of(x -> x.get(L.regs), x -> 0), null)
         .retVoid().build());
   }
 

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import java.util.Set;
 import kstack.arch.x86.DoDebug;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * noist_ user-mode entries.
  */
 public final class IstGuardedIdtentry619 extends IstExceptions {
+  enum L implements Local { regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.IRQENTRY);
@@ -148,24 +152,24 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
   @Override
   void buildTrapHandlers(Kernel k) {
     String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c("exc_debug", traps).params("regs")
+    k.image.add(k.image.c("exc_debug", traps).params(L.regs)
         .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
-            x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid().build());
-    k.image.add(k.image.c("noist_exc_debug", traps).params("regs")
+    k.image.add(k.image.c("noist_exc_debug", traps).params(L.regs)
         .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
-            x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid().build());
     DoDebug.buildExcDebugLeaves(k);
     String mce = "arch/x86/kernel/cpu/mce/core.c";
-    k.image.add(k.image.c("exc_machine_check", mce).params("regs")
+    k.image.add(k.image.c("exc_machine_check", mce).params(L.regs)
         .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
             + "do_machine_check(regs)",
-            "do_machine_check", x -> new long[] {x.local("regs")})
+            "do_machine_check", Args.of(x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("noist_exc_machine_check", mce).params("regs")
+    k.image.add(k.image.c("noist_exc_machine_check", mce).params(L.regs)
         .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
-            + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
+            + "do_machine_check(regs)", "do_machine_check", Args.of(x -> x.get(L.regs)))
         .retVoid().build());
   }
 

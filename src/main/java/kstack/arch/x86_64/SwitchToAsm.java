@@ -2,6 +2,7 @@ package kstack.arch.x86_64;
 
 import java.util.List;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -11,6 +12,8 @@ import kstack.kernel.Kernel;
  * copy_thread. What the generations with it share; each module names its own pieces.
  */
 public abstract class SwitchToAsm implements SwitchFrame64 {
+  enum L implements Local { childregs, frame, next_p, p, prev_p }
+
   /** The per-CPU word the stack protector reads, as __switch_to_asm names it. */
   abstract String canaryWord();
 
@@ -111,16 +114,16 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    * on the entry stack.
    */
   private void buildSwitchTo(Kernel k) {
-    k.image.add(k.image.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", "arch/x86/kernel/process_64.c").params(L.prev_p, L.next_p)
         .step("save prev's segments and FS/GS bases; load next's TLS (not modelled)", x -> { })
         .step(cpuWrite() + "(current_task, next_p)",
-            x -> x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p")))
+            x -> x.write(X86Entry.gs(k, x, "current_task"), x.get(L.next_p)))
         .step(cpuWrite() + "(cpu_current_top_of_stack, task_top_of_stack(next_p))"
                 + topOfStackNote(),
             x -> x.write(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"),
-                k.arch.taskTopOfStack(k, x.local("next_p"))))
+                k.arch.taskTopOfStack(k, x.get(L.next_p))))
         .step(sp0Step(), x -> { })
-        .ret("return prev_p", x -> x.local("prev_p")).build());
+        .ret("return prev_p", x -> x.get(L.prev_p)).build());
   }
 
   /**
@@ -131,25 +134,25 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
   private void buildCopyThread(Kernel k) {
     int frameSize = k.image.struct("inactive_task_frame").size();
     RoutineBuilder b = copyThreadHead(k);
-    b.locals("childregs", "frame")
+    b.locals(L.childregs, L.frame)
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
             + "regs); frame = &fork_frame->frame", x -> {
-              long regs = k.arch.taskPtRegs(k, x.local("p"));
-              x.setLocal("childregs", regs);
-              x.setLocal("frame", regs - frameSize);
+              long regs = k.arch.taskPtRegs(k, x.get(L.p));
+              x.set(L.childregs, regs);
+              x.set(L.frame, regs - frameSize);
             })
         .step(forkFrameStep(), x -> {
-              long f = x.local("frame");
-              x.write(f + k.image.off("inactive_task_frame", "bp"), forkFrameBp(x.local("childregs")));
+              long f = x.get(L.frame);
+              x.write(f + k.image.off("inactive_task_frame", "bp"), forkFrameBp(x.get(L.childregs)));
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol(retFromFork()));
-              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
+              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
             })
         .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {",
-            x -> !k.tasks.isKthread(x.local("p")))
+            x -> !k.tasks.isKthread(x.get(L.p)))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); " + kthreadFrameStep(), x -> {
-          k.mem.zero(x.local("childregs"), k.image.struct("pt_regs").size());
-          long f = x.local("frame");
+          k.mem.zero(x.get(L.childregs), k.image.struct("pt_regs").size());
+          long f = x.get(L.frame);
           x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
           x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
         })
@@ -158,9 +161,9 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
     userModeThread(k, b);
     b.step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
+              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
               copyRegs(k, x);
-              long r = x.local("childregs");
+              long r = x.get(L.childregs);
               x.write(r + k.image.off("pt_regs", "ax"), 0);
               long sp = childSp(k, x);
               if (sp != 0) {
@@ -170,7 +173,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
         .ret(settlsStep(), x -> {
           // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
           if ((cloneFlags(k, x) & CLONE_SETTLS) != 0) {
-            k.tasks.taskWrite(x.local("p"), "thread.fsbase", tls(k, x));
+            k.tasks.taskWrite(x.get(L.p), "thread.fsbase", tls(k, x));
           }
           return 0;
         });
@@ -180,7 +183,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
   /** *childregs = *current_pt_regs(). */
   static void copyRegs(Kernel k, Exec x) {
     long cur = k.current(x);
-    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.image.struct("pt_regs").size());
+    k.mem.copy(x.get(L.childregs), k.arch.taskPtRegs(k, cur), k.image.struct("pt_regs").size());
   }
 
   /** schedule() calls context_switch → switch_to, the macro: nothing is inlined. */

@@ -1,7 +1,9 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * and ret_addr = ret_from_fork (process_64.c@4.16.13:267-304).
  */
 public final class SwitchToAsm416 extends SwitchToAsm {
+  enum L implements Local { arg, clone_flags, p, sp, tls }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.TOP_OF_STACK_IN_TSS_SP1);
@@ -42,16 +46,16 @@ public final class SwitchToAsm416 extends SwitchToAsm {
   void buildRetFromFork(Kernel k) {
     k.image.add(k.image.asm("ret_from_fork", X86Entry.ENTRY)
         .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
-        .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .call("call schedule_tail", "schedule_tail", Args.of(x -> x.reg("rdi")))
         .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
         .label("user")
         .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
-        .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
+        .call("call syscall_return_slowpath", "syscall_return_slowpath", Args.of(x -> x.reg("rdi")))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kthread")
         .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
-        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
+        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), Args.of(x -> x.reg("rdi")), null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
             x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());
@@ -75,7 +79,7 @@ public final class SwitchToAsm416 extends SwitchToAsm {
   @Override
   RoutineBuilder copyThreadHead(Kernel k) {
     return k.image.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
-        .params("clone_flags", "sp", "arg", "p", "tls");
+        .params(L.clone_flags, L.sp, L.arg, L.p, L.tls);
   }
 
   @Override
@@ -100,27 +104,27 @@ public final class SwitchToAsm416 extends SwitchToAsm {
 
   @Override
   long kthreadFn(Kernel k, Exec x) {
-    return x.local("sp");
+    return x.get(L.sp);
   }
 
   @Override
   long kthreadArg(Kernel k, Exec x) {
-    return x.local("arg");
+    return x.get(L.arg);
   }
 
   @Override
   long childSp(Kernel k, Exec x) {
-    return x.local("sp");
+    return x.get(L.sp);
   }
 
   @Override
   long cloneFlags(Kernel k, Exec x) {
-    return x.local("clone_flags");
+    return x.get(L.clone_flags);
   }
 
   @Override
   long tls(Kernel k, Exec x) {
-    return x.local("tls");
+    return x.get(L.tls);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package kstack.arch.x86_64;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * ret_from_fork_asm (process.c@6.19:170-270; entry_64.S@6.19:229-259).
  */
 public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
+  enum L implements Local { args, childregs, fn, fn_arg, frame, p, prev, regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.TOP_OF_STACK_PERCPU, Feature.RET_FROM_FORK_ASM_AND_C,
@@ -50,16 +54,16 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
               x.set("rcx", x.reg("r12"));
             })
         .call("call ret_from_fork", "ret_from_fork",
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx")})
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx")))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .build());
-    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
-        .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
-        .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
+    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)
+        .call("schedule_tail(prev)", "schedule_tail", Args.of(x -> x.get(L.prev)))
+        .branchIf("user", "if (unlikely(fn)) {", x -> x.get(L.fn) == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
-            x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
+            x -> x.get(L.fn), Args.of(x -> x.get(L.fn_arg)), null)
+        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());
@@ -82,7 +86,7 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
 
   @Override
   RoutineBuilder copyThreadHead(Kernel k) {
-    return k.image.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args");
+    return k.image.c("copy_thread", "arch/x86/kernel/process.c").params(L.p, L.args);
   }
 
   @Override
@@ -108,26 +112,26 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
 
   @Override
   long kthreadFn(Kernel k, Exec x) {
-    return k.cloneArg(x, x.local("args"), "fn");
+    return k.cloneArg(x, x.get(L.args), "fn");
   }
 
   @Override
   long kthreadArg(Kernel k, Exec x) {
-    return k.cloneArg(x, x.local("args"), "fn_arg");
+    return k.cloneArg(x, x.get(L.args), "fn_arg");
   }
 
   /** user_mode_thread (init/main.c@6.19:711-757): pid 1 starts as a kernel function. */
   @Override
   void userModeThread(Kernel k, RoutineBuilder b) {
     b.branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
-            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
+            x -> k.cloneArg(x, x.get(L.args), "fn") == 0)
         .step("  *childregs = *current_pt_regs(); childregs->sp = 0; childregs->ip = 0; "
             + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
               copyRegs(k, x);
-              long r = x.local("childregs");
+              long r = x.get(L.childregs);
               x.write(r + k.image.off("pt_regs", "sp"), 0);
               x.write(r + k.image.off("pt_regs", "ip"), 0);
-              long f = x.local("frame");
+              long f = x.get(L.frame);
               x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
               x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
             })
@@ -137,17 +141,17 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
 
   @Override
   long childSp(Kernel k, Exec x) {
-    return k.cloneArg(x, x.local("args"), "stack");
+    return k.cloneArg(x, x.get(L.args), "stack");
   }
 
   @Override
   long cloneFlags(Kernel k, Exec x) {
-    return k.cloneArg(x, x.local("args"), "flags");
+    return k.cloneArg(x, x.get(L.args), "flags");
   }
 
   @Override
   long tls(Kernel k, Exec x) {
-    return k.cloneArg(x, x.local("args"), "tls");
+    return k.cloneArg(x, x.get(L.args), "tls");
   }
 
   @Override

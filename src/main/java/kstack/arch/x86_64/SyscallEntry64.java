@@ -15,7 +15,8 @@ public interface SyscallEntry64 extends Module, X86Routines {
   String syscallSymbol(String name, int nargs);
 
   /** A system call's C routine, with the generation's calling convention. */
-  RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params);
+  RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params);
 
   /** The generation's numbers beyond the ones every x86_64 table has (syscall_64.tbl). */
   void addNumbers(Map<String, Integer> numbers);

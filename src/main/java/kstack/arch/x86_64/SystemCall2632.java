@@ -4,6 +4,7 @@ import static kstack.arch.x86_64.PartialFrame2632.*;
 
 import java.util.Map;
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -40,7 +41,8 @@ public final class SystemCall2632 implements SyscallEntry64 {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return k.image.c(syscallSymbol(name, params.length), source).params(params);
   }
 
@@ -81,8 +83,8 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("cmpq $__NR_syscall_max, %rax; ja badsys; movq %r10, %rcx", x -> x.set("rcx", x.reg("r10")))
         .callVia("call *sys_call_table(,%rax,8): its return address lands in the pt_regs->bx slot",
             x -> target(k, x.reg("rax")),
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8"),
-                x.reg("r9")}, null)
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8"),
+                x -> x.reg("r9")), null)
         .step("movq %rax, RAX-ARGOFFSET(%rsp)",
             x -> x.write(x.sp() - ARGOFFSET + k.image.off("pt_regs", "ax"), x.reg("rax")))
         .globalLabel("ret_from_sys_call")
@@ -119,7 +121,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
               k.arch.irqEnable(x);
               x.push(x.reg("rdi"));
             })
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi", x -> x.set("rdi", x.pop()))
         .jump("sysret_check_again", "jmp sysret_check")
         .label("sysret_check_again")
@@ -150,7 +152,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
           k.arch.irqEnable(x);
           x.push(x.reg("rdi"));
         })
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
           k.arch.irqDisable(x);
@@ -195,10 +197,10 @@ public final class SystemCall2632 implements SyscallEntry64 {
     for (String[] c : calls) {
       k.image.add(k.image.asm(c[0], ENTRY)
           .step("PTREGSCALL: subq $REST_SKIP, %rsp", x -> x.setSp(x.sp() - 48))
-          .call("call save_rest", "save_rest", null)
+          .call("call save_rest", "save_rest", Args.inPlace())
           .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(c[2], x.sp() + 8))
-          .callVia("call " + c[1], x -> k.image.symbol(c[1]), x -> new long[] {x.reg("rdi"),
-              x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8")}, null)
+          .callVia("call " + c[1], x -> k.image.symbol(c[1]), Args.of(x -> x.reg("rdi"),
+              x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8")), null)
           .step("jmp ptregscall_common", x -> x.jumpTo(k.image.symbol("ptregscall_common"))).build());
     }
     k.image.add(k.image.asm("ptregscall_common", ENTRY)
@@ -222,7 +224,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
               fixupTopOfStack(k, x, x.sp());
             })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
           restoreTopOfStack(k, x, regs);

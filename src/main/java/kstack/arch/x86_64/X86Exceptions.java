@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -12,6 +14,8 @@ import kstack.trace.Event;
  * words that differ come from the generation's IstExceptions module.
  */
 final class X86Exceptions {
+  enum L implements Local { error_code, fault_address, regs }
+
   private X86Exceptions() {}
 
   static final int NMI_VECTOR = 2;
@@ -52,32 +56,32 @@ final class X86Exceptions {
     String doubleFault = e.handlerPrefix() + "double_fault";
     k.image.add(paranoidEntry(k, e));
     k.image.add(k.image.asm(e.handlerName(DF_VECTOR), entry)
-        .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", null)
+        .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
               x.set("rdi", x.sp());
               x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
               x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
             })
-        .call("call " + doubleFault, doubleFault, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+        .call("call " + doubleFault, doubleFault, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c(doubleFault, traps).params("regs", "error_code")
+    k.image.add(k.image.c(doubleFault, traps).params(L.regs, L.error_code)
         .step(e.doubleFaultEnter(), x -> { })
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
         .call(e.overflowCall(), "handle_stack_overflow",
-            x -> new long[] {x.local("regs"), x.reg("cr2")})
+            Args.of(x -> x.get(L.regs), x -> x.reg("cr2")))
         .label("other")
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
         .retVoid().build());
-    k.image.add(k.image.c("handle_stack_overflow", traps).params("regs", "fault_address")
+    k.image.add(k.image.c("handle_stack_overflow", traps).params(L.regs, L.fault_address)
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
           long stack = k.stacks.stack(task);
           k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), e.guardPageStackKind(),
-              x.local("fault_address"), stack, e.guardHitStackEnd(stack, k.threadSize)));
+              x.get(L.fault_address), stack, e.guardHitStackEnd(stack, k.threadSize)));
           k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
         })
         .step(e.overflowDie(), x -> panic(k, x, e.overflowPanic()))
@@ -146,12 +150,12 @@ final class X86Exceptions {
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, IstExceptions e) {
     X86Nmi.build(k, e);
-    k.image.add(k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+    k.image.add(k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
         .step(e.nmiEnter() + "; inc_irq_stat(__nmi_count)", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step(e.nmiExit(), x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
             k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.UNKNOWN_REASON, "rsp", x.sp())))

@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -11,6 +12,8 @@ import kstack.kernel.Kernel;
  * interrupt_entry and ENTER_IRQ_STACK; IdtentryIrqentry619: idtentry and call_on_irqstack_cond).
  */
 final class X86Irq {
+  enum L implements Local { eregs, regs }
+
   private X86Irq() {}
 
   static final String ENTRY = "arch/x86/entry/entry_64.S";
@@ -46,16 +49,16 @@ final class X86Irq {
    * is copied to the top of the task stack, cpu_current_top_of_stack - sizeof(pt_regs).
    */
   static kstack.exec.Routine syncRegs(Kernel k) {
-    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params(L.eregs).locals(L.regs)
         .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
-            x -> x.setLocal("regs", x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
+            x -> x.set(L.regs, x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
                 - k.image.struct("pt_regs").size()))
         .step("if (regs != eregs) *regs = *eregs: the frame moves to the task stack", x -> {
-          if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
+          if (x.get(L.regs) != x.get(L.eregs)) {
+            k.mem.copy(x.get(L.regs), x.get(L.eregs), k.image.struct("pt_regs").size());
           }
         })
-        .ret("return regs", x -> x.local("regs")).build();
+        .ret("return regs", x -> x.get(L.regs)).build();
   }
 
 }

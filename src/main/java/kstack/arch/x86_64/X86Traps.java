@@ -1,6 +1,7 @@
 package kstack.arch.x86_64;
 
 import kstack.arch.x86.DoMachineCheck;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -42,7 +43,7 @@ public final class X86Traps {
         .step("ASM_CLAC; pushq $-1: orig_ax (no error code)", x -> x.push(-1))
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
-        .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", null)
+        .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi" + noErrorCode, x -> {
           x.set("rdi", x.sp());
           x.set("rsi", 0);
@@ -51,14 +52,14 @@ public final class X86Traps {
       b.step("subq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK): a nested #DB lands lower",
           x -> shiftIst(k, x, ist, -EXCEPTION_STKSZ));
     }
-    b.call("call " + kernelFn, kernelFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    b.call("call " + kernelFn, kernelFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
     if (shift) {
       b.step("addq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK)",
           x -> shiftIst(k, x, ist, EXCEPTION_STKSZ));
     }
     X86Exceptions.paranoidExit(b);
     b.label("user");
-    b.call("call error_entry: pt_regs move to the task stack", "error_entry", null);
+    b.call("call error_entry: pt_regs move to the task stack", "error_entry", Args.inPlace());
     if (e.errorEntryReturnsRegs()) {
       b.step("movq %rax, %rsp: onto the task stack", x -> x.setSp(x.retval()));
     }
@@ -67,7 +68,7 @@ public final class X86Traps {
       x.set("rdi", x.sp());
       x.set("rsi", 0);
     })
-        .call("call " + userFn, userFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+        .call("call " + userFn, userFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
         .step("jmp " + e.errorExit(), x -> x.jumpTo(k.image.symbol(e.errorExit())));
     k.image.add(b.build());
   }

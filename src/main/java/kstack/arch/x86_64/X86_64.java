@@ -60,7 +60,8 @@ public final class X86_64 extends X86Isa64 {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return entry.syscallRoutine(k, name, source, params);
   }
 

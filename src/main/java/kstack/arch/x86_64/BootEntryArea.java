@@ -16,7 +16,7 @@ import kstack.trace.Event;
  * with it share; each module gives its startup path, per-CPU variables and bring-up.
  */
 public abstract class BootEntryArea implements Boot64 {
-  enum L implements Local { cpu, idle, real_mode_data }
+  enum L implements Local { boot_cpu, cpu, idle, real_mode_data, unused }
 
   static final String HEAD = X86Boot.HEAD;
   static final String COMMON = "arch/x86/kernel/cpu/common.c";

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -21,8 +20,6 @@ import kstack.trace.Event;
  * cpu_tss_rw.x86_tss.sp1, native_cpu_up waiting for the AP.
  */
 public final class BootInitialStack416 extends BootEntryArea {
-  enum L implements Local { cpu, idle, unused }
-
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.BOOT_RSP_FROM_INITIAL_STACK, Feature.TOP_OF_STACK_IN_TSS_SP1);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.kernel.PerCpuVar;
@@ -22,8 +21,6 @@ import kstack.trace.Event;
  * smp.c@6.19:294; smpboot.c@6.19:975-1017), which only starts the AP: there is no native_cpu_up.
  */
 public final class BootThreadSp619 extends BootEntryArea {
-  enum L implements Local { boot_cpu, cpu, unused }
-
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.BOOT_RSP_FROM_THREAD_SP, Feature.TOP_OF_STACK_PERCPU,

@@ -12,7 +12,9 @@ import kstack.kernel.Kernel;
  * copy_thread. What the generations with it share; each module names its own pieces.
  */
 public abstract class SwitchToAsm implements SwitchFrame64 {
-  enum L implements Local { childregs, frame, next_p, p, prev_p }
+  enum L implements Local {
+      arg, args, childregs, clone_flags, fn, fn_arg, frame, next_p, p, prev, prev_p, regs, sp, tls
+  }
 
   /** The per-CPU word the stack protector reads, as __switch_to_asm names it. */
   abstract String canaryWord();

@@ -3,7 +3,6 @@ package kstack.arch.x86_64;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -14,8 +13,6 @@ import kstack.profile.Feature;
  * and ret_addr = ret_from_fork (process_64.c@4.16.13:267-304).
  */
 public final class SwitchToAsm416 extends SwitchToAsm {
-  enum L implements Local { arg, clone_flags, p, sp, tls }
-
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.TOP_OF_STACK_IN_TSS_SP1);

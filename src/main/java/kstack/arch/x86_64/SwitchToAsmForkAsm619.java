@@ -3,7 +3,6 @@ package kstack.arch.x86_64;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -14,8 +13,6 @@ import kstack.profile.Feature;
  * ret_from_fork_asm (process.c@6.19:170-270; entry_64.S@6.19:229-259).
  */
 public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
-  enum L implements Local { args, childregs, fn, fn_arg, frame, p, prev, regs }
-
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.TOP_OF_STACK_PERCPU, Feature.RET_FROM_FORK_ASM_AND_C,

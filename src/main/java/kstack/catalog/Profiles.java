@@ -5,6 +5,7 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.arch.x86_64.*;
 import kstack.kernel.Exec24;
 import kstack.kernel.Exec2611;
 import kstack.kernel.Exec2632;
@@ -39,7 +40,9 @@ import kstack.profile.Profile;
  * The profile table: the only place where version numbers meet modules and features. Each entry names
  * its version and picks one generation module per mechanism ({@link Module}), once; the features it
  * still lists directly are those no module declares yet. Adding a generation means adding an entry
- * here plus the modules that differ from its neighbour's.
+ * here plus the modules that differ from its neighbour's. The x86_64 modules that build routines
+ * (kstack.arch.x86_64.X86Routines) build them in the order listed here: that is the image's link
+ * order, so every later address depends on it.
  */
 public final class Profiles {
   private Profiles() {}
@@ -57,7 +60,14 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new LayoutsTaskInfo416(),
+            new EntrySyscall64RspScratch416(),
+            new InterruptEntry416(),
+            new IstEntryArea416(),
+            new SwitchToAsm416(),
+            new BootInitialStack416(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 
@@ -80,7 +90,14 @@ public final class Profiles {
             new Kthreadd2632(),
             new Init2632(),
             new Exec2632(),
-            new Exit2632()
+            new Exit2632(),
+            new LayoutsThreadInfoAtBase2632(),
+            new SystemCall2632(),
+            new IrqStackSaveArgs2632(),
+            new SwitchToInline2632(),
+            new BootStackStart2632(),
+            new ParanoidIst2632(),
+            new ThreadReturnUnwinder2632()
             ));
   }
 
@@ -99,7 +116,14 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new LayoutsTaskInfo619(),
+            new EntrySyscall64TssSp2619(),
+            new IdtentryIrqentry619(),
+            new IstGuardedIdtentry619(),
+            new SwitchToAsmForkAsm619(),
+            new BootThreadSp619(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 

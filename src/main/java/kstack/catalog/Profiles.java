@@ -84,6 +84,11 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            new kstack.arch.i386.Entry416(),
+            new kstack.arch.i386.Irq416(),
+            new kstack.arch.i386.Traps416(),
+            new kstack.arch.i386.Process416(),
+            new kstack.arch.i386.Boot416()
             ));
   }
 
@@ -97,6 +102,11 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            new kstack.arch.i386.Entry24(),
+            new kstack.arch.i386.Irq24(),
+            new kstack.arch.i386.Traps24(),
+            new kstack.arch.i386.Process24(),
+            new kstack.arch.i386.Boot24()
             ));
   }
 
@@ -120,6 +130,11 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            new kstack.arch.i386.Entry2611(),
+            new kstack.arch.i386.Irq2611(),
+            new kstack.arch.i386.Traps2611(),
+            new kstack.arch.i386.Process2611(),
+            new kstack.arch.i386.Boot2611()
             ));
   }
 
@@ -140,6 +155,11 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            new kstack.arch.i386.Entry2632(),
+            new kstack.arch.i386.Irq2632(),
+            new kstack.arch.i386.Traps2632(),
+            new kstack.arch.i386.Process2632(),
+            new kstack.arch.i386.Boot2632()
             ));
   }
 
@@ -156,6 +176,11 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            new kstack.arch.i386.Entry619(),
+            new kstack.arch.i386.Irq619(),
+            new kstack.arch.i386.Traps619(),
+            new kstack.arch.i386.Process619(),
+            new kstack.arch.i386.Boot619()
             ));
   }
 

@@ -19,27 +19,15 @@ final class I386Irq26 {
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";
 
+  /** 2.6.32's interrupt path (2.6.11's is I386Irq2611, which shares retFromIntr and onCtx). */
   static void build(Kernel k) {
-    boolean v2611 = k.profile.has(kstack.profile.Feature.IRQ_2611);
-    if (v2611) {
-      I386Irq2611.build(k); // its own stubs, common_interrupt, ret_from_intr and do_IRQ
-    } else {
-      buildEntries(k);
-    }
-    if (!k.profile.has(kstack.profile.Feature.TRAPS_2611)) {
-      buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
-    }
-    if (!v2611) {
-      kstack.arch.x86.DoIrq.buildExitIdle(k);
-      if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-        kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
-      }
-      buildHandleIrq(k);
-    }
-    if (!v2611) {
-      buildIrqCtxInit(k);
-      buildSoftirq(k); // 2.6.11's are I386Irq2611's and kstack.kernel.Softirq2611's
-    }
+    buildEntries(k);
+    buildNmi(k);
+    kstack.arch.x86.DoIrq.buildExitIdle(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
+    buildHandleIrq(k);
+    buildIrqCtxInit(k);
+    buildSoftirq(k);
   }
 
   private static void buildEntries(Kernel k) {
@@ -54,7 +42,7 @@ final class I386Irq26 {
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~k.arch.timerVector())),
         "smp_apic_timer_interrupt"));
     buildRetFromIntr(k);
   }

@@ -28,14 +28,6 @@ final class I386Traps {
   static final int DB_VECTOR = 1;
   static final int MC_VECTOR = 18;
 
-  static String handlerName(boolean v6, int vector) {
-    return switch (vector) {
-      case DB_VECTOR -> v6 ? "asm_exc_debug" : "debug";
-      case MC_VECTOR -> v6 ? "asm_exc_machine_check" : "machine_check";
-      default -> null;
-    };
-  }
-
   static void build(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {

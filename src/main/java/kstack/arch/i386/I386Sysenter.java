@@ -88,7 +88,7 @@ final class I386Sysenter {
     }
     b.step(v26 ? "movl %esp, %ebp: the user stack, for the kernel" : "ALTERNATIVE(X86_FEATURE_SEP): "
             + "movl %esp, %ebp: the user stack, for the kernel", x -> x.setFp(x.sp()))
-        .step("sysenter", x -> ((I386) k.arch).sysenter(x));
+        .step("sysenter", I386Idt::sysenter);
     if (v2611(k)) {
       // 2.6.11's restart point re-enters through sysenter; this page exists only on a SEP CPU
       // (a CPU without SEP gets vsyscall-int80.S instead).  vsyscall-sysenter.S@2.6.11:27-28

@@ -28,6 +28,15 @@ final class I386Traps {
   static final int DB_VECTOR = 1;
   static final int MC_VECTOR = 18;
 
+  /** The exceptions the machine can inject by name: db (#DB) and mc (#MC); -1 for others. */
+  static int vectorOf(String name) {
+    return switch (name) {
+      case "db" -> DB_VECTOR;
+      case "mc" -> MC_VECTOR;
+      default -> -1;
+    };
+  }
+
   static void build(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {

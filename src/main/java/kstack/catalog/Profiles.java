@@ -88,7 +88,8 @@ public final class Profiles {
             new kstack.arch.i386.Irq416(),
             new kstack.arch.i386.Traps416(),
             new kstack.arch.i386.Process416(),
-            new kstack.arch.i386.Boot416()
+            new kstack.arch.i386.Boot416(),
+            new kstack.arch.i386.Sysenter416()
             ));
   }
 
@@ -106,7 +107,8 @@ public final class Profiles {
             new kstack.arch.i386.Irq24(),
             new kstack.arch.i386.Traps24(),
             new kstack.arch.i386.Process24(),
-            new kstack.arch.i386.Boot24()
+            new kstack.arch.i386.Boot24(),
+            new kstack.arch.i386.SysenterNone24()
             ));
   }
 
@@ -134,7 +136,8 @@ public final class Profiles {
             new kstack.arch.i386.Irq2611(),
             new kstack.arch.i386.Traps2611(),
             new kstack.arch.i386.Process2611(),
-            new kstack.arch.i386.Boot2611()
+            new kstack.arch.i386.Boot2611(),
+            new kstack.arch.i386.Sysenter2611()
             ));
   }
 
@@ -159,7 +162,8 @@ public final class Profiles {
             new kstack.arch.i386.Irq2632(),
             new kstack.arch.i386.Traps2632(),
             new kstack.arch.i386.Process2632(),
-            new kstack.arch.i386.Boot2632()
+            new kstack.arch.i386.Boot2632(),
+            new kstack.arch.i386.Sysenter2632()
             ));
   }
 
@@ -180,7 +184,8 @@ public final class Profiles {
             new kstack.arch.i386.Irq619(),
             new kstack.arch.i386.Traps619(),
             new kstack.arch.i386.Process619(),
-            new kstack.arch.i386.Boot619()
+            new kstack.arch.i386.Boot619(),
+            new kstack.arch.i386.Sysenter619()
             ));
   }
 

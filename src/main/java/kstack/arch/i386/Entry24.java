@@ -34,11 +34,6 @@ public final class Entry24 extends SystemCallEntry {
   }
 
   @Override
-  public String vdsoSyscallEntry() {
-    return null;
-  }
-
-  @Override
   public int regparm() {
     return 0;
   }

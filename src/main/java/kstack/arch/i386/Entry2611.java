@@ -21,11 +21,6 @@ public final class Entry2611 extends SystemCallEntry {
     I386Entry2611.build(k);
   }
 
-  @Override
-  public boolean sysenterAfterBoot() {
-    return true;
-  }
-
   /** include/asm-i386/unistd.h@2.6.11: init_module 128, exit_group 252, clock_nanosleep 267. */
   @Override
   public Map<String, Integer> syscallNumbers() {

@@ -2,13 +2,12 @@ package kstack.arch.i386;
 
 import java.util.Map;
 import java.util.Set;
-import kstack.exec.Exec;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
  * 2.6.32's entry_32.S (I386Entry26): system_call and the ptregs_ stubs, the 68-byte pt_regs; the
- * SYSENTER path with the vDSO's SYSENTER_RETURN, built after boot.
+ * SYSENTER path is Sysenter2632.
  */
 public final class Entry2632 extends SystemCallEntry {
   @Override
@@ -21,20 +20,9 @@ public final class Entry2632 extends SystemCallEntry {
     I386Entry26.build(k);
   }
 
-  @Override
-  public boolean sysenterAfterBoot() {
-    return true;
-  }
-
   /** arch/x86/include/asm/unistd_32.h@2.6.32.67: init_module (no finit_module before 3.8), pipe2. */
   @Override
   public Map<String, Integer> syscallNumbers() {
     return I386Unistd.table("init_module", "exit_group", "clock_nanosleep", "pipe2");
-  }
-
-  /** thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */
-  @Override
-  public void setupAdditionalPages(Kernel k, Exec x) {
-    k.tiWrite(k.current(x), "sysenter_return", k.symbol(I386Sysenter.landingPad(k)));
   }
 }

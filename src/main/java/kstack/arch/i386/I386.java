@@ -44,6 +44,7 @@ public final class I386 implements Arch {
   private final I386TrapsModel traps;
   private final I386ProcessModel process;
   private final I386BootModel boot;
+  private final I386SysenterModel sysenter;
   /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
   private final long kernelCs;
   private final long kernelDs;
@@ -54,6 +55,7 @@ public final class I386 implements Arch {
     this.traps = p.module(I386TrapsModel.class);
     this.process = p.module(I386ProcessModel.class);
     this.boot = p.module(I386BootModel.class);
+    this.sysenter = p.module(I386SysenterModel.class);
     this.abi = new I386Abi(entry.regparm());
     this.kernelCs = entry.selectors()[0];
     this.kernelDs = entry.selectors()[1];
@@ -69,6 +71,10 @@ public final class I386 implements Arch {
 
   I386ProcessModel process() {
     return process;
+  }
+
+  I386SysenterModel sysenter() {
+    return sysenter;
   }
 
   @Override
@@ -190,9 +196,7 @@ public final class I386 implements Arch {
     irq.buildIrq(k);
     process.buildProcess(k);
     boot.buildBoot(k);
-    if (entry.sysenterAfterBoot()) {
-      I386Sysenter.build(k);
-    }
+    sysenter.buildAfterBoot(k);
     if (!traps.builtWithEntry()) {
       traps.buildTraps(k);
     }
@@ -270,12 +274,12 @@ public final class I386 implements Arch {
 
   @Override
   public String vdsoSyscallEntry() {
-    return entry.vdsoSyscallEntry();
+    return sysenter.vdsoSyscallEntry();
   }
 
   @Override
   public void setupAdditionalPages(Kernel k, Exec x) {
-    entry.setupAdditionalPages(k, x);
+    sysenter.setupAdditionalPages(k, x);
   }
 
   /** int $0x80: a software interrupt through the IDT's DPL-3 gate for vector 0x80. */

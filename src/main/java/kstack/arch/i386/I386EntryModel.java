@@ -2,7 +2,6 @@ package kstack.arch.i386;
 
 import java.util.List;
 import java.util.Map;
-import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Module;
@@ -16,11 +15,6 @@ import kstack.profile.Module;
 public interface I386EntryModel extends Module {
   /** The entry code: system_call or entry_INT80_32, ret_from_fork, __switch_to_asm where it exists. */
   void buildEntry(Kernel k);
-
-  /** Whether the SYSENTER path is built after boot (2.6.x) rather than by the entry code itself. */
-  default boolean sysenterAfterBoot() {
-    return false;
-  }
 
   /** The system call numbers this generation's table has. */
   Map<String, Integer> syscallNumbers();
@@ -40,14 +34,6 @@ public interface I386EntryModel extends Module {
   default boolean int80TrapGate() {
     return false;
   }
-
-  /** The vDSO's system call entry (none before the vsyscall page). */
-  default String vdsoSyscallEntry() {
-    return I386Sysenter.VSYSCALL;
-  }
-
-  /** arch_setup_additional_pages' side the model keeps (2.6.32's sysenter_return). */
-  default void setupAdditionalPages(Kernel k, Exec x) {}
 
   /**
    * How many leading arguments ordinary kernel C functions take in registers: 3 with -mregparm=3

@@ -118,7 +118,7 @@ final class I386Traps {
   static void fixStack(Kernel k, RoutineBuilder db) {
     // 2.6.11 (entry.S@2.6.11:441-453): the same check against sysenter_entry, TSS_sysenter_esp0
     boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
-    String entry = I386Sysenter.entrySymbol(k);
+    String entry = I386Sysenter.model(k).entrySymbol();
     db.branchIf("correct", (v2611 ? "" : "RING0_INT_FRAME; ") + "cmpl $" + entry + ", (%esp); jne "
         + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry));
     fixStackMacro(k, db, 12, "correct", "FIX_STACK 12: ", "debug_stack_correct",

@@ -11,37 +11,10 @@ import kstack.profile.Feature;
  * int80_landing_pad and picks SYSEXIT or IRET (entry_32.S@4.16.13:414-500,
  * common.c@4.16.13:345-423, cpu/common.c@4.16.13:1350-1372).
  */
-public final class Sysenter416 implements I386SysenterModel {
+public final class Sysenter416 extends EntryStackSysenter {
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.THREAD_INFO_IN_TASK);
-  }
-
-  @Override
-  public String entrySymbol() {
-    return "entry_SYSENTER_32";
-  }
-
-  @Override
-  public String landingPad() {
-    return "int80_landing_pad";
-  }
-
-  @Override
-  public String vdsoSource() {
-    return "arch/x86/entry/vdso/vdso32/system_call.S (vDSO)";
-  }
-
-  @Override
-  public String enableSepSource() {
-    return "arch/x86/kernel/cpu/common.c";
-  }
-
-  @Override
-  public String enableSepText() {
-    return "tss->x86_tss.ss1 = __KERNEL_CS; wrmsr(MSR_IA32_SYSENTER_CS, tss->x86_tss.ss1); "
-        + "wrmsr(MSR_IA32_SYSENTER_ESP, cpu_entry_stack(cpu) + 1): the top of this CPU's "
-        + "entry stack";
   }
 
   @Override

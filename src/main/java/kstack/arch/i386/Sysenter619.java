@@ -11,37 +11,10 @@ import kstack.profile.Feature;
  * path leaves through the entry stack (entry_32.S@6.19:786-900, syscall_32.c@6.19:266-369,
  * cpu/common.c@6.19:2110-2131).
  */
-public final class Sysenter619 implements I386SysenterModel {
+public final class Sysenter619 extends EntryStackSysenter {
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.IRQENTRY);
-  }
-
-  @Override
-  public String entrySymbol() {
-    return "entry_SYSENTER_32";
-  }
-
-  @Override
-  public String landingPad() {
-    return "int80_landing_pad";
-  }
-
-  @Override
-  public String vdsoSource() {
-    return "arch/x86/entry/vdso/vdso32/system_call.S (vDSO)";
-  }
-
-  @Override
-  public String enableSepSource() {
-    return "arch/x86/kernel/cpu/common.c";
-  }
-
-  @Override
-  public String enableSepText() {
-    return "tss->x86_tss.ss1 = __KERNEL_CS; wrmsr(MSR_IA32_SYSENTER_CS, tss->x86_tss.ss1); "
-        + "wrmsr(MSR_IA32_SYSENTER_ESP, cpu_entry_stack(cpu) + 1): the top of this CPU's "
-        + "entry stack";
   }
 
   @Override

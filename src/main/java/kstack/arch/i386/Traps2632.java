@@ -1,6 +1,9 @@
 package kstack.arch.i386;
 
 import java.util.Set;
+import kstack.arch.x86.DoDebug;
+import kstack.arch.x86.DoMachineCheck;
+import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -13,6 +16,13 @@ public final class Traps2632 implements I386TrapsModel {
 
   @Override
   public void buildTraps(Kernel k) {
-    I386Traps.build(k);
+    String entry = I386Entry26.ENTRY;
+    RoutineBuilder db = k.asm("debug", entry);
+    I386Traps.fixStack(k, db, "RING0_INT_FRAME; ", "sp0");
+    I386Traps.debugSaveAll(k, db, false);
+    k.add(I386Traps.callDoDebug(k, db).build());
+    I386Traps.buildMachineCheckAndCommon(k, entry, "RING0_INT_FRAME; ", "error_code", false);
+    DoDebug.buildDoDebugSigtrapAlways(k);
+    DoMachineCheck.build(k, DoMachineCheck.MCHECK_MCE_C);
   }
 }

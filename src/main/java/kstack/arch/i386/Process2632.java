@@ -18,7 +18,7 @@ public final class Process2632 implements I386ProcessModel {
   @Override
   public void buildProcess(Kernel k) {
     I386Process26.build(k);
-    I386Process.buildStartThread(k);
+    I386Process.buildStartThread(k, false, "; free_thread_xstate(current)", false);
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class Boot24 implements I386BootModel {
   /** INIT_THREAD (processor.h@2.4.22:381-389): all zero, esp0 included, but io_bitmap {~0,}. */
   @Override
   public void initThread(Kernel k, long initTask) {
-    k.writePtr(initTask + k.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
+    k.writePtr(initTask + k.image.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
   }
 
   @Override

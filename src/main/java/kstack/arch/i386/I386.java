@@ -220,7 +220,7 @@ public final class I386 implements Arch {
 
   @Override
   public long perCpuAddress(Kernel k, String name) {
-    return k.symbol(name);
+    return k.image.symbol(name);
   }
 
   @Override
@@ -250,14 +250,14 @@ public final class I386 implements Arch {
    */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
-        - k.constant("SIZEOF_PTREGS");
+    return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.image.constant("SIZEOF_PTREGS");
   }
 
   /** The top of the hardware frame: thread.sp0 = childregs + 1 (process_32.c@4.16.13:139). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.constant("SIZEOF_PTREGS");
+    return taskPtRegs(k, task) + k.image.constant("SIZEOF_PTREGS");
   }
 
   /** The libc wrapper: the arguments into registers, nr into eax (I386Abi), then int $0x80. */
@@ -313,7 +313,7 @@ public final class I386 implements Arch {
 
   @Override
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    return I386Idt.deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
+    return I386Idt.deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k.image::symbol, handlerName(vector),
         kernelCs, kernelDs, traps.trapGate(vector));
   }
 
@@ -372,7 +372,7 @@ public final class I386 implements Arch {
   /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */
   @Override
   public boolean userModeRegs(Kernel k, long regs) {
-    return (k.readPtr(regs + k.off("pt_regs", "cs")) & 3) == 3;
+    return (k.readPtr(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
   }
 
   @Override

@@ -50,7 +50,7 @@ final class I386Oops {
    */
   private static String whoIsCurrent(Kernel k, int cpu) {
     try {
-      return "pid " + k.pid(k.current(cpu));
+      return "pid " + k.tasks.pid(k.current(cpu));
     } catch (MemoryFault e) {
       long base = k.cpu(cpu).get("esp") & -k.threadSize;
       try {

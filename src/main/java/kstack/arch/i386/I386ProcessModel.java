@@ -55,6 +55,6 @@ public interface I386ProcessModel extends Module {
 
   /** current_thread_info()->preempt_count: the esp masked to the stack base (thread_info at base). */
   static long threadInfoPreemptCount(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("esp") & -k.threadSize) + k.off("thread_info", "preempt_count");
+    return (k.cpu(cpu).get("esp") & -k.threadSize) + k.image.off("thread_info", "preempt_count");
   }
 }

@@ -82,27 +82,27 @@ final class I386Sysenter {
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("ret", x -> x.ret(x.pop())).build());
+    k.image.add(b.step("ret", x -> x.ret(x.pop())).build());
   }
 
   /** enable_sep_cpu(): the three MSRs (and, on 2.6.11 and 2.6.32, tss.sp1 and ss1). */
   private static void buildEnableSep(Kernel k, I386SysenterModel s) {
     boolean pastTss = s.sysenterEspPastTss();
     String tssVar = pastTss ? "init_tss" : "cpu_tss_rw";
-    k.add(k.c("enable_sep_cpu", s.enableSepSource()).params()
+    k.image.add(k.image.c("enable_sep_cpu", s.enableSepSource()).params()
         .step(s.enableSepText(), x -> {
           long tss = I386Entry.fs(k, x, tssVar);
-          x.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+          x.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
           x.set("sysenter_cs", I386.KERNEL_CS);
-          long esp = pastTss ? tss + k.struct("tss_struct").size()
+          long esp = pastTss ? tss + k.image.struct("tss_struct").size()
               : I386Entry6.entryStackTop(k, x.cpu().id());
           if (pastTss) {
-            x.write(tss + k.offPath("tss_struct", "x86_tss.sp1"), esp);
+            x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), esp);
           }
           x.set("sysenter_esp", esp);
         })
         .step("wrmsr(MSR_IA32_SYSENTER_EIP, " + s.entrySymbol() + ")" + s.enableSepEnd(),
-            x -> x.set("sysenter_eip", k.symbol(s.entrySymbol())))
+            x -> x.set("sysenter_eip", k.image.symbol(s.entrySymbol())))
         .retVoid().build());
   }
 
@@ -130,14 +130,14 @@ final class I386Sysenter {
   static void fastPrologue(Kernel k, RoutineBuilder d, String enter, boolean setsLandingPad) {
     if (setsLandingPad) {
       d.step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.off("pt_regs", "ip"),
-              k.symbol(model(k).landingPad())));
+          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+              k.image.symbol(model(k).landingPad())));
     }
     d.step(enter, x -> k.arch.irqEnable(x))
         .step("get_user(*(u32 *)&regs->bp, (u32 __user *)regs->sp): the 6th argument, the user "
             + "ebp the vDSO pushed", x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "bp"), x.read(x.read(r + k.off("pt_regs", "sp"))));
+              x.write(r + k.image.off("pt_regs", "bp"), x.read(x.read(r + k.image.off("pt_regs", "sp"))));
             });
   }
 
@@ -153,15 +153,15 @@ final class I386Sysenter {
   }
 
   static void restoreFsGs(Kernel k, Exec x) {
-    x.set("fs", x.read(x.sp() + k.off("pt_regs", "fs")));
-    x.set("gs", x.read(x.sp() + k.off("pt_regs", "gs")));
+    x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
+    x.set("gs", x.read(x.sp() + k.image.off("pt_regs", "gs")));
   }
 
   static boolean sysexitAllowed(Kernel k, long regs) {
-    long flags = k.readPtr(regs + k.off("pt_regs", "flags"));
-    return k.readPtr(regs + k.off("pt_regs", "ip")) == k.symbol(model(k).landingPad())
-        && k.readPtr(regs + k.off("pt_regs", "cs")) == I386.USER_CS
-        && k.readPtr(regs + k.off("pt_regs", "ss")) == I386.USER_DS
+    long flags = k.readPtr(regs + k.image.off("pt_regs", "flags"));
+    return k.readPtr(regs + k.image.off("pt_regs", "ip")) == k.image.symbol(model(k).landingPad())
+        && k.readPtr(regs + k.image.off("pt_regs", "cs")) == I386.USER_CS
+        && k.readPtr(regs + k.image.off("pt_regs", "ss")) == I386.USER_DS
         && (flags & ((1L << 16) | (1L << 8) | EFLAGS_VM)) == 0;
   }
 
@@ -173,13 +173,13 @@ final class I386Sysenter {
     x.set("ss", (cs + 24) | 3);
     x.setSp(x.reg("ecx"));
     I386Entry.exited(k, x, task, k.arch.taskPtRegs(k, task));
-    k.timeline.emit(new Event.Note(x.cpu().id(), "sysexit", "pid " + k.pid(task)
+    k.timeline.emit(new Event.Note(x.cpu().id(), "sysexit", "pid " + k.tasks.pid(task)
         + " leaves by SYSEXIT: nothing popped from the kernel stack, esp = ecx, eip = edx"));
     x.jumpTo(x.reg("edx"));
   }
 
   /** Whether a user eip is where a SYSENTER (or the vDSO's int $0x80) returns. */
   static boolean isLandingPad(Kernel k, long ip) {
-    return ip == k.symbol(model(k).landingPad());
+    return ip == k.image.symbol(model(k).landingPad());
   }
 }

@@ -54,7 +54,7 @@ final class I386Traps {
   /** debug's call of do_debug and its way out through ret_from_exception. */
   static RoutineBuilder callDoDebug(Kernel k, RoutineBuilder db) {
     return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
   }
 
   /**
@@ -64,19 +64,19 @@ final class I386Traps {
    */
   static void buildMachineCheckAndCommon(Kernel k, String entry, String prefix, String common,
       boolean encode) {
-    k.add(k.asm("machine_check", entry)
+    k.image.add(k.image.asm("machine_check", entry)
         .step(prefix + "pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
-            x -> x.push(k.symbol("do_machine_check")))
-        .step("jmp " + common, x -> x.jumpTo(k.symbol(common))).build());
+            x -> x.push(k.image.symbol("do_machine_check")))
+        .step("jmp " + common, x -> x.jumpTo(k.image.symbol(common))).build());
     buildCommonException(k, common, entry, encode);
-    k.add(k.asm("ret_from_exception", entry)
+    k.image.add(k.image.asm("ret_from_exception", entry)
         .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
             + "which follows it", x -> {
               if (k.profile.config("PREEMPT")) {
                 k.arch.irqDisable(x);
               }
-              x.jumpTo(k.symbol("ret_from_intr"));
+              x.jumpTo(k.image.symbol("ret_from_intr"));
             }).build());
   }
 
@@ -91,7 +91,7 @@ final class I386Traps {
     // without the CFI annotation
     String entry = I386Sysenter.model(k).entrySymbol();
     db.branchIf("correct", cfi + "cmpl $" + entry + ", (%esp); jne "
-        + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry));
+        + "debug_stack_correct", x -> x.read(x.sp()) != k.image.symbol(entry));
     fixStackMacro(k, db, 12, "correct", "FIX_STACK 12: ", "debug_stack_correct",
         "debug_esp_fix_insn: ", "the frame of a #DB after the stack switch", sp0);
     db.label("correct");
@@ -109,11 +109,11 @@ final class I386Traps {
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
         .step(fixLabel + "movl TSS_sysenter_" + sp0 + " + " + offset + "(%esp), %esp: tss." + sp0
             + ", the task's stack top", x -> x.setSp(x.read(x.sp() + offset
-                + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+                + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
         .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: " + frame, x -> {
           x.push(x.reg("eflags"));
           x.push(I386.KERNEL_CS);
-          x.push(k.symbol("sysenter_past_esp"));
+          x.push(k.image.symbol("sysenter_past_esp"));
         });
   }
 
@@ -123,11 +123,11 @@ final class I386Traps {
    * orig_ax (-1 left there), %gs back into its slot, and call *%edi with the pt_regs in eax.
    */
   static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
-    RoutineBuilder b = k.asm(name, entry);
+    RoutineBuilder b = k.image.asm(name, entry);
     for (String r : new String[] {"fs", "es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
-    k.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
+    k.image.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
             + "movl %ecx, %fs; UNWIND_ESPFIX_STACK", x -> {
               if (encode) {
                 x.setFp(x.sp() & 0x7fffffffL);
@@ -139,10 +139,10 @@ final class I386Traps {
             + "%edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system call to restart; "
             + "REG_TO_PTGS %ecx: %gs into its slot; SET_KERNEL_GS", x -> {
               long regs = x.sp();
-              x.set("edi", x.read(regs + k.off("pt_regs", "gs")));
-              x.set("edx", x.read(regs + k.off("pt_regs", "orig_ax")));
-              x.write(regs + k.off("pt_regs", "orig_ax"), -1);
-              x.write(regs + k.off("pt_regs", "gs"), x.reg("gs"));
+              x.set("edi", x.read(regs + k.image.off("pt_regs", "gs")));
+              x.set("edx", x.read(regs + k.image.off("pt_regs", "orig_ax")));
+              x.write(regs + k.image.off("pt_regs", "orig_ax"), -1);
+              x.write(regs + k.image.off("pt_regs", "gs"), x.reg("gs"));
               x.set("gs", 0xe0);
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; TRACE_IRQS_OFF; "
@@ -153,6 +153,6 @@ final class I386Traps {
             })
         .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
             x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 }

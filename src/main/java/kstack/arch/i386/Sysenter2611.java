@@ -77,10 +77,10 @@ public final class Sysenter2611 implements I386SysenterModel {
    */
   @Override
   public void buildSysenterEntry(Kernel k) {
-    RoutineBuilder b = k.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
+    RoutineBuilder b = k.image.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
         .step("movl TSS_sysenter_esp0(%esp), %esp: SYSENTER_ESP = tss->esp1 is just past init_tss, "
             + "so this reads tss->esp0, the task's stack top", x -> x.setSp(
-                x.read(x.sp() + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+                x.read(x.sp() + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
         .globalLabel("sysenter_past_esp")
         .step("sti", x -> k.arch.irqEnable(x))
         .step("pushl $(__USER_DS): pt_regs->xss", x -> x.push(I386.USER_DS))
@@ -88,7 +88,7 @@ public final class Sysenter2611 implements I386SysenterModel {
             x -> x.push(x.reg("ebp")))
         .step("pushfl: pt_regs->eflags, IF already set by the sti", x -> x.push(x.reg("eflags")))
         .step("pushl $(__USER_CS): pt_regs->xcs", x -> x.push(I386.USER_CS))
-        .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.symbol(landingPad())))
+        .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.image.symbol(landingPad())))
         .step("cmpl $__PAGE_OFFSET-3, %ebp; jae syscall_fault (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vsyscall page pushed",
             x -> x.set("ebp", x.read(x.reg("ebp"))))
@@ -100,24 +100,24 @@ public final class Sysenter2611 implements I386SysenterModel {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
-            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             null, null)
-        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
             + "by iret (TIF_IRET asks for exactly that)", x -> {
               if ((x.reg("ecx") & I386Entry2611.ALLWORK_MASK) != 0) {
-                x.jumpTo(k.symbol("syscall_exit_work"));
+                x.jumpTo(k.image.symbol("syscall_exit_work"));
               }
             })
         .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + k.off("pt_regs", "eip")));
-          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "esp")));
+          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "eip")));
+          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "esp")));
           x.setFp(0);
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x));
-    k.add(b.build());
-    k.add(k.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
+    k.image.add(b.build());
+    k.image.add(k.image.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
         .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "
             + "vsyscall_sysenter_start..end into the page", x -> { })
         .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", null)

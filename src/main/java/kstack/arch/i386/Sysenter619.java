@@ -19,7 +19,7 @@ public final class Sysenter619 extends EntryStackSysenter {
 
   @Override
   public void buildSysenterEntry(Kernel k) {
-    RoutineBuilder b = k.asm("entry_SYSENTER_32", I386Entry6.ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry6.ENTRY)
         .step("pushfl; pushl %eax (on the entry stack)", x -> {
           x.push(x.reg("eflags"));
           x.push(x.reg("eax"));
@@ -30,7 +30,7 @@ public final class Sysenter619 extends EntryStackSysenter {
         })
         .step("movl TSS_entry2task_stack(%esp), %esp: TSS.sp1, the copy of the task's thread.sp0",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
-                + k.offPath("tss_struct", "x86_tss.sp1"))))
+                + k.image.offPath("tss_struct", "x86_tss.sp1"))))
         .label(".Lsysenter_past_esp");
     I386Sysenter.frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0), true);
@@ -41,18 +41,18 @@ public final class Sysenter619 extends EntryStackSysenter {
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
             + "words at the top of the entry stack", x -> x.set("eax",
-                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0")) - 8))
+                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")) - 8))
         .step("movl PT_EFLAGS(%esp), %edi; movl PT_EAX(%esp), %esi; movl %edi, (%eax); "
             + "movl %esi, 4(%eax): eflags and the result, for the last pops", x -> {
-              x.set("edi", x.read(x.sp() + k.off("pt_regs", "flags")));
-              x.set("esi", x.read(x.sp() + k.off("pt_regs", "ax")));
+              x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "flags")));
+              x.set("esi", x.read(x.sp() + k.image.off("pt_regs", "ax")));
               x.write(x.reg("eax"), x.reg("edi"));
               x.write(x.reg("eax") + 4, x.reg("esi"));
             })
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; mov PT_FS(%esp), %fs", x -> {
-          x.set("edx", x.read(x.sp() + k.off("pt_regs", "ip")));
-          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "sp")));
-          x.set("fs", x.read(x.sp() + k.off("pt_regs", "fs")));
+          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
+          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
+          x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
         });
     I386Sysenter.popForSysexit(k, b)
         .step("movl %eax, %esp: onto the entry stack; SWITCH_TO_USER_CR3; CLEAR_CPU_BUFFERS",
@@ -63,35 +63,35 @@ public final class Sysenter619 extends EntryStackSysenter {
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.symbol("restore_all_switch_stack")));
-    k.add(b.build());
+        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
+    k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    k.add(k.c("do_SYSENTER_32", src).params("regs").locals("ret")
+    k.image.add(k.image.c("do_SYSENTER_32", src).params("regs").locals("ret")
         .step("regs->sp = regs->bp: the user esp the vDSO left in ebp; regs->flags |= X86_EFLAGS_IF",
             x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "sp"), x.read(r + k.off("pt_regs", "bp")));
-              x.write(r + k.off("pt_regs", "flags"), x.read(r + k.off("pt_regs", "flags"))
+              x.write(r + k.image.off("pt_regs", "sp"), x.read(r + k.image.off("pt_regs", "bp")));
+              x.write(r + k.image.off("pt_regs", "flags"), x.read(r + k.image.off("pt_regs", "flags"))
                   | I386.EFLAGS_IF);
               I386Entry.entered(k, x, r);
             })
         .callInto("ret", "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
             x -> new long[] {x.local("regs")})
         .ret("return ret", x -> x.local("ret")).build());
-    k.add(k.c("do_fast_syscall_32", src).params("regs").locals("ok")
+    k.image.add(k.image.c("do_fast_syscall_32", src).params("regs").locals("ok")
         .step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.off("pt_regs", "ip"),
-                k.symbol(landingPad())))
+            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+                k.image.symbol(landingPad())))
         .callInto("ok", "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
             x -> new long[] {x.local("regs")})
         .ret("return regs->ip == landing_pad && regs->cs == __USER32_CS && regs->ss == __USER_DS && "
             + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.local("ok") != 0
                 && I386Sysenter.sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
-    RoutineBuilder d = k.c("__do_fast_syscall_32", src).params("regs").locals("nr");
+    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params("regs").locals("nr");
     I386Sysenter.fastPrologue(k, d, "nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
         + "enter_from_user_mode(regs); local_irq_enable()", false);
     I386Entry6.syscallIrqsOn(k, d);
-    k.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
+    k.image.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")
         .ret("return true", x -> 1).build());

@@ -18,7 +18,7 @@ public abstract class SystemCallEntry implements I386EntryModel {
 
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
-    return k.c(syscallSymbol(name, params.length), source).params(params).asmlinkage();
+    return k.image.c(syscallSymbol(name, params.length), source).params(params).asmlinkage();
   }
 
   @Override

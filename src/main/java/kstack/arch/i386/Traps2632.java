@@ -17,10 +17,10 @@ public final class Traps2632 implements I386TrapsModel {
   @Override
   public void buildTraps(Kernel k) {
     String entry = I386Entry26.ENTRY;
-    RoutineBuilder db = k.asm("debug", entry);
+    RoutineBuilder db = k.image.asm("debug", entry);
     I386Traps.fixStack(k, db, "RING0_INT_FRAME; ", "sp0");
     I386Traps.debugSaveAll(k, db, false);
-    k.add(I386Traps.callDoDebug(k, db).build());
+    k.image.add(I386Traps.callDoDebug(k, db).build());
     I386Traps.buildMachineCheckAndCommon(k, entry, "RING0_INT_FRAME; ", "error_code", false);
     DoDebug.buildDoDebugSigtrapAlways(k);
     DoMachineCheck.build(k, DoMachineCheck.MCHECK_MCE_C);

@@ -17,7 +17,7 @@ public final class Traps416 implements I386TrapsModel {
   @Override
   public void buildTraps(Kernel k) {
     String entry = I386Entry.ENTRY;
-    RoutineBuilder db = k.asm("debug", entry).step("ASM_CLAC", x -> { });
+    RoutineBuilder db = k.image.asm("debug", entry).step("ASM_CLAC", x -> { });
     I386Traps.debugSaveAll(k, db, true);
     // entry_32.S@4.16.13:963-981: a #DB at entry_SYSENTER_32's first instruction lands on the
     // 256-byte entry stack; do_debug must not run there
@@ -25,7 +25,7 @@ public final class Traps416 implements I386TrapsModel {
         + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
         + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
             I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
-            k.constant("ENTRY_STACK_SIZE")) < 0);
+            k.image.constant("ENTRY_STACK_SIZE")) < 0);
     I386Traps.callDoDebug(k, db)
         .label("sysenter_stack")
         .step(".Ldebug_from_sysenter_stack: movl %esp, %ebx; movl "
@@ -36,9 +36,9 @@ public final class Traps416 implements I386TrapsModel {
         .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
         .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
           x.setSp(x.reg("ebx"));
-          x.jumpTo(k.symbol("ret_from_exception"));
+          x.jumpTo(k.image.symbol("ret_from_exception"));
         });
-    k.add(db.build());
+    k.image.add(db.build());
     I386Traps.buildMachineCheckAndCommon(k, entry, "ASM_CLAC; ", "common_exception", true);
     DoDebug.buildDoDebugUserIcebp(k);
     DoMachineCheck.build(k, DoMachineCheck.MCHECK_MCE_C);

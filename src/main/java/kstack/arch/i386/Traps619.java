@@ -14,10 +14,10 @@ public final class Traps619 implements I386TrapsModel {
   /** idtentry stubs into handle_exception, and the 32-bit C entries. */
   @Override
   public void buildTraps(Kernel k) {
-    k.add(I386Irq6.idtentry(k, "exc_debug", false));
-    k.add(I386Irq6.idtentry(k, "exc_machine_check", false));
+    k.image.add(I386Irq6.idtentry(k, "exc_debug", false));
+    k.image.add(I386Irq6.idtentry(k, "exc_machine_check", false));
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c("exc_debug", traps).params("regs").locals("user")
+    k.image.add(k.image.c("exc_debug", traps).params("regs").locals("user")
         .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.setLocal("user",
             k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0))
         .branchIf("user", "if (user_mode(regs))", x -> x.local("user") != 0)
@@ -27,7 +27,7 @@ public final class Traps619 implements I386TrapsModel {
         .call("exc_debug_user(regs, dr6)", "exc_debug_user", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
     kstack.arch.x86.DoDebug.buildExcDebugLeaves(k);
-    k.add(k.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
+    k.image.add(k.image.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
         .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
             + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
             "do_machine_check", x -> new long[] {x.local("regs")})

@@ -20,6 +20,6 @@ public final class TrapNotes {
   /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
   public static String sigtrap(Kernel k, Exec x) {
     return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
-        + k.pid(k.current(x)) + " (signal delivery is not modelled)";
+        + k.tasks.pid(k.current(x)) + " (signal delivery is not modelled)";
   }
 }

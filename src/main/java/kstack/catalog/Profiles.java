@@ -26,6 +26,8 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -42,6 +44,8 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -54,6 +58,8 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -62,6 +68,8 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -73,6 +81,8 @@ public final class Profiles {
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
         arm64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -84,6 +94,8 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new kstack.arch.i386.Entry416(),
             new kstack.arch.i386.Irq416(),
             new kstack.arch.i386.Traps416(),
@@ -103,6 +115,8 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            KernelModules.TASK_2_4,
+            KernelModules.ROUTINES_2_4,
             new kstack.arch.i386.Entry24(),
             new kstack.arch.i386.Irq24(),
             new kstack.arch.i386.Traps24(),
@@ -132,6 +146,8 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            KernelModules.TASK_2_6_11,
+            KernelModules.ROUTINES_2_6_ON,
             new kstack.arch.i386.Entry2611(),
             new kstack.arch.i386.Irq2611(),
             new kstack.arch.i386.Traps2611(),
@@ -158,6 +174,8 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON,
             new kstack.arch.i386.Entry2632(),
             new kstack.arch.i386.Irq2632(),
             new kstack.arch.i386.Traps2632(),
@@ -180,6 +198,8 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new kstack.arch.i386.Entry619(),
             new kstack.arch.i386.Irq619(),
             new kstack.arch.i386.Traps619(),

@@ -143,8 +143,8 @@ final class I386Boot26 {
       String text) {
     return b.step(text, x -> {
       x.setSp(x.read(k.image.symbol("stack_start")));
-      k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
-          "esp = stack_start = 0x%x", x.sp())));
+      k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
+          "stack_start", x.sp()));
     })
         .step("pushl $0; popfl: clear EFLAGS", x -> {
           x.push(0);

@@ -126,10 +126,8 @@ final class I386Entry {
     long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
     if ((x.read(regs + k.image.off("pt_regs", "cs")) & 3) == 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "system_call", String.format(
-          "pid %d enters %s (nr %d) from kernel mode: the CPU pushed no ss/esp, so pt_regs at "
-              + "0x%x lie inside the kernel stack, not at its top", k.tasks.pid(task),
-          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs)));
+      k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.tasks.pid(task),
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task),
@@ -160,22 +158,16 @@ final class I386Entry {
       long task = k.current(x.cpu().id());
       String broken = k.stacks.overwritten(task);
       if (broken != null) {
-        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "the return to user mode goes on "
-            + "although current's " + broken + ": the iret pops only what the stack holds"));
+        k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.IRET, broken));
       }
       long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
           : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
       regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
-        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
-            "pid %d leaves for user mode from the pt_regs that %s int $0x80 built at "
-                + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
-                + "them. The rest of that stack is abandoned: the next entry starts at TSS.%s "
-                + "(0x%x) again", k.tasks.pid(task), k.profile.has(kstack.profile.Feature.TASK_UNION)
-                    || k.profile.has(kstack.profile.Feature.PT_REGS_60)
-                    ? "init()'s execve stub" : "kernel_execve's",
-                regs, k.profile.has(kstack.profile.Feature.TASK_UNION)
-                    || k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "esp0" : "sp0", expect)));
+        boolean initStub = k.profile.has(kstack.profile.Feature.TASK_UNION)
+            || k.profile.has(kstack.profile.Feature.PT_REGS_60);
+        k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRET,
+            k.tasks.pid(task), regs, initStub, initStub ? "esp0" : "sp0", expect));
       } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
@@ -194,11 +186,9 @@ final class I386Entry {
     long nr = (int) k.readPtr(regs + k.image.off("pt_regs", "orig_ax"));
     long ip = k.readPtr(regs + k.image.off("pt_regs", "ip"));
     if (ip == k.image.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.tasks.pid(task) + " ("
-          + k.tasks.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0 || !afterSyscall(k, ip)) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "pid " + k.tasks.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRET));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));

@@ -50,9 +50,8 @@ final class I386Irq {
         .retVoid().build());
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; the reason port shows nothing "
-            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
     k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .branchIf("kernel", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; "
@@ -148,10 +147,9 @@ final class I386Irq {
     x.write(irqstk, x.sp());
     x.set("ebx", x.sp());
     x.setSp(irqstk + k.threadSize);
-    k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
-        "onto the %s: esp = 0x%x, its lowest word links back to 0x%x",
-        var.replace("_ptr", "").replace('_', ' '),
-        x.sp(), x.reg("ebx"))));
+    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
+        var.replace("_ptr", "").replace('_', ' '), "esp", x.sp(), Event.BackLink.LOWEST_WORD,
+        x.reg("ebx")));
   }
 
   private static boolean preemptHere(Kernel k, Exec x) {

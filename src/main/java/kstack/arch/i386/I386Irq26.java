@@ -61,9 +61,8 @@ final class I386Irq26 {
         .retVoid().build());
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
-            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
   }
 
@@ -198,9 +197,9 @@ final class I386Irq26 {
     x.write(ctx + k.image.off("thread_info", "previous_esp"), x.sp());
     x.set("ebx", x.sp());
     x.setSp(ctx + k.threadSize);
-    k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
-        "onto the %s stack: esp = 0x%x; its thread_info's previous_esp = 0x%x",
-        var.substring(0, var.indexOf('_')), x.sp(), x.reg("ebx"))));
+    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
+        var.substring(0, var.indexOf('_')) + " stack", "esp", x.sp(), Event.BackLink.PREVIOUS_ESP,
+        x.reg("ebx")));
   }
 
   /**

@@ -184,8 +184,8 @@ final class I386Irq6 {
         .retVoid().build());
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it (unknown_nmi_error is not modelled)",
-            x -> k.timeline.emit(new Event.Note(x.cpu().id(), "exc_nmi",
-                "NMI handled, esp 0x" + Long.toHexString(x.sp()))))
+            x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
+                Event.NmiPath.EXC_NMI, "esp", x.sp())))
         .retVoid().build());
   }
 }

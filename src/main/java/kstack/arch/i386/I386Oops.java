@@ -23,9 +23,8 @@ final class I386Oops {
       return false;
     }
     c.set("cr2", f.address());
-    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at %08x, at %s (%s)%s", f.address(),
-        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmemNote(f.address()))));
+    k.timeline.emit(new Event.PageFaultOops(cpu, Event.OopsForm.I386, f.address(),
+        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmem(f.address())));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
   }
@@ -35,13 +34,9 @@ final class I386Oops {
    * model holds only the memory it allocated, where a real i386 maps all of lowmem, so a real
    * overflow would go on overwriting some other allocation there without faulting.
    */
-  private static String lowmemNote(long addr) {
+  private static boolean lowmem(long addr) {
     // lowmem: PAGE_OFFSET up to the 896 MiB the direct map covers (VMALLOC_RESERVE 128 MiB)
-    if (addr < PAGE_OFFSET || addr >= PAGE_OFFSET + (896L << 20)) {
-      return "";
-    }
-    return "; the model holds no memory there, where a real i386 maps all of lowmem: a real "
-        + "overflow would go on silently overwriting another allocation";
+    return addr >= PAGE_OFFSET && addr < PAGE_OFFSET + (896L << 20);
   }
 
   /**

@@ -1,9 +1,9 @@
 package kstack.arch.x86;
 
 import static kstack.arch.x86.TrapNotes.note;
-import static kstack.arch.x86.TrapNotes.sigtrap;
 
 import kstack.kernel.Kernel;
+import kstack.trace.Event.TrapOutcome;
 
 /**
  * The C side of #DB (arch/x86/kernel/traps.c), shared by x86_64 and i386. Signals are not delivered
@@ -13,8 +13,6 @@ public final class DoDebug {
   private DoDebug() {}
 
   private static final String TRAPS = "arch/x86/kernel/traps.c";
-  private static final String NOTHING =
-      "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it";
 
   /**
    * exc_debug_kernel and exc_debug_user (traps.c@6.19:1214-1362). DR6 reads 0: from kernel mode
@@ -24,12 +22,14 @@ public final class DoDebug {
   public static void buildExcDebugLeaves(Kernel k) {
     k.image.add(k.image.c("exc_debug_kernel", TRAPS).params("regs", "dr6")
         .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
-            + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB", NOTHING))
+            + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x,
+                TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
     k.image.add(k.image.c("exc_debug_user", TRAPS).params("regs", "dr6")
         .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
             + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
-            + "irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB", sigtrap(k, x)))
+            + "irqentry_exit_to_user_mode(regs)", x -> note(k, x,
+                TrapOutcome.DB_USER_ICEBP, ""))
         .retVoid().build());
   }
 
@@ -42,8 +42,8 @@ public final class DoDebug {
         .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
             + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
             + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
-            x -> note(k, x, "#DB", k.arch.userModeRegs(k, x.local("regs")) ? sigtrap(k, x)
-                : NOTHING))
+            x -> note(k, x, k.arch.userModeRegs(k, x.local("regs")) ? TrapOutcome.DB_USER_ICEBP
+                : TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
   }
 
@@ -56,9 +56,8 @@ public final class DoDebug {
         .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
             + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
             + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "
-            + "preempt_conditional_cli(regs)", x -> note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP "
-                + "to pid " + k.tasks.pid(k.current(x)) + " whatever the mode (signal delivery is not "
-                + "modelled)"))
+            + "preempt_conditional_cli(regs)", x -> note(k, x,
+                TrapOutcome.DB_SIGTRAP_ANY_MODE, "2.6.32"))
         .retVoid().build());
   }
 }

@@ -15,8 +15,7 @@ public final class DoMachineCheck {
   public static void build(Kernel k, String src) {
     k.image.add(k.image.c("do_machine_check", src).params("regs")
         .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> TrapNotes.note(k,
-            x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to "
-                + "recover; the handler returns"))
+            x, kstack.trace.Event.TrapOutcome.MC_NOTHING_TO_RECOVER, ""))
         .retVoid().build());
   }
 }

@@ -12,14 +12,24 @@ import kstack.trace.Event;
 public final class TrapNotes {
   private TrapNotes() {}
 
-  public static void note(Kernel k, Exec x, String what, String msg) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), what, String.format("%s (running on %s 0x%x)",
-        msg, k.arch.registers().name(k.arch.registers().sp), x.sp())));
+  /**
+   * The handler's conclusion, on the stack it runs on; a SIGTRAP outcome names current's pid (the
+   * signal's target; -1 for the others, which read no task), release the kernel whose do_debug
+   * sends SIGTRAP whatever the mode.
+   */
+  public static void note(Kernel k, Exec x, Event.TrapOutcome outcome, String release) {
+    boolean sigtrap = outcome == Event.TrapOutcome.DB_USER_ICEBP
+        || outcome == Event.TrapOutcome.DB_SIGTRAP_ANY_MODE;
+    k.timeline.emit(new Event.TrapHandled(x.cpu().id(), outcome,
+        sigtrap ? k.tasks.pid(k.current(x)) : -1, release, spName(k), x.sp()));
   }
 
-  /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
-  public static String sigtrap(Kernel k, Exec x) {
-    return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
-        + k.tasks.pid(k.current(x)) + " (signal delivery is not modelled)";
+  /** An NMI handled on the stack the handler runs on. */
+  public static void nmi(Kernel k, Exec x, Event.NmiPath path) {
+    k.timeline.emit(new Event.NmiHandled(x.cpu().id(), path, spName(k), x.sp()));
+  }
+
+  private static String spName(Kernel k) {
+    return k.arch.registers().name(k.arch.registers().sp);
   }
 }

@@ -39,6 +39,12 @@ public final class Entry416 implements I386EntryModel {
         source, params, i -> "", i -> 0).asmlinkage();
   }
 
+  /** The entry stack's page: after the one-page gdt (arch/x86/include/asm/cpu_entry_area.h@4.16.13:18-25). */
+  @Override
+  public long entryStackPageOffset() {
+    return 0x1000;
+  }
+
   @Override
   public long entryStackSize() {
     return 64L * 4;

@@ -41,6 +41,12 @@ public final class Entry619 implements I386EntryModel {
         source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
   }
 
+  /** The entry stack's page: after the gdt and guard_entry_stack, a guard page: the 32-bit GDT is writable (cpu_entry_area.h@6.19:90-101). */
+  @Override
+  public long entryStackPageOffset() {
+    return 0x2000;
+  }
+
   @Override
   public long entryStackSize() {
     return 4096;

@@ -160,7 +160,7 @@ final class I386Entry {
       if (broken != null) {
         k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.IRET, broken));
       }
-      long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
+      long expect = onEntryStack ? EntryStack.top(k, x.cpu().id())
           : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
       regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {

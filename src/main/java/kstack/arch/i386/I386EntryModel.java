@@ -66,6 +66,11 @@ public interface I386EntryModel extends Module {
     return 0;
   }
 
+  /** Where the entry stack's page sits in a CPU's cpu_entry_area (none: 0). */
+  default long entryStackPageOffset() {
+    return 0;
+  }
+
   /** SIZEOF_entry_stack, or 0 where TSS.sp0 is the task stack's top (no entry stack). */
   default long entryStackSize() {
     return 0;

@@ -95,7 +95,7 @@ final class I386Sysenter {
           x.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
           x.set("sysenter_cs", I386.KERNEL_CS);
           long esp = pastTss ? tss + k.image.struct("tss_struct").size()
-              : I386Entry6.entryStackTop(k, x.cpu().id());
+              : EntryStack.top(k, x.cpu().id());
           if (pastTss) {
             x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), esp);
           }

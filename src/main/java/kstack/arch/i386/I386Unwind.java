@@ -59,7 +59,7 @@ final class I386Unwind {
       }
     }
     if (arch.entry().entryStackSize() > 0) {
-      long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
+      long top = EntryStack.top(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
       r.add(StackRange.of(StackKind.ENTRY, top - k.image.constant("ENTRY_STACK_SIZE"), top));
     }
     return r;

@@ -24,7 +24,7 @@ public final class Traps416 implements I386TrapsModel {
     db.branchIf("sysenter_stack", "movl PER_CPU_VAR(cpu_entry_area), %ecx; addl "
         + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
         + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
-            I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
+            EntryStack.top(k, x.cpu().id()) - x.reg("eax"),
             k.image.constant("ENTRY_STACK_SIZE")) < 0);
     I386Traps.callDoDebug(k, db)
         .label("sysenter_stack")

@@ -86,9 +86,6 @@ final class I386Entry {
    * per-CPU offset.
    */
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
-    if (k.profile.has(kstack.profile.Feature.PT_REGS_60)) {
-      return I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS); // entry.S@2.6.11:84-97
-    }
     for (String r : SAVE_ALL) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax (SAVE_ALL pt_regs_ax=$-ENOSYS)", x -> x.push(I386.ENOSYS));

@@ -75,19 +75,18 @@ final class I386Irq26 {
         "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
         "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
         "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
-            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all").build());
+            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all", false).build());
   }
 
   /**
    * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words and the pt_regs member names
    * differ): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
    * CONFIG_PREEMPT calls preempt_schedule_irq while need_resched is set and the frame had IF.
+   * ebp: whether the work flags are the ones loaded through %ebp (2.6.11, Feature.TIF_WORK_2611)
+   * rather than current's thread_info as 2.6.32's model asks.
    */
   static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
-      String check, String userspace, String resumeKernel, String needResched) {
-    // 2.6.11 tests the flags it loads through %ebp (Feature.TIF_WORK_2611); 2.6.32's model asks
-    // current's thread_info
-    boolean ebp = k.profile.has(kstack.profile.Feature.TIF_WORK_2611);
+      String check, String userspace, String resumeKernel, String needResched, boolean ebp) {
     return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
         .branchIf("kernel", check, x -> (x.read(x.sp() + k.image.off("pt_regs", cs)) & 3) != 3)
         .globalLabel("resume_userspace")

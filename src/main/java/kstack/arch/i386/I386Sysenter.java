@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -35,6 +36,8 @@ import kstack.trace.Event;
  * The vDSO's code lives in the user image in this model (the kernel maps it into every process).
  */
 final class I386Sysenter {
+  enum L implements Local { regs }
+
   private I386Sysenter() {}
 
   static final String VSYSCALL = "__kernel_vsyscall";
@@ -130,13 +133,13 @@ final class I386Sysenter {
   static void fastPrologue(Kernel k, RoutineBuilder d, String enter, boolean setsLandingPad) {
     if (setsLandingPad) {
       d.step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+          + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
               k.image.symbol(model(k).landingPad())));
     }
     d.step(enter, x -> k.arch.irqEnable(x))
         .step("get_user(*(u32 *)&regs->bp, (u32 __user *)regs->sp): the 6th argument, the user "
             + "ebp the vDSO pushed", x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               x.write(r + k.image.off("pt_regs", "bp"), x.read(x.read(r + k.image.off("pt_regs", "sp"))));
             });
   }

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -53,7 +54,7 @@ final class I386Traps {
 
   /** debug's call of do_debug and its way out through ret_from_exception. */
   static RoutineBuilder callDoDebug(Kernel k, RoutineBuilder db) {
-    return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+    return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
   }
 
@@ -152,7 +153,7 @@ final class I386Traps {
               x.set("eax", x.sp());
             })
         .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
-            x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
+            Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 }

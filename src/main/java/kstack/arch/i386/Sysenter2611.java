@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -101,7 +102,7 @@ public final class Sysenter2611 implements I386SysenterModel {
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            Args.inPlace(), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
@@ -120,7 +121,7 @@ public final class Sysenter2611 implements I386SysenterModel {
     k.image.add(k.image.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
         .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "
             + "vsyscall_sysenter_start..end into the page", x -> { })
-        .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", null)
+        .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", Args.inPlace())
         .ret("return 0", x -> 0).build());
   }
 }

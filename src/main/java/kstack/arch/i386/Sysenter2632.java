@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -96,7 +97,7 @@ public final class Sysenter2632 implements I386SysenterModel {
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            Args.inPlace(), null)
         .globalLabel("sysenter_after_call")
         .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",

@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * common.c@4.16.13:345-423, cpu/common.c@4.16.13:1350-1372).
  */
 public final class Sysenter416 extends EntryStackSysenter {
+  enum L implements Local { nr, regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.THREAD_INFO_IN_TASK);
@@ -33,7 +37,7 @@ public final class Sysenter416 extends EntryStackSysenter {
               x.set("eax", x.sp());
               I386Entry.entered(k, x);
             })
-        .call("call do_fast_syscall_32", "do_fast_syscall_32", x -> new long[] {x.reg("eax")})
+        .call("call do_fast_syscall_32", "do_fast_syscall_32", Args.of(x -> x.reg("eax")))
         .branchIf("iret", "testl %eax, %eax; jz .Lsyscall_32_done: IRET instead",
             x -> x.retval() == 0)
         .step("opportunistic SYSEXIT: TRACE_IRQS_ON; movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), "
@@ -53,11 +57,11 @@ public final class Sysenter416 extends EntryStackSysenter {
         .label("iret")
         .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.image.symbol("restore_all")));
     k.image.add(b.build());
-    RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params("regs").locals("nr");
+    RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params(L.regs).locals(L.nr);
     I386Sysenter.fastPrologue(k, d, "enter_from_user_mode(); local_irq_enable()", true);
     I386Entry.syscallIrqsOn(k, d);
     k.image.add(d.ret("return SEP && regs->cs == __USER_CS && regs->ss == __USER_DS && regs->ip == "
         + "landing_pad && !(regs->flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM)): "
-        + "1 = SYSEXIT, 0 = IRET", x -> I386Sysenter.sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
+        + "1 = SYSEXIT, 0 = IRET", x -> I386Sysenter.sysexitAllowed(k, x.get(L.regs)) ? 1 : 0).build());
   }
 }

@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * cpu/common.c@6.19:2110-2131).
  */
 public final class Sysenter619 extends EntryStackSysenter {
+  enum L implements Local { nr, ok, regs, ret }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.IRQENTRY);
@@ -37,7 +41,7 @@ public final class Sysenter619 extends EntryStackSysenter {
     I386Entry6.saveAll(k, b, true, false, false)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
             + "movl %esp, %eax", x -> x.set("eax", x.sp()))
-        .call("call do_SYSENTER_32", "do_SYSENTER_32", x -> new long[] {x.reg("eax")})
+        .call("call do_SYSENTER_32", "do_SYSENTER_32", Args.of(x -> x.reg("eax")))
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
             + "words at the top of the entry stack", x -> x.set("eax",
@@ -66,28 +70,28 @@ public final class Sysenter619 extends EntryStackSysenter {
         .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    k.image.add(k.image.c("do_SYSENTER_32", src).params("regs").locals("ret")
+    k.image.add(k.image.c("do_SYSENTER_32", src).params(L.regs).locals(L.ret)
         .step("regs->sp = regs->bp: the user esp the vDSO left in ebp; regs->flags |= X86_EFLAGS_IF",
             x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               x.write(r + k.image.off("pt_regs", "sp"), x.read(r + k.image.off("pt_regs", "bp")));
               x.write(r + k.image.off("pt_regs", "flags"), x.read(r + k.image.off("pt_regs", "flags"))
                   | I386.EFLAGS_IF);
               I386Entry.entered(k, x, r);
             })
-        .callInto("ret", "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
-            x -> new long[] {x.local("regs")})
-        .ret("return ret", x -> x.local("ret")).build());
-    k.image.add(k.image.c("do_fast_syscall_32", src).params("regs").locals("ok")
+        .callInto(L.ret, "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
+            Args.of(x -> x.get(L.regs)))
+        .ret("return ret", x -> x.get(L.ret)).build());
+    k.image.add(k.image.c("do_fast_syscall_32", src).params(L.regs).locals(L.ok)
         .step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+            + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
                 k.image.symbol(landingPad())))
-        .callInto("ok", "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
-            x -> new long[] {x.local("regs")})
+        .callInto(L.ok, "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
+            Args.of(x -> x.get(L.regs)))
         .ret("return regs->ip == landing_pad && regs->cs == __USER32_CS && regs->ss == __USER_DS && "
-            + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.local("ok") != 0
-                && I386Sysenter.sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
-    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params("regs").locals("nr");
+            + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.get(L.ok) != 0
+                && I386Sysenter.sysexitAllowed(k, x.get(L.regs)) ? 1 : 0).build());
+    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params(L.regs).locals(L.nr);
     I386Sysenter.fastPrologue(k, d, "nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
         + "enter_from_user_mode(regs); local_irq_enable()", false);
     I386Entry6.syscallIrqsOn(k, d);

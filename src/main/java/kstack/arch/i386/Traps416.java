@@ -3,6 +3,7 @@ package kstack.arch.i386;
 import java.util.Set;
 import kstack.arch.x86.DoDebug;
 import kstack.arch.x86.DoMachineCheck;
+import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -33,7 +34,7 @@ public final class Traps416 implements I386TrapsModel {
               x.set("ebx", x.sp());
               x.setSp(x.read(k.perCpu("cpu_current_top_of_stack", x.cpu().id())));
             })
-        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
         .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
           x.setSp(x.reg("ebx"));
           x.jumpTo(k.image.symbol("ret_from_exception"));

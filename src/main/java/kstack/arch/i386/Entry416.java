@@ -34,7 +34,8 @@ public final class Entry416 implements I386EntryModel {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), false, name,
         source, params, i -> "", i -> 0).asmlinkage();
   }

@@ -36,7 +36,8 @@ public final class Entry619 implements I386EntryModel {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), true, name,
         source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
   }

@@ -125,7 +125,8 @@ public final class I386 implements Arch {
 
   /** The table functions are asmlinkage: their arguments are stack words (pt_regs on 2.6). */
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return entry.syscallRoutine(k, name, source, params);
   }
 

@@ -23,7 +23,8 @@ public interface I386EntryModel extends Module {
   String syscallSymbol(String name, int nargs);
 
   /** A table function, named by {@link #syscallSymbol}. */
-  RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params);
+  RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params);
 
   /** The IDT entry of int $0x80. */
   default String int80Entry() {

@@ -161,7 +161,7 @@ final class I386Irq26 {
           + "stay on the task stack", x -> { });
     }
     k.image.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
-            "handle_edge_irq", Args.of(x -> x.get(L.irq)))
+            "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
         .ret("return true", x -> 1).build());
   }
 

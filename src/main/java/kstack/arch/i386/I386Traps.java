@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -24,6 +25,8 @@ import kstack.kernel.Kernel;
  * The injected events carry nothing to handle (DR6 = 0, no valid MCA bank).
  */
 final class I386Traps {
+  enum L implements Local { regs, user }
+
   private I386Traps() {}
 
   static final int DB_VECTOR = 1;

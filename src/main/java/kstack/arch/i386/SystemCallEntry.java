@@ -17,7 +17,8 @@ public abstract class SystemCallEntry implements I386EntryModel {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return k.image.c(syscallSymbol(name, params.length), source).params(params).asmlinkage();
   }
 

@@ -174,7 +174,13 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new kstack.arch.i386.Entry416(),
+            new kstack.arch.i386.Irq416(),
+            new kstack.arch.i386.Traps416(),
+            new kstack.arch.i386.Process416(),
+            new kstack.arch.i386.Boot416(),
+            new kstack.arch.i386.Sysenter416()
             ));
   }
 
@@ -194,7 +200,13 @@ public final class Profiles {
             new Kthread24(),
             new Init24(),
             new Exec24(),
-            new Exit24()
+            new Exit24(),
+            new kstack.arch.i386.Entry24(),
+            new kstack.arch.i386.Irq24(),
+            new kstack.arch.i386.Traps24(),
+            new kstack.arch.i386.Process24(),
+            new kstack.arch.i386.Boot24(),
+            new kstack.arch.i386.SysenterNone24()
             ));
   }
 
@@ -224,7 +236,13 @@ public final class Profiles {
             new Kthread2611(),
             new Init2611(),
             new Exec2611(),
-            new Exit2611()
+            new Exit2611(),
+            new kstack.arch.i386.Entry2611(),
+            new kstack.arch.i386.Irq2611(),
+            new kstack.arch.i386.Traps2611(),
+            new kstack.arch.i386.Process2611(),
+            new kstack.arch.i386.Boot2611(),
+            new kstack.arch.i386.Sysenter2611()
             ));
   }
 
@@ -251,7 +269,13 @@ public final class Profiles {
             new Kthreadd2632(),
             new Init2632(),
             new Exec2632(),
-            new Exit2632()
+            new Exit2632(),
+            new kstack.arch.i386.Entry2632(),
+            new kstack.arch.i386.Irq2632(),
+            new kstack.arch.i386.Traps2632(),
+            new kstack.arch.i386.Process2632(),
+            new kstack.arch.i386.Boot2632(),
+            new kstack.arch.i386.Sysenter2632()
             ));
   }
 
@@ -274,7 +298,13 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new kstack.arch.i386.Entry619(),
+            new kstack.arch.i386.Irq619(),
+            new kstack.arch.i386.Traps619(),
+            new kstack.arch.i386.Process619(),
+            new kstack.arch.i386.Boot619(),
+            new kstack.arch.i386.Sysenter619()
             ));
   }
 

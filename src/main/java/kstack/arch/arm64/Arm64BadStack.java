@@ -13,7 +13,7 @@ final class Arm64BadStack {
 
   /** source: the file (and function) of the report, which the generation names. */
   static void build(Kernel k, Arm64Entry e, String source) {
-    RoutineBuilder b = k.asm("__bad_stack", Arm64Entry.ENTRY)
+    RoutineBuilder b = k.image.asm("__bad_stack", Arm64Entry.ENTRY)
         .step("mrs x0, tpidrro_el0 (x0 back); sub sp, sp, #S_FRAME_SIZE", x -> {
           x.set("x0", x.reg("tpidrro_el0"));
           x.setSp(x.sp() - Arm64Entry.S_FRAME_SIZE);
@@ -24,18 +24,18 @@ final class Arm64BadStack {
                 x.reg("tpidr_el0") + Arm64Entry.S_FRAME_SIZE))
         .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", x -> new long[] {x.sp()})
         .step("ASM_BUG()", x -> { });
-    k.add(b.build());
-    k.add(k.c("handle_bad_stack", source).params("regs")
+    k.image.add(b.build());
+    k.image.add(k.image.c("handle_bad_stack", source).params("regs")
         .step("console_verbose(); report: no stack space for the exception; ESR, FAR; the task, "
             + "IRQ and overflow stacks' bounds; __show_regs(regs)", x -> {
               int cpu = x.cpu().id();
               long task = k.current(x);
-              long ts = k.stack(task);
+              long ts = k.stacks.stack(task);
               long irq = x.read(k.perCpu("irq_stack_ptr", cpu));
               long ov = k.perCpu("overflow_stack", cpu);
               k.timeline.emit(new Event.BadStack(cpu, x.reg("esr_el1"), x.reg("far_el1"),
-                  ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.pid(task),
-                  k.comm(task)));
+                  ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.tasks.pid(task),
+                  k.tasks.comm(task)));
             })
         .step("nmi_panic(NULL, \"kernel stack overflow\"); cpu_park_loop()", x -> {
           k.timeline.emit(new Event.Panic(x.cpu().id(),

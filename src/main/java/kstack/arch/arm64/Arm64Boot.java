@@ -49,15 +49,15 @@ final class Arm64Boot {
     var c = k.cpu(cpu);
     c.set("pstate", Arm64.PSR_MODE_EL1H | 0x3c0);
     c.set("ttbr0_el1", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("pc", cpu == 0 ? k.symbol(boot.entrySymbol()) : 0);
+    c.set("pc", cpu == 0 ? k.image.symbol(boot.entrySymbol()) : 0);
   }
 
   static void build(Kernel k, BootPath boot) {
     boot.buildPrimary(k);
-    k.add(k.c("trap_init", "arch/arm64/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/arm64/kernel/traps.c").params()
         .step("register_kernel_break_hook(...) (no stack effect)", x -> { })
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/arm64/kernel/irq.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/arm64/kernel/irq.c").params()
         .step(k.profile.config("VMAP_STACK")
             ? "init_irq_stacks(): for_each_possible_cpu: per_cpu(irq_stack_ptr, cpu) = "
                 + "arch_alloc_vmap_stack(IRQ_STACK_SIZE, node) (THREAD_ALIGN-aligned, guard page)"
@@ -65,7 +65,7 @@ final class Arm64Boot {
                 + "per_cpu(irq_stack, cpu) (the static array; no guard page)", x -> {
               for (int c = 0; c < k.cpus; c++) {
                 long s = k.profile.config("VMAP_STACK")
-                    ? k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c)
+                    ? k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c)
                     : k.perCpu("irq_stack", c);
                 k.mem.write64(k.perCpu("irq_stack_ptr", c), s);
               }
@@ -76,30 +76,30 @@ final class Arm64Boot {
   }
 
   private static void buildSmp(Kernel k, BootPath boot) {
-    k.add(k.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
+    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
         .step(boot.cpuUpText(), x -> {
-          long sd = k.symbol("secondary_data");
+          long sd = k.image.symbol("secondary_data");
           long idle = x.local("idle");
-          x.write(sd, k.stack(idle) + k.threadSize);
+          x.write(sd, k.stacks.stack(idle) + k.threadSize);
           x.write(sd + 8, idle);
           var ap = k.cpu((int) x.local("cpu"));
-          ap.set("pc", k.symbol("secondary_entry"));
+          ap.set("pc", k.image.symbol("secondary_entry"));
         })
         .label("wait")
         .branchIf("wait", "wait_for_completion_timeout(&cpu_running): the AP is booting",
-            x -> (x.read(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
         .ret("return 0", x -> 0).build());
-    k.add(k.asm("secondary_entry", HEAD)
+    k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
-            x -> x.jumpTo(k.symbol("__secondary_switched"))).build());
-    var s = k.asm("__secondary_switched", HEAD)
-        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.symbol("vectors")));
+            x -> x.jumpTo(k.image.symbol("__secondary_switched"))).build());
+    var s = k.image.asm("__secondary_switched", HEAD)
+        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")));
     boot.secondarySwitched(k, s);
-    k.add(s.build());
-    k.add(k.c("secondary_start_kernel", "arch/arm64/kernel/smp.c").params()
+    k.image.add(s.build());
+    k.image.add(k.image.c("secondary_start_kernel", "arch/arm64/kernel/smp.c").params()
         .step("cpu_uninstall_idmap(); cpuinfo_store_cpu(); set_cpu_online(cpu, true); "
             + "complete(&cpu_running); local_daif_restore(DAIF_PROCCTX)", x -> {
-              long mask = k.symbol("__cpu_online_mask");
+              long mask = k.image.symbol("__cpu_online_mask");
               x.write(mask, x.read(mask) | (1L << x.cpu().id()));
               k.arch.irqEnable(x);
             })

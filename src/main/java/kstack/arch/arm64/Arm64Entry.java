@@ -41,17 +41,17 @@ final class Arm64Entry {
 
   /** S_STACKFRAME: pt_regs->stackframe, the frame record kernel_entry fills. */
   static int stackframe(Kernel k) {
-    return k.off("pt_regs", "stackframe");
+    return k.image.off("pt_regs", "stackframe");
   }
 
   void build() {
     buildVectors();
     entry.buildSyncEntry(k, this);
     syscalls.build(k, this);
-    RoutineBuilder b = k.asm("ret_to_user", ENTRY);
+    RoutineBuilder b = k.image.asm("ret_to_user", ENTRY);
     entry.retToUserWork(k, b);
     b.step(entry.enableStepTsk(), x -> { });
-    k.add(kernelExit(b, 0).build());
+    k.image.add(kernelExit(b, 0).build());
     irq.build(k, this);
     Arm64Irq.buildTimer(k);
     if (k.profile.config("VMAP_STACK")) { // __bad_stack and overflow_stack need it
@@ -64,8 +64,8 @@ final class Arm64Entry {
    * for pt_regs, test bit THREAD_SHIFT of the new SP, and branch to the handler.
    */
   private void buildVectors() {
-    RoutineBuilder b = k.asm("vectors", ENTRY);
-    long shift = k.constant("THREAD_SHIFT");
+    RoutineBuilder b = k.image.asm("vectors", ENTRY);
+    long shift = k.image.constant("THREAD_SHIFT");
     boolean vmap = k.profile.config("VMAP_STACK");
     for (int slot = 0; slot < 16; slot++) {
       String target = entry.vectors().get(slot);
@@ -84,7 +84,7 @@ final class Arm64Entry {
               });
           steps = 3;
         }
-        b.step("b " + target, x -> x.jumpTo(k.symbol(target)));
+        b.step("b " + target, x -> x.jumpTo(k.image.symbol(target)));
       } else {
         b.step("(" + target + ": not modelled) b " + target + " -> panic",
             x -> k.panic("Kernel panic - not syncing: unhandled exception vector " + target));
@@ -94,17 +94,17 @@ final class Arm64Entry {
         b.step("(.align 7: the rest of the 128-byte slot)", x -> { });
       }
     }
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   /** kernel_ventry's overflow path: stash SP and x0, move to the overflow stack, __bad_stack. */
   private void overflow(Exec x) {
     x.set("tpidr_el0", x.sp());
     x.set("tpidrro_el0", x.reg("x0"));
-    long top = k.perCpu("overflow_stack", x.cpu().id()) + k.constant("OVERFLOW_STACK_SIZE");
+    long top = k.perCpu("overflow_stack", x.cpu().id()) + k.image.constant("OVERFLOW_STACK_SIZE");
     x.setSp(top);
     k.timeline.emit(new Event.OverflowStackEntry(x.cpu().id(), x.reg("tpidr_el0"), top));
-    x.jumpTo(k.symbol("__bad_stack"));
+    x.jumpTo(k.image.symbol("__bad_stack"));
   }
 
   /** kernel_entry el (entry.S@4.16.13:140-240, @6.19:197-333). */
@@ -177,7 +177,7 @@ final class Arm64Entry {
   /** Back to EL0 the task's stack must be empty, unless the story overwrote its frames. */
   private void checkEmpty(Exec x) {
     long task = entryTask(x);
-    String broken = k.overwritten(task);
+    String broken = k.stacks.overwritten(task);
     if (broken != null) {
       k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.ERET, broken));
     }
@@ -199,8 +199,8 @@ final class Arm64Entry {
       x.setSp(x.reg("sp_el0"));
       long nr = k.mem.read(k.arch.taskPtRegs(k, task) + S_SYSCALLNO, 4);
       k.timeline.emit(nr == 0xffffffffL
-          ? new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.ERET)
-          : new Event.SyscallExit(x.cpu().id(), k.pid(task), name(nr), x.reg("x0")));
+          ? new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.ERET)
+          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), name(nr), x.reg("x0")));
     } else {
       x.set("pstate", spsr);
     }
@@ -225,13 +225,13 @@ final class Arm64Entry {
   void entered(Exec x, long regs) {
     long nr = k.mem.read64(regs + 8L * 8);
     long task = k.current(x);
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), name(nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), name(nr), nr,
         x.read(regs + S_SP), regs));
   }
 
   /** sys_call_table[nr], or the generation's ni_syscall for an empty slot. */
   long target(long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s != null ? s : syscalls.niSyscall());
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s != null ? s : syscalls.niSyscall());
   }
 }

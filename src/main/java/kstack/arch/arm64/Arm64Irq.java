@@ -14,12 +14,12 @@ final class Arm64Irq {
 
   /** on_thread_stack(): SP lies in current's task stack. */
   static boolean onThreadStack(Kernel k, Exec x) {
-    return Long.compareUnsigned(x.sp() - k.stack(k.current(x)), k.threadSize) < 0;
+    return Long.compareUnsigned(x.sp() - k.stacks.stack(k.current(x)), k.threadSize) < 0;
   }
 
   /** The flow handler of the acknowledged interrupt: the timer PPI 27 is per-CPU. */
   static long flowHandler(Kernel k, Exec x) {
-    return k.symbol(x.reg("gic_iar") == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
+    return k.image.symbol(x.reg("gic_iar") == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
   }
 
   /** The IRQ stack's top on this CPU: irq_stack_ptr + IRQ_STACK_SIZE. */
@@ -28,11 +28,11 @@ final class Arm64Irq {
   }
 
   static void buildTimer(Kernel k) {
-    k.add(k.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
         .call("action->handler(irq, raw_cpu_ptr(action->percpu_dev_id)) = arch_timer_handler_virt",
             "arch_timer_handler_virt", x -> new long[] {27, 0})
         .retVoid().build());
-    k.add(k.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
+    k.image.add(k.image.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
         .params("irq", "dev_id")
         .call("timer_handler() [inline]: evt->event_handler(evt) = hrtimer_interrupt",
             "hrtimer_interrupt", x -> new long[] {0})

@@ -22,11 +22,11 @@ final class Arm64Process {
   static final long CLONE_SETTLS = 0x00080000;
 
   static int ctx(Kernel k, String field) {
-    return k.offPath("task_struct", "thread.cpu_context." + field);
+    return k.image.offPath("task_struct", "thread.cpu_context." + field);
   }
 
   static void build(Kernel k, CopyThread gen, FrameRecord frames) {
-    k.add(k.c("__switch_to", PROCESS).params("prev", "next")
+    k.image.add(k.image.c("__switch_to", PROCESS).params("prev", "next")
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
             + "contextidr_thread_switch(next)", x -> { })
         .step("entry_task_switch(next): __this_cpu_write(__entry_task, next)",
@@ -37,21 +37,21 @@ final class Arm64Process {
         .ret("return last", Exec::retval).build());
     buildCpuSwitchTo(k);
     gen.buildCopyThread(k);
-    RoutineBuilder rf = k.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
+    RoutineBuilder rf = k.image.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
         .call("bl schedule_tail (x0 = prev)", "schedule_tail", x -> new long[] {x.reg("x0")})
         .branchIf("user", "cbz x19, 1f", x -> x.reg("x19") == 0)
         .callVia("mov x0, x20; blr x19: a kernel thread's function", x -> x.reg("x19"),
             x -> new long[] {x.reg("x20")}, null)
         .label("user");
     gen.retFromForkToUser(k, rf);
-    k.add(rf.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
+    k.image.add(rf.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
     buildStartThread(k, frames);
     buildIdle(k, gen);
   }
 
   /** cpu_switch_to (entry.S): prev's callee-saved registers out, next's in, SP_EL0 = next. */
   private static void buildCpuSwitchTo(Kernel k) {
-    k.add(k.asm("cpu_switch_to", "arch/arm64/kernel/entry.S")
+    k.image.add(k.image.asm("cpu_switch_to", "arch/arm64/kernel/entry.S")
         .step("mov x10, #THREAD_CPU_CONTEXT; add x8, x0, x10; mov x9, sp; stp x19..x28, "
             + "x29 (fp), x9 (sp), str lr (pc): into prev->thread.cpu_context", x -> {
               long prev = x.reg("x0");
@@ -78,7 +78,7 @@ final class Arm64Process {
 
   /** start_thread (asm/processor.h): the user task's pt_regs for its first ERET. */
   private static void buildStartThread(Kernel k, FrameRecord frames) {
-    k.add(k.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
+    k.image.add(k.image.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
         .params("regs", "pc", "sp")
         .step("start_thread_common(regs, pc): memset(regs, 0, sizeof(*regs)); forget_syscall(regs); "
             + "regs->pc = pc" + frames.startThreadText(), x -> {
@@ -98,14 +98,14 @@ final class Arm64Process {
 
   /** arch_cpu_idle → cpu_do_idle: wfi. */
   private static void buildIdle(Kernel k, CopyThread gen) {
-    k.add(k.c("arch_cpu_idle", gen.archCpuIdleSource()).params()
+    k.image.add(k.image.c("arch_cpu_idle", gen.archCpuIdleSource()).params()
         .call("cpu_do_idle()", "cpu_do_idle", null)
         .step("local_irq_enable()", k.arch::irqEnable)
         .retVoid().build());
-    k.add(k.asm("cpu_do_idle", gen.cpuDoIdleSource())
+    k.image.add(k.image.asm("cpu_do_idle", gen.cpuDoIdleSource())
         .step("dsb sy; wfi: the CPU waits for an interrupt", x -> {
           k.arch.irqEnable(x); // a pending IRQ ends wfi even when masked; it is taken right after
-          if (!k.needResched(k.current(x))) {
+          if (!k.rq.needResched(k.current(x))) {
             x.stay();
           }
         })

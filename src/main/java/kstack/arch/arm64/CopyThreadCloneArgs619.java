@@ -26,7 +26,7 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
 
   @Override
   public void buildCopyThread(Kernel k) {
-    RoutineBuilder b = k.c("copy_thread", Arm64Process.PROCESS).params("p", "args");
+    RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS).params("p", "args");
     Arm64Process.copyThreadStart(k, b)
         .branchIf("kthread", "if (likely(!args->fn)) {", x -> k.cloneArg(x, x.local("args"), "fn") != 0)
         .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "
@@ -34,7 +34,7 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
             + "p->thread.uw.tp_value = tls", x -> {
               Arm64Process.userChild(k, x, k.cloneArg(x, x.local("args"), "stack"));
               if ((k.cloneArg(x, x.local("args"), "flags") & Arm64Process.CLONE_SETTLS) != 0) {
-                k.taskWrite(x.local("p"), "thread.tp_value", k.cloneArg(x, x.local("args"), "tls"));
+                k.tasks.taskWrite(x.local("p"), "thread.tp_value", k.cloneArg(x, x.local("args"), "tls"));
               }
             })
         .jump("both", "} else {")
@@ -54,12 +54,12 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
         .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs; "
             + "cpu_context.fp = &childregs->stackframe", x -> {
               long p = x.local("p");
-              k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.symbol("ret_from_fork"));
+              k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.image.symbol("ret_from_fork"));
               k.mem.write64(p + Arm64Process.ctx(k, "sp"), x.local("childregs"));
               k.mem.write64(p + Arm64Process.ctx(k, "fp"),
                   x.local("childregs") + Arm64Entry.stackframe(k));
             });
-    k.add(b.ret("return 0", x -> 0).build());
+    k.image.add(b.ret("return 0", x -> 0).build());
   }
 
   @Override

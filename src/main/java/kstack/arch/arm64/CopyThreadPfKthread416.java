@@ -23,17 +23,17 @@ public final class CopyThreadPfKthread416 implements CopyThread {
 
   @Override
   public void buildCopyThread(Kernel k) {
-    RoutineBuilder b = k.c("copy_thread", Arm64Process.PROCESS)
+    RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS)
         .params("clone_flags", "stack_start", "stk_sz", "p");
     Arm64Process.copyThreadStart(k, b)
         .branchIf("kthread", "if (likely(!(p->flags & PF_KTHREAD))) {",
-            x -> k.isKthread(x.local("p")))
+            x -> k.tasks.isKthread(x.local("p")))
         .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "
             + "if (stack_start) childregs->sp = stack_start; if (clone_flags & CLONE_SETTLS) "
             + "p->thread.tp_value = childregs->regs[3] (tls)", x -> {
               Arm64Process.userChild(k, x, x.local("stack_start"));
               if ((x.local("clone_flags") & Arm64Process.CLONE_SETTLS) != 0) {
-                k.taskWrite(x.local("p"), "thread.tp_value",
+                k.tasks.taskWrite(x.local("p"), "thread.tp_value",
                     k.mem.read64(x.local("childregs") + 3 * 8));
               }
             })
@@ -51,10 +51,10 @@ public final class CopyThreadPfKthread416 implements CopyThread {
         .label("both")
         .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs (fp stays 0)", x -> {
           long p = x.local("p");
-          k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.symbol("ret_from_fork"));
+          k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.image.symbol("ret_from_fork"));
           k.mem.write64(p + Arm64Process.ctx(k, "sp"), x.local("childregs"));
         });
-    k.add(b.ret("return 0", x -> 0).build());
+    k.image.add(b.ret("return 0", x -> 0).build());
   }
 
   @Override

@@ -42,12 +42,12 @@ public final class EntryAsm416 implements ExceptionEntry {
   /** el0_sync: kernel_entry 0, then the ESR's exception class picks el0_svc. */
   @Override
   public void buildSyncEntry(Kernel k, Arm64Entry e) {
-    k.add(e.kernelEntry(k.asm("el0_sync", Arm64Entry.ENTRY), 0)
+    k.image.add(e.kernelEntry(k.image.asm("el0_sync", Arm64Entry.ENTRY), 0)
         .step("mrs x25, esr_el1; lsr x24, x25, #ESR_ELx_EC_SHIFT; cmp x24, #ESR_ELx_EC_SVC64; "
             + "b.eq el0_svc", x -> {
               x.set("x25", x.reg("esr_el1"));
               x.set("x24", x.reg("esr_el1") >>> 26);
-              x.jumpTo(k.symbol("el0_svc"));
+              x.jumpTo(k.image.symbol("el0_svc"));
             }).build());
   }
 
@@ -56,8 +56,8 @@ public final class EntryAsm416 implements ExceptionEntry {
     b.step("disable_daif; ldr x1, [tsk, #TSK_TI_FLAGS]; and x2, x1, #_TIF_WORK_MASK; "
         + "cbnz x2, work_pending", x -> {
           k.arch.irqDisable(x);
-          if (k.needResched(k.current(x))) {
-            x.jumpTo(k.symbol("work_pending"));
+          if (k.rq.needResched(k.current(x))) {
+            x.jumpTo(k.image.symbol("work_pending"));
           }
         });
     b.globalLabel("finish_ret_to_user");

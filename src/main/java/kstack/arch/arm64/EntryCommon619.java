@@ -42,11 +42,11 @@ public final class EntryCommon619 implements ExceptionEntry {
   /** el0t_64_sync → el0t_64_sync_handler: the ESR's exception class picks el0_svc. */
   @Override
   public void buildSyncEntry(Kernel k, Arm64Entry e) {
-    k.add(e.kernelEntry(k.asm("el0t_64_sync", Arm64Entry.ENTRY), 0)
+    k.image.add(e.kernelEntry(k.image.asm("el0t_64_sync", Arm64Entry.ENTRY), 0)
         .call("mov x0, sp; bl el0t_64_sync_handler", "el0t_64_sync_handler",
             x -> new long[] {x.sp()})
-        .step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
-    k.add(k.c("el0t_64_sync_handler", Arm64Entry.ENTRY_COMMON).params("regs")
+        .step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+    k.image.add(k.image.c("el0t_64_sync_handler", Arm64Entry.ENTRY_COMMON).params("regs")
         .branchIf("abort", "switch (ESR_ELx_EC(read_sysreg(esr_el1))): case ESR_ELx_EC_SVC64",
             x -> (x.reg("esr_el1") >>> 26) != 0x15)
         .call("  el0_svc(regs)", "el0_svc", x -> new long[] {x.local("regs")})

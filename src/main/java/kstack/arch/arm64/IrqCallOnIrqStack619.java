@@ -25,12 +25,12 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
     for (int el : new int[] {0, 1}) {
       String asm = el == 0 ? "el0t_64_irq" : "el1h_64_irq";
       String handler = asm + "_handler";
-      RoutineBuilder b = e.kernelEntry(k.asm(asm, Arm64Entry.ENTRY), el)
+      RoutineBuilder b = e.kernelEntry(k.image.asm(asm, Arm64Entry.ENTRY), el)
           .call("mov x0, sp; bl " + handler, handler, x -> new long[] {x.sp()});
       if (el == 0) {
-        k.add(b.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
+        k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
       } else {
-        k.add(e.kernelExit(b, 1).build());
+        k.image.add(e.kernelExit(b, 1).build());
       }
     }
     buildHandlers(k);
@@ -41,17 +41,17 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
   /** el{0t,1h}_64_irq_handler → el{0,1}_interrupt → do_interrupt_handler. */
   private static void buildHandlers(Kernel k) {
     String ec = Arm64Entry.ENTRY_COMMON;
-    k.add(k.c("el0t_64_irq_handler", ec).params("regs")
+    k.image.add(k.image.c("el0t_64_irq_handler", ec).params("regs")
         .call("__el0_irq_handler_common(regs) -> el0_interrupt(regs, handle_arch_irq)",
-            "el0_interrupt", x -> new long[] {x.local("regs"), k.symbol("gic_handle_irq")})
+            "el0_interrupt", x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
         .retVoid().build());
-    k.add(k.c("el1h_64_irq_handler", ec).params("regs")
+    k.image.add(k.image.c("el1h_64_irq_handler", ec).params("regs")
         .call("el1_interrupt(regs, handle_arch_irq)", "el1_interrupt",
-            x -> new long[] {x.local("regs"), k.symbol("gic_handle_irq")})
+            x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
         .retVoid().build());
     for (int el : new int[] {0, 1}) {
       String fn = el == 0 ? "el0_interrupt" : "el1_interrupt";
-      RoutineBuilder b = k.c(fn, ec).params("regs", "handler")
+      RoutineBuilder b = k.image.c(fn, ec).params("regs", "handler")
           .step(el == 0 ? "arm64_enter_from_user_mode(regs); write_sysreg(DAIF_PROCCTX_NOIRQ)"
               : "write_sysreg(DAIF_PROCCTX_NOIRQ); __el1_irq() [inline]: state = "
                   + "enter_from_kernel_mode(regs)", x -> { })
@@ -61,7 +61,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
           .call("irq_exit_rcu()", "irq_exit_rcu", null);
       if (el == 0) {
         b.branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?",
-                x -> !k.needResched(k.current(x)))
+                x -> !k.rq.needResched(k.current(x)))
             .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
                 x -> new long[] {x.local("regs"), 0})
             .label("nowork");
@@ -69,9 +69,9 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
         b.call("exit_to_kernel_mode(regs, state) -> irqentry_exit(regs, state)", "irqentry_exit",
             x -> new long[] {x.local("regs"), 0});
       }
-      k.add(b.retVoid().build());
+      k.image.add(b.retVoid().build());
     }
-    k.add(k.c("do_interrupt_handler", ec).params("regs", "handler")
+    k.image.add(k.image.c("do_interrupt_handler", ec).params("regs", "handler")
         .branchIf("here", "old_regs = set_irq_regs(regs); if (on_thread_stack())",
             x -> !Arm64Irq.onThreadStack(k, x))
         .call("  call_on_irq_stack(regs, handler)", "call_on_irq_stack",
@@ -86,7 +86,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
 
   /** call_on_irq_stack (entry.S@6.19) and do_softirq_own_stack, which uses it. */
   private static void buildOnIrqStack(Kernel k) {
-    k.add(k.asm("call_on_irq_stack", Arm64Entry.ENTRY)
+    k.image.add(k.image.asm("call_on_irq_stack", Arm64Entry.ENTRY)
         .step("save_and_disable_daif x9; stp x29, x30, [sp, #-16]!; mov x29, sp: a frame record "
             + "on the interrupted stack", x -> {
               long sp = x.sp() - 16;
@@ -111,30 +111,30 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
         .step("restore_irq x9; ret", x -> x.ret(x.reg("x30"))).build());
     // arch/arm64/kernel/irq.c@6.19:65-75: softirqs move to the IRQ stack unless already off the
     // thread stack; ____do_softirq(regs) only calls __do_softirq().
-    k.add(k.c("do_softirq_own_stack", IRQ_C).params()
+    k.image.add(k.image.c("do_softirq_own_stack", IRQ_C).params()
         .branchIf("here", "if (on_thread_stack())", x -> !Arm64Irq.onThreadStack(k, x))
         .call("  call_on_irq_stack(NULL, ____do_softirq)", "call_on_irq_stack",
-            x -> new long[] {0, k.symbol("____do_softirq")})
+            x -> new long[] {0, k.image.symbol("____do_softirq")})
         .jump("done", "  return")
         .label("here")
         .call("__do_softirq()", "__do_softirq", null)
         .label("done")
         .retVoid().build());
-    k.add(k.c("____do_softirq", IRQ_C).params("regs")
+    k.image.add(k.image.c("____do_softirq", IRQ_C).params("regs")
         .call("__do_softirq()", "__do_softirq", null).retVoid().build());
   }
 
   /** gic_handle_irq → __gic_handle_irq_from_irqson → __gic_handle_irq → the flow handler. */
   private static void buildGic(Kernel k) {
-    k.add(k.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
         .call("__gic_handle_irq_from_irqson(regs)", "__gic_handle_irq_from_irqson",
             x -> new long[] {x.local("regs")})
         .retVoid().build());
-    k.add(k.c("__gic_handle_irq_from_irqson", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("__gic_handle_irq_from_irqson", Arm64Irq.GIC).params("regs")
         .call("irqnr = gic_read_iar(); __gic_handle_irq(irqnr, regs)", "__gic_handle_irq",
             x -> new long[] {0, x.local("regs")})
         .retVoid().build());
-    k.add(k.c("__gic_handle_irq", Arm64Irq.GIC).params("irqnr", "regs")
+    k.image.add(k.image.c("__gic_handle_irq", Arm64Irq.GIC).params("irqnr", "regs")
         .callVia("generic_handle_domain_irq(gic_data.domain, irqnr) -> handle_irq_desc(desc) -> "
             + "desc->handle_irq(desc)", x -> Arm64Irq.flowHandler(k, x),
             x -> new long[] {x.reg("gic_iar")}, null)

@@ -20,21 +20,21 @@ public final class IrqStackEntry416 implements IrqEntry {
   @Override
   public void build(Kernel k, Arm64Entry e) {
     for (int el : new int[] {0, 1}) {
-      RoutineBuilder b = e.kernelEntry(k.asm(el == 0 ? "el0_irq" : "el1_irq", Arm64Entry.ENTRY), el);
+      RoutineBuilder b = e.kernelEntry(k.image.asm(el == 0 ? "el0_irq" : "el1_irq", Arm64Entry.ENTRY), el);
       if (el == 0) {
         b.globalLabel("el0_irq_naked");
       }
       irqHandler(k, b);
       if (el == 0) {
-        b.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user")));
-        k.add(b.build());
+        b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user")));
+        k.image.add(b.build());
       } else {
         b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "
-            + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x))
+            + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x))
                 || k.mem.read(k.arch.preemptCountAddress(k, x.cpu().id()), 4) != 0)
             .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", null)
             .label("nopreempt");
-        k.add(e.kernelExit(b, 1).build());
+        k.image.add(e.kernelExit(b, 1).build());
       }
     }
     buildGic(k);
@@ -43,13 +43,13 @@ public final class IrqStackEntry416 implements IrqEntry {
   /** The irq_handler macro: irq_stack_entry, blr handle_arch_irq, irq_stack_exit. */
   private static void irqHandler(Kernel k, RoutineBuilder b) {
     b.step("enable_da_f; irq_handler: ldr_l x1, handle_arch_irq; mov x0, sp", x -> {
-      x.set("x1", k.symbol("gic_handle_irq"));
+      x.set("x1", k.image.symbol("gic_handle_irq"));
       x.set("x0", x.sp());
     })
         .step("irq_stack_entry: mov x19, sp; if SP is in current's task stack, "
             + "sp = irq_stack_ptr + IRQ_STACK_SIZE", x -> {
               x.set("x19", x.sp());
-              long stack = k.stack(k.current(x));
+              long stack = k.stacks.stack(k.current(x));
               if (((x.sp() ^ stack) & -k.threadSize) == 0) {
                 long top = Arm64Irq.irqStackTop(k, x);
                 x.setSp(top);
@@ -64,13 +64,13 @@ public final class IrqStackEntry416 implements IrqEntry {
 
   /** gic_handle_irq → __handle_domain_irq: irq_enter, the flow handler, irq_exit. */
   private static void buildGic(Kernel k) {
-    k.add(k.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
         .step("irqnr = gic_read_iar(); handle_domain_irq(gic_data.domain, irqnr, regs) [inline]",
             x -> { })
         .call("__handle_domain_irq(domain, hwirq, true, regs)", "__handle_domain_irq",
             x -> new long[] {0, 0, 1, x.local("regs")})
         .retVoid().build());
-    k.add(k.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
+    k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
             "regs")
         .call("set_irq_regs(regs); irq_enter()", "irq_enter", null)
         .callVia("generic_handle_irq(irq) -> desc->handle_irq(desc): handle_percpu_devid_irq for "

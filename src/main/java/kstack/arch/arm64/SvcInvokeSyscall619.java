@@ -31,22 +31,22 @@ public final class SvcInvokeSyscall619 implements SyscallDispatch {
 
   @Override
   public void build(Kernel k, Arm64Entry e) {
-    var svc = k.c("el0_svc", Arm64Entry.ENTRY_COMMON).params("regs")
+    var svc = k.image.c("el0_svc", Arm64Entry.ENTRY_COMMON).params("regs")
         .step("arm64_enter_from_user_mode(regs) [inline]; fpsimd_syscall_enter() [inline]; "
             + "local_daif_restore(DAIF_PROCCTX)", x -> {
               e.entered(x, x.local("regs"));
               k.arch.irqEnable(x);
             })
         .call("do_el0_svc(regs)", "do_el0_svc", x -> new long[] {x.local("regs")});
-    k.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
+    k.image.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
-    k.add(k.c("do_el0_svc", SC).params("regs")
+    k.image.add(k.image.c("do_el0_svc", SC).params("regs")
         .call("el0_svc_common(regs, regs->regs[8], __NR_syscalls, sys_call_table)",
             "el0_svc_common", x -> new long[] {x.local("regs"), x.read(x.local("regs") + 64), 471, 0})
         .retVoid().build());
-    k.add(k.c("el0_svc_common", SC).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("el0_svc_common", SC).params("regs", "scno", "sc_nr", "syscall_table")
         .step("regs->orig_x0 = regs->regs[0]; regs->syscallno = scno", x -> {
           long r = x.local("regs");
           x.write(r + Arm64Entry.S_ORIG_X0, x.read(r));
@@ -55,23 +55,23 @@ public final class SvcInvokeSyscall619 implements SyscallDispatch {
         .call("invoke_syscall(regs, scno, sc_nr, syscall_table)", "invoke_syscall",
             x -> new long[] {x.local("regs"), x.local("scno"), x.local("sc_nr"), 0})
         .retVoid().build());
-    k.add(k.c("invoke_syscall", SC).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("invoke_syscall", SC).params("regs", "scno", "sc_nr", "syscall_table")
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0)", x -> { })
         .call("ret = __invoke_syscall(regs, syscall_table[array_index_nospec(scno, sc_nr)])",
             "__invoke_syscall", x -> new long[] {x.local("regs"), e.target(x.local("scno"))})
         .step("syscall_set_return_value(current, regs, 0, ret): regs->regs[0] = ret",
             x -> x.write(x.local("regs"), x.retval()))
         .retVoid().build());
-    k.add(k.c("__invoke_syscall", SC).params("regs", "syscall_fn")
+    k.image.add(k.image.c("__invoke_syscall", SC).params("regs", "syscall_fn")
         .callVia("return syscall_fn(regs)", x -> x.local("syscall_fn"),
             x -> new long[] {x.local("regs")}, null)
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
         .ret("return -ENOSYS", x -> -38).build());
-    k.add(k.c("asm_exit_to_user_mode", Arm64Entry.ENTRY_COMMON).params("regs")
+    k.image.add(k.image.c("asm_exit_to_user_mode", Arm64Entry.ENTRY_COMMON).params("regs")
         .branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?", x -> {
           k.arch.irqDisable(x);
-          return !k.needResched(k.current(x));
+          return !k.rq.needResched(k.current(x));
         })
         .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
             x -> new long[] {x.local("regs"), 0})

@@ -23,7 +23,7 @@ public final class SvcSysCallTable416 implements SyscallDispatch {
   @Override
   public void build(Kernel k, Arm64Entry e) {
     String entry = Arm64Entry.ENTRY;
-    k.add(k.asm("el0_svc", entry)
+    k.image.add(k.image.asm("el0_svc", entry)
         .step("ldr x16, [tsk, #TSK_TI_FLAGS]; adrp stbl, sys_call_table; mov wscno, w8; "
             + "mov wsc_nr, #__NR_syscalls", x -> {
               x.set("x26", x.reg("x8"));
@@ -39,29 +39,29 @@ public final class SvcSysCallTable416 implements SyscallDispatch {
         .callVia("cmp wscno, wsc_nr; mask_nospec64; ldr x16, [stbl, xscno, lsl #3]; blr x16",
             x -> e.target(x.reg("x26")), x -> new long[] {x.reg("x0"), x.reg("x1"), x.reg("x2"),
                 x.reg("x3"), x.reg("x4"), x.reg("x5")}, null)
-        .step("b ret_fast_syscall", x -> x.jumpTo(k.symbol("ret_fast_syscall"))).build());
-    k.add(k.asm("ret_fast_syscall", entry)
+        .step("b ret_fast_syscall", x -> x.jumpTo(k.image.symbol("ret_fast_syscall"))).build());
+    k.image.add(k.image.asm("ret_fast_syscall", entry)
         .step("disable_daif; str x0, [sp, #S_X0]: the result into pt_regs", x -> {
           k.arch.irqDisable(x);
           x.write(x.sp(), x.reg("x0"));
         })
         .step("ldr x1, [tsk, #TSK_TI_FLAGS]; _TIF_WORK_MASK? b.ne work_pending; else "
-            + "b finish_ret_to_user", x -> x.jumpTo(k.needResched(k.current(x))
-                ? k.symbol("work_pending") : k.symbol("finish_ret_to_user"))).build());
-    k.add(k.asm("work_pending", entry)
+            + "b finish_ret_to_user", x -> x.jumpTo(k.rq.needResched(k.current(x))
+                ? k.image.symbol("work_pending") : k.image.symbol("finish_ret_to_user"))).build());
+    k.image.add(k.image.asm("work_pending", entry)
         .call("mov x0, sp; bl do_notify_resume", "do_notify_resume",
             x -> new long[] {x.sp(), 0})
-        .step("b finish_ret_to_user", x -> x.jumpTo(k.symbol("finish_ret_to_user"))).build());
-    k.add(k.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
+        .step("b finish_ret_to_user", x -> x.jumpTo(k.image.symbol("finish_ret_to_user"))).build());
+    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
         .label("loop")
         .branchIf("done", "do { if (thread_flags & _TIF_NEED_RESCHED) {",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .step("  local_daif_restore(DAIF_PROCCTX_NOIRQ)", x -> { })
         .call("  schedule()", "schedule", null)
         .jump("loop", "} } while (thread_flags & _TIF_WORK_MASK)")
         .label("done")
         .retVoid().build());
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()
         .ret("return -ENOSYS", x -> -38).build());
   }
 }

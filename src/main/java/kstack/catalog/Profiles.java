@@ -27,6 +27,8 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -43,6 +45,8 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -55,6 +59,8 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -63,6 +69,8 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON,
             new LayoutLinearMapHigh416(),
             new EntryAsm416(),
             new FrameRecordZero416(),
@@ -80,6 +88,8 @@ public final class Profiles {
         TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
         arm64Config(true),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON,
             new LayoutFlippedVa619(),
             new EntryCommon619(),
             new FrameRecordMeta619(),
@@ -98,6 +108,8 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -111,6 +123,8 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            KernelModules.TASK_2_4,
+            KernelModules.ROUTINES_2_4
             ));
   }
 
@@ -134,6 +148,8 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            KernelModules.TASK_2_6_11,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -154,6 +170,8 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 
@@ -170,6 +188,8 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
             ));
   }
 

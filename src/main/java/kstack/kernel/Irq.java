@@ -38,12 +38,12 @@ final class Irq {
     if (k.profile.has(Feature.NO_HRTIMERS)) {
       Timer2611.build(k);
     } else {
-      k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
+      k.image.add(k.image.c("run_timer_softirq", "kernel/time/timer.c").params()
           .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
           .retVoid().build());
     }
     if (!k.profile.has(Feature.IRQ_2611)) {
-      k.add(k.c("tasklet_action", softirq).params()
+      k.image.add(k.image.c("tasklet_action", softirq).params()
           .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
               x -> new long[] {0})
           .retVoid().build());
@@ -63,7 +63,7 @@ final class Irq {
     // @2.6.32.67:5896-5916); later kernels pass preempt = true to __schedule
     boolean v26 = k.profile.has(Feature.SCHEDULE_SWITCH_INLINE);
     boolean v2611 = k.profile.has(Feature.SCHED_O1_2611);
-    k.add(k.c("preempt_schedule_irq", v2611 ? "kernel/sched.c@2.6.11:2883-2916"
+    k.image.add(k.image.c("preempt_schedule_irq", v2611 ? "kernel/sched.c@2.6.11:2883-2916"
             : v26 ? "kernel/sched.c@2.6.32.67:5896-5916" : "kernel/sched/core.c").params()
         .label("again")
         .step(v26 ? "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()"
@@ -73,7 +73,7 @@ final class Irq {
         .step(v26 ? "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)"
             : "local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
         .branchIf("again", v2611 ? "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched"
-            : "while (need_resched())", x -> k.needResched(k.current(x)))
+            : "while (need_resched())", x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
   }
 
@@ -81,14 +81,14 @@ final class Irq {
   private static void buildSoftirq(Kernel k, boolean v6, String softirq) {
     String enter = v6 ? "irq_enter_rcu" : "irq_enter";
     String exit = v6 ? "irq_exit_rcu" : "irq_exit";
-    k.add(k.c(enter, softirq).params()
+    k.image.add(k.image.c(enter, softirq).params()
         .step((v6 ? "" : "rcu_irq_enter(); ") + "__irq_enter(): preempt_count_add(HARDIRQ_OFFSET)",
             x -> preempt(k, x, HARDIRQ_OFFSET))
         .retVoid().build());
-    k.add(k.c(exit, softirq).params()
+    k.image.add(k.image.c(exit, softirq).params()
         .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
-            x -> (preemptCount(k, x) & 0xffff00) != 0 || k.softirqPending(x.cpu().id()) == 0)
+            x -> (preemptCount(k, x) & 0xffff00) != 0 || k.timers.softirqPending(x.cpu().id()) == 0)
         .call(k.profile.has(Feature.SOFTIRQ_VIA_DO_SOFTIRQ)
             ? "  do_softirq(): x86 lacks __ARCH_IRQ_EXIT_IRQS_DISABLED"
             : k.profile.has(Feature.SOFTIRQ_ON_OWN_STACK)
@@ -96,15 +96,15 @@ final class Irq {
             : "  __do_softirq(): on the stack irq_exit runs on", softirqEntry(k), null)
         .label("out")
         .retVoid().build());
-    RoutineBuilder d = k.c("__do_softirq", softirq).params().locals("pending");
+    RoutineBuilder d = k.image.c("__do_softirq", softirq).params().locals("pending");
     if (v6) {
-      k.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
-      d = k.c("handle_softirqs", softirq).params("ksirqd").locals("pending");
+      k.image.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
+      d = k.image.c("handle_softirqs", softirq).params("ksirqd").locals("pending");
     }
-    k.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
+    k.image.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
             + "set_softirq_pending(0); local_irq_enable()", x -> {
-              x.setLocal("pending", k.softirqPending(x.cpu().id()));
-              k.setSoftirqPending(x.cpu().id(), 0);
+              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
+              k.timers.setSoftirqPending(x.cpu().id(), 0);
               preempt(k, x, SOFTIRQ_OFFSET);
               k.arch.irqEnable(x);
             })
@@ -124,25 +124,25 @@ final class Irq {
   /** kernel/entry/common.c: the exit work shared by system calls and interrupts. */
   private static void buildGenericEntry(Kernel k) {
     String entry = "kernel/entry/common.c";
-    k.add(k.c("exit_to_user_mode_loop", entry).params("regs", "ti_work")
+    k.image.add(k.image.c("exit_to_user_mode_loop", entry).params("regs", "ti_work")
         .label("loop")
-        .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.needResched(k.current(x)))
+        .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.rq.needResched(k.current(x)))
         .step("  local_irq_enable_exit_to_user(ti_work)", k.arch::irqEnable)
         .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
         .step("  local_irq_disable_exit_to_user()", k.arch::irqDisable)
         .jump("loop", "}")
         .label("out")
         .ret("return ti_work", x -> 0).build());
-    k.add(k.c("irqentry_exit", entry).params("regs", "state")
+    k.image.add(k.image.c("irqentry_exit", entry).params("regs", "state")
         .branchIf("kernel", "if (user_mode(regs))", x -> !k.arch.userModeRegs(k, x.local("regs")))
         .branchIf("done", "  irqentry_exit_to_user_mode(regs) [inline]: work pending?",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .call("  exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
             x -> new long[] {x.local("regs"), 0})
         .jump("done", "  return")
         .label("kernel")
         .branchIf("done", "else: irqentry_exit_cond_resched() if CONFIG_PREEMPTION and need_resched",
-            x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x)))
+            x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x)))
         .call("  preempt_schedule_irq()", "preempt_schedule_irq", null)
         .label("done")
         .retVoid().build());
@@ -155,19 +155,19 @@ final class Irq {
       buildFlow26(k);
       return;
     }
-    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
         .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
         .call("handle_irq_event(desc)", "handle_irq_event", x -> new long[] {x.local("desc")})
         .retVoid().build());
-    k.add(k.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
         .call("ret = handle_irq_event_percpu(desc)", "handle_irq_event_percpu",
             x -> new long[] {x.local("desc")})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
         .call("retval = __handle_irq_event_percpu(desc)", "__handle_irq_event_percpu",
             x -> new long[] {x.local("desc")})
         .ret("return retval", Exec::retval).build());
-    k.add(k.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
         .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
             "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
         .ret("return retval", Exec::retval).build());
@@ -180,7 +180,7 @@ final class Irq {
    * handle_IRQ_event leaves interrupts off as every later generation does.
    */
   private static void buildFlow26(Kernel k) {
-    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
         .step("spin_lock(&desc->lock); kstat_incr_irqs_this_cpu(); desc->chip->ack(irq); "
             + "desc->status |= IRQ_INPROGRESS; action = desc->action", x -> { })
         .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, action)",
@@ -188,7 +188,7 @@ final class Irq {
         .step("note_interrupt(); spin_lock; no IRQ_PENDING: leave the loop; "
             + "desc->status &= ~IRQ_INPROGRESS; spin_unlock(&desc->lock)", x -> { })
         .retVoid().build());
-    k.add(k.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
+    k.image.add(k.image.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
         .step("action->flags has IRQF_DISABLED: interrupts stay off", x -> { })
         .call("ret = action->handler(irq, action->dev_id)", "kstack_demo_interrupt",
             x -> new long[] {x.local("irq"), 0})
@@ -198,14 +198,14 @@ final class Irq {
   /** The demo device's handler and its tasklet: the simulator's own module, every generation. */
   static void buildDemoDevice(Kernel k) {
     String demo = "kstack_demo module (the simulator's own)";
-    k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
+    k.image.add(k.image.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {
           int cpu = x.cpu().id();
           int nr = k.profile.has(Feature.IRQ_2611) ? Softirq2611.TASKLET_SOFTIRQ : TASKLET_SOFTIRQ;
-          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << nr));
+          k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << nr));
         })
         .ret("return IRQ_HANDLED", x -> 1).build());
-    k.add(k.c("kstack_demo_tasklet", demo).params("data")
+    k.image.add(k.image.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
             k.timeline.emit(new Event.SoftirqWork(x.cpu().id(), "sp", x.sp())))
         .retVoid().build());
@@ -219,18 +219,18 @@ final class Irq {
   private static void buildHrtimer(Kernel k, boolean v6) {
     boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
     String src = v26 ? "kernel/hrtimer.c" : "kernel/time/hrtimer.c";
-    var irq = k.c("hrtimer_interrupt", src).params("dev");
+    var irq = k.image.c("hrtimer_interrupt", src).params("dev");
     if (v26) {
       runExpired(k, irq.locals("timer").step("now = ktime_get(); for each clock base:", x -> { }))
           .step("tick_program_event(): program the next expiry", x -> { });
-      k.add(irq.retVoid().build());
+      k.image.add(irq.retVoid().build());
     } else {
-      k.add(irq.step("now = hrtimer_update_base(cpu_base)", x -> { })
+      k.image.add(irq.step("now = hrtimer_update_base(cpu_base)", x -> { })
           .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
-              "__hrtimer_run_queues", x -> new long[] {0, k.now(), 0, 0})
+              "__hrtimer_run_queues", x -> new long[] {0, k.timers.now(), 0, 0})
           .step("tick_program_event(): program the next expiry", x -> { })
           .retVoid().build());
-      k.add(runExpired(k, k.c("__hrtimer_run_queues", src)
+      k.image.add(runExpired(k, k.image.c("__hrtimer_run_queues", src)
           .params("cpu_base", "now", "flags", "active_mask").locals("timer")).retVoid().build());
     }
     buildRunHrtimer(k, src, v6, v26);
@@ -246,7 +246,7 @@ final class Irq {
     return b
         .label("loop")
         .step("timer = the earliest expired hrtimer of this CPU", x -> {
-          Kernel.Timer t = k.expiredTimer(x.cpu().id());
+          Timers.Timer t = k.timers.expiredTimer(x.cpu().id());
           x.setLocal("timer", t == null ? 0 : timerId(k, t));
         })
         .branchIf("done", "if (!timer) break", x -> x.local("timer") == 0)
@@ -257,17 +257,17 @@ final class Irq {
   }
 
   private static void buildRunHrtimer(Kernel k, String src, boolean v6, boolean v26) {
-    k.add(k.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
+    k.image.add(k.image.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
         .locals("fn")
         .step("fn = timer->function; __remove_hrtimer(timer, base, HRTIMER_STATE_INACTIVE, 0)",
             x -> {
-              Kernel.Timer t = timerOf(k, x.local("timer"));
-              x.setLocal("fn", k.symbol(t.function()));
-              k.removeTimer(t);
+              Timers.Timer t = timerOf(k, x.local("timer"));
+              x.setLocal("fn", k.image.symbol(t.function()));
+              k.timers.removeTimer(t);
             })
         .callVia("restart = fn(timer)", x -> x.local("fn"), x -> new long[] {x.local("timer")}, null)
         .retVoid().build());
-    k.add(k.c("hrtimer_wakeup", src).params("timer").locals("task")
+    k.image.add(k.image.c("hrtimer_wakeup", src).params("timer").locals("task")
         .step("t = container_of(timer, struct hrtimer_sleeper, timer); task = t->task; t->task = NULL",
             x -> {
               long t = x.local("timer");
@@ -282,46 +282,46 @@ final class Irq {
     // (kernel/time/tick-sched.c@2.6.32.67:669, @4.16.13; @6.19:306); tick_sched_handle is 4.x on
     // (@6.19:275); 2.6.32's tick_sched_timer calls update_process_times itself (@2.6.32.67:710)
     String tick = "kernel/time/tick-sched.c";
-    var handler = k.c(tickHandler(k), tick).params("timer")
+    var handler = k.image.c(tickHandler(k), tick).params("timer")
         .step("tick_sched_do_update_jiffies64(ts, now)", x -> { });
     if (v26) {
       handler.call("update_process_times(user_mode(regs))", "update_process_times",
           x -> new long[] {0});
     } else {
       handler.call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0});
-      k.add(k.c("tick_sched_handle", tick).params("ts", "regs")
+      k.image.add(k.image.c("tick_sched_handle", tick).params("ts", "regs")
           .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
           .retVoid().build());
     }
-    k.add(handler.ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on "
+    k.image.add(handler.ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on "
         + "demand)", x -> 1).build());
     String sched = v6 ? "sched_tick" : "scheduler_tick";
-    k.add(k.c("update_process_times", "kernel/time/timer.c").params("user_tick")
+    k.image.add(k.image.c("update_process_times", "kernel/time/timer.c").params("user_tick")
         .step("account_process_tick(); run_local_timers(): raise_softirq(TIMER_SOFTIRQ)", x -> {
           int cpu = x.cpu().id();
-          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << TIMER_SOFTIRQ));
+          k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << TIMER_SOFTIRQ));
         })
         .call(sched + "()", sched, null)
         .retVoid().build());
-    k.add(k.c(sched, "kernel/sched/core.c").params()
+    k.image.add(k.image.c(sched, "kernel/sched/core.c").params()
         .step("curr->sched_class->task_tick(rq, curr, 0): when others wait on this run queue, "
             + "the slice is over: resched_curr(rq)", x -> {
               long cur = k.current(x);
               int cpu = x.cpu().id();
-              if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
-                k.setNeedResched(cur, true);
+              if (cur != k.rq.idleTask(cpu) && !k.rq.runQueue(cpu).isEmpty()) {
+                k.rq.setNeedResched(cur, true);
               }
             })
         .retVoid().build());
   }
 
   /** A timer's identity in registers: its sleeper's address, or a per-CPU tick cookie. */
-  static long timerId(Kernel k, Kernel.Timer t) {
+  static long timerId(Kernel k, Timers.Timer t) {
     return t.sleeper() != 0 ? t.sleeper() : 0x7100 + t.cpu();
   }
 
-  static Kernel.Timer timerOf(Kernel k, long id) {
-    for (Kernel.Timer t : k.pendingTimers()) {
+  static Timers.Timer timerOf(Kernel k, long id) {
+    for (Timers.Timer t : k.timers.pendingTimers()) {
       if (timerId(k, t) == id) {
         return t;
       }

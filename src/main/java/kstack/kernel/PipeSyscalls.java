@@ -22,8 +22,8 @@ final class PipeSyscalls {
     String src = "fs/pipe.c";
     boolean v2611 = k.profile.has(Feature.VFS_2611);
     RoutineBuilder b = (v2611
-        ? k.c("pipe_readv", src + "@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
-        : k.c(v6 ? "anon_pipe_read" : "pipe_read", src).params("iocb", "to"))
+        ? k.image.c("pipe_readv", src + "@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
+        : k.image.c(v6 ? "anon_pipe_read" : "pipe_read", src).params("iocb", "to"))
         .locals("pipe", "ret")
         .step(v2611 ? "inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))"
             : "pipe = filp->private_data; __pipe_lock(pipe)", x -> {
@@ -63,7 +63,7 @@ final class PipeSyscalls {
               x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("pipe")), "pipe is empty"))
           .call("schedule()", "schedule", null)
           .step("finish_wait(&pipe->rd_wait); __pipe_lock(pipe)",
-              x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+              x -> k.rq.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
           .jump("retry", "retry");
     } else {
       b.call(v2611 ? "pipe_wait(inode)" : "pipe_wait(pipe)", "pipe_wait",
@@ -75,11 +75,11 @@ final class PipeSyscalls {
         .ret(v2611 ? "up(PIPE_SEM(*inode)); if (do_wakeup) wake_up_interruptible(PIPE_WAIT(*inode)) "
                 + "(no writer sleeps in the model); if (ret > 0) file_accessed(filp); return ret"
             : "__pipe_unlock(pipe); return ret", x -> x.local("ret"));
-    k.add(b.build());
+    k.image.add(b.build());
     if (!v6) {
       // 2.6.11's pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
       String param = v2611 ? "inode" : "pipe";
-      k.add(k.c("pipe_wait", v2611 ? src + "@2.6.11:38-47" : src).params(param)
+      k.image.add(k.image.c("pipe_wait", v2611 ? src + "@2.6.11:38-47" : src).params(param)
           .step(v2611 ? "DEFINE_WAIT(wait); prepare_to_wait(PIPE_WAIT(*inode), &wait, "
                   + "TASK_INTERRUPTIBLE); up(PIPE_SEM(*inode))"
               : "DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
@@ -88,7 +88,7 @@ final class PipeSyscalls {
           .call("schedule()", "schedule", null)
           .step(v2611 ? "finish_wait(PIPE_WAIT(*inode), &wait); down(PIPE_SEM(*inode))"
               : "finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
-              x -> k.removeWaiter(Files.readQueue(x.local(param)), k.current(x)))
+              x -> k.rq.removeWaiter(Files.readQueue(x.local(param)), k.current(x)))
           .retVoid().build());
     }
   }
@@ -97,8 +97,8 @@ final class PipeSyscalls {
     String src = "fs/pipe.c";
     boolean v2611 = k.profile.has(Feature.VFS_2611);
     RoutineBuilder w = (v2611
-        ? k.c("pipe_writev", src + "@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
-        : k.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from"))
+        ? k.image.c("pipe_writev", src + "@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
+        : k.image.c(v6 ? "anon_pipe_write" : "pipe_write", src).params("iocb", "from"))
         .locals("pipe", "ret")
         .step((v2611 ? "down(PIPE_SEM(*inode)); merge into the last buffer if it has room, else "
                 + "pipe_iov_copy_from_user() into a new page: do_wakeup = 1"
@@ -110,7 +110,7 @@ final class PipeSyscalls {
               int len = (int) x.read(x.local("from") + x.word());
               byte[] d = x.space().readBytes(buf, len);
               if (f.console()) {
-                k.consoleLog.addLast(Files.text(d));
+                k.files.consoleLog.addLast(Files.text(d));
                 k.timeline.emit(new Event.Console(x.cpu().id(), Files.text(d).strip()));
                 x.setLocal("pipe", 0);
               } else {
@@ -121,7 +121,7 @@ final class PipeSyscalls {
             });
     if (v2611) {
       // fs/pipe.c@2.6.11:337-345: up() first; the _sync wake-up is only for a writer about to sleep
-      k.add(w.label("out")
+      k.image.add(w.label("out")
           .step("out: up(PIPE_SEM(*inode))", x -> { })
           .branchIf("done", "if (do_wakeup) (the console: no readers to wake)",
               x -> x.local("pipe") == 0)
@@ -130,23 +130,23 @@ final class PipeSyscalls {
           .label("done")
           .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.local("ret"))
           .build());
-      k.add(k.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive",
+      k.image.add(k.image.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive",
               "key")
           .step("spin_lock_irqsave(&q->lock); __wake_up_common(q, mode, nr_exclusive, 0, key) "
-              + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.wakeAll(
+              + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.rq.wakeAll(
                   x.local("q"), x.cpu().id(), "a pipe write (wake_up_interruptible)"))
           .retVoid().build());
       return;
     }
-    k.add(w.branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
+    k.image.add(w.branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
         .call(v6 ? "wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM)"
                 : "wake_up_interruptible_sync_poll(&pipe->wait, EPOLLIN | EPOLLRDNORM)",
             "__wake_up_sync_key", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
-    k.add(k.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
+    k.image.add(k.image.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
         .step("__wake_up_common_lock(): each waiter's autoremove_wake_function -> "
-            + "try_to_wake_up", x -> k.wakeAll(x.local("wq_head"), x.cpu().id(),
+            + "try_to_wake_up", x -> k.rq.wakeAll(x.local("wq_head"), x.cpu().id(),
                 "a pipe write (__wake_up_sync_key)"))
         .retVoid().build());
   }
@@ -167,19 +167,19 @@ final class PipeSyscalls {
     String src = "fs/pipe.c";
     String doPipe2 = v6 ? "do_pipe2" : "SyS_pipe2";
     if (v6) {
-      k.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe2", src, "fildes", "flags"),
+      k.image.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe2", src, "fildes", "flags"),
           "return do_pipe2(fildes, flags)", "do_pipe2",
           x -> new long[] {x.local("fildes"), x.local("flags")}).build());
-      k.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe", src, "fildes"), "return do_pipe2(fildes, 0)",
+      k.image.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe", src, "fildes"), "return do_pipe2(fildes, 0)",
           "do_pipe2", x -> new long[] {x.local("fildes"), 0}).build());
     } else {
-      k.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe", src, "fildes"), "return sys_pipe2(fildes, 0)",
+      k.image.add(SiblingCall.ret(k, Syscalls.entry(k, "pipe", src, "fildes"), "return sys_pipe2(fildes, 0)",
           k.arch.syscallSymbol(k.profile, "pipe2", 2), x -> new long[] {x.local("fildes"), 0})
           .build());
     }
-    RoutineBuilder p2 = v6 ? k.c("do_pipe2", src).params("fildes", "flags")
+    RoutineBuilder p2 = v6 ? k.image.c("do_pipe2", src).params("fildes", "flags")
         : Syscalls.entry(k, "pipe2", src, "fildes", "flags");
-    k.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
+    k.image.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
         .call(Syscalls.v26(k) ? "error = do_pipe_flags(fd, flags): create_write_pipe(), create_read_pipe()"
                 : "error = __do_pipe_flags(fd, files, flags)", Syscalls.v26(k) ? "do_pipe_flags" : "__do_pipe_flags",
             x -> new long[] {x.localAddress("fd"), x.localAddress("files"), x.local("flags")})
@@ -190,7 +190,7 @@ final class PipeSyscalls {
         })
         .step("fd_install(fd[0], files[0]); fd_install(fd[1], files[1])", x -> { })
         .ret("return 0", x -> 0).build());
-    k.add(k.c(Syscalls.v26(k) ? "do_pipe_flags" : "__do_pipe_flags", src).params("fd", "files", "flags")
+    k.image.add(k.image.c(Syscalls.v26(k) ? "do_pipe_flags" : "__do_pipe_flags", src).params("fd", "files", "flags")
         .step("create_pipe_files(files, flags): get_pipe_inode() -> alloc_pipe_info(); "
             + "two struct file, read end and write end", x -> {
               long pipe = Files.newPipe(k);

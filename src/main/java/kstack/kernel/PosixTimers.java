@@ -58,13 +58,13 @@ final class PosixTimers {
         + "rmtp)) -> common_nsleep" : "return kc->nsleep(which_clock, flags, &t)"
         + (v6 ? " -> common_nsleep (REALTIME) or common_nsleep_timens (MONOTONIC)"
             : " -> common_nsleep");
-    k.add(e.callVia(text, x -> k.symbol(nsleep(k, x.local("which_clock"))),
+    k.image.add(e.callVia(text, x -> k.image.symbol(nsleep(k, x.local("which_clock"))),
             x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
         .ret("return ret", Exec::retval).build());
     String[] fns = v6 ? new String[] {"common_nsleep", "common_nsleep_timens"}
         : new String[] {"common_nsleep"};
     for (String fn : fns) {
-      RoutineBuilder c = k.c(fn, src + (v6 ? (fn.equals("common_nsleep") ? "1347-1355"
+      RoutineBuilder c = k.image.c(fn, src + (v6 ? (fn.equals("common_nsleep") ? "1347-1355"
               : "1362-1373") : v2632 ? "994-1000" : "1197-1203"))
           .params("which_clock", "flags", "rqtp");
       String mode = "flags & TIMER_ABSTIME ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL";
@@ -72,11 +72,11 @@ final class PosixTimers {
         c.locals("texp").step("texp = timespec64_to_ktime(*rqtp)"
                 + (fn.equals("common_nsleep") ? "" : "; (TIMER_ABSTIME: timens_ktime_to_host)"),
             x -> x.setLocal("texp", Syscalls.timespec64Ns(x, x.local("rqtp"))));
-        k.add(SiblingCall.ret(k, c, "return hrtimer_nanosleep(texp, " + mode + ", which_clock)",
+        k.image.add(SiblingCall.ret(k, c, "return hrtimer_nanosleep(texp, " + mode + ", which_clock)",
             "hrtimer_nanosleep", x -> new long[] {x.local("texp"), mode(x), x.local("which_clock")})
             .build());
       } else {
-        k.add(SiblingCall.ret(k, c, "return hrtimer_nanosleep(" + (v2632 ? "tsave, rmtp" : "rqtp")
+        k.image.add(SiblingCall.ret(k, c, "return hrtimer_nanosleep(" + (v2632 ? "tsave, rmtp" : "rqtp")
                 + ", " + mode + ", which_clock)", "hrtimer_nanosleep",
             x -> new long[] {x.local("rqtp"), mode(x), x.local("which_clock")}).build());
       }
@@ -96,7 +96,7 @@ final class PosixTimers {
   /** 2.6.11: do_clock_nanosleep's own timer_list and schedule() loop. */
   private static void build2611(Kernel k) {
     String src = "kernel/posix-timers.c@2.6.11:";
-    k.add(Syscalls.entry(k, "clock_nanosleep", src + "1385-1419", "which_clock", "flags", "rqtp",
+    k.image.add(Syscalls.entry(k, "clock_nanosleep", src + "1385-1419", "which_clock", "flags", "rqtp",
             "rmtp")
         .localArea("t", 8)
         .step("if ((unsigned) which_clock >= MAX_CLOCKS || !posix_clocks[which_clock].res) "
@@ -112,14 +112,14 @@ final class PosixTimers {
     int data = Sched24.timerData(k);
     int function = Sched24.timerFunction(k);
     long jiffy = Sched24.jiffyNs(k);
-    k.add(k.c("do_clock_nanosleep", src + "1420-1519").params("which_clock", "flags", "tsave")
+    k.image.add(k.image.c("do_clock_nanosleep", src + "1420-1519").params("which_clock", "flags", "tsave")
         .locals("rq_time", "left").localArea("new_timer", Sched24.timerSize(k))
         .step("init_timer(&new_timer); new_timer.expires = 0; new_timer.data = (unsigned long) "
             + "current; new_timer.function = nanosleep_wake_up; abs = flags & TIMER_ABSTIME", x -> {
               long t = x.localAddress("new_timer");
               x.write(t + Sched24.TIMER_EXPIRES, 0);
               x.write(t + data, k.current(x));
-              x.write(t + function, k.symbol("nanosleep_wake_up"));
+              x.write(t + function, k.image.symbol("nanosleep_wake_up"));
             })
         .step("t = *tsave; adjust_abs_time(): rq_time = jiffies + timespec_to_jiffies(&t); "
             + "rq_time += (t.tv_sec || t.tv_nsec)", x -> {
@@ -135,16 +135,16 @@ final class PosixTimers {
               long t = x.localAddress("new_timer");
               long cur = k.current(x);
               x.write(t + Sched24.TIMER_EXPIRES, Sched24.jiffies(k) + x.local("left"));
-              k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "clock_nanosleep for "
+              k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "clock_nanosleep for "
                   + x.local("left") + " jiffies"));
-              k.addTimer(x.read(t + Sched24.TIMER_EXPIRES) * jiffy, cur, t, "nanosleep_wake_up");
+              k.timers.addTimer(x.read(t + Sched24.TIMER_EXPIRES) * jiffy, cur, t, "nanosleep_wake_up");
             })
         .call("schedule()", "schedule", null)
         .step("del_timer_sync(&new_timer); left = rq_time - get_jiffies_64()", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
+          for (Timers.Timer tm : k.timers.pendingTimers()) {
             if (tm.sleeper() == x.localAddress("new_timer")) {
-              k.removeTimer(tm);
+              k.timers.removeTimer(tm);
             }
           }
           x.setLocal("left", x.local("rq_time") - Sched24.jiffies(k));
@@ -153,7 +153,7 @@ final class PosixTimers {
             x -> x.signed(x.local("left")) > 0)
         .label("done")
         .ret("return 0", x -> 0).build());
-    k.add(k.c("nanosleep_wake_up", src + "1272-1277").params("__data")
+    k.image.add(k.image.c("nanosleep_wake_up", src + "1272-1277").params("__data")
         .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
             x -> new long[] {x.local("__data")})
         .retVoid().build());

@@ -25,31 +25,31 @@ final class Sched {
       return;
     }
     // schedule(): 6.19 loops in the always-inline __schedule_loop (core.c@6.19:6945-6954).
-    k.add(k.c("schedule", SRC).params()
+    k.image.add(k.image.c("schedule", SRC).params()
         .step(k.profile.has(Feature.SCHEDULE_LOOP)
             ? "sched_submit_work(current); __schedule_loop(SM_NONE) [inlined]"
             : "sched_submit_work(current)", x -> { })
         .label("again")
         .call("preempt_disable(); __schedule(false)", "__schedule", x -> new long[] {0})
         .branchIf("again", "sched_preempt_enable_no_resched(); loop while need_resched()",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
-    k.add(k.c("schedule_preempt_disabled", SRC).params()
+    k.image.add(k.image.c("schedule_preempt_disabled", SRC).params()
         .call("sched_preempt_enable_no_resched(); schedule()", "schedule", null)
         .step("preempt_disable()", x -> { }).retVoid().build());
-    k.add(k.c("schedule_idle", SRC).params()
+    k.image.add(k.image.c("schedule_idle", SRC).params()
         .label("again")
         .call("__schedule(false)", "__schedule", x -> new long[] {0})
-        .branchIf("again", "loop while need_resched()", x -> k.needResched(k.current(x)))
+        .branchIf("again", "loop while need_resched()", x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
-    k.add(k.c("__schedule", SRC).params("preempt").locals("prev", "next")
+    k.image.add(k.image.c("__schedule", SRC).params("preempt").locals("prev", "next")
         .step("local_irq_disable(); rq_lock(rq); prev = rq->curr (current)", x -> {
           k.arch.irqDisable(x);
           x.setLocal("prev", k.current(x));
         })
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
             x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
+        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.local("prev"), false))
         .branchIf("same", "if (prev == next) no switch", x -> noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
@@ -59,19 +59,19 @@ final class Sched {
             "finish_task_switch", x -> new long[] {x.retval()})
         .label("same")
         .retVoid().build());
-    k.add(k.c("finish_task_switch", SRC).params("prev")
+    k.image.add(k.image.c("finish_task_switch", SRC).params("prev")
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
-            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
         .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",
             x -> new long[] {x.local("prev")})
         .label("alive")
         .ret("return this_rq()", x -> 0).build());
     // asmlinkage __visible (core.c@4.16.13): on i386 prev arrives on the stack
-    k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .retVoid().build());
     buildWakeups(k);
@@ -90,13 +90,13 @@ final class Sched {
       return;
     }
     String src = "kernel/sched.c";
-    RoutineBuilder b = k.c("schedule", src).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", src).params().asmlinkage().locals("prev", "next")
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
             + "spin_lock_irq(&rq->lock); update_rq_clock(rq); clear_tsk_need_resched(prev)", x -> {
               k.arch.irqDisable(x);
               x.setLocal("prev", k.current(x));
-              k.setNeedResched(x.local("prev"), false);
+              k.rq.setNeedResched(x.local("prev"), false);
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
             + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
@@ -108,21 +108,21 @@ final class Sched {
             + "as switch_to returned it]", "finish_task_switch", x -> new long[] {0, x.retval()})
         .label("same")
         .step("post_schedule(rq); reacquire_kernel_lock(current); preempt_enable_no_resched()", x -> { })
-        .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.needResched(k.current(x)))
+        .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
-    k.add(b.build());
-    k.add(k.c("finish_task_switch", src).params("rq", "prev")
+    k.image.add(b.build());
+    k.image.add(k.image.c("finish_task_switch", src).params("rq", "prev")
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
-            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
         .step("  put_task_struct(prev) [inline]: drop the reference the task held on itself",
             x -> Fork.putTaskStruct(k, x.local("prev")))
         .label("alive")
         .retVoid().build());
-    k.add(k.c("schedule_tail", src).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", src).params("prev").asmlinkage()
         .call("finish_task_switch(rq, prev)", "finish_task_switch",
             x -> new long[] {0, x.local("prev")})
         .step("post_schedule(rq); if (current->set_child_tid) put_user(task_pid_vnr(current), ...)",
@@ -136,37 +136,37 @@ final class Sched {
     boolean o1 = Sched2611.on(k);
     String o1Src = Sched2611.SRC;
     if (SiblingCall.on(k)) { // kernel/sched/core.c@6.19:4347-4350: return try_to_wake_up(...)
-      k.add(SiblingCall.ret(k, k.c("wake_up_process", SRC).params("p"),
+      k.image.add(SiblingCall.ret(k, k.image.c("wake_up_process", SRC).params("p"),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
           x -> new long[] {x.local("p"), 3, 0}).build());
     } else {
-      k.add(k.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
+      k.image.add(k.image.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
           .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | "
                   + "TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)"
                   : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
               x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
           .ret("return ret", x -> x.retval()).build());
     }
-    k.add(k.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
+    k.image.add(k.image.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
             o1 ? "sync" : "wake_flags")
         .ret(o1 ? "rq = task_rq_lock(p); if (p->state & state) { activate_task(p, rq): onto its "
                 + "priority list of rq->active; p->state = TASK_RUNNING } (equal priorities in the "
                 + "model: TASK_PREEMPTS_CURR never holds)"
                 : "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
-            x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+            x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
     if (o1) {
       Sched2611.buildWakeUpNewTask(k);
     } else {
-      k.add(k.c("wake_up_new_task", SRC).params("p")
+      k.image.add(k.image.c("wake_up_new_task", SRC).params("p")
           .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
             long p = x.local("p");
             newTaskRunning(k, x, p);
-            k.enqueue(k.taskCpuChecked(p), p);
+            k.rq.enqueue(k.tasks.taskCpuChecked(p), p);
           })
           .retVoid().build());
     }
-    k.add(k.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()
+    k.image.add(k.image.c("sched_init", o1 ? o1Src + ":4952-5000" : SRC).params()
         .step(o1 ? "for each CPU's runqueue: rq->active = rq->arrays, rq->expired = rq->arrays + "
                 + "1, every priority list empty; enter_lazy_tlb(&init_mm, current)"
                 : "init the per-CPU run queues", x -> { })
@@ -176,7 +176,7 @@ final class Sched {
     // 2.6.32's init_idle (sched.c@2.6.32.67) sets no PF_IDLE (4.10) and keeps the comm the idle
     // task was forked with ("swapper"); the swapper/N names came later
     boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
-    k.add(k.c("init_idle", o1 ? o1Src + ":4052-4074" : v26 ? "kernel/sched.c" : SRC)
+    k.image.add(k.image.c("init_idle", o1 ? o1Src + ":4052-4074" : v26 ? "kernel/sched.c" : SRC)
         .params("idle", "cpu")
         .step(o1 ? "idle->array = NULL; idle->prio = MAX_PRIO; idle->state = TASK_RUNNING; "
                 + "set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; set_tsk_need_resched(idle) "
@@ -187,16 +187,16 @@ final class Sched {
                 + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
               long idle = x.local("idle");
               int cpu = (int) x.local("cpu");
-              k.setState(idle, Kernel.TASK_RUNNING);
+              k.tasks.setState(idle, Kernel.TASK_RUNNING);
               if (!v26) {
-                k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
-                k.setComm(idle, "swapper/" + cpu);
+                k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
+                k.tasks.setComm(idle, "swapper/" + cpu);
               }
-              k.setTaskCpu(idle, cpu);
-              k.taskWrite(idle, "on_cpu", 1);
-              k.setIdleTask(cpu, idle);
+              k.tasks.setTaskCpu(idle, cpu);
+              k.tasks.taskWrite(idle, "on_cpu", 1);
+              k.rq.setIdleTask(cpu, idle);
               if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
-                k.tiWrite(idle, "preempt_count", 0); // sched.c@2.6.32: !CONFIG_PREEMPT
+                k.tasks.tiWrite(idle, "preempt_count", 0); // sched.c@2.6.32: !CONFIG_PREEMPT
               }
             })
         .retVoid().build());
@@ -204,22 +204,22 @@ final class Sched {
 
   /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */
   private static void buildIdle(Kernel k) {
-    k.add(k.c("cpu_startup_entry", IDLE_SRC).params("state")
+    k.image.add(k.image.c("cpu_startup_entry", IDLE_SRC).params("state")
         .label("loop")
         .call("while (1) do_idle()", "do_idle", null)
         .jump("loop", "loop").build());
-    k.add(k.c("do_idle", IDLE_SRC).params()
+    k.image.add(k.image.c("do_idle", IDLE_SRC).params()
         .label("check")
-        .branchIf("resched", "while (!need_resched()) {", x -> k.needResched(k.current(x)))
+        .branchIf("resched", "while (!need_resched()) {", x -> k.rq.needResched(k.current(x)))
         .call("  cpuidle_idle_call()", "cpuidle_idle_call", null)
         .jump("check", "}")
         .label("resched")
         .call("schedule_idle()", "schedule_idle", null)
         .retVoid().build());
-    k.add(k.c("cpuidle_idle_call", IDLE_SRC).params()
+    k.image.add(k.image.c("cpuidle_idle_call", IDLE_SRC).params()
         .call("no cpuidle driver: default_idle_call()", "default_idle_call", null)
         .retVoid().build());
-    k.add(k.c("default_idle_call", IDLE_SRC).params()
+    k.image.add(k.image.c("default_idle_call", IDLE_SRC).params()
         .call("arch_cpu_idle()", "arch_cpu_idle", null)
         .retVoid().build());
   }
@@ -231,25 +231,25 @@ final class Sched {
    */
   static long pickNext(Kernel k, Exec x, long prev) {
     int cpu = x.cpu().id();
-    long idle = k.idleTask(cpu);
-    var rq = k.runQueue(cpu);
+    long idle = k.rq.idleTask(cpu);
+    var rq = k.rq.runQueue(cpu);
     // 2.6.11's child-runs-first queues a running parent behind its child (Sched2611)
     boolean queued = Sched2611.on(k) && rq.contains(prev);
-    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
+    if (k.tasks.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
       if (!queued) {
         rq.addLast(prev);
       }
-    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+    } else if (k.tasks.state(prev) != Kernel.TASK_RUNNING) {
       if (queued) {
         rq.remove(prev);
       }
-      k.setOnRunqueue(prev, false);
-      if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.state(prev) == Kernel.TASK_DEAD) {
-        k.timeline.emit(new Event.LastSwitchOut(cpu, k.pid(prev), Sched2611.on(k)));
+      k.rq.setOnRunqueue(prev, false);
+      if (Sched2611.on(k) ? Sched2611.dead(k, prev) : k.tasks.state(prev) == Kernel.TASK_DEAD) {
+        k.timeline.emit(new Event.LastSwitchOut(cpu, k.tasks.pid(prev), Sched2611.on(k)));
       }
     }
     if (rq.isEmpty()) {
-      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
+      return k.tasks.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
     }
     long next = rq.removeFirst();
     return next;
@@ -257,10 +257,10 @@ final class Sched {
 
   /** The new task is TASK_RUNNING, on the CPU the caller picked for it if it picked one. */
   static void newTaskRunning(Kernel k, Exec x, long p) {
-    k.setState(p, Kernel.TASK_RUNNING);
-    int cpu = k.takeNextChildCpu(k.current(x));
+    k.tasks.setState(p, Kernel.TASK_RUNNING);
+    int cpu = k.rq.takeNextChildCpu(k.current(x));
     if (cpu >= 0) {
-      k.setTaskCpu(p, cpu);
+      k.tasks.setTaskCpu(p, cpu);
     }
   }
 
@@ -275,16 +275,16 @@ final class Sched {
 
   static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
-    k.setTaskCpu(next, cpu);
-    k.taskWrite(next, "on_cpu", 1);
-    long mm = k.taskRead(next, "mm");
+    k.tasks.setTaskCpu(next, cpu);
+    k.tasks.taskWrite(next, "on_cpu", 1);
+    long mm = k.tasks.taskRead(next, "mm");
     if (mm == 0) {
-      k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
+      k.tasks.taskWrite(next, "active_mm", k.tasks.taskRead(prev, "active_mm"));
     } else {
-      k.taskWrite(next, "active_mm", mm);
+      k.tasks.taskWrite(next, "active_mm", mm);
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
-    k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
-        k.comm(next)));
+    k.timeline.emit(new Event.ContextSwitch(cpu, k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
+        k.tasks.comm(next)));
   }
 }

@@ -31,7 +31,7 @@ final class Syscalls {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
     if (nr != null) { // built but not in the table: e.g. pipe on arm64, which only has pipe2
-      k.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
+      k.image.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
     }
     return b;
   }
@@ -40,12 +40,12 @@ final class Syscalls {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     // sys_getpid sat in kernel/timer.c until it moved to kernel/sys.c in the 3.x series
     boolean v2611 = k.profile.has(Feature.PT_REGS_60);
-    k.add(entry(k, "getpid", v2611 ? "kernel/timer.c@2.6.11:967-970"
+    k.image.add(entry(k, "getpid", v2611 ? "kernel/timer.c@2.6.11:967-970"
             : v26(k) ? "kernel/timer.c@2.6.32.67:1293-1296" : "kernel/sys.c")
         .ret(v2611 ? "return current->tgid" : "return task_tgid_vnr(current)",
-            x -> k.taskRead(k.current(x), "tgid")).build());
+            x -> k.tasks.taskRead(k.current(x), "tgid")).build());
     if (v26(k)) {
-      k.add(k.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
+      k.image.add(k.image.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
               : "kernel/signal.c@2.6.32.67:2006-2009").params("param")
           .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
               x -> -4).build());
@@ -74,11 +74,11 @@ final class Syscalls {
       RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
           : rw, "fd", "buf", "count");
       if (v6) {
-        k.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
+        k.image.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
             x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
-        e = k.c(body, rw).params("fd", "buf", "count");
+        e = k.image.c(body, rw).params("fd", "buf", "count");
       }
-      k.add(e.locals("file")
+      k.image.add(e.locals("file")
           .step(vfs2611 ? "file = fget_light(fd, &fput_needed)" : "struct fd f = fdget_pos(fd)",
               x -> x.setLocal("file", Files.fileOf(k, k.current(x), x.local("fd"))))
           .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.local("file") != 0)
@@ -93,7 +93,7 @@ final class Syscalls {
           : v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
       boolean wantWrite = dir.equals("write");
       String verify = "rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)";
-      k.add(k.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
+      k.image.add(k.image.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
           .params("file", "buf", "count", "pos")
           .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
               x -> {
@@ -114,7 +114,7 @@ final class Syscalls {
       read = false;
       if (vfs2611) {
         // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-        k.add(k.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
+        k.image.add(k.image.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
             .localArea("iov", 2 * k.t.word)
             .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
               x.write(x.localAddress("iov"), x.local("buf"));
@@ -126,17 +126,17 @@ final class Syscalls {
         continue;
       }
       if (!v6 && !v26(k)) {
-        RoutineBuilder vfs = k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
+        RoutineBuilder vfs = k.image.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
         String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
         java.util.function.Function<Exec, long[]> a =
             x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
-        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
+        k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
                 .substring(text.indexOf("new_sync")), "new_sync_" + dir, a).build()
             : vfs.call(text, "new_sync_" + dir, a).ret("return ret", Exec::retval).build());
       }
       String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
       String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
-      k.add(k.c(sync, rw).params("filp", "buf", "len", "ppos")
+      k.image.add(k.image.c(sync, rw).params("filp", "buf", "len", "ppos")
           .localArea("kiocb", 48).localArea("iov", 16)
           .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
               x -> {
@@ -164,9 +164,9 @@ final class Syscalls {
   /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */
   static void sleepOn(Kernel k, Exec x, long queue, String why) {
     long cur = k.current(x);
-    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-    k.addWaiter(queue, cur);
-    k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), why));
+    k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    k.rq.addWaiter(queue, cur);
+    k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), why));
   }
 
   private static void buildNanosleep(Kernel k, boolean v6) {
@@ -186,19 +186,19 @@ final class Syscalls {
           .call("hrtimer_nanosleep(&tu, HRTIMER_MODE_REL, CLOCK_MONOTONIC)", "hrtimer_nanosleep",
               x -> new long[] {x.localAddress("tu"), 1, 1});
     }
-    k.add(e.ret("return ret", Exec::retval).build());
-    k.add(k.c("hrtimer_nanosleep", src).params("rqtp", "mode", "clockid").localArea("t", SLEEPER_SIZE)
+    k.image.add(e.ret("return ret", Exec::retval).build());
+    k.image.add(k.image.c("hrtimer_nanosleep", src).params("rqtp", "mode", "clockid").localArea("t", SLEEPER_SIZE)
         .step(v6 ? "hrtimer_setup_sleeper_on_stack(&t, clockid, mode); set expiry"
                 : "hrtimer_init_on_stack(&t.timer, clockid, mode); hrtimer_set_expires_range_ns()",
             x -> {
               long ns = v6 ? x.local("rqtp") : timespec64Ns(x, x.local("rqtp"));
-              x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.now() + ns);
-              x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.symbol("hrtimer_wakeup"));
+              x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.timers.now() + ns);
+              x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.image.symbol("hrtimer_wakeup"));
             })
         .call("ret = do_nanosleep(&t, mode)", "do_nanosleep",
             x -> new long[] {x.localAddress("t"), x.local("mode")})
         .ret("destroy_hrtimer_on_stack(&t.timer); return ret", Exec::retval).build());
-    RoutineBuilder d = k.c("do_nanosleep", src).params("t", "mode")
+    RoutineBuilder d = k.image.c("do_nanosleep", src).params("t", "mode")
         .step("hrtimer_init_sleeper(t, current): t->task = current",
             x -> x.write(x.local("t") + SLEEPER_TASK, k.current(x)))
         .label("again")
@@ -206,13 +206,13 @@ final class Syscalls {
             x -> {
               long t = x.local("t");
               sleepOn(k, x, t, "nanosleep until t=" + x.read(t + SLEEPER_EXPIRES) + "ns");
-              k.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
+              k.timers.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
             });
     d.call(v6 ? "schedule()" : "freezable_schedule() [inline]: schedule()", "schedule", null)
         .step("hrtimer_cancel(&t->timer)", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
+          for (Timers.Timer tm : k.timers.pendingTimers()) {
             if (tm.sleeper() == x.local("t")) {
-              k.removeTimer(tm);
+              k.timers.removeTimer(tm);
             }
           }
         })
@@ -220,7 +220,7 @@ final class Syscalls {
             x -> x.read(x.local("t") + SLEEPER_TASK) != 0)
         .step("__set_current_state(TASK_RUNNING)", x -> { })
         .ret("return 0", x -> 0);
-    k.add(d.build());
+    k.image.add(d.build());
   }
 
   /** A user struct timespec (two longs: 8 bytes each on 64-bit, 4 on i386). */
@@ -242,12 +242,12 @@ final class Syscalls {
     String src = o1 ? Sched2611.SRC + ":3715-3759" : "kernel/sched/core.c";
     RoutineBuilder e = entry(k, "sched_yield", src);
     if (v6) {
-      k.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
-      e = k.c("do_sched_yield", src).params();
-      k.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
+      k.image.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
+      e = k.image.c("do_sched_yield", src).params();
+      k.image.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
           .call("schedule()", "schedule", null).retVoid().build());
     } else {
-      k.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
+      k.image.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
               + "enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
               + "preempt_enable_no_resched()"
               : "rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })

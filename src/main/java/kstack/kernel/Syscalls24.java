@@ -12,9 +12,9 @@ final class Syscalls24 {
   private Syscalls24() {}
 
   static void build(Kernel k) {
-    k.add(Syscalls.entry(k, "getpid", "kernel/timer.c")
+    k.image.add(Syscalls.entry(k, "getpid", "kernel/timer.c")
         .ret("return current->tgid (kernel/timer.c@2.4.22:753-755)",
-            x -> k.taskRead(k.current(x), "tgid")).build());
+            x -> k.tasks.taskRead(k.current(x), "tgid")).build());
     buildReadWrite(k);
     buildPipe(k);
     buildNanosleep(k);
@@ -24,7 +24,7 @@ final class Syscalls24 {
   private static void buildReadWrite(Kernel k) {
     String rw = "fs/read_write.c";
     for (String dir : new String[] {"read", "write"}) {
-      k.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
+      k.image.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
           .step("file = fget(fd)", x -> x.setLocal("file",
               Files.fileOf(k, k.current(x), x.local("fd"))))
           .branchIf("ok", "if (file)", x -> x.local("file") != 0)
@@ -42,7 +42,7 @@ final class Syscalls24 {
           .ret("fput(file); return ret", Exec::retval).build());
     }
     String src = "fs/pipe.c";
-    k.add(k.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
         .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))", x -> {
           Files.OpenFile f = Files.file(k, x.local("filp"));
           x.setLocal("pipe", f.console() ? 0 : f.pipe());
@@ -78,21 +78,21 @@ final class Syscalls24 {
             x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
-    k.add(k.c("pipe_wait", src).params("inode")
+    k.image.add(k.image.c("pipe_wait", src).params("inode")
         .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "
             + "add_wait_queue(PIPE_WAIT(*inode), &wait); up(PIPE_SEM(*inode))",
             x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("inode")), "pipe is empty"))
         .call("schedule()", "schedule", null)
         .step("remove_wait_queue(PIPE_WAIT(*inode), &wait); current->state = TASK_RUNNING; "
-            + "down(PIPE_SEM(*inode))", x -> k.removeWaiter(Files.readQueue(x.local("inode")),
+            + "down(PIPE_SEM(*inode))", x -> k.rq.removeWaiter(Files.readQueue(x.local("inode")),
                 k.current(x)))
         .retVoid().build());
-    k.add(k.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
         .step("down(PIPE_SEM(*inode)); copy_from_user(PIPE_END(*inode), buf, chars)", x -> {
           Files.OpenFile f = Files.file(k, x.local("filp"));
           byte[] d = x.space().readBytes(x.local("buf"), (int) x.local("count"));
           if (f.console()) {
-            k.consoleLog.addLast(Files.text(d));
+            k.files.consoleLog.addLast(Files.text(d));
             k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
             x.setLocal("pipe", 0);
           } else {
@@ -121,7 +121,7 @@ final class Syscalls24 {
    * do_pipe makes both files and both descriptors, sys_pipe copies fd[] out to user space.
    */
   static void buildPipe(Kernel k, String sysSrc, String pipeSrc, String create) {
-    k.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
+    k.image.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
         .call("error = do_pipe(fd)", "do_pipe", x -> new long[] {x.localAddress("fd")})
         .step("if (!error) copy_to_user(fildes, fd, 2 * sizeof(int))", x -> {
           long fd = x.localAddress("fd");
@@ -129,7 +129,7 @@ final class Syscalls24 {
           x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
         })
         .ret("return error", x -> 0).build());
-    k.add(k.c("do_pipe", pipeSrc).params("fd")
+    k.image.add(k.image.c("do_pipe", pipeSrc).params("fd")
         .step(create, x -> {
           long pipe = Files.newPipe(k);
           long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
@@ -147,7 +147,7 @@ final class Syscalls24 {
 
   /** sys_nanosleep (kernel/timer.c@2.4.22:836-875, @2.6.11:1159-1190: the same path). */
   static void buildNanosleep(Kernel k, String src) {
-    k.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
+    k.image.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
         .localArea("t", 8)
         .step("copy_from_user(&t, rqtp, sizeof(struct timespec)); (a SCHED_OTHER task never "
             + "busy-waits); expire = timespec_to_jiffies(&t) + (t.tv_sec || t.tv_nsec)", x -> {
@@ -160,8 +160,8 @@ final class Syscalls24 {
             })
         .step("current->state = TASK_INTERRUPTIBLE", x -> {
           long cur = k.current(x);
-          k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-          k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.pid(cur),
+          k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.tasks.pid(cur),
               "nanosleep for " + x.local("expire") + " jiffies"));
         })
         .callInto("expire", "expire = schedule_timeout(expire)", "schedule_timeout",

@@ -20,34 +20,34 @@ final class Timer2611 {
   static void build(Kernel k) {
     Sched24.buildTimeout(k, TIMER + ":1073-1113", TIMER + ":1042-1045");
     Syscalls24.buildNanosleep(k, TIMER + ":1159-1190");
-    RoutineBuilder b = k.c("run_timer_softirq", TIMER + ":882-888").params("h").locals("timer")
+    RoutineBuilder b = k.image.c("run_timer_softirq", TIMER + ":882-888").params("h").locals("timer")
         .step("base = &__get_cpu_var(tvec_bases); if (time_after_eq(jiffies, "
             + "base->timer_jiffies)) __run_timers(base) [static inline]", x -> { })
         .label("loop");
-    k.add(Irq24.runExpired(k, b, "  __run_timers: the next expired timer_list of tv1")
+    k.image.add(Irq24.runExpired(k, b, "  __run_timers: the next expired timer_list of tv1")
         .label("done")
         .retVoid().build());
-    k.add(k.c("update_process_times", TIMER + ":813-830").params("user_tick")
+    k.image.add(k.image.c("update_process_times", TIMER + ":813-830").params("user_tick")
         .step("account_user_time() or account_system_time(); run_local_timers(): "
             + "raise_softirq(TIMER_SOFTIRQ)", x -> {
               int cpu = x.cpu().id();
-              k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
+              k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
             })
         .call("rcu_check_callbacks() if rcu_pending(cpu); scheduler_tick()", "scheduler_tick", null)
         .retVoid().build());
-    k.add(k.c("scheduler_tick", "kernel/sched.c@2.6.11:2412-2520").params()
+    k.image.add(k.image.c("scheduler_tick", "kernel/sched.c@2.6.11:2412-2520").params()
         .step("p = current; ... if (!--p->time_slice) { dequeue, recompute, enqueue; "
             + "set_tsk_need_resched(p) } (the model ends the slice whenever another task is "
             + "runnable)", x -> {
               long cur = k.current(x);
               int cpu = x.cpu().id();
-              if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
-                k.setNeedResched(cur, true);
+              if (cur != k.rq.idleTask(cpu) && !k.rq.runQueue(cpu).isEmpty()) {
+                k.rq.setNeedResched(cur, true);
               }
             })
         .retVoid().build());
     String time = "arch/i386/kernel/time.c@2.6.11";
-    k.add(k.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
+    k.image.add(k.image.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
         .step("write_seqlock(&xtime_lock); cur_timer->mark_offset()", x -> Irq24.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline, time.c@2.6.11:221-240]: "
             + "do_timer_interrupt_hook(regs) [static inline, do_timer.h@2.6.11:16-20]: do_timer(regs)",
@@ -58,7 +58,7 @@ final class Timer2611 {
             + "[inline] only profile_tick()s on UP; no RTC update due; write_sequnlock(&xtime_lock)",
             x -> { })
         .ret("return IRQ_HANDLED", x -> 1).build());
-    k.add(k.c("do_timer", TIMER + ":920-924").params("regs")
+    k.image.add(k.image.c("do_timer", TIMER + ":920-924").params("regs")
         .step("jiffies_64++; update_times(): wall time and load average", x -> { })
         .retVoid().build());
   }

@@ -11,23 +11,16 @@ import kstack.profile.Module;
  * stackframe record), and thread_info. {@link Arm64Layouts} builds what every generation shares.
  */
 interface Arm64Layout extends Module {
-  /** PAGE_OFFSET: the linear map's base. */
-  long pageOffset();
+  /**
+   * The kernel's 48-bit VA map: PAGE_OFFSET (the linear map's base), MODULES_VADDR, KIMAGE_VADDR
+   * (where the image is mapped), __START_KERNEL (its first text address), VMALLOC_START, and where
+   * the model's vmalloc allocations begin.
+   */
+  record VaMap(long pageOffset, long modulesVaddr, long kimageVaddr, long startKernel,
+      long vmallocStart, long vmallocAllocStart) {}
 
-  /** MODULES_VADDR. */
-  long modulesVaddr();
-
-  /** KIMAGE_VADDR: where the kernel image is mapped. */
-  long kimageVaddr();
-
-  /** __START_KERNEL: the image's first text address. */
-  long startKernel();
-
-  /** VMALLOC_START. */
-  long vmallocStart();
-
-  /** Where the model's vmalloc allocations begin. */
-  long vmallocAllocStart();
+  /** The generation's VA map (asm/memory.h). */
+  VaMap va();
 
   /** THREAD_ALIGN is 2 * THREAD_SIZE whatever VMAP_STACK says (else only under VMAP_STACK). */
   boolean threadAlignAlwaysDoubled();

@@ -14,6 +14,11 @@ import kstack.profile.Feature;
  * (u64 union), cpu} (asm/thread_info.h@6.19).
  */
 public final class LayoutFlippedVa619 implements Arm64Layout {
+  /** asm/memory.h: PAGE_OFFSET, MODULES_VADDR, KIMAGE_VADDR, __START_KERNEL, VMALLOC_START. */
+  private static final VaMap VA = new VaMap(
+      0xffff000000000000L, 0xffff800000000000L, 0xffff800080000000L,
+      0xffff800080000000L, 0xffff800080000000L, 0xffff800090000000L);
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.THREAD_INFO_IN_TASK, Feature.TASK_CPU_IN_THREAD_INFO,
@@ -21,33 +26,8 @@ public final class LayoutFlippedVa619 implements Arm64Layout {
   }
 
   @Override
-  public long pageOffset() {
-    return 0xffff000000000000L;
-  }
-
-  @Override
-  public long modulesVaddr() {
-    return 0xffff800000000000L;
-  }
-
-  @Override
-  public long kimageVaddr() {
-    return 0xffff800080000000L;
-  }
-
-  @Override
-  public long startKernel() {
-    return 0xffff800080000000L;
-  }
-
-  @Override
-  public long vmallocStart() {
-    return 0xffff800080000000L;
-  }
-
-  @Override
-  public long vmallocAllocStart() {
-    return 0xffff800090000000L;
+  public VaMap va() {
+    return VA;
   }
 
   @Override

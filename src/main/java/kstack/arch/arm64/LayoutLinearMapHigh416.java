@@ -13,39 +13,19 @@ import kstack.profile.Feature;
  * thread_info {flags, addr_limit, preempt_count} (asm/thread_info.h@4.16.13).
  */
 public final class LayoutLinearMapHigh416 implements Arm64Layout {
+  /** asm/memory.h: PAGE_OFFSET, MODULES_VADDR, KIMAGE_VADDR, __START_KERNEL, VMALLOC_START. */
+  private static final VaMap VA = new VaMap(
+      0xffff800000000000L, 0xffff000000000000L, 0xffff000008000000L,
+      0xffff000008080000L, 0xffff000008000000L, 0xffff000010000000L);
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.THREAD_INFO_IN_TASK);
   }
 
   @Override
-  public long pageOffset() {
-    return 0xffff800000000000L;
-  }
-
-  @Override
-  public long modulesVaddr() {
-    return 0xffff000000000000L;
-  }
-
-  @Override
-  public long kimageVaddr() {
-    return 0xffff000008000000L;
-  }
-
-  @Override
-  public long startKernel() {
-    return 0xffff000008080000L;
-  }
-
-  @Override
-  public long vmallocStart() {
-    return 0xffff000008000000L;
-  }
-
-  @Override
-  public long vmallocAllocStart() {
-    return 0xffff000010000000L;
+  public VaMap va() {
+    return VA;
   }
 
   @Override

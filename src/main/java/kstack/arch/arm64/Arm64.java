@@ -140,7 +140,8 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return syscalls.syscallRoutine(k, name, source, params);
   }
 

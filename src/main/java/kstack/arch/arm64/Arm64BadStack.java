@@ -1,5 +1,7 @@
 package kstack.arch.arm64;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -9,6 +11,8 @@ import kstack.trace.Event;
  * kernel_ventry sends an SP that left its stack (CONFIG_VMAP_STACK only).
  */
 final class Arm64BadStack {
+  enum L implements Local { regs }
+
   private Arm64BadStack() {}
 
   /** source: the file (and function) of the report, which the generation names. */
@@ -22,10 +26,10 @@ final class Arm64BadStack {
         .step("mrs x0, tpidr_el0; add x0, x0, #S_FRAME_SIZE; str x0, [sp, #S_SP]: the real "
             + "interrupted SP", x -> x.write(x.sp() + Arm64Entry.S_SP,
                 x.reg("tpidr_el0") + Arm64Entry.S_FRAME_SIZE))
-        .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", x -> new long[] {x.sp()})
+        .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", Args.of(x -> x.sp()))
         .step("ASM_BUG()", x -> { });
     k.image.add(b.build());
-    k.image.add(k.image.c("handle_bad_stack", source).params("regs")
+    k.image.add(k.image.c("handle_bad_stack", source).params(L.regs)
         .step("console_verbose(); report: no stack space for the exception; ESR, FAR; the task, "
             + "IRQ and overflow stacks' bounds; __show_regs(regs)", x -> {
               int cpu = x.cpu().id();

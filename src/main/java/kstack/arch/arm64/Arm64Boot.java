@@ -2,6 +2,8 @@ package kstack.arch.arm64;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -13,6 +15,8 @@ import kstack.layout.Types;
  * the secondary CPU's way in. The generation's head.S path to start_kernel is its {@link BootPath}.
  */
 final class Arm64Boot {
+  enum L implements Local { cpu, idle }
+
   private Arm64Boot() {}
 
   static final String HEAD = "arch/arm64/kernel/head.S";
@@ -76,18 +80,18 @@ final class Arm64Boot {
   }
 
   private static void buildSmp(Kernel k, BootPath boot) {
-    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
+    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params(L.cpu, L.idle)
         .step(boot.cpuUpText(), x -> {
           long sd = k.image.symbol("secondary_data");
-          long idle = x.local("idle");
+          long idle = x.get(L.idle);
           x.write(sd, k.stacks.stack(idle) + k.threadSize);
           x.write(sd + 8, idle);
-          var ap = k.cpu((int) x.local("cpu"));
+          var ap = k.cpu((int) x.get(L.cpu));
           ap.set("pc", k.image.symbol("secondary_entry"));
         })
         .label("wait")
         .branchIf("wait", "wait_for_completion_timeout(&cpu_running): the AP is booting",
-            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.get(L.cpu))) == 0)
         .ret("return 0", x -> 0).build());
     k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
@@ -103,7 +107,7 @@ final class Arm64Boot {
               x.write(mask, x.read(mask) | (1L << x.cpu().id()));
               k.arch.irqEnable(x);
             })
-        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", Args.of(x -> 0))
         .retVoid().build());
   }
 }

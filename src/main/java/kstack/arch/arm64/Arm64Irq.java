@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.kernel.Kernel;
 
 /**
@@ -8,6 +10,8 @@ import kstack.kernel.Kernel;
  * on-the-thread-stack test, and the timer PPI's handler (kernel/irq/chip.c, arm_arch_timer.c).
  */
 final class Arm64Irq {
+  enum L implements Local { desc, dev_id, irq }
+
   private Arm64Irq() {}
 
   static final String GIC = "drivers/irqchip/irq-gic-v3.c";
@@ -28,14 +32,14 @@ final class Arm64Irq {
   }
 
   static void buildTimer(Kernel k) {
-    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params(L.desc)
         .call("action->handler(irq, raw_cpu_ptr(action->percpu_dev_id)) = arch_timer_handler_virt",
-            "arch_timer_handler_virt", x -> new long[] {27, 0})
+            "arch_timer_handler_virt", Args.of(x -> 27, x -> 0))
         .retVoid().build());
     k.image.add(k.image.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
-        .params("irq", "dev_id")
+        .params(L.irq, L.dev_id)
         .call("timer_handler() [inline]: evt->event_handler(evt) = hrtimer_interrupt",
-            "hrtimer_interrupt", x -> new long[] {0})
+            "hrtimer_interrupt", Args.of(x -> 0))
         .ret("return IRQ_HANDLED", x -> 1).build());
   }
 }

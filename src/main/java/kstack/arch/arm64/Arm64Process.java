@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -11,6 +13,8 @@ import kstack.kernel.Kernel;
  * arm64.md §6, §7). copy_thread and what else a generation changed: its {@link CopyThread}.
  */
 final class Arm64Process {
+  enum L implements Local { childregs, next, p, pc, prev, regs, sp }
+
   private Arm64Process() {}
 
   static final String PROCESS = "arch/arm64/kernel/process.c";
@@ -26,22 +30,22 @@ final class Arm64Process {
   }
 
   static void build(Kernel k, CopyThread gen, FrameRecord frames) {
-    k.image.add(k.image.c("__switch_to", PROCESS).params("prev", "next")
+    k.image.add(k.image.c("__switch_to", PROCESS).params(L.prev, L.next)
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
             + "contextidr_thread_switch(next)", x -> { })
         .step("entry_task_switch(next): __this_cpu_write(__entry_task, next)",
-            x -> x.write(k.perCpu("__entry_task", x.cpu().id()), x.local("next")))
+            x -> x.write(k.perCpu("__entry_task", x.cpu().id()), x.get(L.next)))
         .step(gen.switchExtras() + "; dsb(ish)", x -> { })
         .call("last = cpu_switch_to(prev, next)", "cpu_switch_to",
-            x -> new long[] {x.local("prev"), x.local("next")})
+            Args.of(x -> x.get(L.prev), x -> x.get(L.next)))
         .ret("return last", Exec::retval).build());
     buildCpuSwitchTo(k);
     gen.buildCopyThread(k);
     RoutineBuilder rf = k.image.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
-        .call("bl schedule_tail (x0 = prev)", "schedule_tail", x -> new long[] {x.reg("x0")})
+        .call("bl schedule_tail (x0 = prev)", "schedule_tail", Args.of(x -> x.reg("x0")))
         .branchIf("user", "cbz x19, 1f", x -> x.reg("x19") == 0)
         .callVia("mov x0, x20; blr x19: a kernel thread's function", x -> x.reg("x19"),
-            x -> new long[] {x.reg("x20")}, null)
+            Args.of(x -> x.reg("x20")), null)
         .label("user");
     gen.retFromForkToUser(k, rf);
     k.image.add(rf.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
@@ -79,19 +83,19 @@ final class Arm64Process {
   /** start_thread (asm/processor.h): the user task's pt_regs for its first ERET. */
   private static void buildStartThread(Kernel k, FrameRecord frames) {
     k.image.add(k.image.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
-        .params("regs", "pc", "sp")
+        .params(L.regs, L.pc, L.sp)
         .step("start_thread_common(regs, pc): memset(regs, 0, sizeof(*regs)); forget_syscall(regs); "
             + "regs->pc = pc" + frames.startThreadText(), x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               k.mem.zero(r, 320);
               k.mem.write(r + Arm64Entry.S_SYSCALLNO, 4, 0xffffffffL);
-              k.mem.write64(r + Arm64Entry.S_PC, x.local("pc"));
+              k.mem.write64(r + Arm64Entry.S_PC, x.get(L.pc));
               frames.startThreadRecord(k, r);
             })
         .step("regs->pstate = PSR_MODE_EL0t; regs->sp = sp", x -> {
-          long r = x.local("regs");
+          long r = x.get(L.regs);
           k.mem.write64(r + Arm64Entry.S_PSTATE, Arm64.PSR_MODE_EL0T);
-          k.mem.write64(r + Arm64Entry.S_SP, x.local("sp"));
+          k.mem.write64(r + Arm64Entry.S_SP, x.get(L.sp));
         })
         .retVoid().build());
   }
@@ -99,7 +103,7 @@ final class Arm64Process {
   /** arch_cpu_idle → cpu_do_idle: wfi. */
   private static void buildIdle(Kernel k, CopyThread gen) {
     k.image.add(k.image.c("arch_cpu_idle", gen.archCpuIdleSource()).params()
-        .call("cpu_do_idle()", "cpu_do_idle", null)
+        .call("cpu_do_idle()", "cpu_do_idle", Args.inPlace())
         .step("local_irq_enable()", k.arch::irqEnable)
         .retVoid().build());
     k.image.add(k.image.asm("cpu_do_idle", gen.cpuDoIdleSource())
@@ -114,17 +118,17 @@ final class Arm64Process {
 
   /** copy_thread's first step (process.c@4.16.13:309-370, @6.19:411-515). */
   static RoutineBuilder copyThreadStart(Kernel k, RoutineBuilder b) {
-    return b.locals("childregs")
+    return b.locals(L.childregs)
         .step("childregs = task_pt_regs(p); memset(&p->thread.cpu_context, 0, "
             + "sizeof(struct cpu_context))", x -> {
-              x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p")));
-              k.mem.zero(x.local("p") + ctx(k, "x19"), 104);
+              x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p)));
+              k.mem.zero(x.get(L.p) + ctx(k, "x19"), 104);
             });
   }
 
   /** A user child: current's pt_regs, x0 = 0, and the new stack if one was given. */
   static void userChild(Kernel k, Exec x, long stack) {
-    long r = x.local("childregs");
+    long r = x.get(L.childregs);
     k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 320);
     k.mem.write64(r, 0);
     if (stack != 0) {

@@ -1,6 +1,7 @@
 package kstack.arch.arm64;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -37,7 +38,7 @@ public final class BootInitCpuTask619 implements BootPath {
             + "THREAD_SIZE - PT_REGS_SIZE; stackframe = {0, 0, FINAL}; x29 = &stackframe; "
             + "TPIDR_EL1 = this CPU's per-CPU offset", x -> initCpuTask(k, x, k.image.symbol("init_task")))
         .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
-        .call("bl start_kernel", "start_kernel", null)
+        .call("bl start_kernel", "start_kernel", Args.inPlace())
         .step("ASM_BUG()", x -> { }).build());
   }
 
@@ -64,6 +65,6 @@ public final class BootInitCpuTask619 implements BootPath {
   public void secondarySwitched(Kernel k, RoutineBuilder s) {
     s.step("ldr x2, [secondary_data + CPU_BOOT_TASK]; init_cpu_task x2",
         x -> initCpuTask(k, x, x.read(k.image.symbol("secondary_data") + 8)))
-        .call("bl secondary_start_kernel", "secondary_start_kernel", null);
+        .call("bl secondary_start_kernel", "secondary_start_kernel", Args.inPlace());
   }
 }

@@ -2,6 +2,8 @@ package kstack.arch.arm64;
 
 import java.util.List;
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.profile.Feature;
  * current first; ret_to_user leaves the work to the C exit path (arm64_exit_to_user_mode).
  */
 public final class EntryCommon619 implements ExceptionEntry {
+  enum L implements Local { regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.ARM64_ENTRY_COMMON);
@@ -44,12 +48,12 @@ public final class EntryCommon619 implements ExceptionEntry {
   public void buildSyncEntry(Kernel k, Arm64Entry e) {
     k.image.add(e.kernelEntry(k.image.asm("el0t_64_sync", Arm64Entry.ENTRY), 0)
         .call("mov x0, sp; bl el0t_64_sync_handler", "el0t_64_sync_handler",
-            x -> new long[] {x.sp()})
+            Args.of(x -> x.sp()))
         .step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
-    k.image.add(k.image.c("el0t_64_sync_handler", Arm64Entry.ENTRY_COMMON).params("regs")
+    k.image.add(k.image.c("el0t_64_sync_handler", Arm64Entry.ENTRY_COMMON).params(L.regs)
         .branchIf("abort", "switch (ESR_ELx_EC(read_sysreg(esr_el1))): case ESR_ELx_EC_SVC64",
             x -> (x.reg("esr_el1") >>> 26) != 0x15)
-        .call("  el0_svc(regs)", "el0_svc", x -> new long[] {x.local("regs")})
+        .call("  el0_svc(regs)", "el0_svc", Args.of(x -> x.get(L.regs)))
         .label("abort")
         .retVoid().build());
   }

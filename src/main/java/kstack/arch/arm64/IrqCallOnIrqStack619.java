@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -13,6 +15,8 @@ import kstack.trace.Event;
  * entry-common.c@6.19); softirqs get there through do_softirq_own_stack (irq.c@6.19:65-75).
  */
 public final class IrqCallOnIrqStack619 implements IrqEntry {
+  enum L implements Local { handler, irqnr, regs }
+
   private static final String IRQ_C = "arch/arm64/kernel/irq.c";
 
   @Override
@@ -26,7 +30,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
       String asm = el == 0 ? "el0t_64_irq" : "el1h_64_irq";
       String handler = asm + "_handler";
       RoutineBuilder b = e.kernelEntry(k.image.asm(asm, Arm64Entry.ENTRY), el)
-          .call("mov x0, sp; bl " + handler, handler, x -> new long[] {x.sp()});
+          .call("mov x0, sp; bl " + handler, handler, Args.of(x -> x.sp()));
       if (el == 0) {
         k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
       } else {
@@ -41,44 +45,44 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
   /** el{0t,1h}_64_irq_handler → el{0,1}_interrupt → do_interrupt_handler. */
   private static void buildHandlers(Kernel k) {
     String ec = Arm64Entry.ENTRY_COMMON;
-    k.image.add(k.image.c("el0t_64_irq_handler", ec).params("regs")
+    k.image.add(k.image.c("el0t_64_irq_handler", ec).params(L.regs)
         .call("__el0_irq_handler_common(regs) -> el0_interrupt(regs, handle_arch_irq)",
-            "el0_interrupt", x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
+            "el0_interrupt", Args.of(x -> x.get(L.regs), x -> k.image.symbol("gic_handle_irq")))
         .retVoid().build());
-    k.image.add(k.image.c("el1h_64_irq_handler", ec).params("regs")
+    k.image.add(k.image.c("el1h_64_irq_handler", ec).params(L.regs)
         .call("el1_interrupt(regs, handle_arch_irq)", "el1_interrupt",
-            x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
+            Args.of(x -> x.get(L.regs), x -> k.image.symbol("gic_handle_irq")))
         .retVoid().build());
     for (int el : new int[] {0, 1}) {
       String fn = el == 0 ? "el0_interrupt" : "el1_interrupt";
-      RoutineBuilder b = k.image.c(fn, ec).params("regs", "handler")
+      RoutineBuilder b = k.image.c(fn, ec).params(L.regs, L.handler)
           .step(el == 0 ? "arm64_enter_from_user_mode(regs); write_sysreg(DAIF_PROCCTX_NOIRQ)"
               : "write_sysreg(DAIF_PROCCTX_NOIRQ); __el1_irq() [inline]: state = "
                   + "enter_from_kernel_mode(regs)", x -> { })
-          .call("irq_enter_rcu()", "irq_enter_rcu", null)
+          .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
           .call("do_interrupt_handler(regs, handler)", "do_interrupt_handler",
-              x -> new long[] {x.local("regs"), x.local("handler")})
-          .call("irq_exit_rcu()", "irq_exit_rcu", null);
+              Args.of(x -> x.get(L.regs), x -> x.get(L.handler)))
+          .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace());
       if (el == 0) {
         b.branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?",
                 x -> !k.rq.needResched(k.current(x)))
             .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-                x -> new long[] {x.local("regs"), 0})
+                Args.of(x -> x.get(L.regs), x -> 0))
             .label("nowork");
       } else {
         b.call("exit_to_kernel_mode(regs, state) -> irqentry_exit(regs, state)", "irqentry_exit",
-            x -> new long[] {x.local("regs"), 0});
+            Args.of(x -> x.get(L.regs), x -> 0));
       }
       k.image.add(b.retVoid().build());
     }
-    k.image.add(k.image.c("do_interrupt_handler", ec).params("regs", "handler")
+    k.image.add(k.image.c("do_interrupt_handler", ec).params(L.regs, L.handler)
         .branchIf("here", "old_regs = set_irq_regs(regs); if (on_thread_stack())",
             x -> !Arm64Irq.onThreadStack(k, x))
         .call("  call_on_irq_stack(regs, handler)", "call_on_irq_stack",
-            x -> new long[] {x.local("regs"), x.local("handler")})
+            Args.of(x -> x.get(L.regs), x -> x.get(L.handler)))
         .jump("done", "else")
         .label("here")
-        .callVia("  handler(regs)", x -> x.local("handler"), x -> new long[] {x.local("regs")}, null)
+        .callVia("  handler(regs)", x -> x.get(L.handler), Args.of(x -> x.get(L.regs)), null)
         .label("done")
         .step("set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
@@ -101,7 +105,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
           k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack",
               "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
         })
-        .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), x -> new long[] {x.reg("x0")}, null)
+        .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), Args.of(x -> x.reg("x0")), null)
         .step("save_and_disable_daif x9; mov sp, x29; ldp x29, x30, [sp], #16", x -> {
           x.setSp(x.fp());
           x.setFp(x.read(x.sp()));
@@ -114,30 +118,30 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
     k.image.add(k.image.c("do_softirq_own_stack", IRQ_C).params()
         .branchIf("here", "if (on_thread_stack())", x -> !Arm64Irq.onThreadStack(k, x))
         .call("  call_on_irq_stack(NULL, ____do_softirq)", "call_on_irq_stack",
-            x -> new long[] {0, k.image.symbol("____do_softirq")})
+            Args.of(x -> 0, x -> k.image.symbol("____do_softirq")))
         .jump("done", "  return")
         .label("here")
-        .call("__do_softirq()", "__do_softirq", null)
+        .call("__do_softirq()", "__do_softirq", Args.inPlace())
         .label("done")
         .retVoid().build());
-    k.image.add(k.image.c("____do_softirq", IRQ_C).params("regs")
-        .call("__do_softirq()", "__do_softirq", null).retVoid().build());
+    k.image.add(k.image.c("____do_softirq", IRQ_C).params(L.regs)
+        .call("__do_softirq()", "__do_softirq", Args.inPlace()).retVoid().build());
   }
 
   /** gic_handle_irq → __gic_handle_irq_from_irqson → __gic_handle_irq → the flow handler. */
   private static void buildGic(Kernel k) {
-    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params(L.regs)
         .call("__gic_handle_irq_from_irqson(regs)", "__gic_handle_irq_from_irqson",
-            x -> new long[] {x.local("regs")})
+            Args.of(x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("__gic_handle_irq_from_irqson", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("__gic_handle_irq_from_irqson", Arm64Irq.GIC).params(L.regs)
         .call("irqnr = gic_read_iar(); __gic_handle_irq(irqnr, regs)", "__gic_handle_irq",
-            x -> new long[] {0, x.local("regs")})
+            Args.of(x -> 0, x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("__gic_handle_irq", Arm64Irq.GIC).params("irqnr", "regs")
+    k.image.add(k.image.c("__gic_handle_irq", Arm64Irq.GIC).params(L.irqnr, L.regs)
         .callVia("generic_handle_domain_irq(gic_data.domain, irqnr) -> handle_irq_desc(desc) -> "
             + "desc->handle_irq(desc)", x -> Arm64Irq.flowHandler(k, x),
-            x -> new long[] {x.reg("gic_iar")}, null)
+            Args.of(x -> x.reg("gic_iar")), null)
         .retVoid().build());
   }
 }

@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -12,6 +14,8 @@ import kstack.trace.Event;
  * softirqs run on the IRQ stack; el1_irq may preempt (entry.S@4.16.13; irq-gic-v3.c; irqdesc.c).
  */
 public final class IrqStackEntry416 implements IrqEntry {
+  enum L implements Local { domain, hwirq, lookup, regs }
+
   @Override
   public Set<Feature> features() {
     return Set.of();
@@ -32,7 +36,7 @@ public final class IrqStackEntry416 implements IrqEntry {
         b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "
             + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x))
                 || k.mem.read(k.arch.preemptCountAddress(k, x.cpu().id()), 4) != 0)
-            .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", null)
+            .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", Args.inPlace())
             .label("nopreempt");
         k.image.add(e.kernelExit(b, 1).build());
       }
@@ -58,25 +62,24 @@ public final class IrqStackEntry416 implements IrqEntry {
               }
             })
         .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg("x1"),
-            x -> new long[] {x.reg("x0")}, null)
+            Args.of(x -> x.reg("x0")), null)
         .step("irq_stack_exit: mov sp, x19", x -> x.setSp(x.reg("x19")));
   }
 
   /** gic_handle_irq → __handle_domain_irq: irq_enter, the flow handler, irq_exit. */
   private static void buildGic(Kernel k) {
-    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params("regs")
+    k.image.add(k.image.c("gic_handle_irq", Arm64Irq.GIC).params(L.regs)
         .step("irqnr = gic_read_iar(); handle_domain_irq(gic_data.domain, irqnr, regs) [inline]",
             x -> { })
         .call("__handle_domain_irq(domain, hwirq, true, regs)", "__handle_domain_irq",
-            x -> new long[] {0, 0, 1, x.local("regs")})
+            Args.of(x -> 0, x -> 0, x -> 1, x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
-            "regs")
-        .call("set_irq_regs(regs); irq_enter()", "irq_enter", null)
+    k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params(L.domain, L.hwirq, L.lookup, L.regs)
+        .call("set_irq_regs(regs); irq_enter()", "irq_enter", Args.inPlace())
         .callVia("generic_handle_irq(irq) -> desc->handle_irq(desc): handle_percpu_devid_irq for "
             + "the timer's PPI, handle_edge_irq for a device", x -> Arm64Irq.flowHandler(k, x),
-            x -> new long[] {x.reg("gic_iar")}, null)
-        .call("irq_exit(): softirqs run here, on this stack", "irq_exit", null)
+            Args.of(x -> x.reg("gic_iar")), null)
+        .call("irq_exit(): softirqs run here, on this stack", "irq_exit", Args.inPlace())
         .ret("set_irq_regs(old_regs); return 0", x -> 0).build());
   }
 }

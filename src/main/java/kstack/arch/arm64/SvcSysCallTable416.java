@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
@@ -10,6 +12,8 @@ import kstack.profile.Feature;
  * SyS_NAME with the sys_NAME alias.
  */
 public final class SvcSysCallTable416 implements SyscallDispatch {
+  enum L implements Local { regs, thread_flags }
+
   @Override
   public Set<Feature> features() {
     return Set.of();
@@ -37,8 +41,8 @@ public final class SvcSysCallTable416 implements SyscallDispatch {
         })
         .step("enable_daif", k.arch::irqEnable)
         .callVia("cmp wscno, wsc_nr; mask_nospec64; ldr x16, [stbl, xscno, lsl #3]; blr x16",
-            x -> e.target(x.reg("x26")), x -> new long[] {x.reg("x0"), x.reg("x1"), x.reg("x2"),
-                x.reg("x3"), x.reg("x4"), x.reg("x5")}, null)
+            x -> e.target(x.reg("x26")), Args.of(x -> x.reg("x0"), x -> x.reg("x1"), x -> x.reg("x2"),
+                x -> x.reg("x3"), x -> x.reg("x4"), x -> x.reg("x5")), null)
         .step("b ret_fast_syscall", x -> x.jumpTo(k.image.symbol("ret_fast_syscall"))).build());
     k.image.add(k.image.asm("ret_fast_syscall", entry)
         .step("disable_daif; str x0, [sp, #S_X0]: the result into pt_regs", x -> {
@@ -50,14 +54,14 @@ public final class SvcSysCallTable416 implements SyscallDispatch {
                 ? k.image.symbol("work_pending") : k.image.symbol("finish_ret_to_user"))).build());
     k.image.add(k.image.asm("work_pending", entry)
         .call("mov x0, sp; bl do_notify_resume", "do_notify_resume",
-            x -> new long[] {x.sp(), 0})
+            Args.of(x -> x.sp(), x -> 0))
         .step("b finish_ret_to_user", x -> x.jumpTo(k.image.symbol("finish_ret_to_user"))).build());
-    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
+    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params(L.regs, L.thread_flags)
         .label("loop")
         .branchIf("done", "do { if (thread_flags & _TIF_NEED_RESCHED) {",
             x -> !k.rq.needResched(k.current(x)))
         .step("  local_daif_restore(DAIF_PROCCTX_NOIRQ)", x -> { })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .jump("loop", "} } while (thread_flags & _TIF_WORK_MASK)")
         .label("done")
         .retVoid().build());

@@ -32,7 +32,8 @@ interface SyscallDispatch extends Module {
   }
 
   /** A system call's C routine; wrapped, its arguments come from regs->regs[i]. */
-  default RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  default RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), ptregsWrappers(), name,
         source, params, i -> "regs[" + i + "]", i -> 8 * i);
   }

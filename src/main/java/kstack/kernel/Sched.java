@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -13,6 +15,8 @@ import kstack.trace.Event;
  * switch_to is a macro around the arch's switch (x86_64 __switch_to_asm, arm64 __switch_to).
  */
 final class Sched {
+  enum L implements Local { cpu, idle, next, p, preempt, prev, ret, rq, state, sync, wake_flags }
+
   private Sched() {}
 
   static final String SRC = "kernel/sched/core.c";
@@ -30,49 +34,49 @@ final class Sched {
             ? "sched_submit_work(current); __schedule_loop(SM_NONE) [inlined]"
             : "sched_submit_work(current)", x -> { })
         .label("again")
-        .call("preempt_disable(); __schedule(false)", "__schedule", x -> new long[] {0})
+        .call("preempt_disable(); __schedule(false)", "__schedule", Args.of(x -> 0))
         .branchIf("again", "sched_preempt_enable_no_resched(); loop while need_resched()",
             x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
     k.image.add(k.image.c("schedule_preempt_disabled", SRC).params()
-        .call("sched_preempt_enable_no_resched(); schedule()", "schedule", null)
+        .call("sched_preempt_enable_no_resched(); schedule()", "schedule", Args.inPlace())
         .step("preempt_disable()", x -> { }).retVoid().build());
     k.image.add(k.image.c("schedule_idle", SRC).params()
         .label("again")
-        .call("__schedule(false)", "__schedule", x -> new long[] {0})
+        .call("__schedule(false)", "__schedule", Args.of(x -> 0))
         .branchIf("again", "loop while need_resched()", x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
-    k.image.add(k.image.c("__schedule", SRC).params("preempt").locals("prev", "next")
+    k.image.add(k.image.c("__schedule", SRC).params(L.preempt).locals(L.prev, L.next)
         .step("local_irq_disable(); rq_lock(rq); prev = rq->curr (current)", x -> {
           k.arch.irqDisable(x);
-          x.setLocal("prev", k.current(x));
+          x.set(L.prev, k.current(x));
         })
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
-            x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.local("prev"), false))
+            x -> x.set(L.next, pickNext(k, x, x.get(L.prev))))
+        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.get(L.prev), false))
         .branchIf("same", "if (prev == next) no switch", x -> noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
-            x -> prepareSwitch(k, x, x.local("prev"), x.local("next")))
+            x -> prepareSwitch(k, x, x.get(L.prev), x.get(L.next)))
         .call(k.arch.switchToText(), k.arch.switchToSymbol(),
-            x -> new long[] {x.local("prev"), x.local("next")})
+            Args.of(x -> x.get(L.prev), x -> x.get(L.next)))
         .call("finish_task_switch(prev) [prev = the task we switched away from, in rax]",
-            "finish_task_switch", x -> new long[] {x.retval()})
+            "finish_task_switch", Args.of(x -> x.retval()))
         .label("same")
         .retVoid().build());
-    k.image.add(k.image.c("finish_task_switch", SRC).params("prev")
+    k.image.add(k.image.c("finish_task_switch", SRC).params(L.prev)
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
-            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.get(L.prev)) != Kernel.TASK_DEAD)
         .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",
-            x -> new long[] {x.local("prev")})
+            Args.of(x -> x.get(L.prev)))
         .label("alive")
         .ret("return this_rq()", x -> 0).build());
     // asmlinkage __visible (core.c@4.16.13): on i386 prev arrives on the stack
-    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
-        .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
+    k.image.add(k.image.c("schedule_tail", SRC).params(L.prev).asmlinkage()
+        .call("finish_task_switch(prev)", "finish_task_switch", Args.of(x -> x.get(L.prev)))
         .retVoid().build());
     buildWakeups(k);
     buildIdle(k);
@@ -90,41 +94,41 @@ final class Sched {
       return;
     }
     String src = "kernel/sched.c";
-    RoutineBuilder b = k.image.c("schedule", src).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", src).params().asmlinkage().locals(L.prev, L.next)
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
             + "spin_lock_irq(&rq->lock); update_rq_clock(rq); clear_tsk_need_resched(prev)", x -> {
               k.arch.irqDisable(x);
-              x.setLocal("prev", k.current(x));
-              k.rq.setNeedResched(x.local("prev"), false);
+              x.set(L.prev, k.current(x));
+              k.rq.setNeedResched(x.get(L.prev), false);
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
-            + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
+            + "next = pick_next_task(rq)", x -> x.set(L.next, pickNext(k, x, x.get(L.prev))))
         .branchIf("same", "if (likely(prev != next)) {", x -> noSwitch(k, x))
         .step("  rq->curr = next; context_switch(rq, prev, next) [inline]: prepare_task_switch(); "
-            + "switch_mm() or enter_lazy_tlb()", x -> prepareSwitch(k, x, x.local("prev"), x.local("next")));
+            + "switch_mm() or enter_lazy_tlb()", x -> prepareSwitch(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     b.call("  barrier(); finish_task_switch(this_rq(), prev) [prev: the task switched away from, "
-            + "as switch_to returned it]", "finish_task_switch", x -> new long[] {0, x.retval()})
+            + "as switch_to returned it]", "finish_task_switch", Args.of(x -> 0, x -> x.retval()))
         .label("same")
         .step("post_schedule(rq); reacquire_kernel_lock(current); preempt_enable_no_resched()", x -> { })
         .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
     k.image.add(b.build());
-    k.image.add(k.image.c("finish_task_switch", src).params("rq", "prev")
+    k.image.add(k.image.c("finish_task_switch", src).params(L.rq, L.prev)
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
-            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.get(L.prev)) != Kernel.TASK_DEAD)
         .step("  put_task_struct(prev) [inline]: drop the reference the task held on itself",
-            x -> Fork.putTaskStruct(k, x.local("prev")))
+            x -> Fork.putTaskStruct(k, x.get(L.prev)))
         .label("alive")
         .retVoid().build());
-    k.image.add(k.image.c("schedule_tail", src).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", src).params(L.prev).asmlinkage()
         .call("finish_task_switch(rq, prev)", "finish_task_switch",
-            x -> new long[] {0, x.local("prev")})
+            Args.of(x -> 0, x -> x.get(L.prev)))
         .step("post_schedule(rq); if (current->set_child_tid) put_user(task_pid_vnr(current), ...)",
             x -> { })
         .retVoid().build());
@@ -136,31 +140,31 @@ final class Sched {
     boolean o1 = Sched2611.on(k);
     String o1Src = Sched2611.SRC;
     if (SiblingCall.on(k)) { // kernel/sched/core.c@6.19:4347-4350: return try_to_wake_up(...)
-      k.image.add(SiblingCall.ret(k, k.image.c("wake_up_process", SRC).params("p"),
+      k.image.add(SiblingCall.ret(k, k.image.c("wake_up_process", SRC).params(L.p),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-          x -> new long[] {x.local("p"), 3, 0}).build());
+          Args.of(x -> x.get(L.p), x -> 3, x -> 0)).build());
     } else {
-      k.image.add(k.image.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params("p").locals("ret")
-          .callInto("ret", o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | "
+      k.image.add(k.image.c("wake_up_process", o1 ? o1Src + ":1123-1127" : SRC).params(L.p).locals(L.ret)
+          .callInto(L.ret, o1 ? "try_to_wake_up(p, TASK_STOPPED | TASK_TRACED | "
                   + "TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)"
                   : "try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-              x -> new long[] {x.local("p"), o1 ? 15 : 3, 0})
+              Args.of(x -> x.get(L.p), x -> o1 ? 15 : 3, x -> 0))
           .ret("return ret", x -> x.retval()).build());
     }
-    k.image.add(k.image.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params("p", "state",
-            o1 ? "sync" : "wake_flags")
+    k.image.add(k.image.c("try_to_wake_up", o1 ? o1Src + ":985-1121" : SRC).params(L.p, L.state,
+            o1 ? L.sync : L.wake_flags)
         .ret(o1 ? "rq = task_rq_lock(p); if (p->state & state) { activate_task(p, rq): onto its "
                 + "priority list of rq->active; p->state = TASK_RUNNING } (equal priorities in the "
                 + "model: TASK_PREEMPTS_CURR never holds)"
                 : "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq",
-            x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+            x -> k.rq.wakeUp(x.get(L.p), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
     if (o1) {
       Sched2611.buildWakeUpNewTask(k);
     } else {
-      k.image.add(k.image.c("wake_up_new_task", SRC).params("p")
+      k.image.add(k.image.c("wake_up_new_task", SRC).params(L.p)
           .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
-            long p = x.local("p");
+            long p = x.get(L.p);
             newTaskRunning(k, x, p);
             k.rq.enqueue(k.tasks.taskCpuChecked(p), p);
           })
@@ -171,13 +175,13 @@ final class Sched {
                 + "1, every priority list empty; enter_lazy_tlb(&init_mm, current)"
                 : "init the per-CPU run queues", x -> { })
         .call("init_idle(current, smp_processor_id())", "init_idle",
-            x -> new long[] {k.current(x), x.cpu().id()})
+            Args.of(x -> k.current(x), x -> x.cpu().id()))
         .retVoid().build());
     // 2.6.32's init_idle (sched.c@2.6.32.67) sets no PF_IDLE (4.10) and keeps the comm the idle
     // task was forked with ("swapper"); the swapper/N names came later
     boolean v26 = k.profile.has(Feature.THREAD_INFO_AT_BASE);
     k.image.add(k.image.c("init_idle", o1 ? o1Src + ":4052-4074" : v26 ? "kernel/sched.c" : SRC)
-        .params("idle", "cpu")
+        .params(L.idle, L.cpu)
         .step(o1 ? "idle->array = NULL; idle->prio = MAX_PRIO; idle->state = TASK_RUNNING; "
                 + "set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; set_tsk_need_resched(idle) "
                 + "(not modelled); idle->thread_info->preempt_count = 0"
@@ -185,8 +189,8 @@ final class Sched {
                 + "rq->curr = rq->idle = idle; task_thread_info(idle)->preempt_count = 0"
                 : "idle->state = TASK_RUNNING; idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); "
                 + "rq->curr = rq->idle = idle; sprintf(idle->comm, \"swapper/%d\", cpu)", x -> {
-              long idle = x.local("idle");
-              int cpu = (int) x.local("cpu");
+              long idle = x.get(L.idle);
+              int cpu = (int) x.get(L.cpu);
               k.tasks.setState(idle, Kernel.TASK_RUNNING);
               if (!v26) {
                 k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
@@ -204,23 +208,23 @@ final class Sched {
 
   /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */
   private static void buildIdle(Kernel k) {
-    k.image.add(k.image.c("cpu_startup_entry", IDLE_SRC).params("state")
+    k.image.add(k.image.c("cpu_startup_entry", IDLE_SRC).params(L.state)
         .label("loop")
-        .call("while (1) do_idle()", "do_idle", null)
+        .call("while (1) do_idle()", "do_idle", Args.inPlace())
         .jump("loop", "loop").build());
     k.image.add(k.image.c("do_idle", IDLE_SRC).params()
         .label("check")
         .branchIf("resched", "while (!need_resched()) {", x -> k.rq.needResched(k.current(x)))
-        .call("  cpuidle_idle_call()", "cpuidle_idle_call", null)
+        .call("  cpuidle_idle_call()", "cpuidle_idle_call", Args.inPlace())
         .jump("check", "}")
         .label("resched")
-        .call("schedule_idle()", "schedule_idle", null)
+        .call("schedule_idle()", "schedule_idle", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpuidle_idle_call", IDLE_SRC).params()
-        .call("no cpuidle driver: default_idle_call()", "default_idle_call", null)
+        .call("no cpuidle driver: default_idle_call()", "default_idle_call", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("default_idle_call", IDLE_SRC).params()
-        .call("arch_cpu_idle()", "arch_cpu_idle", null)
+        .call("arch_cpu_idle()", "arch_cpu_idle", Args.inPlace())
         .retVoid().build());
   }
 
@@ -266,7 +270,7 @@ final class Sched {
 
   /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */
   static boolean noSwitch(Kernel k, Exec x) {
-    if (x.local("prev") == x.local("next")) {
+    if (x.get(L.prev) == x.get(L.next)) {
       k.arch.irqEnable(x);
       return true;
     }

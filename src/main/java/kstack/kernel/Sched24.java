@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.trace.Event;
 
@@ -13,6 +15,8 @@ import kstack.trace.Event;
  * modelled exactly is the call chain and what each step leaves on the stacks.
  */
 final class Sched24 {
+  enum L implements Local { __data, expire, mode, next, nr, p, prev, q, timeout, timer, x }
+
   private Sched24() {}
 
   static final String SRC = "kernel/sched.c";
@@ -22,29 +26,29 @@ final class Sched24 {
   }
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
             + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
         .label("need_resched_back")
         .step("prev = current; this_cpu = prev->processor; release_kernel_lock(); "
             + "spin_lock_irq(&runqueue_lock)", x -> {
               k.arch.irqDisable(x);
-              x.setLocal("prev", k.current(x));
+              x.set(L.prev, k.current(x));
             })
         .step("switch (prev->state): a sleeping prev leaves the run queue (del_from_runqueue); "
-            + "prev->need_resched = 0", x -> k.rq.setNeedResched(x.local("prev"), false))
+            + "prev->need_resched = 0", x -> k.rq.setNeedResched(x.get(L.prev), false))
         .step("repeat_schedule: next = the task goodness() prefers (here: the run queue's head, "
             + "else idle_task(this_cpu)); counters all spent: recalculate", x ->
-            x.setLocal("next", pickNext(k, x, x.local("prev"))))
+            x.set(L.next, pickNext(k, x, x.get(L.prev))))
         .step("sched_data->curr = next; task_set_cpu(next, this_cpu); spin_unlock_irq()", x -> {
-          k.tasks.setTaskCpu(x.local("next"), x.cpu().id());
+          k.tasks.setTaskCpu(x.get(L.next), x.cpu().id());
           k.arch.irqEnable(x);
         })
         .branchIf("same", "if (prev == next) { prev->policy &= ~SCHED_YIELD; goto same_process; }",
-            x -> x.local("prev") == x.local("next"))
+            x -> x.get(L.prev) == x.get(L.next))
         .step("kstat.context_swtch++; prepare_to_switch(); next->mm ? switch_mm(oldmm, mm) : "
             + "(next->active_mm = oldmm; enter_lazy_tlb()); if (!prev->mm) prev->active_mm = NULL",
-            x -> switchMm(k, x, x.local("prev"), x.local("next")));
+            x -> switchMm(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     k.image.add(b.step("__schedule_tail(prev) [static inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .label("same")
@@ -53,7 +57,7 @@ final class Sched24 {
             x -> k.rq.needResched(k.current(x)))
         .step("popl %ebx", x -> x.set("ebx", x.pop()))
         .retVoid().build());
-    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params(L.prev).asmlinkage()
         .step("__schedule_tail(prev) [inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .retVoid().build());
     buildWakeups(k);
@@ -64,27 +68,27 @@ final class Sched24 {
    * 3010-3053: fastcall there): the waiter sleeps uninterruptibly until done is non-zero.
    */
   static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
-    k.image.add(k.image.c("complete", completeSrc).params("x")
+    k.image.add(k.image.c("complete", completeSrc).params(L.x)
         .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
             + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
-              k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
-              k.rq.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+              k.mem.write(x.get(L.x), 4, k.mem.read(x.get(L.x), 4) + 1);
+              k.rq.wakeAll(x.get(L.x), x.cpu().id(), "complete()");
             })
         .retVoid().build());
-    k.image.add(k.image.c("wait_for_completion", waitSrc).params("x")
+    k.image.add(k.image.c("wait_for_completion", waitSrc).params(L.x)
         .label("again")
-        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
+        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.get(L.x), 4) != 0)
         .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
             + "TASK_UNINTERRUPTIBLE)", x -> {
               long cur = k.current(x);
               k.tasks.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
-              k.rq.addWaiter(x.local("x"), cur);
+              k.rq.addWaiter(x.get(L.x), cur);
               k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "waiting for a completion"));
             })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .jump("again", "} while (!x->done)")
         .label("done")
-        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
+        .step("x->done--", x -> k.mem.write(x.get(L.x), 4, k.mem.read(x.get(L.x), 4) - 1))
         .retVoid().build());
   }
 
@@ -122,14 +126,14 @@ final class Sched24 {
   /** Wake-ups, completions, schedule_timeout and sched_yield (kernel/sched.c@2.4.22). */
   private static void buildWakeups(Kernel k) {
     // try_to_wake_up is static inline (sched.c@2.4.22:349-373): no frame of its own
-    k.image.add(k.image.c("wake_up_process", SRC).params("p")
+    k.image.add(k.image.c("wake_up_process", SRC).params(L.p)
         .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
-            + "reschedule_idle(p)", x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
+            + "reschedule_idle(p)", x -> k.rq.wakeUp(x.get(L.p), x.cpu().id(), "wake_up_process")
                 ? 1 : 0).build());
     // wake_up_interruptible(q) = __wake_up(q, TASK_INTERRUPTIBLE, 1) (sched.h@2.4.22:608)
-    k.image.add(k.image.c("__wake_up", SRC).params("q", "mode", "nr")
+    k.image.add(k.image.c("__wake_up", SRC).params(L.q, L.mode, L.nr)
         .step("__wake_up_common(q, mode, nr, 0) [inline]: each waiter -> try_to_wake_up(p, 0), "
-            + "which may reschedule_idle", x -> k.rq.wakeAll(x.local("q"), x.cpu().id(),
+            + "which may reschedule_idle", x -> k.rq.wakeAll(x.get(L.q), x.cpu().id(),
                 "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
     buildCompletion(k, SRC, SRC);
@@ -186,13 +190,13 @@ final class Sched24 {
     int data = timerData(k);
     int function = timerFunction(k);
     long jiffy = jiffyNs(k);
-    k.image.add(k.image.c("schedule_timeout", src).params("timeout").locals("expire")
-        .localArea("timer", timerSize(k))
+    k.image.add(k.image.c("schedule_timeout", src).params(L.timeout).locals(L.expire)
+        .localArea(L.timer, timerSize(k))
         .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
             + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
-              long t = x.localAddress("timer");
-              long expire = jiffies(k) + x.local("timeout");
-              x.setLocal("expire", expire);
+              long t = x.addr(L.timer);
+              long expire = jiffies(k) + x.get(L.timeout);
+              x.set(L.expire, expire);
               x.write(t, 0);
               x.write(t + 4, 0);
               x.write(t + TIMER_EXPIRES, expire);
@@ -200,22 +204,22 @@ final class Sched24 {
               x.write(t + function, k.image.symbol("process_timeout"));
             })
         .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
-          long t = x.localAddress("timer");
+          long t = x.addr(L.timer);
           k.timers.addTimer(x.read(t + TIMER_EXPIRES) * jiffy, k.current(x), t, "process_timeout");
         })
-        .call("schedule()", "schedule", null)
+        .call("schedule()", "schedule", Args.inPlace())
         .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
           for (Timers.Timer tm : k.timers.pendingTimers()) {
-            if (tm.sleeper() == x.localAddress("timer")) {
+            if (tm.sleeper() == x.addr(L.timer)) {
               k.timers.removeTimer(tm);
             }
           }
-          x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k)));
+          x.set(L.timeout, Math.max(0, x.get(L.expire) - jiffies(k)));
         })
-        .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
-    k.image.add(k.image.c("process_timeout", timeoutSrc).params("__data")
+        .ret("return timeout < 0 ? 0 : timeout", x -> x.get(L.timeout)).build());
+    k.image.add(k.image.c("process_timeout", timeoutSrc).params(L.__data)
         .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
-            x -> new long[] {x.local("__data")})
+            Args.of(x -> x.get(L.__data)))
         .retVoid().build());
   }
 

@@ -1,6 +1,6 @@
 package kstack.kernel;
 
-import java.util.function.Function;
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
@@ -40,8 +40,7 @@ final class SiblingCall {
   }
 
   /** Ends b with {@code return target(args)}: a jump on a sibling-call build, else call and ret. */
-  static RoutineBuilder ret(Kernel k, RoutineBuilder b, String text, String target,
-      Function<Exec, long[]> args) {
+  static RoutineBuilder ret(Kernel k, RoutineBuilder b, String text, String target, Args args) {
     if (on(k)) {
       return b.tailCall(text + ": a sibling call (gcc -O2): leave; jmp " + target
           + " (no frame of this function stays; " + target + " returns to our caller)", target,

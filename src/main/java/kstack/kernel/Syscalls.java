@@ -2,7 +2,9 @@ package kstack.kernel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -14,6 +16,11 @@ import kstack.trace.Event;
  * entry routine (name and argument unpacking); the bodies are generic.
  */
 final class Syscalls {
+  enum L implements Local {
+      buf, clockid, count, fd, file, filp, iov, kiocb, len, mode, ns, param, pos, ppos, rmtp, rqtp,
+      t, tu
+  }
+
   private Syscalls() {}
 
   static final long EBADF = -9;
@@ -27,7 +34,7 @@ final class Syscalls {
     return k.profile.has(Feature.FORK_PASSES_REGS);
   }
 
-  static RoutineBuilder entry(Kernel k, String name, String source, String... params) {
+  static RoutineBuilder entry(Kernel k, String name, String source, Local... params) {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
     if (nr != null) { // built but not in the table: e.g. pipe on arm64, which only has pipe2
@@ -46,7 +53,7 @@ final class Syscalls {
             x -> k.tasks.taskRead(k.current(x), "tgid")).build());
     if (v26(k)) {
       k.image.add(k.image.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
-              : "kernel/signal.c@2.6.32.67:2006-2009").params("param")
+              : "kernel/signal.c@2.6.32.67:2006-2009").params(L.param)
           .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
               x -> -4).build());
     }
@@ -72,21 +79,21 @@ final class Syscalls {
     for (String dir : new String[] {"read", "write"}) {
       String body = v6 ? "ksys_" + dir : null;
       RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
-          : rw, "fd", "buf", "count");
+          : rw, L.fd, L.buf, L.count);
       if (v6) {
         k.image.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
-            x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
-        e = k.image.c(body, rw).params("fd", "buf", "count");
+            Args.of(x -> x.get(L.fd), x -> x.get(L.buf), x -> x.get(L.count))).build());
+        e = k.image.c(body, rw).params(L.fd, L.buf, L.count);
       }
-      k.image.add(e.locals("file")
+      k.image.add(e.locals(L.file)
           .step(vfs2611 ? "file = fget_light(fd, &fput_needed)" : "struct fd f = fdget_pos(fd)",
-              x -> x.setLocal("file", Files.fileOf(k, k.current(x), x.local("fd"))))
-          .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.local("file") != 0)
+              x -> x.set(L.file, Files.fileOf(k, k.current(x), x.get(L.fd))))
+          .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.get(L.file) != 0)
           .ret("return -EBADF", x -> EBADF)
           .label("ok")
           .call(vfs2611 ? "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)"
               : "ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
-              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
+              Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> 0))
           .ret(vfs2611 ? "file_pos_write(file, pos); fput_light(file, fput_needed); return ret"
               : "fdput_pos(f); return ret", Exec::retval).build());
       String inner = vfs2611 ? "pipe_" + dir
@@ -94,10 +101,10 @@ final class Syscalls {
       boolean wantWrite = dir.equals("write");
       String verify = "rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)";
       k.image.add(k.image.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
-          .params("file", "buf", "count", "pos")
+          .params(L.file, L.buf, L.count, L.pos)
           .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
               x -> {
-                Files.OpenFile f = Files.file(k, x.local("file"));
+                Files.OpenFile f = Files.file(k, x.get(L.file));
                 return f.console() || f.writeEnd() == wantWrite;
               })
           .ret("return -EBADF", x -> EBADF)
@@ -107,46 +114,46 @@ final class Syscalls {
               + ")" : verify, x -> { })
           .call(vfs2611 ? "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner
                   : inner + "(file, buf, count, pos)", inner,
-              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
+              Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> x.get(L.pos)))
           .ret(vfs2611 ? "if (ret > 0) { dnotify_parent(file->f_dentry, " + (read ? "DN_ACCESS"
               : "DN_MODIFY") + "); current->" + dir.charAt(0) + "char += ret } current->sysc"
               + dir.charAt(0) + "++; return ret" : "return ret", Exec::retval).build());
       read = false;
       if (vfs2611) {
         // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-        k.image.add(k.image.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
-            .localArea("iov", 2 * k.t.word)
+        k.image.add(k.image.c("pipe_" + dir, "fs/pipe.c@2.6.11").params(L.filp, L.buf, L.count, L.ppos)
+            .localArea(L.iov, 2 * k.t.word)
             .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
-              x.write(x.localAddress("iov"), x.local("buf"));
-              x.write(x.localAddress("iov") + x.word(), x.local("count"));
+              x.write(x.addr(L.iov), x.get(L.buf));
+              x.write(x.addr(L.iov) + x.word(), x.get(L.count));
             })
             .call("return pipe_" + dir + "v(filp, &iov, 1, ppos)", "pipe_" + dir + "v",
-                x -> new long[] {x.local("filp"), x.localAddress("iov"), 1, x.local("ppos")})
+                Args.of(x -> x.get(L.filp), x -> x.addr(L.iov), x -> 1, x -> x.get(L.ppos)))
             .ret("return ret", Exec::retval).build());
         continue;
       }
       if (!v6 && !v26(k)) {
-        RoutineBuilder vfs = k.image.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
+        RoutineBuilder vfs = k.image.c("__vfs_" + dir, rw).params(L.file, L.buf, L.count, L.pos);
         String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
         java.util.function.Function<Exec, long[]> a =
-            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
+            x -> new long[] {x.get(L.file), x.get(L.buf), x.get(L.count), x.get(L.pos)};
         k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
-                .substring(text.indexOf("new_sync")), "new_sync_" + dir, a).build()
-            : vfs.call(text, "new_sync_" + dir, a).ret("return ret", Exec::retval).build());
+                .substring(text.indexOf("new_sync")), "new_sync_" + dir, Args.computed(a)).build()
+            : vfs.call(text, "new_sync_" + dir, Args.computed(a)).ret("return ret", Exec::retval).build());
       }
       String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
       String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
-      k.image.add(k.image.c(sync, rw).params("filp", "buf", "len", "ppos")
-          .localArea("kiocb", 48).localArea("iov", 16)
+      k.image.add(k.image.c(sync, rw).params(L.filp, L.buf, L.len, L.ppos)
+          .localArea(L.kiocb, 48).localArea(L.iov, 16)
           .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
               x -> {
-                x.write(x.localAddress("kiocb"), x.local("filp"));
-                x.write(x.localAddress("iov"), x.local("buf"));
-                x.write(x.localAddress("iov") + x.word(), x.local("len"));
+                x.write(x.addr(L.kiocb), x.get(L.filp));
+                x.write(x.addr(L.iov), x.get(L.buf));
+                x.write(x.addr(L.iov) + x.word(), x.get(L.len));
               })
           .call(v26(k) ? "ret = filp->f_op->aio_" + dir + "(&kiocb, &iov, 1, kiocb.ki_pos) -> " + pipeFn
               : "ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
-              x -> new long[] {x.localAddress("kiocb"), x.localAddress("iov")})
+              Args.of(x -> x.addr(L.kiocb), x -> x.addr(L.iov)))
           .ret("return ret", Exec::retval).build());
     }
     PipeSyscalls.buildPipeRead(k, v6);
@@ -171,53 +178,53 @@ final class Syscalls {
 
   private static void buildNanosleep(Kernel k, boolean v6) {
     String src = "kernel/time/hrtimer.c";
-    RoutineBuilder e = entry(k, "nanosleep", src, "rqtp", "rmtp").locals("ns");
+    RoutineBuilder e = entry(k, "nanosleep", src, L.rqtp, L.rmtp).locals(L.ns);
     if (v6) {
       e.step("get_timespec64(&tu, rqtp): the duration from user memory",
-          x -> x.setLocal("ns", timespecNs(x, x.local("rqtp"))))
+          x -> x.set(L.ns, timespecNs(x, x.get(L.rqtp))))
           .call("hrtimer_nanosleep(timespec64_to_ktime(tu), HRTIMER_MODE_REL, CLOCK_MONOTONIC)",
-              "hrtimer_nanosleep", x -> new long[] {x.local("ns"), 1, 1});
+              "hrtimer_nanosleep", Args.of(x -> x.get(L.ns), x -> 1, x -> 1));
     } else {
-      e.localArea("tu", 16)
+      e.localArea(L.tu, 16)
           .step("get_timespec64(&tu, rqtp): the duration from user memory", x -> {
-            x.write(x.localAddress("tu"), 8, x.read(x.local("rqtp"), x.word()));
-            x.write(x.localAddress("tu") + 8, 8, x.read(x.local("rqtp") + x.word(), x.word()));
+            x.write(x.addr(L.tu), 8, x.read(x.get(L.rqtp), x.word()));
+            x.write(x.addr(L.tu) + 8, 8, x.read(x.get(L.rqtp) + x.word(), x.word()));
           })
           .call("hrtimer_nanosleep(&tu, HRTIMER_MODE_REL, CLOCK_MONOTONIC)", "hrtimer_nanosleep",
-              x -> new long[] {x.localAddress("tu"), 1, 1});
+              Args.of(x -> x.addr(L.tu), x -> 1, x -> 1));
     }
     k.image.add(e.ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("hrtimer_nanosleep", src).params("rqtp", "mode", "clockid").localArea("t", SLEEPER_SIZE)
+    k.image.add(k.image.c("hrtimer_nanosleep", src).params(L.rqtp, L.mode, L.clockid).localArea(L.t, SLEEPER_SIZE)
         .step(v6 ? "hrtimer_setup_sleeper_on_stack(&t, clockid, mode); set expiry"
                 : "hrtimer_init_on_stack(&t.timer, clockid, mode); hrtimer_set_expires_range_ns()",
             x -> {
-              long ns = v6 ? x.local("rqtp") : timespec64Ns(x, x.local("rqtp"));
-              x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.timers.now() + ns);
-              x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.image.symbol("hrtimer_wakeup"));
+              long ns = v6 ? x.get(L.rqtp) : timespec64Ns(x, x.get(L.rqtp));
+              x.write(x.addr(L.t) + SLEEPER_EXPIRES, k.timers.now() + ns);
+              x.write(x.addr(L.t) + SLEEPER_FUNCTION, k.image.symbol("hrtimer_wakeup"));
             })
         .call("ret = do_nanosleep(&t, mode)", "do_nanosleep",
-            x -> new long[] {x.localAddress("t"), x.local("mode")})
+            Args.of(x -> x.addr(L.t), x -> x.get(L.mode)))
         .ret("destroy_hrtimer_on_stack(&t.timer); return ret", Exec::retval).build());
-    RoutineBuilder d = k.image.c("do_nanosleep", src).params("t", "mode")
+    RoutineBuilder d = k.image.c("do_nanosleep", src).params(L.t, L.mode)
         .step("hrtimer_init_sleeper(t, current): t->task = current",
-            x -> x.write(x.local("t") + SLEEPER_TASK, k.current(x)))
+            x -> x.write(x.get(L.t) + SLEEPER_TASK, k.current(x)))
         .label("again")
         .step("set_current_state(TASK_INTERRUPTIBLE); hrtimer_start_expires(&t->timer, mode)",
             x -> {
-              long t = x.local("t");
+              long t = x.get(L.t);
               sleepOn(k, x, t, "nanosleep until t=" + x.read(t + SLEEPER_EXPIRES) + "ns");
               k.timers.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
             });
-    d.call(v6 ? "schedule()" : "freezable_schedule() [inline]: schedule()", "schedule", null)
+    d.call(v6 ? "schedule()" : "freezable_schedule() [inline]: schedule()", "schedule", Args.inPlace())
         .step("hrtimer_cancel(&t->timer)", x -> {
           for (Timers.Timer tm : k.timers.pendingTimers()) {
-            if (tm.sleeper() == x.local("t")) {
+            if (tm.sleeper() == x.get(L.t)) {
               k.timers.removeTimer(tm);
             }
           }
         })
         .branchIf("again", "while (t->task && !signal_pending(current))",
-            x -> x.read(x.local("t") + SLEEPER_TASK) != 0)
+            x -> x.read(x.get(L.t) + SLEEPER_TASK) != 0)
         .step("__set_current_state(TASK_RUNNING)", x -> { })
         .ret("return 0", x -> 0);
     k.image.add(d.build());
@@ -242,16 +249,16 @@ final class Syscalls {
     String src = o1 ? Sched2611.SRC + ":3715-3759" : "kernel/sched/core.c";
     RoutineBuilder e = entry(k, "sched_yield", src);
     if (v6) {
-      k.image.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
+      k.image.add(e.call("do_sched_yield()", "do_sched_yield", Args.inPlace()).ret("return 0", x -> 0).build());
       e = k.image.c("do_sched_yield", src).params();
       k.image.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", null).retVoid().build());
+          .call("schedule()", "schedule", Args.inPlace()).retVoid().build());
     } else {
       k.image.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
               + "enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
               + "preempt_enable_no_resched()"
               : "rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
+          .call("schedule()", "schedule", Args.inPlace()).ret("return 0", x -> 0).build());
     }
   }
 

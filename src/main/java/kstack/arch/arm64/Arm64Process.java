@@ -116,10 +116,12 @@ final class Arm64Process {
         .step("ret", x -> x.ret(x.reg("x30"))).build());
   }
 
-  /** copy_thread's first step (process.c@4.16.13:309-370, @6.19:411-515). */
+  /**
+   * copy_thread's first step (process.c@4.16.13:309-370, @6.19:411-515); the module's builder
+   * declares p and childregs (one routine's handles come from one enum).
+   */
   static RoutineBuilder copyThreadStart(Kernel k, RoutineBuilder b) {
-    return b.locals(L.childregs)
-        .step("childregs = task_pt_regs(p); memset(&p->thread.cpu_context, 0, "
+    return b.step("childregs = task_pt_regs(p); memset(&p->thread.cpu_context, 0, "
             + "sizeof(struct cpu_context))", x -> {
               x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p)));
               k.mem.zero(x.get(L.p) + ctx(k, "x19"), 104);

@@ -30,7 +30,8 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
 
   @Override
   public void buildCopyThread(Kernel k) {
-    RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS).params(L.p, L.args);
+    RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS).params(L.p, L.args)
+        .locals(L.childregs);
     Arm64Process.copyThreadStart(k, b)
         .branchIf("kthread", "if (likely(!args->fn)) {", x -> k.cloneArg(x, x.get(L.args), "fn") != 0)
         .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "

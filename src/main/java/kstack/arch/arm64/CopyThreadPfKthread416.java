@@ -27,7 +27,8 @@ public final class CopyThreadPfKthread416 implements CopyThread {
   @Override
   public void buildCopyThread(Kernel k) {
     RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS)
-        .params(L.clone_flags, L.stack_start, L.stk_sz, L.p);
+        .params(L.clone_flags, L.stack_start, L.stk_sz, L.p)
+        .locals(L.childregs);
     Arm64Process.copyThreadStart(k, b)
         .branchIf("kthread", "if (likely(!(p->flags & PF_KTHREAD))) {",
             x -> k.tasks.isKthread(x.get(L.p)))

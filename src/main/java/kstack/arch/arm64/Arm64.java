@@ -118,7 +118,7 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   /**
    * research arm64.md §1: THREAD_SIZE 16 KiB (32 KiB with KASAN), THREAD_ALIGN 2 * THREAD_SIZE under
-   * VMAP_STACK; the 48-bit layout flipped between 4.16 (linear map in the upper half) and 6.19.
+   * VMAP_STACK; the 48-bit VA map (flipped between 4.16 and 6.19) is the generation's Arm64Layout.
    */
   @Override
   public Map<String, Long> constants(Profile p) {

@@ -6,6 +6,31 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import kstack.arch.arm64.*;
+import kstack.kernel.Exec24;
+import kstack.kernel.Exec2611;
+import kstack.kernel.Exec2632;
+import kstack.kernel.Exec416;
+import kstack.kernel.Exec619;
+import kstack.kernel.Exit24;
+import kstack.kernel.Exit2611;
+import kstack.kernel.Exit2632;
+import kstack.kernel.Exit416;
+import kstack.kernel.Exit619;
+import kstack.kernel.Fork24;
+import kstack.kernel.Fork2611;
+import kstack.kernel.Fork2632;
+import kstack.kernel.ForkDoFork416;
+import kstack.kernel.ForkKernelClone;
+import kstack.kernel.Init24;
+import kstack.kernel.Init2611;
+import kstack.kernel.Init2632;
+import kstack.kernel.InitKernelThread416;
+import kstack.kernel.InitUserModeThread619;
+import kstack.kernel.Kthread24;
+import kstack.kernel.Kthread2611;
+import kstack.kernel.Kthreadd2632;
+import kstack.kernel.Kthreadd416;
+import kstack.kernel.Kthreadd619;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -28,7 +53,12 @@ public final class Profiles {
         x86_64Config(false),
         modules(
             KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -46,7 +76,12 @@ public final class Profiles {
             .build(),
         modules(
             KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632(),
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -60,7 +95,12 @@ public final class Profiles {
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
             KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619()
             ));
   }
 
@@ -71,6 +111,11 @@ public final class Profiles {
         modules(
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416(),
             new LayoutLinearMapHigh416(),
             new EntryAsm416(),
             new FrameRecordZero416(),
@@ -90,6 +135,11 @@ public final class Profiles {
         modules(
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619(),
             new LayoutFlippedVa619(),
             new EntryCommon619(),
             new FrameRecordMeta619(),
@@ -109,7 +159,12 @@ public final class Profiles {
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
             KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -124,7 +179,12 @@ public final class Profiles {
         KernelConfig.builder().build(),
         modules(
             KernelModules.TASK_2_4,
-            KernelModules.ROUTINES_2_4
+            KernelModules.ROUTINES_2_4,
+            new Fork24(),
+            new Kthread24(),
+            new Init24(),
+            new Exec24(),
+            new Exit24()
             ));
   }
 
@@ -149,7 +209,12 @@ public final class Profiles {
             .build(),
         modules(
             KernelModules.TASK_2_6_11,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2611(),
+            new Kthread2611(),
+            new Init2611(),
+            new Exec2611(),
+            new Exit2611()
             ));
   }
 
@@ -171,7 +236,12 @@ public final class Profiles {
             .build(),
         modules(
             KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632(),
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -189,7 +259,12 @@ public final class Profiles {
         i386Config(),
         modules(
             KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619()
             ));
   }
 

@@ -63,7 +63,7 @@ final class Syscalls {
       buildNanosleep(k, v6);
     }
     if (!v26(k)) {
-      Clone.build(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
+      Clone.build(k); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
     }
     buildYield(k, v6);
     Exit.build(k);

@@ -5,6 +5,7 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.arch.arm64.*;
 import kstack.arch.x86_64.*;
 import kstack.kernel.Exec24;
 import kstack.kernel.Exec2611;
@@ -138,7 +139,14 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new LayoutLinearMapHigh416(),
+            new EntryAsm416(),
+            new FrameRecordZero416(),
+            new SvcSysCallTable416(),
+            new IrqStackEntry416(),
+            new BootPrimarySwitched416(),
+            new CopyThreadPfKthread416()
             ));
   }
 
@@ -146,8 +154,7 @@ public final class Profiles {
   public static Profile arm64_6_19() {
     return profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
-        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK,
-        SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
+        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
         arm64Config(true),
         modules(
             KernelModules.TASK_6_19,
@@ -156,7 +163,14 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new LayoutFlippedVa619(),
+            new EntryCommon619(),
+            new FrameRecordMeta619(),
+            new SvcInvokeSyscall619(),
+            new IrqCallOnIrqStack619(),
+            new BootInitCpuTask619(),
+            new CopyThreadCloneArgs619()
             ));
   }
 

@@ -5,6 +5,13 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.kernel.FramePointerCalls;
+import kstack.kernel.Sched24;
+import kstack.kernel.Sched2611;
+import kstack.kernel.Sched2632;
+import kstack.kernel.Sched416;
+import kstack.kernel.SchedLoop6;
+import kstack.kernel.SiblingCall;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -26,7 +33,8 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         x86_64Config(false),
         modules(
-            ));
+            new Sched416(),
+            new SiblingCall()));
   }
 
   /**
@@ -42,7 +50,8 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
-            ));
+            new Sched2632(),
+            new FramePointerCalls()));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -54,7 +63,8 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
-            ));
+            new SchedLoop6(),
+            new SiblingCall()));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -62,7 +72,8 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
-            ));
+            new Sched416(),
+            new FramePointerCalls()));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -73,7 +84,8 @@ public final class Profiles {
         SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
         arm64Config(true),
         modules(
-            ));
+            new SchedLoop6(),
+            new FramePointerCalls()));
   }
 
   /**
@@ -84,7 +96,8 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
-            ));
+            new Sched416(),
+            new FramePointerCalls()));
   }
 
   /**
@@ -97,7 +110,8 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
-            ));
+            new Sched24(),
+            new FramePointerCalls()));
   }
 
   /**
@@ -120,7 +134,8 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
-            ));
+            new Sched2611(),
+            new FramePointerCalls()));
   }
 
   /**
@@ -140,7 +155,8 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
-            ));
+            new Sched2632(),
+            new FramePointerCalls()));
   }
 
   /**
@@ -156,7 +172,8 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         i386Config(),
         modules(
-            ));
+            new SchedLoop6(),
+            new FramePointerCalls()));
   }
 
   private static KernelConfig i386Config() {

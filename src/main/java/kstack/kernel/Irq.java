@@ -59,22 +59,7 @@ final class Irq {
     if (v6) {
       buildGenericEntry(k);
     }
-    // 2.6 raises PREEMPT_ACTIVE around a plain schedule() (kernel/sched.c@2.6.11:2883-2916,
-    // @2.6.32.67:5896-5916); later kernels pass preempt = true to __schedule
-    boolean v26 = k.profile.has(Feature.SCHEDULE_SWITCH_INLINE);
-    boolean v2611 = k.profile.has(Feature.SCHED_O1_2611);
-    k.add(k.c("preempt_schedule_irq", v2611 ? "kernel/sched.c@2.6.11:2883-2916"
-            : v26 ? "kernel/sched.c@2.6.32.67:5896-5916" : "kernel/sched/core.c").params()
-        .label("again")
-        .step(v26 ? "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()"
-            : "preempt_disable(); local_irq_enable()", k.arch::irqEnable)
-        .call(v26 ? "schedule()" : "__schedule(true)", v26 ? "schedule" : "__schedule",
-            x -> new long[] {1})
-        .step(v26 ? "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)"
-            : "local_irq_disable(); sched_preempt_enable_no_resched()", k.arch::irqDisable)
-        .branchIf("again", v2611 ? "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched"
-            : "while (need_resched())", x -> k.needResched(k.current(x)))
-        .retVoid().build());
+    k.profile.module(Scheduler.class).buildPreemptScheduleIrq(k);
   }
 
   /** irq_enter/irq_exit and __do_softirq from 2.6.32 on (kernel/softirq.c). */

@@ -9,7 +9,7 @@ final class Linux24 {
   private Linux24() {}
 
   static void build(Kernel k) {
-    Sched24.build(k);
+    Sched.build(k);
     Fork24.build(k);
     Syscalls24.build(k);
     Execve.build26(k);

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -12,8 +14,11 @@ import kstack.trace.Event;
  * over the run queue is replaced by FIFO order, as the other profiles replace CFS: what is
  * modelled exactly is the call chain and what each step leaves on the stacks.
  */
-final class Sched24 {
-  private Sched24() {}
+public final class Sched24 implements Scheduler {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SCHED_24, Feature.SCHEDULE_SWITCH_INLINE);
+  }
 
   static final String SRC = "kernel/sched.c";
   /** NICE_TO_TICKS(nice) at HZ 100: ((20 - nice) >> 2) + 1 (kernel/sched.c@2.4.22:58-71). */
@@ -21,7 +26,8 @@ final class Sched24 {
     return ((20 - nice) >> 2) + 1;
   }
 
-  static void build(Kernel k) {
+  @Override
+  public void build(Kernel k) {
     RoutineBuilder b = k.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
         .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
             + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
@@ -89,11 +95,12 @@ final class Sched24 {
   }
 
   /**
-   * FIFO in place of goodness() (Sched.pickNext, the other profiles' choice), then 2.4's
+   * FIFO in place of goodness() (SchedCommon.pickNext, the other profiles' choice), then 2.4's
    * recalculation when the task it picks has spent its whole slice.
    */
-  private static long pickNext(Kernel k, Exec x, long prev) {
-    long next = Sched.pickNext(k, x, prev);
+  @Override
+  public long pickNext(Kernel k, Exec x, long prev) {
+    long next = SchedCommon.pickNext(k, x, prev, SchedCommon.TASK_DEAD_STATE);
     if (next != k.idleTask(x.cpu().id()) && k.taskRead(next, "counter") <= 0) {
       // the recalculate pass of schedule() (sched.c@2.4.22:617-626): every counter refilled
       for (long t : k.taskList()) {
@@ -120,7 +127,7 @@ final class Sched24 {
   }
 
   /** Wake-ups, completions, schedule_timeout and sched_yield (kernel/sched.c@2.4.22). */
-  private static void buildWakeups(Kernel k) {
+  private void buildWakeups(Kernel k) {
     // try_to_wake_up is static inline (sched.c@2.4.22:349-373): no frame of its own
     k.add(k.c("wake_up_process", SRC).params("p")
         .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
@@ -134,6 +141,12 @@ final class Sched24 {
         .retVoid().build());
     buildCompletion(k, SRC, SRC);
     buildTimeout(k);
+    buildYield(k);
+  }
+
+  /** sys_sched_yield only asks for a reschedule, which ret_from_sys_call performs. */
+  @Override
+  public void buildYield(Kernel k) {
     k.add(Syscalls.entry(k, "sched_yield", SRC)
         .step("nr_pending = nr_running - 1 (UP: current is on the run queue too); if (nr_pending) "
             + "{ current->policy |= SCHED_YIELD; current->need_resched = 1; move_last_runqueue(current) }",
@@ -144,6 +157,14 @@ final class Sched24 {
               }
             })
         .ret("return 0: ret_from_sys_call sees need_resched and calls schedule()", x -> 0).build());
+  }
+
+  /**
+   * 2.4 preempts no kernel code (CONFIG_PREEMPT came in 2.5.4): an interrupt returning to kernel
+   * mode goes straight back, so there is no preempt_schedule_irq to add.
+   */
+  @Override
+  public void buildPreemptScheduleIrq(Kernel k) {
   }
 
   /**

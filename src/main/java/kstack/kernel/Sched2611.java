@@ -1,5 +1,7 @@
 package kstack.kernel;
 
+import java.util.Set;
+import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -12,8 +14,7 @@ import kstack.profile.Feature;
  * keeps one FIFO per CPU in place of the two priority arrays (Sched.pickNext), as 2.4's keeps it in
  * place of goodness(): the call chain and what each step leaves on the stacks are exact.
  */
-final class Sched2611 {
-  private Sched2611() {}
+public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
 
   static final String SRC = "kernel/sched.c@2.6.11";
   /** include/linux/sched.h@2.6.11:721. */
@@ -22,11 +23,74 @@ final class Sched2611 {
   static final long EXIT_DEAD = 32;
 
   /** Whether the task has made its last switch away (exit_notify set PF_DEAD). */
-  static boolean dead(Kernel k, long task) {
+  private static boolean pfDead(Kernel k, long task) {
     return (k.taskRead(task, "flags") & PF_DEAD) != 0;
   }
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SCHED_O1_2611, Feature.SCHEDULE_SWITCH_INLINE);
+  }
+
+  @Override
+  public boolean queuesRunningParent() {
+    return true; // child-runs-first queues a running parent behind its child (buildWakeUpNewTask)
+  }
+
+  @Override
+  public boolean dead(Kernel k, long task) {
+    return pfDead(k, task);
+  }
+
+  @Override
+  public String site() {
+    return "schedule";
+  }
+
+  @Override
+  public String suffix() {
+    return " (PF_DEAD)";
+  }
+
+  @Override
+  public long pickNext(Kernel k, Exec x, long prev) {
+    return SchedCommon.pickNext(k, x, prev, this);
+  }
+
+  @Override
+  public void build(Kernel k) {
+    buildSchedule(k);
+    SchedCommon.wakeUpProcess(k, SRC + ":1123-1127", "try_to_wake_up(p, TASK_STOPPED | "
+        + "TASK_TRACED | TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)", 15);
+    SchedCommon.tryToWakeUp(k, SRC + ":985-1121", "sync", "rq = task_rq_lock(p); if (p->state "
+        + "& state) { activate_task(p, rq): onto its priority list of rq->active; p->state = "
+        + "TASK_RUNNING } (equal priorities in the model: TASK_PREEMPTS_CURR never holds)");
+    buildWakeUpNewTask(k);
+    SchedCommon.schedInit(k, SRC + ":4952-5000", "for each CPU's runqueue: rq->active = "
+        + "rq->arrays, rq->expired = rq->arrays + 1, every priority list empty; "
+        + "enter_lazy_tlb(&init_mm, current)");
+    SchedCommon.initIdle(k, SRC + ":4052-4074", "idle->array = NULL; idle->prio = MAX_PRIO; "
+        + "idle->state = TASK_RUNNING; set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
+        + "set_tsk_need_resched(idle) (not modelled); idle->thread_info->preempt_count = 0", false);
+  }
+
+  /** sys_sched_yield (sched.c@2.6.11:3715-3759): from the active to the expired array. */
+  @Override
+  public void buildYield(Kernel k) {
+    SchedCommon.buildYield(k, SRC + ":3715-3759", "rq = this_rq_lock(); dequeue_task(current, "
+        + "rq->active); enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
+        + "preempt_enable_no_resched()");
+  }
+
+  @Override
+  public void buildPreemptScheduleIrq(Kernel k) {
+    SchedCommon.preemptScheduleIrq(k, SRC + ":2883-2916",
+        "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)",
+        "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched");
+  }
+
+  private void buildSchedule(Kernel k) {
     RoutineBuilder b = k.c("schedule", SRC + ":2662-2828").params().asmlinkage()
         .locals("prev", "next")
         .label("need_resched")
@@ -36,7 +100,7 @@ final class Sched2611 {
         .step("spin_lock_irq(&rq->lock); if (unlikely(prev->flags & PF_DEAD)) prev->state = "
             + "EXIT_DEAD", x -> {
               k.arch.irqDisable(x);
-              if (dead(k, x.local("prev"))) {
+              if (pfDead(k, x.local("prev"))) {
                 k.setState(x.local("prev"), EXIT_DEAD);
               }
             })
@@ -44,14 +108,14 @@ final class Sched2611 {
             + "else { array = rq->active; idx = sched_find_first_bit(array->bitmap); queue = "
             + "array->queue + idx; next = list_entry(queue->next, task_t, run_list) } (FIFO in "
             + "place of the priority arrays)", x -> x.setLocal("next",
-                Sched.pickNext(k, x, x.local("prev"))))
+                pickNext(k, x, x.local("prev"))))
         .step("clear_tsk_need_resched(prev); prev->timestamp = prev->last_ran = now",
             x -> k.setNeedResched(x.local("prev"), false))
         .branchIf("same", "if (likely(prev != next)) { ... } else spin_unlock_irq(&rq->lock)",
-            x -> Sched.noSwitch(k, x))
+            x -> SchedCommon.noSwitch(k, x))
         .step("  rq->curr = next; ++*switch_count; prev = context_switch(rq, prev, next) [inline]: "
             + "switch_mm(oldmm, mm, next), or enter_lazy_tlb(oldmm, next) for a task with no mm",
-            x -> Sched.prepareSwitch(k, x, x.local("prev"), x.local("next")));
+            x -> SchedCommon.prepareSwitch(k, x, x.local("prev"), x.local("next")));
     k.arch.inlineSwitch(k, b);
     b.call("  barrier(); finish_task_switch(prev) [prev: the task switched away from, as "
             + "switch_to returned it]", "finish_task_switch", x -> new long[] {x.retval()})
@@ -68,7 +132,7 @@ final class Sched2611 {
               k.arch.irqEnable(x);
             })
         .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
-            x -> !dead(k, x.local("prev")))
+            x -> !pfDead(k, x.local("prev")))
         .step("  put_task_struct(prev): drop the reference the task held on itself",
             x -> Fork.putTaskStruct(k, x.local("prev")))
         .label("alive")
@@ -80,9 +144,12 @@ final class Sched2611 {
         .retVoid().build());
   }
 
-  /** Whether this profile runs the O(1) scheduler's routines. */
+  /**
+   * Whether this profile runs the O(1) scheduler: for the process-creation and exit code that still
+   * asks (Fork26, Exit) until its own generation modules replace the question.
+   */
   static boolean on(Kernel k) {
-    return k.profile.has(Feature.SCHED_O1_2611);
+    return k.profile.module(Scheduler.class) instanceof Sched2611;
   }
 
   /** For Exit: the end of 2.6.11's exit_notify and do_exit (exit.c@2.6.11:775-777,837-839). */
@@ -104,11 +171,11 @@ final class Sched2611 {
    * list while it runs; the model's queue holds no running task, so here it gets p, then current,
    * at its head, and schedule() leaves current there, next in line behind the child.
    */
-  static void buildWakeUpNewTask(Kernel k) {
+  private static void buildWakeUpNewTask(Kernel k) {
     k.add(k.c("wake_up_new_task", SRC + ":1205-1279").params("p", "clone_flags")
         .step("rq = task_rq_lock(p); cpu = task_cpu(p); this_cpu = smp_processor_id(); "
             + "p->sleep_avg lowered by CHILD_PENALTY; p->prio = effective_prio(p)",
-            x -> Sched.newTaskRunning(k, x, x.local("p")))
+            x -> SchedCommon.newTaskRunning(k, x, x.local("p")))
         .branchIf("last", "if (likely(cpu == this_cpu)) { if (!(clone_flags & CLONE_VM)) {",
             x -> (x.local("clone_flags") & Kernel.CLONE_VM) != 0
                 || k.taskCpu(x.local("p")) != x.cpu().id())

@@ -58,7 +58,7 @@ final class Syscalls {
     if (!v26(k)) {
       Clone.build(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
     }
-    buildYield(k, v6);
+    k.profile.module(Scheduler.class).buildYield(k);
     Exit.build(k);
   }
 
@@ -231,28 +231,6 @@ final class Syscalls {
   /** A kernel struct timespec64 (two 64-bit members on every arch). */
   static long timespec64Ns(Exec x, long ts) {
     return x.read(ts, 8) * 1_000_000_000L + x.read(ts + 8, 8);
-  }
-
-  /**
-   * sched_yield (kernel/sched/core.c): 4.16's SYSCALL_DEFINE0 body calls schedule() itself; later
-   * kernels move the body into do_sched_yield(). A running task goes to the tail of its run queue.
-   */
-  private static void buildYield(Kernel k, boolean v6) {
-    boolean o1 = Sched2611.on(k);
-    String src = o1 ? Sched2611.SRC + ":3715-3759" : "kernel/sched/core.c";
-    RoutineBuilder e = entry(k, "sched_yield", src);
-    if (v6) {
-      k.add(e.call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
-      e = k.c("do_sched_yield", src).params();
-      k.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", null).retVoid().build());
-    } else {
-      k.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
-              + "enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
-              + "preempt_enable_no_resched()"
-              : "rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
-    }
   }
 
   static byte[] cstring(String s) {

@@ -1,0 +1,216 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.trace.Event;
+
+/**
+ * What every scheduler generation shares: the FIFO run queue's pick, a new task's first state, the
+ * switch's bookkeeping (rq->curr, the mm switch that loads __pa(next->mm->pgd)) and the wake-up
+ * routines whose words only some generations change. Generations pass their words and rules in.
+ */
+final class SchedCommon {
+  private SchedCommon() {}
+
+  static final String SRC = "kernel/sched/core.c";
+  static final String IDLE_SRC = "kernel/sched/idle.c";
+  static final long TASK_NEW = 0x800;
+
+  /**
+   * How a generation's schedule() treats prev: whether a running prev may already be queued (2.6.11's
+   * child-runs-first queues the parent behind its child), whether prev is dead, and where the model
+   * says a dead task leaves the CPU.
+   */
+  interface DeathRule {
+    boolean queuesRunningParent();
+
+    boolean dead(Kernel k, long task);
+
+    /** The routine named in the note, and what the note adds after "for the last time". */
+    String site();
+
+    String suffix();
+  }
+
+  /** TASK_DEAD set by do_exit/do_task_dead: the rule of every generation but 2.6.11. */
+  static final DeathRule TASK_DEAD_STATE = new DeathRule() {
+    @Override
+    public boolean queuesRunningParent() {
+      return false;
+    }
+
+    @Override
+    public boolean dead(Kernel k, long task) {
+      return k.state(task) == Kernel.TASK_DEAD;
+    }
+
+    @Override
+    public String site() {
+      return "do_task_dead";
+    }
+
+    @Override
+    public String suffix() {
+      return "";
+    }
+  };
+
+  /**
+   * A task that is no longer TASK_RUNNING leaves the run queue (deactivate_task); a running one that
+   * yields goes to the tail; the next task is the head of the queue, or the CPU's idle task.
+   */
+  static long pickNext(Kernel k, Exec x, long prev, DeathRule rule) {
+    int cpu = x.cpu().id();
+    long idle = k.idleTask(cpu);
+    var rq = k.runQueue(cpu);
+    boolean queued = rule.queuesRunningParent() && rq.contains(prev);
+    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
+      if (!queued) {
+        rq.addLast(prev);
+      }
+    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+      if (queued) {
+        rq.remove(prev);
+      }
+      k.setOnRunqueue(prev, false);
+      if (rule.dead(k, prev)) {
+        k.timeline.emit(new Event.Note(cpu, rule.site(), "pid " + k.pid(prev)
+            + " leaves the CPU for the last time" + rule.suffix()));
+      }
+    }
+    if (rq.isEmpty()) {
+      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
+    }
+    return rq.removeFirst();
+  }
+
+  /** The new task is TASK_RUNNING, on the CPU the caller picked for it if it picked one. */
+  static void newTaskRunning(Kernel k, Exec x, long p) {
+    k.setState(p, Kernel.TASK_RUNNING);
+    int cpu = k.takeNextChildCpu(k.current(x));
+    if (cpu >= 0) {
+      k.setTaskCpu(p, cpu);
+    }
+  }
+
+  /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */
+  static boolean noSwitch(Kernel k, Exec x) {
+    if (x.local("prev") == x.local("next")) {
+      k.arch.irqEnable(x);
+      return true;
+    }
+    return false;
+  }
+
+  static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
+    int cpu = x.cpu().id();
+    k.setTaskCpu(next, cpu);
+    k.taskWrite(next, "on_cpu", 1);
+    long mm = k.taskRead(next, "mm");
+    if (mm == 0) {
+      k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
+    } else {
+      k.taskWrite(next, "active_mm", mm);
+      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
+    }
+    k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
+        k.comm(next)));
+  }
+
+  /** wake_up_process calling try_to_wake_up and returning its result. */
+  static void wakeUpProcess(Kernel k, String src, String ttwu, long state) {
+    k.add(k.c("wake_up_process", src).params("p").locals("ret")
+        .callInto("ret", ttwu, "try_to_wake_up", x -> new long[] {x.local("p"), state, 0})
+        .ret("return ret", x -> x.retval()).build());
+  }
+
+  /** try_to_wake_up(p, state, flags): the task becomes TASK_RUNNING on its CPU's run queue. */
+  static void tryToWakeUp(Kernel k, String src, String flags, String text) {
+    k.add(k.c("try_to_wake_up", src).params("p", "state", flags)
+        .ret(text, x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+        .build());
+  }
+
+  /** sched_init, which makes the booting task the idle task of the boot CPU. */
+  static void schedInit(Kernel k, String src, String text) {
+    k.add(k.c("sched_init", src).params()
+        .step(text, x -> { })
+        .call("init_idle(current, smp_processor_id())", "init_idle",
+            x -> new long[] {k.current(x), x.cpu().id()})
+        .retVoid().build());
+  }
+
+  /**
+   * init_idle(idle, cpu). From 4.10 on it sets PF_IDLE and names the task swapper/N; 2.6's leaves
+   * the comm the idle task was forked with and clears the thread_info's preempt_count
+   * (sched.c@2.6.32.67, @2.6.11:4052-4074; !CONFIG_PREEMPT).
+   */
+  static void initIdle(Kernel k, String src, String text, boolean swapperNames) {
+    k.add(k.c("init_idle", src).params("idle", "cpu")
+        .step(text, x -> {
+          long idle = x.local("idle");
+          int cpu = (int) x.local("cpu");
+          k.setState(idle, Kernel.TASK_RUNNING);
+          if (swapperNames) {
+            k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
+            k.setComm(idle, "swapper/" + cpu);
+          }
+          k.setTaskCpu(idle, cpu);
+          k.taskWrite(idle, "on_cpu", 1);
+          k.setIdleTask(cpu, idle);
+          if (!swapperNames) {
+            k.tiWrite(idle, "preempt_count", 0);
+          }
+        })
+        .retVoid().build());
+  }
+
+  /**
+   * preempt_schedule_irq's loop: interrupts on around a schedule. 2.6 raises PREEMPT_ACTIVE around a
+   * plain schedule() (kernel/sched.c@2.6.11:2883-2916, @2.6.32.67:5896-5916); later kernels pass
+   * preempt = true to __schedule.
+   */
+  static void preemptScheduleIrq(Kernel k, String src, String enable, String call, String target,
+      String disable, String loop) {
+    k.add(k.c("preempt_schedule_irq", src).params()
+        .label("again")
+        .step(enable, k.arch::irqEnable)
+        .call(call, target, x -> new long[] {1})
+        .step(disable, k.arch::irqDisable)
+        .branchIf("again", loop, x -> k.needResched(k.current(x)))
+        .retVoid().build());
+  }
+
+  /**
+   * The wake-ups and the idle task's setup of 2.6.32 and later (kernel/sched.c@2.6.32.67,
+   * kernel/sched/core.c@4.16.13, @6.19). wake_up_process's {@code return try_to_wake_up(...)} is a
+   * sibling call in the ORC builds (core.c@6.19:4347-4350).
+   */
+  static void buildWakeups(Kernel k, CallShape calls, String idleSrc, String idleText,
+      boolean swapperNames) {
+    if (calls.jumps()) {
+      k.add(calls.ret(k.c("wake_up_process", SRC).params("p"),
+          "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
+          x -> new long[] {x.local("p"), 3, 0}).build());
+    } else {
+      wakeUpProcess(k, SRC, "try_to_wake_up(p, TASK_NORMAL, 0)", 3);
+    }
+    tryToWakeUp(k, SRC, "wake_flags",
+        "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
+    k.add(k.c("wake_up_new_task", SRC).params("p")
+        .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
+          long p = x.local("p");
+          newTaskRunning(k, x, p);
+          k.enqueue(k.taskCpuChecked(p), p);
+        })
+        .retVoid().build());
+    schedInit(k, SRC, "init the per-CPU run queues");
+    initIdle(k, idleSrc, idleText, swapperNames);
+  }
+
+  /** sched_yield whose body calls schedule() itself (4.16, 2.6.32, 2.6.11). */
+  static void buildYield(Kernel k, String src, String text) {
+    k.add(Syscalls.entry(k, "sched_yield", src)
+        .step(text, x -> { })
+        .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
+  }
+}

@@ -6,12 +6,18 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import kstack.kernel.FramePointerCalls;
+import kstack.kernel.GenIrq2632;
+import kstack.kernel.GenIrq416;
+import kstack.kernel.Irq24;
+import kstack.kernel.Irq2611;
+import kstack.kernel.IrqEntry6;
 import kstack.kernel.Sched24;
 import kstack.kernel.Sched2611;
 import kstack.kernel.Sched2632;
 import kstack.kernel.Sched416;
 import kstack.kernel.SchedLoop6;
 import kstack.kernel.SiblingCall;
+import kstack.kernel.SoftirqInvoke;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -34,7 +40,8 @@ public final class Profiles {
         x86_64Config(false),
         modules(
             new Sched416(),
-            new SiblingCall()));
+            new SiblingCall(),
+            new GenIrq416(SoftirqInvoke.IN_PLACE)));
   }
 
   /**
@@ -51,7 +58,8 @@ public final class Profiles {
             .build(),
         modules(
             new Sched2632(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new GenIrq2632()));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -64,7 +72,8 @@ public final class Profiles {
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
         modules(
             new SchedLoop6(),
-            new SiblingCall()));
+            new SiblingCall(),
+            new IrqEntry6(SoftirqInvoke.IN_PLACE)));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -73,7 +82,8 @@ public final class Profiles {
         INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
         modules(
             new Sched416(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new GenIrq416(SoftirqInvoke.IN_PLACE)));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -85,7 +95,8 @@ public final class Profiles {
         arm64Config(true),
         modules(
             new SchedLoop6(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new IrqEntry6(SoftirqInvoke.OWN_STACK)));
   }
 
   /**
@@ -97,7 +108,8 @@ public final class Profiles {
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
         modules(
             new Sched416(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new GenIrq416(SoftirqInvoke.OWN_STACK)));
   }
 
   /**
@@ -111,7 +123,8 @@ public final class Profiles {
         KernelConfig.builder().build(),
         modules(
             new Sched24(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new Irq24()));
   }
 
   /**
@@ -135,7 +148,8 @@ public final class Profiles {
             .build(),
         modules(
             new Sched2611(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new Irq2611()));
   }
 
   /**
@@ -156,7 +170,8 @@ public final class Profiles {
             .build(),
         modules(
             new Sched2632(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new GenIrq2632()));
   }
 
   /**
@@ -173,7 +188,8 @@ public final class Profiles {
         i386Config(),
         modules(
             new SchedLoop6(),
-            new FramePointerCalls()));
+            new FramePointerCalls(),
+            new IrqEntry6(SoftirqInvoke.OWN_STACK)));
   }
 
   private static KernelConfig i386Config() {

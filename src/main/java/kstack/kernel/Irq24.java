@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -11,13 +13,23 @@ import kstack.trace.Event;
  * line's handler through handle_IRQ_event, then do_softirq. IRQ 0 is the tick: timer_interrupt
  * → do_timer → mark_bh(TIMER_BH), whose HI_SOFTIRQ runs bh_action → timer_bh → run_timer_list.
  */
-final class Irq24 {
-  private Irq24() {}
-
+public final class Irq24 implements IrqCore {
   static final int HI_SOFTIRQ = 0;
   static final int TASKLET_SOFTIRQ = 3; // include/linux/interrupt.h@2.4.22:58-63
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.TIMER_BH);
+  }
+
+  /** The name the machine's tick request carries; IRQ 0's timer_interrupt consumes it. */
+  @Override
+  public String tickHandler() {
+    return "tick_sched_timer";
+  }
+
+  @Override
+  public void build(Kernel k) {
     buildDoIrq(k);
     buildTimer(k);
     buildSoftirq(k);

@@ -14,7 +14,7 @@ final class Linux24 {
     Syscalls24.build(k);
     Execve.build26(k);
     Init24.build(k);
-    Irq24.build(k);
+    Irq.build(k);
     Kthread24.build(k);
   }
 }

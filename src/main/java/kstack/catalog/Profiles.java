@@ -18,6 +18,11 @@ import kstack.kernel.Sched416;
 import kstack.kernel.SchedLoop6;
 import kstack.kernel.SiblingCall;
 import kstack.kernel.SoftirqInvoke;
+import kstack.kernel.Vfs24;
+import kstack.kernel.Vfs2611;
+import kstack.kernel.Vfs2632;
+import kstack.kernel.Vfs416;
+import kstack.kernel.Vfs6;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -41,7 +46,8 @@ public final class Profiles {
         modules(
             new Sched416(),
             new SiblingCall(),
-            new GenIrq416(SoftirqInvoke.IN_PLACE)));
+            new GenIrq416(SoftirqInvoke.IN_PLACE),
+            new Vfs416()));
   }
 
   /**
@@ -59,7 +65,8 @@ public final class Profiles {
         modules(
             new Sched2632(),
             new FramePointerCalls(),
-            new GenIrq2632()));
+            new GenIrq2632(),
+            new Vfs2632()));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -73,7 +80,8 @@ public final class Profiles {
         modules(
             new SchedLoop6(),
             new SiblingCall(),
-            new IrqEntry6(SoftirqInvoke.IN_PLACE)));
+            new IrqEntry6(SoftirqInvoke.IN_PLACE),
+            new Vfs6()));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -83,7 +91,8 @@ public final class Profiles {
         modules(
             new Sched416(),
             new FramePointerCalls(),
-            new GenIrq416(SoftirqInvoke.IN_PLACE)));
+            new GenIrq416(SoftirqInvoke.IN_PLACE),
+            new Vfs416()));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -96,7 +105,8 @@ public final class Profiles {
         modules(
             new SchedLoop6(),
             new FramePointerCalls(),
-            new IrqEntry6(SoftirqInvoke.OWN_STACK)));
+            new IrqEntry6(SoftirqInvoke.OWN_STACK),
+            new Vfs6()));
   }
 
   /**
@@ -109,7 +119,8 @@ public final class Profiles {
         modules(
             new Sched416(),
             new FramePointerCalls(),
-            new GenIrq416(SoftirqInvoke.OWN_STACK)));
+            new GenIrq416(SoftirqInvoke.OWN_STACK),
+            new Vfs416()));
   }
 
   /**
@@ -124,7 +135,8 @@ public final class Profiles {
         modules(
             new Sched24(),
             new FramePointerCalls(),
-            new Irq24()));
+            new Irq24(),
+            new Vfs24()));
   }
 
   /**
@@ -149,7 +161,8 @@ public final class Profiles {
         modules(
             new Sched2611(),
             new FramePointerCalls(),
-            new Irq2611()));
+            new Irq2611(),
+            new Vfs2611()));
   }
 
   /**
@@ -171,7 +184,8 @@ public final class Profiles {
         modules(
             new Sched2632(),
             new FramePointerCalls(),
-            new GenIrq2632()));
+            new GenIrq2632(),
+            new Vfs2632()));
   }
 
   /**
@@ -189,7 +203,8 @@ public final class Profiles {
         modules(
             new SchedLoop6(),
             new FramePointerCalls(),
-            new IrqEntry6(SoftirqInvoke.OWN_STACK)));
+            new IrqEntry6(SoftirqInvoke.OWN_STACK),
+            new Vfs6()));
   }
 
   private static KernelConfig i386Config() {

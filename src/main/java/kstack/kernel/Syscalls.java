@@ -50,8 +50,9 @@ final class Syscalls {
           .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
               x -> -4).build());
     }
-    buildReadWrite(k, v6);
-    PipeSyscalls.buildPipe(k, v6);
+    Vfs vfs = k.profile.module(Vfs.class);
+    vfs.buildReadWrite(k);
+    vfs.buildPipe(k);
     if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611
       buildNanosleep(k, v6);
     }
@@ -60,97 +61,6 @@ final class Syscalls {
     }
     k.profile.module(Scheduler.class).buildYield(k);
     Exit.build(k);
-  }
-
-  // ---- read / write -------------------------------------------------------------------------
-
-  private static void buildReadWrite(Kernel k, boolean v6) {
-    String rw = "fs/read_write.c";
-    // 2.6.11: fget_light and a local copy of f_pos (fs/read_write.c@2.6.11:222-250,270-345)
-    boolean vfs2611 = k.profile.has(Feature.VFS_2611);
-    boolean read = true;
-    for (String dir : new String[] {"read", "write"}) {
-      String body = v6 ? "ksys_" + dir : null;
-      RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
-          : rw, "fd", "buf", "count");
-      if (v6) {
-        k.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
-            x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
-        e = k.c(body, rw).params("fd", "buf", "count");
-      }
-      k.add(e.locals("file")
-          .step(vfs2611 ? "file = fget_light(fd, &fput_needed)" : "struct fd f = fdget_pos(fd)",
-              x -> x.setLocal("file", Files.fileOf(k, k.current(x), x.local("fd"))))
-          .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.local("file") != 0)
-          .ret("return -EBADF", x -> EBADF)
-          .label("ok")
-          .call(vfs2611 ? "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)"
-              : "ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
-              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
-          .ret(vfs2611 ? "file_pos_write(file, pos); fput_light(file, fput_needed); return ret"
-              : "fdput_pos(f); return ret", Exec::retval).build());
-      String inner = vfs2611 ? "pipe_" + dir
-          : v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
-      boolean wantWrite = dir.equals("write");
-      String verify = "rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)";
-      k.add(k.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
-          .params("file", "buf", "count", "pos")
-          .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
-              x -> {
-                Files.OpenFile f = Files.file(k, x.local("file"));
-                return f.console() || f.writeEnd() == wantWrite;
-              })
-          .ret("return -EBADF", x -> EBADF)
-          .label("mode")
-          .step(vfs2611 ? "access_ok(" + (read ? "VERIFY_WRITE" : "VERIFY_READ") + ", buf, count); "
-              + "ret = " + verify + "; security_file_permission(file, MAY_" + dir.toUpperCase()
-              + ")" : verify, x -> { })
-          .call(vfs2611 ? "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner
-                  : inner + "(file, buf, count, pos)", inner,
-              x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
-          .ret(vfs2611 ? "if (ret > 0) { dnotify_parent(file->f_dentry, " + (read ? "DN_ACCESS"
-              : "DN_MODIFY") + "); current->" + dir.charAt(0) + "char += ret } current->sysc"
-              + dir.charAt(0) + "++; return ret" : "return ret", Exec::retval).build());
-      read = false;
-      if (vfs2611) {
-        // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-        k.add(k.c("pipe_" + dir, "fs/pipe.c@2.6.11").params("filp", "buf", "count", "ppos")
-            .localArea("iov", 2 * k.t.word)
-            .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
-              x.write(x.localAddress("iov"), x.local("buf"));
-              x.write(x.localAddress("iov") + x.word(), x.local("count"));
-            })
-            .call("return pipe_" + dir + "v(filp, &iov, 1, ppos)", "pipe_" + dir + "v",
-                x -> new long[] {x.local("filp"), x.localAddress("iov"), 1, x.local("ppos")})
-            .ret("return ret", Exec::retval).build());
-        continue;
-      }
-      if (!v6 && !v26(k)) {
-        RoutineBuilder vfs = k.c("__vfs_" + dir, rw).params("file", "buf", "count", "pos");
-        String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
-        java.util.function.Function<Exec, long[]> a =
-            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
-        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
-                .substring(text.indexOf("new_sync")), "new_sync_" + dir, a).build()
-            : vfs.call(text, "new_sync_" + dir, a).ret("return ret", Exec::retval).build());
-      }
-      String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
-      String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
-      k.add(k.c(sync, rw).params("filp", "buf", "len", "ppos")
-          .localArea("kiocb", 48).localArea("iov", 16)
-          .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
-              x -> {
-                x.write(x.localAddress("kiocb"), x.local("filp"));
-                x.write(x.localAddress("iov"), x.local("buf"));
-                x.write(x.localAddress("iov") + x.word(), x.local("len"));
-              })
-          .call(v26(k) ? "ret = filp->f_op->aio_" + dir + "(&kiocb, &iov, 1, kiocb.ki_pos) -> " + pipeFn
-              : "ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
-              x -> new long[] {x.localAddress("kiocb"), x.localAddress("iov")})
-          .ret("return ret", Exec::retval).build());
-    }
-    PipeSyscalls.buildPipeRead(k, v6);
-    PipeSyscalls.buildPipeWrite(k, v6);
   }
 
   // ---- nanosleep ----------------------------------------------------------------------------

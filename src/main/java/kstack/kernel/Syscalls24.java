@@ -3,10 +3,9 @@ package kstack.kernel;
 import kstack.exec.Exec;
 
 /**
- * The 2.4.22 system calls the stories use (docs/research/i386-and-2.x.md §1.7): read and write go
- * straight from sys_read/sys_write to file->f_op (no vfs_ layer yet), a reader of an empty pipe
- * sleeps in pipe_wait, nanosleep sleeps in schedule_timeout. The console is served by the same
- * pipe_write as in the other profiles (the simulator's console, not the tty layer).
+ * The 2.4.22 system calls the stories use (docs/research/i386-and-2.x.md §1.7): getpid, read,
+ * write and pipe through the profile's {@link Vfs} (Vfs24), nanosleep sleeping in
+ * schedule_timeout.
  */
 final class Syscalls24 {
   private Syscalls24() {}
@@ -15,131 +14,10 @@ final class Syscalls24 {
     k.add(Syscalls.entry(k, "getpid", "kernel/timer.c")
         .ret("return current->tgid (kernel/timer.c@2.4.22:753-755)",
             x -> k.taskRead(k.current(x), "tgid")).build());
-    buildReadWrite(k);
-    buildPipe(k);
+    Vfs vfs = k.profile.module(Vfs.class);
+    vfs.buildReadWrite(k);
+    vfs.buildPipe(k);
     buildNanosleep(k);
-  }
-
-  /** sys_read / sys_write (fs/read_write.c@2.4.22:162-211), pipe_read/pipe_write (fs/pipe.c). */
-  private static void buildReadWrite(Kernel k) {
-    String rw = "fs/read_write.c";
-    for (String dir : new String[] {"read", "write"}) {
-      k.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
-          .step("file = fget(fd)", x -> x.setLocal("file",
-              Files.fileOf(k, k.current(x), x.local("fd"))))
-          .branchIf("ok", "if (file)", x -> x.local("file") != 0)
-          .ret("return -EBADF", x -> Syscalls.EBADF)
-          .label("ok")
-          .branchIf("mode", "if (file->f_mode & FMODE_" + dir.toUpperCase() + ")", x -> {
-            Files.OpenFile f = Files.file(k, x.local("file"));
-            return f.console() || f.writeEnd() == dir.equals("write");
-          })
-          .ret("fput(file); return -EBADF", x -> Syscalls.EBADF)
-          .label("mode")
-          .step("locks_verify_area(); ppos = &file->f_pos", x -> { })
-          .call("ret = file->f_op->" + dir + "(file, buf, count, &file->f_pos) -> pipe_" + dir,
-              "pipe_" + dir, x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
-          .ret("fput(file); return ret", Exec::retval).build());
-    }
-    String src = "fs/pipe.c";
-    k.add(k.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
-        .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))", x -> {
-          Files.OpenFile f = Files.file(k, x.local("filp"));
-          x.setLocal("pipe", f.console() ? 0 : f.pipe());
-        })
-        .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
-        .label("retry")
-        .step("if (!PIPE_EMPTY(*inode)) copy_to_user(buf, PIPE_START(*inode), chars)", x -> {
-          long pipe = x.local("pipe");
-          if (Files.available(k, pipe) == 0) {
-            x.setLocal("ret", -1);
-            return;
-          }
-          byte[] d = Files.take(k, pipe, (int) x.local("count"));
-          x.space().writeBytes(x.local("buf"), d);
-          x.setLocal("ret", d.length);
-        })
-        .branchIf("done", "if (read) break", x -> x.signed(x.local("ret")) >= 0)
-        .step("if (!PIPE_WRITERS(*inode)) ret = 0 (end of file)", x -> {
-          if (!Files.writersExist(k, x.local("pipe"))) {
-            x.setLocal("ret", 0);
-          }
-        })
-        .branchIf("done", "if (!PIPE_WRITERS(*inode)) goto out", x -> x.local("ret") == 0)
-        .step("up(PIPE_SEM(*inode))", x -> { })
-        .call("pipe_wait(inode)", "pipe_wait", x -> new long[] {x.local("pipe")})
-        .step("down_interruptible(PIPE_SEM(*inode))", x -> { })
-        .jump("retry", "goto retry (fs/pipe.c@2.4.22:61-80)")
-        .label("console").step("ret = 0", x -> x.setLocal("ret", 0))
-        .label("done")
-        .branchIf("out", "(nothing read: straight to out)", x -> x.signed(x.local("ret")) <= 0)
-        .call("wake_up_interruptible(PIPE_WAIT(*inode)): writers, asynchronously, that there is "
-            + "room (fs/pipe.c@2.4.22:122-123)", "__wake_up",
-            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
-        .label("out")
-        .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
-    k.add(k.c("pipe_wait", src).params("inode")
-        .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "
-            + "add_wait_queue(PIPE_WAIT(*inode), &wait); up(PIPE_SEM(*inode))",
-            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("inode")), "pipe is empty"))
-        .call("schedule()", "schedule", null)
-        .step("remove_wait_queue(PIPE_WAIT(*inode), &wait); current->state = TASK_RUNNING; "
-            + "down(PIPE_SEM(*inode))", x -> k.removeWaiter(Files.readQueue(x.local("inode")),
-                k.current(x)))
-        .retVoid().build());
-    k.add(k.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
-        .step("down(PIPE_SEM(*inode)); copy_from_user(PIPE_END(*inode), buf, chars)", x -> {
-          Files.OpenFile f = Files.file(k, x.local("filp"));
-          byte[] d = x.space().readBytes(x.local("buf"), (int) x.local("count"));
-          if (f.console()) {
-            k.consoleLog.addLast(Files.text(d));
-            k.timeline.emit(new kstack.trace.Event.Note(x.cpu().id(), "console",
-                Files.text(d).strip()));
-            x.setLocal("pipe", 0);
-          } else {
-            Files.put(k, f.pipe(), d);
-            x.setLocal("pipe", f.pipe());
-          }
-          x.setLocal("ret", d.length);
-        })
-        .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
-        .call("wake_up_interruptible(PIPE_WAIT(*inode)): readers, asynchronously "
-            + "(fs/pipe.c@2.4.22:230-231)", "__wake_up",
-            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
-        .label("out")
-        .ret("up(PIPE_SEM(*inode)); return written", x -> x.local("ret")).build());
-  }
-
-  /** sys_pipe (arch/i386/kernel/sys_i386.c@2.4.22:29-40) -> do_pipe (fs/pipe.c@2.4.22:504). */
-  private static void buildPipe(Kernel k) {
-    buildPipe(k, "arch/i386/kernel/sys_i386.c", "fs/pipe.c", "f1 = get_empty_filp(); "
-        + "f2 = get_empty_filp(); inode = get_pipe_inode(); i = get_unused_fd(); j = get_unused_fd(); "
-        + "fd_install(i, f1); fd_install(j, f2)"); // fs/pipe.c@2.4.22:514-564
-  }
-
-  /**
-   * sys_pipe -> do_pipe(fd), the pair 2.4 and 2.6.11 share (there is no pipe2 before 2.6.27):
-   * do_pipe makes both files and both descriptors, sys_pipe copies fd[] out to user space.
-   */
-  static void buildPipe(Kernel k, String sysSrc, String pipeSrc, String create) {
-    k.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
-        .call("error = do_pipe(fd)", "do_pipe", x -> new long[] {x.localAddress("fd")})
-        .step("if (!error) copy_to_user(fildes, fd, 2 * sizeof(int))", x -> {
-          long fd = x.localAddress("fd");
-          x.write(x.local("fildes"), 4, x.read(fd, 4));
-          x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
-        })
-        .ret("return error", x -> 0).build());
-    k.add(k.c("do_pipe", pipeSrc).params("fd")
-        .step(create, x -> {
-          long pipe = Files.newPipe(k);
-          long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "pipe read end");
-          long w = Files.newFile(k, new Files.OpenFile(pipe, true, false, false), "pipe write end");
-          long cur = k.current(x);
-          x.write(x.local("fd"), 4, Files.install(k, cur, r));
-          x.write(x.local("fd") + 4, 4, Files.install(k, cur, w));
-        })
-        .ret("fd[0] = i; fd[1] = j; return 0", x -> 0).build());
   }
 
   private static void buildNanosleep(Kernel k) {

@@ -1,0 +1,117 @@
+package kstack.kernel;
+
+import java.util.Set;
+import kstack.exec.Exec;
+import kstack.profile.Feature;
+
+/**
+ * The read, write and pipe system calls of 2.4.22 (Feature.VFS_24; docs/research/i386-and-2.x.md
+ * §1.7): read and write go straight from sys_read/sys_write to file->f_op (no vfs_ layer yet), a
+ * reader of an empty pipe sleeps in pipe_wait, sys_pipe calls do_pipe. The console is served by
+ * pipe_write as in the other profiles (the simulator's console, not the tty layer).
+ */
+public final class Vfs24 implements Vfs {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.VFS_24);
+  }
+
+  /** sys_read / sys_write (fs/read_write.c@2.4.22:162-211), pipe_read/pipe_write (fs/pipe.c). */
+  @Override
+  public void buildReadWrite(Kernel k) {
+    String rw = "fs/read_write.c";
+    for (String dir : new String[] {"read", "write"}) {
+      k.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
+          .step("file = fget(fd)", x -> x.setLocal("file",
+              Files.fileOf(k, k.current(x), x.local("fd"))))
+          .branchIf("ok", "if (file)", x -> x.local("file") != 0)
+          .ret("return -EBADF", x -> Syscalls.EBADF)
+          .label("ok")
+          .branchIf("mode", "if (file->f_mode & FMODE_" + dir.toUpperCase() + ")", x -> {
+            Files.OpenFile f = Files.file(k, x.local("file"));
+            return f.console() || f.writeEnd() == dir.equals("write");
+          })
+          .ret("fput(file); return -EBADF", x -> Syscalls.EBADF)
+          .label("mode")
+          .step("locks_verify_area(); ppos = &file->f_pos", x -> { })
+          .call("ret = file->f_op->" + dir + "(file, buf, count, &file->f_pos) -> pipe_" + dir,
+              "pipe_" + dir, x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
+          .ret("fput(file); return ret", Exec::retval).build());
+    }
+    String src = "fs/pipe.c";
+    k.add(k.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+        .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))", x -> {
+          Files.OpenFile f = Files.file(k, x.local("filp"));
+          x.setLocal("pipe", f.console() ? 0 : f.pipe());
+        })
+        .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
+        .label("retry")
+        .step("if (!PIPE_EMPTY(*inode)) copy_to_user(buf, PIPE_START(*inode), chars)", x -> {
+          long pipe = x.local("pipe");
+          if (Files.available(k, pipe) == 0) {
+            x.setLocal("ret", -1);
+            return;
+          }
+          byte[] d = Files.take(k, pipe, (int) x.local("count"));
+          x.space().writeBytes(x.local("buf"), d);
+          x.setLocal("ret", d.length);
+        })
+        .branchIf("done", "if (read) break", x -> x.signed(x.local("ret")) >= 0)
+        .step("if (!PIPE_WRITERS(*inode)) ret = 0 (end of file)", x -> {
+          if (!Files.writersExist(k, x.local("pipe"))) {
+            x.setLocal("ret", 0);
+          }
+        })
+        .branchIf("done", "if (!PIPE_WRITERS(*inode)) goto out", x -> x.local("ret") == 0)
+        .step("up(PIPE_SEM(*inode))", x -> { })
+        .call("pipe_wait(inode)", "pipe_wait", x -> new long[] {x.local("pipe")})
+        .step("down_interruptible(PIPE_SEM(*inode))", x -> { })
+        .jump("retry", "goto retry (fs/pipe.c@2.4.22:61-80)")
+        .label("console").step("ret = 0", x -> x.setLocal("ret", 0))
+        .label("done")
+        .branchIf("out", "(nothing read: straight to out)", x -> x.signed(x.local("ret")) <= 0)
+        .call("wake_up_interruptible(PIPE_WAIT(*inode)): writers, asynchronously, that there is "
+            + "room (fs/pipe.c@2.4.22:122-123)", "__wake_up",
+            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .label("out")
+        .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
+    k.add(k.c("pipe_wait", src).params("inode")
+        .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "
+            + "add_wait_queue(PIPE_WAIT(*inode), &wait); up(PIPE_SEM(*inode))",
+            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("inode")), "pipe is empty"))
+        .call("schedule()", "schedule", null)
+        .step("remove_wait_queue(PIPE_WAIT(*inode), &wait); current->state = TASK_RUNNING; "
+            + "down(PIPE_SEM(*inode))", x -> k.removeWaiter(Files.readQueue(x.local("inode")),
+                k.current(x)))
+        .retVoid().build());
+    k.add(k.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+        .step("down(PIPE_SEM(*inode)); copy_from_user(PIPE_END(*inode), buf, chars)", x -> {
+          Files.OpenFile f = Files.file(k, x.local("filp"));
+          byte[] d = x.space().readBytes(x.local("buf"), (int) x.local("count"));
+          if (f.console()) {
+            k.consoleLog.addLast(Files.text(d));
+            k.timeline.emit(new kstack.trace.Event.Note(x.cpu().id(), "console",
+                Files.text(d).strip()));
+            x.setLocal("pipe", 0);
+          } else {
+            Files.put(k, f.pipe(), d);
+            x.setLocal("pipe", f.pipe());
+          }
+          x.setLocal("ret", d.length);
+        })
+        .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
+        .call("wake_up_interruptible(PIPE_WAIT(*inode)): readers, asynchronously "
+            + "(fs/pipe.c@2.4.22:230-231)", "__wake_up",
+            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+        .label("out")
+        .ret("up(PIPE_SEM(*inode)); return written", x -> x.local("ret")).build());
+  }
+
+  /** sys_pipe (arch/i386/kernel/sys_i386.c@2.4.22:29-40) -> do_pipe (fs/pipe.c@2.4.22:504). */
+  @Override
+  public void buildPipe(Kernel k) {
+    VfsCommon.buildDoPipe(k, "arch/i386/kernel/sys_i386.c", "fs/pipe.c", "f1 = get_empty_filp(); "
+        + "f2 = get_empty_filp(); inode = get_pipe_inode(); i = get_unused_fd(); j = get_unused_fd(); "
+        + "fd_install(i, f1); fd_install(j, f2)"); // fs/pipe.c@2.4.22:514-564
+  }
+}

@@ -1,0 +1,35 @@
+package kstack.kernel;
+
+import java.util.function.Function;
+import java.util.Set;
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+
+/**
+ * The VFS path of 4.16 (fs/read_write.c@4.16.13:407-416, fs/pipe.c): vfs_read → __vfs_read, which
+ * for a file without ->read returns new_sync_read (a sibling call on the x86_64 ORC build), whose
+ * kiocb goes to the pipe's ->read_iter; pipe2 makes the pipe with __do_pipe_flags.
+ */
+public final class Vfs416 extends VfsSync {
+  public Vfs416() {
+    super("__vfs_", "new_sync_", "pipe_", "__do_pipe_flags", "error = __do_pipe_flags(fd, files, flags)");
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of();
+  }
+
+  @Override
+  void buildVfsLayer(Kernel k, CallShape calls, String dir) {
+    RoutineBuilder vfs = k.c("__vfs_" + dir, VfsCommon.RW).params("file", "buf", "count", "pos");
+    String call = "new_sync_" + dir + "(file, buf, count, pos)";
+    Function<Exec, long[]> a =
+        x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
+    k.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, a)
+        .build()
+        : vfs.call("no ->" + dir + ": " + call, "new_sync_" + dir, a)
+            .ret("return ret", Exec::retval).build());
+  }
+}

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import kstack.kernel.FramePointerCalls;
 import kstack.kernel.GenIrq2632;
+import kstack.kernel.Hrtimers2632;
+import kstack.kernel.Hrtimers416;
+import kstack.kernel.Hrtimers6;
 import kstack.kernel.GenIrq416;
 import kstack.kernel.Irq24;
 import kstack.kernel.Irq2611;
@@ -18,6 +21,8 @@ import kstack.kernel.Sched416;
 import kstack.kernel.SchedLoop6;
 import kstack.kernel.SiblingCall;
 import kstack.kernel.SoftirqInvoke;
+import kstack.kernel.Timer2611;
+import kstack.kernel.TimerBh24;
 import kstack.kernel.Vfs24;
 import kstack.kernel.Vfs2611;
 import kstack.kernel.Vfs2632;
@@ -47,7 +52,8 @@ public final class Profiles {
             new Sched416(),
             new SiblingCall(),
             new GenIrq416(SoftirqInvoke.IN_PLACE),
-            new Vfs416()));
+            new Vfs416(),
+            new Hrtimers416()));
   }
 
   /**
@@ -66,7 +72,8 @@ public final class Profiles {
             new Sched2632(),
             new FramePointerCalls(),
             new GenIrq2632(),
-            new Vfs2632()));
+            new Vfs2632(),
+            new Hrtimers2632()));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -81,7 +88,8 @@ public final class Profiles {
             new SchedLoop6(),
             new SiblingCall(),
             new IrqEntry6(SoftirqInvoke.IN_PLACE),
-            new Vfs6()));
+            new Vfs6(),
+            new Hrtimers6("get_timespec64")));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -92,7 +100,8 @@ public final class Profiles {
             new Sched416(),
             new FramePointerCalls(),
             new GenIrq416(SoftirqInvoke.IN_PLACE),
-            new Vfs416()));
+            new Vfs416(),
+            new Hrtimers416()));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -106,7 +115,8 @@ public final class Profiles {
             new SchedLoop6(),
             new FramePointerCalls(),
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
-            new Vfs6()));
+            new Vfs6(),
+            new Hrtimers6("get_timespec64")));
   }
 
   /**
@@ -120,7 +130,8 @@ public final class Profiles {
             new Sched416(),
             new FramePointerCalls(),
             new GenIrq416(SoftirqInvoke.OWN_STACK),
-            new Vfs416()));
+            new Vfs416(),
+            new Hrtimers416()));
   }
 
   /**
@@ -136,7 +147,8 @@ public final class Profiles {
             new Sched24(),
             new FramePointerCalls(),
             new Irq24(),
-            new Vfs24()));
+            new Vfs24(),
+            new TimerBh24()));
   }
 
   /**
@@ -162,7 +174,8 @@ public final class Profiles {
             new Sched2611(),
             new FramePointerCalls(),
             new Irq2611(),
-            new Vfs2611()));
+            new Vfs2611(),
+            new Timer2611()));
   }
 
   /**
@@ -185,7 +198,8 @@ public final class Profiles {
             new Sched2632(),
             new FramePointerCalls(),
             new GenIrq2632(),
-            new Vfs2632()));
+            new Vfs2632(),
+            new Hrtimers2632()));
   }
 
   /**
@@ -204,7 +218,8 @@ public final class Profiles {
             new SchedLoop6(),
             new FramePointerCalls(),
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
-            new Vfs6()));
+            new Vfs6(),
+            new Hrtimers6("get_old_timespec32")));
   }
 
   private static KernelConfig i386Config() {

@@ -163,8 +163,8 @@ abstract class GenIrq implements IrqCore {
         .step("t = container_of(timer, struct hrtimer_sleeper, timer); task = t->task; t->task = NULL",
             x -> {
               long t = x.local("timer");
-              x.setLocal("task", k.readPtr(t + Syscalls.SLEEPER_TASK));
-              k.writePtr(t + Syscalls.SLEEPER_TASK, 0);
+              x.setLocal("task", k.readPtr(t + HrtimerSleep.SLEEPER_TASK));
+              k.writePtr(t + HrtimerSleep.SLEEPER_TASK, 0);
             })
         .branchIf("none", "if (task)", x -> x.local("task") == 0)
         .call("  wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})

@@ -63,7 +63,7 @@ public final class Irq24 implements IrqCore {
 
   private static void buildTimer(Kernel k) {
     k.add(k.c("timer_interrupt", "arch/i386/kernel/time.c").params("irq", "dev_id", "regs")
-        .step("write_lock(&xtime_lock); read the TSC offset", x -> tickConsumed(k, x))
+        .step("write_lock(&xtime_lock); read the TSC offset", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline]: do_timer(regs)", "do_timer",
             x -> new long[] {x.local("regs")})
         .step("write_unlock(&xtime_lock) (time.c@2.4.22:569-713)", x -> { })
@@ -94,43 +94,10 @@ public final class Irq24 implements IrqCore {
     RoutineBuilder b = k.c("timer_bh", "kernel/timer.c").params().locals("timer")
         .step("update_times()", x -> { })
         .label("loop");
-    k.add(runExpired(k, b, "run_timer_list() [static inline]: the next expired timer_list in tv1")
+    k.add(TimerList.runExpired(k, TimerBh24.LAYOUT, b,
+            "run_timer_list() [static inline]: the next expired timer_list in tv1")
         .label("done")
         .retVoid().build());
-  }
-
-  /**
-   * The loop that runs expired timer_lists: 2.4's run_timer_list, 2.6.11's __run_timers
-   * (kernel/timer.c@2.4.22:289-326, @2.6.11:434-470); the caller's loop label is "loop", its exit
-   * "done".
-   */
-  static RoutineBuilder runExpired(Kernel k, RoutineBuilder b, String text) {
-    return b.step(text, x -> {
-          Kernel.Timer t = k.expiredTimer(x.cpu().id());
-          while (t != null && t.sleeper() == 0) { // a bare tick: nothing to run
-            k.removeTimer(t);
-            t = k.expiredTimer(x.cpu().id());
-          }
-          x.setLocal("timer", t == null ? 0 : t.sleeper());
-          if (t != null) {
-            k.removeTimer(t);
-          }
-        })
-        .branchIf("done", "if none: done", x -> x.local("timer") == 0)
-        .callVia("  detach_timer(timer); fn = timer->function; fn(timer->data)",
-            x -> x.read(x.local("timer") + Sched24.timerFunction(k)),
-            x -> new long[] {x.read(x.local("timer") + Sched24.timerData(k))}, null)
-        .jump("loop", "  goto repeat");
-  }
-
-  /** The machine's tick request is this interrupt: it is consumed here. */
-  static void tickConsumed(Kernel k, Exec x) {
-    for (Kernel.Timer t : k.pendingTimers()) {
-      if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.now()) {
-        k.removeTimer(t);
-        return;
-      }
-    }
   }
 
   static void raise(Kernel k, Exec x, int nr) {

@@ -65,33 +65,9 @@ public final class Sched24 implements Scheduler {
     buildWakeups(k);
   }
 
-  /**
-   * complete and wait_for_completion, the same in 2.4.22 and 2.6.11 (kernel/sched.c@2.6.11:
-   * 3010-3053: fastcall there): the waiter sleeps uninterruptibly until done is non-zero.
-   */
+  /** For Kthread2611 until it asks SchedCommon: complete and wait_for_completion. */
   static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
-    k.add(k.c("complete", completeSrc).params("x")
-        .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
-            + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
-              k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
-              k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
-            })
-        .retVoid().build());
-    k.add(k.c("wait_for_completion", waitSrc).params("x")
-        .label("again")
-        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
-        .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
-            + "TASK_UNINTERRUPTIBLE)", x -> {
-              long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
-              k.addWaiter(x.local("x"), cur);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
-            })
-        .call("  schedule()", "schedule", null)
-        .jump("again", "} while (!x->done)")
-        .label("done")
-        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
-        .retVoid().build());
+    SchedCommon.buildCompletion(k, completeSrc, waitSrc);
   }
 
   /**
@@ -139,8 +115,8 @@ public final class Sched24 implements Scheduler {
             + "which may reschedule_idle", x -> k.wakeAll(x.local("q"), x.cpu().id(),
                 "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
-    buildCompletion(k, SRC, SRC);
-    buildTimeout(k);
+    SchedCommon.buildCompletion(k, SRC, SRC);
+    TimerList.buildTimeout(k, TimerBh24.LAYOUT, SRC, SRC);
     buildYield(k);
   }
 
@@ -165,83 +141,5 @@ public final class Sched24 implements Scheduler {
    */
   @Override
   public void buildPreemptScheduleIrq(Kernel k) {
-  }
-
-  /**
-   * timer_list members: 2.4's list, expires, data, function (include/linux/timer.h@2.4.22:16-21);
-   * 2.6.11's entry, expires, lock (empty on UP), magic, function, data, base
-   * (include/linux/timer.h@2.6.11:11-21).
-   */
-  static final int TIMER_SIZE = 20;
-  static final int TIMER_EXPIRES = 8;
-  static int timerSize(Kernel k) {
-    return v24(k) ? TIMER_SIZE : 28;
-  }
-
-  static int timerData(Kernel k) {
-    return v24(k) ? 12 : 20;
-  }
-
-  static int timerFunction(Kernel k) {
-    return 16;
-  }
-
-  /** HZ 100 on 2.4, one jiffy 10 ms; 1000 on 2.6.11 (include/asm-i386/param.h@2.4.22:5, @2.6.11:5). */
-  static long jiffyNs(Kernel k) {
-    return v24(k) ? 10_000_000L : 1_000_000L;
-  }
-
-  private static boolean v24(Kernel k) {
-    return k.profile.has(kstack.profile.Feature.TASK_UNION);
-  }
-
-  private static void buildTimeout(Kernel k) {
-    buildTimeout(k, SRC, SRC);
-  }
-
-  /**
-   * schedule_timeout with its on-stack timer_list, and process_timeout: sched.c@2.4.22:375-458;
-   * kernel/timer.c@2.6.11:1042-1113 (fastcall there).
-   */
-  static void buildTimeout(Kernel k, String src, String timeoutSrc) {
-    int data = timerData(k);
-    int function = timerFunction(k);
-    long jiffy = jiffyNs(k);
-    k.add(k.c("schedule_timeout", src).params("timeout").locals("expire")
-        .localArea("timer", timerSize(k))
-        .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
-            + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
-              long t = x.localAddress("timer");
-              long expire = jiffies(k) + x.local("timeout");
-              x.setLocal("expire", expire);
-              x.write(t, 0);
-              x.write(t + 4, 0);
-              x.write(t + TIMER_EXPIRES, expire);
-              x.write(t + data, k.current(x));
-              x.write(t + function, k.symbol("process_timeout"));
-            })
-        .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
-          long t = x.localAddress("timer");
-          k.addTimer(x.read(t + TIMER_EXPIRES) * jiffy, k.current(x), t, "process_timeout");
-        })
-        .call("schedule()", "schedule", null)
-        .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
-            if (tm.sleeper() == x.localAddress("timer")) {
-              k.removeTimer(tm);
-            }
-          }
-          x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k)));
-        })
-        .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
-    k.add(k.c("process_timeout", timeoutSrc).params("__data")
-        .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
-            x -> new long[] {x.local("__data")})
-        .retVoid().build());
-  }
-
-  /** jiffies, as the simulated clock gives it. */
-  static long jiffies(Kernel k) {
-    return k.now() / jiffyNs(k);
   }
 }

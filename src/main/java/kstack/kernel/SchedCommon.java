@@ -213,4 +213,33 @@ final class SchedCommon {
         .step(text, x -> { })
         .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
   }
+
+  /**
+   * complete and wait_for_completion, the same in 2.4.22 and 2.6.11 (kernel/sched.c@2.6.11:
+   * 3010-3053: fastcall there): the waiter sleeps uninterruptibly until done is non-zero.
+   */
+  static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
+    k.add(k.c("complete", completeSrc).params("x")
+        .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
+            + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
+              k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
+              k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+            })
+        .retVoid().build());
+    k.add(k.c("wait_for_completion", waitSrc).params("x")
+        .label("again")
+        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
+        .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
+            + "TASK_UNINTERRUPTIBLE)", x -> {
+              long cur = k.current(x);
+              k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
+              k.addWaiter(x.local("x"), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
+            })
+        .call("  schedule()", "schedule", null)
+        .jump("again", "} while (!x->done)")
+        .label("done")
+        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
+        .retVoid().build());
+  }
 }

@@ -1,30 +1,48 @@
 package kstack.kernel;
 
+import java.util.Set;
+import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+import kstack.trace.Event;
 
 /**
  * Timers at 2.6.11, before hrtimers (Feature.NO_HRTIMERS; research §2.7): nanosleep sleeps in
  * schedule_timeout on an on-stack timer_list whose function is process_timeout (2.4's mechanism,
- * Sched24.buildTimeout and Syscalls24.buildNanosleep, with 2.6.11's timer_list and HZ 1000); the
+ * TimerList, with 2.6.11's timer_list and HZ 1000: include/linux/timer.h@2.6.11:11-21, entry,
+ * expires, lock (empty on UP), magic, function, data, base; include/asm-i386/param.h@2.6.11:5); the
  * tick is the uniprocessor one (Feature.IRQ_2611): IRQ 0's timer_interrupt, whose inline
  * do_timer_interrupt_hook calls do_timer and then, without CONFIG_SMP, update_process_times
  * (include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/kernel/time.c@2.6.11:221-300);
  * its run_local_timers raises TIMER_SOFTIRQ, and irq_exit's do_softirq runs run_timer_softirq →
  * __run_timers → process_timeout → wake_up_process.
  */
-final class Timer2611 {
-  private Timer2611() {}
-
+public final class Timer2611 implements Timers {
   static final String TIMER = "kernel/timer.c@2.6.11";
+  static final TimerList.Layout LAYOUT = new TimerList.Layout(28, 20, 16, 1_000_000L);
 
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.NO_HRTIMERS);
+  }
+
+  /** Built with the timer list, where the interrupt code adds it ({@link #build}). */
+  @Override
+  public void buildNanosleep(Kernel k) {
+  }
+
+  /**
+   * The timer list, the tick and nanosleep, where Irq2611 adds them: schedule_timeout,
+   * process_timeout and sys_nanosleep first, then the timer softirq and IRQ 0's chain.
+   */
   static void build(Kernel k) {
-    Sched24.buildTimeout(k, TIMER + ":1073-1113", TIMER + ":1042-1045");
-    Syscalls24.buildNanosleep(k, TIMER + ":1159-1190");
+    TimerList.buildTimeout(k, LAYOUT, TIMER + ":1073-1113", TIMER + ":1042-1045");
+    TimerList.buildNanosleep(k, LAYOUT, TIMER + ":1159-1190");
     RoutineBuilder b = k.c("run_timer_softirq", TIMER + ":882-888").params("h").locals("timer")
         .step("base = &__get_cpu_var(tvec_bases); if (time_after_eq(jiffies, "
             + "base->timer_jiffies)) __run_timers(base) [static inline]", x -> { })
         .label("loop");
-    k.add(Irq24.runExpired(k, b, "  __run_timers: the next expired timer_list of tv1")
+    k.add(TimerList.runExpired(k, LAYOUT, b, "  __run_timers: the next expired timer_list of tv1")
         .label("done")
         .retVoid().build());
     k.add(k.c("update_process_times", TIMER + ":813-830").params("user_tick")
@@ -48,7 +66,7 @@ final class Timer2611 {
         .retVoid().build());
     String time = "arch/i386/kernel/time.c@2.6.11";
     k.add(k.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
-        .step("write_seqlock(&xtime_lock); cur_timer->mark_offset()", x -> Irq24.tickConsumed(k, x))
+        .step("write_seqlock(&xtime_lock); cur_timer->mark_offset()", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline, time.c@2.6.11:221-240]: "
             + "do_timer_interrupt_hook(regs) [static inline, do_timer.h@2.6.11:16-20]: do_timer(regs)",
             "do_timer", x -> new long[] {x.local("regs")})
@@ -60,6 +78,77 @@ final class Timer2611 {
         .ret("return IRQ_HANDLED", x -> 1).build());
     k.add(k.c("do_timer", TIMER + ":920-924").params("regs")
         .step("jiffies_64++; update_times(): wall time and load average", x -> { })
+        .retVoid().build());
+  }
+
+  /**
+   * sys_clock_nanosleep → do_clock_nanosleep, which arms an on-stack timer_list whose function is
+   * nanosleep_wake_up and calls schedule() in a loop (kernel/posix-timers.c@2.6.11:1272-1277,
+   * 1385-1519).
+   */
+  @Override
+  public void buildClockNanosleep(Kernel k) {
+    String src = "kernel/posix-timers.c@2.6.11:";
+    k.add(Syscalls.entry(k, "clock_nanosleep", src + "1385-1419", "which_clock", "flags", "rqtp",
+            "rmtp")
+        .localArea("t", 8)
+        .step("if ((unsigned) which_clock >= MAX_CLOCKS || !posix_clocks[which_clock].res) "
+            + "return -EINVAL; copy_from_user(&t, rqtp, sizeof (struct timespec)); tv_nsec < "
+            + "NSEC_PER_SEC, tv_sec >= 0", x -> {
+              x.write(x.localAddress("t"), x.read(x.local("rqtp")));
+              x.write(x.localAddress("t") + 4, x.read(x.local("rqtp") + 4));
+            })
+        .call("posix_clocks[which_clock].nsleep is NULL (realtime and monotonic): ret = "
+                + "do_clock_nanosleep(which_clock, flags, &t)", "do_clock_nanosleep",
+            x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")})
+        .ret("restart_block->arg1 = (unsigned long)rmtp; return ret", Exec::retval).build());
+    int data = LAYOUT.data();
+    int function = LAYOUT.function();
+    long jiffy = LAYOUT.jiffyNs();
+    k.add(k.c("do_clock_nanosleep", src + "1420-1519").params("which_clock", "flags", "tsave")
+        .locals("rq_time", "left").localArea("new_timer", LAYOUT.size())
+        .step("init_timer(&new_timer); new_timer.expires = 0; new_timer.data = (unsigned long) "
+            + "current; new_timer.function = nanosleep_wake_up; abs = flags & TIMER_ABSTIME", x -> {
+              long t = x.localAddress("new_timer");
+              x.write(t + TimerList.EXPIRES, 0);
+              x.write(t + data, k.current(x));
+              x.write(t + function, k.symbol("nanosleep_wake_up"));
+            })
+        .step("t = *tsave; adjust_abs_time(): rq_time = jiffies + timespec_to_jiffies(&t); "
+            + "rq_time += (t.tv_sec || t.tv_nsec)", x -> {
+              long ns = x.read(x.local("tsave")) * 1_000_000_000L + x.read(x.local("tsave") + 4);
+              x.setLocal("rq_time", TimerList.jiffies(k, LAYOUT) + (ns + jiffy - 1) / jiffy + (ns != 0 ? 1 : 0));
+            })
+        .label("loop")
+        .step("left = rq_time - get_jiffies_64()",
+            x -> x.setLocal("left", x.local("rq_time") - TimerList.jiffies(k, LAYOUT)))
+        .branchIf("done", "if (left < (s64)0) break", x -> x.signed(x.local("left")) < 0)
+        .step("new_timer.expires = jiffies + left; __set_current_state(TASK_INTERRUPTIBLE); "
+            + "add_timer(&new_timer)", x -> {
+              long t = x.localAddress("new_timer");
+              long cur = k.current(x);
+              x.write(t + TimerList.EXPIRES, TimerList.jiffies(k, LAYOUT) + x.local("left"));
+              k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "clock_nanosleep for "
+                  + x.local("left") + " jiffies"));
+              k.addTimer(x.read(t + TimerList.EXPIRES) * jiffy, cur, t, "nanosleep_wake_up");
+            })
+        .call("schedule()", "schedule", null)
+        .step("del_timer_sync(&new_timer); left = rq_time - get_jiffies_64()", x -> {
+          for (Kernel.Timer tm : k.pendingTimers()) {
+            if (tm.sleeper() == x.localAddress("new_timer")) {
+              k.removeTimer(tm);
+            }
+          }
+          x.setLocal("left", x.local("rq_time") - TimerList.jiffies(k, LAYOUT));
+        })
+        .branchIf("loop", "while (left > (s64)0 && !test_thread_flag(TIF_SIGPENDING))",
+            x -> x.signed(x.local("left")) > 0)
+        .label("done")
+        .ret("return 0", x -> 0).build());
+    k.add(k.c("nanosleep_wake_up", src + "1272-1277").params("__data")
+        .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
+            x -> new long[] {x.local("__data")})
         .retVoid().build());
   }
 }

@@ -1,0 +1,127 @@
+package kstack.kernel;
+
+import kstack.exec.Exec;
+import kstack.exec.RoutineBuilder;
+
+/**
+ * The timer list of the generations before hrtimers (2.4, 2.6.11): a struct timer_list on the
+ * sleeper's stack, whose function runs from the timer softirq or bottom half once jiffies pass its
+ * expires; schedule_timeout and process_timeout sleep on one, sys_nanosleep sleeps in
+ * schedule_timeout, and the softirq's loop runs the expired ones. The generations differ in the
+ * struct's layout and in HZ ({@link Layout}).
+ */
+final class TimerList {
+  private TimerList() {}
+
+  /** timer_list.expires: after the list_head on both generations. */
+  static final int EXPIRES = 8;
+
+  /**
+   * A generation's struct timer_list (its size and the offsets of data and function) and its
+   * jiffy in nanoseconds (1/HZ).
+   */
+  record Layout(int size, int data, int function, long jiffyNs) {}
+
+  /** jiffies, as the simulated clock gives it. */
+  static long jiffies(Kernel k, Layout l) {
+    return k.now() / l.jiffyNs();
+  }
+
+  /**
+   * schedule_timeout with its on-stack timer_list, and process_timeout: sched.c@2.4.22:375-458;
+   * kernel/timer.c@2.6.11:1042-1113 (fastcall there).
+   */
+  static void buildTimeout(Kernel k, Layout l, String src, String timeoutSrc) {
+    long jiffy = l.jiffyNs();
+    k.add(k.c("schedule_timeout", src).params("timeout").locals("expire")
+        .localArea("timer", l.size())
+        .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
+            + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
+              long t = x.localAddress("timer");
+              long expire = jiffies(k, l) + x.local("timeout");
+              x.setLocal("expire", expire);
+              x.write(t, 0);
+              x.write(t + 4, 0);
+              x.write(t + EXPIRES, expire);
+              x.write(t + l.data(), k.current(x));
+              x.write(t + l.function(), k.symbol("process_timeout"));
+            })
+        .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
+          long t = x.localAddress("timer");
+          k.addTimer(x.read(t + EXPIRES) * jiffy, k.current(x), t, "process_timeout");
+        })
+        .call("schedule()", "schedule", null)
+        .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
+          for (Kernel.Timer tm : k.pendingTimers()) {
+            if (tm.sleeper() == x.localAddress("timer")) {
+              k.removeTimer(tm);
+            }
+          }
+          x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k, l)));
+        })
+        .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
+    k.add(k.c("process_timeout", timeoutSrc).params("__data")
+        .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
+            x -> new long[] {x.local("__data")})
+        .retVoid().build());
+  }
+
+  /** sys_nanosleep (kernel/timer.c@2.4.22:836-875, @2.6.11:1159-1190: the same path). */
+  static void buildNanosleep(Kernel k, Layout l, String src) {
+    k.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
+        .localArea("t", 8)
+        .step("copy_from_user(&t, rqtp, sizeof(struct timespec)); (a SCHED_OTHER task never "
+            + "busy-waits); expire = timespec_to_jiffies(&t) + (t.tv_sec || t.tv_nsec)", x -> {
+              long t = x.localAddress("t");
+              x.write(t, x.read(x.local("rqtp")));
+              x.write(t + 4, x.read(x.local("rqtp") + 4));
+              long ns = x.read(t) * 1_000_000_000L + x.read(t + 4);
+              long jif = (ns + l.jiffyNs() - 1) / l.jiffyNs();
+              x.setLocal("expire", jif + (ns != 0 ? 1 : 0));
+            })
+        .step("current->state = TASK_INTERRUPTIBLE", x -> {
+          long cur = k.current(x);
+          k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.pid(cur),
+              "nanosleep for " + x.local("expire") + " jiffies"));
+        })
+        .callInto("expire", "expire = schedule_timeout(expire)", "schedule_timeout",
+            x -> new long[] {x.local("expire")})
+        .ret("if (expire) return -EINTR (with the rest in *rmtp); return 0",
+            x -> x.local("expire") != 0 ? -4 : 0).build());
+  }
+
+  /**
+   * The loop that runs expired timer_lists: 2.4's run_timer_list, 2.6.11's __run_timers
+   * (kernel/timer.c@2.4.22:289-326, @2.6.11:434-470); the caller's loop label is "loop", its exit
+   * "done".
+   */
+  static RoutineBuilder runExpired(Kernel k, Layout l, RoutineBuilder b, String text) {
+    return b.step(text, x -> {
+          Kernel.Timer t = k.expiredTimer(x.cpu().id());
+          while (t != null && t.sleeper() == 0) { // a bare tick: nothing to run
+            k.removeTimer(t);
+            t = k.expiredTimer(x.cpu().id());
+          }
+          x.setLocal("timer", t == null ? 0 : t.sleeper());
+          if (t != null) {
+            k.removeTimer(t);
+          }
+        })
+        .branchIf("done", "if none: done", x -> x.local("timer") == 0)
+        .callVia("  detach_timer(timer); fn = timer->function; fn(timer->data)",
+            x -> x.read(x.local("timer") + l.function()),
+            x -> new long[] {x.read(x.local("timer") + l.data())}, null)
+        .jump("loop", "  goto repeat");
+  }
+
+  /** The machine's tick request is this interrupt: it is consumed here. */
+  static void tickConsumed(Kernel k, Exec x) {
+    for (Kernel.Timer t : k.pendingTimers()) {
+      if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.now()) {
+        k.removeTimer(t);
+        return;
+      }
+    }
+  }
+}

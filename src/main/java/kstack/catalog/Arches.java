@@ -3,7 +3,7 @@ package kstack.catalog;
 import kstack.arch.arm64.Arm64;
 import kstack.arch.i386.I386;
 import kstack.arch.x86_64.X86_64;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 
 /** The architectures the simulator knows, by the name {@code --arch} takes. */
 public final class Arches {

@@ -1,7 +1,6 @@
 package kstack.kernel;
 
 import java.util.List;
-import kstack.arch.PerCpuVar;
 import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.image.Linker;

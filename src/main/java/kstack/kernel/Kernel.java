@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import kstack.arch.Arch;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
 import kstack.exec.Routine;

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.catalog.Arches;
 import kstack.cpu.Cpu;
 import kstack.exec.Abi;

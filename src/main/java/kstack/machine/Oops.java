@@ -1,6 +1,6 @@
 package kstack.machine;
 
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.kernel.Kernel;
 import kstack.mem.MemoryFault;
 import kstack.trace.Event;

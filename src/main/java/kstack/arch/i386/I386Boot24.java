@@ -1,7 +1,7 @@
 package kstack.arch.i386;
 
 import java.util.List;
-import kstack.arch.PerCpuVar;
+import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.layout.Types;

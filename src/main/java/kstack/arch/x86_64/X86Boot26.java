@@ -2,7 +2,7 @@ package kstack.arch.x86_64;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.arch.PerCpuVar;
+import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.layout.Types;

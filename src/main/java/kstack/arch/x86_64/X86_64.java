@@ -3,7 +3,7 @@ package kstack.arch.x86_64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import kstack.arch.Arch;
+import kstack.kernel.Arch;
 import kstack.cpu.RegisterSet;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
@@ -284,7 +284,7 @@ public final class X86_64 implements Arch {
   }
 
   @Override
-  public List<kstack.arch.PerCpuVar> perCpuVars(Kernel k) {
+  public List<kstack.kernel.PerCpuVar> perCpuVars(Kernel k) {
     return v26 ? X86Boot26.perCpuVars(k) : X86Boot.perCpuVars(k);
   }
 

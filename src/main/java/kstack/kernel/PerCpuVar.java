@@ -1,4 +1,4 @@
-package kstack.arch;
+package kstack.kernel;
 
 import kstack.layout.CType;
 

@@ -21,6 +21,9 @@ import kstack.kernel.Sched416;
 import kstack.kernel.SchedLoop6;
 import kstack.kernel.SiblingCall;
 import kstack.kernel.SoftirqInvoke;
+import kstack.kernel.Syscalls24;
+import kstack.kernel.Syscalls26;
+import kstack.kernel.SyscallsDefine;
 import kstack.kernel.Timer2611;
 import kstack.kernel.TimerBh24;
 import kstack.kernel.Vfs24;
@@ -53,7 +56,8 @@ public final class Profiles {
             new SiblingCall(),
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
-            new Hrtimers416()));
+            new Hrtimers416(),
+            new SyscallsDefine(false)));
   }
 
   /**
@@ -73,7 +77,9 @@ public final class Profiles {
             new FramePointerCalls(),
             new GenIrq2632(),
             new Vfs2632(),
-            new Hrtimers2632()));
+            new Hrtimers2632(),
+            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009")));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -89,7 +95,8 @@ public final class Profiles {
             new SiblingCall(),
             new IrqEntry6(SoftirqInvoke.IN_PLACE),
             new Vfs6(),
-            new Hrtimers6("get_timespec64")));
+            new Hrtimers6("get_timespec64"),
+            new SyscallsDefine(true)));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -101,7 +108,8 @@ public final class Profiles {
             new FramePointerCalls(),
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
-            new Hrtimers416()));
+            new Hrtimers416(),
+            new SyscallsDefine(false)));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -116,7 +124,8 @@ public final class Profiles {
             new FramePointerCalls(),
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
-            new Hrtimers6("get_timespec64")));
+            new Hrtimers6("get_timespec64"),
+            new SyscallsDefine(true)));
   }
 
   /**
@@ -131,7 +140,8 @@ public final class Profiles {
             new FramePointerCalls(),
             new GenIrq416(SoftirqInvoke.OWN_STACK),
             new Vfs416(),
-            new Hrtimers416()));
+            new Hrtimers416(),
+            new SyscallsDefine(false)));
   }
 
   /**
@@ -148,7 +158,8 @@ public final class Profiles {
             new FramePointerCalls(),
             new Irq24(),
             new Vfs24(),
-            new TimerBh24()));
+            new TimerBh24(),
+            new Syscalls24()));
   }
 
   /**
@@ -175,7 +186,9 @@ public final class Profiles {
             new FramePointerCalls(),
             new Irq2611(),
             new Vfs2611(),
-            new Timer2611()));
+            new Timer2611(),
+            new Syscalls26("kernel/timer.c@2.6.11:967-970", "return current->tgid",
+                "kernel/signal.c@2.6.11:1973-1976")));
   }
 
   /**
@@ -199,7 +212,9 @@ public final class Profiles {
             new FramePointerCalls(),
             new GenIrq2632(),
             new Vfs2632(),
-            new Hrtimers2632()));
+            new Hrtimers2632(),
+            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009")));
   }
 
   /**
@@ -219,7 +234,8 @@ public final class Profiles {
             new FramePointerCalls(),
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
-            new Hrtimers6("get_old_timespec32")));
+            new Hrtimers6("get_old_timespec32"),
+            new SyscallsDefine(true)));
   }
 
   private static KernelConfig i386Config() {

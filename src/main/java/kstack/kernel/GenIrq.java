@@ -183,13 +183,7 @@ abstract class GenIrq implements IrqCore {
         .retVoid().build());
     k.add(k.c(schedTick, "kernel/sched/core.c").params()
         .step("curr->sched_class->task_tick(rq, curr, 0): when others wait on this run queue, "
-            + "the slice is over: resched_curr(rq)", x -> {
-              long cur = k.current(x);
-              int cpu = x.cpu().id();
-              if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
-                k.setNeedResched(cur, true);
-              }
-            })
+            + "the slice is over: resched_curr(rq)", x -> SchedCommon.tick(k, x))
         .retVoid().build());
   }
 

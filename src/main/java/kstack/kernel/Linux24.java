@@ -11,7 +11,7 @@ final class Linux24 {
   static void build(Kernel k) {
     Sched.build(k);
     Fork24.build(k);
-    Syscalls24.build(k);
+    Syscalls.build(k);
     Execve.build26(k);
     Init24.build(k);
     Irq.build(k);

@@ -83,6 +83,18 @@ final class SchedCommon {
     return rq.removeFirst();
   }
 
+  /**
+   * The scheduler tick as the model keeps it: the running task's slice is over whenever another
+   * task waits on its run queue (the idle task has no slice).
+   */
+  static void tick(Kernel k, Exec x) {
+    long cur = k.current(x);
+    int cpu = x.cpu().id();
+    if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
+      k.setNeedResched(cur, true);
+    }
+  }
+
   /** The new task is TASK_RUNNING, on the CPU the caller picked for it if it picked one. */
   static void newTaskRunning(Kernel k, Exec x, long p) {
     k.setState(p, Kernel.TASK_RUNNING);

@@ -22,7 +22,10 @@ final class Syscalls {
   static final long EPIPE = -32;
   static final long ENOENT = -2;
 
-  /** 2.6.32's VFS and process-creation paths (FORK_PASSES_REGS marks the generation). */
+  /**
+   * For Exit and Execve until their own generation modules replace the question: whether the
+   * profile's fork, clone and execve take pt_regs (2.6, FORK_PASSES_REGS).
+   */
   static boolean v26(Kernel k) {
     return k.profile.has(Feature.FORK_PASSES_REGS);
   }
@@ -36,29 +39,22 @@ final class Syscalls {
     return b;
   }
 
+  /** Where the kernel's build order adds the generic system calls: the profile's table. */
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    // sys_getpid sat in kernel/timer.c until it moved to kernel/sys.c in the 3.x series
-    boolean v2611 = k.profile.has(Feature.PT_REGS_60);
-    k.add(entry(k, "getpid", v2611 ? "kernel/timer.c@2.6.11:967-970"
-            : v26(k) ? "kernel/timer.c@2.6.32.67:1293-1296" : "kernel/sys.c")
-        .ret(v2611 ? "return current->tgid" : "return task_tgid_vnr(current)",
-            x -> k.taskRead(k.current(x), "tgid")).build());
-    if (v26(k)) {
-      k.add(k.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
-              : "kernel/signal.c@2.6.32.67:2006-2009").params("param")
-          .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
-              x -> -4).build());
-    }
+    k.profile.module(SyscallTable.class).build(k);
+  }
+
+  /** sys_getpid: the thread group's id. */
+  static void buildGetpid(Kernel k, String src, String text) {
+    k.add(entry(k, "getpid", src).ret(text, x -> k.taskRead(k.current(x), "tgid")).build());
+  }
+
+  /** read, write and pipe through the profile's VFS, then nanosleep through its timers. */
+  static void buildFilesAndSleep(Kernel k) {
     Vfs vfs = k.profile.module(Vfs.class);
     vfs.buildReadWrite(k);
     vfs.buildPipe(k);
     k.profile.module(Timers.class).buildNanosleep(k);
-    if (!v26(k)) {
-      Clone.build(k, v6); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
-    }
-    k.profile.module(Scheduler.class).buildYield(k);
-    Exit.build(k);
   }
 
   /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */

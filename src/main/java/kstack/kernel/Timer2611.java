@@ -56,13 +56,7 @@ public final class Timer2611 implements Timers {
     k.add(k.c("scheduler_tick", "kernel/sched.c@2.6.11:2412-2520").params()
         .step("p = current; ... if (!--p->time_slice) { dequeue, recompute, enqueue; "
             + "set_tsk_need_resched(p) } (the model ends the slice whenever another task is "
-            + "runnable)", x -> {
-              long cur = k.current(x);
-              int cpu = x.cpu().id();
-              if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
-                k.setNeedResched(cur, true);
-              }
-            })
+            + "runnable)", x -> SchedCommon.tick(k, x))
         .retVoid().build());
     String time = "arch/i386/kernel/time.c@2.6.11";
     k.add(k.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")

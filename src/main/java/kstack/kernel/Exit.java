@@ -142,8 +142,7 @@ final class Exit {
       k.taskWrite(t, "exit_state", Threads.exitDead(k));
       long leader = k.taskRead(t, "group_leader");
       releaseTask(k, t);
-      k.timeline.emit(new Event.Note(x.cpu().id(), "exit_notify", "pid " + k.pid(t) + " (a thread "
-          + "of " + k.pid(leader) + ") is autoreaped: release_task, no zombie"));
+      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.pid(t), k.pid(leader)));
       if (k.isZombie(leader) && Threads.groupEmpty(k, leader)) {
         notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
       }

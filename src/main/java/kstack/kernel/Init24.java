@@ -19,8 +19,7 @@ final class Init24 {
   static void build(Kernel k) {
     k.add(k.c("start_kernel", SRC).params().asmlinkage()
         .step("lock_kernel(); printk(linux_banner); setup_arch(&command_line); parse_options()",
-            x -> k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
-                "current = esp & ~8191 = &init_task (pid 0), at the base of init_task_union")))
+            x -> k.timeline.emit(new Event.InitTaskCurrent(x.cpu().id(), true)))
         .call("trap_init()", "trap_init", null)
         .call("init_IRQ()", "init_IRQ", null)
         .call("sched_init()", "sched_init", null)

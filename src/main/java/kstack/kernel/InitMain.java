@@ -46,8 +46,7 @@ final class InitMain {
   }
 
   static void perCpuReady(Kernel k, kstack.exec.Exec x) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), "start_kernel",
-        "per-CPU areas in place; current = &init_task (pid 0) on init_stack"));
+    k.timeline.emit(new Event.InitTaskCurrent(x.cpu().id(), false));
   }
 
   private static void buildStartKernel(Kernel k, boolean v6) {
@@ -219,8 +218,8 @@ final class InitMain {
           .branchIf("wait", "  cpuhp_bringup_ap(cpu): cpuhp_bp_sync_alive(); "
               + "bringup_wait_for_ap_online(cpu): the AP is booting",
               x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
-          .step("  the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(),
-              "smp_init", "CPU " + x.local("cpu") + " is online on its idle task's stack")));
+          .step("  the AP is online",
+              x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))));
     }
     k.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")

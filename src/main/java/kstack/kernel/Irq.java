@@ -40,8 +40,7 @@ final class Irq {
         .ret("return IRQ_HANDLED", x -> 1).build());
     k.add(k.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
-            k.timeline.emit(new Event.Note(x.cpu().id(), "kstack_demo_tasklet",
-                "softirq work runs with sp 0x" + Long.toHexString(x.sp()))))
+            k.timeline.emit(new Event.SoftirqWork(x.cpu().id(), "sp", x.sp())))
         .retVoid().build());
   }
 

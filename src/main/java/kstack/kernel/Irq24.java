@@ -146,8 +146,8 @@ public final class Irq24 implements IrqCore {
         .retVoid().build());
     k.add(k.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context, still on the "
-            + "interrupted task's stack)", x -> k.timeline.emit(new Event.Note(x.cpu().id(),
-                "kstack_demo_tasklet", "softirq work runs with esp 0x" + Long.toHexString(x.sp()))))
+            + "interrupted task's stack)", x -> k.timeline.emit(
+                new Event.SoftirqWork(x.cpu().id(), "esp", x.sp())))
         .retVoid().build());
   }
 }

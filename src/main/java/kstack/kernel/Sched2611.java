@@ -43,13 +43,8 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
   }
 
   @Override
-  public String site() {
-    return "schedule";
-  }
-
-  @Override
-  public String suffix() {
-    return " (PF_DEAD)";
+  public boolean pfDead() {
+    return true;
   }
 
   @Override

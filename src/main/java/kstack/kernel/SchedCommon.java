@@ -17,18 +17,15 @@ final class SchedCommon {
 
   /**
    * How a generation's schedule() treats prev: whether a running prev may already be queued (2.6.11's
-   * child-runs-first queues the parent behind its child), whether prev is dead, and where the model
-   * says a dead task leaves the CPU.
+   * child-runs-first queues the parent behind its child), whether prev is dead, and by which mark.
    */
   interface DeathRule {
     boolean queuesRunningParent();
 
     boolean dead(Kernel k, long task);
 
-    /** The routine named in the note, and what the note adds after "for the last time". */
-    String site();
-
-    String suffix();
+    /** Whether the dead task is known by PF_DEAD (2.6.11) rather than by its state. */
+    boolean pfDead();
   }
 
   /** TASK_DEAD set by do_exit/do_task_dead: the rule of every generation but 2.6.11. */
@@ -44,13 +41,8 @@ final class SchedCommon {
     }
 
     @Override
-    public String site() {
-      return "do_task_dead";
-    }
-
-    @Override
-    public String suffix() {
-      return "";
+    public boolean pfDead() {
+      return false;
     }
   };
 
@@ -73,8 +65,7 @@ final class SchedCommon {
       }
       k.setOnRunqueue(prev, false);
       if (rule.dead(k, prev)) {
-        k.timeline.emit(new Event.Note(cpu, rule.site(), "pid " + k.pid(prev)
-            + " leaves the CPU for the last time" + rule.suffix()));
+        k.timeline.emit(new Event.LastSwitchOut(cpu, k.pid(prev), rule.pfDead()));
       }
     }
     if (rq.isEmpty()) {

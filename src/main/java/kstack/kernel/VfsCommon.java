@@ -87,7 +87,7 @@ final class VfsCommon {
     byte[] d = x.space().readBytes(buf, len);
     if (f.console()) {
       k.consoleLog.addLast(Files.text(d));
-      k.timeline.emit(new kstack.trace.Event.Note(x.cpu().id(), "console", Files.text(d).strip()));
+      k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
       x.setLocal("pipe", 0);
     } else {
       Files.put(k, f.pipe(), d);

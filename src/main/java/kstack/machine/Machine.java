@@ -1008,8 +1008,7 @@ public final class Machine implements ExecHost {
       if (cpus[c].pc() == userWaitPc && hasUnparkedWork(c)) {
         long task = kernel.current(c);
         parked.addLast(task);
-        timeline.emit(new Event.Note(c, "sched_yield", "pid " + kernel.pid(task) + " ("
-            + kernel.comm(task) + ") waits for a command: it yields the CPU to queued work"));
+        timeline.emit(new Event.YieldForCommand(c, kernel.pid(task), kernel.comm(task)));
         Cpu cpu = cpus[c];
         arch.setSyscallRegisters(cpu, kernel.arch.syscallNumbers().get("sched_yield"), new long[0]);
         cpu.set(arch.registers().pc, userSyscallPc);
@@ -1054,8 +1053,8 @@ public final class Machine implements ExecHost {
   private void interrupt(int cpu, int vector, String what) {
     long pc = cpus[cpu].pc();
     String handler = arch.deliverInterrupt(kernel, cpu, vector);
-    timeline.emit(new Event.Note(cpu, handler, what + ": vector 0x" + Integer.toHexString(vector)
-        + " interrupts " + describe(pc) + " (" + whoIsCurrent(cpu, false) + ")"));
+    timeline.emit(new Event.InterruptDelivered(cpu, handler, what, vector, describe(pc),
+        whoIsCurrent(cpu, false)));
   }
 
   /**
@@ -1070,7 +1069,7 @@ public final class Machine implements ExecHost {
     }
     int cpu = selected;
     return interruptGoal(vector, "irq " + line, "IRQ " + line, () -> arch.irqsEnabled(kernel, cpu),
-        "interrupts are disabled");
+        Event.Held.IRQS_DISABLED);
   }
 
   /**
@@ -1094,7 +1093,7 @@ public final class Machine implements ExecHost {
     int cpu = selected;
     if (arch.nmiBlocked(kernel, cpu)) {
       return interruptGoal(arch.nmiVector(), "nmi", "NMI", () -> !arch.nmiBlocked(kernel, cpu),
-          "NMIs are blocked until the running NMI handler's iretq");
+          Event.Held.NMI_BLOCKED);
     }
     return immediate(arch.nmiVector(), "nmi", "NMI");
   }
@@ -1157,7 +1156,7 @@ public final class Machine implements ExecHost {
     kernel.addTickNow(selected);
     int cpu = selected;
     return interruptGoal(arch.timerVector(), "tick", arch.timerName() + " (scheduler tick)",
-        () -> arch.irqsEnabled(kernel, cpu), "interrupts are disabled");
+        () -> arch.irqsEnabled(kernel, cpu), Event.Held.IRQS_DISABLED);
   }
 
   /**
@@ -1170,7 +1169,7 @@ public final class Machine implements ExecHost {
    * is taken as soon as it turns true, and runs until the interrupted code resumes.
    */
   private Outcome interruptGoal(int vector, String name, String what,
-      BooleanSupplier deliverable, String whyHeld) {
+      BooleanSupplier deliverable, Event.Held held) {
     refuseIfPanicked();
     int cpu = selected;
     Cpu c = cpus[cpu];
@@ -1185,8 +1184,7 @@ public final class Machine implements ExecHost {
     JCell<Boolean> back = new JCell<>(timeline, false);
     long[] outerStops = control.stops();
     if (!deliverable.getAsBoolean()) {
-      timeline.emit(new Event.Note(cpu, "pending", what + " is pending: " + whyHeld + " at "
-          + describe(c.pc())));
+      timeline.emit(new Event.InterruptPending(cpu, what, held, describe(c.pc())));
     }
     return start(new Goal(name, () -> {
       if (pendingVector[cpu] >= 0 && deliverable.getAsBoolean()) {

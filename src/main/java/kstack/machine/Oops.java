@@ -31,11 +31,8 @@ final class Oops {
     try {
       return arch.takeFault(k, cpu, f);
     } catch (MemoryFault again) {
-      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle kernel paging request at 0x%x (%s at %s); handling it faults "
-              + "in its turn at 0x%x (the overflow overwrote what the handler needs: current's "
-              + "task_struct, the per-CPU data)", f.address(), f.isWrite() ? "write" : "read",
-          where, again.address())));
+      k.timeline.emit(new Event.RecursiveFault(cpu, f.address(), f.isWrite(), where,
+          again.address()));
       panic(k, cpu);
       return true;
     }
@@ -47,12 +44,9 @@ final class Oops {
    * faults at that address.
    */
   static void badJump(Kernel k, Arch arch, int cpu, String from, long to) {
-    k.timeline.emit(new Event.Note(cpu, "oops", String.format(
-        "%s sent the CPU to 0x%x, where there is no code: the address it took was overwritten "
-            + "(by a stack overflow?); the instruction fetch faults", from, to)));
+    k.timeline.emit(new Event.WildJump(cpu, from, to));
     if (!fault(k, arch, cpu, new MemoryFault(to, false, null)) || k.panicked() == null) {
-      k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-          "BUG: unable to handle kernel paging request at 0x%x (instruction fetch)", to)));
+      k.timeline.emit(new Event.FetchOops(cpu, to));
       panic(k, cpu);
     }
   }
@@ -72,33 +66,27 @@ final class Oops {
       segv(k, cpu, f);
       return;
     }
-    k.timeline.emit(new Event.Note(cpu, "double fault", String.format(
-        "the trap from user mode at %s cannot push its frame at 0x%x: the kernel stack pointer "
-            + "in the TSS came from an overwritten task_struct; the page fault needs the same "
-            + "stack: double fault", k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address())));
+    k.timeline.emit(new Event.UserTrapDoubleFault(cpu,
+        k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address()));
     if (!arch.name().equals("i386")) {
       // x86_64: #DF has its own IST stack, so do_double_fault runs and dies (traps.c)
-      k.timeline.emit(new Event.Note(cpu, "do_double_fault", "double fault on its IST stack: "
-          + "die(\"double fault\")"));
+      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.IST_DIE));
       panic(k, cpu);
       return;
     }
     if (k.profile.has(kstack.profile.Feature.TASK_UNION)) {
       // 2.4 has no double-fault task: vector 8 is a trap gate (traps.c@2.4.22 trap_init)
-      k.timeline.emit(new Event.Note(cpu, "triple fault", "vector 8 is a plain trap gate on 2.4, "
-          + "whose frame needs the same stack: triple fault, the CPU shuts down"));
+      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.TRIPLE_FAULT));
       k.panic("triple fault: the CPU shut down (the machine resets)");
       return;
     }
     if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {
       // doublefault_32.c@6.19: doublefault_shim -> exc_double_fault -> die(), panic
-      k.timeline.emit(new Event.Note(cpu, "exc_double_fault", "double fault: doublefault_shim "
-          + "builds pt_regs from the TSS and calls exc_double_fault, which dies"));
+      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.DOUBLEFAULT_SHIM));
       k.panic("Kernel panic - not syncing: Machine halted.");
       return;
     }
-    k.timeline.emit(new Event.Note(cpu, "doublefault_fn",
-        "PANIC: double fault (the double-fault task's handler prints this and spins forever)"));
+    k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.DOUBLEFAULT_TASK));
     k.panic("PANIC: double fault: doublefault_fn spins forever, the CPU is wedged");
   }
 
@@ -111,6 +99,9 @@ final class Oops {
    */
   private static void segv(Kernel k, int cpu, MemoryFault f) {
     long task = k.current(cpu);
+    String where = k.symbols.describeOrHex(k.cpu(cpu).pc());
+    Event.Access access = f.isWrite() ? Event.Access.WRITE
+        : f.address() == k.cpu(cpu).pc() ? Event.Access.FETCH : Event.Access.READ;
     String at = String.format("%s (%s 0x%x)", k.symbols.describeOrHex(k.cpu(cpu).pc()),
         f.isWrite() ? "write to" : f.address() == k.cpu(cpu).pc() ? "instruction fetch at"
             : "read of", f.address());
@@ -118,9 +109,8 @@ final class Oops {
     if (pid == 1) {
       String why = "Attempted to kill init!" + (k.profile.version().startsWith("2.") ? ""
           : " exitcode=0x0000000b");
-      k.timeline.emit(new Event.Note(cpu, "do_exit", "init faults in user mode at " + at
-          + ": SIGSEGV kills it, and the kernel cannot go on without init"));
-      k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: " + why));
+      k.timeline.emit(new Event.InitKilled(cpu, where, access, f.address()));
+      k.timeline.emit(new Event.Panic(cpu, "Kernel panic - not syncing: " + why));
       k.panic("Kernel panic - not syncing: " + why);
       return;
     }
@@ -135,15 +125,12 @@ final class Oops {
    * overwritten them, that read faults and the kernel oopses.
    */
   static void wakeFault(Kernel k, int cpu, MemoryFault f) {
-    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at 0x%x, in try_to_wake_up: waking init for "
-            + "the request reads a task_struct or wait queue the overflow overwrote",
-        f.address())));
+    k.timeline.emit(new Event.WakeupOops(cpu, f.address()));
     panic(k, cpu);
   }
 
   private static void panic(Kernel k, int cpu) {
-    k.timeline.emit(new Event.Note(cpu, "panic", "Kernel panic - not syncing: Fatal exception"));
+    k.timeline.emit(new Event.Panic(cpu, "Kernel panic - not syncing: Fatal exception"));
     k.panic("Kernel panic - not syncing: Fatal exception");
   }
 }

@@ -18,7 +18,7 @@ public final class MemoryFault extends RuntimeException {
   }
 
   private MemoryFault(long address, boolean write, Region guard, boolean delivery) {
-    super(describe(address, write, guard), null, false, false);
+    super(describe(address, write, guard == null ? null : guard.name()), null, false, false);
     this.address = address;
     this.write = write;
     this.guard = guard;
@@ -34,10 +34,11 @@ public final class MemoryFault extends RuntimeException {
     return delivery;
   }
 
-  private static String describe(long address, boolean write, Region guard) {
+  /** The fault as a message: the access, and the guard page's name when it hit one (else null). */
+  public static String describe(long address, boolean write, String guard) {
     String what = write ? "write to" : "read of";
     if (guard != null) {
-      return String.format("%s guard page 0x%x (%s)", what, address, guard.name());
+      return String.format("%s guard page 0x%x (%s)", what, address, guard);
     }
     return String.format("%s unmapped address 0x%x", what, address);
   }

@@ -83,8 +83,8 @@ final class Arm64Boot {
           .step("adrp x4, init_thread_union; add sp, x4, #THREAD_SIZE: SP = the top of init_stack "
               + "(no pt_regs gap)", x -> {
                 x.setSp(k.symbol("init_thread_union") + k.threadSize);
-                k.timeline.emit(new Event.Note(x.cpu().id(), "__primary_switched",
-                    String.format("sp = init_thread_union + THREAD_SIZE = 0x%x", x.sp())));
+                k.timeline.emit(new Event.BootStack(x.cpu().id(), "__primary_switched", "sp",
+                    "init_thread_union + THREAD_SIZE", x.sp()));
               })
           .step("adr_l x5, init_task; msr sp_el0, x5: current = init_task", x -> {
             x.set("sp_el0", k.symbol("init_task"));
@@ -131,9 +131,7 @@ final class Arm64Boot {
     x.write(sp + sf + 16, 1);
     x.setFp(sp + sf);
     x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
-    k.timeline.emit(new Event.Note(x.cpu().id(), "init_cpu_task", String.format(
-        "sp_el0 = pid %d; sp = task_pt_regs = 0x%x; the FINAL frame record at 0x%x", k.pid(task), sp,
-        sp + sf)));
+    k.timeline.emit(new Event.InitCpuTask(x.cpu().id(), k.pid(task), sp, sp + sf));
   }
 
   private static void buildSmp(Kernel k, boolean v6) {

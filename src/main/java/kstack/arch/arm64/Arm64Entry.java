@@ -97,9 +97,7 @@ final class Arm64Entry {
     x.set("tpidrro_el0", x.reg("x0"));
     long top = k.perCpu("overflow_stack", x.cpu().id()) + k.constant("OVERFLOW_STACK_SIZE");
     x.setSp(top);
-    k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_ventry", String.format(
-        "SP 0x%x has bit THREAD_SHIFT set: off the stack; onto the overflow stack (0x%x)",
-        x.reg("tpidr_el0"), top)));
+    k.timeline.emit(new Event.OverflowStackEntry(x.cpu().id(), x.reg("tpidr_el0"), top));
     x.jumpTo(k.symbol("__bad_stack"));
   }
 
@@ -199,9 +197,8 @@ final class Arm64Entry {
                 long task = entryTask(k, x);
                 String broken = k.overwritten(task);
                 if (broken != null) {
-                  k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_exit", "the return to user "
-                      + "mode goes on although current's " + broken + ": nothing on this path "
-                      + "reads it"));
+                  k.timeline.emit(new Event.CorruptReturn(x.cpu().id(),
+                      Event.ReturnPath.ERET, broken));
                 }
                 long top = broken != null ? x.sp() + S_FRAME_SIZE : k.arch.taskTopOfStack(k, task);
                 if (x.sp() + S_FRAME_SIZE != top) {
@@ -226,7 +223,7 @@ final class Arm64Entry {
       x.setSp(x.reg("sp_el0"));
       long nr = k.mem.read(k.arch.taskPtRegs(k, task) + S_SYSCALLNO, 4);
       k.timeline.emit(nr == 0xffffffffL
-          ? new Event.Note(x.cpu().id(), "eret", "pid " + k.pid(task) + " returns to EL0")
+          ? new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.ERET)
           : new Event.SyscallExit(x.cpu().id(), k.pid(task), name(k, nr), x.reg("x0")));
     } else {
       x.set("pstate", spsr);
@@ -423,8 +420,8 @@ final class Arm64Entry {
                   if (((x.sp() ^ stack) & -k.threadSize) == 0) {
                     long top = x.read(k.perCpu("irq_stack_ptr", x.cpu().id())) + k.threadSize;
                     x.setSp(top);
-                    k.timeline.emit(new Event.Note(x.cpu().id(), "irq_stack_entry",
-                        String.format("onto the IRQ stack: sp = 0x%x", top)));
+                    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "irq_stack_entry",
+                        "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
                   }
                 })
             .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg("x1"),
@@ -522,8 +519,8 @@ final class Arm64Entry {
           .step("ldr_this_cpu x16, irq_stack_ptr; add sp, x16, #IRQ_STACK_SIZE", x -> {
             long top = x.read(k.perCpu("irq_stack_ptr", x.cpu().id())) + k.threadSize;
             x.setSp(top);
-            k.timeline.emit(new Event.Note(x.cpu().id(), "call_on_irq_stack",
-                String.format("onto the IRQ stack: sp = 0x%x", top)));
+            k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack",
+                "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
           })
           .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), x -> new long[] {x.reg("x0")}, null)
           .step("save_and_disable_daif x9; mov sp, x29; ldp x29, x30, [sp], #16", x -> {
@@ -602,15 +599,12 @@ final class Arm64Entry {
               long ts = k.stack(task);
               long irq = x.read(k.perCpu("irq_stack_ptr", cpu));
               long ov = k.perCpu("overflow_stack", cpu);
-              k.timeline.emit(new Event.Note(cpu, "handle_bad_stack", String.format(
-                  "Insufficient stack space to handle exception! ESR: 0x%x, FAR: 0x%016x; "
-                      + "task stack [0x%016x..0x%016x], IRQ stack [0x%016x..0x%016x], overflow "
-                      + "stack [0x%016x..0x%016x]; pid %d (%s)", x.reg("esr_el1"),
-                  x.reg("far_el1"), ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096,
-                  k.pid(task), k.comm(task))));
+              k.timeline.emit(new Event.BadStack(cpu, x.reg("esr_el1"), x.reg("far_el1"),
+                  ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.pid(task),
+                  k.comm(task)));
             })
         .step("nmi_panic(NULL, \"kernel stack overflow\"); cpu_park_loop()", x -> {
-          k.timeline.emit(new Event.Note(x.cpu().id(), "panic",
+          k.timeline.emit(new Event.Panic(x.cpu().id(),
               "Kernel panic - not syncing: kernel stack overflow"));
           k.panic("Kernel panic - not syncing: kernel stack overflow");
           x.stay();

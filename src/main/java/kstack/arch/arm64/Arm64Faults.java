@@ -25,18 +25,17 @@ final class Arm64Faults {
       return false;
     }
     c.set("far_el1", f.address());
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "data abort", String.format(
-        "%s at %s: %s", f.isWrite() ? "write" : "read", k.symbols.describe(c.get("pc")),
-        f.getMessage())));
+    k.timeline.emit(new kstack.trace.Event.DataAbort(cpu, f.isWrite(),
+        k.symbols.describe(c.get("pc")), f.address(), f.guard() == null ? null : f.guard().name()));
     long sp = c.get("sp") - Arm64Entry.S_FRAME_SIZE;
     if (k.profile.config("VMAP_STACK") && (sp >>> k.constant("THREAD_SHIFT") & 1) != 0) {
       Arm64.takeException(c, c.get("pc"), 0x400, 0x25L << 26);
       return true;
     }
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-        "Unable to handle kernel paging request at virtual address %016x, at %s; Internal error: "
-            + "Oops%s", f.address(), k.symbols.describe(c.get("pc")), linearMapNote(k, f.address()))));
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
+    k.timeline.emit(new kstack.trace.Event.PageFaultOops(cpu,
+        kstack.trace.Event.OopsForm.ARM64, f.address(), k.symbols.describe(c.get("pc")), "",
+        linearMapped(k, f.address())));
+    k.timeline.emit(new kstack.trace.Event.Panic(cpu,
         "Kernel panic - not syncing: Fatal exception"));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
@@ -47,12 +46,10 @@ final class Arm64Faults {
    * map covers all of RAM: a real overflow runs on over the neighbouring pages without faulting.
    * The model holds only what it allocated, so a fault there is its limit, and it says so.
    */
-  private static String linearMapNote(Kernel k, long addr) {
+  private static boolean linearMapped(Kernel k, long addr) {
     long start = k.constant("PAGE_OFFSET");
     long end = k.constant("MODULES_VADDR");
-    boolean linear = Long.compareUnsigned(addr, start) >= 0
+    return Long.compareUnsigned(addr, start) >= 0
         && (Long.compareUnsigned(start, end) > 0 || Long.compareUnsigned(addr, end) < 0);
-    return !linear ? "" : "; the model holds no memory there, where a real arm64 maps all of RAM "
-        + "in the linear map: a real overflow would go on silently overwriting another allocation";
   }
 }

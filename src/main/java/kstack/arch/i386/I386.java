@@ -74,7 +74,7 @@ public final class I386 implements Arch {
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
     this.timerVector = v24 || regs60 ? I386Irq.FIRST_EXTERNAL_VECTOR
-        : kstack.arch.x86_64.X86Irq.localTimerVector(p);
+        : kstack.arch.x86.ApicTimer.localTimerVector(p);
     this.kernelCs = v24 ? I386Process24.KERNEL_CS : KERNEL_CS;
     this.kernelDs = v24 ? I386Process24.KERNEL_DS : KERNEL_DS;
     this.userCs = v24 ? I386Process24.USER_CS : USER_CS;
@@ -599,9 +599,8 @@ public final class I386 implements Arch {
       return false;
     }
     c.set("cr2", f.address());
-    k.timeline.emit(new Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle kernel paging request at %08x, at %s (%s)%s", f.address(),
-        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmemNote(f.address()))));
+    k.timeline.emit(new Event.PageFaultOops(cpu, Event.OopsForm.I386, f.address(),
+        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmem(f.address())));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
   }
@@ -611,13 +610,9 @@ public final class I386 implements Arch {
    * model holds only the memory it allocated, where a real i386 maps all of lowmem, so a real
    * overflow would go on overwriting some other allocation there without faulting.
    */
-  private String lowmemNote(long addr) {
+  private boolean lowmem(long addr) {
     // lowmem: PAGE_OFFSET up to the 896 MiB the direct map covers (VMALLOC_RESERVE 128 MiB)
-    if (addr < userTop() || addr >= userTop() + (896L << 20)) {
-      return "";
-    }
-    return "; the model holds no memory there, where a real i386 maps all of lowmem: a real "
-        + "overflow would go on silently overwriting another allocation";
+    return addr >= userTop() && addr < userTop() + (896L << 20);
   }
 
   /**

@@ -137,14 +137,13 @@ final class I386Boot {
     return b.label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
             x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0);
   }
 
   /** start_secondary: cpu_init, online, then the generation's idle loop. */
   static void startSecondary(Kernel k, String idle, long[] args) {
-    k.add(kstack.arch.x86_64.X86Boot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
+    k.add(kstack.arch.x86.SmpBoot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
         .params("unused").call("cpu_init()", "cpu_init", null))
         .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
         .retVoid().build());
@@ -157,11 +156,11 @@ final class I386Boot {
               x.setSp(x.read(k.symbol("initial_stack")));
               // head_32.S@4.16.13:568-574 spells the value out; 6.19 points at the linker's
               // __top_init_kernel_stack (head_32.S@6.19:489), and has no SIZEOF_PTREGS
-              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
+              k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
                   k.profile.has(kstack.profile.Feature.INIT_STACK_SYMBOLS)
-                      ? "esp = initial_stack = __top_init_kernel_stack = 0x%x"
-                      : "esp = initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
-                          + "TOP_OF_KERNEL_STACK_PADDING = 0x%x", x.sp())));
+                      ? "initial_stack = __top_init_kernel_stack"
+                      : "initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
+                          + "TOP_OF_KERNEL_STACK_PADDING", x.sp()));
             })
         .step("clear BSS; copy boot parameters; build the early page tables (not modelled)", x -> { })
         .step("jmp .Ldefault_entry", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());

@@ -68,9 +68,8 @@ final class I386Boot24 {
             + "init_task's union (head.S@2.4.22:107)", x -> {
               x.setSp(x.read(k.symbol("stack_start")));
               x.set("ss", I386Process24.KERNEL_DS);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
-                  "esp = stack_start = 0x%x; current = esp & ~8191 = init_task at 0x%x", x.sp(),
-                  x.sp() - 1 & -k.threadSize)));
+              k.timeline.emit(new Event.BootStackTaskUnion(x.cpu().id(), x.sp(),
+                  x.sp() - 1 & -k.threadSize));
             })
         .step("pushl $0; popfl; lgdt, lidt; reload the segment registers with __KERNEL_DS",
             x -> {

@@ -143,8 +143,8 @@ final class I386Boot26 {
       String text) {
     return b.step(text, x -> {
       x.setSp(x.read(k.symbol("stack_start")));
-      k.timeline.emit(new Event.Note(x.cpu().id(), "startup_32", String.format(
-          "esp = stack_start = 0x%x", x.sp())));
+      k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
+          "stack_start", x.sp()));
     })
         .step("pushl $0; popfl: clear EFLAGS", x -> {
           x.push(0);
@@ -154,7 +154,7 @@ final class I386Boot26 {
 
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
-    var cpuUp = kstack.arch.x86_64.X86Boot26.forkIdle(k, k.c("native_cpu_up", smp)
+    var cpuUp = kstack.arch.x86.SmpBoot.forkIdle(k, k.c("native_cpu_up", smp)
             .params("cpu", "idle"))
         .step("do_boot_cpu(apicid, cpu): per_cpu(current_task, cpu) = idle; "
             + "stack_start.sp = (void *) idle->thread.sp; initial_code = start_secondary", x -> {

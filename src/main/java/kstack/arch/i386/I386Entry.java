@@ -49,7 +49,7 @@ final class I386Entry {
     k.add(syscallIrqsOn(k, k.c("do_int80_syscall_32", common).params("regs").locals("nr")
         .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
         .retVoid().build());
-    kstack.arch.x86_64.X86Entry.buildReturnSlowpath416(k);
+    kstack.arch.x86.EntryCommon.buildSyscallReturnSlowpath(k);
     k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
@@ -126,14 +126,12 @@ final class I386Entry {
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
     if ((x.read(regs + k.off("pt_regs", "cs")) & 3) == 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "system_call", String.format(
-          "pid %d enters %s (nr %d) from kernel mode: the CPU pushed no ss/esp, so pt_regs at "
-              + "0x%x lie inside the kernel stack, not at its top", k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, regs)));
+      k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.pid(task),
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
-        kstack.arch.x86_64.X86Entry.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
+        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
         regs));
   }
 
@@ -160,22 +158,16 @@ final class I386Entry {
       long task = k.current(x.cpu().id());
       String broken = k.overwritten(task);
       if (broken != null) {
-        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "the return to user mode goes on "
-            + "although current's " + broken + ": the iret pops only what the stack holds"));
+        k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.IRET, broken));
       }
       long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
           : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
       regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
-        k.timeline.emit(new Event.Note(x.cpu().id(), "iret", String.format(
-            "pid %d leaves for user mode from the pt_regs that %s int $0x80 built at "
-                + "0x%x, inside its kernel stack; start_thread wrote the user esp and ss just above "
-                + "them. The rest of that stack is abandoned: the next entry starts at TSS.%s "
-                + "(0x%x) again", k.pid(task), k.profile.has(kstack.profile.Feature.TASK_UNION)
-                    || k.profile.has(kstack.profile.Feature.PT_REGS_60)
-                    ? "init()'s execve stub" : "kernel_execve's",
-                regs, k.profile.has(kstack.profile.Feature.TASK_UNION)
-                    || k.profile.has(kstack.profile.Feature.PT_REGS_60) ? "esp0" : "sp0", expect)));
+        boolean initStub = k.profile.has(kstack.profile.Feature.TASK_UNION)
+            || k.profile.has(kstack.profile.Feature.PT_REGS_60);
+        k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRET,
+            k.pid(task), regs, initStub, initStub ? "esp0" : "sp0", expect));
       } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
@@ -194,14 +186,12 @@ final class I386Entry {
     long nr = (int) k.readPtr(regs + k.off("pt_regs", "orig_ax"));
     long ip = k.readPtr(regs + k.off("pt_regs", "ip"));
     if (ip == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
     } else if (nr < 0 || !afterSyscall(k, ip)) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iret", "pid " + k.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRET));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-          kstack.arch.x86_64.X86Entry.syscallName(k, nr), (int) x.reg("eax")));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));
     }
   }
 

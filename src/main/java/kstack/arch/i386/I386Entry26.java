@@ -127,8 +127,4 @@ final class I386Entry26 {
     String s = k.sysCallTable.get((int) nr);
     return k.symbol(s == null ? "sys_ni_syscall" : s);
   }
-
-  static void note(Kernel k, int cpu, String what) {
-    k.timeline.emit(new Event.Note(cpu, "system_call", what));
-  }
 }

@@ -293,10 +293,6 @@ final class I386Entry6 {
         .retVoid().build());
   }
 
-  static void note(Kernel k, Exec x, String what) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), "entry", what));
-  }
-
   static String wrapperSymbol(String name, int nargs) {
     // syscall_32.tbl@6.19: 162 and 267 are the 32-bit-time nanosleep_time32, clock_nanosleep_time32
     boolean time32 = name.equals("nanosleep") || name.equals("clock_nanosleep");

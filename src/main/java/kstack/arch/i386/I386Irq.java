@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Irq;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -35,7 +34,7 @@ final class I386Irq {
         .step("ASM_CLAC; addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
+        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
             .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),
@@ -51,9 +50,8 @@ final class I386Irq {
         .retVoid().build());
     k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; the reason port shows nothing "
-            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
     k.add(k.asm("ret_from_intr", ENTRY)
         .branchIf("kernel", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; "
@@ -72,9 +70,9 @@ final class I386Irq {
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
-    X86Irq.buildPrepareExit(k);
-    X86Irq.buildDoIrq(k);
-    X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
+    kstack.arch.x86.DoIrq.buildEnteringIrq(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     buildHandleIrq(k, "handle_irq", "hardirq_stack");
     buildSoftirqStack(k, "softirq_stack");
     k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
@@ -149,10 +147,9 @@ final class I386Irq {
     x.write(irqstk, x.sp());
     x.set("ebx", x.sp());
     x.setSp(irqstk + k.threadSize);
-    k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
-        "onto the %s: esp = 0x%x, its lowest word links back to 0x%x",
-        var.replace("_ptr", "").replace('_', ' '),
-        x.sp(), x.reg("ebx"))));
+    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
+        var.replace("_ptr", "").replace('_', ' '), "esp", x.sp(), Event.BackLink.LOWEST_WORD,
+        x.reg("ebx")));
   }
 
   private static boolean preemptHere(Kernel k, Exec x) {

@@ -30,9 +30,9 @@ final class I386Irq26 {
       buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
     }
     if (!v2611) {
-      kstack.arch.x86_64.X86Irq.buildDoIrq26(k);
+      kstack.arch.x86.DoIrq.buildExitIdle(k);
       if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-        kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+        kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
       }
       buildHandleIrq(k);
     }
@@ -54,7 +54,7 @@ final class I386Irq26 {
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86_64.X86Irq.localTimerVector(k.profile))),
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     buildRetFromIntr(k);
   }
@@ -73,9 +73,8 @@ final class I386Irq26 {
         .retVoid().build());
     k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
-            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the interrupted stack, esp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
   }
 
@@ -210,9 +209,9 @@ final class I386Irq26 {
     x.write(ctx + k.off("thread_info", "previous_esp"), x.sp());
     x.set("ebx", x.sp());
     x.setSp(ctx + k.threadSize);
-    k.timeline.emit(new Event.Note(x.cpu().id(), who, String.format(
-        "onto the %s stack: esp = 0x%x; its thread_info's previous_esp = 0x%x",
-        var.substring(0, var.indexOf('_')), x.sp(), x.reg("ebx"))));
+    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
+        var.substring(0, var.indexOf('_')) + " stack", "esp", x.sp(), Event.BackLink.PREVIOUS_ESP,
+        x.reg("ebx")));
   }
 
   /**

@@ -64,7 +64,7 @@ final class I386Irq6 {
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
         .step("trace_local_timer_exit(); set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
-    kstack.arch.x86_64.X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     I386Irq.buildHandleIrq(k, "__handle_irq", "hardirq_stack_ptr");
     I386Irq.buildSoftirqStack(k, "softirq_stack_ptr");
     k.add(k.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params("cpu")
@@ -184,8 +184,8 @@ final class I386Irq6 {
         .retVoid().build());
     k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it (unknown_nmi_error is not modelled)",
-            x -> k.timeline.emit(new Event.Note(x.cpu().id(), "exc_nmi",
-                "NMI handled, esp 0x" + Long.toHexString(x.sp()))))
+            x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
+                Event.NmiPath.EXC_NMI, "esp", x.sp())))
         .retVoid().build());
   }
 }

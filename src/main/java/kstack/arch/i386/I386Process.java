@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Process;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -48,7 +47,8 @@ final class I386Process {
       buildCopyThread(k);
     }
     buildStartThread(k);
-    X86Process.buildIdle(k);
+    kstack.arch.x86.Idle.buildArchCpuIdle(k, k.profile.has(kstack.profile.Feature.SCHEDULE_LOOP)
+        ? kstack.arch.x86.Idle.STATIC_CALL_X86_IDLE : kstack.arch.x86.Idle.X86_IDLE);
   }
 
   /**

@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Process;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -129,7 +128,7 @@ final class I386Process26 {
             })
         .ret("if (error == 0) set_thread_flag(TIF_IRET) (never return through sysexit); "
             + "putname(filename); return error", x -> x.local("error")).build());
-    X86Process.buildCpuIdle26(k, SRC, "check_pgt_cache(); local_irq_disable();");
+    kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "check_pgt_cache(); local_irq_disable();");
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {

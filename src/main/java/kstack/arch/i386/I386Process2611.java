@@ -61,13 +61,13 @@ final class I386Process2611 {
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
     buildKernelThread(k);
     buildSyscalls(k);
-    kstack.arch.x86_64.X86Process.buildCpuIdle(k, SRC + "@2.6.11:146-168",
+    kstack.arch.x86.Idle.buildCpuIdle(k, SRC + "@2.6.11:146-168",
         "cpu = _smp_processor_id()", "while (1) {", "cpu_clear(cpu, cpu_idle_map); rmb(); idle = "
             + "pm_idle, or default_idle; irq_stat[cpu].idle_timestamp = jiffies",
         "    idle() = default_idle()", "  (need_resched: out of the inner loop)",
         "  (back from schedule: loop again)");
     // no tick_nohz, no TS_POLLING: hlt only if hlt_counter is 0 and the CPU's hlt works
-    kstack.arch.x86_64.X86Process.buildDefaultIdle(k, SRC + "@2.6.11:95-106",
+    kstack.arch.x86.Idle.buildDefaultIdle(k, SRC + "@2.6.11:95-106",
         "if (!hlt_counter && boot_cpu_data.hlt_works_ok) { local_irq_disable(); if "
             + "(!need_resched()) safe_halt(): sti; hlt — the CPU sleeps until something needs it }");
   }

@@ -429,8 +429,8 @@ final class I386Sysenter {
     x.set("ss", (cs + 24) | 3);
     x.setSp(x.reg("ecx"));
     I386Entry.exited(k, x, task, k.arch.taskPtRegs(k, task));
-    k.timeline.emit(new Event.Note(x.cpu().id(), "sysexit", "pid " + k.pid(task)
-        + " leaves by SYSEXIT: nothing popped from the kernel stack, esp = ecx, eip = edx"));
+    k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task),
+        Event.ReturnPath.SYSEXIT));
     x.jumpTo(x.reg("edx"));
   }
 

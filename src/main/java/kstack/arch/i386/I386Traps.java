@@ -1,6 +1,5 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Traps;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -102,11 +101,11 @@ final class I386Traps {
               x.jumpTo(k.symbol("ret_from_intr"));
             }).build());
     if (v26) {
-      X86Traps.buildDoDebug26(k);
+      kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
     } else {
-      X86Traps.buildDoDebug416(k);
+      kstack.arch.x86.DoDebug.buildDoDebugUserIcebp(k);
     }
-    X86Traps.buildDoMachineCheck(k);
+    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
   }
 
   /**
@@ -201,14 +200,14 @@ final class I386Traps {
         .label("user")
         .call("exc_debug_user(regs, dr6)", "exc_debug_user", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
-    X86Traps.buildDebugLeaves619(k);
+    kstack.arch.x86.DoDebug.buildExcDebugLeaves(k);
     k.add(k.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
         .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
             + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
             "do_machine_check", x -> new long[] {x.local("regs")})
         .step("local_db_restore(dr7)", x -> { })
         .retVoid().build());
-    X86Traps.buildDoMachineCheck(k);
+    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCE_CORE_C);
   }
 
 }

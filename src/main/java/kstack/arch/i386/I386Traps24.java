@@ -79,7 +79,8 @@ final class I386Traps24 {
               long cur = k.current(x);
               k.taskWrite(cur, "thread.trap_no", 1);
               k.taskWrite(cur, "thread.error_code", x.local("error_code"));
-              note(k, x, "do_debug", "#DB handled on esp 0x" + Long.toHexString(x.sp()));
+              k.timeline.emit(new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.DB_HANDLED, -1,
+                  "", "esp", x.sp()));
             })
         .retVoid().build());
     k.add(k.c("do_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
@@ -90,8 +91,9 @@ final class I386Traps24 {
     k.add(k.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
         .step("rdmsr MCG_STATUS (the injected one has RIPV set, so recover stays possible); "
             + "printk(\"Machine Check Exception\"); for each bank: rdmsr MCi_STATUS: none valid; "
-            + "wrmsr MCG_STATUS &= ~MCIP (bluesmoke.c@2.4.22:20-69)", x -> note(k, x,
-                "intel_machine_check", "#MC handled on esp 0x" + Long.toHexString(x.sp())))
+            + "wrmsr MCG_STATUS &= ~MCIP (bluesmoke.c@2.4.22:20-69)", x -> k.timeline.emit(
+                new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.MC_HANDLED, -1, "", "esp",
+                    x.sp())))
         .retVoid().build());
     k.add(k.c("do_nmi", TRAPS).params("regs", "error_code")
         .step("reason = inb(0x61) (0); ++nmi_count(cpu); none of the documented sources",
@@ -101,12 +103,8 @@ final class I386Traps24 {
         .retVoid().build());
     k.add(k.c("unknown_nmi_error", TRAPS).params("reason", "regs")
         .step("printk(\"Uhhuh. NMI received for unknown reason ...\") (traps.c@2.4.22:455-468)",
-            x -> note(k, x, "do_nmi", "NMI handled on the interrupted stack, esp 0x"
-                + Long.toHexString(x.sp())))
+            x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
+                Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
-  }
-
-  private static void note(Kernel k, kstack.exec.Exec x, String who, String what) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), who, what));
   }
 }

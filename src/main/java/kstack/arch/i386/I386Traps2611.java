@@ -1,8 +1,8 @@
 package kstack.arch.i386;
 
-import kstack.arch.x86_64.X86Traps;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.trace.Event;
 
 /**
  * #DB, #MC and NMI at 2.6.11 (Feature.TRAPS_2611). {@code debug} is an interrupt gate
@@ -123,8 +123,7 @@ final class I386Traps2611 {
         .retVoid().build());
     k.add(k.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
         .step("no MCA bus; printk: an NMI for unknown reason 00 on CPU 0, trying to continue",
-            x -> X86Traps.note(k, x, "do_nmi", "an NMI for unknown reason 00 on CPU "
-                + x.cpu().id() + ", handled on the stack it interrupted"))
+            x -> kstack.arch.x86.TrapNotes.nmi(k, x, Event.NmiPath.UNKNOWN_REASON_CONTINUE))
         .retVoid().build());
   }
 
@@ -185,8 +184,7 @@ final class I386Traps2611 {
         .step("no DR_TRAPn, not vm86: tsk->thread.debugreg[6] = condition; no DR_STEP; "
             + "send_sigtrap(tsk, regs, error_code): force_sig_info leaves 0 in %eax; clear_dr7: "
             + "%db7 = 0", x -> {
-              X86Traps.note(k, x, "#DB", "DR6 = 0: 2.6.11 sends SIGTRAP to pid "
-                  + k.pid(k.current(x)) + " whatever the mode (signal delivery is not modelled)");
+              kstack.arch.x86.TrapNotes.note(k, x, Event.TrapOutcome.DB_SIGTRAP_ANY_MODE, "2.6.11");
               x.set("eax", 0);
             })
         .retVoid().build());
@@ -194,8 +192,8 @@ final class I386Traps2611 {
         .params("regs", "error_code")
         .step("rdmsr MCG_STATUS (RIPV set: recover stays possible); printk(\"CPU %d: Machine Check "
             + "Exception\"); for each bank: rdmsr MCi_STATUS: none valid; wrmsr MCG_STATUS &= ~MCIP",
-            x -> X86Traps.note(k, x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid "
-                + "error: nothing to recover; the handler returns"))
+            x -> kstack.arch.x86.TrapNotes.note(k, x, Event.TrapOutcome.MC_NOTHING_TO_RECOVER,
+                ""))
         .retVoid().build());
   }
 }

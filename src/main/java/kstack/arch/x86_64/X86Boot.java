@@ -3,6 +3,7 @@ package kstack.arch.x86_64;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.PerCpuVar;
+import kstack.arch.x86.SmpBoot;
 import kstack.exec.Exec;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -157,8 +158,8 @@ public final class X86Boot {
                 long task = x.read(x.reg("rdx") + k.symbol("current_task"));
                 x.set("rax", task);
                 x.setSp(k.threadSp(task));
-                k.timeline.emit(new Event.Note(x.cpu().id(), "common_startup_64",
-                    String.format("rsp = current_task->thread.sp = 0x%x", x.sp())));
+                k.timeline.emit(new Event.BootStack(x.cpu().id(), "common_startup_64", "rsp",
+                    "current_task->thread.sp", x.sp()));
               })
           .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
               x -> x.set("gs_base", x.reg("rdx")))
@@ -172,8 +173,8 @@ public final class X86Boot {
           .step("leaq (__end_init_task - SIZEOF_PTREGS)(%rip), %rsp: a stack for verify_cpu",
               x -> {
                 x.setSp(k.symbol("__end_init_task") - 168);
-                k.timeline.emit(new Event.Note(x.cpu().id(), "startup_64",
-                    String.format("rsp = __end_init_task - SIZEOF_PTREGS = 0x%x", x.sp())));
+                k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_64", "rsp",
+                    "__end_init_task - SIZEOF_PTREGS", x.sp()));
               })
           .step("call verify_cpu; call __startup_64: early page tables (not modelled)", x -> { })
           .step("jmp 1f: into secondary_startup_64's common tail",
@@ -186,8 +187,8 @@ public final class X86Boot {
                   : k.perCpuOffset(x.cpu().id())))
           .step("movq initial_stack(%rip), %rsp", x -> {
             x.setSp(x.read(k.symbol("initial_stack")));
-            k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
-                String.format("rsp = initial_stack = 0x%x", x.sp())));
+            k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
+                "initial_stack", x.sp()));
           })
           .step("pushq $.Lafter_lret (a return address for the unwinder); xorl %ebp, %ebp", x -> {
             x.push(k.symbol("secondary_startup_64") + 4L * 7);
@@ -279,8 +280,7 @@ public final class X86Boot {
             + "entry stack", x -> {
               long tss = X86Entry.gs(k, x, "cpu_tss_rw");
               x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), entryStackTop(k, x.cpu().id()));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "cpu_init", String.format(
-                  "cpu_tss_rw.x86_tss.sp0 = 0x%x (entry stack)", entryStackTop(k, x.cpu().id()))));
+              k.timeline.emit(new Event.EntryStackSet(x.cpu().id(), entryStackTop(k, x.cpu().id())));
             })
         .step("current->active_mm = &init_mm (mmgrab)", x -> { })
         .retVoid().build());
@@ -288,8 +288,7 @@ public final class X86Boot {
         .step("wrmsr(MSR_STAR, ...); " + (v6 ? "idt_syscall_init() [inline]: " : "")
             + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
               x.set("lstar", k.symbol("entry_SYSCALL_64"));
-              k.timeline.emit(new Event.Note(x.cpu().id(), "syscall_init",
-                  String.format("MSR_LSTAR = entry_SYSCALL_64 (0x%x)", k.symbol("entry_SYSCALL_64"))));
+              k.timeline.emit(new Event.SyscallEntrySet(x.cpu().id(), k.symbol("entry_SYSCALL_64")));
             })
         .retVoid().build());
   }
@@ -327,29 +326,16 @@ public final class X86Boot {
       k.add(up.label("wait")
           .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
               x -> !online(k, (int) x.local("cpu")))
-          .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-              "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+          .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
           .ret("return 0", x -> 0).build());
     }
     var ss = k.c("start_secondary", smp).params("unused");
     if (v6) {
       ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
     }
-    k.add(online(k, ss.call("cpu_init()", "cpu_init", null))
+    k.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", null))
         .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
         .retVoid().build());
-  }
-
-  /**
-   * start_secondary's middle, the same on x86_64 and i386 from 2.6.32 to 6.19: the AP marks itself
-   * online, then enables interrupts before it enters the idle loop, so a device interrupt or a tick
-   * can reach an idle AP (smpboot.c@2.6.32.67:350-356, @4.16.13:255-262, @6.19:301-307).
-   */
-  public static kstack.exec.RoutineBuilder online(Kernel k, kstack.exec.RoutineBuilder b) {
-    return b.step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-      long mask = k.symbol("__cpu_online_mask");
-      x.write(mask, x.read(mask) | (1L << x.cpu().id()));
-    }).step("local_irq_enable()", k.arch::irqEnable);
   }
 
   static boolean online(Kernel k, int cpu) {

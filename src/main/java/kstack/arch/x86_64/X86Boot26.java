@@ -3,6 +3,7 @@ package kstack.arch.x86_64;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.PerCpuVar;
+import kstack.arch.x86.SmpBoot;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.layout.Types;
@@ -97,8 +98,8 @@ public final class X86Boot26 {
             + "task's thread.sp); pushq $0; popfq", x -> {
               x.setSp(x.read(k.symbol("stack_start")));
               x.set("eflags", 0x2);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "secondary_startup_64",
-                  String.format("rsp = stack_start = 0x%x", x.sp())));
+              k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
+                  "stack_start", x.sp()));
             })
         .step("lgdt early_gdt_descr; load the data segments; movl $MSR_GS_BASE, %ecx; movq "
             + "initial_gs(%rip), %rax; wrmsr: GS base = this CPU's per-CPU area; movl %esi, %edi "
@@ -142,7 +143,7 @@ public final class X86Boot26 {
             + "vectors and the APIC vectors (the IRQ stack is the per-CPU irq_stack_union)", x -> { })
         .retVoid().build());
     String smp = "arch/x86/kernel/smpboot.c";
-    k.add(forkIdle(k, k.c("native_cpu_up", smp).params("cpu", "idle"))
+    k.add(SmpBoot.forkIdle(k, k.c("native_cpu_up", smp).params("cpu", "idle"))
         .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; clear_tsk_thread_flag(idle, "
             + "TIF_FORK); initial_gs = per_cpu_offset(cpu); per_cpu(kernel_stack, cpu) = "
             + "task_stack_page(idle) - KERNEL_STACK_OFFSET + THREAD_SIZE; initial_code = "
@@ -162,28 +163,12 @@ public final class X86Boot26 {
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
             x -> !X86Boot.online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.Note(x.cpu().id(), "smp_init",
-            "CPU " + x.local("cpu") + " is online on its idle task's stack")))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0).build());
-    k.add(X86Boot.online(k, k.c("start_secondary", smp).params("unused")
+    k.add(SmpBoot.online(k, k.c("start_secondary", smp).params("unused")
         .call("cpu_init()", "cpu_init", null))
         .call("cpu_idle()", "cpu_idle", null)
         .retVoid().build());
   }
 
-  /**
-   * The start of 2.6.32's do_boot_cpu (smpboot.c@2.6.32.67:696-735, shared by i386 and x86_64):
-   * no cached idle task yet, and keventd is not up while kernel_init runs smp_init, so the work
-   * function do_fork_idle runs right here and forks the idle task (fork_idle).
-   */
-  public static kstack.exec.RoutineBuilder forkIdle(Kernel k, kstack.exec.RoutineBuilder b) {
-    k.add(k.c("do_fork_idle", "arch/x86/kernel/smpboot.c").params("cpu").locals("idle")
-        .callInto("idle", "c_idle->idle = fork_idle(c_idle->cpu)", "fork_idle",
-            x -> new long[] {x.local("cpu")})
-        .ret("complete(&c_idle->done) (the task reaches do_boot_cpu through c_idle)",
-            x -> x.local("idle")).build());
-    return b.callInto("idle", "do_boot_cpu(): c_idle.idle = get_idle_for_cpu(cpu) (none yet); "
-        + "!keventd_up(): c_idle.work.func(&c_idle.work), do_fork_idle", "do_fork_idle",
-        x -> new long[] {x.local("cpu")});
-  }
 }

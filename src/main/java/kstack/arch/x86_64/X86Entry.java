@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -159,17 +160,8 @@ public final class X86Entry {
     long regs = x.sp();
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), syscallName(k, nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr), nr,
         x.read(regs + k.off("pt_regs", "sp")), regs));
-  }
-
-  public static String syscallName(Kernel k, long nr) {
-    for (var e : k.arch.syscallNumbers().entrySet()) {
-      if (e.getValue() == nr) {
-        return e.getKey();
-      }
-    }
-    return "syscall " + nr;
   }
 
   private static void exited(Kernel k, Exec x) {
@@ -177,16 +169,14 @@ public final class X86Entry {
     long regs = k.arch.taskPtRegs(k, task);
     long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
     if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRETQ));
       return;
     }
     if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
       return;
     }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), syscallName(k, nr),
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr),
         x.reg("rax")));
   }
 
@@ -242,7 +232,7 @@ public final class X86Entry {
       // "return __x64_sys_NAME(regs)" with nothing left to do: a sibling call (Feature.SIBLING_CALLS)
       RoutineBuilder sc = k.c("x64_sys_call", src).params("regs", "nr")
           .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-              x -> NORETURN.contains(syscallName(k, x.local("nr"))));
+              x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))));
       if (k.profile.has(Feature.SIBLING_CALLS)) {
         sc.tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
@@ -279,31 +269,10 @@ public final class X86Entry {
           .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
               x -> new long[] {x.local("regs")})
           .retVoid().build());
-      buildReturnSlowpath416(k);
+      EntryCommon.buildSyscallReturnSlowpath(k);
       k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     }
-  }
-
-  /**
-   * syscall_return_slowpath and exit_to_usermode_loop (arch/x86/entry/common.c@4.16.13:138-196,
-   * 246-265), shared by the 64-bit and 32-bit entries.
-   */
-  public static void buildReturnSlowpath416(Kernel k) {
-    String src = "arch/x86/entry/common.c";
-    k.add(kstack.arch.ExitWork.append(k, k.c("syscall_return_slowpath", src).params("regs"),
-            "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
-            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", "exit_to_usermode_loop",
-            "exit_to_usermode_loop(regs, cached_flags)")
-        .retVoid().build());
-    k.add(k.c("exit_to_usermode_loop", src).params("regs", "cached_flags")
-        .label("loop")
-        .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
-            x -> !k.needResched(k.current(x)))
-        .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
-        .jump("loop", "}")
-        .label("out")
-        .retVoid().build());
   }
 
   /** The system calls syscall_64.tbl@6.19 marks noreturn. */

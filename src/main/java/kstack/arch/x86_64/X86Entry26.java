@@ -46,7 +46,7 @@ final class X86Entry26 {
               x.write(regs + k.off("pt_regs", "orig_ax"), x.reg("rax"));
               x.write(regs + k.off("pt_regs", "ip"), x.reg("rcx"));
               k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(k.current(x)),
-                  X86Entry.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
+                  kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
                   regs));
             })
         .step("GET_THREAD_INFO(%rcx); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%rcx) (no tracing)",
@@ -83,7 +83,7 @@ final class X86Entry26 {
               long task = k.current(x);
               long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
               k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-                  X86Entry.syscallName(k, nr), x.reg("rax")));
+                  kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
               x.jumpTo(x.reg("rcx"));
             })
         .label("careful")
@@ -231,22 +231,18 @@ final class X86Entry26 {
     long task = k.current(x);
     long top = k.arch.taskTopOfStack(k, task);
     if (regs + 168 != top && Long.compareUnsigned(regs - k.stack(task), k.threadSize) < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", String.format(
-          "pid %d leaves for user mode from the pt_regs that kernel_execve built at 0x%x, inside "
-              + "its kernel stack; the rest of that stack is abandoned: the next entry starts at "
-              + "kernel_stack again", k.pid(task), regs)));
+      k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRETQ,
+          k.pid(task), regs, false, "", 0));
     }
     long ip = x.reg("rip");
     long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
     if (ip == k.symbol("_start")) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "execve", "pid " + k.pid(task) + " ("
-          + k.comm(task) + ") starts in user mode at _start"));
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
     } else if (nr < 0) {
-      k.timeline.emit(new Event.Note(x.cpu().id(), "iretq", "pid " + k.pid(task)
-          + " returns to user mode from an interrupt"));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRETQ));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
-          X86Entry.syscallName(k, nr), x.reg("rax")));
+          kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
     }
   }
 
@@ -368,9 +364,7 @@ final class X86Entry26 {
           x.setSp(x.sp() - 120);
           saveArgs(k, x, x.sp(), true);
           saveRest(k, x, x.sp());
-          k.timeline.emit(new Event.Note(x.cpu().id(), "kernel_execve", String.format(
-              "pid %d builds pt_regs at 0x%x, inside its kernel stack, for sys_execve to rewrite",
-              k.pid(k.current(x)), x.sp())));
+          k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})

@@ -110,14 +110,9 @@ final class X86Exceptions {
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
           long stack = k.stack(task);
-          String msg = v6
-              ? String.format("BUG: TASK stack guard page was hit at 0x%x (stack is 0x%x..0x%x)",
-                  x.local("fault_address"), stack, stack + k.threadSize)
-              : String.format("BUG: stack guard page was hit at 0x%x (stack is 0x%x..0x%x)",
-                  x.local("fault_address"), stack, stack + k.threadSize - 1);
-          k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", msg));
-          k.timeline.emit(new Event.Note(x.cpu().id(), "handle_stack_overflow", String.format(
-              "kernel stack overflow (double-fault) in pid %d (%s)", k.pid(task), k.comm(task))));
+          k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), v6 ? "TASK" : "",
+              x.local("fault_address"), stack, v6 ? stack + k.threadSize : stack + k.threadSize - 1));
+          k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.pid(task), k.comm(task)));
         })
         .step(v6 ? "die(\"stack guard page\", regs, 0); panic(\"TASK stack guard hit\")"
                 : "die(\"kernel stack overflow (double-fault)\", regs, 0); panic(\"Guard page hit\")",
@@ -195,9 +190,8 @@ final class X86Exceptions {
         .retVoid().build());
     k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
-            k.timeline.emit(new Event.Note(x.cpu().id(), "unknown_nmi_error",
-                "Uhhuh. NMI received for unknown reason on CPU " + x.cpu().id()
-                    + String.format(" (rsp 0x%x)", x.sp()))))
+            k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
+                Event.NmiPath.UNKNOWN_REASON, "rsp", x.sp())))
         .retVoid().build());
   }
 
@@ -225,7 +219,7 @@ final class X86Exceptions {
   }
 
   private static void panic(Kernel k, Exec x, String why) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), "panic", "Kernel panic - not syncing: " + why));
+    k.timeline.emit(new Event.Panic(x.cpu().id(), "Kernel panic - not syncing: " + why));
     k.panic("Kernel panic - not syncing: " + why);
     x.stay();
   }

@@ -24,24 +24,23 @@ final class X86Faults {
     }
     long addr = f.address();
     c.set("cr2", addr);
-    String realKernelMaps = directMapNote(k, addr);
-    if (f.isWrite() && !mapped(k, c.get("rsp") - 8) && realKernelMaps.isEmpty()) {
-      String below;
+    boolean realKernelMaps = directMapped(k, addr);
+    if (f.isWrite() && !mapped(k, c.get("rsp") - 8) && !realKernelMaps) {
+      long stack = 0;
+      boolean known = true;
       try {
-        below = String.format(", below the stack at 0x%x,", k.stack(k.current(cpu)));
+        stack = k.stack(k.current(cpu));
       } catch (kstack.mem.MemoryFault overwritten) {
-        below = " (current's task_struct is overwritten: its stack cannot be named)";
+        known = false; // current's task_struct is overwritten: its stack cannot be named
       }
-      k.timeline.emit(new kstack.trace.Event.Note(cpu, "page fault", String.format(
-          "a write to 0x%x%s faults; the #PF frame cannot be pushed there either: double fault",
-          addr, below)));
+      k.timeline.emit(new kstack.trace.Event.WriteDoubleFault(cpu, addr, known, stack));
       arch.deliverInterrupt(k, cpu, X86Exceptions.DF_VECTOR);
       return true;
     }
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "page_fault_oops", String.format(
-        "BUG: unable to handle page fault for address: 0x%x, at %s (%s)%s", addr,
-        k.symbols.describe(c.get("rip")), who(k, cpu), realKernelMaps)));
-    k.timeline.emit(new kstack.trace.Event.Note(cpu, "panic",
+    k.timeline.emit(new kstack.trace.Event.PageFaultOops(cpu,
+        kstack.trace.Event.OopsForm.X86_64, addr, k.symbols.describe(c.get("rip")), who(k, cpu),
+        realKernelMaps));
+    k.timeline.emit(new kstack.trace.Event.Panic(cpu,
         "Kernel panic - not syncing: Fatal exception"));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
@@ -70,12 +69,9 @@ final class X86Faults {
    * a page-allocator stack without VMAP_STACK has mapped neighbours, so a real overflow goes on
    * overwriting them without a fault. The model holds only what it allocated, and says so.
    */
-  private static String directMapNote(Kernel k, long addr) {
+  private static boolean directMapped(Kernel k, long addr) {
     long start = k.constant("PAGE_OFFSET");
-    if (Long.compareUnsigned(addr, start) < 0 || Long.compareUnsigned(addr, start + (64L << 40)) >= 0) {
-      return "";
-    }
-    return "; the model holds no memory there, where a real x86_64 maps all of RAM in the direct "
-        + "map: a real overflow would go on silently overwriting another allocation";
+    return Long.compareUnsigned(addr, start) >= 0
+        && Long.compareUnsigned(addr, start + (64L << 40)) < 0;
   }
 }

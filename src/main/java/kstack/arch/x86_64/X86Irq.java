@@ -1,5 +1,8 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.ApicTimer;
+import kstack.arch.x86.DoIrq;
+import kstack.arch.x86.EntryCommon;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -22,33 +25,13 @@ public final class X86Irq {
   static final int FIRST_EXTERNAL_VECTOR = 0x20;
   static final int STUBS = 32;
 
-  /**
-   * LOCAL_TIMER_VECTOR, which moved down as vectors were added above it:
-   * arch/x86/include/asm/irq_vectors.h@2.6.32.67:104 (0xef), @4.16.13:111 (0xed), @6.19:98 (0xec).
-   */
-  public static int localTimerVector(kstack.profile.Profile p) {
-    return switch (p.kernel()) {
-      case "2.6", "2.6.11" -> 0xef; // 2.6.11: include/asm-i386/mach-default/irq_vectors.h@2.6.11:58
-      case "4.16" -> 0xed;
-      default -> 0xec;
-    };
-  }
-
   static void build(Kernel k) {
     if (k.profile.has(Feature.IRQENTRY)) {
       build619(k);
     } else {
       build416(k);
     }
-    buildLocalApicTimer(k);
-  }
-
-  /** local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c), shared with i386. */
-  public static void buildLocalApicTimer(Kernel k) {
-    k.add(k.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
-        .step("evt = this_cpu_ptr(&lapic_events)", x -> { })
-        .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", x -> new long[] {0})
-        .retVoid().build());
+    ApicTimer.buildLocalApicTimerInterrupt(k);
   }
 
   // ---- 4.16 ---------------------------------------------------------------------------------
@@ -67,7 +50,7 @@ public final class X86Irq {
         .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
         .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
     k.add(k.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector(k.profile)))
+        .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~ApicTimer.localTimerVector(k.profile)))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
             x -> new long[] {x.reg("rdi")})
@@ -117,73 +100,13 @@ public final class X86Irq {
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
             x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
-    buildPrepareExit(k);
+    EntryCommon.buildPrepareExitToUsermode(k);
     buildReturnToKernel(k);
-    buildDoIrq(k);
+    DoIrq.buildEnteringIrq(k);
     k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("desc")})
         .ret("return true", x -> 1).build());
-  }
-
-  /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), shared with i386. */
-  public static void buildPrepareExit(Kernel k) {
-    k.add(k.c("prepare_exit_to_usermode", "arch/x86/entry/common.c").params("regs")
-        .branchIf("nowork", "cached_flags = current_thread_info()->flags; EXIT_TO_USERMODE_LOOP_FLAGS?",
-            x -> !k.needResched(k.current(x)))
-        .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
-            x -> new long[] {x.local("regs"), 0})
-        .label("nowork")
-        .retVoid().build());
-  }
-
-  /**
-   * smp_apic_timer_interrupt (apic/apic.c@4.16.13) and do_IRQ (irq.c@4.16.13:224-254), shared with
-   * i386; each arch supplies its own handle_irq.
-   */
-  public static void buildDoIrq(Kernel k) {
-    String apic = "arch/x86/kernel/apic/apic.c";
-    k.add(k.c("smp_apic_timer_interrupt", apic).params("regs")
-        .step("old_regs = set_irq_regs(regs); entering_ack_irq(): ack_APIC_irq()", x -> { })
-        .call("irq_enter()", "irq_enter", null)
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
-        .call("exiting_irq(): irq_exit()", "irq_exit", null)
-        .step("set_irq_regs(old_regs)", x -> { })
-        .retVoid().build());
-    String irq = "arch/x86/kernel/irq.c";
-    k.add(k.c("do_IRQ", irq).params("regs").locals("vector")
-        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
-        .call("entering_irq(): irq_enter()", "irq_enter", null)
-        .call("desc = __this_cpu_read(vector_irq[vector]); handle_irq(desc, regs)", "handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
-        .call("exiting_irq(): irq_exit()", "irq_exit", null)
-        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-  }
-
-  /**
-   * do_IRQ and smp_apic_timer_interrupt at 2.6.32 (arch/x86/kernel/irq.c@2.6.32:226-251,
-   * apic/apic.c@2.6.32), shared by i386 and x86_64.
-   */
-  public static void buildDoIrq26(Kernel k) {
-    k.add(k.c("do_IRQ", "arch/x86/kernel/irq.c").params("regs").locals("vector")
-        .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
-        .call("exit_idle(); irq_enter()", "irq_enter", null)
-        .call("irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "handle_irq",
-            x -> new long[] {x.local("vector"), x.local("regs")})
-        .call("irq_exit()", "irq_exit", null)
-        .ret("set_irq_regs(old_regs); return 1", x -> 1).build());
-    if (k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-      return; // 2.6.11's is kstack.kernel.Timer2611's
-    }
-    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
-        .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
-        .call("irq_enter()", "irq_enter", null)
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
-        .call("irq_exit()", "irq_exit", null)
-        .step("set_irq_regs(old_regs)", x -> { })
-        .retVoid().build());
   }
 
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */
@@ -197,8 +120,8 @@ public final class X86Irq {
       long top = X86Entry.gs(k, x, "irq_stack_union") + k.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
-      k.timeline.emit(new Event.Note(x.cpu().id(), "interrupt_entry", String.format(
-          "onto the IRQ stack: rsp = 0x%x, the top word links back to 0x%x", x.sp(), oldRsp)));
+      k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry", "IRQ stack",
+          "rsp", x.sp(), Event.BackLink.TOP_WORD, oldRsp));
     }
     x.push(oldRsp);
     x.push(x.read(oldRsp - 8));
@@ -349,8 +272,8 @@ public final class X86Irq {
               long tos = x.read(X86Entry.gs(k, x, "hardirq_stack_ptr"));
               x.write(tos, x.sp());
               x.setSp(tos);
-              k.timeline.emit(new Event.Note(x.cpu().id(), "call_on_irqstack",
-                  String.format("onto the IRQ stack: rsp = 0x%x", tos)));
+              k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
+                  "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
         .call("call irq_enter_rcu", "irq_enter_rcu", null)
         .call("call " + fn, fn, args)
@@ -371,7 +294,7 @@ public final class X86Irq {
 
   /** The IDT: which entry a vector reaches. */
   static String handler(Kernel k, int vector) {
-    if (vector == localTimerVector(k.profile)) {
+    if (vector == ApicTimer.localTimerVector(k.profile)) {
       return k.profile.has(Feature.IRQENTRY) ? "asm_sysvec_apic_timer_interrupt"
           : "apic_timer_interrupt";
     }
@@ -383,7 +306,7 @@ public final class X86Irq {
 
   static long handlerAddress(Kernel k, int vector) {
     long a = k.symbol(handler(k, vector));
-    if (vector != localTimerVector(k.profile)) {
+    if (vector != ApicTimer.localTimerVector(k.profile)) {
       a += 8L * (vector - FIRST_EXTERNAL_VECTOR);
     }
     return a;

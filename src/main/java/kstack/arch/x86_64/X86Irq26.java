@@ -29,7 +29,7 @@ final class X86Irq26 {
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ", "(ret_from_intr follows)"));
     k.add(interrupt(k, k.asm("apic_timer_interrupt", ENTRY)
-        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~X86Irq.localTimerVector(k.profile))),
+        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt", "jmp ret_from_intr"));
     k.add(k.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "
@@ -58,9 +58,8 @@ final class X86Irq26 {
                 x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
                 x.push(x.fp());
                 x.push(ret);
-                k.timeline.emit(new Event.Note(x.cpu().id(), "save_args", String.format(
-                    "onto the IRQ stack: rsp = 0x%x, its first word links back to 0x%x",
-                    x.sp() + 8, x.fp())));
+                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "save_args", "IRQ stack", "rsp",
+                    x.sp() + 8, Event.BackLink.FIRST_WORD, x.fp()));
               }
             })
         .step("2: TRACE_IRQS_OFF; ret", x -> x.ret(x.pop())).build());
@@ -99,14 +98,14 @@ final class X86Irq26 {
         .label("kernel")
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
             x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
-    X86Irq.buildDoIrq26(k);
+    kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
         .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
             + "handle_edge_irq", "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
-    X86Irq.buildLocalApicTimer(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     k.add(k.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
             + "pending = local_softirq_pending(); if (pending) {", x -> k.softirqPending(x.cpu().id()) == 0)

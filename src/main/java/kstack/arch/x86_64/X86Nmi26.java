@@ -50,8 +50,8 @@ final class X86Nmi26 {
     buildParanoidExit(k);
     paranoidEntry(k, "debug", "do_debug", 2, 0);
     paranoidEntry(k, "machine_check", null, -1, 0);
-    X86Traps.buildDoDebug26(k);
-    X86Traps.buildDoMachineCheck(k);
+    kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
+    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
     k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("if (!ignore_nmis) default_do_nmi(regs)", "default_do_nmi",
@@ -61,9 +61,8 @@ final class X86Nmi26 {
     k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = cpu 0 ? get_nmi_reason() : 0; no 0xc0 bits: notify_die(DIE_NMI_IPI), "
             + "nmi_watchdog_tick(), do_nmi_callback(): none claims it (unknown_nmi_error is not "
-            + "modelled)", x -> k.timeline.emit(new Event.Note(
-                x.cpu().id(), "do_nmi", "NMI handled on the NMI IST stack, rsp 0x"
-                    + Long.toHexString(x.sp()))))
+            + "modelled)", x -> k.timeline.emit(new Event.NmiHandled(
+                x.cpu().id(), Event.NmiPath.IST_STACK, "rsp", x.sp())))
         .retVoid().build());
   }
 

@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.Idle;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -35,76 +36,8 @@ public final class X86Process {
               x.write(r + k.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
-    buildIdle(k);
-  }
-
-  /** arch_cpu_idle and default_idle (arch/x86/kernel/process.c), shared with i386. */
-  public static void buildIdle(Kernel k) {
-    String idleSrc = "arch/x86/kernel/process.c";
-    k.add(k.c("arch_cpu_idle", idleSrc).params()
-        .call(k.profile.has(Feature.SCHEDULE_LOOP) ? "static_call(x86_idle)() = default_idle()"
-            : "x86_idle() = default_idle()", "default_idle", null)
-        .retVoid().build());
-    buildDefaultIdle(k);
-  }
-
-  /**
-   * cpu_idle, 2.6.32's idle loop, the same in process_32.c@2.6.32:85-122 and process_64.c@2.6.32:112:
-   * halt in pm_idle (= default_idle) until need_resched, then schedule().
-   */
-  public static void buildCpuIdle26(Kernel k, String src, String inner) {
-    buildCpuIdle(k, src, "current_thread_info()->status |= TS_POLLING; boot_init_stack_canary()",
-        "while (1) { tick_nohz_stop_sched_tick(1)", inner,
-        "  tick_nohz_restart_sched_tick(); preempt_enable_no_resched()", "  preempt_disable()");
-  }
-
-  /**
-   * The 2.6 cpu_idle loop in a generation's words: prologue, the loop head, the inner loop's work
-   * before pm_idle, and what comes around schedule() (2.6.11 has no tick_nohz and no preemption
-   * bookkeeping there: process.c@2.6.11:146-168).
-   */
-  public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
-      String inner, String beforeSchedule, String afterSchedule) {
-    buildCpuIdle(k, src, prologue, loopHead, inner, "    pm_idle() = default_idle()",
-        beforeSchedule, afterSchedule);
-    buildDefaultIdle(k);
-  }
-
-  /** The same loop with the generation's own call of the idle routine; default_idle is the caller's. */
-  public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
-      String inner, String idleCall, String beforeSchedule, String afterSchedule) {
-    k.add(k.c("cpu_idle", src).params()
-        .step(prologue, x -> { })
-        .label("loop")
-        .step(loopHead, x -> { })
-        .label("check")
-        .branchIf("resched", "  while (!need_resched()) { " + inner,
-            x -> k.needResched(k.current(x)))
-        .call(idleCall, "default_idle", null)
-        .jump("check", "  }")
-        .label("resched")
-        .step(beforeSchedule, x -> { })
-        .call("  schedule()", "schedule", null)
-        .step(afterSchedule, x -> { })
-        .jump("loop", "}").build());
-  }
-
-  /** default_idle: safe_halt() until something needs the CPU (arch/x86/kernel/process.c). */
-  public static void buildDefaultIdle(Kernel k) {
-    buildDefaultIdle(k, "arch/x86/kernel/process.c",
-        "safe_halt(): sti; hlt — the CPU sleeps until something needs it");
-  }
-
-  /** default_idle as one step, the halt, in a generation's file and words. */
-  public static void buildDefaultIdle(Kernel k, String idleSrc, String halt) {
-    k.add(k.c("default_idle", idleSrc).params()
-        .step(halt, x -> {
-          k.arch.irqEnable(x);
-          if (!k.needResched(k.current(x))) {
-            x.stay();
-          }
-        })
-        .retVoid().build());
+    Idle.buildArchCpuIdle(k, k.profile.has(Feature.SCHEDULE_LOOP)
+        ? Idle.STATIC_CALL_X86_IDLE : Idle.X86_IDLE);
   }
 
   private static void buildSwitchTo(Kernel k) {

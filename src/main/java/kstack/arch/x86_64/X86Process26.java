@@ -134,6 +134,6 @@ final class X86Process26 {
               x.write(r + k.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
-    X86Process.buildCpuIdle26(k, SRC, "rmb(); local_irq_disable(); enter_idle();");
+    kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "rmb(); local_irq_disable(); enter_idle();");
   }
 }

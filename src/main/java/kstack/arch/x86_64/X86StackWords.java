@@ -1,6 +1,5 @@
 package kstack.arch.x86_64;
 
-import kstack.stack.WordKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import kstack.arch.StackWords;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.stack.StackWord;
+import kstack.stack.WordKind;
 
 /**
  * The labelled words of an x86_64 task stack (the `stack` command): pt_regs at the top, the

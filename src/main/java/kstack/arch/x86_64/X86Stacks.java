@@ -1,11 +1,11 @@
 package kstack.arch.x86_64;
 
-import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
-import kstack.stack.StackRange;
 import kstack.kernel.Kernel;
 import kstack.stack.Frame;
+import kstack.stack.StackKind;
+import kstack.stack.StackRange;
 
 /**
  * The stacks an x86_64 CPU's frames can be on: the task's, and while it runs its CPU's IRQ

@@ -1,9 +1,10 @@
 package kstack.arch.x86_64;
 
+import kstack.arch.x86.DoDebug;
+import kstack.arch.x86.DoMachineCheck;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
-import kstack.trace.Event;
 
 /**
  * #DB and #MC: IST exceptions whose entry depends on where they came from. From kernel mode they
@@ -54,7 +55,7 @@ public final class X86Traps {
           .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
-      buildDebugLeaves619(k);
+      DoDebug.buildExcDebugLeaves(k);
       String mce = "arch/x86/kernel/cpu/mce/core.c";
       k.add(k.c("exc_machine_check", mce).params("regs")
           .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
@@ -66,7 +67,7 @@ public final class X86Traps {
               + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
     } else {
-      buildDoDebug416(k);
+      DoDebug.buildDoDebugUserIcebp(k);
       // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
       // mcheck_cpu_init points at do_machine_check
       k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
@@ -74,78 +75,7 @@ public final class X86Traps {
               x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
           .retVoid().build());
     }
-    buildDoMachineCheck(k);
-  }
-
-  /**
-   * 6.19's exc_debug_kernel and exc_debug_user (traps.c@6.19:1214-1362), shared by x86_64 and i386.
-   * DR6 reads 0: from kernel mode nothing claims the trap; from user mode the kernel takes it for
-   * an icebp (int1) and sends SIGTRAP (icebp = !dr6, :1336-1356). Signals are not delivered in this
-   * model; the note records it.
-   */
-  public static void buildDebugLeaves619(Kernel k) {
-    String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c("exc_debug_kernel", traps).params("regs", "dr6")
-        .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
-            + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x, "#DB",
-                "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
-        .retVoid().build());
-    k.add(k.c("exc_debug_user", traps).params("regs", "dr6")
-        .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
-            + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
-            + "irqentry_exit_to_user_mode(regs)", x -> note(k, x, "#DB", sigtrap(k, x)))
-        .retVoid().build());
-  }
-
-  /**
-   * 4.16's do_debug (traps.c@4.16.13:688-780), shared by x86_64 and i386: DR6 = 0 from kernel mode
-   * is claimed by nobody; from user mode it counts as an icebp and SIGTRAP is sent.
-   */
-  public static void buildDoDebug416(Kernel k) {
-    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
-        .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
-            + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
-            + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
-            x -> note(k, x, "#DB", k.arch.userModeRegs(k, x.local("regs")) ? sigtrap(k, x)
-                : "DR6 = 0: no breakpoint, single step or task switch condition; nothing claims it"))
-        .retVoid().build());
-  }
-
-  /**
-   * 2.6.32's do_debug (arch/x86/kernel/traps.c@2.6.32.67, shared by i386 and x86_64): with no
-   * DR_STEP and no DR_TRAPn condition it still sends SIGTRAP to the current task, whatever the mode.
-   */
-  public static void buildDoDebug26(Kernel k) {
-    k.add(k.c("do_debug", "arch/x86/kernel/traps.c").params("regs", "error_code")
-        .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
-            + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
-            + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "
-            + "preempt_conditional_cli(regs)", x -> note(k, x, "#DB", "DR6 = 0: 2.6.32 sends SIGTRAP "
-                + "to pid " + k.pid(k.current(x)) + " whatever the mode (signal delivery is not "
-                + "modelled)"))
-        .retVoid().build());
-  }
-
-  /** What a DR6 = 0 #DB from user mode does: SIGTRAP for the current task, not delivered here. */
-  public static String sigtrap(Kernel k, kstack.exec.Exec x) {
-    return "DR6 = 0 from user mode looks like an icebp (int1): send_sigtrap() queues SIGTRAP for pid "
-        + k.pid(k.current(x)) + " (signal delivery is not modelled)";
-  }
-
-  /** do_machine_check: no MCA bank holds a valid error, so there is nothing to recover. */
-  public static void buildDoMachineCheck(Kernel k) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
-    k.add(k.c("do_machine_check", v6 ? "arch/x86/kernel/cpu/mce/core.c"
-            : "arch/x86/kernel/cpu/mcheck/mce.c").params("regs")
-        .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> note(k,
-            x, "#MC", "MCG_STATUS has RIPV and no MCA bank holds a valid error: nothing to "
-                + "recover; the handler returns"))
-        .retVoid().build());
-  }
-
-  public static void note(Kernel k, kstack.exec.Exec x, String what, String msg) {
-    k.timeline.emit(new Event.Note(x.cpu().id(), what, String.format("%s (running on %s 0x%x)",
-        msg, k.arch.registers().name(k.arch.registers().sp), x.sp())));
+    DoMachineCheck.build(k, v6 ? DoMachineCheck.MCE_CORE_C : DoMachineCheck.MCHECK_MCE_C);
   }
 
   /** The entry stub of an IST exception with no error code. */

@@ -1,18 +1,18 @@
 package kstack.arch.x86_64;
 
-import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import kstack.exec.Routine;
-import kstack.stack.StackRange;
 import kstack.arch.StackWords;
+import kstack.exec.Routine;
 import kstack.kernel.Kernel;
 import kstack.layout.Field;
 import kstack.layout.StructLayout;
 import kstack.stack.Frame;
+import kstack.stack.StackKind;
+import kstack.stack.StackRange;
 import kstack.stack.StackWord;
 
 /**

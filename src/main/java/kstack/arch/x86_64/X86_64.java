@@ -11,10 +11,10 @@ import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.stack.Frame;
-import kstack.stack.StackWord;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
+import kstack.stack.Frame;
+import kstack.stack.StackWord;
 
 /**
  * x86_64: registers, the SysV ABI, the 4-level address-space constants, and the arch half of the
@@ -46,7 +46,7 @@ public final class X86_64 implements Arch {
     this.v26 = p.has(Feature.THREAD_INFO_AT_BASE);
     this.clone3 = p.has(Feature.KERNEL_CLONE);
     this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
-    this.timerVector = X86Irq.localTimerVector(p);
+    this.timerVector = kstack.arch.x86.ApicTimer.localTimerVector(p);
   }
 
   boolean v26() {

@@ -127,8 +127,8 @@ class I386SysenterTest {
     assertThat(m.cpu(0).get("eax")).isEqualTo(m.kernel().pid(m.current()));
     assertThat(m.cpu(0).get("esp")).isEqualTo(userSp);
     assertThat(m.cpu(0).pc()).isEqualTo(pc);
-    assertThat(m.timeline().events()).anyMatch(e -> e instanceof Event.Note n
-        && n.routine().equals("sysexit"));
+    assertThat(m.timeline().events()).anyMatch(e -> e instanceof Event.ReturnToUser r
+        && r.path() == Event.ReturnPath.SYSEXIT);
   }
 
   @ParameterizedTest

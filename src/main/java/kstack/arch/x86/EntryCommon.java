@@ -1,0 +1,54 @@
+package kstack.arch.x86;
+
+import kstack.kernel.Kernel;
+
+/**
+ * arch/x86/entry/common.c (4.16.13): the C exit work both the 64-bit and the 32-bit entries run on
+ * the way back to user mode, and the name of a system call number for the timeline.
+ */
+public final class EntryCommon {
+  private EntryCommon() {}
+
+  private static final String SRC = "arch/x86/entry/common.c";
+
+  /** The system call a number names in this profile's table ("syscall N" if none). */
+  public static String syscallName(Kernel k, long nr) {
+    for (var e : k.arch.syscallNumbers().entrySet()) {
+      if (e.getValue() == nr) {
+        return e.getKey();
+      }
+    }
+    return "syscall " + nr;
+  }
+
+  /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), from the interrupt return path. */
+  public static void buildPrepareExitToUsermode(Kernel k) {
+    k.add(k.c("prepare_exit_to_usermode", SRC).params("regs")
+        .branchIf("nowork", "cached_flags = current_thread_info()->flags; EXIT_TO_USERMODE_LOOP_FLAGS?",
+            x -> !k.needResched(k.current(x)))
+        .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
+            x -> new long[] {x.local("regs"), 0})
+        .label("nowork")
+        .retVoid().build());
+  }
+
+  /**
+   * syscall_return_slowpath and exit_to_usermode_loop (arch/x86/entry/common.c@4.16.13:138-196,
+   * 246-265), shared by the 64-bit and 32-bit entries.
+   */
+  public static void buildSyscallReturnSlowpath(Kernel k) {
+    k.add(kstack.arch.ExitWork.append(k, k.c("syscall_return_slowpath", SRC).params("regs"),
+            "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
+            + "EXIT_TO_USERMODE_LOOP_FLAGS set?", "exit_to_usermode_loop",
+            "exit_to_usermode_loop(regs, cached_flags)")
+        .retVoid().build());
+    k.add(k.c("exit_to_usermode_loop", SRC).params("regs", "cached_flags")
+        .label("loop")
+        .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
+            x -> !k.needResched(k.current(x)))
+        .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
+        .jump("loop", "}")
+        .label("out")
+        .retVoid().build());
+  }
+}

@@ -10,6 +10,8 @@ import kstack.kernel.GenIrq2632;
 import kstack.kernel.Hrtimers2632;
 import kstack.kernel.Hrtimers416;
 import kstack.kernel.Hrtimers6;
+import kstack.kernel.InitTaskUnion24;
+import kstack.kernel.InitThreadUnion;
 import kstack.kernel.GenIrq416;
 import kstack.kernel.Irq24;
 import kstack.kernel.Irq2611;
@@ -57,7 +59,8 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false)));
+            new SyscallsDefine(false),
+            InitThreadUnion.initTaskNames(true)));
   }
 
   /**
@@ -79,7 +82,8 @@ public final class Profiles {
             new Vfs2632(),
             new Hrtimers2632(),
             new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
-                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009")));
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
+            InitThreadUnion.unnamed()));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -96,7 +100,8 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.IN_PLACE),
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(true)));
+            new SyscallsDefine(true),
+            InitThreadUnion.initStackNames(true)));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -109,7 +114,8 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false)));
+            new SyscallsDefine(false),
+            InitThreadUnion.initTaskNames(false)));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -125,7 +131,8 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(true)));
+            new SyscallsDefine(true),
+            InitThreadUnion.initStackNames(false)));
   }
 
   /**
@@ -141,7 +148,8 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.OWN_STACK),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false)));
+            new SyscallsDefine(false),
+            InitThreadUnion.initTaskNames(true)));
   }
 
   /**
@@ -159,7 +167,8 @@ public final class Profiles {
             new Irq24(),
             new Vfs24(),
             new TimerBh24(),
-            new Syscalls24()));
+            new Syscalls24(),
+            new InitTaskUnion24()));
   }
 
   /**
@@ -188,7 +197,8 @@ public final class Profiles {
             new Vfs2611(),
             new Timer2611(),
             new Syscalls26("kernel/timer.c@2.6.11:967-970", "return current->tgid",
-                "kernel/signal.c@2.6.11:1973-1976")));
+                "kernel/signal.c@2.6.11:1973-1976"),
+            InitThreadUnion.unnamed()));
   }
 
   /**
@@ -214,7 +224,8 @@ public final class Profiles {
             new Vfs2632(),
             new Hrtimers2632(),
             new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
-                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009")));
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
+            InitThreadUnion.unnamed()));
   }
 
   /**
@@ -235,7 +246,8 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
             new Hrtimers6("get_old_timespec32"),
-            new SyscallsDefine(true)));
+            new SyscallsDefine(true),
+            InitThreadUnion.initStackNames(true)));
   }
 
   private static KernelConfig i386Config() {

@@ -11,7 +11,7 @@ import kstack.exec.RoutineBuilder;
  * (kernel/posix-timers.c until 4.x moved it to kernel/time/posix-timers.c). The model sleeps on
  * CLOCK_REALTIME (0) and CLOCK_MONOTONIC (1) with flags 0 (a relative sleep).
  */
-abstract class HrtimerSleep implements Timers {
+abstract class HrtimerSleep implements Nanosleep {
   static final String HRTIMER = "kernel/time/hrtimer.c";
   /** struct hrtimer_sleeper: the hrtimer (node.expires at 24, function at 40) then task at 64. */
   static final int SLEEPER_SIZE = 72;

@@ -5,7 +5,7 @@ import kstack.profile.Module;
 /**
  * The generic system calls as one generation's table has them, added in the generation's order:
  * getpid (in kernel/timer.c until 3.x moved it to kernel/sys.c), read, write and pipe through the
- * profile's {@link Vfs}, nanosleep through its {@link Timers}, and, where the generation has them
+ * profile's {@link Vfs}, nanosleep through its {@link Nanosleep}, and, where the generation has them
  * outside the arch, fork and clone, sched_yield and exit.
  */
 public interface SyscallTable extends Module {

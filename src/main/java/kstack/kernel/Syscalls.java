@@ -54,7 +54,7 @@ final class Syscalls {
     Vfs vfs = k.profile.module(Vfs.class);
     vfs.buildReadWrite(k);
     vfs.buildPipe(k);
-    k.profile.module(Timers.class).buildNanosleep(k);
+    k.profile.module(Nanosleep.class).buildNanosleep(k);
   }
 
   /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */

@@ -6,7 +6,7 @@ import kstack.profile.Feature;
 /**
  * The 2.4.22 system calls the stories use (docs/research/i386-and-2.x.md §1.7): getpid, read,
  * write and pipe through the profile's {@link Vfs} (Vfs24), nanosleep through its
- * {@link Timers} (TimerBh24, sleeping in schedule_timeout).
+ * {@link Nanosleep} (TimerBh24, sleeping in schedule_timeout).
  */
 public final class Syscalls24 implements SyscallTable {
   @Override

@@ -17,7 +17,7 @@ import kstack.trace.Event;
  * its run_local_timers raises TIMER_SOFTIRQ, and irq_exit's do_softirq runs run_timer_softirq →
  * __run_timers → process_timeout → wake_up_process.
  */
-public final class Timer2611 implements Timers {
+public final class Timer2611 implements Nanosleep {
   static final String TIMER = "kernel/timer.c@2.6.11";
   static final TimerList.Layout LAYOUT = new TimerList.Layout(28, 20, 16, 1_000_000L);
 

@@ -9,7 +9,7 @@ import kstack.profile.Feature;
  * include/asm-i386/param.h@2.4.22:5). sys_nanosleep sleeps in schedule_timeout
  * (kernel/timer.c@2.4.22:836-875); there is no clock_nanosleep (the POSIX clocks came in 2.5.63).
  */
-public final class TimerBh24 implements Timers {
+public final class TimerBh24 implements Nanosleep {
   static final TimerList.Layout LAYOUT = new TimerList.Layout(20, 12, 16, 10_000_000L);
 
   @Override

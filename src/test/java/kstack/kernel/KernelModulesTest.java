@@ -57,7 +57,7 @@ class KernelModulesTest {
   void theTimerListGenerationsSleepInScheduleTimeoutAndTheOthersOnAnHrtimer() {
     for (Profile p : Profiles.all()) {
       Machine m = Machine.create(p, 1);
-      boolean timerList = !(p.module(Timers.class) instanceof HrtimerSleep);
+      boolean timerList = !(p.module(Nanosleep.class) instanceof HrtimerSleep);
       assertThat(timerList).as(p.label())
           .isEqualTo(p.has(Feature.NO_HRTIMERS) || p.has(Feature.TIMER_BH));
       assertThat(text(m, nanosleep(m)))

@@ -7,7 +7,7 @@ import kstack.profile.Module;
  * (2.6.32 on), reached through nanosleep and, from 2.5.63 on, clock_nanosleep. The tick's chain is
  * built with the interrupt code ({@link IrqCore}).
  */
-public interface Timers extends Module {
+public interface Nanosleep extends Module {
   /** sys_nanosleep and what it sleeps in, where the generation's system calls are built. */
   void buildNanosleep(Kernel k);
 

@@ -18,23 +18,23 @@ final class Files {
   record OpenFile(long pipe, boolean writeEnd, boolean console, boolean cloexec) {}
 
   static JMap<Long, OpenFile> table(Kernel k) {
-    return k.files;
+    return k.files.open;
   }
 
   static OpenFile file(Kernel k, long file) {
-    return k.files.get(file);
+    return k.files.open.get(file);
   }
 
   static long newFile(Kernel k, OpenFile f, String what) {
-    long addr = k.kmalloc(256, "struct file (" + what + ")");
-    k.files.put(addr, f);
+    long addr = k.pages.kmalloc(256, "struct file (" + what + ")");
+    k.files.open.put(addr, f);
     return addr;
   }
 
   /** A new pipe_inode_info with its buffer. */
   static long newPipe(Kernel k) {
-    long pipe = k.kmalloc(256, "pipe_inode_info");
-    k.pipes.put(pipe, new Kernel.Pipe(k.timeline, pipe));
+    long pipe = k.pages.kmalloc(256, "pipe_inode_info");
+    k.files.pipes.put(pipe, new FileTables.Pipe(k.timeline, pipe));
     return pipe;
   }
 
@@ -44,33 +44,33 @@ final class Files {
   }
 
   static long fileOf(Kernel k, long task, long fd) {
-    Long f = k.fds(task).get((int) fd);
+    Long f = k.files.fds(task).get((int) fd);
     return f == null ? 0 : f;
   }
 
   /** get_unused_fd_flags + fd_install: the lowest free descriptor. */
   static int install(Kernel k, long task, long file) {
-    Map<Integer, Long> t = new HashMap<>(k.fds(task));
+    Map<Integer, Long> t = new HashMap<>(k.files.fds(task));
     int fd = 0;
     while (t.containsKey(fd)) {
       fd++;
     }
     t.put(fd, file);
-    k.setFds(task, t);
+    k.files.setFds(task, t);
     return fd;
   }
 
   static void closeOnExec(Kernel k, long task) {
-    Map<Integer, Long> t = new HashMap<>(k.fds(task));
+    Map<Integer, Long> t = new HashMap<>(k.files.fds(task));
     t.entrySet().removeIf(e -> file(k, e.getValue()).cloexec());
-    k.setFds(task, t);
+    k.files.setFds(task, t);
   }
 
   static boolean writersExist(Kernel k, long pipe) {
-    if (pipe == k.initctl()) {
+    if (pipe == k.files.initctl()) {
       return true; // the simulator itself holds the write end of init's control pipe
     }
-    for (Map<Integer, Long> t : k.fdTables.values()) {
+    for (Map<Integer, Long> t : k.files.fdTables.values()) {
       for (long f : t.values()) {
         OpenFile of = file(k, f);
         if (of != null && of.pipe() == pipe && of.writeEnd()) {
@@ -82,7 +82,7 @@ final class Files {
   }
 
   static byte[] take(Kernel k, long pipe, int max) {
-    Kernel.Pipe p = k.pipes.get(pipe);
+    FileTables.Pipe p = k.files.pipes.get(pipe);
     byte[] d = p.data.get();
     int n = Math.min(max, d.length);
     p.data.set(Arrays.copyOfRange(d, n, d.length));
@@ -90,7 +90,7 @@ final class Files {
   }
 
   static void put(Kernel k, long pipe, byte[] bytes) {
-    Kernel.Pipe p = k.pipes.get(pipe);
+    FileTables.Pipe p = k.files.pipes.get(pipe);
     byte[] d = p.data.get();
     byte[] n = Arrays.copyOf(d, d.length + bytes.length);
     System.arraycopy(bytes, 0, n, d.length, bytes.length);
@@ -98,7 +98,7 @@ final class Files {
   }
 
   static int available(Kernel k, long pipe) {
-    return k.pipes.get(pipe).data.get().length;
+    return k.files.pipes.get(pipe).data.get().length;
   }
 
   static String text(byte[] b) {

@@ -52,10 +52,10 @@ abstract class GenIrq implements IrqCore {
   @Override
   public void build(Kernel k) {
     buildSoftirq(k);
-    k.add(k.c("run_timer_softirq", "kernel/time/timer.c").params()
+    k.image.add(k.image.c("run_timer_softirq", "kernel/time/timer.c").params()
         .step("__run_timers(base): expired timer_list timers (none are armed here)", x -> { })
         .retVoid().build());
-    k.add(k.c("tasklet_action", SOFTIRQ).params()
+    k.image.add(k.image.c("tasklet_action", SOFTIRQ).params()
         .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
             x -> new long[] {0})
         .retVoid().build());
@@ -68,26 +68,26 @@ abstract class GenIrq implements IrqCore {
 
   /** irq_enter/irq_exit and __do_softirq (kernel/softirq.c). */
   private void buildSoftirq(Kernel k) {
-    k.add(k.c(rcuNames ? "irq_enter_rcu" : "irq_enter", SOFTIRQ).params()
+    k.image.add(k.image.c(rcuNames ? "irq_enter_rcu" : "irq_enter", SOFTIRQ).params()
         .step((rcuNames ? "" : "rcu_irq_enter(); ") + "__irq_enter(): preempt_count_add(HARDIRQ_OFFSET)",
             x -> Irq.preempt(k, x, Irq.HARDIRQ_OFFSET))
         .retVoid().build());
-    k.add(k.c(rcuNames ? "irq_exit_rcu" : "irq_exit", SOFTIRQ).params()
+    k.image.add(k.image.c(rcuNames ? "irq_exit_rcu" : "irq_exit", SOFTIRQ).params()
         .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> Irq.preempt(k, x, -Irq.HARDIRQ_OFFSET))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
-            x -> (Irq.preemptCount(k, x) & 0xffff00) != 0 || k.softirqPending(x.cpu().id()) == 0)
+            x -> (Irq.preemptCount(k, x) & 0xffff00) != 0 || k.timers.softirqPending(x.cpu().id()) == 0)
         .call(invoke.text, invoke.target, null)
         .label("out")
         .retVoid().build());
-    RoutineBuilder d = k.c("__do_softirq", SOFTIRQ).params().locals("pending");
+    RoutineBuilder d = k.image.c("__do_softirq", SOFTIRQ).params().locals("pending");
     if (rcuNames) {
-      k.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
-      d = k.c("handle_softirqs", SOFTIRQ).params("ksirqd").locals("pending");
+      k.image.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
+      d = k.image.c("handle_softirqs", SOFTIRQ).params("ksirqd").locals("pending");
     }
-    k.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
+    k.image.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
             + "set_softirq_pending(0); local_irq_enable()", x -> {
-              x.setLocal("pending", k.softirqPending(x.cpu().id()));
-              k.setSoftirqPending(x.cpu().id(), 0);
+              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
+              k.timers.setSoftirqPending(x.cpu().id(), 0);
               Irq.preempt(k, x, Irq.SOFTIRQ_OFFSET);
               k.arch.irqEnable(x);
             })
@@ -108,19 +108,19 @@ abstract class GenIrq implements IrqCore {
 
   /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
   void buildFlow(Kernel k) {
-    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
         .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
         .call("handle_irq_event(desc)", "handle_irq_event", x -> new long[] {x.local("desc")})
         .retVoid().build());
-    k.add(k.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
         .call("ret = handle_irq_event_percpu(desc)", "handle_irq_event_percpu",
             x -> new long[] {x.local("desc")})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
         .call("retval = __handle_irq_event_percpu(desc)", "__handle_irq_event_percpu",
             x -> new long[] {x.local("desc")})
         .ret("return retval", Exec::retval).build());
-    k.add(k.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
         .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
             "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
         .ret("return retval", Exec::retval).build());
@@ -136,30 +136,30 @@ abstract class GenIrq implements IrqCore {
    * (__hrtimer_run_queues is 4.x: kernel/time/hrtimer.c@4.16.13:1379,1469).
    */
   void buildHrtimerInterrupt(Kernel k, String src) {
-    k.add(k.c("hrtimer_interrupt", src).params("dev")
+    k.image.add(k.image.c("hrtimer_interrupt", src).params("dev")
         .step("now = hrtimer_update_base(cpu_base)", x -> { })
         .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
-            "__hrtimer_run_queues", x -> new long[] {0, k.now(), 0, 0})
+            "__hrtimer_run_queues", x -> new long[] {0, k.timers.now(), 0, 0})
         .step("tick_program_event(): program the next expiry", x -> { })
         .retVoid().build());
-    k.add(runExpired(k, k.c("__hrtimer_run_queues", src)
+    k.image.add(runExpired(k, k.image.c("__hrtimer_run_queues", src)
         .params("cpu_base", "now", "flags", "active_mask").locals("timer")).retVoid().build());
   }
 
   private void buildHrtimer(Kernel k) {
     String src = hrtimerSrc();
     buildHrtimerInterrupt(k, src);
-    k.add(k.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
+    k.image.add(k.image.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
         .locals("fn")
         .step("fn = timer->function; __remove_hrtimer(timer, base, HRTIMER_STATE_INACTIVE, 0)",
             x -> {
-              Kernel.Timer t = Irq.timerOf(k, x.local("timer"));
-              x.setLocal("fn", k.symbol(t.function()));
-              k.removeTimer(t);
+              Timers.Timer t = Irq.timerOf(k, x.local("timer"));
+              x.setLocal("fn", k.image.symbol(t.function()));
+              k.timers.removeTimer(t);
             })
         .callVia("restart = fn(timer)", x -> x.local("fn"), x -> new long[] {x.local("timer")}, null)
         .retVoid().build());
-    k.add(k.c("hrtimer_wakeup", src).params("timer").locals("task")
+    k.image.add(k.image.c("hrtimer_wakeup", src).params("timer").locals("task")
         .step("t = container_of(timer, struct hrtimer_sleeper, timer); task = t->task; t->task = NULL",
             x -> {
               long t = x.local("timer");
@@ -170,18 +170,18 @@ abstract class GenIrq implements IrqCore {
         .call("  wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .label("none")
         .ret("return HRTIMER_NORESTART", x -> 0).build());
-    k.add(buildTickHandler(k, k.c(tickHandler, TICK).params("timer")
+    k.image.add(buildTickHandler(k, k.image.c(tickHandler, TICK).params("timer")
             .step("tick_sched_do_update_jiffies64(ts, now)", x -> { }))
         .ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on "
             + "demand)", x -> 1).build());
-    k.add(k.c("update_process_times", "kernel/time/timer.c").params("user_tick")
+    k.image.add(k.image.c("update_process_times", "kernel/time/timer.c").params("user_tick")
         .step("account_process_tick(); run_local_timers(): raise_softirq(TIMER_SOFTIRQ)", x -> {
           int cpu = x.cpu().id();
-          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
+          k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
         })
         .call(schedTick + "()", schedTick, null)
         .retVoid().build());
-    k.add(k.c(schedTick, "kernel/sched/core.c").params()
+    k.image.add(k.image.c(schedTick, "kernel/sched/core.c").params()
         .step("curr->sched_class->task_tick(rq, curr, 0): when others wait on this run queue, "
             + "the slice is over: resched_curr(rq)", x -> SchedCommon.tick(k, x))
         .retVoid().build());
@@ -195,7 +195,7 @@ abstract class GenIrq implements IrqCore {
    */
   RoutineBuilder buildTickHandler(Kernel k, RoutineBuilder handler) {
     handler.call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0});
-    k.add(k.c("tick_sched_handle", TICK).params("ts", "regs")
+    k.image.add(k.image.c("tick_sched_handle", TICK).params("ts", "regs")
         .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
         .retVoid().build());
     return handler;
@@ -206,7 +206,7 @@ abstract class GenIrq implements IrqCore {
     return b
         .label("loop")
         .step("timer = the earliest expired hrtimer of this CPU", x -> {
-          Kernel.Timer t = k.expiredTimer(x.cpu().id());
+          Timers.Timer t = k.timers.expiredTimer(x.cpu().id());
           x.setLocal("timer", t == null ? 0 : Irq.timerId(k, t));
         })
         .branchIf("done", "if (!timer) break", x -> x.local("timer") == 0)

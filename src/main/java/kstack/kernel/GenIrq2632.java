@@ -29,7 +29,7 @@ public final class GenIrq2632 extends GenIrq {
    */
   @Override
   void buildFlow(Kernel k) {
-    k.add(k.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
         .step("spin_lock(&desc->lock); kstat_incr_irqs_this_cpu(); desc->chip->ack(irq); "
             + "desc->status |= IRQ_INPROGRESS; action = desc->action", x -> { })
         .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, action)",
@@ -37,7 +37,7 @@ public final class GenIrq2632 extends GenIrq {
         .step("note_interrupt(); spin_lock; no IRQ_PENDING: leave the loop; "
             + "desc->status &= ~IRQ_INPROGRESS; spin_unlock(&desc->lock)", x -> { })
         .retVoid().build());
-    k.add(k.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
+    k.image.add(k.image.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
         .step("action->flags has IRQF_DISABLED: interrupts stay off", x -> { })
         .call("ret = action->handler(irq, action->dev_id)", "kstack_demo_interrupt",
             x -> new long[] {x.local("irq"), 0})
@@ -51,10 +51,10 @@ public final class GenIrq2632 extends GenIrq {
 
   @Override
   void buildHrtimerInterrupt(Kernel k, String src) {
-    RoutineBuilder irq = k.c("hrtimer_interrupt", src).params("dev");
+    RoutineBuilder irq = k.image.c("hrtimer_interrupt", src).params("dev");
     runExpired(k, irq.locals("timer").step("now = ktime_get(); for each clock base:", x -> { }))
         .step("tick_program_event(): program the next expiry", x -> { });
-    k.add(irq.retVoid().build());
+    k.image.add(irq.retVoid().build());
   }
 
   @Override

@@ -23,17 +23,17 @@ abstract class HrtimerSleep implements Nanosleep {
   @Override
   public void buildNanosleep(Kernel k) {
     RoutineBuilder e = Syscalls.entry(k, "nanosleep", HRTIMER, "rqtp", "rmtp").locals("ns");
-    k.add(callHrtimerNanosleep(e).ret("return ret", Exec::retval).build());
-    k.add(k.c("hrtimer_nanosleep", HRTIMER).params("rqtp", "mode", "clockid")
+    k.image.add(callHrtimerNanosleep(e).ret("return ret", Exec::retval).build());
+    k.image.add(k.image.c("hrtimer_nanosleep", HRTIMER).params("rqtp", "mode", "clockid")
         .localArea("t", SLEEPER_SIZE)
         .step(sleeperSetup(), x -> {
-          x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.now() + duration(x));
-          x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.symbol("hrtimer_wakeup"));
+          x.write(x.localAddress("t") + SLEEPER_EXPIRES, k.timers.now() + duration(x));
+          x.write(x.localAddress("t") + SLEEPER_FUNCTION, k.image.symbol("hrtimer_wakeup"));
         })
         .call("ret = do_nanosleep(&t, mode)", "do_nanosleep",
             x -> new long[] {x.localAddress("t"), x.local("mode")})
         .ret("destroy_hrtimer_on_stack(&t.timer); return ret", Exec::retval).build());
-    k.add(k.c("do_nanosleep", HRTIMER).params("t", "mode")
+    k.image.add(k.image.c("do_nanosleep", HRTIMER).params("t", "mode")
         .step("hrtimer_init_sleeper(t, current): t->task = current",
             x -> x.write(x.local("t") + SLEEPER_TASK, k.current(x)))
         .label("again")
@@ -41,13 +41,13 @@ abstract class HrtimerSleep implements Nanosleep {
             x -> {
               long t = x.local("t");
               Syscalls.sleepOn(k, x, t, "nanosleep until t=" + x.read(t + SLEEPER_EXPIRES) + "ns");
-              k.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
+              k.timers.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
             })
         .call(scheduleText(), "schedule", null)
         .step("hrtimer_cancel(&t->timer)", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
+          for (Timers.Timer tm : k.timers.pendingTimers()) {
             if (tm.sleeper() == x.local("t")) {
-              k.removeTimer(tm);
+              k.timers.removeTimer(tm);
             }
           }
         })

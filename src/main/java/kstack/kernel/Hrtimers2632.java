@@ -18,13 +18,13 @@ public final class Hrtimers2632 extends HrtimerSleep {
 
   @Override
   public void buildClockNanosleep(Kernel k) {
-    k.add(clockNanosleepEntry(k, SRC + "1002-1018", "if (invalid_clockid(which_clock)) return "
+    k.image.add(clockNanosleepEntry(k, SRC + "1002-1018", "if (invalid_clockid(which_clock)) return "
             + "-EINVAL", "copy_from_user(&t, rqtp, sizeof(struct timespec))")
         .callVia("return CLOCK_DISPATCH(which_clock, nsleep, (which_clock, flags, &t, rmtp)) -> "
-                + "common_nsleep", x -> k.symbol("common_nsleep"),
+                + "common_nsleep", x -> k.image.symbol("common_nsleep"),
             x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
         .ret("return ret", Exec::retval).build());
-    k.add(CallShape.of(k).ret(k.c("common_nsleep", SRC + "994-1000")
+    k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "994-1000")
             .params("which_clock", "flags", "rqtp"), "return hrtimer_nanosleep(tsave, rmtp, "
             + MODE + ", which_clock)", "hrtimer_nanosleep",
         x -> new long[] {x.local("rqtp"), mode(x), x.local("which_clock")}).build());

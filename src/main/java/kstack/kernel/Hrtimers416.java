@@ -18,15 +18,15 @@ public final class Hrtimers416 extends HrtimerSleep {
 
   @Override
   public void buildClockNanosleep(Kernel k) {
-    k.add(clockNanosleepEntry(k, SRC + "1205-1228", "kc = clockid_to_kclock(which_clock): "
+    k.image.add(clockNanosleepEntry(k, SRC + "1205-1228", "kc = clockid_to_kclock(which_clock): "
             + "CLOCK_REALTIME or CLOCK_MONOTONIC", "get_timespec64(&t, rqtp)")
         .step("current->restart_block.nanosleep.type = rmtp ? TT_NATIVE : TT_NONE; "
             + "restart_block.nanosleep.rmtp = rmtp", x -> { })
         .callVia("return kc->nsleep(which_clock, flags, &t) -> common_nsleep",
-            x -> k.symbol("common_nsleep"),
+            x -> k.image.symbol("common_nsleep"),
             x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
         .ret("return ret", Exec::retval).build());
-    k.add(CallShape.of(k).ret(k.c("common_nsleep", SRC + "1197-1203")
+    k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "1197-1203")
             .params("which_clock", "flags", "rqtp"), "return hrtimer_nanosleep(rqtp, " + MODE
             + ", which_clock)", "hrtimer_nanosleep",
         x -> new long[] {x.local("rqtp"), mode(x), x.local("which_clock")}).build());

@@ -57,25 +57,25 @@ public final class Hrtimers6 extends HrtimerSleep {
 
   @Override
   public void buildClockNanosleep(Kernel k) {
-    k.add(clockNanosleepEntry(k, SRC + "1375-1399", "kc = clockid_to_kclock(which_clock): "
+    k.image.add(clockNanosleepEntry(k, SRC + "1375-1399", "kc = clockid_to_kclock(which_clock): "
             + "CLOCK_REALTIME or CLOCK_MONOTONIC", getTimespec + "(&t, rqtp)")
         .step("current->restart_block.fn = do_no_restart_syscall; "
             + "current->restart_block.nanosleep.type = rmtp ? TT_NATIVE : TT_NONE; "
             + "restart_block.nanosleep.rmtp = rmtp", x -> { })
         .callVia("return kc->nsleep(which_clock, flags, &t) -> common_nsleep (REALTIME) or "
                 + "common_nsleep_timens (MONOTONIC)",
-            x -> k.symbol(x.local("which_clock") != 0 ? "common_nsleep_timens" : "common_nsleep"),
+            x -> k.image.symbol(x.local("which_clock") != 0 ? "common_nsleep_timens" : "common_nsleep"),
             x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
         .ret("return ret", Exec::retval).build());
     CallShape calls = CallShape.of(k);
     for (String fn : new String[] {"common_nsleep", "common_nsleep_timens"}) {
       boolean realtime = fn.equals("common_nsleep");
-      RoutineBuilder c = k.c(fn, SRC + (realtime ? "1347-1355" : "1362-1373"))
+      RoutineBuilder c = k.image.c(fn, SRC + (realtime ? "1347-1355" : "1362-1373"))
           .params("which_clock", "flags", "rqtp")
           .locals("texp").step("texp = timespec64_to_ktime(*rqtp)"
                   + (realtime ? "" : "; (TIMER_ABSTIME: timens_ktime_to_host)"),
               x -> x.setLocal("texp", timespec64Ns(x, x.local("rqtp"))));
-      k.add(calls.ret(c, "return hrtimer_nanosleep(texp, " + MODE + ", which_clock)",
+      k.image.add(calls.ret(c, "return hrtimer_nanosleep(texp, " + MODE + ", which_clock)",
           "hrtimer_nanosleep", x -> new long[] {x.local("texp"), mode(x), x.local("which_clock")})
           .build());
     }

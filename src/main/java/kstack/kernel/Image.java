@@ -20,9 +20,9 @@ public final class Image {
   /** Places everything; returns the per-CPU offset of each CPU. */
   public static long[] link(Kernel k, CodeMap code) {
     Linker l = new Linker(k.mem, k.symbols);
-    l.section(".text", k.constant("__START_KERNEL"), Region.Kind.KERNEL_TEXT);
+    l.section(".text", k.image.constant("__START_KERNEL"), Region.Kind.KERNEL_TEXT);
     l.label("_text");
-    for (Routine r : k.routines()) {
+    for (Routine r : k.image.routines()) {
       if (r.kind() != Routine.Kind.USER && !r.name().startsWith("kstack_demo")) {
         l.place(r);
         code.add(r);
@@ -34,28 +34,28 @@ public final class Image {
     l.label("_sdata");
     k.profile.module(InitStack.class).link(k, l); // INIT_TASK_DATA(THREAD_SIZE)
     Types t = k.t;
-    l.object("init_mm", t.struct(k.struct("mm_struct")), 64);
+    l.object("init_mm", t.struct(k.image.struct("mm_struct")), 64);
     if (k.profile.has(Feature.NO_KTHREADD)) {
       // kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup
-      l.object("runqueue_head", t.struct(k.struct("list_head")), t.word);
-      l.object("startup", t.struct(k.struct("completion")), t.word);
+      l.object("runqueue_head", t.struct(k.image.struct("list_head")), t.word);
+      l.object("startup", t.struct(k.image.struct("completion")), t.word);
     } else if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
       // kthread.c@2.6.11:21 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq;
       // kmod.c@2.6.11:43 khelper_wq; softirq.c@2.6.11:46 per_cpu ksoftirqd (one CPU here)
       for (String v : new String[] {"helper_wq", "keventd_wq", "khelper_wq"}) {
         l.object(v, t.ptrTo("workqueue_struct"), t.word);
       }
-      long wqs = l.object("workqueues", t.struct(k.struct("list_head")), t.word);
-      k.deferInit(() -> k.listInit(wqs));
+      long wqs = l.object("workqueues", t.struct(k.image.struct("list_head")), t.word);
+      k.image.deferInit(() -> k.listInit(wqs));
       l.object("per_cpu__ksoftirqd", t.ptrTo("task_struct"), t.word); // DEFINE_PER_CPU's name
       for (String[] s : Kthread2611.LITERALS) {
         long a = l.object(s[0], t.array(t.charT, s[1].length() + 1), 1);
-        k.deferInit(() -> k.mem.writeBytes(a, Syscalls.cstring(s[1])));
+        k.image.deferInit(() -> k.mem.writeBytes(a, Syscalls.cstring(s[1])));
       }
     } else {
-      l.object("kthread_create_list", t.struct(k.struct("list_head")), t.word);
+      l.object("kthread_create_list", t.struct(k.image.struct("list_head")), t.word);
       l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
-      l.object("kthreadd_done", t.struct(k.struct("completion")), t.word);
+      l.object("kthreadd_done", t.struct(k.image.struct("completion")), t.word);
     }
     if (k.profile.has(Feature.THREAD_INFO_AT_BASE) || k.profile.has(Feature.TASK_UNION)) {
       // struct exec_domain (include/linux/personality.h): twelve pointer-sized members, not
@@ -67,8 +67,8 @@ public final class Image {
     k.arch.linkData(k, l);
     perCpuTemplate(k, l);
     l.label("_edata");
-    l.section("module kstack_demo", k.constant("MODULES_VADDR"), Region.Kind.KERNEL_TEXT);
-    for (Routine r : k.routines()) {
+    l.section("module kstack_demo", k.image.constant("MODULES_VADDR"), Region.Kind.KERNEL_TEXT);
+    for (Routine r : k.image.routines()) {
       if (r.name().startsWith("kstack_demo")) {
         l.place(r);
         code.add(r);
@@ -76,7 +76,7 @@ public final class Image {
     }
     l.object("kstack_demo_name", t.array(t.charT, 16), 8);
     l.endSection();
-    for (var a : k.aliases().entrySet()) {
+    for (var a : k.image.aliases().entrySet()) {
       Symbol target = k.symbols.get(a.getValue());
       k.symbols.add(new Symbol(a.getKey(), target.address(), 0, Symbol.Kind.LABEL, null));
     }
@@ -101,7 +101,7 @@ public final class Image {
       dot += v.type().size();
     }
     dot = (dot + 4095) & -4096L;
-    k.perCpuTemplate(start, dot - start);
+    k.image.perCpuTemplate(start, dot - start);
     if (!zero) {
       l.setDot(dot);
       l.label("__per_cpu_end");
@@ -110,15 +110,15 @@ public final class Image {
 
   private static long[] perCpuAreas(Kernel k) {
     long[] offsets = new long[k.cpus];
-    if (k.perCpuTemplateSize() == 0) {
+    if (k.image.perCpuTemplateSize() == 0) {
       return offsets; // no per-CPU variables (2.4 keeps NR_CPUS arrays instead)
     }
     for (int c = 0; c < k.cpus; c++) {
-      long area = k.allocPages(k.perCpuTemplateSize(), "per-CPU area of CPU " + c);
+      long area = k.pages.allocPages(k.image.perCpuTemplateSize(), "per-CPU area of CPU " + c);
       k.mem.unmap(k.mem.regionAt(area));
-      k.mem.map(new Region("per-CPU area of CPU " + c, area, k.perCpuTemplateSize(),
+      k.mem.map(new Region("per-CPU area of CPU " + c, area, k.image.perCpuTemplateSize(),
           Region.Kind.PERCPU));
-      offsets[c] = area - k.perCpuTemplateStart();
+      offsets[c] = area - k.image.perCpuTemplateStart();
     }
     return offsets;
   }
@@ -126,13 +126,13 @@ public final class Image {
   private static void linkUser(Kernel k, CodeMap code) {
     Linker u = new Linker(new kstack.mem.Memory(-1, "user image (addresses only)"), k.symbols);
     u.section("kstack-box .text", Execve.TEXT, Region.Kind.USER);
-    for (Routine r : k.routines()) {
+    for (Routine r : k.image.routines()) {
       if (r.kind() == Routine.Kind.USER) {
         u.place(r);
         code.add(r);
       }
     }
-    k.setUserTextEnd(u.dot());
+    k.image.setUserTextEnd(u.dot());
     u.endSection();
   }
 }

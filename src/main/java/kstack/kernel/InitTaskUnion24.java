@@ -21,7 +21,7 @@ public final class InitTaskUnion24 implements InitStack {
     CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
     l.alias("init_task_union", union, k.threadSize);
     l.alias("init_stack", union, k.threadSize);
-    l.alias("init_task", k.t.struct(k.struct("task_struct")), k.struct("task_struct").size());
+    l.alias("init_task", k.t.struct(k.image.struct("task_struct")), k.image.struct("task_struct").size());
     l.setDot(l.dot() + k.threadSize);
   }
 }

@@ -56,13 +56,13 @@ public record InitThreadUnion(String start, String end, boolean topSymbol, boole
     if (end != null) {
       l.label(end);
     }
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    long pad = k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
     if (topSymbol) {
-      l.absolute("__top_init_kernel_stack", top - pad - k.struct("pt_regs").size());
+      l.absolute("__top_init_kernel_stack", top - pad - k.image.struct("pt_regs").size());
     }
     if (topConstant) {
-      k.consts.put("TOP_OF_INIT_STACK", top - pad);
+      k.image.consts.put("TOP_OF_INIT_STACK", top - pad);
     }
-    l.object("init_task", k.t.struct(k.struct("task_struct")), 64); // init/init_task.c
+    l.object("init_task", k.t.struct(k.image.struct("task_struct")), 64); // init/init_task.c
   }
 }

@@ -32,25 +32,25 @@ final class Irq {
    */
   static void buildDemoDevice(Kernel k, int nr) {
     String demo = "kstack_demo module (the simulator's own)";
-    k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
+    k.image.add(k.image.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {
           int cpu = x.cpu().id();
-          k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << nr));
+          k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << nr));
         })
         .ret("return IRQ_HANDLED", x -> 1).build());
-    k.add(k.c("kstack_demo_tasklet", demo).params("data")
+    k.image.add(k.image.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
             k.timeline.emit(new Event.SoftirqWork(x.cpu().id(), "sp", x.sp())))
         .retVoid().build());
   }
 
   /** A timer's identity in registers: its sleeper's address, or a per-CPU tick cookie. */
-  static long timerId(Kernel k, Kernel.Timer t) {
+  static long timerId(Kernel k, Timers.Timer t) {
     return t.sleeper() != 0 ? t.sleeper() : 0x7100 + t.cpu();
   }
 
-  static Kernel.Timer timerOf(Kernel k, long id) {
-    for (Kernel.Timer t : k.pendingTimers()) {
+  static Timers.Timer timerOf(Kernel k, long id) {
+    for (Timers.Timer t : k.timers.pendingTimers()) {
       if (timerId(k, t) == id) {
         return t;
       }

@@ -37,24 +37,24 @@ public final class Irq24 implements IrqCore {
   }
 
   private static void buildDoIrq(Kernel k) {
-    k.add(k.c("do_IRQ", "arch/i386/kernel/irq.c").params().asmlinkage().locals("irq", "regs")
+    k.image.add(k.image.c("do_IRQ", "arch/i386/kernel/irq.c").params().asmlinkage().locals("irq", "regs")
         .step("irq = regs.orig_eax & 0xff: regs is the frame common_interrupt built, passed by "
             + "value (8(%ebp)); kstat.irqs[cpu][irq]++; desc->handler->ack(irq)", x -> {
               long regs = x.fp() + 8;
               x.setLocal("regs", regs);
-              x.setLocal("irq", x.read(regs + k.off("pt_regs", "orig_eax")) & 0xff);
+              x.setLocal("irq", x.read(regs + k.image.off("pt_regs", "orig_eax")) & 0xff);
             })
         .call("handle_IRQ_event(irq, &regs, desc->action)", "handle_IRQ_event",
             x -> new long[] {x.local("irq"), x.local("regs"), 0})
         .step("desc->status &= ~IRQ_INPROGRESS; desc->handler->end(irq)", x -> { })
-        .branchIf("out", "if (softirq_pending(cpu))", x -> k.softirqPending(x.cpu().id()) == 0)
+        .branchIf("out", "if (softirq_pending(cpu))", x -> k.timers.softirqPending(x.cpu().id()) == 0)
         .call("  do_softirq()", "do_softirq", null)
         .label("out")
         .ret("return 1 (irq.c@2.4.22:563-657)", x -> 1).build());
-    k.add(k.c("handle_IRQ_event", "arch/i386/kernel/irq.c").params("irq", "regs", "action")
+    k.image.add(k.image.c("handle_IRQ_event", "arch/i386/kernel/irq.c").params("irq", "regs", "action")
         .step("irq_enter(cpu, irq); if (!(action->flags & SA_INTERRUPT)) __sti()", x -> { })
         .callVia("action->handler(irq, action->dev_id, regs): timer_interrupt on IRQ 0, the "
-            + "kstack_demo device elsewhere", x -> k.symbol(x.local("irq") == 0
+            + "kstack_demo device elsewhere", x -> k.image.symbol(x.local("irq") == 0
                 ? "timer_interrupt" : "kstack_demo_interrupt"),
             x -> new long[] {x.local("irq"), 0, x.local("regs")}, null)
         .step("__cli(); irq_exit(cpu, irq)", k.arch::irqDisable)
@@ -62,39 +62,39 @@ public final class Irq24 implements IrqCore {
   }
 
   private static void buildTimer(Kernel k) {
-    k.add(k.c("timer_interrupt", "arch/i386/kernel/time.c").params("irq", "dev_id", "regs")
+    k.image.add(k.image.c("timer_interrupt", "arch/i386/kernel/time.c").params("irq", "dev_id", "regs")
         .step("write_lock(&xtime_lock); read the TSC offset", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline]: do_timer(regs)", "do_timer",
             x -> new long[] {x.local("regs")})
         .step("write_unlock(&xtime_lock) (time.c@2.4.22:569-713)", x -> { })
         .retVoid().build());
-    k.add(k.c("do_timer", "kernel/timer.c").params("regs")
+    k.image.add(k.image.c("do_timer", "kernel/timer.c").params("regs")
         .step("(*(unsigned long *)&jiffies)++", x -> { })
         .call("update_process_times(user_mode(regs)) (UP)", "update_process_times",
-            x -> new long[] {(k.readPtr(x.local("regs") + k.off("pt_regs", "xcs")) & 3) != 0 ? 1 : 0})
+            x -> new long[] {(k.readPtr(x.local("regs") + k.image.off("pt_regs", "xcs")) & 3) != 0 ? 1 : 0})
         .step("mark_bh(TIMER_BH): tasklet_hi_schedule(bh_task_vec + TIMER_BH) raises HI_SOFTIRQ "
             + "(kernel/timer.c@2.4.22:699-711)", x -> raise(k, x, HI_SOFTIRQ))
         .retVoid().build());
-    k.add(k.c("update_process_times", "kernel/timer.c").params("user_tick")
+    k.image.add(k.image.c("update_process_times", "kernel/timer.c").params("user_tick")
         .step("update_one_process(); if (p->pid && --p->counter <= 0) { p->counter = 0; "
             + "p->need_resched = 1; } (timer.c@2.4.22:595-615)", x -> {
               long p = k.current(x);
-              if (k.pid(p) == 0) {
+              if (k.tasks.pid(p) == 0) {
                 return;
               }
-              long c = k.taskRead(p, "counter") - 1;
+              long c = k.tasks.taskRead(p, "counter") - 1;
               if (c <= 0) {
-                k.taskWrite(p, "counter", 0);
-                k.setNeedResched(p, true);
+                k.tasks.taskWrite(p, "counter", 0);
+                k.rq.setNeedResched(p, true);
               } else {
-                k.taskWrite(p, "counter", c);
+                k.tasks.taskWrite(p, "counter", c);
               }
             })
         .retVoid().build());
-    RoutineBuilder b = k.c("timer_bh", "kernel/timer.c").params().locals("timer")
+    RoutineBuilder b = k.image.c("timer_bh", "kernel/timer.c").params().locals("timer")
         .step("update_times()", x -> { })
         .label("loop");
-    k.add(TimerList.runExpired(k, TimerBh24.LAYOUT, b,
+    k.image.add(TimerList.runExpired(k, TimerBh24.LAYOUT, b,
             "run_timer_list() [static inline]: the next expired timer_list in tv1")
         .label("done")
         .retVoid().build());
@@ -102,17 +102,17 @@ public final class Irq24 implements IrqCore {
 
   static void raise(Kernel k, Exec x, int nr) {
     int cpu = x.cpu().id();
-    k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << nr));
+    k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << nr));
   }
 
   /** do_softirq (kernel/softirq.c@2.4.22:61-110), HI_SOFTIRQ's bottom halves and tasklets. */
   private static void buildSoftirq(Kernel k) {
     String src = "kernel/softirq.c";
-    k.add(k.c("do_softirq", src).params().asmlinkage().locals("pending")
+    k.image.add(k.image.c("do_softirq", src).params().asmlinkage().locals("pending")
         .step("if (in_interrupt()) return; local_irq_save(flags); pending = softirq_pending(cpu); "
             + "local_bh_disable(); softirq_pending(cpu) = 0; __sti()", x -> {
-              x.setLocal("pending", k.softirqPending(x.cpu().id()));
-              k.setSoftirqPending(x.cpu().id(), 0);
+              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
+              k.timers.setSoftirqPending(x.cpu().id(), 0);
               k.arch.irqEnable(x);
             })
         .branchIf("nohi", "HI_SOFTIRQ pending?", x -> (x.local("pending") & (1 << HI_SOFTIRQ)) == 0)
@@ -124,15 +124,15 @@ public final class Irq24 implements IrqCore {
         .label("done")
         .step("__cli(); __local_bh_enable(); local_irq_restore(flags)", k.arch::irqDisable)
         .retVoid().build());
-    k.add(k.c("tasklet_hi_action", src).params("a")
+    k.image.add(k.image.c("tasklet_hi_action", src).params("a")
         .call("t->func(t->data): bh_task_vec[TIMER_BH] -> bh_action(TIMER_BH)", "bh_action",
             x -> new long[] {0})
         .retVoid().build());
-    k.add(k.c("bh_action", src).params("nr")
+    k.image.add(k.image.c("bh_action", src).params("nr")
         .call("if (hardirq_trylock(cpu)) bh_base[nr](): timer_bh (softirq.c@2.4.22:288-306)",
             "timer_bh", null)
         .retVoid().build());
-    k.add(k.c("tasklet_action", src).params("a")
+    k.image.add(k.image.c("tasklet_action", src).params("a")
         .call("t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet", x -> new long[] {0})
         .retVoid().build());
   }
@@ -140,11 +140,11 @@ public final class Irq24 implements IrqCore {
   /** The demo device (the simulator's own): its handler schedules a tasklet. */
   private static void buildDemo(Kernel k) {
     String demo = "kstack_demo module (the simulator's own)";
-    k.add(k.c("kstack_demo_interrupt", demo).params("irq", "dev_id", "regs")
+    k.image.add(k.image.c("kstack_demo_interrupt", demo).params("irq", "dev_id", "regs")
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ",
             x -> raise(k, x, TASKLET_SOFTIRQ))
         .retVoid().build());
-    k.add(k.c("kstack_demo_tasklet", demo).params("data")
+    k.image.add(k.image.c("kstack_demo_tasklet", demo).params("data")
         .step("the deferred half of the demo device's interrupt (softirq context, still on the "
             + "interrupted task's stack)", x -> k.timeline.emit(
                 new Event.SoftirqWork(x.cpu().id(), "esp", x.sp())))

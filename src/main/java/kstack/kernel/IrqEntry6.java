@@ -31,25 +31,25 @@ public final class IrqEntry6 extends GenIrq {
   @Override
   void buildExitWork(Kernel k) {
     String entry = "kernel/entry/common.c";
-    k.add(k.c("exit_to_user_mode_loop", entry).params("regs", "ti_work")
+    k.image.add(k.image.c("exit_to_user_mode_loop", entry).params("regs", "ti_work")
         .label("loop")
-        .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.needResched(k.current(x)))
+        .branchIf("out", "while (ti_work & EXIT_TO_USER_MODE_WORK) {", x -> !k.rq.needResched(k.current(x)))
         .step("  local_irq_enable_exit_to_user(ti_work)", k.arch::irqEnable)
         .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
         .step("  local_irq_disable_exit_to_user()", k.arch::irqDisable)
         .jump("loop", "}")
         .label("out")
         .ret("return ti_work", x -> 0).build());
-    k.add(k.c("irqentry_exit", entry).params("regs", "state")
+    k.image.add(k.image.c("irqentry_exit", entry).params("regs", "state")
         .branchIf("kernel", "if (user_mode(regs))", x -> !k.arch.userModeRegs(k, x.local("regs")))
         .branchIf("done", "  irqentry_exit_to_user_mode(regs) [inline]: work pending?",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .call("  exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
             x -> new long[] {x.local("regs"), 0})
         .jump("done", "  return")
         .label("kernel")
         .branchIf("done", "else: irqentry_exit_cond_resched() if CONFIG_PREEMPTION and need_resched",
-            x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x)))
+            x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x)))
         .call("  preempt_schedule_irq()", "preempt_schedule_irq", null)
         .label("done")
         .retVoid().build());

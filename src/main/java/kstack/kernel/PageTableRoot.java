@@ -31,12 +31,12 @@ public final class PageTableRoot {
 
   /** init_mm's pgd in the model (the real one is swapper_pg_dir / init_top_pgt). */
   static long initMmPgd(Kernel k) {
-    return k.symbol("init_mm");
+    return k.image.symbol("init_mm");
   }
 
   /** The register value that selects mm: __pa(mm->pgd). */
   public static long of(Kernel k, long mm) {
-    return pa(k, k.readPtr(mm + k.off("mm_struct", "pgd")));
+    return pa(k, k.readPtr(mm + k.image.off("mm_struct", "pgd")));
   }
 
   /** The register value for init_mm, also before its initialiser ran (the CPU's power-on value). */
@@ -52,7 +52,7 @@ public final class PageTableRoot {
    * image (asm/memory.h@4.16.13:226-234, @6.19:333-340).
    */
   public static long pa(Kernel k, long va) {
-    long pageOffset = k.constant("PAGE_OFFSET");
+    long pageOffset = k.image.constant("PAGE_OFFSET");
     switch (k.arch.name()) {
       case "x86_64":
         return Long.compareUnsigned(va, START_KERNEL_MAP) >= 0 ? va - START_KERNEL_MAP
@@ -66,7 +66,7 @@ public final class PageTableRoot {
         boolean linear = k.profile.has(Feature.ARM64_FLIPPED_VA)
             ? Long.compareUnsigned(va - pageOffset, 1L << 47) < 0
             : (va & (1L << 47)) != 0;
-        long kimageVoffset = k.constant("KIMAGE_VADDR") - ARM64_PHYS_OFFSET;
+        long kimageVoffset = k.image.constant("KIMAGE_VADDR") - ARM64_PHYS_OFFSET;
         return linear ? (k.profile.has(Feature.ARM64_FLIPPED_VA) ? va - pageOffset
             : va & ~pageOffset) + ARM64_PHYS_OFFSET : va - kimageVoffset;
     }

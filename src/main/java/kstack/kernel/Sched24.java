@@ -28,7 +28,7 @@ public final class Sched24 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
-    RoutineBuilder b = k.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
         .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
             + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
         .label("need_resched_back")
@@ -38,12 +38,12 @@ public final class Sched24 implements Scheduler {
               x.setLocal("prev", k.current(x));
             })
         .step("switch (prev->state): a sleeping prev leaves the run queue (del_from_runqueue); "
-            + "prev->need_resched = 0", x -> k.setNeedResched(x.local("prev"), false))
+            + "prev->need_resched = 0", x -> k.rq.setNeedResched(x.local("prev"), false))
         .step("repeat_schedule: next = the task goodness() prefers (here: the run queue's head, "
             + "else idle_task(this_cpu)); counters all spent: recalculate", x ->
             x.setLocal("next", pickNext(k, x, x.local("prev"))))
         .step("sched_data->curr = next; task_set_cpu(next, this_cpu); spin_unlock_irq()", x -> {
-          k.setTaskCpu(x.local("next"), x.cpu().id());
+          k.tasks.setTaskCpu(x.local("next"), x.cpu().id());
           k.arch.irqEnable(x);
         })
         .branchIf("same", "if (prev == next) { prev->policy &= ~SCHED_YIELD; goto same_process; }",
@@ -52,14 +52,14 @@ public final class Sched24 implements Scheduler {
             + "(next->active_mm = oldmm; enter_lazy_tlb()); if (!prev->mm) prev->active_mm = NULL",
             x -> switchMm(k, x, x.local("prev"), x.local("next")));
     k.arch.inlineSwitch(k, b);
-    k.add(b.step("__schedule_tail(prev) [static inline]: prev->policy &= ~SCHED_YIELD", x -> { })
+    k.image.add(b.step("__schedule_tail(prev) [static inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .label("same")
         .step("same_process: reacquire_kernel_lock(current)", x -> { })
         .branchIf("need_resched_back", "if (current->need_resched) goto need_resched_back",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .step("popl %ebx", x -> x.set("ebx", x.pop()))
         .retVoid().build());
-    k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
         .step("__schedule_tail(prev) [inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .retVoid().build());
     buildWakeups(k);
@@ -77,42 +77,42 @@ public final class Sched24 implements Scheduler {
   @Override
   public long pickNext(Kernel k, Exec x, long prev) {
     long next = SchedCommon.pickNext(k, x, prev, SchedCommon.TASK_DEAD_STATE);
-    if (next != k.idleTask(x.cpu().id()) && k.taskRead(next, "counter") <= 0) {
+    if (next != k.rq.idleTask(x.cpu().id()) && k.tasks.taskRead(next, "counter") <= 0) {
       // the recalculate pass of schedule() (sched.c@2.4.22:617-626): every counter refilled
-      for (long t : k.taskList()) {
-        long nice = (int) k.taskRead(t, "nice");
-        k.taskWrite(t, "counter", (k.taskRead(t, "counter") >> 1) + niceToTicks(nice));
+      for (long t : k.tasks.taskList()) {
+        long nice = (int) k.tasks.taskRead(t, "nice");
+        k.tasks.taskWrite(t, "counter", (k.tasks.taskRead(t, "counter") >> 1) + niceToTicks(nice));
       }
     }
     return next;
   }
 
   private static void switchMm(Kernel k, Exec x, long prev, long next) {
-    long mm = k.taskRead(next, "mm");
-    long oldmm = k.taskRead(prev, "active_mm");
+    long mm = k.tasks.taskRead(next, "mm");
+    long oldmm = k.tasks.taskRead(prev, "active_mm");
     if (mm == 0) {
-      k.taskWrite(next, "active_mm", oldmm);
+      k.tasks.taskWrite(next, "active_mm", oldmm);
     } else {
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
-    if (k.taskRead(prev, "mm") == 0) {
-      k.taskWrite(prev, "active_mm", 0);
+    if (k.tasks.taskRead(prev, "mm") == 0) {
+      k.tasks.taskWrite(prev, "active_mm", 0);
     }
-    k.timeline.emit(new Event.ContextSwitch(x.cpu().id(), k.pid(prev), k.comm(prev), k.pid(next),
-        k.comm(next)));
+    k.timeline.emit(new Event.ContextSwitch(x.cpu().id(), k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
+        k.tasks.comm(next)));
   }
 
   /** Wake-ups, completions, schedule_timeout and sched_yield (kernel/sched.c@2.4.22). */
   private void buildWakeups(Kernel k) {
     // try_to_wake_up is static inline (sched.c@2.4.22:349-373): no frame of its own
-    k.add(k.c("wake_up_process", SRC).params("p")
+    k.image.add(k.image.c("wake_up_process", SRC).params("p")
         .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
-            + "reschedule_idle(p)", x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
+            + "reschedule_idle(p)", x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
                 ? 1 : 0).build());
     // wake_up_interruptible(q) = __wake_up(q, TASK_INTERRUPTIBLE, 1) (sched.h@2.4.22:608)
-    k.add(k.c("__wake_up", SRC).params("q", "mode", "nr")
+    k.image.add(k.image.c("__wake_up", SRC).params("q", "mode", "nr")
         .step("__wake_up_common(q, mode, nr, 0) [inline]: each waiter -> try_to_wake_up(p, 0), "
-            + "which may reschedule_idle", x -> k.wakeAll(x.local("q"), x.cpu().id(),
+            + "which may reschedule_idle", x -> k.rq.wakeAll(x.local("q"), x.cpu().id(),
                 "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
     SchedCommon.buildCompletion(k, SRC, SRC);
@@ -123,13 +123,13 @@ public final class Sched24 implements Scheduler {
   /** sys_sched_yield only asks for a reschedule, which ret_from_sys_call performs. */
   @Override
   public void buildYield(Kernel k) {
-    k.add(Syscalls.entry(k, "sched_yield", SRC)
+    k.image.add(Syscalls.entry(k, "sched_yield", SRC)
         .step("nr_pending = nr_running - 1 (UP: current is on the run queue too); if (nr_pending) "
             + "{ current->policy |= SCHED_YIELD; current->need_resched = 1; move_last_runqueue(current) }",
             x -> {
               long cur = k.current(x);
-              if (!k.runQueue(x.cpu().id()).isEmpty()) {
-                k.setNeedResched(cur, true);
+              if (!k.rq.runQueue(x.cpu().id()).isEmpty()) {
+                k.rq.setNeedResched(cur, true);
               }
             })
         .ret("return 0: ret_from_sys_call sees need_resched and calls schedule()", x -> 0).build());

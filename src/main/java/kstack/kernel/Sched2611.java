@@ -24,7 +24,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
 
   /** Whether the task has made its last switch away (exit_notify set PF_DEAD). */
   private static boolean pfDead(Kernel k, long task) {
-    return (k.taskRead(task, "flags") & PF_DEAD) != 0;
+    return (k.tasks.taskRead(task, "flags") & PF_DEAD) != 0;
   }
 
   @Override
@@ -86,7 +86,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
   }
 
   private void buildSchedule(Kernel k) {
-    RoutineBuilder b = k.c("schedule", SRC + ":2662-2828").params().asmlinkage()
+    RoutineBuilder b = k.image.c("schedule", SRC + ":2662-2828").params().asmlinkage()
         .locals("prev", "next")
         .label("need_resched")
         .step("preempt_disable(); prev = current; release_kernel_lock(prev); rq = this_rq(); "
@@ -96,7 +96,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
             + "EXIT_DEAD", x -> {
               k.arch.irqDisable(x);
               if (pfDead(k, x.local("prev"))) {
-                k.setState(x.local("prev"), EXIT_DEAD);
+                k.tasks.setState(x.local("prev"), EXIT_DEAD);
               }
             })
         .step("if (prev->state) deactivate_task(prev, rq); if (!rq->nr_running) next = rq->idle; "
@@ -105,7 +105,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
             + "place of the priority arrays)", x -> x.setLocal("next",
                 pickNext(k, x, x.local("prev"))))
         .step("clear_tsk_need_resched(prev); prev->timestamp = prev->last_ran = now",
-            x -> k.setNeedResched(x.local("prev"), false))
+            x -> k.rq.setNeedResched(x.local("prev"), false))
         .branchIf("same", "if (likely(prev != next)) { ... } else spin_unlock_irq(&rq->lock)",
             x -> SchedCommon.noSwitch(k, x))
         .step("  rq->curr = next; ++*switch_count; prev = context_switch(rq, prev, next) [inline]: "
@@ -117,13 +117,13 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
         .label("same")
         .step("prev = current; reacquire_kernel_lock(prev); preempt_enable_no_resched()", x -> { })
         .branchIf("need_resched", "if (unlikely(test_thread_flag(TIF_NEED_RESCHED))) goto "
-            + "need_resched", x -> k.needResched(k.current(x)))
+            + "need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
-    k.add(b.build());
-    k.add(k.c("finish_task_switch", SRC + ":1326-1351").params("prev")
+    k.image.add(b.build());
+    k.image.add(k.image.c("finish_task_switch", SRC + ":1326-1351").params("prev")
         .step("rq = this_rq(); mm = rq->prev_mm; rq->prev_mm = NULL; prev_task_flags = "
             + "prev->flags; finish_arch_switch(rq, prev): spin_unlock_irq(&rq->lock)", x -> {
-              k.taskWrite(x.local("prev"), "on_cpu", 0);
+              k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
               k.arch.irqEnable(x);
             })
         .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
@@ -132,7 +132,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
             x -> Fork.putTaskStruct(k, x.local("prev")))
         .label("alive")
         .retVoid().build());
-    k.add(k.c("schedule_tail", SRC + ":1358-1365").params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC + ":1358-1365").params("prev").asmlinkage()
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .step("if (current->set_child_tid) put_user(current->pid, current->set_child_tid)",
             x -> { })
@@ -152,7 +152,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
     b.step("(exit_notify, continued) preempt_disable(); tsk->flags |= PF_DEAD: the final "
             + "put_task_struct happens after the last schedule()", x -> {
               long t = k.current(x);
-              k.taskWrite(t, "flags", k.taskRead(t, "flags") | PF_DEAD);
+              k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | PF_DEAD);
             })
         .call("BUG_ON(!(current->flags & PF_DEAD)); schedule(): the last switch away; "
             + "finish_task_switch() in the next task sees PF_DEAD", "schedule", null);
@@ -167,34 +167,34 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
    * at its head, and schedule() leaves current there, next in line behind the child.
    */
   private static void buildWakeUpNewTask(Kernel k) {
-    k.add(k.c("wake_up_new_task", SRC + ":1205-1279").params("p", "clone_flags")
+    k.image.add(k.image.c("wake_up_new_task", SRC + ":1205-1279").params("p", "clone_flags")
         .step("rq = task_rq_lock(p); cpu = task_cpu(p); this_cpu = smp_processor_id(); "
             + "p->sleep_avg lowered by CHILD_PENALTY; p->prio = effective_prio(p)",
             x -> SchedCommon.newTaskRunning(k, x, x.local("p")))
         .branchIf("last", "if (likely(cpu == this_cpu)) { if (!(clone_flags & CLONE_VM)) {",
             x -> (x.local("clone_flags") & Kernel.CLONE_VM) != 0
-                || k.taskCpu(x.local("p")) != x.cpu().id())
+                || k.tasks.taskCpu(x.local("p")) != x.cpu().id())
         .branchIf("noArray", "  if (unlikely(!current->array)) (the idle task is on no list)",
-            x -> k.current(x) == k.idleTask(x.cpu().id()))
+            x -> k.current(x) == k.rq.idleTask(x.cpu().id()))
         .step("  else { p->prio = current->prio; list_add_tail(&p->run_list, &current->run_list): "
             + "p just ahead of current; p->array = current->array; nr_active++; nr_running++ }",
             x -> {
               long p = x.local("p");
-              var rq = k.runQueue(k.taskCpuChecked(p));
+              var rq = k.rq.runQueue(k.tasks.taskCpuChecked(p));
               rq.addFirst(k.current(x));
               rq.addFirst(p);
-              k.setOnRunqueue(p, true);
+              k.rq.setOnRunqueue(p, true);
             })
         .jump("resched", "  }")
         .label("noArray")
-        .step("    __activate_task(p, rq)", x -> k.enqueue(k.taskCpuChecked(x.local("p")), x.local("p")))
+        .step("    __activate_task(p, rq)", x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.local("p")), x.local("p")))
         .label("resched")
         .step("  set_need_resched(): current's TIF_NEED_RESCHED, the child runs first",
-            x -> k.setNeedResched(k.current(x), true))
+            x -> k.rq.setNeedResched(k.current(x), true))
         .jump("out", "}")
         .label("last")
         .step("else __activate_task(p, rq): run child last, at the tail",
-            x -> k.enqueue(k.taskCpuChecked(x.local("p")), x.local("p")))
+            x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.local("p")), x.local("p")))
         .label("out")
         .step("current->sleep_avg lowered by PARENT_PENALTY; task_rq_unlock(this_rq, &flags)",
             x -> { })

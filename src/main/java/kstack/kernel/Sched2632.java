@@ -20,13 +20,13 @@ public final class Sched2632 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
-    RoutineBuilder b = k.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
             + "spin_lock_irq(&rq->lock); update_rq_clock(rq); clear_tsk_need_resched(prev)", x -> {
               k.arch.irqDisable(x);
               x.setLocal("prev", k.current(x));
-              k.setNeedResched(x.local("prev"), false);
+              k.rq.setNeedResched(x.local("prev"), false);
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
             + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
@@ -39,21 +39,21 @@ public final class Sched2632 implements Scheduler {
             + "as switch_to returned it]", "finish_task_switch", x -> new long[] {0, x.retval()})
         .label("same")
         .step("post_schedule(rq); reacquire_kernel_lock(current); preempt_enable_no_resched()", x -> { })
-        .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.needResched(k.current(x)))
+        .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
-    k.add(b.build());
-    k.add(k.c("finish_task_switch", SRC).params("rq", "prev")
+    k.image.add(b.build());
+    k.image.add(k.image.c("finish_task_switch", SRC).params("rq", "prev")
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
-            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
         .step("  put_task_struct(prev) [inline]: drop the reference the task held on itself",
             x -> Fork.putTaskStruct(k, x.local("prev")))
         .label("alive")
         .retVoid().build());
-    k.add(k.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
         .call("finish_task_switch(rq, prev)", "finish_task_switch",
             x -> new long[] {0, x.local("prev")})
         .step("post_schedule(rq); if (current->set_child_tid) put_user(task_pid_vnr(current), ...)",

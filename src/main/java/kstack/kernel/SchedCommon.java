@@ -37,7 +37,7 @@ final class SchedCommon {
 
     @Override
     public boolean dead(Kernel k, long task) {
-      return k.state(task) == Kernel.TASK_DEAD;
+      return k.tasks.state(task) == Kernel.TASK_DEAD;
     }
 
     @Override
@@ -52,24 +52,24 @@ final class SchedCommon {
    */
   static long pickNext(Kernel k, Exec x, long prev, DeathRule rule) {
     int cpu = x.cpu().id();
-    long idle = k.idleTask(cpu);
-    var rq = k.runQueue(cpu);
+    long idle = k.rq.idleTask(cpu);
+    var rq = k.rq.runQueue(cpu);
     boolean queued = rule.queuesRunningParent() && rq.contains(prev);
-    if (k.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
+    if (k.tasks.state(prev) == Kernel.TASK_RUNNING && prev != idle && !rq.isEmpty()) {
       if (!queued) {
         rq.addLast(prev);
       }
-    } else if (k.state(prev) != Kernel.TASK_RUNNING) {
+    } else if (k.tasks.state(prev) != Kernel.TASK_RUNNING) {
       if (queued) {
         rq.remove(prev);
       }
-      k.setOnRunqueue(prev, false);
+      k.rq.setOnRunqueue(prev, false);
       if (rule.dead(k, prev)) {
-        k.timeline.emit(new Event.LastSwitchOut(cpu, k.pid(prev), rule.pfDead()));
+        k.timeline.emit(new Event.LastSwitchOut(cpu, k.tasks.pid(prev), rule.pfDead()));
       }
     }
     if (rq.isEmpty()) {
-      return k.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
+      return k.tasks.state(prev) == Kernel.TASK_RUNNING ? prev : idle;
     }
     return rq.removeFirst();
   }
@@ -81,17 +81,17 @@ final class SchedCommon {
   static void tick(Kernel k, Exec x) {
     long cur = k.current(x);
     int cpu = x.cpu().id();
-    if (cur != k.idleTask(cpu) && !k.runQueue(cpu).isEmpty()) {
-      k.setNeedResched(cur, true);
+    if (cur != k.rq.idleTask(cpu) && !k.rq.runQueue(cpu).isEmpty()) {
+      k.rq.setNeedResched(cur, true);
     }
   }
 
   /** The new task is TASK_RUNNING, on the CPU the caller picked for it if it picked one. */
   static void newTaskRunning(Kernel k, Exec x, long p) {
-    k.setState(p, Kernel.TASK_RUNNING);
-    int cpu = k.takeNextChildCpu(k.current(x));
+    k.tasks.setState(p, Kernel.TASK_RUNNING);
+    int cpu = k.rq.takeNextChildCpu(k.current(x));
     if (cpu >= 0) {
-      k.setTaskCpu(p, cpu);
+      k.tasks.setTaskCpu(p, cpu);
     }
   }
 
@@ -106,36 +106,36 @@ final class SchedCommon {
 
   static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
-    k.setTaskCpu(next, cpu);
-    k.taskWrite(next, "on_cpu", 1);
-    long mm = k.taskRead(next, "mm");
+    k.tasks.setTaskCpu(next, cpu);
+    k.tasks.taskWrite(next, "on_cpu", 1);
+    long mm = k.tasks.taskRead(next, "mm");
     if (mm == 0) {
-      k.taskWrite(next, "active_mm", k.taskRead(prev, "active_mm"));
+      k.tasks.taskWrite(next, "active_mm", k.tasks.taskRead(prev, "active_mm"));
     } else {
-      k.taskWrite(next, "active_mm", mm);
+      k.tasks.taskWrite(next, "active_mm", mm);
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
-    k.timeline.emit(new Event.ContextSwitch(cpu, k.pid(prev), k.comm(prev), k.pid(next),
-        k.comm(next)));
+    k.timeline.emit(new Event.ContextSwitch(cpu, k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
+        k.tasks.comm(next)));
   }
 
   /** wake_up_process calling try_to_wake_up and returning its result. */
   static void wakeUpProcess(Kernel k, String src, String ttwu, long state) {
-    k.add(k.c("wake_up_process", src).params("p").locals("ret")
+    k.image.add(k.image.c("wake_up_process", src).params("p").locals("ret")
         .callInto("ret", ttwu, "try_to_wake_up", x -> new long[] {x.local("p"), state, 0})
         .ret("return ret", x -> x.retval()).build());
   }
 
   /** try_to_wake_up(p, state, flags): the task becomes TASK_RUNNING on its CPU's run queue. */
   static void tryToWakeUp(Kernel k, String src, String flags, String text) {
-    k.add(k.c("try_to_wake_up", src).params("p", "state", flags)
-        .ret(text, x -> k.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+    k.image.add(k.image.c("try_to_wake_up", src).params("p", "state", flags)
+        .ret(text, x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
   }
 
   /** sched_init, which makes the booting task the idle task of the boot CPU. */
   static void schedInit(Kernel k, String src, String text) {
-    k.add(k.c("sched_init", src).params()
+    k.image.add(k.image.c("sched_init", src).params()
         .step(text, x -> { })
         .call("init_idle(current, smp_processor_id())", "init_idle",
             x -> new long[] {k.current(x), x.cpu().id()})
@@ -148,20 +148,20 @@ final class SchedCommon {
    * (sched.c@2.6.32.67, @2.6.11:4052-4074; !CONFIG_PREEMPT).
    */
   static void initIdle(Kernel k, String src, String text, boolean swapperNames) {
-    k.add(k.c("init_idle", src).params("idle", "cpu")
+    k.image.add(k.image.c("init_idle", src).params("idle", "cpu")
         .step(text, x -> {
           long idle = x.local("idle");
           int cpu = (int) x.local("cpu");
-          k.setState(idle, Kernel.TASK_RUNNING);
+          k.tasks.setState(idle, Kernel.TASK_RUNNING);
           if (swapperNames) {
-            k.taskWrite(idle, "flags", k.taskRead(idle, "flags") | Kernel.PF_IDLE);
-            k.setComm(idle, "swapper/" + cpu);
+            k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
+            k.tasks.setComm(idle, "swapper/" + cpu);
           }
-          k.setTaskCpu(idle, cpu);
-          k.taskWrite(idle, "on_cpu", 1);
-          k.setIdleTask(cpu, idle);
+          k.tasks.setTaskCpu(idle, cpu);
+          k.tasks.taskWrite(idle, "on_cpu", 1);
+          k.rq.setIdleTask(cpu, idle);
           if (!swapperNames) {
-            k.tiWrite(idle, "preempt_count", 0);
+            k.tasks.tiWrite(idle, "preempt_count", 0);
           }
         })
         .retVoid().build());
@@ -174,12 +174,12 @@ final class SchedCommon {
    */
   static void preemptScheduleIrq(Kernel k, String src, String enable, String call, String target,
       String disable, String loop) {
-    k.add(k.c("preempt_schedule_irq", src).params()
+    k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
         .call(call, target, x -> new long[] {1})
         .step(disable, k.arch::irqDisable)
-        .branchIf("again", loop, x -> k.needResched(k.current(x)))
+        .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
   }
 
@@ -191,7 +191,7 @@ final class SchedCommon {
   static void buildWakeups(Kernel k, CallShape calls, String idleSrc, String idleText,
       boolean swapperNames) {
     if (calls.jumps()) {
-      k.add(calls.ret(k.c("wake_up_process", SRC).params("p"),
+      k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params("p"),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
           x -> new long[] {x.local("p"), 3, 0}).build());
     } else {
@@ -199,11 +199,11 @@ final class SchedCommon {
     }
     tryToWakeUp(k, SRC, "wake_flags",
         "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
-    k.add(k.c("wake_up_new_task", SRC).params("p")
+    k.image.add(k.image.c("wake_up_new_task", SRC).params("p")
         .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
           long p = x.local("p");
           newTaskRunning(k, x, p);
-          k.enqueue(k.taskCpuChecked(p), p);
+          k.rq.enqueue(k.tasks.taskCpuChecked(p), p);
         })
         .retVoid().build());
     schedInit(k, SRC, "init the per-CPU run queues");
@@ -212,7 +212,7 @@ final class SchedCommon {
 
   /** sched_yield whose body calls schedule() itself (4.16, 2.6.32, 2.6.11). */
   static void buildYield(Kernel k, String src, String text) {
-    k.add(Syscalls.entry(k, "sched_yield", src)
+    k.image.add(Syscalls.entry(k, "sched_yield", src)
         .step(text, x -> { })
         .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
   }
@@ -222,22 +222,22 @@ final class SchedCommon {
    * 3010-3053: fastcall there): the waiter sleeps uninterruptibly until done is non-zero.
    */
   static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
-    k.add(k.c("complete", completeSrc).params("x")
+    k.image.add(k.image.c("complete", completeSrc).params("x")
         .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
             + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
               k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
-              k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+              k.rq.wakeAll(x.local("x"), x.cpu().id(), "complete()");
             })
         .retVoid().build());
-    k.add(k.c("wait_for_completion", waitSrc).params("x")
+    k.image.add(k.image.c("wait_for_completion", waitSrc).params("x")
         .label("again")
         .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
         .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
             + "TASK_UNINTERRUPTIBLE)", x -> {
               long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
-              k.addWaiter(x.local("x"), cur);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
+              k.tasks.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
+              k.rq.addWaiter(x.local("x"), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "waiting for a completion"));
             })
         .call("  schedule()", "schedule", null)
         .jump("again", "} while (!x->done)")

@@ -25,35 +25,35 @@ abstract class SchedCore implements Scheduler {
   @Override
   public void build(Kernel k) {
     String src = SchedCommon.SRC;
-    k.add(k.c("schedule", src).params()
+    k.image.add(k.image.c("schedule", src).params()
         .step(submitWork, x -> { })
         .label("again")
         .call("preempt_disable(); __schedule(false)", "__schedule", x -> new long[] {0})
         .branchIf("again", "sched_preempt_enable_no_resched(); loop while need_resched()",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
-    k.add(k.c("schedule_preempt_disabled", src).params()
+    k.image.add(k.image.c("schedule_preempt_disabled", src).params()
         .call("sched_preempt_enable_no_resched(); schedule()", "schedule", null)
         .step("preempt_disable()", x -> { }).retVoid().build());
-    k.add(k.c("schedule_idle", src).params()
+    k.image.add(k.image.c("schedule_idle", src).params()
         .label("again")
         .call("__schedule(false)", "__schedule", x -> new long[] {0})
-        .branchIf("again", "loop while need_resched()", x -> k.needResched(k.current(x)))
+        .branchIf("again", "loop while need_resched()", x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
     buildSchedule(k, src);
-    k.add(k.c("finish_task_switch", src).params("prev")
+    k.image.add(k.image.c("finish_task_switch", src).params("prev")
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
-            x -> k.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
         .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",
             x -> new long[] {x.local("prev")})
         .label("alive")
         .ret("return this_rq()", x -> 0).build());
     // asmlinkage __visible (core.c@4.16.13): on i386 prev arrives on the stack
-    k.add(k.c("schedule_tail", src).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", src).params("prev").asmlinkage()
         .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
         .retVoid().build());
     SchedCommon.buildWakeups(k, CallShape.of(k), src, "idle->state = TASK_RUNNING; "
@@ -63,14 +63,14 @@ abstract class SchedCore implements Scheduler {
   }
 
   private void buildSchedule(Kernel k, String src) {
-    k.add(k.c("__schedule", src).params("preempt").locals("prev", "next")
+    k.image.add(k.image.c("__schedule", src).params("preempt").locals("prev", "next")
         .step("local_irq_disable(); rq_lock(rq); prev = rq->curr (current)", x -> {
           k.arch.irqDisable(x);
           x.setLocal("prev", k.current(x));
         })
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
             x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .step("clear_tsk_need_resched(prev)", x -> k.setNeedResched(x.local("prev"), false))
+        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.local("prev"), false))
         .branchIf("same", "if (prev == next) no switch", x -> SchedCommon.noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
             x -> SchedCommon.prepareSwitch(k, x, x.local("prev"), x.local("next")))
@@ -85,22 +85,22 @@ abstract class SchedCore implements Scheduler {
   /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */
   private static void buildIdle(Kernel k) {
     String src = SchedCommon.IDLE_SRC;
-    k.add(k.c("cpu_startup_entry", src).params("state")
+    k.image.add(k.image.c("cpu_startup_entry", src).params("state")
         .label("loop")
         .call("while (1) do_idle()", "do_idle", null)
         .jump("loop", "loop").build());
-    k.add(k.c("do_idle", src).params()
+    k.image.add(k.image.c("do_idle", src).params()
         .label("check")
-        .branchIf("resched", "while (!need_resched()) {", x -> k.needResched(k.current(x)))
+        .branchIf("resched", "while (!need_resched()) {", x -> k.rq.needResched(k.current(x)))
         .call("  cpuidle_idle_call()", "cpuidle_idle_call", null)
         .jump("check", "}")
         .label("resched")
         .call("schedule_idle()", "schedule_idle", null)
         .retVoid().build());
-    k.add(k.c("cpuidle_idle_call", src).params()
+    k.image.add(k.image.c("cpuidle_idle_call", src).params()
         .call("no cpuidle driver: default_idle_call()", "default_idle_call", null)
         .retVoid().build());
-    k.add(k.c("default_idle_call", src).params()
+    k.image.add(k.image.c("default_idle_call", src).params()
         .call("arch_cpu_idle()", "arch_cpu_idle", null)
         .retVoid().build());
   }
@@ -117,9 +117,9 @@ abstract class SchedCore implements Scheduler {
       SchedCommon.buildYield(k, src, "rq = this_rq_lock(); " + yield);
       return;
     }
-    k.add(Syscalls.entry(k, "sched_yield", src)
+    k.image.add(Syscalls.entry(k, "sched_yield", src)
         .call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
-    k.add(k.c("do_sched_yield", src).params()
+    k.image.add(k.image.c("do_sched_yield", src).params()
         .step("rq = this_rq_lock_irq(); " + yield, x -> { })
         .call("schedule()", "schedule", null).retVoid().build());
   }

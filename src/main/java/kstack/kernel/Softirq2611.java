@@ -28,12 +28,12 @@ public final class Softirq2611 {
   static void build(Kernel k) {
     boolean preempt = k.profile.config("PREEMPT");
     long exitOffset = preempt ? Irq.HARDIRQ_OFFSET - 1 : Irq.HARDIRQ_OFFSET;
-    k.add(k.c("irq_exit", SRC + ":164-171").params()
+    k.image.add(k.image.c("irq_exit", SRC + ":164-171").params()
         .step("account_system_vtime(current) (empty); sub_preempt_count(IRQ_EXIT_OFFSET = "
             + (preempt ? "HARDIRQ_OFFSET - 1: preemption stays off)" : "HARDIRQ_OFFSET)"),
             x -> Irq.preempt(k, x, -exitOffset))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending())",
-            x -> inInterrupt(k, x) || k.softirqPending(x.cpu().id()) == 0)
+            x -> inInterrupt(k, x) || k.timers.softirqPending(x.cpu().id()) == 0)
         .call("  invoke_softirq() = do_softirq(): i386 has no __ARCH_IRQ_EXIT_IRQS_DISABLED",
             "do_softirq", null)
         .label("out")
@@ -41,17 +41,17 @@ public final class Softirq2611 {
             : " (empty without CONFIG_PREEMPT)"), x -> Irq.preempt(k, x, exitOffset - Irq.HARDIRQ_OFFSET))
         .retVoid().build());
     if (!k.profile.config("4KSTACKS")) {
-      k.add(k.c("do_softirq", SRC + ":116-132").params().asmlinkage()
+      k.image.add(k.image.c("do_softirq", SRC + ":116-132").params().asmlinkage()
           .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
               + "pending = local_softirq_pending(); if (pending)",
-              x -> inInterrupt(k, x) || k.softirqPending(x.cpu().id()) == 0)
+              x -> inInterrupt(k, x) || k.timers.softirqPending(x.cpu().id()) == 0)
           .call("  __do_softirq() on the current stack", "__do_softirq", null)
           .label("out")
           .step("local_irq_restore(flags)", x -> { })
           .retVoid().build());
     }
     buildDoSoftirq(k);
-    k.add(k.c("tasklet_action", SRC + ":249-280").params("a")
+    k.image.add(k.image.c("tasklet_action", SRC + ":249-280").params("a")
         .step("local_irq_disable(); list = __get_cpu_var(tasklet_vec).list; "
             + "__get_cpu_var(tasklet_vec).list = NULL; local_irq_enable()", x -> { })
         .call("while (list): tasklet_trylock(t), t->count is 0: clear TASKLET_STATE_SCHED; "
@@ -60,16 +60,16 @@ public final class Softirq2611 {
   }
 
   private static void buildDoSoftirq(Kernel k) {
-    k.add(k.c("__do_softirq", SRC + ":74-112").params().asmlinkage().locals("pending", "restarts")
+    k.image.add(k.image.c("__do_softirq", SRC + ":74-112").params().asmlinkage().locals("pending", "restarts")
         .step("pending = local_softirq_pending(); local_bh_disable(): add_preempt_count"
             + "(SOFTIRQ_OFFSET); cpu = smp_processor_id(); max_restart = MAX_SOFTIRQ_RESTART", x -> {
-              x.setLocal("pending", k.softirqPending(x.cpu().id()));
+              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
               x.setLocal("restarts", MAX_SOFTIRQ_RESTART);
               Irq.preempt(k, x, Irq.SOFTIRQ_OFFSET);
             })
         .label("restart")
         .step("restart: local_softirq_pending() = 0; local_irq_enable(); h = softirq_vec", x -> {
-          k.setSoftirqPending(x.cpu().id(), 0);
+          k.timers.setSoftirqPending(x.cpu().id(), 0);
           k.arch.irqEnable(x);
         })
         .branchIf("notimer", "do { if (pending & 1) ...; h++; pending >>= 1 } while (pending): "
@@ -83,7 +83,7 @@ public final class Softirq2611 {
         .label("done")
         .step("local_irq_disable(); pending = local_softirq_pending()", x -> {
           k.arch.irqDisable(x);
-          x.setLocal("pending", k.softirqPending(x.cpu().id()));
+          x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
         })
         .branchIf("restart", "if (pending && --max_restart) goto restart", x -> {
           if (x.local("pending") == 0) {
@@ -94,9 +94,9 @@ public final class Softirq2611 {
         })
         .branchIf("end", "if (pending) wakeup_softirqd(): tsk = __get_cpu_var(ksoftirqd); if (tsk "
             + "&& tsk->state != TASK_RUNNING)", x -> x.local("pending") == 0
-                || k.readPtr(k.symbol("per_cpu__ksoftirqd")) == 0)
+                || k.readPtr(k.image.symbol("per_cpu__ksoftirqd")) == 0)
         .call("  wake_up_process(tsk)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("per_cpu__ksoftirqd"))})
+            x -> new long[] {k.readPtr(k.image.symbol("per_cpu__ksoftirqd"))})
         .label("end")
         .step("__local_bh_enable(): sub_preempt_count(SOFTIRQ_OFFSET)",
             x -> Irq.preempt(k, x, -Irq.SOFTIRQ_OFFSET))

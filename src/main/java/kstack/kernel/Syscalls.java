@@ -34,7 +34,7 @@ final class Syscalls {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
     if (nr != null) { // built but not in the table: e.g. pipe on arm64, which only has pipe2
-      k.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
+      k.image.sysCallTable.put(nr, k.arch.syscallSymbol(k.profile, name, params.length));
     }
     return b;
   }
@@ -46,7 +46,7 @@ final class Syscalls {
 
   /** sys_getpid: the thread group's id. */
   static void buildGetpid(Kernel k, String src, String text) {
-    k.add(entry(k, "getpid", src).ret(text, x -> k.taskRead(k.current(x), "tgid")).build());
+    k.image.add(entry(k, "getpid", src).ret(text, x -> k.tasks.taskRead(k.current(x), "tgid")).build());
   }
 
   /** read, write and pipe through the profile's VFS, then nanosleep through its timers. */
@@ -60,9 +60,9 @@ final class Syscalls {
   /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */
   static void sleepOn(Kernel k, Exec x, long queue, String why) {
     long cur = k.current(x);
-    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-    k.addWaiter(queue, cur);
-    k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), why));
+    k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    k.rq.addWaiter(queue, cur);
+    k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), why));
   }
 
   static byte[] cstring(String s) {

@@ -22,7 +22,7 @@ public record Syscalls26(String getpidSrc, String getpidText, String noRestartSr
   @Override
   public void build(Kernel k) {
     Syscalls.buildGetpid(k, getpidSrc, getpidText);
-    k.add(k.c("do_no_restart_syscall", noRestartSrc).params("param")
+    k.image.add(k.image.c("do_no_restart_syscall", noRestartSrc).params("param")
         .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
             x -> -4).build());
     Syscalls.buildFilesAndSleep(k);

@@ -38,28 +38,28 @@ public final class Timer2611 implements Nanosleep {
   static void build(Kernel k) {
     TimerList.buildTimeout(k, LAYOUT, TIMER + ":1073-1113", TIMER + ":1042-1045");
     TimerList.buildNanosleep(k, LAYOUT, TIMER + ":1159-1190");
-    RoutineBuilder b = k.c("run_timer_softirq", TIMER + ":882-888").params("h").locals("timer")
+    RoutineBuilder b = k.image.c("run_timer_softirq", TIMER + ":882-888").params("h").locals("timer")
         .step("base = &__get_cpu_var(tvec_bases); if (time_after_eq(jiffies, "
             + "base->timer_jiffies)) __run_timers(base) [static inline]", x -> { })
         .label("loop");
-    k.add(TimerList.runExpired(k, LAYOUT, b, "  __run_timers: the next expired timer_list of tv1")
+    k.image.add(TimerList.runExpired(k, LAYOUT, b, "  __run_timers: the next expired timer_list of tv1")
         .label("done")
         .retVoid().build());
-    k.add(k.c("update_process_times", TIMER + ":813-830").params("user_tick")
+    k.image.add(k.image.c("update_process_times", TIMER + ":813-830").params("user_tick")
         .step("account_user_time() or account_system_time(); run_local_timers(): "
             + "raise_softirq(TIMER_SOFTIRQ)", x -> {
               int cpu = x.cpu().id();
-              k.setSoftirqPending(cpu, k.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
+              k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
             })
         .call("rcu_check_callbacks() if rcu_pending(cpu); scheduler_tick()", "scheduler_tick", null)
         .retVoid().build());
-    k.add(k.c("scheduler_tick", "kernel/sched.c@2.6.11:2412-2520").params()
+    k.image.add(k.image.c("scheduler_tick", "kernel/sched.c@2.6.11:2412-2520").params()
         .step("p = current; ... if (!--p->time_slice) { dequeue, recompute, enqueue; "
             + "set_tsk_need_resched(p) } (the model ends the slice whenever another task is "
             + "runnable)", x -> SchedCommon.tick(k, x))
         .retVoid().build());
     String time = "arch/i386/kernel/time.c@2.6.11";
-    k.add(k.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
+    k.image.add(k.image.c("timer_interrupt", time + ":285-300").params("irq", "dev_id", "regs")
         .step("write_seqlock(&xtime_lock); cur_timer->mark_offset()", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline, time.c@2.6.11:221-240]: "
             + "do_timer_interrupt_hook(regs) [static inline, do_timer.h@2.6.11:16-20]: do_timer(regs)",
@@ -70,7 +70,7 @@ public final class Timer2611 implements Nanosleep {
             + "[inline] only profile_tick()s on UP; no RTC update due; write_sequnlock(&xtime_lock)",
             x -> { })
         .ret("return IRQ_HANDLED", x -> 1).build());
-    k.add(k.c("do_timer", TIMER + ":920-924").params("regs")
+    k.image.add(k.image.c("do_timer", TIMER + ":920-924").params("regs")
         .step("jiffies_64++; update_times(): wall time and load average", x -> { })
         .retVoid().build());
   }
@@ -83,7 +83,7 @@ public final class Timer2611 implements Nanosleep {
   @Override
   public void buildClockNanosleep(Kernel k) {
     String src = "kernel/posix-timers.c@2.6.11:";
-    k.add(Syscalls.entry(k, "clock_nanosleep", src + "1385-1419", "which_clock", "flags", "rqtp",
+    k.image.add(Syscalls.entry(k, "clock_nanosleep", src + "1385-1419", "which_clock", "flags", "rqtp",
             "rmtp")
         .localArea("t", 8)
         .step("if ((unsigned) which_clock >= MAX_CLOCKS || !posix_clocks[which_clock].res) "
@@ -99,14 +99,14 @@ public final class Timer2611 implements Nanosleep {
     int data = LAYOUT.data();
     int function = LAYOUT.function();
     long jiffy = LAYOUT.jiffyNs();
-    k.add(k.c("do_clock_nanosleep", src + "1420-1519").params("which_clock", "flags", "tsave")
+    k.image.add(k.image.c("do_clock_nanosleep", src + "1420-1519").params("which_clock", "flags", "tsave")
         .locals("rq_time", "left").localArea("new_timer", LAYOUT.size())
         .step("init_timer(&new_timer); new_timer.expires = 0; new_timer.data = (unsigned long) "
             + "current; new_timer.function = nanosleep_wake_up; abs = flags & TIMER_ABSTIME", x -> {
               long t = x.localAddress("new_timer");
               x.write(t + TimerList.EXPIRES, 0);
               x.write(t + data, k.current(x));
-              x.write(t + function, k.symbol("nanosleep_wake_up"));
+              x.write(t + function, k.image.symbol("nanosleep_wake_up"));
             })
         .step("t = *tsave; adjust_abs_time(): rq_time = jiffies + timespec_to_jiffies(&t); "
             + "rq_time += (t.tv_sec || t.tv_nsec)", x -> {
@@ -122,16 +122,16 @@ public final class Timer2611 implements Nanosleep {
               long t = x.localAddress("new_timer");
               long cur = k.current(x);
               x.write(t + TimerList.EXPIRES, TimerList.jiffies(k, LAYOUT) + x.local("left"));
-              k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "clock_nanosleep for "
+              k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "clock_nanosleep for "
                   + x.local("left") + " jiffies"));
-              k.addTimer(x.read(t + TimerList.EXPIRES) * jiffy, cur, t, "nanosleep_wake_up");
+              k.timers.addTimer(x.read(t + TimerList.EXPIRES) * jiffy, cur, t, "nanosleep_wake_up");
             })
         .call("schedule()", "schedule", null)
         .step("del_timer_sync(&new_timer); left = rq_time - get_jiffies_64()", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
+          for (Timers.Timer tm : k.timers.pendingTimers()) {
             if (tm.sleeper() == x.localAddress("new_timer")) {
-              k.removeTimer(tm);
+              k.timers.removeTimer(tm);
             }
           }
           x.setLocal("left", x.local("rq_time") - TimerList.jiffies(k, LAYOUT));
@@ -140,7 +140,7 @@ public final class Timer2611 implements Nanosleep {
             x -> x.signed(x.local("left")) > 0)
         .label("done")
         .ret("return 0", x -> 0).build());
-    k.add(k.c("nanosleep_wake_up", src + "1272-1277").params("__data")
+    k.image.add(k.image.c("nanosleep_wake_up", src + "1272-1277").params("__data")
         .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
             x -> new long[] {x.local("__data")})
         .retVoid().build());

@@ -24,7 +24,7 @@ final class TimerList {
 
   /** jiffies, as the simulated clock gives it. */
   static long jiffies(Kernel k, Layout l) {
-    return k.now() / l.jiffyNs();
+    return k.timers.now() / l.jiffyNs();
   }
 
   /**
@@ -33,7 +33,7 @@ final class TimerList {
    */
   static void buildTimeout(Kernel k, Layout l, String src, String timeoutSrc) {
     long jiffy = l.jiffyNs();
-    k.add(k.c("schedule_timeout", src).params("timeout").locals("expire")
+    k.image.add(k.image.c("schedule_timeout", src).params("timeout").locals("expire")
         .localArea("timer", l.size())
         .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
             + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
@@ -44,23 +44,23 @@ final class TimerList {
               x.write(t + 4, 0);
               x.write(t + EXPIRES, expire);
               x.write(t + l.data(), k.current(x));
-              x.write(t + l.function(), k.symbol("process_timeout"));
+              x.write(t + l.function(), k.image.symbol("process_timeout"));
             })
         .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
           long t = x.localAddress("timer");
-          k.addTimer(x.read(t + EXPIRES) * jiffy, k.current(x), t, "process_timeout");
+          k.timers.addTimer(x.read(t + EXPIRES) * jiffy, k.current(x), t, "process_timeout");
         })
         .call("schedule()", "schedule", null)
         .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
-          for (Kernel.Timer tm : k.pendingTimers()) {
+          for (Timers.Timer tm : k.timers.pendingTimers()) {
             if (tm.sleeper() == x.localAddress("timer")) {
-              k.removeTimer(tm);
+              k.timers.removeTimer(tm);
             }
           }
           x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k, l)));
         })
         .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
-    k.add(k.c("process_timeout", timeoutSrc).params("__data")
+    k.image.add(k.image.c("process_timeout", timeoutSrc).params("__data")
         .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
             x -> new long[] {x.local("__data")})
         .retVoid().build());
@@ -68,7 +68,7 @@ final class TimerList {
 
   /** sys_nanosleep (kernel/timer.c@2.4.22:836-875, @2.6.11:1159-1190: the same path). */
   static void buildNanosleep(Kernel k, Layout l, String src) {
-    k.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
+    k.image.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
         .localArea("t", 8)
         .step("copy_from_user(&t, rqtp, sizeof(struct timespec)); (a SCHED_OTHER task never "
             + "busy-waits); expire = timespec_to_jiffies(&t) + (t.tv_sec || t.tv_nsec)", x -> {
@@ -81,8 +81,8 @@ final class TimerList {
             })
         .step("current->state = TASK_INTERRUPTIBLE", x -> {
           long cur = k.current(x);
-          k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-          k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.pid(cur),
+          k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.tasks.pid(cur),
               "nanosleep for " + x.local("expire") + " jiffies"));
         })
         .callInto("expire", "expire = schedule_timeout(expire)", "schedule_timeout",
@@ -98,14 +98,14 @@ final class TimerList {
    */
   static RoutineBuilder runExpired(Kernel k, Layout l, RoutineBuilder b, String text) {
     return b.step(text, x -> {
-          Kernel.Timer t = k.expiredTimer(x.cpu().id());
+          Timers.Timer t = k.timers.expiredTimer(x.cpu().id());
           while (t != null && t.sleeper() == 0) { // a bare tick: nothing to run
-            k.removeTimer(t);
-            t = k.expiredTimer(x.cpu().id());
+            k.timers.removeTimer(t);
+            t = k.timers.expiredTimer(x.cpu().id());
           }
           x.setLocal("timer", t == null ? 0 : t.sleeper());
           if (t != null) {
-            k.removeTimer(t);
+            k.timers.removeTimer(t);
           }
         })
         .branchIf("done", "if none: done", x -> x.local("timer") == 0)
@@ -117,9 +117,9 @@ final class TimerList {
 
   /** The machine's tick request is this interrupt: it is consumed here. */
   static void tickConsumed(Kernel k, Exec x) {
-    for (Kernel.Timer t : k.pendingTimers()) {
-      if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.now()) {
-        k.removeTimer(t);
+    for (Timers.Timer t : k.timers.pendingTimers()) {
+      if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.timers.now()) {
+        k.timers.removeTimer(t);
         return;
       }
     }

@@ -26,7 +26,7 @@ final class UserProgram {
 
   static void build(Kernel k) {
     String vsys = k.arch.vdsoSyscallEntry();
-    k.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)
+    k.image.add(RoutineBuilder.userAsm("_start", "kstack-box crt1", k.abi)
         .step("xor %ebp, %ebp: the outermost frame", x -> x.setFp(0))
         .step("argc = *(long *)sp; argv = sp + sizeof(long)", x -> {
           x.setArg(0, x.read(x.sp()));
@@ -35,7 +35,7 @@ final class UserProgram {
         .call("call main", "main", x -> new long[] {x.arg(0), x.arg(1)})
         .call("exit(main's result)", "exit", x -> new long[] {x.retval()})
         .step("hlt (not reached)", Exec::stay).build());
-    var main = k.user("main").params("argc", "argv")
+    var main = k.image.user("main").params("argc", "argv")
         .branchIf("init", "if (strcmp(basename(argv[0]), \"init\") == 0)",
             x -> Execve.basename(cstr(x, x.read(x.local("argv")))).equals("init"))
         .label("wait")
@@ -47,13 +47,13 @@ final class UserProgram {
     if (vsys != null) {
       main.label("vsys")
           .callVia("call *%gs:SYSINFO: the C library's way in, " + vsys + " in the vDSO (the "
-              + "debugger put the system call in the registers)", x -> k.symbol(vsys), null, null)
+              + "debugger put the system call in the registers)", x -> k.image.symbol(vsys), null, null)
           .jump("wait", "jmp wait");
     }
-    k.add(main.label("init")
+    k.image.add(main.label("init")
         .call("return init_main()", "init_main", null)
         .ret("return 0", x -> 0).build());
-    k.add(k.user("init_main").localArea("buf", 64).localArea("argv", 16).locals("n", "pid")
+    k.image.add(k.image.user("init_main").localArea("buf", 64).localArea("argv", 16).locals("n", "pid")
         .label("loop")
         .callInto("n", "n = read(3, buf, sizeof(buf) - 1): wait for a request on the control pipe",
             "read", x -> new long[] {3, x.localAddress("buf"), 63})
@@ -90,17 +90,17 @@ final class UserProgram {
       Integer number = k.arch.syscallNumbers().get(name);
       if (number == null) {
         if (name.equals("fork") || name.equals("pipe")) {
-          k.add(substitute(k, name, params));
+          k.image.add(substitute(k, name, params));
         }
         continue; // no such call in this kernel (pipe2 and finit_module on 2.4, init_module later)
       }
-      k.add(wrapper(k, name, params, number));
+      k.image.add(wrapper(k, name, params, number));
     }
     buildDemo(k);
     for (String[] w : LATER_WRAPPERS) { // linked after the demo functions, which keep their places
       Integer number = k.arch.syscallNumbers().get(w[0]);
       if (number != null) {
-        k.add(wrapper(k, w[0], java.util.Arrays.copyOfRange(w, 1, w.length), number));
+        k.image.add(wrapper(k, w[0], java.util.Arrays.copyOfRange(w, 1, w.length), number));
       }
     }
   }
@@ -110,7 +110,7 @@ final class UserProgram {
       {"clock_nanosleep", "clockid", "flags", "request", "remain"}, {"clone3", "cl_args", "size"}};
 
   private static kstack.exec.Routine wrapper(Kernel k, String name, String[] params, int nr) {
-    return k.user(name).params(params)
+    return k.image.user(name).params(params)
         .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
         .ret("return the kernel's result", Exec::retval).build();
   }
@@ -122,7 +122,7 @@ final class UserProgram {
   private static kstack.exec.Routine substitute(Kernel k, String name, String[] params) {
     var n = k.arch.syscallNumbers();
     return switch (name) {
-      case "fork" -> k.user(name).params(params)
+      case "fork" -> k.image.user(name).params(params)
           .step("clone(SIGCHLD, 0, NULL, ...): this arch has no fork system call", x -> {
             for (int i = 0; i < 5; i++) {
               x.setArg(i, i == 0 ? Kernel.SIGCHLD : 0);
@@ -130,7 +130,7 @@ final class UserProgram {
             k.arch.userSyscall(x, n.get("clone"));
           })
           .ret("return the kernel's result", Exec::retval).build();
-      case "pipe" -> k.user(name).params(params)
+      case "pipe" -> k.image.user(name).params(params)
           .step("pipe2(fildes, 0): this arch has no pipe system call", x -> {
             x.setArg(1, 0);
             k.arch.userSyscall(x, n.get("pipe2"));
@@ -142,19 +142,19 @@ final class UserProgram {
 
   /** Functions for watching user frames: nested calls, and arguments beyond the six registers. */
   private static void buildDemo(Kernel k) {
-    k.add(k.user("inner").params("a", "b", "c").locals("r")
+    k.image.add(k.image.user("inner").params("a", "b", "c").locals("r")
         .step("r = a * b + c (a leaf: nothing below this frame)",
             x -> x.setLocal("r", x.local("a") * x.local("b") + x.local("c")))
         .ret("return r", x -> x.local("r")).build());
-    k.add(k.user("middle").params("a", "b").locals("r")
+    k.image.add(k.image.user("middle").params("a", "b").locals("r")
         .callInto("r", "r = inner(a, b, a + b)", "inner",
             x -> new long[] {x.local("a"), x.local("b"), x.local("a") + x.local("b")})
         .ret("return r * 2", x -> x.local("r") * 2).build());
-    k.add(k.user("outer").params("x").locals("r")
+    k.image.add(k.image.user("outer").params("x").locals("r")
         .callInto("r", "r = middle(x, x + 1)", "middle",
             x -> new long[] {x.local("x"), x.local("x") + 1})
         .ret("return r + 1", x -> x.local("r") + 1).build());
-    k.add(k.user("sum8").params("a", "b", "c", "d", "e", "f").unspilledParams("g", "h").locals("r")
+    k.image.add(k.image.user("sum8").params("a", "b", "c", "d", "e", "f").unspilledParams("g", "h").locals("r")
         .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
             + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;
@@ -165,7 +165,7 @@ final class UserProgram {
               x.setLocal("r", r);
             })
         .ret("return r", x -> x.local("r")).build());
-    k.add(k.user("call8").params("base").locals("r")
+    k.image.add(k.image.user("call8").params("base").locals("r")
         .callWithStackArgs("sum8(base, base+1, ..., base+7): " + eightArguments(k), "sum8",
             x -> {
               long[] a = new long[8];

@@ -21,7 +21,7 @@ public final class Vfs24 implements Vfs {
   public void buildReadWrite(Kernel k) {
     String rw = "fs/read_write.c";
     for (String dir : new String[] {"read", "write"}) {
-      k.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
+      k.image.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
           .step("file = fget(fd)", x -> x.setLocal("file",
               Files.fileOf(k, k.current(x), x.local("fd"))))
           .branchIf("ok", "if (file)", x -> x.local("file") != 0)
@@ -39,7 +39,7 @@ public final class Vfs24 implements Vfs {
           .ret("fput(file); return ret", Exec::retval).build());
     }
     String src = "fs/pipe.c";
-    k.add(k.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
         .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))", x -> {
           Files.OpenFile f = Files.file(k, x.local("filp"));
           x.setLocal("pipe", f.console() ? 0 : f.pipe());
@@ -75,21 +75,21 @@ public final class Vfs24 implements Vfs {
             x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
-    k.add(k.c("pipe_wait", src).params("inode")
+    k.image.add(k.image.c("pipe_wait", src).params("inode")
         .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "
             + "add_wait_queue(PIPE_WAIT(*inode), &wait); up(PIPE_SEM(*inode))",
             x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("inode")), "pipe is empty"))
         .call("schedule()", "schedule", null)
         .step("remove_wait_queue(PIPE_WAIT(*inode), &wait); current->state = TASK_RUNNING; "
-            + "down(PIPE_SEM(*inode))", x -> k.removeWaiter(Files.readQueue(x.local("inode")),
+            + "down(PIPE_SEM(*inode))", x -> k.rq.removeWaiter(Files.readQueue(x.local("inode")),
                 k.current(x)))
         .retVoid().build());
-    k.add(k.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
         .step("down(PIPE_SEM(*inode)); copy_from_user(PIPE_END(*inode), buf, chars)", x -> {
           Files.OpenFile f = Files.file(k, x.local("filp"));
           byte[] d = x.space().readBytes(x.local("buf"), (int) x.local("count"));
           if (f.console()) {
-            k.consoleLog.addLast(Files.text(d));
+            k.files.consoleLog.addLast(Files.text(d));
             k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
             x.setLocal("pipe", 0);
           } else {

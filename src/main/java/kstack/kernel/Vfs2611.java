@@ -25,14 +25,14 @@ public final class Vfs2611 implements Vfs {
   public void buildReadWrite(Kernel k) {
     boolean read = true;
     for (String dir : new String[] {"read", "write"}) {
-      k.add(VfsCommon.body(k, Syscalls.entry(k, dir, RW + (read ? "@2.6.11:312-327"
+      k.image.add(VfsCommon.body(k, Syscalls.entry(k, dir, RW + (read ? "@2.6.11:312-327"
               : "@2.6.11:330-345"), "fd", "buf", "count"), dir, new VfsCommon.BodyWords(
           "file = fget_light(fd, &fput_needed)", "if (file)",
           "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)",
           "file_pos_write(file, pos); fput_light(file, fput_needed); return ret")));
       String inner = "pipe_" + dir;
       String up = dir.toUpperCase();
-      k.add(VfsCommon.vfsRw(k, dir, RW + (read ? "@2.6.11:222-250" : "@2.6.11:270-298"),
+      k.image.add(VfsCommon.vfsRw(k, dir, RW + (read ? "@2.6.11:222-250" : "@2.6.11:270-298"),
           "access_ok(" + (read ? "VERIFY_WRITE" : "VERIFY_READ") + ", buf, count); ret = "
               + VfsCommon.verify(dir) + "; security_file_permission(file, MAY_" + up + ")",
           "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner, inner,
@@ -41,7 +41,7 @@ public final class Vfs2611 implements Vfs {
               + "++; return ret"));
       read = false;
       // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-      k.add(k.c(inner, PIPE).params("filp", "buf", "count", "ppos")
+      k.image.add(k.image.c(inner, PIPE).params("filp", "buf", "count", "ppos")
           .localArea("iov", 2 * k.t.word)
           .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
             x.write(x.localAddress("iov"), x.local("buf"));
@@ -56,7 +56,7 @@ public final class Vfs2611 implements Vfs {
   }
 
   private static void buildPipeRead(Kernel k) {
-    k.add(k.c("pipe_readv", "fs/pipe.c@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
+    k.image.add(k.image.c("pipe_readv", "fs/pipe.c@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
         .locals("pipe", "ret")
         .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))",
             x -> VfsCommon.openPipe(k, x, x.local("filp")))
@@ -78,19 +78,19 @@ public final class Vfs2611 implements Vfs {
             + "(no writer sleeps in the model); if (ret > 0) file_accessed(filp); return ret",
             x -> x.local("ret")).build());
     // pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
-    k.add(k.c("pipe_wait", "fs/pipe.c@2.6.11:38-47").params("inode")
+    k.image.add(k.image.c("pipe_wait", "fs/pipe.c@2.6.11:38-47").params("inode")
         .step("DEFINE_WAIT(wait); prepare_to_wait(PIPE_WAIT(*inode), &wait, TASK_INTERRUPTIBLE); "
             + "up(PIPE_SEM(*inode))", x -> Syscalls.sleepOn(k, x,
                 Files.readQueue(x.local("inode")), "pipe is empty"))
         .call("schedule()", "schedule", null)
         .step("finish_wait(PIPE_WAIT(*inode), &wait); down(PIPE_SEM(*inode))",
-            x -> k.removeWaiter(Files.readQueue(x.local("inode")), k.current(x)))
+            x -> k.rq.removeWaiter(Files.readQueue(x.local("inode")), k.current(x)))
         .retVoid().build());
   }
 
   /** fs/pipe.c@2.6.11:337-345: up() first; the _sync wake-up is only for a writer about to sleep. */
   private static void buildPipeWrite(Kernel k) {
-    k.add(k.c("pipe_writev", "fs/pipe.c@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
+    k.image.add(k.image.c("pipe_writev", "fs/pipe.c@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
         .locals("pipe", "ret")
         .step("down(PIPE_SEM(*inode)); merge into the last buffer if it has room, else "
                 + "pipe_iov_copy_from_user() into a new page: do_wakeup = 1",
@@ -104,9 +104,9 @@ public final class Vfs2611 implements Vfs {
         .label("done")
         .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.local("ret"))
         .build());
-    k.add(k.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive", "key")
+    k.image.add(k.image.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive", "key")
         .step("spin_lock_irqsave(&q->lock); __wake_up_common(q, mode, nr_exclusive, 0, key) "
-            + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.wakeAll(
+            + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.rq.wakeAll(
                 x.local("q"), x.cpu().id(), "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
   }

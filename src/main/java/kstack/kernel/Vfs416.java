@@ -23,11 +23,11 @@ public final class Vfs416 extends VfsSync {
 
   @Override
   void buildVfsLayer(Kernel k, CallShape calls, String dir) {
-    RoutineBuilder vfs = k.c("__vfs_" + dir, VfsCommon.RW).params("file", "buf", "count", "pos");
+    RoutineBuilder vfs = k.image.c("__vfs_" + dir, VfsCommon.RW).params("file", "buf", "count", "pos");
     String call = "new_sync_" + dir + "(file, buf, count, pos)";
     Function<Exec, long[]> a =
         x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
-    k.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, a)
+    k.image.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, a)
         .build()
         : vfs.call("no ->" + dir + ": " + call, "new_sync_" + dir, a)
             .ret("return ret", Exec::retval).build());

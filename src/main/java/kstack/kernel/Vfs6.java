@@ -24,10 +24,10 @@ public final class Vfs6 extends VfsSync {
   @Override
   RoutineBuilder bodyOf(Kernel k, CallShape calls, String dir) {
     String body = "ksys_" + dir;
-    k.add(calls.ret(Syscalls.entry(k, dir, VfsCommon.RW, "fd", "buf", "count"),
+    k.image.add(calls.ret(Syscalls.entry(k, dir, VfsCommon.RW, "fd", "buf", "count"),
         "return ksys_" + dir + "(fd, buf, count)", body,
         x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
-    return k.c(body, VfsCommon.RW).params("fd", "buf", "count");
+    return k.image.c(body, VfsCommon.RW).params("fd", "buf", "count");
   }
 
   @Override
@@ -37,7 +37,7 @@ public final class Vfs6 extends VfsSync {
             x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("pipe")), "pipe is empty"))
         .call("schedule()", "schedule", null)
         .step("finish_wait(&pipe->rd_wait); __pipe_lock(pipe)",
-            x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+            x -> k.rq.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
         .jump("retry", "retry");
   }
 
@@ -54,11 +54,11 @@ public final class Vfs6 extends VfsSync {
   /** pipe2 and pipe, each returning do_pipe2, whose body is returned to be finished. */
   @Override
   RoutineBuilder buildPipeEntries(Kernel k, CallShape calls) {
-    k.add(calls.ret(Syscalls.entry(k, "pipe2", PIPE, "fildes", "flags"),
+    k.image.add(calls.ret(Syscalls.entry(k, "pipe2", PIPE, "fildes", "flags"),
         "return do_pipe2(fildes, flags)", "do_pipe2",
         x -> new long[] {x.local("fildes"), x.local("flags")}).build());
-    k.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, "fildes"), "return do_pipe2(fildes, 0)",
+    k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, "fildes"), "return do_pipe2(fildes, 0)",
         "do_pipe2", x -> new long[] {x.local("fildes"), 0}).build());
-    return k.c("do_pipe2", PIPE).params("fildes", "flags");
+    return k.image.c("do_pipe2", PIPE).params("fildes", "flags");
   }
 }

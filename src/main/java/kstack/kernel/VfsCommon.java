@@ -32,7 +32,7 @@ final class VfsCommon {
   static kstack.exec.Routine vfsRw(Kernel k, String dir, String src, String verify, String call,
       String inner, String ret) {
     boolean wantWrite = dir.equals("write");
-    return k.c("vfs_" + dir, src)
+    return k.image.c("vfs_" + dir, src)
         .params("file", "buf", "count", "pos")
         .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
             x -> {
@@ -86,7 +86,7 @@ final class VfsCommon {
     int len = (int) x.read(iov + x.word());
     byte[] d = x.space().readBytes(buf, len);
     if (f.console()) {
-      k.consoleLog.addLast(Files.text(d));
+      k.files.consoleLog.addLast(Files.text(d));
       k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
       x.setLocal("pipe", 0);
     } else {
@@ -109,7 +109,7 @@ final class VfsCommon {
    * do_pipe makes both files and both descriptors, sys_pipe copies fd[] out to user space.
    */
   static void buildDoPipe(Kernel k, String sysSrc, String pipeSrc, String create) {
-    k.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
+    k.image.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
         .call("error = do_pipe(fd)", "do_pipe", x -> new long[] {x.localAddress("fd")})
         .step("if (!error) copy_to_user(fildes, fd, 2 * sizeof(int))", x -> {
           long fd = x.localAddress("fd");
@@ -117,7 +117,7 @@ final class VfsCommon {
           x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
         })
         .ret("return error", x -> 0).build());
-    k.add(k.c("do_pipe", pipeSrc).params("fd")
+    k.image.add(k.image.c("do_pipe", pipeSrc).params("fd")
         .step(create, x -> {
           long[] f = newPipeFiles(k);
           long cur = k.current(x);

@@ -40,15 +40,15 @@ abstract class VfsSync implements Vfs {
   public void buildReadWrite(Kernel k) {
     CallShape calls = CallShape.of(k);
     for (String dir : new String[] {"read", "write"}) {
-      k.add(VfsCommon.body(k, bodyOf(k, calls, dir), dir, new VfsCommon.BodyWords(
+      k.image.add(VfsCommon.body(k, bodyOf(k, calls, dir), dir, new VfsCommon.BodyWords(
           "struct fd f = fdget_pos(fd)", "if (f.file)",
           "ret = vfs_" + dir + "(f.file, buf, count, &pos)", "fdput_pos(f); return ret")));
       String inner = innerPrefix + dir;
-      k.add(VfsCommon.vfsRw(k, dir, VfsCommon.RW, VfsCommon.verify(dir),
+      k.image.add(VfsCommon.vfsRw(k, dir, VfsCommon.RW, VfsCommon.verify(dir),
           inner + "(file, buf, count, pos)", inner, "return ret"));
       buildVfsLayer(k, calls, dir);
       String pipeFn = pipePrefix + dir;
-      k.add(k.c(syncPrefix + dir, VfsCommon.RW).params("filp", "buf", "len", "ppos")
+      k.image.add(k.image.c(syncPrefix + dir, VfsCommon.RW).params("filp", "buf", "len", "ppos")
           .localArea("kiocb", 48).localArea("iov", 16)
           .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
               x -> {
@@ -79,7 +79,7 @@ abstract class VfsSync implements Vfs {
   }
 
   private void buildPipeRead(Kernel k) {
-    RoutineBuilder b = k.c(pipePrefix + "read", PIPE).params("iocb", "to")
+    RoutineBuilder b = k.image.c(pipePrefix + "read", PIPE).params("iocb", "to")
         .locals("pipe", "ret")
         .step("pipe = filp->private_data; __pipe_lock(pipe)",
             x -> VfsCommon.openPipe(k, x, x.read(x.local("iocb"))))
@@ -94,7 +94,7 @@ abstract class VfsSync implements Vfs {
     b.label("console").step("ret = 0", x -> x.setLocal("ret", 0))
         .label("done")
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret"));
-    k.add(b.build());
+    k.image.add(b.build());
     buildPipeWait(k);
   }
 
@@ -106,13 +106,13 @@ abstract class VfsSync implements Vfs {
 
   /** pipe_wait(pipe): sleep on pipe->wait with the pipe unlocked. */
   void buildPipeWait(Kernel k) {
-    k.add(k.c("pipe_wait", PIPE).params("pipe")
+    k.image.add(k.image.c("pipe_wait", PIPE).params("pipe")
         .step("DEFINE_WAIT(wait); prepare_to_wait(&pipe->wait, &wait, TASK_INTERRUPTIBLE); "
             + "pipe_unlock(pipe)", x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("pipe")),
                 "pipe is empty"))
         .call("schedule()", "schedule", null)
         .step("finish_wait(&pipe->wait, &wait); pipe_lock(pipe)",
-            x -> k.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+            x -> k.rq.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
         .retVoid().build());
   }
 
@@ -122,7 +122,7 @@ abstract class VfsSync implements Vfs {
   }
 
   private void buildPipeWrite(Kernel k) {
-    k.add(k.c(pipePrefix + "write", PIPE).params("iocb", "from")
+    k.image.add(k.image.c(pipePrefix + "write", PIPE).params("iocb", "from")
         .locals("pipe", "ret")
         .step("pipe = filp->private_data; __pipe_lock(pipe); copy the user bytes into the buffer",
             x -> VfsCommon.copyIn(k, x, x.read(x.local("iocb")), x.local("from")))
@@ -131,9 +131,9 @@ abstract class VfsSync implements Vfs {
             "__wake_up_sync_key", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
         .label("out")
         .ret("__pipe_unlock(pipe); return ret", x -> x.local("ret")).build());
-    k.add(k.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
+    k.image.add(k.image.c("__wake_up_sync_key", "kernel/sched/wait.c").params("wq_head", "mode", "key")
         .step("__wake_up_common_lock(): each waiter's autoremove_wake_function -> "
-            + "try_to_wake_up", x -> k.wakeAll(x.local("wq_head"), x.cpu().id(),
+            + "try_to_wake_up", x -> k.rq.wakeAll(x.local("wq_head"), x.cpu().id(),
                 "a pipe write (__wake_up_sync_key)"))
         .retVoid().build());
   }
@@ -141,7 +141,7 @@ abstract class VfsSync implements Vfs {
   @Override
   public void buildPipe(Kernel k) {
     RoutineBuilder p2 = buildPipeEntries(k, CallShape.of(k));
-    k.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
+    k.image.add(p2.localArea("files", 2 * k.t.word).localArea("fd", 8)
         .call(pipeFlagsCall, pipeFlags,
             x -> new long[] {x.localAddress("fd"), x.localAddress("files"), x.local("flags")})
         .step("copy_to_user(fildes, fd, sizeof(fd))", x -> {
@@ -151,7 +151,7 @@ abstract class VfsSync implements Vfs {
         })
         .step("fd_install(fd[0], files[0]); fd_install(fd[1], files[1])", x -> { })
         .ret("return 0", x -> 0).build());
-    k.add(k.c(pipeFlags, PIPE).params("fd", "files", "flags")
+    k.image.add(k.image.c(pipeFlags, PIPE).params("fd", "files", "flags")
         .step("create_pipe_files(files, flags): get_pipe_inode() -> alloc_pipe_info(); "
             + "two struct file, read end and write end", x -> {
               long[] f = VfsCommon.newPipeFiles(k);
@@ -173,7 +173,7 @@ abstract class VfsSync implements Vfs {
    * for the caller to finish.
    */
   RoutineBuilder buildPipeEntries(Kernel k, CallShape calls) {
-    k.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, "fildes"), "return sys_pipe2(fildes, 0)",
+    k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, "fildes"), "return sys_pipe2(fildes, 0)",
         k.arch.syscallSymbol(k.profile, "pipe2", 2), x -> new long[] {x.local("fildes"), 0})
         .build());
     return Syscalls.entry(k, "pipe2", PIPE, "fildes", "flags");

@@ -16,7 +16,7 @@ public final class ExitWork {
       String loopText) {
     return b.branchIf("nowork", check, x -> {
           k.arch.irqDisable(x);
-          return !k.needResched(k.current(x));
+          return !k.rq.needResched(k.current(x));
         })
         .call(loopText, loop, x -> new long[] {x.local("regs"), 0})
         .label("nowork");

@@ -28,7 +28,7 @@ public final class StackWords {
       String padding) {
     Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
     ptRegs(k, labels, ptRegs);
-    for (long a = ptRegs + k.struct("pt_regs").size(); a < top; a += k.t.word) {
+    for (long a = ptRegs + k.image.struct("pt_regs").size(); a < top; a += k.t.word) {
       labels.put(a, new StackWord.Label(WordKind.PADDING, padding));
     }
     return labels;
@@ -51,7 +51,7 @@ public final class StackWords {
 
   /** Labels each pt_regs member at regs (one word per member). */
   public static void ptRegs(Kernel k, Map<Long, StackWord.Label> labels, long regs) {
-    for (Field f : k.struct("pt_regs").fields()) {
+    for (Field f : k.image.struct("pt_regs").fields()) {
       labels.put(regs + f.offset(), new StackWord.Label(WordKind.PT_REGS, "pt_regs->" + f.name()
           + (f.note().isEmpty() ? "" : " (" + f.note() + ")")));
     }
@@ -99,7 +99,7 @@ public final class StackWords {
   public static List<StackWord> list(Kernel k, long task, long low, Map<Long, StackWord.Label> labels,
       boolean guessCode) {
     int w = k.t.word;
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     long top = stack + k.threadSize;
     List<StackWord> out = new ArrayList<>();
     for (long a = low & -w; Long.compareUnsigned(a, top) < 0; a += w) {
@@ -113,26 +113,26 @@ public final class StackWords {
       }
       out.add(new StackWord(a, v, l.kind(), l.text()));
     }
-    long end = k.endOfStack(task);
+    long end = k.stacks.endOfStack(task);
     boolean taskUnion = k.profile.has(kstack.profile.Feature.TASK_UNION);
-    long unusedFrom = k.hasStackEndMagic() ? end + w : end; // 2.4 and 2.6.11 have no magic word
+    long unusedFrom = k.stacks.hasStackEndMagic() ? end + w : end; // 2.4 and 2.6.11 have no magic word
     if (low - unusedFrom > 0) {
       out.add(0, new StackWord(unusedFrom, 0, WordKind.UNUSED, String.format(
           "%d bytes below the live stack (0x%x..0x%x)", low - unusedFrom, unusedFrom, low - 1)));
     }
     if (taskUnion) {
-      out.addAll(0, members(k, k.struct("task_struct"), stack, "task_struct->"));
+      out.addAll(0, members(k, k.image.struct("task_struct"), stack, "task_struct->"));
       return out;
     }
-    if (!k.hasStackEndMagic()) {
+    if (!k.stacks.hasStackEndMagic()) {
       out.addAll(0, threadInfo(k, task, stack)); // 2.6.11: the stack runs straight into it
       return out;
     }
     long magic = k.readPtr(end);
-    out.add(0, new StackWord(end, magic, WordKind.MAGIC, !k.stackEndMagicNotYetWritten(task)
+    out.add(0, new StackWord(end, magic, WordKind.MAGIC, !k.stacks.stackEndMagicNotYetWritten(task)
         ? magic == Kernel.STACK_END_MAGIC ? "STACK_END_MAGIC (end_of_stack)"
             : "end_of_stack: STACK_END_MAGIC overwritten!"
-        : k.initSetsStackEndMagic() ? "end_of_stack: STACK_END_MAGIC not written yet "
+        : k.stacks.initSetsStackEndMagic() ? "end_of_stack: STACK_END_MAGIC not written yet "
             + "(set_task_stack_end_magic(&init_task) has not run)"
         : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
             + "dup_task_struct writes it)"));
@@ -172,7 +172,7 @@ public final class StackWords {
       long task) {
     List<StackWord> out = new ArrayList<>();
     int w = k.t.word;
-    for (Field f : k.struct(struct).fields()) {
+    for (Field f : k.image.struct(struct).fields()) {
       for (int at = 0; at < f.size(); at += w) {
         long a = stack + f.offset() + at;
         long v = k.mem.read(a, Math.min(w, f.size() - at));

@@ -94,13 +94,13 @@ public final class SwitchWindow {
 
   /** The task whose kernel stack [base, base + THREAD_SIZE) holds a, or 0 when none does. */
   public static long stackOwner(Kernel k, long a) {
-    for (long t : k.tasks().values()) {
+    for (long t : k.pids.tasks().values()) {
       if (holds(k, t, a)) {
         return t;
       }
     }
     for (int c = 0; c < k.cpus; c++) {
-      long idle = k.idleTask(c);
+      long idle = k.rq.idleTask(c);
       if (idle != 0 && holds(k, idle, a)) {
         return idle;
       }
@@ -109,18 +109,18 @@ public final class SwitchWindow {
   }
 
   private static boolean holds(Kernel k, long task, long a) {
-    long s = k.stack(task);
+    long s = k.stacks.stack(task);
     return s != 0 && Long.compareUnsigned(a - s, k.threadSize) < 0;
   }
 
   /** What the first frame of a backtrace in the window says about the two tasks. */
   public static String note(Kernel k, String sp, long on, long current) {
-    String who = String.format("pid %d (%s)", k.pid(on), k.comm(on));
+    String who = String.format("pid %d (%s)", k.tasks.pid(on), k.tasks.comm(on));
     return on == current
         ? String.format("%s is on %s's stack, which this switch resumes from its switch frame at "
             + "thread.sp", sp, who)
         : String.format("%s is on the stack of %s, which this switch resumes; current is still pid "
-            + "%d (%s)", sp, who, k.pid(current), k.comm(current));
+            + "%d (%s)", sp, who, k.tasks.pid(current), k.tasks.comm(current));
   }
 
   /**

@@ -33,13 +33,13 @@ public final class SyscallWrappers {
   public static RoutineBuilder routine(Kernel k, String sym, boolean wrapped, String name,
       String source, String[] params, IntFunction<String> argField, IntUnaryOperator argOffset) {
     if (!wrapped) {
-      RoutineBuilder b = k.c(sym, source).params(params);
+      RoutineBuilder b = k.image.c(sym, source).params(params);
       if (params.length > 0) {
-        k.alias("sys_" + name, sym);
+        k.image.alias("sys_" + name, sym);
       }
       return b;
     }
-    RoutineBuilder b = k.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params("regs")
+    RoutineBuilder b = k.image.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params("regs")
         .locals(params);
     if (params.length > 0) {
       StringBuilder t = new StringBuilder("__se_sys_" + name + "(");

@@ -60,7 +60,10 @@ public final class Profiles {
             new Vfs416(),
             new Hrtimers416(),
             new SyscallsDefine(false),
-            InitThreadUnion.initTaskNames(true)));
+            InitThreadUnion.initTaskNames(true),
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /**
@@ -83,7 +86,10 @@ public final class Profiles {
             new Hrtimers2632(),
             new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
                 "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
-            InitThreadUnion.unnamed()));
+            InitThreadUnion.unnamed(),
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
@@ -101,7 +107,10 @@ public final class Profiles {
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
             new SyscallsDefine(true),
-            InitThreadUnion.initStackNames(true)));
+            InitThreadUnion.initStackNames(true),
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
@@ -115,7 +124,10 @@ public final class Profiles {
             new Vfs416(),
             new Hrtimers416(),
             new SyscallsDefine(false),
-            InitThreadUnion.initTaskNames(false)));
+            InitThreadUnion.initTaskNames(false),
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
@@ -132,7 +144,10 @@ public final class Profiles {
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
             new SyscallsDefine(true),
-            InitThreadUnion.initStackNames(false)));
+            InitThreadUnion.initStackNames(false),
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /**
@@ -149,7 +164,10 @@ public final class Profiles {
             new Vfs416(),
             new Hrtimers416(),
             new SyscallsDefine(false),
-            InitThreadUnion.initTaskNames(true)));
+            InitThreadUnion.initTaskNames(true),
+            KernelModules.TASK_4_16,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /**
@@ -168,7 +186,10 @@ public final class Profiles {
             new Vfs24(),
             new TimerBh24(),
             new Syscalls24(),
-            new InitTaskUnion24()));
+            new InitTaskUnion24(),
+            KernelModules.TASK_2_4,
+            KernelModules.ROUTINES_2_4
+            ));
   }
 
   /**
@@ -198,7 +219,10 @@ public final class Profiles {
             new Timer2611(),
             new Syscalls26("kernel/timer.c@2.6.11:967-970", "return current->tgid",
                 "kernel/signal.c@2.6.11:1973-1976"),
-            InitThreadUnion.unnamed()));
+            InitThreadUnion.unnamed(),
+            KernelModules.TASK_2_6_11,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /**
@@ -225,7 +249,10 @@ public final class Profiles {
             new Hrtimers2632(),
             new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
                 "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
-            InitThreadUnion.unnamed()));
+            InitThreadUnion.unnamed(),
+            KernelModules.TASK_2_6_32,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   /**
@@ -247,7 +274,10 @@ public final class Profiles {
             new Vfs6(),
             new Hrtimers6("get_old_timespec32"),
             new SyscallsDefine(true),
-            InitThreadUnion.initStackNames(true)));
+            InitThreadUnion.initStackNames(true),
+            KernelModules.TASK_6_19,
+            KernelModules.ROUTINES_2_6_ON
+            ));
   }
 
   private static KernelConfig i386Config() {

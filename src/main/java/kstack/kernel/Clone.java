@@ -27,13 +27,13 @@ final class Clone {
         // reached by one from x64_sys_call: copy_process <- kernel_clone <- __do_sys_clone <-
         // do_syscall_64 on a 6.18 kernel (issue 8, item 18)
         String[] p = k.arch.cloneParams();
-        k.add(SiblingCall.ret(k, c, "return __do_sys_clone(clone_flags, newsp, parent_tidptr, "
+        k.image.add(SiblingCall.ret(k, c, "return __do_sys_clone(clone_flags, newsp, parent_tidptr, "
                 + "child_tidptr, tls) [__se_sys_clone folded in]", "__do_sys_clone",
             x -> new long[] {x.local(p[0]), x.local(p[1]), x.local(p[2]), x.local(p[3]),
                 x.local(p[4])}).build());
-        c = k.c("__do_sys_clone", SRC + "@6.19:2776-2793").params(p);
+        c = k.image.c("__do_sys_clone", SRC + "@6.19:2776-2793").params(p);
       }
-      k.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
+      k.image.add(c.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .flags = lower_32_bits(clone_flags) & ~CSIGNAL, "
               + ".exit_signal = clone_flags & CSIGNAL, .stack = newsp, .tls = tls, ... }", x -> {
                 long a = x.localAddress("args");
@@ -48,7 +48,7 @@ final class Clone {
           .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
           .ret("return pid", Exec::retval).build());
       if (f != null) {
-        k.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
+        k.image.add(f.localArea("args", k.t.word * Fork.CLONE_ARGS.length)
           .step("struct kernel_clone_args args = { .exit_signal = SIGCHLD }", x -> {
             Fork.zeroCloneArgs(x, x.localAddress("args"));
             Fork.setCloneArg(x, x.localAddress("args"), "exit_signal", Kernel.SIGCHLD);
@@ -62,13 +62,13 @@ final class Clone {
       java.util.function.Function<Exec, long[]> ca = x -> new long[] {x.local("clone_flags"),
           x.local("newsp"), 0, x.local("parent_tidptr"), x.local("child_tidptr"), x.local("tls")};
       String ct = "return _do_fork(clone_flags, newsp, 0, parent_tidptr, child_tidptr, tls)";
-      k.add(SiblingCall.on(k) ? SiblingCall.ret(k, c, ct, "_do_fork", ca).build()
+      k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, c, ct, "_do_fork", ca).build()
           : c.call(ct, "_do_fork", ca).ret("return pid", Exec::retval).build());
       if (f != null) {
         java.util.function.Function<Exec, long[]> fa = x -> new long[] {Kernel.SIGCHLD, 0, 0, 0, 0,
             0};
         String ft = "return _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0)";
-        k.add(SiblingCall.on(k) ? SiblingCall.ret(k, f, ft, "_do_fork", fa).build()
+        k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, f, ft, "_do_fork", fa).build()
             : f.call(ft, "_do_fork", fa).ret("return pid", Exec::retval).build());
       }
     }
@@ -91,12 +91,12 @@ final class Clone {
     }
     RoutineBuilder e = Syscalls.entry(k, "clone3", SRC + "@6.19:2932-2955", "uargs", "size");
     if (SiblingCall.on(k)) {
-      k.add(SiblingCall.ret(k, e, "return __do_sys_clone3(uargs, size) [__se_sys_clone3 folded in]",
+      k.image.add(SiblingCall.ret(k, e, "return __do_sys_clone3(uargs, size) [__se_sys_clone3 folded in]",
           "__do_sys_clone3", x -> new long[] {x.local("uargs"), x.local("size")}).build());
-      e = k.c("__do_sys_clone3", SRC + "@6.19:2932-2955").params("uargs", "size");
+      e = k.image.c("__do_sys_clone3", SRC + "@6.19:2932-2955").params("uargs", "size");
     }
     int w = k.t.word;
-    k.add(e.locals("err").localArea("kargs", w * Fork.CLONE_ARGS.length)
+    k.image.add(e.locals("err").localArea("kargs", w * Fork.CLONE_ARGS.length)
         .localArea("set_tid", 4 * 32)
         .callInto("err", "kargs.set_tid = set_tid; err = copy_clone_args_from_user(&kargs, uargs, "
             + "size)", "copy_clone_args_from_user", x -> new long[] {x.localAddress("kargs"),
@@ -113,7 +113,7 @@ final class Clone {
         .call("return kernel_clone(&kargs)", "kernel_clone",
             x -> new long[] {x.localAddress("kargs")})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("copy_clone_args_from_user", SRC + "@6.19:2796-2864").params("kargs", "uargs",
+    k.image.add(k.image.c("copy_clone_args_from_user", SRC + "@6.19:2796-2864").params("kargs", "uargs",
             "usize").locals("err").localArea("args", 8 * CLONE3_ARGS.length)
         .step("if (unlikely(usize > PAGE_SIZE)) err = -E2BIG; if (unlikely(usize < "
             + "CLONE_ARGS_SIZE_VER0)) err = -EINVAL", x -> x.setLocal("err",

@@ -33,52 +33,52 @@ final class Execve {
       // fs/exec.c@6.19:1927-1934: do_execve is static and called once, so gcc -O2 inlines it
       // (-finline-functions-called-once); the call to do_execveat_common (seven argument words:
       // one goes on the stack) is a real call, not a sibling call
-      k.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
+      k.image.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
               + "do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
               x -> new long[] {-100, x.local("name"), x.local("argv"), x.local("envp"), 0})
           .ret("return ret", Exec::retval).build());
     } else {
-      k.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
+      k.image.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
               x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
           .ret("return ret", Exec::retval).build());
-      k.add(k.c("do_execve", src).params("filename", "argv", "envp")
+      k.image.add(k.image.c("do_execve", src).params("filename", "argv", "envp")
           .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)",
               "do_execveat_common",
               x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})
           .ret("return ret", Exec::retval).build());
     }
     String next = v6 ? "bprm_execve" : "exec_binprm";
-    k.add(k.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
+    k.image.add(k.image.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
         .locals("bprm")
         .step("bprm = alloc_bprm(fd, filename); copy_strings(argv, envp)", x -> {
-          long bprm = k.kmalloc(256, "struct linux_binprm");
+          long bprm = k.pages.kmalloc(256, "struct linux_binprm");
           x.write(bprm, x.local("filename"));
           x.setLocal("bprm", bprm);
         })
         .call("retval = " + next + "(bprm)", next, x -> new long[] {x.local("bprm")})
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
     if (v6) {
-      k.add(k.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
+      k.image.add(k.image.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
           .step("bprm = alloc_bprm(AT_FDCWD, getname_kernel(kernel_filename))", x -> {
-            long bprm = k.kmalloc(256, "struct linux_binprm");
+            long bprm = k.pages.kmalloc(256, "struct linux_binprm");
             x.write(bprm, x.local("kernel_filename"));
             x.setLocal("bprm", bprm);
           })
           .call("retval = bprm_execve(bprm)", "bprm_execve", x -> new long[] {x.local("bprm")})
           .ret("return retval", Exec::retval).build());
-      k.add(k.c("bprm_execve", src).params("bprm")
+      k.image.add(k.image.c("bprm_execve", src).params("bprm")
           .call("retval = exec_binprm(bprm)", "exec_binprm", x -> new long[] {x.local("bprm")})
           .ret("return retval", Exec::retval).build());
     }
-    k.add(k.c("exec_binprm", src).params("bprm")
+    k.image.add(k.image.c("exec_binprm", src).params("bprm")
         .call("ret = search_binary_handler(bprm)", "search_binary_handler",
             x -> new long[] {x.local("bprm")})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("search_binary_handler", src).params("bprm")
+    k.image.add(k.image.c("search_binary_handler", src).params("bprm")
         .call("retval = fmt->load_binary(bprm): the ELF handler", "load_elf_binary",
             x -> new long[] {x.local("bprm")})
         .ret("return retval", Exec::retval).build());
-    k.add(loadElf(k, v6, false));
+    k.image.add(loadElf(k, v6, false));
   }
 
   /**
@@ -92,21 +92,21 @@ final class Execve {
       return;
     }
     String src = "fs/exec.c";
-    k.add(k.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
+    k.image.add(k.image.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
         .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
             + "copy_strings(argv, envp)", x -> {
-              long bprm = k.kmalloc(256, "struct linux_binprm");
+              long bprm = k.pages.kmalloc(256, "struct linux_binprm");
               x.write(bprm, x.local("filename"));
               x.setLocal("bprm", bprm);
             })
         .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
-    k.add(k.c("search_binary_handler", src).params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src).params("bprm", "regs")
         .call("retval = fn(bprm, regs): fmt->load_binary, the ELF handler", "load_elf_binary",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("return retval", Exec::retval).build());
-    k.add(loadElf(k, false, true));
+    k.image.add(loadElf(k, false, true));
   }
 
   /**
@@ -118,7 +118,7 @@ final class Execve {
    */
   private static void build2611(Kernel k) {
     String src = "fs/exec.c@2.6.11";
-    k.add(k.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
+    k.image.add(k.image.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
         .locals("bprm")
         .step("bprm = kmalloc(sizeof(*bprm)); memset(bprm, 0); file = open_exec(filename); "
             + "sched_exec(); bprm->p = PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *); bprm->file = "
@@ -132,28 +132,28 @@ final class Execve {
         .ret("if (retval >= 0) { free_arg_pages(bprm); security_bprm_free(bprm); "
             + "acct_update_integrals(); update_mem_hiwater(); kfree(bprm); return retval }",
             Exec::retval).build());
-    k.add(k.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
         .step("security_bprm_check(bprm); set_fs(USER_DS); retval = -ENOENT; for (try = 0; "
             + "try < 2; try++) { read_lock(&binfmt_lock); for (fmt = formats; fmt; fmt = "
             + "fmt->next) { fn = fmt->load_binary; try_module_get(fmt->module); "
-            + "read_unlock(&binfmt_lock)", x -> k.setFsUserDs(k.current(x)))
+            + "read_unlock(&binfmt_lock)", x -> k.tasks.setFsUserDs(k.current(x)))
         .call("  retval = fn(bprm, regs): elf_format's load_elf_binary", "load_elf_binary",
             x -> new long[] {x.local("bprm"), x.local("regs")})
         .ret("  retval >= 0: put_binfmt(fmt); allow_write_access(bprm->file); fput(bprm->file); "
             + "bprm->file = NULL; current->did_exec = 1; return retval", Exec::retval).build());
-    k.add(loadElf(k, false, true));
+    k.image.add(loadElf(k, false, true));
   }
 
   private static long newBprm(Kernel k, long filename) {
-    long bprm = k.kmalloc(256, "struct linux_binprm");
+    long bprm = k.pages.kmalloc(256, "struct linux_binprm");
     k.mem.write(bprm, k.t.word, filename);
     return bprm;
   }
 
   private static kstack.exec.Routine loadElf(Kernel k, boolean v6, boolean withRegs) {
     String elf = k.profile.has(Feature.EXEC_2611) ? "fs/binfmt_elf.c@2.6.11:504-983" : "fs/binfmt_elf.c";
-    var b = withRegs ? k.c("load_elf_binary", elf).params("bprm", "regs")
-        : k.c("load_elf_binary", elf).params("bprm");
+    var b = withRegs ? k.image.c("load_elf_binary", elf).params("bprm", "regs")
+        : k.image.c("load_elf_binary", elf).params("bprm");
     boolean v24 = k.profile.has(Feature.TASK_UNION);
     boolean v2611 = k.profile.has(Feature.EXEC_2611);
     b.locals("sp");
@@ -175,7 +175,7 @@ final class Execve {
               + "close-on-exec files go", x -> {
                 newMm(k, x);
                 if (!v24 && !v6) { // fs/exec.c@2.6.32.67:1012, @4.16.13:1283; 6.x has no set_fs
-                  k.setFsUserDs(k.current(x));
+                  k.tasks.setFsUserDs(k.current(x));
                 }
               })
           .step(v24 ? "strcpy(current->comm, the file's base name)"
@@ -198,7 +198,7 @@ final class Execve {
           clear) + " = 0", x -> {
             long r = withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x));
             for (String f : clear) {
-              k.mem.write(r + k.off("pt_regs", f), k.t.word, 0);
+              k.mem.write(r + k.image.off("pt_regs", f), k.t.word, 0);
             }
           });
     }
@@ -212,24 +212,24 @@ final class Execve {
             long r = x.local("regs");
             x.set("fs", 0);
             x.set("gs", 0);
-            k.setFsUserDs(k.current(x));
-            x.write(r + k.off("pt_regs", "xds"), k.constant("__USER_DS"));
-            x.write(r + k.off("pt_regs", "xes"), k.constant("__USER_DS"));
-            x.write(r + k.off("pt_regs", "xss"), k.constant("__USER_DS"));
-            x.write(r + k.off("pt_regs", "xcs"), k.constant("__USER_CS"));
-            x.write(r + k.off("pt_regs", "eip"), k.symbol("_start"));
-            x.write(r + k.off("pt_regs", "esp"), x.local("sp"));
+            k.tasks.setFsUserDs(k.current(x));
+            x.write(r + k.image.off("pt_regs", "xds"), k.image.constant("__USER_DS"));
+            x.write(r + k.image.off("pt_regs", "xes"), k.image.constant("__USER_DS"));
+            x.write(r + k.image.off("pt_regs", "xss"), k.image.constant("__USER_DS"));
+            x.write(r + k.image.off("pt_regs", "xcs"), k.image.constant("__USER_CS"));
+            x.write(r + k.image.off("pt_regs", "eip"), k.image.symbol("_start"));
+            x.write(r + k.image.off("pt_regs", "esp"), x.local("sp"));
           });
     } else {
       b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
           x -> new long[] {withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x)),
-              k.symbol("_start"), x.local("sp")});
+              k.image.symbol("_start"), x.local("sp")});
     }
     return b.ret("return 0", x -> 0).build();
   }
 
   private static void comm(Kernel k, Exec x) {
-    k.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
+    k.tasks.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
   }
 
   static String basename(String path) {
@@ -247,7 +247,7 @@ final class Execve {
       }
       name[n] = b;
     }
-    long f = k.kmalloc(256, "struct filename");
+    long f = k.pages.kmalloc(256, "struct filename");
     k.mem.writeBytes(f, java.util.Arrays.copyOf(name, n + 1));
     return f;
   }
@@ -255,21 +255,21 @@ final class Execve {
   /** exec_mmap: a new mm_struct and user address space, loaded into CR3 at once. */
   private static void newMm(Kernel k, Exec x) {
     long cur = k.current(x);
-    long mm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
-    long top = k.constant("STACK_TOP");
-    k.writePtr(mm + k.off("mm_struct", "pgd"), mm);
-    k.mem.write(mm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(mm + k.off("mm_struct", "task_size"), k.constant("TASK_SIZE_MAX"));
-    k.writePtr(mm + k.off("mm_struct", "start_stack"), top);
-    Memory m = k.newUserSpace(mm, "mm of " + k.comm(cur));
-    long textSize = k.userTextEnd() - TEXT;
+    long mm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
+    long top = k.image.constant("STACK_TOP");
+    k.writePtr(mm + k.image.off("mm_struct", "pgd"), mm);
+    k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4, 1);
+    k.writePtr(mm + k.image.off("mm_struct", "task_size"), k.image.constant("TASK_SIZE_MAX"));
+    k.writePtr(mm + k.image.off("mm_struct", "start_stack"), top);
+    Memory m = k.mm.newUserSpace(mm, "mm of " + k.tasks.comm(cur));
+    long textSize = k.image.userTextEnd() - TEXT;
     m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));
     m.map(new Region("kstack-box .data", DATA, 4096, Region.Kind.USER));
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
-    k.taskWrite(cur, "mm", mm);
-    k.taskWrite(cur, "active_mm", mm);
+    k.tasks.taskWrite(cur, "mm", mm);
+    k.tasks.taskWrite(cur, "active_mm", mm);
     if (!k.profile.has(Feature.TASK_UNION)) {
-      k.taskWrite(cur, "flags", k.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD); // none in 2.4
+      k.tasks.taskWrite(cur, "flags", k.tasks.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD); // none in 2.4
     }
     x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);
@@ -277,7 +277,7 @@ final class Execve {
 
   /** Lays out argc/argv/envp/auxv as create_elf_tables does; returns the new stack pointer. */
   private static long elfTables(Kernel k, Exec x, String path) {
-    long top = k.constant("STACK_TOP");
+    long top = k.image.constant("STACK_TOP");
     byte[] s = (path + "\0").getBytes(StandardCharsets.US_ASCII);
     long str = (top - 16 - s.length) & -16L;
     x.space().writeBytes(str, s);

@@ -22,30 +22,30 @@ final class Exit {
   private static void buildExit(Kernel k, boolean v6) {
     String src = "kernel/exit.c";
     boolean o1 = Sched2611.on(k);
-    k.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, "error_code")
+    k.image.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, "error_code")
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
     // 2.6.11 stores exit_code only just before exit_notify (exit.c@2.6.11:801,830)
-    RoutineBuilder b = k.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params("code")
+    RoutineBuilder b = k.image.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params("code")
         .step(o1 ? "tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)"
             : "tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
               long t = k.current(x);
-              k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+              k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
               if (!o1) {
-                k.taskWrite(t, "exit_code", x.local("code"));
+                k.tasks.taskWrite(t, "exit_code", x.local("code"));
               }
             })
         .step(o1 ? "exit_mm(tsk): the task drops its user address space (mm = NULL)"
             : "exit_mm(): the task drops its user address space (mm = NULL)", x -> {
               long t = k.current(x);
-              k.taskWrite(t, "mm", 0);
+              k.tasks.taskWrite(t, "mm", 0);
             })
         .step(o1 ? "exit_sem(tsk); __exit_files(tsk): close every descriptor; __exit_fs(tsk); "
             + "exit_namespace(tsk); exit_thread()" : "exit_files(): close every descriptor",
-            x -> k.setFds(k.current(x), java.util.Map.of()));
+            x -> k.files.setFds(k.current(x), java.util.Map.of()));
     if (o1) {
-      b.step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")));
+      b.step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.local("code")));
     }
     b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
             + "init; a group leader becomes EXIT_ZOMBIE and, once "
@@ -57,14 +57,14 @@ final class Exit {
     }
     if (o1) {
       Sched2611.exitTail(k, b);
-      k.add(b.step("BUG(): a dead task never runs again", x -> {
+      k.image.add(b.step("BUG(): a dead task never runs again", x -> {
         throw new IllegalStateException("a dead task was scheduled");
       }).retVoid().build());
       return;
     }
     if (k.profile.has(Feature.SCHEDULE_SWITCH_INLINE)) {
       // exit.c@2.6.32:1033-1034: no do_task_dead yet
-      k.add(b.step("tsk->state = TASK_DEAD", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+      k.image.add(b.step("tsk->state = TASK_DEAD", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
           .call("schedule(): the last switch away; finish_task_switch() in the next task drops "
               + "the task's reference to itself", "schedule", null)
           .step("BUG(): a dead task never runs again", x -> {
@@ -73,9 +73,9 @@ final class Exit {
           .retVoid().build());
       return;
     }
-    k.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
-    k.add(k.c("do_task_dead", "kernel/sched/core.c").params()
-        .step("set_special_state(TASK_DEAD)", x -> k.setState(k.current(x), Kernel.TASK_DEAD))
+    k.image.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
+    k.image.add(k.image.c("do_task_dead", "kernel/sched/core.c").params()
+        .step("set_special_state(TASK_DEAD)", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
         .call("__schedule(false): the last switch away; finish_task_switch() in the next task "
             + "releases this stack", "__schedule", x -> new long[] {0})
         .step("BUG(): a dead task never runs again", x -> {
@@ -107,11 +107,11 @@ final class Exit {
       case "4.16.13" -> new String[] {"977-981", "945-975"};
       default -> new String[] {"1121-1126", "1086-1115"};
     };
-    k.add(Syscalls.entry(k, "exit_group", src + lines[0], "error_code")
+    k.image.add(Syscalls.entry(k, "exit_group", src + lines[0], "error_code")
         .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
-    k.add(k.c("do_group_exit", src + lines[1]).params("exit_code")
+    k.image.add(k.image.c("do_group_exit", src + lines[1]).params("exit_code")
         .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
             + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
         .call("do_exit(exit_code) (NOTREACHED)", "do_exit", x -> new long[] {x.local("exit_code")})
@@ -120,30 +120,30 @@ final class Exit {
 
   private static void notify(Kernel k, Exec x) {
     long t = k.current(x);
-    k.taskWrite(t, "exit_state", Threads.exitZombie(k));
+    k.tasks.taskWrite(t, "exit_state", Threads.exitZombie(k));
     long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
     if (init == 0) {
-      init = k.findTask(1);
+      init = k.pids.findTask(1);
     }
-    int children = k.off("task_struct", "children");
-    int sibling = k.off("task_struct", "sibling");
+    int children = k.image.off("task_struct", "children");
+    int sibling = k.image.off("task_struct", "sibling");
     long head = t + children;
     while (!k.listEmpty(head)) {
       long node = k.readPtr(head);
       long child = node - sibling;
       k.listDelInit(node);
-      k.taskWrite(child, "real_parent", init);
-      k.taskWrite(child, "parent", init);
+      k.tasks.taskWrite(child, "real_parent", init);
+      k.tasks.taskWrite(child, "parent", init);
       k.listAddTail(node, init + children);
     }
-    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t), k.taskRead(t, "exit_code") >> 8));
+    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t), k.tasks.taskRead(t, "exit_code") >> 8));
     // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
     if (!Threads.leader(k, t)) {
-      k.taskWrite(t, "exit_state", Threads.exitDead(k));
-      long leader = k.taskRead(t, "group_leader");
+      k.tasks.taskWrite(t, "exit_state", Threads.exitDead(k));
+      long leader = k.tasks.taskRead(t, "group_leader");
       releaseTask(k, t);
-      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.pid(t), k.pid(leader)));
-      if (k.isZombie(leader) && Threads.groupEmpty(k, leader)) {
+      k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.tasks.pid(t), k.tasks.pid(leader)));
+      if (k.tasks.isZombie(leader) && Threads.groupEmpty(k, leader)) {
         notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
       }
       return;
@@ -154,14 +154,14 @@ final class Exit {
   }
 
   private static void notifyParent(Kernel k, Exec x, long t) {
-    long parent = k.taskRead(t, "real_parent");
-    k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+    long parent = k.tasks.taskRead(t, "real_parent");
+    k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.tasks.pid(t)
         + " (do_notify_parent -> __wake_up_parent)");
   }
 
   /** signal->wait_chldexit, keyed by the parent task. */
   static long waitQueue(Kernel k, long task) {
-    return task + k.off("task_struct", "children");
+    return task + k.image.off("task_struct", "children");
   }
 
   private static void buildWait(Kernel k, boolean v6) {
@@ -169,7 +169,7 @@ final class Exit {
     boolean o1 = Sched2611.on(k);
     if (o1) {
       // 2.6.11: no struct wait_opts; do_wait takes the five values (exit.c@2.6.11:1314,1497-1510)
-      k.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", "pid", "stat_addr", "options",
+      k.image.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", "pid", "stat_addr", "options",
               "ru")
           .step("if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WCLONE|__WALL)) "
               + "return -EINVAL", x -> { })
@@ -180,13 +180,13 @@ final class Exit {
     } else {
       RoutineBuilder w = Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru");
       if (!Syscalls.v26(k)) {
-        k.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
+        k.image.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
                 "kernel_wait4", x -> new long[] {x.local("upid"), x.local("stat_addr"),
                     x.local("options"), 0})
             .ret("return ret", Exec::retval).build());
-        w = k.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
+        w = k.image.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
       }
-      k.add(w
+      k.image.add(w
           .localArea("wo", 64)
           .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
               + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
@@ -199,14 +199,14 @@ final class Exit {
           .ret("return ret", Exec::retval).build());
     }
     RoutineBuilder d = o1
-        ? k.c("do_wait", src + "@2.6.11:1314-1460").params("pid", "options", "infop", "stat_addr",
+        ? k.image.c("do_wait", src + "@2.6.11:1314-1460").params("pid", "options", "infop", "stat_addr",
             "ru")
-        : k.c("do_wait", src).params("wo");
-    k.add(d.locals("retval")
+        : k.image.c("do_wait", src).params("wo");
+    k.image.add(d.locals("retval")
         .step(o1 ? "DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->signal->"
                 + "wait_chldexit, &wait)"
                 : "add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
-            x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+            x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
         .step(o1 ? "repeat: flag = 0; current->state = TASK_INTERRUPTIBLE; for each child: "
                 + "eligible_child(pid, options, p); an EXIT_ZOMBIE one is reaped by "
@@ -220,8 +220,8 @@ final class Exit {
         .step(o1 ? "(flag: a child may still exit) retval = -ERESTARTSYS; no signal is pending"
             : "(no child is ready yet)", x -> {
               long cur = k.current(x);
-              k.addWaiter(waitQueue(k, cur), cur);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+              k.rq.addWaiter(waitQueue(k, cur), cur);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
             })
         .call("schedule()", "schedule", null)
         .jump("repeat", "goto repeat")
@@ -230,8 +230,8 @@ final class Exit {
                 + "wait_chldexit, &wait)"
                 : "__set_current_state(TASK_RUNNING); remove_wait_queue()", x -> {
               long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_RUNNING);
-              k.removeWaiter(waitQueue(k, cur), cur);
+              k.tasks.setState(cur, Kernel.TASK_RUNNING);
+              k.rq.removeWaiter(waitQueue(k, cur), cur);
             })
         .ret("return retval", x -> x.local("retval")).build());
   }
@@ -262,28 +262,28 @@ final class Exit {
   static long reapChild(Kernel k, Exec x, long upid, long stat,
       java.util.function.LongConsumer release) {
     long cur = k.current(x);
-    k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+    k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
     boolean any = false;
-    for (long child : k.children(cur)) {
-      int pid = k.pid(child);
+    for (long child : k.tasks.children(cur)) {
+      int pid = k.tasks.pid(child);
       if (upid != -1 && upid != pid) {
         continue;
       }
-      if (k.taskRead(child, "exit_signal") == -1 || k.taskRead(child, "exit_signal") == 0xffffffffL) {
+      if (k.tasks.taskRead(child, "exit_signal") == -1 || k.tasks.taskRead(child, "exit_signal") == 0xffffffffL) {
         continue; // 2.6.32 keeps threads on children: eligible_child wants __WCLONE for them
       }
       any = true;
-      if (k.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
+      if (k.tasks.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
         if (stat != 0) {
-          x.write(stat, 4, k.taskRead(child, "exit_code"));
+          x.write(stat, 4, k.tasks.taskRead(child, "exit_code"));
         }
         release.accept(child);
-        k.setState(cur, Kernel.TASK_RUNNING);
+        k.tasks.setState(cur, Kernel.TASK_RUNNING);
         return pid;
       }
     }
     if (!any) {
-      k.setState(cur, Kernel.TASK_RUNNING);
+      k.tasks.setState(cur, Kernel.TASK_RUNNING);
       return Syscalls.ECHILD;
     }
     return 0;
@@ -291,11 +291,11 @@ final class Exit {
 
   /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
   static void releaseTask(Kernel k, long p) {
-    k.taskWrite(p, "exit_state", Threads.exitDead(k));
-    k.listDelInit(p + k.off("task_struct", "tasks"));
-    k.listDelInit(p + k.off("task_struct", "sibling"));
+    k.tasks.taskWrite(p, "exit_state", Threads.exitDead(k));
+    k.listDelInit(p + k.image.off("task_struct", "tasks"));
+    k.listDelInit(p + k.image.off("task_struct", "sibling"));
     Threads.unhash(k, p);
-    k.unregisterTask(k.pid(p));
+    k.pids.unregisterTask(k.tasks.pid(p));
     if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task
     }

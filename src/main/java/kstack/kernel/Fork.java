@@ -60,7 +60,7 @@ final class Fork {
     buildCopyProcess(k, clone);
     buildDupTaskStruct(k);
     buildAllocStack(k);
-    k.add(k.c("put_task_stack", SRC).params("tsk")
+    k.image.add(k.image.c("put_task_stack", SRC).params("tsk")
         .step("if (refcount_dec_and_test(&tsk->stack_refcount)) release_task_stack(tsk): "
             + "free_thread_stack parks it in cached_stacks[] or vfree()s it; tsk->stack = NULL",
             x -> releaseStack(k, x, x.local("tsk")))
@@ -69,7 +69,7 @@ final class Fork {
 
   /** 4.16: _do_fork(clone_flags, stack_start, stack_size, parent_tidptr, child_tidptr, tls). */
   private static void buildDoFork(Kernel k) {
-    k.add(k.c("_do_fork", SRC)
+    k.image.add(k.image.c("_do_fork", SRC)
         .params("clone_flags", "stack_start", "stack_size", "parent_tidptr", "child_tidptr", "tls")
         .locals("p", "nr")
         .callWithStackArgs("p = copy_process(clone_flags, stack_start, stack_size, child_tidptr, "
@@ -80,38 +80,38 @@ final class Fork {
         .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
         .ret("  return PTR_ERR(p)", x -> x.local("p"))
         .label("created")
-        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.tasks.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr")).build());
-    RoutineBuilder kt = k.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
+    RoutineBuilder kt = k.image.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
     java.util.function.Function<Exec, long[]> ktArgs = x -> new long[] {
         x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"), x.local("arg"),
         0, 0, 0};
     String ktText = "_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
         + "NULL, NULL, 0)";
-    k.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
+    k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
         : kt.call(ktText, "_do_fork", ktArgs).ret("return pid", Exec::retval).build());
   }
 
   /** 5.10+/6.19: kernel_clone(struct kernel_clone_args *args), fork.c@6.19:2610. */
   private static void buildKernelClone(Kernel k) {
-    k.add(k.c("kernel_clone", SRC).params("args").locals("p", "nr")
+    k.image.add(k.image.c("kernel_clone", SRC).params("args").locals("p", "nr")
         .callInto("p", "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
             x -> new long[] {0, 0, NUMA_NO_NODE, x.local("args")})
         .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
         .ret("  return PTR_ERR(p)", x -> x.local("p"))
         .label("created")
-        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.pid(x.local("p"))))
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.tasks.pid(x.local("p"))))
         .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
         .ret("return nr", x -> x.local("nr")).build());
     // kernel_thread(fn, arg, name, flags), fork.c@6.19:2700
-    k.add(cloneHelper(k, "kernel_thread", true).build());
+    k.image.add(cloneHelper(k, "kernel_thread", true).build());
     // user_mode_thread(fn, arg, flags), fork.c@6.19:2718
-    k.add(cloneHelper(k, "user_mode_thread", false).build());
+    k.image.add(cloneHelper(k, "user_mode_thread", false).build());
   }
 
   private static RoutineBuilder cloneHelper(Kernel k, String name, boolean kthread) {
-    RoutineBuilder b = k.c(name, SRC);
+    RoutineBuilder b = k.image.c(name, SRC);
     b = kthread ? b.params("fn", "arg", "name", "flags") : b.params("fn", "arg", "flags");
     return b.localArea("args", k.t.word * CLONE_ARGS.length)
         .step("struct kernel_clone_args args = { .flags = (flags|CLONE_VM|CLONE_UNTRACED) & ~CSIGNAL, "
@@ -134,7 +134,7 @@ final class Fork {
   }
 
   private static void buildCopyProcess(Kernel k, boolean clone) {
-    RoutineBuilder b = k.c("copy_process", SRC);
+    RoutineBuilder b = k.image.c("copy_process", SRC);
     if (clone) {
       b.params("pid", "trace", "node", "args");
     } else {
@@ -154,19 +154,19 @@ final class Fork {
                 : "p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE) (PF_KTHREAD is inherited)",
             x -> {
               long p = x.local("p");
-              long f = k.taskRead(p, "flags") & ~Kernel.PF_IDLE & ~Kernel.PF_EXITING;
+              long f = k.tasks.taskRead(p, "flags") & ~Kernel.PF_IDLE & ~Kernel.PF_EXITING;
               if (clone) {
                 f &= ~Kernel.PF_KTHREAD;
                 if (cloneArg(x, x.local("args"), "kthread") != 0) {
                   f |= Kernel.PF_KTHREAD;
                 }
               }
-              k.taskWrite(p, "flags", f);
+              k.tasks.taskWrite(p, "flags", f);
             })
         .step(clone ? "if (args->name) strscpy_pad(p->comm, args->name)" : "(the comm is the parent's)",
             x -> {
               if (clone && cloneArg(x, x.local("args"), "name") != 0) {
-                k.setComm(x.local("p"), k.mem.readCString(cloneArg(x, x.local("args"), "name"), 16));
+                k.tasks.setComm(x.local("p"), k.mem.readCString(cloneArg(x, x.local("args"), "name"), 16));
               }
             })
         .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)",
@@ -190,7 +190,7 @@ final class Fork {
           x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
               x.local("p"), Clone.stackParam(x, "tls", 6)});
     }
-    k.add(b.ret("return p", x -> x.local("p")).build());
+    k.image.add(b.ret("return p", x -> x.local("p")).build());
   }
 
   /**
@@ -198,17 +198,17 @@ final class Fork {
    * through __put_task_struct → free_task → free_thread_info, which returns the stack's pages.
    */
   static void putTaskStruct(Kernel k, long tsk) {
-    long usage = k.taskRead(tsk, "usage") - 1;
-    k.taskWrite(tsk, "usage", usage);
+    long usage = k.tasks.taskRead(tsk, "usage") - 1;
+    k.tasks.taskWrite(tsk, "usage", usage);
     if (usage != 0) {
       return;
     }
-    kstack.mem.Region r = k.mem.regionAt(k.stack(tsk));
+    kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
     if (r != null) {
       k.mem.unmap(r);
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
-    k.taskWrite(tsk, "stack", 0);
+    k.tasks.taskWrite(tsk, "stack", 0);
   }
 
   static void copyMmAndFilesOf(Kernel k, Exec x, long p, long cloneFlags) {
@@ -227,11 +227,11 @@ final class Fork {
   /** The model's half of sched_fork: the given state, on no run queue, on this CPU, no TIF flags. */
   static void schedFork(Kernel k, Exec x, long state) {
     long p = x.local("p");
-    k.setState(p, state);
-    k.setTaskCpu(p, x.cpu().id());
-    k.taskWrite(p, "on_cpu", 0);
-    k.taskWrite(p, "on_rq", 0);
-    k.tiWrite(p, "flags", 0);
+    k.tasks.setState(p, state);
+    k.tasks.setTaskCpu(p, x.cpu().id());
+    k.tasks.taskWrite(p, "on_cpu", 0);
+    k.tasks.taskWrite(p, "on_rq", 0);
+    k.tasks.tiWrite(p, "flags", 0);
   }
 
   static long canaryOf(Kernel k, long tsk) {
@@ -244,9 +244,9 @@ final class Fork {
 
   private static void buildDupTaskStruct(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    RoutineBuilder b = k.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
+    RoutineBuilder b = k.image.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
     b.step("tsk = alloc_task_struct_node(node) (kmem_cache task_struct)",
-        x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")));
+        x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")));
     if (v6) {
       // fork.c@6.19:908-949: arch_dup_task_struct first, then the stack.
       b.step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
@@ -258,24 +258,24 @@ final class Fork {
               x -> new long[] {x.local("tsk"), x.local("node")})
           .step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
           .step("tsk->stack = stack; tsk->stack_vm_area = find_vm_area(stack)", x -> {
-            k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-            k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+            k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+            k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
           });
     }
-    b.step("stack_refcount = 1", x -> k.taskWrite(x.local("tsk"), "stack_refcount", 1))
+    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.local("tsk"), "stack_refcount", 1))
         .step("setup_thread_stack() (nothing with THREAD_INFO_IN_TASK); clear_tsk_need_resched()",
-            x -> k.setNeedResched(x.local("tsk"), false))
+            x -> k.rq.setNeedResched(x.local("tsk"), false))
         .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
           long tsk = x.local("tsk");
-          k.writePtr(k.endOfStack(tsk), Kernel.STACK_END_MAGIC);
+          k.writePtr(k.stacks.endOfStack(tsk), Kernel.STACK_END_MAGIC);
         })
         .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
           long tsk = x.local("tsk");
-          k.taskWrite(tsk, "stack_canary", canary(k, tsk));
-          k.taskWrite(tsk, "usage", 2);
+          k.tasks.taskWrite(tsk, "stack_canary", canary(k, tsk));
+          k.tasks.taskWrite(tsk, "usage", 2);
         })
         .ret("return tsk", x -> x.local("tsk"));
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   /** Deterministic "random" canary: the simulator must replay byte for byte. */
@@ -286,13 +286,13 @@ final class Fork {
   }
 
   private static void copyTask(Kernel k, Exec x) {
-    k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
+    k.mem.copy(x.local("tsk"), x.local("orig"), k.image.struct("task_struct").size());
   }
 
   private static void buildAllocStack(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     boolean vmap = k.profile.optional("VMAP_STACK");
-    RoutineBuilder b = k.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
+    RoutineBuilder b = k.image.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
     if (vmap) {
       b.step(k.profile.has(Feature.STACK_CACHE_CLEARED)
               ? "try this CPU's cached_stacks[0..1]: a reused stack is memset to 0"
@@ -301,27 +301,27 @@ final class Fork {
           .branchIf("got", "if (stack) use it", x -> x.local("stack") != 0)
           .step("stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN, VMALLOC_START, VMALLOC_END, "
               + "THREADINFO_GFP, ...): a vmalloc area with a guard page after it", x -> x.setLocal(
-                  "stack", k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "kernel stack")))
+                  "stack", k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "kernel stack")))
           .label("got");
     } else {
       b.step("stack = page_address(alloc_pages_node(node, THREADINFO_GFP, THREAD_SIZE_ORDER))",
-          x -> x.setLocal("stack", k.allocPagesAligned(k.threadSize, "kernel stack")));
+          x -> x.setLocal("stack", k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
     }
-    b.step("name the stack's region after its task", x -> k.relabelStack(x.local("stack"),
+    b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.local("stack"),
         "kernel stack of task_struct 0x" + Long.toHexString(x.local("tsk"))));
     if (v6) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
-        k.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-        k.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+        k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
+        k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
       }).ret("return 0", x -> 0);
     } else {
       b.ret("return stack", x -> x.local("stack"));
     }
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   private static long fromCache(Kernel k, Exec x) {
-    var cache = k.cachedStacks.get(x.cpu().id());
+    var cache = k.pages.cachedStacks.get(x.cpu().id());
     if (cache.isEmpty()) {
       return 0;
     }
@@ -334,16 +334,16 @@ final class Fork {
 
   /** release_task_stack → free_thread_stack (fork.c@4.16.13:249-360, @6.19:376-392). */
   static void releaseStack(Kernel k, Exec x, long tsk) {
-    long ref = k.taskRead(tsk, "stack_refcount") - 1;
-    k.taskWrite(tsk, "stack_refcount", ref);
+    long ref = k.tasks.taskRead(tsk, "stack_refcount") - 1;
+    k.tasks.taskWrite(tsk, "stack_refcount", ref);
     if (ref != 0) {
       return;
     }
-    long stack = k.stack(tsk);
-    var cache = k.cachedStacks.get(x.cpu().id());
+    long stack = k.stacks.stack(tsk);
+    var cache = k.pages.cachedStacks.get(x.cpu().id());
     if (k.profile.optional("VMAP_STACK") && cache.size() < 2) {
       cache.addLast(stack);
-      k.relabelStack(stack, "kernel stack (free, in cached_stacks)");
+      k.pages.relabelStack(stack, "kernel stack (free, in cached_stacks)");
     } else {
       kstack.mem.Region r = k.mem.regionAt(stack);
       if (r != null) {
@@ -351,35 +351,35 @@ final class Fork {
         k.timeline.recordUndo(() -> k.mem.map(r));
       }
     }
-    k.taskWrite(tsk, "stack", 0);
-    k.taskWrite(tsk, "stack_vm_area", 0);
+    k.tasks.taskWrite(tsk, "stack", 0);
+    k.tasks.taskWrite(tsk, "stack_vm_area", 0);
   }
 
   private static void copyMmAndFiles(Kernel k, Exec x, long p, long cloneFlags) {
     long cur = k.current(x);
-    long mm = k.taskRead(cur, "mm");
-    Map<Integer, Long> files = k.fds(cur);
-    k.setFds(p, new HashMap<>(files));
+    long mm = k.tasks.taskRead(cur, "mm");
+    Map<Integer, Long> files = k.files.fds(cur);
+    k.files.setFds(p, new HashMap<>(files));
     if (mm == 0 || (cloneFlags & Kernel.CLONE_VM) != 0) {
       if (mm != 0) {
-        k.mem.write(mm + k.off("mm_struct", "mm_users"), 4,
-            k.mem.read(mm + k.off("mm_struct", "mm_users"), 4) + 1);
+        k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4,
+            k.mem.read(mm + k.image.off("mm_struct", "mm_users"), 4) + 1);
       }
       return;
     }
-    long newMm = k.kmalloc(k.struct("mm_struct").size(), "mm_struct");
-    k.mem.copy(newMm, mm, k.struct("mm_struct").size());
-    k.mem.write(newMm + k.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(newMm + k.off("mm_struct", "pgd"), newMm);
-    Memory child = k.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
-    k.userSpace(mm).copyInto(child);
-    k.taskWrite(p, "mm", newMm);
-    k.taskWrite(p, "active_mm", newMm);
+    long newMm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
+    k.mem.copy(newMm, mm, k.image.struct("mm_struct").size());
+    k.mem.write(newMm + k.image.off("mm_struct", "mm_users"), 4, 1);
+    k.writePtr(newMm + k.image.off("mm_struct", "pgd"), newMm);
+    Memory child = k.mm.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
+    k.mm.userSpace(mm).copyInto(child);
+    k.tasks.taskWrite(p, "mm", newMm);
+    k.tasks.taskWrite(p, "active_mm", newMm);
   }
 
   private static void linkNewTask(Kernel k, Exec x, long p, long exitSignal, long flags,
       long pidArg) {
     boolean idle = x.signed(pidArg) == -1; // fork_idle passes &init_struct_pid: the task keeps pid 0
-    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.allocPid(), idle);
+    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.pids.allocPid(), idle);
   }
 }

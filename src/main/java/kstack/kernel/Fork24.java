@@ -20,13 +20,13 @@ final class Fork24 {
   static final long CSIGNAL = 0xff;
 
   static void build(Kernel k) {
-    k.add(k.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
+    k.image.add(k.image.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
         .locals("p")
         .step("p = alloc_task_struct(): __get_free_pages(GFP_KERNEL, 1), the whole 8 KiB "
             + "task_union, aligned to its size", x -> x.setLocal("p",
-                k.allocPagesAligned(k.threadSize, "task_union")))
+                k.pages.allocPagesAligned(k.threadSize, "task_union")))
         .step("*p = *current: the task_struct only, not the stack above it", x ->
-            k.mem.copy(x.local("p"), k.current(x), k.struct("task_struct").size()))
+            k.mem.copy(x.local("p"), k.current(x), k.image.struct("task_struct").size()))
         .step("p->state = TASK_UNINTERRUPTIBLE; copy_flags(); p->pid = get_pid(clone_flags); "
             + "p->run_list.next = NULL; p->p_cptr = NULL; init_waitqueue_head(&p->wait_chldexit); "
             + "p->processor = current->processor", x -> initChild(k, x, x.local("p")))
@@ -40,19 +40,19 @@ final class Fork24 {
             + "(fork.c@2.4.22:770-775)", x -> {
               long p = x.local("p");
               long cur = k.current(x);
-              k.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
-              long c = k.taskRead(cur, "counter");
-              k.taskWrite(p, "counter", (c + 1) >> 1);
-              k.taskWrite(cur, "counter", c >> 1);
+              k.tasks.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
+              long c = k.tasks.taskRead(cur, "counter");
+              k.tasks.taskWrite(p, "counter", (c + 1) >> 1);
+              k.tasks.taskWrite(cur, "counter", c >> 1);
               if ((c >> 1) == 0) {
-                k.setNeedResched(cur, true);
+                k.rq.setNeedResched(cur, true);
               }
             })
         .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
             x -> setLinks(k, x, x.local("p")))
         .call("wake_up_process(p): do this last", "wake_up_process", x -> new long[] {x.local("p")})
-        .ret("return p->pid", x -> k.pid(x.local("p"))).build());
-    k.add(k.c("kernel_thread", FORK).params("fn", "arg", "flags")
+        .ret("return p->pid", x -> k.tasks.pid(x.local("p"))).build());
+    k.image.add(k.image.c("kernel_thread", FORK).params("fn", "arg", "flags")
         .step("task_lock(current); refuse if ptraced; old = current->task_dumpable; "
             + "current->task_dumpable = 0", x -> { })
         .call("ret = arch_kernel_thread(fn, arg, flags)", "arch_kernel_thread",
@@ -64,84 +64,84 @@ final class Fork24 {
   }
 
   private static void initChild(Kernel k, Exec x, long p) {
-    k.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
-    int pid = k.allocPid();
-    k.taskWrite(p, "pid", pid);
-    k.taskWrite(p, "tgid", pid);
-    k.writePtr(p + k.off("task_struct", "run_list"), 0);
-    k.writePtr(p + k.off("task_struct", "run_list") + k.t.word, 0);
-    k.taskWrite(p, "p_cptr", 0);
-    k.taskWrite(p, "need_resched", 0);
-    k.taskWrite(p, "exit_code", 0);
-    k.listInit(p + k.offPath("task_struct", "wait_chldexit.task_list"));
-    k.setTaskCpu(p, x.cpu().id());
-    k.relabelStack(p, "task_union of pid " + pid);
+    k.tasks.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
+    int pid = k.pids.allocPid();
+    k.tasks.taskWrite(p, "pid", pid);
+    k.tasks.taskWrite(p, "tgid", pid);
+    k.writePtr(p + k.image.off("task_struct", "run_list"), 0);
+    k.writePtr(p + k.image.off("task_struct", "run_list") + k.t.word, 0);
+    k.tasks.taskWrite(p, "p_cptr", 0);
+    k.tasks.taskWrite(p, "need_resched", 0);
+    k.tasks.taskWrite(p, "exit_code", 0);
+    k.listInit(p + k.image.offPath("task_struct", "wait_chldexit.task_list"));
+    k.tasks.setTaskCpu(p, x.cpu().id());
+    k.pages.relabelStack(p, "task_union of pid " + pid);
   }
 
   /** SET_LINKS (include/linux/sched.h@2.4.22:870-879) and hash_pid. */
   static void setLinks(Kernel k, Exec x, long p) {
     long cur = k.current(x);
-    k.taskWrite(p, "p_opptr", cur);
-    k.taskWrite(p, "p_pptr", cur);
+    k.tasks.taskWrite(p, "p_opptr", cur);
+    k.tasks.taskWrite(p, "p_pptr", cur);
     linkTask(k, p);
-    k.registerTask(k.pid(p), p);
-    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.pid(p), k.comm(p), k.pid(cur), p, p));
+    k.pids.registerTask(k.tasks.pid(p), p);
+    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.tasks.pid(p), k.tasks.comm(p), k.tasks.pid(cur), p, p));
   }
 
   /** The list half of SET_LINKS: at the tail of init_task's list, the youngest of p_pptr's. */
   static void linkTask(Kernel k, long p) {
-    long init = k.symbol("init_task");
-    long last = k.taskRead(init, "prev_task");
-    k.taskWrite(p, "next_task", init);
-    k.taskWrite(p, "prev_task", last);
-    k.taskWrite(last, "next_task", p);
-    k.taskWrite(init, "prev_task", p);
-    long parent = k.taskRead(p, "p_pptr");
-    long older = k.taskRead(parent, "p_cptr");
-    k.taskWrite(p, "p_ysptr", 0);
-    k.taskWrite(p, "p_osptr", older);
+    long init = k.image.symbol("init_task");
+    long last = k.tasks.taskRead(init, "prev_task");
+    k.tasks.taskWrite(p, "next_task", init);
+    k.tasks.taskWrite(p, "prev_task", last);
+    k.tasks.taskWrite(last, "next_task", p);
+    k.tasks.taskWrite(init, "prev_task", p);
+    long parent = k.tasks.taskRead(p, "p_pptr");
+    long older = k.tasks.taskRead(parent, "p_cptr");
+    k.tasks.taskWrite(p, "p_ysptr", 0);
+    k.tasks.taskWrite(p, "p_osptr", older);
     if (older != 0) {
-      k.taskWrite(older, "p_ysptr", p);
+      k.tasks.taskWrite(older, "p_ysptr", p);
     }
-    k.taskWrite(parent, "p_cptr", p);
+    k.tasks.taskWrite(parent, "p_cptr", p);
   }
 
   /** REMOVE_LINKS (include/linux/sched.h@2.4.22:857-868). */
   static void unlinkTask(Kernel k, long p) {
-    long next = k.taskRead(p, "next_task");
-    long prev = k.taskRead(p, "prev_task");
-    k.taskWrite(next, "prev_task", prev);
-    k.taskWrite(prev, "next_task", next);
-    long os = k.taskRead(p, "p_osptr");
-    long ys = k.taskRead(p, "p_ysptr");
+    long next = k.tasks.taskRead(p, "next_task");
+    long prev = k.tasks.taskRead(p, "prev_task");
+    k.tasks.taskWrite(next, "prev_task", prev);
+    k.tasks.taskWrite(prev, "next_task", next);
+    long os = k.tasks.taskRead(p, "p_osptr");
+    long ys = k.tasks.taskRead(p, "p_ysptr");
     if (os != 0) {
-      k.taskWrite(os, "p_ysptr", ys);
+      k.tasks.taskWrite(os, "p_ysptr", ys);
     }
     if (ys != 0) {
-      k.taskWrite(ys, "p_osptr", os);
+      k.tasks.taskWrite(ys, "p_osptr", os);
     } else {
-      k.taskWrite(k.taskRead(p, "p_pptr"), "p_cptr", os);
+      k.tasks.taskWrite(k.tasks.taskRead(p, "p_pptr"), "p_cptr", os);
     }
   }
 
   /** sys_exit, do_exit and exit_notify (exit.c@2.4.22:331-490). */
   private static void buildExit(Kernel k) {
-    k.add(Syscalls.entry(k, "exit", EXIT, "error_code")
+    k.image.add(Syscalls.entry(k, "exit", EXIT, "error_code")
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             x -> new long[] {(x.local("error_code") & 0xff) << 8})
         .retVoid().build());
-    k.add(k.c("do_exit", EXIT).params("code")
+    k.image.add(k.image.c("do_exit", EXIT).params("code")
         .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
           long t = k.current(x);
-          k.taskWrite(t, "flags", k.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
         })
         .step("__exit_mm(tsk): mm = NULL (a kernel thread now); sem_exit(); __exit_files(tsk); "
             + "__exit_fs(tsk); exit_sighand(tsk); exit_thread()", x -> {
               long t = k.current(x);
-              k.taskWrite(t, "mm", 0);
-              k.setFds(t, java.util.Map.of());
+              k.tasks.taskWrite(t, "mm", 0);
+              k.files.setFds(t, java.util.Map.of());
             })
-        .step("tsk->exit_code = code", x -> k.taskWrite(k.current(x), "exit_code", x.local("code")))
+        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.local("code")))
         .call("exit_notify()", "exit_notify", null)
         .call("schedule(): never to return; the parent's wait4 frees the task_union",
             "schedule", null)
@@ -152,22 +152,22 @@ final class Fork24 {
     // exit.c@2.4.22:330-405: the original parent of each child becomes child_reaper first; the
     // zombie is made and its parent told; only then do the children move over, by their
     // p_*ptr links alone (the next_task/prev_task list stays as it is)
-    k.add(k.c("exit_notify", EXIT).params()
+    k.image.add(k.image.c("exit_notify", EXIT).params()
         .step("forget_original_parent(current): each child's p_opptr = child_reaper (init)", x -> {
-          long reaper = k.findTask(1);
-          for (long c : k.children(k.current(x))) {
-            k.taskWrite(c, "p_opptr", reaper);
+          long reaper = k.pids.findTask(1);
+          for (long c : k.tasks.children(k.current(x))) {
+            k.tasks.taskWrite(c, "p_opptr", reaper);
           }
         })
         .step("write_lock_irq(&tasklist_lock); current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
-            x -> k.setState(k.current(x), TASK_ZOMBIE))
+            x -> k.tasks.setState(k.current(x), TASK_ZOMBIE))
         .step("do_notify_parent(current, current->exit_signal) -> wake_up_parent(p_pptr): "
             + "wake_up_interruptible(&p_pptr->wait_chldexit)", x -> {
               long t = k.current(x);
-              long parent = k.taskRead(t, "p_pptr");
-              k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.pid(t),
-                  k.taskRead(t, "exit_code") >> 8));
-              k.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.pid(t)
+              long parent = k.tasks.taskRead(t, "p_pptr");
+              k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t),
+                  k.tasks.taskRead(t, "exit_code") >> 8));
+              k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.tasks.pid(t)
                   + " (do_notify_parent -> wake_up_parent)");
             })
         .step("while (current->p_cptr): p = current->p_cptr; current->p_cptr = p->p_osptr; "
@@ -178,19 +178,19 @@ final class Fork24 {
 
   private static void reparentChildren(Kernel k, Exec x) {
     long t = k.current(x);
-    for (long p = k.taskRead(t, "p_cptr"); p != 0; p = k.taskRead(t, "p_cptr")) {
-      k.taskWrite(t, "p_cptr", k.taskRead(p, "p_osptr"));
-      k.taskWrite(p, "p_ysptr", 0);
-      long parent = k.taskRead(p, "p_opptr");
-      k.taskWrite(p, "p_pptr", parent);
-      long older = k.taskRead(parent, "p_cptr");
-      k.taskWrite(p, "p_osptr", older);
+    for (long p = k.tasks.taskRead(t, "p_cptr"); p != 0; p = k.tasks.taskRead(t, "p_cptr")) {
+      k.tasks.taskWrite(t, "p_cptr", k.tasks.taskRead(p, "p_osptr"));
+      k.tasks.taskWrite(p, "p_ysptr", 0);
+      long parent = k.tasks.taskRead(p, "p_opptr");
+      k.tasks.taskWrite(p, "p_pptr", parent);
+      long older = k.tasks.taskRead(parent, "p_cptr");
+      k.tasks.taskWrite(p, "p_osptr", older);
       if (older != 0) {
-        k.taskWrite(older, "p_ysptr", p);
+        k.tasks.taskWrite(older, "p_ysptr", p);
       }
-      k.taskWrite(parent, "p_cptr", p);
-      if (k.state(p) == TASK_ZOMBIE) {
-        k.wakeAll(waitQueue(k, parent), x.cpu().id(), "the orphaned zombie pid " + k.pid(p)
+      k.tasks.taskWrite(parent, "p_cptr", p);
+      if (k.tasks.state(p) == TASK_ZOMBIE) {
+        k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "the orphaned zombie pid " + k.tasks.pid(p)
             + " (do_notify_parent)");
       }
     }
@@ -198,7 +198,7 @@ final class Fork24 {
 
   /** A task's wait_chldexit queue. */
   static long waitQueue(Kernel k, long task) {
-    return task + k.off("task_struct", "wait_chldexit");
+    return task + k.image.off("task_struct", "wait_chldexit");
   }
 
   /** sys_wait4 (exit.c@2.4.22:492-588) and release_task (:29-75). */
@@ -206,7 +206,7 @@ final class Fork24 {
     RoutineBuilder w = Syscalls.entry(k, "wait4", EXIT, "pid", "stat_addr", "options", "ru")
         .locals("retval")
         .step("DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->wait_chldexit, &wait)",
-            x -> k.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+            x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
         .step("current->state = TASK_INTERRUPTIBLE; for (p = current->p_cptr; p; p = p->p_osptr): "
             + "a TASK_ZOMBIE child is reaped: put_user(p->exit_code, stat_addr); release_task(p)",
@@ -215,8 +215,8 @@ final class Fork24 {
             x -> x.local("retval") != 0 || (x.local("options") & 1) != 0)
         .step("(children, none ready yet)", x -> {
           long cur = k.current(x);
-          k.addWaiter(waitQueue(k, cur), cur);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "wait4 for a child"));
+          k.rq.addWaiter(waitQueue(k, cur), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
         })
         .call("schedule()", "schedule", null)
         .jump("repeat", "goto repeat")
@@ -224,11 +224,11 @@ final class Fork24 {
         .step("end_wait4: current->state = TASK_RUNNING; remove_wait_queue(&current->wait_chldexit)",
             x -> {
               long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_RUNNING);
-              k.removeWaiter(waitQueue(k, cur), cur);
+              k.tasks.setState(cur, Kernel.TASK_RUNNING);
+              k.rq.removeWaiter(waitQueue(k, cur), cur);
             })
         .ret("return retval", x -> x.local("retval"));
-    k.add(w.build());
+    k.image.add(w.build());
   }
 
   private static long reap(Kernel k, Exec x) {
@@ -239,7 +239,7 @@ final class Fork24 {
   /** release_task: unhash_process (REMOVE_LINKS, unhash_pid), then free_task_struct(p). */
   static void releaseTask(Kernel k, long p) {
     unlinkTask(k, p);
-    k.unregisterTask(k.pid(p));
+    k.pids.unregisterTask(k.tasks.pid(p));
     kstack.mem.Region r = k.mem.regionAt(p);
     if (r != null) {
       k.mem.unmap(r);

@@ -24,7 +24,7 @@ final class Fork26 {
       buildDupTaskStruct2611(k);
       return;
     }
-    k.add(k.c("do_fork", SRC)
+    k.image.add(k.image.c("do_fork", SRC)
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
         .locals("p", "nr")
         .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, child_tidptr, "
@@ -34,13 +34,13 @@ final class Fork26 {
         .step("nr = task_pid_vnr(p); tracehook_report_clone(); p->flags &= ~PF_STARTING: the task "
             + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
               long p = x.local("p");
-              x.setLocal("nr", k.pid(p));
-              k.taskWrite(p, "flags", k.taskRead(p, "flags") & ~PF_STARTING);
+              x.setLocal("nr", k.tasks.pid(p));
+              k.tasks.taskWrite(p, "flags", k.tasks.taskRead(p, "flags") & ~PF_STARTING);
             })
         .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
             x -> new long[] {x.local("p"), x.local("clone_flags")})
         .ret("return nr", x -> x.local("nr")).build());
-    k.add(k.c("copy_process", SRC)
+    k.image.add(k.image.c("copy_process", SRC)
         .params("clone_flags", "stack_start", "regs", "stack_size", "child_tidptr", "pid", "trace")
         .locals("p")
         .callInto("p", "p = dup_task_struct(current)", "dup_task_struct",
@@ -48,7 +48,7 @@ final class Fork26 {
         .step("copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags |= PF_FORKNOEXEC | "
             + "PF_STARTING (fork.c@2.6.32.67:926-935)", x -> {
           long p = x.local("p");
-          k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC
+          k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC
               | PF_STARTING);
         })
         .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
@@ -70,32 +70,32 @@ final class Fork26 {
             x -> Fork.linkNew(k, x, x.local("p"), x.local("clone_flags") & 0xff,
                 x.local("clone_flags"), x.local("pid")))
         .ret("return p", x -> x.local("p")).build());
-    k.add(k.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
+    k.image.add(k.image.c("dup_task_struct", SRC).params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache)",
-            x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(), "task_struct")))
+            x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")))
         .step("ti = alloc_thread_info(tsk): __get_free_pages(THREAD_FLAGS, THREAD_ORDER), a "
             + "THREAD_SIZE block aligned to its size", x -> x.setLocal("ti",
-                k.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x"
+                k.pages.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x"
                     + Long.toHexString(x.local("tsk")))))
         .step("arch_dup_task_struct(tsk, orig): *tsk = *orig; tsk->stack = ti",
             x -> {
-              k.mem.copy(x.local("tsk"), x.local("orig"), k.struct("task_struct").size());
-              k.taskWrite(x.local("tsk"), "stack", x.local("ti"));
+              k.mem.copy(x.local("tsk"), x.local("orig"), k.image.struct("task_struct").size());
+              k.tasks.taskWrite(x.local("tsk"), "stack", x.local("ti"));
             })
         .step("setup_thread_stack(tsk, orig): *task_thread_info(tsk) = *task_thread_info(orig); "
             + "task_thread_info(tsk)->task = tsk", x -> {
               long tsk = x.local("tsk");
-              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
-                  k.struct("thread_info").size());
-              k.tiWrite(tsk, "task", tsk);
+              k.mem.copy(x.local("ti"), k.tasks.threadInfo(x.local("orig")),
+                  k.image.struct("thread_info").size());
+              k.tasks.tiWrite(tsk, "task", tsk);
             })
         .step("stackend = end_of_stack(tsk); *stackend = STACK_END_MAGIC (just above thread_info; "
             + "2.6.32 leaves the copied TIF flags as they are)", x ->
-                k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
+                k.writePtr(k.stacks.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC))
         .step("tsk->stack_canary = get_random_int(); atomic_set(&tsk->usage, 2)", x -> {
           long tsk = x.local("tsk");
-          k.taskWrite(tsk, "stack_canary", Fork.canaryOf(k, tsk));
-          k.taskWrite(tsk, "usage", 2);
+          k.tasks.taskWrite(tsk, "stack_canary", Fork.canaryOf(k, tsk));
+          k.tasks.taskWrite(tsk, "usage", 2);
         })
         .ret("return tsk", x -> x.local("tsk")).build());
   }
@@ -108,11 +108,11 @@ final class Fork26 {
    */
   private static void buildFork2611(Kernel k) {
     String src = SRC + "@2.6.11";
-    k.add(k.c("do_fork", src + ":1124-1180")
+    k.image.add(k.image.c("do_fork", src + ":1124-1180")
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr", "child_tidptr")
         .locals("p", "nr")
         .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "
-            + "ptraced)", x -> x.setLocal("nr", k.allocPid()))
+            + "ptraced)", x -> x.setLocal("nr", k.pids.allocPid()))
         .callInto("p", "p = copy_process(clone_flags, stack_start, regs, stack_size, "
             + "parent_tidptr, child_tidptr, pid)", "copy_process", x -> new long[] {
                 x.local("clone_flags"), x.local("stack_start"), x.local("regs"),
@@ -121,7 +121,7 @@ final class Fork26 {
         .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
             "wake_up_new_task", x -> new long[] {x.local("p"), x.local("clone_flags")})
         .ret("return pid", x -> x.local("nr")).build());
-    k.add(k.c("copy_process", src + ":786-1075")
+    k.image.add(k.image.c("copy_process", src + ":786-1075")
         .params("clone_flags", "stack_start", "regs", "stack_size", "parent_tidptr",
             "child_tidptr", "pid")
         .locals("p")
@@ -130,8 +130,8 @@ final class Fork26 {
         .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
             + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
               long p = x.local("p");
-              k.taskWrite(p, "flags", (k.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
-              k.taskWrite(p, "pid", x.local("pid"));
+              k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.tasks.taskWrite(p, "pid", x.local("pid"));
             })
         .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
             + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
@@ -158,23 +158,23 @@ final class Fork26 {
    * linked both ways; nothing marks the end of the stack.
    */
   private static void buildDupTaskStruct2611(Kernel k) {
-    k.add(k.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
+    k.image.add(k.image.c("dup_task_struct", SRC + "@2.6.11:134-157").params("orig").locals("tsk", "ti")
         .step("prepare_to_copy(orig); tsk = alloc_task_struct() (kmem_cache_alloc of "
-            + "task_struct_cachep)", x -> x.setLocal("tsk", k.kmalloc(k.struct("task_struct").size(),
+            + "task_struct_cachep)", x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(),
                 "task_struct")))
         .step("ti = alloc_thread_info(tsk): kmalloc(THREAD_SIZE, GFP_KERNEL)", x -> x.setLocal("ti",
-            k.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
+            k.pages.allocPagesAligned(k.threadSize, "thread_info block (kmalloc) of task_struct 0x"
                 + Long.toHexString(x.local("tsk")))))
         .step("*ti = *orig->thread_info; *tsk = *orig; tsk->thread_info = ti; ti->task = tsk",
             x -> {
               long tsk = x.local("tsk");
-              k.mem.copy(x.local("ti"), k.threadInfo(x.local("orig")),
-                  k.struct("thread_info").size());
-              k.mem.copy(tsk, x.local("orig"), k.struct("task_struct").size());
-              k.taskWrite(tsk, "stack", x.local("ti"));
-              k.tiWrite(tsk, "task", tsk);
+              k.mem.copy(x.local("ti"), k.tasks.threadInfo(x.local("orig")),
+                  k.image.struct("thread_info").size());
+              k.mem.copy(tsk, x.local("orig"), k.image.struct("task_struct").size());
+              k.tasks.taskWrite(tsk, "stack", x.local("ti"));
+              k.tasks.tiWrite(tsk, "task", tsk);
             })
-        .step("atomic_set(&tsk->usage, 2)", x -> k.taskWrite(x.local("tsk"), "usage", 2))
+        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.local("tsk"), "usage", 2))
         .ret("return tsk", x -> x.local("tsk")).build());
   }
 

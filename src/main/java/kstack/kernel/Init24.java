@@ -17,7 +17,7 @@ final class Init24 {
   static final long CLONE_SIGNAL = 0x800 | 0x10000; // CLONE_SIGHAND | CLONE_THREAD
 
   static void build(Kernel k) {
-    k.add(k.c("start_kernel", SRC).params().asmlinkage()
+    k.image.add(k.image.c("start_kernel", SRC).params().asmlinkage()
         .step("lock_kernel(); printk(linux_banner); setup_arch(&command_line); parse_options()",
             x -> k.timeline.emit(new Event.InitTaskCurrent(x.cpu().id(), true)))
         .call("trap_init()", "trap_init", null)
@@ -29,18 +29,18 @@ final class Init24 {
             + "signals_init(); check_bugs(); smp_init() (UP: nothing)", x -> { })
         .call("rest_init()", "rest_init", null)
         .retVoid().build());
-    k.add(k.c("sched_init", "kernel/sched.c").params()
+    k.image.add(k.image.c("sched_init", "kernel/sched.c").params()
         .step("init_task.processor = cpu; the pidhash; init_timervecs(); init_bh(TIMER_BH, "
             + "timer_bh); init_bh(TQUEUE_BH, tqueue_bh); init_bh(IMMEDIATE_BH, immediate_bh); "
             + "atomic_inc(&init_mm.mm_count); enter_lazy_tlb() (sched.c@2.4.22:1372-1398)",
-            x -> k.setTaskCpu(k.current(x), x.cpu().id()))
+            x -> k.tasks.setTaskCpu(k.current(x), x.cpu().id()))
         .retVoid().build());
-    k.add(k.c("rest_init", SRC).params()
+    k.image.add(k.image.c("rest_init", SRC).params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_FILES | CLONE_SIGNAL): pid 1",
-            "kernel_thread", x -> new long[] {k.symbol("init"), 0,
+            "kernel_thread", x -> new long[] {k.image.symbol("init"), 0,
                 Kernel.CLONE_FS | Kernel.CLONE_FILES | CLONE_SIGNAL})
         .step("unlock_kernel(); current->need_resched = 1",
-            x -> k.setNeedResched(k.current(x), true))
+            x -> k.rq.setNeedResched(k.current(x), true))
         .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
         .retVoid().build());
     buildInit(k);
@@ -50,7 +50,7 @@ final class Init24 {
   /** init() (init/main.c@2.4.22:549-584), the static function pid 1 runs. */
   private static void buildInit(Kernel k) {
     int execve = k.arch.syscallNumbers().get("execve");
-    k.add(k.c("init", SRC).params("unused")
+    k.image.add(k.image.c("init", SRC).params("unused")
         .step("lock_kernel()", x -> { })
         .call("do_basic_setup()", "do_basic_setup", null)
         .step("prepare_namespace(); free_initmem(); unlock_kernel()", x -> { })
@@ -61,7 +61,7 @@ final class Init24 {
             + "(include/asm-i386/unistd.h@2.4.22:273-303): eax = __NR_execve, ebx = filename, "
             + "ecx = argv, edx = envp; int $0x80 from kernel mode", x -> {
               x.set("eax", execve);
-              x.set("ebx", k.symbol("init_filename"));
+              x.set("ebx", k.image.symbol("init_filename"));
               x.set("ecx", 0);
               x.set("edx", 0);
               k.arch.syscallInstruction(x);
@@ -69,7 +69,7 @@ final class Init24 {
         .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
             "Kernel panic: No init found.  Try passing init= option to kernel."))
         .retVoid().build());
-    k.add(k.c("do_basic_setup", SRC).params()
+    k.image.add(k.image.c("do_basic_setup", SRC).params()
         .step("child_reaper = current; sysctl_init(); sock_init() ...", x -> { })
         .call("start_context_thread(): keventd, pid 2 (init/main.c@2.4.22:535)",
             "start_context_thread", null)
@@ -80,40 +80,40 @@ final class Init24 {
   /** start_context_thread and context_thread (kernel/context.c@2.4.22:67-159). */
   private static void buildKeventd(Kernel k) {
     String src = "kernel/context.c";
-    k.add(k.c("start_context_thread", src).params()
+    k.image.add(k.image.c("start_context_thread", src).params()
         .call("kernel_thread(context_thread, &startup, CLONE_FS | CLONE_FILES)", "kernel_thread",
-            x -> new long[] {k.symbol("context_thread"), k.symbol("startup"),
+            x -> new long[] {k.image.symbol("context_thread"), k.image.symbol("startup"),
                 Kernel.CLONE_FS | Kernel.CLONE_FILES})
         .call("wait_for_completion(&startup)", "wait_for_completion",
-            x -> new long[] {k.symbol("startup")})
+            x -> new long[] {k.image.symbol("startup")})
         .ret("return 0", x -> 0).build());
-    k.add(k.c("context_thread", src).params("startup")
+    k.image.add(k.image.c("context_thread", src).params("startup")
         .call("daemonize()", "daemonize", null)
         .step("strcpy(curtask->comm, \"keventd\"); keventd_running = 1; keventd_task = curtask; "
-            + "block every signal but SIGCHLD", x -> k.setComm(k.current(x), "keventd"))
+            + "block every signal but SIGCHLD", x -> k.tasks.setComm(k.current(x), "keventd"))
         .call("complete((struct completion *) startup)", "complete",
             x -> new long[] {x.local("startup")})
         .label("loop")
         .step("for (;;) { set_task_state(curtask, TASK_INTERRUPTIBLE); "
             + "add_wait_queue(&context_task_wq, &wait); (tq_context is empty)", x -> {
               long cur = k.current(x);
-              k.setState(cur, Kernel.TASK_INTERRUPTIBLE);
-              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "tq_context is empty"));
+              k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
+              k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "tq_context is empty"));
             })
         .call("  schedule()", "schedule", null)
         .step("  remove_wait_queue(); run_task_queue(&tq_context); wake_up(&context_task_done)",
             x -> { })
         .jump("loop", "}").build());
-    k.add(k.c("daemonize", "kernel/sched.c").params()
+    k.image.add(k.image.c("daemonize", "kernel/sched.c").params()
         .step("exit_mm(current): drop any user pages; current->session = current->pgrp = 1; "
             + "current->tty = NULL", x -> {
               long cur = k.current(x);
-              k.taskWrite(cur, "mm", 0);
-              k.taskWrite(cur, "pgrp", 1);
+              k.tasks.taskWrite(cur, "mm", 0);
+              k.tasks.taskWrite(cur, "pgrp", 1);
             })
         .step("exit_fs(current); current->fs = init_task.fs; exit_files(current); "
             + "current->files = init_task.files (kernel/sched.c@2.4.22:1326-1353)",
-            x -> k.setFds(k.current(x), java.util.Map.of()))
+            x -> k.files.setFds(k.current(x), java.util.Map.of()))
         .retVoid().build());
   }
 }

@@ -20,7 +20,7 @@ final class Init2611 {
    * sched_init comes before trap_init, and rcu_init between trap_init and init_IRQ.
    */
   static void buildStartKernel(Kernel k) {
-    k.add(k.c("start_kernel", SRC + ":416-515").params().asmlinkage()
+    k.image.add(k.image.c("start_kernel", SRC + ":416-515").params().asmlinkage()
         .step("lock_kernel(); page_address_init(); printk(linux_banner); setup_arch(&command_line); "
             + "setup_per_cpu_areas(); smp_prepare_boot_cpu()", x -> InitMain.perCpuReady(k, x))
         .call("sched_init()", "sched_init", null)
@@ -39,13 +39,13 @@ final class Init2611 {
   }
 
   static void build(Kernel k) {
-    k.add(k.c("rest_init", SRC + ":371-379").params()
+    k.image.add(k.image.c("rest_init", SRC + ":371-379").params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
-            x -> new long[] {k.symbol("init"), 0, Kernel.CLONE_FS | 0x800})
+            x -> new long[] {k.image.symbol("init"), 0, Kernel.CLONE_FS | 0x800})
         .step("numa_default_policy(); unlock_kernel(); preempt_enable_no_resched()", x -> { })
         .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
         .retVoid().build());
-    k.add(k.c("init", SRC + ":625-693").params("unused")
+    k.image.add(k.image.c("init", SRC + ":625-693").params("unused")
         .step("lock_kernel(); set_cpus_allowed(current, CPU_MASK_ALL); child_reaper = current; "
             + "smp_prepare_cpus(max_cpus)", x -> { })
         .call("do_pre_smp_initcalls()", "do_pre_smp_initcalls", null)
@@ -58,28 +58,28 @@ final class Init2611 {
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
             x -> InitMain.openConsole(k, x))
         .call("run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
+            x -> new long[] {k.image.symbol("init_filename")})
         .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
             "Kernel panic - not syncing: No init found."))
         .ret("return 0", x -> 0).build());
-    k.add(k.c("do_pre_smp_initcalls", SRC + ":590-599").params()
+    k.image.add(k.image.c("do_pre_smp_initcalls", SRC + ":590-599").params()
         .step("migration_init() (CONFIG_SMP only: not in this one-CPU profile)", x -> { })
         .call("spawn_ksoftirqd()", "spawn_ksoftirqd", null)
         .retVoid().build());
-    k.add(k.c("do_basic_setup", SRC + ":572-588").params()
+    k.image.add(k.image.c("do_basic_setup", SRC + ":572-588").params()
         .call("init_workqueues(): events/0", "init_workqueues", null)
         .call("usermodehelper_init(): khelper", "usermodehelper_init", null)
         .step("key_init(); driver_init(); sysctl_init(); sock_init()", x -> { })
         .call("do_initcalls()", "do_initcalls", null)
         .retVoid().build());
-    k.add(k.c("do_initcalls", SRC + ":536-570").params()
+    k.image.add(k.image.c("do_initcalls", SRC + ":536-570").params()
         .call("for each initcall: ... core_initcall(helper_init) (kthread.c@2.6.11:201): the "
             + "kthread helper workqueue", "helper_init", null)
         .call("  __initcall(sysenter_setup) (arch/i386/kernel/sysenter.c@2.6.11:65): the vsyscall "
             + "page and the SYSENTER MSRs; the other initcalls are not modelled", "sysenter_setup", null)
         .step("flush_scheduled_work()", x -> { })
         .retVoid().build());
-    k.add(k.c("run_init_process", SRC + ":601-605").params("init_filename")
+    k.image.add(k.image.c("run_init_process", SRC + ":601-605").params("init_filename")
         .step("argv_init[0] = init_filename; execve(init_filename, argv_init, envp_init): the "
             + "static inline _syscall3 stub (include/asm-i386/unistd.h@2.6.11:416,435), inlined: "
             + "eax = __NR_execve; ebx = init_filename; ecx = argv_init; edx = envp_init", x -> {

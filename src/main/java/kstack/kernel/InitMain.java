@@ -24,12 +24,12 @@ final class InitMain {
     } else {
       buildStartKernel(k, v6);
     }
-    if (k.initSetsStackEndMagic()) { // 3.18+: 2.6.32 has no such function
-      k.add(k.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
+    if (k.stacks.initSetsStackEndMagic()) { // 3.18+: 2.6.32 has no such function
+      k.image.add(k.image.c("set_task_stack_end_magic", "kernel/fork.c").params("tsk")
           .step("*end_of_stack(tsk) = STACK_END_MAGIC", x -> {
-            k.writePtr(k.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
-            if (x.local("tsk") == k.symbol("init_task")) {
-              k.initStackEndMagicSet.set(true);
+            k.writePtr(k.stacks.endOfStack(x.local("tsk")), Kernel.STACK_END_MAGIC);
+            if (x.local("tsk") == k.image.symbol("init_task")) {
+              k.stacks.setInitStackEndMagic();
             }
           })
           .retVoid().build());
@@ -50,12 +50,12 @@ final class InitMain {
   }
 
   private static void buildStartKernel(Kernel k, boolean v6) {
-    RoutineBuilder sk = k.c("start_kernel", SRC).params();
-    if (k.initSetsStackEndMagic()) {
+    RoutineBuilder sk = k.image.c("start_kernel", SRC).params();
+    if (k.stacks.initSetsStackEndMagic()) {
       sk.call("set_task_stack_end_magic(&init_task)", "set_task_stack_end_magic",
-          x -> new long[] {k.symbol("init_task")});
+          x -> new long[] {k.image.symbol("init_task")});
     }
-    k.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
+    k.image.add(sk.step("boot_cpu_init(); setup_arch(); setup_per_cpu_areas(); smp_prepare_boot_cpu()",
             x -> perCpuReady(k, x))
         .call("trap_init()", "trap_init", null)
         .step(v6 ? "mm_core_init()" : "mm_init()", x -> { })
@@ -68,27 +68,27 @@ final class InitMain {
   }
 
   private static void buildRestInit(Kernel k, boolean v6) {
-    var b = k.c("rest_init", SRC).params().locals("pid");
+    var b = k.image.c("rest_init", SRC).params().locals("pid");
     if (v6) {
       b.step("rcu_scheduler_starting()", x -> { })
           .callInto("pid", "pid = user_mode_thread(kernel_init, NULL, CLONE_FS): pid 1",
-              "user_mode_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+              "user_mode_thread", x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS})
           .callInto("pid", "pid = kernel_thread(kthreadd, NULL, NULL, CLONE_FS | CLONE_FILES): pid 2",
-              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0, 0,
+              "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0, 0,
                   Kernel.CLONE_FS | Kernel.CLONE_FILES});
     } else {
       b.step("rcu_scheduler_starting()", x -> { })
           .callInto("pid", "pid = kernel_thread(kernel_init, NULL, CLONE_FS): pid 1",
-              "kernel_thread", x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS})
+              "kernel_thread", x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS})
           .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-              "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+              "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0,
                   Kernel.CLONE_FS | Kernel.CLONE_FILES});
     }
-    k.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+    k.image.add(b.step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
+            x -> k.writePtr(k.image.symbol("kthreadd_task"), k.pids.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("init_idle_bootup_task(current) is 2.6's; here the boot task simply schedules",
-            x -> k.setNeedResched(k.current(x), true))
+            x -> k.rq.setNeedResched(k.current(x), true))
         .call("schedule_preempt_disabled(): pid 1 and pid 2 run", "schedule_preempt_disabled", null)
         .call("cpu_startup_entry(CPUHP_ONLINE): the boot task becomes the idle loop",
             "cpu_startup_entry", x -> new long[] {0})
@@ -96,27 +96,27 @@ final class InitMain {
   }
 
   private static void buildKernelInit(Kernel k, boolean v6) {
-    var b = k.c("kernel_init", SRC).params("unused").locals("ret");
+    var b = k.image.c("kernel_init", SRC).params("unused").locals("ret");
     if (v6) {
       b.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
+          x -> new long[] {k.image.symbol("kthreadd_done")});
     }
-    k.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
+    k.image.add(b.call("kernel_init_freeable()", "kernel_init_freeable", null)
         .step("async_synchronize_full(); free_initmem(); system_state = SYSTEM_RUNNING", x -> { })
         .callInto("ret", "ret = run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
+            x -> new long[] {k.image.symbol("init_filename")})
         .ret("return 0: ret_from_fork takes pid 1 to user mode with the regs exec set up",
             x -> 0).build());
-    var f = k.c("kernel_init_freeable", SRC).params();
+    var f = k.image.c("kernel_init_freeable", SRC).params();
     if (!v6) {
       f.call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-          x -> new long[] {k.symbol("kthreadd_done")});
+          x -> new long[] {k.image.symbol("kthreadd_done")});
     }
-    k.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
+    k.image.add(f.call("smp_init(): bring up the secondary CPUs", "smp_init", null)
         .step("sched_init_smp(); do_basic_setup(); console_on_rootfs(): fds 0, 1, 2 = /dev/console; "
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)", x -> openConsole(k, x))
         .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
+    k.image.add(k.image.c("run_init_process", SRC).params("init_filename")
         .step("argv_init[0] = init_filename", x -> { })
         .call(v6 ? "return kernel_execve(init_filename, argv_init, envp_init)"
                 : "return do_execve(getname_kernel(init_filename), argv_init, envp_init)",
@@ -133,44 +133,44 @@ final class InitMain {
    * kernel_execve.
    */
   private static void buildInit26(Kernel k) {
-    k.add(k.c("rest_init", SRC).params().locals("pid")
+    k.image.add(k.image.c("rest_init", SRC).params().locals("pid")
         .step("rcu_scheduler_starting()", x -> { })
         .call("kernel_thread(kernel_init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
-            x -> new long[] {k.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
+            x -> new long[] {k.image.symbol("kernel_init"), 0, Kernel.CLONE_FS | 0x800})
         .step("numa_default_policy()", x -> { })
         .callInto("pid", "pid = kernel_thread(kthreadd, NULL, CLONE_FS | CLONE_FILES): pid 2",
-            "kernel_thread", x -> new long[] {k.symbol("kthreadd"), 0,
+            "kernel_thread", x -> new long[] {k.image.symbol("kthreadd"), 0,
                 Kernel.CLONE_FS | Kernel.CLONE_FILES})
         .step("kthreadd_task = find_task_by_pid_ns(pid, &init_pid_ns)",
-            x -> k.writePtr(k.symbol("kthreadd_task"), k.findTask((int) x.local("pid"))))
-        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.symbol("kthreadd_done")})
+            x -> k.writePtr(k.image.symbol("kthreadd_task"), k.pids.findTask((int) x.local("pid"))))
+        .call("complete(&kthreadd_done)", "complete", x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("unlock_kernel(); init_idle_bootup_task(current): current->sched_class = "
             + "&idle_sched_class; preempt_enable_no_resched()", x -> { })
         .call("schedule(): pid 1 and pid 2 run", "schedule", null)
         .step("preempt_disable()", x -> { })
         .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
         .retVoid().build());
-    k.add(k.c("kernel_init", SRC).params("unused")
+    k.image.add(k.image.c("kernel_init", SRC).params("unused")
         .call("wait_for_completion(&kthreadd_done)", "wait_for_completion",
-            x -> new long[] {k.symbol("kthreadd_done")})
+            x -> new long[] {k.image.symbol("kthreadd_done")})
         .step("lock_kernel(); set_cpus_allowed_ptr(current, cpu_all_mask); "
             + "smp_prepare_cpus(setup_max_cpus); do_pre_smp_initcalls()", x -> { })
         .call("smp_init(): bring up the secondary CPUs", "smp_init", null)
         .step("sched_init_smp(); do_basic_setup(); prepare_namespace()", x -> { })
         .call("init_post()", "init_post", null)
         .ret("return 0", x -> 0).build());
-    k.add(k.c("init_post", SRC).params()
+    k.image.add(k.image.c("init_post", SRC).params()
         .step("async_synchronize_full(); free_initmem(); unlock_kernel(); "
             + "system_state = SYSTEM_RUNNING", x -> { })
         .step("sys_open(\"/dev/console\", O_RDWR, 0); sys_dup(0) twice: fds 0, 1, 2; "
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
             x -> openConsole(k, x))
         .call("run_init_process(\"/sbin/init\")", "run_init_process",
-            x -> new long[] {k.symbol("init_filename")})
+            x -> new long[] {k.image.symbol("init_filename")})
         .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(
             "Kernel panic - not syncing: No init found."))
         .retVoid().build());
-    k.add(k.c("run_init_process", SRC).params("init_filename")
+    k.image.add(k.image.c("run_init_process", SRC).params("init_filename")
         .step("argv_init[0] = init_filename", x -> { })
         .call("kernel_execve(init_filename, argv_init, envp_init)", "kernel_execve",
             x -> new long[] {x.local("init_filename"), 0, 0})
@@ -188,12 +188,12 @@ final class InitMain {
     long pipe = Files.newPipe(k);
     long r = Files.newFile(k, new Files.OpenFile(pipe, false, false, false), "initctl read end");
     fds.put(3, r);
-    k.setFds(cur, fds);
-    k.setInitctl(pipe);
+    k.files.setFds(cur, fds);
+    k.files.setInitctl(pipe);
   }
 
   private static void buildSmp(Kernel k) {
-    var b = k.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
+    var b = k.image.c("smp_init", "kernel/smp.c").params().locals("cpu", "idle")
         .step("cpu = 1", x -> x.setLocal("cpu", 1))
         .label("loop")
         .branchIf("done", "for_each_present_cpu(cpu) {", x -> x.local("cpu") >= k.cpus);
@@ -217,20 +217,20 @@ final class InitMain {
       b.label("wait")
           .branchIf("wait", "  cpuhp_bringup_ap(cpu): cpuhp_bp_sync_alive(); "
               + "bringup_wait_for_ap_online(cpu): the AP is booting",
-              x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+              x -> (k.readPtr(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
           .step("  the AP is online",
               x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))));
     }
-    k.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
+    k.image.add(b.step("  cpu++", x -> x.setLocal("cpu", x.local("cpu") + 1))
         .jump("loop", "}")
         .label("done")
         .retVoid().build());
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    var fi = k.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
+    var fi = k.image.c("fork_idle", "kernel/fork.c").params("cpu").locals("task");
     if (k.profile.has(Feature.FORK_PASSES_REGS)) {
-      fi.localArea("regs", k.struct("pt_regs").size())
+      fi.localArea("regs", k.image.struct("pt_regs").size())
           .step("struct pt_regs regs; idle_regs(&regs): memset(&regs, 0, sizeof(regs))",
-              x -> k.mem.zero(x.localAddress("regs"), k.struct("pt_regs").size()))
+              x -> k.mem.zero(x.localAddress("regs"), k.image.struct("pt_regs").size()))
           .callInto("task", "task = copy_process(CLONE_VM, 0, idle_regs(&regs), 0, NULL, "
               + "&init_struct_pid, 0)", "copy_process",
               x -> Fork26.idleArgs(x, x.localAddress("regs")));
@@ -248,7 +248,7 @@ final class InitMain {
               x -> new long[] {Kernel.CLONE_VM, 0, 0, 0, -1, 0, 0, 0}, 2)
           .step("task = returned task", x -> x.setLocal("task", x.retval()));
     }
-    k.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
+    k.image.add(fi.call("init_idle(task, cpu)", "init_idle", x -> new long[] {x.local("task"), x.local("cpu")})
         .ret("return task", x -> x.local("task")).build());
   }
 }

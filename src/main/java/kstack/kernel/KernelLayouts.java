@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.profile.Feature;
-import kstack.profile.Profile;
 
 /**
  * Generic struct layouts. task_struct is modelled as the subset of members the stack mechanisms use,
@@ -16,25 +14,27 @@ import kstack.profile.Profile;
 final class KernelLayouts {
   private KernelLayouts() {}
 
-  static Map<String, StructLayout> build(Profile p, Types t, Map<String, StructLayout> arch) {
+  /** The generic kernel's layouts beside the arch's, as the profile's task model shapes them. */
+  static Map<String, StructLayout> build(TaskModel model, String version, Types t,
+      Map<String, StructLayout> arch) {
     Map<String, StructLayout> m = new LinkedHashMap<>(arch);
     StructLayout listHead = StructLayout.builder("list_head", "include/linux/types.h")
         .add("next", t.ptrTo("list_head")).add("prev", t.ptrTo("list_head")).build();
     m.put("list_head", listHead);
-    m.put("task_struct", taskStruct(p, t, arch, listHead));
+    m.put("task_struct", model.taskStruct(t, arch, listHead, version));
     StructLayout completion = StructLayout.builder("completion", "include/linux/completion.h")
         .add("done", t.u32, "count of complete() calls not yet consumed")
-        .add("wait", t.struct(StructLayout.builder(p.has(Feature.SCHEDULE_LOOP)
-            ? "swait_queue_head" : "wait_queue_head", "include/linux/wait.h")
+        .add("wait", t.struct(StructLayout.builder(model.completionWait(), "include/linux/wait.h")
             .add("lock", t.u32).add("head", t.struct(listHead)).build()))
         .build();
     m.put("completion", completion);
-    if (!p.has(Feature.NO_KTHREADD)) {
+    KthreadCreateInfo kci = model.kthreadCreateInfo();
+    if (kci != KthreadCreateInfo.NONE) {
       // 2.4.22 has no kernel/kthread.c (nor any kthread API); 2.6.11 has it (kthread.c@2.6.11:23)
-      m.put("kthread_create_info", kthreadCreateInfo(p, t, listHead, completion));
+      m.put("kthread_create_info", kci.layout(t, listHead, completion, version));
     }
-    if (p.has(Feature.KTHREAD_HELPER_WQ)) {
-      workqueue2611(m, t, listHead);
+    if (kci == KthreadCreateInfo.TWO_COMPLETIONS) {
+      workqueue2611(m, t, listHead); // 2.6.11's kthread_create queues its request as work
     }
     m.put("mm_struct", StructLayout.builder("mm_struct", "include/linux/mm_types.h")
         .add("mmap_base", t.ulong).add("task_size", t.ulong).add("pgd", t.voidp,
@@ -48,8 +48,7 @@ final class KernelLayouts {
    * the members up to active_mm in full with their real offsets (docs/research/i386-and-2.x.md
    * §1.2: processor at 48), then the ones the mechanisms use, in order.
    */
-  private static StructLayout taskStruct24(Profile p, Types t, Map<String, StructLayout> arch,
-      StructLayout listHead) {
+  static StructLayout taskStruct24(Types t, Map<String, StructLayout> arch, StructLayout listHead) {
     StructLayout waitQueue = StructLayout.builder("wait_queue_head_t", "include/linux/wait.h@2.4.22")
         .add("lock", t.u32).add("task_list", t.struct(listHead)).build();
     return StructLayout.builder("task_struct", "include/linux/sched.h@2.4.22:283-418 (modelled "
@@ -80,40 +79,48 @@ final class KernelLayouts {
         .build();
   }
 
-  private static StructLayout taskStruct(Profile p, Types t, Map<String, StructLayout> arch,
-      StructLayout listHead) {
-    if (p.has(Feature.TASK_UNION)) {
-      return taskStruct24(p, t, arch, listHead);
-    }
-    boolean dunder = p.has(Feature.TASK_STATE_DUNDER);
+  /**
+   * What differs in the task_struct of 2.6 on, as the task model says it.
+   *
+   * @param stateField state or __state
+   * @param stackField the stack pointer member: stack, or 2.6.11's thread_info
+   * @param threadInfoAtBase thread_info at the stack base (else the first member)
+   * @param cpuInTask whether task->cpu is a member (else thread_info's)
+   * @param syscallTrace ptrace and audit_context (2.6.11's do_syscall_trace reads them)
+   * @param threadGroupLink thread_group, thread_node, or null
+   */
+  record TaskShape(String stateField, String stackField, boolean threadInfoAtBase,
+      boolean cpuInTask, boolean syscallTrace, String threadGroupLink) {}
+
+  /** task_struct from 2.6 on (include/linux/sched.h of version; modelled members, kernel order). */
+  static StructLayout listedTaskStruct(Types t, Map<String, StructLayout> arch,
+      StructLayout listHead, String version, TaskShape s) {
     StructLayout.Builder b = StructLayout.builder("task_struct",
-        "include/linux/sched.h@" + p.version() + " (modelled members, kernel order)");
-    boolean tiAtBase = p.has(Feature.THREAD_INFO_AT_BASE);
-    if (!tiAtBase) {
+        "include/linux/sched.h@" + version + " (modelled members, kernel order)");
+    if (!s.threadInfoAtBase()) {
       b.add("thread_info", t.struct(arch.get("thread_info")), "THREAD_INFO_IN_TASK: first member");
     }
-    if (dunder) {
+    if (s.stateField().equals("__state")) {
       b.add("__state", t.u32, "TASK_RUNNING 0, INTERRUPTIBLE 1, UNINTERRUPTIBLE 2, DEAD 0x80");
     } else {
       b.add("state", t.slong, "-1 unrunnable, 0 runnable, >0 stopped");
     }
-    if (p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
+    if (s.stackField().equals("thread_info")) {
       // 2.6.11 calls the stack pointer by what sits at its base (include/linux/sched.h@2.6.11:530)
       b.add("thread_info", t.ptrTo("thread_info"), "the thread_info at the base of the kernel "
           + "stack (later kernels: task->stack)");
     } else {
-      b.add("stack", t.voidp, tiAtBase ? "the thread_info at the base of the kernel stack"
+      b.add("stack", t.voidp, s.threadInfoAtBase() ? "the thread_info at the base of the kernel stack"
           : "the kernel stack: THREAD_SIZE bytes, lowest address");
     }
     b
         .add("usage", t.s32, "reference count")
         .add("flags", t.u32, "PF_* flags: PF_KTHREAD 0x00200000, PF_IDLE 0x2");
-    boolean work2611 = p.has(Feature.TIF_WORK_2611);
-    if (work2611) {
+    if (s.syscallTrace()) {
       b.add("ptrace", t.ulong, "PT_PTRACED 0x1: read by do_syscall_trace");
     }
     b.add("on_cpu", t.s32);
-    if (!p.has(Feature.TASK_CPU_IN_THREAD_INFO) && !tiAtBase) {
+    if (s.cpuInTask()) {
       b.add("cpu", t.u32, "CPU the task last ran on");
     }
     b.add("on_rq", t.s32)
@@ -129,20 +136,20 @@ final class KernelLayouts {
         .add("children", t.struct(listHead))
         .add("sibling", t.struct(listHead))
         .add("group_leader", t.ptrTo("task_struct"));
-    if (p.has(Feature.KERNEL_CLONE)) {
+    if ("thread_node".equals(s.threadGroupLink())) {
       b.add("thread_node", t.struct(listHead), "on signal->thread_head: the thread group (the "
           + "model has no signal_struct: a ring walked from the group leader)");
-    } else if (!p.has(Feature.PT_REGS_60)) {
-      b.add("thread_group", t.struct(listHead), "the thread group: a ring with no head");
+    } else if (s.threadGroupLink() != null) {
+      b.add(s.threadGroupLink(), t.struct(listHead), "the thread group: a ring with no head");
     }
     b.add("comm", t.array(t.charT, 16), "TASK_COMM_LEN");
-    if (!tiAtBase) {
+    if (!s.threadInfoAtBase()) {
       b.add("stack_vm_area", t.voidp, "CONFIG_VMAP_STACK: the vm area of the stack")
           .add("stack_refcount", t.s32, "THREAD_INFO_IN_TASK: the stack's own reference count");
     }
-    b.add("thread", t.struct(arch.get("thread_struct")), work2611 ? "arch state"
+    b.add("thread", t.struct(arch.get("thread_struct")), s.syscallTrace() ? "arch state"
         : "arch state; last member");
-    if (work2611) {
+    if (s.syscallTrace()) {
       b.add("audit_context", t.voidp, "NULL: no syscall audit; read by do_syscall_trace");
     }
     return b.build();
@@ -172,30 +179,5 @@ final class KernelLayouts {
             "kernel/workqueue.c@2.6.11:59-63 (NR_CPUS 1)")
         .add("cpu_wq", t.array(t.struct(cwq), 1)).add("name", t.ptr(t.charT))
         .add("list", t.struct(listHead), "on workqueues; empty if single-threaded").build());
-  }
-
-  /** kernel/kthread.c: 4.16 has no full_name; 6.19 puts it first. */
-  private static StructLayout kthreadCreateInfo(Profile p, Types t, StructLayout listHead,
-      StructLayout completion) {
-    StructLayout.Builder b = StructLayout.builder("kthread_create_info",
-        "kernel/kthread.c@" + p.version());
-    if (p.has(Feature.KTHREAD_HELPER_WQ)) {
-      // 2.6.11 (kernel/kthread.c@2.6.11:19-27): on kthread_create's stack, two completions
-      return b.add("threadfn", t.voidp, "int (*)(void *)").add("data", t.voidp)
-          .add("started", t.struct(completion), "kthread() has run and sleeps")
-          .add("result", t.ptrTo("task_struct")).add("done", t.struct(completion)).build();
-    }
-    if (p.has(Feature.FORK_PASSES_REGS)) {
-      // 2.6.32: on kthread_create's stack, with the completion inside it
-      return b.add("threadfn", t.voidp, "int (*)(void *)").add("data", t.voidp)
-          .add("result", t.ptrTo("task_struct")).add("done", t.struct(completion))
-          .add("list", t.struct(listHead)).build();
-    }
-    if (p.has(Feature.KERNEL_CLONE)) {
-      b.add("full_name", t.ptr(t.charT));
-    }
-    return b.add("threadfn", t.voidp, "int (*)(void *)").add("data", t.voidp)
-        .add("node", t.s32).add("result", t.ptrTo("task_struct"))
-        .add("done", t.ptrTo("completion")).add("list", t.struct(listHead)).build();
   }
 }

@@ -35,30 +35,30 @@ final class Kthread {
   }
 
   static int ci(Kernel k, String f) {
-    return k.off("kthread_create_info", f);
+    return k.image.off("kthread_create_info", f);
   }
 
   private static void buildCompletion(Kernel k) {
     String src = "kernel/sched/completion.c";
     // wait_for_common is a static function; do_wait_for_common and __wait_for_common are static
     // inline, so they have no frames of their own.
-    k.add(k.c("wait_for_completion_killable", src).params("x")
+    k.image.add(k.image.c("wait_for_completion_killable", src).params("x")
         .call("wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_KILLABLE)", "wait_for_common",
             x -> new long[] {x.local("x"), Long.MAX_VALUE, 0x102})
         .ret("return 0", x -> 0).build());
-    k.add(k.c("wait_for_completion", src).params("x")
+    k.image.add(k.image.c("wait_for_completion", src).params("x")
         .call("wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE)", "wait_for_common",
             x -> new long[] {x.local("x"), Long.MAX_VALUE, Kernel.TASK_UNINTERRUPTIBLE})
         .retVoid().build());
-    k.add(k.c("wait_for_common", src).params("x", "timeout", "state")
+    k.image.add(k.image.c("wait_for_common", src).params("x", "timeout", "state")
         .label("again")
         .branchIf("done", "do_wait_for_common() [inline]: if (x->done) take it",
             x -> k.mem.read(x.local("x"), 4) != 0)
         .step("__add_wait_queue_entry_tail_exclusive(&x->wait); __set_current_state(state)", x -> {
           long cur = k.current(x);
-          k.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
-          k.addWaiter(x.local("x"), cur);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(cur), "waiting for a completion"));
+          k.tasks.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
+          k.rq.addWaiter(x.local("x"), cur);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "waiting for a completion"));
         })
         .call("timeout = schedule_timeout(timeout)", "schedule_timeout",
             x -> new long[] {x.local("timeout")})
@@ -66,59 +66,59 @@ final class Kthread {
         .label("done")
         .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
         .ret("return timeout", x -> x.local("timeout")).build());
-    k.add(k.c("schedule_timeout", "kernel/time/timer.c").params("timeout")
+    k.image.add(k.image.c("schedule_timeout", "kernel/time/timer.c").params("timeout")
         .call("MAX_SCHEDULE_TIMEOUT: schedule()", "schedule", null)
         .ret("return timeout", x -> x.local("timeout")).build());
-    k.add(k.c("complete", src).params("x")
+    k.image.add(k.image.c("complete", src).params("x")
         .step("x->done++; __wake_up_locked(&x->wait, TASK_NORMAL, 1)", x -> {
           k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
-          k.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+          k.rq.wakeAll(x.local("x"), x.cpu().id(), "complete()");
         })
         .retVoid().build());
   }
 
   private static void buildKthreadd(Kernel k, boolean v6) {
     long listOff = ci(k, "list");
-    k.add(k.c("kthreadd", SRC).params("unused").locals("create")
+    k.image.add(k.image.c("kthreadd", SRC).params("unused").locals("create")
         .step("set_task_comm(current, \"kthreadd\"); ignore_signals(current); "
-            + "current->flags |= PF_NOFREEZE", x -> k.setComm(k.current(x), "kthreadd"))
+            + "current->flags |= PF_NOFREEZE", x -> k.tasks.setComm(k.current(x), "kthreadd"))
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE)",
-            x -> k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
         .branchIf("work", "if (list_empty(&kthread_create_list))",
-            x -> !k.listEmpty(k.symbol("kthread_create_list")))
+            x -> !k.listEmpty(k.image.symbol("kthread_create_list")))
         .step("  (nothing queued: sleep)", x -> k.timeline.emit(new Event.Blocked(x.cpu().id(),
-            k.pid(k.current(x)), "kthread_create_list is empty")))
+            k.tasks.pid(k.current(x)), "kthread_create_list is empty")))
         .call("  schedule()", "schedule", null)
         .label("work")
         .step("__set_current_state(TASK_RUNNING); spin_lock(&kthread_create_lock)",
-            x -> k.setState(k.current(x), Kernel.TASK_RUNNING))
+            x -> k.tasks.setState(k.current(x), Kernel.TASK_RUNNING))
         .label("drain")
         .branchIf("loop", "while (!list_empty(&kthread_create_list)) {",
-            x -> k.listEmpty(k.symbol("kthread_create_list")))
+            x -> k.listEmpty(k.image.symbol("kthread_create_list")))
         .step("  create = list_entry(kthread_create_list.next, ...); list_del_init(&create->list)",
             x -> {
-              long node = k.readPtr(k.symbol("kthread_create_list"));
+              long node = k.readPtr(k.image.symbol("kthread_create_list"));
               k.listDelInit(node);
               x.setLocal("create", node - listOff);
             })
         .call("  create_kthread(create)", "create_kthread", x -> new long[] {x.local("create")})
         .jump("drain", "}").build());
-    RoutineBuilder c = k.c("create_kthread", SRC).params("create");
+    RoutineBuilder c = k.image.c("create_kthread", SRC).params("create");
     long flags = Kernel.CLONE_FS | Kernel.CLONE_FILES | Kernel.SIGCHLD;
     if (v6) {
       c.call("pid = kernel_thread(kthread, create, create->full_name, CLONE_FS | CLONE_FILES | "
-          + "SIGCHLD)", "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"),
+          + "SIGCHLD)", "kernel_thread", x -> new long[] {k.image.symbol("kthread"), x.local("create"),
               k.readPtr(x.local("create") + ci(k, "full_name")), flags});
     } else {
       c.call("pid = kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD)",
-          "kernel_thread", x -> new long[] {k.symbol("kthread"), x.local("create"), flags});
+          "kernel_thread", x -> new long[] {k.image.symbol("kthread"), x.local("create"), flags});
     }
-    k.add(c.retVoid().build());
+    k.image.add(c.retVoid().build());
   }
 
   private static void buildKthread(Kernel k, boolean v6) {
-    RoutineBuilder b = k.c("kthread", SRC).params("_create")
+    RoutineBuilder b = k.image.c("kthread", SRC).params("_create")
         .locals("threadfn", "data", "done", "ret")
         .step("threadfn = create->threadfn; data = create->data; "
             + (v6 ? "self = to_kthread(current)" : "self = kzalloc(sizeof(*self)); set_kthread_struct(self)"),
@@ -133,7 +133,7 @@ final class Kthread {
           k.writePtr(c + ci(k, "done"), 0);
         })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
-          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
           k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
         })
         .call(v6 ? "preempt_disable(); complete(done)" : "complete(done)", "complete",
@@ -144,7 +144,7 @@ final class Kthread {
     } else {
       b.call("schedule(): sleep until the creator wakes us", "schedule", null);
     }
-    k.add(b.step("cgroup_kthread_ready(); __kthread_parkme(self)", x -> { })
+    k.image.add(b.step("cgroup_kthread_ready(); __kthread_parkme(self)", x -> { })
         .callVia("ret = threadfn(data)", x -> x.local("threadfn"), x -> new long[] {x.local("data")},
             "ret")
         .call(v6 ? "kthread_exit(ret) -> do_exit(0)" : "do_exit(ret)", "do_exit",
@@ -154,7 +154,7 @@ final class Kthread {
 
   /** kthread() at 2.6.32: it completes create->done, sleeps, then runs threadfn and do_exit(ret). */
   private static void buildKthread26(Kernel k) {
-    k.add(k.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
+    k.image.add(k.image.c("kthread", SRC).params("_create").locals("threadfn", "data", "ret")
         .localArea("self", 4 * k.t.word)
         .step("threadfn = create->threadfn; data = create->data; struct kthread self (on this "
             + "stack): self.should_stop = 0; init_completion(&self.exited); current->vfork_done = "
@@ -164,7 +164,7 @@ final class Kthread {
               x.setLocal("data", k.readPtr(c + ci(k, "data")));
             })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
-          k.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
+          k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
           k.writePtr(x.local("_create") + ci(k, "result"), k.current(x));
         })
         .call("complete(&create->done)", "complete",
@@ -182,25 +182,25 @@ final class Kthread {
    * on the caller's stack, linked into kthread_create_list for kthreadd.
    */
   private static void buildCreate26(Kernel k) {
-    k.add(k.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
-        .localArea("create", k.struct("kthread_create_info").size())
+    k.image.add(k.image.c("kthread_create", SRC).params("threadfn", "data", "namefmt")
+        .localArea("create", k.image.struct("kthread_create_info").size())
         .step("struct kthread_create_info create (on this stack); create.threadfn = threadfn; "
             + "create.data = data; init_completion(&create.done)", x -> {
               long c = x.localAddress("create");
               k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
               k.writePtr(c + ci(k, "data"), x.local("data"));
               k.mem.write(c + ci(k, "done"), 4, 0);
-              k.listInit(c + ci(k, "done") + k.offPath("completion", "wait.head"));
+              k.listInit(c + ci(k, "done") + k.image.offPath("completion", "wait.head"));
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create.list, &kthread_create_list)",
             x -> k.listAddTail(x.localAddress("create") + ci(k, "list"),
-                k.symbol("kthread_create_list")))
+                k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+            x -> new long[] {k.readPtr(k.image.symbol("kthreadd_task"))})
         .call("wait_for_completion(&create.done)", "wait_for_completion",
             x -> new long[] {x.localAddress("create") + ci(k, "done")})
         .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args); "
-            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.setComm(
+            + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.tasks.setComm(
                 k.readPtr(x.localAddress("create") + ci(k, "result")),
                 k.mem.readCString(x.local("namefmt"), 16)))
         .ret("return create.result", x -> k.readPtr(x.localAddress("create") + ci(k, "result")))
@@ -208,24 +208,24 @@ final class Kthread {
   }
 
   private static void buildCreate(Kernel k, boolean v6) {
-    k.add(k.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
+    k.image.add(k.image.c("kthread_create_on_node", SRC).params("threadfn", "data", "node", "namefmt")
         .call("va_start(args, namefmt); task = __kthread_create_on_node(threadfn, data, node, "
             + "namefmt, args)", "__kthread_create_on_node", x -> new long[] {x.local("threadfn"),
                 x.local("data"), x.local("node"), x.local("namefmt"), 0})
         .ret("return task", Exec::retval).build());
-    int size = k.struct("kthread_create_info").size();
-    RoutineBuilder b = k.c("__kthread_create_on_node", SRC)
+    int size = k.image.struct("kthread_create_info").size();
+    RoutineBuilder b = k.image.c("__kthread_create_on_node", SRC)
         .params("threadfn", "data", "node", "namefmt", "args").locals("create", "task")
-        .localArea("done", k.struct("completion").size())
+        .localArea("done", k.image.struct("completion").size())
         .step("DECLARE_COMPLETION_ONSTACK(done): done.done = 0, an empty wait list", x -> {
           long d = x.localAddress("done");
           k.mem.write(d, 4, 0);
-          k.listInit(d + k.offPath("completion", "wait.head"));
+          k.listInit(d + k.image.offPath("completion", "wait.head"));
         })
         .step("create = kmalloc(sizeof(*create)); create->threadfn = threadfn; create->data = data; "
             + "create->node = node; create->done = &done"
             + (v6 ? "; create->full_name = kvasprintf(namefmt, args)" : ""), x -> {
-              long c = k.kmalloc(size, "kthread_create_info");
+              long c = k.pages.kmalloc(size, "kthread_create_info");
               k.writePtr(c + ci(k, "threadfn"), x.local("threadfn"));
               k.writePtr(c + ci(k, "data"), x.local("data"));
               k.mem.write(c + ci(k, "node"), 4, x.local("node"));
@@ -236,18 +236,18 @@ final class Kthread {
               x.setLocal("create", c);
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create->list, &kthread_create_list)",
-            x -> k.listAddTail(x.local("create") + ci(k, "list"), k.symbol("kthread_create_list")))
+            x -> k.listAddTail(x.local("create") + ci(k, "list"), k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.symbol("kthreadd_task"))})
+            x -> new long[] {k.readPtr(k.image.symbol("kthreadd_task"))})
         .call("wait_for_completion_killable(&done): sleep until kthread() has started",
             "wait_for_completion_killable", x -> new long[] {x.localAddress("done")})
         .step("task = create->result", x -> x.setLocal("task",
             k.readPtr(x.local("create") + ci(k, "result"))));
     if (!v6) {
       b.step("vsnprintf(name, namefmt, args); set_task_comm(task, name)",
-          x -> k.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));
+          x -> k.tasks.setComm(x.local("task"), k.mem.readCString(x.local("namefmt"), 16)));
     }
-    k.add(b.ret("kfree(create); return task", x -> x.local("task")).build());
+    k.image.add(b.ret("kfree(create); return task", x -> x.local("task")).build());
   }
 
   /**
@@ -257,13 +257,13 @@ final class Kthread {
    */
   /** The module's recurse=N parameter, parsed by load_module into kstack_demo_name. */
   static long recurseParam(Kernel k) {
-    String p = k.mem.readCString(k.symbol("kstack_demo_name"), 16);
+    String p = k.mem.readCString(k.image.symbol("kstack_demo_name"), 16);
     return p.startsWith("recurse=") ? Long.parseLong(p.substring(8)) : 0;
   }
 
   private static void buildModule(Kernel k) {
     String src = "kstack_demo module (the simulator's own)";
-    k.add(k.c("kstack_demo_init", src).params().locals("task")
+    k.image.add(k.image.c("kstack_demo_init", src).params().locals("task")
         .branchIf("thread", "if (recurse == 0)  /* module parameter: recurse=N */",
             x -> recurseParam(k) == 0)
         .call("kstack_demo_recurse(recurse)", "kstack_demo_recurse",
@@ -276,11 +276,11 @@ final class Kthread {
             k.profile.has(Feature.FORK_PASSES_REGS) ? "kthread_create" : "kthread_create_on_node",
             x -> k.profile.has(Feature.KTHREAD_HELPER_WQ)
                 // 2.6.11's kthread_create formats the name itself: "%s" and the name
-                ? new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol(".LC_s"),
-                    k.symbol("kstack_demo_name")}
+                ? new long[] {k.image.symbol("kstack_demo_thread"), 0, k.image.symbol(".LC_s"),
+                    k.image.symbol("kstack_demo_name")}
                 : k.profile.has(Feature.FORK_PASSES_REGS)
-                ? new long[] {k.symbol("kstack_demo_thread"), 0, k.symbol("kstack_demo_name")}
-                : new long[] {k.symbol("kstack_demo_thread"), 0, -1, k.symbol("kstack_demo_name")})
+                ? new long[] {k.image.symbol("kstack_demo_thread"), 0, k.image.symbol("kstack_demo_name")}
+                : new long[] {k.image.symbol("kstack_demo_thread"), 0, -1, k.image.symbol("kstack_demo_name")})
         .call("wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
         .ret("return 0", x -> 0).build());
     buildRecurse(k);
@@ -290,7 +290,7 @@ final class Kthread {
   /** The module's recursion: 256-byte frames, depth deep (every generation). */
   static void buildRecurse(Kernel k) {
     String src = "kstack_demo module (the simulator's own)";
-    k.add(k.c("kstack_demo_recurse", src).params("depth").localArea("buf", 240)
+    k.image.add(k.image.c("kstack_demo_recurse", src).params("depth").localArea("buf", 240)
         .step("memset(buf, depth, sizeof(buf)): a 256-byte frame that really uses its stack",
             x -> {
               long b = x.localAddress("buf");
@@ -315,15 +315,15 @@ final class Kthread {
       }
       name[i] = b;
     }
-    k.mem.writeBytes(k.symbol("kstack_demo_name"), name);
+    k.mem.writeBytes(k.image.symbol("kstack_demo_name"), name);
   }
 
   private static void buildThreadAndLoader(Kernel k, String src) {
-    k.add(k.c("kstack_demo_thread", src).params("data")
+    k.image.add(k.image.c("kstack_demo_thread", src).params("data")
         .label("loop")
         .step("set_current_state(TASK_INTERRUPTIBLE) (wait for work)", x -> {
-          k.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
-          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.pid(k.current(x)), "kthread idle"));
+          k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE);
+          k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(k.current(x)), "kthread idle"));
         })
         .call("schedule()", "schedule", null)
         .jump("loop", "while (!kthread_should_stop())").build());
@@ -336,24 +336,24 @@ final class Kthread {
       buildLoader26(k, mod);
       return;
     }
-    k.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
+    k.image.add(Syscalls.entry(k, "finit_module", mod, "fd", "uargs", "flags")
         .call("load_module(&info, uargs, flags)", "load_module",
             x -> new long[] {0, x.local("uargs"), x.local("flags")})
         .ret("return err", Exec::retval).build());
-    k.add(k.c("load_module", mod).params("info", "uargs", "flags")
+    k.image.add(k.image.c("load_module", mod).params("info", "uargs", "flags")
         .step("layout and relocate the module; parse_args(uargs): name=...",
             x -> copyParam(k, x, x.local("uargs")))
         .call("return do_init_module(mod)", "do_init_module", x -> new long[] {0})
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("do_init_module", mod).params("mod")
+    k.image.add(k.image.c("do_init_module", mod).params("mod")
         .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
-            x -> new long[] {k.symbol("kstack_demo_init")})
+            x -> new long[] {k.image.symbol("kstack_demo_init")})
         .ret("return ret", Exec::retval).build());
     buildDoOneInitcall(k);
   }
 
   private static void buildDoOneInitcall(Kernel k) {
-    k.add(k.c("do_one_initcall", "init/main.c").params("fn")
+    k.image.add(k.image.c("do_one_initcall", "init/main.c").params("fn")
         .callVia("ret = fn()", x -> x.local("fn"), null, null)
         .ret("return ret", Exec::retval).build());
   }
@@ -364,16 +364,16 @@ final class Kthread {
    * 2099,2603-2663).
    */
   private static void buildLoader26(Kernel k, String mod) {
-    k.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
+    k.image.add(Syscalls.entry(k, "init_module", mod, "umod", "len", "uargs")
         .step("capable(CAP_SYS_MODULE); mutex_lock_interruptible(&module_mutex)", x -> { })
         .call("mod = load_module(umod, len, uargs)", "load_module",
             x -> new long[] {x.local("umod"), x.local("len"), x.local("uargs")})
         .step("mutex_unlock(&module_mutex); blocking_notifier_call_chain(MODULE_STATE_COMING); "
             + "do_mod_ctors(mod)", x -> { })
         .call("ret = do_one_initcall(mod->init)", "do_one_initcall",
-            x -> new long[] {k.symbol("kstack_demo_init")})
+            x -> new long[] {k.image.symbol("kstack_demo_init")})
         .ret("mod->state = MODULE_STATE_LIVE; wake_up(&module_wq); return 0", Exec::retval).build());
-    k.add(k.c("load_module", mod).params("umod", "len", "uargs")
+    k.image.add(k.image.c("load_module", mod).params("umod", "len", "uargs")
         .step("copy_from_user(hdr, umod, len); lay out and relocate the module; "
             + "strndup_user(uargs): name=... (the simulator passes the parameter text in uargs)",
             x -> copyParam(k, x, x.local("uargs")))

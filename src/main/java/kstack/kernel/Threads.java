@@ -60,7 +60,7 @@ public final class Threads {
   static void initTask(Kernel k, long it) {
     String m = member(k);
     if (m != null) {
-      k.listInit(it + k.off("task_struct", m));
+      k.listInit(it + k.image.off("task_struct", m));
     }
   }
 
@@ -75,25 +75,25 @@ public final class Threads {
   static void link(Kernel k, Exec x, long p, long exitSignal, long flags, int pid, boolean idle) {
     long cur = k.current(x);
     boolean thread = (flags & Clone.CLONE_THREAD) != 0 && member(k) != null;
-    long parent = thread ? k.taskRead(cur, "real_parent") : cur;
-    k.taskWrite(p, "pid", pid);
-    k.taskWrite(p, "tgid", thread ? k.taskRead(cur, "tgid") : pid);
-    k.taskWrite(p, "real_parent", parent);
-    k.taskWrite(p, "parent", parent);
-    k.taskWrite(p, "group_leader", thread ? k.taskRead(cur, "group_leader") : p);
-    k.taskWrite(p, "exit_signal", thread ? -1 : exitSignal);
-    k.taskWrite(p, "exit_state", 0);
-    k.taskWrite(p, "exit_code", 0);
-    int children = k.off("task_struct", "children");
-    int sibling = k.off("task_struct", "sibling");
+    long parent = thread ? k.tasks.taskRead(cur, "real_parent") : cur;
+    k.tasks.taskWrite(p, "pid", pid);
+    k.tasks.taskWrite(p, "tgid", thread ? k.tasks.taskRead(cur, "tgid") : pid);
+    k.tasks.taskWrite(p, "real_parent", parent);
+    k.tasks.taskWrite(p, "parent", parent);
+    k.tasks.taskWrite(p, "group_leader", thread ? k.tasks.taskRead(cur, "group_leader") : p);
+    k.tasks.taskWrite(p, "exit_signal", thread ? -1 : exitSignal);
+    k.tasks.taskWrite(p, "exit_state", 0);
+    k.tasks.taskWrite(p, "exit_code", 0);
+    int children = k.image.off("task_struct", "children");
+    int sibling = k.image.off("task_struct", "sibling");
     k.listInit(p + children);
     String m = member(k);
     if (m != null) {
-      k.listInit(p + k.off("task_struct", m));
+      k.listInit(p + k.image.off("task_struct", m));
     }
     if (idle) {
       k.listInit(p + sibling);
-      k.listInit(p + k.off("task_struct", "tasks"));
+      k.listInit(p + k.image.off("task_struct", "tasks"));
     } else {
       if (!thread || !k.profile.has(Feature.THREAD_INFO_IN_TASK)) {
         k.listAddTail(p + sibling, parent + children);
@@ -101,16 +101,16 @@ public final class Threads {
         k.listInit(p + sibling);
       }
       if (thread) {
-        k.listInit(p + k.off("task_struct", "tasks"));
-        long leader = k.taskRead(p, "group_leader");
-        k.listAddTail(p + k.off("task_struct", m), leader + k.off("task_struct", m));
+        k.listInit(p + k.image.off("task_struct", "tasks"));
+        long leader = k.tasks.taskRead(p, "group_leader");
+        k.listAddTail(p + k.image.off("task_struct", m), leader + k.image.off("task_struct", m));
       } else {
-        long initTask = k.symbol("init_task");
-        k.listAddTail(p + k.off("task_struct", "tasks"), initTask + k.off("task_struct", "tasks"));
+        long initTask = k.image.symbol("init_task");
+        k.listAddTail(p + k.image.off("task_struct", "tasks"), initTask + k.image.off("task_struct", "tasks"));
       }
-      k.registerTask(pid, p);
+      k.pids.registerTask(pid, p);
     }
-    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), pid, k.comm(p), k.pid(cur), p, k.stack(p)));
+    k.timeline.emit(new Event.TaskCreated(x.cpu().id(), pid, k.tasks.comm(p), k.tasks.pid(cur), p, k.stacks.stack(p)));
   }
 
   /** A group leader's other threads, in the order they joined (for_each_thread). */
@@ -119,7 +119,7 @@ public final class Threads {
     if (m == null) {
       return;
     }
-    int off = k.off("task_struct", m);
+    int off = k.image.off("task_struct", m);
     long head = leader + off;
     int n = 0;
     for (long node = k.readPtr(head); node != head && node != 0 && n++ < 100_000;
@@ -133,9 +133,9 @@ public final class Threads {
     if (member(k) == null) {
       return 0;
     }
-    long leader = k.taskRead(task, "group_leader");
+    long leader = k.tasks.taskRead(task, "group_leader");
     int[] n = {0};
-    LongConsumer count = t -> n[0] += t != task && k.taskRead(t, "exit_state") == 0 ? 1 : 0;
+    LongConsumer count = t -> n[0] += t != task && k.tasks.taskRead(t, "exit_state") == 0 ? 1 : 0;
     count.accept(leader);
     forEachOther(k, leader, count);
     return n[0];
@@ -148,9 +148,9 @@ public final class Threads {
    */
   static long aliveThread(Kernel k, long father) {
     long[] found = {0};
-    long leader = k.taskRead(father, "group_leader");
+    long leader = k.tasks.taskRead(father, "group_leader");
     LongConsumer pick = t -> {
-      if (found[0] == 0 && t != father && (k.taskRead(t, "flags") & Kernel.PF_EXITING) == 0) {
+      if (found[0] == 0 && t != father && (k.tasks.taskRead(t, "flags") & Kernel.PF_EXITING) == 0) {
         found[0] = t;
       }
     };
@@ -165,31 +165,31 @@ public final class Threads {
     if (m == null) {
       return true;
     }
-    long node = p + k.off("task_struct", m);
+    long node = p + k.image.off("task_struct", m);
     long next = k.readPtr(node);
     return next == node || next == 0;
   }
 
   /** A task that exit_notify reaped itself (EXIT_DEAD, a sub-thread) and has left its CPU. */
   public static boolean autoreaped(Kernel k, long task) {
-    return member(k) != null && k.taskRead(task, "exit_state") == exitDead(k) && !leader(k, task);
+    return member(k) != null && k.tasks.taskRead(task, "exit_state") == exitDead(k) && !leader(k, task);
   }
 
   /** A task release_task has unhashed (EXIT_DEAD): reaped by its parent, or autoreaped. */
   public static boolean reaped(Kernel k, long task) {
-    return !k.profile.has(Feature.TASK_UNION) && k.taskRead(task, "exit_state") == exitDead(k);
+    return !k.profile.has(Feature.TASK_UNION) && k.tasks.taskRead(task, "exit_state") == exitDead(k);
   }
 
   /** thread_group_leader(p). */
   static boolean leader(Kernel k, long p) {
-    return k.taskRead(p, "group_leader") == p;
+    return k.tasks.taskRead(p, "group_leader") == p;
   }
 
   /** __unhash_process's last step: list_del_rcu(&p->thread_node) (or thread_group). */
   static void unhash(Kernel k, long p) {
     String m = member(k);
     if (m != null) {
-      k.listDelInit(p + k.off("task_struct", m));
+      k.listDelInit(p + k.image.off("task_struct", m));
     }
   }
 }

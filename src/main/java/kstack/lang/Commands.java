@@ -251,11 +251,11 @@ final class Commands {
       json.add(o);
     }
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
-    String overwritten = m.kernel().overwritten(task);
+    String overwritten = m.kernel().stacks.overwritten(task);
     Result r;
     if (overwritten == null) {
-      int tpid = m.kernel().pid(task);
-      text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().comm(task) + ")");
+      int tpid = m.kernel().tasks.pid(task);
+      text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().tasks.comm(task) + ")");
       r = Result.of(cmd, text).with("pid", tpid);
     } else if (overwritten.contains("unreadable")) {
       text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
@@ -305,7 +305,7 @@ final class Commands {
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
     long task = pid == null ? m.current() : m.findTaskByVpid(pid);
-    String overwritten = m.kernel().overwritten(task);
+    String overwritten = m.kernel().stacks.overwritten(task);
     if (overwritten != null) {
       throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
@@ -314,9 +314,9 @@ final class Commands {
     List<StackWord> words = m.stack(pid);
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
-    long base = m.kernel().stack(task);
+    long base = m.kernel().stacks.stack(task);
     text.add(String.format("Kernel stack of pid %d (%s): 0x%x..0x%x (THREAD_SIZE %d), "
-        + "pt_regs at 0x%x", m.kernel().pid(task), m.kernel().comm(task), base,
+        + "pt_regs at 0x%x", m.kernel().tasks.pid(task), m.kernel().tasks.comm(task), base,
         base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
     for (StackWord w : words) {
       text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind().label(),
@@ -328,7 +328,7 @@ final class Commands {
       o.put("label", w.label());
       json.add(o);
     }
-    return Result.of(cmd, text).with("pid", m.kernel().pid(task)).with("words", json);
+    return Result.of(cmd, text).with("pid", m.kernel().tasks.pid(task)).with("words", json);
   }
 
   private Result syscall(Call c, String cmd, boolean viaVdso) {

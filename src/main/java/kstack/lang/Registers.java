@@ -62,11 +62,11 @@ final class Registers {
    * page-table root it names and whose mm that is.
    */
   private static String pageTable(Machine m, long root) {
-    long mm = m.kernel().mmOfRoot(root);
+    long mm = m.kernel().mm.mmOfRoot(root);
     if (mm == 0) {
       return "(no mm's page tables)";
     }
-    long pgd = m.kernel().readPtr(mm + m.kernel().off("mm_struct", "pgd"));
+    long pgd = m.kernel().readPtr(mm + m.kernel().image.off("mm_struct", "pgd"));
     String d = m.symbols().describe(mm);
     return String.format("= __pa(0x%x), the pgd of %s", pgd, d != null ? d : String.format(
         "mm 0x%x", mm));

@@ -27,7 +27,7 @@ final class StackCheck {
         continue;
       }
       var k = m.kernel();
-      String overwritten = k.overwritten(t.task());
+      String overwritten = k.stacks.overwritten(t.task());
       if (overwritten != null) {
         text.add(String.format("PID %d (%s): possible stack overflow: its %s", t.pid(), t.comm(),
             overwritten));
@@ -38,22 +38,22 @@ final class StackCheck {
         bad += checkTaskUnion(k, t, text, json);
         continue;
       }
-      long end = k.endOfStack(t.task());
+      long end = k.stacks.endOfStack(t.task());
       long magic = k.readPtr(end);
       // 2.6.11 has no magic: its stack runs straight into thread_info, which is the whole check
-      boolean hasMagic = k.hasStackEndMagic();
+      boolean hasMagic = k.stacks.hasStackEndMagic();
       boolean ok = !hasMagic || magic == kstack.kernel.Kernel.STACK_END_MAGIC;
-      boolean notYet = k.stackEndMagicNotYetWritten(t.task());
+      boolean notYet = k.stacks.stackEndMagicNotYetWritten(t.task());
       long magicWord = hasMagic ? k.t.word : 0;
-      long unused = k.stackNotUsed(t.task());
+      long unused = k.stacks.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
       boolean tiAtBase = m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-      long tiTask = tiAtBase ? k.tiRead(t.task(), "task") : t.task();
+      long tiTask = tiAtBase ? k.tasks.tiRead(t.task(), "task") : t.task();
       boolean tiOk = tiTask == t.task();
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "
               + "STACK_END_MAGIC in this generation)" : "possible stack overflow")
-              : notYet ? (k.initSetsStackEndMagic() ? "STACK_END_MAGIC not written yet "
+              : notYet ? (k.stacks.initSetsStackEndMagic() ? "STACK_END_MAGIC not written yet "
               + "(start_kernel's set_task_stack_end_magic(&init_task) has not run)"
               : "STACK_END_MAGIC never written for init_task in this generation (only "
               + "dup_task_struct writes it)") : ok ? "STACK_END_MAGIC intact" : String.format(
@@ -81,7 +81,7 @@ final class StackCheck {
     if (broken != null) {
       text.add(broken + "; the tasks after it are not checked.");
     }
-    String cur = m.kernel().overwritten(m.current());
+    String cur = m.kernel().stacks.overwritten(m.current());
     if (cur != null) {
       bad++;
       text.add("The current task of cpu " + m.selectedCpu() + ": its " + cur
@@ -100,15 +100,15 @@ final class StackCheck {
    */
   private static int checkTaskUnion(kstack.kernel.Kernel k, TaskInfo t, List<String> text,
       List<Object> json) {
-    List<String> damage = k.taskUnionDamage(t.task());
-    long unused = k.stackNotUsed(t.task());
-    long usable = t.stack() + k.threadSize - k.endOfStack(t.task());
+    List<String> damage = k.stacks.taskUnionDamage(t.task());
+    long unused = k.stacks.stackNotUsed(t.task());
+    long usable = t.stack() + k.threadSize - k.stacks.endOfStack(t.task());
     text.add(String.format("PID %d (%s): %s; %d bytes never used (high-water mark %d of %d above "
             + "the %d-byte task_struct)", t.pid(), t.comm(), damage.isEmpty()
             ? "task_struct at the stack base intact"
             : "possible stack overflow: the task_struct at the stack base is overwritten: "
                 + String.join("; ", damage), unused, usable - unused, usable,
-        k.struct("task_struct").size()));
+        k.image.struct("task_struct").size()));
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("pid", t.pid());
     o.put("task_struct_ok", damage.isEmpty());

@@ -120,6 +120,17 @@ public final class StructLayout {
     return f;
   }
 
+  /**
+   * The member a dotted path names, resolved to its offset and size; a path the layout lacks is
+   * refused with the struct's and the path's names.
+   */
+  public Member member(String path) {
+    if (!hasPath(path)) {
+      throw new IllegalArgumentException("struct " + name + " has no member '" + path + "'");
+    }
+    return new Member(name, path, offsetOfPath(path), fieldAtPath(path).size());
+  }
+
   /** The field covering byte offset off, or null in padding. */
   public Field fieldAt(int off) {
     for (Field f : fields) {

@@ -21,6 +21,7 @@ import kstack.exec.Routine;
 import kstack.image.Symbol;
 import kstack.image.SymbolTable;
 import kstack.kernel.Kernel;
+import kstack.kernel.Timers;
 import kstack.layout.StructLayout;
 import kstack.mem.AddressSpace;
 import kstack.mem.Memory;
@@ -109,7 +110,7 @@ public final class Machine implements ExecHost {
     kernel.buildAll();
     long[] offsets = kstack.kernel.Image.link(kernel, code);
     System.arraycopy(offsets, 0, perCpuOffsets, 0, ncpu);
-    kernel.runDeferred();
+    kernel.image.runDeferred();
     for (int c = 0; c < ncpu; c++) {
       execs[c] = new Exec(this, cpus[c]);
       arch.initPerCpu(kernel, c);
@@ -190,7 +191,7 @@ public final class Machine implements ExecHost {
     }
 
     public Memory userMemoryOf(long task) {
-      return kernel.userSpace(kernel.taskRead(task, "mm"));
+      return kernel.mm.userSpace(kernel.tasks.taskRead(task, "mm"));
     }
   }
 
@@ -201,7 +202,7 @@ public final class Machine implements ExecHost {
     int c = cpu.id();
     long cr3 = cpu.get(arch.mmRegister());
     AddressSpace s = spaceCache[c];
-    Memory user = kernel.userSpaceOfRoot(cr3);
+    Memory user = kernel.mm.userSpaceOfRoot(cr3);
     // the same root can name another store after a reverse step and a replayed exec: compare the
     // store itself, or the replay would write into the undone exec's memory
     if (s == null || spaceCr3[c] != cr3 || s.user() != user) {
@@ -220,7 +221,7 @@ public final class Machine implements ExecHost {
 
   @Override
   public long symbol(String name) {
-    return kernel.symbol(name);
+    return kernel.image.symbol(name);
   }
 
   // ---- accessors ------------------------------------------------------------------------------
@@ -292,11 +293,11 @@ public final class Machine implements ExecHost {
   }
 
   public StructLayout struct(String name) {
-    return kernel.structs.get(name);
+    return kernel.image.structs.get(name);
   }
 
   public Map<String, StructLayout> structs() {
-    return Collections.unmodifiableMap(kernel.structs);
+    return Collections.unmodifiableMap(kernel.image.structs);
   }
 
   /**
@@ -305,7 +306,7 @@ public final class Machine implements ExecHost {
    * out (kstack.profile.Generations).
    */
   public Map<String, Long> constants() {
-    Map<String, Long> c = new TreeMap<>(kernel.consts);
+    Map<String, Long> c = new TreeMap<>(kernel.image.consts);
     c.keySet().removeIf(n -> kstack.profile.Generations.whyMissing(profile(), n).isPresent());
     return c;
   }
@@ -332,10 +333,10 @@ public final class Machine implements ExecHost {
   /** find_task_by_vpid: 0 when no such task; pid 0 names the selected CPU's idle task. */
   public long findTaskByVpid(int pid) {
     if (pid == 0) {
-      long idle = kernel.idleTask(selected);
+      long idle = kernel.rq.idleTask(selected);
       return idle != 0 ? idle : symbol("init_task");
     }
-    return kernel.findTask(pid);
+    return kernel.pids.findTask(pid);
   }
 
   public long taskPtRegs(long task) {
@@ -393,7 +394,7 @@ public final class Machine implements ExecHost {
     if (stopped != null && stopped.within("boot")) {
       return run(); // a breakpoint stopped the boot: resume toward its goal, as continue does
     }
-    if (kernel.findTask(1) != 0) {
+    if (kernel.pids.findTask(1) != 0) {
       throw new IllegalStateException("already booted");
     }
     JCell<Boolean> idle = new JCell<>(timeline, false); // the boot CPU has reached its idle loop
@@ -402,10 +403,10 @@ public final class Machine implements ExecHost {
       if (!idle.get() && cpus[0].pc() == entry) {
         idle.set(true);
       }
-      return idle.get() && kernel.findTask(1) != 0 && kernel.findTask(2) != 0;
-    }, () -> "boot complete: pid 0 " + kernel.comm(kernel.idleTask(0)) + ", pid 1 "
-        + kernel.comm(kernel.findTask(1))
-        + ", pid 2 " + kernel.comm(kernel.findTask(2))));
+      return idle.get() && kernel.pids.findTask(1) != 0 && kernel.pids.findTask(2) != 0;
+    }, () -> "boot complete: pid 0 " + kernel.tasks.comm(kernel.rq.idleTask(0)) + ", pid 1 "
+        + kernel.tasks.comm(kernel.pids.findTask(1))
+        + ", pid 2 " + kernel.tasks.comm(kernel.pids.findTask(2))));
   }
 
   /** Asks init to fork and exec NAME; runs until NAME is in user mode on the selected CPU. */
@@ -415,18 +416,18 @@ public final class Machine implements ExecHost {
       throw new IllegalArgumentException("spawn: a program name is 1-15 letters, digits, '_', '.', '-'");
     }
     int cpu = selected;
-    int before = kernel.lastPid();
+    int before = kernel.pids.lastPid();
     markEvents();
-    kernel.setNextChildCpu(cpu);
+    kernel.rq.setNextChildCpu(cpu);
     if (!requestInit("exec " + name, cpu)) {
       return new Outcome(Outcome.Stop.PANIC, kernel.panicked(), eventsSinceMark());
     }
     keepMark = true;
     return start(new Goal("spawn " + name, () -> {
       long cur = kernel.current(cpu);
-      return kernel.pid(cur) > before && kernel.comm(cur).equals(name)
+      return kernel.tasks.pid(cur) > before && kernel.tasks.comm(cur).equals(name)
           && cpus[cpu].pc() == userWaitPc;
-    }, () -> "spawned pid " + kernel.pid(kernel.current(cpu)) + " (" + name + ") on cpu " + cpu));
+    }, () -> "spawned pid " + kernel.tasks.pid(kernel.current(cpu)) + " (" + name + ") on cpu " + cpu));
   }
 
   /**
@@ -436,7 +437,7 @@ public final class Machine implements ExecHost {
    */
   private boolean requestInit(String line, int cpu) {
     try {
-      kernel.requestInit(line, cpu);
+      kernel.files.requestInit(line, cpu);
       return true;
     } catch (MemoryFault f) {
       Oops.wakeFault(kernel, cpu, f);
@@ -464,9 +465,9 @@ public final class Machine implements ExecHost {
         }
       }
       return task.get() != 0;
-    }, () -> "kthread pid " + kernel.pid(task.get()) + " (" + kernel.comm(task.get())
+    }, () -> "kthread pid " + kernel.tasks.pid(task.get()) + " (" + kernel.tasks.comm(task.get())
         + ") started kstack_demo_thread; parent pid "
-        + kernel.pid(kernel.realParent(task.get()))
+        + kernel.tasks.pid(kernel.tasks.realParent(task.get()))
         + (kernel.profile.has(kstack.profile.Feature.NO_KTHREADD) ? " (2.4 has no kthreadd: the "
             + "module's init called kernel_thread and the thread daemonize()d itself)" : "")));
   }
@@ -502,7 +503,7 @@ public final class Machine implements ExecHost {
   private String whoIsCurrent(int c, boolean comm) {
     try {
       long t = kernel.current(c);
-      return "pid " + kernel.pid(t) + (comm ? ", " + kernel.comm(t) : "");
+      return "pid " + kernel.tasks.pid(t) + (comm ? ", " + kernel.tasks.comm(t) : "");
     } catch (MemoryFault f) {
       return "current unreadable: esp is not on a task stack";
     }
@@ -560,9 +561,9 @@ public final class Machine implements ExecHost {
     long task = kernel.current(cpu);
     refuseWhileStopped();
     if (!arch.inUserMode(kernel, cpu) || cpus[cpu].pc() != userWaitPc) {
-      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.pid(task)
-          + ", " + kernel.comm(task) + ") is not a user process waiting for a command"
-          + (kernel.findTask(1) == 0 ? " (boot first)" : " (spawn one first)"));
+      throw new IllegalStateException("the task current on cpu " + cpu + " (pid " + kernel.tasks.pid(task)
+          + ", " + kernel.tasks.comm(task) + ") is not a user process waiting for a command"
+          + (kernel.pids.findTask(1) == 0 ? " (boot first)" : " (spawn one first)"));
     }
   }
 
@@ -601,12 +602,12 @@ public final class Machine implements ExecHost {
       arch.setUserReturn(kernel, c, space(c), userWaitPc);
       c.set(arch.registers().pc, fn.address());
     }
-    int pid = kernel.pid(task);
+    int pid = kernel.tasks.pid(task);
     Symbol callee = isSyscall ? null : symbols.get(function);
     long stackArgs = isSyscall ? 0 : Math.max(0, args.length
         - (code.at(callee.address()).paramsOnStack() ? 0 : arch.registers().argCount()));
     String what = isSyscall ? "syscall " + function : "call " + function;
-    long mmBefore = kernel.taskRead(task, "mm");
+    long mmBefore = kernel.tasks.taskRead(task, "mm");
     int firstEvent = timeline.events().size();
     return start(new Goal(what, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc && arch.inUserMode(kernel, cpu)) {
@@ -615,7 +616,7 @@ public final class Machine implements ExecHost {
       if (kernel.mem.regionAt(task) == null) {
         return true; // exited and already reaped: 2.4 frees the task_struct with its stack
       }
-      long st = kernel.state(task);
+      long st = kernel.tasks.state(task);
       return st != Kernel.TASK_RUNNING && !isCurrentAnywhere(task);
     }, () -> {
       if (kernel.current(cpu) == task && c.pc() == userWaitPc) {
@@ -623,8 +624,8 @@ public final class Machine implements ExecHost {
           c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
         }
         long rax = c.get(arch.registers().ret);
-        if (function.equals("execve") && kernel.taskRead(task, "mm") != mmBefore) {
-          return what + ": pid " + pid + " now runs " + kernel.comm(task) + " (a successful exec "
+        if (function.equals("execve") && kernel.tasks.taskRead(task, "mm") != mmBefore) {
+          return what + ": pid " + pid + " now runs " + kernel.tasks.comm(task) + " (a successful exec "
               + "does not return: the new program started at _start and waits in main)";
         }
         return what + " returned " + signedWord(rax) + " (0x" + Long.toHexString(rax) + ")"
@@ -634,7 +635,7 @@ public final class Machine implements ExecHost {
         return what + ": pid " + pid + " exited and its parent has reaped it already (its "
             + "task_union, task_struct included, is freed)";
       }
-      if (kernel.isZombie(task)) {
+      if (kernel.tasks.isZombie(task)) {
         return what + ": pid " + pid + " exited (a zombie until its parent waits)";
       }
       if (kstack.kernel.Threads.autoreaped(kernel, task)) {
@@ -688,7 +689,7 @@ public final class Machine implements ExecHost {
 
   private void requireBooted() {
     refuseIfPanicked();
-    if (kernel.findTask(1) == 0) {
+    if (kernel.pids.findTask(1) == 0) {
       throw new IllegalStateException("the machine has not booted (run 'boot' first)");
     }
     refuseWhileStopped();
@@ -705,7 +706,7 @@ public final class Machine implements ExecHost {
    */
   public Outcome run() {
     Goal g = control.pending() != null ? control.pending() : new Goal("run", () -> {
-      if (!kernel.pendingTimers().isEmpty()) {
+      if (!kernel.timers.pendingTimers().isEmpty()) {
         return false;
       }
       for (int c = 0; c < cpus.length; c++) {
@@ -983,7 +984,7 @@ public final class Machine implements ExecHost {
       return true;
     }
     try {
-      return kernel.needResched(kernel.current(c));
+      return kernel.rq.needResched(kernel.current(c));
     } catch (MemoryFault overwritten) {
       return false; // hlt reads nothing: the CPU sleeps on until an interrupt makes it look
     }
@@ -1008,7 +1009,7 @@ public final class Machine implements ExecHost {
       if (cpus[c].pc() == userWaitPc && hasUnparkedWork(c)) {
         long task = kernel.current(c);
         parked.addLast(task);
-        timeline.emit(new Event.YieldForCommand(c, kernel.pid(task), kernel.comm(task)));
+        timeline.emit(new Event.YieldForCommand(c, kernel.tasks.pid(task), kernel.tasks.comm(task)));
         Cpu cpu = cpus[c];
         arch.setSyscallRegisters(cpu, kernel.arch.syscallNumbers().get("sched_yield"), new long[0]);
         cpu.set(arch.registers().pc, userSyscallPc);
@@ -1022,7 +1023,7 @@ public final class Machine implements ExecHost {
     // a set, not parked.contains: with thousands of parked tasks (bench on 2.4, whose fork
     // reschedules the parent) the list scan made every yield quadratic
     java.util.Set<Long> waiting = new java.util.HashSet<>(parked.snapshot());
-    for (long t : kernel.runQueue(c).snapshot()) {
+    for (long t : kernel.rq.runQueue(c).snapshot()) {
       if (!waiting.contains(t)) {
         return true;
       }
@@ -1035,17 +1036,17 @@ public final class Machine implements ExecHost {
    * CPU takes its local timer interrupt, whose handler runs the expired timers.
    */
   private boolean fireTimer() {
-    List<Kernel.Timer> timers = kernel.pendingTimers();
+    List<Timers.Timer> timers = kernel.timers.pendingTimers();
     if (timers.isEmpty()) {
       return false;
     }
-    Kernel.Timer first = timers.get(0);
-    for (Kernel.Timer t : timers) {
+    Timers.Timer first = timers.get(0);
+    for (Timers.Timer t : timers) {
       if (t.expiresNs() < first.expiresNs()) {
         first = t;
       }
     }
-    kernel.setClock(Math.max(kernel.now(), first.expiresNs()));
+    kernel.timers.setClock(Math.max(kernel.timers.now(), first.expiresNs()));
     interrupt(first.cpu(), arch.timerVector(), arch.timerName() + " (t=" + first.expiresNs() + "ns)");
     return true;
   }
@@ -1152,8 +1153,8 @@ public final class Machine implements ExecHost {
     if (cpus[selected].pc() == 0) { // refused before its set-up: a refusal changes nothing
       throw new IllegalStateException("cpu " + selected + " is not running");
     }
-    kernel.setClock(kernel.now());
-    kernel.addTickNow(selected);
+    kernel.timers.setClock(kernel.timers.now());
+    kernel.timers.addTickNow(selected);
     int cpu = selected;
     return interruptGoal(arch.timerVector(), "tick", arch.timerName() + " (scheduler tick)",
         () -> arch.irqsEnabled(kernel, cpu), Event.Held.IRQS_DISABLED);
@@ -1317,7 +1318,7 @@ public final class Machine implements ExecHost {
   }
 
   public List<String> consoleLines() {
-    return kernel.consoleLines();
+    return kernel.files.consoleLines();
   }
 
   /** Bytes of a C string in the selected CPU's address space. */

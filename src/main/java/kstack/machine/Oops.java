@@ -105,7 +105,7 @@ final class Oops {
     String at = String.format("%s (%s 0x%x)", k.symbols.describeOrHex(k.cpu(cpu).pc()),
         f.isWrite() ? "write to" : f.address() == k.cpu(cpu).pc() ? "instruction fetch at"
             : "read of", f.address());
-    int pid = k.pid(task);
+    int pid = k.tasks.pid(task);
     if (pid == 1) {
       String why = "Attempted to kill init!" + (k.profile.version().startsWith("2.") ? ""
           : " exitcode=0x0000000b");

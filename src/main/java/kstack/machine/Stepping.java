@@ -28,7 +28,7 @@ final class Stepping {
       String who;
       try {
         long t = m.kernel().current(c);
-        who = "pid " + m.kernel().pid(t) + " (" + m.kernel().comm(t) + ")";
+        who = "pid " + m.kernel().tasks.pid(t) + " (" + m.kernel().tasks.comm(t) + ")";
       } catch (kstack.mem.MemoryFault overwritten) {
         who = "the process"; // an overflow overwrote what names it
       }
@@ -124,6 +124,6 @@ final class Stepping {
       }
     }
     return ": no context switch: no other task was runnable on cpu " + cpu + ", so schedule() "
-        + "kept pid " + m.kernel().pid(task) + " (" + m.kernel().comm(task) + ") running";
+        + "kept pid " + m.kernel().tasks.pid(task) + " (" + m.kernel().tasks.comm(task) + ") running";
   }
 }

@@ -20,36 +20,36 @@ final class TaskView {
     Kernel k = m.kernel();
     List<Long> seen = new ArrayList<>();
     for (int c = 0; c < m.cpuCount(); c++) {
-      long idle = k.idleTask(c);
+      long idle = k.rq.idleTask(c);
       if (idle == 0 && c == 0) {
-        idle = k.symbol("init_task");
+        idle = k.image.symbol("init_task");
       }
       if (idle != 0 && !seen.contains(idle)) {
         seen.add(idle);
         out.add(info(m, k, idle));
       }
     }
-    k.forEachTask(t -> out.add(info(m, k, t)));
+    k.tasks.forEachTask(t -> out.add(info(m, k, t)));
     return out;
   }
 
   static TaskInfo info(Machine m, Kernel k, long t) {
-    long parent = k.realParent(t);
-    int ppid = parent == t ? 0 : k.pid(parent);
-    return new TaskInfo(k.pid(t), (int) k.taskRead(t, "tgid"), k.comm(t), stateName(k, t),
-        k.taskCpu(t), ppid, t, k.stack(t));
+    long parent = k.tasks.realParent(t);
+    int ppid = parent == t ? 0 : k.tasks.pid(parent);
+    return new TaskInfo(k.tasks.pid(t), (int) k.tasks.taskRead(t, "tgid"), k.tasks.comm(t), stateName(k, t),
+        k.tasks.taskCpu(t), ppid, t, k.stacks.stack(t));
   }
 
   /** The letter ps prints: R running or runnable, S, D, Z zombie, X dead, N new. */
   static String stateName(Kernel k, long t) {
-    if (k.isZombie(t)) {
+    if (k.tasks.isZombie(t)) {
       return "Z";
     }
-    long s = k.state(t);
+    long s = k.tasks.state(t);
     if (s == Kernel.TASK_RUNNING) {
       return "R";
     }
-    if (k.stateIsDead(t)) {
+    if (k.tasks.stateIsDead(t)) {
       return "X";
     }
     if ((s & Kernel.TASK_INTERRUPTIBLE) != 0) {

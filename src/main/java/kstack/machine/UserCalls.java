@@ -139,7 +139,7 @@ final class UserCalls {
         int others = kstack.kernel.Threads.otherThreads(m.kernel(), m.current());
         if (others > 0) {
           throw new IllegalArgumentException("exit_group: the thread group of pid "
-              + m.kernel().pid(m.current()) + " has " + others + " other thread(s); do_group_exit "
+              + m.kernel().tasks.pid(m.current()) + " has " + others + " other thread(s); do_group_exit "
               + "would kill them with SIGKILL (zap_other_threads), and signals are not modelled: "
               + "make each of them exit(code) first");
         }

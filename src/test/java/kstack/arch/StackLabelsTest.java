@@ -21,7 +21,7 @@ class StackLabelsTest {
 
   static List<Profile> withMagic() {
     return Profiles.all().stream()
-        .filter(p -> Machine.create(p, 1).kernel().hasStackEndMagic()).toList();
+        .filter(p -> Machine.create(p, 1).kernel().stacks.hasStackEndMagic()).toList();
   }
 
   /**
@@ -37,7 +37,7 @@ class StackLabelsTest {
     StackWord magic = m.stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
         .orElseThrow();
     // 2.6.32's start_kernel never writes it: only dup_task_struct does (fork.c@2.6.32.67:254)
-    boolean sets = m.kernel().initSetsStackEndMagic();
+    boolean sets = m.kernel().stacks.initSetsStackEndMagic();
     assertThat(magic.label()).contains(sets ? "not written yet" : "never written")
         .doesNotContain("overwritten");
     m.deleteBreakpoints();
@@ -56,7 +56,7 @@ class StackLabelsTest {
   void aUserModeTasksPtRegsAreStaleFromTheLastKernelEntry(Profile p) {
     Machine m = TestMachines.spawned(p);
     long sh = m.current(); // in user mode, waiting for a command
-    List<StackWord> words = m.stack(m.kernel().pid(sh));
+    List<StackWord> words = m.stack(m.kernel().tasks.pid(sh));
     long regs = m.taskPtRegs(sh);
     assertThat(words).filteredOn(w -> w.address() >= regs).isNotEmpty()
         .allSatisfy(w -> assertThat(w.kind()).isIn(WordKind.STALE, WordKind.PADDING))

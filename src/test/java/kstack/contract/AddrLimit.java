@@ -10,14 +10,14 @@ enum AddrLimit {
   TASK {
     @Override
     long read(Machine m, long task) {
-      return m.kernel().taskRead(task, "addr_limit");
+      return m.kernel().tasks.taskRead(task, "addr_limit");
     }
   },
   /** 2.6 to 4.x on i386 and arm64 4.16, x86_64 2.6.32: thread_info.addr_limit. */
   THREAD_INFO {
     @Override
     long read(Machine m, long task) {
-      return m.kernel().tiRead(task, "addr_limit");
+      return m.kernel().tasks.tiRead(task, "addr_limit");
     }
   },
   /**

@@ -37,7 +37,7 @@ class ProfileContractTest {
   void everyStackHasTheGenerationsSizeAlignmentAndEnd(Expectations e) {
     Machine m = spawned(e.profile());
     assertThat(m.kernel().threadSize).as("THREAD_SIZE").isEqualTo(e.threadSize());
-    assertThat(m.kernel().constant("THREAD_ALIGN")).as("THREAD_ALIGN").isEqualTo(e.threadAlign());
+    assertThat(m.kernel().image.constant("THREAD_ALIGN")).as("THREAD_ALIGN").isEqualTo(e.threadAlign());
     for (TaskInfo t : m.ps()) {
       assertThat(t.stack() % e.threadAlign()).as("pid %d", t.pid()).isZero();
       e.stackEnd().check(m, t);
@@ -56,11 +56,11 @@ class ProfileContractTest {
     long task = m.current();
     long pt = m.taskPtRegs(task);
     assertThat(m.struct("pt_regs").size()).as("sizeof(struct pt_regs)").isEqualTo(e.ptRegsSize());
-    assertThat(m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING")).isEqualTo(e.topPadding());
+    assertThat(m.kernel().image.constant("TOP_OF_KERNEL_STACK_PADDING")).isEqualTo(e.topPadding());
     assertThat(pt + e.ptRegsSize() + e.topPadding())
-        .isEqualTo(m.kernel().stack(task) + e.threadSize());
+        .isEqualTo(m.kernel().stacks.stack(task) + e.threadSize());
     e.userSp().check(m, pt, userSp);
-    assertThat(m.cpu(0).get(regs.sp)).isBetween(m.kernel().stack(task), pt);
+    assertThat(m.cpu(0).get(regs.sp)).isBetween(m.kernel().stacks.stack(task), pt);
   }
 
   @ParameterizedTest
@@ -98,12 +98,12 @@ class ProfileContractTest {
     Machine m = spawned(e.profile());
     var regs = m.arch().registers();
     long sp = m.cpu(0).get(regs.sp);
-    int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
+    int sh = m.kernel().tasks.pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     List<String> chain = m.backtrace(sh).stream().map(Frame::function).toList();
     assertThat(chain).contains(e.sleepFrames().get(0), e.sleepFrames().get(1));
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(sh);
     assertThat(m.cpu(0).get(regs.sp)).isEqualTo(sp);
     assertThat(m.cpu(0).get(regs.ret)).isZero();
   }
@@ -116,8 +116,8 @@ class ProfileContractTest {
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
     var ps = m.ps();
     long t = ps.get(ps.size() - 1).task();
-    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(e.kthreadParent()));
-    assertThat(m.kernel().comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.findTaskByVpid(e.kthreadParent()));
+    assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
   }
 
   @ParameterizedTest
@@ -161,8 +161,8 @@ class ProfileContractTest {
     assumeTrue(e.threadInfoAtBase(), "thread_info is not at the stack's base");
     Machine m = spawned(e.profile());
     for (long t : List.of(m.symbol("init_task"), m.current())) {
-      assertThat(m.kernel().tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
-      assertThat(m.kernel().tiRead(t, "restart_block")).as("restart_block.fn")
+      assertThat(m.kernel().tasks.tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
+      assertThat(m.kernel().tasks.tiRead(t, "restart_block")).as("restart_block.fn")
           .isEqualTo(m.symbol("do_no_restart_syscall"));
     }
   }

@@ -19,7 +19,7 @@ enum StackEnd {
   THREAD_INFO_BACKLINK {
     @Override
     void check(Machine m, TaskInfo t) {
-      assertThat(m.kernel().tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
+      assertThat(m.kernel().tasks.tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
     }
   },
   /**
@@ -29,7 +29,7 @@ enum StackEnd {
   MAGIC_EXCEPT_INIT {
     @Override
     void check(Machine m, TaskInfo t) {
-      assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
+      assertThat(m.kernel().readPtr(m.kernel().stacks.endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(t.pid() == 0 ? 0 : Kernel.STACK_END_MAGIC);
     }
   },
@@ -37,7 +37,7 @@ enum StackEnd {
   MAGIC {
     @Override
     void check(Machine m, TaskInfo t) {
-      assertThat(m.kernel().readPtr(m.kernel().endOfStack(t.task()))).as("pid %d", t.pid())
+      assertThat(m.kernel().readPtr(m.kernel().stacks.endOfStack(t.task()))).as("pid %d", t.pid())
           .isEqualTo(Kernel.STACK_END_MAGIC);
     }
   };

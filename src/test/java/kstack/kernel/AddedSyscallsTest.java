@@ -34,7 +34,7 @@ class AddedSyscallsTest {
       Machine m = sh(p);
       boolean taskDead = p.has(kstack.profile.Feature.KERNEL_CLONE)
           || p.has(kstack.profile.Feature.DO_FORK);
-      int pid = m.kernel().pid(m.current());
+      int pid = m.kernel().tasks.pid(m.current());
       m.addBreakpoint(taskDead ? "__schedule" : "schedule");
       m.syscall("exit_group", List.of(Machine.Arg.of(5)));
       List<String> c = chain(m);
@@ -48,8 +48,8 @@ class AddedSyscallsTest {
       }
       m.deleteBreakpoints();
       m.continueRun();
-      assertThat(m.kernel().isZombie(m.findTaskByVpid(pid))).as(p.label()).isTrue();
-      assertThat(m.kernel().taskRead(m.findTaskByVpid(pid), "exit_code")).isEqualTo(5 << 8);
+      assertThat(m.kernel().tasks.isZombie(m.findTaskByVpid(pid))).as(p.label()).isTrue();
+      assertThat(m.kernel().tasks.taskRead(m.findTaskByVpid(pid), "exit_code")).isEqualTo(5 << 8);
     }
   }
 
@@ -71,7 +71,7 @@ class AddedSyscallsTest {
       m.deleteBreakpoints();
       m.continueRun(); // the system call's own goal: it blocks
       m.run();
-      assertThat(m.kernel().now()).as(p.label()).isGreaterThanOrEqualTo(3_000_000);
+      assertThat(m.kernel().timers.now()).as(p.label()).isGreaterThanOrEqualTo(3_000_000);
       assertThat(m.cpu(0).get(m.arch().registers().ret) & 0xffffffffL).as(p.label()).isZero();
     }
   }

@@ -55,12 +55,12 @@ class BlockingTest {
   @Test
   void theWriterWakesTheReaderWhichReturnsTheBytes() {
     Machine m = blockedReader(Profiles.x86_64_6_19());
-    assertThat(m.kernel().pid(m.current())).isEqualTo(4);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(4);
     long wfd = m.read(0x600004, 4);
     m.syscall("write", List.of(Machine.Arg.of(wfd), Machine.Arg.of("hello")));
     assertThat(m.cpu(0).get("rax")).isEqualTo(5);
     m.run();
-    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     assertThat(m.cpu(0).get("rax")).isEqualTo(5);
     assertThat(m.readCString(0x600100, 16)).isEqualTo("hello");
     assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state).containsExactly("R");
@@ -78,8 +78,8 @@ class BlockingTest {
       assertThat(chain).contains(p.has(kstack.profile.Feature.SYSCALL_PTREGS_WRAPPERS)
           ? "__x64_sys_nanosleep" : "SyS_nanosleep");
       m.run();
-      assertThat(m.kernel().now()).isEqualTo(2_000_000);
-      assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+      assertThat(m.kernel().timers.now()).isEqualTo(2_000_000);
+      assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
       assertThat(m.cpu(0).get("rax")).isZero();
     }
   }
@@ -93,12 +93,12 @@ class BlockingTest {
     m.syscall("wait4", List.of(Machine.Arg.of(-1)));
     long child = m.findTaskByVpid(4);
     assertThat(m.current()).isEqualTo(child);
-    long stack = m.kernel().stack(child);
+    long stack = m.kernel().stacks.stack(child);
     m.syscall("exit", List.of(Machine.Arg.of(7)));
-    assertThat(m.kernel().stack(child)).as("finish_task_switch released it").isZero();
+    assertThat(m.kernel().stacks.stack(child)).as("finish_task_switch released it").isZero();
     assertThat(m.kernelMemory().regionAt(stack).name()).contains("cached_stacks");
     assertThat(m.findTaskByVpid(4)).as("reaped by wait4").isZero();
-    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     assertThat(m.cpu(0).get("rax")).isEqualTo(4);
     assertThat(m.read(0x600020, 4)).isEqualTo(7 << 8);
   }

@@ -54,8 +54,8 @@ class BootTest {
     assertThat(initStack % 16384).isZero();
     assertThat(sym(m, "init_thread_union")).isEqualTo(initStack);
     long task = sym(m, "init_task");
-    assertThat(m.kernel().stack(task)).isEqualTo(initStack);
-    assertThat(m.kernel().comm(task)).isEqualTo("swapper");
+    assertThat(m.kernel().stacks.stack(task)).isEqualTo(initStack);
+    assertThat(m.kernel().tasks.comm(task)).isEqualTo("swapper");
   }
 
   @ParameterizedTest
@@ -67,8 +67,8 @@ class BootTest {
     List<TaskInfo> ps = m.ps();
     assertThat(ps).extracting(TaskInfo::pid).containsExactly(0, 1, 2);
     assertThat(ps).extracting(TaskInfo::comm).containsExactly("swapper/0", "init", "kthreadd");
-    long s1 = m.kernel().stack(m.findTaskByVpid(1));
-    long s2 = m.kernel().stack(m.findTaskByVpid(2));
+    long s1 = m.kernel().stacks.stack(m.findTaskByVpid(1));
+    long s2 = m.kernel().stacks.stack(m.findTaskByVpid(2));
     long initStack = sym(m, "init_stack");
     assertThat(s1).isNotEqualTo(s2).isNotEqualTo(initStack);
     assertThat(s2).isNotEqualTo(initStack);
@@ -99,8 +99,8 @@ class BootTest {
     m.boot();
     List<TaskInfo> ps = m.ps();
     assertThat(ps).extracting(TaskInfo::comm).startsWith("swapper/0", "swapper/1", "swapper/2");
-    long idle1 = m.kernel().idleTask(1);
-    assertThat(m.kernel().pid(idle1)).isZero();
+    long idle1 = m.kernel().rq.idleTask(1);
+    assertThat(m.kernel().tasks.pid(idle1)).isZero();
     assertThat(m.kernelMemory().read64(m.perCpuAddress("current_task", 1))).isEqualTo(idle1);
     assertThat(m.backtrace(null)).isNotEmpty();
     m.selectCpu(1);

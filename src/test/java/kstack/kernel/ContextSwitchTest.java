@@ -26,11 +26,11 @@ class ContextSwitchTest {
     Outcome o = m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     assertThat(o.stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long prev = m.findTaskByVpid(3);
-    long sp = m.kernel().threadSp(prev);
+    long sp = m.kernel().tasks.threadSp(prev);
     var f = m.struct("inactive_task_frame");
     long ret = m.kernelMemory().read64(sp + f.offset("ret_addr"));
     assertThat(m.symbols().describe(ret)).startsWith("__schedule+0x");
-    assertThat(sp).isBetween(m.kernel().stack(prev), m.taskPtRegs(prev));
+    assertThat(sp).isBetween(m.kernel().stacks.stack(prev), m.taskPtRegs(prev));
     long bp = m.kernelMemory().read64(sp + f.offset("bp"));
     assertThat(m.kernelMemory().read64(bp + 8)).as("__schedule's caller")
         .isEqualTo(m.kernelMemory().read64(bp + 8));

@@ -25,7 +25,7 @@ class IrqTest {
     assertThat(m.irq(3).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long task = m.current();
     long sp = m.cpu(0).get("rsp");
-    assertThat(sp).isBetween(m.kernel().stack(task), m.taskPtRegs(task));
+    assertThat(sp).isBetween(m.kernel().stacks.stack(task), m.taskPtRegs(task));
     assertThat(stacksOf(m)).contains("kstack_demo_interrupt@task", "common_interrupt@task",
         "asm_common_interrupt@task", "main@user");
     // sync_regs moved the frame to the top of the task stack: the user's rip and rsp are there
@@ -45,7 +45,7 @@ class IrqTest {
     long sp = m.cpu(0).get("rsp");
     assertThat(sp).isBetween(ptr - 16384 + 8, ptr);
     assertThat(m.kernelMemory().read64(ptr)).as("the top word holds the task-stack rsp")
-        .isBetween(m.kernel().stack(m.current()), m.taskPtRegs(m.current()));
+        .isBetween(m.kernel().stacks.stack(m.current()), m.taskPtRegs(m.current()));
     assertThat(stacksOf(m)).containsSubsequence("kstack_demo_interrupt@irq", "common_interrupt@irq",
         "asm_common_interrupt@task", "do_syscall_64@task", "main@user");
     m.deleteBreakpoints();
@@ -88,9 +88,9 @@ class IrqTest {
   void aTickPreemptsAUserTaskWhenOthersWait() {
     Machine m = spawned(Profiles.x86_64_4_16());
     m.syscall("fork", List.of());
-    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     m.tick();
-    assertThat(m.kernel().pid(m.current())).as("the child ran after the tick").isNotEqualTo(3);
+    assertThat(m.kernel().tasks.pid(m.current())).as("the child ran after the tick").isNotEqualTo(3);
   }
 
   @Test

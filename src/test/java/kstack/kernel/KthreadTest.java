@@ -26,10 +26,10 @@ class KthreadTest {
     Outcome o = m.kthread("worker");
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
     long t = m.findTaskByVpid(3);
-    assertThat(m.kernel().comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(2));
-    assertThat(m.kernel().isKthread(t)).isTrue();
-    assertThat(m.kernel().taskRead(t, "mm")).isZero();
+    assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(2));
+    assertThat(m.kernel().tasks.isKthread(t)).isTrue();
+    assertThat(m.kernel().tasks.taskRead(t, "mm")).isZero();
     assertThat(m.backtrace(3)).extracting(Frame::function)
         .contains("kstack_demo_thread", "kthread");
     assertThat(m.kernel().listEmpty(m.symbols().get("kthread_create_list").address())).isTrue();

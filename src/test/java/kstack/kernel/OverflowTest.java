@@ -27,16 +27,16 @@ class OverflowTest {
   @MethodSource("profiles")
   void aShallowRecursionReturnsAndLeavesAHighWaterMark(Profile p) {
     Machine m = spawned(p);
-    long before = m.kernel().stackNotUsed(m.current());
+    long before = m.kernel().stacks.stackNotUsed(m.current());
     assertThat(m.recurse(20).stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().stackNotUsed(m.current())).isLessThan(before - 20 * 256);
+    assertThat(m.kernel().stacks.stackNotUsed(m.current())).isLessThan(before - 20 * 256);
   }
 
   @ParameterizedTest
   @MethodSource("profiles")
   void aDeepRecursionHitsTheGuardPageAndDoubleFaultsOnTheIstStack(Profile p) {
     Machine m = spawned(p);
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     Outcome o = m.recurse(100);
     assertThat(o.stop()).isEqualTo(Outcome.Stop.PANIC);
     assertThat(o.events()).extracting(Event::describe)
@@ -58,9 +58,9 @@ class OverflowTest {
   void withoutGuardPagesTheOverflowSilentlyBreaksTheEndOfStackMagic() {
     Machine m = spawned(Profiles.x86_64_6_19().withConfig("VMAP_STACK", false));
     assertThat(m.recurse(61).stop()).isEqualTo(Outcome.Stop.DONE);
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     assertThat(m.kernelMemory().read64(stack)).isNotEqualTo(Kernel.STACK_END_MAGIC);
-    assertThat(m.kernel().stackNotUsed(m.current())).isZero();
+    assertThat(m.kernel().stacks.stackNotUsed(m.current())).isZero();
   }
 
   @ParameterizedTest

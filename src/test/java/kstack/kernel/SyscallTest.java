@@ -36,7 +36,7 @@ class SyscallTest {
     long task = m.current();
     long regs = m.taskPtRegs(task);
     var k = m.kernel();
-    assertThat(regs).isEqualTo(k.taskStackPage(task) + k.threadSize - 168);
+    assertThat(regs).isEqualTo(k.stacks.taskStackPage(task) + k.threadSize - 168);
     var mem = m.kernelMemory();
     var r = m.struct("pt_regs");
     assertThat(mem.read64(regs + r.offset("sp"))).isEqualTo(userRsp);
@@ -106,7 +106,7 @@ class SyscallTest {
     long t = m.findTaskByVpid(4);
     long regs = m.taskPtRegs(t);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("ax"))).isZero();
-    long frame = m.kernel().threadSp(t);
+    long frame = m.kernel().tasks.threadSp(t);
     assertThat(frame).isEqualTo(regs - 56);
     var f = m.struct("inactive_task_frame");
     long ret = m.kernelMemory().read64(frame + f.offset("ret_addr"));
@@ -114,14 +114,14 @@ class SyscallTest {
     assertThat(m.symbols().describe(ret)).isEqualTo(v6 ? "ret_from_fork_asm" : "ret_from_fork");
     assertThat(m.kernelMemory().read64(frame + f.offset("bp"))).isEqualTo(v6 ? regs + 1 : 0);
     assertThat(m.kernelMemory().read64(frame + f.offset("bx"))).isZero();
-    assertThat(m.kernel().taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(3));
+    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(3));
   }
 
   @ParameterizedTest
   @MethodSource("kstack.catalog.Profiles#all")
   void aSuccessfulExecIsReportedAsTheNewProgramNotAsAReturnValue(Profile p) {
     Machine m = spawned(p);
-    int sh = m.kernel().pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
+    int sh = m.kernel().tasks.pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     Outcome o = m.syscall("execve", List.of(Machine.Arg.of("ls")));
     assertThat(o.message()).contains("pid " + sh + " now runs ls").doesNotContain("returned");
   }

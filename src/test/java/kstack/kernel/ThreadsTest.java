@@ -38,10 +38,10 @@ class ThreadsTest {
       Kernel k = m.kernel();
       long thread = m.current();
       long sh = m.findTaskByVpid(3);
-      assertThat(k.pid(thread)).as(p.label()).isEqualTo(4);
-      assertThat(k.taskRead(thread, "tgid")).as(p.label()).isEqualTo(3);
-      assertThat(k.taskRead(thread, "mm")).as(p.label()).isEqualTo(k.taskRead(sh, "mm"));
-      assertThat(k.taskRead(thread, "group_leader")).as(p.label()).isEqualTo(sh);
+      assertThat(k.tasks.pid(thread)).as(p.label()).isEqualTo(4);
+      assertThat(k.tasks.taskRead(thread, "tgid")).as(p.label()).isEqualTo(3);
+      assertThat(k.tasks.taskRead(thread, "mm")).as(p.label()).isEqualTo(k.tasks.taskRead(sh, "mm"));
+      assertThat(k.tasks.taskRead(thread, "group_leader")).as(p.label()).isEqualTo(sh);
       assertThat(m.cpu(0).sp()).as(p.label() + ": the user stack passed to clone")
           .isEqualTo(stack[0]);
       assertThat(m.ps()).as(p.label()).filteredOn(t -> t.pid() == 4)
@@ -56,7 +56,7 @@ class ThreadsTest {
       Machine m = threadRunning(p, new long[1]);
       Kernel k = m.kernel();
       long thread = m.current();
-      long stack = k.stack(thread);
+      long stack = k.stacks.stack(thread);
       m.syscall("exit", List.of(Machine.Arg.of(0)));
       assertThat(m.ps()).as(p.label()).extracting(TaskInfo::pid).doesNotContain(4);
       assertThat(m.ps()).as(p.label()).noneMatch(t -> t.state().equals("Z"));
@@ -65,7 +65,7 @@ class ThreadsTest {
       assertThat(region == null || region.name().contains("free")).as(p.label()
           + ": the stack is unmapped or parked free in cached_stacks").isTrue();
       m.run();
-      assertThat(k.pid(m.current())).as(p.label()).isEqualTo(3);
+      assertThat(k.tasks.pid(m.current())).as(p.label()).isEqualTo(3);
     }
   }
 
@@ -79,7 +79,7 @@ class ThreadsTest {
     m.syscall("exit", List.of(Machine.Arg.of(0)));
     assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state)
         .containsExactly("Z");
-    assertThat(m.kernel().pid(m.current())).isEqualTo(4);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(4);
     assertThat(m.ps()).extracting(TaskInfo::pid).contains(4);
     m.syscall("exit_group", List.of(Machine.Arg.of(0))); // the leader has exited: none to zap
     assertThat(m.ps()).extracting(TaskInfo::pid).doesNotContain(4);
@@ -94,10 +94,10 @@ class ThreadsTest {
       Machine m = Machine.create(p, 1);
       m.boot();
       m.spawn("sh");
-      int sh = m.kernel().pid(m.current());
+      int sh = m.kernel().tasks.pid(m.current());
       m.syscall("exit", List.of(Machine.Arg.of(0)));
       boolean v26 = p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-      assertThat(m.kernel().taskRead(m.findTaskByVpid(sh), "exit_state")).as(p.label())
+      assertThat(m.kernel().tasks.taskRead(m.findTaskByVpid(sh), "exit_state")).as(p.label())
           .isEqualTo(v26 ? 16 : 0x20); // EXIT_ZOMBIE
     }
   }
@@ -114,7 +114,7 @@ class ThreadsTest {
           Machine.Arg.of(0x7000_1000L)));
       long t = m.findTaskByVpid(4);
       String base = p.arch().equals("arm64") ? "thread.tp_value" : "thread.fsbase";
-      assertThat(m.kernel().taskRead(t, base)).as(p.label()).isEqualTo(0x7000_1000L);
+      assertThat(m.kernel().tasks.taskRead(t, base)).as(p.label()).isEqualTo(0x7000_1000L);
     }
     Machine m = Machine.create(Profiles.i386_6_19(), 1);
     m.boot();
@@ -129,9 +129,9 @@ class ThreadsTest {
     long thread = m.current();
     m.syscall("fork", List.of()); // the thread forks pid 5
     long child = m.findTaskByVpid(5);
-    assertThat(m.kernel().realParent(child)).isEqualTo(thread);
+    assertThat(m.kernel().tasks.realParent(child)).isEqualTo(thread);
     m.syscall("exit", List.of(Machine.Arg.of(0)));
-    assertThat(m.kernel().realParent(child)).isEqualTo(m.findTaskByVpid(3));
+    assertThat(m.kernel().tasks.realParent(child)).isEqualTo(m.findTaskByVpid(3));
   }
 
   @Test
@@ -157,7 +157,7 @@ class ThreadsTest {
     m.syscall("clone3", List.of(Machine.Arg.of(THREAD_FLAGS), Machine.Arg.of(17)));
     assertThat(m.cpu(0).get("rax")).as("an exit_signal with CLONE_THREAD").isEqualTo(-22L);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1_000_000)));
-    assertThat(m.kernel().taskRead(m.current(), "tgid")).isEqualTo(3);
+    assertThat(m.kernel().tasks.taskRead(m.current(), "tgid")).isEqualTo(3);
     assertThat(m.cpu(0).sp()).as("clone3_stack_valid: stack + stack_size").isEqualTo(base + 4096);
   }
 

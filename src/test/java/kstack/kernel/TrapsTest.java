@@ -87,7 +87,7 @@ class TrapsTest {
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("orig_ax"))).isEqualTo(-1);
     assertThat(m.backtrace(null)).filteredOn(f -> !f.function().startsWith("---"))
         .extracting(Frame::stack).containsOnly(StackKind.TASK, StackKind.USER);
-    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stack(task), regs);
+    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stacks.stack(task), regs);
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.cpu(0).get("rsp")).isEqualTo(userRsp);
@@ -142,7 +142,7 @@ class TrapsTest {
     long task = m.current();
     m.addBreakpoint("default_do_nmi");
     m.nmi();
-    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stack(task), m.taskPtRegs(task));
+    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stacks.stack(task), m.taskPtRegs(task));
     assertThat(m.kernelMemory().read64(m.taskPtRegs(task) + m.struct("pt_regs").offset("orig_ax")))
         .isEqualTo(-1);
   }

@@ -54,8 +54,8 @@ class UserCallsTest {
     m.syscall("clone", List.of(Machine.Arg.of(0x100 | 17), Machine.Arg.of(0x7fffffff0000L)));
     long parent = m.findTaskByVpid(3);
     long child = m.findTaskByVpid(4);
-    long mm = m.kernel().taskRead(parent, "mm");
-    assertThat(m.kernel().taskRead(child, "mm")).isEqualTo(mm);
+    long mm = m.kernel().tasks.taskRead(parent, "mm");
+    assertThat(m.kernel().tasks.taskRead(child, "mm")).isEqualTo(mm);
     assertThat(m.kernelMemory().read(mm + m.struct("mm_struct").offset("mm_users"), 4)).isEqualTo(2);
     long regs = m.taskPtRegs(child);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("sp")))
@@ -66,8 +66,8 @@ class UserCallsTest {
   void execveGivesAFreshUserStackAndTheNewName() {
     Machine m = spawned();
     m.syscall("execve", List.of(Machine.Arg.of("editor")));
-    assertThat(m.kernel().comm(m.current())).isEqualTo("editor");
-    assertThat(m.kernel().pid(m.current())).isEqualTo(3);
+    assertThat(m.kernel().tasks.comm(m.current())).isEqualTo("editor");
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     assertThat(m.backtrace(null)).extracting(Frame::function).containsExactly("main", "_start");
     long sp = m.cpu(0).get("rsp");
     assertThat(sp).isLessThan(0x7ffffffff000L).isGreaterThan(0x7ffffffde000L);

@@ -71,9 +71,9 @@ class Arm64LayoutTest {
   @MethodSource("profiles")
   void stacksAre16KiBAlignedToTwiceTheirSizeUnderVmapStack(Profile p) {
     Machine m = machine(p);
-    assertThat(m.kernel().constant("THREAD_SIZE")).isEqualTo(16384);
-    assertThat(m.kernel().constant("THREAD_ALIGN")).isEqualTo(32768);
-    assertThat(m.kernel().constant("OVERFLOW_STACK_SIZE")).isEqualTo(4096);
-    assertThat(m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING")).isZero();
+    assertThat(m.kernel().image.constant("THREAD_SIZE")).isEqualTo(16384);
+    assertThat(m.kernel().image.constant("THREAD_ALIGN")).isEqualTo(32768);
+    assertThat(m.kernel().image.constant("OVERFLOW_STACK_SIZE")).isEqualTo(4096);
+    assertThat(m.kernel().image.constant("TOP_OF_KERNEL_STACK_PADDING")).isZero();
   }
 }

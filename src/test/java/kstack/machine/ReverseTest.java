@@ -25,7 +25,7 @@ class ReverseTest {
   }
 
   private static byte[] stackBytes(Machine m) {
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     return m.kernelMemory().readBytes(stack, (int) m.kernel().threadSize);
   }
 

@@ -69,7 +69,7 @@ class StoppedCommandTest {
     String pid1 = m.symbols().get("kernel_init") != null ? "kernel_init" : "init";
     m.addBreakpoint(pid1);
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.kernel().findTask(1)).as("pid 1 exists").isNotZero();
+    assertThat(m.kernel().pids.findTask(1)).as("pid 1 exists").isNotZero();
     m.deleteBreakpoints();
     assertThat(m.boot().message()).startsWith("boot complete");
     assertThatThrownBy(m::boot).hasMessage("already booted");
@@ -92,7 +92,7 @@ class StoppedCommandTest {
   @MethodSource("kstack.machine.ReverseTest#profiles")
   void schedYieldWithNothingElseRunnableSaysThereWasNoSwitch(Profile p) {
     Machine m = spawned(p);
-    for (int i = 0; i < 4 && !m.kernel().runQueue(0).isEmpty(); i++) { // 2.6.11: init is queued
+    for (int i = 0; i < 4 && !m.kernel().rq.runQueue(0).isEmpty(); i++) { // 2.6.11: init is queued
       m.syscall("sched_yield", List.of());
     }
     m.addBreakpoint("__switch_to");
@@ -136,7 +136,7 @@ class StoppedCommandTest {
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     m.selectCpu(1);
     assertThatThrownBy(m::tick).hasMessage("cpu 1 is not running");
-    assertThat(m.kernel().pendingTimers()).isEmpty();
+    assertThat(m.kernel().timers.pendingTimers()).isEmpty();
   }
 
   @ParameterizedTest

@@ -22,7 +22,7 @@ class TimelineTest {
     m.timeline().undoTo(start, 0);
     assertThat(m.cpu(0).snapshot()).isEqualTo(regs);
     assertThat(m.kernelMemory().read64(initStackTop)).isEqualTo(before);
-    assertThat(m.kernel().findTask(1)).isZero();
+    assertThat(m.kernel().pids.findTask(1)).isZero();
     assertThat(m.timeline().events()).isEmpty();
   }
 }

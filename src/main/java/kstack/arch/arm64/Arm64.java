@@ -155,7 +155,7 @@ public final class Arm64 implements Arch {
   /** thread_info.preempt_count of current: arm64 keeps it in the task, not per CPU. */
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
-    return current(k, cpu) + k.offPath("task_struct", "thread_info.preempt_count");
+    return current(k, cpu) + k.image.offPath("task_struct", "thread_info.preempt_count");
   }
 
   @Override
@@ -193,7 +193,7 @@ public final class Arm64 implements Arch {
 
   @Override
   public long perCpuAddress(Kernel k, String name) {
-    return k.symbol(name);
+    return k.image.symbol(name);
   }
 
   @Override
@@ -224,18 +224,18 @@ public final class Arm64 implements Arch {
       // at EL0, or in kernel_exit after SP_EL0 got the user SP back: the task is __entry_task
       return k.mem.read64(k.perCpu("__entry_task", cpu));
     }
-    return t == 0 ? k.symbol("init_task") : t;
+    return t == 0 ? k.image.symbol("init_task") : t;
   }
 
   /** task_pt_regs: (struct pt_regs *)(THREAD_SIZE + task_stack_page(p)) - 1 (no padding). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - 320;
+    return k.stacks.taskStackPage(task) + k.threadSize - 320;
   }
 
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize;
+    return k.stacks.taskStackPage(task) + k.threadSize;
   }
 
   @Override

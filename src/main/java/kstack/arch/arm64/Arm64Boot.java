@@ -52,57 +52,57 @@ final class Arm64Boot {
     c.set("pstate", Arm64.PSR_MODE_EL1H | 0x3c0);
     c.set("ttbr0_el1", kstack.kernel.PageTableRoot.ofInitMm(k));
     boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
-    c.set("pc", cpu == 0 ? k.symbol(v6 ? "primary_entry" : "stext") : 0);
+    c.set("pc", cpu == 0 ? k.image.symbol(v6 ? "primary_entry" : "stext") : 0);
   }
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     if (v6) {
-      k.add(k.asm("primary_entry", HEAD)
+      k.image.add(k.image.asm("primary_entry", HEAD)
           .step("record_mmu_state; preserve_boot_args; SP = early_init_stack; x29 = 0 (early C "
               + "code runs there: not modelled)", x -> x.setFp(0))
-          .step("b __primary_switch", x -> x.jumpTo(k.symbol("__primary_switch"))).build());
-      k.add(k.asm("__primary_switch", HEAD)
+          .step("b __primary_switch", x -> x.jumpTo(k.image.symbol("__primary_switch"))).build());
+      k.image.add(k.image.asm("__primary_switch", HEAD)
           .step("__enable_mmu; __pi_early_map_kernel (not modelled); ldr x8, =__primary_switched; "
-              + "br x8", x -> x.jumpTo(k.symbol("__primary_switched"))).build());
-      k.add(k.asm("__primary_switched", HEAD)
+              + "br x8", x -> x.jumpTo(k.image.symbol("__primary_switched"))).build());
+      k.image.add(k.image.asm("__primary_switched", HEAD)
           .step("adr_l x4, init_task; init_cpu_task x4: msr sp_el0, x4; sp = init_task.stack + "
               + "THREAD_SIZE - PT_REGS_SIZE; stackframe = {0, 0, FINAL}; x29 = &stackframe; "
-              + "TPIDR_EL1 = this CPU's per-CPU offset", x -> initCpuTask(k, x, k.symbol("init_task")))
-          .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.symbol("vectors")))
+              + "TPIDR_EL1 = this CPU's per-CPU offset", x -> initCpuTask(k, x, k.image.symbol("init_task")))
+          .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
           .call("bl start_kernel", "start_kernel", null)
           .step("ASM_BUG()", x -> { }).build());
     } else {
-      k.add(k.asm("stext", HEAD)
+      k.image.add(k.image.asm("stext", HEAD)
           .step("preserve_boot_args; __create_page_tables; __cpu_setup (not modelled)", x -> { })
-          .step("b __primary_switch", x -> x.jumpTo(k.symbol("__primary_switch"))).build());
-      k.add(k.asm("__primary_switch", HEAD)
+          .step("b __primary_switch", x -> x.jumpTo(k.image.symbol("__primary_switch"))).build());
+      k.image.add(k.image.asm("__primary_switch", HEAD)
           .step("__enable_mmu; ldr x8, =__primary_switched; br x8",
-              x -> x.jumpTo(k.symbol("__primary_switched"))).build());
-      k.add(k.asm("__primary_switched", HEAD)
+              x -> x.jumpTo(k.image.symbol("__primary_switched"))).build());
+      k.image.add(k.image.asm("__primary_switched", HEAD)
           .step("adrp x4, init_thread_union; add sp, x4, #THREAD_SIZE: SP = the top of init_stack "
               + "(no pt_regs gap)", x -> {
-                x.setSp(k.symbol("init_thread_union") + k.threadSize);
+                x.setSp(k.image.symbol("init_thread_union") + k.threadSize);
                 k.timeline.emit(new Event.BootStack(x.cpu().id(), "__primary_switched", "sp",
                     "init_thread_union + THREAD_SIZE", x.sp()));
               })
           .step("adr_l x5, init_task; msr sp_el0, x5: current = init_task", x -> {
-            x.set("sp_el0", k.symbol("init_task"));
+            x.set("sp_el0", k.image.symbol("init_task"));
             x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
           })
-          .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.symbol("vectors")))
+          .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
           .step("stp xzr, x30, [sp, #-16]!; mov x29, sp; clear BSS, kaslr_early_init (not "
               + "modelled); add sp, sp, #16", x -> { })
           .step("mov x29, #0; mov x30, #0; b start_kernel", x -> {
             x.setFp(0);
             x.set("x30", 0);
-            x.jumpTo(k.symbol("start_kernel"));
+            x.jumpTo(k.image.symbol("start_kernel"));
           }).build());
     }
-    k.add(k.c("trap_init", "arch/arm64/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/arm64/kernel/traps.c").params()
         .step("register_kernel_break_hook(...) (no stack effect)", x -> { })
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/arm64/kernel/irq.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/arm64/kernel/irq.c").params()
         .step(k.profile.config("VMAP_STACK")
             ? "init_irq_stacks(): for_each_possible_cpu: per_cpu(irq_stack_ptr, cpu) = "
                 + "arch_alloc_vmap_stack(IRQ_STACK_SIZE, node) (THREAD_ALIGN-aligned, guard page)"
@@ -110,7 +110,7 @@ final class Arm64Boot {
                 + "per_cpu(irq_stack, cpu) (the static array; no guard page)", x -> {
               for (int c = 0; c < k.cpus; c++) {
                 long s = k.profile.config("VMAP_STACK")
-                    ? k.vmalloc(k.threadSize, k.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c)
+                    ? k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "IRQ stack of CPU " + c)
                     : k.perCpu("irq_stack", c);
                 k.mem.write64(k.perCpu("irq_stack_ptr", c), s);
               }
@@ -123,7 +123,7 @@ final class Arm64Boot {
   /** init_cpu_task (head.S@6.19:195-213). */
   private static void initCpuTask(Kernel k, kstack.exec.Exec x, long task) {
     x.set("sp_el0", task);
-    long sp = k.stack(task) + k.threadSize - 320;
+    long sp = k.stacks.stack(task) + k.threadSize - 320;
     x.setSp(sp);
     int sf = Arm64Entry.stackframe(k);
     x.write(sp + sf, 0);
@@ -131,51 +131,51 @@ final class Arm64Boot {
     x.write(sp + sf + 16, 1);
     x.setFp(sp + sf);
     x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
-    k.timeline.emit(new Event.InitCpuTask(x.cpu().id(), k.pid(task), sp, sp + sf));
+    k.timeline.emit(new Event.InitCpuTask(x.cpu().id(), k.tasks.pid(task), sp, sp + sf));
   }
 
   private static void buildSmp(Kernel k, boolean v6) {
-    k.add(k.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
+    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
         .step(v6 ? "secondary_data.task = idle; boot_secondary(cpu, idle): PSCI CPU_ON at "
                 + "secondary_entry" : "secondary_data.task = idle; secondary_data.stack = "
                 + "task_stack_page(idle) + THREAD_SIZE; boot_secondary(): PSCI CPU_ON", x -> {
-                  long sd = k.symbol("secondary_data");
+                  long sd = k.image.symbol("secondary_data");
                   long idle = x.local("idle");
-                  x.write(sd, k.stack(idle) + k.threadSize);
+                  x.write(sd, k.stacks.stack(idle) + k.threadSize);
                   x.write(sd + 8, idle);
                   var ap = k.cpu((int) x.local("cpu"));
-                  ap.set("pc", k.symbol("secondary_entry"));
+                  ap.set("pc", k.image.symbol("secondary_entry"));
                 })
         .label("wait")
         .branchIf("wait", "wait_for_completion_timeout(&cpu_running): the AP is booting",
-            x -> (x.read(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
         .ret("return 0", x -> 0).build());
-    k.add(k.asm("secondary_entry", HEAD)
+    k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
-            x -> x.jumpTo(k.symbol("__secondary_switched"))).build());
-    var s = k.asm("__secondary_switched", HEAD)
-        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.symbol("vectors")));
+            x -> x.jumpTo(k.image.symbol("__secondary_switched"))).build());
+    var s = k.image.asm("__secondary_switched", HEAD)
+        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")));
     if (v6) {
       s.step("ldr x2, [secondary_data + CPU_BOOT_TASK]; init_cpu_task x2",
-          x -> initCpuTask(k, x, x.read(k.symbol("secondary_data") + 8)))
+          x -> initCpuTask(k, x, x.read(k.image.symbol("secondary_data") + 8)))
           .call("bl secondary_start_kernel", "secondary_start_kernel", null);
     } else {
       s.step("ldr x1, [secondary_data + CPU_BOOT_STACK]; mov sp, x1; ldr x2, [... CPU_BOOT_TASK]; "
           + "msr sp_el0, x2; mov x29, #0; mov x30, #0", x -> {
-            long sd = k.symbol("secondary_data");
+            long sd = k.image.symbol("secondary_data");
             x.setSp(x.read(sd));
             x.set("sp_el0", x.read(sd + 8));
             x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
             x.setFp(0);
             x.set("x30", 0);
           })
-          .step("b secondary_start_kernel", x -> x.jumpTo(k.symbol("secondary_start_kernel")));
+          .step("b secondary_start_kernel", x -> x.jumpTo(k.image.symbol("secondary_start_kernel")));
     }
-    k.add(s.build());
-    k.add(k.c("secondary_start_kernel", "arch/arm64/kernel/smp.c").params()
+    k.image.add(s.build());
+    k.image.add(k.image.c("secondary_start_kernel", "arch/arm64/kernel/smp.c").params()
         .step("cpu_uninstall_idmap(); cpuinfo_store_cpu(); set_cpu_online(cpu, true); "
             + "complete(&cpu_running); local_daif_restore(DAIF_PROCCTX)", x -> {
-              long mask = k.symbol("__cpu_online_mask");
+              long mask = k.image.symbol("__cpu_online_mask");
               x.write(mask, x.read(mask) | (1L << x.cpu().id()));
               k.arch.irqEnable(x);
             })

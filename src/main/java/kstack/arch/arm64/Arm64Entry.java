@@ -49,7 +49,7 @@ final class Arm64Entry {
    * for pt_regs, test bit THREAD_SHIFT of the new SP, and branch to the handler.
    */
   private static void buildVectors(Kernel k, boolean v6) {
-    RoutineBuilder b = k.asm("vectors", ENTRY);
+    RoutineBuilder b = k.image.asm("vectors", ENTRY);
     String[] names = v6
         ? new String[] {"el1t_64_sync", "el1t_64_irq", "el1t_64_fiq", "el1t_64_error",
             "el1h_64_sync", "el1h_64_irq", "el1h_64_fiq", "el1h_64_error",
@@ -59,7 +59,7 @@ final class Arm64Entry {
             "el1_sync", "el1_irq", "el1_fiq_invalid", "el1_error_invalid",
             "el0_sync", "el0_irq", "el0_fiq_invalid", "el0_error_invalid",
             "el0_sync_compat", "el0_irq_compat", "el0_fiq_invalid_compat", "el0_error_compat"};
-    long shift = k.constant("THREAD_SHIFT");
+    long shift = k.image.constant("THREAD_SHIFT");
     boolean vmap = k.profile.config("VMAP_STACK");
     for (int slot = 0; slot < 16; slot++) {
       String target = names[slot];
@@ -78,7 +78,7 @@ final class Arm64Entry {
               });
           steps = 3;
         }
-        b.step("b " + target, x -> x.jumpTo(k.symbol(target)));
+        b.step("b " + target, x -> x.jumpTo(k.image.symbol(target)));
       } else {
         b.step("(" + target + ": not modelled) b " + target + " -> panic",
             x -> k.panic("Kernel panic - not syncing: unhandled exception vector " + target));
@@ -88,17 +88,17 @@ final class Arm64Entry {
         b.step("(.align 7: the rest of the 128-byte slot)", x -> { });
       }
     }
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   /** kernel_ventry's overflow path: stash SP and x0, move to the overflow stack, __bad_stack. */
   private static void overflow(Kernel k, Exec x) {
     x.set("tpidr_el0", x.sp());
     x.set("tpidrro_el0", x.reg("x0"));
-    long top = k.perCpu("overflow_stack", x.cpu().id()) + k.constant("OVERFLOW_STACK_SIZE");
+    long top = k.perCpu("overflow_stack", x.cpu().id()) + k.image.constant("OVERFLOW_STACK_SIZE");
     x.setSp(top);
     k.timeline.emit(new Event.OverflowStackEntry(x.cpu().id(), x.reg("tpidr_el0"), top));
-    x.jumpTo(k.symbol("__bad_stack"));
+    x.jumpTo(k.image.symbol("__bad_stack"));
   }
 
   /** kernel_entry el (entry.S@4.16.13:140-240, @6.19:197-333). */
@@ -195,7 +195,7 @@ final class Arm64Entry {
             : ""), x -> {
               if (el == 0) {
                 long task = entryTask(k, x);
-                String broken = k.overwritten(task);
+                String broken = k.stacks.overwritten(task);
                 if (broken != null) {
                   k.timeline.emit(new Event.CorruptReturn(x.cpu().id(),
                       Event.ReturnPath.ERET, broken));
@@ -223,8 +223,8 @@ final class Arm64Entry {
       x.setSp(x.reg("sp_el0"));
       long nr = k.mem.read(k.arch.taskPtRegs(k, task) + S_SYSCALLNO, 4);
       k.timeline.emit(nr == 0xffffffffL
-          ? new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.ERET)
-          : new Event.SyscallExit(x.cpu().id(), k.pid(task), name(k, nr), x.reg("x0")));
+          ? new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.ERET)
+          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), name(k, nr), x.reg("x0")));
     } else {
       x.set("pstate", spsr);
     }
@@ -248,26 +248,26 @@ final class Arm64Entry {
   private static void entered(Kernel k, Exec x, long regs) {
     long nr = k.mem.read64(regs + 8L * 8);
     long task = k.current(x);
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), name(k, nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), name(k, nr), nr,
         x.read(regs + S_SP), regs));
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s != null ? s : k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS) ? "__arm64_sys_ni_syscall"
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s != null ? s : k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS) ? "__arm64_sys_ni_syscall"
         : "sys_ni_syscall");
   }
 
   /** 4.16: el0_sync → el0_svc → el0_svc_naked → blr sys_call_table[nr] (entry.S@4.16.13:631-959). */
   private static void buildSvc416(Kernel k) {
-    k.add(kernelEntry(k, k.asm("el0_sync", ENTRY), 0)
+    k.image.add(kernelEntry(k, k.image.asm("el0_sync", ENTRY), 0)
         .step("mrs x25, esr_el1; lsr x24, x25, #ESR_ELx_EC_SHIFT; cmp x24, #ESR_ELx_EC_SVC64; "
             + "b.eq el0_svc", x -> {
               x.set("x25", x.reg("esr_el1"));
               x.set("x24", x.reg("esr_el1") >>> 26);
-              x.jumpTo(k.symbol("el0_svc"));
+              x.jumpTo(k.image.symbol("el0_svc"));
             }).build());
-    k.add(k.asm("el0_svc", ENTRY)
+    k.image.add(k.image.asm("el0_svc", ENTRY)
         .step("ldr x16, [tsk, #TSK_TI_FLAGS]; adrp stbl, sys_call_table; mov wscno, w8; "
             + "mov wsc_nr, #__NR_syscalls", x -> {
               x.set("x26", x.reg("x8"));
@@ -283,29 +283,29 @@ final class Arm64Entry {
         .callVia("cmp wscno, wsc_nr; mask_nospec64; ldr x16, [stbl, xscno, lsl #3]; blr x16",
             x -> target(k, x.reg("x26")), x -> new long[] {x.reg("x0"), x.reg("x1"), x.reg("x2"),
                 x.reg("x3"), x.reg("x4"), x.reg("x5")}, null)
-        .step("b ret_fast_syscall", x -> x.jumpTo(k.symbol("ret_fast_syscall"))).build());
-    k.add(k.asm("ret_fast_syscall", ENTRY)
+        .step("b ret_fast_syscall", x -> x.jumpTo(k.image.symbol("ret_fast_syscall"))).build());
+    k.image.add(k.image.asm("ret_fast_syscall", ENTRY)
         .step("disable_daif; str x0, [sp, #S_X0]: the result into pt_regs", x -> {
           k.arch.irqDisable(x);
           x.write(x.sp(), x.reg("x0"));
         })
         .step("ldr x1, [tsk, #TSK_TI_FLAGS]; _TIF_WORK_MASK? b.ne work_pending; else "
-            + "b finish_ret_to_user", x -> x.jumpTo(k.needResched(k.current(x))
-                ? k.symbol("work_pending") : k.symbol("finish_ret_to_user"))).build());
-    k.add(k.asm("work_pending", ENTRY)
+            + "b finish_ret_to_user", x -> x.jumpTo(k.rq.needResched(k.current(x))
+                ? k.image.symbol("work_pending") : k.image.symbol("finish_ret_to_user"))).build());
+    k.image.add(k.image.asm("work_pending", ENTRY)
         .call("mov x0, sp; bl do_notify_resume", "do_notify_resume",
             x -> new long[] {x.sp(), 0})
-        .step("b finish_ret_to_user", x -> x.jumpTo(k.symbol("finish_ret_to_user"))).build());
-    k.add(k.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
+        .step("b finish_ret_to_user", x -> x.jumpTo(k.image.symbol("finish_ret_to_user"))).build());
+    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
         .label("loop")
         .branchIf("done", "do { if (thread_flags & _TIF_NEED_RESCHED) {",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .step("  local_daif_restore(DAIF_PROCCTX_NOIRQ)", x -> { })
         .call("  schedule()", "schedule", null)
         .jump("loop", "} } while (thread_flags & _TIF_WORK_MASK)")
         .label("done")
         .retVoid().build());
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()
         .ret("return -ENOSYS", x -> -38).build());
   }
 
@@ -314,34 +314,34 @@ final class Arm64Entry {
    * invoke_syscall → __invoke_syscall → __arm64_sys_NAME (research arm64.md §4.2).
    */
   private static void buildSvc619(Kernel k) {
-    k.add(kernelEntry(k, k.asm("el0t_64_sync", ENTRY), 0)
+    k.image.add(kernelEntry(k, k.image.asm("el0t_64_sync", ENTRY), 0)
         .call("mov x0, sp; bl el0t_64_sync_handler", "el0t_64_sync_handler",
             x -> new long[] {x.sp()})
-        .step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
+        .step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
     String ec = "arch/arm64/kernel/entry-common.c";
-    k.add(k.c("el0t_64_sync_handler", ec).params("regs")
+    k.image.add(k.image.c("el0t_64_sync_handler", ec).params("regs")
         .branchIf("abort", "switch (ESR_ELx_EC(read_sysreg(esr_el1))): case ESR_ELx_EC_SVC64",
             x -> (x.reg("esr_el1") >>> 26) != 0x15)
         .call("  el0_svc(regs)", "el0_svc", x -> new long[] {x.local("regs")})
         .label("abort")
         .retVoid().build());
-    var svc = k.c("el0_svc", ec).params("regs")
+    var svc = k.image.c("el0_svc", ec).params("regs")
         .step("arm64_enter_from_user_mode(regs) [inline]; fpsimd_syscall_enter() [inline]; "
             + "local_daif_restore(DAIF_PROCCTX)", x -> {
               entered(k, x, x.local("regs"));
               k.arch.irqEnable(x);
             })
         .call("do_el0_svc(regs)", "do_el0_svc", x -> new long[] {x.local("regs")});
-    k.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
+    k.image.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
     String sc = "arch/arm64/kernel/syscall.c";
-    k.add(k.c("do_el0_svc", sc).params("regs")
+    k.image.add(k.image.c("do_el0_svc", sc).params("regs")
         .call("el0_svc_common(regs, regs->regs[8], __NR_syscalls, sys_call_table)",
             "el0_svc_common", x -> new long[] {x.local("regs"), x.read(x.local("regs") + 64), 471, 0})
         .retVoid().build());
-    k.add(k.c("el0_svc_common", sc).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("el0_svc_common", sc).params("regs", "scno", "sc_nr", "syscall_table")
         .step("regs->orig_x0 = regs->regs[0]; regs->syscallno = scno", x -> {
           long r = x.local("regs");
           x.write(r + S_ORIG_X0, x.read(r));
@@ -350,23 +350,23 @@ final class Arm64Entry {
         .call("invoke_syscall(regs, scno, sc_nr, syscall_table)", "invoke_syscall",
             x -> new long[] {x.local("regs"), x.local("scno"), x.local("sc_nr"), 0})
         .retVoid().build());
-    k.add(k.c("invoke_syscall", sc).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("invoke_syscall", sc).params("regs", "scno", "sc_nr", "syscall_table")
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0)", x -> { })
         .call("ret = __invoke_syscall(regs, syscall_table[array_index_nospec(scno, sc_nr)])",
             "__invoke_syscall", x -> new long[] {x.local("regs"), target(k, x.local("scno"))})
         .step("syscall_set_return_value(current, regs, 0, ret): regs->regs[0] = ret",
             x -> x.write(x.local("regs"), x.retval()))
         .retVoid().build());
-    k.add(k.c("__invoke_syscall", sc).params("regs", "syscall_fn")
+    k.image.add(k.image.c("__invoke_syscall", sc).params("regs", "syscall_fn")
         .callVia("return syscall_fn(regs)", x -> x.local("syscall_fn"),
             x -> new long[] {x.local("regs")}, null)
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
         .ret("return -ENOSYS", x -> -38).build());
-    k.add(k.c("asm_exit_to_user_mode", ec).params("regs")
+    k.image.add(k.image.c("asm_exit_to_user_mode", ec).params("regs")
         .branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?", x -> {
           k.arch.irqDisable(x);
-          return !k.needResched(k.current(x));
+          return !k.rq.needResched(k.current(x));
         })
         .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
             x -> new long[] {x.local("regs"), 0})
@@ -376,19 +376,19 @@ final class Arm64Entry {
 
   /** ret_to_user: (4.16: the work check) then kernel_exit 0. */
   private static void buildRetToUser(Kernel k, boolean v6) {
-    RoutineBuilder b = k.asm("ret_to_user", ENTRY);
+    RoutineBuilder b = k.image.asm("ret_to_user", ENTRY);
     if (!v6) {
       b.step("disable_daif; ldr x1, [tsk, #TSK_TI_FLAGS]; and x2, x1, #_TIF_WORK_MASK; "
           + "cbnz x2, work_pending", x -> {
             k.arch.irqDisable(x);
-            if (k.needResched(k.current(x))) {
-              x.jumpTo(k.symbol("work_pending"));
+            if (k.rq.needResched(k.current(x))) {
+              x.jumpTo(k.image.symbol("work_pending"));
             }
           });
       b.globalLabel("finish_ret_to_user");
     }
     b.step("enable_step_tsk x1, x2" + (v6 ? " (ldr x19, [tsk, #TSK_TI_FLAGS])" : ""), x -> { });
-    k.add(kernelExit(k, b, 0).build());
+    k.image.add(kernelExit(k, b, 0).build());
   }
 
   /**
@@ -399,24 +399,24 @@ final class Arm64Entry {
    */
   /** on_thread_stack(): SP lies in current's task stack. */
   private static boolean onThreadStack(Kernel k, kstack.exec.Exec x) {
-    return Long.compareUnsigned(x.sp() - k.stack(k.current(x)), k.threadSize) < 0;
+    return Long.compareUnsigned(x.sp() - k.stacks.stack(k.current(x)), k.threadSize) < 0;
   }
 
   private static void buildIrq(Kernel k, boolean v6) {
     if (!v6) {
       for (int el : new int[] {0, 1}) {
-        RoutineBuilder b = kernelEntry(k, k.asm(el == 0 ? "el0_irq" : "el1_irq", ENTRY), el);
+        RoutineBuilder b = kernelEntry(k, k.image.asm(el == 0 ? "el0_irq" : "el1_irq", ENTRY), el);
         if (el == 0) {
           b.globalLabel("el0_irq_naked");
         }
         b.step("enable_da_f; irq_handler: ldr_l x1, handle_arch_irq; mov x0, sp", x -> {
-          x.set("x1", k.symbol("gic_handle_irq"));
+          x.set("x1", k.image.symbol("gic_handle_irq"));
           x.set("x0", x.sp());
         })
             .step("irq_stack_entry: mov x19, sp; if SP is in current's task stack, "
                 + "sp = irq_stack_ptr + IRQ_STACK_SIZE", x -> {
                   x.set("x19", x.sp());
-                  long stack = k.stack(k.current(x));
+                  long stack = k.stacks.stack(k.current(x));
                   if (((x.sp() ^ stack) & -k.threadSize) == 0) {
                     long top = x.read(k.perCpu("irq_stack_ptr", x.cpu().id())) + k.threadSize;
                     x.setSp(top);
@@ -428,24 +428,24 @@ final class Arm64Entry {
                 x -> new long[] {x.reg("x0")}, null)
             .step("irq_stack_exit: mov sp, x19", x -> x.setSp(x.reg("x19")));
         if (el == 0) {
-          b.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user")));
-          k.add(b.build());
+          b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user")));
+          k.image.add(b.build());
         } else {
           b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "
-              + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.needResched(k.current(x))
+              + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x))
                   || k.mem.read(k.arch.preemptCountAddress(k, x.cpu().id()), 4) != 0)
               .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", null)
               .label("nopreempt");
-          k.add(kernelExit(k, b, 1).build());
+          k.image.add(kernelExit(k, b, 1).build());
         }
       }
-      k.add(k.c("gic_handle_irq", "drivers/irqchip/irq-gic-v3.c").params("regs")
+      k.image.add(k.image.c("gic_handle_irq", "drivers/irqchip/irq-gic-v3.c").params("regs")
           .step("irqnr = gic_read_iar(); handle_domain_irq(gic_data.domain, irqnr, regs) [inline]",
               x -> { })
           .call("__handle_domain_irq(domain, hwirq, true, regs)", "__handle_domain_irq",
               x -> new long[] {0, 0, 1, x.local("regs")})
           .retVoid().build());
-      k.add(k.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
+      k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
               "regs")
           .call("set_irq_regs(regs); irq_enter()", "irq_enter", null)
           .callVia("generic_handle_irq(irq) -> desc->handle_irq(desc): handle_percpu_devid_irq for "
@@ -457,26 +457,26 @@ final class Arm64Entry {
       for (int el : new int[] {0, 1}) {
         String asm = el == 0 ? "el0t_64_irq" : "el1h_64_irq";
         String handler = asm + "_handler";
-        RoutineBuilder b = kernelEntry(k, k.asm(asm, ENTRY), el)
+        RoutineBuilder b = kernelEntry(k, k.image.asm(asm, ENTRY), el)
             .call("mov x0, sp; bl " + handler, handler, x -> new long[] {x.sp()});
         if (el == 0) {
-          k.add(b.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
+          k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
         } else {
-          k.add(kernelExit(k, b, 1).build());
+          k.image.add(kernelExit(k, b, 1).build());
         }
       }
       String ec = "arch/arm64/kernel/entry-common.c";
-      k.add(k.c("el0t_64_irq_handler", ec).params("regs")
+      k.image.add(k.image.c("el0t_64_irq_handler", ec).params("regs")
           .call("__el0_irq_handler_common(regs) -> el0_interrupt(regs, handle_arch_irq)",
-              "el0_interrupt", x -> new long[] {x.local("regs"), k.symbol("gic_handle_irq")})
+              "el0_interrupt", x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
           .retVoid().build());
-      k.add(k.c("el1h_64_irq_handler", ec).params("regs")
+      k.image.add(k.image.c("el1h_64_irq_handler", ec).params("regs")
           .call("el1_interrupt(regs, handle_arch_irq)", "el1_interrupt",
-              x -> new long[] {x.local("regs"), k.symbol("gic_handle_irq")})
+              x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
           .retVoid().build());
       for (int el : new int[] {0, 1}) {
         String fn = el == 0 ? "el0_interrupt" : "el1_interrupt";
-        RoutineBuilder b = k.c(fn, ec).params("regs", "handler")
+        RoutineBuilder b = k.image.c(fn, ec).params("regs", "handler")
             .step(el == 0 ? "arm64_enter_from_user_mode(regs); write_sysreg(DAIF_PROCCTX_NOIRQ)"
                 : "write_sysreg(DAIF_PROCCTX_NOIRQ); __el1_irq() [inline]: state = "
                     + "enter_from_kernel_mode(regs)", x -> { })
@@ -486,7 +486,7 @@ final class Arm64Entry {
             .call("irq_exit_rcu()", "irq_exit_rcu", null);
         if (el == 0) {
           b.branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?",
-                  x -> !k.needResched(k.current(x)))
+                  x -> !k.rq.needResched(k.current(x)))
               .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
                   x -> new long[] {x.local("regs"), 0})
               .label("nowork");
@@ -494,9 +494,9 @@ final class Arm64Entry {
           b.call("exit_to_kernel_mode(regs, state) -> irqentry_exit(regs, state)", "irqentry_exit",
               x -> new long[] {x.local("regs"), 0});
         }
-        k.add(b.retVoid().build());
+        k.image.add(b.retVoid().build());
       }
-      k.add(k.c("do_interrupt_handler", ec).params("regs", "handler")
+      k.image.add(k.image.c("do_interrupt_handler", ec).params("regs", "handler")
           .branchIf("here", "old_regs = set_irq_regs(regs); if (on_thread_stack())",
               x -> !onThreadStack(k, x))
           .call("  call_on_irq_stack(regs, handler)", "call_on_irq_stack",
@@ -507,7 +507,7 @@ final class Arm64Entry {
           .label("done")
           .step("set_irq_regs(old_regs)", x -> { })
           .retVoid().build());
-      k.add(k.asm("call_on_irq_stack", ENTRY)
+      k.image.add(k.image.asm("call_on_irq_stack", ENTRY)
           .step("save_and_disable_daif x9; stp x29, x30, [sp, #-16]!; mov x29, sp: a frame record "
               + "on the interrupted stack", x -> {
                 long sp = x.sp() - 16;
@@ -532,27 +532,27 @@ final class Arm64Entry {
           .step("restore_irq x9; ret", x -> x.ret(x.reg("x30"))).build());
       // arch/arm64/kernel/irq.c@6.19:65-75: softirqs move to the IRQ stack unless already off the
       // thread stack; ____do_softirq(regs) only calls __do_softirq().
-      k.add(k.c("do_softirq_own_stack", "arch/arm64/kernel/irq.c").params()
+      k.image.add(k.image.c("do_softirq_own_stack", "arch/arm64/kernel/irq.c").params()
           .branchIf("here", "if (on_thread_stack())", x -> !onThreadStack(k, x))
           .call("  call_on_irq_stack(NULL, ____do_softirq)", "call_on_irq_stack",
-              x -> new long[] {0, k.symbol("____do_softirq")})
+              x -> new long[] {0, k.image.symbol("____do_softirq")})
           .jump("done", "  return")
           .label("here")
           .call("__do_softirq()", "__do_softirq", null)
           .label("done")
           .retVoid().build());
-      k.add(k.c("____do_softirq", "arch/arm64/kernel/irq.c").params("regs")
+      k.image.add(k.image.c("____do_softirq", "arch/arm64/kernel/irq.c").params("regs")
           .call("__do_softirq()", "__do_softirq", null).retVoid().build());
       String gic = "drivers/irqchip/irq-gic-v3.c";
-      k.add(k.c("gic_handle_irq", gic).params("regs")
+      k.image.add(k.image.c("gic_handle_irq", gic).params("regs")
           .call("__gic_handle_irq_from_irqson(regs)", "__gic_handle_irq_from_irqson",
               x -> new long[] {x.local("regs")})
           .retVoid().build());
-      k.add(k.c("__gic_handle_irq_from_irqson", gic).params("regs")
+      k.image.add(k.image.c("__gic_handle_irq_from_irqson", gic).params("regs")
           .call("irqnr = gic_read_iar(); __gic_handle_irq(irqnr, regs)", "__gic_handle_irq",
               x -> new long[] {0, x.local("regs")})
           .retVoid().build());
-      k.add(k.c("__gic_handle_irq", gic).params("irqnr", "regs")
+      k.image.add(k.image.c("__gic_handle_irq", gic).params("irqnr", "regs")
           .callVia("generic_handle_domain_irq(gic_data.domain, irqnr) -> handle_irq_desc(desc) -> "
               + "desc->handle_irq(desc)", x -> flowHandler(k, x), x -> new long[] {x.reg("gic_iar")},
               null)
@@ -562,15 +562,15 @@ final class Arm64Entry {
 
   /** The flow handler of the acknowledged interrupt: the timer PPI 27 is per-CPU. */
   private static long flowHandler(Kernel k, Exec x) {
-    return k.symbol(x.reg("gic_iar") == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
+    return k.image.symbol(x.reg("gic_iar") == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
   }
 
   static void buildTimer(Kernel k) {
-    k.add(k.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
         .call("action->handler(irq, raw_cpu_ptr(action->percpu_dev_id)) = arch_timer_handler_virt",
             "arch_timer_handler_virt", x -> new long[] {27, 0})
         .retVoid().build());
-    k.add(k.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
+    k.image.add(k.image.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
         .params("irq", "dev_id")
         .call("timer_handler() [inline]: evt->event_handler(evt) = hrtimer_interrupt",
             "hrtimer_interrupt", x -> new long[] {0})
@@ -579,7 +579,7 @@ final class Arm64Entry {
 
   /** __bad_stack → handle_bad_stack (entry.S@4.16.13:445-464, @6.19:541-567; traps.c). */
   private static void buildBadStack(Kernel k, boolean v6) {
-    RoutineBuilder b = k.asm("__bad_stack", ENTRY)
+    RoutineBuilder b = k.image.asm("__bad_stack", ENTRY)
         .step("mrs x0, tpidrro_el0 (x0 back); sub sp, sp, #S_FRAME_SIZE", x -> {
           x.set("x0", x.reg("tpidrro_el0"));
           x.setSp(x.sp() - S_FRAME_SIZE);
@@ -589,19 +589,19 @@ final class Arm64Entry {
             + "interrupted SP", x -> x.write(x.sp() + S_SP, x.reg("tpidr_el0") + S_FRAME_SIZE))
         .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", x -> new long[] {x.sp()})
         .step("ASM_BUG()", x -> { });
-    k.add(b.build());
+    k.image.add(b.build());
     String traps = v6 ? "arch/arm64/kernel/traps.c (panic_bad_stack)" : "arch/arm64/kernel/traps.c";
-    k.add(k.c("handle_bad_stack", traps).params("regs")
+    k.image.add(k.image.c("handle_bad_stack", traps).params("regs")
         .step("console_verbose(); report: no stack space for the exception; ESR, FAR; the task, "
             + "IRQ and overflow stacks' bounds; __show_regs(regs)", x -> {
               int cpu = x.cpu().id();
               long task = k.current(x);
-              long ts = k.stack(task);
+              long ts = k.stacks.stack(task);
               long irq = x.read(k.perCpu("irq_stack_ptr", cpu));
               long ov = k.perCpu("overflow_stack", cpu);
               k.timeline.emit(new Event.BadStack(cpu, x.reg("esr_el1"), x.reg("far_el1"),
-                  ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.pid(task),
-                  k.comm(task)));
+                  ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.tasks.pid(task),
+                  k.tasks.comm(task)));
             })
         .step("nmi_panic(NULL, \"kernel stack overflow\"); cpu_park_loop()", x -> {
           k.timeline.emit(new Event.Panic(x.cpu().id(),

@@ -28,7 +28,7 @@ final class Arm64Faults {
     k.timeline.emit(new kstack.trace.Event.DataAbort(cpu, f.isWrite(),
         k.symbols.describe(c.get("pc")), f.address(), f.guard() == null ? null : f.guard().name()));
     long sp = c.get("sp") - Arm64Entry.S_FRAME_SIZE;
-    if (k.profile.config("VMAP_STACK") && (sp >>> k.constant("THREAD_SHIFT") & 1) != 0) {
+    if (k.profile.config("VMAP_STACK") && (sp >>> k.image.constant("THREAD_SHIFT") & 1) != 0) {
       Arm64.takeException(c, c.get("pc"), 0x400, 0x25L << 26);
       return true;
     }
@@ -47,8 +47,8 @@ final class Arm64Faults {
    * The model holds only what it allocated, so a fault there is its limit, and it says so.
    */
   private static boolean linearMapped(Kernel k, long addr) {
-    long start = k.constant("PAGE_OFFSET");
-    long end = k.constant("MODULES_VADDR");
+    long start = k.image.constant("PAGE_OFFSET");
+    long end = k.image.constant("MODULES_VADDR");
     return Long.compareUnsigned(addr, start) >= 0
         && (Long.compareUnsigned(start, end) > 0 || Long.compareUnsigned(addr, end) < 0);
   }

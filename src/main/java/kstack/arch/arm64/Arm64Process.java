@@ -16,14 +16,14 @@ final class Arm64Process {
       "x28"};
 
   static int ctx(Kernel k, String field) {
-    return k.offPath("task_struct", "thread.cpu_context." + field);
+    return k.image.offPath("task_struct", "thread.cpu_context." + field);
   }
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.ARM64_ENTRY_COMMON);
     boolean meta = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
     String proc = "arch/arm64/kernel/process.c";
-    k.add(k.c("__switch_to", proc).params("prev", "next")
+    k.image.add(k.image.c("__switch_to", proc).params("prev", "next")
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
             + "contextidr_thread_switch(next)", x -> { })
         .step("entry_task_switch(next): __this_cpu_write(__entry_task, next)",
@@ -33,7 +33,7 @@ final class Arm64Process {
         .call("last = cpu_switch_to(prev, next)", "cpu_switch_to",
             x -> new long[] {x.local("prev"), x.local("next")})
         .ret("return last", kstack.exec.Exec::retval).build());
-    RoutineBuilder s = k.asm("cpu_switch_to", "arch/arm64/kernel/entry.S")
+    RoutineBuilder s = k.image.asm("cpu_switch_to", "arch/arm64/kernel/entry.S")
         .step("mov x10, #THREAD_CPU_CONTEXT; add x8, x0, x10; mov x9, sp; stp x19..x28, "
             + "x29 (fp), x9 (sp), str lr (pc): into prev->thread.cpu_context", x -> {
               long prev = x.reg("x0");
@@ -56,9 +56,9 @@ final class Arm64Process {
             })
         .step("msr sp_el0, x1: current = next", x -> x.set("sp_el0", x.reg("x1")))
         .step("ret: into next's __switch_to, or ret_from_fork", x -> x.ret(x.reg("x30")));
-    k.add(s.build());
+    k.image.add(s.build());
     buildCopyThread(k, k.profile.has(Feature.KERNEL_CLONE));
-    RoutineBuilder rf = k.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
+    RoutineBuilder rf = k.image.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
         .call("bl schedule_tail (x0 = prev)", "schedule_tail", x -> new long[] {x.reg("x0")})
         .branchIf("user", "cbz x19, 1f", x -> x.reg("x19") == 0)
         .callVia("mov x0, x20; blr x19: a kernel thread's function", x -> x.reg("x19"),
@@ -70,8 +70,8 @@ final class Arm64Process {
     } else {
       rf.step("get_thread_info tsk", x -> x.set("x28", x.reg("sp_el0")));
     }
-    k.add(rf.step("b ret_to_user", x -> x.jumpTo(k.symbol("ret_to_user"))).build());
-    k.add(k.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
+    k.image.add(rf.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+    k.image.add(k.image.c("start_thread", "arch/arm64/include/asm/processor.h [static inline]")
         .params("regs", "pc", "sp")
         .step("start_thread_common(regs, pc): memset(regs, 0, sizeof(*regs)); forget_syscall(regs); "
             + "regs->pc = pc" + (meta ? "; regs->stackframe.type = FRAME_META_TYPE_FINAL" : ""), x -> {
@@ -89,14 +89,14 @@ final class Arm64Process {
           k.mem.write64(r + Arm64Entry.S_SP, x.local("sp"));
         })
         .retVoid().build());
-    k.add(k.c("arch_cpu_idle", v6 ? "arch/arm64/kernel/idle.c" : proc).params()
+    k.image.add(k.image.c("arch_cpu_idle", v6 ? "arch/arm64/kernel/idle.c" : proc).params()
         .call("cpu_do_idle()", "cpu_do_idle", null)
         .step("local_irq_enable()", k.arch::irqEnable)
         .retVoid().build());
-    k.add(k.asm("cpu_do_idle", v6 ? "arch/arm64/kernel/idle.c" : "arch/arm64/mm/proc.S")
+    k.image.add(k.image.asm("cpu_do_idle", v6 ? "arch/arm64/kernel/idle.c" : "arch/arm64/mm/proc.S")
         .step("dsb sy; wfi: the CPU waits for an interrupt", x -> {
           k.arch.irqEnable(x); // a pending IRQ ends wfi even when masked; it is taken right after
-          if (!k.needResched(k.current(x))) {
+          if (!k.rq.needResched(k.current(x))) {
             x.stay();
           }
         })
@@ -108,8 +108,8 @@ final class Arm64Process {
 
   /** copy_thread (process.c@4.16.13:309-370, @6.19:411-515). */
   private static void buildCopyThread(Kernel k, boolean v6) {
-    RoutineBuilder b = v6 ? k.c("copy_thread", "arch/arm64/kernel/process.c").params("p", "args")
-        : k.c("copy_thread", "arch/arm64/kernel/process.c")
+    RoutineBuilder b = v6 ? k.image.c("copy_thread", "arch/arm64/kernel/process.c").params("p", "args")
+        : k.image.c("copy_thread", "arch/arm64/kernel/process.c")
             .params("clone_flags", "stack_start", "stk_sz", "p");
     b.locals("childregs")
         .step("childregs = task_pt_regs(p); memset(&p->thread.cpu_context, 0, "
@@ -124,7 +124,7 @@ final class Arm64Process {
               + "p->thread.uw.tp_value = tls", x -> {
                 userChild(k, x, k.cloneArg(x, x.local("args"), "stack"));
                 if ((k.cloneArg(x, x.local("args"), "flags") & CLONE_SETTLS) != 0) {
-                  k.taskWrite(x.local("p"), "thread.tp_value", k.cloneArg(x, x.local("args"), "tls"));
+                  k.tasks.taskWrite(x.local("p"), "thread.tp_value", k.cloneArg(x, x.local("args"), "tls"));
                 }
               })
           .jump("both", "} else {")
@@ -144,19 +144,19 @@ final class Arm64Process {
           .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs; "
               + "cpu_context.fp = &childregs->stackframe", x -> {
                 long p = x.local("p");
-                k.mem.write64(p + ctx(k, "pc"), k.symbol("ret_from_fork"));
+                k.mem.write64(p + ctx(k, "pc"), k.image.symbol("ret_from_fork"));
                 k.mem.write64(p + ctx(k, "sp"), x.local("childregs"));
                 k.mem.write64(p + ctx(k, "fp"), x.local("childregs") + Arm64Entry.stackframe(k));
               });
     } else {
       b.branchIf("kthread", "if (likely(!(p->flags & PF_KTHREAD))) {",
-              x -> k.isKthread(x.local("p")))
+              x -> k.tasks.isKthread(x.local("p")))
           .step("  *childregs = *current_pt_regs(); childregs->regs[0] = 0; "
               + "if (stack_start) childregs->sp = stack_start; if (clone_flags & CLONE_SETTLS) "
               + "p->thread.tp_value = childregs->regs[3] (tls)", x -> {
                 userChild(k, x, x.local("stack_start"));
                 if ((x.local("clone_flags") & CLONE_SETTLS) != 0) {
-                  k.taskWrite(x.local("p"), "thread.tp_value",
+                  k.tasks.taskWrite(x.local("p"), "thread.tp_value",
                       k.mem.read64(x.local("childregs") + 3 * 8));
                 }
               })
@@ -174,11 +174,11 @@ final class Arm64Process {
           .label("both")
           .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs (fp stays 0)", x -> {
             long p = x.local("p");
-            k.mem.write64(p + ctx(k, "pc"), k.symbol("ret_from_fork"));
+            k.mem.write64(p + ctx(k, "pc"), k.image.symbol("ret_from_fork"));
             k.mem.write64(p + ctx(k, "sp"), x.local("childregs"));
           });
     }
-    k.add(b.ret("return 0", x -> 0).build());
+    k.image.add(b.ret("return 0", x -> 0).build());
   }
 
   private static void userChild(Kernel k, kstack.exec.Exec x, long stack) {

@@ -49,7 +49,7 @@ final class Arm64Unwind {
    * StackRange.
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
-    long s = k.stack(task);
+    long s = k.stacks.stack(task);
     List<StackRange> r = new ArrayList<>();
     r.add(StackRange.of(StackKind.TASK, s, s + k.threadSize));
     if (!running) {
@@ -78,7 +78,7 @@ final class Arm64Unwind {
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
-    if (k.stack(task) == 0) {
+    if (k.stacks.stack(task) == 0) {
       return out;
     }
     long pc;
@@ -183,7 +183,7 @@ final class Arm64Unwind {
       return;
     }
     long pstate = k.mem.read64(regs + Arm64Entry.S_PSTATE);
-    if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.taskRead(task, "mm") == 0) {
+    if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.tasks.taskRead(task, "mm") == 0) {
       return;
     }
     long pc = k.mem.read64(regs + Arm64Entry.S_PC);
@@ -229,14 +229,14 @@ final class Arm64Unwind {
   List<StackWord> describe(long task, boolean running, int cpu) {
     running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     List<StackWord> out = new ArrayList<>();
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return out;
     }
     long top = stack + k.threadSize;
     long regs = arch.taskPtRegs(k, task);
     Map<Long, StackWord.Label> labels = new TreeMap<>(Long::compareUnsigned);
-    StructLayout l = k.struct("pt_regs");
+    StructLayout l = k.image.struct("pt_regs");
     for (Field f : l.fields()) {
       for (int w = 0; w < Math.max(1, f.size() / 8); w++) {
         String n = f.name().equals("regs") ? "pt_regs->regs[" + w + "]"

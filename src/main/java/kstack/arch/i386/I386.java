@@ -223,12 +223,12 @@ public final class I386 implements Arch {
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
     if (v26 || v24) {
-      return k.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
+      return k.image.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
     }
     if (v6) {
       String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
       return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), true, name,
-          source, params, i -> f[i], i -> k.off("pt_regs", f[i]));
+          source, params, i -> f[i], i -> k.image.off("pt_regs", f[i]));
     }
     return SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length), false, name,
         source, params, i -> "", i -> 0).asmlinkage();
@@ -283,7 +283,7 @@ public final class I386 implements Arch {
       throw new IllegalStateException("2.4 has no preempt_count: in_interrupt() reads local_irq_count");
     }
     if (v26) {
-      return (k.cpu(cpu).get("esp") & -k.threadSize) + k.off("thread_info", "preempt_count");
+      return (k.cpu(cpu).get("esp") & -k.threadSize) + k.image.off("thread_info", "preempt_count");
     }
     return k.perCpu("__preempt_count", cpu);
   }
@@ -368,7 +368,7 @@ public final class I386 implements Arch {
 
   @Override
   public long perCpuAddress(Kernel k, String name) {
-    return k.symbol(name);
+    return k.image.symbol(name);
   }
 
   @Override
@@ -386,7 +386,7 @@ public final class I386 implements Arch {
   public void initThread(Kernel k, long initTask) {
     if (v24) {
       // INIT_THREAD (processor.h@2.4.22:381-389): all zero, esp0 included, but io_bitmap {~0,}
-      k.writePtr(initTask + k.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
+      k.writePtr(initTask + k.image.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
       return;
     }
     if (regs60) {
@@ -422,7 +422,7 @@ public final class I386 implements Arch {
       // get_current() = current_thread_info()->task (current.h@2.6.11:8-13): the masked esp, then
       // a load; in user mode the stack the next entry will use, TSS.esp0's
       long ti = I386Process24.current(k, k.cpu(cpu), inUserMode(k, cpu));
-      return ti == k.symbol("init_task") ? ti : k.readPtr(ti + k.off("thread_info", "task"));
+      return ti == k.image.symbol("init_task") ? ti : k.readPtr(ti + k.image.off("thread_info", "task"));
     }
     return k.readPtr(k.perCpu("current_task", cpu));
   }
@@ -433,14 +433,14 @@ public final class I386 implements Arch {
    */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
-        - k.constant("SIZEOF_PTREGS");
+    return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.image.constant("SIZEOF_PTREGS");
   }
 
   /** The top of the hardware frame: thread.sp0 = childregs + 1 (process_32.c@4.16.13:139). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.constant("SIZEOF_PTREGS");
+    return taskPtRegs(k, task) + k.image.constant("SIZEOF_PTREGS");
   }
 
   /** The libc wrapper: the stack arguments into ebx, ecx, edx, esi, edi; nr into eax; int $0x80. */
@@ -472,7 +472,7 @@ public final class I386 implements Arch {
   @Override
   public void setupAdditionalPages(Kernel k, Exec x) {
     if (v26 && !regs60) {
-      k.tiWrite(k.current(x), "sysenter_return", k.symbol(I386Sysenter.landingPad(k)));
+      k.tasks.tiWrite(k.current(x), "sysenter_return", k.image.symbol(I386Sysenter.landingPad(k)));
     }
   }
 
@@ -529,7 +529,7 @@ public final class I386 implements Arch {
     // makes #DB an interrupt gate and keeps #MC a trap gate (traps.c@2.6.11:1010,1028)
     boolean trap = v24 && (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR)
         || regs60 && vector == I386Traps.MC_VECTOR;
-    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k::symbol, handlerName(vector),
+    return deliver(k.cpu(cpu), vector, k::readPtr, k::writePtr, k.image::symbol, handlerName(vector),
         kernelCs, kernelDs, trap);
   }
 
@@ -621,7 +621,7 @@ public final class I386 implements Arch {
    */
   private static String whoIsCurrent(Kernel k, int cpu) {
     try {
-      return "pid " + k.pid(k.current(cpu));
+      return "pid " + k.tasks.pid(k.current(cpu));
     } catch (MemoryFault e) {
       long base = k.cpu(cpu).get("esp") & -k.threadSize;
       try {
@@ -702,7 +702,7 @@ public final class I386 implements Arch {
   /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */
   @Override
   public boolean userModeRegs(Kernel k, long regs) {
-    return (k.readPtr(regs + k.off("pt_regs", "cs")) & 3) == 3;
+    return (k.readPtr(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
   }
 
   @Override

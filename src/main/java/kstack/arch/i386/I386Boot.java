@@ -29,7 +29,7 @@ final class I386Boot {
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     List<PerCpuVar> v = new ArrayList<>();
     CType task = t.ptrTo("task_struct");
-    v.add(new PerCpuVar("cpu_tss_rw", t.struct(k.struct("tss_struct")), 4096,
+    v.add(new PerCpuVar("cpu_tss_rw", t.struct(k.image.struct("tss_struct")), 4096,
         "DEFINE_PER_CPU_PAGE_ALIGNED (process.c@" + k.profile.version() + ")"));
     v.add(new PerCpuVar("current_task", task, 4, "= &init_task"));
     v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4, v6
@@ -55,12 +55,12 @@ final class I386Boot {
   static void linkData(Kernel k, Linker l) {
     Types t = k.t;
     long code = l.object("initial_code", t.ulong, 4);
-    k.deferInit(() -> k.writePtr(code, k.symbol("i386_start_kernel")));
+    k.image.deferInit(() -> k.writePtr(code, k.image.symbol("i386_start_kernel")));
     long stack = l.object("initial_stack", t.ulong, 4);
     // 4.16: init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - TOP_OF_KERNEL_STACK_PADDING;
     // 6.19: __top_init_kernel_stack, the same address (head_32.S@6.19:489)
-    k.deferInit(() -> k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize - 68
-        - k.constant("TOP_OF_KERNEL_STACK_PADDING")));
+    k.image.deferInit(() -> k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize - 68
+        - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")));
   }
 
   /** Where the model calls enable_sep_cpu, and where the kernel does. */
@@ -69,26 +69,26 @@ final class I386Boot {
 
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
-    k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+    k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    k.writePtr(base + k.symbol("cpu_current_top_of_stack"), k.symbol("init_thread_union")
-        + k.threadSize - (v6 ? k.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
+    k.writePtr(base + k.image.symbol("cpu_current_top_of_stack"), k.image.symbol("init_thread_union")
+        + k.threadSize - (v6 ? k.image.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
     {
       // cpu_entry_area's entry stack: SYSENTER_ESP on 4.16, also TSS.sp0 on 6.19
       long page = I386Entry6.entryStackPage(k, cpu);
       k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", page,
           4096, kstack.mem.Region.Kind.ENTRY_AREA));
     }
-    initTss(k, base + k.symbol("cpu_tss_rw"), SP0_POISON);
-    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
-    k.writePtr(base + k.symbol("this_cpu_off"), base);
+    initTss(k, base + k.image.symbol("cpu_tss_rw"), SP0_POISON);
+    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
+    k.writePtr(base + k.image.symbol("this_cpu_off"), base);
   }
 
   /** INIT_THREAD (processor.h@4.16.13:850-855): sp0 = TOP_OF_INIT_STACK, sysenter_cs = __KERNEL_CS. */
   static void initThread(Kernel k, long initTask) {
-    k.taskWrite(initTask, "thread.sp0", k.symbol("init_stack") + k.threadSize
-        - k.constant("TOP_OF_KERNEL_STACK_PADDING"));
-    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize
+        - k.image.constant("TOP_OF_KERNEL_STACK_PADDING"));
+    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
   }
 
   /**
@@ -107,16 +107,16 @@ final class I386Boot {
     c.set("ss", I386.KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("tr_base", k.perCpuOffset(cpu) + k.symbol(tss));
-    c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
+    c.set("tr_base", k.perCpuOffset(cpu) + k.image.symbol(tss));
+    c.set("eip", cpu == 0 ? k.image.symbol("startup_32") : 0);
   }
 
   /** INIT_TSS's ring-0 fields: sp0, ss0 = __KERNEL_DS, ss1 = __KERNEL_CS, no I/O bitmap. */
   static void initTss(Kernel k, long tss, long sp0) {
-    k.writePtr(tss + k.offPath("tss_struct", "x86_tss.sp0"), sp0);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
-    k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    k.writePtr(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), sp0);
+    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
+    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
   }
 
   /**
@@ -136,24 +136,24 @@ final class I386Boot {
   static kstack.exec.RoutineBuilder waitOnline(Kernel k, kstack.exec.RoutineBuilder b) {
     return b.label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> (k.readPtr(k.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+            x -> (k.readPtr(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
         .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0);
   }
 
   /** start_secondary: cpu_init, online, then the generation's idle loop. */
   static void startSecondary(Kernel k, String idle, long[] args) {
-    k.add(kstack.arch.x86.SmpBoot.online(k, k.c("start_secondary", "arch/x86/kernel/smpboot.c")
+    k.image.add(kstack.arch.x86.SmpBoot.online(k, k.image.c("start_secondary", "arch/x86/kernel/smpboot.c")
         .params("unused").call("cpu_init()", "cpu_init", null))
         .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
         .retVoid().build());
   }
 
   static void build(Kernel k) {
-    k.add(k.asm("startup_32", HEAD)
+    k.image.add(k.image.asm("startup_32", HEAD)
         .step("movl pa(initial_stack), %ecx; leal -__PAGE_OFFSET(%ecx), %esp: the boot stack "
             + "(through its physical alias until paging is on)", x -> {
-              x.setSp(x.read(k.symbol("initial_stack")));
+              x.setSp(x.read(k.image.symbol("initial_stack")));
               // head_32.S@4.16.13:568-574 spells the value out; 6.19 points at the linker's
               // __top_init_kernel_stack (head_32.S@6.19:489), and has no SIZEOF_PTREGS
               k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
@@ -163,10 +163,10 @@ final class I386Boot {
                           + "TOP_OF_KERNEL_STACK_PADDING", x.sp()));
             })
         .step("clear BSS; copy boot parameters; build the early page tables (not modelled)", x -> { })
-        .step("jmp .Ldefault_entry", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());
-    k.add(k.asm("startup_32_smp", HEAD)
+        .step("jmp .Ldefault_entry", x -> x.jumpTo(k.image.symbol("startup_32_smp") + 4)).build());
+    k.image.add(k.image.asm("startup_32_smp", HEAD)
         .step("(an AP arrives here from the trampoline) movl pa(initial_stack), %ecx; "
-            + "leal -__PAGE_OFFSET(%ecx), %esp", x -> x.setSp(x.read(k.symbol("initial_stack"))))
+            + "leal -__PAGE_OFFSET(%ecx), %esp", x -> x.setSp(x.read(k.image.symbol("initial_stack"))))
         .step(".Ldefault_entry: pushl $0; popfl: clear EFLAGS", x -> {
           x.push(0);
           x.set("eflags", x.pop() | 0x2);
@@ -177,11 +177,11 @@ final class I386Boot {
             + "this CPU's per-CPU area; " + (k.profile.has(kstack.profile.Feature.IRQENTRY)
             ? "xorl %eax, %eax; movl %eax, %gs" : "%gs = __KERNEL_STACK_CANARY"),
             x -> perCpuSegments(k, x))
-        .callVia("call *(initial_code)", x -> x.read(k.symbol("initial_code")), null, null)
+        .callVia("call *(initial_code)", x -> x.read(k.image.symbol("initial_code")), null, null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
         }).build());
-    k.add(k.c("i386_start_kernel", "arch/x86/kernel/head32.c").params().asmlinkage()
+    k.image.add(k.image.c("i386_start_kernel", "arch/x86/kernel/head32.c").params().asmlinkage()
         .step("cr4_init_shadow(); sanitize_boot_params(); x86_early_init_platform_quirks() "
             + "(not modelled)", x -> { })
         .call("start_kernel()", "start_kernel", null)
@@ -192,13 +192,13 @@ final class I386Boot {
 
   private static void buildTrapInit(Kernel k) {
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(); idt_setup_traps(): vector 0x80 is a DPL-3 gate to "
             + "entry_INT80_32" + (v6 ? "; cpu_init_exception_handling(true): set_tss_desc(); "
                 + "load_TR_desc()" : ""), x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
-    k.add(k.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
+    k.image.add(k.image.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
         .step("load_current_idt(); switch_to_new_gdt(cpu); current->active_mm = &init_mm; "
             + "set_tss_desc(cpu, &get_cpu_entry_area(cpu)->tss.x86_tss); load_TR_desc(): TR = this "
             + "CPU's TSS. TSS.sp0 keeps its poison: the idle task never goes to user mode",
@@ -207,13 +207,13 @@ final class I386Boot {
                 + "CPU's entry stack, for good" : "(TSS.sp0 follows the running task from now on)",
             x -> {
               if (v6) {
-                x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"),
+                x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"),
                     I386Entry6.entryStackTop(k, x.cpu().id()));
               }
             })
         .call(SEP_TEXT, "enable_sep_cpu", null)
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { })
         .call(v6 ? "irq_init_percpu_irqstack(smp_processor_id())" : "irq_ctx_init(smp_processor_id())",
@@ -225,7 +225,7 @@ final class I386Boot {
     String smp = "arch/x86/kernel/smpboot.c";
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     // common_cpu_up and do_boot_cpu: smpboot.c@4.16.13:890-926, smpboot.c@6.19:881-924.
-    var cpuUp = k.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
+    var cpuUp = k.image.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle", x ->
             k.writePtr(k.perCpu("current_task", (int) x.local("cpu")), x.local("idle")))
         .call(v6 ? "irq_init_percpu_irqstack(cpu)" : "irq_ctx_init(cpu)",
@@ -239,13 +239,13 @@ final class I386Boot {
             + "startup_32_smp on the idle task's stack, below where its pt_regs would be", x -> {
               int cpu = (int) x.local("cpu");
               long idle = x.local("idle");
-              k.taskWrite(idle, "thread.sp", k.arch.taskPtRegs(k, idle));
-              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
-              x.write(k.symbol("initial_stack"), k.threadSp(idle));
-              k.cpu(cpu).set("eip", k.symbol("startup_32_smp"));
+              k.tasks.taskWrite(idle, "thread.sp", k.arch.taskPtRegs(k, idle));
+              x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
+              x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(idle));
+              k.cpu(cpu).set("eip", k.image.symbol("startup_32_smp"));
             });
     // 6.19's native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
-    k.add((v6 ? cpuUp.ret("return err", x -> 0) : waitOnline(k, cpuUp)).build());
+    k.image.add((v6 ? cpuUp.ret("return err", x -> 0) : waitOnline(k, cpuUp)).build());
     startSecondary(k, "cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", new long[] {0});
   }
 }

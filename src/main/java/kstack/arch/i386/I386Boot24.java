@@ -31,17 +31,17 @@ final class I386Boot24 {
   static void linkData(Kernel k, Linker l) {
     Types t = k.t;
     long stack = l.object("stack_start", t.array(t.ulong, 2), 4);
-    k.deferInit(() -> {
-      k.writePtr(stack, k.symbol("init_task_union") + k.threadSize);
+    k.image.deferInit(() -> {
+      k.writePtr(stack, k.image.symbol("init_task_union") + k.threadSize);
       k.writePtr(stack + 4, I386Process24.KERNEL_DS);
     });
-    long tss = l.object("init_tss", t.array(t.struct(k.struct("tss_struct")), k.cpus), 64);
-    k.deferInit(() -> {
+    long tss = l.object("init_tss", t.array(t.struct(k.image.struct("tss_struct")), k.cpus), 64);
+    k.image.deferInit(() -> {
       for (int c = 0; c < k.cpus; c++) {
-        long at = tss + (long) c * k.struct("tss_struct").size();
-        k.writePtr(at + k.off("tss_struct", "esp0"), k.symbol("init_task_union") + k.threadSize);
-        k.mem.write(at + k.off("tss_struct", "ss0"), 2, I386Process24.KERNEL_DS);
-        k.mem.write(at + k.off("tss_struct", "bitmap"), 2, 0x8000); // INVALID_IO_BITMAP_OFFSET
+        long at = tss + (long) c * k.image.struct("tss_struct").size();
+        k.writePtr(at + k.image.off("tss_struct", "esp0"), k.image.symbol("init_task_union") + k.threadSize);
+        k.mem.write(at + k.image.off("tss_struct", "ss0"), 2, I386Process24.KERNEL_DS);
+        k.mem.write(at + k.image.off("tss_struct", "bitmap"), 2, 0x8000); // INVALID_IO_BITMAP_OFFSET
       }
     });
   }
@@ -56,17 +56,17 @@ final class I386Boot24 {
     c.set("ss", I386Process24.KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("tr_base", k.symbol("init_tss") + (long) cpu * k.struct("tss_struct").size());
-    c.set("eip", cpu == 0 ? k.symbol("startup_32") : 0);
+    c.set("tr_base", k.image.symbol("init_tss") + (long) cpu * k.image.struct("tss_struct").size());
+    c.set("eip", cpu == 0 ? k.image.symbol("startup_32") : 0);
   }
 
   static void build(Kernel k) {
-    k.add(k.asm("startup_32", HEAD)
+    k.image.add(k.image.asm("startup_32", HEAD)
         .step("set up the segments, clear BSS, build the early page tables and enable paging "
             + "(not modelled)", x -> { })
         .step("lss stack_start, %esp: esp = init_task_union + 8192, the very top of "
             + "init_task's union (head.S@2.4.22:107)", x -> {
-              x.setSp(x.read(k.symbol("stack_start")));
+              x.setSp(x.read(k.image.symbol("stack_start")));
               x.set("ss", I386Process24.KERNEL_DS);
               k.timeline.emit(new Event.BootStackTaskUnion(x.cpu().id(), x.sp(),
                   x.sp() - 1 & -k.threadSize));
@@ -80,23 +80,23 @@ final class I386Boot24 {
         .call("call start_kernel (head.S@2.4.22:270)", "start_kernel", null)
         .label("L6")
         .step("L6: jmp L6 (start_kernel never returns)", kstack.exec.Exec::stay).build());
-    k.add(k.c("trap_init", "arch/i386/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/i386/kernel/traps.c").params()
         .step("set_trap_gate()s for the exceptions; set_system_gate(SYSCALL_VECTOR, "
             + "&system_call): int $0x80 is allowed from ring 3; the lcall7/lcall27 call gates",
             x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
-    k.add(k.c("cpu_init", "arch/i386/kernel/setup.c").params()
+    k.image.add(k.image.c("cpu_init", "arch/i386/kernel/setup.c").params()
         .step("load the GDT and IDT; current->active_mm = &init_mm; enter_lazy_tlb()",
-            x -> k.taskWrite(k.current(x), "active_mm", k.symbol("init_mm")))
+            x -> k.tasks.taskWrite(k.current(x), "active_mm", k.image.symbol("init_mm")))
         .step("t = &init_tss[nr]; t->esp0 = current->thread.esp0 (0: INIT_THREAD); "
             + "set_tss_desc(nr, t); load_TR(nr)", x -> {
-              long tss = k.symbol("init_tss") + (long) x.cpu().id() * k.struct("tss_struct").size();
+              long tss = k.image.symbol("init_tss") + (long) x.cpu().id() * k.image.struct("tss_struct").size();
               x.set("tr_base", tss);
-              x.write(tss + k.off("tss_struct", "esp0"), k.taskRead(k.current(x), "thread.esp0"));
+              x.write(tss + k.image.off("tss_struct", "esp0"), k.tasks.taskRead(k.current(x), "thread.esp0"));
             })
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/i386/kernel/i8259.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/i386/kernel/i8259.c").params()
         .step("init_ISA_irqs(); set_intr_gate(FIRST_EXTERNAL_VECTOR + i, interrupt[i]) for every "
             + "IRQ but the system call vector (i8259.c@2.4.22:443-460)", x -> { })
         .retVoid().build());

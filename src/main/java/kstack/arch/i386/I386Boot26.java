@@ -29,7 +29,7 @@ final class I386Boot26 {
       v.add(new PerCpuVar("softirq_stack", t.array(t.u8, (int) k.threadSize), 4096,
           "union irq_ctx for softirqs"));
     }
-    v.add(new PerCpuVar("init_tss", t.struct(k.struct("tss_struct")), 64,
+    v.add(new PerCpuVar("init_tss", t.struct(k.image.struct("tss_struct")), 64,
         "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS (init_task.c@2.6.32:41)"));
     if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
       v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
@@ -51,10 +51,10 @@ final class I386Boot26 {
   static void linkData(Kernel k, Linker l) {
     Types t = k.t;
     long code = l.object("initial_code", t.ulong, 4);
-    k.deferInit(() -> k.writePtr(code, k.symbol("i386_start_kernel")));
+    k.image.deferInit(() -> k.writePtr(code, k.image.symbol("i386_start_kernel")));
     long stack = l.object("stack_start", t.array(t.ulong, 2), 4);
-    k.deferInit(() -> {
-      k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize);
+    k.image.deferInit(() -> {
+      k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize);
       k.writePtr(stack + 4, 0x18); // __BOOT_DS
     });
   }
@@ -62,12 +62,12 @@ final class I386Boot26 {
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
     if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
-      k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
+      k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
     }
     // INIT_TSS (processor.h@2.6.32:928-938): sp0 = the top of init_stack, ss0, ss1, no io bitmap
-    I386Boot.initTss(k, base + k.symbol("init_tss"), k.symbol("init_stack") + k.threadSize);
-    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
-    k.writePtr(base + k.symbol("this_cpu_off"), base);
+    I386Boot.initTss(k, base + k.image.symbol("init_tss"), k.image.symbol("init_stack") + k.threadSize);
+    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
+    k.writePtr(base + k.image.symbol("this_cpu_off"), base);
   }
 
   /**
@@ -75,12 +75,12 @@ final class I386Boot26 {
    * INIT_THREAD_INFO (thread_info.h@2.6.32:46-57) at the base of init_thread_union.
    */
   static void initThread(Kernel k, long initTask) {
-    k.taskWrite(initTask, "thread.sp0", k.symbol("init_stack") + k.threadSize);
-    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
-    long ti = k.symbol("init_thread_union");
-    k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
-    k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
-    k.initThreadInfoLinks(ti);
+    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize);
+    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    long ti = k.image.symbol("init_thread_union");
+    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.tasks.initThreadInfoLinks(ti);
   }
 
   static void powerOn(Kernel k, int cpu) {
@@ -88,11 +88,11 @@ final class I386Boot26 {
   }
 
   static void build(Kernel k) {
-    k.add(k.asm("startup_32", HEAD)
+    k.image.add(k.image.asm("startup_32", HEAD)
         .step("clear BSS; copy boot parameters; build the early page tables; enable paging "
             + "(not modelled)", x -> { })
-        .step("jmp into the common tail", x -> x.jumpTo(k.symbol("startup_32_smp") + 4)).build());
-    k.add(lssStackStart(k, k.asm("startup_32_smp", HEAD)
+        .step("jmp into the common tail", x -> x.jumpTo(k.image.symbol("startup_32_smp") + 4)).build());
+    k.image.add(lssStackStart(k, k.image.asm("startup_32_smp", HEAD)
         .step("(an AP arrives here from the trampoline; paging on)", x -> { }),
         "lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
             + "boot CPU: the very top, no pt_regs gap)")
@@ -103,33 +103,33 @@ final class I386Boot26 {
         .step("the first CPU keeps it; an AP reloads esp from stack_start (its idle task's "
             + "thread.sp)", x -> {
               if (x.cpu().id() != 0) {
-                x.setSp(x.read(k.symbol("stack_start")));
+                x.setSp(x.read(k.image.symbol("stack_start")));
               }
             })
-        .step("jmp *(initial_code)", x -> x.jumpTo(x.read(k.symbol("initial_code")))).build());
-    k.add(k.c("i386_start_kernel", "arch/x86/kernel/head32.c").params()
+        .step("jmp *(initial_code)", x -> x.jumpTo(x.read(k.image.symbol("initial_code")))).build());
+    k.image.add(k.image.c("i386_start_kernel", "arch/x86/kernel/head32.c").params()
         .step("reserve_trampoline_memory(); reserve_early(kernel text and data); "
             + "i386_default_early_setup() (not modelled)", x -> { })
         .call("start_kernel()", "start_kernel", null)
         .retVoid().build());
-    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("set_intr_gate()s for the exceptions; set_system_trap_gate(SYSCALL_VECTOR, "
             + "&system_call): int $0x80 is allowed from ring 3", x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
-    k.add(k.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
+    k.image.add(k.image.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
         .step("load_idt(&idt_descr); switch_to_new_gdt(cpu); curr->active_mm = &init_mm; "
             + "enter_lazy_tlb()", x -> { })
         .step("load_sp0(t, thread): TSS.sp0 = current->thread.sp0; set_tss_desc(cpu, t); "
             + "load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
-                  k.taskRead(k.current(x), "thread.sp0"));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+                  k.tasks.taskRead(k.current(x), "thread.sp0"));
             })
         .call(I386Boot.SEP_TEXT, "enable_sep_cpu", null)
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "
             + "vectors (interrupt[]) and the APIC vectors", x -> { })
         .call("irq_ctx_init(smp_processor_id()) (irqinit.c@2.6.32:249)", "irq_ctx_init",
@@ -142,7 +142,7 @@ final class I386Boot26 {
   static kstack.exec.RoutineBuilder lssStackStart(Kernel k, kstack.exec.RoutineBuilder b,
       String text) {
     return b.step(text, x -> {
-      x.setSp(x.read(k.symbol("stack_start")));
+      x.setSp(x.read(k.image.symbol("stack_start")));
       k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
           "stack_start", x.sp()));
     })
@@ -154,21 +154,21 @@ final class I386Boot26 {
 
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
-    var cpuUp = kstack.arch.x86.SmpBoot.forkIdle(k, k.c("native_cpu_up", smp)
+    var cpuUp = kstack.arch.x86.SmpBoot.forkIdle(k, k.image.c("native_cpu_up", smp)
             .params("cpu", "idle"))
         .step("do_boot_cpu(apicid, cpu): per_cpu(current_task, cpu) = idle; "
             + "stack_start.sp = (void *) idle->thread.sp; initial_code = start_secondary", x -> {
               int cpu = (int) x.local("cpu");
               long idle = x.local("idle");
               k.writePtr(k.perCpu("current_task", cpu), idle);
-              x.write(k.symbol("stack_start"), k.threadSp(idle));
-              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+              x.write(k.image.symbol("stack_start"), k.tasks.threadSp(idle));
+              x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
             })
         .call("irq_ctx_init(cpu) (smpboot.c@2.6.32:755)", "irq_ctx_init",
             x -> new long[] {x.local("cpu")})
         .step("wakeup_secondary_cpu_via_init(): INIT/SIPI; the AP starts in startup_32_smp",
-            x -> k.cpu((int) x.local("cpu")).set("eip", k.symbol("startup_32_smp")));
-    k.add(I386Boot.waitOnline(k, cpuUp).build());
+            x -> k.cpu((int) x.local("cpu")).set("eip", k.image.symbol("startup_32_smp")));
+    k.image.add(I386Boot.waitOnline(k, cpuUp).build());
     I386Boot.startSecondary(k, "cpu_idle()", new long[0]);
   }
 }

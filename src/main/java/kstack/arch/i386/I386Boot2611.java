@@ -19,24 +19,24 @@ final class I386Boot2611 {
    * stays 0; INIT_THREAD_INFO (thread_info.h@2.6.11:70-81): preempt_count 1, addr_limit KERNEL_DS.
    */
   static void initThread(Kernel k, long initTask) {
-    k.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
-    long ti = k.symbol("init_thread_union");
-    k.writePtr(ti + k.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
-    k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 1);
-    k.initThreadInfoLinks(ti);
+    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    long ti = k.image.symbol("init_thread_union");
+    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 1);
+    k.tasks.initThreadInfoLinks(ti);
   }
 
   /** ENTRY(stack_start): .long init_thread_union + THREAD_SIZE; .long __BOOT_DS (head.S@2.6.11:425-427). */
   static void linkData(Kernel k, kstack.image.Linker l) {
     long stack = l.object("stack_start", k.t.array(k.t.ulong, 2), 4);
-    k.deferInit(() -> {
-      k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize);
+    k.image.deferInit(() -> {
+      k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize);
       k.writePtr(stack + 4, 0x18); // __BOOT_DS
     });
   }
 
   static void build(Kernel k) {
-    k.add(I386Boot26.lssStackStart(k, k.asm("startup_32", HEAD + "@2.6.11:57-327")
+    k.image.add(I386Boot26.lssStackStart(k, k.image.asm("startup_32", HEAD + "@2.6.11:57-327")
         .step("cld; lgdt boot_gdt_descr; clear BSS; build the early page tables; enable paging "
             + "(not modelled)", x -> { }),
         "lss stack_start, %esp: esp = init_thread_union + THREAD_SIZE, the very top "
@@ -56,22 +56,22 @@ final class I386Boot2611 {
         .label("L6")
         .step("L6: jmp L6 (start_kernel never returns)", x -> x.jumpTo(
             x.routine().address(x.routine().label("L6")))).build());
-    k.add(k.c("trap_init", "arch/i386/kernel/traps.c@2.6.11:995-1037").params()
+    k.image.add(k.image.c("trap_init", "arch/i386/kernel/traps.c@2.6.11:995-1037").params()
         .step("set_trap_gate()s for the exceptions; set_system_gate(SYSCALL_VECTOR, &system_call): "
             + "int $0x80 is allowed from ring 3", x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
-    k.add(k.c("cpu_init", "arch/i386/kernel/cpu/common.c@2.6.11:609").params()
+    k.image.add(k.image.c("cpu_init", "arch/i386/kernel/cpu/common.c@2.6.11:609").params()
         .step("load_idt(&idt_descr); current->active_mm = &init_mm; enter_lazy_tlb()", x -> { })
         .step("load_esp0(t, thread): TSS.esp0 = current->thread.esp0 (0 for init_task: INIT_THREAD "
             + "does not set it); set_tss_desc(cpu, t); load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
-                  k.taskRead(k.current(x), "thread.esp0"));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+                  k.tasks.taskRead(k.current(x), "thread.esp0"));
             })
         .retVoid().build());
-    var initIrq = k.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()
+    var initIrq = k.image.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()
         .step("init_ISA_irqs(); set_intr_gate(vector, interrupt[i]) for the external vectors",
             x -> { });
     if (k.profile.config("4KSTACKS")) {
@@ -81,6 +81,6 @@ final class I386Boot2611 {
       initIrq.step("irq_ctx_init(smp_processor_id()): an empty macro without CONFIG_4KSTACKS "
           + "(include/asm-i386/irq.h@2.6.11:34)", x -> { });
     }
-    k.add(initIrq.retVoid().build());
+    k.image.add(initIrq.retVoid().build());
   }
 }

@@ -20,7 +20,7 @@ final class I386Entry {
   static final String[] SAVE_ALL = {"gs", "fs", "es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"};
 
   static void build(Kernel k) {
-    k.add(saveAll(k, k.asm("entry_INT80_32", ENTRY)
+    k.image.add(saveAll(k, k.image.asm("entry_INT80_32", ENTRY)
             .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, the system call number",
                 x -> x.push(x.reg("eax"))), true)
         .step("TRACE_IRQS_OFF; movl %esp, %eax: do_int80_syscall_32(regs)", x -> {
@@ -46,11 +46,11 @@ final class I386Entry {
         .step("iret: pop eip, cs, eflags (and esp, ss when going back to user mode)", x -> iret(k, x))
         .build());
     String common = "arch/x86/entry/common.c";
-    k.add(syscallIrqsOn(k, k.c("do_int80_syscall_32", common).params("regs").locals("nr")
+    k.image.add(syscallIrqsOn(k, k.image.c("do_int80_syscall_32", common).params("regs").locals("nr")
         .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
         .retVoid().build());
     kstack.arch.x86.EntryCommon.buildSyscallReturnSlowpath(k);
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
     buildRetFromFork(k);
@@ -63,18 +63,18 @@ final class I386Entry {
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
     return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
-            x -> x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
+            x -> x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax"))))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
             + "six copies pushed for the asmlinkage entry", x -> target(k, x.local("nr")), x -> {
               long r = x.local("regs");
               long[] a = new long[6];
               String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
               for (int i = 0; i < 6; i++) {
-                a[i] = x.read(r + k.off("pt_regs", f[i]));
+                a[i] = x.read(r + k.image.off("pt_regs", f[i]));
               }
               return a;
             }, null)
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             x -> new long[] {x.local("regs")});
@@ -110,12 +110,12 @@ final class I386Entry {
 
   /** A per-CPU variable as %fs-relative code reaches it. */
   static long fs(Kernel k, Exec x, String var) {
-    return x.reg("fs_base") + k.symbol(var);
+    return x.reg("fs_base") + k.image.symbol(var);
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
   }
 
   static void entered(Kernel k, Exec x) {
@@ -123,15 +123,15 @@ final class I386Entry {
   }
 
   static void entered(Kernel k, Exec x, long regs) {
-    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
-    if ((x.read(regs + k.off("pt_regs", "cs")) & 3) == 0) {
-      k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.pid(task),
+    if ((x.read(regs + k.image.off("pt_regs", "cs")) & 3) == 0) {
+      k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
       return;
     }
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task),
-        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.off("pt_regs", "sp")),
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task),
+        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.image.off("pt_regs", "sp")),
         regs));
   }
 
@@ -149,14 +149,14 @@ final class I386Entry {
    */
   static void iret(Kernel k, Exec x, boolean onEntryStack) {
     x.set("nmi_blocked", 0);
-    long regs = x.sp() - k.off("pt_regs", "ip");
+    long regs = x.sp() - k.image.off("pt_regs", "ip");
     long ip = x.pop();
     long cs = x.pop();
     x.set("eflags", x.pop() | 0x2); // [ARCH] EFLAGS bit 1 is reserved and always reads as 1
     x.set("cs", cs);
     if ((cs & 3) == 3) {
       long task = k.current(x.cpu().id());
-      String broken = k.overwritten(task);
+      String broken = k.stacks.overwritten(task);
       if (broken != null) {
         k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.IRET, broken));
       }
@@ -167,7 +167,7 @@ final class I386Entry {
         boolean initStub = k.profile.has(kstack.profile.Feature.TASK_UNION)
             || k.profile.has(kstack.profile.Feature.PT_REGS_60);
         k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRET,
-            k.pid(task), regs, initStub, initStub ? "esp0" : "sp0", expect));
+            k.tasks.pid(task), regs, initStub, initStub ? "esp0" : "sp0", expect));
       } else if (x.sp() + 8 != expect) {
         throw new IllegalStateException(String.format(
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
@@ -183,14 +183,14 @@ final class I386Entry {
   }
 
   static void exited(Kernel k, Exec x, long task, long regs) {
-    long nr = (int) k.readPtr(regs + k.off("pt_regs", "orig_ax"));
-    long ip = k.readPtr(regs + k.off("pt_regs", "ip"));
-    if (ip == k.symbol("_start")) {
-      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
+    long nr = (int) k.readPtr(regs + k.image.off("pt_regs", "orig_ax"));
+    long ip = k.readPtr(regs + k.image.off("pt_regs", "ip"));
+    if (ip == k.image.symbol("_start")) {
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0 || !afterSyscall(k, ip)) {
-      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRET));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRET));
     } else {
-      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));
     }
   }
@@ -210,28 +210,28 @@ final class I386Entry {
 
   /** __switch_to_asm (entry_32.S@4.16.13:228-254): the 20-byte inactive_task_frame. */
   private static void buildSwitchToAsm(Kernel k) {
-    RoutineBuilder b = k.asm("__switch_to_asm", ENTRY);
+    RoutineBuilder b = k.image.asm("__switch_to_asm", ENTRY);
     for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
       b.step("pushl %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
     }
     b.step("movl %esp, TASK_threadsp(%eax): prev->thread.sp",
-            x -> k.taskWrite(x.reg("eax"), "thread.sp", x.sp()))
-        .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.threadSp(x.reg("edx"))))
+            x -> k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp()))
+        .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("edx"))))
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(stack_canary)+20", x -> {
-          long canary = k.taskRead(x.reg("edx"), "stack_canary");
+          long canary = k.tasks.taskRead(x.reg("edx"), "stack_canary");
           x.set("ebx", canary);
           x.write(fs(k, x, "stack_canary") + 20, canary);
         });
     for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("jmp __switch_to (eax = prev, edx = next)", x -> x.jumpTo(k.symbol("__switch_to")))
+    k.image.add(b.step("jmp __switch_to (eax = prev, edx = next)", x -> x.jumpTo(k.image.symbol("__switch_to")))
         .build());
   }
 
   /** ret_from_fork and schedule_tail_wrapper (entry_32.S@4.16.13:256-313). */
   private static void buildRetFromFork(Kernel k) {
-    k.add(k.asm("schedule_tail_wrapper", ENTRY)
+    k.image.add(k.image.asm("schedule_tail_wrapper", ENTRY)
         .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
           x.push(x.fp());
           x.setFp(x.sp());
@@ -240,18 +240,18 @@ final class I386Entry {
             x -> new long[] {x.reg("eax")})
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("ret", x -> x.ret(x.pop())).build());
-    k.add(k.asm("ret_from_fork", ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("call schedule_tail_wrapper", "schedule_tail_wrapper", null)
         .branchIf("kthread", "testl %ebx, %ebx: a kernel thread's function?", x -> x.reg("ebx") != 0)
         .label("user")
         .call("movl %esp, %eax; call syscall_return_slowpath", "syscall_return_slowpath",
             x -> new long[] {x.sp()})
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
+        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
         .label("kthread")
         .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg("ebx"),
             x -> new long[] {x.reg("edi")}, null)
         .step("movl $0, PT_EAX(%esp): a kernel thread that returns (after exec) returns 0 to user "
-            + "mode", x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+            + "mode", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());
   }
 }

@@ -87,7 +87,7 @@ final class I386Entry24 {
   }
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.asm("system_call", ENTRY)
+    RoutineBuilder b = k.image.asm("system_call", ENTRY)
         .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
     saveAll(b)
         .step("GET_CURRENT(%ebx): ebx = esp & -8192, the task_struct at the base of this stack",
@@ -100,33 +100,33 @@ final class I386Entry24 {
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
             + "arguments", x -> target(k, x.reg("eax")), null, null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
-            x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+            x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .globalLabel("ret_from_sys_call")
         .step("cli", x -> k.arch.irqDisable(x))
         .branchIf("reschedule", "cmpl $0, need_resched(%ebx); jne reschedule",
-            x -> k.needResched(x.reg("ebx")))
+            x -> k.rq.needResched(x.reg("ebx")))
         .step("cmpl $0, sigpending(%ebx); jne signal_return (no signals are modelled)", x -> { })
         .globalLabel("restore_all");
     restoreAll(k, b, "RESTORE_ALL")
         .globalLabel("reschedule")
         .call("call schedule", "schedule", null)
         .jump("ret_from_sys_call", "jmp ret_from_sys_call");
-    k.add(b.build());
-    k.add(k.c("sys_ni_syscall", "kernel/sys.c").params().asmlinkage()
+    k.image.add(b.build());
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     // entry.S@2.4.22:186-193
-    k.add(k.asm("ret_from_fork", ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("pushl %ebx (prev, left there by switch_to); call schedule_tail", "schedule_tail",
             x -> new long[] {x.reg("ebx")})
         .step("GET_CURRENT(%ebx); testb $0x02, tsk_ptrace(%ebx) (not traced)",
             x -> getCurrent(k, x))
-        .step("jmp ret_from_sys_call", x -> x.jumpTo(k.symbol("ret_from_sys_call"))).build());
+        .step("jmp ret_from_sys_call", x -> x.jumpTo(k.image.symbol("ret_from_sys_call"))).build());
     buildInterrupts(k);
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
   }
 
   /**
@@ -137,21 +137,21 @@ final class I386Entry24 {
   private static void buildInterrupts(Kernel k) {
     for (int irq = 0; irq < 16; irq++) {
       int n = irq;
-      k.add(k.asm(irqStub(irq), "arch/i386/kernel/i8259.c (BUILD_16_IRQS(0x0))")
+      k.image.add(k.image.asm(irqStub(irq), "arch/i386/kernel/i8259.c (BUILD_16_IRQS(0x0))")
           .step(String.format("pushl $0x%02x-256: orig_eax = irq - 256", n), x -> x.push(n - 256))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt"))).build());
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt"))).build());
     }
-    k.add(saveAll(k.asm("common_interrupt", HW_IRQ))
+    k.image.add(saveAll(k.image.asm("common_interrupt", HW_IRQ))
         .globalLabel("call_do_IRQ")
         .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", null)
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
-    k.add(k.asm("ret_from_intr", ENTRY)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+    k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))
         .globalLabel("ret_from_exception")
         .step("ret_from_exception: movl EFLAGS(%esp), %eax; movb CS(%esp), %al; "
             + "testl $(VM_MASK | 3), %eax; jne ret_from_sys_call; jmp restore_all", x -> {
-              boolean user = (x.read(x.sp() + k.off("pt_regs", "xcs")) & 3) != 0;
-              x.jumpTo(k.symbol(user ? "ret_from_sys_call" : "restore_all"));
+              boolean user = (x.read(x.sp() + k.image.off("pt_regs", "xcs")) & 3) != 0;
+              x.jumpTo(k.image.symbol(user ? "ret_from_sys_call" : "restore_all"));
             }).build());
   }
 }

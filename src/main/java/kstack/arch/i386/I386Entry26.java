@@ -16,7 +16,7 @@ final class I386Entry26 {
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.asm("system_call", ENTRY)
+    RoutineBuilder b = k.image.asm("system_call", ENTRY)
         .step("RING0_INT_FRAME; pushl %eax: pt_regs->orig_ax, the system call number",
             x -> x.push(x.reg("eax")));
     I386Entry.saveAll(k, b, false)
@@ -32,12 +32,12 @@ final class I386Entry26 {
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
             x -> target(k, x.reg("eax")), null, null)
         .step("movl %eax, PT_EAX(%esp): the result into pt_regs->ax",
-            x -> x.write(x.sp() + k.off("pt_regs", "ax"), x.retval()))
+            x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
         .globalLabel("syscall_exit")
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
             x -> k.arch.irqDisable(x))
         .branchIf("work_pending", "testl $_TIF_ALLWORK_MASK, %ecx; jne syscall_exit_work",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .globalLabel("restore_all")
         .step("TRACE_IRQS_IRET; restore_all_notrace: (ESPFIX: not an LDT stack segment)", x -> { })
         .step("restore_nocheck: RESTORE_REGS 4: popl %ebx; popl %ecx; popl %edx; popl %esi; "
@@ -55,24 +55,24 @@ final class I386Entry26 {
         })
         .step("irq_return: INTERRUPT_RETURN (iret)", x -> I386Entry.iret(k, x));
     workPending(k, b, "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx");
-    k.add(b.build());
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
+    k.image.add(b.build());
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     for (String n : new String[] {"fork", "clone", "execve"}) {
-      k.sysCallTable.put(k.arch.syscallNumbers().get(n), "ptregs_" + n);
-      k.add(k.asm("ptregs_" + n, ENTRY)
+      k.image.sysCallTable.put(k.arch.syscallNumbers().get(n), "ptregs_" + n);
+      k.image.add(k.image.asm("ptregs_" + n, ENTRY)
           .step("PTREGSCALL: leal 4(%esp), %eax: the pt_regs above our return address",
               x -> x.set("eax", x.sp() + 4))
           .step("jmp sys_" + n + " (sys_" + n + " returns straight into system_call)",
-              x -> x.jumpTo(k.symbol("sys_" + n))).build());
+              x -> x.jumpTo(k.image.symbol("sys_" + n))).build());
     }
-    k.add(k.asm("ret_from_fork", ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("CFI_STARTPROC; pushl %eax (prev, as __switch_to returned it); call schedule_tail",
             "schedule_tail", x -> new long[] {x.reg("eax")})
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> x.setFp(x.sp() & -k.threadSize))
         .step("pushl $0x0202; popfl: reset kernel eflags", x -> x.set("eflags", 0x202))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.symbol("syscall_exit"))).build());
-    k.add(k.asm("kernel_thread_helper", ENTRY)
+        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
+    k.image.add(k.image.asm("kernel_thread_helper", ENTRY)
         .step("pushl $0: a fake return address for the unwinder", x -> x.push(0))
         .step("movl %edx, %eax; push %edx: arg in eax and on the stack", x -> {
           x.set("eax", x.reg("edx"));
@@ -91,7 +91,7 @@ final class I386Entry26 {
    * kernel_execve (sys_i386_32.c@2.6.32:216-223).
    */
   private static void buildKernelExecve(Kernel k) {
-    k.add(k.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params("filename", "argv", "envp")
+    k.image.add(k.image.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params("filename", "argv", "envp")
         .step("asm: push %ebx; movl filename, %ebx; eax = __NR_execve; ecx = argv; edx = envp", x -> {
           x.push(x.reg("ebx"));
           x.set("ebx", x.local("filename"));
@@ -114,17 +114,17 @@ final class I386Entry26 {
   static RoutineBuilder workPending(Kernel k, RoutineBuilder b, String reload) {
     return b.globalLabel("work_pending")
         .branchIf("restore_all", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig (no signals "
-            + "are modelled)", x -> !k.needResched(k.current(x)))
+            + "are modelled)", x -> !k.rq.needResched(k.current(x)))
         .globalLabel("work_resched")
         .call("call schedule", "schedule", null)
         .step(reload, x -> k.arch.irqDisable(x))
         .branchIf("work_resched", "andl $_TIF_WORK_MASK, %ecx; jz restore_all; "
-            + "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched", x -> k.needResched(k.current(x)))
+            + "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched", x -> k.rq.needResched(k.current(x)))
         .jump("restore_all", "jmp restore_all");
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
   }
 }

@@ -23,7 +23,7 @@ final class I386Entry2611 {
   }
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.asm("system_call", ENTRY + "@2.6.11:241-261")
+    RoutineBuilder b = k.image.asm("system_call", ENTRY + "@2.6.11:241-261")
         .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
     I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE, the thread_info whose task is "
@@ -37,7 +37,7 @@ final class I386Entry2611 {
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
             + "arguments", x -> target(k, x.reg("eax")), null, null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
-            x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+            x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .globalLabel("syscall_exit")
         .step("cli; movl TI_flags(%ebp), %ecx: the flags of the thread_info GET_THREAD_INFO found "
             + "at entry", x -> loadFlags(k, x))
@@ -46,15 +46,15 @@ final class I386Entry2611 {
         .globalLabel("restore_all");
     I386Entry24.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS");
     workPending(k, b);
-    k.add(b.build());
+    k.image.add(b.build());
     buildWork(k);
-    k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params().asmlinkage()
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
-    k.add(k.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
+    k.image.add(k.image.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
         .call("pushl %eax (prev, as __switch_to returned it); call schedule_tail",
             "schedule_tail", x -> new long[] {x.reg("eax")})
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> getThreadInfo(k, x))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.symbol("syscall_exit"))).build());
+        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
   }
 
   /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (thread_info.h@2.6.11:136-158). */
@@ -74,7 +74,7 @@ final class I386Entry2611 {
    * wrote there; the source reads it all the same.
    */
   static long tiFlags(Kernel k, Exec x) {
-    return x.read(x.fp() + k.off("thread_info", "flags"));
+    return x.read(x.fp() + k.image.off("thread_info", "flags"));
   }
 
   /** cli; movl TI_flags(%ebp), %ecx. */
@@ -85,7 +85,7 @@ final class I386Entry2611 {
 
   /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
   static void threadFlag(Kernel k, Exec x, long bit, boolean on) {
-    long a = (x.sp() & -k.threadSize) + k.off("thread_info", "flags");
+    long a = (x.sp() & -k.threadSize) + k.image.off("thread_info", "flags");
     x.write(a, on ? x.read(a) | bit : x.read(a) & ~bit);
   }
 
@@ -125,26 +125,26 @@ final class I386Entry2611 {
           x.set("edx", 1);
         })
         .call("call do_syscall_trace", "do_syscall_trace", x -> new long[] {x.reg("eax"), 1})
-        .step("jmp resume_userspace", x -> x.jumpTo(k.symbol("resume_userspace")));
+        .step("jmp resume_userspace", x -> x.jumpTo(k.image.symbol("resume_userspace")));
   }
 
   /** do_syscall_trace, do_notify_resume and the part of do_signal that runs here. */
   private static void buildWork(Kernel k) {
-    k.add(k.c("do_syscall_trace", "arch/i386/kernel/ptrace.c@2.6.11:679-713")
+    k.image.add(k.image.c("do_syscall_trace", "arch/i386/kernel/ptrace.c@2.6.11:679-713")
         .params("regs", "entryexit")
         .step("regparm(3); if (unlikely(current->audit_context)): NULL; if (!(current->ptrace & "
             + "PT_PTRACED)) return: nothing traces a task in this model", x -> {
               long cur = k.current(x);
-              k.taskRead(cur, "audit_context");
-              k.taskRead(cur, "ptrace");
+              k.tasks.taskRead(cur, "audit_context");
+              k.tasks.taskRead(cur, "ptrace");
             })
         .retVoid().build());
-    k.add(k.c("do_notify_resume", "arch/i386/kernel/signal.c@2.6.11:641-655")
+    k.image.add(k.image.c("do_notify_resume", "arch/i386/kernel/signal.c@2.6.11:641-655")
         .params("regs", "oldset", "thread_info_flags")
         .step("regparm(3); if (thread_info_flags & _TIF_SINGLESTEP) { regs->eflags |= TF_MASK; "
             + "clear_thread_flag(TIF_SINGLESTEP) }", x -> {
               if ((x.local("thread_info_flags") & TIF_SINGLESTEP) != 0) {
-                long f = x.local("regs") + k.off("pt_regs", "eflags");
+                long f = x.local("regs") + k.image.off("pt_regs", "eflags");
                 x.write(f, x.read(f) | TF_MASK);
                 threadFlag(k, x, TIF_SINGLESTEP, false);
               }
@@ -156,19 +156,19 @@ final class I386Entry2611 {
         .label("nosig")
         .step("clear_thread_flag(TIF_IRET)", x -> threadFlag(k, x, TIF_IRET, false))
         .retVoid().build());
-    k.add(k.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params("regs", "oldset")
+    k.image.add(k.image.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params("regs", "oldset")
         .branchIf("kernel", "fastcall; if ((regs->xcs & 3) != 3) return 1",
-            x -> (x.read(x.local("regs") + k.off("pt_regs", "xcs")) & 3) != 3)
+            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "xcs")) & 3) != 3)
         .step("if (current->flags & PF_FREEZE): no; get_signal_to_deliver(): nothing is queued (no "
             + "signal is ever sent in this model); no_signal: regs->eax is no -ERESTART* code",
-            x -> k.taskRead(k.current(x), "flags"))
+            x -> k.tasks.taskRead(k.current(x), "flags"))
         .ret("return 0", x -> 0)
         .label("kernel")
         .ret("return 1", x -> 1).build());
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
   }
 }

@@ -31,7 +31,7 @@ final class I386Entry6 {
    */
   static long entryStackPage(Kernel k, int cpu) {
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + (v6 ? 0x2000 : 0x1000);
+    return k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + (v6 ? 0x2000 : 0x1000);
   }
 
   /**
@@ -40,11 +40,11 @@ final class I386Entry6 {
    * (processor.h@4.16.13:340-346, @6.19:361-367; common.c@4.16.13:1368, @6.19:2128,2473).
    */
   static long entryStackTop(Kernel k, int cpu) {
-    return entryStackPage(k, cpu) + k.constant("ENTRY_STACK_SIZE");
+    return entryStackPage(k, cpu) + k.image.constant("ENTRY_STACK_SIZE");
   }
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.asm("entry_INT80_32", ENTRY)
+    RoutineBuilder b = k.image.asm("entry_INT80_32", ENTRY)
         .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, on the entry stack",
             x -> x.push(x.reg("eax")));
     saveAll(k, b, true)
@@ -58,7 +58,7 @@ final class I386Entry6 {
         .globalLabel("restore_all_switch_stack")
         .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
             + "PTREGS_SIZE, then esp there", x -> {
-              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0"))
+              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"))
                   - 68;
               k.mem.copy(to, x.sp(), 68);
               x.setSp(to);
@@ -67,21 +67,21 @@ final class I386Entry6 {
             + "%eax, %ds, %es, %fs; addl $(4 + 4), %esp: the gs and orig_ax slots",
             I386Entry6::restoreRegs4)
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
-    k.add(b.build());
+    k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    RoutineBuilder d = syscallIrqsOn(k, k.c("do_int80_syscall_32", src).params("regs").locals("nr")
+    RoutineBuilder d = syscallIrqsOn(k, k.image.c("do_int80_syscall_32", src).params("regs").locals("nr")
         .step("nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
             + "nr = syscall_enter_from_user_mode(regs, nr): local_irq_enable()", x ->
                 k.arch.irqEnable(x)));
-    k.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
+    k.image.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
         + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
         "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
-    k.add(k.c("ia32_sys_call", src).params("regs", "nr")
+    k.image.add(k.image.c("ia32_sys_call", src).params("regs", "nr")
         .callVia("switch (nr) { case N: return __ia32_sys_NAME(regs); }", x -> target(k, x.local("nr")),
             x -> new long[] {x.local("regs")}, null)
         .ret("return ret", Exec::retval).build());
-    k.add(k.c("__ia32_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__ia32_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
     buildRetFromFork(k);
@@ -94,11 +94,11 @@ final class I386Entry6 {
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
     return b.step("nr = regs->orig_ax", x -> x.setLocal("nr",
-            x.read(x.local("regs") + k.off("pt_regs", "orig_ax"))))
+            x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax"))))
         .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
             "ia32_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
         .step("regs->ax = returned value",
-            x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), x.retval()));
+            x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), x.retval()));
   }
 
   /**
@@ -114,7 +114,7 @@ final class I386Entry6 {
 
   static boolean onEntryStack(Kernel k, Exec x) {
     return Long.compareUnsigned(entryStackTop(k, x.cpu().id()) - 1 - x.sp(),
-        k.constant("ENTRY_STACK_SIZE")) < 0;
+        k.image.constant("ENTRY_STACK_SIZE")) < 0;
   }
 
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall, boolean switchStacks,
@@ -150,8 +150,8 @@ final class I386Entry6 {
         + "there", x -> {
           userDataSegments(x);
           if (onEntryStack(k, x)) {
-            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"));
-            long cs = x.sp() + k.off("pt_regs", "cs");
+            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"));
+            long cs = x.sp() + k.image.off("pt_regs", "cs");
             long n = 68;
             if ((x.read(cs) & 3) != 3) {
               x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
@@ -174,14 +174,14 @@ final class I386Entry6 {
    * code resumes on the stack it was using.
    */
   static void paranoidExitToKernelMode(Kernel k, Exec x) {
-    long cs = x.sp() + k.off("pt_regs", "cs");
+    long cs = x.sp() + k.image.off("pt_regs", "cs");
     if ((x.read(cs) & CS_FROM_ENTRY_STACK) == 0) {
       return;
     }
     x.write(cs, x.read(cs) & ~CS_FROM_ENTRY_STACK);
     long tss = I386Entry.fs(k, x, "cpu_tss_rw");
-    long n = x.read(tss + k.offPath("tss_struct", "x86_tss.sp1")) - x.sp();
-    long to = x.read(tss + k.offPath("tss_struct", "x86_tss.sp0")) - n;
+    long n = x.read(tss + k.image.offPath("tss_struct", "x86_tss.sp1")) - x.sp();
+    long to = x.read(tss + k.image.offPath("tss_struct", "x86_tss.sp0")) - n;
     k.mem.copy(to, x.sp(), (int) n);
     x.setSp(to);
   }
@@ -233,24 +233,24 @@ final class I386Entry6 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "__ia32_sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "__ia32_sys_ni_syscall" : s);
   }
 
   /** __switch_to_asm (entry_32.S@6.19:672-715): eflags saved too, against AC leakage. */
   private static void buildSwitchToAsm(Kernel k) {
-    RoutineBuilder b = k.asm("__switch_to_asm", ENTRY);
+    RoutineBuilder b = k.image.asm("__switch_to_asm", ENTRY);
     for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
     b.step("pushfl", x -> x.push(x.reg("eflags")))
         .step("movl %esp, TASK_threadsp(%eax); movl TASK_threadsp(%edx), %esp", x -> {
-          k.taskWrite(x.reg("eax"), "thread.sp", x.sp());
-          x.setSp(k.threadSp(x.reg("edx")));
+          k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp());
+          x.setSp(k.tasks.threadSp(x.reg("edx")));
         })
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(__stack_chk_guard); "
             + "FILL_RETURN_BUFFER", x -> {
-              long canary = k.taskRead(x.reg("edx"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("edx"), "stack_canary");
               x.set("ebx", canary);
               x.write(I386Entry.fs(k, x, "__stack_chk_guard"), canary);
             })
@@ -258,7 +258,7 @@ final class I386Entry6 {
     for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
   }
 
   /**
@@ -267,11 +267,11 @@ final class I386Entry6 {
    * STACKLEAK_ERASE and restore_all_switch_stack with esp at the child's pt_regs.
    */
   private static void buildRetFromFork(Kernel k) {
-    k.add(k.asm("ret_from_fork_asm", ENTRY)
+    k.image.add(k.image.asm("ret_from_fork_asm", ENTRY)
         .step("movl %esp, %edx (regs); pushl $.Lsyscall_32_done: a return address for the unwinder",
             x -> {
               x.set("edx", x.sp());
-              kstack.exec.Routine int80 = x.host().routineAt(k.symbol("entry_INT80_32"));
+              kstack.exec.Routine int80 = x.host().routineAt(k.image.symbol("entry_INT80_32"));
               x.push(int80.address(int80.label(SYSCALL_32_DONE)));
             })
         .step("FRAME_BEGIN: pushl %ebp; movl %esp, %ebp", x -> {
@@ -282,12 +282,12 @@ final class I386Entry6 {
             "ret_from_fork", x -> new long[] {x.reg("eax"), x.reg("edx"), x.reg("ebx"), x.reg("edi")})
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("RET: into .Lsyscall_32_done", x -> x.ret(x.pop())).build());
-    k.add(k.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
+    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
         .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
         .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
             x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), 0))
+        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());

@@ -23,59 +23,59 @@ final class I386Irq {
   static final int STUBS = 32;
 
   static void build(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(entry(k, k.asm("common_interrupt", ENTRY)
+    k.image.add(stubs.build());
+    k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
         .step("ASM_CLAC; addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
-    k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
+    k.image.add(entry(k, k.image.asm("apic_timer_interrupt", ENTRY)
         .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
-    k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
+    k.image.add(I386Entry.saveAll(k, k.image.asm("nmi", ENTRY)
             .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),
             false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx (error code 0); movl %esp, %eax; not on the "
             + "SYSENTER entry stack: stay here", x -> encode(x))
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
-        .step("jmp .Lrestore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
-    k.add(k.c("do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+        .step("jmp .Lrestore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
         .step("nmi_nesting_preprocess: this_cpu_write(nmi_state, NMI_EXECUTING); nmi_enter()", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step("nmi_exit(); this_cpu_dec_return(nmi_state): no NMI latched meanwhile", x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; the reason port shows nothing "
             + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
                 x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
         .retVoid().build());
-    k.add(k.asm("ret_from_intr", ENTRY)
+    k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .branchIf("kernel", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; "
             + "cmpl $USER_RPL, %eax; jb resume_kernel", x ->
-            (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) != 3)
+            (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) != 3)
         .globalLabel("resume_userspace")
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; movl %esp, %eax", x -> {
           k.arch.irqDisable(x);
           x.set("eax", x.sp());
         })
         .call("call prepare_exit_to_usermode", "prepare_exit_to_usermode", x -> new long[] {x.sp()})
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
+        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
         .label("kernel")
         .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): __preempt_count == 0, IF was on, "
             + "need_resched?", x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all"))).build());
+        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all"))).build());
     kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
     kstack.arch.x86.DoIrq.buildEnteringIrq(k);
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     buildHandleIrq(k, "handle_irq", "hardirq_stack");
     buildSoftirqStack(k, "softirq_stack");
-    k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ32).params("cpu")
         .step("per_cpu(hardirq_stack, cpu) = page_address(alloc_pages_node(cpu_to_node(cpu), "
             + "THREADINFO_GFP, THREAD_SIZE_ORDER)); the same for softirq_stack",
             x -> irqCtxInit(k, (int) x.local("cpu"), "hardirq_stack", "softirq_stack"))
@@ -88,7 +88,7 @@ final class I386Irq {
         .step("ENCODE_FRAME_POINTER: movl %esp, %ebp; andl $0x7fffffff, %ebp; TRACE_IRQS_OFF; "
             + "movl %esp, %eax", I386Irq::encode)
         .call("call " + handler, handler, x -> new long[] {x.reg("eax")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 
   /** ENCODE_FRAME_POINTER (entry_32.S@4.16.13:187-192): a cleared top bit marks a pt_regs link. */
@@ -102,14 +102,14 @@ final class I386Irq {
     if (k.readPtr(k.perCpu(hard, cpu)) != 0) {
       return;
     }
-    k.writePtr(k.perCpu(hard, cpu), k.allocPagesAligned(k.threadSize, "hardirq stack of CPU " + cpu));
-    k.writePtr(k.perCpu(soft, cpu), k.allocPagesAligned(k.threadSize, "softirq stack of CPU " + cpu));
+    k.writePtr(k.perCpu(hard, cpu), k.pages.allocPagesAligned(k.threadSize, "hardirq stack of CPU " + cpu));
+    k.writePtr(k.perCpu(soft, cpu), k.pages.allocPagesAligned(k.threadSize, "softirq stack of CPU " + cpu));
   }
 
   /** handle_irq with execute_on_irq_stack inlined (irq_32.c@4.16.13:72-106,149-163). */
   /** handle_irq (4.16) / __handle_irq (6.19): execute_on_irq_stack inlined; var holds the stack. */
   static void buildHandleIrq(Kernel k, String name, String var) {
-    k.add(k.c(name, IRQ32).params("desc", "regs")
+    k.image.add(k.image.c(name, IRQ32).params("desc", "regs")
         .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off)", x -> { })
         .branchIf("here", "if (user_mode(regs) || !execute_on_irq_stack(overflow, desc)): "
             + "from user mode, or already on this CPU's hardirq stack (curstk == irqstk)?", x ->
@@ -118,7 +118,7 @@ final class I386Irq {
         .step("execute_on_irq_stack [inline]: isp = irqstk + sizeof(*irqstk); prev_esp = "
             + "(u32 *)irqstk; *prev_esp = current_stack_pointer; xchgl %ebx, %esp",
             x -> onStack(k, x, var, "execute_on_irq_stack"))
-        .callVia("CALL_NOSPEC: desc->handle_irq(desc) = handle_edge_irq", x -> k.symbol("handle_edge_irq"),
+        .callVia("CALL_NOSPEC: desc->handle_irq(desc) = handle_edge_irq", x -> k.image.symbol("handle_edge_irq"),
             x -> new long[] {x.local("desc")}, null)
         .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
         .ret("return true", x -> 1)
@@ -129,7 +129,7 @@ final class I386Irq {
   }
 
   static void buildSoftirqStack(Kernel k, String var) {
-    k.add(k.c("do_softirq_own_stack", IRQ32).params()
+    k.image.add(k.image.c("do_softirq_own_stack", IRQ32).params()
         .step("irqstk = __this_cpu_read(softirq_stack); isp = irqstk + sizeof(*irqstk); "
             + "*(u32 *)irqstk = current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
             x -> onStack(k, x, var, "do_softirq_own_stack"))
@@ -157,8 +157,8 @@ final class I386Irq {
       return false;
     }
     long count = k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4) & 0x7fffffffL;
-    long flags = x.read(x.sp() + k.off("pt_regs", "flags"));
-    return count == 0 && (flags & I386.EFLAGS_IF) != 0 && k.needResched(k.current(x));
+    long flags = x.read(x.sp() + k.image.off("pt_regs", "flags"));
+    return count == 0 && (flags & I386.EFLAGS_IF) != 0 && k.rq.needResched(k.current(x));
   }
 
   /** The IDT: which entry a vector reaches. */

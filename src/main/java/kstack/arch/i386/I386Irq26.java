@@ -43,35 +43,35 @@ final class I386Irq26 {
   }
 
   private static void buildEntries(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(entry(k, k.asm("common_interrupt", ENTRY)
+    k.image.add(stubs.build());
+    k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
-    k.add(entry(k, k.asm("apic_timer_interrupt", ENTRY)
+    k.image.add(entry(k, k.image.asm("apic_timer_interrupt", ENTRY)
         .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt"));
     buildRetFromIntr(k);
   }
 
   private static void buildNmi(Kernel k) {
-    k.add(I386Entry.saveAll(k, k.asm("nmi", ENTRY)
+    k.image.add(I386Entry.saveAll(k, k.image.asm("nmi", ENTRY)
             .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",
                 x -> x.push(x.reg("eax"))), false)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
-        .step("jmp restore_all_notrace", x -> x.jumpTo(k.symbol("restore_all") + 4)).build());
-    k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
+        .step("jmp restore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step("nmi_exit()", x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
             + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
                 x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
@@ -81,7 +81,7 @@ final class I386Irq26 {
   private static void buildRetFromIntr(Kernel k) {
     // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel is
     // restore_nocheck)
-    k.add(retFromIntr(k, k.asm("ret_from_intr", ENTRY), "cs", "flags",
+    k.image.add(retFromIntr(k, k.image.asm("ret_from_intr", ENTRY), "cs", "flags",
         "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
             + "andl $(X86_EFLAGS_VM | SEGMENT_RPL_MASK), %eax; cmpl $USER_RPL, %eax; jb resume_kernel",
         "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
@@ -101,7 +101,7 @@ final class I386Irq26 {
     // current's thread_info
     boolean ebp = k.profile.has(kstack.profile.Feature.TIF_WORK_2611);
     return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
-        .branchIf("kernel", check, x -> (x.read(x.sp() + k.off("pt_regs", cs)) & 3) != 3)
+        .branchIf("kernel", check, x -> (x.read(x.sp() + k.image.off("pt_regs", cs)) & 3) != 3)
         .globalLabel("resume_userspace")
         .step(userspace, x -> {
           if (ebp) {
@@ -112,29 +112,29 @@ final class I386Irq26 {
         })
         .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> {
           if (!ebp) {
-            return k.needResched(k.current(x));
+            return k.rq.needResched(k.current(x));
           }
           x.set("ecx", x.reg("ecx") & I386Entry2611.WORK_MASK);
           return x.reg("ecx") != 0;
         })
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")))
+        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
         .label("work")
-        .step("jmp work_pending", x -> x.jumpTo(k.symbol("work_pending")))
+        .step("jmp work_pending", x -> x.jumpTo(k.image.symbol("work_pending")))
         .label("kernel")
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
           return !k.profile.config("PREEMPT")
-              || x.read(x.fp() + k.off("thread_info", "preempt_count"), 4) != 0;
+              || x.read(x.fp() + k.image.off("thread_info", "preempt_count"), 4) != 0;
         })
         .label("need_resched")
         .branchIf("norsch", needResched, x -> !(ebp
             ? (I386Entry2611.tiFlags(k, x) & 1 << Kernel.TIF_NEED_RESCHED) != 0
-            : k.needResched(k.current(x)))
-            || (x.read(x.sp() + k.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
+            : k.rq.needResched(k.current(x)))
+            || (x.read(x.sp() + k.image.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .jump("need_resched", "jmp need_resched")
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.symbol("restore_all")));
+        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")));
   }
 
   private static kstack.exec.Routine entry(Kernel k, RoutineBuilder b, String handler) {
@@ -142,7 +142,7 @@ final class I386Irq26 {
         .step("TRACE_IRQS_OFF; movl %esp, %eax: the pt_regs (no frame-pointer marker in 2.6.32)",
             x -> x.set("eax", x.sp()))
         .call("call " + handler, handler, x -> new long[] {x.reg("eax")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 
   private static boolean stacks4k(Kernel k) {
@@ -150,7 +150,7 @@ final class I386Irq26 {
   }
 
   private static void buildHandleIrq(Kernel k) {
-    RoutineBuilder b = k.c("handle_irq", IRQ32).params("irq", "regs")
+    RoutineBuilder b = k.image.c("handle_irq", IRQ32).params("irq", "regs")
         .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off); "
             + "desc = irq_to_desc(irq)", x -> { });
     if (stacks4k(k)) {
@@ -161,7 +161,7 @@ final class I386Irq26 {
               + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
               + "preempt_count; xchgl %ebx, %esp", x -> onCtx(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
-              x -> k.symbol("handle_edge_irq"), x -> new long[] {x.local("irq")}, null)
+              x -> k.image.symbol("handle_edge_irq"), x -> new long[] {x.local("irq")}, null)
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
           .ret("return true", x -> 1)
           .label("here");
@@ -169,13 +169,13 @@ final class I386Irq26 {
       b.step("execute_on_irq_stack() is a stub without CONFIG_4KSTACKS (irq_32.c@2.6.32:190-193): "
           + "stay on the task stack", x -> { });
     }
-    k.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
+    k.image.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
             "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
   }
 
   private static void buildIrqCtxInit(Kernel k) {
-    k.add(k.c("irq_ctx_init", IRQ32).params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ32).params("cpu")
         .step(stacks4k(k) ? "hardirq_ctx = &per_cpu(hardirq_stack, cpu): tinfo.cpu = cpu, "
                 + "tinfo.preempt_count = HARDIRQ_OFFSET, tinfo.addr_limit = MAKE_MM_SEG(0); "
                 + "softirq_ctx = &per_cpu(softirq_stack, cpu) likewise, preempt_count 0"
@@ -195,8 +195,8 @@ final class I386Irq26 {
     for (String n : new String[] {"hardirq", "softirq"}) {
       long ctx = k.perCpu(n + "_stack", cpu);
       k.writePtr(k.perCpu(n + "_ctx", cpu), ctx);
-      k.mem.write(ctx + k.off("thread_info", "cpu"), 4, cpu);
-      k.mem.write(ctx + k.off("thread_info", "preempt_count"), 4,
+      k.mem.write(ctx + k.image.off("thread_info", "cpu"), 4, cpu);
+      k.mem.write(ctx + k.image.off("thread_info", "preempt_count"), 4,
           n.equals("hardirq") ? 1 << 16 : softirqCount);
     }
   }
@@ -205,8 +205,8 @@ final class I386Irq26 {
   static void onCtx(Kernel k, Exec x, String var, String who) {
     long ctx = k.readPtr(I386Entry.fs(k, x, var));
     long cur = x.sp() & -k.threadSize;
-    x.write(ctx + k.off("thread_info", "task"), x.read(cur + k.off("thread_info", "task")));
-    x.write(ctx + k.off("thread_info", "previous_esp"), x.sp());
+    x.write(ctx + k.image.off("thread_info", "task"), x.read(cur + k.image.off("thread_info", "task")));
+    x.write(ctx + k.image.off("thread_info", "previous_esp"), x.sp());
     x.set("ebx", x.sp());
     x.setSp(ctx + k.threadSize);
     k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
@@ -219,9 +219,9 @@ final class I386Irq26 {
    * __do_softirq on the softirq irq_ctx; without, the generic one of kernel/softirq.c.
    */
   private static void buildSoftirq(Kernel k) {
-    RoutineBuilder b = k.c("do_softirq", stacks4k(k) ? IRQ32 : "kernel/softirq.c").params().asmlinkage()
+    RoutineBuilder b = k.image.c("do_softirq", stacks4k(k) ? IRQ32 : "kernel/softirq.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
-            + "if (!local_softirq_pending()) goto out", x -> k.softirqPending(x.cpu().id()) == 0);
+            + "if (!local_softirq_pending()) goto out", x -> k.timers.softirqPending(x.cpu().id()) == 0);
     if (stacks4k(k)) {
       b.step("curctx = current_thread_info(); irqctx = __get_cpu_var(softirq_ctx); "
               + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
@@ -232,7 +232,7 @@ final class I386Irq26 {
     } else {
       b.call("__do_softirq() on the current stack", "__do_softirq", null);
     }
-    k.add(b.label("out")
+    k.image.add(b.label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
   }

@@ -23,21 +23,21 @@ final class I386Irq2611 {
   static final String TIME = "arch/i386/kernel/time.c@2.6.11";
 
   static void build(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY + ":346-355");
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY + ":346-355");
     for (int irq = 0; irq < I386Irq.STUBS; irq++) {
       int n = irq;
       stubs.step(String.format("pushl $%d-256: orig_eax = irq - 256 (this stub is interrupt[%d], "
               + "vector 0x%x)", n, n, I386Irq.FIRST_EXTERNAL_VECTOR + n), x -> x.push(n - 256))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    RoutineBuilder ci = k.asm("common_interrupt", ENTRY + ":357-362");
-    k.add(I386Entry24.saveAll(ci, "__USER_DS", I386.USER_DS)
+    k.image.add(stubs.build());
+    RoutineBuilder ci = k.image.asm("common_interrupt", ENTRY + ":357-362");
+    k.image.add(I386Entry24.saveAll(ci, "__USER_DS", I386.USER_DS)
         .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
         .call("call do_IRQ", "do_IRQ", x -> new long[] {x.reg("eax")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
-    k.add(I386Irq26.retFromIntr(k, k.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
+    k.image.add(I386Irq26.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
         "movl EFLAGS(%esp), %eax; movb CS(%esp), %al; testl $(VM_MASK | 3), %eax; jz resume_kernel",
         "cli; movl TI_flags(%ebp), %ecx",
         "resume_kernel: cli; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
@@ -57,7 +57,7 @@ final class I386Irq2611 {
    * stack it is called on (irq.c@2.6.11:155-187).
    */
   private static void buildIrqCtx(Kernel k) {
-    k.add(k.c("irq_ctx_init", IRQ + ":124-151").params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ + ":124-151").params("cpu")
         .branchIf("done", "if (hardirq_ctx[cpu]) return", x -> k.readPtr(
             k.perCpu("hardirq_ctx", (int) x.local("cpu"))) != 0)
         .step("irqctx = &hardirq_stack[cpu * THREAD_SIZE]: tinfo.task = NULL, exec_domain = NULL, "
@@ -67,10 +67,10 @@ final class I386Irq2611 {
             x -> I386Irq26.irqCtxInit(k, (int) x.local("cpu"), Softirq2611.SOFTIRQ_OFFSET))
         .label("done")
         .retVoid().build());
-    k.add(k.c("do_softirq", IRQ + ":155-187").params().asmlinkage()
+    k.image.add(k.image.c("do_softirq", IRQ + ":155-187").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
             + "if (local_softirq_pending())", x -> Softirq2611.inInterrupt(k, x)
-                || k.softirqPending(x.cpu().id()) == 0)
+                || k.timers.softirqPending(x.cpu().id()) == 0)
         .step("  curctx = current_thread_info(); irqctx = softirq_ctx[smp_processor_id()]; "
             + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
             + "current_stack_pointer; isp = irqctx + sizeof(*irqctx); xchgl %ebx, %esp",
@@ -84,9 +84,9 @@ final class I386Irq2611 {
   }
 
   private static void buildDoIrq(Kernel k) {
-    RoutineBuilder b = k.c("do_IRQ", IRQ + ":48-107").params("regs").locals("irq")
+    RoutineBuilder b = k.image.c("do_IRQ", IRQ + ":48-107").params("regs").locals("irq")
         .step("fastcall: regs arrives in %eax; irq = regs->orig_eax & 0xff",
-            x -> x.setLocal("irq", x.read(x.local("regs") + k.off("pt_regs", "orig_eax")) & 0xff))
+            x -> x.setLocal("irq", x.read(x.local("regs") + k.image.off("pt_regs", "orig_eax")) & 0xff))
         .step("irq_enter() [a macro, hardirq.h@2.6.11:98-102]: account_system_vtime(current); "
             + "add_preempt_count(HARDIRQ_OFFSET)", x -> Softirq2611.addPreemptCount(k, x, Softirq2611.HARDIRQ_OFFSET))
         .step("(CONFIG_DEBUG_STACKOVERFLOW off: no free-space check)", x -> { });
@@ -103,7 +103,7 @@ final class I386Irq2611 {
           .jump("out", "(skip the else branch)")
           .label("here");
     }
-    k.add(b.call("__do_IRQ(irq, regs) on the current stack", "__do_IRQ",
+    k.image.add(b.call("__do_IRQ(irq, regs) on the current stack", "__do_IRQ",
             x -> new long[] {x.local("irq"), x.local("regs")})
         .label("out")
         .call("irq_exit()", "irq_exit", null)
@@ -111,7 +111,7 @@ final class I386Irq2611 {
   }
 
   private static void buildHandlers(Kernel k) {
-    k.add(k.c("__do_IRQ", HANDLE + ":106-190").params("irq", "regs")
+    k.image.add(k.image.c("__do_IRQ", HANDLE + ":106-190").params("irq", "regs")
         .step("desc = irq_desc + irq; kstat_this_cpu.irqs[irq]++; spin_lock(&desc->lock); "
             + "desc->handler->ack(irq); status |= IRQ_INPROGRESS; action = desc->action", x -> { })
         .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, regs, action)",
@@ -119,11 +119,11 @@ final class I386Irq2611 {
         .step("spin_lock; note_interrupt(); no IRQ_PENDING: break; desc->status &= "
             + "~IRQ_INPROGRESS; desc->handler->end(irq); spin_unlock(&desc->lock)", x -> { })
         .ret("return 1", x -> 1).build());
-    k.add(k.c("handle_IRQ_event", HANDLE + ":78-100").params("irq", "regs")
+    k.image.add(k.image.c("handle_IRQ_event", HANDLE + ":78-100").params("irq", "regs")
         .step("action->flags has SA_INTERRUPT (IRQ 0's irq0 action, mach-default/setup.c@2.6.11:74; "
             + "the demo device asks for it too): interrupts stay off", x -> { })
         .callVia("ret = action->handler(irq, action->dev_id, regs): timer_interrupt on IRQ 0, "
-            + "the kstack_demo device elsewhere", x -> k.symbol(x.local("irq") == 0
+            + "the kstack_demo device elsewhere", x -> k.image.symbol(x.local("irq") == 0
                 ? "timer_interrupt" : "kstack_demo_interrupt"),
             x -> x.local("irq") == 0 ? new long[] {0, 0, x.local("regs")}
                 : new long[] {x.local("irq"), 0}, null)

@@ -19,21 +19,21 @@ final class I386Irq6 {
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
   static void build(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
       long pushed = (byte) v & 0xffffffffL; // push imm8 sign-extends: vectors >= 0x80 go negative
       stubs.step("pushl $0x" + Integer.toHexString(v) + " (.byte 0x6a, vector): the vector, "
               + "sign-extended, in the error-code slot", x -> x.push(pushed))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(idtentryIrq(k, "common_interrupt"));
-    k.add(idtentry(k, "sysvec_apic_timer_interrupt", false));
+    k.image.add(stubs.build());
+    k.image.add(idtentryIrq(k, "common_interrupt"));
+    k.image.add(idtentry(k, "sysvec_apic_timer_interrupt", false));
     buildHandleException(k);
     // DEFINE_IDTENTRY_IRQ / DEFINE_IDTENTRY_SYSVEC (idtentry.h@6.19:206-222, 248-272) with the
     // 32-bit run_*_on_irqstack_cond (irq_stack.h@6.19:222-239)
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_IRQ / _SYSVEC)";
-    k.add(k.c("common_interrupt", idt).params("regs", "error_code").locals("vector")
+    k.image.add(k.image.c("common_interrupt", idt).params("regs", "error_code").locals("vector")
         .step("state = irqentry_enter(regs); vector = (u32)(u8)error_code; "
             + "kvm_set_cpu_l1tf_flush_l1d(); run_irq_on_irqstack_cond() [32-bit: no switch here, "
             + "__handle_irq's]", x -> x.setLocal("vector", x.local("error_code") & 0xff))
@@ -43,13 +43,13 @@ final class I386Irq6 {
         .call("irq_exit_rcu()", "irq_exit_rcu", null)
         .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
-    k.add(k.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
         .call("old_regs = set_irq_regs(regs); call_irq_handler(vector, regs) [inline]: desc = "
             + "__this_cpu_read(vector_irq[vector]); handle_irq() [inline] -> __handle_irq(desc, "
             + "regs)", "__handle_irq", x -> new long[] {x.local("vector"), x.local("regs")})
         .step("set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
-    k.add(k.c("sysvec_apic_timer_interrupt", idt).params("regs")
+    k.image.add(k.image.c("sysvec_apic_timer_interrupt", idt).params("regs")
         .step("state = irqentry_enter(regs); kvm_set_cpu_l1tf_flush_l1d(); "
             + "run_sysvec_on_irqstack_cond() [32-bit: system vectors always run on the stack they "
             + "interrupted]", x -> { })
@@ -59,7 +59,7 @@ final class I386Irq6 {
         .call("irq_exit_rcu()", "irq_exit_rcu", null)
         .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
-    k.add(k.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
         .step("old_regs = set_irq_regs(regs); apic_eoi(); trace_local_timer_entry()", x -> { })
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
         .step("trace_local_timer_exit(); set_irq_regs(old_regs)", x -> { })
@@ -67,7 +67,7 @@ final class I386Irq6 {
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     I386Irq.buildHandleIrq(k, "__handle_irq", "hardirq_stack_ptr");
     I386Irq.buildSoftirqStack(k, "softirq_stack_ptr");
-    k.add(k.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params("cpu")
+    k.image.add(k.image.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params("cpu")
         .step("per_cpu(hardirq_stack_ptr, cpu) = page_address(alloc_pages_node(cpu_to_node(cpu), "
             + "THREADINFO_GFP, THREAD_SIZE_ORDER)); the same for softirq_stack_ptr",
             x -> I386Irq.irqCtxInit(k, (int) x.local("cpu"), "hardirq_stack_ptr", "softirq_stack_ptr"))
@@ -81,7 +81,7 @@ final class I386Irq6 {
    * argument, -1 left there, then handle_exception_return.
    */
   private static Routine idtentryIrq(Kernel k, String cfunc) {
-    return I386Entry6.saveAll(k, k.asm("asm_" + cfunc, ENTRY).step("ASM_CLAC", x -> { }), false)
+    return I386Entry6.saveAll(k, k.image.asm("asm_" + cfunc, ENTRY).step("ASM_CLAC", x -> { }), false)
         .step("ENCODE_FRAME_POINTER; movl %esp, %eax; movl PT_ORIG_EAX(%esp), %edx (the vector); "
             + "movl $-1, PT_ORIG_EAX(%esp): no system call to restart", x -> {
               x.setFp(x.sp() & 0x7fffffffL);
@@ -89,7 +89,7 @@ final class I386Irq6 {
               x.set("eax", x.sp());
             })
         .call("call " + cfunc, cfunc, x -> new long[] {x.reg("eax"), x.reg("edx")})
-        .step("jmp handle_exception_return", x -> x.jumpTo(k.symbol("handle_exception_return")))
+        .step("jmp handle_exception_return", x -> x.jumpTo(k.image.symbol("handle_exception_return")))
         .build();
   }
 
@@ -100,7 +100,7 @@ final class I386Irq6 {
    * and the common handle_exception.
    */
   static Routine idtentry(Kernel k, String cfunc, boolean hasErrorCode) {
-    RoutineBuilder b = k.asm("asm_" + cfunc, ENTRY);
+    RoutineBuilder b = k.image.asm("asm_" + cfunc, ENTRY);
     if (hasErrorCode) {
       b.step("ASM_CLAC; cld (the CPU pushed the error code)", x -> { });
     } else {
@@ -108,14 +108,14 @@ final class I386Irq6 {
           + "(pt_regs->orig_ax)", x -> x.push(0));
     }
     return b.step("pushl $" + cfunc + ": the C handler's address, in what becomes pt_regs->gs",
-            x -> x.push(k.symbol(cfunc)))
-        .step("jmp handle_exception", x -> x.jumpTo(k.symbol("handle_exception")))
+            x -> x.push(k.image.symbol(cfunc)))
+        .step("jmp handle_exception", x -> x.jumpTo(k.image.symbol("handle_exception")))
         .build();
   }
 
   /** movl PT_ORIG_EAX(%esp), %edx; movl $-1, PT_ORIG_EAX(%esp): the error code out, -1 in. */
   private static void takeErrorCode(Kernel k, Exec x) {
-    long orig = x.sp() + k.off("pt_regs", "orig_ax");
+    long orig = x.sp() + k.image.off("pt_regs", "orig_ax");
     x.set("edx", x.read(orig));
     x.write(orig, -1);
   }
@@ -128,10 +128,10 @@ final class I386Irq6 {
    * restore_all_switch_stack.
    */
   private static void buildHandleException(Kernel k) {
-    k.add(I386Entry6.saveAll(k, k.asm("handle_exception", ENTRY), false, true, true)
+    k.image.add(I386Entry6.saveAll(k, k.image.asm("handle_exception", ENTRY), false, true, true)
         .step("ENCODE_FRAME_POINTER; movl PT_GS(%esp), %edi: the handler's address", x -> {
           x.setFp(x.sp() & 0x7fffffffL);
-          x.set("edi", x.read(x.sp() + k.off("pt_regs", "gs")));
+          x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "gs")));
         })
         .step("movl PT_ORIG_EAX(%esp), %edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system "
             + "call to restart; movl %esp, %eax: the pt_regs", x -> {
@@ -142,7 +142,7 @@ final class I386Irq6 {
             null)
         .globalLabel("handle_exception_return")
         .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
-            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
+            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 3)
         .step("PARANOID_EXIT_TO_KERNEL_MODE: CS_FROM_ENTRY_STACK? clear it and copy TSS.sp1 - esp "
             + "bytes back below TSS.sp0, the entry stack, and move there", x ->
                 I386Entry6.paranoidExitToKernelMode(k, x))
@@ -151,7 +151,7 @@ final class I386Irq6 {
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
         .label("user")
         .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
-            x -> x.jumpTo(k.symbol("restore_all_switch_stack"))).build());
+            x -> x.jumpTo(k.image.symbol("restore_all_switch_stack"))).build());
   }
 
   /**
@@ -159,7 +159,7 @@ final class I386Irq6 {
    * (from user mode) it calls exc_nmi on the top of the task stack, then comes back.
    */
   private static void buildNmi(Kernel k) {
-    k.add(I386Entry6.saveAll(k, k.asm("asm_exc_nmi", ENTRY)
+    k.image.add(I386Entry6.saveAll(k, k.image.asm("asm_exc_nmi", ENTRY)
             .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax (SAVE_ALL_NMI)", x -> x.push(x.reg("eax"))),
             false, false, false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx; movl %esp, %eax; on the entry stack "
@@ -177,12 +177,12 @@ final class I386Irq6 {
         .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4",
             I386Entry6::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x, true)).build());
-    k.add(k.c("exc_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("exc_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("this_cpu_write(nmi_state, NMI_EXECUTING); irqentry_nmi_enter(regs)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step("irqentry_nmi_exit(regs, irq_state)", x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it (unknown_nmi_error is not modelled)",
             x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.EXC_NMI, "esp", x.sp())))

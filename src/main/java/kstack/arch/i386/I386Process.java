@@ -17,26 +17,26 @@ final class I386Process {
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    RoutineBuilder st = k.c("__switch_to", SRC).params("prev_p", "next_p")
+    RoutineBuilder st = k.image.c("__switch_to", SRC).params("prev_p", "next_p")
         .step(v6 ? "switch_fpu(prev_p, cpu); load_TLS(next, cpu) (not modelled)"
             : "switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
             + "__switch_to_xtra() (not modelled)", x -> { });
     if (v6) {
       st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
           + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
-          x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1"),
-              k.taskRead(x.local("next_p"), "thread.sp0")));
+          x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"),
+              k.tasks.taskRead(x.local("next_p"), "thread.sp0")));
     } else {
       st.step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
           + "where int $0x80 and interrupts from user mode will land", x -> {
             long tss = I386Entry.fs(k, x, "cpu_tss_rw");
-            x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"),
-                k.taskRead(x.local("next_p"), "thread.sp0"));
+            x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+                k.tasks.taskRead(x.local("next_p"), "thread.sp0"));
           });
     }
-    k.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
+    k.image.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
             + "THREAD_SIZE)", x -> x.write(I386Entry.fs(k, x, "cpu_current_top_of_stack"),
-                k.taskStackPage(x.local("next_p")) + k.threadSize))
+                k.stacks.taskStackPage(x.local("next_p")) + k.threadSize))
         .step((v6 ? "raw_cpu_write" : "lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write")
             + "(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
@@ -60,7 +60,7 @@ final class I386Process {
   static void buildStartThread(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
         .step((v6 ? "loadsegment(gs, 0)" : "set_user_gs(regs, 0)") + "; regs->fs = 0; "
             + "regs->ds = regs->es = regs->ss = __USER_DS; regs->cs = __USER_CS; regs->ip = "
             + "new_ip; regs->sp = new_sp" + (v26 ? "; free_thread_xstate(current)"
@@ -86,7 +86,7 @@ final class I386Process {
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.off("pt_regs", field), v);
+    x.write(regs + k.image.off("pt_regs", field), v);
   }
 
   /**
@@ -95,8 +95,8 @@ final class I386Process {
    * childregs + 1; a kernel thread gets bx = fn, di = arg (kthread_frame_init).
    */
   private static void buildCopyThread6(Kernel k) {
-    int frameSize = k.struct("inactive_task_frame").size();
-    k.add(k.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
+    int frameSize = k.image.struct("inactive_task_frame").size();
+    k.image.add(k.image.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
         .locals("childregs", "frame")
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, ...); frame = "
             + "&fork_frame->frame", x -> {
@@ -109,13 +109,13 @@ final class I386Process {
             + "X86_EFLAGS_FIXED", x -> {
               long f = x.local("frame");
               long r = x.local("childregs");
-              x.write(f + k.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
-              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol("ret_from_fork_asm"));
-              x.write(f + k.off("inactive_task_frame", "flags"), 0x2);
-              k.taskWrite(x.local("p"), "thread.sp", f);
-              k.taskWrite(x.local("p"), "thread.sp0", r + 68);
+              x.write(f + k.image.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
+              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork_asm"));
+              x.write(f + k.image.off("inactive_task_frame", "flags"), 0x2);
+              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
+              k.tasks.taskWrite(x.local("p"), "thread.sp0", r + 68);
             })
-        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.isKthread(x.local("p")))
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.local("p")))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); kthread_frame_init(frame, args->fn, "
             + "args->fn_arg): frame->bx = fn, frame->di = arg", x -> {
               k.mem.zero(x.local("childregs"), 68);
@@ -125,13 +125,13 @@ final class I386Process {
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
               long r = x.local("childregs");
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
-              x.write(r + k.off("pt_regs", "ax"), 0);
+              x.write(r + k.image.off("pt_regs", "ax"), 0);
               long sp = k.cloneArg(x, x.local("args"), "stack");
               if (sp != 0) {
-                x.write(r + k.off("pt_regs", "sp"), sp);
+                x.write(r + k.image.off("pt_regs", "sp"), sp);
               }
             })
         .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
@@ -139,8 +139,8 @@ final class I386Process {
         .step("  childregs->sp = 0; childregs->ip = 0; kthread_frame_init(frame, args->fn, "
             + "args->fn_arg)", x -> {
               long r = x.local("childregs");
-              x.write(r + k.off("pt_regs", "sp"), 0);
-              x.write(r + k.off("pt_regs", "ip"), 0);
+              x.write(r + k.image.off("pt_regs", "sp"), 0);
+              x.write(r + k.image.off("pt_regs", "ip"), 0);
               kthreadFrameInit(k, x);
             })
         .ret("  return 0", x -> 0)
@@ -151,8 +151,8 @@ final class I386Process {
   /** kthread_frame_init (switch_to.h@6.19:81-90) on X86_32: frame->bx = fn, frame->di = fn_arg. */
   private static void kthreadFrameInit(Kernel k, Exec x) {
     long f = x.local("frame");
-    x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
-    x.write(f + k.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
+    x.write(f + k.image.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
+    x.write(f + k.image.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
   }
 
   /**
@@ -160,8 +160,8 @@ final class I386Process {
    * inactive_task_frame right below it, thread.sp at the frame, thread.sp0 = childregs + 1.
    */
   private static void buildCopyThread(Kernel k) {
-    int frameSize = k.struct("inactive_task_frame").size();
-    k.add(k.c("copy_thread_tls", SRC).params("clone_flags", "sp", "arg", "p", "tls")
+    int frameSize = k.image.struct("inactive_task_frame").size();
+    k.image.add(k.image.c("copy_thread_tls", SRC).params("clone_flags", "sp", "arg", "p", "tls")
         .locals("childregs", "frame")
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
             + "regs); frame = &fork_frame->frame", x -> {
@@ -172,29 +172,29 @@ final class I386Process {
         .step("frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame; "
             + "p->thread.sp0 = (unsigned long)(childregs + 1)", x -> {
               long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bp"), 0);
-              x.write(f + k.off("inactive_task_frame", "ret_addr"), k.symbol("ret_from_fork"));
-              k.taskWrite(x.local("p"), "thread.sp", f);
-              k.taskWrite(x.local("p"), "thread.sp0", x.local("childregs") + 68);
+              x.write(f + k.image.off("inactive_task_frame", "bp"), 0);
+              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork"));
+              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
+              k.tasks.taskWrite(x.local("p"), "thread.sp0", x.local("childregs") + 68);
             })
-        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.isKthread(x.local("p")))
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.local("p")))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); frame->bx = sp (the function); "
             + "frame->di = arg", x -> {
               k.mem.zero(x.local("childregs"), 68);
               long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bx"), x.local("sp"));
-              x.write(f + k.off("inactive_task_frame", "di"), x.local("arg"));
+              x.write(f + k.image.off("inactive_task_frame", "bx"), x.local("sp"));
+              x.write(f + k.image.off("inactive_task_frame", "di"), x.local("arg"));
             })
         .ret("  return 0", x -> 0)
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
               long r = x.local("childregs");
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
-              x.write(r + k.off("pt_regs", "ax"), 0);
+              x.write(r + k.image.off("pt_regs", "ax"), 0);
               if (x.local("sp") != 0) {
-                x.write(r + k.off("pt_regs", "sp"), x.local("sp"));
+                x.write(r + k.image.off("pt_regs", "sp"), x.local("sp"));
               }
             })
         .ret("task_user_gs(p) = get_user_gs(current_pt_regs()); return 0 (CLONE_SETTLS not "

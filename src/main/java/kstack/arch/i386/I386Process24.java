@@ -32,7 +32,7 @@ final class I386Process24 {
   static long current(Kernel k, Cpu c, boolean user) {
     long sp = user ? k.readPtr(c.get("tr_base") + 4) - 1 : c.get("esp");
     if (sp == 0 || sp == -1) {
-      return k.symbol("init_task");
+      return k.image.symbol("init_task");
     }
     return sp & -k.threadSize;
   }
@@ -66,13 +66,13 @@ final class I386Process24 {
   static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent, String resume) {
     return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
             + "with it the next " + nextCurrent, x -> {
-              k.taskWrite(x.reg("eax"), "thread.esp", x.sp());
-              x.setSp(k.taskRead(x.reg("edx"), "thread.esp"));
+              k.tasks.taskWrite(x.reg("eax"), "thread.esp", x.sp());
+              x.setSp(k.tasks.taskRead(x.reg("edx"), "thread.esp"));
             })
         .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(resume)));
-          x.push(k.taskRead(x.reg("edx"), "thread.eip"));
-          x.jumpTo(k.symbol("__switch_to"));
+          k.tasks.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(resume)));
+          x.push(k.tasks.taskRead(x.reg("edx"), "thread.eip"));
+          x.jumpTo(k.image.symbol("__switch_to"));
         });
   }
 
@@ -85,33 +85,33 @@ final class I386Process24 {
     return b.step(copy + "; childregs->eax = 0; childregs->esp = esp", x -> {
       long r = x.local("childregs");
       k.mem.copy(r, x.local("regs"), (int) PTREGS);
-      x.write(r + k.off("pt_regs", "eax"), 0);
-      x.write(r + k.off("pt_regs", "esp"), x.local("esp"));
+      x.write(r + k.image.off("pt_regs", "eax"), 0);
+      x.write(r + k.image.off("pt_regs", "esp"), x.local("esp"));
     }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
         + "p->thread.eip = ret_from_fork", x -> {
           long p = x.local("p");
-          k.taskWrite(p, "thread.esp", x.local("childregs"));
-          k.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
-          k.taskWrite(p, "thread.eip", k.symbol("ret_from_fork"));
+          k.tasks.taskWrite(p, "thread.esp", x.local("childregs"));
+          k.tasks.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
+          k.tasks.taskWrite(p, "thread.eip", k.image.symbol("ret_from_fork"));
         });
   }
 
   static void build(Kernel k) {
     // FASTCALL void (system.h@2.4.22:13): prev_p in eax, next_p in edx, no stack parameters
-    k.add(k.c("__switch_to", SRC).params()
+    k.image.add(k.image.c("__switch_to", SRC).params()
         .step("FASTCALL: prev_p = eax, next_p = edx; unlazy_fpu(prev_p)", x -> { })
         .step("tss = init_tss + smp_processor_id(); tss->esp0 = next->thread.esp0: where "
             + "int $0x80 and interrupts from user mode will land", x -> x.write(
-                k.symbol("init_tss") + 4, k.taskRead(x.reg("edx"), "thread.esp0")))
+                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), "thread.esp0")))
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
-    RoutineBuilder ct = k.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p",
+    RoutineBuilder ct = k.image.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p",
             "regs").locals("childregs")
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p)) - 1: the very "
             + "top of p's task_union", x -> x.setLocal("childregs",
                 x.local("p") + k.threadSize - PTREGS));
-    k.add(childFrame(k, ct, "struct_cpy(childregs, regs)")
+    k.image.add(childFrame(k, ct, "struct_cpy(childregs, regs)")
         .ret("savesegment(fs/gs, p->thread); unlazy_fpu(current); copy the FPU state; return 0",
             x -> 0).build());
     buildSyscalls(k);
@@ -125,17 +125,17 @@ final class I386Process24 {
   }
 
   private static long reg(Kernel k, Exec x, String field) {
-    return x.read(byValueRegs(x) + k.off("pt_regs", field));
+    return x.read(byValueRegs(x) + k.image.off("pt_regs", field));
   }
 
   /** sys_fork, sys_clone, sys_execve (process.c@2.4.22:743-793): pt_regs by value. */
   private static void buildSyscalls(Kernel k) {
-    k.add(k.c("sys_fork", SRC).params().asmlinkage()
+    k.image.add(k.image.c("sys_fork", SRC).params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0): regs is the frame system_call saved",
             "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"), byValueRegs(x), 0})
         .ret("return pid", Exec::retval).build());
-    k.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
-    k.add(k.c("sys_clone", SRC).params().asmlinkage().locals("newsp")
+    k.image.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
+    k.image.add(k.image.c("sys_clone", SRC).params().asmlinkage().locals("newsp")
         .step("clone_flags = regs.ebx; newsp = regs.ecx; if (!newsp) newsp = regs.esp", x -> {
           long sp = reg(k, x, "ecx");
           x.setLocal("newsp", sp != 0 ? sp : reg(k, x, "esp"));
@@ -143,8 +143,8 @@ final class I386Process24 {
         .call("return do_fork(clone_flags, newsp, &regs, 0)", "do_fork",
             x -> new long[] {reg(k, x, "ebx"), x.local("newsp"), byValueRegs(x), 0})
         .ret("return pid", Exec::retval).build());
-    k.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
-    k.add(k.c("sys_execve", SRC).params().asmlinkage().locals("filename", "error")
+    k.image.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
+    k.image.add(k.image.c("sys_execve", SRC).params().asmlinkage().locals("filename", "error")
         .step("filename = getname((char *) regs.ebx)",
             x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
         .callInto("error", "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
@@ -152,7 +152,7 @@ final class I386Process24 {
                 reg(k, x, "edx"), byValueRegs(x)})
         .ret("if (error == 0) current->ptrace &= ~PT_DTRACE; putname(filename); return error",
             x -> x.local("error")).build());
-    k.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");
+    k.image.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");
   }
 
   /**
@@ -165,7 +165,7 @@ final class I386Process24 {
   private static void buildKernelThread(Kernel k) {
     int clone = k.arch.syscallNumbers().get("clone");
     int exit = k.arch.syscallNumbers().get("exit");
-    k.add(k.c("arch_kernel_thread", SRC).params("fn", "arg", "flags")
+    k.image.add(k.image.c("arch_kernel_thread", SRC).params("fn", "arg", "flags")
         .step("pushl %edi; pushl %esi; pushl %ebx: the callee-saved registers the asm takes", x -> {
           x.push(x.reg("edi"));
           x.push(x.reg("esi"));
@@ -203,25 +203,25 @@ final class I386Process24 {
 
   /** cpu_idle and default_idle (process.c@2.4.22:81-140). */
   private static void buildIdle(Kernel k) {
-    k.add(k.c("cpu_idle", SRC).params()
+    k.image.add(k.image.c("cpu_idle", SRC).params()
         .step("init_idle(); current->nice = 20; current->counter = -100", x -> {
           long cur = k.current(x);
-          k.taskWrite(cur, "nice", 20);
-          k.taskWrite(cur, "counter", -100);
+          k.tasks.taskWrite(cur, "nice", 20);
+          k.tasks.taskWrite(cur, "counter", -100);
         })
         .label("loop")
         .branchIf("resched", "while (1) { while (!current->need_resched)",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .call("    idle() = default_idle()", "default_idle", null)
         .jump("loop", "")
         .label("resched")
         .call("  schedule()", "schedule", null)
         .step("  check_pgt_cache()", x -> { })
         .jump("loop", "}").build());
-    k.add(k.c("default_idle", SRC).params()
+    k.image.add(k.image.c("default_idle", SRC).params()
         .step("__cli(); if (!current->need_resched) safe_halt(): sti; hlt", x -> {
           k.arch.irqEnable(x);
-          if (!k.needResched(k.current(x))) {
+          if (!k.rq.needResched(k.current(x))) {
             x.stay();
           }
         })

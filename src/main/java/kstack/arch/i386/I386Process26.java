@@ -27,16 +27,16 @@ final class I386Process26 {
               x.push(x.fp());
             })
         .step("  movl %esp, prev->thread.sp; movl next->thread.sp, %esp: next's stack", x -> {
-          k.taskWrite(x.reg("eax"), "thread.sp", x.sp());
-          x.setSp(k.taskRead(x.reg("edx"), "thread.sp"));
+          k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp());
+          x.setSp(k.tasks.taskRead(x.reg("edx"), "thread.sp"));
         })
         .step("  movl $1f, prev->thread.ip; pushl next->thread.ip: where next resumes", x -> {
-          k.taskWrite(x.reg("eax"), "thread.ip", x.routine().address(x.routine().label(RESUME)));
-          x.push(k.taskRead(x.reg("edx"), "thread.ip"));
+          k.tasks.taskWrite(x.reg("eax"), "thread.ip", x.routine().address(x.routine().label(RESUME)));
+          x.push(k.tasks.taskRead(x.reg("edx"), "thread.ip"));
         })
         .step("  __switch_canary: stack_canary = next->stack_canary; jmp __switch_to", x -> {
-          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.taskRead(x.reg("edx"), "stack_canary"));
-          x.jumpTo(k.symbol("__switch_to"));
+          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.tasks.taskRead(x.reg("edx"), "stack_canary"));
+          x.jumpTo(k.image.symbol("__switch_to"));
         })
         .label(RESUME)
         .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
@@ -46,35 +46,35 @@ final class I386Process26 {
   }
 
   static void build(Kernel k) {
-    k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC).params("prev_p", "next_p")
         .step("__unlazy_fpu(prev_p)", x -> { })
         .step("load_sp0(tss, next): tss->x86_tss.sp0 = next->thread.sp0, where int $0x80 and "
             + "interrupts from user mode will land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.offPath("tss_struct", "x86_tss.sp0"), k.taskRead(x.local("next_p"), "thread.sp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.local("next_p"), "thread.sp0")))
         .step("lazy_save_gs(prev->gs); load_TLS(next, cpu); lazy_load_gs(next->gs)", x -> { })
         .step("percpu_write(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
         .ret("return prev_p: ret pops next->thread.ip", x -> x.local("prev_p")).build());
-    k.add(k.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
+    k.image.add(k.image.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
         .locals("childregs")
         .step("childregs = task_pt_regs(p): the top of p's stack, less 8, less sizeof(pt_regs)",
             x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
         .step("*childregs = *regs; childregs->ax = 0; childregs->sp = sp", x -> {
           long r = x.local("childregs");
           k.mem.copy(r, x.local("regs"), 68);
-          x.write(r + k.off("pt_regs", "ax"), 0);
-          x.write(r + k.off("pt_regs", "sp"), x.local("sp"));
+          x.write(r + k.image.off("pt_regs", "ax"), 0);
+          x.write(r + k.image.off("pt_regs", "sp"), x.local("sp"));
         })
         .step("p->thread.sp = (unsigned long) childregs; p->thread.sp0 = (unsigned long) "
             + "(childregs + 1); p->thread.ip = (unsigned long) ret_from_fork", x -> {
               long p = x.local("p");
-              k.taskWrite(p, "thread.sp", x.local("childregs"));
-              k.taskWrite(p, "thread.sp0", x.local("childregs") + 68);
-              k.taskWrite(p, "thread.ip", k.symbol("ret_from_fork"));
+              k.tasks.taskWrite(p, "thread.sp", x.local("childregs"));
+              k.tasks.taskWrite(p, "thread.sp0", x.local("childregs") + 68);
+              k.tasks.taskWrite(p, "thread.ip", k.image.symbol("ret_from_fork"));
             })
         .ret("task_user_gs(p) = get_user_gs(regs); return 0 (no io bitmap, no CLONE_SETTLS)",
             x -> 0).build());
-    k.add(k.c("kernel_thread", SRC).params("fn", "arg", "flags")
+    k.image.add(k.image.c("kernel_thread", SRC).params("fn", "arg", "flags")
         .localArea("regs", 68)
         .step("struct pt_regs regs (on this stack); memset(&regs, 0, sizeof(regs)); regs.bx = fn; "
             + "regs.dx = arg; regs.ds = regs.es = __USER_DS; regs.fs = __KERNEL_PERCPU; regs.gs = "
@@ -90,7 +90,7 @@ final class I386Process26 {
               put(k, x, r, "fs", I386.KERNEL_PERCPU);
               put(k, x, r, "gs", 0xe0);
               put(k, x, r, "orig_ax", -1);
-              put(k, x, r, "ip", k.symbol("kernel_thread_helper"));
+              put(k, x, r, "ip", k.image.symbol("kernel_thread_helper"));
               put(k, x, r, "cs", I386.KERNEL_CS);
               put(k, x, r, "flags", 0x286);
             })
@@ -99,32 +99,32 @@ final class I386Process26 {
                 x.localAddress("regs"), 0, 0, 0})
         .ret("return pid", Exec::retval).build());
     String proc = "arch/x86/kernel/process.c";
-    k.add(k.c("sys_fork", proc).params("regs")
+    k.image.add(k.image.c("sys_fork", proc).params("regs")
         .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
-            Kernel.SIGCHLD, x.read(x.local("regs") + k.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
+            Kernel.SIGCHLD, x.read(x.local("regs") + k.image.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_clone", SRC).params("regs").locals("newsp")
+    k.image.add(k.image.c("sys_clone", SRC).params("regs").locals("newsp")
         .step("clone_flags = regs->bx; newsp = regs->cx; parent_tidptr = regs->dx; child_tidptr = "
             + "regs->di; if (!newsp) newsp = regs->sp", x -> {
               long r = x.local("regs");
-              long sp = x.read(r + k.off("pt_regs", "cx"));
-              x.setLocal("newsp", sp != 0 ? sp : x.read(r + k.off("pt_regs", "sp")));
+              long sp = x.read(r + k.image.off("pt_regs", "cx"));
+              x.setLocal("newsp", sp != 0 ? sp : x.read(r + k.image.off("pt_regs", "sp")));
             })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tidptr, child_tidptr)", "do_fork",
             x -> {
               long r = x.local("regs");
-              return new long[] {x.read(r + k.off("pt_regs", "bx")), x.local("newsp"), r, 0,
-                  x.read(r + k.off("pt_regs", "dx")), x.read(r + k.off("pt_regs", "di"))};
+              return new long[] {x.read(r + k.image.off("pt_regs", "bx")), x.local("newsp"), r, 0,
+                  x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "di"))};
             })
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_execve", SRC).params("regs").locals("filename", "error")
+    k.image.add(k.image.c("sys_execve", SRC).params("regs").locals("filename", "error")
         .step("filename = getname((char __user *) regs->bx)", x -> x.setLocal("filename",
-            k.getname(x, x.read(x.local("regs") + k.off("pt_regs", "bx")))))
+            k.getname(x, x.read(x.local("regs") + k.image.off("pt_regs", "bx")))))
         .callInto("error", "error = do_execve(filename, (char __user * __user *) regs->cx, "
             + "(char __user * __user *) regs->dx, regs)", "do_execve", x -> {
               long r = x.local("regs");
-              return new long[] {x.local("filename"), x.read(r + k.off("pt_regs", "cx")),
-                  x.read(r + k.off("pt_regs", "dx")), r};
+              return new long[] {x.local("filename"), x.read(r + k.image.off("pt_regs", "cx")),
+                  x.read(r + k.image.off("pt_regs", "dx")), r};
             })
         .ret("if (error == 0) set_thread_flag(TIF_IRET) (never return through sysexit); "
             + "putname(filename); return error", x -> x.local("error")).build());
@@ -132,6 +132,6 @@ final class I386Process26 {
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.off("pt_regs", field), v);
+    x.write(regs + k.image.off("pt_regs", field), v);
   }
 }

@@ -40,23 +40,23 @@ final class I386Process2611 {
   }
 
   static void build(Kernel k) {
-    k.add(k.c("__switch_to", SRC + "@2.6.11:574-627").params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC + "@2.6.11:574-627").params("prev_p", "next_p")
         .step("tss = &per_cpu(init_tss, smp_processor_id()); __unlazy_fpu(prev_p)", x -> { })
         .step("load_esp0(tss, next): tss->esp0 = next->esp0 (ss1 and MSR_IA32_SYSENTER_CS only "
             + "if next->sysenter_cs differs), where int $0x80 and interrupts from user mode will "
             + "land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.offPath("tss_struct", "x86_tss.sp0"), k.taskRead(x.local("next_p"), "thread.esp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.local("next_p"), "thread.esp0")))
         .step("load_TLS(next, cpu); savesegment(fs, prev->fs), (gs, prev->gs); reload next's fs "
             + "and gs only if one of the four is non-zero (none is here)", x -> { })
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
             + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.local("prev_p"))
         .build());
-    RoutineBuilder ct = k.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags",
+    RoutineBuilder ct = k.image.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags",
             "esp", "unused", "p", "regs").locals("childregs")
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
             + "the very top of p's stack, no padding",
             x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))));
-    k.add(I386Process24.childFrame(k, ct, "*childregs = *regs")
+    k.image.add(I386Process24.childFrame(k, ct, "*childregs = *regs")
         .ret("savesegment(fs, p->thread.fs); savesegment(gs, p->thread.gs); return 0 (no io "
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
     buildKernelThread(k);
@@ -74,7 +74,7 @@ final class I386Process2611 {
 
   /** kernel_thread and kernel_thread_helper (process.c@2.6.11:280-315). */
   private static void buildKernelThread(Kernel k) {
-    k.add(k.c("kernel_thread", SRC + "@2.6.11:297-315").params("fn", "arg", "flags")
+    k.image.add(k.image.c("kernel_thread", SRC + "@2.6.11:297-315").params("fn", "arg", "flags")
         .localArea("regs", PT_REGS)
         .step("struct pt_regs regs (on this stack); memset(&regs, 0, sizeof(regs)); regs.ebx = fn; "
             + "regs.edx = arg; regs.xds = regs.xes = __USER_DS; regs.orig_eax = -1; regs.eip = "
@@ -87,7 +87,7 @@ final class I386Process2611 {
               put(k, x, r, "xds", I386.USER_DS);
               put(k, x, r, "xes", I386.USER_DS);
               put(k, x, r, "orig_eax", -1);
-              put(k, x, r, "eip", k.symbol("kernel_thread_helper"));
+              put(k, x, r, "eip", k.image.symbol("kernel_thread_helper"));
               put(k, x, r, "xcs", I386.KERNEL_CS);
               put(k, x, r, "eflags", 0x286);
             })
@@ -95,7 +95,7 @@ final class I386Process2611 {
             x -> new long[] {x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, 0,
                 x.localAddress("regs"), 0, 0, 0})
         .ret("return pid", Exec::retval).build());
-    k.add(k.asm("kernel_thread_helper", SRC + "@2.6.11:284-292")
+    k.image.add(k.image.asm("kernel_thread_helper", SRC + "@2.6.11:284-292")
         .step("movl %edx, %eax; pushl %edx: arg in eax and on the stack", x -> {
           x.set("eax", x.reg("edx"));
           x.push(x.reg("edx"));
@@ -109,7 +109,7 @@ final class I386Process2611 {
   }
 
   private static long reg(Kernel k, Exec x, String field) {
-    return x.read(I386Process24.byValueRegs(x) + k.off("pt_regs", field));
+    return x.read(I386Process24.byValueRegs(x) + k.image.off("pt_regs", field));
   }
 
   /**
@@ -118,12 +118,12 @@ final class I386Process2611 {
    * stubs before 2.6.26).
    */
   private static void buildSyscalls(Kernel k) {
-    k.add(k.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
+    k.image.add(k.image.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0, NULL, NULL): regs is the frame "
             + "system_call saved", "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"),
                 I386Process24.byValueRegs(x), 0, 0, 0})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals("newsp")
+    k.image.add(k.image.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals("newsp")
         .step("clone_flags = regs.ebx; newsp = regs.ecx; parent_tidptr = regs.edx; child_tidptr = "
             + "regs.edi; if (!newsp) newsp = regs.esp", x -> {
               long sp = reg(k, x, "ecx");
@@ -133,7 +133,7 @@ final class I386Process2611 {
             "do_fork", x -> new long[] {reg(k, x, "ebx"), x.local("newsp"),
                 I386Process24.byValueRegs(x), 0, reg(k, x, "edx"), reg(k, x, "edi")})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
+    k.image.add(k.image.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
         .locals("filename", "error")
         .step("filename = getname((char __user *) regs.ebx)",
             x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
@@ -150,11 +150,11 @@ final class I386Process2611 {
             })
         .build());
     for (String n : new String[] {"fork", "clone", "execve"}) {
-      k.sysCallTable.put(k.arch.syscallNumbers().get(n), "sys_" + n);
+      k.image.sysCallTable.put(k.arch.syscallNumbers().get(n), "sys_" + n);
     }
   }
 
   private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.off("pt_regs", field), v);
+    x.write(regs + k.image.off("pt_regs", field), v);
   }
 }

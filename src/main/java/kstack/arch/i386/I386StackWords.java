@@ -21,13 +21,13 @@ final class I386StackWords {
   static List<StackWord> describe(Kernel k, I386 arch, long task, boolean running, int cpu) {
     I386Unwind u = new I386Unwind(k, arch);
     running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return new ArrayList<>();
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    long pad = k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
     // 2.6.32's task_pt_regs leaves the same bytes without the name, which dates from 4.x
     // (processor.h@2.6.32.67:959-964; thread_info.h@4.16.13:38-43)
     String name = kstack.profile.Generations.whyMissing(k.profile, "TOP_OF_KERNEL_STACK_PADDING")
@@ -39,19 +39,19 @@ final class I386StackWords {
       low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("esp"), stack,
           top, ptRegs);
     } else if (u.oldSwitch() && u.neverRun(task)) {
-      low = k.threadSp(task);
+      low = k.tasks.threadSp(task);
     } else if (arch.v24()) {
-      low = k.threadSp(task);
+      low = k.tasks.threadSp(task);
       labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
       labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
       labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
     } else if (arch.v26()) {
-      low = k.threadSp(task);
+      low = k.tasks.threadSp(task);
       labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
       labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
     } else {
-      low = k.threadSp(task);
-      for (Field f : k.struct("inactive_task_frame").fields()) {
+      low = k.tasks.threadSp(task);
+      for (Field f : k.image.struct("inactive_task_frame").fields()) {
         labels.put(low + f.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + f.name()
             + (f.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.readPtr(low + f.offset())) : "")));
       }

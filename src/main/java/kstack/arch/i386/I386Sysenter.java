@@ -102,14 +102,14 @@ final class I386Sysenter {
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
       b.step("popl %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("ret", x -> x.ret(x.pop())).build());
+    k.image.add(b.step("ret", x -> x.ret(x.pop())).build());
   }
 
   /** enable_sep_cpu(): the three MSRs (and, on 2.6.11 and 2.6.32, tss.sp1 and ss1). */
   private static void buildEnableSep(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     String tssVar = v26 ? "init_tss" : "cpu_tss_rw";
-    k.add(k.c("enable_sep_cpu", v2611(k) ? "arch/i386/kernel/sysenter.c@2.6.11:24-35"
+    k.image.add(k.image.c("enable_sep_cpu", v2611(k) ? "arch/i386/kernel/sysenter.c@2.6.11:24-35"
             : v26 ? "arch/x86/vdso/vdso32-setup.c" : "arch/x86/kernel/cpu/common.c")
         .params()
         .step(v2611(k) ? "cpu = get_cpu(); tss = &per_cpu(init_tss, cpu); tss->ss1 = __KERNEL_CS; "
@@ -123,17 +123,17 @@ final class I386Sysenter {
                 + "wrmsr(MSR_IA32_SYSENTER_ESP, cpu_entry_stack(cpu) + 1): the top of this CPU's "
                 + "entry stack", x -> {
               long tss = I386Entry.fs(k, x, tssVar);
-              x.write(tss + k.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
               x.set("sysenter_cs", I386.KERNEL_CS);
-              long esp = v26 ? tss + k.struct("tss_struct").size()
+              long esp = v26 ? tss + k.image.struct("tss_struct").size()
                   : I386Entry6.entryStackTop(k, x.cpu().id());
               if (v26) {
-                x.write(tss + k.offPath("tss_struct", "x86_tss.sp1"), esp);
+                x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), esp);
               }
               x.set("sysenter_esp", esp);
             })
         .step("wrmsr(MSR_IA32_SYSENTER_EIP, " + entrySymbol(k) + ")" + (v2611(k) ? "; put_cpu()" : ""),
-            x -> x.set("sysenter_eip", k.symbol(entrySymbol(k))))
+            x -> x.set("sysenter_eip", k.image.symbol(entrySymbol(k))))
         .retVoid().build());
   }
 
@@ -161,22 +161,22 @@ final class I386Sysenter {
 
   private static void build26(Kernel k) {
     String entry = I386Entry26.ENTRY;
-    RoutineBuilder b = k.asm("ia32_sysenter_target", entry)
+    RoutineBuilder b = k.image.asm("ia32_sysenter_target", entry)
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is just past init_tss, so this "
             + "reads tss.x86_tss.sp0, the task's stack top", x -> x.setSp(
-                x.read(x.sp() + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+                x.read(x.sp() + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
         .globalLabel("sysenter_past_esp");
     frame(k, b, "pushl %ebp: pt_regs->sp, the user esp the vDSO left in ebp",
         "pushl (TI_sysenter_return-THREAD_SIZE+8+4*4)(%esp): pt_regs->ip = "
             + "thread_info->sysenter_return, found from the stack top (sp0 = top - 8)",
-        x -> x.push(x.read(x.sp() + k.off("thread_info", "sysenter_return") - k.threadSize + 8 + 16)));
+        x -> x.push(x.read(x.sp() + k.image.off("thread_info", "sysenter_return") - k.threadSize + 8 + 16)));
     I386Entry.saveAll(k, b, false)
         .step("ENABLE_INTERRUPTS; cmpl $__PAGE_OFFSET-3, %ebp (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vDSO pushed; movl %ebp, PT_EBP(%esp)", x -> {
               k.arch.irqEnable(x);
               long v = x.read(x.reg("ebp"));
               x.set("ebp", v);
-              x.write(x.sp() + k.off("pt_regs", "bp"), v);
+              x.write(x.sp() + k.image.off("pt_regs", "bp"), v);
             })
         .step("GET_THREAD_INFO(%ebp); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%ebp) (no tracing); "
             + "cmpl $(nr_syscalls), %eax", x -> {
@@ -184,26 +184,26 @@ final class I386Sysenter {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             null, null)
         .globalLabel("sysenter_after_call")
-        .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "ax"), x.retval()))
+        .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
             x -> k.arch.irqDisable(x))
         .branchIf("work", "testl $_TIF_ALLWORK_MASK, %ecx; jne sysexit_audit",
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .globalLabel("sysenter_exit")
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + k.off("pt_regs", "ip")));
-          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "sp")));
+          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
+          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
           x.setFp(0);
         })
         .step("mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> restoreFsGs(k, x))
         .step("ENABLE_INTERRUPTS_SYSEXIT: sti; sysexit", x -> sysexit(k, x))
         .label("work")
         .step("sysexit_audit = syscall_exit_work (no audit): jmp work_pending",
-            x -> x.jumpTo(k.symbol("work_pending")));
-    k.add(b.build());
+            x -> x.jumpTo(k.image.symbol("work_pending")));
+    k.image.add(b.build());
   }
 
   /**
@@ -212,10 +212,10 @@ final class I386Sysenter {
    * the 6th argument is loaded into %ebp before pushl %eax and SAVE_ALL, so SAVE_ALL saves it.
    */
   private static void build2611(Kernel k) {
-    RoutineBuilder b = k.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
+    RoutineBuilder b = k.image.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
         .step("movl TSS_sysenter_esp0(%esp), %esp: SYSENTER_ESP = tss->esp1 is just past init_tss, "
             + "so this reads tss->esp0, the task's stack top", x -> x.setSp(
-                x.read(x.sp() + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+                x.read(x.sp() + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
         .globalLabel("sysenter_past_esp")
         .step("sti", x -> k.arch.irqEnable(x))
         .step("pushl $(__USER_DS): pt_regs->xss", x -> x.push(I386.USER_DS))
@@ -223,7 +223,7 @@ final class I386Sysenter {
             x -> x.push(x.reg("ebp")))
         .step("pushfl: pt_regs->eflags, IF already set by the sti", x -> x.push(x.reg("eflags")))
         .step("pushl $(__USER_CS): pt_regs->xcs", x -> x.push(I386.USER_CS))
-        .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.symbol(landingPad(k))))
+        .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.image.symbol(landingPad(k))))
         .step("cmpl $__PAGE_OFFSET-3, %ebp; jae syscall_fault (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vsyscall page pushed",
             x -> x.set("ebp", x.read(x.reg("ebp"))))
@@ -235,24 +235,24 @@ final class I386Sysenter {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
-            x -> k.symbol(k.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             null, null)
-        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.off("pt_regs", "eax"), x.retval()))
+        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
             + "by iret (TIF_IRET asks for exactly that)", x -> {
               if ((x.reg("ecx") & I386Entry2611.ALLWORK_MASK) != 0) {
-                x.jumpTo(k.symbol("syscall_exit_work"));
+                x.jumpTo(k.image.symbol("syscall_exit_work"));
               }
             })
         .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + k.off("pt_regs", "eip")));
-          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "esp")));
+          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "eip")));
+          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "esp")));
           x.setFp(0);
         })
         .step("sti; sysexit", x -> sysexit(k, x));
-    k.add(b.build());
-    k.add(k.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
+    k.image.add(b.build());
+    k.image.add(k.image.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
         .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "
             + "vsyscall_sysenter_start..end into the page", x -> { })
         .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", null)
@@ -260,11 +260,11 @@ final class I386Sysenter {
   }
 
   private static void build416(Kernel k) {
-    RoutineBuilder b = k.asm("entry_SYSENTER_32", I386Entry.ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry.ENTRY)
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is the top of the entry stack; the "
             + "TSS follows it in cpu_entry_area, so this reads tss.x86_tss.sp0, the task's stack top",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
-                + k.offPath("tss_struct", "x86_tss.sp0"))))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"))))
         .label(".Lsysenter_past_esp");
     frame(k, b, "pushl %ebp: pt_regs->sp (stashed in ebp by the vDSO)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0));
@@ -279,31 +279,31 @@ final class I386Sysenter {
             x -> x.retval() == 0)
         .step("opportunistic SYSEXIT: TRACE_IRQS_ON; movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), "
             + "%ecx; mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> {
-              x.set("edx", x.read(x.sp() + k.off("pt_regs", "ip")));
-              x.set("ecx", x.read(x.sp() + k.off("pt_regs", "sp")));
+              x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
+              x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
               restoreFsGs(k, x);
             });
     popForSysexit(k, b)
         .step("popl %eax; addl $PT_EFLAGS-PT_DS, %esp: at pt_regs->flags", x -> {
           x.set("eax", x.pop());
-          x.setSp(x.sp() + k.off("pt_regs", "flags") - k.off("pt_regs", "ds"));
+          x.setSp(x.sp() + k.image.off("pt_regs", "flags") - k.image.off("pt_regs", "ds"));
         })
         .step("btr $X86_EFLAGS_IF_BIT, (%esp); popfl", x -> x.set("eflags",
             (x.pop() & ~I386.EFLAGS_IF) | 0x2))
         .step("sti; sysexit", x -> sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.symbol("restore_all")));
-    k.add(b.build());
-    RoutineBuilder d = k.c("do_fast_syscall_32", "arch/x86/entry/common.c").params("regs").locals("nr");
+        .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.image.symbol("restore_all")));
+    k.image.add(b.build());
+    RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params("regs").locals("nr");
     fastPrologue(k, d, "enter_from_user_mode(); local_irq_enable()");
     I386Entry.syscallIrqsOn(k, d);
-    k.add(d.ret("return SEP && regs->cs == __USER_CS && regs->ss == __USER_DS && regs->ip == "
+    k.image.add(d.ret("return SEP && regs->cs == __USER_CS && regs->ss == __USER_DS && regs->ip == "
         + "landing_pad && !(regs->flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM)): "
         + "1 = SYSEXIT, 0 = IRET", x -> sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
   }
 
   private static void build619(Kernel k) {
-    RoutineBuilder b = k.asm("entry_SYSENTER_32", I386Entry6.ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry6.ENTRY)
         .step("pushfl; pushl %eax (on the entry stack)", x -> {
           x.push(x.reg("eflags"));
           x.push(x.reg("eax"));
@@ -314,7 +314,7 @@ final class I386Sysenter {
         })
         .step("movl TSS_entry2task_stack(%esp), %esp: TSS.sp1, the copy of the task's thread.sp0",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
-                + k.offPath("tss_struct", "x86_tss.sp1"))))
+                + k.image.offPath("tss_struct", "x86_tss.sp1"))))
         .label(".Lsysenter_past_esp");
     frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0));
@@ -325,18 +325,18 @@ final class I386Sysenter {
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
             + "words at the top of the entry stack", x -> x.set("eax",
-                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0")) - 8))
+                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")) - 8))
         .step("movl PT_EFLAGS(%esp), %edi; movl PT_EAX(%esp), %esi; movl %edi, (%eax); "
             + "movl %esi, 4(%eax): eflags and the result, for the last pops", x -> {
-              x.set("edi", x.read(x.sp() + k.off("pt_regs", "flags")));
-              x.set("esi", x.read(x.sp() + k.off("pt_regs", "ax")));
+              x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "flags")));
+              x.set("esi", x.read(x.sp() + k.image.off("pt_regs", "ax")));
               x.write(x.reg("eax"), x.reg("edi"));
               x.write(x.reg("eax") + 4, x.reg("esi"));
             })
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; mov PT_FS(%esp), %fs", x -> {
-          x.set("edx", x.read(x.sp() + k.off("pt_regs", "ip")));
-          x.set("ecx", x.read(x.sp() + k.off("pt_regs", "sp")));
-          x.set("fs", x.read(x.sp() + k.off("pt_regs", "fs")));
+          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
+          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
+          x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
         });
     popForSysexit(k, b)
         .step("movl %eax, %esp: onto the entry stack; SWITCH_TO_USER_CR3; CLEAR_CPU_BUFFERS",
@@ -347,35 +347,35 @@ final class I386Sysenter {
         })
         .step("sti; sysexit", x -> sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.symbol("restore_all_switch_stack")));
-    k.add(b.build());
+        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
+    k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    k.add(k.c("do_SYSENTER_32", src).params("regs").locals("ret")
+    k.image.add(k.image.c("do_SYSENTER_32", src).params("regs").locals("ret")
         .step("regs->sp = regs->bp: the user esp the vDSO left in ebp; regs->flags |= X86_EFLAGS_IF",
             x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "sp"), x.read(r + k.off("pt_regs", "bp")));
-              x.write(r + k.off("pt_regs", "flags"), x.read(r + k.off("pt_regs", "flags"))
+              x.write(r + k.image.off("pt_regs", "sp"), x.read(r + k.image.off("pt_regs", "bp")));
+              x.write(r + k.image.off("pt_regs", "flags"), x.read(r + k.image.off("pt_regs", "flags"))
                   | I386.EFLAGS_IF);
               I386Entry.entered(k, x, r);
             })
         .callInto("ret", "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
             x -> new long[] {x.local("regs")})
         .ret("return ret", x -> x.local("ret")).build());
-    k.add(k.c("do_fast_syscall_32", src).params("regs").locals("ok")
+    k.image.add(k.image.c("do_fast_syscall_32", src).params("regs").locals("ok")
         .step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.off("pt_regs", "ip"),
-                k.symbol(landingPad(k))))
+            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+                k.image.symbol(landingPad(k))))
         .callInto("ok", "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
             x -> new long[] {x.local("regs")})
         .ret("return regs->ip == landing_pad && regs->cs == __USER32_CS && regs->ss == __USER_DS && "
             + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.local("ok") != 0
                 && sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
-    RoutineBuilder d = k.c("__do_fast_syscall_32", src).params("regs").locals("nr");
+    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params("regs").locals("nr");
     fastPrologue(k, d, "nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
         + "enter_from_user_mode(regs); local_irq_enable()");
     I386Entry6.syscallIrqsOn(k, d);
-    k.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
+    k.image.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")
         .ret("return true", x -> 1).build());
@@ -386,14 +386,14 @@ final class I386Sysenter {
     boolean v416 = !k.profile.has(kstack.profile.Feature.IRQENTRY);
     if (v416) {
       d.step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.off("pt_regs", "ip"),
-              k.symbol(landingPad(k))));
+          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+              k.image.symbol(landingPad(k))));
     }
     d.step(enter, x -> k.arch.irqEnable(x))
         .step("get_user(*(u32 *)&regs->bp, (u32 __user *)regs->sp): the 6th argument, the user "
             + "ebp the vDSO pushed", x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "bp"), x.read(x.read(r + k.off("pt_regs", "sp"))));
+              x.write(r + k.image.off("pt_regs", "bp"), x.read(x.read(r + k.image.off("pt_regs", "sp"))));
             });
   }
 
@@ -409,15 +409,15 @@ final class I386Sysenter {
   }
 
   private static void restoreFsGs(Kernel k, Exec x) {
-    x.set("fs", x.read(x.sp() + k.off("pt_regs", "fs")));
-    x.set("gs", x.read(x.sp() + k.off("pt_regs", "gs")));
+    x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
+    x.set("gs", x.read(x.sp() + k.image.off("pt_regs", "gs")));
   }
 
   private static boolean sysexitAllowed(Kernel k, long regs) {
-    long flags = k.readPtr(regs + k.off("pt_regs", "flags"));
-    return k.readPtr(regs + k.off("pt_regs", "ip")) == k.symbol(landingPad(k))
-        && k.readPtr(regs + k.off("pt_regs", "cs")) == I386.USER_CS
-        && k.readPtr(regs + k.off("pt_regs", "ss")) == I386.USER_DS
+    long flags = k.readPtr(regs + k.image.off("pt_regs", "flags"));
+    return k.readPtr(regs + k.image.off("pt_regs", "ip")) == k.image.symbol(landingPad(k))
+        && k.readPtr(regs + k.image.off("pt_regs", "cs")) == I386.USER_CS
+        && k.readPtr(regs + k.image.off("pt_regs", "ss")) == I386.USER_DS
         && (flags & ((1L << 16) | (1L << 8) | EFLAGS_VM)) == 0;
   }
 
@@ -429,13 +429,13 @@ final class I386Sysenter {
     x.set("ss", (cs + 24) | 3);
     x.setSp(x.reg("ecx"));
     I386Entry.exited(k, x, task, k.arch.taskPtRegs(k, task));
-    k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task),
+    k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task),
         Event.ReturnPath.SYSEXIT));
     x.jumpTo(x.reg("edx"));
   }
 
   /** Whether a user eip is where a SYSENTER (or the vDSO's int $0x80) returns. */
   static boolean isLandingPad(Kernel k, long ip) {
-    return ip == k.symbol(landingPad(k));
+    return ip == k.image.symbol(landingPad(k));
   }
 }

@@ -43,7 +43,7 @@ final class I386Traps {
       return;
     }
     String entry = v26 ? I386Entry26.ENTRY : I386Entry.ENTRY;
-    RoutineBuilder db = k.asm("debug", entry);
+    RoutineBuilder db = k.image.asm("debug", entry);
     if (v26) {
       fixStack(k, db);
     } else {
@@ -66,10 +66,10 @@ final class I386Traps {
           + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
           + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
               I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
-              k.constant("ENTRY_STACK_SIZE")) < 0);
+              k.image.constant("ENTRY_STACK_SIZE")) < 0);
     }
     db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
     if (!v26) {
       db.label("sysenter_stack")
           .step(".Ldebug_from_sysenter_stack: movl %esp, %ebx; movl "
@@ -80,25 +80,25 @@ final class I386Traps {
           .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
           .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
             x.setSp(x.reg("ebx"));
-            x.jumpTo(k.symbol("ret_from_exception"));
+            x.jumpTo(k.image.symbol("ret_from_exception"));
           });
     }
-    k.add(db.build());
-    k.add(k.asm("machine_check", entry)
+    k.image.add(db.build());
+    k.image.add(k.image.asm("machine_check", entry)
         .step((v26 ? "RING0_INT_FRAME; " : "ASM_CLAC; ") + "pushl $0: no error code from the CPU",
             x -> x.push(0))
         .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
-            x -> x.push(k.symbol("do_machine_check")))
+            x -> x.push(k.image.symbol("do_machine_check")))
         .step("jmp " + (v26 ? "error_code" : "common_exception"),
-            x -> x.jumpTo(k.symbol(v26 ? "error_code" : "common_exception"))).build());
+            x -> x.jumpTo(k.image.symbol(v26 ? "error_code" : "common_exception"))).build());
     buildCommonException(k, v26 ? "error_code" : "common_exception", entry, !v26);
-    k.add(k.asm("ret_from_exception", entry)
+    k.image.add(k.image.asm("ret_from_exception", entry)
         .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
             + "which follows it", x -> {
               if (k.profile.config("PREEMPT")) {
                 k.arch.irqDisable(x);
               }
-              x.jumpTo(k.symbol("ret_from_intr"));
+              x.jumpTo(k.image.symbol("ret_from_intr"));
             }).build());
     if (v26) {
       kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
@@ -119,7 +119,7 @@ final class I386Traps {
     boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
     String entry = I386Sysenter.entrySymbol(k);
     db.branchIf("correct", (v2611 ? "" : "RING0_INT_FRAME; ") + "cmpl $" + entry + ", (%esp); jne "
-        + "debug_stack_correct", x -> x.read(x.sp()) != k.symbol(entry));
+        + "debug_stack_correct", x -> x.read(x.sp()) != k.image.symbol(entry));
     fixStackMacro(k, db, 12, "correct", "FIX_STACK 12: ", "debug_stack_correct",
         "debug_esp_fix_insn: ", "the frame of a #DB after the stack switch");
     db.label("correct");
@@ -139,11 +139,11 @@ final class I386Traps {
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
         .step(fixLabel + "movl TSS_sysenter_" + sp0 + " + " + offset + "(%esp), %esp: tss." + sp0
             + ", the task's stack top", x -> x.setSp(x.read(x.sp() + offset
-                + k.offPath("tss_struct", "x86_tss.sp0") - k.struct("tss_struct").size())))
+                + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
         .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: " + frame, x -> {
           x.push(x.reg("eflags"));
           x.push(I386.KERNEL_CS);
-          x.push(k.symbol("sysenter_past_esp"));
+          x.push(k.image.symbol("sysenter_past_esp"));
         });
   }
 
@@ -153,11 +153,11 @@ final class I386Traps {
    * orig_ax (-1 left there), %gs back into its slot, and call *%edi with the pt_regs in eax.
    */
   private static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
-    RoutineBuilder b = k.asm(name, entry);
+    RoutineBuilder b = k.image.asm(name, entry);
     for (String r : new String[] {"fs", "es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
-    k.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
+    k.image.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
             + "movl %ecx, %fs; UNWIND_ESPFIX_STACK", x -> {
               if (encode) {
                 x.setFp(x.sp() & 0x7fffffffL);
@@ -169,10 +169,10 @@ final class I386Traps {
             + "%edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system call to restart; "
             + "REG_TO_PTGS %ecx: %gs into its slot; SET_KERNEL_GS", x -> {
               long regs = x.sp();
-              x.set("edi", x.read(regs + k.off("pt_regs", "gs")));
-              x.set("edx", x.read(regs + k.off("pt_regs", "orig_ax")));
-              x.write(regs + k.off("pt_regs", "orig_ax"), -1);
-              x.write(regs + k.off("pt_regs", "gs"), x.reg("gs"));
+              x.set("edi", x.read(regs + k.image.off("pt_regs", "gs")));
+              x.set("edx", x.read(regs + k.image.off("pt_regs", "orig_ax")));
+              x.write(regs + k.image.off("pt_regs", "orig_ax"), -1);
+              x.write(regs + k.image.off("pt_regs", "gs"), x.reg("gs"));
               x.set("gs", 0xe0);
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; TRACE_IRQS_OFF; "
@@ -183,15 +183,15 @@ final class I386Traps {
             })
         .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
             x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
   /** 6.19: idtentry stubs into handle_exception, and the 32-bit C entries. */
   private static void build619(Kernel k) {
-    k.add(I386Irq6.idtentry(k, "exc_debug", false));
-    k.add(I386Irq6.idtentry(k, "exc_machine_check", false));
+    k.image.add(I386Irq6.idtentry(k, "exc_debug", false));
+    k.image.add(I386Irq6.idtentry(k, "exc_machine_check", false));
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c("exc_debug", traps).params("regs").locals("user")
+    k.image.add(k.image.c("exc_debug", traps).params("regs").locals("user")
         .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.setLocal("user",
             k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0))
         .branchIf("user", "if (user_mode(regs))", x -> x.local("user") != 0)
@@ -201,7 +201,7 @@ final class I386Traps {
         .call("exc_debug_user(regs, dr6)", "exc_debug_user", x -> new long[] {x.local("regs"), 0})
         .retVoid().build());
     kstack.arch.x86.DoDebug.buildExcDebugLeaves(k);
-    k.add(k.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
+    k.image.add(k.image.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
         .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
             + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
             "do_machine_check", x -> new long[] {x.local("regs")})

@@ -22,14 +22,14 @@ final class I386Traps24 {
 
   static void build(Kernel k) {
     for (String[] t : new String[][] {{"debug", "do_debug"}, {"machine_check", "do_machine_check"}}) {
-      k.add(k.asm(t[0], ENTRY)
+      k.image.add(k.image.asm(t[0], ENTRY)
           .step("pushl $0: no error code from the CPU", x -> x.push(0))
           .step("pushl $" + t[1] + ": the handler, in what becomes the es slot",
-              x -> x.push(k.symbol(t[1])))
-          .step("jmp error_code", x -> x.jumpTo(k.symbol("error_code"))).build());
+              x -> x.push(k.image.symbol(t[1])))
+          .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
     }
     buildErrorCode(k);
-    k.add(I386Entry24.saveAll(k.asm("nmi", ENTRY)
+    k.image.add(I386Entry24.saveAll(k.image.asm("nmi", ENTRY)
             .step("pushl %eax: orig_eax", x -> x.push(x.reg("eax"))))
         .call("movl %esp, %edx; pushl $0; pushl %edx; call do_nmi(regs, 0)", "do_nmi",
             x -> new long[] {x.sp(), 0})
@@ -47,17 +47,17 @@ final class I386Traps24 {
 
   /** error_code (entry.S@2.4.22:274-303). */
   private static void buildErrorCode(Kernel k) {
-    RoutineBuilder b = k.asm("error_code", ENTRY);
+    RoutineBuilder b = k.image.asm("error_code", ENTRY);
     for (String r : new String[] {"ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
     }
-    k.add(b.step("cld; movl ORIG_EAX(%esp), %esi: the error code; movl ES(%esp), %edi: the "
+    k.image.add(b.step("cld; movl ORIG_EAX(%esp), %esi: the error code; movl ES(%esp), %edi: the "
             + "handler; movl $-1, ORIG_EAX(%esp); movl %es, ES(%esp)", x -> {
               long regs = x.sp();
-              x.set("esi", x.read(regs + k.off("pt_regs", "orig_eax")));
-              x.set("edi", x.read(regs + k.off("pt_regs", "xes")));
-              x.write(regs + k.off("pt_regs", "orig_eax"), -1);
-              x.write(regs + k.off("pt_regs", "xes"), x.reg("es"));
+              x.set("esi", x.read(regs + k.image.off("pt_regs", "orig_eax")));
+              x.set("edi", x.read(regs + k.image.off("pt_regs", "xes")));
+              x.write(regs + k.image.off("pt_regs", "orig_eax"), -1);
+              x.write(regs + k.image.off("pt_regs", "xes"), x.reg("es"));
             })
         .step("movl $(__KERNEL_DS), %edx; movl %edx, %ds; movl %edx, %es; GET_CURRENT(%ebx)", x -> {
           x.set("ds", I386Process24.KERNEL_DS);
@@ -66,42 +66,42 @@ final class I386Traps24 {
         })
         .callVia("pushl %esi; pushl %edx (the pt_regs); call *%edi; addl $8, %esp",
             x -> x.reg("edi"), x -> new long[] {x.sp(), x.reg("esi")}, null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
   private static void buildHandlers(Kernel k) {
-    k.add(k.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
         .step("condition = %db6 (0: no breakpoint hit, no single step); not a TF trap from the "
             + "kernel, not vm86; tsk->thread.debugreg[6] = condition", x -> { })
         .step("tsk->thread.trap_no = 1; tsk->thread.error_code = error_code; "
             + "force_sig_info(SIGTRAP, &info, tsk) (signals are not modelled); clear_dr7: "
             + "%db7 = 0 (traps.c@2.4.22:526-600)", x -> {
               long cur = k.current(x);
-              k.taskWrite(cur, "thread.trap_no", 1);
-              k.taskWrite(cur, "thread.error_code", x.local("error_code"));
+              k.tasks.taskWrite(cur, "thread.trap_no", 1);
+              k.tasks.taskWrite(cur, "thread.error_code", x.local("error_code"));
               k.timeline.emit(new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.DB_HANDLED, -1,
                   "", "esp", x.sp()));
             })
         .retVoid().build());
-    k.add(k.c("do_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
         .callVia("machine_check_vector(regs, error_code): intel_machine_check, installed by "
-            + "mcheck_init on this CPU", x -> k.symbol("intel_machine_check"),
+            + "mcheck_init on this CPU", x -> k.image.symbol("intel_machine_check"),
             x -> new long[] {x.local("regs"), x.local("error_code")}, null)
         .retVoid().build());
-    k.add(k.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
+    k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
         .step("rdmsr MCG_STATUS (the injected one has RIPV set, so recover stays possible); "
             + "printk(\"Machine Check Exception\"); for each bank: rdmsr MCi_STATUS: none valid; "
             + "wrmsr MCG_STATUS &= ~MCIP (bluesmoke.c@2.4.22:20-69)", x -> k.timeline.emit(
                 new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.MC_HANDLED, -1, "", "esp",
                     x.sp())))
         .retVoid().build());
-    k.add(k.c("do_nmi", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", TRAPS).params("regs", "error_code")
         .step("reason = inb(0x61) (0); ++nmi_count(cpu); none of the documented sources",
             x -> { })
         .call("unknown_nmi_error(reason, regs)", "unknown_nmi_error",
             x -> new long[] {0, x.local("regs")})
         .retVoid().build());
-    k.add(k.c("unknown_nmi_error", TRAPS).params("reason", "regs")
+    k.image.add(k.image.c("unknown_nmi_error", TRAPS).params("reason", "regs")
         .step("printk(\"Uhhuh. NMI received for unknown reason ...\") (traps.c@2.4.22:455-468)",
             x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))

@@ -22,7 +22,7 @@ final class I386Traps2611 {
   static final String TRAPS = "arch/i386/kernel/traps.c@2.6.11";
 
   static void build(Kernel k) {
-    RoutineBuilder db = k.asm("debug", ENTRY + ":441-462");
+    RoutineBuilder db = k.image.asm("debug", ENTRY + ":441-462");
     I386Traps.fixStack(k, db);
     db.step("pushl $-1: orig_eax, mark this as an interrupt", x -> x.push(-1));
     I386Entry24.saveAll(db, "__USER_DS", I386.USER_DS)
@@ -36,24 +36,24 @@ final class I386Traps2611 {
         .step("testl %eax, %eax; jnz restore_all: do_debug is void, so this tests what it left in "
             + "%eax", x -> {
               if (x.reg("eax") != 0) {
-                x.jumpTo(k.symbol("restore_all"));
+                x.jumpTo(k.image.symbol("restore_all"));
               }
             })
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception")));
-    k.add(db.build());
-    k.add(k.asm("machine_check", ENTRY + ":563-567")
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
+    k.image.add(db.build());
+    k.image.add(k.image.asm("machine_check", ENTRY + ":563-567")
         .step("pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, intel_machine_check (set by "
             + "intel_p6_mcheck_init, p6.c@2.6.11:83-97), in what becomes the es slot",
-            x -> x.push(k.symbol("intel_machine_check")))
-        .step("jmp error_code", x -> x.jumpTo(k.symbol("error_code"))).build());
+            x -> x.push(k.image.symbol("intel_machine_check")))
+        .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
     buildErrorCode(k);
-    k.add(k.asm("ret_from_exception", ENTRY + ":159-161")
+    k.image.add(k.image.asm("ret_from_exception", ENTRY + ":159-161")
         .step("preempt_stop: cli under CONFIG_PREEMPT; then ret_from_intr, which follows it", x -> {
           if (k.profile.config("PREEMPT")) {
             k.arch.irqDisable(x);
           }
-          x.jumpTo(k.symbol("ret_from_intr"));
+          x.jumpTo(k.image.symbol("ret_from_intr"));
         }).build());
     buildHandlers(k);
     buildNmi(k);
@@ -68,9 +68,9 @@ final class I386Traps2611 {
    */
   private static void buildNmi(Kernel k) {
     long t = k.threadSize;
-    RoutineBuilder b = k.asm("nmi", ENTRY + ":472-506")
+    RoutineBuilder b = k.image.asm("nmi", ENTRY + ":472-506")
         .branchIf("fixup", "cmpl $sysenter_entry, (%esp); je nmi_stack_fixup",
-            x -> x.read(x.sp()) == k.symbol("sysenter_entry"))
+            x -> x.read(x.sp()) == k.image.symbol("sysenter_entry"))
         .branchIf("correct", "pushl %eax; movl %esp, %eax; andl $(THREAD_SIZE-1), %eax; cmpl "
             + "$(THREAD_SIZE-20), %eax; popl %eax; jae nmi_stack_correct: too near the top of the "
             + "stack page to read 12(%esp)", x -> {
@@ -81,7 +81,7 @@ final class I386Traps2611 {
             })
         .branchIf("debug_check", "cmpl $sysenter_entry, 12(%esp); je nmi_debug_stack_check: a "
             + "#DB frame from sysenter_entry above this one?",
-            x -> x.read(x.sp() + 12) == k.symbol("sysenter_entry"))
+            x -> x.read(x.sp() + 12) == k.image.symbol("sysenter_entry"))
         .label("correct")
         .step("nmi_stack_correct: pushl %eax: orig_eax", x -> x.push(x.reg("eax")));
     I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
@@ -99,14 +99,14 @@ final class I386Traps2611 {
         .branchIf("correct", "nmi_debug_stack_check: cmpw $__KERNEL_CS, 16(%esp); jne "
             + "nmi_stack_correct", x -> (x.read(x.sp() + 16) & 0xffff) != I386.KERNEL_CS)
         .branchIf("correct", "cmpl $debug - 1, (%esp); jle nmi_stack_correct: it came before "
-            + "debug", x -> (int) x.read(x.sp()) <= (int) (k.symbol("debug") - 1))
+            + "debug", x -> (int) x.read(x.sp()) <= (int) (k.image.symbol("debug") - 1))
         .step("cmpl $debug_esp_fix_insn, (%esp); jle nmi_debug_stack_fixup: the label that "
             + "follows, taken or not", x -> { });
     I386Traps.fixStackMacro(k, b, 24, "correct", "nmi_debug_stack_fixup: FIX_STACK(24, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the debug and NMI frames on the "
         + "SYSENTER stack are left behind");
-    k.add(b.jump("correct", "jmp nmi_stack_correct").build());
-    k.add(k.c("do_nmi", TRAPS + ":620-633").params("regs", "error_code")
+    k.image.add(b.jump("correct", "jmp nmi_stack_correct").build());
+    k.image.add(k.image.c("do_nmi", TRAPS + ":620-633").params("regs", "error_code")
         .step("fastcall; nmi_enter(): irq_enter(), add_preempt_count(HARDIRQ_OFFSET) "
             + "(hardirq.h@2.6.11:85)", x -> preempt(k, x, HARDIRQ_OFFSET))
         .step("cpu = smp_processor_id(); ++nmi_count(cpu); nmi_callback(regs, cpu) is "
@@ -114,14 +114,14 @@ final class I386Traps2611 {
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step("nmi_exit(): sub_preempt_count(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
         .retVoid().build());
-    k.add(k.c("default_do_nmi", TRAPS + ":575-611").params("regs")
+    k.image.add(k.image.c("default_do_nmi", TRAPS + ":575-611").params("regs")
         .step("reason = get_nmi_reason(): inb(0x61) on the boot CPU, 0: no parity or I/O check "
             + "bit; notify_die(DIE_NMI_IPI) does not stop it; nmi_watchdog is NMI_NONE "
             + "(nmi.c@2.6.11:37)", x -> { })
         .call("unknown_nmi_error(reason, regs)", "unknown_nmi_error",
             x -> new long[] {0, x.local("regs")})
         .retVoid().build());
-    k.add(k.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
+    k.image.add(k.image.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
         .step("no MCA bus; printk: an NMI for unknown reason 00 on CPU 0, trying to continue",
             x -> kstack.arch.x86.TrapNotes.nmi(k, x, Event.NmiPath.UNKNOWN_REASON_CONTINUE))
         .retVoid().build());
@@ -137,7 +137,7 @@ final class I386Traps2611 {
 
   /** error_code (entry.S@2.6.11:379-401). */
   private static void buildErrorCode(Kernel k) {
-    RoutineBuilder b = k.asm("error_code", ENTRY + ":379-401")
+    RoutineBuilder b = k.image.asm("error_code", ENTRY + ":379-401")
         .step("pushl %ds", x -> x.push(x.reg("ds")))
         .step("pushl %eax; xorl %eax, %eax", x -> {
           x.push(x.reg("eax"));
@@ -149,14 +149,14 @@ final class I386Traps2611 {
     b.step("decl %eax: eax = -1", x -> x.set("eax", 0xffffffffL))
         .step("pushl %ecx", x -> x.push(x.reg("ecx")))
         .step("pushl %ebx", x -> x.push(x.reg("ebx")));
-    k.add(b.step("cld; movl %es, %ecx; movl ES(%esp), %edi: the handler; movl ORIG_EAX(%esp), "
+    k.image.add(b.step("cld; movl %es, %ecx; movl ES(%esp), %edi: the handler; movl ORIG_EAX(%esp), "
             + "%edx: the error code; movl %eax, ORIG_EAX(%esp): -1; movl %ecx, ES(%esp)", x -> {
               long regs = x.sp();
               x.set("ecx", x.reg("es"));
-              x.set("edi", x.read(regs + k.off("pt_regs", "xes")));
-              x.set("edx", x.read(regs + k.off("pt_regs", "orig_eax")));
-              x.write(regs + k.off("pt_regs", "orig_eax"), x.reg("eax"));
-              x.write(regs + k.off("pt_regs", "xes"), x.reg("ecx"));
+              x.set("edi", x.read(regs + k.image.off("pt_regs", "xes")));
+              x.set("edx", x.read(regs + k.image.off("pt_regs", "orig_eax")));
+              x.write(regs + k.image.off("pt_regs", "orig_eax"), x.reg("eax"));
+              x.write(regs + k.image.off("pt_regs", "xes"), x.reg("ecx"));
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; movl %esp, %eax: the "
             + "pt_regs", x -> {
@@ -166,14 +166,14 @@ final class I386Traps2611 {
             })
         .callVia("call *%edi: handler(regs, error_code), fastcall", x -> x.reg("edi"),
             x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
   private static void buildHandlers(Kernel k) {
-    k.add(k.c("do_debug", TRAPS + ":681-748").params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS + ":681-748").params("regs", "error_code")
         .step("condition = %db6 (0); notify_die(DIE_DEBUG, ...) is not stopped; if (regs->eflags "
             + "& X86_EFLAGS_IF) local_irq_enable()", x -> {
-              if ((x.read(x.local("regs") + k.off("pt_regs", "eflags")) & I386.EFLAGS_IF) != 0) {
+              if ((x.read(x.local("regs") + k.image.off("pt_regs", "eflags")) & I386.EFLAGS_IF) != 0) {
                 k.arch.irqEnable(x);
               }
             })
@@ -188,7 +188,7 @@ final class I386Traps2611 {
               x.set("eax", 0);
             })
         .retVoid().build());
-    k.add(k.c("intel_machine_check", "arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-80")
+    k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-80")
         .params("regs", "error_code")
         .step("rdmsr MCG_STATUS (RIPV set: recover stays possible); printk(\"CPU %d: Machine Check "
             + "Exception\"); for each bank: rdmsr MCi_STATUS: none valid; wrmsr MCG_STATUS &= ~MCIP",

@@ -44,7 +44,7 @@ final class I386Unwind {
    * them: StackRange.
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     boolean old = arch.v26(); // 2.6.11 and 2.6.32
     List<StackRange> r = new ArrayList<>();
     r.add(StackRange.of(StackKind.TASK, stack, stack + k.threadSize));
@@ -62,7 +62,7 @@ final class I386Unwind {
     }
     if (!old) {
       long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
-      r.add(StackRange.of(StackKind.ENTRY, top - k.constant("ENTRY_STACK_SIZE"), top));
+      r.add(StackRange.of(StackKind.ENTRY, top - k.image.constant("ENTRY_STACK_SIZE"), top));
     }
     return r;
   }
@@ -83,7 +83,7 @@ final class I386Unwind {
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
-    if (k.stack(task) == 0) {
+    if (k.stacks.stack(task) == 0) {
       return out;
     }
     long ptRegs = arch.taskPtRegs(k, task);
@@ -109,7 +109,7 @@ final class I386Unwind {
       out.add(frame(pc, kind, 0, ""));
       Routine r = k.host().routineAt(pc);
       if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK
-          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0
+          && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0
           && arch.userModeRegs(k, ptRegs)) {
         // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
         // ret_from_fork's first step, SAVE_ALL's pushes, RESTORE_ALL's pops; the user part follows
@@ -138,7 +138,7 @@ final class I386Unwind {
         }
       }
     } else if (oldSwitch() && neverRun(task)) {
-      out.add(frame(k.symbol("ret_from_fork"), StackKind.TASK, 0, arch.v24() || arch.v2611()
+      out.add(frame(k.image.symbol("ret_from_fork"), StackKind.TASK, 0, arch.v24() || arch.v2611()
           ? "not yet run: its first switch_to will push thread.eip = ret_from_fork above "
               + "thread.esp = its pt_regs"
           : "not yet run: its first switch_to will "
@@ -148,19 +148,19 @@ final class I386Unwind {
     } else if (oldSwitch()) {
       // 2.6.32's switch_to pushed eflags, then ebp; 2.4's esi, edi, then ebp. Both saved esp in
       // thread.sp (esp) and the resume point in thread.ip (eip)
-      long sp = k.threadSp(task);
+      long sp = k.tasks.threadSp(task);
       bp = word(sp);
-      long pc = k.taskRead(task, "thread.ip");
+      long pc = k.tasks.taskRead(task, "thread.ip");
       out.add(frame(pc, StackKind.TASK, sp, String.format(arch.v24()
           ? "switched out: thread.esp 0x%x (saved ebp, edi, esi), thread.eip"
           : arch.v2611() ? "switched out: thread.esp 0x%x (saved ebp, eflags), thread.eip"
           : "switched out: thread.sp 0x%x (saved ebp, eflags), thread.ip", sp)));
     } else {
-      long sp = k.threadSp(task);
-      bp = word(sp + k.off("inactive_task_frame", "bp"));
-      long pc = word(sp + k.off("inactive_task_frame", "ret_addr"));
+      long sp = k.tasks.threadSp(task);
+      bp = word(sp + k.image.off("inactive_task_frame", "bp"));
+      long pc = word(sp + k.image.off("inactive_task_frame", "ret_addr"));
       out.add(frame(pc, StackKind.TASK, sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
-      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+      if (pc == k.image.symbol("ret_from_fork") && bp == 0) {
         // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
         userPart(task, ptRegs, out);
         return out;
@@ -192,19 +192,19 @@ final class I386Unwind {
   private void walk(long task, boolean running, int cpu, long bp, long ptRegs, List<Frame> out) {
     // the record of the function system_call (or ret_from_fork's kthread branch) called; a 2.6
     // kernel thread runs its function from inside its unused pt_regs instead (kernel_thread_helper)
-    long last = oldSwitch() && k.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
+    long last = oldSwitch() && k.tasks.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if (!oldSwitch() && (bp & 0x80000000L) == 0) {
         long regs = bp | 0x80000000L;
-        long cs = word(regs + k.off("pt_regs", "cs"));
-        long ip = word(regs + k.off("pt_regs", "ip"));
+        long cs = word(regs + k.image.off("pt_regs", "cs"));
+        long ip = word(regs + k.image.off("pt_regs", "ip"));
         boolean user = (cs & 3) == 3;
         StackKind where = kindOf(regs, task, cpu, running);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s; pt_regs at 0x%x", user ? "user mode" : "kernel mode",
                 k.symbols.describeOrHex(ip), regs)));
         if (user) {
-          userFrames(task, ip, word(regs + k.off("pt_regs", "bp")), word(regs + k.off("pt_regs", "sp")),
+          userFrames(task, ip, word(regs + k.image.off("pt_regs", "bp")), word(regs + k.image.off("pt_regs", "sp")),
               out, false);
           return;
         }
@@ -218,7 +218,7 @@ final class I386Unwind {
           // interrupted before its push %ebp / mov %esp, %ebp: the caller is found through esp
           out.add(frame(word(slot), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         }
-        bp = word(regs + k.off("pt_regs", "bp"));
+        bp = word(regs + k.image.off("pt_regs", "bp"));
         continue;
       }
       StackKind kind = recordKindOf(bp, task, cpu, running);
@@ -269,7 +269,7 @@ final class I386Unwind {
 
   /** A 2.4/2.6 task that copy_thread prepared and no switch_to has resumed yet. */
   boolean neverRun(long task) {
-    return k.taskRead(task, "thread.ip") == k.symbol("ret_from_fork");
+    return k.tasks.taskRead(task, "thread.ip") == k.image.symbol("ret_from_fork");
   }
 
   /**
@@ -288,11 +288,11 @@ final class I386Unwind {
    * address, which 2.6.32's own unwinder does not do.
    */
   private void interrupted(long task, boolean running, int cpu, long regs, List<Frame> out) {
-    long cs = word(regs + k.off("pt_regs", "cs"));
+    long cs = word(regs + k.image.off("pt_regs", "cs"));
     if ((cs & 3) == 3) {
       return;
     }
-    long ip = word(regs + k.off("pt_regs", "ip"));
+    long ip = word(regs + k.image.off("pt_regs", "ip"));
     StackKind where = kindOf(regs, task, cpu, running);
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted kernel mode at %s; pt_regs at 0x%x", k.symbols.describeOrHex(ip),
@@ -307,8 +307,8 @@ final class I386Unwind {
 
   /** The esp a kernel-mode interruption left: regs->sp after FIXUP_FRAME, else &regs->sp. */
   private long interruptedSp(long regs) {
-    return (word(regs + k.off("pt_regs", "cs")) & I386Entry6.CS_FROM_KERNEL) != 0
-        ? word(regs + k.off("pt_regs", "sp")) : regs + k.off("pt_regs", "sp");
+    return (word(regs + k.image.off("pt_regs", "cs")) & I386Entry6.CS_FROM_KERNEL) != 0
+        ? word(regs + k.image.off("pt_regs", "sp")) : regs + k.image.off("pt_regs", "sp");
   }
 
   private void userPart(long task, long ptRegs, List<Frame> out) {
@@ -321,15 +321,15 @@ final class I386Unwind {
    * the register, liveBp.
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
-    long cs = word(ptRegs + k.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
-      long uip = word(ptRegs + k.off("pt_regs", "ip"));
-      long usp = word(ptRegs + k.off("pt_regs", "sp"));
+    long cs = word(ptRegs + k.image.off("pt_regs", "cs"));
+    if ((cs & 3) == 3 && k.tasks.taskRead(task, "mm") != 0) {
+      long uip = word(ptRegs + k.image.off("pt_regs", "ip"));
+      long usp = word(ptRegs + k.image.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           // 2.4 has no task_pt_regs: copy_thread's (THREAD_SIZE + p) - 1 (process.c@2.4.22:588)
           String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp, arch.v24()
               ? "the task_union's top pt_regs" : "task_pt_regs", ptRegs)));
-      long slot = ptRegs + k.off("pt_regs", "bp");
+      long slot = ptRegs + k.image.off("pt_regs", "bp");
       userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
           out, false);
     }

@@ -20,7 +20,7 @@ public final class ApicTimer {
 
   /** local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c), shared by i386 and x86_64. */
   public static void buildLocalApicTimerInterrupt(Kernel k) {
-    k.add(k.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
+    k.image.add(k.image.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
         .step("evt = this_cpu_ptr(&lapic_events)", x -> { })
         .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", x -> new long[] {0})
         .retVoid().build());

@@ -20,12 +20,12 @@ public final class DoDebug {
    * (icebp = !dr6, :1336-1356).
    */
   public static void buildExcDebugLeaves(Kernel k) {
-    k.add(k.c("exc_debug_kernel", TRAPS).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_kernel", TRAPS).params("regs", "dr6")
         .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
             + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x,
                 TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
-    k.add(k.c("exc_debug_user", TRAPS).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_user", TRAPS).params("regs", "dr6")
         .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
             + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
             + "irqentry_exit_to_user_mode(regs)", x -> note(k, x,
@@ -38,7 +38,7 @@ public final class DoDebug {
    * nobody; from user mode it counts as an icebp and SIGTRAP is sent.
    */
   public static void buildDoDebugUserIcebp(Kernel k) {
-    k.add(k.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
         .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
             + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
             + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
@@ -52,7 +52,7 @@ public final class DoDebug {
    * no DR_TRAPn condition it still sends SIGTRAP to the current task, whatever the mode.
    */
   public static void buildDoDebugSigtrapAlways(Kernel k) {
-    k.add(k.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
         .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
             + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
             + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "

@@ -15,7 +15,7 @@ public final class DoIrq {
    */
   public static void buildEnteringIrq(Kernel k) {
     String apic = "arch/x86/kernel/apic/apic.c";
-    k.add(k.c("smp_apic_timer_interrupt", apic).params("regs")
+    k.image.add(k.image.c("smp_apic_timer_interrupt", apic).params("regs")
         .step("old_regs = set_irq_regs(regs); entering_ack_irq(): ack_APIC_irq()", x -> { })
         .call("irq_enter()", "irq_enter", null)
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
@@ -33,7 +33,7 @@ public final class DoIrq {
   public static void buildExitIdle(Kernel k) {
     doIrq(k, "exit_idle(); irq_enter()",
         "irq = __get_cpu_var(vector_irq)[vector]; handle_irq(irq, regs)", "irq_exit()");
-    k.add(k.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("smp_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
         .step("old_regs = set_irq_regs(regs); ack_APIC_irq(); exit_idle()", x -> { })
         .call("irq_enter()", "irq_enter", null)
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
@@ -44,9 +44,9 @@ public final class DoIrq {
 
   /** do_IRQ: the vector from ~orig_ax, then irq_enter, the vector's handle_irq, irq_exit. */
   private static void doIrq(Kernel k, String enter, String handle, String exit) {
-    k.add(k.c("do_IRQ", "arch/x86/kernel/irq.c").params("regs").locals("vector")
+    k.image.add(k.image.c("do_IRQ", "arch/x86/kernel/irq.c").params("regs").locals("vector")
         .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.off("pt_regs", "orig_ax")) & 0xff))
+            x -> x.setLocal("vector", ~x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax")) & 0xff))
         .call(enter, "irq_enter", null)
         .call(handle, "handle_irq", x -> new long[] {x.local("vector"), x.local("regs")})
         .call(exit, "irq_exit", null)

@@ -13,7 +13,7 @@ public final class DoMachineCheck {
 
   /** do_machine_check in src (one of the two files above). */
   public static void build(Kernel k, String src) {
-    k.add(k.c("do_machine_check", src).params("regs")
+    k.image.add(k.image.c("do_machine_check", src).params("regs")
         .step("mce_gather_info(); scan the banks; no severity to act on: goto out", x -> TrapNotes.note(k,
             x, kstack.trace.Event.TrapOutcome.MC_NOTHING_TO_RECOVER, ""))
         .retVoid().build());

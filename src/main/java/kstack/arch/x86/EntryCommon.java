@@ -23,9 +23,9 @@ public final class EntryCommon {
 
   /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), from the interrupt return path. */
   public static void buildPrepareExitToUsermode(Kernel k) {
-    k.add(k.c("prepare_exit_to_usermode", SRC).params("regs")
+    k.image.add(k.image.c("prepare_exit_to_usermode", SRC).params("regs")
         .branchIf("nowork", "cached_flags = current_thread_info()->flags; EXIT_TO_USERMODE_LOOP_FLAGS?",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .call("exit_to_usermode_loop(regs, cached_flags)", "exit_to_usermode_loop",
             x -> new long[] {x.local("regs"), 0})
         .label("nowork")
@@ -37,15 +37,15 @@ public final class EntryCommon {
    * 246-265), shared by the 64-bit and 32-bit entries.
    */
   public static void buildSyscallReturnSlowpath(Kernel k) {
-    k.add(kstack.arch.ExitWork.append(k, k.c("syscall_return_slowpath", SRC).params("regs"),
+    k.image.add(kstack.arch.ExitWork.append(k, k.image.c("syscall_return_slowpath", SRC).params("regs"),
             "local_irq_disable(); prepare_exit_to_usermode(regs) [inline]: "
             + "EXIT_TO_USERMODE_LOOP_FLAGS set?", "exit_to_usermode_loop",
             "exit_to_usermode_loop(regs, cached_flags)")
         .retVoid().build());
-    k.add(k.c("exit_to_usermode_loop", SRC).params("regs", "cached_flags")
+    k.image.add(k.image.c("exit_to_usermode_loop", SRC).params("regs", "cached_flags")
         .label("loop")
         .branchIf("out", "while (cached_flags & EXIT_TO_USERMODE_LOOP_FLAGS) {",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .call("  _TIF_NEED_RESCHED: schedule()", "schedule", null)
         .jump("loop", "}")
         .label("out")

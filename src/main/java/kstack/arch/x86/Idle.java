@@ -17,7 +17,7 @@ public final class Idle {
   /** arch_cpu_idle and default_idle (arch/x86/kernel/process.c); idleCall is how x86_idle is reached. */
   public static void buildArchCpuIdle(Kernel k, String idleCall) {
     String idleSrc = "arch/x86/kernel/process.c";
-    k.add(k.c("arch_cpu_idle", idleSrc).params()
+    k.image.add(k.image.c("arch_cpu_idle", idleSrc).params()
         .call(idleCall, "default_idle", null)
         .retVoid().build());
     buildDefaultIdle(k);
@@ -48,13 +48,13 @@ public final class Idle {
   /** The same loop with the generation's own call of the idle routine; default_idle is the caller's. */
   public static void buildCpuIdle(Kernel k, String src, String prologue, String loopHead,
       String inner, String idleCall, String beforeSchedule, String afterSchedule) {
-    k.add(k.c("cpu_idle", src).params()
+    k.image.add(k.image.c("cpu_idle", src).params()
         .step(prologue, x -> { })
         .label("loop")
         .step(loopHead, x -> { })
         .label("check")
         .branchIf("resched", "  while (!need_resched()) { " + inner,
-            x -> k.needResched(k.current(x)))
+            x -> k.rq.needResched(k.current(x)))
         .call(idleCall, "default_idle", null)
         .jump("check", "  }")
         .label("resched")
@@ -72,10 +72,10 @@ public final class Idle {
 
   /** default_idle as one step, the halt, in a generation's file and words. */
   public static void buildDefaultIdle(Kernel k, String idleSrc, String halt) {
-    k.add(k.c("default_idle", idleSrc).params()
+    k.image.add(k.image.c("default_idle", idleSrc).params()
         .step(halt, x -> {
           k.arch.irqEnable(x);
-          if (!k.needResched(k.current(x))) {
+          if (!k.rq.needResched(k.current(x))) {
             x.stay();
           }
         })

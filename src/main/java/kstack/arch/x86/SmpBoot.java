@@ -14,7 +14,7 @@ public final class SmpBoot {
    */
   public static RoutineBuilder online(Kernel k, RoutineBuilder b) {
     return b.step("smp_callin(); set_cpu_online(smp_processor_id(), true)", x -> {
-      long mask = k.symbol("__cpu_online_mask");
+      long mask = k.image.symbol("__cpu_online_mask");
       x.write(mask, x.read(mask) | (1L << x.cpu().id()));
     }).step("local_irq_enable()", k.arch::irqEnable);
   }
@@ -25,7 +25,7 @@ public final class SmpBoot {
    * function do_fork_idle runs right here and forks the idle task (fork_idle).
    */
   public static RoutineBuilder forkIdle(Kernel k, RoutineBuilder b) {
-    k.add(k.c("do_fork_idle", "arch/x86/kernel/smpboot.c").params("cpu").locals("idle")
+    k.image.add(k.image.c("do_fork_idle", "arch/x86/kernel/smpboot.c").params("cpu").locals("idle")
         .callInto("idle", "c_idle->idle = fork_idle(c_idle->cpu)", "fork_idle",
             x -> new long[] {x.local("cpu")})
         .ret("complete(&c_idle->done) (the task reaches do_boot_cpu through c_idle)",

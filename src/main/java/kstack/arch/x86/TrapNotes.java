@@ -21,7 +21,7 @@ public final class TrapNotes {
     boolean sigtrap = outcome == Event.TrapOutcome.DB_USER_ICEBP
         || outcome == Event.TrapOutcome.DB_SIGTRAP_ANY_MODE;
     k.timeline.emit(new Event.TrapHandled(x.cpu().id(), outcome,
-        sigtrap ? k.pid(k.current(x)) : -1, release, spName(k), x.sp()));
+        sigtrap ? k.tasks.pid(k.current(x)) : -1, release, spName(k), x.sp()));
   }
 
   /** An NMI handled on the stack the handler runs on. */

@@ -33,7 +33,7 @@ public final class X86Boot {
     boolean v6 = k.profile.has(Feature.TOP_OF_STACK_PERCPU);
     CType task = t.ptrTo("task_struct");
     List<PerCpuVar> v = new ArrayList<>();
-    CType tss = t.struct(k.struct("tss_struct"));
+    CType tss = t.struct(k.image.struct("tss_struct"));
     if (v6) {
       v.add(new PerCpuVar("current_task", task, 8, "cache-hot; = &init_task (cpu/common.c@6.19:2218)"));
       v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 8,
@@ -46,7 +46,7 @@ public final class X86Boot {
       v.add(new PerCpuVar("cpu_tss_rw", tss, 4096, "DEFINE_PER_CPU_PAGE_ALIGNED"));
       v.add(new PerCpuVar("__stack_chk_guard", t.ulong, 8, "cpu/common.c@6.19:2301"));
     } else {
-      CType irqUnion = t.array(t.u8, (int) k.constant("IRQ_STACK_SIZE"));
+      CType irqUnion = t.array(t.u8, (int) k.image.constant("IRQ_STACK_SIZE"));
       v.add(new PerCpuVar("irq_stack_union", irqUnion, 4096,
           "DEFINE_PER_CPU_FIRST: the IRQ stack; gs_base[40] then the stack canary at %gs:40"));
       v.add(new PerCpuVar("cpu_tss_rw", tss, 4096, "DEFINE_PER_CPU_PAGE_ALIGNED"));
@@ -69,12 +69,12 @@ public final class X86Boot {
    */
   static long perCpuMacro(Kernel k, String name) {
     return switch (name) {
-      case "cpu_tss_rw + TSS_sp2" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp2");
-      case "cpu_tss_rw + TSS_sp0" -> k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0");
+      case "cpu_tss_rw + TSS_sp2" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp2");
+      case "cpu_tss_rw + TSS_sp0" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0");
       case "cpu_current_top_of_stack" -> k.profile.has(Feature.TOP_OF_STACK_IN_TSS_SP1)
-          ? k.symbol("cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp1")
-          : k.symbol("cpu_current_top_of_stack");
-      default -> k.symbol(name);
+          ? k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1")
+          : k.image.symbol("cpu_current_top_of_stack");
+      default -> k.image.symbol(name);
     };
   }
 
@@ -83,37 +83,37 @@ public final class X86Boot {
     Types t = k.t;
     if (k.profile.has(Feature.BOOT_RSP_FROM_INITIAL_STACK)) {
       long at = l.object("initial_stack", t.ulong, 8);
-      k.deferInit(() -> k.mem.write64(at, k.symbol("init_thread_union") + k.threadSize - 168));
+      k.image.deferInit(() -> k.mem.write64(at, k.image.symbol("init_thread_union") + k.threadSize - 168));
       long gs = l.object("initial_gs", t.ulong, 8);
-      k.deferInit(() -> k.mem.write64(gs, k.perCpuOffset(0)));
+      k.image.deferInit(() -> k.mem.write64(gs, k.perCpuOffset(0)));
     }
     long code = l.object("initial_code", t.ulong, 8);
-    k.deferInit(() -> k.mem.write64(code, k.symbol("x86_64_start_kernel")));
+    k.image.deferInit(() -> k.mem.write64(code, k.image.symbol("x86_64_start_kernel")));
   }
 
   /** The values each CPU's per-CPU area starts with (the DEFINE_PER_CPU initialisers). */
   static void initPerCpu(Kernel k, int cpu) {
     boolean v6 = k.profile.has(Feature.TOP_OF_STACK_PERCPU);
     long base = k.perCpuOffset(cpu);
-    long initTask = k.symbol("init_task");
-    long topOfInitStack = k.symbol("init_stack") + k.threadSize
-        - k.constant("TOP_OF_KERNEL_STACK_PADDING");
-    k.mem.write64(base + k.symbol("current_task"), initTask);
-    long tss = base + k.symbol("cpu_tss_rw");
+    long initTask = k.image.symbol("init_task");
+    long topOfInitStack = k.image.symbol("init_stack") + k.threadSize
+        - k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
+    k.mem.write64(base + k.image.symbol("current_task"), initTask);
+    long tss = base + k.image.symbol("cpu_tss_rw");
     // .x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1: a poison until cpu_init loads the entry stack
-    k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
+    k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
     if (v6) {
-      k.mem.write64(base + k.symbol("cpu_current_top_of_stack"), topOfInitStack);
-      k.mem.write(tss + k.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+      k.mem.write64(base + k.image.symbol("cpu_current_top_of_stack"), topOfInitStack);
+      k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
     } else {
-      k.mem.write64(tss + k.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
-      k.mem.write(base + k.symbol("irq_count"), 4, 0xffffffffL);
-      k.mem.write64(base + k.symbol("irq_stack_ptr"), base + k.symbol("irq_stack_union")
-          + k.constant("IRQ_STACK_SIZE"));
+      k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
+      k.mem.write(base + k.image.symbol("irq_count"), 4, 0xffffffffL);
+      k.mem.write64(base + k.image.symbol("irq_stack_ptr"), base + k.image.symbol("irq_stack_union")
+          + k.image.constant("IRQ_STACK_SIZE"));
     }
-    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
-    k.mem.write64(base + k.symbol("this_cpu_off"), base);
-    long entry = entryStackTop(k, cpu) - k.constant("ENTRY_STACK_SIZE");
+    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
+    k.mem.write64(base + k.image.symbol("this_cpu_off"), base);
+    long entry = entryStackTop(k, cpu) - k.image.constant("ENTRY_STACK_SIZE");
     k.mem.map(new Region("cpu_entry_area[" + cpu + "].entry_stack_page", entry & -4096L, 4096,
         Region.Kind.ENTRY_AREA));
     X86Exceptions.mapIstStacks(k, cpu);
@@ -121,13 +121,13 @@ public final class X86Boot {
 
   /** cpu_entry_stack(cpu) + 1: the top of the per-CPU entry (trampoline) stack. */
   static long entryStackTop(Kernel k, int cpu) {
-    return k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 4096 + k.constant("ENTRY_STACK_SIZE");
+    return k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 4096 + k.image.constant("ENTRY_STACK_SIZE");
   }
 
   /** INIT_THREAD: 6.19 sets .sp = &__top_init_kernel_stack (processor.h@6.19:662-666); 4.16 none. */
   static void initThread(Kernel k, long initTask) {
     if (k.profile.has(Feature.BOOT_RSP_FROM_THREAD_SP)) {
-      k.taskWrite(initTask, "thread.sp", k.symbol("__top_init_kernel_stack"));
+      k.tasks.taskWrite(initTask, "thread.sp", k.image.symbol("__top_init_kernel_stack"));
     }
   }
 
@@ -138,79 +138,79 @@ public final class X86Boot {
     c.set("ss", X86_64.KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("rip", cpu == 0 ? k.symbol("startup_64") : 0);
+    c.set("rip", cpu == 0 ? k.image.symbol("startup_64") : 0);
   }
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.BOOT_RSP_FROM_THREAD_SP);
     if (v6) {
-      k.add(k.asm("startup_64", HEAD)
+      k.image.add(k.image.asm("startup_64", HEAD)
           .step("leaq __top_init_kernel_stack(%rip), %rsp: a stack for verify_cpu "
-              + "(= task_pt_regs(&init_task))", x -> x.setSp(k.symbol("__top_init_kernel_stack")))
+              + "(= task_pt_regs(&init_task))", x -> x.setSp(k.image.symbol("__top_init_kernel_stack")))
           .step("GS base = 0; early GDT/IDT; verify_cpu; __startup_64: early page tables "
               + "(not modelled)", x -> x.set("gs_base", 0))
-          .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.symbol("common_startup_64"))).build());
-      k.add(k.asm("common_startup_64", HEAD)
+          .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.image.symbol("common_startup_64"))).build());
+      k.image.add(k.image.asm("common_startup_64", HEAD)
           .step("find this CPU's number; movq __per_cpu_offset(,%rcx,8), %rdx",
               x -> x.set("rdx", k.perCpuOffset(x.cpu().id())))
           .step("movq current_task(%rdx), %rax; movq TASK_threadsp(%rax), %rsp: "
               + "the stack of this CPU's current task", x -> {
-                long task = x.read(x.reg("rdx") + k.symbol("current_task"));
+                long task = x.read(x.reg("rdx") + k.image.symbol("current_task"));
                 x.set("rax", task);
-                x.setSp(k.threadSp(task));
+                x.setSp(k.tasks.threadSp(task));
                 k.timeline.emit(new Event.BootStack(x.cpu().id(), "common_startup_64", "rsp",
                     "current_task->thread.sp", x.sp()));
               })
           .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
               x -> x.set("gs_base", x.reg("rdx")))
           .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
-          .callVia("callq *initial_code(%rip)", x -> x.read(k.symbol("initial_code")), null, null)
+          .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), null, null)
           .step("ud2 (initial_code never returns)", x -> {
             throw new IllegalStateException("initial_code returned");
           }).build());
     } else {
-      k.add(k.asm("startup_64", HEAD)
+      k.image.add(k.image.asm("startup_64", HEAD)
           .step("leaq (__end_init_task - SIZEOF_PTREGS)(%rip), %rsp: a stack for verify_cpu",
               x -> {
-                x.setSp(k.symbol("__end_init_task") - 168);
+                x.setSp(k.image.symbol("__end_init_task") - 168);
                 k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_64", "rsp",
                     "__end_init_task - SIZEOF_PTREGS", x.sp()));
               })
           .step("call verify_cpu; call __startup_64: early page tables (not modelled)", x -> { })
           .step("jmp 1f: into secondary_startup_64's common tail",
-              x -> x.jumpTo(k.symbol("secondary_startup_64") + 4)).build());
-      k.add(k.asm("secondary_startup_64", HEAD)
+              x -> x.jumpTo(k.image.symbol("secondary_startup_64") + 4)).build());
+      k.image.add(k.image.asm("secondary_startup_64", HEAD)
           .step("(an AP arrives here from the real-mode trampoline)", x -> { })
           .step("lgdt early_gdt_descr; reload the segment registers", x -> { })
           .step("movl $MSR_GS_BASE, %ecx; initial_gs -> wrmsr: GS base = this CPU's per-CPU area",
-              x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.symbol("initial_gs"))
+              x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.image.symbol("initial_gs"))
                   : k.perCpuOffset(x.cpu().id())))
           .step("movq initial_stack(%rip), %rsp", x -> {
-            x.setSp(x.read(k.symbol("initial_stack")));
+            x.setSp(x.read(k.image.symbol("initial_stack")));
             k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
                 "initial_stack", x.sp()));
           })
           .step("pushq $.Lafter_lret (a return address for the unwinder); xorl %ebp, %ebp", x -> {
-            x.push(k.symbol("secondary_startup_64") + 4L * 7);
+            x.push(k.image.symbol("secondary_startup_64") + 4L * 7);
             x.setFp(0);
           })
-          .step("pushq $__KERNEL_CS; pushq initial_code; lretq", x -> x.jumpTo(x.read(k.symbol("initial_code"))))
+          .step("pushq $__KERNEL_CS; pushq initial_code; lretq", x -> x.jumpTo(x.read(k.image.symbol("initial_code"))))
           .step("(not reached)", x -> { })
           .step(".Lafter_lret", x -> { }).build());
     }
     String head64 = "arch/x86/kernel/head64.c";
-    k.add(k.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
         .step("early page tables, clear_bss(), idt_setup_early_handler(), copy_bootdata() "
             + "(not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
             x -> new long[] {x.local("real_mode_data")})
         .retVoid().build());
-    k.add(k.c("x86_64_start_reservations", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
         .call("start_kernel()", "start_kernel", null)
         .retVoid().build());
     buildTrapInit(k, v6);
     buildSmp(k, v6);
-    var irq = k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+    var irq = k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { });
     if (k.profile.has(Feature.IRQENTRY)) {
@@ -221,7 +221,7 @@ public final class X86Boot {
       irq.step("(the IRQ stack is the per-CPU irq_stack_union; irq_stack_ptr points at its top)",
           x -> { });
     }
-    k.add(irq.retVoid().build());
+    k.image.add(irq.retVoid().build());
   }
 
   /**
@@ -230,14 +230,14 @@ public final class X86Boot {
    * one word ("Store actual TOS").
    */
   static void mapIrqStack(Kernel k, int cpu) {
-    long size = k.constant("IRQ_STACK_SIZE");
-    long va = k.vmalloc(size, size, "IRQ stack of CPU " + cpu);
+    long size = k.image.constant("IRQ_STACK_SIZE");
+    long va = k.pages.vmalloc(size, size, "IRQ stack of CPU " + cpu);
     k.mem.write64(k.perCpu("hardirq_stack_ptr", cpu), va + size - 8);
   }
 
   /** The IRQ stack of a CPU as [low, high), for unwinders and the stack labels. */
   static long[] irqStack(Kernel k, int cpu) {
-    long size = k.constant("IRQ_STACK_SIZE");
+    long size = k.image.constant("IRQ_STACK_SIZE");
     if (k.profile.has(Feature.IRQENTRY)) {
       long ptr = k.mem.read64(k.perCpu("hardirq_stack_ptr", cpu));
       return ptr == 0 ? null : new long[] {ptr + 8 - size, ptr + 8};
@@ -249,25 +249,25 @@ public final class X86Boot {
   private static void buildTrapInit(Kernel k, boolean v6) {
     String traps = "arch/x86/kernel/traps.c";
     String common = "arch/x86/kernel/cpu/common.c";
-    var t = k.c("trap_init", traps).params()
+    var t = k.image.c("trap_init", traps).params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { });
     if (v6) {
       t.call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", x -> new long[] {1});
     } else {
       t.step("idt_setup_traps()", x -> { });
     }
-    k.add(t.call("cpu_init()", "cpu_init", null)
+    k.image.add(t.call("cpu_init()", "cpu_init", null)
         .step(v6 ? "(IST traps were set up by cpu_init_exception_handling)" : "idt_setup_ist_traps()",
             x -> { })
         .retVoid().build());
     if (v6) {
-      k.add(k.c("cpu_init_exception_handling", common).params("boot_cpu")
+      k.image.add(k.image.c("cpu_init_exception_handling", common).params("boot_cpu")
           .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
               + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
               + "load_current_idt()", x -> X86Exceptions.fillIst(k, x))
           .retVoid().build());
     }
-    var c = k.c("cpu_init", common).params();
+    var c = k.image.c("cpu_init", common).params();
     if (!v6) {
       c.step("switch_to_new_gdt(cpu); load_current_idt()", x -> { });
     }
@@ -276,26 +276,26 @@ public final class X86Boot {
       c.step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
           + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(k, x));
     }
-    k.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
+    k.image.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
             + "entry stack", x -> {
               long tss = X86Entry.gs(k, x, "cpu_tss_rw");
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), entryStackTop(k, x.cpu().id()));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), entryStackTop(k, x.cpu().id()));
               k.timeline.emit(new Event.EntryStackSet(x.cpu().id(), entryStackTop(k, x.cpu().id())));
             })
         .step("current->active_mm = &init_mm (mmgrab)", x -> { })
         .retVoid().build());
-    k.add(k.c("syscall_init", common).params()
+    k.image.add(k.image.c("syscall_init", common).params()
         .step("wrmsr(MSR_STAR, ...); " + (v6 ? "idt_syscall_init() [inline]: " : "")
             + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
-              x.set("lstar", k.symbol("entry_SYSCALL_64"));
-              k.timeline.emit(new Event.SyscallEntrySet(x.cpu().id(), k.symbol("entry_SYSCALL_64")));
+              x.set("lstar", k.image.symbol("entry_SYSCALL_64"));
+              k.timeline.emit(new Event.SyscallEntrySet(x.cpu().id(), k.image.symbol("entry_SYSCALL_64")));
             })
         .retVoid().build());
   }
 
   private static void buildSmp(Kernel k, boolean v6) {
     String smp = "arch/x86/kernel/smpboot.c";
-    var up = k.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
+    var up = k.image.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
               int cpu = (int) x.local("cpu");
@@ -309,37 +309,37 @@ public final class X86Boot {
                 : "do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
                 + "send INIT/SIPI: the AP starts in secondary_startup_64", x -> {
                   int cpu = (int) x.local("cpu");
-                  x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
+                  x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
                   if (!v6) {
-                    x.write(k.symbol("initial_stack"), k.threadSp(x.local("idle")));
+                    x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.local("idle")));
                   }
                   if (v6) {
                     mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
                   }
                   var ap = k.cpu(cpu);
                   ap.set("gs_base", 0);
-                  ap.set("rip", k.symbol(v6 ? "common_startup_64" : "secondary_startup_64"));
+                  ap.set("rip", k.image.symbol(v6 ? "common_startup_64" : "secondary_startup_64"));
                 });
     if (v6) { // native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
-      k.add(up.ret("return err", x -> 0).build());
+      k.image.add(up.ret("return err", x -> 0).build());
     } else {
-      k.add(up.label("wait")
+      k.image.add(up.label("wait")
           .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
               x -> !online(k, (int) x.local("cpu")))
           .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
           .ret("return 0", x -> 0).build());
     }
-    var ss = k.c("start_secondary", smp).params("unused");
+    var ss = k.image.c("start_secondary", smp).params("unused");
     if (v6) {
       ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
     }
-    k.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", null))
+    k.image.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", null))
         .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
         .retVoid().build());
   }
 
   static boolean online(Kernel k, int cpu) {
-    return (k.mem.read64(k.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
+    return (k.mem.read64(k.image.symbol("__cpu_online_mask")) & (1L << cpu)) != 0;
   }
 
   static long gsVar(Kernel k, Exec x, String var) {

@@ -26,9 +26,9 @@ public final class X86Boot26 {
     v.add(new PerCpuVar("exception_stacks", t.array(t.u8, 20480), 4096,
         "DEFINE_PER_CPU_PAGE_ALIGNED: the IST stacks DF, NMI, DEBUG (8 KiB), MCE "
             + "(cpu/common.c@2.6.32:1014-1020)"));
-    v.add(new PerCpuVar("irq_stack_union", t.array(t.u8, (int) k.constant("IRQ_STACK_SIZE")), 4096,
+    v.add(new PerCpuVar("irq_stack_union", t.array(t.u8, (int) k.image.constant("IRQ_STACK_SIZE")), 4096,
         "DEFINE_PER_CPU_FIRST: the IRQ stack; gs_base[40] then the stack canary at %gs:40"));
-    v.add(new PerCpuVar("init_tss", t.struct(k.struct("tss_struct")), 64,
+    v.add(new PerCpuVar("init_tss", t.struct(k.image.struct("tss_struct")), 64,
         "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS"));
     v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 64,
         "____cacheline_aligned = &init_task (cpu/common.c@2.6.32:995)"));
@@ -46,34 +46,34 @@ public final class X86Boot26 {
   static void linkData(Kernel k, Linker l) {
     Types t = k.t;
     long stack = l.object("stack_start", t.ulong, 8);
-    k.deferInit(() -> k.writePtr(stack, k.symbol("init_thread_union") + k.threadSize - 8));
+    k.image.deferInit(() -> k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize - 8));
     long code = l.object("initial_code", t.ulong, 8);
-    k.deferInit(() -> k.writePtr(code, k.symbol("x86_64_start_kernel")));
+    k.image.deferInit(() -> k.writePtr(code, k.image.symbol("x86_64_start_kernel")));
     long gs = l.object("initial_gs", t.ulong, 8);
-    k.deferInit(() -> k.writePtr(gs, k.perCpuOffset(0)));
+    k.image.deferInit(() -> k.writePtr(gs, k.perCpuOffset(0)));
   }
 
   static void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
-    k.writePtr(base + k.symbol("current_task"), k.symbol("init_task"));
-    k.writePtr(base + k.symbol("kernel_stack"), k.symbol("init_thread_union") + k.threadSize - 40);
-    k.writePtr(base + k.symbol("irq_stack_ptr"), base + k.symbol("irq_stack_union")
-        + k.constant("IRQ_STACK_SIZE") - 64);
-    k.mem.write(base + k.symbol("irq_count"), 4, 0xffffffffL);
+    k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
+    k.writePtr(base + k.image.symbol("kernel_stack"), k.image.symbol("init_thread_union") + k.threadSize - 40);
+    k.writePtr(base + k.image.symbol("irq_stack_ptr"), base + k.image.symbol("irq_stack_union")
+        + k.image.constant("IRQ_STACK_SIZE") - 64);
+    k.mem.write(base + k.image.symbol("irq_count"), 4, 0xffffffffL);
     // INIT_TSS (processor.h@2.6.32:988-994): .x86_tss.sp0 = the top of init_stack
-    k.writePtr(base + k.symbol("init_tss") + k.offPath("tss_struct", "x86_tss.sp0"),
-        k.symbol("init_stack") + k.threadSize);
-    k.mem.write(base + k.symbol("cpu_number"), 4, cpu);
-    k.writePtr(base + k.symbol("this_cpu_off"), base);
+    k.writePtr(base + k.image.symbol("init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
+        k.image.symbol("init_stack") + k.threadSize);
+    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
+    k.writePtr(base + k.image.symbol("this_cpu_off"), base);
   }
 
   /** INIT_THREAD (processor.h@2.6.32:988): sp0 = the top of init_stack; INIT_THREAD_INFO. */
   static void initThread(Kernel k, long initTask) {
-    k.taskWrite(initTask, "thread.sp0", k.symbol("init_stack") + k.threadSize);
-    long ti = k.symbol("init_thread_union");
-    k.writePtr(ti + k.off("thread_info", "addr_limit"), -1L); // KERNEL_DS
-    k.mem.write(ti + k.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
-    k.initThreadInfoLinks(ti);
+    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize);
+    long ti = k.image.symbol("init_thread_union");
+    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), -1L); // KERNEL_DS
+    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.tasks.initThreadInfoLinks(ti);
   }
 
   static void powerOn(Kernel k, int cpu) {
@@ -82,68 +82,68 @@ public final class X86Boot26 {
     c.set("ss", X86_64.KERNEL_DS);
     c.set("eflags", 0x2);
     c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("rip", cpu == 0 ? k.symbol("startup_64") : 0);
+    c.set("rip", cpu == 0 ? k.image.symbol("startup_64") : 0);
   }
 
   static void build(Kernel k) {
-    k.add(k.asm("startup_64", HEAD)
+    k.image.add(k.image.asm("startup_64", HEAD)
         .step("fix up the early page tables for phys_base (not modelled)", x -> { })
-        .step("jmp secondary_startup_64", x -> x.jumpTo(k.symbol("secondary_startup_64")))
+        .step("jmp secondary_startup_64", x -> x.jumpTo(k.image.symbol("secondary_startup_64")))
         .build());
     // secondary_startup_64 (head_64.S@2.6.32:149-256), also an AP's way in from the trampoline
-    k.add(k.asm("secondary_startup_64", HEAD)
+    k.image.add(k.image.asm("secondary_startup_64", HEAD)
         .step("CR4 = PAE | PGE; cr3 = init_level4_pgt; jump to the kernel's virtual address "
             + "(not modelled)", x -> { })
         .step("movq stack_start(%rip), %rsp: the top of init_thread_union less 8 (an AP: its idle "
             + "task's thread.sp); pushq $0; popfq", x -> {
-              x.setSp(x.read(k.symbol("stack_start")));
+              x.setSp(x.read(k.image.symbol("stack_start")));
               x.set("eflags", 0x2);
               k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
                   "stack_start", x.sp()));
             })
         .step("lgdt early_gdt_descr; load the data segments; movl $MSR_GS_BASE, %ecx; movq "
             + "initial_gs(%rip), %rax; wrmsr: GS base = this CPU's per-CPU area; movl %esi, %edi "
-            + "(the real-mode data pointer)", x -> x.set("gs_base", x.read(k.symbol("initial_gs"))))
+            + "(the real-mode data pointer)", x -> x.set("gs_base", x.read(k.image.symbol("initial_gs"))))
         .step("movq initial_code(%rip), %rax; pushq $0: a fake return address to stop the unwinder",
             x -> {
-              x.set("rax", x.read(k.symbol("initial_code")));
+              x.set("rax", x.read(k.image.symbol("initial_code")));
               x.push(0);
             })
         .step("pushq $__KERNEL_CS; pushq %rax; lretq", x -> x.jumpTo(x.reg("rax"))).build());
     String head64 = "arch/x86/kernel/head64.c";
-    k.add(k.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
         .step("clear_bss(); early page tables and IDT; copy_bootdata() (not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
             x -> new long[] {x.local("real_mode_data")})
         .retVoid().build());
-    k.add(k.c("x86_64_start_reservations", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
         .call("start_kernel()", "start_kernel", null)
         .retVoid().build());
     String common = "arch/x86/kernel/cpu/common.c";
-    k.add(k.c("trap_init", "arch/x86/kernel/traps.c").params()
+    k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("set_intr_gate()s; set_intr_gate_ist(2, &nmi, NMI_STACK); "
             + "set_intr_gate_ist(8, &double_fault, DOUBLEFAULT_STACK)", x -> { })
         .call("cpu_init()", "cpu_init", null)
         .retVoid().build());
-    k.add(k.c("cpu_init", common).params()
+    k.image.add(k.image.c("cpu_init", common).params()
         .step("load the GDT and IDT; wrmsrl(MSR_GS_BASE, per_cpu offset); syscall_init(): "
-            + "MSR_LSTAR = system_call", x -> x.set("lstar", k.symbol("system_call")))
+            + "MSR_LSTAR = system_call", x -> x.set("lstar", k.image.symbol("system_call")))
         .step("t->x86_tss.ist[] = the tops of the exception stacks; load_sp0(t, &current->thread): "
             + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
               long tss = X86Entry.gs(k, x, "init_tss");
-              x.write(tss + k.offPath("tss_struct", "x86_tss.sp0"), k.taskRead(k.current(x), "thread.sp0"));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(k.current(x), "thread.sp0"));
               for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
-                x.write(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * i,
+                x.write(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * i,
                     X86Nmi26.istTop(k, x.cpu().id(), i));
               }
             })
         .retVoid().build());
-    k.add(k.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
+    k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "
             + "vectors and the APIC vectors (the IRQ stack is the per-CPU irq_stack_union)", x -> { })
         .retVoid().build());
     String smp = "arch/x86/kernel/smpboot.c";
-    k.add(SmpBoot.forkIdle(k, k.c("native_cpu_up", smp).params("cpu", "idle"))
+    k.image.add(SmpBoot.forkIdle(k, k.image.c("native_cpu_up", smp).params("cpu", "idle"))
         .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; clear_tsk_thread_flag(idle, "
             + "TIF_FORK); initial_gs = per_cpu_offset(cpu); per_cpu(kernel_stack, cpu) = "
             + "task_stack_page(idle) - KERNEL_STACK_OFFSET + THREAD_SIZE; initial_code = "
@@ -153,19 +153,19 @@ public final class X86Boot26 {
               // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
               // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
-              k.tiWrite(idle, "flags", k.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
-              x.write(k.symbol("initial_gs"), k.perCpuOffset(cpu));
-              k.writePtr(k.perCpu("kernel_stack", cpu), k.taskStackPage(idle) + k.threadSize - 40);
-              x.write(k.symbol("initial_code"), k.symbol("start_secondary"));
-              x.write(k.symbol("stack_start"), k.threadSp(idle));
-              k.cpu(cpu).set("rip", k.symbol("secondary_startup_64"));
+              k.tasks.tiWrite(idle, "flags", k.tasks.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
+              x.write(k.image.symbol("initial_gs"), k.perCpuOffset(cpu));
+              k.writePtr(k.perCpu("kernel_stack", cpu), k.stacks.taskStackPage(idle) + k.threadSize - 40);
+              x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
+              x.write(k.image.symbol("stack_start"), k.tasks.threadSp(idle));
+              k.cpu(cpu).set("rip", k.image.symbol("secondary_startup_64"));
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
             x -> !X86Boot.online(k, (int) x.local("cpu")))
         .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
         .ret("return 0", x -> 0).build());
-    k.add(SmpBoot.online(k, k.c("start_secondary", smp).params("unused")
+    k.image.add(SmpBoot.online(k, k.image.c("start_secondary", smp).params("unused")
         .call("cpu_init()", "cpu_init", null))
         .call("cpu_idle()", "cpu_idle", null)
         .retVoid().build());

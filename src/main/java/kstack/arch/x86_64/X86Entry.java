@@ -31,7 +31,7 @@ public final class X86Entry {
 
   /** A per-CPU variable as %gs-relative code reaches it: GS base plus the symbol. */
   static long gs(Kernel k, Exec x, String var) {
-    return x.reg("gs_base") + k.symbol(var);
+    return x.reg("gs_base") + k.image.symbol(var);
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
@@ -49,7 +49,7 @@ public final class X86Entry {
   private static void buildSyscallEntry(Kernel k) {
     boolean v6 = k.profile.has(Feature.SYSCALL_SCRATCH_TSS_SP2);
     String scratch = v6 ? "cpu_tss_rw + TSS_sp2" : "rsp_scratch";
-    RoutineBuilder b = k.asm("entry_SYSCALL_64", ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSCALL_64", ENTRY)
         .step("swapgs: GS base <-> KERNEL_GS_BASE; %gs now reaches this CPU's per-CPU area", X86Entry::swapgs)
         .step("movq %rsp, PER_CPU_VAR(" + scratch + "): park the user rsp",
             x -> x.write(gsMacro(k, x, scratch), x.sp()))
@@ -108,8 +108,8 @@ public final class X86Entry {
       b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
           + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
           x -> {
-            x.set("rcx", x.read(x.sp() + k.off("pt_regs", "cx")));
-            x.set("r11", x.read(x.sp() + k.off("pt_regs", "r11")));
+            x.set("rcx", x.read(x.sp() + k.image.off("pt_regs", "cx")));
+            x.set("r11", x.read(x.sp() + k.image.off("pt_regs", "r11")));
             return !sysretOk(k, x);
           });
     }
@@ -146,8 +146,8 @@ public final class X86Entry {
         })
         .label("iret")
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")));
-    k.add(b.build());
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
+    k.image.add(b.build());
   }
 
   static void swapgs(Exec x) {
@@ -158,48 +158,48 @@ public final class X86Entry {
 
   private static void entered(Kernel k, Exec x) {
     long regs = x.sp();
-    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
     long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr), nr,
-        x.read(regs + k.off("pt_regs", "sp")), regs));
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr), nr,
+        x.read(regs + k.image.off("pt_regs", "sp")), regs));
   }
 
   private static void exited(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
     long regs = k.arch.taskPtRegs(k, task);
-    long nr = k.mem.read64(regs + k.off("pt_regs", "orig_ax"));
+    long nr = k.mem.read64(regs + k.image.off("pt_regs", "orig_ax"));
     if (nr < 0) {
-      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRETQ));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
       return;
     }
-    if (k.mem.read64(regs + k.off("pt_regs", "ip")) == k.symbol("_start")) {
-      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
+    if (k.mem.read64(regs + k.image.off("pt_regs", "ip")) == k.image.symbol("_start")) {
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
       return;
     }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task), EntryCommon.syscallName(k, nr),
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr),
         x.reg("rax")));
   }
 
   /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
   private static void toEntryStack(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
-    long di = k.arch.taskPtRegs(k, task) + k.off("pt_regs", "di");
+    long di = k.arch.taskPtRegs(k, task) + k.image.off("pt_regs", "di");
     if (x.sp() != di) {
       throw new IllegalStateException(String.format(
           "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
     }
     x.set("rdi", x.sp());
-    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.sp0")));
+    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")));
   }
 
   private static boolean sysretOk(Kernel k, Exec x) {
     long regs = k.arch.taskPtRegs(k, k.current(x.cpu().id()));
-    long ip = x.read(regs + k.off("pt_regs", "ip"));
-    long cx = x.read(regs + k.off("pt_regs", "cx"));
-    long r11 = x.read(regs + k.off("pt_regs", "r11"));
-    long flags = x.read(regs + k.off("pt_regs", "flags"));
-    long cs = x.read(regs + k.off("pt_regs", "cs"));
-    long ss = x.read(regs + k.off("pt_regs", "ss"));
+    long ip = x.read(regs + k.image.off("pt_regs", "ip"));
+    long cx = x.read(regs + k.image.off("pt_regs", "cx"));
+    long r11 = x.read(regs + k.image.off("pt_regs", "r11"));
+    long flags = x.read(regs + k.image.off("pt_regs", "flags"));
+    long cs = x.read(regs + k.image.off("pt_regs", "cs"));
+    long ss = x.read(regs + k.image.off("pt_regs", "ss"));
     boolean canonical = (ip >> 47) == 0;
     return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
         && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;
@@ -209,18 +209,18 @@ public final class X86Entry {
     boolean v6 = k.profile.has(Feature.SYSCALL_NR_ARG_AND_BOOL);
     if (v6) {
       String src = "arch/x86/entry/syscall_64.c";
-      k.add(k.c("do_syscall_64", src).params("regs", "nr")
+      k.image.add(k.image.c("do_syscall_64", src).params("regs", "nr")
           .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
               + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",
               x -> k.arch.irqEnable(x))
           .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
               + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
-          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
               x.retval()))
           .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
               + "local_irq_disable_exit_to_user(); work pending?", x -> {
                 k.arch.irqDisable(x);
-                return !k.needResched(k.current(x));
+                return !k.rq.needResched(k.current(x));
               })
           .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
               x -> new long[] {x.local("regs"), 0})
@@ -230,7 +230,7 @@ public final class X86Entry {
       // syscall_64.c@6.19:12-13,31-38: the table's noreturn entries (syscall_64.tbl: exit,
       // exit_group) are declared __noreturn, so gcc calls them; every other case is
       // "return __x64_sys_NAME(regs)" with nothing left to do: a sibling call (Feature.SIBLING_CALLS)
-      RoutineBuilder sc = k.c("x64_sys_call", src).params("regs", "nr")
+      RoutineBuilder sc = k.image.c("x64_sys_call", src).params("regs", "nr")
           .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
               x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))));
       if (k.profile.has(Feature.SIBLING_CALLS)) {
@@ -241,36 +241,36 @@ public final class X86Entry {
         sc.callVia("case N: return __x64_sys_NAME(regs)", x -> target(k, x.local("nr")),
             x -> new long[] {x.local("regs")}, null).ret("return ret", Exec::retval);
       }
-      k.add(sc.label("noreturn")
+      k.image.add(sc.label("noreturn")
           .callVia("case N: __x64_sys_NAME(regs) is __noreturn: call (never a sibling call), the "
               + "frame of x64_sys_call stays", x -> target(k, x.local("nr")),
               x -> new long[] {x.local("regs")}, null)
           .step("__builtin_unreachable()", x -> {
             throw new IllegalStateException("a __noreturn system call returned");
           }).build());
-      k.add(k.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+      k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     } else {
       String src = "arch/x86/entry/common.c";
-      k.add(k.c("do_syscall_64", src).params("regs").locals("nr")
+      k.image.add(k.image.c("do_syscall_64", src).params("regs").locals("nr")
           .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
             k.arch.irqEnable(x);
-            x.setLocal("nr", x.read(x.local("regs") + k.off("pt_regs", "orig_ax")));
+            x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax")));
           })
           .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
               + "regs->r8, regs->r9)", x -> target(k, x.local("nr")), x -> {
                 long r = x.local("regs");
-                return new long[] {x.read(r + k.off("pt_regs", "di")), x.read(r + k.off("pt_regs", "si")),
-                    x.read(r + k.off("pt_regs", "dx")), x.read(r + k.off("pt_regs", "r10")),
-                    x.read(r + k.off("pt_regs", "r8")), x.read(r + k.off("pt_regs", "r9"))};
+                return new long[] {x.read(r + k.image.off("pt_regs", "di")), x.read(r + k.image.off("pt_regs", "si")),
+                    x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "r10")),
+                    x.read(r + k.image.off("pt_regs", "r8")), x.read(r + k.image.off("pt_regs", "r9"))};
               }, null)
-          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"),
+          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
               x.retval()))
           .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
               x -> new long[] {x.local("regs")})
           .retVoid().build());
       EntryCommon.buildSyscallReturnSlowpath(k);
-      k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params()
+      k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     }
   }
@@ -279,20 +279,20 @@ public final class X86Entry {
   private static final java.util.Set<String> NORETURN = java.util.Set.of("exit", "exit_group");
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
+    String s = k.image.sysCallTable.get((int) nr);
     if (s == null) {
       s = k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS) ? "__x64_sys_ni_syscall" : "sys_ni_syscall";
     }
-    return k.symbol(s);
+    return k.image.symbol(s);
   }
 
   private static void buildIretExit(Kernel k) {
-    RoutineBuilder b = k.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
+    RoutineBuilder b = k.image.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
       b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(r, x.pop()));
     }
-    k.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
+    k.image.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
             + "stack; the task stack is empty again", x -> toEntryStack(k, x))
         .step("pushq ss, rsp, eflags, cs, rip from 6*8(%rdi) .. 2*8(%rdi): the IRET frame", x -> {
           long rdi = x.reg("rdi");

@@ -26,7 +26,7 @@ final class X86Entry26 {
   }
 
   static void build(Kernel k) {
-    RoutineBuilder b = k.asm("system_call", ENTRY)
+    RoutineBuilder b = k.image.asm("system_call", ENTRY)
         .step("SWAPGS_UNSAFE_STACK: GS base <-> KERNEL_GS_BASE", X86Entry::swapgs)
         .globalLabel("system_call_after_swapgs")
         .step("movq %rsp, PER_CPU_VAR(old_rsp); movq PER_CPU_VAR(kernel_stack), %rsp: top - 40, "
@@ -43,9 +43,9 @@ final class X86Entry26 {
         .step("movq %rax, ORIG_RAX-ARGOFFSET(%rsp); movq %rcx, RIP-ARGOFFSET(%rsp): the number and "
             + "the user rip (cs, flags, sp, ss and cx stay unwritten)", x -> {
               long regs = x.sp() - ARGOFFSET;
-              x.write(regs + k.off("pt_regs", "orig_ax"), x.reg("rax"));
-              x.write(regs + k.off("pt_regs", "ip"), x.reg("rcx"));
-              k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.pid(k.current(x)),
+              x.write(regs + k.image.off("pt_regs", "orig_ax"), x.reg("rax"));
+              x.write(regs + k.image.off("pt_regs", "ip"), x.reg("rcx"));
+              k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(k.current(x)),
                   kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
                   regs));
             })
@@ -58,7 +58,7 @@ final class X86Entry26 {
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8"),
                 x.reg("r9")}, null)
         .step("movq %rax, RAX-ARGOFFSET(%rsp)",
-            x -> x.write(x.sp() - ARGOFFSET + k.off("pt_regs", "ax"), x.reg("rax")))
+            x -> x.write(x.sp() - ARGOFFSET + k.image.off("pt_regs", "ax"), x.reg("rax")))
         .globalLabel("ret_from_sys_call")
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .globalLabel("sysret_check")
@@ -66,10 +66,10 @@ final class X86Entry26 {
           x.set("rcx", threadInfo(k, x));
           k.arch.irqDisable(x);
         })
-        .branchIf("careful", "andl %edi, %edx; jnz sysret_careful", x -> k.needResched(k.current(x)))
+        .branchIf("careful", "andl %edi, %edx; jnz sysret_careful", x -> k.rq.needResched(k.current(x)))
         .step("movq RIP-ARGOFFSET(%rsp), %rcx; RESTORE_ARGS 0,-ARG_SKIP,1 (all but rcx)", x -> {
           long regs = x.sp() - ARGOFFSET;
-          x.set("rcx", x.read(regs + k.off("pt_regs", "ip")));
+          x.set("rcx", x.read(regs + k.image.off("pt_regs", "ip")));
           restoreArgs(k, x, regs, true);
         })
         .step("movq PER_CPU_VAR(old_rsp), %rsp; USERGS_SYSRET64: swapgs; sysretq (rip = rcx, "
@@ -81,8 +81,8 @@ final class X86Entry26 {
               x.set("cs", X86_64.USER_CS);
               x.set("ss", X86_64.USER_DS);
               long task = k.current(x);
-              long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
-              k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+              long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+              k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
                   kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
               x.jumpTo(x.reg("rcx"));
             })
@@ -97,8 +97,8 @@ final class X86Entry26 {
         .step("popq %rdi", x -> x.set("rdi", x.pop()))
         .jump("sysret_check_again", "jmp sysret_check")
         .label("sysret_check_again")
-        .step("(sysret_check)", x -> x.jumpTo(k.symbol("sysret_check")));
-    k.add(b.build());
+        .step("(sysret_check)", x -> x.jumpTo(k.image.symbol("sysret_check")));
+    k.image.add(b.build());
     buildIretPath(k);
     buildStubs(k);
     buildForkAndThreads(k);
@@ -112,7 +112,7 @@ final class X86Entry26 {
   static void saveArgs(Kernel k, Exec x, long regs, boolean withCx) {
     for (String r : ARGS) {
       if (!r.equals("cx") || withCx) {
-        x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+        x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
       }
     }
   }
@@ -120,30 +120,30 @@ final class X86Entry26 {
   static void restoreArgs(Kernel k, Exec x, long regs, boolean skipCx) {
     for (String r : ARGS) {
       if (!r.equals("cx") || !skipCx) {
-        x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+        x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
       }
     }
   }
 
   private static void saveRest(Kernel k, Exec x, long regs) {
     for (String r : REST) {
-      x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+      x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
     }
   }
 
   private static void restoreRest(Kernel k, Exec x, long regs) {
     for (String r : REST) {
-      x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+      x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
     }
   }
 
   /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:197-205): the words the fast path left undefined. */
   private static void fixupTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(regs + k.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
-    x.write(regs + k.off("pt_regs", "ss"), X86_64.USER_DS);
-    x.write(regs + k.off("pt_regs", "cs"), X86_64.USER_CS);
-    x.write(regs + k.off("pt_regs", "cx"), -1);
-    x.write(regs + k.off("pt_regs", "flags"), x.read(regs + k.off("pt_regs", "r11")));
+    x.write(regs + k.image.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
+    x.write(regs + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
+    x.write(regs + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
+    x.write(regs + k.image.off("pt_regs", "cx"), -1);
+    x.write(regs + k.image.off("pt_regs", "flags"), x.read(regs + k.image.off("pt_regs", "r11")));
   }
 
   /**
@@ -151,9 +151,9 @@ final class X86Entry26 {
    * regs->flags, through %r11, which is left holding the flags.
    */
   private static void restoreTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(gs(k, x, "old_rsp"), x.read(regs + k.off("pt_regs", "sp")));
-    x.set("r11", x.read(regs + k.off("pt_regs", "flags")));
-    x.write(regs + k.off("pt_regs", "r11"), x.reg("r11"));
+    x.write(gs(k, x, "old_rsp"), x.read(regs + k.image.off("pt_regs", "sp")));
+    x.set("r11", x.read(regs + k.image.off("pt_regs", "flags")));
+    x.write(regs + k.image.off("pt_regs", "r11"), x.reg("r11"));
   }
 
   /**
@@ -174,21 +174,21 @@ final class X86Entry26 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.sysCallTable.get((int) nr);
-    return k.symbol(s == null ? "sys_ni_syscall" : s);
+    String s = k.image.sysCallTable.get((int) nr);
+    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
   }
 
   /** int_ret_from_sys_call and the interrupt return tail (entry_64.S@2.6.32:617-681, 846-865). */
   private static void buildIretPath(Kernel k) {
-    k.add(k.asm("int_ret_from_sys_call", ENTRY)
+    k.image.add(k.image.asm("int_ret_from_sys_call", ENTRY)
         .step("DISABLE_INTERRUPTS", x -> k.arch.irqDisable(x))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_restore_args",
-            x -> (x.read(x.sp() - ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .label("check")
         .step("int_with_check: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %edx",
             x -> x.set("rcx", threadInfo(k, x)))
-        .branchIf("swapgs", "andl %edi, %edx; jnz int_careful", x -> !k.needResched(k.current(x)))
+        .branchIf("swapgs", "andl %edi, %edx; jnz int_careful", x -> !k.rq.needResched(k.current(x)))
         .step("int_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
           k.arch.irqEnable(x);
           x.push(x.reg("rdi"));
@@ -201,20 +201,20 @@ final class X86Entry26 {
         .jump("check", "jmp int_with_check")
         .label("swapgs")
         .step("andl $~TS_COMPAT, TI_status(%rcx); jmp retint_swapgs",
-            x -> x.jumpTo(k.symbol("retint_swapgs")))
+            x -> x.jumpTo(k.image.symbol("retint_swapgs")))
         .label("kernel")
-        .step("jmp retint_restore_args", x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
-    k.add(k.asm("retint_swapgs", ENTRY)
+        .step("jmp retint_restore_args", x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
+    k.image.add(k.image.asm("retint_swapgs", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ; SWAPGS", X86Entry::swapgs)
-        .step("jmp restore_args", x -> x.jumpTo(k.symbol("restore_args"))).build());
-    k.add(k.asm("retint_restore_args", ENTRY)
+        .step("jmp restore_args", x -> x.jumpTo(k.image.symbol("restore_args"))).build());
+    k.image.add(k.image.asm("retint_restore_args", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ", x -> k.arch.irqDisable(x))
         .globalLabel("restore_args")
         .step("RESTORE_ARGS 0,8,0: r11..rdi back; addq $ARG_SKIP+8, %rsp: past them and orig_ax",
             x -> {
           long regs = x.sp() - ARGOFFSET;
           restoreArgs(k, x, regs, false);
-          x.setSp(regs + k.off("pt_regs", "ip"));
+          x.setSp(regs + k.image.off("pt_regs", "ip"));
         })
         .globalLabel("irq_return")
         .step("INTERRUPT_RETURN: jmp native_iret: (SS is not from the LDT: no espfix) "
@@ -223,32 +223,32 @@ final class X86Entry26 {
 
   /** iretq; going back to user mode, note what is left behind on the kernel stack. */
   static void iret(Kernel k, Exec x) {
-    long regs = x.sp() - k.off("pt_regs", "ip");
+    long regs = x.sp() - k.image.off("pt_regs", "ip");
     X86Irq.iret(x);
     if ((x.reg("cs") & 3) != 3) {
       return;
     }
     long task = k.current(x);
     long top = k.arch.taskTopOfStack(k, task);
-    if (regs + 168 != top && Long.compareUnsigned(regs - k.stack(task), k.threadSize) < 0) {
+    if (regs + 168 != top && Long.compareUnsigned(regs - k.stacks.stack(task), k.threadSize) < 0) {
       k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRETQ,
-          k.pid(task), regs, false, "", 0));
+          k.tasks.pid(task), regs, false, "", 0));
     }
     long ip = x.reg("rip");
-    long nr = x.read(regs + k.off("pt_regs", "orig_ax"));
-    if (ip == k.symbol("_start")) {
-      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.pid(task), k.comm(task)));
+    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+    if (ip == k.image.symbol("_start")) {
+      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0) {
-      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.pid(task), Event.ReturnPath.IRETQ));
+      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
     } else {
-      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.pid(task),
+      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
     }
   }
 
   /** stub_fork, stub_clone, save_rest, ptregscall_common, stub_execve (entry_64.S@2.6.32:345-733). */
   private static void buildStubs(Kernel k) {
-    k.add(k.asm("save_rest", ENTRY)
+    k.image.add(k.image.asm("save_rest", ENTRY)
         .step("movq 5*8+16(%rsp), %r11: system_call's return address (in the rbx slot); store rbx, "
             + "rbp, r12-r15 into pt_regs; movq %r11, 8(%rsp): the return address just below "
             + "pt_regs; FIXUP_TOP_OF_STACK %r11, 16", x -> {
@@ -261,15 +261,15 @@ final class X86Entry26 {
         .step("ret", x -> x.ret(x.pop())).build());
     String[][] calls = {{"stub_fork", "sys_fork", "rdi"}, {"stub_clone", "sys_clone", "r8"}};
     for (String[] c : calls) {
-      k.add(k.asm(c[0], ENTRY)
+      k.image.add(k.image.asm(c[0], ENTRY)
           .step("PTREGSCALL: subq $REST_SKIP, %rsp", x -> x.setSp(x.sp() - 48))
           .call("call save_rest", "save_rest", null)
           .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(c[2], x.sp() + 8))
-          .callVia("call " + c[1], x -> k.symbol(c[1]), x -> new long[] {x.reg("rdi"),
+          .callVia("call " + c[1], x -> k.image.symbol(c[1]), x -> new long[] {x.reg("rdi"),
               x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8")}, null)
-          .step("jmp ptregscall_common", x -> x.jumpTo(k.symbol("ptregscall_common"))).build());
+          .step("jmp ptregscall_common", x -> x.jumpTo(k.image.symbol("ptregscall_common"))).build());
     }
-    k.add(k.asm("ptregscall_common", ENTRY)
+    k.image.add(k.image.asm("ptregscall_common", ENTRY)
         .step("RESTORE_TOP_OF_STACK %r11, 8 (the pt_regs lie above the return address save_rest "
             + "moved); reload r15..rbx from R15+8(%rsp)..RBX+8(%rsp)", x -> {
               long regs = x.sp() + 8;
@@ -281,7 +281,7 @@ final class X86Entry26 {
           x.setSp(x.sp() + 48);
           x.ret(ret);
         }).build());
-    k.add(k.asm("stub_execve", ENTRY)
+    k.image.add(k.image.asm("stub_execve", ENTRY)
         .step("popq %r11 (our return address: sys_execve goes back through the IRET path); "
             + "SAVE_REST; FIXUP_TOP_OF_STACK %r11", x -> {
               x.set("r11", x.pop());
@@ -294,19 +294,19 @@ final class X86Entry26 {
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
           restoreTopOfStack(k, x, regs);
-          x.write(regs + k.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
           restoreRest(k, x, regs);
           x.setSp(regs + 48);
         })
-        .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.symbol("int_ret_from_sys_call"))).build());
+        .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
   }
 
   private static void buildForkAndThreads(Kernel k) {
-    k.add(k.asm("ret_from_fork", ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .step("LOCK; btr $TIF_FORK, TI_flags(%r8); push kernel_eflags(%rip); popf", x -> {
           long ti = x.reg("r8");
-          x.write(ti + k.off("thread_info", "flags"), 4,
-              x.read(ti + k.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
+          x.write(ti + k.image.off("thread_info", "flags"), 4,
+              x.read(ti + k.image.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
           x.set("eflags", 0x2);
         })
         .call("call schedule_tail (rdi = prev)", "schedule_tail", x -> new long[] {x.reg("rdi")})
@@ -316,10 +316,10 @@ final class X86Entry26 {
         })
         .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
             + "(either way: it cannot know which entry built these pt_regs)",
-            x -> x.jumpTo(k.symbol("int_ret_from_sys_call"))).build());
+            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
     // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
-    RoutineBuilder kt = fakeStackFrame(k, k.asm("kernel_thread", ENTRY), "$child_rip",
-        x -> k.symbol("child_rip"));
+    RoutineBuilder kt = fakeStackFrame(k, k.image.asm("kernel_thread", ENTRY), "$child_rip",
+        x -> k.image.symbol("child_rip"));
     kt.step("SAVE_ALL: the argument and callee-saved registers; a full pt_regs on this stack "
             + "(fn in its rdi slot, arg in rsi, 0 in ax)", x -> {
               x.setSp(x.sp() - 120);
@@ -338,7 +338,7 @@ final class X86Entry26 {
             0, 0, 0})
         .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
           long regs = x.sp();
-          x.write(regs + k.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
           long rax = x.reg("rax");
           restoreArgs(k, x, regs, false);
           restoreRest(k, x, regs);
@@ -346,8 +346,8 @@ final class X86Entry26 {
           x.setSp(regs + 168);
         })
         .step("ret", x -> x.ret(x.pop()));
-    k.add(kt.build());
-    k.add(k.asm("child_rip", ENTRY)
+    k.image.add(kt.build());
+    k.image.add(k.image.asm("child_rip", ENTRY)
         .step("pushq $0: a fake return address", x -> x.push(0))
         .step("movq %rdi, %rax; movq %rsi, %rdi", x -> {
           x.set("rax", x.reg("rdi"));
@@ -359,23 +359,23 @@ final class X86Entry26 {
         .step("ud2", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
-    k.add(fakeStackFrame(k, k.asm("kernel_execve", ENTRY), "$0", x -> 0)
+    k.image.add(fakeStackFrame(k, k.image.asm("kernel_execve", ENTRY), "$0", x -> 0)
         .step("SAVE_ALL: a full pt_regs in the middle of this kernel stack", x -> {
           x.setSp(x.sp() - 120);
           saveArgs(k, x, x.sp(), true);
           saveRest(k, x, x.sp());
-          k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.pid(k.current(x)), x.sp()));
+          k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
             x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
         .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
-          x.write(x.sp() + k.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(x.sp() + k.image.off("pt_regs", "ax"), x.reg("rax"));
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
         })
         .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg("rax") != 0)
         .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
-            x -> x.jumpTo(k.symbol("int_ret_from_sys_call")))
+            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call")))
         .label("failed")
         .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
             + "%rsp", x -> {

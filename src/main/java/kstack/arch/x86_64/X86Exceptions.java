@@ -24,7 +24,7 @@ final class X86Exceptions {
   /** [low, high) of IST stack i (0 DF, 1 NMI, 2 DB, 3 MCE) of a CPU. */
   static long[] istStack(Kernel k, int cpu, int i) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
-    long base = k.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
+    long base = k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
     if (v6) {
       long size = 8192;
       long lo = base + (4096 + size) * i + 4096;
@@ -54,7 +54,7 @@ final class X86Exceptions {
 
   /** tss->x86_tss.ist[i] = the top of IST stack i. */
   static void fillIst(Kernel k, Exec x) {
-    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.ist");
+    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist");
     for (int i = 0; i < IST.length; i++) {
       x.write(tss + 8L * i, istStack(k, x.cpu().id(), i)[1]);
     }
@@ -82,20 +82,20 @@ final class X86Exceptions {
   static void build(Kernel k) {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     String entry = "arch/x86/entry/entry_64.S";
-    k.add(paranoidEntry(k));
-    k.add(k.asm(handlerName(k, DF_VECTOR), entry)
+    k.image.add(paranoidEntry(k));
+    k.image.add(k.image.asm(handlerName(k, DF_VECTOR), entry)
         .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", null)
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
               x.set("rdi", x.sp());
-              x.set("rsi", x.read(x.sp() + k.off("pt_regs", "orig_ax")));
-              x.write(x.sp() + k.off("pt_regs", "orig_ax"), -1);
+              x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
+              x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
             })
         .call("call " + (v6 ? "exc_double_fault" : "do_double_fault"),
             v6 ? "exc_double_fault" : "do_double_fault", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
-    k.add(k.c(v6 ? "exc_double_fault" : "do_double_fault", traps).params("regs", "error_code")
+    k.image.add(k.image.c(v6 ? "exc_double_fault" : "do_double_fault", traps).params("regs", "error_code")
         .step(v6 ? "irqentry_nmi_enter(regs); cr2 = read_cr2()" : "cr2 = read_cr2()", x -> { })
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
@@ -106,13 +106,13 @@ final class X86Exceptions {
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
         .retVoid().build());
-    k.add(k.c("handle_stack_overflow", traps).params("regs", "fault_address")
+    k.image.add(k.image.c("handle_stack_overflow", traps).params("regs", "fault_address")
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
-          long stack = k.stack(task);
+          long stack = k.stacks.stack(task);
           k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), v6 ? "TASK" : "",
               x.local("fault_address"), stack, v6 ? stack + k.threadSize : stack + k.threadSize - 1));
-          k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.pid(task), k.comm(task)));
+          k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
         })
         .step(v6 ? "die(\"stack guard page\", regs, 0); panic(\"TASK stack guard hit\")"
                 : "die(\"kernel stack overflow (double-fault)\", regs, 0); panic(\"Guard page hit\")",
@@ -167,7 +167,7 @@ final class X86Exceptions {
 
   /** paranoid_entry: pt_regs where the CPU put the frame; swapgs only if GS is the user's. */
   private static kstack.exec.Routine paranoidEntry(Kernel k) {
-    RoutineBuilder b = regsPush(k, k.asm("paranoid_entry", "arch/x86/entry/entry_64.S"));
+    RoutineBuilder b = regsPush(k, k.image.asm("paranoid_entry", "arch/x86/entry/entry_64.S"));
     return b.step("rdmsr MSR_GS_BASE: negative means kernel GS already; else SWAPGS (ebx says "
             + "which for paranoid_exit)", x -> {
               boolean userGs = x.reg("gs_base") >= 0;
@@ -182,13 +182,13 @@ final class X86Exceptions {
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, boolean v6) {
     X86Nmi.build(k);
-    k.add(k.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+    k.image.add(k.image.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
         .step(v6 ? "irqentry_nmi_enter(regs); inc_irq_stat(__nmi_count)" : "nmi_enter(); "
             + "inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
         .step(v6 ? "irqentry_nmi_exit(regs, irq_state)" : "nmi_exit()", x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
             k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.UNKNOWN_REASON, "rsp", x.sp())))
@@ -213,7 +213,7 @@ final class X86Exceptions {
   }
 
   private static boolean guardHit(Kernel k, Exec x) {
-    long stack = k.stack(k.current(x));
+    long stack = k.stacks.stack(k.current(x));
     long cr2 = x.reg("cr2");
     return stack - 1 - cr2 < 4096 && Long.compareUnsigned(cr2, stack) < 0;
   }

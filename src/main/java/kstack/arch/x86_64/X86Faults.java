@@ -29,7 +29,7 @@ final class X86Faults {
       long stack = 0;
       boolean known = true;
       try {
-        stack = k.stack(k.current(cpu));
+        stack = k.stacks.stack(k.current(cpu));
       } catch (kstack.mem.MemoryFault overwritten) {
         known = false; // current's task_struct is overwritten: its stack cannot be named
       }
@@ -58,7 +58,7 @@ final class X86Faults {
   /** "pid N", or why current cannot be named (an overflow overwrote current_task or the task). */
   private static String who(Kernel k, int cpu) {
     try {
-      return "pid " + k.pid(k.current(cpu));
+      return "pid " + k.tasks.pid(k.current(cpu));
     } catch (kstack.mem.MemoryFault f) {
       return "current unreadable: overwritten";
     }
@@ -70,7 +70,7 @@ final class X86Faults {
    * overwriting them without a fault. The model holds only what it allocated, and says so.
    */
   private static boolean directMapped(Kernel k, long addr) {
-    long start = k.constant("PAGE_OFFSET");
+    long start = k.image.constant("PAGE_OFFSET");
     return Long.compareUnsigned(addr, start) >= 0
         && Long.compareUnsigned(addr, start + (64L << 40)) < 0;
   }

@@ -37,25 +37,25 @@ public final class X86Irq {
   // ---- 4.16 ---------------------------------------------------------------------------------
 
   private static void build416(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(k.asm("common_interrupt", ENTRY)
+    k.image.add(stubs.build());
+    k.image.add(k.image.asm("common_interrupt", ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
-    k.add(k.asm("apic_timer_interrupt", ENTRY)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+    k.image.add(k.image.asm("apic_timer_interrupt", ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~ApicTimer.localTimerVector(k.profile)))
         .call("call interrupt_entry", "interrupt_entry", null)
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
             x -> new long[] {x.reg("rdi")})
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.symbol("ret_from_intr"))).build());
-    RoutineBuilder e = k.asm("interrupt_entry", ENTRY)
+        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+    RoutineBuilder e = k.image.asm("interrupt_entry", ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
             x -> (x.read(x.sp() + 8 + 8 * 2) & 3) == 0)
         .step("SWAPGS; pushq %rdi; movq %rsp, %rdi; SWITCH_TO_KERNEL_CR3 (no PTI); "
@@ -74,12 +74,12 @@ public final class X86Irq {
               x.set("rdi", x.read(rdi));
             })
         .label("kernel");
-    k.add(X86Exceptions.regsPush(k, e)
+    k.image.add(X86Exceptions.regsPush(k, e)
         .step("ENTER_IRQ_STACK old_rsp=%rdi save_ret=1: leaq 8(%rsp), %rdi; incl irq_count; if it "
             + "was -1: the link word at the IRQ stack's top = old rsp; rsp = irq_stack_ptr; then "
             + "pushq %rdi; pushq -8(%rdi) (the return address)", x -> enterIrqStack(k, x))
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop())).build());
-    k.add(k.asm("ret_from_intr", ENTRY)
+    k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("DISABLE_INTERRUPTS; LEAVE_IRQ_STACK: popq %rsp (back to pt_regs); decl irq_count",
             x -> {
               x.setSp(x.pop());
@@ -87,23 +87,23 @@ public final class X86Irq {
               x.write(cnt, 4, x.read(cnt, 4) - 1);
             })
         .branchIf("retint_kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_user")
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
             x -> new long[] {x.sp()})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .globalLabel("retint_kernel")
         .branchIf("noresched", "CONFIG_PREEMPT: preempt_count == 0, IF was set, need_resched?",
             x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
+            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     EntryCommon.buildPrepareExitToUsermode(k);
     buildReturnToKernel(k);
     DoIrq.buildEnteringIrq(k);
-    k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("desc")})
         .ret("return true", x -> 1).build());
@@ -117,7 +117,7 @@ public final class X86Irq {
     long n = (x.read(cnt, 4) + 1) & 0xffffffffL;
     x.write(cnt, 4, n);
     if (n == 0) {
-      long top = X86Entry.gs(k, x, "irq_stack_union") + k.constant("IRQ_STACK_SIZE");
+      long top = X86Entry.gs(k, x, "irq_stack_union") + k.image.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
       k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry", "IRQ stack",
@@ -132,17 +132,17 @@ public final class X86Irq {
       return false;
     }
     long count = k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4) & 0x7fffffffL;
-    long flags = x.read(x.sp() + k.off("pt_regs", "flags"));
-    return count == 0 && (flags & X86_64.EFLAGS_IF) != 0 && k.needResched(k.current(x));
+    long flags = x.read(x.sp() + k.image.off("pt_regs", "flags"));
+    return count == 0 && (flags & X86_64.EFLAGS_IF) != 0 && k.rq.needResched(k.current(x));
   }
 
   private static void buildReturnToKernel(Kernel k) {
-    RoutineBuilder b = k.asm("restore_regs_and_return_to_kernel", ENTRY);
+    RoutineBuilder b = k.image.asm("restore_regs_and_return_to_kernel", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
       b.step("popq %" + r + " (POP_REGS)", x -> x.set(r, x.pop()));
     }
-    k.add(b.step("addq $8, %rsp: skip orig_ax", x -> x.setSp(x.sp() + 8))
+    k.image.add(b.step("addq $8, %rsp: skip orig_ax", x -> x.setSp(x.sp() + 8))
         .step("iretq: pop rip, cs, rflags, rsp, ss: back to the interrupted kernel code", X86Irq::iret)
         .build());
   }
@@ -162,55 +162,55 @@ public final class X86Irq {
   // ---- 6.19 ---------------------------------------------------------------------------------
 
   private static void build619(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
       stubs.step("pushq $0x" + Integer.toHexString(vec) + ": the vector, in the error-code slot",
               x -> x.push(vec))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
-    k.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
-    k.add(X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY))
+    k.image.add(stubs.build());
+    k.image.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
+    k.image.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
+    k.image.add(X86Exceptions.regsPush(k, k.image.asm("error_entry", ENTRY))
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {
           X86Entry.swapgs(x);
           x.set("rdi", x.sp() + 8);
         })
         .step("jmp sync_regs (a tail call: it returns to our caller)",
-            x -> x.jumpTo(k.symbol("sync_regs")))
+            x -> x.jumpTo(k.image.symbol("sync_regs")))
         .label("kernel")
         .step("leaq 8(%rsp), %rax: pt_regs stays where it is", x -> x.setRetval(x.sp() + 8))
         .step("ret", x -> x.ret(x.pop())).build());
-    k.add(syncRegs(k));
-    k.add(k.asm("error_return", ENTRY)
+    k.image.add(syncRegs(k));
+    k.image.add(k.image.asm("error_return", ENTRY)
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kernel")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.symbol("restore_regs_and_return_to_kernel"))).build());
+            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     buildReturnToKernel(k);
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_SYSVEC / _IRQ)";
-    k.add(onIrqStack(k, k.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
+    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
             .step("state = irqentry_enter(regs)", x -> { }),
         "run_sysvec_on_irqstack_cond(__sysvec_apic_timer_interrupt, regs)",
         "__sysvec_apic_timer_interrupt", x -> new long[] {x.local("regs")})
         .build());
-    k.add(k.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
         .step("apic_eoi(); trace_local_timer_entry(); inc_irq_stat(apic_timer_irqs)", x -> { })
         .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
         .retVoid().build());
-    k.add(onIrqStack(k, k.c("common_interrupt", idt).params("regs", "error_code")
+    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params("regs", "error_code")
             .locals("state")
             .step("state = irqentry_enter(regs); vector = (u8)error_code", x -> { }),
         "run_irq_on_irqstack_cond(__common_interrupt, regs, vector)", "__common_interrupt",
         x -> new long[] {x.local("regs"), x.local("error_code") & 0xff})
         .build());
-    k.add(k.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
         .call("desc = __this_cpu_read(vector_irq[vector]); call_irq_handler() -> handle_irq() -> "
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
             "handle_edge_irq", x -> new long[] {x.local("vector")})
@@ -222,13 +222,13 @@ public final class X86Irq {
    * is copied to the top of the task stack, cpu_current_top_of_stack - sizeof(pt_regs).
    */
   static kstack.exec.Routine syncRegs(Kernel k) {
-    return k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
         .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
             x -> x.setLocal("regs", x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
-                - k.struct("pt_regs").size()))
+                - k.image.struct("pt_regs").size()))
         .step("if (regs != eregs) *regs = *eregs: the frame moves to the task stack", x -> {
           if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
+            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
           }
         })
         .ret("return regs", x -> x.local("regs")).build();
@@ -236,7 +236,7 @@ public final class X86Irq {
 
   /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */
   private static kstack.exec.Routine idtentry(Kernel k, String asm, String cfunc, boolean errorCode) {
-    RoutineBuilder b = k.asm(asm, ENTRY);
+    RoutineBuilder b = k.image.asm(asm, ENTRY);
     if (!errorCode) {
       b.step("ENDBR; ASM_CLAC; cld; pushq $-1: orig_ax, no syscall to restart", x -> x.push(-1));
     }
@@ -248,12 +248,12 @@ public final class X86Irq {
         });
     if (errorCode) {
       b.step("movq ORIG_RAX(%rsp), %rsi: the error code; movq $-1, ORIG_RAX(%rsp)", x -> {
-        x.set("rsi", x.read(x.sp() + k.off("pt_regs", "orig_ax")));
-        x.write(x.sp() + k.off("pt_regs", "orig_ax"), -1);
+        x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
+        x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
       });
     }
     return b.call("call " + cfunc, cfunc, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
-        .step("jmp error_return", x -> x.jumpTo(k.symbol("error_return"))).build();
+        .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }
 
   /**
@@ -264,7 +264,7 @@ public final class X86Irq {
   private static RoutineBuilder onIrqStack(Kernel k, RoutineBuilder b, String text, String fn,
       java.util.function.Function<Exec, long[]> args) {
     return b.branchIf("here", text + ": from user mode or hardirq_stack_inuse? stay on this stack",
-            x -> (x.read(x.local("regs") + k.off("pt_regs", "cs")) & 3) != 0
+            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "cs")) & 3) != 0
                 || x.read(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1) != 0)
         .step("hardirq_stack_inuse = true; call_on_stack(): movq %rsp, (tos); movq tos, %rsp "
             + "(tos = hardirq_stack_ptr)", x -> {
@@ -305,7 +305,7 @@ public final class X86Irq {
   }
 
   static long handlerAddress(Kernel k, int vector) {
-    long a = k.symbol(handler(k, vector));
+    long a = k.image.symbol(handler(k, vector));
     if (vector != ApicTimer.localTimerVector(k.profile)) {
       a += 8L * (vector - FIRST_EXTERNAL_VECTOR);
     }

@@ -18,20 +18,20 @@ final class X86Irq26 {
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
 
   static void build(Kernel k) {
-    RoutineBuilder stubs = k.asm("irq_entries_start", ENTRY);
+    RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.symbol("common_interrupt")));
+          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
     }
-    k.add(stubs.build());
-    k.add(interrupt(k, k.asm("common_interrupt", ENTRY)
+    k.image.add(stubs.build());
+    k.image.add(interrupt(k, k.image.asm("common_interrupt", ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ", "(ret_from_intr follows)"));
-    k.add(interrupt(k, k.asm("apic_timer_interrupt", ENTRY)
+    k.image.add(interrupt(k, k.image.asm("apic_timer_interrupt", ENTRY)
         .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
         "smp_apic_timer_interrupt", "jmp ret_from_intr"));
-    k.add(k.asm("save_args", ENTRY)
+    k.image.add(k.image.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "
             + "-ARGOFFSET+16(%rsp), %rdi: pt_regs, the handler's argument", x -> {
               long regs = x.sp() - 32;
@@ -43,7 +43,7 @@ final class X86Irq26 {
           x.setFp(x.sp() + 8);
         })
         .step("testl $3, CS(%rdi); je 1f; SWAPGS", x -> {
-          if ((x.read(x.reg("rdi") + k.off("pt_regs", "cs")) & 3) == 3) {
+          if ((x.read(x.reg("rdi") + k.image.off("pt_regs", "cs")) & 3) == 3) {
             X86Entry.swapgs(x);
           }
         })
@@ -63,7 +63,7 @@ final class X86Irq26 {
               }
             })
         .step("2: TRACE_IRQS_OFF; ret", x -> x.ret(x.pop())).build());
-    k.add(k.asm("ret_from_intr", ENTRY)
+    k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; decl PER_CPU_VAR(irq_count); leaveq: back to "
             + "the task stack through rbp", x -> {
               k.arch.irqDisable(x);
@@ -75,11 +75,11 @@ final class X86Irq26 {
         .globalLabel("exit_intr")
         .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", X86Entry26.threadInfo(k, x)))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_kernel",
-            x -> (x.read(x.sp() - X86Entry26.ARGOFFSET + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - X86Entry26.ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_check")
         .branchIf("swapgs", "retint_with_reschedule: movl $_TIF_WORK_MASK, %edi; retint_check: "
             + "movl TI_flags(%rcx), %edx; andl %edi, %edx; jnz retint_careful",
-            x -> !k.needResched(k.current(x)))
+            x -> !k.rq.needResched(k.current(x)))
         .step("retint_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
           k.arch.irqEnable(x);
           x.push(x.reg("rdi"));
@@ -92,29 +92,29 @@ final class X86Irq26 {
         })
         .jump("recheck", "jmp retint_check")
         .label("recheck")
-        .step("(retint_check)", x -> x.jumpTo(k.symbol("retint_check")))
+        .step("(retint_check)", x -> x.jumpTo(k.image.symbol("retint_check")))
         .label("swapgs")
-        .step("jmp retint_swapgs", x -> x.jumpTo(k.symbol("retint_swapgs")))
+        .step("jmp retint_swapgs", x -> x.jumpTo(k.image.symbol("retint_swapgs")))
         .label("kernel")
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
-            x -> x.jumpTo(k.symbol("retint_restore_args"))).build());
+            x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
     kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
-    k.add(k.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
         .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
             + "handle_edge_irq", "handle_edge_irq", x -> new long[] {x.local("irq")})
         .ret("return true", x -> 1).build());
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
-    k.add(k.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
+    k.image.add(k.image.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
-            + "pending = local_softirq_pending(); if (pending) {", x -> k.softirqPending(x.cpu().id()) == 0)
+            + "pending = local_softirq_pending(); if (pending) {", x -> k.timers.softirqPending(x.cpu().id()) == 0)
         .call("  call_softirq(): onto the interrupt stack; WARN_ON_ONCE(softirq_count())",
             "call_softirq", null)
         .label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
-    k.add(k.asm("call_softirq", ENTRY)
+    k.image.add(k.image.asm("call_softirq", ENTRY)
         .step("push %rbp; mov %rsp, %rbp; incl PER_CPU_VAR(irq_count); cmove "
             + "PER_CPU_VAR(irq_stack_ptr), %rsp (only if not on it yet); push %rbp", x -> {
               x.push(x.fp());
@@ -146,6 +146,6 @@ final class X86Irq26 {
     return b.step("interrupt: subq $10*8, %rsp", x -> x.setSp(x.sp() - 80))
         .call("call save_args", "save_args", null)
         .call("call " + handler + " (rdi = pt_regs)", handler, x -> new long[] {x.reg("rdi")})
-        .step(then, x -> x.jumpTo(k.symbol("ret_from_intr"))).build();
+        .step(then, x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 }

@@ -28,7 +28,7 @@ final class X86Nmi {
     String handler = v6 ? "exc_nmi" : "do_nmi";
     // EXCEPTION_STKSZ: page_64_types.h@4.16.13 4 KiB, @6.19 8 KiB (the NMI stack's size)
     long stackSize = v6 ? 8192 : 4096;
-    RoutineBuilder b = k.asm(X86Exceptions.handlerName(k, X86Exceptions.NMI_VECTOR), ENTRY)
+    RoutineBuilder b = k.image.asm(X86Exceptions.handlerName(k, X86Exceptions.NMI_VECTOR), ENTRY)
         .step((v6 ? "ENDBR; ASM_CLAC; cld; " : "ASM_CLAC; ") + "pushq %rdx: T-48",
             x -> x.push(x.reg("rdx")))
         .branchIf("nmi_from_kernel", "testb $3, CS-RIP+8(%rsp): from user mode?",
@@ -59,7 +59,7 @@ final class X86Nmi {
               x.push(rdx);
               x.push(x.reg("eflags"));
               x.push(X86_64.KERNEL_CS);
-              x.push(k.symbol("repeat_nmi"));
+              x.push(k.image.symbol("repeat_nmi"));
             })
         .step("addq $(6*8), %rsp", x -> x.setSp(x.sp() + 48))
         .label("nested_nmi_out")
@@ -112,7 +112,7 @@ final class X86Nmi {
             })
         .step("iretq: through the iret frame (to the interrupted code, or to repeat_nmi)",
             X86Irq::iret);
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   /** From user mode: the NMI runs on the task stack like any other entry. */
@@ -143,12 +143,12 @@ final class X86Nmi {
         })
         .call("call " + handler, handler, x -> new long[] {x.reg("rdi"), -1})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")));
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
   }
 
   private static boolean inRepeatWindow(Kernel k, long rip) {
-    return Long.compareUnsigned(rip, k.symbol("repeat_nmi")) >= 0
-        && Long.compareUnsigned(rip, k.symbol("end_repeat_nmi")) < 0;
+    return Long.compareUnsigned(rip, k.image.symbol("repeat_nmi")) >= 0
+        && Long.compareUnsigned(rip, k.image.symbol("end_repeat_nmi")) < 0;
   }
 
   private static void popRegs(Exec x) {

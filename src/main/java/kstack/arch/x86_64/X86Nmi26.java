@@ -28,12 +28,12 @@ final class X86Nmi26 {
   }
 
   static void build(Kernel k) {
-    RoutineBuilder sp = k.asm("save_paranoid", ENTRY)
+    RoutineBuilder sp = k.image.asm("save_paranoid", ENTRY)
         .step("cld; save rdi..r11, rbx, rbp, r12-r15 into pt_regs at 8(%rsp)", x -> {
           long regs = x.sp() + 8;
           X86Entry26.saveArgs(k, x, regs, true);
           for (String r : X86Entry26.REST) {
-            x.write(regs + k.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+            x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
           }
         })
         .step("movl $1, %ebx; rdmsr MSR_GS_BASE; testl %edx, %edx; js 1f (the kernel's already); "
@@ -45,20 +45,20 @@ final class X86Nmi26 {
               }
             })
         .step("1: ret", x -> x.ret(x.pop()));
-    k.add(sp.build());
+    k.image.add(sp.build());
     paranoidEntry(k, "nmi", "do_nmi", -1, -1);
     buildParanoidExit(k);
     paranoidEntry(k, "debug", "do_debug", 2, 0);
     paranoidEntry(k, "machine_check", null, -1, 0);
     kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
     kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
-    k.add(k.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("if (!ignore_nmis) default_do_nmi(regs)", "default_do_nmi",
             x -> new long[] {x.local("regs")})
         .step("nmi_exit()", x -> { })
         .retVoid().build());
-    k.add(k.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
         .step("reason = cpu 0 ? get_nmi_reason() : 0; no 0xc0 bits: notify_die(DIE_NMI_IPI), "
             + "nmi_watchdog_tick(), do_nmi_callback(): none claims it (unknown_nmi_error is not "
             + "modelled)", x -> k.timeline.emit(new Event.NmiHandled(
@@ -73,7 +73,7 @@ final class X86Nmi26 {
    * entry has the same shape with -1 as the error code (entry_64.S@2.6.32.67:1553-1570).
    */
   private static void paranoidEntry(Kernel k, String name, String cfn, int ist, long errorCode) {
-    RoutineBuilder b = k.asm(name, ENTRY)
+    RoutineBuilder b = k.image.asm(name, ENTRY)
         .step("INTR_FRAME; pushq $-1: orig_ax, no system call to restart; subq $15*8, %rsp", x -> {
           x.push(-1);
           x.setSp(x.sp() - 120);
@@ -97,14 +97,14 @@ final class X86Nmi26 {
           x -> shiftIst(k, x, ist, 4096));
     } else {
       b.callVia("call *machine_check_vector(%rip) = do_machine_check",
-          x -> k.symbol("do_machine_check"), x -> new long[] {x.reg("rdi"), x.reg("rsi")}, null);
+          x -> k.image.symbol("do_machine_check"), x -> new long[] {x.reg("rdi"), x.reg("rsi")}, null);
     }
-    k.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
-        x -> x.jumpTo(k.symbol("paranoid_exit"))).build());
+    k.image.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
+        x -> x.jumpTo(k.image.symbol("paranoid_exit"))).build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = k.perCpu("init_tss", x.cpu().id()) + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = k.perCpu("init_tss", x.cpu().id()) + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 
@@ -114,12 +114,12 @@ final class X86Nmi26 {
    * before it schedules (signals are not modelled, so need_resched is the only work).
    */
   private static void buildParanoidExit(Kernel k) {
-    k.add(k.asm("paranoid_exit", ENTRY)
+    k.image.add(k.image.asm("paranoid_exit", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
         .branchIf("restore", "testl %ebx, %ebx: swapgs needed? jnz paranoid_restore",
             x -> x.reg("rbx") != 0)
         .branchIf("userspace", "testl $3, CS(%rsp); jnz paranoid_userspace",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 3)
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 3)
         .label("swapgs")
         .step("paranoid_swapgs: TRACE_IRQS_IRETQ 0; SWAPGS_UNSAFE_STACK", X86Entry::swapgs)
         .label("restore")
@@ -127,15 +127,15 @@ final class X86Nmi26 {
           long regs = x.sp();
           X86Entry26.restoreArgs(k, x, regs, false);
           for (String r : X86Entry26.REST) {
-            x.set(X86Entry.reg64(r), x.read(regs + k.off("pt_regs", r)));
+            x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
           }
-          x.setSp(regs + k.off("pt_regs", "ip"));
+          x.setSp(regs + k.image.off("pt_regs", "ip"));
         })
         .step("jmp irq_return: iretq", x -> X86Entry26.iret(k, x))
         .label("userspace")
         .branchIf("swapgs", "paranoid_userspace: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %ebx; "
             + "andl $_TIF_WORK_MASK, %ebx; jz paranoid_swapgs", x -> {
-              boolean work = k.needResched(k.current(x));
+              boolean work = k.rq.needResched(k.current(x));
               x.set("rbx", work ? 1L << kstack.kernel.Kernel.TIF_NEED_RESCHED : 0);
               return !work;
             })
@@ -146,13 +146,13 @@ final class X86Nmi26 {
         .call("call schedule", "schedule", null)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
         .jump("userspace", "jmp paranoid_userspace").build());
-    k.add(k.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    k.image.add(k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
         .step("regs = eregs; if (eregs->sp is not itself) and user_mode(eregs): regs = "
             + "task_pt_regs(current)", x -> x.setLocal("regs", k.arch.userModeRegs(k, x.local("eregs"))
                 ? k.arch.taskPtRegs(k, k.current(x)) : x.local("eregs")))
         .step("if (eregs != regs) *regs = *eregs: the frame moves to the task stack", x -> {
           if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.struct("pt_regs").size());
+            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
           }
         })
         .ret("return regs", x -> x.local("regs")).build());

@@ -16,24 +16,24 @@ public final class X86Process {
   static void build(Kernel k) {
     buildSwitchTo(k);
     buildCopyThread(k);
-    k.add(k.c("start_thread", "arch/x86/kernel/process_64.c").params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", "arch/x86/kernel/process_64.c").params("regs", "new_ip", "new_sp")
         .call("start_thread_common(regs, new_ip, new_sp, __USER_CS, __USER_DS, 0)",
             "start_thread_common", x -> new long[] {x.local("regs"), x.local("new_ip"),
                 x.local("new_sp"), X86_64.USER_CS, X86_64.USER_DS, 0})
         .retVoid().build());
-    k.add(k.c("start_thread_common", "arch/x86/kernel/process_64.c")
+    k.image.add(k.image.c("start_thread_common", "arch/x86/kernel/process_64.c")
         .params("regs", "new_ip", "new_sp", "_cs", "_ss", "_ds")
         .step("loadsegment(fs/es/ds, _ds); load_gs_index(_ds)", x -> { })
         .step("regs->ip = new_ip; regs->sp = new_sp; regs->cs = _cs; regs->ss = _ss; "
             + "regs->flags = X86_EFLAGS_IF", x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "ip"), x.local("new_ip"));
-              x.write(r + k.off("pt_regs", "sp"), x.local("new_sp"));
-              x.write(r + k.off("pt_regs", "cs"), x.local("_cs"));
-              x.write(r + k.off("pt_regs", "ss"), x.local("_ss"));
-              x.write(r + k.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
-              x.write(r + k.off("pt_regs", "cx"), x.local("new_ip"));
-              x.write(r + k.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
+              x.write(r + k.image.off("pt_regs", "ip"), x.local("new_ip"));
+              x.write(r + k.image.off("pt_regs", "sp"), x.local("new_sp"));
+              x.write(r + k.image.off("pt_regs", "cs"), x.local("_cs"));
+              x.write(r + k.image.off("pt_regs", "ss"), x.local("_ss"));
+              x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
+              x.write(r + k.image.off("pt_regs", "cx"), x.local("new_ip"));
+              x.write(r + k.image.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
     Idle.buildArchCpuIdle(k, k.profile.has(Feature.SCHEDULE_LOOP)
@@ -42,7 +42,7 @@ public final class X86Process {
 
   private static void buildSwitchTo(Kernel k) {
     boolean v6 = k.profile.has(Feature.TOP_OF_STACK_PERCPU);
-    k.add(k.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", "arch/x86/kernel/process_64.c").params("prev_p", "next_p")
         .step("save prev's segments and FS/GS bases; load next's TLS (not modelled)", x -> { })
         .step((v6 ? "raw_cpu_write" : "this_cpu_write") + "(current_task, next_p)",
             x -> x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p")))
@@ -67,10 +67,10 @@ public final class X86Process {
   private static void buildCopyThread(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     RoutineBuilder b = v6
-        ? k.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
-        : k.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
+        ? k.image.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
+        : k.image.c("copy_thread_tls", "arch/x86/kernel/process_64.c")
             .params("clone_flags", "sp", "arg", "p", "tls");
-    int frameSize = k.struct("inactive_task_frame").size();
+    int frameSize = k.image.struct("inactive_task_frame").size();
     b.locals("childregs", "frame")
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
             + "regs); frame = &fork_frame->frame", x -> {
@@ -82,14 +82,14 @@ public final class X86Process {
                 + "frame->ret_addr = ret_from_fork_asm; p->thread.sp = fork_frame"
                 : "frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame", x -> {
               long f = x.local("frame");
-              x.write(f + k.off("inactive_task_frame", "bp"), v6 ? x.local("childregs") + 1 : 0);
-              x.write(f + k.off("inactive_task_frame", "ret_addr"),
-                  k.symbol(v6 ? "ret_from_fork_asm" : "ret_from_fork"));
-              k.taskWrite(x.local("p"), "thread.sp", f);
+              x.write(f + k.image.off("inactive_task_frame", "bp"), v6 ? x.local("childregs") + 1 : 0);
+              x.write(f + k.image.off("inactive_task_frame", "ret_addr"),
+                  k.image.symbol(v6 ? "ret_from_fork_asm" : "ret_from_fork"));
+              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
             })
         .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {",
-            x -> !k.isKthread(x.local("p")))
+            x -> !k.tasks.isKthread(x.local("p")))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); "
             + (v6 ? "kthread_frame_init(frame, args->fn, args->fn_arg): frame->bx = fn, frame->r12 = arg"
                 : "frame->bx = sp (the function); frame->r12 = arg"), x -> kthreadFrame(k, x, v6))
@@ -102,24 +102,24 @@ public final class X86Process {
               + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
                 copyRegs(k, x);
                 long r = x.local("childregs");
-                x.write(r + k.off("pt_regs", "sp"), 0);
-                x.write(r + k.off("pt_regs", "ip"), 0);
+                x.write(r + k.image.off("pt_regs", "sp"), 0);
+                x.write(r + k.image.off("pt_regs", "ip"), 0);
                 long f = x.local("frame");
-                x.write(f + k.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
-                x.write(f + k.off("inactive_task_frame", "r12"), k.cloneArg(x, x.local("args"), "fn_arg"));
+                x.write(f + k.image.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
+                x.write(f + k.image.off("inactive_task_frame", "r12"), k.cloneArg(x, x.local("args"), "fn_arg"));
               })
           .ret("  return 0", x -> 0)
           .label("plain");
     }
     b.step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.off("inactive_task_frame", "bx"), 0);
+              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
               copyRegs(k, x);
               long r = x.local("childregs");
-              x.write(r + k.off("pt_regs", "ax"), 0);
+              x.write(r + k.image.off("pt_regs", "ax"), 0);
               long sp = v6 ? k.cloneArg(x, x.local("args"), "stack") : x.local("sp");
               if (sp != 0) {
-                x.write(r + k.off("pt_regs", "sp"), sp);
+                x.write(r + k.image.off("pt_regs", "sp"), sp);
               }
             })
         .ret(v6 ? "if (clone_flags & CLONE_SETTLS) ret = set_new_tls(p, tls): do_arch_prctl_64(p, "
@@ -129,23 +129,23 @@ public final class X86Process {
               // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
               long flags = v6 ? k.cloneArg(x, x.local("args"), "flags") : x.local("clone_flags");
               if ((flags & CLONE_SETTLS) != 0) {
-                k.taskWrite(x.local("p"), "thread.fsbase",
+                k.tasks.taskWrite(x.local("p"), "thread.fsbase",
                     v6 ? k.cloneArg(x, x.local("args"), "tls") : x.local("tls"));
               }
               return 0;
             });
-    k.add(b.build());
+    k.image.add(b.build());
   }
 
   private static void copyRegs(Kernel k, Exec x) {
     long cur = k.current(x);
-    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.struct("pt_regs").size());
+    k.mem.copy(x.local("childregs"), k.arch.taskPtRegs(k, cur), k.image.struct("pt_regs").size());
   }
 
   private static void kthreadFrame(Kernel k, Exec x, boolean v6) {
-    k.mem.zero(x.local("childregs"), k.struct("pt_regs").size());
+    k.mem.zero(x.local("childregs"), k.image.struct("pt_regs").size());
     long f = x.local("frame");
-    x.write(f + k.off("inactive_task_frame", "bx"), v6 ? k.cloneArg(x, x.local("args"), "fn") : x.local("sp"));
-    x.write(f + k.off("inactive_task_frame", "r12"), v6 ? k.cloneArg(x, x.local("args"), "fn_arg") : x.local("arg"));
+    x.write(f + k.image.off("inactive_task_frame", "bx"), v6 ? k.cloneArg(x, x.local("args"), "fn") : x.local("sp"));
+    x.write(f + k.image.off("inactive_task_frame", "r12"), v6 ? k.cloneArg(x, x.local("args"), "fn_arg") : x.local("arg"));
   }
 }

@@ -27,8 +27,8 @@ final class X86Process26 {
               x.setFp(x.reg("rsi"));
             })
         .step("  movq %rsp, prev->thread.sp; movq next->thread.sp, %rsp: next's stack", x -> {
-          k.taskWrite(x.reg("rdi"), "thread.sp", x.sp());
-          x.setSp(k.taskRead(x.reg("rsi"), "thread.sp"));
+          k.tasks.taskWrite(x.reg("rdi"), "thread.sp", x.sp());
+          x.setSp(k.tasks.taskRead(x.reg("rsi"), "thread.sp"));
         })
         .call("  call __switch_to: its return address, thread_return, goes on next's stack",
             "__switch_to", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
@@ -37,12 +37,12 @@ final class X86Process26 {
             + "movq %rax, %rdi", x -> {
               long next = x.read(X86Entry.gs(k, x, "current_task"));
               x.set("rsi", next);
-              x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.taskRead(next, "stack_canary"));
-              x.set("r8", k.stack(next));
+              x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.tasks.taskRead(next, "stack_canary"));
+              x.set("r8", k.stacks.stack(next));
               x.set("rdi", x.reg("rax"));
             })
         .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
-            x -> (x.read(x.reg("r8") + k.off("thread_info", "flags"), 4)
+            x -> (x.read(x.reg("r8") + k.image.off("thread_info", "flags"), 4)
                 & (1L << X86Entry26.TIF_FORK)) != 0)
         .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
           x.set("rsi", x.fp());
@@ -51,34 +51,34 @@ final class X86Process26 {
         })
         .jump("switched", "  (on with last = prev in rax)")
         .label("forked")
-        .step("  jnz ret_from_fork: a new task's first run", x -> x.jumpTo(k.symbol("ret_from_fork")))
+        .step("  jnz ret_from_fork: a new task's first run", x -> x.jumpTo(k.image.symbol("ret_from_fork")))
         .label("switched");
   }
 
   static void build(Kernel k) {
     // __switch_to (process_64.c@2.6.32:376-497)
-    k.add(k.c("__switch_to", SRC).params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC).params("prev_p", "next_p")
         .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
             + "tss->x86_tss.sp0 = next->thread.sp0",
-            x -> x.write(X86Entry.gs(k, x, "init_tss") + k.offPath("tss_struct", "x86_tss.sp0"),
-                k.taskRead(x.local("next_p"), "thread.sp0")))
+            x -> x.write(X86Entry.gs(k, x, "init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
+                k.tasks.taskRead(x.local("next_p"), "thread.sp0")))
         .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
             + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
             + "(not modelled)", x -> { })
         .step("prev->usersp = percpu_read(old_rsp); percpu_write(old_rsp, next->usersp)", x -> {
-          k.taskWrite(x.local("prev_p"), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
-          x.write(X86Entry.gs(k, x, "old_rsp"), k.taskRead(x.local("next_p"), "thread.usersp"));
+          k.tasks.taskWrite(x.local("prev_p"), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
+          x.write(X86Entry.gs(k, x, "old_rsp"), k.tasks.taskRead(x.local("next_p"), "thread.usersp"));
         })
         .step("percpu_write(current_task, next_p); percpu_write(kernel_stack, "
             + "task_stack_page(next_p) + THREAD_SIZE - KERNEL_STACK_OFFSET)", x -> {
               x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p"));
               x.write(X86Entry.gs(k, x, "kernel_stack"),
-                  k.taskStackPage(x.local("next_p")) + k.threadSize - 40);
+                  k.stacks.taskStackPage(x.local("next_p")) + k.threadSize - 40);
             })
         .ret("__switch_to_xtra() only for debug registers or an I/O bitmap; if (preload_fpu) "
             + "__math_state_restore(); return prev_p", x -> x.local("prev_p")).build());
     // copy_thread (process_64.c@2.6.32:275-344)
-    k.add(k.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
+    k.image.add(k.image.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
         .locals("childregs")
         .step("childregs = ((struct pt_regs *)(THREAD_SIZE + task_stack_page(p))) - 1",
             x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
@@ -86,52 +86,52 @@ final class X86Process26 {
             + "childregs->sp = (unsigned long)childregs", x -> {
               long r = x.local("childregs");
               k.mem.copy(r, x.local("regs"), 168);
-              x.write(r + k.off("pt_regs", "ax"), 0);
-              x.write(r + k.off("pt_regs", "sp"), x.local("sp") == -1 ? r : x.local("sp"));
+              x.write(r + k.image.off("pt_regs", "ax"), 0);
+              x.write(r + k.image.off("pt_regs", "sp"), x.local("sp") == -1 ? r : x.local("sp"));
             })
         .step("p->thread.sp = childregs; p->thread.sp0 = childregs + 1; p->thread.usersp = "
             + "me->thread.usersp; set_tsk_thread_flag(p, TIF_FORK)", x -> {
               long p = x.local("p");
               long r = x.local("childregs");
-              k.taskWrite(p, "thread.sp", r);
-              k.taskWrite(p, "thread.sp0", r + 168);
-              k.taskWrite(p, "thread.usersp", k.taskRead(k.current(x), "thread.usersp"));
-              k.tiWrite(p, "flags", k.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
+              k.tasks.taskWrite(p, "thread.sp", r);
+              k.tasks.taskWrite(p, "thread.sp0", r + 168);
+              k.tasks.taskWrite(p, "thread.usersp", k.tasks.taskRead(k.current(x), "thread.usersp"));
+              k.tasks.tiWrite(p, "flags", k.tasks.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
             })
         .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
             x -> 0).build());
-    k.add(k.c("sys_fork", "arch/x86/kernel/process.c").params("regs")
+    k.image.add(k.image.c("sys_fork", "arch/x86/kernel/process.c").params("regs")
         .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
-            Kernel.SIGCHLD, x.read(x.local("regs") + k.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
+            Kernel.SIGCHLD, x.read(x.local("regs") + k.image.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_clone", SRC).params("clone_flags", "newsp", "parent_tid", "child_tid", "regs")
+    k.image.add(k.image.c("sys_clone", SRC).params("clone_flags", "newsp", "parent_tid", "child_tid", "regs")
         .step("if (!newsp) newsp = regs->sp", x -> {
           if (x.local("newsp") == 0) {
-            x.setLocal("newsp", x.read(x.local("regs") + k.off("pt_regs", "sp")));
+            x.setLocal("newsp", x.read(x.local("regs") + k.image.off("pt_regs", "sp")));
           }
         })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tid, child_tid)", "do_fork",
             x -> new long[] {x.local("clone_flags"), x.local("newsp"), x.local("regs"), 0,
                 x.local("parent_tid"), x.local("child_tid")})
         .ret("return pid", Exec::retval).build());
-    k.add(k.c("sys_execve", SRC).params("name", "argv", "envp", "regs").locals("filename", "error")
+    k.image.add(k.image.c("sys_execve", SRC).params("name", "argv", "envp", "regs").locals("filename", "error")
         .step("filename = getname(name)", x -> x.setLocal("filename", k.getname(x, x.local("name"))))
         .callInto("error", "error = do_execve(filename, argv, envp, regs)", "do_execve",
             x -> new long[] {x.local("filename"), x.local("argv"), x.local("envp"), x.local("regs")})
         .ret("putname(filename); return error", x -> x.local("error")).build());
     // start_thread (process_64.c@2.6.32:346-363)
-    k.add(k.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
         .step("loadsegment(fs/es/ds, 0); load_gs_index(0); regs->ip = new_ip; regs->sp = new_sp; "
             + "percpu_write(old_rsp, new_sp); regs->cs = __USER_CS; regs->ss = __USER_DS; "
             + "regs->flags = 0x200; free_thread_xstate(current)", x -> {
               long r = x.local("regs");
-              x.write(r + k.off("pt_regs", "ip"), x.local("new_ip"));
-              x.write(r + k.off("pt_regs", "sp"), x.local("new_sp"));
+              x.write(r + k.image.off("pt_regs", "ip"), x.local("new_ip"));
+              x.write(r + k.image.off("pt_regs", "sp"), x.local("new_sp"));
               x.write(X86Entry.gs(k, x, "old_rsp"), x.local("new_sp"));
-              x.write(r + k.off("pt_regs", "cs"), X86_64.USER_CS);
-              x.write(r + k.off("pt_regs", "ss"), X86_64.USER_DS);
-              x.write(r + k.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
+              x.write(r + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
+              x.write(r + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
+              x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
     kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "rmb(); local_irq_disable(); enter_idle();");

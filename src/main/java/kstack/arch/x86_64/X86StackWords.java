@@ -23,13 +23,13 @@ final class X86StackWords {
   static List<StackWord> describe(Kernel k, X86_64 arch, long task, boolean running, int cpu) {
     running = kstack.arch.SwitchWindow.runsOnItsStack(k, task, running, cpu);
     X86Unwind u = new X86Unwind(k, arch);
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return new ArrayList<>();
     }
     long top = stack + k.threadSize;
     long ptRegs = arch.taskPtRegs(k, task);
-    long pad = k.constant("TOP_OF_KERNEL_STACK_PADDING");
+    long pad = k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
     Map<Long, StackWord.Label> labels = StackWords.topOfStack(k, ptRegs, top,
         "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)");
     long low;
@@ -37,13 +37,13 @@ final class X86StackWords {
       low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("rsp"), stack,
           top, ptRegs);
     } else if (arch.v26()) {
-      low = k.threadSp(task);
-      if ((k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
+      low = k.tasks.threadSp(task);
+      if ((k.tasks.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) == 0) {
         labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rbp"));
         labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rflags"));
       }
     } else {
-      low = k.threadSp(task);
+      low = k.tasks.threadSp(task);
       switchFrame(k, labels, low);
     }
     StackWords.frames(k, labels, u.unwind(task, running, cpu), stack, arch.v26() ? top : ptRegs,
@@ -52,7 +52,7 @@ final class X86StackWords {
   }
 
   private static void switchFrame(Kernel k, Map<Long, StackWord.Label> labels, long low) {
-    for (Field fl : k.struct("inactive_task_frame").fields()) {
+    for (Field fl : k.image.struct("inactive_task_frame").fields()) {
       labels.put(low + fl.offset(), new StackWord.Label(WordKind.SWITCH, "inactive_task_frame." + fl.name()
           + (fl.name().equals("ret_addr") ? " -> " + k.symbols.describeOrHex(k.mem.read64(low + fl.offset())) : "")));
     }

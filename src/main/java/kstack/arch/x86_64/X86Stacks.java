@@ -19,7 +19,7 @@ final class X86Stacks {
    * get_stack_info knows (dumpstack_64.c@4.16.13:107-151); which addresses are on them: StackRange.
    */
   static List<StackRange> ranges(Kernel k, X86_64 arch, long task, int cpu, boolean running) {
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     List<StackRange> r = new ArrayList<>();
     r.add(StackRange.of(StackKind.TASK, stack, stack + k.threadSize));
     if (!running) {
@@ -31,7 +31,7 @@ final class X86Stacks {
     }
     if (!arch.v26()) {
       long entryTop = X86Boot.entryStackTop(k, cpu);
-      r.add(StackRange.of(StackKind.ENTRY, entryTop - k.constant("ENTRY_STACK_SIZE"), entryTop));
+      r.add(StackRange.of(StackKind.ENTRY, entryTop - k.image.constant("ENTRY_STACK_SIZE"), entryTop));
     }
     r.addAll(istRanges(k, arch, cpu));
     return r;

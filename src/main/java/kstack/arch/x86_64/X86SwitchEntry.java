@@ -15,29 +15,29 @@ final class X86SwitchEntry {
 
   static void buildSwitchToAsm(Kernel k) {
     boolean v6 = k.profile.has(Feature.TSS_IO_BITMAP_STRUCT);
-    RoutineBuilder b = k.asm("__switch_to_asm", X86Entry.ENTRY);
+    RoutineBuilder b = k.image.asm("__switch_to_asm", X86Entry.ENTRY);
     for (String r : new String[] {"rbp", "rbx", "r12", "r13", "r14", "r15"}) {
       b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
     }
     b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
-            x -> k.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
-        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.threadSp(x.reg("rsi"))))
+            x -> k.tasks.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
+        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("rsi"))))
         .step(v6 ? "movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(__stack_chk_guard)"
                 : "movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(irq_stack_union + "
                     + "stack_canary_offset)", x -> {
-              long canary = k.taskRead(x.reg("rsi"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("rsi"), "stack_canary");
               x.set("rbx", canary);
               x.write(v6 ? X86Entry.gs(k, x, "__stack_chk_guard") : X86Entry.gs(k, x, "irq_stack_union") + 40, canary);
             });
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbx", "rbp"}) {
       b.step("popq %" + r, x -> x.set(r, x.pop()));
     }
-    k.add(b.step("jmp __switch_to", x -> x.jumpTo(k.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
   }
 
   static void buildRetFromFork(Kernel k) {
     if (k.profile.has(Feature.RET_FROM_FORK_ASM_AND_C)) {
-      k.add(k.asm("ret_from_fork_asm", X86Entry.ENTRY)
+      k.image.add(k.image.asm("ret_from_fork_asm", X86Entry.ENTRY)
           .step("UNWIND_HINT_END_OF_STACK; movq %rax, %rdi (prev); movq %rsp, %rsi (regs); "
               + "movq %rbx, %rdx (fn); movq %r12, %rcx (fn_arg)", x -> {
                 x.set("rdi", x.reg("rax"));
@@ -48,20 +48,20 @@ final class X86SwitchEntry {
           .call("call ret_from_fork", "ret_from_fork",
               x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx")})
           .step("jmp swapgs_restore_regs_and_return_to_usermode",
-              x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+              x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
           .build());
-      k.add(k.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
+      k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
           .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
           .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
           .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
               x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-          .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.off("pt_regs", "ax"), 0))
+          .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
           .label("user")
           .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
           .retVoid().build());
       return;
     }
-    k.add(k.asm("ret_from_fork", X86Entry.ENTRY)
+    k.image.add(k.image.asm("ret_from_fork", X86Entry.ENTRY)
         .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
         .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
         .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
@@ -69,12 +69,12 @@ final class X86SwitchEntry {
         .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
         .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kthread")
         .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
         .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
-            x -> x.write(x.sp() + k.off("pt_regs", "ax"), 0))
+            x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());
   }
 }

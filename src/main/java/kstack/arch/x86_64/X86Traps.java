@@ -47,22 +47,22 @@ public final class X86Traps {
     String traps = "arch/x86/kernel/traps.c";
     if (v6) {
       // traps.c@6.19:1214-1376: exc_debug_kernel and exc_debug_user are static noinstr (noinline)
-      k.add(k.c("exc_debug", traps).params("regs")
+      k.image.add(k.image.c("exc_debug", traps).params("regs")
           .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
-      k.add(k.c("noist_exc_debug", traps).params("regs")
+      k.image.add(k.image.c("noist_exc_debug", traps).params("regs")
           .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
               x -> new long[] {x.local("regs"), 0})
           .retVoid().build());
       DoDebug.buildExcDebugLeaves(k);
       String mce = "arch/x86/kernel/cpu/mce/core.c";
-      k.add(k.c("exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("exc_machine_check", mce).params("regs")
           .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
               + "do_machine_check(regs)",
               "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
-      k.add(k.c("noist_exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("noist_exc_machine_check", mce).params("regs")
           .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
               + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
           .retVoid().build());
@@ -70,9 +70,9 @@ public final class X86Traps {
       DoDebug.buildDoDebugUserIcebp(k);
       // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
       // mcheck_cpu_init points at do_machine_check
-      k.add(k.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+      k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
           .callVia("machine_check_vector(regs, error_code) = do_machine_check",
-              x -> k.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+              x -> k.image.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
           .retVoid().build());
     }
     DoMachineCheck.build(k, v6 ? DoMachineCheck.MCE_CORE_C : DoMachineCheck.MCHECK_MCE_C);
@@ -83,7 +83,7 @@ public final class X86Traps {
     boolean v6 = k.profile.has(Feature.IRQENTRY);
     boolean shift = !v6 && vector == DB_VECTOR;
     int ist = X86Exceptions.istOf(vector);
-    RoutineBuilder b = k.asm(handlerName(k, vector), ENTRY)
+    RoutineBuilder b = k.image.asm(handlerName(k, vector), ENTRY)
         .step("ASM_CLAC; pushq $-1: orig_ax (no error code)", x -> x.push(-1))
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
@@ -114,12 +114,12 @@ public final class X86Traps {
     })
         .call("call " + userFn, userFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
         .step(v6 ? "jmp error_return" : "jmp error_exit",
-            x -> x.jumpTo(k.symbol(v6 ? "error_return" : "error_exit")));
-    k.add(b.build());
+            x -> x.jumpTo(k.image.symbol(v6 ? "error_return" : "error_exit")));
+    k.image.add(b.build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 
@@ -130,9 +130,9 @@ public final class X86Traps {
    * retint_user or retint_kernel.
    */
   private static void buildErrorEntry416(Kernel k) {
-    RoutineBuilder e = X86Exceptions.regsPush(k, k.asm("error_entry", ENTRY))
+    RoutineBuilder e = X86Exceptions.regsPush(k, k.image.asm("error_entry", ENTRY))
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
         .step("SWAPGS; SWITCH_TO_KERNEL_CR3 (no PTI)", X86Entry::swapgs)
         .step("popq %r12: the return address; movq %rsp, %rdi", x -> {
           x.set("r12", x.pop());
@@ -145,14 +145,14 @@ public final class X86Traps {
         })
         .label("kernel")
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop()));
-    k.add(e.build());
-    k.add(X86Irq.syncRegs(k));
-    k.add(k.asm("error_exit", ENTRY)
+    k.image.add(e.build());
+    k.image.add(X86Irq.syncRegs(k));
+    k.image.add(k.image.asm("error_exit", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.off("pt_regs", "cs")) & 3) == 0)
-        .step("jmp retint_user", x -> x.jumpTo(k.symbol("retint_user")))
+            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+        .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
         .label("kernel")
-        .step("jmp retint_kernel", x -> x.jumpTo(k.symbol("retint_kernel"))).build());
+        .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());
   }
 }

@@ -67,7 +67,7 @@ final class X86Unwind {
   }
 
   private List<Frame> walk(long task, boolean running, int cpu, List<Frame> out) {
-    long stack = k.stack(task);
+    long stack = k.stacks.stack(task);
     if (stack == 0) {
       return out;
     }
@@ -96,7 +96,7 @@ final class X86Unwind {
       }
       StackKind kind = st.kindOf(sp);
       if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
-          && k.taskRead(task, "mm") != 0) {
+          && k.tasks.taskRead(task, "mm") != 0) {
         // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
         // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0,
@@ -111,7 +111,7 @@ final class X86Unwind {
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
       if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK && !arch.v26()
-          && Long.compareUnsigned(sp - ptRegs, k.off("pt_regs", "ip") + 1) < 0) {
+          && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0) {
         // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
         // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
         // kernel part is this one frame, the user part follows
@@ -142,25 +142,25 @@ final class X86Unwind {
           }
         }
       }
-    } else if (arch.v26() && (k.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
-      out.add(new Frame("ret_from_fork", k.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
+    } else if (arch.v26() && (k.tasks.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
+      out.add(new Frame("ret_from_fork", k.image.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
           + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
       userPart(task, ptRegs, out);
       return out;
     } else if (arch.v26()) {
       // switch_to's SAVE_CONTEXT left [rbp][rflags] at thread.sp; it resumes at thread_return
-      long sp = k.threadSp(task);
+      long sp = k.tasks.threadSp(task);
       bp = k.mem.read64(sp);
-      pc = k.symbol("thread_return");
+      pc = k.image.symbol("thread_return");
       out.add(new Frame("thread_return", pc, 0, StackKind.TASK, sp, String.format(
           "switched out: thread.sp 0x%x (saved rbp, rflags); resumes at thread_return", sp)));
     } else {
-      long sp = k.threadSp(task);
-      bp = k.mem.read64(sp + k.off("inactive_task_frame", "bp"));
-      pc = k.mem.read64(sp + k.off("inactive_task_frame", "ret_addr"));
+      long sp = k.tasks.threadSp(task);
+      bp = k.mem.read64(sp + k.image.off("inactive_task_frame", "bp"));
+      pc = k.mem.read64(sp + k.image.off("inactive_task_frame", "ret_addr"));
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, sp, "switched out: inactive_task_frame at "
           + String.format("0x%x", sp)));
-      if (pc == k.symbol("ret_from_fork") && bp == 0) {
+      if (pc == k.image.symbol("ret_from_fork") && bp == 0) {
         // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
         userPart(task, ptRegs, out);
         return out;
@@ -196,26 +196,26 @@ final class X86Unwind {
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if ((bp & 1) != 0) {
         long regs = bp - 1;
-        long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
-        long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
-        long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+        long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
+        long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
+        long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
         StackKind where = st.kindOf(regs);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
                 (cs & 3) == 3 ? "user mode" : "kernel mode", k.symbols.describeOrHex(ip), sp, regs)));
         if ((cs & 3) == 3) {
-          userFrames(task, ip, k.mem.read64(regs + k.off("pt_regs", "bp")), sp, out, false);
+          userFrames(task, ip, k.mem.read64(regs + k.image.off("pt_regs", "bp")), sp, out, false);
           return;
         }
         StackKind kind = st.kindOf(sp);
-        long base = k.stack(task);
+        long base = k.stacks.stack(task);
         boolean below = kind == null && Long.compareUnsigned(sp, base) < 0 && base - sp <= 4096;
         if (below) {
           kind = StackKind.TASK; // the overflow: rsp has left the bottom of the task stack
         }
         out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? StackKind.UNKNOWN : kind, 0,
             below ? "rsp below the stack's base" : ""));
-        bp = k.mem.read64(regs + k.off("pt_regs", "bp"));
+        bp = k.mem.read64(regs + k.image.off("pt_regs", "bp"));
         continue;
       }
       StackKind kind = st.recordKindOf(bp);
@@ -275,18 +275,18 @@ final class X86Unwind {
    */
   private boolean interrupted26(long regs, Stacks st, long task, boolean running, int cpu,
       List<Frame> out) {
-    long cs = k.mem.read64(regs + k.off("pt_regs", "cs"));
-    long ip = k.mem.read64(regs + k.off("pt_regs", "ip"));
+    long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
+    long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
     StackKind where = st.kindOf(regs);
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
             : "kernel mode", k.symbols.describeOrHex(ip), regs)));
     if ((cs & 3) == 3) {
-      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.off("pt_regs", "sp")),
+      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.image.off("pt_regs", "sp")),
           out, false);
       return true;
     }
-    long sp = k.mem.read64(regs + k.off("pt_regs", "sp"));
+    long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
     StackKind on = st.kindOf(sp);
     where = on == null ? StackKind.TASK : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
     out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
@@ -317,14 +317,14 @@ final class X86Unwind {
   /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
   private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
       List<Frame> out, Long userBp) {
-    if (k.taskRead(task, "mm") == 0) {
+    if (k.tasks.taskRead(task, "mm") == 0) {
       return;
     }
-    long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-    long usp = full ? k.mem.read64(ptRegs + k.off("pt_regs", "sp"))
-        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.taskRead(task, "thread.usersp");
+    long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
+    long usp = full ? k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"))
+        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, "thread.usersp");
     long ubp = userBp != null ? userBp
-        : k.mem.read64(ptRegs + (full ? k.off("pt_regs", "bp") : 32));
+        : k.mem.read64(ptRegs + (full ? k.image.off("pt_regs", "bp") : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
@@ -342,12 +342,12 @@ final class X86Unwind {
    * the register, liveBp.
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
-    long cs = k.mem.read64(ptRegs + k.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.taskRead(task, "mm") != 0) {
-      long uip = k.mem.read64(ptRegs + k.off("pt_regs", "ip"));
-      long slot = ptRegs + k.off("pt_regs", "bp");
+    long cs = k.mem.read64(ptRegs + k.image.off("pt_regs", "cs"));
+    if ((cs & 3) == 3 && k.tasks.taskRead(task, "mm") != 0) {
+      long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
+      long slot = ptRegs + k.image.off("pt_regs", "bp");
       long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
-      long usp = k.mem.read64(ptRegs + k.off("pt_regs", "sp"));
+      long usp = k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
       userFrames(task, uip, ubp, usp, out, false);

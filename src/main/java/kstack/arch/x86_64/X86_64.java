@@ -178,12 +178,12 @@ public final class X86_64 implements Arch {
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
     if (v26) {
-      return k.c(syscallSymbol(k.profile, name, params.length), source).params(params);
+      return k.image.c(syscallSymbol(k.profile, name, params.length), source).params(params);
     }
     String[] regNames = {"di", "si", "dx", "r10", "r8", "r9"};
     return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
         k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params, i -> regNames[i],
-        i -> k.off("pt_regs", regNames[i]));
+        i -> k.image.off("pt_regs", regNames[i]));
   }
 
   @Override
@@ -234,7 +234,7 @@ public final class X86_64 implements Arch {
     if (v26) {
       // current_thread_info() = kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE (even on the IRQ stack)
       return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize
-          + k.off("thread_info", "preempt_count");
+          + k.image.off("thread_info", "preempt_count");
     }
     return k.perCpu("__preempt_count", cpu);
   }
@@ -260,10 +260,10 @@ public final class X86_64 implements Arch {
       X86Process26.build(k);
       X86Boot26.build(k);
       X86Nmi26.build(k);
-      k.add(k.c("sys_ni_syscall", "kernel/sys_ni.c").params().ret("return -ENOSYS", x -> ENOSYS)
+      k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params().ret("return -ENOSYS", x -> ENOSYS)
           .build());
       for (String n : new String[] {"fork", "clone", "execve"}) {
-        k.sysCallTable.put(syscallNumbers().get(n), "stub_" + n);
+        k.image.sysCallTable.put(syscallNumbers().get(n), "stub_" + n);
       }
       return;
     }
@@ -296,7 +296,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public long perCpuAddress(Kernel k, String name) {
-    return v26 ? k.symbol(name) : X86Boot.perCpuMacro(k, name);
+    return v26 ? k.image.symbol(name) : X86Boot.perCpuMacro(k, name);
   }
 
   @Override
@@ -335,14 +335,14 @@ public final class X86_64 implements Arch {
   /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.taskStackPage(task) + k.threadSize - k.constant("TOP_OF_KERNEL_STACK_PADDING")
-        - k.struct("pt_regs").size();
+    return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
+        - k.image.struct("pt_regs").size();
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.struct("pt_regs").size();
+    return taskPtRegs(k, task) + k.image.struct("pt_regs").size();
   }
 
   /**
@@ -399,7 +399,7 @@ public final class X86_64 implements Arch {
       return null;
     }
     long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
-    long top = k.mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
+    long top = k.mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
     long rsp = k.cpu(cpu).get("rsp");
     long[] stack = X86Stacks.istStack(k, this, cpu, ist);
     if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
@@ -424,8 +424,8 @@ public final class X86_64 implements Arch {
     boolean user = (c.get("cs") & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
     long tss = k.perCpu(v26 ? "init_tss" : "cpu_tss_rw", cpu);
-    long rsp = ist >= 0 ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
-        : user ? mem.read64(tss + k.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
+    long rsp = ist >= 0 ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
+        : user ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
     rsp &= -16L;
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {
@@ -450,7 +450,7 @@ public final class X86_64 implements Arch {
       c.set("ss", 0);
     }
     String named = X86Exceptions.handlerName(k, vector);
-    c.set("rip", named != null ? k.symbol(named) : X86Irq.handlerAddress(k, vector));
+    c.set("rip", named != null ? k.image.symbol(named) : X86Irq.handlerAddress(k, vector));
     return named != null ? named : X86Irq.handler(k, vector);
   }
 
@@ -515,7 +515,7 @@ public final class X86_64 implements Arch {
 
   @Override
   public boolean userModeRegs(Kernel k, long regs) {
-    return (k.mem.read64(regs + k.off("pt_regs", "cs")) & 3) == 3;
+    return (k.mem.read64(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
   }
 
   @Override

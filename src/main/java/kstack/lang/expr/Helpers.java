@@ -53,7 +53,7 @@ final class Helpers {
           // per-CPU kernel_stack (+ KERNEL_STACK_OFFSET - THREAD_SIZE), right even on the IRQ stack
           // in user mode: the thread_info the next entry will find (the stack below thread.sp0)
           long sp = m.arch().inUserMode(m.kernel(), m.selectedCpu())
-              ? m.kernel().taskRead(guard(c.col(), m::current), "thread.sp0") - 1
+              ? m.kernel().tasks.taskRead(guard(c.col(), m::current), "thread.sp0") - 1
               : m.cpu(m.selectedCpu()).sp();
           long ti = m.arch().name().equals("x86_64")
               ? m.kernel().readPtr(m.perCpuAddress("kernel_stack", m.selectedCpu())) + 40
@@ -99,7 +99,7 @@ final class Helpers {
       case "task_stack_page" -> {
         arity(c, 1);
         long t = task(c, 0);
-        return new Value.Pointer(guard(c.col(), () -> m.kernel().taskStackPage(t)),
+        return new Value.Pointer(guard(c.col(), () -> m.kernel().stacks.taskStackPage(t)),
             types.voidPtr());
       }
       case "task_pt_regs" -> {
@@ -116,7 +116,7 @@ final class Helpers {
       case "end_of_stack" -> {
         arity(c, 1); // 2.4 and 2.6.11 are refused above (Generations)
         long t = task(c, 0);
-        return new Value.Pointer(guard(c.col(), () -> m.kernel().endOfStack(t)),
+        return new Value.Pointer(guard(c.col(), () -> m.kernel().stacks.endOfStack(t)),
             types.ptr(types.ulong()));
       }
       case "__pa", "virt_to_phys" -> {
@@ -161,7 +161,7 @@ final class Helpers {
   /** A thread_info pointer: with THREAD_INFO_IN_TASK, the task's first member. */
   private Value threadInfo(long task, int col) {
     if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
-      return new Value.Pointer(m.kernel().threadInfo(task),
+      return new Value.Pointer(m.kernel().tasks.threadInfo(task),
           types.ptr(types.struct("thread_info", col)));
     }
     CType.Struct ts = types.struct("task_struct", col);

@@ -33,7 +33,7 @@ class Arm64Test {
     Machine m = spawned(p);
     assertThat(m.struct("pt_regs").size()).isEqualTo(320);
     long task = m.current();
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + m.kernel().threadSize - 320);
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + m.kernel().threadSize - 320);
   }
 
   @Test
@@ -137,7 +137,7 @@ class Arm64Test {
     Machine m = spawned(p);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.findTaskByVpid(4);
-    long ctx = child + m.kernel().offPath("task_struct", "thread.cpu_context");
+    long ctx = child + m.kernel().image.offPath("task_struct", "thread.cpu_context");
     long regs = m.taskPtRegs(child);
     var c = m.struct("cpu_context");
     assertThat(m.kernelMemory().read64(ctx + c.offset("pc"))).isEqualTo(m.symbol("ret_from_fork"));
@@ -184,7 +184,7 @@ class Arm64Test {
             irqStack + 16384)));
     assertThat(m.recurse(70).stop()).as("no kernel_ventry check, no overflow stack")
         .isEqualTo(Outcome.Stop.DONE);
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     assertThat(m.kernelMemory().read64(stack)).isNotEqualTo(kstack.kernel.Kernel.STACK_END_MAGIC);
   }
 }

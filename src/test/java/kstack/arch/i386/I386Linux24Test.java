@@ -33,11 +33,11 @@ class I386Linux24Test {
     Machine m = spawned(P);
     assertThat(m.struct("pt_regs").size()).isEqualTo(60);
     assertThat(m.kernel().threadSize).isEqualTo(8192);
-    assertThat(m.kernel().constant("TOP_OF_KERNEL_STACK_PADDING")).isZero();
-    assertThat(m.kernel().structs).doesNotContainKey("thread_info");
-    assertThat(m.kernel().consts).doesNotContainKey("STACK_END_MAGIC");
+    assertThat(m.kernel().image.constant("TOP_OF_KERNEL_STACK_PADDING")).isZero();
+    assertThat(m.kernel().image.structs).doesNotContainKey("thread_info");
+    assertThat(m.kernel().image.consts).doesNotContainKey("STACK_END_MAGIC");
     long task = m.current();
-    assertThat(m.kernel().stack(task)).as("the stack page is the task_struct itself").isEqualTo(task);
+    assertThat(m.kernel().stacks.stack(task)).as("the stack page is the task_struct itself").isEqualTo(task);
     assertThat(task % 8192).isZero();
   }
 
@@ -58,7 +58,7 @@ class I386Linux24Test {
     long tss = m.symbol("init_tss");
     assertThat(word(m, tss + 4)).as("TSS.esp0 = thread.esp0 = the top of the union")
         .isEqualTo(m.current() + 8192);
-    assertThat(m.kernel().taskRead(m.current(), "thread.esp0")).isEqualTo(m.current() + 8192);
+    assertThat(m.kernel().tasks.taskRead(m.current(), "thread.esp0")).isEqualTo(m.current() + 8192);
   }
 
   @Test
@@ -89,14 +89,14 @@ class I386Linux24Test {
         "system_call");
     long child = m.findTaskByVpid(4);
     long regs = child + 8192 - 60;
-    assertThat(m.kernel().taskRead(child, "thread.esp")).isEqualTo(regs);
-    assertThat(m.kernel().taskRead(child, "thread.esp0")).isEqualTo(child + 8192);
-    assertThat(m.kernel().taskRead(child, "thread.eip")).isEqualTo(m.symbol("ret_from_fork"));
+    assertThat(m.kernel().tasks.taskRead(child, "thread.esp")).isEqualTo(regs);
+    assertThat(m.kernel().tasks.taskRead(child, "thread.esp0")).isEqualTo(child + 8192);
+    assertThat(m.kernel().tasks.taskRead(child, "thread.eip")).isEqualTo(m.symbol("ret_from_fork"));
     assertThat(word(m, regs + m.struct("pt_regs").offset("eax"))).isZero();
     assertThat(word(m, regs + m.struct("pt_regs").offset("eip")))
         .isEqualTo(word(m, parentRegs + m.struct("pt_regs").offset("eip")));
-    assertThat(m.kernel().taskRead(child, "p_pptr")).isEqualTo(m.current());
-    assertThat(m.kernel().taskRead(m.current(), "p_cptr")).isEqualTo(child);
+    assertThat(m.kernel().tasks.taskRead(child, "p_pptr")).isEqualTo(m.current());
+    assertThat(m.kernel().tasks.taskRead(m.current(), "p_cptr")).isEqualTo(child);
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
   }
@@ -106,11 +106,11 @@ class I386Linux24Test {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     long task = m.findTaskByVpid(3);
-    long sp = m.kernel().taskRead(task, "thread.esp");
+    long sp = m.kernel().tasks.taskRead(task, "thread.esp");
     assertThat(word(m, sp) & ~8191L).as("the saved ebp: schedule's frame, in the same union")
         .isEqualTo(task);
     assertThat(sp & ~8191L).isEqualTo(task);
-    assertThat(m.symbols().functionName(m.kernel().taskRead(task, "thread.eip")))
+    assertThat(m.symbols().functionName(m.kernel().tasks.taskRead(task, "thread.eip")))
         .isEqualTo("schedule");
     assertThat(functions(m, 3)).containsSubsequence("schedule", "schedule_timeout",
         "sys_nanosleep", "system_call", "--- pt_regs ---", "main");
@@ -135,8 +135,8 @@ class I386Linux24Test {
   void kernelThreadsAreClonedThroughInt80FromKernelModeAndThereIsNoKthreadd() {
     Machine m = Machine.create(P, 1);
     m.boot();
-    assertThat(m.kernel().comm(m.findTaskByVpid(2))).isEqualTo("keventd");
-    assertThat(m.kernel().realParent(m.findTaskByVpid(2))).isEqualTo(m.findTaskByVpid(1));
+    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(2))).isEqualTo("keventd");
+    assertThat(m.kernel().tasks.realParent(m.findTaskByVpid(2))).isEqualTo(m.findTaskByVpid(1));
     m.addBreakpoint("copy_thread");
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "do_fork", "sys_clone",
@@ -145,9 +145,9 @@ class I386Linux24Test {
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).contains("2.4 has no kthreadd");
     long t = m.findTaskByVpid(3);
-    assertThat(m.kernel().comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().taskRead(t, "mm")).as("daemonize dropped the loader's mm").isZero();
-    assertThat(m.kernel().taskRead(t, "thread.esp0")).isEqualTo(t + 8192);
+    assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().tasks.taskRead(t, "mm")).as("daemonize dropped the loader's mm").isZero();
+    assertThat(m.kernel().tasks.taskRead(t, "thread.esp0")).isEqualTo(t + 8192);
     assertThat(functions(m, 3)).containsSubsequence("schedule", "kstack_demo_thread",
         "arch_kernel_thread");
     assertThat(m.symbols().get("kthreadd")).isNull();

@@ -34,8 +34,8 @@ class I386Linux2611Test {
     long task = m.current();
     assertThat(m.struct("pt_regs").size()).isEqualTo(60);
     assertThat(m.kernel().threadSize).isEqualTo(8192);
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + 8192 - 60);
-    assertThat(m.kernel().taskRead(task, "thread.esp0")).isEqualTo(m.kernel().stack(task) + 8192);
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 60);
+    assertThat(m.kernel().tasks.taskRead(task, "thread.esp0")).isEqualTo(m.kernel().stacks.stack(task) + 8192);
     assertThat(m.struct("pt_regs").has("fs")).as("no fs/gs in 2.6.11's pt_regs").isFalse();
   }
 
@@ -59,16 +59,16 @@ class I386Linux2611Test {
     assertThat(m.struct("thread_info").size()).isEqualTo(52);
     assertThat(m.struct("task_struct").has("thread_info")).as("task->thread_info").isTrue();
     assertThat(m.struct("task_struct").has("stack")).isFalse();
-    assertThat(m.kernel().taskRead(task, "thread_info")).isEqualTo(m.kernel().stack(task));
+    assertThat(m.kernel().tasks.taskRead(task, "thread_info")).isEqualTo(m.kernel().stacks.stack(task));
     assertThat(m.arch().constants(P)).doesNotContainKey("STACK_END_MAGIC");
-    assertThat(word(m, m.kernel().stack(task) + 52)).as("no magic above thread_info")
+    assertThat(word(m, m.kernel().stacks.stack(task) + 52)).as("no magic above thread_info")
         .isNotEqualTo(kstack.kernel.Kernel.STACK_END_MAGIC);
   }
 
   @Test
   void aForkedChildGetsACopyOfThePtRegsWithEaxZero() {
     Machine m = spawned(P);
-    int parent = m.kernel().pid(m.current());
+    int parent = m.kernel().tasks.pid(m.current());
     m.addBreakpoint("copy_thread");
     m.syscall("fork", List.of());
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
@@ -77,9 +77,9 @@ class I386Linux2611Test {
     m.addBreakpoint("ret_from_fork"); // the child runs first, then parks in sched_yield
     m.run();
     long child = m.current();
-    assertThat(m.kernel().pid(child)).isGreaterThan(parent);
+    assertThat(m.kernel().tasks.pid(child)).isGreaterThan(parent);
     long regs = m.taskPtRegs(child);
-    assertThat(regs).isEqualTo(m.kernel().stack(child) + 8192 - 60);
+    assertThat(regs).isEqualTo(m.kernel().stacks.stack(child) + 8192 - 60);
     assertThat(word(m, regs + m.struct("pt_regs").offset("eax"))).as("childregs->eax").isZero();
     assertThat(word(m, regs + m.struct("pt_regs").offset("eip")))
         .isEqualTo(word(m, m.taskPtRegs(m.findTaskByVpid(parent)) + m.struct("pt_regs").offset("eip")));
@@ -100,25 +100,25 @@ class I386Linux2611Test {
     Machine m = Machine.create(P, 1);
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.symbols().get("kthreadd")).isNull();
-    assertThat(m.kernel().comm(m.findTaskByVpid(2))).isEqualTo("ksoftirqd/0");
-    assertThat(m.kernel().comm(m.findTaskByVpid(5))).isEqualTo("kthread");
+    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(2))).isEqualTo("ksoftirqd/0");
+    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(5))).isEqualTo("kthread");
     m.addBreakpoint("dup_task_struct");
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.kernel().pid(m.current())).as("the helper workqueue's thread forks it").isEqualTo(5);
+    assertThat(m.kernel().tasks.pid(m.current())).as("the helper workqueue's thread forks it").isEqualTo(5);
     assertThat(functions(m, null)).containsSubsequence("dup_task_struct", "do_fork",
         "kernel_thread", "keventd_create_kthread", "run_workqueue", "worker_thread", "kthread",
         "kernel_thread_helper");
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     long t = m.findTaskByVpid(6);
-    assertThat(m.kernel().comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().realParent(t)).isEqualTo(m.findTaskByVpid(5));
+    assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
+    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.findTaskByVpid(5));
   }
 
   @Test
   void nanosleepIsWokenByProcessTimeoutFromTheTimerSoftirq() {
     Machine m = spawned(P);
-    int sh = m.kernel().pid(m.current());
+    int sh = m.kernel().tasks.pid(m.current());
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000000)));
     assertThat(functions(m, sh)).containsSubsequence("schedule", "schedule_timeout",
         "sys_nanosleep", "syscall_call");
@@ -129,7 +129,7 @@ class I386Linux2611Test {
     assertThat(m.symbols().get("smp_apic_timer_interrupt")).isNull();
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().pid(m.current())).isEqualTo(sh);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(sh);
     assertThat(m.symbols().get("hrtimer_interrupt")).isNull();
   }
 
@@ -153,7 +153,7 @@ class I386Linux2611Test {
     Machine m = spawned(P);
     long task = m.current();
     assertThat(m.recurse(32).stop()).isEqualTo(Outcome.Stop.PANIC);
-    assertThat(word(m, m.kernel().stack(task))).as("thread_info->task").isNotEqualTo(task);
+    assertThat(word(m, m.kernel().stacks.stack(task))).as("thread_info->task").isNotEqualTo(task);
     var r = new kstack.lang.Session(m).execute(kstack.lang.Source.commandLine(1, "bt -v"));
     assertThat(String.join("\n", r.text())).contains("thread_info overwritten")
         .doesNotContain("STACK_END_MAGIC overwritten");
@@ -193,17 +193,17 @@ class I386Linux2611Test {
     m.syscall("fork", List.of());
     m.syscall("wait4", List.of(Machine.Arg.of(-1)));
     long child = m.current();
-    long usage = m.kernel().taskRead(child, "usage");
+    long usage = m.kernel().tasks.taskRead(child, "usage");
     m.addBreakpoint("finish_task_switch");
     assertThat(m.syscall("exit", List.of(Machine.Arg.of(7))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(m.cpu(0).get("eax")).as("prev, the one (regparm) argument").isEqualTo(child);
-    assertThat(m.kernel().taskRead(child, "flags") & 0x8).as("PF_DEAD").isEqualTo(0x8);
-    assertThat(m.kernel().state(child)).as("EXIT_DEAD, written by schedule()").isEqualTo(32);
-    assertThat(m.kernel().stateIsDead(child)).isTrue();
+    assertThat(m.kernel().tasks.taskRead(child, "flags") & 0x8).as("PF_DEAD").isEqualTo(0x8);
+    assertThat(m.kernel().tasks.state(child)).as("EXIT_DEAD, written by schedule()").isEqualTo(32);
+    assertThat(m.kernel().tasks.stateIsDead(child)).isTrue();
     m.deleteBreakpoints();
     m.finish();
-    assertThat(m.kernel().taskRead(child, "usage")).as("put_task_struct(prev)")
+    assertThat(m.kernel().tasks.taskRead(child, "usage")).as("put_task_struct(prev)")
         .isEqualTo(usage - 1);
   }
 
@@ -235,7 +235,7 @@ class I386Linux2611Test {
   }
 
   private static long preemptCount(Machine m) {
-    return word(m, m.kernel().stack(m.current()) + m.struct("thread_info").offset("preempt_count"));
+    return word(m, m.kernel().stacks.stack(m.current()) + m.struct("thread_info").offset("preempt_count"));
   }
 
   @Test
@@ -266,8 +266,8 @@ class I386Linux2611Test {
   @Test
   void anNmiAtSysenterEntrysFirstInstructionIsMovedToTheTaskStackByFixStack() {
     Machine m = spawned(P);
-    long stack = m.kernel().stack(m.current());
-    int pid = m.kernel().pid(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
+    int pid = m.kernel().tasks.pid(m.current());
     stopAtSysenterEntry(m);
     m.addBreakpoint("do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
@@ -286,8 +286,8 @@ class I386Linux2611Test {
   @Test
   void anNmiAtDebugsFirstInstructionAfterADebugTrapAtSysenterEntryAbandonsTheDebugTrap() {
     Machine m = spawned(P);
-    long stack = m.kernel().stack(m.current());
-    int pid = m.kernel().pid(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
+    int pid = m.kernel().tasks.pid(m.current());
     stopAtSysenterEntry(m);
     m.addBreakpoint("debug");
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
@@ -320,7 +320,7 @@ class I386Linux2611Test {
   @Test
   void afterAnOverflowClobbersThreadInfoSyscallExitReadsItsGarbageFlagsThroughEbpAndOopsInDoSyscallTrace() {
     Machine m = spawned(P);
-    long ti = m.kernel().stack(m.current());
+    long ti = m.kernel().stacks.stack(m.current());
     Outcome o = m.recurse(32);
     assertThat(o.stop()).isEqualTo(Outcome.Stop.PANIC);
     long flags = word(m, ti + m.struct("thread_info").offset("flags"));
@@ -333,7 +333,7 @@ class I386Linux2611Test {
   @Test
   void anExecveEnteredBySysenterSetsTifIretSoItLeavesByIretNotSysexit() {
     Machine m = spawned(P);
-    long flagsAt = m.kernel().stack(m.current()) + m.struct("thread_info").offset("flags");
+    long flagsAt = m.kernel().stacks.stack(m.current()) + m.struct("thread_info").offset("flags");
     m.addBreakpoint("do_notify_resume");
     assertThat(m.sysenter("execve", List.of(Machine.Arg.of("sh"))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
@@ -367,7 +367,7 @@ class I386Linux2611Test {
   @Test
   void aForkedChildRunsBeforeItsParentOn2611() {
     Machine m = spawned(P);
-    int parent = m.kernel().pid(m.current());
+    int parent = m.kernel().tasks.pid(m.current());
     int before = m.timeline().events().size();
     m.syscall("fork", List.of());
     List<kstack.trace.Event> after = m.timeline().events().subList(before,
@@ -387,11 +387,11 @@ class I386Linux2611Test {
     m.addBreakpoint("wake_up_new_task");
     m.syscall("fork", List.of());
     m.finish();
-    assertThat(m.kernel().needResched(parent)).as("set_need_resched() for fork").isTrue();
-    long child = m.kernel().runQueue(0).snapshot().get(0);
-    assertThat(m.kernel().taskRead(child, "real_parent")).as("the child heads the queue")
+    assertThat(m.kernel().rq.needResched(parent)).as("set_need_resched() for fork").isTrue();
+    long child = m.kernel().rq.runQueue(0).snapshot().get(0);
+    assertThat(m.kernel().tasks.taskRead(child, "real_parent")).as("the child heads the queue")
         .isEqualTo(parent);
-    assertThat(m.kernel().runQueue(0).snapshot().get(1)).as("current right behind it")
+    assertThat(m.kernel().rq.runQueue(0).snapshot().get(1)).as("current right behind it")
         .isEqualTo(parent);
     assertThat(m.routineAt(m.symbol("wake_up_new_task")).source())
         .isEqualTo("kernel/sched.c@2.6.11:1205-1279");
@@ -404,10 +404,10 @@ class I386Linux2611Test {
     m.addBreakpoint("wake_up_new_task");
     m.syscall("clone", List.of(Machine.Arg.of(0x100 | 17)));
     m.finish();
-    assertThat(m.kernel().needResched(parent)).as("no set_need_resched() for CLONE_VM").isFalse();
-    List<Long> rq = m.kernel().runQueue(0).snapshot();
+    assertThat(m.kernel().rq.needResched(parent)).as("no set_need_resched() for CLONE_VM").isFalse();
+    List<Long> rq = m.kernel().rq.runQueue(0).snapshot();
     assertThat(rq).doesNotContain(parent);
-    assertThat(m.kernel().taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
+    assertThat(m.kernel().tasks.taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
         .isEqualTo(parent);
   }
 
@@ -421,12 +421,12 @@ class I386Linux2611Test {
     assertThat(doWait.insns().stream().map(kstack.exec.Insn::text).toList())
         .noneMatch(t -> t.contains("wait_opts") || t.contains("wo->"));
     assertThat(m.symbols().get("kernel_wait4")).isNull();
-    int parent = m.kernel().pid(m.current());
+    int parent = m.kernel().tasks.pid(m.current());
     m.syscall("fork", List.of());
     m.syscall("wait4", List.of(Machine.Arg.of(-1)));
     m.syscall("exit", List.of(Machine.Arg.of(3)));
     m.run();
-    assertThat(m.kernel().pid(m.current())).isEqualTo(parent);
+    assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(parent);
     assertThat(m.cpu(0).get("eax")).as("wait4 reaped the child").isEqualTo(parent + 1);
   }
 
@@ -490,7 +490,7 @@ class I386Linux2611Test {
     String doSoftirq = String.join("\n", m.routineAt(m.symbol("__do_softirq")).insns().stream()
         .map(kstack.exec.Insn::text).toList());
     assertThat(doSoftirq).contains("goto restart", "wakeup_softirqd").doesNotContain("handle_softirqs");
-    long ti = m.kernel().stack(m.current());
+    long ti = m.kernel().stacks.stack(m.current());
     long before = word(m, ti + m.struct("thread_info").offset("preempt_count"));
     m.addBreakpoint("kstack_demo_tasklet");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
@@ -525,7 +525,7 @@ class I386Linux2611Test {
         "do_execve", "sys_execve", "syscall_call");
     m.deleteBreakpoints();
     m.run();
-    assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
+    assertThat(m.kernel().tasks.comm(m.current())).isEqualTo("ls");
   }
 
   @Test

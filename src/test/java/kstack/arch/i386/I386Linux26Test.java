@@ -25,7 +25,7 @@ class I386Linux26Test {
   void threadInfoSitsAtTheStackBaseAndPointsBackAtItsTask() {
     Machine m = spawned(P);
     long task = m.current();
-    long stack = m.kernel().stack(task);
+    long stack = m.kernel().stacks.stack(task);
     assertThat(word(m, stack)).as("thread_info->task").isEqualTo(task);
     assertThat(m.struct("thread_info").size()).isEqualTo(72);
     assertThat(word(m, stack + 72)).as("end_of_stack, right after thread_info")
@@ -49,12 +49,12 @@ class I386Linux26Test {
   void ptRegsAre68BytesEightBelowTheTopAndSp0IsTheirEnd() {
     Machine m = spawned(P);
     long task = m.current();
-    long top = m.kernel().stack(task) + 8192;
+    long top = m.kernel().stacks.stack(task) + 8192;
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
     assertThat(m.taskPtRegs(task)).isEqualTo(top - 76);
-    assertThat(m.kernel().taskRead(task, "thread.sp0")).isEqualTo(top - 8);
+    assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).isEqualTo(top - 8);
     long init = m.symbol("init_task");
-    assertThat(m.kernel().taskRead(init, "thread.sp0")).as("INIT_THREAD: no 8-byte gap")
+    assertThat(m.kernel().tasks.taskRead(init, "thread.sp0")).as("INIT_THREAD: no 8-byte gap")
         .isEqualTo(m.symbol("init_stack") + 8192);
   }
 
@@ -86,8 +86,8 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.findTaskByVpid(4);
-    assertThat(m.kernel().taskRead(child, "thread.ip")).isEqualTo(m.symbol("ret_from_fork"));
-    assertThat(m.kernel().threadSp(child)).isEqualTo(m.taskPtRegs(child));
+    assertThat(m.kernel().tasks.taskRead(child, "thread.ip")).isEqualTo(m.symbol("ret_from_fork"));
+    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.taskPtRegs(child));
     assertThat(word(m, m.taskPtRegs(child) + m.struct("pt_regs").offset("ax"))).isZero();
   }
 
@@ -96,9 +96,9 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     long t = m.findTaskByVpid(3);
-    long ip = m.kernel().taskRead(t, "thread.ip");
+    long ip = m.kernel().tasks.taskRead(t, "thread.ip");
     assertThat(m.symbols().functionName(ip)).isEqualTo("schedule");
-    long sp = m.kernel().threadSp(t);
+    long sp = m.kernel().tasks.threadSp(t);
     assertThat(word(m, sp + 4) & 0x2).as("saved eflags (bit 1 is always set)").isEqualTo(2);
     assertThat(functions(m, 3)).containsSubsequence("schedule", "do_nanosleep", "sys_nanosleep",
         "syscall_call", "main");
@@ -119,7 +119,7 @@ class I386Linux26Test {
     Machine m = Machine.create(P, 1);
     m.boot();
     assertThat(functions(m, 2)).containsSubsequence("schedule", "kthreadd", "kernel_thread_helper");
-    long top = m.kernel().stack(m.findTaskByVpid(2)) + 8192;
+    long top = m.kernel().stacks.stack(m.findTaskByVpid(2)) + 8192;
     assertThat(word(m, top - 20)).as("pushl $0 at top - 20").isZero();
     assertThat(word(m, top - 28)).as("the return address of call *%ebx")
         .isEqualTo(m.symbol("kernel_thread_helper") + 0xc);
@@ -131,7 +131,7 @@ class I386Linux26Test {
     long task = m.current();
     // 2.6.32 loads through sys_init_module: one frame fewer than a do_init_module chain
     assertThat(m.recurse(32).stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(word(m, m.kernel().stack(task))).as("thread_info->task").isNotEqualTo(task);
+    assertThat(word(m, m.kernel().stacks.stack(task))).as("thread_info->task").isNotEqualTo(task);
     var r = new kstack.lang.Session(m).execute(kstack.lang.Source.commandLine(1, "bt -v"));
     assertThat(String.join("\n", r.text())).contains("thread_info overwritten")
         .contains("STACK_END_MAGIC overwritten");

@@ -27,8 +27,8 @@ class I386Linux6Test {
     Machine m = spawned(P);
     long task = m.current();
     assertThat(tss(m, "x86_tss.sp0")).isEqualTo(I386Entry6.entryStackTop(m.kernel(), 0));
-    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().taskRead(task, "thread.sp0"));
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + 8192 - 76);
+    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, "thread.sp0"));
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
   }
 
   @Test
@@ -61,7 +61,7 @@ class I386Linux6Test {
     assertThat(m.struct("inactive_task_frame").offset("flags")).isZero();
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.findTaskByVpid(4);
-    long frame = m.kernel().threadSp(child);
+    long frame = m.kernel().tasks.threadSp(child);
     assertThat(word(m, frame)).as("X86_EFLAGS_FIXED").isEqualTo(2);
     assertThat(word(m, frame + m.struct("inactive_task_frame").offset("ret_addr")))
         .isEqualTo(m.symbol("ret_from_fork_asm"));
@@ -231,7 +231,7 @@ class I386Linux6Test {
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     Frame regsFrame = m.backtrace(null).stream()
         .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
-    long sp1 = m.kernel().taskRead(m.current(), "thread.sp0");
+    long sp1 = m.kernel().tasks.taskRead(m.current(), "thread.sp0");
     assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "
         + "FIXUP_FRAME's full frame: 92 bytes below TSS.sp1").isEqualTo(sp1 - 92);
     assertThat(m.kernel().readPtr(regsFrame.frameAddr() + m.struct("pt_regs").offset("cs")))

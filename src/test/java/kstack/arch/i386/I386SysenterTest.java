@@ -90,7 +90,7 @@ class I386SysenterTest {
       return; // 2.6.x: SYSENTER_ESP is just past the TSS (the test above)
     }
     Machine m = spawned(p);
-    long area = m.kernel().constant("CPU_ENTRY_AREA_PER_CPU");
+    long area = m.kernel().image.constant("CPU_ENTRY_AREA_PER_CPU");
     boolean v6 = p.has(kstack.profile.Feature.IRQENTRY);
     long want = v6 ? area + 0x2000 + 4096 : area + 0x1000 + 256;
     assertThat(m.cpu(0).get("sysenter_esp")).isEqualTo(want);
@@ -124,7 +124,7 @@ class I386SysenterTest {
     long userSp = m.cpu(0).get("esp");
     long pc = m.cpu(0).pc();
     assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.cpu(0).get("eax")).isEqualTo(m.kernel().pid(m.current()));
+    assertThat(m.cpu(0).get("eax")).isEqualTo(m.kernel().tasks.pid(m.current()));
     assertThat(m.cpu(0).get("esp")).isEqualTo(userSp);
     assertThat(m.cpu(0).pc()).isEqualTo(pc);
     assertThat(m.timeline().events()).anyMatch(e -> e instanceof Event.ReturnToUser r
@@ -138,7 +138,7 @@ class I386SysenterTest {
     m.addBreakpoint("_start");
     assertThat(m.sysenter("execve", List.of(Machine.Arg.of("ls"))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.kernel().comm(m.current())).isEqualTo("ls");
+    assertThat(m.kernel().tasks.comm(m.current())).isEqualTo("ls");
   }
 
   @ParameterizedTest

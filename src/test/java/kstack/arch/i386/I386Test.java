@@ -35,11 +35,11 @@ class I386Test {
   void ptRegsIs68BytesBelowAnEightBytePadding() {
     Machine m = spawned(Profiles.i386_4_16());
     long task = m.current();
-    long top = m.kernel().stack(task) + 8192;
+    long top = m.kernel().stacks.stack(task) + 8192;
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
     assertThat(Expressions.eval("TOP_OF_KERNEL_STACK_PADDING", m).asLong()).isEqualTo(8L);
     assertThat(m.taskPtRegs(task)).isEqualTo(top - 76);
-    assertThat(m.kernel().taskRead(task, "thread.sp0")).as("thread.sp0 = childregs + 1")
+    assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).as("thread.sp0 = childregs + 1")
         .isEqualTo(top - 8);
   }
 
@@ -47,7 +47,7 @@ class I386Test {
   void vm86WidensThePaddingTo16Bytes() {
     Machine m = spawned(Profiles.i386_4_16().withConfig("VM86", true));
     long task = m.current();
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stack(task) + 8192 - 84);
+    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 84);
   }
 
   @Test
@@ -136,7 +136,7 @@ class I386Test {
   void withoutGuardPagesADeepRecursionSilentlyOverwritesStackEndMagic() {
     Machine m = spawned(Profiles.i386_4_16());
     assertThat(m.recurse(40).stop()).isEqualTo(Outcome.Stop.DONE);
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     assertThat(word(m, stack)).isNotEqualTo(Kernel.STACK_END_MAGIC);
     assertThat(m.kernel().panicked()).isNull();
   }
@@ -147,7 +147,7 @@ class I386Test {
     m.addBreakpoint("sum8");
     assertThat(m.call("call8", List.of(1L)).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long sp = m.cpu(0).get("esp");
-    var um = m.kernel().userSpace(m.kernel().taskRead(m.current(), "mm"));
+    var um = m.kernel().mm.userSpace(m.kernel().tasks.taskRead(m.current(), "mm"));
     for (int i = 0; i < 8; i++) {
       assertThat(um.read(sp + 4 + 4L * i, 4)).as("argument %d", i).isEqualTo(1 + i);
     }
@@ -181,7 +181,7 @@ class I386Test {
       assertThat(m.boot().stop()).as(p.toString()).isEqualTo(Outcome.Stop.BREAKPOINT);
       m.selectCpu(1);
       long idle = m.current();
-      long top = m.kernel().stack(idle) + 8192;
+      long top = m.kernel().stacks.stack(idle) + 8192;
       assertThat(m.cpu(1).get("esp")).as("initial_stack = task_pt_regs(idle), less the call")
           .isEqualTo(top - 8 - 68 - 4);
       assertThat(word(m, m.perCpuAddress("cpu_current_top_of_stack", 1)))

@@ -52,7 +52,7 @@ class I386TrapsTest {
     m.addBreakpoint("vfs_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     long sp = m.cpu(0).get("esp");
-    long stack = m.kernel().stack(m.current());
+    long stack = m.kernel().stacks.stack(m.current());
     m.addBreakpoint(mcFn(p));
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long esp = m.cpu(0).get("esp");
@@ -107,7 +107,7 @@ class I386TrapsTest {
   void aDebugTrapAtSysentersFirstInstructionIsHandledOnTheTaskStack() {
     for (Profile p : List.of(Profiles.i386_2_6_11(), Profiles.i386_2_6_32(), Profiles.i386_4_16())) {
       Machine m = spawned(p);
-      long stack = m.kernel().stack(m.current());
+      long stack = m.kernel().stacks.stack(m.current());
       boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
       m.addBreakpoint(p.has(Feature.PT_REGS_60) ? "sysenter_entry" : v26 ? "ia32_sysenter_target"
           : "entry_SYSENTER_32");

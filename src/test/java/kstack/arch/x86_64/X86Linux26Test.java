@@ -32,7 +32,7 @@ class X86Linux26Test {
   void threadInfoIs104BytesAtTheBaseOfAnEightKiBStack() {
     Machine m = spawned(P);
     long task = m.current();
-    long stack = m.kernel().stack(task);
+    long stack = m.kernel().stacks.stack(task);
     assertThat(m.kernel().threadSize).isEqualTo(8192);
     assertThat(m.struct("thread_info").size()).isEqualTo(104);
     assertThat(word(m, stack)).isEqualTo(task);
@@ -45,7 +45,7 @@ class X86Linux26Test {
     Machine m = inWrite();
     long task = m.current();
     assertThat(word(m, m.perCpuAddress("kernel_stack", 0)))
-        .isEqualTo(m.kernel().stack(task) + 8192 - 40);
+        .isEqualTo(m.kernel().stacks.stack(task) + 8192 - 40);
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
   }
 
@@ -80,8 +80,8 @@ class X86Linux26Test {
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     long child = m.findTaskByVpid(4);
-    assertThat(m.kernel().threadSp(child)).isEqualTo(m.taskPtRegs(child));
-    assertThat(m.kernel().tiRead(child, "flags") & (1L << 18)).as("TIF_FORK").isNotZero();
+    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.taskPtRegs(child));
+    assertThat(m.kernel().tasks.tiRead(child, "flags") & (1L << 18)).as("TIF_FORK").isNotZero();
     assertThat(functions(m, 4)).startsWith("ret_from_fork");
   }
 
@@ -100,7 +100,7 @@ class X86Linux26Test {
     Machine m = Machine.create(P, 1);
     m.boot();
     long t = m.findTaskByVpid(2);
-    long top = m.kernel().stack(t) + 8192;
+    long top = m.kernel().stacks.stack(t) + 8192;
     assertThat(word(m, top - 176)).as("child_rip's fake return address").isZero();
     assertThat(word(m, top - 184)).isEqualTo(m.symbol("child_rip") + 0xc);
     assertThat(functions(m, 2)).containsSubsequence("thread_return", "kthreadd", "child_rip");
@@ -160,7 +160,7 @@ class X86Linux26Test {
     Machine m = spawned(P);
     long task = m.current();
     assertThat(m.recurse(31).stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(word(m, m.kernel().stack(task))).isNotEqualTo(task);
+    assertThat(word(m, m.kernel().stacks.stack(task))).isNotEqualTo(task);
     assertThat(m.kernel().panicked()).isNull();
   }
 
@@ -255,6 +255,6 @@ class X86Linux26Test {
         "native_cpu_up", "smp_init", "kernel_init");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.kernel().comm(m.kernel().idleTask(1))).isEqualTo("swapper");
+    assertThat(m.kernel().tasks.comm(m.kernel().rq.idleTask(1))).isEqualTo("swapper");
   }
 }

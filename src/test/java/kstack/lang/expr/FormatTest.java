@@ -27,7 +27,7 @@ class FormatTest extends BootedTest {
     assertThat(p("-1UL")).isEqualTo("18446744073709551615");
     assertThat(p("(unsigned int)-1")).isEqualTo("4294967295");
     assertThat(p("current->thread.sp"))
-        .isEqualTo(Long.toUnsignedString(m.kernel().threadSp(m.current())));
+        .isEqualTo(Long.toUnsignedString(m.kernel().tasks.threadSp(m.current())));
   }
 
   @Test
@@ -71,7 +71,7 @@ class FormatTest extends BootedTest {
     long it = m.symbols().get("init_task").address();
     assertThat(p("&init_task")).isEqualTo("(struct task_struct *) " + hex(it) + " <init_task>");
     assertThat(p("(struct task_struct *)0")).isEqualTo("(struct task_struct *) 0x0");
-    long stack = m.kernel().stack(it);
+    long stack = m.kernel().stacks.stack(it);
     assertThat(p("init_task.stack"))
         .isEqualTo("(void *) " + hex(stack) + " <" + m.symbols().describe(stack) + ">");
   }

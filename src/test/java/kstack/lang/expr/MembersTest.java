@@ -10,7 +10,7 @@ class MembersTest extends BootedTest {
   @Test
   void nestedMembersThroughPointersAndStructs() {
     long t = m.current();
-    assertThat(eval("current->thread.sp")).isEqualTo(m.kernel().threadSp(t));
+    assertThat(eval("current->thread.sp")).isEqualTo(m.kernel().tasks.threadSp(t));
     assertThat(eval("init_task.thread_info.flags")).isEqualTo(0);
     assertThat(eval("task_pt_regs(find_task_by_vpid(1))->cs"))
         .isEqualTo(m.read(m.taskPtRegs(m.findTaskByVpid(1)) + 136, 8));

@@ -30,7 +30,7 @@ class PointersTest extends BootedTest {
   void voidAndCharPointersScaleByOne() {
     assertThat(eval("(void *)0x1000 + 3")).isEqualTo(0x1003);
     assertThat(eval("(char *)0x1000 + 3")).isEqualTo(0x1003);
-    assertThat(eval("init_task.stack + 1")).isEqualTo(m.kernel().stack(initTask) + 1);
+    assertThat(eval("init_task.stack + 1")).isEqualTo(m.kernel().stacks.stack(initTask) + 1);
   }
 
   @Test

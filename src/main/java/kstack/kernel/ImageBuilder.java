@@ -1,0 +1,181 @@
+package kstack.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kstack.exec.Abi;
+import kstack.exec.Routine;
+import kstack.exec.RoutineBuilder;
+import kstack.image.Symbol;
+import kstack.image.SymbolTable;
+import kstack.layout.Member;
+import kstack.layout.StructLayout;
+import kstack.profile.Profile;
+
+/**
+ * What goes into the kernel image (vmlinux) and what is read back from it once linked: the
+ * routines in link order, the linker's aliases, the symbol addresses, the struct layouts and the
+ * profile's constants, the syscall table, and the initialisers that wait for the link.
+ */
+public final class ImageBuilder {
+  private final Profile profile;
+  private final Abi abi;
+  private final SymbolTable symbols;
+  /** The struct layouts of the profile: the arch's and the generic kernel's. */
+  public final Map<String, StructLayout> structs;
+  /** The profile's constants (THREAD_SIZE, PAGE_OFFSET, ...). */
+  public final Map<String, Long> consts;
+  /** The syscall table: number to the symbol do_syscall_64 reaches (sys_call_table / x64_sys_call). */
+  public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
+  private final List<Routine> routines = new ArrayList<>();
+  private final Map<String, String> aliases = new LinkedHashMap<>();
+  private final Map<String, Long> symbolCache = new HashMap<>();
+  private final Map<String, Member> memberCache = new HashMap<>();
+  private final TaskModel model;
+  private final List<Runnable> deferred = new ArrayList<>();
+  private long userTextEnd;
+  private long perCpuStart;
+  private long perCpuSize;
+
+  ImageBuilder(Profile profile, TaskModel model, Abi abi, SymbolTable symbols,
+      Map<String, StructLayout> structs, Map<String, Long> consts) {
+    this.profile = profile;
+    this.model = model;
+    this.abi = abi;
+    this.symbols = symbols;
+    this.structs = structs;
+    this.consts = consts;
+  }
+
+  public RoutineBuilder c(String name, String source) {
+    return RoutineBuilder.c(name, source, abi);
+  }
+
+  public RoutineBuilder asm(String name, String source) {
+    return RoutineBuilder.asm(name, source, abi);
+  }
+
+  public RoutineBuilder user(String name) {
+    return RoutineBuilder.user(name, "kstack-box (the simulator's user program)", abi);
+  }
+
+  public void add(Routine r) {
+    routines.add(r);
+  }
+
+  /** Another name for the same address, as the linker's alias attribute makes. */
+  public void alias(String alias, String target) {
+    aliases.put(alias, target);
+  }
+
+  public Map<String, String> aliases() {
+    return aliases;
+  }
+
+  public List<Routine> routines() {
+    return routines;
+  }
+
+  public long symbol(String name) {
+    Long a = symbolCache.get(name);
+    if (a == null) {
+      Symbol s = symbols.get(name);
+      if (s == null) {
+        throw new IllegalStateException("no symbol " + name + " in the " + profile.label() + " image");
+      }
+      a = s.address();
+      symbolCache.put(name, a);
+    }
+    return a;
+  }
+
+  public StructLayout struct(String name) {
+    StructLayout s = structs.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("no struct " + name);
+    }
+    return s;
+  }
+
+  public int off(String struct, String field) {
+    return member(struct, field).offset();
+  }
+
+  /** Offset of a dotted member path such as {@code thread.sp}. */
+  public int offPath(String struct, String path) {
+    return member(struct, path).offset();
+  }
+
+  /**
+   * A member by the path the code names it, in the generation's own name where its module says the
+   * generation names it differently ({@link TaskModel#memberName}); resolved once, then cached.
+   */
+  public Member member(String struct, String path) {
+    String key = struct + ':' + path;
+    Member m = memberCache.get(key);
+    if (m == null) {
+      StructLayout s = struct(struct);
+      m = s.member(s.hasPath(path) ? path : model.memberName(struct, path));
+      memberCache.put(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Resolves every member name the task model gives for its generation, so that a name its layouts
+   * lack fails when the profile's kernel is built, naming the struct and the member.
+   */
+  void checkOwnNames() {
+    model.ownNames().forEach((key, path) -> {
+      String struct = key.substring(0, key.indexOf(':'));
+      try {
+        struct(struct).member(path);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("the " + profile.label() + " task model names a member "
+            + "its layout lacks: " + e.getMessage());
+      }
+    });
+  }
+
+  public long constant(String name) {
+    Long v = consts.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("no constant " + name);
+    }
+    return v;
+  }
+
+  /** Runs after the image is linked: initialisers that need symbol addresses. */
+  public void deferInit(Runnable r) {
+    deferred.add(r);
+  }
+
+  public void runDeferred() {
+    deferred.forEach(Runnable::run);
+    deferred.clear();
+  }
+
+  /** First address after the user program's text (set when the user image is linked). */
+  public long userTextEnd() {
+    return userTextEnd;
+  }
+
+  public void setUserTextEnd(long end) {
+    userTextEnd = end;
+  }
+
+  void perCpuTemplate(long start, long size) {
+    perCpuStart = start;
+    perCpuSize = size;
+  }
+
+  public long perCpuTemplateStart() {
+    return perCpuStart;
+  }
+
+  public long perCpuTemplateSize() {
+    return perCpuSize;
+  }
+}

@@ -1,0 +1,190 @@
+package kstack.kernel;
+
+import java.util.Map;
+import java.util.function.LongConsumer;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.profile.Module;
+
+/**
+ * The generation module of a task's layout and accessors: where task_struct and thread_info sit
+ * relative to the kernel stack (2.4's task_union, 2.6's thread_info at the stack base, the
+ * THREAD_INFO_IN_TASK of 4.9 on), which members hold what (state or __state, the CPU, the stack
+ * pointer), how tasks are linked, and what INIT_TASK holds. The kernel asks the profile for it
+ * once, at construction ({@code profile.module(TaskModel.class)}); one-line differences between
+ * generations are fields of the implementations, not branches.
+ */
+public interface TaskModel extends Module {
+  /** task_struct as the generation lays it out (include/linux/sched.h of version). */
+  StructLayout taskStruct(Types t, Map<String, StructLayout> arch, StructLayout listHead,
+      String version);
+
+  /** The member holding the run state: state, or 6.x's __state. */
+  String stateField();
+
+  /** The member pointing at the kernel stack: stack, 2.6.11's thread_info; null where it is the task. */
+  String stackMember();
+
+  /** The thread_struct member holding the saved kernel stack pointer: thread.sp, i386's thread.esp. */
+  default String threadSpMember() {
+    return memberName("task_struct", "thread.sp");
+  }
+
+  /**
+   * The generation's own name for a member the code names by its current one, where the two differ
+   * (i386 before 2.6.25: pt_regs' esp for sp, thread.eip for thread.ip); the path itself elsewhere.
+   */
+  default String memberName(String struct, String path) {
+    return ownNames().getOrDefault(struct + ':' + path, path);
+  }
+
+  /** Those names, "struct:current path" to the generation's path; each must exist in its layout. */
+  default Map<String, String> ownNames() {
+    return Map.of();
+  }
+
+  /** Whether thread_info sits at the base of the kernel stack (2.6) rather than in task_struct. */
+  boolean threadInfoAtBase();
+
+  /** The struct whose cpu member an overflow may have overwritten: the one the model reads it from. */
+  default String cpuHolder() {
+    return threadInfoAtBase() ? "thread_info" : "task_struct";
+  }
+
+  /** INIT_TASK's flags: PF_KTHREAD, or 0 before 2.6.27 (init_task.h@2.6.11:73). */
+  long initTaskFlags();
+
+  /** The function the boot task ends in as the idle loop (cpu_idle, or cpu_startup_entry). */
+  String idleLoop();
+
+  /** 2.6's init_module(umod, len, uargs) (kernel/module.c@2.6.11:1737, @2.6.32.67:2603). */
+  boolean initModuleTakesUargs();
+
+  /** Whether a STACK_END_MAGIC word marks the end of the stack (not on 2.4 nor 2.6.11). */
+  boolean hasStackEndMagic();
+
+  /** Whether start_kernel writes init_task's magic (from 3.18: init/main.c@4.16.13:520). */
+  boolean initSetsStackEndMagic();
+
+  /** The struct completion's wait queue head: wait_queue_head, or swait_queue_head (4.19 on). */
+  default String completionWait() {
+    return "wait_queue_head";
+  }
+
+  /** The shape of kthread_create_info, or NONE where there is no kernel/kthread.c. */
+  KthreadCreateInfo kthreadCreateInfo();
+
+  // ---- accessors whose shape differs between generations ------------------------------------
+
+  /** {@code end_of_stack(task)}: the lowest word the stack may use. */
+  long endOfStack(Kernel k, long task);
+
+  /** {@code task_thread_info(task)}. */
+  long threadInfo(Kernel k, long task);
+
+  int taskCpu(Kernel k, long task);
+
+  void setTaskCpu(Kernel k, long task, int cpu);
+
+  /** set_fs(USER_DS) for task, where the generation keeps an addr_limit. */
+  void setFsUserDs(Kernel k, long task, long ds);
+
+  // ---- the shape of 2.6 on, which 2.4's task_union overrides ----------------------------------
+  //
+  // Tasks linked through list_heads (tasks, children/sibling), real_parent, exit_state for a zombie,
+  // PF_KTHREAD, TIF_NEED_RESCHED in thread_info's flags, on_rq for a queued task
+  // (include/linux/sched.h@2.6.11 through @6.19), and the INIT_TASK members they share.
+
+  /** TIF_NEED_RESCHED in the task's thread_info flags. */
+  default boolean needResched(Kernel k, long task) {
+    return (k.tasks.tiRead(task, "flags") & (1L << Kernel.TIF_NEED_RESCHED)) != 0;
+  }
+
+  default void setNeedResched(Kernel k, long task, boolean on) {
+    long f = k.tasks.tiRead(task, "flags");
+    f = on ? f | (1L << Kernel.TIF_NEED_RESCHED) : f & ~(1L << Kernel.TIF_NEED_RESCHED);
+    k.tasks.tiWrite(task, "flags", f);
+  }
+
+  /** Marks a task on or off its run queue: on_rq. */
+  default void setOnRunqueue(Kernel k, long task, boolean on) {
+    k.tasks.taskWrite(task, "on_rq", on ? 1 : 0);
+  }
+
+  /** A zombie: exit_state EXIT_ZOMBIE. */
+  default boolean isZombie(Kernel k, long task) {
+    return k.tasks.taskRead(task, "exit_state") == Threads.exitZombie(k);
+  }
+
+  /** PF_KTHREAD in flags. */
+  default boolean isKthread(Kernel k, long task) {
+    return (k.tasks.taskRead(task, "flags") & Kernel.PF_KTHREAD) != 0;
+  }
+
+  /** The parent a task was forked by: real_parent. */
+  default long realParent(Kernel k, long task) {
+    return k.tasks.taskRead(task, "real_parent");
+  }
+
+  /** Hands each child of task to each, in children order (sibling links). */
+  default void forEachChild(Kernel k, long task, LongConsumer each) {
+    long head = task + k.image.off("task_struct", "children");
+    int sibling = k.image.off("task_struct", "sibling");
+    for (long node = k.readPtr(head); node != head; node = k.readPtr(node)) {
+      each.accept(node - sibling);
+    }
+  }
+
+  /** Walks init_task's tasks list (init_task excluded), each thread after its leader. */
+  default void forEachTask(Kernel k, LongConsumer each) {
+    long init = k.image.symbol("init_task");
+    int tasksOff = k.image.off("task_struct", "tasks");
+    long head = init + tasksOff;
+    int n = 0;
+    for (long node = k.readPtr(head); node != head && n++ < 1_000_000; node = k.readPtr(node)) {
+      each.accept(node - tasksOff);
+      Threads.forEachOther(k, node - tasksOff, each); // for_each_process_thread
+    }
+  }
+
+  /** task->stack (2.6.11: task->thread_info). */
+  default long stack(Kernel k, long task) {
+    return k.tasks.stackMember(task);
+  }
+
+  /** The state of a task that has switched away for the last time: TASK_DEAD. */
+  default long deadState() {
+    return Kernel.TASK_DEAD;
+  }
+
+  /** INIT_TASK (init/init_task.c; include/linux/init_task.h before 4.x): the members 2.6 on share. */
+  default void initTask(Kernel k, long it, long initMm) {
+    TaskAccess ts = k.tasks;
+    ts.taskWrite(it, stateField(), Kernel.TASK_RUNNING);
+    ts.setStackMember(it, k.image.symbol("init_stack"));
+    ts.taskWrite(it, "usage", 2);
+    ts.taskWrite(it, "flags", initTaskFlags());
+    ts.taskWrite(it, "prio", 120);
+    k.listInit(it + k.image.off("task_struct", "tasks"));
+    k.listInit(it + k.image.off("task_struct", "children"));
+    k.listInit(it + k.image.off("task_struct", "sibling"));
+    Threads.initTask(k, it);
+    ts.taskWrite(it, "active_mm", initMm);
+    ts.taskWrite(it, "real_parent", it);
+    ts.taskWrite(it, "parent", it);
+    ts.taskWrite(it, "group_leader", it);
+    initThreadInfo(k, it);
+    ts.taskWrite(it, "on_cpu", 1);
+  }
+
+  /** kthread_create_list and the kthreadd_done completion, where a kthreadd takes requests. */
+  default void initStaticData(Kernel k) {
+    if (kthreadCreateInfo().kthreaddLists()) {
+      k.listInit(k.image.symbol("kthread_create_list"));
+      k.listInit(k.image.symbol("kthreadd_done") + k.image.offPath("completion", "wait.head"));
+    }
+  }
+
+  /** INIT_THREAD_INFO and the stack's bookkeeping in init_task. */
+  void initThreadInfo(Kernel k, long it);
+}

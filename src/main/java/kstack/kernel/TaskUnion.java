@@ -1,0 +1,227 @@
+package kstack.kernel;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import kstack.layout.StructLayout;
+import kstack.layout.Types;
+import kstack.profile.Feature;
+
+/**
+ * 2.4's task_union: task_struct at the base of the 8 KiB kernel stack, no thread_info, current =
+ * esp & ~8191 (include/linux/sched.h@2.4.22:515-522). Tasks are linked by pointers to task_structs
+ * (next_task/prev_task, the p_opptr/p_cptr/p_osptr family), the CPU is task->processor, a zombie
+ * is state TASK_ZOMBIE, need_resched is a member, and a queued task is on runqueue_head's list.
+ */
+public final class TaskUnion implements TaskModel {
+  /** 2.4's zombie state (include/linux/sched.h@2.4.22:88-92); later kernels use exit_state. */
+  static final int TASK_ZOMBIE = Kernel.TASK_ZOMBIE_24;
+
+  private final Map<String, String> ownNames;
+
+  /**
+   * @param ownNames the generation's names of members the code names by their current ones
+   *     ("struct:path" to the path in this layout), e.g. pt_regs:sp to esp
+   */
+  public TaskUnion(Map<String, String> ownNames) {
+    this.ownNames = Map.copyOf(ownNames);
+  }
+
+  @Override
+  public Map<String, String> ownNames() {
+    return ownNames;
+  }
+
+
+  @Override
+  public Set<Feature> features() {
+    return EnumSet.of(Feature.TASK_UNION);
+  }
+
+  @Override
+  public StructLayout taskStruct(Types t, Map<String, StructLayout> arch, StructLayout listHead,
+      String version) {
+    return KernelLayouts.taskStruct24(t, arch, listHead);
+  }
+
+  @Override
+  public String stateField() {
+    return "state";
+  }
+
+  @Override
+  public String stackMember() {
+    return null;
+  }
+
+  @Override
+  public boolean threadInfoAtBase() {
+    return false;
+  }
+
+  @Override
+  public long deadState() {
+    return Kernel.TASK_DEAD;
+  }
+
+  @Override
+  public long initTaskFlags() {
+    return 0;
+  }
+
+  @Override
+  public String idleLoop() {
+    return "cpu_idle";
+  }
+
+  /** 2.4's init_module(name, image). */
+  @Override
+  public boolean initModuleTakesUargs() {
+    return false;
+  }
+
+  @Override
+  public boolean hasStackEndMagic() {
+    return false;
+  }
+
+  @Override
+  public boolean initSetsStackEndMagic() {
+    return false;
+  }
+
+  /** There is no thread_info to initialise. */
+  @Override
+  public void initThreadInfo(Kernel k, long it) {
+  }
+
+  @Override
+  public KthreadCreateInfo kthreadCreateInfo() {
+    return KthreadCreateInfo.NONE;
+  }
+
+  @Override
+  public long stack(Kernel k, long task) {
+    return task;
+  }
+
+  /** No end-of-stack word: the lowest stack word is the one above task_struct. */
+  @Override
+  public long endOfStack(Kernel k, long task) {
+    return task + ((k.image.struct("task_struct").size() + k.t.word - 1) & -k.t.word);
+  }
+
+  /** There is no thread_info: asking for it names the missing member. */
+  @Override
+  public long threadInfo(Kernel k, long task) {
+    return task + k.image.off("task_struct", "thread_info");
+  }
+
+  @Override
+  public int taskCpu(Kernel k, long task) {
+    return (int) k.tasks.taskRead(task, "processor");
+  }
+
+  @Override
+  public void setTaskCpu(Kernel k, long task, int cpu) {
+    k.tasks.taskWrite(task, "processor", cpu);
+  }
+
+  @Override
+  public boolean needResched(Kernel k, long task) {
+    return k.tasks.taskRead(task, "need_resched") != 0;
+  }
+
+  @Override
+  public void setNeedResched(Kernel k, long task, boolean on) {
+    k.tasks.taskWrite(task, "need_resched", on ? 1 : 0);
+  }
+
+  /**
+   * add_to_runqueue / del_from_runqueue: the run_list link into runqueue_head, whose NULL
+   * run_list.next means "not queued".
+   */
+  @Override
+  public void setOnRunqueue(Kernel k, long task, boolean on) {
+    long node = task + k.image.off("task_struct", "run_list");
+    boolean queued = k.readPtr(node) != 0;
+    if (on && !queued) {
+      k.listAddTail(node, k.image.symbol("runqueue_head"));
+    } else if (!on && queued) {
+      long next = k.readPtr(node);
+      long prev = k.readPtr(node + k.t.word);
+      k.writePtr(prev, next);
+      k.writePtr(next + k.t.word, prev);
+      k.writePtr(node, 0);
+      k.writePtr(node + k.t.word, 0);
+    }
+  }
+
+  @Override
+  public boolean isZombie(Kernel k, long task) {
+    return k.tasks.state(task) == TASK_ZOMBIE;
+  }
+
+  /** 2.4 has no PF_KTHREAD: a kernel thread has no mm. */
+  @Override
+  public boolean isKthread(Kernel k, long task) {
+    return k.tasks.taskRead(task, "mm") == 0;
+  }
+
+  @Override
+  public long realParent(Kernel k, long task) {
+    return k.tasks.taskRead(task, "p_opptr");
+  }
+
+  /** Youngest first: p_cptr, then each p_osptr. */
+  @Override
+  public void forEachChild(Kernel k, long task, LongConsumer each) {
+    for (long c = k.tasks.taskRead(task, "p_cptr"); c != 0; c = k.tasks.taskRead(c, "p_osptr")) {
+      each.accept(c);
+    }
+  }
+
+  /** next_task/prev_task point at task_structs, not at list_heads (SET_LINKS). */
+  @Override
+  public void forEachTask(Kernel k, LongConsumer each) {
+    long init = k.image.symbol("init_task");
+    int n = 0;
+    for (long t = k.tasks.taskRead(init, "next_task"); t != init && t != 0 && n++ < 1_000_000;
+        t = k.tasks.taskRead(t, "next_task")) {
+      each.accept(t);
+    }
+  }
+
+  @Override
+  public void setFsUserDs(Kernel k, long task, long ds) {
+    k.tasks.taskWrite(task, "addr_limit", ds);
+  }
+
+  /** INIT_TASK (include/linux/sched.h@2.4.22:471-512) at the base of init_task_union. */
+  @Override
+  public void initTask(Kernel k, long it, long initMm) {
+    TaskAccess ts = k.tasks;
+    ts.taskWrite(it, "state", Kernel.TASK_RUNNING);
+    ts.taskWrite(it, "addr_limit", 0xffffffffL);
+    ts.taskWrite(it, "exec_domain", k.image.symbol("default_exec_domain"));
+    ts.taskWrite(it, "lock_depth", -1);
+    ts.taskWrite(it, "counter", 10);
+    ts.taskWrite(it, "cpus_runnable", -1);
+    ts.taskWrite(it, "cpus_allowed", -1);
+    k.listInit(it + k.image.off("task_struct", "run_list"));
+    ts.taskWrite(it, "next_task", it);
+    ts.taskWrite(it, "prev_task", it);
+    ts.taskWrite(it, "active_mm", initMm);
+    ts.taskWrite(it, "p_opptr", it);
+    ts.taskWrite(it, "p_pptr", it);
+    k.listInit(it + k.image.offPath("task_struct", "wait_chldexit.task_list"));
+  }
+
+  /** runqueue_head and the startup completion (COMPLETION_INITIALIZER). */
+  @Override
+  public void initStaticData(Kernel k) {
+    k.listInit(k.image.symbol("runqueue_head"));
+    k.listInit(k.image.symbol("startup") + k.image.offPath("completion", "wait.head"));
+  }
+}

@@ -1,0 +1,49 @@
+package kstack.kernel;
+
+import kstack.mem.Memory;
+import kstack.trace.JMap;
+
+/**
+ * The user address spaces: one Memory per mm_struct, and the mm each page-table root (the value
+ * CR3/TTBR0 holds for it) belongs to, so that a switch of the MMU register selects its space.
+ */
+public final class UserSpaces {
+  private final Kernel k;
+  private final JMap<Long, Memory> userSpaces;
+  private final JMap<Long, Long> mmByRoot;
+  private int nextSpaceId = 1;
+
+  UserSpaces(Kernel k) {
+    this.k = k;
+    this.userSpaces = new JMap<>(k.timeline);
+    this.mmByRoot = new JMap<>(k.timeline);
+  }
+
+  public Memory newUserSpace(long mm, String label) {
+    Memory m = new Memory(nextSpaceId++, label);
+    k.host().attachSpace(m);
+    userSpaces.put(mm, m);
+    mmByRoot.put(PageTableRoot.of(k, mm), mm);
+    return m;
+  }
+
+  /** init_mm's page-table root (it has no user space). */
+  void registerInitMm(long initMm) {
+    mmByRoot.put(PageTableRoot.ofInitMm(k), initMm);
+  }
+
+  public Memory userSpace(long mm) {
+    return mm == 0 ? null : userSpaces.get(mm);
+  }
+
+  /** The mm whose page-table root a CR3/TTBR0 value names, or 0. */
+  public long mmOfRoot(long root) {
+    Long mm = mmByRoot.get(root);
+    return mm == null ? 0 : mm;
+  }
+
+  /** The user address space the MMU register's value selects (none for init_mm). */
+  public Memory userSpaceOfRoot(long root) {
+    return userSpace(mmOfRoot(root));
+  }
+}

@@ -104,7 +104,9 @@ public final class Vfs2611 implements Vfs {
         .label("done")
         .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.local("ret"))
         .build());
-    k.image.add(k.image.c("__wake_up", Sched2611.SRC + ":2960-2968").params("q", "mode", "nr_exclusive", "key")
+    // wake_up_interruptible's __wake_up is kernel/sched.c's (sched.c@2.6.11:2960-2968)
+    k.image.add(k.image.c("__wake_up", "kernel/sched.c@2.6.11:2960-2968")
+        .params("q", "mode", "nr_exclusive", "key")
         .step("spin_lock_irqsave(&q->lock); __wake_up_common(q, mode, nr_exclusive, 0, key) "
             + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.rq.wakeAll(
                 x.local("q"), x.cpu().id(), "a pipe write (wake_up_interruptible)"))

@@ -2,7 +2,9 @@ package kstack.kernel;
 
 import java.util.EnumSet;
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -16,6 +18,11 @@ import kstack.profile.Feature;
  * (IrqEntry6); where irq_exit runs the softirqs is the profile's pick ({@link SoftirqInvoke}).
  */
 abstract class GenIrq implements IrqCore {
+  enum L implements Local {
+      active_mask, base, cpu_base, desc, dev, flags, fn, ksirqd, now, pending, regs, task, timer,
+      ts, user_tick
+  }
+
   static final String SOFTIRQ = "kernel/softirq.c";
 
   private final SoftirqInvoke invoke;
@@ -57,7 +64,7 @@ abstract class GenIrq implements IrqCore {
         .retVoid().build());
     k.image.add(k.image.c("tasklet_action", SOFTIRQ).params()
         .call("tasklet_action_common(): t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet",
-            x -> new long[] {0})
+            Args.of(x -> 0))
         .retVoid().build());
     Irq.buildDemoDevice(k, Irq.TASKLET_SOFTIRQ);
     buildFlow(k);
@@ -76,28 +83,28 @@ abstract class GenIrq implements IrqCore {
         .step("preempt_count_sub(HARDIRQ_OFFSET)", x -> Irq.preempt(k, x, -Irq.HARDIRQ_OFFSET))
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending()) invoke_softirq() [inline]",
             x -> (Irq.preemptCount(k, x) & 0xffff00) != 0 || k.timers.softirqPending(x.cpu().id()) == 0)
-        .call(invoke.text, invoke.target, null)
+        .call(invoke.text, invoke.target, Args.inPlace())
         .label("out")
         .retVoid().build());
-    RoutineBuilder d = k.image.c("__do_softirq", SOFTIRQ).params().locals("pending");
+    RoutineBuilder d = k.image.c("__do_softirq", SOFTIRQ).params().locals(L.pending);
     if (rcuNames) {
-      k.image.add(d.call("handle_softirqs(false)", "handle_softirqs", x -> new long[] {0}).retVoid().build());
-      d = k.image.c("handle_softirqs", SOFTIRQ).params("ksirqd").locals("pending");
+      k.image.add(d.call("handle_softirqs(false)", "handle_softirqs", Args.of(x -> 0)).retVoid().build());
+      d = k.image.c("handle_softirqs", SOFTIRQ).params(L.ksirqd).locals(L.pending);
     }
     k.image.add(d.step("pending = local_softirq_pending(); __local_bh_disable_ip(SOFTIRQ_OFFSET); "
             + "set_softirq_pending(0); local_irq_enable()", x -> {
-              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
+              x.set(L.pending, k.timers.softirqPending(x.cpu().id()));
               k.timers.setSoftirqPending(x.cpu().id(), 0);
               Irq.preempt(k, x, Irq.SOFTIRQ_OFFSET);
               k.arch.irqEnable(x);
             })
         .branchIf("notimer", "TIMER_SOFTIRQ pending?",
-            x -> (x.local("pending") & (1 << Irq.TIMER_SOFTIRQ)) == 0)
-        .call("  h->action(h) = run_timer_softirq()", "run_timer_softirq", null)
+            x -> (x.get(L.pending) & (1 << Irq.TIMER_SOFTIRQ)) == 0)
+        .call("  h->action(h) = run_timer_softirq()", "run_timer_softirq", Args.inPlace())
         .label("notimer")
         .branchIf("done", "TASKLET_SOFTIRQ pending?",
-            x -> (x.local("pending") & (1 << Irq.TASKLET_SOFTIRQ)) == 0)
-        .call("  h->action(h) = tasklet_action()", "tasklet_action", null)
+            x -> (x.get(L.pending) & (1 << Irq.TASKLET_SOFTIRQ)) == 0)
+        .call("  h->action(h) = tasklet_action()", "tasklet_action", Args.inPlace())
         .label("done")
         .step("local_irq_disable(); __local_bh_enable(SOFTIRQ_OFFSET)", x -> {
           k.arch.irqDisable(x);
@@ -108,21 +115,21 @@ abstract class GenIrq implements IrqCore {
 
   /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
   void buildFlow(Kernel k) {
-    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params(L.desc)
         .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
-        .call("handle_irq_event(desc)", "handle_irq_event", x -> new long[] {x.local("desc")})
+        .call("handle_irq_event(desc)", "handle_irq_event", Args.of(x -> x.get(L.desc)))
         .retVoid().build());
-    k.image.add(k.image.c("handle_irq_event", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event", "kernel/irq/handle.c").params(L.desc)
         .call("ret = handle_irq_event_percpu(desc)", "handle_irq_event_percpu",
-            x -> new long[] {x.local("desc")})
+            Args.of(x -> x.get(L.desc)))
         .ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("handle_irq_event_percpu", "kernel/irq/handle.c").params(L.desc)
         .call("retval = __handle_irq_event_percpu(desc)", "__handle_irq_event_percpu",
-            x -> new long[] {x.local("desc")})
+            Args.of(x -> x.get(L.desc)))
         .ret("return retval", Exec::retval).build());
-    k.image.add(k.image.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params("desc")
+    k.image.add(k.image.c("__handle_irq_event_percpu", "kernel/irq/handle.c").params(L.desc)
         .call("for_each_action_of_desc(desc, action): res = action->handler(irq, action->dev_id)",
-            "kstack_demo_interrupt", x -> new long[] {x.local("desc"), 0})
+            "kstack_demo_interrupt", Args.of(x -> x.get(L.desc), x -> 0))
         .ret("return retval", Exec::retval).build());
   }
 
@@ -136,50 +143,50 @@ abstract class GenIrq implements IrqCore {
    * (__hrtimer_run_queues is 4.x: kernel/time/hrtimer.c@4.16.13:1379,1469).
    */
   void buildHrtimerInterrupt(Kernel k, String src) {
-    k.image.add(k.image.c("hrtimer_interrupt", src).params("dev")
+    k.image.add(k.image.c("hrtimer_interrupt", src).params(L.dev)
         .step("now = hrtimer_update_base(cpu_base)", x -> { })
         .call("__hrtimer_run_queues(cpu_base, now, flags, HRTIMER_ACTIVE_HARD)",
-            "__hrtimer_run_queues", x -> new long[] {0, k.timers.now(), 0, 0})
+            "__hrtimer_run_queues", Args.of(x -> 0, x -> k.timers.now(), x -> 0, x -> 0))
         .step("tick_program_event(): program the next expiry", x -> { })
         .retVoid().build());
     k.image.add(runExpired(k, k.image.c("__hrtimer_run_queues", src)
-        .params("cpu_base", "now", "flags", "active_mask").locals("timer")).retVoid().build());
+        .params(L.cpu_base, L.now, L.flags, L.active_mask).locals(L.timer)).retVoid().build());
   }
 
   private void buildHrtimer(Kernel k) {
     String src = hrtimerSrc();
     buildHrtimerInterrupt(k, src);
-    k.image.add(k.image.c("__run_hrtimer", src).params("cpu_base", "base", "timer", "now", "flags")
-        .locals("fn")
+    k.image.add(k.image.c("__run_hrtimer", src).params(L.cpu_base, L.base, L.timer, L.now, L.flags)
+        .locals(L.fn)
         .step("fn = timer->function; __remove_hrtimer(timer, base, HRTIMER_STATE_INACTIVE, 0)",
             x -> {
-              Timers.Timer t = Irq.timerOf(k, x.local("timer"));
-              x.setLocal("fn", k.image.symbol(t.function()));
+              Timers.Timer t = Irq.timerOf(k, x.get(L.timer));
+              x.set(L.fn, k.image.symbol(t.function()));
               k.timers.removeTimer(t);
             })
-        .callVia("restart = fn(timer)", x -> x.local("fn"), x -> new long[] {x.local("timer")}, null)
+        .callVia("restart = fn(timer)", x -> x.get(L.fn), Args.of(x -> x.get(L.timer)), null)
         .retVoid().build());
-    k.image.add(k.image.c("hrtimer_wakeup", src).params("timer").locals("task")
+    k.image.add(k.image.c("hrtimer_wakeup", src).params(L.timer).locals(L.task)
         .step("t = container_of(timer, struct hrtimer_sleeper, timer); task = t->task; t->task = NULL",
             x -> {
-              long t = x.local("timer");
-              x.setLocal("task", k.readPtr(t + HrtimerSleep.SLEEPER_TASK));
+              long t = x.get(L.timer);
+              x.set(L.task, k.readPtr(t + HrtimerSleep.SLEEPER_TASK));
               k.writePtr(t + HrtimerSleep.SLEEPER_TASK, 0);
             })
-        .branchIf("none", "if (task)", x -> x.local("task") == 0)
-        .call("  wake_up_process(task)", "wake_up_process", x -> new long[] {x.local("task")})
+        .branchIf("none", "if (task)", x -> x.get(L.task) == 0)
+        .call("  wake_up_process(task)", "wake_up_process", Args.of(x -> x.get(L.task)))
         .label("none")
         .ret("return HRTIMER_NORESTART", x -> 0).build());
-    k.image.add(buildTickHandler(k, k.image.c(tickHandler, TICK).params("timer")
+    k.image.add(buildTickHandler(k, k.image.c(tickHandler, TICK).params(L.timer)
             .step("tick_sched_do_update_jiffies64(ts, now)", x -> { }))
         .ret("hrtimer_forward(timer, now, TICK_NSEC); return HRTIMER_RESTART (re-armed on "
             + "demand)", x -> 1).build());
-    k.image.add(k.image.c("update_process_times", "kernel/time/timer.c").params("user_tick")
+    k.image.add(k.image.c("update_process_times", "kernel/time/timer.c").params(L.user_tick)
         .step("account_process_tick(); run_local_timers(): raise_softirq(TIMER_SOFTIRQ)", x -> {
           int cpu = x.cpu().id();
           k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << Irq.TIMER_SOFTIRQ));
         })
-        .call(schedTick + "()", schedTick, null)
+        .call(schedTick + "()", schedTick, Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c(schedTick, "kernel/sched/core.c").params()
         .step("curr->sched_class->task_tick(rq, curr, 0): when others wait on this run queue, "
@@ -194,9 +201,9 @@ abstract class GenIrq implements IrqCore {
    * added first; it calls update_process_times. Returns the handler, to be finished by the caller.
    */
   RoutineBuilder buildTickHandler(Kernel k, RoutineBuilder handler) {
-    handler.call("tick_sched_handle(ts, regs)", "tick_sched_handle", x -> new long[] {0, 0});
-    k.image.add(k.image.c("tick_sched_handle", TICK).params("ts", "regs")
-        .call("update_process_times(user_mode(regs))", "update_process_times", x -> new long[] {0})
+    handler.call("tick_sched_handle(ts, regs)", "tick_sched_handle", Args.of(x -> 0, x -> 0));
+    k.image.add(k.image.c("tick_sched_handle", TICK).params(L.ts, L.regs)
+        .call("update_process_times(user_mode(regs))", "update_process_times", Args.of(x -> 0))
         .retVoid().build());
     return handler;
   }
@@ -207,11 +214,11 @@ abstract class GenIrq implements IrqCore {
         .label("loop")
         .step("timer = the earliest expired hrtimer of this CPU", x -> {
           Timers.Timer t = k.timers.expiredTimer(x.cpu().id());
-          x.setLocal("timer", t == null ? 0 : Irq.timerId(k, t));
+          x.set(L.timer, t == null ? 0 : Irq.timerId(k, t));
         })
-        .branchIf("done", "if (!timer) break", x -> x.local("timer") == 0)
+        .branchIf("done", "if (!timer) break", x -> x.get(L.timer) == 0)
         .call("__run_hrtimer(cpu_base, base, timer, &basenow, flags)", "__run_hrtimer",
-            x -> new long[] {0, 0, x.local("timer"), 0, 0})
+            Args.of(x -> 0, x -> 0, x -> x.get(L.timer), x -> 0, x -> 0))
         .jump("loop", "continue")
         .label("done");
   }

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -14,6 +16,8 @@ import kstack.profile.Feature;
  * (kernel/time/tick-sched.c@2.6.32.67:669,710). x86 runs softirqs through do_softirq.
  */
 public final class GenIrq2632 extends GenIrq {
+  enum L implements Local { action, desc, dev, irq, timer }
+
   public GenIrq2632() {
     super(SoftirqInvoke.DO_SOFTIRQ, false, "tick_sched_timer", "scheduler_tick");
   }
@@ -29,18 +33,18 @@ public final class GenIrq2632 extends GenIrq {
    */
   @Override
   void buildFlow(Kernel k) {
-    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params("irq", "desc")
+    k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params(L.irq, L.desc)
         .step("spin_lock(&desc->lock); kstat_incr_irqs_this_cpu(); desc->chip->ack(irq); "
             + "desc->status |= IRQ_INPROGRESS; action = desc->action", x -> { })
         .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, action)",
-            "handle_IRQ_event", x -> new long[] {x.local("irq"), 0})
+            "handle_IRQ_event", Args.of(x -> x.get(L.irq), x -> 0))
         .step("note_interrupt(); spin_lock; no IRQ_PENDING: leave the loop; "
             + "desc->status &= ~IRQ_INPROGRESS; spin_unlock(&desc->lock)", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("handle_IRQ_event", "kernel/irq/handle.c").params("irq", "action")
+    k.image.add(k.image.c("handle_IRQ_event", "kernel/irq/handle.c").params(L.irq, L.action)
         .step("action->flags has IRQF_DISABLED: interrupts stay off", x -> { })
         .call("ret = action->handler(irq, action->dev_id)", "kstack_demo_interrupt",
-            x -> new long[] {x.local("irq"), 0})
+            Args.of(x -> x.get(L.irq), x -> 0))
         .ret("action = action->next: none; return retval", Exec::retval).build());
   }
 
@@ -51,8 +55,8 @@ public final class GenIrq2632 extends GenIrq {
 
   @Override
   void buildHrtimerInterrupt(Kernel k, String src) {
-    RoutineBuilder irq = k.image.c("hrtimer_interrupt", src).params("dev");
-    runExpired(k, irq.locals("timer").step("now = ktime_get(); for each clock base:", x -> { }))
+    RoutineBuilder irq = k.image.c("hrtimer_interrupt", src).params(L.dev);
+    runExpired(k, irq.locals(L.timer).step("now = ktime_get(); for each clock base:", x -> { }))
         .step("tick_program_event(): program the next expiry", x -> { });
     k.image.add(irq.retVoid().build());
   }
@@ -60,6 +64,6 @@ public final class GenIrq2632 extends GenIrq {
   @Override
   RoutineBuilder buildTickHandler(Kernel k, RoutineBuilder handler) {
     return handler.call("update_process_times(user_mode(regs))", "update_process_times",
-        x -> new long[] {0});
+        Args.of(x -> 0));
   }
 }

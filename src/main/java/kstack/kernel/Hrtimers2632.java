@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -9,6 +11,8 @@ import kstack.profile.Feature;
  * k_clock has no nsleep) → hrtimer_nanosleep (kernel/posix-timers.c@2.6.32.67:158-161,994-1018).
  */
 public final class Hrtimers2632 extends HrtimerSleep {
+  enum L implements Local { flags, rqtp, t, which_clock }
+
   private static final String SRC = "kernel/posix-timers.c@2.6.32.67:";
 
   @Override
@@ -22,11 +26,11 @@ public final class Hrtimers2632 extends HrtimerSleep {
             + "-EINVAL", "copy_from_user(&t, rqtp, sizeof(struct timespec))")
         .callVia("return CLOCK_DISPATCH(which_clock, nsleep, (which_clock, flags, &t, rmtp)) -> "
                 + "common_nsleep", x -> k.image.symbol("common_nsleep"),
-            x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
+            Args.of(x -> x.get(L.which_clock), x -> x.get(L.flags), x -> x.addr(L.t)), null)
         .ret("return ret", Exec::retval).build());
     k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "994-1000")
-            .params("which_clock", "flags", "rqtp"), "return hrtimer_nanosleep(tsave, rmtp, "
+            .params(L.which_clock, L.flags, L.rqtp), "return hrtimer_nanosleep(tsave, rmtp, "
             + MODE + ", which_clock)", "hrtimer_nanosleep",
-        x -> new long[] {x.local("rqtp"), mode(x), x.local("which_clock")}).build());
+        x -> new long[] {x.get(L.rqtp), mode(x), x.get(L.which_clock)}).build());
   }
 }

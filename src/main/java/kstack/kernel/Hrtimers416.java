@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -9,6 +11,8 @@ import kstack.profile.Feature;
  * hrtimer_nanosleep(rqtp, mode, clock) (kernel/time/posix-timers.c@4.16.13:1197-1228,1257-1290).
  */
 public final class Hrtimers416 extends HrtimerSleep {
+  enum L implements Local { flags, rqtp, t, which_clock }
+
   private static final String SRC = "kernel/time/posix-timers.c@4.16.13:";
 
   @Override
@@ -24,11 +28,11 @@ public final class Hrtimers416 extends HrtimerSleep {
             + "restart_block.nanosleep.rmtp = rmtp", x -> { })
         .callVia("return kc->nsleep(which_clock, flags, &t) -> common_nsleep",
             x -> k.image.symbol("common_nsleep"),
-            x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
+            Args.of(x -> x.get(L.which_clock), x -> x.get(L.flags), x -> x.addr(L.t)), null)
         .ret("return ret", Exec::retval).build());
     k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "1197-1203")
-            .params("which_clock", "flags", "rqtp"), "return hrtimer_nanosleep(rqtp, " + MODE
+            .params(L.which_clock, L.flags, L.rqtp), "return hrtimer_nanosleep(rqtp, " + MODE
             + ", which_clock)", "hrtimer_nanosleep",
-        x -> new long[] {x.local("rqtp"), mode(x), x.local("which_clock")}).build());
+        x -> new long[] {x.get(L.rqtp), mode(x), x.get(L.which_clock)}).build());
   }
 }

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -14,6 +16,8 @@ import kstack.profile.Feature;
  * reads the request with get_old_timespec32: the copy's words are the profile's pick.
  */
 public final class Hrtimers6 extends HrtimerSleep {
+  enum L implements Local { flags, ns, rqtp, t, texp, which_clock }
+
   private static final String SRC = "kernel/time/posix-timers.c@6.19:";
   private final String getTimespec;
 
@@ -35,9 +39,9 @@ public final class Hrtimers6 extends HrtimerSleep {
   @Override
   RoutineBuilder callHrtimerNanosleep(RoutineBuilder e) {
     return e.step("get_timespec64(&tu, rqtp): the duration from user memory",
-            x -> x.setLocal("ns", timespecNs(x, x.local("rqtp"))))
+            x -> x.set(L.ns, timespecNs(x, x.get(L.rqtp))))
         .call("hrtimer_nanosleep(timespec64_to_ktime(tu), HRTIMER_MODE_REL, CLOCK_MONOTONIC)",
-            "hrtimer_nanosleep", x -> new long[] {x.local("ns"), 1, 1});
+            "hrtimer_nanosleep", Args.of(x -> x.get(L.ns), x -> 1, x -> 1));
   }
 
   @Override
@@ -47,7 +51,7 @@ public final class Hrtimers6 extends HrtimerSleep {
 
   @Override
   long duration(Exec x) {
-    return x.local("rqtp");
+    return x.get(L.rqtp);
   }
 
   @Override
@@ -64,19 +68,19 @@ public final class Hrtimers6 extends HrtimerSleep {
             + "restart_block.nanosleep.rmtp = rmtp", x -> { })
         .callVia("return kc->nsleep(which_clock, flags, &t) -> common_nsleep (REALTIME) or "
                 + "common_nsleep_timens (MONOTONIC)",
-            x -> k.image.symbol(x.local("which_clock") != 0 ? "common_nsleep_timens" : "common_nsleep"),
-            x -> new long[] {x.local("which_clock"), x.local("flags"), x.localAddress("t")}, null)
+            x -> k.image.symbol(x.get(L.which_clock) != 0 ? "common_nsleep_timens" : "common_nsleep"),
+            Args.of(x -> x.get(L.which_clock), x -> x.get(L.flags), x -> x.addr(L.t)), null)
         .ret("return ret", Exec::retval).build());
     CallShape calls = CallShape.of(k);
     for (String fn : new String[] {"common_nsleep", "common_nsleep_timens"}) {
       boolean realtime = fn.equals("common_nsleep");
       RoutineBuilder c = k.image.c(fn, SRC + (realtime ? "1347-1355" : "1362-1373"))
-          .params("which_clock", "flags", "rqtp")
-          .locals("texp").step("texp = timespec64_to_ktime(*rqtp)"
+          .params(L.which_clock, L.flags, L.rqtp)
+          .locals(L.texp).step("texp = timespec64_to_ktime(*rqtp)"
                   + (realtime ? "" : "; (TIMER_ABSTIME: timens_ktime_to_host)"),
-              x -> x.setLocal("texp", timespec64Ns(x, x.local("rqtp"))));
+              x -> x.set(L.texp, timespec64Ns(x, x.get(L.rqtp))));
       k.image.add(calls.ret(c, "return hrtimer_nanosleep(texp, " + MODE + ", which_clock)",
-          "hrtimer_nanosleep", x -> new long[] {x.local("texp"), mode(x), x.local("which_clock")})
+          "hrtimer_nanosleep", x -> new long[] {x.get(L.texp), mode(x), x.get(L.which_clock)})
           .build());
     }
   }

@@ -1,6 +1,7 @@
 package kstack.kernel;
 
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.trace.Event;
 
 /**
@@ -10,6 +11,8 @@ import kstack.trace.Event;
  * image's order.
  */
 final class Irq {
+  enum L implements Local { data, dev_id, irq }
+
   private Irq() {}
 
   static final int TIMER_SOFTIRQ = 1;
@@ -32,13 +35,13 @@ final class Irq {
    */
   static void buildDemoDevice(Kernel k, int nr) {
     String demo = "kstack_demo module (the simulator's own)";
-    k.image.add(k.image.c("kstack_demo_interrupt", demo).params("irq", "dev_id")
+    k.image.add(k.image.c("kstack_demo_interrupt", demo).params(L.irq, L.dev_id)
         .step("tasklet_schedule(&kstack_demo_tasklet): raise TASKLET_SOFTIRQ", x -> {
           int cpu = x.cpu().id();
           k.timers.setSoftirqPending(cpu, k.timers.softirqPending(cpu) | (1 << nr));
         })
         .ret("return IRQ_HANDLED", x -> 1).build());
-    k.image.add(k.image.c("kstack_demo_tasklet", demo).params("data")
+    k.image.add(k.image.c("kstack_demo_tasklet", demo).params(L.data)
         .step("the deferred half of the demo device's interrupt (softirq context)", x ->
             k.timeline.emit(new Event.SoftirqWork(x.cpu().id(), "sp", x.sp())))
         .retVoid().build());

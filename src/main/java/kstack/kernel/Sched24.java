@@ -2,6 +2,7 @@ package kstack.kernel;
 
 import java.util.Set;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -15,6 +16,8 @@ import kstack.trace.Event;
  * modelled exactly is the call chain and what each step leaves on the stacks.
  */
 public final class Sched24 implements Scheduler {
+  enum L implements Local { mode, next, nr, p, prev, q }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.SCHED_24, Feature.SCHEDULE_SWITCH_INLINE);
@@ -28,29 +31,29 @@ public final class Sched24 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
-    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
             + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
         .label("need_resched_back")
         .step("prev = current; this_cpu = prev->processor; release_kernel_lock(); "
             + "spin_lock_irq(&runqueue_lock)", x -> {
               k.arch.irqDisable(x);
-              x.setLocal("prev", k.current(x));
+              x.set(L.prev, k.current(x));
             })
         .step("switch (prev->state): a sleeping prev leaves the run queue (del_from_runqueue); "
-            + "prev->need_resched = 0", x -> k.rq.setNeedResched(x.local("prev"), false))
+            + "prev->need_resched = 0", x -> k.rq.setNeedResched(x.get(L.prev), false))
         .step("repeat_schedule: next = the task goodness() prefers (here: the run queue's head, "
             + "else idle_task(this_cpu)); counters all spent: recalculate", x ->
-            x.setLocal("next", pickNext(k, x, x.local("prev"))))
+            x.set(L.next, pickNext(k, x, x.get(L.prev))))
         .step("sched_data->curr = next; task_set_cpu(next, this_cpu); spin_unlock_irq()", x -> {
-          k.tasks.setTaskCpu(x.local("next"), x.cpu().id());
+          k.tasks.setTaskCpu(x.get(L.next), x.cpu().id());
           k.arch.irqEnable(x);
         })
         .branchIf("same", "if (prev == next) { prev->policy &= ~SCHED_YIELD; goto same_process; }",
-            x -> x.local("prev") == x.local("next"))
+            x -> x.get(L.prev) == x.get(L.next))
         .step("kstat.context_swtch++; prepare_to_switch(); next->mm ? switch_mm(oldmm, mm) : "
             + "(next->active_mm = oldmm; enter_lazy_tlb()); if (!prev->mm) prev->active_mm = NULL",
-            x -> switchMm(k, x, x.local("prev"), x.local("next")));
+            x -> switchMm(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     k.image.add(b.step("__schedule_tail(prev) [static inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .label("same")
@@ -59,7 +62,7 @@ public final class Sched24 implements Scheduler {
             x -> k.rq.needResched(k.current(x)))
         .step("popl %ebx", x -> x.set("ebx", x.pop()))
         .retVoid().build());
-    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params(L.prev).asmlinkage()
         .step("__schedule_tail(prev) [inline]: prev->policy &= ~SCHED_YIELD", x -> { })
         .retVoid().build());
     buildWakeups(k);
@@ -105,14 +108,14 @@ public final class Sched24 implements Scheduler {
   /** Wake-ups, completions, schedule_timeout and sched_yield (kernel/sched.c@2.4.22). */
   private void buildWakeups(Kernel k) {
     // try_to_wake_up is static inline (sched.c@2.4.22:349-373): no frame of its own
-    k.image.add(k.image.c("wake_up_process", SRC).params("p")
+    k.image.add(k.image.c("wake_up_process", SRC).params(L.p)
         .ret("try_to_wake_up(p, 0) [inline]: p->state = TASK_RUNNING; add_to_runqueue(p); "
-            + "reschedule_idle(p)", x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process")
+            + "reschedule_idle(p)", x -> k.rq.wakeUp(x.get(L.p), x.cpu().id(), "wake_up_process")
                 ? 1 : 0).build());
     // wake_up_interruptible(q) = __wake_up(q, TASK_INTERRUPTIBLE, 1) (sched.h@2.4.22:608)
-    k.image.add(k.image.c("__wake_up", SRC).params("q", "mode", "nr")
+    k.image.add(k.image.c("__wake_up", SRC).params(L.q, L.mode, L.nr)
         .step("__wake_up_common(q, mode, nr, 0) [inline]: each waiter -> try_to_wake_up(p, 0), "
-            + "which may reschedule_idle", x -> k.rq.wakeAll(x.local("q"), x.cpu().id(),
+            + "which may reschedule_idle", x -> k.rq.wakeAll(x.get(L.q), x.cpu().id(),
                 "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
     SchedCommon.buildCompletion(k, SRC, SRC);

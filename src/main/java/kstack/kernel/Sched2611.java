@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -15,6 +17,8 @@ import kstack.profile.Feature;
  * place of goodness(): the call chain and what each step leaves on the stacks are exact.
  */
 public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
+  enum L implements Local { clone_flags, next, p, prev }
+
 
   static final String SRC = "kernel/sched.c@2.6.11";
   /** include/linux/sched.h@2.6.11:721. */
@@ -87,53 +91,53 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
 
   private void buildSchedule(Kernel k) {
     RoutineBuilder b = k.image.c("schedule", SRC + ":2662-2828").params().asmlinkage()
-        .locals("prev", "next")
+        .locals(L.prev, L.next)
         .label("need_resched")
         .step("preempt_disable(); prev = current; release_kernel_lock(prev); rq = this_rq(); "
             + "schedstat_inc(rq, sched_cnt); run_time from sched_clock()",
-            x -> x.setLocal("prev", k.current(x)))
+            x -> x.set(L.prev, k.current(x)))
         .step("spin_lock_irq(&rq->lock); if (unlikely(prev->flags & PF_DEAD)) prev->state = "
             + "EXIT_DEAD", x -> {
               k.arch.irqDisable(x);
-              if (pfDead(k, x.local("prev"))) {
-                k.tasks.setState(x.local("prev"), EXIT_DEAD);
+              if (pfDead(k, x.get(L.prev))) {
+                k.tasks.setState(x.get(L.prev), EXIT_DEAD);
               }
             })
         .step("if (prev->state) deactivate_task(prev, rq); if (!rq->nr_running) next = rq->idle; "
             + "else { array = rq->active; idx = sched_find_first_bit(array->bitmap); queue = "
             + "array->queue + idx; next = list_entry(queue->next, task_t, run_list) } (FIFO in "
-            + "place of the priority arrays)", x -> x.setLocal("next",
-                pickNext(k, x, x.local("prev"))))
+            + "place of the priority arrays)", x -> x.set(L.next,
+                pickNext(k, x, x.get(L.prev))))
         .step("clear_tsk_need_resched(prev); prev->timestamp = prev->last_ran = now",
-            x -> k.rq.setNeedResched(x.local("prev"), false))
+            x -> k.rq.setNeedResched(x.get(L.prev), false))
         .branchIf("same", "if (likely(prev != next)) { ... } else spin_unlock_irq(&rq->lock)",
             x -> SchedCommon.noSwitch(k, x))
         .step("  rq->curr = next; ++*switch_count; prev = context_switch(rq, prev, next) [inline]: "
             + "switch_mm(oldmm, mm, next), or enter_lazy_tlb(oldmm, next) for a task with no mm",
-            x -> SchedCommon.prepareSwitch(k, x, x.local("prev"), x.local("next")));
+            x -> SchedCommon.prepareSwitch(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     b.call("  barrier(); finish_task_switch(prev) [prev: the task switched away from, as "
-            + "switch_to returned it]", "finish_task_switch", x -> new long[] {x.retval()})
+            + "switch_to returned it]", "finish_task_switch", Args.of(x -> x.retval()))
         .label("same")
         .step("prev = current; reacquire_kernel_lock(prev); preempt_enable_no_resched()", x -> { })
         .branchIf("need_resched", "if (unlikely(test_thread_flag(TIF_NEED_RESCHED))) goto "
             + "need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
     k.image.add(b.build());
-    k.image.add(k.image.c("finish_task_switch", SRC + ":1326-1351").params("prev")
+    k.image.add(k.image.c("finish_task_switch", SRC + ":1326-1351").params(L.prev)
         .step("rq = this_rq(); mm = rq->prev_mm; rq->prev_mm = NULL; prev_task_flags = "
             + "prev->flags; finish_arch_switch(rq, prev): spin_unlock_irq(&rq->lock)", x -> {
-              k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
+              k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
               k.arch.irqEnable(x);
             })
         .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
-            x -> !pfDead(k, x.local("prev")))
+            x -> !pfDead(k, x.get(L.prev)))
         .step("  put_task_struct(prev): drop the reference the task held on itself",
-            x -> Fork.putTaskStruct(k, x.local("prev")))
+            x -> Fork.putTaskStruct(k, x.get(L.prev)))
         .label("alive")
         .retVoid().build());
-    k.image.add(k.image.c("schedule_tail", SRC + ":1358-1365").params("prev").asmlinkage()
-        .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
+    k.image.add(k.image.c("schedule_tail", SRC + ":1358-1365").params(L.prev).asmlinkage()
+        .call("finish_task_switch(prev)", "finish_task_switch", Args.of(x -> x.get(L.prev)))
         .step("if (current->set_child_tid) put_user(current->pid, current->set_child_tid)",
             x -> { })
         .retVoid().build());
@@ -155,7 +159,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
               k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | PF_DEAD);
             })
         .call("BUG_ON(!(current->flags & PF_DEAD)); schedule(): the last switch away; "
-            + "finish_task_switch() in the next task sees PF_DEAD", "schedule", null);
+            + "finish_task_switch() in the next task sees PF_DEAD", "schedule", Args.inPlace());
   }
 
   /**
@@ -167,19 +171,19 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
    * at its head, and schedule() leaves current there, next in line behind the child.
    */
   private static void buildWakeUpNewTask(Kernel k) {
-    k.image.add(k.image.c("wake_up_new_task", SRC + ":1205-1279").params("p", "clone_flags")
+    k.image.add(k.image.c("wake_up_new_task", SRC + ":1205-1279").params(L.p, L.clone_flags)
         .step("rq = task_rq_lock(p); cpu = task_cpu(p); this_cpu = smp_processor_id(); "
             + "p->sleep_avg lowered by CHILD_PENALTY; p->prio = effective_prio(p)",
-            x -> SchedCommon.newTaskRunning(k, x, x.local("p")))
+            x -> SchedCommon.newTaskRunning(k, x, x.get(L.p)))
         .branchIf("last", "if (likely(cpu == this_cpu)) { if (!(clone_flags & CLONE_VM)) {",
-            x -> (x.local("clone_flags") & Kernel.CLONE_VM) != 0
-                || k.tasks.taskCpu(x.local("p")) != x.cpu().id())
+            x -> (x.get(L.clone_flags) & Kernel.CLONE_VM) != 0
+                || k.tasks.taskCpu(x.get(L.p)) != x.cpu().id())
         .branchIf("noArray", "  if (unlikely(!current->array)) (the idle task is on no list)",
             x -> k.current(x) == k.rq.idleTask(x.cpu().id()))
         .step("  else { p->prio = current->prio; list_add_tail(&p->run_list, &current->run_list): "
             + "p just ahead of current; p->array = current->array; nr_active++; nr_running++ }",
             x -> {
-              long p = x.local("p");
+              long p = x.get(L.p);
               var rq = k.rq.runQueue(k.tasks.taskCpuChecked(p));
               rq.addFirst(k.current(x));
               rq.addFirst(p);
@@ -187,14 +191,14 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
             })
         .jump("resched", "  }")
         .label("noArray")
-        .step("    __activate_task(p, rq)", x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.local("p")), x.local("p")))
+        .step("    __activate_task(p, rq)", x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.get(L.p)), x.get(L.p)))
         .label("resched")
         .step("  set_need_resched(): current's TIF_NEED_RESCHED, the child runs first",
             x -> k.rq.setNeedResched(k.current(x), true))
         .jump("out", "}")
         .label("last")
         .step("else __activate_task(p, rq): run child last, at the tail",
-            x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.local("p")), x.local("p")))
+            x -> k.rq.enqueue(k.tasks.taskCpuChecked(x.get(L.p)), x.get(L.p)))
         .label("out")
         .step("current->sleep_avg lowered by PARENT_PENALTY; task_rq_unlock(this_rq, &flags)",
             x -> { })

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -11,6 +13,8 @@ import kstack.profile.Feature;
  * switched-out task resumes inside schedule() at the address switch_to saved in its thread.ip.
  */
 public final class Sched2632 implements Scheduler {
+  enum L implements Local { next, prev, rq }
+
   static final String SRC = "kernel/sched.c";
 
   @Override
@@ -20,42 +24,42 @@ public final class Sched2632 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
-    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals("prev", "next")
+    RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
             + "spin_lock_irq(&rq->lock); update_rq_clock(rq); clear_tsk_need_resched(prev)", x -> {
               k.arch.irqDisable(x);
-              x.setLocal("prev", k.current(x));
-              k.rq.setNeedResched(x.local("prev"), false);
+              x.set(L.prev, k.current(x));
+              k.rq.setNeedResched(x.get(L.prev), false);
             })
         .step("if (prev->state) deactivate_task(rq, prev); put_prev_task(rq, prev); "
-            + "next = pick_next_task(rq)", x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
+            + "next = pick_next_task(rq)", x -> x.set(L.next, pickNext(k, x, x.get(L.prev))))
         .branchIf("same", "if (likely(prev != next)) {", x -> SchedCommon.noSwitch(k, x))
         .step("  rq->curr = next; context_switch(rq, prev, next) [inline]: prepare_task_switch(); "
             + "switch_mm() or enter_lazy_tlb()",
-            x -> SchedCommon.prepareSwitch(k, x, x.local("prev"), x.local("next")));
+            x -> SchedCommon.prepareSwitch(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     b.call("  barrier(); finish_task_switch(this_rq(), prev) [prev: the task switched away from, "
-            + "as switch_to returned it]", "finish_task_switch", x -> new long[] {0, x.retval()})
+            + "as switch_to returned it]", "finish_task_switch", Args.of(x -> 0, x -> x.retval()))
         .label("same")
         .step("post_schedule(rq); reacquire_kernel_lock(current); preempt_enable_no_resched()", x -> { })
         .branchIf("need_resched", "if (need_resched()) goto need_resched", x -> k.rq.needResched(k.current(x)))
         .retVoid();
     k.image.add(b.build());
-    k.image.add(k.image.c("finish_task_switch", SRC).params("rq", "prev")
+    k.image.add(k.image.c("finish_task_switch", SRC).params(L.rq, L.prev)
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
-            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.get(L.prev)) != Kernel.TASK_DEAD)
         .step("  put_task_struct(prev) [inline]: drop the reference the task held on itself",
-            x -> Fork.putTaskStruct(k, x.local("prev")))
+            x -> Fork.putTaskStruct(k, x.get(L.prev)))
         .label("alive")
         .retVoid().build());
-    k.image.add(k.image.c("schedule_tail", SRC).params("prev").asmlinkage()
+    k.image.add(k.image.c("schedule_tail", SRC).params(L.prev).asmlinkage()
         .call("finish_task_switch(rq, prev)", "finish_task_switch",
-            x -> new long[] {0, x.local("prev")})
+            Args.of(x -> 0, x -> x.get(L.prev)))
         .step("post_schedule(rq); if (current->set_child_tid) put_user(task_pid_vnr(current), ...)",
             x -> { })
         .retVoid().build());

@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.trace.Event;
 
 /**
@@ -9,6 +11,8 @@ import kstack.trace.Event;
  * routines whose words only some generations change. Generations pass their words and rules in.
  */
 final class SchedCommon {
+  enum L implements Local { cpu, idle, next, p, prev, ret, x }
+
   private SchedCommon() {}
 
   static final String SRC = "kernel/sched/core.c";
@@ -97,7 +101,7 @@ final class SchedCommon {
 
   /** prev == next: nothing to switch, the run-queue lock is dropped with interrupts back on. */
   static boolean noSwitch(Kernel k, Exec x) {
-    if (x.local("prev") == x.local("next")) {
+    if (x.get(L.prev) == x.get(L.next)) {
       k.arch.irqEnable(x);
       return true;
     }
@@ -121,15 +125,15 @@ final class SchedCommon {
 
   /** wake_up_process calling try_to_wake_up and returning its result. */
   static void wakeUpProcess(Kernel k, String src, String ttwu, long state) {
-    k.image.add(k.image.c("wake_up_process", src).params("p").locals("ret")
-        .callInto("ret", ttwu, "try_to_wake_up", x -> new long[] {x.local("p"), state, 0})
+    k.image.add(k.image.c("wake_up_process", src).params(L.p).locals(L.ret)
+        .callInto(L.ret, ttwu, "try_to_wake_up", Args.of(x -> x.get(L.p), x -> state, x -> 0))
         .ret("return ret", x -> x.retval()).build());
   }
 
   /** try_to_wake_up(p, state, flags): the task becomes TASK_RUNNING on its CPU's run queue. */
   static void tryToWakeUp(Kernel k, String src, String flags, String text) {
     k.image.add(k.image.c("try_to_wake_up", src).params("p", "state", flags)
-        .ret(text, x -> k.rq.wakeUp(x.local("p"), x.cpu().id(), "wake_up_process") ? 1 : 0)
+        .ret(text, x -> k.rq.wakeUp(x.get(L.p), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
   }
 
@@ -138,7 +142,7 @@ final class SchedCommon {
     k.image.add(k.image.c("sched_init", src).params()
         .step(text, x -> { })
         .call("init_idle(current, smp_processor_id())", "init_idle",
-            x -> new long[] {k.current(x), x.cpu().id()})
+            Args.of(x -> k.current(x), x -> x.cpu().id()))
         .retVoid().build());
   }
 
@@ -148,10 +152,10 @@ final class SchedCommon {
    * (sched.c@2.6.32.67, @2.6.11:4052-4074; !CONFIG_PREEMPT).
    */
   static void initIdle(Kernel k, String src, String text, boolean swapperNames) {
-    k.image.add(k.image.c("init_idle", src).params("idle", "cpu")
+    k.image.add(k.image.c("init_idle", src).params(L.idle, L.cpu)
         .step(text, x -> {
-          long idle = x.local("idle");
-          int cpu = (int) x.local("cpu");
+          long idle = x.get(L.idle);
+          int cpu = (int) x.get(L.cpu);
           k.tasks.setState(idle, Kernel.TASK_RUNNING);
           if (swapperNames) {
             k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
@@ -177,7 +181,7 @@ final class SchedCommon {
     k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
-        .call(call, target, x -> new long[] {1})
+        .call(call, target, Args.of(x -> 1))
         .step(disable, k.arch::irqDisable)
         .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
@@ -191,17 +195,17 @@ final class SchedCommon {
   static void buildWakeups(Kernel k, CallShape calls, String idleSrc, String idleText,
       boolean swapperNames) {
     if (calls.jumps()) {
-      k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params("p"),
+      k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params(L.p),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-          x -> new long[] {x.local("p"), 3, 0}).build());
+          x -> new long[] {x.get(L.p), 3, 0}).build());
     } else {
       wakeUpProcess(k, SRC, "try_to_wake_up(p, TASK_NORMAL, 0)", 3);
     }
     tryToWakeUp(k, SRC, "wake_flags",
         "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
-    k.image.add(k.image.c("wake_up_new_task", SRC).params("p")
+    k.image.add(k.image.c("wake_up_new_task", SRC).params(L.p)
         .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
-          long p = x.local("p");
+          long p = x.get(L.p);
           newTaskRunning(k, x, p);
           k.rq.enqueue(k.tasks.taskCpuChecked(p), p);
         })
@@ -214,7 +218,7 @@ final class SchedCommon {
   static void buildYield(Kernel k, String src, String text) {
     k.image.add(Syscalls.entry(k, "sched_yield", src)
         .step(text, x -> { })
-        .call("schedule()", "schedule", null).ret("return 0", x -> 0).build());
+        .call("schedule()", "schedule", Args.inPlace()).ret("return 0", x -> 0).build());
   }
 
   /**
@@ -222,27 +226,27 @@ final class SchedCommon {
    * 3010-3053: fastcall there): the waiter sleeps uninterruptibly until done is non-zero.
    */
   static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
-    k.image.add(k.image.c("complete", completeSrc).params("x")
+    k.image.add(k.image.c("complete", completeSrc).params(L.x)
         .step("x->done++; __wake_up_common(&x->wait, TASK_UNINTERRUPTIBLE | "
             + "TASK_INTERRUPTIBLE, 1, 0)", x -> {
-              k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) + 1);
-              k.rq.wakeAll(x.local("x"), x.cpu().id(), "complete()");
+              k.mem.write(x.get(L.x), 4, k.mem.read(x.get(L.x), 4) + 1);
+              k.rq.wakeAll(x.get(L.x), x.cpu().id(), "complete()");
             })
         .retVoid().build());
-    k.image.add(k.image.c("wait_for_completion", waitSrc).params("x")
+    k.image.add(k.image.c("wait_for_completion", waitSrc).params(L.x)
         .label("again")
-        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.local("x"), 4) != 0)
+        .branchIf("done", "if (!x->done) {", x -> k.mem.read(x.get(L.x), 4) != 0)
         .step("  __add_wait_queue_tail(&x->wait, &wait); __set_current_state("
             + "TASK_UNINTERRUPTIBLE)", x -> {
               long cur = k.current(x);
               k.tasks.setState(cur, Kernel.TASK_UNINTERRUPTIBLE);
-              k.rq.addWaiter(x.local("x"), cur);
+              k.rq.addWaiter(x.get(L.x), cur);
               k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "waiting for a completion"));
             })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .jump("again", "} while (!x->done)")
         .label("done")
-        .step("x->done--", x -> k.mem.write(x.local("x"), 4, k.mem.read(x.local("x"), 4) - 1))
+        .step("x->done--", x -> k.mem.write(x.get(L.x), 4, k.mem.read(x.get(L.x), 4) - 1))
         .retVoid().build());
   }
 }

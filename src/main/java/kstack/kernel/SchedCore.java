@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 
 /**
  * The scheduler of kernel/sched/core.c and kernel/sched/idle.c (4.x on): schedule() calls
@@ -10,6 +12,8 @@ import kstack.exec.Exec;
  * generations differ in schedule()'s first step and in where sched_yield's body lives.
  */
 abstract class SchedCore implements Scheduler {
+  enum L implements Local { next, preempt, prev, state }
+
   private final String submitWork;
   private final boolean doSchedYield;
 
@@ -28,33 +32,33 @@ abstract class SchedCore implements Scheduler {
     k.image.add(k.image.c("schedule", src).params()
         .step(submitWork, x -> { })
         .label("again")
-        .call("preempt_disable(); __schedule(false)", "__schedule", x -> new long[] {0})
+        .call("preempt_disable(); __schedule(false)", "__schedule", Args.of(x -> 0))
         .branchIf("again", "sched_preempt_enable_no_resched(); loop while need_resched()",
             x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
     k.image.add(k.image.c("schedule_preempt_disabled", src).params()
-        .call("sched_preempt_enable_no_resched(); schedule()", "schedule", null)
+        .call("sched_preempt_enable_no_resched(); schedule()", "schedule", Args.inPlace())
         .step("preempt_disable()", x -> { }).retVoid().build());
     k.image.add(k.image.c("schedule_idle", src).params()
         .label("again")
-        .call("__schedule(false)", "__schedule", x -> new long[] {0})
+        .call("__schedule(false)", "__schedule", Args.of(x -> 0))
         .branchIf("again", "loop while need_resched()", x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
     buildSchedule(k, src);
-    k.image.add(k.image.c("finish_task_switch", src).params("prev")
+    k.image.add(k.image.c("finish_task_switch", src).params(L.prev)
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.tasks.taskWrite(x.local("prev"), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
-            x -> k.tasks.state(x.local("prev")) != Kernel.TASK_DEAD)
+            x -> k.tasks.state(x.get(L.prev)) != Kernel.TASK_DEAD)
         .call("put_task_stack(prev): the dead task's stack is released", "put_task_stack",
-            x -> new long[] {x.local("prev")})
+            Args.of(x -> x.get(L.prev)))
         .label("alive")
         .ret("return this_rq()", x -> 0).build());
     // asmlinkage __visible (core.c@4.16.13): on i386 prev arrives on the stack
-    k.image.add(k.image.c("schedule_tail", src).params("prev").asmlinkage()
-        .call("finish_task_switch(prev)", "finish_task_switch", x -> new long[] {x.local("prev")})
+    k.image.add(k.image.c("schedule_tail", src).params(L.prev).asmlinkage()
+        .call("finish_task_switch(prev)", "finish_task_switch", Args.of(x -> x.get(L.prev)))
         .retVoid().build());
     SchedCommon.buildWakeups(k, CallShape.of(k), src, "idle->state = TASK_RUNNING; "
         + "idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
@@ -63,21 +67,21 @@ abstract class SchedCore implements Scheduler {
   }
 
   private void buildSchedule(Kernel k, String src) {
-    k.image.add(k.image.c("__schedule", src).params("preempt").locals("prev", "next")
+    k.image.add(k.image.c("__schedule", src).params(L.preempt).locals(L.prev, L.next)
         .step("local_irq_disable(); rq_lock(rq); prev = rq->curr (current)", x -> {
           k.arch.irqDisable(x);
-          x.setLocal("prev", k.current(x));
+          x.set(L.prev, k.current(x));
         })
         .step("deactivate prev if it sleeps, or requeue it; next = pick_next_task(rq, prev)",
-            x -> x.setLocal("next", pickNext(k, x, x.local("prev"))))
-        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.local("prev"), false))
+            x -> x.set(L.next, pickNext(k, x, x.get(L.prev))))
+        .step("clear_tsk_need_resched(prev)", x -> k.rq.setNeedResched(x.get(L.prev), false))
         .branchIf("same", "if (prev == next) no switch", x -> SchedCommon.noSwitch(k, x))
         .step("rq->curr = next; context_switch(rq, prev, next) [inlined]: switch_mm to next's mm",
-            x -> SchedCommon.prepareSwitch(k, x, x.local("prev"), x.local("next")))
+            x -> SchedCommon.prepareSwitch(k, x, x.get(L.prev), x.get(L.next)))
         .call(k.arch.switchToText(), k.arch.switchToSymbol(),
-            x -> new long[] {x.local("prev"), x.local("next")})
+            Args.of(x -> x.get(L.prev), x -> x.get(L.next)))
         .call("finish_task_switch(prev) [prev = the task we switched away from, in rax]",
-            "finish_task_switch", x -> new long[] {x.retval()})
+            "finish_task_switch", Args.of(x -> x.retval()))
         .label("same")
         .retVoid().build());
   }
@@ -85,23 +89,23 @@ abstract class SchedCore implements Scheduler {
   /** cpu_startup_entry → do_idle → cpuidle_idle_call → default_idle_call → arch_cpu_idle. */
   private static void buildIdle(Kernel k) {
     String src = SchedCommon.IDLE_SRC;
-    k.image.add(k.image.c("cpu_startup_entry", src).params("state")
+    k.image.add(k.image.c("cpu_startup_entry", src).params(L.state)
         .label("loop")
-        .call("while (1) do_idle()", "do_idle", null)
+        .call("while (1) do_idle()", "do_idle", Args.inPlace())
         .jump("loop", "loop").build());
     k.image.add(k.image.c("do_idle", src).params()
         .label("check")
         .branchIf("resched", "while (!need_resched()) {", x -> k.rq.needResched(k.current(x)))
-        .call("  cpuidle_idle_call()", "cpuidle_idle_call", null)
+        .call("  cpuidle_idle_call()", "cpuidle_idle_call", Args.inPlace())
         .jump("check", "}")
         .label("resched")
-        .call("schedule_idle()", "schedule_idle", null)
+        .call("schedule_idle()", "schedule_idle", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpuidle_idle_call", src).params()
-        .call("no cpuidle driver: default_idle_call()", "default_idle_call", null)
+        .call("no cpuidle driver: default_idle_call()", "default_idle_call", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("default_idle_call", src).params()
-        .call("arch_cpu_idle()", "arch_cpu_idle", null)
+        .call("arch_cpu_idle()", "arch_cpu_idle", Args.inPlace())
         .retVoid().build());
   }
 
@@ -118,10 +122,10 @@ abstract class SchedCore implements Scheduler {
       return;
     }
     k.image.add(Syscalls.entry(k, "sched_yield", src)
-        .call("do_sched_yield()", "do_sched_yield", null).ret("return 0", x -> 0).build());
+        .call("do_sched_yield()", "do_sched_yield", Args.inPlace()).ret("return 0", x -> 0).build());
     k.image.add(k.image.c("do_sched_yield", src).params()
         .step("rq = this_rq_lock_irq(); " + yield, x -> { })
-        .call("schedule()", "schedule", null).retVoid().build());
+        .call("schedule()", "schedule", Args.inPlace()).retVoid().build());
   }
 
   @Override

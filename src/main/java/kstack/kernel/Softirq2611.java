@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 
 /**
  * Softirqs at 2.6.11 (Feature.IRQ_2611). irq_enter is a macro (include/linux/hardirq.h@2.6.11:
@@ -14,6 +16,8 @@ import kstack.exec.Exec;
  * no BLOCK_SOFTIRQ yet (include/linux/interrupt.h@2.6.11:103-111).
  */
 public final class Softirq2611 {
+  enum L implements Local { a, pending, restarts }
+
   private Softirq2611() {}
 
   public static final long HARDIRQ_OFFSET = Irq.HARDIRQ_OFFSET;
@@ -35,7 +39,7 @@ public final class Softirq2611 {
         .branchIf("out", "if (!in_interrupt() && local_softirq_pending())",
             x -> inInterrupt(k, x) || k.timers.softirqPending(x.cpu().id()) == 0)
         .call("  invoke_softirq() = do_softirq(): i386 has no __ARCH_IRQ_EXIT_IRQS_DISABLED",
-            "do_softirq", null)
+            "do_softirq", Args.inPlace())
         .label("out")
         .step("preempt_enable_no_resched()" + (preempt ? ": dec_preempt_count()"
             : " (empty without CONFIG_PREEMPT)"), x -> Irq.preempt(k, x, exitOffset - Irq.HARDIRQ_OFFSET))
@@ -45,26 +49,26 @@ public final class Softirq2611 {
           .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
               + "pending = local_softirq_pending(); if (pending)",
               x -> inInterrupt(k, x) || k.timers.softirqPending(x.cpu().id()) == 0)
-          .call("  __do_softirq() on the current stack", "__do_softirq", null)
+          .call("  __do_softirq() on the current stack", "__do_softirq", Args.inPlace())
           .label("out")
           .step("local_irq_restore(flags)", x -> { })
           .retVoid().build());
     }
     buildDoSoftirq(k);
-    k.image.add(k.image.c("tasklet_action", SRC + ":249-280").params("a")
+    k.image.add(k.image.c("tasklet_action", SRC + ":249-280").params(L.a)
         .step("local_irq_disable(); list = __get_cpu_var(tasklet_vec).list; "
             + "__get_cpu_var(tasklet_vec).list = NULL; local_irq_enable()", x -> { })
         .call("while (list): tasklet_trylock(t), t->count is 0: clear TASKLET_STATE_SCHED; "
-            + "t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet", x -> new long[] {0})
+            + "t->func(t->data) = kstack_demo_tasklet", "kstack_demo_tasklet", Args.of(x -> 0))
         .retVoid().build());
   }
 
   private static void buildDoSoftirq(Kernel k) {
-    k.image.add(k.image.c("__do_softirq", SRC + ":74-112").params().asmlinkage().locals("pending", "restarts")
+    k.image.add(k.image.c("__do_softirq", SRC + ":74-112").params().asmlinkage().locals(L.pending, L.restarts)
         .step("pending = local_softirq_pending(); local_bh_disable(): add_preempt_count"
             + "(SOFTIRQ_OFFSET); cpu = smp_processor_id(); max_restart = MAX_SOFTIRQ_RESTART", x -> {
-              x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
-              x.setLocal("restarts", MAX_SOFTIRQ_RESTART);
+              x.set(L.pending, k.timers.softirqPending(x.cpu().id()));
+              x.set(L.restarts, MAX_SOFTIRQ_RESTART);
               Irq.preempt(k, x, Irq.SOFTIRQ_OFFSET);
             })
         .label("restart")
@@ -73,30 +77,30 @@ public final class Softirq2611 {
           k.arch.irqEnable(x);
         })
         .branchIf("notimer", "do { if (pending & 1) ...; h++; pending >>= 1 } while (pending): "
-            + "TIMER_SOFTIRQ (bit 1)?", x -> (x.local("pending") & (1 << Irq.TIMER_SOFTIRQ)) == 0)
+            + "TIMER_SOFTIRQ (bit 1)?", x -> (x.get(L.pending) & (1 << Irq.TIMER_SOFTIRQ)) == 0)
         .call("  h->action(h) = run_timer_softirq(h); rcu_bh_qsctr_inc(cpu)", "run_timer_softirq",
-            null)
+            Args.inPlace())
         .label("notimer")
         .branchIf("done", "  TASKLET_SOFTIRQ (bit 5)?",
-            x -> (x.local("pending") & (1 << TASKLET_SOFTIRQ)) == 0)
-        .call("  h->action(h) = tasklet_action(h); rcu_bh_qsctr_inc(cpu)", "tasklet_action", null)
+            x -> (x.get(L.pending) & (1 << TASKLET_SOFTIRQ)) == 0)
+        .call("  h->action(h) = tasklet_action(h); rcu_bh_qsctr_inc(cpu)", "tasklet_action", Args.inPlace())
         .label("done")
         .step("local_irq_disable(); pending = local_softirq_pending()", x -> {
           k.arch.irqDisable(x);
-          x.setLocal("pending", k.timers.softirqPending(x.cpu().id()));
+          x.set(L.pending, k.timers.softirqPending(x.cpu().id()));
         })
         .branchIf("restart", "if (pending && --max_restart) goto restart", x -> {
-          if (x.local("pending") == 0) {
+          if (x.get(L.pending) == 0) {
             return false;
           }
-          x.setLocal("restarts", x.local("restarts") - 1);
-          return x.local("restarts") != 0;
+          x.set(L.restarts, x.get(L.restarts) - 1);
+          return x.get(L.restarts) != 0;
         })
         .branchIf("end", "if (pending) wakeup_softirqd(): tsk = __get_cpu_var(ksoftirqd); if (tsk "
-            + "&& tsk->state != TASK_RUNNING)", x -> x.local("pending") == 0
+            + "&& tsk->state != TASK_RUNNING)", x -> x.get(L.pending) == 0
                 || k.readPtr(k.image.symbol("per_cpu__ksoftirqd")) == 0)
         .call("  wake_up_process(tsk)", "wake_up_process",
-            x -> new long[] {k.readPtr(k.image.symbol("per_cpu__ksoftirqd"))})
+            Args.of(x -> k.readPtr(k.image.symbol("per_cpu__ksoftirqd"))))
         .label("end")
         .step("__local_bh_enable(): sub_preempt_count(SOFTIRQ_OFFSET)",
             x -> Irq.preempt(k, x, -Irq.SOFTIRQ_OFFSET))

@@ -1,6 +1,7 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -14,6 +15,8 @@ import kstack.profile.Feature;
  */
 public record Syscalls26(String getpidSrc, String getpidText, String noRestartSrc)
     implements SyscallTable {
+  enum L implements Local { param }
+
   @Override
   public Set<Feature> features() {
     return Set.of();
@@ -22,7 +25,7 @@ public record Syscalls26(String getpidSrc, String getpidText, String noRestartSr
   @Override
   public void build(Kernel k) {
     Syscalls.buildGetpid(k, getpidSrc, getpidText);
-    k.image.add(k.image.c("do_no_restart_syscall", noRestartSrc).params("param")
+    k.image.add(k.image.c("do_no_restart_syscall", noRestartSrc).params(L.param)
         .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
             x -> -4).build());
     Syscalls.buildFilesAndSleep(k);

@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 
 /**
@@ -11,6 +13,8 @@ import kstack.exec.RoutineBuilder;
  * struct's layout and in HZ ({@link Layout}).
  */
 final class TimerList {
+  enum L implements Local { __data, expire, rmtp, rqtp, t, timeout, timer }
+
   private TimerList() {}
 
   /** timer_list.expires: after the list_head on both generations. */
@@ -33,13 +37,13 @@ final class TimerList {
    */
   static void buildTimeout(Kernel k, Layout l, String src, String timeoutSrc) {
     long jiffy = l.jiffyNs();
-    k.image.add(k.image.c("schedule_timeout", src).params("timeout").locals("expire")
-        .localArea("timer", l.size())
+    k.image.add(k.image.c("schedule_timeout", src).params(L.timeout).locals(L.expire)
+        .localArea(L.timer, l.size())
         .step("expire = timeout + jiffies; init_timer(&timer): timer.expires = expire; "
             + "timer.data = (unsigned long) current; timer.function = process_timeout", x -> {
-              long t = x.localAddress("timer");
-              long expire = jiffies(k, l) + x.local("timeout");
-              x.setLocal("expire", expire);
+              long t = x.addr(L.timer);
+              long expire = jiffies(k, l) + x.get(L.timeout);
+              x.set(L.expire, expire);
               x.write(t, 0);
               x.write(t + 4, 0);
               x.write(t + EXPIRES, expire);
@@ -47,48 +51,48 @@ final class TimerList {
               x.write(t + l.function(), k.image.symbol("process_timeout"));
             })
         .step("add_timer(&timer): into the timer wheel (tv1..tv5)", x -> {
-          long t = x.localAddress("timer");
+          long t = x.addr(L.timer);
           k.timers.addTimer(x.read(t + EXPIRES) * jiffy, k.current(x), t, "process_timeout");
         })
-        .call("schedule()", "schedule", null)
+        .call("schedule()", "schedule", Args.inPlace())
         .step("del_timer_sync(&timer); timeout = expire - jiffies", x -> {
           for (Timers.Timer tm : k.timers.pendingTimers()) {
-            if (tm.sleeper() == x.localAddress("timer")) {
+            if (tm.sleeper() == x.addr(L.timer)) {
               k.timers.removeTimer(tm);
             }
           }
-          x.setLocal("timeout", Math.max(0, x.local("expire") - jiffies(k, l)));
+          x.set(L.timeout, Math.max(0, x.get(L.expire) - jiffies(k, l)));
         })
-        .ret("return timeout < 0 ? 0 : timeout", x -> x.local("timeout")).build());
-    k.image.add(k.image.c("process_timeout", timeoutSrc).params("__data")
+        .ret("return timeout < 0 ? 0 : timeout", x -> x.get(L.timeout)).build());
+    k.image.add(k.image.c("process_timeout", timeoutSrc).params(L.__data)
         .call("wake_up_process((struct task_struct *) __data)", "wake_up_process",
-            x -> new long[] {x.local("__data")})
+            Args.of(x -> x.get(L.__data)))
         .retVoid().build());
   }
 
   /** sys_nanosleep (kernel/timer.c@2.4.22:836-875, @2.6.11:1159-1190: the same path). */
   static void buildNanosleep(Kernel k, Layout l, String src) {
-    k.image.add(Syscalls.entry(k, "nanosleep", src, "rqtp", "rmtp").locals("expire")
-        .localArea("t", 8)
+    k.image.add(Syscalls.entry(k, "nanosleep", src, L.rqtp, L.rmtp).locals(L.expire)
+        .localArea(L.t, 8)
         .step("copy_from_user(&t, rqtp, sizeof(struct timespec)); (a SCHED_OTHER task never "
             + "busy-waits); expire = timespec_to_jiffies(&t) + (t.tv_sec || t.tv_nsec)", x -> {
-              long t = x.localAddress("t");
-              x.write(t, x.read(x.local("rqtp")));
-              x.write(t + 4, x.read(x.local("rqtp") + 4));
+              long t = x.addr(L.t);
+              x.write(t, x.read(x.get(L.rqtp)));
+              x.write(t + 4, x.read(x.get(L.rqtp) + 4));
               long ns = x.read(t) * 1_000_000_000L + x.read(t + 4);
               long jif = (ns + l.jiffyNs() - 1) / l.jiffyNs();
-              x.setLocal("expire", jif + (ns != 0 ? 1 : 0));
+              x.set(L.expire, jif + (ns != 0 ? 1 : 0));
             })
         .step("current->state = TASK_INTERRUPTIBLE", x -> {
           long cur = k.current(x);
           k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
           k.timeline.emit(new kstack.trace.Event.Blocked(x.cpu().id(), k.tasks.pid(cur),
-              "nanosleep for " + x.local("expire") + " jiffies"));
+              "nanosleep for " + x.get(L.expire) + " jiffies"));
         })
-        .callInto("expire", "expire = schedule_timeout(expire)", "schedule_timeout",
-            x -> new long[] {x.local("expire")})
+        .callInto(L.expire, "expire = schedule_timeout(expire)", "schedule_timeout",
+            Args.of(x -> x.get(L.expire)))
         .ret("if (expire) return -EINTR (with the rest in *rmtp); return 0",
-            x -> x.local("expire") != 0 ? -4 : 0).build());
+            x -> x.get(L.expire) != 0 ? -4 : 0).build());
   }
 
   /**
@@ -103,15 +107,15 @@ final class TimerList {
             k.timers.removeTimer(t);
             t = k.timers.expiredTimer(x.cpu().id());
           }
-          x.setLocal("timer", t == null ? 0 : t.sleeper());
+          x.set(L.timer, t == null ? 0 : t.sleeper());
           if (t != null) {
             k.timers.removeTimer(t);
           }
         })
-        .branchIf("done", "if none: done", x -> x.local("timer") == 0)
+        .branchIf("done", "if none: done", x -> x.get(L.timer) == 0)
         .callVia("  detach_timer(timer); fn = timer->function; fn(timer->data)",
-            x -> x.read(x.local("timer") + l.function()),
-            x -> new long[] {x.read(x.local("timer") + l.data())}, null)
+            x -> x.read(x.get(L.timer) + l.function()),
+            Args.of(x -> x.read(x.get(L.timer) + l.data())), null)
         .jump("loop", "  goto repeat");
   }
 

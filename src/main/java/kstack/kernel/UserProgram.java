@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.nio.charset.StandardCharsets;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 
 /**
@@ -13,6 +15,8 @@ import kstack.exec.RoutineBuilder;
  * after a call is what the kernel returned. Demo functions show SysV argument passing.
  */
 final class UserProgram {
+  enum L implements Local { a, argc, argv, b, base, buf, c, d, e, f, g, h, n, pid, r, x }
+
   private UserProgram() {}
 
   /** The libc wrappers: name and parameter names. */
@@ -32,12 +36,12 @@ final class UserProgram {
           x.setArg(0, x.read(x.sp()));
           x.setArg(1, x.sp() + x.word());
         })
-        .call("call main", "main", x -> new long[] {x.arg(0), x.arg(1)})
-        .call("exit(main's result)", "exit", x -> new long[] {x.retval()})
+        .call("call main", "main", Args.of(x -> x.arg(0), x -> x.arg(1)))
+        .call("exit(main's result)", "exit", Args.of(x -> x.retval()))
         .step("hlt (not reached)", Exec::stay).build());
-    var main = k.image.user("main").params("argc", "argv")
+    var main = k.image.user("main").params(L.argc, L.argv)
         .branchIf("init", "if (strcmp(basename(argv[0]), \"init\") == 0)",
-            x -> Execve.basename(cstr(x, x.read(x.local("argv")))).equals("init"))
+            x -> Execve.basename(cstr(x, x.read(x.get(L.argv)))).equals("init"))
         .label("wait")
         .step("wait here: the debugger decides what this process does next", Exec::stay)
         .label("sys")
@@ -47,39 +51,39 @@ final class UserProgram {
     if (vsys != null) {
       main.label("vsys")
           .callVia("call *%gs:SYSINFO: the C library's way in, " + vsys + " in the vDSO (the "
-              + "debugger put the system call in the registers)", x -> k.image.symbol(vsys), null, null)
+              + "debugger put the system call in the registers)", x -> k.image.symbol(vsys), Args.inPlace(), null)
           .jump("wait", "jmp wait");
     }
     k.image.add(main.label("init")
-        .call("return init_main()", "init_main", null)
+        .call("return init_main()", "init_main", Args.inPlace())
         .ret("return 0", x -> 0).build());
-    k.image.add(k.image.user("init_main").localArea("buf", 64).localArea("argv", 16).locals("n", "pid")
+    k.image.add(k.image.user("init_main").localArea(L.buf, 64).localArea(L.argv, 16).locals(L.n, L.pid)
         .label("loop")
-        .callInto("n", "n = read(3, buf, sizeof(buf) - 1): wait for a request on the control pipe",
-            "read", x -> new long[] {3, x.localAddress("buf"), 63})
-        .branchIf("loop", "if (n <= 0) continue", x -> x.signed(x.local("n")) <= 0)
+        .callInto(L.n, "n = read(3, buf, sizeof(buf) - 1): wait for a request on the control pipe",
+            "read", Args.of(x -> 3, x -> x.addr(L.buf), x -> 63))
+        .branchIf("loop", "if (n <= 0) continue", x -> x.signed(x.get(L.n)) <= 0)
         .step("buf[n] = 0; strip the newline",
-            x -> x.write(x.localAddress("buf") + Math.max(0, x.local("n") - 1), 1, 0))
+            x -> x.write(x.addr(L.buf) + Math.max(0, x.get(L.n) - 1), 1, 0))
         .branchIf("kmod", "if (strncmp(buf, \"kthread \", 8) == 0)",
-            x -> cstr(x, x.localAddress("buf")).startsWith("kthread "))
-        .callInto("pid", "pid = fork()", "fork", null)
-        .branchIf("child", "if (pid == 0)", x -> x.local("pid") == 0)
+            x -> cstr(x, x.addr(L.buf)).startsWith("kthread "))
+        .callInto(L.pid, "pid = fork()", "fork", Args.inPlace())
+        .branchIf("child", "if (pid == 0)", x -> x.get(L.pid) == 0)
         .jump("loop", "loop")
         .label("child")
         .step("argv[0] = buf + 5 (the name after \"exec \"); argv[1] = NULL", x -> {
-          x.write(x.localAddress("argv"), x.localAddress("buf") + 5);
-          x.write(x.localAddress("argv") + x.word(), 0);
+          x.write(x.addr(L.argv), x.addr(L.buf) + 5);
+          x.write(x.addr(L.argv) + x.word(), 0);
         })
         .call("execve(argv[0], argv, NULL)", "execve",
-            x -> new long[] {x.localAddress("buf") + 5, x.localAddress("argv"), 0})
-        .call("exit(127)", "exit", x -> new long[] {127})
+            Args.of(x -> x.addr(L.buf) + 5, x -> x.addr(L.argv), x -> 0))
+        .call("exit(127)", "exit", Args.of(x -> 127))
         .label("kmod")
         .call(k.moduleLoadCall().equals("finit_module")
                 ? "finit_module(-1, buf + 8 (the thread's name), 0)"
                 : k.initModuleTakesUargs()
                 ? "init_module(NULL, 0, buf + 8 (the thread's name, as the module's parameters))"
                 : "init_module(buf + 8 (the thread's name, as the module's parameter), NULL)",
-            k.moduleLoadCall(), x -> k.moduleLoadArgs(x.localAddress("buf") + 8))
+            k.moduleLoadCall(), Args.computed(x -> k.moduleLoadArgs(x.addr(L.buf) + 8)))
         .jump("loop", "loop").build());
     for (String[] w : WRAPPERS) {
       String name = w[0];
@@ -142,19 +146,19 @@ final class UserProgram {
 
   /** Functions for watching user frames: nested calls, and arguments beyond the six registers. */
   private static void buildDemo(Kernel k) {
-    k.image.add(k.image.user("inner").params("a", "b", "c").locals("r")
+    k.image.add(k.image.user("inner").params(L.a, L.b, L.c).locals(L.r)
         .step("r = a * b + c (a leaf: nothing below this frame)",
-            x -> x.setLocal("r", x.local("a") * x.local("b") + x.local("c")))
-        .ret("return r", x -> x.local("r")).build());
-    k.image.add(k.image.user("middle").params("a", "b").locals("r")
-        .callInto("r", "r = inner(a, b, a + b)", "inner",
-            x -> new long[] {x.local("a"), x.local("b"), x.local("a") + x.local("b")})
-        .ret("return r * 2", x -> x.local("r") * 2).build());
-    k.image.add(k.image.user("outer").params("x").locals("r")
-        .callInto("r", "r = middle(x, x + 1)", "middle",
-            x -> new long[] {x.local("x"), x.local("x") + 1})
-        .ret("return r + 1", x -> x.local("r") + 1).build());
-    k.image.add(k.image.user("sum8").params("a", "b", "c", "d", "e", "f").unspilledParams("g", "h").locals("r")
+            x -> x.set(L.r, x.get(L.a) * x.get(L.b) + x.get(L.c)))
+        .ret("return r", x -> x.get(L.r)).build());
+    k.image.add(k.image.user("middle").params(L.a, L.b).locals(L.r)
+        .callInto(L.r, "r = inner(a, b, a + b)", "inner",
+            Args.of(x -> x.get(L.a), x -> x.get(L.b), x -> x.get(L.a) + x.get(L.b)))
+        .ret("return r * 2", x -> x.get(L.r) * 2).build());
+    k.image.add(k.image.user("outer").params(L.x).locals(L.r)
+        .callInto(L.r, "r = middle(x, x + 1)", "middle",
+            Args.of(x -> x.get(L.x), x -> x.get(L.x) + 1))
+        .ret("return r + 1", x -> x.get(L.r) + 1).build());
+    k.image.add(k.image.user("sum8").params(L.a, L.b, L.c, L.d, L.e, L.f).unspilledParams(L.g, L.h).locals(L.r)
         .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
             + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;
@@ -162,18 +166,18 @@ final class UserProgram {
                 r += x.local(p);
               }
               r += argument(x, 6) + argument(x, 7);
-              x.setLocal("r", r);
+              x.set(L.r, r);
             })
-        .ret("return r", x -> x.local("r")).build());
-    k.image.add(k.image.user("call8").params("base").locals("r")
+        .ret("return r", x -> x.get(L.r)).build());
+    k.image.add(k.image.user("call8").params(L.base).locals(L.r)
         .callWithStackArgs("sum8(base, base+1, ..., base+7): " + eightArguments(k), "sum8",
-            x -> {
+            Args.computed(x -> {
               long[] a = new long[8];
               for (int i = 0; i < 8; i++) {
-                a[i] = x.local("base") + i;
+                a[i] = x.get(L.base) + i;
               }
               return a;
-            }, 2)
+            }), 2)
         .ret("return sum8's result", Exec::retval).build());
   }
 

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -11,6 +13,8 @@ import kstack.profile.Feature;
  * pipe_write as in the other profiles (the simulator's console, not the tty layer).
  */
 public final class Vfs24 implements Vfs {
+  enum L implements Local { buf, count, fd, file, filp, inode, pipe, ppos, ret }
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.VFS_24);
@@ -21,89 +25,89 @@ public final class Vfs24 implements Vfs {
   public void buildReadWrite(Kernel k) {
     String rw = "fs/read_write.c";
     for (String dir : new String[] {"read", "write"}) {
-      k.image.add(Syscalls.entry(k, dir, rw, "fd", "buf", "count").locals("file")
-          .step("file = fget(fd)", x -> x.setLocal("file",
-              Files.fileOf(k, k.current(x), x.local("fd"))))
-          .branchIf("ok", "if (file)", x -> x.local("file") != 0)
+      k.image.add(Syscalls.entry(k, dir, rw, L.fd, L.buf, L.count).locals(L.file)
+          .step("file = fget(fd)", x -> x.set(L.file,
+              Files.fileOf(k, k.current(x), x.get(L.fd))))
+          .branchIf("ok", "if (file)", x -> x.get(L.file) != 0)
           .ret("return -EBADF", x -> Syscalls.EBADF)
           .label("ok")
           .branchIf("mode", "if (file->f_mode & FMODE_" + dir.toUpperCase() + ")", x -> {
-            Files.OpenFile f = Files.file(k, x.local("file"));
+            Files.OpenFile f = Files.file(k, x.get(L.file));
             return f.console() || f.writeEnd() == dir.equals("write");
           })
           .ret("fput(file); return -EBADF", x -> Syscalls.EBADF)
           .label("mode")
           .step("locks_verify_area(); ppos = &file->f_pos", x -> { })
           .call("ret = file->f_op->" + dir + "(file, buf, count, &file->f_pos) -> pipe_" + dir,
-              "pipe_" + dir, x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
+              "pipe_" + dir, Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> 0))
           .ret("fput(file); return ret", Exec::retval).build());
     }
     String src = "fs/pipe.c";
-    k.image.add(k.image.c("pipe_read", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_read", src).params(L.filp, L.buf, L.count, L.ppos).locals(L.pipe, L.ret)
         .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))", x -> {
-          Files.OpenFile f = Files.file(k, x.local("filp"));
-          x.setLocal("pipe", f.console() ? 0 : f.pipe());
+          Files.OpenFile f = Files.file(k, x.get(L.filp));
+          x.set(L.pipe, f.console() ? 0 : f.pipe());
         })
-        .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
+        .branchIf("console", "(the console: no input, read returns 0)", x -> x.get(L.pipe) == 0)
         .label("retry")
         .step("if (!PIPE_EMPTY(*inode)) copy_to_user(buf, PIPE_START(*inode), chars)", x -> {
-          long pipe = x.local("pipe");
+          long pipe = x.get(L.pipe);
           if (Files.available(k, pipe) == 0) {
-            x.setLocal("ret", -1);
+            x.set(L.ret, -1);
             return;
           }
-          byte[] d = Files.take(k, pipe, (int) x.local("count"));
-          x.space().writeBytes(x.local("buf"), d);
-          x.setLocal("ret", d.length);
+          byte[] d = Files.take(k, pipe, (int) x.get(L.count));
+          x.space().writeBytes(x.get(L.buf), d);
+          x.set(L.ret, d.length);
         })
-        .branchIf("done", "if (read) break", x -> x.signed(x.local("ret")) >= 0)
+        .branchIf("done", "if (read) break", x -> x.signed(x.get(L.ret)) >= 0)
         .step("if (!PIPE_WRITERS(*inode)) ret = 0 (end of file)", x -> {
-          if (!Files.writersExist(k, x.local("pipe"))) {
-            x.setLocal("ret", 0);
+          if (!Files.writersExist(k, x.get(L.pipe))) {
+            x.set(L.ret, 0);
           }
         })
-        .branchIf("done", "if (!PIPE_WRITERS(*inode)) goto out", x -> x.local("ret") == 0)
+        .branchIf("done", "if (!PIPE_WRITERS(*inode)) goto out", x -> x.get(L.ret) == 0)
         .step("up(PIPE_SEM(*inode))", x -> { })
-        .call("pipe_wait(inode)", "pipe_wait", x -> new long[] {x.local("pipe")})
+        .call("pipe_wait(inode)", "pipe_wait", Args.of(x -> x.get(L.pipe)))
         .step("down_interruptible(PIPE_SEM(*inode))", x -> { })
         .jump("retry", "goto retry (fs/pipe.c@2.4.22:61-80)")
-        .label("console").step("ret = 0", x -> x.setLocal("ret", 0))
+        .label("console").step("ret = 0", x -> x.set(L.ret, 0))
         .label("done")
-        .branchIf("out", "(nothing read: straight to out)", x -> x.signed(x.local("ret")) <= 0)
+        .branchIf("out", "(nothing read: straight to out)", x -> x.signed(x.get(L.ret)) <= 0)
         .call("wake_up_interruptible(PIPE_WAIT(*inode)): writers, asynchronously, that there is "
             + "room (fs/pipe.c@2.4.22:122-123)", "__wake_up",
-            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+            Args.of(x -> Files.readQueue(x.get(L.pipe)), x -> 1, x -> 1))
         .label("out")
-        .ret("up(PIPE_SEM(*inode)); return ret", x -> x.local("ret")).build());
-    k.image.add(k.image.c("pipe_wait", src).params("inode")
+        .ret("up(PIPE_SEM(*inode)); return ret", x -> x.get(L.ret)).build());
+    k.image.add(k.image.c("pipe_wait", src).params(L.inode)
         .step("DECLARE_WAITQUEUE(wait, current); current->state = TASK_INTERRUPTIBLE; "
             + "add_wait_queue(PIPE_WAIT(*inode), &wait); up(PIPE_SEM(*inode))",
-            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("inode")), "pipe is empty"))
-        .call("schedule()", "schedule", null)
+            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.get(L.inode)), "pipe is empty"))
+        .call("schedule()", "schedule", Args.inPlace())
         .step("remove_wait_queue(PIPE_WAIT(*inode), &wait); current->state = TASK_RUNNING; "
-            + "down(PIPE_SEM(*inode))", x -> k.rq.removeWaiter(Files.readQueue(x.local("inode")),
+            + "down(PIPE_SEM(*inode))", x -> k.rq.removeWaiter(Files.readQueue(x.get(L.inode)),
                 k.current(x)))
         .retVoid().build());
-    k.image.add(k.image.c("pipe_write", src).params("filp", "buf", "count", "ppos").locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_write", src).params(L.filp, L.buf, L.count, L.ppos).locals(L.pipe, L.ret)
         .step("down(PIPE_SEM(*inode)); copy_from_user(PIPE_END(*inode), buf, chars)", x -> {
-          Files.OpenFile f = Files.file(k, x.local("filp"));
-          byte[] d = x.space().readBytes(x.local("buf"), (int) x.local("count"));
+          Files.OpenFile f = Files.file(k, x.get(L.filp));
+          byte[] d = x.space().readBytes(x.get(L.buf), (int) x.get(L.count));
           if (f.console()) {
             k.files.consoleLog.addLast(Files.text(d));
             k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
-            x.setLocal("pipe", 0);
+            x.set(L.pipe, 0);
           } else {
             Files.put(k, f.pipe(), d);
-            x.setLocal("pipe", f.pipe());
+            x.set(L.pipe, f.pipe());
           }
-          x.setLocal("ret", d.length);
+          x.set(L.ret, d.length);
         })
-        .branchIf("out", "(the console has no readers to wake)", x -> x.local("pipe") == 0)
+        .branchIf("out", "(the console has no readers to wake)", x -> x.get(L.pipe) == 0)
         .call("wake_up_interruptible(PIPE_WAIT(*inode)): readers, asynchronously "
             + "(fs/pipe.c@2.4.22:230-231)", "__wake_up",
-            x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1})
+            Args.of(x -> Files.readQueue(x.get(L.pipe)), x -> 1, x -> 1))
         .label("out")
-        .ret("up(PIPE_SEM(*inode)); return written", x -> x.local("ret")).build());
+        .ret("up(PIPE_SEM(*inode)); return written", x -> x.get(L.ret)).build());
   }
 
   /** sys_pipe (arch/i386/kernel/sys_i386.c@2.4.22:29-40) -> do_pipe (fs/pipe.c@2.4.22:504). */

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -13,6 +15,11 @@ import kstack.profile.Feature;
  * sys_pipe calls do_pipe(fd) itself.
  */
 public final class Vfs2611 implements Vfs {
+  enum L implements Local {
+      buf, count, fd, filp, from, inode, iov, key, mode, nr_exclusive, nr_segs, pipe, ppos, q, ret,
+      to
+  }
+
   private static final String RW = VfsCommon.RW;
   private static final String PIPE = "fs/pipe.c@2.6.11";
 
@@ -26,7 +33,7 @@ public final class Vfs2611 implements Vfs {
     boolean read = true;
     for (String dir : new String[] {"read", "write"}) {
       k.image.add(VfsCommon.body(k, Syscalls.entry(k, dir, RW + (read ? "@2.6.11:312-327"
-              : "@2.6.11:330-345"), "fd", "buf", "count"), dir, new VfsCommon.BodyWords(
+              : "@2.6.11:330-345"), L.fd, L.buf, L.count), dir, new VfsCommon.BodyWords(
           "file = fget_light(fd, &fput_needed)", "if (file)",
           "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)",
           "file_pos_write(file, pos); fput_light(file, fput_needed); return ret")));
@@ -41,14 +48,14 @@ public final class Vfs2611 implements Vfs {
               + "++; return ret"));
       read = false;
       // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-      k.image.add(k.image.c(inner, PIPE).params("filp", "buf", "count", "ppos")
-          .localArea("iov", 2 * k.t.word)
+      k.image.add(k.image.c(inner, PIPE).params(L.filp, L.buf, L.count, L.ppos)
+          .localArea(L.iov, 2 * k.t.word)
           .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
-            x.write(x.localAddress("iov"), x.local("buf"));
-            x.write(x.localAddress("iov") + x.word(), x.local("count"));
+            x.write(x.addr(L.iov), x.get(L.buf));
+            x.write(x.addr(L.iov) + x.word(), x.get(L.count));
           })
           .call("return pipe_" + dir + "v(filp, &iov, 1, ppos)", "pipe_" + dir + "v",
-              x -> new long[] {x.local("filp"), x.localAddress("iov"), 1, x.local("ppos")})
+              Args.of(x -> x.get(L.filp), x -> x.addr(L.iov), x -> 1, x -> x.get(L.ppos)))
           .ret("return ret", Exec::retval).build());
     }
     buildPipeRead(k);
@@ -56,60 +63,60 @@ public final class Vfs2611 implements Vfs {
   }
 
   private static void buildPipeRead(Kernel k) {
-    k.image.add(k.image.c("pipe_readv", "fs/pipe.c@2.6.11:117-208").params("filp", "to", "nr_segs", "ppos")
-        .locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_readv", "fs/pipe.c@2.6.11:117-208").params(L.filp, L.to, L.nr_segs, L.ppos)
+        .locals(L.pipe, L.ret)
         .step("inode = filp->f_dentry->d_inode; down(PIPE_SEM(*inode))",
-            x -> VfsCommon.openPipe(k, x, x.local("filp")))
-        .branchIf("console", "(the console: no input, read returns 0)", x -> x.local("pipe") == 0)
+            x -> VfsCommon.openPipe(k, x, x.get(L.filp)))
+        .branchIf("console", "(the console: no input, read returns 0)", x -> x.get(L.pipe) == 0)
         .label("retry")
         .step("info = inode->i_pipe; if (info->nrbufs): ops->map(), pipe_iov_copy_to_user(iov, "
                 + "addr + buf->offset, chars); an emptied buffer is released (do_wakeup = 1)",
-            x -> VfsCommon.copyOut(k, x, x.local("to")))
+            x -> VfsCommon.copyOut(k, x, x.get(L.to)))
         .branchIf("done", "if (!total_len) break; if (ret) break (no writer is waiting)",
-            x -> x.signed(x.local("ret")) >= 0)
+            x -> x.signed(x.get(L.ret)) >= 0)
         .step("if (!PIPE_WRITERS(*inode)) (end of file: ret stays 0)",
             x -> VfsCommon.eofIfNoWriters(k, x))
-        .branchIf("done", "  break", x -> x.local("ret") == 0)
-        .call("pipe_wait(inode)", "pipe_wait", x -> new long[] {x.local("pipe")})
+        .branchIf("done", "  break", x -> x.get(L.ret) == 0)
+        .call("pipe_wait(inode)", "pipe_wait", Args.of(x -> x.get(L.pipe)))
         .jump("retry", "retry")
-        .label("console").step("ret = 0", x -> x.setLocal("ret", 0))
+        .label("console").step("ret = 0", x -> x.set(L.ret, 0))
         .label("done")
         .ret("up(PIPE_SEM(*inode)); if (do_wakeup) wake_up_interruptible(PIPE_WAIT(*inode)) "
             + "(no writer sleeps in the model); if (ret > 0) file_accessed(filp); return ret",
-            x -> x.local("ret")).build());
+            x -> x.get(L.ret)).build());
     // pipe_wait(inode) sleeps on PIPE_WAIT(*inode) under PIPE_SEM (fs/pipe.c@2.6.11:38-47)
-    k.image.add(k.image.c("pipe_wait", "fs/pipe.c@2.6.11:38-47").params("inode")
+    k.image.add(k.image.c("pipe_wait", "fs/pipe.c@2.6.11:38-47").params(L.inode)
         .step("DEFINE_WAIT(wait); prepare_to_wait(PIPE_WAIT(*inode), &wait, TASK_INTERRUPTIBLE); "
             + "up(PIPE_SEM(*inode))", x -> Syscalls.sleepOn(k, x,
-                Files.readQueue(x.local("inode")), "pipe is empty"))
-        .call("schedule()", "schedule", null)
+                Files.readQueue(x.get(L.inode)), "pipe is empty"))
+        .call("schedule()", "schedule", Args.inPlace())
         .step("finish_wait(PIPE_WAIT(*inode), &wait); down(PIPE_SEM(*inode))",
-            x -> k.rq.removeWaiter(Files.readQueue(x.local("inode")), k.current(x)))
+            x -> k.rq.removeWaiter(Files.readQueue(x.get(L.inode)), k.current(x)))
         .retVoid().build());
   }
 
   /** fs/pipe.c@2.6.11:337-345: up() first; the _sync wake-up is only for a writer about to sleep. */
   private static void buildPipeWrite(Kernel k) {
-    k.image.add(k.image.c("pipe_writev", "fs/pipe.c@2.6.11:217-346").params("filp", "from", "nr_segs", "ppos")
-        .locals("pipe", "ret")
+    k.image.add(k.image.c("pipe_writev", "fs/pipe.c@2.6.11:217-346").params(L.filp, L.from, L.nr_segs, L.ppos)
+        .locals(L.pipe, L.ret)
         .step("down(PIPE_SEM(*inode)); merge into the last buffer if it has room, else "
                 + "pipe_iov_copy_from_user() into a new page: do_wakeup = 1",
-            x -> VfsCommon.copyIn(k, x, x.local("filp"), x.local("from")))
+            x -> VfsCommon.copyIn(k, x, x.get(L.filp), x.get(L.from)))
         .label("out")
         .step("out: up(PIPE_SEM(*inode))", x -> { })
         .branchIf("done", "if (do_wakeup) (the console: no readers to wake)",
-            x -> x.local("pipe") == 0)
+            x -> x.get(L.pipe) == 0)
         .call("  wake_up_interruptible(PIPE_WAIT(*inode)) = __wake_up(q, TASK_INTERRUPTIBLE, 1, "
-            + "NULL)", "__wake_up", x -> new long[] {Files.readQueue(x.local("pipe")), 1, 1, 0})
+            + "NULL)", "__wake_up", Args.of(x -> Files.readQueue(x.get(L.pipe)), x -> 1, x -> 1, x -> 0))
         .label("done")
-        .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.local("ret"))
+        .ret("if (ret > 0) inode_update_time(inode, 1); return ret", x -> x.get(L.ret))
         .build());
     // wake_up_interruptible's __wake_up is kernel/sched.c's (sched.c@2.6.11:2960-2968)
     k.image.add(k.image.c("__wake_up", "kernel/sched.c@2.6.11:2960-2968")
-        .params("q", "mode", "nr_exclusive", "key")
+        .params(L.q, L.mode, L.nr_exclusive, L.key)
         .step("spin_lock_irqsave(&q->lock); __wake_up_common(q, mode, nr_exclusive, 0, key) "
             + "[static]: each waiter's autoremove_wake_function -> try_to_wake_up", x -> k.rq.wakeAll(
-                x.local("q"), x.cpu().id(), "a pipe write (wake_up_interruptible)"))
+                x.get(L.q), x.cpu().id(), "a pipe write (wake_up_interruptible)"))
         .retVoid().build());
   }
 

@@ -3,6 +3,7 @@ package kstack.kernel;
 import java.util.function.Function;
 import java.util.Set;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -12,6 +13,8 @@ import kstack.profile.Feature;
  * kiocb goes to the pipe's ->read_iter; pipe2 makes the pipe with __do_pipe_flags.
  */
 public final class Vfs416 extends VfsSync {
+  enum L implements Local { buf, count, file, pos }
+
   public Vfs416() {
     super("__vfs_", "new_sync_", "pipe_", "__do_pipe_flags", "error = __do_pipe_flags(fd, files, flags)");
   }
@@ -23,10 +26,10 @@ public final class Vfs416 extends VfsSync {
 
   @Override
   void buildVfsLayer(Kernel k, CallShape calls, String dir) {
-    RoutineBuilder vfs = k.image.c("__vfs_" + dir, VfsCommon.RW).params("file", "buf", "count", "pos");
+    RoutineBuilder vfs = k.image.c("__vfs_" + dir, VfsCommon.RW).params(L.file, L.buf, L.count, L.pos);
     String call = "new_sync_" + dir + "(file, buf, count, pos)";
     Function<Exec, long[]> a =
-        x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")};
+        x -> new long[] {x.get(L.file), x.get(L.buf), x.get(L.count), x.get(L.pos)};
     k.image.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, a)
         .build()
         : vfs.call("no ->" + dir + ": " + call, "new_sync_" + dir, a)

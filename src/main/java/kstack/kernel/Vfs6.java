@@ -1,6 +1,8 @@
 package kstack.kernel;
 
 import java.util.Set;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -11,6 +13,8 @@ import kstack.profile.Feature;
  * pipe and pipe2 both return do_pipe2, which makes the pipe with __do_pipe_flags.
  */
 public final class Vfs6 extends VfsSync {
+  enum L implements Local { buf, count, fd, fildes, flags, pipe }
+
   public Vfs6() {
     super("new_sync_", "new_sync_", "anon_pipe_", "__do_pipe_flags",
         "error = __do_pipe_flags(fd, files, flags)");
@@ -24,20 +28,20 @@ public final class Vfs6 extends VfsSync {
   @Override
   RoutineBuilder bodyOf(Kernel k, CallShape calls, String dir) {
     String body = "ksys_" + dir;
-    k.image.add(calls.ret(Syscalls.entry(k, dir, VfsCommon.RW, "fd", "buf", "count"),
+    k.image.add(calls.ret(Syscalls.entry(k, dir, VfsCommon.RW, L.fd, L.buf, L.count),
         "return ksys_" + dir + "(fd, buf, count)", body,
-        x -> new long[] {x.local("fd"), x.local("buf"), x.local("count")}).build());
-    return k.image.c(body, VfsCommon.RW).params("fd", "buf", "count");
+        x -> new long[] {x.get(L.fd), x.get(L.buf), x.get(L.count)}).build());
+    return k.image.c(body, VfsCommon.RW).params(L.fd, L.buf, L.count);
   }
 
   @Override
   void waitForData(Kernel k, RoutineBuilder b) {
     b.step("__pipe_unlock(pipe); wait_event_interruptible_exclusive(pipe->rd_wait, "
             + "pipe_readable(pipe)) [macro]: prepare_to_wait_event(TASK_INTERRUPTIBLE)",
-            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.local("pipe")), "pipe is empty"))
-        .call("schedule()", "schedule", null)
+            x -> Syscalls.sleepOn(k, x, Files.readQueue(x.get(L.pipe)), "pipe is empty"))
+        .call("schedule()", "schedule", Args.inPlace())
         .step("finish_wait(&pipe->rd_wait); __pipe_lock(pipe)",
-            x -> k.rq.removeWaiter(Files.readQueue(x.local("pipe")), k.current(x)))
+            x -> k.rq.removeWaiter(Files.readQueue(x.get(L.pipe)), k.current(x)))
         .jump("retry", "retry");
   }
 
@@ -54,11 +58,11 @@ public final class Vfs6 extends VfsSync {
   /** pipe2 and pipe, each returning do_pipe2, whose body is returned to be finished. */
   @Override
   RoutineBuilder buildPipeEntries(Kernel k, CallShape calls) {
-    k.image.add(calls.ret(Syscalls.entry(k, "pipe2", PIPE, "fildes", "flags"),
+    k.image.add(calls.ret(Syscalls.entry(k, "pipe2", PIPE, L.fildes, L.flags),
         "return do_pipe2(fildes, flags)", "do_pipe2",
-        x -> new long[] {x.local("fildes"), x.local("flags")}).build());
-    k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, "fildes"), "return do_pipe2(fildes, 0)",
-        "do_pipe2", x -> new long[] {x.local("fildes"), 0}).build());
-    return k.image.c("do_pipe2", PIPE).params("fildes", "flags");
+        x -> new long[] {x.get(L.fildes), x.get(L.flags)}).build());
+    k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, L.fildes), "return do_pipe2(fildes, 0)",
+        "do_pipe2", x -> new long[] {x.get(L.fildes), 0}).build());
+    return k.image.c("do_pipe2", PIPE).params(L.fildes, L.flags);
   }
 }

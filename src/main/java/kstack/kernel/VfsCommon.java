@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 
 /**
@@ -9,6 +11,8 @@ import kstack.exec.RoutineBuilder;
  * user memory. Each generation passes its words in.
  */
 final class VfsCommon {
+  enum L implements Local { buf, count, fd, fildes, file, pipe, pos, ret }
+
   private VfsCommon() {}
 
   static final String RW = "fs/read_write.c";
@@ -18,13 +22,13 @@ final class VfsCommon {
 
   /** fd → struct file, -EBADF if there is none, else ret = vfs_DIR(file, buf, count, &pos). */
   static kstack.exec.Routine body(Kernel k, RoutineBuilder e, String dir, BodyWords w) {
-    return e.locals("file")
-        .step(w.lookup(), x -> x.setLocal("file", Files.fileOf(k, k.current(x), x.local("fd"))))
-        .branchIf("ok", w.check(), x -> x.local("file") != 0)
+    return e.locals(L.file)
+        .step(w.lookup(), x -> x.set(L.file, Files.fileOf(k, k.current(x), x.get(L.fd))))
+        .branchIf("ok", w.check(), x -> x.get(L.file) != 0)
         .ret("return -EBADF", x -> Syscalls.EBADF)
         .label("ok")
         .call(w.call(), "vfs_" + dir,
-            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), 0})
+            Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> 0))
         .ret(w.ret(), Exec::retval).build();
   }
 
@@ -33,17 +37,17 @@ final class VfsCommon {
       String inner, String ret) {
     boolean wantWrite = dir.equals("write");
     return k.image.c("vfs_" + dir, src)
-        .params("file", "buf", "count", "pos")
+        .params(L.file, L.buf, L.count, L.pos)
         .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
             x -> {
-              Files.OpenFile f = Files.file(k, x.local("file"));
+              Files.OpenFile f = Files.file(k, x.get(L.file));
               return f.console() || f.writeEnd() == wantWrite;
             })
         .ret("return -EBADF", x -> Syscalls.EBADF)
         .label("mode")
         .step(verify, x -> { })
         .call(call, inner,
-            x -> new long[] {x.local("file"), x.local("buf"), x.local("count"), x.local("pos")})
+            Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> x.get(L.pos)))
         .ret(ret, Exec::retval).build();
   }
 
@@ -55,27 +59,27 @@ final class VfsCommon {
   /** The pipe a read reads: the struct file's pipe, 0 for the console. */
   static void openPipe(Kernel k, Exec x, long file) {
     Files.OpenFile f = Files.file(k, file);
-    x.setLocal("pipe", f.console() ? 0 : f.pipe());
+    x.set(L.pipe, f.console() ? 0 : f.pipe());
   }
 
   /** Moves up to the iovec's length of the pipe's bytes into user memory; ret -1 if empty. */
   static void copyOut(Kernel k, Exec x, long iov) {
-    long pipe = x.local("pipe");
+    long pipe = x.get(L.pipe);
     if (Files.available(k, pipe) == 0) {
-      x.setLocal("ret", -1);
+      x.set(L.ret, -1);
       return;
     }
     long buf = x.read(iov);
     int len = (int) x.read(iov + x.word());
     byte[] d = Files.take(k, pipe, len);
     x.space().writeBytes(buf, d);
-    x.setLocal("ret", d.length);
+    x.set(L.ret, d.length);
   }
 
   /** End of file: no writer holds the pipe open any more. */
   static void eofIfNoWriters(Kernel k, Exec x) {
-    if (!Files.writersExist(k, x.local("pipe"))) {
-      x.setLocal("ret", 0);
+    if (!Files.writersExist(k, x.get(L.pipe))) {
+      x.set(L.ret, 0);
     }
   }
 
@@ -88,12 +92,12 @@ final class VfsCommon {
     if (f.console()) {
       k.files.consoleLog.addLast(Files.text(d));
       k.timeline.emit(new kstack.trace.Event.Console(x.cpu().id(), Files.text(d).strip()));
-      x.setLocal("pipe", 0);
+      x.set(L.pipe, 0);
     } else {
       Files.put(k, f.pipe(), d);
-      x.setLocal("pipe", f.pipe());
+      x.set(L.pipe, f.pipe());
     }
-    x.setLocal("ret", len);
+    x.set(L.ret, len);
   }
 
   /** pipe's end: the pipe and its two files, installed as the two lowest free descriptors. */
@@ -109,20 +113,20 @@ final class VfsCommon {
    * do_pipe makes both files and both descriptors, sys_pipe copies fd[] out to user space.
    */
   static void buildDoPipe(Kernel k, String sysSrc, String pipeSrc, String create) {
-    k.image.add(Syscalls.entry(k, "pipe", sysSrc, "fildes").localArea("fd", 8)
-        .call("error = do_pipe(fd)", "do_pipe", x -> new long[] {x.localAddress("fd")})
+    k.image.add(Syscalls.entry(k, "pipe", sysSrc, L.fildes).localArea(L.fd, 8)
+        .call("error = do_pipe(fd)", "do_pipe", Args.of(x -> x.addr(L.fd)))
         .step("if (!error) copy_to_user(fildes, fd, 2 * sizeof(int))", x -> {
-          long fd = x.localAddress("fd");
-          x.write(x.local("fildes"), 4, x.read(fd, 4));
-          x.write(x.local("fildes") + 4, 4, x.read(fd + 4, 4));
+          long fd = x.addr(L.fd);
+          x.write(x.get(L.fildes), 4, x.read(fd, 4));
+          x.write(x.get(L.fildes) + 4, 4, x.read(fd + 4, 4));
         })
         .ret("return error", x -> 0).build());
-    k.image.add(k.image.c("do_pipe", pipeSrc).params("fd")
+    k.image.add(k.image.c("do_pipe", pipeSrc).params(L.fd)
         .step(create, x -> {
           long[] f = newPipeFiles(k);
           long cur = k.current(x);
-          x.write(x.local("fd"), 4, Files.install(k, cur, f[0]));
-          x.write(x.local("fd") + 4, 4, Files.install(k, cur, f[1]));
+          x.write(x.get(L.fd), 4, Files.install(k, cur, f[0]));
+          x.write(x.get(L.fd) + 4, 4, Files.install(k, cur, f[1]));
         })
         .ret("fd[0] = i; fd[1] = j; return 0", x -> 0).build());
   }

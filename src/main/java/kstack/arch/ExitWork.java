@@ -1,5 +1,7 @@
 package kstack.arch;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -9,6 +11,8 @@ import kstack.kernel.Kernel;
  * interrupts off, and if the task must reschedule, the loop that calls schedule().
  */
 public final class ExitWork {
+  enum L implements Local { regs }
+
   private ExitWork() {}
 
   /** Appends "irqs off; work pending? call loop(regs, flags)" with the arch's own wording. */
@@ -18,7 +22,7 @@ public final class ExitWork {
           k.arch.irqDisable(x);
           return !k.rq.needResched(k.current(x));
         })
-        .call(loopText, loop, x -> new long[] {x.local("regs"), 0})
+        .call(loopText, loop, Args.of(x -> x.get(L.regs), x -> 0))
         .label("nowork");
   }
 }

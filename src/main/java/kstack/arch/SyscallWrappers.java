@@ -2,6 +2,7 @@ package kstack.arch;
 
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -14,6 +15,8 @@ import kstack.kernel.Kernel;
  * arch/arm64/include/asm/syscall_wrapper.h@6.19).
  */
 public final class SyscallWrappers {
+  enum L implements Local { regs }
+
   private SyscallWrappers() {}
 
   /** The table entry's symbol: {@code PREFIX_sys_NAME} with wrappers, else sys_/SyS_NAME. */
@@ -31,7 +34,7 @@ public final class SyscallWrappers {
    * @param argOffset   that member's offset in pt_regs
    */
   public static RoutineBuilder routine(Kernel k, String sym, boolean wrapped, String name,
-      String source, String[] params, IntFunction<String> argField, IntUnaryOperator argOffset) {
+      String source, Local[] params, IntFunction<String> argField, IntUnaryOperator argOffset) {
     if (!wrapped) {
       RoutineBuilder b = k.image.c(sym, source).params(params);
       if (params.length > 0) {
@@ -39,7 +42,7 @@ public final class SyscallWrappers {
       }
       return b;
     }
-    RoutineBuilder b = k.image.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params("regs")
+    RoutineBuilder b = k.image.c(sym, source + " via SYSCALL_DEFINE (syscall_wrapper.h)").params(L.regs)
         .locals(params);
     if (params.length > 0) {
       StringBuilder t = new StringBuilder("__se_sys_" + name + "(");
@@ -47,9 +50,9 @@ public final class SyscallWrappers {
         t.append(i == 0 ? "" : ", ").append("regs->").append(argField.apply(i));
       }
       b.step(t + ") [folded in]: the arguments from pt_regs", x -> {
-        long r = x.local("regs");
+        long r = x.get(L.regs);
         for (int i = 0; i < params.length; i++) {
-          x.setLocal(params[i], x.read(r + argOffset.applyAsInt(i)));
+          x.set(params[i], x.read(r + argOffset.applyAsInt(i)));
         }
       });
     }

@@ -148,16 +148,19 @@ public final class Exec {
 
   // ---- frames --------------------------------------------------------------------------------
 
-  public long local(String name) {
-    return read(localAddress(name));
+  /** The value of a parameter or local of the running routine: a read of its frame slot. */
+  public long get(Local local) {
+    return read(addr(local));
   }
 
-  public void setLocal(String name, long value) {
-    write(localAddress(name), value);
+  /** Stores into a parameter or local of the running routine. */
+  public void set(Local local, long value) {
+    write(addr(local), value);
   }
 
-  public long localAddress(String name) {
-    return host.abi().localAddress(this, routine.localSlot(name));
+  /** The address of a parameter's or local's frame slot ({@code &local} in C). */
+  public long addr(Local local) {
+    return host.abi().localAddress(this, routine.slot(local));
   }
 
   // ---- control -------------------------------------------------------------------------------
@@ -178,6 +181,11 @@ public final class Exec {
   /** Continues at a label of the current routine. */
   public void jump(String label) {
     jumpTo(routine.address(routine.label(label)));
+  }
+
+  /** Continues at step {@code index} of the current routine (a label resolved when it was built). */
+  void jumpToStep(int index) {
+    jumpTo(routine.address(index));
   }
 
   public void jumpTo(long addr) {

@@ -24,17 +24,48 @@ public final class Routine {
   private final java.util.Set<String> globalLabels;
   private final boolean paramsOnStack;
   private final int arity;
+  private final Map<String, Integer> slotByName;
+  private Class<?>[] handleKinds;
+  private int[][] handleSlots;
+  private final List<CallSite> calls;
   private long base;
 
   Routine(String name, String source, Kind kind, List<Insn> insns, Map<String, Integer> labels,
-      List<String> locals, int bodyStart, java.util.Set<String> globalLabels,
-      boolean paramsOnStack, int arity) {
+      List<String> locals, List<Local> handles, int bodyStart, java.util.Set<String> globalLabels,
+      boolean paramsOnStack, int arity, List<CallSite> calls) {
     this.name = name;
     this.source = source;
     this.kind = kind;
     this.insns = List.copyOf(insns);
     this.labels = Map.copyOf(labels);
     this.locals = List.copyOf(locals);
+    Map<String, Integer> byName = new java.util.HashMap<>();
+    for (int i = 0; i < this.locals.size(); i++) {
+      byName.putIfAbsent(this.locals.get(i), i);
+    }
+    this.slotByName = Map.copyOf(byName);
+    List<Class<?>> kinds = new java.util.ArrayList<>();
+    for (Local h : handles) {
+      if (!kinds.contains(h.getClass())) {
+        kinds.add(h.getClass());
+      }
+    }
+    this.handleKinds = kinds.toArray(new Class<?>[0]);
+    this.handleSlots = new int[handleKinds.length][];
+    for (int k = 0; k < handleKinds.length; k++) {
+      int max = -1;
+      for (Local h : handles) {
+        max = h.getClass() == handleKinds[k] ? Math.max(max, h.ordinal()) : max;
+      }
+      handleSlots[k] = new int[max + 1];
+      java.util.Arrays.fill(handleSlots[k], -1);
+      for (Local h : handles) {
+        if (h.getClass() == handleKinds[k] && handleSlots[k][h.ordinal()] < 0) {
+          handleSlots[k][h.ordinal()] = byName.get(h.name());
+        }
+      }
+    }
+    this.calls = List.copyOf(calls);
     this.bodyStart = bodyStart;
     this.globalLabels = java.util.Set.copyOf(globalLabels);
     this.paramsOnStack = paramsOnStack;
@@ -92,12 +123,63 @@ public final class Routine {
     return locals;
   }
 
+  /**
+   * The frame slot of a local named by a string (user input: a by-name lookup through the map built
+   * once with the routine).
+   */
   public int localSlot(String local) {
-    int i = locals.indexOf(local);
-    if (i < 0) {
+    Integer i = slotByName.get(local);
+    if (i == null) {
       throw new IllegalStateException(name + " has no local " + local);
     }
     return i;
+  }
+
+  /**
+   * The frame slot of a local handle, fixed when the routine was built: an array index. A handle
+   * the routine does not declare fails naming the routine and the local.
+   */
+  public int slot(Local local) {
+    Class<?> k = local.getClass();
+    for (int i = 0; i < handleKinds.length; i++) {
+      if (handleKinds[i] == k) {
+        int[] t = handleSlots[i];
+        int o = local.ordinal();
+        if (o < t.length && t[o] >= 0) {
+          return t[o];
+        }
+        throw new IllegalStateException(name + " has no local " + local.name());
+      }
+    }
+    addKind(local);
+    return slot(local);
+  }
+
+  /**
+   * Builds, once, the slot table of another class's handle enum (a helper class reading a local of
+   * a routine built elsewhere): each constant maps to the slot of the local with its name.
+   */
+  private void addKind(Local local) {
+    Object[] all = local.getClass().getEnumConstants();
+    if (all == null) {
+      throw new IllegalStateException(name + ": local handle " + local.name() + " is not an enum constant");
+    }
+    int[] t = new int[all.length];
+    for (int i = 0; i < all.length; i++) {
+      Integer s = slotByName.get(((Local) all[i]).name());
+      t[i] = s == null ? -1 : s;
+    }
+    Class<?>[] kinds = java.util.Arrays.copyOf(handleKinds, handleKinds.length + 1);
+    int[][] slots = java.util.Arrays.copyOf(handleSlots, handleSlots.length + 1);
+    kinds[kinds.length - 1] = local.getClass();
+    slots[slots.length - 1] = t;
+    handleKinds = kinds;
+    handleSlots = slots;
+  }
+
+  /** The direct calls this routine makes, which the image linker resolves. */
+  public List<CallSite> calls() {
+    return calls;
   }
 
   /** Index of the first step after the prologue (where a C function's body begins). */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -12,6 +11,22 @@ import java.util.function.ToLongFunction;
  * Writes a routine step by step. For C functions the ABI's prologue (frame pointer, locals, spilled
  * parameters) is put in front and every {@code ret} tears the frame down, so the stack holds the real
  * frames an unwinder expects; assembly routines get exactly the steps written.
+ *
+ * <p>Names are checked before anything runs. Parameters and locals are {@link Local} handles (each
+ * building class declares {@code enum L implements Local { ... }} with the C names): {@link #build}
+ * fixes each handle's frame slot, so {@code x.get(L.p)} is an array index, and a result local that
+ * is not declared fails the build. Jump and branch labels are resolved to step indices by
+ * {@link #build} (an undefined one fails it). Direct call targets ({@link #call}, {@link #callInto},
+ * {@link #tailCall}, {@link #callWithStackArgs}) are recorded as {@link CallSite}s that the image
+ * linker resolves to addresses: a missing target fails the link naming caller and callee.
+ *
+ * <p>Argument counts: a call site declares its arguments as {@link Args#of} one function per
+ * argument ({@code Args.of(x -> x.get(L.p), x -> 0)}), so their number is known here and the linker
+ * compares it with the callee's {@link Routine#arity()} (params plus unspilled params) when the
+ * callee is a C or user function that starts at the called address. Not checked: calls to assembly
+ * routines (they declare no prototype), {@link Args#inPlace()} (assembly that set up the arguments
+ * itself), {@link Args#computed} (a vector whose length only the running step knows) and calls
+ * through a computed address ({@link #callVia}).
  */
 public final class RoutineBuilder {
   private final String name;
@@ -22,6 +37,9 @@ public final class RoutineBuilder {
   private final Map<String, Integer> labels = new HashMap<>();
   private final java.util.Set<String> globals = new java.util.LinkedHashSet<>();
   private final List<String> slots = new ArrayList<>();
+  private final List<Local> handles = new ArrayList<>();
+  private final List<CallSite> calls = new ArrayList<>();
+  private final Map<String, int[]> jumpTargets = new HashMap<>();
   private int params;
   private int unspilled;
   private boolean asmlinkage;
@@ -53,11 +71,24 @@ public final class RoutineBuilder {
   }
 
   private boolean frameless;
-  private final java.util.Set<String> needed = new java.util.HashSet<>();
-  private final java.util.Set<String> targets = new java.util.HashSet<>();
+  private final java.util.Set<String> needed = new java.util.LinkedHashSet<>();
 
   /** Parameters, spilled to the first frame slots by the prologue (as gcc -O0 does). */
-  public RoutineBuilder params(String... names) {
+  public RoutineBuilder params(Local... names) {
+    params(names(names));
+    handles.addAll(List.of(names));
+    return this;
+  }
+
+  private static String[] names(Local... handles) {
+    String[] n = new String[handles.length];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = handles[i].name();
+    }
+    return n;
+  }
+
+  private RoutineBuilder params(String... names) {
     if (!body.isEmpty() || !slots.isEmpty()) {
       throw new IllegalStateException("params come first");
     }
@@ -70,7 +101,11 @@ public final class RoutineBuilder {
    * Parameters of the C prototype beyond those {@link #params} spills: the body reads them where
    * the calling convention put them (sum8's g and h). They count in the function's arity.
    */
-  public RoutineBuilder unspilledParams(String... names) {
+  public RoutineBuilder unspilledParams(Local... names) {
+    return unspilledParams(names(names));
+  }
+
+  private RoutineBuilder unspilledParams(String... names) {
     unspilled = names.length;
     return this;
   }
@@ -84,7 +119,14 @@ public final class RoutineBuilder {
     return this;
   }
 
-  public RoutineBuilder locals(String... names) {
+  /** Locals, in the frame slots after the parameters (the order gcc -O0 would give them). */
+  public RoutineBuilder locals(Local... names) {
+    locals(names(names));
+    handles.addAll(List.of(names));
+    return this;
+  }
+
+  private RoutineBuilder locals(String... names) {
     slots.addAll(List.of(names));
     return this;
   }
@@ -93,7 +135,13 @@ public final class RoutineBuilder {
    * Reserves a struct-sized area among the locals (e.g. an on-stack {@code struct completion} or
    * {@code struct kernel_clone_args}); {@code name} addresses its lowest byte.
    */
-  public RoutineBuilder localArea(String name, int bytes) {
+  public RoutineBuilder localArea(Local name, int bytes) {
+    localArea(name.name(), bytes);
+    handles.add(name);
+    return this;
+  }
+
+  private RoutineBuilder localArea(String name, int bytes) {
     int w = abi.wordSize();
     int n = (bytes + w - 1) / w;
     for (int i = 0; i < n - 1; i++) {
@@ -120,21 +168,44 @@ public final class RoutineBuilder {
   }
 
   /** Calls a function with integer arguments; the result is left in the return register. */
-  public RoutineBuilder call(String text, String target, Function<Exec, long[]> args) {
-    return callVia(text, x -> x.symbol(target), args, null);
+  public RoutineBuilder call(String text, String target, Args args) {
+    args = args == null ? Args.inPlace() : args;
+    return emitCall(text, site(target, args), args, null, null);
   }
 
   /** Calls a function and stores its result into a local. */
-  public RoutineBuilder callInto(String local, String text, String target,
-      Function<Exec, long[]> args) {
-    return callVia(text, x -> x.symbol(target), args, local);
+  public RoutineBuilder callInto(Local local, String text, String target, Args args) {
+    needed.add(local.name());
+    return emitCall(text, site(target, args), args, local.name(), x -> x.set(local, x.retval()));
   }
 
   /** An indirect call through a computed address (a function pointer). */
-  public RoutineBuilder callVia(String text, ToLongFunction<Exec> target,
-      Function<Exec, long[]> args, String resultLocal) {
+  public RoutineBuilder callVia(String text, ToLongFunction<Exec> target, Args args) {
+    return emitCall(text, target, args == null ? Args.inPlace() : args, null, null);
+  }
+
+  /** An indirect call whose result is stored into a local. */
+  public RoutineBuilder callVia(String text, ToLongFunction<Exec> target, Args args,
+      Local resultLocal) {
+    if (resultLocal != null) {
+      needed.add(resultLocal.name());
+    }
+    args = args == null ? Args.inPlace() : args;
+    return emitCall(text, target, args, resultLocal == null ? null : resultLocal.name(),
+        resultLocal == null ? null : x -> x.set(resultLocal, x.retval()));
+  }
+
+  private ToLongFunction<Exec> site(String target, Args args) {
+    args = args == null ? Args.inPlace() : args;
+    CallSite s = new CallSite(name, target, args.count());
+    calls.add(s);
+    return x -> s.address();
+  }
+
+  private RoutineBuilder emitCall(String text, ToLongFunction<Exec> target, Args args,
+      String resultName, Op storeResult) {
     body.add(new Insn(text, x -> {
-      long[] a = args == null ? new long[0] : args.apply(x);
+      long[] a = args.values(x);
       long to = target.applyAsLong(x);
       int n = registerArgs(x, to);
       for (int i = a.length - 1; i >= n; i--) {
@@ -147,14 +218,13 @@ public final class RoutineBuilder {
     }));
     if (abi.callerPopsArgs()) {
       body.add(new Insn("addl $4*N, %esp: drop the arguments pushed for the call", x -> {
-        long[] a = args == null ? new long[0] : args.apply(x);
+        long[] a = args.values(x);
         int onStack = Math.max(0, a.length - registerArgs(x, target.applyAsLong(x)));
         x.setSp(x.sp() + (long) onStack * x.word());
       }));
     }
-    if (resultLocal != null) {
-      needed.add(resultLocal);
-      body.add(new Insn(resultLocal + " = returned value", x -> x.setLocal(resultLocal, x.retval())));
+    if (storeResult != null) {
+      body.add(new Insn(resultName + " = returned value", storeResult));
     }
     return this;
   }
@@ -166,17 +236,18 @@ public final class RoutineBuilder {
    * can travel this way (gcc gives up the sibling call when the callee needs more stack argument
    * space than the caller got); the step keeps the source's {@code return f(args)} in its text.
    */
-  public RoutineBuilder tailCall(String text, String target, Function<Exec, long[]> args) {
-    return tailCallVia(text, x -> x.symbol(target), args);
+  public RoutineBuilder tailCall(String text, String target, Args args) {
+    args = args == null ? Args.inPlace() : args;
+    return tailCallVia(text, site(target, args), args);
   }
 
   /** A sibling call through a computed address (a switch's case, a function pointer). */
-  public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target,
-      Function<Exec, long[]> args) {
+  public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target, Args args) {
+    Args given = args == null ? Args.inPlace() : args;
     List<Insn> teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1);
     boolean framed = kind != Routine.Kind.ASM && !frameless;
     body.add(new Insn(text, x -> {
-      long[] a = args == null ? new long[0] : args.apply(x);
+      long[] a = given.values(x);
       if (a.length > x.cpu().registers().argCount() || abi.callerPopsArgs()) {
         throw new IllegalStateException(name + ": a sibling call passes its arguments in registers");
       }
@@ -203,33 +274,37 @@ public final class RoutineBuilder {
   }
 
   /** A call with arguments beyond the argument registers: the caller pops them after the return. */
-  public RoutineBuilder callWithStackArgs(String text, String target, Function<Exec, long[]> args,
-      int stackArgs) {
-    callVia(text, x -> x.symbol(target), args, null);
+  public RoutineBuilder callWithStackArgs(String text, String target, Args args, int stackArgs) {
+    emitCall(text, site(target, args), args, null, null);
     if (abi.callerPopsArgs()) {
-      return this; // callVia already pops
+      return this; // emitCall already pops
     }
     body.add(new Insn("drop the argument(s) passed on the stack, if any", x -> {
-      int onStack = Math.max(0, args.apply(x).length - x.cpu().registers().argCount());
+      int onStack = Math.max(0, args.values(x).length - x.cpu().registers().argCount());
       x.setSp(x.sp() + (long) onStack * x.word());
     }));
     return this;
   }
 
   public RoutineBuilder branchIf(String label, String text, Predicate<Exec> cond) {
-    targets.add(label);
+    int[] to = jumpTarget(label);
     body.add(new Insn(text, x -> {
       if (cond.test(x)) {
-        x.jump(label);
+        x.jumpToStep(to[0]);
       }
     }));
     return this;
   }
 
   public RoutineBuilder jump(String label, String text) {
-    targets.add(label);
-    body.add(new Insn(text, x -> x.jump(label)));
+    int[] to = jumpTarget(label);
+    body.add(new Insn(text, x -> x.jumpToStep(to[0])));
     return this;
+  }
+
+  /** The step index a label will have, filled in by {@link #build}. */
+  private int[] jumpTarget(String label) {
+    return jumpTargets.computeIfAbsent(label, l -> new int[] {-1});
   }
 
   /** Sets the return value and returns through the ABI's epilogue. */
@@ -245,7 +320,7 @@ public final class RoutineBuilder {
   }
 
   public Routine build() {
-    for (String t : targets) {
+    for (String t : jumpTargets.keySet()) {
       if (!labels.containsKey(t)) {
         throw new IllegalStateException(name + ": jump to undefined label '" + t + "'");
       }
@@ -270,7 +345,10 @@ public final class RoutineBuilder {
     for (Map.Entry<String, Integer> e : labels.entrySet()) {
       shifted.put(e.getKey(), e.getValue() + shift);
     }
-    return new Routine(name, source, kind, all, shifted, locals, shift, globals, onStack,
-        params + unspilled);
+    for (Map.Entry<String, int[]> e : jumpTargets.entrySet()) {
+      e.getValue()[0] = shifted.get(e.getKey());
+    }
+    return new Routine(name, source, kind, all, shifted, locals,
+        locals.isEmpty() ? List.of() : handles, shift, globals, onStack, params + unspilled, calls);
   }
 }

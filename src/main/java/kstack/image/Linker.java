@@ -1,5 +1,7 @@
 package kstack.image;
 
+import kstack.exec.CallSite;
+import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.layout.CType;
 import kstack.mem.Memory;
@@ -96,5 +98,33 @@ public final class Linker {
     symbols.add(new Symbol(name, at, type.size(), Symbol.Kind.OBJECT, type));
     dot += type.size();
     return at;
+  }
+
+  /**
+   * The link step for calls: every direct call written in a placed routine gets its callee's
+   * address, so no step looks a name up when it runs. A callee the image does not define fails the
+   * link naming caller and callee; so does a call passing a number of arguments other than the
+   * callee's parameters, when the callee is a C or user function starting at that address (an
+   * assembly routine declares no prototype; see {@link kstack.exec.RoutineBuilder} for what else is
+   * left unchecked).
+   */
+  public static void resolveCalls(CodeMap code, SymbolTable symbols) {
+    for (Routine r : code.all()) {
+      for (CallSite c : r.calls()) {
+        Symbol s = symbols.get(c.target());
+        if (s == null) {
+          throw new IllegalStateException("link: " + c.caller() + " calls " + c.target()
+              + ", which the image does not define");
+        }
+        Routine callee = code.at(s.address());
+        if (c.argCount() >= 0 && callee != null && callee.base() == s.address()
+            && callee.kind() != Routine.Kind.ASM && callee.arity() != c.argCount()) {
+          throw new IllegalStateException("link: " + c.caller() + " calls " + c.target() + " with "
+              + c.argCount() + " argument" + (c.argCount() == 1 ? "" : "s") + ", but "
+              + callee.name() + " takes " + callee.arity());
+        }
+        c.resolve(s.address());
+      }
+    }
   }
 }

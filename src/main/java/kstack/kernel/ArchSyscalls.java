@@ -18,9 +18,10 @@ public interface ArchSyscalls {
 
   /**
    * A routine for a system call's entry, named as the profile names it, whose body can read the
-   * call's arguments as locals named after params.
+   * call's arguments through the handles params (the caller's own {@code Local} enum).
    */
-  kstack.exec.RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params);
+  kstack.exec.RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params);
 
   /** The order of clone's register arguments (CLONE_BACKWARDS swaps tls and child_tidptr). */
   String[] cloneParams();

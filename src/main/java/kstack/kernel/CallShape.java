@@ -1,6 +1,6 @@
 package kstack.kernel;
 
-import java.util.function.Function;
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Module;
@@ -12,7 +12,7 @@ import kstack.profile.Module;
  */
 public interface CallShape extends Module {
   /** Ends b with {@code return target(args)} as this build compiles it. */
-  RoutineBuilder ret(RoutineBuilder b, String text, String target, Function<Exec, long[]> args);
+  RoutineBuilder ret(RoutineBuilder b, String text, String target, Args args);
 
   /** Whether a call in tail position becomes a jump that leaves no frame of the caller. */
   boolean jumps();

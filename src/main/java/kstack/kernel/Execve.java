@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.nio.charset.StandardCharsets;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.mem.Memory;
 import kstack.mem.Region;
@@ -13,6 +15,8 @@ import kstack.profile.Feature;
  * new image gets a fresh mm with text at 0x400000, a data page and a stack below STACK_TOP.
  */
 final class Execve {
+  enum L implements Local { argv, bprm, envp, fd, filename, flags, kernel_filename, name, regs, sp }
+
   private Execve() {}
 
   static final long TEXT = 0x400000L;
@@ -25,58 +29,58 @@ final class Execve {
       return;
     }
     String src = "fs/exec.c";
-    RoutineBuilder sys = Syscalls.entry(k, "execve", src, "filename", "argv", "envp")
-        .locals("name")
+    RoutineBuilder sys = Syscalls.entry(k, "execve", src, L.filename, L.argv, L.envp)
+        .locals(L.name)
         .step("getname(filename): copy the path into a kernel struct filename",
-            x -> x.setLocal("name", getname(k, x, x.local("filename"))));
+            x -> x.set(L.name, getname(k, x, x.get(L.filename))));
     if (v6) {
       // fs/exec.c@6.19:1927-1934: do_execve is static and called once, so gcc -O2 inlines it
       // (-finline-functions-called-once); the call to do_execveat_common (seven argument words:
       // one goes on the stack) is a real call, not a sibling call
       k.image.add(sys.call("return do_execve(getname(filename), argv, envp) [static, inlined]: return "
               + "do_execveat_common(AT_FDCWD, filename, argv, envp, 0)", "do_execveat_common",
-              x -> new long[] {-100, x.local("name"), x.local("argv"), x.local("envp"), 0})
+              Args.of(x -> -100, x -> x.get(L.name), x -> x.get(L.argv), x -> x.get(L.envp), x -> 0))
           .ret("return ret", Exec::retval).build());
     } else {
       k.image.add(sys.call("return do_execve(getname(filename), argv, envp)", "do_execve",
-              x -> new long[] {x.local("name"), x.local("argv"), x.local("envp")})
+              Args.of(x -> x.get(L.name), x -> x.get(L.argv), x -> x.get(L.envp)))
           .ret("return ret", Exec::retval).build());
-      k.image.add(k.image.c("do_execve", src).params("filename", "argv", "envp")
+      k.image.add(k.image.c("do_execve", src).params(L.filename, L.argv, L.envp)
           .call("return do_execveat_common(AT_FDCWD, filename, argv, envp, 0)",
               "do_execveat_common",
-              x -> new long[] {-100, x.local("filename"), x.local("argv"), x.local("envp"), 0})
+              Args.of(x -> -100, x -> x.get(L.filename), x -> x.get(L.argv), x -> x.get(L.envp), x -> 0))
           .ret("return ret", Exec::retval).build());
     }
     String next = v6 ? "bprm_execve" : "exec_binprm";
-    k.image.add(k.image.c("do_execveat_common", src).params("fd", "filename", "argv", "envp", "flags")
-        .locals("bprm")
+    k.image.add(k.image.c("do_execveat_common", src).params(L.fd, L.filename, L.argv, L.envp, L.flags)
+        .locals(L.bprm)
         .step("bprm = alloc_bprm(fd, filename); copy_strings(argv, envp)", x -> {
           long bprm = k.pages.kmalloc(256, "struct linux_binprm");
-          x.write(bprm, x.local("filename"));
-          x.setLocal("bprm", bprm);
+          x.write(bprm, x.get(L.filename));
+          x.set(L.bprm, bprm);
         })
-        .call("retval = " + next + "(bprm)", next, x -> new long[] {x.local("bprm")})
+        .call("retval = " + next + "(bprm)", next, Args.of(x -> x.get(L.bprm)))
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
     if (v6) {
-      k.image.add(k.image.c("kernel_execve", src).params("kernel_filename", "argv", "envp").locals("bprm")
+      k.image.add(k.image.c("kernel_execve", src).params(L.kernel_filename, L.argv, L.envp).locals(L.bprm)
           .step("bprm = alloc_bprm(AT_FDCWD, getname_kernel(kernel_filename))", x -> {
             long bprm = k.pages.kmalloc(256, "struct linux_binprm");
-            x.write(bprm, x.local("kernel_filename"));
-            x.setLocal("bprm", bprm);
+            x.write(bprm, x.get(L.kernel_filename));
+            x.set(L.bprm, bprm);
           })
-          .call("retval = bprm_execve(bprm)", "bprm_execve", x -> new long[] {x.local("bprm")})
+          .call("retval = bprm_execve(bprm)", "bprm_execve", Args.of(x -> x.get(L.bprm)))
           .ret("return retval", Exec::retval).build());
-      k.image.add(k.image.c("bprm_execve", src).params("bprm")
-          .call("retval = exec_binprm(bprm)", "exec_binprm", x -> new long[] {x.local("bprm")})
+      k.image.add(k.image.c("bprm_execve", src).params(L.bprm)
+          .call("retval = exec_binprm(bprm)", "exec_binprm", Args.of(x -> x.get(L.bprm)))
           .ret("return retval", Exec::retval).build());
     }
-    k.image.add(k.image.c("exec_binprm", src).params("bprm")
+    k.image.add(k.image.c("exec_binprm", src).params(L.bprm)
         .call("ret = search_binary_handler(bprm)", "search_binary_handler",
-            x -> new long[] {x.local("bprm")})
+            Args.of(x -> x.get(L.bprm)))
         .ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("search_binary_handler", src).params("bprm")
+    k.image.add(k.image.c("search_binary_handler", src).params(L.bprm)
         .call("retval = fmt->load_binary(bprm): the ELF handler", "load_elf_binary",
-            x -> new long[] {x.local("bprm")})
+            Args.of(x -> x.get(L.bprm)))
         .ret("return retval", Exec::retval).build());
     k.image.add(loadElf(k, v6, false));
   }
@@ -92,19 +96,19 @@ final class Execve {
       return;
     }
     String src = "fs/exec.c";
-    k.image.add(k.image.c("do_execve", src).params("filename", "argv", "envp", "regs").locals("bprm")
+    k.image.add(k.image.c("do_execve", src).params(L.filename, L.argv, L.envp, L.regs).locals(L.bprm)
         .step("bprm = kzalloc(sizeof(*bprm)); file = open_exec(filename); bprm_mm_init(bprm); "
             + "copy_strings(argv, envp)", x -> {
               long bprm = k.pages.kmalloc(256, "struct linux_binprm");
-              x.write(bprm, x.local("filename"));
-              x.setLocal("bprm", bprm);
+              x.write(bprm, x.get(L.filename));
+              x.set(L.bprm, bprm);
             })
         .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
-            x -> new long[] {x.local("bprm"), x.local("regs")})
+            Args.of(x -> x.get(L.bprm), x -> x.get(L.regs)))
         .ret("free_bprm(bprm); return retval", Exec::retval).build());
-    k.image.add(k.image.c("search_binary_handler", src).params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src).params(L.bprm, L.regs)
         .call("retval = fn(bprm, regs): fmt->load_binary, the ELF handler", "load_elf_binary",
-            x -> new long[] {x.local("bprm"), x.local("regs")})
+            Args.of(x -> x.get(L.bprm), x -> x.get(L.regs)))
         .ret("return retval", Exec::retval).build());
     k.image.add(loadElf(k, false, true));
   }
@@ -118,27 +122,27 @@ final class Execve {
    */
   private static void build2611(Kernel k) {
     String src = "fs/exec.c@2.6.11";
-    k.image.add(k.image.c("do_execve", src + ":1122-1226").params("filename", "argv", "envp", "regs")
-        .locals("bprm")
+    k.image.add(k.image.c("do_execve", src + ":1122-1226").params(L.filename, L.argv, L.envp, L.regs)
+        .locals(L.bprm)
         .step("bprm = kmalloc(sizeof(*bprm)); memset(bprm, 0); file = open_exec(filename); "
             + "sched_exec(); bprm->p = PAGE_SIZE * MAX_ARG_PAGES - sizeof(void *); bprm->file = "
             + "file; bprm->filename = bprm->interp = filename; bprm->mm = mm_alloc(); "
             + "init_new_context(current, bprm->mm); bprm->argc = count(argv); bprm->envc = "
             + "count(envp); security_bprm_alloc(bprm); prepare_binprm(bprm); "
             + "copy_strings_kernel(1, &bprm->filename); copy_strings(envc, envp); "
-            + "copy_strings(argc, argv)", x -> x.setLocal("bprm", newBprm(k, x.local("filename"))))
+            + "copy_strings(argc, argv)", x -> x.set(L.bprm, newBprm(k, x.get(L.filename))))
         .call("retval = search_binary_handler(bprm, regs)", "search_binary_handler",
-            x -> new long[] {x.local("bprm"), x.local("regs")})
+            Args.of(x -> x.get(L.bprm), x -> x.get(L.regs)))
         .ret("if (retval >= 0) { free_arg_pages(bprm); security_bprm_free(bprm); "
             + "acct_update_integrals(); update_mem_hiwater(); kfree(bprm); return retval }",
             Exec::retval).build());
-    k.image.add(k.image.c("search_binary_handler", src + ":1024-1115").params("bprm", "regs")
+    k.image.add(k.image.c("search_binary_handler", src + ":1024-1115").params(L.bprm, L.regs)
         .step("security_bprm_check(bprm); set_fs(USER_DS); retval = -ENOENT; for (try = 0; "
             + "try < 2; try++) { read_lock(&binfmt_lock); for (fmt = formats; fmt; fmt = "
             + "fmt->next) { fn = fmt->load_binary; try_module_get(fmt->module); "
             + "read_unlock(&binfmt_lock)", x -> k.tasks.setFsUserDs(k.current(x)))
         .call("  retval = fn(bprm, regs): elf_format's load_elf_binary", "load_elf_binary",
-            x -> new long[] {x.local("bprm"), x.local("regs")})
+            Args.of(x -> x.get(L.bprm), x -> x.get(L.regs)))
         .ret("  retval >= 0: put_binfmt(fmt); allow_write_access(bprm->file); fput(bprm->file); "
             + "bprm->file = NULL; current->did_exec = 1; return retval", Exec::retval).build());
     k.image.add(loadElf(k, false, true));
@@ -152,11 +156,11 @@ final class Execve {
 
   private static kstack.exec.Routine loadElf(Kernel k, boolean v6, boolean withRegs) {
     String elf = k.profile.has(Feature.EXEC_2611) ? "fs/binfmt_elf.c@2.6.11:504-983" : "fs/binfmt_elf.c";
-    var b = withRegs ? k.image.c("load_elf_binary", elf).params("bprm", "regs")
-        : k.image.c("load_elf_binary", elf).params("bprm");
+    var b = withRegs ? k.image.c("load_elf_binary", elf).params(L.bprm, L.regs)
+        : k.image.c("load_elf_binary", elf).params(L.bprm);
     boolean v24 = k.profile.has(Feature.TASK_UNION);
     boolean v2611 = k.profile.has(Feature.EXEC_2611);
-    b.locals("sp");
+    b.locals(L.sp);
     if (v2611) {
       // flush_old_exec installs the mm do_execve allocated and names the task itself
       b.step("retval = flush_old_exec(bprm) (fs/exec.c@2.6.11:828-904): exec_mmap(bprm->mm) makes "
@@ -190,13 +194,13 @@ final class Execve {
           k.arch.setupAdditionalPages(k, x));
     }
     b.step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
-            x -> x.setLocal("sp", elfTables(k, x, k.mem.readCString(x.read(x.local("bprm")), 256))));
+            x -> x.set(L.sp, elfTables(k, x, k.mem.readCString(x.read(x.get(L.bprm)), 256))));
     java.util.List<String> clear = k.arch.elfPlatInitRegs(k);
     if (!clear.isEmpty()) {
       b.step("ELF_PLAT_INIT(regs" + (v24 ? "" : v2611 ? ", reloc_func_desc" : ", load_addr")
           + "): regs->" + String.join(" = regs->",
           clear) + " = 0", x -> {
-            long r = withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x));
+            long r = withRegs ? x.get(L.regs) : k.arch.taskPtRegs(k, k.current(x));
             for (String f : clear) {
               k.mem.write(r + k.image.off("pt_regs", f), k.t.word, 0);
             }
@@ -209,7 +213,7 @@ final class Execve {
           : "movl $0, %fs; movl $0, %gs; ") + "set_fs(USER_DS); regs->xds = "
           + "regs->xes = regs->xss = __USER_DS; regs->xcs = __USER_CS; regs->eip = elf_entry; "
           + "regs->esp = bprm->p" + (v24 ? "; %fs = %gs = 0" : ""), x -> {
-            long r = x.local("regs");
+            long r = x.get(L.regs);
             x.set("fs", 0);
             x.set("gs", 0);
             k.tasks.setFsUserDs(k.current(x));
@@ -218,18 +222,18 @@ final class Execve {
             x.write(r + k.image.off("pt_regs", "xss"), k.image.constant("__USER_DS"));
             x.write(r + k.image.off("pt_regs", "xcs"), k.image.constant("__USER_CS"));
             x.write(r + k.image.off("pt_regs", "eip"), k.image.symbol("_start"));
-            x.write(r + k.image.off("pt_regs", "esp"), x.local("sp"));
+            x.write(r + k.image.off("pt_regs", "esp"), x.get(L.sp));
           });
     } else {
       b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
-          x -> new long[] {withRegs ? x.local("regs") : k.arch.taskPtRegs(k, k.current(x)),
-              k.image.symbol("_start"), x.local("sp")});
+          Args.of(x -> withRegs ? x.get(L.regs) : k.arch.taskPtRegs(k, k.current(x)),
+              x -> k.image.symbol("_start"), x -> x.get(L.sp)));
     }
     return b.ret("return 0", x -> 0).build();
   }
 
   private static void comm(Kernel k, Exec x) {
-    k.tasks.setComm(k.current(x), basename(k.mem.readCString(x.read(x.local("bprm")), 256)));
+    k.tasks.setComm(k.current(x), basename(k.mem.readCString(x.read(x.get(L.bprm)), 256)));
   }
 
   static String basename(String path) {

@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -10,6 +12,10 @@ import kstack.trace.Event;
  * task's finish_task_switch) and the replacement of its user image (fs/exec.c, fs/binfmt_elf.c).
  */
 final class Exit {
+  enum L implements Local {
+      code, error_code, exit_code, infop, options, pid, retval, ru, stat_addr, upid, wo
+  }
+
   private Exit() {}
 
   static void build(Kernel k) {
@@ -22,18 +28,18 @@ final class Exit {
   private static void buildExit(Kernel k, boolean v6) {
     String src = "kernel/exit.c";
     boolean o1 = Sched2611.on(k);
-    k.image.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, "error_code")
+    k.image.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, L.error_code)
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
-            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+            Args.of(x -> (x.get(L.error_code) & 0xff) << 8))
         .retVoid().build());
     // 2.6.11 stores exit_code only just before exit_notify (exit.c@2.6.11:801,830)
-    RoutineBuilder b = k.image.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params("code")
+    RoutineBuilder b = k.image.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params(L.code)
         .step(o1 ? "tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)"
             : "tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
               long t = k.current(x);
               k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
               if (!o1) {
-                k.tasks.taskWrite(t, "exit_code", x.local("code"));
+                k.tasks.taskWrite(t, "exit_code", x.get(L.code));
               }
             })
         .step(o1 ? "exit_mm(tsk): the task drops its user address space (mm = NULL)"
@@ -45,7 +51,7 @@ final class Exit {
             + "exit_namespace(tsk); exit_thread()" : "exit_files(): close every descriptor",
             x -> k.files.setFds(k.current(x), java.util.Map.of()));
     if (o1) {
-      b.step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.local("code")));
+      b.step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.get(L.code)));
     }
     b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
             + "init; a group leader becomes EXIT_ZOMBIE and, once "
@@ -66,18 +72,18 @@ final class Exit {
       // exit.c@2.6.32:1033-1034: no do_task_dead yet
       k.image.add(b.step("tsk->state = TASK_DEAD", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
           .call("schedule(): the last switch away; finish_task_switch() in the next task drops "
-              + "the task's reference to itself", "schedule", null)
+              + "the task's reference to itself", "schedule", Args.inPlace())
           .step("BUG(): a dead task never runs again", x -> {
             throw new IllegalStateException("a dead task was scheduled");
           })
           .retVoid().build());
       return;
     }
-    k.image.add(b.call("do_task_dead()", "do_task_dead", null).retVoid().build());
+    k.image.add(b.call("do_task_dead()", "do_task_dead", Args.inPlace()).retVoid().build());
     k.image.add(k.image.c("do_task_dead", "kernel/sched/core.c").params()
         .step("set_special_state(TASK_DEAD)", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
         .call("__schedule(false): the last switch away; finish_task_switch() in the next task "
-            + "releases this stack", "__schedule", x -> new long[] {0})
+            + "releases this stack", "__schedule", Args.of(x -> 0))
         .step("BUG(): a dead task never runs again", x -> {
           throw new IllegalStateException("a dead task was scheduled");
         })
@@ -107,14 +113,14 @@ final class Exit {
       case "4.16.13" -> new String[] {"977-981", "945-975"};
       default -> new String[] {"1121-1126", "1086-1115"};
     };
-    k.image.add(Syscalls.entry(k, "exit_group", src + lines[0], "error_code")
+    k.image.add(Syscalls.entry(k, "exit_group", src + lines[0], L.error_code)
         .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
-            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+            Args.of(x -> (x.get(L.error_code) & 0xff) << 8))
         .retVoid().build());
-    k.image.add(k.image.c("do_group_exit", src + lines[1]).params("exit_code")
+    k.image.add(k.image.c("do_group_exit", src + lines[1]).params(L.exit_code)
         .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
             + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
-        .call("do_exit(exit_code) (NOTREACHED)", "do_exit", x -> new long[] {x.local("exit_code")})
+        .call("do_exit(exit_code) (NOTREACHED)", "do_exit", Args.of(x -> x.get(L.exit_code)))
         .retVoid().build());
   }
 
@@ -169,40 +175,39 @@ final class Exit {
     boolean o1 = Sched2611.on(k);
     if (o1) {
       // 2.6.11: no struct wait_opts; do_wait takes the five values (exit.c@2.6.11:1314,1497-1510)
-      k.image.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", "pid", "stat_addr", "options",
-              "ru")
+      k.image.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", L.pid, L.stat_addr, L.options,
+              L.ru)
           .step("if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WCLONE|__WALL)) "
               + "return -EINVAL", x -> { })
           .call("ret = do_wait(pid, options | WEXITED, NULL, stat_addr, ru)", "do_wait",
-              x -> new long[] {x.local("pid"), x.local("options") | WEXITED, 0,
-                  x.local("stat_addr"), x.local("ru")})
+              Args.of(x -> x.get(L.pid), x -> x.get(L.options) | WEXITED, x -> 0,
+                  x -> x.get(L.stat_addr), x -> x.get(L.ru)))
           .ret("prevent_tail_call(ret); return ret", Exec::retval).build());
     } else {
-      RoutineBuilder w = Syscalls.entry(k, "wait4", src, "upid", "stat_addr", "options", "ru");
+      RoutineBuilder w = Syscalls.entry(k, "wait4", src, L.upid, L.stat_addr, L.options, L.ru);
       if (!Syscalls.v26(k)) {
         k.image.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
-                "kernel_wait4", x -> new long[] {x.local("upid"), x.local("stat_addr"),
-                    x.local("options"), 0})
+                "kernel_wait4", Args.of(x -> x.get(L.upid), x -> x.get(L.stat_addr),
+                    x -> x.get(L.options), x -> 0))
             .ret("return ret", Exec::retval).build());
-        w = k.image.c("kernel_wait4", src).params("upid", "stat_addr", "options", "ru");
+        w = k.image.c("kernel_wait4", src).params(L.upid, L.stat_addr, L.options, L.ru);
       }
       k.image.add(w
-          .localArea("wo", 64)
+          .localArea(L.wo, 64)
           .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
               + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
-                long wo = x.localAddress("wo");
-                x.write(wo, x.local("upid"));
-                x.write(wo + x.word(), x.local("options"));
-                x.write(wo + 2L * x.word(), x.local("stat_addr"));
+                long wo = x.addr(L.wo);
+                x.write(wo, x.get(L.upid));
+                x.write(wo + x.word(), x.get(L.options));
+                x.write(wo + 2L * x.word(), x.get(L.stat_addr));
               })
-          .call("ret = do_wait(&wo)", "do_wait", x -> new long[] {x.localAddress("wo")})
+          .call("ret = do_wait(&wo)", "do_wait", Args.of(x -> x.addr(L.wo)))
           .ret("return ret", Exec::retval).build());
     }
     RoutineBuilder d = o1
-        ? k.image.c("do_wait", src + "@2.6.11:1314-1460").params("pid", "options", "infop", "stat_addr",
-            "ru")
-        : k.image.c("do_wait", src).params("wo");
-    k.image.add(d.locals("retval")
+        ? k.image.c("do_wait", src + "@2.6.11:1314-1460").params(L.pid, L.options, L.infop, L.stat_addr, L.ru)
+        : k.image.c("do_wait", src).params(L.wo);
+    k.image.add(d.locals(L.retval)
         .step(o1 ? "DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->signal->"
                 + "wait_chldexit, &wait)"
                 : "add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
@@ -213,17 +218,17 @@ final class Exit {
                 + "wait_task_zombie() -> release_task(); any other sets flag"
                 : "set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() "
                 + "on each child; a zombie is reaped by wait_task_zombie() -> release_task()",
-            x -> x.setLocal("retval", reap(k, x, o1)))
+            x -> x.set(L.retval, reap(k, x, o1)))
         .branchIf("end", o1 ? "if (retval) goto end (reaped; or !flag: retval = -ECHILD); if "
                 + "(options & WNOHANG) goto end" : "if (retval != 0 || WNOHANG) goto end",
-            x -> x.local("retval") != 0 || (waitOptions(x, o1) & 1) != 0)
+            x -> x.get(L.retval) != 0 || (waitOptions(x, o1) & 1) != 0)
         .step(o1 ? "(flag: a child may still exit) retval = -ERESTARTSYS; no signal is pending"
             : "(no child is ready yet)", x -> {
               long cur = k.current(x);
               k.rq.addWaiter(waitQueue(k, cur), cur);
               k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
             })
-        .call("schedule()", "schedule", null)
+        .call("schedule()", "schedule", Args.inPlace())
         .jump("repeat", "goto repeat")
         .label("end")
         .step(o1 ? "end: current->state = TASK_RUNNING; remove_wait_queue(&current->signal->"
@@ -233,7 +238,7 @@ final class Exit {
               k.tasks.setState(cur, Kernel.TASK_RUNNING);
               k.rq.removeWaiter(waitQueue(k, cur), cur);
             })
-        .ret("return retval", x -> x.local("retval")).build());
+        .ret("return retval", x -> x.get(L.retval)).build());
   }
 
   /** include/linux/wait.h@2.6.11:7: sys_wait4 adds it to the caller's options. */
@@ -241,16 +246,16 @@ final class Exit {
 
   /** do_wait's options: 2.6.11's argument, or wo->wo_flags. */
   private static long waitOptions(Exec x, boolean o1) {
-    return o1 ? x.local("options") : x.read(x.local("wo") + x.word());
+    return o1 ? x.get(L.options) : x.read(x.get(L.wo) + x.word());
   }
 
   /** do_wait_thread's result: a reaped zombie's pid, 0 to keep waiting, or -ECHILD. */
   private static long reap(Kernel k, Exec x, boolean o1) {
     if (o1) {
-      return reapChild(k, x, x.signed(x.local("pid")), x.local("stat_addr"),
+      return reapChild(k, x, x.signed(x.get(L.pid)), x.get(L.stat_addr),
           p -> releaseTask(k, p));
     }
-    long wo = x.local("wo");
+    long wo = x.get(L.wo);
     return reapChild(k, x, x.signed(x.read(wo)), x.read(wo + 2L * x.word()), p -> releaseTask(k, p));
   }
 

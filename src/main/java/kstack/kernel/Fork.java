@@ -2,7 +2,9 @@ package kstack.kernel;
 
 import java.util.HashMap;
 import java.util.Map;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.mem.Memory;
 import kstack.profile.Feature;
@@ -13,6 +15,11 @@ import kstack.profile.Feature;
  * kernel_thread / user_mode_thread helpers. The arch's copy_thread forges the child's first frames.
  */
 final class Fork {
+  enum L implements Local {
+      arg, args, child_tidptr, clone_flags, flags, fn, name, node, nr, orig, p, parent_tidptr, pid,
+      stack, stack_size, stack_start, tls, trace, tsk
+  }
+
   private Fork() {}
 
   static final String SRC = "kernel/fork.c";
@@ -60,50 +67,50 @@ final class Fork {
     buildCopyProcess(k, clone);
     buildDupTaskStruct(k);
     buildAllocStack(k);
-    k.image.add(k.image.c("put_task_stack", SRC).params("tsk")
+    k.image.add(k.image.c("put_task_stack", SRC).params(L.tsk)
         .step("if (refcount_dec_and_test(&tsk->stack_refcount)) release_task_stack(tsk): "
             + "free_thread_stack parks it in cached_stacks[] or vfree()s it; tsk->stack = NULL",
-            x -> releaseStack(k, x, x.local("tsk")))
+            x -> releaseStack(k, x, x.get(L.tsk)))
         .retVoid().build());
   }
 
   /** 4.16: _do_fork(clone_flags, stack_start, stack_size, parent_tidptr, child_tidptr, tls). */
   private static void buildDoFork(Kernel k) {
     k.image.add(k.image.c("_do_fork", SRC)
-        .params("clone_flags", "stack_start", "stack_size", "parent_tidptr", "child_tidptr", "tls")
-        .locals("p", "nr")
+        .params(L.clone_flags, L.stack_start, L.stack_size, L.parent_tidptr, L.child_tidptr, L.tls)
+        .locals(L.p, L.nr)
         .callWithStackArgs("p = copy_process(clone_flags, stack_start, stack_size, child_tidptr, "
             + "NULL, trace, tls, NUMA_NO_NODE)", "copy_process",
-            x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
-                x.local("child_tidptr"), 0, 0, x.local("tls"), NUMA_NO_NODE}, 2)
-        .step("p = returned task", x -> x.setLocal("p", x.retval()))
-        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
-        .ret("  return PTR_ERR(p)", x -> x.local("p"))
+            Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.stack_size),
+                x -> x.get(L.child_tidptr), x -> 0, x -> 0, x -> x.get(L.tls), x -> NUMA_NO_NODE), 2)
+        .step("p = returned task", x -> x.set(L.p, x.retval()))
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.get(L.p)))
+        .ret("  return PTR_ERR(p)", x -> x.get(L.p))
         .label("created")
-        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.tasks.pid(x.local("p"))))
-        .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
-        .ret("return nr", x -> x.local("nr")).build());
-    RoutineBuilder kt = k.image.c("kernel_thread", SRC + "@4.16.13:2144-2148").params("fn", "arg", "flags");
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.set(L.nr, k.tasks.pid(x.get(L.p))))
+        .call("wake_up_new_task(p)", "wake_up_new_task", Args.of(x -> x.get(L.p)))
+        .ret("return nr", x -> x.get(L.nr)).build());
+    RoutineBuilder kt = k.image.c("kernel_thread", SRC + "@4.16.13:2144-2148").params(L.fn, L.arg, L.flags);
     java.util.function.Function<Exec, long[]> ktArgs = x -> new long[] {
-        x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.local("fn"), x.local("arg"),
+        x.get(L.flags) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x.get(L.fn), x.get(L.arg),
         0, 0, 0};
     String ktText = "_do_fork(flags|CLONE_VM|CLONE_UNTRACED, (unsigned long)fn, (unsigned long)arg, "
         + "NULL, NULL, 0)";
-    k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", ktArgs).build()
-        : kt.call(ktText, "_do_fork", ktArgs).ret("return pid", Exec::retval).build());
+    k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, kt, "return " + ktText, "_do_fork", Args.computed(ktArgs)).build()
+        : kt.call(ktText, "_do_fork", Args.computed(ktArgs)).ret("return pid", Exec::retval).build());
   }
 
   /** 5.10+/6.19: kernel_clone(struct kernel_clone_args *args), fork.c@6.19:2610. */
   private static void buildKernelClone(Kernel k) {
-    k.image.add(k.image.c("kernel_clone", SRC).params("args").locals("p", "nr")
-        .callInto("p", "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
-            x -> new long[] {0, 0, NUMA_NO_NODE, x.local("args")})
-        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.local("p")))
-        .ret("  return PTR_ERR(p)", x -> x.local("p"))
+    k.image.add(k.image.c("kernel_clone", SRC).params(L.args).locals(L.p, L.nr)
+        .callInto(L.p, "p = copy_process(NULL, trace, NUMA_NO_NODE, args)", "copy_process",
+            Args.of(x -> 0, x -> 0, x -> NUMA_NO_NODE, x -> x.get(L.args)))
+        .branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.get(L.p)))
+        .ret("  return PTR_ERR(p)", x -> x.get(L.p))
         .label("created")
-        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.setLocal("nr", k.tasks.pid(x.local("p"))))
-        .call("wake_up_new_task(p)", "wake_up_new_task", x -> new long[] {x.local("p")})
-        .ret("return nr", x -> x.local("nr")).build());
+        .step("nr = pid_vnr(get_task_pid(p, PIDTYPE_PID))", x -> x.set(L.nr, k.tasks.pid(x.get(L.p))))
+        .call("wake_up_new_task(p)", "wake_up_new_task", Args.of(x -> x.get(L.p)))
+        .ret("return nr", x -> x.get(L.nr)).build());
     // kernel_thread(fn, arg, name, flags), fork.c@6.19:2700
     k.image.add(cloneHelper(k, "kernel_thread", true).build());
     // user_mode_thread(fn, arg, flags), fork.c@6.19:2718
@@ -112,52 +119,51 @@ final class Fork {
 
   private static RoutineBuilder cloneHelper(Kernel k, String name, boolean kthread) {
     RoutineBuilder b = k.image.c(name, SRC);
-    b = kthread ? b.params("fn", "arg", "name", "flags") : b.params("fn", "arg", "flags");
-    return b.localArea("args", k.t.word * CLONE_ARGS.length)
+    b = kthread ? b.params(L.fn, L.arg, L.name, L.flags) : b.params(L.fn, L.arg, L.flags);
+    return b.localArea(L.args, k.t.word * CLONE_ARGS.length)
         .step("struct kernel_clone_args args = { .flags = (flags|CLONE_VM|CLONE_UNTRACED) & ~CSIGNAL, "
             + ".exit_signal = flags & CSIGNAL, .fn = fn, .fn_arg = arg"
             + (kthread ? ", .name = name, .kthread = 1 }" : " }"), x -> {
-              long a = x.localAddress("args");
+              long a = x.addr(L.args);
               zeroCloneArgs(x, a);
-              long flags = x.local("flags");
+              long flags = x.get(L.flags);
               setCloneArg(x, a, "flags", (flags | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED) & ~0xffL);
               setCloneArg(x, a, "exit_signal", flags & 0xff);
-              setCloneArg(x, a, "fn", x.local("fn"));
-              setCloneArg(x, a, "fn_arg", x.local("arg"));
+              setCloneArg(x, a, "fn", x.get(L.fn));
+              setCloneArg(x, a, "fn_arg", x.get(L.arg));
               if (kthread) {
-                setCloneArg(x, a, "name", x.local("name"));
+                setCloneArg(x, a, "name", x.get(L.name));
                 setCloneArg(x, a, "kthread", 1);
               }
             })
-        .call("return kernel_clone(&args)", "kernel_clone", x -> new long[] {x.localAddress("args")})
+        .call("return kernel_clone(&args)", "kernel_clone", Args.of(x -> x.addr(L.args)))
         .ret("return pid", Exec::retval);
   }
 
   private static void buildCopyProcess(Kernel k, boolean clone) {
     RoutineBuilder b = k.image.c("copy_process", SRC);
     if (clone) {
-      b.params("pid", "trace", "node", "args");
+      b.params(L.pid, L.trace, L.node, L.args);
     } else {
-      b.params("clone_flags", "stack_start", "stack_size", "child_tidptr", "pid", "trace", "tls",
-          "node");
+      b.params(L.clone_flags, L.stack_start, L.stack_size, L.child_tidptr, L.pid, L.trace, L.tls, L.node);
     }
-    b.locals("p")
+    b.locals(L.p)
         .branchIf("flags_ok", "if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND)) "
             + "|| ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM)): a thread shares the "
             + "signal handlers, and those need the shared mm",
             x -> Clone.flagsValid(flags(k, x, clone)))
         .ret("return ERR_PTR(-EINVAL)", x -> Clone.EINVAL)
         .label("flags_ok")
-        .callInto("p", "p = dup_task_struct(current, node)", "dup_task_struct",
-            x -> new long[] {k.current(x), x.local("node")})
+        .callInto(L.p, "p = dup_task_struct(current, node)", "dup_task_struct",
+            Args.of(x -> k.current(x), x -> x.get(L.node)))
         .step(clone ? "p->flags &= ~(PF_IDLE|PF_KTHREAD...); if (args->kthread) p->flags |= PF_KTHREAD"
                 : "p->flags &= ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE) (PF_KTHREAD is inherited)",
             x -> {
-              long p = x.local("p");
+              long p = x.get(L.p);
               long f = k.tasks.taskRead(p, "flags") & ~Kernel.PF_IDLE & ~Kernel.PF_EXITING;
               if (clone) {
                 f &= ~Kernel.PF_KTHREAD;
-                if (cloneArg(x, x.local("args"), "kthread") != 0) {
+                if (cloneArg(x, x.get(L.args), "kthread") != 0) {
                   f |= Kernel.PF_KTHREAD;
                 }
               }
@@ -165,32 +171,32 @@ final class Fork {
             })
         .step(clone ? "if (args->name) strscpy_pad(p->comm, args->name)" : "(the comm is the parent's)",
             x -> {
-              if (clone && cloneArg(x, x.local("args"), "name") != 0) {
-                k.tasks.setComm(x.local("p"), k.mem.readCString(cloneArg(x, x.local("args"), "name"), 16));
+              if (clone && cloneArg(x, x.get(L.args), "name") != 0) {
+                k.tasks.setComm(x.get(L.p), k.mem.readCString(cloneArg(x, x.get(L.args), "name"), 16));
               }
             })
         .step("sched_fork(clone_flags, p): p->state = TASK_NEW; __set_task_cpu(p, this cpu)",
             x -> schedFork(k, x, Sched.TASK_NEW))
         .step("copy_files(); copy_mm(): CLONE_VM shares current's mm, otherwise dup_mm copies it",
-            x -> copyMmAndFiles(k, x, x.local("p"), flags(k, x, clone)))
+            x -> copyMmAndFiles(k, x, x.get(L.p), flags(k, x, clone)))
         .step("pid = alloc_pid(); p->pid = pid_nr(pid); CLONE_THREAD: p->tgid = current->tgid, "
             + "p->group_leader = current->group_leader, p->real_parent = current->real_parent, "
             + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k) + ", ...) [the "
             + "group]; else p->tgid = p->pid, p->real_parent = current, list_add_tail(&p->sibling, "
             + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
-            x -> linkNewTask(k, x, x.local("p"), clone ? cloneArg(x, x.local("args"), "exit_signal")
-                : x.local("clone_flags") & 0xff, flags(k, x, clone), x.local("pid")));
+            x -> linkNewTask(k, x, x.get(L.p), clone ? cloneArg(x, x.get(L.args), "exit_signal")
+                : x.get(L.clone_flags) & 0xff, flags(k, x, clone), x.get(L.pid)));
     if (clone) {
       b.call("copy_thread(p, args)", "copy_thread",
-          x -> new long[] {x.local("p"), x.local("args")});
+          Args.of(x -> x.get(L.p), x -> x.get(L.args)));
     } else {
       String ct = k.arch.copyThreadSymbol(k.profile);
       b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)"
           + (ct.equals("copy_thread_tls") ? "" : " [inline wrapper] -> " + ct + "(...)"), ct,
-          x -> new long[] {x.local("clone_flags"), x.local("stack_start"), x.local("stack_size"),
-              x.local("p"), Clone.stackParam(x, "tls", 6)});
+          Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.stack_size),
+              x -> x.get(L.p), x -> Clone.stackParam(x, L.tls, 6)).unchecked());
     }
-    k.image.add(b.ret("return p", x -> x.local("p")).build());
+    k.image.add(b.ret("return p", x -> x.get(L.p)).build());
   }
 
   /**
@@ -226,7 +232,7 @@ final class Fork {
 
   /** The model's half of sched_fork: the given state, on no run queue, on this CPU, no TIF flags. */
   static void schedFork(Kernel k, Exec x, long state) {
-    long p = x.local("p");
+    long p = x.get(L.p);
     k.tasks.setState(p, state);
     k.tasks.setTaskCpu(p, x.cpu().id());
     k.tasks.taskWrite(p, "on_cpu", 0);
@@ -239,42 +245,42 @@ final class Fork {
   }
 
   private static long flags(Kernel k, Exec x, boolean clone) {
-    return clone ? cloneArg(x, x.local("args"), "flags") : x.local("clone_flags");
+    return clone ? cloneArg(x, x.get(L.args), "flags") : x.get(L.clone_flags);
   }
 
   private static void buildDupTaskStruct(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    RoutineBuilder b = k.image.c("dup_task_struct", SRC).params("orig", "node").locals("tsk", "stack");
+    RoutineBuilder b = k.image.c("dup_task_struct", SRC).params(L.orig, L.node).locals(L.tsk, L.stack);
     b.step("tsk = alloc_task_struct_node(node) (kmem_cache task_struct)",
-        x -> x.setLocal("tsk", k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")));
+        x -> x.set(L.tsk, k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")));
     if (v6) {
       // fork.c@6.19:908-949: arch_dup_task_struct first, then the stack.
       b.step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
           .call("alloc_thread_stack_node(tsk, node): sets tsk->stack", "alloc_thread_stack_node",
-              x -> new long[] {x.local("tsk"), x.local("node")});
+              Args.of(x -> x.get(L.tsk), x -> x.get(L.node)));
     } else {
       // fork.c@4.16.13:761-829: the stack first, then the copy, then tsk->stack = stack.
-      b.callInto("stack", "stack = alloc_thread_stack_node(tsk, node)", "alloc_thread_stack_node",
-              x -> new long[] {x.local("tsk"), x.local("node")})
+      b.callInto(L.stack, "stack = alloc_thread_stack_node(tsk, node)", "alloc_thread_stack_node",
+              Args.of(x -> x.get(L.tsk), x -> x.get(L.node)))
           .step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
           .step("tsk->stack = stack; tsk->stack_vm_area = find_vm_area(stack)", x -> {
-            k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-            k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+            k.tasks.taskWrite(x.get(L.tsk), "stack", x.get(L.stack));
+            k.tasks.taskWrite(x.get(L.tsk), "stack_vm_area", x.get(L.stack));
           });
     }
-    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.local("tsk"), "stack_refcount", 1))
+    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.get(L.tsk), "stack_refcount", 1))
         .step("setup_thread_stack() (nothing with THREAD_INFO_IN_TASK); clear_tsk_need_resched()",
-            x -> k.rq.setNeedResched(x.local("tsk"), false))
+            x -> k.rq.setNeedResched(x.get(L.tsk), false))
         .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
-          long tsk = x.local("tsk");
+          long tsk = x.get(L.tsk);
           k.writePtr(k.stacks.endOfStack(tsk), Kernel.STACK_END_MAGIC);
         })
         .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
-          long tsk = x.local("tsk");
+          long tsk = x.get(L.tsk);
           k.tasks.taskWrite(tsk, "stack_canary", canary(k, tsk));
           k.tasks.taskWrite(tsk, "usage", 2);
         })
-        .ret("return tsk", x -> x.local("tsk"));
+        .ret("return tsk", x -> x.get(L.tsk));
     k.image.add(b.build());
   }
 
@@ -286,36 +292,36 @@ final class Fork {
   }
 
   private static void copyTask(Kernel k, Exec x) {
-    k.mem.copy(x.local("tsk"), x.local("orig"), k.image.struct("task_struct").size());
+    k.mem.copy(x.get(L.tsk), x.get(L.orig), k.image.struct("task_struct").size());
   }
 
   private static void buildAllocStack(Kernel k) {
     boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
     boolean vmap = k.profile.optional("VMAP_STACK");
-    RoutineBuilder b = k.image.c("alloc_thread_stack_node", SRC).params("tsk", "node").locals("stack");
+    RoutineBuilder b = k.image.c("alloc_thread_stack_node", SRC).params(L.tsk, L.node).locals(L.stack);
     if (vmap) {
       b.step(k.profile.has(Feature.STACK_CACHE_CLEARED)
               ? "try this CPU's cached_stacks[0..1]: a reused stack is memset to 0"
               : "try this CPU's cached_stacks[0..1] (reused as it was left)",
-              x -> x.setLocal("stack", fromCache(k, x)))
-          .branchIf("got", "if (stack) use it", x -> x.local("stack") != 0)
+              x -> x.set(L.stack, fromCache(k, x)))
+          .branchIf("got", "if (stack) use it", x -> x.get(L.stack) != 0)
           .step("stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN, VMALLOC_START, VMALLOC_END, "
-              + "THREADINFO_GFP, ...): a vmalloc area with a guard page after it", x -> x.setLocal(
-                  "stack", k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "kernel stack")))
+              + "THREADINFO_GFP, ...): a vmalloc area with a guard page after it", x -> x.set(
+                  L.stack, k.pages.vmalloc(k.threadSize, k.image.constant("THREAD_ALIGN"), "kernel stack")))
           .label("got");
     } else {
       b.step("stack = page_address(alloc_pages_node(node, THREADINFO_GFP, THREAD_SIZE_ORDER))",
-          x -> x.setLocal("stack", k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
+          x -> x.set(L.stack, k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
     }
-    b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.local("stack"),
-        "kernel stack of task_struct 0x" + Long.toHexString(x.local("tsk"))));
+    b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.get(L.stack),
+        "kernel stack of task_struct 0x" + Long.toHexString(x.get(L.tsk))));
     if (v6) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
-        k.tasks.taskWrite(x.local("tsk"), "stack", x.local("stack"));
-        k.tasks.taskWrite(x.local("tsk"), "stack_vm_area", x.local("stack"));
+        k.tasks.taskWrite(x.get(L.tsk), "stack", x.get(L.stack));
+        k.tasks.taskWrite(x.get(L.tsk), "stack_vm_area", x.get(L.stack));
       }).ret("return 0", x -> 0);
     } else {
-      b.ret("return stack", x -> x.local("stack"));
+      b.ret("return stack", x -> x.get(L.stack));
     }
     k.image.add(b.build());
   }

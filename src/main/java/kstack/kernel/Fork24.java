@@ -1,6 +1,8 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.trace.Event;
 
@@ -12,6 +14,11 @@ import kstack.trace.Event;
  * until the parent's sys_wait4 reaps it with release_task.
  */
 final class Fork24 {
+  enum L implements Local {
+      arg, clone_flags, code, error_code, flags, fn, options, p, pid, regs, retval, ru, stack_size,
+      stack_start, stat_addr
+  }
+
   private Fork24() {}
 
   static final String FORK = "kernel/fork.c";
@@ -20,27 +27,27 @@ final class Fork24 {
   static final long CSIGNAL = 0xff;
 
   static void build(Kernel k) {
-    k.image.add(k.image.c("do_fork", FORK).params("clone_flags", "stack_start", "regs", "stack_size")
-        .locals("p")
+    k.image.add(k.image.c("do_fork", FORK).params(L.clone_flags, L.stack_start, L.regs, L.stack_size)
+        .locals(L.p)
         .step("p = alloc_task_struct(): __get_free_pages(GFP_KERNEL, 1), the whole 8 KiB "
-            + "task_union, aligned to its size", x -> x.setLocal("p",
+            + "task_union, aligned to its size", x -> x.set(L.p,
                 k.pages.allocPagesAligned(k.threadSize, "task_union")))
         .step("*p = *current: the task_struct only, not the stack above it", x ->
-            k.mem.copy(x.local("p"), k.current(x), k.image.struct("task_struct").size()))
+            k.mem.copy(x.get(L.p), k.current(x), k.image.struct("task_struct").size()))
         .step("p->state = TASK_UNINTERRUPTIBLE; copy_flags(); p->pid = get_pid(clone_flags); "
             + "p->run_list.next = NULL; p->p_cptr = NULL; init_waitqueue_head(&p->wait_chldexit); "
-            + "p->processor = current->processor", x -> initChild(k, x, x.local("p")))
+            + "p->processor = current->processor", x -> initChild(k, x, x.get(L.p)))
         .step("copy_files(); copy_fs(); copy_sighand(); copy_mm(): CLONE_VM shares current's mm",
-            x -> Fork.copyMmAndFilesOf(k, x, x.local("p"), x.local("clone_flags")))
+            x -> Fork.copyMmAndFilesOf(k, x, x.get(L.p), x.get(L.clone_flags)))
         .call("copy_thread(0, clone_flags, stack_start, stack_size, p, regs)", "copy_thread",
-            x -> new long[] {0, x.local("clone_flags"), x.local("stack_start"),
-                x.local("stack_size"), x.local("p"), x.local("regs")})
+            Args.of(x -> 0, x -> x.get(L.clone_flags), x -> x.get(L.stack_start),
+                x -> x.get(L.stack_size), x -> x.get(L.p), x -> x.get(L.regs)))
         .step("p->exit_signal = clone_flags & CSIGNAL; p->counter = (current->counter + 1) >> 1; "
             + "current->counter >>= 1; if (!current->counter) current->need_resched = 1 "
             + "(fork.c@2.4.22:770-775)", x -> {
-              long p = x.local("p");
+              long p = x.get(L.p);
               long cur = k.current(x);
-              k.tasks.taskWrite(p, "exit_signal", x.local("clone_flags") & CSIGNAL);
+              k.tasks.taskWrite(p, "exit_signal", x.get(L.clone_flags) & CSIGNAL);
               long c = k.tasks.taskRead(cur, "counter");
               k.tasks.taskWrite(p, "counter", (c + 1) >> 1);
               k.tasks.taskWrite(cur, "counter", c >> 1);
@@ -49,14 +56,14 @@ final class Fork24 {
               }
             })
         .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
-            x -> setLinks(k, x, x.local("p")))
-        .call("wake_up_process(p): do this last", "wake_up_process", x -> new long[] {x.local("p")})
-        .ret("return p->pid", x -> k.tasks.pid(x.local("p"))).build());
-    k.image.add(k.image.c("kernel_thread", FORK).params("fn", "arg", "flags")
+            x -> setLinks(k, x, x.get(L.p)))
+        .call("wake_up_process(p): do this last", "wake_up_process", Args.of(x -> x.get(L.p)))
+        .ret("return p->pid", x -> k.tasks.pid(x.get(L.p))).build());
+    k.image.add(k.image.c("kernel_thread", FORK).params(L.fn, L.arg, L.flags)
         .step("task_lock(current); refuse if ptraced; old = current->task_dumpable; "
             + "current->task_dumpable = 0", x -> { })
         .call("ret = arch_kernel_thread(fn, arg, flags)", "arch_kernel_thread",
-            x -> new long[] {x.local("fn"), x.local("arg"), x.local("flags")})
+            Args.of(x -> x.get(L.fn), x -> x.get(L.arg), x -> x.get(L.flags)))
         .ret("current->task_dumpable = old (only the parent gets here); return ret",
             Exec::retval).build());
     buildExit(k);
@@ -126,11 +133,11 @@ final class Fork24 {
 
   /** sys_exit, do_exit and exit_notify (exit.c@2.4.22:331-490). */
   private static void buildExit(Kernel k) {
-    k.image.add(Syscalls.entry(k, "exit", EXIT, "error_code")
+    k.image.add(Syscalls.entry(k, "exit", EXIT, L.error_code)
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
-            x -> new long[] {(x.local("error_code") & 0xff) << 8})
+            Args.of(x -> (x.get(L.error_code) & 0xff) << 8))
         .retVoid().build());
-    k.image.add(k.image.c("do_exit", EXIT).params("code")
+    k.image.add(k.image.c("do_exit", EXIT).params(L.code)
         .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
           long t = k.current(x);
           k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
@@ -141,10 +148,10 @@ final class Fork24 {
               k.tasks.taskWrite(t, "mm", 0);
               k.files.setFds(t, java.util.Map.of());
             })
-        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.local("code")))
-        .call("exit_notify()", "exit_notify", null)
+        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.get(L.code)))
+        .call("exit_notify()", "exit_notify", Args.inPlace())
         .call("schedule(): never to return; the parent's wait4 frees the task_union",
-            "schedule", null)
+            "schedule", Args.inPlace())
         .step("BUG(): a zombie is never scheduled", x -> {
           throw new IllegalStateException("a zombie was scheduled");
         })
@@ -203,22 +210,22 @@ final class Fork24 {
 
   /** sys_wait4 (exit.c@2.4.22:492-588) and release_task (:29-75). */
   private static void buildWait(Kernel k) {
-    RoutineBuilder w = Syscalls.entry(k, "wait4", EXIT, "pid", "stat_addr", "options", "ru")
-        .locals("retval")
+    RoutineBuilder w = Syscalls.entry(k, "wait4", EXIT, L.pid, L.stat_addr, L.options, L.ru)
+        .locals(L.retval)
         .step("DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->wait_chldexit, &wait)",
             x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
         .step("current->state = TASK_INTERRUPTIBLE; for (p = current->p_cptr; p; p = p->p_osptr): "
             + "a TASK_ZOMBIE child is reaped: put_user(p->exit_code, stat_addr); release_task(p)",
-            x -> x.setLocal("retval", reap(k, x)))
+            x -> x.set(L.retval, reap(k, x)))
         .branchIf("end", "if (retval) goto end_wait4; if (options & WNOHANG) goto end_wait4",
-            x -> x.local("retval") != 0 || (x.local("options") & 1) != 0)
+            x -> x.get(L.retval) != 0 || (x.get(L.options) & 1) != 0)
         .step("(children, none ready yet)", x -> {
           long cur = k.current(x);
           k.rq.addWaiter(waitQueue(k, cur), cur);
           k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
         })
-        .call("schedule()", "schedule", null)
+        .call("schedule()", "schedule", Args.inPlace())
         .jump("repeat", "goto repeat")
         .label("end")
         .step("end_wait4: current->state = TASK_RUNNING; remove_wait_queue(&current->wait_chldexit)",
@@ -227,12 +234,12 @@ final class Fork24 {
               k.tasks.setState(cur, Kernel.TASK_RUNNING);
               k.rq.removeWaiter(waitQueue(k, cur), cur);
             })
-        .ret("return retval", x -> x.local("retval"));
+        .ret("return retval", x -> x.get(L.retval));
     k.image.add(w.build());
   }
 
   private static long reap(Kernel k, Exec x) {
-    return Exit.reapChild(k, x, x.signed(x.local("pid")), x.local("stat_addr"),
+    return Exit.reapChild(k, x, x.signed(x.get(L.pid)), x.get(L.stat_addr),
         p -> releaseTask(k, p));
   }
 

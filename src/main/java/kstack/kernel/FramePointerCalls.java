@@ -1,7 +1,7 @@
 package kstack.kernel;
 
 import java.util.Set;
-import java.util.function.Function;
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
@@ -20,7 +20,7 @@ public record FramePointerCalls() implements CallShape {
 
   @Override
   public RoutineBuilder ret(RoutineBuilder b, String text, String target,
-      Function<Exec, long[]> args) {
+      Args args) {
     return b.call(text, target, args).ret("return ret", Exec::retval);
   }
 

@@ -19,8 +19,8 @@ import kstack.profile.Feature;
  */
 abstract class GenIrq implements IrqCore {
   enum L implements Local {
-      active_mask, base, cpu_base, desc, dev, flags, fn, ksirqd, now, pending, regs, task, timer,
-      ts, user_tick
+    action, active_mask, base, cpu_base, desc, dev, flags, fn, irq, ksirqd, now, pending, regs,
+    state, task, ti_work, timer, ts, user_tick
   }
 
   static final String SOFTIRQ = "kernel/softirq.c";

@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.GenIrq.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -16,7 +16,6 @@ import kstack.profile.Feature;
  * (kernel/time/tick-sched.c@2.6.32.67:669,710). x86 runs softirqs through do_softirq.
  */
 public final class GenIrq2632 extends GenIrq {
-  enum L implements Local { action, desc, dev, irq, timer }
 
   public GenIrq2632() {
     super(SoftirqInvoke.DO_SOFTIRQ, false, "tick_sched_timer", "scheduler_tick");

@@ -14,7 +14,7 @@ import kstack.exec.RoutineBuilder;
  * CLOCK_REALTIME (0) and CLOCK_MONOTONIC (1) with flags 0 (a relative sleep).
  */
 abstract class HrtimerSleep implements Nanosleep {
-  enum L implements Local { clockid, flags, mode, ns, rmtp, rqtp, t, tu, which_clock }
+  enum L implements Local { clockid, flags, mode, ns, rmtp, rqtp, t, texp, tu, which_clock }
 
   static final String HRTIMER = "kernel/time/hrtimer.c";
   /** struct hrtimer_sleeper: the hrtimer (node.expires at 24, function at 40) then task at 64. */

@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.HrtimerSleep.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -11,7 +11,6 @@ import kstack.profile.Feature;
  * k_clock has no nsleep) → hrtimer_nanosleep (kernel/posix-timers.c@2.6.32.67:158-161,994-1018).
  */
 public final class Hrtimers2632 extends HrtimerSleep {
-  enum L implements Local { flags, rqtp, t, which_clock }
 
   private static final String SRC = "kernel/posix-timers.c@2.6.32.67:";
 
@@ -31,6 +30,6 @@ public final class Hrtimers2632 extends HrtimerSleep {
     k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "994-1000")
             .params(L.which_clock, L.flags, L.rqtp), "return hrtimer_nanosleep(tsave, rmtp, "
             + MODE + ", which_clock)", "hrtimer_nanosleep",
-        x -> new long[] {x.get(L.rqtp), mode(x), x.get(L.which_clock)}).build());
+        Args.of(x -> x.get(L.rqtp), x -> mode(x), x -> x.get(L.which_clock))).build());
   }
 }

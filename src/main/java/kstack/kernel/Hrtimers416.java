@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.HrtimerSleep.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -11,7 +11,6 @@ import kstack.profile.Feature;
  * hrtimer_nanosleep(rqtp, mode, clock) (kernel/time/posix-timers.c@4.16.13:1197-1228,1257-1290).
  */
 public final class Hrtimers416 extends HrtimerSleep {
-  enum L implements Local { flags, rqtp, t, which_clock }
 
   private static final String SRC = "kernel/time/posix-timers.c@4.16.13:";
 
@@ -33,6 +32,6 @@ public final class Hrtimers416 extends HrtimerSleep {
     k.image.add(CallShape.of(k).ret(k.image.c("common_nsleep", SRC + "1197-1203")
             .params(L.which_clock, L.flags, L.rqtp), "return hrtimer_nanosleep(rqtp, " + MODE
             + ", which_clock)", "hrtimer_nanosleep",
-        x -> new long[] {x.get(L.rqtp), mode(x), x.get(L.which_clock)}).build());
+        Args.of(x -> x.get(L.rqtp), x -> mode(x), x -> x.get(L.which_clock))).build());
   }
 }

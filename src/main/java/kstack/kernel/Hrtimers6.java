@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.HrtimerSleep.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -16,7 +16,6 @@ import kstack.profile.Feature;
  * reads the request with get_old_timespec32: the copy's words are the profile's pick.
  */
 public final class Hrtimers6 extends HrtimerSleep {
-  enum L implements Local { flags, ns, rqtp, t, texp, which_clock }
 
   private static final String SRC = "kernel/time/posix-timers.c@6.19:";
   private final String getTimespec;
@@ -80,7 +79,7 @@ public final class Hrtimers6 extends HrtimerSleep {
                   + (realtime ? "" : "; (TIMER_ABSTIME: timens_ktime_to_host)"),
               x -> x.set(L.texp, timespec64Ns(x, x.get(L.rqtp))));
       k.image.add(calls.ret(c, "return hrtimer_nanosleep(texp, " + MODE + ", which_clock)",
-          "hrtimer_nanosleep", x -> new long[] {x.get(L.texp), mode(x), x.get(L.which_clock)})
+          "hrtimer_nanosleep", Args.of(x -> x.get(L.texp), x -> mode(x), x -> x.get(L.which_clock)))
           .build());
     }
   }

@@ -81,6 +81,7 @@ public final class Image {
       k.symbols.add(new Symbol(a.getKey(), target.address(), 0, Symbol.Kind.LABEL, null));
     }
     linkUser(k, code);
+    Linker.resolveCalls(code, k.symbols);
     return perCpuAreas(k);
   }
 

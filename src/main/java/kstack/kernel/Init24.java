@@ -1,5 +1,7 @@
 package kstack.kernel;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.trace.Event;
 
 /**
@@ -11,6 +13,8 @@ import kstack.trace.Event;
  * daemonize; the kstack_demo module does the same.
  */
 final class Init24 {
+  enum L implements Local { startup, unused }
+
   private Init24() {}
 
   static final String SRC = "init/main.c";
@@ -20,14 +24,14 @@ final class Init24 {
     k.image.add(k.image.c("start_kernel", SRC).params().asmlinkage()
         .step("lock_kernel(); printk(linux_banner); setup_arch(&command_line); parse_options()",
             x -> k.timeline.emit(new Event.InitTaskCurrent(x.cpu().id(), true)))
-        .call("trap_init()", "trap_init", null)
-        .call("init_IRQ()", "init_IRQ", null)
-        .call("sched_init()", "sched_init", null)
+        .call("trap_init()", "trap_init", Args.inPlace())
+        .call("init_IRQ()", "init_IRQ", Args.inPlace())
+        .call("sched_init()", "sched_init", Args.inPlace())
         .step("softirq_init(); time_init(); console_init(); init_modules(); kmem_cache_init(); "
             + "sti()", k.arch::irqEnable)
         .step("calibrate_delay(); mem_init(); fork_init(); proc_caches_init(); vfs_caches_init(); "
             + "signals_init(); check_bugs(); smp_init() (UP: nothing)", x -> { })
-        .call("rest_init()", "rest_init", null)
+        .call("rest_init()", "rest_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("sched_init", "kernel/sched.c").params()
         .step("init_task.processor = cpu; the pidhash; init_timervecs(); init_bh(TIMER_BH, "
@@ -37,11 +41,11 @@ final class Init24 {
         .retVoid().build());
     k.image.add(k.image.c("rest_init", SRC).params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_FILES | CLONE_SIGNAL): pid 1",
-            "kernel_thread", x -> new long[] {k.image.symbol("init"), 0,
-                Kernel.CLONE_FS | Kernel.CLONE_FILES | CLONE_SIGNAL})
+            "kernel_thread", Args.of(x -> k.image.symbol("init"), x -> 0,
+                x -> Kernel.CLONE_FS | Kernel.CLONE_FILES | CLONE_SIGNAL))
         .step("unlock_kernel(); current->need_resched = 1",
             x -> k.rq.setNeedResched(k.current(x), true))
-        .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", null)
+        .call("cpu_idle(): the boot task becomes the idle loop", "cpu_idle", Args.inPlace())
         .retVoid().build());
     buildInit(k);
     buildKeventd(k);
@@ -50,9 +54,9 @@ final class Init24 {
   /** init() (init/main.c@2.4.22:549-584), the static function pid 1 runs. */
   private static void buildInit(Kernel k) {
     int execve = k.arch.syscallNumbers().get("execve");
-    k.image.add(k.image.c("init", SRC).params("unused")
+    k.image.add(k.image.c("init", SRC).params(L.unused)
         .step("lock_kernel()", x -> { })
-        .call("do_basic_setup()", "do_basic_setup", null)
+        .call("do_basic_setup()", "do_basic_setup", Args.inPlace())
         .step("prepare_namespace(); free_initmem(); unlock_kernel()", x -> { })
         .step("open(\"/dev/console\", O_RDWR, 0); (void) dup(0); (void) dup(0): fds 0, 1, 2; "
             + "the initctl pipe as fd 3 (the simulator's way to talk to init)",
@@ -72,7 +76,7 @@ final class Init24 {
     k.image.add(k.image.c("do_basic_setup", SRC).params()
         .step("child_reaper = current; sysctl_init(); sock_init() ...", x -> { })
         .call("start_context_thread(): keventd, pid 2 (init/main.c@2.4.22:535)",
-            "start_context_thread", null)
+            "start_context_thread", Args.inPlace())
         .step("do_initcalls() (no built-in driver starts a thread here)", x -> { })
         .retVoid().build());
   }
@@ -82,17 +86,17 @@ final class Init24 {
     String src = "kernel/context.c";
     k.image.add(k.image.c("start_context_thread", src).params()
         .call("kernel_thread(context_thread, &startup, CLONE_FS | CLONE_FILES)", "kernel_thread",
-            x -> new long[] {k.image.symbol("context_thread"), k.image.symbol("startup"),
-                Kernel.CLONE_FS | Kernel.CLONE_FILES})
+            Args.of(x -> k.image.symbol("context_thread"), x -> k.image.symbol("startup"),
+                x -> Kernel.CLONE_FS | Kernel.CLONE_FILES))
         .call("wait_for_completion(&startup)", "wait_for_completion",
-            x -> new long[] {k.image.symbol("startup")})
+            Args.of(x -> k.image.symbol("startup")))
         .ret("return 0", x -> 0).build());
-    k.image.add(k.image.c("context_thread", src).params("startup")
-        .call("daemonize()", "daemonize", null)
+    k.image.add(k.image.c("context_thread", src).params(L.startup)
+        .call("daemonize()", "daemonize", Args.inPlace())
         .step("strcpy(curtask->comm, \"keventd\"); keventd_running = 1; keventd_task = curtask; "
             + "block every signal but SIGCHLD", x -> k.tasks.setComm(k.current(x), "keventd"))
         .call("complete((struct completion *) startup)", "complete",
-            x -> new long[] {x.local("startup")})
+            Args.of(x -> x.get(L.startup)))
         .label("loop")
         .step("for (;;) { set_task_state(curtask, TASK_INTERRUPTIBLE); "
             + "add_wait_queue(&context_task_wq, &wait); (tq_context is empty)", x -> {
@@ -100,7 +104,7 @@ final class Init24 {
               k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
               k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "tq_context is empty"));
             })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .step("  remove_wait_queue(); run_task_queue(&tq_context); wake_up(&context_task_done)",
             x -> { })
         .jump("loop", "}").build());

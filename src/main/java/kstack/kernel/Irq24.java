@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.TimerList.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -16,7 +16,6 @@ import kstack.trace.Event;
  * → do_timer → mark_bh(TIMER_BH), whose HI_SOFTIRQ runs bh_action → timer_bh → run_timer_list.
  */
 public final class Irq24 implements IrqCore {
-  enum L implements Local { a, action, data, dev_id, irq, nr, pending, regs, timer, user_tick }
 
   static final int HI_SOFTIRQ = 0;
   static final int TASKLET_SOFTIRQ = 3; // include/linux/interrupt.h@2.4.22:58-63

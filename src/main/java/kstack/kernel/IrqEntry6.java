@@ -1,8 +1,8 @@
 package kstack.kernel;
 
+import kstack.kernel.GenIrq.L;
 import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -12,7 +12,6 @@ import kstack.profile.Feature;
  * (kernel/entry/common.c@6.19) that the arch's irqentry path calls.
  */
 public final class IrqEntry6 extends GenIrq {
-  enum L implements Local { regs, state, ti_work }
 
   private final SoftirqInvoke invoke;
 

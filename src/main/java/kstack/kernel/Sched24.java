@@ -1,8 +1,8 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
 import java.util.Set;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -16,7 +16,6 @@ import kstack.trace.Event;
  * modelled exactly is the call chain and what each step leaves on the stacks.
  */
 public final class Sched24 implements Scheduler {
-  enum L implements Local { mode, next, nr, p, prev, q }
 
   @Override
   public Set<Feature> features() {

@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -17,7 +17,6 @@ import kstack.profile.Feature;
  * place of goodness(): the call chain and what each step leaves on the stacks are exact.
  */
 public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
-  enum L implements Local { clone_flags, next, p, prev }
 
 
   static final String SRC = "kernel/sched.c@2.6.11";
@@ -61,7 +60,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
     buildSchedule(k);
     SchedCommon.wakeUpProcess(k, SRC + ":1123-1127", "try_to_wake_up(p, TASK_STOPPED | "
         + "TASK_TRACED | TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)", 15);
-    SchedCommon.tryToWakeUp(k, SRC + ":985-1121", "sync", "rq = task_rq_lock(p); if (p->state "
+    SchedCommon.tryToWakeUp(k, SRC + ":985-1121", SchedCommon.L.sync, "rq = task_rq_lock(p); if (p->state "
         + "& state) { activate_task(p, rq): onto its priority list of rq->active; p->state = "
         + "TASK_RUNNING } (equal priorities in the model: TASK_PREEMPTS_CURR never holds)");
     buildWakeUpNewTask(k);

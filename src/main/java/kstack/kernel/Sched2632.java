@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -13,7 +13,6 @@ import kstack.profile.Feature;
  * switched-out task resumes inside schedule() at the address switch_to saved in its thread.ip.
  */
 public final class Sched2632 implements Scheduler {
-  enum L implements Local { next, prev, rq }
 
   static final String SRC = "kernel/sched.c";
 

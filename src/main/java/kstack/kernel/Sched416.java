@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
 import java.util.Set;
 import kstack.profile.Feature;
 

@@ -11,7 +11,10 @@ import kstack.trace.Event;
  * routines whose words only some generations change. Generations pass their words and rules in.
  */
 final class SchedCommon {
-  enum L implements Local { cpu, idle, next, p, prev, ret, x }
+  enum L implements Local {
+    clone_flags, cpu, idle, mode, next, nr, p, preempt, prev, q, ret, rq, state, sync, wake_flags,
+    x
+  }
 
   private SchedCommon() {}
 
@@ -131,8 +134,8 @@ final class SchedCommon {
   }
 
   /** try_to_wake_up(p, state, flags): the task becomes TASK_RUNNING on its CPU's run queue. */
-  static void tryToWakeUp(Kernel k, String src, String flags, String text) {
-    k.image.add(k.image.c("try_to_wake_up", src).params("p", "state", flags)
+  static void tryToWakeUp(Kernel k, String src, Local flags, String text) {
+    k.image.add(k.image.c("try_to_wake_up", src).params(L.p, L.state, flags)
         .ret(text, x -> k.rq.wakeUp(x.get(L.p), x.cpu().id(), "wake_up_process") ? 1 : 0)
         .build());
   }
@@ -181,7 +184,7 @@ final class SchedCommon {
     k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
-        .call(call, target, Args.of(x -> 1))
+        .call(call, target, Args.of(x -> 1).unchecked()) // 2.6: schedule() takes none; rdi stays 1 as before
         .step(disable, k.arch::irqDisable)
         .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
@@ -197,11 +200,11 @@ final class SchedCommon {
     if (calls.jumps()) {
       k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params(L.p),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
-          x -> new long[] {x.get(L.p), 3, 0}).build());
+          Args.of(x -> x.get(L.p), x -> 3, x -> 0)).build());
     } else {
       wakeUpProcess(k, SRC, "try_to_wake_up(p, TASK_NORMAL, 0)", 3);
     }
-    tryToWakeUp(k, SRC, "wake_flags",
+    tryToWakeUp(k, SRC, L.wake_flags,
         "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
     k.image.add(k.image.c("wake_up_new_task", SRC).params(L.p)
         .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {

@@ -1,8 +1,8 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 
 /**
  * The scheduler of kernel/sched/core.c and kernel/sched/idle.c (4.x on): schedule() calls
@@ -12,7 +12,6 @@ import kstack.exec.Local;
  * generations differ in schedule()'s first step and in where sched_yield's body lives.
  */
 abstract class SchedCore implements Scheduler {
-  enum L implements Local { next, preempt, prev, state }
 
   private final String submitWork;
   private final boolean doSchedYield;

@@ -1,7 +1,7 @@
 package kstack.kernel;
 
 import java.util.Set;
-import java.util.function.Function;
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
@@ -41,7 +41,7 @@ public record SiblingCall() implements CallShape {
 
   @Override
   public RoutineBuilder ret(RoutineBuilder b, String text, String target,
-      Function<Exec, long[]> args) {
+      Args args) {
     return b.tailCall(text + ": a sibling call (gcc -O2): leave; jmp " + target
         + " (no frame of this function stays; " + target + " returns to our caller)", target, args);
   }
@@ -58,7 +58,7 @@ public record SiblingCall() implements CallShape {
 
   /** For the callers not yet holding their CallShape: {@code return target(args)} as built. */
   static RoutineBuilder ret(Kernel k, RoutineBuilder b, String text, String target,
-      Function<Exec, long[]> args) {
+      Args args) {
     return CallShape.of(k).ret(b, text, target, args);
   }
 }

@@ -3,6 +3,7 @@ package kstack.kernel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -30,7 +31,7 @@ final class Syscalls {
     return k.profile.has(Feature.FORK_PASSES_REGS);
   }
 
-  static RoutineBuilder entry(Kernel k, String name, String source, String... params) {
+  static RoutineBuilder entry(Kernel k, String name, String source, Local... params) {
     Integer nr = k.arch.syscallNumbers().get(name);
     RoutineBuilder b = k.arch.syscallRoutine(k, name, source, params);
     if (nr != null) { // built but not in the table: e.g. pipe on arm64, which only has pipe2

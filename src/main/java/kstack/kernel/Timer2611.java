@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.TimerList.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -20,10 +20,6 @@ import kstack.trace.Event;
  * __run_timers → process_timeout → wake_up_process.
  */
 public final class Timer2611 implements Nanosleep {
-  enum L implements Local {
-      __data, dev_id, flags, h, irq, left, new_timer, regs, rmtp, rq_time, rqtp, t, timer, tsave,
-      user_tick, which_clock
-  }
 
   static final String TIMER = "kernel/timer.c@2.6.11";
   static final TimerList.Layout LAYOUT = new TimerList.Layout(28, 20, 16, 1_000_000L);

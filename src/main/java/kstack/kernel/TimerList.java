@@ -13,7 +13,10 @@ import kstack.exec.RoutineBuilder;
  * struct's layout and in HZ ({@link Layout}).
  */
 final class TimerList {
-  enum L implements Local { __data, expire, rmtp, rqtp, t, timeout, timer }
+  enum L implements Local {
+    __data, a, action, data, dev_id, expire, flags, h, irq, left, new_timer, nr, pending, regs,
+    rmtp, rq_time, rqtp, t, timeout, timer, tsave, user_tick, which_clock
+  }
 
   private TimerList() {}
 

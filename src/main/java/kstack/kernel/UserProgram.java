@@ -15,7 +15,11 @@ import kstack.exec.RoutineBuilder;
  * after a call is what the kernel returned. Demo functions show SysV argument passing.
  */
 final class UserProgram {
-  enum L implements Local { a, argc, argv, b, base, buf, c, d, e, f, g, h, n, pid, r, x }
+  enum L implements Local {
+      a, argc, argv, b, base, buf, c, child_tid, cl_args, clockid, count, d, e, envp, f, fd, fildes,
+      flags, g, h, image, len, n, name, newsp, options, params, parent_tid, path, pid, r, rem,
+      remain, req, request, rusage, size, status, tls, uargs, umod, wstatus, x
+  }
 
   private UserProgram() {}
 
@@ -114,7 +118,7 @@ final class UserProgram {
       {"clock_nanosleep", "clockid", "flags", "request", "remain"}, {"clone3", "cl_args", "size"}};
 
   private static kstack.exec.Routine wrapper(Kernel k, String name, String[] params, int nr) {
-    return k.image.user(name).params(params)
+    return k.image.user(name).params(handles(params))
         .step("syscall: " + name + " is system call " + nr, x -> k.arch.userSyscall(x, nr))
         .ret("return the kernel's result", Exec::retval).build();
   }
@@ -126,7 +130,7 @@ final class UserProgram {
   private static kstack.exec.Routine substitute(Kernel k, String name, String[] params) {
     var n = k.arch.syscallNumbers();
     return switch (name) {
-      case "fork" -> k.image.user(name).params(params)
+      case "fork" -> k.image.user(name).params(handles(params))
           .step("clone(SIGCHLD, 0, NULL, ...): this arch has no fork system call", x -> {
             for (int i = 0; i < 5; i++) {
               x.setArg(i, i == 0 ? Kernel.SIGCHLD : 0);
@@ -134,7 +138,7 @@ final class UserProgram {
             k.arch.userSyscall(x, n.get("clone"));
           })
           .ret("return the kernel's result", Exec::retval).build();
-      case "pipe" -> k.image.user(name).params(params)
+      case "pipe" -> k.image.user(name).params(handles(params))
           .step("pipe2(fildes, 0): this arch has no pipe system call", x -> {
             x.setArg(1, 0);
             k.arch.userSyscall(x, n.get("pipe2"));
@@ -162,8 +166,8 @@ final class UserProgram {
         .step("r = a + b + c + d + e + f + g + h (g and h, beyond the declared six: on the stack "
             + "above the return address on x86_64 and i386, in x6 and x7 on arm64)", x -> {
               long r = 0;
-              for (String p : new String[] {"a", "b", "c", "d", "e", "f"}) {
-                r += x.local(p);
+              for (Local p : new Local[] {L.a, L.b, L.c, L.d, L.e, L.f}) {
+                r += x.get(p);
               }
               r += argument(x, 6) + argument(x, 7);
               x.set(L.r, r);
@@ -224,5 +228,14 @@ final class UserProgram {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The handles of parameters named in a table of names (a name missing from L fails the build). */
+  private static Local[] handles(String[] names) {
+    Local[] h = new Local[names.length];
+    for (int i = 0; i < names.length; i++) {
+      h[i] = L.valueOf(names[i]);
+    }
+    return h;
   }
 }

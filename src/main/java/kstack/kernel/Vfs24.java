@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.VfsCommon.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.profile.Feature;
 
 /**
@@ -13,7 +13,6 @@ import kstack.profile.Feature;
  * pipe_write as in the other profiles (the simulator's console, not the tty layer).
  */
 public final class Vfs24 implements Vfs {
-  enum L implements Local { buf, count, fd, file, filp, inode, pipe, ppos, ret }
 
   @Override
   public Set<Feature> features() {

@@ -1,9 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.VfsCommon.L;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -15,10 +15,6 @@ import kstack.profile.Feature;
  * sys_pipe calls do_pipe(fd) itself.
  */
 public final class Vfs2611 implements Vfs {
-  enum L implements Local {
-      buf, count, fd, filp, from, inode, iov, key, mode, nr_exclusive, nr_segs, pipe, ppos, q, ret,
-      to
-  }
 
   private static final String RW = VfsCommon.RW;
   private static final String PIPE = "fs/pipe.c@2.6.11";

@@ -1,9 +1,10 @@
 package kstack.kernel;
 
+import kstack.kernel.VfsCommon.L;
 import java.util.function.Function;
 import java.util.Set;
+import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -13,7 +14,6 @@ import kstack.profile.Feature;
  * kiocb goes to the pipe's ->read_iter; pipe2 makes the pipe with __do_pipe_flags.
  */
 public final class Vfs416 extends VfsSync {
-  enum L implements Local { buf, count, file, pos }
 
   public Vfs416() {
     super("__vfs_", "new_sync_", "pipe_", "__do_pipe_flags", "error = __do_pipe_flags(fd, files, flags)");
@@ -30,9 +30,9 @@ public final class Vfs416 extends VfsSync {
     String call = "new_sync_" + dir + "(file, buf, count, pos)";
     Function<Exec, long[]> a =
         x -> new long[] {x.get(L.file), x.get(L.buf), x.get(L.count), x.get(L.pos)};
-    k.image.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, a)
+    k.image.add(calls.jumps() ? calls.ret(vfs, "no ->" + dir + ": return " + call, "new_sync_" + dir, Args.computed(a))
         .build()
-        : vfs.call("no ->" + dir + ": " + call, "new_sync_" + dir, a)
+        : vfs.call("no ->" + dir + ": " + call, "new_sync_" + dir, Args.computed(a))
             .ret("return ret", Exec::retval).build());
   }
 }

@@ -1,8 +1,8 @@
 package kstack.kernel;
 
+import kstack.kernel.VfsCommon.L;
 import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -13,7 +13,6 @@ import kstack.profile.Feature;
  * pipe and pipe2 both return do_pipe2, which makes the pipe with __do_pipe_flags.
  */
 public final class Vfs6 extends VfsSync {
-  enum L implements Local { buf, count, fd, fildes, flags, pipe }
 
   public Vfs6() {
     super("new_sync_", "new_sync_", "anon_pipe_", "__do_pipe_flags",
@@ -30,7 +29,7 @@ public final class Vfs6 extends VfsSync {
     String body = "ksys_" + dir;
     k.image.add(calls.ret(Syscalls.entry(k, dir, VfsCommon.RW, L.fd, L.buf, L.count),
         "return ksys_" + dir + "(fd, buf, count)", body,
-        x -> new long[] {x.get(L.fd), x.get(L.buf), x.get(L.count)}).build());
+        Args.of(x -> x.get(L.fd), x -> x.get(L.buf), x -> x.get(L.count))).build());
     return k.image.c(body, VfsCommon.RW).params(L.fd, L.buf, L.count);
   }
 
@@ -60,9 +59,9 @@ public final class Vfs6 extends VfsSync {
   RoutineBuilder buildPipeEntries(Kernel k, CallShape calls) {
     k.image.add(calls.ret(Syscalls.entry(k, "pipe2", PIPE, L.fildes, L.flags),
         "return do_pipe2(fildes, flags)", "do_pipe2",
-        x -> new long[] {x.get(L.fildes), x.get(L.flags)}).build());
+        Args.of(x -> x.get(L.fildes), x -> x.get(L.flags))).build());
     k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, L.fildes), "return do_pipe2(fildes, 0)",
-        "do_pipe2", x -> new long[] {x.get(L.fildes), 0}).build());
+        "do_pipe2", Args.of(x -> x.get(L.fildes), x -> 0)).build());
     return k.image.c("do_pipe2", PIPE).params(L.fildes, L.flags);
   }
 }

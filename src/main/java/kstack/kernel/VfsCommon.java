@@ -11,7 +11,10 @@ import kstack.exec.RoutineBuilder;
  * user memory. Each generation passes its words in.
  */
 final class VfsCommon {
-  enum L implements Local { buf, count, fd, fildes, file, pipe, pos, ret }
+  enum L implements Local {
+    buf, count, fd, fildes, file, files, filp, flags, from, inode, iocb, iov, key, kiocb, len,
+    mode, nr_exclusive, nr_segs, pipe, pos, ppos, q, ret, to, wq_head
+  }
 
   private VfsCommon() {}
 

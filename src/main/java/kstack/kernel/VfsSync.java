@@ -1,8 +1,8 @@
 package kstack.kernel;
 
+import kstack.kernel.VfsCommon.L;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 
 /**
@@ -14,10 +14,6 @@ import kstack.exec.RoutineBuilder;
  * ksys_read (6.x), in 4.16's __vfs_read layer and in how a reader waits (6.x without pipe_wait).
  */
 abstract class VfsSync implements Vfs {
-  enum L implements Local {
-      buf, count, fd, fildes, files, filp, flags, from, iocb, iov, key, kiocb, len, mode, pipe,
-      ppos, ret, to, wq_head
-  }
 
   static final String PIPE = "fs/pipe.c";
 
@@ -181,7 +177,7 @@ abstract class VfsSync implements Vfs {
    */
   RoutineBuilder buildPipeEntries(Kernel k, CallShape calls) {
     k.image.add(calls.ret(Syscalls.entry(k, "pipe", PIPE, L.fildes), "return sys_pipe2(fildes, 0)",
-        k.arch.syscallSymbol(k.profile, "pipe2", 2), x -> new long[] {x.get(L.fildes), 0})
+        k.arch.syscallSymbol(k.profile, "pipe2", 2), Args.of(x -> x.get(L.fildes), x -> 0))
         .build());
     return Syscalls.entry(k, "pipe2", PIPE, L.fildes, L.flags);
   }

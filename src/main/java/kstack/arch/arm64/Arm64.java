@@ -114,7 +114,8 @@ public final class Arm64 implements Arch {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
         k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params,
         i -> "regs[" + i + "]",

@@ -2,6 +2,8 @@ package kstack.arch.arm64;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * frame record and calls start_kernel. Per-CPU: __entry_task, irq_stack_ptr, overflow_stack.
  */
 final class Arm64Boot {
+  enum L implements Local { cpu, idle }
+
   private Arm64Boot() {}
 
   static final String HEAD = "arch/arm64/kernel/head.S";
@@ -70,7 +74,7 @@ final class Arm64Boot {
               + "THREAD_SIZE - PT_REGS_SIZE; stackframe = {0, 0, FINAL}; x29 = &stackframe; "
               + "TPIDR_EL1 = this CPU's per-CPU offset", x -> initCpuTask(k, x, k.image.symbol("init_task")))
           .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
-          .call("bl start_kernel", "start_kernel", null)
+          .call("bl start_kernel", "start_kernel", Args.inPlace())
           .step("ASM_BUG()", x -> { }).build());
     } else {
       k.image.add(k.image.asm("stext", HEAD)
@@ -135,20 +139,20 @@ final class Arm64Boot {
   }
 
   private static void buildSmp(Kernel k, boolean v6) {
-    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params("cpu", "idle")
+    k.image.add(k.image.c("__cpu_up", "arch/arm64/kernel/smp.c").params(L.cpu, L.idle)
         .step(v6 ? "secondary_data.task = idle; boot_secondary(cpu, idle): PSCI CPU_ON at "
                 + "secondary_entry" : "secondary_data.task = idle; secondary_data.stack = "
                 + "task_stack_page(idle) + THREAD_SIZE; boot_secondary(): PSCI CPU_ON", x -> {
                   long sd = k.image.symbol("secondary_data");
-                  long idle = x.local("idle");
+                  long idle = x.get(L.idle);
                   x.write(sd, k.stacks.stack(idle) + k.threadSize);
                   x.write(sd + 8, idle);
-                  var ap = k.cpu((int) x.local("cpu"));
+                  var ap = k.cpu((int) x.get(L.cpu));
                   ap.set("pc", k.image.symbol("secondary_entry"));
                 })
         .label("wait")
         .branchIf("wait", "wait_for_completion_timeout(&cpu_running): the AP is booting",
-            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
+            x -> (x.read(k.image.symbol("__cpu_online_mask")) & (1L << x.get(L.cpu))) == 0)
         .ret("return 0", x -> 0).build());
     k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
@@ -158,7 +162,7 @@ final class Arm64Boot {
     if (v6) {
       s.step("ldr x2, [secondary_data + CPU_BOOT_TASK]; init_cpu_task x2",
           x -> initCpuTask(k, x, x.read(k.image.symbol("secondary_data") + 8)))
-          .call("bl secondary_start_kernel", "secondary_start_kernel", null);
+          .call("bl secondary_start_kernel", "secondary_start_kernel", Args.inPlace());
     } else {
       s.step("ldr x1, [secondary_data + CPU_BOOT_STACK]; mov sp, x1; ldr x2, [... CPU_BOOT_TASK]; "
           + "msr sp_el0, x2; mov x29, #0; mov x30, #0", x -> {
@@ -179,7 +183,7 @@ final class Arm64Boot {
               x.write(mask, x.read(mask) | (1L << x.cpu().id()));
               k.arch.irqEnable(x);
             })
-        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", Args.of(x -> 0))
         .retVoid().build());
   }
 }

@@ -1,6 +1,8 @@
 package kstack.arch.arm64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -13,6 +15,11 @@ import kstack.trace.Event;
  * with the switch to the per-CPU IRQ stack, and __bad_stack. Sequences: research/arm64.md §3-§9.
  */
 final class Arm64Entry {
+  enum L implements Local {
+      desc, dev_id, domain, handler, hwirq, irq, irqnr, lookup, regs, sc_nr, scno, syscall_fn,
+      syscall_table, thread_flags
+  }
+
   private Arm64Entry() {}
 
   static final String ENTRY = "arch/arm64/kernel/entry.S";
@@ -281,8 +288,8 @@ final class Arm64Entry {
         })
         .step("enable_daif", k.arch::irqEnable)
         .callVia("cmp wscno, wsc_nr; mask_nospec64; ldr x16, [stbl, xscno, lsl #3]; blr x16",
-            x -> target(k, x.reg("x26")), x -> new long[] {x.reg("x0"), x.reg("x1"), x.reg("x2"),
-                x.reg("x3"), x.reg("x4"), x.reg("x5")}, null)
+            x -> target(k, x.reg("x26")), Args.of(x -> x.reg("x0"), x -> x.reg("x1"), x -> x.reg("x2"),
+                x -> x.reg("x3"), x -> x.reg("x4"), x -> x.reg("x5")), null)
         .step("b ret_fast_syscall", x -> x.jumpTo(k.image.symbol("ret_fast_syscall"))).build());
     k.image.add(k.image.asm("ret_fast_syscall", ENTRY)
         .step("disable_daif; str x0, [sp, #S_X0]: the result into pt_regs", x -> {
@@ -294,14 +301,14 @@ final class Arm64Entry {
                 ? k.image.symbol("work_pending") : k.image.symbol("finish_ret_to_user"))).build());
     k.image.add(k.image.asm("work_pending", ENTRY)
         .call("mov x0, sp; bl do_notify_resume", "do_notify_resume",
-            x -> new long[] {x.sp(), 0})
+            Args.of(x -> x.sp(), x -> 0))
         .step("b finish_ret_to_user", x -> x.jumpTo(k.image.symbol("finish_ret_to_user"))).build());
-    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params("regs", "thread_flags")
+    k.image.add(k.image.c("do_notify_resume", "arch/arm64/kernel/signal.c").params(L.regs, L.thread_flags)
         .label("loop")
         .branchIf("done", "do { if (thread_flags & _TIF_NEED_RESCHED) {",
             x -> !k.rq.needResched(k.current(x)))
         .step("  local_daif_restore(DAIF_PROCCTX_NOIRQ)", x -> { })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .jump("loop", "} } while (thread_flags & _TIF_WORK_MASK)")
         .label("done")
         .retVoid().build());
@@ -316,60 +323,60 @@ final class Arm64Entry {
   private static void buildSvc619(Kernel k) {
     k.image.add(kernelEntry(k, k.image.asm("el0t_64_sync", ENTRY), 0)
         .call("mov x0, sp; bl el0t_64_sync_handler", "el0t_64_sync_handler",
-            x -> new long[] {x.sp()})
+            Args.of(x -> x.sp()))
         .step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
     String ec = "arch/arm64/kernel/entry-common.c";
-    k.image.add(k.image.c("el0t_64_sync_handler", ec).params("regs")
+    k.image.add(k.image.c("el0t_64_sync_handler", ec).params(L.regs)
         .branchIf("abort", "switch (ESR_ELx_EC(read_sysreg(esr_el1))): case ESR_ELx_EC_SVC64",
             x -> (x.reg("esr_el1") >>> 26) != 0x15)
-        .call("  el0_svc(regs)", "el0_svc", x -> new long[] {x.local("regs")})
+        .call("  el0_svc(regs)", "el0_svc", Args.of(x -> x.get(L.regs)))
         .label("abort")
         .retVoid().build());
-    var svc = k.image.c("el0_svc", ec).params("regs")
+    var svc = k.image.c("el0_svc", ec).params(L.regs)
         .step("arm64_enter_from_user_mode(regs) [inline]; fpsimd_syscall_enter() [inline]; "
             + "local_daif_restore(DAIF_PROCCTX)", x -> {
-              entered(k, x, x.local("regs"));
+              entered(k, x, x.get(L.regs));
               k.arch.irqEnable(x);
             })
-        .call("do_el0_svc(regs)", "do_el0_svc", x -> new long[] {x.local("regs")});
+        .call("do_el0_svc(regs)", "do_el0_svc", Args.of(x -> x.get(L.regs)));
     k.image.add(kstack.arch.ExitWork.append(k, svc, "arm64_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
     String sc = "arch/arm64/kernel/syscall.c";
-    k.image.add(k.image.c("do_el0_svc", sc).params("regs")
+    k.image.add(k.image.c("do_el0_svc", sc).params(L.regs)
         .call("el0_svc_common(regs, regs->regs[8], __NR_syscalls, sys_call_table)",
-            "el0_svc_common", x -> new long[] {x.local("regs"), x.read(x.local("regs") + 64), 471, 0})
+            "el0_svc_common", Args.of(x -> x.get(L.regs), x -> x.read(x.get(L.regs) + 64), x -> 471, x -> 0))
         .retVoid().build());
-    k.image.add(k.image.c("el0_svc_common", sc).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("el0_svc_common", sc).params(L.regs, L.scno, L.sc_nr, L.syscall_table)
         .step("regs->orig_x0 = regs->regs[0]; regs->syscallno = scno", x -> {
-          long r = x.local("regs");
+          long r = x.get(L.regs);
           x.write(r + S_ORIG_X0, x.read(r));
-          x.write(r + S_SYSCALLNO, 4, x.local("scno"));
+          x.write(r + S_SYSCALLNO, 4, x.get(L.scno));
         })
         .call("invoke_syscall(regs, scno, sc_nr, syscall_table)", "invoke_syscall",
-            x -> new long[] {x.local("regs"), x.local("scno"), x.local("sc_nr"), 0})
+            Args.of(x -> x.get(L.regs), x -> x.get(L.scno), x -> x.get(L.sc_nr), x -> 0))
         .retVoid().build());
-    k.image.add(k.image.c("invoke_syscall", sc).params("regs", "scno", "sc_nr", "syscall_table")
+    k.image.add(k.image.c("invoke_syscall", sc).params(L.regs, L.scno, L.sc_nr, L.syscall_table)
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0)", x -> { })
         .call("ret = __invoke_syscall(regs, syscall_table[array_index_nospec(scno, sc_nr)])",
-            "__invoke_syscall", x -> new long[] {x.local("regs"), target(k, x.local("scno"))})
+            "__invoke_syscall", Args.of(x -> x.get(L.regs), x -> target(k, x.get(L.scno))))
         .step("syscall_set_return_value(current, regs, 0, ret): regs->regs[0] = ret",
-            x -> x.write(x.local("regs"), x.retval()))
+            x -> x.write(x.get(L.regs), x.retval()))
         .retVoid().build());
-    k.image.add(k.image.c("__invoke_syscall", sc).params("regs", "syscall_fn")
-        .callVia("return syscall_fn(regs)", x -> x.local("syscall_fn"),
-            x -> new long[] {x.local("regs")}, null)
+    k.image.add(k.image.c("__invoke_syscall", sc).params(L.regs, L.syscall_fn)
+        .callVia("return syscall_fn(regs)", x -> x.get(L.syscall_fn),
+            Args.of(x -> x.get(L.regs)), null)
         .ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__arm64_sys_ni_syscall", "kernel/sys_ni.c").params(L.regs)
         .ret("return -ENOSYS", x -> -38).build());
-    k.image.add(k.image.c("asm_exit_to_user_mode", ec).params("regs")
+    k.image.add(k.image.c("asm_exit_to_user_mode", ec).params(L.regs)
         .branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?", x -> {
           k.arch.irqDisable(x);
           return !k.rq.needResched(k.current(x));
         })
         .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-            x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs), x -> 0))
         .label("nowork")
         .retVoid().build());
   }
@@ -425,7 +432,7 @@ final class Arm64Entry {
                   }
                 })
             .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg("x1"),
-                x -> new long[] {x.reg("x0")}, null)
+                Args.of(x -> x.reg("x0")), null)
             .step("irq_stack_exit: mov sp, x19", x -> x.setSp(x.reg("x19")));
         if (el == 0) {
           b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user")));
@@ -434,31 +441,30 @@ final class Arm64Entry {
           b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "
               + "bl el1_preempt", x -> !k.profile.config("PREEMPT") || !k.rq.needResched(k.current(x))
                   || k.mem.read(k.arch.preemptCountAddress(k, x.cpu().id()), 4) != 0)
-              .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", null)
+              .call("bl preempt_schedule_irq (el1_preempt)", "preempt_schedule_irq", Args.inPlace())
               .label("nopreempt");
           k.image.add(kernelExit(k, b, 1).build());
         }
       }
-      k.image.add(k.image.c("gic_handle_irq", "drivers/irqchip/irq-gic-v3.c").params("regs")
+      k.image.add(k.image.c("gic_handle_irq", "drivers/irqchip/irq-gic-v3.c").params(L.regs)
           .step("irqnr = gic_read_iar(); handle_domain_irq(gic_data.domain, irqnr, regs) [inline]",
               x -> { })
           .call("__handle_domain_irq(domain, hwirq, true, regs)", "__handle_domain_irq",
-              x -> new long[] {0, 0, 1, x.local("regs")})
+              Args.of(x -> 0, x -> 0, x -> 1, x -> x.get(L.regs)))
           .retVoid().build());
-      k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params("domain", "hwirq", "lookup",
-              "regs")
-          .call("set_irq_regs(regs); irq_enter()", "irq_enter", null)
+      k.image.add(k.image.c("__handle_domain_irq", "kernel/irq/irqdesc.c").params(L.domain, L.hwirq, L.lookup, L.regs)
+          .call("set_irq_regs(regs); irq_enter()", "irq_enter", Args.inPlace())
           .callVia("generic_handle_irq(irq) -> desc->handle_irq(desc): handle_percpu_devid_irq for "
               + "the timer's PPI, handle_edge_irq for a device", x -> flowHandler(k, x),
-              x -> new long[] {x.reg("gic_iar")}, null)
-          .call("irq_exit(): softirqs run here, on this stack", "irq_exit", null)
+              Args.of(x -> x.reg("gic_iar")), null)
+          .call("irq_exit(): softirqs run here, on this stack", "irq_exit", Args.inPlace())
           .ret("set_irq_regs(old_regs); return 0", x -> 0).build());
     } else {
       for (int el : new int[] {0, 1}) {
         String asm = el == 0 ? "el0t_64_irq" : "el1h_64_irq";
         String handler = asm + "_handler";
         RoutineBuilder b = kernelEntry(k, k.image.asm(asm, ENTRY), el)
-            .call("mov x0, sp; bl " + handler, handler, x -> new long[] {x.sp()});
+            .call("mov x0, sp; bl " + handler, handler, Args.of(x -> x.sp()));
         if (el == 0) {
           k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
         } else {
@@ -466,44 +472,44 @@ final class Arm64Entry {
         }
       }
       String ec = "arch/arm64/kernel/entry-common.c";
-      k.image.add(k.image.c("el0t_64_irq_handler", ec).params("regs")
+      k.image.add(k.image.c("el0t_64_irq_handler", ec).params(L.regs)
           .call("__el0_irq_handler_common(regs) -> el0_interrupt(regs, handle_arch_irq)",
-              "el0_interrupt", x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
+              "el0_interrupt", Args.of(x -> x.get(L.regs), x -> k.image.symbol("gic_handle_irq")))
           .retVoid().build());
-      k.image.add(k.image.c("el1h_64_irq_handler", ec).params("regs")
+      k.image.add(k.image.c("el1h_64_irq_handler", ec).params(L.regs)
           .call("el1_interrupt(regs, handle_arch_irq)", "el1_interrupt",
-              x -> new long[] {x.local("regs"), k.image.symbol("gic_handle_irq")})
+              Args.of(x -> x.get(L.regs), x -> k.image.symbol("gic_handle_irq")))
           .retVoid().build());
       for (int el : new int[] {0, 1}) {
         String fn = el == 0 ? "el0_interrupt" : "el1_interrupt";
-        RoutineBuilder b = k.image.c(fn, ec).params("regs", "handler")
+        RoutineBuilder b = k.image.c(fn, ec).params(L.regs, L.handler)
             .step(el == 0 ? "arm64_enter_from_user_mode(regs); write_sysreg(DAIF_PROCCTX_NOIRQ)"
                 : "write_sysreg(DAIF_PROCCTX_NOIRQ); __el1_irq() [inline]: state = "
                     + "enter_from_kernel_mode(regs)", x -> { })
-            .call("irq_enter_rcu()", "irq_enter_rcu", null)
+            .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
             .call("do_interrupt_handler(regs, handler)", "do_interrupt_handler",
-                x -> new long[] {x.local("regs"), x.local("handler")})
-            .call("irq_exit_rcu()", "irq_exit_rcu", null);
+                Args.of(x -> x.get(L.regs), x -> x.get(L.handler)))
+            .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace());
         if (el == 0) {
           b.branchIf("nowork", "arm64_exit_to_user_mode(regs) [inline]: work pending?",
                   x -> !k.rq.needResched(k.current(x)))
               .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-                  x -> new long[] {x.local("regs"), 0})
+                  Args.of(x -> x.get(L.regs), x -> 0))
               .label("nowork");
         } else {
           b.call("exit_to_kernel_mode(regs, state) -> irqentry_exit(regs, state)", "irqentry_exit",
-              x -> new long[] {x.local("regs"), 0});
+              Args.of(x -> x.get(L.regs), x -> 0));
         }
         k.image.add(b.retVoid().build());
       }
-      k.image.add(k.image.c("do_interrupt_handler", ec).params("regs", "handler")
+      k.image.add(k.image.c("do_interrupt_handler", ec).params(L.regs, L.handler)
           .branchIf("here", "old_regs = set_irq_regs(regs); if (on_thread_stack())",
               x -> !onThreadStack(k, x))
           .call("  call_on_irq_stack(regs, handler)", "call_on_irq_stack",
-              x -> new long[] {x.local("regs"), x.local("handler")})
+              Args.of(x -> x.get(L.regs), x -> x.get(L.handler)))
           .jump("done", "else")
           .label("here")
-          .callVia("  handler(regs)", x -> x.local("handler"), x -> new long[] {x.local("regs")}, null)
+          .callVia("  handler(regs)", x -> x.get(L.handler), Args.of(x -> x.get(L.regs)), null)
           .label("done")
           .step("set_irq_regs(old_regs)", x -> { })
           .retVoid().build());
@@ -522,7 +528,7 @@ final class Arm64Entry {
             k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack",
                 "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
           })
-          .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), x -> new long[] {x.reg("x0")}, null)
+          .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), Args.of(x -> x.reg("x0")), null)
           .step("save_and_disable_daif x9; mov sp, x29; ldp x29, x30, [sp], #16", x -> {
             x.setSp(x.fp());
             x.setFp(x.read(x.sp()));
@@ -535,26 +541,26 @@ final class Arm64Entry {
       k.image.add(k.image.c("do_softirq_own_stack", "arch/arm64/kernel/irq.c").params()
           .branchIf("here", "if (on_thread_stack())", x -> !onThreadStack(k, x))
           .call("  call_on_irq_stack(NULL, ____do_softirq)", "call_on_irq_stack",
-              x -> new long[] {0, k.image.symbol("____do_softirq")})
+              Args.of(x -> 0, x -> k.image.symbol("____do_softirq")))
           .jump("done", "  return")
           .label("here")
-          .call("__do_softirq()", "__do_softirq", null)
+          .call("__do_softirq()", "__do_softirq", Args.inPlace())
           .label("done")
           .retVoid().build());
-      k.image.add(k.image.c("____do_softirq", "arch/arm64/kernel/irq.c").params("regs")
-          .call("__do_softirq()", "__do_softirq", null).retVoid().build());
+      k.image.add(k.image.c("____do_softirq", "arch/arm64/kernel/irq.c").params(L.regs)
+          .call("__do_softirq()", "__do_softirq", Args.inPlace()).retVoid().build());
       String gic = "drivers/irqchip/irq-gic-v3.c";
-      k.image.add(k.image.c("gic_handle_irq", gic).params("regs")
+      k.image.add(k.image.c("gic_handle_irq", gic).params(L.regs)
           .call("__gic_handle_irq_from_irqson(regs)", "__gic_handle_irq_from_irqson",
-              x -> new long[] {x.local("regs")})
+              Args.of(x -> x.get(L.regs)))
           .retVoid().build());
-      k.image.add(k.image.c("__gic_handle_irq_from_irqson", gic).params("regs")
+      k.image.add(k.image.c("__gic_handle_irq_from_irqson", gic).params(L.regs)
           .call("irqnr = gic_read_iar(); __gic_handle_irq(irqnr, regs)", "__gic_handle_irq",
-              x -> new long[] {0, x.local("regs")})
+              Args.of(x -> 0, x -> x.get(L.regs)))
           .retVoid().build());
-      k.image.add(k.image.c("__gic_handle_irq", gic).params("irqnr", "regs")
+      k.image.add(k.image.c("__gic_handle_irq", gic).params(L.irqnr, L.regs)
           .callVia("generic_handle_domain_irq(gic_data.domain, irqnr) -> handle_irq_desc(desc) -> "
-              + "desc->handle_irq(desc)", x -> flowHandler(k, x), x -> new long[] {x.reg("gic_iar")},
+              + "desc->handle_irq(desc)", x -> flowHandler(k, x), Args.of(x -> x.reg("gic_iar")),
               null)
           .retVoid().build());
     }
@@ -566,14 +572,14 @@ final class Arm64Entry {
   }
 
   static void buildTimer(Kernel k) {
-    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params("desc")
+    k.image.add(k.image.c("handle_percpu_devid_irq", "kernel/irq/chip.c").params(L.desc)
         .call("action->handler(irq, raw_cpu_ptr(action->percpu_dev_id)) = arch_timer_handler_virt",
-            "arch_timer_handler_virt", x -> new long[] {27, 0})
+            "arch_timer_handler_virt", Args.of(x -> 27, x -> 0))
         .retVoid().build());
     k.image.add(k.image.c("arch_timer_handler_virt", "drivers/clocksource/arm_arch_timer.c")
-        .params("irq", "dev_id")
+        .params(L.irq, L.dev_id)
         .call("timer_handler() [inline]: evt->event_handler(evt) = hrtimer_interrupt",
-            "hrtimer_interrupt", x -> new long[] {0})
+            "hrtimer_interrupt", Args.of(x -> 0))
         .ret("return IRQ_HANDLED", x -> 1).build());
   }
 
@@ -587,11 +593,11 @@ final class Arm64Entry {
     kernelEntry(k, b, 1)
         .step("mrs x0, tpidr_el0; add x0, x0, #S_FRAME_SIZE; str x0, [sp, #S_SP]: the real "
             + "interrupted SP", x -> x.write(x.sp() + S_SP, x.reg("tpidr_el0") + S_FRAME_SIZE))
-        .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", x -> new long[] {x.sp()})
+        .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", Args.of(x -> x.sp()))
         .step("ASM_BUG()", x -> { });
     k.image.add(b.build());
     String traps = v6 ? "arch/arm64/kernel/traps.c (panic_bad_stack)" : "arch/arm64/kernel/traps.c";
-    k.image.add(k.image.c("handle_bad_stack", traps).params("regs")
+    k.image.add(k.image.c("handle_bad_stack", traps).params(L.regs)
         .step("console_verbose(); report: no stack space for the exception; ESR, FAR; the task, "
             + "IRQ and overflow stacks' bounds; __show_regs(regs)", x -> {
               int cpu = x.cpu().id();

@@ -221,7 +221,8 @@ public final class I386 implements Arch {
 
   /** The table functions are asmlinkage: their arguments are stack words (pt_regs on 2.6). */
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     if (v26 || v24) {
       return k.image.c(syscallSymbol(k.profile, name, params.length), source).params(params).asmlinkage();
     }

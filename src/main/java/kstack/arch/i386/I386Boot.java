@@ -2,6 +2,8 @@ package kstack.arch.i386;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -17,6 +19,8 @@ import kstack.trace.Event;
  * startup_32_smp on their idle task's thread.sp.
  */
 final class I386Boot {
+  enum L implements Local { cpu, idle, unused }
+
   private I386Boot() {}
 
   static final String HEAD = "arch/x86/kernel/head_32.S";
@@ -136,16 +140,16 @@ final class I386Boot {
   static kstack.exec.RoutineBuilder waitOnline(Kernel k, kstack.exec.RoutineBuilder b) {
     return b.label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> (k.readPtr(k.image.symbol("__cpu_online_mask")) & (1L << x.local("cpu"))) == 0)
-        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
+            x -> (k.readPtr(k.image.symbol("__cpu_online_mask")) & (1L << x.get(L.cpu))) == 0)
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.get(L.cpu))))
         .ret("return 0", x -> 0);
   }
 
   /** start_secondary: cpu_init, online, then the generation's idle loop. */
   static void startSecondary(Kernel k, String idle, long[] args) {
     k.image.add(kstack.arch.x86.SmpBoot.online(k, k.image.c("start_secondary", "arch/x86/kernel/smpboot.c")
-        .params("unused").call("cpu_init()", "cpu_init", null))
-        .call(idle, idle.substring(0, idle.indexOf('(')), x -> args)
+        .params(L.unused).call("cpu_init()", "cpu_init", Args.inPlace()))
+        .call(idle, idle.substring(0, idle.indexOf('(')), Args.computed(x -> args))
         .retVoid().build());
   }
 
@@ -177,14 +181,14 @@ final class I386Boot {
             + "this CPU's per-CPU area; " + (k.profile.has(kstack.profile.Feature.IRQENTRY)
             ? "xorl %eax, %eax; movl %eax, %gs" : "%gs = __KERNEL_STACK_CANARY"),
             x -> perCpuSegments(k, x))
-        .callVia("call *(initial_code)", x -> x.read(k.image.symbol("initial_code")), null, null)
+        .callVia("call *(initial_code)", x -> x.read(k.image.symbol("initial_code")), Args.inPlace(), null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
         }).build());
     k.image.add(k.image.c("i386_start_kernel", "arch/x86/kernel/head32.c").params().asmlinkage()
         .step("cr4_init_shadow(); sanitize_boot_params(); x86_early_init_platform_quirks() "
             + "(not modelled)", x -> { })
-        .call("start_kernel()", "start_kernel", null)
+        .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
     buildTrapInit(k);
     buildSmp(k);
@@ -196,7 +200,7 @@ final class I386Boot {
         .step("setup_cpu_entry_areas(); idt_setup_traps(): vector 0x80 is a DPL-3 gate to "
             + "entry_INT80_32" + (v6 ? "; cpu_init_exception_handling(true): set_tss_desc(); "
                 + "load_TR_desc()" : ""), x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
         .step("load_current_idt(); switch_to_new_gdt(cpu); current->active_mm = &init_mm; "
@@ -211,13 +215,13 @@ final class I386Boot {
                     I386Entry6.entryStackTop(k, x.cpu().id()));
               }
             })
-        .call(SEP_TEXT, "enable_sep_cpu", null)
+        .call(SEP_TEXT, "enable_sep_cpu", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { })
         .call(v6 ? "irq_init_percpu_irqstack(smp_processor_id())" : "irq_ctx_init(smp_processor_id())",
-            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.cpu().id()})
+            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", Args.of(x -> x.cpu().id()))
         .retVoid().build());
   }
 
@@ -225,20 +229,20 @@ final class I386Boot {
     String smp = "arch/x86/kernel/smpboot.c";
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     // common_cpu_up and do_boot_cpu: smpboot.c@4.16.13:890-926, smpboot.c@6.19:881-924.
-    var cpuUp = k.image.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
+    var cpuUp = k.image.c(k.arch.cpuUpSymbol(), smp).params(L.cpu, L.idle)
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle", x ->
-            k.writePtr(k.perCpu("current_task", (int) x.local("cpu")), x.local("idle")))
+            k.writePtr(k.perCpu("current_task", (int) x.get(L.cpu)), x.get(L.idle)))
         .call(v6 ? "irq_init_percpu_irqstack(cpu)" : "irq_ctx_init(cpu)",
-            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", x -> new long[] {x.local("cpu")})
+            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", Args.of(x -> x.get(L.cpu)))
         .step("per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle): the end of its "
             + "pt_regs, below the padding", x -> k.writePtr(
-                k.perCpu("cpu_current_top_of_stack", (int) x.local("cpu")),
-                k.arch.taskTopOfStack(k, x.local("idle"))))
+                k.perCpu("cpu_current_top_of_stack", (int) x.get(L.cpu)),
+                k.arch.taskTopOfStack(k, x.get(L.idle))))
         .step("do_boot_cpu(): idle->thread.sp = task_pt_regs(idle); initial_code = "
             + "start_secondary; initial_stack = idle->thread.sp; send INIT/SIPI: the AP starts in "
             + "startup_32_smp on the idle task's stack, below where its pt_regs would be", x -> {
-              int cpu = (int) x.local("cpu");
-              long idle = x.local("idle");
+              int cpu = (int) x.get(L.cpu);
+              long idle = x.get(L.idle);
               k.tasks.taskWrite(idle, "thread.sp", k.arch.taskPtRegs(k, idle));
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(idle));

@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import java.util.List;
+import kstack.exec.Args;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -77,14 +78,14 @@ final class I386Boot24 {
               x.set("ds", I386Process24.KERNEL_DS);
               x.set("es", I386Process24.KERNEL_DS);
             })
-        .call("call start_kernel (head.S@2.4.22:270)", "start_kernel", null)
+        .call("call start_kernel (head.S@2.4.22:270)", "start_kernel", Args.inPlace())
         .label("L6")
         .step("L6: jmp L6 (start_kernel never returns)", kstack.exec.Exec::stay).build());
     k.image.add(k.image.c("trap_init", "arch/i386/kernel/traps.c").params()
         .step("set_trap_gate()s for the exceptions; set_system_gate(SYSCALL_VECTOR, "
             + "&system_call): int $0x80 is allowed from ring 3; the lcall7/lcall27 call gates",
             x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/i386/kernel/setup.c").params()
         .step("load the GDT and IDT; current->active_mm = &init_mm; enter_lazy_tlb()",

@@ -2,6 +2,8 @@ package kstack.arch.i386;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * (i386_start_kernel) is entered by a jmp. cpu_init loads TSS.sp0 from init_task's thread.sp0.
  */
 final class I386Boot26 {
+  enum L implements Local { cpu, idle }
+
   private I386Boot26() {}
 
   static final String HEAD = "arch/x86/kernel/head_32.S";
@@ -110,12 +114,12 @@ final class I386Boot26 {
     k.image.add(k.image.c("i386_start_kernel", "arch/x86/kernel/head32.c").params()
         .step("reserve_trampoline_memory(); reserve_early(kernel text and data); "
             + "i386_default_early_setup() (not modelled)", x -> { })
-        .call("start_kernel()", "start_kernel", null)
+        .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("set_intr_gate()s for the exceptions; set_system_trap_gate(SYSCALL_VECTOR, "
             + "&system_call): int $0x80 is allowed from ring 3", x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
         .step("load_idt(&idt_descr); switch_to_new_gdt(cpu); curr->active_mm = &init_mm; "
@@ -127,13 +131,13 @@ final class I386Boot26 {
               x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
                   k.tasks.taskRead(k.current(x), "thread.sp0"));
             })
-        .call(I386Boot.SEP_TEXT, "enable_sep_cpu", null)
+        .call(I386Boot.SEP_TEXT, "enable_sep_cpu", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init() = native_init_IRQ(): interrupt gates for the external "
             + "vectors (interrupt[]) and the APIC vectors", x -> { })
         .call("irq_ctx_init(smp_processor_id()) (irqinit.c@2.6.32:249)", "irq_ctx_init",
-            x -> new long[] {x.cpu().id()})
+            Args.of(x -> x.cpu().id()))
         .retVoid().build());
     buildSmp(k);
   }
@@ -155,19 +159,19 @@ final class I386Boot26 {
   private static void buildSmp(Kernel k) {
     String smp = "arch/x86/kernel/smpboot.c";
     var cpuUp = kstack.arch.x86.SmpBoot.forkIdle(k, k.image.c("native_cpu_up", smp)
-            .params("cpu", "idle"))
+            .params(L.cpu, L.idle))
         .step("do_boot_cpu(apicid, cpu): per_cpu(current_task, cpu) = idle; "
             + "stack_start.sp = (void *) idle->thread.sp; initial_code = start_secondary", x -> {
-              int cpu = (int) x.local("cpu");
-              long idle = x.local("idle");
+              int cpu = (int) x.get(L.cpu);
+              long idle = x.get(L.idle);
               k.writePtr(k.perCpu("current_task", cpu), idle);
               x.write(k.image.symbol("stack_start"), k.tasks.threadSp(idle));
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
             })
         .call("irq_ctx_init(cpu) (smpboot.c@2.6.32:755)", "irq_ctx_init",
-            x -> new long[] {x.local("cpu")})
+            Args.of(x -> x.get(L.cpu)))
         .step("wakeup_secondary_cpu_via_init(): INIT/SIPI; the AP starts in startup_32_smp",
-            x -> k.cpu((int) x.local("cpu")).set("eip", k.image.symbol("startup_32_smp")));
+            x -> k.cpu((int) x.get(L.cpu)).set("eip", k.image.symbol("startup_32_smp")));
     k.image.add(I386Boot.waitOnline(k, cpuUp).build());
     I386Boot.startSecondary(k, "cpu_idle()", new long[0]);
   }

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.kernel.Kernel;
 
 /**
@@ -52,14 +53,14 @@ final class I386Boot2611 {
               // segment; the simulator keeps that offset in its hidden fs_base register
               x.set("fs_base", k.perCpuOffset(x.cpu().id()));
             })
-        .call("call start_kernel (the boot CPU; head.S@2.6.11:327)", "start_kernel", null)
+        .call("call start_kernel (the boot CPU; head.S@2.6.11:327)", "start_kernel", Args.inPlace())
         .label("L6")
         .step("L6: jmp L6 (start_kernel never returns)", x -> x.jumpTo(
             x.routine().address(x.routine().label("L6")))).build());
     k.image.add(k.image.c("trap_init", "arch/i386/kernel/traps.c@2.6.11:995-1037").params()
         .step("set_trap_gate()s for the exceptions; set_system_gate(SYSCALL_VECTOR, &system_call): "
             + "int $0x80 is allowed from ring 3", x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/i386/kernel/cpu/common.c@2.6.11:609").params()
         .step("load_idt(&idt_descr); current->active_mm = &init_mm; enter_lazy_tlb()", x -> { })
@@ -76,7 +77,7 @@ final class I386Boot2611 {
             x -> { });
     if (k.profile.config("4KSTACKS")) {
       initIrq.call("irq_ctx_init(smp_processor_id())", "irq_ctx_init",
-          x -> new long[] {x.cpu().id()});
+          Args.of(x -> x.cpu().id()));
     } else {
       initIrq.step("irq_ctx_init(smp_processor_id()): an empty macro without CONFIG_4KSTACKS "
           + "(include/asm-i386/irq.h@2.6.11:34)", x -> { });

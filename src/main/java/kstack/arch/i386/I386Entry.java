@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -13,6 +15,8 @@ import kstack.trace.Event;
  * Sequences: docs/research/i386-and-2.x.md §4.3-4.5.
  */
 final class I386Entry {
+  enum L implements Local { nr, regs }
+
   private I386Entry() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
@@ -27,7 +31,7 @@ final class I386Entry {
           x.set("eax", x.sp());
           entered(k, x);
         })
-        .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg("eax")))
         .globalLabel("restore_all")
         .step("TRACE_IRQS_IRET; (ESPFIX: not an LDT stack segment)", x -> { })
         .step("popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; popl %eax",
@@ -46,7 +50,7 @@ final class I386Entry {
         .step("iret: pop eip, cs, eflags (and esp, ss when going back to user mode)", x -> iret(k, x))
         .build());
     String common = "arch/x86/entry/common.c";
-    k.image.add(syscallIrqsOn(k, k.image.c("do_int80_syscall_32", common).params("regs").locals("nr")
+    k.image.add(syscallIrqsOn(k, k.image.c("do_int80_syscall_32", common).params(L.regs).locals(L.nr)
         .step("enter_from_user_mode(); local_irq_enable()", x -> k.arch.irqEnable(x)))
         .retVoid().build());
     kstack.arch.x86.EntryCommon.buildSyscallReturnSlowpath(k);
@@ -63,21 +67,21 @@ final class I386Entry {
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
     return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
-            x -> x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax"))))
+            x -> x.set(L.nr, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax"))))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
-            + "six copies pushed for the asmlinkage entry", x -> target(k, x.local("nr")), x -> {
-              long r = x.local("regs");
+            + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)), Args.computed(x -> {
+              long r = x.get(L.regs);
               long[] a = new long[6];
               String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
               for (int i = 0; i < 6; i++) {
                 a[i] = x.read(r + k.image.off("pt_regs", f[i]));
               }
               return a;
-            }, null)
-        .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
+            }), null)
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
-            x -> new long[] {x.local("regs")});
+            Args.of(x -> x.get(L.regs)));
   }
 
   /**
@@ -237,19 +241,19 @@ final class I386Entry {
           x.setFp(x.sp());
         })
         .call("pushl %eax; call schedule_tail (asmlinkage: prev on the stack)", "schedule_tail",
-            x -> new long[] {x.reg("eax")})
+            Args.of(x -> x.reg("eax")))
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("ret", x -> x.ret(x.pop())).build());
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
-        .call("call schedule_tail_wrapper", "schedule_tail_wrapper", null)
+        .call("call schedule_tail_wrapper", "schedule_tail_wrapper", Args.inPlace())
         .branchIf("kthread", "testl %ebx, %ebx: a kernel thread's function?", x -> x.reg("ebx") != 0)
         .label("user")
         .call("movl %esp, %eax; call syscall_return_slowpath", "syscall_return_slowpath",
-            x -> new long[] {x.sp()})
+            Args.of(x -> x.sp()))
         .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
         .label("kthread")
         .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg("ebx"),
-            x -> new long[] {x.reg("edi")}, null)
+            Args.of(x -> x.reg("edi")), null)
         .step("movl $0, PT_EAX(%esp): a kernel thread that returns (after exec) returns 0 to user "
             + "mode", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -98,7 +99,7 @@ final class I386Entry24 {
         .step("testb $0x02, tsk_ptrace(%ebx) (not traced); cmpl $(NR_syscalls), %eax; jae badsys",
             x -> { })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), null, null)
+            + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .globalLabel("ret_from_sys_call")
@@ -109,7 +110,7 @@ final class I386Entry24 {
         .globalLabel("restore_all");
     restoreAll(k, b, "RESTORE_ALL")
         .globalLabel("reschedule")
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .jump("ret_from_sys_call", "jmp ret_from_sys_call");
     k.image.add(b.build());
     k.image.add(k.image.c("sys_ni_syscall", "kernel/sys.c").params().asmlinkage()
@@ -117,7 +118,7 @@ final class I386Entry24 {
     // entry.S@2.4.22:186-193
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("pushl %ebx (prev, left there by switch_to); call schedule_tail", "schedule_tail",
-            x -> new long[] {x.reg("ebx")})
+            Args.of(x -> x.reg("ebx")))
         .step("GET_CURRENT(%ebx); testb $0x02, tsk_ptrace(%ebx) (not traced)",
             x -> getCurrent(k, x))
         .step("jmp ret_from_sys_call", x -> x.jumpTo(k.image.symbol("ret_from_sys_call"))).build());
@@ -143,7 +144,7 @@ final class I386Entry24 {
     }
     k.image.add(saveAll(k.image.asm("common_interrupt", HW_IRQ))
         .globalLabel("call_do_IRQ")
-        .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", null)
+        .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", Args.inPlace())
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))

@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -11,6 +13,8 @@ import kstack.trace.Event;
  * clone and execve a pointer to that frame; ret_from_fork and kernel_thread_helper start new tasks.
  */
 final class I386Entry26 {
+  enum L implements Local { argv, envp, filename }
+
   private I386Entry26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
@@ -30,7 +34,7 @@ final class I386Entry26 {
             + "%eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> target(k, x.reg("eax")), null, null)
+            x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, PT_EAX(%esp): the result into pt_regs->ax",
             x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
         .globalLabel("syscall_exit")
@@ -68,7 +72,7 @@ final class I386Entry26 {
     }
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("CFI_STARTPROC; pushl %eax (prev, as __switch_to returned it); call schedule_tail",
-            "schedule_tail", x -> new long[] {x.reg("eax")})
+            "schedule_tail", Args.of(x -> x.reg("eax")))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> x.setFp(x.sp() & -k.threadSize))
         .step("pushl $0x0202; popfl: reset kernel eflags", x -> x.set("eflags", 0x202))
         .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
@@ -78,9 +82,9 @@ final class I386Entry26 {
           x.set("eax", x.reg("edx"));
           x.push(x.reg("edx"));
         })
-        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), x -> new long[] {x.reg("edx")}, null)
+        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), Args.of(x -> x.reg("edx")), null)
         .step("push %eax", x -> x.push(x.reg("eax")))
-        .call("call do_exit(the function's result)", "do_exit", x -> new long[] {x.reg("eax")})
+        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg("eax")))
         .step("ud2 (do_exit never returns)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -91,13 +95,13 @@ final class I386Entry26 {
    * kernel_execve (sys_i386_32.c@2.6.32:216-223).
    */
   private static void buildKernelExecve(Kernel k) {
-    k.image.add(k.image.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params("filename", "argv", "envp")
+    k.image.add(k.image.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params(L.filename, L.argv, L.envp)
         .step("asm: push %ebx; movl filename, %ebx; eax = __NR_execve; ecx = argv; edx = envp", x -> {
           x.push(x.reg("ebx"));
-          x.set("ebx", x.local("filename"));
+          x.set("ebx", x.get(L.filename));
           x.set("eax", k.arch.syscallNumbers().get("execve"));
-          x.set("ecx", x.local("argv"));
-          x.set("edx", x.local("envp"));
+          x.set("ecx", x.get(L.argv));
+          x.set("edx", x.get(L.envp));
         })
         .step("int $0x80: a system call from kernel mode. The CPU stays on this stack and pushes "
             + "only eflags, cs, eip, so system_call builds a pt_regs in the middle of it",
@@ -116,7 +120,7 @@ final class I386Entry26 {
         .branchIf("restore_all", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig (no signals "
             + "are modelled)", x -> !k.rq.needResched(k.current(x)))
         .globalLabel("work_resched")
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step(reload, x -> k.arch.irqDisable(x))
         .branchIf("work_resched", "andl $_TIF_WORK_MASK, %ecx; jz restore_all; "
             + "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched", x -> k.rq.needResched(k.current(x)))

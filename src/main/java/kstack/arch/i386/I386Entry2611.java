@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -13,6 +15,8 @@ import kstack.kernel.Kernel;
  * RESTORE_ALL's iret; ret_from_fork hands prev to schedule_tail and joins syscall_exit.
  */
 final class I386Entry2611 {
+  enum L implements Local { entryexit, oldset, regs, thread_info_flags }
+
   private I386Entry2611() {}
 
   static final String ENTRY = "arch/i386/kernel/entry.S";
@@ -35,7 +39,7 @@ final class I386Entry2611 {
             + "cmpl $(nr_syscalls), %eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), null, null)
+            + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .globalLabel("syscall_exit")
@@ -52,7 +56,7 @@ final class I386Entry2611 {
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     k.image.add(k.image.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
         .call("pushl %eax (prev, as __switch_to returned it); call schedule_tail",
-            "schedule_tail", x -> new long[] {x.reg("eax")})
+            "schedule_tail", Args.of(x -> x.reg("eax")))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> getThreadInfo(k, x))
         .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
   }
@@ -100,7 +104,7 @@ final class I386Entry2611 {
         .branchIf("work_notifysig", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig",
             x -> (x.reg("ecx") & TIF_NEED_RESCHED) == 0)
         .globalLabel("work_resched")
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("cli; movl TI_flags(%ebp), %ecx", x -> loadFlags(k, x))
         .branchIf("restore_all", "andl $_TIF_WORK_MASK, %ecx; jz restore_all", x -> {
           x.set("ecx", x.reg("ecx") & WORK_MASK);
@@ -114,7 +118,7 @@ final class I386Entry2611 {
           x.set("edx", 0);
         })
         .call("call do_notify_resume: regs in %eax, oldset NULL in %edx, the flags in %ecx",
-            "do_notify_resume", x -> new long[] {x.reg("eax"), 0, x.reg("ecx")})
+            "do_notify_resume", Args.of(x -> x.reg("eax"), x -> 0, x -> x.reg("ecx")))
         .jump("restore_all", "jmp restore_all")
         .globalLabel("syscall_exit_work")
         .branchIf("work_pending", "testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT|_TIF_SINGLESTEP), "
@@ -124,14 +128,14 @@ final class I386Entry2611 {
           x.set("eax", x.sp());
           x.set("edx", 1);
         })
-        .call("call do_syscall_trace", "do_syscall_trace", x -> new long[] {x.reg("eax"), 1})
+        .call("call do_syscall_trace", "do_syscall_trace", Args.of(x -> x.reg("eax"), x -> 1))
         .step("jmp resume_userspace", x -> x.jumpTo(k.image.symbol("resume_userspace")));
   }
 
   /** do_syscall_trace, do_notify_resume and the part of do_signal that runs here. */
   private static void buildWork(Kernel k) {
     k.image.add(k.image.c("do_syscall_trace", "arch/i386/kernel/ptrace.c@2.6.11:679-713")
-        .params("regs", "entryexit")
+        .params(L.regs, L.entryexit)
         .step("regparm(3); if (unlikely(current->audit_context)): NULL; if (!(current->ptrace & "
             + "PT_PTRACED)) return: nothing traces a task in this model", x -> {
               long cur = k.current(x);
@@ -140,25 +144,25 @@ final class I386Entry2611 {
             })
         .retVoid().build());
     k.image.add(k.image.c("do_notify_resume", "arch/i386/kernel/signal.c@2.6.11:641-655")
-        .params("regs", "oldset", "thread_info_flags")
+        .params(L.regs, L.oldset, L.thread_info_flags)
         .step("regparm(3); if (thread_info_flags & _TIF_SINGLESTEP) { regs->eflags |= TF_MASK; "
             + "clear_thread_flag(TIF_SINGLESTEP) }", x -> {
-              if ((x.local("thread_info_flags") & TIF_SINGLESTEP) != 0) {
-                long f = x.local("regs") + k.image.off("pt_regs", "eflags");
+              if ((x.get(L.thread_info_flags) & TIF_SINGLESTEP) != 0) {
+                long f = x.get(L.regs) + k.image.off("pt_regs", "eflags");
                 x.write(f, x.read(f) | TF_MASK);
                 threadFlag(k, x, TIF_SINGLESTEP, false);
               }
             })
         .branchIf("nosig", "if (thread_info_flags & _TIF_SIGPENDING)",
-            x -> (x.local("thread_info_flags") & TIF_SIGPENDING) == 0)
+            x -> (x.get(L.thread_info_flags) & TIF_SIGPENDING) == 0)
         .call("  do_signal(regs, oldset)", "do_signal",
-            x -> new long[] {x.local("regs"), x.local("oldset")})
+            Args.of(x -> x.get(L.regs), x -> x.get(L.oldset)))
         .label("nosig")
         .step("clear_thread_flag(TIF_IRET)", x -> threadFlag(k, x, TIF_IRET, false))
         .retVoid().build());
-    k.image.add(k.image.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params("regs", "oldset")
+    k.image.add(k.image.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params(L.regs, L.oldset)
         .branchIf("kernel", "fastcall; if ((regs->xcs & 3) != 3) return 1",
-            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "xcs")) & 3) != 3)
+            x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "xcs")) & 3) != 3)
         .step("if (current->flags & PF_FREEZE): no; get_signal_to_deliver(): nothing is queued (no "
             + "signal is ever sent in this model); no_signal: regs->eax is no -ERESTART* code",
             x -> k.tasks.taskRead(k.current(x), "flags"))

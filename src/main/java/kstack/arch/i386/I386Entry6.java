@@ -1,7 +1,9 @@
 package kstack.arch.i386;
 
 import kstack.arch.SyscallWrappers;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * task starts in ret_from_fork_asm and the C ret_from_fork.
  */
 final class I386Entry6 {
+  enum L implements Local { fn, fn_arg, nr, prev, regs }
+
   private I386Entry6() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
@@ -52,7 +56,7 @@ final class I386Entry6 {
           x.set("eax", x.sp());
           I386Entry.entered(k, x);
         })
-        .call("call do_int80_syscall_32", "do_int80_syscall_32", x -> new long[] {x.reg("eax")})
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg("eax")))
         .label(SYSCALL_32_DONE)
         .step(".Lsyscall_32_done: STACKLEAK_ERASE (no CONFIG_KSTACK_ERASE: nothing)", x -> { })
         .globalLabel("restore_all_switch_stack")
@@ -69,7 +73,7 @@ final class I386Entry6 {
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    RoutineBuilder d = syscallIrqsOn(k, k.image.c("do_int80_syscall_32", src).params("regs").locals("nr")
+    RoutineBuilder d = syscallIrqsOn(k, k.image.c("do_int80_syscall_32", src).params(L.regs).locals(L.nr)
         .step("nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
             + "nr = syscall_enter_from_user_mode(regs, nr): local_irq_enable()", x ->
                 k.arch.irqEnable(x)));
@@ -77,11 +81,11 @@ final class I386Entry6 {
         + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
         "exit_to_user_mode_loop(regs, ti_work)")
         .retVoid().build());
-    k.image.add(k.image.c("ia32_sys_call", src).params("regs", "nr")
-        .callVia("switch (nr) { case N: return __ia32_sys_NAME(regs); }", x -> target(k, x.local("nr")),
-            x -> new long[] {x.local("regs")}, null)
+    k.image.add(k.image.c("ia32_sys_call", src).params(L.regs, L.nr)
+        .callVia("switch (nr) { case N: return __ia32_sys_NAME(regs); }", x -> target(k, x.get(L.nr)),
+            Args.of(x -> x.get(L.regs)), null)
         .ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("__ia32_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+    k.image.add(k.image.c("__ia32_sys_ni_syscall", "kernel/sys_ni.c").params(L.regs)
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     buildSwitchToAsm(k);
     buildRetFromFork(k);
@@ -93,12 +97,12 @@ final class I386Entry6 {
    * regs->ax = ia32_sys_call(regs, nr).
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
-    return b.step("nr = regs->orig_ax", x -> x.setLocal("nr",
-            x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax"))))
+    return b.step("nr = regs->orig_ax", x -> x.set(L.nr,
+            x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax"))))
         .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
-            "ia32_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
+            "ia32_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
         .step("regs->ax = returned value",
-            x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), x.retval()));
+            x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), x.retval()));
   }
 
   /**
@@ -279,15 +283,15 @@ final class I386Entry6 {
           x.setFp(x.sp());
         })
         .call("movl %ebx, %ecx (fn); pushl %edi (fn_arg); call ret_from_fork; addl $4, %esp",
-            "ret_from_fork", x -> new long[] {x.reg("eax"), x.reg("edx"), x.reg("ebx"), x.reg("edi")})
+            "ret_from_fork", Args.of(x -> x.reg("eax"), x -> x.reg("edx"), x -> x.reg("ebx"), x -> x.reg("edi")))
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("RET: into .Lsyscall_32_done", x -> x.ret(x.pop())).build());
-    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
-        .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
-        .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
+    k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)
+        .call("schedule_tail(prev)", "schedule_tail", Args.of(x -> x.get(L.prev)))
+        .branchIf("user", "if (unlikely(fn)) {", x -> x.get(L.fn) == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
-            x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-        .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
+            x -> x.get(L.fn), Args.of(x -> x.get(L.fn_arg)), null)
+        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());

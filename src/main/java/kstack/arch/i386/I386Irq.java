@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -14,6 +16,8 @@ import kstack.trace.Event;
  * (do_softirq_own_stack, :132-147). The local APIC timer and the NMI never switch stacks.
  */
 final class I386Irq {
+  enum L implements Local { cpu, desc, error_code, regs }
+
   private I386Irq() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
@@ -41,14 +45,14 @@ final class I386Irq {
             false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx (error code 0); movl %esp, %eax; not on the "
             + "SYSENTER entry stack: stay here", x -> encode(x))
-        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0))
         .step("jmp .Lrestore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
-    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
         .step("nmi_nesting_preprocess: this_cpu_write(nmi_state, NMI_EXECUTING); nmi_enter()", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step("nmi_exit(); this_cpu_dec_return(nmi_state): no NMI latched meanwhile", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; the reason port shows nothing "
             + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
                 x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
@@ -62,12 +66,12 @@ final class I386Irq {
           k.arch.irqDisable(x);
           x.set("eax", x.sp());
         })
-        .call("call prepare_exit_to_usermode", "prepare_exit_to_usermode", x -> new long[] {x.sp()})
+        .call("call prepare_exit_to_usermode", "prepare_exit_to_usermode", Args.of(x -> x.sp()))
         .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
         .label("kernel")
         .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): __preempt_count == 0, IF was on, "
             + "need_resched?", x -> !preemptHere(k, x))
-        .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all"))).build());
     kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
@@ -75,10 +79,10 @@ final class I386Irq {
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     buildHandleIrq(k, "handle_irq", "hardirq_stack");
     buildSoftirqStack(k, "softirq_stack");
-    k.image.add(k.image.c("irq_ctx_init", IRQ32).params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ32).params(L.cpu)
         .step("per_cpu(hardirq_stack, cpu) = page_address(alloc_pages_node(cpu_to_node(cpu), "
             + "THREADINFO_GFP, THREAD_SIZE_ORDER)); the same for softirq_stack",
-            x -> irqCtxInit(k, (int) x.local("cpu"), "hardirq_stack", "softirq_stack"))
+            x -> irqCtxInit(k, (int) x.get(L.cpu), "hardirq_stack", "softirq_stack"))
         .retVoid().build());
   }
 
@@ -87,7 +91,7 @@ final class I386Irq {
     return I386Entry.saveAll(k, b, false)
         .step("ENCODE_FRAME_POINTER: movl %esp, %ebp; andl $0x7fffffff, %ebp; TRACE_IRQS_OFF; "
             + "movl %esp, %eax", I386Irq::encode)
-        .call("call " + handler, handler, x -> new long[] {x.reg("eax")})
+        .call("call " + handler, handler, Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 
@@ -109,22 +113,22 @@ final class I386Irq {
   /** handle_irq with execute_on_irq_stack inlined (irq_32.c@4.16.13:72-106,149-163). */
   /** handle_irq (4.16) / __handle_irq (6.19): execute_on_irq_stack inlined; var holds the stack. */
   static void buildHandleIrq(Kernel k, String name, String var) {
-    k.image.add(k.image.c(name, IRQ32).params("desc", "regs")
+    k.image.add(k.image.c(name, IRQ32).params(L.desc, L.regs)
         .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off)", x -> { })
         .branchIf("here", "if (user_mode(regs) || !execute_on_irq_stack(overflow, desc)): "
             + "from user mode, or already on this CPU's hardirq stack (curstk == irqstk)?", x ->
-            k.arch.userModeRegs(k, x.local("regs"))
+            k.arch.userModeRegs(k, x.get(L.regs))
                 || (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, var)))
         .step("execute_on_irq_stack [inline]: isp = irqstk + sizeof(*irqstk); prev_esp = "
             + "(u32 *)irqstk; *prev_esp = current_stack_pointer; xchgl %ebx, %esp",
             x -> onStack(k, x, var, "execute_on_irq_stack"))
         .callVia("CALL_NOSPEC: desc->handle_irq(desc) = handle_edge_irq", x -> k.image.symbol("handle_edge_irq"),
-            x -> new long[] {x.local("desc")}, null)
+            Args.of(x -> x.get(L.desc)), null)
         .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
         .ret("return true", x -> 1)
         .label("here")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq, "
-            + "on the current stack", "handle_edge_irq", x -> new long[] {x.local("desc")})
+            + "on the current stack", "handle_edge_irq", Args.of(x -> x.get(L.desc)))
         .ret("return true", x -> 1).build());
   }
 
@@ -133,7 +137,7 @@ final class I386Irq {
         .step("irqstk = __this_cpu_read(softirq_stack); isp = irqstk + sizeof(*irqstk); "
             + "*(u32 *)irqstk = current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
             x -> onStack(k, x, var, "do_softirq_own_stack"))
-        .call("CALL_NOSPEC %edi = __do_softirq", "__do_softirq", null)
+        .call("CALL_NOSPEC %edi = __do_softirq", "__do_softirq", Args.inPlace())
         .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")))
         .retVoid().build());
   }

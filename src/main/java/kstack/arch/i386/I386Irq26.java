@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -14,6 +16,8 @@ import kstack.trace.Event;
  * to the softirq irq_ctx (irq_32.c@2.6.32:78-213).
  */
 final class I386Irq26 {
+  enum L implements Local { cpu, error_code, irq, regs }
+
   private I386Irq26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
@@ -64,14 +68,14 @@ final class I386Irq26 {
             .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",
                 x -> x.push(x.reg("eax"))), false)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
-        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0})
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0))
         .step("jmp restore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
-    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params(L.regs, L.error_code)
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step("nmi_exit()", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params(L.regs)
         .step("reason = get_nmi_reason(); notify_die(DIE_NMI); no handler claims it "
             + "(unknown_nmi_error is not modelled)", x -> k.timeline.emit(new Event.NmiHandled(
                 x.cpu().id(), Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))
@@ -131,7 +135,7 @@ final class I386Irq26 {
             ? (I386Entry2611.tiFlags(k, x) & 1 << Kernel.TIF_NEED_RESCHED) != 0
             : k.rq.needResched(k.current(x)))
             || (x.read(x.sp() + k.image.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
-        .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .jump("need_resched", "jmp need_resched")
         .label("norsch")
         .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")));
@@ -141,7 +145,7 @@ final class I386Irq26 {
     return I386Entry.saveAll(k, b, false)
         .step("TRACE_IRQS_OFF; movl %esp, %eax: the pt_regs (no frame-pointer marker in 2.6.32)",
             x -> x.set("eax", x.sp()))
-        .call("call " + handler, handler, x -> new long[] {x.reg("eax")})
+        .call("call " + handler, handler, Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 
@@ -150,7 +154,7 @@ final class I386Irq26 {
   }
 
   private static void buildHandleIrq(Kernel k) {
-    RoutineBuilder b = k.image.c("handle_irq", IRQ32).params("irq", "regs")
+    RoutineBuilder b = k.image.c("handle_irq", IRQ32).params(L.irq, L.regs)
         .step("overflow = check_stack_overflow() (CONFIG_DEBUG_STACKOVERFLOW off); "
             + "desc = irq_to_desc(irq)", x -> { });
     if (stacks4k(k)) {
@@ -161,7 +165,7 @@ final class I386Irq26 {
               + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
               + "preempt_count; xchgl %ebx, %esp", x -> onCtx(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
-              x -> k.image.symbol("handle_edge_irq"), x -> new long[] {x.local("irq")}, null)
+              x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq)), null)
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
           .ret("return true", x -> 1)
           .label("here");
@@ -170,17 +174,17 @@ final class I386Irq26 {
           + "stay on the task stack", x -> { });
     }
     k.image.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
-            "handle_edge_irq", x -> new long[] {x.local("irq")})
+            "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
         .ret("return true", x -> 1).build());
   }
 
   private static void buildIrqCtxInit(Kernel k) {
-    k.image.add(k.image.c("irq_ctx_init", IRQ32).params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ32).params(L.cpu)
         .step(stacks4k(k) ? "hardirq_ctx = &per_cpu(hardirq_stack, cpu): tinfo.cpu = cpu, "
                 + "tinfo.preempt_count = HARDIRQ_OFFSET, tinfo.addr_limit = MAKE_MM_SEG(0); "
                 + "softirq_ctx = &per_cpu(softirq_stack, cpu) likewise, preempt_count 0"
                 : "(a no-op macro without CONFIG_4KSTACKS: asm/irq.h@2.6.32:27)",
-            x -> irqCtxInit(k, (int) x.local("cpu")))
+            x -> irqCtxInit(k, (int) x.get(L.cpu)))
         .retVoid().build());
   }
 
@@ -227,10 +231,10 @@ final class I386Irq26 {
               + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
               + "current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
               x -> onCtx(k, x, "softirq_ctx", "do_softirq"))
-          .call("call *%edi = __do_softirq", "__do_softirq", null)
+          .call("call *%edi = __do_softirq", "__do_softirq", Args.inPlace())
           .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")));
     } else {
-      b.call("__do_softirq() on the current stack", "__do_softirq", null);
+      b.call("__do_softirq() on the current stack", "__do_softirq", Args.inPlace());
     }
     k.image.add(b.label("out")
         .step("local_irq_restore(flags)", x -> { })

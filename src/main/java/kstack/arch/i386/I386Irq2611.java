@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.kernel.Softirq2611;
@@ -15,6 +17,8 @@ import kstack.kernel.Softirq2611;
  * timer_interrupt, the uniprocessor tick (kstack.kernel.Timer2611).
  */
 final class I386Irq2611 {
+  enum L implements Local { cpu, irq, regs }
+
   private I386Irq2611() {}
 
   static final String ENTRY = "arch/i386/kernel/entry.S@2.6.11";
@@ -34,7 +38,7 @@ final class I386Irq2611 {
     RoutineBuilder ci = k.image.asm("common_interrupt", ENTRY + ":357-362");
     k.image.add(I386Entry24.saveAll(ci, "__USER_DS", I386.USER_DS)
         .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
-        .call("call do_IRQ", "do_IRQ", x -> new long[] {x.reg("eax")})
+        .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
     k.image.add(I386Irq26.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
@@ -57,14 +61,14 @@ final class I386Irq2611 {
    * stack it is called on (irq.c@2.6.11:155-187).
    */
   private static void buildIrqCtx(Kernel k) {
-    k.image.add(k.image.c("irq_ctx_init", IRQ + ":124-151").params("cpu")
+    k.image.add(k.image.c("irq_ctx_init", IRQ + ":124-151").params(L.cpu)
         .branchIf("done", "if (hardirq_ctx[cpu]) return", x -> k.readPtr(
-            k.perCpu("hardirq_ctx", (int) x.local("cpu"))) != 0)
+            k.perCpu("hardirq_ctx", (int) x.get(L.cpu))) != 0)
         .step("irqctx = &hardirq_stack[cpu * THREAD_SIZE]: tinfo.task = NULL, exec_domain = NULL, "
             + "cpu = cpu, preempt_count = HARDIRQ_OFFSET, addr_limit = MAKE_MM_SEG(0); "
             + "hardirq_ctx[cpu] = irqctx; softirq_stack likewise with preempt_count = SOFTIRQ_OFFSET; "
             + "printk(\"CPU %u irqstacks, ...\")",
-            x -> I386Irq26.irqCtxInit(k, (int) x.local("cpu"), Softirq2611.SOFTIRQ_OFFSET))
+            x -> I386Irq26.irqCtxInit(k, (int) x.get(L.cpu), Softirq2611.SOFTIRQ_OFFSET))
         .label("done")
         .retVoid().build());
     k.image.add(k.image.c("do_softirq", IRQ + ":155-187").params().asmlinkage()
@@ -75,7 +79,7 @@ final class I386Irq2611 {
             + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
             + "current_stack_pointer; isp = irqctx + sizeof(*irqctx); xchgl %ebx, %esp",
             x -> I386Irq26.onCtx(k, x, "softirq_ctx", "do_softirq"))
-        .call("  call __do_softirq", "__do_softirq", null)
+        .call("  call __do_softirq", "__do_softirq", Args.inPlace())
         .step("  movl %ebx, %esp: back on the stack do_softirq was called on",
             x -> x.setSp(x.reg("ebx")))
         .label("out")
@@ -84,9 +88,9 @@ final class I386Irq2611 {
   }
 
   private static void buildDoIrq(Kernel k) {
-    RoutineBuilder b = k.image.c("do_IRQ", IRQ + ":48-107").params("regs").locals("irq")
+    RoutineBuilder b = k.image.c("do_IRQ", IRQ + ":48-107").params(L.regs).locals(L.irq)
         .step("fastcall: regs arrives in %eax; irq = regs->orig_eax & 0xff",
-            x -> x.setLocal("irq", x.read(x.local("regs") + k.image.off("pt_regs", "orig_eax")) & 0xff))
+            x -> x.set(L.irq, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_eax")) & 0xff))
         .step("irq_enter() [a macro, hardirq.h@2.6.11:98-102]: account_system_vtime(current); "
             + "add_preempt_count(HARDIRQ_OFFSET)", x -> Softirq2611.addPreemptCount(k, x, Softirq2611.HARDIRQ_OFFSET))
         .step("(CONFIG_DEBUG_STACKOVERFLOW off: no free-space check)", x -> { });
@@ -98,35 +102,35 @@ final class I386Irq2611 {
               + "irqctx->tinfo.previous_esp = current_stack_pointer; xchgl %ebx, %esp",
               x -> I386Irq26.onCtx(k, x, "hardirq_ctx", "do_IRQ"))
           .call("call __do_IRQ (irq in %eax, regs in %edx)", "__do_IRQ",
-              x -> new long[] {x.local("irq"), x.local("regs")})
+              Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
           .jump("out", "(skip the else branch)")
           .label("here");
     }
     k.image.add(b.call("__do_IRQ(irq, regs) on the current stack", "__do_IRQ",
-            x -> new long[] {x.local("irq"), x.local("regs")})
+            Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
         .label("out")
-        .call("irq_exit()", "irq_exit", null)
+        .call("irq_exit()", "irq_exit", Args.inPlace())
         .ret("return 1", x -> 1).build());
   }
 
   private static void buildHandlers(Kernel k) {
-    k.image.add(k.image.c("__do_IRQ", HANDLE + ":106-190").params("irq", "regs")
+    k.image.add(k.image.c("__do_IRQ", HANDLE + ":106-190").params(L.irq, L.regs)
         .step("desc = irq_desc + irq; kstat_this_cpu.irqs[irq]++; spin_lock(&desc->lock); "
             + "desc->handler->ack(irq); status |= IRQ_INPROGRESS; action = desc->action", x -> { })
         .call("spin_unlock(&desc->lock); action_ret = handle_IRQ_event(irq, regs, action)",
-            "handle_IRQ_event", x -> new long[] {x.local("irq"), x.local("regs")})
+            "handle_IRQ_event", Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
         .step("spin_lock; note_interrupt(); no IRQ_PENDING: break; desc->status &= "
             + "~IRQ_INPROGRESS; desc->handler->end(irq); spin_unlock(&desc->lock)", x -> { })
         .ret("return 1", x -> 1).build());
-    k.image.add(k.image.c("handle_IRQ_event", HANDLE + ":78-100").params("irq", "regs")
+    k.image.add(k.image.c("handle_IRQ_event", HANDLE + ":78-100").params(L.irq, L.regs)
         .step("action->flags has SA_INTERRUPT (IRQ 0's irq0 action, mach-default/setup.c@2.6.11:74; "
             + "the demo device asks for it too): interrupts stay off", x -> { })
         .callVia("ret = action->handler(irq, action->dev_id, regs): timer_interrupt on IRQ 0, "
-            + "the kstack_demo device elsewhere", x -> k.image.symbol(x.local("irq") == 0
+            + "the kstack_demo device elsewhere", x -> k.image.symbol(x.get(L.irq) == 0
                 ? "timer_interrupt" : "kstack_demo_interrupt"),
-            x -> x.local("irq") == 0 ? new long[] {0, 0, x.local("regs")}
-                : new long[] {x.local("irq"), 0}, null)
+            Args.computed(x -> x.get(L.irq) == 0 ? new long[] {0, 0, x.get(L.regs)}
+                : new long[] {x.get(L.irq), 0}), null)
         .step("action = action->next: none; local_irq_disable()", k.arch::irqDisable)
         .ret("return retval", x -> 1).build());
   }

@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.Routine;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -14,6 +16,8 @@ import kstack.trace.Event;
  * as the APIC timer stay on the interrupted stack (irq_stack.h@6.19:222-239).
  */
 final class I386Irq6 {
+  enum L implements Local { cpu, error_code, regs, vector }
+
   private I386Irq6() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
@@ -33,44 +37,44 @@ final class I386Irq6 {
     // DEFINE_IDTENTRY_IRQ / DEFINE_IDTENTRY_SYSVEC (idtentry.h@6.19:206-222, 248-272) with the
     // 32-bit run_*_on_irqstack_cond (irq_stack.h@6.19:222-239)
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_IRQ / _SYSVEC)";
-    k.image.add(k.image.c("common_interrupt", idt).params("regs", "error_code").locals("vector")
+    k.image.add(k.image.c("common_interrupt", idt).params(L.regs, L.error_code).locals(L.vector)
         .step("state = irqentry_enter(regs); vector = (u32)(u8)error_code; "
             + "kvm_set_cpu_l1tf_flush_l1d(); run_irq_on_irqstack_cond() [32-bit: no switch here, "
-            + "__handle_irq's]", x -> x.setLocal("vector", x.local("error_code") & 0xff))
-        .call("irq_enter_rcu()", "irq_enter_rcu", null)
+            + "__handle_irq's]", x -> x.set(L.vector, x.get(L.error_code) & 0xff))
+        .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
         .call("__common_interrupt(regs, vector)", "__common_interrupt",
-            x -> new long[] {x.local("regs"), x.local("vector")})
-        .call("irq_exit_rcu()", "irq_exit_rcu", null)
-        .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs), x -> x.get(L.vector)))
+        .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace())
+        .call("irqentry_exit(regs, state)", "irqentry_exit", Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid().build());
-    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params(L.regs, L.vector)
         .call("old_regs = set_irq_regs(regs); call_irq_handler(vector, regs) [inline]: desc = "
             + "__this_cpu_read(vector_irq[vector]); handle_irq() [inline] -> __handle_irq(desc, "
-            + "regs)", "__handle_irq", x -> new long[] {x.local("vector"), x.local("regs")})
+            + "regs)", "__handle_irq", Args.of(x -> x.get(L.vector), x -> x.get(L.regs)))
         .step("set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("sysvec_apic_timer_interrupt", idt).params("regs")
+    k.image.add(k.image.c("sysvec_apic_timer_interrupt", idt).params(L.regs)
         .step("state = irqentry_enter(regs); kvm_set_cpu_l1tf_flush_l1d(); "
             + "run_sysvec_on_irqstack_cond() [32-bit: system vectors always run on the stack they "
             + "interrupted]", x -> { })
-        .call("irq_enter_rcu()", "irq_enter_rcu", null)
+        .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
         .call("__sysvec_apic_timer_interrupt(regs)", "__sysvec_apic_timer_interrupt",
-            x -> new long[] {x.local("regs")})
-        .call("irq_exit_rcu()", "irq_exit_rcu", null)
-        .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
+            Args.of(x -> x.get(L.regs)))
+        .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace())
+        .call("irqentry_exit(regs, state)", "irqentry_exit", Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid().build());
-    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params(L.regs)
         .step("old_regs = set_irq_regs(regs); apic_eoi(); trace_local_timer_entry()", x -> { })
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", Args.inPlace())
         .step("trace_local_timer_exit(); set_irq_regs(old_regs)", x -> { })
         .retVoid().build());
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     I386Irq.buildHandleIrq(k, "__handle_irq", "hardirq_stack_ptr");
     I386Irq.buildSoftirqStack(k, "softirq_stack_ptr");
-    k.image.add(k.image.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params("cpu")
+    k.image.add(k.image.c("irq_init_percpu_irqstack", "arch/x86/kernel/irq_32.c").params(L.cpu)
         .step("per_cpu(hardirq_stack_ptr, cpu) = page_address(alloc_pages_node(cpu_to_node(cpu), "
             + "THREADINFO_GFP, THREAD_SIZE_ORDER)); the same for softirq_stack_ptr",
-            x -> I386Irq.irqCtxInit(k, (int) x.local("cpu"), "hardirq_stack_ptr", "softirq_stack_ptr"))
+            x -> I386Irq.irqCtxInit(k, (int) x.get(L.cpu), "hardirq_stack_ptr", "softirq_stack_ptr"))
         .retVoid().build());
     buildNmi(k);
   }
@@ -88,7 +92,7 @@ final class I386Irq6 {
               takeErrorCode(k, x);
               x.set("eax", x.sp());
             })
-        .call("call " + cfunc, cfunc, x -> new long[] {x.reg("eax"), x.reg("edx")})
+        .call("call " + cfunc, cfunc, Args.of(x -> x.reg("eax"), x -> x.reg("edx")))
         .step("jmp handle_exception_return", x -> x.jumpTo(k.image.symbol("handle_exception_return")))
         .build();
   }
@@ -138,7 +142,7 @@ final class I386Irq6 {
               takeErrorCode(k, x);
               x.set("eax", x.sp());
             })
-        .callVia("CALL_NOSPEC edi", x -> x.reg("edi"), x -> new long[] {x.reg("eax"), x.reg("edx")},
+        .callVia("CALL_NOSPEC edi", x -> x.reg("edi"), Args.of(x -> x.reg("eax"), x -> x.reg("edx")),
             null)
         .globalLabel("handle_exception_return")
         .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
@@ -172,17 +176,17 @@ final class I386Irq6 {
                 x.setSp(x.read(I386Entry.fs(k, x, "cpu_current_top_of_stack")));
               }
             })
-        .call("call exc_nmi", "exc_nmi", x -> new long[] {x.reg("eax")})
+        .call("call exc_nmi", "exc_nmi", Args.of(x -> x.reg("eax")))
         .step("movl %ebx, %esp: back where the pt_regs are", x -> x.setSp(x.reg("ebx")))
         .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4",
             I386Entry6::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x, true)).build());
-    k.image.add(k.image.c("exc_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("exc_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("this_cpu_write(nmi_state, NMI_EXECUTING); irqentry_nmi_enter(regs)", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step("irqentry_nmi_exit(regs, irq_state)", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it (unknown_nmi_error is not modelled)",
             x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.EXC_NMI, "esp", x.sp())))

@@ -1,6 +1,7 @@
 package kstack.arch.i386;
 
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -11,13 +12,17 @@ import kstack.kernel.Kernel;
  * Research: docs/research/i386-and-2.x.md §4.4-4.5.
  */
 final class I386Process {
+  enum L implements Local {
+      arg, args, childregs, clone_flags, frame, new_ip, new_sp, next_p, p, prev_p, regs, sp, tls
+  }
+
   private I386Process() {}
 
   static final String SRC = "arch/x86/kernel/process_32.c";
 
   static void build(Kernel k) {
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    RoutineBuilder st = k.image.c("__switch_to", SRC).params("prev_p", "next_p")
+    RoutineBuilder st = k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
         .step(v6 ? "switch_fpu(prev_p, cpu); load_TLS(next, cpu) (not modelled)"
             : "switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
             + "__switch_to_xtra() (not modelled)", x -> { });
@@ -25,22 +30,22 @@ final class I386Process {
       st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
           + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
           x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"),
-              k.tasks.taskRead(x.local("next_p"), "thread.sp0")));
+              k.tasks.taskRead(x.get(L.next_p), "thread.sp0")));
     } else {
       st.step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
           + "where int $0x80 and interrupts from user mode will land", x -> {
             long tss = I386Entry.fs(k, x, "cpu_tss_rw");
             x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                k.tasks.taskRead(x.local("next_p"), "thread.sp0"));
+                k.tasks.taskRead(x.get(L.next_p), "thread.sp0"));
           });
     }
     k.image.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
             + "THREAD_SIZE)", x -> x.write(I386Entry.fs(k, x, "cpu_current_top_of_stack"),
-                k.stacks.taskStackPage(x.local("next_p")) + k.threadSize))
+                k.stacks.taskStackPage(x.get(L.next_p)) + k.threadSize))
         .step((v6 ? "raw_cpu_write" : "lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write")
             + "(current_task, next_p)",
-            x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
-        .ret("return prev_p", x -> x.local("prev_p")).build());
+            x -> x.write(I386Entry.fs(k, x, "current_task"), x.get(L.next_p)))
+        .ret("return prev_p", x -> x.get(L.prev_p)).build());
     if (v6) {
       buildCopyThread6(k);
     } else {
@@ -60,12 +65,12 @@ final class I386Process {
   static void buildStartThread(Kernel k) {
     boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
     boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    k.image.add(k.image.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", SRC).params(L.regs, L.new_ip, L.new_sp)
         .step((v6 ? "loadsegment(gs, 0)" : "set_user_gs(regs, 0)") + "; regs->fs = 0; "
             + "regs->ds = regs->es = regs->ss = __USER_DS; regs->cs = __USER_CS; regs->ip = "
             + "new_ip; regs->sp = new_sp" + (v26 ? "; free_thread_xstate(current)"
                 : "; regs->flags = X86_EFLAGS_IF" + (v6 ? "" : "; force_iret()")), x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               if (v6) {
                 x.set("gs", 0);
               } else {
@@ -76,8 +81,8 @@ final class I386Process {
               put(k, x, r, "es", I386.USER_DS);
               put(k, x, r, "ss", I386.USER_DS);
               put(k, x, r, "cs", I386.USER_CS);
-              put(k, x, r, "ip", x.local("new_ip"));
-              put(k, x, r, "sp", x.local("new_sp"));
+              put(k, x, r, "ip", x.get(L.new_ip));
+              put(k, x, r, "sp", x.get(L.new_sp));
               if (!v26) {
                 put(k, x, r, "flags", I386.EFLAGS_IF);
               }
@@ -96,49 +101,49 @@ final class I386Process {
    */
   private static void buildCopyThread6(Kernel k) {
     int frameSize = k.image.struct("inactive_task_frame").size();
-    k.image.add(k.image.c("copy_thread", "arch/x86/kernel/process.c").params("p", "args")
-        .locals("childregs", "frame")
+    k.image.add(k.image.c("copy_thread", "arch/x86/kernel/process.c").params(L.p, L.args)
+        .locals(L.childregs, L.frame)
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, ...); frame = "
             + "&fork_frame->frame", x -> {
-              long regs = k.arch.taskPtRegs(k, x.local("p"));
-              x.setLocal("childregs", regs);
-              x.setLocal("frame", regs - frameSize);
+              long regs = k.arch.taskPtRegs(k, x.get(L.p));
+              x.set(L.childregs, regs);
+              x.set(L.frame, regs - frameSize);
             })
         .step("frame->bp = encode_frame_pointer(childregs); frame->ret_addr = ret_from_fork_asm; "
             + "p->thread.sp = fork_frame; p->thread.sp0 = childregs + 1; frame->flags = "
             + "X86_EFLAGS_FIXED", x -> {
-              long f = x.local("frame");
-              long r = x.local("childregs");
+              long f = x.get(L.frame);
+              long r = x.get(L.childregs);
               x.write(f + k.image.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork_asm"));
               x.write(f + k.image.off("inactive_task_frame", "flags"), 0x2);
-              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
-              k.tasks.taskWrite(x.local("p"), "thread.sp0", r + 68);
+              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
+              k.tasks.taskWrite(x.get(L.p), "thread.sp0", r + 68);
             })
-        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.local("p")))
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.get(L.p)))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); kthread_frame_init(frame, args->fn, "
             + "args->fn_arg): frame->bx = fn, frame->di = arg", x -> {
-              k.mem.zero(x.local("childregs"), 68);
+              k.mem.zero(x.get(L.childregs), 68);
               kthreadFrameInit(k, x);
             })
         .ret("  return 0", x -> 0)
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
-              long r = x.local("childregs");
+              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
+              long r = x.get(L.childregs);
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
               x.write(r + k.image.off("pt_regs", "ax"), 0);
-              long sp = k.cloneArg(x, x.local("args"), "stack");
+              long sp = k.cloneArg(x, x.get(L.args), "stack");
               if (sp != 0) {
                 x.write(r + k.image.off("pt_regs", "sp"), sp);
               }
             })
         .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
-            x -> k.cloneArg(x, x.local("args"), "fn") == 0)
+            x -> k.cloneArg(x, x.get(L.args), "fn") == 0)
         .step("  childregs->sp = 0; childregs->ip = 0; kthread_frame_init(frame, args->fn, "
             + "args->fn_arg)", x -> {
-              long r = x.local("childregs");
+              long r = x.get(L.childregs);
               x.write(r + k.image.off("pt_regs", "sp"), 0);
               x.write(r + k.image.off("pt_regs", "ip"), 0);
               kthreadFrameInit(k, x);
@@ -150,9 +155,9 @@ final class I386Process {
 
   /** kthread_frame_init (switch_to.h@6.19:81-90) on X86_32: frame->bx = fn, frame->di = fn_arg. */
   private static void kthreadFrameInit(Kernel k, Exec x) {
-    long f = x.local("frame");
-    x.write(f + k.image.off("inactive_task_frame", "bx"), k.cloneArg(x, x.local("args"), "fn"));
-    x.write(f + k.image.off("inactive_task_frame", "di"), k.cloneArg(x, x.local("args"), "fn_arg"));
+    long f = x.get(L.frame);
+    x.write(f + k.image.off("inactive_task_frame", "bx"), k.cloneArg(x, x.get(L.args), "fn"));
+    x.write(f + k.image.off("inactive_task_frame", "di"), k.cloneArg(x, x.get(L.args), "fn_arg"));
   }
 
   /**
@@ -161,40 +166,40 @@ final class I386Process {
    */
   private static void buildCopyThread(Kernel k) {
     int frameSize = k.image.struct("inactive_task_frame").size();
-    k.image.add(k.image.c("copy_thread_tls", SRC).params("clone_flags", "sp", "arg", "p", "tls")
-        .locals("childregs", "frame")
+    k.image.add(k.image.c("copy_thread_tls", SRC).params(L.clone_flags, L.sp, L.arg, L.p, L.tls)
+        .locals(L.childregs, L.frame)
         .step("childregs = task_pt_regs(p); fork_frame = container_of(childregs, struct fork_frame, "
             + "regs); frame = &fork_frame->frame", x -> {
-              long regs = k.arch.taskPtRegs(k, x.local("p"));
-              x.setLocal("childregs", regs);
-              x.setLocal("frame", regs - frameSize);
+              long regs = k.arch.taskPtRegs(k, x.get(L.p));
+              x.set(L.childregs, regs);
+              x.set(L.frame, regs - frameSize);
             })
         .step("frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame; "
             + "p->thread.sp0 = (unsigned long)(childregs + 1)", x -> {
-              long f = x.local("frame");
+              long f = x.get(L.frame);
               x.write(f + k.image.off("inactive_task_frame", "bp"), 0);
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork"));
-              k.tasks.taskWrite(x.local("p"), "thread.sp", f);
-              k.tasks.taskWrite(x.local("p"), "thread.sp0", x.local("childregs") + 68);
+              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
+              k.tasks.taskWrite(x.get(L.p), "thread.sp0", x.get(L.childregs) + 68);
             })
-        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.local("p")))
+        .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.get(L.p)))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); frame->bx = sp (the function); "
             + "frame->di = arg", x -> {
-              k.mem.zero(x.local("childregs"), 68);
-              long f = x.local("frame");
-              x.write(f + k.image.off("inactive_task_frame", "bx"), x.local("sp"));
-              x.write(f + k.image.off("inactive_task_frame", "di"), x.local("arg"));
+              k.mem.zero(x.get(L.childregs), 68);
+              long f = x.get(L.frame);
+              x.write(f + k.image.off("inactive_task_frame", "bx"), x.get(L.sp));
+              x.write(f + k.image.off("inactive_task_frame", "di"), x.get(L.arg));
             })
         .ret("  return 0", x -> 0)
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.local("frame") + k.image.off("inactive_task_frame", "bx"), 0);
-              long r = x.local("childregs");
+              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
+              long r = x.get(L.childregs);
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
               x.write(r + k.image.off("pt_regs", "ax"), 0);
-              if (x.local("sp") != 0) {
-                x.write(r + k.image.off("pt_regs", "sp"), x.local("sp"));
+              if (x.get(L.sp) != 0) {
+                x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp));
               }
             })
         .ret("task_user_gs(p) = get_user_gs(current_pt_regs()); return 0 (CLONE_SETTLS not "

@@ -1,7 +1,9 @@
 package kstack.arch.i386;
 
 import kstack.cpu.Cpu;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -13,6 +15,11 @@ import kstack.kernel.Kernel;
  * value; arch_kernel_thread is a clone through int $0x80 from kernel mode; cpu_idle.
  */
 final class I386Process24 {
+  enum L implements Local {
+      arg, childregs, clone_flags, error, esp, filename, flags, fn, newsp, next, nr, p, prev, regs,
+      unused
+  }
+
   private I386Process24() {}
 
   static final String SRC = "arch/i386/kernel/process.c";
@@ -41,9 +48,9 @@ final class I386Process24 {
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next, ebx = prev; "
             + "pushl %esi; pushl %edi; pushl %ebp", x -> {
-              x.set("eax", x.local("prev"));
-              x.set("edx", x.local("next"));
-              x.set("ebx", x.local("prev"));
+              x.set("eax", x.get(L.prev));
+              x.set("edx", x.get(L.next));
+              x.set("ebx", x.get(L.prev));
               x.push(x.reg("esi"));
               x.push(x.reg("edi"));
               x.push(x.fp());
@@ -83,15 +90,15 @@ final class I386Process24 {
    */
   static RoutineBuilder childFrame(Kernel k, RoutineBuilder b, String copy) {
     return b.step(copy + "; childregs->eax = 0; childregs->esp = esp", x -> {
-      long r = x.local("childregs");
-      k.mem.copy(r, x.local("regs"), (int) PTREGS);
+      long r = x.get(L.childregs);
+      k.mem.copy(r, x.get(L.regs), (int) PTREGS);
       x.write(r + k.image.off("pt_regs", "eax"), 0);
-      x.write(r + k.image.off("pt_regs", "esp"), x.local("esp"));
+      x.write(r + k.image.off("pt_regs", "esp"), x.get(L.esp));
     }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
         + "p->thread.eip = ret_from_fork", x -> {
-          long p = x.local("p");
-          k.tasks.taskWrite(p, "thread.esp", x.local("childregs"));
-          k.tasks.taskWrite(p, "thread.esp0", x.local("childregs") + PTREGS);
+          long p = x.get(L.p);
+          k.tasks.taskWrite(p, "thread.esp", x.get(L.childregs));
+          k.tasks.taskWrite(p, "thread.esp0", x.get(L.childregs) + PTREGS);
           k.tasks.taskWrite(p, "thread.eip", k.image.symbol("ret_from_fork"));
         });
   }
@@ -106,11 +113,10 @@ final class I386Process24 {
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
-    RoutineBuilder ct = k.image.c("copy_thread", SRC).params("nr", "clone_flags", "esp", "unused", "p",
-            "regs").locals("childregs")
+    RoutineBuilder ct = k.image.c("copy_thread", SRC).params(L.nr, L.clone_flags, L.esp, L.unused, L.p, L.regs).locals(L.childregs)
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p)) - 1: the very "
-            + "top of p's task_union", x -> x.setLocal("childregs",
-                x.local("p") + k.threadSize - PTREGS));
+            + "top of p's task_union", x -> x.set(L.childregs,
+                x.get(L.p) + k.threadSize - PTREGS));
     k.image.add(childFrame(k, ct, "struct_cpy(childregs, regs)")
         .ret("savesegment(fs/gs, p->thread); unlazy_fpu(current); copy the FPU state; return 0",
             x -> 0).build());
@@ -132,26 +138,26 @@ final class I386Process24 {
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC).params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0): regs is the frame system_call saved",
-            "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"), byValueRegs(x), 0})
+            "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> reg(k, x, "esp"), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
-    k.image.add(k.image.c("sys_clone", SRC).params().asmlinkage().locals("newsp")
+    k.image.add(k.image.c("sys_clone", SRC).params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; if (!newsp) newsp = regs.esp", x -> {
           long sp = reg(k, x, "ecx");
-          x.setLocal("newsp", sp != 0 ? sp : reg(k, x, "esp"));
+          x.set(L.newsp, sp != 0 ? sp : reg(k, x, "esp"));
         })
         .call("return do_fork(clone_flags, newsp, &regs, 0)", "do_fork",
-            x -> new long[] {reg(k, x, "ebx"), x.local("newsp"), byValueRegs(x), 0})
+            Args.of(x -> reg(k, x, "ebx"), x -> x.get(L.newsp), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
-    k.image.add(k.image.c("sys_execve", SRC).params().asmlinkage().locals("filename", "error")
+    k.image.add(k.image.c("sys_execve", SRC).params().asmlinkage().locals(L.filename, L.error)
         .step("filename = getname((char *) regs.ebx)",
-            x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
-        .callInto("error", "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
-            + "&regs)", "do_execve", x -> new long[] {x.local("filename"), reg(k, x, "ecx"),
-                reg(k, x, "edx"), byValueRegs(x)})
+            x -> x.set(L.filename, k.getname(x, reg(k, x, "ebx"))))
+        .callInto(L.error, "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
+            + "&regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> reg(k, x, "ecx"),
+                x -> reg(k, x, "edx"), x -> byValueRegs(x)))
         .ret("if (error == 0) current->ptrace &= ~PT_DTRACE; putname(filename); return error",
-            x -> x.local("error")).build());
+            x -> x.get(L.error)).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");
   }
 
@@ -165,7 +171,7 @@ final class I386Process24 {
   private static void buildKernelThread(Kernel k) {
     int clone = k.arch.syscallNumbers().get("clone");
     int exit = k.arch.syscallNumbers().get("exit");
-    k.image.add(k.image.c("arch_kernel_thread", SRC).params("fn", "arg", "flags")
+    k.image.add(k.image.c("arch_kernel_thread", SRC).params(L.fn, L.arg, L.flags)
         .step("pushl %edi; pushl %esi; pushl %ebx: the callee-saved registers the asm takes", x -> {
           x.push(x.reg("edi"));
           x.push(x.reg("esi"));
@@ -174,9 +180,9 @@ final class I386Process24 {
         .step("eax = __NR_clone; ebx = flags | CLONE_VM; edx = arg; edi = fn; "
             + "movl %esp, %esi", x -> {
               x.set("eax", clone);
-              x.set("ebx", x.local("flags") | Kernel.CLONE_VM);
-              x.set("edx", x.local("arg"));
-              x.set("edi", x.local("fn"));
+              x.set("ebx", x.get(L.flags) | Kernel.CLONE_VM);
+              x.set("edx", x.get(L.arg));
+              x.set("edi", x.get(L.fn));
               x.set("esi", x.sp());
             })
         .step("int $0x80: sys_clone from kernel mode", x -> k.arch.syscallInstruction(x))
@@ -186,7 +192,7 @@ final class I386Process24 {
           x.set("eax", x.reg("edx"));
           x.push(x.reg("eax"));
         })
-        .callVia("call *fn", x -> x.reg("edi"), null, null)
+        .callVia("call *fn", x -> x.reg("edi"), Args.inPlace(), null)
         .step("movl $__NR_exit, %eax; int $0x80: exit(ebx), still flags | CLONE_VM (ebx is "
             + "callee-saved, so fn left it alone)", x -> {
           x.set("eax", exit);
@@ -212,10 +218,10 @@ final class I386Process24 {
         .label("loop")
         .branchIf("resched", "while (1) { while (!current->need_resched)",
             x -> k.rq.needResched(k.current(x)))
-        .call("    idle() = default_idle()", "default_idle", null)
+        .call("    idle() = default_idle()", "default_idle", Args.inPlace())
         .jump("loop", "")
         .label("resched")
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .step("  check_pgt_cache()", x -> { })
         .jump("loop", "}").build());
     k.image.add(k.image.c("default_idle", SRC).params()

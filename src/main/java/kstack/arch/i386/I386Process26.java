@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -12,6 +14,11 @@ import kstack.kernel.Kernel;
  * start_thread, and cpu_idle.
  */
 final class I386Process26 {
+  enum L implements Local {
+      arg, childregs, clone_flags, error, filename, flags, fn, newsp, next, next_p, p, prev, prev_p,
+      regs, sp, unused
+  }
+
   private I386Process26() {}
 
   static final String SRC = "arch/x86/kernel/process_32.c";
@@ -21,8 +28,8 @@ final class I386Process26 {
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, prev) [inline asm]: eax = prev, edx = next; pushfl; pushl %ebp",
             x -> {
-              x.set("eax", x.local("prev"));
-              x.set("edx", x.local("next"));
+              x.set("eax", x.get(L.prev));
+              x.set("edx", x.get(L.next));
               x.push(x.reg("eflags"));
               x.push(x.fp());
             })
@@ -46,45 +53,45 @@ final class I386Process26 {
   }
 
   static void build(Kernel k) {
-    k.image.add(k.image.c("__switch_to", SRC).params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
         .step("__unlazy_fpu(prev_p)", x -> { })
         .step("load_sp0(tss, next): tss->x86_tss.sp0 = next->thread.sp0, where int $0x80 and "
             + "interrupts from user mode will land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.local("next_p"), "thread.sp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), "thread.sp0")))
         .step("lazy_save_gs(prev->gs); load_TLS(next, cpu); lazy_load_gs(next->gs)", x -> { })
         .step("percpu_write(current_task, next_p)",
-            x -> x.write(I386Entry.fs(k, x, "current_task"), x.local("next_p")))
-        .ret("return prev_p: ret pops next->thread.ip", x -> x.local("prev_p")).build());
-    k.image.add(k.image.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
-        .locals("childregs")
+            x -> x.write(I386Entry.fs(k, x, "current_task"), x.get(L.next_p)))
+        .ret("return prev_p: ret pops next->thread.ip", x -> x.get(L.prev_p)).build());
+    k.image.add(k.image.c("copy_thread", SRC).params(L.clone_flags, L.sp, L.unused, L.p, L.regs)
+        .locals(L.childregs)
         .step("childregs = task_pt_regs(p): the top of p's stack, less 8, less sizeof(pt_regs)",
-            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
+            x -> x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p))))
         .step("*childregs = *regs; childregs->ax = 0; childregs->sp = sp", x -> {
-          long r = x.local("childregs");
-          k.mem.copy(r, x.local("regs"), 68);
+          long r = x.get(L.childregs);
+          k.mem.copy(r, x.get(L.regs), 68);
           x.write(r + k.image.off("pt_regs", "ax"), 0);
-          x.write(r + k.image.off("pt_regs", "sp"), x.local("sp"));
+          x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp));
         })
         .step("p->thread.sp = (unsigned long) childregs; p->thread.sp0 = (unsigned long) "
             + "(childregs + 1); p->thread.ip = (unsigned long) ret_from_fork", x -> {
-              long p = x.local("p");
-              k.tasks.taskWrite(p, "thread.sp", x.local("childregs"));
-              k.tasks.taskWrite(p, "thread.sp0", x.local("childregs") + 68);
+              long p = x.get(L.p);
+              k.tasks.taskWrite(p, "thread.sp", x.get(L.childregs));
+              k.tasks.taskWrite(p, "thread.sp0", x.get(L.childregs) + 68);
               k.tasks.taskWrite(p, "thread.ip", k.image.symbol("ret_from_fork"));
             })
         .ret("task_user_gs(p) = get_user_gs(regs); return 0 (no io bitmap, no CLONE_SETTLS)",
             x -> 0).build());
-    k.image.add(k.image.c("kernel_thread", SRC).params("fn", "arg", "flags")
-        .localArea("regs", 68)
+    k.image.add(k.image.c("kernel_thread", SRC).params(L.fn, L.arg, L.flags)
+        .localArea(L.regs, 68)
         .step("struct pt_regs regs (on this stack); memset(&regs, 0, sizeof(regs)); regs.bx = fn; "
             + "regs.dx = arg; regs.ds = regs.es = __USER_DS; regs.fs = __KERNEL_PERCPU; regs.gs = "
             + "__KERNEL_STACK_CANARY; regs.orig_ax = -1; regs.ip = kernel_thread_helper; "
             + "regs.cs = __KERNEL_CS; regs.flags = X86_EFLAGS_IF | X86_EFLAGS_SF | X86_EFLAGS_PF | 0x2",
             x -> {
-              long r = x.localAddress("regs");
+              long r = x.addr(L.regs);
               k.mem.zero(r, 68);
-              put(k, x, r, "bx", x.local("fn"));
-              put(k, x, r, "dx", x.local("arg"));
+              put(k, x, r, "bx", x.get(L.fn));
+              put(k, x, r, "dx", x.get(L.arg));
               put(k, x, r, "ds", I386.USER_DS);
               put(k, x, r, "es", I386.USER_DS);
               put(k, x, r, "fs", I386.KERNEL_PERCPU);
@@ -95,39 +102,38 @@ final class I386Process26 {
               put(k, x, r, "flags", 0x286);
             })
         .call("return do_fork(flags | CLONE_VM | CLONE_UNTRACED, 0, &regs, 0, NULL, NULL)", "do_fork",
-            x -> new long[] {x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, 0,
-                x.localAddress("regs"), 0, 0, 0})
+            Args.of(x -> x.get(L.flags) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x -> 0,
+                x -> x.addr(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     String proc = "arch/x86/kernel/process.c";
-    k.image.add(k.image.c("sys_fork", proc).params("regs")
-        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
-            Kernel.SIGCHLD, x.read(x.local("regs") + k.image.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
+    k.image.add(k.image.c("sys_fork", proc).params(L.regs)
+        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
-    k.image.add(k.image.c("sys_clone", SRC).params("regs").locals("newsp")
+    k.image.add(k.image.c("sys_clone", SRC).params(L.regs).locals(L.newsp)
         .step("clone_flags = regs->bx; newsp = regs->cx; parent_tidptr = regs->dx; child_tidptr = "
             + "regs->di; if (!newsp) newsp = regs->sp", x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               long sp = x.read(r + k.image.off("pt_regs", "cx"));
-              x.setLocal("newsp", sp != 0 ? sp : x.read(r + k.image.off("pt_regs", "sp")));
+              x.set(L.newsp, sp != 0 ? sp : x.read(r + k.image.off("pt_regs", "sp")));
             })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tidptr, child_tidptr)", "do_fork",
-            x -> {
-              long r = x.local("regs");
-              return new long[] {x.read(r + k.image.off("pt_regs", "bx")), x.local("newsp"), r, 0,
+            Args.computed(x -> {
+              long r = x.get(L.regs);
+              return new long[] {x.read(r + k.image.off("pt_regs", "bx")), x.get(L.newsp), r, 0,
                   x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "di"))};
-            })
+            }))
         .ret("return pid", Exec::retval).build());
-    k.image.add(k.image.c("sys_execve", SRC).params("regs").locals("filename", "error")
-        .step("filename = getname((char __user *) regs->bx)", x -> x.setLocal("filename",
-            k.getname(x, x.read(x.local("regs") + k.image.off("pt_regs", "bx")))))
-        .callInto("error", "error = do_execve(filename, (char __user * __user *) regs->cx, "
-            + "(char __user * __user *) regs->dx, regs)", "do_execve", x -> {
-              long r = x.local("regs");
-              return new long[] {x.local("filename"), x.read(r + k.image.off("pt_regs", "cx")),
+    k.image.add(k.image.c("sys_execve", SRC).params(L.regs).locals(L.filename, L.error)
+        .step("filename = getname((char __user *) regs->bx)", x -> x.set(L.filename,
+            k.getname(x, x.read(x.get(L.regs) + k.image.off("pt_regs", "bx")))))
+        .callInto(L.error, "error = do_execve(filename, (char __user * __user *) regs->cx, "
+            + "(char __user * __user *) regs->dx, regs)", "do_execve", Args.computed(x -> {
+              long r = x.get(L.regs);
+              return new long[] {x.get(L.filename), x.read(r + k.image.off("pt_regs", "cx")),
                   x.read(r + k.image.off("pt_regs", "dx")), r};
-            })
+            }))
         .ret("if (error == 0) set_thread_flag(TIF_IRET) (never return through sysexit); "
-            + "putname(filename); return error", x -> x.local("error")).build());
+            + "putname(filename); return error", x -> x.get(L.error)).build());
     kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "check_pgt_cache(); local_irq_disable();");
   }
 

@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -16,6 +18,11 @@ import kstack.kernel.Kernel;
  * on 2.6.32, so FASTCALL and the rest share one convention here.
  */
 final class I386Process2611 {
+  enum L implements Local {
+      arg, childregs, clone_flags, error, esp, filename, flags, fn, newsp, next, next_p, nr, p,
+      prev, prev_p, regs, unused
+  }
+
   private I386Process2611() {}
 
   static final String SRC = "arch/i386/kernel/process.c";
@@ -26,8 +33,8 @@ final class I386Process2611 {
     b.step("  switch_to(prev, next, prev) [inline asm, system.h@2.6.11:15-31]: eax = prev, "
             + "edx = next; pushfl; pushl %ebp",
             x -> {
-              x.set("eax", x.local("prev"));
-              x.set("edx", x.local("next"));
+              x.set("eax", x.get(L.prev));
+              x.set("edx", x.get(L.next));
               x.push(x.reg("eflags"));
               x.push(x.fp());
             });
@@ -40,22 +47,21 @@ final class I386Process2611 {
   }
 
   static void build(Kernel k) {
-    k.image.add(k.image.c("__switch_to", SRC + "@2.6.11:574-627").params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC + "@2.6.11:574-627").params(L.prev_p, L.next_p)
         .step("tss = &per_cpu(init_tss, smp_processor_id()); __unlazy_fpu(prev_p)", x -> { })
         .step("load_esp0(tss, next): tss->esp0 = next->esp0 (ss1 and MSR_IA32_SYSENTER_CS only "
             + "if next->sysenter_cs differs), where int $0x80 and interrupts from user mode will "
             + "land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.local("next_p"), "thread.esp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), "thread.esp0")))
         .step("load_TLS(next, cpu); savesegment(fs, prev->fs), (gs, prev->gs); reload next's fs "
             + "and gs only if one of the four is non-zero (none is here)", x -> { })
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
-            + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.local("prev_p"))
+            + "stack switch_to just loaded; ret pops next->thread.eip", x -> x.get(L.prev_p))
         .build());
-    RoutineBuilder ct = k.image.c("copy_thread", SRC + "@2.6.11:382-398").params("nr", "clone_flags",
-            "esp", "unused", "p", "regs").locals("childregs")
+    RoutineBuilder ct = k.image.c("copy_thread", SRC + "@2.6.11:382-398").params(L.nr, L.clone_flags, L.esp, L.unused, L.p, L.regs).locals(L.childregs)
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
             + "the very top of p's stack, no padding",
-            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))));
+            x -> x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p))));
     k.image.add(I386Process24.childFrame(k, ct, "*childregs = *regs")
         .ret("savesegment(fs, p->thread.fs); savesegment(gs, p->thread.gs); return 0 (no io "
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
@@ -74,16 +80,16 @@ final class I386Process2611 {
 
   /** kernel_thread and kernel_thread_helper (process.c@2.6.11:280-315). */
   private static void buildKernelThread(Kernel k) {
-    k.image.add(k.image.c("kernel_thread", SRC + "@2.6.11:297-315").params("fn", "arg", "flags")
-        .localArea("regs", PT_REGS)
+    k.image.add(k.image.c("kernel_thread", SRC + "@2.6.11:297-315").params(L.fn, L.arg, L.flags)
+        .localArea(L.regs, PT_REGS)
         .step("struct pt_regs regs (on this stack); memset(&regs, 0, sizeof(regs)); regs.ebx = fn; "
             + "regs.edx = arg; regs.xds = regs.xes = __USER_DS; regs.orig_eax = -1; regs.eip = "
             + "kernel_thread_helper; regs.xcs = __KERNEL_CS; regs.eflags = X86_EFLAGS_IF | "
             + "X86_EFLAGS_SF | X86_EFLAGS_PF | 0x2", x -> {
-              long r = x.localAddress("regs");
+              long r = x.addr(L.regs);
               k.mem.zero(r, PT_REGS);
-              put(k, x, r, "ebx", x.local("fn"));
-              put(k, x, r, "edx", x.local("arg"));
+              put(k, x, r, "ebx", x.get(L.fn));
+              put(k, x, r, "edx", x.get(L.arg));
               put(k, x, r, "xds", I386.USER_DS);
               put(k, x, r, "xes", I386.USER_DS);
               put(k, x, r, "orig_eax", -1);
@@ -92,17 +98,17 @@ final class I386Process2611 {
               put(k, x, r, "eflags", 0x286);
             })
         .call("return do_fork(flags | CLONE_VM | CLONE_UNTRACED, 0, &regs, 0, NULL, NULL)", "do_fork",
-            x -> new long[] {x.local("flags") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, 0,
-                x.localAddress("regs"), 0, 0, 0})
+            Args.of(x -> x.get(L.flags) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x -> 0,
+                x -> x.addr(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.asm("kernel_thread_helper", SRC + "@2.6.11:284-292")
         .step("movl %edx, %eax; pushl %edx: arg in eax and on the stack", x -> {
           x.set("eax", x.reg("edx"));
           x.push(x.reg("edx"));
         })
-        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), x -> new long[] {x.reg("edx")}, null)
+        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), Args.of(x -> x.reg("edx")), null)
         .step("pushl %eax", x -> x.push(x.reg("eax")))
-        .call("call do_exit(the function's result)", "do_exit", x -> new long[] {x.reg("eax")})
+        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg("eax")))
         .step("(do_exit never returns; 2.6.11 has no ud2 here)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -120,33 +126,32 @@ final class I386Process2611 {
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0, NULL, NULL): regs is the frame "
-            + "system_call saved", "do_fork", x -> new long[] {Kernel.SIGCHLD, reg(k, x, "esp"),
-                I386Process24.byValueRegs(x), 0, 0, 0})
+            + "system_call saved", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> reg(k, x, "esp"),
+                x -> I386Process24.byValueRegs(x), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
-    k.image.add(k.image.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals("newsp")
+    k.image.add(k.image.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; parent_tidptr = regs.edx; child_tidptr = "
             + "regs.edi; if (!newsp) newsp = regs.esp", x -> {
               long sp = reg(k, x, "ecx");
-              x.setLocal("newsp", sp != 0 ? sp : reg(k, x, "esp"));
+              x.set(L.newsp, sp != 0 ? sp : reg(k, x, "esp"));
             })
         .call("return do_fork(clone_flags, newsp, &regs, 0, parent_tidptr, child_tidptr)",
-            "do_fork", x -> new long[] {reg(k, x, "ebx"), x.local("newsp"),
-                I386Process24.byValueRegs(x), 0, reg(k, x, "edx"), reg(k, x, "edi")})
+            "do_fork", Args.of(x -> reg(k, x, "ebx"), x -> x.get(L.newsp),
+                x -> I386Process24.byValueRegs(x), x -> 0, x -> reg(k, x, "edx"), x -> reg(k, x, "edi")))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
-        .locals("filename", "error")
+        .locals(L.filename, L.error)
         .step("filename = getname((char __user *) regs.ebx)",
-            x -> x.setLocal("filename", k.getname(x, reg(k, x, "ebx"))))
-        .callInto("error", "error = do_execve(filename, (char __user * __user *) regs.ecx, "
-            + "(char __user * __user *) regs.edx, &regs)", "do_execve", x -> new long[] {
-                x.local("filename"), reg(k, x, "ecx"), reg(k, x, "edx"),
-                I386Process24.byValueRegs(x)})
+            x -> x.set(L.filename, k.getname(x, reg(k, x, "ebx"))))
+        .callInto(L.error, "error = do_execve(filename, (char __user * __user *) regs.ecx, "
+            + "(char __user * __user *) regs.edx, &regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> reg(k, x, "ecx"), x -> reg(k, x, "edx"),
+                x -> I386Process24.byValueRegs(x)))
         .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET): never "
             + "return through sysexit }; putname(filename); return error", x -> {
-              if (x.local("error") == 0) {
+              if (x.get(L.error) == 0) {
                 I386Entry2611.threadFlag(k, x, I386Entry2611.TIF_IRET, true);
               }
-              return x.local("error");
+              return x.get(L.error);
             })
         .build());
     for (String n : new String[] {"fork", "clone", "execve"}) {

@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -35,6 +37,8 @@ import kstack.trace.Event;
  * The vDSO's code lives in the user image in this model (the kernel maps it into every process).
  */
 final class I386Sysenter {
+  enum L implements Local { nr, ok, regs, ret }
+
   private I386Sysenter() {}
 
   static final String VSYSCALL = "__kernel_vsyscall";
@@ -185,7 +189,7 @@ final class I386Sysenter {
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            Args.inPlace(), null)
         .globalLabel("sysenter_after_call")
         .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
@@ -236,7 +240,7 @@ final class I386Sysenter {
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
-            null, null)
+            Args.inPlace(), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
@@ -255,7 +259,7 @@ final class I386Sysenter {
     k.image.add(k.image.c("sysenter_setup", "arch/i386/kernel/sysenter.c@2.6.11:43-65").params()
         .step("page = get_zeroed_page(); __set_fixmap(FIX_VSYSCALL, ...); the CPU has SEP: copy "
             + "vsyscall_sysenter_start..end into the page", x -> { })
-        .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", null)
+        .call("on_each_cpu(enable_sep_cpu, NULL, 1, 1) (one CPU here)", "enable_sep_cpu", Args.inPlace())
         .ret("return 0", x -> 0).build());
   }
 
@@ -274,7 +278,7 @@ final class I386Sysenter {
               x.set("eax", x.sp());
               I386Entry.entered(k, x);
             })
-        .call("call do_fast_syscall_32", "do_fast_syscall_32", x -> new long[] {x.reg("eax")})
+        .call("call do_fast_syscall_32", "do_fast_syscall_32", Args.of(x -> x.reg("eax")))
         .branchIf("iret", "testl %eax, %eax; jz .Lsyscall_32_done: IRET instead",
             x -> x.retval() == 0)
         .step("opportunistic SYSEXIT: TRACE_IRQS_ON; movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), "
@@ -294,12 +298,12 @@ final class I386Sysenter {
         .label("iret")
         .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.image.symbol("restore_all")));
     k.image.add(b.build());
-    RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params("regs").locals("nr");
+    RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params(L.regs).locals(L.nr);
     fastPrologue(k, d, "enter_from_user_mode(); local_irq_enable()");
     I386Entry.syscallIrqsOn(k, d);
     k.image.add(d.ret("return SEP && regs->cs == __USER_CS && regs->ss == __USER_DS && regs->ip == "
         + "landing_pad && !(regs->flags & (X86_EFLAGS_RF | X86_EFLAGS_TF | X86_EFLAGS_VM)): "
-        + "1 = SYSEXIT, 0 = IRET", x -> sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
+        + "1 = SYSEXIT, 0 = IRET", x -> sysexitAllowed(k, x.get(L.regs)) ? 1 : 0).build());
   }
 
   private static void build619(Kernel k) {
@@ -321,7 +325,7 @@ final class I386Sysenter {
     I386Entry6.saveAll(k, b, true, false, false)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
             + "movl %esp, %eax", x -> x.set("eax", x.sp()))
-        .call("call do_SYSENTER_32", "do_SYSENTER_32", x -> new long[] {x.reg("eax")})
+        .call("call do_SYSENTER_32", "do_SYSENTER_32", Args.of(x -> x.reg("eax")))
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
             + "words at the top of the entry stack", x -> x.set("eax",
@@ -350,28 +354,28 @@ final class I386Sysenter {
         .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
-    k.image.add(k.image.c("do_SYSENTER_32", src).params("regs").locals("ret")
+    k.image.add(k.image.c("do_SYSENTER_32", src).params(L.regs).locals(L.ret)
         .step("regs->sp = regs->bp: the user esp the vDSO left in ebp; regs->flags |= X86_EFLAGS_IF",
             x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               x.write(r + k.image.off("pt_regs", "sp"), x.read(r + k.image.off("pt_regs", "bp")));
               x.write(r + k.image.off("pt_regs", "flags"), x.read(r + k.image.off("pt_regs", "flags"))
                   | I386.EFLAGS_IF);
               I386Entry.entered(k, x, r);
             })
-        .callInto("ret", "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
-            x -> new long[] {x.local("regs")})
-        .ret("return ret", x -> x.local("ret")).build());
-    k.image.add(k.image.c("do_fast_syscall_32", src).params("regs").locals("ok")
+        .callInto(L.ret, "return do_fast_syscall_32(regs)", "do_fast_syscall_32",
+            Args.of(x -> x.get(L.regs)))
+        .ret("return ret", x -> x.get(L.ret)).build());
+    k.image.add(k.image.c("do_fast_syscall_32", src).params(L.regs).locals(L.ok)
         .step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-            + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+            + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
                 k.image.symbol(landingPad(k))))
-        .callInto("ok", "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
-            x -> new long[] {x.local("regs")})
+        .callInto(L.ok, "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
+            Args.of(x -> x.get(L.regs)))
         .ret("return regs->ip == landing_pad && regs->cs == __USER32_CS && regs->ss == __USER_DS && "
-            + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.local("ok") != 0
-                && sysexitAllowed(k, x.local("regs")) ? 1 : 0).build());
-    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params("regs").locals("nr");
+            + "!(regs->flags & (RF | TF | VM)): true = SYSEXIT", x -> x.get(L.ok) != 0
+                && sysexitAllowed(k, x.get(L.regs)) ? 1 : 0).build());
+    RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params(L.regs).locals(L.nr);
     fastPrologue(k, d, "nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
         + "enter_from_user_mode(regs); local_irq_enable()");
     I386Entry6.syscallIrqsOn(k, d);
@@ -386,13 +390,13 @@ final class I386Sysenter {
     boolean v416 = !k.profile.has(kstack.profile.Feature.IRQENTRY);
     if (v416) {
       d.step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-          + "regs->ip = landing_pad", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ip"),
+          + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
               k.image.symbol(landingPad(k))));
     }
     d.step(enter, x -> k.arch.irqEnable(x))
         .step("get_user(*(u32 *)&regs->bp, (u32 __user *)regs->sp): the 6th argument, the user "
             + "ebp the vDSO pushed", x -> {
-              long r = x.local("regs");
+              long r = x.get(L.regs);
               x.write(r + k.image.off("pt_regs", "bp"), x.read(x.read(r + k.image.off("pt_regs", "sp"))));
             });
   }

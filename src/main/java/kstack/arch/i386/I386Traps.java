@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -23,6 +25,8 @@ import kstack.kernel.Kernel;
  * The injected events carry nothing to handle (DR6 = 0, no valid MCA bank).
  */
 final class I386Traps {
+  enum L implements Local { regs, user }
+
   private I386Traps() {}
 
   static final int DB_VECTOR = 1;
@@ -68,7 +72,7 @@ final class I386Traps {
               I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
               k.image.constant("ENTRY_STACK_SIZE")) < 0);
     }
-    db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+    db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
     if (!v26) {
       db.label("sysenter_stack")
@@ -77,7 +81,7 @@ final class I386Traps {
                 x.set("ebx", x.sp());
                 x.setSp(x.read(k.perCpu("cpu_current_top_of_stack", x.cpu().id())));
               })
-          .call("TRACE_IRQS_OFF; call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+          .call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
           .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
             x.setSp(x.reg("ebx"));
             x.jumpTo(k.image.symbol("ret_from_exception"));
@@ -182,7 +186,7 @@ final class I386Traps {
               x.set("eax", x.sp());
             })
         .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
-            x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
+            Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
@@ -191,20 +195,20 @@ final class I386Traps {
     k.image.add(I386Irq6.idtentry(k, "exc_debug", false));
     k.image.add(I386Irq6.idtentry(k, "exc_machine_check", false));
     String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c("exc_debug", traps).params("regs").locals("user")
-        .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.setLocal("user",
-            k.arch.userModeRegs(k, x.local("regs")) ? 1 : 0))
-        .branchIf("user", "if (user_mode(regs))", x -> x.local("user") != 0)
-        .call("exc_debug_kernel(regs, dr6)", "exc_debug_kernel", x -> new long[] {x.local("regs"), 0})
+    k.image.add(k.image.c("exc_debug", traps).params(L.regs).locals(L.user)
+        .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.set(L.user,
+            k.arch.userModeRegs(k, x.get(L.regs)) ? 1 : 0))
+        .branchIf("user", "if (user_mode(regs))", x -> x.get(L.user) != 0)
+        .call("exc_debug_kernel(regs, dr6)", "exc_debug_kernel", Args.of(x -> x.get(L.regs), x -> 0))
         .ret("return", x -> 0)
         .label("user")
-        .call("exc_debug_user(regs, dr6)", "exc_debug_user", x -> new long[] {x.local("regs"), 0})
+        .call("exc_debug_user(regs, dr6)", "exc_debug_user", Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid().build());
     kstack.arch.x86.DoDebug.buildExcDebugLeaves(k);
-    k.image.add(k.image.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params("regs")
+    k.image.add(k.image.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params(L.regs)
         .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
             + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
-            "do_machine_check", x -> new long[] {x.local("regs")})
+            "do_machine_check", Args.of(x -> x.get(L.regs)))
         .step("local_db_restore(dr7)", x -> { })
         .retVoid().build());
     kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCE_CORE_C);

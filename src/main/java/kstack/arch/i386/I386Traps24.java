@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * The injected events carry nothing to handle (DR6 = 0, no valid MCA bank, port 0x61 reads 0).
  */
 final class I386Traps24 {
+  enum L implements Local { error_code, reason, regs }
+
   private I386Traps24() {}
 
   static final String ENTRY = I386Entry24.ENTRY;
@@ -32,7 +36,7 @@ final class I386Traps24 {
     k.image.add(I386Entry24.saveAll(k.image.asm("nmi", ENTRY)
             .step("pushl %eax: orig_eax", x -> x.push(x.reg("eax"))))
         .call("movl %esp, %edx; pushl $0; pushl %edx; call do_nmi(regs, 0)", "do_nmi",
-            x -> new long[] {x.sp(), 0})
+            Args.of(x -> x.sp(), x -> 0))
         .step("RESTORE_ALL: pop the saved registers, skip orig_eax, iret", x -> {
           for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
             x.set(r, x.pop());
@@ -65,12 +69,12 @@ final class I386Traps24 {
           x.set("ebx", x.sp() & -k.threadSize);
         })
         .callVia("pushl %esi; pushl %edx (the pt_regs); call *%edi; addl $8, %esp",
-            x -> x.reg("edi"), x -> new long[] {x.sp(), x.reg("esi")}, null)
+            x -> x.reg("edi"), Args.of(x -> x.sp(), x -> x.reg("esi")), null)
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
   private static void buildHandlers(Kernel k) {
-    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params(L.regs, L.error_code)
         .step("condition = %db6 (0: no breakpoint hit, no single step); not a TF trap from the "
             + "kernel, not vm86; tsk->thread.debugreg[6] = condition", x -> { })
         .step("tsk->thread.trap_no = 1; tsk->thread.error_code = error_code; "
@@ -78,30 +82,30 @@ final class I386Traps24 {
             + "%db7 = 0 (traps.c@2.4.22:526-600)", x -> {
               long cur = k.current(x);
               k.tasks.taskWrite(cur, "thread.trap_no", 1);
-              k.tasks.taskWrite(cur, "thread.error_code", x.local("error_code"));
+              k.tasks.taskWrite(cur, "thread.error_code", x.get(L.error_code));
               k.timeline.emit(new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.DB_HANDLED, -1,
                   "", "esp", x.sp()));
             })
         .retVoid().build());
-    k.image.add(k.image.c("do_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_machine_check", "arch/i386/kernel/bluesmoke.c").params(L.regs, L.error_code)
         .callVia("machine_check_vector(regs, error_code): intel_machine_check, installed by "
             + "mcheck_init on this CPU", x -> k.image.symbol("intel_machine_check"),
-            x -> new long[] {x.local("regs"), x.local("error_code")}, null)
+            Args.of(x -> x.get(L.regs), x -> x.get(L.error_code)), null)
         .retVoid().build());
-    k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params("regs", "error_code")
+    k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/bluesmoke.c").params(L.regs, L.error_code)
         .step("rdmsr MCG_STATUS (the injected one has RIPV set, so recover stays possible); "
             + "printk(\"Machine Check Exception\"); for each bank: rdmsr MCi_STATUS: none valid; "
             + "wrmsr MCG_STATUS &= ~MCIP (bluesmoke.c@2.4.22:20-69)", x -> k.timeline.emit(
                 new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.MC_HANDLED, -1, "", "esp",
                     x.sp())))
         .retVoid().build());
-    k.image.add(k.image.c("do_nmi", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", TRAPS).params(L.regs, L.error_code)
         .step("reason = inb(0x61) (0); ++nmi_count(cpu); none of the documented sources",
             x -> { })
         .call("unknown_nmi_error(reason, regs)", "unknown_nmi_error",
-            x -> new long[] {0, x.local("regs")})
+            Args.of(x -> 0, x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("unknown_nmi_error", TRAPS).params("reason", "regs")
+    k.image.add(k.image.c("unknown_nmi_error", TRAPS).params(L.reason, L.regs)
         .step("printk(\"Uhhuh. NMI received for unknown reason ...\") (traps.c@2.4.22:455-468)",
             x -> k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.INTERRUPTED_STACK, "esp", x.sp())))

@@ -1,5 +1,7 @@
 package kstack.arch.i386;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -16,6 +18,8 @@ import kstack.trace.Event;
  * events carry nothing to handle (DR6 = 0, no valid MCA bank).
  */
 final class I386Traps2611 {
+  enum L implements Local { error_code, reason, regs }
+
   private I386Traps2611() {}
 
   static final String ENTRY = I386Entry2611.ENTRY + "@2.6.11";
@@ -30,7 +34,7 @@ final class I386Traps2611 {
           x.set("edx", 0);
           x.set("eax", x.sp());
         })
-        .call("call do_debug", "do_debug", x -> new long[] {x.reg("eax"), 0})
+        .call("call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
         // do_debug is void in 2.6.11, yet debug tests %eax after it: the test reads whatever
         // do_debug left there, which on the path modelled is force_sig_info's 0 (see do_debug)
         .step("testl %eax, %eax; jnz restore_all: do_debug is void, so this tests what it left in "
@@ -89,7 +93,7 @@ final class I386Traps2611 {
           x.set("edx", 0);
           x.set("eax", x.sp());
         })
-        .call("call do_nmi", "do_nmi", x -> new long[] {x.reg("eax"), 0});
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0));
     I386Entry24.restoreAll(k, b, "RESTORE_ALL").label("fixup");
     I386Traps.fixStackMacro(k, b, 12, "correct", "nmi_stack_fixup: FIX_STACK(12, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the frame of an NMI after the "
@@ -106,22 +110,22 @@ final class I386Traps2611 {
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the debug and NMI frames on the "
         + "SYSENTER stack are left behind");
     k.image.add(b.jump("correct", "jmp nmi_stack_correct").build());
-    k.image.add(k.image.c("do_nmi", TRAPS + ":620-633").params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", TRAPS + ":620-633").params(L.regs, L.error_code)
         .step("fastcall; nmi_enter(): irq_enter(), add_preempt_count(HARDIRQ_OFFSET) "
             + "(hardirq.h@2.6.11:85)", x -> preempt(k, x, HARDIRQ_OFFSET))
         .step("cpu = smp_processor_id(); ++nmi_count(cpu); nmi_callback(regs, cpu) is "
             + "dummy_nmi_callback: 0", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step("nmi_exit(): sub_preempt_count(HARDIRQ_OFFSET)", x -> preempt(k, x, -HARDIRQ_OFFSET))
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", TRAPS + ":575-611").params("regs")
+    k.image.add(k.image.c("default_do_nmi", TRAPS + ":575-611").params(L.regs)
         .step("reason = get_nmi_reason(): inb(0x61) on the boot CPU, 0: no parity or I/O check "
             + "bit; notify_die(DIE_NMI_IPI) does not stop it; nmi_watchdog is NMI_NONE "
             + "(nmi.c@2.6.11:37)", x -> { })
         .call("unknown_nmi_error(reason, regs)", "unknown_nmi_error",
-            x -> new long[] {0, x.local("regs")})
+            Args.of(x -> 0, x -> x.get(L.regs)))
         .retVoid().build());
-    k.image.add(k.image.c("unknown_nmi_error", TRAPS + ":538-552").params("reason", "regs")
+    k.image.add(k.image.c("unknown_nmi_error", TRAPS + ":538-552").params(L.reason, L.regs)
         .step("no MCA bus; printk: an NMI for unknown reason 00 on CPU 0, trying to continue",
             x -> kstack.arch.x86.TrapNotes.nmi(k, x, Event.NmiPath.UNKNOWN_REASON_CONTINUE))
         .retVoid().build());
@@ -165,15 +169,15 @@ final class I386Traps2611 {
               x.set("eax", x.sp());
             })
         .callVia("call *%edi: handler(regs, error_code), fastcall", x -> x.reg("edi"),
-            x -> new long[] {x.reg("eax"), x.reg("edx")}, null)
+            Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
 
   private static void buildHandlers(Kernel k) {
-    k.image.add(k.image.c("do_debug", TRAPS + ":681-748").params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS + ":681-748").params(L.regs, L.error_code)
         .step("condition = %db6 (0); notify_die(DIE_DEBUG, ...) is not stopped; if (regs->eflags "
             + "& X86_EFLAGS_IF) local_irq_enable()", x -> {
-              if ((x.read(x.local("regs") + k.image.off("pt_regs", "eflags")) & I386.EFLAGS_IF) != 0) {
+              if ((x.read(x.get(L.regs) + k.image.off("pt_regs", "eflags")) & I386.EFLAGS_IF) != 0) {
                 k.arch.irqEnable(x);
               }
             })
@@ -189,7 +193,7 @@ final class I386Traps2611 {
             })
         .retVoid().build());
     k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-80")
-        .params("regs", "error_code")
+        .params(L.regs, L.error_code)
         .step("rdmsr MCG_STATUS (RIPV set: recover stays possible); printk(\"CPU %d: Machine Check "
             + "Exception\"); for each bank: rdmsr MCi_STATUS: none valid; wrmsr MCG_STATUS &= ~MCIP",
             x -> kstack.arch.x86.TrapNotes.note(k, x, Event.TrapOutcome.MC_NOTHING_TO_RECOVER,

@@ -1,5 +1,6 @@
 package kstack.arch.x86;
 
+import kstack.exec.Args;
 import kstack.kernel.Kernel;
 
 /** The local APIC timer: its vector and local_apic_timer_interrupt (arch/x86/kernel/apic/apic.c). */
@@ -22,7 +23,7 @@ public final class ApicTimer {
   public static void buildLocalApicTimerInterrupt(Kernel k) {
     k.image.add(k.image.c("local_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params()
         .step("evt = this_cpu_ptr(&lapic_events)", x -> { })
-        .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", x -> new long[] {0})
+        .call("evt->event_handler(evt) = hrtimer_interrupt", "hrtimer_interrupt", Args.of(x -> 0))
         .retVoid().build());
   }
 }

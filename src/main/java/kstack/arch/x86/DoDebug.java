@@ -2,6 +2,7 @@ package kstack.arch.x86;
 
 import static kstack.arch.x86.TrapNotes.note;
 
+import kstack.exec.Local;
 import kstack.kernel.Kernel;
 import kstack.trace.Event.TrapOutcome;
 
@@ -10,6 +11,8 @@ import kstack.trace.Event.TrapOutcome;
  * in this model; the note records what would be sent.
  */
 public final class DoDebug {
+  enum L implements Local { dr6, error_code, regs }
+
   private DoDebug() {}
 
   private static final String TRAPS = "arch/x86/kernel/traps.c";
@@ -20,12 +23,12 @@ public final class DoDebug {
    * (icebp = !dr6, :1336-1356).
    */
   public static void buildExcDebugLeaves(Kernel k) {
-    k.image.add(k.image.c("exc_debug_kernel", TRAPS).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_kernel", TRAPS).params(L.regs, L.dr6)
         .step("local_db_save(); irqentry_nmi_enter(regs); notify_debug(regs, &dr6); "
             + "irqentry_nmi_exit(); local_db_restore()", x -> note(k, x,
                 TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
-    k.image.add(k.image.c("exc_debug_user", TRAPS).params("regs", "dr6")
+    k.image.add(k.image.c("exc_debug_user", TRAPS).params(L.regs, L.dr6)
         .step("irqentry_enter_from_user_mode(regs); icebp = !dr6; notify_debug(regs, &dr6); "
             + "local_irq_enable(); send_sigtrap(regs, 0, get_si_code(dr6)); local_irq_disable(); "
             + "irqentry_exit_to_user_mode(regs)", x -> note(k, x,
@@ -38,11 +41,11 @@ public final class DoDebug {
    * nobody; from user mode it counts as an icebp and SIGTRAP is sent.
    */
   public static void buildDoDebugUserIcebp(Kernel k) {
-    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params(L.regs, L.error_code)
         .step("ist_enter(regs); get_debugreg(dr6, 6); dr6 &= ~DR6_RESERVED; if (!dr6 && "
             + "user_mode(regs)) user_icebp = 1; notify_die(DIE_DEBUG); cond_local_irq_enable(); "
             + "if (user_icebp) send_sigtrap(tsk, regs, error_code, si_code); ist_exit(regs)",
-            x -> note(k, x, k.arch.userModeRegs(k, x.local("regs")) ? TrapOutcome.DB_USER_ICEBP
+            x -> note(k, x, k.arch.userModeRegs(k, x.get(L.regs)) ? TrapOutcome.DB_USER_ICEBP
                 : TrapOutcome.DB_UNCLAIMED, ""))
         .retVoid().build());
   }
@@ -52,7 +55,7 @@ public final class DoDebug {
    * no DR_TRAPn condition it still sends SIGTRAP to the current task, whatever the mode.
    */
   public static void buildDoDebugSigtrapAlways(Kernel k) {
-    k.image.add(k.image.c("do_debug", TRAPS).params("regs", "error_code")
+    k.image.add(k.image.c("do_debug", TRAPS).params(L.regs, L.error_code)
         .step("get_debugreg(condition, 6); notify_die(DIE_DEBUG); preempt_conditional_sti(regs); "
             + "no DR_STEP, no DR_TRAPn: si_code = get_si_code(condition); "
             + "send_sigtrap(tsk, regs, error_code, si_code); set_debugreg(0, 7); "

@@ -1,5 +1,6 @@
 package kstack.arch.x86;
 
+import kstack.exec.Args;
 import kstack.kernel.Kernel;
 
 /**
@@ -18,7 +19,7 @@ public final class Idle {
   public static void buildArchCpuIdle(Kernel k, String idleCall) {
     String idleSrc = "arch/x86/kernel/process.c";
     k.image.add(k.image.c("arch_cpu_idle", idleSrc).params()
-        .call(idleCall, "default_idle", null)
+        .call(idleCall, "default_idle", Args.inPlace())
         .retVoid().build());
     buildDefaultIdle(k);
   }
@@ -55,11 +56,11 @@ public final class Idle {
         .label("check")
         .branchIf("resched", "  while (!need_resched()) { " + inner,
             x -> k.rq.needResched(k.current(x)))
-        .call(idleCall, "default_idle", null)
+        .call(idleCall, "default_idle", Args.inPlace())
         .jump("check", "  }")
         .label("resched")
         .step(beforeSchedule, x -> { })
-        .call("  schedule()", "schedule", null)
+        .call("  schedule()", "schedule", Args.inPlace())
         .step(afterSchedule, x -> { })
         .jump("loop", "}").build());
   }

@@ -1,10 +1,14 @@
 package kstack.arch.x86;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
 /** arch/x86/kernel/smpboot.c pieces the same on i386 and x86_64. */
 public final class SmpBoot {
+  enum L implements Local { cpu, idle }
+
   private SmpBoot() {}
 
   /**
@@ -25,13 +29,13 @@ public final class SmpBoot {
    * function do_fork_idle runs right here and forks the idle task (fork_idle).
    */
   public static RoutineBuilder forkIdle(Kernel k, RoutineBuilder b) {
-    k.image.add(k.image.c("do_fork_idle", "arch/x86/kernel/smpboot.c").params("cpu").locals("idle")
-        .callInto("idle", "c_idle->idle = fork_idle(c_idle->cpu)", "fork_idle",
-            x -> new long[] {x.local("cpu")})
+    k.image.add(k.image.c("do_fork_idle", "arch/x86/kernel/smpboot.c").params(L.cpu).locals(L.idle)
+        .callInto(L.idle, "c_idle->idle = fork_idle(c_idle->cpu)", "fork_idle",
+            Args.of(x -> x.get(L.cpu)))
         .ret("complete(&c_idle->done) (the task reaches do_boot_cpu through c_idle)",
-            x -> x.local("idle")).build());
-    return b.callInto("idle", "do_boot_cpu(): c_idle.idle = get_idle_for_cpu(cpu) (none yet); "
+            x -> x.get(L.idle)).build());
+    return b.callInto(L.idle, "do_boot_cpu(): c_idle.idle = get_idle_for_cpu(cpu) (none yet); "
         + "!keventd_up(): c_idle.work.func(&c_idle.work), do_fork_idle", "do_fork_idle",
-        x -> new long[] {x.local("cpu")});
+        Args.of(x -> x.get(L.cpu)));
   }
 }

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.arch.x86.SmpBoot;
 import kstack.exec.Exec;
@@ -19,6 +21,8 @@ import kstack.trace.Event;
  * variables the stack mechanisms use and their initial values (cpu/common.c, process.c).
  */
 public final class X86Boot {
+  enum L implements Local { boot_cpu, cpu, idle, real_mode_data, unused }
+
   private X86Boot() {}
 
   static final String HEAD = "arch/x86/kernel/head_64.S";
@@ -164,7 +168,7 @@ public final class X86Boot {
           .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
               x -> x.set("gs_base", x.reg("rdx")))
           .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
-          .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), null, null)
+          .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), Args.inPlace(), null)
           .step("ud2 (initial_code never returns)", x -> {
             throw new IllegalStateException("initial_code returned");
           }).build());
@@ -199,14 +203,14 @@ public final class X86Boot {
           .step(".Lafter_lret", x -> { }).build());
     }
     String head64 = "arch/x86/kernel/head64.c";
-    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params(L.real_mode_data)
         .step("early page tables, clear_bss(), idt_setup_early_handler(), copy_bootdata() "
             + "(not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
-            x -> new long[] {x.local("real_mode_data")})
+            Args.of(x -> x.get(L.real_mode_data)))
         .retVoid().build());
-    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
-        .call("start_kernel()", "start_kernel", null)
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params(L.real_mode_data)
+        .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
     buildTrapInit(k, v6);
     buildSmp(k, v6);
@@ -252,16 +256,16 @@ public final class X86Boot {
     var t = k.image.c("trap_init", traps).params()
         .step("setup_cpu_entry_areas(): the per-CPU entry stacks are mapped", x -> { });
     if (v6) {
-      t.call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", x -> new long[] {1});
+      t.call("cpu_init_exception_handling(true)", "cpu_init_exception_handling", Args.of(x -> 1));
     } else {
       t.step("idt_setup_traps()", x -> { });
     }
-    k.image.add(t.call("cpu_init()", "cpu_init", null)
+    k.image.add(t.call("cpu_init()", "cpu_init", Args.inPlace())
         .step(v6 ? "(IST traps were set up by cpu_init_exception_handling)" : "idt_setup_ist_traps()",
             x -> { })
         .retVoid().build());
     if (v6) {
-      k.image.add(k.image.c("cpu_init_exception_handling", common).params("boot_cpu")
+      k.image.add(k.image.c("cpu_init_exception_handling", common).params(L.boot_cpu)
           .step("setup_getcpu(); tss_setup_ist(tss): ist[IST_INDEX_DF/NMI/DB/MCE] = the tops of the "
               + "exception stacks; tss_setup_io_bitmap(tss); set_tss_desc(); load_TR_desc(); "
               + "load_current_idt()", x -> X86Exceptions.fillIst(k, x))
@@ -271,7 +275,7 @@ public final class X86Boot {
     if (!v6) {
       c.step("switch_to_new_gdt(cpu); load_current_idt()", x -> { });
     }
-    c.call("syscall_init()", "syscall_init", null);
+    c.call("syscall_init()", "syscall_init", Args.inPlace());
     if (!v6) {
       c.step("t->x86_tss.ist[v] = the top of each exception stack in cpu_entry_area; "
           + "set_tss_desc(); load_TR_desc()", x -> X86Exceptions.fillIst(k, x));
@@ -295,11 +299,11 @@ public final class X86Boot {
 
   private static void buildSmp(Kernel k, boolean v6) {
     String smp = "arch/x86/kernel/smpboot.c";
-    var up = k.image.c(k.arch.cpuUpSymbol(), smp).params("cpu", "idle")
+    var up = k.image.c(k.arch.cpuUpSymbol(), smp).params(L.cpu, L.idle)
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle; "
             + "per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle)", x -> {
-              int cpu = (int) x.local("cpu");
-              long idle = x.local("idle");
+              int cpu = (int) x.get(L.cpu);
+              long idle = x.get(L.idle);
               k.mem.write64(k.perCpu("current_task", cpu), idle);
               k.mem.write64(perCpuMacro(k, "cpu_current_top_of_stack") + k.perCpuOffset(cpu),
                   k.arch.taskTopOfStack(k, idle));
@@ -308,10 +312,10 @@ public final class X86Boot {
                 + "in common_startup_64 on idle->thread.sp"
                 : "do_boot_cpu(): initial_code = start_secondary; initial_stack = idle->thread.sp; "
                 + "send INIT/SIPI: the AP starts in secondary_startup_64", x -> {
-                  int cpu = (int) x.local("cpu");
+                  int cpu = (int) x.get(L.cpu);
                   x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
                   if (!v6) {
-                    x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.local("idle")));
+                    x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.get(L.idle)));
                   }
                   if (v6) {
                     mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
@@ -325,16 +329,16 @@ public final class X86Boot {
     } else {
       k.image.add(up.label("wait")
           .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-              x -> !online(k, (int) x.local("cpu")))
-          .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
+              x -> !online(k, (int) x.get(L.cpu)))
+          .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.get(L.cpu))))
           .ret("return 0", x -> 0).build());
     }
-    var ss = k.image.c("start_secondary", smp).params("unused");
+    var ss = k.image.c("start_secondary", smp).params(L.unused);
     if (v6) {
-      ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", x -> new long[] {0});
+      ss.call("cpu_init_exception_handling(false)", "cpu_init_exception_handling", Args.of(x -> 0));
     }
-    k.image.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", null))
-        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", x -> new long[] {0})
+    k.image.add(SmpBoot.online(k, ss.call("cpu_init()", "cpu_init", Args.inPlace()))
+        .call("cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", "cpu_startup_entry", Args.of(x -> 0))
         .retVoid().build());
   }
 

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import java.util.ArrayList;
 import java.util.List;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.arch.x86.SmpBoot;
 import kstack.image.Linker;
@@ -16,6 +18,8 @@ import kstack.trace.Event;
  * and old_rsp are the per-CPU words system_call uses; the IRQ stack is the per-CPU irq_stack_union.
  */
 public final class X86Boot26 {
+  enum L implements Local { cpu, idle, real_mode_data, unused }
+
   private X86Boot26() {}
 
   static final String HEAD = "arch/x86/kernel/head_64.S";
@@ -111,19 +115,19 @@ public final class X86Boot26 {
             })
         .step("pushq $__KERNEL_CS; pushq %rax; lretq", x -> x.jumpTo(x.reg("rax"))).build());
     String head64 = "arch/x86/kernel/head64.c";
-    k.image.add(k.image.c("x86_64_start_kernel", head64).params("real_mode_data")
+    k.image.add(k.image.c("x86_64_start_kernel", head64).params(L.real_mode_data)
         .step("clear_bss(); early page tables and IDT; copy_bootdata() (not modelled)", x -> { })
         .call("x86_64_start_reservations(real_mode_data)", "x86_64_start_reservations",
-            x -> new long[] {x.local("real_mode_data")})
+            Args.of(x -> x.get(L.real_mode_data)))
         .retVoid().build());
-    k.image.add(k.image.c("x86_64_start_reservations", head64).params("real_mode_data")
-        .call("start_kernel()", "start_kernel", null)
+    k.image.add(k.image.c("x86_64_start_reservations", head64).params(L.real_mode_data)
+        .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
     String common = "arch/x86/kernel/cpu/common.c";
     k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("set_intr_gate()s; set_intr_gate_ist(2, &nmi, NMI_STACK); "
             + "set_intr_gate_ist(8, &double_fault, DOUBLEFAULT_STACK)", x -> { })
-        .call("cpu_init()", "cpu_init", null)
+        .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", common).params()
         .step("load the GDT and IDT; wrmsrl(MSR_GS_BASE, per_cpu offset); syscall_init(): "
@@ -143,13 +147,13 @@ public final class X86Boot26 {
             + "vectors and the APIC vectors (the IRQ stack is the per-CPU irq_stack_union)", x -> { })
         .retVoid().build());
     String smp = "arch/x86/kernel/smpboot.c";
-    k.image.add(SmpBoot.forkIdle(k, k.image.c("native_cpu_up", smp).params("cpu", "idle"))
+    k.image.add(SmpBoot.forkIdle(k, k.image.c("native_cpu_up", smp).params(L.cpu, L.idle))
         .step("do_boot_cpu(): per_cpu(current_task, cpu) = idle; clear_tsk_thread_flag(idle, "
             + "TIF_FORK); initial_gs = per_cpu_offset(cpu); per_cpu(kernel_stack, cpu) = "
             + "task_stack_page(idle) - KERNEL_STACK_OFFSET + THREAD_SIZE; initial_code = "
             + "start_secondary; stack_start.sp = idle->thread.sp; INIT/SIPI", x -> {
-              int cpu = (int) x.local("cpu");
-              long idle = x.local("idle");
+              int cpu = (int) x.get(L.cpu);
+              long idle = x.get(L.idle);
               // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
               // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
@@ -162,12 +166,12 @@ public final class X86Boot26 {
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",
-            x -> !X86Boot.online(k, (int) x.local("cpu")))
-        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.local("cpu"))))
+            x -> !X86Boot.online(k, (int) x.get(L.cpu)))
+        .step("the AP is online", x -> k.timeline.emit(new Event.CpuOnline(x.cpu().id(), x.get(L.cpu))))
         .ret("return 0", x -> 0).build());
-    k.image.add(SmpBoot.online(k, k.image.c("start_secondary", smp).params("unused")
-        .call("cpu_init()", "cpu_init", null))
-        .call("cpu_idle()", "cpu_idle", null)
+    k.image.add(SmpBoot.online(k, k.image.c("start_secondary", smp).params(L.unused)
+        .call("cpu_init()", "cpu_init", Args.inPlace()))
+        .call("cpu_idle()", "cpu_idle", Args.inPlace())
         .retVoid().build());
   }
 

@@ -1,7 +1,9 @@
 package kstack.arch.x86_64;
 
 import kstack.arch.x86.EntryCommon;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * switches change no stack byte. Sequences: docs/research/x86_64-call-chains.md §2, linux-facts §5.1.
  */
 public final class X86Entry {
+  enum L implements Local { nr, regs }
+
   private X86Entry() {}
 
   static final String ENTRY = "arch/x86/entry/entry_64.S";
@@ -100,7 +104,8 @@ public final class X86Entry {
         entered(k, x);
       });
     }
-    b.call("call do_syscall_64", "do_syscall_64", x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    b.call("call do_syscall_64", "do_syscall_64",
+        Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
     if (v6) {
       b.branchIf("iret", "testb %al, %al; jz swapgs_restore_regs_and_return_to_usermode",
           x -> (x.retval() & 0xff) == 0);
@@ -209,13 +214,13 @@ public final class X86Entry {
     boolean v6 = k.profile.has(Feature.SYSCALL_NR_ARG_AND_BOOL);
     if (v6) {
       String src = "arch/x86/entry/syscall_64.c";
-      k.image.add(k.image.c("do_syscall_64", src).params("regs", "nr")
+      k.image.add(k.image.c("do_syscall_64", src).params(L.regs, L.nr)
           .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
               + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",
               x -> k.arch.irqEnable(x))
           .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
-              + "array_index_nospec(nr))", "x64_sys_call", x -> new long[] {x.local("regs"), x.local("nr")})
-          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
+              + "array_index_nospec(nr))", "x64_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
+          .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
               x.retval()))
           .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
               + "local_irq_disable_exit_to_user(); work pending?", x -> {
@@ -223,51 +228,51 @@ public final class X86Entry {
                 return !k.rq.needResched(k.current(x));
               })
           .call("exit_to_user_mode_loop(regs, ti_work)", "exit_to_user_mode_loop",
-              x -> new long[] {x.local("regs"), 0})
+              Args.of(x -> x.get(L.regs), x -> 0))
           .label("nowork")
           .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
               x -> sysretOk(k, x) ? 1 : 0).build());
       // syscall_64.c@6.19:12-13,31-38: the table's noreturn entries (syscall_64.tbl: exit,
       // exit_group) are declared __noreturn, so gcc calls them; every other case is
       // "return __x64_sys_NAME(regs)" with nothing left to do: a sibling call (Feature.SIBLING_CALLS)
-      RoutineBuilder sc = k.image.c("x64_sys_call", src).params("regs", "nr")
+      RoutineBuilder sc = k.image.c("x64_sys_call", src).params(L.regs, L.nr)
           .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-              x -> NORETURN.contains(EntryCommon.syscallName(k, x.local("nr"))));
+              x -> NORETURN.contains(EntryCommon.syscallName(k, x.get(L.nr))));
       if (k.profile.has(Feature.SIBLING_CALLS)) {
         sc.tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
-                + "do_syscall_64", x -> target(k, x.local("nr")), x -> new long[] {x.local("regs")});
+                + "do_syscall_64", x -> target(k, x.get(L.nr)), Args.of(x -> x.get(L.regs)));
       } else {
-        sc.callVia("case N: return __x64_sys_NAME(regs)", x -> target(k, x.local("nr")),
-            x -> new long[] {x.local("regs")}, null).ret("return ret", Exec::retval);
+        sc.callVia("case N: return __x64_sys_NAME(regs)", x -> target(k, x.get(L.nr)),
+            Args.of(x -> x.get(L.regs)), null).ret("return ret", Exec::retval);
       }
       k.image.add(sc.label("noreturn")
           .callVia("case N: __x64_sys_NAME(regs) is __noreturn: call (never a sibling call), the "
-              + "frame of x64_sys_call stays", x -> target(k, x.local("nr")),
-              x -> new long[] {x.local("regs")}, null)
+              + "frame of x64_sys_call stays", x -> target(k, x.get(L.nr)),
+              Args.of(x -> x.get(L.regs)), null)
           .step("__builtin_unreachable()", x -> {
             throw new IllegalStateException("a __noreturn system call returned");
           }).build());
-      k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params("regs")
+      k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params(L.regs)
           .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
     } else {
       String src = "arch/x86/entry/common.c";
-      k.image.add(k.image.c("do_syscall_64", src).params("regs").locals("nr")
+      k.image.add(k.image.c("do_syscall_64", src).params(L.regs).locals(L.nr)
           .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
             k.arch.irqEnable(x);
-            x.setLocal("nr", x.read(x.local("regs") + k.image.off("pt_regs", "orig_ax")));
+            x.set(L.nr, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax")));
           })
           .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
-              + "regs->r8, regs->r9)", x -> target(k, x.local("nr")), x -> {
-                long r = x.local("regs");
+              + "regs->r8, regs->r9)", x -> target(k, x.get(L.nr)), Args.computed(x -> {
+                long r = x.get(L.regs);
                 return new long[] {x.read(r + k.image.off("pt_regs", "di")), x.read(r + k.image.off("pt_regs", "si")),
                     x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "r10")),
                     x.read(r + k.image.off("pt_regs", "r8")), x.read(r + k.image.off("pt_regs", "r9"))};
-              }, null)
-          .step("regs->ax = returned value", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"),
+              }), null)
+          .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
               x.retval()))
           .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
-              x -> new long[] {x.local("regs")})
+              Args.of(x -> x.get(L.regs)))
           .retVoid().build());
       EntryCommon.buildSyscallReturnSlowpath(k);
       k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params()

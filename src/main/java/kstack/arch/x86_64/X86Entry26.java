@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -55,8 +56,8 @@ final class X86Entry26 {
         .step("cmpq $__NR_syscall_max, %rax; ja badsys; movq %r10, %rcx", x -> x.set("rcx", x.reg("r10")))
         .callVia("call *sys_call_table(,%rax,8): its return address lands in the pt_regs->bx slot",
             x -> target(k, x.reg("rax")),
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8"),
-                x.reg("r9")}, null)
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8"),
+                x -> x.reg("r9")), null)
         .step("movq %rax, RAX-ARGOFFSET(%rsp)",
             x -> x.write(x.sp() - ARGOFFSET + k.image.off("pt_regs", "ax"), x.reg("rax")))
         .globalLabel("ret_from_sys_call")
@@ -93,7 +94,7 @@ final class X86Entry26 {
               k.arch.irqEnable(x);
               x.push(x.reg("rdi"));
             })
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi", x -> x.set("rdi", x.pop()))
         .jump("sysret_check_again", "jmp sysret_check")
         .label("sysret_check_again")
@@ -193,7 +194,7 @@ final class X86Entry26 {
           k.arch.irqEnable(x);
           x.push(x.reg("rdi"));
         })
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
           k.arch.irqDisable(x);
@@ -263,10 +264,10 @@ final class X86Entry26 {
     for (String[] c : calls) {
       k.image.add(k.image.asm(c[0], ENTRY)
           .step("PTREGSCALL: subq $REST_SKIP, %rsp", x -> x.setSp(x.sp() - 48))
-          .call("call save_rest", "save_rest", null)
+          .call("call save_rest", "save_rest", Args.inPlace())
           .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(c[2], x.sp() + 8))
-          .callVia("call " + c[1], x -> k.image.symbol(c[1]), x -> new long[] {x.reg("rdi"),
-              x.reg("rsi"), x.reg("rdx"), x.reg("rcx"), x.reg("r8")}, null)
+          .callVia("call " + c[1], x -> k.image.symbol(c[1]), Args.of(x -> x.reg("rdi"),
+              x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8")), null)
           .step("jmp ptregscall_common", x -> x.jumpTo(k.image.symbol("ptregscall_common"))).build());
     }
     k.image.add(k.image.asm("ptregscall_common", ENTRY)
@@ -290,7 +291,7 @@ final class X86Entry26 {
               fixupTopOfStack(k, x, x.sp());
             })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
           restoreTopOfStack(k, x, regs);
@@ -309,7 +310,7 @@ final class X86Entry26 {
               x.read(ti + k.image.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
           x.set("eflags", 0x2);
         })
-        .call("call schedule_tail (rdi = prev)", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg("rdi")))
         .step("GET_THREAD_INFO(%rcx); RESTORE_REST: r15..rbx from pt_regs; rsp += 48", x -> {
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
@@ -334,8 +335,8 @@ final class X86Entry26 {
               x.set("r8", 0);
               x.set("r9", 0);
             })
-        .call("call do_fork", "do_fork", x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"),
-            0, 0, 0})
+        .call("call do_fork", "do_fork", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"),
+            x -> 0, x -> 0, x -> 0))
         .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
           long regs = x.sp();
           x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
@@ -353,9 +354,9 @@ final class X86Entry26 {
           x.set("rax", x.reg("rdi"));
           x.set("rdi", x.reg("rsi"));
         })
-        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), x -> new long[] {x.reg("rdi")}, null)
+        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), Args.of(x -> x.reg("rdi")), null)
         .step("mov %eax, %edi", x -> x.set("rdi", x.reg("rax")))
-        .call("call do_exit", "do_exit", x -> new long[] {x.reg("rdi")})
+        .call("call do_exit", "do_exit", Args.of(x -> x.reg("rdi")))
         .step("ud2", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -367,7 +368,7 @@ final class X86Entry26 {
           k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.sp()})
+            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
         .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           x.write(x.sp() + k.image.off("pt_regs", "ax"), x.reg("rax"));
           restoreRest(k, x, x.sp());

@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.mem.Region;
@@ -15,6 +17,8 @@ import kstack.trace.Event;
  * IST_INDEX_DF 0, NMI 1, DB 2, MCE 3).
  */
 final class X86Exceptions {
+  enum L implements Local { error_code, fault_address, regs }
+
   private X86Exceptions() {}
 
   static final int NMI_VECTOR = 2;
@@ -84,7 +88,7 @@ final class X86Exceptions {
     String entry = "arch/x86/entry/entry_64.S";
     k.image.add(paranoidEntry(k));
     k.image.add(k.image.asm(handlerName(k, DF_VECTOR), entry)
-        .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", null)
+        .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
               x.set("rdi", x.sp());
@@ -92,26 +96,26 @@ final class X86Exceptions {
               x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
             })
         .call("call " + (v6 ? "exc_double_fault" : "do_double_fault"),
-            v6 ? "exc_double_fault" : "do_double_fault", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+            v6 ? "exc_double_fault" : "do_double_fault", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c(v6 ? "exc_double_fault" : "do_double_fault", traps).params("regs", "error_code")
+    k.image.add(k.image.c(v6 ? "exc_double_fault" : "do_double_fault", traps).params(L.regs, L.error_code)
         .step(v6 ? "irqentry_nmi_enter(regs); cr2 = read_cr2()" : "cr2 = read_cr2()", x -> { })
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
         .call(v6 ? "handle_stack_overflow(regs, cr2, &info)"
                 : "handle_stack_overflow(\"kernel stack overflow (double-fault)\", regs, cr2)",
-            "handle_stack_overflow", x -> new long[] {x.local("regs"), x.reg("cr2")})
+            "handle_stack_overflow", Args.of(x -> x.get(L.regs), x -> x.reg("cr2")))
         .label("other")
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
         .retVoid().build());
-    k.image.add(k.image.c("handle_stack_overflow", traps).params("regs", "fault_address")
+    k.image.add(k.image.c("handle_stack_overflow", traps).params(L.regs, L.fault_address)
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
           long stack = k.stacks.stack(task);
           k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), v6 ? "TASK" : "",
-              x.local("fault_address"), stack, v6 ? stack + k.threadSize : stack + k.threadSize - 1));
+              x.get(L.fault_address), stack, v6 ? stack + k.threadSize : stack + k.threadSize - 1));
           k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
         })
         .step(v6 ? "die(\"stack guard page\", regs, 0); panic(\"TASK stack guard hit\")"
@@ -182,13 +186,13 @@ final class X86Exceptions {
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, boolean v6) {
     X86Nmi.build(k);
-    k.image.add(k.image.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params("regs", "error_code")
+    k.image.add(k.image.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
         .step(v6 ? "irqentry_nmi_enter(regs); inc_irq_stat(__nmi_count)" : "nmi_enter(); "
             + "inc_irq_stat(__nmi_count)", x -> { })
-        .call("default_do_nmi(regs)", "default_do_nmi", x -> new long[] {x.local("regs")})
+        .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step(v6 ? "irqentry_nmi_exit(regs, irq_state)" : "nmi_exit()", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->
             k.timeline.emit(new Event.NmiHandled(x.cpu().id(),
                 Event.NmiPath.UNKNOWN_REASON, "rsp", x.sp())))

@@ -3,7 +3,9 @@ package kstack.arch.x86_64;
 import kstack.arch.x86.ApicTimer;
 import kstack.arch.x86.DoIrq;
 import kstack.arch.x86.EntryCommon;
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -19,6 +21,8 @@ import kstack.trace.Event;
  * the task stack when the interrupt came from user mode or the IRQ stack is in use.
  */
 public final class X86Irq {
+  enum L implements Local { desc, eregs, error_code, regs, state, vector }
+
   private X86Irq() {}
 
   static final String ENTRY = "arch/x86/entry/entry_64.S";
@@ -46,14 +50,14 @@ public final class X86Irq {
     k.image.add(stubs.build());
     k.image.add(k.image.asm("common_interrupt", ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
-        .call("call interrupt_entry", "interrupt_entry", null)
-        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", x -> new long[] {x.reg("rdi")})
+        .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
+        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg("rdi")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     k.image.add(k.image.asm("apic_timer_interrupt", ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~ApicTimer.localTimerVector(k.profile)))
-        .call("call interrupt_entry", "interrupt_entry", null)
+        .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
-            x -> new long[] {x.reg("rdi")})
+            Args.of(x -> x.reg("rdi")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     RoutineBuilder e = k.image.asm("interrupt_entry", ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
@@ -90,22 +94,22 @@ public final class X86Irq {
             x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_user")
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
-            x -> new long[] {x.sp()})
+            Args.of(x -> x.sp()))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .globalLabel("retint_kernel")
         .branchIf("noresched", "CONFIG_PREEMPT: preempt_count == 0, IF was set, need_resched?",
             x -> !preemptHere(k, x))
-        .call("call preempt_schedule_irq", "preempt_schedule_irq", null)
+        .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
             x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     EntryCommon.buildPrepareExitToUsermode(k);
     buildReturnToKernel(k);
     DoIrq.buildEnteringIrq(k);
-    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("desc", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.desc, L.regs)
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq",
-            "handle_edge_irq", x -> new long[] {x.local("desc")})
+            "handle_edge_irq", Args.of(x -> x.get(L.desc)))
         .ret("return true", x -> 1).build());
   }
 
@@ -195,25 +199,25 @@ public final class X86Irq {
             x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
     buildReturnToKernel(k);
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_SYSVEC / _IRQ)";
-    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params("regs").locals("state")
+    k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params(L.regs).locals(L.state)
             .step("state = irqentry_enter(regs)", x -> { }),
         "run_sysvec_on_irqstack_cond(__sysvec_apic_timer_interrupt, regs)",
-        "__sysvec_apic_timer_interrupt", x -> new long[] {x.local("regs")})
+        "__sysvec_apic_timer_interrupt", x -> new long[] {x.get(L.regs)})
         .build());
-    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params("regs")
+    k.image.add(k.image.c("__sysvec_apic_timer_interrupt", "arch/x86/kernel/apic/apic.c").params(L.regs)
         .step("apic_eoi(); trace_local_timer_entry(); inc_irq_stat(apic_timer_irqs)", x -> { })
-        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", null)
+        .call("local_apic_timer_interrupt()", "local_apic_timer_interrupt", Args.inPlace())
         .retVoid().build());
-    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params("regs", "error_code")
-            .locals("state")
+    k.image.add(onIrqStack(k, k.image.c("common_interrupt", idt).params(L.regs, L.error_code)
+            .locals(L.state)
             .step("state = irqentry_enter(regs); vector = (u8)error_code", x -> { }),
         "run_irq_on_irqstack_cond(__common_interrupt, regs, vector)", "__common_interrupt",
-        x -> new long[] {x.local("regs"), x.local("error_code") & 0xff})
+        x -> new long[] {x.get(L.regs), x.get(L.error_code) & 0xff})
         .build());
-    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params("regs", "vector")
+    k.image.add(k.image.c("__common_interrupt", "arch/x86/kernel/irq.c").params(L.regs, L.vector)
         .call("desc = __this_cpu_read(vector_irq[vector]); call_irq_handler() -> handle_irq() -> "
             + "generic_handle_irq_desc() [all inline]: desc->handle_irq(desc) = handle_edge_irq",
-            "handle_edge_irq", x -> new long[] {x.local("vector")})
+            "handle_edge_irq", Args.of(x -> x.get(L.vector)))
         .retVoid().build());
   }
 
@@ -222,16 +226,16 @@ public final class X86Irq {
    * is copied to the top of the task stack, cpu_current_top_of_stack - sizeof(pt_regs).
    */
   static kstack.exec.Routine syncRegs(Kernel k) {
-    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    return k.image.c("sync_regs", "arch/x86/kernel/traps.c").params(L.eregs).locals(L.regs)
         .step("regs = (struct pt_regs *)current_top_of_stack() - 1: the top of the task stack",
-            x -> x.setLocal("regs", x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
+            x -> x.set(L.regs, x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))
                 - k.image.struct("pt_regs").size()))
         .step("if (regs != eregs) *regs = *eregs: the frame moves to the task stack", x -> {
-          if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
+          if (x.get(L.regs) != x.get(L.eregs)) {
+            k.mem.copy(x.get(L.regs), x.get(L.eregs), k.image.struct("pt_regs").size());
           }
         })
-        .ret("return regs", x -> x.local("regs")).build();
+        .ret("return regs", x -> x.get(L.regs)).build();
   }
 
   /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */
@@ -240,7 +244,7 @@ public final class X86Irq {
     if (!errorCode) {
       b.step("ENDBR; ASM_CLAC; cld; pushq $-1: orig_ax, no syscall to restart", x -> x.push(-1));
     }
-    b.call("call error_entry", "error_entry", null)
+    b.call("call error_entry", "error_entry", Args.inPlace())
         .step("movq %rax, %rsp: onto the task stack if it came from user space", x -> x.setSp(x.retval()))
         .step("ENCODE_FRAME_POINTER: rbp = pt_regs + 1; movq %rsp, %rdi", x -> {
           x.setFp(x.sp() + 1);
@@ -252,7 +256,7 @@ public final class X86Irq {
         x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
       });
     }
-    return b.call("call " + cfunc, cfunc, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+    return b.call("call " + cfunc, cfunc, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
         .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }
 
@@ -264,7 +268,7 @@ public final class X86Irq {
   private static RoutineBuilder onIrqStack(Kernel k, RoutineBuilder b, String text, String fn,
       java.util.function.Function<Exec, long[]> args) {
     return b.branchIf("here", text + ": from user mode or hardirq_stack_inuse? stay on this stack",
-            x -> (x.read(x.local("regs") + k.image.off("pt_regs", "cs")) & 3) != 0
+            x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "cs")) & 3) != 0
                 || x.read(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1) != 0)
         .step("hardirq_stack_inuse = true; call_on_stack(): movq %rsp, (tos); movq tos, %rsp "
             + "(tos = hardirq_stack_ptr)", x -> {
@@ -275,20 +279,20 @@ public final class X86Irq {
               k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
                   "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
-        .call("call irq_enter_rcu", "irq_enter_rcu", null)
-        .call("call " + fn, fn, args)
-        .call("call irq_exit_rcu", "irq_exit_rcu", null)
+        .call("call irq_enter_rcu", "irq_enter_rcu", Args.inPlace())
+        .call("call " + fn, fn, Args.computed(args))
+        .call("call irq_exit_rcu", "irq_exit_rcu", Args.inPlace())
         .step("popq %rsp: back on the task stack; hardirq_stack_inuse = false", x -> {
           x.setSp(x.pop());
           x.write(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1, 0);
         })
         .jump("exit", "jmp 1f")
         .label("here")
-        .call("irq_enter_rcu()", "irq_enter_rcu", null)
-        .call(fn + "(...) on the current stack", fn, args)
-        .call("irq_exit_rcu()", "irq_exit_rcu", null)
+        .call("irq_enter_rcu()", "irq_enter_rcu", Args.inPlace())
+        .call(fn + "(...) on the current stack", fn, Args.computed(args))
+        .call("irq_exit_rcu()", "irq_exit_rcu", Args.inPlace())
         .label("exit")
-        .call("irqentry_exit(regs, state)", "irqentry_exit", x -> new long[] {x.local("regs"), 0})
+        .call("irqentry_exit(regs, state)", "irqentry_exit", Args.of(x -> x.get(L.regs), x -> 0))
         .retVoid();
   }
 

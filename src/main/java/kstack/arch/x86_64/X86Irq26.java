@@ -1,5 +1,7 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -13,6 +15,8 @@ import kstack.trace.Event;
  * do_softirq → call_softirq, which stays on (or moves to) the IRQ stack.
  */
 final class X86Irq26 {
+  enum L implements Local { irq, regs }
+
   private X86Irq26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
@@ -84,7 +88,7 @@ final class X86Irq26 {
           k.arch.irqEnable(x);
           x.push(x.reg("rdi"));
         })
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
           x.set("rcx", X86Entry26.threadInfo(k, x));
@@ -100,17 +104,17 @@ final class X86Irq26 {
             x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
     kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
-    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params("irq", "regs")
+    k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.irq, L.regs)
         .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
-            + "handle_edge_irq", "handle_edge_irq", x -> new long[] {x.local("irq")})
+            + "handle_edge_irq", "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
         .ret("return true", x -> 1).build());
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     k.image.add(k.image.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()
         .branchIf("out", "if (in_interrupt()) return; local_irq_save(flags); "
             + "pending = local_softirq_pending(); if (pending) {", x -> k.timers.softirqPending(x.cpu().id()) == 0)
         .call("  call_softirq(): onto the interrupt stack; WARN_ON_ONCE(softirq_count())",
-            "call_softirq", null)
+            "call_softirq", Args.inPlace())
         .label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
@@ -127,7 +131,7 @@ final class X86Irq26 {
               }
               x.push(x.fp());
             })
-        .call("call __do_softirq", "__do_softirq", null)
+        .call("call __do_softirq", "__do_softirq", Args.inPlace())
         .step("leaveq; decl PER_CPU_VAR(irq_count)", x -> {
           x.setSp(x.fp());
           x.setFp(x.pop());
@@ -144,8 +148,8 @@ final class X86Irq26 {
   private static kstack.exec.Routine interrupt(Kernel k, RoutineBuilder b, String handler,
       String then) {
     return b.step("interrupt: subq $10*8, %rsp", x -> x.setSp(x.sp() - 80))
-        .call("call save_args", "save_args", null)
-        .call("call " + handler + " (rdi = pt_regs)", handler, x -> new long[] {x.reg("rdi")})
+        .call("call save_args", "save_args", Args.inPlace())
+        .call("call " + handler + " (rdi = pt_regs)", handler, Args.of(x -> x.reg("rdi")))
         .step(then, x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
   }
 }

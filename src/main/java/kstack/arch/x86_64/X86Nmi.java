@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -90,12 +91,12 @@ final class X86Nmi {
             })
         .globalLabel("end_repeat_nmi")
         .step("pushq $-1: orig_ax", x -> x.push(-1))
-        .call("call paranoid_entry", "paranoid_entry", null)
+        .call("call paranoid_entry", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi" + (v6 ? "" : "; movq $-1, %rsi"), x -> {
           x.set("rdi", x.sp());
           x.set("rsi", -1);
         })
-        .call("call " + handler, handler, x -> new long[] {x.reg("rdi"), -1})
+        .call("call " + handler, handler, Args.of(x -> x.reg("rdi"), x -> -1))
         .step((v6 ? "IBRS_EXIT; PARANOID_RESTORE_CR3; " : "RESTORE_CR3; ")
             + "testl %ebx, %ebx; jnz nmi_restore; nmi_swapgs: swapgs", x -> {
               if (x.reg("rbx") == 0) {
@@ -141,7 +142,7 @@ final class X86Nmi {
           x.set("rdi", x.sp());
           x.set("rsi", -1);
         })
-        .call("call " + handler, handler, x -> new long[] {x.reg("rdi"), -1})
+        .call("call " + handler, handler, Args.of(x -> x.reg("rdi"), x -> -1))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
   }

@@ -1,5 +1,7 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
@@ -12,6 +14,8 @@ import kstack.trace.Event;
  * paranoid_exit restores. There is no nested-NMI protocol yet (it came in 3.3).
  */
 final class X86Nmi26 {
+  enum L implements Local { eregs, error_code, regs }
+
   private X86Nmi26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
@@ -52,13 +56,13 @@ final class X86Nmi26 {
     paranoidEntry(k, "machine_check", null, -1, 0);
     kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
     kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
-    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params("regs", "error_code")
+    k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params(L.regs, L.error_code)
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
         .call("if (!ignore_nmis) default_do_nmi(regs)", "default_do_nmi",
-            x -> new long[] {x.local("regs")})
+            Args.of(x -> x.get(L.regs)))
         .step("nmi_exit()", x -> { })
         .retVoid().build());
-    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params("regs")
+    k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/traps.c").params(L.regs)
         .step("reason = cpu 0 ? get_nmi_reason() : 0; no 0xc0 bits: notify_die(DIE_NMI_IPI), "
             + "nmi_watchdog_tick(), do_nmi_callback(): none claims it (unknown_nmi_error is not "
             + "modelled)", x -> k.timeline.emit(new Event.NmiHandled(
@@ -78,26 +82,26 @@ final class X86Nmi26 {
           x.push(-1);
           x.setSp(x.sp() - 120);
         })
-        .call("call save_paranoid", "save_paranoid", null)
+        .call("call save_paranoid", "save_paranoid", Args.inPlace())
         .step((errorCode == 0 ? "TRACE_IRQS_OFF; " : "") + "movq %rsp, %rdi: the pt_regs; " + (errorCode == 0
             ? "xorl %esi, %esi: no error code" : "movq $-1, %rsi"), x -> {
               x.set("rdi", x.sp());
               x.set("rsi", errorCode);
             });
     if (cfn != null && ist < 0) {
-      b.call("call " + cfn, cfn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+      b.call("call " + cfn, cfn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")));
     } else if (ist >= 0) {
       b.step("PER_CPU(init_tss, %rbp); subq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp): "
           + "a nested #DB lands lower", x -> {
             x.set("rbp", k.perCpu("init_tss", x.cpu().id()));
             shiftIst(k, x, ist, -4096);
           });
-      b.call("call " + cfn, cfn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+      b.call("call " + cfn, cfn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")));
       b.step("addq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp)",
           x -> shiftIst(k, x, ist, 4096));
     } else {
       b.callVia("call *machine_check_vector(%rip) = do_machine_check",
-          x -> k.image.symbol("do_machine_check"), x -> new long[] {x.reg("rdi"), x.reg("rsi")}, null);
+          x -> k.image.symbol("do_machine_check"), Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")), null);
     }
     k.image.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
         x -> x.jumpTo(k.image.symbol("paranoid_exit"))).build());
@@ -139,22 +143,22 @@ final class X86Nmi26 {
               x.set("rbx", work ? 1L << kstack.kernel.Kernel.TIF_NEED_RESCHED : 0);
               return !work;
             })
-        .call("movq %rsp, %rdi; call sync_regs", "sync_regs", x -> new long[] {x.sp()})
+        .call("movq %rsp, %rdi; call sync_regs", "sync_regs", Args.of(x -> x.sp()))
         .step("movq %rax, %rsp: switch stack for scheduling", x -> x.setSp(x.retval()))
         .step("testl $_TIF_NEED_RESCHED, %ebx; jnz paranoid_schedule: TRACE_IRQS_ON; "
             + "ENABLE_INTERRUPTS", x -> k.arch.irqEnable(x))
-        .call("call schedule", "schedule", null)
+        .call("call schedule", "schedule", Args.inPlace())
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
         .jump("userspace", "jmp paranoid_userspace").build());
-    k.image.add(k.image.c("sync_regs", "arch/x86/kernel/traps.c").params("eregs").locals("regs")
+    k.image.add(k.image.c("sync_regs", "arch/x86/kernel/traps.c").params(L.eregs).locals(L.regs)
         .step("regs = eregs; if (eregs->sp is not itself) and user_mode(eregs): regs = "
-            + "task_pt_regs(current)", x -> x.setLocal("regs", k.arch.userModeRegs(k, x.local("eregs"))
-                ? k.arch.taskPtRegs(k, k.current(x)) : x.local("eregs")))
+            + "task_pt_regs(current)", x -> x.set(L.regs, k.arch.userModeRegs(k, x.get(L.eregs))
+                ? k.arch.taskPtRegs(k, k.current(x)) : x.get(L.eregs)))
         .step("if (eregs != regs) *regs = *eregs: the frame moves to the task stack", x -> {
-          if (x.local("regs") != x.local("eregs")) {
-            k.mem.copy(x.local("regs"), x.local("eregs"), k.image.struct("pt_regs").size());
+          if (x.get(L.regs) != x.get(L.eregs)) {
+            k.mem.copy(x.get(L.regs), x.get(L.eregs), k.image.struct("pt_regs").size());
           }
         })
-        .ret("return regs", x -> x.local("regs")).build());
+        .ret("return regs", x -> x.get(L.regs)).build());
   }
 }

@@ -1,6 +1,8 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
 import kstack.exec.Exec;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 
@@ -12,6 +14,11 @@ import kstack.kernel.Kernel;
  * cpu_idle.
  */
 final class X86Process26 {
+  enum L implements Local {
+      argv, child_tid, childregs, clone_flags, envp, error, filename, name, new_ip, new_sp, newsp,
+      next, next_p, p, parent_tid, prev, prev_p, regs, sp, unused
+  }
+
   private X86Process26() {}
 
   static final String SRC = "arch/x86/kernel/process_64.c";
@@ -20,8 +27,8 @@ final class X86Process26 {
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, last) [inline asm]: rdi = prev, rsi = next; SAVE_CONTEXT: pushf; "
             + "pushq %rbp; movq %rsi, %rbp", x -> {
-              x.set("rdi", x.local("prev"));
-              x.set("rsi", x.local("next"));
+              x.set("rdi", x.get(L.prev));
+              x.set("rsi", x.get(L.next));
               x.push(x.reg("eflags"));
               x.push(x.fp());
               x.setFp(x.reg("rsi"));
@@ -31,7 +38,7 @@ final class X86Process26 {
           x.setSp(k.tasks.taskRead(x.reg("rsi"), "thread.sp"));
         })
         .call("  call __switch_to: its return address, thread_return, goes on next's stack",
-            "__switch_to", x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+            "__switch_to", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
         .globalLabel("thread_return")
         .step("  thread_return: movq %gs:current_task, %rsi; __switch_canary; movq task->stack, %r8; "
             + "movq %rax, %rdi", x -> {
@@ -57,42 +64,42 @@ final class X86Process26 {
 
   static void build(Kernel k) {
     // __switch_to (process_64.c@2.6.32:376-497)
-    k.image.add(k.image.c("__switch_to", SRC).params("prev_p", "next_p")
+    k.image.add(k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
         .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
             + "tss->x86_tss.sp0 = next->thread.sp0",
             x -> x.write(X86Entry.gs(k, x, "init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                k.tasks.taskRead(x.local("next_p"), "thread.sp0")))
+                k.tasks.taskRead(x.get(L.next_p), "thread.sp0")))
         .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
             + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
             + "(not modelled)", x -> { })
         .step("prev->usersp = percpu_read(old_rsp); percpu_write(old_rsp, next->usersp)", x -> {
-          k.tasks.taskWrite(x.local("prev_p"), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
-          x.write(X86Entry.gs(k, x, "old_rsp"), k.tasks.taskRead(x.local("next_p"), "thread.usersp"));
+          k.tasks.taskWrite(x.get(L.prev_p), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
+          x.write(X86Entry.gs(k, x, "old_rsp"), k.tasks.taskRead(x.get(L.next_p), "thread.usersp"));
         })
         .step("percpu_write(current_task, next_p); percpu_write(kernel_stack, "
             + "task_stack_page(next_p) + THREAD_SIZE - KERNEL_STACK_OFFSET)", x -> {
-              x.write(X86Entry.gs(k, x, "current_task"), x.local("next_p"));
+              x.write(X86Entry.gs(k, x, "current_task"), x.get(L.next_p));
               x.write(X86Entry.gs(k, x, "kernel_stack"),
-                  k.stacks.taskStackPage(x.local("next_p")) + k.threadSize - 40);
+                  k.stacks.taskStackPage(x.get(L.next_p)) + k.threadSize - 40);
             })
         .ret("__switch_to_xtra() only for debug registers or an I/O bitmap; if (preload_fpu) "
-            + "__math_state_restore(); return prev_p", x -> x.local("prev_p")).build());
+            + "__math_state_restore(); return prev_p", x -> x.get(L.prev_p)).build());
     // copy_thread (process_64.c@2.6.32:275-344)
-    k.image.add(k.image.c("copy_thread", SRC).params("clone_flags", "sp", "unused", "p", "regs")
-        .locals("childregs")
+    k.image.add(k.image.c("copy_thread", SRC).params(L.clone_flags, L.sp, L.unused, L.p, L.regs)
+        .locals(L.childregs)
         .step("childregs = ((struct pt_regs *)(THREAD_SIZE + task_stack_page(p))) - 1",
-            x -> x.setLocal("childregs", k.arch.taskPtRegs(k, x.local("p"))))
+            x -> x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p))))
         .step("*childregs = *regs; childregs->ax = 0; childregs->sp = sp; if (sp == ~0UL) "
             + "childregs->sp = (unsigned long)childregs", x -> {
-              long r = x.local("childregs");
-              k.mem.copy(r, x.local("regs"), 168);
+              long r = x.get(L.childregs);
+              k.mem.copy(r, x.get(L.regs), 168);
               x.write(r + k.image.off("pt_regs", "ax"), 0);
-              x.write(r + k.image.off("pt_regs", "sp"), x.local("sp") == -1 ? r : x.local("sp"));
+              x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp) == -1 ? r : x.get(L.sp));
             })
         .step("p->thread.sp = childregs; p->thread.sp0 = childregs + 1; p->thread.usersp = "
             + "me->thread.usersp; set_tsk_thread_flag(p, TIF_FORK)", x -> {
-              long p = x.local("p");
-              long r = x.local("childregs");
+              long p = x.get(L.p);
+              long r = x.get(L.childregs);
               k.tasks.taskWrite(p, "thread.sp", r);
               k.tasks.taskWrite(p, "thread.sp0", r + 168);
               k.tasks.taskWrite(p, "thread.usersp", k.tasks.taskRead(k.current(x), "thread.usersp"));
@@ -101,34 +108,33 @@ final class X86Process26 {
         .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
             x -> 0).build());
-    k.image.add(k.image.c("sys_fork", "arch/x86/kernel/process.c").params("regs")
-        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", x -> new long[] {
-            Kernel.SIGCHLD, x.read(x.local("regs") + k.image.off("pt_regs", "sp")), x.local("regs"), 0, 0, 0})
+    k.image.add(k.image.c("sys_fork", "arch/x86/kernel/process.c").params(L.regs)
+        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
-    k.image.add(k.image.c("sys_clone", SRC).params("clone_flags", "newsp", "parent_tid", "child_tid", "regs")
+    k.image.add(k.image.c("sys_clone", SRC).params(L.clone_flags, L.newsp, L.parent_tid, L.child_tid, L.regs)
         .step("if (!newsp) newsp = regs->sp", x -> {
-          if (x.local("newsp") == 0) {
-            x.setLocal("newsp", x.read(x.local("regs") + k.image.off("pt_regs", "sp")));
+          if (x.get(L.newsp) == 0) {
+            x.set(L.newsp, x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")));
           }
         })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tid, child_tid)", "do_fork",
-            x -> new long[] {x.local("clone_flags"), x.local("newsp"), x.local("regs"), 0,
-                x.local("parent_tid"), x.local("child_tid")})
+            Args.of(x -> x.get(L.clone_flags), x -> x.get(L.newsp), x -> x.get(L.regs), x -> 0,
+                x -> x.get(L.parent_tid), x -> x.get(L.child_tid)))
         .ret("return pid", Exec::retval).build());
-    k.image.add(k.image.c("sys_execve", SRC).params("name", "argv", "envp", "regs").locals("filename", "error")
-        .step("filename = getname(name)", x -> x.setLocal("filename", k.getname(x, x.local("name"))))
-        .callInto("error", "error = do_execve(filename, argv, envp, regs)", "do_execve",
-            x -> new long[] {x.local("filename"), x.local("argv"), x.local("envp"), x.local("regs")})
-        .ret("putname(filename); return error", x -> x.local("error")).build());
+    k.image.add(k.image.c("sys_execve", SRC).params(L.name, L.argv, L.envp, L.regs).locals(L.filename, L.error)
+        .step("filename = getname(name)", x -> x.set(L.filename, k.getname(x, x.get(L.name))))
+        .callInto(L.error, "error = do_execve(filename, argv, envp, regs)", "do_execve",
+            Args.of(x -> x.get(L.filename), x -> x.get(L.argv), x -> x.get(L.envp), x -> x.get(L.regs)))
+        .ret("putname(filename); return error", x -> x.get(L.error)).build());
     // start_thread (process_64.c@2.6.32:346-363)
-    k.image.add(k.image.c("start_thread", SRC).params("regs", "new_ip", "new_sp")
+    k.image.add(k.image.c("start_thread", SRC).params(L.regs, L.new_ip, L.new_sp)
         .step("loadsegment(fs/es/ds, 0); load_gs_index(0); regs->ip = new_ip; regs->sp = new_sp; "
             + "percpu_write(old_rsp, new_sp); regs->cs = __USER_CS; regs->ss = __USER_DS; "
             + "regs->flags = 0x200; free_thread_xstate(current)", x -> {
-              long r = x.local("regs");
-              x.write(r + k.image.off("pt_regs", "ip"), x.local("new_ip"));
-              x.write(r + k.image.off("pt_regs", "sp"), x.local("new_sp"));
-              x.write(X86Entry.gs(k, x, "old_rsp"), x.local("new_sp"));
+              long r = x.get(L.regs);
+              x.write(r + k.image.off("pt_regs", "ip"), x.get(L.new_ip));
+              x.write(r + k.image.off("pt_regs", "sp"), x.get(L.new_sp));
+              x.write(X86Entry.gs(k, x, "old_rsp"), x.get(L.new_sp));
               x.write(r + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
               x.write(r + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
               x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);

@@ -1,5 +1,7 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -11,6 +13,8 @@ import kstack.profile.Feature;
  * arch/x86/kernel/process.c), where a new task's first switch lands.
  */
 final class X86SwitchEntry {
+  enum L implements Local { fn, fn_arg, prev, regs }
+
   private X86SwitchEntry() {}
 
   static void buildSwitchToAsm(Kernel k) {
@@ -46,16 +50,16 @@ final class X86SwitchEntry {
                 x.set("rcx", x.reg("r12"));
               })
           .call("call ret_from_fork", "ret_from_fork",
-              x -> new long[] {x.reg("rdi"), x.reg("rsi"), x.reg("rdx"), x.reg("rcx")})
+              Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx")))
           .step("jmp swapgs_restore_regs_and_return_to_usermode",
               x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
           .build());
-      k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params("prev", "regs", "fn", "fn_arg")
-          .call("schedule_tail(prev)", "schedule_tail", x -> new long[] {x.local("prev")})
-          .branchIf("user", "if (unlikely(fn)) {", x -> x.local("fn") == 0)
+      k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)
+          .call("schedule_tail(prev)", "schedule_tail", Args.of(x -> x.get(L.prev)))
+          .branchIf("user", "if (unlikely(fn)) {", x -> x.get(L.fn) == 0)
           .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
-              x -> x.local("fn"), x -> new long[] {x.local("fn_arg")}, null)
-          .step("  regs->ax = 0", x -> x.write(x.local("regs") + k.image.off("pt_regs", "ax"), 0))
+              x -> x.get(L.fn), Args.of(x -> x.get(L.fn_arg)), null)
+          .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), 0))
           .label("user")
           .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
           .retVoid().build());
@@ -63,16 +67,16 @@ final class X86SwitchEntry {
     }
     k.image.add(k.image.asm("ret_from_fork", X86Entry.ENTRY)
         .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
-        .call("call schedule_tail", "schedule_tail", x -> new long[] {x.reg("rdi")})
+        .call("call schedule_tail", "schedule_tail", Args.of(x -> x.reg("rdi")))
         .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
         .label("user")
         .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
-        .call("call syscall_return_slowpath", "syscall_return_slowpath", x -> new long[] {x.reg("rdi")})
+        .call("call syscall_return_slowpath", "syscall_return_slowpath", Args.of(x -> x.reg("rdi")))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kthread")
         .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
-        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), x -> new long[] {x.reg("rdi")}, null)
+        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), Args.of(x -> x.reg("rdi")), null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
             x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
         .jump("user", "jmp 2b").build());

@@ -2,6 +2,8 @@ package kstack.arch.x86_64;
 
 import kstack.arch.x86.DoDebug;
 import kstack.arch.x86.DoMachineCheck;
+import kstack.exec.Args;
+import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -20,6 +22,8 @@ import kstack.profile.Feature;
  * valid, so each handler finds no work and returns; what they show is the stacks.
  */
 public final class X86Traps {
+  enum L implements Local { error_code, regs }
+
   private X86Traps() {}
 
   static final int DB_VECTOR = 1;
@@ -47,32 +51,32 @@ public final class X86Traps {
     String traps = "arch/x86/kernel/traps.c";
     if (v6) {
       // traps.c@6.19:1214-1376: exc_debug_kernel and exc_debug_user are static noinstr (noinline)
-      k.image.add(k.image.c("exc_debug", traps).params("regs")
+      k.image.add(k.image.c("exc_debug", traps).params(L.regs)
           .call("exc_debug_kernel(regs, debug_read_reset_dr6())", "exc_debug_kernel",
-              x -> new long[] {x.local("regs"), 0})
+              Args.of(x -> x.get(L.regs), x -> 0))
           .retVoid().build());
-      k.image.add(k.image.c("noist_exc_debug", traps).params("regs")
+      k.image.add(k.image.c("noist_exc_debug", traps).params(L.regs)
           .call("exc_debug_user(regs, debug_read_reset_dr6())", "exc_debug_user",
-              x -> new long[] {x.local("regs"), 0})
+              Args.of(x -> x.get(L.regs), x -> 0))
           .retVoid().build());
       DoDebug.buildExcDebugLeaves(k);
       String mce = "arch/x86/kernel/cpu/mce/core.c";
-      k.image.add(k.image.c("exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("exc_machine_check", mce).params(L.regs)
           .call("exc_machine_check_kernel(regs) [always inline]: irqentry_nmi_enter; "
               + "do_machine_check(regs)",
-              "do_machine_check", x -> new long[] {x.local("regs")})
+              "do_machine_check", Args.of(x -> x.get(L.regs)))
           .retVoid().build());
-      k.image.add(k.image.c("noist_exc_machine_check", mce).params("regs")
+      k.image.add(k.image.c("noist_exc_machine_check", mce).params(L.regs)
           .call("exc_machine_check_user(regs) [always inline]: irqentry_enter_from_user_mode; "
-              + "do_machine_check(regs)", "do_machine_check", x -> new long[] {x.local("regs")})
+              + "do_machine_check(regs)", "do_machine_check", Args.of(x -> x.get(L.regs)))
           .retVoid().build());
     } else {
       DoDebug.buildDoDebugUserIcebp(k);
       // mcheck/mce.c@4.16.13:1803-1837: do_mce calls through machine_check_vector, which
       // mcheck_cpu_init points at do_machine_check
-      k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params("regs", "error_code")
+      k.image.add(k.image.c("do_mce", "arch/x86/kernel/cpu/mcheck/mce.c").params(L.regs, L.error_code)
           .callVia("machine_check_vector(regs, error_code) = do_machine_check",
-              x -> k.image.symbol("do_machine_check"), x -> new long[] {x.local("regs"), 0}, null)
+              x -> k.image.symbol("do_machine_check"), Args.of(x -> x.get(L.regs), x -> 0), null)
           .retVoid().build());
     }
     DoMachineCheck.build(k, v6 ? DoMachineCheck.MCE_CORE_C : DoMachineCheck.MCHECK_MCE_C);
@@ -87,7 +91,7 @@ public final class X86Traps {
         .step("ASM_CLAC; pushq $-1: orig_ax (no error code)", x -> x.push(-1))
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
-        .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", null)
+        .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi" + (v6 ? "" : "; xorl %esi, %esi"), x -> {
           x.set("rdi", x.sp());
           x.set("rsi", 0);
@@ -96,14 +100,14 @@ public final class X86Traps {
       b.step("subq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK): a nested #DB lands lower",
           x -> shiftIst(k, x, ist, -EXCEPTION_STKSZ));
     }
-    b.call("call " + kernelFn, kernelFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")});
+    b.call("call " + kernelFn, kernelFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
     if (shift) {
       b.step("addq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK)",
           x -> shiftIst(k, x, ist, EXCEPTION_STKSZ));
     }
     X86Exceptions.paranoidExit(b);
     b.label("user");
-    b.call("call error_entry: pt_regs move to the task stack", "error_entry", null);
+    b.call("call error_entry: pt_regs move to the task stack", "error_entry", Args.inPlace());
     if (v6) {
       b.step("movq %rax, %rsp: onto the task stack", x -> x.setSp(x.retval()));
     }
@@ -112,7 +116,7 @@ public final class X86Traps {
       x.set("rdi", x.sp());
       x.set("rsi", 0);
     })
-        .call("call " + userFn, userFn, x -> new long[] {x.reg("rdi"), x.reg("rsi")})
+        .call("call " + userFn, userFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
         .step(v6 ? "jmp error_return" : "jmp error_exit",
             x -> x.jumpTo(k.image.symbol(v6 ? "error_return" : "error_exit")));
     k.image.add(b.build());
@@ -138,7 +142,7 @@ public final class X86Traps {
           x.set("r12", x.pop());
           x.set("rdi", x.sp());
         })
-        .call("call sync_regs", "sync_regs", x -> new long[] {x.reg("rdi")})
+        .call("call sync_regs", "sync_regs", Args.of(x -> x.reg("rdi")))
         .step("movq %rax, %rsp: onto the task stack; pushq %r12", x -> {
           x.setSp(x.retval());
           x.push(x.reg("r12"));

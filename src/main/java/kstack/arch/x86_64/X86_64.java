@@ -176,7 +176,8 @@ public final class X86_64 implements Arch {
   }
 
   @Override
-  public RoutineBuilder syscallRoutine(Kernel k, String name, String source, String... params) {
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
     if (v26) {
       return k.image.c(syscallSymbol(k.profile, name, params.length), source).params(params);
     }

@@ -31,7 +31,7 @@ public final class TestMachines {
 
   /** The function names of a backtrace (pid null: the selected CPU's current task). */
   public static java.util.List<String> functions(Machine m, Integer pid) {
-    return m.backtrace(pid).stream().map(kstack.stack.Frame::function).toList();
+    return m.inspector().backtrace(pid).stream().map(kstack.stack.Frame::function).toList();
   }
 
   /**
@@ -62,7 +62,7 @@ public final class TestMachines {
       o = m.continueRun();
       assertThat(o.stop()).as(o.message()).isEqualTo(Outcome.Stop.DONE);
       assertThat(++n).as("nested commands").isLessThan(8);
-    } while (m.pendingCommand() != null);
+    } while (m.inspector().pendingCommand() != null);
     return o;
   }
 }

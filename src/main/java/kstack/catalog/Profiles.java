@@ -5,17 +5,42 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.kernel.Exec24;
+import kstack.kernel.Exec2611;
+import kstack.kernel.Exec2632;
+import kstack.kernel.Exec416;
+import kstack.kernel.Exec619;
+import kstack.kernel.Exit24;
+import kstack.kernel.Exit2611;
+import kstack.kernel.Exit2632;
+import kstack.kernel.Exit416;
+import kstack.kernel.Exit619;
+import kstack.kernel.Fork24;
+import kstack.kernel.Fork2611;
+import kstack.kernel.Fork2632;
+import kstack.kernel.ForkDoFork416;
+import kstack.kernel.ForkKernelClone;
 import kstack.kernel.FramePointerCalls;
 import kstack.kernel.GenIrq2632;
+import kstack.kernel.GenIrq416;
 import kstack.kernel.Hrtimers2632;
 import kstack.kernel.Hrtimers416;
 import kstack.kernel.Hrtimers6;
+import kstack.kernel.Init24;
+import kstack.kernel.Init2611;
+import kstack.kernel.Init2632;
+import kstack.kernel.InitKernelThread416;
 import kstack.kernel.InitTaskUnion24;
 import kstack.kernel.InitThreadUnion;
-import kstack.kernel.GenIrq416;
+import kstack.kernel.InitUserModeThread619;
 import kstack.kernel.Irq24;
 import kstack.kernel.Irq2611;
 import kstack.kernel.IrqEntry6;
+import kstack.kernel.Kthread24;
+import kstack.kernel.Kthread2611;
+import kstack.kernel.Kthreadd2632;
+import kstack.kernel.Kthreadd416;
+import kstack.kernel.Kthreadd619;
 import kstack.kernel.Sched24;
 import kstack.kernel.Sched2611;
 import kstack.kernel.Sched2632;
@@ -59,10 +84,15 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false),
+            new SyscallsDefine(),
             InitThreadUnion.initTaskNames(true),
             KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -88,7 +118,12 @@ public final class Profiles {
                 "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
             InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632(),
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -106,10 +141,15 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.IN_PLACE),
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(true),
+            new SyscallsDefine(),
             InitThreadUnion.initStackNames(true),
             KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619()
             ));
   }
 
@@ -123,10 +163,15 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.IN_PLACE),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false),
+            new SyscallsDefine(),
             InitThreadUnion.initTaskNames(false),
             KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -143,10 +188,15 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
             new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(true),
+            new SyscallsDefine(),
             InitThreadUnion.initStackNames(false),
             KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619()
             ));
   }
 
@@ -163,10 +213,15 @@ public final class Profiles {
             new GenIrq416(SoftirqInvoke.OWN_STACK),
             new Vfs416(),
             new Hrtimers416(),
-            new SyscallsDefine(false),
+            new SyscallsDefine(),
             InitThreadUnion.initTaskNames(true),
             KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkDoFork416(),
+            new Kthreadd416(),
+            new InitKernelThread416(),
+            new Exec416(),
+            new Exit416()
             ));
   }
 
@@ -188,7 +243,12 @@ public final class Profiles {
             new Syscalls24(),
             new InitTaskUnion24(),
             KernelModules.TASK_2_4,
-            KernelModules.ROUTINES_2_4
+            KernelModules.ROUTINES_2_4,
+            new Fork24(),
+            new Kthread24(),
+            new Init24(),
+            new Exec24(),
+            new Exit24()
             ));
   }
 
@@ -221,7 +281,12 @@ public final class Profiles {
                 "kernel/signal.c@2.6.11:1973-1976"),
             InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_11,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2611(),
+            new Kthread2611(),
+            new Init2611(),
+            new Exec2611(),
+            new Exit2611()
             ));
   }
 
@@ -251,7 +316,12 @@ public final class Profiles {
                 "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
             InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new Fork2632(),
+            new Kthreadd2632(),
+            new Init2632(),
+            new Exec2632(),
+            new Exit2632()
             ));
   }
 
@@ -273,10 +343,15 @@ public final class Profiles {
             new IrqEntry6(SoftirqInvoke.OWN_STACK),
             new Vfs6(),
             new Hrtimers6("get_old_timespec32"),
-            new SyscallsDefine(true),
+            new SyscallsDefine(),
             InitThreadUnion.initStackNames(true),
             KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON
+            KernelModules.ROUTINES_2_6_ON,
+            new ForkKernelClone(),
+            new Kthreadd619(),
+            new InitUserModeThread619(),
+            new Exec619(),
+            new Exit619()
             ));
   }
 

@@ -66,8 +66,9 @@ final class Bench implements Callable<Integer> {
       out.println("== " + p.label() + " (trace on, " + n + " operations each)");
       out.printf("syscall round trips (getpid):  %,12.0f /s%n", syscalls(p));
       out.printf("context switches (sched_yield): %,11.0f /s%n", switches(p));
-      out.printf("forks (fork, child left runnable): %,8.0f /s (over %d forks)%n", forks(p),
-          Math.min(n, forkCap(p)));
+      double[] forks = forks(p);
+      out.printf("forks (fork, child left runnable): %,8.0f /s (over %d forks)%n", forks[0],
+          (long) forks[1]);
       out.print(memory.get(i));
       out.flush();
     }
@@ -119,20 +120,22 @@ final class Bench implements Callable<Integer> {
    * How many forks a measurement makes. 2.4's do_fork gives the child half the parent's counter and
    * reschedules the parent when its own half reaches 0 (fork.c@2.4.22:772-775), so every runnable
    * child takes a turn before the parent forks again: the cost of a fork grows with the children
-   * already made, and 200 keeps that run short.
+   * already made, and 200 keeps that run short. The generations with that scheduler are the ones
+   * whose task_struct has the counter it halves (the O(1) and CFS schedulers have none).
    */
-  private static int forkCap(Profile p) {
-    return p.has(kstack.profile.Feature.SCHED_24) ? 200 : 5000;
+  private static int forkCap(Machine m) {
+    return m.struct("task_struct").has("counter") ? 200 : 5000;
   }
 
-  private double forks(Profile p) {
+  /** Forks per second, and over how many forks. */
+  private double[] forks(Profile p) {
     Machine m = booted(p);
-    int k = Math.min(n, forkCap(p));
+    int k = Math.min(n, forkCap(m));
     long t0 = System.nanoTime();
     for (int i = 0; i < k; i++) {
       m.syscall("fork", List.of());
     }
-    return k / ((System.nanoTime() - t0) / 1e9);
+    return new double[] {k / ((System.nanoTime() - t0) / 1e9), k};
   }
 
   /** Forks idle kernel threads' worth of tasks and divides the growth by their number. */
@@ -143,7 +146,7 @@ final class Bench implements Callable<Integer> {
   private void memory(Profile p, PrintWriter out) {
     Machine m = booted(p);
     m.timeline().setRecording(false);
-    int tasks = Math.min(this.tasks, 2 * forkCap(p));
+    int tasks = Math.min(this.tasks, 2 * forkCap(m));
     int first = tasks / 2;
     for (int i = 0; i < first; i++) {
       m.syscall("fork", List.of());

@@ -9,6 +9,7 @@ import kstack.lang.Result;
 import kstack.lang.ScriptError;
 import kstack.lang.Session;
 import kstack.lang.Source;
+import kstack.machine.CpuLimits;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;
@@ -137,7 +138,7 @@ public final class Main implements Callable<Integer> {
         return 2;
       }
       try {
-        Machine.checkCpus(p, cpus);
+        CpuLimits.check(p, cpus);
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;

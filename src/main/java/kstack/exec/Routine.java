@@ -44,25 +44,11 @@ public final class Routine {
       byName.putIfAbsent(this.locals.get(i), i);
     }
     this.slotByName = Map.copyOf(byName);
-    List<Class<?>> kinds = new java.util.ArrayList<>();
+    this.handleKinds = new Class<?>[0];
+    this.handleSlots = new int[0][];
     for (Local h : handles) {
-      if (!kinds.contains(h.getClass())) {
-        kinds.add(h.getClass());
-      }
-    }
-    this.handleKinds = kinds.toArray(new Class<?>[0]);
-    this.handleSlots = new int[handleKinds.length][];
-    for (int k = 0; k < handleKinds.length; k++) {
-      int max = -1;
-      for (Local h : handles) {
-        max = h.getClass() == handleKinds[k] ? Math.max(max, h.ordinal()) : max;
-      }
-      handleSlots[k] = new int[max + 1];
-      java.util.Arrays.fill(handleSlots[k], -1);
-      for (Local h : handles) {
-        if (h.getClass() == handleKinds[k] && handleSlots[k][h.ordinal()] < 0) {
-          handleSlots[k][h.ordinal()] = byName.get(h.name());
-        }
+      if (kindIndex(h.getClass()) < 0) {
+        addKind(h); // every constant of the enum, by name: a routine may be built by two classes
       }
     }
     this.calls = List.copyOf(calls);
@@ -140,19 +126,25 @@ public final class Routine {
    * the routine does not declare fails naming the routine and the local.
    */
   public int slot(Local local) {
-    Class<?> k = local.getClass();
+    int i = kindIndex(local.getClass());
+    if (i < 0) {
+      addKind(local);
+      return slot(local);
+    }
+    int s = handleSlots[i][local.ordinal()];
+    if (s < 0) {
+      throw new IllegalStateException(name + " has no local " + local.name());
+    }
+    return s;
+  }
+
+  private int kindIndex(Class<?> kind) {
     for (int i = 0; i < handleKinds.length; i++) {
-      if (handleKinds[i] == k) {
-        int[] t = handleSlots[i];
-        int o = local.ordinal();
-        if (o < t.length && t[o] >= 0) {
-          return t[o];
-        }
-        throw new IllegalStateException(name + " has no local " + local.name());
+      if (handleKinds[i] == kind) {
+        return i;
       }
     }
-    addKind(local);
-    return slot(local);
+    return -1;
   }
 
   /**

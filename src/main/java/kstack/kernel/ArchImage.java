@@ -69,6 +69,29 @@ public interface ArchImage {
   /** What smp_init's cpu_up reaches to start a secondary CPU on its idle task. */
   String cpuUpSymbol();
 
+  /**
+   * The most CPUs this model boots (CONFIG_NR_CPUS as the arch's Kconfig limits it): 64 on the
+   * 64-bit arches, x86_64's default (arch/x86/Kconfig: default "64" if SMP), which the model boots
+   * on arm64 too.
+   */
+  default int nrCpus() {
+    return 64;
+  }
+
+  /** Where {@link #nrCpus} comes from, said when {@code --cpus} asks for more. */
+  default String nrCpusWhy() {
+    return "the most this model boots; x86_64's NR_CPUS defaults to 64, arch/x86/Kconfig: default "
+        + "\"64\" if SMP";
+  }
+
+  /**
+   * Why this generation's machine runs one CPU (its SMP bring-up is not modelled, with where the
+   * bring-up lives in Linux), or null where secondary CPUs boot.
+   */
+  default String smpBringUpMissing() {
+    return null;
+  }
+
   /** The routine whose first body step is the CPU's halt in the idle loop (hlt, wfi). */
   String idleHaltSymbol();
 

@@ -38,6 +38,19 @@ public interface ArchInterrupts {
   /** The names {@link #exceptionVector} knows, for messages. */
   java.util.List<String> exceptionNames();
 
+  /**
+   * What a double fault does when the CPU cannot push a trap frame from user mode (TSS.sp0 names
+   * no stack): how the handling ends (the typed event's {@link kstack.trace.Event.DoubleFaultEnd})
+   * and the panic it ends in (null: it dies through die(), "Fatal exception"). Null where the
+   * hardware pushes no frame on exception entry, so no fault happens during delivery (arm64).
+   */
+  default DoubleFault userDoubleFault() {
+    return null;
+  }
+
+  /** How a double fault's handling ends, and its panic message (null: die()). */
+  record DoubleFault(kstack.trace.Event.DoubleFaultEnd end, String panic) {}
+
   /** Whether the CPU holds back NMIs now (x86: from NMI delivery until the next IRET). */
   boolean nmiBlocked(Kernel k, int cpu);
 

@@ -26,6 +26,20 @@ public interface ArchSyscalls {
   /** The order of clone's register arguments (CLONE_BACKWARDS swaps tls and child_tidptr). */
   String[] cloneParams();
 
+  /**
+   * Why clone's CLONE_SETTLS is refused (what copy_thread would do with the TLS argument that the
+   * model does not), or null where the model sets the TLS.
+   */
+  default String copyThreadTlsMissing() {
+    return null;
+  }
+
+  /**
+   * Why there is no fast system-call entry through the vDSO, said by {@code sysenter} where
+   * {@link #vdsoSyscallEntry()} is null.
+   */
+  String noFastSyscallEntry();
+
   /** The register that names the loaded user address space (x86 CR3, arm64 TTBR0_EL1). */
   String mmRegister();
 

@@ -15,6 +15,15 @@ public interface ArchTasks {
   /** {@code task_top_of_stack(task)}, the value entry code loads as the stack top. */
   long taskTopOfStack(Kernel k, long task);
 
+  /**
+   * {@code current_thread_info()} where thread_info sits at the base of the kernel stack (the 2.6
+   * generations), given the CPU's kernel stack pointer sp: the stack pointer masked to THREAD_SIZE
+   * (asm-i386/thread_info.h@2.6.11, arch/x86/include/asm/thread_info.h@2.6.32.67:168-229).
+   */
+  default long currentThreadInfo(Kernel k, int cpu, long sp) {
+    return sp & -k.threadSize;
+  }
+
   /** Where this CPU's preempt_count lives (a per-CPU variable on x86, thread_info on arm64). */
   long preemptCountAddress(Kernel k, int cpu);
 

@@ -1,93 +1,50 @@
 package kstack.kernel;
 
+import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
- * exit, wait4 and execve: the end of a task (kernel/exit.c, whose stack is released by the next
- * task's finish_task_switch) and the replacement of its user image (fs/exec.c, fs/binfmt_elf.c).
+ * The end of a task (kernel/exit.c) in what the generations share: exit_notify's reparenting and
+ * autoreap, the parent's wait queue, the loop of do_wait and its reaping, release_task, and the
+ * frames of exit_group. The task's stack is released by the next task's finish_task_switch. Each
+ * generation's do_exit and wait4 are its {@link TaskExit} module; exec follows them in the image.
  */
 final class Exit {
-  enum L implements Local {
-      code, error_code, exit_code, infop, options, pid, retval, ru, stat_addr, upid, wo
-  }
+  enum L implements Local { error_code, exit_code, retval }
 
   private Exit() {}
 
+  static final String SRC = "kernel/exit.c";
+
+  /** The profile's exit and wait4, then its exec path (the image's order). */
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    buildExit(k, v6);
-    buildWait(k, v6);
-    Execve.build(k, v6);
+    k.profile.module(TaskExit.class).build(k);
+    Execve.build(k);
   }
 
-  private static void buildExit(Kernel k, boolean v6) {
-    String src = "kernel/exit.c";
-    boolean o1 = Sched2611.on(k);
-    k.image.add(Syscalls.entry(k, "exit", o1 ? src + "@2.6.11:854-857" : src, L.error_code)
+  /** exit_group, linked after the rest so that the routines before it keep their addresses. */
+  static void buildExitGroup(Kernel k) {
+    k.profile.module(TaskExit.class).buildExitGroup(k);
+  }
+
+  /** sys_exit(error_code): do_exit((error_code & 0xff) << 8). */
+  static void buildSysExit(Kernel k, String src) {
+    k.image.add(Syscalls.entry(k, "exit", src, L.error_code)
         .call("do_exit((error_code & 0xff) << 8)", "do_exit",
             Args.of(x -> (x.get(L.error_code) & 0xff) << 8))
         .retVoid().build());
-    // 2.6.11 stores exit_code only just before exit_notify (exit.c@2.6.11:801,830)
-    RoutineBuilder b = k.image.c("do_exit", o1 ? src + "@2.6.11:780-840" : src).params(L.code)
-        .step(o1 ? "tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)"
-            : "tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
-              long t = k.current(x);
-              k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
-              if (!o1) {
-                k.tasks.taskWrite(t, "exit_code", x.get(L.code));
-              }
-            })
-        .step(o1 ? "exit_mm(tsk): the task drops its user address space (mm = NULL)"
-            : "exit_mm(): the task drops its user address space (mm = NULL)", x -> {
-              long t = k.current(x);
-              k.tasks.taskWrite(t, "mm", 0);
-            })
-        .step(o1 ? "exit_sem(tsk); __exit_files(tsk): close every descriptor; __exit_fs(tsk); "
-            + "exit_namespace(tsk); exit_thread()" : "exit_files(): close every descriptor",
-            x -> k.files.setFds(k.current(x), java.util.Map.of()));
-    if (o1) {
-      b.step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.get(L.code)));
-    }
-    b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
-            + "init; a group leader becomes EXIT_ZOMBIE and, once "
-            + "thread_group_empty(), do_notify_parent() -> __wake_up_parent() wakes a parent in "
-            + "wait4; a sub-thread (exit_signal -1) is autoreaped: exit_state = EXIT_DEAD, "
-            + "release_task(tsk) unhashes it now", x -> notify(k, x));
-    if (v6) {
-      b.step("exit_task_stack_account(tsk) (accounting only; the stack is still in use)", x -> { });
-    }
-    if (o1) {
-      Sched2611.exitTail(k, b);
-      k.image.add(b.step("BUG(): a dead task never runs again", x -> {
-        throw new IllegalStateException("a dead task was scheduled");
-      }).retVoid().build());
-      return;
-    }
-    if (k.profile.has(Feature.SCHEDULE_SWITCH_INLINE)) {
-      // exit.c@2.6.32:1033-1034: no do_task_dead yet
-      k.image.add(b.step("tsk->state = TASK_DEAD", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
-          .call("schedule(): the last switch away; finish_task_switch() in the next task drops "
-              + "the task's reference to itself", "schedule", Args.inPlace())
-          .step("BUG(): a dead task never runs again", x -> {
-            throw new IllegalStateException("a dead task was scheduled");
-          })
-          .retVoid().build());
-      return;
-    }
-    k.image.add(b.call("do_task_dead()", "do_task_dead", Args.inPlace()).retVoid().build());
-    k.image.add(k.image.c("do_task_dead", "kernel/sched/core.c").params()
-        .step("set_special_state(TASK_DEAD)", x -> k.tasks.setState(k.current(x), Kernel.TASK_DEAD))
-        .call("__schedule(false): the last switch away; finish_task_switch() in the next task "
-            + "releases this stack", "__schedule", Args.of(x -> 0))
-        .step("BUG(): a dead task never runs again", x -> {
-          throw new IllegalStateException("a dead task was scheduled");
-        })
-        .retVoid().build());
+  }
+
+  /** The step after the last schedule(): a dead task is never picked again. */
+  static RoutineBuilder neverAgain(RoutineBuilder b) {
+    return b.step("BUG(): a dead task never runs again", x -> {
+      throw new IllegalStateException("a dead task was scheduled");
+    });
   }
 
   /**
@@ -96,35 +53,32 @@ final class Exit {
    * group of one, no other thread for zap_other_threads, and calls do_exit. Every function on the
    * way is __noreturn (do_exit, do_group_exit) or inferred so by gcc (the syscall wrapper), so no
    * frame is ever given up to a sibling call: the whole chain stays on the stack down to the last
-   * __schedule. kernel/exit.c@2.6.11:871-906, @2.6.32.67:1063-1098, @4.16.13:945-981,
-   * @6.19:1086-1126.
+   * __schedule. src is kernel/exit.c at the generation, sysLines and groupLines their lines
+   * (@2.6.11:903-906,871-901; @2.6.32.67:1094-1098,1063-1091; @4.16.13:977-981,945-975;
+   * @6.19:1121-1126,1086-1115).
    */
-  static void buildExitGroup(Kernel k) {
-    String v = k.profile.version();
-    String src = "kernel/exit.c@" + switch (v) {
-      case "2.6.11" -> "2.6.11:";
-      case "2.6.32" -> "2.6.32.67:";
-      case "4.16.13" -> "4.16.13:";
-      default -> v + ":";
-    };
-    String[] lines = switch (v) {
-      case "2.6.11" -> new String[] {"903-906", "871-901"};
-      case "2.6.32" -> new String[] {"1094-1098", "1063-1091"};
-      case "4.16.13" -> new String[] {"977-981", "945-975"};
-      default -> new String[] {"1121-1126", "1086-1115"};
-    };
-    k.image.add(Syscalls.entry(k, "exit_group", src + lines[0], L.error_code)
+  static void buildExitGroup(Kernel k, String src, String sysLines, String groupLines) {
+    k.image.add(Syscalls.entry(k, "exit_group", src + sysLines, L.error_code)
         .call("do_group_exit((error_code & 0xff) << 8) (NOTREACHED)", "do_group_exit",
             Args.of(x -> (x.get(L.error_code) & 0xff) << 8))
         .retVoid().build());
-    k.image.add(k.image.c("do_group_exit", src + lines[1]).params(L.exit_code)
+    k.image.add(k.image.c("do_group_exit", src + groupLines).params(L.exit_code)
         .step("sig = current->signal: no SIGNAL_GROUP_EXIT yet; thread_group_empty(current): no "
             + "other thread to zap_other_threads() (sig->group_exit_code stays unset)", x -> { })
         .call("do_exit(exit_code) (NOTREACHED)", "do_exit", Args.of(x -> x.get(L.exit_code)))
         .retVoid().build());
   }
 
-  private static void notify(Kernel k, Exec x) {
+  /** do_exit's exit_notify step; freesStack as for {@link #releaseTask}. */
+  static RoutineBuilder exitNotify(Kernel k, RoutineBuilder b, boolean freesStack) {
+    return b.step("exit_notify(): children go to a live thread of the group (find_alive_thread), else "
+            + "init; a group leader becomes EXIT_ZOMBIE and, once "
+            + "thread_group_empty(), do_notify_parent() -> __wake_up_parent() wakes a parent in "
+            + "wait4; a sub-thread (exit_signal -1) is autoreaped: exit_state = EXIT_DEAD, "
+            + "release_task(tsk) unhashes it now", x -> notify(k, x, freesStack));
+  }
+
+  private static void notify(Kernel k, Exec x, boolean freesStack) {
     long t = k.current(x);
     k.tasks.taskWrite(t, "exit_state", Threads.exitZombie(k));
     long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
@@ -147,7 +101,7 @@ final class Exit {
     if (!Threads.leader(k, t)) {
       k.tasks.taskWrite(t, "exit_state", Threads.exitDead(k));
       long leader = k.tasks.taskRead(t, "group_leader");
-      releaseTask(k, t);
+      releaseTask(k, t, freesStack);
       k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.tasks.pid(t), k.tasks.pid(leader)));
       if (k.tasks.isZombie(leader) && Threads.groupEmpty(k, leader)) {
         notifyParent(k, x, leader); // release_task: the last thread wakes the zombie leader's parent
@@ -170,60 +124,20 @@ final class Exit {
     return task + k.image.off("task_struct", "children");
   }
 
-  private static void buildWait(Kernel k, boolean v6) {
-    String src = "kernel/exit.c";
-    boolean o1 = Sched2611.on(k);
-    if (o1) {
-      // 2.6.11: no struct wait_opts; do_wait takes the five values (exit.c@2.6.11:1314,1497-1510)
-      k.image.add(Syscalls.entry(k, "wait4", src + "@2.6.11:1497-1510", L.pid, L.stat_addr, L.options,
-              L.ru)
-          .step("if (options & ~(WNOHANG|WUNTRACED|WCONTINUED|__WNOTHREAD|__WCLONE|__WALL)) "
-              + "return -EINVAL", x -> { })
-          .call("ret = do_wait(pid, options | WEXITED, NULL, stat_addr, ru)", "do_wait",
-              Args.of(x -> x.get(L.pid), x -> x.get(L.options) | WEXITED, x -> 0,
-                  x -> x.get(L.stat_addr), x -> x.get(L.ru)))
-          .ret("prevent_tail_call(ret); return ret", Exec::retval).build());
-    } else {
-      RoutineBuilder w = Syscalls.entry(k, "wait4", src, L.upid, L.stat_addr, L.options, L.ru);
-      if (!Syscalls.v26(k)) {
-        k.image.add(w.call("return kernel_wait4(upid, stat_addr, options, ru ? &r : NULL)",
-                "kernel_wait4", Args.of(x -> x.get(L.upid), x -> x.get(L.stat_addr),
-                    x -> x.get(L.options), x -> 0))
-            .ret("return ret", Exec::retval).build());
-        w = k.image.c("kernel_wait4", src).params(L.upid, L.stat_addr, L.options, L.ru);
-      }
-      k.image.add(w
-          .localArea(L.wo, 64)
-          .step("struct wait_opts wo = { .wo_type = upid == -1 ? PIDTYPE_MAX : PIDTYPE_PID, "
-              + ".wo_pid = upid, .wo_flags = options | WEXITED, .wo_stat = stat_addr }", x -> {
-                long wo = x.addr(L.wo);
-                x.write(wo, x.get(L.upid));
-                x.write(wo + x.word(), x.get(L.options));
-                x.write(wo + 2L * x.word(), x.get(L.stat_addr));
-              })
-          .call("ret = do_wait(&wo)", "do_wait", Args.of(x -> x.addr(L.wo)))
-          .ret("return ret", Exec::retval).build());
-    }
-    RoutineBuilder d = o1
-        ? k.image.c("do_wait", src + "@2.6.11:1314-1460").params(L.pid, L.options, L.infop, L.stat_addr, L.ru)
-        : k.image.c("do_wait", src).params(L.wo);
+  /**
+   * do_wait's loop, the same in every 2.6+ generation with the generation's texts: add the caller
+   * to its wait queue; repeat: reap a zombie child (reap gives its pid, 0, or -ECHILD); done, or
+   * WNOHANG in options, ends it; otherwise sleep in schedule() and repeat.
+   */
+  static void buildDoWait(Kernel k, RoutineBuilder d, DoWaitTexts t, ToLongFunction<Exec> reap,
+      ToLongFunction<Exec> options) {
     k.image.add(d.locals(L.retval)
-        .step(o1 ? "DECLARE_WAITQUEUE(wait, current); add_wait_queue(&current->signal->"
-                + "wait_chldexit, &wait)"
-                : "add_wait_queue(&current->signal->wait_chldexit, &wo->child_wait)",
-            x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
+        .step(t.enqueue(), x -> k.rq.addWaiter(waitQueue(k, k.current(x)), k.current(x)))
         .label("repeat")
-        .step(o1 ? "repeat: flag = 0; current->state = TASK_INTERRUPTIBLE; for each child: "
-                + "eligible_child(pid, options, p); an EXIT_ZOMBIE one is reaped by "
-                + "wait_task_zombie() -> release_task(); any other sets flag"
-                : "set_current_state(TASK_INTERRUPTIBLE); do_wait_thread(): wait_consider_task() "
-                + "on each child; a zombie is reaped by wait_task_zombie() -> release_task()",
-            x -> x.set(L.retval, reap(k, x, o1)))
-        .branchIf("end", o1 ? "if (retval) goto end (reaped; or !flag: retval = -ECHILD); if "
-                + "(options & WNOHANG) goto end" : "if (retval != 0 || WNOHANG) goto end",
-            x -> x.get(L.retval) != 0 || (waitOptions(x, o1) & 1) != 0)
-        .step(o1 ? "(flag: a child may still exit) retval = -ERESTARTSYS; no signal is pending"
-            : "(no child is ready yet)", x -> {
+        .step(t.scan(), x -> x.set(L.retval, reap.applyAsLong(x)))
+        .branchIf("end", t.done(),
+            x -> x.get(L.retval) != 0 || (options.applyAsLong(x) & 1) != 0)
+        .step(t.sleep(), x -> {
               long cur = k.current(x);
               k.rq.addWaiter(waitQueue(k, cur), cur);
               k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), "wait4 for a child"));
@@ -231,9 +145,7 @@ final class Exit {
         .call("schedule()", "schedule", Args.inPlace())
         .jump("repeat", "goto repeat")
         .label("end")
-        .step(o1 ? "end: current->state = TASK_RUNNING; remove_wait_queue(&current->signal->"
-                + "wait_chldexit, &wait)"
-                : "__set_current_state(TASK_RUNNING); remove_wait_queue()", x -> {
+        .step(t.end(), x -> {
               long cur = k.current(x);
               k.tasks.setState(cur, Kernel.TASK_RUNNING);
               k.rq.removeWaiter(waitQueue(k, cur), cur);
@@ -241,23 +153,8 @@ final class Exit {
         .ret("return retval", x -> x.get(L.retval)).build());
   }
 
-  /** include/linux/wait.h@2.6.11:7: sys_wait4 adds it to the caller's options. */
-  private static final long WEXITED = 4;
-
-  /** do_wait's options: 2.6.11's argument, or wo->wo_flags. */
-  private static long waitOptions(Exec x, boolean o1) {
-    return o1 ? x.get(L.options) : x.read(x.get(L.wo) + x.word());
-  }
-
-  /** do_wait_thread's result: a reaped zombie's pid, 0 to keep waiting, or -ECHILD. */
-  private static long reap(Kernel k, Exec x, boolean o1) {
-    if (o1) {
-      return reapChild(k, x, x.signed(x.get(L.pid)), x.get(L.stat_addr),
-          p -> releaseTask(k, p));
-    }
-    long wo = x.get(L.wo);
-    return reapChild(k, x, x.signed(x.read(wo)), x.read(wo + 2L * x.word()), p -> releaseTask(k, p));
-  }
+  /** do_wait's step texts in one generation. */
+  record DoWaitTexts(String enqueue, String scan, String done, String sleep, String end) {}
 
   /**
    * The child loop of wait4 in every generation (2.6+ do_wait_thread over children, 2.4 sys_wait4
@@ -265,7 +162,7 @@ final class Exit {
    * keep waiting, or -ECHILD when no child matches.
    */
   static long reapChild(Kernel k, Exec x, long upid, long stat,
-      java.util.function.LongConsumer release) {
+      LongConsumer release) {
     long cur = k.current(x);
     k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
     boolean any = false;
@@ -294,14 +191,18 @@ final class Exit {
     return 0;
   }
 
-  /** release_task(): unhash the pid, unlink from the task list and the parent's children. */
-  static void releaseTask(Kernel k, long p) {
+  /**
+   * release_task(): unhash the pid, unlink from the task list and the parent's children.
+   * freesStack: the task's stack goes with its last reference (put_task_struct → free_thread_info:
+   * 2.6, whose stack holds the thread_info); later the stack has gone at the last switch.
+   */
+  static void releaseTask(Kernel k, long p, boolean freesStack) {
     k.tasks.taskWrite(p, "exit_state", Threads.exitDead(k));
     k.listDelInit(p + k.image.off("task_struct", "tasks"));
     k.listDelInit(p + k.image.off("task_struct", "sibling"));
     Threads.unhash(k, p);
     k.pids.unregisterTask(k.tasks.pid(p));
-    if (k.profile.has(Feature.THREAD_INFO_AT_BASE)) {
+    if (freesStack) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task
     }
   }

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -12,15 +14,20 @@ import kstack.trace.Event;
  * int $0x80 from kernel mode. A driver of the time made its own threads with kernel_thread and
  * daemonize; the kstack_demo module does the same.
  */
-final class Init24 {
+public final class Init24 implements InitPath {
   enum L implements Local { startup, unused }
 
-  private Init24() {}
 
   static final String SRC = "init/main.c";
   static final long CLONE_SIGNAL = 0x800 | 0x10000; // CLONE_SIGHAND | CLONE_THREAD
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.NO_KTHREADD);
+  }
+
+  @Override
+  public void build(Kernel k) {
     k.image.add(k.image.c("start_kernel", SRC).params().asmlinkage()
         .step("lock_kernel(); printk(linux_banner); setup_arch(&command_line); parse_options()",
             x -> k.timeline.emit(new Event.InitTaskCurrent(x.cpu().id(), true)))

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
+import kstack.profile.Feature;
 
 /**
  * init/main.c at 2.6.11 (Feature.KTHREAD_HELPER_WQ; research §2.6): rest_init forks pid 1 with
@@ -13,10 +15,9 @@ import kstack.exec.Local;
  * a real boot goes on to start pdflush, kswapd0, aio/0, kblockd/0 and more at later initcall
  * levels.
  */
-final class Init2611 {
+public final class Init2611 implements InitPath {
   enum L implements Local { init_filename, unused }
 
-  private Init2611() {}
 
   static final String SRC = "init/main.c@2.6.11";
 
@@ -24,7 +25,7 @@ final class Init2611 {
    * start_kernel at 2.6.11 (init/main.c@2.6.11:416-515): no boot_cpu_init or early_irq_init;
    * sched_init comes before trap_init, and rcu_init between trap_init and init_IRQ.
    */
-  static void buildStartKernel(Kernel k) {
+  private static void buildStartKernel(Kernel k) {
     k.image.add(k.image.c("start_kernel", SRC + ":416-515").params().asmlinkage()
         .step("lock_kernel(); page_address_init(); printk(linux_banner); setup_arch(&command_line); "
             + "setup_per_cpu_areas(); smp_prepare_boot_cpu()", x -> InitMain.perCpuReady(k, x))
@@ -43,7 +44,20 @@ final class Init2611 {
         .retVoid().build());
   }
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.KTHREAD_HELPER_WQ);
+  }
+
+  /** start_kernel, rest_init and init() with its setup calls, then smp_init. */
+  @Override
+  public void build(Kernel k) {
+    buildStartKernel(k);
+    buildInit(k);
+    InitMain.buildSmp(k, InitMain.SmpBringUp.NEVER_RUN);
+  }
+
+  private static void buildInit(Kernel k) {
     k.image.add(k.image.c("rest_init", SRC + ":371-379").params()
         .call("kernel_thread(init, NULL, CLONE_FS | CLONE_SIGHAND): pid 1", "kernel_thread",
             Args.of(x -> k.image.symbol("init"), x -> 0, x -> Kernel.CLONE_FS | 0x800))

@@ -1,8 +1,10 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -11,14 +13,19 @@ import kstack.trace.Event;
  * kthreadd): kernel_thread(fn) from the loading process's context, and the thread calls
  * daemonize() and names itself. With recurse=N the init function recurses N deep instead.
  */
-final class Kthread24 {
+public final class Kthread24 implements KthreadModel {
   enum L implements Local { mod_user, name, name_user }
 
-  private Kthread24() {}
 
   static final String DEMO = "kstack_demo module (the simulator's own)";
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.NO_KTHREADD);
+  }
+
+  @Override
+  public void build(Kernel k) {
     k.image.add(Syscalls.entry(k, "init_module", "kernel/module.c", L.name_user, L.mod_user)
         .step("lock_kernel(); find the module; copy_from_user(mod, mod_user, ...) and check it; "
             + "the simulator's insmod passes the parameter text (the thread's name or recurse=N) "

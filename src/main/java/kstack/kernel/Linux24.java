@@ -10,11 +10,12 @@ final class Linux24 {
 
   static void build(Kernel k) {
     Sched.build(k);
-    Fork24.build(k);
+    Fork.build(k);
+    k.profile.module(TaskExit.class).build(k);
     Syscalls.build(k);
-    Execve.build26(k);
-    Init24.build(k);
+    Execve.build(k);
+    InitMain.build(k);
     Irq.build(k);
-    Kthread24.build(k);
+    Kthread.build(k);
   }
 }

@@ -67,11 +67,6 @@ public final class Sched24 implements Scheduler {
     buildWakeups(k);
   }
 
-  /** For Kthread2611 until it asks SchedCommon: complete and wait_for_completion. */
-  static void buildCompletion(Kernel k, String completeSrc, String waitSrc) {
-    SchedCommon.buildCompletion(k, completeSrc, waitSrc);
-  }
-
   /**
    * FIFO in place of goodness() (SchedCommon.pickNext, the other profiles' choice), then 2.4's
    * recalculation when the task it picks has spent its whole slice.

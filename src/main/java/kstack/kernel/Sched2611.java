@@ -142,14 +142,6 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
         .retVoid().build());
   }
 
-  /**
-   * Whether this profile runs the O(1) scheduler: for the process-creation and exit code that still
-   * asks (Fork26, Exit) until its own generation modules replace the question.
-   */
-  static boolean on(Kernel k) {
-    return k.profile.module(Scheduler.class) instanceof Sched2611;
-  }
-
   /** For Exit: the end of 2.6.11's exit_notify and do_exit (exit.c@2.6.11:775-777,837-839). */
   static void exitTail(Kernel k, RoutineBuilder b) {
     b.step("(exit_notify, continued) preempt_disable(); tsk->flags |= PF_DEAD: the final "

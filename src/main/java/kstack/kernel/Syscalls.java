@@ -5,7 +5,6 @@ import java.util.Map;
 import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -22,14 +21,6 @@ final class Syscalls {
   static final long EFAULT = -14;
   static final long EPIPE = -32;
   static final long ENOENT = -2;
-
-  /**
-   * For Exit and Execve until their own generation modules replace the question: whether the
-   * profile's fork, clone and execve take pt_regs (2.6, FORK_PASSES_REGS).
-   */
-  static boolean v26(Kernel k) {
-    return k.profile.has(Feature.FORK_PASSES_REGS);
-  }
 
   static RoutineBuilder entry(Kernel k, String name, String source, Local... params) {
     Integer nr = k.arch.syscallNumbers().get(name);

@@ -1,17 +1,11 @@
 package kstack.lang;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import kstack.lang.Session.Call;
 import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Value;
-import kstack.stack.Frame;
-import kstack.stack.StackKind;
 import kstack.machine.Machine;
-import kstack.stack.StackWord;
-import kstack.machine.TaskInfo;
 
 /** The commands, each a short method; names and meanings follow gdb where gdb has the command. */
 final class Commands {
@@ -81,13 +75,13 @@ final class Commands {
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
-      case "ps" -> noArgs(c, () -> ps(cmd));
+      case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
-      case "console" -> noArgs(c, () -> Result.of(cmd, m.consoleLines()).with("lines",
-          m.consoleLines()));
+      case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
+          m.inspector().consoleLines()));
       case "help" -> Result.of(cmd, Help.lines());
       default -> throw c.errorAtWord(c.word.isEmpty() ? "expected a command"
           : "unknown command '" + c.word + "' (try 'help')");
@@ -165,7 +159,7 @@ final class Commands {
       throw c.errorAtArgs("no CPU " + v + " (this machine has " + m.cpuCount() + ")");
     }
     m.selectCpu((int) v);
-    return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.where((int) v)))
+    return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.inspector().where((int) v)))
         .with("cpu", (int) v);
   }
 
@@ -203,7 +197,7 @@ final class Commands {
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw c.errorAtArgs("not a pid: " + v);
     }
-    if (m.findTaskByVpid((int) v) == 0) {
+    if (m.inspector().findTaskByVpid((int) v) == 0) {
       throw c.errorAtArgs("no task with pid " + v);
     }
     return (int) v;
@@ -214,121 +208,19 @@ final class Commands {
       return StackCheck.checkStacks(m, cmd);
     }
     Integer pid = pidArg(c);
-    List<Frame> frames = m.backtrace(pid);
-    List<String> text = new ArrayList<>();
-    List<Object> json = new ArrayList<>();
-    int i = 0;
-    StackKind lastStack = null;
-    String stopped = null;
-    for (Frame f : frames) {
-      if (f.function().equals(Frame.STOPPED)) {
-        stopped = f.note();
-        text.add("Backtrace stopped: " + f.note() + " (the stack or a task pointer is corrupt)");
-        continue;
-      }
-      if (f.function().startsWith("---")) {
-        text.add("    --- <" + (f.stackName().isEmpty() ? f.stack().label() : f.stackName())
-            + ": pt_regs> --- " + f.note());
-        continue;
-      }
-      boolean first = lastStack == null;
-      if ((first && f.stack() != StackKind.TASK && f.stack() != StackKind.USER)
-          || (!first && lastStack != f.stack() && f.stack() != StackKind.USER)) {
-        text.add("    --- <" + (f.stackName().isEmpty() ? stackName(f.stack()) : f.stackName())
-            + "> ---");
-      }
-      lastStack = f.stack();
-      String off = f.offset() == 0 ? "" : "+0x" + Long.toHexString(f.offset());
-      text.add(String.format("#%-2d " + m.hexFormat() + " in %s%s  [%s]%s", i++, f.address(), f.function(), off,
-          f.stack().label(), f.note().isEmpty() ? "" : "  (" + f.note() + ")"));
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("function", f.function());
-      o.put("address", hex(f.address()));
-      o.put("stack", f.stack().label());
-      if (!f.stackName().isEmpty()) {
-        o.put("stack_name", f.stackName());
-      }
-      json.add(o);
-    }
-    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
-    String overwritten = m.kernel().stacks.overwritten(task);
-    Result r;
-    if (overwritten == null) {
-      int tpid = m.kernel().tasks.pid(task);
-      text.add(0, "Backtrace of pid " + tpid + " (" + m.kernel().tasks.comm(task) + ")");
-      r = Result.of(cmd, text).with("pid", tpid);
-    } else if (overwritten.contains("unreadable")) {
-      text.add(0, String.format("Backtrace of the current task of cpu %d: its task_struct pointer "
-          + m.hexFormat() + " is unreadable (overwritten?)", m.selectedCpu(), task));
-      r = Result.of(cmd, text);
-    } else {
-      text.add(0, String.format("Backtrace of %s: its %s (by a stack overflow?)", pid == null
-          ? "the current task of cpu " + m.selectedCpu() : "pid " + pid, overwritten));
-      r = Result.of(cmd, text);
-    }
-    r = r.with("frames", json);
-    return stopped == null ? r : r.with("stopped", stopped);
-  }
-
-  private Result ps(String cmd) {
-    List<String> text = new ArrayList<>();
-    List<Object> json = new ArrayList<>();
-    String col = "%-" + String.format(m.hexFormat(), 0L).length() + "s";
-    // as ps -eLf: PID is the thread group (tgid), LWP the task's own pid
-    text.add(String.format("%5s %5s %5s %3s %2s  " + col + "  " + col + "  %s", "PID", "LWP", "PPID",
-        "CPU", "ST", "TASK", "STACK", "COMM"));
-    List<TaskInfo> tasks = new ArrayList<>();
-    String broken = m.psUntilCorrupt(tasks);
-    for (TaskInfo t : tasks) {
-      boolean running = m.cpuRunning(t.task()) >= 0;
-      text.add(String.format("%s%4d %5d %5d %3d %2s  " + m.hexFormat() + "  " + m.hexFormat()
-              + "  %s", running ? ">" : " ", t.tgid(), t.pid(), t.ppid(), t.cpu(), t.state(),
-          t.task(), t.stack(), t.comm()));
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("pid", t.pid());
-      o.put("tgid", t.tgid());
-      o.put("comm", t.comm());
-      o.put("state", t.state());
-      o.put("cpu", t.cpu());
-      o.put("ppid", t.ppid());
-      o.put("task", hex(t.task()));
-      o.put("stack", hex(t.stack()));
-      json.add(o);
-    }
-    if (broken != null) {
-      text.add(broken);
-    }
-    Result r = Result.of(cmd, text).with("tasks", json);
-    return broken == null ? r : r.with("task_list_corrupt", broken);
+    return StackViews.bt(m, cmd, pid, m.inspector().taskStack(pid, false));
   }
 
   private Result stack(Call c, String cmd) {
     Integer pid = pidArg(c);
-    long task = pid == null ? m.current() : m.findTaskByVpid(pid);
+    long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
     String overwritten = m.kernel().stacks.overwritten(task);
     if (overwritten != null) {
       throw new IllegalStateException("the " + (pid == null ? "current task's " : "pid " + pid
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
           + "found; 'x' still reads memory by address");
     }
-    List<StackWord> words = m.stack(pid);
-    List<String> text = new ArrayList<>();
-    List<Object> json = new ArrayList<>();
-    long base = m.kernel().stacks.stack(task);
-    text.add(String.format("Kernel stack of pid %d (%s): 0x%x..0x%x (THREAD_SIZE %d), "
-        + "pt_regs at 0x%x", m.kernel().tasks.pid(task), m.kernel().tasks.comm(task), base,
-        base + m.kernel().threadSize, m.kernel().threadSize, m.taskPtRegs(task)));
-    for (StackWord w : words) {
-      text.add(String.format(m.hexFormat() + ": " + m.hexFormat() + "  %-7s %s", w.address(), w.value(), w.kind().label(),
-          w.label()));
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("address", hex(w.address()));
-      o.put("value", hex(w.value()));
-      o.put("kind", w.kind().label());
-      o.put("label", w.label());
-      json.add(o);
-    }
-    return Result.of(cmd, text).with("pid", m.kernel().tasks.pid(task)).with("words", json);
+    return StackViews.stack(m, cmd, m.inspector().taskStack(pid, true));
   }
 
   private Result syscall(Call c, String cmd, boolean viaVdso) {
@@ -365,13 +257,6 @@ final class Commands {
     }
     var regs = m.arch().registers();
     return r.with(regs.name(regs.ret), hex(m.cpu(m.selectedCpu()).get(regs.ret)));
-  }
-
-  static String stackName(StackKind kind) {
-    return switch (kind) {
-      case IRQ -> "IRQ stack";
-      default -> kind.label() + " stack";
-    };
   }
 
   static String hex(long v) {

@@ -84,7 +84,7 @@ final class Examine {
       instructions(m, c, addr, count, text, values);
     } else if (fmt == 's') {
       for (int k = 0; k < count; k++) {
-        String str = m.readCString(addr, 256);
+        String str = m.inspector().readCString(addr, 256);
         text.add(String.format("0x%x%s:\t\"%s\"", addr, sym(m, addr), Inspect.escape(str)));
         values.add(str);
         addr += str.length() + 1;
@@ -109,7 +109,7 @@ final class Examine {
       if (r == null) {
         throw c.errorAtArgs(String.format("x/i: no code at 0x%x", addr));
       }
-      String line = m.describeStep(addr);
+      String line = m.inspector().describeStep(addr);
       text.add(line);
       values.add(line);
       addr += Routine.INSN_SIZE;
@@ -129,7 +129,7 @@ final class Examine {
         }
         line = new StringBuilder(String.format("0x%x%s:", a, sym(m, a)));
       }
-      long v = m.read(a, unit);
+      long v = m.inspector().read(a, unit);
       String shown = render(m, v, fmt, unit);
       line.append('\t').append(shown);
       values.add(fmt == 'x' || fmt == 'a' ? "0x" + Long.toHexString(v) : shown);

@@ -93,11 +93,11 @@ final class Inspect {
 
   private static String value(Machine m, long a, CType t) {
     if (t instanceof CType.Int || t instanceof CType.Ptr) {
-      long v = m.read(a, t.size());
+      long v = m.inspector().read(a, t.size());
       return "0x" + Long.toHexString(v);
     }
     if (t instanceof CType.Array arr && arr.element().size() == 1) {
-      return "\"" + escape(m.readCString(a, arr.length())) + "\"";
+      return "\"" + escape(m.inspector().readCString(a, arr.length())) + "\"";
     }
     return "{...} at 0x" + Long.toHexString(a);
   }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kstack.kernel.TaskModel;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 
 /** {@code bt -v}: the end-of-stack checks of every task, as crash and the kernel's debug code make them. */
 final class StackCheck {
@@ -19,8 +20,9 @@ final class StackCheck {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     int bad = 0;
+    TaskModel taskModel = m.profile().module(TaskModel.class);
     List<TaskInfo> tasks = new ArrayList<>();
-    String broken = m.psUntilCorrupt(tasks);
+    String broken = m.inspector().psUntilCorrupt(tasks);
     for (TaskInfo t : tasks) {
       long stack = t.stack();
       if (stack == 0) {
@@ -34,7 +36,7 @@ final class StackCheck {
         bad++;
         continue;
       }
-      if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
+      if (taskModel.stackMember() == null) { // 2.4's task_union: the task_struct is the base
         bad += checkTaskUnion(k, t, text, json);
         continue;
       }
@@ -47,7 +49,7 @@ final class StackCheck {
       long magicWord = hasMagic ? k.t.word : 0;
       long unused = k.stacks.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
-      boolean tiAtBase = m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
+      boolean tiAtBase = taskModel.threadInfoAtBase();
       long tiTask = tiAtBase ? k.tasks.tiRead(t.task(), "task") : t.task();
       boolean tiOk = tiTask == t.task();
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",

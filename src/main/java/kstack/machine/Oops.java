@@ -55,39 +55,26 @@ final class Oops {
    * A fault in a user-mode step. At a kernel address it is the CPU itself failing to push the
    * trap frame of an int $0x80 or an interrupt onto the kernel stack that TSS.esp0 names, which a
    * context switch loaded from a task_struct the overflow had overwritten. The page fault that
-   * follows needs the same stack, so the CPU raises a double fault; on i386 that is a task gate
-   * into doublefault_fn, which prints "PANIC: double fault" and spins forever (for (;;)
-   * cpu_relax(): arch/x86/kernel/doublefault_32.c, read in a 2.6.39 snapshot; i386 kept that
-   * task-gate handler until doublefault_shim replaced it, which 6.19 has): the machine is wedged. At a user address the kernel would send the process SIGSEGV, which this model does
-   * not deliver: the command says so.
+   * follows needs the same stack, so the CPU raises a double fault, which the arch handles as its
+   * generation does ({@link Arch#userDoubleFault}: x86_64's handler dies on its IST stack; i386's
+   * double-fault task spins forever, 6.19's doublefault_shim dies, 2.4 triple-faults). At a user
+   * address the kernel would send the process SIGSEGV, which this model does not deliver: the
+   * command says so.
    */
   static void userFault(Kernel k, Arch arch, int cpu, MemoryFault f) {
-    if (!f.isDelivery()) {
+    Arch.DoubleFault df = arch.userDoubleFault();
+    if (!f.isDelivery() || df == null) {
       segv(k, cpu, f);
       return;
     }
     k.timeline.emit(new Event.UserTrapDoubleFault(cpu,
         k.symbols.describeOrHex(k.cpu(cpu).pc()), f.address()));
-    if (!arch.name().equals("i386")) {
-      // x86_64: #DF has its own IST stack, so do_double_fault runs and dies (traps.c)
-      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.IST_DIE));
-      panic(k, cpu);
-      return;
+    k.timeline.emit(new Event.DoubleFault(cpu, df.end()));
+    if (df.panic() == null) {
+      panic(k, cpu); // die()
+    } else {
+      k.panic(df.panic());
     }
-    if (k.profile.has(kstack.profile.Feature.TASK_UNION)) {
-      // 2.4 has no double-fault task: vector 8 is a trap gate (traps.c@2.4.22 trap_init)
-      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.TRIPLE_FAULT));
-      k.panic("triple fault: the CPU shut down (the machine resets)");
-      return;
-    }
-    if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {
-      // doublefault_32.c@6.19: doublefault_shim -> exc_double_fault -> die(), panic
-      k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.DOUBLEFAULT_SHIM));
-      k.panic("Kernel panic - not syncing: Machine halted.");
-      return;
-    }
-    k.timeline.emit(new Event.DoubleFault(cpu, Event.DoubleFaultEnd.DOUBLEFAULT_TASK));
-    k.panic("PANIC: double fault: doublefault_fn spins forever, the CPU is wedged");
   }
 
   /**

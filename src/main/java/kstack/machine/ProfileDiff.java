@@ -58,11 +58,11 @@ public final class ProfileDiff {
 
   private static void constants(Machine ma, Machine mb, List<Item> out, Set<Feature> changed,
       String arch) {
-    Set<String> names = new TreeSet<>(ma.constants().keySet());
-    names.addAll(mb.constants().keySet());
+    Set<String> names = new TreeSet<>(ma.inspector().constants().keySet());
+    names.addAll(mb.inspector().constants().keySet());
     for (String n : names) {
-      Long va = ma.constants().get(n);
-      Long vb = mb.constants().get(n);
+      Long va = ma.inspector().constants().get(n);
+      Long vb = mb.inspector().constants().get(n);
       if (va == null || !va.equals(vb)) {
         boolean cited = changed.stream().anyMatch(f -> f.explainsConstant(n));
         String gen = va == null || vb == null ? generation(n) : null;

@@ -24,7 +24,7 @@ final class Stepping {
     if (pc == 0) {
       return "cpu " + c + " is not running (it has not been brought up: 'boot' first)";
     }
-    if (pc == m.userWaitPc()) {
+    if (m.user().isWaitPoint(pc)) {
       String who;
       try {
         long t = m.kernel().current(c);
@@ -35,7 +35,7 @@ final class Stepping {
       return who + ", current on cpu " + c + ", waits for a command at " + m.describe(pc)
           + ": it executes nothing until a command gives it work (syscall, call, recurse)";
     }
-    if (pc == m.idleHaltPc() && !m.active(c)) {
+    if (pc == m.loop().idleHaltPc() && !m.loop().active(c)) {
       return "cpu " + c + " is idle, halted at " + m.describe(pc) + " with nothing to schedule: "
           + "it executes nothing until an interrupt or a command gives it work (tick, irq, "
           + "continue lets time pass to the next timer)";
@@ -70,7 +70,7 @@ final class Stepping {
     long[] at = g.outerStops();
     for (int c = 0; c < at.length; c++) {
       if (at[c] != 0 && m.cpu(c).pc() == at[c]) {
-        m.control().setResumeFrom(c, at[c]);
+        m.loop().control().setResumeFrom(c, at[c]);
       }
     }
   }
@@ -81,7 +81,7 @@ final class Stepping {
    * stopped where it was, or, when the interrupt was held (masked) until later, run on meanwhile.
    */
   static String stillStopped(Machine m, long[] outerStops) {
-    Goal g = m.control().pending();
+    Goal g = m.loop().control().pending();
     if (g == null) {
       return "";
     }
@@ -105,7 +105,7 @@ final class Stepping {
    */
   static String unreached(Machine m, Goal g) {
     List<String> names = m.breakpoints();
-    if (g.outer() != null || names.isEmpty() || m.control().reportedSince(g)) {
+    if (g.outer() != null || names.isEmpty() || m.loop().control().reportedSince(g)) {
       return "";
     }
     return " (" + (names.size() == 1 ? "the breakpoint at " + names.get(0) + " was"
@@ -125,5 +125,20 @@ final class Stepping {
     }
     return ": no context switch: no other task was runnable on cpu " + cpu + ", so schedule() "
         + "kept pid " + m.kernel().tasks.pid(task) + " (" + m.kernel().tasks.comm(task) + ") running";
+  }
+
+  /**
+   * A returned register as the kernel reads it: negative only in the errno range (IS_ERR_VALUE:
+   * -4095..-1), so kernel pointers stay addresses (on i386 too, where they pass 0x80000000).
+   */
+  static String signedWord(Machine m, long v) {
+    int size = m.arch().abi().wordSize();
+    long w = size == 8 ? v : v & 0xffffffffL;
+    long err = size == 8 ? v : (int) w;
+    if (err >= -4095 && err < 0) {
+      return Long.toString(err);
+    }
+    // small results (counts, pids) in decimal; addresses, like gdb's pointers, in hex
+    return Long.compareUnsigned(w, 0x10000000L) < 0 ? Long.toString(w) : "0x" + Long.toHexString(w);
   }
 }

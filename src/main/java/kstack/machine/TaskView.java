@@ -3,6 +3,7 @@ package kstack.machine;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.Kernel;
+import kstack.stack.TaskInfo;
 
 /**
  * ps, read from simulated memory: init_task, each CPU's idle task, then the init_task.tasks list,

@@ -3,7 +3,6 @@ package kstack.machine;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import kstack.profile.Feature;
 
 /**
  * How {@code syscall NAME(ARGS)} becomes the wrapper's arguments. Values are integers; where the real
@@ -184,13 +183,10 @@ final class UserCalls {
 
   /** CLONE_THREAD where the model has no thread groups, CLONE_SETTLS where it sets no TLS. */
   private static void threadsModelled(Machine m, String name, long flags) {
-    boolean i386 = m.arch().name().equals("i386");
-    if ((flags & 0x80000) != 0 && (i386 || m.profile().has(Feature.THREAD_INFO_AT_BASE))) {
+    String noTls = m.arch().copyThreadTlsMissing();
+    if ((flags & 0x80000) != 0 && noTls != null) {
       throw new IllegalArgumentException(name + ": CLONE_SETTLS (0x80000) on " + m.arch().name()
-          + " " + m.profile().version() + ": " + (i386 ? "copy_thread would install a GDT TLS "
-          + "descriptor from a struct user_desc (do_set_thread_area), which the model does not"
-          : "copy_thread would set the fs base with do_arch_prctl(p, ARCH_SET_FS, "
-          + "childregs->r8), which the model does not"));
+          + " " + m.profile().version() + ": " + noTls);
     }
     String why = kstack.kernel.Threads.unsupported(m.kernel());
     if ((flags & 0x10000) != 0 && why != null) {

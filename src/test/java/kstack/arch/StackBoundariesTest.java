@@ -145,11 +145,11 @@ class StackBoundariesTest {
     m.addBreakpoint("entry_SYSCALL_64");
     assertThat(m.syscall("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     m.deleteBreakpoints();
-    long top = m.taskTopOfStack(m.current());
+    long top = m.inspector().taskTopOfStack(m.current());
     while (m.cpu(0).get("rsp") != top) {
       m.stepi(1);
     }
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.TASK);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.TASK);
   }
 
   static List<Profile> x86_64WithThreadInfoInTask() {
@@ -167,9 +167,9 @@ class StackBoundariesTest {
     m.addBreakpoint("gic_handle_irq");
     assertThat(m.irq(5).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long sp = m.cpu(0).get("sp");
-    long irq = m.kernel().readPtr(m.perCpuAddress("irq_stack_ptr", 0));
+    long irq = m.kernel().readPtr(m.inspector().perCpuAddress("irq_stack_ptr", 0));
     assertThat(sp).as("sp at the top of the IRQ stack").isEqualTo(irq + m.kernel().threadSize);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
   }

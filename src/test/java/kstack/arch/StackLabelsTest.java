@@ -34,7 +34,7 @@ class StackLabelsTest {
     Machine m = Machine.create(p, 1);
     m.addBreakpoint("start_kernel");
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    StackWord magic = m.stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
+    StackWord magic = m.inspector().stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
         .orElseThrow();
     // 2.6.32's start_kernel never writes it: only dup_task_struct does (fork.c@2.6.32.67:254)
     boolean sets = m.kernel().stacks.initSetsStackEndMagic();
@@ -42,11 +42,11 @@ class StackLabelsTest {
         .doesNotContain("overwritten");
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
-    magic = m.stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst().orElseThrow();
+    magic = m.inspector().stack(0).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst().orElseThrow();
     assertThat(magic.label()).isEqualTo(sets ? "STACK_END_MAGIC (end_of_stack)"
         : "end_of_stack: STACK_END_MAGIC never written for init_task in this generation (only "
             + "dup_task_struct writes it)");
-    assertThat(m.stack(1).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
+    assertThat(m.inspector().stack(1).stream().filter(w -> w.kind() == WordKind.MAGIC).findFirst()
         .orElseThrow().label()).as("a forked task's").isEqualTo("STACK_END_MAGIC (end_of_stack)");
   }
 
@@ -56,8 +56,8 @@ class StackLabelsTest {
   void aUserModeTasksPtRegsAreStaleFromTheLastKernelEntry(Profile p) {
     Machine m = TestMachines.spawned(p);
     long sh = m.current(); // in user mode, waiting for a command
-    List<StackWord> words = m.stack(m.kernel().tasks.pid(sh));
-    long regs = m.taskPtRegs(sh);
+    List<StackWord> words = m.inspector().stack(m.kernel().tasks.pid(sh));
+    long regs = m.inspector().taskPtRegs(sh);
     assertThat(words).filteredOn(w -> w.address() >= regs).isNotEmpty()
         .allSatisfy(w -> assertThat(w.kind()).isIn(WordKind.STALE, WordKind.PADDING))
         .anySatisfy(w -> assertThat(w.label()).startsWith("stale, from the last kernel entry: "

@@ -80,7 +80,7 @@ class SwitchWindowTest {
         break;
       }
       switched |= fn.equals("__switch_to") || fn.equals("cpu_switch_to");
-      List<Frame> bt = m.backtrace(null);
+      List<Frame> bt = m.inspector().backtrace(null);
       String at = "step " + i + " at " + m.describe(pc) + ": " + bt;
       assertThat(bt.get(0).function()).as(at).isEqualTo(fn);
       assertThat(bt).as(at).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
@@ -97,7 +97,7 @@ class SwitchWindowTest {
       window |= bt.get(0).note().contains("stack of pid") || bt.get(0).note().contains("'s stack");
       if (bt.get(0).note().contains("current is still") && inactiveTaskFrame) {
         // prev's own stack, read by `stack`, shows the inactive_task_frame it saved at thread.sp
-        assertThat(m.stack(null)).as("stack of prev " + at).extracting(StackWord::kind)
+        assertThat(m.inspector().stack(null)).as("stack of prev " + at).extracting(StackWord::kind)
             .contains(WordKind.SWITCH);
       }
       m.stepi(1);
@@ -121,7 +121,7 @@ class SwitchWindowTest {
     m.deleteBreakpoints();
     long child = m.current();
     for (int i = 0; i < 8; i++) {
-      List<Frame> bt = m.backtrace(null);
+      List<Frame> bt = m.inspector().backtrace(null);
       String at = "step " + i + " at " + m.describe(m.cpu(0).pc()) + ": " + bt;
       assertThat(bt).as(at).extracting(Frame::function).contains("--- pt_regs ---", "main");
       assertThat(bt.get(bt.size() - 1).stack()).as(at).isEqualTo(StackKind.USER);

@@ -36,8 +36,8 @@ class SyscallStepsTest {
     m.deleteBreakpoints();
     java.util.Set<List<String>> userParts = new java.util.HashSet<>();
     int steps = 0;
-    for (; steps < 400 && !m.isWaitingForCommand(0); steps++) {
-      List<Frame> bt = m.backtrace(null);
+    for (; steps < 400 && !m.inspector().isWaitingForCommand(0); steps++) {
+      List<Frame> bt = m.inspector().backtrace(null);
       String at = "at " + m.describe(m.cpu(0).pc()) + ": " + bt;
       assertThat(bt).as(at).extracting(Frame::stack).doesNotContain(StackKind.UNKNOWN);
       assertThat(bt).as(at).extracting(Frame::function).doesNotContain(Frame.STOPPED);

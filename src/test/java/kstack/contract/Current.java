@@ -25,7 +25,7 @@ enum Current {
   PERCPU_CURRENT_TASK {
     @Override
     void check(Machine m, long task) {
-      assertThat(m.kernel().readPtr(m.perCpuAddress("current_task", 0))).isEqualTo(task);
+      assertThat(m.kernel().readPtr(m.inspector().perCpuAddress("current_task", 0))).isEqualTo(task);
     }
   },
   /** arm64: SP_EL0 holds current while in the kernel (asm/current.h). */

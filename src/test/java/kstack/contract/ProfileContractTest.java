@@ -8,7 +8,7 @@ import java.util.List;
 import kstack.catalog.Profiles;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.stack.Frame;
 import kstack.stack.StackKind;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ProfileContractTest {
     Machine m = spawned(e.profile());
     assertThat(m.kernel().threadSize).as("THREAD_SIZE").isEqualTo(e.threadSize());
     assertThat(m.kernel().image.constant("THREAD_ALIGN")).as("THREAD_ALIGN").isEqualTo(e.threadAlign());
-    for (TaskInfo t : m.ps()) {
+    for (TaskInfo t : m.inspector().ps()) {
       assertThat(t.stack() % e.threadAlign()).as("pid %d", t.pid()).isZero();
       e.stackEnd().check(m, t);
     }
@@ -54,7 +54,7 @@ class ProfileContractTest {
     assertThat(m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x"))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
     long task = m.current();
-    long pt = m.taskPtRegs(task);
+    long pt = m.inspector().taskPtRegs(task);
     assertThat(m.struct("pt_regs").size()).as("sizeof(struct pt_regs)").isEqualTo(e.ptRegsSize());
     assertThat(m.kernel().image.constant("TOP_OF_KERNEL_STACK_PADDING")).isEqualTo(e.topPadding());
     assertThat(pt + e.ptRegsSize() + e.topPadding())
@@ -75,7 +75,7 @@ class ProfileContractTest {
           ? List.of(Machine.Arg.of(1), Machine.Arg.of("hi")) : List.of();
       assertThat(m.syscall(call, args).stop()).isEqualTo(Outcome.Stop.DONE);
       assertThat(m.arch().inUserMode(m.kernel(), 0)).isTrue();
-      assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.USER);
+      assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() == StackKind.USER);
       assertThat(m.cpu(0).get(regs.sp)).as(call).isEqualTo(sp);
       assertThat(m.cpu(0).get(regs.pc)).as(call).isEqualTo(pc);
     }
@@ -100,7 +100,7 @@ class ProfileContractTest {
     long sp = m.cpu(0).get(regs.sp);
     int sh = m.kernel().tasks.pid(m.current()); // 3, or 6 on 2.6.11, whose boot starts more threads
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
-    List<String> chain = m.backtrace(sh).stream().map(Frame::function).toList();
+    List<String> chain = m.inspector().backtrace(sh).stream().map(Frame::function).toList();
     assertThat(chain).contains(e.sleepFrames().get(0), e.sleepFrames().get(1));
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(sh);
@@ -114,9 +114,9 @@ class ProfileContractTest {
     Machine m = Machine.create(e.profile(), 1);
     m.boot();
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.DONE);
-    var ps = m.ps();
+    var ps = m.inspector().ps();
     long t = ps.get(ps.size() - 1).task();
-    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.findTaskByVpid(e.kthreadParent()));
+    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.inspector().findTaskByVpid(e.kthreadParent()));
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import kstack.kernel.Kernel;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 
 /** What marks the far (lowest) end of a task's kernel stack, per generation. */
 enum StackEnd {

@@ -20,7 +20,7 @@ enum UserSp {
   }
 
   void check(Machine m, long ptRegs, long userSp) {
-    long where = member == null ? m.perCpuAddress("old_rsp", 0)
+    long where = member == null ? m.inspector().perCpuAddress("old_rsp", 0)
         : ptRegs + m.struct("pt_regs").offset(member);
     assertThat(m.kernel().readPtr(where)).as(name()).isEqualTo(userSp);
   }

@@ -17,7 +17,7 @@ class AddedSyscallsTest {
       Profiles.i386_2_6_11(), Profiles.i386_2_6_32(), Profiles.i386_4_16(), Profiles.i386_6_19());
 
   private static List<String> chain(Machine m) {
-    return m.backtrace(null).stream().takeWhile(f -> !f.function().startsWith("---"))
+    return m.inspector().backtrace(null).stream().takeWhile(f -> !f.function().startsWith("---"))
         .map(Frame::function).toList();
   }
 
@@ -48,8 +48,8 @@ class AddedSyscallsTest {
       }
       m.deleteBreakpoints();
       m.continueRun();
-      assertThat(m.kernel().tasks.isZombie(m.findTaskByVpid(pid))).as(p.label()).isTrue();
-      assertThat(m.kernel().tasks.taskRead(m.findTaskByVpid(pid), "exit_code")).isEqualTo(5 << 8);
+      assertThat(m.kernel().tasks.isZombie(m.inspector().findTaskByVpid(pid))).as(p.label()).isTrue();
+      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(pid), "exit_code")).isEqualTo(5 << 8);
     }
   }
 

@@ -6,19 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import kstack.stack.Frame;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
 
 /** Blocked tasks: the backtrace read from the stack bytes, in each profile's names. */
 class BlockingTest {
   private static List<String> kernelChain(Machine m, int pid) {
-    return m.backtrace(pid).stream().takeWhile(f -> !f.function().startsWith("---"))
+    return m.inspector().backtrace(pid).stream().takeWhile(f -> !f.function().startsWith("---"))
         .map(Frame::function).toList();
   }
 
   private static List<String> userChain(Machine m, int pid) {
-    return m.backtrace(pid).stream().filter(f -> f.stack() == StackKind.USER)
+    return m.inspector().backtrace(pid).stream().filter(f -> f.stack() == StackKind.USER)
         .map(Frame::function).toList();
   }
 
@@ -28,7 +28,7 @@ class BlockingTest {
     m.spawn("sh");
     m.syscall("pipe", List.of());
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long rfd = m.read(0x600000, 4);
+    long rfd = m.inspector().read(0x600000, 4);
     m.syscall("read", List.of(Machine.Arg.of(rfd), Machine.Arg.of(16)));
     return m;
   }
@@ -56,14 +56,14 @@ class BlockingTest {
   void theWriterWakesTheReaderWhichReturnsTheBytes() {
     Machine m = blockedReader(Profiles.x86_64_6_19());
     assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(4);
-    long wfd = m.read(0x600004, 4);
+    long wfd = m.inspector().read(0x600004, 4);
     m.syscall("write", List.of(Machine.Arg.of(wfd), Machine.Arg.of("hello")));
     assertThat(m.cpu(0).get("rax")).isEqualTo(5);
     m.run();
     assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     assertThat(m.cpu(0).get("rax")).isEqualTo(5);
-    assertThat(m.readCString(0x600100, 16)).isEqualTo("hello");
-    assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state).containsExactly("R");
+    assertThat(m.inspector().readCString(0x600100, 16)).isEqualTo("hello");
+    assertThat(m.inspector().ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state).containsExactly("R");
   }
 
   @Test
@@ -91,15 +91,15 @@ class BlockingTest {
     m.spawn("sh");
     m.syscall("fork", List.of());
     m.syscall("wait4", List.of(Machine.Arg.of(-1)));
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     assertThat(m.current()).isEqualTo(child);
     long stack = m.kernel().stacks.stack(child);
     m.syscall("exit", List.of(Machine.Arg.of(7)));
     assertThat(m.kernel().stacks.stack(child)).as("finish_task_switch released it").isZero();
     assertThat(m.kernelMemory().regionAt(stack).name()).contains("cached_stacks");
-    assertThat(m.findTaskByVpid(4)).as("reaped by wait4").isZero();
+    assertThat(m.inspector().findTaskByVpid(4)).as("reaped by wait4").isZero();
     assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(3);
     assertThat(m.cpu(0).get("rax")).isEqualTo(4);
-    assertThat(m.read(0x600020, 4)).isEqualTo(7 << 8);
+    assertThat(m.inspector().read(0x600020, 4)).isEqualTo(7 << 8);
   }
 }

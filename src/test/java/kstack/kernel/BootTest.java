@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.profile.Feature;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;
@@ -64,11 +64,11 @@ class BootTest {
     Machine m = Machine.create(p, 1);
     Outcome o = m.boot();
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
-    List<TaskInfo> ps = m.ps();
+    List<TaskInfo> ps = m.inspector().ps();
     assertThat(ps).extracting(TaskInfo::pid).containsExactly(0, 1, 2);
     assertThat(ps).extracting(TaskInfo::comm).containsExactly("swapper/0", "init", "kthreadd");
-    long s1 = m.kernel().stacks.stack(m.findTaskByVpid(1));
-    long s2 = m.kernel().stacks.stack(m.findTaskByVpid(2));
+    long s1 = m.kernel().stacks.stack(m.inspector().findTaskByVpid(1));
+    long s2 = m.kernel().stacks.stack(m.inspector().findTaskByVpid(2));
     long initStack = sym(m, "init_stack");
     assertThat(s1).isNotEqualTo(s2).isNotEqualTo(initStack);
     assertThat(s2).isNotEqualTo(initStack);
@@ -84,7 +84,7 @@ class BootTest {
   void everyCpusCurrentTaskIsInitTaskAtPowerOnAndSyscallInitSetsLstar(Profile p) {
     Machine m = Machine.create(p, 2);
     for (int c = 0; c < 2; c++) {
-      assertThat(m.kernelMemory().read64(m.perCpuAddress("current_task", c)))
+      assertThat(m.kernelMemory().read64(m.inspector().perCpuAddress("current_task", c)))
           .isEqualTo(sym(m, "init_task"));
     }
     m.boot();
@@ -97,14 +97,14 @@ class BootTest {
   void secondaryCpusGetIdleTasksWithTheirOwnStacks(Profile p) {
     Machine m = Machine.create(p, 3);
     m.boot();
-    List<TaskInfo> ps = m.ps();
+    List<TaskInfo> ps = m.inspector().ps();
     assertThat(ps).extracting(TaskInfo::comm).startsWith("swapper/0", "swapper/1", "swapper/2");
     long idle1 = m.kernel().rq.idleTask(1);
     assertThat(m.kernel().tasks.pid(idle1)).isZero();
-    assertThat(m.kernelMemory().read64(m.perCpuAddress("current_task", 1))).isEqualTo(idle1);
-    assertThat(m.backtrace(null)).isNotEmpty();
+    assertThat(m.kernelMemory().read64(m.inspector().perCpuAddress("current_task", 1))).isEqualTo(idle1);
+    assertThat(m.inspector().backtrace(null)).isNotEmpty();
     m.selectCpu(1);
-    assertThat(m.backtrace(null)).extracting(f -> f.function())
+    assertThat(m.inspector().backtrace(null)).extracting(f -> f.function())
         .contains("do_idle", "cpu_startup_entry", "start_secondary");
   }
 
@@ -125,12 +125,12 @@ class BootTest {
   void onLinux416TheTopOfStackLivesInTssSp1AndOn619InItsOwnPerCpuVariable() {
     Machine old = Machine.create(Profiles.x86_64_4_16(), 1);
     old.boot();
-    long tss = old.perCpuAddress("cpu_tss_rw", 0);
+    long tss = old.inspector().perCpuAddress("cpu_tss_rw", 0);
     long sp1 = tss + old.struct("tss_struct").offsetOfPath("x86_tss.sp1");
-    assertThat(old.perCpuAddress("cpu_current_top_of_stack", 0)).isEqualTo(sp1);
+    assertThat(old.inspector().perCpuAddress("cpu_current_top_of_stack", 0)).isEqualTo(sp1);
     Machine now = Machine.create(Profiles.x86_64_6_19(), 1);
     now.boot();
-    long tss6 = now.perCpuAddress("cpu_tss_rw", 0);
+    long tss6 = now.inspector().perCpuAddress("cpu_tss_rw", 0);
     assertThat(now.kernelMemory().read64(tss6 + now.struct("tss_struct").offsetOfPath("x86_tss.sp1")))
         .isZero();
     assertThat(now.symbols().get("cpu_current_top_of_stack")).isNotNull();

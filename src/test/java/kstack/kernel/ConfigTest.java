@@ -15,16 +15,16 @@ class ConfigTest {
     Machine m = Machine.create(Profiles.x86_64_4_16().withConfig("KASAN", true), 1);
     m.boot();
     assertThat(m.kernel().threadSize).isEqualTo(32768);
-    long s = m.kernel().stacks.stack(m.findTaskByVpid(1));
+    long s = m.kernel().stacks.stack(m.inspector().findTaskByVpid(1));
     assertThat(s % 32768).isZero();
-    assertThat(m.taskPtRegs(m.findTaskByVpid(1))).isEqualTo(s + 32768 - 168);
+    assertThat(m.inspector().taskPtRegs(m.inspector().findTaskByVpid(1))).isEqualTo(s + 32768 - 168);
   }
 
   @Test
   void withoutVmapStackTheStackComesFromTheDirectMapWithoutAGuardPage() {
     Machine m = Machine.create(Profiles.x86_64_6_19().withConfig("VMAP_STACK", false), 1);
     m.boot();
-    long s = m.kernel().stacks.stack(m.findTaskByVpid(1));
+    long s = m.kernel().stacks.stack(m.inspector().findTaskByVpid(1));
     Region r = m.kernelMemory().regionAt(s);
     assertThat(r.kind()).isEqualTo(Region.Kind.DIRECT_MAP);
     assertThat(Long.toHexString(s)).startsWith("ffff888");
@@ -36,7 +36,7 @@ class ConfigTest {
   void vmappedStacksHaveAGuardPageAfterThem() {
     Machine m = Machine.create(Profiles.x86_64_6_19(), 1);
     m.boot();
-    long s = m.kernel().stacks.stack(m.findTaskByVpid(1));
+    long s = m.kernel().stacks.stack(m.inspector().findTaskByVpid(1));
     assertThat(m.kernelMemory().regionAt(s + m.kernel().threadSize).isGuard()).isTrue();
   }
 
@@ -46,7 +46,7 @@ class ConfigTest {
     m.boot();
     m.spawn("sh");
     long t = m.current();
-    long regs = m.taskPtRegs(t);
+    long regs = m.inspector().taskPtRegs(t);
     assertThat(regs).isEqualTo(m.kernel().stacks.stack(t) + 16384 - 16 - 168);
     assertThat(m.symbols().get("__top_init_kernel_stack").address())
         .isEqualTo(m.symbols().get("__end_init_stack").address() - 16 - 168);
@@ -73,7 +73,7 @@ class ConfigTest {
     m.selectCpu(1);
     m.spawn("sh");
     assertThat(m.kernel().tasks.pid(m.kernel().current(1))).isEqualTo(3);
-    assertThat(m.kernel().tasks.taskCpu(m.findTaskByVpid(3))).isEqualTo(1);
+    assertThat(m.kernel().tasks.taskCpu(m.inspector().findTaskByVpid(3))).isEqualTo(1);
     m.syscall("getpid", List.of());
     assertThat(m.cpu(1).get("rax")).isEqualTo(3);
   }

@@ -25,12 +25,12 @@ class KthreadTest {
     m.boot();
     Outcome o = m.kthread("worker");
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
-    long t = m.findTaskByVpid(3);
+    long t = m.inspector().findTaskByVpid(3);
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(2));
+    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.inspector().findTaskByVpid(2));
     assertThat(m.kernel().tasks.isKthread(t)).isTrue();
     assertThat(m.kernel().tasks.taskRead(t, "mm")).isZero();
-    assertThat(m.backtrace(3)).extracting(Frame::function)
+    assertThat(m.inspector().backtrace(3)).extracting(Frame::function)
         .contains("kstack_demo_thread", "kthread");
     assertThat(m.kernel().listEmpty(m.symbols().get("kthread_create_list").address())).isTrue();
   }
@@ -42,7 +42,7 @@ class KthreadTest {
     m.addBreakpoint("alloc_thread_stack_node");
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     // kernel_thread is `return _do_fork(...)`: a sibling call on the ORC build, no frame
-    assertThat(m.backtrace(null)).extracting(Frame::function).containsExactly(
+    assertThat(m.inspector().backtrace(null)).extracting(Frame::function).containsExactly(
         "alloc_thread_stack_node", "dup_task_struct", "copy_process", "_do_fork",
         "create_kthread", "kthreadd", "ret_from_fork");
   }
@@ -53,7 +53,7 @@ class KthreadTest {
     m.boot();
     m.addBreakpoint("alloc_thread_stack_node");
     m.kthread("worker");
-    assertThat(m.backtrace(null)).extracting(Frame::function).containsExactly(
+    assertThat(m.inspector().backtrace(null)).extracting(Frame::function).containsExactly(
         "alloc_thread_stack_node", "dup_task_struct", "copy_process", "kernel_clone",
         "kernel_thread", "create_kthread", "kthreadd", "ret_from_fork", "ret_from_fork_asm");
   }
@@ -64,7 +64,7 @@ class KthreadTest {
     m.boot();
     m.addBreakpoint("create_kthread");
     m.kthread("worker");
-    List<String> chain = m.backtrace(1).stream().map(Frame::function).toList();
+    List<String> chain = m.inspector().backtrace(1).stream().map(Frame::function).toList();
     assertThat(chain).containsSubsequence("__schedule", "schedule", "schedule_timeout",
         "wait_for_common", "wait_for_completion_killable", "__kthread_create_on_node",
         "kthread_create_on_node", "kstack_demo_init", "do_one_initcall", "do_init_module",

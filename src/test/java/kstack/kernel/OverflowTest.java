@@ -45,11 +45,11 @@ class OverflowTest {
         .anyMatch(s -> s.contains("kernel stack overflow (double-fault) in pid 3 (sh)"));
     long cr2 = m.cpu(0).get("cr2");
     assertThat(stack - cr2).isBetween(1L, 4096L);
-    var bt = m.backtrace(null);
+    var bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     assertThat(bt).extracting(Frame::function).contains("handle_stack_overflow",
         "kstack_demo_recurse", "kstack_demo_init");
-    long df = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+    long df = m.kernelMemory().read64(m.inspector().perCpuAddress("cpu_tss_rw", 0)
         + m.struct("tss_struct").offsetOfPath("x86_tss.ist"));
     assertThat(m.cpu(0).get("rsp")).isBetween(df - 8192, df);
   }
@@ -72,10 +72,10 @@ class OverflowTest {
     m.deleteBreakpoints();
     m.addBreakpoint("default_do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long nmiTop = m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+    long nmiTop = m.kernelMemory().read64(m.inspector().perCpuAddress("cpu_tss_rw", 0)
         + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 8);
     assertThat(m.cpu(0).get("rsp")).isBetween(nmiTop - 4096, nmiTop);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.EXCEPTION);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).as("the nmi nests in the stopped write")
         .contains("'syscall write' is still stopped there");

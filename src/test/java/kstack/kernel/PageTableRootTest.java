@@ -26,12 +26,12 @@ class PageTableRootTest {
     long initMm = m.symbols().get("init_mm").address();
     // power-on: init_mm's root, a physical address below the kernel's virtual base
     long image = p.arch().equals("x86_64") ? 0xffffffff80000000L
-        : p.arch().equals("i386") ? 0xc0000000L : m.constants().get("KIMAGE_VADDR") - 0x40000000L;
+        : p.arch().equals("i386") ? 0xc0000000L : m.inspector().constants().get("KIMAGE_VADDR") - 0x40000000L;
     assertThat(eval(m, reg)).isEqualTo(initMm - image);
     m.boot();
     m.spawn("sh");
     long mm = eval(m, "(unsigned long)current->mm");
-    long pageOffset = m.constants().get("PAGE_OFFSET");
+    long pageOffset = m.inspector().constants().get("PAGE_OFFSET");
     long linear = p.arch().equals("arm64") ? 0x40000000L : 0;
     assertThat(eval(m, reg)).isEqualTo(
         (p.has(kstack.profile.Feature.ARM64_FLIPPED_VA) || !p.arch().equals("arm64")

@@ -21,7 +21,7 @@ class SiblingCallTest {
     m.spawn("sh");
     m.addBreakpoint(symbol);
     m.syscall(call, args);
-    return m.backtrace(null).stream().takeWhile(f -> !f.function().startsWith("---"))
+    return m.inspector().backtrace(null).stream().takeWhile(f -> !f.function().startsWith("---"))
         .map(Frame::function).toList();
   }
 
@@ -73,7 +73,7 @@ class SiblingCallTest {
     m.spawn("sh");
     m.addBreakpoint("try_to_wake_up");
     m.kthread("demo");
-    List<String> c = m.backtrace(null).stream().map(Frame::function).toList();
+    List<String> c = m.inspector().backtrace(null).stream().map(Frame::function).toList();
     assertThat(c).startsWith("try_to_wake_up", "__kthread_create_on_node");
   }
 

@@ -34,7 +34,7 @@ class SyscallTest {
     m.addBreakpoint("do_syscall_64");
     assertThat(m.syscall("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long task = m.current();
-    long regs = m.taskPtRegs(task);
+    long regs = m.inspector().taskPtRegs(task);
     var k = m.kernel();
     assertThat(regs).isEqualTo(k.stacks.taskStackPage(task) + k.threadSize - 168);
     var mem = m.kernelMemory();
@@ -63,7 +63,7 @@ class SyscallTest {
     m.addBreakpoint("do_syscall_64");
     m.syscall("getpid", List.of());
     for (int step = 0; step < 2; step++) {
-      assertThat(m.backtrace(null)).extracting(Frame::function).as("after %d steps", step)
+      assertThat(m.inspector().backtrace(null)).extracting(Frame::function).as("after %d steps", step)
           .containsSubsequence("do_syscall_64", "entry_SYSCALL_64_after_hwframe", "main", "_start");
       m.stepi(1);
     }
@@ -78,7 +78,7 @@ class SyscallTest {
     m.syscall("getpid", List.of());
     String slot = p.has(kstack.profile.Feature.SYSCALL_SCRATCH_RSP_SCRATCH)
         ? "rsp_scratch" : "cpu_tss_rw + TSS_sp2";
-    long addr = m.perCpuAddress(slot, 0);
+    long addr = m.inspector().perCpuAddress(slot, 0);
     assertThat(m.kernelMemory().read64(addr)).isEqualTo(userRsp);
   }
 
@@ -91,7 +91,7 @@ class SyscallTest {
       // the entry code checks the invariant itself and faults the run if a frame is left below
       // pt_regs; here we check what the unwinder reads
       assertThat(m.cpu(0).get("cs") & 3).isEqualTo(3);
-      List<Frame> bt = m.backtrace(null);
+      List<Frame> bt = m.inspector().backtrace(null);
       assertThat(bt).allMatch(f -> f.stack() == StackKind.USER);
     }
   }
@@ -103,8 +103,8 @@ class SyscallTest {
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.cpu(0).get("rax");
     assertThat(child).isEqualTo(4);
-    long t = m.findTaskByVpid(4);
-    long regs = m.taskPtRegs(t);
+    long t = m.inspector().findTaskByVpid(4);
+    long regs = m.inspector().taskPtRegs(t);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("ax"))).isZero();
     long frame = m.kernel().tasks.threadSp(t);
     assertThat(frame).isEqualTo(regs - 56);
@@ -114,7 +114,7 @@ class SyscallTest {
     assertThat(m.symbols().describe(ret)).isEqualTo(v6 ? "ret_from_fork_asm" : "ret_from_fork");
     assertThat(m.kernelMemory().read64(frame + f.offset("bp"))).isEqualTo(v6 ? regs + 1 : 0);
     assertThat(m.kernelMemory().read64(frame + f.offset("bx"))).isZero();
-    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.findTaskByVpid(3));
+    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.inspector().findTaskByVpid(3));
   }
 
   @ParameterizedTest

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import kstack.machine.Machine;
-import kstack.machine.TaskInfo;
+import kstack.stack.TaskInfo;
 import kstack.profile.Profile;
 import kstack.catalog.Profiles;
 import org.junit.jupiter.api.Test;
@@ -37,14 +37,14 @@ class ThreadsTest {
       Machine m = threadRunning(p, stack);
       Kernel k = m.kernel();
       long thread = m.current();
-      long sh = m.findTaskByVpid(3);
+      long sh = m.inspector().findTaskByVpid(3);
       assertThat(k.tasks.pid(thread)).as(p.label()).isEqualTo(4);
       assertThat(k.tasks.taskRead(thread, "tgid")).as(p.label()).isEqualTo(3);
       assertThat(k.tasks.taskRead(thread, "mm")).as(p.label()).isEqualTo(k.tasks.taskRead(sh, "mm"));
       assertThat(k.tasks.taskRead(thread, "group_leader")).as(p.label()).isEqualTo(sh);
       assertThat(m.cpu(0).sp()).as(p.label() + ": the user stack passed to clone")
           .isEqualTo(stack[0]);
-      assertThat(m.ps()).as(p.label()).filteredOn(t -> t.pid() == 4)
+      assertThat(m.inspector().ps()).as(p.label()).filteredOn(t -> t.pid() == 4)
           .extracting(TaskInfo::tgid, TaskInfo::ppid).containsExactly(
               org.assertj.core.groups.Tuple.tuple(3, 1));
     }
@@ -58,9 +58,9 @@ class ThreadsTest {
       long thread = m.current();
       long stack = k.stacks.stack(thread);
       m.syscall("exit", List.of(Machine.Arg.of(0)));
-      assertThat(m.ps()).as(p.label()).extracting(TaskInfo::pid).doesNotContain(4);
-      assertThat(m.ps()).as(p.label()).noneMatch(t -> t.state().equals("Z"));
-      assertThat(m.findTaskByVpid(4)).as(p.label()).isZero();
+      assertThat(m.inspector().ps()).as(p.label()).extracting(TaskInfo::pid).doesNotContain(4);
+      assertThat(m.inspector().ps()).as(p.label()).noneMatch(t -> t.state().equals("Z"));
+      assertThat(m.inspector().findTaskByVpid(4)).as(p.label()).isZero();
       var region = m.kernelMemory().regionAt(stack);
       assertThat(region == null || region.name().contains("free")).as(p.label()
           + ": the stack is unmapped or parked free in cached_stacks").isTrue();
@@ -77,13 +77,13 @@ class ThreadsTest {
     m.syscall("clone", List.of(Machine.Arg.of(THREAD_FLAGS),
         Machine.Arg.of(m.cpu(0).sp() - 0x8000 & -4096L)));
     m.syscall("exit", List.of(Machine.Arg.of(0)));
-    assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state)
+    assertThat(m.inspector().ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state)
         .containsExactly("Z");
     assertThat(m.kernel().tasks.pid(m.current())).isEqualTo(4);
-    assertThat(m.ps()).extracting(TaskInfo::pid).contains(4);
+    assertThat(m.inspector().ps()).extracting(TaskInfo::pid).contains(4);
     m.syscall("exit_group", List.of(Machine.Arg.of(0))); // the leader has exited: none to zap
-    assertThat(m.ps()).extracting(TaskInfo::pid).doesNotContain(4);
-    assertThat(m.ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state)
+    assertThat(m.inspector().ps()).extracting(TaskInfo::pid).doesNotContain(4);
+    assertThat(m.inspector().ps()).filteredOn(t -> t.pid() == 3).extracting(TaskInfo::state)
         .containsExactly("Z");
   }
 
@@ -97,7 +97,7 @@ class ThreadsTest {
       int sh = m.kernel().tasks.pid(m.current());
       m.syscall("exit", List.of(Machine.Arg.of(0)));
       boolean v26 = p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-      assertThat(m.kernel().tasks.taskRead(m.findTaskByVpid(sh), "exit_state")).as(p.label())
+      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(sh), "exit_state")).as(p.label())
           .isEqualTo(v26 ? 16 : 0x20); // EXIT_ZOMBIE
     }
   }
@@ -112,7 +112,7 @@ class ThreadsTest {
       long stack = m.cpu(0).sp() - 0x8000 & -4096L;
       m.syscall("clone", List.of(Machine.Arg.of(THREAD_FLAGS | 0x80000), Machine.Arg.of(stack),
           Machine.Arg.of(0x7000_1000L)));
-      long t = m.findTaskByVpid(4);
+      long t = m.inspector().findTaskByVpid(4);
       String base = p.arch().equals("arm64") ? "thread.tp_value" : "thread.fsbase";
       assertThat(m.kernel().tasks.taskRead(t, base)).as(p.label()).isEqualTo(0x7000_1000L);
     }
@@ -128,10 +128,10 @@ class ThreadsTest {
     Machine m = threadRunning(Profiles.x86_64_6_19(), new long[1]);
     long thread = m.current();
     m.syscall("fork", List.of()); // the thread forks pid 5
-    long child = m.findTaskByVpid(5);
+    long child = m.inspector().findTaskByVpid(5);
     assertThat(m.kernel().tasks.realParent(child)).isEqualTo(thread);
     m.syscall("exit", List.of(Machine.Arg.of(0)));
-    assertThat(m.kernel().tasks.realParent(child)).isEqualTo(m.findTaskByVpid(3));
+    assertThat(m.kernel().tasks.realParent(child)).isEqualTo(m.inspector().findTaskByVpid(3));
   }
 
   @Test

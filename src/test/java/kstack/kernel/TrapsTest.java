@@ -23,7 +23,7 @@ class TrapsTest {
 
 
   private static long istTop(Machine m, int i) {
-    return m.kernelMemory().read64(m.perCpuAddress("cpu_tss_rw", 0)
+    return m.kernelMemory().read64(m.inspector().perCpuAddress("cpu_tss_rw", 0)
         + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 8L * i);
   }
 
@@ -46,7 +46,7 @@ class TrapsTest {
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long rsp = m.cpu(0).get("rsp");
     assertThat(rsp).isBetween(dbTop - 8192, dbTop);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.EXCEPTION);
     assertThat(bt).extracting(Frame::function).contains("vfs_write");
     m.deleteBreakpoints();
@@ -82,10 +82,10 @@ class TrapsTest {
     long userRsp = m.cpu(0).get("rsp");
     m.addBreakpoint("do_machine_check");
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long regs = m.taskPtRegs(task);
+    long regs = m.inspector().taskPtRegs(task);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userRsp);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("orig_ax"))).isEqualTo(-1);
-    assertThat(m.backtrace(null)).filteredOn(f -> !f.function().startsWith("---"))
+    assertThat(m.inspector().backtrace(null)).filteredOn(f -> !f.function().startsWith("---"))
         .extracting(Frame::stack).containsOnly(StackKind.TASK, StackKind.USER);
     assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stacks.stack(task), regs);
     m.deleteBreakpoints();
@@ -126,7 +126,7 @@ class TrapsTest {
         Outcome.Stop.BREAKPOINT);
     assertThat(m.cpu(0).get("rsp")).as("the same frame again, the first one gone")
         .isEqualTo(firstFrame);
-    assertThat(m.backtrace(null)).extracting(Frame::function).containsOnlyOnce(handler);
+    assertThat(m.inspector().backtrace(null)).extracting(Frame::function).containsOnlyOnce(handler);
     m.deleteBreakpoints();
     assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.DONE);
   }
@@ -142,8 +142,8 @@ class TrapsTest {
     long task = m.current();
     m.addBreakpoint("default_do_nmi");
     m.nmi();
-    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stacks.stack(task), m.taskPtRegs(task));
-    assertThat(m.kernelMemory().read64(m.taskPtRegs(task) + m.struct("pt_regs").offset("orig_ax")))
+    assertThat(m.cpu(0).get("rsp")).isBetween(m.kernel().stacks.stack(task), m.inspector().taskPtRegs(task));
+    assertThat(m.kernelMemory().read64(m.inspector().taskPtRegs(task) + m.struct("pt_regs").offset("orig_ax")))
         .isEqualTo(-1);
   }
 

@@ -40,7 +40,7 @@ class InspectCommandsTest {
     String sp = run(s, "p/x $sp").get(0).substring(5);
     List<String> a = run(s, "x/2a " + sp);
     assertThat(a).hasSize(1);
-    long first = s.machine().read(Long.decode(sp), ptr);
+    long first = s.machine().inspector().read(Long.decode(sp), ptr);
     assertThat(a.get(0)).contains("\t0x" + Long.toHexString(first));
     assertThat(run(s, "x/4c &init_task.comm").get(0)).contains("115 's'\t119 'w'\t97 'a'\t112 'p'");
     assertThat(run(s, "x/c &init_task.comm").get(0)).endsWith("\t115 's'");

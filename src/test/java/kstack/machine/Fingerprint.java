@@ -40,10 +40,11 @@ final class Fingerprint {
         f.put("kernel." + fld.getName(), render(v, 0));
       }
     }
-    f.put("parked", render(read(field(Machine.class, "parked"), m), 0));
-    f.put("pending interrupts", render(read(field(Machine.class, "pendingVector"), m), 0)
-        + render(read(field(Machine.class, "pendingWhat"), m), 0));
-    ControlState control = m.control();
+    f.put("parked", render(read(field(Parking.class, "parked"), m.loop().parking()), 0));
+    Interrupts irqs = m.interrupts();
+    f.put("pending interrupts", render(read(field(Interrupts.class, "pendingVector"), irqs), 0)
+        + render(read(field(Interrupts.class, "pendingWhat"), irqs), 0));
+    ControlState control = m.loop().control();
     List<String> goals = new ArrayList<>();
     for (Goal g = control.pending(); g != null; g = g.outer()) {
       goals.add(g.name() + "@" + Integer.toHexString(System.identityHashCode(g)));

@@ -63,7 +63,7 @@ class ReverseSweepTest {
     Random r = new Random(seed * 1_000_003L + p.label().hashCode());
     Random sampling = new Random(seed);
     TreeMap<Long, Map<String, String>> prints = new TreeMap<>();
-    m.afterStep = () -> {
+    m.loop().afterStep = () -> {
       if (sampling.nextInt(120) == 0) {
         prints.put(m.timeline().steps(), Fingerprint.of(m));
       }
@@ -92,7 +92,7 @@ class ReverseSweepTest {
         done.add(new Done(cmd, before, after, last, Fingerprint.of(m), List.copyOf(breaks)));
       }
     }
-    m.afterStep = null;
+    m.loop().afterStep = null;
     List<Long> targets = new ArrayList<>(prints.keySet());
     assertThat(targets).as("sampled points").hasSizeGreaterThan(3);
     java.util.Collections.shuffle(targets, r);

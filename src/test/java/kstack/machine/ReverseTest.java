@@ -69,7 +69,7 @@ class ReverseTest {
     assertThat(o.message()).contains("back before 'syscall write' began");
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).doesNotContain("syscall write returned");
-    assertThat(m.consoleLines()).doesNotContain("x");
+    assertThat(m.inspector().consoleLines()).doesNotContain("x");
   }
 
   @ParameterizedTest
@@ -101,10 +101,10 @@ class ReverseTest {
   void aCommandReversedIntoIsPendingAgainAndContinueFinishesIt(Profile p) {
     Machine m = atSyscallEntry(p);
     assertThat(m.continueRun().message()).isEqualTo("syscall write returned 1 (0x1)");
-    assertThat(m.pendingCommand()).isNull();
+    assertThat(m.inspector().pendingCommand()).isNull();
     Outcome o = m.reverseStepi(3);
     assertThat(o.message()).contains("'syscall write' is pending again");
-    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+    assertThat(m.inspector().pendingCommand()).isEqualTo("syscall write");
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).isEqualTo("syscall write returned 1 (0x1)");
   }
@@ -120,7 +120,7 @@ class ReverseTest {
     m.reverseStepi((int) (m.timeline().steps() - before));
     assertThat(m.cpu(0).snapshot()).isEqualTo(regs);
     assertThat(stackBytes(m)).isEqualTo(stack);
-    assertThat(m.pendingCommand()).isEqualTo("spawn sh");
+    assertThat(m.inspector().pendingCommand()).isEqualTo("spawn sh");
   }
 
   @ParameterizedTest

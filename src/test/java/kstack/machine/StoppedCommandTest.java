@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StoppedCommandTest {
   private static Machine stoppedInWrite(Profile p) {
     Machine m = ReverseTest.atSyscallEntry(p);
-    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+    assertThat(m.inspector().pendingCommand()).isEqualTo("syscall write");
     return m;
   }
 
@@ -29,7 +29,7 @@ class StoppedCommandTest {
     boolean masked = !m.arch().irqsEnabled(m.kernel(), 0);
     Outcome o = m.tick();
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+    assertThat(m.inspector().pendingCommand()).isEqualTo("syscall write");
     if (masked) { // held until interrupts are enabled again: taken later, on the write's way
       assertThat(o.message()).contains("the interrupt was held until then");
     } else {
@@ -56,7 +56,7 @@ class StoppedCommandTest {
     }
     for (Runnable e : events) {
       e.run();
-      assertThat(m.pendingCommand()).isEqualTo("syscall write");
+      assertThat(m.inspector().pendingCommand()).isEqualTo("syscall write");
     }
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).isEqualTo("syscall write returned 1 (0x1)");
@@ -110,7 +110,7 @@ class StoppedCommandTest {
     Outcome o = m.stepi(100_000);
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(o.message()).isEqualTo("syscall write returned 1 (0x1)");
-    assertThat(m.pendingCommand()).isNull();
+    assertThat(m.inspector().pendingCommand()).isNull();
   }
 
   @ParameterizedTest
@@ -126,7 +126,7 @@ class StoppedCommandTest {
     Outcome o = m.stepi(100_000);
     assertThat(o.message()).contains("nmi: the interrupted code resumed at",
         "'syscall write' is still stopped there");
-    assertThat(m.pendingCommand()).isEqualTo("syscall write");
+    assertThat(m.inspector().pendingCommand()).isEqualTo("syscall write");
   }
 
   @org.junit.jupiter.api.Test
@@ -143,9 +143,9 @@ class StoppedCommandTest {
   @MethodSource("kstack.machine.ReverseTest#profiles")
   void aRefusedWriteLeavesTheProcessMemoryAsItWas(Profile p) {
     Machine m = spawned(p);
-    byte[] before = m.readBytes(UserCalls.BUF, 8);
+    byte[] before = m.inspector().readBytes(UserCalls.BUF, 8);
     assertThatThrownBy(() -> m.syscall("write", List.of(Machine.Arg.of("one"),
         Machine.Arg.of("hi")))).hasMessageContaining("expected a number");
-    assertThat(m.readBytes(UserCalls.BUF, 8)).isEqualTo(before);
+    assertThat(m.inspector().readBytes(UserCalls.BUF, 8)).isEqualTo(before);
   }
 }

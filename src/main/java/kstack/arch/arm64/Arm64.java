@@ -169,6 +169,11 @@ public final class Arm64 implements Arch {
   public String[] cloneParams() {
     return new String[] {"clone_flags", "newsp", "parent_tidptr", "tls", "child_tidptr"};
   }
+  @Override
+  public String noFastSyscallEntry() {
+    return "arm64 has no SYSENTER entry in this model (its system calls use svc: 'syscall')";
+  }
+
 
   @Override
   public void buildRoutines(Kernel k) {

@@ -58,6 +58,8 @@ public final class I386 implements Arch {
   private final boolean regs60;
   private final boolean kickAp;
   private final int timerVector;
+  /** Why sysenter has no vDSO entry (2.4.22), or null. */
+  private final String noVdso;
   /** The flat-model selectors (research §0.2): 2.4.22 uses GDT entries 2-5, later kernels 12-15. */
   final long kernelCs;
   final long kernelDs;
@@ -70,6 +72,8 @@ public final class I386 implements Arch {
     this.v24 = p.has(Feature.TASK_UNION);
     this.regs60 = p.has(Feature.PT_REGS_60);
     this.kickAp = p.has(Feature.HOTPLUG_SPLIT_STARTUP);
+    this.noVdso = v24 ? "i386 " + p.version() + " has no SYSENTER path and no vDSO (entry.S@2.4.22 "
+        + "has only int $0x80: 'syscall')" : null;
     this.abi = new I386Abi(v24 ? 0 : 3);
     // 2.4 has no local APIC timer in this model: the tick is IRQ 0 of the 8259 (vector 0x20)
     // 2.6.11 (UP): IRQ 0's timer_interrupt at FIRST_EXTERNAL_VECTOR too (Feature.IRQ_2611)
@@ -271,6 +275,34 @@ public final class I386 implements Arch {
   public String cpuUpSymbol() {
     return kickAp ? "native_kick_ap" : "native_cpu_up";
   }
+  /**
+   * CONFIG_NR_CPUS, 8 (arch/x86/Kconfig: range 2 8 and default "8" if SMP && X86_32 &&
+   * !X86_BIGSMP, @2.6.32.67 and @4.16.13; 6.19 dropped BIGSMP).
+   */
+  @Override
+  public int nrCpus() {
+    return 8;
+  }
+
+  @Override
+  public String nrCpusWhy() {
+    return "NR_CPUS: arch/x86/Kconfig's default and limit for X86_32 without X86_BIGSMP is 8, "
+        + "@2.6.32.67, @4.16.13 and @6.19 alike";
+  }
+
+  /** 2.4 and 2.6.11 boot one CPU: their SMP bring-up is not modelled. */
+  @Override
+  public String smpBringUpMissing() {
+    if (v24) {
+      return "2.4's SMP bring-up (smp_boot_cpus, do_boot_cpu's trampoline, initialize_secondary, "
+          + "the per-CPU idle tasks from fork_by_hand) is not modelled "
+          + "(arch/i386/kernel/smpboot.c@2.4.22:483-911)";
+    }
+    return regs60 ? "2.6.11's SMP bring-up (smp_boot_cpus, do_boot_cpu with fork_idle, head.S's "
+        + "initialize_secondary) is not modelled (arch/i386/kernel/smpboot.c@2.6.11; "
+        + "head.S@2.6.11:316-323)" : null;
+  }
+
 
   @Override
   public String idleHaltSymbol() {
@@ -301,6 +333,18 @@ public final class I386 implements Arch {
   public String[] cloneParams() {
     return new String[] {"clone_flags", "newsp", "parent_tidptr", "tls", "child_tidptr"};
   }
+  /** copy_thread's TLS is a GDT descriptor from a struct user_desc (process.c's do_set_thread_area). */
+  @Override
+  public String copyThreadTlsMissing() {
+    return "copy_thread would install a GDT TLS descriptor from a struct user_desc "
+        + "(do_set_thread_area), which the model does not";
+  }
+
+  @Override
+  public String noFastSyscallEntry() {
+    return noVdso;
+  }
+
 
   @Override
   public void buildRoutines(Kernel k) {
@@ -658,6 +702,27 @@ public final class I386 implements Arch {
   public String noNmiReason() {
     return null;
   }
+  /**
+   * The double fault from user mode: 2.4 has no double-fault task (vector 8 is a plain trap gate,
+   * traps.c@2.4.22 trap_init), so the CPU triple-faults; 6.19's doublefault_shim calls
+   * exc_double_fault, which dies (doublefault_32.c@6.19); between them a task gate into
+   * doublefault_fn, which prints "PANIC: double fault" and spins forever (for (;;) cpu_relax():
+   * arch/x86/kernel/doublefault_32.c, read in a 2.6.39 snapshot).
+   */
+  @Override
+  public DoubleFault userDoubleFault() {
+    if (v24) {
+      return new DoubleFault(kstack.trace.Event.DoubleFaultEnd.TRIPLE_FAULT,
+          "triple fault: the CPU shut down (the machine resets)");
+    }
+    if (v6) {
+      return new DoubleFault(kstack.trace.Event.DoubleFaultEnd.DOUBLEFAULT_SHIM,
+          "Kernel panic - not syncing: Machine halted.");
+    }
+    return new DoubleFault(kstack.trace.Event.DoubleFaultEnd.DOUBLEFAULT_TASK,
+        "PANIC: double fault: doublefault_fn spins forever, the CPU is wedged");
+  }
+
 
   @Override
   public int nmiVector() {

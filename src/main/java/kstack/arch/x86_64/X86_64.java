@@ -252,6 +252,18 @@ public final class X86_64 implements Arch {
   public String[] cloneParams() {
     return new String[] {"clone_flags", "newsp", "parent_tidptr", "child_tidptr", "tls"};
   }
+  /** 2.6.32: copy_thread would take the TLS from r8 (process_64.c@2.6.32.67 copy_thread). */
+  @Override
+  public String copyThreadTlsMissing() {
+    return v26 ? "copy_thread would set the fs base with do_arch_prctl(p, ARCH_SET_FS, "
+        + "childregs->r8), which the model does not" : null;
+  }
+
+  @Override
+  public String noFastSyscallEntry() {
+    return "x86_64 has no SYSENTER entry in this model (its system calls use SYSCALL: 'syscall')";
+  }
+
 
   @Override
   public void buildRoutines(Kernel k) {
@@ -338,6 +350,16 @@ public final class X86_64 implements Arch {
   public long taskPtRegs(Kernel k, long task) {
     return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
         - k.image.struct("pt_regs").size();
+  }
+
+  /**
+   * 2.6.32's current_thread_info(): the per-CPU kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE
+   * (arch/x86/include/asm/thread_info.h@2.6.32.67:209-229), right even on the IRQ stack and in user
+   * mode (the thread_info the next entry will find); sp is not used.
+   */
+  @Override
+  public long currentThreadInfo(Kernel k, int cpu, long sp) {
+    return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize;
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
@@ -497,6 +519,12 @@ public final class X86_64 implements Arch {
   public String noNmiReason() {
     return null;
   }
+  /** #DF has its own IST stack, so do_double_fault runs and dies (traps.c). */
+  @Override
+  public DoubleFault userDoubleFault() {
+    return new DoubleFault(kstack.trace.Event.DoubleFaultEnd.IST_DIE, null);
+  }
+
 
   @Override
   public int nmiVector() {

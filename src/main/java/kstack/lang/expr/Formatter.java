@@ -151,7 +151,7 @@ final class Formatter {
     int n = 0;
     try {
       for (; n < ELEMENT_LIMIT; n++) {
-        b[n] = (byte) m.read(addr + n, 1);
+        b[n] = (byte) m.inspector().read(addr + n, 1);
         if (b[n] == 0) {
           return quote(b, n);
         }

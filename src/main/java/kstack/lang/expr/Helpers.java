@@ -3,6 +3,7 @@ package kstack.lang.expr;
 import java.util.List;
 import java.util.function.Supplier;
 import kstack.image.Symbol;
+import kstack.kernel.TaskModel;
 import kstack.layout.CType;
 import kstack.machine.Machine;
 import kstack.mem.MemoryFault;
@@ -22,12 +23,15 @@ final class Helpers {
       "task_thread_info", "__pa", "virt_to_phys", "sizeof", "offsetof");
 
   private final Machine m;
+  /** Where the generation keeps task_struct and thread_info relative to the stack. */
+  private final TaskModel taskModel;
   private final CTypes types;
   private final Evaluator ev;
   private final Names names;
 
   Helpers(Machine m, CTypes types, Evaluator ev, Names names) {
     this.m = m;
+    this.taskModel = m.profile().module(TaskModel.class);
     this.types = types;
     this.ev = ev;
     this.names = names;
@@ -48,17 +52,13 @@ final class Helpers {
         arity(c, 0);
         noTaskUnion(c, "2.4 has no thread_info: current is esp & ~8191, the task_struct at the "
             + "base of the task_union");
-        if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
-          // thread_info.h@2.6.32:168-229: i386 masks the stack pointer; x86_64 derives it from the
-          // per-CPU kernel_stack (+ KERNEL_STACK_OFFSET - THREAD_SIZE), right even on the IRQ stack
-          // in user mode: the thread_info the next entry will find (the stack below thread.sp0)
+        if (taskModel.threadInfoAtBase()) {
+          // thread_info.h@2.6.32:168-229, as the arch finds it (Arch.currentThreadInfo); in user
+          // mode the thread_info the next entry will find: the stack below thread.sp0
           long sp = m.arch().inUserMode(m.kernel(), m.selectedCpu())
               ? m.kernel().tasks.taskRead(guard(c.col(), m::current), "thread.sp0") - 1
               : m.cpu(m.selectedCpu()).sp();
-          long ti = m.arch().name().equals("x86_64")
-              ? m.kernel().readPtr(m.perCpuAddress("kernel_stack", m.selectedCpu())) + 40
-                  - m.kernel().threadSize
-              : sp & -m.kernel().threadSize;
+          long ti = m.arch().currentThreadInfo(m.kernel(), m.selectedCpu(), sp);
           return new Value.Pointer(ti, types.ptr(types.struct("thread_info", c.col())));
         }
         return threadInfo(guard(c.col(), m::current), c.col());
@@ -90,7 +90,7 @@ final class Helpers {
         arity(c, 1);
         long pid = ev.number(a.get(0), "a pid");
         long t = pid < 0 || pid > Integer.MAX_VALUE ? 0
-            : guard(c.col(), () -> m.findTaskByVpid((int) pid));
+            : guard(c.col(), () -> m.inspector().findTaskByVpid((int) pid));
         // no such pid: the kernel's lookup returns NULL (kernel/pid.c: pid_task() of the NULL that
         // find_pid_ns() gives; 2.4's find_task_by_pid in include/linux/sched.h ends its hash walk
         // on NULL), and so does this; dereferencing it is then a NULL-pointer access, as in C
@@ -105,13 +105,13 @@ final class Helpers {
       case "task_pt_regs" -> {
         arity(c, 1);
         long t = task(c, 0);
-        return new Value.Pointer(guard(c.col(), () -> m.taskPtRegs(t)),
+        return new Value.Pointer(guard(c.col(), () -> m.inspector().taskPtRegs(t)),
             types.ptr(types.struct("pt_regs", c.col())));
       }
       case "task_top_of_stack" -> {
         arity(c, 1);
         long t = task(c, 0);
-        return new Value.Int(guard(c.col(), () -> m.taskTopOfStack(t)), types.ulong());
+        return new Value.Int(guard(c.col(), () -> m.inspector().taskTopOfStack(t)), types.ulong());
       }
       case "end_of_stack" -> {
         arity(c, 1); // 2.4 and 2.6.11 are refused above (Generations)
@@ -139,9 +139,12 @@ final class Helpers {
         + String.join(", ", NAMES) + ")");
   }
 
-  /** Helpers that name what the 2.4 generation (TASK_UNION) does not have. */
+  /**
+   * Helpers that name what the 2.4 generation does not have: its task_struct is the base of the
+   * stack itself (the task_union: the task model names no stack member).
+   */
   private void noTaskUnion(Node.Call c, String why) {
-    if (m.profile().has(kstack.profile.Feature.TASK_UNION)) {
+    if (taskModel.stackMember() == null) {
       throw new ExprError(c.col(), c.name() + "(): " + why + " ("
           + kstack.profile.Feature.TASK_UNION.citation() + ")");
     }
@@ -160,7 +163,7 @@ final class Helpers {
 
   /** A thread_info pointer: with THREAD_INFO_IN_TASK, the task's first member. */
   private Value threadInfo(long task, int col) {
-    if (m.profile().has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
+    if (taskModel.threadInfoAtBase()) {
       return new Value.Pointer(m.kernel().tasks.threadInfo(task),
           types.ptr(types.struct("thread_info", col)));
     }

@@ -17,12 +17,12 @@ final class Mem {
     if (size != 1 && size != 2 && size != 4 && size != 8) {
       throw new ExprError(col, CTypes.name(type) + " is not a scalar value");
     }
-    long raw = guard(col, () -> m.read(addr, size));
+    long raw = guard(col, () -> m.inspector().read(addr, size));
     return type instanceof CType.Int i ? CTypes.normalize(raw, i) : raw;
   }
 
   static byte[] bytes(Machine m, long addr, int len, int col) {
-    return guard(col, () -> m.readBytes(addr, len));
+    return guard(col, () -> m.inspector().readBytes(addr, len));
   }
 
   /** Runs a read, turning a fault into "cannot access memory at address 0x...". */

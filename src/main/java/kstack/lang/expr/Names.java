@@ -36,7 +36,7 @@ final class Names {
     if (isPerCpu(name)) {
       return perCpu(name, m.selectedCpu(), col);
     }
-    Long c = m.constants().get(name);
+    Long c = m.inspector().constants().get(name);
     if (c != null) {
       return new Value.Int(c, types.ulong());
     }
@@ -65,7 +65,7 @@ final class Names {
   }
 
   boolean isPerCpu(String name) {
-    return Helpers.guard(1, () -> m.isPerCpu(name));
+    return Helpers.guard(1, () -> m.inspector().isPerCpu(name));
   }
 
   /**
@@ -86,7 +86,7 @@ final class Names {
       throw new ExprError(col, "no CPU " + cpu + " (this machine has " + m.cpuCount() + ")");
     }
     CType type = s != null && s.type() != null ? s.type() : types.ulong();
-    long addr = Helpers.guard(col, () -> m.perCpuAddress(name, cpu));
+    long addr = Helpers.guard(col, () -> m.inspector().perCpuAddress(name, cpu));
     return new Value.LValue(addr, type, m);
   }
 

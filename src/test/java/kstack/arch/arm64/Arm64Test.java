@@ -24,7 +24,7 @@ class Arm64Test {
 
 
   private static List<String> functions(Machine m) {
-    return m.backtrace(null).stream().map(Frame::function).toList();
+    return m.inspector().backtrace(null).stream().map(Frame::function).toList();
   }
 
   @ParameterizedTest
@@ -33,7 +33,7 @@ class Arm64Test {
     Machine m = spawned(p);
     assertThat(m.struct("pt_regs").size()).isEqualTo(320);
     long task = m.current();
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + m.kernel().threadSize - 320);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + m.kernel().threadSize - 320);
   }
 
   @Test
@@ -58,7 +58,7 @@ class Arm64Test {
   @Test
   void on619TheUserTasksFinalFrameRecordIsTypedFinalInPtRegs() {
     Machine m = spawned(Profiles.arm64_6_19());
-    long meta = m.taskPtRegs(m.current()) + m.struct("pt_regs").offset("stackframe");
+    long meta = m.inspector().taskPtRegs(m.current()) + m.struct("pt_regs").offset("stackframe");
     assertThat(m.kernelMemory().read64(meta)).isZero();
     assertThat(m.kernelMemory().read64(meta + 8)).isZero();
     assertThat(m.kernelMemory().read64(meta + 16)).as("FRAME_META_TYPE_FINAL").isEqualTo(1);
@@ -70,10 +70,10 @@ class Arm64Test {
     Machine m = spawned(p);
     m.addBreakpoint("handle_irq_event");
     assertThat(m.irq(5).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long irqStack = m.kernelMemory().read64(m.perCpuAddress("irq_stack_ptr", 0));
+    long irqStack = m.kernelMemory().read64(m.inspector().perCpuAddress("irq_stack_ptr", 0));
     long sp = m.cpu(0).get("sp");
     assertThat(sp).isBetween(irqStack, irqStack + m.kernel().threadSize);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @Test
@@ -83,7 +83,7 @@ class Arm64Test {
     m.irq(5);
     assertThat(functions(m)).containsSubsequence("tasklet_action", "__do_softirq", "irq_exit",
         "__handle_domain_irq", "gic_handle_irq", "el0_irq_naked");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @Test
@@ -94,7 +94,7 @@ class Arm64Test {
     assertThat(functions(m)).containsSubsequence("tasklet_action", "__do_softirq",
         "____do_softirq", "call_on_irq_stack", "do_softirq_own_stack", "irq_exit_rcu",
         "el0_interrupt");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.IRQ);
   }
 
   @ParameterizedTest
@@ -121,7 +121,7 @@ class Arm64Test {
         .anyMatch(s -> s.contains("Insufficient stack space to handle exception!"));
     assertThat(functions(m)).containsSubsequence("handle_bad_stack", "__bad_stack",
         "kstack_demo_recurse");
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.OVERFLOW);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.OVERFLOW);
   }
 
   @ParameterizedTest
@@ -136,9 +136,9 @@ class Arm64Test {
   void copyThreadPointsTheChildsCpuContextAtRetFromForkAndItsPtRegs(Profile p) {
     Machine m = spawned(p);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     long ctx = child + m.kernel().image.offPath("task_struct", "thread.cpu_context");
-    long regs = m.taskPtRegs(child);
+    long regs = m.inspector().taskPtRegs(child);
     var c = m.struct("cpu_context");
     assertThat(m.kernelMemory().read64(ctx + c.offset("pc"))).isEqualTo(m.symbol("ret_from_fork"));
     assertThat(m.kernelMemory().read64(ctx + c.offset("sp"))).isEqualTo(regs);
@@ -177,8 +177,8 @@ class Arm64Test {
   @Test
   void arm64At416WithoutVmapStackUsesTheStaticIrqStackAndADeepRecursionSilentlyBreaksTheMagic() {
     Machine m = spawned(Profiles.arm64_4_16().withConfig("VMAP_STACK", false));
-    long irqStack = m.perCpuAddress("irq_stack", 0);
-    assertThat(m.kernelMemory().read64(m.perCpuAddress("irq_stack_ptr", 0))).isEqualTo(irqStack);
+    long irqStack = m.inspector().perCpuAddress("irq_stack", 0);
+    assertThat(m.kernelMemory().read64(m.inspector().perCpuAddress("irq_stack_ptr", 0))).isEqualTo(irqStack);
     assertThat(m.irq(5).events()).extracting(Event::describe)
         .anyMatch(s -> s.equals(String.format("[cpu0] irq_stack_entry: onto the IRQ stack: sp = 0x%x",
             irqStack + 16384)));

@@ -47,7 +47,7 @@ class I386Linux24Test {
     m.addBreakpoint("pipe_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     long esp = m.cpu(0).get("esp");
-    assertThat(m.current()).isEqualTo(esp & ~8191L).isEqualTo(m.findTaskByVpid(3));
+    assertThat(m.current()).isEqualTo(esp & ~8191L).isEqualTo(m.inspector().findTaskByVpid(3));
     assertThat(eval(m, "(unsigned long)current == ($esp & ~8191)")).isEqualTo(1);
     assertThat(eval(m, "((struct task_struct *)($esp & ~8191))->pid")).isEqualTo(3);
   }
@@ -68,7 +68,7 @@ class I386Linux24Test {
     m.addBreakpoint("sys_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("xy")));
     long task = m.current();
-    long regs = m.taskPtRegs(task);
+    long regs = m.inspector().taskPtRegs(task);
     assertThat(regs).isEqualTo(task + 8192 - 60);
     assertThat(word(m, regs + m.struct("pt_regs").offset("esp"))).isEqualTo(userSp);
     assertThat(word(m, regs + m.struct("pt_regs").offset("xcs"))).as("__USER_CS").isEqualTo(0x23);
@@ -82,12 +82,12 @@ class I386Linux24Test {
   @Test
   void theForkChildGetsACopyOfPtRegsWithEaxZeroAndResumesInRetFromFork() {
     Machine m = spawned(P);
-    long parentRegs = m.taskPtRegs(m.current());
+    long parentRegs = m.inspector().taskPtRegs(m.current());
     m.addBreakpoint("wake_up_process");
     m.syscall("fork", List.of());
     assertThat(functions(m, null)).containsSubsequence("wake_up_process", "do_fork", "sys_fork",
         "system_call");
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     long regs = child + 8192 - 60;
     assertThat(m.kernel().tasks.taskRead(child, "thread.esp")).isEqualTo(regs);
     assertThat(m.kernel().tasks.taskRead(child, "thread.esp0")).isEqualTo(child + 8192);
@@ -105,7 +105,7 @@ class I386Linux24Test {
   void aSwitchedOutTaskSavedEbpEdiEsiAndResumesInsideSchedule() {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
-    long task = m.findTaskByVpid(3);
+    long task = m.inspector().findTaskByVpid(3);
     long sp = m.kernel().tasks.taskRead(task, "thread.esp");
     assertThat(word(m, sp) & ~8191L).as("the saved ebp: schedule's frame, in the same union")
         .isEqualTo(task);
@@ -135,8 +135,8 @@ class I386Linux24Test {
   void kernelThreadsAreClonedThroughInt80FromKernelModeAndThereIsNoKthreadd() {
     Machine m = Machine.create(P, 1);
     m.boot();
-    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(2))).isEqualTo("keventd");
-    assertThat(m.kernel().tasks.realParent(m.findTaskByVpid(2))).isEqualTo(m.findTaskByVpid(1));
+    assertThat(m.kernel().tasks.comm(m.inspector().findTaskByVpid(2))).isEqualTo("keventd");
+    assertThat(m.kernel().tasks.realParent(m.inspector().findTaskByVpid(2))).isEqualTo(m.inspector().findTaskByVpid(1));
     m.addBreakpoint("copy_thread");
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "do_fork", "sys_clone",
@@ -144,7 +144,7 @@ class I386Linux24Test {
         "kstack_demo_init", "sys_init_module", "system_call");
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).contains("2.4 has no kthreadd");
-    long t = m.findTaskByVpid(3);
+    long t = m.inspector().findTaskByVpid(3);
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
     assertThat(m.kernel().tasks.taskRead(t, "mm")).as("daemonize dropped the loader's mm").isZero();
     assertThat(m.kernel().tasks.taskRead(t, "thread.esp0")).isEqualTo(t + 8192);
@@ -204,7 +204,7 @@ class I386Linux24Test {
     Machine m = spawned(P);
     m.addBreakpoint("do_debug");
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     assertThat(functions(m, null)).containsExactly("do_debug", "error_code", "--- pt_regs ---",
         "main", "_start");
     assertThat(word(m, regs + m.struct("pt_regs").offset("orig_eax"))).as("error_code leaves -1")

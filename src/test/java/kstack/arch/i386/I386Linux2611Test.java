@@ -34,7 +34,7 @@ class I386Linux2611Test {
     long task = m.current();
     assertThat(m.struct("pt_regs").size()).isEqualTo(60);
     assertThat(m.kernel().threadSize).isEqualTo(8192);
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 60);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 60);
     assertThat(m.kernel().tasks.taskRead(task, "thread.esp0")).isEqualTo(m.kernel().stacks.stack(task) + 8192);
     assertThat(m.struct("pt_regs").has("fs")).as("no fs/gs in 2.6.11's pt_regs").isFalse();
   }
@@ -78,11 +78,11 @@ class I386Linux2611Test {
     m.run();
     long child = m.current();
     assertThat(m.kernel().tasks.pid(child)).isGreaterThan(parent);
-    long regs = m.taskPtRegs(child);
+    long regs = m.inspector().taskPtRegs(child);
     assertThat(regs).isEqualTo(m.kernel().stacks.stack(child) + 8192 - 60);
     assertThat(word(m, regs + m.struct("pt_regs").offset("eax"))).as("childregs->eax").isZero();
     assertThat(word(m, regs + m.struct("pt_regs").offset("eip")))
-        .isEqualTo(word(m, m.taskPtRegs(m.findTaskByVpid(parent)) + m.struct("pt_regs").offset("eip")));
+        .isEqualTo(word(m, m.inspector().taskPtRegs(m.inspector().findTaskByVpid(parent)) + m.struct("pt_regs").offset("eip")));
   }
 
   @Test
@@ -90,7 +90,7 @@ class I386Linux2611Test {
     Machine m = spawned(P);
     m.addBreakpoint("sys_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("xy")));
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     assertThat(m.cpu(0).get("esp")).as("return address right below pt_regs->ebx").isEqualTo(regs - 4);
     assertThat(functions(m, null)).containsSubsequence("sys_write", "syscall_call", "main");
   }
@@ -100,8 +100,8 @@ class I386Linux2611Test {
     Machine m = Machine.create(P, 1);
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.DONE);
     assertThat(m.symbols().get("kthreadd")).isNull();
-    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(2))).isEqualTo("ksoftirqd/0");
-    assertThat(m.kernel().tasks.comm(m.findTaskByVpid(5))).isEqualTo("kthread");
+    assertThat(m.kernel().tasks.comm(m.inspector().findTaskByVpid(2))).isEqualTo("ksoftirqd/0");
+    assertThat(m.kernel().tasks.comm(m.inspector().findTaskByVpid(5))).isEqualTo("kthread");
     m.addBreakpoint("dup_task_struct");
     assertThat(m.kthread("worker").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(m.kernel().tasks.pid(m.current())).as("the helper workqueue's thread forks it").isEqualTo(5);
@@ -110,9 +110,9 @@ class I386Linux2611Test {
         "kernel_thread_helper");
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    long t = m.findTaskByVpid(6);
+    long t = m.inspector().findTaskByVpid(6);
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.findTaskByVpid(5));
+    assertThat(m.kernel().tasks.realParent(t)).isEqualTo(m.inspector().findTaskByVpid(5));
   }
 
   @Test
@@ -165,9 +165,9 @@ class I386Linux2611Test {
     assertThat(m.kernel().threadSize).isEqualTo(4096);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
-    long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
+    long ctx = word(m, m.inspector().perCpuAddress("hardirq_ctx", 0));
     assertThat(word(m, ctx)).as("irqctx->tinfo.task").isEqualTo(m.current());
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
     assertThat(functions(m, null)).as("do_IRQ switches inline, __do_IRQ runs on the irq_ctx")
@@ -460,7 +460,7 @@ class I386Linux2611Test {
     Machine m = spawned(P.withConfig("4KSTACKS", true));
     assertThat(m.routineAt(m.symbol("do_softirq")).source())
         .isEqualTo("arch/i386/kernel/irq.c@2.6.11:155-187");
-    long softCtx = word(m, m.perCpuAddress("softirq_ctx", 0));
+    long softCtx = word(m, m.inspector().perCpuAddress("softirq_ctx", 0));
     assertThat(word(m, softCtx + m.struct("thread_info").offset("preempt_count")))
         .as("irq_ctx_init: softirq tinfo.preempt_count = SOFTIRQ_OFFSET").isEqualTo(0x100);
     long task = m.current();

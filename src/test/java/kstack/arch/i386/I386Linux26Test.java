@@ -41,7 +41,7 @@ class I386Linux26Test {
     long esp = m.cpu(0).get("esp");
     assertThat(eval(m, "(unsigned long)current_thread_info()")).isEqualTo(esp & -8192L);
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
-    assertThat(word(m, m.perCpuAddress("current_task", 0))).as("current is per-CPU current_task")
+    assertThat(word(m, m.inspector().perCpuAddress("current_task", 0))).as("current is per-CPU current_task")
         .isEqualTo(m.current());
   }
 
@@ -51,7 +51,7 @@ class I386Linux26Test {
     long task = m.current();
     long top = m.kernel().stacks.stack(task) + 8192;
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
-    assertThat(m.taskPtRegs(task)).isEqualTo(top - 76);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(top - 76);
     assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).isEqualTo(top - 8);
     long init = m.symbol("init_task");
     assertThat(m.kernel().tasks.taskRead(init, "thread.sp0")).as("INIT_THREAD: no 8-byte gap")
@@ -63,7 +63,7 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.addBreakpoint("sys_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("xy")));
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     long sp = m.cpu(0).get("esp");
     assertThat(sp).as("the return address sits right below pt_regs->bx").isEqualTo(regs - 4);
     assertThat(word(m, sp + 4)).as("fd = pt_regs->bx").isEqualTo(1);
@@ -85,17 +85,17 @@ class I386Linux26Test {
   void aNeverRunChildResumesInRetFromForkOnItsPtRegs() {
     Machine m = spawned(P);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     assertThat(m.kernel().tasks.taskRead(child, "thread.ip")).isEqualTo(m.symbol("ret_from_fork"));
-    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.taskPtRegs(child));
-    assertThat(word(m, m.taskPtRegs(child) + m.struct("pt_regs").offset("ax"))).isZero();
+    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.inspector().taskPtRegs(child));
+    assertThat(word(m, m.inspector().taskPtRegs(child) + m.struct("pt_regs").offset("ax"))).isZero();
   }
 
   @Test
   void aSleepingTaskKeepsEbpAndEflagsAtThreadSpAndResumesInsideSchedule() {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
-    long t = m.findTaskByVpid(3);
+    long t = m.inspector().findTaskByVpid(3);
     long ip = m.kernel().tasks.taskRead(t, "thread.ip");
     assertThat(m.symbols().functionName(ip)).isEqualTo("schedule");
     long sp = m.kernel().tasks.threadSp(t);
@@ -119,7 +119,7 @@ class I386Linux26Test {
     Machine m = Machine.create(P, 1);
     m.boot();
     assertThat(functions(m, 2)).containsSubsequence("schedule", "kthreadd", "kernel_thread_helper");
-    long top = m.kernel().stacks.stack(m.findTaskByVpid(2)) + 8192;
+    long top = m.kernel().stacks.stack(m.inspector().findTaskByVpid(2)) + 8192;
     assertThat(word(m, top - 20)).as("pushl $0 at top - 20").isZero();
     assertThat(word(m, top - 28)).as("the return address of call *%ebx")
         .isEqualTo(m.symbol("kernel_thread_helper") + 0xc);
@@ -143,7 +143,7 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
+    assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
   }
 
   @Test
@@ -152,16 +152,16 @@ class I386Linux26Test {
     assertThat(m.kernel().threadSize).isEqualTo(4096);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
-    long ctx = word(m, m.perCpuAddress("hardirq_ctx", 0));
+    long ctx = word(m, m.inspector().perCpuAddress("hardirq_ctx", 0));
     assertThat(word(m, ctx)).as("irqctx->tinfo.task = the interrupted task").isEqualTo(m.current());
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
     assertThat(eval(m, "(unsigned long)current_thread_info()")).isEqualTo(ctx);
     m.deleteBreakpoints();
     m.addBreakpoint("kstack_demo_tasklet");
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null).get(0).stack()).isEqualTo(StackKind.SOFTIRQ);
+    assertThat(m.inspector().backtrace(null).get(0).stack()).isEqualTo(StackKind.SOFTIRQ);
   }
 
   @Test

@@ -19,7 +19,7 @@ class I386Linux6Test {
   private static final Profile P = Profiles.i386_6_19();
 
   private static long tss(Machine m, String field) {
-    return word(m, m.perCpuAddress("cpu_tss_rw", 0) + m.struct("tss_struct").offsetOfPath(field));
+    return word(m, m.inspector().perCpuAddress("cpu_tss_rw", 0) + m.struct("tss_struct").offsetOfPath(field));
   }
 
   @Test
@@ -28,7 +28,7 @@ class I386Linux6Test {
     long task = m.current();
     assertThat(tss(m, "x86_tss.sp0")).isEqualTo(I386Entry6.entryStackTop(m.kernel(), 0));
     assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, "thread.sp0"));
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
   }
 
   @Test
@@ -37,7 +37,7 @@ class I386Linux6Test {
     long userSp = m.cpu(0).get("esp");
     m.addBreakpoint("vfs_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     assertThat(word(m, regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
     assertThat(functions(m, null)).containsSubsequence("vfs_write", "ksys_write",
         "__ia32_sys_write", "ia32_sys_call", "do_int80_syscall_32", "entry_INT80_32", "main");
@@ -60,14 +60,14 @@ class I386Linux6Test {
     assertThat(m.struct("inactive_task_frame").size()).isEqualTo(24);
     assertThat(m.struct("inactive_task_frame").offset("flags")).isZero();
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     long frame = m.kernel().tasks.threadSp(child);
     assertThat(word(m, frame)).as("X86_EFLAGS_FIXED").isEqualTo(2);
     assertThat(word(m, frame + m.struct("inactive_task_frame").offset("ret_addr")))
         .isEqualTo(m.symbol("ret_from_fork_asm"));
     assertThat(word(m, frame + m.struct("inactive_task_frame").offset("bp")))
         .as("encode_frame_pointer: pt_regs with bit 31 clear")
-        .isEqualTo(m.taskPtRegs(child) & 0x7fffffffL);
+        .isEqualTo(m.inspector().taskPtRegs(child) & 0x7fffffffL);
   }
 
   @Test
@@ -75,7 +75,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).noneMatch(f -> f.stack() == StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null)).noneMatch(f -> f.stack() == StackKind.IRQ);
     m.deleteBreakpoints();
     m.run();
     m.addBreakpoint("vfs_write");
@@ -83,7 +83,7 @@ class I386Linux6Test {
     m.deleteBreakpoints();
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("__handle_irq",
         "__common_interrupt", "common_interrupt", "asm_common_interrupt", "--- pt_regs ---",
@@ -95,7 +95,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("local_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
+    assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() == StackKind.TASK || f.stack() == StackKind.USER);
     assertThat(functions(m, null)).as("the stub jumps to handle_exception, which calls the handler")
         .containsSubsequence("__sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt",
             "handle_exception", "--- pt_regs ---", "main")
@@ -108,7 +108,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("__sysvec_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     var pt = m.struct("pt_regs");
     assertThat(word(m, regs + pt.offset("gs"))).as("gs / function")
         .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
@@ -130,7 +130,7 @@ class I386Linux6Test {
     m.deleteBreakpoints();
     m.addBreakpoint("__sysvec_apic_timer_interrupt");
     assertThat(m.tick().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    Frame f = m.backtrace(null).stream().filter(b -> b.function().equals("--- pt_regs ---"))
+    Frame f = m.inspector().backtrace(null).stream().filter(b -> b.function().equals("--- pt_regs ---"))
         .findFirst().orElseThrow();
     var pt = m.struct("pt_regs");
     assertThat(f.stack()).isEqualTo(StackKind.TASK);
@@ -147,7 +147,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("__common_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     var pt = m.struct("pt_regs");
     assertThat(word(m, regs + pt.offset("gs"))).isZero();
     assertThat(word(m, regs + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
@@ -166,10 +166,10 @@ class I386Linux6Test {
     assertThat(m.boot().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long child = m.cpu(0).get("eax");
     long ax = m.struct("pt_regs").offset("ax");
-    m.kernel().writePtr(m.taskPtRegs(m.current()) + ax, 0x1234);
+    m.kernel().writePtr(m.inspector().taskPtRegs(m.current()) + ax, 0x1234);
     m.deleteBreakpoints();
     m.finish();
-    long regs = m.taskPtRegs(child);
+    long regs = m.inspector().taskPtRegs(child);
     assertThat(word(m, regs + ax)).as("pid 1, user_mode_thread(kernel_init)").isZero();
     assertThat(word(m, regs + m.struct("pt_regs").offset("ip"))).isZero();
   }
@@ -179,12 +179,12 @@ class I386Linux6Test {
   void aForkedChildsFirstReturnAddressIsSyscall32Done() {
     Machine m = spawned(P);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long child = m.findTaskByVpid(4);
+    long child = m.inspector().findTaskByVpid(4);
     m.addBreakpoint("schedule_tail");
     while (m.current() != child) {
       assertThat(m.continueRun().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     }
-    long done = word(m, m.taskPtRegs(child) - 4);
+    long done = word(m, m.inspector().taskPtRegs(child) - 4);
     assertThat(m.kernel().symbols.describeOrHex(done)).startsWith("entry_INT80_32+");
     assertThat(done).as("STACKLEAK_ERASE, just before restore_all_switch_stack")
         .isEqualTo(m.symbol("restore_all_switch_stack") - 4);
@@ -202,7 +202,7 @@ class I386Linux6Test {
     long eip = m.cpu(0).pc();
     m.addBreakpoint("do_machine_check");
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    Frame regsFrame = m.backtrace(null).stream()
+    Frame regsFrame = m.inspector().backtrace(null).stream()
         .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
     long regs = regsFrame.frameAddr();
     var pt = m.struct("pt_regs");
@@ -229,7 +229,7 @@ class I386Linux6Test {
     m.deleteBreakpoints();
     m.addBreakpoint("exc_debug_kernel");
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    Frame regsFrame = m.backtrace(null).stream()
+    Frame regsFrame = m.inspector().backtrace(null).stream()
         .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
     long sp1 = m.kernel().tasks.taskRead(m.current(), "thread.sp0");
     assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "

@@ -68,7 +68,7 @@ class I386SysenterTest {
     assertThat(m.cpu(0).get("sysenter_cs")).isEqualTo(I386.KERNEL_CS);
     long esp = m.cpu(0).get("sysenter_esp");
     if (p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE)) {
-      long tss = m.perCpuAddress("init_tss", 0);
+      long tss = m.inspector().perCpuAddress("init_tss", 0);
       assertThat(esp).as("just past init_tss").isEqualTo(tss + m.struct("tss_struct").size());
       assertThat(word(m, tss + m.struct("tss_struct").offsetOfPath("x86_tss.sp1"))).as("tss.sp1")
           .isEqualTo(esp);
@@ -102,7 +102,7 @@ class I386SysenterTest {
     Machine m = spawned(p);
     long userSp = m.cpu(0).get("esp");
     long userBp = m.cpu(0).get("ebp");
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     m.addBreakpoint(syscallFn(p));
     assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(reg(m, regs, "ss")).isEqualTo(I386.USER_DS);
@@ -148,10 +148,10 @@ class I386SysenterTest {
     m.addBreakpoint("ret_from_fork");
     // 2.6.11 runs the child first (kernel/sched.c@2.6.11:1229-1245): it stops at its switch-in
     boolean first = m.sysenter("fork", List.of()).stop() == Outcome.Stop.BREAKPOINT;
-    long child = first ? m.current() : m.findTaskByVpid((int) m.cpu(0).get("eax"));
+    long child = first ? m.current() : m.inspector().findTaskByVpid((int) m.cpu(0).get("eax"));
     assertThat(first).isEqualTo(p.has(kstack.profile.Feature.SCHED_O1_2611));
-    assertThat(reg(m, m.taskPtRegs(child), "ip")).isEqualTo(m.symbol(landing(p)));
-    assertThat(reg(m, m.taskPtRegs(child), "ax")).isZero();
+    assertThat(reg(m, m.inspector().taskPtRegs(child), "ip")).isEqualTo(m.symbol(landing(p)));
+    assertThat(reg(m, m.inspector().taskPtRegs(child), "ax")).isZero();
   }
 
   @org.junit.jupiter.api.Test
@@ -166,7 +166,7 @@ class I386SysenterTest {
     assertThat(m.symbols().get("ia32_sysenter_target")).isNull();
     m.addBreakpoint("sys_getpid");
     assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     assertThat(reg(m, regs, "flags") & I386.EFLAGS_IF).as("pushfl after sti").isNotZero();
     assertThat(m.struct("thread_info").has("sysenter_return")).as("pt_regs->eip is the constant "
         + "$SYSENTER_RETURN").isFalse();

@@ -21,7 +21,7 @@ class I386Test {
   }
 
   private static List<String> functions(Machine m) {
-    return m.backtrace(null).stream().map(Frame::function).toList();
+    return m.inspector().backtrace(null).stream().map(Frame::function).toList();
   }
 
   private static Machine inWrite() {
@@ -38,7 +38,7 @@ class I386Test {
     long top = m.kernel().stacks.stack(task) + 8192;
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
     assertThat(Expressions.eval("TOP_OF_KERNEL_STACK_PADDING", m).asLong()).isEqualTo(8L);
-    assertThat(m.taskPtRegs(task)).isEqualTo(top - 76);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(top - 76);
     assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).as("thread.sp0 = childregs + 1")
         .isEqualTo(top - 8);
   }
@@ -47,20 +47,20 @@ class I386Test {
   void vm86WidensThePaddingTo16Bytes() {
     Machine m = spawned(Profiles.i386_4_16().withConfig("VM86", true));
     long task = m.current();
-    assertThat(m.taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 84);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 84);
   }
 
   @Test
   void int80FromUserModePushesSsAndEspOntoTheTaskStackTop() {
     Machine m = inWrite();
     long task = m.current();
-    long regs = m.taskPtRegs(task);
+    long regs = m.inspector().taskPtRegs(task);
     assertThat(functions(m)).containsSubsequence("vfs_write", "SyS_write",
         "do_int80_syscall_32", "entry_INT80_32", "main");
     assertThat(word(m, regs + m.struct("pt_regs").offset("ss"))).isEqualTo(I386.USER_DS);
     assertThat(word(m, regs + m.struct("pt_regs").offset("cs"))).isEqualTo(I386.USER_CS);
     assertThat(word(m, regs + m.struct("pt_regs").offset("orig_ax"))).isEqualTo(4);
-    long tss = m.perCpuAddress("cpu_tss_rw", 0) + m.struct("tss_struct").offsetOfPath("x86_tss.sp0");
+    long tss = m.inspector().perCpuAddress("cpu_tss_rw", 0) + m.struct("tss_struct").offsetOfPath("x86_tss.sp0");
     assertThat(word(m, tss)).as("TSS.sp0 = the top of current's stack, less the padding")
         .isEqualTo(regs + 68);
   }
@@ -82,7 +82,7 @@ class I386Test {
     long sp = m.cpu(0).get("esp");
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("kstack_demo_interrupt",
         "handle_irq", "do_IRQ", "common_interrupt", "--- pt_regs ---", "vfs_write", "SyS_write");
@@ -91,7 +91,7 @@ class I386Test {
     long regs = regsFrame.frameAddr();
     assertThat(regs + m.struct("pt_regs").offset("sp")).as("three words: eip, cs, eflags")
         .isEqualTo(sp);
-    long hard = word(m, m.perCpuAddress("hardirq_stack", 0));
+    long hard = word(m, m.inspector().perCpuAddress("hardirq_stack", 0));
     assertThat(word(m, hard)).as("the irq stack's lowest word links back").isBetween(regs - 64, regs);
   }
 
@@ -100,11 +100,11 @@ class I386Test {
     Machine m = spawned(Profiles.i386_4_16());
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
     m.deleteBreakpoints();
     m.addBreakpoint("kstack_demo_tasklet");
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.SOFTIRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("__do_softirq",
         "do_softirq_own_stack", "irq_exit", "do_IRQ");
@@ -116,7 +116,7 @@ class I386Test {
     m.deleteBreakpoints();
     m.addBreakpoint("default_do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
+    assertThat(m.inspector().backtrace(null)).allMatch(f -> f.stack() != StackKind.IRQ);
     assertThat(functions(m)).containsSubsequence("default_do_nmi", "do_nmi", "nmi",
         "--- pt_regs ---", "vfs_write");
   }
@@ -125,11 +125,11 @@ class I386Test {
   void aKernelThreadsFirstFrameEndsTwoWordsBelowItsPtRegs() {
     Machine m = Machine.create(Profiles.i386_4_16(), 1);
     m.boot();
-    long kthreadd = m.findTaskByVpid(2);
-    long regs = m.taskPtRegs(kthreadd);
+    long kthreadd = m.inspector().findTaskByVpid(2);
+    long regs = m.inspector().taskPtRegs(kthreadd);
     assertThat(word(m, regs - 4)).isEqualTo(m.symbol("ret_from_fork") + 0x1c);
     assertThat(word(m, regs - 8)).as("frame->bp = 0").isZero();
-    assertThat(m.backtrace(2)).extracting(Frame::function).endsWith("kthreadd", "ret_from_fork");
+    assertThat(m.inspector().backtrace(2)).extracting(Frame::function).endsWith("kthreadd", "ret_from_fork");
   }
 
   @Test
@@ -184,7 +184,7 @@ class I386Test {
       long top = m.kernel().stacks.stack(idle) + 8192;
       assertThat(m.cpu(1).get("esp")).as("initial_stack = task_pt_regs(idle), less the call")
           .isEqualTo(top - 8 - 68 - 4);
-      assertThat(word(m, m.perCpuAddress("cpu_current_top_of_stack", 1)))
+      assertThat(word(m, m.inspector().perCpuAddress("cpu_current_top_of_stack", 1)))
           .as("task_top_of_stack(idle)").isEqualTo(top - 8);
     }
   }

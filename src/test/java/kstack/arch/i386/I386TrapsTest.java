@@ -68,7 +68,7 @@ class I386TrapsTest {
   void aUserModeDebugTrapBuildsPtRegsAtTheTopOfTheTaskStack(Profile p) {
     Machine m = spawned(p);
     long userSp = m.cpu(0).get("esp");
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     m.addBreakpoint(debugFn(p));
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(reg(m, regs, "cs")).isEqualTo(I386.USER_CS);
@@ -81,7 +81,7 @@ class I386TrapsTest {
   @MethodSource("i386")
   void theMachineCheckStubPassesItsHandlerInTheGsSlot(Profile p) {
     Machine m = spawned(p);
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     long gs = m.cpu(0).get("gs");
     long es = m.cpu(0).get("es");
     m.addBreakpoint(mcFn(p));

@@ -37,14 +37,14 @@ class X86Linux26Test {
     assertThat(m.struct("thread_info").size()).isEqualTo(104);
     assertThat(word(m, stack)).isEqualTo(task);
     assertThat(word(m, stack + 104)).isEqualTo(Kernel.STACK_END_MAGIC);
-    assertThat(m.taskPtRegs(task)).isEqualTo(stack + 8192 - 168);
+    assertThat(m.inspector().taskPtRegs(task)).isEqualTo(stack + 8192 - 168);
   }
 
   @Test
   void currentThreadInfoComesFromKernelStackAndPointsAtCurrent() {
     Machine m = inWrite();
     long task = m.current();
-    assertThat(word(m, m.perCpuAddress("kernel_stack", 0)))
+    assertThat(word(m, m.inspector().perCpuAddress("kernel_stack", 0)))
         .isEqualTo(m.kernel().stacks.stack(task) + 8192 - 40);
     assertThat(eval(m, "current_thread_info()->task == current")).isEqualTo(1);
   }
@@ -53,11 +53,11 @@ class X86Linux26Test {
   void theSyscallFastPathSavesOnlyTheArgumentsAndKeepsTheUserRspInOldRsp() {
     Machine m = spawned(P);
     long userSp = m.cpu(0).get("rsp");
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("x")));
     m.addBreakpoint("vfs_write");
     m.syscall("write", List.of(Machine.Arg.of(1), Machine.Arg.of("y")));
-    assertThat(word(m, m.perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
+    assertThat(word(m, m.inspector().perCpuAddress("old_rsp", 0))).isEqualTo(userSp);
     assertThat(word(m, regs + m.struct("pt_regs").offset("bx")))
         .as("call *sys_call_table's return address sits in the rbx slot")
         .isEqualTo(m.symbol("system_call_fastpath") + 8);
@@ -73,14 +73,14 @@ class X86Linux26Test {
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     assertThat(functions(m, null)).containsSubsequence("copy_thread", "copy_process", "do_fork",
         "sys_clone", "stub_clone");
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     assertThat(word(m, regs + m.struct("pt_regs").offset("sp"))).as("FIXUP_TOP_OF_STACK")
         .isEqualTo(userSp);
     assertThat(word(m, regs + m.struct("pt_regs").offset("cs"))).isEqualTo(X86_64.USER_CS);
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    long child = m.findTaskByVpid(4);
-    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.taskPtRegs(child));
+    long child = m.inspector().findTaskByVpid(4);
+    assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.inspector().taskPtRegs(child));
     assertThat(m.kernel().tasks.tiRead(child, "flags") & (1L << 18)).as("TIF_FORK").isNotZero();
     assertThat(functions(m, 4)).startsWith("ret_from_fork");
   }
@@ -99,7 +99,7 @@ class X86Linux26Test {
   void kernelThreadsStartInChildRipRightBelowTheirPtRegs() {
     Machine m = Machine.create(P, 1);
     m.boot();
-    long t = m.findTaskByVpid(2);
+    long t = m.inspector().findTaskByVpid(2);
     long top = m.kernel().stacks.stack(t) + 8192;
     assertThat(word(m, top - 176)).as("child_rip's fake return address").isZero();
     assertThat(word(m, top - 184)).isEqualTo(m.symbol("child_rip") + 0xc);
@@ -119,13 +119,13 @@ class X86Linux26Test {
     Machine m = spawned(P);
     m.addBreakpoint("kstack_demo_interrupt");
     assertThat(m.irq(1).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stack()).isEqualTo(StackKind.IRQ);
     assertThat(bt).extracting(Frame::function).containsSubsequence("do_IRQ", "common_interrupt",
         "--- pt_regs ---", "main");
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
-    assertThat(word(m, m.perCpuAddress("irq_count", 0)) & 0xffffffffL).isEqualTo(0xffffffffL);
+    assertThat(word(m, m.inspector().perCpuAddress("irq_count", 0)) & 0xffffffffL).isEqualTo(0xffffffffL);
   }
 
   @Test
@@ -146,7 +146,7 @@ class X86Linux26Test {
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long top = X86Nmi26.istTop(m.kernel(), 0, 1);
     assertThat(m.cpu(0).get("rsp")).isBetween(top - 4096, top);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stackName()).isEqualTo("NMI stack");
     assertThat(bt).extracting(Frame::function).containsSubsequence("do_nmi", "nmi",
         "--- pt_regs ---", "vfs_write", "sys_write", "system_call_fastpath");
@@ -197,14 +197,14 @@ class X86Linux26Test {
     Machine m = spawned(P);
     m.addBreakpoint("ptregscall_common");
     m.syscall("clone", List.of(Machine.Arg.of(17)));
-    long regs = m.taskPtRegs(m.current());
+    long regs = m.inspector().taskPtRegs(m.current());
     var pt = m.struct("pt_regs");
     long flags = word(m, regs + pt.offset("flags"));
     m.deleteBreakpoints();
     m.stepi(1);
     assertThat(word(m, regs + pt.offset("r11"))).isEqualTo(flags);
     assertThat(m.cpu(0).get("r11")).isEqualTo(flags);
-    assertThat(word(m, m.perCpuAddress("old_rsp", 0))).isEqualTo(word(m, regs + pt.offset("sp")));
+    assertThat(word(m, m.inspector().perCpuAddress("old_rsp", 0))).isEqualTo(word(m, regs + pt.offset("sp")));
   }
 
   /** do_boot_cpu (smpboot.c@2.6.32:759) hands the AP its per-CPU base through initial_gs. */
@@ -219,12 +219,12 @@ class X86Linux26Test {
   @Test
   void aDebugTrapFromUserModeStaysOnTheDebugIstStackWithItsEntryLowered() {
     Machine m = spawned(P);
-    long tss = m.perCpuAddress("init_tss", 0);
+    long tss = m.inspector().perCpuAddress("init_tss", 0);
     long istSlot = tss + m.struct("tss_struct").offsetOfPath("x86_tss.ist") + 16;
     long top = word(m, istSlot);
     m.addBreakpoint("do_debug");
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    List<Frame> bt = m.backtrace(null);
+    List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stackName()).isEqualTo("#DB stack");
     assertThat(m.cpu(0).get("rsp")).isBetween(top - 8192, top);
     assertThat(word(m, istSlot)).as("paranoidzeroentry_ist lowers DEBUG_STACK around the call")
@@ -241,7 +241,7 @@ class X86Linux26Test {
     Machine m = inWrite();
     m.addBreakpoint("do_machine_check");
     assertThat(m.exception("mc").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    assertThat(m.backtrace(null).get(0).stackName()).isEqualTo("#MC stack");
+    assertThat(m.inspector().backtrace(null).get(0).stackName()).isEqualTo("#MC stack");
     assertThat(functions(m, null)).containsSubsequence("do_machine_check", "machine_check",
         "--- pt_regs ---", "vfs_write", "sys_write", "system_call_fastpath");
   }

@@ -107,7 +107,7 @@ class FormatTest extends BootedTest {
   void structsPrintMembersInBracesAndNest() {
     String regs = p("*task_pt_regs(find_task_by_vpid(1))");
     assertThat(regs).startsWith("{r15 = ").endsWith("}")
-        .contains(", cs = " + m.constants().get("__USER_CS") + ", ");
+        .contains(", cs = " + m.inspector().constants().get("__USER_CS") + ", ");
     String task = p("init_task");
     assertThat(task).startsWith("{thread_info = {flags = 0, status = 0}, ")
         .contains("comm = \"swapper/0\"").contains("pid = 0,");

@@ -17,7 +17,7 @@ class HelpersTest extends BootedTest {
 
   @Test
   void findTaskByVpidGivesTheTask() {
-    assertThat(eval("find_task_by_vpid(1)")).isEqualTo(m.findTaskByVpid(1));
+    assertThat(eval("find_task_by_vpid(1)")).isEqualTo(m.inspector().findTaskByVpid(1));
     assertThat(eval("find_task_by_vpid(1)->pid")).isEqualTo(1);
     assertThat(Booted.print(m, "find_task_by_vpid(2)->comm")).isEqualTo("\"kthreadd\"");
   }
@@ -31,10 +31,10 @@ class HelpersTest extends BootedTest {
 
   @Test
   void stackHelpersAgreeWithTheMachine() {
-    long t = m.findTaskByVpid(1);
+    long t = m.inspector().findTaskByVpid(1);
     assertThat(eval("task_stack_page(find_task_by_vpid(1))")).isEqualTo(m.kernel().stacks.taskStackPage(t));
-    assertThat(eval("task_pt_regs(find_task_by_vpid(1))")).isEqualTo(m.taskPtRegs(t));
-    assertThat(eval("task_top_of_stack(find_task_by_vpid(1))")).isEqualTo(m.taskTopOfStack(t));
+    assertThat(eval("task_pt_regs(find_task_by_vpid(1))")).isEqualTo(m.inspector().taskPtRegs(t));
+    assertThat(eval("task_top_of_stack(find_task_by_vpid(1))")).isEqualTo(m.inspector().taskTopOfStack(t));
     assertThat(eval("end_of_stack(find_task_by_vpid(1))")).isEqualTo(m.kernel().stacks.endOfStack(t));
     assertThat(Expressions.eval("task_pt_regs(current)", m).type().name())
         .isEqualTo("struct pt_regs *");

@@ -37,7 +37,7 @@ class JsonTest extends BootedTest {
     assertThat(regs).isInstanceOf(Map.class);
     Map<?, ?> r = (Map<?, ?>) regs;
     assertThat(r.keySet().iterator().next()).isEqualTo("r15");
-    assertThat(r.get("cs")).isEqualTo("0x" + Long.toHexString(m.constants().get("__USER_CS")));
+    assertThat(r.get("cs")).isEqualTo("0x" + Long.toHexString(m.inspector().constants().get("__USER_CS")));
     Map<?, ?> task = (Map<?, ?>) json("init_task");
     assertThat(task.get("thread_info")).isEqualTo(Map.of("flags", "0x0", "status", "0x0"));
     assertThat(task.get("comm")).isEqualTo("swapper/0");

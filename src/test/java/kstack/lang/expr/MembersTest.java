@@ -13,7 +13,7 @@ class MembersTest extends BootedTest {
     assertThat(eval("current->thread.sp")).isEqualTo(m.kernel().tasks.threadSp(t));
     assertThat(eval("init_task.thread_info.flags")).isEqualTo(0);
     assertThat(eval("task_pt_regs(find_task_by_vpid(1))->cs"))
-        .isEqualTo(m.read(m.taskPtRegs(m.findTaskByVpid(1)) + 136, 8));
+        .isEqualTo(m.inspector().read(m.inspector().taskPtRegs(m.inspector().findTaskByVpid(1)) + 136, 8));
     assertThat(eval("find_task_by_vpid(1)->real_parent->pid")).isEqualTo(0);
   }
 

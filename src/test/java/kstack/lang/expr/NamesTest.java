@@ -41,7 +41,7 @@ class NamesTest extends BootedTest {
   @Test
   void perCpuVariableMeansThisCpusInstance() {
     Value v = Expressions.eval("current_task", m);
-    assertThat(((Value.LValue) v).address()).isEqualTo(m.perCpuAddress("current_task", 0));
+    assertThat(((Value.LValue) v).address()).isEqualTo(m.inspector().perCpuAddress("current_task", 0));
     assertThat(eval("current_task")).isEqualTo(m.current());
     assertThat(eval("per_cpu(current_task, 0) == current")).isEqualTo(1);
     assertThat(eval("this_cpu_read(current_task) == current")).isEqualTo(1);
@@ -55,15 +55,15 @@ class NamesTest extends BootedTest {
     Value v = Expressions.eval("cpu_current_top_of_stack", m);
     assertThat(v.type().name()).isEqualTo("unsigned long");
     assertThat(((Value.LValue) v).address())
-        .isEqualTo(m.perCpuAddress("cpu_current_top_of_stack", 0));
+        .isEqualTo(m.inspector().perCpuAddress("cpu_current_top_of_stack", 0));
     assertThat(eval("cpu_current_top_of_stack == per_cpu(cpu_tss_rw, 0).x86_tss.sp1")).isEqualTo(1);
   }
 
   @Test
   void constantsAreUnsignedLongs() {
-    assertThat(eval("THREAD_SIZE")).isEqualTo(m.constants().get("THREAD_SIZE"));
+    assertThat(eval("THREAD_SIZE")).isEqualTo(m.inspector().constants().get("THREAD_SIZE"));
     assertThat(eval("PAGE_SIZE")).isEqualTo(4096);
-    assertThat(eval("__USER_CS")).isEqualTo(m.constants().get("__USER_CS"));
+    assertThat(eval("__USER_CS")).isEqualTo(m.inspector().constants().get("__USER_CS"));
     assertThat(eval("STACK_END_MAGIC")).isEqualTo(0x57AC6E9DL);
     assertThat(Expressions.eval("THREAD_SIZE", m).type().name()).isEqualTo("unsigned long");
   }

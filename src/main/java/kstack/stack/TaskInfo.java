@@ -1,4 +1,4 @@
-package kstack.machine;
+package kstack.stack;
 
 /**
  * A line of {@code ps}, read from the task_struct in simulated memory.

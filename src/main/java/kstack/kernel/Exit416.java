@@ -1,0 +1,22 @@
+package kstack.kernel;
+
+import java.util.Set;
+import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
+
+/** The end of a task at 4.16 (kernel/exit.c@4.16.13): do_task_dead, and kernel_wait4. */
+public final class Exit416 extends ExitWaitOpts {
+  public Exit416() {
+    super(true, false, "kernel/exit.c@4.16.13:", "977-981", "945-975");
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.DO_FORK);
+  }
+
+  @Override
+  void buildDeadTail(Kernel k, RoutineBuilder b) {
+    buildDoTaskDead(k, b);
+  }
+}

@@ -1,0 +1,296 @@
+package kstack.machine;
+
+import java.util.List;
+import kstack.cpu.Cpu;
+import kstack.exec.CodeMap;
+import kstack.kernel.Kernel;
+import kstack.mem.MemoryFault;
+import kstack.trace.Event;
+import kstack.trace.Timeline;
+
+/**
+ * The run loop: the CPUs step in turn toward a command's goal ({@link Goal}), stopping at
+ * breakpoints, letting time pass to the next timer when every CPU is idle, and making a user process
+ * parked at its wait point yield to queued work. What the debugger holds besides the machine (the
+ * pending goal, the round-robin's next CPU, breakpoints already reported) is {@link ControlState},
+ * journaled on the timeline.
+ */
+final class RunLoop {
+  /**
+   * The most steps one command may take before it is stopped as runaway. The longest real command
+   * (a boot, a deep recursion) takes well under a million; each recorded step keeps its undo
+   * history, so a runaway is stopped before that history fills a small heap (about 150 bytes a
+   * step).
+   */
+  static final long STEP_LIMIT = 5_000_000L;
+
+  private final Machine m;
+  private final Kernel kernel;
+  private final Timeline timeline;
+  private final CodeMap code;
+  private final Cpu[] cpus;
+  private final Breakpoints breakpoints;
+  private final ControlState control;
+  private final Parking parking;
+  private final long idleHaltPc;
+  private int eventMark;
+  private boolean keepMark;
+  /** Called the moment each step has finished (package-private, the reverse sweep's fingerprints). */
+  Runnable afterStep;
+
+  RunLoop(Machine m, CodeMap code, Cpu[] cpus, Breakpoints breakpoints, long idleHaltPc) {
+    this.m = m;
+    this.kernel = m.kernel();
+    this.timeline = m.timeline();
+    this.code = code;
+    this.cpus = cpus;
+    this.breakpoints = breakpoints;
+    this.control = new ControlState(timeline, cpus.length);
+    this.parking = new Parking(m, cpus);
+    this.idleHaltPc = idleHaltPc;
+  }
+
+  ControlState control() {
+    return control;
+  }
+
+  Parking parking() {
+    return parking;
+  }
+
+  long idleHaltPc() {
+    return idleHaltPc;
+  }
+
+  /** The events from here on are the next command's story ({@link #eventsSinceMark}). */
+  void markEvents() {
+    eventMark = timeline.events().size();
+  }
+
+  /** The command set its own mark (before its set-up's events): start keeps it. */
+  void keepMark(boolean keep) {
+    keepMark = keep;
+  }
+
+  List<Event> eventsSinceMark() {
+    List<Event> all = timeline.events();
+    return List.copyOf(all.subList(Math.min(eventMark, all.size()), all.size()));
+  }
+
+  /** After a panic every CPU is halted: nothing more runs, whatever the command. */
+  void refuseIfPanicked() {
+    if (kernel.panicked() != null) {
+      throw new IllegalStateException("the kernel has panicked (" + kernel.panicked()
+          + "): the machine is halted");
+    }
+  }
+
+  /**
+   * A command that starts new work in a process (a system call, a call, a spawn) while another
+   * command is stopped at a breakpoint is refused: the stopped command's process is in the middle of
+   * its work, and its goal stays pending for 'continue'. Interrupts and finish nest instead.
+   */
+  void refuseWhileStopped() {
+    Goal g = control.pending();
+    if (g != null) {
+      throw new IllegalStateException("'" + g.name() + "' is stopped at a breakpoint: "
+          + "'continue' it first");
+    }
+  }
+
+  void requireBooted() {
+    refuseIfPanicked();
+    if (kernel.pids.findTask(1) == 0) {
+      throw new IllegalStateException("the machine has not booted (run 'boot' first)");
+    }
+    refuseWhileStopped();
+  }
+
+  /**
+   * Runs toward g: the CPUs step in turn, one step each (the next CPU is part of the journaled
+   * state, so a run stopped anywhere and continued steps them exactly as an uninterrupted run).
+   * Reaching g makes its outer goal (if it nests in one) pending again.
+   */
+  Outcome start(Goal g) {
+    if (kernel.panicked() != null) {
+      keepMark = false;
+      refuseIfPanicked();
+    }
+    if (!keepMark) {
+      markEvents();
+    }
+    keepMark = false;
+    control.begin(g);
+    control.setPending(g);
+    try {
+      return runToward(g);
+    } catch (RuntimeException e) {
+      control.setPending(null); // the command ends here: no later command may report it as stopped
+      throw e;
+    }
+  }
+
+  private Outcome runToward(Goal g) {
+    boolean reached = reached(g);
+    long steps = 0;
+    while (true) {
+      if (reached && (g.stopAtGoal() || allSettled())) {
+        return complete(g);
+      }
+      if (allSettled()) {
+        if (!reached && parking.yieldForWork()) {
+          continue;
+        }
+        if (!m.interrupts().fireTimer()) {
+          control.setPending(g.outer());
+          return new Outcome(Outcome.Stop.IDLE, g.idle() != null && g.idle().get() != null
+              ? g.idle().get() : "machine idle before '" + g.name() + "' completed: nothing left "
+              + "to run", eventsSinceMark());
+        }
+        continue;
+      }
+      int c = nextActiveCpu();
+      long pc = cpus[c].pc();
+      if (breakpoints.at(pc) && control.resumeFrom(c) != pc) {
+        m.selectCpu(c);
+        control.setResumeFrom(c, pc);
+        control.countReport();
+        return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + m.describe(pc)
+            + " on cpu " + c + " (" + m.inspector().whoIsCurrent(c, true) + ")", eventsSinceMark());
+      }
+      control.setResumeFrom(c, 0);
+      control.setNextCpu((c + 1) % cpus.length);
+      stepHandlingFaults(c);
+      if (kernel.panicked() != null) {
+        control.setPending(null);
+        return panicked(c);
+      }
+      if (!reached && reached(g)) {
+        reached = true;
+      }
+      if (++steps > STEP_LIMIT) {
+        control.setPending(null);
+        throw new IllegalStateException("'" + g.name() + "' did not finish within "
+            + STEP_LIMIT + " steps");
+      }
+    }
+  }
+
+  /** What a command says when the kernel panicked on cpu c. */
+  Outcome panicked(int c) {
+    return new Outcome(Outcome.Stop.PANIC, kernel.panicked() + " (cpu " + c
+        + " halted; the machine stops here)", eventsSinceMark());
+  }
+
+  /** g is reached: the goal it nests in (if any) is pending again; what the command says. */
+  Outcome complete(Goal g) {
+    control.setPending(g.outer());
+    Stepping.resumeOuter(m, g);
+    return new Outcome(Outcome.Stop.DONE, g.done().get() + Stepping.unreached(m, g),
+        eventsSinceMark());
+  }
+
+  /** The first active CPU from the round-robin's next one on (there is one: not all settled). */
+  private int nextActiveCpu() {
+    int from = control.nextCpu();
+    for (int i = 0; i < cpus.length; i++) {
+      int c = (from + i) % cpus.length;
+      if (active(c)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("no CPU is active");
+  }
+
+  /**
+   * One step of cpu c with whatever the kernel does about a fault it raises ({@link #step}): the
+   * step and its fault handling are one step on the timeline.
+   */
+  void stepHandlingFaults(int c) {
+    try {
+      step(c);
+    } finally {
+      timeline.endStep();
+    }
+    if (afterStep != null) {
+      afterStep.run();
+    }
+  }
+
+  /**
+   * Whether a goal is reached. Its test reads kernel memory (current, the task's state); where an
+   * overflow has overwritten what it reads, the goal is not reached yet and the machine runs on
+   * until the kernel itself trips over the same words.
+   */
+  static boolean reached(Goal g) {
+    try {
+      return g.reached().getAsBoolean();
+    } catch (MemoryFault f) {
+      return false;
+    }
+  }
+
+  /**
+   * One step of CPU c. A kernel-mode fault, or a kernel step that leaves the CPU where no code is,
+   * is what the kernel would oops on ({@link Oops}); a user-mode fault is reported.
+   */
+  private void step(int c) {
+    long from = cpus[c].pc();
+    if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+      timeline.beginStep(); // the fault is this step: reversing it undoes the oops too
+      Oops.userFault(kernel, m.arch(), c, new MemoryFault(from, false, null));
+      return;
+    }
+    try {
+      stepCpu(c);
+    } catch (MemoryFault f) {
+      if (!Oops.fault(kernel, m.arch(), c, f)) {
+        Oops.userFault(kernel, m.arch(), c, f);
+      }
+      return;
+    }
+    long to = cpus[c].pc();
+    if (code.at(to) == null && !m.arch().inUserMode(kernel, c)) {
+      Oops.badJump(kernel, m.arch(), c, m.describe(from), to);
+    }
+  }
+
+  private void stepCpu(int c) {
+    Cpu cpu = cpus[c];
+    long pc = cpu.pc();
+    kstack.exec.Routine r = code.at(pc);
+    if (r == null) {
+      throw new IllegalStateException(String.format("cpu %d jumped to 0x%x, which holds no code", c, pc));
+    }
+    timeline.beginStep();
+    m.exec(c).run(r, r.indexOf(pc));
+    if (m.user().isWaitPoint(cpu.pc())) {
+      parking.unpark(kernel.current(c));
+    }
+  }
+
+  /** Online and with something to do: not halted in the idle loop, not waiting in user mode. */
+  boolean active(int c) {
+    long pc = cpus[c].pc();
+    if (pc == 0 || m.user().isWaitPoint(pc)) {
+      return false;
+    }
+    if (pc != idleHaltPc) {
+      return true;
+    }
+    try {
+      return kernel.rq.needResched(kernel.current(c));
+    } catch (MemoryFault overwritten) {
+      return false; // hlt reads nothing: the CPU sleeps on until an interrupt makes it look
+    }
+  }
+
+  boolean allSettled() {
+    for (int c = 0; c < cpus.length; c++) {
+      if (active(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+package kstack.machine;
+
+import kstack.kernel.Arch;
+import kstack.cpu.Cpu;
+import kstack.kernel.Kernel;
+
+/**
+ * The goal of a system call or user function call: the process is back at main's wait point, or
+ * has blocked, or has exited; and what the command then says (the value returned, the new program
+ * after a successful exec, how the task exited and who reaped it, the state it blocked in).
+ */
+final class UserCallGoal {
+  private final Machine m;
+  private final Kernel kernel;
+  private final Arch arch;
+  private final int cpu;
+  private final long task;
+  private final String what;
+  private final String function;
+  private final long stackArgs;
+  private final int pid;
+  private final long mmBefore;
+  private final int firstEvent;
+
+  /** The call is set up on cpu for task; stackArgs words of arguments are on its user stack. */
+  UserCallGoal(Machine m, int cpu, long task, String what, String function, long stackArgs) {
+    this.m = m;
+    this.kernel = m.kernel();
+    this.arch = m.arch();
+    this.cpu = cpu;
+    this.task = task;
+    this.what = what;
+    this.function = function;
+    this.stackArgs = stackArgs;
+    this.pid = kernel.tasks.pid(task);
+    this.mmBefore = kernel.tasks.taskRead(task, "mm");
+    this.firstEvent = m.timeline().events().size();
+  }
+
+  Goal goal() {
+    return new Goal(what, this::reached, this::done);
+  }
+
+  private boolean backAtWaitPoint() {
+    return kernel.current(cpu) == task && m.user().isWaitPoint(m.cpu(cpu).pc());
+  }
+
+  private boolean reached() {
+    if (backAtWaitPoint() && arch.inUserMode(kernel, cpu)) {
+      return true;
+    }
+    if (kernel.mem.regionAt(task) == null) {
+      return true; // exited and already reaped: 2.4 frees the task_struct with its stack
+    }
+    long st = kernel.tasks.state(task);
+    return st != Kernel.TASK_RUNNING && m.inspector().cpuRunning(task) < 0;
+  }
+
+  private String done() {
+    if (backAtWaitPoint()) {
+      return returned();
+    }
+    if (kernel.mem.regionAt(task) == null) {
+      return what + ": pid " + pid + " exited and its parent has reaped it already (its "
+          + "task_union, task_struct included, is freed)";
+    }
+    if (kernel.tasks.isZombie(task)) {
+      return what + ": pid " + pid + " exited (a zombie until its parent waits)";
+    }
+    if (kstack.kernel.Threads.autoreaped(kernel, task)) {
+      return what + ": pid " + pid + " exited; a thread (exit_signal -1) is reaped at once "
+          + "(exit_notify -> release_task): no zombie, and finish_task_switch released its stack";
+    }
+    if (kstack.kernel.Threads.reaped(kernel, task)) {
+      return what + ": pid " + pid + " exited, and its parent, already waiting in wait4, has "
+          + "reaped it (release_task)";
+    }
+    return what + ": pid " + pid + " blocked (state " + TaskView.stateName(kernel, task) + ")";
+  }
+
+  /** Back at the wait point: the caller pops its stack arguments; the value, or the new program. */
+  private String returned() {
+    Cpu c = m.cpu(cpu);
+    if (stackArgs > 0) {
+      c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
+    }
+    long rax = c.get(arch.registers().ret);
+    if (function.equals("execve") && kernel.tasks.taskRead(task, "mm") != mmBefore) {
+      return what + ": pid " + pid + " now runs " + kernel.tasks.comm(task) + " (a successful exec "
+          + "does not return: the new program started at _start and waits in main)";
+    }
+    return what + " returned " + Stepping.signedWord(m, rax) + " (0x" + Long.toHexString(rax) + ")"
+        + (function.equals("sched_yield") ? Stepping.yieldNote(m, cpu, task, firstEvent) : "");
+  }
+}

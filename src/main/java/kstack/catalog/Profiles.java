@@ -5,6 +5,8 @@ import static kstack.profile.Feature.*;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import kstack.arch.arm64.*;
+import kstack.arch.x86_64.*;
 import kstack.kernel.Exec24;
 import kstack.kernel.Exec2611;
 import kstack.kernel.Exec2632;
@@ -67,7 +69,9 @@ import kstack.profile.Profile;
  * The profile table: the only place where version numbers meet modules and features. Each entry names
  * its version and picks one generation module per mechanism ({@link Module}), once; the features it
  * still lists directly are those no module declares yet. Adding a generation means adding an entry
- * here plus the modules that differ from its neighbour's.
+ * here plus the modules that differ from its neighbour's. The x86_64 modules that build routines
+ * (kstack.arch.x86_64.X86Routines) build them in the order listed here: that is the image's link
+ * order, so every later address depends on it.
  */
 public final class Profiles {
   private Profiles() {}
@@ -92,7 +96,14 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new LayoutsTaskInfo416(),
+            new EntrySyscall64RspScratch416(),
+            new InterruptEntry416(),
+            new IstEntryArea416(),
+            new SwitchToAsm416(),
+            new BootInitialStack416(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 
@@ -123,7 +134,14 @@ public final class Profiles {
             new Kthreadd2632(),
             new Init2632(),
             new Exec2632(),
-            new Exit2632()
+            new Exit2632(),
+            new LayoutsThreadInfoAtBase2632(),
+            new SystemCall2632(),
+            new IrqStackSaveArgs2632(),
+            new SwitchToInline2632(),
+            new BootStackStart2632(),
+            new ParanoidIst2632(),
+            new ThreadReturnUnwinder2632()
             ));
   }
 
@@ -149,7 +167,14 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new LayoutsTaskInfo619(),
+            new EntrySyscall64TssSp2619(),
+            new IdtentryIrqentry619(),
+            new IstGuardedIdtentry619(),
+            new SwitchToAsmForkAsm619(),
+            new BootThreadSp619(),
+            new InactiveTaskFrameUnwinder()
             ));
   }
 
@@ -171,7 +196,14 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new LayoutLinearMapHigh416(),
+            new EntryAsm416(),
+            new FrameRecordZero416(),
+            new SvcSysCallTable416(),
+            new IrqStackEntry416(),
+            new BootPrimarySwitched416(),
+            new CopyThreadPfKthread416()
             ));
   }
 
@@ -179,8 +211,7 @@ public final class Profiles {
   public static Profile arm64_6_19() {
     return profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
-        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK,
-        SYSCALL_PTREGS_WRAPPERS, ARM64_ENTRY_COMMON, ARM64_FINAL_FRAME_RECORD, ARM64_FLIPPED_VA),
+        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
         arm64Config(true),
         modules(
             new SchedLoop6(),
@@ -196,7 +227,14 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new LayoutFlippedVa619(),
+            new EntryCommon619(),
+            new FrameRecordMeta619(),
+            new SvcInvokeSyscall619(),
+            new IrqCallOnIrqStack619(),
+            new BootInitCpuTask619(),
+            new CopyThreadCloneArgs619()
             ));
   }
 
@@ -221,7 +259,13 @@ public final class Profiles {
             new Kthreadd416(),
             new InitKernelThread416(),
             new Exec416(),
-            new Exit416()
+            new Exit416(),
+            new kstack.arch.i386.Entry416(),
+            new kstack.arch.i386.Irq416(),
+            new kstack.arch.i386.Traps416(),
+            new kstack.arch.i386.Process416(),
+            new kstack.arch.i386.Boot416(),
+            new kstack.arch.i386.Sysenter416()
             ));
   }
 
@@ -248,7 +292,13 @@ public final class Profiles {
             new Kthread24(),
             new Init24(),
             new Exec24(),
-            new Exit24()
+            new Exit24(),
+            new kstack.arch.i386.Entry24(),
+            new kstack.arch.i386.Irq24(),
+            new kstack.arch.i386.Traps24(),
+            new kstack.arch.i386.Process24(),
+            new kstack.arch.i386.Boot24(),
+            new kstack.arch.i386.SysenterNone24()
             ));
   }
 
@@ -286,7 +336,13 @@ public final class Profiles {
             new Kthread2611(),
             new Init2611(),
             new Exec2611(),
-            new Exit2611()
+            new Exit2611(),
+            new kstack.arch.i386.Entry2611(),
+            new kstack.arch.i386.Irq2611(),
+            new kstack.arch.i386.Traps2611(),
+            new kstack.arch.i386.Process2611(),
+            new kstack.arch.i386.Boot2611(),
+            new kstack.arch.i386.Sysenter2611()
             ));
   }
 
@@ -321,7 +377,13 @@ public final class Profiles {
             new Kthreadd2632(),
             new Init2632(),
             new Exec2632(),
-            new Exit2632()
+            new Exit2632(),
+            new kstack.arch.i386.Entry2632(),
+            new kstack.arch.i386.Irq2632(),
+            new kstack.arch.i386.Traps2632(),
+            new kstack.arch.i386.Process2632(),
+            new kstack.arch.i386.Boot2632(),
+            new kstack.arch.i386.Sysenter2632()
             ));
   }
 
@@ -351,7 +413,13 @@ public final class Profiles {
             new Kthreadd619(),
             new InitUserModeThread619(),
             new Exec619(),
-            new Exit619()
+            new Exit619(),
+            new kstack.arch.i386.Entry619(),
+            new kstack.arch.i386.Irq619(),
+            new kstack.arch.i386.Traps619(),
+            new kstack.arch.i386.Process619(),
+            new kstack.arch.i386.Boot619(),
+            new kstack.arch.i386.Sysenter619()
             ));
   }
 

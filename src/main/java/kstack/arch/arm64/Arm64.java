@@ -17,8 +17,6 @@ import kstack.layout.Types;
 import kstack.stack.Frame;
 import kstack.stack.StackWord;
 import kstack.mem.AddressSpace;
-import kstack.mem.MemoryFault;
-import kstack.profile.Feature;
 import kstack.profile.Profile;
 
 /**
@@ -27,7 +25,7 @@ import kstack.profile.Profile;
  * stack, __switch_to calls cpu_switch_to, which saves x19..x28, fp, sp, pc in thread.cpu_context.
  * Sources: research/arm64.md (4.16.13 and 6.19), linux-facts §1.2, §2.3, §3.6, §4.3, §5.3, §6.3, §7.3.
  */
-public final class Arm64 implements Arch {
+public final class Arm64 extends Arm64Exceptions implements Arch {
   static final long PSR_MODE_EL0T = 0x0;
   static final long PSR_MODE_EL1H = 0x5;
   static final long PSR_I_BIT = 0x80;
@@ -37,11 +35,22 @@ public final class Arm64 implements Arch {
   private final Abi abi = new Arm64Abi();
   private final Types types = new Types(8);
 
-  /** clone3 (5.3) is in the table: the 6.x profile. */
-  private final boolean clone3;
+  private final Arm64Layout layout;
+  private final FrameRecord frames;
+  private final SyscallDispatch syscalls;
+  private final IrqEntry irq;
+  private final BootPath boot;
+  private final CopyThread copyThread;
 
-  public Arm64(kstack.profile.Profile p) {
-    clone3 = p.has(Feature.KERNEL_CLONE);
+  /** The generation's modules come from the profile table (kstack.catalog.Profiles), once. */
+  public Arm64(Profile p) {
+    super(p.module(ExceptionEntry.class));
+    layout = p.module(Arm64Layout.class);
+    frames = p.module(FrameRecord.class);
+    syscalls = p.module(SyscallDispatch.class);
+    irq = p.module(IrqEntry.class);
+    boot = p.module(BootPath.class);
+    copyThread = p.module(CopyThread.class);
     List<String> names = new ArrayList<>();
     for (int i = 0; i <= 30; i++) {
       names.add("x" + i);
@@ -53,6 +62,22 @@ public final class Arm64 implements Arch {
         List.of("x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"),
         List.of("x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29"))
         .bankSp("pstate", 0xf, PSR_MODE_EL0T, "sp_el0");
+  }
+
+  Arm64Layout layout() {
+    return layout;
+  }
+
+  FrameRecord frames() {
+    return frames;
+  }
+
+  SyscallDispatch syscalls() {
+    return syscalls;
+  }
+
+  IrqEntry irq() {
+    return irq;
   }
 
   @Override
@@ -88,38 +113,36 @@ public final class Arm64 implements Arch {
 
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
-    return Arm64Layouts.build(p, types);
+    return Arm64Layouts.build(p, types, layout);
   }
 
   /**
    * research arm64.md §1: THREAD_SIZE 16 KiB (32 KiB with KASAN), THREAD_ALIGN 2 * THREAD_SIZE under
-   * VMAP_STACK; the 48-bit layout flipped between 4.16 (linear map in the upper half) and 6.19.
+   * VMAP_STACK; the 48-bit VA map (flipped between 4.16 and 6.19) is the generation's Arm64Layout.
    */
   @Override
   public Map<String, Long> constants(Profile p) {
-    return Arm64Layouts.constants(p);
+    return Arm64Layouts.constants(p, layout);
   }
 
-  /** The syscall table: {@link Arm64Unistd}. */
+  /** The syscall table: {@link Arm64Unistd} and the numbers the generation adds. */
   @Override
   public Map<String, Integer> syscallNumbers() {
-    return Arm64Unistd.numbers(clone3);
+    Map<String, Integer> m = Arm64Unistd.numbers();
+    syscalls.addNumbers(m);
+    return m;
   }
 
-  /** 4.16: SyS_NAME with the sys_NAME alias (no wrappers); 6.19: __arm64_sys_NAME(regs). */
+  /** The handlers' names: SyS_NAME with the sys_NAME alias, or __arm64_sys_NAME(regs) wrappers. */
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {
-    return kstack.arch.SyscallWrappers.symbol("__arm64", p.has(Feature.SYSCALL_PTREGS_WRAPPERS), name,
-        nargs);
+    return syscalls.syscallSymbol(name, nargs);
   }
 
   @Override
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
       kstack.exec.Local... params) {
-    return kstack.arch.SyscallWrappers.routine(k, syscallSymbol(k.profile, name, params.length),
-        k.profile.has(Feature.SYSCALL_PTREGS_WRAPPERS), name, source, params,
-        i -> "regs[" + i + "]",
-        i -> 8 * i);
+    return syscalls.syscallRoutine(k, name, source, params);
   }
 
   @Override
@@ -177,9 +200,9 @@ public final class Arm64 implements Arch {
 
   @Override
   public void buildRoutines(Kernel k) {
-    Arm64Entry.build(k);
-    Arm64Process.build(k);
-    Arm64Boot.build(k);
+    new Arm64Entry(k, this).build();
+    Arm64Process.build(k, copyThread, frames);
+    Arm64Boot.build(k, boot);
   }
 
   @Override
@@ -214,7 +237,7 @@ public final class Arm64 implements Arch {
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    Arm64Boot.powerOn(k, cpu);
+    Arm64Boot.powerOn(k, cpu, boot);
   }
 
   /**
@@ -260,19 +283,6 @@ public final class Arm64 implements Arch {
     x.jumpTo(x.reg("pc"));
   }
 
-  /** Exception entry: what the CPU does, shared by SVC, IRQs and aborts. */
-  static void takeException(Cpu c, long returnPc, int vectorOffset, long esr) {
-    boolean fromEl0 = (c.get("pstate") & 0xf) == PSR_MODE_EL0T;
-    c.set("elr_el1", returnPc);
-    c.set("spsr_el1", c.get("pstate"));
-    c.set("esr_el1", esr);
-    c.set("pstate", PSR_MODE_EL1H | PSR_I_BIT | 0x340);
-    if (fromEl0) {
-      c.set("sp", c.get("sp_el1")); // SPSel: EL1h uses SP_EL1; SP_EL0 keeps the user SP
-    }
-    c.set("pc", c.get("vbar_el1") + (fromEl0 ? vectorOffset : vectorOffset - 0x200));
-  }
-
   @Override
   public void setSyscallRegisters(Cpu cpu, int nr, long[] args) {
     cpu.set("x8", nr);
@@ -281,80 +291,10 @@ public final class Arm64 implements Arch {
     }
   }
 
-  @Override
-  public void irqEnable(Exec x) {
-    x.set("pstate", x.reg("pstate") & ~PSR_I_BIT);
-  }
-
-  @Override
-  public void irqDisable(Exec x) {
-    x.set("pstate", x.reg("pstate") | PSR_I_BIT);
-  }
-
-  @Override
-  public boolean irqsEnabled(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("pstate") & PSR_I_BIT) == 0;
-  }
-
-  /** [ARCH] An IRQ: vector +0x480 from EL0, +0x280 from EL1h; nothing is pushed. */
-  @Override
-  public String deliverInterrupt(Kernel k, int cpu, int vector) {
-    Cpu c = k.cpu(cpu);
-    boolean el0 = inUserMode(k, cpu);
-    c.set("gic_iar", vector); // what the GIC's acknowledge register will read
-    takeException(c, c.get("pc"), 0x480, 0);
-    return el0 ? (k.profile.has(Feature.ARM64_ENTRY_COMMON) ? "el0t_64_irq" : "el0_irq")
-        : (k.profile.has(Feature.ARM64_ENTRY_COMMON) ? "el1h_64_irq" : "el1_irq");
-  }
-
-  /** Every line is a GIC SPI wired to the demo device; the vector is the IRQ exception itself. */
-  @Override
-  public int irqVector(int irq) {
-    return irq >= 0 && irq < 16 ? 32 + irq : -1;
-  }
-
-  @Override
-  public int timerVector() {
-    return 27; // the virtual timer's PPI (arch_timer_handler_virt)
-  }
-
-  /** A kernel-mode data abort: the overflow stack, or an oops (Arm64Faults). */
-  @Override
-  public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
-    return Arm64Faults.takeFault(this, k, cpu, f);
-  }
-
-  /** Synchronous exceptions on arm64 come from instructions (svc, aborts); none is injectable here. */
   /** ELF_PLAT_INIT: (_r)->regs[0] = 0 (asm/elf.h@4.16.13:138); "regs" is regs[0]'s offset. */
   @Override
   public java.util.List<String> elfPlatInitRegs(Kernel k) {
     return java.util.List.of("regs");
-  }
-
-  @Override
-  public int exceptionVector(String name) {
-    return -1;
-  }
-
-  @Override
-  public List<String> exceptionNames() {
-    return List.of();
-  }
-
-  @Override
-  public boolean nmiBlocked(Kernel k, int cpu) {
-    return false;
-  }
-
-  @Override
-  public String noNmiReason() {
-    return "arm64 has no architectural NMI; the pseudo-NMI built on GIC interrupt priorities "
-        + "(CONFIG_ARM64_PSEUDO_NMI) is not modelled";
-  }
-
-  @Override
-  public int nmiVector() {
-    return -1;
   }
 
   @Override

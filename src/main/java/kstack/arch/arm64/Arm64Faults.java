@@ -19,7 +19,7 @@ final class Arm64Faults {
    * (entry.S@4.16.13:89-131, 527-547; fault.c@4.16.13:258-285, @6.19 el1h_64_sync_handler ->
    * el1_abort -> do_mem_abort): that chain is summarized in one step, and the kernel panics.
    */
-  static boolean takeFault(Arm64 arch, Kernel k, int cpu, MemoryFault f) {
+  static boolean takeFault(Arm64Exceptions arch, Kernel k, int cpu, MemoryFault f) {
     Cpu c = k.cpu(cpu);
     if (arch.inUserMode(k, cpu)) {
       return false;
@@ -29,7 +29,7 @@ final class Arm64Faults {
         k.symbols.describe(c.get("pc")), f.address(), f.guard() == null ? null : f.guard().name()));
     long sp = c.get("sp") - Arm64Entry.S_FRAME_SIZE;
     if (k.profile.config("VMAP_STACK") && (sp >>> k.image.constant("THREAD_SHIFT") & 1) != 0) {
-      Arm64.takeException(c, c.get("pc"), 0x400, 0x25L << 26);
+      Arm64Exceptions.takeException(c, c.get("pc"), 0x400, 0x25L << 26);
       return true;
     }
     k.timeline.emit(new kstack.trace.Event.PageFaultOops(cpu,

@@ -4,19 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.profile.Feature;
 import kstack.profile.Profile;
 
 /**
  * arm64 struct layouts (linux-facts §2.3, research arm64.md §3.4, §6.2): pt_regs is 320 bytes in
  * both generations, ending in the final frame record; cpu_context (x19..x28, fp, sp, pc) opens
  * thread_struct. CONFIG_ARM64_SW_TTBR0_PAN and shadow call stacks are off (their members are absent).
+ * What a generation changed comes from its {@link Arm64Layout}.
  */
 final class Arm64Layouts {
   private Arm64Layouts() {}
 
-  static Map<String, StructLayout> build(Profile p, Types t) {
-    boolean v6 = p.has(Feature.ARM64_FINAL_FRAME_RECORD);
+  static Map<String, StructLayout> build(Profile p, Types t, Arm64Layout g) {
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout.Builder r = StructLayout.builder("pt_regs",
         "arch/arm64/include/asm/ptrace.h@" + p.version())
@@ -26,26 +25,11 @@ final class Arm64Layouts {
         .add("pstate", t.u64, "SPSR_EL1 (mode EL0t 0x0, EL1h 0x5)")
         .add("orig_x0", t.u64, "the first argument, kept for restarts")
         .add("syscallno", t.s32, "NO_SYSCALL (-1) or the number");
-    if (v6) {
-      StructLayout meta = StructLayout.builder("frame_record_meta",
-          "arch/arm64/include/asm/stacktrace/frame.h@6.19")
-          .add("fp", t.u64).add("lr", t.u64).add("type", t.u64, "FINAL 1, PT_REGS 2").build();
-      m.put("frame_record_meta", meta);
-      r.add("pmr", t.u32, "pseudo-NMI only").add("sdei_ttbr1", t.u64)
-          .add("stackframe", t.struct(meta), "the metadata frame record");
-    } else {
-      r.add("unused2", t.u32).add("orig_addr_limit", t.u64).add("unused", t.u64)
-          .add("stackframe", t.array(t.u64, 2), "{0, 0} ends a user task's frame chain");
-    }
+    g.addPtRegsTail(m, r, t);
     m.put("pt_regs", r.build());
     StructLayout.Builder ti = StructLayout.builder("thread_info",
         "arch/arm64/include/asm/thread_info.h@" + p.version()).add("flags", t.ulong, "TIF_* flags");
-    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
-      ti.add("preempt_count", t.u64, "union { u64 preempt_count; struct { u32 count, need_resched } }")
-          .add("cpu", t.u32);
-    } else {
-      ti.add("addr_limit", t.ulong, "mm_segment_t").add("preempt_count", t.s32);
-    }
+    g.addThreadInfo(ti, t);
     m.put("thread_info", ti.build());
     StructLayout ctx = StructLayout.builder("cpu_context", "arch/arm64/include/asm/processor.h@"
         + p.version())
@@ -62,28 +46,29 @@ final class Arm64Layouts {
   }
 
   /** The profile constants Arm64.constants answers with (see there for the sources). */
-  static Map<String, Long> constants(Profile p) {
-    boolean v6 = p.has(Feature.ARM64_FLIPPED_VA);
+  static Map<String, Long> constants(Profile p, Arm64Layout g) {
     boolean kasan = p.config("KASAN");
     long threadSize = kasan ? 32768 : 16384;
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("PAGE_SIZE", 4096L);
     c.put("THREAD_SIZE", threadSize);
-    c.put("THREAD_ALIGN", p.config("VMAP_STACK") || v6 ? 2 * threadSize : threadSize);
+    c.put("THREAD_ALIGN", p.config("VMAP_STACK") || g.threadAlignAlwaysDoubled()
+        ? 2 * threadSize : threadSize);
     c.put("THREAD_SHIFT", kasan ? 15L : 14L);
     c.put("TOP_OF_KERNEL_STACK_PADDING", 0L);
     c.put("SIZEOF_PTREGS", 320L);
     // DEFINE(S_FRAME_SIZE / PT_REGS_SIZE, sizeof(struct pt_regs)): asm-offsets.c@4.16.13:81, @6.19:81
-    c.put(v6 ? "PT_REGS_SIZE" : "S_FRAME_SIZE", 320L);
+    c.put(g.ptRegsSizeName(), 320L);
     c.put("IRQ_STACK_SIZE", threadSize);
     c.put("OVERFLOW_STACK_SIZE", 4096L);
     c.put("STACK_END_MAGIC", kstack.kernel.Kernel.STACK_END_MAGIC);
-    c.put("PAGE_OFFSET", v6 ? 0xffff000000000000L : 0xffff800000000000L);
-    c.put("MODULES_VADDR", v6 ? 0xffff800000000000L : 0xffff000000000000L);
-    c.put("KIMAGE_VADDR", v6 ? 0xffff800080000000L : 0xffff000008000000L);
-    c.put("__START_KERNEL", v6 ? 0xffff800080000000L : 0xffff000008080000L);
-    c.put("VMALLOC_START", v6 ? 0xffff800080000000L : 0xffff000008000000L);
-    c.put("VMALLOC_ALLOC_START", v6 ? 0xffff800090000000L : 0xffff000010000000L);
+    Arm64Layout.VaMap va = g.va();
+    c.put("PAGE_OFFSET", va.pageOffset());
+    c.put("MODULES_VADDR", va.modulesVaddr());
+    c.put("KIMAGE_VADDR", va.kimageVaddr());
+    c.put("__START_KERNEL", va.startKernel());
+    c.put("VMALLOC_START", va.vmallocStart());
+    c.put("VMALLOC_ALLOC_START", va.vmallocAllocStart());
     c.put("TASK_SIZE_MAX", 1L << 48);
     c.put("STACK_TOP", 1L << 48);
     return c;

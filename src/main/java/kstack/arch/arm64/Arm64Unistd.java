@@ -9,10 +9,10 @@ final class Arm64Unistd {
 
   /**
    * include/uapi/asm-generic/unistd.h: no pipe, no fork on arm64 (research arm64.md §4.3);
-   * exit_group 94 and clock_nanosleep 115 (unistd.h@4.16.13, scripts/syscall.tbl@6.19), clone3 435
-   * from 5.3.
+   * exit_group 94 and clock_nanosleep 115 (unistd.h@4.16.13, scripts/syscall.tbl@6.19); later
+   * numbers (clone3 435 from 5.3) come from the generation's SyscallDispatch.
    */
-  static Map<String, Integer> numbers(boolean clone3) {
+  static Map<String, Integer> numbers() {
     Map<String, Integer> m = new LinkedHashMap<>();
     m.put("pipe2", 59);
     m.put("read", 63);
@@ -27,9 +27,6 @@ final class Arm64Unistd {
     m.put("execve", 221);
     m.put("wait4", 260);
     m.put("finit_module", 273);
-    if (clone3) {
-      m.put("clone3", 435);
-    }
     return m;
   }
 }

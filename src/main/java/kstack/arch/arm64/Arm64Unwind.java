@@ -15,28 +15,29 @@ import kstack.layout.StructLayout;
 import kstack.stack.Frame;
 import kstack.stack.StackWord;
 import kstack.mem.Memory;
-import kstack.profile.Feature;
 
 /**
  * The arm64 frame-record unwinder (stacktrace.c@4.16.13:43-87, @6.19:165-245): a blocked task
  * starts at thread.cpu_context (pc in __switch_to, fp its record); each record is {fp, lr}. 4.16
  * ends at a {0, 0} record (or fp 0 after ret_from_fork); 6.19 ends at the FINAL metadata record at
- * task_pt_regs(task)->stackframe, and a PT_REGS record continues from regs->pc and regs->regs[29].
+ * task_pt_regs(task)->stackframe, and a PT_REGS record continues from regs->pc and regs->regs[29]
+ * (the generation's FrameRecord says which {0, 0} records it crosses).
  */
 final class Arm64Unwind {
   private final Kernel k;
   private final Arm64 arch;
-  private final boolean v6;
+  /** The generation's end rule for a {0, 0} record that is not the final one. */
+  private final FrameRecord frames;
   /** The EL0 vectors that begin with kernel_entry 0 (entry.S@4.16.13, @6.19). */
-  private static final java.util.Set<String> KERNEL_ENTRY = java.util.Set.of("el0_sync",
-      "el0_irq", "el0t_64_sync", "el0t_64_irq");
+  private final java.util.Set<String> kernelEntry;
   /** The running task is in an entry's kernel_entry, which fills its pt_regs step by step. */
   private boolean regsFilling;
 
   Arm64Unwind(Kernel k, Arm64 arch) {
     this.k = k;
     this.arch = arch;
-    this.v6 = k.profile.has(Feature.ARM64_FINAL_FRAME_RECORD);
+    this.frames = arch.frames();
+    this.kernelEntry = java.util.Set.of(arch.entry().el0Sync(), arch.entry().el0Irq());
   }
 
   private StackKind kindOf(long a, long task, int cpu, boolean running) {
@@ -122,7 +123,7 @@ final class Arm64Unwind {
       }
       // kernel_entry (entry.S) on the pt_regs: pc, pstate and sp are stored only at its later
       // steps, so until the entry calls on, they may still be the previous entry's
-      regsFilling = r != null && KERNEL_ENTRY.contains(r.name())
+      regsFilling = r != null && kernelEntry.contains(r.name())
           && sp == arch.taskPtRegs(k, task);
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
@@ -156,12 +157,11 @@ final class Arm64Unwind {
       long nfp = k.mem.read64(fp);
       long lr = k.mem.read64(fp + 8);
       if (nfp == 0 && lr == 0) {
-        long type = v6 ? k.mem.read64(fp + 16) : 0;
         if (fp == finalRecord) {
           userAfterRegs(task, regsTop, out);
           return;
         }
-        if (v6 && type == 2) {
+        if (frames.crossesPtRegs(k, fp)) {
           long regs = fp - Arm64Entry.stackframe(k);
           long ip = k.mem.read64(regs + Arm64Entry.S_PC);
           out.add(new Frame("--- pt_regs ---", regs, 0, kind, regs,

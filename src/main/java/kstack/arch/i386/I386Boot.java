@@ -79,7 +79,7 @@ final class I386Boot {
         + k.threadSize - (v6 ? k.image.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
     {
       // cpu_entry_area's entry stack: SYSENTER_ESP on 4.16, also TSS.sp0 on 6.19
-      long page = I386Entry6.entryStackPage(k, cpu);
+      long page = EntryStack.page(k, cpu);
       k.mem.map(new kstack.mem.Region("cpu_entry_area[" + cpu + "].entry_stack_page", page,
           4096, kstack.mem.Region.Kind.ENTRY_AREA));
     }
@@ -212,7 +212,7 @@ final class I386Boot {
             x -> {
               if (v6) {
                 x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                    I386Entry6.entryStackTop(k, x.cpu().id()));
+                    EntryStack.top(k, x.cpu().id()));
               }
             })
         .call(SEP_TEXT, "enable_sep_cpu", Args.inPlace())

@@ -90,9 +90,6 @@ final class I386Entry {
    * per-CPU offset.
    */
   static RoutineBuilder saveAll(Kernel k, RoutineBuilder b, boolean syscall) {
-    if (k.profile.has(kstack.profile.Feature.PT_REGS_60)) {
-      return I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS); // entry.S@2.6.11:84-97
-    }
     for (String r : SAVE_ALL) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax (SAVE_ALL pt_regs_ax=$-ENOSYS)", x -> x.push(I386.ENOSYS));
@@ -164,7 +161,7 @@ final class I386Entry {
       if (broken != null) {
         k.timeline.emit(new Event.CorruptReturn(x.cpu().id(), Event.ReturnPath.IRET, broken));
       }
-      long expect = onEntryStack ? I386Entry6.entryStackTop(k, x.cpu().id())
+      long expect = onEntryStack ? EntryStack.top(k, x.cpu().id())
           : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
       regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
       if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {

@@ -21,13 +21,13 @@ final class I386Entry24 {
   /** SAVE_ALL's pushes after orig_eax, first to last (entry.S@2.4.22:87-100). */
   static final String[] SAVE_ALL = {"es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"};
 
-  /** The IDT entry of a vector: system_call, or IRQ0x0N_interrupt (i8259.c@2.4.22:443-460). */
+  /**
+   * The IDT entry of a vector: system_call, nmi, or IRQ0x0N_interrupt (i8259.c@2.4.22:443-460); #DB
+   * and #MC are debug and machine_check (traps.c@2.4.22:967,984, Traps24).
+   */
   static String handler(int vector) {
     if (vector == I386.SYSCALL_VECTOR) {
       return "system_call";
-    }
-    if (vector == I386Traps.DB_VECTOR || vector == I386Traps.MC_VECTOR) {
-      return I386Traps.handlerName(false, vector); // debug, machine_check (traps.c@2.4.22:967,984)
     }
     if (vector == I386Irq.NMI_VECTOR) {
       return "nmi"; // set_intr_gate(2, &nmi) (traps.c@2.4.22:968)

@@ -26,27 +26,6 @@ final class I386Entry6 {
   /** entry_INT80_32's local label after the call (entry_32.S@6.19:941), ret_from_fork_asm's RET. */
   private static final String SYSCALL_32_DONE = ".Lsyscall_32_done";
 
-  /**
-   * A CPU's entry_stack_page inside its cpu_entry_area (the area's base is the simulator's
-   * placement, CPU_ENTRY_AREA_PER_CPU): on 4.16 it follows the one-page gdt
-   * (arch/x86/include/asm/cpu_entry_area.h@4.16.13:18-25); on 6.19 i386 a guard page,
-   * guard_entry_stack, sits between them because the 32-bit GDT is writable
-   * (cpu_entry_area.h@6.19:90-101).
-   */
-  static long entryStackPage(Kernel k, int cpu) {
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
-    return k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + (v6 ? 0x2000 : 0x1000);
-  }
-
-  /**
-   * The top of a CPU's entry stack, cpu_entry_stack(cpu) + 1: the stack is the start of its page,
-   * SIZEOF_entry_stack (ENTRY_STACK_SIZE) bytes long - 256 on 4.16 i386, the whole page on 6.19
-   * (processor.h@4.16.13:340-346, @6.19:361-367; common.c@4.16.13:1368, @6.19:2128,2473).
-   */
-  static long entryStackTop(Kernel k, int cpu) {
-    return entryStackPage(k, cpu) + k.image.constant("ENTRY_STACK_SIZE");
-  }
-
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("entry_INT80_32", ENTRY)
         .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, on the entry stack",
@@ -117,7 +96,7 @@ final class I386Entry6 {
   }
 
   static boolean onEntryStack(Kernel k, Exec x) {
-    return Long.compareUnsigned(entryStackTop(k, x.cpu().id()) - 1 - x.sp(),
+    return Long.compareUnsigned(EntryStack.top(k, x.cpu().id()) - 1 - x.sp(),
         k.image.constant("ENTRY_STACK_SIZE")) < 0;
   }
 
@@ -159,7 +138,7 @@ final class I386Entry6 {
             long n = 68;
             if ((x.read(cs) & 3) != 3) {
               x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
-              n = entryStackTop(k, x.cpu().id()) - x.sp();
+              n = EntryStack.top(k, x.cpu().id()) - x.sp();
             }
             k.mem.copy(sp1 - n, x.sp(), (int) n);
             x.setSp(sp1 - n);

@@ -38,7 +38,7 @@ final class I386Irq {
         .step("ASM_CLAC; addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.image.add(entry(k, k.image.asm("apic_timer_interrupt", ENTRY)
-        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
+        .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~k.arch.timerVector())),
         "smp_apic_timer_interrupt"));
     k.image.add(I386Entry.saveAll(k, k.image.asm("nmi", ENTRY)
             .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),

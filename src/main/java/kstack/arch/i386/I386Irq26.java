@@ -23,27 +23,15 @@ final class I386Irq26 {
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";
 
+  /** 2.6.32's interrupt path (2.6.11's is I386Irq2611, which shares retFromIntr and onCtx). */
   static void build(Kernel k) {
-    boolean v2611 = k.profile.has(kstack.profile.Feature.IRQ_2611);
-    if (v2611) {
-      I386Irq2611.build(k); // its own stubs, common_interrupt, ret_from_intr and do_IRQ
-    } else {
-      buildEntries(k);
-    }
-    if (!k.profile.has(kstack.profile.Feature.TRAPS_2611)) {
-      buildNmi(k); // 2.6.11's own nmi is I386Traps2611's
-    }
-    if (!v2611) {
-      kstack.arch.x86.DoIrq.buildExitIdle(k);
-      if (!k.profile.has(kstack.profile.Feature.NO_HRTIMERS)) {
-        kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
-      }
-      buildHandleIrq(k);
-    }
-    if (!v2611) {
-      buildIrqCtxInit(k);
-      buildSoftirq(k); // 2.6.11's are I386Irq2611's and kstack.kernel.Softirq2611's
-    }
+    buildEntries(k);
+    buildNmi(k);
+    kstack.arch.x86.DoIrq.buildExitIdle(k);
+    kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
+    buildHandleIrq(k);
+    buildIrqCtxInit(k);
+    buildSoftirq(k);
   }
 
   private static void buildEntries(Kernel k) {
@@ -58,7 +46,7 @@ final class I386Irq26 {
         .step("addl $-0x80, (%esp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ"));
     k.image.add(entry(k, k.image.asm("apic_timer_interrupt", ENTRY)
-        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
+        .step("BUILD_INTERRUPT: pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~k.arch.timerVector())),
         "smp_apic_timer_interrupt"));
     buildRetFromIntr(k);
   }
@@ -91,19 +79,18 @@ final class I386Irq26 {
         "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
         "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
         "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
-            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all").build());
+            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all", false).build());
   }
 
   /**
    * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words and the pt_regs member names
    * differ): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
    * CONFIG_PREEMPT calls preempt_schedule_irq while need_resched is set and the frame had IF.
+   * ebp: whether the work flags are the ones loaded through %ebp (2.6.11, Feature.TIF_WORK_2611)
+   * rather than current's thread_info as 2.6.32's model asks.
    */
   static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
-      String check, String userspace, String resumeKernel, String needResched) {
-    // 2.6.11 tests the flags it loads through %ebp (Feature.TIF_WORK_2611); 2.6.32's model asks
-    // current's thread_info
-    boolean ebp = k.profile.has(kstack.profile.Feature.TIF_WORK_2611);
+      String check, String userspace, String resumeKernel, String needResched, boolean ebp) {
     return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
         .branchIf("kernel", check, x -> (x.read(x.sp() + k.image.off("pt_regs", cs)) & 3) != 3)
         .globalLabel("resume_userspace")

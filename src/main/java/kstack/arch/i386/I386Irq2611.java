@@ -46,7 +46,7 @@ final class I386Irq2611 {
         "cli; movl TI_flags(%ebp), %ecx",
         "resume_kernel: cli; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
         "need_resched: movl TI_flags(%ebp), %ecx; testb $_TIF_NEED_RESCHED, %cl; jz restore_all; "
-            + "testl $IF_MASK, EFLAGS(%esp); jz restore_all").build());
+            + "testl $IF_MASK, EFLAGS(%esp); jz restore_all", true).build());
     buildDoIrq(k);
     buildHandlers(k);
     if (k.profile.config("4KSTACKS")) {

@@ -16,6 +16,50 @@ import kstack.profile.Profile;
 final class I386Layouts {
   private I386Layouts() {}
 
+  /**
+   * page_32_types.h@4.16.13: THREAD_SIZE_ORDER 1; thread_info.h@4.16.13:38-43: padding 8, or 16 with
+   * CONFIG_VM86; page_32_types.h: __PAGE_OFFSET 0xC0000000; CONFIG_PHYSICAL_START 0x1000000.
+   */
+  static Map<String, Long> constants(Profile p, I386EntryModel entry) {
+    Map<String, Long> c = new LinkedHashMap<>();
+    c.put("PAGE_SIZE", 4096L);
+    long threadSize = p.optional("4KSTACKS") ? 4096L : 8192L;
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", threadSize);
+    // the name dates from 4.2; 2.6.32 writes the same 8 into task_pt_regs (processor.h@2.6.32:949-964)
+    // 2.4 leaves no gap above its 60-byte pt_regs: copy_thread puts them at the very top
+    // (process.c@2.4.22:589); 2.6.11 as 2.4: task_pt_regs is KSTK_TOP - 1 (processor.h@2.6.11:511-526)
+    boolean pt60 = entry.ptRegsSize() == 60;
+    c.put("TOP_OF_KERNEL_STACK_PADDING", pt60 ? 0L : p.optional("VM86") ? 16L : 8L);
+    c.put("SIZEOF_PTREGS", entry.ptRegsSize());
+    c.put("PTREGS_SIZE", entry.ptRegsSize()); // asm-offsets.c@4.16.13:96, @6.19:104 (4.x on)
+    if (!pt60) {
+      c.put("STACK_END_MAGIC", kstack.kernel.Kernel.STACK_END_MAGIC); // 2.4 has no end-of-stack magic
+    }
+    c.put("PAGE_OFFSET", 0xC0000000L);
+    c.put("__START_KERNEL", 0xC1000000L);
+    c.put("VMALLOC_START", 0xF8800000L);
+    c.put("VMALLOC_ALLOC_START", 0xF9000000L);
+    c.put("MODULES_VADDR", 0xF8800000L);
+    c.put("TASK_SIZE_MAX", 0xC0000000L);
+    c.put("STACK_TOP", 0xC0000000L);
+    c.put("IRQ_STACK_SIZE", threadSize);
+    long[] sel = entry.selectors();
+    c.put("__USER_CS", sel[2]);
+    c.put("__USER_DS", sel[3]);
+    c.put("__KERNEL_CS", sel[0]);
+    c.put("__KERNEL_DS", sel[1]);
+    if (!pt60) {
+      c.put("__KERNEL_PERCPU", I386.KERNEL_PERCPU); // 2.4 and 2.6.11 have no per-CPU segment
+    }
+    if (entry.entryStackSize() > 0) {
+      c.put("CPU_ENTRY_AREA_PER_CPU", 0xffa00000L); // the simulator's placement of cpu_entry_area
+      // SIZEOF_entry_stack (asm-offsets.c@4.16.13:105, @6.19:112)
+      c.put("ENTRY_STACK_SIZE", entry.entryStackSize());
+    }
+    return c;
+  }
+
   static Map<String, StructLayout> build(Profile p, Types t) {
     if (p.has(Feature.TASK_UNION)) {
       return build24(p, t);

@@ -20,13 +20,16 @@ final class I386Process {
 
   static final String SRC = "arch/x86/kernel/process_32.c";
 
-  static void build(Kernel k) {
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+  /**
+   * __switch_to (process_32.c): fpu and TLS (prologue), then where the next task's stack top goes
+   * (4.16: update_sp0 loads TSS.sp0; 6.19: update_task_stack writes TSS.sp1, since TSS.sp0 stays
+   * the entry stack: stackTopInSp1), cpu_current_top_of_stack, and current_task (currentWrite: the
+   * statement that writes it).
+   */
+  static void buildSwitchTo(Kernel k, String prologue, boolean stackTopInSp1, String currentWrite) {
     RoutineBuilder st = k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
-        .step(v6 ? "switch_fpu(prev_p, cpu); load_TLS(next, cpu) (not modelled)"
-            : "switch_fpu_prepare(); lazy_save_gs(prev->gs); load_TLS(next, cpu); "
-            + "__switch_to_xtra() (not modelled)", x -> { });
-    if (v6) {
+        .step(prologue, x -> { });
+    if (stackTopInSp1) {
       st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
           + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
           x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"),
@@ -42,36 +45,25 @@ final class I386Process {
     k.image.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
             + "THREAD_SIZE)", x -> x.write(I386Entry.fs(k, x, "cpu_current_top_of_stack"),
                 k.stacks.taskStackPage(x.get(L.next_p)) + k.threadSize))
-        .step((v6 ? "raw_cpu_write" : "lazy_load_gs(next->gs); switch_fpu_finish(); this_cpu_write")
-            + "(current_task, next_p)",
+        .step(currentWrite + "(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.get(L.next_p)))
         .ret("return prev_p", x -> x.get(L.prev_p)).build());
-    if (v6) {
-      buildCopyThread6(k);
-    } else {
-      buildCopyThread(k);
-    }
-    buildStartThread(k);
-    kstack.arch.x86.Idle.buildArchCpuIdle(k, k.profile.has(kstack.profile.Feature.SCHEDULE_LOOP)
-        ? kstack.arch.x86.Idle.STATIC_CALL_X86_IDLE : kstack.arch.x86.Idle.X86_IDLE);
   }
 
   /**
    * start_thread: pt_regs aimed at the new program. 2.6.32 leaves regs->flags as the exec caller's
    * (process_32.c@2.6.32.67:296-311); 4.16 sets it to X86_EFLAGS_IF and forces the IRET return
    * (process_32.c@4.16.13:186-198); 6.19 clears the live %gs instead of regs->gs, since with no
-   * lazy-gs scheme the kernel never uses %gs (process_32.c@6.19:112-123).
+   * lazy-gs scheme the kernel never uses %gs (process_32.c@6.19:112-123). tail: the statements
+   * after regs->sp; setsFlags: whether regs->flags is set.
    */
-  static void buildStartThread(Kernel k) {
-    boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+  static void buildStartThread(Kernel k, boolean clearsLiveGs, String tail, boolean setsFlags) {
     k.image.add(k.image.c("start_thread", SRC).params(L.regs, L.new_ip, L.new_sp)
-        .step((v6 ? "loadsegment(gs, 0)" : "set_user_gs(regs, 0)") + "; regs->fs = 0; "
+        .step((clearsLiveGs ? "loadsegment(gs, 0)" : "set_user_gs(regs, 0)") + "; regs->fs = 0; "
             + "regs->ds = regs->es = regs->ss = __USER_DS; regs->cs = __USER_CS; regs->ip = "
-            + "new_ip; regs->sp = new_sp" + (v26 ? "; free_thread_xstate(current)"
-                : "; regs->flags = X86_EFLAGS_IF" + (v6 ? "" : "; force_iret()")), x -> {
+            + "new_ip; regs->sp = new_sp" + tail, x -> {
               long r = x.get(L.regs);
-              if (v6) {
+              if (clearsLiveGs) {
                 x.set("gs", 0);
               } else {
                 put(k, x, r, "gs", 0);
@@ -83,7 +75,7 @@ final class I386Process {
               put(k, x, r, "cs", I386.USER_CS);
               put(k, x, r, "ip", x.get(L.new_ip));
               put(k, x, r, "sp", x.get(L.new_sp));
-              if (!v26) {
+              if (setsFlags) {
                 put(k, x, r, "flags", I386.EFLAGS_IF);
               }
             })
@@ -99,7 +91,7 @@ final class I386Process {
    * childregs (bit 31 clear), ret_addr = ret_from_fork_asm, flags = X86_EFLAGS_FIXED, thread.sp0 =
    * childregs + 1; a kernel thread gets bx = fn, di = arg (kthread_frame_init).
    */
-  private static void buildCopyThread6(Kernel k) {
+  static void buildCopyThread6(Kernel k) {
     int frameSize = k.image.struct("inactive_task_frame").size();
     k.image.add(k.image.c("copy_thread", "arch/x86/kernel/process.c").params(L.p, L.args)
         .locals(L.childregs, L.frame)
@@ -164,7 +156,7 @@ final class I386Process {
    * copy_thread_tls (process_32.c@4.16.13:124-180): childregs = task_pt_regs(p), the 20-byte
    * inactive_task_frame right below it, thread.sp at the frame, thread.sp0 = childregs + 1.
    */
-  private static void buildCopyThread(Kernel k) {
+  static void buildCopyThread(Kernel k) {
     int frameSize = k.image.struct("inactive_task_frame").size();
     k.image.add(k.image.c("copy_thread_tls", SRC).params(L.clone_flags, L.sp, L.arg, L.p, L.tls)
         .locals(L.childregs, L.frame)

@@ -40,15 +40,12 @@ final class I386StackWords {
           top, ptRegs);
     } else if (u.oldSwitch() && u.neverRun(task)) {
       low = k.tasks.threadSp(task);
-    } else if (arch.v24()) {
+    } else if (u.oldSwitch()) {
       low = k.tasks.threadSp(task);
-      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
-      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved edi"));
-      labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved esi"));
-    } else if (arch.v26()) {
-      low = k.tasks.threadSp(task);
-      labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved ebp"));
-      labels.put(low + 4, new StackWord.Label(WordKind.SWITCH, "switch_to: saved eflags"));
+      List<String> saved = arch.process().switchSaved();
+      for (int i = 0; i < saved.size(); i++) {
+        labels.put(low + 4L * i, new StackWord.Label(WordKind.SWITCH, "switch_to: saved " + saved.get(i)));
+      }
     } else {
       low = k.tasks.threadSp(task);
       for (Field f : k.image.struct("inactive_task_frame").fields()) {

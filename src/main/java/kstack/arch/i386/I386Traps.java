@@ -32,70 +32,48 @@ final class I386Traps {
   static final int DB_VECTOR = 1;
   static final int MC_VECTOR = 18;
 
-  static String handlerName(boolean v6, int vector) {
-    return switch (vector) {
-      case DB_VECTOR -> v6 ? "asm_exc_debug" : "debug";
-      case MC_VECTOR -> v6 ? "asm_exc_machine_check" : "machine_check";
-      default -> null;
+  /** The exceptions the machine can inject by name: db (#DB) and mc (#MC); -1 for others. */
+  static int vectorOf(String name) {
+    return switch (name) {
+      case "db" -> DB_VECTOR;
+      case "mc" -> MC_VECTOR;
+      default -> -1;
     };
   }
 
-  static void build(Kernel k) {
-    boolean v26 = k.profile.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-    if (k.profile.has(kstack.profile.Feature.IRQENTRY)) {
-      build619(k);
-      return;
-    }
-    String entry = v26 ? I386Entry26.ENTRY : I386Entry.ENTRY;
-    RoutineBuilder db = k.image.asm("debug", entry);
-    if (v26) {
-      fixStack(k, db);
-    } else {
-      db.step("ASM_CLAC", x -> { });
-    }
+  /** debug's frame: orig_ax = -1, SAVE_ALL, then do_debug's arguments (regs in eax, 0 in edx). */
+  static RoutineBuilder debugSaveAll(Kernel k, RoutineBuilder db, boolean encodeFramePointer) {
     db.step("pushl $-1: orig_ax, not a system call", x -> x.push(-1));
-    I386Entry.saveAll(k, db, false)
-        .step((v26 ? "" : "ENCODE_FRAME_POINTER; ") + "xorl %edx, %edx (error code 0); movl %esp, "
-            + "%eax", x -> {
-              if (!v26) {
+    return I386Entry.saveAll(k, db, false)
+        .step((encodeFramePointer ? "ENCODE_FRAME_POINTER; " : "") + "xorl %edx, %edx (error code 0); "
+            + "movl %esp, %eax", x -> {
+              if (encodeFramePointer) {
                 x.setFp(x.sp() & 0x7fffffffL);
               }
               x.set("edx", 0);
               x.set("eax", x.sp());
             });
-    if (!v26) {
-      // entry_32.S@4.16.13:963-981: a #DB at entry_SYSENTER_32's first instruction lands on the
-      // 256-byte entry stack; do_debug must not run there
-      db.branchIf("sysenter_stack", "movl PER_CPU_VAR(cpu_entry_area), %ecx; addl "
-          + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
-          + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
-              I386Entry6.entryStackTop(k, x.cpu().id()) - x.reg("eax"),
-              k.image.constant("ENTRY_STACK_SIZE")) < 0);
-    }
-    db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
+  }
+
+  /** debug's call of do_debug and its way out through ret_from_exception. */
+  static RoutineBuilder callDoDebug(Kernel k, RoutineBuilder db) {
+    return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
-    if (!v26) {
-      db.label("sysenter_stack")
-          .step(".Ldebug_from_sysenter_stack: movl %esp, %ebx; movl "
-              + "PER_CPU_VAR(cpu_current_top_of_stack), %esp: onto the task stack", x -> {
-                x.set("ebx", x.sp());
-                x.setSp(x.read(k.perCpu("cpu_current_top_of_stack", x.cpu().id())));
-              })
-          .call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
-          .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
-            x.setSp(x.reg("ebx"));
-            x.jumpTo(k.image.symbol("ret_from_exception"));
-          });
-    }
-    k.image.add(db.build());
+  }
+
+  /**
+   * machine_check, error_code / common_exception and ret_from_exception: the #MC stub pushes 0 and
+   * machine_check_vector's value and jumps to the common code (prefix: the stub's first
+   * annotation; common: the common code's name; encode: whether it encodes the frame pointer).
+   */
+  static void buildMachineCheckAndCommon(Kernel k, String entry, String prefix, String common,
+      boolean encode) {
     k.image.add(k.image.asm("machine_check", entry)
-        .step((v26 ? "RING0_INT_FRAME; " : "ASM_CLAC; ") + "pushl $0: no error code from the CPU",
-            x -> x.push(0))
+        .step(prefix + "pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
             x -> x.push(k.image.symbol("do_machine_check")))
-        .step("jmp " + (v26 ? "error_code" : "common_exception"),
-            x -> x.jumpTo(k.image.symbol(v26 ? "error_code" : "common_exception"))).build());
-    buildCommonException(k, v26 ? "error_code" : "common_exception", entry, !v26);
+        .step("jmp " + common, x -> x.jumpTo(k.image.symbol(common))).build());
+    buildCommonException(k, common, entry, encode);
     k.image.add(k.image.asm("ret_from_exception", entry)
         .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
             + "which follows it", x -> {
@@ -104,12 +82,6 @@ final class I386Traps {
               }
               x.jumpTo(k.image.symbol("ret_from_intr"));
             }).build());
-    if (v26) {
-      kstack.arch.x86.DoDebug.buildDoDebugSigtrapAlways(k);
-    } else {
-      kstack.arch.x86.DoDebug.buildDoDebugUserIcebp(k);
-    }
-    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C);
   }
 
   /**
@@ -118,14 +90,14 @@ final class I386Traps {
    * kernel CS; FIX_STACK moves to tss.sp0 and forges the frame of a #DB taken at
    * sysenter_past_esp, the point where the entry has its stack.
    */
-  static void fixStack(Kernel k, RoutineBuilder db) {
-    // 2.6.11 (entry.S@2.6.11:441-453): the same check against sysenter_entry, TSS_sysenter_esp0
-    boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
-    String entry = I386Sysenter.entrySymbol(k);
-    db.branchIf("correct", (v2611 ? "" : "RING0_INT_FRAME; ") + "cmpl $" + entry + ", (%esp); jne "
+  static void fixStack(Kernel k, RoutineBuilder db, String cfi, String sp0) {
+    // 2.6.11 (entry.S@2.6.11:441-453): the same check against sysenter_entry, TSS_sysenter_esp0,
+    // without the CFI annotation
+    String entry = I386Sysenter.model(k).entrySymbol();
+    db.branchIf("correct", cfi + "cmpl $" + entry + ", (%esp); jne "
         + "debug_stack_correct", x -> x.read(x.sp()) != k.image.symbol(entry));
     fixStackMacro(k, db, 12, "correct", "FIX_STACK 12: ", "debug_stack_correct",
-        "debug_esp_fix_insn: ", "the frame of a #DB after the stack switch");
+        "debug_esp_fix_insn: ", "the frame of a #DB after the stack switch", sp0);
     db.label("correct");
   }
 
@@ -133,12 +105,10 @@ final class I386Traps {
    * FIX_STACK(offset, ok, label) of 2.6.11 and 2.6.32 (entry.S@2.6.11:441-448): unless the frame's
    * CS is not the kernel's, leave the SYSENTER stack for tss.esp0 (offset: the bytes the CPU has
    * pushed there since sysenter_entry was interrupted) and push the three words of an event taken
-   * at sysenter_past_esp.
+   * at sysenter_past_esp; sp0: the TSS member's name, esp0 on 2.6.11.
    */
   static void fixStackMacro(Kernel k, RoutineBuilder b, int offset, String ok, String macro,
-      String okName, String fixLabel, String frame) {
-    boolean v2611 = k.profile.has(kstack.profile.Feature.PT_REGS_60);
-    String sp0 = v2611 ? "esp0" : "sp0";
+      String okName, String fixLabel, String frame, String sp0) {
     b.branchIf(ok, macro + "cmpw $__KERNEL_CS, 4(%esp); jne " + okName,
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
         .step(fixLabel + "movl TSS_sysenter_" + sp0 + " + " + offset + "(%esp), %esp: tss." + sp0
@@ -156,7 +126,7 @@ final class I386Traps {
    * pushed (fs .. bx), then the handler's address out of the gs slot and the error code out of
    * orig_ax (-1 left there), %gs back into its slot, and call *%edi with the pt_regs in eax.
    */
-  private static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
+  static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
     RoutineBuilder b = k.image.asm(name, entry);
     for (String r : new String[] {"fs", "es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
       b.step("pushl %" + r, x -> x.push(x.reg(r)));
@@ -189,29 +159,4 @@ final class I386Traps {
             Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
         .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
   }
-
-  /** 6.19: idtentry stubs into handle_exception, and the 32-bit C entries. */
-  private static void build619(Kernel k) {
-    k.image.add(I386Irq6.idtentry(k, "exc_debug", false));
-    k.image.add(I386Irq6.idtentry(k, "exc_machine_check", false));
-    String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c("exc_debug", traps).params(L.regs).locals(L.user)
-        .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.set(L.user,
-            k.arch.userModeRegs(k, x.get(L.regs)) ? 1 : 0))
-        .branchIf("user", "if (user_mode(regs))", x -> x.get(L.user) != 0)
-        .call("exc_debug_kernel(regs, dr6)", "exc_debug_kernel", Args.of(x -> x.get(L.regs), x -> 0))
-        .ret("return", x -> 0)
-        .label("user")
-        .call("exc_debug_user(regs, dr6)", "exc_debug_user", Args.of(x -> x.get(L.regs), x -> 0))
-        .retVoid().build());
-    kstack.arch.x86.DoDebug.buildExcDebugLeaves(k);
-    k.image.add(k.image.c("exc_machine_check", "arch/x86/kernel/cpu/mce/core.c").params(L.regs)
-        .call("dr7 = local_db_save(); user_mode(regs) ? exc_machine_check_user(regs) : "
-            + "exc_machine_check_kernel(regs) [both always inline] -> do_machine_check(regs)",
-            "do_machine_check", Args.of(x -> x.get(L.regs)))
-        .step("local_db_restore(dr7)", x -> { })
-        .retVoid().build());
-    kstack.arch.x86.DoMachineCheck.build(k, kstack.arch.x86.DoMachineCheck.MCE_CORE_C);
-  }
-
 }

@@ -27,7 +27,7 @@ final class I386Traps2611 {
 
   static void build(Kernel k) {
     RoutineBuilder db = k.image.asm("debug", ENTRY + ":441-462");
-    I386Traps.fixStack(k, db);
+    I386Traps.fixStack(k, db, "", "esp0");
     db.step("pushl $-1: orig_eax, mark this as an interrupt", x -> x.push(-1));
     I386Entry24.saveAll(db, "__USER_DS", I386.USER_DS)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
@@ -97,7 +97,7 @@ final class I386Traps2611 {
     I386Entry24.restoreAll(k, b, "RESTORE_ALL").label("fixup");
     I386Traps.fixStackMacro(k, b, 12, "correct", "nmi_stack_fixup: FIX_STACK(12, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the frame of an NMI after the "
-        + "stack switch");
+        + "stack switch", "esp0");
     b.jump("correct", "jmp nmi_stack_correct")
         .label("debug_check")
         .branchIf("correct", "nmi_debug_stack_check: cmpw $__KERNEL_CS, 16(%esp); jne "
@@ -108,7 +108,7 @@ final class I386Traps2611 {
             + "follows, taken or not", x -> { });
     I386Traps.fixStackMacro(k, b, 24, "correct", "nmi_debug_stack_fixup: FIX_STACK(24, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the debug and NMI frames on the "
-        + "SYSENTER stack are left behind");
+        + "SYSENTER stack are left behind", "esp0");
     k.image.add(b.jump("correct", "jmp nmi_stack_correct").build());
     k.image.add(k.image.c("do_nmi", TRAPS + ":620-633").params(L.regs, L.error_code)
         .step("fastcall; nmi_enter(): irq_enter(), add_preempt_count(HARDIRQ_OFFSET) "

@@ -45,23 +45,21 @@ final class I386Unwind {
    */
   List<StackRange> ranges(long task, int cpu, boolean running) {
     long stack = k.stacks.stack(task);
-    boolean old = arch.v26(); // 2.6.11 and 2.6.32
     List<StackRange> r = new ArrayList<>();
     r.add(StackRange.of(StackKind.TASK, stack, stack + k.threadSize));
-    if (!running || arch.v24()) { // 2.4 has no IRQ stacks
+    List<String> vars = arch.irq().irqStackVars();
+    if (!running || vars.isEmpty()) { // 2.4 has no IRQ stacks
       return r;
     }
     StackKind[] kinds = {StackKind.IRQ, StackKind.SOFTIRQ};
-    String[] vars = {old ? "hardirq_ctx" : arch.v6() ? "hardirq_stack_ptr" : "hardirq_stack",
-        old ? "softirq_ctx" : arch.v6() ? "softirq_stack_ptr" : "softirq_stack"};
     for (int i = 0; i < kinds.length; i++) {
-      long base = k.readPtr(k.perCpu(vars[i], cpu));
+      long base = k.readPtr(k.perCpu(vars.get(i), cpu));
       if (base != 0) {
         r.add(StackRange.of(kinds[i], base, base + k.threadSize));
       }
     }
-    if (!old) {
-      long top = I386Entry6.entryStackTop(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
+    if (arch.entry().entryStackSize() > 0) {
+      long top = EntryStack.top(k, cpu); // cpu_entry_area's entry stack (4.16, 6.19)
       r.add(StackRange.of(StackKind.ENTRY, top - k.image.constant("ENTRY_STACK_SIZE"), top));
     }
     return r;
@@ -138,11 +136,9 @@ final class I386Unwind {
         }
       }
     } else if (oldSwitch() && neverRun(task)) {
-      out.add(frame(k.image.symbol("ret_from_fork"), StackKind.TASK, 0, arch.v24() || arch.v2611()
-          ? "not yet run: its first switch_to will push thread.eip = ret_from_fork above "
-              + "thread.esp = its pt_regs"
-          : "not yet run: its first switch_to will "
-          + "push thread.ip = ret_from_fork above thread.sp = its pt_regs"));
+      out.add(frame(k.image.symbol("ret_from_fork"), StackKind.TASK, 0, "not yet run: its first "
+          + "switch_to will push " + arch.process().threadIp() + " = ret_from_fork above "
+          + arch.process().threadSp() + " = its pt_regs"));
       userPart(task, ptRegs, out);
       return out;
     } else if (oldSwitch()) {
@@ -151,10 +147,9 @@ final class I386Unwind {
       long sp = k.tasks.threadSp(task);
       bp = word(sp);
       long pc = k.tasks.taskRead(task, "thread.ip");
-      out.add(frame(pc, StackKind.TASK, sp, String.format(arch.v24()
-          ? "switched out: thread.esp 0x%x (saved ebp, edi, esi), thread.eip"
-          : arch.v2611() ? "switched out: thread.esp 0x%x (saved ebp, eflags), thread.eip"
-          : "switched out: thread.sp 0x%x (saved ebp, eflags), thread.ip", sp)));
+      I386ProcessModel pm = arch.process();
+      out.add(frame(pc, StackKind.TASK, sp, String.format("switched out: %s 0x%x (saved %s), %s",
+          pm.threadSp(), sp, String.join(", ", pm.switchSaved()), pm.threadIp())));
     } else {
       long sp = k.tasks.threadSp(task);
       bp = word(sp + k.image.off("inactive_task_frame", "bp"));
@@ -259,12 +254,12 @@ final class I386Unwind {
    * 332-340); everywhere else the handler's pt_regs start right above the return address.
    */
   private long argWords(String entry) {
-    return arch.v24() && (entry.equals("error_code") || entry.equals("nmi")) ? 8 : 0;
+    return arch.entry().handlerArgBytes(entry);
   }
 
-  /** 2.4 and 2.6.32: switch_to inline in schedule(), no frame-pointer encoding of pt_regs. */
+  /** 2.4 and 2.6: switch_to inline in schedule(), no frame-pointer encoding of pt_regs. */
   boolean oldSwitch() {
-    return arch.v26() || arch.v24();
+    return !arch.process().switchSaved().isEmpty();
   }
 
   /** A 2.4/2.6 task that copy_thread prepared and no switch_to has resumed yet. */
@@ -327,8 +322,8 @@ final class I386Unwind {
       long usp = word(ptRegs + k.image.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           // 2.4 has no task_pt_regs: copy_thread's (THREAD_SIZE + p) - 1 (process.c@2.4.22:588)
-          String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp, arch.v24()
-              ? "the task_union's top pt_regs" : "task_pt_regs", ptRegs)));
+          String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp,
+              arch.process().ptRegsName(), ptRegs)));
       long slot = ptRegs + k.image.off("pt_regs", "bp");
       userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
           out, false);

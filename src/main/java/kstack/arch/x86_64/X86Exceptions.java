@@ -5,16 +5,13 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
-import kstack.mem.Region;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
- * The IST exception stacks of the cpu_entry_area and the exceptions that use them: the double fault
- * that a kernel stack overflow becomes under VMAP_STACK, and NMIs. Layouts: 4.16 keeps DF, NMI, DB
- * and MCE stacks back to back (4 KiB each, DB 8 KiB; page_64_types.h@4.16.13:19-31, IST index =
- * constant - 1); 6.19 gives each 8 KiB with a guard page below (cpu_entry_area.h@6.19:12-56,
- * IST_INDEX_DF 0, NMI 1, DB 2, MCE 3).
+ * The exceptions that run on IST stacks and what they share across generations: the double fault
+ * that a kernel stack overflow becomes under VMAP_STACK, the NMI's C handler, paranoid_entry and
+ * paranoid_exit, PUSH_AND_CLEAR_REGS, the IST index of each vector. Where the stacks lie and the
+ * words that differ come from the generation's IstExceptions module.
  */
 final class X86Exceptions {
   enum L implements Local { error_code, fault_address, regs }
@@ -25,51 +22,22 @@ final class X86Exceptions {
   static final int DF_VECTOR = 8;
   static final String[] IST = {"DF", "NMI", "DB", "MCE"};
 
-  /** [low, high) of IST stack i (0 DF, 1 NMI, 2 DB, 3 MCE) of a CPU. */
-  static long[] istStack(Kernel k, int cpu, int i) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
-    long base = k.image.constant("CPU_ENTRY_AREA_PER_CPU") + cpu * 0x40000L + 0x10000;
-    if (v6) {
-      long size = 8192;
-      long lo = base + (4096 + size) * i + 4096;
-      return new long[] {lo, lo + size};
-    }
-    long[] sizes = {4096, 4096, 8192, 4096};
-    long lo = base;
-    for (int j = 0; j < i; j++) {
-      lo += sizes[j];
-    }
-    return new long[] {lo, lo + sizes[i]};
-  }
-
-  /** Maps a CPU's IST stacks (and, in 6.19, their guard pages). */
-  static void mapIstStacks(Kernel k, int cpu) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
-    for (int i = 0; i < IST.length; i++) {
-      long[] r = istStack(k, cpu, i);
-      k.mem.map(new Region("cpu_entry_area[" + cpu + "] " + IST[i] + " exception stack", r[0],
-          r[1] - r[0], Region.Kind.ENTRY_AREA));
-      if (v6) {
-        k.mem.map(new Region("cpu_entry_area[" + cpu + "] " + IST[i] + "_stack_guard", r[0] - 4096,
-            4096, Region.Kind.GUARD));
-      }
-    }
-  }
-
   /** tss->x86_tss.ist[i] = the top of IST stack i. */
-  static void fillIst(Kernel k, Exec x) {
+  static void fillIst(Exceptions64 e, Kernel k, Exec x) {
     long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist");
     for (int i = 0; i < IST.length; i++) {
-      x.write(tss + 8L * i, istStack(k, x.cpu().id(), i)[1]);
+      x.write(tss + 8L * i, e.istStack(k, x.cpu().id(), i)[1]);
     }
   }
 
-  static String handlerName(Kernel k, int vector) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
+  /** The entry of an IST exception vector, the generation's prefix on the entry_64.S name. */
+  static String handlerName(String prefix, int vector) {
     return switch (vector) {
-      case DF_VECTOR -> v6 ? "asm_exc_double_fault" : "double_fault";
-      case NMI_VECTOR -> v6 ? "asm_exc_nmi" : "nmi";
-      default -> X86Traps.handlerName(k, vector);
+      case DF_VECTOR -> prefix + "double_fault";
+      case NMI_VECTOR -> prefix + "nmi";
+      case X86Traps.DB_VECTOR -> prefix + "debug";
+      case X86Traps.MC_VECTOR -> prefix + "machine_check";
+      default -> null;
     };
   }
 
@@ -83,11 +51,11 @@ final class X86Exceptions {
     };
   }
 
-  static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
+  static void build(Kernel k, IstExceptions e) {
     String entry = "arch/x86/entry/entry_64.S";
-    k.image.add(paranoidEntry(k));
-    k.image.add(k.image.asm(handlerName(k, DF_VECTOR), entry)
+    String doubleFault = e.handlerPrefix() + "double_fault";
+    k.image.add(paranoidEntry(k, e));
+    k.image.add(k.image.asm(e.handlerName(DF_VECTOR), entry)
         .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
@@ -95,17 +63,15 @@ final class X86Exceptions {
               x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
               x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
             })
-        .call("call " + (v6 ? "exc_double_fault" : "do_double_fault"),
-            v6 ? "exc_double_fault" : "do_double_fault", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
+        .call("call " + doubleFault, doubleFault, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
-    k.image.add(k.image.c(v6 ? "exc_double_fault" : "do_double_fault", traps).params(L.regs, L.error_code)
-        .step(v6 ? "irqentry_nmi_enter(regs); cr2 = read_cr2()" : "cr2 = read_cr2()", x -> { })
+    k.image.add(k.image.c(doubleFault, traps).params(L.regs, L.error_code)
+        .step(e.doubleFaultEnter(), x -> { })
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
-        .call(v6 ? "handle_stack_overflow(regs, cr2, &info)"
-                : "handle_stack_overflow(\"kernel stack overflow (double-fault)\", regs, cr2)",
-            "handle_stack_overflow", Args.of(x -> x.get(L.regs), x -> x.reg("cr2")))
+        .call(e.overflowCall(), "handle_stack_overflow",
+            Args.of(x -> x.get(L.regs), x -> x.reg("cr2")))
         .label("other")
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
@@ -114,16 +80,14 @@ final class X86Exceptions {
         .step("printk(KERN_EMERG): the guard page was hit; the stack's bounds", x -> {
           long task = k.current(x);
           long stack = k.stacks.stack(task);
-          k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), v6 ? "TASK" : "",
-              x.get(L.fault_address), stack, v6 ? stack + k.threadSize : stack + k.threadSize - 1));
+          k.timeline.emit(new Event.GuardPageHit(x.cpu().id(), e.guardPageStackKind(),
+              x.get(L.fault_address), stack, e.guardHitStackEnd(stack, k.threadSize)));
           k.timeline.emit(new Event.StackOverflow(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
         })
-        .step(v6 ? "die(\"stack guard page\", regs, 0); panic(\"TASK stack guard hit\")"
-                : "die(\"kernel stack overflow (double-fault)\", regs, 0); panic(\"Guard page hit\")",
-            x -> panic(k, x, v6 ? "TASK stack guard hit" : "Guard page hit"))
+        .step(e.overflowDie(), x -> panic(k, x, e.overflowPanic()))
         .retVoid().build());
-    buildNmi(k, v6);
-    X86Traps.build(k);
+    buildNmi(k, e);
+    X86Traps.build(k, e);
   }
 
   /**
@@ -133,8 +97,7 @@ final class X86Exceptions {
    * r8..r15, rbx and rbp as it pushes them (xorl after each push); 6.19 pushes everything
    * (PUSH_REGS) and then clears rsi, rdx, rcx, r8..r15, rbx and rbp (CLEAR_REGS).
    */
-  static RoutineBuilder regsPush(Kernel k, RoutineBuilder b) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
+  static RoutineBuilder regsPush(Kernel k, RoutineBuilder b, boolean clearsAsPushed) {
     b.step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
         + "movq %rdi, 8(%rsp) (pt_regs->di)", x -> {
           x.push(x.reg("rsi"));
@@ -145,7 +108,7 @@ final class X86Exceptions {
     for (String r : new String[] {"dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx", "bp", "r12",
         "r13", "r14", "r15"}) {
       String reg = X86Entry.reg64(r);
-      boolean clear = !v6 && !r.equals("dx") && !r.equals("cx") && !r.equals("ax");
+      boolean clear = clearsAsPushed && !r.equals("dx") && !r.equals("cx") && !r.equals("ax");
       b.step("pushq %" + reg + ": pt_regs->" + r + (clear ? "; xorl %" + reg + ", %" + reg : ""),
           x -> {
             x.push(x.reg(reg));
@@ -154,10 +117,10 @@ final class X86Exceptions {
             }
           });
     }
-    return b.step("pushq %rsi: the return address, below pt_regs" + (v6 ? "; CLEAR_REGS" : ""),
-            x -> {
+    return b.step("pushq %rsi: the return address, below pt_regs"
+            + (clearsAsPushed ? "" : "; CLEAR_REGS"), x -> {
               x.push(x.reg("rsi"));
-              if (v6) {
+              if (!clearsAsPushed) {
                 for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx",
                     "rbp", "r12", "r13", "r14", "r15"}) {
                   x.set(r, 0);
@@ -170,8 +133,9 @@ final class X86Exceptions {
 
 
   /** paranoid_entry: pt_regs where the CPU put the frame; swapgs only if GS is the user's. */
-  private static kstack.exec.Routine paranoidEntry(Kernel k) {
-    RoutineBuilder b = regsPush(k, k.image.asm("paranoid_entry", "arch/x86/entry/entry_64.S"));
+  private static kstack.exec.Routine paranoidEntry(Kernel k, IstExceptions e) {
+    RoutineBuilder b = regsPush(k, k.image.asm("paranoid_entry", "arch/x86/entry/entry_64.S"),
+        e.clearsAsPushed());
     return b.step("rdmsr MSR_GS_BASE: negative means kernel GS already; else SWAPGS (ebx says "
             + "which for paranoid_exit)", x -> {
               boolean userGs = x.reg("gs_base") >= 0;
@@ -184,13 +148,12 @@ final class X86Exceptions {
   }
 
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
-  private static void buildNmi(Kernel k, boolean v6) {
-    X86Nmi.build(k);
-    k.image.add(k.image.c(v6 ? "exc_nmi" : "do_nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
-        .step(v6 ? "irqentry_nmi_enter(regs); inc_irq_stat(__nmi_count)" : "nmi_enter(); "
-            + "inc_irq_stat(__nmi_count)", x -> { })
+  private static void buildNmi(Kernel k, IstExceptions e) {
+    X86Nmi.build(k, e);
+    k.image.add(k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
+        .step(e.nmiEnter() + "; inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
-        .step(v6 ? "irqentry_nmi_exit(regs, irq_state)" : "nmi_exit()", x -> { })
+        .step(e.nmiExit(), x -> { })
         .retVoid().build());
     k.image.add(k.image.c("default_do_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("nmi_handle(NMI_LOCAL, regs): no handler claims it; unknown_nmi_error()", x ->

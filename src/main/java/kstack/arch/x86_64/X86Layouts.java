@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.profile.Feature;
+import kstack.kernel.Kernel;
 import kstack.profile.Profile;
 
 /**
@@ -15,23 +15,49 @@ import kstack.profile.Profile;
 final class X86Layouts {
   private X86Layouts() {}
 
-  static Map<String, StructLayout> build(Profile p, Types t) {
+  static Map<String, StructLayout> build(Layouts64 g, Profile p, Types t) {
     Map<String, StructLayout> m = new LinkedHashMap<>();
     StructLayout ptRegs = ptRegs(t);
     m.put("pt_regs", ptRegs);
-    boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
-    m.put("thread_info", v26 ? threadInfo26(t) : threadInfo(p, t));
-    m.put("thread_struct", v26 ? threadStruct26(t) : threadStruct(t));
-    if (!v26) {
-      StructLayout frame = inactiveTaskFrame(t);
-      m.put("inactive_task_frame", frame);
-      m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
-          + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
-    }
+    g.addTaskLayouts(m, p, t, ptRegs);
     StructLayout hwTss = hwTss(t);
     m.put("x86_hw_tss", hwTss);
-    m.put("tss_struct", tss(p, t, hwTss));
+    m.put("tss_struct", tss(g, p, t, hwTss));
     return m;
+  }
+
+  /**
+   * arch/x86/include/asm/page_64_types.h (THREAD_SIZE_ORDER), thread_info.h
+   * (TOP_OF_KERNEL_STACK_PADDING: 16 with CONFIG_X86_FRED on 6.19, else 0), pgtable_64_types.h;
+   * the generation's values from its Layouts64 module.
+   */
+  static Map<String, Long> constants(Layouts64 g, Profile p) {
+    Map<String, Long> c = new LinkedHashMap<>();
+    long threadSize = g.threadSize(p);
+    c.put("PAGE_SIZE", 4096L);
+    c.put("THREAD_SIZE", threadSize);
+    c.put("THREAD_ALIGN", threadSize);
+    c.put("TOP_OF_KERNEL_STACK_PADDING",
+        p.config().knows("X86_FRED") && p.config("X86_FRED") ? 16L : 0L);
+    c.put("SIZEOF_PTREGS", 168L);
+    c.put("PTREGS_SIZE", 168L); // asm-offsets.c@4.16.13:96, @6.19:104 (Generations hides it on 2.6)
+    c.put("STACK_END_MAGIC", Kernel.STACK_END_MAGIC);
+    c.put("__START_KERNEL_map", 0xffffffff80000000L);
+    c.put("__START_KERNEL", 0xffffffff81000000L);
+    c.put("PAGE_OFFSET", g.pageOffset());
+    c.put("VMALLOC_START", g.vmallocStart());
+    c.put("MODULES_VADDR", 0xffffffffa0000000L);
+    c.put("CPU_ENTRY_AREA_PER_CPU", 0xfffffe0000001000L);
+    c.put("TASK_SIZE_MAX", 0x00007ffffffff000L);
+    c.put("STACK_TOP", 0x00007ffffffff000L);
+    c.put("IRQ_STACK_SIZE", g.irqStackSize(threadSize));
+    g.addConstants(c);
+    c.put("__USER_CS", X86_64.USER_CS);
+    c.put("__USER_DS", X86_64.USER_DS);
+    c.put("__KERNEL_CS", X86_64.KERNEL_CS);
+    c.put("__KERNEL_DS", X86_64.KERNEL_DS);
+    c.put("ENTRY_STACK_SIZE", g.entryStackSize());
+    return c;
   }
 
   /** arch/x86/include/asm/ptrace.h: 21 eight-byte slots, r15 lowest, ss highest (168 bytes). */
@@ -58,15 +84,15 @@ final class X86Layouts {
    * 4.16: {flags, status} (arch/x86/include/asm/thread_info.h@4.16.13:55-58);
    * 6.19: {flags, syscall_work, status, cpu} (@6.19:62-69).
    */
-  static StructLayout threadInfo(Profile p, Types t) {
+  static StructLayout threadInfo(Profile p, Types t, boolean syscallWorkAndCpu) {
     StructLayout.Builder b = StructLayout.builder("thread_info",
         "arch/x86/include/asm/thread_info.h@" + p.version());
     b.add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED");
-    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+    if (syscallWorkAndCpu) {
       b.add("syscall_work", t.ulong, "SYSCALL_WORK_* flags");
     }
     b.add("status", t.u32, "TS_* flags");
-    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
+    if (syscallWorkAndCpu) {
       b.add("cpu", t.u32, "CONFIG_SMP: task_cpu(p) reads this");
     }
     return b.build();
@@ -144,16 +170,15 @@ final class X86Layouts {
    * unsigned long[IO_BITMAP_LONGS + 1] (12288 bytes in all, processor.h@4.16.13:348-363); 6.19: a
    * struct x86_io_bitmap (20480 bytes in all, processor.h@6.19:372-409).
    */
-  static StructLayout tss(Profile p, Types t, StructLayout hw) {
+  static StructLayout tss(Layouts64 g, Profile p, Types t, StructLayout hw) {
     StructLayout.Builder b = StructLayout.builder("tss_struct",
         "arch/x86/include/asm/processor.h@" + p.version()).add("x86_tss", t.struct(hw));
-    if (p.has(Feature.TSS_IO_BITMAP_STRUCT)) {
-      b.add("io_bitmap", t.struct(StructLayout.builder("x86_io_bitmap", "processor.h@6.19:372-398")
-          .add("prev_sequence", t.u64).add("prev_max", t.u32)
-          .add("bitmap", t.array(t.ulong, 1025)).add("mapall", t.array(t.ulong, 1025)).build()));
-    } else {
-      b.add("io_bitmap", t.array(t.ulong, 1025), "IO_BITMAP_LONGS + 1");
-    }
+    g.addIoBitmap(b, t);
     return b.aligned(4096).build();
+  }
+
+  /** io_bitmap as unsigned long[IO_BITMAP_LONGS + 1] (processor.h@4.16.13:348-363). */
+  static void ioBitmapLongs(StructLayout.Builder tss, Types t) {
+    tss.add("io_bitmap", t.array(t.ulong, 1025), "IO_BITMAP_LONGS + 1");
   }
 }

@@ -4,7 +4,6 @@ import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
-import kstack.profile.Feature;
 
 /**
  * The NMI entry with its nested-NMI protocol (entry_64.S@4.16.13:1330-1663 ENTRY(nmi),
@@ -24,17 +23,16 @@ final class X86Nmi {
   private static final String[] PT_REGS_PUSH_ORDER = {"di", "si", "dx", "cx", "ax", "r8", "r9",
       "r10", "r11", "bx", "bp", "r12", "r13", "r14", "r15"};
 
-  static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.IRQENTRY);
-    String handler = v6 ? "exc_nmi" : "do_nmi";
-    // EXCEPTION_STKSZ: page_64_types.h@4.16.13 4 KiB, @6.19 8 KiB (the NMI stack's size)
-    long stackSize = v6 ? 8192 : 4096;
-    RoutineBuilder b = k.image.asm(X86Exceptions.handlerName(k, X86Exceptions.NMI_VECTOR), ENTRY)
-        .step((v6 ? "ENDBR; ASM_CLAC; cld; " : "ASM_CLAC; ") + "pushq %rdx: T-48",
+  static void build(Kernel k, IstExceptions e) {
+    String handler = e.handlerPrefix() + "nmi";
+    long stackSize = e.exceptionStackSize(); // the NMI stack's size
+    String errorCodeArg = e.handlersTakeErrorCode() ? "; movq $-1, %rsi" : "";
+    RoutineBuilder b = k.image.asm(e.handlerName(X86Exceptions.NMI_VECTOR), ENTRY)
+        .step(e.nmiEntryPrologue() + "pushq %rdx: T-48",
             x -> x.push(x.reg("rdx")))
         .branchIf("nmi_from_kernel", "testb $3, CS-RIP+8(%rsp): from user mode?",
             x -> (x.read(x.sp() + 16) & 3) == 0);
-    fromUser(k, b, v6, handler);
+    fromUser(k, b, errorCodeArg, handler);
     b.label("nmi_from_kernel")
         .branchIf("nested_nmi_out", "movq $repeat_nmi, %rdx; cmpq 8(%rsp), %rdx; ...: the "
             + "interrupted RIP in [repeat_nmi, end_repeat_nmi)? then leave everything as it is",
@@ -92,12 +90,12 @@ final class X86Nmi {
         .globalLabel("end_repeat_nmi")
         .step("pushq $-1: orig_ax", x -> x.push(-1))
         .call("call paranoid_entry", "paranoid_entry", Args.inPlace())
-        .step("movq %rsp, %rdi" + (v6 ? "" : "; movq $-1, %rsi"), x -> {
+        .step("movq %rsp, %rdi" + errorCodeArg, x -> {
           x.set("rdi", x.sp());
           x.set("rsi", -1);
         })
         .call("call " + handler, handler, Args.of(x -> x.reg("rdi"), x -> -1))
-        .step((v6 ? "IBRS_EXIT; PARANOID_RESTORE_CR3; " : "RESTORE_CR3; ")
+        .step(e.nmiRestoreCr3()
             + "testl %ebx, %ebx; jnz nmi_restore; nmi_swapgs: swapgs", x -> {
               if (x.reg("rbx") == 0) {
                 X86Entry.swapgs(x);
@@ -117,7 +115,7 @@ final class X86Nmi {
   }
 
   /** From user mode: the NMI runs on the task stack like any other entry. */
-  private static void fromUser(Kernel k, RoutineBuilder b, boolean v6, String handler) {
+  private static void fromUser(Kernel k, RoutineBuilder b, String errorCodeArg, String handler) {
     b.step("swapgs; SWITCH_TO_KERNEL_CR3; movq %rsp, %rdx; "
             + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp", x -> {
               X86Entry.swapgs(x);
@@ -138,7 +136,7 @@ final class X86Nmi {
           }
           x.setFp(x.sp() + 1);
         })
-        .step("movq %rsp, %rdi" + (v6 ? "" : "; movq $-1, %rsi"), x -> {
+        .step("movq %rsp, %rdi" + errorCodeArg, x -> {
           x.set("rdi", x.sp());
           x.set("rsi", -1);
         })

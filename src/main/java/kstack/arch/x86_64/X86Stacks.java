@@ -25,13 +25,13 @@ final class X86Stacks {
     if (!running) {
       return r;
     }
-    long[] irq = X86Boot.irqStack(k, cpu);
+    long[] irq = arch.boot.irqStack(k, cpu);
     if (irq != null) {
       r.add(StackRange.of(StackKind.IRQ, irq[0], irq[1]));
     }
-    if (!arch.v26()) {
-      long entryTop = X86Boot.entryStackTop(k, cpu);
-      r.add(StackRange.of(StackKind.ENTRY, entryTop - k.image.constant("ENTRY_STACK_SIZE"), entryTop));
+    long[] entry = arch.boot.entryStack(k, cpu);
+    if (entry != null) {
+      r.add(StackRange.of(StackKind.ENTRY, entry[0], entry[1]));
     }
     r.addAll(istRanges(k, arch, cpu));
     return r;
@@ -42,9 +42,8 @@ final class X86Stacks {
    */
   private static List<StackRange> istRanges(Kernel k, X86_64 arch, int cpu) {
     String[] names = {"#DF stack", "NMI stack", "#DB stack", "#MC stack"};
-    int n = arch.v26() ? X86Nmi26.SIZES.length : X86Exceptions.IST.length;
     List<StackRange> r = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < names.length; i++) {
       long[] ist = istStack(k, arch, cpu, i);
       r.add(new StackRange(StackKind.EXCEPTION, names[i], ist[0], ist[1]));
     }
@@ -53,9 +52,7 @@ final class X86Stacks {
 
   /** IST slot i's whole stack on cpu, [low, high): 2.6.32's exception_stacks or the newer estacks. */
   static long[] istStack(Kernel k, X86_64 arch, int cpu, int i) {
-    return arch.v26()
-        ? new long[] {X86Nmi26.istTop(k, cpu, i) - X86Nmi26.SIZES[i], X86Nmi26.istTop(k, cpu, i)}
-        : X86Exceptions.istStack(k, cpu, i);
+    return arch.exceptions.istStack(k, cpu, i);
   }
 
   /**

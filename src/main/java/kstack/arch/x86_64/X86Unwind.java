@@ -4,12 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import kstack.arch.StackWords;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
-import kstack.layout.Field;
-import kstack.layout.StructLayout;
 import kstack.stack.Frame;
 import kstack.stack.StackKind;
 import kstack.stack.StackRange;
@@ -22,21 +18,68 @@ import kstack.stack.StackWord;
  * below pt_regs (is_last_task_frame: bp == task_pt_regs - 2 words) or at an encoded frame pointer.
  * If the pt_regs at the top hold a user-mode frame, the walk continues on the user stack.
  */
-final class X86Unwind {
-  private final Kernel k;
-  private final X86_64 arch;
+abstract class X86Unwind {
+  final Kernel k;
+  final X86_64 arch;
 
   X86Unwind(Kernel k, X86_64 arch) {
     this.k = k;
     this.arch = arch;
   }
 
-  private Routine routineAt(long pc) {
+  /** Labels the switch frame a switched-out task left at thread.sp (low). */
+  abstract void labelSwitchFrame(Map<Long, StackWord.Label> labels, long task, long low);
+
+  /** Where the frame records of the stack view may lie up to (pt_regs or the stack top). */
+  abstract long framesTop(long top, long ptRegs);
+
+  /** The frame pointer of the function at pc while it runs (it may still be on the stack). */
+  long runningBp(Stacks st, long pc, long sp, long bp) {
+    return bp;
+  }
+
+  /**
+   * Whether entry or exit code runs on the task's own pt_regs, which then end the kernel part
+   * (the generations whose entry code keeps the full pt_regs at the top of the stack).
+   */
+  abstract boolean entryCodeOnPtRegs(Routine r, StackKind kind, long sp, long ptRegs);
+
+  /**
+   * After a running function's return address was read from slot: whether the walk is over (the
+   * caller is entry code whose pt_regs end the kernel part).
+   */
+  abstract boolean endsAtReturnSlot(long task, boolean running, int cpu, Stacks st, long ptRegs,
+      long slot, long sp, long bp, long pc, List<Frame> out);
+
+  /**
+   * A switched-out task's first frame: adds it and returns {pc, bp} to walk on from, or null when
+   * the task's frames are complete.
+   */
+  abstract long[] switchedOut(long task, long ptRegs, List<Frame> out);
+
+  /** The frame record whose return ends the kernel part (just below pt_regs), or -1: none. */
+  abstract long lastRecord(long ptRegs);
+
+  /** Whether a return address of 0 ends the walk (a fake one pushed to stop unwinders). */
+  boolean stopsAtZeroReturn() {
+    return false;
+  }
+
+  /**
+   * A frame record whose return address is an entry's: the next bp to follow (0: the walk is
+   * over), or null when ret is ordinary code.
+   */
+  Long entryRecord(long task, Stacks st, long bp, long ret, long ptRegs, boolean running, int cpu,
+      List<Frame> out) {
+    return null;
+  }
+
+  Routine routineAt(long pc) {
     return k.host().routineAt(pc);
   }
 
   /** The stacks a CPU's frames can be on, by address, with the kernel's edge rules. */
-  private record Stacks(List<StackRange> ranges) {
+  record Stacks(List<StackRange> ranges) {
     StackKind kindOf(long a) {
       return StackRange.kindOf(ranges, a);
     }
@@ -50,10 +93,6 @@ final class X86Unwind {
   private Stacks stacks(long task, int cpu, boolean running) {
     return new Stacks(X86Stacks.ranges(k, arch, task, cpu, running));
   }
-
-  /** 2.6.32's paranoid entries: pt_regs on an IST stack, the handler called with rsp at them. */
-  private static final java.util.Set<String> PARANOID_26 = java.util.Set.of("nmi", "debug",
-      "machine_check");
 
   /** The frames of task, innermost first; a walk that meets unreadable memory stops there. */
   List<Frame> unwind(long task, boolean running, int cpu) {
@@ -88,12 +127,7 @@ final class X86Unwind {
           next -> unwind(next, false, cpu))) {
         return out;
       }
-      if (arch.v26() && st.kindOf(bp) == null && k.symbols.functionName(pc).equals("schedule")
-          && st.kindOf(sp) != null) {
-        // switch_to's SAVE_CONTEXT pushed rflags and rbp, then loaded next into rbp: schedule's
-        // frame pointer is the word at rsp until the stack switch (system.h@2.6.32.67:104)
-        bp = k.mem.read64(sp);
-      }
+      bp = runningBp(st, pc, sp, bp);
       StackKind kind = st.kindOf(sp);
       if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
           && k.tasks.taskRead(task, "mm") != 0) {
@@ -110,11 +144,7 @@ final class X86Unwind {
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
       Routine r = routineAt(pc);
-      if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK && !arch.v26()
-          && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0) {
-        // entry or exit code on the task's own pt_regs, their hardware frame (ip..ss) in place:
-        // ret_from_fork's first steps, an entry's pushes before its call, an exit's pops. The
-        // kernel part is this one frame, the user part follows
+      if (entryCodeOnPtRegs(r, kind, sp, ptRegs)) {
         userPart(task, ptRegs, out, sp, bp);
         return out;
       }
@@ -123,48 +153,18 @@ final class X86Unwind {
         if (slot != 0) {
           pc = k.mem.read64(slot);
           out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind, 0, ""));
-          if (slot == ptRegs - 8 && !arch.v26()) {
-            // called straight from the entry code, whose rbp is not a frame: the kernel part ends
-            userPart(task, ptRegs, out);
-            return out;
-          }
-          if (arch.v26() && SYSCALL_26.contains(k.symbols.functionName(pc))) {
-            // a system call's first C step: the entry's (partial) pt_regs hold the user part;
-            // the user rbp is still in the register, or (after push %rbp) at rsp
-            userPart26(task, running, cpu, ptRegs, k.symbols.functionName(pc).startsWith("stub_"),
-                out, slot == sp ? bp : k.mem.read64(sp));
-            return out;
-          }
-          if (arch.v26() && PARANOID_26.contains(k.symbols.functionName(pc))
-              && interrupted26(slot + 8, st, task, running, cpu, out)) {
-            // stopped at the handler's first step: the entry's pt_regs sit right above the return
+          if (endsAtReturnSlot(task, running, cpu, st, ptRegs, slot, sp, bp, pc, out)) {
             return out;
           }
         }
       }
-    } else if (arch.v26() && (k.tasks.tiRead(task, "flags") & (1L << X86Entry26.TIF_FORK)) != 0) {
-      out.add(new Frame("ret_from_fork", k.image.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
-          + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
-      userPart(task, ptRegs, out);
-      return out;
-    } else if (arch.v26()) {
-      // switch_to's SAVE_CONTEXT left [rbp][rflags] at thread.sp; it resumes at thread_return
-      long sp = k.tasks.threadSp(task);
-      bp = k.mem.read64(sp);
-      pc = k.image.symbol("thread_return");
-      out.add(new Frame("thread_return", pc, 0, StackKind.TASK, sp, String.format(
-          "switched out: thread.sp 0x%x (saved rbp, rflags); resumes at thread_return", sp)));
     } else {
-      long sp = k.tasks.threadSp(task);
-      bp = k.mem.read64(sp + k.image.off("inactive_task_frame", "bp"));
-      pc = k.mem.read64(sp + k.image.off("inactive_task_frame", "ret_addr"));
-      out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, sp, "switched out: inactive_task_frame at "
-          + String.format("0x%x", sp)));
-      if (pc == k.image.symbol("ret_from_fork") && bp == 0) {
-        // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
-        userPart(task, ptRegs, out);
+      long[] start = switchedOut(task, ptRegs, out);
+      if (start == null) {
         return out;
       }
+      pc = start[0];
+      bp = start[1];
     }
     walk(task, st, bp, ptRegs, out, running, cpu);
     return out;
@@ -192,7 +192,7 @@ final class X86Unwind {
    */
   private void walk(long task, Stacks st, long bp, long ptRegs, List<Frame> out, boolean running,
       int cpu) {
-    long last = arch.v26() ? -1 : ptRegs - 16; // 2.6.32: the walk ends at system_call or a stub
+    long last = lastRecord(ptRegs);
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if ((bp & 1) != 0) {
         long regs = bp - 1;
@@ -223,36 +223,17 @@ final class X86Unwind {
         break;
       }
       long ret = k.mem.read64(bp + 8);
-      if (arch.v26() && ret == 0) {
-        break; // head_64.S's and child_rip's fake return address
+      if (ret == 0 && stopsAtZeroReturn()) {
+        break;
       }
       out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret), kind, bp, ""));
       if (bp == last) {
         break;
       }
-      if (arch.v26()) {
-        String fn = k.symbols.functionName(ret);
-        if (SYSCALL_26.contains(fn)) {
-          userPart26(task, running, cpu, ptRegs, fn.startsWith("stub_"), out);
-          return;
-        }
-        if (PARANOID_26.contains(fn)) {
-          // a paranoid entry called its handler with rsp at its pt_regs: the record is 16 below
-          if (interrupted26(bp + 16, st, task, running, cpu, out)) {
-            return;
-          }
-          bp = k.mem.read64(bp);
-          continue;
-        }
-        if (fn.equals("common_interrupt") || fn.equals("apic_timer_interrupt")) {
-          // save_args linked rbp into pt_regs' rbx slot: the handler's saved rbp is regs + 40
-          long regs = k.mem.read64(bp) - 40;
-          if (interrupted26(regs, st, task, running, cpu, out)) {
-            return;
-          }
-          bp = k.mem.read64(regs + 40);
-          continue;
-        }
+      Long entry = entryRecord(task, st, bp, ret, ptRegs, running, cpu, out);
+      if (entry != null) {
+        bp = entry;
+        continue;
       }
       long next = k.mem.read64(bp);
       if (next != 0 && (next & 1) == 0 && kind.equals(st.recordKindOf(next))
@@ -266,73 +247,8 @@ final class X86Unwind {
     }
   }
 
-  private static final java.util.Set<String> SYSCALL_26 = java.util.Set.of("system_call",
-      "system_call_fastpath", "stub_fork", "stub_clone", "stub_execve");
-
-  /**
-   * 2.6.32's interrupted context, found from the entry's return address (its unwinder has no
-   * marker); returns true when it was user mode and the walk is over.
-   */
-  private boolean interrupted26(long regs, Stacks st, long task, boolean running, int cpu,
-      List<Frame> out) {
-    long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
-    long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
-    StackKind where = st.kindOf(regs);
-    out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
-        String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
-            : "kernel mode", k.symbols.describeOrHex(ip), regs)));
-    if ((cs & 3) == 3) {
-      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.image.off("pt_regs", "sp")),
-          out, false);
-      return true;
-    }
-    long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
-    StackKind on = st.kindOf(sp);
-    where = on == null ? StackKind.TASK : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
-    out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
-    Routine r = routineAt(ip);
-    if (r != null && r.kind() != Routine.Kind.ASM) {
-      int i = r.indexOf(ip);
-      long slot = i == 0 || r.insn(i).text().equals("ret") ? sp : i == 1 ? sp + 8 : 0;
-      if (slot != 0) {
-        // interrupted before its frame was built: its caller is found through rsp
-        long ret = k.mem.read64(slot);
-        out.add(new Frame(k.symbols.functionName(ret), ret, k.symbols.functionOffset(ret),
-            where == null ? StackKind.TASK : where, 0, ""));
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The user part behind a 2.6.32 system call. The fast path saved only the argument registers:
-   * the user rsp is in old_rsp (thread.usersp while switched out), the user rbp in the first C
-   * frame's record; the stub paths completed pt_regs.
-   */
-  private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
-      List<Frame> out) {
-    userPart26(task, running, cpu, ptRegs, full, out, null);
-  }
-
-  /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
-  private void userPart26(long task, boolean running, int cpu, long ptRegs, boolean full,
-      List<Frame> out, Long userBp) {
-    if (k.tasks.taskRead(task, "mm") == 0) {
-      return;
-    }
-    long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
-    long usp = full ? k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"))
-        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, "thread.usersp");
-    long ubp = userBp != null ? userBp
-        : k.mem.read64(ptRegs + (full ? k.image.off("pt_regs", "bp") : 32));
-    out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
-        "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
-        full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));
-    userFrames(task, uip, ubp, usp, out, false);
-  }
-
   /** The task's own pt_regs, if they hold a user frame, and the user stack behind them. */
-  private void userPart(long task, long ptRegs, List<Frame> out) {
+  void userPart(long task, long ptRegs, List<Frame> out) {
     userPart(task, ptRegs, out, 0, 0);
   }
 
@@ -354,7 +270,7 @@ final class X86Unwind {
     }
   }
 
-  private void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
+  void userFrames(long task, long pc, long bp, long sp, List<Frame> out, boolean live) {
     kstack.arch.UserFrames.walk(k, task, pc, bp, sp, out);
   }
 

@@ -26,7 +26,7 @@ class I386Linux6Test {
   void tssSp0IsTheEntryStackAndSp1TheRunningTasksStackTop() {
     Machine m = spawned(P);
     long task = m.current();
-    assertThat(tss(m, "x86_tss.sp0")).isEqualTo(I386Entry6.entryStackTop(m.kernel(), 0));
+    assertThat(tss(m, "x86_tss.sp0")).isEqualTo(EntryStack.top(m.kernel(), 0));
     assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, "thread.sp0"));
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
   }
@@ -41,7 +41,7 @@ class I386Linux6Test {
     assertThat(word(m, regs + m.struct("pt_regs").offset("sp"))).isEqualTo(userSp);
     assertThat(functions(m, null)).containsSubsequence("vfs_write", "ksys_write",
         "__ia32_sys_write", "ia32_sys_call", "do_int80_syscall_32", "entry_INT80_32", "main");
-    long entryTop = I386Entry6.entryStackTop(m.kernel(), 0);
+    long entryTop = EntryStack.top(m.kernel(), 0);
     assertThat(word(m, entryTop - 8)).as("the CPU's frame stays behind on the entry stack: esp")
         .isEqualTo(userSp);
   }
@@ -114,7 +114,7 @@ class I386Linux6Test {
         .isEqualTo(m.symbol("sysvec_apic_timer_interrupt"));
     assertThat(word(m, regs + pt.offset("orig_ax"))).as("handle_exception: no syscall to restart")
         .isEqualTo(0xffffffffL);
-    long onEntryStack = I386Entry6.entryStackTop(m.kernel(), 0) - 68;
+    long onEntryStack = EntryStack.top(m.kernel(), 0) - 68;
     assertThat(word(m, onEntryStack + pt.offset("orig_ax")))
         .as("the copy SWITCH_TO_KERNEL_STACK took still holds the stub's pushl $0").isZero();
     assertThat(word(m, onEntryStack + pt.offset("gs")))
@@ -151,7 +151,7 @@ class I386Linux6Test {
     var pt = m.struct("pt_regs");
     assertThat(word(m, regs + pt.offset("gs"))).isZero();
     assertThat(word(m, regs + pt.offset("orig_ax"))).isEqualTo(0xffffffffL);
-    assertThat(word(m, I386Entry6.entryStackTop(m.kernel(), 0) - 68 + pt.offset("orig_ax")))
+    assertThat(word(m, EntryStack.top(m.kernel(), 0) - 68 + pt.offset("orig_ax")))
         .as("the stub's vector (IRQ 1 at 0x31 here), before -1 replaced it").isEqualTo(0x31);
     assertThat(m.cpu(0).get("edx")).as("__common_interrupt(regs, vector)").isEqualTo(0x31);
     assertThat(functions(m, null)).containsSubsequence("__common_interrupt", "common_interrupt",
@@ -224,7 +224,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     m.addBreakpoint("entry_SYSENTER_32");
     assertThat(m.sysenter("getpid", List.of()).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long entryTop = I386Entry6.entryStackTop(m.kernel(), 0);
+    long entryTop = EntryStack.top(m.kernel(), 0);
     assertThat(m.cpu(0).get("esp")).isEqualTo(entryTop);
     m.deleteBreakpoints();
     m.addBreakpoint("exc_debug_kernel");

@@ -144,7 +144,7 @@ class X86Linux26Test {
     m.deleteBreakpoints();
     m.addBreakpoint("default_do_nmi");
     assertThat(m.nmi().stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
-    long top = X86Nmi26.istTop(m.kernel(), 0, 1);
+    long top = ParanoidIst2632.istTop(m.kernel(), 0, 1);
     assertThat(m.cpu(0).get("rsp")).isBetween(top - 4096, top);
     List<Frame> bt = m.inspector().backtrace(null);
     assertThat(bt.get(0).stackName()).isEqualTo("NMI stack");

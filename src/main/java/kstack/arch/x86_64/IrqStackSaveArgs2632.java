@@ -1,9 +1,11 @@
 package kstack.arch.x86_64;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -14,14 +16,13 @@ import kstack.trace.Event;
  * on the IRQ stack; ret_from_intr's leaveq returns to the task stack. Softirqs go through
  * do_softirq → call_softirq, which stays on (or moves to) the IRQ stack.
  */
-final class X86Irq26 {
+public final class IrqStackSaveArgs2632 implements IrqEntry64 {
   enum L implements Local { irq, regs }
 
-  private X86Irq26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
 
-  static void build(Kernel k) {
+  static void build(Kernel k, IrqEntry64 irq) {
     RoutineBuilder stubs = k.image.asm("irq_entries_start", ENTRY);
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
@@ -33,13 +34,13 @@ final class X86Irq26 {
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80)),
         "do_IRQ", "(ret_from_intr follows)"));
     k.image.add(interrupt(k, k.image.asm("apic_timer_interrupt", ENTRY)
-        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~kstack.arch.x86.ApicTimer.localTimerVector(k.profile))),
+        .step("apicinterrupt: pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~irq.localTimerVector())),
         "smp_apic_timer_interrupt", "jmp ret_from_intr"));
     k.image.add(k.image.asm("save_args", ENTRY)
         .step("cld; store rdi, rsi, rdx, rcx, rax, r8-r11 into pt_regs (rsp - 32 + ...); leaq "
             + "-ARGOFFSET+16(%rsp), %rdi: pt_regs, the handler's argument", x -> {
               long regs = x.sp() - 32;
-              X86Entry26.saveArgs(k, x, regs, true);
+              PartialFrame2632.saveArgs(k, x, regs, true);
               x.set("rdi", regs);
             })
         .step("movq %rbp, 8(%rsp); leaq 8(%rsp), %rbp: a frame record inside pt_regs", x -> {
@@ -77,9 +78,9 @@ final class X86Irq26 {
               x.setFp(x.pop());
             })
         .globalLabel("exit_intr")
-        .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", X86Entry26.threadInfo(k, x)))
+        .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", PartialFrame2632.threadInfo(k, x)))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_kernel",
-            x -> (x.read(x.sp() - X86Entry26.ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - PartialFrame2632.ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
         .globalLabel("retint_check")
         .branchIf("swapgs", "retint_with_reschedule: movl $_TIF_WORK_MASK, %edi; retint_check: "
             + "movl TI_flags(%rcx), %edx; andl %edi, %edx; jnz retint_careful",
@@ -91,7 +92,7 @@ final class X86Irq26 {
         .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS", x -> {
           x.set("rdi", x.pop());
-          x.set("rcx", X86Entry26.threadInfo(k, x));
+          x.set("rcx", PartialFrame2632.threadInfo(k, x));
           k.arch.irqDisable(x);
         })
         .jump("recheck", "jmp retint_check")
@@ -151,5 +152,25 @@ final class X86Irq26 {
         .call("call save_args", "save_args", Args.inPlace())
         .call("call " + handler + " (rdi = pt_regs)", handler, Args.of(x -> x.reg("rdi")))
         .step(then, x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SOFTIRQ_VIA_DO_SOFTIRQ);
+  }
+
+  @Override
+  public void build(Kernel k) {
+    IrqStackSaveArgs2632.build(k, this);
+  }
+
+  @Override
+  public String timerEntry() {
+    return "apic_timer_interrupt";
+  }
+
+  @Override
+  public int localTimerVector() {
+    return 0xef;
   }
 }

@@ -1,9 +1,11 @@
 package kstack.arch.x86_64;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -13,10 +15,9 @@ import kstack.trace.Event;
  * GS only when GS base is not the kernel's yet (ebx = 1: no swap needed); do_nmi runs there and
  * paranoid_exit restores. There is no nested-NMI protocol yet (it came in 3.3).
  */
-final class X86Nmi26 {
+public final class ParanoidIst2632 implements Exceptions64 {
   enum L implements Local { eregs, error_code, regs }
 
-  private X86Nmi26() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
   /** exception_stack_sizes (cpu/common.c@2.6.32:1014-1020): DF, NMI, DEBUG (8 KiB), MCE. */
@@ -31,12 +32,13 @@ final class X86Nmi26 {
     return top;
   }
 
-  static void build(Kernel k) {
+  @Override
+  public void build(Kernel k) {
     RoutineBuilder sp = k.image.asm("save_paranoid", ENTRY)
         .step("cld; save rdi..r11, rbx, rbp, r12-r15 into pt_regs at 8(%rsp)", x -> {
           long regs = x.sp() + 8;
-          X86Entry26.saveArgs(k, x, regs, true);
-          for (String r : X86Entry26.REST) {
+          PartialFrame2632.saveArgs(k, x, regs, true);
+          for (String r : PartialFrame2632.REST) {
             x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
           }
         })
@@ -129,13 +131,13 @@ final class X86Nmi26 {
         .label("restore")
         .step("paranoid_restore: RESTORE_ALL 8", x -> {
           long regs = x.sp();
-          X86Entry26.restoreArgs(k, x, regs, false);
-          for (String r : X86Entry26.REST) {
+          PartialFrame2632.restoreArgs(k, x, regs, false);
+          for (String r : PartialFrame2632.REST) {
             x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
           }
           x.setSp(regs + k.image.off("pt_regs", "ip"));
         })
-        .step("jmp irq_return: iretq", x -> X86Entry26.iret(k, x))
+        .step("jmp irq_return: iretq", x -> PartialFrame2632.iret(k, x))
         .label("userspace")
         .branchIf("swapgs", "paranoid_userspace: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %ebx; "
             + "andl $_TIF_WORK_MASK, %ebx; jz paranoid_swapgs", x -> {
@@ -160,5 +162,20 @@ final class X86Nmi26 {
           }
         })
         .ret("return regs", x -> x.get(L.regs)).build());
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of();
+  }
+
+  @Override
+  public String handlerName(int vector) {
+    return X86Exceptions.handlerName("", vector);
+  }
+
+  @Override
+  public long[] istStack(Kernel k, int cpu, int i) {
+    return new long[] {ParanoidIst2632.istTop(k, cpu, i) - ParanoidIst2632.SIZES[i], ParanoidIst2632.istTop(k, cpu, i)};
   }
 }

@@ -2,13 +2,15 @@ package kstack.arch.x86_64;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import kstack.arch.x86.SmpBoot;
 import kstack.exec.Args;
 import kstack.exec.Local;
-import kstack.kernel.PerCpuVar;
-import kstack.arch.x86.SmpBoot;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.PerCpuVar;
 import kstack.layout.Types;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -17,14 +19,14 @@ import kstack.trace.Event;
  * a fake 0 return address pushed before lretq into x86_64_start_kernel; kernel_stack (top - 40)
  * and old_rsp are the per-CPU words system_call uses; the IRQ stack is the per-CPU irq_stack_union.
  */
-public final class X86Boot26 {
+public final class BootStackStart2632 implements Boot64 {
   enum L implements Local { cpu, idle, real_mode_data, unused }
 
-  private X86Boot26() {}
 
   static final String HEAD = "arch/x86/kernel/head_64.S";
 
-  static List<PerCpuVar> perCpuVars(Kernel k) {
+  @Override
+  public List<PerCpuVar> perCpuVars(Kernel k) {
     Types t = k.t;
     List<PerCpuVar> v = new ArrayList<>();
     v.add(new PerCpuVar("exception_stacks", t.array(t.u8, 20480), 4096,
@@ -47,7 +49,8 @@ public final class X86Boot26 {
   }
 
   /** stack_start (.quad init_thread_union+THREAD_SIZE-8), initial_code, initial_gs. */
-  static void linkData(Kernel k, Linker l) {
+  @Override
+  public void linkData(Kernel k, Linker l) {
     Types t = k.t;
     long stack = l.object("stack_start", t.ulong, 8);
     k.image.deferInit(() -> k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize - 8));
@@ -57,7 +60,8 @@ public final class X86Boot26 {
     k.image.deferInit(() -> k.writePtr(gs, k.perCpuOffset(0)));
   }
 
-  static void initPerCpu(Kernel k, int cpu) {
+  @Override
+  public void initPerCpu(Kernel k, int cpu) {
     long base = k.perCpuOffset(cpu);
     k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
     k.writePtr(base + k.image.symbol("kernel_stack"), k.image.symbol("init_thread_union") + k.threadSize - 40);
@@ -72,7 +76,8 @@ public final class X86Boot26 {
   }
 
   /** INIT_THREAD (processor.h@2.6.32:988): sp0 = the top of init_stack; INIT_THREAD_INFO. */
-  static void initThread(Kernel k, long initTask) {
+  @Override
+  public void initThread(Kernel k, long initTask) {
     k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize);
     long ti = k.image.symbol("init_thread_union");
     k.writePtr(ti + k.image.off("thread_info", "addr_limit"), -1L); // KERNEL_DS
@@ -80,16 +85,8 @@ public final class X86Boot26 {
     k.tasks.initThreadInfoLinks(ti);
   }
 
-  static void powerOn(Kernel k, int cpu) {
-    var c = k.cpu(cpu);
-    c.set("cs", X86_64.KERNEL_CS);
-    c.set("ss", X86_64.KERNEL_DS);
-    c.set("eflags", 0x2);
-    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("rip", cpu == 0 ? k.image.symbol("startup_64") : 0);
-  }
-
-  static void build(Kernel k) {
+  @Override
+  public void build(Kernel k) {
     k.image.add(k.image.asm("startup_64", HEAD)
         .step("fix up the early page tables for phys_base (not modelled)", x -> { })
         .step("jmp secondary_startup_64", x -> x.jumpTo(k.image.symbol("secondary_startup_64")))
@@ -136,9 +133,9 @@ public final class X86Boot26 {
             + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
               long tss = X86Entry.gs(k, x, "init_tss");
               x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(k.current(x), "thread.sp0"));
-              for (int i = 0; i < X86Nmi26.SIZES.length; i++) {
+              for (int i = 0; i < ParanoidIst2632.SIZES.length; i++) {
                 x.write(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * i,
-                    X86Nmi26.istTop(k, x.cpu().id(), i));
+                    ParanoidIst2632.istTop(k, x.cpu().id(), i));
               }
             })
         .retVoid().build());
@@ -157,7 +154,7 @@ public final class X86Boot26 {
               // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
               // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
-              k.tasks.tiWrite(idle, "flags", k.tasks.tiRead(idle, "flags") & ~(1L << X86Entry26.TIF_FORK));
+              k.tasks.tiWrite(idle, "flags", k.tasks.tiRead(idle, "flags") & ~(1L << PartialFrame2632.TIF_FORK));
               x.write(k.image.symbol("initial_gs"), k.perCpuOffset(cpu));
               k.writePtr(k.perCpu("kernel_stack", cpu), k.stacks.taskStackPage(idle) + k.threadSize - 40);
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
@@ -175,4 +172,45 @@ public final class X86Boot26 {
         .retVoid().build());
   }
 
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.THREAD_INFO_AT_BASE);
+  }
+
+  @Override
+  public long perCpuAddress(Kernel k, String name) {
+    return k.image.symbol(name);
+  }
+
+  /** current_thread_info() = kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE (even on the IRQ stack). */
+  @Override
+  public long preemptCountAddress(Kernel k, int cpu) {
+    return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize
+        + k.image.off("thread_info", "preempt_count");
+  }
+
+  @Override
+  public boolean perCpuZeroBased() {
+    return true;
+  }
+
+  @Override
+  public String tssSymbol() {
+    return "init_tss";
+  }
+
+  @Override
+  public String cpuUpSymbol() {
+    return "native_cpu_up";
+  }
+
+  @Override
+  public long[] irqStack(Kernel k, int cpu) {
+    return X86Boot.irqStackUnion(k, cpu);
+  }
+
+  @Override
+  public long[] entryStack(Kernel k, int cpu) {
+    return null;
+  }
 }

@@ -1,9 +1,13 @@
 package kstack.arch.x86_64;
 
+import static kstack.arch.x86_64.PartialFrame2632.*;
+
+import java.util.Map;
+import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -13,20 +17,43 @@ import kstack.trace.Event;
  * FIXUP_TOP_OF_STACK); ret_from_fork leaves through int_ret_from_sys_call's IRET; kernel_thread
  * forges a full pt_regs on the caller's stack for child_rip; kernel_execve does the same for pid 1.
  */
-final class X86Entry26 {
-  private X86Entry26() {}
-
-  static final String ENTRY = "arch/x86/kernel/entry_64.S";
-  static final int TIF_FORK = 18; // thread_info.h@2.6.32
-  static final int ARGOFFSET = 48; // R11 in calling.h@2.6.32:55-83
-  static final String[] ARGS = {"r11", "r10", "r9", "r8", "ax", "cx", "dx", "si", "di"};
-  static final String[] REST = {"r15", "r14", "r13", "r12", "bp", "bx"};
-
-  static long gs(Kernel k, Exec x, String var) {
-    return X86Entry.gs(k, x, var);
+public final class SystemCall2632 implements SyscallEntry64 {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.FORK_PASSES_REGS);
   }
 
-  static void build(Kernel k) {
+  /** sys_ni_syscall links after the arch code; the pt_regs calls enter through their stubs. */
+  @Override
+  public void buildLast(Kernel k) {
+    k.image.add(k.image.c("sys_ni_syscall", "kernel/sys_ni.c").params().ret("return -ENOSYS", x -> X86_64.ENOSYS)
+        .build());
+    Map<String, Integer> nr = k.arch.syscallNumbers();
+    for (String n : new String[] {"fork", "clone", "execve"}) {
+      k.image.sysCallTable.put(nr.get(n), "stub_" + n);
+    }
+  }
+
+  /** No HAVE_SYSCALL_WRAPPERS on x86 2.6.32 (syscalls.h@2.6.32:297-318). */
+  @Override
+  public String syscallSymbol(String name, int nargs) {
+    return "sys_" + name;
+  }
+
+  @Override
+  public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
+      kstack.exec.Local... params) {
+    return k.image.c(syscallSymbol(name, params.length), source).params(params);
+  }
+
+  /** 2.6.32 has no finit_module (3.8): unistd_64.h@2.6.32.67:404-405. */
+  @Override
+  public void addNumbers(Map<String, Integer> numbers) {
+    numbers.put("init_module", 175);
+  }
+
+  @Override
+  public void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY)
         .step("SWAPGS_UNSAFE_STACK: GS base <-> KERNEL_GS_BASE", X86Entry::swapgs)
         .globalLabel("system_call_after_swapgs")
@@ -102,76 +129,7 @@ final class X86Entry26 {
     k.image.add(b.build());
     buildIretPath(k);
     buildStubs(k);
-    buildForkAndThreads(k);
-  }
-
-  /** rsp = kernel_stack... : the thread_info is kernel_stack + KERNEL_STACK_OFFSET - THREAD_SIZE. */
-  static long threadInfo(Kernel k, Exec x) {
-    return x.read(gs(k, x, "kernel_stack")) + 40 - k.threadSize;
-  }
-
-  static void saveArgs(Kernel k, Exec x, long regs, boolean withCx) {
-    for (String r : ARGS) {
-      if (!r.equals("cx") || withCx) {
-        x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
-      }
-    }
-  }
-
-  static void restoreArgs(Kernel k, Exec x, long regs, boolean skipCx) {
-    for (String r : ARGS) {
-      if (!r.equals("cx") || !skipCx) {
-        x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
-      }
-    }
-  }
-
-  private static void saveRest(Kernel k, Exec x, long regs) {
-    for (String r : REST) {
-      x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
-    }
-  }
-
-  private static void restoreRest(Kernel k, Exec x, long regs) {
-    for (String r : REST) {
-      x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
-    }
-  }
-
-  /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:197-205): the words the fast path left undefined. */
-  private static void fixupTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(regs + k.image.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
-    x.write(regs + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
-    x.write(regs + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
-    x.write(regs + k.image.off("pt_regs", "cx"), -1);
-    x.write(regs + k.image.off("pt_regs", "flags"), x.read(regs + k.image.off("pt_regs", "r11")));
-  }
-
-  /**
-   * RESTORE_TOP_OF_STACK %r11 (entry_64.S@2.6.32:207-212): old_rsp = regs->sp; regs->r11 =
-   * regs->flags, through %r11, which is left holding the flags.
-   */
-  private static void restoreTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(gs(k, x, "old_rsp"), x.read(regs + k.image.off("pt_regs", "sp")));
-    x.set("r11", x.read(regs + k.image.off("pt_regs", "flags")));
-    x.write(regs + k.image.off("pt_regs", "r11"), x.reg("r11"));
-  }
-
-  /**
-   * FAKE_STACK_FRAME (entry_64.S@2.6.32:214-234): xorl %eax, %eax, then an iret frame with rsp 0,
-   * and orig_ax 0, both pushed from the cleared %rax.
-   */
-  private static RoutineBuilder fakeStackFrame(Kernel k, RoutineBuilder b, String rip,
-      java.util.function.ToLongFunction<Exec> ripValue) {
-    return b.step("FAKE_STACK_FRAME " + rip + ": xorl %eax, %eax; pushq $__KERNEL_DS (ss); pushq "
-        + "%rax (rsp); pushq $X86_EFLAGS_IF; pushq $__KERNEL_CS; pushq " + rip + " (rip); pushq %rax "
-        + "(orig_ax)", x -> {
-          x.set("rax", 0);
-          for (long v : new long[] {X86_64.KERNEL_DS, 0, X86_64.EFLAGS_IF, X86_64.KERNEL_CS,
-              ripValue.applyAsLong(x), 0}) {
-            x.push(v);
-          }
-        });
+    ForgedPtRegs2632.build(k);
   }
 
   private static long target(Kernel k, long nr) {
@@ -220,31 +178,6 @@ final class X86Entry26 {
         .globalLabel("irq_return")
         .step("INTERRUPT_RETURN: jmp native_iret: (SS is not from the LDT: no espfix) "
             + "native_irq_return_iret: iretq", x -> iret(k, x)).build());
-  }
-
-  /** iretq; going back to user mode, note what is left behind on the kernel stack. */
-  static void iret(Kernel k, Exec x) {
-    long regs = x.sp() - k.image.off("pt_regs", "ip");
-    X86Irq.iret(x);
-    if ((x.reg("cs") & 3) != 3) {
-      return;
-    }
-    long task = k.current(x);
-    long top = k.arch.taskTopOfStack(k, task);
-    if (regs + 168 != top && Long.compareUnsigned(regs - k.stacks.stack(task), k.threadSize) < 0) {
-      k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRETQ,
-          k.tasks.pid(task), regs, false, "", 0));
-    }
-    long ip = x.reg("rip");
-    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
-    if (ip == k.image.symbol("_start")) {
-      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
-    } else if (nr < 0) {
-      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
-    } else {
-      k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-          kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
-    }
   }
 
   /** stub_fork, stub_clone, save_rest, ptregscall_common, stub_execve (entry_64.S@2.6.32:345-733). */
@@ -300,89 +233,5 @@ final class X86Entry26 {
           x.setSp(regs + 48);
         })
         .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
-  }
-
-  private static void buildForkAndThreads(Kernel k) {
-    k.image.add(k.image.asm("ret_from_fork", ENTRY)
-        .step("LOCK; btr $TIF_FORK, TI_flags(%r8); push kernel_eflags(%rip); popf", x -> {
-          long ti = x.reg("r8");
-          x.write(ti + k.image.off("thread_info", "flags"), 4,
-              x.read(ti + k.image.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
-          x.set("eflags", 0x2);
-        })
-        .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg("rdi")))
-        .step("GET_THREAD_INFO(%rcx); RESTORE_REST: r15..rbx from pt_regs; rsp += 48", x -> {
-          restoreRest(k, x, x.sp());
-          x.setSp(x.sp() + 48);
-        })
-        .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
-            + "(either way: it cannot know which entry built these pt_regs)",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
-    // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
-    RoutineBuilder kt = fakeStackFrame(k, k.image.asm("kernel_thread", ENTRY), "$child_rip",
-        x -> k.image.symbol("child_rip"));
-    kt.step("SAVE_ALL: the argument and callee-saved registers; a full pt_regs on this stack "
-            + "(fn in its rdi slot, arg in rsi, 0 in ax)", x -> {
-              x.setSp(x.sp() - 120);
-              saveArgs(k, x, x.sp(), true);
-              saveRest(k, x, x.sp());
-            })
-        .step("movq %rdx, %rdi; orq kernel_thread_flags(%rip), %rdi (CLONE_VM | CLONE_UNTRACED); "
-            + "movq $-1, %rsi; movq %rsp, %rdx; xorl %r8d, %r8d; xorl %r9d, %r9d", x -> {
-              x.set("rdi", x.reg("rdx") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED);
-              x.set("rsi", -1);
-              x.set("rdx", x.sp());
-              x.set("r8", 0);
-              x.set("r9", 0);
-            })
-        .call("call do_fork", "do_fork", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"),
-            x -> 0, x -> 0, x -> 0))
-        .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
-          long regs = x.sp();
-          x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
-          long rax = x.reg("rax");
-          restoreArgs(k, x, regs, false);
-          restoreRest(k, x, regs);
-          x.set("rax", rax);
-          x.setSp(regs + 168);
-        })
-        .step("ret", x -> x.ret(x.pop()));
-    k.image.add(kt.build());
-    k.image.add(k.image.asm("child_rip", ENTRY)
-        .step("pushq $0: a fake return address", x -> x.push(0))
-        .step("movq %rdi, %rax; movq %rsi, %rdi", x -> {
-          x.set("rax", x.reg("rdi"));
-          x.set("rdi", x.reg("rsi"));
-        })
-        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), Args.of(x -> x.reg("rdi")), null)
-        .step("mov %eax, %edi", x -> x.set("rdi", x.reg("rax")))
-        .call("call do_exit", "do_exit", Args.of(x -> x.reg("rdi")))
-        .step("ud2", x -> {
-          throw new IllegalStateException("do_exit returned");
-        }).build());
-    k.image.add(fakeStackFrame(k, k.image.asm("kernel_execve", ENTRY), "$0", x -> 0)
-        .step("SAVE_ALL: a full pt_regs in the middle of this kernel stack", x -> {
-          x.setSp(x.sp() - 120);
-          saveArgs(k, x, x.sp(), true);
-          saveRest(k, x, x.sp());
-          k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
-        })
-        .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
-        .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
-          x.write(x.sp() + k.image.off("pt_regs", "ax"), x.reg("rax"));
-          restoreRest(k, x, x.sp());
-          x.setSp(x.sp() + 48);
-        })
-        .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg("rax") != 0)
-        .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call")))
-        .label("failed")
-        .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
-            + "%rsp", x -> {
-              restoreArgs(k, x, x.sp(), false);
-              x.setSp(x.sp() + 120);
-            })
-        .step("ret", x -> x.ret(x.pop())).build());
   }
 }

@@ -1,10 +1,13 @@
 package kstack.arch.x86_64;
 
+import java.util.List;
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.profile.Feature;
 
 /**
  * arch/x86/kernel/process_64.c, process.c and asm/system.h at 2.6.32 (docs/research/i386-and-2.x.md
@@ -13,18 +16,18 @@ import kstack.kernel.Kernel;
  * (thread.sp = childregs, TIF_FORK), sys_fork/sys_clone/sys_execve taking pt_regs, start_thread and
  * cpu_idle.
  */
-final class X86Process26 {
+public final class SwitchToInline2632 implements SwitchFrame64 {
   enum L implements Local {
       argv, child_tid, childregs, clone_flags, envp, error, filename, name, new_ip, new_sp, newsp,
       next, next_p, p, parent_tid, prev, prev_p, regs, sp, unused
   }
 
-  private X86Process26() {}
 
   static final String SRC = "arch/x86/kernel/process_64.c";
 
   /** switch_to (arch/x86/include/asm/system.h@2.6.32:100-149) as steps of schedule(). */
-  static void inlineSwitch(Kernel k, RoutineBuilder b) {
+  @Override
+  public void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, last) [inline asm]: rdi = prev, rsi = next; SAVE_CONTEXT: pushf; "
             + "pushq %rbp; movq %rsi, %rbp", x -> {
               x.set("rdi", x.get(L.prev));
@@ -50,7 +53,7 @@ final class X86Process26 {
             })
         .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
             x -> (x.read(x.reg("r8") + k.image.off("thread_info", "flags"), 4)
-                & (1L << X86Entry26.TIF_FORK)) != 0)
+                & (1L << PartialFrame2632.TIF_FORK)) != 0)
         .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
           x.set("rsi", x.fp());
           x.setFp(x.pop());
@@ -62,7 +65,8 @@ final class X86Process26 {
         .label("switched");
   }
 
-  static void build(Kernel k) {
+  @Override
+  public void build(Kernel k) {
     // __switch_to (process_64.c@2.6.32:376-497)
     k.image.add(k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
         .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
@@ -103,7 +107,7 @@ final class X86Process26 {
               k.tasks.taskWrite(p, "thread.sp", r);
               k.tasks.taskWrite(p, "thread.sp0", r + 168);
               k.tasks.taskWrite(p, "thread.usersp", k.tasks.taskRead(k.current(x), "thread.usersp"));
-              k.tasks.tiWrite(p, "flags", k.tasks.tiRead(p, "flags") | (1L << X86Entry26.TIF_FORK));
+              k.tasks.tiWrite(p, "flags", k.tasks.tiRead(p, "flags") | (1L << PartialFrame2632.TIF_FORK));
             })
         .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
@@ -141,5 +145,29 @@ final class X86Process26 {
             })
         .retVoid().build());
     kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "rmb(); local_irq_disable(); enter_idle();");
+  }
+
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SCHEDULE_SWITCH_INLINE);
+  }
+
+  @Override
+  public String copyThreadSymbol() {
+    return "copy_thread";
+  }
+
+  /** asm/elf.h@2.6.32.67:173-189: ax too (later it keeps execve's return value). */
+  @Override
+  public List<String> elfPlatInitRegs() {
+    return List.of("ax", "bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12",
+        "r13", "r14", "r15");
+  }
+
+  /** 2.6.32: copy_thread would take the TLS from r8 (process_64.c@2.6.32.67 copy_thread). */
+  @Override
+  public String copyThreadTlsMissing() {
+    return "copy_thread would set the fs base with do_arch_prctl(p, ARCH_SET_FS, "
+        + "childregs->r8), which the model does not";
   }
 }

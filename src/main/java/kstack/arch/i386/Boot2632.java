@@ -1,0 +1,46 @@
+package kstack.arch.i386;
+
+import java.util.List;
+import java.util.Set;
+import kstack.kernel.PerCpuVar;
+import kstack.image.Linker;
+import kstack.kernel.Kernel;
+import kstack.profile.Feature;
+
+/** 2.6.32's boot: head_32.S, the per-CPU init_tss and irq_ctx set-up (I386Boot26). */
+public final class Boot2632 implements I386BootModel {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.THREAD_INFO_AT_BASE);
+  }
+
+  @Override
+  public void buildBoot(Kernel k) {
+    I386Boot26.build(k);
+  }
+
+  @Override
+  public void linkData(Kernel k, Linker l) {
+    I386Boot26.linkData(k, l);
+  }
+
+  @Override
+  public List<PerCpuVar> perCpuVars(Kernel k) {
+    return I386Boot26.perCpuVars(k);
+  }
+
+  @Override
+  public void initPerCpu(Kernel k, int cpu) {
+    I386Boot26.initPerCpu(k, cpu);
+  }
+
+  @Override
+  public void initThread(Kernel k, long initTask) {
+    I386Boot26.initThread(k, initTask);
+  }
+
+  @Override
+  public void powerOn(Kernel k, int cpu) {
+    I386Boot26.powerOn(k, cpu);
+  }
+}

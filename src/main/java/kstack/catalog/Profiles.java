@@ -22,16 +22,44 @@ import kstack.kernel.Fork2611;
 import kstack.kernel.Fork2632;
 import kstack.kernel.ForkDoFork416;
 import kstack.kernel.ForkKernelClone;
+import kstack.kernel.FramePointerCalls;
+import kstack.kernel.GenIrq2632;
+import kstack.kernel.GenIrq416;
+import kstack.kernel.Hrtimers2632;
+import kstack.kernel.Hrtimers416;
+import kstack.kernel.Hrtimers6;
 import kstack.kernel.Init24;
 import kstack.kernel.Init2611;
 import kstack.kernel.Init2632;
 import kstack.kernel.InitKernelThread416;
+import kstack.kernel.InitTaskUnion24;
+import kstack.kernel.InitThreadUnion;
 import kstack.kernel.InitUserModeThread619;
+import kstack.kernel.Irq24;
+import kstack.kernel.Irq2611;
+import kstack.kernel.IrqEntry6;
 import kstack.kernel.Kthread24;
 import kstack.kernel.Kthread2611;
 import kstack.kernel.Kthreadd2632;
 import kstack.kernel.Kthreadd416;
 import kstack.kernel.Kthreadd619;
+import kstack.kernel.Sched24;
+import kstack.kernel.Sched2611;
+import kstack.kernel.Sched2632;
+import kstack.kernel.Sched416;
+import kstack.kernel.SchedLoop6;
+import kstack.kernel.SiblingCall;
+import kstack.kernel.SoftirqInvoke;
+import kstack.kernel.Syscalls24;
+import kstack.kernel.Syscalls26;
+import kstack.kernel.SyscallsDefine;
+import kstack.kernel.Timer2611;
+import kstack.kernel.TimerBh24;
+import kstack.kernel.Vfs24;
+import kstack.kernel.Vfs2611;
+import kstack.kernel.Vfs2632;
+import kstack.kernel.Vfs416;
+import kstack.kernel.Vfs6;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -55,6 +83,13 @@ public final class Profiles {
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
         Configs.x86_64(false),
         modules(
+            new Sched416(),
+            new SiblingCall(),
+            new GenIrq416(SoftirqInvoke.IN_PLACE),
+            new Vfs416(),
+            new Hrtimers416(),
+            new SyscallsDefine(),
+            InitThreadUnion.initTaskNames(true),
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
@@ -85,6 +120,14 @@ public final class Profiles {
                 + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
             .build(),
         modules(
+            new Sched2632(),
+            new FramePointerCalls(),
+            new GenIrq2632(),
+            new Vfs2632(),
+            new Hrtimers2632(),
+            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
+            InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_32,
             KernelModules.ROUTINES_2_6_ON,
             new Fork2632(),
@@ -111,6 +154,13 @@ public final class Profiles {
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
         SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), Configs.x86_64(true),
         modules(
+            new SchedLoop6(),
+            new SiblingCall(),
+            new IrqEntry6(SoftirqInvoke.IN_PLACE),
+            new Vfs6(),
+            new Hrtimers6("get_timespec64"),
+            new SyscallsDefine(),
+            InitThreadUnion.initStackNames(true),
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),
@@ -133,6 +183,13 @@ public final class Profiles {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK), Configs.arm64(false),
         modules(
+            new Sched416(),
+            new FramePointerCalls(),
+            new GenIrq416(SoftirqInvoke.IN_PLACE),
+            new Vfs416(),
+            new Hrtimers416(),
+            new SyscallsDefine(),
+            InitThreadUnion.initTaskNames(false),
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
@@ -157,6 +214,13 @@ public final class Profiles {
         TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
         Configs.arm64(true),
         modules(
+            new SchedLoop6(),
+            new FramePointerCalls(),
+            new IrqEntry6(SoftirqInvoke.OWN_STACK),
+            new Vfs6(),
+            new Hrtimers6("get_timespec64"),
+            new SyscallsDefine(),
+            InitThreadUnion.initStackNames(false),
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),
@@ -182,6 +246,13 @@ public final class Profiles {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
         INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), Configs.i386(),
         modules(
+            new Sched416(),
+            new FramePointerCalls(),
+            new GenIrq416(SoftirqInvoke.OWN_STACK),
+            new Vfs416(),
+            new Hrtimers416(),
+            new SyscallsDefine(),
+            InitThreadUnion.initTaskNames(true),
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
             new ForkDoFork416(),
@@ -208,6 +279,13 @@ public final class Profiles {
         VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
         KernelConfig.builder().build(),
         modules(
+            new Sched24(),
+            new FramePointerCalls(),
+            new Irq24(),
+            new Vfs24(),
+            new TimerBh24(),
+            new Syscalls24(),
+            new InitTaskUnion24(),
             KernelModules.TASK_2_4,
             KernelModules.ROUTINES_2_4,
             new Fork24(),
@@ -244,6 +322,14 @@ public final class Profiles {
                 + "resume_kernel is restore_all")
             .build(),
         modules(
+            new Sched2611(),
+            new FramePointerCalls(),
+            new Irq2611(),
+            new Vfs2611(),
+            new Timer2611(),
+            new Syscalls26("kernel/timer.c@2.6.11:967-970", "return current->tgid",
+                "kernel/signal.c@2.6.11:1973-1976"),
+            InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_11,
             KernelModules.ROUTINES_2_6_ON,
             new Fork2611(),
@@ -277,6 +363,14 @@ public final class Profiles {
                 + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
             .build(),
         modules(
+            new Sched2632(),
+            new FramePointerCalls(),
+            new GenIrq2632(),
+            new Vfs2632(),
+            new Hrtimers2632(),
+            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
+                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
+            InitThreadUnion.unnamed(),
             KernelModules.TASK_2_6_32,
             KernelModules.ROUTINES_2_6_ON,
             new Fork2632(),
@@ -306,6 +400,13 @@ public final class Profiles {
         HOTPLUG_SPLIT_STARTUP),
         Configs.i386(),
         modules(
+            new SchedLoop6(),
+            new FramePointerCalls(),
+            new IrqEntry6(SoftirqInvoke.OWN_STACK),
+            new Vfs6(),
+            new Hrtimers6("get_old_timespec32"),
+            new SyscallsDefine(),
+            InitThreadUnion.initStackNames(true),
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
             new ForkKernelClone(),

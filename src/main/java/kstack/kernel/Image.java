@@ -5,7 +5,6 @@ import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.image.Linker;
 import kstack.image.Symbol;
-import kstack.layout.CType;
 import kstack.layout.Types;
 import kstack.mem.Region;
 import kstack.profile.Feature;
@@ -33,11 +32,8 @@ public final class Image {
     long dataStart = (l.dot() + (2 << 20) - 1) & -(2L << 20);
     l.section(".data", dataStart, Region.Kind.KERNEL_DATA);
     l.label("_sdata");
-    initTaskData(k, l);
+    k.profile.module(InitStack.class).link(k, l); // INIT_TASK_DATA(THREAD_SIZE)
     Types t = k.t;
-    if (!k.profile.has(Feature.TASK_UNION)) {
-      l.object("init_task", t.struct(k.image.struct("task_struct")), 64);
-    }
     l.object("init_mm", t.struct(k.image.struct("mm_struct")), 64);
     if (k.profile.has(Feature.NO_KTHREADD)) {
       // kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup
@@ -87,53 +83,6 @@ public final class Image {
     linkUser(k, code);
     Linker.resolveCalls(code, k.symbols);
     return perCpuAreas(k);
-  }
-
-  /**
-   * INIT_TASK_DATA(THREAD_SIZE): aligned to THREAD_SIZE; init_thread_union and init_stack name its
-   * start. Only from 4.x on does the generic macro also name the start and the end: 4.16 with
-   * __start_init_task/__end_init_task (include/asm-generic/vmlinux.lds.h@4.16.13:277-285), 6.19
-   * with __start_init_stack/__end_init_stack (@6.19:425-432); 2.6.32's macro is just the aligned
-   * input section (@2.6.32.67:190-192) and 2.6.11's linker script names neither. x86 6.19 also
-   * defines __top_init_kernel_stack = __end_init_stack - TOP_OF_KERNEL_STACK_PADDING - PTREGS_SIZE
-   * (arch/x86/kernel/vmlinux.lds.S@6.19:176-180); arm64's script has no such name.
-   * TOP_OF_INIT_STACK, x86's macro for &init_stack + sizeof(init_stack) -
-   * TOP_OF_KERNEL_STACK_PADDING (arch/x86/include/asm/processor.h@4.16.13:826-827, @6.19:643), is
-   * a profile constant on the generations that define it.
-   */
-  private static void initTaskData(Kernel k, Linker l) {
-    l.align(k.threadSize);
-    if (k.profile.has(Feature.TASK_UNION)) {
-      // 2.4: .data.init_task, 8 KiB aligned, holds init_task_union; init_task and init_stack are
-      // macros for its .task and .stack (arch/i386/vmlinux.lds@2.4.22:38-39; processor.h@2.4.22:450-451)
-      CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
-      l.alias("init_task_union", union, k.threadSize);
-      l.alias("init_stack", union, k.threadSize);
-      l.alias("init_task", k.t.struct(k.image.struct("task_struct")), k.image.struct("task_struct").size());
-      l.setDot(l.dot() + k.threadSize);
-      return;
-    }
-    boolean v6 = k.profile.has(Feature.INIT_STACK_SYMBOLS);
-    boolean v4 = k.profile.has(Feature.INIT_TASK_SYMBOLS);
-    if (v4 || v6) {
-      l.label(v6 ? "__start_init_stack" : "__start_init_task");
-    }
-    CType union = k.t.array(k.t.ulong, (int) (k.threadSize / k.t.word));
-    long start = l.alias("init_thread_union", union, k.threadSize);
-    l.alias("init_stack", union, k.threadSize);
-    l.setDot(l.dot() + k.threadSize);
-    long end = start + k.threadSize;
-    if (v4 || v6) {
-      l.label(v6 ? "__end_init_stack" : "__end_init_task");
-    }
-    boolean x86 = !k.arch.name().equals("arm64");
-    long pad = k.image.constant("TOP_OF_KERNEL_STACK_PADDING");
-    if (v6 && x86) {
-      l.absolute("__top_init_kernel_stack", end - pad - k.image.struct("pt_regs").size());
-    }
-    if ((v4 || v6) && x86) {
-      k.image.consts.put("TOP_OF_INIT_STACK", end - pad);
-    }
   }
 
   private static void perCpuTemplate(Kernel k, Linker l) {

@@ -1,9 +1,11 @@
 package kstack.kernel;
 
+import kstack.kernel.TimerList.L;
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
-import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
+import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -13,15 +15,24 @@ import kstack.trace.Event;
  * line's handler through handle_IRQ_event, then do_softirq. IRQ 0 is the tick: timer_interrupt
  * → do_timer → mark_bh(TIMER_BH), whose HI_SOFTIRQ runs bh_action → timer_bh → run_timer_list.
  */
-final class Irq24 {
-  enum L implements Local { a, action, data, dev_id, irq, nr, pending, regs, timer, user_tick }
-
-  private Irq24() {}
+public final class Irq24 implements IrqCore {
 
   static final int HI_SOFTIRQ = 0;
   static final int TASKLET_SOFTIRQ = 3; // include/linux/interrupt.h@2.4.22:58-63
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.TIMER_BH);
+  }
+
+  /** The name the machine's tick request carries; IRQ 0's timer_interrupt consumes it. */
+  @Override
+  public String tickHandler() {
+    return "tick_sched_timer";
+  }
+
+  @Override
+  public void build(Kernel k) {
     buildDoIrq(k);
     buildTimer(k);
     buildSoftirq(k);
@@ -55,7 +66,7 @@ final class Irq24 {
 
   private static void buildTimer(Kernel k) {
     k.image.add(k.image.c("timer_interrupt", "arch/i386/kernel/time.c").params(L.irq, L.dev_id, L.regs)
-        .step("write_lock(&xtime_lock); read the TSC offset", x -> tickConsumed(k, x))
+        .step("write_lock(&xtime_lock); read the TSC offset", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline]: do_timer(regs)", "do_timer",
             Args.of(x -> x.get(L.regs)))
         .step("write_unlock(&xtime_lock) (time.c@2.4.22:569-713)", x -> { })
@@ -86,43 +97,10 @@ final class Irq24 {
     RoutineBuilder b = k.image.c("timer_bh", "kernel/timer.c").params().locals(L.timer)
         .step("update_times()", x -> { })
         .label("loop");
-    k.image.add(runExpired(k, b, "run_timer_list() [static inline]: the next expired timer_list in tv1")
+    k.image.add(TimerList.runExpired(k, TimerBh24.LAYOUT, b,
+            "run_timer_list() [static inline]: the next expired timer_list in tv1")
         .label("done")
         .retVoid().build());
-  }
-
-  /**
-   * The loop that runs expired timer_lists: 2.4's run_timer_list, 2.6.11's __run_timers
-   * (kernel/timer.c@2.4.22:289-326, @2.6.11:434-470); the caller's loop label is "loop", its exit
-   * "done".
-   */
-  static RoutineBuilder runExpired(Kernel k, RoutineBuilder b, String text) {
-    return b.step(text, x -> {
-          Timers.Timer t = k.timers.expiredTimer(x.cpu().id());
-          while (t != null && t.sleeper() == 0) { // a bare tick: nothing to run
-            k.timers.removeTimer(t);
-            t = k.timers.expiredTimer(x.cpu().id());
-          }
-          x.set(L.timer, t == null ? 0 : t.sleeper());
-          if (t != null) {
-            k.timers.removeTimer(t);
-          }
-        })
-        .branchIf("done", "if none: done", x -> x.get(L.timer) == 0)
-        .callVia("  detach_timer(timer); fn = timer->function; fn(timer->data)",
-            x -> x.read(x.get(L.timer) + Sched24.timerFunction(k)),
-            Args.of(x -> x.read(x.get(L.timer) + Sched24.timerData(k))), null)
-        .jump("loop", "  goto repeat");
-  }
-
-  /** The machine's tick request is this interrupt: it is consumed here. */
-  static void tickConsumed(Kernel k, Exec x) {
-    for (Timers.Timer t : k.timers.pendingTimers()) {
-      if (t.cpu() == x.cpu().id() && t.sleeper() == 0 && t.expiresNs() <= k.timers.now()) {
-        k.timers.removeTimer(t);
-        return;
-      }
-    }
   }
 
   static void raise(Kernel k, Exec x, int nr) {

@@ -37,7 +37,7 @@ public final class Kthread2611 implements KthreadModel {
    */
   @Override
   public void build(Kernel k) {
-    Sched24.buildCompletion(k, SCHED + ":3010-3020", SCHED + ":3034-3053");
+    SchedCommon.buildCompletion(k, SCHED + ":3010-3020", SCHED + ":3034-3053");
     buildKthread(k);
     buildCreate(k);
     HelperWorkqueue.build(k);

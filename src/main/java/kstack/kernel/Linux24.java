@@ -9,13 +9,13 @@ final class Linux24 {
   private Linux24() {}
 
   static void build(Kernel k) {
-    Sched24.build(k);
+    Sched.build(k);
     Fork.build(k);
     k.profile.module(TaskExit.class).build(k);
-    Syscalls24.build(k);
+    Syscalls.build(k);
     Execve.build(k);
     InitMain.build(k);
-    Irq24.build(k);
+    Irq.build(k);
     Kthread.build(k);
   }
 }

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
+import kstack.kernel.SchedCommon.L;
+import java.util.Set;
 import kstack.exec.Args;
-import kstack.exec.Local;
+import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
@@ -14,10 +16,8 @@ import kstack.profile.Feature;
  * keeps one FIFO per CPU in place of the two priority arrays (Sched.pickNext), as 2.4's keeps it in
  * place of goodness(): the call chain and what each step leaves on the stacks are exact.
  */
-final class Sched2611 {
-  enum L implements Local { clone_flags, next, p, prev }
+public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
 
-  private Sched2611() {}
 
   static final String SRC = "kernel/sched.c@2.6.11";
   /** include/linux/sched.h@2.6.11:721. */
@@ -26,11 +26,69 @@ final class Sched2611 {
   static final long EXIT_DEAD = 32;
 
   /** Whether the task has made its last switch away (exit_notify set PF_DEAD). */
-  static boolean dead(Kernel k, long task) {
+  private static boolean pfDead(Kernel k, long task) {
     return (k.tasks.taskRead(task, "flags") & PF_DEAD) != 0;
   }
 
-  static void build(Kernel k) {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SCHED_O1_2611, Feature.SCHEDULE_SWITCH_INLINE);
+  }
+
+  @Override
+  public boolean queuesRunningParent() {
+    return true; // child-runs-first queues a running parent behind its child (buildWakeUpNewTask)
+  }
+
+  @Override
+  public boolean dead(Kernel k, long task) {
+    return pfDead(k, task);
+  }
+
+  @Override
+  public boolean pfDead() {
+    return true;
+  }
+
+  @Override
+  public long pickNext(Kernel k, Exec x, long prev) {
+    return SchedCommon.pickNext(k, x, prev, this);
+  }
+
+  @Override
+  public void build(Kernel k) {
+    buildSchedule(k);
+    SchedCommon.wakeUpProcess(k, SRC + ":1123-1127", "try_to_wake_up(p, TASK_STOPPED | "
+        + "TASK_TRACED | TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, 0)", 15);
+    SchedCommon.tryToWakeUp(k, SRC + ":985-1121", SchedCommon.L.sync, "rq = task_rq_lock(p); if (p->state "
+        + "& state) { activate_task(p, rq): onto its priority list of rq->active; p->state = "
+        + "TASK_RUNNING } (equal priorities in the model: TASK_PREEMPTS_CURR never holds)");
+    buildWakeUpNewTask(k);
+    SchedCommon.schedInit(k, SRC + ":4952-5000", "for each CPU's runqueue: rq->active = "
+        + "rq->arrays, rq->expired = rq->arrays + 1, every priority list empty; "
+        + "enter_lazy_tlb(&init_mm, current)");
+    SchedCommon.initIdle(k, SRC + ":4052-4074", "idle->array = NULL; idle->prio = MAX_PRIO; "
+        + "idle->state = TASK_RUNNING; set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
+        + "set_tsk_need_resched(idle) (not modelled); idle->thread_info->preempt_count = 0", false);
+  }
+
+  /** sys_sched_yield (sched.c@2.6.11:3715-3759): from the active to the expired array. */
+  @Override
+  public void buildYield(Kernel k) {
+    SchedCommon.buildYield(k, SRC + ":3715-3759", "rq = this_rq_lock(); dequeue_task(current, "
+        + "rq->active); enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
+        + "preempt_enable_no_resched()");
+  }
+
+  @Override
+  public void buildPreemptScheduleIrq(Kernel k) {
+    SchedCommon.preemptScheduleIrq(k, SRC + ":2883-2916",
+        "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)",
+        "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched");
+  }
+
+  private void buildSchedule(Kernel k) {
     RoutineBuilder b = k.image.c("schedule", SRC + ":2662-2828").params().asmlinkage()
         .locals(L.prev, L.next)
         .label("need_resched")
@@ -40,7 +98,7 @@ final class Sched2611 {
         .step("spin_lock_irq(&rq->lock); if (unlikely(prev->flags & PF_DEAD)) prev->state = "
             + "EXIT_DEAD", x -> {
               k.arch.irqDisable(x);
-              if (dead(k, x.get(L.prev))) {
+              if (pfDead(k, x.get(L.prev))) {
                 k.tasks.setState(x.get(L.prev), EXIT_DEAD);
               }
             })
@@ -48,14 +106,14 @@ final class Sched2611 {
             + "else { array = rq->active; idx = sched_find_first_bit(array->bitmap); queue = "
             + "array->queue + idx; next = list_entry(queue->next, task_t, run_list) } (FIFO in "
             + "place of the priority arrays)", x -> x.set(L.next,
-                Sched.pickNext(k, x, x.get(L.prev))))
+                pickNext(k, x, x.get(L.prev))))
         .step("clear_tsk_need_resched(prev); prev->timestamp = prev->last_ran = now",
             x -> k.rq.setNeedResched(x.get(L.prev), false))
         .branchIf("same", "if (likely(prev != next)) { ... } else spin_unlock_irq(&rq->lock)",
-            x -> Sched.noSwitch(k, x))
+            x -> SchedCommon.noSwitch(k, x))
         .step("  rq->curr = next; ++*switch_count; prev = context_switch(rq, prev, next) [inline]: "
             + "switch_mm(oldmm, mm, next), or enter_lazy_tlb(oldmm, next) for a task with no mm",
-            x -> Sched.prepareSwitch(k, x, x.get(L.prev), x.get(L.next)));
+            x -> SchedCommon.prepareSwitch(k, x, x.get(L.prev), x.get(L.next)));
     k.arch.inlineSwitch(k, b);
     b.call("  barrier(); finish_task_switch(prev) [prev: the task switched away from, as "
             + "switch_to returned it]", "finish_task_switch", Args.of(x -> x.retval()))
@@ -72,7 +130,7 @@ final class Sched2611 {
               k.arch.irqEnable(x);
             })
         .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
-            x -> !dead(k, x.get(L.prev)))
+            x -> !pfDead(k, x.get(L.prev)))
         .step("  put_task_struct(prev): drop the reference the task held on itself",
             x -> Fork.putTaskStruct(k, x.get(L.prev)))
         .label("alive")
@@ -82,11 +140,6 @@ final class Sched2611 {
         .step("if (current->set_child_tid) put_user(current->pid, current->set_child_tid)",
             x -> { })
         .retVoid().build());
-  }
-
-  /** Whether this profile runs the O(1) scheduler's routines. */
-  static boolean on(Kernel k) {
-    return k.profile.has(Feature.SCHED_O1_2611);
   }
 
   /** For Exit: the end of 2.6.11's exit_notify and do_exit (exit.c@2.6.11:775-777,837-839). */
@@ -108,11 +161,11 @@ final class Sched2611 {
    * list while it runs; the model's queue holds no running task, so here it gets p, then current,
    * at its head, and schedule() leaves current there, next in line behind the child.
    */
-  static void buildWakeUpNewTask(Kernel k) {
+  private static void buildWakeUpNewTask(Kernel k) {
     k.image.add(k.image.c("wake_up_new_task", SRC + ":1205-1279").params(L.p, L.clone_flags)
         .step("rq = task_rq_lock(p); cpu = task_cpu(p); this_cpu = smp_processor_id(); "
             + "p->sleep_avg lowered by CHILD_PENALTY; p->prio = effective_prio(p)",
-            x -> Sched.newTaskRunning(k, x, x.get(L.p)))
+            x -> SchedCommon.newTaskRunning(k, x, x.get(L.p)))
         .branchIf("last", "if (likely(cpu == this_cpu)) { if (!(clone_flags & CLONE_VM)) {",
             x -> (x.get(L.clone_flags) & Kernel.CLONE_VM) != 0
                 || k.tasks.taskCpu(x.get(L.p)) != x.cpu().id())

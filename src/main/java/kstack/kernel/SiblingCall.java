@@ -1,12 +1,13 @@
 package kstack.kernel;
 
+import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.profile.Feature;
 
 /**
- * {@code return f(args)} as the profile's build compiles it.
+ * The x86_64 ORC builds' {@code return f(args)}: a sibling call, the caller's epilogue and a jump.
  *
  * <p>The rule (Feature.SIBLING_CALLS): x86_64 kernels are built with the ORC unwinder by default
  * (arch/x86/Kconfig.debug@6.19:225-227), so without CONFIG_FRAME_POINTER and without the
@@ -32,20 +33,32 @@ import kstack.profile.Feature;
  * frame-pointer frames: every frame it shows is one the real build has.
  * i386 (UNWINDER_FRAME_POINTER) and arm64 (selects FRAME_POINTER) keep every call.
  */
-final class SiblingCall {
-  private SiblingCall() {}
-
-  static boolean on(Kernel k) {
-    return k.profile.has(Feature.SIBLING_CALLS);
+public record SiblingCall() implements CallShape {
+  @Override
+  public Set<Feature> features() {
+    return Set.of(Feature.SIBLING_CALLS);
   }
 
-  /** Ends b with {@code return target(args)}: a jump on a sibling-call build, else call and ret. */
-  static RoutineBuilder ret(Kernel k, RoutineBuilder b, String text, String target, Args args) {
-    if (on(k)) {
-      return b.tailCall(text + ": a sibling call (gcc -O2): leave; jmp " + target
-          + " (no frame of this function stays; " + target + " returns to our caller)", target,
-          args);
-    }
-    return b.call(text, target, args).ret("return ret", Exec::retval);
+  @Override
+  public RoutineBuilder ret(RoutineBuilder b, String text, String target,
+      Args args) {
+    return b.tailCall(text + ": a sibling call (gcc -O2): leave; jmp " + target
+        + " (no frame of this function stays; " + target + " returns to our caller)", target, args);
+  }
+
+  @Override
+  public boolean jumps() {
+    return true;
+  }
+
+  /** For the callers not yet holding their CallShape: whether this profile's build jumps. */
+  static boolean on(Kernel k) {
+    return CallShape.of(k).jumps();
+  }
+
+  /** For the callers not yet holding their CallShape: {@code return target(args)} as built. */
+  static RoutineBuilder ret(Kernel k, RoutineBuilder b, String text, String target,
+      Args args) {
+    return CallShape.of(k).ret(b, text, target, args);
   }
 }

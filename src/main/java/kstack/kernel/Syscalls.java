@@ -2,11 +2,9 @@ package kstack.kernel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -16,11 +14,6 @@ import kstack.trace.Event;
  * entry routine (name and argument unpacking); the bodies are generic.
  */
 final class Syscalls {
-  enum L implements Local {
-      buf, clockid, count, fd, file, filp, iov, kiocb, len, mode, ns, param, pos, ppos, rmtp, rqtp,
-      t, tu
-  }
-
   private Syscalls() {}
 
   static final long EBADF = -9;
@@ -28,11 +21,6 @@ final class Syscalls {
   static final long EFAULT = -14;
   static final long EPIPE = -32;
   static final long ENOENT = -2;
-
-  /** 2.6.32's VFS and process-creation paths (FORK_PASSES_REGS marks the generation). */
-  static boolean v26(Kernel k) {
-    return k.profile.has(Feature.FORK_PASSES_REGS);
-  }
 
   static RoutineBuilder entry(Kernel k, String name, String source, Local... params) {
     Integer nr = k.arch.syscallNumbers().get(name);
@@ -43,130 +31,23 @@ final class Syscalls {
     return b;
   }
 
+  /** Where the kernel's build order adds the generic system calls: the profile's table. */
   static void build(Kernel k) {
-    boolean v6 = k.profile.has(Feature.KERNEL_CLONE);
-    // sys_getpid sat in kernel/timer.c until it moved to kernel/sys.c in the 3.x series
-    boolean v2611 = k.profile.has(Feature.PT_REGS_60);
-    k.image.add(entry(k, "getpid", v2611 ? "kernel/timer.c@2.6.11:967-970"
-            : v26(k) ? "kernel/timer.c@2.6.32.67:1293-1296" : "kernel/sys.c")
-        .ret(v2611 ? "return current->tgid" : "return task_tgid_vnr(current)",
-            x -> k.tasks.taskRead(k.current(x), "tgid")).build());
-    if (v26(k)) {
-      k.image.add(k.image.c("do_no_restart_syscall", v2611 ? "kernel/signal.c@2.6.11:1973-1976"
-              : "kernel/signal.c@2.6.32.67:2006-2009").params(L.param)
-          .ret("return -EINTR: restart_block.fn while no interrupted call is to be restarted",
-              x -> -4).build());
-    }
-    buildReadWrite(k, v6);
-    PipeSyscalls.buildPipe(k, v6);
-    if (!k.profile.has(Feature.NO_HRTIMERS)) { // 2.6.11: Timer2611
-      buildNanosleep(k, v6);
-    }
-    if (!v26(k)) {
-      Clone.build(k); // 2.6: sys_fork and sys_clone take pt_regs and are the arch's
-    }
-    buildYield(k, v6);
-    Exit.build(k);
+    k.profile.module(SyscallTable.class).build(k);
   }
 
-  // ---- read / write -------------------------------------------------------------------------
-
-  private static void buildReadWrite(Kernel k, boolean v6) {
-    String rw = "fs/read_write.c";
-    // 2.6.11: fget_light and a local copy of f_pos (fs/read_write.c@2.6.11:222-250,270-345)
-    boolean vfs2611 = k.profile.has(Feature.VFS_2611);
-    boolean read = true;
-    for (String dir : new String[] {"read", "write"}) {
-      String body = v6 ? "ksys_" + dir : null;
-      RoutineBuilder e = entry(k, dir, vfs2611 ? rw + (read ? "@2.6.11:312-327" : "@2.6.11:330-345")
-          : rw, L.fd, L.buf, L.count);
-      if (v6) {
-        k.image.add(SiblingCall.ret(k, e, "return ksys_" + dir + "(fd, buf, count)", body,
-            Args.of(x -> x.get(L.fd), x -> x.get(L.buf), x -> x.get(L.count))).build());
-        e = k.image.c(body, rw).params(L.fd, L.buf, L.count);
-      }
-      k.image.add(e.locals(L.file)
-          .step(vfs2611 ? "file = fget_light(fd, &fput_needed)" : "struct fd f = fdget_pos(fd)",
-              x -> x.set(L.file, Files.fileOf(k, k.current(x), x.get(L.fd))))
-          .branchIf("ok", vfs2611 ? "if (file)" : "if (f.file)", x -> x.get(L.file) != 0)
-          .ret("return -EBADF", x -> EBADF)
-          .label("ok")
-          .call(vfs2611 ? "pos = file_pos_read(file); ret = vfs_" + dir + "(file, buf, count, &pos)"
-              : "ret = vfs_" + dir + "(f.file, buf, count, &pos)", "vfs_" + dir,
-              Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> 0))
-          .ret(vfs2611 ? "file_pos_write(file, pos); fput_light(file, fput_needed); return ret"
-              : "fdput_pos(f); return ret", Exec::retval).build());
-      String inner = vfs2611 ? "pipe_" + dir
-          : v26(k) ? "do_sync_" + dir : v6 ? "new_sync_" + dir : "__vfs_" + dir;
-      boolean wantWrite = dir.equals("write");
-      String verify = "rw_verify_area(" + dir.toUpperCase() + ", file, pos, count)";
-      k.image.add(k.image.c("vfs_" + dir, vfs2611 ? rw + (read ? "@2.6.11:222-250" : "@2.6.11:270-298") : rw)
-          .params(L.file, L.buf, L.count, L.pos)
-          .branchIf("mode", "if (!(file->f_mode & FMODE_" + dir.toUpperCase() + ")) return -EBADF",
-              x -> {
-                Files.OpenFile f = Files.file(k, x.get(L.file));
-                return f.console() || f.writeEnd() == wantWrite;
-              })
-          .ret("return -EBADF", x -> EBADF)
-          .label("mode")
-          .step(vfs2611 ? "access_ok(" + (read ? "VERIFY_WRITE" : "VERIFY_READ") + ", buf, count); "
-              + "ret = " + verify + "; security_file_permission(file, MAY_" + dir.toUpperCase()
-              + ")" : verify, x -> { })
-          .call(vfs2611 ? "ret = file->f_op->" + dir + "(file, buf, count, pos) = " + inner
-                  : inner + "(file, buf, count, pos)", inner,
-              Args.of(x -> x.get(L.file), x -> x.get(L.buf), x -> x.get(L.count), x -> x.get(L.pos)))
-          .ret(vfs2611 ? "if (ret > 0) { dnotify_parent(file->f_dentry, " + (read ? "DN_ACCESS"
-              : "DN_MODIFY") + "); current->" + dir.charAt(0) + "char += ret } current->sysc"
-              + dir.charAt(0) + "++; return ret" : "return ret", Exec::retval).build());
-      read = false;
-      if (vfs2611) {
-        // fs/pipe.c@2.6.11:210-215,348-353: one iovec on the stack, then the v-variant
-        k.image.add(k.image.c("pipe_" + dir, "fs/pipe.c@2.6.11").params(L.filp, L.buf, L.count, L.ppos)
-            .localArea(L.iov, 2 * k.t.word)
-            .step("struct iovec iov = { .iov_base = buf, .iov_len = count }", x -> {
-              x.write(x.addr(L.iov), x.get(L.buf));
-              x.write(x.addr(L.iov) + x.word(), x.get(L.count));
-            })
-            .call("return pipe_" + dir + "v(filp, &iov, 1, ppos)", "pipe_" + dir + "v",
-                Args.of(x -> x.get(L.filp), x -> x.addr(L.iov), x -> 1, x -> x.get(L.ppos)))
-            .ret("return ret", Exec::retval).build());
-        continue;
-      }
-      if (!v6 && !v26(k)) {
-        RoutineBuilder vfs = k.image.c("__vfs_" + dir, rw).params(L.file, L.buf, L.count, L.pos);
-        String text = "no ->" + dir + ": new_sync_" + dir + "(file, buf, count, pos)";
-        java.util.function.Function<Exec, long[]> a =
-            x -> new long[] {x.get(L.file), x.get(L.buf), x.get(L.count), x.get(L.pos)};
-        k.image.add(SiblingCall.on(k) ? SiblingCall.ret(k, vfs, "no ->" + dir + ": return " + text
-                .substring(text.indexOf("new_sync")), "new_sync_" + dir, Args.computed(a)).build()
-            : vfs.call(text, "new_sync_" + dir, Args.computed(a)).ret("return ret", Exec::retval).build());
-      }
-      String pipeFn = v6 ? "anon_pipe_" + dir : "pipe_" + dir;
-      String sync = v26(k) ? "do_sync_" + dir : "new_sync_" + dir;
-      k.image.add(k.image.c(sync, rw).params(L.filp, L.buf, L.len, L.ppos)
-          .localArea(L.kiocb, 48).localArea(L.iov, 16)
-          .step("init_sync_kiocb(&kiocb, filp); struct iovec iov = { buf, len }; iov_iter_init(&iter)",
-              x -> {
-                x.write(x.addr(L.kiocb), x.get(L.filp));
-                x.write(x.addr(L.iov), x.get(L.buf));
-                x.write(x.addr(L.iov) + x.word(), x.get(L.len));
-              })
-          .call(v26(k) ? "ret = filp->f_op->aio_" + dir + "(&kiocb, &iov, 1, kiocb.ki_pos) -> " + pipeFn
-              : "ret = filp->f_op->" + dir + "_iter(&kiocb, &iter) -> " + pipeFn, pipeFn,
-              Args.of(x -> x.addr(L.kiocb), x -> x.addr(L.iov)))
-          .ret("return ret", Exec::retval).build());
-    }
-    PipeSyscalls.buildPipeRead(k, v6);
-    PipeSyscalls.buildPipeWrite(k, v6);
+  /** sys_getpid: the thread group's id. */
+  static void buildGetpid(Kernel k, String src, String text) {
+    k.image.add(entry(k, "getpid", src).ret(text, x -> k.tasks.taskRead(k.current(x), "tgid")).build());
   }
 
-  // ---- nanosleep ----------------------------------------------------------------------------
-
-  /** struct hrtimer_sleeper: the hrtimer (node.expires at 24, function at 40) then task at 64. */
-  static final int SLEEPER_SIZE = 72;
-  static final int SLEEPER_EXPIRES = 24;
-  static final int SLEEPER_FUNCTION = 40;
-  static final int SLEEPER_TASK = 64;
+  /** read, write and pipe through the profile's VFS, then nanosleep through its timers. */
+  static void buildFilesAndSleep(Kernel k) {
+    Vfs vfs = k.profile.module(Vfs.class);
+    vfs.buildReadWrite(k);
+    vfs.buildPipe(k);
+    k.profile.module(Nanosleep.class).buildNanosleep(k);
+  }
 
   /** set_current_state(TASK_INTERRUPTIBLE) and join a wait queue: the first half of sleeping. */
   static void sleepOn(Kernel k, Exec x, long queue, String why) {
@@ -174,92 +55,6 @@ final class Syscalls {
     k.tasks.setState(cur, Kernel.TASK_INTERRUPTIBLE);
     k.rq.addWaiter(queue, cur);
     k.timeline.emit(new Event.Blocked(x.cpu().id(), k.tasks.pid(cur), why));
-  }
-
-  private static void buildNanosleep(Kernel k, boolean v6) {
-    String src = "kernel/time/hrtimer.c";
-    RoutineBuilder e = entry(k, "nanosleep", src, L.rqtp, L.rmtp).locals(L.ns);
-    if (v6) {
-      e.step("get_timespec64(&tu, rqtp): the duration from user memory",
-          x -> x.set(L.ns, timespecNs(x, x.get(L.rqtp))))
-          .call("hrtimer_nanosleep(timespec64_to_ktime(tu), HRTIMER_MODE_REL, CLOCK_MONOTONIC)",
-              "hrtimer_nanosleep", Args.of(x -> x.get(L.ns), x -> 1, x -> 1));
-    } else {
-      e.localArea(L.tu, 16)
-          .step("get_timespec64(&tu, rqtp): the duration from user memory", x -> {
-            x.write(x.addr(L.tu), 8, x.read(x.get(L.rqtp), x.word()));
-            x.write(x.addr(L.tu) + 8, 8, x.read(x.get(L.rqtp) + x.word(), x.word()));
-          })
-          .call("hrtimer_nanosleep(&tu, HRTIMER_MODE_REL, CLOCK_MONOTONIC)", "hrtimer_nanosleep",
-              Args.of(x -> x.addr(L.tu), x -> 1, x -> 1));
-    }
-    k.image.add(e.ret("return ret", Exec::retval).build());
-    k.image.add(k.image.c("hrtimer_nanosleep", src).params(L.rqtp, L.mode, L.clockid).localArea(L.t, SLEEPER_SIZE)
-        .step(v6 ? "hrtimer_setup_sleeper_on_stack(&t, clockid, mode); set expiry"
-                : "hrtimer_init_on_stack(&t.timer, clockid, mode); hrtimer_set_expires_range_ns()",
-            x -> {
-              long ns = v6 ? x.get(L.rqtp) : timespec64Ns(x, x.get(L.rqtp));
-              x.write(x.addr(L.t) + SLEEPER_EXPIRES, k.timers.now() + ns);
-              x.write(x.addr(L.t) + SLEEPER_FUNCTION, k.image.symbol("hrtimer_wakeup"));
-            })
-        .call("ret = do_nanosleep(&t, mode)", "do_nanosleep",
-            Args.of(x -> x.addr(L.t), x -> x.get(L.mode)))
-        .ret("destroy_hrtimer_on_stack(&t.timer); return ret", Exec::retval).build());
-    RoutineBuilder d = k.image.c("do_nanosleep", src).params(L.t, L.mode)
-        .step("hrtimer_init_sleeper(t, current): t->task = current",
-            x -> x.write(x.get(L.t) + SLEEPER_TASK, k.current(x)))
-        .label("again")
-        .step("set_current_state(TASK_INTERRUPTIBLE); hrtimer_start_expires(&t->timer, mode)",
-            x -> {
-              long t = x.get(L.t);
-              sleepOn(k, x, t, "nanosleep until t=" + x.read(t + SLEEPER_EXPIRES) + "ns");
-              k.timers.addTimer(x.read(t + SLEEPER_EXPIRES), k.current(x), t);
-            });
-    d.call(v6 ? "schedule()" : "freezable_schedule() [inline]: schedule()", "schedule", Args.inPlace())
-        .step("hrtimer_cancel(&t->timer)", x -> {
-          for (Timers.Timer tm : k.timers.pendingTimers()) {
-            if (tm.sleeper() == x.get(L.t)) {
-              k.timers.removeTimer(tm);
-            }
-          }
-        })
-        .branchIf("again", "while (t->task && !signal_pending(current))",
-            x -> x.read(x.get(L.t) + SLEEPER_TASK) != 0)
-        .step("__set_current_state(TASK_RUNNING)", x -> { })
-        .ret("return 0", x -> 0);
-    k.image.add(d.build());
-  }
-
-  /** A user struct timespec (two longs: 8 bytes each on 64-bit, 4 on i386). */
-  static long timespecNs(Exec x, long ts) {
-    return x.read(ts) * 1_000_000_000L + x.read(ts + x.word());
-  }
-
-  /** A kernel struct timespec64 (two 64-bit members on every arch). */
-  static long timespec64Ns(Exec x, long ts) {
-    return x.read(ts, 8) * 1_000_000_000L + x.read(ts + 8, 8);
-  }
-
-  /**
-   * sched_yield (kernel/sched/core.c): 4.16's SYSCALL_DEFINE0 body calls schedule() itself; later
-   * kernels move the body into do_sched_yield(). A running task goes to the tail of its run queue.
-   */
-  private static void buildYield(Kernel k, boolean v6) {
-    boolean o1 = Sched2611.on(k);
-    String src = o1 ? Sched2611.SRC + ":3715-3759" : "kernel/sched/core.c";
-    RoutineBuilder e = entry(k, "sched_yield", src);
-    if (v6) {
-      k.image.add(e.call("do_sched_yield()", "do_sched_yield", Args.inPlace()).ret("return 0", x -> 0).build());
-      e = k.image.c("do_sched_yield", src).params();
-      k.image.add(e.step("rq = this_rq_lock_irq(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", Args.inPlace()).retVoid().build());
-    } else {
-      k.image.add(e.step(o1 ? "rq = this_rq_lock(); dequeue_task(current, rq->active); "
-              + "enqueue_task(current, rq->expired); _raw_spin_unlock(&rq->lock); "
-              + "preempt_enable_no_resched()"
-              : "rq = this_rq_lock(); current->sched_class->yield_task(rq)", x -> { })
-          .call("schedule()", "schedule", Args.inPlace()).ret("return 0", x -> 0).build());
-    }
   }
 
   static byte[] cstring(String s) {

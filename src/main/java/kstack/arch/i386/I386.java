@@ -40,6 +40,7 @@ public final class I386 implements Arch {
   private final Types types = new Types(4);
   /** The generation's modules, picked by the profile table (kstack.catalog.Profiles). */
   private final I386EntryModel entry;
+  private final I386LayoutModel layout;
   private final I386IrqModel irq;
   private final I386TrapsModel traps;
   private final I386ProcessModel process;
@@ -51,6 +52,7 @@ public final class I386 implements Arch {
 
   public I386(Profile p) {
     this.entry = p.module(I386EntryModel.class);
+    this.layout = p.module(I386LayoutModel.class);
     this.irq = p.module(I386IrqModel.class);
     this.traps = p.module(I386TrapsModel.class);
     this.process = p.module(I386ProcessModel.class);
@@ -105,7 +107,7 @@ public final class I386 implements Arch {
 
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
-    return I386Layouts.build(p, types);
+    return layout.structs(p, types);
   }
 
   @Override

@@ -101,7 +101,8 @@ final class I386Boot26 {
         "lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
             + "boot CPU: the very top, no pt_regs gap)")
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs; "
-            + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs", x -> I386Boot.perCpuSegments(k, x))
+            + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs",
+            x -> I386Boot.perCpuSegments(k, x, I386Boot.KERNEL_STACK_CANARY))
         .step("xorl %eax, %eax; lldt %ax; cld; pushl $0: a fake return address for the unwinder",
             x -> x.push(0))
         .step("the first CPU keeps it; an AP reloads esp from stack_start (its idle task's "

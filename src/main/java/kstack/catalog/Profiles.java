@@ -53,7 +53,7 @@ public final class Profiles {
     return profile("x86_64", "4.16", "4.16.13", EnumSet.of(
         THREAD_INFO_IN_TASK, INIT_TASK_SYMBOLS, BOOT_RSP_FROM_INITIAL_STACK,
         TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
-        x86_64Config(false),
+        Configs.x86_64(false),
         modules(
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
@@ -109,7 +109,7 @@ public final class Profiles {
         SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
         INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
         STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
-        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), x86_64Config(true),
+        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), Configs.x86_64(true),
         modules(
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
@@ -131,7 +131,7 @@ public final class Profiles {
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
   public static Profile arm64_4_16() {
     return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK), arm64Config(false),
+        INIT_TASK_SYMBOLS, DO_FORK), Configs.arm64(false),
         modules(
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
@@ -155,7 +155,7 @@ public final class Profiles {
     return profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
         KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
         TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
-        arm64Config(true),
+        Configs.arm64(true),
         modules(
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
@@ -180,7 +180,7 @@ public final class Profiles {
    */
   public static Profile i386_4_16() {
     return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), i386Config(),
+        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), Configs.i386(),
         modules(
             KernelModules.TASK_4_16,
             KernelModules.ROUTINES_2_6_ON,
@@ -308,7 +308,7 @@ public final class Profiles {
         FORK_FRAME_ENCODED_BP, STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO,
         TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS,
         HOTPLUG_SPLIT_STARTUP),
-        i386Config(),
+        Configs.i386(),
         modules(
             KernelModules.TASK_6_19,
             KernelModules.ROUTINES_2_6_ON,
@@ -327,45 +327,7 @@ public final class Profiles {
             ));
   }
 
-  private static KernelConfig i386Config() {
-    return KernelConfig.builder()
-        .option("VM86", false, "TOP_OF_KERNEL_STACK_PADDING becomes 16: room for the vm86 segment "
-            + "registers (asm/thread_info.h@4.16.13:38-43)")
-        .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
-            + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
-        .build();
-  }
 
-  /**
-   * arm64's options. VMAP_STACK is a choice at 4.16 (HAVE_ARCH_VMAP_STACK, Kconfig@4.16.13:98;
-   * off: page-allocator stacks, static per-CPU IRQ stacks, no overflow check) and selected by the
-   * architecture at 6.19 (Kconfig@6.19:286).
-   */
-  private static KernelConfig arm64Config(boolean v6) {
-    String vmap = "stacks from vmalloc, 2*THREAD_SIZE aligned, so kernel_ventry can test one SP "
-        + "bit for an overflow";
-    KernelConfig.Builder b = KernelConfig.builder()
-        .option("KASAN", false, "MIN_THREAD_SHIFT 15: THREAD_SIZE 32 KiB (asm/memory.h)");
-    if (v6) {
-      b.fixed("VMAP_STACK", true, vmap, "ARM64 selects VMAP_STACK (arch/arm64/Kconfig@6.19:286)");
-    } else {
-      b.option("VMAP_STACK", true, vmap);
-    }
-    return b.option("PREEMPT", false, "el1_irq may preempt (4.16 defconfig has it on)").build();
-  }
-
-  private static KernelConfig x86_64Config(boolean hasFred) {
-    KernelConfig.Builder b = KernelConfig.builder()
-        .option("KASAN", false, "doubles THREAD_SIZE (KASAN_STACK_ORDER 1): page_64_types.h")
-        .option("VMAP_STACK", true, "task stacks come from vmalloc with guard pages: kernel/fork.c")
-        .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
-            + "(preempt_schedule_irq); off = PREEMPT_NONE");
-    if (hasFred) {
-      b.option("X86_FRED", false,
-          "TOP_OF_KERNEL_STACK_PADDING becomes 16 on x86_64: asm/thread_info.h@6.19:35-51");
-    }
-    return b.build();
-  }
 
   private static Profile profile(String arch, String kernel, String version, EnumSet<Feature> features,
       KernelConfig config, List<Module> modules) {

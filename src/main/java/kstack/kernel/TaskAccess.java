@@ -201,4 +201,9 @@ public final class TaskAccess {
   public boolean isKthread(long task) {
     return model.isKthread(k, task);
   }
+
+  /** The generation's task model, for the mechanisms that read its data (thread groups). */
+  public TaskModel model() {
+    return model;
+  }
 }

@@ -187,4 +187,37 @@ public interface TaskModel extends Module {
 
   /** INIT_THREAD_INFO and the stack's bookkeeping in init_task. */
   void initThreadInfo(Kernel k, long it);
+
+  // ---- thread groups (kernel/fork.c, kernel/exit.c) ---------------------------------------------
+
+  /** The task_struct member that links a thread group, or null where the model has none. */
+  String threadGroupLink();
+
+  /** Why clone cannot make a thread on this generation's model, or null. */
+  default String threadsUnsupported() {
+    return null;
+  }
+
+  /**
+   * exit_state's EXIT_ZOMBIE: 0x20 from 4.x on (sched.h@4.16.13:75-76, @6.19:111-112; 2.6 had
+   * 16, the generations at the base override).
+   */
+  default long exitZombie() {
+    return 0x20;
+  }
+
+  /** exit_state's EXIT_DEAD: 0x10 from 4.x on (2.6 had 32). */
+  default long exitDead() {
+    return 0x10;
+  }
+
+  /** Whether a new thread also joins its parent's children list (copy_process before 4.x). */
+  default boolean threadsJoinChildren() {
+    return true;
+  }
+
+  /** Whether task_struct has exit_state (2.6 on; 2.4 keeps TASK_ZOMBIE in state). */
+  default boolean hasExitState() {
+    return true;
+  }
 }

@@ -224,4 +224,20 @@ public final class TaskUnion implements TaskModel {
     k.listInit(k.image.symbol("runqueue_head"));
     k.listInit(k.image.symbol("startup") + k.image.offPath("completion", "wait.head"));
   }
+
+  /** 2.4 models no thread group. */
+  @Override
+  public String threadGroupLink() {
+    return null;
+  }
+
+  @Override
+  public String threadsUnsupported() {
+    return "2.4's thread groups (task_struct.thread_group beside the p_pptr tree) are not modelled";
+  }
+
+  @Override
+  public boolean hasExitState() {
+    return false;
+  }
 }

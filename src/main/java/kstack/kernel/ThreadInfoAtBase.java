@@ -107,4 +107,22 @@ public record ThreadInfoAtBase(String stackMember, boolean stackEndMagic, long i
   public void initThreadInfo(Kernel k, long it) {
     k.tasks.tiWrite(it, "task", it);
   }
+
+  /** Without a thread-group link (2.6.11 here) clone makes no threads. */
+  @Override
+  public String threadsUnsupported() {
+    return threadGroupLink == null
+        ? "2.6.11's thread groups (pids[PIDTYPE_TGID]) are not modelled" : null;
+  }
+
+  /** EXIT_ZOMBIE 16 and EXIT_DEAD 32 (sched.h@2.6.11:111-112, @2.6.32.67:191-192). */
+  @Override
+  public long exitZombie() {
+    return 16;
+  }
+
+  @Override
+  public long exitDead() {
+    return 32;
+  }
 }

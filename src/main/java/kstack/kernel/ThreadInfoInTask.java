@@ -111,4 +111,10 @@ public record ThreadInfoInTask(String stateField, String cpuMember, String threa
       k.tasks.taskWrite(it, "thread_info.addr_limit", -1L);
     }
   }
+
+  /** 4.x on: a thread is not put on its parent's children (fork.c@4.16.13 copy_process). */
+  @Override
+  public boolean threadsJoinChildren() {
+    return false;
+  }
 }

@@ -2,7 +2,6 @@ package kstack.kernel;
 
 import java.util.function.LongConsumer;
 import kstack.exec.Exec;
-import kstack.profile.Feature;
 import kstack.trace.Event;
 
 /**
@@ -28,32 +27,21 @@ public final class Threads {
    * (sched.h@4.16.13:75-76, @6.19:111-112).
    */
   public static long exitZombie(Kernel k) {
-    return k.profile.has(Feature.THREAD_INFO_AT_BASE) ? 16 : 0x20;
+    return k.tasks.model().exitZombie();
   }
 
   public static long exitDead(Kernel k) {
-    return k.profile.has(Feature.THREAD_INFO_AT_BASE) ? 32 : 0x10;
+    return k.tasks.model().exitDead();
   }
 
   /** The task_struct member that links a thread group, or null where the model has none. */
   public static String member(Kernel k) {
-    if (k.profile.has(Feature.KERNEL_CLONE)) {
-      return "thread_node";
-    }
-    if (k.profile.has(Feature.TASK_UNION) || k.profile.has(Feature.PT_REGS_60)) {
-      return null;
-    }
-    return "thread_group";
+    return k.tasks.model().threadGroupLink();
   }
 
   /** Whether clone can make a thread on this profile; else why not. */
   public static String unsupported(Kernel k) {
-    if (member(k) != null) {
-      return null;
-    }
-    return k.profile.has(Feature.TASK_UNION)
-        ? "2.4's thread groups (task_struct.thread_group beside the p_pptr tree) are not modelled"
-        : "2.6.11's thread groups (pids[PIDTYPE_TGID]) are not modelled";
+    return k.tasks.model().threadsUnsupported();
   }
 
   /** INIT_TASK: init_task is a group of one (init/init_task.c@6.19:175). */
@@ -95,7 +83,7 @@ public final class Threads {
       k.listInit(p + sibling);
       k.listInit(p + k.image.off("task_struct", "tasks"));
     } else {
-      if (!thread || !k.profile.has(Feature.THREAD_INFO_IN_TASK)) {
+      if (!thread || k.tasks.model().threadsJoinChildren()) {
         k.listAddTail(p + sibling, parent + children);
       } else {
         k.listInit(p + sibling);
@@ -177,7 +165,8 @@ public final class Threads {
 
   /** A task release_task has unhashed (EXIT_DEAD): reaped by its parent, or autoreaped. */
   public static boolean reaped(Kernel k, long task) {
-    return !k.profile.has(Feature.TASK_UNION) && k.tasks.taskRead(task, "exit_state") == exitDead(k);
+    return k.tasks.model().hasExitState()
+        && k.tasks.taskRead(task, "exit_state") == exitDead(k);
   }
 
   /** thread_group_leader(p). */

@@ -1,5 +1,7 @@
 package kstack.trace;
 
+import kstack.stack.StackKind;
+
 /**
  * What happened, in the words of the mechanism: the story the CLI prints and a UI would draw. Events
  * are derived facts; the state itself is memory and registers. Every event holds data only (numbers,
@@ -129,8 +131,8 @@ public sealed interface Event {
    * A routine moved the stack pointer (register spReg) onto a per-CPU stack (the kernel's
    * stackName) at sp; link says where that stack keeps backLink, the way back.
    */
-  record StackSwitch(int cpu, String routine, String stackName, String spReg, long sp, BackLink link,
-      long backLink) implements Event {
+  record StackSwitch(int cpu, String routine, StackKind from, StackKind to, String stackName,
+      String spReg, long sp, BackLink link, long backLink) implements Event {
     public String describe() { return EventText.line(this); }
   }
 

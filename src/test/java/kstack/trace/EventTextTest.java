@@ -1,5 +1,8 @@
 package kstack.trace;
 
+import static kstack.stack.StackKind.IRQ;
+import static kstack.stack.StackKind.SOFTIRQ;
+import static kstack.stack.StackKind.TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.RecordComponent;
@@ -53,12 +56,12 @@ class EventTextTest {
 
   @Test
   void stackSwitchRendersTheNewStackAndItsBackLink() {
-    assertThat(new StackSwitch(0, "interrupt_entry", "IRQ stack", "rsp", 0x9000, BackLink.TOP_WORD,
+    assertThat(new StackSwitch(0, "interrupt_entry", TASK, IRQ, "IRQ stack", "rsp", 0x9000, BackLink.TOP_WORD,
         0x5f00).describe()).isEqualTo(
             "[cpu0] interrupt_entry: onto the IRQ stack: rsp = 0x9000, the top word links back to 0x5f00");
-    assertThat(new StackSwitch(1, "call_on_irq_stack", "IRQ stack", "sp", 0x9000, BackLink.NONE, 0)
+    assertThat(new StackSwitch(1, "call_on_irq_stack", TASK, IRQ, "IRQ stack", "sp", 0x9000, BackLink.NONE, 0)
         .describe()).isEqualTo("[cpu1] call_on_irq_stack: onto the IRQ stack: sp = 0x9000");
-    assertThat(new StackSwitch(0, "do_IRQ", "hardirq stack", "esp", 0x9000, BackLink.PREVIOUS_ESP,
+    assertThat(new StackSwitch(0, "do_IRQ", SOFTIRQ, IRQ, "hardirq stack", "esp", 0x9000, BackLink.PREVIOUS_ESP,
         0x5f00).describe()).isEqualTo("[cpu0] do_IRQ: onto the hardirq stack: esp = 0x9000; its "
             + "thread_info's previous_esp = 0x5f00");
     assertThat(new SoftirqWork(0, "esp", 0xabc).describe())

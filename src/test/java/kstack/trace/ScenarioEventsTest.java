@@ -36,4 +36,34 @@ class ScenarioEventsTest {
     assertThat(m.timeline().events()).extracting(e -> e.getClass().getSimpleName())
         .contains("TaskCreated", "SyscallEntry", "SyscallExit", "ContextSwitch");
   }
+
+  /**
+   * An interrupt taken in a system call moves onto the CPU's IRQ stack where the generation has
+   * one (x86_64, arm64, i386 from 4.16; 2.4, 2.6.11 and 2.6.32 without 4KSTACKS stay on the task's
+   * stack), and its softirqs onto the softirq stack where there is one (i386 from 4.16, after the
+   * hardirq stack is left): the typed event says which stack it leaves and enters, as data.
+   */
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void anIrqStackSwitchNamesTheStackKindsItLeavesAndEnters(Profile p) {
+    Machine m = TestMachines.spawned(p);
+    m.irq(5);
+    List<Event.StackSwitch> switches = m.timeline().events().stream()
+        .filter(e -> e instanceof Event.StackSwitch).map(e -> (Event.StackSwitch) e).toList();
+    assertThat(switches).allSatisfy(s -> {
+      assertThat(s.to()).isIn(kstack.stack.StackKind.IRQ, kstack.stack.StackKind.SOFTIRQ);
+      assertThat(s.from()).as(s.describe()).isEqualTo(kstack.stack.StackKind.TASK);
+    });
+  }
+
+  @org.junit.jupiter.api.Test
+  void onFourKStacksASoftirqStartedOnTheHardirqStackSwitchesFromThere() {
+    Machine m = TestMachines.spawned(Profiles.i386_2_6_32().withConfig("4KSTACKS", true));
+    m.irq(5);
+    List<Event.StackSwitch> switches = m.timeline().events().stream()
+        .filter(e -> e instanceof Event.StackSwitch).map(e -> (Event.StackSwitch) e).toList();
+    assertThat(switches).extracting(Event.StackSwitch::to).contains(kstack.stack.StackKind.IRQ);
+    assertThat(switches).allSatisfy(s -> assertThat(s.from()).as(s.describe())
+        .isIn(kstack.stack.StackKind.TASK, kstack.stack.StackKind.IRQ));
+  }
 }

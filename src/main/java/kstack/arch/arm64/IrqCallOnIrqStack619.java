@@ -1,5 +1,6 @@
 package kstack.arch.arm64;
 
+import kstack.stack.StackKind;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
@@ -101,9 +102,10 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
             })
         .step("ldr_this_cpu x16, irq_stack_ptr; add sp, x16, #IRQ_STACK_SIZE", x -> {
           long top = Arm64Irq.irqStackTop(k, x);
+          StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
           x.setSp(top);
-          k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack",
-              "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
+          k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack", from,
+              StackKind.IRQ, "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
         })
         .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), Args.of(x -> x.reg("x0")), null)
         .step("save_and_disable_daif x9; mov sp, x29; ldp x29, x30, [sp], #16", x -> {

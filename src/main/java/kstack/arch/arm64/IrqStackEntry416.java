@@ -1,5 +1,6 @@
 package kstack.arch.arm64;
 
+import kstack.stack.StackKind;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
@@ -56,9 +57,10 @@ public final class IrqStackEntry416 implements IrqEntry {
               long stack = k.stacks.stack(k.current(x));
               if (((x.sp() ^ stack) & -k.threadSize) == 0) {
                 long top = Arm64Irq.irqStackTop(k, x);
+                StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
                 x.setSp(top);
-                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "irq_stack_entry",
-                    "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
+                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "irq_stack_entry", from,
+                    StackKind.IRQ, "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
               }
             })
         .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg("x1"),

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.stack.StackKind;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
@@ -194,13 +195,14 @@ final class I386Irq26 {
 
   /** The switch onto an irq_ctx: its thread_info gets the task and the old esp, esp its top. */
   static void onCtx(Kernel k, Exec x, String var, String who) {
+    StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
     long ctx = k.readPtr(I386Entry.fs(k, x, var));
     long cur = x.sp() & -k.threadSize;
     x.write(ctx + k.image.off("thread_info", "task"), x.read(cur + k.image.off("thread_info", "task")));
     x.write(ctx + k.image.off("thread_info", "previous_esp"), x.sp());
     x.set("ebx", x.sp());
     x.setSp(ctx + k.threadSize);
-    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
+    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who, from, toKind(var),
         var.substring(0, var.indexOf('_')) + " stack", "esp", x.sp(), Event.BackLink.PREVIOUS_ESP,
         x.reg("ebx")));
   }
@@ -226,5 +228,10 @@ final class I386Irq26 {
     k.image.add(b.label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
+  }
+
+  /** The kind of the per-CPU stack a variable names: softirq_stack(_ptr) or hardirq_stack(_ptr). */
+  static StackKind toKind(String var) {
+    return var.startsWith("softirq") ? StackKind.SOFTIRQ : StackKind.IRQ;
   }
 }

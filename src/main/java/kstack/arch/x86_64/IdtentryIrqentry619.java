@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Exec;
@@ -131,10 +132,11 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
             + "(tos = hardirq_stack_ptr)", x -> {
               x.write(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1, 1);
               long tos = x.read(X86Entry.gs(k, x, "hardirq_stack_ptr"));
+              StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
               x.write(tos, x.sp());
               x.setSp(tos);
-              k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack",
-                  "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
+              k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irqstack", from,
+                  StackKind.IRQ, "IRQ stack", "rsp", tos, Event.BackLink.NONE, 0));
             })
         .call("call irq_enter_rcu", "irq_enter_rcu", Args.inPlace())
         .call("call " + fn, fn, Args.computed(args))

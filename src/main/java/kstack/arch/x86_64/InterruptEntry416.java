@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import java.util.Set;
 import kstack.arch.x86.DoIrq;
 import kstack.arch.x86.EntryCommon;
@@ -125,7 +126,8 @@ public final class InterruptEntry416 implements IrqEntry64 {
       long top = X86Entry.gs(k, x, "irq_stack_union") + k.image.constant("IRQ_STACK_SIZE");
       x.write(top - 8, oldRsp);
       x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
-      k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry", "IRQ stack",
+      k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "interrupt_entry",
+          kstack.kernel.StackKinds.of(k, x.cpu().id(), oldRsp), StackKind.IRQ, "IRQ stack",
           "rsp", x.sp(), Event.BackLink.TOP_WORD, oldRsp));
     }
     x.push(oldRsp);

@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.stack.StackKind;
 import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.Local;
@@ -63,7 +64,9 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
                 x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
                 x.push(x.fp());
                 x.push(ret);
-                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "save_args", "IRQ stack", "rsp",
+                k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "save_args",
+                    kstack.kernel.StackKinds.of(k, x.cpu().id(), x.fp()), StackKind.IRQ,
+                    "IRQ stack", "rsp",
                     x.sp() + 8, Event.BackLink.FIRST_WORD, x.fp()));
               }
             })

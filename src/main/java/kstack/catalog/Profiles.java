@@ -265,6 +265,7 @@ public final class Profiles {
             new kstack.arch.i386.Traps416(),
             new kstack.arch.i386.Process416(),
             new kstack.arch.i386.Boot416(),
+            new kstack.arch.i386.Layout416(),
             new kstack.arch.i386.Sysenter416()
             ));
   }
@@ -298,6 +299,7 @@ public final class Profiles {
             new kstack.arch.i386.Traps24(),
             new kstack.arch.i386.Process24(),
             new kstack.arch.i386.Boot24(),
+            new kstack.arch.i386.Layout24(),
             new kstack.arch.i386.SysenterNone24()
             ));
   }
@@ -342,6 +344,7 @@ public final class Profiles {
             new kstack.arch.i386.Traps2611(),
             new kstack.arch.i386.Process2611(),
             new kstack.arch.i386.Boot2611(),
+            new kstack.arch.i386.Layout2611(),
             new kstack.arch.i386.Sysenter2611()
             ));
   }
@@ -383,6 +386,7 @@ public final class Profiles {
             new kstack.arch.i386.Traps2632(),
             new kstack.arch.i386.Process2632(),
             new kstack.arch.i386.Boot2632(),
+            new kstack.arch.i386.Layout2632(),
             new kstack.arch.i386.Sysenter2632()
             ));
   }
@@ -419,6 +423,7 @@ public final class Profiles {
             new kstack.arch.i386.Traps619(),
             new kstack.arch.i386.Process619(),
             new kstack.arch.i386.Boot619(),
+            new kstack.arch.i386.Layout619(),
             new kstack.arch.i386.Sysenter619()
             ));
   }

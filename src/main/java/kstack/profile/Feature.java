@@ -14,12 +14,9 @@ public enum Feature {
   /** thread_info lives in task_struct, the stack holds only frames; end_of_stack is task->stack. */
   THREAD_INFO_IN_TASK("arch/x86/Kconfig@4.16.13:192 selects THREAD_INFO_IN_TASK",
       "struct:thread_info,task_struct"),
-  /**
-   * 2.4: the task_struct itself sits at the base of the 8 KiB union task_union and the stack grows
+  /** 2.4: the task_struct itself sits at the base of the 8 KiB union task_union and the stack grows
    * down towards it; current is esp & ~8191; there is no thread_info and no STACK_END_MAGIC, and
-   * copy_thread puts pt_regs at the very top (include/linux/sched.h@2.4.22:515-522;
-   * include/asm-i386/current.h@2.4.22:6-13; arch/i386/kernel/process.c@2.4.22:582-605).
-   */
+   * copy_thread puts pt_regs at the very top. */
   TASK_UNION("include/linux/sched.h@2.4.22:515-522; include/asm-i386/current.h@2.4.22:6-13; "
       + "arch/i386/kernel/process.c@2.4.22:582-605",
       "struct:task_struct,thread_info,thread_struct;sym:init_task_union,init_thread_union,"
@@ -27,15 +24,11 @@ public enum Feature {
       + "__start_init_task,__end_init_task,set_task_stack_end_magic,current_task,"
       + "do_no_restart_syscall;"
       + "const:STACK_END_MAGIC,TOP_OF_KERNEL_STACK_PADDING"),
-  /**
-   * 2.4's i386 entry: system_call keeps current in %ebx (GET_CURRENT) and reschedules in
+  /** 2.4's i386 entry: system_call keeps current in %ebx (GET_CURRENT) and reschedules in
    * ret_from_sys_call; SAVE_ALL saves no fs/gs (pt_regs is 60 bytes); IRQ0x0N_interrupt stubs push
    * irq - 256 into common_interrupt, whose do_IRQ runs handle_IRQ_event on the interrupted stack;
    * no ptregs_ stubs, SYSENTER, vDSO, IRQ stacks, per-CPU areas or genirq flow handlers; the
-   * selectors are GDT entries 2-5 (arch/i386/kernel/entry.S@2.4.22:186-268;
-   * include/asm-i386/hw_irq.h@2.4.22:155-181; arch/i386/kernel/irq.c@2.4.22:437-460,563-657;
-   * include/asm-i386/segment.h@2.4.22:4-8).
-   */
+   * selectors are GDT entries 2-5. */
   I386_ENTRY_24("arch/i386/kernel/entry.S@2.4.22:186-268; include/asm-i386/hw_irq.h@2.4.22:155-181; "
       + "arch/i386/kernel/irq.c@2.4.22:437-460,563-657; include/asm-i386/segment.h@2.4.22:4-8",
       "struct:pt_regs,tss_struct,x86_hw_tss;sym:IRQ*,call_do_IRQ,ret_from_sys_call,reschedule,"
@@ -48,36 +41,23 @@ public enum Feature {
       + "unknown_nmi_error,"
       + "__handle_irq_event_percpu,__do_softirq,preempt_schedule_irq;"
       + "const:__KERNEL_CS,__KERNEL_DS,__USER_CS,__USER_DS,__KERNEL_PERCPU,SIZEOF_PTREGS"),
-  /**
-   * 2.4's scheduler and task lifetime: one runqueue_head list that goodness() scans, wake-ups
+  /** 2.4's scheduler and task lifetime: one runqueue_head list that goodness() scans, wake-ups
    * inline in __wake_up/wake_up_process; do_fork copies the task itself (no copy_process or
    * dup_task_struct) and links it with SET_LINKS; exit_notify makes a TASK_ZOMBIE that sys_wait4
    * finds on the p_cptr/p_osptr tree; an AP's idle task comes from smpboot.c's fork_by_hand, a
-   * do_fork with CLONE_PID, not from fork_idle (kernel/sched.c@2.4.22:95,349-380,547-705;
-   * kernel/fork.c@2.4.22:635-830; kernel/exit.c@2.4.22:331-588;
-   * arch/i386/kernel/smpboot.c@2.4.22:502-515).
-   */
+   * do_fork with CLONE_PID, not from fork_idle. */
   SCHED_24("kernel/sched.c@2.4.22:95,349-380,547-705; kernel/fork.c@2.4.22:635-830; "
       + "kernel/exit.c@2.4.22:331-588; arch/i386/kernel/smpboot.c@2.4.22:502-515",
       "sym:runqueue_head,__wake_up,exit_notify,copy_process,dup_task_struct,wake_up_new_task,"
       + "fork_idle,do_fork_idle,finish_task_switch,try_to_wake_up,init_idle,do_wait,"
       + "__wake_up_sync_key"),
-  /**
-   * 2.4's VFS: sys_read and sys_write call file->f_op->read/write themselves (no vfs_read,
-   * vfs_write or do_sync_*), sys_pipe calls do_pipe, and there is no pipe2
-   * (fs/read_write.c@2.4.22:162-211; fs/pipe.c@2.4.22:504; arch/i386/kernel/sys_i386.c@2.4.22:29-40).
-   */
+  /** 2.4's VFS: sys_read and sys_write call file->f_op->read/write themselves (no vfs_read,
+   * vfs_write or do_sync_*), sys_pipe calls do_pipe, and there is no pipe2. */
   VFS_24("fs/read_write.c@2.4.22:162-211; fs/pipe.c@2.4.22:504; "
       + "arch/i386/kernel/sys_i386.c@2.4.22:29-40",
       "sym:vfs_read,vfs_write,do_sync_read,do_sync_write,do_pipe,do_pipe_flags,pipe2,sys_pipe2"),
-  /**
-   * 2.4: no kthreadd and no kthread API; kernel threads come straight from kernel_thread(), a
-   * driver's thread daemonize()s itself, pid 1 is init() and pid 2 keventd, which init starts
-   * from do_basic_setup; modules load through init_module, whose sys_init_module calls mod->init
-   * itself (init/main.c@2.4.22:340-346,465-584; kernel/context.c@2.4.22:67-159;
-   * kernel/fork.c@2.4.22:601-624; arch/i386/kernel/process.c@2.4.22:488-513, the int $0x80 clone;
-   * kernel/module.c@2.4.22:346).
-   */
+  /** 2.4: no kthreadd, no kthread API: kernel_thread() (an int $0x80 clone), daemonize(), pid 1
+   * init() and pid 2 keventd; sys_init_module calls mod->init itself. */
   NO_KTHREADD("init/main.c@2.4.22:340-346,465-584; kernel/context.c@2.4.22:67-159; "
       + "kernel/fork.c@2.4.22:601-624; arch/i386/kernel/process.c@2.4.22:488-513; "
       + "kernel/module.c@2.4.22:346",
@@ -86,11 +66,8 @@ public enum Feature {
       + "sys_init_module,init,do_basic_setup,start_context_thread,context_thread,startup,"
       + "kernel_init,init_post,run_init_process,load_module,do_init_module,do_one_initcall,"
       + "finit_module,sys_finit_module"),
-  /**
-   * 2.4: no hrtimers; the tick is IRQ 0's timer_interrupt, nanosleep sleeps in schedule_timeout on
-   * a timer_list that the timer bottom half runs (kernel/timer.c@2.4.22:292,595-711,836-875;
-   * kernel/sched.c@2.4.22:375-380,408-458; arch/i386/kernel/time.c@2.4.22:569-713).
-   */
+  /** 2.4: no hrtimers; the tick is IRQ 0's timer_interrupt, nanosleep sleeps in schedule_timeout on
+   * a timer_list that the timer bottom half runs. */
   TIMER_BH("kernel/timer.c@2.4.22:292,595-711,836-875; kernel/sched.c@2.4.22:375-380,408-458; "
       + "arch/i386/kernel/time.c@2.4.22:569-713",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
@@ -98,30 +75,24 @@ public enum Feature {
       + "update_process_times,scheduler_tick,timer_bh,run_timer_list,process_timeout,"
       + "schedule_timeout,timer_interrupt,do_timer_interrupt,do_timer,bh_action,tasklet_hi_action,"
       + "local_apic_timer_interrupt,smp_apic_timer_interrupt,apic_timer_interrupt,run_timer_softirq"),
-  /**
-   * 2.6: struct thread_info sits at the base of the kernel stack (union thread_union), task->stack
+  /** 2.6: struct thread_info sits at the base of the kernel stack (union thread_union), task->stack
    * points at it and thread_info->task points back; TIF flags, cpu and preempt_count live there;
-   * end_of_stack() is the word right after it, where STACK_END_MAGIC goes
-   * (include/linux/sched.h@2.6.32:2302-2330; arch/x86/include/asm/thread_info.h@2.6.32:24-57).
-   */
+   * end_of_stack() is the word right after it, where STACK_END_MAGIC goes. */
   THREAD_INFO_AT_BASE("include/linux/sched.h@2.6.32:2302-2330; "
       + "arch/x86/include/asm/thread_info.h@2.6.32:24-57", "struct:thread_info,task_struct"),
-  /**
-   * 2.6.32: schedule() is the whole scheduler, context_switch() is inline in it, and the switch_to
+  /** 2.6.32: schedule() is the whole scheduler, context_switch() is inline in it, and the switch_to
    * macro is inline asm that saves prev's resume address in thread.ip and jumps to __switch_to
-   * (kernel/sched.c@2.6.32:5697-5766, 2999-3047; arch/x86/include/asm/system.h@2.6.32:47-93).
-   */
+   * (kernel/sched.c@2.6.32:5697-5766,2999-3047; arch/x86/include/asm/system.h@2.6.32:47-93). */
   SCHEDULE_SWITCH_INLINE("kernel/sched.c@2.6.32:2999-3047,5697-5766; "
       + "arch/x86/include/asm/system.h@2.6.32:47-93; 2.4: kernel/sched.c@2.4.22:547-705, "
       + "include/asm-i386/system.h@2.4.22:16-34",
       "sym:__schedule,__switch_to_asm,schedule_tail_wrapper,do_idle,cpu_startup_entry,cpuidle_idle_call,"
       + "default_idle_call,arch_cpu_idle,schedule_idle,schedule_preempt_disabled,do_task_dead,cpu_idle;"
       + "struct:inactive_task_frame,fork_frame,thread_struct"),
-  /**
-   * 2.6: process creation carries the parent's saved user registers down to copy_thread: do_fork(
-   * clone_flags, stack_start, regs, ...), sys_fork(struct pt_regs *) reached through ptregs_ stubs,
+  /** 2.6: process creation carries the parent's saved user registers down to copy_thread: do_fork(
+   * clone_flags, stack_start, regs,...), sys_fork(struct pt_regs *) reached through ptregs_ stubs,
    * sys_execve(struct pt_regs *) (kernel/fork.c@2.6.32:1368; arch/x86/kernel/process_32.c@2.6.32).
-   */
+   * */
   FORK_PASSES_REGS("kernel/fork.c@2.6.32:981,1368; arch/x86/kernel/process_32.c@2.6.32:242-294,"
       + "432-470; arch/x86/kernel/entry_32.S@2.6.32:718-733; 2.4: kernel/fork.c@2.4.22:635-636, "
       + "arch/i386/kernel/process.c@2.4.22:743-793 (pt_regs by value)",
@@ -130,57 +101,36 @@ public enum Feature {
       + "__vfs_write,new_sync_read,new_sync_write,__do_pipe_flags,SyS_*,kthread_create_on_node,"
       + "__kthread_create_on_node,alloc_thread_stack_node,put_task_stack,wait_for_completion_killable;"
       + "struct:kthread_create_info"),
-  /**
-   * 2.6: kernel_thread() is arch code that forges a pt_regs on the caller's stack and forks it;
+  /** 2.6: kernel_thread() is arch code that forges a pt_regs on the caller's stack and forks it;
    * the child starts in kernel_thread_helper; pid 1 reaches user space by an int $0x80 execve from
-   * kernel mode (arch/x86/kernel/process_32.c@2.6.32:204-224; entry_32.S@2.6.32:994-1006;
-   * arch/x86/kernel/sys_i386_32.c@2.6.32:216-223).
-   */
+   * kernel mode. */
   ARCH_KERNEL_THREAD("arch/x86/kernel/process_32.c@2.6.32:204-224; "
       + "arch/x86/kernel/entry_32.S@2.6.32:994-1006; arch/x86/kernel/sys_i386_32.c@2.6.32:216-223; "
       + "2.4: arch/i386/kernel/process.c@2.4.22:488-513 (a clone through int $0x80)",
       "sym:kernel_thread,kernel_thread_helper,kernel_execve,init_post,kernel_init_freeable"),
-  /**
-   * 2.6.32: irq_exit's invoke_softirq() is do_softirq(), since x86 does not define
-   * __ARCH_IRQ_EXIT_IRQS_DISABLED (kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188).
-   */
+  /** 2.6.32: irq_exit's invoke_softirq() is do_softirq(), since x86 does not define
+   * __ARCH_IRQ_EXIT_IRQS_DISABLED. */
   SOFTIRQ_VIA_DO_SOFTIRQ("kernel/softirq.c@2.6.32; arch/x86/kernel/irq_32.c@2.6.32:159-188",
       "sym:do_softirq"),
-  /**
-   * 2.6.32: the flow handler runs the actions through handle_IRQ_event (kernel/irq/chip.c@2.6.32.67:
-   * 565-623); modules load through sys_init_module, which calls do_one_initcall itself
-   * (kernel/module.c@2.6.32.67:2603-2663): no handle_irq_event* (later), no finit_module (3.8).
-   */
+  /** 2.6.32: the flow handler runs the actions through handle_IRQ_event; modules load through
+   * sys_init_module, which calls do_one_initcall itself: no handle_irq_event* (later), no
+   * finit_module (3.8). */
   GENIRQ_MODULE_2632("kernel/irq/chip.c@2.6.32.67:565-623; kernel/irq/handle.c@2.6.32.67:370-420; "
       + "kernel/module.c@2.6.32.67:2603-2663",
       "sym:handle_IRQ_event,handle_irq_event,handle_irq_event_percpu,__handle_irq_event_percpu,"
       + "init_module,sys_init_module,finit_module,sys_finit_module,do_init_module"),
-  /**
-   * 6.19 x86: HOTPLUG_SPLIT_STARTUP; the AP is kicked by native_kick_ap and waited for by the
-   * hotplug core, there is no native_cpu_up (arch/x86/Kconfig@6.19:307-309; kernel/cpu.c@6.19:
-   * 818-849; arch/x86/kernel/smpboot.c@6.19:975-1017).
-   */
+  /** 6.19 x86: HOTPLUG_SPLIT_STARTUP; the AP is kicked by native_kick_ap and waited for by the
+   * hotplug core, there is no native_cpu_up. */
   HOTPLUG_SPLIT_STARTUP("arch/x86/Kconfig@6.19:307-309; kernel/cpu.c@6.19:818-849; "
       + "arch/x86/kernel/smpboot.c@6.19:975-1017", "sym:native_kick_ap,native_cpu_up"),
-  /**
-   * 2.6.11: current is current_thread_info()->task, two loads (esp & ~(THREAD_SIZE-1), then the
-   * thread_info's task word); there is no per-CPU current_task, task_struct points at its stack
-   * through a member named thread_info (not stack), thread_info is 52 bytes and nothing marks the
-   * end of the stack (include/asm-i386/current.h@2.6.11:8-13; include/asm-i386/thread_info.h@2.6.11:
-   * 28-47,88-93; include/linux/sched.h@2.6.11:528-530; arch/i386/kernel/process.c@2.6.11:574-627,
-   * a __switch_to with no current to update).
-   */
+  /** 2.6.11: current is current_thread_info()->task (esp masked, then a load); no per-CPU
+   * current_task, task->thread_info (not stack), a 52-byte thread_info, no end-of-stack magic. */
   CURRENT_FROM_THREAD_INFO("include/asm-i386/current.h@2.6.11:8-13; "
       + "include/asm-i386/thread_info.h@2.6.11:28-47,88-93; include/linux/sched.h@2.6.11:528-530; "
       + "arch/i386/kernel/process.c@2.6.11:574-627",
       "struct:thread_info,task_struct;sym:current_task,set_task_stack_end_magic;const:STACK_END_MAGIC"),
-  /**
-   * 2.6.11 i386: pt_regs is 2.4's 15 words with the e-prefixed names (no fs, gs: the kernel does
-   * not use %fs for per-CPU data yet), at the very top of the stack with no padding; SAVE_ALL loads
-   * __USER_DS into ds/es and RESTORE_ALL pops ds, es; thread_struct is tls_array, esp0,
-   * sysenter_cs, eip, esp, fs, gs (include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@
-   * 2.6.11:84-140; include/asm-i386/processor.h@2.6.11:423-447,511-526).
-   */
+  /** 2.6.11 i386: 2.4's 15-word pt_regs (no fs, gs) at the very top of the stack, no padding;
+   * thread_struct is tls_array, esp0, sysenter_cs, eip, esp, fs, gs. */
   PT_REGS_60("include/asm-i386/ptrace.h@2.6.11:26-42; arch/i386/kernel/entry.S@2.6.11:84-140; "
       + "include/asm-i386/processor.h@2.6.11:423-447,480-489,511-526; "
       + "arch/i386/kernel/process.c@2.6.11:629-690 (pt_regs by value: no ptregs_ stubs); "
@@ -188,32 +138,21 @@ public enum Feature {
       + "no stack protector (no stack_canary)",
       "struct:pt_regs,thread_struct;sym:ptregs_*,start_thread,kernel_execve,stack_canary;"
       + "const:TOP_OF_KERNEL_STACK_PADDING,SIZEOF_PTREGS,__KERNEL_PERCPU"),
-  /**
-   * 2.6.11's boot: head.S's startup_32 loads the stack and calls start_kernel itself (no
+  /** 2.6.11's boot: head.S's startup_32 loads the stack and calls start_kernel itself (no
    * initial_code, no i386_start_kernel, no startup_32_smp entry), and the model runs it on one
-   * CPU, so there is no AP bring-up (arch/i386/kernel/head.S@2.6.11:57-327,425-427).
-   */
+   * CPU, so there is no AP bring-up. */
   HEAD_CALLS_START_KERNEL("arch/i386/kernel/head.S@2.6.11:57-327,425-427",
       "sym:i386_start_kernel,initial_code,startup_32_smp,start_secondary,native_cpu_up,"
       + "do_fork_idle"),
-  /**
-   * 2.6.11's system-call table ends at 288 (include/asm-i386/unistd.h@2.6.11:298): no pipe2
+  /** 2.6.11's system-call table ends at 288 (include/asm-i386/unistd.h@2.6.11:298): no pipe2
    * (2.6.27), no finit_module (3.8); modules load with init_module(umod, len, uargs), whose
-   * sys_init_module calls mod->init itself (kernel/module.c@2.6.11:1736-1790).
-   */
+   * sys_init_module calls mod->init itself. */
   SYSCALL_TABLE_2611("include/asm-i386/unistd.h@2.6.11:136,298; kernel/module.c@2.6.11:1736-1790",
       "sym:init_module,sys_init_module,finit_module,sys_finit_module,pipe2,sys_pipe2,"
       + "do_init_module,do_one_initcall"),
-  /**
-   * 2.6.11: no kthreadd. kthread_create puts a work item (keventd_create_kthread) on the kthread
-   * helper workqueue and waits; that queue's worker thread forks the new thread with
-   * kernel_thread(kthread, ...). Until helper_init has made the queue, kthread_create runs
-   * keventd_create_kthread itself, so the boot's first kernel threads (ksoftirqd/0, then the
-   * events/0, khelper and kthread workers) are forked by init. completions are kernel/sched.c's
-   * (kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,145-215,279-330,
-   * 515-519; kernel/softirq.c@2.6.11:350-392,444-490; init/main.c@2.6.11:371-379,572-599,625-693;
-   * kernel/sched.c@2.6.11:3010-3053).
-   */
+  /** 2.6.11: no kthreadd; kthread_create queues keventd_create_kthread on the helper workqueue
+   * whose worker forks kernel_thread(kthread, ...); before helper_init, kthread_create runs it
+   * itself, so init forks the first kernel threads. */
   KTHREAD_HELPER_WQ("kernel/kthread.c@2.6.11:17-143,194-201; kernel/workqueue.c@2.6.11:38-110,"
       + "145-215,279-330,515-519; kernel/softirq.c@2.6.11:350-392,444-490; "
       + "init/main.c@2.6.11:371-379,416-515,572-599,625-693; kernel/sched.c@2.6.11:3010-3053",
@@ -225,34 +164,21 @@ public enum Feature {
       + "do_pre_smp_initcalls,do_basic_setup,do_initcalls,per_cpu__ksoftirqd,workqueues,.LC*,"
       + "wait_for_completion_killable;"
       + "struct:kthread_create_info,work_struct,cpu_workqueue_struct,workqueue_struct"),
-  /**
-   * 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
+  /** 2.6.11 has no hrtimers (they came in 2.6.16): nanosleep sleeps in schedule_timeout on an
    * on-stack timer_list and process_timeout wakes it from the timer softirq; the tick calls
-   * update_process_times itself (kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,
-   * 1159-1190; include/asm-i386/param.h@2.6.11:5, HZ 1000).
-   */
+   * update_process_times itself
+   * (kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,1159-1190;
+   * include/asm-i386/param.h@2.6.11:5, HZ 1000). */
   NO_HRTIMERS("kernel/timer.c@2.6.11:813-830,882-895,920-924,1042-1113,1159-1190; "
       + "include/asm-i386/param.h@2.6.11:5",
       "sym:hrtimer_*,__hrtimer_run_queues,__run_hrtimer,do_nanosleep,tick_sched_*,"
       + "do_clock_nanosleep,nanosleep_wake_up,common_nsleep,"
       + "local_apic_timer_interrupt,schedule_timeout,process_timeout"),
-  /**
-   * 2.6.11's interrupts: interrupt[i] is the stub for IRQ i at vector FIRST_EXTERNAL_VECTOR + i
-   * (0x20 + i), pushing i - 256; common_interrupt calls the fastcall do_IRQ(regs), which does the
-   * CONFIG_4KSTACKS irq_ctx switch inline and calls __do_IRQ → handle_IRQ_event → the action
-   * (no handle_irq, no flow handlers). The tick is the uniprocessor one: IRQ 0's timer_interrupt
-   * → do_timer_interrupt_hook → do_timer, update_process_times (no local APIC timer entry)
-   * (arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107;
-   * arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29;
-   * kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300;
-   * include/asm-i386/mach-default/do_timer.h@2.6.11:16-32; arch/i386/mach-default/setup.c@2.6.11:74).
-   * irq_enter is a macro, so do_IRQ raises HARDIRQ_OFFSET itself; irq_exit calls do_softirq and
-   * then preempt_enable_no_resched; __do_softirq restarts up to MAX_SOFTIRQ_RESTART times; with
-   * CONFIG_4KSTACKS do_softirq is the arch's, moving onto the softirq irq_ctx by an inline xchgl,
-   * and irq_ctx_init gives that irq_ctx preempt_count SOFTIRQ_OFFSET; without it irq_ctx_init is
-   * an empty macro (include/linux/hardirq.h@2.6.11:98-102; kernel/softirq.c@2.6.11:72-132,155-171,
-   * 249-280; include/asm-i386/irq.h@2.6.11:30-35; arch/i386/kernel/irq.c@2.6.11:124-151,155-187).
-   */
+  /** 2.6.11's interrupts: per-IRQ stubs at 0x20 + i push i - 256; common_interrupt's fastcall
+   * do_IRQ switches to the irq_ctx (4KSTACKS) inline and calls __do_IRQ → handle_IRQ_event (no
+   * flow handlers); the tick is IRQ 0's timer_interrupt → do_timer; irq_exit runs do_softirq (on
+   * the softirq irq_ctx with 4KSTACKS); arch/i386/mach-default/setup.c@2.6.11:74 installs the
+   * timer. */
   IRQ_2611("arch/i386/kernel/entry.S@2.6.11:159-188,342-362; arch/i386/kernel/irq.c@2.6.11:48-107; "
       + "arch/i386/kernel/i8259.c@2.6.11:363-410; include/asm-i386/mach-default/irq_vectors.h@2.6.11:29; "
       + "kernel/irq/handle.c@2.6.11:78-190; arch/i386/kernel/time.c@2.6.11:221-300; "
@@ -263,94 +189,48 @@ public enum Feature {
       + "__handle_irq_event_percpu,__do_IRQ,handle_IRQ_event,timer_interrupt,do_timer,"
       + "apic_timer_interrupt,smp_apic_timer_interrupt,execute_on_irq_stack,irq_enter,"
       + "irq_ctx_init"),
-  /**
-   * 2.6.11's SYSENTER: sysenter_entry reads tss->esp0 through SYSENTER_ESP = tss->esp1 (just past
-   * init_tss), does sti before pushing the frame, pushes the constant $SYSENTER_RETURN as eip (no
-   * thread_info->sysenter_return: the vsyscall page is at a fixed address), and leaves by sysexit
-   * straight after the work check; the vsyscall page comes from the sysenter_setup initcall, which
-   * runs enable_sep_cpu (arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@
-   * 2.6.11:24-65; arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41).
-   */
+  /** 2.6.11's SYSENTER: SYSENTER_ESP = tss->esp1, sti before the frame, the fixed $SYSENTER_RETURN,
+   * sysexit after the work check; sysenter_setup runs enable_sep_cpu. */
   SYSENTER_2611("arch/i386/kernel/entry.S@2.6.11:196-237; arch/i386/kernel/sysenter.c@2.6.11:24-65; "
       + "arch/i386/kernel/vsyscall-sysenter.S@2.6.11:14-41",
       "sym:SYSENTER_RETURN,sysenter_entry,sysenter_setup,VDSO32_SYSENTER_RETURN,ia32_sysenter_target,"
       + "sysenter_after_call,sysenter_exit"),
-  /**
-   * 2.6.11's #DB, #MC and NMI: debug (an interrupt gate) with its FIX_STACK check against
-   * sysenter_entry, -1 and SAVE_ALL, the fastcall do_debug, then testl %eax (what the void do_debug
-   * left) between restore_all and ret_from_exception; machine_check (a trap gate) pushes 0 and
-   * machine_check_vector (intel_machine_check) into error_code, which calls it with regs in %eax
-   * and the error code in %edx; ret_from_exception falls into ret_from_intr; nmi's two FIX_STACK
-   * checks (an NMI at sysenter_entry, or at debug's start after a #DB there), then the fastcall
-   * do_nmi between nmi_enter and nmi_exit, default_do_nmi → unknown_nmi_error, and RESTORE_ALL
-   * (arch/i386/kernel/entry.S@2.6.11:159-161,379-401,441-462,472-506,563-567;
-   * arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028;
-   * include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97).
-   */
+  /** 2.6.11's #DB, #MC and NMI: debug and nmi with their FIX_STACK checks against sysenter_entry,
+   * fastcall do_debug/do_nmi, machine_check through error_code (intel_machine_check), the return
+   * through ret_from_exception into ret_from_intr, NMIs through default_do_nmi →
+   * unknown_nmi_error. */
   TRAPS_2611("arch/i386/kernel/entry.S@2.6.11:159-161,379-401,441-462,472-506,563-567; "
       + "arch/i386/kernel/traps.c@2.6.11:538-552,575-633,681-748,1010,1028; "
       + "include/linux/hardirq.h@2.6.11:85-86; arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-97",
       "sym:intel_machine_check,do_machine_check,unknown_nmi_error"),
-  /**
-   * 2.6.11's return work: syscall_exit, sysenter_entry's exit, resume_userspace and resume_kernel
-   * test the TI_flags they load into %ecx through %ebp, the thread_info GET_THREAD_INFO found (not
-   * current's); syscall_exit_work calls do_syscall_trace for the trace bits, work_notifysig calls
-   * do_notify_resume, which clears TIF_IRET; sys_execve sets TIF_IRET so that an exec entered by
-   * SYSENTER returns by iret. task_struct gains ptrace and audit_context, which do_syscall_trace
-   * reads (arch/i386/kernel/entry.S@2.6.11:159-190,228-237,253-322;
-   * include/asm-i386/thread_info.h@2.6.11:136-158; arch/i386/kernel/ptrace.c@2.6.11:679-713;
-   * arch/i386/kernel/signal.c@2.6.11:580-655; arch/i386/kernel/process.c@2.6.11:680-686;
-   * include/linux/sched.h@2.6.11:532,645).
-   */
+  /** 2.6.11's return work: the exits test TI_flags through %ebp (GET_THREAD_INFO),
+   * do_syscall_trace, do_notify_resume clearing TIF_IRET (set by sys_execve); task_struct gains
+   * ptrace, audit_context. */
   TIF_WORK_2611("arch/i386/kernel/entry.S@2.6.11:159-190,228-237,253-322; "
       + "include/asm-i386/thread_info.h@2.6.11:136-158; arch/i386/kernel/ptrace.c@2.6.11:679-713; "
       + "arch/i386/kernel/signal.c@2.6.11:580-655; arch/i386/kernel/process.c@2.6.11:680-686; "
       + "include/linux/sched.h@2.6.11:532,645",
       "struct:task_struct;sym:syscall_exit_work,work_notifysig,do_syscall_trace,do_notify_resume,"
       + "do_signal"),
-  /**
-   * 2.6.11's VFS: sys_read/sys_write take the file with fget_light and pass a local copy of f_pos
-   * (file_pos_read); vfs_read/vfs_write call file->f_op->read/write, which for a pipe is pipe_read/
-   * pipe_write: one iovec on the stack, then pipe_readv/pipe_writev, which sleep in
-   * pipe_wait(inode) under PIPE_SEM; a write that need not sleep does up(PIPE_SEM) and then wakes
-   * readers with wake_up_interruptible = __wake_up (no do_sync_read on this path); sys_pipe calls
-   * do_pipe(fd), which makes both files and both descriptors (no do_pipe_flags, no pipe2)
-   * (fs/read_write.c@2.6.11:222-250,270-298,312-345;
-   * fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40;
-   * include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968).
-   */
+  /** 2.6.11's VFS: fget_light and file_pos_read, vfs_read/vfs_write into pipe_readv/pipe_writev
+   * sleeping in pipe_wait under PIPE_SEM, __wake_up for readers; do_pipe (no do_pipe_flags,
+   * pipe2). */
   VFS_2611("fs/read_write.c@2.6.11:222-250,270-298,312-345; "
       + "fs/pipe.c@2.6.11:38-47,117-215,217-353,713-792; arch/i386/kernel/sys_i386.c@2.6.11:30-40; "
       + "include/linux/wait.h@2.6.11:153; kernel/sched.c@2.6.11:2960-2968",
       "sym:do_sync_read,do_sync_write,pipe_readv,pipe_writev,__wake_up,__wake_up_sync_key,do_pipe,"
       + "do_pipe_flags"),
-  /**
-   * 2.6.11's O(1) scheduler and task death: schedule() takes next from the first list of
-   * rq->active's priority bitmap and calls the one-argument finish_task_switch(prev), which drops a
-   * task whose flags carry PF_DEAD (set at the end of exit_notify: no TASK_DEAD state, no
-   * do_task_dead); do_fork takes the pid from alloc_pidmap before copy_process, which calls
-   * sched_fork(p) after copy_thread(0, ...), and wake_up_new_task(p, clone_flags), which runs a
-   * child without CLONE_VM first: ahead of current, with current's need_resched set; do_exit
-   * stores exit_code just before exit_notify; sys_wait4 calls do_wait(pid, options | WEXITED, NULL,
-   * stat_addr, ru), five values and no struct wait_opts; the idle loop
-   * has no tick_nohz and default_idle checks hlt_counter (kernel/sched.c@2.6.11:985-1279,
-   * 1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; kernel/exit.c@2.6.11:775-777,780-840,
-   * 1314-1460,1497-1510;
-   * kernel/fork.c@2.6.11:786-1180; include/linux/sched.h@2.6.11:112,721;
-   * arch/i386/kernel/process.c@2.6.11:95-106,146-168,382-384).
-   */
+  /** 2.6.11's O(1) scheduler and task death: rq->active's priority bitmap, finish_task_switch(prev)
+   * dropping a PF_DEAD task (no TASK_DEAD), alloc_pidmap before copy_process, sched_fork after
+   * copy_thread, wake_up_new_task running a !CLONE_VM child first, do_wait with five values (no
+   * struct wait_opts), an idle loop with no tick_nohz (default_idle checks hlt_counter). */
   SCHED_O1_2611("kernel/sched.c@2.6.11:985-1279,1326-1391,2662-2828,3715-3759,4052-4074,4952-5000; "
       + "kernel/exit.c@2.6.11:775-777,780-840,1314-1460,1497-1510; kernel/fork.c@2.6.11:786-1180; "
       + "include/linux/sched.h@2.6.11:112,721; arch/i386/kernel/process.c@2.6.11:95-106,146-168,"
       + "382-384", "sym:"),
-  /**
-   * 2.6.11's execve: do_execve allocates the new mm (mm_alloc, init_new_context) and counts and
-   * copies the strings itself, search_binary_handler loops over the formats calling
-   * load_binary(bprm, regs) and sets current->did_exec, load_elf_binary's flush_old_exec installs
-   * that mm and names the task (no setup_new_exec, 2.6.33) and its ELF_PLAT_INIT follows
-   * create_elf_tables (fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:
-   * 504-983).
-   */
+  /** 2.6.11's execve: do_execve makes the mm and copies strings, search_binary_handler sets
+   * did_exec, flush_old_exec installs the mm (no setup_new_exec), ELF_PLAT_INIT after
+   * create_elf_tables. */
   EXEC_2611("fs/exec.c@2.6.11:828-904,1024-1115,1122-1226; fs/binfmt_elf.c@2.6.11:504-983",
       "sym:"),
   /** Linker names {@code __start_init_task}/{@code __end_init_task} around init_stack. */
@@ -413,66 +293,49 @@ public enum Feature {
   /** tss_struct ends in a struct x86_io_bitmap (prev_sequence, prev_max, bitmap, mapall). */
   TSS_IO_BITMAP_STRUCT("arch/x86/include/asm/processor.h@6.19:372-409",
       "struct:tss_struct"),
-  /**
-   * Interrupts enter through the generic idtentry/irqentry code (x86 since 5.8): error_entry and
+  /** Interrupts enter through the generic idtentry/irqentry code (x86 since 5.8): error_entry and
    * sync_regs, irqentry_enter/exit, and call_on_irqstack_cond, which stays on the task stack when
-   * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19).
-   */
+   * the interrupt came from user mode (arch/x86/include/asm/irq_stack.h@6.19). */
   IRQENTRY("arch/x86/entry/entry_64.S@6.19; arch/x86/include/asm/idtentry.h@6.19; kernel/entry/common.c@6.19",
       "sym:asm_*,interrupt_entry,apic_timer_interrupt,do_IRQ,handle_irq,smp_apic_timer_interrupt,ret_from_intr,retint_*,irq_enter,irq_exit,prepare_exit_to_usermode,double_fault,do_double_fault,nmi,do_nmi,irq_stack_union,irq_stack_ptr,irq_count,error_entry,error_return,sync_regs,common_interrupt,__common_interrupt,sysvec_*,__sysvec_*,irqentry_exit,irq_enter_rcu,irq_exit_rcu,handle_softirqs,cpu_init_exception_handling,exc_*,hardirq_stack_ptr,hardirq_stack_inuse,__stack_chk_guard,irq_entries_start,debug,do_debug,do_mce,machine_check,error_exit,noist_exc_*,exit_to_user_mode_loop,exit_to_usermode_loop"),
   /** schedule() loops through the always-inline __schedule_loop. */
   SCHEDULE_LOOP("kernel/sched/core.c@6.19 (scheduler_tick is named sched_tick there too)",
       "sym:sched_tick,scheduler_tick"),
-  /**
-   * .data..percpu is an ordinary section of the image (not linked at 0); per-CPU symbols are
-   * addresses and GS base is the CPU's offset (vmlinux.lds.S@6.19:333-334, research §9.1).
-   */
+  /** .data..percpu is an ordinary section of the image (not linked at 0); per-CPU symbols are
+   * addresses and GS base is the CPU's offset (vmlinux.lds.S@6.19:333-334, research §9.1). */
   PERCPU_IN_IMAGE("arch/x86/kernel/vmlinux.lds.S@6.19:333-334; setup_percpu.c@6.19:32",
       "sym:__per_cpu_start,__per_cpu_end"),
-  /**
-   * arm64 exception entry in C (entry-common.c): the vectors el0t_64_sync/el0t_64_irq/el1h_64_irq
-   * call *_handler functions; svc goes el0_svc → do_el0_svc → el0_svc_common → invoke_syscall;
-   * IRQs go el0_interrupt → do_interrupt_handler → call_on_irq_stack; head.S starts at primary_entry
-   * (arch/arm64/kernel/entry.S@6.19:335-463,560-620; entry-common.c@6.19; head.S@6.19). 4.16 does
-   * it all in entry.S: el0_sync → el0_svc → el0_svc_naked, el0_irq → irq_handler (entry.S@4.16.13).
-   */
+  /** arm64 exception entry in C (entry-common.c@6.19): el0t_64_sync → el0_svc → invoke_syscall,
+   * IRQs through call_on_irq_stack (entry.S@6.19:335-463,560-620), head.S@6.19 starts at
+   * primary_entry; 4.16 does it all in entry.S@4.16.13 (el0_svc_naked, irq_handler). */
   ARM64_ENTRY_COMMON("arch/arm64/kernel/entry-common.c@6.19; arch/arm64/kernel/entry.S@6.19:335-463",
       "sym:el0_*,el1_*,el0t_*,el1h_*,__handle_domain_irq,do_notify_resume,finish_ret_to_user,"
       + "ret_fast_syscall,work_pending,__gic_handle_irq*,__invoke_syscall,invoke_syscall,"
       + "call_on_irq_stack,do_el0_svc,do_interrupt_handler,stext,primary_entry,__primary_switch*,"
       + "init_cpu_task,cpu_switch_to,__secondary_switched,secondary_start_kernel"),
-  /**
-   * arm64: task_pt_regs(tsk)->stackframe is every task's final frame record, and since 6.13 it is a
-   * typed struct frame_record_meta (FINAL, PT_REGS) that the entry code also writes for EL1
+  /** arm64: task_pt_regs(tsk)->stackframe is every task's final frame record, and since 6.13 it is
+   * a typed struct frame_record_meta (FINAL, PT_REGS) that the entry code also writes for EL1
    * exceptions (arch/arm64/include/asm/stacktrace/frame.h@6.19; ptrace.h@6.19:156-172;
-   * process.c@6.19 copy_thread sets cpu_context.fp to it). 4.16: stackframe[2] = {0, 0}.
-   */
+   * process.c@6.19 copy_thread sets cpu_context.fp to it). 4.16: stackframe[2] = {0,0}. */
   ARM64_FINAL_FRAME_RECORD("arch/arm64/include/asm/stacktrace/frame.h@6.19; "
       + "arch/arm64/include/asm/ptrace.h@6.19:156-172, @4.16.13:119-141",
       "struct:pt_regs,frame_record_meta"),
-  /**
-   * arm64's kernel VA layout flipped (linear map in the lower half, vmalloc and the image in the
-   * upper): arch/arm64/include/asm/memory.h@6.19:44-66 against @4.16.13:66-72 (research arm64.md §1.2).
-   */
+  /** arm64's kernel VA layout flipped (linear map in the lower half, vmalloc and the image in the
+   * upper): arch/arm64/include/asm/memory.h@6.19:44-66 against @4.16.13:66-72 (research arm64.md
+   * §1.2). */
   ARM64_FLIPPED_VA("arch/arm64/include/asm/memory.h@6.19:44-66; @4.16.13:66-72", "sym:"),
-  /**
-   * Hardirq-exit softirqs go through the arch's do_softirq_own_stack(), which moves to the IRQ stack
-   * (i386: no HAVE_IRQ_EXIT_ON_IRQ_STACK, arch/x86/Kconfig@4.16.13:150, and irq_32.c@4.16.13:132-147; arm64: arch/arm64/Kconfig@6.19:283 selects HAVE_SOFTIRQ_ON_OWN_STACK; arch/arm64/kernel/irq.c@6.19:65-75;
-   * invoke_softirq in kernel/softirq.c@6.19:487-508). Without it (arm64 4.16, x86_64 with
-   * HAVE_IRQ_EXIT_ON_IRQ_STACK) __do_softirq runs on whatever stack irq_exit runs on.
-   */
+  /** Hardirq-exit softirqs move to the IRQ stack through do_softirq_own_stack() (i386:
+   * arch/x86/Kconfig@4.16.13:150, irq_32.c@4.16.13:132-147; arm64: arch/arm64/Kconfig@6.19:283,
+   * arch/arm64/kernel/irq.c@6.19:65-75, kernel/softirq.c@6.19:487-508); without it __do_softirq
+   * runs on irq_exit's stack. */
   SOFTIRQ_ON_OWN_STACK("arch/arm64/Kconfig@6.19:283; arch/arm64/kernel/irq.c@6.19:65-75; "
       + "arch/x86/Kconfig@4.16.13:150; arch/x86/kernel/irq_32.c@4.16.13:132-147",
       "sym:do_softirq_own_stack,____do_softirq"),
-  /**
-   * The build makes sibling calls: x86_64 defaults to the ORC unwinder (arch/x86/Kconfig.debug@6.19:
-   * 225-227, @4.16.13:354), so CONFIG_FRAME_POINTER is off and the top Makefile does not add
-   * -fno-optimize-sibling-calls (Makefile@6.19:923-937): gcc -O2 compiles {@code return f(args)} as
-   * a jump unless f does not return (x64_sys_call declares the table's noreturn entries __noreturn,
-   * arch/x86/entry/syscall_64.c@6.19:12-13 and syscall_64.tbl@6.19 for exit and exit_group) or the
-   * caller has a local whose address escaped (f could still reach it). i386 (UNWINDER_FRAME_POINTER
-   * by default) and arm64 (selects FRAME_POINTER, arch/arm64/Kconfig@6.19:145) keep every frame.
-   */
+  /** The build makes sibling calls: x86_64 defaults to ORC (arch/x86/Kconfig.debug@6.19:225-227,
+   * @4.16.13:354), so without -fno-optimize-sibling-calls {@code return f(args)} is a jump unless
+   * f is __noreturn (arch/x86/entry/syscall_64.c@6.19:12-13, syscall_64.tbl@6.19) or a local's
+   * address escaped; i386 (frame pointers) and arm64 (arch/arm64/Kconfig@6.19:145) keep every
+   * frame. */
   SIBLING_CALLS("arch/x86/Kconfig.debug@6.19:225-227, @4.16.13:354; Makefile@6.19:923-937, "
       + "@4.16.13:757; "
       + "arch/x86/entry/syscall_64.c@6.19:12-13,31-38", "sym:__do_sys_clone,__do_sys_clone3");

@@ -1,6 +1,8 @@
 package kstack.profile;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Why a member that older texts (the seed articles among them) use is missing in a profile: the
@@ -10,31 +12,33 @@ import java.util.Optional;
 public final class MemberNotes {
   private MemberNotes() {}
 
+  /** What a profile's member note says, given the cited feature it has. */
+  private interface Note {
+    Optional<String> why(Profile p, String struct, String member);
+  }
+
+  /** A note and the feature whose profiles it applies to. */
+  private record Rule(Feature feature, Note note) {}
+
+  /** The notes in the order they are consulted: the first that answers wins. */
+  private static final List<Rule> RULES = List.of(
+      new Rule(Feature.THREAD_INFO_IN_TASK, MemberNotes::threadInfoTask),
+      new Rule(Feature.PT_REGS_60, (p, s, m) -> whyMissing2611(s, m)),
+      new Rule(Feature.CURRENT_FROM_THREAD_INFO, (p, s, m) -> whyMissing2611(s, m)),
+      new Rule(Feature.TASK_UNION, (p, s, m) -> whyMissing24(s, m)),
+      new Rule(Feature.TASK_STATE_DUNDER, (p, s, m) -> s.equals("task_struct") && m.equals("state")
+          ? Optional.of("renamed __state in 5.14 (" + Feature.TASK_STATE_DUNDER.citation() + ")")
+          : Optional.empty()));
+
   public static Optional<String> whyMissing(Profile p, String struct, String member) {
-    String current = p.arch().equals("arm64") ? "sp_el0 (arm64)" : "the per-CPU current_task";
-    if (struct.equals("thread_info") && member.equals("task") && p.has(Feature.THREAD_INFO_IN_TASK)) {
-      return Optional.of("thread_info sits at the start of task_struct in this generation "
-          + "(THREAD_INFO_IN_TASK: " + (p.arch().equals("arm64")
-              ? "arch/arm64/Kconfig@" + p.version() + " selects THREAD_INFO_IN_TASK"
-              : Feature.THREAD_INFO_IN_TASK.citation()) + "), so it has no "
-          + "task pointer; current comes from " + current + ". The thread_info->task route is the "
-          + "2.6-era one (--kernel 2.6.11 finds current that way; --kernel 2.6 keeps thread_info "
-          + "at the stack base but reads the per-CPU current_task)");
-    }
-    if (p.has(Feature.PT_REGS_60) || p.has(Feature.CURRENT_FROM_THREAD_INFO)) {
-      Optional<String> old = whyMissing2611(struct, member);
-      if (old.isPresent()) {
-        return old;
+    Set<Feature> features = p.features();
+    for (Rule r : RULES) {
+      if (features.contains(r.feature())) {
+        Optional<String> why = r.note().why(p, struct, member);
+        if (why.isPresent()) {
+          return why;
+        }
       }
-    }
-    if (p.has(Feature.TASK_UNION)) {
-      Optional<String> old = whyMissing24(struct, member);
-      if (old.isPresent()) {
-        return old;
-      }
-    }
-    if (struct.equals("task_struct") && member.equals("state") && p.has(Feature.TASK_STATE_DUNDER)) {
-      return Optional.of("renamed __state in 5.14 (" + Feature.TASK_STATE_DUNDER.citation() + ")");
     }
     if (struct.equals("pt_regs") && p.arch().equals("x86_64") && member.length() == 3
         && member.charAt(0) == 'r' && !member.matches("r\\d+")) {
@@ -42,6 +46,21 @@ public final class MemberNotes {
           + "32 and 64 bit): try '" + member.substring(1) + "'");
     }
     return Optional.empty();
+  }
+
+  /** thread_info inside task_struct (THREAD_INFO_IN_TASK) has no task pointer. */
+  private static Optional<String> threadInfoTask(Profile p, String struct, String member) {
+    if (!struct.equals("thread_info") || !member.equals("task")) {
+      return Optional.empty();
+    }
+    String current = p.arch().equals("arm64") ? "sp_el0 (arm64)" : "the per-CPU current_task";
+    return Optional.of("thread_info sits at the start of task_struct in this generation "
+        + "(THREAD_INFO_IN_TASK: " + (p.arch().equals("arm64")
+            ? "arch/arm64/Kconfig@" + p.version() + " selects THREAD_INFO_IN_TASK"
+            : Feature.THREAD_INFO_IN_TASK.citation()) + "), so it has no "
+        + "task pointer; current comes from " + current + ". The thread_info->task route is the "
+        + "2.6-era one (--kernel 2.6.11 finds current that way; --kernel 2.6 keeps thread_info "
+        + "at the stack base but reads the per-CPU current_task)");
   }
 
   /** 2.6.11's names: the 2.4 register names, and task->thread_info for the later task->stack. */

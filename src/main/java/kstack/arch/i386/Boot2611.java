@@ -12,6 +12,11 @@ import kstack.profile.Feature;
  * set-up and power-on are the thread_info-at-base ones it shares with 2.6.32.
  */
 public final class Boot2611 implements I386BootModel {
+  /** current is current_thread_info()->task: no per-CPU current_task (current.h@2.6.11:8-13). */
+  private static final boolean PER_CPU_CURRENT = false;
+  /** No stack protector and no kernel %gs: no per-CPU stack_canary. */
+  private static final boolean STACK_CANARY = false;
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.PT_REGS_60, Feature.THREAD_INFO_AT_BASE);
@@ -34,12 +39,12 @@ public final class Boot2611 implements I386BootModel {
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot26.perCpuVars(k);
+    return I386Boot26.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot26.initPerCpu(k, cpu);
+    I386Boot26.initPerCpu(k, cpu, PER_CPU_CURRENT);
   }
 
   @Override

@@ -9,6 +9,11 @@ import kstack.profile.Feature;
 
 /** 2.6.32's boot: head_32.S, the per-CPU init_tss and irq_ctx set-up (I386Boot26). */
 public final class Boot2632 implements I386BootModel {
+  /** The per-CPU current_task (cpu/common.c@2.6.32:1053). */
+  private static final boolean PER_CPU_CURRENT = true;
+  /** The stack protector's per-CPU stack_canary at %gs:20. */
+  private static final boolean STACK_CANARY = true;
+
   @Override
   public Set<Feature> features() {
     return Set.of(Feature.THREAD_INFO_AT_BASE);
@@ -26,12 +31,12 @@ public final class Boot2632 implements I386BootModel {
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot26.perCpuVars(k);
+    return I386Boot26.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot26.initPerCpu(k, cpu);
+    I386Boot26.initPerCpu(k, cpu, PER_CPU_CURRENT);
   }
 
   @Override

@@ -26,30 +26,20 @@ final class I386Boot {
   static final String HEAD = "arch/x86/kernel/head_32.S";
   /** cpu_tss_rw.x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1 (process.c@4.16.13:50-73). */
   static final long SP0_POISON = 0x80000001L;
+  /** __KERNEL_STACK_CANARY: GDT entry 28 (segment.h), the %gs of the stack protector up to 4.x. */
+  static final long KERNEL_STACK_CANARY = 0xe0;
 
   /** .data..percpu: the page-aligned TSS first, then the ordinary variables. */
-  static List<PerCpuVar> perCpuVars(Kernel k) {
+  static List<PerCpuVar> perCpuVars(Kernel k, BootPerCpu g) {
     Types t = k.t;
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     List<PerCpuVar> v = new ArrayList<>();
     CType task = t.ptrTo("task_struct");
     v.add(new PerCpuVar("cpu_tss_rw", t.struct(k.image.struct("tss_struct")), 4096,
         "DEFINE_PER_CPU_PAGE_ALIGNED (process.c@" + k.profile.version() + ")"));
     v.add(new PerCpuVar("current_task", task, 4, "= &init_task"));
-    v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4, v6
-        ? "= TOP_OF_INIT_STACK (cpu/common.c@6.19:2225)"
-        : "= &init_thread_union + THREAD_SIZE (cpu/common.c@4.16.13:1551-1552)"));
+    v.add(new PerCpuVar("cpu_current_top_of_stack", t.ulong, 4, g.topOfStackNote()));
     v.add(new PerCpuVar("__preempt_count", t.s32, 4, "cpu/common.c"));
-    if (v6) {
-      v.add(new PerCpuVar("__stack_chk_guard", t.ulong, 4, "cpu/common.c@6.19"));
-      v.add(new PerCpuVar("hardirq_stack_ptr", t.ptrTo("irq_stack"), 4, "irq_32.c@6.19"));
-      v.add(new PerCpuVar("softirq_stack_ptr", t.ptrTo("irq_stack"), 4, "irq_32.c@6.19"));
-    } else {
-      v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
-          "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
-      v.add(new PerCpuVar("hardirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:55"));
-      v.add(new PerCpuVar("softirq_stack", t.ptrTo("irq_stack"), 4, "irq_32.c@4.16.13:56"));
-    }
+    g.addStackVars(t, v);
     v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
     v.add(new PerCpuVar("this_cpu_off", t.ulong, 4, "setup_percpu.c"));
     return v;
@@ -71,12 +61,11 @@ final class I386Boot {
   static final String SEP_TEXT = "enable_sep_cpu(): the SYSENTER MSRs (the kernel reaches it from "
       + "identify_boot_cpu() and identify_secondary_cpu(); the model calls it here, once per CPU)";
 
-  static void initPerCpu(Kernel k, int cpu) {
+  static void initPerCpu(Kernel k, int cpu, BootPerCpu g) {
     long base = k.perCpuOffset(cpu);
     k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     k.writePtr(base + k.image.symbol("cpu_current_top_of_stack"), k.image.symbol("init_thread_union")
-        + k.threadSize - (v6 ? k.image.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
+        + k.threadSize - (g.topOfStackBelowPadding() ? k.image.constant("TOP_OF_KERNEL_STACK_PADDING") : 0));
     {
       // cpu_entry_area's entry stack: SYSENTER_ESP on 4.16, also TSS.sp0 on 6.19
       long page = EntryStack.page(k, cpu);
@@ -126,12 +115,12 @@ final class I386Boot {
   /**
    * head_32.S's segment loads: %fs = __KERNEL_PERCPU (base: this CPU's offset); %gs =
    * __KERNEL_STACK_CANARY up to 4.16, cleared on 6.19, whose stack protector no longer uses a
-   * segment (head_32.S@6.19:286-287).
+   * segment (head_32.S@6.19:286-287): the generation's gs.
    */
-  static void perCpuSegments(Kernel k, kstack.exec.Exec x) {
+  static void perCpuSegments(Kernel k, kstack.exec.Exec x, long gs) {
     x.set("fs", I386.KERNEL_PERCPU);
     x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-    x.set("gs", k.profile.has(kstack.profile.Feature.IRQENTRY) ? 0 : 0xe0);
+    x.set("gs", gs);
     x.set("ds", I386.USER_DS);
     x.set("es", I386.USER_DS);
   }
@@ -153,18 +142,13 @@ final class I386Boot {
         .retVoid().build());
   }
 
-  static void build(Kernel k) {
+  static void build(Kernel k, BootPerCpu g) {
     k.image.add(k.image.asm("startup_32", HEAD)
         .step("movl pa(initial_stack), %ecx; leal -__PAGE_OFFSET(%ecx), %esp: the boot stack "
             + "(through its physical alias until paging is on)", x -> {
               x.setSp(x.read(k.image.symbol("initial_stack")));
-              // head_32.S@4.16.13:568-574 spells the value out; 6.19 points at the linker's
-              // __top_init_kernel_stack (head_32.S@6.19:489), and has no SIZEOF_PTREGS
               k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
-                  k.profile.has(kstack.profile.Feature.INIT_STACK_SYMBOLS)
-                      ? "initial_stack = __top_init_kernel_stack"
-                      : "initial_stack = init_thread_union + THREAD_SIZE - SIZEOF_PTREGS - "
-                          + "TOP_OF_KERNEL_STACK_PADDING", x.sp()));
+                  g.initialStackText(), x.sp()));
             })
         .step("clear BSS; copy boot parameters; build the early page tables (not modelled)", x -> { })
         .step("jmp .Ldefault_entry", x -> x.jumpTo(k.image.symbol("startup_32_smp") + 4)).build());
@@ -178,9 +162,8 @@ final class I386Boot {
         .step("enable paging; addl $__PAGE_OFFSET, %esp: the virtual address of the same stack",
             x -> { })
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs: %fs reaches "
-            + "this CPU's per-CPU area; " + (k.profile.has(kstack.profile.Feature.IRQENTRY)
-            ? "xorl %eax, %eax; movl %eax, %gs" : "%gs = __KERNEL_STACK_CANARY"),
-            x -> perCpuSegments(k, x))
+            + "this CPU's per-CPU area; " + g.gsText(),
+            x -> perCpuSegments(k, x, g.gs()))
         .callVia("call *(initial_code)", x -> x.read(k.image.symbol("initial_code")), Args.inPlace(), null)
         .step("1: jmp 1b (initial_code never returns)", x -> {
           throw new IllegalStateException("initial_code returned");
@@ -190,16 +173,14 @@ final class I386Boot {
             + "(not modelled)", x -> { })
         .call("start_kernel()", "start_kernel", Args.inPlace())
         .retVoid().build());
-    buildTrapInit(k);
-    buildSmp(k);
+    buildTrapInit(k, g);
+    buildSmp(k, g);
   }
 
-  private static void buildTrapInit(Kernel k) {
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
+  private static void buildTrapInit(Kernel k, BootPerCpu g) {
     k.image.add(k.image.c("trap_init", "arch/x86/kernel/traps.c").params()
         .step("setup_cpu_entry_areas(); idt_setup_traps(): vector 0x80 is a DPL-3 gate to "
-            + "entry_INT80_32" + (v6 ? "; cpu_init_exception_handling(true): set_tss_desc(); "
-                + "load_TR_desc()" : ""), x -> { })
+            + "entry_INT80_32" + g.trapInitTss(), x -> { })
         .call("cpu_init()", "cpu_init", Args.inPlace())
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/x86/kernel/cpu/common.c").params()
@@ -207,10 +188,9 @@ final class I386Boot {
             + "set_tss_desc(cpu, &get_cpu_entry_area(cpu)->tss.x86_tss); load_TR_desc(): TR = this "
             + "CPU's TSS. TSS.sp0 keeps its poison: the idle task never goes to user mode",
             x -> x.set("tr_base", I386Entry.fs(k, x, "cpu_tss_rw")))
-        .step(v6 ? "load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = the top of this "
-                + "CPU's entry stack, for good" : "(TSS.sp0 follows the running task from now on)",
+        .step(g.sp0Text(),
             x -> {
-              if (v6) {
+              if (g.sp0OnEntryStack()) {
                 x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"),
                     EntryStack.top(k, x.cpu().id()));
               }
@@ -220,20 +200,17 @@ final class I386Boot {
     k.image.add(k.image.c("init_IRQ", "arch/x86/kernel/irqinit.c").params()
         .step("x86_init.irqs.intr_init(): interrupt gates for the external vectors "
             + "(irq_entries_start) and the APIC vectors", x -> { })
-        .call(v6 ? "irq_init_percpu_irqstack(smp_processor_id())" : "irq_ctx_init(smp_processor_id())",
-            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", Args.of(x -> x.cpu().id()))
+        .call(g.irqStackInit() + "(smp_processor_id())", g.irqStackInit(), Args.of(x -> x.cpu().id()))
         .retVoid().build());
   }
 
-  private static void buildSmp(Kernel k) {
+  private static void buildSmp(Kernel k, BootPerCpu g) {
     String smp = "arch/x86/kernel/smpboot.c";
-    boolean v6 = k.profile.has(kstack.profile.Feature.IRQENTRY);
     // common_cpu_up and do_boot_cpu: smpboot.c@4.16.13:890-926, smpboot.c@6.19:881-924.
     var cpuUp = k.image.c(k.arch.cpuUpSymbol(), smp).params(L.cpu, L.idle)
         .step("common_cpu_up(cpu, idle): per_cpu(current_task, cpu) = idle", x ->
             k.writePtr(k.perCpu("current_task", (int) x.get(L.cpu)), x.get(L.idle)))
-        .call(v6 ? "irq_init_percpu_irqstack(cpu)" : "irq_ctx_init(cpu)",
-            v6 ? "irq_init_percpu_irqstack" : "irq_ctx_init", Args.of(x -> x.get(L.cpu)))
+        .call(g.irqStackInit() + "(cpu)", g.irqStackInit(), Args.of(x -> x.get(L.cpu)))
         .step("per_cpu(cpu_current_top_of_stack, cpu) = task_top_of_stack(idle): the end of its "
             + "pt_regs, below the padding", x -> k.writePtr(
                 k.perCpu("cpu_current_top_of_stack", (int) x.get(L.cpu)),
@@ -248,8 +225,8 @@ final class I386Boot {
               x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(idle));
               k.cpu(cpu).set("eip", k.image.symbol("startup_32_smp"));
             });
-    // 6.19's native_kick_ap returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
-    k.image.add((v6 ? cpuUp.ret("return err", x -> 0) : waitOnline(k, cpuUp)).build());
+    // native_kick_ap (6.19) returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
+    k.image.add((g.cpuUpWaitsOnline() ? waitOnline(k, cpuUp) : cpuUp.ret("return err", x -> 0)).build());
     startSecondary(k, "cpu_startup_entry(CPUHP_AP_ONLINE_IDLE)", new long[] {0});
   }
 }

@@ -23,7 +23,8 @@ final class I386Boot26 {
 
   static final String HEAD = "arch/x86/kernel/head_32.S";
 
-  static List<PerCpuVar> perCpuVars(Kernel k) {
+  /** perCpuCurrent: a per-CPU current_task (2.6.32); stackCanary: the %gs:20 stack_canary. */
+  static List<PerCpuVar> perCpuVars(Kernel k, boolean perCpuCurrent, boolean stackCanary) {
     Types t = k.t;
     List<PerCpuVar> v = new ArrayList<>();
     if (k.profile.config("4KSTACKS")) {
@@ -35,11 +36,11 @@ final class I386Boot26 {
     }
     v.add(new PerCpuVar("init_tss", t.struct(k.image.struct("tss_struct")), 64,
         "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS (init_task.c@2.6.32:41)"));
-    if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
+    if (perCpuCurrent) {
       v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
           "= &init_task (cpu/common.c@2.6.32:1053)"));
     }
-    if (!k.profile.has(kstack.profile.Feature.PT_REGS_60)) {
+    if (stackCanary) {
       // 2.6.11 has neither a stack protector nor a kernel %gs
       v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
           "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
@@ -63,9 +64,9 @@ final class I386Boot26 {
     });
   }
 
-  static void initPerCpu(Kernel k, int cpu) {
+  static void initPerCpu(Kernel k, int cpu, boolean perCpuCurrent) {
     long base = k.perCpuOffset(cpu);
-    if (!k.profile.has(kstack.profile.Feature.CURRENT_FROM_THREAD_INFO)) {
+    if (perCpuCurrent) {
       k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
     }
     // INIT_TSS (processor.h@2.6.32:928-938): sp0 = the top of init_stack, ss0, ss1, no io bitmap
@@ -101,7 +102,8 @@ final class I386Boot26 {
         "lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
             + "boot CPU: the very top, no pt_regs gap)")
         .step("lgdt early_gdt_descr; movl $(__KERNEL_PERCPU), %eax; movl %eax, %fs; "
-            + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs", x -> I386Boot.perCpuSegments(k, x))
+            + "movl $(__KERNEL_STACK_CANARY), %eax; movl %eax, %gs",
+            x -> I386Boot.perCpuSegments(k, x, I386Boot.KERNEL_STACK_CANARY))
         .step("xorl %eax, %eax; lldt %ax; cld; pushl $0: a fake return address for the unwinder",
             x -> x.push(0))
         .step("the first CPU keeps it; an AP reloads esp from stack_start (its idle task's "

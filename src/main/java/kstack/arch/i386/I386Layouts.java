@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
-import kstack.profile.Feature;
 import kstack.profile.Profile;
 
 /**
@@ -60,77 +59,17 @@ final class I386Layouts {
     return c;
   }
 
-  static Map<String, StructLayout> build(Profile p, Types t) {
-    if (p.has(Feature.TASK_UNION)) {
-      return build24(p, t);
-    }
-    Map<String, StructLayout> m = new LinkedHashMap<>();
-    boolean regs60 = p.has(Feature.PT_REGS_60);
-    StructLayout ptRegs = regs60 ? ptRegs60(t, "include/asm-i386/ptrace.h@2.6.11:26-42") : ptRegs(p, t);
-    m.put("pt_regs", ptRegs);
-    boolean v26 = p.has(Feature.THREAD_INFO_AT_BASE);
-    StructLayout.Builder ti = StructLayout.builder("thread_info",
-        "arch/x86/include/asm/thread_info.h@" + p.version())
-        .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED");
-    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
-      ti.add("syscall_work", t.ulong, "SYSCALL_WORK_* flags");
-    }
-    ti.add("status", t.u32, "TS_* flags");
-    if (p.has(Feature.TASK_CPU_IN_THREAD_INFO)) {
-      ti.add("cpu", t.u32, "CONFIG_SMP: task_cpu(p) reads this");
-    }
-    m.put("thread_info", p.has(Feature.CURRENT_FROM_THREAD_INFO) ? threadInfo2611(t)
-        : v26 ? threadInfo26(t) : ti.build());
-    m.put("thread_struct", regs60 ? threadStruct2611(t)
-        : v26 ? threadStruct26(p, t) : threadStruct(p, t));
-    StructLayout.Builder fb = StructLayout.builder("inactive_task_frame",
-        "arch/x86/include/asm/switch_to.h@" + p.version() + " (CONFIG_X86_32)");
-    if (p.has(Feature.IRQENTRY)) {
-      fb.add("flags", t.ulong, "6.19 saves eflags too (against AC leakage); X86_EFLAGS_FIXED when forked");
-    }
-    StructLayout frame = fb
-        .add("si", t.ulong).add("di", t.ulong, "kthread: fn arg")
-        .add("bx", t.ulong, "kthread: fn").add("bp", t.ulong, "frame pointer of the switched-out context")
-        .add("ret_addr", t.ulong, "where __switch_to returns: __schedule or ret_from_fork")
-        .build();
-    if (!v26) {
-      m.put("inactive_task_frame", frame);
-      m.put("fork_frame", StructLayout.builder("fork_frame", "arch/x86/include/asm/switch_to.h@"
-          + p.version()).add("frame", t.struct(frame)).add("regs", t.struct(ptRegs)).build());
-    }
-    StructLayout hw = hwTss(t);
-    m.put("x86_hw_tss", hw);
-    StructLayout.Builder tss = StructLayout.builder("tss_struct",
-        "arch/x86/include/asm/processor.h@" + p.version()).add("x86_tss", t.struct(hw));
-    if (p.has(Feature.TSS_IO_BITMAP_STRUCT)) {
-      tss.add("io_bitmap", t.struct(StructLayout.builder("x86_io_bitmap", "processor.h@6.19:372-398")
-          .add("prev_sequence", t.u64).add("prev_max", t.u32)
-          .add("bitmap", t.array(t.ulong, 2049)).add("mapall", t.array(t.ulong, 2049)).build()));
-    } else {
-      tss.add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1");
-    }
-    if (v26) {
-      // processor.h@2.6.32.67:254-272: 0x100 more bytes of emergency stack, cacheline aligned;
-      // SYSENTER_ESP points just past them
-      tss.add("stack", t.array(t.ulong, 64), "the emergency kernel stack");
-    }
-    m.put("tss_struct", tss.aligned(v26 ? 64 : 4096).build());
-    return m;
-  }
-
   /**
    * arch/x86/include/asm/ptrace.h@4.16.13:12-37 (CONFIG_X86_32): bx..ax, the four data segment
    * registers, orig_ax, then the frame the CPU pushes: ip, cs, flags, and sp, ss only on a change of
    * privilege level.
    */
-  static StructLayout ptRegs(Profile p, Types t) {
+  static StructLayout ptRegs(Profile p, Types t, String axNote) {
     StructLayout.Builder b = StructLayout.builder("pt_regs",
         "arch/x86/include/asm/ptrace.h@" + p.version() + " (CONFIG_X86_32)");
     String[][] f = {
         {"bx", "syscall arg 1"}, {"cx", "arg 2"}, {"dx", "arg 3"}, {"si", "arg 4"},
-        {"di", "arg 5"}, {"bp", "arg 6"}, {"ax", p.has(Feature.FORK_PASSES_REGS)
-            ? "return value (the syscall number until the call returns)"
-            : "return value (-ENOSYS until the call returns)"},
+        {"di", "arg 5"}, {"bp", "arg 6"}, {"ax", axNote},
         {"ds", ""}, {"es", ""}, {"fs", "the interrupted %fs (the kernel runs on __KERNEL_PERCPU)"},
         {"gs", ""},
         {"orig_ax", "syscall number / ~vector"},
@@ -145,42 +84,28 @@ final class I386Layouts {
   }
 
   /**
-   * The head of the i386 thread_struct (processor.h@4.16.13:447-480): tls_array[3] of 8-byte
-   * descriptors, sp0 (the top TSS.sp0 gets), sp (saved by __switch_to_asm), sysenter_cs, fs, gs.
+   * x86_hw_tss, then tss_struct: the hardware TSS, the I/O bitmap (struct x86_io_bitmap from 5.x,
+   * processor.h@6.19:372-398), and on 2.6 the emergency stack, cacheline aligned (page aligned later).
    */
-  static StructLayout threadStruct(Profile p, Types t) {
-    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h@" + p.version())
-        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
-        .add("sp0", t.ulong, "ring-0 stack top: TSS.sp0 while this task runs")
-        .add("sp", t.ulong, "kernel esp saved by __switch_to_asm")
-        .add("sysenter_cs", t.ulong).add("fs", t.ulong).add("gs", t.ulong)
-        .build();
-  }
-
-  /**
-   * 2.4.22 (docs/research/i386-and-2.x.md §1.2-1.3): pt_regs is 15 words with the old names
-   * (entry.S@2.4.22:24-63), thread_struct is esp0, eip, esp, fs, gs ... io_bitmap (processor.h@2.4.22:
-   * 360-379); there is no thread_info.
-   */
-  static Map<String, StructLayout> build24(Profile p, Types t) {
-    Map<String, StructLayout> m = new LinkedHashMap<>();
-    m.put("pt_regs", ptRegs60(t, "include/asm-i386/ptrace.h@2.4.22:26-42"));
-    m.put("thread_struct", StructLayout.builder("thread_struct",
-            "include/asm-i386/processor.h@2.4.22:360-379")
-        .add("esp0", t.ulong, "the top of the task_union: TSS.esp0 while this task runs")
-        .add("eip", t.ulong, "where switch_to resumes it: label 1 in schedule, or ret_from_fork")
-        .add("esp", t.ulong, "kernel esp saved by switch_to ([ebp][edi][esi] above it)")
-        .add("fs", t.ulong).add("gs", t.ulong)
-        .add("debugreg", t.array(t.ulong, 8), "%db0-7")
-        .add("cr2", t.ulong).add("trap_no", t.ulong).add("error_code", t.ulong)
-        .add("i387", t.array(t.u8, 512), "union i387_union: the 512-byte fxsave image")
-        .add("vm86_info", t.voidp).add("screen_bitmap", t.ulong)
-        .add("v86flags", t.ulong).add("v86mask", t.ulong).add("saved_esp0", t.ulong)
-        .add("ioperm", t.s32)
-        .add("io_bitmap", t.array(t.ulong, 33), "IO_BITMAP_SIZE + 1: the task's I/O permissions")
-        .build());
-    m.put("tss_struct", tss24(t));
-    return m;
+  static void putTss(Map<String, StructLayout> m, Profile p, Types t, boolean ioBitmapStruct,
+      boolean emergencyStack) {
+    StructLayout hw = hwTss(t);
+    m.put("x86_hw_tss", hw);
+    StructLayout.Builder tss = StructLayout.builder("tss_struct",
+        "arch/x86/include/asm/processor.h@" + p.version()).add("x86_tss", t.struct(hw));
+    if (ioBitmapStruct) {
+      tss.add("io_bitmap", t.struct(StructLayout.builder("x86_io_bitmap", "processor.h@6.19:372-398")
+          .add("prev_sequence", t.u64).add("prev_max", t.u32)
+          .add("bitmap", t.array(t.ulong, 2049)).add("mapall", t.array(t.ulong, 2049)).build()));
+    } else {
+      tss.add("io_bitmap", t.array(t.ulong, 2049), "IO_BITMAP_LONGS + 1");
+    }
+    if (emergencyStack) {
+      // processor.h@2.6.32.67:254-272: 0x100 more bytes of emergency stack, cacheline aligned;
+      // SYSENTER_ESP points just past them
+      tss.add("stack", t.array(t.ulong, 64), "the emergency kernel stack");
+    }
+    m.put("tss_struct", tss.aligned(emergencyStack ? 64 : 4096).build());
   }
 
   /**
@@ -203,20 +128,8 @@ final class I386Layouts {
     return b.build();
   }
 
-  /**
-   * The 2.6.11 i386 thread_info, 52 bytes at the base of the stack: 2.6.32's without
-   * sysenter_return and uaccess_err (include/asm-i386/thread_info.h@2.6.11:28-47; research §2.1).
-   */
-  static StructLayout threadInfo2611(Types t) {
-    return threadInfoHead(StructLayout.builder("thread_info",
-            "include/asm-i386/thread_info.h@2.6.11:28-47"), t)
-        .add("restart_block", t.array(t.u32, 5), "struct restart_block: fn, arg0..arg3")
-        .add("previous_esp", t.ulong, "irq_ctx only: the esp of the interrupted context")
-        .build();
-  }
-
   /** task .. addr_limit: the first seven members, the same in 2.6.11 and 2.6.32. */
-  private static StructLayout.Builder threadInfoHead(StructLayout.Builder b, Types t) {
+  static StructLayout.Builder threadInfoHead(StructLayout.Builder b, Types t) {
     return b.add("task", t.ptrTo("task_struct"), "main task structure: current_thread_info()->task")
         .add("exec_domain", t.voidp)
         .add("flags", t.ulong, "TIF_* flags; bit 3 is TIF_NEED_RESCHED")
@@ -224,75 +137,6 @@ final class I386Layouts {
         .add("cpu", t.u32, "current CPU")
         .add("preempt_count", t.s32, "0 => preemptable, <0 => BUG")
         .add("addr_limit", t.ulong, "mm_segment_t: thread address space");
-  }
-
-  /**
-   * The 2.6.11 thread_struct head (include/asm-i386/processor.h@2.6.11:423-447): tls_array, esp0,
-   * sysenter_cs, eip (where switch_to resumes), esp (saved by switch_to), fs, gs, debugreg.
-   */
-  static StructLayout threadStruct2611(Types t) {
-    return StructLayout.builder("thread_struct", "include/asm-i386/processor.h@2.6.11:423-447")
-        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
-        .add("esp0", t.ulong, "ring-0 stack top: load_esp0 puts it in TSS.esp0")
-        .add("sysenter_cs", t.ulong)
-        .add("eip", t.ulong, "where switch_to resumes this task: label 1 in schedule, or ret_from_fork")
-        .add("esp", t.ulong, "kernel esp saved by switch_to ([ebp][eflags] above it)")
-        .add("fs", t.ulong).add("gs", t.ulong)
-        .add("debugreg", t.array(t.ulong, 8), "%db0-7")
-        .build();
-  }
-
-  /**
-   * The 2.4.22 tss_struct (include/asm-i386/processor.h@2.4.22:329-358): the hardware TSS fields
-   * with their old names, then bitmap, io_bitmap[IO_BITMAP_SIZE+1] and a cacheline filler.
-   */
-  static StructLayout tss24(Types t) {
-    StructLayout.Builder b = StructLayout.builder("tss_struct",
-            "include/asm-i386/processor.h@2.4.22:329-358")
-        .add("back_link", t.u16).add("__blh", t.u16)
-        .add("esp0", t.ulong, "ring-0 stack: __switch_to writes next->thread.esp0 here")
-        .add("ss0", t.u16).add("__ss0h", t.u16)
-        .add("esp1", t.ulong).add("ss1", t.u16).add("__ss1h", t.u16)
-        .add("esp2", t.ulong).add("ss2", t.u16).add("__ss2h", t.u16)
-        .add("__cr3", t.ulong).add("eip", t.ulong).add("eflags", t.ulong);
-    for (String r : new String[] {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"}) {
-      b.add(r, t.ulong);
-    }
-    for (String s : new String[] {"es", "cs", "ss", "ds", "fs", "gs", "ldt"}) {
-      b.add(s, t.u16).add("__" + s + "h", t.u16);
-    }
-    return b.add("trace", t.u16).add("bitmap", t.u16, "IO_BITMAP_OFFSET or INVALID_IO_BITMAP_OFFSET")
-        .add("io_bitmap", t.array(t.ulong, 33), "IO_BITMAP_SIZE + 1")
-        .add("__cacheline_filler", t.array(t.ulong, 5)).build();
-  }
-
-  /**
-   * The 2.6.32 i386 thread_info, 72 bytes at the base of the stack
-   * (arch/x86/include/asm/thread_info.h@2.6.32:24-44; offsets re-computed with gcc -m32, research §3.1).
-   */
-  static StructLayout threadInfo26(Types t) {
-    return threadInfoHead(StructLayout.builder("thread_info",
-            "arch/x86/include/asm/thread_info.h@2.6.32:24-44"), t)
-        .add("restart_block", t.array(t.u32, 8), "struct restart_block")
-        .add("sysenter_return", t.voidp)
-        .add("previous_esp", t.ulong, "irq_ctx only: the esp of the interrupted context")
-        .add("uaccess_err", t.s32)
-        .build();
-  }
-
-  /**
-   * The 2.6.32 i386 thread_struct head (processor.h@2.6.32:425-470): tls_array, sp0, sp,
-   * sysenter_cs, then ip (the resume address switch_to saves), gs.
-   */
-  static StructLayout threadStruct26(Profile p, Types t) {
-    return StructLayout.builder("thread_struct", "arch/x86/include/asm/processor.h@2.6.32:425-470")
-        .add("tls_array", t.array(t.u32, 6), "3 TLS descriptors of 8 bytes")
-        .add("sp0", t.ulong, "ring-0 stack top: TSS.sp0 while this task runs")
-        .add("sp", t.ulong, "kernel esp saved by switch_to")
-        .add("sysenter_cs", t.ulong)
-        .add("ip", t.ulong, "where switch_to resumes this task: label 1 in schedule, or ret_from_fork")
-        .add("gs", t.ulong)
-        .build();
   }
 
   /** The 32-bit hardware TSS, 104 bytes (processor.h@4.16.13:281-312). */

@@ -108,4 +108,13 @@ public interface ArchImage {
   default void inlineSwitch(Kernel k, kstack.exec.RoutineBuilder b) {
     throw new IllegalStateException(name() + " has no 2.6-era profile, so no inline switch_to");
   }
+
+  /**
+   * __pa(va) of a kernel address: x86_64 __phys_addr_nodebug (asm/page_64.h@4.16.13:14-22,
+   * @6.19:23-31; arch/x86/mm/physaddr.c@2.6.32.67:11-23) with phys_base 0 (the image runs at the
+   * address it was linked for); i386 va - PAGE_OFFSET (asm/page_32.h@4.16.13:9, @6.19:9;
+   * asm-i386/page.h@2.6.11:134, @2.4.22:132); arm64 __virt_to_phys_nodebug, the linear map or the
+   * image (asm/memory.h@4.16.13:226-234, @6.19:333-340).
+   */
+  long pa(Kernel k, long va);
 }

@@ -7,7 +7,6 @@ import kstack.image.Linker;
 import kstack.image.Symbol;
 import kstack.layout.Types;
 import kstack.mem.Region;
-import kstack.profile.Feature;
 
 /**
  * The linker script: lays out the kernel image (arch/x86/kernel/vmlinux.lds.S order: .text, then
@@ -35,29 +34,8 @@ public final class Image {
     k.profile.module(InitStack.class).link(k, l); // INIT_TASK_DATA(THREAD_SIZE)
     Types t = k.t;
     l.object("init_mm", t.struct(k.image.struct("mm_struct")), 64);
-    if (k.profile.has(Feature.NO_KTHREADD)) {
-      // kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup
-      l.object("runqueue_head", t.struct(k.image.struct("list_head")), t.word);
-      l.object("startup", t.struct(k.image.struct("completion")), t.word);
-    } else if (k.profile.has(Feature.KTHREAD_HELPER_WQ)) {
-      // kthread.c@2.6.11:21 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq;
-      // kmod.c@2.6.11:43 khelper_wq; softirq.c@2.6.11:46 per_cpu ksoftirqd (one CPU here)
-      for (String v : new String[] {"helper_wq", "keventd_wq", "khelper_wq"}) {
-        l.object(v, t.ptrTo("workqueue_struct"), t.word);
-      }
-      long wqs = l.object("workqueues", t.struct(k.image.struct("list_head")), t.word);
-      k.image.deferInit(() -> k.listInit(wqs));
-      l.object("per_cpu__ksoftirqd", t.ptrTo("task_struct"), t.word); // DEFINE_PER_CPU's name
-      for (String[] s : Kthread2611.LITERALS) {
-        long a = l.object(s[0], t.array(t.charT, s[1].length() + 1), 1);
-        k.image.deferInit(() -> k.mem.writeBytes(a, Syscalls.cstring(s[1])));
-      }
-    } else {
-      l.object("kthread_create_list", t.struct(k.image.struct("list_head")), t.word);
-      l.object("kthreadd_task", t.ptrTo("task_struct"), t.word);
-      l.object("kthreadd_done", t.struct(k.image.struct("completion")), t.word);
-    }
-    if (k.profile.has(Feature.THREAD_INFO_AT_BASE) || k.profile.has(Feature.TASK_UNION)) {
+    k.profile.module(KthreadModel.class).linkData(k, l);
+    if (k.tasks.model().defaultExecDomain()) {
       // struct exec_domain (include/linux/personality.h): twelve pointer-sized members, not
       // modelled one by one; 2.6's INIT_THREAD_INFO and 2.4's INIT_TASK point at it
       l.object("default_exec_domain", t.array(t.ulong, 12), t.word);

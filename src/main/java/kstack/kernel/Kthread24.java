@@ -59,4 +59,12 @@ public final class Kthread24 implements KthreadModel {
         .call("schedule()", "schedule", Args.inPlace())
         .jump("loop", "for (;;)").build());
   }
+
+  /** kernel/sched.c@2.4.22:95 runqueue_head; kernel/context.c@2.4.22:156 the static startup. */
+  @Override
+  public void linkData(Kernel k, kstack.image.Linker l) {
+    kstack.layout.Types t = k.t;
+    l.object("runqueue_head", t.struct(k.image.struct("list_head")), t.word);
+    l.object("startup", t.struct(k.image.struct("completion")), t.word);
+  }
 }

@@ -201,4 +201,23 @@ public final class Kthread2611 implements KthreadModel {
     }
     throw new IllegalArgumentException("no literal " + label);
   }
+
+  /**
+   * kthread.c@2.6.11:21 helper_wq; workqueue.c@2.6.11:66-73 workqueues, keventd_wq; kmod.c@2.6.11:43
+   * khelper_wq; softirq.c@2.6.11:46 per_cpu ksoftirqd (one CPU here); the thread-name literals.
+   */
+  @Override
+  public void linkData(Kernel k, kstack.image.Linker l) {
+    kstack.layout.Types t = k.t;
+    for (String v : new String[] {"helper_wq", "keventd_wq", "khelper_wq"}) {
+      l.object(v, t.ptrTo("workqueue_struct"), t.word);
+    }
+    long wqs = l.object("workqueues", t.struct(k.image.struct("list_head")), t.word);
+    k.image.deferInit(() -> k.listInit(wqs));
+    l.object("per_cpu__ksoftirqd", t.ptrTo("task_struct"), t.word); // DEFINE_PER_CPU's name
+    for (String[] s : LITERALS) {
+      long a = l.object(s[0], t.array(t.charT, s[1].length() + 1), 1);
+      k.image.deferInit(() -> k.mem.writeBytes(a, Syscalls.cstring(s[1])));
+    }
+  }
 }

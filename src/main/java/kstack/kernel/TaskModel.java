@@ -216,6 +216,14 @@ public interface TaskModel extends Module {
     return true;
   }
 
+  /**
+   * Whether the image holds default_exec_domain, which 2.4's INIT_TASK and 2.6's INIT_THREAD_INFO
+   * point at (include/linux/personality.h); thread_info in the task has no exec_domain.
+   */
+  default boolean defaultExecDomain() {
+    return false;
+  }
+
   /** Whether task_struct has exit_state (2.6 on; 2.4 keeps TASK_ZOMBIE in state). */
   default boolean hasExitState() {
     return true;

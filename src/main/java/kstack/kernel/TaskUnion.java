@@ -240,4 +240,9 @@ public final class TaskUnion implements TaskModel {
   public boolean hasExitState() {
     return false;
   }
+
+  @Override
+  public boolean defaultExecDomain() {
+    return true;
+  }
 }

@@ -125,4 +125,9 @@ public record ThreadInfoAtBase(String stackMember, boolean stackEndMagic, long i
   public long exitDead() {
     return 32;
   }
+
+  @Override
+  public boolean defaultExecDomain() {
+    return true;
+  }
 }

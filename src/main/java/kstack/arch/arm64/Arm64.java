@@ -322,4 +322,19 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   public List<StackWord> describeStack(Kernel k, long task, boolean running, int cpu) {
     return new Arm64Unwind(k, this).describe(task, running, cpu);
   }
+
+  /**
+   * arm64's PHYS_OFFSET (memstart_addr): RAM starts at 0x40000000, as on QEMU's virt board, and the
+   * image is loaded at its start (kimage_voffset = KIMAGE_VADDR - PHYS_OFFSET). A modelling choice:
+   * the boot loader decides it on a real machine.
+   */
+  private static final long PHYS_OFFSET = 0x40000000L;
+
+  /** __virt_to_phys_nodebug: the linear map, or the kernel image through kimage_voffset. */
+  @Override
+  public long pa(Kernel k, long va) {
+    long pageOffset = k.image.constant("PAGE_OFFSET");
+    return layout.inLinearMap(va, pageOffset) ? layout.linearOffset(va, pageOffset) + PHYS_OFFSET
+        : va - (k.image.constant("KIMAGE_VADDR") - PHYS_OFFSET);
+  }
 }

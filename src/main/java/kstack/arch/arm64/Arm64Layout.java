@@ -22,6 +22,18 @@ interface Arm64Layout extends Module {
   /** The generation's VA map (asm/memory.h). */
   VaMap va();
 
+  /**
+   * Whether va lies in the linear map: 4.16, a linear-map address has bit VA_BITS-1 set; 6.x
+   * (flipped VA), it lies in [PAGE_OFFSET, PAGE_END), PAGE_END = PAGE_OFFSET + 2^(VA_BITS-1).
+   */
+  boolean inLinearMap(long va, long pageOffset);
+
+  /**
+   * A linear-map address's offset from the start of RAM: 4.16 va & ~PAGE_OFFSET, 6.x va -
+   * PAGE_OFFSET (the same value below 2^47, VA_BITS 48).
+   */
+  long linearOffset(long va, long pageOffset);
+
   /** THREAD_ALIGN is 2 * THREAD_SIZE whatever VMAP_STACK says (else only under VMAP_STACK). */
   boolean threadAlignAlwaysDoubled();
 

@@ -55,4 +55,14 @@ public final class LayoutFlippedVa619 implements Arm64Layout {
     ti.add("preempt_count", t.u64, "union { u64 preempt_count; struct { u32 count, need_resched } }")
         .add("cpu", t.u32);
   }
+
+  @Override
+  public boolean inLinearMap(long va, long pageOffset) {
+    return Long.compareUnsigned(va - pageOffset, 1L << 47) < 0;
+  }
+
+  @Override
+  public long linearOffset(long va, long pageOffset) {
+    return va - pageOffset;
+  }
 }

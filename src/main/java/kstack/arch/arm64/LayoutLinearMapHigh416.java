@@ -48,4 +48,14 @@ public final class LayoutLinearMapHigh416 implements Arm64Layout {
   public void addThreadInfo(StructLayout.Builder ti, Types t) {
     ti.add("addr_limit", t.ulong, "mm_segment_t").add("preempt_count", t.s32);
   }
+
+  @Override
+  public boolean inLinearMap(long va, long pageOffset) {
+    return (va & (1L << 47)) != 0;
+  }
+
+  @Override
+  public long linearOffset(long va, long pageOffset) {
+    return va & ~pageOffset;
+  }
 }

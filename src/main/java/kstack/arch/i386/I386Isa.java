@@ -200,4 +200,10 @@ abstract class I386Isa implements Arch {
     return "copy_thread would install a GDT TLS descriptor from a struct user_desc "
         + "(do_set_thread_area), which the model does not";
   }
+
+  /** __pa: va - PAGE_OFFSET, in 32 bits. */
+  @Override
+  public long pa(Kernel k, long va) {
+    return (va - k.image.constant("PAGE_OFFSET")) & 0xffffffffL;
+  }
 }

@@ -246,4 +246,14 @@ abstract class X86Isa64 implements Arch {
   public boolean inUserMode(Kernel k, int cpu) {
     return (k.cpu(cpu).get("cs") & 3) == 3;
   }
+
+  /** x86_64's __START_KERNEL_map (page_64_types.h): the kernel image's virtual base. */
+  private static final long START_KERNEL_MAP = 0xffffffff80000000L;
+
+  /** __phys_addr_nodebug: the image above __START_KERNEL_map, else the direct map. */
+  @Override
+  public long pa(Kernel k, long va) {
+    return Long.compareUnsigned(va, START_KERNEL_MAP) >= 0 ? va - START_KERNEL_MAP
+        : va - k.image.constant("PAGE_OFFSET");
+  }
 }

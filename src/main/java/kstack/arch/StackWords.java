@@ -114,7 +114,7 @@ public final class StackWords {
       out.add(new StackWord(a, v, l.kind(), l.text()));
     }
     long end = k.stacks.endOfStack(task);
-    boolean taskUnion = k.profile.has(kstack.profile.Feature.TASK_UNION);
+    boolean taskUnion = k.tasks.model().taskStructInStack();
     long unusedFrom = k.stacks.hasStackEndMagic() ? end + w : end; // 2.4 and 2.6.11 have no magic word
     if (low - unusedFrom > 0) {
       out.add(0, new StackWord(unusedFrom, 0, WordKind.UNUSED, String.format(

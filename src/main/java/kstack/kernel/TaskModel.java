@@ -224,6 +224,11 @@ public interface TaskModel extends Module {
     return false;
   }
 
+  /** Whether task_struct itself sits at the base of the stack (2.4's task_union). */
+  default boolean taskStructInStack() {
+    return false;
+  }
+
   /** Whether task_struct has exit_state (2.6 on; 2.4 keeps TASK_ZOMBIE in state). */
   default boolean hasExitState() {
     return true;

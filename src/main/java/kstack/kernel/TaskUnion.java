@@ -245,4 +245,9 @@ public final class TaskUnion implements TaskModel {
   public boolean defaultExecDomain() {
     return true;
   }
+
+  @Override
+  public boolean taskStructInStack() {
+    return true;
+  }
 }

@@ -68,4 +68,12 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAnyPackage("kstack.arch.i386..",
             "kstack.arch.x86_64..", "kstack.arch.arm64..").check(main);
   }
+
+  @Test
+  void onlyTheProfileTableAndTheReportsOfFeaturesAskAProfileForAFeature() {
+    noClasses().that().resideOutsideOfPackages("kstack.catalog..", "kstack.profile..")
+        .and().doNotHaveSimpleName("ProfileDiff")
+        .should().callMethod(kstack.profile.Profile.class, "has", kstack.profile.Feature.class)
+        .check(main);
+  }
 }

@@ -58,4 +58,9 @@ public final class Entry24 extends SystemCallEntry {
   public List<String> elfPlatInitRegs() {
     return elfRegs60(); // asm-i386/elf.h@2.4.22:44-48
   }
+
+  @Override
+  public boolean initExecveStub() {
+    return true;
+  }
 }

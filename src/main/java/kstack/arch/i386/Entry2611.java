@@ -36,4 +36,9 @@ public final class Entry2611 extends SystemCallEntry {
   public List<String> elfPlatInitRegs() {
     return elfRegs60();
   }
+
+  @Override
+  public boolean initExecveStub() {
+    return true;
+  }
 }

@@ -164,9 +164,9 @@ final class I386Entry {
       long expect = onEntryStack ? EntryStack.top(k, x.cpu().id())
           : broken != null ? x.sp() + 8 : k.arch.taskTopOfStack(k, task);
       regs = onEntryStack && broken == null ? k.arch.taskPtRegs(k, task) : regs;
-      if (x.sp() + 8 != expect && k.profile.has(kstack.profile.Feature.ARCH_KERNEL_THREAD)) {
-        boolean initStub = k.profile.has(kstack.profile.Feature.TASK_UNION)
-            || k.profile.has(kstack.profile.Feature.PT_REGS_60);
+      I386EntryModel entry = x.sp() + 8 != expect ? k.profile.module(I386EntryModel.class) : null;
+      if (entry != null && entry.execveRegsMayBeLeft()) {
+        boolean initStub = entry.initExecveStub();
         k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRET,
             k.tasks.pid(task), regs, initStub, initStub ? "esp0" : "sp0", expect));
       } else if (x.sp() + 8 != expect) {

@@ -76,4 +76,17 @@ public interface I386EntryModel extends Module {
   default long entryStackSize() {
     return 0;
   }
+
+  /**
+   * Whether a kernel thread's execve may leave for user mode from pt_regs inside its stack (the
+   * generations with the arch's kernel_thread, before kernel_thread moved to kernel/fork.c).
+   */
+  default boolean execveRegsMayBeLeft() {
+    return false;
+  }
+
+  /** Whether init() reaches user mode through an execve stub's int $0x80 (2.4, 2.6.11). */
+  default boolean initExecveStub() {
+    return false;
+  }
 }

@@ -31,4 +31,10 @@ public abstract class SystemCallEntry implements I386EntryModel {
   static List<String> elfRegs60() {
     return List.of("ebx", "ecx", "edx", "esi", "edi", "ebp", "eax");
   }
+
+  /** 2.4, 2.6.11 and 2.6.32 have the arch's kernel_thread (ARCH_KERNEL_THREAD). */
+  @Override
+  public boolean execveRegsMayBeLeft() {
+    return true;
+  }
 }

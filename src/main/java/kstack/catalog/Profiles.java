@@ -1,65 +1,8 @@
 package kstack.catalog;
 
-import static kstack.profile.Feature.*;
-
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import kstack.arch.arm64.*;
-import kstack.arch.x86_64.*;
-import kstack.kernel.Exec24;
-import kstack.kernel.Exec2611;
-import kstack.kernel.Exec2632;
-import kstack.kernel.Exec416;
-import kstack.kernel.Exec619;
-import kstack.kernel.Exit24;
-import kstack.kernel.Exit2611;
-import kstack.kernel.Exit2632;
-import kstack.kernel.Exit416;
-import kstack.kernel.Exit619;
-import kstack.kernel.Fork24;
-import kstack.kernel.Fork2611;
-import kstack.kernel.Fork2632;
-import kstack.kernel.ForkDoFork416;
-import kstack.kernel.ForkKernelClone;
-import kstack.kernel.FramePointerCalls;
-import kstack.kernel.GenIrq2632;
-import kstack.kernel.GenIrq416;
-import kstack.kernel.Hrtimers2632;
-import kstack.kernel.Hrtimers416;
-import kstack.kernel.Hrtimers6;
-import kstack.kernel.Init24;
-import kstack.kernel.Init2611;
-import kstack.kernel.Init2632;
-import kstack.kernel.InitKernelThread416;
-import kstack.kernel.InitTaskUnion24;
-import kstack.kernel.InitThreadUnion;
-import kstack.kernel.InitUserModeThread619;
-import kstack.kernel.Irq24;
-import kstack.kernel.Irq2611;
-import kstack.kernel.IrqEntry6;
-import kstack.kernel.Kthread24;
-import kstack.kernel.Kthread2611;
-import kstack.kernel.Kthreadd2632;
-import kstack.kernel.Kthreadd416;
-import kstack.kernel.Kthreadd619;
-import kstack.kernel.Sched24;
-import kstack.kernel.Sched2611;
-import kstack.kernel.Sched2632;
-import kstack.kernel.Sched416;
-import kstack.kernel.SchedLoop6;
-import kstack.kernel.SiblingCall;
-import kstack.kernel.SoftirqInvoke;
-import kstack.kernel.Syscalls24;
-import kstack.kernel.Syscalls26;
-import kstack.kernel.SyscallsDefine;
-import kstack.kernel.Timer2611;
-import kstack.kernel.TimerBh24;
-import kstack.kernel.Vfs24;
-import kstack.kernel.Vfs2611;
-import kstack.kernel.Vfs2632;
-import kstack.kernel.Vfs416;
-import kstack.kernel.Vfs6;
 import kstack.profile.Feature;
 import kstack.profile.KernelConfig;
 import kstack.profile.Module;
@@ -69,42 +12,18 @@ import kstack.profile.Profile;
  * The profile table: the only place where version numbers meet modules and features. Each entry names
  * its version and picks one generation module per mechanism ({@link Module}), once; the features it
  * still lists directly are those no module declares yet. Adding a generation means adding an entry
- * here plus the modules that differ from its neighbour's. The x86_64 modules that build routines
- * (kstack.arch.x86_64.X86Routines) build them in the order listed here: that is the image's link
- * order, so every later address depends on it.
+ * here plus the modules that differ from its neighbour's. The entries live per architecture in
+ * {@link X86_64Profiles}, {@link I386Profiles} and {@link Arm64Profiles}; this class lists them and
+ * finds them by name. The x86_64 modules that build routines (kstack.arch.x86_64.X86Routines)
+ * build them in the order an entry lists them: that is the image's link order, so every later
+ * address depends on it.
  */
 public final class Profiles {
   private Profiles() {}
 
   /** x86_64 at the seeds' version: 4.16 (read from the 4.16.13 stable snapshot). */
   public static Profile x86_64_4_16() {
-    return profile("x86_64", "4.16", "4.16.13", EnumSet.of(
-        THREAD_INFO_IN_TASK, INIT_TASK_SYMBOLS, BOOT_RSP_FROM_INITIAL_STACK,
-        TOP_OF_STACK_IN_TSS_SP1, SYSCALL_SCRATCH_RSP_SCRATCH, DO_FORK, SIBLING_CALLS),
-        Configs.x86_64(false),
-        modules(
-            new Sched416(),
-            new SiblingCall(),
-            new GenIrq416(SoftirqInvoke.IN_PLACE),
-            new Vfs416(),
-            new Hrtimers416(),
-            new SyscallsDefine(),
-            InitThreadUnion.initTaskNames(true),
-            KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkDoFork416(),
-            new Kthreadd416(),
-            new InitKernelThread416(),
-            new Exec416(),
-            new Exit416(),
-            new LayoutsTaskInfo416(),
-            new EntrySyscall64RspScratch416(),
-            new InterruptEntry416(),
-            new IstEntryArea416(),
-            new SwitchToAsm416(),
-            new BootInitialStack416(),
-            new InactiveTaskFrameUnwinder()
-            ));
+    return X86_64Profiles.x86_64_4_16();
   }
 
   /**
@@ -112,130 +31,22 @@ public final class Profiles {
    * system_call's partial frame, switch_to inline in schedule() (docs/research/i386-and-2.x.md §7).
    */
   public static Profile x86_64_2_6_32() {
-    return profile("x86_64", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
-        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
-        GENIRQ_MODULE_2632),
-        KernelConfig.builder()
-            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt; "
-                + "off = PREEMPT_NONE (only this setting is modelled on 2.6.32 x86_64)")
-            .build(),
-        modules(
-            new Sched2632(),
-            new FramePointerCalls(),
-            new GenIrq2632(),
-            new Vfs2632(),
-            new Hrtimers2632(),
-            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
-                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
-            InitThreadUnion.unnamed(),
-            KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON,
-            new Fork2632(),
-            new Kthreadd2632(),
-            new Init2632(),
-            new Exec2632(),
-            new Exit2632(),
-            new LayoutsThreadInfoAtBase2632(),
-            new SystemCall2632(),
-            new IrqStackSaveArgs2632(),
-            new SwitchToInline2632(),
-            new BootStackStart2632(),
-            new ParanoidIst2632(),
-            new ThreadReturnUnwinder2632()
-            ));
+    return X86_64Profiles.x86_64_2_6_32();
   }
 
   /** x86_64 at the newest 6.x the sources let us cite: 6.19. */
   public static Profile x86_64_6_19() {
-    return profile("x86_64", "6.x", "6.19", EnumSet.of(
-        THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS, BOOT_RSP_FROM_THREAD_SP, TOP_OF_STACK_PERCPU,
-        SYSCALL_SCRATCH_TSS_SP2, SYSCALL_NR_ARG_AND_BOOL, SYSCALL_PTREGS_WRAPPERS, KERNEL_CLONE,
-        INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER, FORK_FRAME_ENCODED_BP,
-        STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO, TSS_IO_BITMAP_STRUCT, IRQENTRY, PERCPU_IN_IMAGE,
-        SIBLING_CALLS, HOTPLUG_SPLIT_STARTUP), Configs.x86_64(true),
-        modules(
-            new SchedLoop6(),
-            new SiblingCall(),
-            new IrqEntry6(SoftirqInvoke.IN_PLACE),
-            new Vfs6(),
-            new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(),
-            InitThreadUnion.initStackNames(true),
-            KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkKernelClone(),
-            new Kthreadd619(),
-            new InitUserModeThread619(),
-            new Exec619(),
-            new Exit619(),
-            new LayoutsTaskInfo619(),
-            new EntrySyscall64TssSp2619(),
-            new IdtentryIrqentry619(),
-            new IstGuardedIdtentry619(),
-            new SwitchToAsmForkAsm619(),
-            new BootThreadSp619(),
-            new InactiveTaskFrameUnwinder()
-            ));
+    return X86_64Profiles.x86_64_6_19();
   }
 
   /** arm64 at 4.16 (4.16.13): 4 KiB pages, 48-bit VA, VMAP_STACK (research arm64.md). */
   public static Profile arm64_4_16() {
-    return profile("arm64", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK), Configs.arm64(false),
-        modules(
-            new Sched416(),
-            new FramePointerCalls(),
-            new GenIrq416(SoftirqInvoke.IN_PLACE),
-            new Vfs416(),
-            new Hrtimers416(),
-            new SyscallsDefine(),
-            InitThreadUnion.initTaskNames(false),
-            KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkDoFork416(),
-            new Kthreadd416(),
-            new InitKernelThread416(),
-            new Exec416(),
-            new Exit416(),
-            new LayoutLinearMapHigh416(),
-            new EntryAsm416(),
-            new FrameRecordZero416(),
-            new SvcSysCallTable416(),
-            new IrqStackEntry416(),
-            new BootPrimarySwitched416(),
-            new CopyThreadPfKthread416()
-            ));
+    return Arm64Profiles.arm64_4_16();
   }
 
   /** arm64 at 6.19: generic IRQ entry, __arm64_sys_ wrappers, kernel_clone. */
   public static Profile arm64_6_19() {
-    return profile("arm64", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
-        KERNEL_CLONE, INIT_USER_MODE_THREAD, TASK_STATE_DUNDER, STACK_CACHE_CLEARED, SCHEDULE_LOOP,
-        TASK_CPU_IN_THREAD_INFO, IRQENTRY, PERCPU_IN_IMAGE, SOFTIRQ_ON_OWN_STACK),
-        Configs.arm64(true),
-        modules(
-            new SchedLoop6(),
-            new FramePointerCalls(),
-            new IrqEntry6(SoftirqInvoke.OWN_STACK),
-            new Vfs6(),
-            new Hrtimers6("get_timespec64"),
-            new SyscallsDefine(),
-            InitThreadUnion.initStackNames(false),
-            KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkKernelClone(),
-            new Kthreadd619(),
-            new InitUserModeThread619(),
-            new Exec619(),
-            new Exit619(),
-            new LayoutFlippedVa619(),
-            new EntryCommon619(),
-            new FrameRecordMeta619(),
-            new SvcInvokeSyscall619(),
-            new IrqCallOnIrqStack619(),
-            new BootInitCpuTask619(),
-            new CopyThreadCloneArgs619()
-            ));
+    return Arm64Profiles.arm64_6_19();
   }
 
   /**
@@ -243,31 +54,7 @@ public final class Profiles {
    * 68-byte pt_regs below an 8-byte padding, int $0x80 (docs/research/i386-and-2.x.md §4).
    */
   public static Profile i386_4_16() {
-    return profile("i386", "4.16", "4.16.13", EnumSet.of(THREAD_INFO_IN_TASK,
-        INIT_TASK_SYMBOLS, DO_FORK, SOFTIRQ_ON_OWN_STACK), Configs.i386(),
-        modules(
-            new Sched416(),
-            new FramePointerCalls(),
-            new GenIrq416(SoftirqInvoke.OWN_STACK),
-            new Vfs416(),
-            new Hrtimers416(),
-            new SyscallsDefine(),
-            InitThreadUnion.initTaskNames(true),
-            KernelModules.TASK_4_16,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkDoFork416(),
-            new Kthreadd416(),
-            new InitKernelThread416(),
-            new Exec416(),
-            new Exit416(),
-            new kstack.arch.i386.Entry416(),
-            new kstack.arch.i386.Irq416(),
-            new kstack.arch.i386.Traps416(),
-            new kstack.arch.i386.Process416(),
-            new kstack.arch.i386.Boot416(),
-            new kstack.arch.i386.Layout416(),
-            new kstack.arch.i386.Sysenter416()
-            ));
+    return I386Profiles.i386_4_16();
   }
 
   /**
@@ -276,32 +63,7 @@ public final class Profiles {
    * pushing esi, edi, ebp (docs/research/i386-and-2.x.md §1).
    */
   public static Profile i386_2_4() {
-    return profile("i386", "2.4", "2.4.22", EnumSet.of(TASK_UNION, I386_ENTRY_24, SCHED_24,
-        VFS_24, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, NO_KTHREADD, TIMER_BH),
-        KernelConfig.builder().build(),
-        modules(
-            new Sched24(),
-            new FramePointerCalls(),
-            new Irq24(),
-            new Vfs24(),
-            new TimerBh24(),
-            new Syscalls24(),
-            new InitTaskUnion24(),
-            KernelModules.TASK_2_4,
-            KernelModules.ROUTINES_2_4,
-            new Fork24(),
-            new Kthread24(),
-            new Init24(),
-            new Exec24(),
-            new Exit24(),
-            new kstack.arch.i386.Entry24(),
-            new kstack.arch.i386.Irq24(),
-            new kstack.arch.i386.Traps24(),
-            new kstack.arch.i386.Process24(),
-            new kstack.arch.i386.Boot24(),
-            new kstack.arch.i386.Layout24(),
-            new kstack.arch.i386.SysenterNone24()
-            ));
+    return I386Profiles.i386_2_4();
   }
 
   /**
@@ -311,42 +73,7 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §2).
    */
   public static Profile i386_2_6_11() {
-    return profile("i386", "2.6.11", "2.6.11", EnumSet.of(THREAD_INFO_AT_BASE,
-        CURRENT_FROM_THREAD_INFO, PT_REGS_60, KTHREAD_HELPER_WQ, HEAD_CALLS_START_KERNEL,
-        SYSCALL_TABLE_2611, NO_HRTIMERS, VFS_2611, SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS,
-        ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ, IRQ_2611,
-        SYSENTER_2611, TRAPS_2611, SCHED_O1_2611, TIF_WORK_2611, EXEC_2611),
-        KernelConfig.builder()
-            .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
-                + "per-CPU irq_ctx stacks (arch/i386/kernel/irq.c@2.6.11:34-40,48-107)")
-            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
-                + "(resume_kernel → preempt_schedule_irq, entry.S@2.6.11:177-190); off = "
-                + "resume_kernel is restore_all")
-            .build(),
-        modules(
-            new Sched2611(),
-            new FramePointerCalls(),
-            new Irq2611(),
-            new Vfs2611(),
-            new Timer2611(),
-            new Syscalls26("kernel/timer.c@2.6.11:967-970", "return current->tgid",
-                "kernel/signal.c@2.6.11:1973-1976"),
-            InitThreadUnion.unnamed(),
-            KernelModules.TASK_2_6_11,
-            KernelModules.ROUTINES_2_6_ON,
-            new Fork2611(),
-            new Kthread2611(),
-            new Init2611(),
-            new Exec2611(),
-            new Exit2611(),
-            new kstack.arch.i386.Entry2611(),
-            new kstack.arch.i386.Irq2611(),
-            new kstack.arch.i386.Traps2611(),
-            new kstack.arch.i386.Process2611(),
-            new kstack.arch.i386.Boot2611(),
-            new kstack.arch.i386.Layout2611(),
-            new kstack.arch.i386.Sysenter2611()
-            ));
+    return I386Profiles.i386_2_6_11();
   }
 
   /**
@@ -356,39 +83,7 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §3).
    */
   public static Profile i386_2_6_32() {
-    return profile("i386", "2.6", "2.6.32", EnumSet.of(THREAD_INFO_AT_BASE,
-        SCHEDULE_SWITCH_INLINE, FORK_PASSES_REGS, ARCH_KERNEL_THREAD, SOFTIRQ_VIA_DO_SOFTIRQ,
-        GENIRQ_MODULE_2632),
-        KernelConfig.builder()
-            .option("4KSTACKS", false, "THREAD_SIZE 4096, and interrupts and softirqs move to "
-                + "per-CPU irq_ctx stacks (arch/x86/kernel/irq_32.c@2.6.32:60-152)")
-            .option("PREEMPT", false, "an interrupt returning to kernel mode may preempt "
-                + "(resume_kernel → preempt_schedule_irq); off = PREEMPT_NONE")
-            .build(),
-        modules(
-            new Sched2632(),
-            new FramePointerCalls(),
-            new GenIrq2632(),
-            new Vfs2632(),
-            new Hrtimers2632(),
-            new Syscalls26("kernel/timer.c@2.6.32.67:1293-1296",
-                "return task_tgid_vnr(current)", "kernel/signal.c@2.6.32.67:2006-2009"),
-            InitThreadUnion.unnamed(),
-            KernelModules.TASK_2_6_32,
-            KernelModules.ROUTINES_2_6_ON,
-            new Fork2632(),
-            new Kthreadd2632(),
-            new Init2632(),
-            new Exec2632(),
-            new Exit2632(),
-            new kstack.arch.i386.Entry2632(),
-            new kstack.arch.i386.Irq2632(),
-            new kstack.arch.i386.Traps2632(),
-            new kstack.arch.i386.Process2632(),
-            new kstack.arch.i386.Boot2632(),
-            new kstack.arch.i386.Layout2632(),
-            new kstack.arch.i386.Sysenter2632()
-            ));
+    return I386Profiles.i386_2_6_32();
   }
 
   /**
@@ -397,46 +92,16 @@ public final class Profiles {
    * (docs/research/i386-and-2.x.md §5).
    */
   public static Profile i386_6_19() {
-    return profile("i386", "6.x", "6.19", EnumSet.of(THREAD_INFO_IN_TASK, INIT_STACK_SYMBOLS,
-        KERNEL_CLONE, INIT_USER_MODE_THREAD, RET_FROM_FORK_ASM_AND_C, TASK_STATE_DUNDER,
-        FORK_FRAME_ENCODED_BP, STACK_CACHE_CLEARED, SCHEDULE_LOOP, TASK_CPU_IN_THREAD_INFO,
-        TSS_IO_BITMAP_STRUCT, IRQENTRY, SOFTIRQ_ON_OWN_STACK, SYSCALL_PTREGS_WRAPPERS,
-        HOTPLUG_SPLIT_STARTUP),
-        Configs.i386(),
-        modules(
-            new SchedLoop6(),
-            new FramePointerCalls(),
-            new IrqEntry6(SoftirqInvoke.OWN_STACK),
-            new Vfs6(),
-            new Hrtimers6("get_old_timespec32"),
-            new SyscallsDefine(),
-            InitThreadUnion.initStackNames(true),
-            KernelModules.TASK_6_19,
-            KernelModules.ROUTINES_2_6_ON,
-            new ForkKernelClone(),
-            new Kthreadd619(),
-            new InitUserModeThread619(),
-            new Exec619(),
-            new Exit619(),
-            new kstack.arch.i386.Entry619(),
-            new kstack.arch.i386.Irq619(),
-            new kstack.arch.i386.Traps619(),
-            new kstack.arch.i386.Process619(),
-            new kstack.arch.i386.Boot619(),
-            new kstack.arch.i386.Layout619(),
-            new kstack.arch.i386.Sysenter619()
-            ));
+    return I386Profiles.i386_6_19();
   }
 
-
-
-  private static Profile profile(String arch, String kernel, String version, EnumSet<Feature> features,
+  static Profile profile(String arch, String kernel, String version, EnumSet<Feature> features,
       KernelConfig config, List<Module> modules) {
     return new Profile(arch, kernel, version, features, config, modules);
   }
 
   /** A profile's modules, one per mechanism: one per line so that each mechanism's pick reads alone. */
-  private static List<Module> modules(Module... picked) {
+  static List<Module> modules(Module... picked) {
     return List.of(picked);
   }
 

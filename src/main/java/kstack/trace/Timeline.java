@@ -238,6 +238,55 @@ public final class Timeline implements Memory.Recorder {
     }
   }
 
+  /**
+   * The stores journaled between two positions ({@link #position}), oldest first, each with the
+   * value it replaced and the value it left. A store's new bytes are the old bytes of the next store
+   * to them in the window, or what memory holds now: walking the journal backwards byte by byte
+   * keeps overlapping stores of different widths exact. Stores into the same space are little-endian,
+   * as on every modelled arch.
+   */
+  public List<MemoryWrite> writes(int from, int to) {
+    if (from < 0 || to > size || from > to) {
+      throw new IllegalArgumentException("positions must lie in 0.." + size);
+    }
+    java.util.Map<Long, Integer> after = new java.util.HashMap<>(); // (space, byte) -> byte, -1 unknown
+    MemoryWrite[] out = new MemoryWrite[to - from];
+    int n = 0;
+    for (int i = size - 1; i >= from; i--) {
+      if (kind[i] != MEM) {
+        continue;
+      }
+      int space = extra[i] >>> 4;
+      int width = extra[i] & 0xF;
+      long value = 0;
+      boolean known = true;
+      for (int b = width - 1; b >= 0; b--) {
+        long key = ((long) space << 56) ^ (where[i] + b);
+        Integer v = after.get(key);
+        int now = v != null ? v : byteNow(space, where[i] + b);
+        known &= now >= 0;
+        value = (value << 8) | (now & 0xff);
+        after.put(key, (int) ((oldValue[i] >>> (8 * b)) & 0xff));
+      }
+      if (i < to) {
+        out[n++] = new MemoryWrite(space, where[i], width, oldValue[i], value, known);
+      }
+    }
+    List<MemoryWrite> list = new ArrayList<>(n);
+    for (int k = n - 1; k >= 0; k--) {
+      list.add(out[k]);
+    }
+    return list;
+  }
+
+  private int byteNow(int space, long addr) {
+    try {
+      return (int) spaces.get(space).read(addr, 1);
+    } catch (kstack.mem.MemoryFault gone) {
+      return -1;
+    }
+  }
+
   /** Heap bytes the history holds in its primitive arrays. */
   public long footprintBytes() {
     return (long) kind.length * (1 + 8 + 8 + 4);

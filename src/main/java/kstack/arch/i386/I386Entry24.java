@@ -18,8 +18,6 @@ final class I386Entry24 {
 
   static final String ENTRY = "arch/i386/kernel/entry.S";
   static final String HW_IRQ = "include/asm-i386/hw_irq.h";
-  /** SAVE_ALL's pushes after orig_eax, first to last (entry.S@2.4.22:87-100). */
-  static final String[] SAVE_ALL = {"es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"};
 
   /**
    * The IDT entry of a vector: system_call, nmi, or IRQ0x0N_interrupt (i8259.c@2.4.22:443-460); #DB
@@ -43,43 +41,9 @@ final class I386Entry24 {
     return String.format("IRQ0x%02x_interrupt", irq);
   }
 
-  /** SAVE_ALL (entry.S@2.4.22:87-100): cld, the pushes, then __KERNEL_DS into ds and es. */
+  /** 2.4's SAVE_ALL (entry.S@2.4.22:87-100): cld, the pushes, then __KERNEL_DS into ds and es. */
   static RoutineBuilder saveAll(RoutineBuilder b) {
-    return saveAll(b, "__KERNEL_DS", I386Process24.KERNEL_DS);
-  }
-
-  /**
-   * The SAVE_ALL of 2.4 and 2.6.11: the same nine pushes, then a data selector into ds and es:
-   * 2.4's __KERNEL_DS, 2.6.11's __USER_DS (entry.S@2.6.11:84-97).
-   */
-  static RoutineBuilder saveAll(RoutineBuilder b, String selector, long ds) {
-    for (String r : SAVE_ALL) {
-      b.step((r.equals("es") ? "SAVE_ALL: cld; " : "") + "pushl %" + r, x -> x.push(x.reg(r)));
-    }
-    return b.step("movl $(" + selector + "), %edx; movl %edx, %ds; movl %edx, %es", x -> {
-      x.set("edx", ds);
-      x.set("ds", ds);
-      x.set("es", ds);
-    });
-  }
-
-  /**
-   * RESTORE_ALL of 2.4 and 2.6.11 (entry.S@2.4.22:102-118; @2.6.11:99-140): the seven general
-   * registers, ds, es, orig_eax dropped, iret.
-   */
-  static RoutineBuilder restoreAll(Kernel k, RoutineBuilder b, String name) {
-    return b.step(name + ": popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; "
-            + "popl %eax", x -> {
-              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
-                x.set(r, x.pop());
-              }
-            })
-        .step("popl %ds; popl %es; addl $4, %esp (orig_eax)", x -> {
-          x.set("ds", x.pop());
-          x.set("es", x.pop());
-          x.setSp(x.sp() + 4);
-        })
-        .step("iret", x -> I386Entry.iret(k, x));
+    return SaveAll60.saveAll(b, "__KERNEL_DS", I386Process24.KERNEL_DS);
   }
 
   /** GET_CURRENT(reg) (entry.S@2.4.22:133-135): movl $-8192, reg; andl %esp, reg. */
@@ -108,7 +72,7 @@ final class I386Entry24 {
             x -> k.rq.needResched(x.reg("ebx")))
         .step("cmpl $0, sigpending(%ebx); jne signal_return (no signals are modelled)", x -> { })
         .globalLabel("restore_all");
-    restoreAll(k, b, "RESTORE_ALL")
+    SaveAll60.restoreAll(k, b, "RESTORE_ALL")
         .globalLabel("reschedule")
         .call("call schedule", "schedule", Args.inPlace())
         .jump("ret_from_sys_call", "jmp ret_from_sys_call");

@@ -29,7 +29,7 @@ final class I386Entry2611 {
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY + "@2.6.11:241-261")
         .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
-    I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
+    SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE, the thread_info whose task is "
             + "current", x -> {
               getThreadInfo(k, x);
@@ -48,7 +48,7 @@ final class I386Entry2611 {
         .branchIf("syscall_exit_work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
             x -> (x.reg("ecx") & ALLWORK_MASK) != 0)
         .globalLabel("restore_all");
-    I386Entry24.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS");
+    SaveAll60.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS");
     workPending(k, b);
     k.image.add(b.build());
     buildWork(k);

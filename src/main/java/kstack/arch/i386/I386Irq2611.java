@@ -36,7 +36,7 @@ final class I386Irq2611 {
     }
     k.image.add(stubs.build());
     RoutineBuilder ci = k.image.asm("common_interrupt", ENTRY + ":357-362");
-    k.image.add(I386Entry24.saveAll(ci, "__USER_DS", I386.USER_DS)
+    k.image.add(SaveAll60.saveAll(ci, "__USER_DS", I386.USER_DS)
         .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
         .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());

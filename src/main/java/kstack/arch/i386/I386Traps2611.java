@@ -29,7 +29,7 @@ final class I386Traps2611 {
     RoutineBuilder db = k.image.asm("debug", ENTRY + ":441-462");
     I386Traps.fixStack(k, db, "", "esp0");
     db.step("pushl $-1: orig_eax, mark this as an interrupt", x -> x.push(-1));
-    I386Entry24.saveAll(db, "__USER_DS", I386.USER_DS)
+    SaveAll60.saveAll(db, "__USER_DS", I386.USER_DS)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
           x.set("edx", 0);
           x.set("eax", x.sp());
@@ -88,13 +88,13 @@ final class I386Traps2611 {
             x -> x.read(x.sp() + 12) == k.image.symbol("sysenter_entry"))
         .label("correct")
         .step("nmi_stack_correct: pushl %eax: orig_eax", x -> x.push(x.reg("eax")));
-    I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
+    SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
           x.set("edx", 0);
           x.set("eax", x.sp());
         })
         .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0));
-    I386Entry24.restoreAll(k, b, "RESTORE_ALL").label("fixup");
+    SaveAll60.restoreAll(k, b, "RESTORE_ALL").label("fixup");
     I386Traps.fixStackMacro(k, b, 12, "correct", "nmi_stack_fixup: FIX_STACK(12, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the frame of an NMI after the "
         + "stack switch", "esp0");

@@ -94,7 +94,7 @@ public final class Sysenter2611 implements I386SysenterModel {
             + "the 6th argument, the user ebp the vsyscall page pushed",
             x -> x.set("ebp", x.read(x.reg("ebp"))))
         .step("pushl %eax: pt_regs->orig_eax, the system call number", x -> x.push(x.reg("eax")));
-    I386Entry24.saveAll(b, "__USER_DS", I386.USER_DS)
+    SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp); testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT), TI_flags(%ebp) "
             + "(no tracing); cmpl $(nr_syscalls), %eax", x -> {
               I386Entry2611.getThreadInfo(k, x);

@@ -152,7 +152,7 @@ final class I386Irq {
     x.set("ebx", x.sp());
     x.setSp(irqstk + k.threadSize);
     k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
-        kstack.kernel.StackKinds.of(k, x.cpu().id(), x.reg("ebx")), I386Irq26.toKind(var),
+        kstack.kernel.StackKinds.of(k, x.cpu().id(), x.reg("ebx")), IrqCtx.toKind(var),
         var.replace("_ptr", "").replace('_', ' '), "esp", x.sp(), Event.BackLink.LOWEST_WORD,
         x.reg("ebx")));
   }

@@ -1,8 +1,6 @@
 package kstack.arch.i386;
 
-import kstack.stack.StackKind;
 import kstack.exec.Args;
-import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
@@ -24,7 +22,7 @@ final class I386Irq26 {
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";
 
-  /** 2.6.32's interrupt path (2.6.11's is I386Irq2611, which shares retFromIntr and onCtx). */
+  /** 2.6.32's interrupt path (2.6.11's is I386Irq2611, which shares retFromIntr; both use IrqCtx). */
   static void build(Kernel k) {
     buildEntries(k);
     buildNmi(k);
@@ -151,7 +149,7 @@ final class I386Irq26 {
               x -> (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, "hardirq_ctx")))
           .step("isp = irqctx + sizeof(*irqctx); irqctx->tinfo.task = curctx->tinfo.task; "
               + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
-              + "preempt_count; xchgl %ebx, %esp", x -> onCtx(k, x, "hardirq_ctx", "execute_on_irq_stack"))
+              + "preempt_count; xchgl %ebx, %esp", x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
               x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq)), null)
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
@@ -178,33 +176,8 @@ final class I386Irq26 {
 
   static void irqCtxInit(Kernel k, int cpu) {
     if (stacks4k(k)) {
-      irqCtxInit(k, cpu, 0);
+      IrqCtx.init(k, cpu, 0);
     }
-  }
-
-  /** Both irq_ctx of cpu: hardirq's preempt_count HARDIRQ_OFFSET, softirq's softirqCount. */
-  static void irqCtxInit(Kernel k, int cpu, long softirqCount) {
-    for (String n : new String[] {"hardirq", "softirq"}) {
-      long ctx = k.perCpu(n + "_stack", cpu);
-      k.writePtr(k.perCpu(n + "_ctx", cpu), ctx);
-      k.mem.write(ctx + k.image.off("thread_info", "cpu"), 4, cpu);
-      k.mem.write(ctx + k.image.off("thread_info", "preempt_count"), 4,
-          n.equals("hardirq") ? 1 << 16 : softirqCount);
-    }
-  }
-
-  /** The switch onto an irq_ctx: its thread_info gets the task and the old esp, esp its top. */
-  static void onCtx(Kernel k, Exec x, String var, String who) {
-    StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
-    long ctx = k.readPtr(I386Entry.fs(k, x, var));
-    long cur = x.sp() & -k.threadSize;
-    x.write(ctx + k.image.off("thread_info", "task"), x.read(cur + k.image.off("thread_info", "task")));
-    x.write(ctx + k.image.off("thread_info", "previous_esp"), x.sp());
-    x.set("ebx", x.sp());
-    x.setSp(ctx + k.threadSize);
-    k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who, from, toKind(var),
-        var.substring(0, var.indexOf('_')) + " stack", "esp", x.sp(), Event.BackLink.PREVIOUS_ESP,
-        x.reg("ebx")));
   }
 
   /**
@@ -219,7 +192,7 @@ final class I386Irq26 {
       b.step("curctx = current_thread_info(); irqctx = __get_cpu_var(softirq_ctx); "
               + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
               + "current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
-              x -> onCtx(k, x, "softirq_ctx", "do_softirq"))
+              x -> IrqCtx.switchTo(k, x, "softirq_ctx", "do_softirq"))
           .call("call *%edi = __do_softirq", "__do_softirq", Args.inPlace())
           .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")));
     } else {
@@ -228,10 +201,5 @@ final class I386Irq26 {
     k.image.add(b.label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
-  }
-
-  /** The kind of the per-CPU stack a variable names: softirq_stack(_ptr) or hardirq_stack(_ptr). */
-  static StackKind toKind(String var) {
-    return var.startsWith("softirq") ? StackKind.SOFTIRQ : StackKind.IRQ;
   }
 }

@@ -68,7 +68,7 @@ final class I386Irq2611 {
             + "cpu = cpu, preempt_count = HARDIRQ_OFFSET, addr_limit = MAKE_MM_SEG(0); "
             + "hardirq_ctx[cpu] = irqctx; softirq_stack likewise with preempt_count = SOFTIRQ_OFFSET; "
             + "printk(\"CPU %u irqstacks, ...\")",
-            x -> I386Irq26.irqCtxInit(k, (int) x.get(L.cpu), Softirq2611.SOFTIRQ_OFFSET))
+            x -> IrqCtx.init(k, (int) x.get(L.cpu), Softirq2611.SOFTIRQ_OFFSET))
         .label("done")
         .retVoid().build());
     k.image.add(k.image.c("do_softirq", IRQ + ":155-187").params().asmlinkage()
@@ -78,7 +78,7 @@ final class I386Irq2611 {
         .step("  curctx = current_thread_info(); irqctx = softirq_ctx[smp_processor_id()]; "
             + "irqctx->tinfo.task = curctx->task; irqctx->tinfo.previous_esp = "
             + "current_stack_pointer; isp = irqctx + sizeof(*irqctx); xchgl %ebx, %esp",
-            x -> I386Irq26.onCtx(k, x, "softirq_ctx", "do_softirq"))
+            x -> IrqCtx.switchTo(k, x, "softirq_ctx", "do_softirq"))
         .call("  call __do_softirq", "__do_softirq", Args.inPlace())
         .step("  movl %ebx, %esp: back on the stack do_softirq was called on",
             x -> x.setSp(x.reg("ebx")))
@@ -100,7 +100,7 @@ final class I386Irq2611 {
               x -> (x.sp() & -k.threadSize) == k.readPtr(I386Entry.fs(k, x, "hardirq_ctx")))
           .step("isp = irqctx + sizeof(*irqctx); irqctx->tinfo.task = curctx->tinfo.task; "
               + "irqctx->tinfo.previous_esp = current_stack_pointer; xchgl %ebx, %esp",
-              x -> I386Irq26.onCtx(k, x, "hardirq_ctx", "do_IRQ"))
+              x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "do_IRQ"))
           .call("call __do_IRQ (irq in %eax, regs in %edx)", "__do_IRQ",
               Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))

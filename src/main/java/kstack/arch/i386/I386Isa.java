@@ -16,13 +16,12 @@ import kstack.profile.Profile;
  * 3G/1G split, IF in EFLAGS, user_mode(), the pt_regs arithmetic from the image's constants, the
  * libc int $0x80 wrapper and the NR_CPUS limit. I386 adds the generation's modules.
  */
-abstract class I386Isa implements Arch {
+abstract class I386Isa extends kstack.arch.x86.X86Cpu {
   static final long USER_CS = 0x73; // GDT entry 14, RPL 3 (asm/segment.h@4.16.13:94-125)
   static final long USER_DS = 0x7b;
   static final long KERNEL_CS = 0x60;
   static final long KERNEL_DS = 0x68;
   static final long KERNEL_PERCPU = 0xd8; // GDT_ENTRY_PERCPU 27
-  static final long EFLAGS_IF = 0x200;
   static final long ENOSYS = -38;
   static final int SYSCALL_VECTOR = 0x80; // IA32_SYSCALL_VECTOR
 
@@ -122,21 +121,6 @@ abstract class I386Isa implements Arch {
     I386Abi.setSyscallRegisters(cpu, nr, args);
   }
 
-  @Override
-  public void irqEnable(Exec x) {
-    x.set("eflags", x.reg("eflags") | EFLAGS_IF);
-  }
-
-  @Override
-  public void irqDisable(Exec x) {
-    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
-  }
-
-  @Override
-  public boolean irqsEnabled(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
-  }
-
   /** A kernel-mode fault oopses: there is no guard page on i386 (I386Oops). */
   @Override
   public boolean takeFault(Kernel k, int cpu, MemoryFault f) {
@@ -149,34 +133,8 @@ abstract class I386Isa implements Arch {
   }
 
   @Override
-  public List<String> exceptionNames() {
-    return List.of("db", "mc");
-  }
-
-  @Override
-  public boolean nmiBlocked(Kernel k, int cpu) {
-    return k.cpu(cpu).get("nmi_blocked") != 0;
-  }
-
-  @Override
-  public String noNmiReason() {
-    return null;
-  }
-
-  @Override
   public int nmiVector() {
     return I386Irq.NMI_VECTOR;
-  }
-
-  /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */
-  @Override
-  public boolean userModeRegs(Kernel k, long regs) {
-    return (k.readPtr(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
-  }
-
-  @Override
-  public boolean inUserMode(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("cs") & 3) == 3;
   }
 
   /**

@@ -16,12 +16,11 @@ import kstack.layout.Types;
  * 4-level address space's user half, and the task accessors every generation defines the same
  * way (asm/current.h, asm/processor.h task_pt_regs). X86_64 wires the generation's modules on top.
  */
-abstract class X86Isa64 implements Arch {
+abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   static final long USER_CS = 0x33; // __USER_CS: GDT entry 6, RPL 3 (asm/segment.h)
   static final long USER_DS = 0x2b; // __USER_DS: GDT entry 5, RPL 3
   static final long KERNEL_CS = 0x10;
   static final long KERNEL_DS = 0x18;
-  static final long EFLAGS_IF = 0x200;
   static final long ENOSYS = -38;
 
   private final RegisterSet regs = new RegisterSet(
@@ -188,42 +187,12 @@ abstract class X86Isa64 implements Arch {
   }
 
   @Override
-  public void irqEnable(Exec x) {
-    x.set("eflags", x.reg("eflags") | EFLAGS_IF);
-  }
-
-  @Override
-  public void irqDisable(Exec x) {
-    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
-  }
-
-  @Override
-  public boolean irqsEnabled(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
-  }
-
-  @Override
   public int exceptionVector(String name) {
     return switch (name) {
       case "db" -> X86Traps.DB_VECTOR;
       case "mc" -> X86Traps.MC_VECTOR;
       default -> -1;
     };
-  }
-
-  @Override
-  public List<String> exceptionNames() {
-    return List.of("db", "mc");
-  }
-
-  @Override
-  public boolean nmiBlocked(Kernel k, int cpu) {
-    return k.cpu(cpu).get("nmi_blocked") != 0;
-  }
-
-  @Override
-  public String noNmiReason() {
-    return null;
   }
 
   @Override
@@ -235,16 +204,6 @@ abstract class X86Isa64 implements Arch {
   @Override
   public int irqVector(int irq) {
     return irq >= 0 && irq < 16 ? 0x30 + irq : -1;
-  }
-
-  @Override
-  public boolean userModeRegs(Kernel k, long regs) {
-    return (k.mem.read64(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
-  }
-
-  @Override
-  public boolean inUserMode(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("cs") & 3) == 3;
   }
 
   /** x86_64's __START_KERNEL_map (page_64_types.h): the kernel image's virtual base. */

@@ -7,7 +7,7 @@ import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
-/** 2.6.32's boot: head_32.S, the per-CPU init_tss and irq_ctx set-up (I386Boot26). */
+/** 2.6.32's boot: head_32.S (I386Boot26), the per-CPU init_tss and irq_ctx set-up (ThreadInfoBoot). */
 public final class Boot2632 implements I386BootModel {
   /** The per-CPU current_task (cpu/common.c@2.6.32:1053). */
   private static final boolean PER_CPU_CURRENT = true;
@@ -31,12 +31,12 @@ public final class Boot2632 implements I386BootModel {
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot26.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
+    return ThreadInfoBoot.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot26.initPerCpu(k, cpu, PER_CPU_CURRENT);
+    ThreadInfoBoot.initPerCpu(k, cpu, PER_CPU_CURRENT);
   }
 
   @Override
@@ -46,6 +46,6 @@ public final class Boot2632 implements I386BootModel {
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    I386Boot26.powerOn(k, cpu);
+    ThreadInfoBoot.powerOn(k, cpu);
   }
 }

@@ -11,7 +11,7 @@ import kstack.kernel.Kernel;
 
 /**
  * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.6.11 (docs/research/i386-and-2.x.md
- * §2.4-2.6): the same switch and fork mechanisms as 2.6.32 (I386Process26) under 2.6.11's names and
+ * §2.4-2.6): the same switch and fork mechanisms as 2.6.32 (I386Process2632) under 2.6.11's names and
  * effects: thread.esp/eip/esp0, __switch_to with load_esp0 and no current to update (current is
  * current_thread_info()->task), copy_thread at top - 60, kernel_thread's pt_regs without fs/gs,
  * kernel_thread_helper, and sys_fork/sys_clone/sys_execve taking pt_regs by value.

@@ -14,10 +14,10 @@ import kstack.trace.Event;
  * was interrupted, copying the task pointer into the irq_ctx's own thread_info; do_softirq moves
  * to the softirq irq_ctx (irq_32.c@2.6.32:78-213).
  */
-final class I386Irq26 {
+final class I386Irq2632 {
   enum L implements Local { cpu, error_code, irq, regs }
 
-  private I386Irq26() {}
+  private I386Irq2632() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";

@@ -12,10 +12,10 @@ import kstack.layout.Types;
  * thread_info; a fake 0 return address is pushed for the unwinder and initial_code
  * (i386_start_kernel) is entered by a jmp. cpu_init loads TSS.sp0 from init_task's thread.sp0.
  */
-final class I386Boot26 {
+final class I386Boot2632 {
   enum L implements Local { cpu, idle }
 
-  private I386Boot26() {}
+  private I386Boot2632() {}
 
   static final String HEAD = "arch/x86/kernel/head_32.S";
 

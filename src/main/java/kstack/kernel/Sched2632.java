@@ -66,7 +66,10 @@ public final class Sched2632 implements Scheduler {
     // task was forked with ("swapper"); the swapper/N names came later
     SchedCommon.buildWakeups(k, CallShape.of(k), SRC, "__sched_fork(idle); idle->state = "
         + "TASK_RUNNING; __set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
-        + "task_thread_info(idle)->preempt_count = 0", false);
+        + "task_thread_info(idle)->preempt_count = 0", false,
+        // void wake_up_new_task(struct task_struct *p, unsigned long clone_flags):
+        // kernel/sched.c@2.6.32.67:2764
+        L.p, L.clone_flags);
   }
 
   /** sched_yield (kernel/sched.c@2.6.32.67): the body calls schedule() itself. */

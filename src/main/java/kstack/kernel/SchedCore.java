@@ -61,7 +61,9 @@ abstract class SchedCore implements Scheduler {
         .retVoid().build());
     SchedCommon.buildWakeups(k, CallShape.of(k), src, "idle->state = TASK_RUNNING; "
         + "idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
-        + "sprintf(idle->comm, \"swapper/%d\", cpu)", true);
+        + "sprintf(idle->comm, \"swapper/%d\", cpu)", true,
+        // void wake_up_new_task(struct task_struct *p): core.c@4.16.13:2449, @6.19:4736
+        L.p);
     buildIdle(k);
   }
 

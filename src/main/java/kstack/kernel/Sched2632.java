@@ -23,6 +23,7 @@ public final class Sched2632 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
+    // asmlinkage void __sched schedule(void): kernel/sched.c@2.6.32.67:5697
     RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
@@ -83,6 +84,7 @@ public final class Sched2632 implements Scheduler {
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, "kernel/sched.c@2.6.32.67:5896-5916",
         "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        Args.none(), // asmlinkage void schedule(void): kernel/sched.c@2.6.32.67:5697
         "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)", "while (need_resched())");
   }
 

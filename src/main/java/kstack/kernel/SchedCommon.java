@@ -177,14 +177,14 @@ final class SchedCommon {
   /**
    * preempt_schedule_irq's loop: interrupts on around a schedule. 2.6 raises PREEMPT_ACTIVE around a
    * plain schedule() (kernel/sched.c@2.6.11:2883-2916, @2.6.32.67:5896-5916); later kernels pass
-   * preempt = true to __schedule.
+   * preempt = true to __schedule. args: what the call passes, as its callee's prototype says.
    */
   static void preemptScheduleIrq(Kernel k, String src, String enable, String call, String target,
-      String disable, String loop) {
+      Args args, String disable, String loop) {
     k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
-        .call(call, target, Args.of(x -> 1).unchecked()) // 2.6: schedule() takes none; rdi stays 1 as before
+        .call(call, target, args)
         .step(disable, k.arch::irqDisable)
         .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());

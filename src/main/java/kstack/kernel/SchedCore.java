@@ -132,7 +132,10 @@ abstract class SchedCore implements Scheduler {
   @Override
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, SchedCommon.SRC, "preempt_disable(); local_irq_enable()",
-        "__schedule(true)", "__schedule", "local_irq_disable(); sched_preempt_enable_no_resched()",
+        "__schedule(true)", "__schedule",
+        // __schedule(bool preempt) core.c@4.16.13:3351; __schedule(int sched_mode) with
+        // SM_PREEMPT = 1, core.c@6.19:6439,6722
+        Args.of(x -> 1), "local_irq_disable(); sched_preempt_enable_no_resched()",
         "while (need_resched())");
   }
 

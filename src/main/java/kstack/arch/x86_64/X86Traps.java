@@ -44,15 +44,12 @@ public final class X86Traps {
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
         .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", Args.inPlace())
-        .step("movq %rsp, %rdi" + noErrorCode, x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", 0);
-        });
+        .step("movq %rsp, %rdi" + noErrorCode, x -> e.loadHandlerArgs(x, 0));
     if (shift) {
       b.step("subq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK): a nested #DB lands lower",
           x -> shiftIst(k, x, ist, -EXCEPTION_STKSZ));
     }
-    b.call("call " + kernelFn, kernelFn, handlerArgs(e));
+    b.call("call " + kernelFn, kernelFn, e.handlerArgs());
     if (shift) {
       b.step("addq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK)",
           x -> shiftIst(k, x, ist, EXCEPTION_STKSZ));
@@ -65,25 +62,11 @@ public final class X86Traps {
     }
     b.step("ENCODE_FRAME_POINTER; movq %rsp, %rdi" + noErrorCode, x -> {
       x.setFp(x.sp() + 1);
-      x.set("rdi", x.sp());
-      x.set("rsi", 0);
+      e.loadHandlerArgs(x, 0);
     })
-        .call("call " + userFn, userFn, handlerArgs(e))
+        .call("call " + userFn, userFn, e.handlerArgs())
         .step("jmp " + e.errorExit(), x -> x.jumpTo(k.image.symbol(e.errorExit())));
     k.image.add(b.build());
-  }
-
-  /**
-   * What the stub passes its C handler: pt_regs in rdi, and the error code in rsi where the
-   * handlers take one. 4.16: do_debug(struct pt_regs *, long) and do_mce(struct pt_regs *, long)
-   * (arch/x86/include/asm/traps.h@4.16.13:65,91). 6.19: DEFINE_IDTENTRY_DEBUG/_MCE are
-   * DEFINE_IDTENTRY_IST and their _USER forms DEFINE_IDTENTRY_NOIST, both a
-   * DEFINE_IDTENTRY_RAW func(struct pt_regs *regs) (arch/x86/include/asm/idtentry.h@6.19:141,361-372,
-   * 452-458; traps.c@6.19:1367,1373; mce/core.c@6.19:2165,2175).
-   */
-  private static Args handlerArgs(IstExceptions e) {
-    return e.handlersTakeErrorCode() ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"))
-        : Args.of(x -> x.reg("rdi"));
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {

@@ -98,8 +98,8 @@ public abstract class IstExceptions implements Exceptions64 {
   /** Where an error_entry exception leaves (error_exit, error_return). */
   abstract String errorExit();
 
-  /** The file do_machine_check lives in (DoMachineCheck.MCHECK_MCE_C, MCE_CORE_C). */
-  abstract String machineCheckSource();
+  /** The file do_machine_check lives in and its prototype there (DoMachineCheck.Source). */
+  abstract kstack.arch.x86.DoMachineCheck.Source machineCheckSource();
 
   /** Routines linked before the #DB and #MC entries (4.16's error_entry, error_exit). */
   void buildBeforeTrapEntries(Kernel k) {}

@@ -36,8 +36,9 @@ public final class Fork2611 extends ForkPassesRegs {
             + "parent_tidptr, child_tidptr, pid)", "copy_process", Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.regs),
                 x -> x.get(L.stack_size), x -> x.get(L.parent_tidptr), x -> x.get(L.child_tidptr),
                 x -> x.get(L.nr)))
+        // wake_up_new_task(task_t *p, unsigned long clone_flags): kernel/sched.c@2.6.11:1205
         .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
-            "wake_up_new_task", Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)).unchecked())
+            "wake_up_new_task", Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)))
         .ret("return pid", x -> x.get(L.nr)).build());
     k.image.add(k.image.c("copy_process", src + ":786-1075")
         .params(L.clone_flags, L.stack_start, L.regs, L.stack_size, L.parent_tidptr, L.child_tidptr, L.pid)

@@ -37,7 +37,7 @@ public final class Fork2632 extends ForkPassesRegs {
               k.tasks.taskWrite(p, "flags", k.tasks.taskRead(p, "flags") & ~PF_STARTING);
             })
         .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
-            Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)).unchecked())
+            Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)))
         .ret("return nr", x -> x.get(L.nr)).build());
   }
 

@@ -84,6 +84,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, SRC + ":2883-2916",
         "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        Args.none(), // asmlinkage void schedule(void): kernel/sched.c@2.6.11:2662
         "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)",
         "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched");
   }

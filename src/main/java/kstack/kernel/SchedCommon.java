@@ -177,14 +177,14 @@ final class SchedCommon {
   /**
    * preempt_schedule_irq's loop: interrupts on around a schedule. 2.6 raises PREEMPT_ACTIVE around a
    * plain schedule() (kernel/sched.c@2.6.11:2883-2916, @2.6.32.67:5896-5916); later kernels pass
-   * preempt = true to __schedule.
+   * preempt = true to __schedule. args: what the call passes, as its callee's prototype says.
    */
   static void preemptScheduleIrq(Kernel k, String src, String enable, String call, String target,
-      String disable, String loop) {
+      Args args, String disable, String loop) {
     k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
-        .call(call, target, Args.of(x -> 1).unchecked()) // 2.6: schedule() takes none; rdi stays 1 as before
+        .call(call, target, args)
         .step(disable, k.arch::irqDisable)
         .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
@@ -193,10 +193,11 @@ final class SchedCommon {
   /**
    * The wake-ups and the idle task's setup of 2.6.32 and later (kernel/sched.c@2.6.32.67,
    * kernel/sched/core.c@4.16.13, @6.19). wake_up_process's {@code return try_to_wake_up(...)} is a
-   * sibling call in the ORC builds (core.c@6.19:4347-4350).
+   * sibling call in the ORC builds (core.c@6.19:4347-4350). newTaskParams: wake_up_new_task's
+   * parameters, which the generation's prototype gives.
    */
   static void buildWakeups(Kernel k, CallShape calls, String idleSrc, String idleText,
-      boolean swapperNames) {
+      boolean swapperNames, Local... newTaskParams) {
     if (calls.jumps()) {
       k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params(L.p),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
@@ -206,7 +207,7 @@ final class SchedCommon {
     }
     tryToWakeUp(k, SRC, L.wake_flags,
         "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
-    k.image.add(k.image.c("wake_up_new_task", SRC).params(L.p)
+    k.image.add(k.image.c("wake_up_new_task", SRC).params(newTaskParams)
         .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
           long p = x.get(L.p);
           newTaskRunning(k, x, p);

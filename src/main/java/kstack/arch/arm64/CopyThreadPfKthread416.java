@@ -26,6 +26,8 @@ public final class CopyThreadPfKthread416 implements CopyThread {
 
   @Override
   public void buildCopyThread(Kernel k) {
+    // int copy_thread(unsigned long clone_flags, unsigned long stack_start, unsigned long stk_sz,
+    // struct task_struct *p): arch/arm64/kernel/process.c@4.16.13:309-310
     RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS)
         .params(L.clone_flags, L.stack_start, L.stk_sz, L.p)
         .locals(L.childregs);

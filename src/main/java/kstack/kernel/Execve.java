@@ -74,10 +74,10 @@ final class Execve {
     m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));
     m.map(new Region("kstack-box .data", DATA, 4096, Region.Kind.USER));
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
-    k.tasks.taskWrite(cur, "mm", mm);
-    k.tasks.taskWrite(cur, "active_mm", mm);
+    k.tasks.taskWrite(cur, TaskMember.mm, mm);
+    k.tasks.taskWrite(cur, TaskMember.active_mm, mm);
     if (clearsKthread) {
-      k.tasks.taskWrite(cur, "flags", k.tasks.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
+      k.tasks.taskWrite(cur, TaskMember.flags, k.tasks.taskRead(cur, TaskMember.flags) & ~Kernel.PF_KTHREAD);
     }
     x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);

@@ -116,15 +116,15 @@ final class Fork {
     k.files.setFds(p, new HashMap<>(files));
     if (mm == 0 || (cloneFlags & Kernel.CLONE_VM) != 0) {
       if (mm != 0) {
-        k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4,
-            k.mem.read(mm + k.image.off("mm_struct", "mm_users"), 4) + 1);
+        k.mem.write(mm + k.mm.off(MmMember.mm_users), 4,
+            k.mem.read(mm + k.mm.off(MmMember.mm_users), 4) + 1);
       }
       return;
     }
     long newMm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
     k.mem.copy(newMm, mm, k.image.struct("mm_struct").size());
-    k.mem.write(newMm + k.image.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(newMm + k.image.off("mm_struct", "pgd"), newMm);
+    k.mem.write(newMm + k.mm.off(MmMember.mm_users), 4, 1);
+    k.writePtr(newMm + k.mm.off(MmMember.pgd), newMm);
     Memory child = k.mm.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
     k.mm.userSpace(mm).copyInto(child);
     k.tasks.taskWrite(p, TaskMember.mm, newMm);

@@ -69,6 +69,15 @@ class TaskMembersTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void everyMmStructMemberIsResolvedAtItsLayoutOffset(Profile p) {
+    Kernel k = Machine.create(p, 1).kernel();
+    for (MmMember m : MmMember.values()) {
+      assertThat(k.mm.off(m)).as(m.name()).isEqualTo(k.image.struct("mm_struct").offset(m.name()));
+    }
+  }
+
   @Test
   void aListedMemberMissingFromTheLayoutFailsWhenTheKernelIsBuilt() {
     Profile p = without(Profiles.x86_64_4_16(), "exit_state");

@@ -48,8 +48,8 @@ public final class Fork2611 extends ForkPassesRegs {
         .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
             + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
               long p = x.get(L.p);
-              k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
-              k.tasks.taskWrite(p, "pid", x.get(L.pid));
+              k.tasks.taskWrite(p, TaskMember.flags, (k.tasks.taskRead(p, TaskMember.flags) & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.tasks.taskWrite(p, TaskMember.pid, x.get(L.pid));
             })
         .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
             + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
@@ -89,10 +89,10 @@ public final class Fork2611 extends ForkPassesRegs {
               k.mem.copy(x.get(L.ti), k.tasks.threadInfo(x.get(L.orig)),
                   k.image.struct("thread_info").size());
               k.mem.copy(tsk, x.get(L.orig), k.image.struct("task_struct").size());
-              k.tasks.taskWrite(tsk, "stack", x.get(L.ti));
-              k.tasks.tiWrite(tsk, "task", tsk);
+              k.tasks.taskWrite(tsk, TaskMember.stack, x.get(L.ti));
+              k.tasks.tiWrite(tsk, ThreadInfoMember.task, tsk);
             })
-        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.get(L.tsk), "usage", 2))
+        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.get(L.tsk), TaskMember.usage, 2))
         .ret("return tsk", x -> x.get(L.tsk)).build());
   }
 }

@@ -48,7 +48,7 @@ public final class Sched2632 implements Scheduler {
     k.image.add(b.build());
     k.image.add(k.image.c("finish_task_switch", SRC).params(L.rq, L.prev)
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), TaskMember.on_cpu, 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",

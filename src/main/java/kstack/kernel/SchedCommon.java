@@ -114,12 +114,12 @@ final class SchedCommon {
   static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
     k.tasks.setTaskCpu(next, cpu);
-    k.tasks.taskWrite(next, "on_cpu", 1);
-    long mm = k.tasks.taskRead(next, "mm");
+    k.tasks.taskWrite(next, TaskMember.on_cpu, 1);
+    long mm = k.tasks.taskRead(next, TaskMember.mm);
     if (mm == 0) {
-      k.tasks.taskWrite(next, "active_mm", k.tasks.taskRead(prev, "active_mm"));
+      k.tasks.taskWrite(next, TaskMember.active_mm, k.tasks.taskRead(prev, TaskMember.active_mm));
     } else {
-      k.tasks.taskWrite(next, "active_mm", mm);
+      k.tasks.taskWrite(next, TaskMember.active_mm, mm);
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
@@ -161,14 +161,14 @@ final class SchedCommon {
           int cpu = (int) x.get(L.cpu);
           k.tasks.setState(idle, Kernel.TASK_RUNNING);
           if (swapperNames) {
-            k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
+            k.tasks.taskWrite(idle, TaskMember.flags, k.tasks.taskRead(idle, TaskMember.flags) | Kernel.PF_IDLE);
             k.tasks.setComm(idle, "swapper/" + cpu);
           }
           k.tasks.setTaskCpu(idle, cpu);
-          k.tasks.taskWrite(idle, "on_cpu", 1);
+          k.tasks.taskWrite(idle, TaskMember.on_cpu, 1);
           k.rq.setIdleTask(cpu, idle);
           if (!swapperNames) {
-            k.tasks.tiWrite(idle, "preempt_count", 0);
+            k.tasks.tiWrite(idle, ThreadInfoMember.preempt_count, 0);
           }
         })
         .retVoid().build());

@@ -46,7 +46,7 @@ abstract class SchedCore implements Scheduler {
     buildSchedule(k, src);
     k.image.add(k.image.c("finish_task_switch", src).params(L.prev)
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), TaskMember.on_cpu, 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",

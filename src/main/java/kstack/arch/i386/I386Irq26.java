@@ -4,6 +4,7 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.trace.Event;
 
 /**
@@ -114,7 +115,7 @@ final class I386Irq26 {
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
           return !k.profile.config("PREEMPT")
-              || x.read(x.fp() + k.image.off("thread_info", "preempt_count"), 4) != 0;
+              || x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4) != 0;
         })
         .label("need_resched")
         .branchIf("norsch", needResched, x -> !(ebp

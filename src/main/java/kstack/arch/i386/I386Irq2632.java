@@ -105,7 +105,7 @@ final class I386Irq2632 {
               + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
               + "preempt_count; xchgl %ebx, %esp", x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
-              x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq)), null)
+              x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq), x -> 0), null)
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
           .ret("return true", x -> 1)
           .label("here");
@@ -114,7 +114,7 @@ final class I386Irq2632 {
           + "stay on the task stack", x -> { });
     }
     k.image.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
-            "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
+            "handle_edge_irq", Args.of(x -> x.get(L.irq), x -> 0)) // desc: 0, as on x86_64 2.6.32
         .ret("return true", x -> 1).build());
   }
 

@@ -8,6 +8,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.4.22 (docs/research/i386-and-2.x.md
@@ -57,7 +58,7 @@ final class I386Process24 {
         .step("FASTCALL: prev_p = eax, next_p = edx; unlazy_fpu(prev_p)", x -> { })
         .step("tss = init_tss + smp_processor_id(); tss->esp0 = next->thread.esp0: where "
             + "int $0x80 and interrupts from user mode will land", x -> x.write(
-                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), "thread.esp0")))
+                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp0)))
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
@@ -151,8 +152,8 @@ final class I386Process24 {
     k.image.add(k.image.c("cpu_idle", SRC).params()
         .step("init_idle(); current->nice = 20; current->counter = -100", x -> {
           long cur = k.current(x);
-          k.tasks.taskWrite(cur, "nice", 20);
-          k.tasks.taskWrite(cur, "counter", -100);
+          k.tasks.taskWrite(cur, TaskMember.nice, 20);
+          k.tasks.taskWrite(cur, TaskMember.counter, -100);
         })
         .label("loop")
         .branchIf("resched", "while (1) { while (!current->need_resched)",

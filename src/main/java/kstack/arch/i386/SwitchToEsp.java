@@ -4,6 +4,7 @@ import kstack.cpu.Cpu;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * i386's task switch on thread.esp, thread.esp0 and thread.eip, as 2.4.22 and 2.6.11 both have it
@@ -43,12 +44,12 @@ final class SwitchToEsp {
   static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent) {
     return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
             + "with it the next " + nextCurrent, x -> {
-              k.tasks.taskWrite(x.reg("eax"), "thread.esp", x.sp());
-              x.setSp(k.tasks.taskRead(x.reg("edx"), "thread.esp"));
+              k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_esp, x.sp());
+              x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp));
             })
         .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(RESUME)));
-          x.push(k.tasks.taskRead(x.reg("edx"), "thread.eip"));
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_eip, x.routine().address(x.routine().label(RESUME)));
+          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_eip));
           x.jumpTo(k.image.symbol("__switch_to"));
         })
         .label(RESUME);
@@ -68,9 +69,9 @@ final class SwitchToEsp {
     }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
         + "p->thread.eip = ret_from_fork", x -> {
           long p = x.get(L.p);
-          k.tasks.taskWrite(p, "thread.esp", x.get(L.childregs));
-          k.tasks.taskWrite(p, "thread.esp0", x.get(L.childregs) + PTREGS);
-          k.tasks.taskWrite(p, "thread.eip", k.image.symbol("ret_from_fork"));
+          k.tasks.taskWrite(p, TaskMember.thread_esp, x.get(L.childregs));
+          k.tasks.taskWrite(p, TaskMember.thread_esp0, x.get(L.childregs) + PTREGS);
+          k.tasks.taskWrite(p, TaskMember.thread_eip, k.image.symbol("ret_from_fork"));
         });
   }
 }

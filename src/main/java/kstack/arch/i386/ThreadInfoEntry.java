@@ -4,6 +4,7 @@ import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 
 /**
  * The 2.6 entry.S of i386 with thread_info at the base of the THREAD_SIZE stack, as 2.6.11
@@ -27,7 +28,7 @@ final class ThreadInfoEntry {
    * wrote there; the source reads it all the same.
    */
   static long tiFlags(Kernel k, Exec x) {
-    return x.read(x.fp() + k.image.off("thread_info", "flags"));
+    return x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.flags));
   }
 
   /** cli; movl TI_flags(%ebp), %ecx. */
@@ -38,7 +39,7 @@ final class ThreadInfoEntry {
 
   /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
   static void threadFlag(Kernel k, Exec x, long bit, boolean on) {
-    long a = (x.sp() & -k.threadSize) + k.image.off("thread_info", "flags");
+    long a = (x.sp() & -k.threadSize) + k.tasks.tiOff(ThreadInfoMember.flags);
     x.write(a, on ? x.read(a) | bit : x.read(a) & ~bit);
   }
 
@@ -116,7 +117,7 @@ final class ThreadInfoEntry {
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
           return !k.profile.config("PREEMPT")
-              || x.read(x.fp() + k.image.off("thread_info", "preempt_count"), 4) != 0;
+              || x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4) != 0;
         })
         .label("need_resched")
         .branchIf("norsch", needResched, x -> !work.needResched(k, x)

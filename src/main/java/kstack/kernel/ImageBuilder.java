@@ -35,6 +35,8 @@ public final class ImageBuilder {
   /** Members resolved so far, by struct then path: nothing is concatenated or renamed per access. */
   private final Map<String, Map<String, Member>> memberCache = new HashMap<>();
   private final TaskModel model;
+  /** The handle enums' members, resolved once per enum when the kernel is built. */
+  private final StructMembers handles;
   private final List<Runnable> deferred = new ArrayList<>();
   private long userTextEnd;
   private long perCpuStart;
@@ -48,6 +50,7 @@ public final class ImageBuilder {
     this.symbols = symbols;
     this.structs = structs;
     this.consts = consts;
+    this.handles = new StructMembers(profile, structs);
   }
 
   public RoutineBuilder c(String name, String source) {
@@ -122,6 +125,19 @@ public final class ImageBuilder {
       members.put(path, m);
     }
     return m;
+  }
+
+  /** A member by its handle, resolved when the kernel was built: an index, no name looked up. */
+  public Member member(StructMember m) {
+    return handles.get(m);
+  }
+
+  /**
+   * Resolves every member of a handle enum now, so that one its layout lacks fails when the
+   * profile's kernel is built, naming the profile, the struct and the member.
+   */
+  public void resolve(Class<? extends StructMember> handleEnum) {
+    handles.resolve(handleEnum);
   }
 
   /**

@@ -104,6 +104,7 @@ public final class Kernel {
     this.image = new ImageBuilder(profile, taskModel, abi, symbols,
         KernelLayouts.build(taskModel, profile.version(), t, arch.layouts(profile)), consts);
     image.checkOwnNames();
+    arch.memberHandles(profile).forEach(image::resolve);
     this.threadSize = consts.get("THREAD_SIZE");
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);

@@ -112,6 +112,12 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
     return userTop() - 1;
   }
 
+  /** The struct members the arch's code reads by handle, resolved when the kernel is built. */
+  @Override
+  public java.util.List<Class<? extends kstack.kernel.StructMember>> memberHandles(Profile p) {
+    return java.util.List.of(PtRegs.class, CpuContext.class);
+  }
+
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
     return Arm64Layouts.build(p, types, layout);

@@ -32,9 +32,6 @@ public final class ImageBuilder {
   private final List<Routine> routines = new ArrayList<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, Long> symbolCache = new HashMap<>();
-  /** Members resolved so far, by struct then path: nothing is concatenated or renamed per access. */
-  private final Map<String, Map<String, Member>> memberCache = new HashMap<>();
-  private final TaskModel model;
   /** The handle enums' members, resolved once per enum when the kernel is built. */
   private final StructMembers handles;
   private final List<Runnable> deferred = new ArrayList<>();
@@ -42,10 +39,9 @@ public final class ImageBuilder {
   private long perCpuStart;
   private long perCpuSize;
 
-  ImageBuilder(Profile profile, TaskModel model, Abi abi, SymbolTable symbols,
+  ImageBuilder(Profile profile, Abi abi, SymbolTable symbols,
       Map<String, StructLayout> structs, Map<String, Long> consts) {
     this.profile = profile;
-    this.model = model;
     this.abi = abi;
     this.symbols = symbols;
     this.structs = structs;
@@ -103,30 +99,6 @@ public final class ImageBuilder {
     return s;
   }
 
-  public int off(String struct, String field) {
-    return member(struct, field).offset();
-  }
-
-  /** Offset of a dotted member path such as {@code thread.sp}. */
-  public int offPath(String struct, String path) {
-    return member(struct, path).offset();
-  }
-
-  /**
-   * A member by the path the code names it, in the generation's own name where its module says the
-   * generation names it differently ({@link TaskModel#memberName}); resolved once, then cached.
-   */
-  public Member member(String struct, String path) {
-    Map<String, Member> members = memberCache.computeIfAbsent(struct, s -> new HashMap<>());
-    Member m = members.get(path);
-    if (m == null) {
-      StructLayout s = struct(struct);
-      m = s.member(s.hasPath(path) ? path : model.memberName(struct, path));
-      members.put(path, m);
-    }
-    return m;
-  }
-
   /** A member by its handle, resolved when the kernel was built: an index, no name looked up. */
   public Member member(StructMember m) {
     return handles.get(m);
@@ -138,22 +110,6 @@ public final class ImageBuilder {
    */
   public void resolve(Class<? extends StructMember> handleEnum) {
     handles.resolve(handleEnum);
-  }
-
-  /**
-   * Resolves every member name the task model gives for its generation, so that a name its layouts
-   * lack fails when the profile's kernel is built, naming the struct and the member.
-   */
-  void checkOwnNames() {
-    model.ownNames().forEach((key, path) -> {
-      String struct = key.substring(0, key.indexOf(':'));
-      try {
-        struct(struct).member(path);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("the " + profile.label() + " task model names a member "
-            + "its layout lacks: " + e.getMessage());
-      }
-    });
   }
 
   public long constant(String name) {

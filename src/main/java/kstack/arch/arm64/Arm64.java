@@ -300,8 +300,8 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   /** ELF_PLAT_INIT: (_r)->regs[0] = 0 (asm/elf.h@4.16.13:138); "regs" is regs[0]'s offset. */
   @Override
-  public java.util.List<String> elfPlatInitRegs(Kernel k) {
-    return java.util.List.of("regs");
+  public java.util.List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return java.util.List.of(PtRegs.regs.in(k));
   }
 
   @Override

@@ -173,8 +173,8 @@ public final class I386 extends I386Isa {
   }
 
   @Override
-  public List<String> elfPlatInitRegs(Kernel k) {
-    return entry.elfPlatInitRegs();
+  public List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return entry.elfPlatInitRegs().stream().map(r -> r.in(k)).toList();
   }
 
   @Override

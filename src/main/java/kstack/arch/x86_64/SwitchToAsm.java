@@ -197,8 +197,9 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
 
   /** asm/elf.h@4.16.13:172-186, @6.19:153-167: ax keeps execve's return value. */
   @Override
-  public List<String> elfPlatInitRegs() {
-    return List.of("bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12", "r13",
-        "r14", "r15");
+  public List<PtRegs> elfPlatInitRegs() {
+    return List.of(PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp,
+        PtRegs.r8, PtRegs.r9, PtRegs.r10, PtRegs.r11, PtRegs.r12, PtRegs.r13,
+        PtRegs.r14, PtRegs.r15);
   }
 }

@@ -161,9 +161,10 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
 
   /** asm/elf.h@2.6.32.67:173-189: ax too (later it keeps execve's return value). */
   @Override
-  public List<String> elfPlatInitRegs() {
-    return List.of("ax", "bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12",
-        "r13", "r14", "r15");
+  public List<PtRegs> elfPlatInitRegs() {
+    return List.of(PtRegs.ax, PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di,
+        PtRegs.bp, PtRegs.r8, PtRegs.r9, PtRegs.r10, PtRegs.r11, PtRegs.r12,
+        PtRegs.r13, PtRegs.r14, PtRegs.r15);
   }
 
   /** 2.6.32: copy_thread would take the TLS from r8 (process_64.c@2.6.32.67 copy_thread). */

@@ -154,8 +154,8 @@ public final class X86_64 extends X86Isa64 {
    * bases and selectors, which the model does not hold.
    */
   @Override
-  public List<String> elfPlatInitRegs(Kernel k) {
-    return switchFrame.elfPlatInitRegs();
+  public List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return switchFrame.elfPlatInitRegs().stream().map(r -> r.in(k)).toList();
   }
 
   @Override

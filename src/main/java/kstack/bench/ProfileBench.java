@@ -88,12 +88,13 @@ public final class ProfileBench {
 
   /**
    * Forks idle tasks with the trace off up to each task count and times a few forks there; returns
-   * the Java heap per task, measured between the first count's half and the last count.
+   * the Java heap per task, measured between the first count's half and the last count. Counts the
+   * machine cannot reach (2.4's scheduler, 32-bit PID_MAX_LIMIT) are left out.
    */
   private long forkAtTasks(SortedMap<Integer, Stats> at) {
     Machine m = booted();
     m.timeline().setRecording(false);
-    int cap = 2 * forkCap(m);
+    int cap = Math.min(2 * forkCap(m), raisePidMax(m));
     int live = 0;
     int base = Math.min(plan.taskCounts().get(0), cap) / 2;
     while (live < base) {
@@ -103,7 +104,7 @@ public final class ProfileBench {
     long heap0 = Heap.used();
     int measuredFrom = live;
     for (int count : plan.taskCounts()) {
-      if (count > cap) {
+      if (count + plan.repeats() * plan.forksAt(count) > cap) {
         break;
       }
       while (live < count) {
@@ -127,6 +128,21 @@ public final class ProfileBench {
     // machine during Heap.used() and the figure comes out negative
     java.lang.ref.Reference.reachabilityFence(m);
     return heap / Math.max(1, live - measuredFrom);
+  }
+
+  /**
+   * Raises kernel.pid_max to PID_MAX_LIMIT, as a Linux machine meant for that many tasks would be
+   * set up (sysctl kernel.pid_max), and returns how many live tasks the pids then allow, with room
+   * for the timed forks. An older engine measured by bench/compare.sh has no pid_max to raise.
+   */
+  private int raisePidMax(Machine m) {
+    try {
+      var pids = m.kernel().pids;
+      pids.setPidMax(pids.pidMaxLimit());
+      return pids.pidMaxLimit() - kstack.kernel.PidTable.RESERVED_PIDS;
+    } catch (NoSuchMethodError | NoSuchFieldError olderEngine) {
+      return Plan.MAX_TASKS;
+    }
   }
 
   private Machine booted() {

@@ -112,6 +112,11 @@ public final class RunQueues {
     RunList.mark(k.timeline, queued, task, on);
   }
 
+  /** The tasks marked as no work, ascending. */
+  public List<Long> markedNoWork() {
+    return queued.values().stream().filter(n -> n.marked).map(n -> n.task).sorted().toList();
+  }
+
   public void addWaiter(long queue, long task) {
     JList<Long> q = waitQueues.get(queue);
     if (q == null) {

@@ -11,7 +11,13 @@ import java.util.Optional;
  */
 public final class BtfMembers {
   /** How deep anonymous members nest before the lookup gives up (a hostile blob may loop). */
-  static final int MAX_NESTING = 32;
+  public static final int MAX_NESTING = 32;
+
+  /**
+   * How many members one lookup visits at most: anonymous members are each used once in a real
+   * kernel, but a hostile blob can share one many times over and make the walk exponential.
+   */
+  static final int MAX_VISITS = 1 << 20;
 
   private final Btf btf;
 
@@ -33,14 +39,15 @@ public final class BtfMembers {
 
   /** The member named name, looking into anonymous members. */
   public Optional<Found> find(int compositeId, String name) {
-    return find(compositeId, name, 0, null, 0, 0);
+    return find(compositeId, name, 0, null, 0, 0, new int[1]);
   }
 
   private Optional<Found> find(int id, String name, long base, BtfType.Composite holder,
-      long holderOff, int depth) {
+      long holderOff, int depth, int[] visits) {
     if (depth > MAX_NESTING || !(btf.type(btf.resolve(id)) instanceof BtfType.Composite c)) {
       return Optional.empty();
     }
+    count(c, visits);
     for (BtfType.Member m : c.members()) {
       long off = base + m.bitOffset();
       if (m.name().equals(name)) {
@@ -54,7 +61,7 @@ public final class BtfMembers {
         BtfType inner = btf.type(btf.resolve(m.type()));
         Optional<Found> f = inner instanceof BtfType.Composite ic
             ? find(ic.id(), name, off, holder == null ? ic : holder,
-                holder == null ? off / 8 : holderOff, depth + 1)
+                holder == null ? off / 8 : holderOff, depth + 1, visits)
             : Optional.empty();
         if (f.isPresent()) {
           return f;
@@ -67,20 +74,29 @@ public final class BtfMembers {
   /** The member names of a struct or union, anonymous members' own names in their place. */
   public List<String> names(int compositeId) {
     List<String> out = new ArrayList<>();
-    names(compositeId, out, 0);
+    names(compositeId, out, 0, new int[1]);
     return out;
   }
 
-  private void names(int id, List<String> out, int depth) {
+  private void names(int id, List<String> out, int depth, int[] visits) {
     if (depth > MAX_NESTING || !(btf.type(btf.resolve(id)) instanceof BtfType.Composite c)) {
       return;
     }
+    count(c, visits);
     for (BtfType.Member m : c.members()) {
       if (m.name().isEmpty()) {
-        names(m.type(), out, depth + 1);
+        names(m.type(), out, depth + 1, visits);
       } else {
         out.add(m.name());
       }
+    }
+  }
+
+  private void count(BtfType.Composite c, int[] visits) {
+    visits[0] += c.members().size() + 1;
+    if (visits[0] > MAX_VISITS) {
+      throw new BtfException(btf.offsetOf(c.id()), "the anonymous members of type " + c.id()
+          + " nest into more than " + MAX_VISITS + " members");
     }
   }
 

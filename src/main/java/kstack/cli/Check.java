@@ -115,7 +115,7 @@ final class Check implements Callable<Integer> {
 
   /**
    * The architecture a BTF describes: its pointer size and its pt_regs (x86_64's r15, i386's
-   * bx with 4-byte longs, arm64's pstate; arch/{x86,arm64}/include/asm/ptrace.h).
+   * bx (ebx before 2.6.25) with 4-byte longs, arm64's pstate; arch/{x86,arm64}/include/asm/ptrace.h).
    */
   static String arch(Btf btf) {
     var regs = btf.find("pt_regs", BtfKind.STRUCT);
@@ -128,7 +128,7 @@ final class Check implements Callable<Integer> {
     if (ptr == 8 && m.find(id, "r15").isPresent()) {
       return "x86_64";
     }
-    if (ptr == 4 && m.find(id, "bx").isPresent()) {
+    if (ptr == 4 && (m.find(id, "bx").isPresent() || m.find(id, "ebx").isPresent())) {
       return "i386";
     }
     if (ptr == 8 && m.find(id, "pstate").isPresent()) {

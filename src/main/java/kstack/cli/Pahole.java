@@ -20,12 +20,19 @@ import kstack.btf.BtfType;
 final class Pahole {
   static final int CACHELINE = 64;
 
+  /**
+   * The most lines one layout prints: --expand of task_struct on 6.18 is some thousands, but a
+   * hostile blob can share one struct many times over and make the expansion exponential.
+   */
+  static final int MAX_LINES = 1_000_000;
+
   private final Btf btf;
   private final BtfNames names;
   private final BtfMembers members;
   private final boolean expand;
   private final List<String> out = new ArrayList<>();
   private long nextLine;
+  private long rootOffset;
 
   Pahole(Btf btf, boolean expand) {
     this.btf = btf;
@@ -36,6 +43,7 @@ final class Pahole {
 
   /** The lines for a struct, union, typedef or enum (any other type: its declaration). */
   List<String> print(BtfType t) {
+    rootOffset = btf.offsetOf(t.id());
     if (t instanceof BtfType.Composite c) {
       composite(c, names.specifier(c), "");
     } else if (t instanceof BtfType.Enum e) {
@@ -45,9 +53,9 @@ final class Pahole {
         && c.name().isEmpty()) {
       composite(c, "typedef " + names.specifier(c).replace(" {...}", ""), " " + r.name());
     } else {
-      String kind = t.kind() == BtfKind.TYPEDEF ? "typedef " : "";
-      out.add(kind + names.declare(t.id(), t.kind() == BtfKind.TYPEDEF ? t.name() : "") + ";"
-          + "\t/* size: " + btf.sizeOf(t.id()) + " */");
+      String decl = t instanceof BtfType.Ref r && r.kind() == BtfKind.TYPEDEF
+          ? "typedef " + names.declare(r.type(), r.name()) : names.declare(t.id(), "");
+      out.add(decl + ";\t/* size: " + btf.sizeOf(t.id()) + " */");
     }
     return out;
   }
@@ -124,7 +132,8 @@ final class Pahole {
     BtfType inner = btf.type(btf.resolve(m.type()));
     boolean anon = btf.type(m.type()) instanceof BtfType.Composite direct
         && direct.name().isEmpty();
-    if (inner instanceof BtfType.Composite ic && (anon || expand) && !open.contains(ic.id())) {
+    if (inner instanceof BtfType.Composite ic && (anon || expand) && !open.contains(ic.id())
+        && depth <= BtfMembers.MAX_NESTING) {
       indent(depth, (ic.isUnion() ? "union" : "struct") + (anon ? "" : " " + ic.name()) + " {");
       open.add(ic.id());
       body(ic, base + m.bitOffset() / 8, depth + 1, open);
@@ -158,6 +167,9 @@ final class Pahole {
   }
 
   private void indent(int depth, String s) {
+    if (out.size() >= MAX_LINES) {
+      throw new kstack.btf.BtfException(rootOffset, "the layout runs past " + MAX_LINES + " lines");
+    }
     out.add("\t".repeat(depth) + s);
   }
 

@@ -36,7 +36,7 @@ public final class Btf {
     this.reader = new BtfReader(blob, base);
     reader.readTypes(firstId);
     this.types = reader.types.toArray(new BtfType[0]);
-    this.offsets = reader.offsets.stream().mapToInt(Integer::intValue).toArray();
+    this.offsets = reader.offsets();
     for (BtfType t : types) {
       if (!t.name().isEmpty()) {
         byName.computeIfAbsent(t.name(), k -> new ArrayList<>(1)).add(t.id());

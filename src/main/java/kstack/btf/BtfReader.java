@@ -29,7 +29,7 @@ final class BtfReader {
   final int typeStart;
   final int typeEnd;
   final List<BtfType> types = new ArrayList<>();
-  final List<Integer> offsets = new ArrayList<>();
+  private int[] offsets = new int[1024];
 
   BtfReader(byte[] blob, Btf base) {
     this.base = base;
@@ -148,9 +148,17 @@ final class BtfReader {
             + " bytes left in the type section, a record needs 12");
       }
       int id = firstId + types.size();
-      offsets.add(pos);
+      if (types.size() == offsets.length) {
+        offsets = java.util.Arrays.copyOf(offsets, offsets.length * 2);
+      }
+      offsets[types.size()] = pos;
       pos = new BtfRecord(this, pos, id).read(types);
     }
+  }
+
+  /** The byte offset of each type record read, in id order. */
+  int[] offsets() {
+    return java.util.Arrays.copyOf(offsets, types.size());
   }
 
   int i32(int at) {

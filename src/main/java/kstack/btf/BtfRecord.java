@@ -1,6 +1,7 @@
 package kstack.btf;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -100,47 +101,52 @@ final class BtfRecord {
 
   private BtfType composite(int data) {
     r.need(data, 12L * vlen, id, kind);
-    List<BtfType.Member> ms = new ArrayList<>(vlen);
+    BtfType.Member[] ms = new BtfType.Member[vlen];
     for (int i = 0; i < vlen; i++) {
       int m = data + 12 * i;
       long off = r.u32At(m + 8);
-      ms.add(new BtfType.Member(r.string(r.u32At(m), m), type(m + 4),
-          kflag ? off & 0xffffff : off, kflag ? (int) (off >>> 24) : 0));
+      ms[i] = new BtfType.Member(r.string(r.u32At(m), m), type(m + 4),
+          kflag ? off & 0xffffff : off, kflag ? (int) (off >>> 24) : 0);
     }
-    return new BtfType.Composite(id, kind, name, sizeOrType, List.copyOf(ms));
+    return new BtfType.Composite(id, kind, name, sizeOrType, list(ms));
   }
 
   private BtfType enumeration(int data) {
     boolean e64 = kind == BtfKind.ENUM64;
     int step = e64 ? 12 : 8;
     r.need(data, (long) step * vlen, id, kind);
-    List<BtfType.Enumerator> vs = new ArrayList<>(vlen);
+    BtfType.Enumerator[] vs = new BtfType.Enumerator[vlen];
     for (int i = 0; i < vlen; i++) {
       int at = data + step * i;
       long v = e64 ? r.u32At(at + 4) | r.u32At(at + 8) << 32
           : kflag ? r.i32(at + 4) : r.u32At(at + 4);
-      vs.add(new BtfType.Enumerator(r.string(r.u32At(at), at), v));
+      vs[i] = new BtfType.Enumerator(r.string(r.u32At(at), at), v);
     }
-    return new BtfType.Enum(id, kind, name, size(), kflag, List.copyOf(vs));
+    return new BtfType.Enum(id, kind, name, size(), kflag, list(vs));
   }
 
   private BtfType proto(int data) {
     r.need(data, 8L * vlen, id, kind);
-    List<BtfType.Param> ps = new ArrayList<>(vlen);
+    BtfType.Param[] ps = new BtfType.Param[vlen];
     for (int i = 0; i < vlen; i++) {
       int at = data + 8 * i;
-      ps.add(new BtfType.Param(r.string(r.u32At(at), at), type(at + 4)));
+      ps[i] = new BtfType.Param(r.string(r.u32At(at), at), type(at + 4));
     }
-    return new BtfType.FuncProto(id, type(pos + 8), List.copyOf(ps));
+    return new BtfType.FuncProto(id, type(pos + 8), list(ps));
   }
 
   private BtfType dataSec(int data) {
     r.need(data, 12L * vlen, id, kind);
-    List<BtfType.SecVar> vs = new ArrayList<>(vlen);
+    BtfType.SecVar[] vs = new BtfType.SecVar[vlen];
     for (int i = 0; i < vlen; i++) {
       int at = data + 12 * i;
-      vs.add(new BtfType.SecVar(type(at), r.u32At(at + 4), r.u32At(at + 8)));
+      vs[i] = new BtfType.SecVar(type(at), r.u32At(at + 4), r.u32At(at + 8));
     }
-    return new BtfType.DataSec(id, name, sizeOrType, List.copyOf(vs));
+    return new BtfType.DataSec(id, name, sizeOrType, list(vs));
+  }
+
+  /** An unmodifiable view of a freshly filled array (no second copy of a 100k-member blob). */
+  private static <T> List<T> list(T[] a) {
+    return Collections.unmodifiableList(Arrays.asList(a));
   }
 }

@@ -54,7 +54,13 @@ final class Check implements Callable<Integer> {
       err.println("kstack: check: " + ScriptError.oneLine(f.getMessage()));
       return f.exit;
     }
-    String btfArch = arch(btf);
+    String btfArch;
+    try {
+      btfArch = arch(btf);
+    } catch (BtfException e) {
+      err.println("kstack: check: " + BtfFile.path(file) + ": " + e.getMessage());
+      return 1;
+    }
     String a = arch == null ? btfArch : arch;
     if (btfArch == null || !btfArch.equals(a)) {
       err.println("kstack: check: " + BtfFile.path(file) + " is " + (btfArch == null

@@ -43,14 +43,17 @@ class LayeringTest {
         .layer("machine").definedBy("kstack.machine..")
         .layer("lang").definedBy("kstack.lang..")
         .layer("cli").definedBy("kstack.cli..")
+        .layer("bench").definedBy("kstack.bench..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli")
-        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli")
-        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli")
-        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli", "bench")
+        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli", "bench")
+        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli", "bench")
+        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli",
+            "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli")
+            "lang", "cli", "bench")
         .check(main);
   }
 

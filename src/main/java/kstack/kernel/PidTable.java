@@ -52,7 +52,9 @@ public final class PidTable {
    * RESERVED_PIDS. When every pid is in use, Linux's fork fails (alloc_pidmap returns -1 and
    * do_fork -EAGAIN on 2.6.11; copy_process's -ENOMEM on 2.6.32; idr_alloc_cyclic's -ENOSPC on
    * 4.16; -EAGAIN again on 6.19; get_pid's 0 and do_fork's -EAGAIN on 2.4.22): the simulated fork
-   * has no failure path, so the command stops here with that message.
+   * has no failure path, so the command stops here with that message. Checked in the source:
+   * 6.19's alloc_pid maps idr_alloc_cyclic's -ENOSPC to -EAGAIN (kernel/pid.c); the 2.6.32 and
+   * 4.16 codes come from secondary sources (LKML, clone(2)) and are not yet checked there.
    */
   public int allocPid() {
     int max = pidMax.get();

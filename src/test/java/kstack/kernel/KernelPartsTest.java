@@ -20,10 +20,25 @@ class KernelPartsTest {
     return Profiles.all();
   }
 
+  /** A timeline for kernel parts tested without a CPU: no register is ever written. */
+  private static Timeline noCpus() {
+    return new Timeline(new Timeline.RegisterSink() {
+      @Override
+      public long value(int cpu, int reg) {
+        throw new AssertionError("no CPU in this test");
+      }
+
+      @Override
+      public void restore(int cpu, int reg, long value) {
+        throw new AssertionError("no CPU in this test");
+      }
+    });
+  }
+
   @Test
   void allocPagesAlignedHandsOutBlocksAlignedToTheirOwnPowerOfTwoSize() {
     Memory mem = new Memory(0, "kernel");
-    Timeline tl = new Timeline((cpu, reg, value) -> { });
+    Timeline tl = noCpus();
     tl.attach(mem);
     PageAllocator pages = new PageAllocator(mem, tl, 4096, 0x1000_1000L,
         0x8000_0000L, 1);
@@ -39,7 +54,7 @@ class KernelPartsTest {
   @Test
   void vmallocLeavesAGuardPageAfterEachAreaAndAlignsTheNext() {
     Memory mem = new Memory(0, "kernel");
-    Timeline tl = new Timeline((cpu, reg, value) -> { });
+    Timeline tl = noCpus();
     tl.attach(mem);
     PageAllocator pages = new PageAllocator(mem, tl, 4096, 0x1000_0000L,
         0x8000_0000L, 1);
@@ -52,7 +67,7 @@ class KernelPartsTest {
 
   @Test
   void thePidTableHandsOutPidsInOrderAndForgetsUnregisteredTasks() {
-    PidTable pids = new PidTable(new Timeline((cpu, reg, value) -> { }));
+    PidTable pids = new PidTable(noCpus());
     int one = pids.allocPid();
     int two = pids.allocPid();
     assertThat(List.of(one, two)).containsExactly(1, 2);

@@ -36,7 +36,9 @@ final class Help {
         "                          x/a reads pointer-sized units, x/c bytes)",
         "  struct NAME [ADDR]      layout of a struct (with values at ADDR)",
         "  info registers [NAME]...  all registers, or the named ones (info registers pc sp)",
-        "  info config | info breakpoints | info symbol ADDR",
+        "  info config | info breakpoints | info symbol ADDR | info history",
+        "Settings:",
+        "  set max-steps N         stop a command as a runaway after N steps (default 5000000)",
         "Comments start with #. One command per line.");
   }
 }

@@ -248,6 +248,16 @@ public final class Machine implements ExecHost {
     return execution.stepi(n);
   }
 
+  /** The most steps one command may take before it is stopped as a runaway. */
+  public long maxSteps() {
+    return loop.maxSteps();
+  }
+
+  /** Sets the runaway limit of every later command (the user's setting, not journaled). */
+  public void setMaxSteps(long n) {
+    loop.setMaxSteps(n);
+  }
+
   public Outcome reverseStepi(int n) {
     return execution.reverseStepi(n);
   }

@@ -84,10 +84,27 @@ final class ByteJournal {
 
   /** Removes the top backward varint and returns its value. */
   long popVarint() {
-    Reader r = new Reader(size);
-    long v = r.nextVarint();
-    size = r.p;
+    long v = varintBelow(size);
+    size = varintStart;
     return v;
+  }
+
+  /** Where the varint {@link #varintBelow} read last begins (a scratch result, no allocation). */
+  private int varintStart;
+
+  /** The backward varint whose last byte lies just below position p. */
+  private long varintBelow(int p) {
+    long v = 0;
+    int shift = 0;
+    while (true) {
+      int b = byteBelow(p--);
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        varintStart = p;
+        return v;
+      }
+      shift += 7;
+    }
   }
 
   /** Drops everything above position p (undo has consumed it); segments above are freed. */
@@ -130,16 +147,9 @@ final class ByteJournal {
     }
 
     long nextVarint() {
-      long v = 0;
-      int shift = 0;
-      while (true) {
-        int b = next();
-        v |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
-        shift += 7;
-      }
+      long v = varintBelow(p);
+      p = varintStart;
+      return v;
     }
   }
 }

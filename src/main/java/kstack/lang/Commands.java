@@ -74,6 +74,7 @@ final class Commands {
         yield s.outcome(cmd, m.recurse((int) Math.max(-1, Math.min(n, 1_000_000))));
       }
       case "cpu" -> cpu(c, cmd);
+      case "set" -> set(c, cmd);
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
@@ -175,6 +176,25 @@ final class Commands {
     }
     Result r = s.outcome(cmd, m.stepi(n));
     return r.with("pc", hex(m.cpu(m.selectedCpu()).pc()));
+  }
+
+  /** {@code set max-steps N}: the runaway limit of every later command. */
+  private Result set(Call c, String cmd) {
+    String a = c.args();
+    if (!a.startsWith("max-steps")) {
+      throw c.errorAtArgs("set: expected max-steps N");
+    }
+    String e = a.substring("max-steps".length()).strip();
+    if (e.isEmpty()) {
+      throw c.errorAtArgs("usage: set max-steps N");
+    }
+    long v = c.eval(e, c.argsCol() + a.indexOf(e, "max-steps".length())).asLong();
+    if (v < 1) {
+      throw c.errorAtArgs("set max-steps: N must be at least 1");
+    }
+    m.setMaxSteps(v);
+    return Result.of(cmd, List.of("A command is stopped as a runaway after " + v + " steps."))
+        .with("max_steps", v);
   }
 
   private Result cpu(Call c, String cmd) {

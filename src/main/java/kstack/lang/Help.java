@@ -67,10 +67,13 @@ public final class Help {
           + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
       e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
           "struct pt_regs"),
-      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
-          "registers, the profile's configuration, breakpoints, the symbol at an address",
+      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
+          + " | info history", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " an address, what the timeline keeps (steps that can be taken back, bytes a step)",
           "info registers pc sp"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
+      e("set", "set max-steps N",
+          "stop a command as a runaway after N steps (default 5000000)", "set max-steps 10000000"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

@@ -1,18 +1,20 @@
 package kstack.machine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import kstack.exec.CodeMap;
 import kstack.image.Symbol;
 import kstack.image.SymbolTable;
 
 /**
  * The breakpoints, by address: a breakpoint stops the run loop before the first step of its
- * function or label. Not journaled: setting one is the user's act, not the machine's state.
+ * function or label. Not journaled: setting one is the user's act, not the machine's state. The run
+ * loop asks before every step, so the set is a sorted array of addresses (unsigned order), searched
+ * without boxing; with none set the answer costs one comparison.
  */
 final class Breakpoints {
-  private final TreeSet<Long> at = new TreeSet<>(Long::compareUnsigned);
+  private long[] at = new long[0];
   private final SymbolTable symbols;
   private final CodeMap code;
   private final String image;
@@ -30,15 +32,43 @@ final class Breakpoints {
       throw new IllegalArgumentException("no function named " + symbol + " in the "
           + image + " image");
     }
-    at.add(s.address());
+    long a = s.address();
+    if (find(a) < 0) {
+      at = Arrays.copyOf(at, at.length + 1);
+      at[at.length - 1] = a;
+      for (int i = at.length - 1; i > 0 && Long.compareUnsigned(at[i - 1], at[i]) > 0; i--) {
+        long t = at[i - 1];
+        at[i - 1] = at[i];
+        at[i] = t;
+      }
+    }
   }
 
   void clear() {
-    at.clear();
+    at = new long[0];
   }
 
   boolean at(long pc) {
-    return at.contains(pc);
+    return at.length != 0 && find(pc) >= 0;
+  }
+
+  /** The index of address a in the sorted array, or -1. */
+  private int find(long a) {
+    int lo = 0;
+    int hi = at.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Long.compareUnsigned(at[mid], a);
+      if (c == 0) {
+        return mid;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
   }
 
   /** Each breakpoint as symbol+offset, in address order. */

@@ -16,6 +16,8 @@ final class Breakpoints {
   private final SymbolTable symbols;
   private final CodeMap code;
   private final String image;
+  /** Stop before whatever step comes next (gdb's starti): set by the gdb stub for a set-up only. */
+  private boolean beforeNextStep;
 
   Breakpoints(SymbolTable symbols, CodeMap code, String image) {
     this.symbols = symbols;
@@ -33,12 +35,29 @@ final class Breakpoints {
     at.add(s.address());
   }
 
+  /** A breakpoint at an address that holds a step (gdb's Z0 packet): before that step runs. */
+  void addAddress(long addr) {
+    if (code.at(addr) == null) {
+      throw new IllegalArgumentException(String.format("no code at 0x%x in the %s image", addr,
+          image));
+    }
+    at.add(addr);
+  }
+
+  void remove(long addr) {
+    at.remove(addr);
+  }
+
   void clear() {
     at.clear();
   }
 
+  void stopBeforeNextStep(boolean on) {
+    beforeNextStep = on;
+  }
+
   boolean at(long pc) {
-    return at.contains(pc);
+    return beforeNextStep || at.contains(pc);
   }
 
   /** Each breakpoint as symbol+offset, in address order. */

@@ -41,15 +41,17 @@ class LayeringTest {
         .layer("catalog").definedBy("kstack.catalog..")
         .layer("machine").definedBy("kstack.machine..")
         .layer("lang").definedBy("kstack.lang..")
+        .layer("gdb").definedBy("kstack.gdb..")
         .layer("cli").definedBy("kstack.cli..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli")
+        .whereLayer("gdb").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("lang").mayOnlyBeAccessedByLayers("gdb", "cli")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "gdb", "cli")
         .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli")
         .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli")
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli")
+            "lang", "gdb", "cli")
         .check(main);
   }
 

@@ -73,4 +73,25 @@ class GdbServerCommandTest {
     assertThat(r.out()).doesNotContain("listening");
     CliTest.noStackTrace(r);
   }
+
+  @Test
+  void symbolsWritesTheElfFileAndSaysWhere(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path f = dir.resolve("k.elf");
+    CliTest.Run r = CliTest.run("symbols", "--arch", "i386", "--kernel", "2.6", "--elf", f.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("kstack symbols: i386 2.6 (2.6.32").contains("bytes written to "
+        + f);
+    assertThat(java.nio.file.Files.readAllBytes(f)).startsWith(0x7f, 'E', 'L', 'F', 1);
+  }
+
+  @Test
+  void symbolsToAFileThatCannotBeWrittenSaysWhyWithExitCode1(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    CliTest.Run r = CliTest.run("symbols", "--elf", dir.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("kstack: symbols: cannot write " + dir + ": ");
+    CliTest.noStackTrace(r);
+    assertThat(CliTest.run("symbols").code()).as("--elf is required").isEqualTo(2);
+  }
 }

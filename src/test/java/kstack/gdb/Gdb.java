@@ -38,15 +38,20 @@ final class Gdb {
 
   /** Connects, runs the commands, detaches; gdb's stdout and stderr together. */
   static String run(String arch, int port, String... commands) throws Exception {
+    List<String> all = new ArrayList<>(List.of("target remote 127.0.0.1:" + port));
+    all.addAll(List.of(commands));
+    all.add("detach");
+    return batch(arch, all.toArray(String[]::new));
+  }
+
+  /** gdb -batch -nx with the architecture set, then each command (-ex); its output. */
+  static String batch(String arch, String... commands) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(binary(arch), "-batch", "-nx",
-        "-ex", "set architecture " + architecture(arch),
-        "-ex", "target remote 127.0.0.1:" + port));
+        "-ex", "set architecture " + architecture(arch)));
     for (String c : commands) {
       cmd.add("-ex");
       cmd.add(c);
     }
-    cmd.add("-ex");
-    cmd.add("detach");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();

@@ -31,7 +31,7 @@ class GdbSessionTest {
       "i386 4.16", "do_int80_syscall_32", "i386 6.19", "do_int80_syscall_32",
       "arm64 4.16", "sys_getpid", "arm64 6.19", "invoke_syscall");
 
-  private static String entryCallee(Profile p) {
+  static String entryCallee(Profile p) {
     String key = p.arch() + " " + p.version();
     return ENTRY_CALLEE.entrySet().stream().filter(e -> key.startsWith(e.getKey()))
         .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError(key));

@@ -7,6 +7,8 @@ import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 import kstack.layout.Types;
 import kstack.trace.Event;
 
@@ -80,11 +82,11 @@ final class I386Boot26 {
    * INIT_THREAD_INFO (thread_info.h@2.6.32:46-57) at the base of init_thread_union.
    */
   static void initThread(Kernel k, long initTask) {
-    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize);
-    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    k.tasks.taskWrite(initTask, TaskMember.thread_sp0, k.image.symbol("init_stack") + k.threadSize);
+    k.tasks.taskWrite(initTask, TaskMember.thread_sysenter_cs, I386.KERNEL_CS);
     long ti = k.image.symbol("init_thread_union");
-    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
-    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.writePtr(ti + k.tasks.tiOff(ThreadInfoMember.addr_limit), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4, 0x10000001L); // INIT_PREEMPT_COUNT
     k.tasks.initThreadInfoLinks(ti);
   }
 
@@ -131,7 +133,7 @@ final class I386Boot26 {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
               x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                  k.tasks.taskRead(k.current(x), "thread.sp0"));
+                  k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
             })
         .call(I386Boot.SEP_TEXT, "enable_sep_cpu", Args.inPlace())
         .retVoid().build());

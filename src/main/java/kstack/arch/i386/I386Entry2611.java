@@ -5,6 +5,8 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 
 /**
  * arch/i386/kernel/entry.S at 2.6.11 (docs/research/i386-and-2.x.md §2.3, §2.5): system_call saves
@@ -78,7 +80,7 @@ final class I386Entry2611 {
    * wrote there; the source reads it all the same.
    */
   static long tiFlags(Kernel k, Exec x) {
-    return x.read(x.fp() + k.image.off("thread_info", "flags"));
+    return x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.flags));
   }
 
   /** cli; movl TI_flags(%ebp), %ecx. */
@@ -89,7 +91,7 @@ final class I386Entry2611 {
 
   /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
   static void threadFlag(Kernel k, Exec x, long bit, boolean on) {
-    long a = (x.sp() & -k.threadSize) + k.image.off("thread_info", "flags");
+    long a = (x.sp() & -k.threadSize) + k.tasks.tiOff(ThreadInfoMember.flags);
     x.write(a, on ? x.read(a) | bit : x.read(a) & ~bit);
   }
 
@@ -139,8 +141,8 @@ final class I386Entry2611 {
         .step("regparm(3); if (unlikely(current->audit_context)): NULL; if (!(current->ptrace & "
             + "PT_PTRACED)) return: nothing traces a task in this model", x -> {
               long cur = k.current(x);
-              k.tasks.taskRead(cur, "audit_context");
-              k.tasks.taskRead(cur, "ptrace");
+              k.tasks.taskRead(cur, TaskMember.audit_context);
+              k.tasks.taskRead(cur, TaskMember.ptrace);
             })
         .retVoid().build());
     k.image.add(k.image.c("do_notify_resume", "arch/i386/kernel/signal.c@2.6.11:641-655")
@@ -165,7 +167,7 @@ final class I386Entry2611 {
             x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "xcs")) & 3) != 3)
         .step("if (current->flags & PF_FREEZE): no; get_signal_to_deliver(): nothing is queued (no "
             + "signal is ever sent in this model); no_signal: regs->eax is no -ERESTART* code",
-            x -> k.tasks.taskRead(k.current(x), "flags"))
+            x -> k.tasks.taskRead(k.current(x), TaskMember.flags))
         .ret("return 0", x -> 0)
         .label("kernel")
         .ret("return 1", x -> 1).build());

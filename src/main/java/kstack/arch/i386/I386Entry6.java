@@ -6,6 +6,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.trace.Event;
 
 /**
@@ -228,12 +229,12 @@ final class I386Entry6 {
     }
     b.step("pushfl", x -> x.push(x.reg("eflags")))
         .step("movl %esp, TASK_threadsp(%eax); movl TASK_threadsp(%edx), %esp", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp());
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp());
           x.setSp(k.tasks.threadSp(x.reg("edx")));
         })
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(__stack_chk_guard); "
             + "FILL_RETURN_BUFFER", x -> {
-              long canary = k.tasks.taskRead(x.reg("edx"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary);
               x.set("ebx", canary);
               x.write(I386Entry.fs(k, x, "__stack_chk_guard"), canary);
             })

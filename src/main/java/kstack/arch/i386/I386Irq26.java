@@ -4,6 +4,7 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.trace.Event;
 
 /**
@@ -114,7 +115,7 @@ final class I386Irq26 {
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
           return !k.profile.config("PREEMPT")
-              || x.read(x.fp() + k.image.off("thread_info", "preempt_count"), 4) != 0;
+              || x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4) != 0;
         })
         .label("need_resched")
         .branchIf("norsch", needResched, x -> !(ebp
@@ -151,7 +152,7 @@ final class I386Irq26 {
               + "irqctx->tinfo.previous_esp = current_stack_pointer; copy the SOFTIRQ bits of "
               + "preempt_count; xchgl %ebx, %esp", x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
-              x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq)), null)
+              x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq), x -> 0), null)
           .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
           .ret("return true", x -> 1)
           .label("here");
@@ -160,7 +161,7 @@ final class I386Irq26 {
           + "stay on the task stack", x -> { });
     }
     k.image.add(b.call("desc->handle_irq(irq, desc) = handle_edge_irq, on the current stack",
-            "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
+            "handle_edge_irq", Args.of(x -> x.get(L.irq), x -> 0)) // desc: 0, as on x86_64 2.6.32
         .ret("return true", x -> 1).build());
   }
 

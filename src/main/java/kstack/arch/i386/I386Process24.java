@@ -6,6 +6,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.4.22 (docs/research/i386-and-2.x.md
@@ -73,12 +74,12 @@ final class I386Process24 {
   static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent, String resume) {
     return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
             + "with it the next " + nextCurrent, x -> {
-              k.tasks.taskWrite(x.reg("eax"), "thread.esp", x.sp());
-              x.setSp(k.tasks.taskRead(x.reg("edx"), "thread.esp"));
+              k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_esp, x.sp());
+              x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp));
             })
         .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.eip", x.routine().address(x.routine().label(resume)));
-          x.push(k.tasks.taskRead(x.reg("edx"), "thread.eip"));
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_eip, x.routine().address(x.routine().label(resume)));
+          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_eip));
           x.jumpTo(k.image.symbol("__switch_to"));
         });
   }
@@ -97,9 +98,9 @@ final class I386Process24 {
     }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
         + "p->thread.eip = ret_from_fork", x -> {
           long p = x.get(L.p);
-          k.tasks.taskWrite(p, "thread.esp", x.get(L.childregs));
-          k.tasks.taskWrite(p, "thread.esp0", x.get(L.childregs) + PTREGS);
-          k.tasks.taskWrite(p, "thread.eip", k.image.symbol("ret_from_fork"));
+          k.tasks.taskWrite(p, TaskMember.thread_esp, x.get(L.childregs));
+          k.tasks.taskWrite(p, TaskMember.thread_esp0, x.get(L.childregs) + PTREGS);
+          k.tasks.taskWrite(p, TaskMember.thread_eip, k.image.symbol("ret_from_fork"));
         });
   }
 
@@ -109,7 +110,7 @@ final class I386Process24 {
         .step("FASTCALL: prev_p = eax, next_p = edx; unlazy_fpu(prev_p)", x -> { })
         .step("tss = init_tss + smp_processor_id(); tss->esp0 = next->thread.esp0: where "
             + "int $0x80 and interrupts from user mode will land", x -> x.write(
-                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), "thread.esp0")))
+                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp0)))
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
@@ -212,8 +213,8 @@ final class I386Process24 {
     k.image.add(k.image.c("cpu_idle", SRC).params()
         .step("init_idle(); current->nice = 20; current->counter = -100", x -> {
           long cur = k.current(x);
-          k.tasks.taskWrite(cur, "nice", 20);
-          k.tasks.taskWrite(cur, "counter", -100);
+          k.tasks.taskWrite(cur, TaskMember.nice, 20);
+          k.tasks.taskWrite(cur, TaskMember.counter, -100);
         })
         .label("loop")
         .branchIf("resched", "while (1) { while (!current->need_resched)",

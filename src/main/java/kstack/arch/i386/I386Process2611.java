@@ -5,6 +5,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.6.11 (docs/research/i386-and-2.x.md
@@ -52,7 +53,7 @@ final class I386Process2611 {
         .step("load_esp0(tss, next): tss->esp0 = next->esp0 (ss1 and MSR_IA32_SYSENTER_CS only "
             + "if next->sysenter_cs differs), where int $0x80 and interrupts from user mode will "
             + "land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), "thread.esp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_esp0)))
         .step("load_TLS(next, cpu); savesegment(fs, prev->fs), (gs, prev->gs); reload next's fs "
             + "and gs only if one of the four is non-zero (none is here)", x -> { })
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
@@ -27,7 +28,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     long task = m.current();
     assertThat(tss(m, "x86_tss.sp0")).isEqualTo(EntryStack.top(m.kernel(), 0));
-    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, "thread.sp0"));
+    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, TaskMember.thread_sp0));
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
   }
 
@@ -231,7 +232,7 @@ class I386Linux6Test {
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     Frame regsFrame = m.inspector().backtrace(null).stream()
         .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
-    long sp1 = m.kernel().tasks.taskRead(m.current(), "thread.sp0");
+    long sp1 = m.kernel().tasks.taskRead(m.current(), TaskMember.thread_sp0);
     assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "
         + "FIXUP_FRAME's full frame: 92 bytes below TSS.sp1").isEqualTo(sp1 - 92);
     assertThat(m.kernel().readPtr(regsFrame.frameAddr() + m.struct("pt_regs").offset("cs")))

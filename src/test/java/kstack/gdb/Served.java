@@ -13,6 +13,7 @@ final class Served implements AutoCloseable {
   final Session session;
   final GdbServer server;
   private final Thread thread;
+  /** The server's one line per client (not asserted here: GdbServerCommandTest reads it). */
   private final StringWriter log = new StringWriter();
 
   private Served(Session session) throws IOException {
@@ -44,11 +45,6 @@ final class Served implements AutoCloseable {
 
   int port() {
     return server.port();
-  }
-
-  /** Waits for the serving thread to be done with the current client (after gdb detached or left). */
-  String log() {
-    return log.toString();
   }
 
   @Override

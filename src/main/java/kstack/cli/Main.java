@@ -12,6 +12,7 @@ import kstack.lang.Source;
 import kstack.machine.CpuLimits;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
+import kstack.catalog.Profiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -18,6 +18,8 @@ final class Breakpoints {
   private final SymbolTable symbols;
   private final CodeMap code;
   private final String image;
+  /** Stop before whatever step comes next (gdb's starti): set by the gdb stub for a set-up only. */
+  private boolean beforeNextStep;
 
   Breakpoints(SymbolTable symbols, CodeMap code, String image) {
     this.symbols = symbols;
@@ -32,7 +34,11 @@ final class Breakpoints {
       throw new IllegalArgumentException("no function named " + symbol + " in the "
           + image + " image");
     }
-    long a = s.address();
+    insert(s.address());
+  }
+
+  /** Adds address a to the sorted array (once). */
+  private void insert(long a) {
     if (find(a) < 0) {
       at = Arrays.copyOf(at, at.length + 1);
       at[at.length - 1] = a;
@@ -44,12 +50,35 @@ final class Breakpoints {
     }
   }
 
+  /** A breakpoint at an address that holds a step (gdb's Z0 packet): before that step runs. */
+  void addAddress(long addr) {
+    if (code.at(addr) == null) {
+      throw new IllegalArgumentException(String.format("no code at 0x%x in the %s image", addr,
+          image));
+    }
+    insert(addr);
+  }
+
+  void remove(long addr) {
+    int i = find(addr);
+    if (i >= 0) {
+      long[] out = new long[at.length - 1];
+      System.arraycopy(at, 0, out, 0, i);
+      System.arraycopy(at, i + 1, out, i, at.length - i - 1);
+      at = out;
+    }
+  }
+
   void clear() {
     at = new long[0];
   }
 
+  void stopBeforeNextStep(boolean on) {
+    beforeNextStep = on;
+  }
+
   boolean at(long pc) {
-    return at.length != 0 && find(pc) >= 0;
+    return beforeNextStep || at.length != 0 && find(pc) >= 0;
   }
 
   /** The index of address a in the sorted array, or -1. */

@@ -223,6 +223,23 @@ public final class Machine implements ExecHost {
     breakpoints.add(symbol);
   }
 
+  /** A breakpoint at the step that starts at addr (any step, not only a function's first). */
+  public void addBreakpointAt(long addr) {
+    breakpoints.addAddress(addr);
+  }
+
+  public void removeBreakpointAt(long addr) {
+    breakpoints.remove(addr);
+  }
+
+  /**
+   * While on, a run stops before its first step (as at a breakpoint there), as gdb's starti does:
+   * a command then does only its set-up, and its goal is pending for {@link #continueRun}.
+   */
+  public void stopBeforeNextStep(boolean on) {
+    breakpoints.stopBeforeNextStep(on);
+  }
+
   public void deleteBreakpoints() {
     breakpoints.clear();
   }

@@ -31,6 +31,8 @@ final class Help {
         "  p[/FMT] EXPR            evaluate (FMT: x d u o t c a): $rsp, current->pid, ...",
         "  bt [PID] | stack [PID]  backtrace | every word of the kernel stack, labelled",
         "  bt -v                   every task's STACK_END_MAGIC and stack high-water mark",
+        "  stack --draw [PID]      the task's stack as a boxed diagram, to scale in lines",
+        "  export svg FILE [PID]   draw the stacks (one task's, or all) to scale as SVG into FILE",
         "  ps | console            tasks | what was written to /dev/console",
         "  x/FMT ADDR              examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR;",
         "                          x/a reads pointer-sized units, x/c bytes)",

@@ -40,16 +40,22 @@ class LayeringTest {
         .layer("arch").definedBy("kstack.arch..")
         .layer("catalog").definedBy("kstack.catalog..")
         .layer("machine").definedBy("kstack.machine..")
+        .layer("view").definedBy("kstack.view..")
         .layer("lang").definedBy("kstack.lang..")
         .layer("cli").definedBy("kstack.cli..")
+        .optionalLayer("web").definedBy("kstack.web..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli")
-        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli")
-        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli")
-        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli")
+        .whereLayer("web").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("lang").mayOnlyBeAccessedByLayers("cli", "web")
+        .whereLayer("view").mayOnlyBeAccessedByLayers("lang", "cli", "web")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("view", "lang", "cli", "web")
+        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "view", "lang", "cli", "web")
+        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "view", "lang", "cli",
+            "web")
+        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "view", "lang",
+            "cli", "web")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli")
+            "view", "lang", "cli", "web")
         .check(main);
   }
 

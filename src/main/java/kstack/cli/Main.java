@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kstack", mixinStandardHelpOptions = true, version = "kstack 0.1.0",
     description = "A simulated machine that holds the real bytes of Linux kernel stacks.",
-    subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class})
+    subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class, Web.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -189,28 +189,32 @@ public final class Main implements Callable<Integer> {
     }
 
     private Profile profile() {
-      Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
-          () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
-              + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
-              + ")"))
-          : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
-              "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
-                  + Profiles.names() + ")"));
-      for (String c : config) {
-        int eq = c.indexOf('=');
-        String name = eq < 0 ? c : c.substring(0, eq);
-        String v = eq < 0 ? "" : c.substring(eq + 1);
-        if (name.startsWith("CONFIG_")) {
-          name = name.substring(7);
-        }
-        if (!v.equals("y") && !v.equals("n")) {
-          throw new IllegalArgumentException("--config takes NAME=y or NAME=n, not '" + c + "'");
-        }
-        p = p.withConfig(name, v.equals("y"));
-      }
-      return p;
+      return profileOf(arch, kernel, config);
     }
+  }
 
+  /** The profile --arch, --kernel and each --config NAME=y|n name; refused with the reason. */
+  static Profile profileOf(String arch, String kernel, List<String> config) {
+    Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
+        () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
+            + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
+            + ")"))
+        : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
+            "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
+                + Profiles.names() + ")"));
+    for (String c : config) {
+      int eq = c.indexOf('=');
+      String name = eq < 0 ? c : c.substring(0, eq);
+      String v = eq < 0 ? "" : c.substring(eq + 1);
+      if (name.startsWith("CONFIG_")) {
+        name = name.substring(7);
+      }
+      if (!v.equals("y") && !v.equals("n")) {
+        throw new IllegalArgumentException("--config takes NAME=y or NAME=n, not '" + c + "'");
+      }
+      p = p.withConfig(name, v.equals("y"));
+    }
+    return p;
   }
 
   /** kstack scenarios: the built-in scenarios. */

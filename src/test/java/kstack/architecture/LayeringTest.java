@@ -43,7 +43,7 @@ class LayeringTest {
         .layer("view").definedBy("kstack.view..")
         .layer("lang").definedBy("kstack.lang..")
         .layer("cli").definedBy("kstack.cli..")
-        .optionalLayer("web").definedBy("kstack.web..")
+        .layer("web").definedBy("kstack.web..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("web").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("lang").mayOnlyBeAccessedByLayers("cli", "web")

@@ -5,6 +5,7 @@ import kstack.kernel.KernelRoutines;
 import kstack.kernel.KthreadCreateInfo;
 import kstack.kernel.Routines24;
 import kstack.kernel.Routines26On;
+import kstack.kernel.TaskMember;
 import kstack.kernel.TaskModel;
 import kstack.kernel.TaskUnion;
 import kstack.kernel.ThreadInfoAtBase;
@@ -69,14 +70,14 @@ final class KernelModules {
       KthreadCreateInfo.COMPLETION_INSIDE, Map.of());
 
   /** 4.16.13: THREAD_INFO_IN_TASK, state, task->cpu, thread_group (sched.h@4.16.13). */
-  static final TaskModel TASK_4_16 = new ThreadInfoInTask("state", "cpu", "thread_group",
+  static final TaskModel TASK_4_16 = new ThreadInfoInTask("state", TaskMember.cpu, "thread_group",
       "wait_queue_head", KthreadCreateInfo.COMPLETION_POINTER);
 
   /**
    * 6.19: __state, thread_info.cpu (sched.h@6.19:2215-2218), thread_node on signal->thread_head,
    * completions on swait queues, kthread_create_info with full_name first.
    */
-  static final TaskModel TASK_6_19 = new ThreadInfoInTask("__state", "thread_info.cpu",
+  static final TaskModel TASK_6_19 = new ThreadInfoInTask("__state", TaskMember.thread_info_cpu,
       "thread_node", "swait_queue_head", KthreadCreateInfo.FULL_NAME_FIRST);
 
   /** 2.4.22's generic kernel. */

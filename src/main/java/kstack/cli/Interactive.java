@@ -11,7 +11,8 @@ import kstack.lang.Source;
 import kstack.lang.TextInput;
 
 /**
- * {@code run -i}: one command per line from standard input, as in a script. A failing command is
+ * {@code run -i} with standard input redirected (a file or a pipe; a terminal gets {@link Repl}):
+ * one command per line, as in a script, without a prompt. A failing command is
  * reported and the session goes on; input that is not text (a NUL byte, invalid UTF-8, a control
  * character, a line over {@link TextInput#MAX_LINE_BYTES}) ends it with one located message and exit
  * code 1, since what follows cannot be told apart into commands.
@@ -19,32 +20,23 @@ import kstack.lang.TextInput;
 final class Interactive {
   private final Session session;
   private final Output o;
-  private final PrintWriter out;
   private final PrintWriter err;
   private final boolean json;
 
-  Interactive(Session session, Output o, PrintWriter out, PrintWriter err, boolean json) {
+  Interactive(Session session, Output o, PrintWriter err, boolean json) {
     this.session = session;
     this.o = o;
-    this.out = out;
     this.err = err;
     this.json = json;
   }
 
   int run(InputStream stdin) {
     TextInput in = new TextInput("<stdin>", stdin, Long.MAX_VALUE);
-    boolean terminal = stdin == System.in && System.console() != null;
     while (true) {
-      if (terminal) {
-        o.prompt();
-      }
       Source.Line line;
       try {
         String text = in.next();
         if (text == null) {
-          if (terminal) {
-            out.println();
-          }
           return 0;
         }
         line = Source.stdinLine(in.lineNumber(), text);

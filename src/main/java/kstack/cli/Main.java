@@ -81,9 +81,19 @@ public final class Main implements Callable<Integer> {
 
   private java.io.InputStream stdin = System.in;
 
-  /** kstack without a subcommand is a usage error: the usage goes to stderr (--help: stdout, 0). */
+  /**
+   * kstack without a subcommand, at a terminal: the prompt on the default profile (as
+   * {@code run -i}). Otherwise (input or output redirected) it is a usage error: the usage goes to
+   * stderr (--help: stdout, 0), since a script is meant for {@code run FILE} or {@code run -i}.
+   */
   @Override
   public Integer call() {
+    if (stdin == System.in && Terminals.interactive()) {
+      Profile p = Profiles.newest("x86_64").orElseThrow();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("kstack: " + p.label() + ", 1 CPU; 'help' lists the commands, 'boot' boots");
+      return Terminals.repl(new Session(Machine.create(p, 1)), false, spec.commandLine().getErr());
+    }
     spec.commandLine().usage(spec.commandLine().getErr());
     return 2;
   }
@@ -185,7 +195,13 @@ public final class Main implements Callable<Integer> {
         }
         o.result(r);
       }
-      return interactive ? new Interactive(session, o, out, err, json).run(parent.stdin) : 0;
+      if (!interactive) {
+        return 0;
+      }
+      if (parent.stdin == System.in && Terminals.interactive()) {
+        return Terminals.repl(session, json, err);
+      }
+      return new Interactive(session, o, err, json).run(parent.stdin);
     }
 
     private Profile profile() {

@@ -47,13 +47,6 @@ final class Output {
     out.flush();
   }
 
-  void prompt() {
-    if (!json) {
-      out.print("(kstack) ");
-      out.flush();
-    }
-  }
-
   void failure(String command, String located) {
     if (json) {
       out.println(object(command, false, Map.of(), located));

@@ -57,16 +57,6 @@ public final class Args {
     return new Args(-1, values);
   }
 
-  /**
-   * The same arguments, exempt from the link step's count check: a call site whose count differs
-   * from the parameters the model declares for its callee (a prototype that changed between
-   * generations, a register the assembly sets anyway), kept as it runs today until the model says
-   * which is right.
-   */
-  public Args unchecked() {
-    return new Args(-1, values);
-  }
-
   /** The number of arguments, or -1 when only the running step knows it. */
   public int count() {
     return count;

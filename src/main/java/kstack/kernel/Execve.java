@@ -65,19 +65,19 @@ final class Execve {
     long cur = k.current(x);
     long mm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
     long top = k.image.constant("STACK_TOP");
-    k.writePtr(mm + k.image.off("mm_struct", "pgd"), mm);
-    k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(mm + k.image.off("mm_struct", "task_size"), k.image.constant("TASK_SIZE_MAX"));
-    k.writePtr(mm + k.image.off("mm_struct", "start_stack"), top);
+    k.writePtr(mm + k.mm.off(MmMember.pgd), mm);
+    k.mem.write(mm + k.mm.off(MmMember.mm_users), 4, 1);
+    k.writePtr(mm + k.mm.off(MmMember.task_size), k.image.constant("TASK_SIZE_MAX"));
+    k.writePtr(mm + k.mm.off(MmMember.start_stack), top);
     Memory m = k.mm.newUserSpace(mm, "mm of " + k.tasks.comm(cur));
     long textSize = k.image.userTextEnd() - TEXT;
     m.map(new Region("kstack-box .text", TEXT, (textSize + 4095) & -4096L, Region.Kind.USER));
     m.map(new Region("kstack-box .data", DATA, 4096, Region.Kind.USER));
     m.map(new Region("[stack]", top - STACK_SIZE, STACK_SIZE, Region.Kind.USER));
-    k.tasks.taskWrite(cur, "mm", mm);
-    k.tasks.taskWrite(cur, "active_mm", mm);
+    k.tasks.taskWrite(cur, TaskMember.mm, mm);
+    k.tasks.taskWrite(cur, TaskMember.active_mm, mm);
     if (clearsKthread) {
-      k.tasks.taskWrite(cur, "flags", k.tasks.taskRead(cur, "flags") & ~Kernel.PF_KTHREAD);
+      k.tasks.taskWrite(cur, TaskMember.flags, k.tasks.taskRead(cur, TaskMember.flags) & ~Kernel.PF_KTHREAD);
     }
     x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);

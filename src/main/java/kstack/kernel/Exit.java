@@ -19,6 +19,10 @@ final class Exit {
 
   private Exit() {}
 
+  /** The words every generation's kernel/exit.c panics with when init dies. */
+  static final String INIT_KILLED = "Attempted to kill init!";
+  /** 4.16 and later add the exit code (exit.c@4.16.13:578-579, @6.19:925-926). */
+  static final String INIT_KILLED_EXITCODE = INIT_KILLED + " exitcode=0x%08x";
   static final String SRC = "kernel/exit.c";
 
   /** The profile's exit and wait4, then its exec path (the image's order). */
@@ -80,27 +84,27 @@ final class Exit {
 
   private static void notify(Kernel k, Exec x, boolean freesStack) {
     long t = k.current(x);
-    k.tasks.taskWrite(t, "exit_state", Threads.exitZombie(k));
+    k.tasks.taskWrite(t, TaskMember.exit_state, Threads.exitZombie(k));
     long init = Threads.aliveThread(k, t); // find_new_reaper: a live thread of the group first
     if (init == 0) {
       init = k.pids.findTask(1);
     }
-    int children = k.image.off("task_struct", "children");
-    int sibling = k.image.off("task_struct", "sibling");
+    int children = k.tasks.off(TaskMember.children);
+    int sibling = k.tasks.off(TaskMember.sibling);
     long head = t + children;
     while (!k.listEmpty(head)) {
       long node = k.readPtr(head);
       long child = node - sibling;
       k.listDelInit(node);
-      k.tasks.taskWrite(child, "real_parent", init);
-      k.tasks.taskWrite(child, "parent", init);
+      k.tasks.taskWrite(child, TaskMember.real_parent, init);
+      k.tasks.taskWrite(child, TaskMember.parent, init);
       k.listAddTail(node, init + children);
     }
-    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t), k.tasks.taskRead(t, "exit_code") >> 8));
+    k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t), k.tasks.taskRead(t, TaskMember.exit_code) >> 8));
     // exit.c@6.19:736-779, @4.16.13:699-736, @2.6.32.67:810-868 (DEATH_REAP)
     if (!Threads.leader(k, t)) {
-      k.tasks.taskWrite(t, "exit_state", Threads.exitDead(k));
-      long leader = k.tasks.taskRead(t, "group_leader");
+      k.tasks.taskWrite(t, TaskMember.exit_state, Threads.exitDead(k));
+      long leader = k.tasks.taskRead(t, TaskMember.group_leader);
       releaseTask(k, t, freesStack);
       k.timeline.emit(new Event.ThreadAutoreaped(x.cpu().id(), k.tasks.pid(t), k.tasks.pid(leader)));
       if (k.tasks.isZombie(leader) && Threads.groupEmpty(k, leader)) {
@@ -114,14 +118,14 @@ final class Exit {
   }
 
   private static void notifyParent(Kernel k, Exec x, long t) {
-    long parent = k.tasks.taskRead(t, "real_parent");
+    long parent = k.tasks.taskRead(t, TaskMember.real_parent);
     k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.tasks.pid(t)
         + " (do_notify_parent -> __wake_up_parent)");
   }
 
   /** signal->wait_chldexit, keyed by the parent task. */
   static long waitQueue(Kernel k, long task) {
-    return task + k.image.off("task_struct", "children");
+    return task + k.tasks.off(TaskMember.children);
   }
 
   /**
@@ -171,13 +175,13 @@ final class Exit {
       if (upid != -1 && upid != pid) {
         continue;
       }
-      if (k.tasks.taskRead(child, "exit_signal") == -1 || k.tasks.taskRead(child, "exit_signal") == 0xffffffffL) {
+      if (k.tasks.taskRead(child, TaskMember.exit_signal) == -1 || k.tasks.taskRead(child, TaskMember.exit_signal) == 0xffffffffL) {
         continue; // 2.6.32 keeps threads on children: eligible_child wants __WCLONE for them
       }
       any = true;
       if (k.tasks.isZombie(child) && Threads.groupEmpty(k, child)) { // delay_group_leader()
         if (stat != 0) {
-          x.write(stat, 4, k.tasks.taskRead(child, "exit_code"));
+          x.write(stat, 4, k.tasks.taskRead(child, TaskMember.exit_code));
         }
         release.accept(child);
         k.tasks.setState(cur, Kernel.TASK_RUNNING);
@@ -197,9 +201,9 @@ final class Exit {
    * 2.6, whose stack holds the thread_info); later the stack has gone at the last switch.
    */
   static void releaseTask(Kernel k, long p, boolean freesStack) {
-    k.tasks.taskWrite(p, "exit_state", Threads.exitDead(k));
-    k.listDelInit(p + k.image.off("task_struct", "tasks"));
-    k.listDelInit(p + k.image.off("task_struct", "sibling"));
+    k.tasks.taskWrite(p, TaskMember.exit_state, Threads.exitDead(k));
+    k.listDelInit(p + k.tasks.off(TaskMember.tasks));
+    k.listDelInit(p + k.tasks.off(TaskMember.sibling));
     Threads.unhash(k, p);
     k.pids.unregisterTask(k.tasks.pid(p));
     if (freesStack) {

@@ -38,19 +38,19 @@ public final class Exit24 implements TaskExit {
 
   /** REMOVE_LINKS (include/linux/sched.h@2.4.22:857-868). */
   static void unlinkTask(Kernel k, long p) {
-    long next = k.tasks.taskRead(p, "next_task");
-    long prev = k.tasks.taskRead(p, "prev_task");
-    k.tasks.taskWrite(next, "prev_task", prev);
-    k.tasks.taskWrite(prev, "next_task", next);
-    long os = k.tasks.taskRead(p, "p_osptr");
-    long ys = k.tasks.taskRead(p, "p_ysptr");
+    long next = k.tasks.taskRead(p, TaskMember.next_task);
+    long prev = k.tasks.taskRead(p, TaskMember.prev_task);
+    k.tasks.taskWrite(next, TaskMember.prev_task, prev);
+    k.tasks.taskWrite(prev, TaskMember.next_task, next);
+    long os = k.tasks.taskRead(p, TaskMember.p_osptr);
+    long ys = k.tasks.taskRead(p, TaskMember.p_ysptr);
     if (os != 0) {
-      k.tasks.taskWrite(os, "p_ysptr", ys);
+      k.tasks.taskWrite(os, TaskMember.p_ysptr, ys);
     }
     if (ys != 0) {
-      k.tasks.taskWrite(ys, "p_osptr", os);
+      k.tasks.taskWrite(ys, TaskMember.p_osptr, os);
     } else {
-      k.tasks.taskWrite(k.tasks.taskRead(p, "p_pptr"), "p_cptr", os);
+      k.tasks.taskWrite(k.tasks.taskRead(p, TaskMember.p_pptr), TaskMember.p_cptr, os);
     }
   }
 
@@ -63,15 +63,15 @@ public final class Exit24 implements TaskExit {
     k.image.add(k.image.c("do_exit", EXIT).params(L.code)
         .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
           long t = k.current(x);
-          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, TaskMember.flags, k.tasks.taskRead(t, TaskMember.flags) | Kernel.PF_EXITING);
         })
         .step("__exit_mm(tsk): mm = NULL (a kernel thread now); sem_exit(); __exit_files(tsk); "
             + "__exit_fs(tsk); exit_sighand(tsk); exit_thread()", x -> {
               long t = k.current(x);
-              k.tasks.taskWrite(t, "mm", 0);
+              k.tasks.taskWrite(t, TaskMember.mm, 0);
               k.files.setFds(t, java.util.Map.of());
             })
-        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.get(L.code)))
+        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), TaskMember.exit_code, x.get(L.code)))
         .call("exit_notify()", "exit_notify", Args.inPlace())
         .call("schedule(): never to return; the parent's wait4 frees the task_union",
             "schedule", Args.inPlace())
@@ -86,7 +86,7 @@ public final class Exit24 implements TaskExit {
         .step("forget_original_parent(current): each child's p_opptr = child_reaper (init)", x -> {
           long reaper = k.pids.findTask(1);
           for (long c : k.tasks.children(k.current(x))) {
-            k.tasks.taskWrite(c, "p_opptr", reaper);
+            k.tasks.taskWrite(c, TaskMember.p_opptr, reaper);
           }
         })
         .step("write_lock_irq(&tasklist_lock); current->state = TASK_ZOMBIE (exit.c@2.4.22:389)",
@@ -94,9 +94,9 @@ public final class Exit24 implements TaskExit {
         .step("do_notify_parent(current, current->exit_signal) -> wake_up_parent(p_pptr): "
             + "wake_up_interruptible(&p_pptr->wait_chldexit)", x -> {
               long t = k.current(x);
-              long parent = k.tasks.taskRead(t, "p_pptr");
+              long parent = k.tasks.taskRead(t, TaskMember.p_pptr);
               k.timeline.emit(new Event.TaskExited(x.cpu().id(), k.tasks.pid(t),
-                  k.tasks.taskRead(t, "exit_code") >> 8));
+                  k.tasks.taskRead(t, TaskMember.exit_code) >> 8));
               k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "exit of pid " + k.tasks.pid(t)
                   + " (do_notify_parent -> wake_up_parent)");
             })
@@ -108,17 +108,17 @@ public final class Exit24 implements TaskExit {
 
   private static void reparentChildren(Kernel k, Exec x) {
     long t = k.current(x);
-    for (long p = k.tasks.taskRead(t, "p_cptr"); p != 0; p = k.tasks.taskRead(t, "p_cptr")) {
-      k.tasks.taskWrite(t, "p_cptr", k.tasks.taskRead(p, "p_osptr"));
-      k.tasks.taskWrite(p, "p_ysptr", 0);
-      long parent = k.tasks.taskRead(p, "p_opptr");
-      k.tasks.taskWrite(p, "p_pptr", parent);
-      long older = k.tasks.taskRead(parent, "p_cptr");
-      k.tasks.taskWrite(p, "p_osptr", older);
+    for (long p = k.tasks.taskRead(t, TaskMember.p_cptr); p != 0; p = k.tasks.taskRead(t, TaskMember.p_cptr)) {
+      k.tasks.taskWrite(t, TaskMember.p_cptr, k.tasks.taskRead(p, TaskMember.p_osptr));
+      k.tasks.taskWrite(p, TaskMember.p_ysptr, 0);
+      long parent = k.tasks.taskRead(p, TaskMember.p_opptr);
+      k.tasks.taskWrite(p, TaskMember.p_pptr, parent);
+      long older = k.tasks.taskRead(parent, TaskMember.p_cptr);
+      k.tasks.taskWrite(p, TaskMember.p_osptr, older);
       if (older != 0) {
-        k.tasks.taskWrite(older, "p_ysptr", p);
+        k.tasks.taskWrite(older, TaskMember.p_ysptr, p);
       }
-      k.tasks.taskWrite(parent, "p_cptr", p);
+      k.tasks.taskWrite(parent, TaskMember.p_cptr, p);
       if (k.tasks.state(p) == TASK_ZOMBIE) {
         k.rq.wakeAll(waitQueue(k, parent), x.cpu().id(), "the orphaned zombie pid " + k.tasks.pid(p)
             + " (do_notify_parent)");
@@ -128,7 +128,7 @@ public final class Exit24 implements TaskExit {
 
   /** A task's wait_chldexit queue. */
   static long waitQueue(Kernel k, long task) {
-    return task + k.image.off("task_struct", "wait_chldexit");
+    return task + k.tasks.off(TaskMember.wait_chldexit);
   }
 
   /** sys_wait4 (exit.c@2.4.22:492-588) and release_task (:29-75). */
@@ -175,5 +175,11 @@ public final class Exit24 implements TaskExit {
       k.mem.unmap(r);
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
+  }
+
+  /** do_exit (kernel/exit.c@2.4.22:434): no exit code in the words. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return Exit.INIT_KILLED;
   }
 }

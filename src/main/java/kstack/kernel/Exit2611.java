@@ -31,13 +31,13 @@ public final class Exit2611 implements TaskExit {
     RoutineBuilder b = k.image.c("do_exit", SRC + ":780-840").params(L.code)
         .step("tsk->flags |= PF_EXITING; del_timer_sync(&tsk->real_timer)", x -> {
           long t = k.current(x);
-          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, TaskMember.flags, k.tasks.taskRead(t, TaskMember.flags) | Kernel.PF_EXITING);
         })
         .step("exit_mm(tsk): the task drops its user address space (mm = NULL)",
-            x -> k.tasks.taskWrite(k.current(x), "mm", 0))
+            x -> k.tasks.taskWrite(k.current(x), TaskMember.mm, 0))
         .step("exit_sem(tsk); __exit_files(tsk): close every descriptor; __exit_fs(tsk); "
             + "exit_namespace(tsk); exit_thread()", x -> k.files.setFds(k.current(x), java.util.Map.of()))
-        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), "exit_code", x.get(L.code)));
+        .step("tsk->exit_code = code", x -> k.tasks.taskWrite(k.current(x), TaskMember.exit_code, x.get(L.code)));
     Exit.exitNotify(k, b, true);
     Sched2611.exitTail(k, b);
     k.image.add(Exit.neverAgain(b).retVoid().build());
@@ -69,5 +69,11 @@ public final class Exit2611 implements TaskExit {
   @Override
   public void buildExitGroup(Kernel k) {
     Exit.buildExitGroup(k, "kernel/exit.c@2.6.11:", "903-906", "871-901");
+  }
+
+  /** do_exit (kernel/exit.c@2.6.11:792): no exit code in the words. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return Exit.INIT_KILLED;
   }
 }

@@ -42,11 +42,11 @@ abstract class ExitWaitOpts implements TaskExit {
     RoutineBuilder b = k.image.c("do_exit", SRC).params(L.code)
         .step("tsk->flags |= PF_EXITING; tsk->exit_code = code", x -> {
           long t = k.current(x);
-          k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | Kernel.PF_EXITING);
-          k.tasks.taskWrite(t, "exit_code", x.get(L.code));
+          k.tasks.taskWrite(t, TaskMember.flags, k.tasks.taskRead(t, TaskMember.flags) | Kernel.PF_EXITING);
+          k.tasks.taskWrite(t, TaskMember.exit_code, x.get(L.code));
         })
         .step("exit_mm(): the task drops its user address space (mm = NULL)",
-            x -> k.tasks.taskWrite(k.current(x), "mm", 0))
+            x -> k.tasks.taskWrite(k.current(x), TaskMember.mm, 0))
         .step("exit_files(): close every descriptor", x -> k.files.setFds(k.current(x), java.util.Map.of()));
     buildDeadTail(k, Exit.exitNotify(k, b, freesStack));
     buildWait(k);

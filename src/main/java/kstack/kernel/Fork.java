@@ -62,8 +62,8 @@ final class Fork {
    * through __put_task_struct → free_task → free_thread_info, which returns the stack's pages.
    */
   static void putTaskStruct(Kernel k, long tsk) {
-    long usage = k.tasks.taskRead(tsk, "usage") - 1;
-    k.tasks.taskWrite(tsk, "usage", usage);
+    long usage = k.tasks.taskRead(tsk, TaskMember.usage) - 1;
+    k.tasks.taskWrite(tsk, TaskMember.usage, usage);
     if (usage != 0) {
       return;
     }
@@ -72,7 +72,7 @@ final class Fork {
       k.mem.unmap(r);
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
-    k.tasks.taskWrite(tsk, "stack", 0);
+    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
   }
 
   /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
@@ -85,9 +85,9 @@ final class Fork {
     long p = x.get(L.p);
     k.tasks.setState(p, state);
     k.tasks.setTaskCpu(p, x.cpu().id());
-    k.tasks.taskWrite(p, "on_cpu", 0);
-    k.tasks.taskWrite(p, "on_rq", 0);
-    k.tasks.tiWrite(p, "flags", 0);
+    k.tasks.taskWrite(p, TaskMember.on_cpu, 0);
+    k.tasks.taskWrite(p, TaskMember.on_rq, 0);
+    k.tasks.tiWrite(p, ThreadInfoMember.flags, 0);
   }
 
   /** Deterministic "random" canary: the simulator must replay byte for byte. */
@@ -111,24 +111,24 @@ final class Fork {
   /** copy_files and copy_mm: CLONE_VM shares current's mm, otherwise dup_mm copies it. */
   static void copyMmAndFiles(Kernel k, Exec x, long p, long cloneFlags) {
     long cur = k.current(x);
-    long mm = k.tasks.taskRead(cur, "mm");
+    long mm = k.tasks.taskRead(cur, TaskMember.mm);
     Map<Integer, Long> files = k.files.fds(cur);
     k.files.setFds(p, new HashMap<>(files));
     if (mm == 0 || (cloneFlags & Kernel.CLONE_VM) != 0) {
       if (mm != 0) {
-        k.mem.write(mm + k.image.off("mm_struct", "mm_users"), 4,
-            k.mem.read(mm + k.image.off("mm_struct", "mm_users"), 4) + 1);
+        k.mem.write(mm + k.mm.off(MmMember.mm_users), 4,
+            k.mem.read(mm + k.mm.off(MmMember.mm_users), 4) + 1);
       }
       return;
     }
     long newMm = k.pages.kmalloc(k.image.struct("mm_struct").size(), "mm_struct");
     k.mem.copy(newMm, mm, k.image.struct("mm_struct").size());
-    k.mem.write(newMm + k.image.off("mm_struct", "mm_users"), 4, 1);
-    k.writePtr(newMm + k.image.off("mm_struct", "pgd"), newMm);
+    k.mem.write(newMm + k.mm.off(MmMember.mm_users), 4, 1);
+    k.writePtr(newMm + k.mm.off(MmMember.pgd), newMm);
     Memory child = k.mm.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
     k.mm.userSpace(mm).copyInto(child);
-    k.tasks.taskWrite(p, "mm", newMm);
-    k.tasks.taskWrite(p, "active_mm", newMm);
+    k.tasks.taskWrite(p, TaskMember.mm, newMm);
+    k.tasks.taskWrite(p, TaskMember.active_mm, newMm);
   }
 
   /** copy_process's links; pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0. */

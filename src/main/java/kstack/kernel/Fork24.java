@@ -40,10 +40,10 @@ public final class Fork24 extends ForkPassesRegs {
             + "(fork.c@2.4.22:770-775)", x -> {
               long p = x.get(L.p);
               long cur = k.current(x);
-              k.tasks.taskWrite(p, "exit_signal", x.get(L.clone_flags) & CSIGNAL);
-              long c = k.tasks.taskRead(cur, "counter");
-              k.tasks.taskWrite(p, "counter", (c + 1) >> 1);
-              k.tasks.taskWrite(cur, "counter", c >> 1);
+              k.tasks.taskWrite(p, TaskMember.exit_signal, x.get(L.clone_flags) & CSIGNAL);
+              long c = k.tasks.taskRead(cur, TaskMember.counter);
+              k.tasks.taskWrite(p, TaskMember.counter, (c + 1) >> 1);
+              k.tasks.taskWrite(cur, TaskMember.counter, c >> 1);
               if ((c >> 1) == 0) {
                 k.rq.setNeedResched(cur, true);
               }
@@ -74,14 +74,14 @@ public final class Fork24 extends ForkPassesRegs {
   private static void initChild(Kernel k, Exec x, long p) {
     k.tasks.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
     int pid = k.pids.allocPid();
-    k.tasks.taskWrite(p, "pid", pid);
-    k.tasks.taskWrite(p, "tgid", pid);
-    k.writePtr(p + k.image.off("task_struct", "run_list"), 0);
-    k.writePtr(p + k.image.off("task_struct", "run_list") + k.t.word, 0);
-    k.tasks.taskWrite(p, "p_cptr", 0);
-    k.tasks.taskWrite(p, "need_resched", 0);
-    k.tasks.taskWrite(p, "exit_code", 0);
-    k.listInit(p + k.image.offPath("task_struct", "wait_chldexit.task_list"));
+    k.tasks.taskWrite(p, TaskMember.pid, pid);
+    k.tasks.taskWrite(p, TaskMember.tgid, pid);
+    k.writePtr(p + k.tasks.off(TaskMember.run_list), 0);
+    k.writePtr(p + k.tasks.off(TaskMember.run_list) + k.t.word, 0);
+    k.tasks.taskWrite(p, TaskMember.p_cptr, 0);
+    k.tasks.taskWrite(p, TaskMember.need_resched, 0);
+    k.tasks.taskWrite(p, TaskMember.exit_code, 0);
+    k.listInit(p + k.tasks.off(TaskMember.wait_chldexit_task_list));
     k.tasks.setTaskCpu(p, x.cpu().id());
     k.pages.relabelStack(p, "task_union of pid " + pid);
   }
@@ -89,8 +89,8 @@ public final class Fork24 extends ForkPassesRegs {
   /** SET_LINKS (include/linux/sched.h@2.4.22:870-879) and hash_pid. */
   static void setLinks(Kernel k, Exec x, long p) {
     long cur = k.current(x);
-    k.tasks.taskWrite(p, "p_opptr", cur);
-    k.tasks.taskWrite(p, "p_pptr", cur);
+    k.tasks.taskWrite(p, TaskMember.p_opptr, cur);
+    k.tasks.taskWrite(p, TaskMember.p_pptr, cur);
     linkTask(k, p);
     k.pids.registerTask(k.tasks.pid(p), p);
     k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.tasks.pid(p), k.tasks.comm(p), k.tasks.pid(cur), p, p));
@@ -99,19 +99,19 @@ public final class Fork24 extends ForkPassesRegs {
   /** The list half of SET_LINKS: at the tail of init_task's list, the youngest of p_pptr's. */
   static void linkTask(Kernel k, long p) {
     long init = k.image.symbol("init_task");
-    long last = k.tasks.taskRead(init, "prev_task");
-    k.tasks.taskWrite(p, "next_task", init);
-    k.tasks.taskWrite(p, "prev_task", last);
-    k.tasks.taskWrite(last, "next_task", p);
-    k.tasks.taskWrite(init, "prev_task", p);
-    long parent = k.tasks.taskRead(p, "p_pptr");
-    long older = k.tasks.taskRead(parent, "p_cptr");
-    k.tasks.taskWrite(p, "p_ysptr", 0);
-    k.tasks.taskWrite(p, "p_osptr", older);
+    long last = k.tasks.taskRead(init, TaskMember.prev_task);
+    k.tasks.taskWrite(p, TaskMember.next_task, init);
+    k.tasks.taskWrite(p, TaskMember.prev_task, last);
+    k.tasks.taskWrite(last, TaskMember.next_task, p);
+    k.tasks.taskWrite(init, TaskMember.prev_task, p);
+    long parent = k.tasks.taskRead(p, TaskMember.p_pptr);
+    long older = k.tasks.taskRead(parent, TaskMember.p_cptr);
+    k.tasks.taskWrite(p, TaskMember.p_ysptr, 0);
+    k.tasks.taskWrite(p, TaskMember.p_osptr, older);
     if (older != 0) {
-      k.tasks.taskWrite(older, "p_ysptr", p);
+      k.tasks.taskWrite(older, TaskMember.p_ysptr, p);
     }
-    k.tasks.taskWrite(parent, "p_cptr", p);
+    k.tasks.taskWrite(parent, TaskMember.p_cptr, p);
   }
 
 }

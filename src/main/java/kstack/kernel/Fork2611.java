@@ -36,8 +36,9 @@ public final class Fork2611 extends ForkPassesRegs {
             + "parent_tidptr, child_tidptr, pid)", "copy_process", Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.regs),
                 x -> x.get(L.stack_size), x -> x.get(L.parent_tidptr), x -> x.get(L.child_tidptr),
                 x -> x.get(L.nr)))
+        // wake_up_new_task(task_t *p, unsigned long clone_flags): kernel/sched.c@2.6.11:1205
         .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
-            "wake_up_new_task", Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)).unchecked())
+            "wake_up_new_task", Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)))
         .ret("return pid", x -> x.get(L.nr)).build());
     k.image.add(k.image.c("copy_process", src + ":786-1075")
         .params(L.clone_flags, L.stack_start, L.regs, L.stack_size, L.parent_tidptr, L.child_tidptr, L.pid)
@@ -47,8 +48,8 @@ public final class Fork2611 extends ForkPassesRegs {
         .step("p->did_exec = 0; copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags "
             + "|= PF_FORKNOEXEC; p->pid = pid", x -> {
               long p = x.get(L.p);
-              k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
-              k.tasks.taskWrite(p, "pid", x.get(L.pid));
+              k.tasks.taskWrite(p, TaskMember.flags, (k.tasks.taskRead(p, TaskMember.flags) & ~PF_SUPERPRIV) | PF_FORKNOEXEC);
+              k.tasks.taskWrite(p, TaskMember.pid, x.get(L.pid));
             })
         .step("p->tgid = p->pid; copy_semundo(); copy_files(); copy_fs(); copy_sighand(); "
             + "copy_signal(); copy_mm(): CLONE_VM shares current's mm, otherwise a new mm_struct "
@@ -88,10 +89,10 @@ public final class Fork2611 extends ForkPassesRegs {
               k.mem.copy(x.get(L.ti), k.tasks.threadInfo(x.get(L.orig)),
                   k.image.struct("thread_info").size());
               k.mem.copy(tsk, x.get(L.orig), k.image.struct("task_struct").size());
-              k.tasks.taskWrite(tsk, "stack", x.get(L.ti));
-              k.tasks.tiWrite(tsk, "task", tsk);
+              k.tasks.taskWrite(tsk, TaskMember.stack, x.get(L.ti));
+              k.tasks.tiWrite(tsk, ThreadInfoMember.task, tsk);
             })
-        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.get(L.tsk), "usage", 2))
+        .step("atomic_set(&tsk->usage, 2)", x -> k.tasks.taskWrite(x.get(L.tsk), TaskMember.usage, 2))
         .ret("return tsk", x -> x.get(L.tsk)).build());
   }
 }

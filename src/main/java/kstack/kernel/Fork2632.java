@@ -34,10 +34,10 @@ public final class Fork2632 extends ForkPassesRegs {
             + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
               long p = x.get(L.p);
               x.set(L.nr, k.tasks.pid(p));
-              k.tasks.taskWrite(p, "flags", k.tasks.taskRead(p, "flags") & ~PF_STARTING);
+              k.tasks.taskWrite(p, TaskMember.flags, k.tasks.taskRead(p, TaskMember.flags) & ~PF_STARTING);
             })
         .call("wake_up_new_task(p, clone_flags)", "wake_up_new_task",
-            Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)).unchecked())
+            Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)))
         .ret("return nr", x -> x.get(L.nr)).build());
   }
 
@@ -50,7 +50,7 @@ public final class Fork2632 extends ForkPassesRegs {
         .step("copy_flags(clone_flags, p): p->flags &= ~PF_SUPERPRIV; p->flags |= PF_FORKNOEXEC | "
             + "PF_STARTING (fork.c@2.6.32.67:926-935)", x -> {
           long p = x.get(L.p);
-          k.tasks.taskWrite(p, "flags", (k.tasks.taskRead(p, "flags") & ~PF_SUPERPRIV) | PF_FORKNOEXEC
+          k.tasks.taskWrite(p, TaskMember.flags, (k.tasks.taskRead(p, TaskMember.flags) & ~PF_SUPERPRIV) | PF_FORKNOEXEC
               | PF_STARTING);
         })
         .step("sched_fork(p, clone_flags): p->state = TASK_RUNNING (not yet on a run queue, so "
@@ -85,22 +85,22 @@ public final class Fork2632 extends ForkPassesRegs {
         .step("arch_dup_task_struct(tsk, orig): *tsk = *orig; tsk->stack = ti",
             x -> {
               k.mem.copy(x.get(L.tsk), x.get(L.orig), k.image.struct("task_struct").size());
-              k.tasks.taskWrite(x.get(L.tsk), "stack", x.get(L.ti));
+              k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack, x.get(L.ti));
             })
         .step("setup_thread_stack(tsk, orig): *task_thread_info(tsk) = *task_thread_info(orig); "
             + "task_thread_info(tsk)->task = tsk", x -> {
               long tsk = x.get(L.tsk);
               k.mem.copy(x.get(L.ti), k.tasks.threadInfo(x.get(L.orig)),
                   k.image.struct("thread_info").size());
-              k.tasks.tiWrite(tsk, "task", tsk);
+              k.tasks.tiWrite(tsk, ThreadInfoMember.task, tsk);
             })
         .step("stackend = end_of_stack(tsk); *stackend = STACK_END_MAGIC (just above thread_info; "
             + "2.6.32 leaves the copied TIF flags as they are)", x ->
                 k.writePtr(k.stacks.endOfStack(x.get(L.tsk)), Kernel.STACK_END_MAGIC))
         .step("tsk->stack_canary = get_random_int(); atomic_set(&tsk->usage, 2)", x -> {
           long tsk = x.get(L.tsk);
-          k.tasks.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
-          k.tasks.taskWrite(tsk, "usage", 2);
+          k.tasks.taskWrite(tsk, TaskMember.stack_canary, Fork.canary(k, tsk));
+          k.tasks.taskWrite(tsk, TaskMember.usage, 2);
         })
         .ret("return tsk", x -> x.get(L.tsk)).build());
   }

@@ -2,6 +2,7 @@ package kstack.kernel;
 
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
@@ -85,13 +86,25 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
     // the child keeps the comm arch_dup_task_struct copied
   }
 
+  /**
+   * copy_thread_tls(clone_flags, stack_start, stack_size, p, tls) (fork.c@4.16.13:1802). x86
+   * selects HAVE_COPY_THREAD_TLS and defines it with all five (process_64.c@4.16.13:267,
+   * process_32.c@4.16.13:124); arm64 does not, so sched/task.h@4.16.13:53-58 makes it an inline
+   * wrapper that drops tls and calls copy_thread(clone_flags, sp, arg, p), four arguments
+   * (arm64 process.c@4.16.13:309).
+   */
   @Override
   void copyThread(Kernel k, RoutineBuilder b) {
     String ct = k.arch.copyThreadSymbol(k.profile);
+    boolean wrapper = !ct.equals("copy_thread_tls");
+    ToLongFunction<Exec> flags = x -> x.get(L.clone_flags);
+    ToLongFunction<Exec> sp = x -> x.get(L.stack_start);
+    ToLongFunction<Exec> arg = x -> x.get(L.stack_size);
+    ToLongFunction<Exec> p = x -> x.get(L.p);
+    ToLongFunction<Exec> tls = x -> Clone.stackParam(x, L.tls, 6);
     b.call("copy_thread_tls(clone_flags, stack_start, stack_size, p, tls)"
-        + (ct.equals("copy_thread_tls") ? "" : " [inline wrapper] -> " + ct + "(...)"), ct,
-        Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.stack_size),
-            x -> x.get(L.p), x -> Clone.stackParam(x, L.tls, 6)).unchecked());
+        + (wrapper ? " [inline wrapper] -> " + ct + "(...)" : ""), ct,
+        wrapper ? Args.of(flags, sp, arg, p) : Args.of(flags, sp, arg, p, tls));
   }
 
   /**

@@ -96,7 +96,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             Args.of(x -> k.current(x), x -> x.get(L.node)))
         .step(pfText(), x -> {
           long p = x.get(L.p);
-          k.tasks.taskWrite(p, "flags", pfFlags(x, k.tasks.taskRead(p, "flags") & ~Kernel.PF_IDLE
+          k.tasks.taskWrite(p, TaskMember.flags, pfFlags(x, k.tasks.taskRead(p, TaskMember.flags) & ~Kernel.PF_IDLE
               & ~Kernel.PF_EXITING));
         })
         .step(commText(), x -> comm(k, x))
@@ -106,7 +106,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             x -> Fork.copyMmAndFiles(k, x, x.get(L.p), cloneFlags(x)))
         .step("pid = alloc_pid(); p->pid = pid_nr(pid); CLONE_THREAD: p->tgid = current->tgid, "
             + "p->group_leader = current->group_leader, p->real_parent = current->real_parent, "
-            + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k) + ", ...) [the "
+            + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k).path() + ", ...) [the "
             + "group]; else p->tgid = p->pid, p->real_parent = current, list_add_tail(&p->sibling, "
             + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> Fork.linkNew(k, x, x.get(L.p), exitSignal(x), cloneFlags(x), x.get(L.pid)));
@@ -129,11 +129,11 @@ abstract class ForkRefcountedStack implements ProcessCreation {
               Args.of(x -> x.get(L.tsk), x -> x.get(L.node)))
           .step("arch_dup_task_struct(tsk, orig): *tsk = *orig", x -> copyTask(k, x))
           .step("tsk->stack = stack; tsk->stack_vm_area = find_vm_area(stack)", x -> {
-            k.tasks.taskWrite(x.get(L.tsk), "stack", x.get(L.stack));
-            k.tasks.taskWrite(x.get(L.tsk), "stack_vm_area", x.get(L.stack));
+            k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack, x.get(L.stack));
+            k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack_vm_area, x.get(L.stack));
           });
     }
-    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.get(L.tsk), "stack_refcount", 1))
+    b.step("stack_refcount = 1", x -> k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack_refcount, 1))
         .step("setup_thread_stack() (nothing with THREAD_INFO_IN_TASK); clear_tsk_need_resched()",
             x -> k.rq.setNeedResched(x.get(L.tsk), false))
         .step("set_task_stack_end_magic(tsk): *end_of_stack(tsk) = STACK_END_MAGIC", x -> {
@@ -142,8 +142,8 @@ abstract class ForkRefcountedStack implements ProcessCreation {
         })
         .step("tsk->stack_canary = get_random_canary(); usage = 2", x -> {
           long tsk = x.get(L.tsk);
-          k.tasks.taskWrite(tsk, "stack_canary", Fork.canary(k, tsk));
-          k.tasks.taskWrite(tsk, "usage", 2);
+          k.tasks.taskWrite(tsk, TaskMember.stack_canary, Fork.canary(k, tsk));
+          k.tasks.taskWrite(tsk, TaskMember.usage, 2);
         })
         .ret("return tsk", x -> x.get(L.tsk));
     k.image.add(b.build());
@@ -174,8 +174,8 @@ abstract class ForkRefcountedStack implements ProcessCreation {
         "kernel stack of task_struct 0x" + Long.toHexString(x.get(L.tsk))));
     if (allocSetsStack) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
-        k.tasks.taskWrite(x.get(L.tsk), "stack", x.get(L.stack));
-        k.tasks.taskWrite(x.get(L.tsk), "stack_vm_area", x.get(L.stack));
+        k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack, x.get(L.stack));
+        k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack_vm_area, x.get(L.stack));
       }).ret("return 0", x -> 0);
     } else {
       b.ret("return stack", x -> x.get(L.stack));
@@ -197,8 +197,8 @@ abstract class ForkRefcountedStack implements ProcessCreation {
 
   /** release_task_stack → free_thread_stack (fork.c@4.16.13:249-360, @6.19:376-392). */
   private static void releaseStack(Kernel k, Exec x, long tsk) {
-    long ref = k.tasks.taskRead(tsk, "stack_refcount") - 1;
-    k.tasks.taskWrite(tsk, "stack_refcount", ref);
+    long ref = k.tasks.taskRead(tsk, TaskMember.stack_refcount) - 1;
+    k.tasks.taskWrite(tsk, TaskMember.stack_refcount, ref);
     if (ref != 0) {
       return;
     }
@@ -214,7 +214,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
         k.timeline.recordUndo(() -> k.mem.map(r));
       }
     }
-    k.tasks.taskWrite(tsk, "stack", 0);
-    k.tasks.taskWrite(tsk, "stack_vm_area", 0);
+    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
+    k.tasks.taskWrite(tsk, TaskMember.stack_vm_area, 0);
   }
 }

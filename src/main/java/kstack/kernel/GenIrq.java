@@ -115,6 +115,7 @@ abstract class GenIrq implements IrqCore {
 
   /** handle_edge_irq → handle_irq_event → handle_irq_event_percpu → the device's handler. */
   void buildFlow(Kernel k) {
+    // void handle_edge_irq(struct irq_desc *desc): kernel/irq/chip.c@4.16.13:749, @6.19:823
     k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params(L.desc)
         .step("desc->irq_data.chip->irq_ack(&desc->irq_data)", x -> { })
         .call("handle_irq_event(desc)", "handle_irq_event", Args.of(x -> x.get(L.desc)))

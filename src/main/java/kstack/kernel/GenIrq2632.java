@@ -32,6 +32,7 @@ public final class GenIrq2632 extends GenIrq {
    */
   @Override
   void buildFlow(Kernel k) {
+    // handle_edge_irq(unsigned int irq, struct irq_desc *desc): kernel/irq/chip.c@2.6.32.67:565
     k.image.add(k.image.c("handle_edge_irq", "kernel/irq/chip.c").params(L.irq, L.desc)
         .step("spin_lock(&desc->lock); kstat_incr_irqs_this_cpu(); desc->chip->ack(irq); "
             + "desc->status |= IRQ_INPROGRESS; action = desc->action", x -> { })

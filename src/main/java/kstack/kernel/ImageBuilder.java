@@ -32,7 +32,8 @@ public final class ImageBuilder {
   private final List<Routine> routines = new ArrayList<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, Long> symbolCache = new HashMap<>();
-  private final Map<String, Member> memberCache = new HashMap<>();
+  /** Members resolved so far, by struct then path: nothing is concatenated or renamed per access. */
+  private final Map<String, Map<String, Member>> memberCache = new HashMap<>();
   private final TaskModel model;
   private final List<Runnable> deferred = new ArrayList<>();
   private long userTextEnd;
@@ -113,12 +114,12 @@ public final class ImageBuilder {
    * generation names it differently ({@link TaskModel#memberName}); resolved once, then cached.
    */
   public Member member(String struct, String path) {
-    String key = struct + ':' + path;
-    Member m = memberCache.get(key);
+    Map<String, Member> members = memberCache.computeIfAbsent(struct, s -> new HashMap<>());
+    Member m = members.get(path);
     if (m == null) {
       StructLayout s = struct(struct);
       m = s.member(s.hasPath(path) ? path : model.memberName(struct, path));
-      memberCache.put(key, m);
+      members.put(path, m);
     }
     return m;
   }

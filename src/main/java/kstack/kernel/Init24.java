@@ -119,8 +119,8 @@ public final class Init24 implements InitPath {
         .step("exit_mm(current): drop any user pages; current->session = current->pgrp = 1; "
             + "current->tty = NULL", x -> {
               long cur = k.current(x);
-              k.tasks.taskWrite(cur, "mm", 0);
-              k.tasks.taskWrite(cur, "pgrp", 1);
+              k.tasks.taskWrite(cur, TaskMember.mm, 0);
+              k.tasks.taskWrite(cur, TaskMember.pgrp, 1);
             })
         .step("exit_fs(current); current->fs = init_task.fs; exit_files(current); "
             + "current->files = init_task.files (kernel/sched.c@2.4.22:1326-1353)",

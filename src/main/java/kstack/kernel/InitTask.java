@@ -18,10 +18,10 @@ final class InitTask {
     k.tasks.setComm(it, "swapper");
     k.arch.initThread(k, it);
     // INIT_MM: swapper_pg_dir as its pgd, mm_users 2 and mm_count 1
-    k.writePtr(initMm + k.image.off("mm_struct", "pgd"), PageTableRoot.initMmPgd(k));
+    k.writePtr(initMm + k.mm.off(MmMember.pgd), PageTableRoot.initMmPgd(k));
     k.mm.registerInitMm(initMm);
-    k.mem.write(initMm + k.image.off("mm_struct", "mm_users"), 4, 2);
-    k.mem.write(initMm + k.image.off("mm_struct", "mm_count"), 4, 1);
+    k.mem.write(initMm + k.mm.off(MmMember.mm_users), 4, 2);
+    k.mem.write(initMm + k.mm.off(MmMember.mm_count), 4, 1);
     model.initStaticData(k);
     k.mem.writeBytes(k.image.symbol("init_filename"),
         "/sbin/init\0".getBytes(StandardCharsets.US_ASCII));

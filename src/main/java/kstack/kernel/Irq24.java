@@ -85,12 +85,12 @@ public final class Irq24 implements IrqCore {
               if (k.tasks.pid(p) == 0) {
                 return;
               }
-              long c = k.tasks.taskRead(p, "counter") - 1;
+              long c = k.tasks.taskRead(p, TaskMember.counter) - 1;
               if (c <= 0) {
-                k.tasks.taskWrite(p, "counter", 0);
+                k.tasks.taskWrite(p, TaskMember.counter, 0);
                 k.rq.setNeedResched(p, true);
               } else {
-                k.tasks.taskWrite(p, "counter", c);
+                k.tasks.taskWrite(p, TaskMember.counter, c);
               }
             })
         .retVoid().build());

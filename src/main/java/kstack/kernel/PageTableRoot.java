@@ -26,7 +26,7 @@ public final class PageTableRoot {
 
   /** The register value that selects mm: __pa(mm->pgd). */
   public static long of(Kernel k, long mm) {
-    return pa(k, k.readPtr(mm + k.image.off("mm_struct", "pgd")));
+    return pa(k, k.readPtr(mm + k.mm.off(MmMember.pgd)));
   }
 
   /** The register value for init_mm, also before its initialiser ran (the CPU's power-on value). */

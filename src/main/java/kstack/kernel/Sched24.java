@@ -74,26 +74,26 @@ public final class Sched24 implements Scheduler {
   @Override
   public long pickNext(Kernel k, Exec x, long prev) {
     long next = SchedCommon.pickNext(k, x, prev, SchedCommon.TASK_DEAD_STATE);
-    if (next != k.rq.idleTask(x.cpu().id()) && k.tasks.taskRead(next, "counter") <= 0) {
+    if (next != k.rq.idleTask(x.cpu().id()) && k.tasks.taskRead(next, TaskMember.counter) <= 0) {
       // the recalculate pass of schedule() (sched.c@2.4.22:617-626): every counter refilled
       for (long t : k.tasks.taskList()) {
-        long nice = (int) k.tasks.taskRead(t, "nice");
-        k.tasks.taskWrite(t, "counter", (k.tasks.taskRead(t, "counter") >> 1) + niceToTicks(nice));
+        long nice = (int) k.tasks.taskRead(t, TaskMember.nice);
+        k.tasks.taskWrite(t, TaskMember.counter, (k.tasks.taskRead(t, TaskMember.counter) >> 1) + niceToTicks(nice));
       }
     }
     return next;
   }
 
   private static void switchMm(Kernel k, Exec x, long prev, long next) {
-    long mm = k.tasks.taskRead(next, "mm");
-    long oldmm = k.tasks.taskRead(prev, "active_mm");
+    long mm = k.tasks.taskRead(next, TaskMember.mm);
+    long oldmm = k.tasks.taskRead(prev, TaskMember.active_mm);
     if (mm == 0) {
-      k.tasks.taskWrite(next, "active_mm", oldmm);
+      k.tasks.taskWrite(next, TaskMember.active_mm, oldmm);
     } else {
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
-    if (k.tasks.taskRead(prev, "mm") == 0) {
-      k.tasks.taskWrite(prev, "active_mm", 0);
+    if (k.tasks.taskRead(prev, TaskMember.mm) == 0) {
+      k.tasks.taskWrite(prev, TaskMember.active_mm, 0);
     }
     k.timeline.emit(new Event.ContextSwitch(x.cpu().id(), k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
         k.tasks.comm(next)));

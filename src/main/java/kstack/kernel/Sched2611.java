@@ -27,7 +27,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
 
   /** Whether the task has made its last switch away (exit_notify set PF_DEAD). */
   private static boolean pfDead(Kernel k, long task) {
-    return (k.tasks.taskRead(task, "flags") & PF_DEAD) != 0;
+    return (k.tasks.taskRead(task, TaskMember.flags) & PF_DEAD) != 0;
   }
 
   @Override
@@ -84,6 +84,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, SRC + ":2883-2916",
         "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        Args.none(), // asmlinkage void schedule(void): kernel/sched.c@2.6.11:2662
         "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)",
         "if (test_thread_flag(TIF_NEED_RESCHED)) goto need_resched");
   }
@@ -126,7 +127,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
     k.image.add(k.image.c("finish_task_switch", SRC + ":1326-1351").params(L.prev)
         .step("rq = this_rq(); mm = rq->prev_mm; rq->prev_mm = NULL; prev_task_flags = "
             + "prev->flags; finish_arch_switch(rq, prev): spin_unlock_irq(&rq->lock)", x -> {
-              k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
+              k.tasks.taskWrite(x.get(L.prev), TaskMember.on_cpu, 0);
               k.arch.irqEnable(x);
             })
         .branchIf("alive", "if (mm) mmdrop(mm); if (unlikely(prev_task_flags & PF_DEAD))",
@@ -147,7 +148,7 @@ public final class Sched2611 implements Scheduler, SchedCommon.DeathRule {
     b.step("(exit_notify, continued) preempt_disable(); tsk->flags |= PF_DEAD: the final "
             + "put_task_struct happens after the last schedule()", x -> {
               long t = k.current(x);
-              k.tasks.taskWrite(t, "flags", k.tasks.taskRead(t, "flags") | PF_DEAD);
+              k.tasks.taskWrite(t, TaskMember.flags, k.tasks.taskRead(t, TaskMember.flags) | PF_DEAD);
             })
         .call("BUG_ON(!(current->flags & PF_DEAD)); schedule(): the last switch away; "
             + "finish_task_switch() in the next task sees PF_DEAD", "schedule", Args.inPlace());

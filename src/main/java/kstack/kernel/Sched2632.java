@@ -23,6 +23,7 @@ public final class Sched2632 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
+    // asmlinkage void __sched schedule(void): kernel/sched.c@2.6.32.67:5697
     RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .label("need_resched")
         .step("preempt_disable(); rq = cpu_rq(cpu); prev = rq->curr; release_kernel_lock(prev); "
@@ -47,7 +48,7 @@ public final class Sched2632 implements Scheduler {
     k.image.add(b.build());
     k.image.add(k.image.c("finish_task_switch", SRC).params(L.rq, L.prev)
         .step("prev_state = prev->state; finish_lock_switch(rq, prev): spin_unlock_irq", x -> {
-          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), TaskMember.on_cpu, 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (unlikely(prev_state == TASK_DEAD))",
@@ -66,7 +67,10 @@ public final class Sched2632 implements Scheduler {
     // task was forked with ("swapper"); the swapper/N names came later
     SchedCommon.buildWakeups(k, CallShape.of(k), SRC, "__sched_fork(idle); idle->state = "
         + "TASK_RUNNING; __set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
-        + "task_thread_info(idle)->preempt_count = 0", false);
+        + "task_thread_info(idle)->preempt_count = 0", false,
+        // void wake_up_new_task(struct task_struct *p, unsigned long clone_flags):
+        // kernel/sched.c@2.6.32.67:2764
+        L.p, L.clone_flags);
   }
 
   /** sched_yield (kernel/sched.c@2.6.32.67): the body calls schedule() itself. */
@@ -80,6 +84,7 @@ public final class Sched2632 implements Scheduler {
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, "kernel/sched.c@2.6.32.67:5896-5916",
         "add_preempt_count(PREEMPT_ACTIVE); local_irq_enable()", "schedule()", "schedule",
+        Args.none(), // asmlinkage void schedule(void): kernel/sched.c@2.6.32.67:5697
         "local_irq_disable(); sub_preempt_count(PREEMPT_ACTIVE)", "while (need_resched())");
   }
 

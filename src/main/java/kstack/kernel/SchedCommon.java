@@ -114,12 +114,12 @@ final class SchedCommon {
   static void prepareSwitch(Kernel k, Exec x, long prev, long next) {
     int cpu = x.cpu().id();
     k.tasks.setTaskCpu(next, cpu);
-    k.tasks.taskWrite(next, "on_cpu", 1);
-    long mm = k.tasks.taskRead(next, "mm");
+    k.tasks.taskWrite(next, TaskMember.on_cpu, 1);
+    long mm = k.tasks.taskRead(next, TaskMember.mm);
     if (mm == 0) {
-      k.tasks.taskWrite(next, "active_mm", k.tasks.taskRead(prev, "active_mm"));
+      k.tasks.taskWrite(next, TaskMember.active_mm, k.tasks.taskRead(prev, TaskMember.active_mm));
     } else {
-      k.tasks.taskWrite(next, "active_mm", mm);
+      k.tasks.taskWrite(next, TaskMember.active_mm, mm);
       x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
@@ -161,14 +161,14 @@ final class SchedCommon {
           int cpu = (int) x.get(L.cpu);
           k.tasks.setState(idle, Kernel.TASK_RUNNING);
           if (swapperNames) {
-            k.tasks.taskWrite(idle, "flags", k.tasks.taskRead(idle, "flags") | Kernel.PF_IDLE);
+            k.tasks.taskWrite(idle, TaskMember.flags, k.tasks.taskRead(idle, TaskMember.flags) | Kernel.PF_IDLE);
             k.tasks.setComm(idle, "swapper/" + cpu);
           }
           k.tasks.setTaskCpu(idle, cpu);
-          k.tasks.taskWrite(idle, "on_cpu", 1);
+          k.tasks.taskWrite(idle, TaskMember.on_cpu, 1);
           k.rq.setIdleTask(cpu, idle);
           if (!swapperNames) {
-            k.tasks.tiWrite(idle, "preempt_count", 0);
+            k.tasks.tiWrite(idle, ThreadInfoMember.preempt_count, 0);
           }
         })
         .retVoid().build());
@@ -177,14 +177,14 @@ final class SchedCommon {
   /**
    * preempt_schedule_irq's loop: interrupts on around a schedule. 2.6 raises PREEMPT_ACTIVE around a
    * plain schedule() (kernel/sched.c@2.6.11:2883-2916, @2.6.32.67:5896-5916); later kernels pass
-   * preempt = true to __schedule.
+   * preempt = true to __schedule. args: what the call passes, as its callee's prototype says.
    */
   static void preemptScheduleIrq(Kernel k, String src, String enable, String call, String target,
-      String disable, String loop) {
+      Args args, String disable, String loop) {
     k.image.add(k.image.c("preempt_schedule_irq", src).params()
         .label("again")
         .step(enable, k.arch::irqEnable)
-        .call(call, target, Args.of(x -> 1).unchecked()) // 2.6: schedule() takes none; rdi stays 1 as before
+        .call(call, target, args)
         .step(disable, k.arch::irqDisable)
         .branchIf("again", loop, x -> k.rq.needResched(k.current(x)))
         .retVoid().build());
@@ -193,10 +193,11 @@ final class SchedCommon {
   /**
    * The wake-ups and the idle task's setup of 2.6.32 and later (kernel/sched.c@2.6.32.67,
    * kernel/sched/core.c@4.16.13, @6.19). wake_up_process's {@code return try_to_wake_up(...)} is a
-   * sibling call in the ORC builds (core.c@6.19:4347-4350).
+   * sibling call in the ORC builds (core.c@6.19:4347-4350). newTaskParams: wake_up_new_task's
+   * parameters, which the generation's prototype gives.
    */
   static void buildWakeups(Kernel k, CallShape calls, String idleSrc, String idleText,
-      boolean swapperNames) {
+      boolean swapperNames, Local... newTaskParams) {
     if (calls.jumps()) {
       k.image.add(calls.ret(k.image.c("wake_up_process", SRC).params(L.p),
           "return try_to_wake_up(p, TASK_NORMAL, 0)", "try_to_wake_up",
@@ -206,7 +207,7 @@ final class SchedCommon {
     }
     tryToWakeUp(k, SRC, L.wake_flags,
         "if p's state matches: p->state = TASK_RUNNING; ttwu_queue onto its CPU's rq");
-    k.image.add(k.image.c("wake_up_new_task", SRC).params(L.p)
+    k.image.add(k.image.c("wake_up_new_task", SRC).params(newTaskParams)
         .step("p->state = TASK_RUNNING; select_task_rq(); activate_task(rq, p)", x -> {
           long p = x.get(L.p);
           newTaskRunning(k, x, p);

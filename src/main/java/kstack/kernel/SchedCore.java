@@ -46,7 +46,7 @@ abstract class SchedCore implements Scheduler {
     buildSchedule(k, src);
     k.image.add(k.image.c("finish_task_switch", src).params(L.prev)
         .step("prev->on_cpu = 0; finish_lock_switch(): rq unlock, local_irq_enable()", x -> {
-          k.tasks.taskWrite(x.get(L.prev), "on_cpu", 0);
+          k.tasks.taskWrite(x.get(L.prev), TaskMember.on_cpu, 0);
           k.arch.irqEnable(x);
         })
         .branchIf("alive", "if (prev->state != TASK_DEAD) done",
@@ -61,7 +61,9 @@ abstract class SchedCore implements Scheduler {
         .retVoid().build());
     SchedCommon.buildWakeups(k, CallShape.of(k), src, "idle->state = TASK_RUNNING; "
         + "idle->flags |= PF_IDLE; __set_task_cpu(idle, cpu); rq->curr = rq->idle = idle; "
-        + "sprintf(idle->comm, \"swapper/%d\", cpu)", true);
+        + "sprintf(idle->comm, \"swapper/%d\", cpu)", true,
+        // void wake_up_new_task(struct task_struct *p): core.c@4.16.13:2449, @6.19:4736
+        L.p);
     buildIdle(k);
   }
 
@@ -130,7 +132,10 @@ abstract class SchedCore implements Scheduler {
   @Override
   public void buildPreemptScheduleIrq(Kernel k) {
     SchedCommon.preemptScheduleIrq(k, SchedCommon.SRC, "preempt_disable(); local_irq_enable()",
-        "__schedule(true)", "__schedule", "local_irq_disable(); sched_preempt_enable_no_resched()",
+        "__schedule(true)", "__schedule",
+        // __schedule(bool preempt) core.c@4.16.13:3351; __schedule(int sched_mode) with
+        // SM_PREEMPT = 1, core.c@6.19:6439,6722
+        Args.of(x -> 1), "local_irq_disable(); sched_preempt_enable_no_resched()",
         "while (need_resched())");
   }
 

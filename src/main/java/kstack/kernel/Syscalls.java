@@ -38,7 +38,7 @@ final class Syscalls {
 
   /** sys_getpid: the thread group's id. */
   static void buildGetpid(Kernel k, String src, String text) {
-    k.image.add(entry(k, "getpid", src).ret(text, x -> k.tasks.taskRead(k.current(x), "tgid")).build());
+    k.image.add(entry(k, "getpid", src).ret(text, x -> k.tasks.taskRead(k.current(x), TaskMember.tgid)).build());
   }
 
   /** read, write and pipe through the profile's VFS, then nanosleep through its timers. */

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.layout.Member;
+import kstack.layout.StructLayout;
 
 /**
  * The members of task_struct and thread_info the mechanisms read and write (include/linux/sched.h,
@@ -13,42 +14,110 @@ import kstack.layout.Member;
 public final class TaskAccess {
   private final Kernel k;
   private final TaskModel model;
-  // the members read on every step, resolved once when the kernel is built
-  private final Member pid;
+  /** Every TaskMember's offset and size, by ordinal; null where the generation has no such member. */
+  private final Member[] task;
+  /** Every ThreadInfoMember's, the same way (all null on 2.4, which has no thread_info). */
+  private final Member[] ti;
+  // the members the task model names for its generation, resolved the same way
   private final Member state;
-  private final Member comm;
   private final Member stack;
-  /** thread.sp where the arch's thread_struct has it (x86; arm64 keeps cpu_context.sp): on first use. */
-  private Member threadSp;
+  /** thread.sp where the arch's thread_struct has it (x86; arm64 keeps cpu_context.sp), else null. */
+  private final Member threadSp;
+  /** The list_head linking a thread group (thread_group, 6.x's thread_node), or null. */
+  private final Member threadGroupLink;
 
   /**
-   * Resolves the hot members in the generation's names: a name the task model gives that its
-   * task_struct lacks fails here, when the profile's kernel is built, not on some later step.
+   * Resolves every member in the generation's names, once: a member the generation has (or a
+   * name its task model gives) that its layout lacks fails here, when the profile's kernel is
+   * built, naming the profile, the struct and the member, not on some later step.
    */
   TaskAccess(Kernel k, TaskModel model) {
     this.k = k;
     this.model = model;
-    this.pid = resolve(k, "pid");
+    StructLayout ts = k.image.struct("task_struct");
+    this.task = new Member[TaskMember.values().length];
+    for (TaskMember m : TaskMember.values()) {
+      String path = ts.hasPath(m.path()) ? m.path() : model.memberName("task_struct", m.path());
+      if (ts.hasPath(path)) {
+        task[m.ordinal()] = ts.member(path);
+      } else if (m.required(model.taskStructInStack())) {
+        throw lacks(k, "task_struct", path, "its generation has");
+      }
+    }
+    this.ti = new Member[ThreadInfoMember.values().length];
+    StructLayout tis = k.image.structs.get("thread_info");
+    for (ThreadInfoMember m : ThreadInfoMember.values()) {
+      String path = tis == null || tis.hasPath(m.name()) ? m.name()
+          : model.memberName("thread_info", m.name());
+      if (tis != null && tis.hasPath(path)) {
+        ti[m.ordinal()] = tis.member(path);
+      }
+    }
     this.state = resolve(k, model.stateField());
-    this.comm = resolve(k, "comm");
     this.stack = model.stackMember() == null ? null : resolve(k, model.stackMember());
+    String sp = model.threadSpMember();
+    this.threadSp = ts.hasPath(sp) ? ts.member(sp) : null;
+    this.threadGroupLink = model.threadGroupLink() == null ? null
+        : resolve(k, model.threadGroupLink());
   }
 
   private static Member resolve(Kernel k, String path) {
-    try {
-      return k.image.struct("task_struct").member(path);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("the " + k.profile.label() + " task model names a member "
-          + "its layout lacks: " + e.getMessage());
+    if (!k.image.struct("task_struct").hasPath(path)) {
+      throw lacks(k, "task_struct", path, "its task model names");
     }
+    return k.image.struct("task_struct").member(path);
   }
 
-  public long taskRead(long task, String path) {
-    return k.image.member("task_struct", path).read(k.mem, task);
+  private static IllegalStateException lacks(Kernel k, String struct, String path, String why) {
+    return new IllegalStateException("the " + k.profile.label() + " layout of struct " + struct
+        + " lacks member '" + path + "' " + why + ": struct " + struct + " has no member '" + path
+        + "'");
   }
 
-  public void taskWrite(long task, String path, long v) {
-    k.image.member("task_struct", path).write(k.mem, task, v);
+  private IllegalStateException absent(String struct, String path) {
+    return new IllegalStateException("struct " + struct + " has no member '" + path + "' in the "
+        + k.profile.label() + " profile");
+  }
+
+  /** The member, resolved when the kernel was built. */
+  public Member member(TaskMember m) {
+    Member r = task[m.ordinal()];
+    if (r == null) {
+      throw absent("task_struct", m.path());
+    }
+    return r;
+  }
+
+  /** Whether the generation's task_struct has the member. */
+  public boolean has(TaskMember m) {
+    return task[m.ordinal()] != null;
+  }
+
+  /** Its offset in task_struct. */
+  public int off(TaskMember m) {
+    return member(m).offset();
+  }
+
+  public long taskRead(long task, TaskMember m) {
+    return member(m).read(k.mem, task);
+  }
+
+  public void taskWrite(long task, TaskMember m, long v) {
+    member(m).write(k.mem, task, v);
+  }
+
+  /** The thread_info member, resolved when the kernel was built. */
+  public Member member(ThreadInfoMember m) {
+    Member r = ti[m.ordinal()];
+    if (r == null) {
+      throw absent("thread_info", m.name());
+    }
+    return r;
+  }
+
+  /** Its offset in thread_info. */
+  public int tiOff(ThreadInfoMember m) {
+    return member(m).offset();
   }
 
   /** The member pointing at the task's kernel stack (task->stack; 2.6.11's task->thread_info). */
@@ -100,7 +169,7 @@ public final class TaskAccess {
   }
 
   public int pid(long task) {
-    return (int) pid.read(k.mem, task);
+    return (int) taskRead(task, TaskMember.pid);
   }
 
   public long state(long task) {
@@ -120,7 +189,7 @@ public final class TaskAccess {
   }
 
   public String comm(long task) {
-    return k.mem.readCString(task + comm.offset(), 16);
+    return k.mem.readCString(task + off(TaskMember.comm), 16);
   }
 
   /** {@code set_task_comm}/{@code __set_task_comm}: at most TASK_COMM_LEN-1 bytes and a NUL. */
@@ -128,7 +197,7 @@ public final class TaskAccess {
     byte[] b = new byte[16];
     byte[] s = name.getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(s, 0, b, 0, Math.min(15, s.length));
-    k.mem.writeBytes(task + comm.offset(), b);
+    k.mem.writeBytes(task + off(TaskMember.comm), b);
   }
 
   public int taskCpu(long task) {
@@ -159,8 +228,8 @@ public final class TaskAccess {
    * do_no_restart_syscall; every task inherits them with the copied thread_info.
    */
   public void initThreadInfoLinks(long ti) {
-    k.writePtr(ti + k.image.off("thread_info", "exec_domain"), k.image.symbol("default_exec_domain"));
-    k.writePtr(ti + k.image.off("thread_info", "restart_block"),
+    k.writePtr(ti + tiOff(ThreadInfoMember.exec_domain), k.image.symbol("default_exec_domain"));
+    k.writePtr(ti + tiOff(ThreadInfoMember.restart_block),
         k.image.symbol("do_no_restart_syscall"));
   }
 
@@ -182,20 +251,25 @@ public final class TaskAccess {
   }
 
   /** A member of the task's thread_info, wherever the generation keeps it. */
-  public long tiRead(long task, String field) {
-    return k.image.member("thread_info", field).read(k.mem, threadInfo(task));
+  public long tiRead(long task, ThreadInfoMember m) {
+    return member(m).read(k.mem, threadInfo(task));
   }
 
-  public void tiWrite(long task, String field, long v) {
-    k.image.member("thread_info", field).write(k.mem, threadInfo(task), v);
+  public void tiWrite(long task, ThreadInfoMember m, long v) {
+    member(m).write(k.mem, threadInfo(task), v);
   }
 
   /** The saved kernel stack pointer of a task switched away from (thread.sp, i386's thread.esp). */
   public long threadSp(long task) {
     if (threadSp == null) {
-      threadSp = resolve(k, model.threadSpMember());
+      throw absent("task_struct", model.threadSpMember());
     }
     return threadSp.read(k.mem, task);
+  }
+
+  /** The list_head linking a thread group, or null where the model has none. */
+  public Member threadGroupLink() {
+    return threadGroupLink;
   }
 
   public boolean isKthread(long task) {

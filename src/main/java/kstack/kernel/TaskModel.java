@@ -97,39 +97,39 @@ public interface TaskModel extends Module {
 
   /** TIF_NEED_RESCHED in the task's thread_info flags. */
   default boolean needResched(Kernel k, long task) {
-    return (k.tasks.tiRead(task, "flags") & (1L << Kernel.TIF_NEED_RESCHED)) != 0;
+    return (k.tasks.tiRead(task, ThreadInfoMember.flags) & (1L << Kernel.TIF_NEED_RESCHED)) != 0;
   }
 
   default void setNeedResched(Kernel k, long task, boolean on) {
-    long f = k.tasks.tiRead(task, "flags");
+    long f = k.tasks.tiRead(task, ThreadInfoMember.flags);
     f = on ? f | (1L << Kernel.TIF_NEED_RESCHED) : f & ~(1L << Kernel.TIF_NEED_RESCHED);
-    k.tasks.tiWrite(task, "flags", f);
+    k.tasks.tiWrite(task, ThreadInfoMember.flags, f);
   }
 
   /** Marks a task on or off its run queue: on_rq. */
   default void setOnRunqueue(Kernel k, long task, boolean on) {
-    k.tasks.taskWrite(task, "on_rq", on ? 1 : 0);
+    k.tasks.taskWrite(task, TaskMember.on_rq, on ? 1 : 0);
   }
 
   /** A zombie: exit_state EXIT_ZOMBIE. */
   default boolean isZombie(Kernel k, long task) {
-    return k.tasks.taskRead(task, "exit_state") == Threads.exitZombie(k);
+    return k.tasks.taskRead(task, TaskMember.exit_state) == Threads.exitZombie(k);
   }
 
   /** PF_KTHREAD in flags. */
   default boolean isKthread(Kernel k, long task) {
-    return (k.tasks.taskRead(task, "flags") & Kernel.PF_KTHREAD) != 0;
+    return (k.tasks.taskRead(task, TaskMember.flags) & Kernel.PF_KTHREAD) != 0;
   }
 
   /** The parent a task was forked by: real_parent. */
   default long realParent(Kernel k, long task) {
-    return k.tasks.taskRead(task, "real_parent");
+    return k.tasks.taskRead(task, TaskMember.real_parent);
   }
 
   /** Hands each child of task to each, in children order (sibling links). */
   default void forEachChild(Kernel k, long task, LongConsumer each) {
-    long head = task + k.image.off("task_struct", "children");
-    int sibling = k.image.off("task_struct", "sibling");
+    long head = task + k.tasks.off(TaskMember.children);
+    int sibling = k.tasks.off(TaskMember.sibling);
     for (long node = k.readPtr(head); node != head; node = k.readPtr(node)) {
       each.accept(node - sibling);
     }
@@ -138,7 +138,7 @@ public interface TaskModel extends Module {
   /** Walks init_task's tasks list (init_task excluded), each thread after its leader. */
   default void forEachTask(Kernel k, LongConsumer each) {
     long init = k.image.symbol("init_task");
-    int tasksOff = k.image.off("task_struct", "tasks");
+    int tasksOff = k.tasks.off(TaskMember.tasks);
     long head = init + tasksOff;
     int n = 0;
     for (long node = k.readPtr(head); node != head && n++ < 1_000_000; node = k.readPtr(node)) {
@@ -160,21 +160,21 @@ public interface TaskModel extends Module {
   /** INIT_TASK (init/init_task.c; include/linux/init_task.h before 4.x): the members 2.6 on share. */
   default void initTask(Kernel k, long it, long initMm) {
     TaskAccess ts = k.tasks;
-    ts.taskWrite(it, stateField(), Kernel.TASK_RUNNING);
+    ts.setState(it, Kernel.TASK_RUNNING);
     ts.setStackMember(it, k.image.symbol("init_stack"));
-    ts.taskWrite(it, "usage", 2);
-    ts.taskWrite(it, "flags", initTaskFlags());
-    ts.taskWrite(it, "prio", 120);
-    k.listInit(it + k.image.off("task_struct", "tasks"));
-    k.listInit(it + k.image.off("task_struct", "children"));
-    k.listInit(it + k.image.off("task_struct", "sibling"));
+    ts.taskWrite(it, TaskMember.usage, 2);
+    ts.taskWrite(it, TaskMember.flags, initTaskFlags());
+    ts.taskWrite(it, TaskMember.prio, 120);
+    k.listInit(it + k.tasks.off(TaskMember.tasks));
+    k.listInit(it + k.tasks.off(TaskMember.children));
+    k.listInit(it + k.tasks.off(TaskMember.sibling));
     Threads.initTask(k, it);
-    ts.taskWrite(it, "active_mm", initMm);
-    ts.taskWrite(it, "real_parent", it);
-    ts.taskWrite(it, "parent", it);
-    ts.taskWrite(it, "group_leader", it);
+    ts.taskWrite(it, TaskMember.active_mm, initMm);
+    ts.taskWrite(it, TaskMember.real_parent, it);
+    ts.taskWrite(it, TaskMember.parent, it);
+    ts.taskWrite(it, TaskMember.group_leader, it);
     initThreadInfo(k, it);
-    ts.taskWrite(it, "on_cpu", 1);
+    ts.taskWrite(it, TaskMember.on_cpu, 1);
   }
 
   /** kthread_create_list and the kthreadd_done completion, where a kthreadd takes requests. */

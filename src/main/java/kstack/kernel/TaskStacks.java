@@ -131,8 +131,8 @@ public final class TaskStacks {
     // the last member, reached first: without sys_ioperm (ioperm 0) io_bitmap stays INIT_THREAD's
     // {~0, 0, ...} (processor.h@2.4.22:381-389; only ioport.c@2.4.22:70-84 changes it, ioperm = 1)
     TaskAccess tasks = k.tasks;
-    long ioperm = tasks.taskRead(task, "thread.ioperm");
-    int bitmap = k.image.offPath("task_struct", "thread.io_bitmap");
+    long ioperm = tasks.taskRead(task, TaskMember.thread_ioperm);
+    int bitmap = k.tasks.off(TaskMember.thread_io_bitmap);
     boolean initial = k.readPtr(task + bitmap) == 0xffffffffL;
     for (int i = 1; i < 33 && initial; i++) {
       initial = k.readPtr(task + bitmap + 4L * i) == 0;
@@ -141,7 +141,7 @@ public final class TaskStacks {
       out.add(String.format("thread.ioperm = %d with thread.io_bitmap no longer INIT_THREAD's "
           + "{~0, 0, ...} (last word 0x%x)", ioperm, k.readPtr(task + bitmap + 4L * 32)));
     }
-    long esp0 = tasks.taskRead(task, "thread.esp0");
+    long esp0 = tasks.taskRead(task, TaskMember.thread_esp0);
     if (esp0 != task + k.threadSize && !(esp0 == 0 && task == k.image.symbol("init_task"))) {
       out.add(String.format("thread.esp0 = 0x%x, not the union's top 0x%x", esp0,
           task + k.threadSize));
@@ -150,10 +150,10 @@ public final class TaskStacks {
     if (task != k.image.symbol("init_task") && k.pids.findTask(pid) != task) {
       out.add(String.format("pid = %d, which the pid hash does not map to this task", pid));
     }
-    long next = tasks.taskRead(task, "next_task");
-    long prev = tasks.taskRead(task, "prev_task");
-    if (!readable(next) || tasks.taskRead(next, "prev_task") != task
-        || !readable(prev) || tasks.taskRead(prev, "next_task") != task) {
+    long next = tasks.taskRead(task, TaskMember.next_task);
+    long prev = tasks.taskRead(task, TaskMember.prev_task);
+    if (!readable(next) || tasks.taskRead(next, TaskMember.prev_task) != task
+        || !readable(prev) || tasks.taskRead(prev, TaskMember.next_task) != task) {
       out.add(String.format("next_task 0x%x / prev_task 0x%x do not point back", next, prev));
     }
     return out;

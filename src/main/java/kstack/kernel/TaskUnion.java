@@ -115,27 +115,27 @@ public final class TaskUnion implements TaskModel {
   /** There is no thread_info: asking for it names the missing member. */
   @Override
   public long threadInfo(Kernel k, long task) {
-    return task + k.image.off("task_struct", "thread_info");
+    return task + k.tasks.off(TaskMember.thread_info);
   }
 
   @Override
   public int taskCpu(Kernel k, long task) {
-    return (int) k.tasks.taskRead(task, "processor");
+    return (int) k.tasks.taskRead(task, TaskMember.processor);
   }
 
   @Override
   public void setTaskCpu(Kernel k, long task, int cpu) {
-    k.tasks.taskWrite(task, "processor", cpu);
+    k.tasks.taskWrite(task, TaskMember.processor, cpu);
   }
 
   @Override
   public boolean needResched(Kernel k, long task) {
-    return k.tasks.taskRead(task, "need_resched") != 0;
+    return k.tasks.taskRead(task, TaskMember.need_resched) != 0;
   }
 
   @Override
   public void setNeedResched(Kernel k, long task, boolean on) {
-    k.tasks.taskWrite(task, "need_resched", on ? 1 : 0);
+    k.tasks.taskWrite(task, TaskMember.need_resched, on ? 1 : 0);
   }
 
   /**
@@ -144,7 +144,7 @@ public final class TaskUnion implements TaskModel {
    */
   @Override
   public void setOnRunqueue(Kernel k, long task, boolean on) {
-    long node = task + k.image.off("task_struct", "run_list");
+    long node = task + k.tasks.off(TaskMember.run_list);
     boolean queued = k.readPtr(node) != 0;
     if (on && !queued) {
       k.listAddTail(node, k.image.symbol("runqueue_head"));
@@ -166,18 +166,18 @@ public final class TaskUnion implements TaskModel {
   /** 2.4 has no PF_KTHREAD: a kernel thread has no mm. */
   @Override
   public boolean isKthread(Kernel k, long task) {
-    return k.tasks.taskRead(task, "mm") == 0;
+    return k.tasks.taskRead(task, TaskMember.mm) == 0;
   }
 
   @Override
   public long realParent(Kernel k, long task) {
-    return k.tasks.taskRead(task, "p_opptr");
+    return k.tasks.taskRead(task, TaskMember.p_opptr);
   }
 
   /** Youngest first: p_cptr, then each p_osptr. */
   @Override
   public void forEachChild(Kernel k, long task, LongConsumer each) {
-    for (long c = k.tasks.taskRead(task, "p_cptr"); c != 0; c = k.tasks.taskRead(c, "p_osptr")) {
+    for (long c = k.tasks.taskRead(task, TaskMember.p_cptr); c != 0; c = k.tasks.taskRead(c, TaskMember.p_osptr)) {
       each.accept(c);
     }
   }
@@ -187,35 +187,35 @@ public final class TaskUnion implements TaskModel {
   public void forEachTask(Kernel k, LongConsumer each) {
     long init = k.image.symbol("init_task");
     int n = 0;
-    for (long t = k.tasks.taskRead(init, "next_task"); t != init && t != 0 && n++ < 1_000_000;
-        t = k.tasks.taskRead(t, "next_task")) {
+    for (long t = k.tasks.taskRead(init, TaskMember.next_task); t != init && t != 0 && n++ < 1_000_000;
+        t = k.tasks.taskRead(t, TaskMember.next_task)) {
       each.accept(t);
     }
   }
 
   @Override
   public void setFsUserDs(Kernel k, long task, long ds) {
-    k.tasks.taskWrite(task, "addr_limit", ds);
+    k.tasks.taskWrite(task, TaskMember.addr_limit, ds);
   }
 
   /** INIT_TASK (include/linux/sched.h@2.4.22:471-512) at the base of init_task_union. */
   @Override
   public void initTask(Kernel k, long it, long initMm) {
     TaskAccess ts = k.tasks;
-    ts.taskWrite(it, "state", Kernel.TASK_RUNNING);
-    ts.taskWrite(it, "addr_limit", 0xffffffffL);
-    ts.taskWrite(it, "exec_domain", k.image.symbol("default_exec_domain"));
-    ts.taskWrite(it, "lock_depth", -1);
-    ts.taskWrite(it, "counter", 10);
-    ts.taskWrite(it, "cpus_runnable", -1);
-    ts.taskWrite(it, "cpus_allowed", -1);
-    k.listInit(it + k.image.off("task_struct", "run_list"));
-    ts.taskWrite(it, "next_task", it);
-    ts.taskWrite(it, "prev_task", it);
-    ts.taskWrite(it, "active_mm", initMm);
-    ts.taskWrite(it, "p_opptr", it);
-    ts.taskWrite(it, "p_pptr", it);
-    k.listInit(it + k.image.offPath("task_struct", "wait_chldexit.task_list"));
+    ts.taskWrite(it, TaskMember.state, Kernel.TASK_RUNNING);
+    ts.taskWrite(it, TaskMember.addr_limit, 0xffffffffL);
+    ts.taskWrite(it, TaskMember.exec_domain, k.image.symbol("default_exec_domain"));
+    ts.taskWrite(it, TaskMember.lock_depth, -1);
+    ts.taskWrite(it, TaskMember.counter, 10);
+    ts.taskWrite(it, TaskMember.cpus_runnable, -1);
+    ts.taskWrite(it, TaskMember.cpus_allowed, -1);
+    k.listInit(it + k.tasks.off(TaskMember.run_list));
+    ts.taskWrite(it, TaskMember.next_task, it);
+    ts.taskWrite(it, TaskMember.prev_task, it);
+    ts.taskWrite(it, TaskMember.active_mm, initMm);
+    ts.taskWrite(it, TaskMember.p_opptr, it);
+    ts.taskWrite(it, TaskMember.p_pptr, it);
+    k.listInit(it + k.tasks.off(TaskMember.wait_chldexit_task_list));
   }
 
   /** runqueue_head and the startup completion (COMPLETION_INITIALIZER). */

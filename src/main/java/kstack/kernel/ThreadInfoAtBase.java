@@ -89,23 +89,23 @@ public record ThreadInfoAtBase(String stackMember, boolean stackEndMagic, long i
 
   @Override
   public int taskCpu(Kernel k, long task) {
-    return (int) k.tasks.tiRead(task, "cpu");
+    return (int) k.tasks.tiRead(task, ThreadInfoMember.cpu);
   }
 
   @Override
   public void setTaskCpu(Kernel k, long task, int cpu) {
-    k.tasks.tiWrite(task, "cpu", cpu);
+    k.tasks.tiWrite(task, ThreadInfoMember.cpu, cpu);
   }
 
   @Override
   public void setFsUserDs(Kernel k, long task, long ds) {
-    k.tasks.tiWrite(task, "addr_limit", ds);
+    k.tasks.tiWrite(task, ThreadInfoMember.addr_limit, ds);
   }
 
   /** INIT_THREAD_INFO(init_task) at the base of init_thread_union. */
   @Override
   public void initThreadInfo(Kernel k, long it) {
-    k.tasks.tiWrite(it, "task", it);
+    k.tasks.tiWrite(it, ThreadInfoMember.task, it);
   }
 
   /** Without a thread-group link (2.6.11 here) clone makes no threads. */

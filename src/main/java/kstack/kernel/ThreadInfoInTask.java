@@ -17,7 +17,7 @@ import kstack.profile.Feature;
  * @param completionWait the completion's wait queue head type
  * @param kthreadCreateInfo the shape of kthread_create_info
  */
-public record ThreadInfoInTask(String stateField, String cpuMember, String threadGroupLink,
+public record ThreadInfoInTask(String stateField, TaskMember cpuMember, String threadGroupLink,
     String completionWait, KthreadCreateInfo kthreadCreateInfo) implements TaskModel {
 
   @Override
@@ -26,7 +26,7 @@ public record ThreadInfoInTask(String stateField, String cpuMember, String threa
     if (stateField.equals("__state")) {
       f.add(Feature.TASK_STATE_DUNDER);
     }
-    if (cpuMember.startsWith("thread_info.")) {
+    if (cpuMember == TaskMember.thread_info_cpu) {
       f.add(Feature.TASK_CPU_IN_THREAD_INFO);
     }
     return f;
@@ -36,7 +36,7 @@ public record ThreadInfoInTask(String stateField, String cpuMember, String threa
   public StructLayout taskStruct(Types t, Map<String, StructLayout> arch, StructLayout listHead,
       String version) {
     return KernelLayouts.listedTaskStruct(t, arch, listHead, version, new KernelLayouts.TaskShape(
-        stateField, "stack", false, cpuMember.equals("cpu"), false, threadGroupLink));
+        stateField, "stack", false, cpuMember == TaskMember.cpu, false, threadGroupLink));
   }
 
   @Override
@@ -82,7 +82,7 @@ public record ThreadInfoInTask(String stateField, String cpuMember, String threa
 
   @Override
   public long threadInfo(Kernel k, long task) {
-    return task + k.image.off("task_struct", "thread_info");
+    return task + k.tasks.off(TaskMember.thread_info);
   }
 
   @Override
@@ -99,16 +99,16 @@ public record ThreadInfoInTask(String stateField, String cpuMember, String threa
   @Override
   public void setFsUserDs(Kernel k, long task, long ds) {
     if (k.image.struct("thread_info").has("addr_limit")) {
-      k.tasks.taskWrite(task, "thread_info.addr_limit", ds);
+      k.tasks.taskWrite(task, TaskMember.thread_info_addr_limit, ds);
     }
   }
 
   @Override
   public void initThreadInfo(Kernel k, long it) {
-    k.tasks.taskWrite(it, "stack_refcount", 1);
+    k.tasks.taskWrite(it, TaskMember.stack_refcount, 1);
     if (k.image.struct("thread_info").has("addr_limit")) {
       // arm64 4.16's INIT_THREAD_INFO: .addr_limit = KERNEL_DS (thread_info.h@4.16.13:51)
-      k.tasks.taskWrite(it, "thread_info.addr_limit", -1L);
+      k.tasks.taskWrite(it, TaskMember.thread_info_addr_limit, -1L);
     }
   }
 

@@ -2,6 +2,7 @@ package kstack.kernel;
 
 import java.util.function.LongConsumer;
 import kstack.exec.Exec;
+import kstack.layout.Member;
 import kstack.trace.Event;
 
 /**
@@ -35,8 +36,8 @@ public final class Threads {
   }
 
   /** The task_struct member that links a thread group, or null where the model has none. */
-  public static String member(Kernel k) {
-    return k.tasks.model().threadGroupLink();
+  public static Member member(Kernel k) {
+    return k.tasks.threadGroupLink();
   }
 
   /** Whether clone can make a thread on this profile; else why not. */
@@ -46,9 +47,9 @@ public final class Threads {
 
   /** INIT_TASK: init_task is a group of one (init/init_task.c@6.19:175). */
   static void initTask(Kernel k, long it) {
-    String m = member(k);
+    Member m = member(k);
     if (m != null) {
-      k.listInit(it + k.image.off("task_struct", m));
+      k.listInit(it + m.offset());
     }
   }
 
@@ -63,25 +64,25 @@ public final class Threads {
   static void link(Kernel k, Exec x, long p, long exitSignal, long flags, int pid, boolean idle) {
     long cur = k.current(x);
     boolean thread = (flags & Clone.CLONE_THREAD) != 0 && member(k) != null;
-    long parent = thread ? k.tasks.taskRead(cur, "real_parent") : cur;
-    k.tasks.taskWrite(p, "pid", pid);
-    k.tasks.taskWrite(p, "tgid", thread ? k.tasks.taskRead(cur, "tgid") : pid);
-    k.tasks.taskWrite(p, "real_parent", parent);
-    k.tasks.taskWrite(p, "parent", parent);
-    k.tasks.taskWrite(p, "group_leader", thread ? k.tasks.taskRead(cur, "group_leader") : p);
-    k.tasks.taskWrite(p, "exit_signal", thread ? -1 : exitSignal);
-    k.tasks.taskWrite(p, "exit_state", 0);
-    k.tasks.taskWrite(p, "exit_code", 0);
-    int children = k.image.off("task_struct", "children");
-    int sibling = k.image.off("task_struct", "sibling");
+    long parent = thread ? k.tasks.taskRead(cur, TaskMember.real_parent) : cur;
+    k.tasks.taskWrite(p, TaskMember.pid, pid);
+    k.tasks.taskWrite(p, TaskMember.tgid, thread ? k.tasks.taskRead(cur, TaskMember.tgid) : pid);
+    k.tasks.taskWrite(p, TaskMember.real_parent, parent);
+    k.tasks.taskWrite(p, TaskMember.parent, parent);
+    k.tasks.taskWrite(p, TaskMember.group_leader, thread ? k.tasks.taskRead(cur, TaskMember.group_leader) : p);
+    k.tasks.taskWrite(p, TaskMember.exit_signal, thread ? -1 : exitSignal);
+    k.tasks.taskWrite(p, TaskMember.exit_state, 0);
+    k.tasks.taskWrite(p, TaskMember.exit_code, 0);
+    int children = k.tasks.off(TaskMember.children);
+    int sibling = k.tasks.off(TaskMember.sibling);
     k.listInit(p + children);
-    String m = member(k);
+    Member m = member(k);
     if (m != null) {
-      k.listInit(p + k.image.off("task_struct", m));
+      k.listInit(p + m.offset());
     }
     if (idle) {
       k.listInit(p + sibling);
-      k.listInit(p + k.image.off("task_struct", "tasks"));
+      k.listInit(p + k.tasks.off(TaskMember.tasks));
     } else {
       if (!thread || k.tasks.model().threadsJoinChildren()) {
         k.listAddTail(p + sibling, parent + children);
@@ -89,12 +90,12 @@ public final class Threads {
         k.listInit(p + sibling);
       }
       if (thread) {
-        k.listInit(p + k.image.off("task_struct", "tasks"));
-        long leader = k.tasks.taskRead(p, "group_leader");
-        k.listAddTail(p + k.image.off("task_struct", m), leader + k.image.off("task_struct", m));
+        k.listInit(p + k.tasks.off(TaskMember.tasks));
+        long leader = k.tasks.taskRead(p, TaskMember.group_leader);
+        k.listAddTail(p + m.offset(), leader + m.offset());
       } else {
         long initTask = k.image.symbol("init_task");
-        k.listAddTail(p + k.image.off("task_struct", "tasks"), initTask + k.image.off("task_struct", "tasks"));
+        k.listAddTail(p + k.tasks.off(TaskMember.tasks), initTask + k.tasks.off(TaskMember.tasks));
       }
       k.pids.registerTask(pid, p);
     }
@@ -103,11 +104,11 @@ public final class Threads {
 
   /** A group leader's other threads, in the order they joined (for_each_thread). */
   static void forEachOther(Kernel k, long leader, LongConsumer each) {
-    String m = member(k);
+    Member m = member(k);
     if (m == null) {
       return;
     }
-    int off = k.image.off("task_struct", m);
+    int off = m.offset();
     long head = leader + off;
     int n = 0;
     for (long node = k.readPtr(head); node != head && node != 0 && n++ < 100_000;
@@ -121,9 +122,9 @@ public final class Threads {
     if (member(k) == null) {
       return 0;
     }
-    long leader = k.tasks.taskRead(task, "group_leader");
+    long leader = k.tasks.taskRead(task, TaskMember.group_leader);
     int[] n = {0};
-    LongConsumer count = t -> n[0] += t != task && k.tasks.taskRead(t, "exit_state") == 0 ? 1 : 0;
+    LongConsumer count = t -> n[0] += t != task && k.tasks.taskRead(t, TaskMember.exit_state) == 0 ? 1 : 0;
     count.accept(leader);
     forEachOther(k, leader, count);
     return n[0];
@@ -136,9 +137,9 @@ public final class Threads {
    */
   static long aliveThread(Kernel k, long father) {
     long[] found = {0};
-    long leader = k.tasks.taskRead(father, "group_leader");
+    long leader = k.tasks.taskRead(father, TaskMember.group_leader);
     LongConsumer pick = t -> {
-      if (found[0] == 0 && t != father && (k.tasks.taskRead(t, "flags") & Kernel.PF_EXITING) == 0) {
+      if (found[0] == 0 && t != father && (k.tasks.taskRead(t, TaskMember.flags) & Kernel.PF_EXITING) == 0) {
         found[0] = t;
       }
     };
@@ -149,36 +150,36 @@ public final class Threads {
 
   /** thread_group_empty(p): no other thread in p's group. */
   static boolean groupEmpty(Kernel k, long p) {
-    String m = member(k);
+    Member m = member(k);
     if (m == null) {
       return true;
     }
-    long node = p + k.image.off("task_struct", m);
+    long node = p + m.offset();
     long next = k.readPtr(node);
     return next == node || next == 0;
   }
 
   /** A task that exit_notify reaped itself (EXIT_DEAD, a sub-thread) and has left its CPU. */
   public static boolean autoreaped(Kernel k, long task) {
-    return member(k) != null && k.tasks.taskRead(task, "exit_state") == exitDead(k) && !leader(k, task);
+    return member(k) != null && k.tasks.taskRead(task, TaskMember.exit_state) == exitDead(k) && !leader(k, task);
   }
 
   /** A task release_task has unhashed (EXIT_DEAD): reaped by its parent, or autoreaped. */
   public static boolean reaped(Kernel k, long task) {
     return k.tasks.model().hasExitState()
-        && k.tasks.taskRead(task, "exit_state") == exitDead(k);
+        && k.tasks.taskRead(task, TaskMember.exit_state) == exitDead(k);
   }
 
   /** thread_group_leader(p). */
   static boolean leader(Kernel k, long p) {
-    return k.tasks.taskRead(p, "group_leader") == p;
+    return k.tasks.taskRead(p, TaskMember.group_leader) == p;
   }
 
   /** __unhash_process's last step: list_del_rcu(&p->thread_node) (or thread_group). */
   static void unhash(Kernel k, long p) {
-    String m = member(k);
+    Member m = member(k);
     if (m != null) {
-      k.listDelInit(p + k.image.off("task_struct", m));
+      k.listDelInit(p + m.offset());
     }
   }
 }

@@ -1,5 +1,7 @@
 package kstack.kernel;
 
+import kstack.layout.Member;
+import kstack.layout.StructLayout;
 import kstack.mem.Memory;
 import kstack.trace.JMap;
 
@@ -11,10 +13,21 @@ public final class UserSpaces {
   private final Kernel k;
   private final JMap<Long, Memory> userSpaces;
   private final JMap<Long, Long> mmByRoot;
+  /** Every MmMember's offset and size, by ordinal, resolved when the kernel is built. */
+  private final Member[] members;
   private int nextSpaceId = 1;
 
   UserSpaces(Kernel k) {
     this.k = k;
+    StructLayout mm = k.image.struct("mm_struct");
+    this.members = new Member[MmMember.values().length];
+    for (MmMember m : MmMember.values()) {
+      if (!mm.has(m.name())) {
+        throw new IllegalStateException("the " + k.profile.label() + " layout of struct mm_struct "
+            + "lacks member '" + m.name() + "'");
+      }
+      members[m.ordinal()] = mm.member(m.name());
+    }
     this.userSpaces = new JMap<>(k.timeline);
     this.mmByRoot = new JMap<>(k.timeline);
   }
@@ -30,6 +43,11 @@ public final class UserSpaces {
   /** init_mm's page-table root (it has no user space). */
   void registerInitMm(long initMm) {
     mmByRoot.put(PageTableRoot.ofInitMm(k), initMm);
+  }
+
+  /** The member's offset in mm_struct. */
+  public int off(MmMember m) {
+    return members[m.ordinal()].offset();
   }
 
   public Memory userSpace(long mm) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kstack.lang.Session.Call;
 import kstack.lang.expr.Expressions;
+import kstack.lang.expr.Suggest;
 import kstack.lang.expr.Value;
 import kstack.machine.Machine;
 import kstack.stack.TaskStack;
@@ -20,7 +21,7 @@ final class Commands {
 
   Result run(Call c) {
     String cmd = c.line.text();
-    return switch (c.word) {
+    return switch (Help.resolve(c.word)) {
       case "boot" -> noArgs(c, () -> s.outcome(cmd, m.boot()));
       case "spawn" -> s.outcome(cmd, m.spawn(name(c, "spawn NAME")));
       case "kthread" -> s.outcome(cmd, m.kthread(name(c, "kthread NAME")));
@@ -84,10 +85,31 @@ final class Commands {
       case "info" -> Inspect.info(s, c, cmd);
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
           m.inspector().consoleLines()));
-      case "help" -> Result.of(cmd, Help.lines());
-      default -> throw c.errorAtWord(c.word.isEmpty() ? "expected a command"
-          : "unknown command '" + c.word + "' (try 'help')");
+      case "help" -> help(c, cmd);
+      default -> throw c.errorAtWord(unknown(c.word));
     };
+  }
+
+  /** Why a word is no command: none typed, several it may abbreviate, or the closest name. */
+  private static String unknown(String word) {
+    if (word.isEmpty()) {
+      return "expected a command";
+    }
+    List<String> several = Help.startingWith(word);
+    if (several.size() > 1) {
+      return "ambiguous command '" + word + "': " + String.join(", ", several);
+    }
+    return "unknown command '" + word + "' (try 'help')" + Suggest.hint(word, Help.names());
+  }
+
+  /** help, or help COMMAND with its usage and an example. */
+  private Result help(Call c, String cmd) {
+    if (c.args().isEmpty()) {
+      return Result.of(cmd, Help.lines());
+    }
+    String name = c.args();
+    return Result.of(cmd, Help.find(name).map(Help::command).orElseThrow(() -> c.errorAtArgs(
+        "no command '" + name + "' (try 'help')" + Suggest.hint(name, Help.names()))));
   }
 
   /** Why continue and run refuse on a machine that has not started. */
@@ -131,12 +153,17 @@ final class Commands {
     try {
       m.addBreakpoint(sym);
     } catch (IllegalArgumentException e) {
-      throw c.errorAtArgs(e.getMessage());
+      throw c.errorAtArgs(e.getMessage() + Suggest.hint(sym, functionNames()));
     }
     long a = m.symbols().get(sym).address();
     int n = m.breakpoints().size();
     return Result.of(cmd, List.of(String.format("Breakpoint %d at 0x%x <%s>", n, a, sym)))
         .with("address", hex(a));
+  }
+
+  private List<String> functionNames() {
+    return m.symbols().all().stream().filter(x -> x.kind() == kstack.image.Symbol.Kind.FUNC)
+        .map(kstack.image.Symbol::name).sorted().toList();
   }
 
   private Result stepi(Call c, String cmd) {

@@ -21,6 +21,9 @@ final class Examine {
   static final class Defaults {
     char format = 'x';
     int unit = 4;
+    /** How many units the last x showed, and the address after the last one (gdb's $_ + 1). */
+    int count = 1;
+    Long next;
   }
 
   static Result run(Session s, Call c, String cmd) {
@@ -74,14 +77,21 @@ final class Examine {
       lead++;
     }
     String expr = rest.substring(lead).strip();
-    if (expr.isEmpty()) {
+    long addr;
+    if (!expr.isEmpty()) {
+      addr = Expressions.address(c.eval(expr, col + lead), m);
+    } else if (last.next != null) {
+      // gdb: x without an address goes on after the last unit shown, with the last count.
+      addr = last.next;
+      count = c.rest.startsWith("/") && Character.isDigit(c.rest.charAt(1)) ? count : last.count;
+    } else {
       throw new ScriptError(c.line.file(), c.line.number(), col + lead, "x: expected an address");
     }
-    long addr = Expressions.address(c.eval(expr, col + lead), m);
     List<String> text = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     if (fmt == 'i') {
       instructions(m, c, addr, count, text, values);
+      addr += (long) values.size() * Routine.INSN_SIZE;
     } else if (fmt == 's') {
       for (int k = 0; k < count; k++) {
         String str = m.inspector().readCString(addr, 256);
@@ -91,7 +101,10 @@ final class Examine {
       }
     } else {
       units(m, addr, count, fmt, unit, text, values);
+      addr += (long) count * unit;
     }
+    last.count = count;
+    last.next = addr;
     last.format = fmt;
     last.unit = fmt == 's' ? 1 : unit;
     return Result.of(cmd, text).with("values", values);

@@ -1,44 +1,145 @@
 package kstack.lang;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** The command summary printed by {@code help}. */
-final class Help {
+/**
+ * What {@code help} and {@code help COMMAND} print, and the command names the REPL completes and
+ * "did you mean" suggests: one entry per command, each with an example that runs on the default
+ * profile after {@code boot}.
+ */
+public final class Help {
   private Help() {}
 
+  /** One command: its names (the first is the one shown), usage, what it does, an example. */
+  public record Entry(List<String> names, String usage, String what, String example) {
+    public String name() {
+      return names.get(0);
+    }
+  }
+
+  private static Entry e(String names, String usage, String what, String example) {
+    return new Entry(List.of(names.split(" ")), usage, what, example);
+  }
+
+  /** Every command, in the order of the summary page. */
+  public static final List<Entry> COMMANDS = List.of(
+      e("boot", "boot", "run until pid 1 and pid 2 exist and CPU 0 is in its idle loop", "boot"),
+      e("spawn", "spawn NAME", "init forks and execs NAME; runs until it is in user mode",
+          "spawn sh"),
+      e("syscall", "syscall NAME(ARGS)", "the current user task makes a system call (getpid, read,"
+          + " write, pipe, pipe2, nanosleep, clone, fork, execve, exit, wait4, sched_yield)",
+          "syscall write(1, \"hi\")"),
+      e("sysenter", "sysenter NAME(ARGS)",
+          "i386: a system call through the vDSO's __kernel_vsyscall and SYSENTER",
+          "sysenter getpid()"),
+      e("call", "call FUNC(ARGS)",
+          "the current user task calls inner, middle, outer, sum8 or call8", "call sum8(1,2,3,4,5,6,7,8)"),
+      e("kthread", "kthread NAME",
+          "kernel code creates a kthread through kthreadd and wakes it", "kthread worker"),
+      e("break b", "break SYMBOL", "stop before the first step of SYMBOL", "break do_syscall_64"),
+      e("delete", "delete", "remove all breakpoints", "delete"),
+      e("continue c", "continue", "resume the interrupted command", "continue"),
+      e("run", "run", "run until every CPU is idle", "run"),
+      e("stepi si", "stepi [N]", "N steps on the selected CPU (Enter repeats it)", "stepi 5"),
+      e("reverse-stepi rsi", "reverse-stepi [N]",
+          "take the machine's last N steps back (every byte and register)", "reverse-stepi 3"),
+      e("finish", "finish", "run until the current function returns", "finish"),
+      e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
+      e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"
+          + " the interrupted code resumes", "irq 1"),
+      e("tick", "tick", "the scheduler tick interrupts the selected CPU", "tick"),
+      e("nmi", "nmi", "a non-maskable interrupt on the selected CPU", "nmi"),
+      e("exception", "exception db|mc", "a debug exception (#DB) or machine check (#MC) on the"
+          + " selected CPU (x86_64: IST stack from kernel mode, task stack from user mode; 2.6:"
+          + " always the IST stack; i386: the interrupted stack)", "exception db"),
+      e("recurse", "recurse N",
+          "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
+      e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a)",
+          "p/x current->pid"),
+      e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
+          + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
+      e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
+          + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
+          + " lines", "stack 1"),
+      e("export", "export svg FILE [PID]", "draw the stacks (one task's and those it touches, or"
+          + " all) to scale as SVG into FILE", "export svg /tmp/kstack-stacks.svg 1"),
+      e("ps", "ps", "the tasks", "ps"),
+      e("console", "console", "what was written to /dev/console", "console"),
+      e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"
+          + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
+      e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
+          "struct pt_regs"),
+      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
+          "registers, the profile's configuration, breakpoints, the symbol at an address",
+          "info registers pc sp"),
+      e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
+      e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
+
+  /** The entry a command name or alias names. */
+  public static Optional<Entry> find(String name) {
+    return COMMANDS.stream().filter(c -> c.names().contains(name)).findFirst();
+  }
+
+  /**
+   * The name a typed word stands for: itself when it is a name or alias, else the one command
+   * it is an unambiguous prefix of (gdb's rule: {@code br} is {@code break}, {@code cons} is
+   * {@code console}); an ambiguous or unknown word stays as typed.
+   */
+  public static String resolve(String word) {
+    if (word.isEmpty() || find(word).isPresent()) {
+      return word;
+    }
+    List<String> hits = startingWith(word);
+    return hits.size() == 1 ? hits.get(0) : word;
+  }
+
+  /** The commands (by their shown name) that a name or alias of starts with {@code word}. */
+  public static List<String> startingWith(String word) {
+    return COMMANDS.stream().filter(c -> c.names().stream().anyMatch(n -> n.startsWith(word)))
+        .map(Entry::name).toList();
+  }
+
+  /** Every command name and alias (what the REPL completes and "did you mean" picks from). */
+  public static List<String> names() {
+    List<String> out = new ArrayList<>();
+    COMMANDS.forEach(c -> out.addAll(c.names()));
+    return out;
+  }
+
+  /** The summary page: one or more lines per command, grouped. */
   static List<String> lines() {
-    return List.of(
-        "Execution:",
-        "  boot                    run until pid 1 and pid 2 exist and CPU 0 is in its idle loop",
-        "  spawn NAME              init forks and execs NAME; runs until it is in user mode",
-        "  syscall NAME(ARGS)      the current user task makes a system call (getpid, read, write,",
-        "                          pipe, pipe2, nanosleep, clone, fork, execve, exit, wait4, sched_yield)",
-        "  sysenter NAME(ARGS)     i386: the same through the vDSO's __kernel_vsyscall and SYSENTER",
-        "  call FUNC(ARGS)         the current user task calls inner, middle, outer, sum8 or call8",
-        "  kthread NAME            kernel code creates a kthread through kthreadd and wakes it",
-        "  break SYMBOL | delete   stop before the first step of SYMBOL | remove all breakpoints",
-        "  continue | run          resume the interrupted command | run until every CPU is idle",
-        "  stepi [N] | finish      N steps on the selected CPU | run until this function returns",
-        "  reverse-stepi [N]       take the machine's last N steps back (every byte and register)",
-        "  cpu [N]                 select a CPU",
-        "  irq N | tick | nmi      device line N (0-15), the scheduler tick or an NMI interrupts the",
-        "                          selected CPU where it is; runs until the interrupted code resumes",
-        "  exception db|mc         a debug exception (#DB) or machine check (#MC) on the selected CPU",
-        "                          (x86_64: IST stack from kernel mode, task stack from user mode;",
-        "                          2.6: always the IST stack; i386: the interrupted stack)",
-        "  recurse N               the current task recurses N frames of 256 bytes in the kernel",
-        "Inspection:",
-        "  p[/FMT] EXPR            evaluate (FMT: x d u o t c a): $rsp, current->pid, ...",
-        "  bt [PID] | stack [PID]  backtrace | every word of the kernel stack, labelled",
-        "  bt -v                   every task's STACK_END_MAGIC and stack high-water mark",
-        "  stack --draw [PID]      the task's stack as a boxed diagram, to scale in lines",
-        "  export svg FILE [PID]   draw the stacks (one task's, or all) to scale as SVG into FILE",
-        "  ps | console            tasks | what was written to /dev/console",
-        "  x/FMT ADDR              examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR;",
-        "                          x/a reads pointer-sized units, x/c bytes)",
-        "  struct NAME [ADDR]      layout of a struct (with values at ADDR)",
-        "  info registers [NAME]...  all registers, or the named ones (info registers pc sp)",
-        "  info config | info breakpoints | info symbol ADDR",
-        "Comments start with #. One command per line.");
+    List<String> out = new ArrayList<>();
+    out.add("Execution:");
+    for (Entry c : COMMANDS) {
+      if (c.name().equals("print")) {
+        out.add("Inspection:");
+      }
+      if (c.name().equals("help")) {
+        out.add("Session:");
+      }
+      if (c.usage().length() > 23) {
+        out.add("  " + c.usage());
+        out.addAll(Wrap.hanging(" ".repeat(26), c.what(), 100));
+      } else {
+        out.addAll(Wrap.hanging(String.format("  %-23s ", c.usage()), c.what(), 100));
+      }
+    }
+    out.add("'help COMMAND' shows one command with an example. Comments start with #."
+        + " One command per line.");
+    return out;
+  }
+
+  /** help COMMAND: usage, what it does, aliases and the example. */
+  static List<String> command(Entry c) {
+    List<String> out = new ArrayList<>();
+    out.add("usage: " + c.usage());
+    out.addAll(Wrap.hanging("  ", c.what(), 100));
+    if (c.names().size() > 1) {
+      out.add("  also: " + String.join(", ", c.names().subList(1, c.names().size())));
+    }
+    out.add("example: " + c.example());
+    return out;
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import kstack.cpu.Cpu;
 import kstack.cpu.RegisterSet;
+import kstack.kernel.MmMember;
 import kstack.lang.Session.Call;
 import kstack.machine.Machine;
 
@@ -66,7 +67,7 @@ final class Registers {
     if (mm == 0) {
       return "(no mm's page tables)";
     }
-    long pgd = m.kernel().readPtr(mm + m.kernel().image.off("mm_struct", "pgd"));
+    long pgd = m.kernel().readPtr(mm + m.kernel().mm.off(MmMember.pgd));
     String d = m.symbols().describe(mm);
     return String.format("= __pa(0x%x), the pgd of %s", pgd, d != null ? d : String.format(
         "mm 0x%x", mm));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kstack.kernel.TaskModel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.machine.Machine;
 import kstack.stack.TaskInfo;
 
@@ -50,7 +51,7 @@ final class StackCheck {
       long unused = k.stacks.stackNotUsed(t.task());
       // 2.6: thread_info sits below the stack's last usable word; an overflow reaches it first
       boolean tiAtBase = taskModel.threadInfoAtBase();
-      long tiTask = tiAtBase ? k.tasks.tiRead(t.task(), "task") : t.task();
+      long tiTask = tiAtBase ? k.tasks.tiRead(t.task(), ThreadInfoMember.task) : t.task();
       boolean tiOk = tiTask == t.task();
       String line = String.format("PID %d (%s): %s%s; %d bytes never used (high-water mark %d of %d)",
           t.pid(), t.comm(), !hasMagic ? (tiOk ? "thread_info at the stack base intact (no "

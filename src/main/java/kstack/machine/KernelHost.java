@@ -4,6 +4,7 @@ import kstack.cpu.Cpu;
 import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.mem.Memory;
 
 /**
@@ -49,6 +50,6 @@ final class KernelHost implements Kernel.Host {
   @Override
   public Memory userMemoryOf(long task) {
     Kernel k = m.kernel();
-    return k.mm.userSpace(k.tasks.taskRead(task, "mm"));
+    return k.mm.userSpace(k.tasks.taskRead(task, TaskMember.mm));
   }
 }

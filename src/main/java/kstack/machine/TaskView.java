@@ -3,6 +3,7 @@ package kstack.machine;
 import java.util.ArrayList;
 import java.util.List;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.stack.TaskInfo;
 
 /**
@@ -37,7 +38,7 @@ final class TaskView {
   static TaskInfo info(Machine m, Kernel k, long t) {
     long parent = k.tasks.realParent(t);
     int ppid = parent == t ? 0 : k.tasks.pid(parent);
-    return new TaskInfo(k.tasks.pid(t), (int) k.tasks.taskRead(t, "tgid"), k.tasks.comm(t), stateName(k, t),
+    return new TaskInfo(k.tasks.pid(t), (int) k.tasks.taskRead(t, TaskMember.tgid), k.tasks.comm(t), stateName(k, t),
         k.tasks.taskCpu(t), ppid, t, k.stacks.stack(t));
   }
 

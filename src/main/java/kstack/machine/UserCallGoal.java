@@ -3,6 +3,7 @@ package kstack.machine;
 import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * The goal of a system call or user function call: the process is back at main's wait point, or
@@ -33,7 +34,7 @@ final class UserCallGoal {
     this.function = function;
     this.stackArgs = stackArgs;
     this.pid = kernel.tasks.pid(task);
-    this.mmBefore = kernel.tasks.taskRead(task, "mm");
+    this.mmBefore = kernel.tasks.taskRead(task, TaskMember.mm);
     this.firstEvent = m.timeline().events().size();
   }
 
@@ -85,7 +86,7 @@ final class UserCallGoal {
       c.set(arch.registers().sp, c.sp() + (long) arch.abi().wordSize() * stackArgs);
     }
     long rax = c.get(arch.registers().ret);
-    if (function.equals("execve") && kernel.tasks.taskRead(task, "mm") != mmBefore) {
+    if (function.equals("execve") && kernel.tasks.taskRead(task, TaskMember.mm) != mmBefore) {
       return what + ": pid " + pid + " now runs " + kernel.tasks.comm(task) + " (a successful exec "
           + "does not return: the new program started at _start and waits in main)";
     }

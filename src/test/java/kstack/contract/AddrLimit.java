@@ -2,6 +2,8 @@ package kstack.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 import kstack.machine.Machine;
 
 /** Where set_fs() keeps a task's address limit: USER_DS after exec, KERNEL_DS in kernel threads. */
@@ -10,14 +12,14 @@ enum AddrLimit {
   TASK {
     @Override
     long read(Machine m, long task) {
-      return m.kernel().tasks.taskRead(task, "addr_limit");
+      return m.kernel().tasks.taskRead(task, TaskMember.addr_limit);
     }
   },
   /** 2.6 to 4.x on i386 and arm64 4.16, x86_64 2.6.32: thread_info.addr_limit. */
   THREAD_INFO {
     @Override
     long read(Machine m, long task) {
-      return m.kernel().tasks.tiRead(task, "addr_limit");
+      return m.kernel().tasks.tiRead(task, ThreadInfoMember.addr_limit);
     }
   },
   /**

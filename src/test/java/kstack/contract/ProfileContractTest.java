@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import kstack.catalog.Profiles;
+import kstack.kernel.ThreadInfoMember;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.stack.TaskInfo;
@@ -161,8 +162,8 @@ class ProfileContractTest {
     assumeTrue(e.threadInfoAtBase(), "thread_info is not at the stack's base");
     Machine m = spawned(e.profile());
     for (long t : List.of(m.symbol("init_task"), m.current())) {
-      assertThat(m.kernel().tasks.tiRead(t, "exec_domain")).isEqualTo(m.symbol("default_exec_domain"));
-      assertThat(m.kernel().tasks.tiRead(t, "restart_block")).as("restart_block.fn")
+      assertThat(m.kernel().tasks.tiRead(t, ThreadInfoMember.exec_domain)).isEqualTo(m.symbol("default_exec_domain"));
+      assertThat(m.kernel().tasks.tiRead(t, ThreadInfoMember.restart_block)).as("restart_block.fn")
           .isEqualTo(m.symbol("do_no_restart_syscall"));
     }
   }

@@ -3,6 +3,7 @@ package kstack.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.machine.Machine;
 import kstack.stack.TaskInfo;
 
@@ -19,7 +20,7 @@ enum StackEnd {
   THREAD_INFO_BACKLINK {
     @Override
     void check(Machine m, TaskInfo t) {
-      assertThat(m.kernel().tasks.tiRead(t.task(), "task")).as("pid %d", t.pid()).isEqualTo(t.task());
+      assertThat(m.kernel().tasks.tiRead(t.task(), ThreadInfoMember.task)).as("pid %d", t.pid()).isEqualTo(t.task());
     }
   },
   /**

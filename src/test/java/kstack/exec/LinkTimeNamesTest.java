@@ -68,16 +68,42 @@ class LinkTimeNamesTest {
   }
 
   @Test
-  void anArgumentCountOtherThanTheCalleesParametersFailsTheLink() {
-    Routine callee = RoutineBuilder.c("g", "test", ABI).params(L.a, L.b).retVoid().build();
-    Routine caller = RoutineBuilder.c("caller", "test", ABI).params(L.a)
-        .call("g(a)", "g", Args.of(x -> x.get(L.a))).retVoid().build();
+  void tooFewArgumentsForTheCalleesParametersFailTheLinkNamingBothCounts() {
+    assertThatThrownBy(() -> linkCallOfTwoParamG(Args.of(x -> x.get(L.a))))
+        .hasMessage("link: caller calls g with 1 argument, but g takes 2");
+    assertThatThrownBy(() -> linkCallOfTwoParamG(Args.none()))
+        .hasMessage("link: caller calls g with 0 arguments, but g takes 2");
+  }
+
+  @Test
+  void tooManyArgumentsForTheCalleesParametersFailTheLinkNamingBothCounts() {
+    assertThatThrownBy(() -> linkCallOfTwoParamG(Args.of(x -> 1, x -> 2, x -> 3)))
+        .hasMessage("link: caller calls g with 3 arguments, but g takes 2");
+  }
+
+  @Test
+  void aCallerOfAFunctionWithoutParametersThatPassesOneFailsTheLink() {
+    Routine callee = RoutineBuilder.c("schedule", "test", ABI).params().retVoid().build();
+    Routine caller = RoutineBuilder.c("preempt_schedule_irq", "test", ABI)
+        .call("schedule()", "schedule", Args.of(x -> 1)).retVoid().build();
     CodeMap code = new CodeMap();
     SymbolTable symbols = new SymbolTable();
     place(callee, TEXT, code, symbols);
     place(caller, TEXT + 0x100, code, symbols);
     assertThatThrownBy(() -> Linker.resolveCalls(code, symbols))
-        .hasMessage("link: caller calls g with 1 argument, but g takes 2");
+        .hasMessage("link: preempt_schedule_irq calls schedule with 1 argument, but schedule takes 0");
+  }
+
+  /** Links a caller passing args to g(a, b); throws what the link step throws. */
+  private static void linkCallOfTwoParamG(Args args) {
+    Routine callee = RoutineBuilder.c("g", "test", ABI).params(L.a, L.b).retVoid().build();
+    Routine caller = RoutineBuilder.c("caller", "test", ABI).params(L.a)
+        .call("g(...)", "g", args).retVoid().build();
+    CodeMap code = new CodeMap();
+    SymbolTable symbols = new SymbolTable();
+    place(callee, TEXT, code, symbols);
+    place(caller, TEXT + 0x100, code, symbols);
+    Linker.resolveCalls(code, symbols);
   }
 
   @Test

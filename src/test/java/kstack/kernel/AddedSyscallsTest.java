@@ -49,7 +49,7 @@ class AddedSyscallsTest {
       m.deleteBreakpoints();
       m.continueRun();
       assertThat(m.kernel().tasks.isZombie(m.inspector().findTaskByVpid(pid))).as(p.label()).isTrue();
-      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(pid), "exit_code")).isEqualTo(5 << 8);
+      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(pid), TaskMember.exit_code)).isEqualTo(5 << 8);
     }
   }
 

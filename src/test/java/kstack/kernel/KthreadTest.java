@@ -27,9 +27,9 @@ class KthreadTest {
     assertThat(o.stop()).isEqualTo(Outcome.Stop.DONE);
     long t = m.inspector().findTaskByVpid(3);
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.inspector().findTaskByVpid(2));
+    assertThat(m.kernel().tasks.taskRead(t, TaskMember.real_parent)).isEqualTo(m.inspector().findTaskByVpid(2));
     assertThat(m.kernel().tasks.isKthread(t)).isTrue();
-    assertThat(m.kernel().tasks.taskRead(t, "mm")).isZero();
+    assertThat(m.kernel().tasks.taskRead(t, TaskMember.mm)).isZero();
     assertThat(m.inspector().backtrace(3)).extracting(Frame::function)
         .contains("kstack_demo_thread", "kthread");
     assertThat(m.kernel().listEmpty(m.symbols().get("kthread_create_list").address())).isTrue();

@@ -114,7 +114,7 @@ class SyscallTest {
     assertThat(m.symbols().describe(ret)).isEqualTo(v6 ? "ret_from_fork_asm" : "ret_from_fork");
     assertThat(m.kernelMemory().read64(frame + f.offset("bp"))).isEqualTo(v6 ? regs + 1 : 0);
     assertThat(m.kernelMemory().read64(frame + f.offset("bx"))).isZero();
-    assertThat(m.kernel().tasks.taskRead(t, "real_parent")).isEqualTo(m.inspector().findTaskByVpid(3));
+    assertThat(m.kernel().tasks.taskRead(t, TaskMember.real_parent)).isEqualTo(m.inspector().findTaskByVpid(3));
   }
 
   @ParameterizedTest

@@ -103,7 +103,8 @@ class TaskModelTest {
     String expected = p.version().equals("2.4.22") || p.version().equals("2.6.11") ? "thread.esp"
         : "thread.sp";
     assertThat(model.threadSpMember()).isEqualTo(expected);
-    assertThat(k.tasks.threadSp(it)).isEqualTo(k.tasks.taskRead(it, expected));
+    assertThat(k.tasks.threadSp(it)).isEqualTo(k.mem.read(it + k.image.offPath("task_struct",
+        expected), k.t.word));
   }
 
   @org.junit.jupiter.api.Test

@@ -39,9 +39,9 @@ class ThreadsTest {
       long thread = m.current();
       long sh = m.inspector().findTaskByVpid(3);
       assertThat(k.tasks.pid(thread)).as(p.label()).isEqualTo(4);
-      assertThat(k.tasks.taskRead(thread, "tgid")).as(p.label()).isEqualTo(3);
-      assertThat(k.tasks.taskRead(thread, "mm")).as(p.label()).isEqualTo(k.tasks.taskRead(sh, "mm"));
-      assertThat(k.tasks.taskRead(thread, "group_leader")).as(p.label()).isEqualTo(sh);
+      assertThat(k.tasks.taskRead(thread, TaskMember.tgid)).as(p.label()).isEqualTo(3);
+      assertThat(k.tasks.taskRead(thread, TaskMember.mm)).as(p.label()).isEqualTo(k.tasks.taskRead(sh, TaskMember.mm));
+      assertThat(k.tasks.taskRead(thread, TaskMember.group_leader)).as(p.label()).isEqualTo(sh);
       assertThat(m.cpu(0).sp()).as(p.label() + ": the user stack passed to clone")
           .isEqualTo(stack[0]);
       assertThat(m.inspector().ps()).as(p.label()).filteredOn(t -> t.pid() == 4)
@@ -97,7 +97,7 @@ class ThreadsTest {
       int sh = m.kernel().tasks.pid(m.current());
       m.syscall("exit", List.of(Machine.Arg.of(0)));
       boolean v26 = p.has(kstack.profile.Feature.THREAD_INFO_AT_BASE);
-      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(sh), "exit_state")).as(p.label())
+      assertThat(m.kernel().tasks.taskRead(m.inspector().findTaskByVpid(sh), TaskMember.exit_state)).as(p.label())
           .isEqualTo(v26 ? 16 : 0x20); // EXIT_ZOMBIE
     }
   }
@@ -113,7 +113,7 @@ class ThreadsTest {
       m.syscall("clone", List.of(Machine.Arg.of(THREAD_FLAGS | 0x80000), Machine.Arg.of(stack),
           Machine.Arg.of(0x7000_1000L)));
       long t = m.inspector().findTaskByVpid(4);
-      String base = p.arch().equals("arm64") ? "thread.tp_value" : "thread.fsbase";
+      TaskMember base = p.arch().equals("arm64") ? TaskMember.thread_tp_value : TaskMember.thread_fsbase;
       assertThat(m.kernel().tasks.taskRead(t, base)).as(p.label()).isEqualTo(0x7000_1000L);
     }
     Machine m = Machine.create(Profiles.i386_6_19(), 1);
@@ -157,7 +157,7 @@ class ThreadsTest {
     m.syscall("clone3", List.of(Machine.Arg.of(THREAD_FLAGS), Machine.Arg.of(17)));
     assertThat(m.cpu(0).get("rax")).as("an exit_signal with CLONE_THREAD").isEqualTo(-22L);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1_000_000)));
-    assertThat(m.kernel().tasks.taskRead(m.current(), "tgid")).isEqualTo(3);
+    assertThat(m.kernel().tasks.taskRead(m.current(), TaskMember.tgid)).isEqualTo(3);
     assertThat(m.cpu(0).sp()).as("clone3_stack_valid: stack + stack_size").isEqualTo(base + 4096);
   }
 

@@ -54,8 +54,8 @@ class UserCallsTest {
     m.syscall("clone", List.of(Machine.Arg.of(0x100 | 17), Machine.Arg.of(0x7fffffff0000L)));
     long parent = m.inspector().findTaskByVpid(3);
     long child = m.inspector().findTaskByVpid(4);
-    long mm = m.kernel().tasks.taskRead(parent, "mm");
-    assertThat(m.kernel().tasks.taskRead(child, "mm")).isEqualTo(mm);
+    long mm = m.kernel().tasks.taskRead(parent, TaskMember.mm);
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.mm)).isEqualTo(mm);
     assertThat(m.kernelMemory().read(mm + m.struct("mm_struct").offset("mm_users"), 4)).isEqualTo(2);
     long regs = m.inspector().taskPtRegs(child);
     assertThat(m.kernelMemory().read64(regs + m.struct("pt_regs").offset("sp")))

@@ -12,6 +12,7 @@ import kstack.exec.Exec;
 import kstack.exec.RoutineBuilder;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.layout.StructLayout;
 import kstack.layout.Types;
 import kstack.stack.Frame;
@@ -179,7 +180,7 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   /** thread_info.preempt_count of current: arm64 keeps it in the task, not per CPU. */
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
-    return current(k, cpu) + k.image.offPath("task_struct", "thread_info.preempt_count");
+    return current(k, cpu) + k.tasks.off(TaskMember.thread_info_preempt_count);
   }
 
   @Override

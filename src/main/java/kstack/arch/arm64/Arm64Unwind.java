@@ -1,5 +1,6 @@
 package kstack.arch.arm64;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.WordKind;
 import kstack.stack.StackKind;
 import java.util.ArrayList;
@@ -183,7 +184,7 @@ final class Arm64Unwind {
       return;
     }
     long pstate = k.mem.read64(regs + Arm64Entry.S_PSTATE);
-    if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.tasks.taskRead(task, "mm") == 0) {
+    if ((pstate & 0xf) != Arm64.PSR_MODE_EL0T || k.tasks.taskRead(task, TaskMember.mm) == 0) {
       return;
     }
     long pc = k.mem.read64(regs + Arm64Entry.S_PC);

@@ -5,6 +5,7 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.profile.Feature;
 
 /**
@@ -39,7 +40,7 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
             + "p->thread.uw.tp_value = tls", x -> {
               Arm64Process.userChild(k, x, k.cloneArg(x, x.get(L.args), "stack"));
               if ((k.cloneArg(x, x.get(L.args), "flags") & Arm64Process.CLONE_SETTLS) != 0) {
-                k.tasks.taskWrite(x.get(L.p), "thread.tp_value", k.cloneArg(x, x.get(L.args), "tls"));
+                k.tasks.taskWrite(x.get(L.p), TaskMember.thread_tp_value, k.cloneArg(x, x.get(L.args), "tls"));
               }
             })
         .jump("both", "} else {")

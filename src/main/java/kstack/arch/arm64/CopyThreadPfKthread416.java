@@ -4,6 +4,7 @@ import java.util.Set;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.profile.Feature;
 
 /**
@@ -26,6 +27,8 @@ public final class CopyThreadPfKthread416 implements CopyThread {
 
   @Override
   public void buildCopyThread(Kernel k) {
+    // int copy_thread(unsigned long clone_flags, unsigned long stack_start, unsigned long stk_sz,
+    // struct task_struct *p): arch/arm64/kernel/process.c@4.16.13:309-310
     RoutineBuilder b = k.image.c("copy_thread", Arm64Process.PROCESS)
         .params(L.clone_flags, L.stack_start, L.stk_sz, L.p)
         .locals(L.childregs);
@@ -37,7 +40,7 @@ public final class CopyThreadPfKthread416 implements CopyThread {
             + "p->thread.tp_value = childregs->regs[3] (tls)", x -> {
               Arm64Process.userChild(k, x, x.get(L.stack_start));
               if ((x.get(L.clone_flags) & Arm64Process.CLONE_SETTLS) != 0) {
-                k.tasks.taskWrite(x.get(L.p), "thread.tp_value",
+                k.tasks.taskWrite(x.get(L.p), TaskMember.thread_tp_value,
                     k.mem.read64(x.get(L.childregs) + 3 * 8));
               }
             })

@@ -5,6 +5,7 @@ import java.util.Set;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.profile.Feature;
 
 /** 2.4.22's boot: head.S, init_tss[NR_CPUS], no per-CPU areas (I386Boot24). */
@@ -37,7 +38,7 @@ public final class Boot24 implements I386BootModel {
   /** INIT_THREAD (processor.h@2.4.22:381-389): all zero, esp0 included, but io_bitmap {~0,}. */
   @Override
   public void initThread(Kernel k, long initTask) {
-    k.writePtr(initTask + k.image.offPath("task_struct", "thread.io_bitmap"), 0xffffffffL);
+    k.writePtr(initTask + k.tasks.off(TaskMember.thread_io_bitmap), 0xffffffffL);
   }
 
   @Override

@@ -7,6 +7,7 @@ import kstack.exec.Local;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.layout.CType;
 import kstack.layout.Types;
 import kstack.trace.Event;
@@ -79,9 +80,9 @@ final class I386Boot {
 
   /** INIT_THREAD (processor.h@4.16.13:850-855): sp0 = TOP_OF_INIT_STACK, sysenter_cs = __KERNEL_CS. */
   static void initThread(Kernel k, long initTask) {
-    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize
+    k.tasks.taskWrite(initTask, TaskMember.thread_sp0, k.image.symbol("init_stack") + k.threadSize
         - k.image.constant("TOP_OF_KERNEL_STACK_PADDING"));
-    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    k.tasks.taskWrite(initTask, TaskMember.thread_sysenter_cs, I386.KERNEL_CS);
   }
 
   /**
@@ -220,7 +221,7 @@ final class I386Boot {
             + "startup_32_smp on the idle task's stack, below where its pt_regs would be", x -> {
               int cpu = (int) x.get(L.cpu);
               long idle = x.get(L.idle);
-              k.tasks.taskWrite(idle, "thread.sp", k.arch.taskPtRegs(k, idle));
+              k.tasks.taskWrite(idle, TaskMember.thread_sp, k.arch.taskPtRegs(k, idle));
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(idle));
               k.cpu(cpu).set("eip", k.image.symbol("startup_32_smp"));

@@ -5,6 +5,7 @@ import kstack.exec.Args;
 import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.layout.Types;
 import kstack.trace.Event;
 
@@ -89,12 +90,12 @@ final class I386Boot24 {
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", "arch/i386/kernel/setup.c").params()
         .step("load the GDT and IDT; current->active_mm = &init_mm; enter_lazy_tlb()",
-            x -> k.tasks.taskWrite(k.current(x), "active_mm", k.image.symbol("init_mm")))
+            x -> k.tasks.taskWrite(k.current(x), TaskMember.active_mm, k.image.symbol("init_mm")))
         .step("t = &init_tss[nr]; t->esp0 = current->thread.esp0 (0: INIT_THREAD); "
             + "set_tss_desc(nr, t); load_TR(nr)", x -> {
               long tss = k.image.symbol("init_tss") + (long) x.cpu().id() * k.image.struct("tss_struct").size();
               x.set("tr_base", tss);
-              x.write(tss + k.image.off("tss_struct", "esp0"), k.tasks.taskRead(k.current(x), "thread.esp0"));
+              x.write(tss + k.image.off("tss_struct", "esp0"), k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })
         .retVoid().build());
     k.image.add(k.image.c("init_IRQ", "arch/i386/kernel/i8259.c").params()

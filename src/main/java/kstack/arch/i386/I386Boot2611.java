@@ -2,6 +2,8 @@ package kstack.arch.i386;
 
 import kstack.exec.Args;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 
 /**
  * Boot on i386 at 2.6.11 (docs/research/i386-and-2.x.md §2.1): head.S's startup_32 loads esp from
@@ -20,10 +22,10 @@ final class I386Boot2611 {
    * stays 0; INIT_THREAD_INFO (thread_info.h@2.6.11:70-81): preempt_count 1, addr_limit KERNEL_DS.
    */
   static void initThread(Kernel k, long initTask) {
-    k.tasks.taskWrite(initTask, "thread.sysenter_cs", I386.KERNEL_CS);
+    k.tasks.taskWrite(initTask, TaskMember.thread_sysenter_cs, I386.KERNEL_CS);
     long ti = k.image.symbol("init_thread_union");
-    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), 0xffffffffL); // KERNEL_DS
-    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 1);
+    k.writePtr(ti + k.tasks.tiOff(ThreadInfoMember.addr_limit), 0xffffffffL); // KERNEL_DS
+    k.mem.write(ti + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4, 1);
     k.tasks.initThreadInfoLinks(ti);
   }
 
@@ -37,7 +39,7 @@ final class I386Boot2611 {
   }
 
   static void build(Kernel k) {
-    k.image.add(I386Boot26.lssStackStart(k, k.image.asm("startup_32", HEAD + "@2.6.11:57-327")
+    k.image.add(ThreadInfoBoot.lssStackStart(k, k.image.asm("startup_32", HEAD + "@2.6.11:57-327")
         .step("cld; lgdt boot_gdt_descr; clear BSS; build the early page tables; enable paging "
             + "(not modelled)", x -> { }),
         "lss stack_start, %esp: esp = init_thread_union + THREAD_SIZE, the very top "
@@ -69,7 +71,7 @@ final class I386Boot2611 {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
               x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                  k.tasks.taskRead(k.current(x), "thread.esp0"));
+                  k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })
         .retVoid().build());
     var initIrq = k.image.c("init_IRQ", "arch/i386/kernel/i8259.c@2.6.11:391-429").params()

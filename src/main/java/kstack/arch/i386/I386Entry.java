@@ -5,6 +5,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.trace.Event;
 
 /**
@@ -216,10 +217,10 @@ final class I386Entry {
       b.step("pushl %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
     }
     b.step("movl %esp, TASK_threadsp(%eax): prev->thread.sp",
-            x -> k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp()))
+            x -> k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp()))
         .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("edx"))))
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(stack_canary)+20", x -> {
-          long canary = k.tasks.taskRead(x.reg("edx"), "stack_canary");
+          long canary = k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary);
           x.set("ebx", canary);
           x.write(fs(k, x, "stack_canary") + 20, canary);
         });

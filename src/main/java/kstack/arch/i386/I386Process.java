@@ -4,6 +4,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * arch/x86/kernel/process_32.c (4.16.13): __switch_to makes next current and moves TSS.sp0 to its
@@ -33,13 +34,13 @@ final class I386Process {
       st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
           + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
           x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"),
-              k.tasks.taskRead(x.get(L.next_p), "thread.sp0")));
+              k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)));
     } else {
       st.step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
           + "where int $0x80 and interrupts from user mode will land", x -> {
             long tss = I386Entry.fs(k, x, "cpu_tss_rw");
             x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                k.tasks.taskRead(x.get(L.next_p), "thread.sp0"));
+                k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0));
           });
     }
     k.image.add(st.step("this_cpu_write(cpu_current_top_of_stack, (unsigned long)task_stack_page(next_p) + "
@@ -109,8 +110,8 @@ final class I386Process {
               x.write(f + k.image.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork_asm"));
               x.write(f + k.image.off("inactive_task_frame", "flags"), 0x2);
-              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
-              k.tasks.taskWrite(x.get(L.p), "thread.sp0", r + 68);
+              k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
+              k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp0, r + 68);
             })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.get(L.p)))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); kthread_frame_init(frame, args->fn, "
@@ -171,8 +172,8 @@ final class I386Process {
               long f = x.get(L.frame);
               x.write(f + k.image.off("inactive_task_frame", "bp"), 0);
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork"));
-              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
-              k.tasks.taskWrite(x.get(L.p), "thread.sp0", x.get(L.childregs) + 68);
+              k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
+              k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp0, x.get(L.childregs) + 68);
             })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {", x -> !k.tasks.isKthread(x.get(L.p)))
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); frame->bx = sp (the function); "

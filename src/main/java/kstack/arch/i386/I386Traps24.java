@@ -4,6 +4,7 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.trace.Event;
 
 /**
@@ -81,8 +82,8 @@ final class I386Traps24 {
             + "force_sig_info(SIGTRAP, &info, tsk) (signals are not modelled); clear_dr7: "
             + "%db7 = 0 (traps.c@2.4.22:526-600)", x -> {
               long cur = k.current(x);
-              k.tasks.taskWrite(cur, "thread.trap_no", 1);
-              k.tasks.taskWrite(cur, "thread.error_code", x.get(L.error_code));
+              k.tasks.taskWrite(cur, TaskMember.thread_trap_no, 1);
+              k.tasks.taskWrite(cur, TaskMember.thread_error_code, x.get(L.error_code));
               k.timeline.emit(new Event.TrapHandled(x.cpu().id(), Event.TrapOutcome.DB_HANDLED, -1,
                   "", "esp", x.sp()));
             })

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,7 @@ final class I386Unwind {
       // thread.sp (esp) and the resume point in thread.ip (eip)
       long sp = k.tasks.threadSp(task);
       bp = word(sp);
-      long pc = k.tasks.taskRead(task, "thread.ip");
+      long pc = k.tasks.taskRead(task, TaskMember.thread_ip);
       I386ProcessModel pm = arch.process();
       out.add(frame(pc, StackKind.TASK, sp, String.format("switched out: %s 0x%x (saved %s), %s",
           pm.threadSp(), sp, String.join(", ", pm.switchSaved()), pm.threadIp())));
@@ -187,7 +188,7 @@ final class I386Unwind {
   private void walk(long task, boolean running, int cpu, long bp, long ptRegs, List<Frame> out) {
     // the record of the function system_call (or ret_from_fork's kthread branch) called; a 2.6
     // kernel thread runs its function from inside its unused pt_regs instead (kernel_thread_helper)
-    long last = oldSwitch() && k.tasks.taskRead(task, "mm") == 0 ? -1 : ptRegs - 8;
+    long last = oldSwitch() && k.tasks.taskRead(task, TaskMember.mm) == 0 ? -1 : ptRegs - 8;
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if (!oldSwitch() && (bp & 0x80000000L) == 0) {
         long regs = bp | 0x80000000L;
@@ -264,7 +265,7 @@ final class I386Unwind {
 
   /** A 2.4/2.6 task that copy_thread prepared and no switch_to has resumed yet. */
   boolean neverRun(long task) {
-    return k.tasks.taskRead(task, "thread.ip") == k.image.symbol("ret_from_fork");
+    return k.tasks.taskRead(task, TaskMember.thread_ip) == k.image.symbol("ret_from_fork");
   }
 
   /**
@@ -302,7 +303,7 @@ final class I386Unwind {
 
   /** The esp a kernel-mode interruption left: regs->sp after FIXUP_FRAME, else &regs->sp. */
   private long interruptedSp(long regs) {
-    return (word(regs + k.image.off("pt_regs", "cs")) & I386Entry6.CS_FROM_KERNEL) != 0
+    return (word(regs + k.image.off("pt_regs", "cs")) & I386.CS_FROM_KERNEL) != 0
         ? word(regs + k.image.off("pt_regs", "sp")) : regs + k.image.off("pt_regs", "sp");
   }
 
@@ -317,7 +318,7 @@ final class I386Unwind {
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = word(ptRegs + k.image.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.tasks.taskRead(task, "mm") != 0) {
+    if ((cs & 3) == 3 && k.tasks.taskRead(task, TaskMember.mm) != 0) {
       long uip = word(ptRegs + k.image.off("pt_regs", "ip"));
       long usp = word(ptRegs + k.image.off("pt_regs", "sp"));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,

@@ -2,6 +2,7 @@ package kstack.arch.i386;
 
 import kstack.exec.Exec;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.stack.StackKind;
 import kstack.trace.Event;
 
@@ -19,8 +20,8 @@ final class IrqCtx {
     for (String n : new String[] {"hardirq", "softirq"}) {
       long ctx = k.perCpu(n + "_stack", cpu);
       k.writePtr(k.perCpu(n + "_ctx", cpu), ctx);
-      k.mem.write(ctx + k.image.off("thread_info", "cpu"), 4, cpu);
-      k.mem.write(ctx + k.image.off("thread_info", "preempt_count"), 4,
+      k.mem.write(ctx + k.tasks.tiOff(ThreadInfoMember.cpu), 4, cpu);
+      k.mem.write(ctx + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4,
           n.equals("hardirq") ? 1 << 16 : softirqCount);
     }
   }
@@ -30,8 +31,8 @@ final class IrqCtx {
     StackKind from = kstack.kernel.StackKinds.of(k, x.cpu().id(), x.sp());
     long ctx = k.readPtr(I386Entry.fs(k, x, var));
     long cur = x.sp() & -k.threadSize;
-    x.write(ctx + k.image.off("thread_info", "task"), x.read(cur + k.image.off("thread_info", "task")));
-    x.write(ctx + k.image.off("thread_info", "previous_esp"), x.sp());
+    x.write(ctx + k.tasks.tiOff(ThreadInfoMember.task), x.read(cur + k.tasks.tiOff(ThreadInfoMember.task)));
+    x.write(ctx + k.tasks.tiOff(ThreadInfoMember.previous_esp), x.sp());
     x.set("ebx", x.sp());
     x.setSp(ctx + k.threadSize);
     k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who, from, toKind(var),

@@ -3,6 +3,7 @@ package kstack.arch.i386;
 import java.util.Set;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.profile.Feature;
 
 /**
@@ -52,8 +53,8 @@ public final class Process2611 implements I386ProcessModel {
    */
   @Override
   public long current(Kernel k, int cpu, boolean userMode) {
-    long ti = I386Process24.current(k, k.cpu(cpu), userMode);
-    return ti == k.image.symbol("init_task") ? ti : k.readPtr(ti + k.image.off("thread_info", "task"));
+    long ti = SwitchToEsp.stackBlock(k, k.cpu(cpu), userMode);
+    return ti == k.image.symbol("init_task") ? ti : k.readPtr(ti + k.tasks.tiOff(ThreadInfoMember.task));
   }
 
   @Override

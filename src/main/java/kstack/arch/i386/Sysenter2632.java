@@ -4,6 +4,7 @@ import java.util.Set;
 import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.profile.Feature;
 
 /**
@@ -67,12 +68,12 @@ public final class Sysenter2632 implements I386SysenterModel {
   /** thread_info->sysenter_return = VDSO32_SYMBOL(addr, SYSENTER_RETURN) (vdso32-setup.c@2.6.32.67:363). */
   @Override
   public void setupAdditionalPages(Kernel k, kstack.exec.Exec x) {
-    k.tasks.tiWrite(k.current(x), "sysenter_return", k.image.symbol(landingPad()));
+    k.tasks.tiWrite(k.current(x), ThreadInfoMember.sysenter_return, k.image.symbol(landingPad()));
   }
 
   @Override
   public void buildSysenterEntry(Kernel k) {
-    String entry = I386Entry26.ENTRY;
+    String entry = I386Entry2632.ENTRY;
     RoutineBuilder b = k.image.asm("ia32_sysenter_target", entry)
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is just past init_tss, so this "
             + "reads tss.x86_tss.sp0, the task's stack top", x -> x.setSp(
@@ -81,7 +82,7 @@ public final class Sysenter2632 implements I386SysenterModel {
     I386Sysenter.frame(k, b, "pushl %ebp: pt_regs->sp, the user esp the vDSO left in ebp",
         "pushl (TI_sysenter_return-THREAD_SIZE+8+4*4)(%esp): pt_regs->ip = "
             + "thread_info->sysenter_return, found from the stack top (sp0 = top - 8)",
-        x -> x.push(x.read(x.sp() + k.image.off("thread_info", "sysenter_return") - k.threadSize + 8 + 16)), false);
+        x -> x.push(x.read(x.sp() + k.tasks.tiOff(ThreadInfoMember.sysenter_return) - k.threadSize + 8 + 16)), false);
     I386Entry.saveAll(k, b, false)
         .step("ENABLE_INTERRUPTS; cmpl $__PAGE_OFFSET-3, %ebp (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vDSO pushed; movl %ebp, PT_EBP(%esp)", x -> {

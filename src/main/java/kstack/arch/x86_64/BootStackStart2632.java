@@ -9,6 +9,8 @@ import kstack.exec.Local;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.kernel.PerCpuVar;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 import kstack.layout.Types;
 import kstack.profile.Feature;
 import kstack.trace.Event;
@@ -78,10 +80,10 @@ public final class BootStackStart2632 implements Boot64 {
   /** INIT_THREAD (processor.h@2.6.32:988): sp0 = the top of init_stack; INIT_THREAD_INFO. */
   @Override
   public void initThread(Kernel k, long initTask) {
-    k.tasks.taskWrite(initTask, "thread.sp0", k.image.symbol("init_stack") + k.threadSize);
+    k.tasks.taskWrite(initTask, TaskMember.thread_sp0, k.image.symbol("init_stack") + k.threadSize);
     long ti = k.image.symbol("init_thread_union");
-    k.writePtr(ti + k.image.off("thread_info", "addr_limit"), -1L); // KERNEL_DS
-    k.mem.write(ti + k.image.off("thread_info", "preempt_count"), 4, 0x10000001L); // INIT_PREEMPT_COUNT
+    k.writePtr(ti + k.tasks.tiOff(ThreadInfoMember.addr_limit), -1L); // KERNEL_DS
+    k.mem.write(ti + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4, 0x10000001L); // INIT_PREEMPT_COUNT
     k.tasks.initThreadInfoLinks(ti);
   }
 
@@ -132,7 +134,7 @@ public final class BootStackStart2632 implements Boot64 {
         .step("t->x86_tss.ist[] = the tops of the exception stacks; load_sp0(t, &current->thread): "
             + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
               long tss = X86Entry.gs(k, x, "init_tss");
-              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(k.current(x), "thread.sp0"));
+              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
               for (int i = 0; i < ParanoidIst2632.SIZES.length; i++) {
                 x.write(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * i,
                     ParanoidIst2632.istTop(k, x.cpu().id(), i));
@@ -154,7 +156,7 @@ public final class BootStackStart2632 implements Boot64 {
               // smpboot.c@2.6.32:752-766: the idle task never returns through ret_from_fork, so
               // its first thread_return must not take the TIF_FORK branch.
               k.writePtr(k.perCpu("current_task", cpu), idle);
-              k.tasks.tiWrite(idle, "flags", k.tasks.tiRead(idle, "flags") & ~(1L << PartialFrame2632.TIF_FORK));
+              k.tasks.tiWrite(idle, ThreadInfoMember.flags, k.tasks.tiRead(idle, ThreadInfoMember.flags) & ~(1L << PartialFrame2632.TIF_FORK));
               x.write(k.image.symbol("initial_gs"), k.perCpuOffset(cpu));
               k.writePtr(k.perCpu("kernel_stack", cpu), k.stacks.taskStackPage(idle) + k.threadSize - 40);
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
@@ -186,7 +188,7 @@ public final class BootStackStart2632 implements Boot64 {
   @Override
   public long preemptCountAddress(Kernel k, int cpu) {
     return k.readPtr(k.perCpu("kernel_stack", cpu)) + 40 - k.threadSize
-        + k.image.off("thread_info", "preempt_count");
+        + k.tasks.tiOff(ThreadInfoMember.preempt_count);
   }
 
   @Override

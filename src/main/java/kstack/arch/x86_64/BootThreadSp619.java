@@ -7,6 +7,7 @@ import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.kernel.PerCpuVar;
+import kstack.kernel.TaskMember;
 import kstack.layout.CType;
 import kstack.layout.Types;
 import kstack.profile.Feature;
@@ -76,7 +77,7 @@ public final class BootThreadSp619 extends BootEntryArea {
   /** INIT_THREAD: .sp = &__top_init_kernel_stack (processor.h@6.19:662-666). */
   @Override
   public void initThread(Kernel k, long initTask) {
-    k.tasks.taskWrite(initTask, "thread.sp", k.image.symbol("__top_init_kernel_stack"));
+    k.tasks.taskWrite(initTask, TaskMember.thread_sp, k.image.symbol("__top_init_kernel_stack"));
   }
 
   @Override

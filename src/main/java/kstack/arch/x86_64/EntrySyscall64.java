@@ -32,6 +32,12 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   /** The steps between the last push and the call of do_syscall_64. */
   abstract void callSetup(Kernel k, RoutineBuilder b);
 
+  /**
+   * The arguments callSetup left in registers for do_syscall_64, as many as its prototype takes
+   * (the linker checks the count against the do_syscall_64 that buildDoSyscall declares).
+   */
+  abstract Args doSyscallArgs();
+
   /** The test after do_syscall_64 returns: branch to "iret" unless SYSRET may be used. */
   abstract void sysretOrIret(Kernel k, RoutineBuilder b);
 
@@ -83,8 +89,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
       }
     }
     callSetup(k, b);
-    b.call("call do_syscall_64", "do_syscall_64",
-        Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
+    b.call("call do_syscall_64", "do_syscall_64", doSyscallArgs());
     sysretOrIret(k, b);
     b.globalLabel("syscall_return_via_sysret");
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",

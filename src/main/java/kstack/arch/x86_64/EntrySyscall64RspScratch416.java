@@ -51,6 +51,12 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
     });
   }
 
+  /** do_syscall_64(struct pt_regs *regs): arch/x86/entry/common.c@4.16.13:269. */
+  @Override
+  Args doSyscallArgs() {
+    return Args.of(x -> x.reg("rdi"));
+  }
+
   @Override
   void sysretOrIret(Kernel k, RoutineBuilder b) {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
@@ -71,6 +77,7 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/common.c";
+    // void do_syscall_64(struct pt_regs *regs): arch/x86/entry/common.c@4.16.13:269
     k.image.add(k.image.c("do_syscall_64", src).params(L.regs).locals(L.nr)
         .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
           k.arch.irqEnable(x);

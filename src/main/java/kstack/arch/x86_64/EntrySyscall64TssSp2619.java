@@ -63,6 +63,12 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
     });
   }
 
+  /** bool do_syscall_64(struct pt_regs *regs, int nr): arch/x86/entry/syscall_64.c@6.19:87. */
+  @Override
+  Args doSyscallArgs() {
+    return Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"));
+  }
+
   @Override
   void sysretOrIret(Kernel k, RoutineBuilder b) {
     b.branchIf("iret", "testb %al, %al; jz swapgs_restore_regs_and_return_to_usermode",
@@ -83,6 +89,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/syscall_64.c";
+    // bool do_syscall_64(struct pt_regs *regs, int nr): arch/x86/entry/syscall_64.c@6.19:87
     k.image.add(k.image.c("do_syscall_64", src).params(L.regs, L.nr)
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
             + "nr = syscall_enter_from_user_mode(regs, nr) [inline]: local_irq_enable()",

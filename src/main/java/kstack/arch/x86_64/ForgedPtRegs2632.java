@@ -5,6 +5,7 @@ import static kstack.arch.x86_64.PartialFrame2632.*;
 import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.ThreadInfoMember;
 import kstack.trace.Event;
 
 /**
@@ -20,8 +21,8 @@ final class ForgedPtRegs2632 {
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .step("LOCK; btr $TIF_FORK, TI_flags(%r8); push kernel_eflags(%rip); popf", x -> {
           long ti = x.reg("r8");
-          x.write(ti + k.image.off("thread_info", "flags"), 4,
-              x.read(ti + k.image.off("thread_info", "flags"), 4) & ~(1L << TIF_FORK));
+          x.write(ti + k.tasks.tiOff(ThreadInfoMember.flags), 4,
+              x.read(ti + k.tasks.tiOff(ThreadInfoMember.flags), 4) & ~(1L << TIF_FORK));
           x.set("eflags", 0x2);
         })
         .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg("rdi")))

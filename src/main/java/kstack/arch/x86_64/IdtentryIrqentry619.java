@@ -96,7 +96,12 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         .retVoid().build());
   }
 
-  /** An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19). */
+  /**
+   * An idtentry stub (idtentry / idtentry_body in entry_64.S@6.19:290-318): pt_regs in rdi, and
+   * with an error code that code in rsi, so cfunc takes two arguments exactly when errorCode:
+   * DEFINE_IDTENTRY_IRQ's func(struct pt_regs *regs, unsigned long error_code), DEFINE_IDTENTRY_SYSVEC's
+   * func(struct pt_regs *regs) (arch/x86/include/asm/idtentry.h@6.19:206,248).
+   */
   private static kstack.exec.Routine idtentry(Kernel k, String asm, String cfunc, boolean errorCode) {
     RoutineBuilder b = k.image.asm(asm, X86Irq.ENTRY);
     if (!errorCode) {
@@ -114,7 +119,8 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
       });
     }
-    return b.call("call " + cfunc, cfunc, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
+    Args args = errorCode ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")) : Args.of(x -> x.reg("rdi"));
+    return b.call("call " + cfunc, cfunc, args)
         .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }
 

@@ -110,8 +110,10 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.irq, L.regs)
         .step("stack_overflow_check(regs); desc = irq_to_desc(irq) (there is one)", x -> { })
+        // handle_edge_irq(unsigned int irq, struct irq_desc *desc): kernel/irq/chip.c@2.6.32.67:565;
+        // no irq_desc table is modelled, so desc is passed as 0 (as handle_IRQ_event's action is)
         .call("generic_handle_irq_desc(irq, desc) [inline]: desc->handle_irq(irq, desc) = "
-            + "handle_edge_irq", "handle_edge_irq", Args.of(x -> x.get(L.irq)).unchecked())
+            + "handle_edge_irq", "handle_edge_irq", Args.of(x -> x.get(L.irq), x -> 0))
         .ret("return true", x -> 1).build());
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
     k.image.add(k.image.c("do_softirq", "arch/x86/kernel/irq_64.c").params().asmlinkage()

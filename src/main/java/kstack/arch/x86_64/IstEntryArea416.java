@@ -197,7 +197,7 @@ public final class IstEntryArea416 extends IstExceptions {
   }
 
   @Override
-  String machineCheckSource() {
+  kstack.arch.x86.DoMachineCheck.Source machineCheckSource() {
     return kstack.arch.x86.DoMachineCheck.MCHECK_MCE_C;
   }
 }

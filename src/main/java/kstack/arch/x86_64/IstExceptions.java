@@ -1,5 +1,7 @@
 package kstack.arch.x86_64;
 
+import kstack.exec.Args;
+import kstack.exec.Exec;
 import kstack.kernel.Kernel;
 import kstack.mem.Region;
 
@@ -18,6 +20,27 @@ public abstract class IstExceptions implements Exceptions64 {
 
   /** Whether the C handlers take (regs, error_code), or only regs (DEFINE_IDTENTRY_*). */
   abstract boolean handlersTakeErrorCode();
+
+  /**
+   * What an IST stub passes its C handler: pt_regs in rdi, and the error code the stub put in rsi
+   * where the handlers take one. 4.16: do_nmi, do_debug, do_mce(struct pt_regs *, long)
+   * (arch/x86/include/asm/traps.h@4.16.13:65,91; entry_64.S@4.16.13 sets rsi to -1 or 0).
+   * 6.19: exc_nmi is DEFINE_IDTENTRY_RAW, exc_debug/exc_machine_check DEFINE_IDTENTRY_IST and
+   * their noist_ forms DEFINE_IDTENTRY_NOIST, each func(struct pt_regs *regs) (nmi.c@6.19:536,
+   * asm/idtentry.h@6.19:141,361-372,452-458), and entry_64.S@6.19:419,1193,1406 sets only rdi.
+   */
+  final Args handlerArgs() {
+    return handlersTakeErrorCode() ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"))
+        : Args.of(x -> x.reg("rdi"));
+  }
+
+  /** The stub's "movq %rsp, %rdi" and, where the handlers take one, the error code in rsi. */
+  final void loadHandlerArgs(Exec x, long errorCode) {
+    x.set("rdi", x.sp());
+    if (handlersTakeErrorCode()) {
+      x.set("rsi", errorCode);
+    }
+  }
 
   /**
    * PUSH_AND_CLEAR_REGS: each register cleared as it is pushed (xorl after the push), or all
@@ -75,8 +98,8 @@ public abstract class IstExceptions implements Exceptions64 {
   /** Where an error_entry exception leaves (error_exit, error_return). */
   abstract String errorExit();
 
-  /** The file do_machine_check lives in (DoMachineCheck.MCHECK_MCE_C, MCE_CORE_C). */
-  abstract String machineCheckSource();
+  /** The file do_machine_check lives in and its prototype there (DoMachineCheck.Source). */
+  abstract kstack.arch.x86.DoMachineCheck.Source machineCheckSource();
 
   /** Routines linked before the #DB and #MC entries (4.16's error_entry, error_exit). */
   void buildBeforeTrapEntries(Kernel k) {}

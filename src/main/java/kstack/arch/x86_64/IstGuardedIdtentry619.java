@@ -174,7 +174,7 @@ public final class IstGuardedIdtentry619 extends IstExceptions {
   }
 
   @Override
-  String machineCheckSource() {
+  kstack.arch.x86.DoMachineCheck.Source machineCheckSource() {
     return kstack.arch.x86.DoMachineCheck.MCE_CORE_C;
   }
 }

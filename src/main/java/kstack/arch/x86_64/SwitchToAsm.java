@@ -5,6 +5,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * The switch through __switch_to_asm (entry_64.S) and __switch_to (process_64.c): prev's
@@ -44,11 +45,11 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
       b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
     }
     b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
-            x -> k.tasks.taskWrite(x.reg("rdi"), "thread.sp", x.sp()))
+            x -> k.tasks.taskWrite(x.reg("rdi"), TaskMember.thread_sp, x.sp()))
         .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("rsi"))))
         .step("movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(" + canaryWord() + ")",
             x -> {
-              long canary = k.tasks.taskRead(x.reg("rsi"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("rsi"), TaskMember.stack_canary);
               x.set("rbx", canary);
               x.write(X86Entry.gs(k, x, canarySymbol()) + canaryOffset(), canary);
             });
@@ -147,7 +148,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
               long f = x.get(L.frame);
               x.write(f + k.image.off("inactive_task_frame", "bp"), forkFrameBp(x.get(L.childregs)));
               x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol(retFromFork()));
-              k.tasks.taskWrite(x.get(L.p), "thread.sp", f);
+              k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
             })
         .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
         .branchIf("user", "if (unlikely(p->flags & PF_KTHREAD)) {",
@@ -175,7 +176,7 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
         .ret(settlsStep(), x -> {
           // process.c@6.19:141-148,266-267, process_64.c@6.19:899-923; @4.16.13:320-327,623-630
           if ((cloneFlags(k, x) & CLONE_SETTLS) != 0) {
-            k.tasks.taskWrite(x.get(L.p), "thread.fsbase", tls(k, x));
+            k.tasks.taskWrite(x.get(L.p), TaskMember.thread_fsbase, tls(k, x));
           }
           return 0;
         });

@@ -7,6 +7,8 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 import kstack.profile.Feature;
 
 /**
@@ -37,8 +39,8 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
               x.setFp(x.reg("rsi"));
             })
         .step("  movq %rsp, prev->thread.sp; movq next->thread.sp, %rsp: next's stack", x -> {
-          k.tasks.taskWrite(x.reg("rdi"), "thread.sp", x.sp());
-          x.setSp(k.tasks.taskRead(x.reg("rsi"), "thread.sp"));
+          k.tasks.taskWrite(x.reg("rdi"), TaskMember.thread_sp, x.sp());
+          x.setSp(k.tasks.taskRead(x.reg("rsi"), TaskMember.thread_sp));
         })
         .call("  call __switch_to: its return address, thread_return, goes on next's stack",
             "__switch_to", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
@@ -47,12 +49,12 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             + "movq %rax, %rdi", x -> {
               long next = x.read(X86Entry.gs(k, x, "current_task"));
               x.set("rsi", next);
-              x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.tasks.taskRead(next, "stack_canary"));
+              x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.tasks.taskRead(next, TaskMember.stack_canary));
               x.set("r8", k.stacks.stack(next));
               x.set("rdi", x.reg("rax"));
             })
         .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
-            x -> (x.read(x.reg("r8") + k.image.off("thread_info", "flags"), 4)
+            x -> (x.read(x.reg("r8") + k.tasks.tiOff(ThreadInfoMember.flags), 4)
                 & (1L << PartialFrame2632.TIF_FORK)) != 0)
         .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
           x.set("rsi", x.fp());
@@ -72,13 +74,13 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
         .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
             + "tss->x86_tss.sp0 = next->thread.sp0",
             x -> x.write(X86Entry.gs(k, x, "init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
-                k.tasks.taskRead(x.get(L.next_p), "thread.sp0")))
+                k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)))
         .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
             + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
             + "(not modelled)", x -> { })
         .step("prev->usersp = percpu_read(old_rsp); percpu_write(old_rsp, next->usersp)", x -> {
-          k.tasks.taskWrite(x.get(L.prev_p), "thread.usersp", x.read(X86Entry.gs(k, x, "old_rsp")));
-          x.write(X86Entry.gs(k, x, "old_rsp"), k.tasks.taskRead(x.get(L.next_p), "thread.usersp"));
+          k.tasks.taskWrite(x.get(L.prev_p), TaskMember.thread_usersp, x.read(X86Entry.gs(k, x, "old_rsp")));
+          x.write(X86Entry.gs(k, x, "old_rsp"), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_usersp));
         })
         .step("percpu_write(current_task, next_p); percpu_write(kernel_stack, "
             + "task_stack_page(next_p) + THREAD_SIZE - KERNEL_STACK_OFFSET)", x -> {
@@ -104,10 +106,10 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             + "me->thread.usersp; set_tsk_thread_flag(p, TIF_FORK)", x -> {
               long p = x.get(L.p);
               long r = x.get(L.childregs);
-              k.tasks.taskWrite(p, "thread.sp", r);
-              k.tasks.taskWrite(p, "thread.sp0", r + 168);
-              k.tasks.taskWrite(p, "thread.usersp", k.tasks.taskRead(k.current(x), "thread.usersp"));
-              k.tasks.tiWrite(p, "flags", k.tasks.tiRead(p, "flags") | (1L << PartialFrame2632.TIF_FORK));
+              k.tasks.taskWrite(p, TaskMember.thread_sp, r);
+              k.tasks.taskWrite(p, TaskMember.thread_sp0, r + 168);
+              k.tasks.taskWrite(p, TaskMember.thread_usersp, k.tasks.taskRead(k.current(x), TaskMember.thread_usersp));
+              k.tasks.tiWrite(p, ThreadInfoMember.flags, k.tasks.tiRead(p, ThreadInfoMember.flags) | (1L << PartialFrame2632.TIF_FORK));
             })
         .ret("save the gs, fs, es and ds selectors (and the fs/gs bases) into p->thread; no I/O "
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
+import kstack.kernel.ThreadInfoMember;
 import kstack.stack.Frame;
 import kstack.stack.StackKind;
 import kstack.stack.StackWord;
@@ -60,7 +62,7 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   long[] switchedOut(long task, long ptRegs, List<Frame> out) {
-    if ((k.tasks.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) != 0) {
+    if ((k.tasks.tiRead(task, ThreadInfoMember.flags) & (1L << PartialFrame2632.TIF_FORK)) != 0) {
       out.add(new Frame("ret_from_fork", k.image.symbol("ret_from_fork"), 0, StackKind.TASK, 0, "not yet run: "
           + "TIF_FORK sends its first thread_return to ret_from_fork, on its pt_regs"));
       userPart(task, ptRegs, out);
@@ -157,12 +159,12 @@ final class UnwindThreadReturn2632 extends X86Unwind {
   /** The same with the user rbp known from elsewhere (userBp non-null) than the frame record. */
   private void userPartOfSyscall(long task, boolean running, int cpu, long ptRegs, boolean full,
       List<Frame> out, Long userBp) {
-    if (k.tasks.taskRead(task, "mm") == 0) {
+    if (k.tasks.taskRead(task, TaskMember.mm) == 0) {
       return;
     }
     long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
     long usp = full ? k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"))
-        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, "thread.usersp");
+        : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, TaskMember.thread_usersp);
     long ubp = userBp != null ? userBp
         : k.mem.read64(ptRegs + (full ? k.image.off("pt_regs", "bp") : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
@@ -173,7 +175,7 @@ final class UnwindThreadReturn2632 extends X86Unwind {
 
   @Override
   void labelSwitchFrame(Map<Long, StackWord.Label> labels, long task, long low) {
-    if ((k.tasks.tiRead(task, "flags") & (1L << PartialFrame2632.TIF_FORK)) == 0) {
+    if ((k.tasks.tiRead(task, ThreadInfoMember.flags) & (1L << PartialFrame2632.TIF_FORK)) == 0) {
       labels.put(low, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rbp"));
       labels.put(low + 8, new StackWord.Label(WordKind.SWITCH, "switch_to: saved rflags"));
     }

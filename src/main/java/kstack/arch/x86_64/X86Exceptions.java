@@ -150,7 +150,9 @@ final class X86Exceptions {
   /** The NMI: its entry (X86Nmi, with the nested-NMI protocol) and its C handler. */
   private static void buildNmi(Kernel k, IstExceptions e) {
     X86Nmi.build(k, e);
-    k.image.add(k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
+    // do_nmi(struct pt_regs *, long) at 4.16, exc_nmi(struct pt_regs *) at 6.19 (handlerArgs)
+    RoutineBuilder nmi = k.image.c(e.handlerPrefix() + "nmi", "arch/x86/kernel/nmi.c");
+    k.image.add((e.handlersTakeErrorCode() ? nmi.params(L.regs, L.error_code) : nmi.params(L.regs))
         .step(e.nmiEnter() + "; inc_irq_stat(__nmi_count)", x -> { })
         .call("default_do_nmi(regs)", "default_do_nmi", Args.of(x -> x.get(L.regs)))
         .step(e.nmiExit(), x -> { })

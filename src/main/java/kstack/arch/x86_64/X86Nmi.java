@@ -32,7 +32,7 @@ final class X86Nmi {
             x -> x.push(x.reg("rdx")))
         .branchIf("nmi_from_kernel", "testb $3, CS-RIP+8(%rsp): from user mode?",
             x -> (x.read(x.sp() + 16) & 3) == 0);
-    fromUser(k, b, errorCodeArg, handler);
+    fromUser(k, e, b, errorCodeArg, handler);
     b.label("nmi_from_kernel")
         .branchIf("nested_nmi_out", "movq $repeat_nmi, %rdx; cmpq 8(%rsp), %rdx; ...: the "
             + "interrupted RIP in [repeat_nmi, end_repeat_nmi)? then leave everything as it is",
@@ -90,11 +90,8 @@ final class X86Nmi {
         .globalLabel("end_repeat_nmi")
         .step("pushq $-1: orig_ax", x -> x.push(-1))
         .call("call paranoid_entry", "paranoid_entry", Args.inPlace())
-        .step("movq %rsp, %rdi" + errorCodeArg, x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", -1);
-        })
-        .call("call " + handler, handler, Args.of(x -> x.reg("rdi"), x -> -1))
+        .step("movq %rsp, %rdi" + errorCodeArg, x -> e.loadHandlerArgs(x, -1))
+        .call("call " + handler, handler, e.handlerArgs())
         .step(e.nmiRestoreCr3()
             + "testl %ebx, %ebx; jnz nmi_restore; nmi_swapgs: swapgs", x -> {
               if (x.reg("rbx") == 0) {
@@ -115,7 +112,8 @@ final class X86Nmi {
   }
 
   /** From user mode: the NMI runs on the task stack like any other entry. */
-  private static void fromUser(Kernel k, RoutineBuilder b, String errorCodeArg, String handler) {
+  private static void fromUser(Kernel k, IstExceptions e, RoutineBuilder b, String errorCodeArg,
+      String handler) {
     b.step("swapgs; SWITCH_TO_KERNEL_CR3; movq %rsp, %rdx; "
             + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp", x -> {
               X86Entry.swapgs(x);
@@ -136,11 +134,8 @@ final class X86Nmi {
           }
           x.setFp(x.sp() + 1);
         })
-        .step("movq %rsp, %rdi" + errorCodeArg, x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", -1);
-        })
-        .call("call " + handler, handler, Args.of(x -> x.reg("rdi"), x -> -1))
+        .step("movq %rsp, %rdi" + errorCodeArg, x -> e.loadHandlerArgs(x, -1))
+        .call("call " + handler, handler, e.handlerArgs())
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
   }

@@ -44,15 +44,12 @@ public final class X86Traps {
         .branchIf("user", "testb $3, CS-ORIG_RAX(%rsp): from user mode? then switch stacks",
             x -> (x.read(x.sp() + 16) & 3) == 3)
         .call("call paranoid_entry: pt_regs stay on the IST stack", "paranoid_entry", Args.inPlace())
-        .step("movq %rsp, %rdi" + noErrorCode, x -> {
-          x.set("rdi", x.sp());
-          x.set("rsi", 0);
-        });
+        .step("movq %rsp, %rdi" + noErrorCode, x -> e.loadHandlerArgs(x, 0));
     if (shift) {
       b.step("subq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK): a nested #DB lands lower",
           x -> shiftIst(k, x, ist, -EXCEPTION_STKSZ));
     }
-    b.call("call " + kernelFn, kernelFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked());
+    b.call("call " + kernelFn, kernelFn, e.handlerArgs());
     if (shift) {
       b.step("addq $EXCEPTION_STKSZ, CPU_TSS_IST(DEBUG_STACK)",
           x -> shiftIst(k, x, ist, EXCEPTION_STKSZ));
@@ -65,10 +62,9 @@ public final class X86Traps {
     }
     b.step("ENCODE_FRAME_POINTER; movq %rsp, %rdi" + noErrorCode, x -> {
       x.setFp(x.sp() + 1);
-      x.set("rdi", x.sp());
-      x.set("rsi", 0);
+      e.loadHandlerArgs(x, 0);
     })
-        .call("call " + userFn, userFn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")).unchecked())
+        .call("call " + userFn, userFn, e.handlerArgs())
         .step("jmp " + e.errorExit(), x -> x.jumpTo(k.image.symbol(e.errorExit())));
     k.image.add(b.build());
   }

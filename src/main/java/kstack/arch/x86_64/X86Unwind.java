@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import kstack.exec.Routine;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.stack.Frame;
 import kstack.stack.StackKind;
 import kstack.stack.StackRange;
@@ -130,7 +131,7 @@ abstract class X86Unwind {
       bp = runningBp(st, pc, sp, bp);
       StackKind kind = st.kindOf(sp);
       if (kind == null && Long.compareUnsigned(sp, arch.userTop()) < 0
-          && k.tasks.taskRead(task, "mm") != 0) {
+          && k.tasks.taskRead(task, TaskMember.mm) != 0) {
         // SYSCALL does not switch stacks: until the entry loads the kernel rsp (and again after
         // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0,
@@ -259,7 +260,7 @@ abstract class X86Unwind {
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
     long cs = k.mem.read64(ptRegs + k.image.off("pt_regs", "cs"));
-    if ((cs & 3) == 3 && k.tasks.taskRead(task, "mm") != 0) {
+    if ((cs & 3) == 3 && k.tasks.taskRead(task, TaskMember.mm) != 0) {
       long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
       long slot = ptRegs + k.image.off("pt_regs", "bp");
       long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;

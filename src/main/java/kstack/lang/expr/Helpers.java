@@ -3,6 +3,7 @@ package kstack.lang.expr;
 import java.util.List;
 import java.util.function.Supplier;
 import kstack.image.Symbol;
+import kstack.kernel.TaskMember;
 import kstack.kernel.TaskModel;
 import kstack.layout.CType;
 import kstack.machine.Machine;
@@ -56,7 +57,7 @@ final class Helpers {
           // thread_info.h@2.6.32:168-229, as the arch finds it (Arch.currentThreadInfo); in user
           // mode the thread_info the next entry will find: the stack below thread.sp0
           long sp = m.arch().inUserMode(m.kernel(), m.selectedCpu())
-              ? m.kernel().tasks.taskRead(guard(c.col(), m::current), "thread.sp0") - 1
+              ? m.kernel().tasks.taskRead(guard(c.col(), m::current), TaskMember.thread_sp0) - 1
               : m.cpu(m.selectedCpu()).sp();
           long ti = m.arch().currentThreadInfo(m.kernel(), m.selectedCpu(), sp);
           return new Value.Pointer(ti, types.ptr(types.struct("thread_info", c.col())));

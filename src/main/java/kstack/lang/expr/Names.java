@@ -44,7 +44,8 @@ final class Names {
       return new Value.Pointer(0, types.voidPtr());
     }
     throw new ExprError(col, "no symbol \"" + name + "\" in the " + Expressions.imageName(m)
-        + " image");
+        + " image" + Suggest.hint(name, m.symbols().all().stream().map(Symbol::name).sorted()
+            .toList()));
   }
 
   private Value symbol(Symbol s, int col) {

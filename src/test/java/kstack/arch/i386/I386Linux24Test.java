@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import kstack.kernel.TaskMember;
 import kstack.lang.Session;
 import kstack.lang.Source;
 import kstack.machine.Machine;
@@ -58,7 +59,7 @@ class I386Linux24Test {
     long tss = m.symbol("init_tss");
     assertThat(word(m, tss + 4)).as("TSS.esp0 = thread.esp0 = the top of the union")
         .isEqualTo(m.current() + 8192);
-    assertThat(m.kernel().tasks.taskRead(m.current(), "thread.esp0")).isEqualTo(m.current() + 8192);
+    assertThat(m.kernel().tasks.taskRead(m.current(), TaskMember.thread_esp0)).isEqualTo(m.current() + 8192);
   }
 
   @Test
@@ -89,14 +90,14 @@ class I386Linux24Test {
         "system_call");
     long child = m.inspector().findTaskByVpid(4);
     long regs = child + 8192 - 60;
-    assertThat(m.kernel().tasks.taskRead(child, "thread.esp")).isEqualTo(regs);
-    assertThat(m.kernel().tasks.taskRead(child, "thread.esp0")).isEqualTo(child + 8192);
-    assertThat(m.kernel().tasks.taskRead(child, "thread.eip")).isEqualTo(m.symbol("ret_from_fork"));
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.thread_esp)).isEqualTo(regs);
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.thread_esp0)).isEqualTo(child + 8192);
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.thread_eip)).isEqualTo(m.symbol("ret_from_fork"));
     assertThat(word(m, regs + m.struct("pt_regs").offset("eax"))).isZero();
     assertThat(word(m, regs + m.struct("pt_regs").offset("eip")))
         .isEqualTo(word(m, parentRegs + m.struct("pt_regs").offset("eip")));
-    assertThat(m.kernel().tasks.taskRead(child, "p_pptr")).isEqualTo(m.current());
-    assertThat(m.kernel().tasks.taskRead(m.current(), "p_cptr")).isEqualTo(child);
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.p_pptr)).isEqualTo(m.current());
+    assertThat(m.kernel().tasks.taskRead(m.current(), TaskMember.p_cptr)).isEqualTo(child);
     m.deleteBreakpoints();
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
   }
@@ -106,11 +107,11 @@ class I386Linux24Test {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     long task = m.inspector().findTaskByVpid(3);
-    long sp = m.kernel().tasks.taskRead(task, "thread.esp");
+    long sp = m.kernel().tasks.taskRead(task, TaskMember.thread_esp);
     assertThat(word(m, sp) & ~8191L).as("the saved ebp: schedule's frame, in the same union")
         .isEqualTo(task);
     assertThat(sp & ~8191L).isEqualTo(task);
-    assertThat(m.symbols().functionName(m.kernel().tasks.taskRead(task, "thread.eip")))
+    assertThat(m.symbols().functionName(m.kernel().tasks.taskRead(task, TaskMember.thread_eip)))
         .isEqualTo("schedule");
     assertThat(functions(m, 3)).containsSubsequence("schedule", "schedule_timeout",
         "sys_nanosleep", "system_call", "--- pt_regs ---", "main");
@@ -146,8 +147,8 @@ class I386Linux24Test {
     assertThat(m.continueRun().message()).contains("2.4 has no kthreadd");
     long t = m.inspector().findTaskByVpid(3);
     assertThat(m.kernel().tasks.comm(t)).isEqualTo("worker");
-    assertThat(m.kernel().tasks.taskRead(t, "mm")).as("daemonize dropped the loader's mm").isZero();
-    assertThat(m.kernel().tasks.taskRead(t, "thread.esp0")).isEqualTo(t + 8192);
+    assertThat(m.kernel().tasks.taskRead(t, TaskMember.mm)).as("daemonize dropped the loader's mm").isZero();
+    assertThat(m.kernel().tasks.taskRead(t, TaskMember.thread_esp0)).isEqualTo(t + 8192);
     assertThat(functions(m, 3)).containsSubsequence("schedule", "kstack_demo_thread",
         "arch_kernel_thread");
     assertThat(m.symbols().get("kthreadd")).isNull();

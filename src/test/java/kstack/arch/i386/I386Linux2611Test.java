@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
@@ -35,7 +36,7 @@ class I386Linux2611Test {
     assertThat(m.struct("pt_regs").size()).isEqualTo(60);
     assertThat(m.kernel().threadSize).isEqualTo(8192);
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 60);
-    assertThat(m.kernel().tasks.taskRead(task, "thread.esp0")).isEqualTo(m.kernel().stacks.stack(task) + 8192);
+    assertThat(m.kernel().tasks.taskRead(task, TaskMember.thread_esp0)).isEqualTo(m.kernel().stacks.stack(task) + 8192);
     assertThat(m.struct("pt_regs").has("fs")).as("no fs/gs in 2.6.11's pt_regs").isFalse();
   }
 
@@ -59,7 +60,7 @@ class I386Linux2611Test {
     assertThat(m.struct("thread_info").size()).isEqualTo(52);
     assertThat(m.struct("task_struct").has("thread_info")).as("task->thread_info").isTrue();
     assertThat(m.struct("task_struct").has("stack")).isFalse();
-    assertThat(m.kernel().tasks.taskRead(task, "thread_info")).isEqualTo(m.kernel().stacks.stack(task));
+    assertThat(m.kernel().tasks.taskRead(task, TaskMember.thread_info)).isEqualTo(m.kernel().stacks.stack(task));
     assertThat(m.arch().constants(P)).doesNotContainKey("STACK_END_MAGIC");
     assertThat(word(m, m.kernel().stacks.stack(task) + 52)).as("no magic above thread_info")
         .isNotEqualTo(kstack.kernel.Kernel.STACK_END_MAGIC);
@@ -193,17 +194,17 @@ class I386Linux2611Test {
     m.syscall("fork", List.of());
     m.syscall("wait4", List.of(Machine.Arg.of(-1)));
     long child = m.current();
-    long usage = m.kernel().tasks.taskRead(child, "usage");
+    long usage = m.kernel().tasks.taskRead(child, TaskMember.usage);
     m.addBreakpoint("finish_task_switch");
     assertThat(m.syscall("exit", List.of(Machine.Arg.of(7))).stop())
         .isEqualTo(Outcome.Stop.BREAKPOINT);
     assertThat(m.cpu(0).get("eax")).as("prev, the one (regparm) argument").isEqualTo(child);
-    assertThat(m.kernel().tasks.taskRead(child, "flags") & 0x8).as("PF_DEAD").isEqualTo(0x8);
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.flags) & 0x8).as("PF_DEAD").isEqualTo(0x8);
     assertThat(m.kernel().tasks.state(child)).as("EXIT_DEAD, written by schedule()").isEqualTo(32);
     assertThat(m.kernel().tasks.stateIsDead(child)).isTrue();
     m.deleteBreakpoints();
     m.finish();
-    assertThat(m.kernel().tasks.taskRead(child, "usage")).as("put_task_struct(prev)")
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.usage)).as("put_task_struct(prev)")
         .isEqualTo(usage - 1);
   }
 
@@ -389,7 +390,7 @@ class I386Linux2611Test {
     m.finish();
     assertThat(m.kernel().rq.needResched(parent)).as("set_need_resched() for fork").isTrue();
     long child = m.kernel().rq.runQueue(0).snapshot().get(0);
-    assertThat(m.kernel().tasks.taskRead(child, "real_parent")).as("the child heads the queue")
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.real_parent)).as("the child heads the queue")
         .isEqualTo(parent);
     assertThat(m.kernel().rq.runQueue(0).snapshot().get(1)).as("current right behind it")
         .isEqualTo(parent);
@@ -407,7 +408,7 @@ class I386Linux2611Test {
     assertThat(m.kernel().rq.needResched(parent)).as("no set_need_resched() for CLONE_VM").isFalse();
     List<Long> rq = m.kernel().rq.runQueue(0).snapshot();
     assertThat(rq).doesNotContain(parent);
-    assertThat(m.kernel().tasks.taskRead(rq.get(rq.size() - 1), "real_parent")).as("at the tail")
+    assertThat(m.kernel().tasks.taskRead(rq.get(rq.size() - 1), TaskMember.real_parent)).as("at the tail")
         .isEqualTo(parent);
   }
 

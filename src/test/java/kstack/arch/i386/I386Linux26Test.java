@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
@@ -52,9 +53,9 @@ class I386Linux26Test {
     long top = m.kernel().stacks.stack(task) + 8192;
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(top - 76);
-    assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).isEqualTo(top - 8);
+    assertThat(m.kernel().tasks.taskRead(task, TaskMember.thread_sp0)).isEqualTo(top - 8);
     long init = m.symbol("init_task");
-    assertThat(m.kernel().tasks.taskRead(init, "thread.sp0")).as("INIT_THREAD: no 8-byte gap")
+    assertThat(m.kernel().tasks.taskRead(init, TaskMember.thread_sp0)).as("INIT_THREAD: no 8-byte gap")
         .isEqualTo(m.symbol("init_stack") + 8192);
   }
 
@@ -86,7 +87,7 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.inspector().findTaskByVpid(4);
-    assertThat(m.kernel().tasks.taskRead(child, "thread.ip")).isEqualTo(m.symbol("ret_from_fork"));
+    assertThat(m.kernel().tasks.taskRead(child, TaskMember.thread_ip)).isEqualTo(m.symbol("ret_from_fork"));
     assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.inspector().taskPtRegs(child));
     assertThat(word(m, m.inspector().taskPtRegs(child) + m.struct("pt_regs").offset("ax"))).isZero();
   }
@@ -96,7 +97,7 @@ class I386Linux26Test {
     Machine m = spawned(P);
     m.syscall("nanosleep", List.of(Machine.Arg.of(1000)));
     long t = m.inspector().findTaskByVpid(3);
-    long ip = m.kernel().tasks.taskRead(t, "thread.ip");
+    long ip = m.kernel().tasks.taskRead(t, TaskMember.thread_ip);
     assertThat(m.symbols().functionName(ip)).isEqualTo("schedule");
     long sp = m.kernel().tasks.threadSp(t);
     assertThat(word(m, sp + 4) & 0x2).as("saved eflags (bit 1 is always set)").isEqualTo(2);

@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.functions;
 import static kstack.TestMachines.spawned;
@@ -27,7 +28,7 @@ class I386Linux6Test {
     Machine m = spawned(P);
     long task = m.current();
     assertThat(tss(m, "x86_tss.sp0")).isEqualTo(EntryStack.top(m.kernel(), 0));
-    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, "thread.sp0"));
+    assertThat(tss(m, "x86_tss.sp1")).isEqualTo(m.kernel().tasks.taskRead(task, TaskMember.thread_sp0));
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(m.kernel().stacks.stack(task) + 8192 - 76);
   }
 
@@ -209,7 +210,7 @@ class I386Linux6Test {
     assertThat(m.kernel().readPtr(regs + pt.offset("sp"))).as("the interrupted esp").isEqualTo(esp);
     assertThat(m.kernel().readPtr(regs + pt.offset("ss"))).isEqualTo(I386.KERNEL_DS);
     assertThat(m.kernel().readPtr(regs + pt.offset("cs"))).as("CS_FROM_KERNEL | __KERNEL_CS")
-        .isEqualTo(I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+        .isEqualTo(I386.CS_FROM_KERNEL | I386.KERNEL_CS);
     assertThat(regs + pt.size()).as("the short frame's six words stay above as a gap")
         .isEqualTo(esp - 6 * 4);
     m.deleteBreakpoints();
@@ -231,11 +232,11 @@ class I386Linux6Test {
     assertThat(m.exception("db").stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     Frame regsFrame = m.inspector().backtrace(null).stream()
         .filter(f -> f.function().equals("--- pt_regs ---")).findFirst().orElseThrow();
-    long sp1 = m.kernel().tasks.taskRead(m.current(), "thread.sp0");
+    long sp1 = m.kernel().tasks.taskRead(m.current(), TaskMember.thread_sp0);
     assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "
         + "FIXUP_FRAME's full frame: 92 bytes below TSS.sp1").isEqualTo(sp1 - 92);
     assertThat(m.kernel().readPtr(regsFrame.frameAddr() + m.struct("pt_regs").offset("cs")))
-        .isEqualTo(I386Entry6.CS_FROM_ENTRY_STACK | I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+        .isEqualTo(I386Entry619.CS_FROM_ENTRY_STACK | I386.CS_FROM_KERNEL | I386.KERNEL_CS);
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).contains("resumed at entry_SYSENTER_32",
         "'syscall getpid' is still stopped there");

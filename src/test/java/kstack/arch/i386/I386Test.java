@@ -1,5 +1,6 @@
 package kstack.arch.i386;
 
+import kstack.kernel.TaskMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.spawned;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,7 @@ class I386Test {
     assertThat(m.struct("pt_regs").size()).isEqualTo(68);
     assertThat(Expressions.eval("TOP_OF_KERNEL_STACK_PADDING", m).asLong()).isEqualTo(8L);
     assertThat(m.inspector().taskPtRegs(task)).isEqualTo(top - 76);
-    assertThat(m.kernel().tasks.taskRead(task, "thread.sp0")).as("thread.sp0 = childregs + 1")
+    assertThat(m.kernel().tasks.taskRead(task, TaskMember.thread_sp0)).as("thread.sp0 = childregs + 1")
         .isEqualTo(top - 8);
   }
 
@@ -147,7 +148,7 @@ class I386Test {
     m.addBreakpoint("sum8");
     assertThat(m.call("call8", List.of(1L)).stop()).isEqualTo(Outcome.Stop.BREAKPOINT);
     long sp = m.cpu(0).get("esp");
-    var um = m.kernel().mm.userSpace(m.kernel().tasks.taskRead(m.current(), "mm"));
+    var um = m.kernel().mm.userSpace(m.kernel().tasks.taskRead(m.current(), TaskMember.mm));
     for (int i = 0; i < 8; i++) {
       assertThat(um.read(sp + 4 + 4L * i, 4)).as("argument %d", i).isEqualTo(1 + i);
     }

@@ -1,5 +1,6 @@
 package kstack.arch.x86_64;
 
+import kstack.kernel.ThreadInfoMember;
 import kstack.stack.StackKind;
 import static kstack.TestMachines.eval;
 import static kstack.TestMachines.functions;
@@ -81,7 +82,7 @@ class X86Linux26Test {
     assertThat(m.run().stop()).isEqualTo(Outcome.Stop.DONE);
     long child = m.inspector().findTaskByVpid(4);
     assertThat(m.kernel().tasks.threadSp(child)).isEqualTo(m.inspector().taskPtRegs(child));
-    assertThat(m.kernel().tasks.tiRead(child, "flags") & (1L << 18)).as("TIF_FORK").isNotZero();
+    assertThat(m.kernel().tasks.tiRead(child, ThreadInfoMember.flags) & (1L << 18)).as("TIF_FORK").isNotZero();
     assertThat(functions(m, 4)).startsWith("ret_from_fork");
   }
 

@@ -5,6 +5,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 
 /**
  * arch/x86/kernel/process_32.c, process.c and asm/system.h at 2.6.32 (docs/research/i386-and-2.x.md
@@ -13,13 +14,13 @@ import kstack.kernel.Kernel;
  * kernel_thread with its forged pt_regs, the pt_regs-taking sys_fork, sys_clone and sys_execve,
  * start_thread, and cpu_idle.
  */
-final class I386Process26 {
+final class I386Process2632 {
   enum L implements Local {
       arg, childregs, clone_flags, error, filename, flags, fn, newsp, next, next_p, p, prev, prev_p,
       regs, sp, unused
   }
 
-  private I386Process26() {}
+  private I386Process2632() {}
 
   static final String SRC = "arch/x86/kernel/process_32.c";
   static final String RESUME = "switch_to_1";
@@ -34,15 +35,15 @@ final class I386Process26 {
               x.push(x.fp());
             })
         .step("  movl %esp, prev->thread.sp; movl next->thread.sp, %esp: next's stack", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp());
-          x.setSp(k.tasks.taskRead(x.reg("edx"), "thread.sp"));
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp());
+          x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_sp));
         })
         .step("  movl $1f, prev->thread.ip; pushl next->thread.ip: where next resumes", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.ip", x.routine().address(x.routine().label(RESUME)));
-          x.push(k.tasks.taskRead(x.reg("edx"), "thread.ip"));
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_ip, x.routine().address(x.routine().label(RESUME)));
+          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_ip));
         })
         .step("  __switch_canary: stack_canary = next->stack_canary; jmp __switch_to", x -> {
-          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.tasks.taskRead(x.reg("edx"), "stack_canary"));
+          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary));
           x.jumpTo(k.image.symbol("__switch_to"));
         })
         .label(RESUME)
@@ -57,7 +58,7 @@ final class I386Process26 {
         .step("__unlazy_fpu(prev_p)", x -> { })
         .step("load_sp0(tss, next): tss->x86_tss.sp0 = next->thread.sp0, where int $0x80 and "
             + "interrupts from user mode will land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), "thread.sp0")))
+                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)))
         .step("lazy_save_gs(prev->gs); load_TLS(next, cpu); lazy_load_gs(next->gs)", x -> { })
         .step("percpu_write(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.get(L.next_p)))
@@ -75,9 +76,9 @@ final class I386Process26 {
         .step("p->thread.sp = (unsigned long) childregs; p->thread.sp0 = (unsigned long) "
             + "(childregs + 1); p->thread.ip = (unsigned long) ret_from_fork", x -> {
               long p = x.get(L.p);
-              k.tasks.taskWrite(p, "thread.sp", x.get(L.childregs));
-              k.tasks.taskWrite(p, "thread.sp0", x.get(L.childregs) + 68);
-              k.tasks.taskWrite(p, "thread.ip", k.image.symbol("ret_from_fork"));
+              k.tasks.taskWrite(p, TaskMember.thread_sp, x.get(L.childregs));
+              k.tasks.taskWrite(p, TaskMember.thread_sp0, x.get(L.childregs) + 68);
+              k.tasks.taskWrite(p, TaskMember.thread_ip, k.image.symbol("ret_from_fork"));
             })
         .ret("task_user_gs(p) = get_user_gs(regs); return 0 (no io bitmap, no CLONE_SETTLS)",
             x -> 0).build());

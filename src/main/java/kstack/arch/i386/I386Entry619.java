@@ -6,6 +6,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskMember;
 import kstack.trace.Event;
 
 /**
@@ -16,10 +17,10 @@ import kstack.trace.Event;
  * ia32_sys_call → __ia32_sys_NAME(regs); __switch_to_asm saves eflags too (a 24-byte frame); a new
  * task starts in ret_from_fork_asm and the C ret_from_fork.
  */
-final class I386Entry6 {
+final class I386Entry619 {
   enum L implements Local { fn, fn_arg, nr, prev, regs }
 
-  private I386Entry6() {}
+  private I386Entry619() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
@@ -48,7 +49,7 @@ final class I386Entry6 {
             })
         .step("CHECK_AND_APPLY_ESPFIX; SWITCH_TO_USER_CR3 (no PTI); RESTORE_REGS pop=4: popl %ebx .. "
             + "%eax, %ds, %es, %fs; addl $(4 + 4), %esp: the gs and orig_ax slots",
-            I386Entry6::restoreRegs4)
+            I386Entry619::restoreRegs4)
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
@@ -114,7 +115,7 @@ final class I386Entry6 {
     });
     b.step("FIXUP_FRAME: andl $0xffff, 4*4(%esp); from kernel mode: orl $CS_FROM_KERNEL there, "
         + "pushl %ss; pushl %esp; addl $7*4, (%esp) (the interrupted esp); pushl 7*4(%esp) six "
-        + "times: a full iret frame below the short one, which stays as a gap", I386Entry6::fixupFrame);
+        + "times: a full iret frame below the short one, which stays as a gap", I386Entry619::fixupFrame);
     for (String r : new String[] {"es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"}) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
@@ -125,7 +126,7 @@ final class I386Entry6 {
     }
     if (!switchStacks) {
       return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es (switch_stacks=0: no "
-          + "SWITCH_TO_KERNEL_STACK)", I386Entry6::userDataSegments);
+          + "SWITCH_TO_KERNEL_STACK)", I386Entry619::userDataSegments);
     }
     return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
         + "the entry stack? from user mode copy the pt_regs to TSS.sp1 - PTREGS_SIZE; from kernel "
@@ -146,8 +147,6 @@ final class I386Entry6 {
         });
   }
 
-  /** CS_FROM_KERNEL (entry_32.S@6.19:103): FIXUP_FRAME's mark in the high bits of the cs word. */
-  static final long CS_FROM_KERNEL = 1L << 29;
   /** CS_FROM_ENTRY_STACK (entry_32.S@6.19:101): SWITCH_TO_KERNEL_STACK moved a kernel-mode frame. */
   static final long CS_FROM_ENTRY_STACK = 1L << 31;
 
@@ -181,7 +180,7 @@ final class I386Entry6 {
     if ((cs & 3) != 0 || (x.read(sp + 20) & (1L << 17)) != 0) {
       return;
     }
-    x.write(sp + 16, cs | CS_FROM_KERNEL);
+    x.write(sp + 16, cs | I386.CS_FROM_KERNEL);
     x.push(x.reg("ss"));
     x.push(x.sp() + 7 * 4); // pushl %esp pushes the value before the push; then addl $7*4
     for (int i = 0; i < 6; i++) {
@@ -199,7 +198,7 @@ final class I386Entry6 {
     }
     x.setSp(x.sp() + 8);
     long cs = x.read(x.sp() + 4);
-    if ((cs & CS_FROM_KERNEL) != 0) {
+    if ((cs & I386.CS_FROM_KERNEL) != 0) {
       long to = x.read(x.sp() + 12);
       x.write(to - 4, x.read(x.sp() + 8));
       x.write(to - 8, cs & 0xffff);
@@ -228,12 +227,12 @@ final class I386Entry6 {
     }
     b.step("pushfl", x -> x.push(x.reg("eflags")))
         .step("movl %esp, TASK_threadsp(%eax); movl TASK_threadsp(%edx), %esp", x -> {
-          k.tasks.taskWrite(x.reg("eax"), "thread.sp", x.sp());
+          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp());
           x.setSp(k.tasks.threadSp(x.reg("edx")));
         })
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(__stack_chk_guard); "
             + "FILL_RETURN_BUFFER", x -> {
-              long canary = k.tasks.taskRead(x.reg("edx"), "stack_canary");
+              long canary = k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary);
               x.set("ebx", canary);
               x.write(I386Entry.fs(k, x, "__stack_chk_guard"), canary);
             })

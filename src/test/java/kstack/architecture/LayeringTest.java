@@ -34,7 +34,8 @@ class LayeringTest {
   void eachLayerUsesOnlyTheLayersBelowIt() {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("core").definedBy("kstack.mem..", "kstack.layout..", "kstack.stack..",
-            "kstack.trace..", "kstack.cpu..", "kstack.exec..", "kstack.image..")
+            "kstack.trace..", "kstack.cpu..", "kstack.exec..", "kstack.image..",
+            "kstack.btf..")
         .layer("profile").definedBy("kstack.profile..")
         .layer("kernel").definedBy("kstack.kernel..")
         .layer("arch").definedBy("kstack.arch..")
@@ -56,6 +57,13 @@ class LayeringTest {
             "cli", "web")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
             "view", "lang", "cli", "web")
+        .check(main);
+  }
+
+  @Test
+  void theBtfReaderDependsOnNothingElseOfKstack() {
+    noClasses().that().resideInAPackage("kstack.btf..")
+        .should().dependOnClassesThat().resideOutsideOfPackages("kstack.btf..", "java..")
         .check(main);
   }
 

@@ -45,18 +45,21 @@ class LayeringTest {
         .layer("lang").definedBy("kstack.lang..")
         .layer("cli").definedBy("kstack.cli..")
         .layer("web").definedBy("kstack.web..")
+        .layer("bench").definedBy("kstack.bench..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("web").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("lang").mayOnlyBeAccessedByLayers("cli", "web")
         .whereLayer("view").mayOnlyBeAccessedByLayers("lang", "cli", "web")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("view", "lang", "cli", "web")
-        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "view", "lang", "cli", "web")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("view", "lang", "cli", "web", "bench")
+        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "view", "lang", "cli", "web",
+            "bench")
         .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "view", "lang", "cli",
-            "web")
+            "web", "bench")
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "view", "lang",
-            "cli", "web")
+            "cli", "web", "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "view", "lang", "cli", "web")
+            "view", "lang", "cli", "web", "bench")
         .check(main);
   }
 

@@ -83,6 +83,7 @@ final class Commands {
       case "info" -> Inspect.info(s, c, cmd);
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
           m.inspector().consoleLines()));
+      case "export" -> Export.run(s, c, cmd);
       case "help" -> help(c, cmd);
       default -> throw c.errorAtWord(unknown(c.word));
     };

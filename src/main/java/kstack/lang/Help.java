@@ -70,6 +70,10 @@ public final class Help {
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
           "registers, the profile's configuration, breakpoints, the symbol at an address",
           "info registers pc sp"),
+      e("export", Export.USAGE, "write the run's events (as data, or as a Perfetto /"
+          + " chrome://tracing trace) or the machine's state (tasks, stacks, registers, per-CPU"
+          + " data) to FILE as JSON (docs/formats.md)", "export trace --format perfetto"
+          + " /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 

@@ -38,6 +38,8 @@ public final class Timeline implements Memory.Recorder {
   private final List<Object> objects = new ArrayList<>();
   private int size;
   private final List<Event> events = new ArrayList<>();
+  /** The step count when each event was emitted, index for index: an export's timestamps. */
+  private final List<Long> eventSteps = new ArrayList<>();
   private long steps;
   /**
    * Where each recorded step's changes end: the moment the step finished, before anything the
@@ -134,8 +136,12 @@ public final class Timeline implements Memory.Recorder {
   /** Appends a semantic event (the story the user reads); undo drops it again. */
   public void emit(Event e) {
     events.add(e);
+    eventSteps.add(steps);
     int index = events.size() - 1;
-    recordUndo(() -> events.remove(index));
+    recordUndo(() -> {
+      events.remove(index);
+      eventSteps.remove(index);
+    });
   }
 
   /**
@@ -147,10 +153,19 @@ public final class Timeline implements Memory.Recorder {
       throw new IllegalStateException("events are part of the recorded history");
     }
     events.clear();
+    eventSteps.clear();
   }
 
   public List<Event> events() {
     return events;
+  }
+
+  /**
+   * The step count when event number index of {@link #events} was emitted: the step it happened
+   * in (events of a command's set-up carry the count of the step before).
+   */
+  public long stepOf(int index) {
+    return eventSteps.get(index);
   }
 
   /**

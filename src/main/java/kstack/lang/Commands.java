@@ -84,6 +84,8 @@ final class Commands {
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
           m.inspector().consoleLines()));
       case "export" -> Export.run(s, c, cmd);
+      case "task" -> TaskCmd.run(s, c, cmd);
+      case "rd" -> Rd.run(s, c, cmd);
       case "help" -> help(c, cmd);
       default -> throw c.errorAtWord(unknown(c.word));
     };

@@ -65,8 +65,13 @@ public final class Help {
       e("console", "console", "what was written to /dev/console", "console"),
       e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"
           + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
-      e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
-          "struct pt_regs"),
+      e("struct", "struct NAME [ADDR] | struct -o NAME", "layout of a struct as pahole shows it"
+          + " (holes, padding, cacheline boundaries; with values at ADDR); -o: crash's member"
+          + " offsets", "struct -o pt_regs"),
+      e("task", "task [PID]", "crash's task: the task_struct of PID (or current) with every"
+          + " modelled member's value", "task 1"),
+      e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
+          + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
           "registers, the profile's configuration, breakpoints, the symbol at an address",
           "info registers pc sp"),

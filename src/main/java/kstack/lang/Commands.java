@@ -86,6 +86,7 @@ final class Commands {
       case "export" -> Export.run(s, c, cmd);
       case "task" -> TaskCmd.run(s, c, cmd);
       case "rd" -> Rd.run(s, c, cmd);
+      case "list" -> ListCmd.run(s, c, cmd);
       case "help" -> help(c, cmd);
       default -> throw c.errorAtWord(unknown(c.word));
     };

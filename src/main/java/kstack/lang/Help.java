@@ -70,6 +70,9 @@ public final class Help {
           + " offsets", "struct -o pt_regs"),
       e("task", "task [PID]", "crash's task: the task_struct of PID (or current) with every"
           + " modelled member's value", "task 1"),
+      e("list", ListCmd.USAGE, "crash's list: walk a struct list_head list from HEAD, each"
+          + " entry's address (node - OFFSET) and with -s one member", "list -H init_task.tasks -s"
+          + " task_struct.comm"),
       e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
           + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",

@@ -238,6 +238,9 @@ final class Commands {
     if (BtArgs.check(c)) {
       return StackCheck.checkStacks(m, cmd);
     }
+    if (BtArgs.all(c)) {
+      return BtAll.run(m, cmd);
+    }
     Integer pid = pidArg(c);
     return StackViews.bt(m, cmd, pid, m.inspector().taskStack(pid, false));
   }

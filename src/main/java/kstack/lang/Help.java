@@ -58,8 +58,9 @@ public final class Help {
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
       e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a)",
           "p/x current->pid"),
-      e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
-          + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
+      e("backtrace bt", "bt [PID] | bt -v | bt -a", "backtrace of the current task or PID; -v:"
+          + " every task's STACK_END_MAGIC and stack high-water mark; -a: the current task of"
+          + " every CPU", "bt"),
       e("stack", "stack [PID]", "every word of the kernel stack, labelled", "stack 1"),
       e("ps", "ps", "the tasks", "ps"),
       e("console", "console", "what was written to /dev/console", "console"),

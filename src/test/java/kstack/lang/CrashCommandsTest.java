@@ -92,6 +92,21 @@ class CrashCommandsTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
+  void btDashAShowsEachCpusCurrentTaskUnderItsCpu(Profile p) {
+    Machine m = TestMachines.spawned(p);
+    Session s = new Session(m);
+    List<String> out = run(s, "bt -a");
+    List<String> bt = run(s, "bt");
+    int at = out.indexOf("CPU " + m.selectedCpu() + ":");
+    assertThat(at).isNotNegative();
+    assertThat(out.subList(at + 1, at + 1 + bt.size())).containsExactlyElementsOf(bt);
+    assertThat(out.stream().filter(l -> l.matches("CPU \\d+:")).count())
+        .isEqualTo(out.stream().filter(l -> l.startsWith("Backtrace of pid")).count());
+    assertThatThrownBy(() -> run(s, "bt -a 1")).hasMessageStartingWith("bt: -a shows every");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
   void badArgumentsNameWhatIsWrong(Profile p) {
     Session s = new Session(TestMachines.spawned(p));
     assertThatThrownBy(() -> run(s, "task 999")).hasMessage("task: no task with pid 999");

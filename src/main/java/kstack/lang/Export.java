@@ -11,11 +11,12 @@ import kstack.machine.Machine;
 
 /**
  * {@code export WHAT ...}: writes what the machine holds to a file, dispatched on the first word
- * ({@code trace}, {@code state}); each kind of file is built by its own class
- * ({@link TraceExport}, {@link StateExport}) and described in docs/formats.md.
+ * ({@code svg}, {@code trace}, {@code state}); each kind of file is built by its own class
+ * ({@link Drawings}, {@link TraceExport}, {@link StateExport}) and described in docs/formats.md.
  */
 final class Export {
-  static final String USAGE = "export trace --format json|perfetto FILE | export state FILE";
+  static final String USAGE = "export svg FILE [PID] | export trace --format json|perfetto FILE"
+      + " | export state FILE";
 
   private Export() {}
 
@@ -26,6 +27,7 @@ final class Export {
     }
     Machine m = s.machine();
     return switch (w.get(0).text()) {
+      case "svg" -> Drawings.export(s, c, cmd);
       case "trace" -> trace(m, c, cmd, w);
       case "state" -> {
         if (w.size() != 2) {

@@ -61,7 +61,9 @@ public final class Help {
       e("backtrace bt", "bt [PID] | bt -v | bt -a", "backtrace of the current task or PID; -v:"
           + " every task's STACK_END_MAGIC and stack high-water mark; -a: the current task of"
           + " every CPU", "bt"),
-      e("stack", "stack [PID]", "every word of the kernel stack, labelled", "stack 1"),
+      e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
+          + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
+          + " lines", "stack 1"),
       e("ps", "ps", "the tasks", "ps"),
       e("console", "console", "what was written to /dev/console", "console"),
       e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"
@@ -76,14 +78,17 @@ public final class Help {
           + " task_struct.comm"),
       e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
           + " to", "rd $sp 8"),
-      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
-          "registers, the profile's configuration, breakpoints, the symbol at an address",
+      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
+          + " | info history", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " an address, what the timeline keeps (steps that can be taken back, bytes a step)",
           "info registers pc sp"),
-      e("export", Export.USAGE, "write the run's events (as data, or as a Perfetto /"
-          + " chrome://tracing trace) or the machine's state (tasks, stacks, registers, per-CPU"
-          + " data) to FILE as JSON (docs/formats.md)", "export trace --format perfetto"
-          + " /tmp/kstack-trace.json"),
+      e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
+          + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"
+          + " trace) or the machine's state (tasks, stacks, registers, per-CPU data) as JSON"
+          + " (docs/formats.md)", "export trace --format perfetto /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
+      e("set", "set max-steps N",
+          "stop a command as a runaway after N steps (default 5000000)", "set max-steps 10000000"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

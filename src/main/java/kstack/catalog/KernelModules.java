@@ -1,6 +1,5 @@
 package kstack.catalog;
 
-import java.util.Map;
 import kstack.kernel.KernelRoutines;
 import kstack.kernel.KthreadCreateInfo;
 import kstack.kernel.Routines24;
@@ -21,35 +20,8 @@ final class KernelModules {
   /** 2.6.11's EXIT_DEAD (include/linux/sched.h@2.6.11: 32), the state schedule() leaves. */
   private static final long EXIT_DEAD_2611 = 32;
 
-  /**
-   * i386 before the x86 unification of 2.6.25: the same pt_regs and thread_struct words under
-   * e-prefixed and x-prefixed names (include/asm-i386/ptrace.h@2.6.11:26-44, processor.h@2.4.22:
-   * 367-389; arch/x86/include/asm/ptrace.h@2.6.32 renamed them). Keyed "struct:current path".
-   */
-  private static final Map<String, String> I386_BEFORE_2_6_25 = Map.ofEntries(
-      Map.entry("pt_regs:sp", "esp"), Map.entry("pt_regs:ip", "eip"),
-      Map.entry("pt_regs:cs", "xcs"), Map.entry("pt_regs:ss", "xss"),
-      Map.entry("pt_regs:ds", "xds"), Map.entry("pt_regs:es", "xes"),
-      Map.entry("pt_regs:ax", "eax"), Map.entry("pt_regs:bx", "ebx"),
-      Map.entry("pt_regs:cx", "ecx"), Map.entry("pt_regs:dx", "edx"),
-      Map.entry("pt_regs:si", "esi"), Map.entry("pt_regs:di", "edi"),
-      Map.entry("pt_regs:bp", "ebp"), Map.entry("pt_regs:orig_ax", "orig_eax"),
-      Map.entry("pt_regs:flags", "eflags"), Map.entry("task_struct:thread.sp", "thread.esp"),
-      Map.entry("task_struct:thread.ip", "thread.eip"),
-      Map.entry("task_struct:thread.sp0", "thread.esp0"));
-
-  /** 2.6.11's names: i386's, and task->thread_info for task->stack (sched.h@2.6.11:530). */
-  private static final Map<String, String> I386_2_6_11 = with(I386_BEFORE_2_6_25,
-      "task_struct:stack", "thread_info");
-
-  private static Map<String, String> with(Map<String, String> names, String key, String path) {
-    Map<String, String> m = new java.util.HashMap<>(names);
-    m.put(key, path);
-    return Map.copyOf(m);
-  }
-
   /** 2.4.22: task_struct at the base of the task_union (include/linux/sched.h@2.4.22:515-522). */
-  static final TaskModel TASK_2_4 = new TaskUnion(I386_BEFORE_2_6_25);
+  static final TaskModel TASK_2_4 = new TaskUnion();
 
   /**
    * 2.6.11: thread_info at the stack base, named task->thread_info (sched.h@2.6.11:530); no
@@ -58,8 +30,7 @@ final class KernelModules {
    * through the helper workqueue with two completions (kthread.c@2.6.11:19-27).
    */
   static final TaskModel TASK_2_6_11 = new ThreadInfoAtBase("thread_info", false, 0,
-      EXIT_DEAD_2611, true, null, KthreadCreateInfo.TWO_COMPLETIONS,
-      I386_2_6_11);
+      EXIT_DEAD_2611, true, null, KthreadCreateInfo.TWO_COMPLETIONS);
 
   /**
    * 2.6.32: thread_info at the stack base, task->stack, STACK_END_MAGIC past thread_info
@@ -67,7 +38,7 @@ final class KernelModules {
    */
   static final TaskModel TASK_2_6_32 = new ThreadInfoAtBase("stack", true,
       kstack.kernel.Kernel.PF_KTHREAD, kstack.kernel.Kernel.TASK_DEAD, false, "thread_group",
-      KthreadCreateInfo.COMPLETION_INSIDE, Map.of());
+      KthreadCreateInfo.COMPLETION_INSIDE);
 
   /** 4.16.13: THREAD_INFO_IN_TASK, state, task->cpu, thread_group (sched.h@4.16.13). */
   static final TaskModel TASK_4_16 = new ThreadInfoInTask("state", TaskMember.cpu, "thread_group",

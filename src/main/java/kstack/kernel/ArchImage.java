@@ -36,6 +36,15 @@ public interface ArchImage {
   /** Arch struct layouts for a profile: pt_regs, thread_info, thread_struct, switch frames, TSS... */
   Map<String, StructLayout> layouts(Profile p);
 
+  /**
+   * The member handle enums the arch's code reads the profile's structs by (pt_regs, the TSS, the
+   * switch frame, ...): the kernel resolves each when it is built, so a member the layout lacks
+   * fails then.
+   */
+  default java.util.List<Class<? extends StructMember>> memberHandles(Profile p) {
+    return java.util.List.of();
+  }
+
   /** Profile constants: THREAD_SIZE, PAGE_SIZE, TOP_OF_KERNEL_STACK_PADDING, PAGE_OFFSET, ... */
   Map<String, Long> constants(Profile p);
 

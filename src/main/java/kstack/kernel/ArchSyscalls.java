@@ -67,7 +67,7 @@ public interface ArchSyscalls {
    * The pt_regs members ELF_PLAT_INIT clears before start_thread (asm/elf.h): the new program
    * starts with no register values left from the old one.
    */
-  default java.util.List<String> elfPlatInitRegs(Kernel k) {
+  default java.util.List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
     return java.util.List.of();
   }
 

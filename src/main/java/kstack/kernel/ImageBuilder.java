@@ -32,22 +32,21 @@ public final class ImageBuilder {
   private final List<Routine> routines = new ArrayList<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
   private final Map<String, Long> symbolCache = new HashMap<>();
-  /** Members resolved so far, by struct then path: nothing is concatenated or renamed per access. */
-  private final Map<String, Map<String, Member>> memberCache = new HashMap<>();
-  private final TaskModel model;
+  /** The handle enums' members, resolved once per enum when the kernel is built. */
+  private final StructMembers handles;
   private final List<Runnable> deferred = new ArrayList<>();
   private long userTextEnd;
   private long perCpuStart;
   private long perCpuSize;
 
-  ImageBuilder(Profile profile, TaskModel model, Abi abi, SymbolTable symbols,
+  ImageBuilder(Profile profile, Abi abi, SymbolTable symbols,
       Map<String, StructLayout> structs, Map<String, Long> consts) {
     this.profile = profile;
-    this.model = model;
     this.abi = abi;
     this.symbols = symbols;
     this.structs = structs;
     this.consts = consts;
+    this.handles = new StructMembers(profile, structs);
   }
 
   public RoutineBuilder c(String name, String source) {
@@ -100,44 +99,17 @@ public final class ImageBuilder {
     return s;
   }
 
-  public int off(String struct, String field) {
-    return member(struct, field).offset();
-  }
-
-  /** Offset of a dotted member path such as {@code thread.sp}. */
-  public int offPath(String struct, String path) {
-    return member(struct, path).offset();
+  /** A member by its handle, resolved when the kernel was built: an index, no name looked up. */
+  public Member member(StructMember m) {
+    return handles.get(m);
   }
 
   /**
-   * A member by the path the code names it, in the generation's own name where its module says the
-   * generation names it differently ({@link TaskModel#memberName}); resolved once, then cached.
+   * Resolves every member of a handle enum now, so that one its layout lacks fails when the
+   * profile's kernel is built, naming the profile, the struct and the member.
    */
-  public Member member(String struct, String path) {
-    Map<String, Member> members = memberCache.computeIfAbsent(struct, s -> new HashMap<>());
-    Member m = members.get(path);
-    if (m == null) {
-      StructLayout s = struct(struct);
-      m = s.member(s.hasPath(path) ? path : model.memberName(struct, path));
-      members.put(path, m);
-    }
-    return m;
-  }
-
-  /**
-   * Resolves every member name the task model gives for its generation, so that a name its layouts
-   * lack fails when the profile's kernel is built, naming the struct and the member.
-   */
-  void checkOwnNames() {
-    model.ownNames().forEach((key, path) -> {
-      String struct = key.substring(0, key.indexOf(':'));
-      try {
-        struct(struct).member(path);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("the " + profile.label() + " task model names a member "
-            + "its layout lacks: " + e.getMessage());
-      }
-    });
+  public void resolve(Class<? extends StructMember> handleEnum) {
+    handles.resolve(handleEnum);
   }
 
   public long constant(String name) {

@@ -40,12 +40,13 @@ public final class Irq24 implements IrqCore {
   }
 
   private static void buildDoIrq(Kernel k) {
+    int origEax = InlineMacroRegs.orig_ax.off(k);
     k.image.add(k.image.c("do_IRQ", "arch/i386/kernel/irq.c").params().asmlinkage().locals(L.irq, L.regs)
         .step("irq = regs.orig_eax & 0xff: regs is the frame common_interrupt built, passed by "
             + "value (8(%ebp)); kstat.irqs[cpu][irq]++; desc->handler->ack(irq)", x -> {
               long regs = x.fp() + 8;
               x.set(L.regs, regs);
-              x.set(L.irq, x.read(regs + k.image.off("pt_regs", "orig_eax")) & 0xff);
+              x.set(L.irq, x.read(regs + origEax) & 0xff);
             })
         .call("handle_IRQ_event(irq, &regs, desc->action)", "handle_IRQ_event",
             Args.of(x -> x.get(L.irq), x -> x.get(L.regs), x -> 0))
@@ -65,6 +66,7 @@ public final class Irq24 implements IrqCore {
   }
 
   private static void buildTimer(Kernel k) {
+    int xcs = InlineMacroRegs.cs.off(k);
     k.image.add(k.image.c("timer_interrupt", "arch/i386/kernel/time.c").params(L.irq, L.dev_id, L.regs)
         .step("write_lock(&xtime_lock); read the TSC offset", x -> TimerList.tickConsumed(k, x))
         .call("do_timer_interrupt(irq, NULL, regs) [static inline]: do_timer(regs)", "do_timer",
@@ -74,7 +76,7 @@ public final class Irq24 implements IrqCore {
     k.image.add(k.image.c("do_timer", "kernel/timer.c").params(L.regs)
         .step("(*(unsigned long *)&jiffies)++", x -> { })
         .call("update_process_times(user_mode(regs)) (UP)", "update_process_times",
-            Args.of(x -> (k.readPtr(x.get(L.regs) + k.image.off("pt_regs", "xcs")) & 3) != 0 ? 1 : 0))
+            Args.of(x -> (k.readPtr(x.get(L.regs) + xcs) & 3) != 0 ? 1 : 0))
         .step("mark_bh(TIMER_BH): tasklet_hi_schedule(bh_task_vec + TIMER_BH) raises HI_SOFTIRQ "
             + "(kernel/timer.c@2.4.22:699-711)", x -> raise(k, x, HI_SOFTIRQ))
         .retVoid().build());

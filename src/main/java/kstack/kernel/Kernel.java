@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import java.util.List;
 import java.util.Map;
 import kstack.exec.Abi;
 import kstack.exec.Exec;
@@ -43,6 +44,14 @@ public final class Kernel {
   public static final long CLONE_FILES = 0x400;
   public static final long CLONE_UNTRACED = 0x00800000;
   public static final long SIGCHLD = 17;
+
+  /**
+   * The struct member handles of the generic kernel's own code, resolved when the kernel is built
+   * (the arch names its own, {@link ArchImage#memberHandles}).
+   */
+  private static final List<Class<? extends StructMember>> KERNEL_HANDLES = List.of(
+      CompletionMember.class, KthreadCreateInfoMember.class, WorkStruct.class,
+      CpuWorkqueueStruct.class, WorkqueueStruct.class, InlineMacroRegs.class);
 
   public final Profile profile;
   public final Arch arch;
@@ -101,9 +110,10 @@ public final class Kernel {
     this.taskModel = profile.module(TaskModel.class);
     this.routines = profile.module(KernelRoutines.class);
     Map<String, Long> consts = arch.constants(profile);
-    this.image = new ImageBuilder(profile, taskModel, abi, symbols,
+    this.image = new ImageBuilder(profile, abi, symbols,
         KernelLayouts.build(taskModel, profile.version(), t, arch.layouts(profile)), consts);
-    image.checkOwnNames();
+    arch.memberHandles(profile).forEach(image::resolve);
+    KERNEL_HANDLES.forEach(image::resolve);
     this.threadSize = consts.get("THREAD_SIZE");
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);

@@ -25,10 +25,6 @@ final class Kthread {
     k.profile.module(KthreadModel.class).build(k);
   }
 
-  static int ci(Kernel k, String f) {
-    return k.image.off("kthread_create_info", f);
-  }
-
   /** The module's recurse=N parameter, parsed by load_module into kstack_demo_name. */
   static long recurseParam(Kernel k) {
     String p = k.mem.readCString(k.image.symbol("kstack_demo_name"), 16);

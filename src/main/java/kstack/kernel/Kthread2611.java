@@ -22,7 +22,6 @@ public final class Kthread2611 implements KthreadModel {
       threadfn, uargs, umod, work
   }
 
-
   static final String KTHREAD = "kernel/kthread.c@2.6.11";
   static final String SCHED = "kernel/sched.c@2.6.11";
 
@@ -48,10 +47,6 @@ public final class Kthread2611 implements KthreadModel {
     buildLoader(k);
   }
 
-  private static int ci(Kernel k, String f) {
-    return k.image.off("kthread_create_info", f);
-  }
-
   /** kthread() and keventd_create_kthread (kthread.c@2.6.11:67-120). */
   private static void buildKthread(Kernel k) {
     k.image.add(k.image.c("kthread", KTHREAD + ":67-103").params(L._create).locals(L.threadfn, L.data, L.ret)
@@ -59,13 +54,13 @@ public final class Kthread2611 implements KthreadModel {
             + "create is on the creator's stack); block and flush all signals; "
             + "set_cpus_allowed(current, CPU_MASK_ALL)", x -> {
               long c = x.get(L._create);
-              x.set(L.threadfn, k.readPtr(c + ci(k, "threadfn")));
-              x.set(L.data, k.readPtr(c + ci(k, "data")));
+              x.set(L.threadfn, k.readPtr(c + KthreadCreateInfoMember.threadfn.off(k)));
+              x.set(L.data, k.readPtr(c + KthreadCreateInfoMember.data.off(k)));
             })
         .step("__set_current_state(TASK_INTERRUPTIBLE)",
             x -> k.tasks.setState(k.current(x), Kernel.TASK_INTERRUPTIBLE))
         .call("complete(&create->started)", "complete",
-            Args.of(x -> x.get(L._create) + ci(k, "started")))
+            Args.of(x -> x.get(L._create) + KthreadCreateInfoMember.started.off(k)))
         .call("schedule(): sleep until kthread_create's caller wakes us", "schedule", Args.inPlace())
         .callVia("if (!kthread_should_stop()) ret = threadfn(data)", x -> x.get(L.threadfn),
             Args.of(x -> x.get(L.data)), L.ret)
@@ -75,11 +70,11 @@ public final class Kthread2611 implements KthreadModel {
             "kernel_thread", Args.of(x -> k.image.symbol("kthread"), x -> x.get(L._create),
                 x -> Kernel.CLONE_FS | Kernel.CLONE_FILES | Kernel.SIGCHLD))
         .call("wait_for_completion(&create->started)", "wait_for_completion",
-            Args.of(x -> x.get(L._create) + ci(k, "started")))
+            Args.of(x -> x.get(L._create) + KthreadCreateInfoMember.started.off(k)))
         .step("create->result = find_task_by_pid(pid)", x -> k.writePtr(x.get(L._create)
-            + ci(k, "result"), k.pids.findTask((int) x.get(L.pid))))
+            + KthreadCreateInfoMember.result.off(k), k.pids.findTask((int) x.get(L.pid))))
         .call("complete(&create->done)", "complete",
-            Args.of(x -> x.get(L._create) + ci(k, "done")))
+            Args.of(x -> x.get(L._create) + KthreadCreateInfoMember.done.off(k)))
         .retVoid().build());
   }
 
@@ -89,7 +84,7 @@ public final class Kthread2611 implements KthreadModel {
    */
   private static void buildCreate(Kernel k) {
     int create = k.image.struct("kthread_create_info").size();
-    int ws = k.image.off("work_struct", "func");
+    int ws = WorkStruct.func.off(k);
     k.image.add(k.image.c("kthread_create", KTHREAD + ":122-143").params(L.threadfn, L.data, L.namefmt, L.arg)
         .localArea(L.create, create).localArea(L.work, k.image.struct("work_struct").size())
         .step("struct kthread_create_info create; DECLARE_WORK(work, keventd_create_kthread, "
@@ -97,13 +92,13 @@ public final class Kthread2611 implements KthreadModel {
             + "init_completion(&create.started); init_completion(&create.done)", x -> {
               long c = x.addr(L.create);
               k.mem.zero(c, create);
-              k.writePtr(c + ci(k, "threadfn"), x.get(L.threadfn));
-              k.writePtr(c + ci(k, "data"), x.get(L.data));
+              k.writePtr(c + KthreadCreateInfoMember.threadfn.off(k), x.get(L.threadfn));
+              k.writePtr(c + KthreadCreateInfoMember.data.off(k), x.get(L.data));
               long w = x.addr(L.work);
               k.mem.zero(w, k.image.struct("work_struct").size());
-              k.listInit(w + k.image.off("work_struct", "entry"));
+              k.listInit(w + WorkStruct.entry.off(k));
               k.writePtr(w + ws, k.image.symbol("keventd_create_kthread"));
-              k.writePtr(w + k.image.off("work_struct", "data"), c);
+              k.writePtr(w + WorkStruct.data.off(k), c);
             })
         .branchIf("queue", "if (!helper_wq)", x -> k.readPtr(k.image.symbol("helper_wq")) != 0)
         .call("  work.func(work.data): keventd_create_kthread(&create), here, before the "
@@ -114,12 +109,12 @@ public final class Kthread2611 implements KthreadModel {
         .call("  queue_work(helper_wq, &work)", "queue_work",
             Args.of(x -> k.readPtr(k.image.symbol("helper_wq")), x -> x.addr(L.work)))
         .call("  wait_for_completion(&create.done)", "wait_for_completion",
-            Args.of(x -> x.addr(L.create) + ci(k, "done")))
+            Args.of(x -> x.addr(L.create) + KthreadCreateInfoMember.done.off(k)))
         .label("named")
         .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args)",
-            x -> k.tasks.setComm(k.readPtr(x.addr(L.create) + ci(k, "result")),
+            x -> k.tasks.setComm(k.readPtr(x.addr(L.create) + KthreadCreateInfoMember.result.off(k)),
                 format(k, k.mem.readCString(x.get(L.namefmt), 32), x.get(L.arg))))
-        .ret("return create.result", x -> k.readPtr(x.addr(L.create) + ci(k, "result")))
+        .ret("return create.result", x -> k.readPtr(x.addr(L.create) + KthreadCreateInfoMember.result.off(k)))
         .build());
   }
 

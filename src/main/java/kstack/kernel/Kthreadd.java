@@ -41,10 +41,6 @@ abstract class Kthreadd implements KthreadModel {
     buildModule(k);
   }
 
-  static int ci(Kernel k, String f) {
-    return Kthread.ci(k, f);
-  }
-
   private static void buildCompletion(Kernel k) {
     String src = "kernel/sched/completion.c";
     // wait_for_common is a static function; do_wait_for_common and __wait_for_common are static
@@ -85,7 +81,7 @@ abstract class Kthreadd implements KthreadModel {
   }
 
   private void buildKthreadd(Kernel k) {
-    long listOff = ci(k, "list");
+    long listOff = KthreadCreateInfoMember.list.off(k);
     k.image.add(k.image.c("kthreadd", SRC).params(L.unused).locals(L.create)
         .step("set_task_comm(current, \"kthreadd\"); ignore_signals(current); "
             + "current->flags |= PF_NOFREEZE", x -> k.tasks.setComm(k.current(x), "kthreadd"))
@@ -116,7 +112,7 @@ abstract class Kthreadd implements KthreadModel {
     if (threadNamed) {
       c.call("pid = kernel_thread(kthread, create, create->full_name, CLONE_FS | CLONE_FILES | "
           + "SIGCHLD)", "kernel_thread", Args.of(x -> k.image.symbol("kthread"), x -> x.get(L.create),
-              x -> k.readPtr(x.get(L.create) + ci(k, "full_name")), x -> flags));
+              x -> k.readPtr(x.get(L.create) + KthreadCreateInfoMember.full_name.off(k)), x -> flags));
     } else {
       c.call("pid = kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD)",
           "kernel_thread", Args.of(x -> k.image.symbol("kthread"), x -> x.get(L.create), x -> flags));

@@ -32,15 +32,15 @@ public final class Kthreadd2632 extends Kthreadd {
             + "stack): self.should_stop = 0; init_completion(&self.exited); current->vfork_done = "
             + "&self.exited", x -> {
               long c = x.get(L._create);
-              x.set(L.threadfn, k.readPtr(c + ci(k, "threadfn")));
-              x.set(L.data, k.readPtr(c + ci(k, "data")));
+              x.set(L.threadfn, k.readPtr(c + KthreadCreateInfoMember.threadfn.off(k)));
+              x.set(L.data, k.readPtr(c + KthreadCreateInfoMember.data.off(k)));
             })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
           k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
-          k.writePtr(x.get(L._create) + ci(k, "result"), k.current(x));
+          k.writePtr(x.get(L._create) + KthreadCreateInfoMember.result.off(k), k.current(x));
         })
         .call("complete(&create->done)", "complete",
-            Args.of(x -> x.get(L._create) + ci(k, "done")))
+            Args.of(x -> x.get(L._create) + KthreadCreateInfoMember.done.off(k)))
         .call("schedule(): sleep until the creator wakes us", "schedule", Args.inPlace())
         .callVia("ret = -EINTR; if (!self.should_stop) ret = threadfn(data)",
             x -> x.get(L.threadfn), Args.of(x -> x.get(L.data)), L.ret)
@@ -60,23 +60,23 @@ public final class Kthreadd2632 extends Kthreadd {
         .step("struct kthread_create_info create (on this stack); create.threadfn = threadfn; "
             + "create.data = data; init_completion(&create.done)", x -> {
               long c = x.addr(L.create);
-              k.writePtr(c + ci(k, "threadfn"), x.get(L.threadfn));
-              k.writePtr(c + ci(k, "data"), x.get(L.data));
-              k.mem.write(c + ci(k, "done"), 4, 0);
-              k.listInit(c + ci(k, "done") + k.image.offPath("completion", "wait.head"));
+              k.writePtr(c + KthreadCreateInfoMember.threadfn.off(k), x.get(L.threadfn));
+              k.writePtr(c + KthreadCreateInfoMember.data.off(k), x.get(L.data));
+              k.mem.write(c + KthreadCreateInfoMember.done.off(k), 4, 0);
+              k.listInit(c + KthreadCreateInfoMember.done.off(k) + CompletionMember.wait_head.off(k));
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create.list, &kthread_create_list)",
-            x -> k.listAddTail(x.addr(L.create) + ci(k, "list"),
+            x -> k.listAddTail(x.addr(L.create) + KthreadCreateInfoMember.list.off(k),
                 k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
             Args.of(x -> k.readPtr(k.image.symbol("kthreadd_task"))))
         .call("wait_for_completion(&create.done)", "wait_for_completion",
-            Args.of(x -> x.addr(L.create) + ci(k, "done")))
+            Args.of(x -> x.addr(L.create) + KthreadCreateInfoMember.done.off(k)))
         .step("vsnprintf(create.result->comm, sizeof(comm), namefmt, args); "
             + "sched_setscheduler_nocheck(); set_cpus_allowed_ptr()", x -> k.tasks.setComm(
-                k.readPtr(x.addr(L.create) + ci(k, "result")),
+                k.readPtr(x.addr(L.create) + KthreadCreateInfoMember.result.off(k)),
                 k.mem.readCString(x.get(L.namefmt), 16)))
-        .ret("return create.result", x -> k.readPtr(x.addr(L.create) + ci(k, "result")))
+        .ret("return create.result", x -> k.readPtr(x.addr(L.create) + KthreadCreateInfoMember.result.off(k)))
         .build());
   }
 

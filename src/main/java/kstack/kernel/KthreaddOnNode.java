@@ -45,17 +45,17 @@ abstract class KthreaddOnNode extends Kthreadd {
         .step("threadfn = create->threadfn; data = create->data; " + self,
             x -> {
               long c = x.get(L._create);
-              x.set(L.threadfn, k.readPtr(c + ci(k, "threadfn")));
-              x.set(L.data, k.readPtr(c + ci(k, "data")));
+              x.set(L.threadfn, k.readPtr(c + KthreadCreateInfoMember.threadfn.off(k)));
+              x.set(L.data, k.readPtr(c + KthreadCreateInfoMember.data.off(k)));
             })
         .step("done = xchg(&create->done, NULL)", x -> {
           long c = x.get(L._create);
-          x.set(L.done, k.readPtr(c + ci(k, "done")));
-          k.writePtr(c + ci(k, "done"), 0);
+          x.set(L.done, k.readPtr(c + KthreadCreateInfoMember.done.off(k)));
+          k.writePtr(c + KthreadCreateInfoMember.done.off(k), 0);
         })
         .step("__set_current_state(TASK_UNINTERRUPTIBLE); create->result = current", x -> {
           k.tasks.setState(k.current(x), Kernel.TASK_UNINTERRUPTIBLE);
-          k.writePtr(x.get(L._create) + ci(k, "result"), k.current(x));
+          k.writePtr(x.get(L._create) + KthreadCreateInfoMember.result.off(k), k.current(x));
         })
         .call(preemptDisabled ? "preempt_disable(); complete(done)" : "complete(done)", "complete",
             Args.of(x -> x.get(L.done)));
@@ -87,29 +87,29 @@ abstract class KthreaddOnNode extends Kthreadd {
         .step("DECLARE_COMPLETION_ONSTACK(done): done.done = 0, an empty wait list", x -> {
           long d = x.addr(L.done);
           k.mem.write(d, 4, 0);
-          k.listInit(d + k.image.offPath("completion", "wait.head"));
+          k.listInit(d + CompletionMember.wait_head.off(k));
         })
         .step("create = kmalloc(sizeof(*create)); create->threadfn = threadfn; create->data = data; "
             + "create->node = node; create->done = &done"
             + (namedAtCreation ? "; create->full_name = kvasprintf(namefmt, args)" : ""), x -> {
               long c = k.pages.kmalloc(size, "kthread_create_info");
-              k.writePtr(c + ci(k, "threadfn"), x.get(L.threadfn));
-              k.writePtr(c + ci(k, "data"), x.get(L.data));
-              k.mem.write(c + ci(k, "node"), 4, x.get(L.node));
-              k.writePtr(c + ci(k, "done"), x.addr(L.done));
+              k.writePtr(c + KthreadCreateInfoMember.threadfn.off(k), x.get(L.threadfn));
+              k.writePtr(c + KthreadCreateInfoMember.data.off(k), x.get(L.data));
+              k.mem.write(c + KthreadCreateInfoMember.node.off(k), 4, x.get(L.node));
+              k.writePtr(c + KthreadCreateInfoMember.done.off(k), x.addr(L.done));
               if (namedAtCreation) {
-                k.writePtr(c + ci(k, "full_name"), x.get(L.namefmt));
+                k.writePtr(c + KthreadCreateInfoMember.full_name.off(k), x.get(L.namefmt));
               }
               x.set(L.create, c);
             })
         .step("spin_lock(&kthread_create_lock); list_add_tail(&create->list, &kthread_create_list)",
-            x -> k.listAddTail(x.get(L.create) + ci(k, "list"), k.image.symbol("kthread_create_list")))
+            x -> k.listAddTail(x.get(L.create) + KthreadCreateInfoMember.list.off(k), k.image.symbol("kthread_create_list")))
         .call("wake_up_process(kthreadd_task)", "wake_up_process",
             Args.of(x -> k.readPtr(k.image.symbol("kthreadd_task"))))
         .call("wait_for_completion_killable(&done): sleep until kthread() has started",
             "wait_for_completion_killable", Args.of(x -> x.addr(L.done)))
         .step("task = create->result", x -> x.set(L.task,
-            k.readPtr(x.get(L.create) + ci(k, "result"))));
+            k.readPtr(x.get(L.create) + KthreadCreateInfoMember.result.off(k))));
     if (!namedAtCreation) {
       b.step("vsnprintf(name, namefmt, args); set_task_comm(task, name)",
           x -> k.tasks.setComm(x.get(L.task), k.mem.readCString(x.get(L.namefmt), 16)));

@@ -6,6 +6,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.Routine;
 import kstack.exec.RoutineBuilder;
+import kstack.layout.Member;
 
 /**
  * load_elf_binary (fs/binfmt_elf.c) as a generation has it: each field is one of the differences
@@ -68,18 +69,18 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
     }
     b.step("create_elf_tables(): argc, argv[], envp[] and auxv on the new user stack",
         x -> x.set(L.sp, Execve.elfTables(k, x, k.mem.readCString(x.read(x.get(L.bprm)), 256))));
-    List<String> clear = k.arch.elfPlatInitRegs(k);
+    List<Member> clear = k.arch.elfPlatInitRegs(k);
     if (!clear.isEmpty()) {
-      b.step("ELF_PLAT_INIT(regs" + platInitArgs + "): regs->" + String.join(" = regs->", clear)
-          + " = 0", x -> {
+      b.step("ELF_PLAT_INIT(regs" + platInitArgs + "): regs->" + String.join(" = regs->",
+          clear.stream().map(Member::path).toList()) + " = 0", x -> {
             long r = regs(k, x);
-            for (String f : clear) {
-              k.mem.write(r + k.image.off("pt_regs", f), k.t.word, 0);
+            for (Member f : clear) {
+              k.mem.write(r + f.offset(), k.t.word, 0);
             }
           });
     }
     if (startThreadMacro != null) {
-      b.step(startThreadMacro, x -> startThread(k, x));
+      b.step(startThreadMacro, startThread(k));
     } else {
       b.call("start_thread(regs, elf_entry, bprm->p)", "start_thread",
           Args.of(x -> regs(k, x), x -> k.image.symbol("_start"), x -> x.get(L.sp)));
@@ -92,16 +93,24 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
   }
 
   /** The macro's work: %fs and %gs zeroed, USER_DS, the user segments, eip and esp. */
-  private static void startThread(Kernel k, Exec x) {
-    long r = x.get(L.regs);
-    x.set("fs", 0);
-    x.set("gs", 0);
-    k.tasks.setFsUserDs(k.current(x));
-    x.write(r + k.image.off("pt_regs", "xds"), k.image.constant("__USER_DS"));
-    x.write(r + k.image.off("pt_regs", "xes"), k.image.constant("__USER_DS"));
-    x.write(r + k.image.off("pt_regs", "xss"), k.image.constant("__USER_DS"));
-    x.write(r + k.image.off("pt_regs", "xcs"), k.image.constant("__USER_CS"));
-    x.write(r + k.image.off("pt_regs", "eip"), k.image.symbol("_start"));
-    x.write(r + k.image.off("pt_regs", "esp"), x.get(L.sp));
+  private static kstack.exec.Op startThread(Kernel k) {
+    int ds = InlineMacroRegs.ds.off(k);
+    int es = InlineMacroRegs.es.off(k);
+    int ss = InlineMacroRegs.ss.off(k);
+    int cs = InlineMacroRegs.cs.off(k);
+    int ip = InlineMacroRegs.ip.off(k);
+    int sp = InlineMacroRegs.sp.off(k);
+    return x -> {
+      long r = x.get(L.regs);
+      x.set("fs", 0);
+      x.set("gs", 0);
+      k.tasks.setFsUserDs(k.current(x));
+      x.write(r + ds, k.image.constant("__USER_DS"));
+      x.write(r + es, k.image.constant("__USER_DS"));
+      x.write(r + ss, k.image.constant("__USER_DS"));
+      x.write(r + cs, k.image.constant("__USER_CS"));
+      x.write(r + ip, k.image.symbol("_start"));
+      x.write(r + sp, x.get(L.sp));
+    };
   }
 }

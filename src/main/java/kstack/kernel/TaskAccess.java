@@ -21,7 +21,7 @@ public final class TaskAccess {
   // the members the task model names for its generation, resolved the same way
   private final Member state;
   private final Member stack;
-  /** thread.sp where the arch's thread_struct has it (x86; arm64 keeps cpu_context.sp), else null. */
+  /** thread.sp (i386's thread.esp before 2.6.25) where the arch's thread_struct has it, else null. */
   private final Member threadSp;
   /** The list_head linking a thread group (thread_group, 6.x's thread_node), or null. */
   private final Member threadGroupLink;
@@ -37,7 +37,7 @@ public final class TaskAccess {
     StructLayout ts = k.image.struct("task_struct");
     this.task = new Member[TaskMember.values().length];
     for (TaskMember m : TaskMember.values()) {
-      String path = ts.hasPath(m.path()) ? m.path() : model.memberName("task_struct", m.path());
+      String path = ts.hasPath(m.path()) || m.olderPath() == null ? m.path() : m.olderPath();
       if (ts.hasPath(path)) {
         task[m.ordinal()] = ts.member(path);
       } else if (m.required(model.taskStructInStack())) {
@@ -47,16 +47,13 @@ public final class TaskAccess {
     this.ti = new Member[ThreadInfoMember.values().length];
     StructLayout tis = k.image.structs.get("thread_info");
     for (ThreadInfoMember m : ThreadInfoMember.values()) {
-      String path = tis == null || tis.hasPath(m.name()) ? m.name()
-          : model.memberName("thread_info", m.name());
-      if (tis != null && tis.hasPath(path)) {
-        ti[m.ordinal()] = tis.member(path);
+      if (tis != null && tis.hasPath(m.name())) {
+        ti[m.ordinal()] = tis.member(m.name());
       }
     }
     this.state = resolve(k, model.stateField());
     this.stack = model.stackMember() == null ? null : resolve(k, model.stackMember());
-    String sp = model.threadSpMember();
-    this.threadSp = ts.hasPath(sp) ? ts.member(sp) : null;
+    this.threadSp = task[TaskMember.thread_sp.ordinal()];
     this.threadGroupLink = model.threadGroupLink() == null ? null
         : resolve(k, model.threadGroupLink());
   }
@@ -262,7 +259,7 @@ public final class TaskAccess {
   /** The saved kernel stack pointer of a task switched away from (thread.sp, i386's thread.esp). */
   public long threadSp(long task) {
     if (threadSp == null) {
-      throw absent("task_struct", model.threadSpMember());
+      throw absent("task_struct", TaskMember.thread_sp.path());
     }
     return threadSp.read(k.mem, task);
   }

@@ -2,9 +2,9 @@ package kstack.kernel;
 
 /**
  * The task_struct members the model reads and writes, by the path the code names them (the
- * current kernel's name; a generation that names one differently, as i386 before 2.6.25 names
- * thread.sp thread.esp, maps it through its task model's {@link TaskModel#ownNames}). Each is
- * resolved to an offset and size once, when the profile's kernel is built ({@link TaskAccess}),
+ * current kernel's name; where an older generation names one differently, as i386 before 2.6.25
+ * names thread.sp thread.esp and 2.6.11 names task->stack task->thread_info, the member lists
+ * that name too, and its layout has one of the two). Each is resolved to an offset and size once, when the profile's kernel is built ({@link TaskAccess}),
  * so a step reads a member by index, with no name looked up; a typo is a compile error.
  *
  * <p>Which generations have each member (include/linux/sched.h of the version): {@link Where#EVERY}
@@ -32,15 +32,15 @@ public enum TaskMember {
   p_cptr(Where.UNION), p_ysptr(Where.UNION), p_osptr(Where.UNION),
   wait_chldexit(Where.UNION), wait_chldexit_task_list("wait_chldexit.task_list", Where.UNION),
   // some generations: the state, stack, CPU and thread-group members the task model names
-  state(Where.SOME), __state(Where.SOME), stack(Where.SOME), cpu(Where.SOME),
+  state(Where.SOME), __state(Where.SOME), stack("stack", "thread_info"), cpu(Where.SOME),
   ptrace(Where.SOME), audit_context(Where.SOME), stack_vm_area(Where.SOME),
   stack_refcount(Where.SOME), thread_group(Where.SOME), thread_node(Where.SOME),
   thread_info(Where.SOME), thread_info_cpu("thread_info.cpu", Where.SOME),
   thread_info_addr_limit("thread_info.addr_limit", Where.SOME),
   thread_info_preempt_count("thread_info.preempt_count", Where.SOME),
   // the arch's thread_struct (arch/ARCH/include/asm/processor.h of the version)
-  thread_sp("thread.sp", Where.SOME), thread_ip("thread.ip", Where.SOME),
-  thread_sp0("thread.sp0", Where.SOME), thread_esp("thread.esp", Where.SOME),
+  thread_sp("thread.sp", "thread.esp"), thread_ip("thread.ip", "thread.eip"),
+  thread_sp0("thread.sp0", "thread.esp0"), thread_esp("thread.esp", Where.SOME),
   thread_eip("thread.eip", Where.SOME), thread_esp0("thread.esp0", Where.SOME),
   thread_usersp("thread.usersp", Where.SOME), thread_fsbase("thread.fsbase", Where.SOME),
   thread_tp_value("thread.tp_value", Where.SOME),
@@ -53,16 +53,31 @@ public enum TaskMember {
   public enum Where { EVERY, LISTED, UNION, SOME }
 
   private final String path;
+  private final String olderPath;
   private final Where where;
 
   TaskMember(Where where) {
     this.path = name();
+    this.olderPath = null;
     this.where = where;
   }
 
   TaskMember(String path, Where where) {
     this.path = path;
+    this.olderPath = null;
     this.where = where;
+  }
+
+  /** A member of some generations that older ones name olderPath (sched.h, processor.h). */
+  TaskMember(String path, String olderPath) {
+    this.path = path;
+    this.olderPath = olderPath;
+    this.where = Where.SOME;
+  }
+
+  /** The older generations' path where they name the member differently, else null. */
+  String olderPath() {
+    return olderPath;
   }
 
   /** The dotted path in the current kernel's names, e.g. {@code thread.sp}. */

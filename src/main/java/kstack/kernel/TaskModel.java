@@ -25,24 +25,6 @@ public interface TaskModel extends Module {
   /** The member pointing at the kernel stack: stack, 2.6.11's thread_info; null where it is the task. */
   String stackMember();
 
-  /** The thread_struct member holding the saved kernel stack pointer: thread.sp, i386's thread.esp. */
-  default String threadSpMember() {
-    return memberName("task_struct", "thread.sp");
-  }
-
-  /**
-   * The generation's own name for a member the code names by its current one, where the two differ
-   * (i386 before 2.6.25: pt_regs' esp for sp, thread.eip for thread.ip); the path itself elsewhere.
-   */
-  default String memberName(String struct, String path) {
-    return ownNames().getOrDefault(struct + ':' + path, path);
-  }
-
-  /** Those names, "struct:current path" to the generation's path; each must exist in its layout. */
-  default Map<String, String> ownNames() {
-    return Map.of();
-  }
-
   /** Whether thread_info sits at the base of the kernel stack (2.6) rather than in task_struct. */
   boolean threadInfoAtBase();
 
@@ -181,7 +163,7 @@ public interface TaskModel extends Module {
   default void initStaticData(Kernel k) {
     if (kthreadCreateInfo().kthreaddLists()) {
       k.listInit(k.image.symbol("kthread_create_list"));
-      k.listInit(k.image.symbol("kthreadd_done") + k.image.offPath("completion", "wait.head"));
+      k.listInit(k.image.symbol("kthreadd_done") + CompletionMember.wait_head.off(k));
     }
   }
 

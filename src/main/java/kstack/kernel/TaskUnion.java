@@ -18,21 +18,6 @@ public final class TaskUnion implements TaskModel {
   /** 2.4's zombie state (include/linux/sched.h@2.4.22:88-92); later kernels use exit_state. */
   static final int TASK_ZOMBIE = Kernel.TASK_ZOMBIE_24;
 
-  private final Map<String, String> ownNames;
-
-  /**
-   * @param ownNames the generation's names of members the code names by their current ones
-   *     ("struct:path" to the path in this layout), e.g. pt_regs:sp to esp
-   */
-  public TaskUnion(Map<String, String> ownNames) {
-    this.ownNames = Map.copyOf(ownNames);
-  }
-
-  @Override
-  public Map<String, String> ownNames() {
-    return ownNames;
-  }
-
 
   @Override
   public Set<Feature> features() {
@@ -222,7 +207,7 @@ public final class TaskUnion implements TaskModel {
   @Override
   public void initStaticData(Kernel k) {
     k.listInit(k.image.symbol("runqueue_head"));
-    k.listInit(k.image.symbol("startup") + k.image.offPath("completion", "wait.head"));
+    k.listInit(k.image.symbol("startup") + CompletionMember.wait_head.off(k));
   }
 
   /** 2.4 models no thread group. */

@@ -19,17 +19,10 @@ import kstack.profile.Feature;
  * @param syscallTraceMembers ptrace and audit_context, read by 2.6.11's do_syscall_trace
  * @param threadGroupLink the thread group's list_head member, or null (2.6.11 models none)
  * @param kthreadCreateInfo the shape of kthread_create_info
- * @param ownNames the generation's names of members the code names by their current ones
- *     ("struct:path" to the path in this layout; i386 before 2.6.25: pt_regs:sp to esp)
  */
 public record ThreadInfoAtBase(String stackMember, boolean stackEndMagic, long initTaskFlags,
     long deadState, boolean syscallTraceMembers, String threadGroupLink,
-    KthreadCreateInfo kthreadCreateInfo, Map<String, String> ownNames) implements TaskModel {
-
-  public ThreadInfoAtBase {
-    ownNames = Map.copyOf(ownNames);
-  }
-
+    KthreadCreateInfo kthreadCreateInfo) implements TaskModel {
 
   @Override
   public Set<Feature> features() {

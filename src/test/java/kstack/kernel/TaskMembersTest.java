@@ -61,8 +61,8 @@ class TaskMembersTest {
     StructLayout ts = k.image.struct("task_struct");
     for (TaskMember m : TaskMember.values()) {
       if (k.tasks.has(m)) {
-        assertThat(k.tasks.member(m).offset()).as(m.path()).isEqualTo(k.image.offPath("task_struct",
-            m.path()));
+        assertThat(k.tasks.member(m).offset()).as(m.path()).isEqualTo(k.image.struct("task_struct")
+            .offsetOfPath(k.tasks.member(m).path()));
         assertThat(k.tasks.member(m).size()).isEqualTo(ts.fieldAtPath(
             k.tasks.member(m).path()).size());
       }

@@ -59,7 +59,7 @@ class TaskModelTest {
       assertThat(k.tasks.threadInfo(it)).isEqualTo(stack);
       assertThat(end).isEqualTo(stack + k.image.struct("thread_info").size());
     } else {
-      assertThat(k.tasks.threadInfo(it)).isEqualTo(it + k.image.off("task_struct", "thread_info"));
+      assertThat(k.tasks.threadInfo(it)).isEqualTo(it + k.image.struct("task_struct").offset("thread_info"));
       assertThat(end).isEqualTo(stack);
     }
   }
@@ -98,28 +98,11 @@ class TaskModelTest {
     }
     Machine m = Machine.create(p, 1);
     Kernel k = m.kernel();
-    TaskModel model = p.module(TaskModel.class);
     long it = k.image.symbol("init_task");
     String expected = p.version().equals("2.4.22") || p.version().equals("2.6.11") ? "thread.esp"
         : "thread.sp";
-    assertThat(model.threadSpMember()).isEqualTo(expected);
-    assertThat(k.tasks.threadSp(it)).isEqualTo(k.mem.read(it + k.image.offPath("task_struct",
-        expected), k.t.word));
-  }
-
-  @org.junit.jupiter.api.Test
-  void aMemberTheGenerationLacksFailsWhenTheKernelIsBuiltNamingStructAndMember() {
-    Profile base = Profiles.x86_64_2_6_32();
-    // x86_64's thread_struct has sp, not i386's old esp: a model that names esp is wrong
-    TaskModel wrong = new ThreadInfoAtBase("stack", true, Kernel.PF_KTHREAD, Kernel.TASK_DEAD,
-        false, "thread_group", KthreadCreateInfo.COMPLETION_INSIDE,
-        Map.of("task_struct:thread.sp", "thread.esp"));
-    List<Module> modules = base.modules().stream()
-        .map(mod -> mod instanceof TaskModel ? wrong : mod).toList();
-    Profile p = new Profile(base.arch(), base.kernel(), base.version(), base.features(),
-        base.config(), modules);
-    assertThatThrownBy(() -> Machine.create(p, 1))
-        .hasMessageContaining("x86_64 2.6 (2.6.32)")
-        .hasMessageContaining("struct task_struct has no member 'thread.esp'");
+    assertThat(k.tasks.member(TaskMember.thread_sp).path()).isEqualTo(expected);
+    assertThat(k.tasks.threadSp(it)).isEqualTo(k.mem.read(it + k.image.struct("task_struct")
+        .offsetOfPath(expected), k.t.word));
   }
 }

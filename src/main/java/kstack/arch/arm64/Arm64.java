@@ -112,6 +112,12 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
     return userTop() - 1;
   }
 
+  /** The struct members the arch's code reads by handle, resolved when the kernel is built. */
+  @Override
+  public java.util.List<Class<? extends kstack.kernel.StructMember>> memberHandles(Profile p) {
+    return java.util.List.of(PtRegs.class, CpuContext.class);
+  }
+
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
     return Arm64Layouts.build(p, types, layout);
@@ -299,8 +305,8 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   /** ELF_PLAT_INIT: (_r)->regs[0] = 0 (asm/elf.h@4.16.13:138); "regs" is regs[0]'s offset. */
   @Override
-  public java.util.List<String> elfPlatInitRegs(Kernel k) {
-    return java.util.List.of("regs");
+  public java.util.List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return java.util.List.of(PtRegs.regs.in(k));
   }
 
   @Override

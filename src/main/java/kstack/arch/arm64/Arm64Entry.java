@@ -41,7 +41,7 @@ final class Arm64Entry {
 
   /** S_STACKFRAME: pt_regs->stackframe, the frame record kernel_entry fills. */
   static int stackframe(Kernel k) {
-    return k.image.off("pt_regs", "stackframe");
+    return PtRegs.stackframe.off(k);
   }
 
   void build() {

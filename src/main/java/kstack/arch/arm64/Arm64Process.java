@@ -19,15 +19,8 @@ final class Arm64Process {
 
   static final String PROCESS = "arch/arm64/kernel/process.c";
 
-  static final String[] CTX = {"x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27",
-      "x28"};
-
   /** CLONE_SETTLS (include/uapi/linux/sched.h): process.c@4.16.13:353-354, @6.19:484-485. */
   static final long CLONE_SETTLS = 0x00080000;
-
-  static int ctx(Kernel k, String field) {
-    return k.image.offPath("task_struct", "thread.cpu_context." + field);
-  }
 
   static void build(Kernel k, CopyThread gen, FrameRecord frames) {
     k.image.add(k.image.c("__switch_to", PROCESS).params(L.prev, L.next)
@@ -59,22 +52,22 @@ final class Arm64Process {
         .step("mov x10, #THREAD_CPU_CONTEXT; add x8, x0, x10; mov x9, sp; stp x19..x28, "
             + "x29 (fp), x9 (sp), str lr (pc): into prev->thread.cpu_context", x -> {
               long prev = x.reg("x0");
-              for (String r : CTX) {
-                x.write(prev + ctx(k, r), x.reg(r));
+              for (CpuContext r : CpuContext.CALLEE_SAVED) {
+                x.write(prev + r.off(k), x.reg(r.name()));
               }
-              x.write(prev + ctx(k, "fp"), x.fp());
-              x.write(prev + ctx(k, "sp"), x.sp());
-              x.write(prev + ctx(k, "pc"), x.reg("x30"));
+              x.write(prev + CpuContext.fp.off(k), x.fp());
+              x.write(prev + CpuContext.sp.off(k), x.sp());
+              x.write(prev + CpuContext.pc.off(k), x.reg("x30"));
             })
         .step("add x8, x1, x10; ldp x19..x28, x29, x9; ldr lr: from next->thread.cpu_context; "
             + "mov sp, x9", x -> {
               long next = x.reg("x1");
-              for (String r : CTX) {
-                x.set(r, x.read(next + ctx(k, r)));
+              for (CpuContext r : CpuContext.CALLEE_SAVED) {
+                x.set(r.name(), x.read(next + r.off(k)));
               }
-              x.setFp(x.read(next + ctx(k, "fp")));
-              x.set("x30", x.read(next + ctx(k, "pc")));
-              x.setSp(x.read(next + ctx(k, "sp")));
+              x.setFp(x.read(next + CpuContext.fp.off(k)));
+              x.set("x30", x.read(next + CpuContext.pc.off(k)));
+              x.setSp(x.read(next + CpuContext.sp.off(k)));
             })
         .step("msr sp_el0, x1: current = next", x -> x.set("sp_el0", x.reg("x1")))
         .step("ret: into next's __switch_to, or ret_from_fork", x -> x.ret(x.reg("x30"))).build());
@@ -124,7 +117,7 @@ final class Arm64Process {
     return b.step("childregs = task_pt_regs(p); memset(&p->thread.cpu_context, 0, "
             + "sizeof(struct cpu_context))", x -> {
               x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p)));
-              k.mem.zero(x.get(L.p) + ctx(k, "x19"), 104);
+              k.mem.zero(x.get(L.p) + CpuContext.x19.off(k), 104);
             });
   }
 

@@ -138,8 +138,8 @@ final class Arm64Unwind {
         }
       }
     } else {
-      pc = k.mem.read64(task + Arm64Process.ctx(k, "pc"));
-      fp = k.mem.read64(task + Arm64Process.ctx(k, "fp"));
+      pc = k.mem.read64(task + CpuContext.pc.off(k));
+      fp = k.mem.read64(task + CpuContext.fp.off(k));
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, 0, "blocked in __switch_to: "
           + "thread.cpu_context"));
     }
@@ -251,7 +251,7 @@ final class Arm64Unwind {
       low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("sp"), stack,
           top, regs);
     } else {
-      low = k.mem.read64(task + Arm64Process.ctx(k, "sp"));
+      low = k.mem.read64(task + CpuContext.sp.off(k));
     }
     StackWords.frames(k, labels, unwind(task, running, cpu), stack, top,
         "frame record: saved x29", "frame record: x30 -> ");

@@ -53,16 +53,16 @@ public final class CopyThreadCloneArgs619 implements CopyThread {
               k.mem.write64(r + Arm64Entry.S_PSTATE, Arm64.PSR_MODE_EL1H | Arm64.PSR_IL_BIT);
               k.mem.write64(r + Arm64Entry.stackframe(k) + 16, FrameRecord.META_FINAL);
               long p = x.get(L.p);
-              k.mem.write64(p + Arm64Process.ctx(k, "x19"), k.cloneArg(x, x.get(L.args), "fn"));
-              k.mem.write64(p + Arm64Process.ctx(k, "x20"), k.cloneArg(x, x.get(L.args), "fn_arg"));
+              k.mem.write64(p + CpuContext.x19.off(k), k.cloneArg(x, x.get(L.args), "fn"));
+              k.mem.write64(p + CpuContext.x20.off(k), k.cloneArg(x, x.get(L.args), "fn_arg"));
             })
         .label("both")
         .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs; "
             + "cpu_context.fp = &childregs->stackframe", x -> {
               long p = x.get(L.p);
-              k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.image.symbol("ret_from_fork"));
-              k.mem.write64(p + Arm64Process.ctx(k, "sp"), x.get(L.childregs));
-              k.mem.write64(p + Arm64Process.ctx(k, "fp"),
+              k.mem.write64(p + CpuContext.pc.off(k), k.image.symbol("ret_from_fork"));
+              k.mem.write64(p + CpuContext.sp.off(k), x.get(L.childregs));
+              k.mem.write64(p + CpuContext.fp.off(k),
                   x.get(L.childregs) + Arm64Entry.stackframe(k));
             });
     k.image.add(b.ret("return 0", x -> 0).build());

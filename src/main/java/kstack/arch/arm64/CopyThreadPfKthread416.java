@@ -52,14 +52,14 @@ public final class CopyThreadPfKthread416 implements CopyThread {
               k.mem.zero(r, 320);
               k.mem.write64(r + Arm64Entry.S_PSTATE, Arm64.PSR_MODE_EL1H);
               long p = x.get(L.p);
-              k.mem.write64(p + Arm64Process.ctx(k, "x19"), x.get(L.stack_start));
-              k.mem.write64(p + Arm64Process.ctx(k, "x20"), x.get(L.stk_sz));
+              k.mem.write64(p + CpuContext.x19.off(k), x.get(L.stack_start));
+              k.mem.write64(p + CpuContext.x20.off(k), x.get(L.stk_sz));
             })
         .label("both")
         .step("cpu_context.pc = ret_from_fork; cpu_context.sp = childregs (fp stays 0)", x -> {
           long p = x.get(L.p);
-          k.mem.write64(p + Arm64Process.ctx(k, "pc"), k.image.symbol("ret_from_fork"));
-          k.mem.write64(p + Arm64Process.ctx(k, "sp"), x.get(L.childregs));
+          k.mem.write64(p + CpuContext.pc.off(k), k.image.symbol("ret_from_fork"));
+          k.mem.write64(p + CpuContext.sp.off(k), x.get(L.childregs));
         });
     k.image.add(b.ret("return 0", x -> 0).build());
   }

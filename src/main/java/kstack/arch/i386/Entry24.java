@@ -55,11 +55,6 @@ public final class Entry24 extends SystemCallEntry {
   }
 
   @Override
-  public List<String> elfPlatInitRegs() {
-    return elfRegs60(); // asm-i386/elf.h@2.4.22:44-48
-  }
-
-  @Override
   public boolean initExecveStub() {
     return true;
   }

@@ -33,11 +33,6 @@ public final class Entry2611 extends SystemCallEntry {
   }
 
   @Override
-  public List<String> elfPlatInitRegs() {
-    return elfRegs60();
-  }
-
-  @Override
   public boolean initExecveStub() {
     return true;
   }

@@ -13,7 +13,7 @@ import kstack.profile.Feature;
  * ia32_sys_call (syscall_wrapper.h@6.19; nanosleep_time32), clone3.
  */
 public final class Entry619 implements I386EntryModel {
-  private static final String[] ARG_REGS = {"bx", "cx", "dx", "si", "di", "bp"};
+  private static final PtRegs[] ARG_REGS = {PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp};
 
   @Override
   public Set<Feature> features() {
@@ -39,7 +39,7 @@ public final class Entry619 implements I386EntryModel {
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
       kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), true, name,
-        source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
+        source, params, i -> ARG_REGS[i].name(), i -> ARG_REGS[i].off(k));
   }
 
   /** The entry stack's page: after the gdt and guard_entry_stack, a guard page: the 32-bit GDT is writable (cpu_entry_area.h@6.19:90-101). */

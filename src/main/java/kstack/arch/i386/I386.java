@@ -67,6 +67,13 @@ public final class I386 extends I386Isa {
     return abi;
   }
 
+  /** The struct members the arch's code reads by handle, resolved when the kernel is built. */
+  @Override
+  public java.util.List<Class<? extends kstack.kernel.StructMember>> memberHandles(Profile p) {
+    return java.util.List.of(PtRegs.class, Tss.class, InactiveTaskFrame.class,
+        kstack.arch.x86.X86PtRegs.class);
+  }
+
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
     return layout.structs(p, types());
@@ -171,8 +178,8 @@ public final class I386 extends I386Isa {
   }
 
   @Override
-  public List<String> elfPlatInitRegs(Kernel k) {
-    return entry.elfPlatInitRegs();
+  public List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return entry.elfPlatInitRegs().stream().map(r -> r.in(k)).toList();
   }
 
   @Override

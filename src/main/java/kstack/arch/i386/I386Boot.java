@@ -107,10 +107,10 @@ final class I386Boot {
 
   /** INIT_TSS's ring-0 fields: sp0, ss0 = __KERNEL_DS, ss1 = __KERNEL_CS, no I/O bitmap. */
   static void initTss(Kernel k, long tss, long sp0) {
-    k.writePtr(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), sp0);
-    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.ss0"), 2, I386.KERNEL_DS);
-    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
-    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    k.writePtr(tss + Tss.sp0.off(k), sp0);
+    k.mem.write(tss + Tss.ss0.off(k), 2, I386.KERNEL_DS);
+    k.mem.write(tss + Tss.ss1.off(k), 2, I386.KERNEL_CS);
+    k.mem.write(tss + Tss.io_bitmap_base.off(k), 2, 0x8000);
   }
 
   /**
@@ -192,7 +192,7 @@ final class I386Boot {
         .step(g.sp0Text(),
             x -> {
               if (g.sp0OnEntryStack()) {
-                x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"),
+                x.write(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k),
                     EntryStack.top(k, x.cpu().id()));
               }
             })

@@ -41,9 +41,9 @@ final class I386Boot24 {
     k.image.deferInit(() -> {
       for (int c = 0; c < k.cpus; c++) {
         long at = tss + (long) c * k.image.struct("tss_struct").size();
-        k.writePtr(at + k.image.off("tss_struct", "esp0"), k.image.symbol("init_task_union") + k.threadSize);
-        k.mem.write(at + k.image.off("tss_struct", "ss0"), 2, I386Process24.KERNEL_DS);
-        k.mem.write(at + k.image.off("tss_struct", "bitmap"), 2, 0x8000); // INVALID_IO_BITMAP_OFFSET
+        k.writePtr(at + Tss.sp0.off(k), k.image.symbol("init_task_union") + k.threadSize);
+        k.mem.write(at + Tss.ss0.off(k), 2, I386Process24.KERNEL_DS);
+        k.mem.write(at + Tss.io_bitmap_base.off(k), 2, 0x8000); // INVALID_IO_BITMAP_OFFSET
       }
     });
   }
@@ -95,7 +95,7 @@ final class I386Boot24 {
             + "set_tss_desc(nr, t); load_TR(nr)", x -> {
               long tss = k.image.symbol("init_tss") + (long) x.cpu().id() * k.image.struct("tss_struct").size();
               x.set("tr_base", tss);
-              x.write(tss + k.image.off("tss_struct", "esp0"), k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
+              x.write(tss + Tss.sp0.off(k), k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })
         .retVoid().build());
     k.image.add(k.image.c("init_IRQ", "arch/i386/kernel/i8259.c").params()

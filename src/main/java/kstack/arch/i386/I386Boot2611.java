@@ -70,7 +70,7 @@ final class I386Boot2611 {
             + "does not set it); set_tss_desc(cpu, t); load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
-              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+              x.write(tss + Tss.sp0.off(k),
                   k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })
         .retVoid().build());

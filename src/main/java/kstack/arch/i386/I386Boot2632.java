@@ -84,7 +84,7 @@ final class I386Boot2632 {
             + "load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
               x.set("tr_base", tss);
-              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+              x.write(tss + Tss.sp0.off(k),
                   k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
             })
         .call(I386Boot.SEP_TEXT, "enable_sep_cpu", Args.inPlace())

@@ -68,18 +68,18 @@ final class I386Entry {
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
     return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
-            x -> x.set(L.nr, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax"))))
+            x -> x.set(L.nr, x.read(x.get(L.regs) + PtRegs.orig_ax.off(k))))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
             + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)), Args.computed(x -> {
               long r = x.get(L.regs);
               long[] a = new long[6];
-              String[] f = {"bx", "cx", "dx", "si", "di", "bp"};
+              PtRegs[] f = {PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp};
               for (int i = 0; i < 6; i++) {
-                a[i] = x.read(r + k.image.off("pt_regs", f[i]));
+                a[i] = x.read(r + f[i].off(k));
               }
               return a;
             }), null)
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             Args.of(x -> x.get(L.regs)));
@@ -125,15 +125,15 @@ final class I386Entry {
   }
 
   static void entered(Kernel k, Exec x, long regs) {
-    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + PtRegs.orig_ax.off(k));
     long task = k.current(x.cpu().id());
-    if ((x.read(regs + k.image.off("pt_regs", "cs")) & 3) == 0) {
+    if ((x.read(regs + PtRegs.cs.off(k)) & 3) == 0) {
       k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.tasks.pid(task),
           kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task),
-        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + k.image.off("pt_regs", "sp")),
+        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + PtRegs.sp.off(k)),
         regs));
   }
 
@@ -151,7 +151,7 @@ final class I386Entry {
    */
   static void iret(Kernel k, Exec x, boolean onEntryStack) {
     x.set("nmi_blocked", 0);
-    long regs = x.sp() - k.image.off("pt_regs", "ip");
+    long regs = x.sp() - PtRegs.ip.off(k);
     long ip = x.pop();
     long cs = x.pop();
     x.set("eflags", x.pop() | 0x2); // [ARCH] EFLAGS bit 1 is reserved and always reads as 1
@@ -185,8 +185,8 @@ final class I386Entry {
   }
 
   static void exited(Kernel k, Exec x, long task, long regs) {
-    long nr = (int) k.readPtr(regs + k.image.off("pt_regs", "orig_ax"));
-    long ip = k.readPtr(regs + k.image.off("pt_regs", "ip"));
+    long nr = (int) k.readPtr(regs + PtRegs.orig_ax.off(k));
+    long ip = k.readPtr(regs + PtRegs.ip.off(k));
     if (ip == k.image.symbol("_start")) {
       k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0 || !afterSyscall(k, ip)) {
@@ -253,7 +253,7 @@ final class I386Entry {
         .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg("ebx"),
             Args.of(x -> x.reg("edi")), null)
         .step("movl $0, PT_EAX(%esp): a kernel thread that returns (after exec) returns 0 to user "
-            + "mode", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
+            + "mode", x -> x.write(x.sp() + PtRegs.ax.off(k), 0))
         .jump("user", "jmp 2b").build());
   }
 }

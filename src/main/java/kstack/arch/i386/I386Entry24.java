@@ -65,7 +65,7 @@ final class I386Entry24 {
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
             + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
-            x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
+            x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("ret_from_sys_call")
         .step("cli", x -> k.arch.irqDisable(x))
         .branchIf("reschedule", "cmpl $0, need_resched(%ebx); jne reschedule",
@@ -115,7 +115,7 @@ final class I386Entry24 {
         .globalLabel("ret_from_exception")
         .step("ret_from_exception: movl EFLAGS(%esp), %eax; movb CS(%esp), %al; "
             + "testl $(VM_MASK | 3), %eax; jne ret_from_sys_call; jmp restore_all", x -> {
-              boolean user = (x.read(x.sp() + k.image.off("pt_regs", "xcs")) & 3) != 0;
+              boolean user = (x.read(x.sp() + PtRegs.cs.off(k)) & 3) != 0;
               x.jumpTo(k.image.symbol(user ? "ret_from_sys_call" : "restore_all"));
             }).build());
   }

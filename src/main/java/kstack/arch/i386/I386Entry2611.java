@@ -36,7 +36,7 @@ final class I386Entry2611 {
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
             + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
-            x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
+            x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("syscall_exit")
         .step("cli; movl TI_flags(%ebp), %ecx: the flags of the thread_info GET_THREAD_INFO found "
             + "at entry", x -> ThreadInfoEntry.loadFlags(k, x))
@@ -124,7 +124,7 @@ final class I386Entry2611 {
         .step("regparm(3); if (thread_info_flags & _TIF_SINGLESTEP) { regs->eflags |= TF_MASK; "
             + "clear_thread_flag(TIF_SINGLESTEP) }", x -> {
               if ((x.get(L.thread_info_flags) & TIF_SINGLESTEP) != 0) {
-                long f = x.get(L.regs) + k.image.off("pt_regs", "eflags");
+                long f = x.get(L.regs) + PtRegs.flags.off(k);
                 x.write(f, x.read(f) | TF_MASK);
                 ThreadInfoEntry.threadFlag(k, x, TIF_SINGLESTEP, false);
               }
@@ -138,7 +138,7 @@ final class I386Entry2611 {
         .retVoid().build());
     k.image.add(k.image.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params(L.regs, L.oldset)
         .branchIf("kernel", "fastcall; if ((regs->xcs & 3) != 3) return 1",
-            x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "xcs")) & 3) != 3)
+            x -> (x.read(x.get(L.regs) + PtRegs.cs.off(k)) & 3) != 3)
         .step("if (current->flags & PF_FREEZE): no; get_signal_to_deliver(): nothing is queued (no "
             + "signal is ever sent in this model); no_signal: regs->eax is no -ERESTART* code",
             x -> k.tasks.taskRead(k.current(x), TaskMember.flags))

@@ -36,7 +36,7 @@ final class I386Entry2632 {
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
             x -> target(k, x.reg("eax")), Args.inPlace(), null)
         .step("movl %eax, PT_EAX(%esp): the result into pt_regs->ax",
-            x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
+            x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("syscall_exit")
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
             x -> k.arch.irqDisable(x))

@@ -42,7 +42,7 @@ final class I386Entry619 {
         .globalLabel("restore_all_switch_stack")
         .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
             + "PTREGS_SIZE, then esp there", x -> {
-              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0"))
+              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k))
                   - 68;
               k.mem.copy(to, x.sp(), 68);
               x.setSp(to);
@@ -78,11 +78,11 @@ final class I386Entry619 {
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
     return b.step("nr = regs->orig_ax", x -> x.set(L.nr,
-            x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax"))))
+            x.read(x.get(L.regs) + PtRegs.orig_ax.off(k))))
         .call("do_syscall_32_irqs_on(regs, nr) [inline]: regs->ax = ia32_sys_call(regs, nr)",
             "ia32_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
         .step("regs->ax = returned value",
-            x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), x.retval()));
+            x -> x.write(x.get(L.regs) + PtRegs.ax.off(k), x.retval()));
   }
 
   /**
@@ -134,8 +134,8 @@ final class I386Entry619 {
         + "there", x -> {
           userDataSegments(x);
           if (onEntryStack(k, x)) {
-            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"));
-            long cs = x.sp() + k.image.off("pt_regs", "cs");
+            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp1.off(k));
+            long cs = x.sp() + PtRegs.cs.off(k);
             long n = 68;
             if ((x.read(cs) & 3) != 3) {
               x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
@@ -156,14 +156,14 @@ final class I386Entry619 {
    * code resumes on the stack it was using.
    */
   static void paranoidExitToKernelMode(Kernel k, Exec x) {
-    long cs = x.sp() + k.image.off("pt_regs", "cs");
+    long cs = x.sp() + PtRegs.cs.off(k);
     if ((x.read(cs) & CS_FROM_ENTRY_STACK) == 0) {
       return;
     }
     x.write(cs, x.read(cs) & ~CS_FROM_ENTRY_STACK);
     long tss = I386Entry.fs(k, x, "cpu_tss_rw");
-    long n = x.read(tss + k.image.offPath("tss_struct", "x86_tss.sp1")) - x.sp();
-    long to = x.read(tss + k.image.offPath("tss_struct", "x86_tss.sp0")) - n;
+    long n = x.read(tss + Tss.sp1.off(k)) - x.sp();
+    long to = x.read(tss + Tss.sp0.off(k)) - n;
     k.mem.copy(to, x.sp(), (int) n);
     x.setSp(to);
   }
@@ -269,7 +269,7 @@ final class I386Entry619 {
         .branchIf("user", "if (unlikely(fn)) {", x -> x.get(L.fn) == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
             x -> x.get(L.fn), Args.of(x -> x.get(L.fn_arg)), null)
-        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), 0))
+        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());

@@ -54,9 +54,12 @@ public interface I386EntryModel extends Module {
     return 68;
   }
 
-  /** ELF_PLAT_INIT's registers (asm/elf.h@2.6.32.67:103-108, @4.16.13:109-114, @6.19:105-110). */
-  default List<String> elfPlatInitRegs() {
-    return List.of("bx", "cx", "dx", "si", "di", "bp", "ax");
+  /**
+   * ELF_PLAT_INIT's registers (asm/elf.h@2.6.32.67:103-108, @4.16.13:109-114, @6.19:105-110; the
+   * same seven as ebx..eax in asm-i386/elf.h@2.4.22:44-48 and @2.6.11:59-62).
+   */
+  default List<PtRegs> elfPlatInitRegs() {
+    return List.of(PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp, PtRegs.ax);
   }
 
   /**

@@ -60,7 +60,7 @@ final class I386Irq {
     k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .branchIf("kernel", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; "
             + "cmpl $USER_RPL, %eax; jb resume_kernel", x ->
-            (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) != 3)
+            (x.read(x.sp() + PtRegs.cs.off(k)) & 3) != 3)
         .globalLabel("resume_userspace")
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; movl %esp, %eax", x -> {
           k.arch.irqDisable(x);
@@ -162,7 +162,7 @@ final class I386Irq {
       return false;
     }
     long count = k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4) & 0x7fffffffL;
-    long flags = x.read(x.sp() + k.image.off("pt_regs", "flags"));
+    long flags = x.read(x.sp() + PtRegs.flags.off(k));
     return count == 0 && (flags & I386.EFLAGS_IF) != 0 && k.rq.needResched(k.current(x));
   }
 

@@ -41,7 +41,7 @@ final class I386Irq2611 {
         .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
-    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
+    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"),
         "movl EFLAGS(%esp), %eax; movb CS(%esp), %al; testl $(VM_MASK | 3), %eax; jz resume_kernel",
         "cli; movl TI_flags(%ebp), %ecx",
         "resume_kernel: cli; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
@@ -90,7 +90,7 @@ final class I386Irq2611 {
   private static void buildDoIrq(Kernel k) {
     RoutineBuilder b = k.image.c("do_IRQ", IRQ + ":48-107").params(L.regs).locals(L.irq)
         .step("fastcall: regs arrives in %eax; irq = regs->orig_eax & 0xff",
-            x -> x.set(L.irq, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_eax")) & 0xff))
+            x -> x.set(L.irq, x.read(x.get(L.regs) + PtRegs.orig_ax.off(k)) & 0xff))
         .step("irq_enter() [a macro, hardirq.h@2.6.11:98-102]: account_system_vtime(current); "
             + "add_preempt_count(HARDIRQ_OFFSET)", x -> Softirq2611.addPreemptCount(k, x, Softirq2611.HARDIRQ_OFFSET))
         .step("(CONFIG_DEBUG_STACKOVERFLOW off: no free-space check)", x -> { });

@@ -72,7 +72,7 @@ final class I386Irq2632 {
   private static void buildRetFromIntr(Kernel k) {
     // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel is
     // restore_nocheck)
-    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY), "cs", "flags",
+    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY),
         "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
             + "andl $(X86_EFLAGS_VM | SEGMENT_RPL_MASK), %eax; cmpl $USER_RPL, %eax; jb resume_kernel",
         "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",

@@ -119,7 +119,7 @@ final class I386Irq619 {
 
   /** movl PT_ORIG_EAX(%esp), %edx; movl $-1, PT_ORIG_EAX(%esp): the error code out, -1 in. */
   private static void takeErrorCode(Kernel k, Exec x) {
-    long orig = x.sp() + k.image.off("pt_regs", "orig_ax");
+    long orig = x.sp() + PtRegs.orig_ax.off(k);
     x.set("edx", x.read(orig));
     x.write(orig, -1);
   }
@@ -135,7 +135,7 @@ final class I386Irq619 {
     k.image.add(I386Entry619.saveAll(k, k.image.asm("handle_exception", ENTRY), false, true, true)
         .step("ENCODE_FRAME_POINTER; movl PT_GS(%esp), %edi: the handler's address", x -> {
           x.setFp(x.sp() & 0x7fffffffL);
-          x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "gs")));
+          x.set("edi", x.read(x.sp() + PtRegs.gs.off(k)));
         })
         .step("movl PT_ORIG_EAX(%esp), %edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system "
             + "call to restart; movl %esp, %eax: the pt_regs", x -> {
@@ -146,7 +146,7 @@ final class I386Irq619 {
             null)
         .globalLabel("handle_exception_return")
         .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
-            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 3)
+            + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 3)
         .step("PARANOID_EXIT_TO_KERNEL_MODE: CS_FROM_ENTRY_STACK? clear it and copy TSS.sp1 - esp "
             + "bytes back below TSS.sp0, the entry stack, and move there", x ->
                 I386Entry619.paranoidExitToKernelMode(k, x))

@@ -33,13 +33,13 @@ final class I386Process {
     if (stackTopInSp1) {
       st.step("update_task_stack(next_p): this_cpu_write(cpu_tss_rw.x86_tss.sp1, next->thread.sp0): "
           + "where SWITCH_TO_KERNEL_STACK will copy the next frame (TSS.sp0 stays the entry stack)",
-          x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1"),
+          x -> x.write(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp1.off(k),
               k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)));
     } else {
       st.step("update_sp0(next_p): load_sp0(next->thread.sp0): TSS.sp0 = the top of next's stack, "
           + "where int $0x80 and interrupts from user mode will land", x -> {
             long tss = I386Entry.fs(k, x, "cpu_tss_rw");
-            x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"),
+            x.write(tss + Tss.sp0.off(k),
                 k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0));
           });
     }
@@ -67,24 +67,24 @@ final class I386Process {
               if (clearsLiveGs) {
                 x.set("gs", 0);
               } else {
-                put(k, x, r, "gs", 0);
+                put(k, x, r, PtRegs.gs, 0);
               }
-              put(k, x, r, "fs", 0);
-              put(k, x, r, "ds", I386.USER_DS);
-              put(k, x, r, "es", I386.USER_DS);
-              put(k, x, r, "ss", I386.USER_DS);
-              put(k, x, r, "cs", I386.USER_CS);
-              put(k, x, r, "ip", x.get(L.new_ip));
-              put(k, x, r, "sp", x.get(L.new_sp));
+              put(k, x, r, PtRegs.fs, 0);
+              put(k, x, r, PtRegs.ds, I386.USER_DS);
+              put(k, x, r, PtRegs.es, I386.USER_DS);
+              put(k, x, r, PtRegs.ss, I386.USER_DS);
+              put(k, x, r, PtRegs.cs, I386.USER_CS);
+              put(k, x, r, PtRegs.ip, x.get(L.new_ip));
+              put(k, x, r, PtRegs.sp, x.get(L.new_sp));
               if (setsFlags) {
-                put(k, x, r, "flags", I386.EFLAGS_IF);
+                put(k, x, r, PtRegs.flags, I386.EFLAGS_IF);
               }
             })
         .retVoid().build());
   }
 
-  private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.image.off("pt_regs", field), v);
+  private static void put(Kernel k, Exec x, long regs, PtRegs field, long v) {
+    x.write(regs + field.off(k), v);
   }
 
   /**
@@ -107,9 +107,9 @@ final class I386Process {
             + "X86_EFLAGS_FIXED", x -> {
               long f = x.get(L.frame);
               long r = x.get(L.childregs);
-              x.write(f + k.image.off("inactive_task_frame", "bp"), r & 0x7fffffffL);
-              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork_asm"));
-              x.write(f + k.image.off("inactive_task_frame", "flags"), 0x2);
+              x.write(f + InactiveTaskFrame.bp.off(k), r & 0x7fffffffL);
+              x.write(f + InactiveTaskFrame.ret_addr.off(k), k.image.symbol("ret_from_fork_asm"));
+              x.write(f + InactiveTaskFrame.flags.off(k), 0x2);
               k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
               k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp0, r + 68);
             })
@@ -123,13 +123,13 @@ final class I386Process {
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
+              x.write(x.get(L.frame) + InactiveTaskFrame.bx.off(k), 0);
               long r = x.get(L.childregs);
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
-              x.write(r + k.image.off("pt_regs", "ax"), 0);
+              x.write(r + PtRegs.ax.off(k), 0);
               long sp = k.cloneArg(x, x.get(L.args), "stack");
               if (sp != 0) {
-                x.write(r + k.image.off("pt_regs", "sp"), sp);
+                x.write(r + PtRegs.sp.off(k), sp);
               }
             })
         .branchIf("plain", "if (unlikely(args->fn)) {  /* user_mode_thread, e.g. pid 1 */",
@@ -137,8 +137,8 @@ final class I386Process {
         .step("  childregs->sp = 0; childregs->ip = 0; kthread_frame_init(frame, args->fn, "
             + "args->fn_arg)", x -> {
               long r = x.get(L.childregs);
-              x.write(r + k.image.off("pt_regs", "sp"), 0);
-              x.write(r + k.image.off("pt_regs", "ip"), 0);
+              x.write(r + PtRegs.sp.off(k), 0);
+              x.write(r + PtRegs.ip.off(k), 0);
               kthreadFrameInit(k, x);
             })
         .ret("  return 0", x -> 0)
@@ -149,8 +149,8 @@ final class I386Process {
   /** kthread_frame_init (switch_to.h@6.19:81-90) on X86_32: frame->bx = fn, frame->di = fn_arg. */
   private static void kthreadFrameInit(Kernel k, Exec x) {
     long f = x.get(L.frame);
-    x.write(f + k.image.off("inactive_task_frame", "bx"), k.cloneArg(x, x.get(L.args), "fn"));
-    x.write(f + k.image.off("inactive_task_frame", "di"), k.cloneArg(x, x.get(L.args), "fn_arg"));
+    x.write(f + InactiveTaskFrame.bx.off(k), k.cloneArg(x, x.get(L.args), "fn"));
+    x.write(f + InactiveTaskFrame.di.off(k), k.cloneArg(x, x.get(L.args), "fn_arg"));
   }
 
   /**
@@ -170,8 +170,8 @@ final class I386Process {
         .step("frame->bp = 0; frame->ret_addr = ret_from_fork; p->thread.sp = fork_frame; "
             + "p->thread.sp0 = (unsigned long)(childregs + 1)", x -> {
               long f = x.get(L.frame);
-              x.write(f + k.image.off("inactive_task_frame", "bp"), 0);
-              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol("ret_from_fork"));
+              x.write(f + InactiveTaskFrame.bp.off(k), 0);
+              x.write(f + InactiveTaskFrame.ret_addr.off(k), k.image.symbol("ret_from_fork"));
               k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
               k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp0, x.get(L.childregs) + 68);
             })
@@ -180,19 +180,19 @@ final class I386Process {
             + "frame->di = arg", x -> {
               k.mem.zero(x.get(L.childregs), 68);
               long f = x.get(L.frame);
-              x.write(f + k.image.off("inactive_task_frame", "bx"), x.get(L.sp));
-              x.write(f + k.image.off("inactive_task_frame", "di"), x.get(L.arg));
+              x.write(f + InactiveTaskFrame.bx.off(k), x.get(L.sp));
+              x.write(f + InactiveTaskFrame.di.off(k), x.get(L.arg));
             })
         .ret("  return 0", x -> 0)
         .label("user")
         .step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
+              x.write(x.get(L.frame) + InactiveTaskFrame.bx.off(k), 0);
               long r = x.get(L.childregs);
               k.mem.copy(r, k.arch.taskPtRegs(k, k.current(x)), 68);
-              x.write(r + k.image.off("pt_regs", "ax"), 0);
+              x.write(r + PtRegs.ax.off(k), 0);
               if (x.get(L.sp) != 0) {
-                x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp));
+                x.write(r + PtRegs.sp.off(k), x.get(L.sp));
               }
             })
         .ret("task_user_gs(p) = get_user_gs(current_pt_regs()); return 0 (CLONE_SETTLS not "

@@ -78,24 +78,24 @@ final class I386Process24 {
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC).params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0): regs is the frame system_call saved",
-            "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, "esp"), x -> byValueRegs(x), x -> 0))
+            "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, PtRegs.sp), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
     k.image.add(k.image.c("sys_clone", SRC).params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; if (!newsp) newsp = regs.esp", x -> {
-          long sp = byValueReg(k, x, "ecx");
-          x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, "esp"));
+          long sp = byValueReg(k, x, PtRegs.cx);
+          x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, PtRegs.sp));
         })
         .call("return do_fork(clone_flags, newsp, &regs, 0)", "do_fork",
-            Args.of(x -> byValueReg(k, x, "ebx"), x -> x.get(L.newsp), x -> byValueRegs(x), x -> 0))
+            Args.of(x -> byValueReg(k, x, PtRegs.bx), x -> x.get(L.newsp), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
     k.image.add(k.image.c("sys_execve", SRC).params().asmlinkage().locals(L.filename, L.error)
         .step("filename = getname((char *) regs.ebx)",
-            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, "ebx"))))
+            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, PtRegs.bx))))
         .callInto(L.error, "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
-            + "&regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, "ecx"),
-                x -> byValueReg(k, x, "edx"), x -> byValueRegs(x)))
+            + "&regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, PtRegs.cx),
+                x -> byValueReg(k, x, PtRegs.dx), x -> byValueRegs(x)))
         .ret("if (error == 0) current->ptrace &= ~PT_DTRACE; putname(filename); return error",
             x -> x.get(L.error)).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");

@@ -55,7 +55,7 @@ final class I386Process2611 {
         .step("load_esp0(tss, next): tss->esp0 = next->esp0 (ss1 and MSR_IA32_SYSENTER_CS only "
             + "if next->sysenter_cs differs), where int $0x80 and interrupts from user mode will "
             + "land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_esp0)))
+                + Tss.sp0.off(k), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_esp0)))
         .step("load_TLS(next, cpu); savesegment(fs, prev->fs), (gs, prev->gs); reload next's fs "
             + "and gs only if one of the four is non-zero (none is here)", x -> { })
         .ret("return prev_p: nothing else changes current, which is the thread_info->task of the "
@@ -91,14 +91,14 @@ final class I386Process2611 {
             + "X86_EFLAGS_SF | X86_EFLAGS_PF | 0x2", x -> {
               long r = x.addr(L.regs);
               k.mem.zero(r, PT_REGS);
-              put(k, x, r, "ebx", x.get(L.fn));
-              put(k, x, r, "edx", x.get(L.arg));
-              put(k, x, r, "xds", I386.USER_DS);
-              put(k, x, r, "xes", I386.USER_DS);
-              put(k, x, r, "orig_eax", -1);
-              put(k, x, r, "eip", k.image.symbol("kernel_thread_helper"));
-              put(k, x, r, "xcs", I386.KERNEL_CS);
-              put(k, x, r, "eflags", 0x286);
+              put(k, x, r, PtRegs.bx, x.get(L.fn));
+              put(k, x, r, PtRegs.dx, x.get(L.arg));
+              put(k, x, r, PtRegs.ds, I386.USER_DS);
+              put(k, x, r, PtRegs.es, I386.USER_DS);
+              put(k, x, r, PtRegs.orig_ax, -1);
+              put(k, x, r, PtRegs.ip, k.image.symbol("kernel_thread_helper"));
+              put(k, x, r, PtRegs.cs, I386.KERNEL_CS);
+              put(k, x, r, PtRegs.flags, 0x286);
             })
         .call("return do_fork(flags | CLONE_VM | CLONE_UNTRACED, 0, &regs, 0, NULL, NULL)", "do_fork",
             Args.of(x -> x.get(L.flags) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x -> 0,
@@ -125,25 +125,25 @@ final class I386Process2611 {
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0, NULL, NULL): regs is the frame "
-            + "system_call saved", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, "esp"),
+            + "system_call saved", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, PtRegs.sp),
                 x -> byValueRegs(x), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; parent_tidptr = regs.edx; child_tidptr = "
             + "regs.edi; if (!newsp) newsp = regs.esp", x -> {
-              long sp = byValueReg(k, x, "ecx");
-              x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, "esp"));
+              long sp = byValueReg(k, x, PtRegs.cx);
+              x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, PtRegs.sp));
             })
         .call("return do_fork(clone_flags, newsp, &regs, 0, parent_tidptr, child_tidptr)",
-            "do_fork", Args.of(x -> byValueReg(k, x, "ebx"), x -> x.get(L.newsp),
-                x -> byValueRegs(x), x -> 0, x -> byValueReg(k, x, "edx"), x -> byValueReg(k, x, "edi")))
+            "do_fork", Args.of(x -> byValueReg(k, x, PtRegs.bx), x -> x.get(L.newsp),
+                x -> byValueRegs(x), x -> 0, x -> byValueReg(k, x, PtRegs.dx), x -> byValueReg(k, x, PtRegs.di)))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
         .locals(L.filename, L.error)
         .step("filename = getname((char __user *) regs.ebx)",
-            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, "ebx"))))
+            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, PtRegs.bx))))
         .callInto(L.error, "error = do_execve(filename, (char __user * __user *) regs.ecx, "
-            + "(char __user * __user *) regs.edx, &regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, "ecx"), x -> byValueReg(k, x, "edx"),
+            + "(char __user * __user *) regs.edx, &regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, PtRegs.cx), x -> byValueReg(k, x, PtRegs.dx),
                 x -> byValueRegs(x)))
         .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET): never "
             + "return through sysexit }; putname(filename); return error", x -> {
@@ -158,7 +158,7 @@ final class I386Process2611 {
     }
   }
 
-  private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.image.off("pt_regs", field), v);
+  private static void put(Kernel k, Exec x, long regs, PtRegs field, long v) {
+    x.write(regs + field.off(k), v);
   }
 }

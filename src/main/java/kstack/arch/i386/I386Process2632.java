@@ -58,7 +58,7 @@ final class I386Process2632 {
         .step("__unlazy_fpu(prev_p)", x -> { })
         .step("load_sp0(tss, next): tss->x86_tss.sp0 = next->thread.sp0, where int $0x80 and "
             + "interrupts from user mode will land", x -> x.write(I386Entry.fs(k, x, "init_tss")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)))
+                + Tss.sp0.off(k), k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)))
         .step("lazy_save_gs(prev->gs); load_TLS(next, cpu); lazy_load_gs(next->gs)", x -> { })
         .step("percpu_write(current_task, next_p)",
             x -> x.write(I386Entry.fs(k, x, "current_task"), x.get(L.next_p)))
@@ -70,8 +70,8 @@ final class I386Process2632 {
         .step("*childregs = *regs; childregs->ax = 0; childregs->sp = sp", x -> {
           long r = x.get(L.childregs);
           k.mem.copy(r, x.get(L.regs), 68);
-          x.write(r + k.image.off("pt_regs", "ax"), 0);
-          x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp));
+          x.write(r + PtRegs.ax.off(k), 0);
+          x.write(r + PtRegs.sp.off(k), x.get(L.sp));
         })
         .step("p->thread.sp = (unsigned long) childregs; p->thread.sp0 = (unsigned long) "
             + "(childregs + 1); p->thread.ip = (unsigned long) ret_from_fork", x -> {
@@ -91,16 +91,16 @@ final class I386Process2632 {
             x -> {
               long r = x.addr(L.regs);
               k.mem.zero(r, 68);
-              put(k, x, r, "bx", x.get(L.fn));
-              put(k, x, r, "dx", x.get(L.arg));
-              put(k, x, r, "ds", I386.USER_DS);
-              put(k, x, r, "es", I386.USER_DS);
-              put(k, x, r, "fs", I386.KERNEL_PERCPU);
-              put(k, x, r, "gs", 0xe0);
-              put(k, x, r, "orig_ax", -1);
-              put(k, x, r, "ip", k.image.symbol("kernel_thread_helper"));
-              put(k, x, r, "cs", I386.KERNEL_CS);
-              put(k, x, r, "flags", 0x286);
+              put(k, x, r, PtRegs.bx, x.get(L.fn));
+              put(k, x, r, PtRegs.dx, x.get(L.arg));
+              put(k, x, r, PtRegs.ds, I386.USER_DS);
+              put(k, x, r, PtRegs.es, I386.USER_DS);
+              put(k, x, r, PtRegs.fs, I386.KERNEL_PERCPU);
+              put(k, x, r, PtRegs.gs, 0xe0);
+              put(k, x, r, PtRegs.orig_ax, -1);
+              put(k, x, r, PtRegs.ip, k.image.symbol("kernel_thread_helper"));
+              put(k, x, r, PtRegs.cs, I386.KERNEL_CS);
+              put(k, x, r, PtRegs.flags, 0x286);
             })
         .call("return do_fork(flags | CLONE_VM | CLONE_UNTRACED, 0, &regs, 0, NULL, NULL)", "do_fork",
             Args.of(x -> x.get(L.flags) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED, x -> 0,
@@ -108,37 +108,37 @@ final class I386Process2632 {
         .ret("return pid", Exec::retval).build());
     String proc = "arch/x86/kernel/process.c";
     k.image.add(k.image.c("sys_fork", proc).params(L.regs)
-        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
+        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + PtRegs.sp.off(k)), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_clone", SRC).params(L.regs).locals(L.newsp)
         .step("clone_flags = regs->bx; newsp = regs->cx; parent_tidptr = regs->dx; child_tidptr = "
             + "regs->di; if (!newsp) newsp = regs->sp", x -> {
               long r = x.get(L.regs);
-              long sp = x.read(r + k.image.off("pt_regs", "cx"));
-              x.set(L.newsp, sp != 0 ? sp : x.read(r + k.image.off("pt_regs", "sp")));
+              long sp = x.read(r + PtRegs.cx.off(k));
+              x.set(L.newsp, sp != 0 ? sp : x.read(r + PtRegs.sp.off(k)));
             })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tidptr, child_tidptr)", "do_fork",
             Args.computed(x -> {
               long r = x.get(L.regs);
-              return new long[] {x.read(r + k.image.off("pt_regs", "bx")), x.get(L.newsp), r, 0,
-                  x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "di"))};
+              return new long[] {x.read(r + PtRegs.bx.off(k)), x.get(L.newsp), r, 0,
+                  x.read(r + PtRegs.dx.off(k)), x.read(r + PtRegs.di.off(k))};
             }))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_execve", SRC).params(L.regs).locals(L.filename, L.error)
         .step("filename = getname((char __user *) regs->bx)", x -> x.set(L.filename,
-            k.getname(x, x.read(x.get(L.regs) + k.image.off("pt_regs", "bx")))))
+            k.getname(x, x.read(x.get(L.regs) + PtRegs.bx.off(k)))))
         .callInto(L.error, "error = do_execve(filename, (char __user * __user *) regs->cx, "
             + "(char __user * __user *) regs->dx, regs)", "do_execve", Args.computed(x -> {
               long r = x.get(L.regs);
-              return new long[] {x.get(L.filename), x.read(r + k.image.off("pt_regs", "cx")),
-                  x.read(r + k.image.off("pt_regs", "dx")), r};
+              return new long[] {x.get(L.filename), x.read(r + PtRegs.cx.off(k)),
+                  x.read(r + PtRegs.dx.off(k)), r};
             }))
         .ret("if (error == 0) set_thread_flag(TIF_IRET) (never return through sysexit); "
             + "putname(filename); return error", x -> x.get(L.error)).build());
     kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "check_pgt_cache(); local_irq_disable();");
   }
 
-  private static void put(Kernel k, Exec x, long regs, String field, long v) {
-    x.write(regs + k.image.off("pt_regs", field), v);
+  private static void put(Kernel k, Exec x, long regs, PtRegs field, long v) {
+    x.write(regs + field.off(k), v);
   }
 }

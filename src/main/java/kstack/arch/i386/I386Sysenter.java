@@ -96,12 +96,12 @@ final class I386Sysenter {
     k.image.add(k.image.c("enable_sep_cpu", s.enableSepSource()).params()
         .step(s.enableSepText(), x -> {
           long tss = I386Entry.fs(k, x, tssVar);
-          x.write(tss + k.image.offPath("tss_struct", "x86_tss.ss1"), 2, I386.KERNEL_CS);
+          x.write(tss + Tss.ss1.off(k), 2, I386.KERNEL_CS);
           x.set("sysenter_cs", I386.KERNEL_CS);
           long esp = pastTss ? tss + k.image.struct("tss_struct").size()
               : EntryStack.top(k, x.cpu().id());
           if (pastTss) {
-            x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), esp);
+            x.write(tss + Tss.sp1.off(k), esp);
           }
           x.set("sysenter_esp", esp);
         })
@@ -134,14 +134,14 @@ final class I386Sysenter {
   static void fastPrologue(Kernel k, RoutineBuilder d, String enter, boolean setsLandingPad) {
     if (setsLandingPad) {
       d.step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-          + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
+          + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + PtRegs.ip.off(k),
               k.image.symbol(model(k).landingPad())));
     }
     d.step(enter, x -> k.arch.irqEnable(x))
         .step("get_user(*(u32 *)&regs->bp, (u32 __user *)regs->sp): the 6th argument, the user "
             + "ebp the vDSO pushed", x -> {
               long r = x.get(L.regs);
-              x.write(r + k.image.off("pt_regs", "bp"), x.read(x.read(r + k.image.off("pt_regs", "sp"))));
+              x.write(r + PtRegs.bp.off(k), x.read(x.read(r + PtRegs.sp.off(k))));
             });
   }
 
@@ -157,15 +157,15 @@ final class I386Sysenter {
   }
 
   static void restoreFsGs(Kernel k, Exec x) {
-    x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
-    x.set("gs", x.read(x.sp() + k.image.off("pt_regs", "gs")));
+    x.set("fs", x.read(x.sp() + PtRegs.fs.off(k)));
+    x.set("gs", x.read(x.sp() + PtRegs.gs.off(k)));
   }
 
   static boolean sysexitAllowed(Kernel k, long regs) {
-    long flags = k.readPtr(regs + k.image.off("pt_regs", "flags"));
-    return k.readPtr(regs + k.image.off("pt_regs", "ip")) == k.image.symbol(model(k).landingPad())
-        && k.readPtr(regs + k.image.off("pt_regs", "cs")) == I386.USER_CS
-        && k.readPtr(regs + k.image.off("pt_regs", "ss")) == I386.USER_DS
+    long flags = k.readPtr(regs + PtRegs.flags.off(k));
+    return k.readPtr(regs + PtRegs.ip.off(k)) == k.image.symbol(model(k).landingPad())
+        && k.readPtr(regs + PtRegs.cs.off(k)) == I386.USER_CS
+        && k.readPtr(regs + PtRegs.ss.off(k)) == I386.USER_DS
         && (flags & ((1L << 16) | (1L << 8) | EFLAGS_VM)) == 0;
   }
 

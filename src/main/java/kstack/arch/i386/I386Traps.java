@@ -113,7 +113,7 @@ final class I386Traps {
             x -> (x.read(x.sp() + 4) & 0xffff) != I386.KERNEL_CS)
         .step(fixLabel + "movl TSS_sysenter_" + sp0 + " + " + offset + "(%esp), %esp: tss." + sp0
             + ", the task's stack top", x -> x.setSp(x.read(x.sp() + offset
-                + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
+                + Tss.sp0.off(k) - k.image.struct("tss_struct").size())))
         .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: " + frame, x -> {
           x.push(x.reg("eflags"));
           x.push(I386.KERNEL_CS);
@@ -143,10 +143,10 @@ final class I386Traps {
             + "%edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system call to restart; "
             + "REG_TO_PTGS %ecx: %gs into its slot; SET_KERNEL_GS", x -> {
               long regs = x.sp();
-              x.set("edi", x.read(regs + k.image.off("pt_regs", "gs")));
-              x.set("edx", x.read(regs + k.image.off("pt_regs", "orig_ax")));
-              x.write(regs + k.image.off("pt_regs", "orig_ax"), -1);
-              x.write(regs + k.image.off("pt_regs", "gs"), x.reg("gs"));
+              x.set("edi", x.read(regs + PtRegs.gs.off(k)));
+              x.set("edx", x.read(regs + PtRegs.orig_ax.off(k)));
+              x.write(regs + PtRegs.orig_ax.off(k), -1);
+              x.write(regs + PtRegs.gs.off(k), x.reg("gs"));
               x.set("gs", 0xe0);
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; TRACE_IRQS_OFF; "

@@ -59,10 +59,10 @@ final class I386Traps24 {
     k.image.add(b.step("cld; movl ORIG_EAX(%esp), %esi: the error code; movl ES(%esp), %edi: the "
             + "handler; movl $-1, ORIG_EAX(%esp); movl %es, ES(%esp)", x -> {
               long regs = x.sp();
-              x.set("esi", x.read(regs + k.image.off("pt_regs", "orig_eax")));
-              x.set("edi", x.read(regs + k.image.off("pt_regs", "xes")));
-              x.write(regs + k.image.off("pt_regs", "orig_eax"), -1);
-              x.write(regs + k.image.off("pt_regs", "xes"), x.reg("es"));
+              x.set("esi", x.read(regs + PtRegs.orig_ax.off(k)));
+              x.set("edi", x.read(regs + PtRegs.es.off(k)));
+              x.write(regs + PtRegs.orig_ax.off(k), -1);
+              x.write(regs + PtRegs.es.off(k), x.reg("es"));
             })
         .step("movl $(__KERNEL_DS), %edx; movl %edx, %ds; movl %edx, %es; GET_CURRENT(%ebx)", x -> {
           x.set("ds", I386Process24.KERNEL_DS);

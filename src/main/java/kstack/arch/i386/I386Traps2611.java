@@ -157,10 +157,10 @@ final class I386Traps2611 {
             + "%edx: the error code; movl %eax, ORIG_EAX(%esp): -1; movl %ecx, ES(%esp)", x -> {
               long regs = x.sp();
               x.set("ecx", x.reg("es"));
-              x.set("edi", x.read(regs + k.image.off("pt_regs", "xes")));
-              x.set("edx", x.read(regs + k.image.off("pt_regs", "orig_eax")));
-              x.write(regs + k.image.off("pt_regs", "orig_eax"), x.reg("eax"));
-              x.write(regs + k.image.off("pt_regs", "xes"), x.reg("ecx"));
+              x.set("edi", x.read(regs + PtRegs.es.off(k)));
+              x.set("edx", x.read(regs + PtRegs.orig_ax.off(k)));
+              x.write(regs + PtRegs.orig_ax.off(k), x.reg("eax"));
+              x.write(regs + PtRegs.es.off(k), x.reg("ecx"));
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; movl %esp, %eax: the "
             + "pt_regs", x -> {
@@ -177,7 +177,7 @@ final class I386Traps2611 {
     k.image.add(k.image.c("do_debug", TRAPS + ":681-748").params(L.regs, L.error_code)
         .step("condition = %db6 (0); notify_die(DIE_DEBUG, ...) is not stopped; if (regs->eflags "
             + "& X86_EFLAGS_IF) local_irq_enable()", x -> {
-              if ((x.read(x.get(L.regs) + k.image.off("pt_regs", "eflags")) & I386.EFLAGS_IF) != 0) {
+              if ((x.read(x.get(L.regs) + PtRegs.flags.off(k)) & I386.EFLAGS_IF) != 0) {
                 k.arch.irqEnable(x);
               }
             })

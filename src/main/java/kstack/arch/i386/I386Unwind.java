@@ -108,7 +108,7 @@ final class I386Unwind {
       out.add(frame(pc, kind, 0, ""));
       Routine r = k.host().routineAt(pc);
       if (r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK
-          && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0
+          && Long.compareUnsigned(sp - ptRegs, PtRegs.ip.off(k) + 1) < 0
           && arch.userModeRegs(k, ptRegs)) {
         // entry or exit code on the task's own pt_regs, the CPU's frame (ip..ss) in place:
         // ret_from_fork's first step, SAVE_ALL's pushes, RESTORE_ALL's pops; the user part follows
@@ -153,8 +153,8 @@ final class I386Unwind {
           pm.threadSp(), sp, String.join(", ", pm.switchSaved()), pm.threadIp())));
     } else {
       long sp = k.tasks.threadSp(task);
-      bp = word(sp + k.image.off("inactive_task_frame", "bp"));
-      long pc = word(sp + k.image.off("inactive_task_frame", "ret_addr"));
+      bp = word(sp + InactiveTaskFrame.bp.off(k));
+      long pc = word(sp + InactiveTaskFrame.ret_addr.off(k));
       out.add(frame(pc, StackKind.TASK, sp, String.format("switched out: inactive_task_frame at 0x%x", sp)));
       if (pc == k.image.symbol("ret_from_fork") && bp == 0) {
         // copy_thread's fork_frame (4.16): frame->bp = 0, and the child's pt_regs right above
@@ -192,15 +192,15 @@ final class I386Unwind {
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if (!oldSwitch() && (bp & 0x80000000L) == 0) {
         long regs = bp | 0x80000000L;
-        long cs = word(regs + k.image.off("pt_regs", "cs"));
-        long ip = word(regs + k.image.off("pt_regs", "ip"));
+        long cs = word(regs + PtRegs.cs.off(k));
+        long ip = word(regs + PtRegs.ip.off(k));
         boolean user = (cs & 3) == 3;
         StackKind where = kindOf(regs, task, cpu, running);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s; pt_regs at 0x%x", user ? "user mode" : "kernel mode",
                 k.symbols.describeOrHex(ip), regs)));
         if (user) {
-          userFrames(task, ip, word(regs + k.image.off("pt_regs", "bp")), word(regs + k.image.off("pt_regs", "sp")),
+          userFrames(task, ip, word(regs + PtRegs.bp.off(k)), word(regs + PtRegs.sp.off(k)),
               out, false);
           return;
         }
@@ -214,7 +214,7 @@ final class I386Unwind {
           // interrupted before its push %ebp / mov %esp, %ebp: the caller is found through esp
           out.add(frame(word(slot), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         }
-        bp = word(regs + k.image.off("pt_regs", "bp"));
+        bp = word(regs + PtRegs.bp.off(k));
         continue;
       }
       StackKind kind = recordKindOf(bp, task, cpu, running);
@@ -284,11 +284,11 @@ final class I386Unwind {
    * address, which 2.6.32's own unwinder does not do.
    */
   private void interrupted(long task, boolean running, int cpu, long regs, List<Frame> out) {
-    long cs = word(regs + k.image.off("pt_regs", "cs"));
+    long cs = word(regs + PtRegs.cs.off(k));
     if ((cs & 3) == 3) {
       return;
     }
-    long ip = word(regs + k.image.off("pt_regs", "ip"));
+    long ip = word(regs + PtRegs.ip.off(k));
     StackKind where = kindOf(regs, task, cpu, running);
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted kernel mode at %s; pt_regs at 0x%x", k.symbols.describeOrHex(ip),
@@ -303,8 +303,8 @@ final class I386Unwind {
 
   /** The esp a kernel-mode interruption left: regs->sp after FIXUP_FRAME, else &regs->sp. */
   private long interruptedSp(long regs) {
-    return (word(regs + k.image.off("pt_regs", "cs")) & I386.CS_FROM_KERNEL) != 0
-        ? word(regs + k.image.off("pt_regs", "sp")) : regs + k.image.off("pt_regs", "sp");
+    return (word(regs + PtRegs.cs.off(k)) & I386.CS_FROM_KERNEL) != 0
+        ? word(regs + PtRegs.sp.off(k)) : regs + PtRegs.sp.off(k);
   }
 
   private void userPart(long task, long ptRegs, List<Frame> out) {
@@ -317,15 +317,15 @@ final class I386Unwind {
    * the register, liveBp.
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
-    long cs = word(ptRegs + k.image.off("pt_regs", "cs"));
+    long cs = word(ptRegs + PtRegs.cs.off(k));
     if ((cs & 3) == 3 && k.tasks.taskRead(task, TaskMember.mm) != 0) {
-      long uip = word(ptRegs + k.image.off("pt_regs", "ip"));
-      long usp = word(ptRegs + k.image.off("pt_regs", "sp"));
+      long uip = word(ptRegs + PtRegs.ip.off(k));
+      long usp = word(ptRegs + PtRegs.sp.off(k));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           // 2.4 has no task_pt_regs: copy_thread's (THREAD_SIZE + p) - 1 (process.c@2.4.22:588)
           String.format("user eip 0x%x, esp 0x%x at %s 0x%x", uip, usp,
               arch.process().ptRegsName(), ptRegs)));
-      long slot = ptRegs + k.image.off("pt_regs", "bp");
+      long slot = ptRegs + PtRegs.bp.off(k);
       userFrames(task, uip, Long.compareUnsigned(slot, liveSp) >= 0 ? word(slot) : liveBp, usp,
           out, false);
     }

@@ -18,7 +18,7 @@ final class PtRegsByValue {
   }
 
   /** regs.field, read from that frame. */
-  static long byValueReg(Kernel k, Exec x, String field) {
-    return x.read(byValueRegs(x) + k.image.off("pt_regs", field));
+  static long byValueReg(Kernel k, Exec x, PtRegs field) {
+    return x.read(byValueRegs(x) + field.off(k));
   }
 }

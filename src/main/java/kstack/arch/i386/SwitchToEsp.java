@@ -64,8 +64,8 @@ final class SwitchToEsp {
     return b.step(copy + "; childregs->eax = 0; childregs->esp = esp", x -> {
       long r = x.get(L.childregs);
       k.mem.copy(r, x.get(L.regs), (int) PTREGS);
-      x.write(r + k.image.off("pt_regs", "eax"), 0);
-      x.write(r + k.image.off("pt_regs", "esp"), x.get(L.esp));
+      x.write(r + PtRegs.ax.off(k), 0);
+      x.write(r + PtRegs.sp.off(k), x.get(L.esp));
     }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
         + "p->thread.eip = ret_from_fork", x -> {
           long p = x.get(L.p);

@@ -81,7 +81,7 @@ public final class Sysenter2611 implements I386SysenterModel {
     RoutineBuilder b = k.image.asm("sysenter_entry", I386Entry2611.ENTRY + "@2.6.11:196-237")
         .step("movl TSS_sysenter_esp0(%esp), %esp: SYSENTER_ESP = tss->esp1 is just past init_tss, "
             + "so this reads tss->esp0, the task's stack top", x -> x.setSp(
-                x.read(x.sp() + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
+                x.read(x.sp() + Tss.sp0.off(k) - k.image.struct("tss_struct").size())))
         .globalLabel("sysenter_past_esp")
         .step("sti", x -> k.arch.irqEnable(x))
         .step("pushl $(__USER_DS): pt_regs->xss", x -> x.push(I386.USER_DS))
@@ -103,7 +103,7 @@ public final class Sysenter2611 implements I386SysenterModel {
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             Args.inPlace(), null)
-        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
+        .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
             + "by iret (TIF_IRET asks for exactly that)", x -> {
@@ -112,8 +112,8 @@ public final class Sysenter2611 implements I386SysenterModel {
               }
             })
         .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "eip")));
-          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "esp")));
+          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
           x.setFp(0);
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x));

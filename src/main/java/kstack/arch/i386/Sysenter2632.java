@@ -77,7 +77,7 @@ public final class Sysenter2632 implements I386SysenterModel {
     RoutineBuilder b = k.image.asm("ia32_sysenter_target", entry)
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is just past init_tss, so this "
             + "reads tss.x86_tss.sp0, the task's stack top", x -> x.setSp(
-                x.read(x.sp() + k.image.offPath("tss_struct", "x86_tss.sp0") - k.image.struct("tss_struct").size())))
+                x.read(x.sp() + Tss.sp0.off(k) - k.image.struct("tss_struct").size())))
         .globalLabel("sysenter_past_esp");
     I386Sysenter.frame(k, b, "pushl %ebp: pt_regs->sp, the user esp the vDSO left in ebp",
         "pushl (TI_sysenter_return-THREAD_SIZE+8+4*4)(%esp): pt_regs->ip = "
@@ -89,7 +89,7 @@ public final class Sysenter2632 implements I386SysenterModel {
               k.arch.irqEnable(x);
               long v = x.read(x.reg("ebp"));
               x.set("ebp", v);
-              x.write(x.sp() + k.image.off("pt_regs", "bp"), v);
+              x.write(x.sp() + PtRegs.bp.off(k), v);
             })
         .step("GET_THREAD_INFO(%ebp); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%ebp) (no tracing); "
             + "cmpl $(nr_syscalls), %eax", x -> {
@@ -100,15 +100,15 @@ public final class Sysenter2632 implements I386SysenterModel {
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             Args.inPlace(), null)
         .globalLabel("sysenter_after_call")
-        .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), x.retval()))
+        .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .step("LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
             x -> k.arch.irqDisable(x))
         .branchIf("work", "testl $_TIF_ALLWORK_MASK, %ecx; jne sysexit_audit",
             x -> k.rq.needResched(k.current(x)))
         .globalLabel("sysenter_exit")
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
-          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
+          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
           x.setFp(0);
         })
         .step("mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> I386Sysenter.restoreFsGs(k, x))

@@ -27,7 +27,7 @@ public final class Sysenter416 extends EntryStackSysenter {
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is the top of the entry stack; the "
             + "TSS follows it in cpu_entry_area, so this reads tss.x86_tss.sp0, the task's stack top",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
-                + k.image.offPath("tss_struct", "x86_tss.sp0"))))
+                + Tss.sp0.off(k))))
         .label(".Lsysenter_past_esp");
     I386Sysenter.frame(k, b, "pushl %ebp: pt_regs->sp (stashed in ebp by the vDSO)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0), false);
@@ -42,14 +42,14 @@ public final class Sysenter416 extends EntryStackSysenter {
             x -> x.retval() == 0)
         .step("opportunistic SYSEXIT: TRACE_IRQS_ON; movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), "
             + "%ecx; mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> {
-              x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
-              x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
+              x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
+              x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
               I386Sysenter.restoreFsGs(k, x);
             });
     I386Sysenter.popForSysexit(k, b)
         .step("popl %eax; addl $PT_EFLAGS-PT_DS, %esp: at pt_regs->flags", x -> {
           x.set("eax", x.pop());
-          x.setSp(x.sp() + k.image.off("pt_regs", "flags") - k.image.off("pt_regs", "ds"));
+          x.setSp(x.sp() + PtRegs.flags.off(k) - PtRegs.ds.off(k));
         })
         .step("btr $X86_EFLAGS_IF_BIT, (%esp); popfl", x -> x.set("eflags",
             (x.pop() & ~I386.EFLAGS_IF) | 0x2))

@@ -34,7 +34,7 @@ public final class Sysenter619 extends EntryStackSysenter {
         })
         .step("movl TSS_entry2task_stack(%esp), %esp: TSS.sp1, the copy of the task's thread.sp0",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
-                + k.image.offPath("tss_struct", "x86_tss.sp1"))))
+                + Tss.sp1.off(k))))
         .label(".Lsysenter_past_esp");
     I386Sysenter.frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0), true);
@@ -45,18 +45,18 @@ public final class Sysenter619 extends EntryStackSysenter {
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
             + "words at the top of the entry stack", x -> x.set("eax",
-                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")) - 8))
+                x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k)) - 8))
         .step("movl PT_EFLAGS(%esp), %edi; movl PT_EAX(%esp), %esi; movl %edi, (%eax); "
             + "movl %esi, 4(%eax): eflags and the result, for the last pops", x -> {
-              x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "flags")));
-              x.set("esi", x.read(x.sp() + k.image.off("pt_regs", "ax")));
+              x.set("edi", x.read(x.sp() + PtRegs.flags.off(k)));
+              x.set("esi", x.read(x.sp() + PtRegs.ax.off(k)));
               x.write(x.reg("eax"), x.reg("edi"));
               x.write(x.reg("eax") + 4, x.reg("esi"));
             })
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; mov PT_FS(%esp), %fs", x -> {
-          x.set("edx", x.read(x.sp() + k.image.off("pt_regs", "ip")));
-          x.set("ecx", x.read(x.sp() + k.image.off("pt_regs", "sp")));
-          x.set("fs", x.read(x.sp() + k.image.off("pt_regs", "fs")));
+          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
+          x.set("fs", x.read(x.sp() + PtRegs.fs.off(k)));
         });
     I386Sysenter.popForSysexit(k, b)
         .step("movl %eax, %esp: onto the entry stack; SWITCH_TO_USER_CR3; CLEAR_CPU_BUFFERS",
@@ -74,8 +74,8 @@ public final class Sysenter619 extends EntryStackSysenter {
         .step("regs->sp = regs->bp: the user esp the vDSO left in ebp; regs->flags |= X86_EFLAGS_IF",
             x -> {
               long r = x.get(L.regs);
-              x.write(r + k.image.off("pt_regs", "sp"), x.read(r + k.image.off("pt_regs", "bp")));
-              x.write(r + k.image.off("pt_regs", "flags"), x.read(r + k.image.off("pt_regs", "flags"))
+              x.write(r + PtRegs.sp.off(k), x.read(r + PtRegs.bp.off(k)));
+              x.write(r + PtRegs.flags.off(k), x.read(r + PtRegs.flags.off(k))
                   | I386.EFLAGS_IF);
               I386Entry.entered(k, x, r);
             })
@@ -84,7 +84,7 @@ public final class Sysenter619 extends EntryStackSysenter {
         .ret("return ret", x -> x.get(L.ret)).build());
     k.image.add(k.image.c("do_fast_syscall_32", src).params(L.regs).locals(L.ok)
         .step("landing_pad = current->mm->context.vdso + vdso_image_32.sym_int80_landing_pad; "
-            + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ip"),
+            + "regs->ip = landing_pad", x -> x.write(x.get(L.regs) + PtRegs.ip.off(k),
                 k.image.symbol(landingPad())))
         .callInto(L.ok, "if (!__do_fast_syscall_32(regs)) return false", "__do_fast_syscall_32",
             Args.of(x -> x.get(L.regs)))

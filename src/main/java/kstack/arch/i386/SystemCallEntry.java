@@ -27,11 +27,6 @@ public abstract class SystemCallEntry implements I386EntryModel {
     return "system_call";
   }
 
-  /** The 60-byte pt_regs of 2.4 and 2.6.11 name their members ebx... (asm-i386/elf.h@2.6.11:59-62). */
-  static List<String> elfRegs60() {
-    return List.of("ebx", "ecx", "edx", "esi", "edi", "ebp", "eax");
-  }
-
   /** 2.4, 2.6.11 and 2.6.32 have the arch's kernel_thread (ARCH_KERNEL_THREAD). */
   @Override
   public boolean execveRegsMayBeLeft() {

@@ -99,14 +99,16 @@ final class ThreadInfoEntry {
   };
 
   /**
-   * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words and the pt_regs member names
-   * differ): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
+   * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words differ; the saved cs and eflags
+   * are read through their handles, the members resolved when the kernel is built): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
    * CONFIG_PREEMPT calls preempt_schedule_irq while need_resched is set and the frame had IF.
    */
-  static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
-      String check, String userspace, String resumeKernel, String needResched, Work work) {
+  static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String check, String userspace,
+      String resumeKernel, String needResched, Work work) {
+    int cs = PtRegs.cs.off(k);
+    int flags = PtRegs.flags.off(k);
     return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> getThreadInfo(k, x))
-        .branchIf("kernel", check, x -> (x.read(x.sp() + k.image.off("pt_regs", cs)) & 3) != 3)
+        .branchIf("kernel", check, x -> (x.read(x.sp() + cs) & 3) != 3)
         .globalLabel("resume_userspace")
         .step(userspace, x -> work.load(k, x))
         .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> work.pending(k, x))
@@ -121,7 +123,7 @@ final class ThreadInfoEntry {
         })
         .label("need_resched")
         .branchIf("norsch", needResched, x -> !work.needResched(k, x)
-            || (x.read(x.sp() + k.image.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
+            || (x.read(x.sp() + flags) & I386.EFLAGS_IF) == 0)
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .jump("need_resched", "jmp need_resched")
         .label("norsch")

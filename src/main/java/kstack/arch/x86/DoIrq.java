@@ -50,7 +50,7 @@ public final class DoIrq {
   private static void doIrq(Kernel k, String enter, String handle, String exit) {
     k.image.add(k.image.c("do_IRQ", "arch/x86/kernel/irq.c").params(L.regs).locals(L.vector)
         .step("old_regs = set_irq_regs(regs); vector = ~regs->orig_ax",
-            x -> x.set(L.vector, ~x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax")) & 0xff))
+            x -> x.set(L.vector, ~x.read(x.get(L.regs) + X86PtRegs.orig_ax.off(k)) & 0xff))
         .call(enter, "irq_enter", Args.inPlace())
         .call(handle, "handle_irq", Args.of(x -> x.get(L.vector), x -> x.get(L.regs)))
         .call(exit, "irq_exit", Args.inPlace())

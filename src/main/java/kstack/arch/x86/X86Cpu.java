@@ -48,7 +48,7 @@ public abstract class X86Cpu implements Arch {
   /** user_mode(regs): the saved CS has RPL 3 (the VM86 flag is not modelled). */
   @Override
   public boolean userModeRegs(Kernel k, long regs) {
-    return (k.readPtr(regs + k.image.off("pt_regs", "cs")) & 3) == 3;
+    return (k.readPtr(regs + X86PtRegs.cs.off(k)) & 3) == 3;
   }
 
   @Override

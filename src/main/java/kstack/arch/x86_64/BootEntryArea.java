@@ -72,7 +72,7 @@ public abstract class BootEntryArea implements Boot64 {
     k.image.add(c.step("load_sp0((unsigned long)(cpu_entry_stack(cpu) + 1)): TSS.sp0 = top of the "
             + "entry stack", x -> {
               long tss = X86Entry.gs(k, x, "cpu_tss_rw");
-              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), X86Boot.entryStackTop(k, x.cpu().id()));
+              x.write(tss + Tss.sp0.off(k), X86Boot.entryStackTop(k, x.cpu().id()));
               k.timeline.emit(new Event.EntryStackSet(x.cpu().id(), X86Boot.entryStackTop(k, x.cpu().id())));
             })
         .step("current->active_mm = &init_mm (mmgrab)", x -> { })
@@ -124,7 +124,7 @@ public abstract class BootEntryArea implements Boot64 {
     k.mem.write64(base + k.image.symbol("current_task"), initTask);
     long tss = base + k.image.symbol("cpu_tss_rw");
     // .x86_tss.sp0 = (1UL << (BITS_PER_LONG-1)) + 1: a poison until cpu_init loads the entry stack
-    k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), (1L << 63) + 1);
+    k.mem.write64(tss + Tss.sp0.off(k), (1L << 63) + 1);
     initStackWords(k, cpu, base, tss, topOfInitStack);
     k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
     k.mem.write64(base + k.image.symbol("this_cpu_off"), base);
@@ -141,10 +141,10 @@ public abstract class BootEntryArea implements Boot64 {
   @Override
   public long perCpuAddress(Kernel k, String name) {
     return switch (name) {
-      case "cpu_tss_rw + TSS_sp2" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp2");
-      case "cpu_tss_rw + TSS_sp0" -> k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0");
+      case "cpu_tss_rw + TSS_sp2" -> k.image.symbol("cpu_tss_rw") + Tss.sp2.off(k);
+      case "cpu_tss_rw + TSS_sp0" -> k.image.symbol("cpu_tss_rw") + Tss.sp0.off(k);
       case "cpu_current_top_of_stack" -> topOfStackInTssSp1()
-          ? k.image.symbol("cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp1")
+          ? k.image.symbol("cpu_tss_rw") + Tss.sp1.off(k)
           : k.image.symbol("cpu_current_top_of_stack");
       default -> k.image.symbol(name);
     };

@@ -81,7 +81,7 @@ public final class BootInitialStack416 extends BootEntryArea {
 
   @Override
   void initStackWords(Kernel k, int cpu, long base, long tss, long topOfInitStack) {
-    k.mem.write64(tss + k.image.offPath("tss_struct", "x86_tss.sp1"), topOfInitStack);
+    k.mem.write64(tss + Tss.sp1.off(k), topOfInitStack);
     k.mem.write(base + k.image.symbol("irq_count"), 4, 0xffffffffL);
     k.mem.write64(base + k.image.symbol("irq_stack_ptr"), base + k.image.symbol("irq_stack_union")
         + k.image.constant("IRQ_STACK_SIZE"));

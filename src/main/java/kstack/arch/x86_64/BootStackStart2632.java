@@ -71,7 +71,7 @@ public final class BootStackStart2632 implements Boot64 {
         + k.image.constant("IRQ_STACK_SIZE") - 64);
     k.mem.write(base + k.image.symbol("irq_count"), 4, 0xffffffffL);
     // INIT_TSS (processor.h@2.6.32:988-994): .x86_tss.sp0 = the top of init_stack
-    k.writePtr(base + k.image.symbol("init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
+    k.writePtr(base + k.image.symbol("init_tss") + Tss.sp0.off(k),
         k.image.symbol("init_stack") + k.threadSize);
     k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
     k.writePtr(base + k.image.symbol("this_cpu_off"), base);
@@ -134,9 +134,9 @@ public final class BootStackStart2632 implements Boot64 {
         .step("t->x86_tss.ist[] = the tops of the exception stacks; load_sp0(t, &current->thread): "
             + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
               long tss = X86Entry.gs(k, x, "init_tss");
-              x.write(tss + k.image.offPath("tss_struct", "x86_tss.sp0"), k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
+              x.write(tss + Tss.sp0.off(k), k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
               for (int i = 0; i < ParanoidIst2632.SIZES.length; i++) {
-                x.write(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * i,
+                x.write(tss + Tss.ist.off(k) + 8L * i,
                     ParanoidIst2632.istTop(k, x.cpu().id(), i));
               }
             })

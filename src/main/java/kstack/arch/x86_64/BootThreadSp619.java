@@ -71,7 +71,7 @@ public final class BootThreadSp619 extends BootEntryArea {
   @Override
   void initStackWords(Kernel k, int cpu, long base, long tss, long topOfInitStack) {
     k.mem.write64(base + k.image.symbol("cpu_current_top_of_stack"), topOfInitStack);
-    k.mem.write(tss + k.image.offPath("tss_struct", "x86_tss.io_bitmap_base"), 2, 0x8000);
+    k.mem.write(tss + Tss.io_bitmap_base.off(k), 2, 0x8000);
   }
 
   /** INIT_THREAD: .sp = &__top_init_kernel_stack (processor.h@6.19:662-666). */

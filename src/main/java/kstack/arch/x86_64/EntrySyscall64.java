@@ -14,7 +14,7 @@ import kstack.kernel.Kernel;
  * how registers are cleared and how the C side is reached and decides between SYSRET and IRET.
  */
 public abstract class EntrySyscall64 implements SyscallEntry64 {
-  private static final String[] ARG_REGS = {"di", "si", "dx", "r10", "r8", "r9"};
+  private static final PtRegs[] ARG_REGS = {PtRegs.di, PtRegs.si, PtRegs.dx, PtRegs.r10, PtRegs.r8, PtRegs.r9};
   static final String ENTRY = X86Entry.ENTRY;
 
   /** Whether handlers take one pt_regs pointer (asm/syscall_wrapper.h, since 4.17). */
@@ -140,7 +140,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   public RoutineBuilder syscallRoutine(Kernel k, String name, String source,
       kstack.exec.Local... params) {
     return SyscallWrappers.routine(k, syscallSymbol(name, params.length), ptregsWrappers(), name,
-        source, params, i -> ARG_REGS[i], i -> k.image.off("pt_regs", ARG_REGS[i]));
+        source, params, i -> ARG_REGS[i].name(), i -> ARG_REGS[i].off(k));
   }
 
   @Override

@@ -62,8 +62,8 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
         + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
         x -> {
-          x.set("rcx", x.read(x.sp() + k.image.off("pt_regs", "cx")));
-          x.set("r11", x.read(x.sp() + k.image.off("pt_regs", "r11")));
+          x.set("rcx", x.read(x.sp() + PtRegs.cx.off(k)));
+          x.set("r11", x.read(x.sp() + PtRegs.r11.off(k)));
           return !X86Entry.sysretOk(k, x);
         });
   }
@@ -81,16 +81,16 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
     k.image.add(k.image.c("do_syscall_64", src).params(L.regs).locals(L.nr)
         .step("enter_from_user_mode(); local_irq_enable(); nr = regs->orig_ax", x -> {
           k.arch.irqEnable(x);
-          x.set(L.nr, x.read(x.get(L.regs) + k.image.off("pt_regs", "orig_ax")));
+          x.set(L.nr, x.read(x.get(L.regs) + PtRegs.orig_ax.off(k)));
         })
         .callVia("regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx, regs->r10, "
             + "regs->r8, regs->r9)", x -> X86Entry.target(k, x.get(L.nr), "sys_ni_syscall"), Args.computed(x -> {
               long r = x.get(L.regs);
-              return new long[] {x.read(r + k.image.off("pt_regs", "di")), x.read(r + k.image.off("pt_regs", "si")),
-                  x.read(r + k.image.off("pt_regs", "dx")), x.read(r + k.image.off("pt_regs", "r10")),
-                  x.read(r + k.image.off("pt_regs", "r8")), x.read(r + k.image.off("pt_regs", "r9"))};
+              return new long[] {x.read(r + PtRegs.di.off(k)), x.read(r + PtRegs.si.off(k)),
+                  x.read(r + PtRegs.dx.off(k)), x.read(r + PtRegs.r10.off(k)),
+                  x.read(r + PtRegs.r8.off(k)), x.read(r + PtRegs.r9.off(k))};
             }), null)
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
             x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             Args.of(x -> x.get(L.regs)))

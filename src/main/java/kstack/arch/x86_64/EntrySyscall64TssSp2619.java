@@ -96,7 +96,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
             x -> k.arch.irqEnable(x))
         .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
             + "array_index_nospec(nr))", "x64_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"),
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
             x.retval()))
         .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable_exit_to_user(); work pending?", x -> {

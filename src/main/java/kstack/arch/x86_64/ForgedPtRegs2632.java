@@ -54,7 +54,7 @@ final class ForgedPtRegs2632 {
             x -> 0, x -> 0, x -> 0))
         .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
           long regs = x.sp();
-          x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(regs + PtRegs.ax.off(k), x.reg("rax"));
           long rax = x.reg("rax");
           restoreArgs(k, x, regs, false);
           restoreRest(k, x, regs);
@@ -85,7 +85,7 @@ final class ForgedPtRegs2632 {
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
             Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
         .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
-          x.write(x.sp() + k.image.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(x.sp() + PtRegs.ax.off(k), x.reg("rax"));
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
         })

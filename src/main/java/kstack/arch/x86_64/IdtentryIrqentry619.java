@@ -53,7 +53,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
     k.image.add(idtentry(k, "asm_sysvec_apic_timer_interrupt", "sysvec_apic_timer_interrupt", false));
     k.image.add(X86Exceptions.regsPush(k, k.image.asm("error_entry", X86Irq.ENTRY), false)
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + PtRegs.cs.off(k)) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {
           X86Entry.swapgs(x);
           x.set("rdi", x.sp() + 8);
@@ -66,7 +66,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
     k.image.add(X86Irq.syncRegs(k));
     k.image.add(k.image.asm("error_return", X86Irq.ENTRY)
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
             x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
         .label("kernel")
@@ -115,8 +115,8 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         });
     if (errorCode) {
       b.step("movq ORIG_RAX(%rsp), %rsi: the error code; movq $-1, ORIG_RAX(%rsp)", x -> {
-        x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
-        x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
+        x.set("rsi", x.read(x.sp() + PtRegs.orig_ax.off(k)));
+        x.write(x.sp() + PtRegs.orig_ax.off(k), -1);
       });
     }
     Args args = errorCode ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")) : Args.of(x -> x.reg("rdi"));
@@ -132,7 +132,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
   private static RoutineBuilder onIrqStack(Kernel k, RoutineBuilder b, String text, String fn,
       java.util.function.Function<Exec, long[]> args) {
     return b.branchIf("here", text + ": from user mode or hardirq_stack_inuse? stay on this stack",
-            x -> (x.read(x.get(L.regs) + k.image.off("pt_regs", "cs")) & 3) != 0
+            x -> (x.read(x.get(L.regs) + PtRegs.cs.off(k)) & 3) != 0
                 || x.read(X86Entry.gs(k, x, "hardirq_stack_inuse"), 1) != 0)
         .step("hardirq_stack_inuse = true; call_on_stack(): movq %rsp, (tos); movq tos, %rsp "
             + "(tos = hardirq_stack_ptr)", x -> {

@@ -93,7 +93,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
               x.write(cnt, 4, x.read(cnt, 4) - 1);
             })
         .branchIf("retint_kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
         .globalLabel("retint_user")
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
             Args.of(x -> x.sp()))
@@ -139,7 +139,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
       return false;
     }
     long count = k.mem.read(k.perCpu("__preempt_count", x.cpu().id()), 4) & 0x7fffffffL;
-    long flags = x.read(x.sp() + k.image.off("pt_regs", "flags"));
+    long flags = x.read(x.sp() + PtRegs.flags.off(k));
     return count == 0 && (flags & X86_64.EFLAGS_IF) != 0 && k.rq.needResched(k.current(x));
   }
 }

@@ -49,7 +49,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
           x.setFp(x.sp() + 8);
         })
         .step("testl $3, CS(%rdi); je 1f; SWAPGS", x -> {
-          if ((x.read(x.reg("rdi") + k.image.off("pt_regs", "cs")) & 3) == 3) {
+          if ((x.read(x.reg("rdi") + PtRegs.cs.off(k)) & 3) == 3) {
             X86Entry.swapgs(x);
           }
         })
@@ -83,7 +83,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
         .globalLabel("exit_intr")
         .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", PartialFrame2632.threadInfo(k, x)))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_kernel",
-            x -> (x.read(x.sp() - PartialFrame2632.ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - PartialFrame2632.ARGOFFSET + PtRegs.cs.off(k)) & 3) == 0)
         .globalLabel("retint_check")
         .branchIf("swapgs", "retint_with_reschedule: movl $_TIF_WORK_MASK, %edi; retint_check: "
             + "movl TI_flags(%rcx), %edx; andl %edi, %edx; jnz retint_careful",

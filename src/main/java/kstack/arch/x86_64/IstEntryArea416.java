@@ -159,7 +159,7 @@ public final class IstEntryArea416 extends IstExceptions {
   void buildBeforeTrapEntries(Kernel k) {
     RoutineBuilder e = X86Exceptions.regsPush(k, k.image.asm("error_entry", X86Entry.ENTRY), true)
         .branchIf("kernel", "testb $3, CS+8(%rsp): from kernel mode?",
-            x -> (x.read(x.sp() + 8 + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + 8 + PtRegs.cs.off(k)) & 3) == 0)
         .step("SWAPGS; SWITCH_TO_KERNEL_CR3 (no PTI)", X86Entry::swapgs)
         .step("popq %r12: the return address; movq %rsp, %rdi", x -> {
           x.set("r12", x.pop());
@@ -177,7 +177,7 @@ public final class IstEntryArea416 extends IstExceptions {
     k.image.add(k.image.asm("error_exit", X86Entry.ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
-            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
         .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
         .label("kernel")
         .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());

@@ -38,8 +38,8 @@ public final class ParanoidIst2632 implements Exceptions64 {
         .step("cld; save rdi..r11, rbx, rbp, r12-r15 into pt_regs at 8(%rsp)", x -> {
           long regs = x.sp() + 8;
           PartialFrame2632.saveArgs(k, x, regs, true);
-          for (String r : PartialFrame2632.REST) {
-            x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+          for (PtRegs r : PartialFrame2632.REST) {
+            x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
           }
         })
         .step("movl $1, %ebx; rdmsr MSR_GS_BASE; testl %edx, %edx; js 1f (the kernel's already); "
@@ -110,7 +110,7 @@ public final class ParanoidIst2632 implements Exceptions64 {
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = k.perCpu("init_tss", x.cpu().id()) + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = k.perCpu("init_tss", x.cpu().id()) + Tss.ist.off(k) + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 
@@ -125,17 +125,17 @@ public final class ParanoidIst2632 implements Exceptions64 {
         .branchIf("restore", "testl %ebx, %ebx: swapgs needed? jnz paranoid_restore",
             x -> x.reg("rbx") != 0)
         .branchIf("userspace", "testl $3, CS(%rsp); jnz paranoid_userspace",
-            x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 3)
+            x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 3)
         .label("swapgs")
         .step("paranoid_swapgs: TRACE_IRQS_IRETQ 0; SWAPGS_UNSAFE_STACK", X86Entry::swapgs)
         .label("restore")
         .step("paranoid_restore: RESTORE_ALL 8", x -> {
           long regs = x.sp();
           PartialFrame2632.restoreArgs(k, x, regs, false);
-          for (String r : PartialFrame2632.REST) {
-            x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
+          for (PtRegs r : PartialFrame2632.REST) {
+            x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
           }
-          x.setSp(regs + k.image.off("pt_regs", "ip"));
+          x.setSp(regs + PtRegs.ip.off(k));
         })
         .step("jmp irq_return: iretq", x -> PartialFrame2632.iret(k, x))
         .label("userspace")

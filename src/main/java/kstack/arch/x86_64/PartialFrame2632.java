@@ -17,8 +17,10 @@ final class PartialFrame2632 {
   static final String ENTRY = "arch/x86/kernel/entry_64.S";
   static final int TIF_FORK = 18; // thread_info.h@2.6.32
   static final int ARGOFFSET = 48; // R11 in calling.h@2.6.32:55-83
-  static final String[] ARGS = {"r11", "r10", "r9", "r8", "ax", "cx", "dx", "si", "di"};
-  static final String[] REST = {"r15", "r14", "r13", "r12", "bp", "bx"};
+  static final PtRegs[] ARGS = {PtRegs.r11, PtRegs.r10, PtRegs.r9, PtRegs.r8, PtRegs.ax,
+      PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di};
+  static final PtRegs[] REST = {PtRegs.r15, PtRegs.r14, PtRegs.r13, PtRegs.r12, PtRegs.bp,
+      PtRegs.bx};
 
   static long gs(Kernel k, Exec x, String var) {
     return X86Entry.gs(k, x, var);
@@ -30,40 +32,40 @@ final class PartialFrame2632 {
   }
 
   static void saveArgs(Kernel k, Exec x, long regs, boolean withCx) {
-    for (String r : ARGS) {
-      if (!r.equals("cx") || withCx) {
-        x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+    for (PtRegs r : ARGS) {
+      if (r != PtRegs.cx || withCx) {
+        x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
       }
     }
   }
 
   static void restoreArgs(Kernel k, Exec x, long regs, boolean skipCx) {
-    for (String r : ARGS) {
-      if (!r.equals("cx") || !skipCx) {
-        x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
+    for (PtRegs r : ARGS) {
+      if (r != PtRegs.cx || !skipCx) {
+        x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
       }
     }
   }
 
   static void saveRest(Kernel k, Exec x, long regs) {
-    for (String r : REST) {
-      x.write(regs + k.image.off("pt_regs", r), x.reg(X86Entry.reg64(r)));
+    for (PtRegs r : REST) {
+      x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
     }
   }
 
   static void restoreRest(Kernel k, Exec x, long regs) {
-    for (String r : REST) {
-      x.set(X86Entry.reg64(r), x.read(regs + k.image.off("pt_regs", r)));
+    for (PtRegs r : REST) {
+      x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
     }
   }
 
   /** FIXUP_TOP_OF_STACK (entry_64.S@2.6.32:197-205): the words the fast path left undefined. */
   static void fixupTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(regs + k.image.off("pt_regs", "sp"), x.read(gs(k, x, "old_rsp")));
-    x.write(regs + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
-    x.write(regs + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
-    x.write(regs + k.image.off("pt_regs", "cx"), -1);
-    x.write(regs + k.image.off("pt_regs", "flags"), x.read(regs + k.image.off("pt_regs", "r11")));
+    x.write(regs + PtRegs.sp.off(k), x.read(gs(k, x, "old_rsp")));
+    x.write(regs + PtRegs.ss.off(k), X86_64.USER_DS);
+    x.write(regs + PtRegs.cs.off(k), X86_64.USER_CS);
+    x.write(regs + PtRegs.cx.off(k), -1);
+    x.write(regs + PtRegs.flags.off(k), x.read(regs + PtRegs.r11.off(k)));
   }
 
   /**
@@ -71,9 +73,9 @@ final class PartialFrame2632 {
    * regs->flags, through %r11, which is left holding the flags.
    */
   static void restoreTopOfStack(Kernel k, Exec x, long regs) {
-    x.write(gs(k, x, "old_rsp"), x.read(regs + k.image.off("pt_regs", "sp")));
-    x.set("r11", x.read(regs + k.image.off("pt_regs", "flags")));
-    x.write(regs + k.image.off("pt_regs", "r11"), x.reg("r11"));
+    x.write(gs(k, x, "old_rsp"), x.read(regs + PtRegs.sp.off(k)));
+    x.set("r11", x.read(regs + PtRegs.flags.off(k)));
+    x.write(regs + PtRegs.r11.off(k), x.reg("r11"));
   }
 
   /**
@@ -95,7 +97,7 @@ final class PartialFrame2632 {
 
   /** iretq; going back to user mode, note what is left behind on the kernel stack. */
   static void iret(Kernel k, Exec x) {
-    long regs = x.sp() - k.image.off("pt_regs", "ip");
+    long regs = x.sp() - PtRegs.ip.off(k);
     X86Irq.iret(x);
     if ((x.reg("cs") & 3) != 3) {
       return;
@@ -107,7 +109,7 @@ final class PartialFrame2632 {
           k.tasks.pid(task), regs, false, "", 0));
     }
     long ip = x.reg("rip");
-    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + PtRegs.orig_ax.off(k));
     if (ip == k.image.symbol("_start")) {
       k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
     } else if (nr < 0) {

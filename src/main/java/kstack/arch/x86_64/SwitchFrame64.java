@@ -23,7 +23,7 @@ public interface SwitchFrame64 extends Module, X86Routines {
   String copyThreadSymbol();
 
   /** ELF_PLAT_INIT's cleared registers (asm/elf.h elf_common_init). */
-  List<String> elfPlatInitRegs();
+  List<PtRegs> elfPlatInitRegs();
 
   /** Why copy_thread cannot give a CLONE_SETTLS child its TLS in this model, or null. */
   default String copyThreadTlsMissing() {

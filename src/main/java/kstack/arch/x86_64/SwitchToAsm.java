@@ -146,8 +146,8 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
             })
         .step(forkFrameStep(), x -> {
               long f = x.get(L.frame);
-              x.write(f + k.image.off("inactive_task_frame", "bp"), forkFrameBp(x.get(L.childregs)));
-              x.write(f + k.image.off("inactive_task_frame", "ret_addr"), k.image.symbol(retFromFork()));
+              x.write(f + InactiveTaskFrame.bp.off(k), forkFrameBp(x.get(L.childregs)));
+              x.write(f + InactiveTaskFrame.ret_addr.off(k), k.image.symbol(retFromFork()));
               k.tasks.taskWrite(x.get(L.p), TaskMember.thread_sp, f);
             })
         .step("p->thread.fsindex/gsindex/fsbase/gsbase = current's; savesegment(es/ds)", x -> { })
@@ -156,21 +156,21 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
         .step("  memset(childregs, 0, sizeof(struct pt_regs)); " + kthreadFrameStep(), x -> {
           k.mem.zero(x.get(L.childregs), k.image.struct("pt_regs").size());
           long f = x.get(L.frame);
-          x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
-          x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+          x.write(f + InactiveTaskFrame.bx.off(k), kthreadFn(k, x));
+          x.write(f + InactiveTaskFrame.r12.off(k), kthreadArg(k, x));
         })
         .ret("  return 0", x -> 0)
         .label("user");
     userModeThread(k, b);
     b.step("frame->bx = 0; *childregs = *current_pt_regs(); childregs->ax = 0; "
             + "if (sp) childregs->sp = sp", x -> {
-              x.write(x.get(L.frame) + k.image.off("inactive_task_frame", "bx"), 0);
+              x.write(x.get(L.frame) + InactiveTaskFrame.bx.off(k), 0);
               copyRegs(k, x);
               long r = x.get(L.childregs);
-              x.write(r + k.image.off("pt_regs", "ax"), 0);
+              x.write(r + PtRegs.ax.off(k), 0);
               long sp = childSp(k, x);
               if (sp != 0) {
-                x.write(r + k.image.off("pt_regs", "sp"), sp);
+                x.write(r + PtRegs.sp.off(k), sp);
               }
             })
         .ret(settlsStep(), x -> {
@@ -197,8 +197,9 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
 
   /** asm/elf.h@4.16.13:172-186, @6.19:153-167: ax keeps execve's return value. */
   @Override
-  public List<String> elfPlatInitRegs() {
-    return List.of("bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12", "r13",
-        "r14", "r15");
+  public List<PtRegs> elfPlatInitRegs() {
+    return List.of(PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp,
+        PtRegs.r8, PtRegs.r9, PtRegs.r10, PtRegs.r11, PtRegs.r12, PtRegs.r13,
+        PtRegs.r14, PtRegs.r15);
   }
 }

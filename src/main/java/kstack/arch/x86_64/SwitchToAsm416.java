@@ -54,7 +54,7 @@ public final class SwitchToAsm416 extends SwitchToAsm {
         .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
         .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), Args.of(x -> x.reg("rdi")), null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
-            x -> x.write(x.sp() + k.image.off("pt_regs", "ax"), 0))
+            x -> x.write(x.sp() + PtRegs.ax.off(k), 0))
         .jump("user", "jmp 2b").build());
   }
 

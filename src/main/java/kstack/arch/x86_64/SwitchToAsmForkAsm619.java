@@ -60,7 +60,7 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
         .branchIf("user", "if (unlikely(fn)) {", x -> x.get(L.fn) == 0)
         .callVia("  fn(fn_arg): a kernel thread's function (returns only after a successful exec)",
             x -> x.get(L.fn), Args.of(x -> x.get(L.fn_arg)), null)
-        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + k.image.off("pt_regs", "ax"), 0))
+        .step("  regs->ax = 0", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k), 0))
         .label("user")
         .step("syscall_exit_to_user_mode(regs) [inline]", x -> { })
         .retVoid().build());
@@ -126,11 +126,11 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
             + "kthread_frame_init(frame, args->fn, args->fn_arg)", x -> {
               copyRegs(k, x);
               long r = x.get(L.childregs);
-              x.write(r + k.image.off("pt_regs", "sp"), 0);
-              x.write(r + k.image.off("pt_regs", "ip"), 0);
+              x.write(r + PtRegs.sp.off(k), 0);
+              x.write(r + PtRegs.ip.off(k), 0);
               long f = x.get(L.frame);
-              x.write(f + k.image.off("inactive_task_frame", "bx"), kthreadFn(k, x));
-              x.write(f + k.image.off("inactive_task_frame", "r12"), kthreadArg(k, x));
+              x.write(f + InactiveTaskFrame.bx.off(k), kthreadFn(k, x));
+              x.write(f + InactiveTaskFrame.r12.off(k), kthreadArg(k, x));
             })
         .ret("  return 0", x -> 0)
         .label("plain");

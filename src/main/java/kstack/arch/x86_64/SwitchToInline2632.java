@@ -73,7 +73,7 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
     k.image.add(k.image.c("__switch_to", SRC).params(L.prev_p, L.next_p)
         .step("preload_fpu = tsk_used_math(next_p) && next_p->fpu_counter > 5; load_sp0(tss, next): "
             + "tss->x86_tss.sp0 = next->thread.sp0",
-            x -> x.write(X86Entry.gs(k, x, "init_tss") + k.image.offPath("tss_struct", "x86_tss.sp0"),
+            x -> x.write(X86Entry.gs(k, x, "init_tss") + Tss.sp0.off(k),
                 k.tasks.taskRead(x.get(L.next_p), TaskMember.thread_sp0)))
         .step("switch es and ds; save the fs and gs selectors; load_TLS(next, cpu); "
             + "unlazy_fpu(prev_p); arch_end_context_switch(next_p); switch fs and gs and their bases "
@@ -99,8 +99,8 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             + "childregs->sp = (unsigned long)childregs", x -> {
               long r = x.get(L.childregs);
               k.mem.copy(r, x.get(L.regs), 168);
-              x.write(r + k.image.off("pt_regs", "ax"), 0);
-              x.write(r + k.image.off("pt_regs", "sp"), x.get(L.sp) == -1 ? r : x.get(L.sp));
+              x.write(r + PtRegs.ax.off(k), 0);
+              x.write(r + PtRegs.sp.off(k), x.get(L.sp) == -1 ? r : x.get(L.sp));
             })
         .step("p->thread.sp = childregs; p->thread.sp0 = childregs + 1; p->thread.usersp = "
             + "me->thread.usersp; set_tsk_thread_flag(p, TIF_FORK)", x -> {
@@ -115,12 +115,12 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             + "bitmap, no CLONE_SETTLS; clear TIF_DS_AREA_MSR and TIF_DEBUGCTLMSR; return 0",
             x -> 0).build());
     k.image.add(k.image.c("sys_fork", "arch/x86/kernel/process.c").params(L.regs)
-        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
+        .call("return do_fork(SIGCHLD, regs->sp, regs, 0, NULL, NULL)", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> x.read(x.get(L.regs) + PtRegs.sp.off(k)), x -> x.get(L.regs), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_clone", SRC).params(L.clone_flags, L.newsp, L.parent_tid, L.child_tid, L.regs)
         .step("if (!newsp) newsp = regs->sp", x -> {
           if (x.get(L.newsp) == 0) {
-            x.set(L.newsp, x.read(x.get(L.regs) + k.image.off("pt_regs", "sp")));
+            x.set(L.newsp, x.read(x.get(L.regs) + PtRegs.sp.off(k)));
           }
         })
         .call("return do_fork(clone_flags, newsp, regs, 0, parent_tid, child_tid)", "do_fork",
@@ -138,12 +138,12 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
             + "percpu_write(old_rsp, new_sp); regs->cs = __USER_CS; regs->ss = __USER_DS; "
             + "regs->flags = 0x200; free_thread_xstate(current)", x -> {
               long r = x.get(L.regs);
-              x.write(r + k.image.off("pt_regs", "ip"), x.get(L.new_ip));
-              x.write(r + k.image.off("pt_regs", "sp"), x.get(L.new_sp));
+              x.write(r + PtRegs.ip.off(k), x.get(L.new_ip));
+              x.write(r + PtRegs.sp.off(k), x.get(L.new_sp));
               x.write(X86Entry.gs(k, x, "old_rsp"), x.get(L.new_sp));
-              x.write(r + k.image.off("pt_regs", "cs"), X86_64.USER_CS);
-              x.write(r + k.image.off("pt_regs", "ss"), X86_64.USER_DS);
-              x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
+              x.write(r + PtRegs.cs.off(k), X86_64.USER_CS);
+              x.write(r + PtRegs.ss.off(k), X86_64.USER_DS);
+              x.write(r + PtRegs.flags.off(k), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
     kstack.arch.x86.Idle.buildCpuIdleTickNohz(k, SRC, "rmb(); local_irq_disable(); enter_idle();");
@@ -161,9 +161,10 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
 
   /** asm/elf.h@2.6.32.67:173-189: ax too (later it keeps execve's return value). */
   @Override
-  public List<String> elfPlatInitRegs() {
-    return List.of("ax", "bx", "cx", "dx", "si", "di", "bp", "r8", "r9", "r10", "r11", "r12",
-        "r13", "r14", "r15");
+  public List<PtRegs> elfPlatInitRegs() {
+    return List.of(PtRegs.ax, PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di,
+        PtRegs.bp, PtRegs.r8, PtRegs.r9, PtRegs.r10, PtRegs.r11, PtRegs.r12,
+        PtRegs.r13, PtRegs.r14, PtRegs.r15);
   }
 
   /** 2.6.32: copy_thread would take the TLS from r8 (process_64.c@2.6.32.67 copy_thread). */

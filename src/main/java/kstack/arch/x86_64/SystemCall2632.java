@@ -71,8 +71,8 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("movq %rax, ORIG_RAX-ARGOFFSET(%rsp); movq %rcx, RIP-ARGOFFSET(%rsp): the number and "
             + "the user rip (cs, flags, sp, ss and cx stay unwritten)", x -> {
               long regs = x.sp() - ARGOFFSET;
-              x.write(regs + k.image.off("pt_regs", "orig_ax"), x.reg("rax"));
-              x.write(regs + k.image.off("pt_regs", "ip"), x.reg("rcx"));
+              x.write(regs + PtRegs.orig_ax.off(k), x.reg("rax"));
+              x.write(regs + PtRegs.ip.off(k), x.reg("rcx"));
               k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(k.current(x)),
                   kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
                   regs));
@@ -86,7 +86,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
             Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8"),
                 x -> x.reg("r9")), null)
         .step("movq %rax, RAX-ARGOFFSET(%rsp)",
-            x -> x.write(x.sp() - ARGOFFSET + k.image.off("pt_regs", "ax"), x.reg("rax")))
+            x -> x.write(x.sp() - ARGOFFSET + PtRegs.ax.off(k), x.reg("rax")))
         .globalLabel("ret_from_sys_call")
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .globalLabel("sysret_check")
@@ -97,7 +97,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .branchIf("careful", "andl %edi, %edx; jnz sysret_careful", x -> k.rq.needResched(k.current(x)))
         .step("movq RIP-ARGOFFSET(%rsp), %rcx; RESTORE_ARGS 0,-ARG_SKIP,1 (all but rcx)", x -> {
           long regs = x.sp() - ARGOFFSET;
-          x.set("rcx", x.read(regs + k.image.off("pt_regs", "ip")));
+          x.set("rcx", x.read(regs + PtRegs.ip.off(k)));
           restoreArgs(k, x, regs, true);
         })
         .step("movq PER_CPU_VAR(old_rsp), %rsp; USERGS_SYSRET64: swapgs; sysretq (rip = rcx, "
@@ -109,7 +109,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
               x.set("cs", X86_64.USER_CS);
               x.set("ss", X86_64.USER_DS);
               long task = k.current(x);
-              long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+              long nr = x.read(regs + PtRegs.orig_ax.off(k));
               k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
                   kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
               x.jumpTo(x.reg("rcx"));
@@ -142,7 +142,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
     k.image.add(k.image.asm("int_ret_from_sys_call", ENTRY)
         .step("DISABLE_INTERRUPTS", x -> k.arch.irqDisable(x))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_restore_args",
-            x -> (x.read(x.sp() - ARGOFFSET + k.image.off("pt_regs", "cs")) & 3) == 0)
+            x -> (x.read(x.sp() - ARGOFFSET + PtRegs.cs.off(k)) & 3) == 0)
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .label("check")
         .step("int_with_check: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %edx",
@@ -173,7 +173,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
             x -> {
           long regs = x.sp() - ARGOFFSET;
           restoreArgs(k, x, regs, false);
-          x.setSp(regs + k.image.off("pt_regs", "ip"));
+          x.setSp(regs + PtRegs.ip.off(k));
         })
         .globalLabel("irq_return")
         .step("INTERRUPT_RETURN: jmp native_iret: (SS is not from the LDT: no espfix) "
@@ -228,7 +228,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
           restoreTopOfStack(k, x, regs);
-          x.write(regs + k.image.off("pt_regs", "ax"), x.reg("rax"));
+          x.write(regs + PtRegs.ax.off(k), x.reg("rax"));
           restoreRest(k, x, regs);
           x.setSp(regs + 48);
         })

@@ -29,7 +29,7 @@ final class UnwindInactiveTaskFrame extends X86Unwind {
   @Override
   boolean entryCodeOnPtRegs(Routine r, StackKind kind, long sp, long ptRegs) {
     return r != null && r.kind() == Routine.Kind.ASM && kind == StackKind.TASK
-        && Long.compareUnsigned(sp - ptRegs, k.image.off("pt_regs", "ip") + 1) < 0;
+        && Long.compareUnsigned(sp - ptRegs, PtRegs.ip.off(k) + 1) < 0;
   }
 
   /** Called straight from the entry code, whose rbp is not a frame: the kernel part ends. */
@@ -46,8 +46,8 @@ final class UnwindInactiveTaskFrame extends X86Unwind {
   @Override
   long[] switchedOut(long task, long ptRegs, List<Frame> out) {
     long sp = k.tasks.threadSp(task);
-    long bp = k.mem.read64(sp + k.image.off("inactive_task_frame", "bp"));
-    long pc = k.mem.read64(sp + k.image.off("inactive_task_frame", "ret_addr"));
+    long bp = k.mem.read64(sp + InactiveTaskFrame.bp.off(k));
+    long pc = k.mem.read64(sp + InactiveTaskFrame.ret_addr.off(k));
     out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.TASK, sp, "switched out: inactive_task_frame at "
         + String.format("0x%x", sp)));
     if (pc == k.image.symbol("ret_from_fork") && bp == 0) {

@@ -117,18 +117,18 @@ final class UnwindThreadReturn2632 extends X86Unwind {
    */
   private boolean interrupted(long regs, Stacks st, long task, boolean running, int cpu,
       List<Frame> out) {
-    long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
-    long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
+    long cs = k.mem.read64(regs + PtRegs.cs.off(k));
+    long ip = k.mem.read64(regs + PtRegs.ip.off(k));
     StackKind where = st.kindOf(regs);
     out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
         String.format("interrupted %s at %s; pt_regs at 0x%x", (cs & 3) == 3 ? "user mode"
             : "kernel mode", k.symbols.describeOrHex(ip), regs)));
     if ((cs & 3) == 3) {
-      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + k.image.off("pt_regs", "sp")),
+      userFrames(task, ip, k.mem.read64(regs + 40), k.mem.read64(regs + PtRegs.sp.off(k)),
           out, false);
       return true;
     }
-    long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
+    long sp = k.mem.read64(regs + PtRegs.sp.off(k));
     StackKind on = st.kindOf(sp);
     where = on == null ? StackKind.TASK : on; // the interrupted code's own stack (an NMI's pt_regs are on the IST)
     out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), where, 0, ""));
@@ -162,11 +162,11 @@ final class UnwindThreadReturn2632 extends X86Unwind {
     if (k.tasks.taskRead(task, TaskMember.mm) == 0) {
       return;
     }
-    long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
-    long usp = full ? k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"))
+    long uip = k.mem.read64(ptRegs + PtRegs.ip.off(k));
+    long usp = full ? k.mem.read64(ptRegs + PtRegs.sp.off(k))
         : running ? k.mem.read64(k.perCpu("old_rsp", cpu)) : k.tasks.taskRead(task, TaskMember.thread_usersp);
     long ubp = userBp != null ? userBp
-        : k.mem.read64(ptRegs + (full ? k.image.off("pt_regs", "bp") : 32));
+        : k.mem.read64(ptRegs + (full ? PtRegs.bp.off(k) : 32));
     out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs, String.format(
         "user rip 0x%x, rsp 0x%x (%s) at task_pt_regs 0x%x", uip, usp,
         full ? "pt_regs->sp" : running ? "old_rsp" : "thread.usersp", ptRegs)));

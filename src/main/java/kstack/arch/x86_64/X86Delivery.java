@@ -16,7 +16,7 @@ final class X86Delivery {
       return null;
     }
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
-    long top = k.mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist);
+    long top = k.mem.read64(tss + Tss.ist.off(k) + 8L * ist);
     long rsp = k.cpu(cpu).get("rsp");
     long[] stack = arch.exceptions.istStack(k, cpu, ist);
     if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
@@ -40,8 +40,8 @@ final class X86Delivery {
     boolean user = (c.get("cs") & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
-    long rsp = ist >= 0 ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist)
-        : user ? mem.read64(tss + k.image.offPath("tss_struct", "x86_tss.sp0")) : c.get("rsp");
+    long rsp = ist >= 0 ? mem.read64(tss + Tss.ist.off(k) + 8L * ist)
+        : user ? mem.read64(tss + Tss.sp0.off(k)) : c.get("rsp");
     rsp &= -16L;
     long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
     for (long v : frame) {

@@ -50,21 +50,21 @@ public final class X86Entry {
 
   static void entered(Kernel k, Exec x) {
     long regs = x.sp();
-    long nr = x.read(regs + k.image.off("pt_regs", "orig_ax"));
+    long nr = x.read(regs + PtRegs.orig_ax.off(k));
     long task = k.current(x.cpu().id());
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr), nr,
-        x.read(regs + k.image.off("pt_regs", "sp")), regs));
+        x.read(regs + PtRegs.sp.off(k)), regs));
   }
 
   static void exited(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
     long regs = k.arch.taskPtRegs(k, task);
-    long nr = k.mem.read64(regs + k.image.off("pt_regs", "orig_ax"));
+    long nr = k.mem.read64(regs + PtRegs.orig_ax.off(k));
     if (nr < 0) {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
       return;
     }
-    if (k.mem.read64(regs + k.image.off("pt_regs", "ip")) == k.image.symbol("_start")) {
+    if (k.mem.read64(regs + PtRegs.ip.off(k)) == k.image.symbol("_start")) {
       k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
       return;
     }
@@ -75,23 +75,23 @@ public final class X86Entry {
   /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
   static void toEntryStack(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
-    long di = k.arch.taskPtRegs(k, task) + k.image.off("pt_regs", "di");
+    long di = k.arch.taskPtRegs(k, task) + PtRegs.di.off(k);
     if (x.sp() != di) {
       throw new IllegalStateException(String.format(
           "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
     }
     x.set("rdi", x.sp());
-    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.sp0")));
+    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + Tss.sp0.off(k)));
   }
 
   static boolean sysretOk(Kernel k, Exec x) {
     long regs = k.arch.taskPtRegs(k, k.current(x.cpu().id()));
-    long ip = x.read(regs + k.image.off("pt_regs", "ip"));
-    long cx = x.read(regs + k.image.off("pt_regs", "cx"));
-    long r11 = x.read(regs + k.image.off("pt_regs", "r11"));
-    long flags = x.read(regs + k.image.off("pt_regs", "flags"));
-    long cs = x.read(regs + k.image.off("pt_regs", "cs"));
-    long ss = x.read(regs + k.image.off("pt_regs", "ss"));
+    long ip = x.read(regs + PtRegs.ip.off(k));
+    long cx = x.read(regs + PtRegs.cx.off(k));
+    long r11 = x.read(regs + PtRegs.r11.off(k));
+    long flags = x.read(regs + PtRegs.flags.off(k));
+    long cs = x.read(regs + PtRegs.cs.off(k));
+    long ss = x.read(regs + PtRegs.ss.off(k));
     boolean canonical = (ip >> 47) == 0;
     return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
         && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;

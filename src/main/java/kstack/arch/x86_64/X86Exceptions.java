@@ -24,7 +24,7 @@ final class X86Exceptions {
 
   /** tss->x86_tss.ist[i] = the top of IST stack i. */
   static void fillIst(Exceptions64 e, Kernel k, Exec x) {
-    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist");
+    long tss = X86Entry.gs(k, x, "cpu_tss_rw") + Tss.ist.off(k);
     for (int i = 0; i < IST.length; i++) {
       x.write(tss + 8L * i, e.istStack(k, x.cpu().id(), i)[1]);
     }
@@ -60,8 +60,8 @@ final class X86Exceptions {
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
               x.set("rdi", x.sp());
-              x.set("rsi", x.read(x.sp() + k.image.off("pt_regs", "orig_ax")));
-              x.write(x.sp() + k.image.off("pt_regs", "orig_ax"), -1);
+              x.set("rsi", x.read(x.sp() + PtRegs.orig_ax.off(k)));
+              x.write(x.sp() + PtRegs.orig_ax.off(k), -1);
             })
         .call("call " + doubleFault, doubleFault, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());

@@ -27,13 +27,13 @@ public final class X86Process {
         .step("regs->ip = new_ip; regs->sp = new_sp; regs->cs = _cs; regs->ss = _ss; "
             + "regs->flags = X86_EFLAGS_IF", x -> {
               long r = x.get(L.regs);
-              x.write(r + k.image.off("pt_regs", "ip"), x.get(L.new_ip));
-              x.write(r + k.image.off("pt_regs", "sp"), x.get(L.new_sp));
-              x.write(r + k.image.off("pt_regs", "cs"), x.get(L._cs));
-              x.write(r + k.image.off("pt_regs", "ss"), x.get(L._ss));
-              x.write(r + k.image.off("pt_regs", "flags"), X86_64.EFLAGS_IF);
-              x.write(r + k.image.off("pt_regs", "cx"), x.get(L.new_ip));
-              x.write(r + k.image.off("pt_regs", "r11"), X86_64.EFLAGS_IF);
+              x.write(r + PtRegs.ip.off(k), x.get(L.new_ip));
+              x.write(r + PtRegs.sp.off(k), x.get(L.new_sp));
+              x.write(r + PtRegs.cs.off(k), x.get(L._cs));
+              x.write(r + PtRegs.ss.off(k), x.get(L._ss));
+              x.write(r + PtRegs.flags.off(k), X86_64.EFLAGS_IF);
+              x.write(r + PtRegs.cx.off(k), x.get(L.new_ip));
+              x.write(r + PtRegs.r11.off(k), X86_64.EFLAGS_IF);
             })
         .retVoid().build());
     Idle.buildArchCpuIdle(k, idleCall);

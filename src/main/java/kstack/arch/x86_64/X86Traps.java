@@ -70,7 +70,7 @@ public final class X86Traps {
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
-    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + k.image.offPath("tss_struct", "x86_tss.ist") + 8L * ist;
+    long slot = X86Entry.gs(k, x, "cpu_tss_rw") + Tss.ist.off(k) + 8L * ist;
     x.write(slot, x.read(slot) + delta);
   }
 }

@@ -197,15 +197,15 @@ abstract class X86Unwind {
     for (int guard = 0; bp != 0 && guard < 512; guard++) {
       if ((bp & 1) != 0) {
         long regs = bp - 1;
-        long cs = k.mem.read64(regs + k.image.off("pt_regs", "cs"));
-        long ip = k.mem.read64(regs + k.image.off("pt_regs", "ip"));
-        long sp = k.mem.read64(regs + k.image.off("pt_regs", "sp"));
+        long cs = k.mem.read64(regs + PtRegs.cs.off(k));
+        long ip = k.mem.read64(regs + PtRegs.ip.off(k));
+        long sp = k.mem.read64(regs + PtRegs.sp.off(k));
         StackKind where = st.kindOf(regs);
         out.add(new Frame("--- pt_regs ---", regs, 0, where == null ? StackKind.TASK : where, regs,
             String.format("interrupted %s at %s, rsp 0x%x; pt_regs at 0x%x",
                 (cs & 3) == 3 ? "user mode" : "kernel mode", k.symbols.describeOrHex(ip), sp, regs)));
         if ((cs & 3) == 3) {
-          userFrames(task, ip, k.mem.read64(regs + k.image.off("pt_regs", "bp")), sp, out, false);
+          userFrames(task, ip, k.mem.read64(regs + PtRegs.bp.off(k)), sp, out, false);
           return;
         }
         StackKind kind = st.kindOf(sp);
@@ -216,7 +216,7 @@ abstract class X86Unwind {
         }
         out.add(new Frame(k.symbols.functionName(ip), ip, k.symbols.functionOffset(ip), kind == null ? StackKind.UNKNOWN : kind, 0,
             below ? "rsp below the stack's base" : ""));
-        bp = k.mem.read64(regs + k.image.off("pt_regs", "bp"));
+        bp = k.mem.read64(regs + PtRegs.bp.off(k));
         continue;
       }
       StackKind kind = st.recordKindOf(bp);
@@ -259,12 +259,12 @@ abstract class X86Unwind {
    * the register, liveBp.
    */
   private void userPart(long task, long ptRegs, List<Frame> out, long liveSp, long liveBp) {
-    long cs = k.mem.read64(ptRegs + k.image.off("pt_regs", "cs"));
+    long cs = k.mem.read64(ptRegs + PtRegs.cs.off(k));
     if ((cs & 3) == 3 && k.tasks.taskRead(task, TaskMember.mm) != 0) {
-      long uip = k.mem.read64(ptRegs + k.image.off("pt_regs", "ip"));
-      long slot = ptRegs + k.image.off("pt_regs", "bp");
+      long uip = k.mem.read64(ptRegs + PtRegs.ip.off(k));
+      long slot = ptRegs + PtRegs.bp.off(k);
       long ubp = Long.compareUnsigned(slot, liveSp) >= 0 ? k.mem.read64(slot) : liveBp;
-      long usp = k.mem.read64(ptRegs + k.image.off("pt_regs", "sp"));
+      long usp = k.mem.read64(ptRegs + PtRegs.sp.off(k));
       out.add(new Frame("--- pt_regs ---", ptRegs, 0, StackKind.TASK, ptRegs,
           String.format("user rip 0x%x, rsp 0x%x at task_pt_regs 0x%x", uip, usp, ptRegs)));
       userFrames(task, uip, ubp, usp, out, false);

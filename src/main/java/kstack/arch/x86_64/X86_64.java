@@ -44,6 +44,13 @@ public final class X86_64 extends X86Isa64 {
     return unwinder.unwinder(k, this);
   }
 
+  /** The struct members the arch's code reads by handle, resolved when the kernel is built. */
+  @Override
+  public java.util.List<Class<? extends kstack.kernel.StructMember>> memberHandles(Profile p) {
+    return java.util.List.of(PtRegs.class, Tss.class, InactiveTaskFrame.class,
+        kstack.arch.x86.X86PtRegs.class);
+  }
+
   @Override
   public Map<String, StructLayout> layouts(Profile p) {
     return X86Layouts.build(layouts, p, types);
@@ -147,8 +154,8 @@ public final class X86_64 extends X86Isa64 {
    * bases and selectors, which the model does not hold.
    */
   @Override
-  public List<String> elfPlatInitRegs(Kernel k) {
-    return switchFrame.elfPlatInitRegs();
+  public List<kstack.layout.Member> elfPlatInitRegs(Kernel k) {
+    return switchFrame.elfPlatInitRegs().stream().map(r -> r.in(k)).toList();
   }
 
   @Override

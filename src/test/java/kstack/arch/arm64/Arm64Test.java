@@ -137,7 +137,8 @@ class Arm64Test {
     Machine m = spawned(p);
     m.syscall("clone", List.of(Machine.Arg.of(17)));
     long child = m.inspector().findTaskByVpid(4);
-    long ctx = child + m.kernel().image.offPath("task_struct", "thread.cpu_context");
+    long ctx = child + m.kernel().image.struct("task_struct")
+        .offsetOfPath("thread.cpu_context");
     long regs = m.inspector().taskPtRegs(child);
     var c = m.struct("cpu_context");
     assertThat(m.kernelMemory().read64(ctx + c.offset("pc"))).isEqualTo(m.symbol("ret_from_fork"));

@@ -74,7 +74,10 @@ final class Commands {
         yield s.outcome(cmd, m.recurse((int) Math.max(-1, Math.min(n, 1_000_000))));
       }
       case "cpu" -> cpu(c, cmd);
-      case "p", "print" -> print(c, cmd);
+      case "p", "print" -> GdbValues.print(s, c, cmd);
+      case "set" -> GdbValues.set(s, c, cmd);
+      case "ptype" -> GdbValues.ptype(s, c, cmd);
+      case "whatis" -> GdbValues.whatis(s, c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
@@ -188,32 +191,6 @@ final class Commands {
     m.selectCpu((int) v);
     return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.inspector().where((int) v)))
         .with("cpu", (int) v);
-  }
-
-  private Result print(Call c, String cmd) {
-    String rest = c.rest;
-    char fmt = 0;
-    int col = c.restCol;
-    if (rest.startsWith("/")) {
-      if (rest.length() < 2 || "xduotca".indexOf(rest.charAt(1)) < 0) {
-        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /o, /t, /c or /a)");
-      }
-      fmt = rest.charAt(1);
-      rest = rest.substring(2);
-      col += 2;
-    }
-    int lead = 0;
-    while (lead < rest.length() && Character.isWhitespace(rest.charAt(lead))) {
-      lead++;
-    }
-    String expr = rest.substring(lead);
-    if (expr.isEmpty()) {
-      throw new ScriptError(c.line.file(), c.line.number(), col, "print: expected an expression");
-    }
-    Value v = c.eval(expr, col + lead);
-    String shown = Expressions.format(v, fmt, m);
-    int n = s.nextValueNumber();
-    return Result.of(cmd, List.of("$" + n + " = " + shown)).with("value", Expressions.toJson(v, m));
   }
 
   private Integer pidArg(Call c) {

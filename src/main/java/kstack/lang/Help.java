@@ -56,8 +56,15 @@ public final class Help {
           + " always the IST stack; i386: the interrupted stack)", "exception db"),
       e("recurse", "recurse N",
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
-      e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a)",
-          "p/x current->pid"),
+      e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a s) and record it"
+          + " in the value history: $N, $ (the last), $$ (the one before), $$N (N back); EXPR@N is"
+          + " N objects from EXPR's address", "p/x current->pid"),
+      e("set", "set [var] $NAME = EXPR", "a convenience variable, usable as $NAME in any"
+          + " expression", "set $t = find_task_by_vpid(1)"),
+      e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
+          + " members", "ptype current"),
+      e("whatis", "whatis EXPR|TYPE", "the type of an expression, as gdb names it",
+          "whatis init_task.comm"),
       e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
           + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
       e("stack", "stack [PID]", "every word of the kernel stack, labelled", "stack 1"),

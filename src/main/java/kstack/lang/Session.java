@@ -7,6 +7,7 @@ import java.util.Map;
 import kstack.lang.expr.ExprError;
 import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Value;
+import kstack.lang.expr.Variables;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.mem.MemoryFault;
@@ -20,7 +21,7 @@ import kstack.trace.Event;
 public final class Session {
   private final Machine m;
   private final Commands commands;
-  private int valueNumber;
+  private final Variables variables = new Variables();
   private final Examine.Defaults examine = new Examine.Defaults();
 
   public Session(Machine m) {
@@ -142,7 +143,7 @@ public final class Session {
     /** Evaluates an expression that starts at column col of the line. */
     Value eval(String expr, int col) {
       exprCol = col;
-      return Expressions.eval(expr, m);
+      return Expressions.eval(expr, m, variables);
     }
   }
 
@@ -151,8 +152,9 @@ public final class Session {
     return examine;
   }
 
-  int nextValueNumber() {
-    return ++valueNumber;
+  /** The value history ($1, $, $$N) and the convenience variables of this session. */
+  Variables variables() {
+    return variables;
   }
 
   /** The story lines of an execution command, plus its JSON fields. */

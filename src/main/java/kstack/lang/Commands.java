@@ -28,7 +28,21 @@ final class Commands {
       case "sysenter" -> syscall(c, cmd, true);
       case "call" -> userCall(c, cmd);
       case "break", "b" -> breakpoint(c, cmd);
+      case "tbreak" -> {
+        Result r = breakpoint(c, cmd);
+        s.temporaryBreaks().add(c.args());
+        yield new Result(cmd, List.of("Temporary b" + r.text().get(0).substring(1)), r.json());
+      }
+      case "advance" -> {
+        String where = name(c, "advance LOCATION");
+        try {
+          yield s.outcome(cmd, started(c, "advance runs it from where it is").advance(where));
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtArgs(e.getMessage() + Suggest.hint(where, functionNames()));
+        }
+      }
       case "delete" -> noArgs(c, () -> {
+        s.temporaryBreaks().clear();
         m.deleteBreakpoints();
         return Result.of(cmd, List.of("Deleted all breakpoints."));
       });
@@ -78,6 +92,8 @@ final class Commands {
       case "set" -> GdbValues.set(s, c, cmd);
       case "ptype" -> GdbValues.ptype(s, c, cmd);
       case "whatis" -> GdbValues.whatis(s, c, cmd);
+      case "display" -> s.displays().display(s, c, cmd);
+      case "undisplay" -> s.displays().undisplay(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
@@ -156,6 +172,7 @@ final class Commands {
     } catch (IllegalArgumentException e) {
       throw c.errorAtArgs(e.getMessage() + Suggest.hint(sym, functionNames()));
     }
+    s.temporaryBreaks().keep(sym);
     long a = m.symbols().get(sym).address();
     int n = m.breakpoints().size();
     return Result.of(cmd, List.of(String.format("Breakpoint %d at 0x%x <%s>", n, a, sym)))

@@ -39,6 +39,10 @@ public final class Help {
       e("kthread", "kthread NAME",
           "kernel code creates a kthread through kthreadd and wakes it", "kthread worker"),
       e("break b", "break SYMBOL", "stop before the first step of SYMBOL", "break do_syscall_64"),
+      e("tbreak", "tbreak SYMBOL", "a breakpoint deleted the first time it stops the machine",
+          "tbreak do_syscall_64"),
+      e("advance", "advance LOCATION", "run until the selected CPU reaches the first step of"
+          + " LOCATION (a function or label)", "advance schedule"),
       e("delete", "delete", "remove all breakpoints", "delete"),
       e("continue c", "continue", "resume the interrupted command", "continue"),
       e("run", "run", "run until every CPU is idle", "run"),
@@ -63,6 +67,10 @@ public final class Help {
           + " expression", "set $t = find_task_by_vpid(1)"),
       e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
           + " members", "ptype current"),
+      e("display", "display[/FMT] [EXPR]", "show EXPR now and after every command that runs the"
+          + " machine (no EXPR: show them all now)", "display/x $sp"),
+      e("undisplay", "undisplay [N]", "stop showing display N (or all); 'info display' lists"
+          + " them", "undisplay"),
       e("whatis", "whatis EXPR|TYPE", "the type of an expression, as gdb names it",
           "whatis init_task.comm"),
       e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
@@ -74,7 +82,8 @@ public final class Help {
           + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
       e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
           "struct pt_regs"),
-      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
+      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
+          + " | info display",
           "registers, the profile's configuration, breakpoints, the symbol at an address",
           "info registers pc sp"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),

@@ -125,6 +125,7 @@ final class Inspect {
         yield Result.of(cmd, text).with("profile", m.profile().label()).with("config", json)
             .with("features", feats);
       }
+      case "display" -> s.displays().info(cmd);
       case "breakpoints", "break" -> Result.of(cmd, m.breakpoints().isEmpty()
           ? List.of("No breakpoints.") : m.breakpoints()).with("breakpoints", m.breakpoints());
       case "symbol" -> {
@@ -137,7 +138,7 @@ final class Inspect {
         yield Result.of(cmd, List.of(d == null ? "No symbol matches." : d + " in section "
             + region(m, v))).with("symbol", d);
       }
-      default -> throw c.errorAtArgs("info: expected registers, config, breakpoints or symbol");
+      default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol or display");
     };
   }
 

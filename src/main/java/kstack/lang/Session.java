@@ -22,6 +22,8 @@ public final class Session {
   private final Machine m;
   private final Commands commands;
   private final Variables variables = new Variables();
+  private final Displays displays = new Displays();
+  private final TemporaryBreaks temporary = new TemporaryBreaks();
   private final Examine.Defaults examine = new Examine.Defaults();
 
   public Session(Machine m) {
@@ -152,6 +154,21 @@ public final class Session {
     return examine;
   }
 
+  /** Which breakpoints are tbreak's, deleted once hit. */
+  TemporaryBreaks temporaryBreaks() {
+    return temporary;
+  }
+
+  /** The auto-display expressions ({@code display EXPR}), shown after each execution command. */
+  Displays displays() {
+    return displays;
+  }
+
+  /** Evaluates an expression with this session's history and variables (a display's). */
+  Value eval(String expr) {
+    return Expressions.eval(expr, m, variables);
+  }
+
   /** The value history ($1, $, $$N) and the convenience variables of this session. */
   Variables variables() {
     return variables;
@@ -166,10 +183,15 @@ public final class Session {
       events.add(e.describe());
     }
     text.add(o.message());
+    text.addAll(temporary.afterStop(m, o));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("stop", o.stop().name().toLowerCase());
     json.put("message", o.message());
     json.put("events", events);
+    if (!displays.isEmpty()) {
+      text.addAll(displays.shown(this));
+      json.put("displays", displays.json(this));
+    }
     return new Result(command, text, json);
   }
 }

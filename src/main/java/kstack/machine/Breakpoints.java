@@ -33,6 +33,11 @@ final class Breakpoints {
     at.add(s.address());
   }
 
+  boolean remove(String symbol) {
+    Symbol s = symbols.get(symbol);
+    return s != null && at.remove(s.address());
+  }
+
   void clear() {
     at.clear();
   }

@@ -44,7 +44,9 @@ class JsonContractTest {
       "exception mc", "bt"};
   /** gdb's value history, convenience variables and types. */
   private static final String[] GDB_VALUES = {"p 1", "p $", "set $t = current", "p $t->pid",
-      "whatis $t", "ptype $t", "ptype unsigned long"};
+      "whatis $t", "ptype $t", "ptype unsigned long", "display current->pid", "display",
+      "info display", "spawn sh", "display *(int *)0", "syscall getpid()", "undisplay 2",
+      "undisplay", "tbreak schedule", "kthread kt", "delete", "continue"};
   private static final String[] OVERFLOW = {"spawn sh", "recurse 100000", "bt", "bt -v", "ps",
       "stack", "p 1"};
 

@@ -60,6 +60,13 @@ final class Commands {
           throw c.errorAtArgs(e.getMessage());
         }
       }
+      case "reverse-continue", "rc" -> noArgs(c, () -> {
+        try {
+          return s.outcome(cmd, m.reverseContinue());
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtWord(e.getMessage());
+        }
+      });
       case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
       case "irq" -> {
         if (c.args().isEmpty()) {

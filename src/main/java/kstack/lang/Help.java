@@ -49,6 +49,8 @@ public final class Help {
       e("stepi si", "stepi [N]", "N steps on the selected CPU (Enter repeats it)", "stepi 5"),
       e("reverse-stepi rsi", "reverse-stepi [N]",
           "take the machine's last N steps back (every byte and register)", "reverse-stepi 3"),
+      e("reverse-continue rc", "reverse-continue", "take steps back until a breakpoint's"
+          + " address is reached again (or the history ends)", "reverse-continue"),
       e("finish", "finish", "run until the current function returns", "finish"),
       e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
       e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"

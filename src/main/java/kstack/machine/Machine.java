@@ -222,6 +222,11 @@ public final class Machine implements ExecHost {
     return breakpoints.remove(symbol);
   }
 
+  /** Steps back to the last breakpoint hit ({@link ReverseContinue}). */
+  public Outcome reverseContinue() {
+    return ReverseContinue.run(this, breakpoints);
+  }
+
   /** Runs until the selected CPU reaches the first step of location ({@link Advance}). */
   public Outcome advance(String location) {
     return Advance.to(this, loop, location);

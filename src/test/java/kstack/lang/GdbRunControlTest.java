@@ -92,4 +92,26 @@ class GdbRunControlTest {
         "There are no auto-display expressions now.");
     assertThat(exec(s, "syscall getpid()").json()).doesNotContainKey("displays");
   }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void reverseContinueGoesBackToTheLastBreakpointHitAndForwardAgain(Profile p) {
+    Session s = new Session(TestMachines.spawned(p));
+    String fn = TestMachines.insideWrite(p);
+    run(s, "break " + fn);
+    run(s, "syscall write(1, \"x\")");
+    long steps = s.machine().timeline().steps();
+    assertThat(exec(s, "continue").json()).containsEntry("stop", "done");
+    Result back = exec(s, "reverse-continue");
+    assertThat(back.json()).containsEntry("stop", "breakpoint");
+    assertThat(back.text().get(0)).startsWith("Breakpoint at " + fn + " on cpu 0");
+    assertThat(s.machine().timeline().steps()).isEqualTo(steps);
+    assertThat(exec(s, "continue").json()).containsEntry("stop", "done");
+    run(s, "delete");
+    Result all = exec(s, "rc");
+    assertThat(all.text().get(0)).startsWith("No more reverse-execution history");
+    assertThat(s.machine().timeline().undoableSteps()).isZero();
+    assertThatThrownBy(() -> run(s, "rc")).isInstanceOf(ScriptError.class)
+        .hasMessageContaining("reverse-continue: no step of history to go back over");
+  }
 }

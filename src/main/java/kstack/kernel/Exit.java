@@ -19,6 +19,10 @@ final class Exit {
 
   private Exit() {}
 
+  /** The words every generation's kernel/exit.c panics with when init dies. */
+  static final String INIT_KILLED = "Attempted to kill init!";
+  /** 4.16 and later add the exit code (exit.c@4.16.13:578-579, @6.19:925-926). */
+  static final String INIT_KILLED_EXITCODE = INIT_KILLED + " exitcode=0x%08x";
   static final String SRC = "kernel/exit.c";
 
   /** The profile's exit and wait4, then its exec path (the image's order). */

@@ -176,4 +176,10 @@ public final class Exit24 implements TaskExit {
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
   }
+
+  /** do_exit (kernel/exit.c@2.4.22:434): no exit code in the words. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return Exit.INIT_KILLED;
+  }
 }

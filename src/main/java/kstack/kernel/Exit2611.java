@@ -70,4 +70,10 @@ public final class Exit2611 implements TaskExit {
   public void buildExitGroup(Kernel k) {
     Exit.buildExitGroup(k, "kernel/exit.c@2.6.11:", "903-906", "871-901");
   }
+
+  /** do_exit (kernel/exit.c@2.6.11:792): no exit code in the words. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return Exit.INIT_KILLED;
+  }
 }

@@ -27,4 +27,10 @@ public final class Exit2632 extends ExitWaitOpts {
             + "the task's reference to itself", "schedule", Args.inPlace()))
         .retVoid().build());
   }
+
+  /** find_new_reaper (kernel/exit.c@2.6.32.67:727): no exit code in the words. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return Exit.INIT_KILLED;
+  }
 }

@@ -19,4 +19,10 @@ public final class Exit416 extends ExitWaitOpts {
   void buildDeadTail(Kernel k, RoutineBuilder b) {
     buildDoTaskDead(k, b);
   }
+
+  /** find_child_reaper (kernel/exit.c@4.16.13:578-579): the exit code as %08x. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return String.format(Exit.INIT_KILLED_EXITCODE, exitCode);
+  }
 }

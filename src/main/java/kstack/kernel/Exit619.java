@@ -23,4 +23,10 @@ public final class Exit619 extends ExitWaitOpts {
     buildDoTaskDead(k, b.step("exit_task_stack_account(tsk) (accounting only; the stack is still "
         + "in use)", x -> { }));
   }
+
+  /** do_exit (kernel/exit.c@6.19:925-926): the exit code as %08x. */
+  @Override
+  public String initKilledPanic(long exitCode) {
+    return String.format(Exit.INIT_KILLED_EXITCODE, exitCode);
+  }
 }

@@ -108,7 +108,7 @@ public final class Kernel {
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);
     this.tasks = new TaskAccess(this, taskModel);
-    this.pids = new PidTable(timeline);
+    this.pids = new PidTable(timeline, t.word);
     this.stacks = new TaskStacks(this, taskModel);
     this.rq = new RunQueues(this, taskModel);
     this.pages = new PageAllocator(mem, timeline, pageSize, consts.get("PAGE_OFFSET") + 0x10000000L,

@@ -13,4 +13,10 @@ public interface TaskExit extends Module {
 
   /** exit_group and do_group_exit (2.5.35+), linked after the other system calls. */
   void buildExitGroup(Kernel k);
+
+  /**
+   * The panic text when init exits or is killed, given the exit code it dies with (a signal
+   * number for a fatal signal): the generation's kernel/exit.c words, with or without the code.
+   */
+  String initKilledPanic(long exitCode);
 }

@@ -2,6 +2,7 @@ package kstack.machine;
 
 import kstack.kernel.Arch;
 import kstack.kernel.Kernel;
+import kstack.kernel.TaskExit;
 import kstack.mem.MemoryFault;
 import kstack.trace.Event;
 
@@ -15,6 +16,9 @@ import kstack.trace.Event;
  * pointer or a task pointer that the recursion overwrote is followed, and the kernel faults.
  */
 final class Oops {
+  /** The signal a user-mode fault forces on the task: SIGSEGV, 11 on x86 and arm64 (asm/signal.h). */
+  private static final long SIGSEGV = 11;
+
   private Oops() {}
 
   /**
@@ -80,9 +84,9 @@ final class Oops {
   /**
    * A user-mode fault (the return to user mode took an ip or sp the overflow had overwritten, in
    * the task's saved pt_regs): the kernel forces SIGSEGV on the task. For init that is fatal to the
-   * kernel: do_exit panics "Attempted to kill init!" (kernel/exit.c@2.6.32.67 do_exit,
-   * @4.16.13 find_child_reaper/do_exit with the exit code, SIGSEGV = 11). For any other task the
-   * model, which delivers no signals, says what the kernel would do and stops the command.
+   * kernel: it panics "Attempted to kill init!" in the generation's words (TaskExit's
+   * initKilledPanic, kernel/exit.c; 4.16 and later add the exit code). For any other task the model,
+   * which delivers no signals, says what the kernel would do and stops the command.
    */
   private static void segv(Kernel k, int cpu, MemoryFault f) {
     long task = k.current(cpu);
@@ -94,8 +98,7 @@ final class Oops {
             : "read of", f.address());
     int pid = k.tasks.pid(task);
     if (pid == 1) {
-      String why = "Attempted to kill init!" + (k.profile.version().startsWith("2.") ? ""
-          : " exitcode=0x0000000b");
+      String why = k.profile.module(TaskExit.class).initKilledPanic(SIGSEGV);
       k.timeline.emit(new Event.InitKilled(cpu, where, access, f.address()));
       k.timeline.emit(new Event.Panic(cpu, "Kernel panic - not syncing: " + why));
       k.panic("Kernel panic - not syncing: " + why);

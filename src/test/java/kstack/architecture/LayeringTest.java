@@ -34,7 +34,8 @@ class LayeringTest {
   void eachLayerUsesOnlyTheLayersBelowIt() {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("core").definedBy("kstack.mem..", "kstack.layout..", "kstack.stack..",
-            "kstack.trace..", "kstack.cpu..", "kstack.exec..", "kstack.image..")
+            "kstack.trace..", "kstack.cpu..", "kstack.exec..", "kstack.image..",
+            "kstack.btf..")
         .layer("profile").definedBy("kstack.profile..")
         .layer("kernel").definedBy("kstack.kernel..")
         .layer("arch").definedBy("kstack.arch..")
@@ -42,14 +43,24 @@ class LayeringTest {
         .layer("machine").definedBy("kstack.machine..")
         .layer("lang").definedBy("kstack.lang..")
         .layer("cli").definedBy("kstack.cli..")
+        .layer("bench").definedBy("kstack.bench..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli")
-        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli")
-        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli")
-        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli", "bench")
+        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli", "bench")
+        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli", "bench")
+        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli",
+            "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli")
+            "lang", "cli", "bench")
+        .check(main);
+  }
+
+  @Test
+  void theBtfReaderDependsOnNothingElseOfKstack() {
+    noClasses().that().resideInAPackage("kstack.btf..")
+        .should().dependOnClassesThat().resideOutsideOfPackages("kstack.btf..", "java..")
         .check(main);
   }
 

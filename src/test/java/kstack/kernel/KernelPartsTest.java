@@ -52,7 +52,7 @@ class KernelPartsTest {
 
   @Test
   void thePidTableHandsOutPidsInOrderAndForgetsUnregisteredTasks() {
-    PidTable pids = new PidTable(new Timeline((cpu, reg, value) -> { }));
+    PidTable pids = new PidTable(new Timeline((cpu, reg, value) -> { }), 8);
     int one = pids.allocPid();
     int two = pids.allocPid();
     assertThat(List.of(one, two)).containsExactly(1, 2);

@@ -9,7 +9,7 @@ import kstack.profile.Feature;
 
 /**
  * 2.6.11's boot: head.S@2.6.11 with its own stack_start and INIT_THREAD (I386Boot2611); the per-CPU
- * set-up and power-on are the thread_info-at-base ones it shares with 2.6.32.
+ * set-up and power-on are the thread_info-at-base ones it shares with 2.6.32 (ThreadInfoBoot).
  */
 public final class Boot2611 implements I386BootModel {
   /** current is current_thread_info()->task: no per-CPU current_task (current.h@2.6.11:8-13). */
@@ -39,17 +39,17 @@ public final class Boot2611 implements I386BootModel {
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot26.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
+    return ThreadInfoBoot.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot26.initPerCpu(k, cpu, PER_CPU_CURRENT);
+    ThreadInfoBoot.initPerCpu(k, cpu, PER_CPU_CURRENT);
   }
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    I386Boot26.powerOn(k, cpu);
+    ThreadInfoBoot.powerOn(k, cpu);
   }
 
   @Override

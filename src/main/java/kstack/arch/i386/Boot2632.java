@@ -7,7 +7,7 @@ import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
-/** 2.6.32's boot: head_32.S, the per-CPU init_tss and irq_ctx set-up (I386Boot26). */
+/** 2.6.32's boot: head_32.S (I386Boot2632), the per-CPU init_tss and irq_ctx set-up (ThreadInfoBoot). */
 public final class Boot2632 implements I386BootModel {
   /** The per-CPU current_task (cpu/common.c@2.6.32:1053). */
   private static final boolean PER_CPU_CURRENT = true;
@@ -21,31 +21,31 @@ public final class Boot2632 implements I386BootModel {
 
   @Override
   public void buildBoot(Kernel k) {
-    I386Boot26.build(k);
+    I386Boot2632.build(k);
   }
 
   @Override
   public void linkData(Kernel k, Linker l) {
-    I386Boot26.linkData(k, l);
+    I386Boot2632.linkData(k, l);
   }
 
   @Override
   public List<PerCpuVar> perCpuVars(Kernel k) {
-    return I386Boot26.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
+    return ThreadInfoBoot.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
   }
 
   @Override
   public void initPerCpu(Kernel k, int cpu) {
-    I386Boot26.initPerCpu(k, cpu, PER_CPU_CURRENT);
+    ThreadInfoBoot.initPerCpu(k, cpu, PER_CPU_CURRENT);
   }
 
   @Override
   public void initThread(Kernel k, long initTask) {
-    I386Boot26.initThread(k, initTask);
+    I386Boot2632.initThread(k, initTask);
   }
 
   @Override
   public void powerOn(Kernel k, int cpu) {
-    I386Boot26.powerOn(k, cpu);
+    ThreadInfoBoot.powerOn(k, cpu);
   }
 }

@@ -6,7 +6,7 @@ import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
- * 2.6.32's entry_32.S (I386Entry26): system_call and the ptregs_ stubs, the 68-byte pt_regs; the
+ * 2.6.32's entry_32.S (I386Entry2632): system_call and the ptregs_ stubs, the 68-byte pt_regs; the
  * SYSENTER path is Sysenter2632.
  */
 public final class Entry2632 extends SystemCallEntry {
@@ -17,7 +17,7 @@ public final class Entry2632 extends SystemCallEntry {
 
   @Override
   public void buildEntry(Kernel k) {
-    I386Entry26.build(k);
+    I386Entry2632.build(k);
   }
 
   /** arch/x86/include/asm/unistd_32.h@2.6.32.67: init_module (no finit_module before 3.8), pipe2. */

@@ -8,7 +8,7 @@ import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
- * 6.19's entry_32.S and the generic entry code (I386Entry6): the per-CPU entry stack of one page
+ * 6.19's entry_32.S and the generic entry code (I386Entry619): the per-CPU entry stack of one page
  * under TSS.sp0 (processor.h@6.19:361-363), __ia32_sys_ pt_regs wrappers reached through
  * ia32_sys_call (syscall_wrapper.h@6.19; nanosleep_time32), clone3.
  */
@@ -22,7 +22,7 @@ public final class Entry619 implements I386EntryModel {
 
   @Override
   public void buildEntry(Kernel k) {
-    I386Entry6.build(k);
+    I386Entry619.build(k);
   }
 
   @Override
@@ -32,7 +32,7 @@ public final class Entry619 implements I386EntryModel {
 
   @Override
   public String syscallSymbol(String name, int nargs) {
-    return I386Entry6.wrapperSymbol(name, nargs);
+    return I386Entry619.wrapperSymbol(name, nargs);
   }
 
   @Override

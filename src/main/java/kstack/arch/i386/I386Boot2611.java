@@ -39,7 +39,7 @@ final class I386Boot2611 {
   }
 
   static void build(Kernel k) {
-    k.image.add(I386Boot26.lssStackStart(k, k.image.asm("startup_32", HEAD + "@2.6.11:57-327")
+    k.image.add(ThreadInfoBoot.lssStackStart(k, k.image.asm("startup_32", HEAD + "@2.6.11:57-327")
         .step("cld; lgdt boot_gdt_descr; clear BSS; build the early page tables; enable paging "
             + "(not modelled)", x -> { }),
         "lss stack_start, %esp: esp = init_thread_union + THREAD_SIZE, the very top "

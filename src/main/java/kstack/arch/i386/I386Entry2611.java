@@ -1,12 +1,10 @@
 package kstack.arch.i386;
 
 import kstack.exec.Args;
-import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
 import kstack.kernel.TaskMember;
-import kstack.kernel.ThreadInfoMember;
 
 /**
  * arch/i386/kernel/entry.S at 2.6.11 (docs/research/i386-and-2.x.md §2.3, §2.5): system_call saves
@@ -23,18 +21,13 @@ final class I386Entry2611 {
 
   static final String ENTRY = "arch/i386/kernel/entry.S";
 
-  /** GET_THREAD_INFO(reg) (thread_info.h@2.6.11:120-122): movl $-THREAD_SIZE, reg; andl %esp, reg. */
-  static void getThreadInfo(Kernel k, Exec x) {
-    x.setFp(x.sp() & -k.threadSize);
-  }
-
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY + "@2.6.11:241-261")
         .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
     SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE, the thread_info whose task is "
             + "current", x -> {
-              getThreadInfo(k, x);
+              ThreadInfoEntry.getThreadInfo(k, x);
               I386Entry.entered(k, x);
             })
         .step("testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT), TI_flags(%ebp) (no tracing); "
@@ -46,7 +39,7 @@ final class I386Entry2611 {
             x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
         .globalLabel("syscall_exit")
         .step("cli; movl TI_flags(%ebp), %ecx: the flags of the thread_info GET_THREAD_INFO found "
-            + "at entry", x -> loadFlags(k, x))
+            + "at entry", x -> ThreadInfoEntry.loadFlags(k, x))
         .branchIf("syscall_exit_work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
             x -> (x.reg("ecx") & ALLWORK_MASK) != 0)
         .globalLabel("restore_all");
@@ -59,11 +52,11 @@ final class I386Entry2611 {
     k.image.add(k.image.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
         .call("pushl %eax (prev, as __switch_to returned it); call schedule_tail",
             "schedule_tail", Args.of(x -> x.reg("eax")))
-        .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> getThreadInfo(k, x))
+        .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> ThreadInfoEntry.getThreadInfo(k, x))
         .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
   }
 
-  /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (thread_info.h@2.6.11:136-158). */
+  /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (include/asm-i386/thread_info.h@2.6.11:136-158). */
   static final long ALLWORK_MASK = 0xffff;
   private static final long TIF_NEED_RESCHED = 1 << 3;
   private static final long TIF_SIGPENDING = 1 << 2;
@@ -72,28 +65,9 @@ final class I386Entry2611 {
   /** _TIF_SYSCALL_TRACE | _TIF_SYSCALL_AUDIT | _TIF_SINGLESTEP: what syscall_exit_work traces. */
   private static final long TRACE_MASK = 1 | 1 << 7 | TIF_SINGLESTEP;
   static final long WORK_MASK = ALLWORK_MASK & ~TRACE_MASK;
+  /** 2.6.11's masks as ret_from_intr reads them (ThreadInfoEntry). */
+  static final ThreadInfoEntry.TiFlagsWork TIF_WORK = new ThreadInfoEntry.TiFlagsWork(WORK_MASK);
   private static final long TF_MASK = 0x100;
-
-  /**
-   * TI_flags(%ebp): the flags word of the thread_info %ebp points at, the one GET_THREAD_INFO
-   * found at entry. After an overflow that clobbered thread_info this is whatever the overflow
-   * wrote there; the source reads it all the same.
-   */
-  static long tiFlags(Kernel k, Exec x) {
-    return x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.flags));
-  }
-
-  /** cli; movl TI_flags(%ebp), %ecx. */
-  static void loadFlags(Kernel k, Exec x) {
-    k.arch.irqDisable(x);
-    x.set("ecx", tiFlags(k, x));
-  }
-
-  /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
-  static void threadFlag(Kernel k, Exec x, long bit, boolean on) {
-    long a = (x.sp() & -k.threadSize) + k.tasks.tiOff(ThreadInfoMember.flags);
-    x.write(a, on ? x.read(a) | bit : x.read(a) & ~bit);
-  }
 
   /**
    * work_pending, work_resched and work_notifysig (entry.S@2.6.11:265-288): schedule while
@@ -107,7 +81,7 @@ final class I386Entry2611 {
             x -> (x.reg("ecx") & TIF_NEED_RESCHED) == 0)
         .globalLabel("work_resched")
         .call("call schedule", "schedule", Args.inPlace())
-        .step("cli; movl TI_flags(%ebp), %ecx", x -> loadFlags(k, x))
+        .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))
         .branchIf("restore_all", "andl $_TIF_WORK_MASK, %ecx; jz restore_all", x -> {
           x.set("ecx", x.reg("ecx") & WORK_MASK);
           return x.reg("ecx") == 0;
@@ -152,7 +126,7 @@ final class I386Entry2611 {
               if ((x.get(L.thread_info_flags) & TIF_SINGLESTEP) != 0) {
                 long f = x.get(L.regs) + k.image.off("pt_regs", "eflags");
                 x.write(f, x.read(f) | TF_MASK);
-                threadFlag(k, x, TIF_SINGLESTEP, false);
+                ThreadInfoEntry.threadFlag(k, x, TIF_SINGLESTEP, false);
               }
             })
         .branchIf("nosig", "if (thread_info_flags & _TIF_SIGPENDING)",
@@ -160,7 +134,7 @@ final class I386Entry2611 {
         .call("  do_signal(regs, oldset)", "do_signal",
             Args.of(x -> x.get(L.regs), x -> x.get(L.oldset)))
         .label("nosig")
-        .step("clear_thread_flag(TIF_IRET)", x -> threadFlag(k, x, TIF_IRET, false))
+        .step("clear_thread_flag(TIF_IRET)", x -> ThreadInfoEntry.threadFlag(k, x, TIF_IRET, false))
         .retVoid().build());
     k.image.add(k.image.c("do_signal", "arch/i386/kernel/signal.c@2.6.11:580-635").params(L.regs, L.oldset)
         .branchIf("kernel", "fastcall; if ((regs->xcs & 3) != 3) return 1",

@@ -41,12 +41,12 @@ final class I386Irq2611 {
         .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
-    k.image.add(I386Irq26.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
+    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"), "xcs", "eflags",
         "movl EFLAGS(%esp), %eax; movb CS(%esp), %al; testl $(VM_MASK | 3), %eax; jz resume_kernel",
         "cli; movl TI_flags(%ebp), %ecx",
         "resume_kernel: cli; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
         "need_resched: movl TI_flags(%ebp), %ecx; testb $_TIF_NEED_RESCHED, %cl; jz restore_all; "
-            + "testl $IF_MASK, EFLAGS(%esp); jz restore_all", true).build());
+            + "testl $IF_MASK, EFLAGS(%esp); jz restore_all", I386Entry2611.TIF_WORK).build());
     buildDoIrq(k);
     buildHandlers(k);
     if (k.profile.config("4KSTACKS")) {

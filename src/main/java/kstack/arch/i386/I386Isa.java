@@ -22,6 +22,11 @@ abstract class I386Isa extends kstack.arch.x86.X86Cpu {
   static final long KERNEL_CS = 0x60;
   static final long KERNEL_DS = 0x68;
   static final long KERNEL_PERCPU = 0xd8; // GDT_ENTRY_PERCPU 27
+  /**
+   * CS_FROM_KERNEL (entry_32.S@6.19:103): the mark 6.19's FIXUP_FRAME leaves in the high bits of a
+   * saved cs word (a selector is 16 bits, so no older entry sets it); the unwinder tests it too.
+   */
+  static final long CS_FROM_KERNEL = 1L << 29;
   static final long ENOSYS = -38;
   static final int SYSCALL_VECTOR = 0x80; // IA32_SYSCALL_VECTOR
 

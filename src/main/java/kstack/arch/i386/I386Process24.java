@@ -1,6 +1,8 @@
 package kstack.arch.i386;
 
-import kstack.cpu.Cpu;
+import static kstack.arch.i386.PtRegsByValue.byValueReg;
+import static kstack.arch.i386.PtRegsByValue.byValueRegs;
+
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
@@ -24,26 +26,11 @@ final class I386Process24 {
   private I386Process24() {}
 
   static final String SRC = "arch/i386/kernel/process.c";
-  static final String RESUME = "switch_to_1";
   /** include/asm-i386/segment.h@2.4.22:4-8. */
   static final long KERNEL_CS = 0x10;
   static final long KERNEL_DS = 0x18;
   static final long USER_CS = 0x23;
   static final long USER_DS = 0x2b;
-  static final long PTREGS = 60;
-
-  /**
-   * get_current() (include/asm-i386/current.h@2.4.22:6-13): esp & ~8191. In user mode the block
-   * the next entry will use, the one under TSS.esp0. Before head.S's first lss there is no stack
-   * at all; the simulator then names init_task, whose union that lss is about to load.
-   */
-  static long current(Kernel k, Cpu c, boolean user) {
-    long sp = user ? k.readPtr(c.get("tr_base") + 4) - 1 : c.get("esp");
-    if (sp == 0 || sp == -1) {
-      return k.image.symbol("init_task");
-    }
-    return sp & -k.threadSize;
-  }
 
   /** The switch_to macro (include/asm-i386/system.h@2.4.22:16-34) as steps of schedule(). */
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
@@ -56,51 +43,12 @@ final class I386Process24 {
               x.push(x.reg("edi"));
               x.push(x.fp());
             });
-    swapStacks(k, b, "current", RESUME)
-        .label(RESUME)
+    SwitchToEsp.swapStacks(k, b, "current")
         .step("  1: popl %ebp; popl %edi; popl %esi: this task again; last = prev from ebx", x -> {
           x.setFp(x.pop());
           x.set("edi", x.pop());
           x.set("esi", x.pop());
           x.set("eax", x.reg("ebx"));
-        });
-  }
-
-  /**
-   * The middle of i386's switch_to, the same from 2.4.22 to 2.6.11 (system.h@2.4.22:16-34,
-   * @2.6.11:15-31): prev's esp into prev->thread.esp, next's loaded, prev->thread.eip = the resume
-   * label, next->thread.eip pushed, and the jump to __switch_to. eax = prev, edx = next.
-   */
-  static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent, String resume) {
-    return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
-            + "with it the next " + nextCurrent, x -> {
-              k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_esp, x.sp());
-              x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp));
-            })
-        .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_eip, x.routine().address(x.routine().label(resume)));
-          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_eip));
-          x.jumpTo(k.image.symbol("__switch_to"));
-        });
-  }
-
-  /**
-   * copy_thread's middle on the 60-byte pt_regs (process.c@2.4.22:582-605, @2.6.11:382-398): the
-   * parent's registers copied to childregs with eax 0 (the child's fork result) and the given esp,
-   * then thread.esp = childregs, thread.esp0 = the top, thread.eip = ret_from_fork.
-   */
-  static RoutineBuilder childFrame(Kernel k, RoutineBuilder b, String copy) {
-    return b.step(copy + "; childregs->eax = 0; childregs->esp = esp", x -> {
-      long r = x.get(L.childregs);
-      k.mem.copy(r, x.get(L.regs), (int) PTREGS);
-      x.write(r + k.image.off("pt_regs", "eax"), 0);
-      x.write(r + k.image.off("pt_regs", "esp"), x.get(L.esp));
-    }).step("p->thread.esp = childregs; p->thread.esp0 = childregs + 1 (the top); "
-        + "p->thread.eip = ret_from_fork", x -> {
-          long p = x.get(L.p);
-          k.tasks.taskWrite(p, TaskMember.thread_esp, x.get(L.childregs));
-          k.tasks.taskWrite(p, TaskMember.thread_esp0, x.get(L.childregs) + PTREGS);
-          k.tasks.taskWrite(p, TaskMember.thread_eip, k.image.symbol("ret_from_fork"));
         });
   }
 
@@ -117,8 +65,8 @@ final class I386Process24 {
     RoutineBuilder ct = k.image.c("copy_thread", SRC).params(L.nr, L.clone_flags, L.esp, L.unused, L.p, L.regs).locals(L.childregs)
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p)) - 1: the very "
             + "top of p's task_union", x -> x.set(L.childregs,
-                x.get(L.p) + k.threadSize - PTREGS));
-    k.image.add(childFrame(k, ct, "struct_cpy(childregs, regs)")
+                x.get(L.p) + k.threadSize - SwitchToEsp.PTREGS));
+    k.image.add(SwitchToEsp.childFrame(k, ct, "struct_cpy(childregs, regs)")
         .ret("savesegment(fs/gs, p->thread); unlazy_fpu(current); copy the FPU state; return 0",
             x -> 0).build());
     buildSyscalls(k);
@@ -126,37 +74,28 @@ final class I386Process24 {
     buildIdle(k);
   }
 
-  /** The pt_regs a by-value parameter names: the syscall's first stack word, 8(%ebp). */
-  static long byValueRegs(Exec x) {
-    return x.fp() + 8;
-  }
-
-  private static long reg(Kernel k, Exec x, String field) {
-    return x.read(byValueRegs(x) + k.image.off("pt_regs", field));
-  }
-
   /** sys_fork, sys_clone, sys_execve (process.c@2.4.22:743-793): pt_regs by value. */
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC).params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0): regs is the frame system_call saved",
-            "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> reg(k, x, "esp"), x -> byValueRegs(x), x -> 0))
+            "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, "esp"), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("fork"), "sys_fork");
     k.image.add(k.image.c("sys_clone", SRC).params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; if (!newsp) newsp = regs.esp", x -> {
-          long sp = reg(k, x, "ecx");
-          x.set(L.newsp, sp != 0 ? sp : reg(k, x, "esp"));
+          long sp = byValueReg(k, x, "ecx");
+          x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, "esp"));
         })
         .call("return do_fork(clone_flags, newsp, &regs, 0)", "do_fork",
-            Args.of(x -> reg(k, x, "ebx"), x -> x.get(L.newsp), x -> byValueRegs(x), x -> 0))
+            Args.of(x -> byValueReg(k, x, "ebx"), x -> x.get(L.newsp), x -> byValueRegs(x), x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("clone"), "sys_clone");
     k.image.add(k.image.c("sys_execve", SRC).params().asmlinkage().locals(L.filename, L.error)
         .step("filename = getname((char *) regs.ebx)",
-            x -> x.set(L.filename, k.getname(x, reg(k, x, "ebx"))))
+            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, "ebx"))))
         .callInto(L.error, "error = do_execve(filename, (char **) regs.ecx, (char **) regs.edx, "
-            + "&regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> reg(k, x, "ecx"),
-                x -> reg(k, x, "edx"), x -> byValueRegs(x)))
+            + "&regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, "ecx"),
+                x -> byValueReg(k, x, "edx"), x -> byValueRegs(x)))
         .ret("if (error == 0) current->ptrace &= ~PT_DTRACE; putname(filename); return error",
             x -> x.get(L.error)).build());
     k.image.sysCallTable.put(k.arch.syscallNumbers().get("execve"), "sys_execve");

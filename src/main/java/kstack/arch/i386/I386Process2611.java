@@ -1,5 +1,8 @@
 package kstack.arch.i386;
 
+import static kstack.arch.i386.PtRegsByValue.byValueReg;
+import static kstack.arch.i386.PtRegsByValue.byValueRegs;
+
 import kstack.exec.Args;
 import kstack.exec.Exec;
 import kstack.exec.Local;
@@ -9,7 +12,7 @@ import kstack.kernel.TaskMember;
 
 /**
  * arch/i386/kernel/process.c and include/asm-i386/system.h at 2.6.11 (docs/research/i386-and-2.x.md
- * §2.4-2.6): the same switch and fork mechanisms as 2.6.32 (I386Process26) under 2.6.11's names and
+ * §2.4-2.6): the same switch and fork mechanisms as 2.6.32 (I386Process2632) under 2.6.11's names and
  * effects: thread.esp/eip/esp0, __switch_to with load_esp0 and no current to update (current is
  * current_thread_info()->task), copy_thread at top - 60, kernel_thread's pt_regs without fs/gs,
  * kernel_thread_helper, and sys_fork/sys_clone/sys_execve taking pt_regs by value.
@@ -39,8 +42,7 @@ final class I386Process2611 {
               x.push(x.reg("eflags"));
               x.push(x.fp());
             });
-    I386Process24.swapStacks(k, b, "current_thread_info()->task", I386Process26.RESUME)
-        .label(I386Process26.RESUME)
+    SwitchToEsp.swapStacks(k, b, "current_thread_info()->task")
         .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
           x.setFp(x.pop());
           x.set("eflags", x.pop());
@@ -63,7 +65,7 @@ final class I386Process2611 {
         .step("childregs = ((struct pt_regs *) (THREAD_SIZE + (unsigned long) p->thread_info)) - 1: "
             + "the very top of p's stack, no padding",
             x -> x.set(L.childregs, k.arch.taskPtRegs(k, x.get(L.p))));
-    k.image.add(I386Process24.childFrame(k, ct, "*childregs = *regs")
+    k.image.add(SwitchToEsp.childFrame(k, ct, "*childregs = *regs")
         .ret("savesegment(fs, p->thread.fs); savesegment(gs, p->thread.gs); return 0 (no io "
             + "bitmap, no CLONE_SETTLS)", x -> 0).build());
     buildKernelThread(k);
@@ -115,10 +117,6 @@ final class I386Process2611 {
         }).build());
   }
 
-  private static long reg(Kernel k, Exec x, String field) {
-    return x.read(I386Process24.byValueRegs(x) + k.image.off("pt_regs", field));
-  }
-
   /**
    * sys_fork, sys_clone, sys_execve (process.c@2.6.11:629-690): asmlinkage, pt_regs by value, so
    * system_call's frame is their argument and sys_call_table points at them directly (no ptregs_
@@ -127,30 +125,30 @@ final class I386Process2611 {
   private static void buildSyscalls(Kernel k) {
     k.image.add(k.image.c("sys_fork", SRC + "@2.6.11:629-632").params().asmlinkage()
         .call("return do_fork(SIGCHLD, regs.esp, &regs, 0, NULL, NULL): regs is the frame "
-            + "system_call saved", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> reg(k, x, "esp"),
-                x -> I386Process24.byValueRegs(x), x -> 0, x -> 0, x -> 0))
+            + "system_call saved", "do_fork", Args.of(x -> Kernel.SIGCHLD, x -> byValueReg(k, x, "esp"),
+                x -> byValueRegs(x), x -> 0, x -> 0, x -> 0))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_clone", SRC + "@2.6.11:634-647").params().asmlinkage().locals(L.newsp)
         .step("clone_flags = regs.ebx; newsp = regs.ecx; parent_tidptr = regs.edx; child_tidptr = "
             + "regs.edi; if (!newsp) newsp = regs.esp", x -> {
-              long sp = reg(k, x, "ecx");
-              x.set(L.newsp, sp != 0 ? sp : reg(k, x, "esp"));
+              long sp = byValueReg(k, x, "ecx");
+              x.set(L.newsp, sp != 0 ? sp : byValueReg(k, x, "esp"));
             })
         .call("return do_fork(clone_flags, newsp, &regs, 0, parent_tidptr, child_tidptr)",
-            "do_fork", Args.of(x -> reg(k, x, "ebx"), x -> x.get(L.newsp),
-                x -> I386Process24.byValueRegs(x), x -> 0, x -> reg(k, x, "edx"), x -> reg(k, x, "edi")))
+            "do_fork", Args.of(x -> byValueReg(k, x, "ebx"), x -> x.get(L.newsp),
+                x -> byValueRegs(x), x -> 0, x -> byValueReg(k, x, "edx"), x -> byValueReg(k, x, "edi")))
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.c("sys_execve", SRC + "@2.6.11:667-690").params().asmlinkage()
         .locals(L.filename, L.error)
         .step("filename = getname((char __user *) regs.ebx)",
-            x -> x.set(L.filename, k.getname(x, reg(k, x, "ebx"))))
+            x -> x.set(L.filename, k.getname(x, byValueReg(k, x, "ebx"))))
         .callInto(L.error, "error = do_execve(filename, (char __user * __user *) regs.ecx, "
-            + "(char __user * __user *) regs.edx, &regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> reg(k, x, "ecx"), x -> reg(k, x, "edx"),
-                x -> I386Process24.byValueRegs(x)))
+            + "(char __user * __user *) regs.edx, &regs)", "do_execve", Args.of(x -> x.get(L.filename), x -> byValueReg(k, x, "ecx"), x -> byValueReg(k, x, "edx"),
+                x -> byValueRegs(x)))
         .ret("if (error == 0) { current->ptrace &= ~PT_DTRACE; set_thread_flag(TIF_IRET): never "
             + "return through sysexit }; putname(filename); return error", x -> {
               if (x.get(L.error) == 0) {
-                I386Entry2611.threadFlag(k, x, I386Entry2611.TIF_IRET, true);
+                ThreadInfoEntry.threadFlag(k, x, I386Entry2611.TIF_IRET, true);
               }
               return x.get(L.error);
             })

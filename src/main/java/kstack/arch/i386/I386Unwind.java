@@ -303,7 +303,7 @@ final class I386Unwind {
 
   /** The esp a kernel-mode interruption left: regs->sp after FIXUP_FRAME, else &regs->sp. */
   private long interruptedSp(long regs) {
-    return (word(regs + k.image.off("pt_regs", "cs")) & I386Entry6.CS_FROM_KERNEL) != 0
+    return (word(regs + k.image.off("pt_regs", "cs")) & I386.CS_FROM_KERNEL) != 0
         ? word(regs + k.image.off("pt_regs", "sp")) : regs + k.image.off("pt_regs", "sp");
   }
 

@@ -5,7 +5,7 @@ import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
- * 2.6.32's interrupts: BUILD_INTERRUPT stubs, do_IRQ on the irq_ctx stacks (I386Irq26);
+ * 2.6.32's interrupts: BUILD_INTERRUPT stubs, do_IRQ on the irq_ctx stacks (I386Irq2632);
  * LOCAL_TIMER_VECTOR 0xef (arch/x86/include/asm/irq_vectors.h@2.6.32.67:104).
  */
 public final class Irq2632 implements I386IrqModel {
@@ -16,7 +16,7 @@ public final class Irq2632 implements I386IrqModel {
 
   @Override
   public void buildIrq(Kernel k) {
-    I386Irq26.build(k);
+    I386Irq2632.build(k);
   }
 
   @Override

@@ -5,7 +5,7 @@ import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /**
- * 6.19's interrupts: the idtentry stubs and the generic entry code (I386Irq6);
+ * 6.19's interrupts: the idtentry stubs and the generic entry code (I386Irq619);
  * LOCAL_TIMER_VECTOR 0xec (arch/x86/include/asm/irq_vectors.h@6.19:98).
  */
 public final class Irq619 implements I386IrqModel {
@@ -16,7 +16,7 @@ public final class Irq619 implements I386IrqModel {
 
   @Override
   public void buildIrq(Kernel k) {
-    I386Irq6.build(k);
+    I386Irq619.build(k);
   }
 
   @Override

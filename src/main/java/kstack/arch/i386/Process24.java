@@ -51,7 +51,7 @@ public final class Process24 implements I386ProcessModel {
 
   @Override
   public long current(Kernel k, int cpu, boolean userMode) {
-    return I386Process24.current(k, k.cpu(cpu), userMode);
+    return SwitchToEsp.stackBlock(k, k.cpu(cpu), userMode);
   }
 
   @Override

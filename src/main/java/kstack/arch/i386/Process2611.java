@@ -53,7 +53,7 @@ public final class Process2611 implements I386ProcessModel {
    */
   @Override
   public long current(Kernel k, int cpu, boolean userMode) {
-    long ti = I386Process24.current(k, k.cpu(cpu), userMode);
+    long ti = SwitchToEsp.stackBlock(k, k.cpu(cpu), userMode);
     return ti == k.image.symbol("init_task") ? ti : k.readPtr(ti + k.tasks.tiOff(ThreadInfoMember.task));
   }
 

@@ -7,7 +7,7 @@ import kstack.profile.Feature;
 
 /**
  * 2.6.32's process_32.c: switch_to inline in schedule(), preempt_count in the thread_info at the
- * stack base (I386Process26, then start_thread).
+ * stack base (I386Process2632, then start_thread).
  */
 public final class Process2632 implements I386ProcessModel {
   @Override
@@ -17,7 +17,7 @@ public final class Process2632 implements I386ProcessModel {
 
   @Override
   public void buildProcess(Kernel k) {
-    I386Process26.build(k);
+    I386Process2632.build(k);
     I386Process.buildStartThread(k, false, "; free_thread_xstate(current)", false);
   }
 
@@ -28,7 +28,7 @@ public final class Process2632 implements I386ProcessModel {
 
   @Override
   public void inlineSwitch(Kernel k, RoutineBuilder b) {
-    I386Process26.inlineSwitch(k, b);
+    I386Process2632.inlineSwitch(k, b);
   }
 
   /** switch_to (system.h@2.6.32.67): pushfl; pushl %ebp. */

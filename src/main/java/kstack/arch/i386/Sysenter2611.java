@@ -97,14 +97,14 @@ public final class Sysenter2611 implements I386SysenterModel {
     SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp); testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT), TI_flags(%ebp) "
             + "(no tracing); cmpl $(nr_syscalls), %eax", x -> {
-              I386Entry2611.getThreadInfo(k, x);
+              ThreadInfoEntry.getThreadInfo(k, x);
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
             x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
             Args.inPlace(), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + k.image.off("pt_regs", "eax"), x.retval()))
-        .step("cli; movl TI_flags(%ebp), %ecx", x -> I386Entry2611.loadFlags(k, x))
+        .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
             + "by iret (TIF_IRET asks for exactly that)", x -> {
               if ((x.reg("ecx") & I386Entry2611.ALLWORK_MASK) != 0) {

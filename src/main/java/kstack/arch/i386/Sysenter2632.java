@@ -73,7 +73,7 @@ public final class Sysenter2632 implements I386SysenterModel {
 
   @Override
   public void buildSysenterEntry(Kernel k) {
-    String entry = I386Entry26.ENTRY;
+    String entry = I386Entry2632.ENTRY;
     RoutineBuilder b = k.image.asm("ia32_sysenter_target", entry)
         .step("movl TSS_sysenter_sp0(%esp), %esp: SYSENTER_ESP is just past init_tss, so this "
             + "reads tss.x86_tss.sp0, the task's stack top", x -> x.setSp(

@@ -23,7 +23,7 @@ public final class Sysenter619 extends EntryStackSysenter {
 
   @Override
   public void buildSysenterEntry(Kernel k) {
-    RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry6.ENTRY)
+    RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry619.ENTRY)
         .step("pushfl; pushl %eax (on the entry stack)", x -> {
           x.push(x.reg("eflags"));
           x.push(x.reg("eax"));
@@ -38,7 +38,7 @@ public final class Sysenter619 extends EntryStackSysenter {
         .label(".Lsysenter_past_esp");
     I386Sysenter.frame(k, b, "pushl $0: pt_regs->sp, a placeholder (do_SYSENTER_32 copies ebp there)",
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0), true);
-    I386Entry6.saveAll(k, b, true, false, false)
+    I386Entry619.saveAll(k, b, true, false, false)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
             + "movl %esp, %eax", x -> x.set("eax", x.sp()))
         .call("call do_SYSENTER_32", "do_SYSENTER_32", Args.of(x -> x.reg("eax")))
@@ -94,7 +94,7 @@ public final class Sysenter619 extends EntryStackSysenter {
     RoutineBuilder d = k.image.c("__do_fast_syscall_32", src).params(L.regs).locals(L.nr);
     I386Sysenter.fastPrologue(k, d, "nr = syscall_32_enter(regs) [inline]; add_random_kstack_offset() (0 here); "
         + "enter_from_user_mode(regs); local_irq_enable()", false);
-    I386Entry6.syscallIrqsOn(k, d);
+    I386Entry619.syscallIrqsOn(k, d);
     k.image.add(kstack.arch.ExitWork.append(k, d, "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable(); work pending?", "exit_to_user_mode_loop",
             "exit_to_user_mode_loop(regs, ti_work)")

@@ -16,7 +16,7 @@ public final class Traps2632 implements I386TrapsModel {
 
   @Override
   public void buildTraps(Kernel k) {
-    String entry = I386Entry26.ENTRY;
+    String entry = I386Entry2632.ENTRY;
     RoutineBuilder db = k.image.asm("debug", entry);
     I386Traps.fixStack(k, db, "RING0_INT_FRAME; ", "sp0");
     I386Traps.debugSaveAll(k, db, false);

@@ -18,8 +18,8 @@ public final class Traps619 implements I386TrapsModel {
   /** idtentry stubs into handle_exception, and the 32-bit C entries. */
   @Override
   public void buildTraps(Kernel k) {
-    k.image.add(I386Irq6.idtentry(k, "exc_debug", false));
-    k.image.add(I386Irq6.idtentry(k, "exc_machine_check", false));
+    k.image.add(I386Irq619.idtentry(k, "exc_debug", false));
+    k.image.add(I386Irq619.idtentry(k, "exc_machine_check", false));
     String traps = "arch/x86/kernel/traps.c";
     k.image.add(k.image.c("exc_debug", traps).params(L.regs).locals(L.user)
         .step("dr6 = debug_read_reset_dr6() (0 here); user_mode(regs)?", x -> x.set(L.user,

@@ -210,7 +210,7 @@ class I386Linux6Test {
     assertThat(m.kernel().readPtr(regs + pt.offset("sp"))).as("the interrupted esp").isEqualTo(esp);
     assertThat(m.kernel().readPtr(regs + pt.offset("ss"))).isEqualTo(I386.KERNEL_DS);
     assertThat(m.kernel().readPtr(regs + pt.offset("cs"))).as("CS_FROM_KERNEL | __KERNEL_CS")
-        .isEqualTo(I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+        .isEqualTo(I386.CS_FROM_KERNEL | I386.KERNEL_CS);
     assertThat(regs + pt.size()).as("the short frame's six words stay above as a gap")
         .isEqualTo(esp - 6 * 4);
     m.deleteBreakpoints();
@@ -236,7 +236,7 @@ class I386Linux6Test {
     assertThat(regsFrame.frameAddr()).as("3 CPU words, 2 stub words, fs, the 6-word gap and "
         + "FIXUP_FRAME's full frame: 92 bytes below TSS.sp1").isEqualTo(sp1 - 92);
     assertThat(m.kernel().readPtr(regsFrame.frameAddr() + m.struct("pt_regs").offset("cs")))
-        .isEqualTo(I386Entry6.CS_FROM_ENTRY_STACK | I386Entry6.CS_FROM_KERNEL | I386.KERNEL_CS);
+        .isEqualTo(I386Entry619.CS_FROM_ENTRY_STACK | I386.CS_FROM_KERNEL | I386.KERNEL_CS);
     m.deleteBreakpoints();
     assertThat(m.continueRun().message()).contains("resumed at entry_SYSENTER_32",
         "'syscall getpid' is still stopped there");

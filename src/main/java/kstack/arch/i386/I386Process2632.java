@@ -14,13 +14,13 @@ import kstack.kernel.TaskMember;
  * kernel_thread with its forged pt_regs, the pt_regs-taking sys_fork, sys_clone and sys_execve,
  * start_thread, and cpu_idle.
  */
-final class I386Process26 {
+final class I386Process2632 {
   enum L implements Local {
       arg, childregs, clone_flags, error, filename, flags, fn, newsp, next, next_p, p, prev, prev_p,
       regs, sp, unused
   }
 
-  private I386Process26() {}
+  private I386Process2632() {}
 
   static final String SRC = "arch/x86/kernel/process_32.c";
   static final String RESUME = "switch_to_1";

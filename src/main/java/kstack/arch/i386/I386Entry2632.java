@@ -12,10 +12,10 @@ import kstack.trace.Event;
  * calls through sys_call_table with pt_regs as the stack arguments; the ptregs_ stubs hand fork,
  * clone and execve a pointer to that frame; ret_from_fork and kernel_thread_helper start new tasks.
  */
-final class I386Entry26 {
+final class I386Entry2632 {
   enum L implements Local { argv, envp, filename }
 
-  private I386Entry26() {}
+  private I386Entry2632() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
 

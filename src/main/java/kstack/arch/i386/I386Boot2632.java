@@ -1,16 +1,12 @@
 package kstack.arch.i386;
 
-import java.util.ArrayList;
-import java.util.List;
 import kstack.exec.Args;
 import kstack.exec.Local;
-import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.kernel.TaskMember;
 import kstack.kernel.ThreadInfoMember;
 import kstack.layout.Types;
-import kstack.trace.Event;
 
 /**
  * Boot on i386 at 2.6.32 (docs/research/i386-and-2.x.md §3.1; head_32.S@2.6.32:268-465,605,659):
@@ -18,41 +14,12 @@ import kstack.trace.Event;
  * thread_info; a fake 0 return address is pushed for the unwinder and initial_code
  * (i386_start_kernel) is entered by a jmp. cpu_init loads TSS.sp0 from init_task's thread.sp0.
  */
-final class I386Boot26 {
+final class I386Boot2632 {
   enum L implements Local { cpu, idle }
 
-  private I386Boot26() {}
+  private I386Boot2632() {}
 
   static final String HEAD = "arch/x86/kernel/head_32.S";
-
-  /** perCpuCurrent: a per-CPU current_task (2.6.32); stackCanary: the %gs:20 stack_canary. */
-  static List<PerCpuVar> perCpuVars(Kernel k, boolean perCpuCurrent, boolean stackCanary) {
-    Types t = k.t;
-    List<PerCpuVar> v = new ArrayList<>();
-    if (k.profile.config("4KSTACKS")) {
-      // DEFINE_PER_CPU_PAGE_ALIGNED(union irq_ctx, hardirq_stack / softirq_stack) (irq_32.c@2.6.32:64-65)
-      v.add(new PerCpuVar("hardirq_stack", t.array(t.u8, (int) k.threadSize), 4096,
-          "union irq_ctx: a thread_info at the base, the hardirq stack above it"));
-      v.add(new PerCpuVar("softirq_stack", t.array(t.u8, (int) k.threadSize), 4096,
-          "union irq_ctx for softirqs"));
-    }
-    v.add(new PerCpuVar("init_tss", t.struct(k.image.struct("tss_struct")), 64,
-        "DEFINE_PER_CPU_SHARED_ALIGNED = INIT_TSS (init_task.c@2.6.32:41)"));
-    if (perCpuCurrent) {
-      v.add(new PerCpuVar("current_task", t.ptrTo("task_struct"), 4,
-          "= &init_task (cpu/common.c@2.6.32:1053)"));
-    }
-    if (stackCanary) {
-      // 2.6.11 has neither a stack protector nor a kernel %gs
-      v.add(new PerCpuVar("stack_canary", t.array(t.u8, 24), 4,
-          "struct stack_canary { char __pad[20]; unsigned long canary; }: %gs:20"));
-    }
-    v.add(new PerCpuVar("hardirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:61)"));
-    v.add(new PerCpuVar("softirq_ctx", t.voidp, 4, "union irq_ctx * (irq_32.c@2.6.32:62)"));
-    v.add(new PerCpuVar("cpu_number", t.s32, 4, "setup_percpu.c"));
-    v.add(new PerCpuVar("this_cpu_off", t.ulong, 4, "setup_percpu.c"));
-    return v;
-  }
 
   /** stack_start = { init_thread_union + THREAD_SIZE, __BOOT_DS }; initial_code = i386_start_kernel. */
   static void linkData(Kernel k, Linker l) {
@@ -64,17 +31,6 @@ final class I386Boot26 {
       k.writePtr(stack, k.image.symbol("init_thread_union") + k.threadSize);
       k.writePtr(stack + 4, 0x18); // __BOOT_DS
     });
-  }
-
-  static void initPerCpu(Kernel k, int cpu, boolean perCpuCurrent) {
-    long base = k.perCpuOffset(cpu);
-    if (perCpuCurrent) {
-      k.writePtr(base + k.image.symbol("current_task"), k.image.symbol("init_task"));
-    }
-    // INIT_TSS (processor.h@2.6.32:928-938): sp0 = the top of init_stack, ss0, ss1, no io bitmap
-    I386Boot.initTss(k, base + k.image.symbol("init_tss"), k.image.symbol("init_stack") + k.threadSize);
-    k.mem.write(base + k.image.symbol("cpu_number"), 4, cpu);
-    k.writePtr(base + k.image.symbol("this_cpu_off"), base);
   }
 
   /**
@@ -90,16 +46,12 @@ final class I386Boot26 {
     k.tasks.initThreadInfoLinks(ti);
   }
 
-  static void powerOn(Kernel k, int cpu) {
-    I386Boot.powerOn(k, cpu, "init_tss");
-  }
-
   static void build(Kernel k) {
     k.image.add(k.image.asm("startup_32", HEAD)
         .step("clear BSS; copy boot parameters; build the early page tables; enable paging "
             + "(not modelled)", x -> { })
         .step("jmp into the common tail", x -> x.jumpTo(k.image.symbol("startup_32_smp") + 4)).build());
-    k.image.add(lssStackStart(k, k.image.asm("startup_32_smp", HEAD)
+    k.image.add(ThreadInfoBoot.lssStackStart(k, k.image.asm("startup_32_smp", HEAD)
         .step("(an AP arrives here from the trampoline; paging on)", x -> { }),
         "lss stack_start, %esp: esp = stack_start.sp (init_thread_union + THREAD_SIZE on the "
             + "boot CPU: the very top, no pt_regs gap)")
@@ -144,20 +96,6 @@ final class I386Boot26 {
             Args.of(x -> x.cpu().id()))
         .retVoid().build());
     buildSmp(k);
-  }
-
-  /** head.S's lss stack_start, %esp then pushl $0; popfl (2.6.11 and 2.6.32 alike). */
-  static kstack.exec.RoutineBuilder lssStackStart(Kernel k, kstack.exec.RoutineBuilder b,
-      String text) {
-    return b.step(text, x -> {
-      x.setSp(x.read(k.image.symbol("stack_start")));
-      k.timeline.emit(new Event.BootStack(x.cpu().id(), "startup_32", "esp",
-          "stack_start", x.sp()));
-    })
-        .step("pushl $0; popfl: clear EFLAGS", x -> {
-          x.push(0);
-          x.set("eflags", x.pop() | 0x2);
-        });
   }
 
   private static void buildSmp(Kernel k) {

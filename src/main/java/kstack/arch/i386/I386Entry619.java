@@ -17,10 +17,10 @@ import kstack.trace.Event;
  * ia32_sys_call → __ia32_sys_NAME(regs); __switch_to_asm saves eflags too (a 24-byte frame); a new
  * task starts in ret_from_fork_asm and the C ret_from_fork.
  */
-final class I386Entry6 {
+final class I386Entry619 {
   enum L implements Local { fn, fn_arg, nr, prev, regs }
 
-  private I386Entry6() {}
+  private I386Entry619() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
@@ -49,7 +49,7 @@ final class I386Entry6 {
             })
         .step("CHECK_AND_APPLY_ESPFIX; SWITCH_TO_USER_CR3 (no PTI); RESTORE_REGS pop=4: popl %ebx .. "
             + "%eax, %ds, %es, %fs; addl $(4 + 4), %esp: the gs and orig_ax slots",
-            I386Entry6::restoreRegs4)
+            I386Entry619::restoreRegs4)
         .step("CLEAR_CPU_BUFFERS; iret", x -> I386Entry.iret(k, x, true));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
@@ -115,7 +115,7 @@ final class I386Entry6 {
     });
     b.step("FIXUP_FRAME: andl $0xffff, 4*4(%esp); from kernel mode: orl $CS_FROM_KERNEL there, "
         + "pushl %ss; pushl %esp; addl $7*4, (%esp) (the interrupted esp); pushl 7*4(%esp) six "
-        + "times: a full iret frame below the short one, which stays as a gap", I386Entry6::fixupFrame);
+        + "times: a full iret frame below the short one, which stays as a gap", I386Entry619::fixupFrame);
     for (String r : new String[] {"es", "ds", "ax", "bp", "di", "si", "dx", "cx", "bx"}) {
       if (r.equals("ax") && syscall) {
         b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
@@ -126,7 +126,7 @@ final class I386Entry6 {
     }
     if (!switchStacks) {
       return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es (switch_stacks=0: no "
-          + "SWITCH_TO_KERNEL_STACK)", I386Entry6::userDataSegments);
+          + "SWITCH_TO_KERNEL_STACK)", I386Entry619::userDataSegments);
     }
     return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
         + "the entry stack? from user mode copy the pt_regs to TSS.sp1 - PTREGS_SIZE; from kernel "
@@ -147,8 +147,6 @@ final class I386Entry6 {
         });
   }
 
-  /** CS_FROM_KERNEL (entry_32.S@6.19:103): FIXUP_FRAME's mark in the high bits of the cs word. */
-  static final long CS_FROM_KERNEL = 1L << 29;
   /** CS_FROM_ENTRY_STACK (entry_32.S@6.19:101): SWITCH_TO_KERNEL_STACK moved a kernel-mode frame. */
   static final long CS_FROM_ENTRY_STACK = 1L << 31;
 
@@ -182,7 +180,7 @@ final class I386Entry6 {
     if ((cs & 3) != 0 || (x.read(sp + 20) & (1L << 17)) != 0) {
       return;
     }
-    x.write(sp + 16, cs | CS_FROM_KERNEL);
+    x.write(sp + 16, cs | I386.CS_FROM_KERNEL);
     x.push(x.reg("ss"));
     x.push(x.sp() + 7 * 4); // pushl %esp pushes the value before the push; then addl $7*4
     for (int i = 0; i < 6; i++) {
@@ -200,7 +198,7 @@ final class I386Entry6 {
     }
     x.setSp(x.sp() + 8);
     long cs = x.read(x.sp() + 4);
-    if ((cs & CS_FROM_KERNEL) != 0) {
+    if ((cs & I386.CS_FROM_KERNEL) != 0) {
       long to = x.read(x.sp() + 12);
       x.write(to - 4, x.read(x.sp() + 8));
       x.write(to - 8, cs & 0xffff);

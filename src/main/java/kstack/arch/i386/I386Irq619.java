@@ -15,10 +15,10 @@ import kstack.trace.Event;
  * stack only when the interrupt came from kernel mode (irq_32.c@6.19:148-157); system vectors such
  * as the APIC timer stay on the interrupted stack (irq_stack.h@6.19:222-239).
  */
-final class I386Irq6 {
+final class I386Irq619 {
   enum L implements Local { cpu, error_code, regs, vector }
 
-  private I386Irq6() {}
+  private I386Irq619() {}
 
   static final String ENTRY = "arch/x86/entry/entry_32.S";
 
@@ -85,7 +85,7 @@ final class I386Irq6 {
    * argument, -1 left there, then handle_exception_return.
    */
   private static Routine idtentryIrq(Kernel k, String cfunc) {
-    return I386Entry6.saveAll(k, k.image.asm("asm_" + cfunc, ENTRY).step("ASM_CLAC", x -> { }), false)
+    return I386Entry619.saveAll(k, k.image.asm("asm_" + cfunc, ENTRY).step("ASM_CLAC", x -> { }), false)
         .step("ENCODE_FRAME_POINTER; movl %esp, %eax; movl PT_ORIG_EAX(%esp), %edx (the vector); "
             + "movl $-1, PT_ORIG_EAX(%esp): no system call to restart", x -> {
               x.setFp(x.sp() & 0x7fffffffL);
@@ -132,7 +132,7 @@ final class I386Irq6 {
    * restore_all_switch_stack.
    */
   private static void buildHandleException(Kernel k) {
-    k.image.add(I386Entry6.saveAll(k, k.image.asm("handle_exception", ENTRY), false, true, true)
+    k.image.add(I386Entry619.saveAll(k, k.image.asm("handle_exception", ENTRY), false, true, true)
         .step("ENCODE_FRAME_POINTER; movl PT_GS(%esp), %edi: the handler's address", x -> {
           x.setFp(x.sp() & 0x7fffffffL);
           x.set("edi", x.read(x.sp() + k.image.off("pt_regs", "gs")));
@@ -149,9 +149,9 @@ final class I386Irq6 {
             + "%eax; jnb ret_to_user", x -> (x.read(x.sp() + k.image.off("pt_regs", "cs")) & 3) == 3)
         .step("PARANOID_EXIT_TO_KERNEL_MODE: CS_FROM_ENTRY_STACK? clear it and copy TSS.sp1 - esp "
             + "bytes back below TSS.sp0, the entry stack, and move there", x ->
-                I386Entry6.paranoidExitToKernelMode(k, x))
+                I386Entry619.paranoidExitToKernelMode(k, x))
         .step("RESTORE_REGS 4: popl %ebx .. %eax, %ds, %es, %fs; skip the gs and orig_ax slots",
-            I386Entry6::restoreRegs4)
+            I386Entry619::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
         .label("user")
         .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
@@ -163,7 +163,7 @@ final class I386Irq6 {
    * (from user mode) it calls exc_nmi on the top of the task stack, then comes back.
    */
   private static void buildNmi(Kernel k) {
-    k.image.add(I386Entry6.saveAll(k, k.image.asm("asm_exc_nmi", ENTRY)
+    k.image.add(I386Entry619.saveAll(k, k.image.asm("asm_exc_nmi", ENTRY)
             .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax (SAVE_ALL_NMI)", x -> x.push(x.reg("eax"))),
             false, false, false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx; movl %esp, %eax; on the entry stack "
@@ -172,14 +172,14 @@ final class I386Irq6 {
               x.setFp(x.sp() & 0x7fffffffL);
               x.set("eax", x.sp());
               x.set("ebx", x.sp());
-              if (I386Entry6.onEntryStack(k, x)) {
+              if (I386Entry619.onEntryStack(k, x)) {
                 x.setSp(x.read(I386Entry.fs(k, x, "cpu_current_top_of_stack")));
               }
             })
         .call("call exc_nmi", "exc_nmi", Args.of(x -> x.reg("eax")))
         .step("movl %ebx, %esp: back where the pt_regs are", x -> x.setSp(x.reg("ebx")))
         .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4",
-            I386Entry6::restoreRegs4)
+            I386Entry619::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x, true)).build());
     k.image.add(k.image.c("exc_nmi", "arch/x86/kernel/nmi.c").params(L.regs)
         .step("this_cpu_write(nmi_state, NMI_EXECUTING); irqentry_nmi_enter(regs)", x -> { })

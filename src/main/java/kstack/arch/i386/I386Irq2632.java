@@ -4,7 +4,6 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
-import kstack.kernel.ThreadInfoMember;
 import kstack.trace.Event;
 
 /**
@@ -15,15 +14,15 @@ import kstack.trace.Event;
  * was interrupted, copying the task pointer into the irq_ctx's own thread_info; do_softirq moves
  * to the softirq irq_ctx (irq_32.c@2.6.32:78-213).
  */
-final class I386Irq26 {
+final class I386Irq2632 {
   enum L implements Local { cpu, error_code, irq, regs }
 
-  private I386Irq26() {}
+  private I386Irq2632() {}
 
   static final String ENTRY = "arch/x86/kernel/entry_32.S";
   static final String IRQ32 = "arch/x86/kernel/irq_32.c";
 
-  /** 2.6.32's interrupt path (2.6.11's is I386Irq2611, which shares retFromIntr; both use IrqCtx). */
+  /** 2.6.32's interrupt path (ret_from_intr's shape is ThreadInfoEntry's; 4KSTACKS uses IrqCtx). */
   static void build(Kernel k) {
     buildEntries(k);
     buildNmi(k);
@@ -73,59 +72,13 @@ final class I386Irq26 {
   private static void buildRetFromIntr(Kernel k) {
     // resume_kernel, entry_32.S@2.6.32.67:371-383 (CONFIG_PREEMPT; without it resume_kernel is
     // restore_nocheck)
-    k.image.add(retFromIntr(k, k.image.asm("ret_from_intr", ENTRY), "cs", "flags",
+    k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY), "cs", "flags",
         "check_userspace: movl PT_EFLAGS(%esp), %eax; movb PT_CS(%esp), %al; "
             + "andl $(X86_EFLAGS_VM | SEGMENT_RPL_MASK), %eax; cmpl $USER_RPL, %eax; jb resume_kernel",
         "LOCKDEP_SYS_EXIT; DISABLE_INTERRUPTS; movl TI_flags(%ebp), %ecx",
         "resume_kernel: DISABLE_INTERRUPTS; cmpl $0, TI_preempt_count(%ebp); jnz restore_all",
         "need_resched: testb $_TIF_NEED_RESCHED, TI_flags(%ebp); jz restore_all; "
-            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all", false).build());
-  }
-
-  /**
-   * ret_from_intr's shape, shared by 2.6.11 and 2.6.32 (the words and the pt_regs member names
-   * differ): user mode → resume_userspace's work check; kernel mode → resume_kernel, which with
-   * CONFIG_PREEMPT calls preempt_schedule_irq while need_resched is set and the frame had IF.
-   * ebp: whether the work flags are the ones loaded through %ebp (2.6.11, Feature.TIF_WORK_2611)
-   * rather than current's thread_info as 2.6.32's model asks.
-   */
-  static RoutineBuilder retFromIntr(Kernel k, RoutineBuilder b, String cs, String flags,
-      String check, String userspace, String resumeKernel, String needResched, boolean ebp) {
-    return b.step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE", x -> x.setFp(x.sp() & -k.threadSize))
-        .branchIf("kernel", check, x -> (x.read(x.sp() + k.image.off("pt_regs", cs)) & 3) != 3)
-        .globalLabel("resume_userspace")
-        .step(userspace, x -> {
-          if (ebp) {
-            I386Entry2611.loadFlags(k, x);
-          } else {
-            k.arch.irqDisable(x);
-          }
-        })
-        .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> {
-          if (!ebp) {
-            return k.rq.needResched(k.current(x));
-          }
-          x.set("ecx", x.reg("ecx") & I386Entry2611.WORK_MASK);
-          return x.reg("ecx") != 0;
-        })
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
-        .label("work")
-        .step("jmp work_pending", x -> x.jumpTo(k.image.symbol("work_pending")))
-        .label("kernel")
-        .branchIf("norsch", resumeKernel, x -> {
-          k.arch.irqDisable(x);
-          return !k.profile.config("PREEMPT")
-              || x.read(x.fp() + k.tasks.tiOff(ThreadInfoMember.preempt_count), 4) != 0;
-        })
-        .label("need_resched")
-        .branchIf("norsch", needResched, x -> !(ebp
-            ? (I386Entry2611.tiFlags(k, x) & 1 << Kernel.TIF_NEED_RESCHED) != 0
-            : k.rq.needResched(k.current(x)))
-            || (x.read(x.sp() + k.image.off("pt_regs", flags)) & I386.EFLAGS_IF) == 0)
-        .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
-        .jump("need_resched", "jmp need_resched")
-        .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")));
+            + "testl $X86_EFLAGS_IF, PT_EFLAGS(%esp); jz restore_all", ThreadInfoEntry.RUN_QUEUE).build());
   }
 
   private static kstack.exec.Routine entry(Kernel k, RoutineBuilder b, String handler) {

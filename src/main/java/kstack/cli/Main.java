@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kstack", mixinStandardHelpOptions = true, version = "kstack 0.1.0",
     description = "A simulated machine that holds the real bytes of Linux kernel stacks.",
     subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class,
-        BtfCommand.class, Check.class})
+        BtfCommand.class, Check.class, GdbServerCommand.class, SymbolsCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -109,18 +109,8 @@ public final class Main implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main parent;
 
-    @Option(names = "--arch", defaultValue = "x86_64",
-        description = "architecture: x86_64, i386 or arm64 (default: x86_64)")
-    String arch;
-
-    @Option(names = "--kernel", description = "kernel generation: 2.4, 2.6.11, 2.6, 4.16 or 6.x (default: newest)")
-    String kernel;
-
-    @Option(names = "--config", description = "NAME=y|n, e.g. KASAN=y (see 'info config')")
-    List<String> config = new ArrayList<>();
-
-    @Option(names = "--cpus", defaultValue = "1", description = "number of CPUs (1 to the profile's NR_CPUS: 8 on i386, 64 elsewhere)")
-    int cpus;
+    @picocli.CommandLine.Mixin
+    ProfileOptions machine;
 
     @Option(names = "--json", description = "one JSON object per executed command")
     boolean json;
@@ -143,13 +133,13 @@ public final class Main implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       Profile p;
       try {
-        p = profile();
+        p = machine.profile();
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;
       }
       try {
-        CpuLimits.check(p, cpus);
+        CpuLimits.check(p, machine.cpus);
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;
@@ -182,8 +172,8 @@ public final class Main implements Callable<Integer> {
         err.println(e.located());
         return 1;
       }
-      Machine m = Machine.create(p, cpus);
-      o.header("kstack: " + p.label() + ", " + cpus + " CPU" + (cpus > 1 ? "s" : ""));
+      Machine m = Machine.create(p, machine.cpus);
+      o.header("kstack: " + p.label() + ", " + machine.cpus + " CPU" + (machine.cpus > 1 ? "s" : ""));
       Session session = new Session(m);
       for (Source.Line line : lines) {
         Result r;
@@ -204,30 +194,6 @@ public final class Main implements Callable<Integer> {
       }
       return new Interactive(session, o, err, json).run(parent.stdin);
     }
-
-    private Profile profile() {
-      Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
-          () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
-              + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
-              + ")"))
-          : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
-              "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
-                  + Profiles.names() + ")"));
-      for (String c : config) {
-        int eq = c.indexOf('=');
-        String name = eq < 0 ? c : c.substring(0, eq);
-        String v = eq < 0 ? "" : c.substring(eq + 1);
-        if (name.startsWith("CONFIG_")) {
-          name = name.substring(7);
-        }
-        if (!v.equals("y") && !v.equals("n")) {
-          throw new IllegalArgumentException("--config takes NAME=y or NAME=n, not '" + c + "'");
-        }
-        p = p.withConfig(name, v.equals("y"));
-      }
-      return p;
-    }
-
   }
 
   /** kstack scenarios: the built-in scenarios. */

@@ -96,7 +96,7 @@ final class Commands {
       }
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> GdbValues.print(s, c, cmd);
-      case "set" -> GdbValues.set(s, c, cmd);
+      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd) : GdbValues.set(s, c, cmd);
       case "ptype" -> GdbValues.ptype(s, c, cmd);
       case "whatis" -> GdbValues.whatis(s, c, cmd);
       case "display" -> s.displays().display(s, c, cmd);
@@ -202,6 +202,25 @@ final class Commands {
     }
     Result r = s.outcome(cmd, m.stepi(n));
     return r.with("pc", hex(m.cpu(m.selectedCpu()).pc()));
+  }
+
+  /** {@code set max-steps N}: the runaway limit of every later command. */
+  private Result set(Call c, String cmd) {
+    String a = c.args();
+    if (!a.startsWith("max-steps")) {
+      throw c.errorAtArgs("set: expected max-steps N");
+    }
+    String e = a.substring("max-steps".length()).strip();
+    if (e.isEmpty()) {
+      throw c.errorAtArgs("usage: set max-steps N");
+    }
+    long v = c.eval(e, c.argsCol() + a.indexOf(e, "max-steps".length())).asLong();
+    if (v < 1) {
+      throw c.errorAtArgs("set max-steps: N must be at least 1");
+    }
+    m.setMaxSteps(v);
+    return Result.of(cmd, List.of("A command is stopped as a runaway after " + v + " steps."))
+        .with("max_steps", v);
   }
 
   private Result cpu(Call c, String cmd) {

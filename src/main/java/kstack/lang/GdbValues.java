@@ -67,7 +67,8 @@ final class GdbValues {
     String name = eq < 0 ? "" : a.substring(0, eq).strip();
     if (eq < 0 || a.startsWith("==", eq) || !name.matches("\\$[A-Za-z_][A-Za-z0-9_]*")) {
       throw new ScriptError(c.line.file(), c.line.number(), from, "usage: set $NAME = EXPR (a "
-          + "convenience variable; kstack's memory and registers change only by running the kernel)");
+          + "convenience variable; kstack's memory and registers change only by running the kernel)"
+          + " or set max-steps N");
     }
     var regs = s.machine().arch().registers();
     if (regs.has(regs.resolve(name.substring(1)))) {

@@ -65,8 +65,6 @@ public final class Help {
       e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a s) and record it"
           + " in the value history: $N, $ (the last), $$ (the one before), $$N (N back); EXPR@N is"
           + " N objects from EXPR's address", "p/x current->pid"),
-      e("set", "set [var] $NAME = EXPR", "a convenience variable, usable as $NAME in any"
-          + " expression", "set $t = find_task_by_vpid(1)"),
       e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
           + " members", "ptype current"),
       e("display", "display[/FMT] [EXPR]", "show EXPR now and after every command that runs the"
@@ -85,10 +83,14 @@ public final class Help {
       e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
           "struct pt_regs"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
-          + " | info display",
-          "registers, the profile's configuration, breakpoints, the symbol at an address",
+          + " | info history | info display", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " an address, what the timeline keeps (steps that can be taken back, bytes a step),"
+          + " the auto-display expressions",
           "info registers pc sp"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
+      e("set", "set [var] $NAME = EXPR | set max-steps N", "a convenience variable, usable as"
+          + " $NAME in any expression; or stop a command as a runaway after N steps (default"
+          + " 5000000)", "set $t = current"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

@@ -42,18 +42,20 @@ class LayeringTest {
         .layer("catalog").definedBy("kstack.catalog..")
         .layer("machine").definedBy("kstack.machine..")
         .layer("lang").definedBy("kstack.lang..")
+        .layer("gdb").definedBy("kstack.gdb..")
         .layer("cli").definedBy("kstack.cli..")
         .layer("bench").definedBy("kstack.bench..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("gdb").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli", "bench")
+        .whereLayer("lang").mayOnlyBeAccessedByLayers("gdb", "cli")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "gdb", "cli", "bench")
         .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli", "bench")
         .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli", "bench")
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli",
             "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli", "bench")
+            "lang", "gdb", "cli", "bench")
         .check(main);
   }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class PidTableTest {
   private static PidTable table(int word) {
-    return new PidTable(new Timeline((cpu, reg, v) -> { }), word);
+    return new PidTable(TestTimelines.noCpus(), word);
   }
 
   @Test

@@ -21,7 +21,7 @@ class RunListTest {
   @ValueSource(longs = {1, 2, 3, 42, 20261207})
   void randomQueueingKeepsThePlainListsOrderAndUndoRestoresEveryEarlierState(long seed) {
     Random rnd = new Random(seed);
-    Timeline t = new Timeline((cpu, reg, v) -> { });
+    Timeline t = TestTimelines.noCpus();
     Map<Long, RunList.Node> nodes = new HashMap<>();
     RunList rq = new RunList(t, nodes);
     List<Long> model = new ArrayList<>();

@@ -7,6 +7,7 @@ import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Suggest;
 import kstack.lang.expr.Value;
 import kstack.machine.Machine;
+import kstack.stack.TaskStack;
 
 /** The commands, each a short method; names and meanings follow gdb where gdb has the command. */
 final class Commands {
@@ -105,6 +106,7 @@ final class Commands {
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
+      case "export" -> Drawings.export(s, c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
@@ -259,7 +261,8 @@ final class Commands {
   }
 
   private Result stack(Call c, String cmd) {
-    Integer pid = pidArg(c);
+    boolean draw = c.args().equals("--draw") || c.args().startsWith("--draw ");
+    Integer pid = draw ? drawPid(c) : pidArg(c);
     long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
     String overwritten = m.kernel().stacks.overwritten(task);
     if (overwritten != null) {
@@ -267,7 +270,17 @@ final class Commands {
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
           + "found; 'x' still reads memory by address");
     }
-    return StackViews.stack(m, cmd, m.inspector().taskStack(pid, true));
+    TaskStack t = m.inspector().taskStack(pid, true);
+    return draw ? Drawings.draw(m, cmd, t.owner().pid()) : StackViews.stack(m, cmd, t);
+  }
+
+  /** stack --draw [PID]: the pid after the option, or null. */
+  private Integer drawPid(Call c) {
+    String rest = c.args().substring("--draw".length()).strip();
+    if (rest.isEmpty()) {
+      return null;
+    }
+    return Drawings.pid(m, c, c.words().get(1));
   }
 
   private Result syscall(Call c, String cmd, boolean viaVdso) {

@@ -75,7 +75,11 @@ public final class Help {
           "whatis init_task.comm"),
       e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
           + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
-      e("stack", "stack [PID]", "every word of the kernel stack, labelled", "stack 1"),
+      e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
+          + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
+          + " lines", "stack 1"),
+      e("export", "export svg FILE [PID]", "draw the stacks (one task's and those it touches, or"
+          + " all) to scale as SVG into FILE", "export svg /tmp/kstack-stacks.svg 1"),
       e("ps", "ps", "the tasks", "ps"),
       e("console", "console", "what was written to /dev/console", "console"),
       e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"

@@ -29,7 +29,21 @@ final class Commands {
       case "sysenter" -> syscall(c, cmd, true);
       case "call" -> userCall(c, cmd);
       case "break", "b" -> breakpoint(c, cmd);
+      case "tbreak" -> {
+        Result r = breakpoint(c, cmd);
+        s.temporaryBreaks().add(c.args());
+        yield new Result(cmd, List.of("Temporary b" + r.text().get(0).substring(1)), r.json());
+      }
+      case "advance" -> {
+        String where = name(c, "advance LOCATION");
+        try {
+          yield s.outcome(cmd, started(c, "advance runs it from where it is").advance(where));
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtArgs(e.getMessage() + Suggest.hint(where, functionNames()));
+        }
+      }
       case "delete" -> noArgs(c, () -> {
+        s.temporaryBreaks().clear();
         m.deleteBreakpoints();
         return Result.of(cmd, List.of("Deleted all breakpoints."));
       });
@@ -47,6 +61,13 @@ final class Commands {
           throw c.errorAtArgs(e.getMessage());
         }
       }
+      case "reverse-continue", "rc" -> noArgs(c, () -> {
+        try {
+          return s.outcome(cmd, m.reverseContinue());
+        } catch (IllegalArgumentException e) {
+          throw c.errorAtWord(e.getMessage());
+        }
+      });
       case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
       case "irq" -> {
         if (c.args().isEmpty()) {
@@ -75,8 +96,12 @@ final class Commands {
         yield s.outcome(cmd, m.recurse((int) Math.max(-1, Math.min(n, 1_000_000))));
       }
       case "cpu" -> cpu(c, cmd);
-      case "set" -> set(c, cmd);
-      case "p", "print" -> print(c, cmd);
+      case "p", "print" -> GdbValues.print(s, c, cmd);
+      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd) : GdbValues.set(s, c, cmd);
+      case "ptype" -> GdbValues.ptype(s, c, cmd);
+      case "whatis" -> GdbValues.whatis(s, c, cmd);
+      case "display" -> s.displays().display(s, c, cmd);
+      case "undisplay" -> s.displays().undisplay(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
@@ -159,6 +184,7 @@ final class Commands {
     } catch (IllegalArgumentException e) {
       throw c.errorAtArgs(e.getMessage() + Suggest.hint(sym, functionNames()));
     }
+    s.temporaryBreaks().keep(sym);
     long a = m.symbols().get(sym).address();
     int n = m.breakpoints().size();
     return Result.of(cmd, List.of(String.format("Breakpoint %d at 0x%x <%s>", n, a, sym)))
@@ -213,32 +239,6 @@ final class Commands {
     m.selectCpu((int) v);
     return Result.of(cmd, List.of("Selected cpu " + v + ": " + m.inspector().where((int) v)))
         .with("cpu", (int) v);
-  }
-
-  private Result print(Call c, String cmd) {
-    String rest = c.rest;
-    char fmt = 0;
-    int col = c.restCol;
-    if (rest.startsWith("/")) {
-      if (rest.length() < 2 || "xduotca".indexOf(rest.charAt(1)) < 0) {
-        throw c.errorAtArgs("unknown print format (use /x, /d, /u, /o, /t, /c or /a)");
-      }
-      fmt = rest.charAt(1);
-      rest = rest.substring(2);
-      col += 2;
-    }
-    int lead = 0;
-    while (lead < rest.length() && Character.isWhitespace(rest.charAt(lead))) {
-      lead++;
-    }
-    String expr = rest.substring(lead);
-    if (expr.isEmpty()) {
-      throw new ScriptError(c.line.file(), c.line.number(), col, "print: expected an expression");
-    }
-    Value v = c.eval(expr, col + lead);
-    String shown = Expressions.format(v, fmt, m);
-    int n = s.nextValueNumber();
-    return Result.of(cmd, List.of("$" + n + " = " + shown)).with("value", Expressions.toJson(v, m));
   }
 
   private Integer pidArg(Call c) {

@@ -39,12 +39,18 @@ public final class Help {
       e("kthread", "kthread NAME",
           "kernel code creates a kthread through kthreadd and wakes it", "kthread worker"),
       e("break b", "break SYMBOL", "stop before the first step of SYMBOL", "break do_syscall_64"),
+      e("tbreak", "tbreak SYMBOL", "a breakpoint deleted the first time it stops the machine",
+          "tbreak do_syscall_64"),
+      e("advance", "advance LOCATION", "run until the selected CPU reaches the first step of"
+          + " LOCATION (a function or label)", "advance schedule"),
       e("delete", "delete", "remove all breakpoints", "delete"),
       e("continue c", "continue", "resume the interrupted command", "continue"),
       e("run", "run", "run until every CPU is idle", "run"),
       e("stepi si", "stepi [N]", "N steps on the selected CPU (Enter repeats it)", "stepi 5"),
       e("reverse-stepi rsi", "reverse-stepi [N]",
           "take the machine's last N steps back (every byte and register)", "reverse-stepi 3"),
+      e("reverse-continue rc", "reverse-continue", "take steps back until a breakpoint's"
+          + " address is reached again (or the history ends)", "reverse-continue"),
       e("finish", "finish", "run until the current function returns", "finish"),
       e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
       e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"
@@ -56,8 +62,17 @@ public final class Help {
           + " always the IST stack; i386: the interrupted stack)", "exception db"),
       e("recurse", "recurse N",
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
-      e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a)",
-          "p/x current->pid"),
+      e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a s) and record it"
+          + " in the value history: $N, $ (the last), $$ (the one before), $$N (N back); EXPR@N is"
+          + " N objects from EXPR's address", "p/x current->pid"),
+      e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
+          + " members", "ptype current"),
+      e("display", "display[/FMT] [EXPR]", "show EXPR now and after every command that runs the"
+          + " machine (no EXPR: show them all now)", "display/x $sp"),
+      e("undisplay", "undisplay [N]", "stop showing display N (or all); 'info display' lists"
+          + " them", "undisplay"),
+      e("whatis", "whatis EXPR|TYPE", "the type of an expression, as gdb names it",
+          "whatis init_task.comm"),
       e("backtrace bt", "bt [PID] | bt -v | bt -a", "backtrace of the current task or PID; -v:"
           + " every task's STACK_END_MAGIC and stack high-water mark; -a: the current task of"
           + " every CPU", "bt"),
@@ -79,16 +94,18 @@ public final class Help {
       e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
           + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
-          + " | info history", "registers, the profile's configuration, breakpoints, the symbol at"
-          + " an address, what the timeline keeps (steps that can be taken back, bytes a step)",
+          + " | info history | info display", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " an address, what the timeline keeps (steps that can be taken back, bytes a step),"
+          + " the auto-display expressions",
           "info registers pc sp"),
       e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
           + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"
           + " trace) or the machine's state (tasks, stacks, registers, per-CPU data) as JSON"
           + " (docs/formats.md)", "export trace --format perfetto /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
-      e("set", "set max-steps N",
-          "stop a command as a runaway after N steps (default 5000000)", "set max-steps 10000000"),
+      e("set", "set [var] $NAME = EXPR | set max-steps N", "a convenience variable, usable as"
+          + " $NAME in any expression; or stop a command as a runaway after N steps (default"
+          + " 5000000)", "set $t = current"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

@@ -154,6 +154,7 @@ final class Inspect {
         yield Result.of(cmd, text).with("profile", m.profile().label()).with("config", json)
             .with("features", feats);
       }
+      case "display" -> s.displays().info(cmd);
       case "breakpoints", "break" -> Result.of(cmd, m.breakpoints().isEmpty()
           ? List.of("No breakpoints.") : m.breakpoints()).with("breakpoints", m.breakpoints());
       case "symbol" -> {
@@ -167,8 +168,8 @@ final class Inspect {
             + region(m, v))).with("symbol", d);
       }
       case "history" -> history(m, cmd);
-      default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol or "
-          + "history");
+      default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol, "
+          + "history or display");
     };
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import kstack.lang.expr.ExprError;
 import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Value;
+import kstack.lang.expr.Variables;
 import kstack.machine.Machine;
 import kstack.machine.Outcome;
 import kstack.mem.MemoryFault;
@@ -20,7 +21,9 @@ import kstack.trace.Event;
 public final class Session {
   private final Machine m;
   private final Commands commands;
-  private int valueNumber;
+  private final Variables variables = new Variables();
+  private final Displays displays = new Displays();
+  private final TemporaryBreaks temporary = new TemporaryBreaks();
   private final Examine.Defaults examine = new Examine.Defaults();
 
   public Session(Machine m) {
@@ -142,7 +145,7 @@ public final class Session {
     /** Evaluates an expression that starts at column col of the line. */
     Value eval(String expr, int col) {
       exprCol = col;
-      return Expressions.eval(expr, m);
+      return Expressions.eval(expr, m, variables);
     }
   }
 
@@ -151,8 +154,24 @@ public final class Session {
     return examine;
   }
 
-  int nextValueNumber() {
-    return ++valueNumber;
+  /** Which breakpoints are tbreak's, deleted once hit. */
+  TemporaryBreaks temporaryBreaks() {
+    return temporary;
+  }
+
+  /** The auto-display expressions ({@code display EXPR}), shown after each execution command. */
+  Displays displays() {
+    return displays;
+  }
+
+  /** Evaluates an expression with this session's history and variables (a display's). */
+  Value eval(String expr) {
+    return Expressions.eval(expr, m, variables);
+  }
+
+  /** The value history ($1, $, $$N) and the convenience variables of this session. */
+  Variables variables() {
+    return variables;
   }
 
   /** The story lines of an execution command, plus its JSON fields. */
@@ -164,10 +183,15 @@ public final class Session {
       events.add(e.describe());
     }
     text.add(o.message());
+    text.addAll(temporary.afterStop(m, o));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("stop", o.stop().name().toLowerCase());
     json.put("message", o.message());
     json.put("events", events);
+    if (!displays.isEmpty()) {
+      text.addAll(displays.shown(this));
+      json.put("displays", displays.json(this));
+    }
     return new Result(command, text, json);
   }
 }

@@ -69,6 +69,15 @@ final class Breakpoints {
     }
   }
 
+  boolean remove(String symbol) {
+    Symbol s = symbols.get(symbol);
+    if (s == null || find(s.address()) < 0) {
+      return false;
+    }
+    remove(s.address());
+    return true;
+  }
+
   void clear() {
     at = new long[0];
   }

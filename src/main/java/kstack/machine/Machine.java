@@ -244,6 +244,21 @@ public final class Machine implements ExecHost {
     breakpoints.clear();
   }
 
+  /** Removes the breakpoint at SYMBOL (a temporary one, once hit); false when there is none. */
+  public boolean deleteBreakpoint(String symbol) {
+    return breakpoints.remove(symbol);
+  }
+
+  /** Steps back to the last breakpoint hit ({@link ReverseContinue}). */
+  public Outcome reverseContinue() {
+    return ReverseContinue.run(this, breakpoints);
+  }
+
+  /** Runs until the selected CPU reaches the first step of location ({@link Advance}). */
+  public Outcome advance(String location) {
+    return Advance.to(this, loop, location);
+  }
+
   public List<String> breakpoints() {
     return breakpoints.names();
   }

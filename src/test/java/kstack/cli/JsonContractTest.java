@@ -42,6 +42,11 @@ class JsonContractTest {
   private static final String[] X86_64 = {"spawn sh", "break default_do_nmi", "nmi", "bt",
       "delete", "continue", "break do_debug", "exception db", "bt", "delete", "continue",
       "exception mc", "bt"};
+  /** gdb's value history, convenience variables and types. */
+  private static final String[] GDB_VALUES = {"p 1", "p $", "set $t = current", "p $t->pid",
+      "whatis $t", "ptype $t", "ptype unsigned long", "display current->pid", "display",
+      "info display", "spawn sh", "display *(int *)0", "syscall getpid()", "undisplay 2",
+      "undisplay", "tbreak schedule", "kthread kt", "delete", "continue"};
   private static final String[] OVERFLOW = {"spawn sh", "recurse 100000", "bt", "bt -v", "ps",
       "stack", "p 1"};
 
@@ -53,6 +58,7 @@ class JsonContractTest {
       List<String[]> runs = new ArrayList<>();
       runs.add(COMMON);
       runs.add(OVERFLOW);
+      runs.add(GDB_VALUES);
       if (p.arch().equals("x86_64")) {
         runs.add(X86_64);
       }

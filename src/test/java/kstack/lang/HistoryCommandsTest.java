@@ -59,7 +59,7 @@ class HistoryCommandsTest {
     Session s = new Session(Machine.create(p, 1));
     assertThatThrownBy(() -> run(s, "set max-steps 0")).hasMessageContaining("at least 1");
     assertThatThrownBy(() -> run(s, "set max-steps")).hasMessageContaining("usage: set max-steps N");
-    assertThatThrownBy(() -> run(s, "set width 80")).hasMessageContaining("expected max-steps N");
+    assertThatThrownBy(() -> run(s, "set width 80")).hasMessageContaining("or set max-steps N");
     assertThat(s.machine().maxSteps()).isEqualTo(5_000_000);
   }
 }

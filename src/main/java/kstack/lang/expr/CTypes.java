@@ -226,6 +226,10 @@ final class CTypes {
     return declarator(type, "");
   }
 
+  static String declaration(CType type, String name) {
+    return declarator(type, name);
+  }
+
   private static String declarator(CType type, String inner) {
     if (type instanceof CType.Ptr p) {
       String star = "*" + inner;

@@ -18,9 +18,11 @@ final class Evaluator {
   private final Helpers helpers;
   private final Arithmetic arith;
   private final Members members;
+  private final Variables vars;
 
-  Evaluator(Machine m) {
+  Evaluator(Machine m, Variables vars) {
     this.m = m;
+    this.vars = vars;
     this.types = new CTypes(m);
     this.names = new Names(m, types);
     this.helpers = new Helpers(m, types, this, names);
@@ -41,7 +43,13 @@ final class Evaluator {
       return new Value.Str(x.text());
     }
     if (n instanceof Node.Reg x) {
-      return names.register(x.name(), x.col());
+      return variableOrRegister(x);
+    }
+    if (n instanceof Node.History x) {
+      return vars.history(x.spelling(), x.col());
+    }
+    if (n instanceof Node.Repeat x) {
+      return repeat(x);
     }
     if (n instanceof Node.Ident x) {
       return names.identifier(x.name(), x.col());
@@ -221,6 +229,39 @@ final class Evaluator {
       throw new ExprError(x.col(), "{void} has no size to read");
     }
     return new Value.LValue(number(x.address(), "the address"), t, m);
+  }
+
+  /** gdb's rule: a register's name is the register; any other $name a convenience variable. */
+  private Value variableOrRegister(Node.Reg x) {
+    var regs = m.arch().registers();
+    if (regs.has(regs.resolve(x.name()))) {
+      return names.register(x.name(), x.col());
+    }
+    Value v = vars.variable(x.name());
+    if (v == null) {
+      throw new ExprError(x.col(), "$" + x.name() + " is neither a register of " + m.arch().name()
+          + " nor a convenience variable ('set $" + x.name() + " = EXPR' sets one)");
+    }
+    return v;
+  }
+
+  /** The most bytes one {@code a@n} may cover (a stack of THREAD_SIZE fits many times over). */
+  private static final long REPEAT_LIMIT = 1 << 20;
+
+  /** {@code first@count}: an array of count objects of first's type, starting where first lies. */
+  private Value repeat(Node.Repeat x) {
+    Value first = eval(x.first());
+    if (!(first instanceof Value.LValue lv)) {
+      throw new ExprError(x.opCol(), "only an object in memory can be extended with '@'");
+    }
+    long n = number(x.count(), "the repeat count");
+    CType element = types.complete(lv.type(), x.col());
+    long size = element.size();
+    if (n < 1 || n * Math.max(size, 1) > REPEAT_LIMIT) {
+      throw new ExprError(x.count().col(), "repeat count " + n + " must be 1 or more and cover at"
+          + " most " + REPEAT_LIMIT + " bytes");
+    }
+    return new Value.LValue(lv.address(), new CType.Array(element, (int) n), m);
   }
 
   private Value sizeOf(CType t, int col) {

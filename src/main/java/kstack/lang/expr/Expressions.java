@@ -16,12 +16,17 @@ public final class Expressions {
 
   /** Parses and evaluates text against the machine. Throws ExprError on any problem. */
   public static Value eval(String text, Machine m) {
+    return eval(text, m, new Variables());
+  }
+
+  /** As {@link #eval(String, Machine)}, with a session's value history and convenience variables. */
+  public static Value eval(String text, Machine m, Variables vars) {
     if (text == null) {
       throw new ExprError(1, "empty expression");
     }
     return guard(() -> {
       Node n = Parser.parse(text);
-      Value v = new Evaluator(m).eval(n);
+      Value v = new Evaluator(m, vars).eval(n);
       touch(v, Evaluator.readCol(n), m);
       return v;
     });
@@ -38,7 +43,7 @@ public final class Expressions {
     return guard(() -> {
       java.util.List<Value> out = new java.util.ArrayList<>();
       for (Node n : Parser.parseList(text)) {
-        Value v = new Evaluator(m).eval(n);
+        Value v = new Evaluator(m, new Variables()).eval(n);
         touch(v, Evaluator.readCol(n), m);
         out.add(v);
       }
@@ -75,6 +80,27 @@ public final class Expressions {
   /** A type as gdb spells it (for whatis): "struct task_struct *", "unsigned long (*)[2048]". */
   public static String typeName(CType type) {
     return CTypes.name(type);
+  }
+
+  /**
+   * The type text names when it is a C type name ({@code struct pt_regs}, {@code unsigned long *}),
+   * or null when it is an expression; what {@code ptype} and {@code whatis} accept besides values.
+   */
+  public static CType typeOf(String text, Machine m) {
+    return guard(() -> {
+      Node.TypeName t = Parser.typeOnly(text);
+      return t == null ? null : new CTypes(m).resolve(t);
+    });
+  }
+
+  /** A struct known only by its name, laid out; any other type as it is. */
+  public static CType complete(CType t, Machine m) {
+    return guard(() -> new CTypes(m).complete(t, 1));
+  }
+
+  /** A C declaration of name with type t: "char comm[16]", "struct list_head *next". */
+  public static String declaration(CType t, String name) {
+    return CTypes.declaration(t, name);
   }
 
   /** "x86_64 4.16": how error messages name the image. */

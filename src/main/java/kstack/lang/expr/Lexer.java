@@ -13,7 +13,7 @@ final class Lexer {
   private static final String[] PUNCT = {
       "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->", "++", "--",
       "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "!", "~", "(", ")", "[", "]", "{", "}",
-      ".", ",", "?", ":", "="};
+      ".", ",", "?", ":", "=", "@"};
 
   private final String s;
   private int i;
@@ -48,9 +48,12 @@ final class Lexer {
     }
     if (c == '$') {
       i++;
+      if (i < s.length() && (s.charAt(i) == '$' || Character.isDigit(s.charAt(i)))) {
+        return history(start);
+      }
       String name = word();
       if (name.isEmpty()) {
-        throw new ExprError(start + 1, "expected a register name after '$'");
+        return new Token(Token.Kind.HISTORY, "$", 0, false, 0, start + 1);
       }
       return new Token(Token.Kind.REGISTER, name, 0, false, 0, start + 1);
     }
@@ -77,6 +80,17 @@ final class Lexer {
       }
     }
     throw new ExprError(start + 1, "unexpected character '" + c + "'");
+  }
+
+  /** gdb's value history: $N, $$ or $$N (the '$' at start is already taken). */
+  private Token history(int start) {
+    if (s.charAt(i) == '$') {
+      i++;
+    }
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      i++;
+    }
+    return new Token(Token.Kind.HISTORY, s.substring(start, i), 0, false, 0, start + 1);
   }
 
   private String word() {

@@ -21,8 +21,14 @@ sealed interface Node {
 
   record Str(int col, String text) implements Node {}
 
-  /** {@code $name}: a register of the selected CPU. */
+  /** {@code $name}: a register of the selected CPU, else a convenience variable. */
   record Reg(int col, String name) implements Node {}
+
+  /** gdb's value history as written: {@code $}, {@code $N}, {@code $$}, {@code $$N}. */
+  record History(int col, String spelling) implements Node {}
+
+  /** gdb's artificial array {@code first@count}: count objects from where first lies. */
+  record Repeat(int col, int opCol, Node first, Node count) implements Node {}
 
   record Ident(int col, String name) implements Node {}
 

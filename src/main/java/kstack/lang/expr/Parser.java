@@ -31,7 +31,7 @@ final class Parser extends Cursor {
     if (p.peek().kind() == Token.Kind.END) {
       throw new ExprError(1, "empty expression");
     }
-    Node n = p.expression();
+    Node n = p.repeat();
     Token t = p.peek();
     if (t.kind() != Token.Kind.END) {
       if (t.is(")")) {
@@ -42,6 +42,23 @@ final class Parser extends Cursor {
     return n;
   }
 
+  /**
+   * A C type name such as {@code struct pt_regs *} or {@code unsigned long}, or null when text does
+   * not start with one (then it is an expression).
+   */
+  static Node.TypeName typeOnly(String text) {
+    Parser p = new Parser(Lexer.tokenize(text));
+    if (!TypeNames.startsType(p.peek())) {
+      return null;
+    }
+    Node.TypeName t = TypeNames.typeName(p);
+    Token end = p.peek();
+    if (end.kind() != Token.Kind.END) {
+      throw new ExprError(end.column(), "unexpected " + end.describe() + " after the type name");
+    }
+    return t;
+  }
+
   /** A comma-separated list of expressions (command arguments); empty text is an empty list. */
   static List<Node> parseList(String text) {
     Parser p = new Parser(Lexer.tokenize(text));
@@ -50,7 +67,7 @@ final class Parser extends Cursor {
       return out;
     }
     do {
-      out.add(p.expression());
+      out.add(p.repeat());
     } while (p.accept(","));
     Token t = p.peek();
     if (t.kind() != Token.Kind.END) {
@@ -67,6 +84,16 @@ final class Parser extends Cursor {
   }
 
   // ---- expressions --------------------------------------------------------------------------------
+
+  /** gdb's {@code a@n}, the loosest operator short of the comma; left-associative. */
+  private Node repeat() {
+    Node left = expression();
+    while (peek().is("@")) {
+      int opCol = take().column();
+      left = new Node.Repeat(left.col(), opCol, left, expression());
+    }
+    return left;
+  }
 
   private Node expression() {
     enter();
@@ -205,6 +232,10 @@ final class Parser extends Cursor {
       case REGISTER -> {
         take();
         return new Node.Reg(t.column(), t.text());
+      }
+      case HISTORY -> {
+        take();
+        return new Node.History(t.column(), t.text());
       }
       case IDENT -> {
         if (t.text().equals("offsetof") && peek(1).is("(")) {

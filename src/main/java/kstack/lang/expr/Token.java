@@ -7,7 +7,7 @@ package kstack.lang.expr;
  */
 record Token(Kind kind, String text, long value, boolean unsigned, int longs, int column) {
 
-  enum Kind { NUMBER, CHAR, STRING, IDENT, REGISTER, PUNCT, END }
+  enum Kind { NUMBER, CHAR, STRING, IDENT, REGISTER, HISTORY, PUNCT, END }
 
   boolean is(String punct) {
     return kind == Kind.PUNCT && text.equals(punct);
@@ -24,6 +24,7 @@ record Token(Kind kind, String text, long value, boolean unsigned, int longs, in
       case STRING -> "string literal";
       case CHAR -> "character literal";
       case REGISTER -> "'$" + text + "'";
+      case HISTORY -> "'" + text + "'";
       default -> "'" + text + "'";
     };
   }

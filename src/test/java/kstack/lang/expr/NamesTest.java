@@ -90,7 +90,7 @@ class NamesTest extends BootedTest {
         .hasMessage("no symbol \"foo\" in the x86_64 4.16 image")
         .satisfies(e -> assertThat(((ExprError) e).column()).isEqualTo(5));
     assertThatThrownBy(() -> Expressions.eval("$nope", m)).isInstanceOf(ExprError.class)
-        .hasMessageContaining("no register $nope");
+        .hasMessageContaining("$nope is neither a register of x86_64 nor a convenience variable");
   }
 
   @Test

@@ -109,9 +109,13 @@ public final class Main implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main parent;
 
-    @Option(names = "--arch", defaultValue = "x86_64",
-        description = "architecture: x86_64, i386 or arm64 (default: x86_64)")
+    @Option(names = "--arch",
+        description = "architecture: x86_64, i386 or arm64 (default: x86_64, or the BTF's)")
     String arch;
+
+    @Option(names = "--btf", paramLabel = "FILE", description = "run with the layouts of the "
+        + "kernel whose BTF this is ('host': " + BtfFile.HOST + ")")
+    String btf;
 
     @Option(names = "--kernel", description = "kernel generation: 2.4, 2.6.11, 2.6, 4.16 or 6.x (default: newest)")
     String kernel;
@@ -142,10 +146,19 @@ public final class Main implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       Profile p;
+      BtfRun.Picked picked = null;
       try {
-        p = profile();
+        if (btf != null) {
+          picked = BtfRun.build(btf, arch, kernel, cpus, this::configured);
+          p = picked.profile();
+        } else {
+          p = profile();
+        }
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
+        return 2;
+      } catch (BtfRun.Refusal e) {
+        err.println("kstack: run: " + ScriptError.oneLine(e.getMessage()));
         return 2;
       }
       try {
@@ -182,7 +195,10 @@ public final class Main implements Callable<Integer> {
         err.println(e.located());
         return 1;
       }
-      Machine m = Machine.create(p, cpus);
+      Machine m = picked != null ? picked.machine() : Machine.create(p, cpus);
+      if (picked != null) {
+        o.btf(picked.header(), picked.json());
+      }
       o.header("kstack: " + p.label() + ", " + cpus + " CPU" + (cpus > 1 ? "s" : ""));
       Session session = new Session(m);
       for (Source.Line line : lines) {
@@ -206,6 +222,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private Profile profile() {
+      String arch = this.arch == null ? "x86_64" : this.arch;
       Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
           () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
               + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
@@ -213,6 +230,11 @@ public final class Main implements Callable<Integer> {
           : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
               "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
                   + Profiles.names() + ")"));
+      return configured(p);
+    }
+
+    /** The profile with each --config applied. */
+    private Profile configured(Profile p) {
       for (String c : config) {
         int eq = c.indexOf('=');
         String name = eq < 0 ? c : c.substring(0, eq);

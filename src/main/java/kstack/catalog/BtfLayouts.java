@@ -135,6 +135,10 @@ public final class BtfLayouts implements LayoutSource {
         throw refused(l, "has " + f.name() + " of " + m.size() + " bytes; the model's is "
             + t.size());
       }
+      if (m.byteOffset() + t.size() > c.size()) {
+        throw refused(l, "is " + c.size() + " bytes, and its " + f.name() + " at "
+            + m.byteOffset() + " ends past that");
+      }
       fields.add(new Field(f.name(), (int) m.byteOffset(), t, f.note()));
     }
     if (FRAMES.contains(l.name()) && c.size() != l.size()) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kstack", mixinStandardHelpOptions = true, version = "kstack 0.1.0",
     description = "A simulated machine that holds the real bytes of Linux kernel stacks.",
     subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class,
-        BtfCommand.class, Check.class})
+        BtfCommand.class, Check.class, GdbServerCommand.class, SymbolsCommand.class, Web.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -109,22 +109,12 @@ public final class Main implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main parent;
 
-    @Option(names = "--arch",
-        description = "architecture: x86_64, i386 or arm64 (default: x86_64, or the BTF's)")
-    String arch;
+    @picocli.CommandLine.Mixin
+    ProfileOptions machine;
 
     @Option(names = "--btf", paramLabel = "FILE", description = "run with the layouts of the "
-        + "kernel whose BTF this is ('host': " + BtfFile.HOST + ")")
+        + "kernel whose BTF this is ('host': " + BtfFile.HOST + "; --arch defaults to its)")
     String btf;
-
-    @Option(names = "--kernel", description = "kernel generation: 2.4, 2.6.11, 2.6, 4.16 or 6.x (default: newest)")
-    String kernel;
-
-    @Option(names = "--config", description = "NAME=y|n, e.g. KASAN=y (see 'info config')")
-    List<String> config = new ArrayList<>();
-
-    @Option(names = "--cpus", defaultValue = "1", description = "number of CPUs (1 to the profile's NR_CPUS: 8 on i386, 64 elsewhere)")
-    int cpus;
 
     @Option(names = "--json", description = "one JSON object per executed command")
     boolean json;
@@ -149,10 +139,11 @@ public final class Main implements Callable<Integer> {
       BtfRun.Picked picked = null;
       try {
         if (btf != null) {
-          picked = BtfRun.build(btf, arch, kernel, cpus, this::configured);
+          picked = BtfRun.build(btf, machine.arch, machine.kernel, machine.cpus,
+              machine::configured);
           p = picked.profile();
         } else {
-          p = profile();
+          p = machine.profile();
         }
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
@@ -162,7 +153,7 @@ public final class Main implements Callable<Integer> {
         return 2;
       }
       try {
-        CpuLimits.check(p, cpus);
+        CpuLimits.check(p, machine.cpus);
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;
@@ -195,11 +186,11 @@ public final class Main implements Callable<Integer> {
         err.println(e.located());
         return 1;
       }
-      Machine m = picked != null ? picked.machine() : Machine.create(p, cpus);
+      Machine m = picked != null ? picked.machine() : Machine.create(p, machine.cpus);
       if (picked != null) {
         o.btf(picked.header(), picked.json());
       }
-      o.header("kstack: " + p.label() + ", " + cpus + " CPU" + (cpus > 1 ? "s" : ""));
+      o.header("kstack: " + p.label() + ", " + machine.cpus + " CPU" + (machine.cpus > 1 ? "s" : ""));
       Session session = new Session(m);
       for (Source.Line line : lines) {
         Result r;
@@ -220,36 +211,6 @@ public final class Main implements Callable<Integer> {
       }
       return new Interactive(session, o, err, json).run(parent.stdin);
     }
-
-    private Profile profile() {
-      String arch = this.arch == null ? "x86_64" : this.arch;
-      Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
-          () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
-              + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
-              + ")"))
-          : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
-              "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
-                  + Profiles.names() + ")"));
-      return configured(p);
-    }
-
-    /** The profile with each --config applied. */
-    private Profile configured(Profile p) {
-      for (String c : config) {
-        int eq = c.indexOf('=');
-        String name = eq < 0 ? c : c.substring(0, eq);
-        String v = eq < 0 ? "" : c.substring(eq + 1);
-        if (name.startsWith("CONFIG_")) {
-          name = name.substring(7);
-        }
-        if (!v.equals("y") && !v.equals("n")) {
-          throw new IllegalArgumentException("--config takes NAME=y or NAME=n, not '" + c + "'");
-        }
-        p = p.withConfig(name, v.equals("y"));
-      }
-      return p;
-    }
-
   }
 
   /** kstack scenarios: the built-in scenarios. */

@@ -51,7 +51,7 @@ public final class Cpu {
       return;
     }
     if (timeline != null) {
-      timeline.registerChanged(id, reg, old);
+      timeline.registerChanged(id, reg, old, value);
     }
     regs[reg] = value;
   }

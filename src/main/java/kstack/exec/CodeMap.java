@@ -9,8 +9,12 @@ public final class CodeMap {
   private final List<Routine> routines = new ArrayList<>();
   private long[] bases = new long[0];
   private Routine[] sorted = new Routine[0];
+  /** The routines of recently fetched addresses, direct-mapped by address: most steps hit. */
+  private final Routine[] recent = new Routine[RECENT];
+  private static final int RECENT = 64;
 
   public void add(Routine r) {
+    java.util.Arrays.fill(recent, null);
     routines.add(r);
     routines.sort(Comparator.comparing(Routine::base, Long::compareUnsigned));
     sorted = routines.toArray(new Routine[0]);
@@ -22,6 +26,19 @@ public final class CodeMap {
 
   /** The routine whose range holds addr, or null. */
   public Routine at(long addr) {
+    int slot = (int) (addr >>> 6) & (RECENT - 1);
+    Routine hit = recent[slot];
+    if (hit != null && hit.contains(addr)) {
+      return hit;
+    }
+    Routine r = search(addr);
+    if (r != null) {
+      recent[slot] = r;
+    }
+    return r;
+  }
+
+  private Routine search(long addr) {
     int lo = 0;
     int hi = bases.length - 1;
     int found = -1;

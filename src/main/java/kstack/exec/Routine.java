@@ -29,6 +29,7 @@ public final class Routine {
   private int[][] handleSlots;
   private final List<CallSite> calls;
   private long base;
+  private final long size;
 
   Routine(String name, String source, Kind kind, List<Insn> insns, Map<String, Integer> labels,
       List<String> locals, List<Local> handles, int bodyStart, java.util.Set<String> globalLabels,
@@ -37,6 +38,7 @@ public final class Routine {
     this.source = source;
     this.kind = kind;
     this.insns = List.copyOf(insns);
+    this.size = (long) this.insns.size() * INSN_SIZE;
     this.labels = Map.copyOf(labels);
     this.locals = List.copyOf(locals);
     Map<String, Integer> byName = new java.util.HashMap<>();
@@ -188,7 +190,7 @@ public final class Routine {
   }
 
   public long size() {
-    return (long) insns.size() * INSN_SIZE;
+    return size;
   }
 
   public long address(int index) {

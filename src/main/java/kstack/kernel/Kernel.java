@@ -119,7 +119,7 @@ public final class Kernel {
     this.pageSize = consts.get("PAGE_SIZE");
     this.panic = new JCell<>(timeline, null);
     this.tasks = new TaskAccess(this, taskModel);
-    this.pids = new PidTable(timeline);
+    this.pids = new PidTable(timeline, t.word);
     this.stacks = new TaskStacks(this, taskModel);
     this.rq = new RunQueues(this, taskModel);
     this.pages = new PageAllocator(mem, timeline, pageSize, consts.get("PAGE_OFFSET") + 0x10000000L,
@@ -141,8 +141,16 @@ public final class Kernel {
 
   /** {@code per_cpu_ptr(&var, cpu)}: the symbol's link address plus the CPU's offset. */
   public long perCpu(String var, int cpu) {
-    return arch.perCpuAddress(this, var) + host.perCpuOffset(cpu);
+    Long base = perCpuBase.get(var);
+    if (base == null) { // asked once per name: the arch's answer is fixed once the image is linked
+      base = arch.perCpuAddress(this, var);
+      perCpuBase.put(var, base);
+    }
+    return base + host.perCpuOffset(cpu);
   }
+
+  /** Each per-CPU variable's link address, as the arch resolved it. */
+  private final java.util.Map<String, Long> perCpuBase = new java.util.HashMap<>();
 
   public long perCpuOffset(int cpu) {
     return host.perCpuOffset(cpu);

@@ -1,7 +1,9 @@
 package kstack.kernel;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import kstack.trace.Event;
 import kstack.trace.JCell;
 import kstack.trace.JList;
@@ -16,7 +18,9 @@ import kstack.trace.JMap;
 public final class RunQueues {
   private final Kernel k;
   private final TaskModel model;
-  private final List<JList<Long>> runQueues = new ArrayList<>();
+  private final List<RunList> runQueues = new ArrayList<>();
+  /** The queued or marked tasks of every run queue, by task (see {@link RunList}). */
+  private final Map<Long, RunList.Node> queued = new HashMap<>();
   private final List<JCell<Long>> idleTasks = new ArrayList<>();
   private final JMap<Long, JList<Long>> waitQueues;
   private final JCell<Integer> nextChildCpu;
@@ -25,7 +29,7 @@ public final class RunQueues {
     this.k = k;
     this.model = model;
     for (int c = 0; c < k.cpus; c++) {
-      runQueues.add(new JList<>(k.timeline));
+      runQueues.add(new RunList(k.timeline, queued));
     }
     for (int c = 0; c < k.cpus; c++) {
       idleTasks.add(new JCell<>(k.timeline, 0L));
@@ -38,7 +42,7 @@ public final class RunQueues {
    * The run queue of cpu. A cpu number out of range can only come from a task whose cpu field an
    * overflow overwrote (2.4 keeps the task_struct at the stack base): that is said, not indexed.
    */
-  public JList<Long> runQueue(int cpu) {
+  public RunList runQueue(int cpu) {
     if (cpu < 0 || cpu >= runQueues.size()) {
       throw new IllegalStateException("a task's cpu field reads " + cpu + " on a " + runQueues.size()
           + "-CPU machine: the task_struct is corrupt (a stack overflow overwrote it?)");
@@ -89,7 +93,7 @@ public final class RunQueues {
   }
 
   public void enqueue(int cpu, long task) {
-    JList<Long> rq = runQueue(cpu);
+    RunList rq = runQueue(cpu);
     if (!rq.contains(task) && k.current(cpu) != task) {
       rq.addLast(task);
       setOnRunqueue(task, true);
@@ -98,6 +102,19 @@ public final class RunQueues {
     if (cur == idleTask(cpu)) {
       setNeedResched(cur, true);
     }
+  }
+
+  /**
+   * Marks a task as no work for {@link RunList#hasUnmarked} (the debugger's user processes parked
+   * at their wait point), or clears the mark; recorded.
+   */
+  public void markNoWork(long task, boolean on) {
+    RunList.mark(k.timeline, queued, task, on);
+  }
+
+  /** The tasks marked as no work, ascending. */
+  public List<Long> markedNoWork() {
+    return queued.values().stream().filter(n -> n.marked).map(n -> n.task).sorted().toList();
   }
 
   public void addWaiter(long queue, long task) {

@@ -60,6 +60,14 @@ public final class UserSpaces {
     return mm == null ? 0 : mm;
   }
 
+  /**
+   * Grows with every change of which store a page-table root selects: a CPU's cached address
+   * space stays valid while its MMU register and this stay the same.
+   */
+  public long version() {
+    return userSpaces.version() + mmByRoot.version();
+  }
+
   /** The user address space the MMU register's value selects (none for init_mm). */
   public Memory userSpaceOfRoot(long root) {
     return userSpace(mmOfRoot(root));

@@ -7,6 +7,7 @@ import kstack.lang.expr.Expressions;
 import kstack.lang.expr.Suggest;
 import kstack.lang.expr.Value;
 import kstack.machine.Machine;
+import kstack.stack.TaskStack;
 
 /** The commands, each a short method; names and meanings follow gdb where gdb has the command. */
 final class Commands {
@@ -74,11 +75,13 @@ final class Commands {
         yield s.outcome(cmd, m.recurse((int) Math.max(-1, Math.min(n, 1_000_000))));
       }
       case "cpu" -> cpu(c, cmd);
+      case "set" -> set(c, cmd);
       case "p", "print" -> print(c, cmd);
       case "bt", "backtrace" -> backtrace(c, cmd);
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
+      case "export" -> Drawings.export(s, c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
@@ -177,6 +180,25 @@ final class Commands {
     return r.with("pc", hex(m.cpu(m.selectedCpu()).pc()));
   }
 
+  /** {@code set max-steps N}: the runaway limit of every later command. */
+  private Result set(Call c, String cmd) {
+    String a = c.args();
+    if (!a.startsWith("max-steps")) {
+      throw c.errorAtArgs("set: expected max-steps N");
+    }
+    String e = a.substring("max-steps".length()).strip();
+    if (e.isEmpty()) {
+      throw c.errorAtArgs("usage: set max-steps N");
+    }
+    long v = c.eval(e, c.argsCol() + a.indexOf(e, "max-steps".length())).asLong();
+    if (v < 1) {
+      throw c.errorAtArgs("set max-steps: N must be at least 1");
+    }
+    m.setMaxSteps(v);
+    return Result.of(cmd, List.of("A command is stopped as a runaway after " + v + " steps."))
+        .with("max_steps", v);
+  }
+
   private Result cpu(Call c, String cmd) {
     if (c.args().isEmpty()) {
       return Result.of(cmd, List.of("cpu " + m.selectedCpu())).with("cpu", m.selectedCpu());
@@ -239,7 +261,8 @@ final class Commands {
   }
 
   private Result stack(Call c, String cmd) {
-    Integer pid = pidArg(c);
+    boolean draw = c.args().equals("--draw") || c.args().startsWith("--draw ");
+    Integer pid = draw ? drawPid(c) : pidArg(c);
     long task = pid == null ? m.current() : m.inspector().findTaskByVpid(pid);
     String overwritten = m.kernel().stacks.overwritten(task);
     if (overwritten != null) {
@@ -247,7 +270,17 @@ final class Commands {
           + "'s ") + overwritten + " (by a stack overflow?): the stack it points to cannot be "
           + "found; 'x' still reads memory by address");
     }
-    return StackViews.stack(m, cmd, m.inspector().taskStack(pid, true));
+    TaskStack t = m.inspector().taskStack(pid, true);
+    return draw ? Drawings.draw(m, cmd, t.owner().pid()) : StackViews.stack(m, cmd, t);
+  }
+
+  /** stack --draw [PID]: the pid after the option, or null. */
+  private Integer drawPid(Call c) {
+    String rest = c.args().substring("--draw".length()).strip();
+    if (rest.isEmpty()) {
+      return null;
+    }
+    return Drawings.pid(m, c, c.words().get(1));
   }
 
   private Result syscall(Call c, String cmd, boolean viaVdso) {

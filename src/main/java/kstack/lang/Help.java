@@ -60,17 +60,24 @@ public final class Help {
           "p/x current->pid"),
       e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
           + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
-      e("stack", "stack [PID]", "every word of the kernel stack, labelled", "stack 1"),
+      e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
+          + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
+          + " lines", "stack 1"),
+      e("export", "export svg FILE [PID]", "draw the stacks (one task's and those it touches, or"
+          + " all) to scale as SVG into FILE", "export svg /tmp/kstack-stacks.svg 1"),
       e("ps", "ps", "the tasks", "ps"),
       e("console", "console", "what was written to /dev/console", "console"),
       e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"
           + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
       e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
           "struct pt_regs"),
-      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR",
-          "registers, the profile's configuration, breakpoints, the symbol at an address",
+      e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
+          + " | info history", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " an address, what the timeline keeps (steps that can be taken back, bytes a step)",
           "info registers pc sp"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
+      e("set", "set max-steps N",
+          "stop a command as a runaway after N steps (default 5000000)", "set max-steps 10000000"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

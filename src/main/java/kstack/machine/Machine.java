@@ -53,7 +53,17 @@ public final class Machine implements ExecHost {
     this.arch = Arches.forProfile(profile);
     this.cpus = new Cpu[ncpu];
     this.execs = new Exec[ncpu];
-    this.timeline = new Timeline((cpu, reg, value) -> cpus[cpu].restore(reg, value));
+    this.timeline = new Timeline(new Timeline.RegisterSink() {
+      @Override
+      public long value(int cpu, int reg) {
+        return cpus[cpu].get(reg);
+      }
+
+      @Override
+      public void restore(int cpu, int reg, long value) {
+        cpus[cpu].restore(reg, value);
+      }
+    });
     timeline.attach(kmem);
     timeline.setRecording(false);
     for (int c = 0; c < ncpu; c++) {
@@ -222,6 +232,23 @@ public final class Machine implements ExecHost {
     breakpoints.add(symbol);
   }
 
+  /** A breakpoint at the step that starts at addr (any step, not only a function's first). */
+  public void addBreakpointAt(long addr) {
+    breakpoints.addAddress(addr);
+  }
+
+  public void removeBreakpointAt(long addr) {
+    breakpoints.remove(addr);
+  }
+
+  /**
+   * While on, a run stops before its first step (as at a breakpoint there), as gdb's starti does:
+   * a command then does only its set-up, and its goal is pending for {@link #continueRun}.
+   */
+  public void stopBeforeNextStep(boolean on) {
+    breakpoints.stopBeforeNextStep(on);
+  }
+
   public void deleteBreakpoints() {
     breakpoints.clear();
   }
@@ -245,6 +272,16 @@ public final class Machine implements ExecHost {
 
   public Outcome stepi(int n) {
     return execution.stepi(n);
+  }
+
+  /** The most steps one command may take before it is stopped as a runaway. */
+  public long maxSteps() {
+    return loop.maxSteps();
+  }
+
+  /** Sets the runaway limit of every later command (the user's setting, not journaled). */
+  public void setMaxSteps(long n) {
+    loop.setMaxSteps(n);
   }
 
   public Outcome reverseStepi(int n) {

@@ -3,31 +3,27 @@ package kstack.machine;
 import kstack.cpu.Cpu;
 import kstack.kernel.Kernel;
 import kstack.trace.Event;
-import kstack.trace.JList;
 
 /**
  * User processes parked at their wait point. A process waiting for a command still holds its CPU;
  * when the goal needs work that is queued behind it, it calls sched_yield() (a real system call, so
  * the trace shows it), as a process spinning in user mode would be preempted at its next tick, and
- * stays parked (journaled) until it is back at its wait point.
+ * stays parked (marked on the run queues as no work, journaled) until it is back at its wait point.
  */
 final class Parking {
   private final Machine m;
   private final Kernel kernel;
   private final Cpu[] cpus;
-  /** User processes that yielded from their wait point and will only return to it. */
-  private final JList<Long> parked;
 
   Parking(Machine m, Cpu[] cpus) {
     this.m = m;
     this.kernel = m.kernel();
     this.cpus = cpus;
-    this.parked = new JList<>(m.timeline());
   }
 
   /** The task is back at its wait point: it no longer waits for the CPU it yielded. */
   void unpark(long task) {
-    parked.remove(task);
+    kernel.rq.markNoWork(task, false);
   }
 
   /** Makes the first process waiting where work is queued behind it yield; whether one did. */
@@ -35,7 +31,7 @@ final class Parking {
     for (int c = 0; c < cpus.length; c++) {
       if (m.user().isWaitPoint(cpus[c].pc()) && hasUnparkedWork(c)) {
         long task = kernel.current(c);
-        parked.addLast(task);
+        kernel.rq.markNoWork(task, true);
         m.timeline().emit(new Event.YieldForCommand(c, kernel.tasks.pid(task),
             kernel.tasks.comm(task)));
         m.user().enterSyscall(cpus[c], "sched_yield", new long[0], false);
@@ -47,14 +43,7 @@ final class Parking {
 
   /** Whether cpu c's run queue holds a task that has not yielded to wait for its command. */
   boolean hasUnparkedWork(int c) {
-    // a set, not parked.contains: with thousands of parked tasks (bench on 2.4, whose fork
-    // reschedules the parent) the list scan made every yield quadratic
-    java.util.Set<Long> waiting = new java.util.HashSet<>(parked.snapshot());
-    for (long t : kernel.rq.runQueue(c).snapshot()) {
-      if (!waiting.contains(t)) {
-        return true;
-      }
-    }
-    return false;
+    // the run queue counts its unmarked tasks: O(1) with a million parked tasks queued
+    return kernel.rq.runQueue(c).hasUnmarked();
   }
 }

@@ -17,12 +17,13 @@ import kstack.trace.Timeline;
  */
 final class RunLoop {
   /**
-   * The most steps one command may take before it is stopped as runaway. The longest real command
-   * (a boot, a deep recursion) takes well under a million; each recorded step keeps its undo
-   * history, so a runaway is stopped before that history fills a small heap (about 150 bytes a
-   * step).
+   * The most steps one command may take before it is stopped as runaway, until the user changes it
+   * ({@code set max-steps N}). The longest real command (a boot, a deep recursion) takes well under
+   * a million; each recorded step keeps its undo history (about 11 bytes), so a runaway is stopped
+   * long before that history fills a small heap.
    */
-  static final long STEP_LIMIT = 5_000_000L;
+  static final long DEFAULT_MAX_STEPS = 5_000_000L;
+  private long maxSteps = DEFAULT_MAX_STEPS;
 
   private final Machine m;
   private final Kernel kernel;
@@ -48,6 +49,17 @@ final class RunLoop {
     this.control = new ControlState(timeline, cpus.length);
     this.parking = new Parking(m, cpus);
     this.idleHaltPc = idleHaltPc;
+  }
+
+  long maxSteps() {
+    return maxSteps;
+  }
+
+  void setMaxSteps(long n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("max-steps must be at least 1");
+    }
+    maxSteps = n;
   }
 
   ControlState control() {
@@ -168,10 +180,10 @@ final class RunLoop {
       if (!reached && reached(g)) {
         reached = true;
       }
-      if (++steps > STEP_LIMIT) {
+      if (++steps > maxSteps) {
         control.setPending(null);
         throw new IllegalStateException("'" + g.name() + "' did not finish within "
-            + STEP_LIMIT + " steps");
+            + maxSteps + " steps (a runaway? 'set max-steps N' allows more)");
       }
     }
   }

@@ -49,7 +49,10 @@ final class Snapshots {
     for (int c = 0; c < m.cpuCount(); c++) {
       cpuStacks.addAll(cpuStacks(c));
     }
-    return new Snapshot(m.timeline().steps(), tasks, corrupt, stacks, cpuStacks);
+    SnapshotLinks links = new SnapshotLinks(m);
+    List<StackRegion> user = links.userStacks(stacks);
+    return new Snapshot(m.timeline().steps(), tasks, corrupt, stacks, cpuStacks, links.cpus(),
+        user, links.guards(stacks, cpuStacks), links.pointers(stacks, user));
   }
 
   /**
@@ -71,7 +74,18 @@ final class Snapshots {
     List<StackWord> labelled = words ? arch.describeStack(kernel, task, running, on) : List.of();
     StackRegion region = new StackRegion(owner, StackKind.TASK, "", base, base + kernel.threadSize,
         labelled, on(frames, StackKind.TASK, ""));
-    return new TaskStack(owner, null, frames, region, words ? m.inspector().taskPtRegs(task) : 0);
+    return new TaskStack(owner, null, frames, region, words ? m.inspector().taskPtRegs(task) : 0,
+        words ? highWater(task) : 0);
+  }
+
+  /**
+   * The lowest word the task's stack has used: the end of the stack (past the magic) plus
+   * stack_not_used (kernel/exit.c@6.19:781-805, task_stack.h@4.16.13).
+   */
+  private long highWater(long task) {
+    long first = kernel.stacks.endOfStack(task)
+        + (kernel.stacks.hasStackEndMagic() ? kernel.t.word : 0);
+    return first + kernel.stacks.stackNotUsed(task);
   }
 
   /** A task's stacks for the whole snapshot: where reading them faults, its damage says so. */

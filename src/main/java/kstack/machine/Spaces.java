@@ -16,20 +16,29 @@ final class Spaces {
   private final Memory kmem;
   private final Arch arch;
   private final long[] cr3;
+  private final long[] version;
   private final AddressSpace[] cache;
+  private final int mmRegister;
 
   Spaces(Kernel kernel, Memory kmem, Arch arch, int ncpu) {
     this.kernel = kernel;
     this.kmem = kmem;
     this.arch = arch;
     this.cr3 = new long[ncpu];
+    this.version = new long[ncpu];
+    this.mmRegister = arch.registers().of(arch.mmRegister());
     this.cache = new AddressSpace[ncpu];
   }
 
   AddressSpace of(Cpu cpu) {
     int c = cpu.id();
-    long root = cpu.get(arch.mmRegister());
+    long root = cpu.get(mmRegister);
     AddressSpace s = cache[c];
+    long v = kernel.mm.version();
+    if (s != null && cr3[c] == root && version[c] == v) {
+      return s;
+    }
+    version[c] = v;
     Memory user = kernel.mm.userSpaceOfRoot(root);
     // the same root can name another store after a reverse step and a replayed exec: compare the
     // store itself, or the replay would write into the undone exec's memory

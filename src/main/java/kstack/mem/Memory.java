@@ -46,7 +46,15 @@ public final class Memory {
   private final LongObjectMap<byte[]> chunks = new LongObjectMap<>(8);
   /** Regions keyed by start address with the sign bit flipped, so that signed order is address order. */
   private final TreeMap<Long, Region> regions = new TreeMap<>();
-  private Region lastHit;
+  /**
+   * The lookups of the hot path, each a small direct-mapped cache in front of its map (what a TLB
+   * is to a page walk): the region of a page and the bytes of a chunk. A step touches a handful of
+   * stack, task and per-CPU pages, so almost every access hits without a tree walk or a hash.
+   */
+  private final RegionCache regionCache = new RegionCache();
+  private final long[] chunkTag = new long[CHUNK_CACHE];
+  private final byte[][] chunkCache = new byte[CHUNK_CACHE][];
+  private static final int CHUNK_CACHE = 64;
   private Recorder recorder;
 
   public void setRecorder(Recorder recorder) {
@@ -70,11 +78,12 @@ public final class Memory {
       throw new IllegalStateException("region " + r.name() + " overlaps " + below.name());
     }
     regions.put(key(r.start()), r);
+    regionCache.clear();
   }
 
   public void unmap(Region r) {
     regions.remove(key(r.start()));
-    lastHit = null;
+    regionCache.clear();
   }
 
   private static long key(long addr) {
@@ -88,13 +97,13 @@ public final class Memory {
 
   /** The region holding addr, guard regions included, or null. */
   public Region regionAt(long addr) {
-    Region hit = lastHit;
-    if (hit != null && hit.contains(addr)) {
+    Region hit = regionCache.get(addr);
+    if (hit != null) {
       return hit;
     }
     Region r = regionAtOrBelow(addr);
     if (r != null && r.contains(addr)) {
-      lastHit = r;
+      regionCache.put(addr, r);
       return r;
     }
     return null;
@@ -137,9 +146,7 @@ public final class Memory {
       check(addr, len, false);
     }
     byte[] out = new byte[len];
-    for (int i = 0; i < len; i++) {
-      out[i] = peekByte(addr + i);
-    }
+    peekBytes(addr, out);
     return out;
   }
 
@@ -156,18 +163,20 @@ public final class Memory {
     return sb.toString();
   }
 
+  /**
+   * The value at addr without a region check: what the bytes hold even where no region is mapped
+   * any more. Only the timeline calls this (its journal keeps each store's old value as a
+   * difference from the bytes the store left).
+   */
+  public long peekRaw(long addr, int size) {
+    return peek(addr, size);
+  }
+
   private long peek(long addr, int size) {
     int off = (int) (addr & (CHUNK - 1));
     if (off + size <= CHUNK) {
-      byte[] c = chunks.get(addr >>> CHUNK_SHIFT);
-      if (c == null) {
-        return 0;
-      }
-      long v = 0;
-      for (int i = size - 1; i >= 0; i--) {
-        v = (v << 8) | (c[off + i] & 0xFF);
-      }
-      return v;
+      byte[] c = chunk(addr >>> CHUNK_SHIFT);
+      return c == null ? 0 : Bytes.get(c, off, size);
     }
     long v = 0;
     for (int i = size - 1; i >= 0; i--) {
@@ -176,8 +185,32 @@ public final class Memory {
     return v;
   }
 
+  /** The chunk with index idx, or null while nothing non-zero was written there. */
+  private byte[] chunk(long idx) {
+    int slot = (int) idx & (CHUNK_CACHE - 1);
+    byte[] c = chunkCache[slot];
+    if (c != null && chunkTag[slot] == idx) {
+      return c;
+    }
+    c = chunks.get(idx);
+    if (c != null) {
+      chunkTag[slot] = idx;
+      chunkCache[slot] = c;
+    }
+    return c;
+  }
+
+  private byte[] newChunk(long idx) {
+    byte[] c = new byte[CHUNK];
+    chunks.put(idx, c);
+    int slot = (int) idx & (CHUNK_CACHE - 1);
+    chunkTag[slot] = idx;
+    chunkCache[slot] = c;
+    return c;
+  }
+
   private byte peekByte(long addr) {
-    byte[] c = chunks.get(addr >>> CHUNK_SHIFT);
+    byte[] c = chunk(addr >>> CHUNK_SHIFT);
     return c == null ? 0 : c[(int) (addr & (CHUNK - 1))];
   }
 
@@ -207,12 +240,8 @@ public final class Memory {
     }
     check(addr, bytes.length, true);
     byte[] old = new byte[bytes.length];
-    boolean same = true;
-    for (int i = 0; i < bytes.length; i++) {
-      old[i] = peekByte(addr + i);
-      same &= old[i] == bytes[i];
-    }
-    if (same) {
+    peekBytes(addr, old);
+    if (java.util.Arrays.equals(old, bytes)) {
       return;
     }
     if (recorder != null) {
@@ -228,7 +257,7 @@ public final class Memory {
     while (Long.compareUnsigned(a, end) < 0) {
       long chunkEnd = ((a >>> CHUNK_SHIFT) + 1) << CHUNK_SHIFT;
       int n = (int) (Long.compareUnsigned(chunkEnd, end) < 0 ? chunkEnd - a : end - a);
-      if (chunks.get(a >>> CHUNK_SHIFT) != null) {
+      if (chunk(a >>> CHUNK_SHIFT) != null) {
         writeBytes(a, new byte[n]);
       } else {
         check(a, n, true);
@@ -249,17 +278,14 @@ public final class Memory {
     int off = (int) (addr & (CHUNK - 1));
     if (off + size <= CHUNK) {
       long idx = addr >>> CHUNK_SHIFT;
-      byte[] c = chunks.get(idx);
+      byte[] c = chunk(idx);
       if (c == null) {
         if (value == 0) {
           return;
         }
-        c = new byte[CHUNK];
-        chunks.put(idx, c);
+        c = newChunk(idx);
       }
-      for (int i = 0; i < size; i++) {
-        c[off + i] = (byte) (value >>> (8 * i));
-      }
+      Bytes.put(c, off, size, value);
       return;
     }
     for (int i = 0; i < size; i++) {
@@ -268,20 +294,54 @@ public final class Memory {
   }
 
   public void pokeBytes(long addr, byte[] bytes) {
-    for (int i = 0; i < bytes.length; i++) {
-      pokeByte(addr + i, bytes[i]);
+    int done = 0;
+    while (done < bytes.length) {
+      long a = addr + done;
+      int off = (int) (a & (CHUNK - 1));
+      int n = Math.min(CHUNK - off, bytes.length - done);
+      byte[] c = chunk(a >>> CHUNK_SHIFT);
+      if (c == null && !allZero(bytes, done, n)) {
+        c = newChunk(a >>> CHUNK_SHIFT);
+      }
+      if (c != null) {
+        System.arraycopy(bytes, done, c, off, n);
+      }
+      done += n;
     }
+  }
+
+  /** Copies the bytes at addr into out, a chunk at a time (no chunk: zeros). */
+  private void peekBytes(long addr, byte[] out) {
+    int done = 0;
+    while (done < out.length) {
+      long a = addr + done;
+      int off = (int) (a & (CHUNK - 1));
+      int n = Math.min(CHUNK - off, out.length - done);
+      byte[] c = chunk(a >>> CHUNK_SHIFT);
+      if (c != null) {
+        System.arraycopy(c, off, out, done, n);
+      }
+      done += n;
+    }
+  }
+
+  private static boolean allZero(byte[] b, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void pokeByte(long addr, byte b) {
     long idx = addr >>> CHUNK_SHIFT;
-    byte[] c = chunks.get(idx);
+    byte[] c = chunk(idx);
     if (c == null) {
       if (b == 0) {
         return;
       }
-      c = new byte[CHUNK];
-      chunks.put(idx, c);
+      c = newChunk(idx);
     }
     c[(int) (addr & (CHUNK - 1))] = b;
   }

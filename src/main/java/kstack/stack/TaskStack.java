@@ -13,11 +13,19 @@ import java.util.List;
  * @param backtrace the frames the arch's unwinder finds
  * @param stack     the task's kernel stack, or null (damaged, or the stack is freed)
  * @param ptRegs    task_pt_regs(task): where the entry frame sits at the stack's top (0: none)
+ * @param highWater the lowest word the stack ever used, as stack_not_used finds it (the first
+ *                  non-zero word above the end of the stack), 0 where not known
  */
 public record TaskStack(StackOwner owner, String damage, List<Frame> backtrace, StackRegion stack,
-    long ptRegs) {
+    long ptRegs, long highWater) {
 
   public TaskStack {
     backtrace = List.copyOf(backtrace);
+  }
+
+  /** Without a high-water mark (bt's frames only, or a stack that cannot be read). */
+  public TaskStack(StackOwner owner, String damage, List<Frame> backtrace, StackRegion stack,
+      long ptRegs) {
+    this(owner, damage, backtrace, stack, ptRegs, 0);
   }
 }

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 public final class JMap<K extends Comparable<K>, V> {
   private final Timeline timeline;
   private final TreeMap<K, V> map = new TreeMap<>();
+  /** Counts every change, done or undone: a cache of a lookup is valid while this stays the same. */
+  private long version;
 
   public JMap(Timeline timeline) {
     this.timeline = timeline;
@@ -24,7 +26,9 @@ public final class JMap<K extends Comparable<K>, V> {
   public void put(K k, V v) {
     boolean had = map.containsKey(k);
     V old = map.put(k, v);
+    version++;
     timeline.recordUndo(() -> {
+      version++;
       if (had) {
         map.put(k, old);
       } else {
@@ -38,7 +42,16 @@ public final class JMap<K extends Comparable<K>, V> {
       return;
     }
     V old = map.remove(k);
-    timeline.recordUndo(() -> map.put(k, old));
+    version++;
+    timeline.recordUndo(() -> {
+      version++;
+      map.put(k, old);
+    });
+  }
+
+  /** Grows with every change of the map, including undone ones; never repeats. */
+  public long version() {
+    return version;
   }
 
   public Collection<V> values() {

@@ -1,49 +1,50 @@
 package kstack.trace;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import kstack.mem.Memory;
 
 /**
  * The one narrow path through which machine state changes: every memory store, register write and
- * change of kernel bookkeeping is appended here with its old value, so any earlier moment can be
- * restored exactly by undoing changes newest first.
+ * change of kernel bookkeeping is appended here with what undoing it needs, so any earlier moment
+ * can be restored exactly by undoing changes newest first.
  *
- * <p>Small stores and register writes are kept in parallel primitive arrays (25 bytes a change), so a
- * history of ten million changes fits in a few hundred MiB; larger changes and bookkeeping undos are
- * kept as objects beside them.
+ * <p>The journal is a stack of bytes ({@link ByteJournal}), each change one entry read back from its
+ * last byte (its kind). A store or register write keeps the difference (XOR) between the old value
+ * and the value it left, which undo combines with what memory or the register holds at that moment
+ * (the same value, since later changes were undone first): a pc moved by one step or a counter
+ * bumped costs a byte or two. A store's address is kept as the distance from the previous store's.
+ * A step's end is a one-byte entry. Bookkeeping undos are objects kept beside the bytes.
  */
 public final class Timeline implements Memory.Recorder {
-  private static final byte MEM = 0;
-  private static final byte REG = 1;
-  private static final byte OBJ = 2;
+  private static final int MEM = 0;
+  private static final int REG = 1;
+  private static final int OBJ = 2;
+  private static final int STEP = 3;
+  /** An OBJ entry without an object: the newest event is taken back. */
+  private static final int EVENT = OBJ | 1 << 2;
 
   /** A change of state outside memory and registers, able to revert itself. */
   public interface Undo {
     void undo();
   }
 
-  /** Applies a register change without recording it: how undo reaches a CPU. */
+  /** The CPUs' registers as undo reaches them: read, and set without recording. */
   public interface RegisterSink {
+    long value(int cpu, int reg);
+
     void restore(int cpu, int reg, long value);
   }
 
   private final List<Memory> spaces = new ArrayList<>();
   private final RegisterSink registers;
-  private byte[] kind = new byte[1024];
-  private long[] where = new long[1024];
-  private long[] oldValue = new long[1024];
-  private int[] extra = new int[1024];
+  private final ByteJournal journal = new ByteJournal();
+  /** The address of the newest store in the journal: the next one is kept as a distance from it. */
+  private long lastAddr;
   private final List<Object> objects = new ArrayList<>();
-  private int size;
   private final List<Event> events = new ArrayList<>();
   private long steps;
-  /**
-   * Where each recorded step's changes end: the moment the step finished, before anything the
-   * debugger did after it (a command's set-up, a breakpoint report, a goal's bookkeeping).
-   */
-  private int[] stepEnd = new int[1024];
+  /** How many step ends the journal holds: the steps that can be undone. */
   private int recordedSteps;
   /** A step has begun and not yet ended. */
   private boolean inStep;
@@ -66,24 +67,23 @@ public final class Timeline implements Memory.Recorder {
 
   /** Turns recording off (used only where history is not wanted, such as a benchmark baseline). */
   public void setRecording(boolean on) {
-    if (on && !recording && recordedSteps == 0) {
-      origin = size;
+    if (!on && recording) {
+      forget(); // what changes unrecorded next would make the kept differences wrong
     }
     recording = on;
   }
 
-  public boolean isRecording() {
-    return recording;
+  /** Drops the whole recorded history: nothing before this moment can be undone any more. */
+  private void forget() {
+    journal.truncate(0);
+    objects.clear();
+    lastAddr = 0;
+    origin = 0;
+    recordedSteps = 0;
   }
 
-  private void ensure() {
-    if (size == kind.length) {
-      int n = size * 2;
-      kind = Arrays.copyOf(kind, n);
-      where = Arrays.copyOf(where, n);
-      oldValue = Arrays.copyOf(oldValue, n);
-      extra = Arrays.copyOf(extra, n);
-    }
+  public boolean isRecording() {
+    return recording;
   }
 
   @Override
@@ -91,12 +91,24 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
-    ensure();
-    kind[this.size] = MEM;
-    where[this.size] = addr;
-    oldValue[this.size] = old;
-    extra[this.size] = size | (space.id() << 4);
-    this.size++;
+    if (size < 1 || size > 8) {
+      byte[] was = new byte[size];
+      for (int i = 0; i < size; i++) {
+        was[i] = (byte) (old >>> (8 * i));
+      }
+      recordUndo(new BytesUndo(space, addr, was));
+      return;
+    }
+    journal.pushVarint(old ^ value);
+    long delta = addr - lastAddr;
+    journal.pushVarint((delta << 1) ^ (delta >> 63)); // zigzag: a small step down is small too
+    lastAddr = addr;
+    int header = MEM | (size - 1) << 2;
+    if (space.id() != 0) {
+      journal.pushVarint(space.id());
+      header |= 1 << 5;
+    }
+    journal.push(header);
   }
 
   @Override
@@ -104,19 +116,17 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
-    Undo u = () -> space.pokeBytes(addr, oldBytes);
-    recordUndo(u);
+    recordUndo(new BytesUndo(space, addr, oldBytes));
   }
 
-  public void registerChanged(int cpu, int reg, long old) {
+  /** Records a register write: cpu's register reg held old and now holds value. */
+  public void registerChanged(int cpu, int reg, long old, long value) {
     if (!recording) {
       return;
     }
-    ensure();
-    kind[size] = REG;
-    where[size] = ((long) cpu << 16) | reg;
-    oldValue[size] = old;
-    size++;
+    journal.pushVarint(old ^ value);
+    journal.pushVarint(((long) cpu << 16) | reg);
+    journal.push(REG);
   }
 
   /** Records a bookkeeping change (a list link, a run queue, a pid map) by the action that reverts it. */
@@ -124,18 +134,16 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
-    ensure();
-    kind[size] = OBJ;
-    extra[size] = objects.size();
     objects.add(undo);
-    size++;
+    journal.push(OBJ);
   }
 
   /** Appends a semantic event (the story the user reads); undo drops it again. */
   public void emit(Event e) {
     events.add(e);
-    int index = events.size() - 1;
-    recordUndo(() -> events.remove(index));
+    if (recording) {
+      journal.push(EVENT);
+    }
   }
 
   /**
@@ -173,10 +181,8 @@ public final class Timeline implements Memory.Recorder {
     }
     inStep = false;
     if (recording) {
-      if (recordedSteps == stepEnd.length) {
-        stepEnd = Arrays.copyOf(stepEnd, recordedSteps * 2);
-      }
-      stepEnd[recordedSteps++] = size;
+      journal.push(STEP);
+      recordedSteps++;
     }
   }
 
@@ -193,10 +199,18 @@ public final class Timeline implements Memory.Recorder {
     if (n < 0 || n > recordedSteps) {
       throw new IllegalArgumentException("only " + recordedSteps + " steps can be undone");
     }
-    int target = recordedSteps - n;
-    int position = target == 0 ? origin : stepEnd[target - 1];
-    undo(position);
-    recordedSteps = target;
+    inStep = false;
+    int ends = n;
+    while (journal.size() > origin) {
+      if (journal.byteBelow(journal.size()) == STEP) {
+        if (ends == 0) {
+          break; // the end of the step the machine returns to
+        }
+        ends--;
+      }
+      undoOne();
+    }
+    recordedSteps -= n;
     steps -= n;
   }
 
@@ -206,7 +220,7 @@ public final class Timeline implements Memory.Recorder {
 
   /** The current position; {@link #undoTo} returns the machine to the state it had here. */
   public int position() {
-    return size;
+    return journal.size();
   }
 
   /**
@@ -214,28 +228,44 @@ public final class Timeline implements Memory.Recorder {
    * taken stepsThen steps.
    */
   public void undoTo(int position, long stepsThen) {
-    undo(position);
-    steps = stepsThen;
-    while (recordedSteps > 0 && stepEnd[recordedSteps - 1] > position) {
-      recordedSteps--;
-    }
-  }
-
-  private void undo(int position) {
     inStep = false;
-    while (size > position) {
-      size--;
-      switch (kind[size]) {
-        case MEM -> spaces.get(extra[size] >>> 4).poke(where[size], extra[size] & 0xF, oldValue[size]);
-        case REG -> registers.restore((int) (where[size] >>> 16), (int) (where[size] & 0xFFFF),
-            oldValue[size]);
-        default -> {
-          int idx = extra[size];
-          ((Undo) objects.get(idx)).undo();
-          objects.remove(idx);
-        }
+    while (journal.size() > position) {
+      if (undoOne() == STEP) {
+        recordedSteps--;
       }
     }
+    steps = stepsThen;
+  }
+
+  /** Undoes the newest entry; returns its kind. */
+  private int undoOne() {
+    int header = journal.pop();
+    int kind = header & 3;
+    switch (kind) {
+      case MEM -> {
+        Memory space = spaces.get((header & 1 << 5) != 0 ? (int) journal.popVarint() : 0);
+        long zz = journal.popVarint();
+        long addr = lastAddr;
+        lastAddr = addr - ((zz >>> 1) ^ -(zz & 1));
+        int size = (header >>> 2 & 7) + 1;
+        space.poke(addr, size, space.peekRaw(addr, size) ^ journal.popVarint());
+      }
+      case REG -> {
+        long where = journal.popVarint();
+        int cpu = (int) (where >>> 16);
+        int reg = (int) (where & 0xFFFF);
+        registers.restore(cpu, reg, registers.value(cpu, reg) ^ journal.popVarint());
+      }
+      case OBJ -> {
+        if (header == EVENT) {
+          events.remove(events.size() - 1);
+        } else {
+          ((Undo) objects.remove(objects.size() - 1)).undo();
+        }
+      }
+      default -> { } // a step's end: nothing to restore
+    }
+    return kind;
   }
 
   /**
@@ -246,37 +276,59 @@ public final class Timeline implements Memory.Recorder {
    * as on every modelled arch.
    */
   public List<MemoryWrite> writes(int from, int to) {
+    int size = journal.size();
     if (from < 0 || to > size || from > to) {
       throw new IllegalArgumentException("positions must lie in 0.." + size);
     }
-    java.util.Map<Long, Integer> after = new java.util.HashMap<>(); // (space, byte) -> byte, -1 unknown
-    MemoryWrite[] out = new MemoryWrite[to - from];
-    int n = 0;
-    for (int i = size - 1; i >= from; i--) {
-      if (kind[i] != MEM) {
+    java.util.Map<Long, Integer> after = new java.util.HashMap<>(); // (space, byte) -> byte
+    List<MemoryWrite> out = new ArrayList<>();
+    ByteJournal.Reader r = journal.readerAt(size);
+    long addrCursor = lastAddr;
+    int objIdx = objects.size();
+    while (r.position() > from) {
+      int header = r.next();
+      if (header == OBJ && objects.get(--objIdx) instanceof BytesUndo b) {
+        for (int i = 0; i < b.old().length; i++) {
+          after.put(byteKey(b.space().id(), b.addr() + i), b.old()[i] & 0xff);
+        }
+      }
+      if ((header & 3) != MEM) {
+        if ((header & 3) == REG) {
+          r.nextVarint();
+          r.nextVarint();
+        }
         continue;
       }
-      int space = extra[i] >>> 4;
-      int width = extra[i] & 0xF;
+      int space = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
+      long zz = r.nextVarint();
+      long xor = r.nextVarint();
+      long addr = addrCursor;
+      addrCursor = addr - ((zz >>> 1) ^ -(zz & 1));
+      int width = (header >>> 2 & 7) + 1;
       long value = 0;
+      long old = 0;
       boolean known = true;
       for (int b = width - 1; b >= 0; b--) {
-        long key = ((long) space << 56) ^ (where[i] + b);
+        long key = byteKey(space, addr + b);
         Integer v = after.get(key);
-        int now = v != null ? v : byteNow(space, where[i] + b);
+        int now = v != null ? v : byteNow(space, addr + b);
+        int raw = v != null ? v : (int) spaces.get(space).peekRaw(addr + b, 1);
         known &= now >= 0;
         value = (value << 8) | (now & 0xff);
-        after.put(key, (int) ((oldValue[i] >>> (8 * b)) & 0xff));
+        int was = raw ^ (int) (xor >>> (8 * b)) & 0xff;
+        old = (old << 8) | was;
+        after.put(key, was);
       }
-      if (i < to) {
-        out[n++] = new MemoryWrite(space, where[i], width, oldValue[i], value, known);
+      if (r.position() < to) {
+        out.add(new MemoryWrite(space, addr, width, old, value, known));
       }
     }
-    List<MemoryWrite> list = new ArrayList<>(n);
-    for (int k = n - 1; k >= 0; k--) {
-      list.add(out[k]);
-    }
-    return list;
+    java.util.Collections.reverse(out);
+    return out;
+  }
+
+  private static long byteKey(int space, long addr) {
+    return ((long) space << 56) ^ addr;
   }
 
   private int byteNow(int space, long addr) {
@@ -287,8 +339,21 @@ public final class Timeline implements Memory.Recorder {
     }
   }
 
-  /** Heap bytes the history holds in its primitive arrays. */
+  /** Heap bytes the history holds: its journal's segments (bookkeeping undos not counted). */
   public long footprintBytes() {
-    return (long) kind.length * (1 + 8 + 8 + 4);
+    return journal.footprintBytes();
+  }
+
+  /** Bytes of journal the recorded history uses now. */
+  public long historyBytes() {
+    return journal.size() - origin;
+  }
+
+  /** A multi-byte store's undo, as data, so that {@link #writes} sees the bytes it replaced. */
+  private record BytesUndo(Memory space, long addr, byte[] old) implements Undo {
+    @Override
+    public void undo() {
+      space.pokeBytes(addr, old);
+    }
   }
 }

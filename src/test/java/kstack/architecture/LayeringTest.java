@@ -41,16 +41,28 @@ class LayeringTest {
         .layer("arch").definedBy("kstack.arch..")
         .layer("catalog").definedBy("kstack.catalog..")
         .layer("machine").definedBy("kstack.machine..")
+        .layer("view").definedBy("kstack.view..")
         .layer("lang").definedBy("kstack.lang..")
+        .layer("gdb").definedBy("kstack.gdb..")
         .layer("cli").definedBy("kstack.cli..")
+        .layer("web").definedBy("kstack.web..")
+        .layer("bench").definedBy("kstack.bench..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("lang").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("machine").mayOnlyBeAccessedByLayers("lang", "cli")
-        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "lang", "cli")
-        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "lang", "cli")
-        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "lang", "cli")
+        .whereLayer("web").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("gdb").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("lang").mayOnlyBeAccessedByLayers("gdb", "cli", "web")
+        .whereLayer("view").mayOnlyBeAccessedByLayers("lang", "cli", "web")
+        .whereLayer("machine").mayOnlyBeAccessedByLayers("view", "lang", "gdb", "cli", "web",
+            "bench")
+        .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "view", "lang", "cli", "web",
+            "bench")
+        .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "view", "lang", "cli",
+            "web", "bench")
+        .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "view", "lang",
+            "cli", "web", "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "lang", "cli")
+            "view", "lang", "cli", "web", "bench")
         .check(main);
   }
 

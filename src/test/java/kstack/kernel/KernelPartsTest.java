@@ -23,7 +23,7 @@ class KernelPartsTest {
   @Test
   void allocPagesAlignedHandsOutBlocksAlignedToTheirOwnPowerOfTwoSize() {
     Memory mem = new Memory(0, "kernel");
-    Timeline tl = new Timeline((cpu, reg, value) -> { });
+    Timeline tl = TestTimelines.noCpus();
     tl.attach(mem);
     PageAllocator pages = new PageAllocator(mem, tl, 4096, 0x1000_1000L,
         0x8000_0000L, 1);
@@ -39,7 +39,7 @@ class KernelPartsTest {
   @Test
   void vmallocLeavesAGuardPageAfterEachAreaAndAlignsTheNext() {
     Memory mem = new Memory(0, "kernel");
-    Timeline tl = new Timeline((cpu, reg, value) -> { });
+    Timeline tl = TestTimelines.noCpus();
     tl.attach(mem);
     PageAllocator pages = new PageAllocator(mem, tl, 4096, 0x1000_0000L,
         0x8000_0000L, 1);
@@ -52,7 +52,7 @@ class KernelPartsTest {
 
   @Test
   void thePidTableHandsOutPidsInOrderAndForgetsUnregisteredTasks() {
-    PidTable pids = new PidTable(new Timeline((cpu, reg, value) -> { }));
+    PidTable pids = new PidTable(TestTimelines.noCpus(), 8);
     int one = pids.allocPid();
     int two = pids.allocPid();
     assertThat(List.of(one, two)).containsExactly(1, 2);

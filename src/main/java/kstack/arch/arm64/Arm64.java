@@ -129,10 +129,15 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   /** The syscall table: {@link Arm64Unistd} and the numbers the generation adds. */
   @Override
   public Map<String, Integer> syscallNumbers() {
-    Map<String, Integer> m = Arm64Unistd.numbers();
-    syscalls.addNumbers(m);
-    return m;
+    if (syscallNumbers == null) { // built once: the run loop asks for names on every system call
+      Map<String, Integer> m = Arm64Unistd.numbers();
+      syscalls.addNumbers(m);
+      syscallNumbers = java.util.Collections.unmodifiableMap(m);
+    }
+    return syscallNumbers;
   }
+
+  private Map<String, Integer> syscallNumbers;
 
   /** The handlers' names: SyS_NAME with the sys_NAME alias, or __arm64_sys_NAME(regs) wrappers. */
   @Override

@@ -79,8 +79,13 @@ public final class I386 extends I386Isa {
 
   @Override
   public Map<String, Integer> syscallNumbers() {
-    return entry.syscallNumbers();
+    if (syscallNumbers == null) { // built once: the run loop asks for names on every system call
+      syscallNumbers = java.util.Collections.unmodifiableMap(entry.syscallNumbers());
+    }
+    return syscallNumbers;
   }
+
+  private Map<String, Integer> syscallNumbers;
 
   @Override
   public String syscallSymbol(Profile p, String name, int nargs) {

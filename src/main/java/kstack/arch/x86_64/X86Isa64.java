@@ -72,6 +72,15 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
    */
   @Override
   public Map<String, Integer> syscallNumbers() {
+    if (syscallNumbers == null) { // built once: the run loop asks for names on every system call
+      syscallNumbers = java.util.Collections.unmodifiableMap(buildSyscallNumbers());
+    }
+    return syscallNumbers;
+  }
+
+  private Map<String, Integer> syscallNumbers;
+
+  private Map<String, Integer> buildSyscallNumbers() {
     Map<String, Integer> m = new LinkedHashMap<>();
     m.put("read", 0);
     m.put("write", 1);

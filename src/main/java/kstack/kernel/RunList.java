@@ -1,0 +1,161 @@
+package kstack.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import kstack.trace.Timeline;
+
+/**
+ * One CPU's run queue in order: the stand-in for the rq's runnable lists (2.4's runqueue_head,
+ * the O(1) scheduler's prio_array lists, CFS's rb-tree, kernel/sched/core.c), whose bytes the
+ * simulator does not model. A doubly linked list indexed by task, so that queueing, dequeueing and
+ * asking whether a task is queued cost the same with a million runnable tasks as with three, as
+ * enqueue_task/dequeue_task do in Linux (O(1) lists, O(log n) rb-tree). Every change is recorded on
+ * the timeline and undone exactly.
+ *
+ * <p>A task may also be marked (by the debugger: a user process parked at its wait point is no
+ * work); the list counts its unmarked members, so "is there work queued" is O(1) as well.
+ */
+public final class RunList {
+  /** A task's place: on at most one run list; kept while it is queued or marked. */
+  static final class Node {
+    final long task;
+    Node prev;
+    Node next;
+    RunList owner;
+    boolean marked;
+
+    Node(long task) {
+      this.task = task;
+    }
+  }
+
+  private final Timeline timeline;
+  /** Every queued or marked task's node, shared by the run lists of one kernel. */
+  private final Map<Long, Node> nodes;
+  private final Node head = new Node(0);
+  private int size;
+  private int unmarked;
+
+  RunList(Timeline timeline, Map<Long, Node> nodes) {
+    this.timeline = timeline;
+    this.nodes = nodes;
+    head.prev = head;
+    head.next = head;
+  }
+
+  public void addLast(long task) {
+    insert(task, head.prev);
+  }
+
+  public void addFirst(long task) {
+    insert(task, head);
+  }
+
+  /** Takes the task at the head off; the list must not be empty. */
+  public long removeFirst() {
+    if (size == 0) {
+      throw new IllegalStateException("the run queue is empty");
+    }
+    Node n = head.next;
+    unlinkRecorded(n);
+    return n.task;
+  }
+
+  public boolean remove(long task) {
+    Node n = nodes.get(task);
+    if (n == null || n.owner != this) {
+      return false;
+    }
+    unlinkRecorded(n);
+    return true;
+  }
+
+  public boolean contains(long task) {
+    Node n = nodes.get(task);
+    return n != null && n.owner == this;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Whether a queued task is not marked. */
+  public boolean hasUnmarked() {
+    return unmarked > 0;
+  }
+
+  /** The queued tasks, head first. */
+  public List<Long> snapshot() {
+    List<Long> out = new ArrayList<>(size);
+    for (Node n = head.next; n != head; n = n.next) {
+      out.add(n.task);
+    }
+    return out;
+  }
+
+  private void insert(long task, Node after) {
+    Node n = nodes.computeIfAbsent(task, Node::new);
+    if (n.owner != null) {
+      throw new IllegalStateException("task 0x" + Long.toHexString(task) + " is queued twice");
+    }
+    link(n, after);
+    timeline.recordUndo(() -> unlink(n));
+  }
+
+  private void unlinkRecorded(Node n) {
+    Node after = n.prev;
+    unlink(n);
+    timeline.recordUndo(() -> link(n, after));
+  }
+
+  private void link(Node n, Node after) {
+    n.prev = after;
+    n.next = after.next;
+    after.next.prev = n;
+    after.next = n;
+    n.owner = this;
+    nodes.put(n.task, n);
+    size++;
+    unmarked += n.marked ? 0 : 1;
+  }
+
+  private void unlink(Node n) {
+    n.prev.next = n.next;
+    n.next.prev = n.prev;
+    n.prev = null;
+    n.next = null;
+    n.owner = null;
+    size--;
+    unmarked -= n.marked ? 0 : 1;
+    if (!n.marked) {
+      nodes.remove(n.task);
+    }
+  }
+
+  /** Marks or unmarks a task, queued or not; recorded. */
+  static void mark(Timeline timeline, Map<Long, Node> nodes, long task, boolean on) {
+    Node n = nodes.get(task);
+    if ((n == null && !on) || (n != null && n.marked == on)) {
+      return;
+    }
+    Node node = n != null ? n : new Node(task);
+    setMark(nodes, node, on);
+    timeline.recordUndo(() -> setMark(nodes, node, !on));
+  }
+
+  private static void setMark(Map<Long, Node> nodes, Node n, boolean on) {
+    n.marked = on;
+    if (n.owner != null) {
+      n.owner.unmarked += on ? -1 : 1;
+    } else if (on) {
+      nodes.put(n.task, n);
+    } else {
+      nodes.remove(n.task);
+    }
+  }
+}

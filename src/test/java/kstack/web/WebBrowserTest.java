@@ -1,0 +1,121 @@
+package kstack.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import kstack.TestMachines;
+import kstack.catalog.Profiles;
+import kstack.lang.Source;
+import kstack.machine.Machine;
+import kstack.profile.Profile;
+import kstack.stack.StackWord;
+import kstack.stack.WordKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page in real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
+ * installs): it draws the stacks of a task stopped inside write(2) with every pt_regs field
+ * labelled, steps forward and back, and its rsp arrow points where $rsp, read in its own console,
+ * says.
+ */
+class WebBrowserTest {
+  private static final List<String> SCENARIO = List.of("boot", "spawn sh", "break vfs_write",
+      "syscall write(1, \"x\")");
+
+  @TempDir
+  Path profileDir;
+
+  private WebServer server;
+  private WebDriver driver;
+
+  @BeforeEach
+  void open() throws Exception {
+    Profile p = Profiles.x86_64_6_19();
+    List<Source.Line> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < SCENARIO.size(); i++) {
+      lines.add(new Source.Line("t", i + 1, 1, SCENARIO.get(i)));
+    }
+    server = WebServer.start(p, 1, lines, 0);
+    assertThat(Files.isExecutable(Path.of("/usr/bin/chromedriver")))
+        .as("chromium-driver installed (apt-get install chromium chromium-driver)").isTrue();
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary("/usr/bin/chromium");
+    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--user-data-dir=" + profileDir);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    driver = new ChromeDriver(service, o);
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.quit();
+    }
+    server.stop();
+  }
+
+  private WebDriverWait waitUpTo() {
+    return new WebDriverWait(driver, Duration.ofSeconds(60));
+  }
+
+  private String step() {
+    return driver.findElement(By.id("step")).getText();
+  }
+
+  /** Runs a command in the page's console; returns the output's last line once it has come. */
+  private String console(String command) {
+    int before = driver.findElements(By.cssSelector("#output > div")).size();
+    driver.findElement(By.id("command")).sendKeys(command, Keys.ENTER);
+    waitUpTo().until(d -> d.findElements(By.cssSelector("#output > div")).size() > before + 1);
+    List<WebElement> out = driver.findElements(By.cssSelector("#output > div"));
+    return out.get(out.size() - 1).getText();
+  }
+
+  @Test
+  void thePageDrawsPtRegsStepsForwardAndBackAndItsRspArrowIsAtRsp() {
+    driver.get(server.url());
+    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
+        .getAttribute("data-ready")));
+    Machine local = TestMachines.spawned(Profiles.x86_64_6_19());
+    kstack.lang.Session s = new kstack.lang.Session(local);
+    s.execute(Source.commandLine(1, "break vfs_write"));
+    s.execute(Source.commandLine(2, "syscall write(1, \"x\")"));
+    List<String> expected = local.inspector().taskStack(null, true).stack().words().stream()
+        .filter(w -> w.kind() == WordKind.PT_REGS).map(StackWord::label).toList();
+    List<String> shown = driver.findElements(By.cssSelector("#col-task-3 .region-pt_regs .field"))
+        .stream().map(e -> e.getAttribute("textContent")).toList();
+    assertThat(expected).isNotEmpty();
+    assertThat(shown).containsExactlyInAnyOrderElementsOf(expected);
+
+    console("p 0");
+    String start = step();
+    driver.findElement(By.id("forward")).click();
+    waitUpTo().until(d -> !step().equals(start));
+    String rsp = console("p/x $rsp").replaceFirst("^\\$\\d+ = ", "");
+    waitUpTo().until(d -> !d.findElements(By.id("arrow-cpu0-rsp")).isEmpty()
+        && rsp.equals(d.findElement(By.id("arrow-cpu0-rsp")).getAttribute("data-address")));
+    assertThat(driver.findElement(By.id("arrow-cpu0-rsp")).getAttribute("data-address"))
+        .isEqualTo(rsp);
+    String afterForward = step();
+    driver.findElement(By.id("back")).click();
+    waitUpTo().until(d -> !step().equals(afterForward));
+    assertThat(step()).isEqualTo(start);
+  }
+}

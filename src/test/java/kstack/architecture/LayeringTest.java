@@ -62,7 +62,7 @@ class LayeringTest {
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "view", "lang",
             "cli", "web", "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "view", "lang", "cli", "web", "bench")
+            "view", "lang", "gdb", "cli", "web", "bench")
         .check(main);
   }
 

@@ -85,31 +85,6 @@ final class Output {
   }
 
   private static void value(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Integer i) {
-      g.writeNumber(i);
-    } else if (v instanceof Long l) {
-      g.writeNumber(l);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (var e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        value(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof List<?> l) {
-      g.writeStartArray();
-      for (Object o : l) {
-        value(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(String.valueOf(v));
-    }
+    kstack.lang.JsonTree.value(g, v);
   }
 }

@@ -81,11 +81,14 @@ final class Commands {
       case "ps" -> noArgs(c, () -> StackViews.ps(m, cmd, m.inspector().snapshot()));
       case "x" -> Examine.run(s, c, cmd);
       case "stack" -> stack(c, cmd);
-      case "export" -> Drawings.export(s, c, cmd);
       case "struct" -> Inspect.struct(s, c, cmd);
       case "info" -> Inspect.info(s, c, cmd);
       case "console" -> noArgs(c, () -> Result.of(cmd, m.inspector().consoleLines()).with("lines",
           m.inspector().consoleLines()));
+      case "export" -> Export.run(s, c, cmd);
+      case "task" -> TaskCmd.run(s, c, cmd);
+      case "rd" -> Rd.run(s, c, cmd);
+      case "list" -> ListCmd.run(s, c, cmd);
       case "help" -> help(c, cmd);
       default -> throw c.errorAtWord(unknown(c.word));
     };
@@ -255,6 +258,9 @@ final class Commands {
   private Result backtrace(Call c, String cmd) {
     if (BtArgs.check(c)) {
       return StackCheck.checkStacks(m, cmd);
+    }
+    if (BtArgs.all(c)) {
+      return BtAll.run(m, cmd);
     }
     Integer pid = pidArg(c);
     return StackViews.bt(m, cmd, pid, m.inspector().taskStack(pid, false));

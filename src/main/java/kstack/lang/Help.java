@@ -58,23 +58,34 @@ public final class Help {
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
       e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a)",
           "p/x current->pid"),
-      e("backtrace bt", "bt [PID] | bt -v", "backtrace of the current task or PID; -v: every"
-          + " task's STACK_END_MAGIC and stack high-water mark", "bt"),
+      e("backtrace bt", "bt [PID] | bt -v | bt -a", "backtrace of the current task or PID; -v:"
+          + " every task's STACK_END_MAGIC and stack high-water mark; -a: the current task of"
+          + " every CPU", "bt"),
       e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
           + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
           + " lines", "stack 1"),
-      e("export", "export svg FILE [PID]", "draw the stacks (one task's and those it touches, or"
-          + " all) to scale as SVG into FILE", "export svg /tmp/kstack-stacks.svg 1"),
       e("ps", "ps", "the tasks", "ps"),
       e("console", "console", "what was written to /dev/console", "console"),
       e("x", "x/FMT ADDR", "examine memory (gdb formats: x/8gx $rsp, x/4i $rip, x/s ADDR; x/a reads"
           + " pointer-sized units, x/c bytes)", "x/4gx $sp"),
-      e("struct", "struct NAME [ADDR]", "layout of a struct (with values at ADDR)",
-          "struct pt_regs"),
+      e("struct", "struct NAME [ADDR] | struct -o NAME", "layout of a struct as pahole shows it"
+          + " (holes, padding, cacheline boundaries; with values at ADDR); -o: crash's member"
+          + " offsets", "struct -o pt_regs"),
+      e("task", "task [PID]", "crash's task: the task_struct of PID (or current) with every"
+          + " modelled member's value", "task 1"),
+      e("list", ListCmd.USAGE, "crash's list: walk a struct list_head list from HEAD, each"
+          + " entry's address (node - OFFSET) and with -s one member", "list -H init_task.tasks -s"
+          + " task_struct.comm"),
+      e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
+          + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
           + " | info history", "registers, the profile's configuration, breakpoints, the symbol at"
           + " an address, what the timeline keeps (steps that can be taken back, bytes a step)",
           "info registers pc sp"),
+      e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
+          + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"
+          + " trace) or the machine's state (tasks, stacks, registers, per-CPU data) as JSON"
+          + " (docs/formats.md)", "export trace --format perfetto /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
       e("set", "set max-steps N",
           "stop a command as a runaway after N steps (default 5000000)", "set max-steps 10000000"),

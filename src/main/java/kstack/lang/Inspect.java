@@ -29,33 +29,71 @@ final class Inspect {
     return b.toString();
   }
 
-  /** struct NAME [ADDR]: members with offsets and sizes (pahole's columns), values at ADDR. */
+  /** struct NAME [ADDR] (pahole's layout, values at ADDR) or struct -o NAME (crash's offsets). */
   static Result struct(Session s, Call c, String cmd) {
     Machine m = s.machine();
     String args = c.args();
+    boolean offsets = args.equals("-o") || args.startsWith("-o ");
+    if (offsets) {
+      args = args.substring(2).strip();
+    }
     if (args.isEmpty()) {
-      throw c.errorAtArgs("usage: struct NAME [ADDR]; known: " + String.join(", ",
+      throw c.errorAtArgs("usage: struct NAME [ADDR] | struct -o NAME; known: " + String.join(", ",
           new java.util.TreeSet<>(m.structs().keySet())));
     }
     int sp = args.indexOf(' ');
     String name = sp < 0 ? args : args.substring(0, sp);
+    StructLayout l = layout(m, c, name);
+    if (offsets) {
+      if (sp >= 0) {
+        throw c.errorAtArgs("struct -o takes a struct name only");
+      }
+      List<String> text = new ArrayList<>();
+      text.add("struct " + name + " {");
+      l.fields().forEach(f -> text.add(Pahole.offsetLine(f)));
+      text.add("}");
+      text.add("SIZE: " + l.size());
+      return Result.of(cmd, text).with("struct", name).with("size", l.size());
+    }
+    Long addr = null;
+    if (sp >= 0) {
+      String e = args.substring(sp).strip();
+      int col = c.argsCol() + c.args().indexOf(e, c.args().indexOf(name) + name.length());
+      addr = Expressions.address(c.eval(e, col), m);
+    }
+    return layoutResult(m, cmd, name, l, addr);
+  }
+
+  /** The struct a command names, or the command's error listing the ones the model has. */
+  static StructLayout layout(Machine m, Call c, String name) {
     StructLayout l = m.struct(name);
     if (l == null) {
       throw c.errorAtArgs("no struct " + name + " in the " + m.profile().label() + " model (known: "
           + String.join(", ", new java.util.TreeSet<>(m.structs().keySet())) + ")");
     }
-    Long addr = null;
-    if (sp >= 0) {
-      String e = args.substring(sp).strip();
-      int col = c.argsCol() + args.indexOf(e, sp);
-      addr = Expressions.address(c.eval(e, col), m);
-    }
+    return l;
+  }
+
+  /** A struct's members as pahole lays them out, with the values at addr unless it is null. */
+  static Result layoutResult(Machine m, String cmd, String name, StructLayout l, Long addr) {
     List<String> text = new ArrayList<>();
     List<Object> fields = new ArrayList<>();
     text.add("struct " + name + " {\t/* " + l.source() + " */");
+    int end = 0;
+    int lastLine = 0;
     for (Field f : l.fields()) {
-      String decl = decl(f);
-      String line = String.format("\t%-40s /* %5d %5d */", decl + ";", f.offset(), f.size());
+      String gap = Pahole.gap(end, f);
+      String mark = Pahole.cacheline(lastLine, f);
+      if (gap != null) {
+        text.add("\t" + gap);
+      }
+      if (mark != null) {
+        text.add("\t" + mark);
+        lastLine = f.offset() / Pahole.CACHELINE;
+      }
+      end = Math.max(end, f.offset() + f.size());
+      String line = String.format("\t%-40s /* %5d %5d */", Pahole.decl(f) + ";", f.offset(),
+          f.size());
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("name", f.name());
       o.put("offset", f.offset());
@@ -72,7 +110,7 @@ final class Inspect {
       text.add(line);
       fields.add(o);
     }
-    text.add(String.format("\t/* size: %d, alignment: %d */", l.size(), l.align()));
+    Pahole.summary(l).forEach(x -> text.add("\t" + x));
     text.add("};");
     Result r = Result.of(cmd, text).with("struct", name).with("size", l.size())
         .with("source", l.source()).with("fields", fields);
@@ -80,15 +118,6 @@ final class Inspect {
       r.with("address", "0x" + Long.toHexString(addr));
     }
     return r;
-  }
-
-  private static String decl(Field f) {
-    CType t = f.type();
-    if (t instanceof CType.Array a) {
-      return a.element().name() + " " + f.name() + "[" + a.length() + "]";
-    }
-    String n = t.name();
-    return n.endsWith("*") ? n + f.name() : n + " " + f.name();
   }
 
   private static String value(Machine m, long a, CType t) {

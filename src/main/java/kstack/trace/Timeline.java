@@ -43,6 +43,8 @@ public final class Timeline implements Memory.Recorder {
   private long lastAddr;
   private final List<Object> objects = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
+  /** The step count when each event was emitted, index for index: an export's timestamps. */
+  private final List<Long> eventSteps = new ArrayList<>();
   private long steps;
   /** How many step ends the journal holds: the steps that can be undone. */
   private int recordedSteps;
@@ -141,6 +143,7 @@ public final class Timeline implements Memory.Recorder {
   /** Appends a semantic event (the story the user reads); undo drops it again. */
   public void emit(Event e) {
     events.add(e);
+    eventSteps.add(steps);
     if (recording) {
       journal.push(EVENT);
     }
@@ -155,10 +158,19 @@ public final class Timeline implements Memory.Recorder {
       throw new IllegalStateException("events are part of the recorded history");
     }
     events.clear();
+    eventSteps.clear();
   }
 
   public List<Event> events() {
     return events;
+  }
+
+  /**
+   * The step count when event number index of {@link #events} was emitted: the step it happened
+   * in (events of a command's set-up carry the count of the step before).
+   */
+  public long stepOf(int index) {
+    return eventSteps.get(index);
   }
 
   /**
@@ -259,6 +271,7 @@ public final class Timeline implements Memory.Recorder {
       case OBJ -> {
         if (header == EVENT) {
           events.remove(events.size() - 1);
+          eventSteps.remove(eventSteps.size() - 1);
         } else {
           ((Undo) objects.remove(objects.size() - 1)).undo();
         }

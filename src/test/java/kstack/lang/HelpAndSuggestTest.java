@@ -44,9 +44,10 @@ class HelpAndSuggestTest {
   @Test
   void helpCommandShowsUsageAliasesAndAnExample() {
     Result r = run(session("x86_64", "6.x"), "help bt");
-    assertThat(r.text()).containsExactly("usage: bt [PID] | bt -v",
+    assertThat(r.text()).containsExactly("usage: bt [PID] | bt -v | bt -a",
         "  backtrace of the current task or PID; -v: every task's STACK_END_MAGIC and stack"
-            + " high-water mark",
+            + " high-water mark;",
+        "  -a: the current task of every CPU",
         "  also: bt", "example: bt");
     assertThat(run(session("x86_64", "6.x"), "help").text()).contains("Execution:", "Inspection:")
         .anyMatch(l -> l.startsWith("  stepi [N]"));

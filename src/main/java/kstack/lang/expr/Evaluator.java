@@ -64,6 +64,11 @@ final class Evaluator {
     if (n instanceof Node.Offsetof x) {
       return offsetof(x);
     }
+    if (n instanceof Node.ContainerOf x) {
+      long member = number(x.pointer(), "a member's address");
+      long addr = member - offsetof(x.member()).asLong();
+      return new Value.Pointer(addr, types.ptr(types.resolve(x.member().type())));
+    }
     if (n instanceof Node.Binary x) {
       return binary(x);
     }

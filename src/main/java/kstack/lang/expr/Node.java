@@ -38,6 +38,9 @@ sealed interface Node {
 
   record SizeofExpr(int col, Node operand) implements Node {}
 
+  /** {@code container_of(ptr, struct s, member)}: ptr minus the member's offset, as a struct s *. */
+  record ContainerOf(int col, Node pointer, Offsetof member) implements Node {}
+
   /** {@code offsetof(struct s, a.b[2])}: path holds member names and "[n]" index steps. */
   record Offsetof(int col, TypeName type, List<String> path, List<Integer> pathCols)
       implements Node {}

@@ -210,6 +210,9 @@ final class Parser extends Cursor {
         if (t.text().equals("offsetof") && peek(1).is("(")) {
           return offsetof();
         }
+        if (t.text().equals("container_of") && peek(1).is("(")) {
+          return containerOf();
+        }
         if (TypeNames.startsType(t)) {
           throw new ExprError(t.column(), "a type name (" + t.text() + ") is not a value here");
         }
@@ -232,6 +235,23 @@ final class Parser extends Cursor {
   private Node offsetof() {
     Token name = take();
     expect("(");
+    return offsetofRest(name.column());
+  }
+
+  /**
+   * {@code container_of(ptr, type, member)} (include/linux/container_of.h, kernel.h before 5.16):
+   * the type's address from the address of its member.
+   */
+  private Node containerOf() {
+    Token name = take();
+    expect("(");
+    Node ptr = expression();
+    expect(",");
+    return new Node.ContainerOf(name.column(), ptr, offsetofRest(name.column()));
+  }
+
+  /** offsetof's arguments after its parenthesis: a type, a member path, the closing one. */
+  private Node.Offsetof offsetofRest(int col) {
     Node.TypeName type = TypeNames.typeName(this);
     expect(",");
     List<String> path = new ArrayList<>();
@@ -258,6 +278,6 @@ final class Parser extends Cursor {
       }
     }
     expect(")");
-    return new Node.Offsetof(name.column(), type, path, cols);
+    return new Node.Offsetof(col, type, path, cols);
   }
 }

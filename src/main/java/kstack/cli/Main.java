@@ -112,6 +112,10 @@ public final class Main implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ProfileOptions machine;
 
+    @Option(names = "--btf", paramLabel = "FILE", description = "run with the layouts of the "
+        + "kernel whose BTF this is ('host': " + BtfFile.HOST + "; --arch defaults to its)")
+    String btf;
+
     @Option(names = "--json", description = "one JSON object per executed command")
     boolean json;
 
@@ -132,10 +136,20 @@ public final class Main implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       Profile p;
+      BtfRun.Picked picked = null;
       try {
-        p = machine.profile();
+        if (btf != null) {
+          picked = BtfRun.build(btf, machine.arch, machine.kernel, machine.cpus,
+              machine::configured);
+          p = picked.profile();
+        } else {
+          p = machine.profile();
+        }
       } catch (IllegalArgumentException e) {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
+        return 2;
+      } catch (BtfRun.Refusal e) {
+        err.println("kstack: run: " + ScriptError.oneLine(e.getMessage()));
         return 2;
       }
       try {
@@ -172,7 +186,10 @@ public final class Main implements Callable<Integer> {
         err.println(e.located());
         return 1;
       }
-      Machine m = Machine.create(p, machine.cpus);
+      Machine m = picked != null ? picked.machine() : Machine.create(p, machine.cpus);
+      if (picked != null) {
+        o.btf(picked.header(), picked.json());
+      }
       o.header("kstack: " + p.label() + ", " + machine.cpus + " CPU" + (machine.cpus > 1 ? "s" : ""));
       Session session = new Session(m);
       for (Source.Line line : lines) {

@@ -26,6 +26,15 @@ final class Output {
     }
   }
 
+  /** The lines that say which kernel's layouts a run uses; in JSON one object of their fields. */
+  void btf(List<String> lines, Map<String, Object> fields) {
+    if (!json) {
+      lines.forEach(out::println);
+    } else {
+      out.println(object("", true, fields, null));
+    }
+  }
+
   void result(Result r) {
     if (!json) {
       out.println("(kstack) " + r.command());

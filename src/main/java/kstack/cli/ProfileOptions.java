@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The options that pick the machine (--arch, --kernel, --config, --cpus), shared by run and gdbserver. */
 final class ProfileOptions {
-  @Option(names = "--arch", defaultValue = "x86_64",
+  @Option(names = "--arch",
       description = "architecture: x86_64, i386 or arm64 (default: x86_64)")
   String arch;
 
@@ -23,6 +23,7 @@ final class ProfileOptions {
 
   /** The profile the options name (IllegalArgumentException: no such one, or a bad --config). */
   Profile profile() {
+    String arch = this.arch == null ? "x86_64" : this.arch;
     Profile p = kernel == null ? Profiles.newest(arch).orElseThrow(
         () -> new IllegalArgumentException("unknown --arch " + arch + " (known: "
             + String.join(", ", Profiles.all().stream().map(Profile::arch).distinct().toList())
@@ -30,6 +31,11 @@ final class ProfileOptions {
         : Profiles.find(arch, kernel).orElseThrow(() -> new IllegalArgumentException(
             "no profile for --arch " + arch + " --kernel " + kernel + " (known: "
                 + Profiles.names() + ")"));
+    return configured(p);
+  }
+
+  /** The profile with each --config applied (run --btf applies them to the model it picks). */
+  Profile configured(Profile p) {
     for (String c : config) {
       int eq = c.indexOf('=');
       String name = eq < 0 ? c : c.substring(0, eq);

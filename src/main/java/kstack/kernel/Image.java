@@ -5,6 +5,7 @@ import kstack.exec.CodeMap;
 import kstack.exec.Routine;
 import kstack.image.Linker;
 import kstack.image.Symbol;
+import kstack.layout.LayoutSource;
 import kstack.layout.Types;
 import kstack.mem.Region;
 
@@ -66,19 +67,28 @@ public final class Image {
   private static void perCpuTemplate(Kernel k, Linker l) {
     List<PerCpuVar> vars = k.arch.perCpuVars(k);
     boolean zero = k.arch.perCpuZeroBased(k.profile);
-    long dot = 0;
     long start = 0;
     if (!zero) {
       l.align(4096);
       l.label("__per_cpu_start");
       start = l.dot();
-      dot = start;
     }
+    long end = start + k.layouts.perCpuSize();
+    long dot = end; // what the kernel's section does not place goes after it (the model: all)
     for (PerCpuVar v : vars) {
-      dot = (dot + v.align() - 1) & -(long) v.align();
-      k.symbols.add(new Symbol(v.name(), dot, v.type().size(), Symbol.Kind.PERCPU, v.type()));
-      dot += v.type().size();
+      LayoutSource.PerCpu at = k.layouts.perCpu(v.name());
+      if (at != null && at.size() != v.type().size()) {
+        throw new LayoutSource.Refused("per-CPU variable " + v.name() + " is " + at.size()
+            + " bytes in the kernel, " + v.type().size() + " in the model");
+      }
+      long addr = at != null ? start + at.offset() : (dot + v.align() - 1) & -(long) v.align();
+      k.symbols.add(new Symbol(v.name(), addr, v.type().size(), Symbol.Kind.PERCPU, v.type()));
+      if (at == null) {
+        dot = addr + v.type().size();
+      }
+      end = Math.max(end, addr + v.type().size());
     }
+    dot = Math.max(dot, end);
     dot = (dot + 4095) & -4096L;
     k.image.perCpuTemplate(start, dot - start);
     if (!zero) {

@@ -6,6 +6,7 @@ import kstack.exec.Abi;
 import kstack.exec.Exec;
 import kstack.image.SymbolTable;
 import kstack.layout.Types;
+import kstack.layout.LayoutSource;
 import kstack.mem.Memory;
 import kstack.profile.Profile;
 import kstack.trace.JCell;
@@ -69,6 +70,8 @@ public final class Kernel {
   private final KernelRoutines routines;
 
   public final ImageBuilder image;
+  /** Where the layouts came from; the per-CPU section's link asks it too. */
+  public final LayoutSource layouts;
   public final TaskAccess tasks;
   public final PidTable pids;
   public final TaskStacks stacks;
@@ -98,7 +101,14 @@ public final class Kernel {
 
   public Kernel(Profile profile, Arch arch, Memory mem, Timeline timeline, SymbolTable symbols,
       int cpus, Host host) {
+    this(profile, arch, mem, timeline, symbols, cpus, host, LayoutSource.MODEL);
+  }
+
+  /** A kernel whose struct layouts and per-CPU placements come from layouts (the model's or a BTF's). */
+  public Kernel(Profile profile, Arch arch, Memory mem, Timeline timeline, SymbolTable symbols,
+      int cpus, Host host, LayoutSource layouts) {
     this.profile = profile;
+    this.layouts = layouts;
     this.arch = arch;
     this.t = arch.types();
     this.abi = arch.abi();
@@ -111,7 +121,8 @@ public final class Kernel {
     this.routines = profile.module(KernelRoutines.class);
     Map<String, Long> consts = arch.constants(profile);
     this.image = new ImageBuilder(profile, abi, symbols,
-        KernelLayouts.build(taskModel, profile.version(), t, arch.layouts(profile)), consts);
+        layouts.structs(KernelLayouts.build(taskModel, profile.version(), t,
+            arch.layouts(profile))), consts);
     arch.memberHandles(profile).forEach(image::resolve);
     KERNEL_HANDLES.forEach(image::resolve);
     this.threadSize = consts.get("THREAD_SIZE");

@@ -141,6 +141,17 @@ public final class StructLayout {
     return null;
   }
 
+  /**
+   * A layout whose offsets and size are given rather than computed (a kernel's, read from its
+   * type information): fields are kept in offset order; bytes no field covers are padding.
+   */
+  public static StructLayout placed(String name, String source, List<Field> fields, int size,
+      int align) {
+    List<Field> sorted = new ArrayList<>(fields);
+    sorted.sort(java.util.Comparator.comparingInt(Field::offset));
+    return new StructLayout(name, source, sorted, size, align);
+  }
+
   public static Builder builder(String name, String source) {
     return new Builder(name, source);
   }

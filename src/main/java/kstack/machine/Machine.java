@@ -13,6 +13,7 @@ import kstack.exec.ExecHost;
 import kstack.exec.Routine;
 import kstack.image.SymbolTable;
 import kstack.kernel.Kernel;
+import kstack.layout.LayoutSource;
 import kstack.layout.StructLayout;
 import kstack.mem.AddressSpace;
 import kstack.mem.Memory;
@@ -47,7 +48,7 @@ public final class Machine implements ExecHost {
   private final Inspector inspector;
   private int selected;
 
-  private Machine(Profile profile, int ncpu) {
+  private Machine(Profile profile, int ncpu, LayoutSource layouts) {
     this.profile = profile;
     this.arch = Arches.forProfile(profile);
     this.cpus = new Cpu[ncpu];
@@ -71,7 +72,7 @@ public final class Machine implements ExecHost {
     }
     long[] perCpuOffsets = new long[ncpu];
     this.kernel = new Kernel(profile, arch, kmem, timeline, symbols, ncpu,
-        new KernelHost(this, code, perCpuOffsets));
+        new KernelHost(this, code, perCpuOffsets), layouts);
     this.spaces = new Spaces(kernel, kmem, arch, ncpu);
     kernel.buildAll();
     long[] offsets = kstack.kernel.Image.link(kernel, code);
@@ -97,8 +98,16 @@ public final class Machine implements ExecHost {
 
   /** Builds a machine for a profile with n CPUs, powered on at the boot entry. */
   public static Machine create(Profile profile, int ncpu) {
+    return create(profile, ncpu, LayoutSource.MODEL);
+  }
+
+  /**
+   * A machine whose struct layouts and per-CPU placements come from layouts (a kernel's BTF, say);
+   * {@link LayoutSource.Refused} when they contradict a mechanism the profile models.
+   */
+  public static Machine create(Profile profile, int ncpu, LayoutSource layouts) {
     CpuLimits.check(profile, ncpu);
-    return new Machine(profile, ncpu);
+    return new Machine(profile, ncpu, layouts);
   }
 
   // ---- the parts ------------------------------------------------------------------------------

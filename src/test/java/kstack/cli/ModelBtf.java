@@ -22,10 +22,26 @@ final class ModelBtf {
   private final Map<String, Integer> ids = new HashMap<>();
   private final Machine m;
   private final int word;
+  private long sectionSize = 1 << 20;
+  private String absentStruct = "";
+  private String absentMember = "";
 
   ModelBtf(Machine m) {
     this.m = m;
     this.word = m.arch().types().word;
+  }
+
+  /** The size the .data..percpu DATASEC declares (default 1 MiB). */
+  ModelBtf sectionSize(long bytes) {
+    sectionSize = bytes;
+    return this;
+  }
+
+  /** A kernel without the named member of the named struct (it is renamed kstack_absent). */
+  ModelBtf without(String struct, String member) {
+    absentStruct = struct;
+    absentMember = member;
+    return this;
   }
 
   /** The blob; shift moves the named struct's named member by that many bytes ("" for none). */
@@ -39,7 +55,7 @@ final class ModelBtf {
     long[] triples = m.symbols().all().stream().filter(s -> s.kind() == Symbol.Kind.PERCPU)
         .flatMapToLong(s -> java.util.stream.LongStream.of(w.type(s.name(), 14, 0, false,
             type(s.type()), 1), s.address() - start, s.size())).toArray();
-    w.datasec(".data..percpu", 1 << 20, triples);
+    w.datasec(".data..percpu", sectionSize, triples);
     return w.bytes();
   }
 
@@ -52,7 +68,9 @@ final class ModelBtf {
     for (int i = 0; i < ms.length; i++) {
       Field f = l.fields().get(i);
       int off = f.offset() + (f.name().equals(shifted) ? shift : 0);
-      ms[i] = new BtfWriter.M(f.name(), type(f.type()), 8L * off, 0);
+      String name = l.name().equals(absentStruct) && f.name().equals(absentMember)
+          ? "kstack_absent" : f.name();
+      ms[i] = new BtfWriter.M(name, type(f.type()), 8L * off, 0);
     }
     id = w.composite(BtfKind.STRUCT, l.name(), l.size(), ms);
     ids.put(l.name(), id);

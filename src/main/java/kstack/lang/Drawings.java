@@ -45,7 +45,7 @@ final class Drawings {
     } catch (IOException | java.nio.file.InvalidPathException | SecurityException e) {
       throw new ScriptError(c.line.file(), c.line.number(), w.get(1).column(),
           "export svg: cannot write " + ScriptError.oneLine(w.get(1).text()) + ": "
-              + ScriptError.oneLine(String.valueOf(e.getMessage())));
+              + ScriptError.oneLine(String.valueOf(Export.reason(e))));
     }
     return Result.of(cmd, List.of(String.format("Wrote %s (%d bytes)", file, svg.length())))
         .with("file", file.toString()).with("bytes", svg.length());

@@ -68,7 +68,7 @@ final class Export {
         file.text());
   }
 
-  private static String reason(Exception e) {
+  static String reason(Exception e) {
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "no such directory";
     }

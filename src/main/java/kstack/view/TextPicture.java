@@ -113,7 +113,8 @@ public final class TextPicture {
     for (Mark m : c.marks()) {
       boolean on = Long.compareUnsigned(m.address(), a) >= 0
           && Long.compareUnsigned(m.address(), end) < 0;
-      if (on || top && m.address() == c.high()) {
+      // a mark at the stack's top end goes on its top line, unless a guard line above shows it
+      if (on || top && above(c) == 0 && m.address() == c.high()) {
         b.append("  <- ").append(m.label());
       }
     }

@@ -159,6 +159,22 @@ class DrawingsTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
+  void stackDrawShowsEachMarkOnOneLineOnly(Profile p) {
+    Session s = inWrite(p);
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (String line : run(s, "stack --draw").text()) {
+      for (String mark : line.split("  <- ")) {
+        if (line.contains("  <- " + mark)) {
+          seen.merge(mark.strip(), 1, Integer::sum);
+        }
+      }
+    }
+    assertThat(seen).as(p.label()).isNotEmpty().allSatisfy((mark, n) -> assertThat(n).as(mark)
+        .isEqualTo(1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
   void stackDrawIsToScaleInLinesAndNamesEveryRegionAndEveryPtRegsField(Profile p) {
     Session s = inWrite(p);
     List<String> lines = run(s, "stack --draw").text();

@@ -1,8 +1,6 @@
 package kstack.arch.i386;
 
-import java.util.List;
 import java.util.Set;
-import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
@@ -11,11 +9,15 @@ import kstack.profile.Feature;
  * 2.6.11's boot: head.S@2.6.11 with its own stack_start and INIT_THREAD (I386Boot2611); the per-CPU
  * set-up and power-on are the thread_info-at-base ones it shares with 2.6.32 (ThreadInfoBoot).
  */
-public final class Boot2611 implements I386BootModel {
+public final class Boot2611 extends ThreadInfoBootModel {
   /** current is current_thread_info()->task: no per-CPU current_task (current.h@2.6.11:8-13). */
   private static final boolean PER_CPU_CURRENT = false;
   /** No stack protector and no kernel %gs: no per-CPU stack_canary. */
   private static final boolean STACK_CANARY = false;
+
+  public Boot2611() {
+    super(PER_CPU_CURRENT, STACK_CANARY);
+  }
 
   @Override
   public Set<Feature> features() {
@@ -35,21 +37,6 @@ public final class Boot2611 implements I386BootModel {
   @Override
   public void initThread(Kernel k, long initTask) {
     I386Boot2611.initThread(k, initTask);
-  }
-
-  @Override
-  public List<PerCpuVar> perCpuVars(Kernel k) {
-    return ThreadInfoBoot.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
-  }
-
-  @Override
-  public void initPerCpu(Kernel k, int cpu) {
-    ThreadInfoBoot.initPerCpu(k, cpu, PER_CPU_CURRENT);
-  }
-
-  @Override
-  public void powerOn(Kernel k, int cpu) {
-    ThreadInfoBoot.powerOn(k, cpu);
   }
 
   @Override

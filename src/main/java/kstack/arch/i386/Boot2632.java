@@ -1,18 +1,20 @@
 package kstack.arch.i386;
 
-import java.util.List;
 import java.util.Set;
-import kstack.kernel.PerCpuVar;
 import kstack.image.Linker;
 import kstack.kernel.Kernel;
 import kstack.profile.Feature;
 
 /** 2.6.32's boot: head_32.S (I386Boot2632), the per-CPU init_tss and irq_ctx set-up (ThreadInfoBoot). */
-public final class Boot2632 implements I386BootModel {
+public final class Boot2632 extends ThreadInfoBootModel {
   /** The per-CPU current_task (cpu/common.c@2.6.32:1053). */
   private static final boolean PER_CPU_CURRENT = true;
   /** The stack protector's per-CPU stack_canary at %gs:20. */
   private static final boolean STACK_CANARY = true;
+
+  public Boot2632() {
+    super(PER_CPU_CURRENT, STACK_CANARY);
+  }
 
   @Override
   public Set<Feature> features() {
@@ -30,22 +32,7 @@ public final class Boot2632 implements I386BootModel {
   }
 
   @Override
-  public List<PerCpuVar> perCpuVars(Kernel k) {
-    return ThreadInfoBoot.perCpuVars(k, PER_CPU_CURRENT, STACK_CANARY);
-  }
-
-  @Override
-  public void initPerCpu(Kernel k, int cpu) {
-    ThreadInfoBoot.initPerCpu(k, cpu, PER_CPU_CURRENT);
-  }
-
-  @Override
   public void initThread(Kernel k, long initTask) {
     I386Boot2632.initThread(k, initTask);
-  }
-
-  @Override
-  public void powerOn(Kernel k, int cpu) {
-    ThreadInfoBoot.powerOn(k, cpu);
   }
 }

@@ -46,6 +46,14 @@ final class Formatter {
     return scalar(v.asLong(), v.type(), true);
   }
 
+  /** An object of type t whose bytes are b, as {@link #top} renders it from memory. */
+  String ofBytes(byte[] b, CType t) {
+    if (t instanceof CType.Int || t instanceof CType.Ptr) {
+      return scalar(Mem.decode(b, 0, t), t, true);
+    }
+    return aggregate(b, 0, t);
+  }
+
   private String aggregate(byte[] b, int off, CType t) {
     if (t instanceof CType.Struct s) {
       StringBuilder sb = new StringBuilder("{");

@@ -70,7 +70,8 @@ public final class Help {
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
       e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a s) and record it"
           + " in the value history: $N, $ (the last), $$ (the one before), $$N (N back); EXPR@N is"
-          + " N objects from EXPR's address", "p/x current->pid"),
+          + " N objects from EXPR's address; list_for_each_entry(HEAD, struct X, MEMBER) is a list's"
+          + " entries ([i] one, ->m that member of each)", "p/x current->pid"),
       e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
           + " members", "ptype current"),
       e("display", "display[/FMT] [EXPR]", "show EXPR now and after every command that runs the"

@@ -43,6 +43,13 @@ final class Formatter {
       byte[] b = Mem.bytes(m, lv.address(), t.size(), 1);
       return aggregate(b, 0, t);
     }
+    if (v instanceof Value.Seq s) {
+      java.util.List<String> items = new java.util.ArrayList<>();
+      for (Value e : s.items().subList(0, Math.min(s.items().size(), ELEMENT_LIMIT))) {
+        items.add(e instanceof Value.LValue ? top(e) : scalar(e.asLong(), e.type(), false));
+      }
+      return "{" + String.join(", ", items) + (s.items().size() > ELEMENT_LIMIT ? ", ...}" : "}");
+    }
     return scalar(v.asLong(), v.type(), true);
   }
 

@@ -237,6 +237,7 @@ final class RunLoop {
    */
   void stepHandlingFaults(int c) {
     long from = cpus[c].pc();
+    watchpoints.beginStep();
     try {
       step(c);
     } finally {

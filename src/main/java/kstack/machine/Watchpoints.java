@@ -108,6 +108,19 @@ final class Watchpoints implements Memory.StoreWatch {
     space.setStoreWatch(hi == 0 ? null : this, lo, hi);
   }
 
+  /**
+   * A step begins: what a command's set-up stored since the last step (a system call's arguments
+   * in user memory) is the debugger's doing, not a step's, and stops nothing.
+   */
+  void beginStep() {
+    if (touched) {
+      touched = false;
+      for (Watch w : watches) {
+        w.before = null;
+      }
+    }
+  }
+
   @Override
   public void beforeStore(Memory space, long addr, int size) {
     for (Watch w : watches) {

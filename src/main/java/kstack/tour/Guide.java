@@ -28,10 +28,11 @@ public final class Guide {
 
   /**
    * A stop reached: its index (from 0), the stop, the label of the profile it ran on, the commands
-   * and their output, the picture it points into, what it points at, and the live session.
+   * and their output, whose picture (pid), the picture it points into, what it points at, and the
+   * live session.
    */
-  public record Visit(int index, Tour.Stop stop, String profile, List<Ran> ran, Picture picture,
-      Sights.Sight sight, Session session) {}
+  public record Visit(int index, Tour.Stop stop, String profile, List<Ran> ran, int pid,
+      Picture picture, Sights.Sight sight, Session session) {}
 
   /**
    * A guide through the tour on profile (null: the tour's default); a tour whose stops pick their
@@ -115,7 +116,7 @@ public final class Guide {
       throw new TourError(where(i, stop) + " on " + m.profile().label() + ": 'look: "
           + stop.look() + "' is in no region of pid " + pid + "'s drawing");
     }
-    return new Visit(i, stop, m.profile().label(), ran, picture, sight, s);
+    return new Visit(i, stop, m.profile().label(), ran, pid, picture, sight, s);
   }
 
   private String where(int i, Tour.Stop stop) {

@@ -22,7 +22,7 @@ import kstack.web.Requests.Refused;
 
 /**
  * {@code kstack web}: the JDK's HTTP server on the loopback address only, serving the page (its
- * three files, named one by one: nothing else is ever read from disk or the class path) and a
+ * files, named one by one: nothing else is ever read from disk or the class path) and a
  * small API over one session per tab: {@code POST /api/session} makes one, {@code POST
  * /api/run?session=ID} runs one command line of the command language (the body), {@code GET
  * /api/svg?session=ID[&pid=N]} draws the session's stacks. Bad requests get a 4xx status and a

@@ -70,7 +70,7 @@ final class Fork {
     kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
     if (r != null) {
       k.mem.unmap(r);
-      k.timeline.recordUndo(() -> k.mem.map(r));
+      k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);
   }

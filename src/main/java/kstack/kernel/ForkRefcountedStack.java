@@ -211,7 +211,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
       kstack.mem.Region r = k.mem.regionAt(stack);
       if (r != null) {
         k.mem.unmap(r);
-        k.timeline.recordUndo(() -> k.mem.map(r));
+        k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
       }
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);

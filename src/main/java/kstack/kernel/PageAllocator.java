@@ -80,7 +80,7 @@ public final class PageAllocator {
 
   private void mapRegion(Region r) {
     mem.map(r);
-    timeline.recordUndo(() -> mem.unmap(r));
+    timeline.recordChange(() -> mem.unmap(r), () -> mem.map(r));
   }
 
   /** Renames the region holding a stack (after it is reused from the cache). */
@@ -92,9 +92,12 @@ public final class PageAllocator {
     mem.unmap(old);
     Region now = new Region(what, old.start(), old.size(), old.kind());
     mem.map(now);
-    timeline.recordUndo(() -> {
+    timeline.recordChange(() -> {
       mem.unmap(now);
       mem.map(old);
+    }, () -> {
+      mem.unmap(old);
+      mem.map(now);
     });
   }
 }

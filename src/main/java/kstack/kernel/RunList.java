@@ -104,13 +104,13 @@ public final class RunList {
       throw new IllegalStateException("task 0x" + Long.toHexString(task) + " is queued twice");
     }
     link(n, after);
-    timeline.recordUndo(() -> unlink(n));
+    timeline.recordChange(() -> unlink(n), () -> link(n, after));
   }
 
   private void unlinkRecorded(Node n) {
     Node after = n.prev;
     unlink(n);
-    timeline.recordUndo(() -> link(n, after));
+    timeline.recordChange(() -> link(n, after), () -> unlink(n));
   }
 
   private void link(Node n, Node after) {
@@ -145,7 +145,7 @@ public final class RunList {
     }
     Node node = n != null ? n : new Node(task);
     setMark(nodes, node, on);
-    timeline.recordUndo(() -> setMark(nodes, node, !on));
+    timeline.recordChange(() -> setMark(nodes, node, !on), () -> setMark(nodes, node, on));
   }
 
   private static void setMark(Map<Long, Node> nodes, Node n, boolean on) {

@@ -94,7 +94,11 @@ final class Commands {
       }
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> GdbValues.print(s, c, cmd);
-      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd) : GdbValues.set(s, c, cmd);
+      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd)
+          : c.args().startsWith("history-budget") ? HistoryCmds.setBudget(s, c, cmd)
+          : GdbValues.set(s, c, cmd);
+      case "record" -> HistoryCmds.record(s, c, cmd);
+      case "blame" -> HistoryCmds.blame(s, c, cmd);
       case "ptype" -> GdbValues.ptype(s, c, cmd);
       case "whatis" -> GdbValues.whatis(s, c, cmd);
       case "display" -> s.displays().display(s, c, cmd);

@@ -57,6 +57,9 @@ public final class Help {
       e("reverse-continue rc", "reverse-continue", "take steps back until a breakpoint's"
           + " address is reached again or a watched value changes (or the history ends)",
           "reverse-continue"),
+      e("record", HistoryCmds.GOTO_USAGE, "gdb's: the machine as it was when recorded step STEP"
+          + " ended, back or forward, without executing (a command run from there discards the"
+          + " later steps)", "record goto 100"),
       e("finish", "finish", "run until the current function returns", "finish"),
       e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
       e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"
@@ -106,14 +109,17 @@ public final class Help {
           + " an address, what the timeline keeps (steps that can be taken back, bytes a step),"
           + " the auto-display expressions, the watchpoints",
           "info registers pc sp"),
+      e("blame", "blame ADDR", "the step that last wrote the word at ADDR: its number and text,"
+          + " CPU, task, the value before and after", "blame $sp"),
       e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
           + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"
           + " trace) or the machine's state (tasks, stacks, registers, per-CPU data) as JSON"
           + " (docs/formats.md)", "export trace --format perfetto /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
-      e("set", "set [var] $NAME = EXPR | set max-steps N", "a convenience variable, usable as"
-          + " $NAME in any expression; or stop a command as a runaway after N steps (default"
-          + " 5000000)", "set $t = current"),
+      e("set", "set [var] $NAME = EXPR | set max-steps N | set history-budget SIZE", "a"
+          + " convenience variable, usable as $NAME in any expression; or stop a command as a"
+          + " runaway after N steps (default 5000000); or keep the recorded history within SIZE"
+          + " bytes (K, M, G; default 512M), older steps thinned to checkpoints", "set $t = current"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

@@ -327,6 +327,19 @@ public final class Machine implements ExecHost {
     return execution.reverseStepi(n);
   }
 
+  /**
+   * gdb's {@code record goto STEP}: the machine as it was when recorded step STEP ended, earlier or
+   * later than now, without executing ({@link TimeTravel}).
+   */
+  public Outcome seek(long step) {
+    return TimeTravel.seek(this, loop, step);
+  }
+
+  /** The step that last wrote size bytes at addr in the selected CPU's address space ({@link Blame}). */
+  public Blame blame(long addr, int size) {
+    return Blame.of(this, addr, size);
+  }
+
   public Outcome finish() {
     return execution.finish();
   }

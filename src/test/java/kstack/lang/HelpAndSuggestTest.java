@@ -70,7 +70,7 @@ class HelpAndSuggestTest {
     assertThat(run(s, "br do_syscall_64").text().get(0)).startsWith("Breakpoint 1 at");
     assertThat(run(s, "cons").text()).isEqualTo(run(s, "console").text());
     assertThatThrownBy(() -> run(s, "re")).hasMessageEndingWith(
-        "ambiguous command 're': reverse-stepi, reverse-continue, recurse");
+        "ambiguous command 're': reverse-stepi, reverse-continue, record, recurse");
   }
 
   @Test

@@ -168,8 +168,15 @@ final class Inspect {
             + region(m, v))).with("symbol", d);
       }
       case "history" -> history(m, cmd);
+      case "frame", "args", "locals" -> {
+        if (!a.equals(sub)) {
+          throw c.errorAtArgs("info " + sub + " takes no arguments (it shows the selected frame:"
+              + " 'frame N' selects one)");
+        }
+        yield FrameCmds.info(s, cmd, sub);
+      }
       default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol, "
-          + "history or display");
+          + "history, display, frame, args or locals");
     };
   }
 

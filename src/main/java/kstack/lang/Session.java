@@ -25,6 +25,7 @@ public final class Session {
   private final Displays displays = new Displays();
   private final TemporaryBreaks temporary = new TemporaryBreaks();
   private final Examine.Defaults examine = new Examine.Defaults();
+  private final FrameCmds.Selection frames = new FrameCmds.Selection();
 
   public Session(Machine m) {
     this.m = m;
@@ -154,6 +155,11 @@ public final class Session {
     return examine;
   }
 
+  /** The selected frame ({@code frame}, {@code up}, {@code down}). */
+  FrameCmds.Selection frames() {
+    return frames;
+  }
+
   /** Which breakpoints are tbreak's, deleted once hit. */
   TemporaryBreaks temporaryBreaks() {
     return temporary;
@@ -176,6 +182,7 @@ public final class Session {
 
   /** The story lines of an execution command, plus its JSON fields. */
   Result outcome(String command, Outcome o) {
+    frames.reset(); // the machine ran: gdb selects the innermost frame at every stop
     List<String> text = new ArrayList<>();
     List<String> events = new ArrayList<>();
     for (Event e : o.events()) {

@@ -46,6 +46,32 @@ final class FrameCmds {
     return all;
   }
 
+  /**
+   * Where the selected frame keeps the parameter or local name, or null (no such name, no frame):
+   * what {@code p count} reads once {@code frame 1} selected the caller.
+   */
+  static Long slot(Session s, String name) {
+    Machine m = s.machine();
+    List<FrameDetail> all;
+    try {
+      all = FrameDetails.of(m, m.inspector().taskStack(null, false));
+    } catch (RuntimeException noStack) {
+      return null; // before boot, or a task an overflow made unreadable: no frame scope
+    }
+    if (all.isEmpty()) {
+      return null;
+    }
+    FrameDetail d = all.get(Math.min(s.frames().level(m), all.size() - 1));
+    for (List<FrameDetail.Slot> slots : List.of(d.args(), d.locals())) {
+      for (FrameDetail.Slot slot : slots) {
+        if (slot.name().equals(name)) {
+          return slot.address();
+        }
+      }
+    }
+    return null;
+  }
+
   /** frame [N]: select frame N (without N: show the selected one). */
   static Result frame(Session s, Call c, String cmd) {
     Machine m = s.machine();

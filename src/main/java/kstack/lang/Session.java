@@ -30,6 +30,7 @@ public final class Session {
   public Session(Machine m) {
     this.m = m;
     this.commands = new Commands(this);
+    variables.frameSlots(name -> FrameCmds.slot(this, name));
   }
 
   public Machine machine() {

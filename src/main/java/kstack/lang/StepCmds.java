@@ -68,7 +68,8 @@ final class StepCmds {
       throw c.errorAtArgs("usage: until [LOCATION]");
     }
     try {
-      return s.outcome(cmd, s.machine().until(where));
+      Machine m = s.machine();
+      return s.outcome(cmd, m.until(where)).with("pc", Commands.hex(m.cpu(m.selectedCpu()).pc()));
     } catch (IllegalArgumentException e) {
       throw c.errorAtArgs(e.getMessage());
     }

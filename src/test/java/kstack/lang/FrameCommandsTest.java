@@ -65,6 +65,24 @@ class FrameCommandsTest {
 
     @ParameterizedTest
     @MethodSource("kstack.lang.FrameCommandsTest#profiles")
+    void printReadsTheSelectedFramesParametersByNameFromTheirSlots(Profile p) {
+      Session s = inWrite(p);
+      assertThat(run(s, "p count")).containsExactly("$1 = 1");
+      assertThatThrownBy(() -> run(s, "p fd")).hasMessageContaining("no symbol \"fd\"");
+      run(s, "frame 1");
+      assertThat(run(s, "p fd")).containsExactly("$2 = 1");
+      assertThat(run(s, "p/x buf")).containsExactly("$3 = 0x600100");
+      String slot = result(s, "info frame").text().stream().filter(l -> l.startsWith(" Arglist"))
+          .findFirst().orElseThrow();
+      long record = Long.parseUnsignedLong(slot.substring(slot.indexOf("0x") + 2,
+          slot.indexOf(',')), 16);
+      int w = s.machine().arch().abi().wordSize();
+      assertThat(run(s, "p (unsigned long)&fd == " + (record - w) + "UL")).containsExactly(
+          "$4 = 1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kstack.lang.FrameCommandsTest#profiles")
     void upAndDownMoveOneFrameAndStopAtTheEnds(Profile p) {
       Session s = inWrite(p);
       int n = numbered(s.machine()).size();

@@ -169,8 +169,15 @@ final class Inspect {
       }
       case "history" -> HistoryCmds.info(m, cmd);
       case "watchpoints" -> Watch.info(m, cmd);
+      case "frame", "args", "locals" -> {
+        if (!a.equals(sub)) {
+          throw c.errorAtArgs("info " + sub + " takes no arguments (it shows the selected frame:"
+              + " 'frame N' selects one)");
+        }
+        yield FrameCmds.info(s, cmd, sub);
+      }
       default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol, "
-          + "history, display or watchpoints");
+          + "history, display, watchpoints, frame, args or locals");
     };
   }
 

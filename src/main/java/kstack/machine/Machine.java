@@ -264,6 +264,25 @@ public final class Machine implements ExecHost {
     return ReverseContinue.run(this, breakpoints, loop.watchpoints);
   }
 
+  /**
+   * gdb's C-level {@code step}, {@code next}, {@code until} and their reverse counterparts
+   * ({@code reverse-step}, {@code reverse-next}, {@code reverse-finish}) on the selected CPU
+   * ({@link LineSteps}); kind is the command's name.
+   */
+  public Outcome lineStep(String kind) {
+    for (LineSteps.Kind k : LineSteps.Kind.values()) {
+      if (k.word.equals(kind)) {
+        return LineSteps.run(this, breakpoints, k);
+      }
+    }
+    throw new IllegalArgumentException("no line-stepping command " + kind);
+  }
+
+  /** gdb's {@code until LOCATION}: until the selected CPU reaches it or its frame returns. */
+  public Outcome until(String location) {
+    return LineSteps.until(this, breakpoints, location);
+  }
+
   /** Runs until the selected CPU reaches the first step of location ({@link Advance}). */
   public Outcome advance(String location) {
     return Advance.to(this, loop, location);

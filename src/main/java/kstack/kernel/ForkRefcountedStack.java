@@ -171,7 +171,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
           x -> x.set(L.stack, k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
     }
     b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.get(L.stack),
-        "kernel stack of task_struct 0x" + Long.toHexString(x.get(L.tsk))));
+        "kernel stack of task_struct 0x", x.get(L.tsk)));
     if (allocSetsStack) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
         k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack, x.get(L.stack));

@@ -247,33 +247,30 @@ final class RunLoop {
    * is what the kernel would oops on ({@link Oops}); a user-mode fault is reported.
    */
   private void step(int c) {
-    long from = cpus[c].pc();
-    if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+    Cpu cpu = cpus[c];
+    long from = cpu.pc();
+    kstack.exec.Routine r = code.at(from);
+    if (r == null) { // left here by an iret or sysret to an overwritten user ip
       timeline.beginStep(); // the fault is this step: reversing it undoes the oops too
       Oops.userFault(kernel, m.arch(), c, new MemoryFault(from, false, null));
       return;
     }
     try {
-      stepCpu(c);
+      stepCpu(c, cpu, r, from);
     } catch (MemoryFault f) {
       if (!Oops.fault(kernel, m.arch(), c, f)) {
         Oops.userFault(kernel, m.arch(), c, f);
       }
       return;
     }
-    long to = cpus[c].pc();
+    long to = cpu.pc();
     if (code.at(to) == null && !m.arch().inUserMode(kernel, c)) {
       Oops.badJump(kernel, m.arch(), c, m.describe(from), to);
     }
   }
 
-  private void stepCpu(int c) {
-    Cpu cpu = cpus[c];
-    long pc = cpu.pc();
-    kstack.exec.Routine r = code.at(pc);
-    if (r == null) {
-      throw new IllegalStateException(String.format("cpu %d jumped to 0x%x, which holds no code", c, pc));
-    }
+  /** Executes the step of routine r at pc on cpu c. */
+  private void stepCpu(int c, Cpu cpu, kstack.exec.Routine r, long pc) {
     timeline.beginStep();
     m.exec(c).run(r, r.indexOf(pc));
     if (m.user().isWaitPoint(cpu.pc())) {

@@ -146,10 +146,11 @@ final class RunLoop {
     boolean reached = reached(g);
     long steps = 0;
     while (true) {
-      if (reached && (g.stopAtGoal() || allSettled())) {
+      int c = nextActiveCpu(); // -1: every CPU has settled
+      if (reached && (g.stopAtGoal() || c < 0)) {
         return complete(g);
       }
-      if (allSettled()) {
+      if (c < 0) {
         if (!reached && parking.yieldForWork()) {
           continue;
         }
@@ -161,7 +162,6 @@ final class RunLoop {
         }
         continue;
       }
-      int c = nextActiveCpu();
       long pc = cpus[c].pc();
       if (breakpoints.at(pc) && control.resumeFrom(c) != pc) {
         m.selectCpu(c);
@@ -171,7 +171,9 @@ final class RunLoop {
             + " on cpu " + c + " (" + m.inspector().whoIsCurrent(c, true) + ")", eventsSinceMark());
       }
       control.setResumeFrom(c, 0);
-      control.setNextCpu((c + 1) % cpus.length);
+      if (cpus.length > 1) {
+        control.setNextCpu((c + 1) % cpus.length);
+      }
       stepHandlingFaults(c);
       if (kernel.panicked() != null) {
         control.setPending(null);
@@ -202,16 +204,23 @@ final class RunLoop {
         eventsSinceMark());
   }
 
-  /** The first active CPU from the round-robin's next one on (there is one: not all settled). */
+  /**
+   * The first active CPU from the round-robin's next one on, or -1 when every CPU has settled: one
+   * pass over the CPUs answers both what allSettled and the round-robin ask.
+   */
   private int nextActiveCpu() {
+    int n = cpus.length;
+    if (n == 1) {
+      return active(0) ? 0 : -1;
+    }
     int from = control.nextCpu();
-    for (int i = 0; i < cpus.length; i++) {
-      int c = (from + i) % cpus.length;
+    for (int i = 0; i < n; i++) {
+      int c = (from + i) % n;
       if (active(c)) {
         return c;
       }
     }
-    throw new IllegalStateException("no CPU is active");
+    return -1;
   }
 
   /**

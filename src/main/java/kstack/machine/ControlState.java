@@ -47,16 +47,13 @@ final class ControlState {
     }
   }
 
-  /** How many breakpoint reports there had been when each goal was first given (fixed). */
-  private final java.util.Map<Goal, Integer> reportsAtBegin = new java.util.WeakHashMap<>();
-
   /**
    * A goal is run toward: the first time, its command is given (journaled, so reversing before its
    * set-up drops it); a continue of a pending goal is no new command.
    */
   void begin(Goal g) {
-    if (!reportsAtBegin.containsKey(g)) {
-      reportsAtBegin.put(g, reports());
+    if (g.begun().reports < 0) {
+      g.begun().reports = reports();
       if (timeline.isRecording()) { // with no history to reverse into, nothing to name
         begun.addLast(g);
       }
@@ -65,8 +62,8 @@ final class ControlState {
 
   /** Whether a breakpoint has been reported since g's command was given. */
   boolean reportedSince(Goal g) {
-    Integer before = reportsAtBegin.get(g);
-    return before == null || reports() != before;
+    int before = g.begun().reports;
+    return before < 0 || reports() != before;
   }
 
   List<Goal> begun() {

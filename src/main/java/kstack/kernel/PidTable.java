@@ -51,12 +51,25 @@ public final class PidTable {
    * alloc_pid: the first pid not in use after the last one handed out, wrapping at pid_max to
    * RESERVED_PIDS. When every pid is in use, Linux's fork fails (alloc_pidmap returns -1 and
    * do_fork -EAGAIN on 2.6.11; copy_process's -ENOMEM on 2.6.32; idr_alloc_cyclic's -ENOSPC on
-   * 4.16; -EAGAIN again on 6.19; get_pid's 0 and do_fork's -EAGAIN on 2.4.22): the simulated fork
-   * has no failure path, so the command stops here with that message. Checked in the source:
-   * 6.19's alloc_pid maps idr_alloc_cyclic's -ENOSPC to -EAGAIN (kernel/pid.c); the 2.6.32 and
-   * 4.16 codes come from secondary sources (LKML, clone(2)) and are not yet checked there.
+   * 4.16; -EAGAIN again on 6.19; get_pid's 0 and do_fork's -EAGAIN on 2.4.22): where the
+   * simulated fork has that failure path it calls {@link #tryAllocPid}; elsewhere the command
+   * stops here with that message. Checked in the source: 6.19's alloc_pid maps idr_alloc_cyclic's
+   * -ENOSPC to -EAGAIN (kernel/pid.c); the 2.6.32 and 4.16 codes come from secondary sources
+   * (LKML, clone(2)) and are not yet checked there.
    */
   public int allocPid() {
+    int p = tryAllocPid();
+    if (p < 0) {
+      throw new IllegalStateException("fork: no free pid below pid_max " + pidMax.get() + " ("
+          + pidMap.size() + " pids in use): Linux's fork fails here with -EAGAIN (2.6.32: -ENOMEM, "
+          + "4.16: -ENOSPC) and the simulated fork has no failure path; raise pid_max (up to "
+          + pidMaxLimit + ") or let tasks exit");
+    }
+    return p;
+  }
+
+  /** alloc_pidmap: as {@link #allocPid}, but -1 when every pid below pid_max is in use. */
+  public int tryAllocPid() {
     int max = pidMax.get();
     int start = lastPid.get() + 1;
     int p = start >= max ? RESERVED_PIDS : start;
@@ -67,10 +80,7 @@ public final class PidTable {
       }
       p = p + 1 >= max ? RESERVED_PIDS : p + 1;
     }
-    throw new IllegalStateException("fork: no free pid below pid_max " + max + " ("
-        + pidMap.size() + " pids in use): Linux's fork fails here with -EAGAIN (2.6.32: -ENOMEM, "
-        + "4.16: -ENOSPC) and the simulated fork has no failure path; raise pid_max (up to "
-        + pidMaxLimit + ") or let tasks exit");
+    return -1;
   }
 
   public int lastPid() {

@@ -67,12 +67,17 @@ final class Fork {
     if (usage != 0) {
       return;
     }
-    kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
+    freePages(k, k.stacks.stack(tsk));
+    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
+  }
+
+  /** free_pages or vfree of the block at addr: its region is unmapped (recorded). */
+  static void freePages(Kernel k, long addr) {
+    kstack.mem.Region r = k.mem.regionAt(addr);
     if (r != null) {
       k.mem.unmap(r);
       k.timeline.recordUndo(() -> k.mem.map(r));
     }
-    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
   }
 
   /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
@@ -150,7 +155,10 @@ final class Fork {
     }
   }
 
-  /** {@link #linkNew}, or false with nothing linked when alloc_pid finds no free pid. */
+  /**
+   * copy_process's links (pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0),
+   * or false with nothing linked when alloc_pid finds no free pid.
+   */
   static boolean tryLinkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
     boolean idle = x.signed(pidArg) == -1;
     int pid = idle ? 0 : k.pids.tryAllocPid();
@@ -159,11 +167,5 @@ final class Fork {
     }
     Threads.link(k, x, p, exitSignal, flags, pid, idle);
     return true;
-  }
-
-  /** copy_process's links; pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0. */
-  static void linkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
-    boolean idle = x.signed(pidArg) == -1;
-    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.pids.allocPid(), idle);
   }
 }

@@ -224,11 +224,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
       cache.addLast(stack);
       k.pages.relabelStack(stack, "kernel stack (free, in cached_stacks)");
     } else {
-      kstack.mem.Region r = k.mem.regionAt(stack);
-      if (r != null) {
-        k.mem.unmap(r);
-        k.timeline.recordUndo(() -> k.mem.map(r));
-      }
+      Fork.freePages(k, stack);
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);
     k.tasks.taskWrite(tsk, TaskMember.stack_vm_area, 0);

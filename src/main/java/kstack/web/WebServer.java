@@ -22,7 +22,7 @@ import kstack.web.Requests.Refused;
 
 /**
  * {@code kstack web}: the JDK's HTTP server on the loopback address only, serving the page (its
- * three files, named one by one: nothing else is ever read from disk or the class path) and a
+ * files, named one by one: nothing else is ever read from disk or the class path) and a
  * small API over one session per tab: {@code POST /api/session} makes one, {@code POST
  * /api/run?session=ID} runs one command line of the command language (the body), {@code GET
  * /api/svg?session=ID[&pid=N]} draws the session's stacks. Bad requests get a 4xx status and a
@@ -33,7 +33,8 @@ public final class WebServer {
   private static final Map<String, String[]> PAGE = Map.of(
       "/", new String[] {"index.html", "text/html; charset=utf-8"},
       "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
-      "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
+      "/app.css", new String[] {"app.css", "text/css; charset=utf-8"},
+      "/tours.js", new String[] {"tours.js", "text/javascript; charset=utf-8"});
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -140,6 +141,14 @@ public final class WebServer {
               + snap.step() + (pid == null ? ": every stack" : ": pid " + pid)));
         }
         send(x, 200, "image/svg+xml; charset=utf-8", svg);
+      }
+      case "/api/tours" -> {
+        need(method, "GET");
+        send(x, 200, "application/json", TourApi.list(q));
+      }
+      case "/api/tour" -> {
+        need(method, "GET");
+        send(x, 200, "application/json", TourApi.stop(q, sessions));
       }
       default -> throw new Refused(404, "no such API: " + Json.oneLine(path));
     }

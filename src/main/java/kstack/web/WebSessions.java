@@ -44,6 +44,11 @@ final class WebSessions {
     for (Source.Line line : scenario) {
       s.execute(line);
     }
+    return adopt(s);
+  }
+
+  /** A session made elsewhere (a tour's machine) kept as a tab under a new id. */
+  Tab adopt(Session s) {
     byte[] b = new byte[16];
     random.nextBytes(b);
     Tab t = new Tab(HexFormat.of().formatHex(b), s);

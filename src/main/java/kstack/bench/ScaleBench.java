@@ -80,9 +80,15 @@ public final class ScaleBench {
   }
 
   private static void forkUntil(Machine m, int[] live, int count) {
+    var hashed = m.kernel().pids.tasks();
     while (live[0] < count) {
+      int before = hashed.size();
       m.syscall("fork", List.of());
       m.timeline().dropEvents();
+      if (hashed.size() == before) { // the fork failed in the kernel (no free pid) and returned the error
+        throw new IllegalStateException("fork failed at " + live[0] + " tasks (every pid below"
+            + " pid_max " + m.kernel().pids.pidMax() + " in use)");
+      }
       live[0]++;
     }
   }

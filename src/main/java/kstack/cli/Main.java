@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * The kstack command line. Exit codes (the contract): 0 every command ran, 1 a command or scenario
  * failed (execution stops at the first failure), 2 usage error.
  */
-@Command(name = "kstack", mixinStandardHelpOptions = true, version = "kstack 0.1.0",
+@Command(name = "kstack", mixinStandardHelpOptions = true, version = QuickAnswers.VERSION,
     description = "A simulated machine that holds the real bytes of Linux kernel stacks.",
     subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class,
         BtfCommand.class, Check.class, GdbServerCommand.class, SymbolsCommand.class, Web.class,
@@ -47,9 +47,12 @@ public final class Main implements Callable<Integer> {
    */
   public static int execute(String[] args, java.io.InputStream in, PrintStream out,
       PrintStream err) {
+    if (QuickAnswers.answer(args, out)) {
+      return 0;
+    }
     Main main = new Main();
     main.stdin = in;
-    CommandLine cl = new CommandLine(main);
+    CommandLine cl = LeanCommandLine.of(main, args);
     PrintWriter o = new PrintWriter(out, true);
     PrintWriter e = new PrintWriter(err, true);
     cl.setOut(o);

@@ -66,12 +66,17 @@ final class Fork {
     if (usage != 0) {
       return;
     }
-    kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
+    freePages(k, k.stacks.stack(tsk));
+    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
+  }
+
+  /** free_pages or vfree of the block at addr: its region is unmapped (recorded). */
+  static void freePages(Kernel k, long addr) {
+    kstack.mem.Region r = k.mem.regionAt(addr);
     if (r != null) {
       k.mem.unmap(r);
       k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
     }
-    k.tasks.taskWrite(tsk, TaskMember.stack, 0);
   }
 
   /** 2.6.11: the pid was allocated by do_fork before copy_process (fork.c@2.6.11:1133). */
@@ -130,9 +135,36 @@ final class Fork {
     k.tasks.taskWrite(p, TaskMember.active_mm, newMm);
   }
 
-  /** copy_process's links; pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0. */
-  static void linkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
+  /**
+   * copy_process's failure path past copy_mm (bad_fork_cleanup_mm, bad_fork_cleanup_files): the
+   * child's descriptor table goes, and mmput drops its mm: CLONE_VM's reference to current's, or
+   * the only one to the copy (mm_users 0; as exit_mm does in the model, p->mm = NULL).
+   */
+  static void uncopyMmAndFiles(Kernel k, long p, long cloneFlags) {
+    k.files.fdTables.remove(p);
+    long mm = k.tasks.taskRead(p, TaskMember.mm);
+    if (mm == 0) {
+      return;
+    }
+    long users = mm + k.mm.off(MmMember.mm_users);
+    k.mem.write(users, 4, k.mem.read(users, 4) - 1);
+    if ((cloneFlags & Kernel.CLONE_VM) == 0) {
+      k.tasks.taskWrite(p, TaskMember.mm, 0);
+      k.tasks.taskWrite(p, TaskMember.active_mm, 0);
+    }
+  }
+
+  /**
+   * copy_process's links (pidArg -1 is fork_idle's &init_struct_pid: the idle task keeps pid 0),
+   * or false with nothing linked when alloc_pid finds no free pid.
+   */
+  static boolean tryLinkNew(Kernel k, Exec x, long p, long exitSignal, long flags, long pidArg) {
     boolean idle = x.signed(pidArg) == -1;
-    Threads.link(k, x, p, exitSignal, flags, idle ? 0 : k.pids.allocPid(), idle);
+    int pid = idle ? 0 : k.pids.tryAllocPid();
+    if (pid < 0) {
+      return false;
+    }
+    Threads.link(k, x, p, exitSignal, flags, pid, idle);
+    return true;
   }
 }

@@ -51,7 +51,13 @@ public final class Fork24 extends ForkPassesRegs {
         .step("p->p_opptr = p->p_pptr = current; SET_LINKS(p); hash_pid(p); nr_threads++",
             x -> setLinks(k, x, x.get(L.p)))
         .call("wake_up_process(p): do this last", "wake_up_process", Args.of(x -> x.get(L.p)))
-        .ret("return p->pid", x -> k.tasks.pid(x.get(L.p))).build());
+        .ret("return p->pid", x -> k.tasks.pid(x.get(L.p)))
+        .label("bad_fork_cleanup")
+        .step("put_exec_domain(p->exec_domain); bad_fork_cleanup_count: "
+            + "atomic_dec(&p->user->processes); free_uid(p->user); bad_fork_free: "
+            + "free_task_struct(p): the task_union's two pages go back", x -> Fork.freePages(k, x.get(L.p)))
+        .ret("fork_out: return retval (-EAGAIN, set before the RLIMIT_NPROC check)",
+            x -> Syscalls.EAGAIN).build());
     buildKernelThread(k);
   }
 
@@ -73,7 +79,13 @@ public final class Fork24 extends ForkPassesRegs {
 
   private static void initChild(Kernel k, Exec x, long p) {
     k.tasks.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
-    int pid = k.pids.allocPid();
+    int pid = k.pids.tryAllocPid();
+    if (pid < 0 && k.tasks.pid(k.current(x)) != 0) {
+      // get_pid found every pid in use and returned 0: if (p->pid == 0 && current->pid != 0)
+      // goto bad_fork_cleanup (fork.c@2.4.22)
+      x.jump("bad_fork_cleanup");
+      return;
+    }
     k.tasks.taskWrite(p, TaskMember.pid, pid);
     k.tasks.taskWrite(p, TaskMember.tgid, pid);
     k.writePtr(p + k.tasks.off(TaskMember.run_list), 0);

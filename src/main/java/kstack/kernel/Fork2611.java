@@ -31,7 +31,14 @@ public final class Fork2611 extends ForkPassesRegs {
         .params(L.clone_flags, L.stack_start, L.regs, L.stack_size, L.parent_tidptr, L.child_tidptr)
         .locals(L.p, L.nr)
         .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "
-            + "ptraced)", x -> x.set(L.nr, k.pids.allocPid()))
+            + "ptraced)", x -> {
+              int pid = k.pids.tryAllocPid();
+              if (pid < 0) {
+                x.jump("eagain"); // every pid below pid_max is in use (fork.c@2.6.11:1133-1136)
+              } else {
+                x.set(L.nr, pid);
+              }
+            })
         .callInto(L.p, "p = copy_process(clone_flags, stack_start, regs, stack_size, "
             + "parent_tidptr, child_tidptr, pid)", "copy_process", Args.of(x -> x.get(L.clone_flags), x -> x.get(L.stack_start), x -> x.get(L.regs),
                 x -> x.get(L.stack_size), x -> x.get(L.parent_tidptr), x -> x.get(L.child_tidptr),
@@ -39,7 +46,9 @@ public final class Fork2611 extends ForkPassesRegs {
         // wake_up_new_task(task_t *p, unsigned long clone_flags): kernel/sched.c@2.6.11:1205
         .call("if (!(clone_flags & CLONE_STOPPED)) wake_up_new_task(p, clone_flags)",
             "wake_up_new_task", Args.of(x -> x.get(L.p), x -> x.get(L.clone_flags)))
-        .ret("return pid", x -> x.get(L.nr)).build());
+        .ret("return pid", x -> x.get(L.nr))
+        .label("eagain")
+        .ret("return -EAGAIN", x -> Syscalls.EAGAIN).build());
     k.image.add(k.image.c("copy_process", src + ":786-1075")
         .params(L.clone_flags, L.stack_start, L.regs, L.stack_size, L.parent_tidptr, L.child_tidptr, L.pid)
         .locals(L.p)

@@ -15,6 +15,9 @@ public final class Fork2632 extends ForkPassesRegs {
       trace, tsk
   }
 
+  /** What copy_process returns when alloc_pid finds no free pid (fork.c@2.6.32). */
+  static final long ENOMEM = -12;
+
   @Override
   public void build(Kernel k) {
     buildDoFork(k);
@@ -30,6 +33,9 @@ public final class Fork2632 extends ForkPassesRegs {
             + "NULL, trace)", "copy_process", Args.of(x -> x.get(L.clone_flags),
                 x -> x.get(L.stack_start), x -> x.get(L.regs), x -> x.get(L.stack_size),
                 x -> x.get(L.child_tidptr), x -> 0, x -> 0))
+        .branchIf("created", "if (!IS_ERR(p))", x -> !Clone.isErr(x, x.get(L.p)))
+        .ret("nr = PTR_ERR(p); return nr", x -> x.get(L.p))
+        .label("created")
         .step("nr = task_pid_vnr(p); tracehook_report_clone(); p->flags &= ~PF_STARTING: the task "
             + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
               long p = x.get(L.p);
@@ -69,9 +75,20 @@ public final class Fork2632 extends ForkPassesRegs {
             + "list_add_tail(&p->sibling, &p->real_parent->children); leader: "
             + "list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid() "
             + "(fork.c@2.6.32.67:1179-1181,1219,1240-1292)",
-            x -> Fork.linkNew(k, x, x.get(L.p), x.get(L.clone_flags) & 0xff,
-                x.get(L.clone_flags), x.get(L.pid)))
-        .ret("return p", x -> x.get(L.p)).build());
+            x -> {
+              if (!Fork.tryLinkNew(k, x, x.get(L.p), x.get(L.clone_flags) & 0xff,
+                  x.get(L.clone_flags), x.get(L.pid))) {
+                x.jump("bad_fork_cleanup_io"); // alloc_pid returned NULL: no free pid
+              }
+            })
+        .ret("return p", x -> x.get(L.p))
+        .label("bad_fork_cleanup_io")
+        .step("retval = -ENOMEM (set before alloc_pid); bad_fork_cleanup_io ... "
+            + "bad_fork_cleanup_mm: if (p->mm) mmput(p->mm); bad_fork_cleanup_files: "
+            + "exit_files(p)", x -> Fork.uncopyMmAndFiles(k, x.get(L.p), x.get(L.clone_flags)))
+        .step("bad_fork_free: free_task(p): free_thread_info(p->stack) gives the stack's pages "
+            + "back; free_task_struct(p)", x -> Fork.freePages(k, k.stacks.stack(x.get(L.p))))
+        .ret("return ERR_PTR(retval)", x -> ENOMEM).build());
   }
 
   private static void buildDupTaskStruct(Kernel k) {

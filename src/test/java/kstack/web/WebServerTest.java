@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * session keeps its own machine.
  */
 class WebServerTest {
-  private static WebServer server;
+  static WebServer server;
 
   /** Status code and body of an answer. */
   record Answer(int status, String body) {}

@@ -27,6 +27,7 @@ final class Tab {
   private final History history;
   private final Streams streams = new Streams();
   private Map<String, String> values = Map.of();
+  private List<String> changed = List.of();
   private String stateJson;
   private long lastUsed;
 
@@ -131,8 +132,10 @@ final class Tab {
   private void refresh() {
     Map<String, Object> state = StateExport.of(history.machine());
     Map<String, String> now = StateView.values(state);
-    List<String> changed = StateView.changed(values, now);
-    values = now;
+    if (!now.equals(values)) { // a command that only read the machine keeps the last change shown
+      changed = StateView.changed(values, now);
+      values = now;
+    }
     stateJson = json(StateView.of(history, state, changed));
     streams.push("state", "{\"step\":" + history.step() + ",\"frontier\":" + history.frontier()
         + "}");

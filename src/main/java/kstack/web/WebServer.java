@@ -88,6 +88,11 @@ public final class WebServer {
     return "http://127.0.0.1:" + port() + "/";
   }
 
+  /** The sessions (the benchmark reaches a tab's method behind the API through them). */
+  WebSessions sessions() {
+    return sessions;
+  }
+
   public void stop() {
     sweeper.shutdownNow();
     server.stop(0);

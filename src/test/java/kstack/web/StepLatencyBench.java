@@ -51,10 +51,8 @@ public final class StepLatencyBench {
     Tab tab = findTab(server, id);
     System.out.printf("profile %s, recorded steps %d%n", p.label(), tab.step());
     report("Tab.step back", 50, 300, () -> tab.step(false));
-    report("Tab.step forward (re-execute at the run's end)", 50, 300, () -> {
-      tab.seek(Long.MAX_VALUE);
-      tab.step(true);
-    });
+    tab.seek(Long.MAX_VALUE);
+    report("Tab.step forward at the run's end (stepi)", 3, 20, () -> tab.step(true));
     String q = "?session=" + id;
     report("HTTP step back + state + svg", 30, 200, () -> {
       send(http, "POST", base + "api/step" + q + "&dir=back");
@@ -66,7 +64,7 @@ public final class StepLatencyBench {
       long now = tab.step();
       tab.seek(Math.max(0, now - 1 - r.nextInt(5000)));
     });
-    report("seek forward inside the run (replay)", 1, 5, () -> {
+    report("seek forward inside the run (replay)", 1, 3, () -> {
       long now = tab.step();
       tab.seek(now - 1000);
       tab.seek(now);

@@ -94,4 +94,18 @@ class HistoryTest {
     assertThat(state(h)).isEqualTo(here);
     assertThat(h.step()).isEqualTo(end - 7);
   }
+
+  @Test
+  void aSettingBehindTheFrontierStartsANewRunAndItsReplayIsExact() {
+    History h = history(Profiles.x86_64_6_19(), "syscall");
+    long end = h.frontier();
+    h.seek(end - 10);
+    h.run("break schedule");
+    assertThat(h.frontier()).isEqualTo(end - 10);
+    String here = state(h);
+    h.seek(end - 30);
+    h.seek(end);
+    assertThat(h.step()).isEqualTo(end - 10);
+    assertThat(state(h)).isEqualTo(here);
+  }
 }

@@ -120,12 +120,17 @@ class WebBrowserTest {
     assertThat(step()).isEqualTo(start);
 
     key("g");
+    waitUpTo().until(d -> "scrubber".equals(d.switchTo().activeElement().getAttribute("id")));
     driver.switchTo().activeElement().sendKeys(Keys.HOME);
-    waitUpTo().until(d -> step().equals("step 0"));
-    driver.switchTo().activeElement().sendKeys(Keys.END);
-    waitUpTo().until(d -> step().equals(start));
+    waitUpTo().withMessage(() -> "the page shows " + step() + ", scrubber at "
+        + driver.findElement(By.id("scrubber")).getAttribute("value") + " min "
+        + driver.findElement(By.id("scrubber")).getAttribute("min") + "; "
+        + driver.findElement(By.id("message")).getText())
+        .until(d -> step().equals("step 0"));
+    driver.switchTo().activeElement().sendKeys(Keys.END); // the run's end: the step forward's
+    waitUpTo().until(d -> step().equals(afterForward));
     key(Keys.chord(Keys.SHIFT, "s"));
-    waitUpTo().until(d -> !step().equals(start));
+    waitUpTo().until(d -> !step().equals(afterForward));
     assertThat(driver.findElement(By.cssSelector("#events li.now")).getAttribute("data-kind"))
         .isEqualTo("syscall");
   }

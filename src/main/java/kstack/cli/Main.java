@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "kstack", mixinStandardHelpOptions = true, version = "kstack 0.1.0",
     description = "A simulated machine that holds the real bytes of Linux kernel stacks.",
     subcommands = {Main.Run.class, Main.ListScenarios.class, Bench.class, Diff.class,
-        BtfCommand.class, Check.class, GdbServerCommand.class, SymbolsCommand.class, Web.class})
+        BtfCommand.class, Check.class, GdbServerCommand.class, SymbolsCommand.class, Web.class,
+        TourCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {

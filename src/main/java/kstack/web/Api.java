@@ -100,6 +100,14 @@ final class Api {
         Tab b = tab(q, "b");
         WebServer.json(x, Tab.json(Compare.of(a, b, Requests.integer(q, "pid"))));
       }
+      case "/api/tours" -> {
+        need(method, "GET");
+        WebServer.json(x, TourApi.list(q));
+      }
+      case "/api/tour" -> {
+        need(method, "GET");
+        WebServer.json(x, TourApi.stop(q, sessions));
+      }
       default -> throw new Refused(404, "no such API: " + Json.oneLine(path));
     }
     return true;

@@ -43,15 +43,37 @@ final class WebSessions {
   Tab create(Profile profile, String scenario) {
     List<Source.Line> lines = scenarios.lines(scenario, profile);
     kstack.machine.CpuLimits.check(profile, cpus);
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    Tab t = new Tab(HexFormat.of().formatHex(b), profile, scenario, () -> {
+    return register(new Tab(newId(), profile, scenario, () -> {
       Session s = new Session(Machine.create(profile, cpus));
       for (Source.Line line : lines) {
         s.execute(line);
       }
       return s;
-    }, clock.getAsLong());
+    }, clock.getAsLong()));
+  }
+
+  /**
+   * A session made elsewhere (a tour's machine at a stop) kept as a tab; again makes the same
+   * session anew, for the replays of its history.
+   */
+  Tab adopt(Session s, java.util.function.Supplier<Session> again) {
+    boolean[] first = {true};
+    return register(new Tab(newId(), s.machine().profile(), null, () -> {
+      if (first[0]) {
+        first[0] = false;
+        return s;
+      }
+      return again.get();
+    }, clock.getAsLong()));
+  }
+
+  private String newId() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private Tab register(Tab t) {
     List<Tab> released = new ArrayList<>();
     synchronized (tabs) {
       if (tabs.size() >= MAX) {

@@ -43,6 +43,7 @@ class LayeringTest {
         .layer("machine").definedBy("kstack.machine..")
         .layer("view").definedBy("kstack.view..")
         .layer("lang").definedBy("kstack.lang..")
+        .layer("tour").definedBy("kstack.tour..")
         .layer("gdb").definedBy("kstack.gdb..")
         .layer("cli").definedBy("kstack.cli..")
         .layer("web").definedBy("kstack.web..")
@@ -51,18 +52,19 @@ class LayeringTest {
         .whereLayer("web").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("gdb").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("lang").mayOnlyBeAccessedByLayers("gdb", "cli", "web")
-        .whereLayer("view").mayOnlyBeAccessedByLayers("lang", "cli", "web")
+        .whereLayer("tour").mayOnlyBeAccessedByLayers("cli", "web")
+        .whereLayer("lang").mayOnlyBeAccessedByLayers("gdb", "cli", "web", "tour")
+        .whereLayer("view").mayOnlyBeAccessedByLayers("lang", "cli", "web", "tour")
         .whereLayer("machine").mayOnlyBeAccessedByLayers("view", "lang", "gdb", "cli", "web",
-            "bench")
+            "bench", "tour")
         .whereLayer("catalog").mayOnlyBeAccessedByLayers("machine", "view", "lang", "cli", "web",
-            "bench")
+            "bench", "tour")
         .whereLayer("arch").mayOnlyBeAccessedByLayers("catalog", "machine", "view", "lang", "cli",
             "web", "bench")
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("arch", "catalog", "machine", "view", "lang",
             "cli", "web", "bench")
         .whereLayer("profile").mayOnlyBeAccessedByLayers("kernel", "arch", "catalog", "machine",
-            "view", "lang", "gdb", "cli", "web", "bench")
+            "view", "lang", "gdb", "cli", "web", "bench", "tour")
         .check(main);
   }
 

@@ -165,6 +165,9 @@ public final class Main implements Callable<Integer> {
         return 2;
       }
       Output o = new Output(out, json);
+      boolean person = parent.stdin == System.in && Terminals.interactive(); // colour, progress
+      Colour colour = Colour.forOutput(person, json, System.getenv());
+      o.paint(colour);
       List<Source.Line> lines = new ArrayList<>();
       try {
         String sc = scenario != null ? scenario
@@ -195,11 +198,11 @@ public final class Main implements Callable<Integer> {
       Session session = new Session(m);
       for (Source.Line line : lines) {
         Result r;
-        try {
+        try (Progress bar = Progress.start(person, err, line.text(), m.timeline()::steps)) {
           r = session.execute(line);
         } catch (ScriptError e) {
           o.failure(line.text(), e.located());
-          err.println(e.located());
+          err.println(colour.error(e.located()));
           return 1;
         }
         o.result(r);

@@ -14,10 +14,16 @@ final class Output {
   private final PrintWriter out;
   private final boolean json;
   private final JsonFactory factory = new JsonFactory();
+  private Colour colour = Colour.NONE;
 
   Output(PrintWriter out, boolean json) {
     this.out = out;
     this.json = json;
+  }
+
+  /** Colours the text results from here on (a terminal's; never JSON). */
+  void paint(Colour c) {
+    colour = json ? Colour.NONE : c;
   }
 
   void header(String line) {
@@ -37,9 +43,9 @@ final class Output {
 
   void result(Result r) {
     if (!json) {
-      out.println("(kstack) " + r.command());
+      out.println(colour.prompt("(kstack)") + " " + r.command());
       for (String l : r.text()) {
-        out.println(l);
+        out.println(colour.line(l));
       }
       return;
     }
@@ -49,7 +55,7 @@ final class Output {
   /** A result at the interactive prompt: the typed command is not echoed again. */
   void answer(Result r) {
     if (!json) {
-      r.text().forEach(out::println);
+      r.text().forEach(l -> out.println(colour.line(l)));
     } else {
       out.println(object(r.command(), true, r.json(), null));
     }
@@ -60,7 +66,7 @@ final class Output {
     if (json) {
       out.println(object(command, false, Map.of(), located));
     } else if (command != null) {
-      out.println("(kstack) " + command);
+      out.println(colour.prompt("(kstack)") + " " + command);
     }
   }
 

@@ -35,7 +35,9 @@ final class Repl {
   private final LineReader reader;
   private final Output o;
   private final PrintWriter out;
-  private final boolean colour;
+  private final Colour colour;
+  /** Where the progress line of a long command goes (standard error), or null for none. */
+  private PrintWriter progress;
   private int lineNumber;
 
   Repl(Session session, Terminal terminal, Path history, boolean colour, boolean json) {
@@ -43,7 +45,8 @@ final class Repl {
     this.terminal = terminal;
     this.out = terminal.writer();
     this.o = new Output(out, json);
-    this.colour = colour;
+    this.colour = colour ? Colour.ANSI : Colour.NONE;
+    o.paint(this.colour);
     DefaultParser parser = new DefaultParser();
     // The command language has its own quoting ("strings" in syscall arguments): the line
     // reader must not treat quotes, brackets or backslashes as line continuations.
@@ -61,6 +64,12 @@ final class Repl {
 
   LineReader reader() {
     return reader;
+  }
+
+  /** Shows a command that runs longer than a second a progress line on err ({@link Progress}). */
+  Repl showProgress(PrintWriter err) {
+    this.progress = err;
+    return this;
   }
 
   int run() {
@@ -99,16 +108,20 @@ final class Repl {
   }
 
   private void execute(String text) {
-    try {
-      o.answer(session.execute(Source.stdinLine(lineNumber, text)));
+    kstack.trace.Timeline timeline = session.machine().timeline();
+    kstack.lang.Result r;
+    try (Progress p = Progress.start(progress != null, progress, text, timeline::steps)) {
+      r = session.execute(Source.stdinLine(lineNumber, text));
     } catch (ScriptError e) {
-      out.println(colour ? "\033[31m" + e.located() + "\033[0m" : e.located());
+      out.println(colour.error(e.located()));
       out.flush();
+      return;
     }
+    o.answer(r);
   }
 
   private String prompt() {
-    return colour ? "\033[1;34m(kstack)\033[0m " : "(kstack) ";
+    return colour.prompt("(kstack)") + " ";
   }
 
   private int saveHistory() {

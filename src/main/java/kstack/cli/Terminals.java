@@ -45,9 +45,10 @@ final class Terminals {
       System.setProperty(PROBE_TIMEOUT, "250");
     }
     try (Terminal t = TerminalBuilder.builder().system(true).name("kstack").build()) {
-      boolean colour = System.getenv("NO_COLOR") == null && !json
-          && !Terminal.TYPE_DUMB.equals(t.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(t.getType());
-      return new Repl(session, t, historyFile(), colour, json).run();
+      boolean dumb = Terminal.TYPE_DUMB.equals(t.getType())
+          || Terminal.TYPE_DUMB_COLOR.equals(t.getType());
+      boolean colour = !dumb && Colour.forOutput(true, json, System.getenv()).on();
+      return new Repl(session, t, historyFile(), colour, json).showProgress(dumb ? null : err).run();
     } catch (IOException e) {
       err.println("kstack: cannot open the terminal: " + ScriptError.oneLine(e.getMessage()));
       return 1;

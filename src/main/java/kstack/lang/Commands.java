@@ -42,11 +42,8 @@ final class Commands {
           throw c.errorAtArgs(e.getMessage() + Suggest.hint(where, functionNames()));
         }
       }
-      case "delete" -> noArgs(c, () -> {
-        s.temporaryBreaks().clear();
-        m.deleteBreakpoints();
-        return Result.of(cmd, List.of("Deleted all breakpoints."));
-      });
+      case "delete" -> Watch.delete(s, c, cmd);
+      case "watch" -> Watch.watch(s, c, cmd);
       case "continue", "c" -> noArgs(c, () -> s.outcome(cmd, started(c, RESUME).continueRun()));
       case "run" -> noArgs(c, () -> s.outcome(cmd, started(c, RESUME).run()));
       case "stepi", "si" -> stepi(c, cmd);

@@ -53,7 +53,8 @@ public final class Completion {
       case "struct" -> firstArg ? new ArrayList<>(m.structs().keySet()) : symbols();
       case "help" -> Help.names();
       case "bt", "backtrace", "stack" -> pids();
-      case "info" -> firstArg ? List.of("breakpoints", "config", "registers", "symbol")
+      case "info" -> firstArg ? List.of("breakpoints", "config", "registers", "symbol",
+              "watchpoints")
           : head.strip().equals("info registers") ? m.arch().registers().visibleNames() : symbols();
       case "exception" -> List.of("db", "mc");
       default -> symbols();

@@ -43,14 +43,20 @@ public final class Help {
           "tbreak do_syscall_64"),
       e("advance", "advance LOCATION", "run until the selected CPU reaches the first step of"
           + " LOCATION (a function or label)", "advance schedule"),
-      e("delete", "delete", "remove all breakpoints", "delete"),
+      e("delete", "delete [N]", "remove all breakpoints and watchpoints, or watchpoint N",
+          "delete"),
+      e("watch", "watch EXPR", "stop after any step that changes the object EXPR names (a"
+          + " variable, a member, per_cpu(VAR, CPU), *(TYPE *)ADDR), with its old and new value and"
+          + " the step, CPU and task that wrote it; reverse-continue stops at the previous change",
+          "watch init_task.thread.sp"),
       e("continue c", "continue", "resume the interrupted command", "continue"),
       e("run", "run", "run until every CPU is idle", "run"),
       e("stepi si", "stepi [N]", "N steps on the selected CPU (Enter repeats it)", "stepi 5"),
       e("reverse-stepi rsi", "reverse-stepi [N]",
           "take the machine's last N steps back (every byte and register)", "reverse-stepi 3"),
       e("reverse-continue rc", "reverse-continue", "take steps back until a breakpoint's"
-          + " address is reached again (or the history ends)", "reverse-continue"),
+          + " address is reached again or a watched value changes (or the history ends)",
+          "reverse-continue"),
       e("finish", "finish", "run until the current function returns", "finish"),
       e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
       e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"
@@ -64,7 +70,8 @@ public final class Help {
           "the current task recurses N frames of 256 bytes in the kernel", "recurse 4"),
       e("print p", "p[/FMT] EXPR", "evaluate a C expression (FMT: x d u o t c a s) and record it"
           + " in the value history: $N, $ (the last), $$ (the one before), $$N (N back); EXPR@N is"
-          + " N objects from EXPR's address", "p/x current->pid"),
+          + " N objects from EXPR's address; list_for_each_entry(HEAD, struct X, MEMBER) is a list's"
+          + " entries ([i] one, ->m that member of each)", "p/x current->pid"),
       e("ptype", "ptype EXPR|TYPE", "the type of an expression or a type name, with a struct's"
           + " members", "ptype current"),
       e("display", "display[/FMT] [EXPR]", "show EXPR now and after every command that runs the"
@@ -94,9 +101,10 @@ public final class Help {
       e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
           + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
-          + " | info history | info display", "registers, the profile's configuration, breakpoints, the symbol at"
+          + " | info history | info display | info watchpoints",
+          "registers, the profile's configuration, breakpoints, the symbol at"
           + " an address, what the timeline keeps (steps that can be taken back, bytes a step),"
-          + " the auto-display expressions",
+          + " the auto-display expressions, the watchpoints",
           "info registers pc sp"),
       e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
           + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"

@@ -168,8 +168,9 @@ final class Inspect {
             + region(m, v))).with("symbol", d);
       }
       case "history" -> history(m, cmd);
+      case "watchpoints" -> Watch.info(m, cmd);
       default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol, "
-          + "history or display");
+          + "history, display or watchpoints");
     };
   }
 

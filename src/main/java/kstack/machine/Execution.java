@@ -90,6 +90,11 @@ final class Execution {
         break; // reached a wait point: the rest would be steps that change nothing
       }
       loop.stepHandlingFaults(cpu);
+      String hit = loop.takeWatchHit();
+      if (hit != null && kernel.panicked() == null) {
+        control.setResumeFrom(cpu, m.cpu(cpu).pc());
+        return new Outcome(Outcome.Stop.WATCHPOINT, hit, loop.eventsSinceMark());
+      }
       Goal g = control.pending(); // checked after every step, as the run loop does
       if (g != null && kernel.panicked() == null && RunLoop.reached(g)
           && (g.stopAtGoal() || loop.allSettled())) {

@@ -3,6 +3,7 @@ package kstack.machine;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import kstack.kernel.Arch;
 import kstack.catalog.Arches;
 import kstack.cpu.Cpu;
@@ -260,7 +261,7 @@ public final class Machine implements ExecHost {
 
   /** Steps back to the last breakpoint hit ({@link ReverseContinue}). */
   public Outcome reverseContinue() {
-    return ReverseContinue.run(this, breakpoints);
+    return ReverseContinue.run(this, breakpoints, loop.watchpoints);
   }
 
   /** Runs until the selected CPU reaches the first step of location ({@link Advance}). */
@@ -270,6 +271,29 @@ public final class Machine implements ExecHost {
 
   public List<String> breakpoints() {
     return breakpoints.names();
+  }
+
+  /**
+   * gdb's {@code watch}: a run stops after a step that changes the len bytes at addr (in the store
+   * that holds addr for the selected CPU); show renders those bytes as the object's value. Its
+   * number ({@link Watchpoints}).
+   */
+  public int addWatchpoint(String label, long addr, int len, Function<byte[], String> show) {
+    return loop.watchpoints.add(label, space().storeFor(addr), addr, len, show);
+  }
+
+  /** Deletes watchpoint number; false when there is none. */
+  public boolean deleteWatchpoint(int number) {
+    return loop.watchpoints.remove(number);
+  }
+
+  public void deleteWatchpoints() {
+    loop.watchpoints.clear();
+  }
+
+  /** info watchpoints: one line each. */
+  public List<String> watchpoints() {
+    return loop.watchpoints.describe();
   }
 
   public Outcome boot() {

@@ -18,6 +18,8 @@ public record Outcome(Stop stop, String message, List<Event> events) {
     DONE,
     /** A breakpoint was reached before the first step of its symbol. */
     BREAKPOINT,
+    /** A step changed the value a watchpoint watches ({@code watch EXPR}). */
+    WATCHPOINT,
     /** stepi or finish completed. */
     STEPPED,
     /** Nothing is left to run and the goal cannot be reached (every CPU idle). */

@@ -38,6 +38,10 @@ final class RunLoop {
   private boolean keepMark;
   /** Called the moment each step has finished (package-private, the reverse sweep's fingerprints). */
   Runnable afterStep;
+  /** gdb's watchpoints, checked after each step that stored into a watched range. */
+  final Watchpoints watchpoints = new Watchpoints();
+  /** What the last step did to watchpoints (null: nothing), until {@link #takeWatchHit}. */
+  private String watchHit;
 
   RunLoop(Machine m, CodeMap code, Cpu[] cpus, Breakpoints breakpoints, long idleHaltPc) {
     this.m = m;
@@ -180,12 +184,25 @@ final class RunLoop {
       if (!reached && reached(g)) {
         reached = true;
       }
+      String hit = takeWatchHit();
+      if (hit != null) { // stopped as at a breakpoint: the goal stays pending for 'continue'
+        m.selectCpu(c);
+        control.countReport();
+        return new Outcome(Outcome.Stop.WATCHPOINT, hit, eventsSinceMark());
+      }
       if (++steps > maxSteps) {
         control.setPending(null);
         throw new IllegalStateException("'" + g.name() + "' did not finish within "
             + maxSteps + " steps (a runaway? 'set max-steps N' allows more)");
       }
     }
+  }
+
+  /** What the last step did to watchpoints, once (null: it changed none). */
+  String takeWatchHit() {
+    String hit = watchHit;
+    watchHit = null;
+    return hit;
   }
 
   /** What a command says when the kernel panicked on cpu c. */
@@ -219,10 +236,13 @@ final class RunLoop {
    * step and its fault handling are one step on the timeline.
    */
   void stepHandlingFaults(int c) {
+    long from = cpus[c].pc();
+    watchpoints.beginStep();
     try {
       step(c);
     } finally {
       timeline.endStep();
+      watchHit = watchpoints.afterStep(m, c, from);
     }
     if (afterStep != null) {
       afterStep.run();

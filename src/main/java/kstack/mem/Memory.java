@@ -56,9 +56,28 @@ public final class Memory {
   private final byte[][] chunkCache = new byte[CHUNK_CACHE][];
   private static final int CHUNK_CACHE = 64;
   private Recorder recorder;
+  /** A debugger's watchpoints: told, before it applies, of each changing store into [lo, hi). */
+  public interface StoreWatch {
+    void beforeStore(Memory space, long addr, int size);
+  }
+
+  private StoreWatch watch;
+  private long watchLo;
+  private long watchHi;
 
   public void setRecorder(Recorder recorder) {
     this.recorder = recorder;
+  }
+
+  /** Watches the stores into [lo, hi) (unsigned); a null watch watches nothing. */
+  public void setStoreWatch(StoreWatch watch, long lo, long hi) {
+    this.watch = watch;
+    this.watchLo = lo;
+    this.watchHi = hi;
+  }
+
+  private boolean watches(long addr, int size) {
+    return Long.compareUnsigned(addr + size, watchLo) > 0 && Long.compareUnsigned(addr, watchHi) < 0;
   }
 
   /** Copies every region and byte of this store into an empty one (fork's copy of a user space). */
@@ -227,6 +246,9 @@ public final class Memory {
     if (recorder != null) {
       recorder.memoryChanged(this, addr, size, old, masked);
     }
+    if (watch != null && watches(addr, size)) {
+      watch.beforeStore(this, addr, size);
+    }
     poke(addr, size, masked);
   }
 
@@ -246,6 +268,9 @@ public final class Memory {
     }
     if (recorder != null) {
       recorder.memoryChanged(this, addr, old, bytes.clone());
+    }
+    if (watch != null && watches(addr, bytes.length)) {
+      watch.beforeStore(this, addr, bytes.length);
     }
     pokeBytes(addr, bytes);
   }

@@ -91,6 +91,12 @@ public final class MemberNotes {
       return Optional.of("2.4's pt_regs has the e-prefixed registers and x-prefixed segments "
           + "(include/asm-i386/ptrace.h@2.4.22:26-42): try '" + regs.get(member) + "'");
     }
+    if (struct.equals("task_struct") && member.equals("tasks")) {
+      return Optional.of("2.4 links the task list by pointers, not by a list_head: next_task and "
+          + "prev_task (include/linux/sched.h@2.4.22, for_each_task() walks init_task.next_task); "
+          + "follow them with init_task.next_task->next_task, or walk the run queue as a list: "
+          + "list_for_each_entry(&runqueue_head, struct task_struct, run_list)");
+    }
     if (struct.equals("task_struct") && member.equals("stack")) {
       return Optional.of("2.4 has no task->stack: the task_struct is the base of its own 8 KiB "
           + "task_union, whose top is the stack (" + Feature.TASK_UNION.citation() + ")");

@@ -77,6 +77,9 @@ final class Evaluator {
       long addr = member - offsetof(x.member()).asLong();
       return new Value.Pointer(addr, types.ptr(types.resolve(x.member().type())));
     }
+    if (n instanceof Node.ListEntries x) {
+      return ListWalk.entries(m, types, this, x);
+    }
     if (n instanceof Node.Binary x) {
       return binary(x);
     }
@@ -375,6 +378,9 @@ final class Evaluator {
     }
     if (v instanceof Value.Code) {
       return "a function";
+    }
+    if (v instanceof Value.Seq) {
+      return "the entries of a list";
     }
     if (v instanceof Value.LValue lv && lv.type() instanceof CType.Struct) {
       return "a " + CTypes.name(lv.type());

@@ -68,6 +68,11 @@ public final class Expressions {
     return guard(() -> new Formatter(m, fmt).top(v));
   }
 
+  /** The object of type t whose bytes are b (a watchpoint's old and new value), as p prints it. */
+  public static String formatBytes(byte[] b, CType t, Machine m) {
+    return guard(() -> new Formatter(m, (char) 0).ofBytes(b, t));
+  }
+
   /**
    * JSON-ready form: integers and pointers as "0x..." lowercase hex (two's complement at the type's
    * width for negatives), char arrays and strings as String, structs as LinkedHashMap of members,

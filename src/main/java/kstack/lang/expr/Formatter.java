@@ -43,7 +43,22 @@ final class Formatter {
       byte[] b = Mem.bytes(m, lv.address(), t.size(), 1);
       return aggregate(b, 0, t);
     }
+    if (v instanceof Value.Seq s) {
+      java.util.List<String> items = new java.util.ArrayList<>();
+      for (Value e : s.items().subList(0, Math.min(s.items().size(), ELEMENT_LIMIT))) {
+        items.add(e instanceof Value.LValue ? top(e) : scalar(e.asLong(), e.type(), false));
+      }
+      return "{" + String.join(", ", items) + (s.items().size() > ELEMENT_LIMIT ? ", ...}" : "}");
+    }
     return scalar(v.asLong(), v.type(), true);
+  }
+
+  /** An object of type t whose bytes are b, as {@link #top} renders it from memory. */
+  String ofBytes(byte[] b, CType t) {
+    if (t instanceof CType.Int || t instanceof CType.Ptr) {
+      return scalar(Mem.decode(b, 0, t), t, true);
+    }
+    return aggregate(b, 0, t);
   }
 
   private String aggregate(byte[] b, int off, CType t) {

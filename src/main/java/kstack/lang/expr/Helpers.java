@@ -22,7 +22,7 @@ final class Helpers {
       "per_cpu_ptr", "this_cpu_read", "this_cpu_ptr", "find_task_by_vpid", "find_task_by_pid",
       "task_stack_page", "task_pt_regs", "task_top_of_stack", "end_of_stack", "current_thread_info",
       "task_thread_info", "__pa", "virt_to_phys", "sizeof", "offsetof",
-      "container_of");
+      "container_of", "list_for_each_entry");
 
   private final Machine m;
   /** Where the generation keeps task_struct and thread_info relative to the stack. */

@@ -21,6 +21,13 @@ final class Json {
     if (v instanceof Value.Str s) {
       return s.text();
     }
+    if (v instanceof Value.Seq s) {
+      List<Object> out = new ArrayList<>();
+      for (Value e : s.items()) {
+        out.add(of(e, m));
+      }
+      return out;
+    }
     if (v instanceof Value.LValue lv) {
       CType t = lv.type();
       if (t instanceof CType.Int || t instanceof CType.Ptr) {

@@ -35,9 +35,15 @@ final class Members {
     Value v = ev.eval(base);
     while (!spine.isEmpty()) {
       Node op = spine.pop();
-      v = op instanceof Node.Member x ? member(x, v) : index((Node.Index) op, v);
+      v = v instanceof Value.Seq s ? ListWalk.each(s, op, this)
+          : op instanceof Node.Member x ? member(x, v) : index((Node.Index) op, v);
     }
     return v;
+  }
+
+  /** One postfix operator applied to one value (an entry of a list). */
+  Value apply(Node op, Value v) {
+    return op instanceof Node.Member x ? member(x, v) : index((Node.Index) op, v);
   }
 
   /** base.name or base->name, where based is what x's base evaluated to (not yet read). */
@@ -79,6 +85,11 @@ final class Members {
               .map(why -> ": " + why).orElse(""));
     }
     return l.field(name);
+  }
+
+  /** The index of x, evaluated. */
+  long indexOf(Node.Index x) {
+    return ev.number(x.index(), "an index");
   }
 
   private Value index(Node.Index x, Value based) {

@@ -47,6 +47,12 @@ sealed interface Node {
   /** {@code container_of(ptr, struct s, member)}: ptr minus the member's offset, as a struct s *. */
   record ContainerOf(int col, Node pointer, Offsetof member) implements Node {}
 
+  /**
+   * {@code list_for_each_entry(head, struct s, member)}: the entries of the list at head, each a
+   * struct s * (container_of of each node), as include/linux/list.h's macro visits them.
+   */
+  record ListEntries(int col, Node head, Offsetof member) implements Node {}
+
   /** {@code offsetof(struct s, a.b[2])}: path holds member names and "[n]" index steps. */
   record Offsetof(int col, TypeName type, List<String> path, List<Integer> pathCols)
       implements Node {}

@@ -244,6 +244,13 @@ final class Parser extends Cursor {
         if (t.text().equals("container_of") && peek(1).is("(")) {
           return containerOf();
         }
+        if (t.text().equals("list_for_each_entry") && peek(1).is("(")) {
+          Token name = take();
+          expect("(");
+          Node head = expression();
+          expect(",");
+          return new Node.ListEntries(name.column(), head, offsetofRest(name.column()));
+        }
         if (TypeNames.startsType(t)) {
           throw new ExprError(t.column(), "a type name (" + t.text() + ") is not a value here");
         }

@@ -82,6 +82,18 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * The entries of a kernel list as {@code list_for_each_entry()} visits them: values (a pointer to
+   * each entry, or one member of each), not one object in memory; {@code type} is an array of the
+   * element type. It prints as gdb prints an array, {@code [i]} picks one, {@code ->member} and
+   * {@code .member} take that member of every entry.
+   */
+  record Seq(java.util.List<Value> items, CType type) implements Value {
+    public long asLong() {
+      throw new ExprError(1, "the entries of a list have no scalar value (pick one: [0])");
+    }
+  }
+
   /** A string literal such as {@code "hi\n"}; its C type is {@code char [len+1]}. */
   record Str(String text) implements Value {
     public CType type() {

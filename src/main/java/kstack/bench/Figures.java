@@ -1,10 +1,7 @@
 package kstack.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.ToDoubleFunction;
@@ -35,22 +32,13 @@ public record Figures(String arch, String kernel, String version, Stats getpid, 
    * same names under {@code "min"} give the fastest run.
    */
   public String toJson() {
-    StringWriter w = new StringWriter();
-    try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-      g.writeStartObject();
-      g.writeStringField("arch", arch);
-      g.writeStringField("kernel", kernel);
-      g.writeStringField("version", version);
+    return JsonLine.of(arch, kernel, version, g -> {
       g.writeNumberField("repeats", getpid.runs());
       figures(g, Stats::median);
       g.writeObjectFieldStart("min");
       figures(g, Stats::min);
       g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return w.toString();
+    });
   }
 
   private void figures(JsonGenerator g, ToDoubleFunction<Stats> pick) throws IOException {

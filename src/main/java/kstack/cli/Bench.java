@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import kstack.bench.Figures;
 import kstack.bench.Plan;
 import kstack.bench.ProfileBench;
+import kstack.bench.ScaleBench;
+import kstack.bench.ScaleFigures;
 import kstack.bench.Stats;
 import kstack.catalog.Profiles;
 import kstack.profile.Profile;
@@ -51,6 +53,11 @@ final class Bench implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per profile, one per line")
   boolean json;
 
+  @Option(names = "--fork-to", paramLabel = "N", description = "instead: fork idle tasks in one "
+      + "machine until N live (up to 4194304), timing forks at 1000, 10000, ... tasks; total time "
+      + "and heap per task")
+  Integer forkTo;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -76,6 +83,9 @@ final class Bench implements Callable<Integer> {
           + " (known: " + Profiles.names() + ")");
       return 2;
     }
+    if (forkTo != null) {
+      return forkTo(ps, plan, out);
+    }
     if (!json) {
       out.printf("warm-up first (not measured): %d getpids, %d sched_yields, %d forks on each "
           + "profile; then each figure %d times, min / median%n", warmup, warmup / 4, warmup / 8, repeat);
@@ -85,6 +95,22 @@ final class Bench implements Callable<Integer> {
       out.println(json ? f.toJson() : text(f));
       out.flush();
     });
+    return 0;
+  }
+
+  private int forkTo(List<Profile> ps, Plan plan, PrintWriter out) {
+    List<ScaleBench> runs;
+    try {
+      runs = ps.stream().map(p -> new ScaleBench(p, plan, forkTo)).toList();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("kstack: bench: " + e.getMessage());
+      return 2;
+    }
+    for (ScaleBench b : runs) {
+      ScaleFigures f = b.measure();
+      out.println(json ? f.toJson() : f.toText());
+      out.flush();
+    }
     return 0;
   }
 

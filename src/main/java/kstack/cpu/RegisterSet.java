@@ -1,8 +1,6 @@
 package kstack.cpu;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An architecture's register file as data: the names in display order and the roles the generic code
@@ -10,7 +8,13 @@ import java.util.Map;
  */
 public final class RegisterSet {
   private final List<String> names;
-  private final Map<String, Integer> index = new HashMap<>();
+  /**
+   * Each register's number by name, an open-addressed table: a step that names a register finds it
+   * with one hash probe and, for the name literals steps are written with, an identity compare,
+   * without a map node or an unboxing.
+   */
+  private final String[] probeNames;
+  private final int[] probeRegs;
   public final int sp;
   public final int fp;
   public final int pc;
@@ -27,8 +31,13 @@ public final class RegisterSet {
   public RegisterSet(List<String> names, String sp, String fp, String pc, String ret,
       List<String> args, List<String> calleeSaved) {
     this.names = List.copyOf(names);
-    for (int i = 0; i < names.size(); i++) {
-      index.put(names.get(i), i);
+    int size = Integer.highestOneBit(Math.max(4, names.size() * 4 - 1)) * 2;
+    probeNames = new String[size];
+    probeRegs = new int[size];
+    for (int i = 0; i < this.names.size(); i++) {
+      int slot = probe(this.names.get(i));
+      probeNames[slot] = this.names.get(i);
+      probeRegs[slot] = i;
     }
     this.sp = of(sp);
     this.fp = of(fp);
@@ -88,11 +97,25 @@ public final class RegisterSet {
   }
 
   public int of(String name) {
-    Integer i = index.get(name);
-    if (i == null) {
+    int slot = probe(name);
+    if (probeNames[slot] == null) {
       throw new IllegalArgumentException("no register named " + name);
     }
-    return i;
+    return probeRegs[slot];
+  }
+
+  /** The slot of name in the probe table, or the empty slot where it would go. */
+  private int probe(String name) {
+    int mask = probeNames.length - 1;
+    int h = name.hashCode();
+    int slot = (h ^ (h >>> 16)) & mask;
+    while (true) {
+      String at = probeNames[slot];
+      if (at == name || at == null || at.equals(name)) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
   }
 
   /**
@@ -110,7 +133,7 @@ public final class RegisterSet {
   }
 
   public boolean has(String name) {
-    return index.containsKey(name);
+    return probeNames[probe(name)] != null;
   }
 
   public String name(int reg) {

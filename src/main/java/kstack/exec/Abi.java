@@ -55,5 +55,13 @@ public interface Abi {
       java.util.function.LongUnaryOperator readWord);
 
   /** Address of local slot i of the current frame (slot 0 holds the first parameter). */
-  long localAddress(Exec x, int slot);
+  default long localAddress(Exec x, int slot) {
+    return slotAddress(x.fp(), slot);
+  }
+
+  /**
+   * Address of local slot i of the frame whose frame pointer is fp: where a debugger finds a
+   * frame's spilled parameters and locals ({@code info frame}, {@code info args}).
+   */
+  long slotAddress(long fp, int slot);
 }

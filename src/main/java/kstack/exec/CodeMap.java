@@ -9,12 +9,19 @@ public final class CodeMap {
   private final List<Routine> routines = new ArrayList<>();
   private long[] bases = new long[0];
   private Routine[] sorted = new Routine[0];
-  /** The routines of recently fetched addresses, direct-mapped by address: most steps hit. */
+  /**
+   * The routines of recently fetched addresses, direct-mapped by step address (one slot per step
+   * of a 4 KiB window): a hot path's few routines rarely share a slot, so almost every fetch hits
+   * without the binary search. {@code last} is the routine of the last fetch, where the next step
+   * usually is.
+   */
   private final Routine[] recent = new Routine[RECENT];
-  private static final int RECENT = 64;
+  private static final int RECENT = 1024;
+  private Routine last;
 
   public void add(Routine r) {
     java.util.Arrays.fill(recent, null);
+    last = null;
     routines.add(r);
     routines.sort(Comparator.comparing(Routine::base, Long::compareUnsigned));
     sorted = routines.toArray(new Routine[0]);
@@ -26,14 +33,20 @@ public final class CodeMap {
 
   /** The routine whose range holds addr, or null. */
   public Routine at(long addr) {
-    int slot = (int) (addr >>> 6) & (RECENT - 1);
+    Routine l = last;
+    if (l != null && l.contains(addr)) {
+      return l;
+    }
+    int slot = (int) (addr >>> 2) & (RECENT - 1);
     Routine hit = recent[slot];
     if (hit != null && hit.contains(addr)) {
+      last = hit;
       return hit;
     }
     Routine r = search(addr);
     if (r != null) {
       recent[slot] = r;
+      last = r;
     }
     return r;
   }

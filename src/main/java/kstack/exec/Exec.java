@@ -70,6 +70,15 @@ public final class Exec {
     cpu.set(regs.of(name), v);
   }
 
+  /** A register by its number in the arch's register set, resolved when the step was built. */
+  public long reg(int r) {
+    return cpu.get(r);
+  }
+
+  public void set(int r, long v) {
+    cpu.set(r, v);
+  }
+
   public long sp() {
     return cpu.get(regs.sp);
   }

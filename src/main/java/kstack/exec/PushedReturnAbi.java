@@ -49,7 +49,7 @@ public abstract class PushedReturnAbi implements Abi {
   }
 
   @Override
-  public long localAddress(Exec x, int slot) {
-    return x.fp() - (long) word * (slot + 1);
+  public long slotAddress(long fp, int slot) {
+    return fp - (long) word * (slot + 1);
   }
 }

@@ -24,6 +24,7 @@ public final class Routine {
   private final java.util.Set<String> globalLabels;
   private final boolean paramsOnStack;
   private final int arity;
+  private int spilledParams;
   private final Map<String, Integer> slotByName;
   private Class<?>[] handleKinds;
   private int[][] handleSlots;
@@ -58,6 +59,18 @@ public final class Routine {
     this.globalLabels = java.util.Set.copyOf(globalLabels);
     this.paramsOnStack = paramsOnStack;
     this.arity = arity;
+  }
+
+  /**
+   * How many parameters the prologue copies into the first frame slots (the rest of the arity
+   * stays where the calling convention put them): what a debugger can show as the frame's args.
+   */
+  public int spilledParams() {
+    return spilledParams;
+  }
+
+  void spilledParams(int n) {
+    spilledParams = n;
   }
 
   /** The number of parameters of the function's prototype. */

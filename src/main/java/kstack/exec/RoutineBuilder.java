@@ -44,6 +44,21 @@ public final class RoutineBuilder {
   private int unspilled;
   private boolean asmlinkage;
 
+  /** The texts of the steps a call statement compiles to after the call itself. */
+  private static final String CALLER_POPS = "addl $4*N, %esp: drop the arguments pushed for the call";
+  private static final String STACK_ARGS_DROPPED = "drop the argument(s) passed on the stack, if any";
+  private static final String RESULT_STORE = " = returned value";
+
+  /**
+   * Whether a step of this text finishes the call statement before it (the caller's pop of the
+   * pushed arguments, the store of the result) rather than starting a C statement of its own:
+   * what C-level {@code step} and {@code next} group into one line.
+   */
+  public static boolean continuesCall(String text) {
+    return text.equals(CALLER_POPS) || text.equals(STACK_ARGS_DROPPED)
+        || text.endsWith(RESULT_STORE);
+  }
+
   private RoutineBuilder(String name, String source, Routine.Kind kind, Abi abi) {
     this.name = name;
     this.source = source;
@@ -217,14 +232,14 @@ public final class RoutineBuilder {
       x.call(to);
     }));
     if (abi.callerPopsArgs()) {
-      body.add(new Insn("addl $4*N, %esp: drop the arguments pushed for the call", x -> {
+      body.add(new Insn(CALLER_POPS, x -> {
         long[] a = args.values(x);
         int onStack = Math.max(0, a.length - registerArgs(x, target.applyAsLong(x)));
         x.setSp(x.sp() + (long) onStack * x.word());
       }));
     }
     if (storeResult != null) {
-      body.add(new Insn(resultName + " = returned value", storeResult));
+      body.add(new Insn(resultName + RESULT_STORE, storeResult));
     }
     return this;
   }
@@ -279,7 +294,7 @@ public final class RoutineBuilder {
     if (abi.callerPopsArgs()) {
       return this; // emitCall already pops
     }
-    body.add(new Insn("drop the argument(s) passed on the stack, if any", x -> {
+    body.add(new Insn(STACK_ARGS_DROPPED, x -> {
       int onStack = Math.max(0, args.values(x).length - x.cpu().registers().argCount());
       x.setSp(x.sp() + (long) onStack * x.word());
     }));
@@ -348,7 +363,9 @@ public final class RoutineBuilder {
     for (Map.Entry<String, int[]> e : jumpTargets.entrySet()) {
       e.getValue()[0] = shifted.get(e.getKey());
     }
-    return new Routine(name, source, kind, all, shifted, locals,
+    Routine r = new Routine(name, source, kind, all, shifted, locals,
         locals.isEmpty() ? List.of() : handles, shift, globals, onStack, params + unspilled, calls);
+    r.spilledParams(locals.isEmpty() ? 0 : params);
+    return r;
   }
 }

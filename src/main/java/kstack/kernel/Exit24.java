@@ -173,7 +173,7 @@ public final class Exit24 implements TaskExit {
     kstack.mem.Region r = k.mem.regionAt(p);
     if (r != null) {
       k.mem.unmap(r);
-      k.timeline.recordUndo(() -> k.mem.map(r));
+      k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
     }
   }
 

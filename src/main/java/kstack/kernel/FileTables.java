@@ -16,7 +16,8 @@ import kstack.trace.Timeline;
 public final class FileTables {
   private final Kernel k;
   final JMap<Long, Pipe> pipes;
-  final JMap<Long, Map<Integer, Long>> fdTables;
+  /** Each task's descriptors: an immutable map, shared by a fork's child until either changes it. */
+  final JLongMap<Map<Integer, Long>> fdTables;
   final JMap<Long, Files.OpenFile> open;
   /** What was written to /dev/console, line by line. */
   final JList<String> consoleLog;
@@ -36,7 +37,7 @@ public final class FileTables {
   FileTables(Kernel k) {
     this.k = k;
     this.pipes = new JMap<>(k.timeline);
-    this.fdTables = new JMap<>(k.timeline);
+    this.fdTables = new JLongMap<>(k.timeline);
     this.open = new JMap<>(k.timeline);
     this.consoleLog = new JList<>(k.timeline);
     this.initctl = new JCell<>(k.timeline, 0L);

@@ -70,15 +70,14 @@ final class Files {
     if (pipe == k.files.initctl()) {
       return true; // the simulator itself holds the write end of init's control pipe
     }
-    for (Map<Integer, Long> t : k.files.fdTables.values()) {
+    boolean[] found = {false};
+    k.files.fdTables.forEach((task, t) -> {
       for (long f : t.values()) {
         OpenFile of = file(k, f);
-        if (of != null && of.pipe() == pipe && of.writeEnd()) {
-          return true;
-        }
+        found[0] |= of != null && of.pipe() == pipe && of.writeEnd();
       }
-    }
-    return false;
+    });
+    return found[0];
   }
 
   static byte[] take(Kernel k, long pipe, int max) {

@@ -1,6 +1,5 @@
 package kstack.kernel;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import kstack.exec.Args;
@@ -70,7 +69,7 @@ final class Fork {
     kstack.mem.Region r = k.mem.regionAt(k.stacks.stack(tsk));
     if (r != null) {
       k.mem.unmap(r);
-      k.timeline.recordUndo(() -> k.mem.map(r));
+      k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);
   }
@@ -113,7 +112,7 @@ final class Fork {
     long cur = k.current(x);
     long mm = k.tasks.taskRead(cur, TaskMember.mm);
     Map<Integer, Long> files = k.files.fds(cur);
-    k.files.setFds(p, new HashMap<>(files));
+    k.files.setFds(p, files); // an immutable table: the child shares it until either changes it
     if (mm == 0 || (cloneFlags & Kernel.CLONE_VM) != 0) {
       if (mm != 0) {
         k.mem.write(mm + k.mm.off(MmMember.mm_users), 4,
@@ -125,7 +124,7 @@ final class Fork {
     k.mem.copy(newMm, mm, k.image.struct("mm_struct").size());
     k.mem.write(newMm + k.mm.off(MmMember.mm_users), 4, 1);
     k.writePtr(newMm + k.mm.off(MmMember.pgd), newMm);
-    Memory child = k.mm.newUserSpace(newMm, "mm 0x" + Long.toHexString(newMm));
+    Memory child = k.mm.newUserSpace(newMm);
     k.mm.userSpace(mm).copyInto(child);
     k.tasks.taskWrite(p, TaskMember.mm, newMm);
     k.tasks.taskWrite(p, TaskMember.active_mm, newMm);

@@ -80,8 +80,8 @@ public final class Fork2632 extends ForkPassesRegs {
             x -> x.set(L.tsk, k.pages.kmalloc(k.image.struct("task_struct").size(), "task_struct")))
         .step("ti = alloc_thread_info(tsk): __get_free_pages(THREAD_FLAGS, THREAD_ORDER), a "
             + "THREAD_SIZE block aligned to its size", x -> x.set(L.ti,
-                k.pages.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x"
-                    + Long.toHexString(x.get(L.tsk)))))
+                k.pages.allocPagesAligned(k.threadSize, "thread_union of task_struct 0x",
+                    x.get(L.tsk))))
         .step("arch_dup_task_struct(tsk, orig): *tsk = *orig; tsk->stack = ti",
             x -> {
               k.mem.copy(x.get(L.tsk), x.get(L.orig), k.image.struct("task_struct").size());

@@ -171,7 +171,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
           x -> x.set(L.stack, k.pages.allocPagesAligned(k.threadSize, "kernel stack")));
     }
     b.step("name the stack's region after its task", x -> k.pages.relabelStack(x.get(L.stack),
-        "kernel stack of task_struct 0x" + Long.toHexString(x.get(L.tsk))));
+        "kernel stack of task_struct 0x", x.get(L.tsk)));
     if (allocSetsStack) {
       b.step("tsk->stack_vm_area = find_vm_area(stack); tsk->stack = stack", x -> {
         k.tasks.taskWrite(x.get(L.tsk), TaskMember.stack, x.get(L.stack));
@@ -211,7 +211,7 @@ abstract class ForkRefcountedStack implements ProcessCreation {
       kstack.mem.Region r = k.mem.regionAt(stack);
       if (r != null) {
         k.mem.unmap(r);
-        k.timeline.recordUndo(() -> k.mem.map(r));
+        k.timeline.recordChange(() -> k.mem.map(r), () -> k.mem.unmap(r));
       }
     }
     k.tasks.taskWrite(tsk, TaskMember.stack, 0);

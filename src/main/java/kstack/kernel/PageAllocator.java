@@ -22,6 +22,8 @@ public final class PageAllocator {
   private final JCell<Long> vmallocNext;
   /** Per CPU: the freed thread stacks kept for reuse (NR_CACHED_STACKS). */
   final List<JList<Long>> cachedStacks = new ArrayList<>();
+  private String guardOf;
+  private String guardName;
 
   PageAllocator(Memory mem, Timeline timeline, long pageSize, long directMapStart,
       long vmallocStart, int cpus) {
@@ -37,11 +39,15 @@ public final class PageAllocator {
 
   /** Pages from the direct map (the buddy allocator's answer, as a linear address). */
   public long allocPages(long bytes, String what) {
+    return allocPages(bytes, what, 0);
+  }
+
+  /** As {@link #allocPages(long, String)}, the region named what followed by whatAddr in hex. */
+  private long allocPages(long bytes, String what, long whatAddr) {
     long size = (bytes + pageSize - 1) & -pageSize;
     long at = directMapNext.get();
     directMapNext.set(at + size);
-    Region r = new Region(what, at, size, Region.Kind.DIRECT_MAP);
-    mapRegion(r);
+    mapRegion(Region.named(what, whatAddr, at, size, Region.Kind.DIRECT_MAP));
     return at;
   }
 
@@ -50,6 +56,14 @@ public final class PageAllocator {
    * naturally aligned to its own size (so masking a stack pointer finds the block's base).
    */
   public long allocPagesAligned(long bytes, String what) {
+    return allocPagesAligned(bytes, what, 0);
+  }
+
+  /**
+   * As {@link #allocPagesAligned(long, String)}, the region named what followed by whatAddr in hex
+   * ("thread_union of task_struct 0x", the task), spelled out only when a message needs it.
+   */
+  public long allocPagesAligned(long bytes, String what, long whatAddr) {
     long size = Long.highestOneBit(Math.max(pageSize, bytes) * 2 - 1);
     long from = directMapNext.get();
     long at = (from + size - 1) & -size;
@@ -58,7 +72,7 @@ public final class PageAllocator {
       mapRegion(new Region("free pages", from, at - from, Region.Kind.DIRECT_MAP));
       directMapNext.set(at);
     }
-    return allocPages(size, what);
+    return allocPages(size, what, whatAddr);
   }
 
   /** A small object (task_struct, kthread_create_info, mm_struct): kmalloc/kmem_cache. */
@@ -74,27 +88,44 @@ public final class PageAllocator {
     long at = (vmallocNext.get() + align - 1) & -align;
     vmallocNext.set(at + size + pageSize);
     mapRegion(new Region(what, at, size, Region.Kind.STACK));
-    mapRegion(new Region("guard page after " + what, at + size, pageSize, Region.Kind.GUARD));
+    mapRegion(new Region(guardName(what), at + size, pageSize, Region.Kind.GUARD));
     return at;
+  }
+
+  /** "guard page after " what, made once per what: every task stack's guard shares its name. */
+  private String guardName(String what) {
+    if (!what.equals(guardOf)) {
+      guardOf = what;
+      guardName = "guard page after " + what;
+    }
+    return guardName;
   }
 
   private void mapRegion(Region r) {
     mem.map(r);
-    timeline.recordUndo(() -> mem.unmap(r));
+    timeline.recordChange(() -> mem.unmap(r), () -> mem.map(r));
   }
 
   /** Renames the region holding a stack (after it is reused from the cache). */
   public void relabelStack(long stack, String what) {
+    relabelStack(stack, what, 0);
+  }
+
+  /** Renames the region holding a stack what followed by whatAddr in hex (0: nothing follows). */
+  public void relabelStack(long stack, String what, long whatAddr) {
     Region old = mem.regionAt(stack);
     if (old == null || old.start() != stack) {
       return;
     }
     mem.unmap(old);
-    Region now = new Region(what, old.start(), old.size(), old.kind());
+    Region now = old.renamed(what, whatAddr);
     mem.map(now);
-    timeline.recordUndo(() -> {
+    timeline.recordChange(() -> {
       mem.unmap(now);
       mem.map(old);
+    }, () -> {
+      mem.unmap(old);
+      mem.map(now);
     });
   }
 }

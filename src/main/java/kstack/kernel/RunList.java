@@ -2,7 +2,7 @@ package kstack.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import kstack.mem.LongObjectMap;
 import kstack.trace.Timeline;
 
 /**
@@ -32,12 +32,12 @@ public final class RunList {
 
   private final Timeline timeline;
   /** Every queued or marked task's node, shared by the run lists of one kernel. */
-  private final Map<Long, Node> nodes;
+  private final LongObjectMap<Node> nodes;
   private final Node head = new Node(0);
   private int size;
   private int unmarked;
 
-  RunList(Timeline timeline, Map<Long, Node> nodes) {
+  RunList(Timeline timeline, LongObjectMap<Node> nodes) {
     this.timeline = timeline;
     this.nodes = nodes;
     head.prev = head;
@@ -99,18 +99,23 @@ public final class RunList {
   }
 
   private void insert(long task, Node after) {
-    Node n = nodes.computeIfAbsent(task, Node::new);
+    Node n = nodes.get(task);
+    if (n == null) {
+      n = new Node(task);
+      nodes.put(task, n);
+    }
     if (n.owner != null) {
       throw new IllegalStateException("task 0x" + Long.toHexString(task) + " is queued twice");
     }
-    link(n, after);
-    timeline.recordUndo(() -> unlink(n));
+    Node node = n;
+    link(node, after);
+    timeline.recordChange(() -> unlink(node), () -> link(node, after));
   }
 
   private void unlinkRecorded(Node n) {
     Node after = n.prev;
     unlink(n);
-    timeline.recordUndo(() -> link(n, after));
+    timeline.recordChange(() -> link(n, after), () -> unlink(n));
   }
 
   private void link(Node n, Node after) {
@@ -138,17 +143,17 @@ public final class RunList {
   }
 
   /** Marks or unmarks a task, queued or not; recorded. */
-  static void mark(Timeline timeline, Map<Long, Node> nodes, long task, boolean on) {
+  static void mark(Timeline timeline, LongObjectMap<Node> nodes, long task, boolean on) {
     Node n = nodes.get(task);
     if ((n == null && !on) || (n != null && n.marked == on)) {
       return;
     }
     Node node = n != null ? n : new Node(task);
     setMark(nodes, node, on);
-    timeline.recordUndo(() -> setMark(nodes, node, !on));
+    timeline.recordChange(() -> setMark(nodes, node, !on), () -> setMark(nodes, node, on));
   }
 
-  private static void setMark(Map<Long, Node> nodes, Node n, boolean on) {
+  private static void setMark(LongObjectMap<Node> nodes, Node n, boolean on) {
     n.marked = on;
     if (n.owner != null) {
       n.owner.unmarked += on ? -1 : 1;

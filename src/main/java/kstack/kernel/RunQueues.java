@@ -1,9 +1,8 @@
 package kstack.kernel;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import kstack.mem.LongObjectMap;
 import kstack.trace.Event;
 import kstack.trace.JCell;
 import kstack.trace.JList;
@@ -20,7 +19,7 @@ public final class RunQueues {
   private final TaskModel model;
   private final List<RunList> runQueues = new ArrayList<>();
   /** The queued or marked tasks of every run queue, by task (see {@link RunList}). */
-  private final Map<Long, RunList.Node> queued = new HashMap<>();
+  private final LongObjectMap<RunList.Node> queued = new LongObjectMap<>(16);
   private final List<JCell<Long>> idleTasks = new ArrayList<>();
   private final JMap<Long, JList<Long>> waitQueues;
   private final JCell<Integer> nextChildCpu;
@@ -114,7 +113,14 @@ public final class RunQueues {
 
   /** The tasks marked as no work, ascending. */
   public List<Long> markedNoWork() {
-    return queued.values().stream().filter(n -> n.marked).map(n -> n.task).sorted().toList();
+    List<Long> out = new ArrayList<>();
+    queued.forEach((task, n) -> {
+      if (n.marked) {
+        out.add(task);
+      }
+    });
+    out.sort(null);
+    return out;
   }
 
   public void addWaiter(long queue, long task) {

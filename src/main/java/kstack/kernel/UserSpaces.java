@@ -3,7 +3,6 @@ package kstack.kernel;
 import kstack.layout.Member;
 import kstack.layout.StructLayout;
 import kstack.mem.Memory;
-import kstack.trace.JMap;
 
 /**
  * The user address spaces: one Memory per mm_struct, and the mm each page-table root (the value
@@ -11,8 +10,8 @@ import kstack.trace.JMap;
  */
 public final class UserSpaces {
   private final Kernel k;
-  private final JMap<Long, Memory> userSpaces;
-  private final JMap<Long, Long> mmByRoot;
+  private final JLongMap<Memory> userSpaces;
+  private final JLongMap<Long> mmByRoot;
   /** Every MmMember's offset and size, by ordinal, resolved when the kernel is built. */
   private final Member[] members;
   private int nextSpaceId = 1;
@@ -28,12 +27,20 @@ public final class UserSpaces {
       }
       members[m.ordinal()] = mm.member(m.name());
     }
-    this.userSpaces = new JMap<>(k.timeline);
-    this.mmByRoot = new JMap<>(k.timeline);
+    this.userSpaces = new JLongMap<>(k.timeline);
+    this.mmByRoot = new JLongMap<>(k.timeline);
+  }
+
+  /** A new, empty user address space for mm, named "mm 0x..." after it in messages. */
+  public Memory newUserSpace(long mm) {
+    return attach(mm, new Memory(nextSpaceId++, "mm 0x", mm));
   }
 
   public Memory newUserSpace(long mm, String label) {
-    Memory m = new Memory(nextSpaceId++, label);
+    return attach(mm, new Memory(nextSpaceId++, label));
+  }
+
+  private Memory attach(long mm, Memory m) {
     k.host().attachSpace(m);
     userSpaces.put(mm, m);
     mmByRoot.put(PageTableRoot.of(k, mm), mm);

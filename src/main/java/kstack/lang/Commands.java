@@ -66,6 +66,11 @@ final class Commands {
         }
       });
       case "finish" -> noArgs(c, () -> s.outcome(cmd, m.finish()));
+      case "step", "s", "next", "n", "until", "u", "reverse-step", "rs", "reverse-next", "rn",
+          "reverse-finish" -> StepCmds.run(s, c, cmd, Help.find(c.word).orElseThrow().name());
+      case "frame", "f" -> FrameCmds.frame(s, c, cmd);
+      case "up" -> FrameCmds.move(s, c, cmd, 1);
+      case "down" -> FrameCmds.move(s, c, cmd, -1);
       case "irq" -> {
         if (c.args().isEmpty()) {
           throw c.errorAtWord("usage: irq N (a device line, 0-15)");
@@ -94,7 +99,11 @@ final class Commands {
       }
       case "cpu" -> cpu(c, cmd);
       case "p", "print" -> GdbValues.print(s, c, cmd);
-      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd) : GdbValues.set(s, c, cmd);
+      case "set" -> c.args().startsWith("max-steps") ? set(c, cmd)
+          : c.args().startsWith("history-budget") ? HistoryCmds.setBudget(s, c, cmd)
+          : GdbValues.set(s, c, cmd);
+      case "record" -> HistoryCmds.record(s, c, cmd);
+      case "blame" -> HistoryCmds.blame(s, c, cmd);
       case "ptype" -> GdbValues.ptype(s, c, cmd);
       case "whatis" -> GdbValues.whatis(s, c, cmd);
       case "display" -> s.displays().display(s, c, cmd);
@@ -239,10 +248,12 @@ final class Commands {
   }
 
   private Integer pidArg(Call c) {
-    if (c.args().isEmpty()) {
-      return null;
-    }
-    long v = c.eval(c.args(), c.argsCol()).asLong();
+    return c.args().isEmpty() ? null : pid(c, c.args(), c.argsCol());
+  }
+
+  /** The pid an expression at column col gives, refused when no task has it. */
+  private Integer pid(Call c, String expr, int col) {
+    long v = c.eval(expr, col).asLong();
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw c.errorAtArgs("not a pid: " + v);
     }
@@ -259,8 +270,9 @@ final class Commands {
     if (BtArgs.all(c)) {
       return BtAll.run(m, cmd);
     }
-    Integer pid = pidArg(c);
-    return StackViews.bt(m, cmd, pid, m.inspector().taskStack(pid, false));
+    BtArgs.Shape shape = BtArgs.shape(c);
+    Integer pid = shape.pid().isEmpty() ? null : pid(c, shape.pid(), shape.pidCol());
+    return Backtraces.run(m, cmd, pid, shape);
   }
 
   private Result stack(Call c, String cmd) {

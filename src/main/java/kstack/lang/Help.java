@@ -57,7 +57,22 @@ public final class Help {
       e("reverse-continue rc", "reverse-continue", "take steps back until a breakpoint's"
           + " address is reached again or a watched value changes (or the history ends)",
           "reverse-continue"),
+      e("record", HistoryCmds.GOTO_USAGE, "gdb's: the machine as it was when recorded step STEP"
+          + " ended, back or forward, without executing (a command run from there discards the"
+          + " later steps)", "record goto 100"),
       e("finish", "finish", "run until the current function returns", "finish"),
+      e("step s", "step [N]", "run to the next C statement, into a called function (assembly:"
+          + " the next instruction); Enter repeats it", "step"),
+      e("next n", "next [N]", "run to the next C statement of this function, over calls (and"
+          + " over a system call or exception from user mode); Enter repeats it", "next"),
+      e("until u", "until [LOCATION]", "as next, but a jump back to an earlier statement runs on;"
+          + " with LOCATION: until it is reached or this function returns", "until"),
+      e("reverse-step rs", "reverse-step [N]", "take steps back to the previous C statement,"
+          + " into a function whose return is taken back", "reverse-step"),
+      e("reverse-next rn", "reverse-next [N]", "take steps back to the previous C statement of"
+          + " this function, over calls", "reverse-next"),
+      e("reverse-finish", "reverse-finish", "take steps back to where the current function was"
+          + " called", "reverse-finish"),
       e("cpu", "cpu [N]", "show or select the CPU that stepi, p and x use", "cpu 0"),
       e("irq", "irq N", "device line N (0-15) interrupts the selected CPU where it is; runs until"
           + " the interrupted code resumes", "irq 1"),
@@ -80,9 +95,15 @@ public final class Help {
           + " them", "undisplay"),
       e("whatis", "whatis EXPR|TYPE", "the type of an expression, as gdb names it",
           "whatis init_task.comm"),
-      e("backtrace bt", "bt [PID] | bt -v | bt -a", "backtrace of the current task or PID; -v:"
-          + " every task's STACK_END_MAGIC and stack high-water mark; -a: the current task of"
-          + " every CPU", "bt"),
+      e("backtrace bt", "bt [-f|-F|-r] [-n [-]N] [PID] | bt -v | bt -a", "backtrace of the"
+          + " current task or PID; -f: each frame's arguments and words, -F: the same with"
+          + " symbols, -r: the raw stack; -n N: the innermost N frames, -n -N: the outermost N"
+          + " (gdb's bt N: here a bare number is crash's PID); -v: every task's STACK_END_MAGIC"
+          + " and stack high-water mark; -a: the current task of every CPU", "bt -f -n 2"),
+      e("frame f", "frame [N]", "select frame N of the backtrace (what info frame, info args"
+          + " and info locals show) and print it with its arguments", "frame 1"),
+      e("up", "up [N]", "select the frame N (default 1) toward the callers", "up"),
+      e("down", "down [N]", "select the frame N (default 1) toward the innermost", "down"),
       e("stack", "stack [PID] | stack --draw [PID]", "every word of the kernel stack, labelled;"
           + " --draw: the task's stack and the others it touches as a boxed diagram, to scale in"
           + " lines", "stack 1"),
@@ -101,19 +122,23 @@ public final class Help {
       e("rd", "rd ADDR [COUNT]", "crash's rd: COUNT words from ADDR with the symbols they point"
           + " to", "rd $sp 8"),
       e("info", "info registers [NAME]... | info config | info breakpoints | info symbol ADDR"
-          + " | info history | info display | info watchpoints",
-          "registers, the profile's configuration, breakpoints, the symbol at"
+          + " | info history | info display | info watchpoints | info frame | info args"
+          + " | info locals", "registers, the profile's configuration, breakpoints, the symbol at"
           + " an address, what the timeline keeps (steps that can be taken back, bytes a step),"
-          + " the auto-display expressions, the watchpoints",
+          + " the auto-display expressions, the watchpoints; the selected frame: where its frame"
+          + " record, return address and caller lie, its arguments, its locals",
           "info registers pc sp"),
+      e("blame", "blame ADDR", "the step that last wrote the word at ADDR: its number and text,"
+          + " CPU, task, the value before and after", "blame $sp"),
       e("export", Export.USAGE, "draw the stacks (one task's and those it touches, or all) to"
           + " scale as SVG; write the run's events (as data, or as a Perfetto / chrome://tracing"
           + " trace) or the machine's state (tasks, stacks, registers, per-CPU data) as JSON"
           + " (docs/formats.md)", "export trace --format perfetto /tmp/kstack-trace.json"),
       e("help", "help [COMMAND]", "this summary, or one command with an example", "help bt"),
-      e("set", "set [var] $NAME = EXPR | set max-steps N", "a convenience variable, usable as"
-          + " $NAME in any expression; or stop a command as a runaway after N steps (default"
-          + " 5000000)", "set $t = current"),
+      e("set", "set [var] $NAME = EXPR | set max-steps N | set history-budget SIZE", "a"
+          + " convenience variable, usable as $NAME in any expression; or stop a command as a"
+          + " runaway after N steps (default 5000000); or keep the recorded history within SIZE"
+          + " bytes (K, M, G; default 512M), older steps thinned to checkpoints", "set $t = current"),
       e("quit q exit", "quit", "end the session (also the end of input)", "quit"));
 
   /** The entry a command name or alias names. */

@@ -167,27 +167,18 @@ final class Inspect {
         yield Result.of(cmd, List.of(d == null ? "No symbol matches." : d + " in section "
             + region(m, v))).with("symbol", d);
       }
-      case "history" -> history(m, cmd);
+      case "history" -> HistoryCmds.info(m, cmd);
       case "watchpoints" -> Watch.info(m, cmd);
+      case "frame", "args", "locals" -> {
+        if (!a.equals(sub)) {
+          throw c.errorAtArgs("info " + sub + " takes no arguments (it shows the selected frame:"
+              + " 'frame N' selects one)");
+        }
+        yield FrameCmds.info(s, cmd, sub);
+      }
       default -> throw c.errorAtArgs("info: expected registers, config, breakpoints, symbol, "
-          + "history, display or watchpoints");
+          + "history, display, watchpoints, frame, args or locals");
     };
-  }
-
-  /** What the timeline keeps: the steps that can be taken back, its size, the runaway limit. */
-  private static Result history(Machine m, String cmd) {
-    var t = m.timeline();
-    long bytes = t.historyBytes();
-    int undoable = t.undoableSteps();
-    String perStep = undoable == 0 ? "" : String.format(" (%.1f bytes a step)",
-        (double) bytes / undoable);
-    return Result.of(cmd, List.of(
-        undoable + " of " + t.steps() + " steps can be taken back (reverse-stepi)"
-            + (undoable == t.steps() ? ": every step since power-on is kept" : ""),
-        "journal: " + bytes + " bytes" + perStep,
-        "a command is stopped as a runaway after " + m.maxSteps() + " steps (set max-steps N)"))
-        .with("steps", t.steps()).with("undoable_steps", undoable).with("journal_bytes", bytes)
-        .with("max_steps", m.maxSteps());
   }
 
   private static String region(Machine m, long v) {

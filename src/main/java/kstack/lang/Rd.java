@@ -28,11 +28,24 @@ final class Rd {
       throw new ScriptError(c.line.file(), c.line.number(), w.get(1).column(),
           "rd: COUNT must be 1 to " + MAX);
     }
+    List<Object> values = new ArrayList<>();
+    int word = m.arch().types().word;
+    for (int k = 0; k < count; k++) {
+      values.add("0x" + Long.toHexString(m.inspector().read(addr + (long) k * word, word)));
+    }
+    return Result.of(cmd, lines(m, addr, count)).with("address", "0x" + Long.toHexString(addr))
+        .with("values", values);
+  }
+
+  /**
+   * COUNT words from ADDR as rd prints them: two to a line (four on i386) in bare hex, then the
+   * symbols of the values that point into the image.
+   */
+  static List<String> lines(Machine m, long addr, long count) {
     int word = m.arch().types().word;
     int perLine = 16 / word;
     String digits = "%0" + word * 2 + "x";
     List<String> text = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
     StringBuilder line = new StringBuilder();
     StringBuilder syms = new StringBuilder();
     for (int k = 0; k < count; k++) {
@@ -47,11 +60,9 @@ final class Rd {
       if (d != null) {
         syms.append(syms.length() == 0 ? "   " : " ").append('<').append(d).append('>');
       }
-      values.add("0x" + Long.toHexString(v));
     }
     flush(text, line, syms);
-    return Result.of(cmd, text).with("address", "0x" + Long.toHexString(addr))
-        .with("values", values);
+    return text;
   }
 
   private static void flush(List<String> text, StringBuilder line, StringBuilder syms) {

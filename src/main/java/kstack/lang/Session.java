@@ -25,10 +25,12 @@ public final class Session {
   private final Displays displays = new Displays();
   private final TemporaryBreaks temporary = new TemporaryBreaks();
   private final Examine.Defaults examine = new Examine.Defaults();
+  private final FrameCmds.Selection frames = new FrameCmds.Selection();
 
   public Session(Machine m) {
     this.m = m;
     this.commands = new Commands(this);
+    variables.frameSlots(name -> FrameCmds.slot(this, name));
   }
 
   public Machine machine() {
@@ -154,6 +156,11 @@ public final class Session {
     return examine;
   }
 
+  /** The selected frame ({@code frame}, {@code up}, {@code down}). */
+  FrameCmds.Selection frames() {
+    return frames;
+  }
+
   /** Which breakpoints are tbreak's, deleted once hit. */
   TemporaryBreaks temporaryBreaks() {
     return temporary;
@@ -176,6 +183,7 @@ public final class Session {
 
   /** The story lines of an execution command, plus its JSON fields. */
   Result outcome(String command, Outcome o) {
+    frames.reset(); // the machine ran: gdb selects the innermost frame at every stop
     List<String> text = new ArrayList<>();
     List<String> events = new ArrayList<>();
     for (Event e : o.events()) {

@@ -23,12 +23,29 @@ final class StackViews {
 
   /** bt: a task's frames, innermost first, with a separator where the stack changes. */
   static Result bt(Machine m, String cmd, Integer pid, TaskStack t) {
+    return bt(m, cmd, pid, t, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * bt limited to the frames numbered from to below (gdb's {@code bt N}, {@code bt -N}): the others
+   * are counted, not shown, nor the separators before them.
+   */
+  static Result bt(Machine m, String cmd, Integer pid, TaskStack t, int from, int below) {
     List<String> text = new ArrayList<>();
     List<Object> json = new ArrayList<>();
     int i = 0;
     StackKind lastStack = null;
     String stopped = null;
     for (Frame f : t.backtrace()) {
+      boolean shown = i >= from && i < below;
+      if (!shown && kstack.machine.FrameDetails.numbered(f)) {
+        lastStack = f.stack();
+        i++;
+        continue;
+      }
+      if (!shown && !f.function().equals(Frame.STOPPED)) {
+        continue;
+      }
       if (f.function().equals(Frame.STOPPED)) {
         stopped = f.note();
         text.add("Backtrace stopped: " + f.note() + " (the stack or a task pointer is corrupt)");

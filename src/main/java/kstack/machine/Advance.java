@@ -12,16 +12,21 @@ import kstack.image.Symbol;
 final class Advance {
   private Advance() {}
 
-  static Outcome to(Machine m, RunLoop loop, String location) {
+  /** The address of location, a function or label of the image; refused naming the command. */
+  static long location(Machine m, String command, String location) {
     Symbol s = m.symbols().get(location);
     if (s == null || (s.kind() != Symbol.Kind.FUNC && s.kind() != Symbol.Kind.LABEL)
         || m.routineAt(s.address()) == null) {
-      throw new IllegalArgumentException("advance: no function named " + location + " in the "
+      throw new IllegalArgumentException(command + ": no function named " + location + " in the "
           + m.profile().label() + " image");
     }
+    return s.address();
+  }
+
+  static Outcome to(Machine m, RunLoop loop, String location) {
+    long target = location(m, "advance", location);
     int cpu = m.selectedCpu();
     Cpu c = m.cpu(cpu);
-    long target = s.address();
     ControlState control = loop.control();
     Outcome o = loop.start(new Goal("advance", () -> c.pc() == target,
         () -> "Advanced to " + location + " on cpu " + cpu + " ("

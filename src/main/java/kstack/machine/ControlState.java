@@ -20,6 +20,9 @@ final class ControlState {
   private final JCell<Integer> reports;
   /** Every command given so far, in order: reversing past a command's set-up drops it. */
   private final kstack.trace.JList<Goal> begun;
+  private static final long NOT_HELD = -1;
+  /** Per CPU, a stop pc held outside the journal ({@link #holdResumeFrom}), or NOT_HELD. */
+  private final long[] held;
 
   ControlState(Timeline timeline, int ncpu) {
     this.timeline = timeline;
@@ -30,6 +33,8 @@ final class ControlState {
     for (int c = 0; c < ncpu; c++) {
       resumeFrom.add(new JCell<>(timeline, 0L));
     }
+    this.held = new long[ncpu];
+    java.util.Arrays.fill(held, NOT_HELD);
   }
 
   Goal pending() {
@@ -42,16 +47,13 @@ final class ControlState {
     }
   }
 
-  /** How many breakpoint reports there had been when each goal was first given (fixed). */
-  private final java.util.Map<Goal, Integer> reportsAtBegin = new java.util.WeakHashMap<>();
-
   /**
    * A goal is run toward: the first time, its command is given (journaled, so reversing before its
    * set-up drops it); a continue of a pending goal is no new command.
    */
   void begin(Goal g) {
-    if (!reportsAtBegin.containsKey(g)) {
-      reportsAtBegin.put(g, reports());
+    if (g.begun().reports < 0) {
+      g.begun().reports = reports();
       if (timeline.isRecording()) { // with no history to reverse into, nothing to name
         begun.addLast(g);
       }
@@ -60,8 +62,8 @@ final class ControlState {
 
   /** Whether a breakpoint has been reported since g's command was given. */
   boolean reportedSince(Goal g) {
-    Integer before = reportsAtBegin.get(g);
-    return before == null || reports() != before;
+    int before = g.begun().reports;
+    return before < 0 || reports() != before;
   }
 
   List<Goal> begun() {
@@ -93,7 +95,17 @@ final class ControlState {
    * there does not stop the next run at once, as gdb steps over the breakpoint it resumes from.
    */
   long resumeFrom(int c) {
-    return resumeFrom.get(c).get();
+    return held[c] != NOT_HELD ? held[c] : resumeFrom.get(c).get();
+  }
+
+  /**
+   * A stop pc that a move through the recorded history leaves (a seek, a reverse step): not
+   * journaled, since recording anything there would discard the recorded future. The next run's
+   * own {@link #setResumeFrom} replaces it; a later move sets it anew.
+   */
+  void holdResumeFrom(int c, long pc) {
+    java.util.Arrays.fill(held, NOT_HELD);
+    held[c] = pc;
   }
 
   /** Each CPU's stop pc (0: none), which a nested goal keeps for the command it nests in. */
@@ -106,6 +118,7 @@ final class ControlState {
   }
 
   void setResumeFrom(int c, long pc) {
+    held[c] = NOT_HELD;
     if (resumeFrom.get(c).get() != pc) {
       resumeFrom.get(c).set(pc);
     }

@@ -123,20 +123,12 @@ final class Execution {
     int can = timeline.undoableSteps();
     if (n > can) {
       throw new IllegalArgumentException("reverse-stepi: only " + can + " step(s) of history"
-          + (can == 0 ? " (nothing has run yet)" : ""));
+          + (timeline.steps() == 0 ? " (nothing has run yet)"
+              : timeline.budget().thinnedBlocks() > 0
+                  ? " (older steps are thinned: 'record goto STEP' reaches their checkpoints)"
+                  : ""));
     }
-    ControlState control = loop.control();
-    Goal before = control.pending();
-    List<Goal> begun = control.begun();
-    timeline.undoSteps(n);
-    int kept = control.begun().size();
-    Goal undone = kept < begun.size() ? begun.get(kept) : null;
-    loop.markEvents();
-    // a stop, as after stepi: the breakpoint at this pc is not reported again when resuming
-    int cpu = m.selectedCpu();
-    control.setResumeFrom(cpu, m.cpu(cpu).pc());
-    return new Outcome(Outcome.Stop.STEPPED, m.inspector().where(cpu)
-        + Stepping.pendingNote(undone, before, control.pending()), List.of());
+    return TimeTravel.move(m, loop, timeline.steps() - n, "");
   }
 
   /** Runs until the selected CPU's current function returns to its caller. */

@@ -16,15 +16,32 @@ import java.util.function.Supplier;
  * <p>{@code outer} is the command a breakpoint had stopped when this one was given (an interrupt, a
  * {@code finish}): this goal then stops as soon as it is reached, and the outer one is pending again,
  * stopped where it was.
+ *
+ * <p>{@code begun} is this goal's own record of when its command was first given (each goal
+ * object is one command: a nested goal is a new one).
  */
 record Goal(String name, BooleanSupplier reached, Supplier<String> done, Supplier<String> idle,
-    Goal outer, long[] outerStops, boolean stopAtGoal) {
+    Goal outer, long[] outerStops, boolean stopAtGoal, Begun begun) {
   Goal(String name, BooleanSupplier reached, Supplier<String> done) {
-    this(name, reached, done, null, null, null, false);
+    this(name, reached, done, null, null, null, false, new Begun());
   }
 
   Goal(String name, BooleanSupplier reached, Supplier<String> done, Supplier<String> idle) {
-    this(name, reached, done, idle, null, null, false);
+    this(name, reached, done, idle, null, null, false, new Begun());
+  }
+
+  Goal(String name, BooleanSupplier reached, Supplier<String> done, Supplier<String> idle,
+      Goal outer, long[] outerStops, boolean stopAtGoal) {
+    this(name, reached, done, idle, outer, outerStops, stopAtGoal, new Begun());
+  }
+
+  /**
+   * How many breakpoint reports there had been when the goal's command was first given; -1 until
+   * then. Set once ({@link ControlState#begin}), never changed after: not journaled, as a command
+   * reversed into and continued is still the command given then.
+   */
+  static final class Begun {
+    int reports = -1;
   }
 
   /**

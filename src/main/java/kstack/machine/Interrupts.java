@@ -213,9 +213,12 @@ final class Interrupts {
   private void setPending(int cpu, int vector, String what) {
     int oldVector = pendingVector[cpu];
     String oldWhat = pendingWhat[cpu];
-    timeline.recordUndo(() -> {
+    timeline.recordChange(() -> {
       pendingVector[cpu] = oldVector;
       pendingWhat[cpu] = oldWhat;
+    }, () -> {
+      pendingVector[cpu] = vector;
+      pendingWhat[cpu] = what;
     });
     pendingVector[cpu] = vector;
     pendingWhat[cpu] = what;

@@ -264,6 +264,25 @@ public final class Machine implements ExecHost {
     return ReverseContinue.run(this, breakpoints, loop.watchpoints);
   }
 
+  /**
+   * gdb's C-level {@code step}, {@code next}, {@code until} and their reverse counterparts
+   * ({@code reverse-step}, {@code reverse-next}, {@code reverse-finish}) on the selected CPU
+   * ({@link LineSteps}); kind is the command's name.
+   */
+  public Outcome lineStep(String kind) {
+    for (LineSteps.Kind k : LineSteps.Kind.values()) {
+      if (k.word.equals(kind)) {
+        return LineSteps.run(this, breakpoints, k);
+      }
+    }
+    throw new IllegalArgumentException("no line-stepping command " + kind);
+  }
+
+  /** gdb's {@code until LOCATION}: until the selected CPU reaches it or its frame returns. */
+  public Outcome until(String location) {
+    return LineSteps.until(this, breakpoints, location);
+  }
+
   /** Runs until the selected CPU reaches the first step of location ({@link Advance}). */
   public Outcome advance(String location) {
     return Advance.to(this, loop, location);
@@ -325,6 +344,19 @@ public final class Machine implements ExecHost {
 
   public Outcome reverseStepi(int n) {
     return execution.reverseStepi(n);
+  }
+
+  /**
+   * gdb's {@code record goto STEP}: the machine as it was when recorded step STEP ended, earlier or
+   * later than now, without executing ({@link TimeTravel}).
+   */
+  public Outcome seek(long step) {
+    return TimeTravel.seek(this, loop, step);
+  }
+
+  /** The step that last wrote size bytes at addr in the selected CPU's address space ({@link Blame}). */
+  public Blame blame(long addr, int size) {
+    return Blame.of(this, addr, size);
   }
 
   public Outcome finish() {

@@ -150,10 +150,11 @@ final class RunLoop {
     boolean reached = reached(g);
     long steps = 0;
     while (true) {
-      if (reached && (g.stopAtGoal() || allSettled())) {
+      int c = nextActiveCpu(); // -1: every CPU has settled
+      if (reached && (g.stopAtGoal() || c < 0)) {
         return complete(g);
       }
-      if (allSettled()) {
+      if (c < 0) {
         if (!reached && parking.yieldForWork()) {
           continue;
         }
@@ -165,7 +166,6 @@ final class RunLoop {
         }
         continue;
       }
-      int c = nextActiveCpu();
       long pc = cpus[c].pc();
       if (breakpoints.at(pc) && control.resumeFrom(c) != pc) {
         m.selectCpu(c);
@@ -175,7 +175,9 @@ final class RunLoop {
             + " on cpu " + c + " (" + m.inspector().whoIsCurrent(c, true) + ")", eventsSinceMark());
       }
       control.setResumeFrom(c, 0);
-      control.setNextCpu((c + 1) % cpus.length);
+      if (cpus.length > 1) {
+        control.setNextCpu((c + 1) % cpus.length);
+      }
       stepHandlingFaults(c);
       if (kernel.panicked() != null) {
         control.setPending(null);
@@ -219,16 +221,23 @@ final class RunLoop {
         eventsSinceMark());
   }
 
-  /** The first active CPU from the round-robin's next one on (there is one: not all settled). */
+  /**
+   * The first active CPU from the round-robin's next one on, or -1 when every CPU has settled: one
+   * pass over the CPUs answers both what allSettled and the round-robin ask.
+   */
   private int nextActiveCpu() {
+    int n = cpus.length;
+    if (n == 1) {
+      return active(0) ? 0 : -1;
+    }
     int from = control.nextCpu();
-    for (int i = 0; i < cpus.length; i++) {
-      int c = (from + i) % cpus.length;
+    for (int i = 0; i < n; i++) {
+      int c = (from + i) % n;
       if (active(c)) {
         return c;
       }
     }
-    throw new IllegalStateException("no CPU is active");
+    return -1;
   }
 
   /**
@@ -267,33 +276,30 @@ final class RunLoop {
    * is what the kernel would oops on ({@link Oops}); a user-mode fault is reported.
    */
   private void step(int c) {
-    long from = cpus[c].pc();
-    if (code.at(from) == null) { // left here by an iret or sysret to an overwritten user ip
+    Cpu cpu = cpus[c];
+    long from = cpu.pc();
+    kstack.exec.Routine r = code.at(from);
+    if (r == null) { // left here by an iret or sysret to an overwritten user ip
       timeline.beginStep(); // the fault is this step: reversing it undoes the oops too
       Oops.userFault(kernel, m.arch(), c, new MemoryFault(from, false, null));
       return;
     }
     try {
-      stepCpu(c);
+      stepCpu(c, cpu, r, from);
     } catch (MemoryFault f) {
       if (!Oops.fault(kernel, m.arch(), c, f)) {
         Oops.userFault(kernel, m.arch(), c, f);
       }
       return;
     }
-    long to = cpus[c].pc();
+    long to = cpu.pc();
     if (code.at(to) == null && !m.arch().inUserMode(kernel, c)) {
       Oops.badJump(kernel, m.arch(), c, m.describe(from), to);
     }
   }
 
-  private void stepCpu(int c) {
-    Cpu cpu = cpus[c];
-    long pc = cpu.pc();
-    kstack.exec.Routine r = code.at(pc);
-    if (r == null) {
-      throw new IllegalStateException(String.format("cpu %d jumped to 0x%x, which holds no code", c, pc));
-    }
+  /** Executes the step of routine r at pc on cpu c. */
+  private void stepCpu(int c, Cpu cpu, kstack.exec.Routine r, long pc) {
     timeline.beginStep();
     m.exec(c).run(r, r.indexOf(pc));
     if (m.user().isWaitPoint(cpu.pc())) {

@@ -42,8 +42,9 @@ final class UserCallGoal {
     return new Goal(what, this::reached, this::done);
   }
 
+  /** The pc first: a compare, where current is a read of kernel memory. */
   private boolean backAtWaitPoint() {
-    return kernel.current(cpu) == task && m.user().isWaitPoint(m.cpu(cpu).pc());
+    return m.user().isWaitPoint(m.cpu(cpu).pc()) && kernel.current(cpu) == task;
   }
 
   private boolean reached() {

@@ -5,19 +5,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import kstack.mem.Memory;
+import kstack.mem.StoreWatch;
 
 /**
  * gdb's watchpoints ({@code watch EXPR}): each watches the bytes of one object, an lvalue's address
  * range in one store (the kernel's, or a process's user space), and stops a run after a step that
  * changed them. The expression is resolved to its range once, when the watchpoint is set; a run
- * then evaluates nothing per step: the watched store's hook ({@link Memory.StoreWatch}) keeps the
+ * then evaluates nothing per step: the watched store's hook ({@link StoreWatch}) keeps the
  * bytes a watched range held before a step's first store into it, and after that step only those
  * ranges are compared with what they hold now. A store elsewhere costs two comparisons, and a step
  * that stores into no watched range costs one test of a flag.
  *
  * <p>Not journaled: setting one is the user's act, as a breakpoint is.
  */
-final class Watchpoints implements Memory.StoreWatch {
+final class Watchpoints implements StoreWatch {
   /** The most bytes one watchpoint watches (a struct's worth: task_struct fits). */
   static final int MAX_BYTES = 1 << 16;
 

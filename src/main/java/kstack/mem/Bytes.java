@@ -19,6 +19,15 @@ final class Bytes {
 
   private Bytes() {}
 
+  /** The index of the last non-zero byte of b[from..from + n), or from - 1. */
+  static int lastNonZero(byte[] b, int from, int n) {
+    int i = from + n - 1;
+    while (i >= from && b[i] == 0) {
+      i--;
+    }
+    return i;
+  }
+
   /** The unsigned value of the size bytes at c[off..]. */
   static long get(byte[] c, int off, int size) {
     return switch (size) {

@@ -5,21 +5,34 @@ import java.util.Arrays;
 /**
  * An open-addressing map from long keys to objects, without boxing. The sparse memory keeps one entry
  * per touched 256-byte chunk, so a million idle tasks mean a few million entries: boxed
- * {@code HashMap<Long, byte[]>} entries would cost three times as much heap.
+ * {@code HashMap<Long, byte[]>} entries would cost three times as much heap. The kernel's per-task
+ * bookkeeping (a task's run-queue place, an mm's address space) is keyed the same way.
  */
-final class LongObjectMap<V> {
+public final class LongObjectMap<V> {
   private static final long EMPTY = Long.MIN_VALUE + 0x5A5A; // never a chunk index
   private long[] keys;
   private Object[] values;
   private int size;
   private int mask;
 
-  LongObjectMap(int expected) {
-    int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+  public LongObjectMap(int expected) {
+    int cap = Integer.highestOneBit(Math.max(4, expected * 2 - 1)) << 1;
     keys = new long[cap];
     Arrays.fill(keys, EMPTY);
     values = new Object[cap];
     mask = cap - 1;
+  }
+
+  private LongObjectMap(LongObjectMap<V> from) {
+    keys = from.keys.clone();
+    values = from.values.clone();
+    size = from.size;
+    mask = from.mask;
+  }
+
+  /** A map with the same entries (the values themselves are shared). */
+  public LongObjectMap<V> copy() {
+    return new LongObjectMap<>(this);
   }
 
   private static int hash(long k) {
@@ -28,7 +41,7 @@ final class LongObjectMap<V> {
   }
 
   @SuppressWarnings("unchecked")
-  V get(long key) {
+  public V get(long key) {
     int i = hash(key) & mask;
     while (true) {
       long k = keys[i];
@@ -42,7 +55,7 @@ final class LongObjectMap<V> {
     }
   }
 
-  void put(long key, V value) {
+  public void put(long key, V value) {
     if ((size + 1) * 4 > keys.length * 3) {
       grow();
     }
@@ -64,7 +77,7 @@ final class LongObjectMap<V> {
   }
 
   /** Removes with backward-shift deletion so that probe chains stay intact. */
-  void remove(long key) {
+  public void remove(long key) {
     int i = hash(key) & mask;
     while (keys[i] != key) {
       if (keys[i] == EMPTY) {
@@ -91,7 +104,7 @@ final class LongObjectMap<V> {
     values[i] = null;
   }
 
-  void forEach(java.util.function.BiConsumer<Long, V> action) {
+  public void forEach(java.util.function.BiConsumer<Long, V> action) {
     for (int i = 0; i < keys.length; i++) {
       if (keys[i] != EMPTY) {
         @SuppressWarnings("unchecked")
@@ -101,7 +114,7 @@ final class LongObjectMap<V> {
     }
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 

@@ -1,15 +1,14 @@
 package kstack.mem;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The simulated address space: named regions over a sparse, little-endian byte store.
  *
  * <p>Bytes live in 256-byte chunks that exist only once something non-zero was written there, so an
- * idle task's 16 KiB stack costs the few chunks its frames and its end-of-stack magic touch. Every
+ * idle task's 16 KiB stack costs the few chunks its frames and its end-of-stack magic touch; a
+ * chunk holds its bytes only up to the last one written non-zero (a multiple of 32 bytes), since a
+ * task's end-of-stack magic or the first members of its task_struct fill only the start of one. Every
  * store goes through {@link Recorder}, the one path that lets a timeline undo it.
  */
 public final class Memory {
@@ -25,14 +24,24 @@ public final class Memory {
 
   private final int id;
   private final String label;
+  private final long labelAddr;
 
   /**
    * @param id    distinguishes this store in recorded history (0 is the kernel's)
    * @param label what the store is, for messages: "kernel", "mm of pid 7"
    */
   public Memory(int id, String label) {
+    this(id, label, 0);
+  }
+
+  /**
+   * A store named label followed by addr in hex ("mm 0x" and an mm_struct's address), the name
+   * made only when a message needs it: a machine may hold millions of stores.
+   */
+  public Memory(int id, String label, long addr) {
     this.id = id;
     this.label = label;
+    this.labelAddr = addr;
   }
 
   public int id() {
@@ -40,27 +49,17 @@ public final class Memory {
   }
 
   public String label() {
-    return label;
+    return labelAddr == 0 ? label : label + Long.toHexString(labelAddr);
   }
 
-  private final LongObjectMap<byte[]> chunks = new LongObjectMap<>(8);
-  /** Regions keyed by start address with the sign bit flipped, so that signed order is address order. */
-  private final TreeMap<Long, Region> regions = new TreeMap<>();
+  private Chunks chunks = new Chunks();
+  private RegionIndex regions = new RegionIndex();
   /**
-   * The lookups of the hot path, each a small direct-mapped cache in front of its map (what a TLB
-   * is to a page walk): the region of a page and the bytes of a chunk. A step touches a handful of
-   * stack, task and per-CPU pages, so almost every access hits without a tree walk or a hash.
+   * The region of a recently touched page, direct-mapped (a TLB in front of the region index);
+   * made on first use, so a store nobody reads (an idle child's) costs none.
    */
-  private final RegionCache regionCache = new RegionCache();
-  private final long[] chunkTag = new long[CHUNK_CACHE];
-  private final byte[][] chunkCache = new byte[CHUNK_CACHE][];
-  private static final int CHUNK_CACHE = 64;
+  private RegionCache regionCache;
   private Recorder recorder;
-  /** A debugger's watchpoints: told, before it applies, of each changing store into [lo, hi). */
-  public interface StoreWatch {
-    void beforeStore(Memory space, long addr, int size);
-  }
-
   private StoreWatch watch;
   private long watchLo;
   private long watchHi;
@@ -80,12 +79,34 @@ public final class Memory {
     return Long.compareUnsigned(addr + size, watchLo) > 0 && Long.compareUnsigned(addr, watchHi) < 0;
   }
 
-  /** Copies every region and byte of this store into an empty one (fork's copy of a user space). */
+  /**
+   * Gives an empty store this one's regions and bytes (fork's copy of a user space), copy-on-write:
+   * both share them until one of them writes, which then copies only what it changes.
+   */
   public void copyInto(Memory dst) {
-    for (Region r : regions.values()) {
-      dst.map(r);
+    if (dst.chunks.size() != 0 || !dst.regions.isEmpty()) {
+      throw new IllegalStateException(dst.label() + " is not empty");
     }
-    chunks.forEach((k, v) -> dst.chunks.put(k, v.clone()));
+    chunks.freeze();
+    regions.freeze();
+    dst.chunks = chunks;
+    dst.regions = regions;
+    dst.regionCache = null;
+  }
+
+  /** The chunks, made this store's own first if they are shared (before any store). */
+  private Chunks ownChunks() {
+    if (chunks.isFrozen()) {
+      chunks = chunks.thaw();
+    }
+    return chunks;
+  }
+
+  private RegionIndex ownRegions() {
+    if (regions.isFrozen()) {
+      regions = regions.thaw();
+    }
+    return regions;
   }
 
   // ---- regions -------------------------------------------------------------------------------
@@ -96,26 +117,24 @@ public final class Memory {
     if (below != null && Long.compareUnsigned(below.end(), r.start()) > 0) {
       throw new IllegalStateException("region " + r.name() + " overlaps " + below.name());
     }
-    regions.put(key(r.start()), r);
-    regionCache.clear();
+    ownRegions().put(r);
+    regionCache = null;
   }
 
   public void unmap(Region r) {
-    regions.remove(key(r.start()));
-    regionCache.clear();
-  }
-
-  private static long key(long addr) {
-    return addr ^ Long.MIN_VALUE;
+    ownRegions().remove(r);
+    regionCache = null;
   }
 
   private Region regionAtOrBelow(long addr) {
-    Map.Entry<Long, Region> e = regions.floorEntry(key(addr));
-    return e == null ? null : e.getValue();
+    return regions.atOrBelow(addr);
   }
 
   /** The region holding addr, guard regions included, or null. */
   public Region regionAt(long addr) {
+    if (regionCache == null) {
+      regionCache = new RegionCache();
+    }
     Region hit = regionCache.get(addr);
     if (hit != null) {
       return hit;
@@ -129,7 +148,7 @@ public final class Memory {
   }
 
   public List<Region> regions() {
-    return new ArrayList<>(regions.values());
+    return regions.all();
   }
 
   public boolean isMapped(long addr) {
@@ -195,7 +214,12 @@ public final class Memory {
     int off = (int) (addr & (CHUNK - 1));
     if (off + size <= CHUNK) {
       byte[] c = chunk(addr >>> CHUNK_SHIFT);
-      return c == null ? 0 : Bytes.get(c, off, size);
+      if (c == null) {
+        return 0;
+      }
+      if (off + size <= c.length) {
+        return Bytes.get(c, off, size);
+      }
     }
     long v = 0;
     for (int i = size - 1; i >= 0; i--) {
@@ -206,31 +230,23 @@ public final class Memory {
 
   /** The chunk with index idx, or null while nothing non-zero was written there. */
   private byte[] chunk(long idx) {
-    int slot = (int) idx & (CHUNK_CACHE - 1);
-    byte[] c = chunkCache[slot];
-    if (c != null && chunkTag[slot] == idx) {
-      return c;
-    }
-    c = chunks.get(idx);
-    if (c != null) {
-      chunkTag[slot] = idx;
-      chunkCache[slot] = c;
-    }
-    return c;
+    return chunks.get(idx);
   }
 
-  private byte[] newChunk(long idx) {
-    byte[] c = new byte[CHUNK];
-    chunks.put(idx, c);
-    int slot = (int) idx & (CHUNK_CACHE - 1);
-    chunkTag[slot] = idx;
-    chunkCache[slot] = c;
-    return c;
+  /** The chunk idx to write into, made this store's own first; null while there is none. */
+  private byte[] writableChunk(long idx) {
+    return ownChunks().writable(idx);
+  }
+
+  /** The chunk idx to write into, holding at least its first need bytes (made or grown). */
+  private byte[] room(long idx, int need) {
+    return ownChunks().room(idx, need);
   }
 
   private byte peekByte(long addr) {
     byte[] c = chunk(addr >>> CHUNK_SHIFT);
-    return c == null ? 0 : c[(int) (addr & (CHUNK - 1))];
+    int off = (int) (addr & (CHUNK - 1));
+    return c == null || off >= c.length ? 0 : c[off];
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -303,12 +319,12 @@ public final class Memory {
     int off = (int) (addr & (CHUNK - 1));
     if (off + size <= CHUNK) {
       long idx = addr >>> CHUNK_SHIFT;
-      byte[] c = chunk(idx);
-      if (c == null) {
-        if (value == 0) {
-          return;
+      byte[] c = writableChunk(idx);
+      if (c == null || off + size > c.length) {
+        if (value == 0 && (c == null || off >= c.length)) {
+          return; // the bytes past a chunk's end are zero already
         }
-        c = newChunk(idx);
+        c = room(idx, off + size);
       }
       Bytes.put(c, off, size, value);
       return;
@@ -324,12 +340,14 @@ public final class Memory {
       long a = addr + done;
       int off = (int) (a & (CHUNK - 1));
       int n = Math.min(CHUNK - off, bytes.length - done);
-      byte[] c = chunk(a >>> CHUNK_SHIFT);
-      if (c == null && !allZero(bytes, done, n)) {
-        c = newChunk(a >>> CHUNK_SHIFT);
+      byte[] c = writableChunk(a >>> CHUNK_SHIFT);
+      int need = off + Bytes.lastNonZero(bytes, done, n) + 1 - done; // <= off: nothing non-zero
+      if (need > off && (c == null || need > c.length)) {
+        c = room(a >>> CHUNK_SHIFT, need);
       }
-      if (c != null) {
-        System.arraycopy(bytes, done, c, off, n);
+      int m = c == null ? 0 : Math.min(n, c.length - off);
+      if (m > 0) {
+        System.arraycopy(bytes, done, c, off, m); // what lies past the chunk's end is zero
       }
       done += n;
     }
@@ -343,32 +361,25 @@ public final class Memory {
       int off = (int) (a & (CHUNK - 1));
       int n = Math.min(CHUNK - off, out.length - done);
       byte[] c = chunk(a >>> CHUNK_SHIFT);
-      if (c != null) {
-        System.arraycopy(c, off, out, done, n);
+      int m = c == null ? 0 : Math.min(n, c.length - off);
+      if (m > 0) {
+        System.arraycopy(c, off, out, done, m);
       }
       done += n;
     }
   }
 
-  private static boolean allZero(byte[] b, int from, int n) {
-    for (int i = from; i < from + n; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void pokeByte(long addr, byte b) {
     long idx = addr >>> CHUNK_SHIFT;
-    byte[] c = chunk(idx);
-    if (c == null) {
+    byte[] c = writableChunk(idx);
+    int off = (int) (addr & (CHUNK - 1));
+    if (c == null || off >= c.length) {
       if (b == 0) {
         return;
       }
-      c = newChunk(idx);
+      c = room(idx, off + 1);
     }
-    c[(int) (addr & (CHUNK - 1))] = b;
+    c[off] = b;
   }
 
   /** How many 256-byte chunks hold data: the measure of what the simulated machine costs. */
@@ -382,16 +393,6 @@ public final class Memory {
    * which their chunks were made; the reverse-execution tests compare machine states with it.
    */
   public long contentHash() {
-    long[] h = {new ArrayList<>(regions.values()).hashCode()};
-    chunks.forEach((k, v) -> {
-      for (byte b : v) {
-        if (b != 0) {
-          long x = (k * 0x9E3779B97F4A7C15L) ^ java.util.Arrays.hashCode(v);
-          h[0] += x ^ (x >>> 29);
-          return;
-        }
-      }
-    });
-    return h[0];
+    return regions.all().hashCode() + chunks.contentHash();
   }
 }

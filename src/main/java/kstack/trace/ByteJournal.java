@@ -107,11 +107,25 @@ final class ByteJournal {
     }
   }
 
+  /**
+   * Moves the top to position p, at or below the top of what was written, keeping the bytes above:
+   * the recorded future that a seek forward moves the top back up over.
+   */
+  void moveTo(int p) {
+    size = p;
+  }
+
+  /** Frees the segments wholly below position p: the history there is thinned and never read. */
+  void freeBelow(int p) {
+    for (int seg = 0; seg < (p >>> SEGMENT_SHIFT); seg++) {
+      segments[seg] = null;
+    }
+  }
+
   /** Drops everything above position p (undo has consumed it); segments above are freed. */
   void truncate(int p) {
     size = p;
-    for (int seg = (p >>> SEGMENT_SHIFT) + 1; seg < segments.length && segments[seg] != null;
-        seg++) {
+    for (int seg = (p >>> SEGMENT_SHIFT) + 1; seg < segments.length; seg++) {
       segments[seg] = null;
     }
   }

@@ -17,6 +17,6 @@ public final class JCell<T> {
   public void set(T v) {
     T old = value;
     value = v;
-    timeline.recordUndo(() -> value = old);
+    timeline.recordChange(() -> value = old, () -> value = v);
   }
 }

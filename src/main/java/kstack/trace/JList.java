@@ -14,17 +14,17 @@ public final class JList<T> {
 
   public void addLast(T v) {
     list.add(v);
-    timeline.recordUndo(() -> list.remove(list.size() - 1));
+    timeline.recordChange(() -> list.remove(list.size() - 1), () -> list.add(v));
   }
 
   public void addFirst(T v) {
     list.add(0, v);
-    timeline.recordUndo(() -> list.remove(0));
+    timeline.recordChange(() -> list.remove(0), () -> list.add(0, v));
   }
 
   public T removeFirst() {
     T v = list.remove(0);
-    timeline.recordUndo(() -> list.add(0, v));
+    timeline.recordChange(() -> list.add(0, v), () -> list.remove(0));
     return v;
   }
 
@@ -34,7 +34,7 @@ public final class JList<T> {
       return false;
     }
     list.remove(i);
-    timeline.recordUndo(() -> list.add(i, v));
+    timeline.recordChange(() -> list.add(i, v), () -> list.remove(i));
     return true;
   }
 

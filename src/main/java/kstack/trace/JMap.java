@@ -27,13 +27,16 @@ public final class JMap<K extends Comparable<K>, V> {
     boolean had = map.containsKey(k);
     V old = map.put(k, v);
     version++;
-    timeline.recordUndo(() -> {
+    timeline.recordChange(() -> {
       version++;
       if (had) {
         map.put(k, old);
       } else {
         map.remove(k);
       }
+    }, () -> {
+      version++;
+      map.put(k, v);
     });
   }
 
@@ -43,9 +46,12 @@ public final class JMap<K extends Comparable<K>, V> {
     }
     V old = map.remove(k);
     version++;
-    timeline.recordUndo(() -> {
+    timeline.recordChange(() -> {
       version++;
       map.put(k, old);
+    }, () -> {
+      version++;
+      map.remove(k);
     });
   }
 

@@ -6,27 +6,36 @@ import kstack.mem.Memory;
 
 /**
  * The one narrow path through which machine state changes: every memory store, register write and
- * change of kernel bookkeeping is appended here with what undoing it needs, so any earlier moment
- * can be restored exactly by undoing changes newest first.
+ * change of kernel bookkeeping is appended here with what taking it back and doing it again need,
+ * so any recorded moment can be restored exactly, earlier or later than the present.
  *
  * <p>The journal is a stack of bytes ({@link ByteJournal}), each change one entry read back from its
  * last byte (its kind). A store or register write keeps the difference (XOR) between the old value
- * and the value it left, which undo combines with what memory or the register holds at that moment
- * (the same value, since later changes were undone first): a pc moved by one step or a counter
- * bumped costs a byte or two. A store's address is kept as the distance from the previous store's.
- * A step's end is a one-byte entry. Bookkeeping undos are objects kept beside the bytes.
+ * and the value it left: applied to what memory or the register holds, it gives the other one, so
+ * the same entry undoes and redoes. A store's address is kept as the distance from the previous
+ * store's. A step's end is a one-byte entry. Bookkeeping changes are objects kept beside the bytes.
+ * Going back, the entries above the present stay: the recorded future, which {@link #seek} moves
+ * forward over again without executing anything, until something new is recorded there (the
+ * future is then discarded, as gdb's record-full discards its log when the past is changed).
+ *
+ * <p>Every {@link Checkpoints#DEFAULT_INTERVAL} steps a block of history is sealed with its combined
+ * difference, so a seek crosses whole blocks at once and walks the journal only inside one block.
+ * Past the history budget, the oldest blocks keep only that difference (thinned: reached at block
+ * granularity), and thinned blocks merge pairwise as the budget requires ({@link HistoryBudget}).
  */
 public final class Timeline implements Memory.Recorder {
-  private static final int MEM = 0;
-  private static final int REG = 1;
-  private static final int OBJ = 2;
-  private static final int STEP = 3;
+  static final int MEM = 0;
+  static final int REG = 1;
+  static final int OBJ = 2;
+  static final int STEP = 3;
   /** An OBJ entry without an object: the newest event is taken back. */
-  private static final int EVENT = OBJ | 1 << 2;
+  static final int EVENT = OBJ | 1 << 2;
 
-  /** A change of state outside memory and registers, able to revert itself. */
-  public interface Undo {
+  /** A change of state outside memory and registers, able to revert and re-apply itself. */
+  public interface Change {
     void undo();
+
+    void redo();
   }
 
   /** The CPUs' registers as undo reaches them: read, and set without recording. */
@@ -36,26 +45,40 @@ public final class Timeline implements Memory.Recorder {
     void restore(int cpu, int reg, long value);
   }
 
-  private final List<Memory> spaces = new ArrayList<>();
-  private final RegisterSink registers;
-  private final ByteJournal journal = new ByteJournal();
-  /** The address of the newest store in the journal: the next one is kept as a distance from it. */
-  private long lastAddr;
-  private final List<Object> objects = new ArrayList<>();
-  private final List<Event> events = new ArrayList<>();
-  /** The step count when each event was emitted, index for index: an export's timestamps. */
-  private final List<Long> eventSteps = new ArrayList<>();
-  private long steps;
-  /** How many step ends the journal holds: the steps that can be undone. */
-  private int recordedSteps;
+  final List<Memory> spaces = new ArrayList<>();
+  final RegisterSink registers;
+  final ByteJournal journal = new ByteJournal();
+  /** The address of the newest store below the present: the next one is kept as a distance. */
+  long lastAddr;
+  /** Every recorded bookkeeping change; those below {@link #changeTop} are in the present's past. */
+  final List<Change> changes = new ArrayList<>();
+  int changeTop;
+  private final EventLog events = new EventLog();
+  /** The present: how many steps have ended (seeks move it). */
+  long steps;
+  /** The step count at the end of the recorded history (above {@link #steps} while in the past). */
+  private long endSteps;
+  /** The present lies before the end of the recorded history. */
+  private boolean future;
+  /** The journal position of the end of the recorded history, while {@link #future}. */
+  private int endPos;
   /** A step has begun and not yet ended. */
   private boolean inStep;
-  /** Where the recorded history begins: undoing every recorded step returns here. */
-  private int origin;
   private boolean recording = true;
+  final Checkpoints checkpoints = new Checkpoints();
+  /** Steps per block (tests use short blocks). */
+  final int interval;
+  private final HistoryBudget budget = new HistoryBudget(this);
 
   public Timeline(RegisterSink registers) {
+    this(registers, Checkpoints.DEFAULT_INTERVAL);
+  }
+
+  /** A timeline sealing a block every interval steps (tests use short blocks). */
+  Timeline(RegisterSink registers, int interval) {
     this.registers = registers;
+    this.interval = interval;
+    checkpoints.reset(0, 0, 0, 0, 0);
   }
 
   /** Puts a memory store under this timeline; its id indexes it in recorded history. */
@@ -69,23 +92,33 @@ public final class Timeline implements Memory.Recorder {
 
   /** Turns recording off (used only where history is not wanted, such as a benchmark baseline). */
   public void setRecording(boolean on) {
-    if (!on && recording) {
+    if (on != recording) {
       forget(); // what changes unrecorded next would make the kept differences wrong
     }
     recording = on;
   }
 
-  /** Drops the whole recorded history: nothing before this moment can be undone any more. */
+  /** Drops the whole recorded history: nothing before this moment can be reached any more. */
   private void forget() {
     journal.truncate(0);
-    objects.clear();
+    changes.clear();
+    changeTop = 0;
+    events.forgetFuture();
     lastAddr = 0;
-    origin = 0;
-    recordedSteps = 0;
+    endSteps = steps;
+    future = false;
+    checkpoints.reset(steps, 0, 0, 0, events.size());
   }
 
   public boolean isRecording() {
     return recording;
+  }
+
+  /** While the present lies in the recorded past, recording anything discards the future. */
+  private void beforeRecord() {
+    if (future) {
+      discardFuture();
+    }
   }
 
   @Override
@@ -95,12 +128,15 @@ public final class Timeline implements Memory.Recorder {
     }
     if (size < 1 || size > 8) {
       byte[] was = new byte[size];
+      byte[] now = new byte[size];
       for (int i = 0; i < size; i++) {
         was[i] = (byte) (old >>> (8 * i));
+        now[i] = (byte) (value >>> (8 * i));
       }
-      recordUndo(new BytesUndo(space, addr, was));
+      memoryChanged(space, addr, was, now);
       return;
     }
+    beforeRecord();
     journal.pushVarint(old ^ value);
     long delta = addr - lastAddr;
     journal.pushVarint((delta << 1) ^ (delta >> 63)); // zigzag: a small step down is small too
@@ -118,7 +154,11 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
-    recordUndo(new BytesUndo(space, addr, oldBytes));
+    byte[] diff = new byte[oldBytes.length];
+    for (int i = 0; i < diff.length; i++) {
+      diff[i] = (byte) (oldBytes[i] ^ newBytes[i]);
+    }
+    record(new BytesChange(space, addr, diff));
   }
 
   /** Records a register write: cpu's register reg held old and now holds value. */
@@ -126,27 +166,37 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
+    beforeRecord();
     journal.pushVarint(old ^ value);
     journal.pushVarint(((long) cpu << 16) | reg);
     journal.push(REG);
   }
 
-  /** Records a bookkeeping change (a list link, a run queue, a pid map) by the action that reverts it. */
-  public void recordUndo(Undo undo) {
+  /**
+   * Records a bookkeeping change (a list link, a run queue, a pid map), already made, by the
+   * action that reverts it and the action that makes it again.
+   */
+  public void recordChange(Runnable undo, Runnable redo) {
+    record(new BytesChange.Actions(undo, redo));
+  }
+
+  private void record(Change c) {
     if (!recording) {
       return;
     }
-    objects.add(undo);
+    beforeRecord();
+    changes.add(c);
+    changeTop++;
     journal.push(OBJ);
   }
 
-  /** Appends a semantic event (the story the user reads); undo drops it again. */
+  /** Appends a semantic event (the story the user reads); undo takes it back, redo re-appends it. */
   public void emit(Event e) {
-    events.add(e);
-    eventSteps.add(steps);
     if (recording) {
+      beforeRecord();
       journal.push(EVENT);
     }
+    events.add(e, steps);
   }
 
   /**
@@ -158,11 +208,10 @@ public final class Timeline implements Memory.Recorder {
       throw new IllegalStateException("events are part of the recorded history");
     }
     events.clear();
-    eventSteps.clear();
   }
 
   public List<Event> events() {
-    return events;
+    return events.present();
   }
 
   /**
@@ -170,14 +219,17 @@ public final class Timeline implements Memory.Recorder {
    * in (events of a command's set-up carry the count of the step before).
    */
   public long stepOf(int index) {
-    return eventSteps.get(index);
+    return events.stepOf(index);
   }
 
   /**
    * Counts one instruction or C-level step, called as it begins; {@link #endStep} closes it. While
-   * recording, every step is one entry of the undoable history, whether or not it changed anything.
+   * recording, every step is one entry of the history, whether or not it changed anything.
    */
   public void beginStep() {
+    if (recording) {
+      beforeRecord();
+    }
     inStep = true;
     steps++;
   }
@@ -194,13 +246,29 @@ public final class Timeline implements Memory.Recorder {
     inStep = false;
     if (recording) {
       journal.push(STEP);
-      recordedSteps++;
+      endSteps = steps;
+      if (steps - checkpoints.step(checkpoints.last()) >= interval) {
+        cut();
+      }
     }
   }
 
-  /** How many of the latest steps can be undone (those taken while recording). */
+  /** Seals the block from the last boundary to the present (the end of the recorded history). */
+  private void cut() {
+    int from = checkpoints.pos(checkpoints.last());
+    XorMap block = JournalWalk.difference(this, from, journal.size(), lastAddr);
+    checkpoints.add(steps, journal.size(), lastAddr, changeTop, events.size(), block);
+    budget.enforce();
+  }
+
+  /** How many of the latest steps can be undone one by one (reverse-stepi). */
   public int undoableSteps() {
-    return recordedSteps;
+    return (int) Math.max(0, steps - checkpoints.step(checkpoints.fine));
+  }
+
+  /** The recorded steps after the present (0 unless a seek or an undo went back). */
+  public long futureSteps() {
+    return endSteps - steps;
   }
 
   /**
@@ -208,22 +276,70 @@ public final class Timeline implements Memory.Recorder {
    * recorded after them: the machine is exactly as it was the moment step (steps - n) finished.
    */
   public void undoSteps(int n) {
-    if (n < 0 || n > recordedSteps) {
-      throw new IllegalArgumentException("only " + recordedSteps + " steps can be undone");
+    if (n < 0 || n > undoableSteps()) {
+      throw new IllegalArgumentException("only " + undoableSteps() + " steps can be undone");
+    }
+    seek(steps - n);
+  }
+
+  /**
+   * Moves the machine to recorded step target, back or forward, without executing: the state the
+   * moment that step ended (target == {@link #endSteps()}: the end of the recorded history, with
+   * what was recorded after its last step). A target in the thinned part lands on the nearest kept
+   * boundary at or before it. Returns the step reached.
+   */
+  public long seek(long target) {
+    long first = checkpoints.step(0);
+    if (target < first || target > endSteps) {
+      throw new IllegalArgumentException("step " + target + " is not in the recorded history ("
+          + first + ".." + endSteps + ")");
     }
     inStep = false;
-    int ends = n;
-    while (journal.size() > origin) {
-      if (journal.byteBelow(journal.size()) == STEP) {
-        if (ends == 0) {
-          break; // the end of the step the machine returns to
-        }
-        ends--;
-      }
-      undoOne();
+    sealEnd();
+    Seeker.seek(this, target);
+    settle();
+    return steps;
+  }
+
+  /** The present becomes a boundary when it is the end of history, so a seek can come back to it. */
+  private void sealEnd() {
+    if (future) {
+      return;
     }
-    recordedSteps -= n;
-    steps -= n;
+    endPos = journal.size();
+    endSteps = steps;
+    if (endPos != checkpoints.pos(checkpoints.last())) {
+      cut();
+    }
+  }
+
+  /** After a seek: whether the present lies before the end. */
+  void settle() {
+    future = journal.size() < endPos;
+  }
+
+  /** The step count at the end of the recorded history. */
+  public long endSteps() {
+    return endSteps;
+  }
+
+  /** The earliest step a seek reaches (where the history begins). */
+  public long firstStep() {
+    return checkpoints.step(0);
+  }
+
+  /** Drops every recorded step above the present: live execution goes on from here. */
+  private void discardFuture() {
+    journal.truncate(journal.size());
+    changes.subList(changeTop, changes.size()).clear();
+    events.forgetFuture();
+    checkpoints.dropAbove(checkpoints.atOrBelowPos(journal.size()));
+    endSteps = steps;
+    future = false;
+  }
+
+  EventLog eventLog() {
+    return events;
   }
 
   public long steps() {
@@ -241,132 +357,41 @@ public final class Timeline implements Memory.Recorder {
    */
   public void undoTo(int position, long stepsThen) {
     inStep = false;
+    sealEnd();
     while (journal.size() > position) {
-      if (undoOne() == STEP) {
-        recordedSteps--;
-      }
+      undoOne();
     }
     steps = stepsThen;
+    settle();
   }
 
-  /** Undoes the newest entry; returns its kind. */
-  private int undoOne() {
-    int header = journal.pop();
-    int kind = header & 3;
-    switch (kind) {
-      case MEM -> {
-        Memory space = spaces.get((header & 1 << 5) != 0 ? (int) journal.popVarint() : 0);
-        long zz = journal.popVarint();
-        long addr = lastAddr;
-        lastAddr = addr - ((zz >>> 1) ^ -(zz & 1));
-        int size = (header >>> 2 & 7) + 1;
-        space.poke(addr, size, space.peekRaw(addr, size) ^ journal.popVarint());
-      }
-      case REG -> {
-        long where = journal.popVarint();
-        int cpu = (int) (where >>> 16);
-        int reg = (int) (where & 0xFFFF);
-        registers.restore(cpu, reg, registers.value(cpu, reg) ^ journal.popVarint());
-      }
-      case OBJ -> {
-        if (header == EVENT) {
-          events.remove(events.size() - 1);
-          eventSteps.remove(eventSteps.size() - 1);
-        } else {
-          ((Undo) objects.remove(objects.size() - 1)).undo();
-        }
-      }
-      default -> { } // a step's end: nothing to restore
-    }
-    return kind;
+  /** Undoes the newest entry; returns its kind ({@link Seeker#undoOne}). */
+  int undoOne() {
+    return Seeker.undoOne(this);
   }
 
-  /**
-   * The stores journaled between two positions ({@link #position}), oldest first, each with the
-   * value it replaced and the value it left. A store's new bytes are the old bytes of the next store
-   * to them in the window, or what memory holds now: walking the journal backwards byte by byte
-   * keeps overlapping stores of different widths exact. Stores into the same space are little-endian,
-   * as on every modelled arch.
-   */
+  /** The stores journaled between two positions, oldest first ({@link JournalWalk#writes}). */
   public List<MemoryWrite> writes(int from, int to) {
-    int size = journal.size();
-    if (from < 0 || to > size || from > to) {
-      throw new IllegalArgumentException("positions must lie in 0.." + size);
-    }
-    java.util.Map<Long, Integer> after = new java.util.HashMap<>(); // (space, byte) -> byte
-    List<MemoryWrite> out = new ArrayList<>();
-    ByteJournal.Reader r = journal.readerAt(size);
-    long addrCursor = lastAddr;
-    int objIdx = objects.size();
-    while (r.position() > from) {
-      int header = r.next();
-      if (header == OBJ && objects.get(--objIdx) instanceof BytesUndo b) {
-        for (int i = 0; i < b.old().length; i++) {
-          after.put(byteKey(b.space().id(), b.addr() + i), b.old()[i] & 0xff);
-        }
-      }
-      if ((header & 3) != MEM) {
-        if ((header & 3) == REG) {
-          r.nextVarint();
-          r.nextVarint();
-        }
-        continue;
-      }
-      int space = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
-      long zz = r.nextVarint();
-      long xor = r.nextVarint();
-      long addr = addrCursor;
-      addrCursor = addr - ((zz >>> 1) ^ -(zz & 1));
-      int width = (header >>> 2 & 7) + 1;
-      long value = 0;
-      long old = 0;
-      boolean known = true;
-      for (int b = width - 1; b >= 0; b--) {
-        long key = byteKey(space, addr + b);
-        Integer v = after.get(key);
-        int now = v != null ? v : byteNow(space, addr + b);
-        int raw = v != null ? v : (int) spaces.get(space).peekRaw(addr + b, 1);
-        known &= now >= 0;
-        value = (value << 8) | (now & 0xff);
-        int was = raw ^ (int) (xor >>> (8 * b)) & 0xff;
-        old = (old << 8) | was;
-        after.put(key, was);
-      }
-      if (r.position() < to) {
-        out.add(new MemoryWrite(space, addr, width, old, value, known));
-      }
-    }
-    java.util.Collections.reverse(out);
-    return out;
+    return JournalWalk.writes(this, from, to);
   }
 
-  private static long byteKey(int space, long addr) {
-    return ((long) space << 56) ^ addr;
+  /** The step that last changed a byte of [addr, addr + size) ({@link JournalWalk#lastWrite}). */
+  public LastWrite lastWrite(Memory space, long addr, int size) {
+    return JournalWalk.lastWrite(this, space, addr, size);
   }
 
-  private int byteNow(int space, long addr) {
-    try {
-      return (int) spaces.get(space).read(addr, 1);
-    } catch (kstack.mem.MemoryFault gone) {
-      return -1;
-    }
-  }
-
-  /** Heap bytes the history holds: its journal's segments (bookkeeping undos not counted). */
+  /** Heap bytes the history holds: its journal's segments (bookkeeping changes not counted). */
   public long footprintBytes() {
-    return journal.footprintBytes();
+    return journal.footprintBytes() + checkpoints.mapBytes();
   }
 
-  /** Bytes of journal the recorded history uses now. */
+  /** Bytes of journal the recorded history uses now, the future included. */
   public long historyBytes() {
-    return journal.size() - origin;
+    return (future ? endPos : journal.size()) - checkpoints.pos(checkpoints.fine);
   }
 
-  /** A multi-byte store's undo, as data, so that {@link #writes} sees the bytes it replaced. */
-  private record BytesUndo(Memory space, long addr, byte[] old) implements Undo {
-    @Override
-    public void undo() {
-      space.pokeBytes(addr, old);
-    }
+  /** What the history keeps and how ({@code info history}). */
+  public HistoryBudget budget() {
+    return budget;
   }
 }

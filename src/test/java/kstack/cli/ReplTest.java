@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import kstack.catalog.Profiles;
 import kstack.lang.Session;
 import kstack.machine.Machine;
@@ -76,6 +77,25 @@ class ReplTest {
     assertThat(screen.lines().filter(l -> l.matches(".*0x[0-9a-f]+ <init_thread_union(\\+0x10)?>:.*"))
         .toList()).hasSize(2);
     assertThat(screen).contains("<init_thread_union+0x10>:");
+  }
+
+  @Test
+  void enterRepeatsStepAndNextAsInGdb() throws Exception {
+    Path h = dir.resolve("history");
+    Session typed = booted();
+    Session scripted = booted();
+    for (Session s : List.of(typed, scripted)) {
+      s.execute(kstack.lang.Source.commandLine(2, "spawn sh"));
+      s.execute(kstack.lang.Source.commandLine(3, "break vfs_write"));
+      s.execute(kstack.lang.Source.commandLine(4, "syscall write(1, \"x\")"));
+    }
+    type("next\r\r\rstep\r\r", h, typed);
+    for (String c : List.of("next", "next", "next", "step", "step")) {
+      scripted.execute(kstack.lang.Source.commandLine(5, c));
+    }
+    assertThat(typed.machine().cpu(0).pc()).isEqualTo(scripted.machine().cpu(0).pc());
+    assertThat(typed.machine().timeline().steps())
+        .isEqualTo(scripted.machine().timeline().steps());
   }
 
   @Test

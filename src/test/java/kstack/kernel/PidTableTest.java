@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import kstack.catalog.Profiles;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
@@ -87,5 +88,20 @@ class PidTableTest {
       assertThat(m.kernel().pids.tasks().keySet()).as(p.label()).contains(319)
           .noneMatch(pid -> pid >= 320);
     }
+  }
+
+  @Test
+  void theHashListsEveryPidInUseAscendingAndForgetsAnUnhashedOne() {
+    PidTable t = table(8);
+    t.setPidMax(4_194_304);
+    t.registerTask(4_000_000, 0xA000);
+    t.registerTask(7, 0x7000);
+    t.registerTask(300, 0x3000);
+    t.unregisterTask(300);
+    t.unregisterTask(301);
+    assertThat(t.tasks()).containsExactly(Map.entry(7, 0x7000L), Map.entry(4_000_000, 0xA000L));
+    assertThat(t.findTask(300)).isZero();
+    assertThat(t.findTask(4_000_000)).isEqualTo(0xA000);
+    assertThat(t.findTask(4_194_303)).isZero();
   }
 }

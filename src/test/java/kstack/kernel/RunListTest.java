@@ -3,9 +3,8 @@ package kstack.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import kstack.mem.LongObjectMap;
 import java.util.Random;
 import kstack.trace.Timeline;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,7 @@ class RunListTest {
   void randomQueueingKeepsThePlainListsOrderAndUndoRestoresEveryEarlierState(long seed) {
     Random rnd = new Random(seed);
     Timeline t = TestTimelines.noCpus();
-    Map<Long, RunList.Node> nodes = new HashMap<>();
+    LongObjectMap<RunList.Node> nodes = new LongObjectMap<>(16);
     RunList rq = new RunList(t, nodes);
     List<Long> model = new ArrayList<>();
     java.util.Set<Long> marked = new java.util.HashSet<>();

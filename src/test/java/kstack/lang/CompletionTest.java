@@ -17,7 +17,8 @@ class CompletionTest {
   @Test
   void theFirstWordCompletesToCommands() {
     Completion c = booted("x86_64", "6.x");
-    assertThat(c.candidates("rev")).containsExactly("reverse-continue", "reverse-stepi");
+    assertThat(c.candidates("rev")).containsExactly("reverse-continue", "reverse-finish",
+        "reverse-next", "reverse-step", "reverse-stepi");
     assertThat(c.candidates("st")).contains("stack", "stepi", "struct");
   }
 

@@ -44,11 +44,15 @@ class HelpAndSuggestTest {
   @Test
   void helpCommandShowsUsageAliasesAndAnExample() {
     Result r = run(session("x86_64", "6.x"), "help bt");
-    assertThat(r.text()).containsExactly("usage: bt [PID] | bt -v | bt -a",
-        "  backtrace of the current task or PID; -v: every task's STACK_END_MAGIC and stack"
-            + " high-water mark;",
-        "  -a: the current task of every CPU",
-        "  also: bt", "example: bt");
+    assertThat(r.text()).containsExactly("usage: bt [-f|-F|-r] [-n [-]N] [PID] | bt -v | bt -a",
+        "  backtrace of the current task or PID; -f: each frame's arguments and words, -F: the"
+            + " same with",
+        "  symbols, -r: the raw stack; -n N: the innermost N frames, -n -N: the outermost N"
+            + " (gdb's bt N: here",
+        "  a bare number is crash's PID); -v: every task's STACK_END_MAGIC and stack high-water"
+            + " mark; -a: the",
+        "  current task of every CPU",
+        "  also: bt", "example: bt -f -n 2");
     assertThat(run(session("x86_64", "6.x"), "help").text()).contains("Execution:", "Inspection:")
         .anyMatch(l -> l.startsWith("  stepi [N]"));
   }
@@ -70,7 +74,8 @@ class HelpAndSuggestTest {
     assertThat(run(s, "br do_syscall_64").text().get(0)).startsWith("Breakpoint 1 at");
     assertThat(run(s, "cons").text()).isEqualTo(run(s, "console").text());
     assertThatThrownBy(() -> run(s, "re")).hasMessageEndingWith(
-        "ambiguous command 're': reverse-stepi, reverse-continue, recurse");
+        "ambiguous command 're': reverse-stepi, reverse-continue, record, reverse-step,"
+            + " reverse-next, reverse-finish, recurse");
   }
 
   @Test

@@ -20,7 +20,7 @@ import kstack.trace.JMap;
  * Everything a machine holds, section by section: every register of every CPU, every byte of kernel
  * memory and of every user address space (as a content hash), all journaled kernel bookkeeping (each
  * JCell, JList and JMap the kernel holds, found by reflection so that new ones are covered), the
- * run queues, the pending interrupts, the parked processes (marked on the run queues), the pending goal and the round-robin's next CPU, the
+ * run queues, the pid hash, the pending interrupts, the parked processes (marked on the run queues), the pending goal and the round-robin's next CPU, the
  * events and the step count. Two fingerprints are equal when the machine is in the same state.
  */
 final class Fingerprint {
@@ -44,6 +44,7 @@ final class Fingerprint {
       f.put("run queue " + c, k.rq.runQueue(c).snapshot().toString());
     }
     f.put("parked", k.rq.markedNoWork().toString());
+    f.put("pid hash", k.pids.tasks().toString() + " last " + k.pids.lastPid());
     Interrupts irqs = m.interrupts();
     f.put("pending interrupts", render(read(field(Interrupts.class, "pendingVector"), irqs), 0)
         + render(read(field(Interrupts.class, "pendingWhat"), irqs), 0));

@@ -182,4 +182,40 @@ class ReverseTest {
     assertThat(Fingerprint.of(m)).as("%s: the command under way at step %d, finished again",
         p.label(), earliest).isEqualTo(commandEnds.get(end));
   }
+
+  /**
+   * A long run (hundreds of system calls, forks among them, several checkpoint blocks) fingerprinted
+   * at seeded random steps as it first runs; seeks to those steps in random order, back and
+   * forward across blocks, each reach the machine exactly as it was, and the end is reached again.
+   */
+  @ParameterizedTest
+  @MethodSource("profiles")
+  void randomSeeksBackAndForwardReachEveryFingerprintedStepExactly(Profile p) {
+    Machine m = spawned(p);
+    java.util.Random r = new java.util.Random(p.label().hashCode() + 1);
+    java.util.Map<Long, java.util.Map<String, String>> prints = new java.util.HashMap<>();
+    java.util.Random sampling = new java.util.Random(17);
+    m.loop().afterStep = () -> {
+      if (sampling.nextInt(2500) == 0) {
+        prints.put(m.timeline().steps(), Fingerprint.of(m));
+      }
+    };
+    String[] calls = {"getpid", "sched_yield", "write"};
+    for (int i = 0; i < 250; i++) {
+      String call = i % 60 == 30 ? "fork" : calls[r.nextInt(calls.length)];
+      m.syscall(call, call.equals("write")
+          ? List.of(Machine.Arg.of(1), Machine.Arg.of("x")) : List.of());
+    }
+    m.loop().afterStep = null;
+    java.util.Map<String, String> end = Fingerprint.of(m);
+    java.util.List<Long> order = new java.util.ArrayList<>(prints.keySet());
+    java.util.Collections.shuffle(order, r);
+    assertThat(order).hasSizeGreaterThan(5);
+    for (long at : order) {
+      m.seek(at);
+      assertThat(Fingerprint.of(m)).as("%s at step %d", p.label(), at).isEqualTo(prints.get(at));
+    }
+    m.seek(m.timeline().endSteps());
+    assertThat(Fingerprint.of(m)).as("%s: the end again", p.label()).isEqualTo(end);
+  }
 }

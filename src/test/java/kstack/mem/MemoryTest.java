@@ -44,4 +44,16 @@ class MemoryTest {
     m.map(new Region("a", 0x1000, 16, Region.Kind.USER));
     assertThatThrownBy(() -> m.read64(0x100c)).isInstanceOf(MemoryFault.class);
   }
+
+  @Test
+  void aRegionNamedByPrefixAndAddressIsTheRegionNamedInFull() {
+    Region lazy = Region.named("kernel stack of task_struct 0x", 0xffff888010027000L,
+        0xffffc90000010000L, 16384, Region.Kind.STACK);
+    Region full = new Region("kernel stack of task_struct 0xffff888010027000",
+        0xffffc90000010000L, 16384, Region.Kind.STACK);
+    assertThat(lazy).isEqualTo(full).hasSameHashCodeAs(full).hasToString(full.toString());
+    assertThat(lazy.name()).isEqualTo(full.name());
+    assertThat(full.renamed("kernel stack (free, in cached_stacks)", 0).name())
+        .isEqualTo("kernel stack (free, in cached_stacks)");
+  }
 }

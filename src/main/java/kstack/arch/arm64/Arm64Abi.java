@@ -75,7 +75,7 @@ final class Arm64Abi implements Abi {
   }
 
   @Override
-  public long localAddress(Exec x, int slot) {
-    return x.fp() - 8L * (slot + 1);
+  public long slotAddress(long fp, int slot) {
+    return fp - 8L * (slot + 1);
   }
 }

@@ -80,10 +80,11 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
             x -> x.push(X86_64.ENOSYS));
       } else {
         String clr = clears ? "; xorl %" + reg + ", %" + reg : "";
+        int ri = k.arch.registers().of(reg);
         b.step("pushq %" + reg + ": pt_regs->" + r + clr, x -> {
-          x.push(x.reg(reg));
+          x.push(x.reg(ri));
           if (clears) {
-            x.set(reg, 0);
+            x.set(ri, 0);
           }
         });
       }
@@ -94,11 +95,13 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
     b.globalLabel("syscall_return_via_sysret");
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
+      int rsi = k.arch.registers().of("rsi");
+      int ri = k.arch.registers().of(r);
       if (skipsRcxR11Pops() && (r.equals("r11") || r.equals("rcx"))) {
         b.step("popq %rsi: skip pt_regs->" + r.substring(1) + " (SYSRET takes " + r
-            + " from the register already)", x -> x.set("rsi", x.pop()));
+            + " from the register already)", x -> x.set(rsi, x.pop()));
       } else {
-        b.step("popq %" + r, x -> x.set(r, x.pop()));
+        b.step("popq %" + r, x -> x.set(ri, x.pop()));
       }
     }
     b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry stack; "

@@ -50,9 +50,10 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
 
   @Override
   void callSetup(Kernel k, RoutineBuilder b) {
+    int[] cleared = java.util.Arrays.stream(new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10",
+        "r11", "rbx", "rbp", "r12", "r13", "r14", "r15"}).mapToInt(k.arch.registers()::of).toArray();
     b.step("CLEAR_REGS: xor si, dx, cx, r8-r15, bx, bp (no user values linger)", x -> {
-      for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx", "rbp",
-          "r12", "r13", "r14", "r15"}) {
+      for (int r : cleared) {
         x.set(r, 0);
       }
     });

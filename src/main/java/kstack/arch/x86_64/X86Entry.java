@@ -107,7 +107,8 @@ public final class X86Entry {
     RoutineBuilder b = k.image.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
-      b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(r, x.pop()));
+      int ri = k.arch.registers().of(r);
+      b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(ri, x.pop()));
     }
     k.image.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
             + "stack; the task stack is empty again", x -> toEntryStack(k, x))

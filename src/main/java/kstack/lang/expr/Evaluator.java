@@ -24,7 +24,7 @@ final class Evaluator {
     this.m = m;
     this.vars = vars;
     this.types = new CTypes(m);
-    this.names = new Names(m, types);
+    this.names = new Names(m, types, vars::frameSlot);
     this.helpers = new Helpers(m, types, this, names);
     this.arith = new Arithmetic(types);
     this.members = new Members(m, types, this, arith);

@@ -15,10 +15,12 @@ import kstack.machine.Machine;
 final class Names {
   private final Machine m;
   private final CTypes types;
+  private final java.util.function.Function<String, Long> frameSlot;
 
-  Names(Machine m, CTypes types) {
+  Names(Machine m, CTypes types, java.util.function.Function<String, Long> frameSlot) {
     this.m = m;
     this.types = types;
+    this.frameSlot = frameSlot;
   }
 
   Value identifier(String name, int col) {
@@ -42,6 +44,10 @@ final class Names {
     }
     if (name.equals("NULL")) {
       return new Value.Pointer(0, types.voidPtr());
+    }
+    Long slot = frameSlot.apply(name); // a name the image does not define: the selected frame's
+    if (slot != null) {
+      return new Value.LValue(slot, types.slong(), m);
     }
     throw new ExprError(col, "no symbol \"" + name + "\" in the " + Expressions.imageName(m)
         + " image" + Suggest.hint(name, m.symbols().all().stream().map(Symbol::name).sorted()

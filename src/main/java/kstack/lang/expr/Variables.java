@@ -22,6 +22,22 @@ public final class Variables {
   private final List<Value> history = new ArrayList<>();
   private final Map<String, Value> convenience = new TreeMap<>();
 
+  /**
+   * Where the selected frame keeps a parameter or local of this name (null: it has none): set by
+   * the session, whose frame selection this is.
+   */
+  private java.util.function.Function<String, Long> frameSlots = name -> null;
+
+  /** Names the selected frame's parameters and locals for expressions (gdb's frame scope). */
+  public void frameSlots(java.util.function.Function<String, Long> slots) {
+    frameSlots = slots;
+  }
+
+  /** The address of the selected frame's parameter or local name, or null. */
+  Long frameSlot(String name) {
+    return frameSlots.apply(name);
+  }
+
   /** Records v as the next history value; returns its number (1 for the first). */
   public int record(Value v) {
     if (history.size() == MAX_HISTORY) {

@@ -2,11 +2,9 @@ package kstack.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import kstack.lang.ScriptError;
-import kstack.lang.Source;
 import kstack.machine.CpuLimits;
 import kstack.profile.Profile;
 import kstack.web.WebServer;
@@ -41,11 +39,11 @@ final class Web implements Callable<Integer> {
       return 2;
     }
     Profile p;
-    List<Source.Line> lines;
+    String own = scenario == null ? "boot" : scenario;
     try {
       p = machine.profile();
       CpuLimits.check(p, machine.cpus);
-      lines = Scenarios.load(scenario == null ? "boot" : scenario, p).lines();
+      Scenarios.load(own, p);
     } catch (IllegalArgumentException e) {
       err.println("kstack: web: " + ScriptError.oneLine(e.getMessage()));
       return 2;
@@ -55,7 +53,13 @@ final class Web implements Callable<Integer> {
     }
     WebServer server;
     try {
-      server = WebServer.start(p, machine.cpus, lines, port);
+      server = WebServer.start(p, machine.cpus, (name, prof) -> {
+        if (name != null && !Scenarios.BUILTIN.containsKey(name)) {
+          throw new IllegalArgumentException("no built-in scenario '" + name + "' (known: "
+              + String.join(", ", Scenarios.BUILTIN.keySet()) + ")");
+        }
+        return Scenarios.load(name == null ? own : name, prof).lines();
+      }, port);
     } catch (IOException e) {
       err.println("kstack: web: cannot listen on 127.0.0.1:" + port + ": "
           + ScriptError.oneLine(String.valueOf(e.getMessage())));

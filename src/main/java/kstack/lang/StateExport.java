@@ -20,7 +20,7 @@ import kstack.stack.TaskStack;
  * CPU's registers, current task, per-CPU variables and per-CPU stacks. Addresses and register
  * values are hex strings; docs/formats.md describes every key.
  */
-final class StateExport {
+public final class StateExport {
   /**
    * Per-CPU variables shown when the profile has them (older i386 kernels keep them in arrays or
    * in the task's stack, which per_cpu() also answers): the ones that locate a CPU's stacks.
@@ -31,7 +31,7 @@ final class StateExport {
 
   private StateExport() {}
 
-  static Map<String, Object> of(Machine m) {
+  public static Map<String, Object> of(Machine m) {
     Snapshot snap = m.inspector().snapshot();
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("profile", m.profile().label());

@@ -99,16 +99,25 @@ final class Requests {
     }
   }
 
-  /** An integer parameter, or null when absent; refused when not a decimal number in range. */
+  /** An integer parameter (a pid), or null when absent; refused when not a number in range. */
   static Integer integer(Map<String, String> q, String name) {
+    Long v = number(q, name);
+    if (v != null && v > Integer.MAX_VALUE) {
+      throw new Refused(400, "parameter '" + name + "' is out of range: " + v);
+    }
+    return v == null ? null : v.intValue();
+  }
+
+  /** A non-negative long parameter (a step), or null when absent; refused when not one. */
+  static Long number(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null || v.isEmpty()) {
       return null;
     }
-    if (!v.matches("\\d{1,9}")) {
+    if (!v.matches("\\d{1,18}")) {
       throw new Refused(400, "parameter '" + name + "' must be a number, not '"
           + Json.oneLine(v) + "'");
     }
-    return Integer.parseInt(v);
+    return Long.parseLong(v);
   }
 }

@@ -48,7 +48,8 @@ final class TourApi {
       throw new Refused(e.getMessage().startsWith("no tour") || e.getMessage().contains(
           "has stops") ? 404 : 500, e.getMessage());
     }
-    WebSessions.Tab tab = sessions.adopt(v.session());
+    int at = v.index();
+    Tab tab = sessions.adopt(v.session(), () -> new Guide(t, null, 1).visit(at).session());
     List<String> ran = new ArrayList<>();
     for (Guide.Ran r : v.ran()) {
       ran.add("{\"command\":" + Json.str(r.command()) + ",\"lines\":" + Json.list(r.lines())

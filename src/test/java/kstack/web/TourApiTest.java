@@ -25,8 +25,7 @@ class TourApiTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = WebServer.start(Profiles.x86_64_6_19(), 1, List.of(
-        new Source.Line("t", 1, 1, "boot")), 0);
+    server = TestServers.start(Profiles.x86_64_6_19(), List.of("boot"));
   }
 
   @AfterAll

@@ -31,8 +31,7 @@ class TourBrowserTest {
 
   @BeforeEach
   void open() throws Exception {
-    server = WebServer.start(Profiles.x86_64_6_19(), 1, List.of(new Source.Line("t", 1, 1,
-        "boot")), 0);
+    server = TestServers.start(Profiles.x86_64_6_19(), List.of("boot"));
     driver = HeadlessChromium.start(profileDir);
   }
 

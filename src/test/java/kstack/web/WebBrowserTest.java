@@ -25,8 +25,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The page in real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
  * installs): it draws the stacks of a task stopped inside write(2) with every pt_regs field
- * labelled, steps forward and back, and its rsp arrow points where $rsp, read in its own console,
- * says.
+ * labelled, steps forward and back and marks the registers a step changed, its rsp arrow points
+ * where $rsp, read in its own console, says; the scrubber and the event jumps work from the
+ * keyboard; the drawn frames are bt's; a link reproduces the view; side by side, i386 2.4 shows its
+ * task_struct where 2.6 keeps thread_info, each marked with the feature behind it.
  */
 class WebBrowserTest {
   private static final List<String> SCENARIO = List.of("boot", "spawn sh", "break vfs_write",
@@ -41,11 +43,7 @@ class WebBrowserTest {
   @BeforeEach
   void open() throws Exception {
     Profile p = Profiles.x86_64_6_19();
-    List<Source.Line> lines = new java.util.ArrayList<>();
-    for (int i = 0; i < SCENARIO.size(); i++) {
-      lines.add(new Source.Line("t", i + 1, 1, SCENARIO.get(i)));
-    }
-    server = WebServer.start(p, 1, lines, 0);
+    server = TestServers.start(p, SCENARIO);
     driver = HeadlessChromium.start(profileDir);
   }
 
@@ -99,9 +97,88 @@ class WebBrowserTest {
         && rsp.equals(d.findElement(By.id("arrow-cpu0-rsp")).getAttribute("data-address")));
     assertThat(driver.findElement(By.id("arrow-cpu0-rsp")).getAttribute("data-address"))
         .isEqualTo(rsp);
+    waitUpTo().until(d -> !d.findElements(By.cssSelector("#cpus tr.changed")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#cpus .registers tr.changed")).stream()
+        .map(WebElement::getText)).anyMatch(t -> t.startsWith("rip"));
     String afterForward = step();
     driver.findElement(By.id("back")).click();
     waitUpTo().until(d -> !step().equals(afterForward));
     assertThat(step()).isEqualTo(start);
+
+    key("g");
+    waitUpTo().until(d -> "scrubber".equals(d.switchTo().activeElement().getAttribute("id")));
+    driver.switchTo().activeElement().sendKeys(Keys.HOME);
+    waitUpTo().withMessage(() -> "the page shows " + step() + ", scrubber at "
+        + driver.findElement(By.id("scrubber")).getAttribute("value") + " min "
+        + driver.findElement(By.id("scrubber")).getAttribute("min") + "; "
+        + driver.findElement(By.id("message")).getText())
+        .until(d -> step().equals("step 0"));
+    driver.switchTo().activeElement().sendKeys(Keys.END); // the run's end: the step forward's
+    waitUpTo().until(d -> step().equals(afterForward));
+    key(Keys.chord(Keys.SHIFT, "s"));
+    waitUpTo().until(d -> !step().equals(afterForward));
+    assertThat(driver.findElement(By.cssSelector("#events li.now")).getAttribute("data-kind"))
+        .isEqualTo("syscall");
+  }
+
+  @Test
+  void theDrawnFramesAreTheFramesBtNamesAndALinkReproducesTheView() {
+    driver.get(server.url());
+    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
+        .getAttribute("data-ready")));
+    List<String> drawn = driver.findElements(By.cssSelector("#col-task-3 .region-frame"
+        + " .region-label")).stream().map(e -> e.getAttribute("textContent"))
+        .map(t -> t.replaceFirst("^frame of ([^ ,]+).*$", "$1")).toList();
+    console("bt");
+    List<String> bt = driver.findElements(By.cssSelector("#output > div")).stream()
+        .map(WebElement::getText).filter(t -> t.matches("#\\d+ .* in .*\\[task\\]"))
+        .map(t -> t.replaceFirst("^.* in ([^ +]+).*$", "$1")).toList();
+    assertThat(drawn).isNotEmpty().contains("vfs_write");
+    assertThat(bt).containsAll(drawn);
+    driver.findElement(By.id("back")).click();
+    waitUpTo().until(d -> d.findElement(By.id("link")).getAttribute("href").contains("step="));
+    String shown = step();
+    String link = driver.findElement(By.id("link")).getAttribute("href");
+    driver.get("about:blank");
+    driver.get(link);
+    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
+        .getAttribute("data-ready")));
+    assertThat(step()).isEqualTo(shown);
+  }
+
+  @Test
+  void sideBySideI386TwoFourAndTwoSixShowTaskStructAgainstThreadInfoAtTheBase() {
+    driver.get(server.url() + "#a=i386:2.4&b=i386:2.6&scenario=syscall&pid=3");
+    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
+        .getAttribute("data-ready")));
+    waitUpTo().until(d -> !d.findElements(By.cssSelector("#diff-marks li")).isEmpty());
+    assertThat(base("picture").getAttribute("class")).contains("region-task_struct")
+        .contains("differs");
+    assertThat(base("picture-b").getAttribute("class")).contains("region-thread_info")
+        .contains("differs");
+    List<String> marks = driver.findElements(By.cssSelector("#diff-marks li")).stream()
+        .map(e -> e.getAttribute("textContent")).toList();
+    assertThat(marks).anyMatch(m -> m.contains("task_struct") && m.contains("TASK_UNION"));
+    assertThat(marks).anyMatch(m -> m.contains("thread_info")
+        && m.contains("THREAD_INFO_AT_BASE"));
+    String before = step();
+    driver.findElement(By.id("back")).click();
+    waitUpTo().until(d -> !step().equals(before));
+    assertThat(step().split(" \\| ")).hasSize(2);
+  }
+
+  /** A key pressed on the page itself: Escape first leaves a focused field, as a user would. */
+  private void key(CharSequence k) {
+    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    driver.switchTo().activeElement().sendKeys(k);
+  }
+
+  /** The block at the lowest address of pid 3's stack in one of the two drawings. */
+  private WebElement base(String picture) {
+    List<WebElement> blocks = driver.findElements(By.cssSelector("#" + picture
+        + " #col-task-3 .region"));
+    return blocks.stream().filter(b -> !b.getAttribute("class").contains("region-guard"))
+        .min(java.util.Comparator.comparing(b -> Long.decode(b.getAttribute("data-low"))))
+        .orElseThrow();
   }
 }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import kstack.catalog.Profiles;
-import kstack.lang.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,15 +23,14 @@ import org.junit.jupiter.api.Test;
  * session keeps its own machine.
  */
 class WebServerTest {
-  private static WebServer server;
+  static WebServer server;
 
   /** Status code and body of an answer. */
   record Answer(int status, String body) {}
 
   @BeforeAll
   static void start() throws IOException {
-    server = WebServer.start(Profiles.x86_64_6_19(), 1, List.of(
-        new Source.Line("t", 1, 1, "boot"), new Source.Line("t", 2, 1, "spawn sh")), 0);
+    server = TestServers.start(Profiles.x86_64_6_19(), List.of("boot", "spawn sh"));
   }
 
   @AfterAll

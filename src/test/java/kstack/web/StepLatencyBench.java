@@ -23,8 +23,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * steps, then stops at a breakpoint in write(2). Measured, after a warm-up, as p50/p95 (and
  * min/max): a step back and a step forward at the run's end through the method behind the API
  * (Tab.step, which also makes the panes' state), the same over HTTP as the page does it (POST
- * /api/step, then GET /api/state and GET /api/svg), a scrub to a random earlier step, and a seek
- * forward inside the run (a replay until the machine seeks without re-executing). Then the page's
+ * /api/step, then GET /api/state and GET /api/svg), a scrub to a random earlier step, a scrub to
+ * a random step anywhere in the run (the machine's record goto, either way, without executing).
+ * Then the page's
  * load time in headless Chromium (navigation to the page's first drawing), when chromedriver is
  * there. Run: java -cp target/classes:target/test-classes:$(cat target/cp.txt)
  * kstack.web.StepLatencyBench [STEPS]
@@ -64,11 +65,10 @@ public final class StepLatencyBench {
       long now = tab.step();
       tab.seek(Math.max(0, now - 1 - r.nextInt(5000)));
     });
-    report("seek forward inside the run (replay)", 1, 3, () -> {
-      long now = tab.step();
-      tab.seek(now - 1000);
-      tab.seek(now);
-    });
+    long end = tab.history().frontier();
+    long first = tab.history().floor();
+    report("seek to a random step of the whole run (scrub either way)", 5, 100,
+        () -> tab.seek(first + (long) (r.nextDouble() * (end - first))));
     pageLoad(base);
     server.stop();
     System.exit(0);

@@ -56,6 +56,7 @@ public final class Fork24 extends ForkPassesRegs {
         .step("put_exec_domain(p->exec_domain); bad_fork_cleanup_count: "
             + "atomic_dec(&p->user->processes); free_uid(p->user); bad_fork_free: "
             + "free_task_struct(p): the task_union's two pages go back", x -> Fork.freePages(k, x.get(L.p)))
+        // retval = -EAGAIN at fork.c@2.4.22:663; bad_fork_cleanup .. bad_fork_free: 830-839
         .ret("fork_out: return retval (-EAGAIN, set before the RLIMIT_NPROC check)",
             x -> Syscalls.EAGAIN).build());
     buildKernelThread(k);
@@ -81,8 +82,8 @@ public final class Fork24 extends ForkPassesRegs {
     k.tasks.setState(p, Kernel.TASK_UNINTERRUPTIBLE);
     int pid = k.pids.tryAllocPid();
     if (pid < 0 && k.tasks.pid(k.current(x)) != 0) {
-      // get_pid found every pid in use and returned 0: if (p->pid == 0 && current->pid != 0)
-      // goto bad_fork_cleanup (fork.c@2.4.22)
+      // get_pid found every pid in use and returned 0 (nomorepids, fork.c@2.4.22:137-140):
+      // if (p->pid == 0 && current->pid != 0) goto bad_fork_cleanup (fork.c@2.4.22:695-697)
       x.jump("bad_fork_cleanup");
       return;
     }

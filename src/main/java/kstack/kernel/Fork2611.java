@@ -4,7 +4,7 @@ import kstack.exec.Args;
 import kstack.exec.Local;
 
 /**
- * Process creation at 2.6.11 (kernel/fork.c@2.6.11:134-159,786-1075,1124-1180): do_fork takes the
+ * Process creation at 2.6.11 (kernel/fork.c@2.6.11:134-159,786-1075,1124-1184): do_fork takes the
  * pid before copy_process, and dup_task_struct's thread_info block comes from kmalloc.
  */
 public final class Fork2611 extends ForkPassesRegs {
@@ -20,14 +20,16 @@ public final class Fork2611 extends ForkPassesRegs {
   }
 
   /**
-   * 2.6.11's do_fork and copy_process (kernel/fork.c@2.6.11:786-1075,1124-1180): do_fork takes
-   * the pid from alloc_pidmap before copy_process and passes it down; copy_flags sets no
+   * 2.6.11's do_fork and copy_process (kernel/fork.c@2.6.11:786-1075,1124-1184): do_fork takes
+   * the pid from alloc_pidmap before copy_process and passes it down, and when alloc_pidmap finds
+   * none (-1, kernel/pid.c@2.6.11:131) returns -EAGAIN with nothing allocated to undo
+   * (fork.c@2.6.11:1133-1136); copy_flags sets no
    * PF_STARTING; sched_fork(p) comes after copy_thread, which takes a leading nr of 0; the task is
    * linked with SET_LINKS and attach_pid under tasklist_lock.
    */
   private static void buildFork(Kernel k) {
     String src = SRC + "@2.6.11";
-    k.image.add(k.image.c("do_fork", src + ":1124-1180")
+    k.image.add(k.image.c("do_fork", src + ":1124-1184")
         .params(L.clone_flags, L.stack_start, L.regs, L.stack_size, L.parent_tidptr, L.child_tidptr)
         .locals(L.p, L.nr)
         .step("pid = alloc_pidmap(); if (pid < 0) return -EAGAIN; trace = 0 (current is not "

@@ -15,7 +15,11 @@ public final class Fork2632 extends ForkPassesRegs {
       trace, tsk
   }
 
-  /** What copy_process returns when alloc_pid finds no free pid (fork.c@2.6.32). */
+  /**
+   * What copy_process returns when alloc_pid finds no free pid: retval = -ENOMEM just before
+   * alloc_pid, whose NULL sends it to bad_fork_cleanup_io (kernel/fork.c@2.6.32.67:1165-1169);
+   * alloc_pid returns NULL when alloc_pidmap gives -1 (kernel/pid.c@2.6.32.67:182,260-261,285-290).
+   */
   static final long ENOMEM = -12;
 
   @Override
@@ -34,7 +38,7 @@ public final class Fork2632 extends ForkPassesRegs {
                 x -> x.get(L.stack_start), x -> x.get(L.regs), x -> x.get(L.stack_size),
                 x -> x.get(L.child_tidptr), x -> 0, x -> 0))
         .branchIf("created", "if (!IS_ERR(p))", x -> !Clone.isErr(x, x.get(L.p)))
-        .ret("nr = PTR_ERR(p); return nr", x -> x.get(L.p))
+        .ret("nr = PTR_ERR(p); return nr", x -> x.get(L.p)) // fork.c@2.6.32.67:1469-1472
         .label("created")
         .step("nr = task_pid_vnr(p); tracehook_report_clone(); p->flags &= ~PF_STARTING: the task "
             + "is fully live now (fork.c@2.6.32.67:1442-1447)", x -> {
@@ -78,7 +82,7 @@ public final class Fork2632 extends ForkPassesRegs {
             x -> {
               if (!Fork.tryLinkNew(k, x, x.get(L.p), x.get(L.clone_flags) & 0xff,
                   x.get(L.clone_flags), x.get(L.pid))) {
-                x.jump("bad_fork_cleanup_io"); // alloc_pid returned NULL: no free pid
+                x.jump("bad_fork_cleanup_io"); // alloc_pid returned NULL (fork.c@2.6.32.67:1168-1169)
               }
             })
         .ret("return p", x -> x.get(L.p))
@@ -88,6 +92,7 @@ public final class Fork2632 extends ForkPassesRegs {
             + "exit_files(p)", x -> Fork.uncopyMmAndFiles(k, x.get(L.p), x.get(L.clone_flags)))
         .step("bad_fork_free: free_task(p): free_thread_info(p->stack) gives the stack's pages "
             + "back; free_task_struct(p)", x -> Fork.freePages(k, k.stacks.stack(x.get(L.p))))
+        // the labels, bad_fork_cleanup_io to fork_out: fork.c@2.6.32.67:1304-1340
         .ret("return ERR_PTR(retval)", x -> ENOMEM).build());
   }
 

@@ -142,7 +142,12 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
         .step("task = returned task", x -> x.set(L.task, x.retval())));
   }
 
-  /** -ENOSPC: 4.15's IDR allocator returns it and 4.16's alloc_pid passes it on (until 5.x). */
+  /**
+   * -ENOSPC: idr_get_free finds no free id (lib/radix-tree.c@4.16.13:2153,2185), idr_alloc_cyclic
+   * returns it after its wrap to start (lib/idr.c@4.16.13:128-134), alloc_pid sets retval = nr
+   * (kernel/pid.c@4.16.13:197-200,246), copy_process returns ERR_PTR(retval)
+   * (kernel/fork.c@4.16.13:1807-1810,2024) and _do_fork PTR_ERR(p) (fork.c@4.16.13:2091-2092).
+   */
   @Override
   long pidsExhausted() {
     return -28;
@@ -150,6 +155,12 @@ public final class ForkDoFork416 extends ForkRefcountedStack {
 
   @Override
   String pidsExhaustedText() {
-    return "-ENOSPC: alloc_pid passes on idr_alloc_cyclic's error, kernel/pid.c@4.16";
+    return "-ENOSPC: alloc_pid passes on idr_alloc_cyclic's error, kernel/pid.c@4.16.13:197-200";
+  }
+
+  /** bad_fork_free at 4.16 frees the task at once (fork.c@4.16.13:2019-2022). */
+  @Override
+  String freeTaskText() {
+    return "free_task(p)";
   }
 }

@@ -166,7 +166,11 @@ public final class ForkKernelClone extends ForkRefcountedStack {
             "copy_process", Args.of(x -> -1, x -> 0, x -> 0, x -> x.addr(L.args))));
   }
 
-  /** -EAGAIN: alloc_pid maps idr_alloc_cyclic's -ENOSPC to it (kernel/pid.c@6.19). */
+  /**
+   * -EAGAIN: alloc_pid turns idr_alloc_cyclic's -ENOSPC into it (kernel/pid.c@6.19:237-246),
+   * copy_process returns ERR_PTR(retval) (kernel/fork.c@6.19:2239-2242,2542) and kernel_clone
+   * PTR_ERR(p) (fork.c@6.19:2654-2655).
+   */
   @Override
   long pidsExhausted() {
     return Syscalls.EAGAIN;
@@ -174,6 +178,12 @@ public final class ForkKernelClone extends ForkRefcountedStack {
 
   @Override
   String pidsExhaustedText() {
-    return "-EAGAIN: alloc_pid turns idr_alloc_cyclic's -ENOSPC into it, kernel/pid.c@6.19";
+    return "-EAGAIN: alloc_pid turns idr_alloc_cyclic's -ENOSPC into it, kernel/pid.c@6.19:243-246";
+  }
+
+  /** bad_fork_free at 6.19 frees the task after an RCU grace period (fork.c@6.19:2533-2537). */
+  @Override
+  String freeTaskText() {
+    return "delayed_free_task(p)";
   }
 }

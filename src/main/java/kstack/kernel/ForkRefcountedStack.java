@@ -60,6 +60,9 @@ abstract class ForkRefcountedStack implements ProcessCreation {
 
   abstract String pidsExhaustedText();
 
+  /** How bad_fork_free lets go of the task_struct: free_task (4.16) or delayed_free_task (6.19). */
+  abstract String freeTaskText();
+
   @Override
   public void build(Kernel k) {
     buildEntry(k);
@@ -75,8 +78,8 @@ abstract class ForkRefcountedStack implements ProcessCreation {
 
   /**
    * The entry's end once copy_process has returned p: an error pointer is returned as it is,
-   * otherwise the child's pid is taken and the child woken (fork.c@4.16.13:2085-2127,
-   * @6.19:2636-2691).
+   * otherwise the child's pid is taken and the child woken (fork.c@4.16.13:2091-2124,
+   * @6.19:2654-2694).
    */
   static RoutineBuilder wakeNewTask(Kernel k, RoutineBuilder b) {
     return b.branchIf("created", "if (IS_ERR(p))", x -> !Clone.isErr(x, x.get(L.p)))
@@ -116,7 +119,9 @@ abstract class ForkRefcountedStack implements ProcessCreation {
             + "&current->children), list_add_tail_rcu(&p->tasks, &init_task.tasks); attach_pid()",
             x -> {
               if (!Fork.tryLinkNew(k, x, x.get(L.p), exitSignal(x), cloneFlags(x), x.get(L.pid))) {
-                x.jump("bad_fork_cleanup_thread"); // IS_ERR(pid): no pid below pid_max is free
+                // IS_ERR(pid): no pid below pid_max is free (fork.c@4.16.13:1807-1810,
+                // @6.19:2237-2242). Linux calls alloc_pid after copy_thread, not before it as here.
+                x.jump("bad_fork_cleanup_thread");
               }
             });
     copyThread(k, b);
@@ -125,8 +130,9 @@ abstract class ForkRefcountedStack implements ProcessCreation {
         .step("retval = PTR_ERR(pid) (" + pidsExhaustedText() + "); bad_fork_cleanup_mm: if "
             + "(p->mm) mmput(p->mm); bad_fork_cleanup_files: exit_files(p)",
             x -> Fork.uncopyMmAndFiles(k, x.get(L.p), cloneFlags(x)))
+        // bad_fork_free: fork.c@4.16.13:2019-2024, @6.19:2533-2542
         .call("bad_fork_free: put_task_stack(p)", "put_task_stack", Args.of(x -> x.get(L.p)))
-        .ret("delayed_free_task(p); return ERR_PTR(retval)", x -> pidsExhausted());
+        .ret(freeTaskText() + "; return ERR_PTR(retval)", x -> pidsExhausted());
     k.image.add(b.build());
   }
 

@@ -16,10 +16,16 @@ import kstack.trace.Timeline;
  * the simulator does not model; every change is recorded on the timeline.
  *
  * <p>Allocation is cyclic as in Linux: the next pid after the last one, wrapping at pid_max back
- * to RESERVED_PIDS (300) and skipping pids in use (alloc_pidmap, kernel/pid.c@2.6.11 and 2.6.32;
- * idr_alloc_cyclic, kernel/pid.c@4.16.13 and 6.19; get_pid's wrap to 300, kernel/fork.c@2.4.22).
- * pid_max starts at PID_MAX_DEFAULT (0x8000) and may be raised up to PID_MAX_LIMIT: 4*1024*1024 on
- * 64-bit, PID_MAX_DEFAULT on 32-bit (include/linux/threads.h; 2.4.22's PID_MAX is fixed at 0x8000).
+ * to RESERVED_PIDS (300) and skipping pids in use (alloc_pidmap, kernel/pid.c@2.6.11:74-132 and
+ * kernel/pid.c@2.6.32.67:125-183; alloc_pid's idr_alloc_cyclic from pid_min = RESERVED_PIDS once the
+ * cursor is past it, kernel/pid.c@4.16.13:185-193 and @6.19:230-238; get_pid's wrap to 300,
+ * kernel/fork.c@2.4.22:98-99,112-115). pid_max starts at PID_MAX_DEFAULT (0x8000) and may be raised
+ * up to PID_MAX_LIMIT: 4*1024*1024 on 64-bit, PID_MAX_DEFAULT on 32-bit
+ * (include/linux/threads.h@2.6.11:28,33). 2.4.22 has no kernel.pid_max: get_pid wraps at the fixed
+ * PID_MAX 0x8000 (include/linux/threads.h@2.4.22:22), so a lower pid_max on a 2.4 machine is a
+ * test's device, and its get_pid also skips a number used as a pgrp, tgid or session
+ * (fork.c@2.4.22:108-111), which the model's pid hash does not track. Facts and sources:
+ * docs/research/fork-no-free-pid.md.
  *
  * <p>The pid hash is an array indexed by pid, as the pidmap bitmap and the idr are indexed by it:
  * finding a task, hashing one and the next free pid cost the same with four million tasks as with
@@ -105,10 +111,18 @@ public final class PidTable {
   /**
    * alloc_pid: the first pid not in use after the last one handed out, wrapping at pid_max to
    * RESERVED_PIDS; refused when every pid is in use. Every generation's fork calls
-   * {@link #tryAllocPid} and fails as Linux fails, returning to user space: do_fork's -EAGAIN on
-   * 2.6.11 (alloc_pidmap's -1, before copy_process); copy_process's -ENOMEM on 2.6.32 (alloc_pid's
-   * NULL); idr_alloc_cyclic's -ENOSPC passed on at 4.16; -EAGAIN at 6.19 (alloc_pid maps -ENOSPC to
-   * it, kernel/pid.c); get_pid's 0 and do_fork's -EAGAIN on 2.4.22.
+   * {@link #tryAllocPid} and fails as Linux fails, returning to user space (all read in the
+   * source, docs/research/fork-no-free-pid.md):
+   * 2.4.22 get_pid returns 0 (kernel/fork.c@2.4.22:137-140) and do_fork returns the -EAGAIN set
+   * before the RLIMIT_NPROC check (fork.c@2.4.22:663,695-697,830-839);
+   * 2.6.11 do_fork returns -EAGAIN on alloc_pidmap's -1, before copy_process
+   * (kernel/fork.c@2.6.11:1133-1136, kernel/pid.c@2.6.11:131);
+   * 2.6.32 copy_process returns -ENOMEM, set just before alloc_pid, whose alloc_pidmap -1 makes it
+   * return NULL (kernel/fork.c@2.6.32.67:1166-1169, kernel/pid.c@2.6.32.67:260-261,285-290);
+   * 4.16 alloc_pid passes idr_alloc_cyclic's -ENOSPC on (kernel/pid.c@4.16.13:197-200,
+   * lib/idr.c@4.16.13:120-138, lib/radix-tree.c@4.16.13:2153,2185) and copy_process and _do_fork
+   * return it (kernel/fork.c@4.16.13:1807-1810,2024,2091-2092);
+   * 6.19 alloc_pid turns -ENOSPC into -EAGAIN (kernel/pid.c@6.19:243-246).
    */
   public int allocPid() {
     int p = tryAllocPid();

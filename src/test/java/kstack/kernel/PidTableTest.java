@@ -87,7 +87,8 @@ class PidTableTest {
       for (int i = 0; i < 400 && !said.contains("returned -"); i++) {
         said = m.syscall("fork", List.of()).message();
       }
-      // 2.4, 2.6.11, 6.19: -EAGAIN; 2.6.32: copy_process's -ENOMEM; 4.16: -ENOSPC
+      // 2.4, 2.6.11, 6.19: -EAGAIN; 2.6.32: copy_process's -ENOMEM; 4.16: -ENOSPC (read in the
+      // source: docs/research/fork-no-free-pid.md)
       String error = p.version().startsWith("4.16") ? "-28" : p.version().startsWith("2.6.32")
           ? "-12" : "-11";
       assertThat(said).as(p.label()).contains("returned " + error + " ");

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * When every pid below pid_max is in use, fork fails in the kernel and returns the generation's
  * error to user space (-EAGAIN; 2.6.32: -ENOMEM; 4.16: -ENOSPC), with nothing of the child left behind (no task
- * on the task list, no pid); once pids are free again the same process forks.
+ * on the task list, no pid); once pids are free again the same process forks. The codes, with
+ * their file@version:line, are in docs/research/fork-no-free-pid.md.
  */
 class ForkPidExhaustionTest {
 

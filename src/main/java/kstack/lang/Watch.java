@@ -34,7 +34,9 @@ final class Watch {
     CType t = lv.type();
     int n;
     try {
-      n = m.addWatchpoint(e, lv.address(), t.size(), b -> Expressions.formatBytes(b, t, m));
+      long at = lv.address();
+      n = m.watchpoints().add(e, m.space().storeFor(at), at, t.size(),
+          b -> Expressions.formatBytes(b, t, m));
     } catch (IllegalArgumentException ex) {
       throw c.errorAtArgs(ex.getMessage());
     }
@@ -48,11 +50,11 @@ final class Watch {
     if (c.args().isEmpty()) {
       s.temporaryBreaks().clear();
       m.deleteBreakpoints();
-      m.deleteWatchpoints();
+      m.watchpoints().clear();
       return Result.of(cmd, List.of("Deleted all breakpoints."));
     }
     long n = c.eval(c.args(), c.argsCol()).asLong();
-    if (n < 1 || n > Integer.MAX_VALUE || !m.deleteWatchpoint((int) n)) {
+    if (n < 1 || n > Integer.MAX_VALUE || !m.watchpoints().remove((int) n)) {
       throw c.errorAtArgs("no watchpoint number " + n + " ('info watchpoints' lists them; "
           + "'delete' alone deletes every breakpoint and watchpoint)");
     }
@@ -60,7 +62,7 @@ final class Watch {
   }
 
   static Result info(Machine m, String cmd) {
-    List<String> w = m.watchpoints();
+    List<String> w = m.watchpoints().describe();
     return Result.of(cmd, w.isEmpty() ? List.of("No watchpoints.") : w).with("watchpoints", w);
   }
 }

@@ -3,7 +3,6 @@ package kstack.machine;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import kstack.kernel.Arch;
 import kstack.catalog.Arches;
 import kstack.cpu.Cpu;
@@ -54,17 +53,7 @@ public final class Machine implements ExecHost {
     this.arch = Arches.forProfile(profile);
     this.cpus = new Cpu[ncpu];
     this.execs = new Exec[ncpu];
-    this.timeline = new Timeline(new Timeline.RegisterSink() {
-      @Override
-      public long value(int cpu, int reg) {
-        return cpus[cpu].get(reg);
-      }
-
-      @Override
-      public void restore(int cpu, int reg, long value) {
-        cpus[cpu].restore(reg, value);
-      }
-    });
+    this.timeline = new Timeline(new CpuRegisters(cpus));
     timeline.attach(kmem);
     timeline.setRecording(false);
     for (int c = 0; c < ncpu; c++) {
@@ -292,27 +281,9 @@ public final class Machine implements ExecHost {
     return breakpoints.names();
   }
 
-  /**
-   * gdb's {@code watch}: a run stops after a step that changes the len bytes at addr (in the store
-   * that holds addr for the selected CPU); show renders those bytes as the object's value. Its
-   * number ({@link Watchpoints}).
-   */
-  public int addWatchpoint(String label, long addr, int len, Function<byte[], String> show) {
-    return loop.watchpoints.add(label, space().storeFor(addr), addr, len, show);
-  }
-
-  /** Deletes watchpoint number; false when there is none. */
-  public boolean deleteWatchpoint(int number) {
-    return loop.watchpoints.remove(number);
-  }
-
-  public void deleteWatchpoints() {
-    loop.watchpoints.clear();
-  }
-
-  /** info watchpoints: one line each. */
-  public List<String> watchpoints() {
-    return loop.watchpoints.describe();
+  /** gdb's watchpoints: a run stops after a step that changes a watched object ({@link Watchpoints}). */
+  public Watchpoints watchpoints() {
+    return loop.watchpoints;
   }
 
   public Outcome boot() {

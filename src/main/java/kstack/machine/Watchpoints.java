@@ -18,7 +18,7 @@ import kstack.mem.StoreWatch;
  *
  * <p>Not journaled: setting one is the user's act, as a breakpoint is.
  */
-final class Watchpoints implements StoreWatch {
+public final class Watchpoints implements StoreWatch {
   /** The most bytes one watchpoint watches (a struct's worth: task_struct fits). */
   static final int MAX_BYTES = 1 << 16;
 
@@ -68,7 +68,7 @@ final class Watchpoints implements StoreWatch {
    * Watches len bytes at addr in space; show renders the object's bytes as its value. The number
    * of the new watchpoint.
    */
-  int add(String label, Memory space, long addr, int len, Function<byte[], String> show) {
+  public int add(String label, Memory space, long addr, int len, Function<byte[], String> show) {
     if (len < 1 || len > MAX_BYTES) {
       throw new IllegalArgumentException("watch: " + label + " is " + len + " bytes; a watchpoint"
           + " watches 1 to " + MAX_BYTES);
@@ -79,7 +79,7 @@ final class Watchpoints implements StoreWatch {
     return w.number;
   }
 
-  boolean remove(int number) {
+  public boolean remove(int number) {
     for (Watch w : watches) {
       if (w.number == number) {
         watches.remove(w);
@@ -90,7 +90,7 @@ final class Watchpoints implements StoreWatch {
     return false;
   }
 
-  void clear() {
+  public void clear() {
     for (Watch w : List.copyOf(watches)) {
       remove(w.number);
     }
@@ -191,7 +191,7 @@ final class Watchpoints implements StoreWatch {
   }
 
   /** info watchpoints: number, what is watched and where. */
-  List<String> describe() {
+  public List<String> describe() {
     List<String> out = new ArrayList<>();
     for (Watch w : watches) {
       out.add(String.format("%-3d watchpoint  %s  (%d byte%s at 0x%x, %s)", w.number, w.label,

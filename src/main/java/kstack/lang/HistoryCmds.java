@@ -54,6 +54,10 @@ final class HistoryCmds {
     int size = m.arch().abi().wordSize();
     Blame b = m.blame(addr, size);
     String at = String.format(m.hexFormat(), addr);
+    if (b.kind() == LastWrite.Kind.NONE && !m.space().isMapped(addr)) {
+      throw c.errorAtArgs("blame: " + at + " is not mapped (no region holds it) and no recorded"
+          + " step wrote it");
+    }
     List<String> text = new ArrayList<>();
     switch (b.kind()) {
       case STEP -> {

@@ -121,6 +121,15 @@ class TimeTravelCommandsTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
+  void blameOfAnAddressNoRegionHoldsIsRefusedAsUnmapped(Profile p) {
+    Session s = spawned(p);
+    assertThatThrownBy(() -> run(s, "blame 0x1"))
+        .hasMessageContaining("blame: " + String.format(s.machine().hexFormat(), 1L)
+            + " is not mapped (no region holds it) and no recorded step wrote it");
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
   void blameOfAWordNoStepWroteSaysItWasThereAtPowerOn(Profile p) {
     Session s = spawned(p);
     Machine m = s.machine();

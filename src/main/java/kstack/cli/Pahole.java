@@ -9,6 +9,7 @@ import kstack.btf.BtfKind;
 import kstack.btf.BtfMembers;
 import kstack.btf.BtfNames;
 import kstack.btf.BtfType;
+import kstack.layout.PaholeMarks;
 
 /**
  * A BTF type's layout as pahole prints it (dwarves' pahole -C): every member with its byte offset
@@ -18,7 +19,7 @@ import kstack.btf.BtfType;
  * the outermost type's start.
  */
 final class Pahole {
-  static final int CACHELINE = 64;
+  static final int CACHELINE = PaholeMarks.CACHELINE;
 
   /**
    * The most lines one layout prints: --expand of task_struct on 6.18 is some thousands, but a
@@ -64,8 +65,7 @@ final class Pahole {
     out.add(head + " {");
     Totals totals = body(c, 0, 1, new HashSet<>(Set.of(c.id())));
     out.add("");
-    out.add(String.format("\t/* size: %d, cachelines: %d, members: %d */", c.size(),
-        (c.size() + CACHELINE - 1) / CACHELINE, c.members().size()));
+    out.add("\t" + PaholeMarks.size(c.size(), c.members().size()));
     if (totals.holes > 0) {
       out.add(String.format("\t/* sum members: %d, holes: %d, sum holes: %d */",
           totals.sumMembers, totals.holes, totals.sumHoles));
@@ -99,7 +99,7 @@ final class Pahole {
       }
       if (!c.isUnion() && off > end) {
         out.add("");
-        indent(depth, String.format("/* XXX %d bytes hole, try to pack */", off - end));
+        indent(depth, PaholeMarks.hole(off - end));
         out.add("");
         t.holes++;
         t.sumHoles += off - end;
@@ -122,8 +122,7 @@ final class Pahole {
     }
     long line = off / CACHELINE;
     long ago = off - line * CACHELINE;
-    indent(depth, String.format("/* --- cacheline %d boundary (%d bytes)%s --- */", line,
-        line * CACHELINE, ago == 0 ? "" : " was " + ago + " bytes ago"));
+    indent(depth, PaholeMarks.cacheline(line, ago));
     nextLine = (line + 1) * CACHELINE;
   }
 

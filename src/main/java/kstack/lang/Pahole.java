@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kstack.layout.CType;
 import kstack.layout.Field;
+import kstack.layout.PaholeMarks;
 import kstack.layout.StructLayout;
 
 /**
@@ -14,11 +15,7 @@ import kstack.layout.StructLayout;
  * use, at their real offsets); it is marked so, never called a hole.
  */
 final class Pahole {
-  /**
-   * L1_CACHE_BYTES: 64 on x86 (CONFIG_X86_L1_CACHE_SHIFT=6 for the generic and modern CPUs,
-   * arch/x86/Kconfig.cpu) and on arm64 (L1_CACHE_SHIFT 6, arch/arm64/include/asm/cache.h).
-   */
-  static final int CACHELINE = 64;
+  static final int CACHELINE = PaholeMarks.CACHELINE;
 
   private Pahole() {}
 
@@ -28,8 +25,7 @@ final class Pahole {
     if (n <= 0) {
       return null;
     }
-    return isHole(end, next) ? "/* XXX " + n + " byte" + (n == 1 ? "" : "s") + " hole, try to pack */"
-        : "/* " + n + " bytes of members not modelled */";
+    return isHole(end, next) ? PaholeMarks.hole(n) : "/* " + n + " bytes of members not modelled */";
   }
 
   private static boolean isHole(int end, Field next) {
@@ -43,9 +39,7 @@ final class Pahole {
     if (line <= lastLine) {
       return null;
     }
-    int ago = f.offset() - line * CACHELINE;
-    return "/* --- cacheline " + line + " boundary (" + line * CACHELINE + " bytes)"
-        + (ago > 0 ? " was " + ago + " bytes ago" : "") + " --- */";
+    return PaholeMarks.cacheline(line, f.offset() - line * CACHELINE);
   }
 
   /** pahole's closing summary: size, cachelines, members, holes, padding, last cacheline. */
@@ -62,10 +56,8 @@ final class Pahole {
       members += f.size();
       end = Math.max(end, f.offset() + f.size());
     }
-    int lines = (l.size() + CACHELINE - 1) / CACHELINE;
     List<String> out = new ArrayList<>();
-    out.add(String.format("/* size: %d, cachelines: %d, members: %d */", l.size(), lines,
-        l.fields().size()));
+    out.add(PaholeMarks.size(l.size(), l.fields().size()));
     out.add(String.format("/* sum members: %d, holes: %d, sum holes: %d */", members, holes,
         sumHoles));
     int tail = l.size() - end;

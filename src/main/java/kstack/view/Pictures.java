@@ -176,7 +176,8 @@ public final class Pictures {
       lines.add(cur == null ? "current: unreadable" : "current: pid " + cur.pid() + " ("
           + cur.comm() + ")");
       for (Pointer p : snap.pointers()) {
-        if (p.cpu() == c.cpu() && p.at() == 0 && !p.name().equals(c.spName())) {
+        if (p.cpu() == c.cpu() && !p.name().equals(c.spName())
+            && columns.stream().noneMatch(col -> col.holds(p.at()))) {
           lines.add(String.format("%s = 0x%x", p.name(), p.value()));
         }
       }

@@ -155,6 +155,52 @@ class PictureLayoutTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("profiles")
+  void theArrowsBetweenATaskAndItsStackAndTheCpusStackPointerStayBesideTheirStack(Profile p)
+      throws Exception {
+    Session s = inWrite(p);
+    SvgDoc d = new SvgDoc(svg(s, null));
+    List<String> checked = new ArrayList<>();
+    NodeList arrows = d.doc.getElementsByTagName("g");
+    for (int i = 0; i < arrows.getLength(); i++) {
+      Element a = (Element) arrows.item(i);
+      String from = a.getAttribute("data-from");
+      String to = a.getAttribute("data-to");
+      boolean own = from.startsWith("ts-") && to.equals("task-" + from.substring(3))
+          || to.startsWith("ts-") && from.equals("task-" + to.substring(3))
+          || a.getAttribute("id").equals("arrow-cpu0-" + s.machine().cpu(0).registers().name(
+              s.machine().cpu(0).registers().sp));
+      if (!a.getAttribute("class").equals("arrow") || !own) {
+        continue;
+      }
+      String stack = to.startsWith("ts-") ? from : to;
+      Element outline = SvgDoc.withClass(d.byId.get("col-" + stack), "stack-outline").get(0);
+      double left = num(outline, "x");
+      double right = left + num(outline, "width");
+      double[] xs = xRange(((Element) a.getElementsByTagName("path").item(0)).getAttribute("d"));
+      assertThat(xs[0]).as("%s's leftmost point", a.getAttribute("id")).isGreaterThan(left - 200);
+      assertThat(xs[1]).as("%s's rightmost point", a.getAttribute("id")).isLessThan(right);
+      checked.add(a.getAttribute("id"));
+    }
+    assertThat(checked).as(p.label()).anyMatch(id -> id.startsWith("arrow-cpu0-"));
+  }
+
+  /** The least and greatest x of a path made of M, H and V commands. */
+  private static double[] xRange(String path) {
+    double lo = Double.MAX_VALUE;
+    double hi = -Double.MAX_VALUE;
+    String[] parts = path.trim().split("\\s+|(?=[MHV])");
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].startsWith("M") || parts[i].startsWith("H")) {
+        double x = Double.parseDouble(parts[i].substring(1));
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+    }
+    return new double[] {lo, hi};
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("profiles")
   void aGuardPageIsDrawnBelowEachTaskStackExactlyWhereVmapStackLeavesTheNextPageUnmapped(
       Profile p) {
     Session s = inWrite(p);

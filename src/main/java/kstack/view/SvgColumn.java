@@ -1,6 +1,7 @@
 package kstack.view;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ final class SvgColumn {
   final double labelW;
   private final List<Label> labels = new ArrayList<>();
   private final double[] placed;
+  private final Map<String, Integer> index = new HashMap<>();
   private final double bottom;
   double x;
   double top;
@@ -79,6 +81,7 @@ final class SvgColumn {
     double next = -1e9;
     double w = 0;
     for (int i = 0; i < labels.size(); i++) {
+      index.put(labels.get(i).key(), i);
       placed[i] = Math.max(labels.get(i).want(), next);
       next = placed[i] + LINE * labels.get(i).lines().size();
       for (String line : labels.get(i).lines()) {
@@ -168,33 +171,29 @@ final class SvgColumn {
 
   /** The label text (placed by the constructor) and its leader line when it was moved. */
   private String label(String key, String cls) {
-    for (int i = 0; i < labels.size(); i++) {
-      Label l = labels.get(i);
-      if (l.key().equals(key)) {
-        double ly = top + placed[i];
-        double gx = boxX() + boxW + GAP;
-        String leader = ly - l.want() - top > 2 ? String.format("<polyline class=\"leader\" "
-            + "points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", boxX() + boxW, top + l.anchor(),
-            gx - 4, top + l.anchor(), gx - 4, ly - 4) : "";
-        List<String> lines = l.lines();
-        if (lines.size() == 1) {
-          return String.format("%s<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>%n", leader,
-              cls, gx, ly, SvgPicture.esc(l.text()));
-        }
-        StringBuilder t = new StringBuilder();
-        for (int k = 0; k < lines.size(); k++) {
-          t.append(String.format("<tspan x=\"%.1f\" y=\"%.1f\">%s</tspan>", gx, ly + LINE * k,
-              SvgPicture.esc(lines.get(k))));
-        }
-        return String.format("%s<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>%n", leader, cls,
-            gx, ly, t);
-      }
+    int i = index.get(key);
+    Label l = labels.get(i);
+    double ly = top + placed[i];
+    double gx = boxX() + boxW + GAP;
+    String leader = ly - l.want() - top > 2 ? String.format("<polyline class=\"leader\" "
+        + "points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", boxX() + boxW, top + l.anchor(), gx - 4,
+        top + l.anchor(), gx - 4, ly - 4) : "";
+    List<String> lines = l.lines();
+    if (lines.size() == 1) {
+      return String.format("%s<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>%n", leader, cls,
+          gx, ly, SvgPicture.esc(l.text()));
     }
-    throw new IllegalStateException("label not laid out: " + key);
+    StringBuilder t = new StringBuilder();
+    for (int k = 0; k < lines.size(); k++) {
+      t.append(String.format("<tspan x=\"%.1f\" y=\"%.1f\">%s</tspan>", gx, ly + LINE * k,
+          SvgPicture.esc(lines.get(k))));
+    }
+    return String.format("%s<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>%n", leader, cls,
+        gx, ly, t);
   }
 
   /** The marked break across the stack where Scale left space out: two zigzag lines. */
-  private static void brk(StringBuilder out, double bx, double my, double boxW) {
+  private void brk(StringBuilder out, double bx, double my) {
     StringBuilder d = new StringBuilder();
     for (double off : new double[] {-4, 4}) {
       d.append(String.format("M%.1f %.1f", bx - 4, my + off));
@@ -204,9 +203,5 @@ final class SvgColumn {
       d.append(' ');
     }
     out.append(String.format("<path class=\"break\" d=\"%s\"/>%n", d.toString().strip()));
-  }
-
-  private void brk(StringBuilder out, double bx, double my) {
-    brk(out, bx, my, boxW);
   }
 }

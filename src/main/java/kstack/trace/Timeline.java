@@ -66,6 +66,8 @@ public final class Timeline implements Memory.Recorder {
   private boolean inStep;
   private boolean recording = true;
   final Checkpoints checkpoints = new Checkpoints();
+  /** The combined difference of the block since the last boundary, kept as it is recorded. */
+  private final OpenBlock open = new OpenBlock();
   /** Steps per block (tests use short blocks). */
   final int interval;
   private final HistoryBudget budget = new HistoryBudget(this);
@@ -108,6 +110,7 @@ public final class Timeline implements Memory.Recorder {
     endSteps = steps;
     future = false;
     checkpoints.reset(steps, 0, 0, 0, events.size());
+    open.restart();
   }
 
   public boolean isRecording() {
@@ -127,26 +130,20 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     if (size < 1 || size > 8) {
-      byte[] was = new byte[size];
-      byte[] now = new byte[size];
-      for (int i = 0; i < size; i++) {
-        was[i] = (byte) (old >>> (8 * i));
-        now[i] = (byte) (value >>> (8 * i));
-      }
-      memoryChanged(space, addr, was, now);
+      record(BytesChange.of(space, addr, size, old ^ value));
       return;
     }
     beforeRecord();
-    journal.pushVarint(old ^ value);
     long delta = addr - lastAddr;
-    journal.pushVarint((delta << 1) ^ (delta >> 63)); // zigzag: a small step down is small too
+    long zigzag = (delta << 1) ^ (delta >> 63); // a small step down is small too
     lastAddr = addr;
     int header = MEM | (size - 1) << 2;
-    if (space.id() != 0) {
-      journal.pushVarint(space.id());
-      header |= 1 << 5;
+    if (space.id() == 0) {
+      journal.pushEntry(old ^ value, zigzag, header);
+    } else {
+      journal.pushEntry(old ^ value, zigzag, space.id(), header | 1 << 5);
     }
-    journal.push(header);
+    open.store(space.id(), addr, size, old ^ value);
   }
 
   @Override
@@ -154,11 +151,7 @@ public final class Timeline implements Memory.Recorder {
     if (!recording) {
       return;
     }
-    byte[] diff = new byte[oldBytes.length];
-    for (int i = 0; i < diff.length; i++) {
-      diff[i] = (byte) (oldBytes[i] ^ newBytes[i]);
-    }
-    record(new BytesChange(space, addr, diff));
+    record(BytesChange.of(space, addr, oldBytes, newBytes));
   }
 
   /** Records a register write: cpu's register reg held old and now holds value. */
@@ -167,9 +160,8 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
-    journal.pushVarint(old ^ value);
-    journal.pushVarint(((long) cpu << 16) | reg);
-    journal.push(REG);
+    journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, REG);
+    open.register(cpu, reg, old ^ value);
   }
 
   /**
@@ -255,9 +247,8 @@ public final class Timeline implements Memory.Recorder {
 
   /** Seals the block from the last boundary to the present (the end of the recorded history). */
   private void cut() {
-    int from = checkpoints.pos(checkpoints.last());
-    XorMap block = JournalWalk.difference(this, from, journal.size(), lastAddr);
-    checkpoints.add(steps, journal.size(), lastAddr, changeTop, events.size(), block);
+    checkpoints.add(steps, journal.size(), lastAddr, changeTop, events.size(),
+        open.seal(this));
     budget.enforce();
   }
 
@@ -296,6 +287,7 @@ public final class Timeline implements Memory.Recorder {
     }
     inStep = false;
     sealEnd();
+    open.invalidate();
     Seeker.seek(this, target);
     settle();
     return steps;
@@ -316,6 +308,14 @@ public final class Timeline implements Memory.Recorder {
   /** After a seek: whether the present lies before the end. */
   void settle() {
     future = journal.size() < endPos;
+    reopenAtBoundary();
+  }
+
+  /** Standing on the last boundary with nothing above it, the block that begins here is empty. */
+  private void reopenAtBoundary() {
+    if (!future && !open.valid() && journal.size() == checkpoints.pos(checkpoints.last())) {
+      open.restart();
+    }
   }
 
   /** The step count at the end of the recorded history. */
@@ -336,6 +336,7 @@ public final class Timeline implements Memory.Recorder {
     checkpoints.dropAbove(checkpoints.atOrBelowPos(journal.size()));
     endSteps = steps;
     future = false;
+    reopenAtBoundary();
   }
 
   EventLog eventLog() {
@@ -358,6 +359,7 @@ public final class Timeline implements Memory.Recorder {
   public void undoTo(int position, long stepsThen) {
     inStep = false;
     sealEnd();
+    open.invalidate();
     while (journal.size() > position) {
       undoOne();
     }

@@ -85,6 +85,20 @@ final class ByteJournal {
     size += at - off;
   }
 
+  /** An entry of one number and a header byte (a register write whose header names it). */
+  void pushEntry(long a, int header) {
+    byte[] s = room(11);
+    if (s == null) {
+      pushVarint(a);
+      push(header);
+      return;
+    }
+    int off = size & MASK;
+    int at = off + put(s, off, a);
+    s[at++] = (byte) header;
+    size += at - off;
+  }
+
   /** An entry of three numbers and a header byte (a store into a space other than the kernel's). */
   void pushEntry(long a, long b, long c, int header) {
     pushVarint(a);

@@ -148,10 +148,9 @@ public final class Timeline implements Memory.Recorder {
 
   @Override
   public void memoryChanged(Memory space, long addr, byte[] oldBytes, byte[] newBytes) {
-    if (!recording) {
-      return;
+    if (recording) {
+      record(BytesChange.of(space, addr, oldBytes, newBytes));
     }
-    record(BytesChange.of(space, addr, oldBytes, newBytes));
   }
 
   /** Records a register write: cpu's register reg held old and now holds value. */
@@ -160,7 +159,12 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
-    journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, REG);
+    int header = RegisterHeader.of(cpu, reg);
+    if (RegisterHeader.wide(header)) {
+      journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, header);
+    } else {
+      journal.pushEntry(old ^ value, header);
+    }
     open.register(cpu, reg, old ^ value);
   }
 
@@ -173,13 +177,12 @@ public final class Timeline implements Memory.Recorder {
   }
 
   private void record(Change c) {
-    if (!recording) {
-      return;
+    if (recording) {
+      beforeRecord();
+      changes.add(c);
+      changeTop++;
+      journal.push(OBJ);
     }
-    beforeRecord();
-    changes.add(c);
-    changeTop++;
-    journal.push(OBJ);
   }
 
   /** Appends a semantic event (the story the user reads); undo takes it back, redo re-appends it. */
@@ -285,24 +288,23 @@ public final class Timeline implements Memory.Recorder {
       throw new IllegalArgumentException("step " + target + " is not in the recorded history ("
           + first + ".." + endSteps + ")");
     }
-    inStep = false;
-    sealEnd();
-    open.invalidate();
+    leavePresent();
     Seeker.seek(this, target);
     settle();
     return steps;
   }
 
-  /** The present becomes a boundary when it is the end of history, so a seek can come back to it. */
-  private void sealEnd() {
-    if (future) {
-      return;
+  /** Before the present moves: the end of history becomes a boundary; the open block is left. */
+  private void leavePresent() {
+    inStep = false;
+    if (!future) {
+      endPos = journal.size();
+      endSteps = steps;
+      if (endPos != checkpoints.pos(checkpoints.last())) {
+        cut();
+      }
     }
-    endPos = journal.size();
-    endSteps = steps;
-    if (endPos != checkpoints.pos(checkpoints.last())) {
-      cut();
-    }
+    open.invalidate();
   }
 
   /** After a seek: whether the present lies before the end. */
@@ -357,9 +359,7 @@ public final class Timeline implements Memory.Recorder {
    * taken stepsThen steps.
    */
   public void undoTo(int position, long stepsThen) {
-    inStep = false;
-    sealEnd();
-    open.invalidate();
+    leavePresent();
     while (journal.size() > position) {
       undoOne();
     }

@@ -24,7 +24,7 @@ class TimelineSeekTest {
   private static final long UBASE = 0x7ffd_0000_0000L;
   private static final int LEN = 3 * 4096;
 
-  private final long[][] regs = new long[2][24];
+  private final long[][] regs = new long[3][40]; // CPU 2 and registers past 31: the wide form
   private final Timeline tl = new Timeline(new Timeline.RegisterSink() {
     @Override
     public long value(int cpu, int reg) {
@@ -51,9 +51,10 @@ class TimelineSeekTest {
   }
 
   private State state() {
-    long[] all = new long[48];
-    System.arraycopy(regs[0], 0, all, 0, 24);
-    System.arraycopy(regs[1], 0, all, 24, 24);
+    long[] all = new long[120];
+    for (int cpu = 0; cpu < 3; cpu++) {
+      System.arraycopy(regs[cpu], 0, all, 40 * cpu, 40);
+    }
     return new State(kernel.readBytes(KBASE, LEN), user.readBytes(UBASE, LEN), all, counter.get(),
         list.snapshot(), tl.events().stream().map(Event::describe).toList(), tl.steps());
   }
@@ -71,8 +72,8 @@ class TimelineSeekTest {
       r.nextBytes(b);
       m.writeBytes(base + r.nextInt(LEN - b.length), b);
     } else if (what < 8) {
-      int cpu = r.nextInt(2);
-      int reg = r.nextInt(24);
+      int cpu = r.nextInt(3);
+      int reg = r.nextInt(40);
       long old = regs[cpu][reg];
       long v = r.nextBoolean() ? old + 4 : r.nextLong();
       if (v != old) {

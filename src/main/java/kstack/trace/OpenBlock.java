@@ -7,7 +7,8 @@ import java.util.Arrays;
  * write is journaled, so that sealing the block at a boundary is a scan of the few pages it touched
  * rather than a walk back over its four thousand steps' entries. A page's differences live in an
  * array of its 512 words, found by a one-entry cache (a step's stores mostly hit the page of the
- * last one: the stack) and an open-addressing table behind it; registers in an array per CPU.
+ * last one: the stack) and an open-addressing table behind it. Registers are not followed write by
+ * write: their difference is what they hold at the block's end against what they held at its start.
  *
  * <p>Valid only while the journal has grown by recording since the block began: a seek or an undo
  * moves the present inside the journal, and the block is then sealed by walking it
@@ -28,9 +29,13 @@ final class OpenBlock {
   private int lastSpace = Integer.MIN_VALUE;
   private long lastBase = -1;
   private long[] lastWords;
-  // register differences: cpu -> register number -> XOR
-  private long[][] regs = new long[2][];
-  private boolean regsTouched;
+  private final RegisterSink sink;
+  /** Every CPU's registers when the block began: cpu -> register number -> value. */
+  private long[][] start = new long[0][];
+
+  OpenBlock(RegisterSink sink) {
+    this.sink = sink;
+  }
 
   boolean valid() {
     return valid;
@@ -52,18 +57,6 @@ final class OpenBlock {
     if (off + width > 8) {
       xorWord(sp, word + 8, diff >>> (8 * (8 - off)));
     }
-  }
-
-  void register(int cpu, int reg, long diff) {
-    if (cpu >= regs.length) {
-      regs = Arrays.copyOf(regs, cpu + 1);
-    }
-    long[] r = regs[cpu];
-    if (r == null || reg >= r.length) {
-      r = regs[cpu] = Arrays.copyOf(r == null ? new long[0] : r, Math.max(64, reg + 1));
-    }
-    r[reg] ^= diff;
-    regsTouched = true;
   }
 
   private void xorWord(int sp, long word, long diff) {
@@ -141,7 +134,13 @@ final class OpenBlock {
 
   /** The kept difference (its non-zero words and registers); the page arrays are cleared for reuse. */
   private XorMap sealKept() {
-    int n = regsTouched ? countRegs() : 0;
+    long[][] end = registersNow();
+    int n = 0;
+    for (int cpu = 0; cpu < end.length; cpu++) {
+      for (int reg = 0; reg < end[cpu].length; reg++) {
+        n += end[cpu][reg] != startOf(cpu, reg) ? 1 : 0;
+      }
+    }
     for (int p = 0; p < pages; p++) {
       for (long x : pageWords[p]) {
         n += x != 0 ? 1 : 0;
@@ -163,16 +162,13 @@ final class OpenBlock {
       Arrays.fill(words, 0);
     }
     pages = 0;
-    if (regsTouched) {
-      for (int cpu = 0; cpu < regs.length; cpu++) {
-        long[] r = regs[cpu];
-        for (int reg = 0; r != null && reg < r.length; reg++) {
-          if (r[reg] != 0) {
-            s[k] = XorMap.REGISTER;
-            w[k] = ((long) cpu << 16) | reg;
-            x[k++] = r[reg];
-            r[reg] = 0;
-          }
+    for (int cpu = 0; cpu < end.length; cpu++) {
+      for (int reg = 0; reg < end[cpu].length; reg++) {
+        long d = end[cpu][reg] ^ startOf(cpu, reg);
+        if (d != 0) {
+          s[k] = XorMap.REGISTER;
+          w[k] = ((long) cpu << 16) | reg;
+          x[k++] = d;
         }
       }
     }
@@ -180,14 +176,21 @@ final class OpenBlock {
     return XorMap.of(s, w, x);
   }
 
-  private int countRegs() {
-    int n = 0;
-    for (long[] r : regs) {
-      for (int reg = 0; r != null && reg < r.length; reg++) {
-        n += r[reg] != 0 ? 1 : 0;
+  /** What every CPU's registers hold now. */
+  private long[][] registersNow() {
+    long[][] now = new long[sink.cpus()][];
+    for (int cpu = 0; cpu < now.length; cpu++) {
+      now[cpu] = new long[sink.registers(cpu)];
+      for (int reg = 0; reg < now[cpu].length; reg++) {
+        now[cpu][reg] = sink.value(cpu, reg);
       }
     }
-    return n;
+    return now;
+  }
+
+  /** A register's value when the block began (0 for a CPU that did not exist then). */
+  private long startOf(int cpu, int reg) {
+    return cpu < start.length && reg < start[cpu].length ? start[cpu][reg] : 0;
   }
 
   /**
@@ -202,14 +205,9 @@ final class OpenBlock {
     for (int p = KEPT_PAGES; p < pageWords.length && pageWords[p] != null; p++) {
       pageWords[p] = null;
     }
-    for (long[] r : regs) {
-      if (r != null) {
-        Arrays.fill(r, 0);
-      }
-    }
+    start = registersNow();
     Arrays.fill(table, 0);
     pages = 0;
-    regsTouched = false;
     lastSpace = Integer.MIN_VALUE;
     lastBase = -1;
     lastWords = null;

@@ -38,13 +38,6 @@ public final class Timeline implements Memory.Recorder {
     void redo();
   }
 
-  /** The CPUs' registers as undo reaches them: read, and set without recording. */
-  public interface RegisterSink {
-    long value(int cpu, int reg);
-
-    void restore(int cpu, int reg, long value);
-  }
-
   final List<Memory> spaces = new ArrayList<>();
   final RegisterSink registers;
   final ByteJournal journal = new ByteJournal();
@@ -67,7 +60,7 @@ public final class Timeline implements Memory.Recorder {
   private boolean recording = true;
   final Checkpoints checkpoints = new Checkpoints();
   /** The combined difference of the block since the last boundary, kept as it is recorded. */
-  private final OpenBlock open = new OpenBlock();
+  private final OpenBlock open;
   /** Steps per block (tests use short blocks). */
   final int interval;
   private final HistoryBudget budget = new HistoryBudget(this);
@@ -80,6 +73,7 @@ public final class Timeline implements Memory.Recorder {
   Timeline(RegisterSink registers, int interval) {
     this.registers = registers;
     this.interval = interval;
+    this.open = new OpenBlock(registers);
     checkpoints.reset(0, 0, 0, 0, 0);
   }
 
@@ -165,7 +159,6 @@ public final class Timeline implements Memory.Recorder {
     } else {
       journal.pushEntry(old ^ value, header);
     }
-    open.register(cpu, reg, old ^ value);
   }
 
   /**

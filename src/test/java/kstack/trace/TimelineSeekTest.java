@@ -25,7 +25,7 @@ class TimelineSeekTest {
   private static final int LEN = 3 * 4096;
 
   private final long[][] regs = new long[3][40]; // CPU 2 and registers past 31: the wide form
-  private final Timeline tl = new Timeline(new Timeline.RegisterSink() {
+  private final Timeline tl = new Timeline(new RegisterSink() {
     @Override
     public long value(int cpu, int reg) {
       return regs[cpu][reg];
@@ -34,6 +34,16 @@ class TimelineSeekTest {
     @Override
     public void restore(int cpu, int reg, long value) {
       regs[cpu][reg] = value;
+    }
+
+    @Override
+    public int cpus() {
+      return regs.length;
+    }
+
+    @Override
+    public int registers(int cpu) {
+      return regs[cpu].length;
     }
   }, 37);
   private final Memory kernel = new Memory(0, "kernel");

@@ -120,6 +120,15 @@ final class ByteJournal {
 
   /** Writes v as a backward varint at s[off]; returns its length. */
   private static int put(byte[] s, int off, long v) {
+    if (v >>> 7 == 0) { // most differences: a register moved by a few bytes
+      s[off] = (byte) v;
+      return 1;
+    }
+    if (v >>> 14 == 0) {
+      s[off] = (byte) (v >>> 7);
+      s[off + 1] = (byte) (v | 0x80);
+      return 2;
+    }
     int groups = groups(v);
     s[off] = (byte) ((v >>> (7 * (groups - 1))) & 0x7F);
     for (int g = groups - 2; g >= 0; g--) {

@@ -35,6 +35,8 @@ public final class WebServer {
       "/time.js", new String[] {"time.js", JS},
       "/compare.js", new String[] {"compare.js", JS},
       "/tours.js", new String[] {"tours.js", JS},
+      "/zoom.js", new String[] {"zoom.js", JS},
+      "/drawing.js", new String[] {"drawing.js", JS},
       "/app.css", new String[] {"app.css", "text/css; charset=utf-8"});
 
   private final HttpServer server;

@@ -56,11 +56,22 @@ public final class StepLatencyBench {
     tab.seek(Long.MAX_VALUE);
     report("Tab.step forward at the run's end (stepi)", 3, 20, () -> tab.step(true));
     String q = "?session=" + id;
+    report("HTTP step back + state + svg pid 3 (the page before)", 30, 200, () -> {
+      send(http, "POST", base + "api/step" + q + "&dir=back");
+      send(http, "GET", base + "api/state" + q);
+      send(http, "GET", base + "api/svg" + q + "&pid=3");
+    });
     report("HTTP step back + state + drawing (as the page)", 30, 200, () -> {
       send(http, "POST", base + "api/step" + q + "&dir=back");
       send(http, "GET", base + "api/state" + q);
       send(http, "GET", base + "api/drawing" + q + "&pid=current");
     });
+    report("  of which POST /api/step", 5, 50,
+        () -> send(http, "POST", base + "api/step" + q + "&dir=back"));
+    report("  of which GET /api/state (after no step)", 5, 50,
+        () -> send(http, "GET", base + "api/state" + q));
+    report("  of which GET /api/drawing (after no step)", 5, 50,
+        () -> send(http, "GET", base + "api/drawing" + q + "&pid=current"));
     report("HTTP drawing of every stack", 10, 50,
         () -> send(http, "GET", base + "api/drawing" + q + "&pid=all"));
     Random r = new Random(7);

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import kstack.catalog.Profiles;
 import kstack.web.WebServerTest.Answer;
@@ -17,8 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The drawing of a selection (GET /api/drawing): the selected CPU's current task, a picked pid, or
  * every stack; a picked pid with no task at the step shown draws the current task with a note
- * saying so, never an error, and is drawn again once the machine is back where it lives. A page
- * releases its sessions (POST /api/release) when it leaves them.
+ * saying so, never an error, and is drawn again once the machine is back where it lives. Clients
+ * that hang up while the largest drawing is written disturb no other. A page releases its
+ * sessions (POST /api/release) when it leaves them.
  */
 class WebDrawingApiTest {
   @BeforeAll
@@ -91,6 +95,21 @@ class WebDrawingApiTest {
     assertThat(c.status()).isEqualTo(200);
     assertThat(get("/api/compare?a=" + id + "&b=" + other + "&pid=nobody").status())
         .isEqualTo(400);
+  }
+
+  @Test
+  void clientsThatHangUpMidAnswerOfTheLargestDrawingLeaveTheOthersServed() throws IOException {
+    String id = WebServerTest.newSession();
+    for (int i = 0; i < 6; i++) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(),
+          WebServerTest.server.port())) {
+        s.getOutputStream().write(("GET /api/drawing?session=" + id + "&pid=all HTTP/1.1\r\n"
+            + "Host: x\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(s.getInputStream().readNBytes(64)).hasSize(64);
+      }
+    }
+    assertThat(post("/api/step?session=" + id + "&dir=back", "").status()).isEqualTo(200);
+    assertThat(field(drawing(id, "all"), "svg")).contains("col-task-1");
   }
 
   @Test

@@ -96,9 +96,12 @@ class WebBrowserTest extends BrowserPageTest {
         .map(t -> t.replaceFirst("^.* in ([^ +]+).*$", "$1")).toList();
     assertThat(drawn).isNotEmpty().contains("vfs_write");
     assertThat(bt).containsAll(drawn);
+    String end = step();
     driver.findElement(By.id("back")).click();
-    waitUpTo().until(d -> d.findElement(By.id("link")).getAttribute("href").contains("step="));
+    waitUpTo().until(d -> !step().equals(end));
     String shown = step();
+    waitUpTo().until(d -> d.findElement(By.id("link")).getAttribute("href")
+        .matches(".*[#&]step=" + shown.substring("step ".length()) + "(&.*)?"));
     String link = driver.findElement(By.id("link")).getAttribute("href");
     driver.get("about:blank");
     load(link);

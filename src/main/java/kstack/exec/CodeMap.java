@@ -1,13 +1,13 @@
 package kstack.exec;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Finds the routine and step at an address: the simulator's instruction fetch. */
 public final class CodeMap {
   private final List<Routine> routines = new ArrayList<>();
   private long[] bases = new long[0];
+  /** The routines in address order; null after an add until the next search indexes them. */
   private Routine[] sorted = new Routine[0];
   /**
    * The routines of recently fetched addresses, direct-mapped by step address (one slot per step
@@ -19,16 +19,30 @@ public final class CodeMap {
   private static final int RECENT = 1024;
   private Routine last;
 
+  /**
+   * Adds a placed routine. The sorted index is rebuilt by the next lookup that misses the caches
+   * (which an add empties), not by every add: the linker adds the image's hundreds of routines one
+   * by one, and a sort per add was a tenth of a cold start.
+   */
   public void add(Routine r) {
-    java.util.Arrays.fill(recent, null);
-    last = null;
-    routines.add(r);
-    routines.sort(Comparator.comparing(Routine::base, Long::compareUnsigned));
-    sorted = routines.toArray(new Routine[0]);
-    bases = new long[sorted.length];
-    for (int i = 0; i < sorted.length; i++) {
-      bases[i] = sorted[i].base();
+    if (sorted != null) {
+      java.util.Arrays.fill(recent, null);
+      last = null;
+      sorted = null;
     }
+    routines.add(r);
+  }
+
+  /** The routines in address order, and their bases, for the binary search. */
+  private void index() {
+    Routine[] s = routines.toArray(new Routine[0]);
+    java.util.Arrays.sort(s, (a, b) -> Long.compareUnsigned(a.base(), b.base()));
+    long[] b = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      b[i] = s[i].base();
+    }
+    bases = b;
+    sorted = s;
   }
 
   /** The routine whose range holds addr, or null. */
@@ -52,6 +66,9 @@ public final class CodeMap {
   }
 
   private Routine search(long addr) {
+    if (sorted == null) {
+      index();
+    }
     int lo = 0;
     int hi = bases.length - 1;
     int found = -1;

@@ -92,12 +92,14 @@ public final class SwitchWindow {
     return on == 0 || on == task;
   }
 
-  /** The task whose kernel stack [base, base + THREAD_SIZE) holds a, or 0 when none does. */
+  /**
+   * The task whose kernel stack [base, base + THREAD_SIZE) holds a, or 0 when none does: a hashed
+   * task, looked up by the stack's base (TaskStacks#hashedOwner), or an idle task.
+   */
   public static long stackOwner(Kernel k, long a) {
-    for (long t : k.pids.tasks().values()) {
-      if (holds(k, t, a)) {
-        return t;
-      }
+    long t = k.stacks.hashedOwner(a);
+    if (t != 0) {
+      return t;
     }
     for (int c = 0; c < k.cpus; c++) {
       long idle = k.rq.idleTask(c);

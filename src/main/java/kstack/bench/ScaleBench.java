@@ -28,16 +28,19 @@ public final class ScaleBench {
     this.target = target;
   }
 
-  /** Warms the JVM up on a throw-away machine as {@code bench} does (not measured), then measures. */
+  /**
+   * Warms the JVM up on throw-away machines as {@code bench} does, then with {@value #WARM_FORKS}
+   * forks as the run makes them (not measured: else the fork at 1,000 tasks is timed while the
+   * compiler is still at work on fork's path), then measures.
+   */
   public ScaleFigures measure() {
     new ProfileBench(profile, plan).warmUp();
-    Machine m = Machine.create(profile, 1);
-    m.boot();
-    m.spawn("bench");
-    m.timeline().setRecording(false);
-    var pids = m.kernel().pids;
-    pids.setPidMax(pids.pidMaxLimit());
-    int cap = ProfileBench.forkCap(m) < Plan.MAX_TASKS ? ProfileBench.forkCap(m) : Plan.MAX_TASKS;
+    if (plan.warmup() > 0) {
+      Machine w = forker();
+      forkUntil(w, new int[] {tasks(w)}, Math.min(tasks(w) + capOf(w), Math.min(target, WARM_FORKS)));
+    }
+    Machine m = forker();
+    int cap = capOf(m);
     long heap0 = Heap.used();
     int start = tasks(m);
     int[] live = {start};
@@ -72,6 +75,23 @@ public final class ScaleBench {
     java.lang.ref.Reference.reachabilityFence(m);
     return new ScaleFigures(profile.arch(), profile.kernel(), profile.version(), target, live[0],
         seconds, heap / Math.max(1, live[0] - start), heap, at, stopped);
+  }
+
+  private static final int WARM_FORKS = 20_000;
+
+  /** A booted machine whose process "bench" forks, trace off, pid_max at PID_MAX_LIMIT. */
+  private Machine forker() {
+    Machine m = Machine.create(profile, 1);
+    m.boot();
+    m.spawn("bench");
+    m.timeline().setRecording(false);
+    var pids = m.kernel().pids;
+    pids.setPidMax(pids.pidMaxLimit());
+    return m;
+  }
+
+  private static int capOf(Machine m) {
+    return Math.min(ProfileBench.forkCap(m), Plan.MAX_TASKS);
   }
 
   /** The machine's tasks: every hashed pid and each CPU's idle task. */

@@ -206,6 +206,7 @@ final class Exit {
     k.listDelInit(p + k.tasks.off(TaskMember.sibling));
     Threads.unhash(k, p);
     k.pids.unregisterTask(k.tasks.pid(p));
+    k.stacks.unhashed(p);
     if (freesStack) {
       Fork.putTaskStruct(k, p); // release_task → put_task_struct: the stack goes with the task
     }

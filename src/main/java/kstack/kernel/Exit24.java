@@ -170,6 +170,7 @@ public final class Exit24 implements TaskExit {
   static void releaseTask(Kernel k, long p) {
     unlinkTask(k, p);
     k.pids.unregisterTask(k.tasks.pid(p));
+    k.stacks.unhashed(p);
     kstack.mem.Region r = k.mem.regionAt(p);
     if (r != null) {
       k.mem.unmap(r);

@@ -23,14 +23,21 @@ public final class FileTables {
   final JList<String> consoleLog;
   private final JCell<Long> initctl;
 
-  /** A pipe: its buffered bytes and how many ends are open. */
+  /** A pipe: its buffered bytes and how many descriptors hold its write end open. */
   public static final class Pipe {
     final JCell<byte[]> data;
     final long id;
+    /**
+     * The write end's descriptors over every task's table (a table a fork's child shares counts
+     * once per task): the pipe's writers count (fs/pipe.c), kept as tables change so that a read
+     * of an empty pipe asks it instead of walking every task's table.
+     */
+    final JCell<Integer> writers;
 
     Pipe(Timeline tl, long id) {
       this.data = new JCell<>(tl, new byte[0]);
       this.id = id;
+      this.writers = new JCell<>(tl, 0);
     }
   }
 
@@ -49,7 +56,27 @@ public final class FileTables {
   }
 
   public void setFds(long task, Map<Integer, Long> table) {
-    fdTables.put(task, Map.copyOf(table));
+    Map<Integer, Long> now = Map.copyOf(table);
+    countWriters(fds(task), -1);
+    countWriters(now, 1);
+    fdTables.put(task, now);
+  }
+
+  /** copy_process's failure path: the child's table goes. */
+  void removeFds(long task) {
+    countWriters(fds(task), -1);
+    fdTables.remove(task);
+  }
+
+  /** Adds delta to the writers of each pipe whose write end the table holds. */
+  private void countWriters(Map<Integer, Long> table, int delta) {
+    for (long f : table.values()) {
+      Files.OpenFile of = open.get(f);
+      Pipe p = of != null && of.writeEnd() ? pipes.get(of.pipe()) : null;
+      if (p != null) {
+        p.writers.set(p.writers.get() + delta);
+      }
+    }
   }
 
   public List<String> consoleLines() {

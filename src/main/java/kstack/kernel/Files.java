@@ -70,14 +70,8 @@ final class Files {
     if (pipe == k.files.initctl()) {
       return true; // the simulator itself holds the write end of init's control pipe
     }
-    boolean[] found = {false};
-    k.files.fdTables.forEach((task, t) -> {
-      for (long f : t.values()) {
-        OpenFile of = file(k, f);
-        found[0] |= of != null && of.pipe() == pipe && of.writeEnd();
-      }
-    });
-    return found[0];
+    FileTables.Pipe p = k.files.pipes.get(pipe);
+    return p != null && p.writers.get() > 0;
   }
 
   static byte[] take(Kernel k, long pipe, int max) {

@@ -141,7 +141,7 @@ final class Fork {
    * the only one to the copy (mm_users 0; as exit_mm does in the model, p->mm = NULL).
    */
   static void uncopyMmAndFiles(Kernel k, long p, long cloneFlags) {
-    k.files.fdTables.remove(p);
+    k.files.removeFds(p);
     long mm = k.tasks.taskRead(p, TaskMember.mm);
     if (mm == 0) {
       return;

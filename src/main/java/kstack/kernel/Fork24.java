@@ -106,6 +106,7 @@ public final class Fork24 extends ForkPassesRegs {
     k.tasks.taskWrite(p, TaskMember.p_pptr, cur);
     linkTask(k, p);
     k.pids.registerTask(k.tasks.pid(p), p);
+    k.stacks.hashed(p);
     k.timeline.emit(new Event.TaskCreated(x.cpu().id(), k.tasks.pid(p), k.tasks.comm(p), k.tasks.pid(cur), p, p));
   }
 

@@ -1,6 +1,5 @@
 package kstack.kernel;
 
-import java.util.function.BiConsumer;
 import kstack.mem.LongObjectMap;
 import kstack.trace.Timeline;
 
@@ -54,9 +53,5 @@ final class JLongMap<V> {
 
   int size() {
     return map.size();
-  }
-
-  void forEach(BiConsumer<Long, V> each) {
-    map.forEach(each);
   }
 }

@@ -13,8 +13,14 @@ import kstack.trace.Timeline;
  * enqueue_task/dequeue_task do in Linux (O(1) lists, O(log n) rb-tree). Every change is recorded on
  * the timeline and undone exactly.
  *
- * <p>A task may also be marked (by the debugger: a user process parked at its wait point is no
- * work); the list counts its unmarked members, so "is there work queued" is O(1) as well.
+ * <p>A task may also be marked (by the debugger: a user process parked at its wait point that
+ * yielded for work is no work); the list counts its unmarked members, so "is there work queued" is
+ * O(1) as well. A task woken goes ahead of the marked tasks at the tail ({@link #addWoken}), as
+ * every scheduler runs a task that did not yield before one that did: 2.4's goodness() passes over
+ * a SCHED_YIELD task (kernel/sched.c@2.4.22:152-153), 2.6's sched_yield moves it to the expired
+ * array (kernel/sched.c@2.6.11:3726-3749), CFS makes it the skip buddy (kernel/sched/fair.c@6.19
+ * yield_task_fair). So init, woken for a spawn behind ten thousand parked processes, runs after
+ * the one yield of the process that held the CPU, not after one yield per parked process.
  */
 public final class RunList {
   /** A task's place: on at most one run list; kept while it is queued or marked. */
@@ -36,6 +42,11 @@ public final class RunList {
   private final Node head = new Node(0);
   private int size;
   private int unmarked;
+  /**
+   * A marked task that only marked tasks follow (the tail's parked run, or part of it), or null:
+   * where {@link #addWoken} inserts. Part of the list's state: every change records it.
+   */
+  private Node parkedTail;
 
   RunList(Timeline timeline, LongObjectMap<Node> nodes) {
     this.timeline = timeline;
@@ -50,6 +61,14 @@ public final class RunList {
 
   public void addFirst(long task) {
     insert(task, head);
+  }
+
+  /**
+   * A task woken (try_to_wake_up, wake_up_new_task): at the tail, but ahead of the marked tasks
+   * the tail ends with.
+   */
+  public void addWoken(long task) {
+    insert(task, parkedTail != null ? parkedTail.prev : head.prev);
   }
 
   /** Takes the task at the head off; the list must not be empty. */
@@ -108,14 +127,28 @@ public final class RunList {
       throw new IllegalStateException("task 0x" + Long.toHexString(task) + " is queued twice");
     }
     Node node = n;
+    Node was = parkedTail;
     link(node, after);
-    timeline.recordChange(() -> unlink(node), () -> link(node, after));
+    Node now = parkedTail;
+    timeline.recordChange(() -> undoLink(node, was), () -> redoLink(node, after, now));
   }
 
   private void unlinkRecorded(Node n) {
     Node after = n.prev;
+    Node was = parkedTail;
     unlink(n);
-    timeline.recordChange(() -> link(n, after), () -> unlink(n));
+    Node now = parkedTail;
+    timeline.recordChange(() -> redoLink(n, after, was), () -> undoLink(n, now));
+  }
+
+  private void undoLink(Node n, Node parked) {
+    unlink(n);
+    parkedTail = parked;
+  }
+
+  private void redoLink(Node n, Node after, Node parked) {
+    link(n, after);
+    parkedTail = parked;
   }
 
   private void link(Node n, Node after) {
@@ -127,9 +160,17 @@ public final class RunList {
     nodes.put(n.task, n);
     size++;
     unmarked += n.marked ? 0 : 1;
+    if (n.next == head) { // at the tail: it starts the parked run, ends it, or clears it
+      parkedTail = !n.marked ? null : parkedTail == null ? n : parkedTail;
+    } else if (n.next == parkedTail && n.marked) {
+      parkedTail = n;
+    }
   }
 
   private void unlink(Node n) {
+    if (n == parkedTail) {
+      parkedTail = n.next == head ? null : n.next;
+    }
     n.prev.next = n.next;
     n.next.prev = n.prev;
     n.prev = null;
@@ -149,8 +190,22 @@ public final class RunList {
       return;
     }
     Node node = n != null ? n : new Node(task);
+    RunList q = node.owner;
+    Node was = q == null ? null : q.parkedTail;
+    Node now = on ? was : null; // a queued task unmarked may lie in the parked run
     setMark(nodes, node, on);
-    timeline.recordChange(() -> setMark(nodes, node, !on), () -> setMark(nodes, node, on));
+    if (q == null) {
+      timeline.recordChange(() -> setMark(nodes, node, !on), () -> setMark(nodes, node, on));
+      return;
+    }
+    q.parkedTail = now;
+    timeline.recordChange(() -> {
+      setMark(nodes, node, !on);
+      q.parkedTail = was;
+    }, () -> {
+      setMark(nodes, node, on);
+      q.parkedTail = now;
+    });
   }
 
   private static void setMark(LongObjectMap<Node> nodes, Node n, boolean on) {

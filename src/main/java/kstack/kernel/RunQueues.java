@@ -94,7 +94,7 @@ public final class RunQueues {
   public void enqueue(int cpu, long task) {
     RunList rq = runQueue(cpu);
     if (!rq.contains(task) && k.current(cpu) != task) {
-      rq.addLast(task);
+      rq.addWoken(task);
       setOnRunqueue(task, true);
     }
     long cur = k.current(cpu);

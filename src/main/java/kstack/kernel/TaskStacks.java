@@ -14,15 +14,48 @@ public final class TaskStacks {
   private final TaskModel model;
   /** Whether set_task_stack_end_magic(&init_task) has run (start_kernel's first call). */
   private final JCell<Boolean> initStackEndMagicSet;
+  /**
+   * Each hashed task by its stack's base, as it was when the task was hashed: which task's stack
+   * holds an address is a lookup, not a walk over a million tasks (stacks are THREAD_SIZE-aligned).
+   */
+  private final JLongMap<Long> owners;
 
   TaskStacks(Kernel k, TaskModel model) {
     this.k = k;
     this.model = model;
     this.initStackEndMagicSet = new JCell<>(k.timeline, false);
+    this.owners = new JLongMap<>(k.timeline);
   }
 
   public long stack(long task) {
     return model.stack(k, task);
+  }
+
+  /** The task was hashed under its pid (attach_pid, hash_pid): its stack is indexed; recorded. */
+  void hashed(long task) {
+    long s = stack(task);
+    if (s != 0) {
+      owners.put(s, task);
+    }
+  }
+
+  /** The task was unhashed: its stack is no longer indexed; recorded. */
+  void unhashed(long task) {
+    long s = stack(task);
+    Long t = s == 0 ? null : owners.get(s);
+    if (t != null && t == task) {
+      owners.remove(s);
+    }
+  }
+
+  /**
+   * The hashed task whose kernel stack [stack, stack + THREAD_SIZE) holds a, or 0 when none does;
+   * its stack field is read again (an overflow may have overwritten it since).
+   */
+  public long hashedOwner(long a) {
+    long base = a & -k.threadSize;
+    Long t = owners.get(base);
+    return t != null && k.pids.findTask(k.tasks.pid(t)) == t && stack(t) == base ? t : 0;
   }
 
   /**

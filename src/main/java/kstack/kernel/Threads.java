@@ -98,6 +98,7 @@ public final class Threads {
         k.listAddTail(p + k.tasks.off(TaskMember.tasks), initTask + k.tasks.off(TaskMember.tasks));
       }
       k.pids.registerTask(pid, p);
+      k.stacks.hashed(p);
     }
     k.timeline.emit(new Event.TaskCreated(x.cpu().id(), pid, k.tasks.comm(p), k.tasks.pid(cur), p, k.stacks.stack(p)));
   }

@@ -117,13 +117,13 @@ public final class Memory {
     if (below != null && Long.compareUnsigned(below.end(), r.start()) > 0) {
       throw new IllegalStateException("region " + r.name() + " overlaps " + below.name());
     }
-    ownRegions().put(r);
-    regionCache = null;
+    // no flush: the region overlaps none mapped, so every cached page still holds its region
+    RegionCache.forget(regionCache, ownRegions().put(r));
   }
 
   public void unmap(Region r) {
     ownRegions().remove(r);
-    regionCache = null;
+    RegionCache.forget(regionCache, r);
   }
 
   private Region regionAtOrBelow(long addr) {

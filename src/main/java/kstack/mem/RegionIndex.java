@@ -89,14 +89,15 @@ final class RegionIndex {
     return found;
   }
 
-  /** Maps r by its start, replacing a region with the same start. */
-  void put(Region r) {
+  /** Maps r by its start, replacing a region with the same start; returns the one replaced, or null. */
+  Region put(Region r) {
     long k = key(r.start());
     int b = blockOf(k);
     int i = floorIn(b, k);
     if (i >= 0 && keys[b][i] == k) {
+      Region old = values[b][i];
       values[b][i] = r;
-      return;
+      return old;
     }
     insert(b, i + 1, k, r);
     size++;
@@ -105,6 +106,7 @@ final class RegionIndex {
       // starts the new block, so that blocks stay full; else the two halves share them
       split(b, i + 1 == BLOCK - 1 ? BLOCK - 1 : BLOCK / 2);
     }
+    return null;
   }
 
   private void insert(int b, int at, long k, Region r) {

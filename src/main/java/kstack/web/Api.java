@@ -10,8 +10,9 @@ import kstack.profile.Profile;
 import kstack.web.Requests.Refused;
 
 /**
- * The API under {@code /api/}: sessions, commands, time travel (step, seek, jump to an event),
- * the panes' state, the drawing, the event stream and the side-by-side comparison. Each handler
+ * The API under {@code /api/}: sessions (made, released), commands, time travel (step, seek, jump
+ * to an event), the panes' state, the drawing (of a {@link Selection}), the event stream and the
+ * side-by-side comparison. Each handler
  * reads its parameters through {@link Requests} and answers JSON (the drawing: SVG).
  */
 final class Api {
@@ -89,6 +90,18 @@ final class Api {
         }
         WebServer.send(x, 200, "image/svg+xml; charset=utf-8", svg);
       }
+      case "/api/drawing" -> {
+        need(method, "GET");
+        WebServer.json(x, tab(q, "session").drawing(Selection.of(q)));
+      }
+      case "/api/release" -> {
+        need(method, "POST");
+        String id = q.get("session");
+        if (id == null || id.isEmpty()) {
+          throw new Refused(400, "parameter 'session' is missing");
+        }
+        WebServer.json(x, "{\"released\":" + sessions.release(id) + "}");
+      }
       case "/api/stream" -> {
         need(method, "GET");
         tab(q, "session").streams().add(x);
@@ -98,7 +111,7 @@ final class Api {
         need(method, "GET");
         Tab a = tab(q, "a");
         Tab b = tab(q, "b");
-        WebServer.json(x, Tab.json(Compare.of(a, b, Requests.integer(q, "pid"))));
+        WebServer.json(x, Tab.json(Compare.of(a, b, Selection.of(q))));
       }
       case "/api/tours" -> {
         need(method, "GET");

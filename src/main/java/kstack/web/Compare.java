@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import kstack.machine.Machine;
 import kstack.machine.ProfileDiff;
+import kstack.stack.Snapshot;
 import kstack.view.Picture;
 import kstack.view.Pictures;
 
@@ -25,8 +26,8 @@ final class Compare {
   /** One marked block: its id in the drawing, kind, label, and why it differs. */
   record Marked(String id, String kind, String label, String because) {}
 
-  /** The comparison of a's and b's machines as they stand, drawn for pid (null: every stack). */
-  static Map<String, Object> of(Tab a, Tab b, Integer pid) {
+  /** The comparison of a's and b's machines as they stand, each drawn for the selection. */
+  static Map<String, Object> of(Tab a, Tab b, Selection sel) {
     Machine ma = a.machine();
     Machine mb = b.machine();
     List<ProfileDiff.Item> items;
@@ -37,8 +38,8 @@ final class Compare {
     synchronized (first) {
       synchronized (second) {
         items = ProfileDiff.compare(ma, mb);
-        pa = Pictures.of(ma.inspector().snapshot(), pid, "");
-        pb = Pictures.of(mb.inspector().snapshot(), pid, "");
+        pa = picture(ma, sel);
+        pb = picture(mb, sel);
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -60,6 +61,11 @@ final class Compare {
     marks.put("b", json(marks(pb, pa, items)));
     out.put("marks", marks);
     return out;
+  }
+
+  private static Picture picture(Machine m, Selection sel) {
+    Snapshot snap = m.inspector().snapshot();
+    return Pictures.of(snap, sel.resolve(snap, m.selectedCpu()).pid(), "");
   }
 
   /** The blocks of mine's stacks that other's same stack lacks, by distance from the base. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import kstack.cpu.Cpu;
 import kstack.exec.Routine;
 import kstack.lang.StateExport;
 import kstack.machine.Machine;
@@ -84,6 +85,9 @@ final class StateView {
     for (Object o : (List<Object>) state.get("cpus")) {
       Map<String, Object> cpu = new LinkedHashMap<>((Map<String, Object>) o);
       cpu.remove("stacks");
+      Cpu c = m.cpu((Integer) cpu.get("cpu"));
+      cpu.put("sp_name", c.registers().name(c.registers().sp));
+      cpu.put("sp", String.format("0x%x", c.sp()));
       cpu.put("next", next(m, (Integer) cpu.get("cpu")));
       cpus.add(cpu);
     }

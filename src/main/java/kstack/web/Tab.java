@@ -3,6 +3,7 @@ package kstack.web;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import kstack.lang.Session;
 import kstack.lang.StateExport;
 import kstack.machine.Machine;
 import kstack.profile.Profile;
+import kstack.stack.Snapshot;
 import kstack.view.Pictures;
 import kstack.view.SvgPicture;
 
@@ -119,7 +121,27 @@ final class Tab {
     if (pid != null && m.inspector().findTaskByVpid(pid) == 0) {
       return null;
     }
+    return render(m.inspector().snapshot(), pid);
+  }
+
+  /**
+   * The stacks a selection draws at this step, as JSON: the pid drawn (null: every stack), what
+   * that is, the note when a picked pid has no task here, and the SVG.
+   */
+  synchronized String drawing(Selection sel) {
+    Machine m = history.machine();
     var snap = m.inspector().snapshot();
+    Selection.Drawn d = sel.resolve(snap, m.selectedCpu());
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("step", snap.step());
+    o.put("pid", d.pid());
+    o.put("what", d.what());
+    o.put("note", d.note());
+    o.put("svg", render(snap, d.pid()));
+    return json(o);
+  }
+
+  private String render(Snapshot snap, Integer pid) {
     return SvgPicture.render(Pictures.of(snap, pid, "kstack " + profile.label() + ", step "
         + snap.step() + (pid == null ? ": every stack" : ": pid " + pid)));
   }

@@ -97,6 +97,18 @@ final class WebSessions {
     return t;
   }
 
+  /** Releases the tab with that id now (its page was closed or left it); false when none. */
+  boolean release(String id) {
+    Tab t;
+    synchronized (tabs) {
+      t = tabs.remove(id);
+    }
+    if (t != null) {
+      t.streams().closeAll();
+    }
+    return t != null;
+  }
+
   /** Releases every tab idle for longer than the limit; returns how many. */
   int releaseIdle() {
     long now = clock.getAsLong();

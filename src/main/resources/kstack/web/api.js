@@ -30,7 +30,9 @@ const api = {
   seek: (s, step) => call("POST", "/api/seek?" + q({ session: s, step })),
   jump: (s, kind, dir) => call("POST", "/api/jump?" + q({ session: s, kind, dir })),
   state: (s) => call("GET", "/api/state?" + q({ session: s })),
-  svg: (s, pid) => call("GET", "/api/svg?" + q({ session: s, pid })),
+  drawing: (s, pid) => call("GET", "/api/drawing?" + q({ session: s, pid })),
+  release: (s) => call("POST", "/api/release?" + q({ session: s })).catch(() => {}),
+  beacon: (s) => navigator.sendBeacon("/api/release?" + q({ session: s })),
   compare: (a, b, pid) => call("GET", "/api/compare?" + q({ a, b, pid })),
   stream: (s) => new EventSource("/api/stream?" + q({ session: s })),
 };

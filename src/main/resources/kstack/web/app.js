@@ -1,10 +1,12 @@
-// kstack web: the view (profile, the machine beside it, scenario, step, pid) kept in the URL's
-// hash, one session per machine per tab, updates pushed by the server (an event stream per
-// session), and a console that runs the command language. Plain JavaScript, no library.
+// kstack web: the view (profile, the machine beside it, scenario, step, selection, zoom; or a
+// tour and its stop) kept in the URL's hash, one session per machine per tab, updates pushed by
+// the server (an event stream per session), and a console that runs the command language. A tour
+// (tours.js) drives this same view: its stop's machine, task and region. Plain JavaScript.
 "use strict";
 
-const view = { a: "", b: "", scenario: "", pid: "", step: null, sessions: [], states: [],
-  labels: [], streams: [], seq: [0, 0], profiles: [] };
+const view = { a: "", b: "", scenario: "", pid: "", zoom: 100, step: null, tour: null, look: null,
+  lookPending: false, sessions: [], states: [], drawn: [], labels: [], streams: [], seq: [0, 0],
+  profiles: [] };
 
 function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
@@ -12,15 +14,20 @@ function readHash() {
   view.b = h.get("b") || "";
   view.scenario = h.get("scenario") || "";
   view.pid = h.get("pid") || "";
+  view.zoom = parseZoom(h.get("zoom") || "100");
   view.step = h.has("step") ? Number(h.get("step")) : null;
   view.stepB = h.has("stepb") ? Number(h.get("stepb")) : null;
+  view.tour = h.get("tour") ? { name: h.get("tour"), stop: Number(h.get("stop")) || 1,
+    lang: h.get("lang") || "" } : null;
 }
 
 function writeHash() {
   const st = view.states[0];
   const sb = view.sessions.length > 1 ? view.states[1] : null;
-  const hash = q({ a: view.a, b: view.b, scenario: view.scenario, step: st ? st.step : "",
-    stepb: sb ? sb.step : "", pid: view.pid });
+  const where = view.tour ? { tour: view.tour.name, stop: view.tour.stop, lang: view.tour.lang }
+    : { a: view.a, b: view.b, scenario: view.scenario };
+  const hash = q(Object.assign(where, { step: st ? st.step : "", stepb: sb ? sb.step : "",
+    pid: view.pid, zoom: view.zoom === 100 ? "" : view.zoom }));
   $("link").href = location.origin + location.pathname + "#" + hash;
   history.replaceState(null, "", "#" + hash);
 }
@@ -36,12 +43,12 @@ function print(text, cls) {
 async function refresh(side) {
   const s = view.sessions[side];
   const n = ++view.seq[side];
-  const [st, svg] = await Promise.all([api.state(s), api.svg(s, view.pid)]);
-  if (n !== view.seq[side]) return; // a newer refresh is on its way
+  const [st, d] = await Promise.all([api.state(s), api.drawing(s, selection(view))]);
+  if (n !== view.seq[side] || s !== view.sessions[side]) return; // a newer refresh is on its way
   view.states[side] = st;
-  const pic = $(side === 0 ? "picture" : "picture-b");
-  pic.innerHTML = svg;
-  markDrawing(pic, st);
+  view.drawn[side] = d;
+  showDrawing(view, $(side === 0 ? "picture" : "picture-b"), d, st);
+  renderNote(view);
   showTime(view);
   if (side === 0) {
     renderEvents(st, (step) => act((ss, sd) => api.seek(ss, sd === 0 ? step : otherStep(view.states[0], view.states[sd], step))));
@@ -51,9 +58,21 @@ async function refresh(side) {
   renderWhere(view.states, view.labels);
   writeHash();
   if (view.sessions.length > 1 && view.states.length > 1) {
-    renderCompare(await api.compare(view.sessions[0], view.sessions[1], view.pid));
+    renderCompare(await api.compare(view.sessions[0], view.sessions[1], selection(view)));
   }
   document.body.dataset.step = view.states.map((x) => x.step).join(",");
+}
+
+/** Draws every side again (another selection). */
+function redrawAll() {
+  view.sessions.forEach((s, side) => refresh(side).catch((e) => say(e.message)));
+}
+
+/** Resizes the drawings in place (another zoom), and keeps it in the link. */
+function rezoomAll() {
+  ["picture", "picture-b"].forEach((id) => applyZoom($(id), view.zoom, true));
+  renderNote(view);
+  writeHash();
 }
 
 /** Runs fn(session, side) on every machine; the pushed events redraw (directly when none comes). */
@@ -62,6 +81,7 @@ async function act(fn) {
     say("");
     await Promise.all(view.sessions.map((s, side) => fn(s, side)));
   } catch (e) {
+    if (e.status === 404 && /^no session/.test(e.message)) return reopen();
     say(e.message);
   }
   view.sessions.forEach((s, side) => {
@@ -69,6 +89,19 @@ async function act(fn) {
       refresh(side).catch((e) => say(e.message));
     }
   });
+}
+
+/** A session the server released (idle too long) is made again at the step it showed. */
+async function reopen() {
+  view.step = view.states[0] ? view.states[0].step : null;
+  view.stepB = view.states[1] ? view.states[1].step : null;
+  view.tour = null;
+  try {
+    await openView();
+    say("the server had released this tab's machine (idle); a fresh one is at the same step");
+  } catch (e) {
+    say(e.message);
+  }
 }
 
 function listen(side) {
@@ -81,12 +114,20 @@ function listen(side) {
   view.streams[side] = es;
 }
 
-async function openView() {
+/** Closes the streams and forgets the sessions shown (released on the server when release). */
+function leaveSessions(release) {
   for (const es of view.streams) if (es) es.close();
+  if (release) view.sessions.forEach((s) => api.release(s));
   view.sessions = [];
   view.states = [];
+  view.drawn = [];
   view.streams = [];
   view.labels = [];
+}
+
+async function openView() {
+  leaveSessions(true);
+  view.look = null;
   const wanted = [view.a, view.b].filter((p, i) => i === 0 || p);
   for (const p of wanted) {
     const s = await api.session(p, view.scenario);
@@ -98,6 +139,7 @@ async function openView() {
   $("profile").textContent = view.labels.join(" | ");
   $("picture-b").hidden = view.sessions.length < 2;
   $("diff-pane").hidden = view.sessions.length < 2;
+  $("beside").disabled = false;
   fillBeside();
   const targets = [view.step, view.stepB];
   view.step = view.stepB = null;
@@ -108,7 +150,45 @@ async function openView() {
     await refresh(side);
     listen(side);
   }
+  document.body.dataset.ready = "true";
 }
+
+/**
+ * A tour's stop (tours.js): its machine becomes this view's one session, drawn for the stop's
+ * task with the stop's region outlined and scrolled to; the session of the stop before is
+ * released. A step in a link opened on a tour is sought once on its stop's machine.
+ */
+async function followTour(d) {
+  leaveSessions(true);
+  view.tour = { name: d.tour, stop: d.stop, lang: d.lang };
+  view.sessions = [d.session];
+  view.labels = [d.profile];
+  view.pid = d.pid > 0 ? String(d.pid) : "";
+  view.look = d.look;
+  view.lookPending = true;
+  $("pid").value = view.pid;
+  $("profile").textContent = d.profile + " · tour";
+  $("picture-b").hidden = true;
+  $("diff-pane").hidden = true;
+  $("beside").value = "";
+  $("beside").disabled = true;
+  if (view.step !== null) {
+    await api.seek(d.session, view.step);
+    view.step = null;
+  }
+  await refresh(0);
+  listen(0);
+  document.body.dataset.ready = "true";
+}
+
+document.addEventListener("kstack:session", (ev) => {
+  ev.detail.drawn = followTour(ev.detail).catch((e) => say(e.message));
+});
+document.addEventListener("kstack:tour-end", () => {
+  view.tour = null;
+  view.b = "";
+  openView().catch((e) => say(e.message));
+});
 
 function fillBeside() {
   const sel = $("beside");
@@ -135,11 +215,6 @@ $("command-form").addEventListener("submit", async (ev) => {
     else print(tag + r.error, "error");
   });
 });
-$("pid").value = "";
-$("pid").addEventListener("change", () => {
-  view.pid = $("pid").value.trim();
-  view.sessions.forEach((s, side) => refresh(side).catch((e) => say(e.message)));
-});
 $("beside").addEventListener("change", async () => {
   view.b = $("beside").value;
   try {
@@ -148,14 +223,20 @@ $("beside").addEventListener("change", async () => {
     say(e.message);
   }
 });
+// a closed tab's machines are released at once rather than when idle
+window.addEventListener("pagehide", () => view.sessions.forEach((s) => api.beacon(s)));
+window.addEventListener("pageshow", (ev) => {
+  if (ev.persisted) reopen();
+});
 setUpTime(view, act);
+setUpDrawing(view, redrawAll, rezoomAll);
 
 (async () => {
   readHash();
   $("pid").value = view.pid;
+  if (view.tour) return; // tours.js opens the tour's stop, and this view follows it
   try {
     await openView();
-    document.body.dataset.ready = "true";
   } catch (e) {
     print(e.message, "error");
   }

@@ -4,6 +4,10 @@
 "use strict";
 
 const KEYS = { s: "syscall", k: "stack", w: "switch", i: "irq" };
+/** More keys of the page (the drawing's: drawing.js), by the key pressed. */
+const KEY_ACTIONS = {};
+/** Keys a focused drawing keeps for scrolling itself. */
+const SCROLL_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
 
 function otherStep(st, stOther, step) {
   const span = Math.max(1, st.frontier - st.floor);
@@ -32,6 +36,7 @@ function setUpTime(view, act) {
       if (ev.key === "Escape") t.blur();
       return;
     }
+    if (t.classList && t.classList.contains("picture") && SCROLL_KEYS.has(ev.key)) return;
     const key = ev.key.toLowerCase();
     if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
       act((s) => api.step(s, ev.key === "ArrowRight" ? "forward" : "back"));
@@ -44,6 +49,8 @@ function setUpTime(view, act) {
     } else if (key === "l") {
       navigator.clipboard?.writeText($("link").href).catch(() => {});
       say("link: " + $("link").href);
+    } else if (KEY_ACTIONS[ev.key] || KEY_ACTIONS[key]) {
+      (KEY_ACTIONS[ev.key] || KEY_ACTIONS[key])();
     } else {
       return;
     }

@@ -1,8 +1,10 @@
 // kstack web, the guided tours (GET /api/tours, GET /api/tour): in <section id="tour">, a tour
-// picker, the stop's text, the commands the stop ran in its own session with their output, and
-// the stacks drawn with the region the stop points at outlined. Prev/next move between stops
-// (the server replays the stops before one on a fresh machine). Plain JavaScript, no library.
-// The tour's session is announced as a "kstack:session" event, so the rest of the page can follow it.
+// picker, the stop's text, and the commands the stop ran in its own session with their output.
+// Prev/next move between stops (the server replays the stops before one on a fresh machine). Each
+// stop's session is announced as a "kstack:session" event, which the page's view (app.js) follows:
+// the main drawing shows the stop's machine and task with its region outlined; the event's
+// detail.drawn is the promise of that drawing. Choosing no tour ends it ("kstack:tour-end"). A
+// link with tour=, stop= and lang= in its hash opens that stop. Plain JavaScript, no library.
 "use strict";
 
 (() => {
@@ -15,9 +17,10 @@
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const style = el("style", {}, ".tour-look > rect { stroke: #e65c00; stroke-width: 4px; }"
-    + " #tour-picture { max-height: 60vh; overflow: auto; } #tour-output { max-height: 20em; overflow: auto; }");
+  const style = el("style", {}, "#tour-output { max-height: 20em; overflow: auto; }");
   document.head.appendChild(style);
+  const linked = new URLSearchParams(location.hash.slice(1));
+  if (linked.get("lang") === "zh" || linked.get("lang") === "en") state.lang = linked.get("lang");
 
   const pick = el("select", { id: "tour-pick", "aria-label": "tour" });
   const lang = el("select", { id: "tour-lang", "aria-label": "language" });
@@ -33,10 +36,9 @@
   const text = el("p", { id: "tour-text", "aria-live": "polite" });
   const look = el("p", { id: "tour-look" });
   const output = el("pre", { id: "tour-output" });
-  const picture = el("div", { id: "tour-picture", "aria-label": "the stacks at this stop" });
   const bar = el("div", { class: "tour-bar" });
   [pick, lang, prev, where, next].forEach((e) => bar.appendChild(e));
-  [bar, title, text, look, output, picture].forEach((e) => box.appendChild(e));
+  [bar, title, text, look, output].forEach((e) => box.appendChild(e));
 
   async function get(path) {
     const r = await fetch(path);
@@ -71,16 +73,12 @@
         output.appendChild(el("div", { class: "tour-command" }, "(kstack) " + r.command));
         r.lines.forEach((l) => output.appendChild(el("div", {}, l)));
       });
-      const svgPath = "/api/svg?session=" + encodeURIComponent(d.session) + (d.pid > 0 ? "&pid=" + d.pid : "");
-      picture.innerHTML = await get(svgPath);
-      const target = picture.querySelector("#" + CSS.escape(d.look.id));
-      if (target) {
-        target.classList.add("tour-look");
-        target.scrollIntoView({ block: "center" });
-      }
+      const detail = { session: d.session, profile: d.profile, pid: d.pid, look: d.look.id,
+        tour: state.name, stop: d.stop, lang: state.lang };
+      document.dispatchEvent(new CustomEvent("kstack:session", { detail }));
+      await detail.drawn;
       box.dataset.look = d.look.id;
       box.dataset.stop = String(d.stop);
-      document.dispatchEvent(new CustomEvent("kstack:session", { detail: { session: d.session, profile: d.profile } }));
     } catch (e) {
       text.textContent = e.message;
       text.className = "error";
@@ -91,10 +89,31 @@
     }
   }
 
-  pick.addEventListener("change", () => { state.name = pick.value || null; text.className = ""; go(1); });
+  pick.addEventListener("change", () => {
+    state.name = pick.value || null;
+    text.className = "";
+    if (state.name) {
+      go(1);
+    } else {
+      [title, text, look, output].forEach((e) => e.replaceChildren());
+      delete box.dataset.stop;
+      prev.disabled = next.disabled = true;
+      document.dispatchEvent(new CustomEvent("kstack:tour-end"));
+    }
+  });
   lang.addEventListener("change", async () => { state.lang = lang.value; await list(); go(state.stop); });
   prev.addEventListener("click", () => go(state.stop - 1));
   next.addEventListener("click", () => go(state.stop + 1));
   prev.disabled = next.disabled = true;
-  list().then(() => { box.dataset.ready = "true"; }).catch((e) => { text.textContent = e.message; });
+  list().then(() => {
+    box.dataset.ready = "true";
+    const name = linked.get("tour");
+    if (name && [...pick.options].some((o) => o.value === name)) {
+      pick.value = state.name = name;
+      go(Number(linked.get("stop")) || 1);
+    } else if (name) {
+      text.textContent = "no tour named '" + name + "'";
+      document.dispatchEvent(new CustomEvent("kstack:tour-end"));
+    }
+  }).catch((e) => { text.textContent = e.message; });
 })();

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The indexed run list keeps exactly the order the plain list it replaced kept (addLast, addFirst,
- * removeFirst, remove from the middle), counts its unmarked members, and undoes every change
+ * removeFirst, remove from the middle), puts a woken task in the plain list's place but ahead of
+ * the marked tasks the tail ends with, counts its unmarked members, and undoes every change
  * exactly, newest first.
  */
 class RunListTest {
@@ -33,7 +34,7 @@ class RunListTest {
       states.add(List.copyOf(model));
       unmarkedCounts.add((int) model.stream().filter(x -> !marked.contains(x)).count());
       long task = 0x1000 + rnd.nextInt(40) * 0x100L;
-      switch (rnd.nextInt(6)) {
+      switch (rnd.nextInt(7)) {
         case 0, 1 -> {
           if (!model.contains(task)) {
             rq.addLast(task);
@@ -52,6 +53,18 @@ class RunListTest {
           }
         }
         case 4 -> assertThat(rq.remove(task)).isEqualTo(model.remove(task));
+        case 5 -> {
+          if (!model.contains(task)) {
+            rq.addWoken(task);
+            List<Long> now = rq.snapshot();
+            int at = now.indexOf(task);
+            assertThat(now.subList(at + 1, now.size())).as("behind the woken task").allMatch(marked::contains);
+            List<Long> without = new ArrayList<>(now);
+            without.remove(at);
+            assertThat(without).isEqualTo(model);
+            model.add(at, task);
+          }
+        }
         default -> {
           boolean on = rnd.nextBoolean();
           RunList.mark(t, nodes, task, on);
@@ -72,5 +85,26 @@ class RunListTest {
       assertThat(rq.snapshot()).as("seed " + seed + " undone to " + i).isEqualTo(states.get(i));
       assertThat(rq.hasUnmarked()).isEqualTo(unmarkedCounts.get(i) > 0);
     }
+  }
+
+  /**
+   * A process parked at its wait point that yielded is passed over for a task woken after it: init
+   * woken behind a thousand yielded processes is at the head, while a task that yields unmarked
+   * still goes behind them all.
+   */
+  @org.junit.jupiter.api.Test
+  void aWokenTaskGoesAheadOfTheYieldedTasksAtTheTail() {
+    Timeline t = TestTimelines.noCpus();
+    LongObjectMap<RunList.Node> nodes = new LongObjectMap<>(16);
+    RunList rq = new RunList(t, nodes);
+    for (long task = 0x1000; task < 0x1000 + 1000 * 0x100; task += 0x100) {
+      RunList.mark(t, nodes, task, true);
+      rq.addLast(task);
+    }
+    rq.addWoken(0x900);
+    rq.addLast(0x800);
+    assertThat(rq.removeFirst()).isEqualTo(0x900);
+    assertThat(rq.removeFirst()).isEqualTo(0x1000);
+    assertThat(rq.snapshot().get(rq.size() - 1)).isEqualTo(0x800);
   }
 }

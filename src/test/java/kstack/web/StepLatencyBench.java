@@ -23,7 +23,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * steps, then stops at a breakpoint in write(2). Measured, after a warm-up, as p50/p95 (and
  * min/max): a step back and a step forward at the run's end through the method behind the API
  * (Tab.step, which also makes the panes' state), the same over HTTP as the page does it (POST
- * /api/step, then GET /api/state and GET /api/svg), a scrub to a random earlier step, a scrub to
+ * /api/step, then GET /api/state and GET /api/drawing of the current task; and the drawing of
+ * every stack alone), a scrub to a random earlier step, a scrub to
  * a random step anywhere in the run (the machine's record goto, either way, without executing).
  * Then the page's
  * load time in headless Chromium (navigation to the page's first drawing), when chromedriver is
@@ -55,11 +56,24 @@ public final class StepLatencyBench {
     tab.seek(Long.MAX_VALUE);
     report("Tab.step forward at the run's end (stepi)", 3, 20, () -> tab.step(true));
     String q = "?session=" + id;
-    report("HTTP step back + state + svg", 30, 200, () -> {
+    report("HTTP step back + state + svg pid 3 (the page before)", 30, 200, () -> {
       send(http, "POST", base + "api/step" + q + "&dir=back");
       send(http, "GET", base + "api/state" + q);
       send(http, "GET", base + "api/svg" + q + "&pid=3");
     });
+    report("HTTP step back + state + drawing (as the page)", 30, 200, () -> {
+      send(http, "POST", base + "api/step" + q + "&dir=back");
+      send(http, "GET", base + "api/state" + q);
+      send(http, "GET", base + "api/drawing" + q + "&pid=current");
+    });
+    report("  of which POST /api/step", 5, 50,
+        () -> send(http, "POST", base + "api/step" + q + "&dir=back"));
+    report("  of which GET /api/state (after no step)", 5, 50,
+        () -> send(http, "GET", base + "api/state" + q));
+    report("  of which GET /api/drawing (after no step)", 5, 50,
+        () -> send(http, "GET", base + "api/drawing" + q + "&pid=current"));
+    report("HTTP drawing of every stack", 10, 50,
+        () -> send(http, "GET", base + "api/drawing" + q + "&pid=all"));
     Random r = new Random(7);
     report("seek to a random earlier step (scrub back)", 5, 100, () -> {
       long now = tab.step();

@@ -2,56 +2,42 @@ package kstack.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import kstack.catalog.Profiles;
-import kstack.lang.Source;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A tour in real headless Chromium: picking the syscall tour shows its first stop; next runs the
- * later stops, each outlining the region it points at in the drawing (pt_regs with its fields
- * named at stop 4); prev goes back; Chinese shows the Chinese text.
+ * later stops, each outlining the region it points at in the page's own drawing (pt_regs with its
+ * fields named at stop 4); prev goes back; Chinese shows the Chinese text. The stops drive the
+ * page's view: its step, its drawn task, its rsp arrow moving from the user stack to the kernel
+ * stack as the stop's text says; going back a stop restores the picture, and the link reopens it.
  */
-class TourBrowserTest {
-  @TempDir
-  Path profileDir;
-
-  private WebServer server;
-  private WebDriver driver;
-
-  @BeforeEach
-  void open() throws Exception {
-    server = TestServers.start(Profiles.x86_64_6_19(), List.of("boot"));
-    driver = HeadlessChromium.start(profileDir);
-  }
-
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.quit();
-    }
-    server.stop();
+class TourBrowserTest extends BrowserPageTest {
+  @Override
+  List<String> scenario() {
+    return List.of("boot");
   }
 
   private WebElement tour() {
     return driver.findElement(By.id("tour"));
   }
 
+  /** Opens the page and picks the tour from its list. */
+  private void startTour(String name) {
+    driver.get(server.url());
+    waitUpTo().until(d -> "true".equals(tour().getDomAttribute("data-ready")));
+    new Select(driver.findElement(By.id("tour-pick"))).selectByValue(name);
+  }
+
   /** Waits until the tour shows stop n (no request in flight) and returns the outlined element. */
   private WebElement atStop(int n) {
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> String.valueOf(n).equals(
+    waitUpTo().until(d -> String.valueOf(n).equals(
         tour().getDomAttribute("data-stop")) && tour().getDomAttribute("data-busy") == null);
-    List<WebElement> looked = driver.findElements(By.cssSelector("#tour-picture .tour-look"));
+    List<WebElement> looked = driver.findElements(By.cssSelector("#picture .tour-look"));
     assertThat(looked).as("the outlined region at stop %d", n).hasSize(1);
     assertThat(looked.get(0).getDomAttribute("id")).isEqualTo(tour().getDomAttribute("data-look"));
     return looked.get(0);
@@ -59,10 +45,7 @@ class TourBrowserTest {
 
   @Test
   void aTourStepsThroughItsStopsOutliningEachRegionAndGoesBack() {
-    driver.get(server.url());
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> "true".equals(
-        tour().getDomAttribute("data-ready")));
-    new Select(driver.findElement(By.id("tour-pick"))).selectByValue("syscall");
+    startTour("syscall");
     WebElement first = atStop(1);
     assertThat(first.getDomAttribute("id")).startsWith("col-user-3");
     assertThat(driver.findElement(By.id("tour-where")).getText()).isEqualTo(
@@ -84,7 +67,48 @@ class TourBrowserTest {
     assertThat(atStop(3).getDomAttribute("id")).startsWith("col-task-3");
     new Select(driver.findElement(By.id("tour-lang"))).selectByValue("zh");
     atStop(3);
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> d.findElement(
+    waitUpTo().until(d -> d.findElement(
         By.id("tour-text")).getText().contains("三条指令之后"));
+  }
+
+  /** Where the main drawing's rsp arrow points (the id of the stack it ends on) and its address. */
+  private String rspArrow() {
+    return (String) ((JavascriptExecutor) driver).executeScript("const a = document"
+        + ".querySelector('#picture #arrow-cpu0-rsp'); return a ? a.getAttribute('data-to') + ' '"
+        + " + a.getAttribute('data-address') : null;");
+  }
+
+  @Test
+  void theStopsDriveThePagesViewAndGoingBackAStopRestoresItsPicture() {
+    startTour("syscall");
+    atStop(1);
+    driver.findElement(By.id("tour-next")).click();
+    atStop(2);
+    String stop2 = step();
+    String arrow2 = rspArrow();
+    assertThat(arrow2).startsWith("user-3 0x7fff");
+    assertThat(driver.findElement(By.id("drawing-note")).getText()).isEqualTo("drawing pid 3 (sh)");
+    assertThat(driver.findElement(By.id("profile")).getText()).startsWith("x86_64 4.16");
+    assertThat(driver.findElement(By.cssSelector("#where")).getText()).contains("entry_SYSCALL_64");
+    String link = driver.findElement(By.id("link")).getDomAttribute("href");
+    assertThat(link).contains("tour=syscall").contains("stop=2");
+
+    driver.findElement(By.id("tour-next")).click();
+    atStop(3);
+    String top = driver.findElement(By.cssSelector("#picture #col-task-3"))
+        .getDomAttribute("data-high");
+    assertThat(rspArrow()).isEqualTo("task-3 " + top);
+    assertThat(step()).isNotEqualTo(stop2);
+
+    driver.findElement(By.id("tour-prev")).click();
+    atStop(2);
+    assertThat(rspArrow()).isEqualTo(arrow2);
+    assertThat(step()).isEqualTo(stop2);
+
+    driver.get("about:blank");
+    driver.get(link);
+    atStop(2);
+    assertThat(rspArrow()).isEqualTo(arrow2);
+    assertThat(step()).isEqualTo(stop2);
   }
 }

@@ -2,25 +2,17 @@ package kstack.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import kstack.TestMachines;
 import kstack.catalog.Profiles;
 import kstack.lang.Source;
 import kstack.machine.Machine;
-import kstack.profile.Profile;
 import kstack.stack.StackWord;
 import kstack.stack.WordKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
@@ -30,37 +22,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * keyboard; the drawn frames are bt's; a link reproduces the view; side by side, i386 2.4 shows its
  * task_struct where 2.6 keeps thread_info, each marked with the feature behind it.
  */
-class WebBrowserTest {
-  private static final List<String> SCENARIO = List.of("boot", "spawn sh", "break vfs_write",
-      "syscall write(1, \"x\")");
-
-  @TempDir
-  Path profileDir;
-
-  private WebServer server;
-  private WebDriver driver;
-
-  @BeforeEach
-  void open() throws Exception {
-    Profile p = Profiles.x86_64_6_19();
-    server = TestServers.start(p, SCENARIO);
-    driver = HeadlessChromium.start(profileDir);
-  }
-
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.quit();
-    }
-    server.stop();
-  }
-
-  private WebDriverWait waitUpTo() {
-    return new WebDriverWait(driver, Duration.ofSeconds(60));
-  }
-
-  private String step() {
-    return driver.findElement(By.id("step")).getText();
+class WebBrowserTest extends BrowserPageTest {
+  @Override
+  List<String> scenario() {
+    return List.of("boot", "spawn sh", "break vfs_write", "syscall write(1, \"x\")");
   }
 
   /** Runs a command in the page's console; returns the output's last line once it has come. */
@@ -74,9 +39,7 @@ class WebBrowserTest {
 
   @Test
   void thePageDrawsPtRegsStepsForwardAndBackAndItsRspArrowIsAtRsp() {
-    driver.get(server.url());
-    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
-        .getAttribute("data-ready")));
+    load(server.url());
     Machine local = TestMachines.spawned(Profiles.x86_64_6_19());
     kstack.lang.Session s = new kstack.lang.Session(local);
     s.execute(Source.commandLine(1, "break vfs_write"));
@@ -123,9 +86,7 @@ class WebBrowserTest {
 
   @Test
   void theDrawnFramesAreTheFramesBtNamesAndALinkReproducesTheView() {
-    driver.get(server.url());
-    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
-        .getAttribute("data-ready")));
+    load(server.url());
     List<String> drawn = driver.findElements(By.cssSelector("#col-task-3 .region-frame"
         + " .region-label")).stream().map(e -> e.getAttribute("textContent"))
         .map(t -> t.replaceFirst("^frame of ([^ ,]+).*$", "$1")).toList();
@@ -135,22 +96,21 @@ class WebBrowserTest {
         .map(t -> t.replaceFirst("^.* in ([^ +]+).*$", "$1")).toList();
     assertThat(drawn).isNotEmpty().contains("vfs_write");
     assertThat(bt).containsAll(drawn);
+    String end = step();
     driver.findElement(By.id("back")).click();
-    waitUpTo().until(d -> d.findElement(By.id("link")).getAttribute("href").contains("step="));
+    waitUpTo().until(d -> !step().equals(end));
     String shown = step();
+    waitUpTo().until(d -> d.findElement(By.id("link")).getAttribute("href")
+        .matches(".*[#&]step=" + shown.substring("step ".length()) + "(&.*)?"));
     String link = driver.findElement(By.id("link")).getAttribute("href");
     driver.get("about:blank");
-    driver.get(link);
-    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
-        .getAttribute("data-ready")));
+    load(link);
     assertThat(step()).isEqualTo(shown);
   }
 
   @Test
   void sideBySideI386TwoFourAndTwoSixShowTaskStructAgainstThreadInfoAtTheBase() {
-    driver.get(server.url() + "#a=i386:2.4&b=i386:2.6&scenario=syscall&pid=3");
-    waitUpTo().until(d -> "true".equals(d.findElement(By.tagName("body"))
-        .getAttribute("data-ready")));
+    load(server.url() + "#a=i386:2.4&b=i386:2.6&scenario=syscall&pid=3");
     waitUpTo().until(d -> !d.findElements(By.cssSelector("#diff-marks li")).isEmpty());
     assertThat(base("picture").getAttribute("class")).contains("region-task_struct")
         .contains("differs");
@@ -165,12 +125,6 @@ class WebBrowserTest {
     driver.findElement(By.id("back")).click();
     waitUpTo().until(d -> !step().equals(before));
     assertThat(step().split(" \\| ")).hasSize(2);
-  }
-
-  /** A key pressed on the page itself: Escape first leaves a focused field, as a user would. */
-  private void key(CharSequence k) {
-    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
-    driver.switchTo().activeElement().sendKeys(k);
   }
 
   /** The block at the lowest address of pid 3's stack in one of the two drawings. */

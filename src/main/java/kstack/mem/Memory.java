@@ -59,6 +59,8 @@ public final class Memory {
    * made on first use, so a store nobody reads (an idle child's) costs none.
    */
   private RegionCache regionCache;
+  /** The region the last access was checked in (never a guard): the next is usually there too. */
+  private Region hot;
   private Recorder recorder;
   private StoreWatch watch;
   private long watchLo;
@@ -103,6 +105,7 @@ public final class Memory {
     dst.chunks = chunks;
     dst.regions = regions;
     dst.regionCache = null;
+    dst.hot = null;
   }
 
   /** The chunks, made this store's own first if they are shared (before any store). */
@@ -134,6 +137,7 @@ public final class Memory {
 
   private void regionsChanged() {
     regionCache = null;
+    hot = null;
     if (counter != null) {
       counter.regionsChanged();
     }
@@ -175,10 +179,15 @@ public final class Memory {
   }
 
   private void check(long addr, int size, boolean write) {
+    Region h = hot;
+    if (h != null && h.holds(addr, size)) {
+      return;
+    }
     Region r = regionAt(addr);
     if (r == null || r.isGuard()) {
       throw new MemoryFault(addr, write, r);
     }
+    hot = r;
     long last = addr + size - 1;
     if (!r.contains(last)) {
       check(r.end(), (int) (last - r.end() + 1), write);

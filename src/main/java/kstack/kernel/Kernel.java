@@ -111,7 +111,7 @@ public final class Kernel {
     this.layouts = layouts;
     this.arch = arch;
     this.syscallNames = new SyscallNames(arch::syscallNumbers);
-    this.perCpuBase = new PerCpuBases(var -> arch.perCpuAddress(this, var));
+    this.perCpuBase = new NamedAddresses(var -> arch.perCpuAddress(this, var));
     this.t = arch.types();
     this.abi = arch.abi();
     this.mem = mem;
@@ -156,8 +156,13 @@ public final class Kernel {
     return perCpuBase.of(var) + host.perCpuOffset(cpu);
   }
 
+  /** A per-CPU variable's link address (what %gs-relative code adds the GS base to). */
+  public long perCpuLink(String var) {
+    return perCpuBase.of(var);
+  }
+
   /** Each per-CPU variable's link address, as the arch resolved it (once per name). */
-  private final PerCpuBases perCpuBase;
+  private final NamedAddresses perCpuBase;
 
   /** The system call a number names in this profile's table ("syscall N" if none). */
   public String syscallName(long nr) {

@@ -17,6 +17,9 @@ final class UserCallGoal {
   private final Kernel kernel;
   private final Arch arch;
   private final int cpu;
+  /** The CPU the call runs on and main's wait point, held for the test after every step. */
+  private final Cpu onCpu;
+  private final long waitPc;
   private final long task;
   private final String what;
   private final String function;
@@ -40,6 +43,8 @@ final class UserCallGoal {
     this.kernel = m.kernel();
     this.arch = m.arch();
     this.cpu = cpu;
+    this.onCpu = m.cpu(cpu);
+    this.waitPc = m.user().waitPc();
     this.task = task;
     this.what = what;
     this.function = function;
@@ -57,7 +62,7 @@ final class UserCallGoal {
 
   /** The pc first: a compare, where current is a read of kernel memory. */
   private boolean backAtWaitPoint() {
-    return m.user().isWaitPoint(m.cpu(cpu).pc()) && kernel.current(cpu) == task;
+    return onCpu.pc() == waitPc && kernel.current(cpu) == task;
   }
 
   private boolean reached() {

@@ -44,7 +44,7 @@ class NameTablesTest {
   @Test
   void aPerCpuBaseIsResolvedOnceAndFoundByAnEqualNameAsByTheSameLiteral() {
     List<String> asked = new ArrayList<>();
-    PerCpuBases bases = new PerCpuBases(n -> {
+    NamedAddresses bases = new NamedAddresses(n -> {
       asked.add(n);
       return n.length() * 0x1000L;
     });
@@ -61,7 +61,7 @@ class NameTablesTest {
 
   @Test
   void aNameTheArchCannotResolveIsRefusedEachTimeAndNotRemembered() {
-    PerCpuBases bases = new PerCpuBases(n -> {
+    NamedAddresses bases = new NamedAddresses(n -> {
       throw new IllegalArgumentException("no per-CPU variable " + n);
     });
     assertThatThrownBy(() -> bases.of("nope")).hasMessage("no per-CPU variable nope");

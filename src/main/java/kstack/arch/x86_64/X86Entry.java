@@ -34,7 +34,7 @@ public final class X86Entry {
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
-    return x.reg("gs_base") + k.arch.perCpuAddress(k, name);
+    return x.reg("gs_base") + k.perCpuLink(name);
   }
 
   /** The ways back to user mode the generations with entry_SYSCALL_64 share, linked after it. */

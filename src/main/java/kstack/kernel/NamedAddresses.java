@@ -3,18 +3,19 @@ package kstack.kernel;
 import java.util.function.ToLongFunction;
 
 /**
- * Each per-CPU variable's link address by name, resolved the first time the name is asked: an
- * open-addressed table whose probe compares the name literal a step is written with by identity,
- * so {@code current_task} read on every step costs no map node, no boxing and no string compare.
+ * Addresses by name (symbols, per-CPU variables' link addresses), each resolved the first time the
+ * name is asked: an open-addressed table whose probe compares the name literal a step is written
+ * with by identity, so {@code current_task} or {@code _start} asked on every step or system call
+ * costs no map node, no boxing and no string compare.
  */
-final class PerCpuBases {
+final class NamedAddresses {
   private final ToLongFunction<String> resolve;
   private String[] names = new String[16];
   private long[] bases = new long[16];
   private int count;
 
-  /** resolve gives a name's link address (the arch's answer, fixed once the image is linked). */
-  PerCpuBases(ToLongFunction<String> resolve) {
+  /** resolve gives a name's address (fixed once the image is linked), or throws for an unknown one. */
+  NamedAddresses(ToLongFunction<String> resolve) {
     this.resolve = resolve;
   }
 

@@ -1,7 +1,6 @@
 package kstack.exec;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Finds the routine and step at an address: the simulator's instruction fetch. */
@@ -19,11 +18,19 @@ public final class CodeMap {
   private static final int RECENT = 1024;
   private Routine last;
 
+  /**
+   * Adds a placed routine. The sorted arrays are made again when next searched, not at each add: an
+   * image links hundreds of routines one by one before its first fetch.
+   */
   public void add(Routine r) {
     java.util.Arrays.fill(recent, null);
     last = null;
     routines.add(r);
-    routines.sort(Comparator.comparing(Routine::base, Long::compareUnsigned));
+    sorted = null;
+  }
+
+  private void sort() {
+    routines.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
     sorted = routines.toArray(new Routine[0]);
     bases = new long[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
@@ -52,6 +59,9 @@ public final class CodeMap {
   }
 
   private Routine search(long addr) {
+    if (sorted == null) {
+      sort();
+    }
     int lo = 0;
     int hi = bases.length - 1;
     int found = -1;
@@ -71,6 +81,9 @@ public final class CodeMap {
   }
 
   public List<Routine> all() {
+    if (sorted == null) {
+      sort();
+    }
     return List.copyOf(routines);
   }
 }

@@ -59,8 +59,12 @@ public final class Memory {
    * made on first use, so a store nobody reads (an idle child's) costs none.
    */
   private RegionCache regionCache;
-  /** The region the last access was checked in (never a guard): the next is usually there too. */
+  /**
+   * The regions the last two checks that missed found (never a guard): a step's accesses go to
+   * its stack and to one other region (the task, the per-CPU area) almost every time.
+   */
   private Region hot;
+  private Region hotBefore;
   private Recorder recorder;
   private StoreWatch watch;
   private long watchLo;
@@ -106,6 +110,7 @@ public final class Memory {
     dst.regions = regions;
     dst.regionCache = null;
     dst.hot = null;
+    dst.hotBefore = null;
   }
 
   /** The chunks, made this store's own first if they are shared (before any store). */
@@ -138,6 +143,7 @@ public final class Memory {
   private void regionsChanged() {
     regionCache = null;
     hot = null;
+    hotBefore = null;
     if (counter != null) {
       counter.regionsChanged();
     }
@@ -183,10 +189,15 @@ public final class Memory {
     if (h != null && h.holds(addr, size)) {
       return;
     }
+    Region h2 = hotBefore;
+    if (h2 != null && h2.holds(addr, size)) {
+      return;
+    }
     Region r = regionAt(addr);
     if (r == null || r.isGuard()) {
       throw new MemoryFault(addr, write, r);
     }
+    hotBefore = h;
     hot = r;
     long last = addr + size - 1;
     if (!r.contains(last)) {

@@ -5,7 +5,7 @@ import json
 import statistics
 import sys
 
-FIGURES = ["getpid_ns", "yield_pair_ns", "fork_ns", "fork_ns_at_tasks", "heap_bytes_per_task",
+FIGURES = ["getpid_ns", "getpid_trace_off_ns", "yield_pair_ns", "fork_ns", "fork_ns_at_tasks", "heap_bytes_per_task",
            "history_bytes_per_step", "reverse_ns_per_step", "steps_per_getpid"]
 
 

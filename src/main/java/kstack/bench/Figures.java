@@ -14,6 +14,8 @@ import java.util.function.ToDoubleFunction;
  * @param kernel               the profile's generation as {@code --kernel} names it ({@code 6.x})
  * @param version              the modelled source version ({@code 6.19})
  * @param getpid               one getpid round trip, user mode to user mode
+ * @param getpidTraceOff       the same with the history not recorded (what recording costs is the
+ *                             difference)
  * @param yieldPair            two context switches made by sched_yield (A to B and back)
  * @param fork                 one fork whose child is left runnable, on a machine of a few tasks
  * @param forkAtTasks          one fork with that many live tasks (only the counts measured)
@@ -23,7 +25,8 @@ import java.util.function.ToDoubleFunction;
  * @param reversePerStep       taking one step back (reverse-stepi over a getpid loop)
  * @param stepsPerGetpid       steps of one getpid round trip
  */
-public record Figures(String arch, String kernel, String version, Stats getpid, Stats yieldPair,
+public record Figures(String arch, String kernel, String version, Stats getpid, Stats getpidTraceOff,
+    Stats yieldPair,
     Stats fork, SortedMap<Integer, Stats> forkAtTasks, long heapBytesPerTask,
     double historyBytesPerStep, Stats reversePerStep, double stepsPerGetpid) {
 
@@ -43,6 +46,7 @@ public record Figures(String arch, String kernel, String version, Stats getpid, 
 
   private void figures(JsonGenerator g, ToDoubleFunction<Stats> pick) throws IOException {
     g.writeNumberField("getpid_ns", Math.round(pick.applyAsDouble(getpid)));
+    g.writeNumberField("getpid_trace_off_ns", Math.round(pick.applyAsDouble(getpidTraceOff)));
     g.writeNumberField("yield_pair_ns", Math.round(pick.applyAsDouble(yieldPair)));
     g.writeNumberField("fork_ns", Math.round(pick.applyAsDouble(fork)));
     g.writeObjectFieldStart("fork_ns_at_tasks");

@@ -29,6 +29,8 @@ public final class ProfileBench {
     }
     Machine a = booted();
     repeat(plan.warmup(), () -> getpid(a));
+    Machine off = untraced();
+    repeat(plan.warmup(), () -> getpidUntraced(off));
     Machine b = booted();
     b.spawn("bench2");
     repeat(Math.max(1, plan.warmup() / 4), () -> b.syscall("sched_yield", List.of()));
@@ -46,6 +48,7 @@ public final class ProfileBench {
       getpid[r] = timePerOp(plan.getpids(), () -> getpid(m));
     }
     long steps = m.timeline().steps() - s0;
+    double[] getpidOff = traceOff();
     double history = (double) (Heap.used() - heap0) / steps;
     // each repeat takes one loop's worth of steps back, less one so the first never reopens the
     // command before the loops
@@ -57,8 +60,30 @@ public final class ProfileBench {
     SortedMap<Integer, Stats> at = new TreeMap<>();
     long heapPerTask = forkAtTasks(at);
     return new Figures(profile.arch(), profile.kernel(), profile.version(), Stats.of(getpid),
+        Stats.of(getpidOff),
         Stats.of(yieldPairs()), Stats.of(forks()), at, heapPerTask, history,
         Stats.of(reverse), (double) steps / plan.getpids() / plan.repeats());
+  }
+
+  /** Nanoseconds per getpid round trip with the history not recorded (events dropped as made). */
+  private double[] traceOff() {
+    double[] out = new double[plan.repeats()];
+    Machine q = untraced();
+    for (int r = 0; r < plan.repeats(); r++) {
+      out[r] = timePerOp(plan.getpids(), () -> getpidUntraced(q));
+    }
+    return out;
+  }
+
+  private Machine untraced() {
+    Machine q = booted();
+    q.timeline().setRecording(false);
+    return q;
+  }
+
+  private static void getpidUntraced(Machine m) {
+    getpid(m);
+    m.timeline().dropEvents();
   }
 
   /** Nanoseconds per sched_yield pair: two context switches, A to B and back. */

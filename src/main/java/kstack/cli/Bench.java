@@ -119,6 +119,9 @@ final class Bench implements Callable<Integer> {
     b.append("== ").append(f.arch()).append(' ').append(f.kernel()).append(" (").append(f.version())
         .append(")\n");
     line(b, "getpid round trip (trace on)", f.getpid(), "ns");
+    line(b, "getpid round trip (trace off)", f.getpidTraceOff(), "ns");
+    b.append(String.format("  %-36s %,10.0f %% (medians)%n", "recording's cost over trace off",
+        100 * (f.getpid().median() / f.getpidTraceOff().median() - 1)));
     b.append(String.format("  %-36s %,10.1f%n", "steps per getpid", f.stepsPerGetpid()));
     line(b, "sched_yield pair (2 switches)", f.yieldPair(), "ns");
     line(b, "fork, child left runnable", f.fork(), "ns");

@@ -50,26 +50,12 @@ public final class Main implements Callable<Integer> {
     if (QuickAnswers.answer(args, out)) {
       return 0;
     }
-    Main main = new Main();
-    main.stdin = in;
-    CommandLine cl = LeanCommandLine.of(main, args);
     PrintWriter o = new PrintWriter(out, true);
     PrintWriter e = new PrintWriter(err, true);
-    cl.setOut(o);
-    cl.setErr(e);
-    cl.setExecutionStrategy(new CommandLine.RunLast());
-    cl.setParameterExceptionHandler((ex, a) -> {
-      e.println("kstack: " + ScriptError.oneLine(ex.getMessage()));
-      e.println("Try 'kstack " + (ex.getCommandLine() == cl ? ""
-          : ex.getCommandLine().getCommandName() + " ") + "--help'.");
-      return 2;
-    });
-    cl.setExecutionExceptionHandler((ex, c, p) -> {
-      e.println("kstack: internal error: " + ScriptError.oneLine(String.valueOf(ex)));
-      return 1;
-    });
     try {
-      return cl.execute(args);
+      // kstack run with plain options is parsed without picocli (LeanRun: a fast start)
+      Run lean = LeanRun.parse(args);
+      return lean != null ? LeanRun.execute(lean, in, o, e) : picocli(args, in, o, e);
     } catch (VirtualMachineError | LinkageError | AssertionError ex) {
       e.println("kstack: " + Session.exhausted(ex));
       return 1;
@@ -79,6 +65,30 @@ public final class Main implements Callable<Integer> {
       o.flush();
       e.flush();
     }
+  }
+
+  /** The command line parsed and run by picocli. */
+  private static int picocli(String[] args, java.io.InputStream in, PrintWriter o, PrintWriter e) {
+    Main main = new Main();
+    main.stdin = in;
+    CommandLine cl = LeanCommandLine.of(main, args);
+    cl.setOut(o);
+    cl.setErr(e);
+    cl.setExecutionStrategy(new CommandLine.RunLast());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      e.println("kstack: " + ScriptError.oneLine(ex.getMessage()));
+      e.println("Try 'kstack " + (ex.getCommandLine() == cl ? ""
+          : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+      return 2;
+    });
+    cl.setExecutionExceptionHandler((ex, c, p) -> internalError(e, ex));
+    return cl.execute(args);
+  }
+
+  /** An exception a command let through: one line, exit code 1. */
+  static int internalError(PrintWriter e, Exception ex) {
+    e.println("kstack: internal error: " + ScriptError.oneLine(String.valueOf(ex)));
+    return 1;
   }
 
   @Spec
@@ -137,8 +147,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr(), parent.stdin);
+    }
+
+    /** The run, writing to out and err, reading -i's commands from stdin (null: closed). */
+    Integer call(PrintWriter out, PrintWriter err, java.io.InputStream stdin) {
       Profile p;
       BtfRun.Picked picked = null;
       try {
@@ -162,13 +175,13 @@ public final class Main implements Callable<Integer> {
         err.println("kstack: " + ScriptError.oneLine(e.getMessage()));
         return 2;
       }
-      if (interactive && parent.stdin == null) {
+      if (interactive && stdin == null) {
         err.println("kstack: run -i: standard input is closed, so there are no commands to read"
             + " (give it a terminal, a file or a pipe)");
         return 2;
       }
       Output o = new Output(out, json);
-      boolean person = parent.stdin == System.in && Terminals.interactive(); // colour, progress
+      boolean person = stdin == System.in && Terminals.interactive(); // colour, progress
       Colour colour = Colour.forOutput(person, json, System.getenv());
       o.paint(colour);
       List<Source.Line> lines = new ArrayList<>();
@@ -213,10 +226,10 @@ public final class Main implements Callable<Integer> {
       if (!interactive) {
         return 0;
       }
-      if (parent.stdin == System.in && Terminals.interactive()) {
+      if (stdin == System.in && Terminals.interactive()) {
         return Terminals.repl(session, json, err);
       }
-      return new Interactive(session, o, err, json).run(parent.stdin);
+      return new Interactive(session, o, err, json).run(stdin);
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 public final class CodeMap {
   private final List<Routine> routines = new ArrayList<>();
   private long[] bases = new long[0];
+  /** The routines in address order; null after an add until the next search indexes them. */
   private Routine[] sorted = new Routine[0];
   /**
    * The routines of recently fetched addresses, direct-mapped by step address (one slot per step
@@ -19,23 +20,29 @@ public final class CodeMap {
   private Routine last;
 
   /**
-   * Adds a placed routine. The sorted arrays are made again when next searched, not at each add: an
-   * image links hundreds of routines one by one before its first fetch.
+   * Adds a placed routine. The sorted index is rebuilt by the next lookup that misses the caches
+   * (which an add empties), not by every add: the linker adds the image's hundreds of routines one
+   * by one, and a sort per add was a tenth of a cold start.
    */
   public void add(Routine r) {
-    java.util.Arrays.fill(recent, null);
-    last = null;
+    if (sorted != null) {
+      java.util.Arrays.fill(recent, null);
+      last = null;
+      sorted = null;
+    }
     routines.add(r);
-    sorted = null;
   }
 
-  private void sort() {
-    routines.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
-    sorted = routines.toArray(new Routine[0]);
-    bases = new long[sorted.length];
-    for (int i = 0; i < sorted.length; i++) {
-      bases[i] = sorted[i].base();
+  /** The routines in address order, and their bases, for the binary search. */
+  private void index() {
+    Routine[] s = routines.toArray(new Routine[0]);
+    java.util.Arrays.sort(s, (a, b) -> Long.compareUnsigned(a.base(), b.base()));
+    long[] b = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      b[i] = s[i].base();
     }
+    bases = b;
+    sorted = s;
   }
 
   /** The routine whose range holds addr, or null. */
@@ -60,7 +67,7 @@ public final class CodeMap {
 
   private Routine search(long addr) {
     if (sorted == null) {
-      sort();
+      index();
     }
     int lo = 0;
     int hi = bases.length - 1;
@@ -81,9 +88,6 @@ public final class CodeMap {
   }
 
   public List<Routine> all() {
-    if (sorted == null) {
-      sort();
-    }
     return List.copyOf(routines);
   }
 }

@@ -54,22 +54,87 @@ final class ByteJournal {
 
   /** Appends v as a backward varint (1 to 10 bytes; small unsigned values take one). */
   void pushVarint(long v) {
-    int groups = v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
-    int off = size & MASK;
-    int seg = size >>> SEGMENT_SHIFT;
-    byte[] s = seg < segments.length ? segments[seg] : null;
-    if (s == null || off + groups > SEGMENT) { // a new segment begins within: byte by byte
+    byte[] s = room(10);
+    if (s == null) { // a new segment begins within: byte by byte
+      int groups = groups(v);
       for (int g = groups - 1; g >= 0; g--) {
         int bits = (int) (v >>> (7 * g)) & 0x7F;
         push(g == groups - 1 ? bits : bits | 0x80);
       }
       return;
     }
+    size += put(s, size & MASK, v);
+  }
+
+  /**
+   * Appends one entry of two numbers and a header byte, with one bounds check where the top
+   * segment has room (the common case: a register write, a store into the kernel's space).
+   */
+  void pushEntry(long a, long b, int header) {
+    byte[] s = room(21);
+    if (s == null) {
+      pushVarint(a);
+      pushVarint(b);
+      push(header);
+      return;
+    }
+    int off = size & MASK;
+    int at = off + put(s, off, a);
+    at += put(s, at, b);
+    s[at++] = (byte) header;
+    size += at - off;
+  }
+
+  /** An entry of one number and a header byte (a register write whose header names it). */
+  void pushEntry(long a, int header) {
+    byte[] s = room(11);
+    if (s == null) {
+      pushVarint(a);
+      push(header);
+      return;
+    }
+    int off = size & MASK;
+    int at = off + put(s, off, a);
+    s[at++] = (byte) header;
+    size += at - off;
+  }
+
+  /** An entry of three numbers and a header byte (a store into a space other than the kernel's). */
+  void pushEntry(long a, long b, long c, int header) {
+    pushVarint(a);
+    pushEntry(b, c, header);
+  }
+
+  /** The top segment when it has room for n more bytes, else null. */
+  private byte[] room(int n) {
+    int seg = size >>> SEGMENT_SHIFT;
+    if (seg >= segments.length || (size & MASK) + n > SEGMENT) {
+      return null;
+    }
+    return segments[seg];
+  }
+
+  private static int groups(long v) {
+    return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+  }
+
+  /** Writes v as a backward varint at s[off]; returns its length. */
+  private static int put(byte[] s, int off, long v) {
+    if (v >>> 7 == 0) { // most differences: a register moved by a few bytes
+      s[off] = (byte) v;
+      return 1;
+    }
+    if (v >>> 14 == 0) {
+      s[off] = (byte) (v >>> 7);
+      s[off + 1] = (byte) (v | 0x80);
+      return 2;
+    }
+    int groups = groups(v);
     s[off] = (byte) ((v >>> (7 * (groups - 1))) & 0x7F);
     for (int g = groups - 2; g >= 0; g--) {
       s[off + groups - 1 - g] = (byte) ((v >>> (7 * g)) | 0x80);
     }
-    size += groups;
+    return groups;
   }
 
   /** The byte just below position p. */

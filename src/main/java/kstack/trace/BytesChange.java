@@ -7,6 +7,24 @@ import kstack.mem.Memory;
  * bytes hold, it gives the other end, so it both undoes and redoes the store.
  */
 record BytesChange(Memory space, long addr, byte[] diff) implements Timeline.Change {
+  /** The change of a store of size bytes whose difference is diff, little-endian. */
+  static BytesChange of(Memory space, long addr, int size, long diff) {
+    byte[] d = new byte[size];
+    for (int i = 0; i < size && i < 8; i++) {
+      d[i] = (byte) (diff >>> (8 * i));
+    }
+    return new BytesChange(space, addr, d);
+  }
+
+  /** The change of a store that turned the bytes was into now. */
+  static BytesChange of(Memory space, long addr, byte[] was, byte[] now) {
+    byte[] d = new byte[was.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (byte) (was[i] ^ now[i]);
+    }
+    return new BytesChange(space, addr, d);
+  }
+
   @Override
   public void undo() {
     apply();

@@ -28,7 +28,7 @@ final class JournalWalk {
         m.addStore(space, cursor, (header >>> 2 & 7) + 1, r.nextVarint());
         cursor -= (zz >>> 1) ^ -(zz & 1);
       } else if (kind == Timeline.REG) {
-        long where = r.nextVarint();
+        long where = RegisterHeader.wide(header) ? r.nextVarint() : RegisterHeader.where(header);
         m.addRegister((int) (where >>> 16), (int) (where & 0xFFFF), r.nextVarint());
       }
     }
@@ -65,8 +65,7 @@ final class JournalWalk {
       }
       if ((header & 3) != Timeline.MEM) {
         if ((header & 3) == Timeline.REG) {
-          r.nextVarint();
-          r.nextVarint();
+          skipRegister(r, header);
         }
         continue;
       }
@@ -120,8 +119,7 @@ final class JournalWalk {
         }
         sawEnd = true;
       } else if (kind == Timeline.REG) {
-        r.nextVarint();
-        r.nextVarint();
+        skipRegister(r, header);
       } else if (kind == Timeline.OBJ && header != Timeline.EVENT) {
         hit = t.changes.get(--objIdx) instanceof BytesChange b && b.space() == space
             && changes(b, addr, size);
@@ -161,6 +159,14 @@ final class JournalWalk {
       }
     }
     return false;
+  }
+
+  /** Reads past a register write's numbers. */
+  private static void skipRegister(ByteJournal.Reader r, int header) {
+    if (RegisterHeader.wide(header)) {
+      r.nextVarint();
+    }
+    r.nextVarint();
   }
 
   private static long byteKey(int space, long addr) {

@@ -120,7 +120,8 @@ final class Seeker {
         space.poke(addr, size, space.peekRaw(addr, size) ^ t.journal.popVarint());
       }
       case Timeline.REG -> {
-        long where = t.journal.popVarint();
+        long where = RegisterHeader.wide(header) ? t.journal.popVarint()
+            : RegisterHeader.where(header);
         int cpu = (int) (where >>> 16);
         int reg = (int) (where & 0xFFFF);
         t.registers.restore(cpu, reg, t.registers.value(cpu, reg) ^ t.journal.popVarint());

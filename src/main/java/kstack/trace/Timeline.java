@@ -38,13 +38,6 @@ public final class Timeline implements Memory.Recorder {
     void redo();
   }
 
-  /** The CPUs' registers as undo reaches them: read, and set without recording. */
-  public interface RegisterSink {
-    long value(int cpu, int reg);
-
-    void restore(int cpu, int reg, long value);
-  }
-
   final List<Memory> spaces = new ArrayList<>();
   final RegisterSink registers;
   final ByteJournal journal = new ByteJournal();
@@ -66,6 +59,8 @@ public final class Timeline implements Memory.Recorder {
   private boolean inStep;
   private boolean recording = true;
   final Checkpoints checkpoints = new Checkpoints();
+  /** The combined difference of the block since the last boundary, kept as it is recorded. */
+  private final OpenBlock open;
   /** Steps per block (tests use short blocks). */
   final int interval;
   private final HistoryBudget budget = new HistoryBudget(this);
@@ -78,6 +73,7 @@ public final class Timeline implements Memory.Recorder {
   Timeline(RegisterSink registers, int interval) {
     this.registers = registers;
     this.interval = interval;
+    this.open = new OpenBlock(registers);
     checkpoints.reset(0, 0, 0, 0, 0);
   }
 
@@ -108,6 +104,7 @@ public final class Timeline implements Memory.Recorder {
     endSteps = steps;
     future = false;
     checkpoints.reset(steps, 0, 0, 0, events.size());
+    open.restart();
   }
 
   public boolean isRecording() {
@@ -127,38 +124,27 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     if (size < 1 || size > 8) {
-      byte[] was = new byte[size];
-      byte[] now = new byte[size];
-      for (int i = 0; i < size; i++) {
-        was[i] = (byte) (old >>> (8 * i));
-        now[i] = (byte) (value >>> (8 * i));
-      }
-      memoryChanged(space, addr, was, now);
+      record(BytesChange.of(space, addr, size, old ^ value));
       return;
     }
     beforeRecord();
-    journal.pushVarint(old ^ value);
     long delta = addr - lastAddr;
-    journal.pushVarint((delta << 1) ^ (delta >> 63)); // zigzag: a small step down is small too
+    long zigzag = (delta << 1) ^ (delta >> 63); // a small step down is small too
     lastAddr = addr;
     int header = MEM | (size - 1) << 2;
-    if (space.id() != 0) {
-      journal.pushVarint(space.id());
-      header |= 1 << 5;
+    if (space.id() == 0) {
+      journal.pushEntry(old ^ value, zigzag, header);
+    } else {
+      journal.pushEntry(old ^ value, zigzag, space.id(), header | 1 << 5);
     }
-    journal.push(header);
+    open.store(space.id(), addr, size, old ^ value);
   }
 
   @Override
   public void memoryChanged(Memory space, long addr, byte[] oldBytes, byte[] newBytes) {
-    if (!recording) {
-      return;
+    if (recording) {
+      record(BytesChange.of(space, addr, oldBytes, newBytes));
     }
-    byte[] diff = new byte[oldBytes.length];
-    for (int i = 0; i < diff.length; i++) {
-      diff[i] = (byte) (oldBytes[i] ^ newBytes[i]);
-    }
-    record(new BytesChange(space, addr, diff));
   }
 
   /** Records a register write: cpu's register reg held old and now holds value. */
@@ -167,9 +153,12 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
-    journal.pushVarint(old ^ value);
-    journal.pushVarint(((long) cpu << 16) | reg);
-    journal.push(REG);
+    int header = RegisterHeader.of(cpu, reg);
+    if (RegisterHeader.wide(header)) {
+      journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, header);
+    } else {
+      journal.pushEntry(old ^ value, header);
+    }
   }
 
   /**
@@ -181,13 +170,12 @@ public final class Timeline implements Memory.Recorder {
   }
 
   private void record(Change c) {
-    if (!recording) {
-      return;
+    if (recording) {
+      beforeRecord();
+      changes.add(c);
+      changeTop++;
+      journal.push(OBJ);
     }
-    beforeRecord();
-    changes.add(c);
-    changeTop++;
-    journal.push(OBJ);
   }
 
   /** Appends a semantic event (the story the user reads); undo takes it back, redo re-appends it. */
@@ -255,9 +243,8 @@ public final class Timeline implements Memory.Recorder {
 
   /** Seals the block from the last boundary to the present (the end of the recorded history). */
   private void cut() {
-    int from = checkpoints.pos(checkpoints.last());
-    XorMap block = JournalWalk.difference(this, from, journal.size(), lastAddr);
-    checkpoints.add(steps, journal.size(), lastAddr, changeTop, events.size(), block);
+    checkpoints.add(steps, journal.size(), lastAddr, changeTop, events.size(),
+        open.seal(this));
     budget.enforce();
   }
 
@@ -294,28 +281,36 @@ public final class Timeline implements Memory.Recorder {
       throw new IllegalArgumentException("step " + target + " is not in the recorded history ("
           + first + ".." + endSteps + ")");
     }
-    inStep = false;
-    sealEnd();
+    leavePresent();
     Seeker.seek(this, target);
     settle();
     return steps;
   }
 
-  /** The present becomes a boundary when it is the end of history, so a seek can come back to it. */
-  private void sealEnd() {
-    if (future) {
-      return;
+  /** Before the present moves: the end of history becomes a boundary; the open block is left. */
+  private void leavePresent() {
+    inStep = false;
+    if (!future) {
+      endPos = journal.size();
+      endSteps = steps;
+      if (endPos != checkpoints.pos(checkpoints.last())) {
+        cut();
+      }
     }
-    endPos = journal.size();
-    endSteps = steps;
-    if (endPos != checkpoints.pos(checkpoints.last())) {
-      cut();
-    }
+    open.invalidate();
   }
 
   /** After a seek: whether the present lies before the end. */
   void settle() {
     future = journal.size() < endPos;
+    reopenAtBoundary();
+  }
+
+  /** Standing on the last boundary with nothing above it, the block that begins here is empty. */
+  private void reopenAtBoundary() {
+    if (!future && !open.valid() && journal.size() == checkpoints.pos(checkpoints.last())) {
+      open.restart();
+    }
   }
 
   /** The step count at the end of the recorded history. */
@@ -336,6 +331,7 @@ public final class Timeline implements Memory.Recorder {
     checkpoints.dropAbove(checkpoints.atOrBelowPos(journal.size()));
     endSteps = steps;
     future = false;
+    reopenAtBoundary();
   }
 
   EventLog eventLog() {
@@ -356,8 +352,7 @@ public final class Timeline implements Memory.Recorder {
    * taken stepsThen steps.
    */
   public void undoTo(int position, long stepsThen) {
-    inStep = false;
-    sealEnd();
+    leavePresent();
     while (journal.size() > position) {
       undoOne();
     }

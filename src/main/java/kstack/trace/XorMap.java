@@ -32,6 +32,18 @@ final class XorMap {
     count = 0;
   }
 
+  /** A sealed map of the entries given as three arrays of equal length, none of them zero. */
+  static XorMap of(int[] sp, long[] w, long[] x) {
+    return new XorMap(sp, w, x);
+  }
+
+  private XorMap(int[] sp, long[] w, long[] x) {
+    space = sp;
+    word = w;
+    xor = x;
+    count = sp.length;
+  }
+
   /** Adds a store's difference: width bytes at addr of store sp, split over the aligned words. */
   void addStore(int sp, long addr, int width, long diff) {
     int off = (int) (addr & 7);

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * names and types are checked, never times.
  */
 class BenchJsonTest {
-  private static final List<String> NUMBERS = List.of("getpid_ns", "yield_pair_ns", "fork_ns",
+  private static final List<String> NUMBERS = List.of("getpid_ns", "getpid_trace_off_ns",
+      "yield_pair_ns", "fork_ns",
       "heap_bytes_per_task", "history_bytes_per_step", "reverse_ns_per_step", "steps_per_getpid");
 
   @Test

@@ -1,5 +1,6 @@
 package kstack.kernel;
 
+import kstack.trace.RegisterSink;
 import kstack.trace.Timeline;
 
 /** Timelines for kernel parts tested without a CPU. */
@@ -8,7 +9,7 @@ final class TestTimelines {
 
   /** A timeline on which no register is ever written (no CPU exists in the test). */
   static Timeline noCpus() {
-    return new Timeline(new Timeline.RegisterSink() {
+    return new Timeline(new RegisterSink() {
       @Override
       public long value(int cpu, int reg) {
         throw new AssertionError("no CPU in this test");
@@ -16,6 +17,16 @@ final class TestTimelines {
 
       @Override
       public void restore(int cpu, int reg, long value) {
+        throw new AssertionError("no CPU in this test");
+      }
+
+      @Override
+      public int cpus() {
+        return 0;
+      }
+
+      @Override
+      public int registers(int cpu) {
         throw new AssertionError("no CPU in this test");
       }
     });

@@ -66,4 +66,32 @@ class ByteJournalTest {
     assertThat(j.popVarint()).isEqualTo(0x1234_5678_9abcL);
     assertThat(j.size()).isEqualTo(1000);
   }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {5, 6, 7})
+  void entriesPushedWholeReadBackAsTheirNumbersAndHeaderAcrossSegmentBoundaries(long seed) {
+    Random r = new Random(seed);
+    ByteJournal j = new ByteJournal();
+    int n = 150_000; // entries of up to 31 bytes: several segments, entries straddle their ends
+    long[][] pushed = new long[n][];
+    for (int i = 0; i < n; i++) {
+      int header = r.nextInt(256);
+      pushed[i] = r.nextBoolean() ? new long[] {value(r), value(r), header}
+          : new long[] {value(r), value(r), value(r), header};
+      if (pushed[i].length == 3) {
+        j.pushEntry(pushed[i][0], pushed[i][1], header);
+      } else {
+        j.pushEntry(pushed[i][0], pushed[i][1], pushed[i][2], header);
+      }
+    }
+    assertThat(j.size()).isGreaterThan(2 << ByteJournal.SEGMENT_SHIFT);
+    for (int i = n - 1; i >= 0; i--) {
+      long[] e = pushed[i];
+      assertThat(j.pop()).as("seed %d entry %d header", seed, i).isEqualTo(e[e.length - 1]);
+      for (int k = e.length - 2; k >= 0; k--) {
+        assertThat(j.popVarint()).as("seed %d entry %d number %d", seed, i, k).isEqualTo(e[k]);
+      }
+    }
+    assertThat(j.size()).isZero();
+  }
 }

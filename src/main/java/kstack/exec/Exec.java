@@ -29,7 +29,7 @@ public final class Exec {
     routine = r;
     index = i;
     branched = false;
-    r.insn(i).op().exec(this);
+    r.op(i).exec(this);
     if (!branched) {
       cpu.set(regs.pc, cpu.pc() + Routine.INSN_SIZE);
     }

@@ -18,6 +18,8 @@ public final class Routine {
   private final String source;
   private final Kind kind;
   private final List<Insn> insns;
+  /** Each step's effect by index: what the engine runs, without the list's and the record's hops. */
+  private final Op[] ops;
   private final Map<String, Integer> labels;
   private final List<String> locals;
   private final int bodyStart;
@@ -39,6 +41,7 @@ public final class Routine {
     this.source = source;
     this.kind = kind;
     this.insns = List.copyOf(insns);
+    this.ops = this.insns.stream().map(Insn::op).toArray(Op[]::new);
     this.size = (long) this.insns.size() * INSN_SIZE;
     this.labels = Map.copyOf(labels);
     this.locals = List.copyOf(locals);
@@ -110,6 +113,11 @@ public final class Routine {
 
   public Insn insn(int i) {
     return insns.get(i);
+  }
+
+  /** What step i does. */
+  Op op(int i) {
+    return ops[i];
   }
 
   public int label(String label) {

@@ -259,7 +259,8 @@ public final class RoutineBuilder {
   /** A sibling call through a computed address (a switch's case, a function pointer). */
   public RoutineBuilder tailCallVia(String text, ToLongFunction<Exec> target, Args args) {
     Args given = args == null ? Args.inPlace() : args;
-    List<Insn> teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1);
+    Op[] teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1).stream().map(Insn::op)
+        .toArray(Op[]::new);
     boolean framed = kind != Routine.Kind.ASM && !frameless;
     body.add(new Insn(text, x -> {
       long[] a = given.values(x);
@@ -270,8 +271,8 @@ public final class RoutineBuilder {
         x.setArg(i, a[i]);
       }
       if (framed) {
-        for (Insn t : teardown) {
-          t.op().exec(x);
+        for (Op t : teardown) {
+          t.exec(x);
         }
       }
       x.jumpTo(target.applyAsLong(x));

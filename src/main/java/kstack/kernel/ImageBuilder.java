@@ -1,7 +1,6 @@
 package kstack.kernel;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class ImageBuilder {
   public final Map<Integer, String> sysCallTable = new java.util.TreeMap<>();
   private final List<Routine> routines = new ArrayList<>();
   private final Map<String, String> aliases = new LinkedHashMap<>();
-  private final Map<String, Long> symbolCache = new HashMap<>();
+  private final NamedAddresses symbolCache = new NamedAddresses(this::resolveSymbol);
   /** The handle enums' members, resolved once per enum when the kernel is built. */
   private final StructMembers handles;
   private final List<Runnable> deferred = new ArrayList<>();
@@ -79,16 +78,15 @@ public final class ImageBuilder {
   }
 
   public long symbol(String name) {
-    Long a = symbolCache.get(name);
-    if (a == null) {
-      Symbol s = symbols.get(name);
-      if (s == null) {
-        throw new IllegalStateException("no symbol " + name + " in the " + profile.label() + " image");
-      }
-      a = s.address();
-      symbolCache.put(name, a);
+    return symbolCache.of(name);
+  }
+
+  private long resolveSymbol(String name) {
+    Symbol s = symbols.get(name);
+    if (s == null) {
+      throw new IllegalStateException("no symbol " + name + " in the " + profile.label() + " image");
     }
-    return a;
+    return s.address();
   }
 
   public StructLayout struct(String name) {

@@ -110,6 +110,8 @@ public final class Kernel {
     this.profile = profile;
     this.layouts = layouts;
     this.arch = arch;
+    this.syscallNames = new SyscallNames(arch::syscallNumbers);
+    this.perCpuBase = new NamedAddresses(var -> arch.perCpuAddress(this, var));
     this.t = arch.types();
     this.abi = arch.abi();
     this.mem = mem;
@@ -151,16 +153,23 @@ public final class Kernel {
 
   /** {@code per_cpu_ptr(&var, cpu)}: the symbol's link address plus the CPU's offset. */
   public long perCpu(String var, int cpu) {
-    Long base = perCpuBase.get(var);
-    if (base == null) { // asked once per name: the arch's answer is fixed once the image is linked
-      base = arch.perCpuAddress(this, var);
-      perCpuBase.put(var, base);
-    }
-    return base + host.perCpuOffset(cpu);
+    return perCpuBase.of(var) + host.perCpuOffset(cpu);
   }
 
-  /** Each per-CPU variable's link address, as the arch resolved it. */
-  private final java.util.Map<String, Long> perCpuBase = new java.util.HashMap<>();
+  /** A per-CPU variable's link address (what %gs-relative code adds the GS base to). */
+  public long perCpuLink(String var) {
+    return perCpuBase.of(var);
+  }
+
+  /** Each per-CPU variable's link address, as the arch resolved it (once per name). */
+  private final NamedAddresses perCpuBase;
+
+  /** The system call a number names in this profile's table ("syscall N" if none). */
+  public String syscallName(long nr) {
+    return syscallNames.name(nr);
+  }
+
+  private final SyscallNames syscallNames;
 
   public long perCpuOffset(int cpu) {
     return host.perCpuOffset(cpu);

@@ -17,6 +17,9 @@ final class StructMembers {
   private final Profile profile;
   private final Map<String, StructLayout> structs;
   private final Map<Class<?>, Member[]> resolved = new IdentityHashMap<>();
+  /** The handle enum asked for last and its members: a step reads several of one struct in a row. */
+  private Class<?> lastType;
+  private Member[] lastMembers;
 
   StructMembers(Profile profile, Map<String, StructLayout> structs) {
     this.profile = profile;
@@ -25,9 +28,12 @@ final class StructMembers {
 
   /** The resolved member; a handle its generation lacks is refused naming it. */
   Member get(StructMember m) {
-    Member[] ms = resolved.get(m.getDeclaringClass());
-    if (ms == null) {
-      ms = resolve(m.getDeclaringClass());
+    Class<?> type = m.getDeclaringClass();
+    Member[] ms = lastMembers;
+    if (type != lastType) {
+      ms = resolve(type);
+      lastType = type;
+      lastMembers = ms;
     }
     Member r = ms[m.ordinal()];
     if (r == null) {

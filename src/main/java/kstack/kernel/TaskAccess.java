@@ -169,6 +169,11 @@ public final class TaskAccess {
     return (int) taskRead(task, TaskMember.pid);
   }
 
+  /** Where a task's state is in its task_struct (state, __state since 5.14), and its size. */
+  public Member stateMember() {
+    return state;
+  }
+
   public long state(long task) {
     return state.read(k.mem, task);
   }

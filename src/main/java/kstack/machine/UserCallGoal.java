@@ -4,6 +4,8 @@ import kstack.kernel.Arch;
 import kstack.cpu.Cpu;
 import kstack.kernel.Kernel;
 import kstack.kernel.TaskMember;
+import kstack.layout.Member;
+import kstack.mem.StoreCounter;
 
 /**
  * The goal of a system call or user function call: the process is back at main's wait point, or
@@ -15,6 +17,9 @@ final class UserCallGoal {
   private final Kernel kernel;
   private final Arch arch;
   private final int cpu;
+  /** The CPU the call runs on and main's wait point, held for the test after every step. */
+  private final Cpu onCpu;
+  private final long waitPc;
   private final long task;
   private final String what;
   private final String function;
@@ -22,6 +27,15 @@ final class UserCallGoal {
   private final int pid;
   private final long mmBefore;
   private final int firstEvent;
+  /**
+   * Counts the changes of the task's state word and of kernel memory's regions: while it counts
+   * {@code seen} changes, {@code gone} and {@code state} are what the memory holds, so a step that
+   * changed neither costs the goal a compare, not a read of the region map and of the state.
+   */
+  private final StoreCounter watch;
+  private long seen = -1;
+  private boolean gone;
+  private long state;
 
   /** The call is set up on cpu for task; stackArgs words of arguments are on its user stack. */
   UserCallGoal(Machine m, int cpu, long task, String what, String function, long stackArgs) {
@@ -29,6 +43,8 @@ final class UserCallGoal {
     this.kernel = m.kernel();
     this.arch = m.arch();
     this.cpu = cpu;
+    this.onCpu = m.cpu(cpu);
+    this.waitPc = m.user().waitPc();
     this.task = task;
     this.what = what;
     this.function = function;
@@ -36,6 +52,8 @@ final class UserCallGoal {
     this.pid = kernel.tasks.pid(task);
     this.mmBefore = kernel.tasks.taskRead(task, TaskMember.mm);
     this.firstEvent = m.timeline().events().size();
+    Member st = kernel.tasks.stateMember();
+    this.watch = new StoreCounter(task + st.offset(), st.size());
   }
 
   Goal goal() {
@@ -44,18 +62,20 @@ final class UserCallGoal {
 
   /** The pc first: a compare, where current is a read of kernel memory. */
   private boolean backAtWaitPoint() {
-    return m.user().isWaitPoint(m.cpu(cpu).pc()) && kernel.current(cpu) == task;
+    return onCpu.pc() == waitPc && kernel.current(cpu) == task;
   }
 
   private boolean reached() {
     if (backAtWaitPoint() && arch.inUserMode(kernel, cpu)) {
       return true;
     }
-    if (kernel.mem.regionAt(task) == null) {
-      return true; // exited and already reaped: 2.4 frees the task_struct with its stack
+    if (kernel.mem.storeCounter() != watch || watch.changes() != seen) {
+      kernel.mem.countStores(watch);
+      gone = kernel.mem.regionAt(task) == null; // exited and reaped: 2.4 frees the task_struct with its stack
+      state = gone ? 0 : kernel.tasks.state(task); // a fault leaves seen stale: read again next time
+      seen = watch.changes();
     }
-    long st = kernel.tasks.state(task);
-    return st != Kernel.TASK_RUNNING && m.inspector().cpuRunning(task) < 0;
+    return gone || state != Kernel.TASK_RUNNING && m.inspector().cpuRunning(task) < 0;
   }
 
   private String done() {

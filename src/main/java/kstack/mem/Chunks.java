@@ -144,4 +144,103 @@ final class Chunks {
     });
     return h[0];
   }
+
+  // ---- the bytes, little-endian, across chunks -------------------------------------------------
+
+  private static final int CHUNK = Memory.CHUNK;
+  private static final int SHIFT = Memory.CHUNK_SHIFT;
+
+  /** The size (1 to 8) bytes at addr as an unsigned little-endian value (no chunk: zeros). */
+  long peek(long addr, int size) {
+    int off = (int) (addr & (CHUNK - 1));
+    if (off + size <= CHUNK) {
+      byte[] c = get(addr >>> SHIFT);
+      if (c == null) {
+        return 0;
+      }
+      if (off + size <= c.length) {
+        return Bytes.get(c, off, size);
+      }
+    }
+    long v = 0;
+    for (int i = size - 1; i >= 0; i--) {
+      v = (v << 8) | (peekByte(addr + i) & 0xFF);
+    }
+    return v;
+  }
+
+  private byte peekByte(long addr) {
+    byte[] c = get(addr >>> SHIFT);
+    int off = (int) (addr & (CHUNK - 1));
+    return c == null || off >= c.length ? 0 : c[off];
+  }
+
+  /** Copies the bytes at addr into out, a chunk at a time (no chunk: zeros). */
+  void peekBytes(long addr, byte[] out) {
+    int done = 0;
+    while (done < out.length) {
+      long a = addr + done;
+      int off = (int) (a & (CHUNK - 1));
+      int n = Math.min(CHUNK - off, out.length - done);
+      byte[] c = get(a >>> SHIFT);
+      int m = c == null ? 0 : Math.min(n, c.length - off);
+      if (m > 0) {
+        System.arraycopy(c, off, out, done, m);
+      }
+      done += n;
+    }
+  }
+
+  /** Stores the low size bytes of value at addr. Never called on a frozen table. */
+  void poke(long addr, int size, long value) {
+    int off = (int) (addr & (CHUNK - 1));
+    if (off + size <= CHUNK) {
+      long idx = addr >>> SHIFT;
+      byte[] c = writable(idx);
+      if (c == null || off + size > c.length) {
+        if (value == 0 && (c == null || off >= c.length)) {
+          return; // the bytes past a chunk's end are zero already
+        }
+        c = room(idx, off + size);
+      }
+      Bytes.put(c, off, size, value);
+      return;
+    }
+    for (int i = 0; i < size; i++) {
+      pokeByte(addr + i, (byte) (value >>> (8 * i)));
+    }
+  }
+
+  /** Stores bytes at addr, a chunk at a time. Never called on a frozen table. */
+  void pokeBytes(long addr, byte[] bytes) {
+    int done = 0;
+    while (done < bytes.length) {
+      long a = addr + done;
+      int off = (int) (a & (CHUNK - 1));
+      int n = Math.min(CHUNK - off, bytes.length - done);
+      byte[] c = writable(a >>> SHIFT);
+      int need = off + Bytes.lastNonZero(bytes, done, n) + 1 - done; // <= off: nothing non-zero
+      if (need > off && (c == null || need > c.length)) {
+        c = room(a >>> SHIFT, need);
+      }
+      int m = c == null ? 0 : Math.min(n, c.length - off);
+      if (m > 0) {
+        System.arraycopy(bytes, done, c, off, m); // what lies past the chunk's end is zero
+      }
+      done += n;
+    }
+  }
+
+  private void pokeByte(long addr, byte b) {
+    long idx = addr >>> SHIFT;
+    byte[] c = writable(idx);
+    int off = (int) (addr & (CHUNK - 1));
+    if (c == null || off >= c.length) {
+      if (b == 0) {
+        return;
+      }
+      c = room(idx, off + 1);
+    }
+    c[off] = b;
+  }
 }

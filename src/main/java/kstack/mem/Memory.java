@@ -59,10 +59,17 @@ public final class Memory {
    * made on first use, so a store nobody reads (an idle child's) costs none.
    */
   private RegionCache regionCache;
+  /**
+   * The regions the last two checks that missed found (never a guard): a step's accesses go to
+   * its stack and to one other region (the task, the per-CPU area) almost every time.
+   */
+  private Region hot;
+  private Region hotBefore;
   private Recorder recorder;
   private StoreWatch watch;
   private long watchLo;
   private long watchHi;
+  private StoreCounter counter;
 
   public void setRecorder(Recorder recorder) {
     this.recorder = recorder;
@@ -73,6 +80,16 @@ public final class Memory {
     this.watch = watch;
     this.watchLo = lo;
     this.watchHi = hi;
+  }
+
+  /** Counts from now on the changes counter watches (null: none); one counter at a time. */
+  public void countStores(StoreCounter counter) {
+    this.counter = counter;
+  }
+
+  /** The counter {@link #countStores} attached last, or null. */
+  public StoreCounter storeCounter() {
+    return counter;
   }
 
   private boolean watches(long addr, int size) {
@@ -92,6 +109,8 @@ public final class Memory {
     dst.chunks = chunks;
     dst.regions = regions;
     dst.regionCache = null;
+    dst.hot = null;
+    dst.hotBefore = null;
   }
 
   /** The chunks, made this store's own first if they are shared (before any store). */
@@ -118,12 +137,26 @@ public final class Memory {
       throw new IllegalStateException("region " + r.name() + " overlaps " + below.name());
     }
     // no flush: the region overlaps none mapped, so every cached page still holds its region
-    RegionCache.forget(regionCache, ownRegions().put(r));
+    Region replaced = ownRegions().put(r);
+    RegionCache.forget(regionCache, replaced);
+    regionsChanged(replaced);
+  }
+
+  /** Region gone (or null) no longer holds its addresses; the goal reading the map is told. */
+  private void regionsChanged(Region gone) {
+    if (gone != null && (hot == gone || hotBefore == gone)) {
+      hot = null;
+      hotBefore = null;
+    }
+    if (counter != null) {
+      counter.regionsChanged();
+    }
   }
 
   public void unmap(Region r) {
     ownRegions().remove(r);
     RegionCache.forget(regionCache, r);
+    regionsChanged(r);
   }
 
   private Region regionAtOrBelow(long addr) {
@@ -157,10 +190,20 @@ public final class Memory {
   }
 
   private void check(long addr, int size, boolean write) {
+    Region h = hot;
+    if (h != null && h.holds(addr, size)) {
+      return;
+    }
+    Region h2 = hotBefore;
+    if (h2 != null && h2.holds(addr, size)) {
+      return;
+    }
     Region r = regionAt(addr);
     if (r == null || r.isGuard()) {
       throw new MemoryFault(addr, write, r);
     }
+    hotBefore = h;
+    hot = r;
     long last = addr + size - 1;
     if (!r.contains(last)) {
       check(r.end(), (int) (last - r.end() + 1), write);
@@ -208,45 +251,6 @@ public final class Memory {
    */
   public long peekRaw(long addr, int size) {
     return peek(addr, size);
-  }
-
-  private long peek(long addr, int size) {
-    int off = (int) (addr & (CHUNK - 1));
-    if (off + size <= CHUNK) {
-      byte[] c = chunk(addr >>> CHUNK_SHIFT);
-      if (c == null) {
-        return 0;
-      }
-      if (off + size <= c.length) {
-        return Bytes.get(c, off, size);
-      }
-    }
-    long v = 0;
-    for (int i = size - 1; i >= 0; i--) {
-      v = (v << 8) | (peekByte(addr + i) & 0xFF);
-    }
-    return v;
-  }
-
-  /** The chunk with index idx, or null while nothing non-zero was written there. */
-  private byte[] chunk(long idx) {
-    return chunks.get(idx);
-  }
-
-  /** The chunk idx to write into, made this store's own first; null while there is none. */
-  private byte[] writableChunk(long idx) {
-    return ownChunks().writable(idx);
-  }
-
-  /** The chunk idx to write into, holding at least its first need bytes (made or grown). */
-  private byte[] room(long idx, int need) {
-    return ownChunks().room(idx, need);
-  }
-
-  private byte peekByte(long addr) {
-    byte[] c = chunk(addr >>> CHUNK_SHIFT);
-    int off = (int) (addr & (CHUNK - 1));
-    return c == null || off >= c.length ? 0 : c[off];
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -298,7 +302,7 @@ public final class Memory {
     while (Long.compareUnsigned(a, end) < 0) {
       long chunkEnd = ((a >>> CHUNK_SHIFT) + 1) << CHUNK_SHIFT;
       int n = (int) (Long.compareUnsigned(chunkEnd, end) < 0 ? chunkEnd - a : end - a);
-      if (chunk(a >>> CHUNK_SHIFT) != null) {
+      if (chunks.get(a >>> CHUNK_SHIFT) != null) {
         writeBytes(a, new byte[n]);
       } else {
         check(a, n, true);
@@ -316,70 +320,25 @@ public final class Memory {
 
   /** Stores without checks or recording: only a timeline replaying recorded changes calls this. */
   public void poke(long addr, int size, long value) {
-    int off = (int) (addr & (CHUNK - 1));
-    if (off + size <= CHUNK) {
-      long idx = addr >>> CHUNK_SHIFT;
-      byte[] c = writableChunk(idx);
-      if (c == null || off + size > c.length) {
-        if (value == 0 && (c == null || off >= c.length)) {
-          return; // the bytes past a chunk's end are zero already
-        }
-        c = room(idx, off + size);
-      }
-      Bytes.put(c, off, size, value);
-      return;
+    if (counter != null) {
+      counter.stored(addr, size);
     }
-    for (int i = 0; i < size; i++) {
-      pokeByte(addr + i, (byte) (value >>> (8 * i)));
-    }
+    ownChunks().poke(addr, size, value);
   }
 
   public void pokeBytes(long addr, byte[] bytes) {
-    int done = 0;
-    while (done < bytes.length) {
-      long a = addr + done;
-      int off = (int) (a & (CHUNK - 1));
-      int n = Math.min(CHUNK - off, bytes.length - done);
-      byte[] c = writableChunk(a >>> CHUNK_SHIFT);
-      int need = off + Bytes.lastNonZero(bytes, done, n) + 1 - done; // <= off: nothing non-zero
-      if (need > off && (c == null || need > c.length)) {
-        c = room(a >>> CHUNK_SHIFT, need);
-      }
-      int m = c == null ? 0 : Math.min(n, c.length - off);
-      if (m > 0) {
-        System.arraycopy(bytes, done, c, off, m); // what lies past the chunk's end is zero
-      }
-      done += n;
+    if (counter != null) {
+      counter.stored(addr, bytes.length);
     }
+    ownChunks().pokeBytes(addr, bytes);
   }
 
-  /** Copies the bytes at addr into out, a chunk at a time (no chunk: zeros). */
+  private long peek(long addr, int size) {
+    return chunks.peek(addr, size);
+  }
+
   private void peekBytes(long addr, byte[] out) {
-    int done = 0;
-    while (done < out.length) {
-      long a = addr + done;
-      int off = (int) (a & (CHUNK - 1));
-      int n = Math.min(CHUNK - off, out.length - done);
-      byte[] c = chunk(a >>> CHUNK_SHIFT);
-      int m = c == null ? 0 : Math.min(n, c.length - off);
-      if (m > 0) {
-        System.arraycopy(c, off, out, done, m);
-      }
-      done += n;
-    }
-  }
-
-  private void pokeByte(long addr, byte b) {
-    long idx = addr >>> CHUNK_SHIFT;
-    byte[] c = writableChunk(idx);
-    int off = (int) (addr & (CHUNK - 1));
-    if (c == null || off >= c.length) {
-      if (b == 0) {
-        return;
-      }
-      c = room(idx, off + 1);
-    }
-    c[off] = b;
+    chunks.peekBytes(addr, out);
   }
 
   /** How many 256-byte chunks hold data: the measure of what the simulated machine costs. */

@@ -71,6 +71,11 @@ public final class Region {
     return Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end()) < 0;
   }
 
+  /** Whether all of [addr, addr + n) lies in this region (n at least 1): two compares. */
+  public boolean holds(long addr, int n) {
+    return size >= n && Long.compareUnsigned(addr - start, size - n) <= 0;
+  }
+
   public boolean isGuard() {
     return kind == Kind.GUARD;
   }

@@ -200,7 +200,7 @@ final class Arm64Entry {
       long nr = k.mem.read(k.arch.taskPtRegs(k, task) + S_SYSCALLNO, 4);
       k.timeline.emit(nr == 0xffffffffL
           ? new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.ERET)
-          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), name(nr), x.reg("x0")));
+          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), x.reg("x0")));
     } else {
       x.set("pstate", spsr);
     }
@@ -212,20 +212,11 @@ final class Arm64Entry {
     return x.read(k.perCpu("__entry_task", x.cpu().id()));
   }
 
-  private String name(long nr) {
-    for (var e : k.arch.syscallNumbers().entrySet()) {
-      if (e.getValue() == nr) {
-        return e.getKey();
-      }
-    }
-    return "syscall " + nr;
-  }
-
   /** The story's system call entry: the number in regs->regs[8]. */
   void entered(Exec x, long regs) {
     long nr = k.mem.read64(regs + 8L * 8);
     long task = k.current(x);
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), name(nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), nr,
         x.read(regs + S_SP), regs));
   }
 

@@ -129,11 +129,11 @@ final class I386Entry {
     long task = k.current(x.cpu().id());
     if ((x.read(regs + PtRegs.cs.off(k)) & 3) == 0) {
       k.timeline.emit(new Event.SyscallFromKernel(x.cpu().id(), k.tasks.pid(task),
-          kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, regs));
+          k.syscallName(nr), nr, regs));
       return;
     }
     k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task),
-        kstack.arch.x86.EntryCommon.syscallName(k, nr), nr, x.read(regs + PtRegs.sp.off(k)),
+        k.syscallName(nr), nr, x.read(regs + PtRegs.sp.off(k)),
         regs));
   }
 
@@ -193,7 +193,7 @@ final class I386Entry {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRET));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-          kstack.arch.x86.EntryCommon.syscallName(k, nr), (int) x.reg("eax")));
+          k.syscallName(nr), (int) x.reg("eax")));
     }
   }
 

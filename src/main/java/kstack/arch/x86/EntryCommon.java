@@ -6,7 +6,7 @@ import kstack.kernel.Kernel;
 
 /**
  * arch/x86/entry/common.c (4.16.13): the C exit work both the 64-bit and the 32-bit entries run on
- * the way back to user mode, and the name of a system call number for the timeline.
+ * the way back to user mode.
  */
 public final class EntryCommon {
   enum L implements Local { cached_flags, regs }
@@ -14,16 +14,6 @@ public final class EntryCommon {
   private EntryCommon() {}
 
   private static final String SRC = "arch/x86/entry/common.c";
-
-  /** The system call a number names in this profile's table ("syscall N" if none). */
-  public static String syscallName(Kernel k, long nr) {
-    for (var e : k.arch.syscallNumbers().entrySet()) {
-      if (e.getValue() == nr) {
-        return e.getKey();
-      }
-    }
-    return "syscall " + nr;
-  }
 
   /** prepare_exit_to_usermode (arch/x86/entry/common.c@4.16.13), from the interrupt return path. */
   public static void buildPrepareExitToUsermode(Kernel k) {

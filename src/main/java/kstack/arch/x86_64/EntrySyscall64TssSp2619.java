@@ -111,7 +111,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
             x -> X86Entry.sysretOk(k, x) ? 1 : 0).build());
     k.image.add(k.image.c("x64_sys_call", src).params(L.regs, L.nr)
         .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-            x -> NORETURN.contains(EntryCommon.syscallName(k, x.get(L.nr))))
+            x -> NORETURN.contains(k.syscallName(x.get(L.nr))))
         .tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
                 + "do_syscall_64", x -> target(k, x), Args.of(x -> x.get(L.regs)))

@@ -116,7 +116,7 @@ final class PartialFrame2632 {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-          kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
+          k.syscallName(nr), x.reg("rax")));
     }
   }
 }

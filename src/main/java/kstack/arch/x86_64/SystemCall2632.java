@@ -74,7 +74,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
               x.write(regs + PtRegs.orig_ax.off(k), x.reg("rax"));
               x.write(regs + PtRegs.ip.off(k), x.reg("rcx"));
               k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(k.current(x)),
-                  kstack.arch.x86.EntryCommon.syscallName(k, x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
+                  k.syscallName(x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
                   regs));
             })
         .step("GET_THREAD_INFO(%rcx); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%rcx) (no tracing)",
@@ -111,7 +111,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
               long task = k.current(x);
               long nr = x.read(regs + PtRegs.orig_ax.off(k));
               k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-                  kstack.arch.x86.EntryCommon.syscallName(k, nr), x.reg("rax")));
+                  k.syscallName(nr), x.reg("rax")));
               x.jumpTo(x.reg("rcx"));
             })
         .label("careful")

@@ -34,7 +34,7 @@ public final class X86Entry {
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
-    return x.reg("gs_base") + k.arch.perCpuAddress(k, name);
+    return x.reg("gs_base") + k.perCpuLink(name);
   }
 
   /** The ways back to user mode the generations with entry_SYSCALL_64 share, linked after it. */
@@ -52,7 +52,7 @@ public final class X86Entry {
     long regs = x.sp();
     long nr = x.read(regs + PtRegs.orig_ax.off(k));
     long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr), nr,
+    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), nr,
         x.read(regs + PtRegs.sp.off(k)), regs));
   }
 
@@ -68,7 +68,7 @@ public final class X86Entry {
       k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
       return;
     }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), EntryCommon.syscallName(k, nr),
+    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr),
         x.reg("rax")));
   }
 

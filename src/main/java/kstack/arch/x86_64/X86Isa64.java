@@ -153,8 +153,24 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.stacks.taskStackPage(task) + k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
-        - k.image.struct("pt_regs").size();
+    return k.stacks.taskStackPage(task) + ptRegsFromStackPage(k);
+  }
+
+  /** The kernel whose pt_regs offset {@link #ptRegsBelowTop} holds (each machine has its own arch). */
+  private Kernel ptRegsOf;
+  private long ptRegsBelowTop;
+
+  /**
+   * THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs), worked out once per kernel:
+   * every system call's entry and exit asks for it.
+   */
+  private long ptRegsFromStackPage(Kernel k) {
+    if (ptRegsOf != k) {
+      ptRegsBelowTop = k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
+          - k.image.struct("pt_regs").size();
+      ptRegsOf = k;
+    }
+    return ptRegsBelowTop;
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */

@@ -120,7 +120,16 @@ final class SnapshotLinks {
         || label.equals("pt_regs->sp") || label.equals("pt_regs->esp");
   }
 
-  /** The guard pages right below or above any of the stacks, each once, lowest first. */
+  /**
+   * The guard pages right below or above any of the stacks, each once, lowest first. A vmalloc'd
+   * stack (VMAP_STACK's task stacks, 6.x's x86_64 IRQ stack, arm64's) has one below it too: every
+   * vmalloc area ends with its own guard page (mm/vmalloc.c@4.16.13:1406-1407, @6.19:3212-3213),
+   * so the page below an area is the previous area's guard or free vmalloc space, never mapped;
+   * the kernel counts a fault there as a hit of the stack's guard page ("if it is in the page
+   * below it, we hit a guard": get_stack_guard_info, arch/x86/include/asm/stacktrace.h@6.19;
+   * do_double_fault's task_stack_page(tsk) - 1 - cr2 < PAGE_SIZE, arch/x86/kernel/traps.c@4.16.13;
+   * "leading and trailing guard pages", Documentation/mm/vmalloced-kernel-stacks.rst@6.19).
+   */
   List<StackRange> guards(List<TaskStack> tasks, List<StackRegion> cpuStacks) {
     Map<Long, StackRange> out = new LinkedHashMap<>();
     List<StackRegion> all = new ArrayList<>(cpuStacks);
@@ -131,6 +140,13 @@ final class SnapshotLinks {
         if (g != null && g.isGuard()) {
           out.putIfAbsent(g.start(), new StackRange(r.kind(), g.name(), g.start(), g.end()));
         }
+      }
+      Region after = kernel.mem.regionAt(r.high());
+      if (after != null && after.isGuard() && kernel.mem.regionAt(r.low() - 1) == null) {
+        long page = after.end() - after.start();
+        out.putIfAbsent(r.low() - page, new StackRange(r.kind(), "guard page below "
+            + (r.kind() == StackKind.TASK ? "kernel" : r.kind().label().toUpperCase()) + " stack"
+            + " (not mapped: vmalloc space)", r.low() - page, r.low()));
       }
     }
     return out.values().stream()

@@ -12,7 +12,6 @@ import kstack.stack.StackRange;
 import kstack.stack.StackRegion;
 import kstack.stack.TaskInfo;
 import kstack.stack.TaskStack;
-import kstack.view.Picture.Arrow;
 import kstack.view.Picture.Block;
 import kstack.view.Picture.Box;
 import kstack.view.Picture.Column;
@@ -176,6 +175,12 @@ public final class Pictures {
       lines.add(String.format("%s = 0x%x%s", c.spName(), c.sp(), c.userMode() ? " (user)" : ""));
       lines.add(cur == null ? "current: unreadable" : "current: pid " + cur.pid() + " ("
           + cur.comm() + ")");
+      for (Pointer p : snap.pointers()) {
+        if (p.cpu() == c.cpu() && !p.name().equals(c.spName())
+            && columns.stream().noneMatch(col -> col.holds(p.at()))) {
+          lines.add(String.format("%s = 0x%x", p.name(), p.value()));
+        }
+      }
       boxes.add(new Box("cpu" + c.cpu(), "cpu", "cpu" + c.cpu(), 0, lines));
     }
   }
@@ -187,9 +192,17 @@ public final class Pictures {
         continue;
       }
       if (columns.stream().noneMatch(c -> c.holds(t.task()))) {
+        List<String> lines = new ArrayList<>(List.of(String.format("at 0x%x", t.task())));
+        for (Pointer p : snap.pointers()) {
+          if (p.at() == t.task()) {
+            lines.add(String.format("%s = 0x%x", p.name(), p.value()));
+          }
+        }
+        if (lines.size() == 1) {
+          lines.add(String.format("stack 0x%x", t.stack()));
+        }
         boxes.add(new Box("ts-" + t.pid(), "task_struct", "task_struct: pid " + t.pid() + " ("
-            + t.comm() + ")", t.task(), List.of(String.format("at 0x%x", t.task()),
-            String.format("stack 0x%x", t.stack()))));
+            + t.comm() + ")", t.task(), lines));
       }
     }
   }

@@ -1,43 +1,44 @@
 package kstack.view;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kstack.view.Picture.Arrow;
-import kstack.view.Picture.Block;
 import kstack.view.Picture.Box;
 import kstack.view.Picture.Column;
 import kstack.view.Picture.Field;
-import kstack.view.Picture.Mark;
 
 /**
- * A picture as SVG, to scale: every stack a column growing downward (its high end on top, all
- * tops aligned), one word {@link #ROW} pixels high, so one scale holds for every column and guard
- * page; addresses on the left of each column, marks (stack pointers, TSS sp0, high-water mark,
- * task_pt_regs) left of the addresses, block labels on the right. Every element a test or the web
- * page looks for has a stable id and class: columns {@code col-ID}, blocks by their ids with class
+ * A {@link Picture} as one SVG document, laid out to be read in a browser window: each stack a
+ * column growing downward ({@link SvgColumn}, to scale within itself with the empty stretches cut
+ * short by {@link Scale}), the columns side by side in rows that wrap where the picture comes
+ * out closest to a screen's shape (at most {@link #MAX_WIDTH} pixels wide); each task_struct box above its task's stack, each CPU box above the stack its stack
+ * pointer is on, so that their arrows stay short ({@link Routes}). Every element a test or the web
+ * page looks for has a stable id and class: the root {@code kstack-picture} (width, height and
+ * viewBox give its natural size), columns {@code col-ID}, blocks by their ids with class
  * {@code region region-KIND}, words {@code field}, boxes {@code box}, arrows {@code arrow} with
  * {@code data-address} (where the pointer points).
  */
 public final class SvgPicture {
-  static final int ROW = 12;
-  private static final int MARKS = 230;
-  private static final int ADDR = 130;
-  private static final int BOX = 420;
-  private static final int LABELS = 300;
-  private static final int PITCH = MARKS + ADDR + BOX + LABELS;
-  private static final int BOX_W = 250;
+  static final int MAX_WIDTH = 4000;
+  private static final double SHAPE = 1.6;
+  private static final int MARGIN = 20;
+  private static final int TITLE = 24;
+  private static final int ROW_GAP = 44;
+  private static final int BOX_GAP = 10;
 
   private final Picture p;
-  private final double scale;
   private final StringBuilder out = new StringBuilder();
-  private final Map<String, double[]> anchors = new HashMap<>();
-  private final Map<String, Column> columnsById = new HashMap<>();
-  private int top;
+  private final List<SvgColumn> cols = new ArrayList<>();
+  private final Map<String, SvgColumn> colById = new HashMap<>();
+  private final Map<String, double[]> boxAt = new HashMap<>();
+  private final Map<String, SvgColumn> boxCell = new HashMap<>();
+  private final List<Double> rowTops = new ArrayList<>();
+  private final Map<SvgColumn, Integer> rowOf = new HashMap<>();
 
   private SvgPicture(Picture p) {
     this.p = p;
-    this.scale = (double) ROW / p.wordSize();
   }
 
   /** The picture as one well-formed SVG document. */
@@ -46,128 +47,154 @@ public final class SvgPicture {
   }
 
   private String draw() {
-    int boxesBottom = layOutBoxes();
-    long above = 0;
-    long below = 0;
-    long tallest = 0;
+    double boxW = 220;
     for (Column c : p.columns()) {
-      above = Math.max(above, guardBytes(c, true));
-      below = Math.max(below, guardBytes(c, false));
-      tallest = Math.max(tallest, c.high() - c.low());
+      for (Picture.Block b : c.blocks()) {
+        for (Field f : b.fields()) {
+          boxW = Math.max(boxW, Text.width(f.name(), Text.SMALL) + 10);
+        }
+      }
     }
-    top = boxesBottom + 50 + (int) (above * scale);
-    int width = Math.max(PITCH * Math.max(1, p.columns().size()), 40 + 6 * (BOX_W + 20));
-    int height = top + (int) ((tallest + below) * scale) + 40;
+    for (Column c : p.columns()) {
+      SvgColumn sc = new SvgColumn(c, p.wordSize(), Math.ceil(boxW));
+      cols.add(sc);
+      colById.put(c.id(), sc);
+    }
+    double[] size = layOut(rowWidth());
+    int width = (int) Math.ceil(size[0]);
+    int height = (int) Math.ceil(size[1]);
     out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.append(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-        + " viewBox=\"0 0 %d %d\" font-family=\"monospace\" font-size=\"10\">%n", width, height,
-        width, height));
+    out.append(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"kstack-picture\" "
+        + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"monospace\" "
+        + "font-size=\"10\">%n", width, height, width, height));
     out.append(STYLE);
     out.append("<title>").append(esc(p.title())).append("</title>\n");
-    out.append(String.format("<text id=\"title\" class=\"title\" x=\"20\" y=\"22\">%s</text>%n",
-        esc(p.title())));
-    for (int i = 0; i < p.columns().size(); i++) {
-      column(p.columns().get(i), 20 + i * PITCH);
+    out.append(String.format("<text id=\"title\" class=\"title\" x=\"%d\" y=\"22\">%s</text>%n",
+        MARGIN, esc(p.title())));
+    for (SvgColumn c : cols) {
+      out.append(String.format("<text class=\"stack-title\" x=\"%.1f\" y=\"%.1f\">%s</text>%n",
+          c.boxX(), rowTops.get(rowOf.get(c)) + 14, esc(c.c.title())));
+      c.render(out);
     }
     for (Box b : p.boxes()) {
       box(b);
     }
-    for (Arrow a : p.arrows()) {
-      arrow(a);
-    }
+    new Routes(this).draw(p.arrows(), out);
     out.append("</svg>\n");
     return out.toString();
   }
 
-  private static long guardBytes(Column c, boolean above) {
-    return c.guards().stream().filter(g -> above == (g.low() == c.high()))
-        .mapToLong(g -> g.high() - g.low()).sum();
-  }
-
-  /** Places the boxes in rows of six under the title; returns the y below them. */
-  private int layOutBoxes() {
-    int x = 20;
-    int y = 40;
-    int rowHeight = 0;
-    int perRow = 0;
-    for (Box b : p.boxes()) {
-      int h = 18 + 13 * b.lines().size();
-      if (perRow == 6) {
-        x = 20;
-        y += rowHeight + 16;
-        rowHeight = 0;
-        perRow = 0;
+  /**
+   * The widest row that gives the picture the shape closest to a screen's (16:10): each way the
+   * columns can wrap is laid out and measured, the one whose width over height is nearest wins.
+   */
+  private double rowWidth() {
+    double best = MAX_WIDTH;
+    double bestScore = Double.MAX_VALUE;
+    double w = MARGIN;
+    for (SvgColumn c : cols) {
+      w += c.width();
+      double[] size = layOut(w);
+      double score = Math.abs(Math.log(size[0] / size[1] / SHAPE));
+      if (w <= MAX_WIDTH && score < bestScore) {
+        best = w;
+        bestScore = score;
       }
-      anchors.put(b.id(), new double[] {x, y, BOX_W, h});
-      x += BOX_W + 20;
-      rowHeight = Math.max(rowHeight, h);
-      perRow++;
     }
-    return y + rowHeight;
+    return best;
   }
 
-  private double y(Column c, long address) {
-    return top + (c.high() - address) * scale;
+  /** Places columns in rows of at most maxWidth and boxes above them; returns the size. */
+  private double[] layOut(double maxWidth) {
+    rowTops.clear();
+    boxAt.clear();
+    Map<SvgColumn, List<Box>> headers = new HashMap<>();
+    for (Box b : p.boxes()) {
+      SvgColumn home = home(b);
+      if (home != null) {
+        headers.computeIfAbsent(home, k -> new ArrayList<>()).add(b);
+        boxCell.put(b.id(), home);
+      }
+    }
+    double y = 40;
+    double width = 0;
+    int i = 0;
+    while (i < cols.size()) {
+      int j = i;
+      double x = MARGIN;
+      while (j < cols.size() && (j == i || x + cols.get(j).width() <= maxWidth + 0.5)) {
+        x += cols.get(j).width();
+        j++;
+      }
+      width = Math.max(width, x);
+      rowTops.add(y);
+      double header = 0;
+      for (int k = i; k < j; k++) {
+        header = Math.max(header, header(cols.get(k), headers.get(cols.get(k)), y + TITLE));
+      }
+      double tallest = 0;
+      double cx = MARGIN;
+      for (int k = i; k < j; k++) {
+        SvgColumn c = cols.get(k);
+        c.x = cx;
+        cx += c.width();
+        c.top = y + TITLE + header;
+        tallest = Math.max(tallest, c.height());
+        rowOf.put(c, rowTops.size() - 1);
+      }
+      for (int k = i; k < j; k++) {
+        header(cols.get(k), headers.get(cols.get(k)), y + TITLE);
+      }
+      y += TITLE + header + tallest + ROW_GAP;
+      i = j;
+    }
+    double boxesRight = boxAt.values().stream().mapToDouble(r -> r[0] + r[2]).max().orElse(0);
+    return new double[] {Math.max(width, boxesRight) + MARGIN, y};
   }
 
-  private void column(Column c, int x0) {
-    columnsById.put(c.id(), c);
-    int bx = x0 + MARKS + ADDR;
-    anchors.put(c.id(), new double[] {bx, top, BOX, (c.high() - c.low()) * scale});
-    out.append(String.format("<g id=\"col-%s\" class=\"stack stack-%s\" data-low=\"0x%x\" "
-        + "data-high=\"0x%x\">%n", c.id(), c.kind(), c.low(), c.high()));
-    double titleY = top - guardBytes(c, true) * scale - 10;
-    out.append(String.format("<text class=\"stack-title\" x=\"%d\" y=\"%.1f\">%s</text>%n", bx,
-        titleY, esc(c.title())));
-    out.append(String.format("<rect class=\"stack-outline\" x=\"%d\" y=\"%d\" width=\"%d\" "
-        + "height=\"%.1f\"/>%n", bx, top, BOX, (c.high() - c.low()) * scale));
-    address(x0, y(c, c.high()), c.high(), "addr addr-top");
-    address(x0, y(c, c.low()), c.low(), "addr addr-bottom");
-    for (Block g : c.guards()) {
-      block(c, g, bx, x0);
+  /** The column a box is drawn above: its task's stack, or the stack its CPU's sp is on. */
+  private SvgColumn home(Box b) {
+    for (Arrow a : p.arrows()) {
+      if (a.fromId().equals(b.id()) && colById.containsKey(a.toId())) {
+        return colById.get(a.toId());
+      }
     }
-    for (Block b : c.blocks()) {
-      block(c, b, bx, x0);
-    }
-    for (Mark m : c.marks()) {
-      double my = y(c, m.address());
-      out.append(String.format("<g class=\"mark mark-%s\" data-address=\"0x%x\"><line x1=\"%d\" "
-          + "y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/><text x=\"%d\" y=\"%.1f\">%s</text></g>%n",
-          m.kind(), m.address(), x0, my, bx, my, x0, my - 2, esc(m.label())));
-    }
-    out.append("</g>\n");
+    return cols.isEmpty() ? null : cols.get(0);
   }
 
-  private void block(Column c, Block b, int bx, int x0) {
-    double y1 = y(c, b.high());
-    double h = (b.high() - b.low()) * scale;
-    out.append(String.format("<g id=\"%s\" class=\"region region-%s\" data-low=\"0x%x\" "
-        + "data-high=\"0x%x\">%n", b.id(), b.kind(), b.low(), b.high()));
-    out.append(String.format("<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"/>%n", bx, y1,
-        BOX, h));
-    out.append(String.format("<text class=\"region-label\" x=\"%d\" y=\"%.1f\">%s</text>%n",
-        bx + BOX + 8, y1 + Math.min(h, ROW) - 3, esc(b.label())));
-    if (b.fields().isEmpty()) {
-      address(x0, y1 + h, b.low(), "addr");
+  /** Lays the boxes out left to right above the column from y; returns the height they take. */
+  private double header(SvgColumn c, List<Box> boxes, double y) {
+    if (boxes == null) {
+      return 0;
     }
-    for (int i = 0; i < b.fields().size(); i++) {
-      Field f = b.fields().get(i);
-      double fy = y(c, f.address());
-      out.append(String.format("<text id=\"%s-f%d\" class=\"field\" data-address=\"0x%x\" "
-          + "data-value=\"0x%x\" x=\"%d\" y=\"%.1f\">%s</text>%n", b.id(), i, f.address(),
-          f.value(), bx + 4, fy - 3, esc(f.name())));
-      address(x0, fy, f.address(), "addr");
+    double x = c.boxX();
+    double rowH = 0;
+    double top = y;
+    for (Box b : boxes) {
+      double w = boxWidth(b);
+      double h = 18 + 13 * b.lines().size();
+      if (x > c.boxX() && x + w > c.x + c.width() - 20) {
+        x = c.boxX();
+        top += rowH + BOX_GAP;
+        rowH = 0;
+      }
+      boxAt.put(b.id(), new double[] {x, top, w, h});
+      x += w + BOX_GAP;
+      rowH = Math.max(rowH, h);
     }
-    out.append("</g>\n");
+    return top + rowH + BOX_GAP + 6 - y;
   }
 
-  private void address(int x0, double y, long a, String cls) {
-    out.append(String.format("<text class=\"%s\" x=\"%d\" y=\"%.1f\">0x%x</text>%n", cls,
-        x0 + MARKS + ADDR - 6, y - 2, a));
+  private static double boxWidth(Box b) {
+    double w = Text.width(b.label(), Text.FONT);
+    for (String l : b.lines()) {
+      w = Math.max(w, Text.width(l, Text.FONT));
+    }
+    return Math.ceil(w + 14);
   }
 
   private void box(Box b) {
-    double[] r = anchors.get(b.id());
+    double[] r = boxAt.get(b.id());
     out.append(String.format("<g id=\"%s\" class=\"box box-%s\"%s><rect x=\"%.0f\" y=\"%.0f\" "
         + "width=\"%.0f\" height=\"%.0f\"/>%n", b.id(), b.kind(), b.address() == 0 ? ""
         : String.format(" data-address=\"0x%x\"", b.address()), r[0], r[1], r[2], r[3]));
@@ -181,26 +208,28 @@ public final class SvgPicture {
     out.append("</g>\n");
   }
 
-  private void arrow(Arrow a) {
-    double[] from = end(a.fromId(), a.from(), true);
-    double[] to = end(a.toId(), a.to(), false);
-    double mid = (from[1] + to[1]) / 2;
-    out.append(String.format("<g id=\"%s\" class=\"arrow\" data-name=\"%s\" data-from=\"%s\" "
-        + "data-to=\"%s\" data-address=\"0x%x\"><path d=\"M%.1f %.1f C%.1f %.1f %.1f %.1f %.1f "
-        + "%.1f\" marker-end=\"url(#head)\"/><text x=\"%.1f\" y=\"%.1f\">%s = 0x%x</text></g>%n",
-        a.id(), esc(a.name()), a.fromId(), a.toId(), a.to(), from[0], from[1], from[0], mid, to[0],
-        mid, to[0], to[1], to[0] + 4, to[1] - 4, esc(a.name()), a.to()));
+  // ---- what Routes needs ----------------------------------------------------------------------
+
+  SvgColumn column(String id) {
+    return colById.get(id);
   }
 
-  /** Where an arrow leaves (a box's bottom, a column's right edge) or ends (a column's left edge). */
-  private double[] end(String id, long address, boolean leaving) {
-    Column c = columnsById.get(id);
-    double[] r = anchors.get(id);
-    if (c == null) {
-      return new double[] {r[0] + r[2] / 2, leaving ? r[1] + r[3] : r[1] + r[3]};
-    }
-    double ay = address == 0 ? top : y(c, address) - (address == c.high() ? 0 : ROW / 2.0);
-    return new double[] {leaving ? r[0] + r[2] : r[0], ay};
+  /** The cell a box sits in (the column it is drawn above). */
+  SvgColumn cellOfBox(String id) {
+    return boxCell.get(id);
+  }
+
+  /** A box's x, y, width, height. */
+  double[] boxAt(String id) {
+    return boxAt.get(id);
+  }
+
+  Box box(String id) {
+    return p.boxes().stream().filter(b -> b.id().equals(id)).findFirst().orElse(null);
+  }
+
+  double rowTop(SvgColumn c) {
+    return rowTops.get(rowOf.get(c));
   }
 
   static String esc(String s) {
@@ -232,11 +261,12 @@ public final class SvgPicture {
       .region-magic rect{fill:#f7c6c6} .region-unused rect{fill:#fff}
       .region-frame rect{fill:#d9f0d3} .region-switch rect{fill:#e5d6f2}
       .region-padding rect{fill:#ddd} .region-guard rect{fill:url(#hatch)}
-      .addr{text-anchor:end;fill:#555} .field{font-size:9px} .region-label{fill:#222}
+      .addr{fill:#555} .field{font-size:9px} .region-label{fill:#222}
+      .break{fill:none;stroke:#666;stroke-width:1} .leader{fill:none;stroke:#999;stroke-width:0.7}
       .box rect{fill:#fffbe6;stroke:#333} .box-label{font-weight:bold}
-      .mark line{stroke:#c00;stroke-width:1.5} .mark text{fill:#c00}
+      .mark line{stroke:#c00;stroke-width:1.5;stroke-dasharray:6 3} .mark text{fill:#c00}
       .mark-high-water line{stroke:#06c;stroke-dasharray:4 2} .mark-high-water text{fill:#06c}
-      .arrow path{fill:none;stroke:#36c;stroke-width:1.2} .arrow text{fill:#36c;font-size:9px}
+      .arrow path{fill:none;stroke:#36c;stroke-width:1.2}
       </style>
       """;
 }

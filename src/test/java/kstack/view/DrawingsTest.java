@@ -135,6 +135,46 @@ class DrawingsTest {
 
   @ParameterizedTest
   @MethodSource("profiles")
+  @SuppressWarnings("unchecked")
+  void exportSvgOfEveryStackLabelsEveryRegionAndEveryWordOfEveryTaskAtTheAddressStackPrints(
+      Profile p) throws Exception {
+    Session s = inWrite(p);
+    SvgDoc svg = new SvgDoc(export(s, ""));
+    Picture pic = Pictures.of(s.machine().inspector().snapshot(), null, "t");
+    for (Column c : pic.columns()) {
+      List<Block> blocks = new ArrayList<>(c.guards());
+      blocks.addAll(c.blocks());
+      for (Block b : blocks) {
+        assertThat(SvgDoc.withClass(svg.byId.get(b.id()), "region-label").get(0)
+            .getTextContent()).as("label of %s", b.id()).isEqualTo(b.label());
+      }
+    }
+    for (TaskStack t : s.machine().inspector().snapshot().taskStacks()) {
+      if (t.stack() == null) {
+        continue;
+      }
+      Element col = svg.byId.get("col-task-" + t.owner().pid());
+      List<String> addresses = SvgDoc.withClass(col, "addr").stream()
+          .map(Element::getTextContent).toList();
+      Map<String, String> fields = SvgDoc.withClass(col, "field").stream().collect(
+          Collectors.toMap(e -> e.getAttribute("data-address"), Element::getTextContent,
+              (a, b) -> a));
+      var words = (List<Map<String, Object>>) run(s, "stack " + t.owner().pid()).json()
+          .get("words");
+      assertThat(words).as("pid %d's words", t.owner().pid()).isNotEmpty();
+      for (Map<String, Object> w : words) {
+        assertThat(addresses).as("pid %d's address %s", t.owner().pid(), w.get("address"))
+            .contains((String) w.get("address"));
+        if (w.get("kind").equals("pt_regs")) {
+          assertThat(fields.get((String) w.get("address"))).as("pid %d's %s",
+              t.owner().pid(), w.get("label")).isEqualTo(w.get("label"));
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("profiles")
   void sleepingTasksShowTheirSwitchFrameAndTheBaseOfEveryStackIsLabelled(Profile p) {
     Session s = inWrite(p);
     var snap = s.machine().inspector().snapshot();

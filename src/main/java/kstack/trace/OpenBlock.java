@@ -31,10 +31,11 @@ final class OpenBlock {
   private long[] lastWords;
   private final RegisterSink sink;
   /** Every CPU's registers when the block began: cpu -> register number -> value. */
-  private long[][] start = new long[0][];
+  private long[][] start;
 
   OpenBlock(RegisterSink sink) {
     this.sink = sink;
+    this.start = registersNow(); // what the registers hold when recording begins
   }
 
   boolean valid() {

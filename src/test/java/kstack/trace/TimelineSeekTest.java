@@ -271,6 +271,42 @@ class TimelineSeekTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void registersHeldBeforeRecordingBeganAreWhatSeekingBackAcrossWholeBlocksRestores() {
+    long[] r = {7, 0x1234, -1};
+    Timeline t = new Timeline(new RegisterSink() {
+      @Override
+      public long value(int cpu, int reg) {
+        return r[reg];
+      }
+
+      @Override
+      public void restore(int cpu, int reg, long value) {
+        r[reg] = value;
+      }
+
+      @Override
+      public int cpus() {
+        return 1;
+      }
+
+      @Override
+      public int registers(int cpu) {
+        return r.length;
+      }
+    }, 4);
+    for (int s = 0; s < 40; s++) {
+      t.beginStep();
+      int reg = s % 3;
+      long v = r[reg] * 3 + s;
+      t.registerChanged(0, reg, r[reg], v);
+      r[reg] = v;
+      t.endStep();
+    }
+    t.seek(0); // crosses nine sealed blocks by their differences
+    assertThat(r).containsExactly(7, 0x1234, -1);
+  }
+
   /** A sealed map's entries as "space:word=xor", sorted (the order they are kept in is free). */
   private static List<String> entries(XorMap m) {
     List<String> out = new ArrayList<>();

@@ -36,6 +36,8 @@ public final class ProfileBench {
     repeat(Math.max(1, plan.warmup() / 4), () -> b.syscall("sched_yield", List.of()));
     Machine c = booted();
     repeat(Math.min(forkCap(c), Math.max(1, plan.warmup() / 8)), () -> fork(c));
+    Machine d = untraced();
+    repeat(Math.min(forkCap(d), plan.untracedWarmupForks()), () -> fork(d));
   }
 
   public Figures measure() {

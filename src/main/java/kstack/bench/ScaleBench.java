@@ -29,16 +29,12 @@ public final class ScaleBench {
   }
 
   /**
-   * Warms the JVM up on throw-away machines as {@code bench} does, then with {@value #WARM_FORKS}
-   * forks as the run makes them (not measured: else the fork at 1,000 tasks is timed while the
-   * compiler is still at work on fork's path), then measures.
+   * Warms the JVM up on throw-away machines as {@code bench} does, its untraced forks included (else
+   * the fork at 1,000 tasks is timed while the compiler is still at work on fork's path), then
+   * measures.
    */
   public ScaleFigures measure() {
     new ProfileBench(profile, plan).warmUp();
-    if (plan.warmup() > 0) {
-      Machine w = forker();
-      forkUntil(w, new int[] {tasks(w)}, Math.min(tasks(w) + capOf(w), Math.min(target, WARM_FORKS)));
-    }
     Machine m = forker();
     int cap = capOf(m);
     long heap0 = Heap.used();
@@ -76,8 +72,6 @@ public final class ScaleBench {
     return new ScaleFigures(profile.arch(), profile.kernel(), profile.version(), target, live[0],
         seconds, heap / Math.max(1, live[0] - start), heap, at, stopped);
   }
-
-  private static final int WARM_FORKS = 20_000;
 
   /** A booted machine whose process "bench" forks, trace off, pid_max at PID_MAX_LIMIT. */
   private Machine forker() {

@@ -87,8 +87,9 @@ final class Bench implements Callable<Integer> {
       return forkTo(ps, plan, out);
     }
     if (!json) {
-      out.printf("warm-up first (not measured): %d getpids, %d sched_yields, %d forks on each "
-          + "profile; then each figure %d times, min / median%n", warmup, warmup / 4, warmup / 8, repeat);
+      out.printf("warm-up first (not measured): %d getpids, %d sched_yields, %d forks and %d "
+          + "untraced forks on each profile; then each figure %d times, min / median%n", warmup,
+          warmup / 4, warmup / 8, plan.untracedWarmupForks(), repeat);
       out.flush();
     }
     ProfileBench.run(ps, plan, f -> {

@@ -31,7 +31,7 @@ public final class Exec {
     branched = false;
     r.op(i).exec(this);
     if (!branched) {
-      cpu.set(regs.pc, cpu.pc() + Routine.INSN_SIZE);
+      cpu.advancePc(Routine.INSN_SIZE);
     }
   }
 

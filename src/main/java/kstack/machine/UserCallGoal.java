@@ -12,7 +12,8 @@ import kstack.mem.StoreCounter;
  * has blocked, or has exited; and what the command then says (the value returned, the new program
  * after a successful exec, how the task exited and who reaped it, the state it blocked in).
  */
-final class UserCallGoal {
+final class UserCallGoal implements java.util.function.BooleanSupplier,
+    java.util.function.Supplier<String> {
   private final Machine m;
   private final Kernel kernel;
   private final Arch arch;
@@ -56,8 +57,19 @@ final class UserCallGoal {
     this.watch = new StoreCounter(task + st.offset(), st.size());
   }
 
+  /** The goal: this object is both its test and what it says (no lambda per command). */
   Goal goal() {
-    return new Goal(what, this::reached, this::done);
+    return new Goal(what, this, this);
+  }
+
+  @Override
+  public boolean getAsBoolean() {
+    return reached();
+  }
+
+  @Override
+  public String get() {
+    return done();
   }
 
   /** The pc first: a compare, where current is a read of kernel memory. */

@@ -51,7 +51,8 @@ final class UserCallGoal implements java.util.function.BooleanSupplier,
     this.function = function;
     this.stackArgs = stackArgs;
     this.pid = kernel.tasks.pid(task);
-    this.mmBefore = kernel.tasks.taskRead(task, TaskMember.mm);
+    // only an exec's result asks whether the mm changed: no read of the task for other calls
+    this.mmBefore = function.equals("execve") ? kernel.tasks.taskRead(task, TaskMember.mm) : 0;
     this.firstEvent = m.timeline().events().size();
     Member st = kernel.tasks.stateMember();
     this.watch = new StoreCounter(task + st.offset(), st.size());

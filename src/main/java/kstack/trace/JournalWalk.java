@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 import kstack.mem.Memory;
 
 /**
@@ -14,22 +15,38 @@ import kstack.mem.Memory;
 final class JournalWalk {
   private JournalWalk() {}
 
-  /** The combined difference of the entries between positions from and to (the newest store at to is at addr). */
-  static XorMap difference(Timeline t, int from, int to, long addr) {
+  /**
+   * The combined difference of the entries between positions from and to (the newest store at to is
+   * at addr; pcAt(cpu) is what cpu's pc held at to: a pc advance is a sum, and its difference
+   * depends on the value it moved on).
+   */
+  static XorMap difference(Timeline t, int from, int to, long addr, IntToLongFunction pcAt) {
     XorMap m = new XorMap();
     ByteJournal.Reader r = t.journal.readerAt(to);
     long cursor = addr;
+    Map<Integer, Long> pc = new HashMap<>(); // cpu -> its pc, walking back from to
     while (r.position() > from) {
       int header = r.next();
       int kind = header & 3;
-      if (kind == Timeline.MEM) {
+      if (kind == Timeline.STEP && (header & Timeline.ADVANCED) != 0) {
+        int cpu = header >>> 3;
+        long now = pc.computeIfAbsent(cpu, pcAt::applyAsLong);
+        m.addRegister(cpu, t.advanceReg, now ^ (now - t.advanceBy));
+        pc.put(cpu, now - t.advanceBy);
+      } else if (kind == Timeline.MEM) {
         int space = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
         long zz = r.nextVarint();
         m.addStore(space, cursor, (header >>> 2 & 7) + 1, r.nextVarint());
         cursor -= (zz >>> 1) ^ -(zz & 1);
       } else if (kind == Timeline.REG) {
         long where = RegisterHeader.wide(header) ? r.nextVarint() : RegisterHeader.where(header);
-        m.addRegister((int) (where >>> 16), (int) (where & 0xFFFF), r.nextVarint());
+        int cpu = (int) (where >>> 16);
+        int reg = (int) (where & 0xFFFF);
+        long xor = r.nextVarint();
+        m.addRegister(cpu, reg, xor);
+        if (reg == t.advanceReg) {
+          pc.put(cpu, pc.computeIfAbsent(cpu, pcAt::applyAsLong) ^ xor);
+        }
       }
     }
     return m.seal();

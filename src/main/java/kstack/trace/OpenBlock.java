@@ -128,7 +128,8 @@ final class OpenBlock {
       return sealKept();
     }
     Checkpoints cp = t.checkpoints;
-    XorMap walked = JournalWalk.difference(t, cp.pos(cp.last()), t.journal.size(), t.lastAddr);
+    XorMap walked = JournalWalk.difference(t, cp.pos(cp.last()), t.journal.size(), t.lastAddr,
+        cpu -> t.advanceReg < 0 ? 0 : t.registers.value(cpu, t.advanceReg));
     restart();
     return walked;
   }

@@ -95,7 +95,7 @@ final class Seeker {
   private static void walkBack(Timeline t, long target, int floor) {
     long ends = t.steps() - target;
     while (t.journal.size() > floor) {
-      if (t.journal.byteBelow(t.journal.size()) == Timeline.STEP) {
+      if ((t.journal.byteBelow(t.journal.size()) & 3) == Timeline.STEP) {
         if (ends == 0) {
           break;
         }
@@ -133,7 +133,13 @@ final class Seeker {
           t.changes.get(--t.changeTop).undo();
         }
       }
-      default -> { } // a step's end: nothing to restore
+      default -> { // a step's end: the pc advance it may carry
+        if ((header & Timeline.ADVANCED) != 0) {
+          int cpu = header >>> 3;
+          int reg = t.advanceReg;
+          t.registers.restore(cpu, reg, t.registers.value(cpu, reg) - t.advanceBy);
+        }
+      }
     }
     return kind;
   }

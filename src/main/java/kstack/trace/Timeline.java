@@ -28,6 +28,11 @@ public final class Timeline implements Memory.Recorder {
   static final int REG = 1;
   static final int OBJ = 2;
   static final int STEP = 3;
+  /**
+   * A step's end that also moves cpu's program counter on (a step that did not branch): STEP with
+   * this bit and the cpu in the bits above it ({@link #pcAdvanced}).
+   */
+  static final int ADVANCED = 1 << 2;
   /** An OBJ entry without an object: the newest event is taken back. */
   static final int EVENT = OBJ | 1 << 2;
 
@@ -58,6 +63,11 @@ public final class Timeline implements Memory.Recorder {
   /** A step has begun and not yet ended. */
   private boolean inStep;
   private boolean recording = true;
+  /** The CPU whose pc a step moved on and that is not journaled yet (its step's end will say), or -1. */
+  private int pendingPc = -1;
+  /** The register and the distance of every pc advance ({@link #pcAdvanced}); -1: none yet. */
+  int advanceReg = -1;
+  int advanceBy;
   final Checkpoints checkpoints = new Checkpoints();
   /** The combined difference of the block since the last boundary, kept as it is recorded. */
   private final OpenBlock open;
@@ -105,6 +115,7 @@ public final class Timeline implements Memory.Recorder {
     future = false;
     checkpoints.reset(steps, 0, 0, 0, events.size());
     open.restart();
+    pendingPc = -1;
   }
 
   public boolean isRecording() {
@@ -153,11 +164,52 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
+    flushPc();
     int header = RegisterHeader.of(cpu, reg);
     if (RegisterHeader.wide(header)) {
       journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, header);
     } else {
       journal.pushEntry(old ^ value, header);
+    }
+  }
+
+  /**
+   * Records that cpu's program counter, register reg, is about to move on by {@code by} bytes
+   * (called before the register changes). Inside a step the advance is not journaled at once: the
+   * step's end marker says it ({@link #ADVANCED}), one byte instead of a register write's two, and
+   * nearly every step ends so. Anything journaled that could depend on the order (a register write,
+   * a bookkeeping change) writes the pending advance out first, as an ordinary register write.
+   */
+  public void pcAdvanced(int cpu, int reg, int by) {
+    if (!recording) {
+      return;
+    }
+    beforeRecord();
+    flushPc();
+    if (advanceReg < 0) {
+      advanceReg = reg;
+      advanceBy = by;
+    }
+    if (!inStep || reg != advanceReg || by != advanceBy || cpu >= 32) {
+      long old = registers.value(cpu, reg);
+      registerChanged(cpu, reg, old, old + by);
+      return;
+    }
+    pendingPc = cpu;
+  }
+
+  /** Journals the pending pc advance as a register write (its register holds the moved-on pc now). */
+  private void flushPc() {
+    int cpu = pendingPc;
+    if (cpu >= 0) {
+      pendingPc = -1;
+      long now = registers.value(cpu, advanceReg);
+      int header = RegisterHeader.of(cpu, advanceReg);
+      if (RegisterHeader.wide(header)) {
+        journal.pushEntry(now ^ (now - advanceBy), ((long) cpu << 16) | advanceReg, header);
+      } else {
+        journal.pushEntry(now ^ (now - advanceBy), header);
+      }
     }
   }
 
@@ -172,6 +224,7 @@ public final class Timeline implements Memory.Recorder {
   private void record(Change c) {
     if (recording) {
       beforeRecord();
+      flushPc();
       changes.add(c);
       changeTop++;
       journal.push(OBJ);
@@ -217,6 +270,7 @@ public final class Timeline implements Memory.Recorder {
   public void beginStep() {
     if (recording) {
       beforeRecord();
+      flushPc(); // a step that never ended (it threw) leaves its advance to be written here
     }
     inStep = true;
     steps++;
@@ -233,7 +287,9 @@ public final class Timeline implements Memory.Recorder {
     }
     inStep = false;
     if (recording) {
-      journal.push(STEP);
+      int cpu = pendingPc;
+      pendingPc = -1;
+      journal.push(cpu < 0 ? STEP : STEP | ADVANCED | cpu << 3);
       endSteps = steps;
       if (steps - checkpoints.step(checkpoints.last()) >= interval) {
         cut();
@@ -290,6 +346,7 @@ public final class Timeline implements Memory.Recorder {
   /** Before the present moves: the end of history becomes a boundary; the open block is left. */
   private void leavePresent() {
     inStep = false;
+    flushPc();
     if (!future) {
       endPos = journal.size();
       endSteps = steps;

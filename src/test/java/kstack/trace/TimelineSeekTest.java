@@ -24,7 +24,8 @@ class TimelineSeekTest {
   private static final long UBASE = 0x7ffd_0000_0000L;
   private static final int LEN = 3 * 4096;
 
-  private final long[][] regs = new long[3][40]; // CPU 2 and registers past 31: the wide form
+  private final long[][] regs = new long[3][40];
+  private static final int PC = 16; // CPU 2 and registers past 31: the wide form
   private final Timeline tl = new Timeline(new RegisterSink() {
     @Override
     public long value(int cpu, int reg) {
@@ -70,7 +71,7 @@ class TimelineSeekTest {
   }
 
   private void change(Random r) {
-    int what = r.nextInt(11);
+    int what = r.nextInt(13);
     Memory m = r.nextInt(4) == 0 ? user : kernel;
     long base = m == user ? UBASE : KBASE;
     long a = base + r.nextInt(LEN - 8);
@@ -98,8 +99,12 @@ class TimelineSeekTest {
       } else {
         list.addLast(r.nextInt(100));
       }
-    } else {
+    } else if (what < 11) {
       tl.emit(new Event.Console(0, "line " + r.nextInt(100)));
+    } else { // a step that does not branch: its end marker carries the advance
+      int cpu = r.nextInt(3);
+      tl.pcAdvanced(cpu, PC, 4);
+      regs[cpu][PC] += 4;
     }
   }
 
@@ -266,7 +271,9 @@ class TimelineSeekTest {
     Checkpoints cp = tl.checkpoints;
     assertThat(cp.count()).isGreaterThan(5);
     for (int b = cp.fine; b < cp.last(); b++) {
-      XorMap walked = JournalWalk.difference(tl, cp.pos(b), cp.pos(b + 1), cp.lastAddr(b + 1));
+      long[] at = atEnd.get((int) cp.step(b + 1)).regs;
+      XorMap walked = JournalWalk.difference(tl, cp.pos(b), cp.pos(b + 1), cp.lastAddr(b + 1),
+          cpu -> at[40 * cpu + PC]);
       assertThat(entries(cp.block(b))).as("seed %d block %d", seed, b).isEqualTo(entries(walked));
     }
   }

@@ -20,6 +20,7 @@ public final class Cpu {
 
   public void attach(Timeline timeline) {
     this.timeline = timeline;
+    timeline.stackPointerIs(set.sp);
   }
 
   public int id() {

@@ -129,7 +129,7 @@ final class OpenBlock {
     }
     Checkpoints cp = t.checkpoints;
     XorMap walked = JournalWalk.difference(t, cp.pos(cp.last()), t.journal.size(), t.lastAddr,
-        cpu -> t.advanceReg < 0 ? 0 : t.registers.value(cpu, t.advanceReg));
+        t.registers::value);
     restart();
     return walked;
   }

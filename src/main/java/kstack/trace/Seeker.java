@@ -42,7 +42,7 @@ final class Seeker {
   private static void stand(Timeline t, int i) {
     Checkpoints cp = t.checkpoints;
     while (t.journal.size() > cp.pos(i)) {
-      t.undoOne();
+      undoOne(t);
     }
     t.steps = cp.step(i);
   }
@@ -101,7 +101,7 @@ final class Seeker {
         }
         ends--;
       }
-      t.undoOne();
+      undoOne(t);
     }
     t.steps = target;
   }
@@ -112,7 +112,7 @@ final class Seeker {
     int kind = header & 3;
     switch (kind) {
       case Timeline.MEM -> {
-        Memory space = t.spaces.get((header & 1 << 5) != 0 ? (int) t.journal.popVarint() : 0);
+        Memory space = t.spaces.get((header & StoreEntry.OTHER_SPACE) != 0 ? (int) t.journal.popVarint() : 0);
         long zz = t.journal.popVarint();
         long addr = t.lastAddr;
         t.lastAddr = addr - ((zz >>> 1) ^ -(zz & 1));
@@ -133,13 +133,7 @@ final class Seeker {
           t.changes.get(--t.changeTop).undo();
         }
       }
-      default -> { // a step's end: the pc advance it may carry
-        if ((header & Timeline.ADVANCED) != 0) {
-          int cpu = header >>> 3;
-          int reg = t.advanceReg;
-          t.registers.restore(cpu, reg, t.registers.value(cpu, reg) - t.advanceBy);
-        }
-      }
+      default -> StepEnd.undo(t, header); // a step's end: the pc and sp sums it carries
     }
     return kind;
   }

@@ -12,9 +12,9 @@ import kstack.mem.Memory;
  * <p>The journal is a stack of bytes ({@link ByteJournal}), each change one entry read back from its
  * last byte (its kind). A store or register write keeps the difference (XOR) between the old value
  * and the value it left: applied to what memory or the register holds, it gives the other one, so
- * the same entry undoes and redoes. A store's address is kept as the distance from the previous
- * store's. A step's end is a one-byte entry. Bookkeeping changes are objects kept beside the bytes.
- * Going back, the entries above the present stay: the recorded future, which {@link #seek} moves
+ * the same entry undoes and redoes ({@link StoreEntry}, {@link RegisterHeader}). A step's end says
+ * how its CPU's pc and stack pointer moved ({@link StepEnd}). Bookkeeping changes are objects kept
+ * beside the bytes. Going back, the entries above the present stay: the recorded future, which {@link #seek} moves
  * forward over again without executing anything, until something new is recorded there (the
  * future is then discarded, as gdb's record-full discards its log when the past is changed).
  *
@@ -28,11 +28,6 @@ public final class Timeline implements Memory.Recorder {
   static final int REG = 1;
   static final int OBJ = 2;
   static final int STEP = 3;
-  /**
-   * A step's end that also moves cpu's program counter on (a step that did not branch): STEP with
-   * this bit and the cpu in the bits above it ({@link #pcAdvanced}).
-   */
-  static final int ADVANCED = 1 << 2;
   /** An OBJ entry without an object: the newest event is taken back. */
   static final int EVENT = OBJ | 1 << 2;
 
@@ -63,16 +58,12 @@ public final class Timeline implements Memory.Recorder {
   /** A step has begun and not yet ended. */
   private boolean inStep;
   private boolean recording = true;
-  /** The CPU whose pc a step moved on and that is not journaled yet (its step's end will say), or -1. */
-  private int pendingPc = -1;
-  /** The register and the distance of every pc advance ({@link #pcAdvanced}); -1: none yet. */
-  int advanceReg = -1;
-  int advanceBy;
+  /** The stepping CPU's pc advance and stack pointer movement, journaled with the step's end. */
+  final StepEnd stepEnd;
   final Checkpoints checkpoints = new Checkpoints();
   /** The combined difference of the block since the last boundary, kept as it is recorded. */
   private final OpenBlock open;
-  /** Steps per block (tests use short blocks). */
-  final int interval;
+  final int interval; // steps per block (tests use short blocks)
   private final HistoryBudget budget = new HistoryBudget(this);
 
   public Timeline(RegisterSink registers) {
@@ -84,6 +75,7 @@ public final class Timeline implements Memory.Recorder {
     this.registers = registers;
     this.interval = interval;
     this.open = new OpenBlock(registers);
+    this.stepEnd = new StepEnd(journal, registers);
     checkpoints.reset(0, 0, 0, 0, 0);
   }
 
@@ -115,7 +107,7 @@ public final class Timeline implements Memory.Recorder {
     future = false;
     checkpoints.reset(steps, 0, 0, 0, events.size());
     open.restart();
-    pendingPc = -1;
+    stepEnd.forget();
   }
 
   public boolean isRecording() {
@@ -140,14 +132,8 @@ public final class Timeline implements Memory.Recorder {
     }
     beforeRecord();
     long delta = addr - lastAddr;
-    long zigzag = (delta << 1) ^ (delta >> 63); // a small step down is small too
     lastAddr = addr;
-    int header = MEM | (size - 1) << 2;
-    if (space.id() == 0) {
-      journal.pushEntry(old ^ value, zigzag, header);
-    } else {
-      journal.pushEntry(old ^ value, zigzag, space.id(), header | 1 << 5);
-    }
+    StoreEntry.push(journal, space.id(), delta, size, old ^ value);
     open.store(space.id(), addr, size, old ^ value);
   }
 
@@ -164,53 +150,25 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
-    flushPc();
-    int header = RegisterHeader.of(cpu, reg);
-    if (RegisterHeader.wide(header)) {
-      journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, header);
-    } else {
-      journal.pushEntry(old ^ value, header);
-    }
+    stepEnd.registerChanged(inStep, cpu, reg, old, value);
+  }
+
+  /** Names cpu's stack pointer: inside a step its moves are summed into the step's end marker. */
+  public void stackPointerIs(int reg) {
+    stepEnd.spReg = reg;
   }
 
   /**
    * Records that cpu's program counter, register reg, is about to move on by {@code by} bytes
-   * (called before the register changes). Inside a step the advance is not journaled at once: the
-   * step's end marker says it ({@link #ADVANCED}), one byte instead of a register write's two, and
-   * nearly every step ends so. Anything journaled that could depend on the order (a register write,
-   * a bookkeeping change) writes the pending advance out first, as an ordinary register write.
+   * (called before the register changes): inside a step the step's end marker says it
+   * ({@link StepEnd}).
    */
   public void pcAdvanced(int cpu, int reg, int by) {
     if (!recording) {
       return;
     }
     beforeRecord();
-    flushPc();
-    if (advanceReg < 0) {
-      advanceReg = reg;
-      advanceBy = by;
-    }
-    if (!inStep || reg != advanceReg || by != advanceBy || cpu >= 32) {
-      long old = registers.value(cpu, reg);
-      registerChanged(cpu, reg, old, old + by);
-      return;
-    }
-    pendingPc = cpu;
-  }
-
-  /** Journals the pending pc advance as a register write (its register holds the moved-on pc now). */
-  private void flushPc() {
-    int cpu = pendingPc;
-    if (cpu >= 0) {
-      pendingPc = -1;
-      long now = registers.value(cpu, advanceReg);
-      int header = RegisterHeader.of(cpu, advanceReg);
-      if (RegisterHeader.wide(header)) {
-        journal.pushEntry(now ^ (now - advanceBy), ((long) cpu << 16) | advanceReg, header);
-      } else {
-        journal.pushEntry(now ^ (now - advanceBy), header);
-      }
-    }
+    stepEnd.pcAdvanced(inStep, cpu, reg, by);
   }
 
   /**
@@ -224,7 +182,7 @@ public final class Timeline implements Memory.Recorder {
   private void record(Change c) {
     if (recording) {
       beforeRecord();
-      flushPc();
+      stepEnd.flush();
       changes.add(c);
       changeTop++;
       journal.push(OBJ);
@@ -270,7 +228,7 @@ public final class Timeline implements Memory.Recorder {
   public void beginStep() {
     if (recording) {
       beforeRecord();
-      flushPc(); // a step that never ended (it threw) leaves its advance to be written here
+      stepEnd.flush(); // a step that never ended (it threw) left its sums pending
     }
     inStep = true;
     steps++;
@@ -287,9 +245,7 @@ public final class Timeline implements Memory.Recorder {
     }
     inStep = false;
     if (recording) {
-      int cpu = pendingPc;
-      pendingPc = -1;
-      journal.push(cpu < 0 ? STEP : STEP | ADVANCED | cpu << 3);
+      stepEnd.close();
       endSteps = steps;
       if (steps - checkpoints.step(checkpoints.last()) >= interval) {
         cut();
@@ -346,7 +302,7 @@ public final class Timeline implements Memory.Recorder {
   /** Before the present moves: the end of history becomes a boundary; the open block is left. */
   private void leavePresent() {
     inStep = false;
-    flushPc();
+    stepEnd.flush();
     if (!future) {
       endPos = journal.size();
       endSteps = steps;
@@ -411,15 +367,10 @@ public final class Timeline implements Memory.Recorder {
   public void undoTo(int position, long stepsThen) {
     leavePresent();
     while (journal.size() > position) {
-      undoOne();
+      Seeker.undoOne(this);
     }
     steps = stepsThen;
     settle();
-  }
-
-  /** Undoes the newest entry; returns its kind ({@link Seeker#undoOne}). */
-  int undoOne() {
-    return Seeker.undoOne(this);
   }
 
   /** The stores journaled between two positions, oldest first ({@link JournalWalk#writes}). */

@@ -25,7 +25,8 @@ class TimelineSeekTest {
   private static final int LEN = 3 * 4096;
 
   private final long[][] regs = new long[3][40];
-  private static final int PC = 16; // CPU 2 and registers past 31: the wide form
+  private static final int PC = 16;
+  private static final int SP = 7; // CPU 2 and registers past 31: the wide form
   private final Timeline tl = new Timeline(new RegisterSink() {
     @Override
     public long value(int cpu, int reg) {
@@ -84,7 +85,7 @@ class TimelineSeekTest {
       m.writeBytes(base + r.nextInt(LEN - b.length), b);
     } else if (what < 8) {
       int cpu = r.nextInt(3);
-      int reg = r.nextInt(40);
+      int reg = r.nextBoolean() ? SP : r.nextInt(40); // sp: a push or pop, summed into the step's end
       long old = regs[cpu][reg];
       long v = r.nextBoolean() ? old + 4 : r.nextLong();
       if (v != old) {
@@ -128,6 +129,7 @@ class TimelineSeekTest {
     user.map(new Region("u", UBASE, LEN, Region.Kind.USER));
     tl.attach(kernel);
     tl.attach(user);
+    tl.stackPointerIs(SP);
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -273,7 +275,7 @@ class TimelineSeekTest {
     for (int b = cp.fine; b < cp.last(); b++) {
       long[] at = atEnd.get((int) cp.step(b + 1)).regs;
       XorMap walked = JournalWalk.difference(tl, cp.pos(b), cp.pos(b + 1), cp.lastAddr(b + 1),
-          cpu -> at[40 * cpu + PC]);
+          (cpu, reg) -> at[40 * cpu + reg]);
       assertThat(entries(cp.block(b))).as("seed %d block %d", seed, b).isEqualTo(entries(walked));
     }
   }

@@ -171,15 +171,13 @@ public final class Timeline implements Memory.Recorder {
     stepEnd.pcAdvanced(inStep, cpu, reg, by);
   }
 
-  /**
-   * Records a bookkeeping change (a list link, a run queue, a pid map), already made, by the
-   * action that reverts it and the action that makes it again.
-   */
+  /** Records a bookkeeping change (a list link, a run queue), already made, by its two actions. */
   public void recordChange(Runnable undo, Runnable redo) {
     record(new BytesChange.Actions(undo, redo));
   }
 
-  private void record(Change c) {
+  /** Records a bookkeeping change, already made, that can take itself back and make itself again. */
+  public void record(Change c) {
     if (recording) {
       beforeRecord();
       stepEnd.flush();

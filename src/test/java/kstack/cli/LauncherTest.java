@@ -102,6 +102,20 @@ class LauncherTest {
   }
 
   @Test
+  void benchForkToRunsOnTheParallelCollectorAndEveryOtherCommandOnSerial() throws Exception {
+    built();
+    for (String[] args : List.of(new String[] {"bench", "--fork-to", "1000"},
+        new String[] {"bench", "--json", "--fork-to=1000"})) {
+      String line = launch(args).get(0);
+      assertThat(line).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC");
+    }
+    for (String[] args : List.of(new String[] {"bench"}, new String[] {"run", "-e", "--fork-to"})) {
+      String line = launch(args).get(0);
+      assertThat(line).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseParallelGC");
+    }
+  }
+
+  @Test
   void aSourceNewerThanTheJarRebuilds() throws Exception {
     built();
     age("src/main/java/a/A.java", -10);

@@ -107,11 +107,13 @@ class LauncherTest {
     for (String[] args : List.of(new String[] {"bench", "--fork-to", "1000"},
         new String[] {"bench", "--json", "--fork-to=1000"})) {
       String line = launch(args).get(0);
-      assertThat(line).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC");
+      assertThat(line).contains("-XX:+UseParallelGC -XX:NewRatio=7")
+          .doesNotContain("-XX:+UseSerialGC");
     }
     for (String[] args : List.of(new String[] {"bench"}, new String[] {"run", "-e", "--fork-to"})) {
       String line = launch(args).get(0);
-      assertThat(line).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseParallelGC");
+      assertThat(line).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseParallelGC")
+          .doesNotContain("NewRatio");
     }
   }
 

@@ -11,11 +11,21 @@ public final class Cpu {
   private final RegisterSet set;
   private final long[] regs;
   private Timeline timeline;
+  /**
+   * The set's width mask, its stack pointer and whether some mode banks it, held here so that a
+   * register write reads no other object (the arch declares them before any CPU exists).
+   */
+  private final long widthMask;
+  private final int spReg;
+  private final boolean banked;
 
   public Cpu(int id, RegisterSet set) {
     this.id = id;
     this.set = set;
     this.regs = new long[set.count()];
+    this.widthMask = set.fit(-1L);
+    this.spReg = set.sp;
+    this.banked = set.banksSp();
   }
 
   public void attach(Timeline timeline) {
@@ -40,8 +50,8 @@ public final class Cpu {
   }
 
   public void set(int reg, long value) {
-    value = set.fit(value);
-    if (reg == set.sp) {
+    value &= widthMask;
+    if (reg == spReg && banked) {
       int bank = set.spBank(regs);
       if (bank >= 0) {
         set(bank, value);

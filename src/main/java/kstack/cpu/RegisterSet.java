@@ -91,6 +91,11 @@ public final class RegisterSet {
     return names.stream().filter(n -> !hidden.contains(n)).toList();
   }
 
+  /** Whether some mode keeps the stack pointer in a register of its own ({@link #bankSp}). */
+  boolean banksSp() {
+    return bankSp >= 0;
+  }
+
   /** The register that also holds sp in the current mode, or -1. */
   int spBank(long[] regs) {
     return bankSp >= 0 && (regs[bankMode] & bankMask) == bankValue ? bankSp : -1;

@@ -219,7 +219,8 @@ public final class Routine {
   }
 
   public boolean contains(long addr) {
-    return Long.compareUnsigned(addr, base) >= 0 && Long.compareUnsigned(addr, base + size()) < 0;
+    return Long.compareUnsigned(addr - base, size) < 0; // one compare: below base wraps past size
+
   }
 
   public int indexOf(long addr) {

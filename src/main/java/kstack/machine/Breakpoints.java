@@ -86,6 +86,11 @@ final class Breakpoints {
     beforeNextStep = on;
   }
 
+  /** Whether no breakpoint is set (names() is empty). */
+  boolean none() {
+    return at.length == 0;
+  }
+
   boolean at(long pc) {
     return beforeNextStep || at.length != 0 && find(pc) >= 0;
   }

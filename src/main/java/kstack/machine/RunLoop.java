@@ -42,6 +42,8 @@ final class RunLoop {
   final Watchpoints watchpoints = new Watchpoints();
   /** What the last step did to watchpoints (null: nothing), until {@link #takeWatchHit}. */
   private String watchHit;
+  /** Per CPU: this run has cleared its resume pc already (a write that changes nothing after that). */
+  private final boolean[] cleared;
 
   RunLoop(Machine m, CodeMap code, Cpu[] cpus, Breakpoints breakpoints, long idleHaltPc) {
     this.m = m;
@@ -53,6 +55,7 @@ final class RunLoop {
     this.control = new ControlState(timeline, cpus.length);
     this.parking = new Parking(m, cpus);
     this.idleHaltPc = idleHaltPc;
+    this.cleared = new boolean[cpus.length];
   }
 
   long maxSteps() {
@@ -146,35 +149,32 @@ final class RunLoop {
     }
   }
 
+  /**
+   * The loop itself keeps to what every step needs; whatever ends or pauses the run (the goal, a
+   * settled machine, a breakpoint, a panic, a watchpoint, the step limit) is a call out of it, so
+   * the compiler keeps the loop small enough to inline the step.
+   */
   private Outcome runToward(Goal g) {
     boolean reached = reached(g);
     long steps = 0;
+    java.util.Arrays.fill(cleared, false);
     while (true) {
       int c = nextActiveCpu(); // -1: every CPU has settled
-      if (reached && (g.stopAtGoal() || c < 0)) {
-        return complete(g);
-      }
-      if (c < 0) {
-        if (!reached && parking.yieldForWork()) {
-          continue;
-        }
-        if (!m.interrupts().fireTimer()) {
-          control.setPending(g.outer());
-          return new Outcome(Outcome.Stop.IDLE, g.idle() != null && g.idle().get() != null
-              ? g.idle().get() : "machine idle before '" + g.name() + "' completed: nothing left "
-              + "to run", eventsSinceMark());
+      if (c < 0 || reached && g.stopAtGoal()) {
+        Outcome o = settle(g, reached);
+        if (o != null) {
+          return o;
         }
         continue;
       }
       long pc = cpus[c].pc();
       if (breakpoints.at(pc) && control.resumeFrom(c) != pc) {
-        m.selectCpu(c);
-        control.setResumeFrom(c, pc);
-        control.countReport();
-        return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + m.describe(pc)
-            + " on cpu " + c + " (" + m.inspector().whoIsCurrent(c, true) + ")", eventsSinceMark());
+        return breakpoint(c, pc);
       }
-      control.setResumeFrom(c, 0);
+      if (!cleared[c]) { // until the run's first step on c, c may resume past a reported stop
+        control.setResumeFrom(c, 0);
+        cleared[c] = true;
+      }
       if (cpus.length > 1) {
         control.setNextCpu((c + 1) % cpus.length);
       }
@@ -183,21 +183,55 @@ final class RunLoop {
         control.setPending(null);
         return panicked(c);
       }
-      if (!reached && reached(g)) {
-        reached = true;
+      if (!reached) {
+        reached = reached(g);
       }
-      String hit = takeWatchHit();
-      if (hit != null) { // stopped as at a breakpoint: the goal stays pending for 'continue'
-        m.selectCpu(c);
-        control.countReport();
-        return new Outcome(Outcome.Stop.WATCHPOINT, hit, eventsSinceMark());
+      if (watchHit != null) { // stopped as at a breakpoint: the goal stays pending for 'continue'
+        return watchStop(c);
       }
       if (++steps > maxSteps) {
-        control.setPending(null);
-        throw new IllegalStateException("'" + g.name() + "' did not finish within "
-            + maxSteps + " steps (a runaway? 'set max-steps N' allows more)");
+        throw runaway(g);
       }
     }
+  }
+
+  /**
+   * Every CPU has settled, or g is reached and stops there: completes g when it is reached, else
+   * makes a parked process yield to queued work or lets time pass to the next timer (null: run
+   * on), else says the machine went idle.
+   */
+  private Outcome settle(Goal g, boolean reached) {
+    if (reached) {
+      return complete(g);
+    }
+    if (parking.yieldForWork() || m.interrupts().fireTimer()) {
+      return null;
+    }
+    control.setPending(g.outer());
+    return new Outcome(Outcome.Stop.IDLE, g.idle() != null && g.idle().get() != null
+        ? g.idle().get() : "machine idle before '" + g.name() + "' completed: nothing left "
+        + "to run", eventsSinceMark());
+  }
+
+  /** cpu c is at a breakpoint it has not reported yet: the run stops before that step. */
+  private Outcome breakpoint(int c, long pc) {
+    m.selectCpu(c);
+    control.setResumeFrom(c, pc);
+    control.countReport();
+    return new Outcome(Outcome.Stop.BREAKPOINT, "Breakpoint at " + m.describe(pc)
+        + " on cpu " + c + " (" + m.inspector().whoIsCurrent(c, true) + ")", eventsSinceMark());
+  }
+
+  private Outcome watchStop(int c) {
+    m.selectCpu(c);
+    control.countReport();
+    return new Outcome(Outcome.Stop.WATCHPOINT, takeWatchHit(), eventsSinceMark());
+  }
+
+  private IllegalStateException runaway(Goal g) {
+    control.setPending(null);
+    return new IllegalStateException("'" + g.name() + "' did not finish within "
+        + maxSteps + " steps (a runaway? 'set max-steps N' allows more)");
   }
 
   /** What the last step did to watchpoints, once (null: it changed none). */
@@ -217,8 +251,11 @@ final class RunLoop {
   Outcome complete(Goal g) {
     control.setPending(g.outer());
     Stepping.resumeOuter(m, g);
-    return new Outcome(Outcome.Stop.DONE, g.done().get() + Stepping.unreached(m, g),
-        eventsSinceMark());
+    String said = g.done().get();
+    if (!breakpoints.none()) { // with none set, no breakpoint can have been missed
+      said += Stepping.unreached(m, g);
+    }
+    return new Outcome(Outcome.Stop.DONE, said, eventsSinceMark());
   }
 
   /**
@@ -245,6 +282,14 @@ final class RunLoop {
    * step and its fault handling are one step on the timeline.
    */
   void stepHandlingFaults(int c) {
+    if (watchpoints.none() && afterStep == null) { // nothing looks at the step: only the step
+      try {
+        step(c);
+      } finally {
+        timeline.endStep();
+      }
+      return;
+    }
     long from = cpus[c].pc();
     watchpoints.beginStep();
     try {
@@ -310,12 +355,14 @@ final class RunLoop {
   /** Online and with something to do: not halted in the idle loop, not waiting in user mode. */
   boolean active(int c) {
     long pc = cpus[c].pc();
-    if (pc == 0 || m.user().isWaitPoint(pc)) {
-      return false;
-    }
     if (pc != idleHaltPc) {
-      return true;
+      return pc != 0 && !m.user().isWaitPoint(pc);
     }
+    return idleWithWork(c);
+  }
+
+  /** cpu c halts in the idle loop: whether a task waits for it (hlt ends at the next interrupt). */
+  private boolean idleWithWork(int c) {
     try {
       return kernel.rq.needResched(kernel.current(c));
     } catch (MemoryFault overwritten) {

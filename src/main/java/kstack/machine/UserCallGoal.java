@@ -12,7 +12,8 @@ import kstack.mem.StoreCounter;
  * has blocked, or has exited; and what the command then says (the value returned, the new program
  * after a successful exec, how the task exited and who reaped it, the state it blocked in).
  */
-final class UserCallGoal {
+final class UserCallGoal implements java.util.function.BooleanSupplier,
+    java.util.function.Supplier<String> {
   private final Machine m;
   private final Kernel kernel;
   private final Arch arch;
@@ -50,14 +51,26 @@ final class UserCallGoal {
     this.function = function;
     this.stackArgs = stackArgs;
     this.pid = kernel.tasks.pid(task);
-    this.mmBefore = kernel.tasks.taskRead(task, TaskMember.mm);
+    // only an exec's result asks whether the mm changed: no read of the task for other calls
+    this.mmBefore = function.equals("execve") ? kernel.tasks.taskRead(task, TaskMember.mm) : 0;
     this.firstEvent = m.timeline().events().size();
     Member st = kernel.tasks.stateMember();
     this.watch = new StoreCounter(task + st.offset(), st.size());
   }
 
+  /** The goal: this object is both its test and what it says (no lambda per command). */
   Goal goal() {
-    return new Goal(what, this::reached, this::done);
+    return new Goal(what, this, this);
+  }
+
+  @Override
+  public boolean getAsBoolean() {
+    return reached();
+  }
+
+  @Override
+  public String get() {
+    return done();
   }
 
   /** The pc first: a compare, where current is a read of kernel memory. */

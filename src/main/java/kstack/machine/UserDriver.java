@@ -196,10 +196,9 @@ final class UserDriver {
   /**
    * Starts a system call at the wait point of main (an inline SYSCALL, so the user stack pointer at
    * the trap is the one the process had) or a call of a user function (which pushes its return
-   * address, as a call does).
+   * address, as a call does). Every caller has checked that the task waits for a command.
    */
   private Outcome userCall(String function, long[] args, boolean isSyscall, boolean viaVdso) {
-    requireWaiting();
     int cpu = m.selectedCpu();
     Cpu c = m.cpu(cpu);
     long task = kernel.current(cpu);

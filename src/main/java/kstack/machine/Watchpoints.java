@@ -109,6 +109,11 @@ public final class Watchpoints implements StoreWatch {
     space.setStoreWatch(hi == 0 ? null : this, lo, hi);
   }
 
+  /** Whether no watchpoint is set: the run loop then skips what a step does for them. */
+  boolean none() {
+    return watches.isEmpty();
+  }
+
   /**
    * A step begins: what a command's set-up stored since the last step (a system call's arguments
    * in user memory) is the debugger's doing, not a step's, and stops nothing.

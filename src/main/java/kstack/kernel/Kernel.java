@@ -63,6 +63,8 @@ public final class Kernel {
   public final SymbolTable symbols;
   public final long threadSize;
   public final long pageSize;
+  /** The number of the register holding the page-table root (CR3, TTBR0_EL1): what switch_mm loads. */
+  public final int mmRegister;
   public final int cpus;
   private final Host host;
   private final JCell<String> panic;
@@ -114,6 +116,7 @@ public final class Kernel {
     this.perCpuBase = new NamedAddresses(var -> arch.perCpuAddress(this, var));
     this.t = arch.types();
     this.abi = arch.abi();
+    this.mmRegister = arch.registers().of(arch.mmRegister());
     this.mem = mem;
     this.timeline = timeline;
     this.symbols = symbols;

@@ -37,14 +37,14 @@ public final class BootInitCpuTask619 implements BootPath {
         .step("adr_l x4, init_task; init_cpu_task x4: msr sp_el0, x4; sp = init_task.stack + "
             + "THREAD_SIZE - PT_REGS_SIZE; stackframe = {0, 0, FINAL}; x29 = &stackframe; "
             + "TPIDR_EL1 = this CPU's per-CPU offset", x -> initCpuTask(k, x, k.image.symbol("init_task")))
-        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
+        .step("msr vbar_el1 = vectors", x -> x.set(Regs.vbar_el1, k.image.symbol("vectors")))
         .call("bl start_kernel", "start_kernel", Args.inPlace())
         .step("ASM_BUG()", x -> { }).build());
   }
 
   /** init_cpu_task (head.S@6.19:195-213). */
   private static void initCpuTask(Kernel k, Exec x, long task) {
-    x.set("sp_el0", task);
+    x.set(Regs.sp_el0, task);
     long sp = k.stacks.stack(task) + k.threadSize - 320;
     x.setSp(sp);
     int sf = Arm64Entry.stackframe(k);
@@ -52,7 +52,7 @@ public final class BootInitCpuTask619 implements BootPath {
     x.write(sp + sf + 8, 0);
     x.write(sp + sf + 16, FrameRecord.META_FINAL);
     x.setFp(sp + sf);
-    x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
+    x.set(Regs.tpidr_el1, k.perCpuOffset(x.cpu().id()));
     k.timeline.emit(new Event.InitCpuTask(x.cpu().id(), k.tasks.pid(task), sp, sp + sf));
   }
 

@@ -37,8 +37,8 @@ final class I386Irq2611 {
     k.image.add(stubs.build());
     RoutineBuilder ci = k.image.asm("common_interrupt", ENTRY + ":357-362");
     k.image.add(SaveAll60.saveAll(ci, "__USER_DS", I386.USER_DS)
-        .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
-        .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
+        .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set(Regs.eax, x.sp()))
+        .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg(Regs.eax)))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
     k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"),
@@ -81,7 +81,7 @@ final class I386Irq2611 {
             x -> IrqCtx.switchTo(k, x, "softirq_ctx", "do_softirq"))
         .call("  call __do_softirq", "__do_softirq", Args.inPlace())
         .step("  movl %ebx, %esp: back on the stack do_softirq was called on",
-            x -> x.setSp(x.reg("ebx")))
+            x -> x.setSp(x.reg(Regs.ebx)))
         .label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
@@ -103,7 +103,7 @@ final class I386Irq2611 {
               x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "do_IRQ"))
           .call("call __do_IRQ (irq in %eax, regs in %edx)", "__do_IRQ",
               Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
-          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg(Regs.ebx)))
           .jump("out", "(skip the else branch)")
           .label("here");
     }

@@ -34,7 +34,7 @@ final class ThreadInfoEntry {
   /** cli; movl TI_flags(%ebp), %ecx. */
   static void loadFlags(Kernel k, Exec x) {
     k.arch.irqDisable(x);
-    x.set("ecx", tiFlags(k, x));
+    x.set(Regs.ecx, tiFlags(k, x));
   }
 
   /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
@@ -67,8 +67,8 @@ final class ThreadInfoEntry {
 
     @Override
     public boolean pending(Kernel k, Exec x) {
-      x.set("ecx", x.reg("ecx") & workMask);
-      return x.reg("ecx") != 0;
+      x.set(Regs.ecx, x.reg(Regs.ecx) & workMask);
+      return x.reg(Regs.ecx) != 0;
     }
 
     @Override

@@ -66,11 +66,11 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
         .step("pushq $__USER_DS: pt_regs->ss", x -> x.push(X86_64.USER_DS))
         .step("pushq PER_CPU_VAR(" + scratch + "): pt_regs->sp, the user rsp",
             x -> x.push(x.read(X86Entry.gsMacro(k, x, scratch))))
-        .step("pushq %r11: pt_regs->flags (the user rflags SYSCALL saved)", x -> x.push(x.reg("r11")))
+        .step("pushq %r11: pt_regs->flags (the user rflags SYSCALL saved)", x -> x.push(x.reg(Regs.r11)))
         .step("pushq $__USER_CS: pt_regs->cs", x -> x.push(X86_64.USER_CS))
-        .step("pushq %rcx: pt_regs->ip (the user rip SYSCALL saved)", x -> x.push(x.reg("rcx")))
+        .step("pushq %rcx: pt_regs->ip (the user rip SYSCALL saved)", x -> x.push(x.reg(Regs.rcx)))
         .globalLabel("entry_SYSCALL_64_after_hwframe")
-        .step("pushq %rax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg("rax")));
+        .step("pushq %rax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg(Regs.rax)));
     for (String r : X86Entry.PUSH_ORDER) {
       String reg = X86Entry.reg64(r);
       boolean clears = clearsAsPushed()
@@ -107,21 +107,21 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
     b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry stack; "
         + "the task stack is empty again", x -> X86Entry.toEntryStack(k, x))
         .step("pushq RSP-RDI(%rdi): the user rsp; pushq (%rdi): the user rdi", x -> {
-          long rdi = x.reg("rdi");
+          long rdi = x.reg(Regs.rdi);
           x.push(x.read(rdi + 40));
           x.push(x.read(rdi));
         })
         .step("SWITCH_TO_USER_CR3_STACK (no PTI: nothing); popq %rdi; popq %rsp", x -> {
-          x.set("rdi", x.pop());
+          x.set(Regs.rdi, x.pop());
           x.setSp(x.pop());
         })
         .step("swapgs; sysretq: rip = rcx, rflags = r11, cs = __USER_CS, ss = __USER_DS", x -> {
           X86Entry.swapgs(x);
-          x.set("eflags", x.reg("r11"));
-          x.set("cs", X86_64.USER_CS);
-          x.set("ss", X86_64.USER_DS);
+          x.set(Regs.eflags, x.reg(Regs.r11));
+          x.set(Regs.cs, X86_64.USER_CS);
+          x.set(Regs.ss, X86_64.USER_DS);
           X86Entry.exited(k, x);
-          x.jumpTo(x.reg("rcx"));
+          x.jumpTo(x.reg(Regs.rcx));
         })
         .label("iret")
         .step("jmp swapgs_restore_regs_and_return_to_usermode",

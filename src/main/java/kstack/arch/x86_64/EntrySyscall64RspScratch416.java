@@ -46,7 +46,7 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   @Override
   void callSetup(Kernel k, RoutineBuilder b) {
     b.step("movq %rsp, %rdi: do_syscall_64(regs)", x -> {
-      x.set("rdi", x.sp());
+      x.set(Regs.rdi, x.sp());
       X86Entry.entered(k, x);
     });
   }
@@ -54,7 +54,7 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   /** do_syscall_64(struct pt_regs *regs): arch/x86/entry/common.c@4.16.13:269. */
   @Override
   Args doSyscallArgs() {
-    return Args.of(x -> x.reg("rdi"));
+    return Args.of(x -> x.reg(Regs.rdi));
   }
 
   @Override
@@ -62,8 +62,8 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
         + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
         x -> {
-          x.set("rcx", x.read(x.sp() + PtRegs.cx.off(k)));
-          x.set("r11", x.read(x.sp() + PtRegs.r11.off(k)));
+          x.set(Regs.rcx, x.read(x.sp() + PtRegs.cx.off(k)));
+          x.set(Regs.r11, x.read(x.sp() + PtRegs.r11.off(k)));
           return !X86Entry.sysretOk(k, x);
         });
   }

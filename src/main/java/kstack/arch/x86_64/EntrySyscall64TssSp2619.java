@@ -58,8 +58,8 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
       }
     });
     b.step("movq %rsp, %rdi; movslq %eax, %rsi: do_syscall_64(regs, nr)", x -> {
-      x.set("rdi", x.sp());
-      x.set("rsi", (long) (int) x.reg("rax"));
+      x.set(Regs.rdi, x.sp());
+      x.set(Regs.rsi, (long) (int) x.reg(Regs.rax));
       X86Entry.entered(k, x);
     });
   }
@@ -67,7 +67,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   /** bool do_syscall_64(struct pt_regs *regs, int nr): arch/x86/entry/syscall_64.c@6.19:87. */
   @Override
   Args doSyscallArgs() {
-    return Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"));
+    return Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi));
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
             x -> (x.read(x.sp() + 8 + PtRegs.cs.off(k)) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {
           X86Entry.swapgs(x);
-          x.set("rdi", x.sp() + 8);
+          x.set(Regs.rdi, x.sp() + 8);
         })
         .step("jmp sync_regs (a tail call: it returns to our caller)",
             x -> x.jumpTo(k.image.symbol("sync_regs")))
@@ -111,15 +111,15 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         .step("movq %rax, %rsp: onto the task stack if it came from user space", x -> x.setSp(x.retval()))
         .step("ENCODE_FRAME_POINTER: rbp = pt_regs + 1; movq %rsp, %rdi", x -> {
           x.setFp(x.sp() + 1);
-          x.set("rdi", x.sp());
+          x.set(Regs.rdi, x.sp());
         });
     if (errorCode) {
       b.step("movq ORIG_RAX(%rsp), %rsi: the error code; movq $-1, ORIG_RAX(%rsp)", x -> {
-        x.set("rsi", x.read(x.sp() + PtRegs.orig_ax.off(k)));
+        x.set(Regs.rsi, x.read(x.sp() + PtRegs.orig_ax.off(k)));
         x.write(x.sp() + PtRegs.orig_ax.off(k), -1);
       });
     }
-    Args args = errorCode ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")) : Args.of(x -> x.reg("rdi"));
+    Args args = errorCode ? Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)) : Args.of(x -> x.reg(Regs.rdi));
     return b.call("call " + cfunc, cfunc, args)
         .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
   }

@@ -53,13 +53,13 @@ public final class InterruptEntry416 implements IrqEntry64 {
     k.image.add(k.image.asm("common_interrupt", X86Irq.ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
         .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
-        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg("rdi")))
+        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg(Regs.rdi)))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     k.image.add(k.image.asm("apic_timer_interrupt", X86Irq.ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector()))
         .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
-            Args.of(x -> x.reg("rdi")))
+            Args.of(x -> x.reg(Regs.rdi)))
         .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
     RoutineBuilder e = k.image.asm("interrupt_entry", X86Irq.ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
@@ -67,17 +67,17 @@ public final class InterruptEntry416 implements IrqEntry64 {
         .step("SWAPGS; pushq %rdi; movq %rsp, %rdi; SWITCH_TO_KERNEL_CR3 (no PTI); "
             + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp: onto the task stack", x -> {
               X86Entry.swapgs(x);
-              x.push(x.reg("rdi"));
-              x.set("rdi", x.sp());
+              x.push(x.reg(Regs.rdi));
+              x.set(Regs.rdi, x.sp());
               x.setSp(x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack")));
             })
         .step("pushq 7*8(%rdi) .. 2*8(%rdi): ss, rsp, eflags, cs, ip, orig_ax; pushq 8(%rdi): the "
             + "return address; movq (%rdi), %rdi", x -> {
-              long rdi = x.reg("rdi");
+              long rdi = x.reg(Regs.rdi);
               for (int i = 7; i >= 1; i--) {
                 x.push(x.read(rdi + 8L * i));
               }
-              x.set("rdi", x.read(rdi));
+              x.set(Regs.rdi, x.read(rdi));
             })
         .label("kernel");
     k.image.add(X86Exceptions.regsPush(k, e, true)
@@ -118,7 +118,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */
   private static void enterIrqStack(Kernel k, Exec x) {
     long oldRsp = x.sp() + 8;
-    x.set("rdi", oldRsp);
+    x.set(Regs.rdi, oldRsp);
     long cnt = X86Entry.gs(k, x, "irq_count");
     long n = (x.read(cnt, 4) + 1) & 0xffffffffL;
     x.write(cnt, 4, n);

@@ -42,19 +42,21 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
   private void buildSwitchToAsm(Kernel k) {
     RoutineBuilder b = k.image.asm("__switch_to_asm", X86Entry.ENTRY);
     for (String r : new String[] {"rbp", "rbx", "r12", "r13", "r14", "r15"}) {
-      b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(ri)));
     }
     b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
-            x -> k.tasks.taskWrite(x.reg("rdi"), TaskMember.thread_sp, x.sp()))
-        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("rsi"))))
+            x -> k.tasks.taskWrite(x.reg(Regs.rdi), TaskMember.thread_sp, x.sp()))
+        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg(Regs.rsi))))
         .step("movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(" + canaryWord() + ")",
             x -> {
-              long canary = k.tasks.taskRead(x.reg("rsi"), TaskMember.stack_canary);
-              x.set("rbx", canary);
+              long canary = k.tasks.taskRead(x.reg(Regs.rsi), TaskMember.stack_canary);
+              x.set(Regs.rbx, canary);
               x.write(X86Entry.gs(k, x, canarySymbol()) + canaryOffset(), canary);
             });
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbx", "rbp"}) {
-      b.step("popq %" + r, x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popq %" + r, x -> x.set(ri, x.pop()));
     }
     k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
   }

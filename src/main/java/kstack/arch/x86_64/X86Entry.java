@@ -28,13 +28,21 @@ public final class X86Entry {
     };
   }
 
+  /** The register a pt_regs slot saves, by number (PtRegs' names are pt_regs', not the registers'). */
+  static int regOf(PtRegs slot) {
+    return REG_OF[slot.ordinal()];
+  }
+
+  private static final int[] REG_OF = java.util.Arrays.stream(PtRegs.values())
+      .mapToInt(r -> Regs.NAMES.indexOf(reg64(r.name()))).toArray();
+
   /** A per-CPU variable as %gs-relative code reaches it: GS base plus the symbol. */
   static long gs(Kernel k, Exec x, String var) {
-    return x.reg("gs_base") + k.image.symbol(var);
+    return x.reg(Regs.gs_base) + k.image.symbol(var);
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
-    return x.reg("gs_base") + k.perCpuLink(name);
+    return x.reg(Regs.gs_base) + k.perCpuLink(name);
   }
 
   /** The ways back to user mode the generations with entry_SYSCALL_64 share, linked after it. */
@@ -43,9 +51,9 @@ public final class X86Entry {
   }
 
   static void swapgs(Exec x) {
-    long gs = x.reg("gs_base");
-    x.set("gs_base", x.reg("k_gs_base"));
-    x.set("k_gs_base", gs);
+    long gs = x.reg(Regs.gs_base);
+    x.set(Regs.gs_base, x.reg(Regs.k_gs_base));
+    x.set(Regs.k_gs_base, gs);
   }
 
   static void entered(Kernel k, Exec x) {
@@ -69,7 +77,7 @@ public final class X86Entry {
       return;
     }
     k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr),
-        x.reg("rax")));
+        x.reg(Regs.rax)));
   }
 
   /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
@@ -80,7 +88,7 @@ public final class X86Entry {
       throw new IllegalStateException(String.format(
           "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
     }
-    x.set("rdi", x.sp());
+    x.set(Regs.rdi, x.sp());
     x.setSp(x.read(gs(k, x, "cpu_tss_rw") + Tss.sp0.off(k)));
   }
 
@@ -113,14 +121,14 @@ public final class X86Entry {
     k.image.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
             + "stack; the task stack is empty again", x -> toEntryStack(k, x))
         .step("pushq ss, rsp, eflags, cs, rip from 6*8(%rdi) .. 2*8(%rdi): the IRET frame", x -> {
-          long rdi = x.reg("rdi");
+          long rdi = x.reg(Regs.rdi);
           for (int i = 6; i >= 2; i--) {
             x.push(x.read(rdi + 8L * i));
           }
         })
         .step("pushq (%rdi): the user rdi; SWITCH_TO_USER_CR3_STACK (no PTI); popq %rdi", x -> {
-          x.push(x.read(x.reg("rdi")));
-          x.set("rdi", x.pop());
+          x.push(x.read(x.reg(Regs.rdi)));
+          x.set(Regs.rdi, x.pop());
         })
         .step("swapgs", X86Entry::swapgs)
         .step("iretq: pop rip, cs, rflags, rsp, ss: back in user mode", x -> {

@@ -159,6 +159,14 @@ public final class Kernel {
     return perCpuBase.of(var) + host.perCpuOffset(cpu);
   }
 
+  /**
+   * A per-CPU variable's link address for a step to capture when it is built (what %gs-, %fs- or
+   * tpidr-relative code adds the CPU's base to); resolved right after the link.
+   */
+  public LinkedAddress perCpuRef(String var) {
+    return image.ref(var, perCpuBase::of);
+  }
+
   /** A per-CPU variable's link address (what %gs-relative code adds the GS base to). */
   public long perCpuLink(String var) {
     return perCpuBase.of(var);

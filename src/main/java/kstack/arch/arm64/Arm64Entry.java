@@ -222,7 +222,6 @@ final class Arm64Entry {
 
   /** sys_call_table[nr], or the generation's ni_syscall for an empty slot. */
   long target(long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s != null ? s : syscalls.niSyscall());
+    return k.image.sysCallTarget(nr, syscalls.niSyscall());
   }
 }

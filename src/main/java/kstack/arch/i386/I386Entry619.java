@@ -220,8 +220,7 @@ final class I386Entry619 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "__ia32_sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "__ia32_sys_ni_syscall");
   }
 
   /** __switch_to_asm (entry_32.S@6.19:672-715): eflags saved too, against AC leakage. */

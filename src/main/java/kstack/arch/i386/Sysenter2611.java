@@ -101,7 +101,7 @@ public final class Sysenter2611 implements I386SysenterModel {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
-            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg(Regs.eax), "sys_ni_syscall")),
+            x -> k.image.sysCallTarget(x.reg(Regs.eax), "sys_ni_syscall"),
             Args.inPlace(), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))

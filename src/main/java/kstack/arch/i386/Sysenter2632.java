@@ -97,7 +97,7 @@ public final class Sysenter2632 implements I386SysenterModel {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg(Regs.eax), "sys_ni_syscall")),
+            x -> k.image.sysCallTarget(x.reg(Regs.eax), "sys_ni_syscall"),
             Args.inPlace(), null)
         .globalLabel("sysenter_after_call")
         .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))

@@ -44,10 +44,10 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   }
 
   @Override
-  void callSetup(Kernel k, RoutineBuilder b) {
+  void callSetup(Kernel k, EntryFrame f, RoutineBuilder b) {
     b.step("movq %rsp, %rdi: do_syscall_64(regs)", x -> {
       x.set(Regs.rdi, x.sp());
-      X86Entry.entered(k, x);
+      f.entered(x);
     });
   }
 
@@ -58,13 +58,13 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   }
 
   @Override
-  void sysretOrIret(Kernel k, RoutineBuilder b) {
+  void sysretOrIret(Kernel k, EntryFrame f, RoutineBuilder b) {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
         + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
         x -> {
           x.set(Regs.rcx, x.read(x.sp() + PtRegs.cx.off(k)));
           x.set(Regs.r11, x.read(x.sp() + PtRegs.r11.off(k)));
-          return !X86Entry.sysretOk(k, x);
+          return !f.sysretOk(x);
         });
   }
 

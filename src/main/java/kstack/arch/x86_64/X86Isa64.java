@@ -150,36 +150,39 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   /** get_current(): this_cpu_read_stable(current_task) in both 4.16 and 6.19 (asm/current.h). */
   @Override
   public long current(Kernel k, int cpu) {
-    return k.mem.read64(k.perCpu("current_task", cpu));
+    return k.mem.read64(resolved(k).currentTask + k.perCpuOffset(cpu));
   }
 
   /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.stacks.taskStackPage(task) + ptRegsFromStackPage(k);
+    return k.stacks.taskStackPage(task) + resolved(k).ptRegsBelowTop;
   }
 
-  /** The kernel whose pt_regs offset {@link #ptRegsBelowTop} holds (each machine has its own arch). */
-  private Kernel ptRegsOf;
-  private long ptRegsBelowTop;
-
   /**
-   * THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs), worked out once per kernel:
-   * every system call's entry and exit asks for it.
+   * What every system call's entry and exit and every switch ask of the linked kernel, worked out
+   * once per kernel (each machine has its own arch): current_task's link address,
+   * THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs), and sizeof(pt_regs).
    */
-  private long ptRegsFromStackPage(Kernel k) {
-    if (ptRegsOf != k) {
-      ptRegsBelowTop = k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
-          - k.image.struct("pt_regs").size();
-      ptRegsOf = k;
+  private record Resolved(Kernel k, long currentTask, long ptRegsBelowTop, long ptRegsSize) {}
+
+  private Resolved resolved;
+
+  private Resolved resolved(Kernel k) {
+    Resolved r = resolved;
+    if (r == null || r.k() != k) {
+      long size = k.image.struct("pt_regs").size();
+      r = new Resolved(k, k.perCpuLink("current_task"),
+          k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING") - size, size);
+      resolved = r;
     }
-    return ptRegsBelowTop;
+    return r;
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.image.struct("pt_regs").size();
+    return taskPtRegs(k, task) + resolved(k).ptRegsSize();
   }
 
   /**

@@ -96,9 +96,28 @@ public final class ImageBuilder {
     return ref(name, this::symbol);
   }
 
+  /**
+   * The step of a jump to a symbol ({@code jmp name}, {@code b name}): its address captured when
+   * the step is built, so the jump reads a field; a name the image lacks fails the build.
+   */
+  public kstack.exec.Op jump(String name) {
+    LinkedAddress to = ref(name);
+    return x -> x.jumpTo(to.get());
+  }
+
+  /**
+   * The step of a jump to a symbol the profile's image may lack (a vector whose handler the model
+   * leaves out): resolved right after the link where defined, failing naming it only if taken.
+   */
+  public kstack.exec.Op jumpIfDefined(String name) {
+    LinkedAddress to = new LinkedAddress(name, this::symbol, true);
+    refs.add(to);
+    return x -> x.jumpTo(to.get());
+  }
+
   /** An address by name that resolve gives once the image is linked (see {@link #ref(String)}). */
   LinkedAddress ref(String name, java.util.function.ToLongFunction<String> resolve) {
-    LinkedAddress a = new LinkedAddress(name, resolve);
+    LinkedAddress a = new LinkedAddress(name, resolve, false);
     refs.add(a);
     return a;
   }

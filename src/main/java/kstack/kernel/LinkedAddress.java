@@ -10,24 +10,38 @@ package kstack.kernel;
 public final class LinkedAddress {
   private final String name;
   private final java.util.function.ToLongFunction<String> resolve;
+  private final boolean optional;
   private long address;
   private boolean linked;
+  /** Why an optional name did not resolve (the image lacks it), or null. */
+  private RuntimeException missing;
 
-  LinkedAddress(String name, java.util.function.ToLongFunction<String> resolve) {
+  LinkedAddress(String name, java.util.function.ToLongFunction<String> resolve, boolean optional) {
     this.name = name;
     this.resolve = resolve;
+    this.optional = optional;
   }
 
   /** The address; asking before the link is a bug of the simulator. */
   public long get() {
     if (!linked) {
+      if (missing != null) {
+        throw missing;
+      }
       throw new IllegalStateException(name + " read before the image was linked");
     }
     return address;
   }
 
   void link() {
-    address = resolve.applyAsLong(name);
-    linked = true;
+    try {
+      address = resolve.applyAsLong(name);
+      linked = true;
+    } catch (IllegalStateException e) {
+      if (!optional) {
+        throw e;
+      }
+      missing = e; // a branch to code the model leaves out fails only if it is taken
+    }
   }
 }

@@ -36,6 +36,20 @@ class LinkedAddressTest {
   }
 
   @Test
+  void aJumpToCodeTheModelLeavesOutBuildsAndFailsNamingItOnlyWhenTaken() {
+    kstack.machine.Machine m = Machine.create(Profiles.arm64_6_19(), 1);
+    Kernel k = m.kernel();
+    kstack.exec.Op defined = k.image.jumpIfDefined("ret_to_user");
+    kstack.exec.Op missing = k.image.jumpIfDefined("no_such_handler");
+    k.image.runDeferred();
+    kstack.exec.Exec x = new kstack.exec.Exec(m, k.cpu(0));
+    defined.exec(x);
+    assertThat(k.cpu(0).pc()).isEqualTo(k.image.symbol("ret_to_user"));
+    assertThatThrownBy(() -> missing.exec(x)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no symbol no_such_handler");
+  }
+
+  @Test
   void theSyscallTableGivesEachNumberItsHandlerAndAnEmptySlotTheNiSyscall() {
     for (Profile p : List.of(Profiles.x86_64_6_19(), Profiles.i386_2_4(), Profiles.arm64_6_19())) {
       Kernel k = Machine.create(p, 1).kernel();

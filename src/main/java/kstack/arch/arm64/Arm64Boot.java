@@ -95,7 +95,7 @@ final class Arm64Boot {
         .ret("return 0", x -> 0).build());
     k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
-            x -> x.jumpTo(k.image.symbol("__secondary_switched"))).build());
+            k.image.jump("__secondary_switched")).build());
     var s = k.image.asm("__secondary_switched", HEAD)
         .step("msr vbar_el1 = vectors", x -> x.set(Regs.vbar_el1, k.image.symbol("vectors")));
     boot.secondarySwitched(k, s);

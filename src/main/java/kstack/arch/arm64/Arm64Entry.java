@@ -84,7 +84,7 @@ final class Arm64Entry {
               });
           steps = 3;
         }
-        b.step("b " + target, x -> x.jumpTo(k.image.symbol(target)));
+        b.step("b " + target, k.image.jumpIfDefined(target));
       } else {
         b.step("(" + target + ": not modelled) b " + target + " -> panic",
             x -> k.panic("Kernel panic - not syncing: unhandled exception vector " + target));

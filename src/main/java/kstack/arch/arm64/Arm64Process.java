@@ -23,11 +23,12 @@ final class Arm64Process {
   static final long CLONE_SETTLS = 0x00080000;
 
   static void build(Kernel k, CopyThread gen, FrameRecord frames) {
+    kstack.kernel.LinkedAddress entryTask = k.perCpuRef("__entry_task");
     k.image.add(k.image.c("__switch_to", PROCESS).params(L.prev, L.next)
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
             + "contextidr_thread_switch(next)", x -> { })
         .step("entry_task_switch(next): __this_cpu_write(__entry_task, next)",
-            x -> x.write(k.perCpu("__entry_task", x.cpu().id()), x.get(L.next)))
+            x -> x.write(entryTask.get() + k.perCpuOffset(x.cpu().id()), x.get(L.next)))
         .step(gen.switchExtras() + "; dsb(ish)", x -> { })
         .call("last = cpu_switch_to(prev, next)", "cpu_switch_to",
             Args.of(x -> x.get(L.prev), x -> x.get(L.next)))
@@ -41,7 +42,7 @@ final class Arm64Process {
             Args.of(x -> x.reg(Regs.x20)), null)
         .label("user");
     gen.retFromForkToUser(k, rf);
-    k.image.add(rf.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+    k.image.add(rf.step("b ret_to_user", k.image.jump("ret_to_user")).build());
     buildStartThread(k, frames);
     buildIdle(k, gen);
   }

@@ -29,10 +29,10 @@ public final class BootInitCpuTask619 implements BootPath {
     k.image.add(k.image.asm("primary_entry", Arm64Boot.HEAD)
         .step("record_mmu_state; preserve_boot_args; SP = early_init_stack; x29 = 0 (early C "
             + "code runs there: not modelled)", x -> x.setFp(0))
-        .step("b __primary_switch", x -> x.jumpTo(k.image.symbol("__primary_switch"))).build());
+        .step("b __primary_switch", k.image.jump("__primary_switch")).build());
     k.image.add(k.image.asm("__primary_switch", Arm64Boot.HEAD)
         .step("__enable_mmu; __pi_early_map_kernel (not modelled); ldr x8, =__primary_switched; "
-            + "br x8", x -> x.jumpTo(k.image.symbol("__primary_switched"))).build());
+            + "br x8", k.image.jump("__primary_switched")).build());
     k.image.add(k.image.asm("__primary_switched", Arm64Boot.HEAD)
         .step("adr_l x4, init_task; init_cpu_task x4: msr sp_el0, x4; sp = init_task.stack + "
             + "THREAD_SIZE - PT_REGS_SIZE; stackframe = {0, 0, FINAL}; x29 = &stackframe; "

@@ -26,10 +26,10 @@ public final class BootPrimarySwitched416 implements BootPath {
   public void buildPrimary(Kernel k) {
     k.image.add(k.image.asm("stext", Arm64Boot.HEAD)
         .step("preserve_boot_args; __create_page_tables; __cpu_setup (not modelled)", x -> { })
-        .step("b __primary_switch", x -> x.jumpTo(k.image.symbol("__primary_switch"))).build());
+        .step("b __primary_switch", k.image.jump("__primary_switch")).build());
     k.image.add(k.image.asm("__primary_switch", Arm64Boot.HEAD)
         .step("__enable_mmu; ldr x8, =__primary_switched; br x8",
-            x -> x.jumpTo(k.image.symbol("__primary_switched"))).build());
+            k.image.jump("__primary_switched")).build());
     k.image.add(k.image.asm("__primary_switched", Arm64Boot.HEAD)
         .step("adrp x4, init_thread_union; add sp, x4, #THREAD_SIZE: SP = the top of init_stack "
             + "(no pt_regs gap)", x -> {
@@ -68,6 +68,6 @@ public final class BootPrimarySwitched416 implements BootPath {
           x.setFp(0);
           x.set(Regs.x30, 0);
         })
-        .step("b secondary_start_kernel", x -> x.jumpTo(k.image.symbol("secondary_start_kernel")));
+        .step("b secondary_start_kernel", k.image.jump("secondary_start_kernel"));
   }
 }

@@ -33,7 +33,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
       RoutineBuilder b = e.kernelEntry(k.image.asm(asm, Arm64Entry.ENTRY), el)
           .call("mov x0, sp; bl " + handler, handler, Args.of(x -> x.sp()));
       if (el == 0) {
-        k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+        k.image.add(b.step("b ret_to_user", k.image.jump("ret_to_user")).build());
       } else {
         k.image.add(e.kernelExit(b, 1).build());
       }

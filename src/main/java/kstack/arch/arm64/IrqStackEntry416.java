@@ -31,7 +31,7 @@ public final class IrqStackEntry416 implements IrqEntry {
       }
       irqHandler(k, b);
       if (el == 0) {
-        b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user")));
+        b.step("b ret_to_user", k.image.jump("ret_to_user"));
         k.image.add(b.build());
       } else {
         b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "

@@ -67,20 +67,15 @@ final class I386Entry {
    * with six stack arguments copied from pt_regs, its result into regs->ax, then the exit work.
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
+    int origAx = PtRegs.orig_ax.off(k);
+    int ax = PtRegs.ax.off(k);
     return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
-            x -> x.set(L.nr, x.read(x.get(L.regs) + PtRegs.orig_ax.off(k))))
+            x -> x.set(L.nr, x.read(x.get(L.regs) + origAx)))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
-            + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)), Args.computed(x -> {
-              long r = x.get(L.regs);
-              long[] a = new long[6];
-              PtRegs[] f = {PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp};
-              for (int i = 0; i < 6; i++) {
-                a[i] = x.read(r + f[i].off(k));
-              }
-              return a;
-            }), null)
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
-            x.retval()))
+            + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)),
+            Args.of(slot(k, PtRegs.bx), slot(k, PtRegs.cx), slot(k, PtRegs.dx),
+                slot(k, PtRegs.si), slot(k, PtRegs.di), slot(k, PtRegs.bp)), null)
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + ax, x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             Args.of(x -> x.get(L.regs)));
   }
@@ -109,6 +104,17 @@ final class I386Entry {
           x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
           x.set(Regs.gs, 0xe0);
         });
+  }
+
+  /** An argument read from a pt_regs slot of the routine's regs, its offset fixed at build. */
+  private static java.util.function.ToLongFunction<Exec> slot(Kernel k, PtRegs member) {
+    int off = member.off(k);
+    return x -> x.read(x.get(L.regs) + off);
+  }
+
+  /** A per-CPU variable the step captured when it was built, as %fs-relative code reaches it. */
+  static long fs(Exec x, kstack.kernel.LinkedAddress var) {
+    return x.reg(Regs.fs_base) + var.get();
   }
 
   /** A per-CPU variable as %fs-relative code reaches it. */
@@ -229,7 +235,7 @@ final class I386Entry {
       int ri = Regs.of(r);
       b.step("popl %" + r, x -> x.set(ri, x.pop()));
     }
-    k.image.add(b.step("jmp __switch_to (eax = prev, edx = next)", x -> x.jumpTo(k.image.symbol("__switch_to")))
+    k.image.add(b.step("jmp __switch_to (eax = prev, edx = next)", k.image.jump("__switch_to"))
         .build());
   }
 
@@ -250,7 +256,7 @@ final class I386Entry {
         .label("user")
         .call("movl %esp, %eax; call syscall_return_slowpath", "syscall_return_slowpath",
             Args.of(x -> x.sp()))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("kthread")
         .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg(Regs.ebx),
             Args.of(x -> x.reg(Regs.edi)), null)

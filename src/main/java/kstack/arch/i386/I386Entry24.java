@@ -85,7 +85,7 @@ final class I386Entry24 {
             Args.of(x -> x.reg(Regs.ebx)))
         .step("GET_CURRENT(%ebx); testb $0x02, tsk_ptrace(%ebx) (not traced)",
             x -> getCurrent(k, x))
-        .step("jmp ret_from_sys_call", x -> x.jumpTo(k.image.symbol("ret_from_sys_call"))).build());
+        .step("jmp ret_from_sys_call", k.image.jump("ret_from_sys_call")).build());
     buildInterrupts(k);
   }
 
@@ -103,12 +103,12 @@ final class I386Entry24 {
       int n = irq;
       k.image.add(k.image.asm(irqStub(irq), "arch/i386/kernel/i8259.c (BUILD_16_IRQS(0x0))")
           .step(String.format("pushl $0x%02x-256: orig_eax = irq - 256", n), x -> x.push(n - 256))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt"))).build());
+          .step("jmp common_interrupt", k.image.jump("common_interrupt")).build());
     }
     k.image.add(saveAll(k.image.asm("common_interrupt", HW_IRQ))
         .globalLabel("call_do_IRQ")
         .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", Args.inPlace())
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build());
     k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))
         .globalLabel("ret_from_exception")

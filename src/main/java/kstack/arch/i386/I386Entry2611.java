@@ -53,7 +53,7 @@ final class I386Entry2611 {
         .call("pushl %eax (prev, as __switch_to returned it); call schedule_tail",
             "schedule_tail", Args.of(x -> x.reg(Regs.eax)))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> ThreadInfoEntry.getThreadInfo(k, x))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
+        .step("jmp syscall_exit", k.image.jump("syscall_exit")).build());
   }
 
   /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (include/asm-i386/thread_info.h@2.6.11:136-158). */
@@ -105,7 +105,7 @@ final class I386Entry2611 {
           x.set(Regs.edx, 1);
         })
         .call("call do_syscall_trace", "do_syscall_trace", Args.of(x -> x.reg(Regs.eax), x -> 1))
-        .step("jmp resume_userspace", x -> x.jumpTo(k.image.symbol("resume_userspace")));
+        .step("jmp resume_userspace", k.image.jump("resume_userspace"));
   }
 
   /** do_syscall_trace, do_notify_resume and the part of do_signal that runs here. */

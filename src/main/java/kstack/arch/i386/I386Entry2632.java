@@ -68,14 +68,14 @@ final class I386Entry2632 {
           .step("PTREGSCALL: leal 4(%esp), %eax: the pt_regs above our return address",
               x -> x.set(Regs.eax, x.sp() + 4))
           .step("jmp sys_" + n + " (sys_" + n + " returns straight into system_call)",
-              x -> x.jumpTo(k.image.symbol("sys_" + n))).build());
+              k.image.jump("sys_" + n)).build());
     }
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("CFI_STARTPROC; pushl %eax (prev, as __switch_to returned it); call schedule_tail",
             "schedule_tail", Args.of(x -> x.reg(Regs.eax)))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> x.setFp(x.sp() & -k.threadSize))
         .step("pushl $0x0202; popfl: reset kernel eflags", x -> x.set(Regs.eflags, 0x202))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
+        .step("jmp syscall_exit", k.image.jump("syscall_exit")).build());
     k.image.add(k.image.asm("kernel_thread_helper", ENTRY)
         .step("pushl $0: a fake return address for the unwinder", x -> x.push(0))
         .step("movl %edx, %eax; push %edx: arg in eax and on the stack", x -> {

@@ -28,6 +28,8 @@ final class I386Entry619 {
   private static final String SYSCALL_32_DONE = ".Lsyscall_32_done";
 
   static void build(Kernel k) {
+    kstack.kernel.LinkedAddress tss = k.image.ref("cpu_tss_rw");
+    int sp0 = Tss.sp0.off(k);
     RoutineBuilder b = k.image.asm("entry_INT80_32", ENTRY)
         .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, on the entry stack",
             x -> x.push(x.reg(Regs.eax)));
@@ -42,7 +44,7 @@ final class I386Entry619 {
         .globalLabel("restore_all_switch_stack")
         .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
             + "PTREGS_SIZE, then esp there", x -> {
-              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k))
+              long to = x.read(I386Entry.fs(x, tss) + sp0)
                   - 68;
               k.mem.copy(to, x.sp(), 68);
               x.setSp(to);
@@ -129,14 +131,17 @@ final class I386Entry619 {
       return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es (switch_stacks=0: no "
           + "SWITCH_TO_KERNEL_STACK)", I386Entry619::userDataSegments);
     }
+    kstack.kernel.LinkedAddress tss = k.image.ref("cpu_tss_rw");
+    int sp1Off = Tss.sp1.off(k);
+    int csOff = PtRegs.cs.off(k);
     return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
         + "the entry stack? from user mode copy the pt_regs to TSS.sp1 - PTREGS_SIZE; from kernel "
         + "mode mark cs CS_FROM_ENTRY_STACK and copy the whole entry stack (top - esp bytes); move "
         + "there", x -> {
           userDataSegments(x);
           if (onEntryStack(k, x)) {
-            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp1.off(k));
-            long cs = x.sp() + PtRegs.cs.off(k);
+            long sp1 = x.read(I386Entry.fs(x, tss) + sp1Off);
+            long cs = x.sp() + csOff;
             long n = 68;
             if ((x.read(cs) & 3) != 3) {
               x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
@@ -246,7 +251,7 @@ final class I386Entry619 {
       int ri = Regs.of(r);
       b.step("popl %" + r, x -> x.set(ri, x.pop()));
     }
-    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", k.image.jump("__switch_to")).build());
   }
 
   /**

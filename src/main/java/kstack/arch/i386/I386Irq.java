@@ -31,7 +31,7 @@ final class I386Irq {
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
@@ -67,13 +67,13 @@ final class I386Irq {
           x.set(Regs.eax, x.sp());
         })
         .call("call prepare_exit_to_usermode", "prepare_exit_to_usermode", Args.of(x -> x.sp()))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("kernel")
         .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): __preempt_count == 0, IF was on, "
             + "need_resched?", x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all"))).build());
+        .step("jmp restore_all", k.image.jump("restore_all")).build());
     kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
     kstack.arch.x86.DoIrq.buildEnteringIrq(k);
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
@@ -92,7 +92,7 @@ final class I386Irq {
         .step("ENCODE_FRAME_POINTER: movl %esp, %ebp; andl $0x7fffffff, %ebp; TRACE_IRQS_OFF; "
             + "movl %esp, %eax", I386Irq::encode)
         .call("call " + handler, handler, Args.of(x -> x.reg(Regs.eax)))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build();
   }
 
   /** ENCODE_FRAME_POINTER (entry_32.S@4.16.13:187-192): a cleared top bit marks a pt_regs link. */

@@ -38,7 +38,7 @@ final class I386Irq2632 {
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
@@ -86,7 +86,7 @@ final class I386Irq2632 {
         .step("TRACE_IRQS_OFF; movl %esp, %eax: the pt_regs (no frame-pointer marker in 2.6.32)",
             x -> x.set(Regs.eax, x.sp()))
         .call("call " + handler, handler, Args.of(x -> x.reg(Regs.eax)))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build();
   }
 
   private static boolean stacks4k(Kernel k) {

@@ -28,7 +28,7 @@ final class I386Irq619 {
       long pushed = (byte) v & 0xffffffffL; // push imm8 sign-extends: vectors >= 0x80 go negative
       stubs.step("pushl $0x" + Integer.toHexString(v) + " (.byte 0x6a, vector): the vector, "
               + "sign-extended, in the error-code slot", x -> x.push(pushed))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", k.image.jump("asm_common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(idtentryIrq(k, "common_interrupt"));
@@ -93,7 +93,7 @@ final class I386Irq619 {
               x.set(Regs.eax, x.sp());
             })
         .call("call " + cfunc, cfunc, Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)))
-        .step("jmp handle_exception_return", x -> x.jumpTo(k.image.symbol("handle_exception_return")))
+        .step("jmp handle_exception_return", k.image.jump("handle_exception_return"))
         .build();
   }
 
@@ -113,7 +113,7 @@ final class I386Irq619 {
     }
     return b.step("pushl $" + cfunc + ": the C handler's address, in what becomes pt_regs->gs",
             x -> x.push(k.image.symbol(cfunc)))
-        .step("jmp handle_exception", x -> x.jumpTo(k.image.symbol("handle_exception")))
+        .step("jmp handle_exception", k.image.jump("handle_exception"))
         .build();
   }
 
@@ -155,7 +155,7 @@ final class I386Irq619 {
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
         .label("user")
         .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
-            x -> x.jumpTo(k.image.symbol("restore_all_switch_stack"))).build());
+            k.image.jump("restore_all_switch_stack")).build());
   }
 
   /**

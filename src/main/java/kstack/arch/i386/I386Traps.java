@@ -58,7 +58,7 @@ final class I386Traps {
   /** debug's call of do_debug and its way out through ret_from_exception. */
   static RoutineBuilder callDoDebug(Kernel k, RoutineBuilder db) {
     return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg(Regs.eax), x -> 0))
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception"));
   }
 
   /**
@@ -72,7 +72,7 @@ final class I386Traps {
         .step(prefix + "pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
             x -> x.push(k.image.symbol("do_machine_check")))
-        .step("jmp " + common, x -> x.jumpTo(k.image.symbol(common))).build());
+        .step("jmp " + common, k.image.jump(common)).build());
     buildCommonException(k, common, entry, encode);
     k.image.add(k.image.asm("ret_from_exception", entry)
         .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
@@ -158,6 +158,6 @@ final class I386Traps {
             })
         .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg(Regs.edi),
             Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 }

@@ -31,7 +31,7 @@ final class I386Traps24 {
           .step("pushl $0: no error code from the CPU", x -> x.push(0))
           .step("pushl $" + t[1] + ": the handler, in what becomes the es slot",
               x -> x.push(k.image.symbol(t[1])))
-          .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
+          .step("jmp error_code", k.image.jump("error_code")).build());
     }
     buildErrorCode(k);
     k.image.add(I386Entry24.saveAll(k.image.asm("nmi", ENTRY)
@@ -72,7 +72,7 @@ final class I386Traps24 {
         })
         .callVia("pushl %esi; pushl %edx (the pt_regs); call *%edi; addl $8, %esp",
             x -> x.reg(Regs.edi), Args.of(x -> x.sp(), x -> x.reg(Regs.esi)), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 
   private static void buildHandlers(Kernel k) {

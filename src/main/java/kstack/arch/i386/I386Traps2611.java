@@ -43,14 +43,14 @@ final class I386Traps2611 {
                 x.jumpTo(k.image.symbol("restore_all"));
               }
             })
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception"));
     k.image.add(db.build());
     k.image.add(k.image.asm("machine_check", ENTRY + ":563-567")
         .step("pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, intel_machine_check (set by "
             + "intel_p6_mcheck_init, p6.c@2.6.11:83-97), in what becomes the es slot",
             x -> x.push(k.image.symbol("intel_machine_check")))
-        .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
+        .step("jmp error_code", k.image.jump("error_code")).build());
     buildErrorCode(k);
     k.image.add(k.image.asm("ret_from_exception", ENTRY + ":159-161")
         .step("preempt_stop: cli under CONFIG_PREEMPT; then ret_from_intr, which follows it", x -> {
@@ -171,7 +171,7 @@ final class I386Traps2611 {
             })
         .callVia("call *%edi: handler(regs, error_code), fastcall", x -> x.reg(Regs.edi),
             Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 
   private static void buildHandlers(Kernel k) {

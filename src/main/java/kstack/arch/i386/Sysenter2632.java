@@ -115,7 +115,7 @@ public final class Sysenter2632 implements I386SysenterModel {
         .step("ENABLE_INTERRUPTS_SYSEXIT: sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("work")
         .step("sysexit_audit = syscall_exit_work (no audit): jmp work_pending",
-            x -> x.jumpTo(k.image.symbol("work_pending")));
+            k.image.jump("work_pending"));
     k.image.add(b.build());
   }
 }

@@ -55,7 +55,7 @@ public final class Sysenter416 extends EntryStackSysenter {
             (x.pop() & ~I386.EFLAGS_IF) | 0x2))
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.image.symbol("restore_all")));
+        .step("jmp .Lsyscall_32_done (restore_all)", k.image.jump("restore_all"));
     k.image.add(b.build());
     RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params(L.regs).locals(L.nr);
     I386Sysenter.fastPrologue(k, d, "enter_from_user_mode(); local_irq_enable()", true);

@@ -67,7 +67,7 @@ public final class Sysenter619 extends EntryStackSysenter {
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
+        .step("jmp .Lsyscall_32_done", k.image.jump("restore_all_switch_stack"));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
     k.image.add(k.image.c("do_SYSENTER_32", src).params(L.regs).locals(L.ret)

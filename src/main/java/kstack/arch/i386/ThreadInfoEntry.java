@@ -112,9 +112,9 @@ final class ThreadInfoEntry {
         .globalLabel("resume_userspace")
         .step(userspace, x -> work.load(k, x))
         .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> work.pending(k, x))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("work")
-        .step("jmp work_pending", x -> x.jumpTo(k.image.symbol("work_pending")))
+        .step("jmp work_pending", k.image.jump("work_pending"))
         .label("kernel")
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
@@ -127,6 +127,6 @@ final class ThreadInfoEntry {
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .jump("need_resched", "jmp need_resched")
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")));
+        .step("jmp restore_all", k.image.jump("restore_all"));
   }
 }

@@ -91,7 +91,7 @@ public final class BootStackStart2632 implements Boot64 {
   public void build(Kernel k) {
     k.image.add(k.image.asm("startup_64", HEAD)
         .step("fix up the early page tables for phys_base (not modelled)", x -> { })
-        .step("jmp secondary_startup_64", x -> x.jumpTo(k.image.symbol("secondary_startup_64")))
+        .step("jmp secondary_startup_64", k.image.jump("secondary_startup_64"))
         .build());
     // secondary_startup_64 (head_64.S@2.6.32:149-256), also an AP's way in from the trampoline
     k.image.add(k.image.asm("secondary_startup_64", HEAD)

@@ -87,7 +87,7 @@ public final class BootThreadSp619 extends BootEntryArea {
             + "(= task_pt_regs(&init_task))", x -> x.setSp(k.image.symbol("__top_init_kernel_stack")))
         .step("GS base = 0; early GDT/IDT; verify_cpu; __startup_64: early page tables "
             + "(not modelled)", x -> x.set(Regs.gs_base, 0))
-        .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.image.symbol("common_startup_64"))).build());
+        .step("jmp *.Lcommon_startup_64", k.image.jump("common_startup_64")).build());
     k.image.add(k.image.asm("common_startup_64", HEAD)
         .step("find this CPU's number; movq __per_cpu_offset(,%rcx,8), %rdx",
             x -> x.set(Regs.rdx, k.perCpuOffset(x.cpu().id())))

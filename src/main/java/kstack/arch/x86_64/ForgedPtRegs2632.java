@@ -32,7 +32,7 @@ final class ForgedPtRegs2632 {
         })
         .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
             + "(either way: it cannot know which entry built these pt_regs)",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
+            k.image.jump("int_ret_from_sys_call")).build());
     // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
     RoutineBuilder kt = fakeStackFrame(k, k.image.asm("kernel_thread", ENTRY), "$child_rip",
         x -> k.image.symbol("child_rip"));
@@ -91,7 +91,7 @@ final class ForgedPtRegs2632 {
         })
         .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg(Regs.rax) != 0)
         .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call")))
+            k.image.jump("int_ret_from_sys_call"))
         .label("failed")
         .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
             + "%rsp", x -> {

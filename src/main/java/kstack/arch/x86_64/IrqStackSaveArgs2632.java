@@ -28,7 +28,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(interrupt(k, k.image.asm("common_interrupt", ENTRY)
@@ -100,12 +100,12 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
         })
         .jump("recheck", "jmp retint_check")
         .label("recheck")
-        .step("(retint_check)", x -> x.jumpTo(k.image.symbol("retint_check")))
+        .step("(retint_check)", k.image.jump("retint_check"))
         .label("swapgs")
-        .step("jmp retint_swapgs", x -> x.jumpTo(k.image.symbol("retint_swapgs")))
+        .step("jmp retint_swapgs", k.image.jump("retint_swapgs"))
         .label("kernel")
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
-            x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
+            k.image.jump("retint_restore_args")).build());
     kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.irq, L.regs)
@@ -156,7 +156,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
     return b.step("interrupt: subq $10*8, %rsp", x -> x.setSp(x.sp() - 80))
         .call("call save_args", "save_args", Args.inPlace())
         .call("call " + handler + " (rdi = pt_regs)", handler, Args.of(x -> x.reg(Regs.rdi)))
-        .step(then, x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+        .step(then, k.image.jump("ret_from_intr")).build();
   }
 
   @Override

@@ -178,9 +178,9 @@ public final class IstEntryArea416 extends IstExceptions {
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
             x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
-        .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
+        .step("jmp retint_user", k.image.jump("retint_user"))
         .label("kernel")
-        .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());
+        .step("jmp retint_kernel", k.image.jump("retint_kernel")).build());
   }
 
   /**

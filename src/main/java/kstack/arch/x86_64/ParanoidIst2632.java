@@ -106,7 +106,7 @@ public final class ParanoidIst2632 implements Exceptions64 {
           x -> k.image.symbol("do_machine_check"), Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)), null);
     }
     k.image.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
-        x -> x.jumpTo(k.image.symbol("paranoid_exit"))).build());
+        k.image.jump("paranoid_exit")).build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {

@@ -49,7 +49,7 @@ public final class SwitchToAsm416 extends SwitchToAsm {
         .step("movq %rsp, %rdi: regs", x -> x.set(Regs.rdi, x.sp()))
         .call("call syscall_return_slowpath", "syscall_return_slowpath", Args.of(x -> x.reg(Regs.rdi)))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .label("kthread")
         .step("movq %r12, %rdi: the argument", x -> x.set(Regs.rdi, x.reg(Regs.r12)))
         .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg(Regs.rbx), Args.of(x -> x.reg(Regs.rdi)), null)

@@ -53,7 +53,7 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
         .call("call ret_from_fork", "ret_from_fork",
             Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.reg(Regs.rcx)))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .build());
     k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)
         .call("schedule_tail(prev)", "schedule_tail", Args.of(x -> x.get(L.prev)))

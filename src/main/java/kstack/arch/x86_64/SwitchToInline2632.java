@@ -63,7 +63,7 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
         })
         .jump("switched", "  (on with last = prev in rax)")
         .label("forked")
-        .step("  jnz ret_from_fork: a new task's first run", x -> x.jumpTo(k.image.symbol("ret_from_fork")))
+        .step("  jnz ret_from_fork: a new task's first run", k.image.jump("ret_from_fork"))
         .label("switched");
   }
 

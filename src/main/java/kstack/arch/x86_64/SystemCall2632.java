@@ -125,7 +125,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("popq %rdi", x -> x.set(Regs.rdi, x.pop()))
         .jump("sysret_check_again", "jmp sysret_check")
         .label("sysret_check_again")
-        .step("(sysret_check)", x -> x.jumpTo(k.image.symbol("sysret_check")));
+        .step("(sysret_check)", k.image.jump("sysret_check"));
     k.image.add(b.build());
     buildIretPath(k);
     buildStubs(k);
@@ -159,12 +159,12 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .jump("check", "jmp int_with_check")
         .label("swapgs")
         .step("andl $~TS_COMPAT, TI_status(%rcx); jmp retint_swapgs",
-            x -> x.jumpTo(k.image.symbol("retint_swapgs")))
+            k.image.jump("retint_swapgs"))
         .label("kernel")
-        .step("jmp retint_restore_args", x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
+        .step("jmp retint_restore_args", k.image.jump("retint_restore_args")).build());
     k.image.add(k.image.asm("retint_swapgs", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ; SWAPGS", X86Entry::swapgs)
-        .step("jmp restore_args", x -> x.jumpTo(k.image.symbol("restore_args"))).build());
+        .step("jmp restore_args", k.image.jump("restore_args")).build());
     k.image.add(k.image.asm("retint_restore_args", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ", x -> k.arch.irqDisable(x))
         .globalLabel("restore_args")
@@ -201,7 +201,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
           .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(into, x.sp() + 8))
           .callVia("call " + c[1], x -> k.image.symbol(c[1]), Args.of(x -> x.reg(Regs.rdi),
               x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.reg(Regs.rcx), x -> x.reg(Regs.r8)), null)
-          .step("jmp ptregscall_common", x -> x.jumpTo(k.image.symbol("ptregscall_common"))).build());
+          .step("jmp ptregscall_common", k.image.jump("ptregscall_common")).build());
     }
     k.image.add(k.image.asm("ptregscall_common", ENTRY)
         .step("RESTORE_TOP_OF_STACK %r11, 8 (the pt_regs lie above the return address save_rest "
@@ -232,6 +232,6 @@ public final class SystemCall2632 implements SyscallEntry64 {
           restoreRest(k, x, regs);
           x.setSp(regs + 48);
         })
-        .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
+        .step("jmp int_ret_from_sys_call", k.image.jump("int_ret_from_sys_call")).build());
   }
 }

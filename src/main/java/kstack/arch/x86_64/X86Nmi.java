@@ -137,7 +137,7 @@ final class X86Nmi {
         .step("movq %rsp, %rdi" + errorCodeArg, x -> e.loadHandlerArgs(x, -1))
         .call("call " + handler, handler, e.handlerArgs())
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"));
   }
 
   private static boolean inRepeatWindow(Kernel k, long rip) {

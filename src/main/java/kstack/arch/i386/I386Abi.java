@@ -46,9 +46,12 @@ final class I386Abi extends kstack.exec.PushedReturnAbi {
     x.set(Regs.eax, nr);
   }
 
+  private static final int[] SYSCALL_ARGS = {Regs.ebx, Regs.ecx, Regs.edx, Regs.esi, Regs.edi,
+      Regs.ebp};
+
   /** i386 system-call ABI: nr in eax; arguments in ebx, ecx, edx, esi, edi, ebp. */
   static void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args) {
-    int[] r = {Regs.ebx, Regs.ecx, Regs.edx, Regs.esi, Regs.edi, Regs.ebp};
+    int[] r = SYSCALL_ARGS;
     cpu.set(Regs.eax, nr);
     for (int i = 0; i < args.length; i++) {
       cpu.set(r[i], args[i]);

@@ -197,10 +197,12 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
     syscallInstruction(x);
   }
 
+  private static final int[] SYSCALL_ARGS = {Regs.rdi, Regs.rsi, Regs.rdx, Regs.r10, Regs.r8, Regs.r9};
+
   /** x86_64 syscall ABI: nr in rax; arguments in rdi, rsi, rdx, r10, r8, r9. */
   @Override
   public void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args) {
-    int[] r = {Regs.rdi, Regs.rsi, Regs.rdx, Regs.r10, Regs.r8, Regs.r9};
+    int[] r = SYSCALL_ARGS;
     cpu.set(Regs.rax, nr);
     for (int i = 0; i < args.length; i++) {
       cpu.set(r[i], args[i]);

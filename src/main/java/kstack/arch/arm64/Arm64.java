@@ -255,9 +255,26 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
     long t = c.get(Regs.sp_el0);
     if (inUserMode(k, cpu) || (t != 0 && Long.compareUnsigned(t, userTop()) < 0)) {
       // at EL0, or in kernel_exit after SP_EL0 got the user SP back: the task is __entry_task
-      return k.mem.read64(k.perCpu("__entry_task", cpu));
+      return k.mem.read64(resolved(k).entryTask() + k.perCpuOffset(cpu));
     }
-    return t == 0 ? k.image.symbol("init_task") : t;
+    return t == 0 ? resolved(k).initTask() : t;
+  }
+
+  /**
+   * What current() asks of the linked kernel on every call, worked out once per kernel (each
+   * machine has its own arch): __entry_task's link address and init_task's address.
+   */
+  private record Resolved(Kernel k, long entryTask, long initTask) {}
+
+  private Resolved resolved;
+
+  private Resolved resolved(Kernel k) {
+    Resolved r = resolved;
+    if (r == null || r.k() != k) {
+      r = new Resolved(k, k.perCpuLink("__entry_task"), k.image.symbol("init_task"));
+      resolved = r;
+    }
+    return r;
   }
 
   /** task_pt_regs: (struct pt_regs *)(THREAD_SIZE + task_stack_page(p)) - 1 (no padding). */

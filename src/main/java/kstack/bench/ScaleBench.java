@@ -41,6 +41,7 @@ public final class ScaleBench {
     int start = tasks(m);
     int[] live = {start};
     SortedMap<Integer, Stats> at = new TreeMap<>();
+    long gc0 = GcClock.millis();
     long t0 = System.nanoTime();
     String stopped = null;
     try {
@@ -67,10 +68,12 @@ public final class ScaleBench {
       stopped = e.getMessage();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double gcSeconds = (GcClock.millis() - gc0) / 1e3;
     long heap = Heap.used() - heap0;
     java.lang.ref.Reference.reachabilityFence(m);
     return new ScaleFigures(profile.arch(), profile.kernel(), profile.version(), target, live[0],
-        seconds, heap / Math.max(1, live[0] - start), heap, at, stopped);
+        seconds, new ScaleFigures.Gc(GcClock.names(), gcSeconds),
+        heap / Math.max(1, live[0] - start), heap, at, stopped);
   }
 
   /** A booted machine whose process "bench" forks, trace off, pid_max at PID_MAX_LIMIT. */

@@ -11,14 +11,22 @@ import java.util.SortedMap;
  * @param target           the task count asked for
  * @param tasks            the task count reached (the idle task and every hashed pid)
  * @param seconds          wall time of all the forks, from the booted machine to the last one
+ * @param gc               the JVM's collectors and how long they ran during the forks
  * @param heapBytesPerTask Java heap per task forked, after the collector freed what it could
  * @param heapBytes        the Java heap all the forked tasks hold
  * @param forkAtTasks      nanoseconds per fork at each count timed (trace off)
  * @param stopped          why fewer than target tasks were reached, or null
  */
 public record ScaleFigures(String arch, String kernel, String version, int target, int tasks,
-    double seconds, long heapBytesPerTask, long heapBytes, SortedMap<Integer, Stats> forkAtTasks,
-    String stopped) {
+    double seconds, Gc gc, long heapBytesPerTask, long heapBytes,
+    SortedMap<Integer, Stats> forkAtTasks, String stopped) {
+
+  /**
+   * The collectors the JVM ran ("PS Scavenge, PS MarkSweep") and the seconds their pauses took
+   * during the forks, as the JVM counts them (G1's concurrent marking, which runs beside the forks,
+   * is not counted before Java 20): what keeping millions of idle tasks costs in time.
+   */
+  public record Gc(String names, double seconds) {}
 
   /** One JSON object, one line: the medians, and under "min" the fastest forks. */
   public String toJson() {
@@ -26,6 +34,8 @@ public record ScaleFigures(String arch, String kernel, String version, int targe
       g.writeNumberField("target_tasks", target);
       g.writeNumberField("tasks", tasks);
       g.writeNumberField("seconds", Math.round(seconds * 10) / 10.0);
+      g.writeStringField("gc", gc.names());
+      g.writeNumberField("gc_seconds", Math.round(gc.seconds() * 10) / 10.0);
       g.writeNumberField("heap_bytes_per_task", heapBytesPerTask);
       g.writeNumberField("heap_bytes", heapBytes);
       forks(g, false);
@@ -56,6 +66,8 @@ public record ScaleFigures(String arch, String kernel, String version, int targe
         "  %-36s min %,10.1f  median %,10.1f ns%n", String.format("fork at %,d tasks", count),
         s.min(), s.median())));
     b.append(String.format("  %-36s %,10d in %.1f s%n", "tasks reached", tasks, seconds));
+    b.append(String.format("  %-36s %10.1f s (%s)%n", "of which garbage collection", gc.seconds(),
+        gc.names()));
     b.append(String.format("  %-36s %,10d bytes of Java heap (%,d MiB in all)%n",
         "per task", heapBytesPerTask, heapBytes >> 20));
     if (stopped != null) {

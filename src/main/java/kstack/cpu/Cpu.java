@@ -20,6 +20,7 @@ public final class Cpu {
 
   public void attach(Timeline timeline) {
     this.timeline = timeline;
+    timeline.stackPointerIs(set.sp);
   }
 
   public int id() {
@@ -66,7 +67,16 @@ public final class Cpu {
    * than a register write.
    */
   public void advancePc(int by) {
-    set(set.pc, regs[set.pc] + by);
+    int pc = set.pc;
+    long value = regs[pc] + by;
+    if (by == 0 || set.fit(value) != value) { // wraps (a 32-bit pc at the top): an ordinary write
+      set(pc, value);
+      return;
+    }
+    if (timeline != null) {
+      timeline.pcAdvanced(id, pc, by);
+    }
+    regs[pc] = value;
   }
 
   /** Applies an undone value without recording (only the timeline calls this). */

@@ -70,13 +70,40 @@ public final class FileTables {
 
   /** Adds delta to the writers of each pipe whose write end the table holds. */
   private void countWriters(Map<Integer, Long> table, int delta) {
+    for (Pipe p : writeEnds(table)) {
+      p.writers.set(p.writers.get() + delta);
+    }
+  }
+
+  /** The table {@link #writeEnds} last answered for, and the versions of open and pipes then. */
+  private Map<Integer, Long> writeEndsOf;
+  private long writeEndsOpen = -1;
+  private long writeEndsPipes = -1;
+  private List<Pipe> writeEnds = List.of();
+
+  /**
+   * The pipe of each write end the table holds, once per descriptor. A fork's child shares its
+   * parent's table, so a million forks ask about one table: the answer is kept while neither the
+   * open files nor the pipes change (their versions grow with every change, undone ones too).
+   */
+  private List<Pipe> writeEnds(Map<Integer, Long> table) {
+    if (table == writeEndsOf && open.version() == writeEndsOpen
+        && pipes.version() == writeEndsPipes) {
+      return writeEnds;
+    }
+    List<Pipe> out = new java.util.ArrayList<>();
     for (long f : table.values()) {
       Files.OpenFile of = open.get(f);
       Pipe p = of != null && of.writeEnd() ? pipes.get(of.pipe()) : null;
       if (p != null) {
-        p.writers.set(p.writers.get() + delta);
+        out.add(p);
       }
     }
+    writeEndsOf = table;
+    writeEndsOpen = open.version();
+    writeEndsPipes = pipes.version();
+    writeEnds = out;
+    return out;
   }
 
   public List<String> consoleLines() {

@@ -26,7 +26,9 @@ final class JLongMap<V> {
   void put(long key, V value) {
     V old = map.get(key);
     set(key, value);
-    timeline.recordChange(() -> set(key, old), () -> set(key, value));
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> set(key, old), () -> set(key, value));
+    }
   }
 
   void remove(long key) {

@@ -103,7 +103,9 @@ public final class PageAllocator {
 
   private void mapRegion(Region r) {
     mem.map(r);
-    timeline.recordChange(() -> mem.unmap(r), () -> mem.map(r));
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> mem.unmap(r), () -> mem.map(r));
+    }
   }
 
   /** Renames the region holding a stack (after it is reused from the cache). */

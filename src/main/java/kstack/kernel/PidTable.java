@@ -191,7 +191,9 @@ public final class PidTable {
   private void set(int pid, long task) {
     long old = taskOf[pid];
     put(pid, task);
-    timeline.recordChange(() -> put(pid, old), () -> put(pid, task));
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> put(pid, old), () -> put(pid, task));
+    }
   }
 
   private void put(int pid, long task) {

@@ -2,16 +2,16 @@ package kstack.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.mem.LongObjectMap;
 import kstack.trace.Timeline;
 
 /**
  * One CPU's run queue in order: the stand-in for the rq's runnable lists (2.4's runqueue_head,
  * the O(1) scheduler's prio_array lists, CFS's rb-tree, kernel/sched/core.c), whose bytes the
- * simulator does not model. A doubly linked list indexed by task, so that queueing, dequeueing and
- * asking whether a task is queued cost the same with a million runnable tasks as with three, as
- * enqueue_task/dequeue_task do in Linux (O(1) lists, O(log n) rb-tree). Every change is recorded on
- * the timeline and undone exactly.
+ * simulator does not model. A doubly linked list over {@link RunSlots}, indexed by task, so that
+ * queueing, dequeueing and asking whether a task is queued cost the same with a million runnable
+ * tasks as with three, as enqueue_task/dequeue_task do in Linux (O(1) lists, O(log n) rb-tree), and
+ * a queued task costs a few array entries, not an object. Every change is recorded on the timeline
+ * and undone exactly.
  *
  * <p>A task may also be marked (by the debugger: a user process parked at its wait point that
  * yielded for work is no work); the list counts its unmarked members, so "is there work queued" is
@@ -23,40 +23,30 @@ import kstack.trace.Timeline;
  * the one yield of the process that held the CPU, not after one yield per parked process.
  */
 public final class RunList {
-  /** A task's place: on at most one run list; kept while it is queued or marked. */
-  static final class Node {
-    final long task;
-    Node prev;
-    Node next;
-    RunList owner;
-    boolean marked;
-
-    Node(long task) {
-      this.task = task;
-    }
-  }
-
+  private static final int NONE = -1;
   private final Timeline timeline;
-  /** Every queued or marked task's node, shared by the run lists of one kernel. */
-  private final LongObjectMap<Node> nodes;
-  private final Node head = new Node(0);
+  /** Every queued or marked task's slot, shared by the run lists of one kernel. */
+  private final RunSlots slots;
+  private final int head;
+  /** This list's index among the slots' lists. */
+  private final int index;
   private int size;
   private int unmarked;
   /**
-   * A marked task that only marked tasks follow (the tail's parked run, or part of it), or null:
-   * where {@link #addWoken} inserts. Part of the list's state: every change records it.
+   * The slot of a marked task that only marked tasks follow (the tail's parked run, or part of it),
+   * or NONE: where {@link #addWoken} inserts. Part of the list's state: every change records it.
    */
-  private Node parkedTail;
+  private int parkedTail = NONE;
 
-  RunList(Timeline timeline, LongObjectMap<Node> nodes) {
+  RunList(Timeline timeline, RunSlots slots) {
     this.timeline = timeline;
-    this.nodes = nodes;
-    head.prev = head;
-    head.next = head;
+    this.slots = slots;
+    this.head = slots.newHead();
+    this.index = slots.register(this);
   }
 
   public void addLast(long task) {
-    insert(task, head.prev);
+    insert(task, slots.prev(head));
   }
 
   public void addFirst(long task) {
@@ -68,7 +58,7 @@ public final class RunList {
    * the tail ends with.
    */
   public void addWoken(long task) {
-    insert(task, parkedTail != null ? parkedTail.prev : head.prev);
+    insert(task, parkedTail != NONE ? slots.prev(parkedTail) : slots.prev(head));
   }
 
   /** Takes the task at the head off; the list must not be empty. */
@@ -76,14 +66,14 @@ public final class RunList {
     if (size == 0) {
       throw new IllegalStateException("the run queue is empty");
     }
-    Node n = head.next;
+    int n = slots.next(head);
     unlinkRecorded(n);
-    return n.task;
+    return slots.task(n);
   }
 
   public boolean remove(long task) {
-    Node n = nodes.get(task);
-    if (n == null || n.owner != this) {
+    int n = slots.find(task);
+    if (n < 0 || slots.list(n) != index) {
       return false;
     }
     unlinkRecorded(n);
@@ -91,8 +81,8 @@ public final class RunList {
   }
 
   public boolean contains(long task) {
-    Node n = nodes.get(task);
-    return n != null && n.owner == this;
+    int n = slots.find(task);
+    return n >= 0 && slots.list(n) == index;
   }
 
   public boolean isEmpty() {
@@ -111,111 +101,111 @@ public final class RunList {
   /** The queued tasks, head first. */
   public List<Long> snapshot() {
     List<Long> out = new ArrayList<>(size);
-    for (Node n = head.next; n != head; n = n.next) {
-      out.add(n.task);
+    for (int n = slots.next(head); n != head; n = slots.next(n)) {
+      out.add(slots.task(n));
     }
     return out;
   }
 
-  private void insert(long task, Node after) {
-    Node n = nodes.get(task);
-    if (n == null) {
-      n = new Node(task);
-      nodes.put(task, n);
-    }
-    if (n.owner != null) {
+  private void insert(long task, int after) {
+    int n = slots.slot(task);
+    if (slots.list(n) >= 0) {
       throw new IllegalStateException("task 0x" + Long.toHexString(task) + " is queued twice");
     }
-    Node node = n;
-    Node was = parkedTail;
-    link(node, after);
-    Node now = parkedTail;
-    timeline.recordChange(() -> undoLink(node, was), () -> redoLink(node, after, now));
+    int was = parkedTail;
+    link(n, after);
+    int now = parkedTail;
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> undoLink(n, was), () -> redoLink(n, after, now));
+    }
   }
 
-  private void unlinkRecorded(Node n) {
-    Node after = n.prev;
-    Node was = parkedTail;
+  private void unlinkRecorded(int n) {
+    int after = slots.prev(n);
+    int was = parkedTail;
     unlink(n);
-    Node now = parkedTail;
-    timeline.recordChange(() -> redoLink(n, after, was), () -> undoLink(n, now));
+    int now = parkedTail;
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> redoLink(n, after, was), () -> undoLink(n, now));
+    }
   }
 
-  private void undoLink(Node n, Node parked) {
+  private void undoLink(int n, int parked) {
     unlink(n);
     parkedTail = parked;
   }
 
-  private void redoLink(Node n, Node after, Node parked) {
+  private void redoLink(int n, int after, int parked) {
     link(n, after);
     parkedTail = parked;
   }
 
-  private void link(Node n, Node after) {
-    n.prev = after;
-    n.next = after.next;
-    after.next.prev = n;
-    after.next = n;
-    n.owner = this;
-    nodes.put(n.task, n);
+  private void link(int n, int after) {
+    int next = slots.next(after);
+    slots.setPrev(n, after);
+    slots.setNext(n, next);
+    slots.setPrev(next, n);
+    slots.setNext(after, n);
+    slots.setOwner(n, index);
     size++;
-    unmarked += n.marked ? 0 : 1;
-    if (n.next == head) { // at the tail: it starts the parked run, ends it, or clears it
-      parkedTail = !n.marked ? null : parkedTail == null ? n : parkedTail;
-    } else if (n.next == parkedTail && n.marked) {
+    boolean marked = slots.marked(n);
+    unmarked += marked ? 0 : 1;
+    if (next == head) { // at the tail: it starts the parked run, ends it, or clears it
+      parkedTail = !marked ? NONE : parkedTail == NONE ? n : parkedTail;
+    } else if (next == parkedTail && marked) {
       parkedTail = n;
     }
   }
 
-  private void unlink(Node n) {
+  private void unlink(int n) {
+    int next = slots.next(n);
+    int prev = slots.prev(n);
     if (n == parkedTail) {
-      parkedTail = n.next == head ? null : n.next;
+      parkedTail = next == head ? NONE : next;
     }
-    n.prev.next = n.next;
-    n.next.prev = n.prev;
-    n.prev = null;
-    n.next = null;
-    n.owner = null;
+    slots.setNext(prev, next);
+    slots.setPrev(next, prev);
+    slots.setPrev(n, NONE);
+    slots.setNext(n, NONE);
+    slots.setOwner(n, NONE);
     size--;
-    unmarked -= n.marked ? 0 : 1;
-    if (!n.marked) {
-      nodes.remove(n.task);
-    }
+    unmarked -= slots.marked(n) ? 0 : 1;
   }
 
   /** Marks or unmarks a task, queued or not; recorded. */
-  static void mark(Timeline timeline, LongObjectMap<Node> nodes, long task, boolean on) {
-    Node n = nodes.get(task);
-    if ((n == null && !on) || (n != null && n.marked == on)) {
+  static void mark(Timeline timeline, RunSlots slots, long task, boolean on) {
+    int found = slots.find(task);
+    if (found < 0 ? !on : slots.marked(found) == on) {
       return;
     }
-    Node node = n != null ? n : new Node(task);
-    RunList q = node.owner;
-    Node was = q == null ? null : q.parkedTail;
-    Node now = on ? was : null; // a queued task unmarked may lie in the parked run
-    setMark(nodes, node, on);
+    int n = found >= 0 ? found : slots.slot(task);
+    RunList q = slots.owner(n);
+    int was = q == null ? NONE : q.parkedTail;
+    int now = on ? was : NONE; // a queued task unmarked may lie in the parked run
+    setMark(slots, n, on);
     if (q == null) {
-      timeline.recordChange(() -> setMark(nodes, node, !on), () -> setMark(nodes, node, on));
+      if (timeline.isRecording()) {
+        timeline.recordChange(() -> setMark(slots, n, !on), () -> setMark(slots, n, on));
+      }
       return;
     }
     q.parkedTail = now;
-    timeline.recordChange(() -> {
-      setMark(nodes, node, !on);
-      q.parkedTail = was;
-    }, () -> {
-      setMark(nodes, node, on);
-      q.parkedTail = now;
-    });
+    if (timeline.isRecording()) {
+      timeline.recordChange(() -> {
+        setMark(slots, n, !on);
+        q.parkedTail = was;
+      }, () -> {
+        setMark(slots, n, on);
+        q.parkedTail = now;
+      });
+    }
   }
 
-  private static void setMark(LongObjectMap<Node> nodes, Node n, boolean on) {
-    n.marked = on;
-    if (n.owner != null) {
-      n.owner.unmarked += on ? -1 : 1;
-    } else if (on) {
-      nodes.put(n.task, n);
-    } else {
-      nodes.remove(n.task);
+  private static void setMark(RunSlots slots, int n, boolean on) {
+    slots.setMarked(n, on);
+    RunList q = slots.owner(n);
+    if (q != null) {
+      q.unmarked += on ? -1 : 1;
     }
   }
 }

@@ -2,7 +2,6 @@ package kstack.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.mem.LongObjectMap;
 import kstack.trace.Event;
 import kstack.trace.JCell;
 import kstack.trace.JList;
@@ -19,7 +18,7 @@ public final class RunQueues {
   private final TaskModel model;
   private final List<RunList> runQueues = new ArrayList<>();
   /** The queued or marked tasks of every run queue, by task (see {@link RunList}). */
-  private final LongObjectMap<RunList.Node> queued = new LongObjectMap<>(16);
+  private final RunSlots queued = new RunSlots();
   private final List<JCell<Long>> idleTasks = new ArrayList<>();
   private final JMap<Long, JList<Long>> waitQueues;
   private final JCell<Integer> nextChildCpu;
@@ -113,14 +112,7 @@ public final class RunQueues {
 
   /** The tasks marked as no work, ascending. */
   public List<Long> markedNoWork() {
-    List<Long> out = new ArrayList<>();
-    queued.forEach((task, n) -> {
-      if (n.marked) {
-        out.add(task);
-      }
-    });
-    out.sort(null);
-    return out;
+    return queued.marked();
   }
 
   public void addWaiter(long queue, long task) {

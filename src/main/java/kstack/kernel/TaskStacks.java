@@ -18,13 +18,13 @@ public final class TaskStacks {
    * Each hashed task by its stack's base, as it was when the task was hashed: which task's stack
    * holds an address is a lookup, not a walk over a million tasks (stacks are THREAD_SIZE-aligned).
    */
-  private final JLongMap<Long> owners;
+  private final JLongLongMap owners;
 
   TaskStacks(Kernel k, TaskModel model) {
     this.k = k;
     this.model = model;
     this.initStackEndMagicSet = new JCell<>(k.timeline, false);
-    this.owners = new JLongMap<>(k.timeline);
+    this.owners = new JLongLongMap(k.timeline);
   }
 
   public long stack(long task) {
@@ -42,8 +42,7 @@ public final class TaskStacks {
   /** The task was unhashed: its stack is no longer indexed; recorded. */
   void unhashed(long task) {
     long s = stack(task);
-    Long t = s == 0 ? null : owners.get(s);
-    if (t != null && t == task) {
+    if (s != 0 && owners.get(s) == task) {
       owners.remove(s);
     }
   }
@@ -54,8 +53,8 @@ public final class TaskStacks {
    */
   public long hashedOwner(long a) {
     long base = a & -k.threadSize;
-    Long t = owners.get(base);
-    return t != null && k.pids.findTask(k.tasks.pid(t)) == t && stack(t) == base ? t : 0;
+    long t = owners.get(base);
+    return t != 0 && k.pids.findTask(k.tasks.pid(t)) == t && stack(t) == base ? t : 0;
   }
 
   /**

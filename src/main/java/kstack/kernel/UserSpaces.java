@@ -11,7 +11,7 @@ import kstack.mem.Memory;
 public final class UserSpaces {
   private final Kernel k;
   private final JLongMap<Memory> userSpaces;
-  private final JLongMap<Long> mmByRoot;
+  private final JLongLongMap mmByRoot;
   /** Every MmMember's offset and size, by ordinal, resolved when the kernel is built. */
   private final Member[] members;
   private int nextSpaceId = 1;
@@ -28,7 +28,7 @@ public final class UserSpaces {
       members[m.ordinal()] = mm.member(m.name());
     }
     this.userSpaces = new JLongMap<>(k.timeline);
-    this.mmByRoot = new JLongMap<>(k.timeline);
+    this.mmByRoot = new JLongLongMap(k.timeline);
   }
 
   /** A new, empty user address space for mm, named "mm 0x..." after it in messages. */
@@ -63,8 +63,7 @@ public final class UserSpaces {
 
   /** The mm whose page-table root a CR3/TTBR0 value names, or 0. */
   public long mmOfRoot(long root) {
-    Long mm = mmByRoot.get(root);
-    return mm == null ? 0 : mm;
+    return mmByRoot.get(root);
   }
 
   /**

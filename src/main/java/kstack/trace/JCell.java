@@ -14,9 +14,26 @@ public final class JCell<T> {
     return value;
   }
 
+  /** Sets the value; setting the very object it holds changes nothing and records nothing. */
   public void set(T v) {
     T old = value;
+    if (old == v) {
+      return;
+    }
     value = v;
-    timeline.recordChange(() -> value = old, () -> value = v);
+    timeline.record(new Set<>(this, old, v));
+  }
+
+  /** One change of a cell, as one object (two actions and their captures would be three). */
+  private record Set<T>(JCell<T> cell, T old, T now) implements Timeline.Change {
+    @Override
+    public void undo() {
+      cell.value = old;
+    }
+
+    @Override
+    public void redo() {
+      cell.value = now;
+    }
   }
 }

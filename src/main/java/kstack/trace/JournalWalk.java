@@ -14,25 +14,64 @@ import kstack.mem.Memory;
 final class JournalWalk {
   private JournalWalk() {}
 
-  /** The combined difference of the entries between positions from and to (the newest store at to is at addr). */
-  static XorMap difference(Timeline t, int from, int to, long addr) {
+  /** What a register held at the newer end of a walk. */
+  interface RegisterAt {
+    long value(int cpu, int reg);
+  }
+
+  /**
+   * The combined difference of the entries between positions from and to (the newest store at to is
+   * at addr; at gives the registers as they were at to: a step end's pc and sp sums are differences
+   * only against the values they moved, which the walk follows back from there).
+   */
+  static XorMap difference(Timeline t, int from, int to, long addr, RegisterAt at) {
     XorMap m = new XorMap();
     ByteJournal.Reader r = t.journal.readerAt(to);
     long cursor = addr;
+    Map<Long, Long> moved = new HashMap<>(); // cpu << 16 | reg -> its value, walking back from to
+    StepEnd s = t.stepEnd;
     while (r.position() > from) {
       int header = r.next();
       int kind = header & 3;
-      if (kind == Timeline.MEM) {
-        int space = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
+      if (kind == Timeline.STEP) {
+        int cpu = StepEnd.cpu(header);
+        if ((header & StepEnd.SP_MOVED) != 0) {
+          long zz = r.nextVarint();
+          sum(m, moved, at, cpu, s.spReg, (zz >>> 1) ^ -(zz & 1));
+        }
+        if ((header & StepEnd.ADVANCED) != 0) {
+          sum(m, moved, at, cpu, s.pcReg, s.pcBy);
+        }
+      } else if (kind == Timeline.MEM) {
+        int space = (header & StoreEntry.OTHER_SPACE) != 0 ? (int) r.nextVarint() : 0;
         long zz = r.nextVarint();
         m.addStore(space, cursor, (header >>> 2 & 7) + 1, r.nextVarint());
         cursor -= (zz >>> 1) ^ -(zz & 1);
       } else if (kind == Timeline.REG) {
         long where = RegisterHeader.wide(header) ? r.nextVarint() : RegisterHeader.where(header);
-        m.addRegister((int) (where >>> 16), (int) (where & 0xFFFF), r.nextVarint());
+        int cpu = (int) (where >>> 16);
+        int reg = (int) (where & 0xFFFF);
+        long xor = r.nextVarint();
+        m.addRegister(cpu, reg, xor);
+        if (reg == s.pcReg || reg == s.spReg) {
+          moved.put(where, valueAt(moved, at, cpu, reg) ^ xor);
+        }
       }
     }
     return m.seal();
+  }
+
+  /** Adds to m a sum a step end undid: the register moved by delta up to the value the walk holds. */
+  private static void sum(XorMap m, Map<Long, Long> moved, RegisterAt at, int cpu, int reg,
+      long delta) {
+    long now = valueAt(moved, at, cpu, reg);
+    m.addRegister(cpu, reg, now ^ (now - delta));
+    moved.put((long) cpu << 16 | reg, now - delta);
+  }
+
+  private static long valueAt(Map<Long, Long> moved, RegisterAt at, int cpu, int reg) {
+    Long v = moved.get((long) cpu << 16 | reg);
+    return v != null ? v : at.value(cpu, reg);
   }
 
   /**
@@ -64,12 +103,10 @@ final class JournalWalk {
         }
       }
       if ((header & 3) != Timeline.MEM) {
-        if ((header & 3) == Timeline.REG) {
-          skipRegister(r, header);
-        }
+        skip(r, header);
         continue;
       }
-      int space = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
+      int space = (header & StoreEntry.OTHER_SPACE) != 0 ? (int) r.nextVarint() : 0;
       long zz = r.nextVarint();
       long xor = r.nextVarint();
       long addr = addrCursor;
@@ -118,13 +155,14 @@ final class JournalWalk {
           step--;
         }
         sawEnd = true;
+        skip(r, header);
       } else if (kind == Timeline.REG) {
-        skipRegister(r, header);
+        skip(r, header);
       } else if (kind == Timeline.OBJ && header != Timeline.EVENT) {
         hit = t.changes.get(--objIdx) instanceof BytesChange b && b.space() == space
             && changes(b, addr, size);
       } else if (kind == Timeline.MEM) {
-        int sp = (header & 1 << 5) != 0 ? (int) r.nextVarint() : 0;
+        int sp = (header & StoreEntry.OTHER_SPACE) != 0 ? (int) r.nextVarint() : 0;
         long zz = r.nextVarint();
         long xor = r.nextVarint();
         hit = sp == space.id() && changes(cursor, (header >>> 2 & 7) + 1, xor, addr, size);
@@ -161,12 +199,17 @@ final class JournalWalk {
     return false;
   }
 
-  /** Reads past a register write's numbers. */
-  private static void skipRegister(ByteJournal.Reader r, int header) {
-    if (RegisterHeader.wide(header)) {
+  /** Reads past the numbers of a register write or a step's end (none for a bookkeeping entry). */
+  private static void skip(ByteJournal.Reader r, int header) {
+    int kind = header & 3;
+    if (kind == Timeline.REG) {
+      if (RegisterHeader.wide(header)) {
+        r.nextVarint();
+      }
+      r.nextVarint();
+    } else if (kind == Timeline.STEP && (header & StepEnd.SP_MOVED) != 0) {
       r.nextVarint();
     }
-    r.nextVarint();
   }
 
   private static long byteKey(int space, long addr) {

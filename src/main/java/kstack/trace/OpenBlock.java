@@ -128,7 +128,8 @@ final class OpenBlock {
       return sealKept();
     }
     Checkpoints cp = t.checkpoints;
-    XorMap walked = JournalWalk.difference(t, cp.pos(cp.last()), t.journal.size(), t.lastAddr);
+    XorMap walked = JournalWalk.difference(t, cp.pos(cp.last()), t.journal.size(), t.lastAddr,
+        t.registers::value);
     restart();
     return walked;
   }

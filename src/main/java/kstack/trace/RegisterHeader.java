@@ -28,4 +28,14 @@ final class RegisterHeader {
     int packed = header >>> 2;
     return (long) (packed >>> 5) << 16 | (packed & 31);
   }
+
+  /** Journals a register write: cpu's register reg changed by xor. */
+  static void push(ByteJournal journal, int cpu, int reg, long xor) {
+    int header = of(cpu, reg);
+    if (wide(header)) {
+      journal.pushEntry(xor, ((long) cpu << 16) | reg, header);
+    } else {
+      journal.pushEntry(xor, header);
+    }
+  }
 }

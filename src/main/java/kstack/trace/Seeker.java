@@ -42,7 +42,7 @@ final class Seeker {
   private static void stand(Timeline t, int i) {
     Checkpoints cp = t.checkpoints;
     while (t.journal.size() > cp.pos(i)) {
-      t.undoOne();
+      undoOne(t);
     }
     t.steps = cp.step(i);
   }
@@ -95,13 +95,13 @@ final class Seeker {
   private static void walkBack(Timeline t, long target, int floor) {
     long ends = t.steps() - target;
     while (t.journal.size() > floor) {
-      if (t.journal.byteBelow(t.journal.size()) == Timeline.STEP) {
+      if ((t.journal.byteBelow(t.journal.size()) & 3) == Timeline.STEP) {
         if (ends == 0) {
           break;
         }
         ends--;
       }
-      t.undoOne();
+      undoOne(t);
     }
     t.steps = target;
   }
@@ -112,7 +112,7 @@ final class Seeker {
     int kind = header & 3;
     switch (kind) {
       case Timeline.MEM -> {
-        Memory space = t.spaces.get((header & 1 << 5) != 0 ? (int) t.journal.popVarint() : 0);
+        Memory space = t.spaces.get((header & StoreEntry.OTHER_SPACE) != 0 ? (int) t.journal.popVarint() : 0);
         long zz = t.journal.popVarint();
         long addr = t.lastAddr;
         t.lastAddr = addr - ((zz >>> 1) ^ -(zz & 1));
@@ -133,7 +133,7 @@ final class Seeker {
           t.changes.get(--t.changeTop).undo();
         }
       }
-      default -> { } // a step's end: nothing to restore
+      default -> StepEnd.undo(t, header); // a step's end: the pc and sp sums it carries
     }
     return kind;
   }

@@ -12,9 +12,9 @@ import kstack.mem.Memory;
  * <p>The journal is a stack of bytes ({@link ByteJournal}), each change one entry read back from its
  * last byte (its kind). A store or register write keeps the difference (XOR) between the old value
  * and the value it left: applied to what memory or the register holds, it gives the other one, so
- * the same entry undoes and redoes. A store's address is kept as the distance from the previous
- * store's. A step's end is a one-byte entry. Bookkeeping changes are objects kept beside the bytes.
- * Going back, the entries above the present stay: the recorded future, which {@link #seek} moves
+ * the same entry undoes and redoes ({@link StoreEntry}, {@link RegisterHeader}). A step's end says
+ * how its CPU's pc and stack pointer moved ({@link StepEnd}). Bookkeeping changes are objects kept
+ * beside the bytes. Going back, the entries above the present stay: the recorded future, which {@link #seek} moves
  * forward over again without executing anything, until something new is recorded there (the
  * future is then discarded, as gdb's record-full discards its log when the past is changed).
  *
@@ -58,11 +58,12 @@ public final class Timeline implements Memory.Recorder {
   /** A step has begun and not yet ended. */
   private boolean inStep;
   private boolean recording = true;
+  /** The stepping CPU's pc advance and stack pointer movement, journaled with the step's end. */
+  final StepEnd stepEnd;
   final Checkpoints checkpoints = new Checkpoints();
   /** The combined difference of the block since the last boundary, kept as it is recorded. */
   private final OpenBlock open;
-  /** Steps per block (tests use short blocks). */
-  final int interval;
+  final int interval; // steps per block (tests use short blocks)
   private final HistoryBudget budget = new HistoryBudget(this);
 
   public Timeline(RegisterSink registers) {
@@ -74,6 +75,7 @@ public final class Timeline implements Memory.Recorder {
     this.registers = registers;
     this.interval = interval;
     this.open = new OpenBlock(registers);
+    this.stepEnd = new StepEnd(journal, registers);
     checkpoints.reset(0, 0, 0, 0, 0);
   }
 
@@ -105,6 +107,7 @@ public final class Timeline implements Memory.Recorder {
     future = false;
     checkpoints.reset(steps, 0, 0, 0, events.size());
     open.restart();
+    stepEnd.forget();
   }
 
   public boolean isRecording() {
@@ -129,14 +132,8 @@ public final class Timeline implements Memory.Recorder {
     }
     beforeRecord();
     long delta = addr - lastAddr;
-    long zigzag = (delta << 1) ^ (delta >> 63); // a small step down is small too
     lastAddr = addr;
-    int header = MEM | (size - 1) << 2;
-    if (space.id() == 0) {
-      journal.pushEntry(old ^ value, zigzag, header);
-    } else {
-      journal.pushEntry(old ^ value, zigzag, space.id(), header | 1 << 5);
-    }
+    StoreEntry.push(journal, space.id(), delta, size, old ^ value);
     open.store(space.id(), addr, size, old ^ value);
   }
 
@@ -153,25 +150,37 @@ public final class Timeline implements Memory.Recorder {
       return;
     }
     beforeRecord();
-    int header = RegisterHeader.of(cpu, reg);
-    if (RegisterHeader.wide(header)) {
-      journal.pushEntry(old ^ value, ((long) cpu << 16) | reg, header);
-    } else {
-      journal.pushEntry(old ^ value, header);
-    }
+    stepEnd.registerChanged(inStep, cpu, reg, old, value);
+  }
+
+  /** Names cpu's stack pointer: inside a step its moves are summed into the step's end marker. */
+  public void stackPointerIs(int reg) {
+    stepEnd.spReg = reg;
   }
 
   /**
-   * Records a bookkeeping change (a list link, a run queue, a pid map), already made, by the
-   * action that reverts it and the action that makes it again.
+   * Records that cpu's program counter, register reg, is about to move on by {@code by} bytes
+   * (called before the register changes): inside a step the step's end marker says it
+   * ({@link StepEnd}).
    */
+  public void pcAdvanced(int cpu, int reg, int by) {
+    if (!recording) {
+      return;
+    }
+    beforeRecord();
+    stepEnd.pcAdvanced(inStep, cpu, reg, by);
+  }
+
+  /** Records a bookkeeping change (a list link, a run queue), already made, by its two actions. */
   public void recordChange(Runnable undo, Runnable redo) {
     record(new BytesChange.Actions(undo, redo));
   }
 
-  private void record(Change c) {
+  /** Records a bookkeeping change, already made, that can take itself back and make itself again. */
+  public void record(Change c) {
     if (recording) {
       beforeRecord();
+      stepEnd.flush();
       changes.add(c);
       changeTop++;
       journal.push(OBJ);
@@ -217,6 +226,7 @@ public final class Timeline implements Memory.Recorder {
   public void beginStep() {
     if (recording) {
       beforeRecord();
+      stepEnd.flush(); // a step that never ended (it threw) left its sums pending
     }
     inStep = true;
     steps++;
@@ -233,7 +243,7 @@ public final class Timeline implements Memory.Recorder {
     }
     inStep = false;
     if (recording) {
-      journal.push(STEP);
+      stepEnd.close();
       endSteps = steps;
       if (steps - checkpoints.step(checkpoints.last()) >= interval) {
         cut();
@@ -290,6 +300,7 @@ public final class Timeline implements Memory.Recorder {
   /** Before the present moves: the end of history becomes a boundary; the open block is left. */
   private void leavePresent() {
     inStep = false;
+    stepEnd.flush();
     if (!future) {
       endPos = journal.size();
       endSteps = steps;
@@ -354,15 +365,10 @@ public final class Timeline implements Memory.Recorder {
   public void undoTo(int position, long stepsThen) {
     leavePresent();
     while (journal.size() > position) {
-      undoOne();
+      Seeker.undoOne(this);
     }
     steps = stepsThen;
     settle();
-  }
-
-  /** Undoes the newest entry; returns its kind ({@link Seeker#undoOne}). */
-  int undoOne() {
-    return Seeker.undoOne(this);
   }
 
   /** The stores journaled between two positions, oldest first ({@link JournalWalk#writes}). */

@@ -26,6 +26,8 @@ class BenchForkToTest {
       assertThat(o.get("target_tasks").asInt()).isEqualTo(330);
       assertThat(o.get("heap_bytes_per_task").isIntegralNumber()).as(line).isTrue();
       assertThat(o.get("seconds").isNumber()).as(line).isTrue();
+      assertThat(o.get("gc_seconds").isNumber()).as(line).isTrue();
+      assertThat(o.get("gc").asText()).as(line).isNotBlank();
       assertThat(o.get("fork_ns_at_tasks").isObject()).as(line).isTrue();
       assertThat(o.get("min").get("fork_ns_at_tasks").isObject()).as(line).isTrue();
       if (o.get("kernel").asText().equals("2.4")) {
@@ -45,7 +47,8 @@ class BenchForkToTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("== x86_64 6.x (6.19): fork to 1,010 tasks")
         .contains("fork at 1,000 tasks").contains("min").contains("median")
-        .contains("tasks reached").contains("1,010 in").contains("bytes of Java heap");
+        .contains("tasks reached").contains("1,010 in").contains("bytes of Java heap")
+        .contains("of which garbage collection");
   }
 
   @Test

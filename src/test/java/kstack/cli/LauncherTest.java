@@ -102,6 +102,22 @@ class LauncherTest {
   }
 
   @Test
+  void benchForkToRunsOnTheParallelCollectorAndEveryOtherCommandOnSerial() throws Exception {
+    built();
+    for (String[] args : List.of(new String[] {"bench", "--fork-to", "1000"},
+        new String[] {"bench", "--json", "--fork-to=1000"})) {
+      String line = launch(args).get(0);
+      assertThat(line).contains("-XX:+UseParallelGC -XX:NewRatio=7")
+          .doesNotContain("-XX:+UseSerialGC");
+    }
+    for (String[] args : List.of(new String[] {"bench"}, new String[] {"run", "-e", "--fork-to"})) {
+      String line = launch(args).get(0);
+      assertThat(line).contains("-XX:+UseSerialGC").doesNotContain("-XX:+UseParallelGC")
+          .doesNotContain("NewRatio");
+    }
+  }
+
+  @Test
   void aSourceNewerThanTheJarRebuilds() throws Exception {
     built();
     age("src/main/java/a/A.java", -10);

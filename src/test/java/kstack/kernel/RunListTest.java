@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import kstack.mem.LongObjectMap;
 import java.util.Random;
 import kstack.trace.Timeline;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,7 @@ class RunListTest {
   void randomQueueingKeepsThePlainListsOrderAndUndoRestoresEveryEarlierState(long seed) {
     Random rnd = new Random(seed);
     Timeline t = TestTimelines.noCpus();
-    LongObjectMap<RunList.Node> nodes = new LongObjectMap<>(16);
+    RunSlots nodes = new RunSlots();
     RunList rq = new RunList(t, nodes);
     List<Long> model = new ArrayList<>();
     java.util.Set<Long> marked = new java.util.HashSet<>();
@@ -95,7 +94,7 @@ class RunListTest {
   @org.junit.jupiter.api.Test
   void aWokenTaskGoesAheadOfTheYieldedTasksAtTheTail() {
     Timeline t = TestTimelines.noCpus();
-    LongObjectMap<RunList.Node> nodes = new LongObjectMap<>(16);
+    RunSlots nodes = new RunSlots();
     RunList rq = new RunList(t, nodes);
     for (long task = 0x1000; task < 0x1000 + 1000 * 0x100; task += 0x100) {
       RunList.mark(t, nodes, task, true);

@@ -24,7 +24,9 @@ class TimelineSeekTest {
   private static final long UBASE = 0x7ffd_0000_0000L;
   private static final int LEN = 3 * 4096;
 
-  private final long[][] regs = new long[3][40]; // CPU 2 and registers past 31: the wide form
+  private final long[][] regs = new long[3][40];
+  private static final int PC = 16;
+  private static final int SP = 7; // CPU 2 and registers past 31: the wide form
   private final Timeline tl = new Timeline(new RegisterSink() {
     @Override
     public long value(int cpu, int reg) {
@@ -70,7 +72,7 @@ class TimelineSeekTest {
   }
 
   private void change(Random r) {
-    int what = r.nextInt(11);
+    int what = r.nextInt(13);
     Memory m = r.nextInt(4) == 0 ? user : kernel;
     long base = m == user ? UBASE : KBASE;
     long a = base + r.nextInt(LEN - 8);
@@ -83,7 +85,7 @@ class TimelineSeekTest {
       m.writeBytes(base + r.nextInt(LEN - b.length), b);
     } else if (what < 8) {
       int cpu = r.nextInt(3);
-      int reg = r.nextInt(40);
+      int reg = r.nextBoolean() ? SP : r.nextInt(40); // sp: a push or pop, summed into the step's end
       long old = regs[cpu][reg];
       long v = r.nextBoolean() ? old + 4 : r.nextLong();
       if (v != old) {
@@ -98,8 +100,12 @@ class TimelineSeekTest {
       } else {
         list.addLast(r.nextInt(100));
       }
-    } else {
+    } else if (what < 11) {
       tl.emit(new Event.Console(0, "line " + r.nextInt(100)));
+    } else { // a step that does not branch: its end marker carries the advance
+      int cpu = r.nextInt(3);
+      tl.pcAdvanced(cpu, PC, 4);
+      regs[cpu][PC] += 4;
     }
   }
 
@@ -123,6 +129,7 @@ class TimelineSeekTest {
     user.map(new Region("u", UBASE, LEN, Region.Kind.USER));
     tl.attach(kernel);
     tl.attach(user);
+    tl.stackPointerIs(SP);
   }
 
   @ParameterizedTest(name = "seed {0}")
@@ -266,7 +273,9 @@ class TimelineSeekTest {
     Checkpoints cp = tl.checkpoints;
     assertThat(cp.count()).isGreaterThan(5);
     for (int b = cp.fine; b < cp.last(); b++) {
-      XorMap walked = JournalWalk.difference(tl, cp.pos(b), cp.pos(b + 1), cp.lastAddr(b + 1));
+      long[] at = atEnd.get((int) cp.step(b + 1)).regs;
+      XorMap walked = JournalWalk.difference(tl, cp.pos(b), cp.pos(b + 1), cp.lastAddr(b + 1),
+          (cpu, reg) -> at[40 * cpu + reg]);
       assertThat(entries(cp.block(b))).as("seed %d block %d", seed, b).isEqualTo(entries(walked));
     }
   }

@@ -12,15 +12,23 @@ import java.util.function.ToLongFunction;
  * passes nothing itself.
  */
 public final class Args {
-  private static final Args NONE = new Args(0, x -> new long[0]);
-  private static final Args IN_PLACE = new Args(-1, x -> new long[0]);
+  private static final Args NONE = new Args(0, noFunctions(), null);
+  private static final Args IN_PLACE = new Args(-1, noFunctions(), null);
 
   private final int count;
-  private final Function<Exec, long[]> values;
+  /** One function per argument ({@link #of}), or null when the step computes the whole vector. */
+  private final ToLongFunction<Exec>[] each;
+  private final Function<Exec, long[]> computed;
 
-  private Args(int count, Function<Exec, long[]> values) {
+  private Args(int count, ToLongFunction<Exec>[] each, Function<Exec, long[]> computed) {
     this.count = count;
-    this.values = values;
+    this.each = each;
+    this.computed = computed;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ToLongFunction<Exec>[] noFunctions() {
+    return new ToLongFunction[0];
   }
 
   /** The arguments a call passes, in order; each function computes one when the step runs. */
@@ -29,14 +37,7 @@ public final class Args {
     if (each.length == 0) {
       return NONE;
     }
-    ToLongFunction<Exec>[] a = each.clone();
-    return new Args(a.length, x -> {
-      long[] v = new long[a.length];
-      for (int i = 0; i < a.length; i++) {
-        v[i] = a[i].applyAsLong(x);
-      }
-      return v;
-    });
+    return new Args(each.length, each.clone(), null);
   }
 
   /** A call without arguments. */
@@ -54,7 +55,7 @@ public final class Args {
 
   /** Arguments whose number only the running step knows; the linker does not check them. */
   public static Args computed(Function<Exec, long[]> values) {
-    return new Args(-1, values);
+    return new Args(-1, null, values);
   }
 
   /** The number of arguments, or -1 when only the running step knows it. */
@@ -62,8 +63,48 @@ public final class Args {
     return count;
   }
 
-  /** The argument values, evaluated in order. */
+  /**
+   * How many values the step passes, known when the routine is built: 0 for {@link #inPlace},
+   * -1 for {@link #computed}.
+   */
+  int length() {
+    return each == null ? -1 : each.length;
+  }
+
+  /** The argument values, evaluated in order, in a new array. */
   public long[] values(Exec x) {
-    return values.apply(x);
+    if (each == null) {
+      return computed.apply(x);
+    }
+    long[] v = new long[each.length];
+    evaluate(x, v);
+    return v;
+  }
+
+  /**
+   * A reusable vector for {@link #into}: the call site's own, made once when the routine is
+   * built, so that a call step with a known argument count allocates nothing while it runs.
+   */
+  long[] buffer() {
+    return each == null ? null : new long[each.length];
+  }
+
+  /**
+   * The argument values, evaluated in order: into buffer (from {@link #buffer}) when the count is
+   * known, else the array the step computes.
+   */
+  long[] into(Exec x, long[] buffer) {
+    if (buffer == null) {
+      return computed.apply(x);
+    }
+    evaluate(x, buffer);
+    return buffer;
+  }
+
+  private void evaluate(Exec x, long[] v) {
+    ToLongFunction<Exec>[] a = each;
+    for (int i = 0; i < a.length; i++) {
+      v[i] = a[i].applyAsLong(x);
+    }
   }
 }

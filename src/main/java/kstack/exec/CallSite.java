@@ -12,6 +12,8 @@ public final class CallSite {
   private final int argCount;
   private long address;
   private boolean resolved;
+  /** How many leading arguments go in registers, found at the first call (-1 until then). */
+  private int registerArgs = -1;
 
   CallSite(String caller, String target, int argCount) {
     this.caller = caller;
@@ -42,6 +44,17 @@ public final class CallSite {
 
   public boolean resolved() {
     return resolved;
+  }
+
+  /**
+   * How many leading arguments the call passes in registers: asked of the callee once, the
+   * first time the step runs (the callee at a resolved address never changes).
+   */
+  int registerArgs(Exec x) {
+    if (registerArgs < 0) {
+      registerArgs = RoutineBuilder.registerArgs(x, address());
+    }
+    return registerArgs;
   }
 
   /** The callee's address; a call in an image that was never linked is a bug of the simulator. */

@@ -62,14 +62,6 @@ public final class Exec {
 
   // ---- registers -----------------------------------------------------------------------------
 
-  public long reg(String name) {
-    return cpu.get(regs.of(name));
-  }
-
-  public void set(String name, long v) {
-    cpu.set(regs.of(name), v);
-  }
-
   /** A register by its number in the arch's register set, resolved when the step was built. */
   public long reg(int r) {
     return cpu.get(r);

@@ -185,18 +185,18 @@ public final class RoutineBuilder {
   /** Calls a function with integer arguments; the result is left in the return register. */
   public RoutineBuilder call(String text, String target, Args args) {
     args = args == null ? Args.inPlace() : args;
-    return emitCall(text, site(target, args), args, null, null);
+    return emitCall(text, site(target, args), args, null);
   }
 
   /** Calls a function and stores its result into a local. */
   public RoutineBuilder callInto(Local local, String text, String target, Args args) {
     needed.add(local.name());
-    return emitCall(text, site(target, args), args, local.name(), x -> x.set(local, x.retval()));
+    return emitCall(text, site(target, args), args, local);
   }
 
   /** An indirect call through a computed address (a function pointer). */
   public RoutineBuilder callVia(String text, ToLongFunction<Exec> target, Args args) {
-    return emitCall(text, target, args == null ? Args.inPlace() : args, null, null);
+    return emitCall(text, new Callee(target, null), args == null ? Args.inPlace() : args, null);
   }
 
   /** An indirect call whose result is stored into a local. */
@@ -206,40 +206,67 @@ public final class RoutineBuilder {
       needed.add(resultLocal.name());
     }
     args = args == null ? Args.inPlace() : args;
-    return emitCall(text, target, args, resultLocal == null ? null : resultLocal.name(),
-        resultLocal == null ? null : x -> x.set(resultLocal, x.retval()));
+    return emitCall(text, new Callee(target, null), args, resultLocal);
   }
 
-  private ToLongFunction<Exec> site(String target, Args args) {
+  /**
+   * Where a call step goes: a direct call's {@link CallSite} (its address fixed by the linker) or
+   * a function computing the address when the step runs.
+   */
+  private record Callee(ToLongFunction<Exec> address, CallSite site) {
+    /** How many leading arguments go in registers: a direct call asks its callee once. */
+    int registerArgs(Exec x, long to) {
+      return site != null ? site.registerArgs(x) : RoutineBuilder.registerArgs(x, to);
+    }
+  }
+
+  private Callee site(String target, Args args) {
     args = args == null ? Args.inPlace() : args;
     CallSite s = new CallSite(name, target, args.count());
     calls.add(s);
-    return x -> s.address();
+    return new Callee(x -> s.address(), s);
   }
 
-  private RoutineBuilder emitCall(String text, ToLongFunction<Exec> target, Args args,
-      String resultName, Op storeResult) {
-    body.add(new Insn(text, x -> {
-      long[] a = args.values(x);
-      long to = target.applyAsLong(x);
-      int n = registerArgs(x, to);
-      for (int i = a.length - 1; i >= n; i--) {
-        x.push(a[i]);
-      }
-      for (int i = 0; i < Math.min(n, a.length); i++) {
-        x.setArg(i, a[i]);
-      }
-      x.call(to);
-    }));
-    if (abi.callerPopsArgs()) {
+  private RoutineBuilder emitCall(String text, Callee callee, Args args, Local result) {
+    long[] buffer = args.buffer();
+    ToLongFunction<Exec> target = callee.address();
+    if (!abi.callerPopsArgs()) {
+      // every argument this ABI passes travels in a register (none of its functions takes stack
+      // parameters): no callee is asked, nothing is popped after the return
+      body.add(new Insn(text, x -> {
+        long[] a = args.into(x, buffer);
+        long to = target.applyAsLong(x);
+        int n = x.cpu().registers().argCount();
+        for (int i = a.length - 1; i >= n; i--) {
+          x.push(a[i]);
+        }
+        for (int i = 0; i < Math.min(n, a.length); i++) {
+          x.setArg(i, a[i]);
+        }
+        x.call(to);
+      }));
+    } else {
+      body.add(new Insn(text, x -> {
+        long[] a = args.into(x, buffer);
+        long to = target.applyAsLong(x);
+        int n = callee.registerArgs(x, to);
+        for (int i = a.length - 1; i >= n; i--) {
+          x.push(a[i]);
+        }
+        for (int i = 0; i < Math.min(n, a.length); i++) {
+          x.setArg(i, a[i]);
+        }
+        x.call(to);
+      }));
+      int known = args.length();
       body.add(new Insn(CALLER_POPS, x -> {
-        long[] a = args.values(x);
-        int onStack = Math.max(0, a.length - registerArgs(x, target.applyAsLong(x)));
+        int count = known >= 0 ? known : args.values(x).length;
+        int onStack = Math.max(0, count - callee.registerArgs(x, target.applyAsLong(x)));
         x.setSp(x.sp() + (long) onStack * x.word());
       }));
     }
-    if (storeResult != null) {
-      body.add(new Insn(resultName + RESULT_STORE, storeResult));
+    if (result != null) {
+      body.add(new Insn(result.name() + RESULT_STORE, x -> x.set(result, x.retval())));
     }
     return this;
   }
@@ -253,7 +280,7 @@ public final class RoutineBuilder {
    */
   public RoutineBuilder tailCall(String text, String target, Args args) {
     args = args == null ? Args.inPlace() : args;
-    return tailCallVia(text, site(target, args), args);
+    return tailCallVia(text, site(target, args).address(), args);
   }
 
   /** A sibling call through a computed address (a switch's case, a function pointer). */
@@ -262,9 +289,11 @@ public final class RoutineBuilder {
     Op[] teardown = abi.epilogue().subList(0, abi.epilogue().size() - 1).stream().map(Insn::op)
         .toArray(Op[]::new);
     boolean framed = kind != Routine.Kind.ASM && !frameless;
+    boolean pops = abi.callerPopsArgs();
+    long[] buffer = given.buffer();
     body.add(new Insn(text, x -> {
-      long[] a = given.values(x);
-      if (a.length > x.cpu().registers().argCount() || abi.callerPopsArgs()) {
+      long[] a = given.into(x, buffer);
+      if (a.length > x.cpu().registers().argCount() || pops) {
         throw new IllegalStateException(name + ": a sibling call passes its arguments in registers");
       }
       for (int i = 0; i < a.length; i++) {
@@ -291,12 +320,14 @@ public final class RoutineBuilder {
 
   /** A call with arguments beyond the argument registers: the caller pops them after the return. */
   public RoutineBuilder callWithStackArgs(String text, String target, Args args, int stackArgs) {
-    emitCall(text, site(target, args), args, null, null);
+    emitCall(text, site(target, args), args, null);
     if (abi.callerPopsArgs()) {
       return this; // emitCall already pops
     }
+    int known = args.length();
     body.add(new Insn(STACK_ARGS_DROPPED, x -> {
-      int onStack = Math.max(0, args.values(x).length - x.cpu().registers().argCount());
+      int count = known >= 0 ? known : args.values(x).length;
+      int onStack = Math.max(0, count - x.cpu().registers().argCount());
       x.setSp(x.sp() + (long) onStack * x.word());
     }));
     return this;

@@ -79,7 +79,7 @@ final class Execve {
     if (clearsKthread) {
       k.tasks.taskWrite(cur, TaskMember.flags, k.tasks.taskRead(cur, TaskMember.flags) & ~Kernel.PF_KTHREAD);
     }
-    x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
+    x.set(k.mmRegister, PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     Files.closeOnExec(k, cur);
   }
 

@@ -34,6 +34,13 @@ public final class ImageBuilder {
   /** The handle enums' members, resolved once per enum when the kernel is built. */
   private final StructMembers handles;
   private final List<Runnable> deferred = new ArrayList<>();
+  /** The addresses steps captured by name, resolved right after the link. */
+  private final List<LinkedAddress> refs = new ArrayList<>();
+  /** sys_call_table as addresses by number (0 for an empty slot), filled right after the link. */
+  private long[] sysCallAddresses;
+  /** The last ni_syscall asked for and its address: one per kernel. */
+  private String niSyscall;
+  private long niSyscallAddress;
   private long userTextEnd;
   private long perCpuStart;
   private long perCpuSize;
@@ -81,6 +88,61 @@ public final class ImageBuilder {
     return symbolCache.of(name);
   }
 
+  /**
+   * A symbol's address for a step to capture when it is built: resolved right after the link,
+   * so a name the image lacks fails the build.
+   */
+  public LinkedAddress ref(String name) {
+    return ref(name, this::symbol);
+  }
+
+  /**
+   * The step of a jump to a symbol ({@code jmp name}, {@code b name}): its address captured when
+   * the step is built, so the jump reads a field; a name the image lacks fails the build.
+   */
+  public kstack.exec.Op jump(String name) {
+    LinkedAddress to = ref(name);
+    return x -> x.jumpTo(to.get());
+  }
+
+  /**
+   * The step of a jump to a symbol the profile's image may lack (a vector whose handler the model
+   * leaves out): resolved right after the link where defined, failing naming it only if taken.
+   */
+  public kstack.exec.Op jumpIfDefined(String name) {
+    LinkedAddress to = new LinkedAddress(name, this::symbol, true);
+    refs.add(to);
+    return x -> x.jumpTo(to.get());
+  }
+
+  /** An address by name that resolve gives once the image is linked (see {@link #ref(String)}). */
+  LinkedAddress ref(String name, java.util.function.ToLongFunction<String> resolve) {
+    LinkedAddress a = new LinkedAddress(name, resolve, false);
+    refs.add(a);
+    return a;
+  }
+
+  /**
+   * The address {@code sys_call_table[nr]} holds: the handler the table names, or ni for an
+   * empty slot or a number past the table; an array index once the image is linked.
+   */
+  public long sysCallTarget(long nr, String ni) {
+    long[] t = sysCallAddresses;
+    int i = (int) nr;
+    long a = t != null && i >= 0 && i < t.length ? t[i] : 0;
+    if (a != 0) {
+      return a;
+    }
+    if (t == null) {
+      String s = sysCallTable.get(i); // before the link (never on a step): by name
+      return symbol(s == null ? ni : s);
+    }
+    if (!ni.equals(niSyscall)) {
+      niSyscallAddress = symbol(ni);
+      niSyscall = ni;
+    }
+    return niSyscallAddress;
+  }
   private long resolveSymbol(String name) {
     Symbol s = symbols.get(name);
     if (s == null) {
@@ -126,6 +188,21 @@ public final class ImageBuilder {
   public void runDeferred() {
     deferred.forEach(Runnable::run);
     deferred.clear();
+    linkRefs();
+  }
+
+  /** Resolves every captured name and the syscall table: a name the image lacks fails here. */
+  private void linkRefs() {
+    refs.forEach(LinkedAddress::link);
+    int n = sysCallTable.isEmpty() ? 0 : ((java.util.TreeMap<Integer, String>) sysCallTable)
+        .lastKey() + 1;
+    long[] t = new long[Math.max(0, n)];
+    for (Map.Entry<Integer, String> e : sysCallTable.entrySet()) {
+      if (e.getKey() >= 0) {
+        t[e.getKey()] = symbol(e.getValue());
+      }
+    }
+    sysCallAddresses = t;
   }
 
   /** First address after the user program's text (set when the user image is linked). */

@@ -61,6 +61,7 @@ public final class Init24 implements InitPath {
   /** init() (init/main.c@2.4.22:549-584), the static function pid 1 runs. */
   private static void buildInit(Kernel k) {
     int execve = k.arch.syscallNumbers().get("execve");
+    InitMain.Syscall3 r = InitMain.Syscall3.of(k);
     k.image.add(k.image.c("init", SRC).params(L.unused)
         .step("lock_kernel()", x -> { })
         .call("do_basic_setup()", "do_basic_setup", Args.inPlace())
@@ -71,10 +72,10 @@ public final class Init24 implements InitPath {
         .step("execve(\"/sbin/init\", argv_init, envp_init): the static inline _syscall3 stub "
             + "(include/asm-i386/unistd.h@2.4.22:273-303): eax = __NR_execve, ebx = filename, "
             + "ecx = argv, edx = envp; int $0x80 from kernel mode", x -> {
-              x.set("eax", execve);
-              x.set("ebx", k.image.symbol("init_filename"));
-              x.set("ecx", 0);
-              x.set("edx", 0);
+              x.set(r.eax(), execve);
+              x.set(r.ebx(), k.image.symbol("init_filename"));
+              x.set(r.ecx(), 0);
+              x.set(r.edx(), 0);
               k.arch.syscallInstruction(x);
             })
         .step("panic(\"No init found.\") (not reached: the exec succeeded)", x -> k.panic(

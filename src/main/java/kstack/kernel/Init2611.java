@@ -98,14 +98,16 @@ public final class Init2611 implements InitPath {
             + "page and the SYSENTER MSRs; the other initcalls are not modelled", "sysenter_setup", Args.inPlace())
         .step("flush_scheduled_work()", x -> { })
         .retVoid().build());
+    int execve = k.arch.syscallNumbers().get("execve");
+    InitMain.Syscall3 r = InitMain.Syscall3.of(k);
     k.image.add(k.image.c("run_init_process", SRC + ":601-605").params(L.init_filename)
         .step("argv_init[0] = init_filename; execve(init_filename, argv_init, envp_init): the "
             + "static inline _syscall3 stub (include/asm-i386/unistd.h@2.6.11:416,435), inlined: "
             + "eax = __NR_execve; ebx = init_filename; ecx = argv_init; edx = envp_init", x -> {
-              x.set("ebx", x.get(L.init_filename));
-              x.set("eax", k.arch.syscallNumbers().get("execve"));
-              x.set("ecx", 0);
-              x.set("edx", 0);
+              x.set(r.ebx(), x.get(L.init_filename));
+              x.set(r.eax(), execve);
+              x.set(r.ecx(), 0);
+              x.set(r.edx(), 0);
             })
         .step("int $0x80: a system call from kernel mode. The CPU stays on this stack and pushes "
             + "only eflags, cs, eip, so system_call builds a pt_regs in the middle of it",

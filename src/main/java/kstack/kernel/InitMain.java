@@ -53,6 +53,17 @@ final class InitMain {
   }
 
   /** console_on_rootfs: stdin, stdout, stderr on the console; plus the initctl pipe (fd 3). */
+  /**
+   * The registers of i386's inlined _syscall3 stub (include/asm-i386/unistd.h of 2.4 and 2.6.11):
+   * nr in eax, the arguments in ebx, ecx, edx; numbered when the step is built.
+   */
+  record Syscall3(int eax, int ebx, int ecx, int edx) {
+    static Syscall3 of(Kernel k) {
+      kstack.cpu.RegisterSet regs = k.arch.registers();
+      return new Syscall3(regs.of("eax"), regs.of("ebx"), regs.of("ecx"), regs.of("edx"));
+    }
+  }
+
   static void openConsole(Kernel k, Exec x) {
     long cur = k.current(x);
     long console = Files.newFile(k, new Files.OpenFile(0, true, true, false), "/dev/console");

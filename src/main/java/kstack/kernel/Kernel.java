@@ -63,6 +63,8 @@ public final class Kernel {
   public final SymbolTable symbols;
   public final long threadSize;
   public final long pageSize;
+  /** The number of the register holding the page-table root (CR3, TTBR0_EL1): what switch_mm loads. */
+  public final int mmRegister;
   public final int cpus;
   private final Host host;
   private final JCell<String> panic;
@@ -114,6 +116,7 @@ public final class Kernel {
     this.perCpuBase = new NamedAddresses(var -> arch.perCpuAddress(this, var));
     this.t = arch.types();
     this.abi = arch.abi();
+    this.mmRegister = arch.registers().of(arch.mmRegister());
     this.mem = mem;
     this.timeline = timeline;
     this.symbols = symbols;
@@ -154,6 +157,14 @@ public final class Kernel {
   /** {@code per_cpu_ptr(&var, cpu)}: the symbol's link address plus the CPU's offset. */
   public long perCpu(String var, int cpu) {
     return perCpuBase.of(var) + host.perCpuOffset(cpu);
+  }
+
+  /**
+   * A per-CPU variable's link address for a step to capture when it is built (what %gs-, %fs- or
+   * tpidr-relative code adds the CPU's base to); resolved right after the link.
+   */
+  public LinkedAddress perCpuRef(String var) {
+    return image.ref(var, perCpuBase::of);
   }
 
   /** A per-CPU variable's link address (what %gs-relative code adds the GS base to). */

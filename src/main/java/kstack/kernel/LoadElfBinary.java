@@ -100,10 +100,12 @@ record LoadElfBinary(String source, boolean withRegs, String flush, boolean sets
     int cs = InlineMacroRegs.cs.off(k);
     int ip = InlineMacroRegs.ip.off(k);
     int sp = InlineMacroRegs.sp.off(k);
+    int fsReg = k.arch.registers().of("fs");
+    int gsReg = k.arch.registers().of("gs");
     return x -> {
       long r = x.get(L.regs);
-      x.set("fs", 0);
-      x.set("gs", 0);
+      x.set(fsReg, 0);
+      x.set(gsReg, 0);
       k.tasks.setFsUserDs(k.current(x));
       x.write(r + ds, k.image.constant("__USER_DS"));
       x.write(r + es, k.image.constant("__USER_DS"));

@@ -30,9 +30,10 @@ public final class Sched24 implements Scheduler {
 
   @Override
   public void build(Kernel k) {
+    int ebx = k.arch.registers().of("ebx");
     RoutineBuilder b = k.image.c("schedule", SRC).params().asmlinkage().locals(L.prev, L.next)
         .step("pushl %ebx: gcc saves the callee-saved register switch_to's \"=b\" output "
-            + "overwrites (system_call keeps current in it)", x -> x.push(x.reg("ebx")))
+            + "overwrites (system_call keeps current in it)", x -> x.push(x.reg(ebx)))
         .label("need_resched_back")
         .step("prev = current; this_cpu = prev->processor; release_kernel_lock(); "
             + "spin_lock_irq(&runqueue_lock)", x -> {
@@ -59,7 +60,7 @@ public final class Sched24 implements Scheduler {
         .step("same_process: reacquire_kernel_lock(current)", x -> { })
         .branchIf("need_resched_back", "if (current->need_resched) goto need_resched_back",
             x -> k.rq.needResched(k.current(x)))
-        .step("popl %ebx", x -> x.set("ebx", x.pop()))
+        .step("popl %ebx", x -> x.set(ebx, x.pop()))
         .retVoid().build());
     k.image.add(k.image.c("schedule_tail", SRC).params(L.prev).asmlinkage()
         .step("__schedule_tail(prev) [inline]: prev->policy &= ~SCHED_YIELD", x -> { })
@@ -90,7 +91,7 @@ public final class Sched24 implements Scheduler {
     if (mm == 0) {
       k.tasks.taskWrite(next, TaskMember.active_mm, oldmm);
     } else {
-      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
+      x.set(k.mmRegister, PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     if (k.tasks.taskRead(prev, TaskMember.mm) == 0) {
       k.tasks.taskWrite(prev, TaskMember.active_mm, 0);

@@ -120,7 +120,7 @@ final class SchedCommon {
       k.tasks.taskWrite(next, TaskMember.active_mm, k.tasks.taskRead(prev, TaskMember.active_mm));
     } else {
       k.tasks.taskWrite(next, TaskMember.active_mm, mm);
-      x.set(k.arch.mmRegister(), PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
+      x.set(k.mmRegister, PageTableRoot.of(k, mm)); // switch_mm: __pa(mm->pgd)
     }
     k.timeline.emit(new Event.ContextSwitch(cpu, k.tasks.pid(prev), k.tasks.comm(prev), k.tasks.pid(next),
         k.tasks.comm(next)));

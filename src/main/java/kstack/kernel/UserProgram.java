@@ -53,9 +53,10 @@ final class UserProgram {
             x -> k.arch.syscallInstruction(x))
         .jump("wait", "jmp wait");
     if (vsys != null) {
+      LinkedAddress vsysAt = k.image.ref(vsys);
       main.label("vsys")
           .callVia("call *%gs:SYSINFO: the C library's way in, " + vsys + " in the vDSO (the "
-              + "debugger put the system call in the registers)", x -> k.image.symbol(vsys), Args.inPlace(), null)
+              + "debugger put the system call in the registers)", x -> vsysAt.get(), Args.inPlace(), null)
           .jump("wait", "jmp wait");
     }
     k.image.add(main.label("init")

@@ -1,6 +1,5 @@
 package kstack.arch.arm64;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import kstack.kernel.Arch;
@@ -52,14 +51,7 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
     irq = p.module(IrqEntry.class);
     boot = p.module(BootPath.class);
     copyThread = p.module(CopyThread.class);
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i <= 30; i++) {
-      names.add("x" + i);
-    }
-    names.addAll(List.of("sp", "pc", "pstate", "sp_el0", "sp_el1", "elr_el1", "spsr_el1",
-        "esr_el1", "far_el1", "ttbr0_el1", "tpidr_el1", "tpidr_el0", "tpidrro_el0", "vbar_el1",
-        "gic_iar"));
-    regs = new RegisterSet(names, "sp", "x29", "pc", "x0",
+    regs = new RegisterSet(Regs.NAMES, "sp", "x29", "pc", "x0",
         List.of("x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"),
         List.of("x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29"))
         .bankSp("pstate", 0xf, PSR_MODE_EL0T, "sp_el0");
@@ -196,7 +188,7 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   @Override
   public void setUserReturn(Kernel k, Cpu cpu, AddressSpace space, long ret) {
-    cpu.set("x30", ret);
+    cpu.set(Regs.x30, ret);
   }
 
   /** CLONE_BACKWARDS (arch/arm64/Kconfig@4.16.13:59): tls in x3, child_tidptr in x4. */
@@ -260,12 +252,29 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   @Override
   public long current(Kernel k, int cpu) {
     Cpu c = k.cpu(cpu);
-    long t = c.get("sp_el0");
+    long t = c.get(Regs.sp_el0);
     if (inUserMode(k, cpu) || (t != 0 && Long.compareUnsigned(t, userTop()) < 0)) {
       // at EL0, or in kernel_exit after SP_EL0 got the user SP back: the task is __entry_task
-      return k.mem.read64(k.perCpu("__entry_task", cpu));
+      return k.mem.read64(resolved(k).entryTask() + k.perCpuOffset(cpu));
     }
-    return t == 0 ? k.image.symbol("init_task") : t;
+    return t == 0 ? resolved(k).initTask() : t;
+  }
+
+  /**
+   * What current() asks of the linked kernel on every call, worked out once per kernel (each
+   * machine has its own arch): __entry_task's link address and init_task's address.
+   */
+  private record Resolved(Kernel k, long entryTask, long initTask) {}
+
+  private Resolved resolved;
+
+  private Resolved resolved(Kernel k) {
+    Resolved r = resolved;
+    if (r == null || r.k() != k) {
+      r = new Resolved(k, k.perCpuLink("__entry_task"), k.image.symbol("init_task"));
+      resolved = r;
+    }
+    return r;
   }
 
   /** task_pt_regs: (struct pt_regs *)(THREAD_SIZE + task_stack_page(p)) - 1 (no padding). */
@@ -281,7 +290,7 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   @Override
   public void userSyscall(Exec x, int nr) {
-    x.set("x8", nr);
+    x.set(Regs.x8, nr);
     syscallInstruction(x);
   }
 
@@ -292,14 +301,14 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
   @Override
   public void syscallInstruction(Exec x) {
     takeException(x.cpu(), x.nextPc(), 0x400, 0x15L << 26);
-    x.jumpTo(x.reg("pc"));
+    x.jumpTo(x.reg(Regs.pc));
   }
 
   @Override
   public void setSyscallRegisters(Cpu cpu, int nr, long[] args) {
-    cpu.set("x8", nr);
+    cpu.set(Regs.x8, nr);
     for (int i = 0; i < args.length; i++) {
-      cpu.set("x" + i, args[i]);
+      cpu.set(Regs.x0 + i, args[i]);
     }
   }
 
@@ -316,8 +325,8 @@ public final class Arm64 extends Arm64Exceptions implements Arch {
 
   @Override
   public boolean inUserMode(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("pstate") & 0xf) == PSR_MODE_EL0T && k.cpu(cpu).get("pc") != 0
-        && Long.compareUnsigned(k.cpu(cpu).get("pc"), userTop()) < 0;
+    return (k.cpu(cpu).get(Regs.pstate) & 0xf) == PSR_MODE_EL0T && k.cpu(cpu).get(Regs.pc) != 0
+        && Long.compareUnsigned(k.cpu(cpu).get(Regs.pc), userTop()) < 0;
   }
 
   @Override

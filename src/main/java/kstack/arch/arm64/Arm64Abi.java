@@ -21,7 +21,7 @@ final class Arm64Abi implements Abi {
     Insn stp = new Insn("stp x29, x30, [sp, #-16]!: the frame record", x -> {
       long sp = x.sp() - 16;
       x.write(sp, x.fp());
-      x.write(sp + 8, x.reg("x30"));
+      x.write(sp + 8, x.reg(Regs.x30));
       x.setSp(sp);
     });
     Insn mov = new Insn("mov x29, sp", x -> x.setFp(x.sp()));
@@ -46,10 +46,10 @@ final class Arm64Abi implements Abi {
         new Insn("mov sp, x29; ldp x29, x30, [sp], #16", x -> {
           x.setSp(x.fp());
           x.setFp(x.read(x.sp()));
-          x.set("x30", x.read(x.sp() + 8));
+          x.set(Regs.x30, x.read(x.sp() + 8));
           x.setSp(x.sp() + 16);
         }),
-        new Insn("ret: pc = x30", x -> x.ret(x.reg("x30"))));
+        new Insn("ret: pc = x30", x -> x.ret(x.reg(Regs.x30))));
   }
 
   /**
@@ -70,7 +70,7 @@ final class Arm64Abi implements Abi {
 
   @Override
   public void call(Exec x, long target) {
-    x.set("x30", x.nextPc());
+    x.set(Regs.x30, x.nextPc());
     x.jumpTo(target);
   }
 

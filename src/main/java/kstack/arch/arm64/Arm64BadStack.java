@@ -19,13 +19,13 @@ final class Arm64BadStack {
   static void build(Kernel k, Arm64Entry e, String source) {
     RoutineBuilder b = k.image.asm("__bad_stack", Arm64Entry.ENTRY)
         .step("mrs x0, tpidrro_el0 (x0 back); sub sp, sp, #S_FRAME_SIZE", x -> {
-          x.set("x0", x.reg("tpidrro_el0"));
+          x.set(Regs.x0, x.reg(Regs.tpidrro_el0));
           x.setSp(x.sp() - Arm64Entry.S_FRAME_SIZE);
         });
     e.kernelEntry(b, 1)
         .step("mrs x0, tpidr_el0; add x0, x0, #S_FRAME_SIZE; str x0, [sp, #S_SP]: the real "
             + "interrupted SP", x -> x.write(x.sp() + Arm64Entry.S_SP,
-                x.reg("tpidr_el0") + Arm64Entry.S_FRAME_SIZE))
+                x.reg(Regs.tpidr_el0) + Arm64Entry.S_FRAME_SIZE))
         .call("mov x0, sp; bl handle_bad_stack", "handle_bad_stack", Args.of(x -> x.sp()))
         .step("ASM_BUG()", x -> { });
     k.image.add(b.build());
@@ -37,7 +37,7 @@ final class Arm64BadStack {
               long ts = k.stacks.stack(task);
               long irq = x.read(k.perCpu("irq_stack_ptr", cpu));
               long ov = k.perCpu("overflow_stack", cpu);
-              k.timeline.emit(new Event.BadStack(cpu, x.reg("esr_el1"), x.reg("far_el1"),
+              k.timeline.emit(new Event.BadStack(cpu, x.reg(Regs.esr_el1), x.reg(Regs.far_el1),
                   ts, ts + k.threadSize, irq, irq + k.threadSize, ov, ov + 4096, k.tasks.pid(task),
                   k.tasks.comm(task)));
             })

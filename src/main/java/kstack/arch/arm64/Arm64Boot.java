@@ -51,9 +51,9 @@ final class Arm64Boot {
 
   static void powerOn(Kernel k, int cpu, BootPath boot) {
     var c = k.cpu(cpu);
-    c.set("pstate", Arm64.PSR_MODE_EL1H | 0x3c0);
-    c.set("ttbr0_el1", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("pc", cpu == 0 ? k.image.symbol(boot.entrySymbol()) : 0);
+    c.set(Regs.pstate, Arm64.PSR_MODE_EL1H | 0x3c0);
+    c.set(Regs.ttbr0_el1, kstack.kernel.PageTableRoot.ofInitMm(k));
+    c.set(Regs.pc, cpu == 0 ? k.image.symbol(boot.entrySymbol()) : 0);
   }
 
   static void build(Kernel k, BootPath boot) {
@@ -87,7 +87,7 @@ final class Arm64Boot {
           x.write(sd, k.stacks.stack(idle) + k.threadSize);
           x.write(sd + 8, idle);
           var ap = k.cpu((int) x.get(L.cpu));
-          ap.set("pc", k.image.symbol("secondary_entry"));
+          ap.set(Regs.pc, k.image.symbol("secondary_entry"));
         })
         .label("wait")
         .branchIf("wait", "wait_for_completion_timeout(&cpu_running): the AP is booting",
@@ -95,9 +95,9 @@ final class Arm64Boot {
         .ret("return 0", x -> 0).build());
     k.image.add(k.image.asm("secondary_entry", HEAD)
         .step("__cpu_setup; __enable_mmu; ldr x8, =__secondary_switched; br x8",
-            x -> x.jumpTo(k.image.symbol("__secondary_switched"))).build());
+            k.image.jump("__secondary_switched")).build());
     var s = k.image.asm("__secondary_switched", HEAD)
-        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")));
+        .step("msr vbar_el1 = vectors", x -> x.set(Regs.vbar_el1, k.image.symbol("vectors")));
     boot.secondarySwitched(k, s);
     k.image.add(s.build());
     k.image.add(k.image.c("secondary_start_kernel", "arch/arm64/kernel/smp.c").params()

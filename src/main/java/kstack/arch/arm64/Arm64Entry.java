@@ -84,7 +84,7 @@ final class Arm64Entry {
               });
           steps = 3;
         }
-        b.step("b " + target, x -> x.jumpTo(k.image.symbol(target)));
+        b.step("b " + target, k.image.jumpIfDefined(target));
       } else {
         b.step("(" + target + ": not modelled) b " + target + " -> panic",
             x -> k.panic("Kernel panic - not syncing: unhandled exception vector " + target));
@@ -99,11 +99,11 @@ final class Arm64Entry {
 
   /** kernel_ventry's overflow path: stash SP and x0, move to the overflow stack, __bad_stack. */
   private void overflow(Exec x) {
-    x.set("tpidr_el0", x.sp());
-    x.set("tpidrro_el0", x.reg("x0"));
+    x.set(Regs.tpidr_el0, x.sp());
+    x.set(Regs.tpidrro_el0, x.reg(Regs.x0));
     long top = k.perCpu("overflow_stack", x.cpu().id()) + k.image.constant("OVERFLOW_STACK_SIZE");
     x.setSp(top);
-    k.timeline.emit(new Event.OverflowStackEntry(x.cpu().id(), x.reg("tpidr_el0"), top));
+    k.timeline.emit(new Event.OverflowStackEntry(x.cpu().id(), x.reg(Regs.tpidr_el0), top));
     x.jumpTo(k.image.symbol("__bad_stack"));
   }
 
@@ -112,28 +112,28 @@ final class Arm64Entry {
     int sf = stackframe(k);
     b.step("kernel_entry " + el + ": stp x0, x1, [sp, #16*0] .. stp x28, x29, [sp, #16*14]", x -> {
       for (int i = 0; i <= 29; i++) {
-        x.write(x.sp() + 8L * i, x.reg("x" + i));
+        x.write(x.sp() + 8L * i, x.reg(Regs.x0 + i));
       }
     });
     if (el == 0) {
       entry.el0EntryTask(k, b);
     } else {
       b.step("add x21, sp, #S_FRAME_SIZE (the interrupted SP); get_current_task tsk", x -> {
-        x.set("x21", x.sp() + S_FRAME_SIZE);
-        x.set("x28", x.reg("sp_el0"));
+        x.set(Regs.x21, x.sp() + S_FRAME_SIZE);
+        x.set(Regs.x28, x.reg(Regs.sp_el0));
       });
     }
     b.step("mrs x22, elr_el1; mrs x23, spsr_el1; stp lr, x21, [sp, #S_LR]", x -> {
-      x.set("x22", x.reg("elr_el1"));
-      x.set("x23", x.reg("spsr_el1"));
-      x.write(x.sp() + S_LR, x.reg("x30"));
-      x.write(x.sp() + S_SP, x.reg("x21"));
+      x.set(Regs.x22, x.reg(Regs.elr_el1));
+      x.set(Regs.x23, x.reg(Regs.spsr_el1));
+      x.write(x.sp() + S_LR, x.reg(Regs.x30));
+      x.write(x.sp() + S_SP, x.reg(Regs.x21));
     });
     frames.entryRecord(b, el, sf);
     b.step("stp x22, x23, [sp, #S_PC]" + (el == 0 ? "; mov w21, #NO_SYSCALL; str w21, "
         + "[sp, #S_SYSCALLNO]" : ""), x -> {
-          x.write(x.sp() + S_PC, x.reg("x22"));
-          x.write(x.sp() + S_PSTATE, x.reg("x23"));
+          x.write(x.sp() + S_PC, x.reg(Regs.x22));
+          x.write(x.sp() + S_PSTATE, x.reg(Regs.x23));
           if (el == 0) {
             x.write(x.sp() + S_SYSCALLNO, 4, 0xffffffffL);
           }
@@ -148,20 +148,20 @@ final class Arm64Entry {
   RoutineBuilder kernelExit(RoutineBuilder b, int el) {
     b.step("kernel_exit " + el + ": ldp x21, x22, [sp, #S_PC]" + (el == 0
         ? "; ldr x23, [sp, #S_SP]; msr sp_el0, x23: SP_EL0 = the user SP" : ""), x -> {
-          x.set("x21", x.read(x.sp() + S_PC));
-          x.set("x22", x.read(x.sp() + S_PSTATE));
+          x.set(Regs.x21, x.read(x.sp() + S_PC));
+          x.set(Regs.x22, x.read(x.sp() + S_PSTATE));
           if (el == 0) {
-            x.set("sp_el0", x.read(x.sp() + S_SP));
+            x.set(Regs.sp_el0, x.read(x.sp() + S_SP));
           }
         })
         .step("msr elr_el1, x21; msr spsr_el1, x22; ldp x0, x1 .. x28, x29; ldr lr, [sp, #S_LR]",
             x -> {
-              x.set("elr_el1", x.reg("x21"));
-              x.set("spsr_el1", x.reg("x22"));
+              x.set(Regs.elr_el1, x.reg(Regs.x21));
+              x.set(Regs.spsr_el1, x.reg(Regs.x22));
               for (int i = 0; i <= 29; i++) {
-                x.set("x" + i, x.read(x.sp() + 8L * i));
+                x.set(Regs.x0 + i, x.read(x.sp() + 8L * i));
               }
-              x.set("x30", x.read(x.sp() + S_LR));
+              x.set(Regs.x30, x.read(x.sp() + S_LR));
             })
         .step("add sp, sp, #S_FRAME_SIZE" + (el == 0 ? ": SP_EL1 is the top of the task stack again"
             : ""), x -> {
@@ -191,20 +191,20 @@ final class Arm64Entry {
 
   /** [ARCH] ERET: back to the mode in SPSR; to EL0 the stack pointer becomes SP_EL0 again. */
   private void eret(Exec x) {
-    long spsr = x.reg("spsr_el1");
+    long spsr = x.reg(Regs.spsr_el1);
     if ((spsr & 0xf) == Arm64.PSR_MODE_EL0T) {
-      x.set("sp_el1", x.sp());
+      x.set(Regs.sp_el1, x.sp());
       long task = entryTask(x);
-      x.set("pstate", spsr);
-      x.setSp(x.reg("sp_el0"));
+      x.set(Regs.pstate, spsr);
+      x.setSp(x.reg(Regs.sp_el0));
       long nr = k.mem.read(k.arch.taskPtRegs(k, task) + S_SYSCALLNO, 4);
       k.timeline.emit(nr == 0xffffffffL
           ? new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.ERET)
-          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), x.reg("x0")));
+          : new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), x.reg(Regs.x0)));
     } else {
-      x.set("pstate", spsr);
+      x.set(Regs.pstate, spsr);
     }
-    x.jumpTo(x.reg("elr_el1"));
+    x.jumpTo(x.reg(Regs.elr_el1));
   }
 
   /** The task returning to EL0 (SP_EL0 already holds the user SP at this point). */
@@ -222,7 +222,6 @@ final class Arm64Entry {
 
   /** sys_call_table[nr], or the generation's ni_syscall for an empty slot. */
   long target(long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s != null ? s : syscalls.niSyscall());
+    return k.image.sysCallTarget(nr, syscalls.niSyscall());
   }
 }

@@ -29,30 +29,30 @@ abstract class Arm64Exceptions implements ArchInterrupts {
 
   /** Exception entry: what the CPU does, shared by SVC, IRQs and aborts. */
   static void takeException(Cpu c, long returnPc, int vectorOffset, long esr) {
-    boolean fromEl0 = (c.get("pstate") & 0xf) == Arm64.PSR_MODE_EL0T;
-    c.set("elr_el1", returnPc);
-    c.set("spsr_el1", c.get("pstate"));
-    c.set("esr_el1", esr);
-    c.set("pstate", Arm64.PSR_MODE_EL1H | Arm64.PSR_I_BIT | 0x340);
+    boolean fromEl0 = (c.get(Regs.pstate) & 0xf) == Arm64.PSR_MODE_EL0T;
+    c.set(Regs.elr_el1, returnPc);
+    c.set(Regs.spsr_el1, c.get(Regs.pstate));
+    c.set(Regs.esr_el1, esr);
+    c.set(Regs.pstate, Arm64.PSR_MODE_EL1H | Arm64.PSR_I_BIT | 0x340);
     if (fromEl0) {
-      c.set("sp", c.get("sp_el1")); // SPSel: EL1h uses SP_EL1; SP_EL0 keeps the user SP
+      c.set(Regs.sp, c.get(Regs.sp_el1)); // SPSel: EL1h uses SP_EL1; SP_EL0 keeps the user SP
     }
-    c.set("pc", c.get("vbar_el1") + (fromEl0 ? vectorOffset : vectorOffset - 0x200));
+    c.set(Regs.pc, c.get(Regs.vbar_el1) + (fromEl0 ? vectorOffset : vectorOffset - 0x200));
   }
 
   @Override
   public void irqEnable(Exec x) {
-    x.set("pstate", x.reg("pstate") & ~Arm64.PSR_I_BIT);
+    x.set(Regs.pstate, x.reg(Regs.pstate) & ~Arm64.PSR_I_BIT);
   }
 
   @Override
   public void irqDisable(Exec x) {
-    x.set("pstate", x.reg("pstate") | Arm64.PSR_I_BIT);
+    x.set(Regs.pstate, x.reg(Regs.pstate) | Arm64.PSR_I_BIT);
   }
 
   @Override
   public boolean irqsEnabled(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("pstate") & Arm64.PSR_I_BIT) == 0;
+    return (k.cpu(cpu).get(Regs.pstate) & Arm64.PSR_I_BIT) == 0;
   }
 
   /** [ARCH] An IRQ: vector +0x480 from EL0, +0x280 from EL1h; nothing is pushed. */
@@ -60,8 +60,8 @@ abstract class Arm64Exceptions implements ArchInterrupts {
   public String deliverInterrupt(Kernel k, int cpu, int vector) {
     Cpu c = k.cpu(cpu);
     boolean el0 = inUserMode(k, cpu);
-    c.set("gic_iar", vector); // what the GIC's acknowledge register will read
-    takeException(c, c.get("pc"), 0x480, 0);
+    c.set(Regs.gic_iar, vector); // what the GIC's acknowledge register will read
+    takeException(c, c.get(Regs.pc), 0x480, 0);
     return el0 ? entry.el0Irq() : entry.el1Irq();
   }
 

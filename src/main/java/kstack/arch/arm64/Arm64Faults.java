@@ -24,16 +24,16 @@ final class Arm64Faults {
     if (arch.inUserMode(k, cpu)) {
       return false;
     }
-    c.set("far_el1", f.address());
+    c.set(Regs.far_el1, f.address());
     k.timeline.emit(new kstack.trace.Event.DataAbort(cpu, f.isWrite(),
-        k.symbols.describe(c.get("pc")), f.address(), f.guard() == null ? null : f.guard().name()));
-    long sp = c.get("sp") - Arm64Entry.S_FRAME_SIZE;
+        k.symbols.describe(c.get(Regs.pc)), f.address(), f.guard() == null ? null : f.guard().name()));
+    long sp = c.get(Regs.sp) - Arm64Entry.S_FRAME_SIZE;
     if (k.profile.config("VMAP_STACK") && (sp >>> k.image.constant("THREAD_SHIFT") & 1) != 0) {
-      Arm64Exceptions.takeException(c, c.get("pc"), 0x400, 0x25L << 26);
+      Arm64Exceptions.takeException(c, c.get(Regs.pc), 0x400, 0x25L << 26);
       return true;
     }
     k.timeline.emit(new kstack.trace.Event.PageFaultOops(cpu,
-        kstack.trace.Event.OopsForm.ARM64, f.address(), k.symbols.describe(c.get("pc")), "",
+        kstack.trace.Event.OopsForm.ARM64, f.address(), k.symbols.describe(c.get(Regs.pc)), "",
         linearMapped(k, f.address())));
     k.timeline.emit(new kstack.trace.Event.Panic(cpu,
         "Kernel panic - not syncing: Fatal exception"));

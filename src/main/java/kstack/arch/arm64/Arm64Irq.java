@@ -23,7 +23,7 @@ final class Arm64Irq {
 
   /** The flow handler of the acknowledged interrupt: the timer PPI 27 is per-CPU. */
   static long flowHandler(Kernel k, Exec x) {
-    return k.image.symbol(x.reg("gic_iar") == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
+    return k.image.symbol(x.reg(Regs.gic_iar) == 27 ? "handle_percpu_devid_irq" : "handle_edge_irq");
   }
 
   /** The IRQ stack's top on this CPU: irq_stack_ptr + IRQ_STACK_SIZE. */

@@ -23,11 +23,12 @@ final class Arm64Process {
   static final long CLONE_SETTLS = 0x00080000;
 
   static void build(Kernel k, CopyThread gen, FrameRecord frames) {
+    kstack.kernel.LinkedAddress entryTask = k.perCpuRef("__entry_task");
     k.image.add(k.image.c("__switch_to", PROCESS).params(L.prev, L.next)
         .step("fpsimd_thread_switch(next); tls_thread_switch(next); hw_breakpoint_thread_switch(next); "
             + "contextidr_thread_switch(next)", x -> { })
         .step("entry_task_switch(next): __this_cpu_write(__entry_task, next)",
-            x -> x.write(k.perCpu("__entry_task", x.cpu().id()), x.get(L.next)))
+            x -> x.write(entryTask.get() + k.perCpuOffset(x.cpu().id()), x.get(L.next)))
         .step(gen.switchExtras() + "; dsb(ish)", x -> { })
         .call("last = cpu_switch_to(prev, next)", "cpu_switch_to",
             Args.of(x -> x.get(L.prev), x -> x.get(L.next)))
@@ -35,13 +36,13 @@ final class Arm64Process {
     buildCpuSwitchTo(k);
     gen.buildCopyThread(k);
     RoutineBuilder rf = k.image.asm("ret_from_fork", "arch/arm64/kernel/entry.S")
-        .call("bl schedule_tail (x0 = prev)", "schedule_tail", Args.of(x -> x.reg("x0")))
-        .branchIf("user", "cbz x19, 1f", x -> x.reg("x19") == 0)
-        .callVia("mov x0, x20; blr x19: a kernel thread's function", x -> x.reg("x19"),
-            Args.of(x -> x.reg("x20")), null)
+        .call("bl schedule_tail (x0 = prev)", "schedule_tail", Args.of(x -> x.reg(Regs.x0)))
+        .branchIf("user", "cbz x19, 1f", x -> x.reg(Regs.x19) == 0)
+        .callVia("mov x0, x20; blr x19: a kernel thread's function", x -> x.reg(Regs.x19),
+            Args.of(x -> x.reg(Regs.x20)), null)
         .label("user");
     gen.retFromForkToUser(k, rf);
-    k.image.add(rf.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+    k.image.add(rf.step("b ret_to_user", k.image.jump("ret_to_user")).build());
     buildStartThread(k, frames);
     buildIdle(k, gen);
   }
@@ -51,26 +52,26 @@ final class Arm64Process {
     k.image.add(k.image.asm("cpu_switch_to", "arch/arm64/kernel/entry.S")
         .step("mov x10, #THREAD_CPU_CONTEXT; add x8, x0, x10; mov x9, sp; stp x19..x28, "
             + "x29 (fp), x9 (sp), str lr (pc): into prev->thread.cpu_context", x -> {
-              long prev = x.reg("x0");
+              long prev = x.reg(Regs.x0);
               for (CpuContext r : CpuContext.CALLEE_SAVED) {
-                x.write(prev + r.off(k), x.reg(r.name()));
+                x.write(prev + r.off(k), x.reg(Regs.of(r.name())));
               }
               x.write(prev + CpuContext.fp.off(k), x.fp());
               x.write(prev + CpuContext.sp.off(k), x.sp());
-              x.write(prev + CpuContext.pc.off(k), x.reg("x30"));
+              x.write(prev + CpuContext.pc.off(k), x.reg(Regs.x30));
             })
         .step("add x8, x1, x10; ldp x19..x28, x29, x9; ldr lr: from next->thread.cpu_context; "
             + "mov sp, x9", x -> {
-              long next = x.reg("x1");
+              long next = x.reg(Regs.x1);
               for (CpuContext r : CpuContext.CALLEE_SAVED) {
-                x.set(r.name(), x.read(next + r.off(k)));
+                x.set(Regs.of(r.name()), x.read(next + r.off(k)));
               }
               x.setFp(x.read(next + CpuContext.fp.off(k)));
-              x.set("x30", x.read(next + CpuContext.pc.off(k)));
+              x.set(Regs.x30, x.read(next + CpuContext.pc.off(k)));
               x.setSp(x.read(next + CpuContext.sp.off(k)));
             })
-        .step("msr sp_el0, x1: current = next", x -> x.set("sp_el0", x.reg("x1")))
-        .step("ret: into next's __switch_to, or ret_from_fork", x -> x.ret(x.reg("x30"))).build());
+        .step("msr sp_el0, x1: current = next", x -> x.set(Regs.sp_el0, x.reg(Regs.x1)))
+        .step("ret: into next's __switch_to, or ret_from_fork", x -> x.ret(x.reg(Regs.x30))).build());
   }
 
   /** start_thread (asm/processor.h): the user task's pt_regs for its first ERET. */
@@ -106,7 +107,7 @@ final class Arm64Process {
             x.stay();
           }
         })
-        .step("ret", x -> x.ret(x.reg("x30"))).build());
+        .step("ret", x -> x.ret(x.reg(Regs.x30))).build());
   }
 
   /**

@@ -87,11 +87,11 @@ final class Arm64Unwind {
     long fp;
     if (running) {
       var c = k.cpu(cpu);
-      pc = c.get("pc");
-      fp = c.get("x29");
-      long sp = c.get("sp");
+      pc = c.get(Regs.pc);
+      fp = c.get(Regs.x29);
+      long sp = c.get(Regs.sp);
       if (arch.inUserMode(k, cpu)) {
-        userFrames(task, pc, fp, sp, c.get("x30"), out);
+        userFrames(task, pc, fp, sp, c.get(Regs.x30), out);
         return out;
       }
       StackKind kind = kindOf(sp, task, cpu, true);
@@ -105,7 +105,7 @@ final class Arm64Unwind {
       }
       out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), kind == null ? StackKind.UNKNOWN : kind, 0, note));
       Routine r = k.host().routineAt(pc);
-      long lr0 = c.get("x30");
+      long lr0 = c.get(Regs.x30);
       if (r != null && r.kind() == Routine.Kind.ASM && lr0 != 0 && k.host().routineAt(lr0) != null
           && k.host().routineAt(lr0).kind() != Routine.Kind.USER // at entry lr is the user's
           && k.host().routineAt(lr0) != r && (fp == 0
@@ -128,9 +128,9 @@ final class Arm64Unwind {
           && sp == arch.taskPtRegs(k, task);
       if (r != null && r.kind() != Routine.Kind.ASM) {
         int i = r.indexOf(pc);
-        if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get("x30") != 0) {
+        if ((i == 0 || r.insn(i).text().startsWith("ret: pc")) && c.get(Regs.x30) != 0) {
           // (lr 0: head.S enters start_kernel by b with x29 = x30 = 0, head.S@4.16.13:449-451)
-          long lr = c.get("x30");
+          long lr = c.get(Regs.x30);
           out.add(new Frame(k.symbols.functionName(lr), lr, k.symbols.functionOffset(lr), kind == null ? StackKind.UNKNOWN : kind, 0, ""));
         } else if (i == 1) {
           long lr = k.mem.read64(sp + 8);
@@ -248,7 +248,7 @@ final class Arm64Unwind {
     }
     long low;
     if (running) {
-      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("sp"), stack,
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get(Regs.sp), stack,
           top, regs);
     } else {
       low = k.mem.read64(task + CpuContext.sp.off(k));

@@ -26,10 +26,10 @@ public final class BootPrimarySwitched416 implements BootPath {
   public void buildPrimary(Kernel k) {
     k.image.add(k.image.asm("stext", Arm64Boot.HEAD)
         .step("preserve_boot_args; __create_page_tables; __cpu_setup (not modelled)", x -> { })
-        .step("b __primary_switch", x -> x.jumpTo(k.image.symbol("__primary_switch"))).build());
+        .step("b __primary_switch", k.image.jump("__primary_switch")).build());
     k.image.add(k.image.asm("__primary_switch", Arm64Boot.HEAD)
         .step("__enable_mmu; ldr x8, =__primary_switched; br x8",
-            x -> x.jumpTo(k.image.symbol("__primary_switched"))).build());
+            k.image.jump("__primary_switched")).build());
     k.image.add(k.image.asm("__primary_switched", Arm64Boot.HEAD)
         .step("adrp x4, init_thread_union; add sp, x4, #THREAD_SIZE: SP = the top of init_stack "
             + "(no pt_regs gap)", x -> {
@@ -38,15 +38,15 @@ public final class BootPrimarySwitched416 implements BootPath {
                   "init_thread_union + THREAD_SIZE", x.sp()));
             })
         .step("adr_l x5, init_task; msr sp_el0, x5: current = init_task", x -> {
-          x.set("sp_el0", k.image.symbol("init_task"));
-          x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
+          x.set(Regs.sp_el0, k.image.symbol("init_task"));
+          x.set(Regs.tpidr_el1, k.perCpuOffset(x.cpu().id()));
         })
-        .step("msr vbar_el1 = vectors", x -> x.set("vbar_el1", k.image.symbol("vectors")))
+        .step("msr vbar_el1 = vectors", x -> x.set(Regs.vbar_el1, k.image.symbol("vectors")))
         .step("stp xzr, x30, [sp, #-16]!; mov x29, sp; clear BSS, kaslr_early_init (not "
             + "modelled); add sp, sp, #16", x -> { })
         .step("mov x29, #0; mov x30, #0; b start_kernel", x -> {
           x.setFp(0);
-          x.set("x30", 0);
+          x.set(Regs.x30, 0);
           x.jumpTo(k.image.symbol("start_kernel"));
         }).build());
   }
@@ -63,11 +63,11 @@ public final class BootPrimarySwitched416 implements BootPath {
         + "msr sp_el0, x2; mov x29, #0; mov x30, #0", x -> {
           long sd = k.image.symbol("secondary_data");
           x.setSp(x.read(sd));
-          x.set("sp_el0", x.read(sd + 8));
-          x.set("tpidr_el1", k.perCpuOffset(x.cpu().id()));
+          x.set(Regs.sp_el0, x.read(sd + 8));
+          x.set(Regs.tpidr_el1, k.perCpuOffset(x.cpu().id()));
           x.setFp(0);
-          x.set("x30", 0);
+          x.set(Regs.x30, 0);
         })
-        .step("b secondary_start_kernel", x -> x.jumpTo(k.image.symbol("secondary_start_kernel")));
+        .step("b secondary_start_kernel", k.image.jump("secondary_start_kernel"));
   }
 }

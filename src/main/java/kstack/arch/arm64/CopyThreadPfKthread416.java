@@ -66,7 +66,7 @@ public final class CopyThreadPfKthread416 implements CopyThread {
 
   @Override
   public void retFromForkToUser(Kernel k, RoutineBuilder rf) {
-    rf.step("get_thread_info tsk", x -> x.set("x28", x.reg("sp_el0")));
+    rf.step("get_thread_info tsk", x -> x.set(Regs.x28, x.reg(Regs.sp_el0)));
   }
 
   @Override

@@ -28,15 +28,15 @@ public final class EntryAsm416 implements ExceptionEntry {
   @Override
   public void el0EntryTask(Kernel k, RoutineBuilder b) {
     b.step("mrs x21, sp_el0 (the user SP); ldr_this_cpu tsk, __entry_task; mov x29, xzr", x -> {
-      x.set("x21", x.reg("sp_el0"));
-      x.set("x28", x.read(k.perCpu("__entry_task", x.cpu().id())));
+      x.set(Regs.x21, x.reg(Regs.sp_el0));
+      x.set(Regs.x28, x.read(k.perCpu("__entry_task", x.cpu().id())));
       x.setFp(0);
     });
   }
 
   @Override
   public void el0SetCurrentLast(RoutineBuilder b) {
-    b.step("msr sp_el0, tsk: current (set last in 4.16)", x -> x.set("sp_el0", x.reg("x28")));
+    b.step("msr sp_el0, tsk: current (set last in 4.16)", x -> x.set(Regs.sp_el0, x.reg(Regs.x28)));
   }
 
   /** el0_sync: kernel_entry 0, then the ESR's exception class picks el0_svc. */
@@ -45,8 +45,8 @@ public final class EntryAsm416 implements ExceptionEntry {
     k.image.add(e.kernelEntry(k.image.asm("el0_sync", Arm64Entry.ENTRY), 0)
         .step("mrs x25, esr_el1; lsr x24, x25, #ESR_ELx_EC_SHIFT; cmp x24, #ESR_ELx_EC_SVC64; "
             + "b.eq el0_svc", x -> {
-              x.set("x25", x.reg("esr_el1"));
-              x.set("x24", x.reg("esr_el1") >>> 26);
+              x.set(Regs.x25, x.reg(Regs.esr_el1));
+              x.set(Regs.x24, x.reg(Regs.esr_el1) >>> 26);
               x.jumpTo(k.image.symbol("el0_svc"));
             }).build());
   }

@@ -31,15 +31,16 @@ public final class EntryCommon619 implements ExceptionEntry {
 
   @Override
   public void el0EntryTask(Kernel k, RoutineBuilder b) {
+    kstack.kernel.LinkedAddress entryTask = k.perCpuRef("__entry_task");
     b.step("clear_gp_regs; mrs x21, sp_el0 (the user SP); ldr_this_cpu tsk, __entry_task; "
         + "msr sp_el0, tsk: current", x -> {
           for (int i = 0; i <= 29; i++) {
-            x.set("x" + i, 0);
+            x.set(Regs.x0 + i, 0);
           }
-          x.set("x21", x.reg("sp_el0"));
-          long tsk = x.read(k.perCpu("__entry_task", x.cpu().id()));
-          x.set("x28", tsk);
-          x.set("sp_el0", tsk);
+          x.set(Regs.x21, x.reg(Regs.sp_el0));
+          long tsk = x.read(entryTask.get() + k.perCpuOffset(x.cpu().id()));
+          x.set(Regs.x28, tsk);
+          x.set(Regs.sp_el0, tsk);
         });
   }
 
@@ -49,10 +50,10 @@ public final class EntryCommon619 implements ExceptionEntry {
     k.image.add(e.kernelEntry(k.image.asm("el0t_64_sync", Arm64Entry.ENTRY), 0)
         .call("mov x0, sp; bl el0t_64_sync_handler", "el0t_64_sync_handler",
             Args.of(x -> x.sp()))
-        .step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+        .step("b ret_to_user", k.image.jump("ret_to_user")).build());
     k.image.add(k.image.c("el0t_64_sync_handler", Arm64Entry.ENTRY_COMMON).params(L.regs)
         .branchIf("abort", "switch (ESR_ELx_EC(read_sysreg(esr_el1))): case ESR_ELx_EC_SVC64",
-            x -> (x.reg("esr_el1") >>> 26) != 0x15)
+            x -> (x.reg(Regs.esr_el1) >>> 26) != 0x15)
         .call("  el0_svc(regs)", "el0_svc", Args.of(x -> x.get(L.regs)))
         .label("abort")
         .retVoid().build());

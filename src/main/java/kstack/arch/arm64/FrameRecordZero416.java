@@ -22,7 +22,7 @@ public final class FrameRecordZero416 implements FrameRecord {
         : "stp x29, x22, [sp, #S_STACKFRAME] (the interrupted fp and pc); add x29, sp, "
             + "#S_STACKFRAME", x -> {
               x.write(x.sp() + sf, el == 0 ? 0 : x.fp());
-              x.write(x.sp() + sf + 8, el == 0 ? 0 : x.reg("x22"));
+              x.write(x.sp() + sf + 8, el == 0 ? 0 : x.reg(Regs.x22));
               x.setFp(x.sp() + sf);
             });
   }

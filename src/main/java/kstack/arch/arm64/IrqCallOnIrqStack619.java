@@ -33,7 +33,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
       RoutineBuilder b = e.kernelEntry(k.image.asm(asm, Arm64Entry.ENTRY), el)
           .call("mov x0, sp; bl " + handler, handler, Args.of(x -> x.sp()));
       if (el == 0) {
-        k.image.add(b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user"))).build());
+        k.image.add(b.step("b ret_to_user", k.image.jump("ret_to_user")).build());
       } else {
         k.image.add(e.kernelExit(b, 1).build());
       }
@@ -96,7 +96,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
             + "on the interrupted stack", x -> {
               long sp = x.sp() - 16;
               x.write(sp, x.fp());
-              x.write(sp + 8, x.reg("x30"));
+              x.write(sp + 8, x.reg(Regs.x30));
               x.setSp(sp);
               x.setFp(sp);
             })
@@ -107,14 +107,14 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
           k.timeline.emit(new Event.StackSwitch(x.cpu().id(), "call_on_irq_stack", from,
               StackKind.IRQ, "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
         })
-        .callVia("restore_irq x9; blr x1", x -> x.reg("x1"), Args.of(x -> x.reg("x0")), null)
+        .callVia("restore_irq x9; blr x1", x -> x.reg(Regs.x1), Args.of(x -> x.reg(Regs.x0)), null)
         .step("save_and_disable_daif x9; mov sp, x29; ldp x29, x30, [sp], #16", x -> {
           x.setSp(x.fp());
           x.setFp(x.read(x.sp()));
-          x.set("x30", x.read(x.sp() + 8));
+          x.set(Regs.x30, x.read(x.sp() + 8));
           x.setSp(x.sp() + 16);
         })
-        .step("restore_irq x9; ret", x -> x.ret(x.reg("x30"))).build());
+        .step("restore_irq x9; ret", x -> x.ret(x.reg(Regs.x30))).build());
     // arch/arm64/kernel/irq.c@6.19:65-75: softirqs move to the IRQ stack unless already off the
     // thread stack; ____do_softirq(regs) only calls __do_softirq().
     k.image.add(k.image.c("do_softirq_own_stack", IRQ_C).params()
@@ -143,7 +143,7 @@ public final class IrqCallOnIrqStack619 implements IrqEntry {
     k.image.add(k.image.c("__gic_handle_irq", Arm64Irq.GIC).params(L.irqnr, L.regs)
         .callVia("generic_handle_domain_irq(gic_data.domain, irqnr) -> handle_irq_desc(desc) -> "
             + "desc->handle_irq(desc)", x -> Arm64Irq.flowHandler(k, x),
-            Args.of(x -> x.reg("gic_iar")), null)
+            Args.of(x -> x.reg(Regs.gic_iar)), null)
         .retVoid().build());
   }
 }

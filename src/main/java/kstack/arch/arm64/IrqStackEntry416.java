@@ -31,7 +31,7 @@ public final class IrqStackEntry416 implements IrqEntry {
       }
       irqHandler(k, b);
       if (el == 0) {
-        b.step("b ret_to_user", x -> x.jumpTo(k.image.symbol("ret_to_user")));
+        b.step("b ret_to_user", k.image.jump("ret_to_user"));
         k.image.add(b.build());
       } else {
         b.branchIf("nopreempt", "CONFIG_PREEMPT: preempt count 0 and TIF_NEED_RESCHED? "
@@ -48,12 +48,12 @@ public final class IrqStackEntry416 implements IrqEntry {
   /** The irq_handler macro: irq_stack_entry, blr handle_arch_irq, irq_stack_exit. */
   private static void irqHandler(Kernel k, RoutineBuilder b) {
     b.step("enable_da_f; irq_handler: ldr_l x1, handle_arch_irq; mov x0, sp", x -> {
-      x.set("x1", k.image.symbol("gic_handle_irq"));
-      x.set("x0", x.sp());
+      x.set(Regs.x1, k.image.symbol("gic_handle_irq"));
+      x.set(Regs.x0, x.sp());
     })
         .step("irq_stack_entry: mov x19, sp; if SP is in current's task stack, "
             + "sp = irq_stack_ptr + IRQ_STACK_SIZE", x -> {
-              x.set("x19", x.sp());
+              x.set(Regs.x19, x.sp());
               long stack = k.stacks.stack(k.current(x));
               if (((x.sp() ^ stack) & -k.threadSize) == 0) {
                 long top = Arm64Irq.irqStackTop(k, x);
@@ -63,9 +63,9 @@ public final class IrqStackEntry416 implements IrqEntry {
                     StackKind.IRQ, "IRQ stack", "sp", top, Event.BackLink.NONE, 0));
               }
             })
-        .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg("x1"),
-            Args.of(x -> x.reg("x0")), null)
-        .step("irq_stack_exit: mov sp, x19", x -> x.setSp(x.reg("x19")));
+        .callVia("blr x1 (handle_arch_irq = gic_handle_irq)", x -> x.reg(Regs.x1),
+            Args.of(x -> x.reg(Regs.x0)), null)
+        .step("irq_stack_exit: mov sp, x19", x -> x.setSp(x.reg(Regs.x19)));
   }
 
   /** gic_handle_irq → __handle_domain_irq: irq_enter, the flow handler, irq_exit. */
@@ -80,7 +80,7 @@ public final class IrqStackEntry416 implements IrqEntry {
         .call("set_irq_regs(regs); irq_enter()", "irq_enter", Args.inPlace())
         .callVia("generic_handle_irq(irq) -> desc->handle_irq(desc): handle_percpu_devid_irq for "
             + "the timer's PPI, handle_edge_irq for a device", x -> Arm64Irq.flowHandler(k, x),
-            Args.of(x -> x.reg("gic_iar")), null)
+            Args.of(x -> x.reg(Regs.gic_iar)), null)
         .call("irq_exit(): softirqs run here, on this stack", "irq_exit", Args.inPlace())
         .ret("set_irq_regs(old_regs); return 0", x -> 0).build());
   }

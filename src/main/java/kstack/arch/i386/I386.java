@@ -195,10 +195,10 @@ public final class I386 extends I386Isa {
   /** int $0x80: a software interrupt through the IDT's DPL-3 gate for vector 0x80. */
   @Override
   public void syscallInstruction(Exec x) {
-    x.set("eip", x.nextPc());
+    x.set(Regs.eip, x.nextPc());
     I386Idt.deliver(x.cpu(), SYSCALL_VECTOR, x::read, x::write, x::symbol, handlerName(SYSCALL_VECTOR),
         kernelCs, kernelDs, entry.int80TrapGate());
-    x.jumpTo(x.reg("eip"));
+    x.jumpTo(x.reg(Regs.eip));
   }
 
   @Override

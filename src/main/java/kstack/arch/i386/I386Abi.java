@@ -30,9 +30,7 @@ final class I386Abi extends kstack.exec.PushedReturnAbi {
   /** The CPU's registers; esp, ebp, eip, eax in their roles; eax, edx, ecx caller-saved. */
   static kstack.cpu.RegisterSet registers() {
     return new kstack.cpu.RegisterSet(
-        List.of("eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip", "eflags", "cs", "ss",
-            "ds", "es", "fs", "gs", "fs_base", "tr_base", "cr2", "cr3", "nmi_blocked",
-            "sysenter_cs", "sysenter_esp", "sysenter_eip"),
+        Regs.NAMES,
         "esp", "ebp", "eip", "eax", List.of("eax", "edx", "ecx"), List.of("ebx", "esi", "edi", "ebp"))
         .hide("nmi_blocked").hide("fs_base").hide("tr_base").hide("sysenter_cs")
         .hide("sysenter_esp").hide("sysenter_eip").width(4);
@@ -40,18 +38,21 @@ final class I386Abi extends kstack.exec.PushedReturnAbi {
 
   /** The libc wrapper's side: the stack arguments into ebx, ecx, edx, esi, edi; nr into eax. */
   static void loadSyscallRegisters(kstack.exec.Exec x, int nr) {
-    String[] r = {"ebx", "ecx", "edx", "esi", "edi"};
+    int[] r = {Regs.ebx, Regs.ecx, Regs.edx, Regs.esi, Regs.edi};
     int n = Math.min(r.length, x.routine().locals().size());
     for (int i = 0; i < n; i++) {
       x.set(r[i], x.read(x.host().abi().localAddress(x, i)));
     }
-    x.set("eax", nr);
+    x.set(Regs.eax, nr);
   }
+
+  private static final int[] SYSCALL_ARGS = {Regs.ebx, Regs.ecx, Regs.edx, Regs.esi, Regs.edi,
+      Regs.ebp};
 
   /** i386 system-call ABI: nr in eax; arguments in ebx, ecx, edx, esi, edi, ebp. */
   static void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args) {
-    String[] r = {"ebx", "ecx", "edx", "esi", "edi", "ebp"};
-    cpu.set("eax", nr);
+    int[] r = SYSCALL_ARGS;
+    cpu.set(Regs.eax, nr);
     for (int i = 0; i < args.length; i++) {
       cpu.set(r[i], args[i]);
     }

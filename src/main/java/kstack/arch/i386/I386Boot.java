@@ -97,12 +97,12 @@ final class I386Boot {
   /** The power-on state both generations share; tss names the per-CPU TSS variable. */
   static void powerOn(Kernel k, int cpu, String tss) {
     var c = k.cpu(cpu);
-    c.set("cs", I386.KERNEL_CS);
-    c.set("ss", I386.KERNEL_DS);
-    c.set("eflags", 0x2);
-    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("tr_base", k.perCpuOffset(cpu) + k.image.symbol(tss));
-    c.set("eip", cpu == 0 ? k.image.symbol("startup_32") : 0);
+    c.set(Regs.cs, I386.KERNEL_CS);
+    c.set(Regs.ss, I386.KERNEL_DS);
+    c.set(Regs.eflags, 0x2);
+    c.set(Regs.cr3, kstack.kernel.PageTableRoot.ofInitMm(k));
+    c.set(Regs.tr_base, k.perCpuOffset(cpu) + k.image.symbol(tss));
+    c.set(Regs.eip, cpu == 0 ? k.image.symbol("startup_32") : 0);
   }
 
   /** INIT_TSS's ring-0 fields: sp0, ss0 = __KERNEL_DS, ss1 = __KERNEL_CS, no I/O bitmap. */
@@ -119,11 +119,11 @@ final class I386Boot {
    * segment (head_32.S@6.19:286-287): the generation's gs.
    */
   static void perCpuSegments(Kernel k, kstack.exec.Exec x, long gs) {
-    x.set("fs", I386.KERNEL_PERCPU);
-    x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-    x.set("gs", gs);
-    x.set("ds", I386.USER_DS);
-    x.set("es", I386.USER_DS);
+    x.set(Regs.fs, I386.KERNEL_PERCPU);
+    x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
+    x.set(Regs.gs, gs);
+    x.set(Regs.ds, I386.USER_DS);
+    x.set(Regs.es, I386.USER_DS);
   }
 
   /** The end of native_cpu_up: wait until the AP marks itself online. */
@@ -158,7 +158,7 @@ final class I386Boot {
             + "leal -__PAGE_OFFSET(%ecx), %esp", x -> x.setSp(x.read(k.image.symbol("initial_stack"))))
         .step(".Ldefault_entry: pushl $0; popfl: clear EFLAGS", x -> {
           x.push(0);
-          x.set("eflags", x.pop() | 0x2);
+          x.set(Regs.eflags, x.pop() | 0x2);
         })
         .step("enable paging; addl $__PAGE_OFFSET, %esp: the virtual address of the same stack",
             x -> { })
@@ -188,7 +188,7 @@ final class I386Boot {
         .step("load_current_idt(); switch_to_new_gdt(cpu); current->active_mm = &init_mm; "
             + "set_tss_desc(cpu, &get_cpu_entry_area(cpu)->tss.x86_tss); load_TR_desc(): TR = this "
             + "CPU's TSS. TSS.sp0 keeps its poison: the idle task never goes to user mode",
-            x -> x.set("tr_base", I386Entry.fs(k, x, "cpu_tss_rw")))
+            x -> x.set(Regs.tr_base, I386Entry.fs(k, x, "cpu_tss_rw")))
         .step(g.sp0Text(),
             x -> {
               if (g.sp0OnEntryStack()) {
@@ -224,7 +224,7 @@ final class I386Boot {
               k.tasks.taskWrite(idle, TaskMember.thread_sp, k.arch.taskPtRegs(k, idle));
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(idle));
-              k.cpu(cpu).set("eip", k.image.symbol("startup_32_smp"));
+              k.cpu(cpu).set(Regs.eip, k.image.symbol("startup_32_smp"));
             });
     // native_kick_ap (6.19) returns once the AP is kicked: smp_init waits (InitMain.buildSmp)
     k.image.add((g.cpuUpWaitsOnline() ? waitOnline(k, cpuUp) : cpuUp.ret("return err", x -> 0)).build());

@@ -54,12 +54,12 @@ final class I386Boot24 {
 
   static void powerOn(Kernel k, int cpu) {
     var c = k.cpu(cpu);
-    c.set("cs", I386Process24.KERNEL_CS);
-    c.set("ss", I386Process24.KERNEL_DS);
-    c.set("eflags", 0x2);
-    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("tr_base", k.image.symbol("init_tss") + (long) cpu * k.image.struct("tss_struct").size());
-    c.set("eip", cpu == 0 ? k.image.symbol("startup_32") : 0);
+    c.set(Regs.cs, I386Process24.KERNEL_CS);
+    c.set(Regs.ss, I386Process24.KERNEL_DS);
+    c.set(Regs.eflags, 0x2);
+    c.set(Regs.cr3, kstack.kernel.PageTableRoot.ofInitMm(k));
+    c.set(Regs.tr_base, k.image.symbol("init_tss") + (long) cpu * k.image.struct("tss_struct").size());
+    c.set(Regs.eip, cpu == 0 ? k.image.symbol("startup_32") : 0);
   }
 
   static void build(Kernel k) {
@@ -69,15 +69,15 @@ final class I386Boot24 {
         .step("lss stack_start, %esp: esp = init_task_union + 8192, the very top of "
             + "init_task's union (head.S@2.4.22:107)", x -> {
               x.setSp(x.read(k.image.symbol("stack_start")));
-              x.set("ss", I386Process24.KERNEL_DS);
+              x.set(Regs.ss, I386Process24.KERNEL_DS);
               k.timeline.emit(new Event.BootStackTaskUnion(x.cpu().id(), x.sp(),
                   x.sp() - 1 & -k.threadSize));
             })
         .step("pushl $0; popfl; lgdt, lidt; reload the segment registers with __KERNEL_DS",
             x -> {
-              x.set("eflags", 0x2);
-              x.set("ds", I386Process24.KERNEL_DS);
-              x.set("es", I386Process24.KERNEL_DS);
+              x.set(Regs.eflags, 0x2);
+              x.set(Regs.ds, I386Process24.KERNEL_DS);
+              x.set(Regs.es, I386Process24.KERNEL_DS);
             })
         .call("call start_kernel (head.S@2.4.22:270)", "start_kernel", Args.inPlace())
         .label("L6")
@@ -94,7 +94,7 @@ final class I386Boot24 {
         .step("t = &init_tss[nr]; t->esp0 = current->thread.esp0 (0: INIT_THREAD); "
             + "set_tss_desc(nr, t); load_TR(nr)", x -> {
               long tss = k.image.symbol("init_tss") + (long) x.cpu().id() * k.image.struct("tss_struct").size();
-              x.set("tr_base", tss);
+              x.set(Regs.tr_base, tss);
               x.write(tss + Tss.sp0.off(k), k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })
         .retVoid().build());

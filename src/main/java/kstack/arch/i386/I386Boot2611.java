@@ -46,14 +46,14 @@ final class I386Boot2611 {
             + "(head.S@2.6.11:194,425-427)")
         .step("setup_idt; checkCPUtype; lgdt cpu_gdt_descr; lidt idt_descr; ss = __KERNEL_DS; "
             + "ds = es = __USER_DS; xorl %eax, %eax; fs = gs = 0; lldt %ax; cld", x -> {
-              x.set("ss", I386.KERNEL_DS);
-              x.set("ds", I386.USER_DS);
-              x.set("es", I386.USER_DS);
-              x.set("fs", 0);
-              x.set("gs", 0);
+              x.set(Regs.ss, I386.KERNEL_DS);
+              x.set(Regs.ds, I386.USER_DS);
+              x.set(Regs.es, I386.USER_DS);
+              x.set(Regs.fs, 0);
+              x.set(Regs.gs, 0);
               // 2.6.11 reaches per-CPU data through __per_cpu_offset[smp_processor_id()], not a
               // segment; the simulator keeps that offset in its hidden fs_base register
-              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+              x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
             })
         .call("call start_kernel (the boot CPU; head.S@2.6.11:327)", "start_kernel", Args.inPlace())
         .label("L6")
@@ -69,7 +69,7 @@ final class I386Boot2611 {
         .step("load_esp0(t, thread): TSS.esp0 = current->thread.esp0 (0 for init_task: INIT_THREAD "
             + "does not set it); set_tss_desc(cpu, t); load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
-              x.set("tr_base", tss);
+              x.set(Regs.tr_base, tss);
               x.write(tss + Tss.sp0.off(k),
                   k.tasks.taskRead(k.current(x), TaskMember.thread_esp0));
             })

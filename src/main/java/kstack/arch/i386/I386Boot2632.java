@@ -83,7 +83,7 @@ final class I386Boot2632 {
         .step("load_sp0(t, thread): TSS.sp0 = current->thread.sp0; set_tss_desc(cpu, t); "
             + "load_TR_desc()", x -> {
               long tss = I386Entry.fs(k, x, "init_tss");
-              x.set("tr_base", tss);
+              x.set(Regs.tr_base, tss);
               x.write(tss + Tss.sp0.off(k),
                   k.tasks.taskRead(k.current(x), TaskMember.thread_sp0));
             })
@@ -113,7 +113,7 @@ final class I386Boot2632 {
         .call("irq_ctx_init(cpu) (smpboot.c@2.6.32:755)", "irq_ctx_init",
             Args.of(x -> x.get(L.cpu)))
         .step("wakeup_secondary_cpu_via_init(): INIT/SIPI; the AP starts in startup_32_smp",
-            x -> k.cpu((int) x.get(L.cpu)).set("eip", k.image.symbol("startup_32_smp")));
+            x -> k.cpu((int) x.get(L.cpu)).set(Regs.eip, k.image.symbol("startup_32_smp")));
     k.image.add(I386Boot.waitOnline(k, cpuUp).build());
     I386Boot.startSecondary(k, "cpu_idle()", new long[0]);
   }

@@ -27,25 +27,25 @@ final class I386Entry {
   static void build(Kernel k) {
     k.image.add(saveAll(k, k.image.asm("entry_INT80_32", ENTRY)
             .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, the system call number",
-                x -> x.push(x.reg("eax"))), true)
+                x -> x.push(x.reg(Regs.eax))), true)
         .step("TRACE_IRQS_OFF; movl %esp, %eax: do_int80_syscall_32(regs)", x -> {
-          x.set("eax", x.sp());
+          x.set(Regs.eax, x.sp());
           entered(k, x);
         })
-        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg("eax")))
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg(Regs.eax)))
         .globalLabel("restore_all")
         .step("TRACE_IRQS_IRET; (ESPFIX: not an LDT stack segment)", x -> { })
         .step("popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; popl %eax",
             x -> {
-              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+              for (int r : Regs.RESTORE_ALL) {
                 x.set(r, x.pop());
               }
             })
         .step("popl %ds; popl %es; popl %fs; POP_GS; addl $4, %esp: skip orig_ax", x -> {
-          x.set("ds", x.pop());
-          x.set("es", x.pop());
-          x.set("fs", x.pop());
-          x.set("gs", x.pop());
+          x.set(Regs.ds, x.pop());
+          x.set(Regs.es, x.pop());
+          x.set(Regs.fs, x.pop());
+          x.set(Regs.gs, x.pop());
           x.setSp(x.sp() + 4);
         })
         .step("iret: pop eip, cs, eflags (and esp, ss when going back to user mode)", x -> iret(k, x))
@@ -67,20 +67,15 @@ final class I386Entry {
    * with six stack arguments copied from pt_regs, its result into regs->ax, then the exit work.
    */
   static RoutineBuilder syscallIrqsOn(Kernel k, RoutineBuilder b) {
+    int origAx = PtRegs.orig_ax.off(k);
+    int ax = PtRegs.ax.off(k);
     return b.step("do_syscall_32_irqs_on(regs) [inline]: nr = regs->orig_ax",
-            x -> x.set(L.nr, x.read(x.get(L.regs) + PtRegs.orig_ax.off(k))))
+            x -> x.set(L.nr, x.read(x.get(L.regs) + origAx)))
         .callVia("regs->ax = ia32_sys_call_table[nr]((unsigned int)regs->bx, cx, dx, si, di, bp): "
-            + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)), Args.computed(x -> {
-              long r = x.get(L.regs);
-              long[] a = new long[6];
-              PtRegs[] f = {PtRegs.bx, PtRegs.cx, PtRegs.dx, PtRegs.si, PtRegs.di, PtRegs.bp};
-              for (int i = 0; i < 6; i++) {
-                a[i] = x.read(r + f[i].off(k));
-              }
-              return a;
-            }), null)
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
-            x.retval()))
+            + "six copies pushed for the asmlinkage entry", x -> target(k, x.get(L.nr)),
+            Args.of(slot(k, PtRegs.bx), slot(k, PtRegs.cx), slot(k, PtRegs.dx),
+                slot(k, PtRegs.si), slot(k, PtRegs.di), slot(k, PtRegs.bp)), null)
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + ax, x.retval()))
         .call("syscall_return_slowpath(regs)", "syscall_return_slowpath",
             Args.of(x -> x.get(L.regs)));
   }
@@ -96,28 +91,39 @@ final class I386Entry {
         b.step("pushl $-ENOSYS: pt_regs->ax (SAVE_ALL pt_regs_ax=$-ENOSYS)", x -> x.push(I386.ENOSYS));
       } else {
         String reg = r.length() == 2 && r.charAt(1) == 's' ? r : "e" + r;
+        int ri = Regs.of(reg);
         b.step((r.equals("gs") ? "cld; PUSH_GS: " : "") + "pushl %" + reg + ": pt_regs->" + r,
-            x -> x.push(x.reg(reg)));
+            x -> x.push(x.reg(ri)));
       }
     }
     return b.step("movl $__USER_DS, %ds/%es; movl $__KERNEL_PERCPU, %fs; SET_KERNEL_GS "
         + "(__KERNEL_STACK_CANARY)", x -> {
-          x.set("ds", I386.USER_DS);
-          x.set("es", I386.USER_DS);
-          x.set("fs", I386.KERNEL_PERCPU);
-          x.set("fs_base", k.perCpuOffset(x.cpu().id()));
-          x.set("gs", 0xe0);
+          x.set(Regs.ds, I386.USER_DS);
+          x.set(Regs.es, I386.USER_DS);
+          x.set(Regs.fs, I386.KERNEL_PERCPU);
+          x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
+          x.set(Regs.gs, 0xe0);
         });
+  }
+
+  /** An argument read from a pt_regs slot of the routine's regs, its offset fixed at build. */
+  private static java.util.function.ToLongFunction<Exec> slot(Kernel k, PtRegs member) {
+    int off = member.off(k);
+    return x -> x.read(x.get(L.regs) + off);
+  }
+
+  /** A per-CPU variable the step captured when it was built, as %fs-relative code reaches it. */
+  static long fs(Exec x, kstack.kernel.LinkedAddress var) {
+    return x.reg(Regs.fs_base) + var.get();
   }
 
   /** A per-CPU variable as %fs-relative code reaches it. */
   static long fs(Kernel k, Exec x, String var) {
-    return x.reg("fs_base") + k.image.symbol(var);
+    return x.reg(Regs.fs_base) + k.image.symbol(var);
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "sys_ni_syscall");
   }
 
   static void entered(Kernel k, Exec x) {
@@ -150,12 +156,12 @@ final class I386Entry {
    * top the frame must then end at, instead of the task stack's.
    */
   static void iret(Kernel k, Exec x, boolean onEntryStack) {
-    x.set("nmi_blocked", 0);
+    x.set(Regs.nmi_blocked, 0);
     long regs = x.sp() - PtRegs.ip.off(k);
     long ip = x.pop();
     long cs = x.pop();
-    x.set("eflags", x.pop() | 0x2); // [ARCH] EFLAGS bit 1 is reserved and always reads as 1
-    x.set("cs", cs);
+    x.set(Regs.eflags, x.pop() | 0x2); // [ARCH] EFLAGS bit 1 is reserved and always reads as 1
+    x.set(Regs.cs, cs);
     if ((cs & 3) == 3) {
       long task = k.current(x.cpu().id());
       String broken = k.stacks.overwritten(task);
@@ -175,7 +181,7 @@ final class I386Entry {
             "kernel stack not empty on return to user: esp 0x%x, expected 0x%x", x.sp() + 8, expect));
       }
       long sp = x.pop();
-      x.set("ss", x.pop());
+      x.set(Regs.ss, x.pop());
       x.setSp(sp);
       if (broken == null) {
         exited(k, x, task, regs);
@@ -193,7 +199,7 @@ final class I386Entry {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRET));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-          k.syscallName(nr), (int) x.reg("eax")));
+          k.syscallName(nr), (int) x.reg(Regs.eax)));
     }
   }
 
@@ -214,20 +220,22 @@ final class I386Entry {
   private static void buildSwitchToAsm(Kernel k) {
     RoutineBuilder b = k.image.asm("__switch_to_asm", ENTRY);
     for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
-      b.step("pushl %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r + " (inactive_task_frame)", x -> x.push(x.reg(ri)));
     }
     b.step("movl %esp, TASK_threadsp(%eax): prev->thread.sp",
-            x -> k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp()))
-        .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("edx"))))
+            x -> k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_sp, x.sp()))
+        .step("movl TASK_threadsp(%edx), %esp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg(Regs.edx))))
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(stack_canary)+20", x -> {
-          long canary = k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary);
-          x.set("ebx", canary);
+          long canary = k.tasks.taskRead(x.reg(Regs.edx), TaskMember.stack_canary);
+          x.set(Regs.ebx, canary);
           x.write(fs(k, x, "stack_canary") + 20, canary);
         });
     for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
-      b.step("popl %" + r, x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popl %" + r, x -> x.set(ri, x.pop()));
     }
-    k.image.add(b.step("jmp __switch_to (eax = prev, edx = next)", x -> x.jumpTo(k.image.symbol("__switch_to")))
+    k.image.add(b.step("jmp __switch_to (eax = prev, edx = next)", k.image.jump("__switch_to"))
         .build());
   }
 
@@ -239,19 +247,19 @@ final class I386Entry {
           x.setFp(x.sp());
         })
         .call("pushl %eax; call schedule_tail (asmlinkage: prev on the stack)", "schedule_tail",
-            Args.of(x -> x.reg("eax")))
+            Args.of(x -> x.reg(Regs.eax)))
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("ret", x -> x.ret(x.pop())).build());
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("call schedule_tail_wrapper", "schedule_tail_wrapper", Args.inPlace())
-        .branchIf("kthread", "testl %ebx, %ebx: a kernel thread's function?", x -> x.reg("ebx") != 0)
+        .branchIf("kthread", "testl %ebx, %ebx: a kernel thread's function?", x -> x.reg(Regs.ebx) != 0)
         .label("user")
         .call("movl %esp, %eax; call syscall_return_slowpath", "syscall_return_slowpath",
             Args.of(x -> x.sp()))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("kthread")
-        .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg("ebx"),
-            Args.of(x -> x.reg("edi")), null)
+        .callVia("movl %edi, %eax; CALL_NOSPEC %ebx: fn(arg)", x -> x.reg(Regs.ebx),
+            Args.of(x -> x.reg(Regs.edi)), null)
         .step("movl $0, PT_EAX(%esp): a kernel thread that returns (after exec) returns 0 to user "
             + "mode", x -> x.write(x.sp() + PtRegs.ax.off(k), 0))
         .jump("user", "jmp 2b").build());

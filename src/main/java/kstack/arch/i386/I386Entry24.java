@@ -48,12 +48,12 @@ final class I386Entry24 {
 
   /** GET_CURRENT(reg) (entry.S@2.4.22:133-135): movl $-8192, reg; andl %esp, reg. */
   private static void getCurrent(Kernel k, Exec x) {
-    x.set("ebx", x.sp() & -k.threadSize);
+    x.set(Regs.ebx, x.sp() & -k.threadSize);
   }
 
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY)
-        .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
+        .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg(Regs.eax)));
     saveAll(b)
         .step("GET_CURRENT(%ebx): ebx = esp & -8192, the task_struct at the base of this stack",
             x -> {
@@ -63,13 +63,13 @@ final class I386Entry24 {
         .step("testb $0x02, tsk_ptrace(%ebx) (not traced); cmpl $(NR_syscalls), %eax; jae badsys",
             x -> { })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
+            + "arguments", x -> target(k, x.reg(Regs.eax)), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("ret_from_sys_call")
         .step("cli", x -> k.arch.irqDisable(x))
         .branchIf("reschedule", "cmpl $0, need_resched(%ebx); jne reschedule",
-            x -> k.rq.needResched(x.reg("ebx")))
+            x -> k.rq.needResched(x.reg(Regs.ebx)))
         .step("cmpl $0, sigpending(%ebx); jne signal_return (no signals are modelled)", x -> { })
         .globalLabel("restore_all");
     SaveAll60.restoreAll(k, b, "RESTORE_ALL")
@@ -82,16 +82,15 @@ final class I386Entry24 {
     // entry.S@2.4.22:186-193
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("pushl %ebx (prev, left there by switch_to); call schedule_tail", "schedule_tail",
-            Args.of(x -> x.reg("ebx")))
+            Args.of(x -> x.reg(Regs.ebx)))
         .step("GET_CURRENT(%ebx); testb $0x02, tsk_ptrace(%ebx) (not traced)",
             x -> getCurrent(k, x))
-        .step("jmp ret_from_sys_call", x -> x.jumpTo(k.image.symbol("ret_from_sys_call"))).build());
+        .step("jmp ret_from_sys_call", k.image.jump("ret_from_sys_call")).build());
     buildInterrupts(k);
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "sys_ni_syscall");
   }
 
   /**
@@ -104,12 +103,12 @@ final class I386Entry24 {
       int n = irq;
       k.image.add(k.image.asm(irqStub(irq), "arch/i386/kernel/i8259.c (BUILD_16_IRQS(0x0))")
           .step(String.format("pushl $0x%02x-256: orig_eax = irq - 256", n), x -> x.push(n - 256))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt"))).build());
+          .step("jmp common_interrupt", k.image.jump("common_interrupt")).build());
     }
     k.image.add(saveAll(k.image.asm("common_interrupt", HW_IRQ))
         .globalLabel("call_do_IRQ")
         .call("call do_IRQ: its by-value pt_regs are the frame SAVE_ALL just built", "do_IRQ", Args.inPlace())
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build());
     k.image.add(k.image.asm("ret_from_intr", ENTRY)
         .step("GET_CURRENT(%ebx)", x -> getCurrent(k, x))
         .globalLabel("ret_from_exception")

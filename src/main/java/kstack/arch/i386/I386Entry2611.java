@@ -23,7 +23,7 @@ final class I386Entry2611 {
 
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY + "@2.6.11:241-261")
-        .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg("eax")));
+        .step("pushl %eax: orig_eax, the system call number", x -> x.push(x.reg(Regs.eax)));
     SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE, the thread_info whose task is "
             + "current", x -> {
@@ -34,14 +34,14 @@ final class I386Entry2611 {
             + "cmpl $(nr_syscalls), %eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack "
-            + "arguments", x -> target(k, x.reg("eax")), Args.inPlace(), null)
+            + "arguments", x -> target(k, x.reg(Regs.eax)), Args.inPlace(), null)
         .step("movl %eax, EAX(%esp): the result into pt_regs->eax",
             x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("syscall_exit")
         .step("cli; movl TI_flags(%ebp), %ecx: the flags of the thread_info GET_THREAD_INFO found "
             + "at entry", x -> ThreadInfoEntry.loadFlags(k, x))
         .branchIf("syscall_exit_work", "testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work",
-            x -> (x.reg("ecx") & ALLWORK_MASK) != 0)
+            x -> (x.reg(Regs.ecx) & ALLWORK_MASK) != 0)
         .globalLabel("restore_all");
     SaveAll60.restoreAll(k, b, "RESTORE_ALL: RESTORE_INT_REGS");
     workPending(k, b);
@@ -51,9 +51,9 @@ final class I386Entry2611 {
         .ret("return -ENOSYS", x -> I386.ENOSYS).build());
     k.image.add(k.image.asm("ret_from_fork", ENTRY + "@2.6.11:143-148")
         .call("pushl %eax (prev, as __switch_to returned it); call schedule_tail",
-            "schedule_tail", Args.of(x -> x.reg("eax")))
+            "schedule_tail", Args.of(x -> x.reg(Regs.eax)))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> ThreadInfoEntry.getThreadInfo(k, x))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
+        .step("jmp syscall_exit", k.image.jump("syscall_exit")).build());
   }
 
   /** _TIF_ALLWORK_MASK and _TIF_WORK_MASK (include/asm-i386/thread_info.h@2.6.11:136-158). */
@@ -78,34 +78,34 @@ final class I386Entry2611 {
   private static void workPending(Kernel k, RoutineBuilder b) {
     b.globalLabel("work_pending")
         .branchIf("work_notifysig", "testb $_TIF_NEED_RESCHED, %cl; jz work_notifysig",
-            x -> (x.reg("ecx") & TIF_NEED_RESCHED) == 0)
+            x -> (x.reg(Regs.ecx) & TIF_NEED_RESCHED) == 0)
         .globalLabel("work_resched")
         .call("call schedule", "schedule", Args.inPlace())
         .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))
         .branchIf("restore_all", "andl $_TIF_WORK_MASK, %ecx; jz restore_all", x -> {
-          x.set("ecx", x.reg("ecx") & WORK_MASK);
-          return x.reg("ecx") == 0;
+          x.set(Regs.ecx, x.reg(Regs.ecx) & WORK_MASK);
+          return x.reg(Regs.ecx) == 0;
         })
         .branchIf("work_resched", "testb $_TIF_NEED_RESCHED, %cl; jnz work_resched",
-            x -> (x.reg("ecx") & TIF_NEED_RESCHED) != 0)
+            x -> (x.reg(Regs.ecx) & TIF_NEED_RESCHED) != 0)
         .globalLabel("work_notifysig")
         .step("testl $VM_MASK, EFLAGS(%esp) (not vm86); movl %esp, %eax; xorl %edx, %edx", x -> {
-          x.set("eax", x.sp());
-          x.set("edx", 0);
+          x.set(Regs.eax, x.sp());
+          x.set(Regs.edx, 0);
         })
         .call("call do_notify_resume: regs in %eax, oldset NULL in %edx, the flags in %ecx",
-            "do_notify_resume", Args.of(x -> x.reg("eax"), x -> 0, x -> x.reg("ecx")))
+            "do_notify_resume", Args.of(x -> x.reg(Regs.eax), x -> 0, x -> x.reg(Regs.ecx)))
         .jump("restore_all", "jmp restore_all")
         .globalLabel("syscall_exit_work")
         .branchIf("work_pending", "testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT|_TIF_SINGLESTEP), "
-            + "%cl; jz work_pending", x -> (x.reg("ecx") & TRACE_MASK) == 0)
+            + "%cl; jz work_pending", x -> (x.reg(Regs.ecx) & TRACE_MASK) == 0)
         .step("sti; movl %esp, %eax; movl $1, %edx: the exit side", x -> {
           k.arch.irqEnable(x);
-          x.set("eax", x.sp());
-          x.set("edx", 1);
+          x.set(Regs.eax, x.sp());
+          x.set(Regs.edx, 1);
         })
-        .call("call do_syscall_trace", "do_syscall_trace", Args.of(x -> x.reg("eax"), x -> 1))
-        .step("jmp resume_userspace", x -> x.jumpTo(k.image.symbol("resume_userspace")));
+        .call("call do_syscall_trace", "do_syscall_trace", Args.of(x -> x.reg(Regs.eax), x -> 1))
+        .step("jmp resume_userspace", k.image.jump("resume_userspace"));
   }
 
   /** do_syscall_trace, do_notify_resume and the part of do_signal that runs here. */
@@ -148,7 +148,6 @@ final class I386Entry2611 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "sys_ni_syscall");
   }
 }

@@ -22,7 +22,7 @@ final class I386Entry2632 {
   static void build(Kernel k) {
     RoutineBuilder b = k.image.asm("system_call", ENTRY)
         .step("RING0_INT_FRAME; pushl %eax: pt_regs->orig_ax, the system call number",
-            x -> x.push(x.reg("eax")));
+            x -> x.push(x.reg(Regs.eax)));
     I386Entry.saveAll(k, b, false)
         .step("ENABLE_INTERRUPTS; GET_THREAD_INFO(%ebp): ebp = esp & -THREAD_SIZE, the thread_info",
             x -> {
@@ -34,7 +34,7 @@ final class I386Entry2632 {
             + "%eax; jae syscall_badsys", x -> { })
         .globalLabel("syscall_call")
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> target(k, x.reg("eax")), Args.inPlace(), null)
+            x -> target(k, x.reg(Regs.eax)), Args.inPlace(), null)
         .step("movl %eax, PT_EAX(%esp): the result into pt_regs->ax",
             x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .globalLabel("syscall_exit")
@@ -46,15 +46,15 @@ final class I386Entry2632 {
         .step("TRACE_IRQS_IRET; restore_all_notrace: (ESPFIX: not an LDT stack segment)", x -> { })
         .step("restore_nocheck: RESTORE_REGS 4: popl %ebx; popl %ecx; popl %edx; popl %esi; "
             + "popl %edi; popl %ebp; popl %eax", x -> {
-              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+              for (int r : Regs.RESTORE_ALL) {
                 x.set(r, x.pop());
               }
             })
         .step("popl %ds; popl %es; popl %fs; POP_GS 4: popl %gs; addl $4, %esp (orig_ax)", x -> {
-          x.set("ds", x.pop());
-          x.set("es", x.pop());
-          x.set("fs", x.pop());
-          x.set("gs", x.pop());
+          x.set(Regs.ds, x.pop());
+          x.set(Regs.es, x.pop());
+          x.set(Regs.fs, x.pop());
+          x.set(Regs.gs, x.pop());
           x.setSp(x.sp() + 4);
         })
         .step("irq_return: INTERRUPT_RETURN (iret)", x -> I386Entry.iret(k, x));
@@ -66,25 +66,25 @@ final class I386Entry2632 {
       k.image.sysCallTable.put(k.arch.syscallNumbers().get(n), "ptregs_" + n);
       k.image.add(k.image.asm("ptregs_" + n, ENTRY)
           .step("PTREGSCALL: leal 4(%esp), %eax: the pt_regs above our return address",
-              x -> x.set("eax", x.sp() + 4))
+              x -> x.set(Regs.eax, x.sp() + 4))
           .step("jmp sys_" + n + " (sys_" + n + " returns straight into system_call)",
-              x -> x.jumpTo(k.image.symbol("sys_" + n))).build());
+              k.image.jump("sys_" + n)).build());
     }
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .call("CFI_STARTPROC; pushl %eax (prev, as __switch_to returned it); call schedule_tail",
-            "schedule_tail", Args.of(x -> x.reg("eax")))
+            "schedule_tail", Args.of(x -> x.reg(Regs.eax)))
         .step("GET_THREAD_INFO(%ebp); popl %eax (already dropped)", x -> x.setFp(x.sp() & -k.threadSize))
-        .step("pushl $0x0202; popfl: reset kernel eflags", x -> x.set("eflags", 0x202))
-        .step("jmp syscall_exit", x -> x.jumpTo(k.image.symbol("syscall_exit"))).build());
+        .step("pushl $0x0202; popfl: reset kernel eflags", x -> x.set(Regs.eflags, 0x202))
+        .step("jmp syscall_exit", k.image.jump("syscall_exit")).build());
     k.image.add(k.image.asm("kernel_thread_helper", ENTRY)
         .step("pushl $0: a fake return address for the unwinder", x -> x.push(0))
         .step("movl %edx, %eax; push %edx: arg in eax and on the stack", x -> {
-          x.set("eax", x.reg("edx"));
-          x.push(x.reg("edx"));
+          x.set(Regs.eax, x.reg(Regs.edx));
+          x.push(x.reg(Regs.edx));
         })
-        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), Args.of(x -> x.reg("edx")), null)
-        .step("push %eax", x -> x.push(x.reg("eax")))
-        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg("eax")))
+        .callVia("call *%ebx: fn(arg)", x -> x.reg(Regs.ebx), Args.of(x -> x.reg(Regs.edx)), null)
+        .step("push %eax", x -> x.push(x.reg(Regs.eax)))
+        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg(Regs.eax)))
         .step("ud2 (do_exit never returns)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -95,18 +95,19 @@ final class I386Entry2632 {
    * kernel_execve (sys_i386_32.c@2.6.32:216-223).
    */
   private static void buildKernelExecve(Kernel k) {
+    int execve = k.arch.syscallNumbers().get("execve");
     k.image.add(k.image.c("kernel_execve", "arch/x86/kernel/sys_i386_32.c").params(L.filename, L.argv, L.envp)
         .step("asm: push %ebx; movl filename, %ebx; eax = __NR_execve; ecx = argv; edx = envp", x -> {
-          x.push(x.reg("ebx"));
-          x.set("ebx", x.get(L.filename));
-          x.set("eax", k.arch.syscallNumbers().get("execve"));
-          x.set("ecx", x.get(L.argv));
-          x.set("edx", x.get(L.envp));
+          x.push(x.reg(Regs.ebx));
+          x.set(Regs.ebx, x.get(L.filename));
+          x.set(Regs.eax, execve);
+          x.set(Regs.ecx, x.get(L.argv));
+          x.set(Regs.edx, x.get(L.envp));
         })
         .step("int $0x80: a system call from kernel mode. The CPU stays on this stack and pushes "
             + "only eflags, cs, eip, so system_call builds a pt_regs in the middle of it",
             x -> k.arch.syscallInstruction(x))
-        .step("pop %ebx (reached only if the exec failed)", x -> x.set("ebx", x.pop()))
+        .step("pop %ebx (reached only if the exec failed)", x -> x.set(Regs.ebx, x.pop()))
         .ret("return __res", x -> x.retval()).build());
   }
 
@@ -128,7 +129,6 @@ final class I386Entry2632 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "sys_ni_syscall");
   }
 }

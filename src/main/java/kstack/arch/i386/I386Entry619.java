@@ -28,21 +28,23 @@ final class I386Entry619 {
   private static final String SYSCALL_32_DONE = ".Lsyscall_32_done";
 
   static void build(Kernel k) {
+    kstack.kernel.LinkedAddress tss = k.image.ref("cpu_tss_rw");
+    int sp0 = Tss.sp0.off(k);
     RoutineBuilder b = k.image.asm("entry_INT80_32", ENTRY)
         .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax, on the entry stack",
-            x -> x.push(x.reg("eax")));
+            x -> x.push(x.reg(Regs.eax)));
     saveAll(k, b, true)
         .step("movl %esp, %eax: do_int80_syscall_32(regs)", x -> {
-          x.set("eax", x.sp());
+          x.set(Regs.eax, x.sp());
           I386Entry.entered(k, x);
         })
-        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg("eax")))
+        .call("call do_int80_syscall_32", "do_int80_syscall_32", Args.of(x -> x.reg(Regs.eax)))
         .label(SYSCALL_32_DONE)
         .step(".Lsyscall_32_done: STACKLEAK_ERASE (no CONFIG_KSTACK_ERASE: nothing)", x -> { })
         .globalLabel("restore_all_switch_stack")
         .step("restore_all_switch_stack: SWITCH_TO_ENTRY_STACK: rep movsl the pt_regs to TSS.sp0 - "
             + "PTREGS_SIZE, then esp there", x -> {
-              long to = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k))
+              long to = x.read(I386Entry.fs(x, tss) + sp0)
                   - 68;
               k.mem.copy(to, x.sp(), 68);
               x.setSp(to);
@@ -109,9 +111,9 @@ final class I386Entry619 {
       b.step("cld; pushl $0: the gs slot, unused", x -> x.push(0));
     }
     b.step("pushl %fs; pushl %eax; movl $__KERNEL_PERCPU, %eax; movl %eax, %fs; popl %eax", x -> {
-      x.push(x.reg("fs"));
-      x.set("fs", I386.KERNEL_PERCPU);
-      x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+      x.push(x.reg(Regs.fs));
+      x.set(Regs.fs, I386.KERNEL_PERCPU);
+      x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
     });
     b.step("FIXUP_FRAME: andl $0xffff, 4*4(%esp); from kernel mode: orl $CS_FROM_KERNEL there, "
         + "pushl %ss; pushl %esp; addl $7*4, (%esp) (the interrupted esp); pushl 7*4(%esp) six "
@@ -121,21 +123,25 @@ final class I386Entry619 {
         b.step("pushl $-ENOSYS: pt_regs->ax", x -> x.push(I386.ENOSYS));
       } else {
         String reg = r.length() == 2 && r.charAt(1) == 's' ? r : "e" + r;
-        b.step("pushl %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(reg)));
+        int ri = Regs.of(reg);
+        b.step("pushl %" + reg + ": pt_regs->" + r, x -> x.push(x.reg(ri)));
       }
     }
     if (!switchStacks) {
       return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es (switch_stacks=0: no "
           + "SWITCH_TO_KERNEL_STACK)", I386Entry619::userDataSegments);
     }
+    kstack.kernel.LinkedAddress tss = k.image.ref("cpu_tss_rw");
+    int sp1Off = Tss.sp1.off(k);
+    int csOff = PtRegs.cs.off(k);
     return b.step("movl $__USER_DS, %edx; movl %edx, %ds; movl %edx, %es; SWITCH_TO_KERNEL_STACK: on "
         + "the entry stack? from user mode copy the pt_regs to TSS.sp1 - PTREGS_SIZE; from kernel "
         + "mode mark cs CS_FROM_ENTRY_STACK and copy the whole entry stack (top - esp bytes); move "
         + "there", x -> {
           userDataSegments(x);
           if (onEntryStack(k, x)) {
-            long sp1 = x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp1.off(k));
-            long cs = x.sp() + PtRegs.cs.off(k);
+            long sp1 = x.read(I386Entry.fs(x, tss) + sp1Off);
+            long cs = x.sp() + csOff;
             long n = 68;
             if ((x.read(cs) & 3) != 3) {
               x.write(cs, x.read(cs) | CS_FROM_ENTRY_STACK);
@@ -181,7 +187,7 @@ final class I386Entry619 {
       return;
     }
     x.write(sp + 16, cs | I386.CS_FROM_KERNEL);
-    x.push(x.reg("ss"));
+    x.push(x.reg(Regs.ss));
     x.push(x.sp() + 7 * 4); // pushl %esp pushes the value before the push; then addl $7*4
     for (int i = 0; i < 6; i++) {
       x.push(x.read(x.sp() + 7 * 4));
@@ -192,8 +198,12 @@ final class I386Entry619 {
    * RESTORE_REGS pop=4 (entry_32.S@6.19:256-272) with IRET_FRAME (:166-203): a frame FIXUP_FRAME
    * built goes back to the 3-word iret frame right below the interrupted esp.
    */
+  /** RESTORE_REGS' pops, first to last. */
+  private static final int[] RESTORE_REGS = {Regs.ebx, Regs.ecx, Regs.edx, Regs.esi, Regs.edi,
+      Regs.ebp, Regs.eax, Regs.ds, Regs.es, Regs.fs};
+
   static void restoreRegs4(Exec x) {
-    for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds", "es", "fs"}) {
+    for (int r : RESTORE_REGS) {
       x.set(r, x.pop());
     }
     x.setSp(x.sp() + 8);
@@ -203,44 +213,45 @@ final class I386Entry619 {
       x.write(to - 4, x.read(x.sp() + 8));
       x.write(to - 8, cs & 0xffff);
       x.write(to - 12, x.read(x.sp()));
-      x.write(to - 16, x.reg("eax")); // pushl %eax ... lea -4*4(%eax), %esp; popl %eax
+      x.write(to - 16, x.reg(Regs.eax)); // pushl %eax ... lea -4*4(%eax), %esp; popl %eax
       x.setSp(to - 12);
     }
   }
 
   private static void userDataSegments(Exec x) {
-    x.set("edx", I386.USER_DS);
-    x.set("ds", I386.USER_DS);
-    x.set("es", I386.USER_DS);
+    x.set(Regs.edx, I386.USER_DS);
+    x.set(Regs.ds, I386.USER_DS);
+    x.set(Regs.es, I386.USER_DS);
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "__ia32_sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "__ia32_sys_ni_syscall");
   }
 
   /** __switch_to_asm (entry_32.S@6.19:672-715): eflags saved too, against AC leakage. */
   private static void buildSwitchToAsm(Kernel k) {
     RoutineBuilder b = k.image.asm("__switch_to_asm", ENTRY);
     for (String r : new String[] {"ebp", "ebx", "edi", "esi"}) {
-      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r, x -> x.push(x.reg(ri)));
     }
-    b.step("pushfl", x -> x.push(x.reg("eflags")))
+    b.step("pushfl", x -> x.push(x.reg(Regs.eflags)))
         .step("movl %esp, TASK_threadsp(%eax); movl TASK_threadsp(%edx), %esp", x -> {
-          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp());
-          x.setSp(k.tasks.threadSp(x.reg("edx")));
+          k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_sp, x.sp());
+          x.setSp(k.tasks.threadSp(x.reg(Regs.edx)));
         })
         .step("movl TASK_stack_canary(%edx), %ebx; movl %ebx, PER_CPU_VAR(__stack_chk_guard); "
             + "FILL_RETURN_BUFFER", x -> {
-              long canary = k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary);
-              x.set("ebx", canary);
+              long canary = k.tasks.taskRead(x.reg(Regs.edx), TaskMember.stack_canary);
+              x.set(Regs.ebx, canary);
               x.write(I386Entry.fs(k, x, "__stack_chk_guard"), canary);
             })
-        .step("popfl", x -> x.set("eflags", x.pop() | 0x2));
+        .step("popfl", x -> x.set(Regs.eflags, x.pop() | 0x2));
     for (String r : new String[] {"esi", "edi", "ebx", "ebp"}) {
-      b.step("popl %" + r, x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popl %" + r, x -> x.set(ri, x.pop()));
     }
-    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", k.image.jump("__switch_to")).build());
   }
 
   /**
@@ -252,7 +263,7 @@ final class I386Entry619 {
     k.image.add(k.image.asm("ret_from_fork_asm", ENTRY)
         .step("movl %esp, %edx (regs); pushl $.Lsyscall_32_done: a return address for the unwinder",
             x -> {
-              x.set("edx", x.sp());
+              x.set(Regs.edx, x.sp());
               kstack.exec.Routine int80 = x.host().routineAt(k.image.symbol("entry_INT80_32"));
               x.push(int80.address(int80.label(SYSCALL_32_DONE)));
             })
@@ -261,7 +272,7 @@ final class I386Entry619 {
           x.setFp(x.sp());
         })
         .call("movl %ebx, %ecx (fn); pushl %edi (fn_arg); call ret_from_fork; addl $4, %esp",
-            "ret_from_fork", Args.of(x -> x.reg("eax"), x -> x.reg("edx"), x -> x.reg("ebx"), x -> x.reg("edi")))
+            "ret_from_fork", Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx), x -> x.reg(Regs.ebx), x -> x.reg(Regs.edi)))
         .step("FRAME_END: popl %ebp", x -> x.setFp(x.pop()))
         .step("RET: into .Lsyscall_32_done", x -> x.ret(x.pop())).build());
     k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)

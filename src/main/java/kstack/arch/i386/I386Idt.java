@@ -37,17 +37,17 @@ final class I386Idt {
    */
   static String deliver(Cpu c, int vector, Words mem, WordWrites out, ToLongFunction<String> symbol,
       String handler, long kernelCs, long kernelDs, boolean trapGate) {
-    boolean user = (c.get("cs") & 3) == 3;
-    long sp = c.get("esp");
+    boolean user = (c.get(Regs.cs) & 3) == 3;
+    long sp = c.get(Regs.esp);
     List<Long> frame = new ArrayList<>();
     if (user) {
-      sp = mem.read(c.get("tr_base") + 4); // TSS.sp0 (x86_hw_tss: back_link, __blh, then sp0)
-      frame.add(c.get("ss"));
-      frame.add(c.get("esp"));
+      sp = mem.read(c.get(Regs.tr_base) + 4); // TSS.sp0 (x86_hw_tss: back_link, __blh, then sp0)
+      frame.add(c.get(Regs.ss));
+      frame.add(c.get(Regs.esp));
     }
-    frame.add(c.get("eflags"));
-    frame.add(c.get("cs"));
-    frame.add(c.get("eip"));
+    frame.add(c.get(Regs.eflags));
+    frame.add(c.get(Regs.cs));
+    frame.add(c.get(Regs.eip));
     for (long v : frame) {
       sp -= 4;
       try {
@@ -57,17 +57,17 @@ final class I386Idt {
       }
     }
     if (vector == I386Irq.NMI_VECTOR) {
-      c.set("nmi_blocked", 1);
+      c.set(Regs.nmi_blocked, 1);
     }
-    c.set("esp", sp);
+    c.set(Regs.esp, sp);
     if (!trapGate) {
-      c.set("eflags", c.get("eflags") & ~I386.EFLAGS_IF);
+      c.set(Regs.eflags, c.get(Regs.eflags) & ~I386.EFLAGS_IF);
     }
-    c.set("cs", kernelCs);
+    c.set(Regs.cs, kernelCs);
     if (user) {
-      c.set("ss", kernelDs);
+      c.set(Regs.ss, kernelDs);
     }
-    c.set("eip", symbol.applyAsLong(handler)
+    c.set(Regs.eip, symbol.applyAsLong(handler)
         + (handler.equals("irq_entries_start") ? I386Irq.stubOffset(vector) : 0));
     return handler;
   }
@@ -77,11 +77,11 @@ final class I386Idt {
    * EIP = IA32_SYSENTER_EIP; IF and VM cleared; nothing is pushed.
    */
   static void sysenter(kstack.exec.Exec x) {
-    long cs = x.reg("sysenter_cs");
-    x.set("cs", cs);
-    x.set("ss", cs + 8);
-    x.set("eflags", x.reg("eflags") & ~(I386.EFLAGS_IF | (1L << 17)));
-    x.setSp(x.reg("sysenter_esp"));
-    x.jumpTo(x.reg("sysenter_eip"));
+    long cs = x.reg(Regs.sysenter_cs);
+    x.set(Regs.cs, cs);
+    x.set(Regs.ss, cs + 8);
+    x.set(Regs.eflags, x.reg(Regs.eflags) & ~(I386.EFLAGS_IF | (1L << 17)));
+    x.setSp(x.reg(Regs.sysenter_esp));
+    x.jumpTo(x.reg(Regs.sysenter_eip));
   }
 }

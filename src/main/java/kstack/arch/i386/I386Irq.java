@@ -31,7 +31,7 @@ final class I386Irq {
     for (int v = FIRST_EXTERNAL_VECTOR; v < FIRST_EXTERNAL_VECTOR + STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
@@ -41,11 +41,11 @@ final class I386Irq {
         .step("ASM_CLAC; pushl $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~k.arch.timerVector())),
         "smp_apic_timer_interrupt"));
     k.image.add(I386Entry.saveAll(k, k.image.asm("nmi", ENTRY)
-            .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg("eax"))),
+            .step("ASM_CLAC; (ESPFIX stack? no); pushl %eax: pt_regs->orig_ax", x -> x.push(x.reg(Regs.eax))),
             false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx (error code 0); movl %esp, %eax; not on the "
             + "SYSENTER entry stack: stay here", x -> encode(x))
-        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0))
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg(Regs.eax), x -> 0))
         .step("jmp .Lrestore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
     k.image.add(k.image.c("do_nmi", "arch/x86/kernel/nmi.c").params(L.regs, L.error_code)
         .step("nmi_nesting_preprocess: this_cpu_write(nmi_state, NMI_EXECUTING); nmi_enter()", x -> { })
@@ -64,16 +64,16 @@ final class I386Irq {
         .globalLabel("resume_userspace")
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF; movl %esp, %eax", x -> {
           k.arch.irqDisable(x);
-          x.set("eax", x.sp());
+          x.set(Regs.eax, x.sp());
         })
         .call("call prepare_exit_to_usermode", "prepare_exit_to_usermode", Args.of(x -> x.sp()))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("kernel")
         .branchIf("norsch", "resume_kernel (CONFIG_PREEMPT): __preempt_count == 0, IF was on, "
             + "need_resched?", x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all"))).build());
+        .step("jmp restore_all", k.image.jump("restore_all")).build());
     kstack.arch.x86.EntryCommon.buildPrepareExitToUsermode(k);
     kstack.arch.x86.DoIrq.buildEnteringIrq(k);
     kstack.arch.x86.ApicTimer.buildLocalApicTimerInterrupt(k);
@@ -91,14 +91,14 @@ final class I386Irq {
     return I386Entry.saveAll(k, b, false)
         .step("ENCODE_FRAME_POINTER: movl %esp, %ebp; andl $0x7fffffff, %ebp; TRACE_IRQS_OFF; "
             + "movl %esp, %eax", I386Irq::encode)
-        .call("call " + handler, handler, Args.of(x -> x.reg("eax")))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+        .call("call " + handler, handler, Args.of(x -> x.reg(Regs.eax)))
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build();
   }
 
   /** ENCODE_FRAME_POINTER (entry_32.S@4.16.13:187-192): a cleared top bit marks a pt_regs link. */
   private static void encode(Exec x) {
     x.setFp(x.sp() & 0x7fffffffL);
-    x.set("eax", x.sp());
+    x.set(Regs.eax, x.sp());
   }
 
   /** irqctx stacks: alloc_pages of THREAD_SIZE, aligned to it (irq_32.c@4.16.13:111-130). */
@@ -124,7 +124,7 @@ final class I386Irq {
             x -> onStack(k, x, var, "execute_on_irq_stack"))
         .callVia("CALL_NOSPEC: desc->handle_irq(desc) = handle_edge_irq", x -> k.image.symbol("handle_edge_irq"),
             Args.of(x -> x.get(L.desc)), null)
-        .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+        .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg(Regs.ebx)))
         .ret("return true", x -> 1)
         .label("here")
         .call("generic_handle_irq_desc(desc) [inline]: desc->handle_irq(desc) = handle_edge_irq, "
@@ -138,7 +138,7 @@ final class I386Irq {
             + "*(u32 *)irqstk = current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
             x -> onStack(k, x, var, "do_softirq_own_stack"))
         .call("CALL_NOSPEC %edi = __do_softirq", "__do_softirq", Args.inPlace())
-        .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")))
+        .step("movl %ebx, %esp: back", x -> x.setSp(x.reg(Regs.ebx)))
         .retVoid().build());
   }
 
@@ -149,12 +149,12 @@ final class I386Irq {
   private static void onStack(Kernel k, Exec x, String var, String who) {
     long irqstk = k.readPtr(I386Entry.fs(k, x, var));
     x.write(irqstk, x.sp());
-    x.set("ebx", x.sp());
+    x.set(Regs.ebx, x.sp());
     x.setSp(irqstk + k.threadSize);
     k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who,
-        kstack.kernel.StackKinds.of(k, x.cpu().id(), x.reg("ebx")), IrqCtx.toKind(var),
+        kstack.kernel.StackKinds.of(k, x.cpu().id(), x.reg(Regs.ebx)), IrqCtx.toKind(var),
         var.replace("_ptr", "").replace('_', ' '), "esp", x.sp(), Event.BackLink.LOWEST_WORD,
-        x.reg("ebx")));
+        x.reg(Regs.ebx)));
   }
 
   private static boolean preemptHere(Kernel k, Exec x) {

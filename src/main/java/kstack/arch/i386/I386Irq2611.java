@@ -32,14 +32,14 @@ final class I386Irq2611 {
       int n = irq;
       stubs.step(String.format("pushl $%d-256: orig_eax = irq - 256 (this stub is interrupt[%d], "
               + "vector 0x%x)", n, n, I386Irq.FIRST_EXTERNAL_VECTOR + n), x -> x.push(n - 256))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     RoutineBuilder ci = k.image.asm("common_interrupt", ENTRY + ":357-362");
     k.image.add(SaveAll60.saveAll(ci, "__USER_DS", I386.USER_DS)
-        .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set("eax", x.sp()))
-        .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg("eax")))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+        .step("movl %esp, %eax: the pt_regs, do_IRQ's fastcall argument", x -> x.set(Regs.eax, x.sp()))
+        .call("call do_IRQ", "do_IRQ", Args.of(x -> x.reg(Regs.eax)))
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build());
     // without CONFIG_PREEMPT resume_kernel is restore_all (entry.S@2.6.11:77-82)
     k.image.add(ThreadInfoEntry.retFromIntr(k, k.image.asm("ret_from_intr", ENTRY + ":159-188"),
         "movl EFLAGS(%esp), %eax; movb CS(%esp), %al; testl $(VM_MASK | 3), %eax; jz resume_kernel",
@@ -81,7 +81,7 @@ final class I386Irq2611 {
             x -> IrqCtx.switchTo(k, x, "softirq_ctx", "do_softirq"))
         .call("  call __do_softirq", "__do_softirq", Args.inPlace())
         .step("  movl %ebx, %esp: back on the stack do_softirq was called on",
-            x -> x.setSp(x.reg("ebx")))
+            x -> x.setSp(x.reg(Regs.ebx)))
         .label("out")
         .step("local_irq_restore(flags)", x -> { })
         .retVoid().build());
@@ -103,7 +103,7 @@ final class I386Irq2611 {
               x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "do_IRQ"))
           .call("call __do_IRQ (irq in %eax, regs in %edx)", "__do_IRQ",
               Args.of(x -> x.get(L.irq), x -> x.get(L.regs)))
-          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg(Regs.ebx)))
           .jump("out", "(skip the else branch)")
           .label("here");
     }

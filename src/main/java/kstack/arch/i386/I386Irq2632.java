@@ -38,7 +38,7 @@ final class I386Irq2632 {
     for (int v = I386Irq.FIRST_EXTERNAL_VECTOR; v < I386Irq.FIRST_EXTERNAL_VECTOR + I386Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushl $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(entry(k, k.image.asm("common_interrupt", ENTRY)
@@ -53,9 +53,9 @@ final class I386Irq2632 {
   private static void buildNmi(Kernel k) {
     k.image.add(I386Entry.saveAll(k, k.image.asm("nmi", ENTRY)
             .step("RING0_INT_FRAME; (not on the sysenter stack); pushl %eax: pt_regs->orig_ax",
-                x -> x.push(x.reg("eax"))), false)
-        .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set("eax", x.sp()))
-        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0))
+                x -> x.push(x.reg(Regs.eax))), false)
+        .step("xorl %edx, %edx (error code 0); movl %esp, %eax", x -> x.set(Regs.eax, x.sp()))
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg(Regs.eax), x -> 0))
         .step("jmp restore_all_notrace", x -> x.jumpTo(k.image.symbol("restore_all") + 4)).build());
     k.image.add(k.image.c("do_nmi", "arch/x86/kernel/traps.c").params(L.regs, L.error_code)
         .step("nmi_enter(); inc_irq_stat(__nmi_count)", x -> { })
@@ -84,9 +84,9 @@ final class I386Irq2632 {
   private static kstack.exec.Routine entry(Kernel k, RoutineBuilder b, String handler) {
     return I386Entry.saveAll(k, b, false)
         .step("TRACE_IRQS_OFF; movl %esp, %eax: the pt_regs (no frame-pointer marker in 2.6.32)",
-            x -> x.set("eax", x.sp()))
-        .call("call " + handler, handler, Args.of(x -> x.reg("eax")))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+            x -> x.set(Regs.eax, x.sp()))
+        .call("call " + handler, handler, Args.of(x -> x.reg(Regs.eax)))
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build();
   }
 
   private static boolean stacks4k(Kernel k) {
@@ -106,7 +106,7 @@ final class I386Irq2632 {
               + "preempt_count; xchgl %ebx, %esp", x -> IrqCtx.switchTo(k, x, "hardirq_ctx", "execute_on_irq_stack"))
           .callVia("call *%edi: desc->handle_irq(irq, desc) = handle_edge_irq",
               x -> k.image.symbol("handle_edge_irq"), Args.of(x -> x.get(L.irq), x -> 0), null)
-          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg("ebx")))
+          .step("movl %ebx, %esp: back on the interrupted stack", x -> x.setSp(x.reg(Regs.ebx)))
           .ret("return true", x -> 1)
           .label("here");
     } else {
@@ -148,7 +148,7 @@ final class I386Irq2632 {
               + "current_stack_pointer; call_on_stack: xchgl %ebx, %esp",
               x -> IrqCtx.switchTo(k, x, "softirq_ctx", "do_softirq"))
           .call("call *%edi = __do_softirq", "__do_softirq", Args.inPlace())
-          .step("movl %ebx, %esp: back", x -> x.setSp(x.reg("ebx")));
+          .step("movl %ebx, %esp: back", x -> x.setSp(x.reg(Regs.ebx)));
     } else {
       b.call("__do_softirq() on the current stack", "__do_softirq", Args.inPlace());
     }

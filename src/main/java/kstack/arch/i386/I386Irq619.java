@@ -28,7 +28,7 @@ final class I386Irq619 {
       long pushed = (byte) v & 0xffffffffL; // push imm8 sign-extends: vectors >= 0x80 go negative
       stubs.step("pushl $0x" + Integer.toHexString(v) + " (.byte 0x6a, vector): the vector, "
               + "sign-extended, in the error-code slot", x -> x.push(pushed))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", k.image.jump("asm_common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(idtentryIrq(k, "common_interrupt"));
@@ -90,10 +90,10 @@ final class I386Irq619 {
             + "movl $-1, PT_ORIG_EAX(%esp): no system call to restart", x -> {
               x.setFp(x.sp() & 0x7fffffffL);
               takeErrorCode(k, x);
-              x.set("eax", x.sp());
+              x.set(Regs.eax, x.sp());
             })
-        .call("call " + cfunc, cfunc, Args.of(x -> x.reg("eax"), x -> x.reg("edx")))
-        .step("jmp handle_exception_return", x -> x.jumpTo(k.image.symbol("handle_exception_return")))
+        .call("call " + cfunc, cfunc, Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)))
+        .step("jmp handle_exception_return", k.image.jump("handle_exception_return"))
         .build();
   }
 
@@ -113,14 +113,14 @@ final class I386Irq619 {
     }
     return b.step("pushl $" + cfunc + ": the C handler's address, in what becomes pt_regs->gs",
             x -> x.push(k.image.symbol(cfunc)))
-        .step("jmp handle_exception", x -> x.jumpTo(k.image.symbol("handle_exception")))
+        .step("jmp handle_exception", k.image.jump("handle_exception"))
         .build();
   }
 
   /** movl PT_ORIG_EAX(%esp), %edx; movl $-1, PT_ORIG_EAX(%esp): the error code out, -1 in. */
   private static void takeErrorCode(Kernel k, Exec x) {
     long orig = x.sp() + PtRegs.orig_ax.off(k);
-    x.set("edx", x.read(orig));
+    x.set(Regs.edx, x.read(orig));
     x.write(orig, -1);
   }
 
@@ -135,14 +135,14 @@ final class I386Irq619 {
     k.image.add(I386Entry619.saveAll(k, k.image.asm("handle_exception", ENTRY), false, true, true)
         .step("ENCODE_FRAME_POINTER; movl PT_GS(%esp), %edi: the handler's address", x -> {
           x.setFp(x.sp() & 0x7fffffffL);
-          x.set("edi", x.read(x.sp() + PtRegs.gs.off(k)));
+          x.set(Regs.edi, x.read(x.sp() + PtRegs.gs.off(k)));
         })
         .step("movl PT_ORIG_EAX(%esp), %edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system "
             + "call to restart; movl %esp, %eax: the pt_regs", x -> {
               takeErrorCode(k, x);
-              x.set("eax", x.sp());
+              x.set(Regs.eax, x.sp());
             })
-        .callVia("CALL_NOSPEC edi", x -> x.reg("edi"), Args.of(x -> x.reg("eax"), x -> x.reg("edx")),
+        .callVia("CALL_NOSPEC edi", x -> x.reg(Regs.edi), Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)),
             null)
         .globalLabel("handle_exception_return")
         .branchIf("user", "movl PT_CS(%esp), %eax; andl $SEGMENT_RPL_MASK, %eax; cmpl $USER_RPL, "
@@ -155,7 +155,7 @@ final class I386Irq619 {
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x))
         .label("user")
         .step("ret_to_user: movl %esp, %eax; jmp restore_all_switch_stack",
-            x -> x.jumpTo(k.image.symbol("restore_all_switch_stack"))).build());
+            k.image.jump("restore_all_switch_stack")).build());
   }
 
   /**
@@ -164,20 +164,20 @@ final class I386Irq619 {
    */
   private static void buildNmi(Kernel k) {
     k.image.add(I386Entry619.saveAll(k, k.image.asm("asm_exc_nmi", ENTRY)
-            .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax (SAVE_ALL_NMI)", x -> x.push(x.reg("eax"))),
+            .step("ASM_CLAC; pushl %eax: pt_regs->orig_ax (SAVE_ALL_NMI)", x -> x.push(x.reg(Regs.eax))),
             false, false, false)
         .step("ENCODE_FRAME_POINTER; xorl %edx, %edx; movl %esp, %eax; on the entry stack "
             + "(.Lnmi_from_sysenter_stack)? movl %esp, %ebx; movl PER_CPU_VAR("
             + "cpu_current_top_of_stack), %esp: run the handler on the task stack's top", x -> {
               x.setFp(x.sp() & 0x7fffffffL);
-              x.set("eax", x.sp());
-              x.set("ebx", x.sp());
+              x.set(Regs.eax, x.sp());
+              x.set(Regs.ebx, x.sp());
               if (I386Entry619.onEntryStack(k, x)) {
                 x.setSp(x.read(I386Entry.fs(k, x, "cpu_current_top_of_stack")));
               }
             })
-        .call("call exc_nmi", "exc_nmi", Args.of(x -> x.reg("eax")))
-        .step("movl %ebx, %esp: back where the pt_regs are", x -> x.setSp(x.reg("ebx")))
+        .call("call exc_nmi", "exc_nmi", Args.of(x -> x.reg(Regs.eax)))
+        .step("movl %ebx, %esp: back where the pt_regs are", x -> x.setSp(x.reg(Regs.ebx)))
         .step(".Lnmi_return: CHECK_AND_APPLY_ESPFIX; RESTORE_ALL_NMI pop=4",
             I386Entry619::restoreRegs4)
         .step("jmp .Lirq_return: iret", x -> I386Entry.iret(k, x, true)).build());

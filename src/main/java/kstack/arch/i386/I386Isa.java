@@ -31,6 +31,10 @@ abstract class I386Isa extends kstack.arch.x86.X86Cpu {
   static final int SYSCALL_VECTOR = 0x80; // IA32_SYSCALL_VECTOR
 
   private final RegisterSet regs = I386Abi.registers();
+
+  I386Isa() {
+    super(Regs.eflags, Regs.cs, Regs.nmi_blocked);
+  }
   private final Types types = new Types(4);
 
   @Override
@@ -78,7 +82,7 @@ abstract class I386Isa extends kstack.arch.x86.X86Cpu {
   public void setUserReturn(Kernel k, Cpu cpu, AddressSpace space, long ret) {
     long sp = cpu.sp() - 4;
     space.write(sp, 4, ret);
-    cpu.set("esp", sp);
+    cpu.set(Regs.esp, sp);
   }
 
   /** CONFIG_CLONE_BACKWARDS (arch/x86/Kconfig@4.16.13:10-16): tls before child_tidptr. */
@@ -169,4 +173,5 @@ abstract class I386Isa extends kstack.arch.x86.X86Cpu {
   public long pa(Kernel k, long va) {
     return (va - k.image.constant("PAGE_OFFSET")) & 0xffffffffL;
   }
+
 }

@@ -19,12 +19,12 @@ final class I386Oops {
   /** The oops of a kernel-mode fault; false (not the kernel's) for a user-mode one. */
   static boolean takeFault(Kernel k, int cpu, MemoryFault f) {
     Cpu c = k.cpu(cpu);
-    if ((c.get("cs") & 3) == 3) {
+    if ((c.get(Regs.cs) & 3) == 3) {
       return false;
     }
-    c.set("cr2", f.address());
+    c.set(Regs.cr2, f.address());
     k.timeline.emit(new Event.PageFaultOops(cpu, Event.OopsForm.I386, f.address(),
-        k.symbols.describe(c.get("eip")), whoIsCurrent(k, cpu), lowmem(f.address())));
+        k.symbols.describe(c.get(Regs.eip)), whoIsCurrent(k, cpu), lowmem(f.address())));
     k.panic("Kernel panic - not syncing: Fatal exception");
     return true;
   }
@@ -47,13 +47,13 @@ final class I386Oops {
     try {
       return "pid " + k.tasks.pid(k.current(cpu));
     } catch (MemoryFault e) {
-      long base = k.cpu(cpu).get("esp") & -k.threadSize;
+      long base = k.cpu(cpu).get(Regs.esp) & -k.threadSize;
       try {
         return String.format("current unreadable: current_thread_info()->task is 0x%x, overwritten",
             k.readPtr(base));
       } catch (MemoryFault below) {
         return String.format("current unreadable: esp 0x%x has left every stack",
-            k.cpu(cpu).get("esp"));
+            k.cpu(cpu).get(Regs.esp));
       }
     }
   }

@@ -65,7 +65,7 @@ final class I386Process {
             + "new_ip; regs->sp = new_sp" + tail, x -> {
               long r = x.get(L.regs);
               if (clearsLiveGs) {
-                x.set("gs", 0);
+                x.set(Regs.gs, 0);
               } else {
                 put(k, x, r, PtRegs.gs, 0);
               }

@@ -36,19 +36,19 @@ final class I386Process24 {
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, last) [inline asm]: eax = prev, edx = next, ebx = prev; "
             + "pushl %esi; pushl %edi; pushl %ebp", x -> {
-              x.set("eax", x.get(L.prev));
-              x.set("edx", x.get(L.next));
-              x.set("ebx", x.get(L.prev));
-              x.push(x.reg("esi"));
-              x.push(x.reg("edi"));
+              x.set(Regs.eax, x.get(L.prev));
+              x.set(Regs.edx, x.get(L.next));
+              x.set(Regs.ebx, x.get(L.prev));
+              x.push(x.reg(Regs.esi));
+              x.push(x.reg(Regs.edi));
               x.push(x.fp());
             });
     SwitchToEsp.swapStacks(k, b, "current")
         .step("  1: popl %ebp; popl %edi; popl %esi: this task again; last = prev from ebx", x -> {
           x.setFp(x.pop());
-          x.set("edi", x.pop());
-          x.set("esi", x.pop());
-          x.set("eax", x.reg("ebx"));
+          x.set(Regs.edi, x.pop());
+          x.set(Regs.esi, x.pop());
+          x.set(Regs.eax, x.reg(Regs.ebx));
         });
   }
 
@@ -58,7 +58,7 @@ final class I386Process24 {
         .step("FASTCALL: prev_p = eax, next_p = edx; unlazy_fpu(prev_p)", x -> { })
         .step("tss = init_tss + smp_processor_id(); tss->esp0 = next->thread.esp0: where "
             + "int $0x80 and interrupts from user mode will land", x -> x.write(
-                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp0)))
+                k.image.symbol("init_tss") + 4, k.tasks.taskRead(x.reg(Regs.edx), TaskMember.thread_esp0)))
         .step("save %fs, %gs in prev->thread; loadsegment(fs/gs, next->thread.fs/gs); no "
             + "debug registers, no io bitmap", x -> { })
         .retVoid().build());
@@ -113,36 +113,36 @@ final class I386Process24 {
     int exit = k.arch.syscallNumbers().get("exit");
     k.image.add(k.image.c("arch_kernel_thread", SRC).params(L.fn, L.arg, L.flags)
         .step("pushl %edi; pushl %esi; pushl %ebx: the callee-saved registers the asm takes", x -> {
-          x.push(x.reg("edi"));
-          x.push(x.reg("esi"));
-          x.push(x.reg("ebx"));
+          x.push(x.reg(Regs.edi));
+          x.push(x.reg(Regs.esi));
+          x.push(x.reg(Regs.ebx));
         })
         .step("eax = __NR_clone; ebx = flags | CLONE_VM; edx = arg; edi = fn; "
             + "movl %esp, %esi", x -> {
-              x.set("eax", clone);
-              x.set("ebx", x.get(L.flags) | Kernel.CLONE_VM);
-              x.set("edx", x.get(L.arg));
-              x.set("edi", x.get(L.fn));
-              x.set("esi", x.sp());
+              x.set(Regs.eax, clone);
+              x.set(Regs.ebx, x.get(L.flags) | Kernel.CLONE_VM);
+              x.set(Regs.edx, x.get(L.arg));
+              x.set(Regs.edi, x.get(L.fn));
+              x.set(Regs.esi, x.sp());
             })
         .step("int $0x80: sys_clone from kernel mode", x -> k.arch.syscallInstruction(x))
         .branchIf("parent", "cmpl %esp, %esi; je 1f: the same esp is the parent",
-            x -> x.sp() == x.reg("esi"))
+            x -> x.sp() == x.reg(Regs.esi))
         .step("the child: movl arg, %eax; pushl %eax", x -> {
-          x.set("eax", x.reg("edx"));
-          x.push(x.reg("eax"));
+          x.set(Regs.eax, x.reg(Regs.edx));
+          x.push(x.reg(Regs.eax));
         })
-        .callVia("call *fn", x -> x.reg("edi"), Args.inPlace(), null)
+        .callVia("call *fn", x -> x.reg(Regs.edi), Args.inPlace(), null)
         .step("movl $__NR_exit, %eax; int $0x80: exit(ebx), still flags | CLONE_VM (ebx is "
             + "callee-saved, so fn left it alone)", x -> {
-          x.set("eax", exit);
+          x.set(Regs.eax, exit);
           k.arch.syscallInstruction(x);
         })
         .label("parent")
         .step("1: popl %ebx; popl %esi; popl %edi", x -> {
-          x.set("ebx", x.pop());
-          x.set("esi", x.pop());
-          x.set("edi", x.pop());
+          x.set(Regs.ebx, x.pop());
+          x.set(Regs.esi, x.pop());
+          x.set(Regs.edi, x.pop());
         })
         .ret("return retval (eax: the child's pid)", Exec::retval).build());
   }

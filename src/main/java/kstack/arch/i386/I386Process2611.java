@@ -37,15 +37,15 @@ final class I386Process2611 {
     b.step("  switch_to(prev, next, prev) [inline asm, system.h@2.6.11:15-31]: eax = prev, "
             + "edx = next; pushfl; pushl %ebp",
             x -> {
-              x.set("eax", x.get(L.prev));
-              x.set("edx", x.get(L.next));
-              x.push(x.reg("eflags"));
+              x.set(Regs.eax, x.get(L.prev));
+              x.set(Regs.edx, x.get(L.next));
+              x.push(x.reg(Regs.eflags));
               x.push(x.fp());
             });
     SwitchToEsp.swapStacks(k, b, "current_thread_info()->task")
         .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
           x.setFp(x.pop());
-          x.set("eflags", x.pop());
+          x.set(Regs.eflags, x.pop());
         });
   }
 
@@ -106,12 +106,12 @@ final class I386Process2611 {
         .ret("return pid", Exec::retval).build());
     k.image.add(k.image.asm("kernel_thread_helper", SRC + "@2.6.11:284-292")
         .step("movl %edx, %eax; pushl %edx: arg in eax and on the stack", x -> {
-          x.set("eax", x.reg("edx"));
-          x.push(x.reg("edx"));
+          x.set(Regs.eax, x.reg(Regs.edx));
+          x.push(x.reg(Regs.edx));
         })
-        .callVia("call *%ebx: fn(arg)", x -> x.reg("ebx"), Args.of(x -> x.reg("edx")), null)
-        .step("pushl %eax", x -> x.push(x.reg("eax")))
-        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg("eax")))
+        .callVia("call *%ebx: fn(arg)", x -> x.reg(Regs.ebx), Args.of(x -> x.reg(Regs.edx)), null)
+        .step("pushl %eax", x -> x.push(x.reg(Regs.eax)))
+        .call("call do_exit(the function's result)", "do_exit", Args.of(x -> x.reg(Regs.eax)))
         .step("(do_exit never returns; 2.6.11 has no ud2 here)", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());

@@ -29,27 +29,27 @@ final class I386Process2632 {
   static void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, prev) [inline asm]: eax = prev, edx = next; pushfl; pushl %ebp",
             x -> {
-              x.set("eax", x.get(L.prev));
-              x.set("edx", x.get(L.next));
-              x.push(x.reg("eflags"));
+              x.set(Regs.eax, x.get(L.prev));
+              x.set(Regs.edx, x.get(L.next));
+              x.push(x.reg(Regs.eflags));
               x.push(x.fp());
             })
         .step("  movl %esp, prev->thread.sp; movl next->thread.sp, %esp: next's stack", x -> {
-          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_sp, x.sp());
-          x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_sp));
+          k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_sp, x.sp());
+          x.setSp(k.tasks.taskRead(x.reg(Regs.edx), TaskMember.thread_sp));
         })
         .step("  movl $1f, prev->thread.ip; pushl next->thread.ip: where next resumes", x -> {
-          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_ip, x.routine().address(x.routine().label(RESUME)));
-          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_ip));
+          k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_ip, x.routine().address(x.routine().label(RESUME)));
+          x.push(k.tasks.taskRead(x.reg(Regs.edx), TaskMember.thread_ip));
         })
         .step("  __switch_canary: stack_canary = next->stack_canary; jmp __switch_to", x -> {
-          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.tasks.taskRead(x.reg("edx"), TaskMember.stack_canary));
+          x.write(I386Entry.fs(k, x, "stack_canary") + 20, k.tasks.taskRead(x.reg(Regs.edx), TaskMember.stack_canary));
           x.jumpTo(k.image.symbol("__switch_to"));
         })
         .label(RESUME)
         .step("  1: popl %ebp; popfl: this task again, with last = prev in eax", x -> {
           x.setFp(x.pop());
-          x.set("eflags", x.pop());
+          x.set(Regs.eflags, x.pop());
         });
   }
 

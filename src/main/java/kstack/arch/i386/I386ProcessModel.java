@@ -56,6 +56,6 @@ public interface I386ProcessModel extends Module {
 
   /** current_thread_info()->preempt_count: the esp masked to the stack base (thread_info at base). */
   static long threadInfoPreemptCount(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("esp") & -k.threadSize) + k.tasks.tiOff(ThreadInfoMember.preempt_count);
+    return (k.cpu(cpu).get(Regs.esp) & -k.threadSize) + k.tasks.tiOff(ThreadInfoMember.preempt_count);
   }
 }

@@ -36,7 +36,7 @@ final class I386StackWords {
         + " bytes: room for the ss/esp a kernel-mode interrupt frame lacks)");
     long low;
     if (running) {
-      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("esp"), stack,
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get(Regs.esp), stack,
           top, ptRegs);
     } else if (u.oldSwitch() && u.neverRun(task)) {
       low = k.tasks.threadSp(task);

@@ -66,7 +66,8 @@ final class I386Sysenter {
   private static void buildVdso(Kernel k, I386SysenterModel s) {
     RoutineBuilder b = RoutineBuilder.userAsm(VSYSCALL, s.vdsoSource(), k.abi);
     for (String r : new String[] {"ecx", "edx", "ebp"}) {
-      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r, x -> x.push(x.reg(ri)));
     }
     boolean restartBySysenter = s.vdsoInt80Note() == null;
     if (restartBySysenter) {
@@ -84,7 +85,8 @@ final class I386Sysenter {
     }
     b.globalLabel(s.landingPad());
     for (String r : new String[] {"ebp", "edx", "ecx"}) {
-      b.step("popl %" + r, x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popl %" + r, x -> x.set(ri, x.pop()));
     }
     k.image.add(b.step("ret", x -> x.ret(x.pop())).build());
   }
@@ -97,16 +99,16 @@ final class I386Sysenter {
         .step(s.enableSepText(), x -> {
           long tss = I386Entry.fs(k, x, tssVar);
           x.write(tss + Tss.ss1.off(k), 2, I386.KERNEL_CS);
-          x.set("sysenter_cs", I386.KERNEL_CS);
+          x.set(Regs.sysenter_cs, I386.KERNEL_CS);
           long esp = pastTss ? tss + k.image.struct("tss_struct").size()
               : EntryStack.top(k, x.cpu().id());
           if (pastTss) {
             x.write(tss + Tss.sp1.off(k), esp);
           }
-          x.set("sysenter_esp", esp);
+          x.set(Regs.sysenter_esp, esp);
         })
         .step("wrmsr(MSR_IA32_SYSENTER_EIP, " + s.entrySymbol() + ")" + s.enableSepEnd(),
-            x -> x.set("sysenter_eip", k.image.symbol(s.entrySymbol())))
+            x -> x.set(Regs.sysenter_eip, k.image.symbol(s.entrySymbol())))
         .retVoid().build());
   }
 
@@ -117,13 +119,13 @@ final class I386Sysenter {
   static RoutineBuilder frame(Kernel k, RoutineBuilder b, String sp, String ip,
       kstack.exec.Op pushIp, boolean ifStaysClear) {
     return b.step("pushl $__USER_DS: pt_regs->ss", x -> x.push(I386.USER_DS))
-        .step(sp, x -> x.push(sp.startsWith("pushl %ebp") ? x.reg("ebp") : 0))
+        .step(sp, x -> x.push(sp.startsWith("pushl %ebp") ? x.reg(Regs.ebp) : 0))
         .step(ifStaysClear ? "pushfl: pt_regs->flags, IF still clear (do_SYSENTER_32 sets it)"
                 : "pushfl; orl $X86_EFLAGS_IF, (%esp): pt_regs->flags (SYSENTER cleared IF)",
-            x -> x.push(ifStaysClear ? x.reg("eflags") : x.reg("eflags") | I386.EFLAGS_IF))
+            x -> x.push(ifStaysClear ? x.reg(Regs.eflags) : x.reg(Regs.eflags) | I386.EFLAGS_IF))
         .step("pushl $__USER_CS: pt_regs->cs", x -> x.push(I386.USER_CS))
         .step(ip, pushIp)
-        .step("pushl %eax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg("eax")));
+        .step("pushl %eax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg(Regs.eax)));
   }
 
 
@@ -148,17 +150,17 @@ final class I386Sysenter {
   /** pt_regs->bx..bp back into registers for SYSEXIT (cx, dx are skipped: they carry eip, esp). */
   static RoutineBuilder popForSysexit(Kernel k, RoutineBuilder b) {
     return b.step("popl %ebx; addl $2*4, %esp (skip cx, dx); popl %esi; popl %edi; popl %ebp", x -> {
-      x.set("ebx", x.pop());
+      x.set(Regs.ebx, x.pop());
       x.setSp(x.sp() + 8);
-      x.set("esi", x.pop());
-      x.set("edi", x.pop());
-      x.set("ebp", x.pop());
+      x.set(Regs.esi, x.pop());
+      x.set(Regs.edi, x.pop());
+      x.set(Regs.ebp, x.pop());
     });
   }
 
   static void restoreFsGs(Kernel k, Exec x) {
-    x.set("fs", x.read(x.sp() + PtRegs.fs.off(k)));
-    x.set("gs", x.read(x.sp() + PtRegs.gs.off(k)));
+    x.set(Regs.fs, x.read(x.sp() + PtRegs.fs.off(k)));
+    x.set(Regs.gs, x.read(x.sp() + PtRegs.gs.off(k)));
   }
 
   static boolean sysexitAllowed(Kernel k, long regs) {
@@ -172,14 +174,14 @@ final class I386Sysenter {
   /** [ARCH] SYSEXIT: CPL 3, CS = SYSENTER_CS + 16, SS = SYSENTER_CS + 24, EIP = edx, ESP = ecx. */
   static void sysexit(Kernel k, Exec x) {
     long task = k.current(x.cpu().id());
-    long cs = x.reg("sysenter_cs");
-    x.set("cs", (cs + 16) | 3);
-    x.set("ss", (cs + 24) | 3);
-    x.setSp(x.reg("ecx"));
+    long cs = x.reg(Regs.sysenter_cs);
+    x.set(Regs.cs, (cs + 16) | 3);
+    x.set(Regs.ss, (cs + 24) | 3);
+    x.setSp(x.reg(Regs.ecx));
     I386Entry.exited(k, x, task, k.arch.taskPtRegs(k, task));
     k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task),
         Event.ReturnPath.SYSEXIT));
-    x.jumpTo(x.reg("edx"));
+    x.jumpTo(x.reg(Regs.edx));
   }
 
   /** Whether a user eip is where a SYSENTER (or the vDSO's int $0x80) returns. */

@@ -50,15 +50,15 @@ final class I386Traps {
               if (encodeFramePointer) {
                 x.setFp(x.sp() & 0x7fffffffL);
               }
-              x.set("edx", 0);
-              x.set("eax", x.sp());
+              x.set(Regs.edx, 0);
+              x.set(Regs.eax, x.sp());
             });
   }
 
   /** debug's call of do_debug and its way out through ret_from_exception. */
   static RoutineBuilder callDoDebug(Kernel k, RoutineBuilder db) {
-    return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
+    return db.call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg(Regs.eax), x -> 0))
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception"));
   }
 
   /**
@@ -72,7 +72,7 @@ final class I386Traps {
         .step(prefix + "pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, do_machine_check, in what becomes the gs slot",
             x -> x.push(k.image.symbol("do_machine_check")))
-        .step("jmp " + common, x -> x.jumpTo(k.image.symbol(common))).build());
+        .step("jmp " + common, k.image.jump(common)).build());
     buildCommonException(k, common, entry, encode);
     k.image.add(k.image.asm("ret_from_exception", entry)
         .step("preempt_stop(CLBR_ANY): DISABLE_INTERRUPTS under CONFIG_PREEMPT; then ret_from_intr, "
@@ -115,7 +115,7 @@ final class I386Traps {
             + ", the task's stack top", x -> x.setSp(x.read(x.sp() + offset
                 + Tss.sp0.off(k) - k.image.struct("tss_struct").size())))
         .step("pushfl; pushl $__KERNEL_CS; pushl $sysenter_past_esp: " + frame, x -> {
-          x.push(x.reg("eflags"));
+          x.push(x.reg(Regs.eflags));
           x.push(I386.KERNEL_CS);
           x.push(k.image.symbol("sysenter_past_esp"));
         });
@@ -129,34 +129,35 @@ final class I386Traps {
   static void buildCommonException(Kernel k, String name, String entry, boolean encode) {
     RoutineBuilder b = k.image.asm(name, entry);
     for (String r : new String[] {"fs", "es", "ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
-      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r, x -> x.push(x.reg(ri)));
     }
     k.image.add(b.step((encode ? "ENCODE_FRAME_POINTER; " : "") + "cld; movl $(__KERNEL_PERCPU), %ecx; "
             + "movl %ecx, %fs; UNWIND_ESPFIX_STACK", x -> {
               if (encode) {
                 x.setFp(x.sp() & 0x7fffffffL);
               }
-              x.set("fs", I386.KERNEL_PERCPU);
-              x.set("fs_base", k.perCpuOffset(x.cpu().id()));
+              x.set(Regs.fs, I386.KERNEL_PERCPU);
+              x.set(Regs.fs_base, k.perCpuOffset(x.cpu().id()));
             })
         .step("GS_TO_REG %ecx; movl PT_GS(%esp), %edi: the function address; movl PT_ORIG_EAX(%esp), "
             + "%edx: the error code; movl $-1, PT_ORIG_EAX(%esp): no system call to restart; "
             + "REG_TO_PTGS %ecx: %gs into its slot; SET_KERNEL_GS", x -> {
               long regs = x.sp();
-              x.set("edi", x.read(regs + PtRegs.gs.off(k)));
-              x.set("edx", x.read(regs + PtRegs.orig_ax.off(k)));
+              x.set(Regs.edi, x.read(regs + PtRegs.gs.off(k)));
+              x.set(Regs.edx, x.read(regs + PtRegs.orig_ax.off(k)));
               x.write(regs + PtRegs.orig_ax.off(k), -1);
-              x.write(regs + PtRegs.gs.off(k), x.reg("gs"));
-              x.set("gs", 0xe0);
+              x.write(regs + PtRegs.gs.off(k), x.reg(Regs.gs));
+              x.set(Regs.gs, 0xe0);
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; TRACE_IRQS_OFF; "
             + "movl %esp, %eax: the pt_regs", x -> {
-              x.set("ds", I386.USER_DS);
-              x.set("es", I386.USER_DS);
-              x.set("eax", x.sp());
+              x.set(Regs.ds, I386.USER_DS);
+              x.set(Regs.es, I386.USER_DS);
+              x.set(Regs.eax, x.sp());
             })
-        .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg("edi"),
-            Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+        .callVia(encode ? "CALL_NOSPEC %edi" : "call *%edi", x -> x.reg(Regs.edi),
+            Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)), null)
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 }

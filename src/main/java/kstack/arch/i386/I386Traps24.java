@@ -31,19 +31,19 @@ final class I386Traps24 {
           .step("pushl $0: no error code from the CPU", x -> x.push(0))
           .step("pushl $" + t[1] + ": the handler, in what becomes the es slot",
               x -> x.push(k.image.symbol(t[1])))
-          .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
+          .step("jmp error_code", k.image.jump("error_code")).build());
     }
     buildErrorCode(k);
     k.image.add(I386Entry24.saveAll(k.image.asm("nmi", ENTRY)
-            .step("pushl %eax: orig_eax", x -> x.push(x.reg("eax"))))
+            .step("pushl %eax: orig_eax", x -> x.push(x.reg(Regs.eax))))
         .call("movl %esp, %edx; pushl $0; pushl %edx; call do_nmi(regs, 0)", "do_nmi",
             Args.of(x -> x.sp(), x -> 0))
         .step("RESTORE_ALL: pop the saved registers, skip orig_eax, iret", x -> {
-          for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+          for (int r : Regs.RESTORE_ALL) {
             x.set(r, x.pop());
           }
-          x.set("ds", x.pop());
-          x.set("es", x.pop());
+          x.set(Regs.ds, x.pop());
+          x.set(Regs.es, x.pop());
           x.setSp(x.sp() + 4);
           I386Entry.iret(k, x);
         }).build());
@@ -54,24 +54,25 @@ final class I386Traps24 {
   private static void buildErrorCode(Kernel k) {
     RoutineBuilder b = k.image.asm("error_code", ENTRY);
     for (String r : new String[] {"ds", "eax", "ebp", "edi", "esi", "edx", "ecx", "ebx"}) {
-      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r, x -> x.push(x.reg(ri)));
     }
     k.image.add(b.step("cld; movl ORIG_EAX(%esp), %esi: the error code; movl ES(%esp), %edi: the "
             + "handler; movl $-1, ORIG_EAX(%esp); movl %es, ES(%esp)", x -> {
               long regs = x.sp();
-              x.set("esi", x.read(regs + PtRegs.orig_ax.off(k)));
-              x.set("edi", x.read(regs + PtRegs.es.off(k)));
+              x.set(Regs.esi, x.read(regs + PtRegs.orig_ax.off(k)));
+              x.set(Regs.edi, x.read(regs + PtRegs.es.off(k)));
               x.write(regs + PtRegs.orig_ax.off(k), -1);
-              x.write(regs + PtRegs.es.off(k), x.reg("es"));
+              x.write(regs + PtRegs.es.off(k), x.reg(Regs.es));
             })
         .step("movl $(__KERNEL_DS), %edx; movl %edx, %ds; movl %edx, %es; GET_CURRENT(%ebx)", x -> {
-          x.set("ds", I386Process24.KERNEL_DS);
-          x.set("es", I386Process24.KERNEL_DS);
-          x.set("ebx", x.sp() & -k.threadSize);
+          x.set(Regs.ds, I386Process24.KERNEL_DS);
+          x.set(Regs.es, I386Process24.KERNEL_DS);
+          x.set(Regs.ebx, x.sp() & -k.threadSize);
         })
         .callVia("pushl %esi; pushl %edx (the pt_regs); call *%edi; addl $8, %esp",
-            x -> x.reg("edi"), Args.of(x -> x.sp(), x -> x.reg("esi")), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+            x -> x.reg(Regs.edi), Args.of(x -> x.sp(), x -> x.reg(Regs.esi)), null)
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 
   private static void buildHandlers(Kernel k) {

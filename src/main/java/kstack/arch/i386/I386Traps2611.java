@@ -31,26 +31,26 @@ final class I386Traps2611 {
     db.step("pushl $-1: orig_eax, mark this as an interrupt", x -> x.push(-1));
     SaveAll60.saveAll(db, "__USER_DS", I386.USER_DS)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
-          x.set("edx", 0);
-          x.set("eax", x.sp());
+          x.set(Regs.edx, 0);
+          x.set(Regs.eax, x.sp());
         })
-        .call("call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
+        .call("call do_debug", "do_debug", Args.of(x -> x.reg(Regs.eax), x -> 0))
         // do_debug is void in 2.6.11, yet debug tests %eax after it: the test reads whatever
         // do_debug left there, which on the path modelled is force_sig_info's 0 (see do_debug)
         .step("testl %eax, %eax; jnz restore_all: do_debug is void, so this tests what it left in "
             + "%eax", x -> {
-              if (x.reg("eax") != 0) {
+              if (x.reg(Regs.eax) != 0) {
                 x.jumpTo(k.image.symbol("restore_all"));
               }
             })
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception")));
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception"));
     k.image.add(db.build());
     k.image.add(k.image.asm("machine_check", ENTRY + ":563-567")
         .step("pushl $0: no error code from the CPU", x -> x.push(0))
         .step("pushl machine_check_vector: its value, intel_machine_check (set by "
             + "intel_p6_mcheck_init, p6.c@2.6.11:83-97), in what becomes the es slot",
             x -> x.push(k.image.symbol("intel_machine_check")))
-        .step("jmp error_code", x -> x.jumpTo(k.image.symbol("error_code"))).build());
+        .step("jmp error_code", k.image.jump("error_code")).build());
     buildErrorCode(k);
     k.image.add(k.image.asm("ret_from_exception", ENTRY + ":159-161")
         .step("preempt_stop: cli under CONFIG_PREEMPT; then ret_from_intr, which follows it", x -> {
@@ -78,22 +78,22 @@ final class I386Traps2611 {
         .branchIf("correct", "pushl %eax; movl %esp, %eax; andl $(THREAD_SIZE-1), %eax; cmpl "
             + "$(THREAD_SIZE-20), %eax; popl %eax; jae nmi_stack_correct: too near the top of the "
             + "stack page to read 12(%esp)", x -> {
-              x.push(x.reg("eax"));
+              x.push(x.reg(Regs.eax));
               long off = x.sp() & (t - 1);
-              x.set("eax", x.pop());
+              x.set(Regs.eax, x.pop());
               return off >= t - 20;
             })
         .branchIf("debug_check", "cmpl $sysenter_entry, 12(%esp); je nmi_debug_stack_check: a "
             + "#DB frame from sysenter_entry above this one?",
             x -> x.read(x.sp() + 12) == k.image.symbol("sysenter_entry"))
         .label("correct")
-        .step("nmi_stack_correct: pushl %eax: orig_eax", x -> x.push(x.reg("eax")));
+        .step("nmi_stack_correct: pushl %eax: orig_eax", x -> x.push(x.reg(Regs.eax)));
     SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("xorl %edx, %edx (error code 0); movl %esp, %eax (the pt_regs)", x -> {
-          x.set("edx", 0);
-          x.set("eax", x.sp());
+          x.set(Regs.edx, 0);
+          x.set(Regs.eax, x.sp());
         })
-        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg("eax"), x -> 0));
+        .call("call do_nmi", "do_nmi", Args.of(x -> x.reg(Regs.eax), x -> 0));
     SaveAll60.restoreAll(k, b, "RESTORE_ALL").label("fixup");
     I386Traps.fixStackMacro(k, b, 12, "correct", "nmi_stack_fixup: FIX_STACK(12, "
         + "nmi_stack_correct, 1): ", "nmi_stack_correct", "", "the frame of an NMI after the "
@@ -142,35 +142,36 @@ final class I386Traps2611 {
   /** error_code (entry.S@2.6.11:379-401). */
   private static void buildErrorCode(Kernel k) {
     RoutineBuilder b = k.image.asm("error_code", ENTRY + ":379-401")
-        .step("pushl %ds", x -> x.push(x.reg("ds")))
+        .step("pushl %ds", x -> x.push(x.reg(Regs.ds)))
         .step("pushl %eax; xorl %eax, %eax", x -> {
-          x.push(x.reg("eax"));
-          x.set("eax", 0);
+          x.push(x.reg(Regs.eax));
+          x.set(Regs.eax, 0);
         });
     for (String r : new String[] {"ebp", "edi", "esi", "edx"}) {
-      b.step("pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushl %" + r, x -> x.push(x.reg(ri)));
     }
-    b.step("decl %eax: eax = -1", x -> x.set("eax", 0xffffffffL))
-        .step("pushl %ecx", x -> x.push(x.reg("ecx")))
-        .step("pushl %ebx", x -> x.push(x.reg("ebx")));
+    b.step("decl %eax: eax = -1", x -> x.set(Regs.eax, 0xffffffffL))
+        .step("pushl %ecx", x -> x.push(x.reg(Regs.ecx)))
+        .step("pushl %ebx", x -> x.push(x.reg(Regs.ebx)));
     k.image.add(b.step("cld; movl %es, %ecx; movl ES(%esp), %edi: the handler; movl ORIG_EAX(%esp), "
             + "%edx: the error code; movl %eax, ORIG_EAX(%esp): -1; movl %ecx, ES(%esp)", x -> {
               long regs = x.sp();
-              x.set("ecx", x.reg("es"));
-              x.set("edi", x.read(regs + PtRegs.es.off(k)));
-              x.set("edx", x.read(regs + PtRegs.orig_ax.off(k)));
-              x.write(regs + PtRegs.orig_ax.off(k), x.reg("eax"));
-              x.write(regs + PtRegs.es.off(k), x.reg("ecx"));
+              x.set(Regs.ecx, x.reg(Regs.es));
+              x.set(Regs.edi, x.read(regs + PtRegs.es.off(k)));
+              x.set(Regs.edx, x.read(regs + PtRegs.orig_ax.off(k)));
+              x.write(regs + PtRegs.orig_ax.off(k), x.reg(Regs.eax));
+              x.write(regs + PtRegs.es.off(k), x.reg(Regs.ecx));
             })
         .step("movl $(__USER_DS), %ecx; movl %ecx, %ds; movl %ecx, %es; movl %esp, %eax: the "
             + "pt_regs", x -> {
-              x.set("ds", I386.USER_DS);
-              x.set("es", I386.USER_DS);
-              x.set("eax", x.sp());
+              x.set(Regs.ds, I386.USER_DS);
+              x.set(Regs.es, I386.USER_DS);
+              x.set(Regs.eax, x.sp());
             })
-        .callVia("call *%edi: handler(regs, error_code), fastcall", x -> x.reg("edi"),
-            Args.of(x -> x.reg("eax"), x -> x.reg("edx")), null)
-        .step("jmp ret_from_exception", x -> x.jumpTo(k.image.symbol("ret_from_exception"))).build());
+        .callVia("call *%edi: handler(regs, error_code), fastcall", x -> x.reg(Regs.edi),
+            Args.of(x -> x.reg(Regs.eax), x -> x.reg(Regs.edx)), null)
+        .step("jmp ret_from_exception", k.image.jump("ret_from_exception")).build());
   }
 
   private static void buildHandlers(Kernel k) {
@@ -189,7 +190,7 @@ final class I386Traps2611 {
             + "send_sigtrap(tsk, regs, error_code): force_sig_info leaves 0 in %eax; clear_dr7: "
             + "%db7 = 0", x -> {
               kstack.arch.x86.TrapNotes.note(k, x, Event.TrapOutcome.DB_SIGTRAP_ANY_MODE, "2.6.11");
-              x.set("eax", 0);
+              x.set(Regs.eax, 0);
             })
         .retVoid().build());
     k.image.add(k.image.c("intel_machine_check", "arch/i386/kernel/cpu/mcheck/p6.c@2.6.11:20-80")

@@ -89,9 +89,9 @@ final class I386Unwind {
     long bp;
     if (running) {
       var c = k.cpu(cpu);
-      long pc = c.get("eip");
-      bp = c.get("ebp");
-      long sp = c.get("esp");
+      long pc = c.get(Regs.eip);
+      bp = c.get(Regs.ebp);
+      long sp = c.get(Regs.esp);
       if (arch.inUserMode(k, cpu)) {
         userFrames(task, pc, bp, sp, out, true);
         return out;

@@ -33,11 +33,11 @@ final class IrqCtx {
     long cur = x.sp() & -k.threadSize;
     x.write(ctx + k.tasks.tiOff(ThreadInfoMember.task), x.read(cur + k.tasks.tiOff(ThreadInfoMember.task)));
     x.write(ctx + k.tasks.tiOff(ThreadInfoMember.previous_esp), x.sp());
-    x.set("ebx", x.sp());
+    x.set(Regs.ebx, x.sp());
     x.setSp(ctx + k.threadSize);
     k.timeline.emit(new Event.StackSwitch(x.cpu().id(), who, from, toKind(var),
         var.substring(0, var.indexOf('_')) + " stack", "esp", x.sp(), Event.BackLink.PREVIOUS_ESP,
-        x.reg("ebx")));
+        x.reg(Regs.ebx)));
   }
 
   /** The kind of the per-CPU stack a variable names: softirq_stack(_ptr) or hardirq_stack(_ptr). */

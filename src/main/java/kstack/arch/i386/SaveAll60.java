@@ -20,12 +20,13 @@ final class SaveAll60 {
    */
   static RoutineBuilder saveAll(RoutineBuilder b, String selector, long ds) {
     for (String r : SAVE_ALL) {
-      b.step((r.equals("es") ? "SAVE_ALL: cld; " : "") + "pushl %" + r, x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step((r.equals("es") ? "SAVE_ALL: cld; " : "") + "pushl %" + r, x -> x.push(x.reg(ri)));
     }
     return b.step("movl $(" + selector + "), %edx; movl %edx, %ds; movl %edx, %es", x -> {
-      x.set("edx", ds);
-      x.set("ds", ds);
-      x.set("es", ds);
+      x.set(Regs.edx, ds);
+      x.set(Regs.ds, ds);
+      x.set(Regs.es, ds);
     });
   }
 
@@ -36,13 +37,13 @@ final class SaveAll60 {
   static RoutineBuilder restoreAll(Kernel k, RoutineBuilder b, String name) {
     return b.step(name + ": popl %ebx; popl %ecx; popl %edx; popl %esi; popl %edi; popl %ebp; "
             + "popl %eax", x -> {
-              for (String r : new String[] {"ebx", "ecx", "edx", "esi", "edi", "ebp", "eax"}) {
+              for (int r : Regs.RESTORE_ALL) {
                 x.set(r, x.pop());
               }
             })
         .step("popl %ds; popl %es; addl $4, %esp (orig_eax)", x -> {
-          x.set("ds", x.pop());
-          x.set("es", x.pop());
+          x.set(Regs.ds, x.pop());
+          x.set(Regs.es, x.pop());
           x.setSp(x.sp() + 4);
         })
         .step("iret", x -> I386Entry.iret(k, x));

@@ -29,7 +29,7 @@ final class SwitchToEsp {
    * all; the simulator then names init_task, whose union that lss is about to load.
    */
   static long stackBlock(Kernel k, Cpu c, boolean user) {
-    long sp = user ? k.readPtr(c.get("tr_base") + 4) - 1 : c.get("esp");
+    long sp = user ? k.readPtr(c.get(Regs.tr_base) + 4) - 1 : c.get(Regs.esp);
     if (sp == 0 || sp == -1) {
       return k.image.symbol("init_task");
     }
@@ -44,12 +44,12 @@ final class SwitchToEsp {
   static RoutineBuilder swapStacks(Kernel k, RoutineBuilder b, String nextCurrent) {
     return b.step("  movl %esp, prev->thread.esp; movl next->thread.esp, %esp: next's stack, and "
             + "with it the next " + nextCurrent, x -> {
-              k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_esp, x.sp());
-              x.setSp(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_esp));
+              k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_esp, x.sp());
+              x.setSp(k.tasks.taskRead(x.reg(Regs.edx), TaskMember.thread_esp));
             })
         .step("  movl $1f, prev->thread.eip; pushl next->thread.eip; jmp __switch_to", x -> {
-          k.tasks.taskWrite(x.reg("eax"), TaskMember.thread_eip, x.routine().address(x.routine().label(RESUME)));
-          x.push(k.tasks.taskRead(x.reg("edx"), TaskMember.thread_eip));
+          k.tasks.taskWrite(x.reg(Regs.eax), TaskMember.thread_eip, x.routine().address(x.routine().label(RESUME)));
+          x.push(k.tasks.taskRead(x.reg(Regs.edx), TaskMember.thread_eip));
           x.jumpTo(k.image.symbol("__switch_to"));
         })
         .label(RESUME);

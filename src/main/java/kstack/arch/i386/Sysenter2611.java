@@ -86,14 +86,14 @@ public final class Sysenter2611 implements I386SysenterModel {
         .step("sti", x -> k.arch.irqEnable(x))
         .step("pushl $(__USER_DS): pt_regs->xss", x -> x.push(I386.USER_DS))
         .step("pushl %ebp: pt_regs->esp, the user esp the vsyscall page left in ebp",
-            x -> x.push(x.reg("ebp")))
-        .step("pushfl: pt_regs->eflags, IF already set by the sti", x -> x.push(x.reg("eflags")))
+            x -> x.push(x.reg(Regs.ebp)))
+        .step("pushfl: pt_regs->eflags, IF already set by the sti", x -> x.push(x.reg(Regs.eflags)))
         .step("pushl $(__USER_CS): pt_regs->xcs", x -> x.push(I386.USER_CS))
         .step("pushl $SYSENTER_RETURN: pt_regs->eip", x -> x.push(k.image.symbol(landingPad())))
         .step("cmpl $__PAGE_OFFSET-3, %ebp; jae syscall_fault (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vsyscall page pushed",
-            x -> x.set("ebp", x.read(x.reg("ebp"))))
-        .step("pushl %eax: pt_regs->orig_eax, the system call number", x -> x.push(x.reg("eax")));
+            x -> x.set(Regs.ebp, x.read(x.reg(Regs.ebp))))
+        .step("pushl %eax: pt_regs->orig_eax, the system call number", x -> x.push(x.reg(Regs.eax)));
     SaveAll60.saveAll(b, "__USER_DS", I386.USER_DS)
         .step("GET_THREAD_INFO(%ebp); testb $(_TIF_SYSCALL_TRACE|_TIF_SYSCALL_AUDIT), TI_flags(%ebp) "
             + "(no tracing); cmpl $(nr_syscalls), %eax", x -> {
@@ -101,19 +101,19 @@ public final class Sysenter2611 implements I386SysenterModel {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved ebx, ecx, edx... are the stack arguments",
-            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            x -> k.image.sysCallTarget(x.reg(Regs.eax), "sys_ni_syscall"),
             Args.inPlace(), null)
         .step("movl %eax, EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
         .step("cli; movl TI_flags(%ebp), %ecx", x -> ThreadInfoEntry.loadFlags(k, x))
         .step("testw $_TIF_ALLWORK_MASK, %cx; jne syscall_exit_work: system_call's, which leaves "
             + "by iret (TIF_IRET asks for exactly that)", x -> {
-              if ((x.reg("ecx") & I386Entry2611.ALLWORK_MASK) != 0) {
+              if ((x.reg(Regs.ecx) & I386Entry2611.ALLWORK_MASK) != 0) {
                 x.jumpTo(k.image.symbol("syscall_exit_work"));
               }
             })
         .step("movl EIP(%esp), %edx; movl OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
-          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
+          x.set(Regs.edx, x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set(Regs.ecx, x.read(x.sp() + PtRegs.sp.off(k)));
           x.setFp(0);
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x));

@@ -87,8 +87,8 @@ public final class Sysenter2632 implements I386SysenterModel {
         .step("ENABLE_INTERRUPTS; cmpl $__PAGE_OFFSET-3, %ebp (a user address); movl (%ebp), %ebp: "
             + "the 6th argument, the user ebp the vDSO pushed; movl %ebp, PT_EBP(%esp)", x -> {
               k.arch.irqEnable(x);
-              long v = x.read(x.reg("ebp"));
-              x.set("ebp", v);
+              long v = x.read(x.reg(Regs.ebp));
+              x.set(Regs.ebp, v);
               x.write(x.sp() + PtRegs.bp.off(k), v);
             })
         .step("GET_THREAD_INFO(%ebp); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%ebp) (no tracing); "
@@ -97,7 +97,7 @@ public final class Sysenter2632 implements I386SysenterModel {
               I386Entry.entered(k, x);
             })
         .callVia("call *sys_call_table(,%eax,4): the saved bx, cx, dx... are the stack arguments",
-            x -> k.image.symbol(k.image.sysCallTable.getOrDefault((int) x.reg("eax"), "sys_ni_syscall")),
+            x -> k.image.sysCallTarget(x.reg(Regs.eax), "sys_ni_syscall"),
             Args.inPlace(), null)
         .globalLabel("sysenter_after_call")
         .step("movl %eax, PT_EAX(%esp)", x -> x.write(x.sp() + PtRegs.ax.off(k), x.retval()))
@@ -107,15 +107,15 @@ public final class Sysenter2632 implements I386SysenterModel {
             x -> k.rq.needResched(k.current(x)))
         .globalLabel("sysenter_exit")
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; xorl %ebp, %ebp", x -> {
-          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
-          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
+          x.set(Regs.edx, x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set(Regs.ecx, x.read(x.sp() + PtRegs.sp.off(k)));
           x.setFp(0);
         })
         .step("mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> I386Sysenter.restoreFsGs(k, x))
         .step("ENABLE_INTERRUPTS_SYSEXIT: sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("work")
         .step("sysexit_audit = syscall_exit_work (no audit): jmp work_pending",
-            x -> x.jumpTo(k.image.symbol("work_pending")));
+            k.image.jump("work_pending"));
     k.image.add(b.build());
   }
 }

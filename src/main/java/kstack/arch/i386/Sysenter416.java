@@ -34,28 +34,28 @@ public final class Sysenter416 extends EntryStackSysenter {
     I386Entry.saveAll(k, b, true)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
             + "TRACE_IRQS_OFF; movl %esp, %eax", x -> {
-              x.set("eax", x.sp());
+              x.set(Regs.eax, x.sp());
               I386Entry.entered(k, x);
             })
-        .call("call do_fast_syscall_32", "do_fast_syscall_32", Args.of(x -> x.reg("eax")))
+        .call("call do_fast_syscall_32", "do_fast_syscall_32", Args.of(x -> x.reg(Regs.eax)))
         .branchIf("iret", "testl %eax, %eax; jz .Lsyscall_32_done: IRET instead",
             x -> x.retval() == 0)
         .step("opportunistic SYSEXIT: TRACE_IRQS_ON; movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), "
             + "%ecx; mov PT_FS(%esp), %fs; PTGS_TO_GS", x -> {
-              x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
-              x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
+              x.set(Regs.edx, x.read(x.sp() + PtRegs.ip.off(k)));
+              x.set(Regs.ecx, x.read(x.sp() + PtRegs.sp.off(k)));
               I386Sysenter.restoreFsGs(k, x);
             });
     I386Sysenter.popForSysexit(k, b)
         .step("popl %eax; addl $PT_EFLAGS-PT_DS, %esp: at pt_regs->flags", x -> {
-          x.set("eax", x.pop());
+          x.set(Regs.eax, x.pop());
           x.setSp(x.sp() + PtRegs.flags.off(k) - PtRegs.ds.off(k));
         })
-        .step("btr $X86_EFLAGS_IF_BIT, (%esp); popfl", x -> x.set("eflags",
+        .step("btr $X86_EFLAGS_IF_BIT, (%esp); popfl", x -> x.set(Regs.eflags,
             (x.pop() & ~I386.EFLAGS_IF) | 0x2))
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done (restore_all)", x -> x.jumpTo(k.image.symbol("restore_all")));
+        .step("jmp .Lsyscall_32_done (restore_all)", k.image.jump("restore_all"));
     k.image.add(b.build());
     RoutineBuilder d = k.image.c("do_fast_syscall_32", "arch/x86/entry/common.c").params(L.regs).locals(L.nr);
     I386Sysenter.fastPrologue(k, d, "enter_from_user_mode(); local_irq_enable()", true);

@@ -25,12 +25,12 @@ public final class Sysenter619 extends EntryStackSysenter {
   public void buildSysenterEntry(Kernel k) {
     RoutineBuilder b = k.image.asm("entry_SYSENTER_32", I386Entry619.ENTRY)
         .step("pushfl; pushl %eax (on the entry stack)", x -> {
-          x.push(x.reg("eflags"));
-          x.push(x.reg("eax"));
+          x.push(x.reg(Regs.eflags));
+          x.push(x.reg(Regs.eax));
         })
         .step("BUG_IF_WRONG_CR3; SWITCH_TO_KERNEL_CR3 (no PTI); popl %eax; popfl", x -> {
-          x.set("eax", x.pop());
-          x.set("eflags", x.pop() | 0x2);
+          x.set(Regs.eax, x.pop());
+          x.set(Regs.eflags, x.pop() | 0x2);
         })
         .step("movl TSS_entry2task_stack(%esp), %esp: TSS.sp1, the copy of the task's thread.sp0",
             x -> x.setSp(x.read(I386Entry.fs(k, x, "cpu_tss_rw")
@@ -40,34 +40,34 @@ public final class Sysenter619 extends EntryStackSysenter {
         "pushl $0: pt_regs->ip, a placeholder", x -> x.push(0), true);
     I386Entry619.saveAll(k, b, true, false, false)
         .step("testl $X86_EFLAGS_NT|X86_EFLAGS_AC|X86_EFLAGS_TF, PT_EFLAGS(%esp) (clear); "
-            + "movl %esp, %eax", x -> x.set("eax", x.sp()))
-        .call("call do_SYSENTER_32", "do_SYSENTER_32", Args.of(x -> x.reg("eax")))
+            + "movl %esp, %eax", x -> x.set(Regs.eax, x.sp()))
+        .call("call do_SYSENTER_32", "do_SYSENTER_32", Args.of(x -> x.reg(Regs.eax)))
         .branchIf("iret", "testb %al, %al; jz .Lsyscall_32_done: IRET instead", x -> x.retval() == 0)
         .step("STACKLEAK_ERASE; movl PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %eax; subl $2*4, %eax: two "
-            + "words at the top of the entry stack", x -> x.set("eax",
+            + "words at the top of the entry stack", x -> x.set(Regs.eax,
                 x.read(I386Entry.fs(k, x, "cpu_tss_rw") + Tss.sp0.off(k)) - 8))
         .step("movl PT_EFLAGS(%esp), %edi; movl PT_EAX(%esp), %esi; movl %edi, (%eax); "
             + "movl %esi, 4(%eax): eflags and the result, for the last pops", x -> {
-              x.set("edi", x.read(x.sp() + PtRegs.flags.off(k)));
-              x.set("esi", x.read(x.sp() + PtRegs.ax.off(k)));
-              x.write(x.reg("eax"), x.reg("edi"));
-              x.write(x.reg("eax") + 4, x.reg("esi"));
+              x.set(Regs.edi, x.read(x.sp() + PtRegs.flags.off(k)));
+              x.set(Regs.esi, x.read(x.sp() + PtRegs.ax.off(k)));
+              x.write(x.reg(Regs.eax), x.reg(Regs.edi));
+              x.write(x.reg(Regs.eax) + 4, x.reg(Regs.esi));
             })
         .step("movl PT_EIP(%esp), %edx; movl PT_OLDESP(%esp), %ecx; mov PT_FS(%esp), %fs", x -> {
-          x.set("edx", x.read(x.sp() + PtRegs.ip.off(k)));
-          x.set("ecx", x.read(x.sp() + PtRegs.sp.off(k)));
-          x.set("fs", x.read(x.sp() + PtRegs.fs.off(k)));
+          x.set(Regs.edx, x.read(x.sp() + PtRegs.ip.off(k)));
+          x.set(Regs.ecx, x.read(x.sp() + PtRegs.sp.off(k)));
+          x.set(Regs.fs, x.read(x.sp() + PtRegs.fs.off(k)));
         });
     I386Sysenter.popForSysexit(k, b)
         .step("movl %eax, %esp: onto the entry stack; SWITCH_TO_USER_CR3; CLEAR_CPU_BUFFERS",
-            x -> x.setSp(x.reg("eax")))
+            x -> x.setSp(x.reg(Regs.eax)))
         .step("btrl $X86_EFLAGS_IF_BIT, (%esp); popfl; popl %eax", x -> {
-          x.set("eflags", (x.pop() & ~I386.EFLAGS_IF) | 0x2);
-          x.set("eax", x.pop());
+          x.set(Regs.eflags, (x.pop() & ~I386.EFLAGS_IF) | 0x2);
+          x.set(Regs.eax, x.pop());
         })
         .step("sti; sysexit", x -> I386Sysenter.sysexit(k, x))
         .label("iret")
-        .step("jmp .Lsyscall_32_done", x -> x.jumpTo(k.image.symbol("restore_all_switch_stack")));
+        .step("jmp .Lsyscall_32_done", k.image.jump("restore_all_switch_stack"));
     k.image.add(b.build());
     String src = "arch/x86/entry/syscall_32.c";
     k.image.add(k.image.c("do_SYSENTER_32", src).params(L.regs).locals(L.ret)

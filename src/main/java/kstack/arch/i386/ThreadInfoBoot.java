@@ -71,7 +71,7 @@ final class ThreadInfoBoot {
     })
         .step("pushl $0; popfl: clear EFLAGS", x -> {
           x.push(0);
-          x.set("eflags", x.pop() | 0x2);
+          x.set(Regs.eflags, x.pop() | 0x2);
         });
   }
 }

@@ -34,7 +34,7 @@ final class ThreadInfoEntry {
   /** cli; movl TI_flags(%ebp), %ecx. */
   static void loadFlags(Kernel k, Exec x) {
     k.arch.irqDisable(x);
-    x.set("ecx", tiFlags(k, x));
+    x.set(Regs.ecx, tiFlags(k, x));
   }
 
   /** set_thread_flag / clear_thread_flag: on current_thread_info(), the base of this stack. */
@@ -67,8 +67,8 @@ final class ThreadInfoEntry {
 
     @Override
     public boolean pending(Kernel k, Exec x) {
-      x.set("ecx", x.reg("ecx") & workMask);
-      return x.reg("ecx") != 0;
+      x.set(Regs.ecx, x.reg(Regs.ecx) & workMask);
+      return x.reg(Regs.ecx) != 0;
     }
 
     @Override
@@ -112,9 +112,9 @@ final class ThreadInfoEntry {
         .globalLabel("resume_userspace")
         .step(userspace, x -> work.load(k, x))
         .branchIf("work", "andl $_TIF_WORK_MASK, %ecx; jne work_pending", x -> work.pending(k, x))
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")))
+        .step("jmp restore_all", k.image.jump("restore_all"))
         .label("work")
-        .step("jmp work_pending", x -> x.jumpTo(k.image.symbol("work_pending")))
+        .step("jmp work_pending", k.image.jump("work_pending"))
         .label("kernel")
         .branchIf("norsch", resumeKernel, x -> {
           k.arch.irqDisable(x);
@@ -127,6 +127,6 @@ final class ThreadInfoEntry {
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .jump("need_resched", "jmp need_resched")
         .label("norsch")
-        .step("jmp restore_all", x -> x.jumpTo(k.image.symbol("restore_all")));
+        .step("jmp restore_all", k.image.jump("restore_all"));
   }
 }

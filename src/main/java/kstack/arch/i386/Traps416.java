@@ -25,18 +25,18 @@ public final class Traps416 implements I386TrapsModel {
     db.branchIf("sysenter_stack", "movl PER_CPU_VAR(cpu_entry_area), %ecx; addl "
         + "$CPU_ENTRY_AREA_entry_stack + SIZEOF_entry_stack, %ecx; subl %eax, %ecx; cmpl "
         + "$SIZEOF_entry_stack, %ecx; jb .Ldebug_from_sysenter_stack", x -> Long.compareUnsigned(
-            EntryStack.top(k, x.cpu().id()) - x.reg("eax"),
+            EntryStack.top(k, x.cpu().id()) - x.reg(Regs.eax),
             k.image.constant("ENTRY_STACK_SIZE")) < 0);
     I386Traps.callDoDebug(k, db)
         .label("sysenter_stack")
         .step(".Ldebug_from_sysenter_stack: movl %esp, %ebx; movl "
             + "PER_CPU_VAR(cpu_current_top_of_stack), %esp: onto the task stack", x -> {
-              x.set("ebx", x.sp());
+              x.set(Regs.ebx, x.sp());
               x.setSp(x.read(k.perCpu("cpu_current_top_of_stack", x.cpu().id())));
             })
-        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg("eax"), x -> 0))
+        .call("TRACE_IRQS_OFF; call do_debug", "do_debug", Args.of(x -> x.reg(Regs.eax), x -> 0))
         .step("movl %ebx, %esp; jmp ret_from_exception", x -> {
-          x.setSp(x.reg("ebx"));
+          x.setSp(x.reg(Regs.ebx));
           x.jumpTo(k.image.symbol("ret_from_exception"));
         });
     k.image.add(db.build());

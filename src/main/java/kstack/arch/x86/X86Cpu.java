@@ -15,19 +15,30 @@ public abstract class X86Cpu implements Arch {
   /** X86_EFLAGS_IF (uapi/asm/processor-flags.h). */
   public static final long EFLAGS_IF = 0x200;
 
+  /** The numbers of EFLAGS, CS and the hidden NMI-blocked flag in the ISA's register set. */
+  private final int eflags;
+  private final int cs;
+  private final int nmiBlockedFlag;
+
+  protected X86Cpu(int eflags, int cs, int nmiBlockedFlag) {
+    this.eflags = eflags;
+    this.cs = cs;
+    this.nmiBlockedFlag = nmiBlockedFlag;
+  }
+
   @Override
   public void irqEnable(Exec x) {
-    x.set("eflags", x.reg("eflags") | EFLAGS_IF);
+    x.set(eflags, x.reg(eflags) | EFLAGS_IF);
   }
 
   @Override
   public void irqDisable(Exec x) {
-    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
+    x.set(eflags, x.reg(eflags) & ~EFLAGS_IF);
   }
 
   @Override
   public boolean irqsEnabled(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("eflags") & EFLAGS_IF) != 0;
+    return (k.cpu(cpu).get(eflags) & EFLAGS_IF) != 0;
   }
 
   @Override
@@ -37,7 +48,7 @@ public abstract class X86Cpu implements Arch {
 
   @Override
   public boolean nmiBlocked(Kernel k, int cpu) {
-    return k.cpu(cpu).get("nmi_blocked") != 0;
+    return k.cpu(cpu).get(nmiBlockedFlag) != 0;
   }
 
   @Override
@@ -53,6 +64,6 @@ public abstract class X86Cpu implements Arch {
 
   @Override
   public boolean inUserMode(Kernel k, int cpu) {
-    return (k.cpu(cpu).get("cs") & 3) == 3;
+    return (k.cpu(cpu).get(cs) & 3) == 3;
   }
 }

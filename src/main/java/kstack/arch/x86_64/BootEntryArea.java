@@ -84,7 +84,7 @@ public abstract class BootEntryArea implements Boot64 {
     k.image.add(k.image.c("syscall_init", COMMON).params()
         .step("wrmsr(MSR_STAR, ...); " + inlined
             + "wrmsrl(MSR_LSTAR, (unsigned long)entry_SYSCALL_64); MSR_SYSCALL_MASK", x -> {
-              x.set("lstar", k.image.symbol("entry_SYSCALL_64"));
+              x.set(Regs.lstar, k.image.symbol("entry_SYSCALL_64"));
               k.timeline.emit(new Event.SyscallEntrySet(x.cpu().id(), k.image.symbol("entry_SYSCALL_64")));
             })
         .retVoid().build());

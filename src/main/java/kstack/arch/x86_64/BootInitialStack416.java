@@ -107,7 +107,7 @@ public final class BootInitialStack416 extends BootEntryArea {
         .step("(an AP arrives here from the real-mode trampoline)", x -> { })
         .step("lgdt early_gdt_descr; reload the segment registers", x -> { })
         .step("movl $MSR_GS_BASE, %ecx; initial_gs -> wrmsr: GS base = this CPU's per-CPU area",
-            x -> x.set("gs_base", x.cpu().id() == 0 ? x.read(k.image.symbol("initial_gs"))
+            x -> x.set(Regs.gs_base, x.cpu().id() == 0 ? x.read(k.image.symbol("initial_gs"))
                 : k.perCpuOffset(x.cpu().id())))
         .step("movq initial_stack(%rip), %rsp", x -> {
           x.setSp(x.read(k.image.symbol("initial_stack")));
@@ -147,8 +147,8 @@ public final class BootInitialStack416 extends BootEntryArea {
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               x.write(k.image.symbol("initial_stack"), k.tasks.threadSp(x.get(L.idle)));
               var ap = k.cpu(cpu);
-              ap.set("gs_base", 0);
-              ap.set("rip", k.image.symbol("secondary_startup_64"));
+              ap.set(Regs.gs_base, 0);
+              ap.set(Regs.rip, k.image.symbol("secondary_startup_64"));
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",

@@ -91,7 +91,7 @@ public final class BootStackStart2632 implements Boot64 {
   public void build(Kernel k) {
     k.image.add(k.image.asm("startup_64", HEAD)
         .step("fix up the early page tables for phys_base (not modelled)", x -> { })
-        .step("jmp secondary_startup_64", x -> x.jumpTo(k.image.symbol("secondary_startup_64")))
+        .step("jmp secondary_startup_64", k.image.jump("secondary_startup_64"))
         .build());
     // secondary_startup_64 (head_64.S@2.6.32:149-256), also an AP's way in from the trampoline
     k.image.add(k.image.asm("secondary_startup_64", HEAD)
@@ -100,19 +100,19 @@ public final class BootStackStart2632 implements Boot64 {
         .step("movq stack_start(%rip), %rsp: the top of init_thread_union less 8 (an AP: its idle "
             + "task's thread.sp); pushq $0; popfq", x -> {
               x.setSp(x.read(k.image.symbol("stack_start")));
-              x.set("eflags", 0x2);
+              x.set(Regs.eflags, 0x2);
               k.timeline.emit(new Event.BootStack(x.cpu().id(), "secondary_startup_64", "rsp",
                   "stack_start", x.sp()));
             })
         .step("lgdt early_gdt_descr; load the data segments; movl $MSR_GS_BASE, %ecx; movq "
             + "initial_gs(%rip), %rax; wrmsr: GS base = this CPU's per-CPU area; movl %esi, %edi "
-            + "(the real-mode data pointer)", x -> x.set("gs_base", x.read(k.image.symbol("initial_gs"))))
+            + "(the real-mode data pointer)", x -> x.set(Regs.gs_base, x.read(k.image.symbol("initial_gs"))))
         .step("movq initial_code(%rip), %rax; pushq $0: a fake return address to stop the unwinder",
             x -> {
-              x.set("rax", x.read(k.image.symbol("initial_code")));
+              x.set(Regs.rax, x.read(k.image.symbol("initial_code")));
               x.push(0);
             })
-        .step("pushq $__KERNEL_CS; pushq %rax; lretq", x -> x.jumpTo(x.reg("rax"))).build());
+        .step("pushq $__KERNEL_CS; pushq %rax; lretq", x -> x.jumpTo(x.reg(Regs.rax))).build());
     String head64 = "arch/x86/kernel/head64.c";
     k.image.add(k.image.c("x86_64_start_kernel", head64).params(L.real_mode_data)
         .step("clear_bss(); early page tables and IDT; copy_bootdata() (not modelled)", x -> { })
@@ -130,7 +130,7 @@ public final class BootStackStart2632 implements Boot64 {
         .retVoid().build());
     k.image.add(k.image.c("cpu_init", common).params()
         .step("load the GDT and IDT; wrmsrl(MSR_GS_BASE, per_cpu offset); syscall_init(): "
-            + "MSR_LSTAR = system_call", x -> x.set("lstar", k.image.symbol("system_call")))
+            + "MSR_LSTAR = system_call", x -> x.set(Regs.lstar, k.image.symbol("system_call")))
         .step("t->x86_tss.ist[] = the tops of the exception stacks; load_sp0(t, &current->thread): "
             + "TSS.sp0 = current->thread.sp0; set_tss_desc(); load_TR_desc()", x -> {
               long tss = X86Entry.gs(k, x, "init_tss");
@@ -161,7 +161,7 @@ public final class BootStackStart2632 implements Boot64 {
               k.writePtr(k.perCpu("kernel_stack", cpu), k.stacks.taskStackPage(idle) + k.threadSize - 40);
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               x.write(k.image.symbol("stack_start"), k.tasks.threadSp(idle));
-              k.cpu(cpu).set("rip", k.image.symbol("secondary_startup_64"));
+              k.cpu(cpu).set(Regs.rip, k.image.symbol("secondary_startup_64"));
             })
         .label("wait")
         .branchIf("wait", "while (!cpu_online(cpu)) wait: the AP is booting",

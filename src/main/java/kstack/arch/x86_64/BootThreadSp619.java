@@ -86,21 +86,21 @@ public final class BootThreadSp619 extends BootEntryArea {
         .step("leaq __top_init_kernel_stack(%rip), %rsp: a stack for verify_cpu "
             + "(= task_pt_regs(&init_task))", x -> x.setSp(k.image.symbol("__top_init_kernel_stack")))
         .step("GS base = 0; early GDT/IDT; verify_cpu; __startup_64: early page tables "
-            + "(not modelled)", x -> x.set("gs_base", 0))
-        .step("jmp *.Lcommon_startup_64", x -> x.jumpTo(k.image.symbol("common_startup_64"))).build());
+            + "(not modelled)", x -> x.set(Regs.gs_base, 0))
+        .step("jmp *.Lcommon_startup_64", k.image.jump("common_startup_64")).build());
     k.image.add(k.image.asm("common_startup_64", HEAD)
         .step("find this CPU's number; movq __per_cpu_offset(,%rcx,8), %rdx",
-            x -> x.set("rdx", k.perCpuOffset(x.cpu().id())))
+            x -> x.set(Regs.rdx, k.perCpuOffset(x.cpu().id())))
         .step("movq current_task(%rdx), %rax; movq TASK_threadsp(%rax), %rsp: "
             + "the stack of this CPU's current task", x -> {
-              long task = x.read(x.reg("rdx") + k.image.symbol("current_task"));
-              x.set("rax", task);
+              long task = x.read(x.reg(Regs.rdx) + k.image.symbol("current_task"));
+              x.set(Regs.rax, task);
               x.setSp(k.tasks.threadSp(task));
               k.timeline.emit(new Event.BootStack(x.cpu().id(), "common_startup_64", "rsp",
                   "current_task->thread.sp", x.sp()));
             })
         .step("wrmsr MSR_GS_BASE: GS base = %rdx (this CPU's per-CPU offset)",
-            x -> x.set("gs_base", x.reg("rdx")))
+            x -> x.set(Regs.gs_base, x.reg(Regs.rdx)))
         .step("xorl %ebp, %ebp (the outermost frame)", x -> x.setFp(0))
         .callVia("callq *initial_code(%rip)", x -> x.read(k.image.symbol("initial_code")), Args.inPlace(), null)
         .step("ud2 (initial_code never returns)", x -> {
@@ -135,8 +135,8 @@ public final class BootThreadSp619 extends BootEntryArea {
               x.write(k.image.symbol("initial_code"), k.image.symbol("start_secondary"));
               X86Boot.mapIrqStack(k, cpu); // irq_init_percpu_irqstack(cpu); the call site is not verified
               var ap = k.cpu(cpu);
-              ap.set("gs_base", 0);
-              ap.set("rip", k.image.symbol("common_startup_64"));
+              ap.set(Regs.gs_base, 0);
+              ap.set(Regs.rip, k.image.symbol("common_startup_64"));
             })
         .ret("return err", x -> 0).build());
   }

@@ -5,6 +5,7 @@ import kstack.arch.SyscallWrappers;
 import kstack.exec.Args;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.LinkedAddress;
 
 /**
  * entry_SYSCALL_64 (arch/x86/entry/entry_64.S; docs/research/x86_64-call-chains.md §2, linux-facts
@@ -30,7 +31,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   abstract boolean clearsAsPushed();
 
   /** The steps between the last push and the call of do_syscall_64. */
-  abstract void callSetup(Kernel k, RoutineBuilder b);
+  abstract void callSetup(Kernel k, EntryFrame f, RoutineBuilder b);
 
   /**
    * The arguments callSetup left in registers for do_syscall_64, as many as its prototype takes
@@ -39,7 +40,7 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
   abstract Args doSyscallArgs();
 
   /** The test after do_syscall_64 returns: branch to "iret" unless SYSRET may be used. */
-  abstract void sysretOrIret(Kernel k, RoutineBuilder b);
+  abstract void sysretOrIret(Kernel k, EntryFrame f, RoutineBuilder b);
 
   /** Whether rcx and r11 were reloaded before the test, so their pt_regs slots are skipped. */
   abstract boolean skipsRcxR11Pops();
@@ -57,20 +58,24 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
 
   private void buildEntry(Kernel k) {
     String scratch = scratch();
+    EntryFrame f = new EntryFrame(k);
+    LinkedAddress parked = k.perCpuRef(scratch);
+    LinkedAddress top = k.perCpuRef("cpu_current_top_of_stack");
+    LinkedAddress iret = k.image.ref("swapgs_restore_regs_and_return_to_usermode");
     RoutineBuilder b = k.image.asm("entry_SYSCALL_64", ENTRY)
         .step("swapgs: GS base <-> KERNEL_GS_BASE; %gs now reaches this CPU's per-CPU area", X86Entry::swapgs)
         .step("movq %rsp, PER_CPU_VAR(" + scratch + "): park the user rsp",
-            x -> x.write(X86Entry.gsMacro(k, x, scratch), x.sp()))
+            x -> x.write(x.reg(Regs.gs_base) + parked.get(), x.sp()))
         .step(loadTopOfStack(),
-            x -> x.setSp(x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"))))
+            x -> x.setSp(x.read(x.reg(Regs.gs_base) + top.get())))
         .step("pushq $__USER_DS: pt_regs->ss", x -> x.push(X86_64.USER_DS))
         .step("pushq PER_CPU_VAR(" + scratch + "): pt_regs->sp, the user rsp",
-            x -> x.push(x.read(X86Entry.gsMacro(k, x, scratch))))
-        .step("pushq %r11: pt_regs->flags (the user rflags SYSCALL saved)", x -> x.push(x.reg("r11")))
+            x -> x.push(x.read(x.reg(Regs.gs_base) + parked.get())))
+        .step("pushq %r11: pt_regs->flags (the user rflags SYSCALL saved)", x -> x.push(x.reg(Regs.r11)))
         .step("pushq $__USER_CS: pt_regs->cs", x -> x.push(X86_64.USER_CS))
-        .step("pushq %rcx: pt_regs->ip (the user rip SYSCALL saved)", x -> x.push(x.reg("rcx")))
+        .step("pushq %rcx: pt_regs->ip (the user rip SYSCALL saved)", x -> x.push(x.reg(Regs.rcx)))
         .globalLabel("entry_SYSCALL_64_after_hwframe")
-        .step("pushq %rax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg("rax")));
+        .step("pushq %rax: pt_regs->orig_ax, the system call number", x -> x.push(x.reg(Regs.rax)));
     for (String r : X86Entry.PUSH_ORDER) {
       String reg = X86Entry.reg64(r);
       boolean clears = clearsAsPushed()
@@ -89,9 +94,9 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
         });
       }
     }
-    callSetup(k, b);
+    callSetup(k, f, b);
     b.call("call do_syscall_64", "do_syscall_64", doSyscallArgs());
-    sysretOrIret(k, b);
+    sysretOrIret(k, f, b);
     b.globalLabel("syscall_return_via_sysret");
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
@@ -105,27 +110,27 @@ public abstract class EntrySyscall64 implements SyscallEntry64 {
       }
     }
     b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry stack; "
-        + "the task stack is empty again", x -> X86Entry.toEntryStack(k, x))
+        + "the task stack is empty again", f::toEntryStack)
         .step("pushq RSP-RDI(%rdi): the user rsp; pushq (%rdi): the user rdi", x -> {
-          long rdi = x.reg("rdi");
+          long rdi = x.reg(Regs.rdi);
           x.push(x.read(rdi + 40));
           x.push(x.read(rdi));
         })
         .step("SWITCH_TO_USER_CR3_STACK (no PTI: nothing); popq %rdi; popq %rsp", x -> {
-          x.set("rdi", x.pop());
+          x.set(Regs.rdi, x.pop());
           x.setSp(x.pop());
         })
         .step("swapgs; sysretq: rip = rcx, rflags = r11, cs = __USER_CS, ss = __USER_DS", x -> {
           X86Entry.swapgs(x);
-          x.set("eflags", x.reg("r11"));
-          x.set("cs", X86_64.USER_CS);
-          x.set("ss", X86_64.USER_DS);
-          X86Entry.exited(k, x);
-          x.jumpTo(x.reg("rcx"));
+          x.set(Regs.eflags, x.reg(Regs.r11));
+          x.set(Regs.cs, X86_64.USER_CS);
+          x.set(Regs.ss, X86_64.USER_DS);
+          f.exited(x);
+          x.jumpTo(x.reg(Regs.rcx));
         })
         .label("iret")
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
+            x -> x.jumpTo(iret.get()));
     k.image.add(b.build());
   }
 

@@ -44,27 +44,27 @@ public final class EntrySyscall64RspScratch416 extends EntrySyscall64 {
   }
 
   @Override
-  void callSetup(Kernel k, RoutineBuilder b) {
+  void callSetup(Kernel k, EntryFrame f, RoutineBuilder b) {
     b.step("movq %rsp, %rdi: do_syscall_64(regs)", x -> {
-      x.set("rdi", x.sp());
-      X86Entry.entered(k, x);
+      x.set(Regs.rdi, x.sp());
+      f.entered(x);
     });
   }
 
   /** do_syscall_64(struct pt_regs *regs): arch/x86/entry/common.c@4.16.13:269. */
   @Override
   Args doSyscallArgs() {
-    return Args.of(x -> x.reg("rdi"));
+    return Args.of(x -> x.reg(Regs.rdi));
   }
 
   @Override
-  void sysretOrIret(Kernel k, RoutineBuilder b) {
+  void sysretOrIret(Kernel k, EntryFrame f, RoutineBuilder b) {
     b.branchIf("iret", "movq RCX(%rsp), %rcx; movq R11(%rsp), %r11; SYSRET allowed? rcx == rip, "
         + "canonical rip, cs == __USER_CS, r11 == flags, no RF/TF, ss == __USER_DS; else IRET",
         x -> {
-          x.set("rcx", x.read(x.sp() + PtRegs.cx.off(k)));
-          x.set("r11", x.read(x.sp() + PtRegs.r11.off(k)));
-          return !X86Entry.sysretOk(k, x);
+          x.set(Regs.rcx, x.read(x.sp() + PtRegs.cx.off(k)));
+          x.set(Regs.r11, x.read(x.sp() + PtRegs.r11.off(k)));
+          return !f.sysretOk(x);
         });
   }
 

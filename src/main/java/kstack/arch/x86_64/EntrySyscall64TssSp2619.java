@@ -49,7 +49,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   }
 
   @Override
-  void callSetup(Kernel k, RoutineBuilder b) {
+  void callSetup(Kernel k, EntryFrame f, RoutineBuilder b) {
     int[] cleared = java.util.Arrays.stream(new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10",
         "r11", "rbx", "rbp", "r12", "r13", "r14", "r15"}).mapToInt(k.arch.registers()::of).toArray();
     b.step("CLEAR_REGS: xor si, dx, cx, r8-r15, bx, bp (no user values linger)", x -> {
@@ -58,20 +58,20 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
       }
     });
     b.step("movq %rsp, %rdi; movslq %eax, %rsi: do_syscall_64(regs, nr)", x -> {
-      x.set("rdi", x.sp());
-      x.set("rsi", (long) (int) x.reg("rax"));
-      X86Entry.entered(k, x);
+      x.set(Regs.rdi, x.sp());
+      x.set(Regs.rsi, (long) (int) x.reg(Regs.rax));
+      f.entered(x);
     });
   }
 
   /** bool do_syscall_64(struct pt_regs *regs, int nr): arch/x86/entry/syscall_64.c@6.19:87. */
   @Override
   Args doSyscallArgs() {
-    return Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"));
+    return Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi));
   }
 
   @Override
-  void sysretOrIret(Kernel k, RoutineBuilder b) {
+  void sysretOrIret(Kernel k, EntryFrame f, RoutineBuilder b) {
     b.branchIf("iret", "testb %al, %al; jz swapgs_restore_regs_and_return_to_usermode",
         x -> (x.retval() & 0xff) == 0);
   }
@@ -90,6 +90,10 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
   @Override
   void buildDoSyscall(Kernel k) {
     String src = "arch/x86/entry/syscall_64.c";
+    EntryFrame f = new EntryFrame(k);
+    int ax = PtRegs.ax.off(k);
+    java.util.Map<String, Integer> numbers = k.arch.syscallNumbers();
+    long[] noreturn = NORETURN.stream().filter(numbers::containsKey).mapToLong(numbers::get).toArray();
     // bool do_syscall_64(struct pt_regs *regs, int nr): arch/x86/entry/syscall_64.c@6.19:87
     k.image.add(k.image.c("do_syscall_64", src).params(L.regs, L.nr)
         .step("add_random_kstack_offset() (RANDOMIZE_KSTACK_OFFSET not modelled: offset 0); "
@@ -97,7 +101,7 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
             x -> k.arch.irqEnable(x))
         .call("do_syscall_x64(regs, nr) [inline]: regs->ax = x64_sys_call(regs, "
             + "array_index_nospec(nr))", "x64_sys_call", Args.of(x -> x.get(L.regs), x -> x.get(L.nr)))
-        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + PtRegs.ax.off(k),
+        .step("regs->ax = returned value", x -> x.write(x.get(L.regs) + ax,
             x.retval()))
         .branchIf("nowork", "syscall_exit_to_user_mode(regs) [inline]: "
             + "local_irq_disable_exit_to_user(); work pending?", x -> {
@@ -108,10 +112,10 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
             Args.of(x -> x.get(L.regs), x -> 0))
         .label("nowork")
         .ret("return SYSRET allowed (cx == ip, r11 == flags, user cs/ss, canonical ip, no RF/TF)",
-            x -> X86Entry.sysretOk(k, x) ? 1 : 0).build());
+            x -> f.sysretOk(x) ? 1 : 0).build());
     k.image.add(k.image.c("x64_sys_call", src).params(L.regs, L.nr)
         .branchIf("noreturn", "switch (nr): is case nr a __noreturn entry (exit, exit_group)?",
-            x -> NORETURN.contains(k.syscallName(x.get(L.nr))))
+            x -> isNoreturn(noreturn, x.get(L.nr)))
         .tailCallVia("case N: return __x64_sys_NAME(regs): a sibling call (gcc -O2): leave; jmp "
                 + "__x64_sys_NAME. No frame of x64_sys_call stays: the callee returns to "
                 + "do_syscall_64", x -> target(k, x), Args.of(x -> x.get(L.regs)))
@@ -124,6 +128,16 @@ public final class EntrySyscall64TssSp2619 extends EntrySyscall64 {
         }).build());
     k.image.add(k.image.c("__x64_sys_ni_syscall", "kernel/sys_ni.c").params(L.regs)
         .ret("return -ENOSYS", x -> X86_64.ENOSYS).build());
+  }
+
+  /** Whether nr is one of the table's noreturn entries (numbered when the routine is built). */
+  private static boolean isNoreturn(long[] noreturn, long nr) {
+    for (long n : noreturn) {
+      if (n == nr) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long target(Kernel k, Exec x) {

@@ -20,19 +20,19 @@ final class ForgedPtRegs2632 {
   static void build(Kernel k) {
     k.image.add(k.image.asm("ret_from_fork", ENTRY)
         .step("LOCK; btr $TIF_FORK, TI_flags(%r8); push kernel_eflags(%rip); popf", x -> {
-          long ti = x.reg("r8");
+          long ti = x.reg(Regs.r8);
           x.write(ti + k.tasks.tiOff(ThreadInfoMember.flags), 4,
               x.read(ti + k.tasks.tiOff(ThreadInfoMember.flags), 4) & ~(1L << TIF_FORK));
-          x.set("eflags", 0x2);
+          x.set(Regs.eflags, 0x2);
         })
-        .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg("rdi")))
+        .call("call schedule_tail (rdi = prev)", "schedule_tail", Args.of(x -> x.reg(Regs.rdi)))
         .step("GET_THREAD_INFO(%rcx); RESTORE_REST: r15..rbx from pt_regs; rsp += 48", x -> {
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
         })
         .step("testl $3, CS-ARGOFFSET(%rsp); je int_ret_from_sys_call; jmp int_ret_from_sys_call "
             + "(either way: it cannot know which entry built these pt_regs)",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
+            k.image.jump("int_ret_from_sys_call")).build());
     // kernel_thread, child_rip, kernel_execve: entry_64.S@2.6.32:1187-1265
     RoutineBuilder kt = fakeStackFrame(k, k.image.asm("kernel_thread", ENTRY), "$child_rip",
         x -> k.image.symbol("child_rip"));
@@ -44,21 +44,21 @@ final class ForgedPtRegs2632 {
             })
         .step("movq %rdx, %rdi; orq kernel_thread_flags(%rip), %rdi (CLONE_VM | CLONE_UNTRACED); "
             + "movq $-1, %rsi; movq %rsp, %rdx; xorl %r8d, %r8d; xorl %r9d, %r9d", x -> {
-              x.set("rdi", x.reg("rdx") | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED);
-              x.set("rsi", -1);
-              x.set("rdx", x.sp());
-              x.set("r8", 0);
-              x.set("r9", 0);
+              x.set(Regs.rdi, x.reg(Regs.rdx) | Kernel.CLONE_VM | Kernel.CLONE_UNTRACED);
+              x.set(Regs.rsi, -1);
+              x.set(Regs.rdx, x.sp());
+              x.set(Regs.r8, 0);
+              x.set(Regs.r9, 0);
             })
-        .call("call do_fork", "do_fork", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"),
+        .call("call do_fork", "do_fork", Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx),
             x -> 0, x -> 0, x -> 0))
         .step("movq %rax, RAX(%rsp); xorl %edi, %edi; RESTORE_ALL; UNFAKE_STACK_FRAME", x -> {
           long regs = x.sp();
-          x.write(regs + PtRegs.ax.off(k), x.reg("rax"));
-          long rax = x.reg("rax");
+          x.write(regs + PtRegs.ax.off(k), x.reg(Regs.rax));
+          long rax = x.reg(Regs.rax);
           restoreArgs(k, x, regs, false);
           restoreRest(k, x, regs);
-          x.set("rax", rax);
+          x.set(Regs.rax, rax);
           x.setSp(regs + 168);
         })
         .step("ret", x -> x.ret(x.pop()));
@@ -66,12 +66,12 @@ final class ForgedPtRegs2632 {
     k.image.add(k.image.asm("child_rip", ENTRY)
         .step("pushq $0: a fake return address", x -> x.push(0))
         .step("movq %rdi, %rax; movq %rsi, %rdi", x -> {
-          x.set("rax", x.reg("rdi"));
-          x.set("rdi", x.reg("rsi"));
+          x.set(Regs.rax, x.reg(Regs.rdi));
+          x.set(Regs.rdi, x.reg(Regs.rsi));
         })
-        .callVia("call *%rax: fn(arg)", x -> x.reg("rax"), Args.of(x -> x.reg("rdi")), null)
-        .step("mov %eax, %edi", x -> x.set("rdi", x.reg("rax")))
-        .call("call do_exit", "do_exit", Args.of(x -> x.reg("rdi")))
+        .callVia("call *%rax: fn(arg)", x -> x.reg(Regs.rax), Args.of(x -> x.reg(Regs.rdi)), null)
+        .step("mov %eax, %edi", x -> x.set(Regs.rdi, x.reg(Regs.rax)))
+        .call("call do_exit", "do_exit", Args.of(x -> x.reg(Regs.rdi)))
         .step("ud2", x -> {
           throw new IllegalStateException("do_exit returned");
         }).build());
@@ -83,15 +83,15 @@ final class ForgedPtRegs2632 {
           k.timeline.emit(new Event.ExecveRegsBuilt(x.cpu().id(), k.tasks.pid(k.current(x)), x.sp()));
         })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
+            Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.sp()))
         .step("movq %rax, RAX(%rsp); RESTORE_REST", x -> {
-          x.write(x.sp() + PtRegs.ax.off(k), x.reg("rax"));
+          x.write(x.sp() + PtRegs.ax.off(k), x.reg(Regs.rax));
           restoreRest(k, x, x.sp());
           x.setSp(x.sp() + 48);
         })
-        .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg("rax") != 0)
+        .branchIf("failed", "testq %rax, %rax; je int_ret_from_sys_call", x -> x.reg(Regs.rax) != 0)
         .step("jmp int_ret_from_sys_call: to user mode with the pt_regs exec wrote",
-            x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call")))
+            k.image.jump("int_ret_from_sys_call"))
         .label("failed")
         .step("RESTORE_ARGS: r11..rdi back, addq $ARG_SKIP, %rsp; UNFAKE_STACK_FRAME: addq $8*6, "
             + "%rsp", x -> {

@@ -46,7 +46,7 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
       int vec = v;
       stubs.step("pushq $0x" + Integer.toHexString(vec) + ": the vector, in the error-code slot",
               x -> x.push(vec))
-          .step("jmp asm_common_interrupt", x -> x.jumpTo(k.image.symbol("asm_common_interrupt")));
+          .step("jmp asm_common_interrupt", k.image.jump("asm_common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(idtentry(k, "asm_common_interrupt", "common_interrupt", true));
@@ -56,10 +56,10 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
             x -> (x.read(x.sp() + 8 + PtRegs.cs.off(k)) & 3) == 0)
         .step("swapgs; SWITCH_TO_KERNEL_CR3 (no PTI); leaq 8(%rsp), %rdi: eregs", x -> {
           X86Entry.swapgs(x);
-          x.set("rdi", x.sp() + 8);
+          x.set(Regs.rdi, x.sp() + 8);
         })
         .step("jmp sync_regs (a tail call: it returns to our caller)",
-            x -> x.jumpTo(k.image.symbol("sync_regs")))
+            k.image.jump("sync_regs"))
         .label("kernel")
         .step("leaq 8(%rsp), %rax: pt_regs stays where it is", x -> x.setRetval(x.sp() + 8))
         .step("ret", x -> x.ret(x.pop())).build());
@@ -68,10 +68,10 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
             x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .label("kernel")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
+            k.image.jump("restore_regs_and_return_to_kernel")).build());
     X86Irq.buildReturnToKernel(k);
     String idt = "arch/x86/include/asm/idtentry.h (DEFINE_IDTENTRY_SYSVEC / _IRQ)";
     k.image.add(onIrqStack(k, k.image.c("sysvec_apic_timer_interrupt", idt).params(L.regs).locals(L.state)
@@ -111,17 +111,17 @@ public final class IdtentryIrqentry619 implements IrqEntry64 {
         .step("movq %rax, %rsp: onto the task stack if it came from user space", x -> x.setSp(x.retval()))
         .step("ENCODE_FRAME_POINTER: rbp = pt_regs + 1; movq %rsp, %rdi", x -> {
           x.setFp(x.sp() + 1);
-          x.set("rdi", x.sp());
+          x.set(Regs.rdi, x.sp());
         });
     if (errorCode) {
       b.step("movq ORIG_RAX(%rsp), %rsi: the error code; movq $-1, ORIG_RAX(%rsp)", x -> {
-        x.set("rsi", x.read(x.sp() + PtRegs.orig_ax.off(k)));
+        x.set(Regs.rsi, x.read(x.sp() + PtRegs.orig_ax.off(k)));
         x.write(x.sp() + PtRegs.orig_ax.off(k), -1);
       });
     }
-    Args args = errorCode ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")) : Args.of(x -> x.reg("rdi"));
+    Args args = errorCode ? Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)) : Args.of(x -> x.reg(Regs.rdi));
     return b.call("call " + cfunc, cfunc, args)
-        .step("jmp error_return", x -> x.jumpTo(k.image.symbol("error_return"))).build();
+        .step("jmp error_return", k.image.jump("error_return")).build();
   }
 
   /**

@@ -47,37 +47,37 @@ public final class InterruptEntry416 implements IrqEntry64 {
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(k.image.asm("common_interrupt", X86Irq.ENTRY)
         .step("addq $-0x80, (%rsp): orig_ax = ~vector", x -> x.write(x.sp(), x.read(x.sp()) - 0x80))
         .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
-        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg("rdi")))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+        .call("call do_IRQ: rdi = pt_regs", "do_IRQ", Args.of(x -> x.reg(Regs.rdi)))
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build());
     k.image.add(k.image.asm("apic_timer_interrupt", X86Irq.ENTRY)
         .step("ASM_CLAC; pushq $~(LOCAL_TIMER_VECTOR): orig_ax", x -> x.push(~localTimerVector()))
         .call("call interrupt_entry", "interrupt_entry", Args.inPlace())
         .call("call smp_apic_timer_interrupt: rdi = pt_regs", "smp_apic_timer_interrupt",
-            Args.of(x -> x.reg("rdi")))
-        .step("jmp ret_from_intr", x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build());
+            Args.of(x -> x.reg(Regs.rdi)))
+        .step("jmp ret_from_intr", k.image.jump("ret_from_intr")).build());
     RoutineBuilder e = k.image.asm("interrupt_entry", X86Irq.ENTRY)
         .branchIf("kernel", "ASM_CLAC; cld; testb $3, CS-ORIG_RAX+8(%rsp): from kernel mode?",
             x -> (x.read(x.sp() + 8 + 8 * 2) & 3) == 0)
         .step("SWAPGS; pushq %rdi; movq %rsp, %rdi; SWITCH_TO_KERNEL_CR3 (no PTI); "
             + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp: onto the task stack", x -> {
               X86Entry.swapgs(x);
-              x.push(x.reg("rdi"));
-              x.set("rdi", x.sp());
+              x.push(x.reg(Regs.rdi));
+              x.set(Regs.rdi, x.sp());
               x.setSp(x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack")));
             })
         .step("pushq 7*8(%rdi) .. 2*8(%rdi): ss, rsp, eflags, cs, ip, orig_ax; pushq 8(%rdi): the "
             + "return address; movq (%rdi), %rdi", x -> {
-              long rdi = x.reg("rdi");
+              long rdi = x.reg(Regs.rdi);
               for (int i = 7; i >= 1; i--) {
                 x.push(x.read(rdi + 8L * i));
               }
-              x.set("rdi", x.read(rdi));
+              x.set(Regs.rdi, x.read(rdi));
             })
         .label("kernel");
     k.image.add(X86Exceptions.regsPush(k, e, true)
@@ -98,14 +98,14 @@ public final class InterruptEntry416 implements IrqEntry64 {
         .call("movq %rsp, %rdi; call prepare_exit_to_usermode", "prepare_exit_to_usermode",
             Args.of(x -> x.sp()))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .globalLabel("retint_kernel")
         .branchIf("noresched", "CONFIG_PREEMPT: preempt_count == 0, IF was set, need_resched?",
             x -> !preemptHere(k, x))
         .call("call preempt_schedule_irq", "preempt_schedule_irq", Args.inPlace())
         .label("noresched")
         .step("jmp restore_regs_and_return_to_kernel",
-            x -> x.jumpTo(k.image.symbol("restore_regs_and_return_to_kernel"))).build());
+            k.image.jump("restore_regs_and_return_to_kernel")).build());
     EntryCommon.buildPrepareExitToUsermode(k);
     X86Irq.buildReturnToKernel(k);
     DoIrq.buildEnteringIrq(k);
@@ -118,7 +118,7 @@ public final class InterruptEntry416 implements IrqEntry64 {
   /** ENTER_IRQ_STACK (entry_64.S@4.16.13:451-520). */
   private static void enterIrqStack(Kernel k, Exec x) {
     long oldRsp = x.sp() + 8;
-    x.set("rdi", oldRsp);
+    x.set(Regs.rdi, oldRsp);
     long cnt = X86Entry.gs(k, x, "irq_count");
     long n = (x.read(cnt, 4) + 1) & 0xffffffffL;
     x.write(cnt, 4, n);

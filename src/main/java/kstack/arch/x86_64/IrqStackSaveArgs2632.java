@@ -28,7 +28,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
     for (int v = X86Irq.FIRST_EXTERNAL_VECTOR; v < X86Irq.FIRST_EXTERNAL_VECTOR + X86Irq.STUBS; v++) {
       int vec = v;
       stubs.step("pushq $(~0x" + Integer.toHexString(vec) + " + 0x80): the vector", x -> x.push(~vec + 0x80))
-          .step("jmp common_interrupt", x -> x.jumpTo(k.image.symbol("common_interrupt")));
+          .step("jmp common_interrupt", k.image.jump("common_interrupt"));
     }
     k.image.add(stubs.build());
     k.image.add(interrupt(k, k.image.asm("common_interrupt", ENTRY)
@@ -42,14 +42,14 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
             + "-ARGOFFSET+16(%rsp), %rdi: pt_regs, the handler's argument", x -> {
               long regs = x.sp() - 32;
               PartialFrame2632.saveArgs(k, x, regs, true);
-              x.set("rdi", regs);
+              x.set(Regs.rdi, regs);
             })
         .step("movq %rbp, 8(%rsp); leaq 8(%rsp), %rbp: a frame record inside pt_regs", x -> {
           x.write(x.sp() + 8, x.fp());
           x.setFp(x.sp() + 8);
         })
         .step("testl $3, CS(%rdi); je 1f; SWAPGS", x -> {
-          if ((x.read(x.reg("rdi") + PtRegs.cs.off(k)) & 3) == 3) {
+          if ((x.read(x.reg(Regs.rdi) + PtRegs.cs.off(k)) & 3) == 3) {
             X86Entry.swapgs(x);
           }
         })
@@ -60,7 +60,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
               x.write(cnt, 4, n);
               if (n == 0) {
                 long ret = x.pop();
-                x.set("rax", ret);
+                x.set(Regs.rax, ret);
                 x.setSp(x.read(X86Entry.gs(k, x, "irq_stack_ptr")));
                 x.push(x.fp());
                 x.push(ret);
@@ -81,7 +81,7 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
               x.setFp(x.pop());
             })
         .globalLabel("exit_intr")
-        .step("GET_THREAD_INFO(%rcx)", x -> x.set("rcx", PartialFrame2632.threadInfo(k, x)))
+        .step("GET_THREAD_INFO(%rcx)", x -> x.set(Regs.rcx, PartialFrame2632.threadInfo(k, x)))
         .branchIf("kernel", "testl $3, CS-ARGOFFSET(%rsp); je retint_kernel",
             x -> (x.read(x.sp() - PartialFrame2632.ARGOFFSET + PtRegs.cs.off(k)) & 3) == 0)
         .globalLabel("retint_check")
@@ -90,22 +90,22 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
             x -> !k.rq.needResched(k.current(x)))
         .step("retint_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
           k.arch.irqEnable(x);
-          x.push(x.reg("rdi"));
+          x.push(x.reg(Regs.rdi));
         })
         .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS", x -> {
-          x.set("rdi", x.pop());
-          x.set("rcx", PartialFrame2632.threadInfo(k, x));
+          x.set(Regs.rdi, x.pop());
+          x.set(Regs.rcx, PartialFrame2632.threadInfo(k, x));
           k.arch.irqDisable(x);
         })
         .jump("recheck", "jmp retint_check")
         .label("recheck")
-        .step("(retint_check)", x -> x.jumpTo(k.image.symbol("retint_check")))
+        .step("(retint_check)", k.image.jump("retint_check"))
         .label("swapgs")
-        .step("jmp retint_swapgs", x -> x.jumpTo(k.image.symbol("retint_swapgs")))
+        .step("jmp retint_swapgs", k.image.jump("retint_swapgs"))
         .label("kernel")
         .step("retint_kernel (no CONFIG_PREEMPT): jmp retint_restore_args",
-            x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
+            k.image.jump("retint_restore_args")).build());
     kstack.arch.x86.DoIrq.buildExitIdle(k);
     // handle_irq, do_softirq: irq_64.c@2.6.32:51-63, 126-142; call_softirq: entry_64.S@2.6.32:1268-1285
     k.image.add(k.image.c("handle_irq", "arch/x86/kernel/irq_64.c").params(L.irq, L.regs)
@@ -155,8 +155,8 @@ public final class IrqStackSaveArgs2632 implements IrqEntry64 {
       String then) {
     return b.step("interrupt: subq $10*8, %rsp", x -> x.setSp(x.sp() - 80))
         .call("call save_args", "save_args", Args.inPlace())
-        .call("call " + handler + " (rdi = pt_regs)", handler, Args.of(x -> x.reg("rdi")))
-        .step(then, x -> x.jumpTo(k.image.symbol("ret_from_intr"))).build();
+        .call("call " + handler + " (rdi = pt_regs)", handler, Args.of(x -> x.reg(Regs.rdi)))
+        .step(then, k.image.jump("ret_from_intr")).build();
   }
 
   @Override

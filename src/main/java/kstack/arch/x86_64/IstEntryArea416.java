@@ -162,13 +162,13 @@ public final class IstEntryArea416 extends IstExceptions {
             x -> (x.read(x.sp() + 8 + PtRegs.cs.off(k)) & 3) == 0)
         .step("SWAPGS; SWITCH_TO_KERNEL_CR3 (no PTI)", X86Entry::swapgs)
         .step("popq %r12: the return address; movq %rsp, %rdi", x -> {
-          x.set("r12", x.pop());
-          x.set("rdi", x.sp());
+          x.set(Regs.r12, x.pop());
+          x.set(Regs.rdi, x.sp());
         })
-        .call("call sync_regs", "sync_regs", Args.of(x -> x.reg("rdi")))
+        .call("call sync_regs", "sync_regs", Args.of(x -> x.reg(Regs.rdi)))
         .step("movq %rax, %rsp: onto the task stack; pushq %r12", x -> {
           x.setSp(x.retval());
-          x.push(x.reg("r12"));
+          x.push(x.reg(Regs.r12));
         })
         .label("kernel")
         .step("ret (TRACE_IRQS_OFF)", x -> x.ret(x.pop()));
@@ -178,9 +178,9 @@ public final class IstEntryArea416 extends IstExceptions {
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> { })
         .branchIf("kernel", "testb $3, CS(%rsp): back to kernel mode?",
             x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 0)
-        .step("jmp retint_user", x -> x.jumpTo(k.image.symbol("retint_user")))
+        .step("jmp retint_user", k.image.jump("retint_user"))
         .label("kernel")
-        .step("jmp retint_kernel", x -> x.jumpTo(k.image.symbol("retint_kernel"))).build());
+        .step("jmp retint_kernel", k.image.jump("retint_kernel")).build());
   }
 
   /**

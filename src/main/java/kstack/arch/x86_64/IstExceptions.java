@@ -30,15 +30,15 @@ public abstract class IstExceptions implements Exceptions64 {
    * asm/idtentry.h@6.19:141,361-372,452-458), and entry_64.S@6.19:419,1193,1406 sets only rdi.
    */
   final Args handlerArgs() {
-    return handlersTakeErrorCode() ? Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"))
-        : Args.of(x -> x.reg("rdi"));
+    return handlersTakeErrorCode() ? Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi))
+        : Args.of(x -> x.reg(Regs.rdi));
   }
 
   /** The stub's "movq %rsp, %rdi" and, where the handlers take one, the error code in rsi. */
   final void loadHandlerArgs(Exec x, long errorCode) {
-    x.set("rdi", x.sp());
+    x.set(Regs.rdi, x.sp());
     if (handlersTakeErrorCode()) {
-      x.set("rsi", errorCode);
+      x.set(Regs.rsi, errorCode);
     }
   }
 

@@ -39,15 +39,15 @@ public final class ParanoidIst2632 implements Exceptions64 {
           long regs = x.sp() + 8;
           PartialFrame2632.saveArgs(k, x, regs, true);
           for (PtRegs r : PartialFrame2632.REST) {
-            x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
+            x.write(regs + r.off(k), x.reg(X86Entry.regOf(r)));
           }
         })
         .step("movl $1, %ebx; rdmsr MSR_GS_BASE; testl %edx, %edx; js 1f (the kernel's already); "
             + "SWAPGS; xorl %ebx, %ebx", x -> {
-              x.set("rbx", 1);
-              if (x.reg("gs_base") == 0) {
+              x.set(Regs.rbx, 1);
+              if (x.reg(Regs.gs_base) == 0) {
                 X86Entry.swapgs(x);
-                x.set("rbx", 0);
+                x.set(Regs.rbx, 0);
               }
             })
         .step("1: ret", x -> x.ret(x.pop()));
@@ -87,26 +87,26 @@ public final class ParanoidIst2632 implements Exceptions64 {
         .call("call save_paranoid", "save_paranoid", Args.inPlace())
         .step((errorCode == 0 ? "TRACE_IRQS_OFF; " : "") + "movq %rsp, %rdi: the pt_regs; " + (errorCode == 0
             ? "xorl %esi, %esi: no error code" : "movq $-1, %rsi"), x -> {
-              x.set("rdi", x.sp());
-              x.set("rsi", errorCode);
+              x.set(Regs.rdi, x.sp());
+              x.set(Regs.rsi, errorCode);
             });
     if (cfn != null && ist < 0) {
-      b.call("call " + cfn, cfn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")));
+      b.call("call " + cfn, cfn, Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)));
     } else if (ist >= 0) {
       b.step("PER_CPU(init_tss, %rbp); subq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp): "
           + "a nested #DB lands lower", x -> {
-            x.set("rbp", k.perCpu("init_tss", x.cpu().id()));
+            x.set(Regs.rbp, k.perCpu("init_tss", x.cpu().id()));
             shiftIst(k, x, ist, -4096);
           });
-      b.call("call " + cfn, cfn, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")));
+      b.call("call " + cfn, cfn, Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)));
       b.step("addq $EXCEPTION_STKSZ, TSS_ist + (DEBUG_STACK - 1) * 8(%rbp)",
           x -> shiftIst(k, x, ist, 4096));
     } else {
       b.callVia("call *machine_check_vector(%rip) = do_machine_check",
-          x -> k.image.symbol("do_machine_check"), Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")), null);
+          x -> k.image.symbol("do_machine_check"), Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)), null);
     }
     k.image.add(b.step("jmp paranoid_exit (%ebx: the no-swapgs flag)",
-        x -> x.jumpTo(k.image.symbol("paranoid_exit"))).build());
+        k.image.jump("paranoid_exit")).build());
   }
 
   private static void shiftIst(Kernel k, kstack.exec.Exec x, int ist, long delta) {
@@ -123,7 +123,7 @@ public final class ParanoidIst2632 implements Exceptions64 {
     k.image.add(k.image.asm("paranoid_exit", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_OFF", x -> k.arch.irqDisable(x))
         .branchIf("restore", "testl %ebx, %ebx: swapgs needed? jnz paranoid_restore",
-            x -> x.reg("rbx") != 0)
+            x -> x.reg(Regs.rbx) != 0)
         .branchIf("userspace", "testl $3, CS(%rsp); jnz paranoid_userspace",
             x -> (x.read(x.sp() + PtRegs.cs.off(k)) & 3) == 3)
         .label("swapgs")
@@ -133,7 +133,7 @@ public final class ParanoidIst2632 implements Exceptions64 {
           long regs = x.sp();
           PartialFrame2632.restoreArgs(k, x, regs, false);
           for (PtRegs r : PartialFrame2632.REST) {
-            x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
+            x.set(X86Entry.regOf(r), x.read(regs + r.off(k)));
           }
           x.setSp(regs + PtRegs.ip.off(k));
         })
@@ -142,7 +142,7 @@ public final class ParanoidIst2632 implements Exceptions64 {
         .branchIf("swapgs", "paranoid_userspace: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %ebx; "
             + "andl $_TIF_WORK_MASK, %ebx; jz paranoid_swapgs", x -> {
               boolean work = k.rq.needResched(k.current(x));
-              x.set("rbx", work ? 1L << kstack.kernel.Kernel.TIF_NEED_RESCHED : 0);
+              x.set(Regs.rbx, work ? 1L << kstack.kernel.Kernel.TIF_NEED_RESCHED : 0);
               return !work;
             })
         .call("movq %rsp, %rdi; call sync_regs", "sync_regs", Args.of(x -> x.sp()))

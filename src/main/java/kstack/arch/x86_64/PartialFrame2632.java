@@ -34,7 +34,7 @@ final class PartialFrame2632 {
   static void saveArgs(Kernel k, Exec x, long regs, boolean withCx) {
     for (PtRegs r : ARGS) {
       if (r != PtRegs.cx || withCx) {
-        x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
+        x.write(regs + r.off(k), x.reg(X86Entry.regOf(r)));
       }
     }
   }
@@ -42,20 +42,20 @@ final class PartialFrame2632 {
   static void restoreArgs(Kernel k, Exec x, long regs, boolean skipCx) {
     for (PtRegs r : ARGS) {
       if (r != PtRegs.cx || !skipCx) {
-        x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
+        x.set(X86Entry.regOf(r), x.read(regs + r.off(k)));
       }
     }
   }
 
   static void saveRest(Kernel k, Exec x, long regs) {
     for (PtRegs r : REST) {
-      x.write(regs + r.off(k), x.reg(X86Entry.reg64(r.name())));
+      x.write(regs + r.off(k), x.reg(X86Entry.regOf(r)));
     }
   }
 
   static void restoreRest(Kernel k, Exec x, long regs) {
     for (PtRegs r : REST) {
-      x.set(X86Entry.reg64(r.name()), x.read(regs + r.off(k)));
+      x.set(X86Entry.regOf(r), x.read(regs + r.off(k)));
     }
   }
 
@@ -74,8 +74,8 @@ final class PartialFrame2632 {
    */
   static void restoreTopOfStack(Kernel k, Exec x, long regs) {
     x.write(gs(k, x, "old_rsp"), x.read(regs + PtRegs.sp.off(k)));
-    x.set("r11", x.read(regs + PtRegs.flags.off(k)));
-    x.write(regs + PtRegs.r11.off(k), x.reg("r11"));
+    x.set(Regs.r11, x.read(regs + PtRegs.flags.off(k)));
+    x.write(regs + PtRegs.r11.off(k), x.reg(Regs.r11));
   }
 
   /**
@@ -87,7 +87,7 @@ final class PartialFrame2632 {
     return b.step("FAKE_STACK_FRAME " + rip + ": xorl %eax, %eax; pushq $__KERNEL_DS (ss); pushq "
         + "%rax (rsp); pushq $X86_EFLAGS_IF; pushq $__KERNEL_CS; pushq " + rip + " (rip); pushq %rax "
         + "(orig_ax)", x -> {
-          x.set("rax", 0);
+          x.set(Regs.rax, 0);
           for (long v : new long[] {X86_64.KERNEL_DS, 0, X86_64.EFLAGS_IF, X86_64.KERNEL_CS,
               ripValue.applyAsLong(x), 0}) {
             x.push(v);
@@ -99,7 +99,7 @@ final class PartialFrame2632 {
   static void iret(Kernel k, Exec x) {
     long regs = x.sp() - PtRegs.ip.off(k);
     X86Irq.iret(x);
-    if ((x.reg("cs") & 3) != 3) {
+    if ((x.reg(Regs.cs) & 3) != 3) {
       return;
     }
     long task = k.current(x);
@@ -108,7 +108,7 @@ final class PartialFrame2632 {
       k.timeline.emit(new Event.ExecveRegsLeft(x.cpu().id(), Event.ReturnPath.IRETQ,
           k.tasks.pid(task), regs, false, "", 0));
     }
-    long ip = x.reg("rip");
+    long ip = x.reg(Regs.rip);
     long nr = x.read(regs + PtRegs.orig_ax.off(k));
     if (ip == k.image.symbol("_start")) {
       k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
@@ -116,7 +116,7 @@ final class PartialFrame2632 {
       k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
     } else {
       k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-          k.syscallName(nr), x.reg("rax")));
+          k.syscallName(nr), x.reg(Regs.rax)));
     }
   }
 }

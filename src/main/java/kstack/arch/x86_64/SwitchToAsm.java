@@ -5,6 +5,7 @@ import kstack.exec.Exec;
 import kstack.exec.Local;
 import kstack.exec.RoutineBuilder;
 import kstack.kernel.Kernel;
+import kstack.kernel.LinkedAddress;
 import kstack.kernel.TaskMember;
 
 /**
@@ -41,22 +42,26 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    */
   private void buildSwitchToAsm(Kernel k) {
     RoutineBuilder b = k.image.asm("__switch_to_asm", X86Entry.ENTRY);
+    LinkedAddress canaryWord = k.image.ref(canarySymbol());
+    LinkedAddress switchTo = k.image.ref("__switch_to");
     for (String r : new String[] {"rbp", "rbx", "r12", "r13", "r14", "r15"}) {
-      b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(r)));
+      int ri = Regs.of(r);
+      b.step("pushq %" + r + " (inactive_task_frame)", x -> x.push(x.reg(ri)));
     }
     b.step("movq %rsp, TASK_threadsp(%rdi): prev->thread.sp",
-            x -> k.tasks.taskWrite(x.reg("rdi"), TaskMember.thread_sp, x.sp()))
-        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg("rsi"))))
+            x -> k.tasks.taskWrite(x.reg(Regs.rdi), TaskMember.thread_sp, x.sp()))
+        .step("movq TASK_threadsp(%rsi), %rsp: the stack of next", x -> x.setSp(k.tasks.threadSp(x.reg(Regs.rsi))))
         .step("movq TASK_stack_canary(%rsi), %rbx; movq %rbx, PER_CPU_VAR(" + canaryWord() + ")",
             x -> {
-              long canary = k.tasks.taskRead(x.reg("rsi"), TaskMember.stack_canary);
-              x.set("rbx", canary);
-              x.write(X86Entry.gs(k, x, canarySymbol()) + canaryOffset(), canary);
+              long canary = k.tasks.taskRead(x.reg(Regs.rsi), TaskMember.stack_canary);
+              x.set(Regs.rbx, canary);
+              x.write(X86Entry.gs(x, canaryWord) + canaryOffset(), canary);
             });
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbx", "rbp"}) {
-      b.step("popq %" + r, x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popq %" + r, x -> x.set(ri, x.pop()));
     }
-    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(k.image.symbol("__switch_to"))).build());
+    k.image.add(b.step("jmp __switch_to", x -> x.jumpTo(switchTo.get())).build());
   }
 
   /** How __switch_to writes the per-CPU words (this_cpu_write, raw_cpu_write). */
@@ -117,13 +122,15 @@ public abstract class SwitchToAsm implements SwitchFrame64 {
    * on the entry stack.
    */
   private void buildSwitchTo(Kernel k) {
+    LinkedAddress current = k.image.ref("current_task");
+    LinkedAddress top = k.perCpuRef("cpu_current_top_of_stack");
     k.image.add(k.image.c("__switch_to", "arch/x86/kernel/process_64.c").params(L.prev_p, L.next_p)
         .step("save prev's segments and FS/GS bases; load next's TLS (not modelled)", x -> { })
         .step(cpuWrite() + "(current_task, next_p)",
-            x -> x.write(X86Entry.gs(k, x, "current_task"), x.get(L.next_p)))
+            x -> x.write(X86Entry.gs(x, current), x.get(L.next_p)))
         .step(cpuWrite() + "(cpu_current_top_of_stack, task_top_of_stack(next_p))"
                 + topOfStackNote(),
-            x -> x.write(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack"),
+            x -> x.write(X86Entry.gs(x, top),
                 k.arch.taskTopOfStack(k, x.get(L.next_p))))
         .step(sp0Step(), x -> { })
         .ret("return prev_p", x -> x.get(L.prev_p)).build());

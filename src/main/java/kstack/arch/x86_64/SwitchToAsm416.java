@@ -42,17 +42,17 @@ public final class SwitchToAsm416 extends SwitchToAsm {
   @Override
   void buildRetFromFork(Kernel k) {
     k.image.add(k.image.asm("ret_from_fork", X86Entry.ENTRY)
-        .step("movq %rax, %rdi: prev", x -> x.set("rdi", x.reg("rax")))
-        .call("call schedule_tail", "schedule_tail", Args.of(x -> x.reg("rdi")))
-        .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg("rbx") != 0)
+        .step("movq %rax, %rdi: prev", x -> x.set(Regs.rdi, x.reg(Regs.rax)))
+        .call("call schedule_tail", "schedule_tail", Args.of(x -> x.reg(Regs.rdi)))
+        .branchIf("kthread", "testq %rbx, %rbx: from kernel_thread?", x -> x.reg(Regs.rbx) != 0)
         .label("user")
-        .step("movq %rsp, %rdi: regs", x -> x.set("rdi", x.sp()))
-        .call("call syscall_return_slowpath", "syscall_return_slowpath", Args.of(x -> x.reg("rdi")))
+        .step("movq %rsp, %rdi: regs", x -> x.set(Regs.rdi, x.sp()))
+        .call("call syscall_return_slowpath", "syscall_return_slowpath", Args.of(x -> x.reg(Regs.rdi)))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .label("kthread")
-        .step("movq %r12, %rdi: the argument", x -> x.set("rdi", x.reg("r12")))
-        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg("rbx"), Args.of(x -> x.reg("rdi")), null)
+        .step("movq %r12, %rdi: the argument", x -> x.set(Regs.rdi, x.reg(Regs.r12)))
+        .callVia("CALL_NOSPEC %rbx: fn(arg)", x -> x.reg(Regs.rbx), Args.of(x -> x.reg(Regs.rdi)), null)
         .step("movq $0, RAX(%rsp): a kernel thread that returns (after exec) returns 0 to user mode",
             x -> x.write(x.sp() + PtRegs.ax.off(k), 0))
         .jump("user", "jmp 2b").build());

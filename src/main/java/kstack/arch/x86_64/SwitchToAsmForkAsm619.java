@@ -45,15 +45,15 @@ public final class SwitchToAsmForkAsm619 extends SwitchToAsm {
     k.image.add(k.image.asm("ret_from_fork_asm", X86Entry.ENTRY)
         .step("UNWIND_HINT_END_OF_STACK; movq %rax, %rdi (prev); movq %rsp, %rsi (regs); "
             + "movq %rbx, %rdx (fn); movq %r12, %rcx (fn_arg)", x -> {
-              x.set("rdi", x.reg("rax"));
-              x.set("rsi", x.sp());
-              x.set("rdx", x.reg("rbx"));
-              x.set("rcx", x.reg("r12"));
+              x.set(Regs.rdi, x.reg(Regs.rax));
+              x.set(Regs.rsi, x.sp());
+              x.set(Regs.rdx, x.reg(Regs.rbx));
+              x.set(Regs.rcx, x.reg(Regs.r12));
             })
         .call("call ret_from_fork", "ret_from_fork",
-            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx")))
+            Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.reg(Regs.rcx)))
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")))
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"))
         .build());
     k.image.add(k.image.c("ret_from_fork", "arch/x86/kernel/process.c").params(L.prev, L.regs, L.fn, L.fn_arg)
         .call("schedule_tail(prev)", "schedule_tail", Args.of(x -> x.get(L.prev)))

@@ -32,38 +32,38 @@ public final class SwitchToInline2632 implements SwitchFrame64 {
   public void inlineSwitch(Kernel k, RoutineBuilder b) {
     b.step("  switch_to(prev, next, last) [inline asm]: rdi = prev, rsi = next; SAVE_CONTEXT: pushf; "
             + "pushq %rbp; movq %rsi, %rbp", x -> {
-              x.set("rdi", x.get(L.prev));
-              x.set("rsi", x.get(L.next));
-              x.push(x.reg("eflags"));
+              x.set(Regs.rdi, x.get(L.prev));
+              x.set(Regs.rsi, x.get(L.next));
+              x.push(x.reg(Regs.eflags));
               x.push(x.fp());
-              x.setFp(x.reg("rsi"));
+              x.setFp(x.reg(Regs.rsi));
             })
         .step("  movq %rsp, prev->thread.sp; movq next->thread.sp, %rsp: next's stack", x -> {
-          k.tasks.taskWrite(x.reg("rdi"), TaskMember.thread_sp, x.sp());
-          x.setSp(k.tasks.taskRead(x.reg("rsi"), TaskMember.thread_sp));
+          k.tasks.taskWrite(x.reg(Regs.rdi), TaskMember.thread_sp, x.sp());
+          x.setSp(k.tasks.taskRead(x.reg(Regs.rsi), TaskMember.thread_sp));
         })
         .call("  call __switch_to: its return address, thread_return, goes on next's stack",
-            "__switch_to", Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
+            "__switch_to", Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)))
         .globalLabel("thread_return")
         .step("  thread_return: movq %gs:current_task, %rsi; __switch_canary; movq task->stack, %r8; "
             + "movq %rax, %rdi", x -> {
               long next = x.read(X86Entry.gs(k, x, "current_task"));
-              x.set("rsi", next);
+              x.set(Regs.rsi, next);
               x.write(X86Entry.gs(k, x, "irq_stack_union") + 40, k.tasks.taskRead(next, TaskMember.stack_canary));
-              x.set("r8", k.stacks.stack(next));
-              x.set("rdi", x.reg("rax"));
+              x.set(Regs.r8, k.stacks.stack(next));
+              x.set(Regs.rdi, x.reg(Regs.rax));
             })
         .branchIf("forked", "  testl $_TIF_FORK, TI_flags(%r8); jnz ret_from_fork",
-            x -> (x.read(x.reg("r8") + k.tasks.tiOff(ThreadInfoMember.flags), 4)
+            x -> (x.read(x.reg(Regs.r8) + k.tasks.tiOff(ThreadInfoMember.flags), 4)
                 & (1L << PartialFrame2632.TIF_FORK)) != 0)
         .step("  RESTORE_CONTEXT: movq %rbp, %rsi; popq %rbp; popf", x -> {
-          x.set("rsi", x.fp());
+          x.set(Regs.rsi, x.fp());
           x.setFp(x.pop());
-          x.set("eflags", x.pop() | 0x2);
+          x.set(Regs.eflags, x.pop() | 0x2);
         })
         .jump("switched", "  (on with last = prev in rax)")
         .label("forked")
-        .step("  jnz ret_from_fork: a new task's first run", x -> x.jumpTo(k.image.symbol("ret_from_fork")))
+        .step("  jnz ret_from_fork: a new task's first run", k.image.jump("ret_from_fork"))
         .label("switched");
   }
 

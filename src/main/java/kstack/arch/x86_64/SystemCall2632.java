@@ -71,33 +71,33 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("movq %rax, ORIG_RAX-ARGOFFSET(%rsp); movq %rcx, RIP-ARGOFFSET(%rsp): the number and "
             + "the user rip (cs, flags, sp, ss and cx stay unwritten)", x -> {
               long regs = x.sp() - ARGOFFSET;
-              x.write(regs + PtRegs.orig_ax.off(k), x.reg("rax"));
-              x.write(regs + PtRegs.ip.off(k), x.reg("rcx"));
+              x.write(regs + PtRegs.orig_ax.off(k), x.reg(Regs.rax));
+              x.write(regs + PtRegs.ip.off(k), x.reg(Regs.rcx));
               k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(k.current(x)),
-                  k.syscallName(x.reg("rax")), x.reg("rax"), x.read(gs(k, x, "old_rsp")),
+                  k.syscallName(x.reg(Regs.rax)), x.reg(Regs.rax), x.read(gs(k, x, "old_rsp")),
                   regs));
             })
         .step("GET_THREAD_INFO(%rcx); testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%rcx) (no tracing)",
-            x -> x.set("rcx", threadInfo(k, x)))
+            x -> x.set(Regs.rcx, threadInfo(k, x)))
         .globalLabel("system_call_fastpath")
-        .step("cmpq $__NR_syscall_max, %rax; ja badsys; movq %r10, %rcx", x -> x.set("rcx", x.reg("r10")))
+        .step("cmpq $__NR_syscall_max, %rax; ja badsys; movq %r10, %rcx", x -> x.set(Regs.rcx, x.reg(Regs.r10)))
         .callVia("call *sys_call_table(,%rax,8): its return address lands in the pt_regs->bx slot",
-            x -> target(k, x.reg("rax")),
-            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8"),
-                x -> x.reg("r9")), null)
+            x -> target(k, x.reg(Regs.rax)),
+            Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.reg(Regs.rcx), x -> x.reg(Regs.r8),
+                x -> x.reg(Regs.r9)), null)
         .step("movq %rax, RAX-ARGOFFSET(%rsp)",
-            x -> x.write(x.sp() - ARGOFFSET + PtRegs.ax.off(k), x.reg("rax")))
+            x -> x.write(x.sp() - ARGOFFSET + PtRegs.ax.off(k), x.reg(Regs.rax)))
         .globalLabel("ret_from_sys_call")
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .globalLabel("sysret_check")
         .step("GET_THREAD_INFO(%rcx); DISABLE_INTERRUPTS; movl TI_flags(%rcx), %edx", x -> {
-          x.set("rcx", threadInfo(k, x));
+          x.set(Regs.rcx, threadInfo(k, x));
           k.arch.irqDisable(x);
         })
         .branchIf("careful", "andl %edi, %edx; jnz sysret_careful", x -> k.rq.needResched(k.current(x)))
         .step("movq RIP-ARGOFFSET(%rsp), %rcx; RESTORE_ARGS 0,-ARG_SKIP,1 (all but rcx)", x -> {
           long regs = x.sp() - ARGOFFSET;
-          x.set("rcx", x.read(regs + PtRegs.ip.off(k)));
+          x.set(Regs.rcx, x.read(regs + PtRegs.ip.off(k)));
           restoreArgs(k, x, regs, true);
         })
         .step("movq PER_CPU_VAR(old_rsp), %rsp; USERGS_SYSRET64: swapgs; sysretq (rip = rcx, "
@@ -105,27 +105,27 @@ public final class SystemCall2632 implements SyscallEntry64 {
               long regs = x.sp() - ARGOFFSET;
               x.setSp(x.read(gs(k, x, "old_rsp")));
               X86Entry.swapgs(x);
-              x.set("eflags", x.reg("r11") | 0x2);
-              x.set("cs", X86_64.USER_CS);
-              x.set("ss", X86_64.USER_DS);
+              x.set(Regs.eflags, x.reg(Regs.r11) | 0x2);
+              x.set(Regs.cs, X86_64.USER_CS);
+              x.set(Regs.ss, X86_64.USER_DS);
               long task = k.current(x);
               long nr = x.read(regs + PtRegs.orig_ax.off(k));
               k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task),
-                  k.syscallName(nr), x.reg("rax")));
-              x.jumpTo(x.reg("rcx"));
+                  k.syscallName(nr), x.reg(Regs.rax)));
+              x.jumpTo(x.reg(Regs.rcx));
             })
         .label("careful")
         .globalLabel("sysret_careful")
         .step("bt $TIF_NEED_RESCHED, %edx (no signals modelled); ENABLE_INTERRUPTS; pushq %rdi",
             x -> {
               k.arch.irqEnable(x);
-              x.push(x.reg("rdi"));
+              x.push(x.reg(Regs.rdi));
             })
         .call("call schedule", "schedule", Args.inPlace())
-        .step("popq %rdi", x -> x.set("rdi", x.pop()))
+        .step("popq %rdi", x -> x.set(Regs.rdi, x.pop()))
         .jump("sysret_check_again", "jmp sysret_check")
         .label("sysret_check_again")
-        .step("(sysret_check)", x -> x.jumpTo(k.image.symbol("sysret_check")));
+        .step("(sysret_check)", k.image.jump("sysret_check"));
     k.image.add(b.build());
     buildIretPath(k);
     buildStubs(k);
@@ -133,8 +133,7 @@ public final class SystemCall2632 implements SyscallEntry64 {
   }
 
   private static long target(Kernel k, long nr) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? "sys_ni_syscall" : s);
+    return k.image.sysCallTarget(nr, "sys_ni_syscall");
   }
 
   /** int_ret_from_sys_call and the interrupt return tail (entry_64.S@2.6.32:617-681, 846-865). */
@@ -146,26 +145,26 @@ public final class SystemCall2632 implements SyscallEntry64 {
         .step("movl $_TIF_ALLWORK_MASK, %edi", x -> { })
         .label("check")
         .step("int_with_check: GET_THREAD_INFO(%rcx); movl TI_flags(%rcx), %edx",
-            x -> x.set("rcx", threadInfo(k, x)))
+            x -> x.set(Regs.rcx, threadInfo(k, x)))
         .branchIf("swapgs", "andl %edi, %edx; jnz int_careful", x -> !k.rq.needResched(k.current(x)))
         .step("int_careful: bt $TIF_NEED_RESCHED; ENABLE_INTERRUPTS; pushq %rdi", x -> {
           k.arch.irqEnable(x);
-          x.push(x.reg("rdi"));
+          x.push(x.reg(Regs.rdi));
         })
         .call("call schedule", "schedule", Args.inPlace())
         .step("popq %rdi; DISABLE_INTERRUPTS", x -> {
-          x.set("rdi", x.pop());
+          x.set(Regs.rdi, x.pop());
           k.arch.irqDisable(x);
         })
         .jump("check", "jmp int_with_check")
         .label("swapgs")
         .step("andl $~TS_COMPAT, TI_status(%rcx); jmp retint_swapgs",
-            x -> x.jumpTo(k.image.symbol("retint_swapgs")))
+            k.image.jump("retint_swapgs"))
         .label("kernel")
-        .step("jmp retint_restore_args", x -> x.jumpTo(k.image.symbol("retint_restore_args"))).build());
+        .step("jmp retint_restore_args", k.image.jump("retint_restore_args")).build());
     k.image.add(k.image.asm("retint_swapgs", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ; SWAPGS", X86Entry::swapgs)
-        .step("jmp restore_args", x -> x.jumpTo(k.image.symbol("restore_args"))).build());
+        .step("jmp restore_args", k.image.jump("restore_args")).build());
     k.image.add(k.image.asm("retint_restore_args", ENTRY)
         .step("DISABLE_INTERRUPTS; TRACE_IRQS_IRETQ", x -> k.arch.irqDisable(x))
         .globalLabel("restore_args")
@@ -187,21 +186,22 @@ public final class SystemCall2632 implements SyscallEntry64 {
             + "rbp, r12-r15 into pt_regs; movq %r11, 8(%rsp): the return address just below "
             + "pt_regs; FIXUP_TOP_OF_STACK %r11, 16", x -> {
               long regs = x.sp() + 16;
-              x.set("r11", x.read(x.sp() + 56));
+              x.set(Regs.r11, x.read(x.sp() + 56));
               saveRest(k, x, regs);
-              x.write(x.sp() + 8, x.reg("r11"));
+              x.write(x.sp() + 8, x.reg(Regs.r11));
               fixupTopOfStack(k, x, regs);
             })
         .step("ret", x -> x.ret(x.pop())).build());
     String[][] calls = {{"stub_fork", "sys_fork", "rdi"}, {"stub_clone", "sys_clone", "r8"}};
     for (String[] c : calls) {
+      int into = Regs.of(c[2]);
       k.image.add(k.image.asm(c[0], ENTRY)
           .step("PTREGSCALL: subq $REST_SKIP, %rsp", x -> x.setSp(x.sp() - 48))
           .call("call save_rest", "save_rest", Args.inPlace())
-          .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(c[2], x.sp() + 8))
-          .callVia("call " + c[1], x -> k.image.symbol(c[1]), Args.of(x -> x.reg("rdi"),
-              x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.reg("rcx"), x -> x.reg("r8")), null)
-          .step("jmp ptregscall_common", x -> x.jumpTo(k.image.symbol("ptregscall_common"))).build());
+          .step("leaq 8(%rsp), %" + c[2] + ": the complete pt_regs", x -> x.set(into, x.sp() + 8))
+          .callVia("call " + c[1], x -> k.image.symbol(c[1]), Args.of(x -> x.reg(Regs.rdi),
+              x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.reg(Regs.rcx), x -> x.reg(Regs.r8)), null)
+          .step("jmp ptregscall_common", k.image.jump("ptregscall_common")).build());
     }
     k.image.add(k.image.asm("ptregscall_common", ENTRY)
         .step("RESTORE_TOP_OF_STACK %r11, 8 (the pt_regs lie above the return address save_rest "
@@ -218,20 +218,20 @@ public final class SystemCall2632 implements SyscallEntry64 {
     k.image.add(k.image.asm("stub_execve", ENTRY)
         .step("popq %r11 (our return address: sys_execve goes back through the IRET path); "
             + "SAVE_REST; FIXUP_TOP_OF_STACK %r11", x -> {
-              x.set("r11", x.pop());
+              x.set(Regs.r11, x.pop());
               x.setSp(x.sp() - 48);
               saveRest(k, x, x.sp());
               fixupTopOfStack(k, x, x.sp());
             })
         .call("movq %rsp, %rcx; call sys_execve", "sys_execve",
-            Args.of(x -> x.reg("rdi"), x -> x.reg("rsi"), x -> x.reg("rdx"), x -> x.sp()))
+            Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi), x -> x.reg(Regs.rdx), x -> x.sp()))
         .step("RESTORE_TOP_OF_STACK %r11; movq %rax, RAX(%rsp); RESTORE_REST", x -> {
           long regs = x.sp();
           restoreTopOfStack(k, x, regs);
-          x.write(regs + PtRegs.ax.off(k), x.reg("rax"));
+          x.write(regs + PtRegs.ax.off(k), x.reg(Regs.rax));
           restoreRest(k, x, regs);
           x.setSp(regs + 48);
         })
-        .step("jmp int_ret_from_sys_call", x -> x.jumpTo(k.image.symbol("int_ret_from_sys_call"))).build());
+        .step("jmp int_ret_from_sys_call", k.image.jump("int_ret_from_sys_call")).build());
   }
 }

@@ -17,7 +17,7 @@ final class X86Delivery {
     }
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
     long top = k.mem.read64(tss + Tss.ist.off(k) + 8L * ist);
-    long rsp = k.cpu(cpu).get("rsp");
+    long rsp = k.cpu(cpu).get(Regs.rsp);
     long[] stack = arch.exceptions.istStack(k, cpu, ist);
     if (Long.compareUnsigned(rsp - stack[0], stack[1] - stack[0]) >= 0
         || Long.compareUnsigned(rsp, top) >= 0) {
@@ -37,13 +37,13 @@ final class X86Delivery {
   static String deliver(X86_64 arch, Kernel k, int cpu, int vector) {
     var c = k.cpu(cpu);
     var mem = k.mem;
-    boolean user = (c.get("cs") & 3) == 3;
+    boolean user = (c.get(Regs.cs) & 3) == 3;
     int ist = X86Exceptions.istOf(vector);
     long tss = k.perCpu(arch.boot.tssSymbol(), cpu);
     long rsp = ist >= 0 ? mem.read64(tss + Tss.ist.off(k) + 8L * ist)
-        : user ? mem.read64(tss + Tss.sp0.off(k)) : c.get("rsp");
+        : user ? mem.read64(tss + Tss.sp0.off(k)) : c.get(Regs.rsp);
     rsp &= -16L;
-    long[] frame = {c.get("ss"), c.get("rsp"), c.get("eflags"), c.get("cs"), c.get("rip")};
+    long[] frame = {c.get(Regs.ss), c.get(Regs.rsp), c.get(Regs.eflags), c.get(Regs.cs), c.get(Regs.rip)};
     for (long v : frame) {
       rsp -= 8;
       try {
@@ -53,20 +53,20 @@ final class X86Delivery {
       }
     }
     if (vector == X86Exceptions.NMI_VECTOR) {
-      c.set("nmi_blocked", 1); // [ARCH] SDM 6.7.1: further NMIs wait for the next IRET
+      c.set(Regs.nmi_blocked, 1); // [ARCH] SDM 6.7.1: further NMIs wait for the next IRET
     }
     if (vector == X86Exceptions.DF_VECTOR) {
       rsp -= 8;
       mem.write64(rsp, 0); // #DF pushes an error code of 0
     }
-    c.set("rsp", rsp);
-    c.set("eflags", c.get("eflags") & ~X86_64.EFLAGS_IF);
-    c.set("cs", X86_64.KERNEL_CS);
+    c.set(Regs.rsp, rsp);
+    c.set(Regs.eflags, c.get(Regs.eflags) & ~X86_64.EFLAGS_IF);
+    c.set(Regs.cs, X86_64.KERNEL_CS);
     if (user) {
-      c.set("ss", 0);
+      c.set(Regs.ss, 0);
     }
     String named = arch.exceptions.handlerName(vector);
-    c.set("rip", named != null ? k.image.symbol(named) : handlerAddress(arch, k, vector));
+    c.set(Regs.rip, named != null ? k.image.symbol(named) : handlerAddress(arch, k, vector));
     return named != null ? named : handler(arch, vector);
   }
 

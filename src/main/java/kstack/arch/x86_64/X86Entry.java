@@ -28,13 +28,26 @@ public final class X86Entry {
     };
   }
 
+  /** The register a pt_regs slot saves, by number (PtRegs' names are pt_regs', not the registers'). */
+  static int regOf(PtRegs slot) {
+    return REG_OF[slot.ordinal()];
+  }
+
+  private static final int[] REG_OF = java.util.Arrays.stream(PtRegs.values())
+      .mapToInt(r -> Regs.NAMES.indexOf(reg64(r.name()))).toArray();
+
   /** A per-CPU variable as %gs-relative code reaches it: GS base plus the symbol. */
   static long gs(Kernel k, Exec x, String var) {
-    return x.reg("gs_base") + k.image.symbol(var);
+    return x.reg(Regs.gs_base) + k.image.symbol(var);
+  }
+
+  /** A per-CPU address the step captured when it was built: GS base plus its link address. */
+  static long gs(Exec x, kstack.kernel.LinkedAddress var) {
+    return x.reg(Regs.gs_base) + var.get();
   }
 
   static long gsMacro(Kernel k, Exec x, String name) {
-    return x.reg("gs_base") + k.perCpuLink(name);
+    return x.reg(Regs.gs_base) + k.perCpuLink(name);
   }
 
   /** The ways back to user mode the generations with entry_SYSCALL_64 share, linked after it. */
@@ -43,67 +56,18 @@ public final class X86Entry {
   }
 
   static void swapgs(Exec x) {
-    long gs = x.reg("gs_base");
-    x.set("gs_base", x.reg("k_gs_base"));
-    x.set("k_gs_base", gs);
-  }
-
-  static void entered(Kernel k, Exec x) {
-    long regs = x.sp();
-    long nr = x.read(regs + PtRegs.orig_ax.off(k));
-    long task = k.current(x.cpu().id());
-    k.timeline.emit(new Event.SyscallEntry(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr), nr,
-        x.read(regs + PtRegs.sp.off(k)), regs));
-  }
-
-  static void exited(Kernel k, Exec x) {
-    long task = k.current(x.cpu().id());
-    long regs = k.arch.taskPtRegs(k, task);
-    long nr = k.mem.read64(regs + PtRegs.orig_ax.off(k));
-    if (nr < 0) {
-      k.timeline.emit(new Event.ReturnToUser(x.cpu().id(), k.tasks.pid(task), Event.ReturnPath.IRETQ));
-      return;
-    }
-    if (k.mem.read64(regs + PtRegs.ip.off(k)) == k.image.symbol("_start")) {
-      k.timeline.emit(new Event.ExecStart(x.cpu().id(), k.tasks.pid(task), k.tasks.comm(task)));
-      return;
-    }
-    k.timeline.emit(new Event.SyscallExit(x.cpu().id(), k.tasks.pid(task), k.syscallName(nr),
-        x.reg("rax")));
-  }
-
-  /** The invariant of every return to user mode: nothing of the kernel is left below pt_regs. */
-  static void toEntryStack(Kernel k, Exec x) {
-    long task = k.current(x.cpu().id());
-    long di = k.arch.taskPtRegs(k, task) + PtRegs.di.off(k);
-    if (x.sp() != di) {
-      throw new IllegalStateException(String.format(
-          "kernel stack not empty on return to user: rsp 0x%x, expected 0x%x", x.sp(), di));
-    }
-    x.set("rdi", x.sp());
-    x.setSp(x.read(gs(k, x, "cpu_tss_rw") + Tss.sp0.off(k)));
-  }
-
-  static boolean sysretOk(Kernel k, Exec x) {
-    long regs = k.arch.taskPtRegs(k, k.current(x.cpu().id()));
-    long ip = x.read(regs + PtRegs.ip.off(k));
-    long cx = x.read(regs + PtRegs.cx.off(k));
-    long r11 = x.read(regs + PtRegs.r11.off(k));
-    long flags = x.read(regs + PtRegs.flags.off(k));
-    long cs = x.read(regs + PtRegs.cs.off(k));
-    long ss = x.read(regs + PtRegs.ss.off(k));
-    boolean canonical = (ip >> 47) == 0;
-    return ip == cx && canonical && cs == X86_64.USER_CS && r11 == flags
-        && (flags & 0x10100) == 0 && ss == X86_64.USER_DS;
+    long gs = x.reg(Regs.gs_base);
+    x.set(Regs.gs_base, x.reg(Regs.k_gs_base));
+    x.set(Regs.k_gs_base, gs);
   }
 
   /** The address sys_call_table[nr] holds: the handler, or the table's sys_ni_syscall. */
   static long target(Kernel k, long nr, String niSyscall) {
-    String s = k.image.sysCallTable.get((int) nr);
-    return k.image.symbol(s == null ? niSyscall : s);
+    return k.image.sysCallTarget(nr, niSyscall);
   }
 
   private static void buildIretExit(Kernel k) {
+    EntryFrame f = new EntryFrame(k);
     RoutineBuilder b = k.image.asm("swapgs_restore_regs_and_return_to_usermode", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi"}) {
@@ -111,21 +75,21 @@ public final class X86Entry {
       b.step("popq %" + r + " (POP_REGS pop_rdi=0)", x -> x.set(ri, x.pop()));
     }
     k.image.add(b.step("movq %rsp, %rdi; movq PER_CPU_VAR(cpu_tss_rw + TSS_sp0), %rsp: onto the entry "
-            + "stack; the task stack is empty again", x -> toEntryStack(k, x))
+            + "stack; the task stack is empty again", f::toEntryStack)
         .step("pushq ss, rsp, eflags, cs, rip from 6*8(%rdi) .. 2*8(%rdi): the IRET frame", x -> {
-          long rdi = x.reg("rdi");
+          long rdi = x.reg(Regs.rdi);
           for (int i = 6; i >= 2; i--) {
             x.push(x.read(rdi + 8L * i));
           }
         })
         .step("pushq (%rdi): the user rdi; SWITCH_TO_USER_CR3_STACK (no PTI); popq %rdi", x -> {
-          x.push(x.read(x.reg("rdi")));
-          x.set("rdi", x.pop());
+          x.push(x.read(x.reg(Regs.rdi)));
+          x.set(Regs.rdi, x.pop());
         })
         .step("swapgs", X86Entry::swapgs)
         .step("iretq: pop rip, cs, rflags, rsp, ss: back in user mode", x -> {
           X86Irq.iret(x);
-          exited(k, x);
+          f.exited(x);
         }).build());
   }
 }

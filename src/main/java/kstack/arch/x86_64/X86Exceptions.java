@@ -59,11 +59,11 @@ final class X86Exceptions {
         .call("call paranoid_entry: pt_regs on this IST stack", "paranoid_entry", Args.inPlace())
         .step("movq %rsp, %rdi; movq ORIG_RAX(%rsp), %rsi (the error code); movq $-1, ORIG_RAX(%rsp)",
             x -> {
-              x.set("rdi", x.sp());
-              x.set("rsi", x.read(x.sp() + PtRegs.orig_ax.off(k)));
+              x.set(Regs.rdi, x.sp());
+              x.set(Regs.rsi, x.read(x.sp() + PtRegs.orig_ax.off(k)));
               x.write(x.sp() + PtRegs.orig_ax.off(k), -1);
             })
-        .call("call " + doubleFault, doubleFault, Args.of(x -> x.reg("rdi"), x -> x.reg("rsi")))
+        .call("call " + doubleFault, doubleFault, Args.of(x -> x.reg(Regs.rdi), x -> x.reg(Regs.rsi)))
         .step("jmp paranoid_exit (not reached: the overflow panics)", x -> { }).build());
     String traps = "arch/x86/kernel/traps.c";
     k.image.add(k.image.c(doubleFault, traps).params(L.regs, L.error_code)
@@ -71,7 +71,7 @@ final class X86Exceptions {
         .branchIf("other", "CONFIG_VMAP_STACK: was the fault address in the guard page below "
             + "current's stack?", x -> !guardHit(k, x))
         .call(e.overflowCall(), "handle_stack_overflow",
-            Args.of(x -> x.get(L.regs), x -> x.reg("cr2")))
+            Args.of(x -> x.get(L.regs), x -> x.reg(Regs.cr2)))
         .label("other")
         .step("die(\"double fault\", regs, error_code); panic(\"Machine halted.\")",
             x -> panic(k, x, "double fault: Machine halted."))
@@ -100,29 +100,29 @@ final class X86Exceptions {
   static RoutineBuilder regsPush(Kernel k, RoutineBuilder b, boolean clearsAsPushed) {
     b.step("PUSH_AND_CLEAR_REGS save_ret=1: pushq %rsi; movq 8(%rsp), %rsi (the return address); "
         + "movq %rdi, 8(%rsp) (pt_regs->di)", x -> {
-          x.push(x.reg("rsi"));
+          x.push(x.reg(Regs.rsi));
           long ret = x.read(x.sp() + 8);
-          x.write(x.sp() + 8, x.reg("rdi"));
-          x.set("rsi", ret);
+          x.write(x.sp() + 8, x.reg(Regs.rdi));
+          x.set(Regs.rsi, ret);
         });
     for (String r : new String[] {"dx", "cx", "ax", "r8", "r9", "r10", "r11", "bx", "bp", "r12",
         "r13", "r14", "r15"}) {
       String reg = X86Entry.reg64(r);
       boolean clear = clearsAsPushed && !r.equals("dx") && !r.equals("cx") && !r.equals("ax");
+      int ri = Regs.of(reg);
       b.step("pushq %" + reg + ": pt_regs->" + r + (clear ? "; xorl %" + reg + ", %" + reg : ""),
           x -> {
-            x.push(x.reg(reg));
+            x.push(x.reg(ri));
             if (clear) {
-              x.set(reg, 0);
+              x.set(ri, 0);
             }
           });
     }
     return b.step("pushq %rsi: the return address, below pt_regs"
             + (clearsAsPushed ? "" : "; CLEAR_REGS"), x -> {
-              x.push(x.reg("rsi"));
+              x.push(x.reg(Regs.rsi));
               if (!clearsAsPushed) {
-                for (String r : new String[] {"rsi", "rdx", "rcx", "r8", "r9", "r10", "r11", "rbx",
-                    "rbp", "r12", "r13", "r14", "r15"}) {
+                for (int r : Regs.CLEAR_REGS) {
                   x.set(r, 0);
                 }
               }
@@ -138,11 +138,11 @@ final class X86Exceptions {
         e.clearsAsPushed());
     return b.step("rdmsr MSR_GS_BASE: negative means kernel GS already; else SWAPGS (ebx says "
             + "which for paranoid_exit)", x -> {
-              boolean userGs = x.reg("gs_base") >= 0;
+              boolean userGs = x.reg(Regs.gs_base) >= 0;
               if (userGs) {
                 X86Entry.swapgs(x);
               }
-              x.set("rbx", userGs ? 0 : 1);
+              x.set(Regs.rbx, userGs ? 0 : 1);
             })
         .step("ret", x -> x.ret(x.pop())).build();
   }
@@ -167,13 +167,12 @@ final class X86Exceptions {
   /** paranoid_exit: swapgs back if paranoid_entry swapped, pop pt_regs, iretq. */
   static RoutineBuilder paranoidExit(RoutineBuilder b) {
     return b.step("paranoid_exit: swapgs back if paranoid_entry swapped (ebx == 0)", x -> {
-          if (x.reg("rbx") == 0) {
+          if (x.reg(Regs.rbx) == 0) {
             X86Entry.swapgs(x);
           }
         })
         .step("POP_REGS; addq $8, %rsp (skip orig_ax)", x -> {
-          for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10",
-              "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
+          for (int r : Regs.POP_REGS) {
             x.set(r, x.pop());
           }
           x.setSp(x.sp() + 8);
@@ -183,7 +182,7 @@ final class X86Exceptions {
 
   private static boolean guardHit(Kernel k, Exec x) {
     long stack = k.stacks.stack(k.current(x));
-    long cr2 = x.reg("cr2");
+    long cr2 = x.reg(Regs.cr2);
     return stack - 1 - cr2 < 4096 && Long.compareUnsigned(cr2, stack) < 0;
   }
 

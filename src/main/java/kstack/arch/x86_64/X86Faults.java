@@ -19,13 +19,13 @@ final class X86Faults {
    */
   static boolean takeFault(X86_64 arch, Kernel k, int cpu, kstack.mem.MemoryFault f) {
     var c = k.cpu(cpu);
-    if ((c.get("cs") & 3) == 3) {
+    if ((c.get(Regs.cs) & 3) == 3) {
       return false;
     }
     long addr = f.address();
-    c.set("cr2", addr);
+    c.set(Regs.cr2, addr);
     boolean realKernelMaps = directMapped(k, addr);
-    if (f.isWrite() && !mapped(k, c.get("rsp") - 8) && !realKernelMaps) {
+    if (f.isWrite() && !mapped(k, c.get(Regs.rsp) - 8) && !realKernelMaps) {
       long stack = 0;
       boolean known = true;
       try {
@@ -38,7 +38,7 @@ final class X86Faults {
       return true;
     }
     k.timeline.emit(new kstack.trace.Event.PageFaultOops(cpu,
-        kstack.trace.Event.OopsForm.X86_64, addr, k.symbols.describe(c.get("rip")), who(k, cpu),
+        kstack.trace.Event.OopsForm.X86_64, addr, k.symbols.describe(c.get(Regs.rip)), who(k, cpu),
         realKernelMaps));
     k.timeline.emit(new kstack.trace.Event.Panic(cpu,
         "Kernel panic - not syncing: Fatal exception"));

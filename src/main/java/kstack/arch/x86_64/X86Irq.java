@@ -25,7 +25,8 @@ final class X86Irq {
     RoutineBuilder b = k.image.asm("restore_regs_and_return_to_kernel", ENTRY);
     for (String r : new String[] {"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
         "r8", "rax", "rcx", "rdx", "rsi", "rdi"}) {
-      b.step("popq %" + r + " (POP_REGS)", x -> x.set(r, x.pop()));
+      int ri = Regs.of(r);
+      b.step("popq %" + r + " (POP_REGS)", x -> x.set(ri, x.pop()));
     }
     k.image.add(b.step("addq $8, %rsp: skip orig_ax", x -> x.setSp(x.sp() + 8))
         .step("iretq: pop rip, cs, rflags, rsp, ss: back to the interrupted kernel code", X86Irq::iret)
@@ -34,12 +35,12 @@ final class X86Irq {
 
   /** iretq: pops the hardware frame; any IRET also ends NMI blocking ([ARCH] SDM 6.7.1). */
   static void iret(Exec x) {
-    x.set("nmi_blocked", 0);
+    x.set(Regs.nmi_blocked, 0);
     long ip = x.pop();
-    x.set("cs", x.pop());
-    x.set("eflags", x.pop());
+    x.set(Regs.cs, x.pop());
+    x.set(Regs.eflags, x.pop());
     long sp = x.pop();
-    x.set("ss", x.pop());
+    x.set(Regs.ss, x.pop());
     x.setSp(sp);
     x.jumpTo(ip);
   }

@@ -24,11 +24,14 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   static final long ENOSYS = -38;
 
   private final RegisterSet regs = new RegisterSet(
-      List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11",
-          "r12", "r13", "r14", "r15", "rip", "eflags", "cs", "ss", "fs_base", "gs_base",
-          "k_gs_base", "cr2", "cr3", "lstar", "nmi_blocked"),
+      Regs.NAMES,
       "rsp", "rbp", "rip", "rax", List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9"),
       List.of("rbx", "rbp", "r12", "r13", "r14", "r15")).hide("nmi_blocked");
+
+  X86Isa64() {
+    super(Regs.eflags, Regs.cs, Regs.nmi_blocked);
+  }
+
   private final Abi abi = new X86Abi();
   final Types types = new Types(8);
 
@@ -124,7 +127,7 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   public void setUserReturn(Kernel k, kstack.cpu.Cpu cpu, kstack.mem.AddressSpace space, long ret) {
     long sp = cpu.sp() - 8;
     space.write(sp, 8, ret);
-    cpu.set("rsp", sp);
+    cpu.set(Regs.rsp, sp);
   }
 
   /** kernel/fork.c: the non-CLONE_BACKWARDS order (x86 selects CLONE_BACKWARDS only on 32-bit). */
@@ -137,46 +140,49 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
   @Override
   public void powerOn(Kernel k, int cpu) {
     var c = k.cpu(cpu);
-    c.set("cs", KERNEL_CS);
-    c.set("ss", KERNEL_DS);
-    c.set("eflags", 0x2);
-    c.set("cr3", kstack.kernel.PageTableRoot.ofInitMm(k));
-    c.set("rip", cpu == 0 ? k.image.symbol("startup_64") : 0);
+    c.set(Regs.cs, KERNEL_CS);
+    c.set(Regs.ss, KERNEL_DS);
+    c.set(Regs.eflags, 0x2);
+    c.set(Regs.cr3, kstack.kernel.PageTableRoot.ofInitMm(k));
+    c.set(Regs.rip, cpu == 0 ? k.image.symbol("startup_64") : 0);
   }
 
   /** get_current(): this_cpu_read_stable(current_task) in both 4.16 and 6.19 (asm/current.h). */
   @Override
   public long current(Kernel k, int cpu) {
-    return k.mem.read64(k.perCpu("current_task", cpu));
+    return k.mem.read64(resolved(k).currentTask + k.perCpuOffset(cpu));
   }
 
   /** task_pt_regs: task_stack_page + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs). */
   @Override
   public long taskPtRegs(Kernel k, long task) {
-    return k.stacks.taskStackPage(task) + ptRegsFromStackPage(k);
+    return k.stacks.taskStackPage(task) + resolved(k).ptRegsBelowTop;
   }
 
-  /** The kernel whose pt_regs offset {@link #ptRegsBelowTop} holds (each machine has its own arch). */
-  private Kernel ptRegsOf;
-  private long ptRegsBelowTop;
-
   /**
-   * THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs), worked out once per kernel:
-   * every system call's entry and exit asks for it.
+   * What every system call's entry and exit and every switch ask of the linked kernel, worked out
+   * once per kernel (each machine has its own arch): current_task's link address,
+   * THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING - sizeof(pt_regs), and sizeof(pt_regs).
    */
-  private long ptRegsFromStackPage(Kernel k) {
-    if (ptRegsOf != k) {
-      ptRegsBelowTop = k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING")
-          - k.image.struct("pt_regs").size();
-      ptRegsOf = k;
+  private record Resolved(Kernel k, long currentTask, long ptRegsBelowTop, long ptRegsSize) {}
+
+  private Resolved resolved;
+
+  private Resolved resolved(Kernel k) {
+    Resolved r = resolved;
+    if (r == null || r.k() != k) {
+      long size = k.image.struct("pt_regs").size();
+      r = new Resolved(k, k.perCpuLink("current_task"),
+          k.threadSize - k.image.constant("TOP_OF_KERNEL_STACK_PADDING") - size, size);
+      resolved = r;
     }
-    return ptRegsBelowTop;
+    return r;
   }
 
   /** task_top_of_stack: (unsigned long)(task_pt_regs(task) + 1). */
   @Override
   public long taskTopOfStack(Kernel k, long task) {
-    return taskPtRegs(k, task) + k.image.struct("pt_regs").size();
+    return taskPtRegs(k, task) + resolved(k).ptRegsSize();
   }
 
   /**
@@ -186,16 +192,18 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
    */
   @Override
   public void userSyscall(Exec x, int nr) {
-    x.set("rax", nr);
-    x.set("r10", x.reg("rcx"));
+    x.set(Regs.rax, nr);
+    x.set(Regs.r10, x.reg(Regs.rcx));
     syscallInstruction(x);
   }
+
+  private static final int[] SYSCALL_ARGS = {Regs.rdi, Regs.rsi, Regs.rdx, Regs.r10, Regs.r8, Regs.r9};
 
   /** x86_64 syscall ABI: nr in rax; arguments in rdi, rsi, rdx, r10, r8, r9. */
   @Override
   public void setSyscallRegisters(kstack.cpu.Cpu cpu, int nr, long[] args) {
-    String[] r = {"rdi", "rsi", "rdx", "r10", "r8", "r9"};
-    cpu.set("rax", nr);
+    int[] r = SYSCALL_ARGS;
+    cpu.set(Regs.rax, nr);
     for (int i = 0; i < args.length; i++) {
       cpu.set(r[i], args[i]);
     }
@@ -203,12 +211,12 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
 
   @Override
   public void syscallInstruction(Exec x) {
-    x.set("rcx", x.nextPc());
-    x.set("r11", x.reg("eflags"));
-    x.set("eflags", x.reg("eflags") & ~EFLAGS_IF);
-    x.set("cs", KERNEL_CS);
-    x.set("ss", KERNEL_DS);
-    x.jumpTo(x.reg("lstar"));
+    x.set(Regs.rcx, x.nextPc());
+    x.set(Regs.r11, x.reg(Regs.eflags));
+    x.set(Regs.eflags, x.reg(Regs.eflags) & ~EFLAGS_IF);
+    x.set(Regs.cs, KERNEL_CS);
+    x.set(Regs.ss, KERNEL_DS);
+    x.jumpTo(x.reg(Regs.lstar));
   }
 
   @Override
@@ -240,4 +248,5 @@ abstract class X86Isa64 extends kstack.arch.x86.X86Cpu {
     return Long.compareUnsigned(va, START_KERNEL_MAP) >= 0 ? va - START_KERNEL_MAP
         : va - k.image.constant("PAGE_OFFSET");
   }
+
 }

@@ -29,7 +29,7 @@ final class X86Nmi {
     String errorCodeArg = e.handlersTakeErrorCode() ? "; movq $-1, %rsi" : "";
     RoutineBuilder b = k.image.asm(e.handlerName(X86Exceptions.NMI_VECTOR), ENTRY)
         .step(e.nmiEntryPrologue() + "pushq %rdx: T-48",
-            x -> x.push(x.reg("rdx")))
+            x -> x.push(x.reg(Regs.rdx)))
         .branchIf("nmi_from_kernel", "testb $3, CS-RIP+8(%rsp): from user mode?",
             x -> (x.read(x.sp() + 16) & 3) == 0);
     fromUser(k, e, b, errorCodeArg, handler);
@@ -56,18 +56,18 @@ final class X86Nmi {
               long rdx = x.sp() - 80;
               x.push(X86_64.KERNEL_DS);
               x.push(rdx);
-              x.push(x.reg("eflags"));
+              x.push(x.reg(Regs.eflags));
               x.push(X86_64.KERNEL_CS);
               x.push(k.image.symbol("repeat_nmi"));
             })
         .step("addq $(6*8), %rsp", x -> x.setSp(x.sp() + 48))
         .label("nested_nmi_out")
-        .step("popq %rdx", x -> x.set("rdx", x.pop()))
+        .step("popq %rdx", x -> x.set(Regs.rdx, x.pop()))
         .step("iretq: back into the interrupted (outer) NMI code", X86Irq::iret)
         .label("first_nmi")
         .step("movq (%rsp), %rdx; pushq $0: \"NMI executing\" = 0 at T-56; subq $(5*8), %rsp: "
             + "room for the iret frame", x -> {
-              x.set("rdx", x.read(x.sp()));
+              x.set(Regs.rdx, x.read(x.sp()));
               x.push(0);
               x.setSp(x.sp() - 40);
             })
@@ -94,7 +94,7 @@ final class X86Nmi {
         .call("call " + handler, handler, e.handlerArgs())
         .step(e.nmiRestoreCr3()
             + "testl %ebx, %ebx; jnz nmi_restore; nmi_swapgs: swapgs", x -> {
-              if (x.reg("rbx") == 0) {
+              if (x.reg(Regs.rbx) == 0) {
                 X86Entry.swapgs(x);
               }
             })
@@ -103,7 +103,7 @@ final class X86Nmi {
         .step("addq $6*8, %rsp: skip orig_ax and the outermost frame", x -> x.setSp(x.sp() + 48))
         .step("std; movq $0, 5*8(%rsp): \"NMI executing\" = 0 (DF marks the window until iretq)",
             x -> {
-              x.set("eflags", x.reg("eflags") | EFLAGS_DF);
+              x.set(Regs.eflags, x.reg(Regs.eflags) | EFLAGS_DF);
               x.write(x.sp() + 40, 0);
             })
         .step("iretq: through the iret frame (to the interrupted code, or to repeat_nmi)",
@@ -117,27 +117,27 @@ final class X86Nmi {
     b.step("swapgs; SWITCH_TO_KERNEL_CR3; movq %rsp, %rdx; "
             + "movq PER_CPU_VAR(cpu_current_top_of_stack), %rsp", x -> {
               X86Entry.swapgs(x);
-              x.set("rdx", x.sp());
+              x.set(Regs.rdx, x.sp());
               x.setSp(x.read(X86Entry.gsMacro(k, x, "cpu_current_top_of_stack")));
             })
         .step("pushq 5*8(%rdx) ... 1*8(%rdx): SS, RSP, RFLAGS, CS, RIP onto the task stack; "
             + "pushq $-1: orig_ax", x -> {
               for (int off = 40; off >= 8; off -= 8) {
-                x.push(x.read(x.reg("rdx") + off));
+                x.push(x.read(x.reg(Regs.rdx) + off));
               }
               x.push(-1);
             })
         .step("PUSH_AND_CLEAR_REGS rdx=(%rdx); ENCODE_FRAME_POINTER", x -> {
-          long savedRdx = x.read(x.reg("rdx"));
+          long savedRdx = x.read(x.reg(Regs.rdx));
           for (String r : PT_REGS_PUSH_ORDER) {
-            x.push(r.equals("dx") ? savedRdx : x.reg(X86Entry.reg64(r)));
+            x.push(r.equals("dx") ? savedRdx : x.reg(Regs.of(X86Entry.reg64(r))));
           }
           x.setFp(x.sp() + 1);
         })
         .step("movq %rsp, %rdi" + errorCodeArg, x -> e.loadHandlerArgs(x, -1))
         .call("call " + handler, handler, e.handlerArgs())
         .step("jmp swapgs_restore_regs_and_return_to_usermode",
-            x -> x.jumpTo(k.image.symbol("swapgs_restore_regs_and_return_to_usermode")));
+            k.image.jump("swapgs_restore_regs_and_return_to_usermode"));
   }
 
   private static boolean inRepeatWindow(Kernel k, long rip) {
@@ -147,7 +147,7 @@ final class X86Nmi {
 
   private static void popRegs(Exec x) {
     for (int i = PT_REGS_PUSH_ORDER.length - 1; i >= 0; i--) {
-      x.set(X86Entry.reg64(PT_REGS_PUSH_ORDER[i]), x.pop());
+      x.set(Regs.of(X86Entry.reg64(PT_REGS_PUSH_ORDER[i])), x.pop());
     }
   }
 }

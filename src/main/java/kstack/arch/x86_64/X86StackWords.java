@@ -32,7 +32,7 @@ final class X86StackWords {
         "TOP_OF_KERNEL_STACK_PADDING (" + pad + " bytes)");
     long low;
     if (running) {
-      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get("rsp"), stack,
+      low = StackWords.runningLow(k, labels, arch.inUserMode(k, cpu), k.cpu(cpu).get(Regs.rsp), stack,
           top, ptRegs);
     } else {
       low = k.tasks.threadSp(task);

@@ -117,9 +117,9 @@ abstract class X86Unwind {
     long bp;
     if (running) {
       var c = k.cpu(cpu);
-      pc = c.get("rip");
-      bp = c.get("rbp");
-      long sp = c.get("rsp");
+      pc = c.get(Regs.rip);
+      bp = c.get(Regs.rbp);
+      long sp = c.get(Regs.rsp);
       if (arch.inUserMode(k, cpu)) {
         userFrames(task, pc, bp, sp, out, true);
         return out;
@@ -136,7 +136,7 @@ abstract class X86Unwind {
         // the exit restored the user's, before sysretq) rsp is the user's, the user rip in rcx
         out.add(new Frame(k.symbols.functionName(pc), pc, k.symbols.functionOffset(pc), StackKind.USER, 0,
             "rsp is still the user stack pointer: SYSCALL does not switch stacks; user rip in rcx"));
-        userFrames(task, k.cpu(cpu).get("rcx"), bp, sp, out, true);
+        userFrames(task, k.cpu(cpu).get(Regs.rcx), bp, sp, out, true);
         return out;
       }
       if (kind == null) {

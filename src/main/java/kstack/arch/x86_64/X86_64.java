@@ -166,7 +166,7 @@ public final class X86_64 extends X86Isa64 {
   @Override
   public List<Frame> unwind(Kernel k, long task, boolean running, int cpu) {
     return X86Stacks.named(k, this, unwinder(k).unwind(task, running, cpu), cpu,
-        k.cpu(cpu).get("rsp"));
+        k.cpu(cpu).get(Regs.rsp));
   }
 
   @Override

@@ -20,6 +20,8 @@ final class ControlState {
   private final JCell<Integer> reports;
   /** Every command given so far, in order: reversing past a command's set-up drops it. */
   private final kstack.trace.JList<Goal> begun;
+  /** Every command given, taken back or not, as far as {@link #given} reaches (not journaled). */
+  private final List<Goal> given = new ArrayList<>();
   private static final long NOT_HELD = -1;
   /** Per CPU, a stop pc held outside the journal ({@link #holdResumeFrom}), or NOT_HELD. */
   private final long[] held;
@@ -55,7 +57,9 @@ final class ControlState {
     if (g.begun().reports < 0) {
       g.begun().reports = reports();
       if (timeline.isRecording()) { // with no history to reverse into, nothing to name
+        given.subList(begun.size(), given.size()).clear(); // a new command replaces those taken back
         begun.addLast(g);
+        given.add(g);
       }
     }
   }
@@ -66,8 +70,17 @@ final class ControlState {
     return before < 0 || reports() != before;
   }
 
-  List<Goal> begun() {
-    return begun.snapshot();
+  /** How many commands have been given along this timeline. */
+  int begunCount() {
+    return begun.size();
+  }
+
+  /**
+   * The i-th command given (0: the first), even when a seek has taken it back: what was given
+   * is kept, outside the timeline, until a new command is given in its place.
+   */
+  Goal given(int i) {
+    return given.get(i);
   }
 
   /** How many breakpoint stops have been reported along this timeline. */

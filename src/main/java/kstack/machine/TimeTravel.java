@@ -20,10 +20,10 @@ final class TimeTravel {
     Timeline t = m.timeline();
     ControlState control = loop.control();
     Goal before = control.pending();
-    List<Goal> begun = control.begun();
+    int given = control.begunCount();
     long reached = t.seek(target);
-    int kept = control.begun().size();
-    Goal undone = kept < begun.size() ? begun.get(kept) : null;
+    int kept = control.begunCount();
+    Goal undone = kept < given ? control.given(kept) : null; // the first command taken back
     loop.markEvents();
     // a stop, as after stepi: the breakpoint at this pc is not reported again when resuming
     int cpu = m.selectedCpu();

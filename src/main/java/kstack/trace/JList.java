@@ -38,6 +38,10 @@ public final class JList<T> {
     return true;
   }
 
+  public T get(int i) {
+    return list.get(i);
+  }
+
   public boolean isEmpty() {
     return list.isEmpty();
   }

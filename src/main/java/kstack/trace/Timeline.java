@@ -173,7 +173,9 @@ public final class Timeline implements Memory.Recorder {
 
   /** Records a bookkeeping change (a list link, a run queue), already made, by its two actions. */
   public void recordChange(Runnable undo, Runnable redo) {
-    record(new BytesChange.Actions(undo, redo));
+    if (recording) {
+      record(new BytesChange.Actions(undo, redo));
+    }
   }
 
   /** Records a bookkeeping change, already made, that can take itself back and make itself again. */

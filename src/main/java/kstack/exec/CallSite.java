@@ -52,7 +52,7 @@ public final class CallSite {
    */
   int registerArgs(Exec x) {
     if (registerArgs < 0) {
-      registerArgs = RoutineBuilder.registerArgs(x, address());
+      registerArgs = registerArgs(x, address());
     }
     return registerArgs;
   }
@@ -63,5 +63,14 @@ public final class CallSite {
       throw new IllegalStateException(caller + ": call to " + target + " before the image was linked");
     }
     return address;
+  }
+
+  /** How many leading arguments a call to target passes in registers. */
+  static int registerArgs(Exec x, long target) {
+    if (!x.host().abi().callerPopsArgs()) {
+      return x.cpu().registers().argCount(); // no function of this ABI takes stack parameters
+    }
+    Routine callee = x.host().routineAt(target);
+    return callee != null && callee.paramsOnStack() ? 0 : x.cpu().registers().argCount();
   }
 }

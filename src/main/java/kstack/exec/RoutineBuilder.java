@@ -216,7 +216,7 @@ public final class RoutineBuilder {
   private record Callee(ToLongFunction<Exec> address, CallSite site) {
     /** How many leading arguments go in registers: a direct call asks its callee once. */
     int registerArgs(Exec x, long to) {
-      return site != null ? site.registerArgs(x) : RoutineBuilder.registerArgs(x, to);
+      return site != null ? site.registerArgs(x) : CallSite.registerArgs(x, to);
     }
   }
 
@@ -307,15 +307,6 @@ public final class RoutineBuilder {
       x.jumpTo(target.applyAsLong(x));
     }));
     return this;
-  }
-
-  /** How many leading arguments a call to target passes in registers. */
-  static int registerArgs(Exec x, long target) {
-    if (!x.host().abi().callerPopsArgs()) {
-      return x.cpu().registers().argCount(); // no function of this ABI takes stack parameters
-    }
-    Routine callee = x.host().routineAt(target);
-    return callee != null && callee.paramsOnStack() ? 0 : x.cpu().registers().argCount();
   }
 
   /** A call with arguments beyond the argument registers: the caller pops them after the return. */

@@ -32,8 +32,10 @@ final class UserCallGoal implements java.util.function.BooleanSupplier,
    * Counts the changes of the task's state word and of kernel memory's regions: while it counts
    * {@code seen} changes, {@code gone} and {@code state} are what the memory holds, so a step that
    * changed neither costs the goal a compare, not a read of the region map and of the state.
+   * Made at the first test and dropped once the command is done: the history keeps every goal
+   * (a seek back makes it pending again), and a done one needs no counter until then.
    */
-  private final StoreCounter watch;
+  private StoreCounter watch;
   private long seen = -1;
   private boolean gone;
   private long state;
@@ -54,8 +56,6 @@ final class UserCallGoal implements java.util.function.BooleanSupplier,
     // only an exec's result asks whether the mm changed: no read of the task for other calls
     this.mmBefore = function.equals("execve") ? kernel.tasks.taskRead(task, TaskMember.mm) : 0;
     this.firstEvent = m.timeline().events().size();
-    Member st = kernel.tasks.stateMember();
-    this.watch = new StoreCounter(task + st.offset(), st.size());
   }
 
   /** The goal: this object is both its test and what it says (no lambda per command). */
@@ -70,6 +70,7 @@ final class UserCallGoal implements java.util.function.BooleanSupplier,
 
   @Override
   public String get() {
+    watch = null;
     return done();
   }
 
@@ -81,6 +82,11 @@ final class UserCallGoal implements java.util.function.BooleanSupplier,
   private boolean reached() {
     if (backAtWaitPoint() && arch.inUserMode(kernel, cpu)) {
       return true;
+    }
+    if (watch == null) {
+      Member st = kernel.tasks.stateMember();
+      watch = new StoreCounter(task + st.offset(), st.size());
+      seen = -1;
     }
     if (kernel.mem.storeCounter() != watch || watch.changes() != seen) {
       kernel.mem.countStores(watch);

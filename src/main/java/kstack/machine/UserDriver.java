@@ -33,6 +33,11 @@ final class UserDriver {
   private final long userVsyscallPc;
   /** No kernel/kthread.c (2.4): a kthread is kernel_thread() and daemonize(), with no kthreadd. */
   private final boolean noKthreadApi;
+  /**
+   * Each command's name ("syscall getpid"), made once: a goal's name stays in the history as long
+   * as the goal, one string per command otherwise.
+   */
+  private final java.util.Map<String, String> names = new java.util.HashMap<>();
 
   UserDriver(Machine m, CodeMap code, RunLoop loop) {
     this.m = m;
@@ -208,8 +213,9 @@ final class UserDriver {
     } else {
       stackArgs = enterFunction(c, function, args);
     }
-    return loop.start(new UserCallGoal(m, cpu, task, isSyscall ? "syscall " + function
-        : "call " + function, function, stackArgs).goal());
+    String what = names.computeIfAbsent(isSyscall ? function : "call " + function,
+        f -> isSyscall ? "syscall " + f : f);
+    return loop.start(new UserCallGoal(m, cpu, task, what, function, stackArgs).goal());
   }
 
   /**

@@ -14,17 +14,17 @@ public final class JList<T> {
 
   public void addLast(T v) {
     list.add(v);
-    timeline.recordChange(() -> list.remove(list.size() - 1), () -> list.add(v));
+    timeline.record(new Added<>(list, list.size() - 1, v));
   }
 
   public void addFirst(T v) {
     list.add(0, v);
-    timeline.recordChange(() -> list.remove(0), () -> list.add(0, v));
+    timeline.record(new Added<>(list, 0, v));
   }
 
   public T removeFirst() {
     T v = list.remove(0);
-    timeline.recordChange(() -> list.add(0, v), () -> list.remove(0));
+    timeline.record(new Removed<>(list, 0, v));
     return v;
   }
 
@@ -34,8 +34,34 @@ public final class JList<T> {
       return false;
     }
     list.remove(i);
-    timeline.recordChange(() -> list.add(i, v), () -> list.remove(i));
+    timeline.record(new Removed<>(list, i, v));
     return true;
+  }
+
+  /** v was inserted at index i: one object a change (two actions would be three). */
+  private record Added<T>(List<T> list, int i, T v) implements Timeline.Change {
+    @Override
+    public void undo() {
+      list.remove(i);
+    }
+
+    @Override
+    public void redo() {
+      list.add(i, v);
+    }
+  }
+
+  /** v was removed from index i. */
+  private record Removed<T>(List<T> list, int i, T v) implements Timeline.Change {
+    @Override
+    public void undo() {
+      list.add(i, v);
+    }
+
+    @Override
+    public void redo() {
+      list.remove(i);
+    }
   }
 
   public T get(int i) {

@@ -79,7 +79,7 @@ public final class Cpu {
   public void advancePc(int by) {
     int pc = set.pc;
     long value = regs[pc] + by;
-    if (by == 0 || set.fit(value) != value) { // wraps (a 32-bit pc at the top): an ordinary write
+    if (by == 0 || (value & widthMask) != value) { // wraps (a 32-bit pc at the top): an ordinary write
       set(pc, value);
       return;
     }
